@@ -1,0 +1,224 @@
+"""Load a plan file: parse, validate shape, check references; collect every problem first."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from outcomes.plan.errors import PlanError, Problem
+from outcomes.plan.model import Plan
+from outcomes.plan.references import check_references
+from outcomes.plan.source import (
+    Mark,
+    Path_,
+    SourceDocument,
+    SourceMap,
+    parse_plan_text,
+    read_plan_text,
+)
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A valid plan with the file it came from and where each element stands in it."""
+
+    file: str
+    plan: Plan
+    source_map: SourceMap
+
+    def mark(self, path: Path_) -> Mark:
+        """Line and column of the value at `path` (or its nearest parent)."""
+        return self.source_map.value(path)
+
+    def key_mark(self, path: Path_) -> Mark:
+        """Line and column of the key that introduces `path`."""
+        return self.source_map.key(path)
+
+
+def load_plan(path: str | Path, *, display_name: str | None = None) -> LoadedPlan:
+    """Read and validate a plan file.
+
+    Raises :class:`PlanError` holding every problem found (syntax, shape, types, unknown
+    keys, duplicate ids, dangling references, bad dates), each with file, line and column.
+    """
+    document = read_plan_text(Path(path), display_name)
+    return _validate(document)
+
+
+def load_plan_text(text: str | bytes, file: str = "plan.yaml") -> LoadedPlan:
+    """Validate plan text held in memory; `file` is the name used in messages."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return _validate(parse_plan_text(raw, file))
+
+
+def _validate(document: SourceDocument) -> LoadedPlan:
+    if not isinstance(document.data, dict):
+        raise PlanError.single(
+            document.file,
+            document.source_map.value(()),
+            "a plan is a mapping of keys (version, organisation, people, goals, …), "
+            f"not a {_kind(document.data)}",
+        )
+    try:
+        plan = Plan.model_validate(document.data)
+    except ValidationError as exc:
+        problems = [_problem(document, error) for error in exc.errors(include_url=False)]
+        raise PlanError(_dedupe(problems)) from None
+    problems = list(check_references(plan, document.file, document.source_map))
+    if problems:
+        raise PlanError(problems)
+    return LoadedPlan(document.file, plan, document.source_map)
+
+
+def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    unique = []
+    for problem in problems:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            unique.append(problem)
+    return unique
+
+
+def _problem(document: SourceDocument, error: ErrorDetails) -> Problem:
+    loc: Path_ = tuple(error["loc"])
+    kind = error["type"]
+    smap = document.source_map
+    if kind == "missing":
+        return Problem(document.file, smap.value(loc[:-1]), f"missing required key '{loc[-1]}'", loc[:-1])
+    if kind == "extra_forbidden":
+        return Problem(document.file, smap.key(loc), _unknown_key(loc), loc)
+    return Problem(document.file, smap.value(loc), _message(error, loc), loc)
+
+
+def _unknown_key(loc: Path_) -> str:
+    key = str(loc[-1])
+    allowed = _allowed_keys(loc[:-1])
+    message = f"unknown key '{key}'"
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"{message} (did you mean '{close[0]}'?)"
+    if allowed:
+        return f"{message}; expected one of: {', '.join(allowed)}"
+    return message
+
+
+_TYPE_WORDS = {
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "text",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "model_type": "a mapping of keys",
+    "model_attributes_type": "a mapping of keys",
+    "dict_type": "a mapping of keys",
+    "date_type": "a date (YYYY-MM-DD)",
+}
+
+
+def _message(error: ErrorDetails, loc: Path_) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
+    if kind in _TYPE_WORDS:
+        return f"expected {_TYPE_WORDS[kind]}, got {_show(value)}"
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return _unknown_choice(field, value, choices)
+    if kind == "string_pattern_mismatch":
+        if field == "currency":
+            return f"{_show(value)} is not an ISO 4217 currency code such as EUR or USD"
+        return (
+            f"{_show(value)} is not a valid id; use lower-case letters, digits, '-' and '_', "
+            "starting with a letter"
+        )
+    if kind.startswith("date_") or kind == "datetime_from_date_parsing":
+        return f"{_show(value)} is not a valid date; write it as YYYY-MM-DD"
+    if kind == "finite_number":
+        return "expected a finite number"
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        return f"{_show(value)} is out of range: {error['msg'].lower()}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    return f"{error['msg']} (got {_show(value)})"
+
+
+def _unknown_choice(field: str, value: object, choices: list[str]) -> str:
+    noun = {"class": "metric class", "per": "period", "sources": "source"}.get(field, field)
+    shown = _show(value)
+    if not isinstance(value, str):
+        return f"expected one of: {', '.join(choices)}; got {shown}"
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+    if close:
+        return f"unknown {noun} {shown} (did you mean '{close[0]}'?)"
+    return f"unknown {noun} {shown}; expected one of: {', '.join(choices)}"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "list"
+    return "single value"
+
+
+def _allowed_keys(loc: Path_) -> list[str]:
+    """Keys allowed at `loc`, found by walking the model along the error location."""
+    annotation: Any = Plan
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(part, int):
+            args = typing.get_args(annotation)
+            annotation = args[0] if args else Any
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = _field_by_alias(annotation, part)
+            annotation = field.annotation if field else Any
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [f.alias or name for name, f in annotation.model_fields.items()]
+    return []
+
+
+def _field_by_alias(model: type[BaseModel], key: str) -> Any:
+    for name, field in model.model_fields.items():
+        if (field.alias or name) == key:
+            return field
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated and Optional, so that what remains is a model or a list type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = members[0]
+        else:
+            return annotation

@@ -1,0 +1,232 @@
+"""The plan: business goals → strategies → tactics, each tactic with its implementation plan.
+
+These models are the contract of `shared/spec/plan-format.md` (version 1). They check shape
+and types only; references between elements, dates and duplicate ids are checked by
+:mod:`outcomes.plan.references`, and judgement calls (is this a random act of social?) are
+lint rules. Keys the spec lets users leave out, where a lint rule reports the omission,
+default to empty here so the linter can say so instead of validation refusing the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Field(description="Lower-case id: a letter, then letters, digits, '-' or '_'."),
+]
+Channel = Literal[
+    "linkedin", "x", "facebook", "instagram", "youtube", "tiktok", "pinterest", "mastodon",
+    "blog", "community", "email", "website", "webinar", "event", "trade-show", "direct-mail",
+    "paid-search", "other",
+]  # fmt: skip
+Mode = Literal["publish", "listen", "respond", "advertise", "advocate", "outreach", "event", "other"]
+Function = Literal[
+    "marketing", "sales", "service", "product", "talent", "employees", "executive", "other"
+]
+Source = Literal[
+    "x-archive", "linkedin", "meta", "youtube", "mastodon", "hubspot", "salesforce", "ga4",
+    "csv", "paths",
+]  # fmt: skip
+GoalDirection = Literal["increase", "decrease", "at_least", "at_most"]
+MetricClassName = Literal["vanity", "activity", "engagement", "pipeline", "business"]
+UnitName = Literal["count", "currency", "ratio", "percent", "minutes", "days", "score"]
+Period = Literal["week", "month", "quarter", "period"]
+
+
+def _as_list(value: Any) -> Any:
+    """Let a single value stand for a one-element list (`accountable: sam`)."""
+    return [value] if isinstance(value, str) else value
+
+
+IdList = Annotated[list[Id], BeforeValidator(_as_list)]
+TextList = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class _Element(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Organisation(_Element):
+    """Who the plan is for, and the money units used throughout."""
+
+    name: str = Field(min_length=1)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        description="ISO 4217 code, e.g. EUR."
+    )
+    hourly_cost: float = Field(
+        0, ge=0, description="Loaded cost of one person-hour in the plan currency, for ROI."
+    )
+
+
+class Person(_Element):
+    """A person or, with `members`, a team."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    title: str | None = None
+    executive: bool = False
+    function: Function | None = None
+    hours_per_week: float | None = Field(
+        None, ge=0, le=168, description="Hours a week this person (or team, in total) gives the plan."
+    )
+    members: IdList | None = Field(None, description="Person ids; makes this entry a team.")
+
+    @property
+    def is_team(self) -> bool:
+        """An entry with `members` (even an empty list) is a team."""
+        return self.members is not None
+
+
+class MetricDefinition(_Element):
+    """A metric added to the built-in catalogue."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    metric_class: MetricClassName = Field(alias="class")
+    unit: UnitName
+    direction: Literal["higher", "lower"] = "higher"
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Goal(_Element):
+    """A business goal measured by a business metric, with an executive sponsor."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    metric: Id
+    direction: GoalDirection
+    baseline: float
+    target: float
+    threshold: float | None = Field(None, description="The red-flag line: beyond it is off track.")
+    stretch: float | None = None
+    start: dt.date
+    due: dt.date
+    sponsor: Id | None = Field(None, description="The executive who backs the goal.")
+    functions: list[Function] = Field(default_factory=list)
+
+
+class Strategy(_Element):
+    """How time and energy will be used to create the outcome the goals ask for."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    serves: IdList = Field(default_factory=list, description="Goal ids.")
+    owner: Id
+    audience: str | None = None
+    functions: list[Function] = Field(default_factory=list)
+    people: str | None = Field(None, description="The change in people: skills, time, roles.")
+    process: str | None = Field(None, description="The change in process.")
+    technology: str | None = Field(None, description="The change in technology; the smallest part.")
+
+
+class Cadence(_Element):
+    """How often the tactic is carried out."""
+
+    count: float = Field(gt=0)
+    per: Literal["day", "week", "month"]
+
+
+class Tool(_Element):
+    """A tool the tactic uses, with its cost for the tactic's whole period."""
+
+    name: str = Field(min_length=1)
+    cost: float = Field(0, ge=0)
+
+
+class Resources(_Element):
+    """People, money and tools the tactic takes."""
+
+    hours_per_week: float | None = Field(None, ge=0, le=10_000)
+    budget: float | None = Field(None, ge=0, description="Money for the whole period.")
+    tools: list[Tool] = Field(default_factory=list)
+
+
+class Benchmark(_Element):
+    """A benchmark for success, read in its metric's direction."""
+
+    metric: Id
+    baseline: float | None = None
+    threshold: float | None = None
+    target: float
+    stretch: float | None = None
+    per: Period | None = None
+
+
+class Match(_Element):
+    """Which activity and touchpoints in the data belong to the tactic."""
+
+    utm_campaign: TextList = Field(default_factory=list)
+    utm_source: TextList = Field(default_factory=list)
+    accounts: TextList = Field(default_factory=list)
+    hashtags: TextList = Field(default_factory=list)
+    operators: IdList = Field(default_factory=list)
+
+
+class Measurement(_Element):
+    """How the tactic's activity is measured."""
+
+    sources: list[Source] = Field(default_factory=list)
+    match: Match | None = None
+
+
+class Pilot(_Element):
+    """A bottom-up proof: `group` runs the tactic, `control` does not."""
+
+    group: IdList
+    control: IdList = Field(default_factory=list)
+    metric: Id
+
+
+class Tactic(_Element):
+    """A program, with its tactical implementation plan."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    serves: Id | None = Field(None, description="The strategy this tactic carries out.")
+    channel: Channel
+    mode: Mode
+    operators: IdList = Field(default_factory=list, description="Who operates it (R).")
+    accountable: IdList = Field(default_factory=list, description="Who answers for it (A): one.")
+    consulted: IdList = Field(default_factory=list)
+    informed: IdList = Field(default_factory=list)
+    start: dt.date
+    end: dt.date
+    cadence: Cadence | None = None
+    resources: Resources | None = None
+    benchmarks: list[Benchmark] = Field(default_factory=list)
+    measurement: Measurement | None = None
+    pilot: Pilot | None = None
+
+
+class IgnoreEntry(_Element):
+    """A finding deliberately accepted, with the reason."""
+
+    rule: str = Field(min_length=1, description="Rule name (or code).")
+    id: Id
+    reason: str = Field(min_length=1)
+
+
+class Plan(_Element):
+    """A social business strategy plan, version 1."""
+
+    version: Literal[1]
+    organisation: Organisation
+    people: list[Person]
+    metrics: list[MetricDefinition] = Field(default_factory=list)
+    goals: list[Goal]
+    strategies: list[Strategy]
+    tactics: list[Tactic]
+    ignore: list[IgnoreEntry] = Field(default_factory=list)
+
+    model_config = ConfigDict(
+        title="outcomes plan",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )

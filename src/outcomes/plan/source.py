@@ -1,0 +1,236 @@
+"""Read plan YAML into plain Python data while keeping where every element came from.
+
+PyYAML's composer gives a node tree with a mark on every node; we build the data from that
+tree ourselves so that each value and each mapping key keeps its line and column. Building
+it ourselves also lets us refuse what the stock constructor accepts silently: duplicate keys,
+recursive aliases and alias bombs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from outcomes.plan.errors import PlanError, Problem
+
+Path_ = tuple[str | int, ...]
+
+MAX_PLAN_BYTES: Final = 4 * 1024 * 1024
+MAX_VALUES: Final = 1_000_000
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A 1-based line and column in the plan file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class SourceMap:
+    """Where each element of the loaded data stands in the file.
+
+    `values[path]` is the mark of the value at `path`; `keys[path]` the mark of the mapping
+    key that introduces it. Paths are tuples of keys and list indexes, as in pydantic's
+    error locations: `("tactics", 3, "serves")`.
+    """
+
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+
+    def value(self, path: Path_) -> Mark:
+        """The mark of the value at `path`, or of its nearest enclosing element."""
+        for prefix in _prefixes(path):
+            if prefix in self.values:
+                return self.values[prefix]
+        return Mark(1, 1)
+
+    def key(self, path: Path_) -> Mark:
+        """The mark of the key at `path`, falling back to the value's mark."""
+        return self.keys.get(path) or self.value(path)
+
+
+def _prefixes(path: Path_) -> Iterator[Path_]:
+    for end in range(len(path), -1, -1):
+        yield path[:end]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A plan file read as data, with its source map."""
+
+    file: str
+    data: Any
+    source_map: SourceMap
+
+
+def read_plan_text(path: Path, display_name: str | None = None) -> SourceDocument:
+    """Read a plan file from disk, refusing files too big or not UTF-8."""
+    name = display_name or str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise PlanError.single(name, None, "no such file; run `outcomes init` to create a plan") from None
+    except OSError as exc:
+        raise PlanError.single(name, None, f"cannot read the file: {exc.strerror}") from None
+    if path.is_dir():
+        raise PlanError.single(name, None, "is a folder, not a plan file; name the plan.yaml inside it")
+    if size > MAX_PLAN_BYTES:
+        raise PlanError.single(
+            name,
+            None,
+            f"the file is {size / 1_000_000:.1f} MB, more than the {MAX_PLAN_BYTES // 1024 // 1024} MiB "
+            "a plan may be; a plan is written by people, so split out generated content",
+        )
+    return parse_plan_text(path.read_bytes(), name)
+
+
+def parse_plan_text(raw: bytes, file: str) -> SourceDocument:
+    """Parse plan bytes into data and a source map, or raise :class:`PlanError`."""
+    text = _decode(raw, file)
+    if not text.strip():
+        raise PlanError.single(file, None, "the file is empty; run `outcomes init` for a commented template")
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise PlanError([_yaml_problem(file, text, exc)]) from None
+    except yaml.YAMLError as exc:  # unmarked errors are rare (reader errors); still one line
+        raise PlanError.single(file, None, f"YAML error: {exc}") from None
+    if node is None:
+        raise PlanError.single(file, None, "the file holds only comments; run `outcomes init` for a template")
+    builder = _Builder(file)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise PlanError(builder.problems)
+    return SourceDocument(file, data, builder.source_map)
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanError.single(file, Mark(1, 1), "the file is UTF-16; save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        byte = raw[exc.start]
+        raise PlanError.single(
+            file,
+            Mark(line, column),
+            f"byte 0x{byte:02X} is not valid UTF-8; save the file as UTF-8",
+        ) from None
+
+
+def _yaml_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    where = Mark(mark.line + 1, mark.column + 1) if mark else None
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines):
+        line = lines[mark.line]
+        if "\t" in line[: mark.column + 1]:
+            column = line.index("\t") + 1
+            return Problem(file, Mark(mark.line + 1, column), "a tab character; indent YAML with spaces", ())
+    problem = (exc.problem or "").strip()
+    message = f"YAML syntax error: {problem}" if problem else "YAML syntax error"
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+    if "end of stream" in problem or (mark is not None and _nothing_after(lines, mark)):
+        message += "; the file looks cut short"
+    return Problem(file, where, message, ())
+
+
+def _nothing_after(lines: list[str], mark: yaml.Mark) -> bool:
+    rest = [lines[mark.line][mark.column :]] if mark.line < len(lines) else []
+    return not "".join(rest + lines[mark.line + 1 :]).strip()
+
+
+class _Builder:
+    """Turns a composed node tree into data, recording marks and refusing what hides mistakes."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.source_map = SourceMap()
+        self.problems: list[Problem] = []
+        self.constructor = _Loader("")
+        self.count = 0
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            self._fail(node, f"more than {MAX_VALUES:,} values; aliases expand too far")
+            return None
+        self.source_map.values.setdefault(path, _mark(node))
+        if id(node) in self.active:
+            self._fail(node, "an alias refers to the element that contains it (a cycle)")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._guarded(node, path, self._mapping)
+        if isinstance(node, yaml.SequenceNode):
+            return self._guarded(node, path, self._sequence)
+        return self._scalar(node)
+
+    def _guarded(self, node: yaml.Node, path: Path_, build: Any) -> Any:
+        self.active.add(id(node))
+        try:
+            return build(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first_seen: dict[Any, Mark] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail(key_node, "merge keys (<<) are not supported in plans; write the keys out")
+                continue
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or isinstance(key, (list, dict)):
+                self._fail(key_node, "a mapping key must be a plain name")
+                continue
+            if not isinstance(key, str):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+            if key in first_seen:
+                seen = first_seen[key]
+                self._fail(key_node, f"duplicate key '{key}' (first at line {seen.line}); keep one")
+                continue
+            first_seen[key] = _mark(key_node)
+            self.source_map.keys[(*path, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _sequence(self, node: yaml.SequenceNode, path: Path_) -> list[Any]:
+        return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
+            # An impossible date such as 2026-02-30 matches YAML's timestamp pattern; keep the
+            # text so validation can say what is wrong with it at its own location.
+            if node.tag == _TIMESTAMP_TAG:
+                return str(node.value)
+            self._fail(node, f"cannot read the value {node.value!r}")
+            return None
+
+    def _fail(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.file, _mark(node), message, ()))
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def is_date(value: object) -> bool:
+    """True for a date that is not a datetime (YAML gives both)."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
