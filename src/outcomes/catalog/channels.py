@@ -15,7 +15,16 @@ SOCIAL_CHANNELS: Final = frozenset(
      "blog", "community"}
 )  # fmt: skip
 
-MODES: Final = ("publish", "listen", "respond", "advertise", "advocate", "outreach", "event", "other")
+MODES: Final = (
+    "publish",
+    "listen",
+    "respond",
+    "advertise",
+    "advocate",
+    "outreach",
+    "event",
+    "other",
+)
 PUSH_MODES: Final = frozenset({"publish", "advertise"})
 LISTENING_MODES: Final = frozenset({"listen", "respond"})
 

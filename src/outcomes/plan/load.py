@@ -94,7 +94,9 @@ def _problem(document: SourceDocument, error: ErrorDetails) -> Problem:
     kind = error["type"]
     smap = document.source_map
     if kind == "missing":
-        return Problem(document.file, smap.value(loc[:-1]), f"missing required key '{loc[-1]}'", loc[:-1])
+        return Problem(
+            document.file, smap.value(loc[:-1]), f"missing required key '{loc[-1]}'", loc[:-1]
+        )
     if kind == "extra_forbidden":
         return Problem(document.file, smap.key(loc), _unknown_key(loc), loc)
     return Problem(document.file, smap.value(loc), _message(error, loc), loc)

@@ -12,7 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from outcomes.catalog.metrics import BUILTIN_METRICS
 
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 
@@ -26,7 +35,9 @@ Channel = Literal[
     "blog", "community", "email", "website", "webinar", "event", "trade-show", "direct-mail",
     "paid-search", "other",
 ]  # fmt: skip
-Mode = Literal["publish", "listen", "respond", "advertise", "advocate", "outreach", "event", "other"]
+Mode = Literal[
+    "publish", "listen", "respond", "advertise", "advocate", "outreach", "event", "other"
+]
 Function = Literal[
     "marketing", "sales", "service", "product", "talent", "employees", "executive", "other"
 ]
@@ -45,8 +56,25 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-IdList = Annotated[list[Id], BeforeValidator(_as_list)]
-TextList = Annotated[list[str], BeforeValidator(_as_list)]
+_ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
+
+
+def _one_or_many(item: dict[str, Any]) -> WithJsonSchema:
+    return WithJsonSchema({"anyOf": [item, {"type": "array", "items": item}]})
+
+
+IdList = Annotated[list[Id], BeforeValidator(_as_list), _one_or_many(_ID_SCHEMA)]
+TextList = Annotated[list[str], BeforeValidator(_as_list), _one_or_many({"type": "string"})]
+MetricRef = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    WithJsonSchema(
+        {
+            "anyOf": [{"enum": sorted(BUILTIN_METRICS)}, _ID_SCHEMA],
+            "description": "A built-in metric or one of the plan's `metrics`.",
+        }
+    ),
+]
 
 
 class _Element(BaseModel):
@@ -74,7 +102,10 @@ class Person(_Element):
     executive: bool = False
     function: Function | None = None
     hours_per_week: float | None = Field(
-        None, ge=0, le=168, description="Hours a week this person (or team, in total) gives the plan."
+        None,
+        ge=0,
+        le=168,
+        description="Hours a week this person (or team, in total) gives the plan.",
     )
     members: IdList | None = Field(None, description="Person ids; makes this entry a team.")
 
@@ -101,7 +132,7 @@ class Goal(_Element):
 
     id: Id
     title: str = Field(min_length=1)
-    metric: Id
+    metric: MetricRef
     direction: GoalDirection
     baseline: float
     target: float
@@ -152,7 +183,7 @@ class Resources(_Element):
 class Benchmark(_Element):
     """A benchmark for success, read in its metric's direction."""
 
-    metric: Id
+    metric: MetricRef
     baseline: float | None = None
     threshold: float | None = None
     target: float
@@ -182,7 +213,7 @@ class Pilot(_Element):
 
     group: IdList
     control: IdList = Field(default_factory=list)
-    metric: Id
+    metric: MetricRef
 
 
 class Tactic(_Element):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.plan.errors import Problem
@@ -20,6 +20,11 @@ _KIND_LIST: dict[Kind, str] = {
     "tactic": "tactics",
     "metric": "metrics",
 }
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
 
 
 @dataclass
@@ -41,16 +46,21 @@ class _Checker:
             for index, item in enumerate(items):
                 path = (_KIND_LIST[kind], index, "id")
                 if kind == "metric" and item.id in BUILTIN_METRICS:
-                    self.fail(path, f"metric '{item.id}' is built in; give the new metric another id")
+                    self.fail(
+                        path, f"metric '{item.id}' is built in; give the new metric another id"
+                    )
                     continue
                 if item.id in first:
                     line = self.smap.value(first[item.id]).line
-                    self.fail(path, f"duplicate id '{item.id}' (first used at line {line}); ids are unique across the plan")
+                    self.fail(
+                        path,
+                        f"duplicate id '{item.id}' (first used at line {line}); ids are unique across the plan",
+                    )
                     continue
                 first[item.id] = path
                 self.kind_of[item.id] = kind
 
-    def _elements(self) -> Iterator[tuple[Kind, Sequence[object]]]:
+    def _elements(self) -> Iterator[tuple[Kind, Sequence[_HasId]]]:
         yield "person", self.plan.people
         yield "metric", self.plan.metrics
         yield "goal", self.plan.goals
@@ -102,7 +112,10 @@ def _people(checker: _Checker) -> None:
     for index, person in enumerate(checker.plan.people):
         cycle = _cycle_from(person.id, members)
         if cycle and cycle[0] == person.id:
-            checker.fail(("people", index, "members"), f"team membership goes round in a circle: {' → '.join(cycle)}")
+            checker.fail(
+                ("people", index, "members"),
+                f"team membership goes round in a circle: {' → '.join(cycle)}",
+            )
 
 
 def _cycle_from(start: str, members: dict[str, list[str]]) -> list[str] | None:
@@ -126,7 +139,9 @@ def _goals(checker: _Checker) -> None:
         if goal.sponsor is not None:
             checker.ref(("goals", index, "sponsor"), goal.sponsor, "person")
         if goal.due < goal.start:
-            checker.fail(("goals", index, "due"), f"due date {goal.due} is before the start {goal.start}")
+            checker.fail(
+                ("goals", index, "due"), f"due date {goal.due} is before the start {goal.start}"
+            )
 
 
 def _strategies(checker: _Checker) -> None:
@@ -147,7 +162,11 @@ def _tactics(checker: _Checker) -> None:
         for b_index, benchmark in enumerate(tactic.benchmarks):
             checker.ref((*at, "benchmarks", b_index, "metric"), benchmark.metric, "metric")
         if tactic.measurement and tactic.measurement.match:
-            checker.refs((*at, "measurement", "match", "operators"), tactic.measurement.match.operators, "person")
+            checker.refs(
+                (*at, "measurement", "match", "operators"),
+                tactic.measurement.match.operators,
+                "person",
+            )
         if tactic.pilot:
             checker.refs((*at, "pilot", "group"), tactic.pilot.group, "person")
             checker.refs((*at, "pilot", "control"), tactic.pilot.control, "person")

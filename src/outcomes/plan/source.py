@@ -23,7 +23,7 @@ Path_ = tuple[str | int, ...]
 MAX_PLAN_BYTES: Final = 4 * 1024 * 1024
 MAX_VALUES: Final = 1_000_000
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
 
 
@@ -79,11 +79,15 @@ def read_plan_text(path: Path, display_name: str | None = None) -> SourceDocumen
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise PlanError.single(name, None, "no such file; run `outcomes init` to create a plan") from None
+        raise PlanError.single(
+            name, None, "no such file; run `outcomes init` to create a plan"
+        ) from None
     except OSError as exc:
         raise PlanError.single(name, None, f"cannot read the file: {exc.strerror}") from None
     if path.is_dir():
-        raise PlanError.single(name, None, "is a folder, not a plan file; name the plan.yaml inside it")
+        raise PlanError.single(
+            name, None, "is a folder, not a plan file; name the plan.yaml inside it"
+        )
     if size > MAX_PLAN_BYTES:
         raise PlanError.single(
             name,
@@ -98,7 +102,9 @@ def parse_plan_text(raw: bytes, file: str) -> SourceDocument:
     """Parse plan bytes into data and a source map, or raise :class:`PlanError`."""
     text = _decode(raw, file)
     if not text.strip():
-        raise PlanError.single(file, None, "the file is empty; run `outcomes init` for a commented template")
+        raise PlanError.single(
+            file, None, "the file is empty; run `outcomes init` for a commented template"
+        )
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -106,7 +112,9 @@ def parse_plan_text(raw: bytes, file: str) -> SourceDocument:
     except yaml.YAMLError as exc:  # unmarked errors are rare (reader errors); still one line
         raise PlanError.single(file, None, f"YAML error: {exc}") from None
     if node is None:
-        raise PlanError.single(file, None, "the file holds only comments; run `outcomes init` for a template")
+        raise PlanError.single(
+            file, None, "the file holds only comments; run `outcomes init` for a template"
+        )
     builder = _Builder(file)
     data = builder.build(node, ())
     if builder.problems:
@@ -139,7 +147,9 @@ def _yaml_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         line = lines[mark.line]
         if "\t" in line[: mark.column + 1]:
             column = line.index("\t") + 1
-            return Problem(file, Mark(mark.line + 1, column), "a tab character; indent YAML with spaces", ())
+            return Problem(
+                file, Mark(mark.line + 1, column), "a tab character; indent YAML with spaces", ()
+            )
     problem = (exc.problem or "").strip()
     message = f"YAML syntax error: {problem}" if problem else "YAML syntax error"
     if exc.context and exc.context_mark and exc.context_mark is not mark:
@@ -192,7 +202,9 @@ class _Builder:
         first_seen: dict[Any, Mark] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self._fail(key_node, "merge keys (<<) are not supported in plans; write the keys out")
+                self._fail(
+                    key_node, "merge keys (<<) are not supported in plans; write the keys out"
+                )
                 continue
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if key is None or isinstance(key, (list, dict)):

@@ -1,0 +1,188 @@
+"""Measurement: goals on business metrics, tactics with benchmarks, sources and a rhythm."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from outcomes.lint.context import LintContext
+from outcomes.lint.rule import Hit, Severity, rule
+from outcomes.lint.rules.alignment import TACTICAL_PLAN_QUOTE
+
+_SOFT_CLASSES = {"vanity", "activity", "engagement"}
+
+
+@rule(
+    code="M001",
+    name="vanity-goal-metric",
+    severity=Severity.ERROR,
+    summary="Goal measured by a vanity, activity or engagement metric",
+    fix="Measure the goal by a business metric: revenue, net_new_customers, average_order_value, retention_rate, support_cost, …",
+    what=(
+        "A goal whose `metric` is of class `vanity` (followers, likes, impressions, …), "
+        "`activity` (posts, replies sent, …) or `engagement` (comments, shares, engagement "
+        "rate, …)."
+    ),
+    why=(
+        "Strategy comes from business goals measured by business metrics. Fans, followers and "
+        "likes have their place in a tactic's benchmarks, but a goal on them cannot show what "
+        "social did for the business, and executives will not back it."
+    ),
+    seed=(
+        "Getting beyond low-level metrics like fans, followers, friends, connections, tweets, "
+        "retweets etc. which are soft metrics which have a place but are not the core of an "
+        "effective Social Business strategy"
+    ),
+    example="""\
+goals:
+  - id: be-on-social
+    title: Grow our social media presence
+    metric: followers""",
+    instead="""\
+goals:
+  - id: new-logos
+    title: Win more mid-market logistics customers
+    metric: net_new_customers""",
+)
+def vanity_goal_metric(ctx: LintContext) -> Iterator[Hit]:
+    for goal in ctx.plan.goals:
+        metric = ctx.metrics[goal.metric]
+        if metric.metric_class in _SOFT_CLASSES:
+            yield Hit(
+                goal.id,
+                ctx.path(goal.id, "metric"),
+                f"goal '{goal.id}' is measured by {goal.metric}, a {metric.metric_class} metric, not a business one",
+            )
+
+
+@rule(
+    code="M002",
+    name="vanity-only-benchmarks",
+    severity=Severity.WARNING,
+    summary="Tactic whose benchmarks are all vanity metrics",
+    fix=(
+        "Add a benchmark on a pipeline or business metric the tactic should move "
+        "(demo_requests, qualified_leads, net_new_customers, …)"
+    ),
+    what="A tactic all of whose benchmarks are on `vanity` metrics (followers, likes, impressions, reach, …).",
+    why=(
+        "Engagement that cannot be tied to a business outcome is meaningless. A tactic judged "
+        "only on likes can succeed on paper while doing nothing for the business."
+    ),
+    seed=(
+        "'engagement' is not an end unto itself. Having engagement that cannot be tied to a "
+        "business outcome like increase in revenue, net new customers, more frequent orders, "
+        "large average order sizes and so on is fairly meaningless"
+    ),
+    example="""\
+benchmarks:
+  - {metric: followers, target: 10000}
+  - {metric: likes, target: 50000}""",
+    instead="""\
+benchmarks:
+  - {metric: demo_requests, baseline: 0, target: 60, per: period}
+  - {metric: likes, target: 50000}""",
+)
+def vanity_only_benchmarks(ctx: LintContext) -> Iterator[Hit]:
+    for tactic in ctx.plan.tactics:
+        classes = {ctx.metrics[b.metric].metric_class for b in tactic.benchmarks}
+        if classes == {"vanity"}:
+            names = ", ".join(b.metric for b in tactic.benchmarks)
+            yield Hit(
+                tactic.id,
+                ctx.path(tactic.id, "benchmarks"),
+                f"tactic '{tactic.id}' is judged only on vanity metrics ({names})",
+            )
+
+
+@rule(
+    code="M003",
+    name="missing-benchmarks",
+    severity=Severity.ERROR,
+    summary="Tactic without benchmarks for success",
+    fix="Add `benchmarks:` with at least one metric and target the tactic is judged by",
+    what="A tactic with no `benchmarks` (left out, or an empty list).",
+    why="Without benchmarks for success nobody can say whether the tactic worked, so it can neither be defended nor stopped.",
+    seed=TACTICAL_PLAN_QUOTE,
+    example="""\
+tactics:
+  - id: insta-giveaway
+    benchmarks: []""",
+    instead="""\
+tactics:
+  - id: insta-giveaway
+    benchmarks:
+      - {metric: leads, baseline: 0, target: 200, per: period}""",
+)
+def missing_benchmarks(ctx: LintContext) -> Iterator[Hit]:
+    for tactic in ctx.plan.tactics:
+        if not tactic.benchmarks:
+            yield Hit(
+                tactic.id,
+                ctx.field_path(tactic.id, "benchmarks"),
+                f"tactic '{tactic.id}' has no benchmarks for success",
+            )
+
+
+@rule(
+    code="M004",
+    name="unmeasured-tactic",
+    severity=Severity.ERROR,
+    summary="Tactic with no measurement source",
+    fix="Name the data it is measured from in `measurement.sources` (linkedin, x-archive, hubspot, ga4, …)",
+    what="A tactic with no `measurement`, or with an empty `measurement.sources`.",
+    why=(
+        "How activity will be measured is part of the tactical implementation plan; a tactic "
+        "with no data source can never show its ROI."
+    ),
+    seed=TACTICAL_PLAN_QUOTE,
+    example="""\
+measurement: {sources: []}""",
+    instead="""\
+measurement:
+  sources: [meta, ga4]
+  match: {utm_campaign: spring-giveaway}""",
+)
+def unmeasured_tactic(ctx: LintContext) -> Iterator[Hit]:
+    for tactic in ctx.plan.tactics:
+        if tactic.measurement is None or not tactic.measurement.sources:
+            yield Hit(
+                tactic.id,
+                ctx.field_path(tactic.id, "measurement"),
+                f"tactic '{tactic.id}' names no data source to measure it from",
+            )
+
+
+_RHYTHMIC_MODES = {"publish", "advocate", "outreach"}
+
+
+@rule(
+    code="M006",
+    name="missing-cadence",
+    severity=Severity.WARNING,
+    summary="Publishing, advocacy or outreach tactic with no planned cadence",
+    fix="Add `cadence: {count: N, per: week}` (or day/month) so execution can be checked against it",
+    what="A tactic in mode `publish`, `advocate` or `outreach` without a `cadence`.",
+    why=(
+        "Execution is the hard part: the scorecard compares planned and actual activity per "
+        "operator, and can only do so when the plan says how often the work should happen."
+    ),
+    seed=(
+        "Creating a strategy is relatively straightforward, the hard part is making social "
+        "media happen on a consistent basis"
+    ),
+    example="""\
+  - id: li-company-guides
+    mode: publish""",
+    instead="""\
+  - id: li-company-guides
+    mode: publish
+    cadence: {count: 2, per: month}""",
+)
+def missing_cadence(ctx: LintContext) -> Iterator[Hit]:
+    for tactic in ctx.plan.tactics:
+        if tactic.mode in _RHYTHMIC_MODES and tactic.cadence is None:
+            yield Hit(
+                tactic.id,
+                ctx.path(tactic.id, "mode"),
+                f"tactic '{tactic.id}' ({tactic.mode}) has no cadence to keep",
+            )

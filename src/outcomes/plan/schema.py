@@ -1,0 +1,18 @@
+"""The plan's JSON Schema, for editors (completion, hover docs) and other tools."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from outcomes.plan.model import Plan
+
+
+def plan_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the plan file, generated from the models."""
+    return Plan.model_json_schema(by_alias=True, mode="validation")
+
+
+def plan_schema_json() -> str:
+    """The schema as stable, pretty-printed JSON text ending in a newline."""
+    return json.dumps(plan_schema(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

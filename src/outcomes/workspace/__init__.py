@@ -1,0 +1,49 @@
+"""A workspace: a folder with a plan, its schema, and (later) the warehouse in `.outcomes/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from outcomes.plan.schema import plan_schema_json
+
+PLAN_FILE = "plan.yaml"
+STATE_DIR = ".outcomes"
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What `init_workspace` wrote, and what it found already there and left alone."""
+
+    directory: Path
+    created: tuple[Path, ...]
+    kept: tuple[Path, ...]
+
+
+def _template(name: str) -> str:
+    return files("outcomes.workspace").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def init_workspace(directory: Path) -> InitResult:
+    """Scaffold a workspace: a commented plan template, its schema, a README and `.gitignore`.
+
+    Existing files are never overwritten; they are reported as kept.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    wanted = {
+        PLAN_FILE: _template("plan.yaml"),
+        "plan.schema.json": plan_schema_json(),
+        "README.md": _template("README.md"),
+        ".gitignore": _template("gitignore"),
+    }
+    created: list[Path] = []
+    kept: list[Path] = []
+    for name, content in wanted.items():
+        target = directory / name
+        if target.exists():
+            kept.append(target)
+            continue
+        target.write_text(content, encoding="utf-8")
+        created.append(target)
+    return InitResult(directory, tuple(created), tuple(kept))
