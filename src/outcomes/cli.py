@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from outcomes import __version__
+from outcomes.examples import EXAMPLES
 from outcomes.lint import Severity, all_rules, check_plan, find_rule
 from outcomes.lint.docs import rule_markdown, rules_markdown
 from outcomes.lint.output.machine import to_json, to_sarif
@@ -196,10 +197,15 @@ def init(
     directory: Annotated[
         Path, typer.Argument(help="Folder for the workspace.", file_okay=False)
     ] = Path(),
+    example: Annotated[
+        str | None, typer.Option(help=f"Start from a bundled example plan: {', '.join(EXAMPLES)}.")
+    ] = None,
 ) -> None:
     """Create a workspace: a commented plan template, its schema, a README and a .gitignore."""
+    if example is not None and example not in EXAMPLES:
+        _fail(f"no example plan '{example}'; choose one of: {', '.join(EXAMPLES)}")
     try:
-        result = init_workspace(directory)
+        result = init_workspace(directory, example=example)
     except OSError as exc:
         _fail(f"{directory}: cannot create the workspace: {exc.strerror}")
     console = _stdout()

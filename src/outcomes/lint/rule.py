@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from outcomes.plan.references import WHOLE_PLAN_ID
 from outcomes.plan.source import Path_
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class Severity(StrEnum):
         return 0 if self is Severity.WARNING else 1
 
 
-PLAN_ELEMENT = "plan"
+PLAN_ELEMENT = WHOLE_PLAN_ID
 """Element id for findings about the plan as a whole; usable in `ignore:` entries."""
 
 

@@ -12,6 +12,9 @@ from outcomes.plan.errors import Problem
 from outcomes.plan.model import Plan
 from outcomes.plan.source import Path_, SourceMap
 
+WHOLE_PLAN_ID = "plan"
+"""The id an `ignore:` entry uses for findings about the plan as a whole."""
+
 Kind = Literal["person", "goal", "strategy", "tactic", "metric"]
 _KIND_LIST: dict[Kind, str] = {
     "person": "people",
@@ -98,8 +101,16 @@ def check_references(plan: Plan, file: str, smap: SourceMap) -> Iterator[Problem
     _strategies(checker)
     _tactics(checker)
     for index, entry in enumerate(plan.ignore):
-        if entry.id not in checker.kind_of:
-            checker.ref(("ignore", index, "id"), entry.id, "tactic")
+        if entry.id not in checker.kind_of and entry.id != WHOLE_PLAN_ID:
+            close = difflib.get_close_matches(
+                entry.id, [*checker.kind_of, WHOLE_PLAN_ID], n=1, cutoff=0.6
+            )
+            hint = (
+                f" (did you mean '{close[0]}'?)"
+                if close
+                else f"; use '{WHOLE_PLAN_ID}' for the plan as a whole"
+            )
+            checker.fail(("ignore", index, "id"), f"no element '{entry.id}' in the plan{hint}")
     yield from checker.problems
 
 

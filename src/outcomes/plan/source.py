@@ -22,6 +22,7 @@ Path_ = tuple[str | int, ...]
 
 MAX_PLAN_BYTES: Final = 4 * 1024 * 1024
 MAX_VALUES: Final = 1_000_000
+MAX_DEPTH: Final = 64
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
@@ -88,18 +89,27 @@ def read_plan_text(path: Path, display_name: str | None = None) -> SourceDocumen
         raise PlanError.single(
             name, None, "is a folder, not a plan file; name the plan.yaml inside it"
         )
+    _check_size(size, name)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanError.single(name, None, f"cannot read the file: {exc.strerror}") from None
+    return parse_plan_text(raw, name)
+
+
+def _check_size(size: int, file: str) -> None:
     if size > MAX_PLAN_BYTES:
         raise PlanError.single(
-            name,
+            file,
             None,
-            f"the file is {size / 1_000_000:.1f} MB, more than the {MAX_PLAN_BYTES // 1024 // 1024} MiB "
+            f"the file is {size / 1024 / 1024:.1f} MiB, more than the {MAX_PLAN_BYTES // 1024 // 1024} MiB "
             "a plan may be; a plan is written by people, so split out generated content",
         )
-    return parse_plan_text(path.read_bytes(), name)
 
 
 def parse_plan_text(raw: bytes, file: str) -> SourceDocument:
     """Parse plan bytes into data and a source map, or raise :class:`PlanError`."""
+    _check_size(len(raw), file)
     text = _decode(raw, file)
     if not text.strip():
         raise PlanError.single(
@@ -109,11 +119,21 @@ def parse_plan_text(raw: bytes, file: str) -> SourceDocument:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise PlanError([_yaml_problem(file, text, exc)]) from None
-    except yaml.YAMLError as exc:  # unmarked errors are rare (reader errors); still one line
-        raise PlanError.single(file, None, f"YAML error: {exc}") from None
+    except yaml.reader.ReaderError as exc:
+        raise PlanError([_reader_problem(file, text, exc)]) from None
+    except yaml.YAMLError as exc:  # unmarked errors are rare; still one line
+        raise PlanError.single(file, None, f"YAML error: {' '.join(str(exc).split())}") from None
     if node is None:
         raise PlanError.single(
             file, None, "the file holds only comments; run `outcomes init` for a template"
+        )
+    too_large = _first_too_large(node)
+    if too_large is not None:
+        raise PlanError.single(
+            file,
+            _mark(too_large),
+            f"aliases expand this value to more than {MAX_VALUES:,} values (an alias bomb?); "
+            "write the values out instead",
         )
     builder = _Builder(file)
     data = builder.build(node, ())
@@ -130,7 +150,8 @@ def _decode(raw: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        line_start = before[before.rfind(b"\n") + 1 :]
+        column = len(line_start.decode("utf-8-sig")) + 1
         byte = raw[exc.start]
         raise PlanError.single(
             file,
@@ -139,10 +160,22 @@ def _decode(raw: bytes, file: str) -> str:
         ) from None
 
 
+def _reader_problem(file: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    index = max(text.find(character), 0)  # the reader stops at its first occurrence
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    message = f"the character U+{ord(character[:1] or '?'):04X} is not allowed in YAML; remove it"
+    if character == "\0":
+        message += " (a file full of NUL characters is often UTF-16: save it as UTF-8)"
+    return Problem(file, Mark(line, column), message, ())
+
+
 def _yaml_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    where = Mark(mark.line + 1, mark.column + 1) if mark else None
     lines = text.splitlines()
+    end = _end_of_text(lines)
+    where = min(Mark(mark.line + 1, mark.column + 1), end, key=_position) if mark else None
     if mark is not None and mark.line < len(lines):
         line = lines[mark.line]
         if "\t" in line[: mark.column + 1]:
@@ -151,12 +184,32 @@ def _yaml_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
                 file, Mark(mark.line + 1, column), "a tab character; indent YAML with spaces", ()
             )
     problem = (exc.problem or "").strip()
+    if exc.context == "expected a single document in the stream":
+        return Problem(
+            file,
+            where,
+            "a second YAML document; a plan is one document, so remove this '---' and what follows",
+            (),
+        )
     message = f"YAML syntax error: {problem}" if problem else "YAML syntax error"
     if exc.context and exc.context_mark and exc.context_mark is not mark:
-        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        context_line = min(exc.context_mark.line + 1, end.line)
+        message += f" ({exc.context} at line {context_line})"
     if "end of stream" in problem or (mark is not None and _nothing_after(lines, mark)):
         message += "; the file looks cut short"
     return Problem(file, where, message, ())
+
+
+def _end_of_text(lines: list[str]) -> Mark:
+    """Just after the last character that is not white space (libyaml may mark a line beyond)."""
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            return Mark(index + 1, len(lines[index].rstrip()) + 1)
+    return Mark(1, 1)
+
+
+def _position(mark: Mark) -> tuple[int, int]:
+    return (mark.line, mark.column)
 
 
 def _nothing_after(lines: list[str], mark: yaml.Mark) -> bool:
@@ -172,13 +225,11 @@ class _Builder:
         self.source_map = SourceMap()
         self.problems: list[Problem] = []
         self.constructor = _Loader("")
-        self.count = 0
         self.active: set[int] = set()
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            self._fail(node, f"more than {MAX_VALUES:,} values; aliases expand too far")
+        if len(path) > MAX_DEPTH:
+            self._fail(node, f"nested more than {MAX_DEPTH} levels deep; a plan needs only a few")
             return None
         self.source_map.values.setdefault(path, _mark(node))
         if id(node) in self.active:
@@ -237,6 +288,39 @@ class _Builder:
 
     def _fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(Problem(self.file, _mark(node), message, ()))
+
+
+def _first_too_large(root: yaml.Node) -> yaml.Node | None:
+    """The first node that aliases expand to more than `MAX_VALUES` values, if any.
+
+    Sizes are counted on the composed graph, where an alias is a shared node, so this takes
+    time in proportion to the text however far the aliases would expand. Cycles count once;
+    the builder reports them.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            on_path.discard(id(node))
+            size = 1 + sum(sizes.get(id(child), 0) for child in _children(node))
+            if size > MAX_VALUES:
+                return node
+            sizes[id(node)] = size
+        elif id(node) not in sizes and id(node) not in on_path:
+            on_path.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [value for _key, value in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _mark(node: yaml.Node) -> Mark:

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from outcomes.examples import example_text
 from outcomes.plan.schema import plan_schema_json
 
 PLAN_FILE = "plan.yaml"
 STATE_DIR = ".outcomes"
+_SCHEMA_LINE = "# yaml-language-server: $schema=plan.schema.json\n"
 
 
 @dataclass(frozen=True)
@@ -25,14 +27,16 @@ def _template(name: str) -> str:
     return files("outcomes.workspace").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def init_workspace(directory: Path) -> InitResult:
+def init_workspace(directory: Path, *, example: str | None = None) -> InitResult:
     """Scaffold a workspace: a commented plan template, its schema, a README and `.gitignore`.
 
-    Existing files are never overwritten; they are reported as kept.
+    With `example` (see :data:`outcomes.examples.EXAMPLES`) the plan is that bundled example
+    instead of the template. Existing files are never overwritten; they are reported as kept.
     """
+    plan_text = _template("plan.yaml") if example is None else _SCHEMA_LINE + example_text(example)
     directory.mkdir(parents=True, exist_ok=True)
     wanted = {
-        PLAN_FILE: _template("plan.yaml"),
+        PLAN_FILE: plan_text,
         "plan.schema.json": plan_schema_json(),
         "README.md": _template("README.md"),
         ".gitignore": _template("gitignore"),

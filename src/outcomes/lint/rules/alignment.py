@@ -104,7 +104,7 @@ def goal_without_strategy(ctx: LintContext) -> Iterator[Hit]:
     what="A strategy that no tactic serves.",
     why="Without tactical execution a strategy is only a corporate document.",
     seed=(
-        "A social media strategy is nothing more than a corporate document unless there is "
+        "a social media strategy is nothing more than a corporate document unless there is "
         "tactical execution to make the magic happen."
     ),
     example="""\
@@ -187,11 +187,12 @@ strategies:
 )
 def medium_as_strategy(ctx: LintContext) -> Iterator[Hit]:
     for strategy in ctx.plan.strategies:
-        medium = _medium_named(strategy.title) or _id_names_medium(strategy.id, need_aim=False)
+        in_title = _medium_named(strategy.title)
+        medium = in_title or _id_names_medium(strategy.id, need_aim=False)
         if medium:
             yield Hit(
                 strategy.id,
-                ctx.path(strategy.id),
+                ctx.path(strategy.id, "title" if in_title else "id"),
                 f"strategy '{strategy.id}' is named after a medium ({medium}); a medium is a tactic",
             )
     for goal in ctx.plan.goals:
@@ -200,7 +201,7 @@ def medium_as_strategy(ctx: LintContext) -> Iterator[Hit]:
         if medium:
             yield Hit(
                 goal.id,
-                ctx.path(goal.id),
+                ctx.path(goal.id, "title" if aim else "id"),
                 f"goal '{goal.id}' aims at a presence on a medium ({medium}), not a business outcome",
             )
 

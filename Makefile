@@ -1,0 +1,65 @@
+# The README's two commands: `make demo` and `make test`. Both work on a fresh machine
+# with Python 3.11: they create .venv, install what they need (uv for speed), and
+# `make test` also installs the system packages the browser tests use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= demo-workspace
+
+.PHONY: demo test lint typecheck pytest system-deps install install-dev docs bench clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## demo: a workspace for the Northwind example: init → check → tactical implementation plan
+demo: install
+	$(BIN)/outcomes init $(DEMO_DIR) --example northwind
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes check
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes plan --format md -o implementation-plan.md
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes plan --format html -o implementation-plan.html
+	@echo "Open $(DEMO_DIR)/implementation-plan.html in a browser."
+
+## system-deps: Chromium for the browser tests (idempotent; needs root or sudo)
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+pytest: install-dev system-deps
+	$(BIN)/pytest -q
+
+## test: lint, types and the whole suite
+test: lint typecheck pytest
+
+## docs: regenerate the rules reference and the shipped JSON Schema
+docs: install
+	$(BIN)/outcomes rule --all > docs/rules.md
+	$(BIN)/outcomes schema -o schema/plan.schema.json
+
+bench: install
+	$(BIN)/python benchmarks/check.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,133 @@
+"""Fixtures shared by the whole suite: example plans and plan-building helpers."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from outcomes.examples import example_path
+from outcomes.plan import LoadedPlan, load_plan_text
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
+
+
+@pytest.fixture
+def northwind_path() -> Path:
+    """The bundled strategy-first example plan."""
+    return example_path("northwind")
+
+
+@pytest.fixture
+def tactics_first_path() -> Path:
+    """The bundled tactics-first example plan (what the seeds warn against)."""
+    return example_path("tactics-first")
+
+
+CLEAN_PLAN: dict[str, Any] = {
+    "version": 1,
+    "organisation": {"name": "Acme", "currency": "EUR", "hourly_cost": 50},
+    "people": [
+        {"id": "ceo", "name": "Cleo", "title": "CEO", "executive": True, "function": "executive"},
+        {
+            "id": "vp-sales",
+            "name": "Vic",
+            "executive": True,
+            "function": "sales",
+            "hours_per_week": 2,
+        },
+        {"id": "rep", "name": "Remy", "function": "sales", "hours_per_week": 5},
+        {"id": "rep2", "name": "Rae", "function": "sales", "hours_per_week": 5},
+        {
+            "id": "care",
+            "name": "Care team",
+            "function": "service",
+            "members": [],
+            "hours_per_week": 20,
+        },
+    ],
+    "goals": [
+        {
+            "id": "more-customers",
+            "title": "Win more customers",
+            "metric": "net_new_customers",
+            "direction": "increase",
+            "baseline": 10,
+            "threshold": 12,
+            "target": 15,
+            "stretch": 18,
+            "start": "2026-01-01",
+            "due": "2026-12-31",
+            "sponsor": "ceo",
+            "functions": ["sales"],
+        }
+    ],
+    "strategies": [
+        {
+            "id": "trusted-advisers",
+            "title": "Reps earn trust where buyers research",
+            "serves": ["more-customers"],
+            "owner": "vp-sales",
+            "functions": ["sales"],
+        }
+    ],
+    "tactics": [
+        {
+            "id": "rep-posts",
+            "title": "Reps share one insight a week",
+            "serves": "trusted-advisers",
+            "channel": "linkedin",
+            "mode": "publish",
+            "operators": ["rep"],
+            "accountable": "vp-sales",
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "cadence": {"count": 1, "per": "week"},
+            "resources": {"hours_per_week": 3, "tools": [{"name": "Scheduler", "cost": 300}]},
+            "benchmarks": [
+                {"metric": "demo_requests", "baseline": 0, "target": 20, "per": "period"}
+            ],
+            "measurement": {
+                "sources": ["linkedin", "hubspot"],
+                "match": {"utm_campaign": "rep-posts"},
+            },
+            "pilot": {"group": ["rep"], "control": ["rep2"], "metric": "pipeline_value"},
+        },
+        {
+            "id": "answer-mentions",
+            "title": "Answer every mention within a business day",
+            "serves": "trusted-advisers",
+            "channel": "linkedin",
+            "mode": "respond",
+            "operators": ["care"],
+            "accountable": "vp-sales",
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "resources": {"hours_per_week": 4},
+            "benchmarks": [{"metric": "first_response_minutes", "threshold": 480, "target": 240}],
+            "measurement": {"sources": ["linkedin"]},
+        },
+    ],
+}
+
+
+@pytest.fixture
+def clean_plan() -> dict[str, Any]:
+    """A small plan with no lint findings, as data to change in a test."""
+    return copy.deepcopy(CLEAN_PLAN)
+
+
+def plan_from_data(data: dict[str, Any], file: str = "plan.yaml") -> LoadedPlan:
+    """Dump plan data to YAML and load it, as a user's file would be."""
+    return load_plan_text(yaml.safe_dump(data, sort_keys=False), file)
+
+
+@pytest.fixture
+def load_data() -> Callable[..., LoadedPlan]:
+    """`plan_from_data` as a fixture."""
+    return plan_from_data
