@@ -14,13 +14,12 @@ import pytest
 
 from outcomes.lint import check_plan
 from outcomes.plan import LoadedPlan, load_plan, load_plan_text
+from outcomes.plan.capacity import CapacityLoad, PeakLoad, peak_load
 from outcomes.plan.implementation import (
-    CapacityLoad,
     ImplementationPlan,
     build_implementation_plan,
     cadence_words,
     format_number,
-    peak_load,
     tactic_weeks,
 )
 from outcomes.report.money import format_money
@@ -391,9 +390,9 @@ def test_back_to_back_tactics_do_not_add_up() -> None:
     jan = CapacityLoad("jan", 5, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
     feb = CapacityLoad("feb", 5, dt.date(2026, 2, 1), dt.date(2026, 2, 28))
     overlap = CapacityLoad("late", 2, dt.date(2026, 1, 31), dt.date(2026, 3, 1))
-    assert peak_load([jan, feb]) == (5, dt.date(2026, 1, 1))
-    assert peak_load([jan, feb, overlap]) == (7, dt.date(2026, 1, 31))
-    assert peak_load([]) == (0, None)
+    assert peak_load([jan, feb]) == PeakLoad(5, dt.date(2026, 1, 1), ("jan",))
+    assert peak_load([jan, feb, overlap]) == PeakLoad(7, dt.date(2026, 1, 31), ("jan", "late"))
+    assert peak_load([]) == PeakLoad(0, None, ())
 
 
 def test_capacity_agrees_with_the_linters_owner_overloaded(

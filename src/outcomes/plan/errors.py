@@ -28,7 +28,13 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{format_path(self.path)}: " if self.path else ""
-        return f"{self.location}: {where}{self.message}"
+        return f"{self.location}: {where}{self.message}".translate(_ESCAPED_LINE_BREAKS)
+
+
+# What str.splitlines() splits on; a key or value may hold one, and a problem is one line.
+_ESCAPED_LINE_BREAKS = str.maketrans(
+    {char: repr(char)[1:-1] for char in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+)
 
 
 def format_path(path: Sequence[str | int]) -> str:

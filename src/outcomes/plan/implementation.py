@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from outcomes.catalog import BUILTIN_METRICS
+from outcomes.plan.capacity import CapacityLoad, loads_by_operator, peak_load
 from outcomes.plan.load import LoadedPlan
 from outcomes.plan.model import Benchmark, Goal, Person, Plan, Strategy, Tactic, Tool
 
@@ -246,16 +247,6 @@ class RaciMatrix:
 
 
 @dataclass(frozen=True, slots=True)
-class CapacityLoad:
-    """Hours a week one tactic asks of one operator, and when."""
-
-    tactic_id: str
-    hours_per_week: float
-    start: dt.date
-    end: dt.date
-
-
-@dataclass(frozen=True, slots=True)
 class CapacityRow:
     """What a person (or team) can give against the most the plan asks at any one time."""
 
@@ -347,7 +338,7 @@ def build_implementation_plan(
         people=tuple(context.parties.values()),
         costs=sum_costs(t.costs for t in tactics),
         raci=build_raci(context.parties.values(), tactics),
-        capacity=build_capacity(context.parties.values(), tactics),
+        capacity=build_capacity(context.parties.values(), plan.tactics),
     )
 
 
@@ -586,47 +577,14 @@ def _raci_letters(party_id: str, tactic: TacticPlan) -> str:
     )
 
 
-def build_capacity(
-    people: Iterable[Party], tactics: Sequence[TacticPlan]
-) -> tuple[CapacityRow, ...]:
-    """Hours asked of each person against what they have, for everyone with either.
-
-    A tactic's hours a week are shared evenly among its operators. A team is one entry
-    with its own capacity: its members are not charged for the team's tactics.
-    """
-    loads: dict[str, list[CapacityLoad]] = {}
-    for tactic in tactics:
-        if not tactic.hours_per_week or not tactic.operators:
-            continue
-        share = tactic.hours_per_week / len(tactic.operators)
-        for operator in tactic.operators:
-            load = CapacityLoad(tactic.id, share, tactic.start, tactic.end)
-            loads.setdefault(operator.id, []).append(load)
+def build_capacity(people: Iterable[Party], tactics: Iterable[Tactic]) -> tuple[CapacityRow, ...]:
+    """Hours asked of each person against what they have, for everyone with either."""
+    loads = loads_by_operator(tactics)
     rows = []
     for party in people:
         own = tuple(loads.get(party.id, ()))
         if not own and party.hours_per_week is None:
             continue
-        peak, peak_from = peak_load(own)
-        rows.append(CapacityRow(party, own, peak, peak_from))
+        peak = peak_load(own)
+        rows.append(CapacityRow(party, own, peak.hours, peak.since))
     return tuple(rows)
-
-
-def peak_load(loads: Iterable[CapacityLoad]) -> tuple[float, dt.date | None]:
-    """The most hours a week asked at any one time, and the first day it is asked.
-
-    A sweep over start and end days: the load changes only there. A load ends after its
-    last day, so back-to-back tactics do not add up.
-    """
-    changes: list[tuple[dt.date, float]] = []
-    for load in loads:
-        changes.append((load.start, load.hours_per_week))
-        changes.append((load.end + dt.timedelta(days=1), -load.hours_per_week))
-    # Ends sort before starts on the same day (negative first).
-    changes.sort()
-    running, peak, peak_from = 0.0, 0.0, None
-    for day, change in changes:
-        running += change
-        if running > peak + _EPSILON:
-            peak, peak_from = running, day
-    return round(peak, 6), peak_from

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import types
@@ -56,7 +57,8 @@ def load_plan(path: str | Path, *, display_name: str | None = None) -> LoadedPla
 
 def load_plan_text(text: str | bytes, file: str = "plan.yaml") -> LoadedPlan:
     """Validate plan text held in memory; `file` is the name used in messages."""
-    raw = text.encode("utf-8") if isinstance(text, str) else text
+    # A lone surrogate cannot be encoded; keep it so that decoding reports where it is.
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     return _validate(parse_plan_text(raw, file))
 
 
@@ -136,10 +138,20 @@ def _message(error: ErrorDetails, loc: Path_) -> str:
     value = error.get("input")
     ctx = error.get("ctx") or {}
     field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
+    if kind == "string_type" and isinstance(value, bool):
+        return (
+            f"expected text, got {_show(value)}; YAML reads a bare yes, no, on, off, true or "
+            "false as true or false, so put the text in quotes"
+        )
+    if kind == "string_type" and isinstance(value, int | float | dt.date):
+        read_as = "a date" if isinstance(value, dt.date) else "a number"
+        return f"expected text, got {_show(value)}; YAML reads it as {read_as}, so put it in quotes"
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {_show(value)}"
     if kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        # `expected` reads "'a', 'b' or 'c'" for text choices and "1" for a number.
+        expected = str(ctx.get("expected", ""))
+        choices = [choice.strip("'") for choice in re.split(r", | or ", expected) if choice]
         return _unknown_choice(field, value, choices)
     if kind == "string_pattern_mismatch":
         if field == "currency":
@@ -149,6 +161,8 @@ def _message(error: ErrorDetails, loc: Path_) -> str:
             "starting with a letter"
         )
     if kind.startswith("date_") or kind == "datetime_from_date_parsing":
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return f"{_show(value)} is not a day in the calendar; check the month and the day"
         return f"{_show(value)} is not a valid date; write it as YYYY-MM-DD"
     if kind == "finite_number":
         return "expected a finite number"
@@ -164,6 +178,8 @@ def _unknown_choice(field: str, value: object, choices: list[str]) -> str:
     shown = _show(value)
     if not isinstance(value, str):
         return f"expected one of: {', '.join(choices)}; got {shown}"
+    if value in choices:  # the choice is a number written as text
+        return f"expected {value} as a number, without quotes; got {shown}"
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
     if close:
         return f"unknown {noun} {shown} (did you mean '{close[0]}'?)"
@@ -177,6 +193,8 @@ def _show(value: object) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 

@@ -18,12 +18,15 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
 )
 
 from outcomes.catalog.metrics import BUILTIN_METRICS
 
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+HOURS_IN_A_WEEK = 168
 
 Id = Annotated[
     str,
@@ -96,18 +99,30 @@ class Organisation(_Element):
 class Person(_Element):
     """A person or, with `members`, a team."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"not": {"required": ["members"]}},
+            "then": {"properties": {"hours_per_week": {"maximum": HOURS_IN_A_WEEK}}},
+        }
+    )
+
     id: Id
     name: str = Field(min_length=1)
     title: str | None = None
     executive: bool = False
     function: Function | None = None
-    hours_per_week: float | None = Field(
-        None,
-        ge=0,
-        le=168,
-        description="Hours a week this person (or team, in total) gives the plan.",
-    )
     members: IdList | None = Field(None, description="Person ids; makes this entry a team.")
+    hours_per_week: float | None = Field(
+        None, ge=0, description="Hours a week this person (or team, in total) gives the plan."
+    )
+
+    @field_validator("hours_per_week")
+    @classmethod
+    def _within_a_week(cls, hours: float | None, info: ValidationInfo) -> float | None:
+        # A team's hours are its members' total, so only a single person is held to 168.
+        if hours is not None and hours > HOURS_IN_A_WEEK and info.data.get("members") is None:
+            raise ValueError(f"a person has {HOURS_IN_A_WEEK} hours in a week; for a team, add `members`")
+        return hours
 
     @property
     def is_team(self) -> bool:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import yaml
 
@@ -24,12 +24,35 @@ MAX_PLAN_BYTES: Final = 4 * 1024 * 1024
 MAX_VALUES: Final = 1_000_000
 MAX_DEPTH: Final = 64
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG: Final = "tag:yaml.org,2002:str"
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe loader, with implicit tags memoised per loader.
+
+    PyYAML resolves every plain scalar's tag in Python with a list of regular expressions;
+    in a plan most scalars repeat (keys, channels, dates, ids), so a cache halves parsing.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._tags: dict[tuple[str, bool], str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or not implicit[0]:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit[1])
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
 _TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
     """A 1-based line and column in the plan file."""
 
     line: int
@@ -127,7 +150,8 @@ def parse_plan_text(raw: bytes, file: str) -> SourceDocument:
         raise PlanError.single(
             file, None, "the file holds only comments; run `outcomes init` for a template"
         )
-    too_large = _first_too_large(node)
+    # Only anchors make aliases; without an `&` the node graph is a tree no bigger than the text.
+    too_large = _first_too_large(node) if "&" in text else None
     if too_large is not None:
         raise PlanError.single(
             file,
@@ -135,7 +159,7 @@ def parse_plan_text(raw: bytes, file: str) -> SourceDocument:
             f"aliases expand this value to more than {MAX_VALUES:,} values (an alias bomb?); "
             "write the values out instead",
         )
-    builder = _Builder(file)
+    builder = _Builder(file, track_cycles="&" in text)
     data = builder.build(node, ())
     if builder.problems:
         raise PlanError(builder.problems)
@@ -220,26 +244,34 @@ def _nothing_after(lines: list[str], mark: yaml.Mark) -> bool:
 class _Builder:
     """Turns a composed node tree into data, recording marks and refusing what hides mistakes."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, track_cycles: bool = True) -> None:
         self.file = file
         self.source_map = SourceMap()
         self.problems: list[Problem] = []
         self.constructor = _Loader("")
         self.active: set[int] = set()
+        self.track_cycles = track_cycles
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if len(path) > MAX_DEPTH:
             self._fail(node, f"nested more than {MAX_DEPTH} levels deep; a plan needs only a few")
             return None
-        self.source_map.values.setdefault(path, _mark(node))
+        values = self.source_map.values
+        if path not in values:
+            values[path] = _mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if not self.track_cycles:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            assert isinstance(node, yaml.SequenceNode)
+            return self._sequence(node, path)
         if id(node) in self.active:
             self._fail(node, "an alias refers to the element that contains it (a cycle)")
             return None
         if isinstance(node, yaml.MappingNode):
             return self._guarded(node, path, self._mapping)
-        if isinstance(node, yaml.SequenceNode):
-            return self._guarded(node, path, self._sequence)
-        return self._scalar(node)
+        return self._guarded(node, path, self._sequence)
 
     def _guarded(self, node: yaml.Node, path: Path_, build: Any) -> Any:
         self.active.add(id(node))
@@ -276,14 +308,19 @@ class _Builder:
         return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
 
     def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
+        except Exception:  # constructors of explicit tags fail in many ways (`!!timestamp x`)
             # An impossible date such as 2026-02-30 matches YAML's timestamp pattern; keep the
             # text so validation can say what is wrong with it at its own location.
             if node.tag == _TIMESTAMP_TAG:
                 return str(node.value)
-            self._fail(node, f"cannot read the value {node.value!r}")
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            self._fail(
+                node, f"cannot read {node.value!r} as {tag}; remove the tag or quote the value"
+            )
             return None
 
     def _fail(self, node: yaml.Node, message: str) -> None:
