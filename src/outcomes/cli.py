@@ -38,9 +38,7 @@ app = typer.Typer(
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-PlanArgument = Annotated[
-    Path, typer.Argument(help="The plan file.", show_default=True, dir_okay=False)
-]
+PlanArgument = Annotated[Path, typer.Argument(help="The plan file.", show_default=True)]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file instead of standard output."),

@@ -51,3 +51,11 @@ CHANNEL_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "blog": ("blog", "blogging"),
     "social media": ("social media", "social network", "social networks", "social channels"),
 }
+
+# Other names people use for a channel, for "did you mean" hints: `twitter` → `x`.
+CHANNEL_BY_ALIAS: Final[dict[str, str]] = {
+    alias: channel
+    for channel, aliases in CHANNEL_ALIASES.items()
+    if channel in CHANNELS
+    for alias in aliases
+}

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from outcomes.catalog.channels import CHANNEL_BY_ALIAS
 from outcomes.plan.errors import PlanError, Problem
 from outcomes.plan.model import Plan
 from outcomes.plan.references import check_references
@@ -170,6 +171,8 @@ def _message(error: ErrorDetails, loc: Path_) -> str:
         return f"{_show(value)} is out of range: {error['msg'].lower()}"
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "value_error":  # our own validators already word the message for people
+        return str(error["msg"]).removeprefix("Value error, ")
     return f"{error['msg']} (got {_show(value)})"
 
 
@@ -180,7 +183,8 @@ def _unknown_choice(field: str, value: object, choices: list[str]) -> str:
         return f"expected one of: {', '.join(choices)}; got {shown}"
     if value in choices:  # the choice is a number written as text
         return f"expected {value} as a number, without quotes; got {shown}"
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+    alias = CHANNEL_BY_ALIAS.get(value.casefold()) if field == "channel" else None
+    close = [alias] if alias else difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
     if close:
         return f"unknown {noun} {shown} (did you mean '{close[0]}'?)"
     return f"unknown {noun} {shown}; expected one of: {', '.join(choices)}"

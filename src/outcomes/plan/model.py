@@ -121,7 +121,9 @@ class Person(_Element):
     def _within_a_week(cls, hours: float | None, info: ValidationInfo) -> float | None:
         # A team's hours are its members' total, so only a single person is held to 168.
         if hours is not None and hours > HOURS_IN_A_WEEK and info.data.get("members") is None:
-            raise ValueError(f"a person has {HOURS_IN_A_WEEK} hours in a week; for a team, add `members`")
+            raise ValueError(
+                f"a person has {HOURS_IN_A_WEEK} hours in a week; for a team, add `members`"
+            )
         return hours
 
     @property
@@ -260,10 +262,17 @@ class IgnoreEntry(_Element):
     reason: str = Field(min_length=1)
 
 
+def _exact_version(value: Any) -> Any:
+    # Literal[1] would also take `true` and `1.0`; a format version must be written as 1.
+    if isinstance(value, bool | float):
+        raise ValueError(f"the plan format version is written 1, not {str(value).lower()}")
+    return value
+
+
 class Plan(_Element):
     """A social business strategy plan, version 1."""
 
-    version: Literal[1]
+    version: Annotated[Literal[1], BeforeValidator(_exact_version)]
     organisation: Organisation
     people: list[Person]
     metrics: list[MetricDefinition] = Field(default_factory=list)

@@ -144,6 +144,8 @@ def parse_plan_text(raw: bytes, file: str) -> SourceDocument:
         raise PlanError([_yaml_problem(file, text, exc)]) from None
     except yaml.reader.ReaderError as exc:
         raise PlanError([_reader_problem(file, text, exc)]) from None
+    except RecursionError:  # only PyYAML's pure-Python parser recurses; libyaml does not
+        raise PlanError.single(file, None, "the YAML is nested too deeply to read") from None
     except yaml.YAMLError as exc:  # unmarked errors are rare; still one line
         raise PlanError.single(file, None, f"YAML error: {' '.join(str(exc).split())}") from None
     if node is None:
