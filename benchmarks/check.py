@@ -34,7 +34,10 @@ def make_plan(tactics: int) -> str:
         "people:",
         "  - {id: ceo, name: Chief Executive, executive: true, function: executive}",
     ]
-    lines += [f"  - {{id: p{i}, name: Person {i}, function: sales, hours_per_week: 6}}" for i in range(people)]
+    lines += [
+        f"  - {{id: p{i}, name: Person {i}, function: sales, hours_per_week: 6}}"
+        for i in range(people)
+    ]
     lines.append("goals:")
     for g in range(goals):
         lines += [
@@ -109,7 +112,18 @@ def main() -> None:
         outcomes = Path(sys.executable).with_name("outcomes")
 
         def cli() -> None:
-            subprocess.run([str(outcomes), "check", str(plan), "-f", "json", "-o", str(Path(tmp) / "out.json")], check=False)
+            subprocess.run(
+                [
+                    str(outcomes),
+                    "check",
+                    str(plan),
+                    "-f",
+                    "json",
+                    "-o",
+                    str(Path(tmp) / "out.json"),
+                ],
+                check=False,
+            )
 
         def library() -> None:
             check_plan(load_plan(plan))
@@ -123,7 +137,9 @@ def main() -> None:
         peer_median, _ = best_of(args.repeat, peer)
 
     print(f"plan: {args.tactics:,} tactics, {size / 1e6:.2f} MB, {len(result.findings)} findings")
-    print(f"outcomes check (new process)  median {cli_median:.3f} s  best {cli_best:.3f} s  goal < 2 s")
+    print(
+        f"outcomes check (new process)  median {cli_median:.3f} s  best {cli_best:.3f} s  goal < 2 s"
+    )
     print(f"load + lint in-process       median {lib_median:.3f} s")
     print(f"peer: yaml.load CSafeLoader  median {peer_median:.3f} s")
     print(f"ratio <ours in-process/bare YAML parse> {lib_median / peer_median:.2f}")

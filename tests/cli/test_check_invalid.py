@@ -150,4 +150,6 @@ def test_a_folder_is_refused_without_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
-    assert f"{tmp_path}: is a folder, not a plan file; name the plan.yaml inside it" in result.stderr
+    assert (
+        f"{tmp_path}: is a folder, not a plan file; name the plan.yaml inside it" in result.stderr
+    )
