@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ import pytest
 import yaml
 
 from outcomes.examples import example_path
-from outcomes.plan import LoadedPlan, load_plan_text
+from outcomes.plan import LoadedPlan, load_plan, load_plan_text
+from outcomes.plan.implementation import ImplementationPlan, build_implementation_plan
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
@@ -27,6 +29,22 @@ def northwind_path() -> Path:
 def tactics_first_path() -> Path:
     """The bundled tactics-first example plan (what the seeds warn against)."""
     return example_path("tactics-first")
+
+
+PLAN_TODAY = dt.date(2026, 3, 15)
+"""The day implementation-plan fixtures are prepared on, so phases are fixed."""
+
+
+@pytest.fixture
+def northwind(northwind_path: Path) -> ImplementationPlan:
+    """Northwind's tactical implementation plan, as of :data:`PLAN_TODAY`."""
+    return build_implementation_plan(load_plan(northwind_path), today=PLAN_TODAY)
+
+
+@pytest.fixture
+def tactics_first(tactics_first_path: Path) -> ImplementationPlan:
+    """The tactics-first plan's implementation plan, as of :data:`PLAN_TODAY`."""
+    return build_implementation_plan(load_plan(tactics_first_path), today=PLAN_TODAY)
 
 
 CLEAN_PLAN: dict[str, Any] = {

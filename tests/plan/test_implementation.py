@@ -23,18 +23,9 @@ from outcomes.plan.implementation import (
     tactic_weeks,
 )
 from outcomes.report.money import format_money
+from tests.conftest import PLAN_TODAY
 
-TODAY = dt.date(2026, 3, 15)
-
-
-@pytest.fixture
-def northwind(northwind_path: Path) -> ImplementationPlan:
-    return build_implementation_plan(load_plan(northwind_path), today=TODAY)
-
-
-@pytest.fixture
-def tactics_first(tactics_first_path: Path) -> ImplementationPlan:
-    return build_implementation_plan(load_plan(tactics_first_path), today=TODAY)
+TODAY = PLAN_TODAY
 
 
 HEADER = """\

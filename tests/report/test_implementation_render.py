@@ -22,19 +22,10 @@ from outcomes.report.implementation import (
     render_html,
     render_markdown,
 )
+from tests.conftest import PLAN_TODAY
 
-TODAY = dt.date(2026, 3, 15)
+TODAY = PLAN_TODAY
 SECTIONS = ("summary", "strategy-map", "goals", "raci", "resources", "schedule")
-
-
-@pytest.fixture
-def northwind(northwind_path: Path) -> ImplementationPlan:
-    return build_implementation_plan(load_plan(northwind_path), today=TODAY)
-
-
-@pytest.fixture
-def tactics_first(tactics_first_path: Path) -> ImplementationPlan:
-    return build_implementation_plan(load_plan(tactics_first_path), today=TODAY)
 
 
 HOSTILE = '<script>alert("x")</script> | & <img src=x onerror=1>'
