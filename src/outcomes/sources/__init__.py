@@ -1,0 +1,26 @@
+"""Connectors: one module per export format; each parses, validates and yields rows or rejections."""
+
+from outcomes.sources.base import (
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+    natural_key,
+)
+from outcomes.sources.registry import CONNECTORS, all_sources, detect_source, get_source
+
+__all__ = [
+    "CONNECTORS",
+    "Parsed",
+    "ReadOptions",
+    "Rejected",
+    "Row",
+    "Source",
+    "SourceError",
+    "all_sources",
+    "detect_source",
+    "get_source",
+    "natural_key",
+]

@@ -1,0 +1,109 @@
+"""What a connector is: it reads one export format and yields rows for the warehouse.
+
+A connector never writes to the warehouse and never drops a row silently: each record of
+the file becomes rows (`Row`) or a rejection (`Rejected`) with where it was and why. A
+file that cannot be read at all (a broken zip, an empty file, the wrong encoding) raises
+`SourceError`, and nothing from it is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from outcomes.warehouse.schema import TableName
+
+RAW_LIMIT = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row for a warehouse table; `values` holds its columns (missing ones are null)."""
+
+    table: TableName
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record the connector refused: where it was (line or record number), which column, why."""
+
+    line: int | None
+    column: str | None
+    reason: str
+    raw: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.raw) > RAW_LIMIT:
+            object.__setattr__(self, "raw", self.raw[:RAW_LIMIT])
+
+
+Parsed = Row | Rejected
+
+
+class SourceError(Exception):
+    """The file cannot be read at all; nothing from it is loaded.
+
+    The message is one line: the file, where (if known), what is wrong and what to do.
+    """
+
+    def __init__(self, file: Path | str, message: str, *, line: int | None = None) -> None:
+        where = f"{file}:{line}" if line is not None else str(file)
+        super().__init__(f"{where}: {message}")
+        self.file = str(file)
+        self.line = line
+        self.reason = message
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read a file, from the command line or the workspace config."""
+
+    encoding: str | None = None
+    """Text encoding; None means UTF-8 (with or without a BOM) or UTF-16 with a BOM."""
+    account: str | None = None
+    """The page or handle the export belongs to, when the file does not say."""
+    mapping: dict[str, str] | None = None
+    """For the generic CSV connector: warehouse column → CSV header."""
+    table: TableName | None = None
+    """For the generic CSV connector: which table the rows go to."""
+
+
+class Source(ABC):
+    """A connector for one export format.
+
+    Subclasses set `name` (as plans use it in `measurement.sources`), `channel` where the
+    format belongs to one network, and `description`; they implement `detect` and `read`.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    channel: ClassVar[str | None] = None
+
+    @abstractmethod
+    def detect(self, path: Path, head: bytes) -> bool:
+        """True when `path` (whose first 64 KiB are `head`) looks like this format."""
+
+    @abstractmethod
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """Every row of the file, or a rejection for each record that cannot be used.
+
+        Streams: never holds the whole file in memory when the format allows reading it
+        piece by piece. Raises :class:`SourceError` when the file cannot be read at all.
+        """
+
+
+def natural_key(*parts: object) -> str:
+    """A stable key from the parts that identify a row in its source.
+
+    Short parts are joined as they are so keys stay readable in the warehouse; long ones
+    (texts) are hashed.
+    """
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    if len(text) <= 200:
+        return text.replace("\x1f", "|")
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

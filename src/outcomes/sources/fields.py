@@ -1,0 +1,183 @@
+"""Reading single values from exports: numbers with separators, dates in many formats, UTMs.
+
+Each parser returns the value or raises `FieldError` with a reason a person can act on;
+connectors turn that into a `Rejected` row naming the line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Final
+from urllib.parse import parse_qs, urlsplit
+
+EMPTY: Final = frozenset({"", "-", "--", "n/a", "na", "null", "none"})
+
+
+class FieldError(ValueError):
+    """A value that cannot be read; the message says what was expected."""
+
+
+def is_empty(raw: object) -> bool:
+    """True for None and for the placeholders exports use for 'no value'."""
+    return raw is None or (isinstance(raw, str) and raw.strip().casefold() in EMPTY)
+
+
+def parse_int(raw: object) -> int | None:
+    """`1,234`, `1 234`, `1234.0`, `12%`→12; empty → None."""
+    number = parse_float(raw)
+    if number is None:
+        return None
+    if number != int(number):
+        raise FieldError(f"expected a whole number, got {raw!r}")
+    return int(number)
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_float(raw: object) -> float | None:
+    """A number from an export cell: separators, currency signs and `%` are tolerated."""
+    if is_empty(raw):
+        return None
+    if isinstance(raw, bool):
+        raise FieldError(f"expected a number, got {raw!r}")
+    if isinstance(raw, int | float):
+        return float(raw)
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", "")
+    text = text.lstrip("$€£¥").removesuffix("%")
+    if not _NUMBER.match(text):
+        raise FieldError(f"expected a number, got {raw!r}")
+    return float(text)
+
+
+_DATE_FORMATS: Final = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%b %d, %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+)
+_DATETIME_FORMATS: Final = (
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%d/%m/%Y %H:%M",
+    "%a %b %d %H:%M:%S %z %Y",  # X archive: "Sat Dec 06 18:20:30 +0000 2025"
+)
+
+
+def parse_datetime(
+    raw: object, *, formats: Sequence[str] = _DATETIME_FORMATS
+) -> dt.datetime | None:
+    """A timestamp in UTC. Naive times are taken as UTC; dates alone as midnight UTC."""
+    if is_empty(raw):
+        return None
+    if isinstance(raw, dt.datetime):
+        return _utc(raw)
+    if isinstance(raw, dt.date):
+        return dt.datetime(raw.year, raw.month, raw.day, tzinfo=dt.UTC)
+    text = (
+        str(raw).strip().replace("Z", "+00:00")
+        if str(raw).strip().endswith("Z")
+        else str(raw).strip()
+    )
+    try:
+        return _utc(dt.datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    for fmt in formats:
+        try:
+            return _utc(dt.datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    day = _try_date(text)
+    if day is not None:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    raise FieldError(f"expected a date and time, got {raw!r}")
+
+
+def parse_date(raw: object, *, formats: Sequence[str] = _DATE_FORMATS) -> dt.date | None:
+    """A calendar date; a timestamp keeps its (UTC) date."""
+    if is_empty(raw):
+        return None
+    if isinstance(raw, dt.datetime):
+        return _utc(raw).date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    day = _try_date(text, formats)
+    if day is not None:
+        return day
+    try:
+        moment = parse_datetime(text)
+    except FieldError:
+        raise FieldError(f"expected a date, got {raw!r}") from None
+    return moment.date() if moment else None
+
+
+def _try_date(text: str, formats: Sequence[str] = _DATE_FORMATS) -> dt.date | None:
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def parse_epoch_micros(raw: object) -> dt.datetime | None:
+    """GA4's `event_timestamp`: microseconds since the epoch, UTC."""
+    micros = parse_int(raw)
+    if micros is None:
+        return None
+    try:
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=micros)
+    except OverflowError:
+        raise FieldError(f"timestamp {raw!r} is out of range") from None
+
+
+UTM_FIELDS: Final = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
+
+
+def utm_from_url(url: str | None) -> dict[str, str]:
+    """The `utm_*` parameters of a URL, lower-cased keys, first value of each."""
+    if not url or "utm_" not in url:
+        return {}
+    query = parse_qs(urlsplit(url).query)
+    return {k: v[0] for k, v in query.items() if k in UTM_FIELDS and v}
+
+
+def utm_in_text(text: str | None) -> dict[str, str]:
+    """UTM parameters of the first link in a post's text that carries any."""
+    if not text or "utm_" not in text:
+        return {}
+    for url in re.findall(r"https?://\S+", text):
+        found = utm_from_url(url.rstrip(").,;!?\"'"))
+        if found:
+            return found
+    return {}
+
+
+HASHTAG: Final = re.compile(r"(?<![\w&])#(\w+)")
+
+
+def hashtags(text: str | None) -> list[str]:
+    """Hashtags in a text, lower-cased, without the `#`."""
+    return [tag.casefold() for tag in HASHTAG.findall(text or "")]

@@ -1,0 +1,1 @@
+"""The embedded warehouse: DuckDB by default, any Ibis backend by URL; tables and loading."""
