@@ -181,3 +181,40 @@ HASHTAG: Final = re.compile(r"(?<![\w&])#(\w+)")
 def hashtags(text: str | None) -> list[str]:
     """Hashtags in a text, lower-cased, without the `#`."""
     return [tag.casefold() for tag in HASHTAG.findall(text or "")]
+
+
+_NETWORKS: Final = (
+    ("linkedin", "linkedin"), ("lnkd.in", "linkedin"), ("facebook", "facebook"), ("fb.com", "facebook"),
+    ("instagram", "instagram"), ("twitter", "x"), ("t.co", "x"), ("x.com", "x"), ("youtube", "youtube"),
+    ("youtu.be", "youtube"), ("mastodon", "mastodon"), ("tiktok", "tiktok"), ("pinterest", "pinterest"),
+)  # fmt: skip
+_EXACT_NETWORKS: Final = {
+    "fb": "facebook",
+    "ig": "instagram",
+    "x": "x",
+    "li": "linkedin",
+    "yt": "youtube",
+}
+_EMAIL: Final = frozenset({"email", "e-mail", "e_mail", "e mail", "newsletter"})
+_PAID: Final = frozenset({"cpc", "ppc", "paid", "paidsearch", "paid search", "paid_search"})
+
+
+def channel_from_source(source: str | None, medium: str | None = None) -> str | None:
+    """The plan channel a UTM source/medium (or a CRM's source text) points to, if any.
+
+    `linkedin`/`lnkd.in` → linkedin, `twitter`/`t.co` → x, medium `email` → email,
+    `google` with a paid medium → paid-search, and so on. None when it is not a plan channel
+    (organic search, direct, referral), so callers keep the raw source.
+    """
+    text = (source or "").strip().casefold()
+    kind = (medium or "").strip().casefold()
+    if text in _EXACT_NETWORKS:
+        return _EXACT_NETWORKS[text]
+    for needle, channel in _NETWORKS:
+        if needle in text:
+            return channel
+    if kind in _EMAIL or text in _EMAIL or "newsletter" in text or "email" in text:
+        return "email"
+    if kind in _PAID or "paid search" in text:
+        return "paid-search"
+    return None
