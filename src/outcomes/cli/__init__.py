@@ -1,0 +1,22 @@
+"""The `outcomes` command line. Commands live in modules by subject; each registers on `app`."""
+
+from __future__ import annotations
+
+import typer
+
+from outcomes import __version__
+from outcomes.cli import data_commands, plan_commands
+from outcomes.cli.common import app
+
+__all__ = ["app", "data_commands", "main", "plan_commands"]
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

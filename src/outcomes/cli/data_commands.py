@@ -1,0 +1,207 @@
+"""Commands about data: ingest exports into the warehouse."""
+
+from __future__ import annotations
+
+import sys
+import weakref
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, cast
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from outcomes.cli.common import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    WorkspaceOption,
+    app,
+    fail,
+    json_text,
+    stderr_console,
+    stdout_console,
+)
+from outcomes.ingest import FileFailure, Outcome, ProgressFactory, ingest_files, ingest_folder
+from outcomes.sources import CONNECTORS, ReadOptions
+from outcomes.warehouse.connection import Warehouse, WarehouseError
+from outcomes.warehouse.ingest import IngestResult
+from outcomes.warehouse.schema import FACT_TABLES, TableName
+
+FACT_TABLE_NAMES = tuple(t.name for t in FACT_TABLES)
+
+
+class IngestFormat(StrEnum):
+    """Output formats of `outcomes ingest`."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def ingest(
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="SOURCE then FILE...; sources: " + ", ".join(CONNECTORS), show_default=False
+        ),
+    ] = None,
+    auto: Annotated[
+        Path | None, typer.Option("--auto", help="Load every recognised file under this folder.")
+    ] = None,
+    workspace: WorkspaceOption = Path(),
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding of CSV files when not UTF-8 (e.g. cp1252).")
+    ] = None,
+    account: Annotated[
+        str | None,
+        typer.Option(help="The page or handle the export belongs to, if the file does not say."),
+    ] = None,
+    table: Annotated[
+        str | None, typer.Option(help="Generic csv: the table the rows go to.")
+    ] = None,
+    column_map: Annotated[
+        list[str] | None, typer.Option("--map", help="Generic csv: COLUMN=HEADER, once per column.")
+    ] = None,
+    output_format: Annotated[
+        IngestFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = IngestFormat.TEXT,
+) -> None:
+    """Load exports into the workspace's warehouse: `outcomes ingest SOURCE FILE...` or `--auto DIR`.
+
+    Exit 0 when every row loaded, 1 when some rows were rejected, 2 when a file could not be read.
+    """
+    options = ReadOptions(
+        encoding=encoding, account=account, table=_table_name(table), mapping=_mapping(column_map)
+    )
+    warehouse = _open_warehouse(workspace)
+    try:
+        if auto is not None:
+            if args:
+                fail("give either --auto DIR or SOURCE FILE..., not both")
+            if not auto.is_dir():
+                fail(f"{auto}: not a folder")
+            outcomes, unknown = ingest_folder(
+                warehouse, auto, options, progress=_progress_factory()
+            )
+        else:
+            if not args or len(args) < 2:
+                fail(
+                    "name a source and at least one file (`outcomes ingest linkedin export.xlsx`), or use --auto DIR"
+                )
+            try:
+                outcomes = ingest_files(
+                    warehouse,
+                    args[0],
+                    [Path(a) for a in args[1:]],
+                    options,
+                    progress=_progress_factory(),
+                )
+            except KeyError as exc:
+                fail(str(exc.args[0]))
+            unknown = []
+    finally:
+        warehouse.close()
+    _report_ingest(outcomes, unknown, output_format)
+    if any(isinstance(o, FileFailure) for o in outcomes):
+        raise typer.Exit(EXIT_ERROR)
+    if any(isinstance(o, IngestResult) and o.rejected for o in outcomes):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _table_name(table: str | None) -> TableName | None:
+    if table is None:
+        return None
+    if table not in FACT_TABLE_NAMES:
+        fail(f"no table '{table}'; choose one of: {', '.join(FACT_TABLE_NAMES)}")
+    return cast(TableName, table)
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, header = pair.partition("=")
+        if not sep or not column.strip() or not header.strip():
+            fail(f"--map {pair!r}: write COLUMN=HEADER, e.g. --map ts='Sent at'")
+        mapping[column.strip()] = header.strip()
+    return mapping
+
+
+def _open_warehouse(workspace: Path) -> Warehouse:
+    try:
+        return Warehouse.open(workspace)
+    except WarehouseError as exc:
+        fail(str(exc))
+
+
+def _progress_factory() -> ProgressFactory | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def start(path: Path) -> Callable[[int], None]:
+        progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} records"),
+            TimeElapsedColumn(), console=stderr_console(), transient=True,
+        )  # fmt: skip
+        task = progress.add_task(path.name, total=None)
+        progress.start()
+
+        def update(records: int) -> None:
+            progress.update(task, completed=records)
+
+        weakref.finalize(update, progress.stop)
+        return update
+
+    return start
+
+
+REJECTIONS_SHOWN = 10
+
+
+def _report_ingest(
+    outcomes: list[Outcome], unknown: list[Path], output_format: IngestFormat
+) -> None:
+    if output_format is IngestFormat.JSON:
+        items: list[dict[str, Any]] = [
+            o.as_json()
+            if isinstance(o, IngestResult)
+            else {"file": o.file, "source": o.source, "error": o.message}
+            for o in outcomes
+        ]
+        items += [
+            {"file": str(p), "source": None, "error": "format not recognised"} for p in unknown
+        ]
+        sys.stdout.write(json_text(items))
+        return
+    console, errors = stdout_console(), stderr_console()
+    table = Table("file", "source", "loaded", "skipped", "rejected", box=None, pad_edge=False)
+    for o in outcomes:
+        if isinstance(o, IngestResult):
+            note = " (already loaded)" if o.already_loaded else ""
+            table.add_row(
+                o.file, o.source, f"{o.loaded:,}", f"{o.skipped:,}{note}", f"{o.rejected:,}"
+            )
+    if table.row_count:
+        console.print(table)
+    for o in outcomes:
+        if isinstance(o, FileFailure):
+            errors.print(f"error: {o.message}", markup=False)
+        elif o.rejections:
+            for r in o.rejections[:REJECTIONS_SHOWN]:
+                where = f"{o.file}:{r.line}" if r.line is not None else o.file
+                column = f" [{r.column}]" if r.column else ""
+                errors.print(f"rejected {where}{column}: {r.reason}", markup=False)
+            if o.rejected > REJECTIONS_SHOWN:
+                errors.print(
+                    f"… and {o.rejected - REJECTIONS_SHOWN:,} more rejected rows in {o.file}; "
+                    "all are in the warehouse's `rejected` table",
+                    markup=False,
+                )
+    for path in unknown:
+        errors.print(
+            f"not loaded: {path}: format not recognised (name the source: outcomes ingest SOURCE FILE)",
+            markup=False,
+        )

@@ -1,0 +1,98 @@
+"""Loading exports into a workspace's warehouse: named files with one source, or a folder
+whose files are recognised by their content. Each file is loaded on its own, so one bad
+file does not stop the others, and each file is all-or-nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from outcomes.sources import ReadOptions, Source, SourceError, detect_source, get_source
+from outcomes.warehouse.connection import STATE_DIR, Warehouse
+from outcomes.warehouse.ingest import IngestResult, ingest_file
+
+ProgressFactory = Callable[[Path], Callable[[int], None] | None]
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    """A file that could not be loaded at all, with the one-line reason."""
+
+    file: str
+    source: str | None
+    message: str
+
+
+Outcome = IngestResult | FileFailure
+
+
+def ingest_files(
+    warehouse: Warehouse,
+    source_name: str,
+    files: Iterable[Path],
+    options: ReadOptions | None = None,
+    *,
+    progress: ProgressFactory | None = None,
+) -> list[Outcome]:
+    """Load each file with the named source (KeyError for an unknown source name)."""
+    source = get_source(source_name)
+    return [_one(warehouse, source, path, options, progress) for path in files]
+
+
+def ingest_folder(
+    warehouse: Warehouse,
+    folder: Path,
+    options: ReadOptions | None = None,
+    *,
+    progress: ProgressFactory | None = None,
+) -> tuple[list[Outcome], list[Path]]:
+    """Load every file under `folder` whose format is recognised.
+
+    Returns the outcomes and the files no connector recognised (never silently passed over:
+    the caller reports them).
+    """
+    outcomes: list[Outcome] = []
+    unknown: list[Path] = []
+    for path in _files_under(folder):
+        try:
+            source = detect_source(path)
+        except SourceError as exc:
+            outcomes.append(FileFailure(str(path), None, str(exc)))
+            continue
+        if source is None:
+            unknown.append(path)
+        else:
+            outcomes.append(_one(warehouse, source, path, options, progress))
+    return outcomes, unknown
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).parts
+        if (
+            path.is_file()
+            and not any(part.startswith(".") for part in relative)
+            and STATE_DIR not in relative
+        ):
+            yield path
+
+
+def _one(
+    warehouse: Warehouse,
+    source: Source,
+    path: Path,
+    options: ReadOptions | None,
+    progress: ProgressFactory | None,
+) -> Outcome:
+    if not path.is_file():
+        reason = "is a folder; use --auto to load a folder" if path.is_dir() else "no such file"
+        return FileFailure(str(path), source.name, f"{path}: {reason}")
+    try:
+        return ingest_file(
+            warehouse, source, path, options, progress=progress(path) if progress else None
+        )
+    except SourceError as exc:
+        return FileFailure(str(path), source.name, str(exc))
+    except OSError as exc:
+        return FileFailure(str(path), source.name, f"{path}: cannot read the file: {exc.strerror}")

@@ -1,0 +1,68 @@
+"""Versioned schema migrations for the DuckDB warehouse.
+
+Each migration has a number and runs once, in its own transaction; `schema_migrations`
+records what ran. Add new tables or columns as a new migration, never by editing one that
+has shipped: workspaces in the field have already run it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from outcomes.warehouse.schema import ALL_TABLES
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A numbered change to the schema."""
+
+    version: int
+    description: str
+    apply: Callable[[Any], None]
+
+
+def _initial(con: Any) -> None:
+    for table in ALL_TABLES:
+        con.execute(table.create_sql())
+    con.execute('CREATE INDEX IF NOT EXISTS rejected_by_ingest ON "rejected" (ingest_id)')
+
+
+MIGRATIONS: Final = (
+    Migration(1, "tables for activities, metrics, journeys, conversions, costs, ingests", _initial),
+)
+
+SCHEMA_VERSION: Final = MIGRATIONS[-1].version
+
+
+def migrate(con: Any) -> list[int]:
+    """Apply every migration the database has not run yet; returns the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version BIGINT PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            migration.apply(con)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now())",
+                [migration.version, migration.description],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(migration.version)
+    return applied
+
+
+def current_version(con: Any) -> int:
+    """The highest migration the database has run (0 for a new one)."""
+    rows = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()
+    return int(rows[0][0])
