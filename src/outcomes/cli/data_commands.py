@@ -1,10 +1,11 @@
-"""Commands about data: ingest exports into the warehouse."""
+"""Commands about data: ingest exports into the warehouse, and find unplanned activity."""
 
 from __future__ import annotations
 
 import sys
 import weakref
 from collections.abc import Callable
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -20,14 +21,17 @@ from outcomes.cli.common import (
     app,
     fail,
     json_text,
+    load_plan_or_exit,
     stderr_console,
     stdout_console,
 )
 from outcomes.ingest import FileFailure, Outcome, ProgressFactory, ingest_files, ingest_folder
+from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.sources import CONNECTORS, ReadOptions
 from outcomes.warehouse.connection import Warehouse, WarehouseError
 from outcomes.warehouse.ingest import IngestResult
 from outcomes.warehouse.schema import FACT_TABLES, TableName
+from outcomes.workspace import PLAN_FILE
 
 FACT_TABLE_NAMES = tuple(t.name for t in FACT_TABLES)
 
@@ -205,3 +209,88 @@ def _report_ingest(
             f"not loaded: {path}: format not recognised (name the source: outcomes ingest SOURCE FILE)",
             markup=False,
         )
+
+
+@app.command()
+def unplanned(
+    workspace: WorkspaceOption = Path(),
+    plan: Annotated[
+        Path | None, typer.Option(help="The plan file (default: plan.yaml in the workspace).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many groups.")] = 30,
+    output_format: Annotated[
+        IngestFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = IngestFormat.TEXT,
+) -> None:
+    """List activity in the data that no tactic accounts for: random acts of social.
+
+    Exit 0 when every activity belongs to a tactic, 1 when some does not.
+    """
+    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
+    warehouse = _open_warehouse(workspace)
+    try:
+        report = find_unplanned(
+            loaded.plan, warehouse.table("activities"), warehouse.table("touchpoints")
+        )
+    finally:
+        warehouse.close()
+    if output_format is IngestFormat.JSON:
+        sys.stdout.write(json_text(_unplanned_json(report)))
+    else:
+        _print_unplanned(report, limit)
+    if report.unplanned_activities or report.campaigns:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _unplanned_json(report: UnplannedReport) -> dict[str, Any]:
+    return {
+        "activities": report.activities,
+        "unplanned_activities": report.unplanned_activities,
+        "groups": [
+            {**asdict(g), "first": g.first.isoformat(), "last": g.last.isoformat()}
+            for g in report.groups
+        ],
+        "campaigns": [asdict(c) for c in report.campaigns],
+    }
+
+
+def _print_unplanned(report: UnplannedReport, limit: int) -> None:
+    console = stdout_console()
+    if not report.activities:
+        console.print(
+            "No activities in the warehouse yet: load exports with `outcomes ingest`.", markup=False
+        )
+        return
+    console.print(
+        f"{report.unplanned_activities:,} of {report.activities:,} activities ({report.share:.0%}) "
+        "belong to no tactic of the plan.",
+        markup=False,
+    )
+    if report.groups:
+        table = Table(
+            "channel",
+            "account",
+            "author",
+            "kind",
+            "count",
+            "from",
+            "to",
+            "example",
+            box=None,
+            pad_edge=False,
+        )
+        for g in report.groups[:limit]:
+            example = (g.example or "").replace("\n", " ")
+            table.add_row(
+                g.channel, g.account or "", g.author or "", g.kind, f"{g.count:,}",
+                g.first.date().isoformat(), g.last.date().isoformat(), example[:60],
+            )  # fmt: skip
+        console.print(table)
+    if report.campaigns:
+        console.print("Campaign and social traffic that no tactic's UTM rules claim:", markup=False)
+        table = Table(
+            "channel", "utm_source", "utm_campaign", "touchpoints", box=None, pad_edge=False
+        )
+        for c in report.campaigns[:limit]:
+            table.add_row(c.channel or "", c.utm_source or "", c.utm_campaign or "", f"{c.count:,}")
+        console.print(table)

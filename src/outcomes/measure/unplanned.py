@@ -1,0 +1,91 @@
+"""Random acts of social found in the data: activity and campaign traffic no tactic accounts for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+
+from outcomes.catalog import SOCIAL_CHANNELS
+from outcomes.measure.mapping import mapped_activities, mapped_touchpoints
+from outcomes.plan import Plan
+
+
+@dataclass(frozen=True, slots=True)
+class UnplannedActivity:
+    """Activity of one kind, by one author on one account and channel, that no tactic claims."""
+
+    channel: str
+    account: str | None
+    author: str | None
+    kind: str
+    count: int
+    first: dt.datetime
+    last: dt.datetime
+    example: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnplannedCampaign:
+    """Campaign or social traffic (touchpoints) that no tactic's UTM rules claim."""
+
+    channel: str | None
+    utm_source: str | None
+    utm_campaign: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class UnplannedReport:
+    """What `outcomes unplanned` shows."""
+
+    activities: int
+    unplanned_activities: int
+    groups: tuple[UnplannedActivity, ...]
+    campaigns: tuple[UnplannedCampaign, ...]
+
+    @property
+    def share(self) -> float:
+        """Share of all activities that no tactic accounts for (0 when there are none)."""
+        return self.unplanned_activities / self.activities if self.activities else 0.0
+
+
+def find_unplanned(plan: Plan, activities: Any, touchpoints: Any) -> UnplannedReport:
+    """Group the activities and touchpoints that belong to no tactic of `plan`."""
+    mapped = mapped_activities(plan, activities)
+    totals = (
+        mapped.aggregate(total=mapped.count(), unplanned=mapped.tactic.isnull().sum())
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    loose = mapped.filter(mapped.tactic.isnull())
+    grouped = (
+        loose.group_by(["channel", "account", "author", "kind"])
+        .aggregate(
+            count=loose.count(),
+            first=loose.ts.min(),
+            last=loose.ts.max(),
+            example=loose.text.arbitrary(),
+        )
+        .order_by([ibis.desc("count"), "channel", "account", "author", "kind"])
+    )
+    groups = tuple(UnplannedActivity(**row) for row in grouped.to_pyarrow().to_pylist())
+    return UnplannedReport(
+        int(totals["total"]), int(totals["unplanned"] or 0), groups, _campaigns(plan, touchpoints)
+    )
+
+
+def _campaigns(plan: Plan, touchpoints: Any) -> tuple[UnplannedCampaign, ...]:
+    mapped = mapped_touchpoints(plan, touchpoints)
+    loose = mapped.filter(
+        mapped.tactic.isnull()
+        & (mapped.utm_campaign.notnull() | mapped.channel.isin(sorted(SOCIAL_CHANNELS)))
+    )
+    grouped = (
+        loose.group_by(["channel", "utm_source", "utm_campaign"])
+        .aggregate(count=loose.count())
+        .order_by([ibis.desc("count"), "channel", "utm_source", "utm_campaign"])
+    )
+    return tuple(UnplannedCampaign(**row) for row in grouped.to_pyarrow().to_pylist())
