@@ -5,12 +5,13 @@ file does not stop the others, and each file is all-or-nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from outcomes.sources import ReadOptions, Source, SourceError, detect_source, get_source
 from outcomes.warehouse.connection import STATE_DIR, Warehouse
 from outcomes.warehouse.ingest import IngestResult, ingest_file
+from outcomes.workspace.config import WorkspaceConfig
 
 ProgressFactory = Callable[[Path], Callable[[int], None] | None]
 
@@ -27,17 +28,45 @@ class FileFailure:
 Outcome = IngestResult | FileFailure
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """Where files are resolved from, and the workspace's `outcomes.toml`."""
+
+    root: Path
+    config: WorkspaceConfig
+
+    def options_for(self, source: Source, path: Path, options: ReadOptions | None) -> ReadOptions:
+        """`options`, completed with the CSV mapping `outcomes.toml` declares for the file."""
+        options = options or ReadOptions()
+        if source.name != "csv" or options.mapping is not None:
+            return options
+        mapping = self.config.csv_mapping_for(path, self.root)
+        if mapping is None:
+            return options
+        return replace(options, table=mapping.table, mapping=mapping.columns)
+
+
 def ingest_files(
     warehouse: Warehouse,
     source_name: str,
     files: Iterable[Path],
     options: ReadOptions | None = None,
     *,
+    workspace: Workspace | None = None,
     progress: ProgressFactory | None = None,
 ) -> list[Outcome]:
     """Load each file with the named source (KeyError for an unknown source name)."""
     source = get_source(source_name)
-    return [_one(warehouse, source, path, options, progress) for path in files]
+    return [
+        _one(
+            warehouse,
+            source,
+            path,
+            workspace.options_for(source, path, options) if workspace else options,
+            progress,
+        )
+        for path in files
+    ]
 
 
 def ingest_folder(
@@ -45,9 +74,10 @@ def ingest_folder(
     folder: Path,
     options: ReadOptions | None = None,
     *,
+    workspace: Workspace | None = None,
     progress: ProgressFactory | None = None,
 ) -> tuple[list[Outcome], list[Path]]:
-    """Load every file under `folder` whose format is recognised.
+    """Load every file under `folder` whose format is recognised, or that `outcomes.toml` maps.
 
     Returns the outcomes and the files no connector recognised (never silently passed over:
     the caller reports them).
@@ -55,15 +85,20 @@ def ingest_folder(
     outcomes: list[Outcome] = []
     unknown: list[Path] = []
     for path in _files_under(folder):
+        mapped = (
+            workspace is not None
+            and workspace.config.csv_mapping_for(path, workspace.root) is not None
+        )
         try:
-            source = detect_source(path)
+            source = get_source("csv") if mapped else detect_source(path)
         except SourceError as exc:
             outcomes.append(FileFailure(str(path), None, str(exc)))
             continue
         if source is None:
             unknown.append(path)
         else:
-            outcomes.append(_one(warehouse, source, path, options, progress))
+            file_options = workspace.options_for(source, path, options) if workspace else options
+            outcomes.append(_one(warehouse, source, path, file_options, progress))
     return outcomes, unknown
 
 

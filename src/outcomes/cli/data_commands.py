@@ -25,13 +25,21 @@ from outcomes.cli.common import (
     stderr_console,
     stdout_console,
 )
-from outcomes.ingest import FileFailure, Outcome, ProgressFactory, ingest_files, ingest_folder
+from outcomes.ingest import (
+    FileFailure,
+    Outcome,
+    ProgressFactory,
+    Workspace,
+    ingest_files,
+    ingest_folder,
+)
 from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.sources import CONNECTORS, ReadOptions
 from outcomes.warehouse.connection import Warehouse, WarehouseError
 from outcomes.warehouse.ingest import IngestResult
 from outcomes.warehouse.schema import FACT_TABLES, TableName
 from outcomes.workspace import PLAN_FILE
+from outcomes.workspace.config import ConfigError, load_config
 
 FACT_TABLE_NAMES = tuple(t.name for t in FACT_TABLES)
 
@@ -76,6 +84,7 @@ def ingest(
 
     Exit 0 when every row loaded, 1 when some rows were rejected, 2 when a file could not be read.
     """
+    space = _workspace(workspace)
     options = ReadOptions(
         encoding=encoding, account=account, table=_table_name(table), mapping=_mapping(column_map)
     )
@@ -100,6 +109,7 @@ def ingest(
                     args[0],
                     [Path(a) for a in args[1:]],
                     options,
+                    workspace=space,
                     progress=_progress_factory(),
                 )
             except KeyError as exc:
@@ -132,6 +142,13 @@ def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
             fail(f"--map {pair!r}: write COLUMN=HEADER, e.g. --map ts='Sent at'")
         mapping[column.strip()] = header.strip()
     return mapping
+
+
+def _workspace(root: Path) -> Workspace:
+    try:
+        return Workspace(root, load_config(root))
+    except ConfigError as exc:
+        fail(str(exc))
 
 
 def _open_warehouse(workspace: Path) -> Warehouse:

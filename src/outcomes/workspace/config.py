@@ -1,0 +1,110 @@
+"""The workspace's `outcomes.toml`: settings that belong to the data, not the strategy.
+
+Today it declares the column mappings of generic CSV files, for exports outcomes has no
+connector for (an email tool's send log, an ad-spend sheet):
+
+```toml
+[csv.newsletter]
+files = ["exports/newsletter-*.csv"]   # globs, relative to the workspace
+table = "touchpoints"                  # activities, metric_snapshots, touchpoints, conversions, costs
+[csv.newsletter.columns]               # warehouse column = "CSV header"
+journey_id = "Email"
+ts = "Sent at"
+utm_campaign = "Campaign"
+```
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, cast
+
+from outcomes.warehouse.schema import FACT_TABLES, TableName
+
+CONFIG_FILE: Final = "outcomes.toml"
+_TABLES: Final = tuple(t.name for t in FACT_TABLES)
+
+
+class ConfigError(Exception):
+    """`outcomes.toml` is invalid; the message names the file, the key and what to do."""
+
+
+@dataclass(frozen=True)
+class CsvMapping:
+    """How the files matching `files` map onto a warehouse table."""
+
+    name: str
+    files: tuple[str, ...]
+    table: TableName
+    columns: dict[str, str]
+
+    def matches(self, path: Path, workspace: Path) -> bool:
+        """True when `path` matches one of the globs (relative to the workspace, or by name)."""
+        try:
+            relative = path.resolve().relative_to(workspace.resolve()).as_posix()
+        except ValueError:
+            relative = path.name
+        return any(
+            fnmatch.fnmatch(relative, g) or fnmatch.fnmatch(path.name, g) for g in self.files
+        )
+
+
+@dataclass(frozen=True)
+class WorkspaceConfig:
+    """Everything `outcomes.toml` declares (empty when the file is absent)."""
+
+    csv: tuple[CsvMapping, ...] = ()
+
+    def csv_mapping_for(self, path: Path, workspace: Path) -> CsvMapping | None:
+        """The first CSV mapping whose globs match `path`."""
+        return next((m for m in self.csv if m.matches(path, workspace)), None)
+
+
+def load_config(workspace: Path) -> WorkspaceConfig:
+    """Read `outcomes.toml` from the workspace; raise :class:`ConfigError` when it is invalid."""
+    path = workspace / CONFIG_FILE
+    if not path.exists():
+        return WorkspaceConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    unknown = sorted(set(data) - {"csv"})
+    if unknown:
+        raise ConfigError(f"{path}: unknown section [{unknown[0]}]; the sections are: [csv.NAME]")
+    csv = data.get("csv", {})
+    if not isinstance(csv, dict):
+        raise ConfigError(f"{path}: [csv] must hold named tables, e.g. [csv.newsletter]")
+    return WorkspaceConfig(tuple(_mapping(path, name, entry) for name, entry in csv.items()))
+
+
+def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
+    where = f"{path}: [csv.{name}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where} must be a table with files, table and columns")
+    unknown = sorted(set(entry) - {"files", "table", "columns"})
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key '{unknown[0]}'; the keys are files, table and columns"
+        )
+    files = entry.get("files")
+    if isinstance(files, str):
+        files = [files]
+    if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
+        raise ConfigError(
+            f'{where}: files must be a glob or a list of globs, e.g. files = ["exports/*.csv"]'
+        )
+    table = entry.get("table")
+    if table not in _TABLES:
+        raise ConfigError(f"{where}: table must be one of {', '.join(_TABLES)}, not {table!r}")
+    columns = entry.get("columns")
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise ConfigError(
+            f'{where}: columns must map warehouse columns to CSV headers, e.g. ts = "Sent at"'
+        )
+    return CsvMapping(
+        name, tuple(files), cast(TableName, table), {str(k): str(v) for k, v in columns.items()}
+    )
