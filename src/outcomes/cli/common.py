@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from outcomes.plan import LoadedPlan, PlanError, load_plan
 
@@ -48,7 +49,7 @@ def stderr_console() -> Console:
 
 
 def fail(message: str) -> NoReturn:
-    stderr_console().print(f"[bold red]error:[/] {message}", markup=True)
+    stderr_console().print(f"[bold red]error:[/] {escape(message)}", markup=True)
     raise typer.Exit(EXIT_ERROR)
 
 

@@ -196,8 +196,13 @@ def _report_ingest(
             {"file": str(p), "source": None, "error": "format not recognised"} for p in unknown
         ]
         sys.stdout.write(json_text(items))
-        return
-    console, errors = stdout_console(), stderr_console()
+    else:
+        _print_ingest_table(outcomes)
+    # Problems go to standard error in every format: people read them, machines read stdout.
+    _print_ingest_problems(outcomes, unknown)
+
+
+def _print_ingest_table(outcomes: list[Outcome]) -> None:
     table = Table("file", "source", "loaded", "skipped", "rejected", box=None, pad_edge=False)
     for o in outcomes:
         if isinstance(o, IngestResult):
@@ -206,21 +211,25 @@ def _report_ingest(
                 o.file, o.source, f"{o.loaded:,}", f"{o.skipped:,}{note}", f"{o.rejected:,}"
             )
     if table.row_count:
-        console.print(table)
+        stdout_console().print(table)
+
+
+def _print_ingest_problems(outcomes: list[Outcome], unknown: list[Path]) -> None:
+    errors = stderr_console()
     for o in outcomes:
         if isinstance(o, FileFailure):
             errors.print(f"error: {o.message}", markup=False)
-        elif o.rejections:
-            for r in o.rejections[:REJECTIONS_SHOWN]:
-                where = f"{o.file}:{r.line}" if r.line is not None else o.file
-                column = f" [{r.column}]" if r.column else ""
-                errors.print(f"rejected {where}{column}: {r.reason}", markup=False)
-            if o.rejected > REJECTIONS_SHOWN:
-                errors.print(
-                    f"… and {o.rejected - REJECTIONS_SHOWN:,} more rejected rows in {o.file}; "
-                    "all are in the warehouse's `rejected` table",
-                    markup=False,
-                )
+            continue
+        for r in o.rejections[:REJECTIONS_SHOWN]:
+            where = f"{o.file}:{r.line}" if r.line is not None else o.file
+            column = f" [{r.column}]" if r.column else ""
+            errors.print(f"rejected {where}{column}: {r.reason}", markup=False)
+        if o.rejected > REJECTIONS_SHOWN:
+            errors.print(
+                f"… and {o.rejected - REJECTIONS_SHOWN:,} more rejected rows in {o.file}; "
+                "all are in the warehouse's `rejected` table",
+                markup=False,
+            )
     for path in unknown:
         errors.print(
             f"not loaded: {path}: format not recognised (name the source: outcomes ingest SOURCE FILE)",

@@ -1,0 +1,105 @@
+"""`outcomes ingest` and `outcomes unplanned` through the command line, on a real workspace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from outcomes.cli import app
+from outcomes.workspace import init_workspace
+
+runner = CliRunner()
+
+CONFIG = """\
+[csv.newsletter]
+files = ["exports/newsletter-*.csv"]
+table = "touchpoints"
+[csv.newsletter.columns]
+journey_id = "Email"
+ts = "Sent at"
+utm_campaign = "Campaign"
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    init_workspace(tmp_path, example="northwind")
+    (tmp_path / "outcomes.toml").write_text(CONFIG)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "newsletter-2026-03.csv").write_text(
+        "Email,Sent at,Campaign\na@x.com,2026-03-02 09:00,newsletter\nb@x.com,yesterday,newsletter\n"
+    )
+    (exports / "notes.txt").write_text("not an export")
+    return tmp_path
+
+
+def test_ingest_named_files_uses_the_workspace_mapping(workspace: Path) -> None:
+    file = workspace / "exports" / "newsletter-2026-03.csv"
+    result = runner.invoke(
+        app, ["ingest", "csv", str(file), "-w", str(workspace), "--format", "json"]
+    )
+    assert result.exit_code == 1, result.output  # one row was rejected
+    assert json.loads(result.stdout) == [
+        {"file": str(file), "source": "csv", "loaded": 1, "rejected": 1, "skipped": 0}
+    ]
+    assert (
+        f"rejected {file}:3 [Sent at]: expected a date and time, got 'yesterday'" in result.stderr
+    )
+
+
+def test_ingest_auto_loads_mapped_files_and_reports_the_unknown(workspace: Path) -> None:
+    result = runner.invoke(
+        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
+    )
+    assert result.exit_code == 1
+    assert "newsletter-2026-03.csv" in result.stdout
+    assert "not loaded:" in result.stderr and "notes.txt: format not recognised" in result.stderr
+    again = runner.invoke(
+        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace), "-f", "json"]
+    )
+    loaded = [item for item in json.loads(again.stdout) if item.get("source") == "csv"]
+    assert loaded == [
+        {"file": str(workspace / "exports" / "newsletter-2026-03.csv"), "source": "csv", "loaded": 0,
+         "rejected": 0, "skipped": 1}
+    ]  # fmt: skip
+
+
+def test_ingest_unknown_source_suggests_one(workspace: Path) -> None:
+    result = runner.invoke(app, ["ingest", "linkdin", "x.csv", "-w", str(workspace)])
+    assert result.exit_code == 2
+    assert "no source 'linkdin' (did you mean 'linkedin'?)" in result.stderr
+
+
+def test_ingest_missing_file_is_an_error_not_a_traceback(workspace: Path) -> None:
+    result = runner.invoke(
+        app, ["ingest", "csv", str(workspace / "nope.csv"), "-w", str(workspace)]
+    )
+    assert result.exit_code == 2
+    assert "nope.csv: no such file" in result.stderr
+
+
+def test_ingest_needs_a_source_and_files(workspace: Path) -> None:
+    result = runner.invoke(app, ["ingest", "csv", "-w", str(workspace)])
+    assert result.exit_code == 2
+    assert "name a source and at least one file" in result.stderr
+
+
+def test_bad_config_is_one_line(workspace: Path) -> None:
+    (workspace / "outcomes.toml").write_text(
+        '[csv.x]\nfiles = "*.csv"\ntable = "tweets"\ncolumns = {}\n'
+    )
+    result = runner.invoke(
+        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
+    )
+    assert result.exit_code == 2
+    assert "outcomes.toml: [csv.x]: table must be one of" in result.stderr
+
+
+def test_unplanned_on_an_empty_warehouse(workspace: Path) -> None:
+    result = runner.invoke(app, ["unplanned", "-w", str(workspace)])
+    assert result.exit_code == 0
+    assert "No activities in the warehouse yet" in result.stdout
