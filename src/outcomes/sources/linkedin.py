@@ -1,0 +1,392 @@
+"""LinkedIn Page analytics exports: content (posts and daily metrics), followers, visitors.
+
+LinkedIn gives each export as a workbook (.xls, lately .xlsx; people also save sheets as
+.csv) with several sheets, some with a descriptive title row above the header. Which
+kind a sheet holds is decided by its headers, never by its name or the file's name:
+
+* posts ("All posts", formerly "Update engagement") → `activities`, one per post;
+* daily content metrics ("Metrics"), new followers ("New followers") and visitor metrics
+  ("Visitor metrics") → `metric_snapshots`, one row per date per metric, for the page.
+
+Demographic sheets (Location, Seniority, …) are not daily series and are skipped whole.
+
+Metric ids are the header made into a slug with its variant last: `impressions_organic`,
+`reposts_total` (older exports say "Shares"; both become `reposts`), `engagement_rate_total`
+(a fraction, 0.05 for 5 %), `page_views_total`, `page_views_overview_mobile`,
+`unique_visitors_total`. The followers sheet counts the follows *gained* that day, not the
+follower count, so its metrics are `new_followers_total`, `new_followers_organic`,
+`new_followers_sponsored` and `new_followers_auto_invited`.
+
+The page the export belongs to is `ReadOptions.account`, else a "Page: …" title row, else
+the name LinkedIn gives the file (`<page>_content_<epoch>.xls`). Posts may go without
+one; daily metrics cannot, since the page is what they measure.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from outcomes.sources.base import (
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+    natural_key,
+)
+from outcomes.sources.fields import (
+    FieldError,
+    parse_date,
+    parse_datetime,
+    parse_float,
+    parse_int,
+    utm_in_text,
+)
+from outcomes.sources.tabular import (
+    HEADER_SEARCH_ROWS,
+    Columns,
+    Record,
+    iter_rows,
+    normalise_header,
+    read_records,
+    sheet_names,
+)
+
+NAME = "linkedin"
+T = TypeVar("T")
+
+POST_COLUMNS = Columns(
+    {
+        "title": ("Post title", "Update title"),
+        "link": ("Post link", "Update link"),
+        "campaign": ("Campaign name",),
+        "author": ("Posted by", "Published by", "Created by"),
+        "created": ("Created date", "Date"),
+        "impressions": ("Impressions",),
+        "views": ("Views (excluding off-site video views)", "Views", "Video views"),
+        "clicks": ("Clicks",),
+        "reactions": ("Reactions", "Likes"),
+        "comments": ("Comments",),
+        "shares": ("Reposts", "Shares"),
+    }
+)
+_POST_COUNTS = ("impressions", "views", "clicks", "reactions", "comments", "shares")
+
+# "<metric> (<variant>)" headers of the daily sheets; the variant becomes the id's suffix.
+_VARIANT = re.compile(r"^(?P<base>.+?)\s*\((?P<variant>organic|sponsored|total|desktop|mobile)\)$")
+_CONTENT_BASES = {
+    "impressions": "impressions",
+    "unique impressions": "unique_impressions",
+    "clicks": "clicks",
+    "reactions": "reactions",
+    "comments": "comments",
+    "reposts": "reposts",
+    "shares": "reposts",
+    "engagement rate": "engagement_rate",
+}
+# "Total page views (mobile)", "Overview unique visitors (desktop)", "Life page views (total)".
+_VISITORS = re.compile(r"^(?P<section>.+?)\s+(?P<what>page views|unique visitors)$")
+_FOLLOWERS = {
+    "total followers": "new_followers_total",
+    "organic followers": "new_followers_organic",
+    "sponsored followers": "new_followers_sponsored",
+    "auto-invited followers": "new_followers_auto_invited",
+}
+_PAGE_LABEL = re.compile(
+    r"^\s*(?:page|page name|company|organi[sz]ation)\s*:\s*(?P<page>.+?)\s*$", re.I
+)
+_PAGE_IN_FILENAME = re.compile(
+    r"^(?P<page>.+?)_(?:content|updates|followers|visitors)_\d+$", re.IGNORECASE
+)
+_XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_ACTIVITY_URN = re.compile(r"urn:li:(?:activity|share|ugcPost):\d+")
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """What one sheet holds, as told by its header row."""
+
+    kind: Literal["posts", "daily"]
+    columns: Columns
+    required: tuple[str, ...]
+    labels: dict[str, str]
+    """Logical column → the header as this file spells it, for rejections."""
+    page: str | None = None
+    metrics: tuple[str, ...] = field(default=())
+
+
+def metric_id(header: object) -> str | None:
+    """The metric id a daily-sheet header stands for, or None when it is not a metric."""
+    text = normalise_header(header)
+    if text in _FOLLOWERS:
+        return _FOLLOWERS[text]
+    match = _VARIANT.match(text)
+    if match is None:
+        return None
+    base, variant = match["base"], match["variant"]
+    if base in _CONTENT_BASES and variant in ("organic", "sponsored", "total"):
+        return f"{_CONTENT_BASES[base]}_{variant}"
+    visitors = _VISITORS.match(base)
+    if visitors and variant in ("desktop", "mobile", "total"):
+        what = visitors["what"].replace(" ", "_")
+        section = _slug(visitors["section"])
+        return f"{what}_{variant}" if section == "total" else f"{what}_{section}_{variant}"
+    return None
+
+
+def classify_header(cells: Sequence[object]) -> SheetSpec | None:
+    """The kind of sheet a header row belongs to, or None when it is no LinkedIn header."""
+    positions = POST_COLUMNS.resolve(cells)
+    if "created" in positions and ("link" in positions or "title" in positions):
+        first = "link" if "link" in positions else "title"
+        labels = {name: str(cells[i]).strip() for name, i in positions.items()}
+        return SheetSpec("posts", POST_COLUMNS, ("created", first), labels)
+    dates = [str(c).strip() for c in cells if normalise_header(c) == "date"]
+    metrics: dict[str, str] = {}
+    for cell in cells:
+        metric = metric_id(cell)
+        if metric is not None:
+            metrics.setdefault(metric, str(cell).strip())
+    if not dates or not metrics:
+        return None
+    labels = {"date": dates[0], **metrics}
+    columns = Columns({name: (header,) for name, header in labels.items()})
+    return SheetSpec("daily", columns, ("date",), labels, metrics=tuple(metrics))
+
+
+def inspect_rows(rows: Sequence[Sequence[object]]) -> SheetSpec | None:
+    """Find the header among a sheet's first rows and what the rows above it say."""
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        spec = classify_header(cells)
+        if spec is not None:
+            page = _page_from_title(rows[:index])
+            return spec if page is None else replace(spec, page=page)
+    return None
+
+
+def _page_from_title(rows: Sequence[Sequence[object]]) -> str | None:
+    for cells in rows:
+        for cell in cells:
+            match = _PAGE_LABEL.match(str(cell)) if isinstance(cell, str) else None
+            if match:
+                return match["page"]
+    return None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")
+
+
+class LinkedIn(Source):
+    """LinkedIn Page exports: posts → activities; daily page metrics → metric_snapshots."""
+
+    name = NAME
+    channel = "linkedin"
+    description = "LinkedIn Page analytics exports (content, followers, visitors; XLS/XLSX/CSV)"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """A workbook with a LinkedIn sheet, or a CSV whose header is a LinkedIn header."""
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            try:
+                _check_workbook(path)
+                return any(_inspect(path, sheet, None) for sheet in sheet_names(path))
+            except SourceError:
+                return False
+        return inspect_rows(_head_rows(head)) is not None
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """Rows from every posts and daily sheet of the export, sheet by sheet."""
+        _check_workbook(path)
+        names = sheet_names(path)
+        specs = [(sheet, _inspect(path, sheet, options.encoding)) for sheet in names]
+        found = [(sheet, spec) for sheet, spec in specs if spec is not None]
+        if not found:
+            shown = ", ".join(f"'{s}'" for s in names if s) or "one unnamed sheet"
+            raise SourceError(
+                path,
+                "no LinkedIn posts, metrics, followers or visitors header found "
+                f"(the file has {shown}); export it from the Page's Analytics tab",
+            )
+        # A title row naming the Page names it for the whole workbook, not just its sheet.
+        titled = next((spec.page for _, spec in found if spec.page), None)
+        page = options.account or titled or _page_from_filename(path)
+        if page is None and any(spec.kind == "daily" for _, spec in found):
+            raise SourceError(
+                path,
+                "cannot tell which Page these metrics belong to; pass the Page name (--account)",
+            )
+        for sheet, spec in found:
+            yield from _read_sheet(path, sheet, spec, page, options.encoding)
+
+
+def _check_workbook(path: Path) -> None:
+    """Refuse a zip that openpyxl would not open, with a SourceError rather than its own.
+
+    `tabular` hands every zip to openpyxl, which raises InvalidFileException (no
+    SourceError) when the name does not end in .xlsx, whatever the content.
+    """
+    try:
+        with path.open("rb") as handle:
+            if handle.read(4) != b"PK\x03\x04":
+                return
+        with zipfile.ZipFile(path) as archive:
+            is_workbook = "xl/workbook.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise SourceError(path, f"cannot read the file ({exc}); export it again") from None
+    if not is_workbook:
+        raise SourceError(path, "a zip that is not an .xlsx workbook; export the report again")
+    if path.suffix.casefold() not in _XLSX_SUFFIXES:
+        raise SourceError(path, f"an .xlsx workbook named '{path.suffix}'; rename it to .xlsx")
+
+
+def _inspect(path: Path, sheet: str, encoding: str | None) -> SheetSpec | None:
+    return inspect_rows(_first_rows(path, encoding, sheet or None))
+
+
+def _first_rows(path: Path, encoding: str | None, sheet: str | None) -> list[list[Any]]:
+    """The cells of a sheet's first rows, where its header must be."""
+    rows = iter_rows(path, encoding=encoding, sheet=sheet)
+    try:
+        return [cells for _, cells in islice(rows, HEADER_SEARCH_ROWS)]
+    finally:
+        # A read-only openpyxl workbook stays open until its row generator is closed.
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
+def _read_sheet(
+    path: Path, sheet: str, spec: SheetSpec, page: str | None, encoding: str | None
+) -> Iterator[Parsed]:
+    records = read_records(
+        path, spec.columns, required=spec.required, encoding=encoding, sheet=sheet or None
+    )
+    where = f"sheet '{sheet}': " if sheet else ""
+    for record in records:
+        if spec.kind == "posts":
+            yield _post(record, spec, page, where)
+        else:
+            assert page is not None  # read() refuses daily sheets without a page
+            yield from _daily(record, spec, page, where)
+
+
+def _page_from_filename(path: Path) -> str | None:
+    match = _PAGE_IN_FILENAME.match(path.stem)
+    return match["page"] if match else None
+
+
+class _CellError(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def _cell(record: Record, name: str, parse: Callable[[object], T], spec: SheetSpec) -> T:
+    try:
+        return parse(record.get(name))
+    except FieldError as exc:
+        raise _CellError(spec.labels.get(name, name), str(exc)) from None
+
+
+def _post(record: Record, spec: SheetSpec, page: str | None, where: str) -> Parsed:
+    try:
+        ts = _cell(record, "created", parse_datetime, spec)
+        counts = {name: _cell(record, name, parse_int, spec) for name in _POST_COUNTS}
+    except _CellError as bad:
+        return Rejected(record.line, bad.column, where + bad.reason, record.raw)
+    if ts is None:
+        return Rejected(record.line, spec.labels["created"], where + "no date", record.raw)
+    title = _text(record.get("title"))
+    link = _text(record.get("link"))
+    campaign = _text(record.get("campaign")) or utm_in_text(title).get("utm_campaign")
+    key = natural_key(NAME, link) if link else natural_key(NAME, ts.date().isoformat(), title)
+    urn = _ACTIVITY_URN.search(link or "")
+    values: dict[str, Any] = {
+        "key": key,
+        "source": NAME,
+        "channel": "linkedin",
+        "account": page,
+        "native_id": urn.group(0) if urn else None,
+        "kind": "post",
+        "author": _text(record.get("author")),
+        "ts": ts,
+        "text": title,
+        "url": link,
+        "campaign": campaign,
+        **counts,
+    }
+    return Row("activities", values)
+
+
+def _daily(record: Record, spec: SheetSpec, page: str, where: str) -> Iterator[Parsed]:
+    try:
+        day = _cell(record, "date", parse_date, spec)
+        values = {
+            m: _cell(record, m, _rate if "rate" in m else parse_float, spec) for m in spec.metrics
+        }
+    except _CellError as bad:
+        yield Rejected(record.line, bad.column, where + bad.reason, record.raw)
+        return
+    if day is None:
+        yield Rejected(record.line, spec.labels["date"], where + "no date", record.raw)
+        return
+    for metric, value in values.items():
+        if value is not None:
+            yield _snapshot(page, metric, day, value)
+
+
+def _snapshot(page: str, metric: str, day: dt.date, value: float) -> Row:
+    return Row(
+        "metric_snapshots",
+        {
+            "key": natural_key(NAME, page, metric, day.isoformat()),
+            "source": NAME,
+            "channel": "linkedin",
+            "entity": page,
+            "entity_kind": "page",
+            "metric": metric,
+            "date": day,
+            "value": value,
+        },
+    )
+
+
+def _rate(raw: object) -> float | None:
+    """A rate as a fraction: LinkedIn writes 0.05, a sheet saved by hand may say "5%"."""
+    value = parse_float(raw)
+    if value is not None and isinstance(raw, str) and raw.strip().endswith("%"):
+        return round(value / 100, 12)  # 0.045, not 0.045000000000000005
+    return value
+
+
+def _text(raw: object) -> str | None:
+    text = "" if raw is None else str(raw).strip()
+    return text or None
+
+
+def _head_rows(head: bytes) -> list[list[str]]:
+    """The first rows of a CSV from its first bytes, decoded leniently (for `detect`)."""
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    if not lines:
+        return []
+    delimiter = max((",", ";", "\t"), key=lines[0].count)
+    rows: list[list[str]] = []
+    # A fault further down is the reader's to report; the rows before it are enough to tell.
+    with contextlib.suppress(csv.Error):
+        for cells in csv.reader(lines, delimiter=delimiter):
+            rows.append(cells)
+    return rows

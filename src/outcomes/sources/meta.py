@@ -1,0 +1,243 @@
+"""Meta Business Suite post exports (CSV): Facebook Page posts and Instagram posts.
+
+Each row is one post and becomes one `activities` row (kind "post"). The file's headers
+say which network it is: `Page ID`/`Page name` for Facebook, `Account ID`/`Account
+username` for Instagram. Columns come and go from month to month (the negative-feedback
+ones, the organic/boosted splits), so only `Post ID` and `Publish time` are required and
+every other column is read when present.
+
+* The text is `Description` (the caption); `Title` (a link's or video's title) only when
+  the description is empty, since the two are not the same thing.
+* `Reach` and `Views`, when a newer export leaves them out, are the sum of their
+  "… from Organic posts" and "… from Boosted posts" splits.
+* `Publish time` is read month first ("03/01/2026 09:15" is 1 March), as US exports write
+  it, and in UTC: the export does not say which time zone it uses (the Page's own).
+* The `Date` column (a day or "Lifetime") says which period the numbers cover; it is not
+  the post's date and is not read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from outcomes.sources.base import (
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+    natural_key,
+)
+from outcomes.sources.fields import FieldError, parse_datetime, parse_int, utm_from_url, utm_in_text
+from outcomes.sources.tabular import HEADER_SEARCH_ROWS, Columns, Record, iter_rows, read_records
+
+NAME = "meta"
+T = TypeVar("T")
+Network = Literal["facebook", "instagram"]
+
+_COMMON: dict[str, tuple[str, ...]] = {
+    "post_id": ("Post ID",),
+    "published": ("Publish time",),
+    "description": ("Description",),
+    "permalink": ("Permalink",),
+    "impressions": ("Impressions",),
+    "views": ("Views",),
+    "views_organic": ("Views from Organic posts", "Views from organic posts"),
+    "views_boosted": ("Views from Boosted posts", "Views from boosted posts"),
+    "reach": ("Reach",),
+    "reach_organic": ("Reach from Organic posts", "Reach from organic posts"),
+    "reach_boosted": ("Reach from Boosted posts", "Reach from boosted posts"),
+    "comments": ("Comments",),
+    "shares": ("Shares",),
+}
+FACEBOOK = Columns(
+    {
+        **_COMMON,
+        "page_id": ("Page ID",),
+        "account": ("Page name",),
+        "title": ("Title",),
+        "reactions": ("Reactions",),
+        "clicks": ("Total clicks",),
+    }
+)
+INSTAGRAM = Columns(
+    {
+        **_COMMON,
+        "account_id": ("Account ID",),
+        "account": ("Account username",),
+        "account_name": ("Account name",),
+        "reactions": ("Likes",),
+        "saves": ("Saves",),
+    }
+)
+_REQUIRED = ("post_id", "published")
+_COUNTS = ("impressions", "views", "reach", "reactions", "comments", "shares", "clicks", "saves")
+# The columns that tell the networks apart; "account" alone is enough for either.
+_NETWORKS: tuple[tuple[Network, Columns, tuple[str, ...]], ...] = (
+    ("facebook", FACEBOOK, ("page_id", "account")),
+    ("instagram", INSTAGRAM, ("account_id", "account")),
+)
+_SPLITS = {"views": ("views_organic", "views_boosted"), "reach": ("reach_organic", "reach_boosted")}
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """Which network a file belongs to and how its headers are spelt."""
+
+    network: Network
+    columns: Columns
+    labels: dict[str, str]
+    """Logical column → the header as this file spells it, for rejections."""
+
+
+def classify_header(cells: Sequence[object]) -> FileSpec | None:
+    """The network of a Meta post-export header row, or None when it is not one."""
+    for network, columns, markers in _NETWORKS:
+        positions = columns.resolve(cells)
+        if all(n in positions for n in _REQUIRED) and any(m in positions for m in markers):
+            labels = {name: str(cells[i]).strip() for name, i in positions.items()}
+            return FileSpec(network, columns, labels)
+    return None
+
+
+def inspect_rows(rows: Sequence[Sequence[object]]) -> FileSpec | None:
+    """The spec of the first header row among a file's first rows."""
+    for cells in rows[:HEADER_SEARCH_ROWS]:
+        spec = classify_header(cells)
+        if spec is not None:
+            return spec
+    return None
+
+
+class Meta(Source):
+    """Meta Business Suite post exports → activities on facebook or instagram."""
+
+    name = NAME
+    description = "Meta Business Suite post exports (Facebook Page and Instagram posts, CSV)"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """A CSV whose header has `Post ID`, `Publish time` and a Page or account column."""
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            return False
+        return inspect_rows(_head_rows(head)) is not None
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """One activity per post, or a rejection naming the line and column at fault."""
+        spec = _inspect(path, options.encoding)
+        if spec is None:
+            raise SourceError(
+                path,
+                "no Meta post-export header ('Post ID', 'Publish time' and 'Page name' or "
+                "'Account username') in the first rows; export posts from Meta Business Suite",
+            )
+        records = read_records(path, spec.columns, required=_REQUIRED, encoding=options.encoding)
+        for record in records:
+            yield _post(record, spec, options.account)
+
+
+def _inspect(path: Path, encoding: str | None) -> FileSpec | None:
+    return inspect_rows(_first_rows(path, encoding))
+
+
+def _first_rows(path: Path, encoding: str | None) -> list[list[Any]]:
+    """The cells of the file's first rows, where its header must be."""
+    rows = iter_rows(path, encoding=encoding)
+    try:
+        return [cells for _, cells in islice(rows, HEADER_SEARCH_ROWS)]
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # closes the file now rather than when the generator is collected
+
+
+class _CellError(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def _cell(record: Record, name: str, parse: Callable[[object], T], spec: FileSpec) -> T:
+    try:
+        return parse(record.get(name))
+    except FieldError as exc:
+        raise _CellError(spec.labels.get(name, name), str(exc)) from None
+
+
+def _post(record: Record, spec: FileSpec, default_account: str | None) -> Parsed:
+    post_id = _text(record.get("post_id"))
+    if post_id is None:
+        return Rejected(record.line, spec.labels["post_id"], "no post id", record.raw)
+    try:
+        ts = _cell(record, "published", parse_datetime, spec)
+        counts = _counts(record, spec)
+    except _CellError as bad:
+        return Rejected(record.line, bad.column, bad.reason, record.raw)
+    if ts is None:
+        return Rejected(record.line, spec.labels["published"], "no publish time", record.raw)
+    description = _text(record.get("description"))
+    title = _text(record.get("title"))
+    permalink = _text(record.get("permalink"))
+    values: dict[str, Any] = {
+        "key": natural_key(spec.network, post_id),
+        "source": NAME,
+        "channel": spec.network,
+        "account": _text(record.get("account")) or default_account,
+        "native_id": post_id,
+        "kind": "post",
+        "ts": ts,
+        "text": description or title,
+        "url": permalink,
+        "campaign": _campaign(description, title, permalink),
+        **counts,
+    }
+    return Row("activities", values)
+
+
+def _counts(record: Record, spec: FileSpec) -> dict[str, int | None]:
+    """The counts of the columns the file has; a missing total is the sum of its splits."""
+    counts = {name: _cell(record, name, parse_int, spec) for name in _COUNTS if name in spec.labels}
+    for total, parts in _SPLITS.items():
+        if counts.get(total) is None:
+            split = [_cell(record, p, parse_int, spec) for p in parts if p in spec.labels]
+            present = [value for value in split if value is not None]
+            if present:
+                counts[total] = sum(present)
+    return counts
+
+
+def _campaign(description: str | None, title: str | None, permalink: str | None) -> str | None:
+    """utm_campaign of the first tagged link in the caption, the title or the permalink."""
+    for found in (utm_in_text(description), utm_in_text(title), utm_from_url(permalink)):
+        if "utm_campaign" in found:
+            return found["utm_campaign"]
+    return None
+
+
+def _text(raw: object) -> str | None:
+    text = "" if raw is None else str(raw).strip()
+    return text or None
+
+
+def _head_rows(head: bytes) -> list[list[str]]:
+    """The first rows of a CSV from its first bytes, decoded leniently (for `detect`)."""
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    if not lines:
+        return []
+    delimiter = max((",", ";", "\t"), key=lines[0].count)
+    rows: list[list[str]] = []
+    # A fault further down is the reader's to report; the rows before it are enough to tell.
+    with contextlib.suppress(csv.Error):
+        for cells in csv.reader(lines, delimiter=delimiter):
+            rows.append(cells)
+    return rows

@@ -1,0 +1,394 @@
+"""YouTube Studio exports (Advanced mode → Export): `Table data.csv` and `Chart data.csv`.
+
+`Table data.csv` (one row per video, over the export's period) gives each video as an
+`activities` row (kind "post": views, likes as reactions, comments, shares, impressions) and
+its other numbers as `metric_snapshots` of the video: `watch_hours`,
+`average_view_duration_seconds`, `average_viewed_ratio`, `ctr`, `subscribers_net`
+("Subscribers"), `subscribers_gained`, `subscribers_lost`, `engaged_views`,
+`unique_viewers`, `dislikes`, `estimated_revenue_usd`, `duration_seconds`. Rates are
+fractions (a CTR of "4.5" per cent is 0.045). The first data row is the channel's "Total"
+row, not a video: it is skipped, not rejected.
+
+Those snapshots are totals over the export's period, so they are dated at the period's last
+day when it is known, and at the video's publish date otherwise. Studio names the folder
+(and the zip) it exports after the period and the channel: "Content 2026-01-01_2026-03-31
+Northwind"; the date range (and the channel, when `ReadOptions.account` is not given) is
+taken from the file's or its folder's name.
+
+`Chart data.csv` (one row per day, and per video when split by content) gives one snapshot
+per date and metric: of the video, or of the channel (`ReadOptions.account` or the folder's
+channel name) when the chart is not split by video. `Totals.csv` (the channel's daily
+totals) is read the same way. A chart not split by video has no column that says YouTube,
+so it is recognised by Studio's file name ("Chart data…", "Totals…").
+
+Studio writes UTF-8; older exports are UTF-16 with a BOM (and tabs), which is read too. A
+file in another encoding stops with the line of the first byte that is not UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from outcomes.sources.base import (
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+    natural_key,
+)
+from outcomes.sources.fields import (
+    FieldError,
+    is_empty,
+    parse_date,
+    parse_datetime,
+    parse_float,
+    parse_int,
+)
+from outcomes.sources.tabular import (
+    HEADER_SEARCH_ROWS,
+    Columns,
+    Record,
+    iter_rows,
+    normalise_header,
+    read_records,
+)
+
+NAME = "youtube"
+WATCH_URL = "https://www.youtube.com/watch?v="
+Parser = Callable[[object], float | None]
+T = TypeVar("T")
+_CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>[0-5]\d)$")
+
+
+def parse_seconds(raw: object) -> float | None:
+    """A duration as seconds: "0:03:25", "3:25" or a number of seconds ("205")."""
+    if is_empty(raw):
+        return None
+    text = str(raw).strip()
+    clock = _CLOCK.match(text)
+    if clock:
+        hours, minutes = int(clock["h"] or 0), int(clock["m"])
+        if clock["h"] is not None and minutes > 59:
+            raise FieldError(f"expected a duration like 0:03:25, got {raw!r}")
+        return float(hours * 3600 + minutes * 60 + int(clock["s"]))
+    try:
+        return parse_float(raw)
+    except FieldError:
+        raise FieldError(f"expected a duration like 0:03:25 or seconds, got {raw!r}") from None
+
+
+def parse_percent(raw: object) -> float | None:
+    """A "(%)" column as a fraction: "4.5" → 0.045."""
+    value = parse_float(raw)
+    # Rounded so that "4.6" is stored as 0.046, not 0.045999999999999996.
+    return None if value is None else round(value / 100, 12)
+
+
+def _count(raw: object) -> float | None:
+    value = parse_int(raw)
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A numeric column: its headers, the metric id it is stored under, how to read it."""
+
+    headers: tuple[str, ...]
+    metric: str
+    parse: Parser
+    on_activity: str | None = None
+    """The `activities` column it fills for a video in Table data (else it is a snapshot)."""
+
+
+METRICS: dict[str, Metric] = {
+    "views": Metric(("Views",), "views", _count, "views"),
+    "impressions": Metric(("Impressions",), "impressions", _count, "impressions"),
+    "likes": Metric(("Likes",), "likes", _count, "reactions"),
+    "comments": Metric(("Comments added", "Comments"), "comments", _count, "comments"),
+    "shares": Metric(("Shares",), "shares", _count, "shares"),
+    "watch_hours": Metric(("Watch time (hours)",), "watch_hours", parse_float),
+    "average_view_duration": Metric(
+        ("Average view duration",), "average_view_duration_seconds", parse_seconds
+    ),
+    "average_viewed": Metric(
+        ("Average percentage viewed (%)",), "average_viewed_ratio", parse_percent
+    ),
+    "ctr": Metric(("Impressions click-through rate (%)",), "ctr", parse_percent),
+    "subscribers": Metric(("Subscribers",), "subscribers_net", _count),
+    "subscribers_gained": Metric(("Subscribers gained",), "subscribers_gained", _count),
+    "subscribers_lost": Metric(("Subscribers lost",), "subscribers_lost", _count),
+    "engaged_views": Metric(("Engaged views",), "engaged_views", _count),
+    "unique_viewers": Metric(("Unique viewers",), "unique_viewers", _count),
+    "dislikes": Metric(("Dislikes",), "dislikes", _count),
+    "revenue": Metric(
+        ("Your estimated revenue (USD)", "Estimated revenue (USD)"),
+        "estimated_revenue_usd",
+        parse_float,
+    ),
+    "duration": Metric(("Duration",), "duration_seconds", parse_seconds),
+}
+COLUMNS = Columns(
+    {
+        "content": ("Content", "Video"),
+        "title": ("Video title",),
+        "published": ("Video publish time", "Publish time"),
+        "date": ("Date",),
+        **{name: metric.headers for name, metric in METRICS.items()},
+    }
+)
+_TABLE_REQUIRED = ("content", "title", "published")
+_PERIOD = re.compile(
+    r"(?P<start>\d{4}-\d{2}-\d{2})_(?P<end>\d{4}-\d{2}-\d{2})(?:\s+(?P<channel>.+))?"
+)
+_CHART_FILE = re.compile(r"^(chart data|totals)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """Which YouTube export a file is and how its headers are spelt."""
+
+    kind: Literal["table", "chart"]
+    required: tuple[str, ...]
+    labels: dict[str, str]
+    """Logical column → the header as this file spells it, for rejections."""
+
+    @property
+    def metrics(self) -> list[str]:
+        """The metric columns the file has, in declaration order."""
+        return [name for name in METRICS if name in self.labels]
+
+
+def classify_header(cells: Sequence[object], *, chart_file: bool = False) -> FileSpec | None:
+    """The kind of a Studio header row, or None when it is not one.
+
+    Table data has `Content` and `Video title` and no `Date`; Chart data has `Date` and a
+    metric, and either `Content` or (not split by video) a file named "Chart data"/"Totals".
+    """
+    positions = COLUMNS.resolve(cells)
+    labels = {name: str(cells[i]).strip() for name, i in positions.items()}
+    has_metric = any(name in positions for name in METRICS)
+    if "date" in positions:
+        if has_metric and ("content" in positions or chart_file):
+            return FileSpec("chart", ("date",), labels)
+        return None
+    if all(name in positions for name in _TABLE_REQUIRED):
+        return FileSpec("table", _TABLE_REQUIRED, labels)
+    return None
+
+
+def inspect_rows(rows: Sequence[Sequence[object]], *, chart_file: bool = False) -> FileSpec | None:
+    """The spec of the first header row among a file's first rows."""
+    for cells in rows[:HEADER_SEARCH_ROWS]:
+        spec = classify_header(cells, chart_file=chart_file)
+        if spec is not None:
+            return spec
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """What the export's file or folder name says: the period's last day and the channel."""
+
+    end: dt.date | None = None
+    channel: str | None = None
+
+
+def export_period(path: Path) -> Period:
+    """The period end and channel from "Content 2026-01-01_2026-03-31 Northwind"-style names."""
+    for name in (path.stem, path.parent.name):
+        match = _PERIOD.search(name)
+        if match:
+            with contextlib.suppress(ValueError):
+                end = dt.date.fromisoformat(match["end"])
+                return Period(end, (match["channel"] or "").strip() or None)
+    return Period()
+
+
+class YouTube(Source):
+    """YouTube Studio Table data (videos) and Chart data (daily metrics) CSV exports."""
+
+    name = NAME
+    channel = "youtube"
+    description = "YouTube Studio exports: Table data.csv (videos), Chart data.csv (daily)"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """A CSV whose header is a Studio Table data or Chart data header."""
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            return False
+        chart_file = bool(_CHART_FILE.match(path.name))
+        return inspect_rows(_head_rows(head), chart_file=chart_file) is not None
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """Videos and their snapshots (Table data) or daily snapshots (Chart data)."""
+        spec = _inspect(path, options.encoding)
+        if spec is None:
+            raise SourceError(
+                path,
+                "no YouTube Studio header ('Content', 'Video title', 'Video publish time', or "
+                "'Date' and a metric) in the first rows; export it from Studio → Analytics",
+            )
+        period = export_period(path)
+        account = options.account or period.channel
+        if spec.kind == "chart" and "content" not in spec.labels and account is None:
+            raise SourceError(
+                path, "cannot tell which channel this chart belongs to; pass it (--account)"
+            )
+        columns = Columns({name: (label,) for name, label in spec.labels.items()})
+        records = read_records(path, columns, required=spec.required, encoding=options.encoding)
+        for record in records:
+            if spec.kind == "table":
+                yield from _video(record, spec, account, period.end)
+            else:
+                yield from _chart(record, spec, account)
+
+
+def _inspect(path: Path, encoding: str | None) -> FileSpec | None:
+    return inspect_rows(_first_rows(path, encoding), chart_file=bool(_CHART_FILE.match(path.name)))
+
+
+def _first_rows(path: Path, encoding: str | None) -> list[list[Any]]:
+    """The cells of the file's first rows, where its header must be."""
+    rows = iter_rows(path, encoding=encoding)
+    try:
+        return [cells for _, cells in islice(rows, HEADER_SEARCH_ROWS)]
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # closes the file now rather than when the generator is collected
+
+
+class _CellError(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def _numbers(record: Record, spec: FileSpec) -> dict[str, float | None]:
+    values: dict[str, float | None] = {}
+    for name in spec.metrics:
+        try:
+            values[name] = METRICS[name].parse(record.get(name))
+        except FieldError as exc:
+            raise _CellError(spec.labels[name], str(exc)) from None
+    return values
+
+
+def _required(record: Record, name: str, spec: FileSpec, parse: Callable[[object], T | None]) -> T:
+    try:
+        value = parse(record.get(name))
+    except FieldError as exc:
+        raise _CellError(spec.labels[name], str(exc)) from None
+    if value is None:
+        raise _CellError(spec.labels[name], "no date")
+    return value
+
+
+def _video(
+    record: Record, spec: FileSpec, account: str | None, period_end: dt.date | None
+) -> Iterator[Parsed]:
+    video_id = str(record.get("content") or "").strip()
+    if normalise_header(video_id) == "total":
+        return  # the channel's total over all videos, not a video
+    if not video_id:
+        yield Rejected(record.line, spec.labels["content"], "no video id", record.raw)
+        return
+    try:
+        published = _required(record, "published", spec, parse_datetime)
+        numbers = _numbers(record, spec)
+    except _CellError as bad:
+        yield Rejected(record.line, bad.column, bad.reason, record.raw)
+        return
+    yield _activity(record, video_id, account, published, numbers)
+    day = period_end or published.date()
+    for name, value in numbers.items():
+        if value is not None and METRICS[name].on_activity is None:
+            yield _snapshot(video_id, "video", METRICS[name].metric, day, value)
+
+
+def _activity(
+    record: Record,
+    video_id: str,
+    account: str | None,
+    published: dt.datetime,
+    numbers: dict[str, float | None],
+) -> Row:
+    values: dict[str, Any] = {
+        "key": natural_key(NAME, video_id),
+        "source": NAME,
+        "channel": "youtube",
+        "account": account,
+        "native_id": video_id,
+        "kind": "post",
+        "ts": published,
+        "text": str(record.get("title") or "").strip() or None,
+        "url": WATCH_URL + video_id,
+    }
+    for name, value in numbers.items():
+        column = METRICS[name].on_activity
+        if column is not None:
+            values[column] = None if value is None else int(value)
+    return Row("activities", values)
+
+
+def _chart(record: Record, spec: FileSpec, account: str | None) -> Iterator[Parsed]:
+    video_id = str(record.get("content") or "").strip()
+    if normalise_header(video_id) == "total":
+        return  # the total over all videos, as in Table data
+    if "content" in spec.labels and not video_id:
+        yield Rejected(record.line, spec.labels["content"], "no video id", record.raw)
+        return
+    entity, kind = (video_id, "video") if video_id else (account or "", "account")
+    try:
+        day = _required(record, "date", spec, parse_date)
+        numbers = _numbers(record, spec)
+    except _CellError as bad:
+        yield Rejected(record.line, bad.column, bad.reason, record.raw)
+        return
+    for name, value in numbers.items():
+        # A video's length is one of the chart's dimensions, not a daily measurement.
+        if value is not None and name != "duration":
+            yield _snapshot(entity, kind, METRICS[name].metric, day, value)
+
+
+def _snapshot(entity: str, kind: str, metric: str, day: dt.date, value: float) -> Row:
+    return Row(
+        "metric_snapshots",
+        {
+            "key": natural_key(NAME, entity, metric, day.isoformat()),
+            "source": NAME,
+            "channel": "youtube",
+            "entity": entity,
+            "entity_kind": kind,
+            "metric": metric,
+            "date": day,
+            "value": value,
+        },
+    )
+
+
+def _head_rows(head: bytes) -> list[list[str]]:
+    """The first rows of a CSV from its first bytes, decoded leniently (for `detect`)."""
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    if not lines:
+        return []
+    delimiter = max((",", ";", "\t"), key=lines[0].count)
+    rows: list[list[str]] = []
+    # A fault further down is the reader's to report; the rows before it are enough to tell.
+    with contextlib.suppress(csv.Error):
+        for cells in csv.reader(lines, delimiter=delimiter):
+            rows.append(cells)
+    return rows
