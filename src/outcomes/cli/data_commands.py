@@ -203,7 +203,10 @@ def _report_ingest(
 
 
 def _print_ingest_table(outcomes: list[Outcome]) -> None:
-    table = Table("file", "source", "loaded", "skipped", "rejected", box=None, pad_edge=False)
+    table = Table(box=None, pad_edge=False)
+    table.add_column("file", overflow="fold")
+    for name in ("source", "loaded", "skipped", "rejected"):
+        table.add_column(name, no_wrap=True)
     for o in outcomes:
         if isinstance(o, IngestResult):
             note = " (already loaded)" if o.already_loaded else ""
