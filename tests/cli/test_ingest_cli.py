@@ -52,11 +52,10 @@ def test_ingest_named_files_uses_the_workspace_mapping(workspace: Path) -> None:
 
 
 def test_ingest_auto_loads_mapped_files_and_reports_the_unknown(workspace: Path) -> None:
-    result = runner.invoke(
-        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
-    )
+    command = ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
+    result = runner.invoke(app, command, env={"COLUMNS": "250"})
     assert result.exit_code == 1
-    assert "newsletter-2026-03.csv" in result.stdout
+    assert "newsletter-2026-03.csv  csv     1       0        1" in result.stdout
     assert "not loaded:" in result.stderr and "notes.txt: format not recognised" in result.stderr
     again = runner.invoke(
         app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace), "-f", "json"]
