@@ -1,0 +1,523 @@
+"""Mastodon: statuses and notifications saved from the REST API as JSON.
+
+A file holds a JSON array (one API page, or pages joined) or JSON Lines of Status entities
+(`GET /api/v1/accounts/:id/statuses`) or Notification entities (`GET /api/v1/notifications`),
+or one entity; a folder written by :func:`outcomes.sources.mastodon_api.save` holds
+`statuses.json`, `notifications.json` and `account.json`.
+
+* Our statuses become `activities`: "repost" when `reblog` is set, "reply" when
+  `in_reply_to_id` is (a thread continues a conversation, so it counts as a reply),
+  else "post"; a direct-visibility status of ours is a "message" (a private answer). A status by someone else in the
+  file is inbound when it mentions us, and rejected otherwise (it is not ours to count).
+* Notifications of type "mention" become inbound activities: "message_in" when the status
+  is direct, else "mention"; `author` is who wrote it, `account` is us.
+* Other notifications (favourite, reblog, follow, …) are counted per UTC day into
+  `metric_snapshots` (`favourites_received`, `reblogs_received`, `new_followers`,
+  `follow_requests`, `quotes_received`, else `notifications_<type>`) for our account.
+  A saved page is a contiguous stretch of time whose first and last days are usually cut
+  short by paging, and the warehouse keeps the first count loaded for a day; so only days
+  strictly inside a file's span are counted, and each count that is loaded is complete.
+* `account` and `author` are full handles, `user@instance`: a local account's `acct` has
+  no instance, so it is taken from the account's URL.
+* "Us" is `ReadOptions.account`, else the `account.json` beside the file, else the author
+  of the file's first status, else who every mention in the file was sent to.
+* `text` is the HTML `content` as plain text: tags stripped, entities unescaped, `<br>`
+  a line break and paragraphs a blank line; a content warning comes first.
+
+Rejections name the record: its position in the array (1-based) or its line in JSON Lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from outcomes.sources.base import (
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+    natural_key,
+)
+from outcomes.sources.fields import (
+    FieldError,
+    is_empty,
+    parse_datetime,
+    parse_int,
+    utm_from_url,
+    utm_in_text,
+)
+
+NAME: Final = "mastodon"
+CHANNEL: Final = "mastodon"
+STATUSES_FILE: Final = "statuses.json"
+NOTIFICATIONS_FILE: Final = "notifications.json"
+ACCOUNT_FILE: Final = "account.json"
+
+_METRICS: Final = {
+    "favourite": "favourites_received",
+    "reblog": "reblogs_received",
+    "follow": "new_followers",
+    "follow_request": "follow_requests",
+    "quote": "quotes_received",
+}
+_NOTIFICATION_HINT: Final = re.compile(
+    r'"type"\s*:\s*"(mention|status|reblog|follow|follow_request|favourite|poll|update|quote)"'
+)
+_ENTITY_HINT: Final = re.compile(r'"(reblogs_count|favourites_count|statuses_count)"\s*:')
+
+
+class Mastodon(Source):
+    """Our statuses, inbound mentions and notification counts from saved Mastodon API JSON."""
+
+    name = NAME
+    channel = CHANNEL
+    description = (
+        "Mastodon API JSON: statuses, notifications (array or JSON Lines), or a saved folder"
+    )
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """JSON whose first records carry Mastodon's `acct` and a status or notification field."""
+        del path
+        text = head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace").lstrip()
+        if not text.startswith(("[", "{")) or '"acct"' not in text:
+            return False
+        return bool(_ENTITY_HINT.search(text) or _NOTIFICATION_HINT.search(text))
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """Rows for every status and notification in the file (or the saved folder)."""
+        given = _clean(options.account)
+        if path.is_dir():
+            names = [n for n in (STATUSES_FILE, NOTIFICATIONS_FILE) if (path / n).is_file()]
+            if not names:
+                raise SourceError(
+                    path, f"no {STATUSES_FILE} or {NOTIFICATIONS_FILE} in this folder"
+                )
+            owner = given or _account_file_owner(path / ACCOUNT_FILE)
+            for name in names:
+                yield from _read_file(path / name, f"{name}: ", owner, options.encoding)
+        else:
+            owner = given or _account_file_owner(path.parent / ACCOUNT_FILE)
+            yield from _read_file(path, "", owner, options.encoding)
+
+
+# --- reading the JSON ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Broken:
+    """A JSON Lines line that is not JSON: it is rejected, the others are kept."""
+
+    message: str
+    text: str
+
+
+Records = Callable[[], Iterator[tuple[int, Any]]]
+
+
+def _read_file(path: Path, where: str, owner: str | None, encoding: str | None) -> Iterator[Parsed]:
+    records, single = _records(path, where, encoding)
+    if single and _is_account(next(records())[1]):
+        return  # an `account.json`: it only says whose the other files are
+    context = _Context(owner or _infer_owner(path, where, records), where)
+    for number, record in records():
+        yield from context.record(number, record)
+    yield from context.metric_rows()
+
+
+def _records(path: Path, where: str, encoding: str | None) -> tuple[Records, bool]:
+    """A way to go through the file's records (twice if need be), and whether it is one object."""
+    first = _first_char(path, where, encoding)
+    if first == "[" or (first == "{" and not _first_line_is_json(path, encoding)):
+        data = _parse_whole(path, where, encoding)
+        items = data if isinstance(data, list) else [data]
+        return (lambda: enumerate(items, start=1)), not isinstance(data, list)
+    if first == "{":
+        return (lambda: _json_lines(path, where, encoding)), False
+    raise SourceError(path, f"{where}expected JSON (an array or JSON Lines), found {first!r}")
+
+
+def _open_text(path: Path, encoding: str | None) -> Any:
+    try:
+        with path.open("rb") as handle:
+            bom = handle.read(2)
+        chosen = encoding or ("utf-16" if bom in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
+        return path.open(encoding=chosen, errors="strict", newline=None)
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
+    except LookupError:
+        raise SourceError(path, f"unknown encoding {encoding!r}") from None
+
+
+def _first_char(path: Path, where: str, encoding: str | None) -> str:
+    with _open_text(path, encoding) as handle:
+        try:
+            for chunk in iter(lambda: handle.read(4096), ""):
+                if chunk.strip():
+                    return str(chunk.lstrip()[0])
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path, where, exc, None) from None
+    raise SourceError(path, f"{where}the file is empty; save the API response again")
+
+
+def _first_line_is_json(path: Path, encoding: str | None) -> bool:
+    with _open_text(path, encoding) as handle:
+        try:
+            line = next((text for text in handle if text.strip()), "")
+            json.loads(line)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return False
+    return True
+
+
+def _parse_whole(path: Path, where: str, encoding: str | None) -> Any:
+    with _open_text(path, encoding) as handle:
+        try:
+            text = handle.read()
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path, where, exc, None) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"broken JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
+        advice = "the file is cut off or damaged; save the API response again"
+        raise SourceError(path, f"{where}{message}; {advice}") from None
+
+
+def _json_lines(path: Path, where: str, encoding: str | None) -> Iterator[tuple[int, Any]]:
+    with _open_text(path, encoding) as handle:
+        number = 0
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield number, json.loads(line.rstrip())
+                except json.JSONDecodeError as exc:
+                    message = f"broken JSON at column {exc.colno} ({exc.msg})"
+                    yield number, _Broken(message, line.rstrip("\r\n"))
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path, where, exc, number + 1) from None
+
+
+def _encoding_error(
+    path: Path, where: str, exc: UnicodeDecodeError, line: int | None
+) -> SourceError:
+    at = f" on line {line}" if line is not None else ""
+    message = f"the text is not {exc.encoding}{at}"
+    return SourceError(path, f"{where}{message}; save it as UTF-8 or pass its encoding")
+
+
+# --- whose statuses these are ----------------------------------------------------------
+
+
+def _clean(handle: object) -> str | None:
+    text = str(handle).strip().lstrip("@") if handle else ""
+    return text or None
+
+
+def full_acct(entity: object) -> str | None:
+    """`user@instance` for an Account or Mention entity; a local `acct` gets its URL's host."""
+    if not isinstance(entity, dict):
+        return None
+    acct = _clean(entity.get("acct"))
+    if acct is None or "@" in acct:
+        return acct
+    url = entity.get("url")
+    host = urlsplit(url).hostname if isinstance(url, str) else None
+    return f"{acct}@{host}" if host else acct
+
+
+def same_account(one: str | None, other: str | None) -> bool:
+    """Whether two handles name the same account; `user` matches `user@any.instance`."""
+    if not one or not other:
+        return False
+    a, b = one.casefold().lstrip("@"), other.casefold().lstrip("@")
+    if "@" in a and "@" in b:
+        return a == b
+    return a.split("@")[0] == b.split("@")[0]
+
+
+def _is_account(record: Any) -> bool:
+    return isinstance(record, dict) and "acct" in record and "content" not in record
+
+
+def _account_file_owner(path: Path) -> str | None:
+    """Our handle from a saved `account.json`; None when there is none or it is unreadable."""
+    try:
+        return full_acct(json.loads(path.read_text(encoding="utf-8-sig")))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def _infer_owner(path: Path, where: str, records: Records) -> str | None:
+    """Us, from the records: a status's author, a favourited status's author, or the mentions.
+
+    None when the file has only statuses of others or nothing needing an owner; a file of
+    notifications that does not say whose they are raises, since guessing would file
+    inbound mentions under the wrong account.
+    """
+    mentioned: set[str] | None = None
+    notifications = False
+    for _, record in records():
+        if not isinstance(record, dict):
+            continue
+        status = record.get("status")
+        if _is_status(record):
+            return full_acct(record.get("account"))
+        if not _is_notification(record):
+            continue
+        notifications = True
+        if record.get("type") in ("favourite", "reblog") and isinstance(status, dict):
+            return full_acct(status.get("account"))
+        if record.get("type") == "mention" and isinstance(status, dict):
+            accts = {a for a in map(full_acct, status.get("mentions") or []) if a}
+            mentioned = accts if mentioned is None else mentioned & accts
+    if mentioned is not None and len(mentioned) == 1:
+        return next(iter(mentioned))
+    if notifications:
+        seen = f" (mentioned: {', '.join(sorted(mentioned))})" if mentioned else ""
+        raise SourceError(
+            path, f"{where}cannot tell whose notifications these are{seen}; pass the account"
+        )
+    return None
+
+
+# --- records to rows -------------------------------------------------------------------
+
+
+class _ProblemError(Exception):
+    def __init__(self, column: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def _is_status(record: dict[str, Any]) -> bool:
+    return "content" in record or ("uri" in record and "type" not in record)
+
+
+def _is_notification(record: dict[str, Any]) -> bool:
+    return isinstance(record.get("type"), str) and not _is_status(record)
+
+
+@dataclass
+class _Context:
+    """What reading one file keeps: whose it is, and the notifications counted per day."""
+
+    owner: str | None
+    where: str
+    counts: Counter[tuple[str, dt.date]] = field(default_factory=Counter)
+    days: set[dt.date] = field(default_factory=set)
+
+    def record(self, number: int, record: Any) -> Iterator[Parsed]:
+        """The row (or rejection) for one record; counted notifications yield nothing yet."""
+        raw = record.text if isinstance(record, _Broken) else json.dumps(record, ensure_ascii=False)
+        try:
+            row = self._row(record)
+        except _ProblemError as exc:
+            yield Rejected(number, exc.column, f"{self.where}{exc.reason}", raw)
+            return
+        if row is not None:
+            yield row
+
+    def _row(self, record: Any) -> Row | None:
+        if isinstance(record, _Broken):
+            raise _ProblemError(None, record.message)
+        if not isinstance(record, dict):
+            raise _ProblemError(None, f"expected a JSON object, got {type(record).__name__}")
+        if _is_status(record):
+            return self._status(record)
+        if _is_notification(record):
+            return self._notification(record)
+        keys = ", ".join(sorted(record)[:8])
+        raise _ProblemError(None, f"neither a Mastodon status nor a notification (keys: {keys})")
+
+    def _status(self, status: dict[str, Any]) -> Row:
+        author = full_acct(status.get("account"))
+        if self.owner is None or same_account(author, self.owner):
+            kind = _own_kind(status)
+            return _activity(
+                status, kind, author=self.owner or author, account=self.owner or author
+            )
+        if any(same_account(full_acct(m), self.owner) for m in status.get("mentions") or []):
+            return _activity(status, _inbound_kind(status), author=author, account=self.owner)
+        raise _ProblemError(
+            "account", f"a status by {author}, not by {self.owner} and not mentioning it"
+        )
+
+    def _notification(self, notification: dict[str, Any]) -> Row | None:
+        kind = str(notification["type"])
+        day = _required_time(notification, "created_at", "").date()
+        self.days.add(day)
+        if kind != "mention":
+            self.counts[_metric(kind), day] += 1
+            return None
+        status = notification.get("status")
+        if not isinstance(status, dict):
+            raise _ProblemError("status", "a mention notification without its status")
+        author = full_acct(notification.get("account")) or full_acct(status.get("account"))
+        return _activity(
+            status, _inbound_kind(status), author=author, account=self.owner, at="status."
+        )
+
+    def metric_rows(self) -> Iterator[Row]:
+        """Counts for the days strictly inside the file's span (see the module's docstring)."""
+        if not self.counts:
+            return
+        first, last = min(self.days), max(self.days)
+        for (metric, day), count in sorted(self.counts.items(), key=lambda i: (i[0][1], i[0][0])):
+            if first < day < last:
+                yield Row("metric_snapshots", _metric_values(self.owner, metric, day, count))
+
+
+def _metric(kind: str) -> str:
+    return _METRICS.get(kind) or "notifications_" + re.sub(r"\W+", "_", kind).strip("_")
+
+
+def _metric_values(owner: str | None, metric: str, day: dt.date, count: int) -> dict[str, Any]:
+    return {
+        "key": natural_key(CHANNEL, owner, metric, day.isoformat()),
+        "source": NAME,
+        "channel": CHANNEL,
+        "entity": owner,
+        "entity_kind": "account",
+        "metric": metric,
+        "date": day,
+        "value": float(count),
+    }
+
+
+def _own_kind(status: dict[str, Any]) -> str:
+    if isinstance(status.get("reblog"), dict):
+        return "repost"
+    if status.get("visibility") == "direct":
+        return "message"  # a private answer is still ours, but not a public reply
+    return "post" if is_empty(status.get("in_reply_to_id")) else "reply"
+
+
+def _inbound_kind(status: dict[str, Any]) -> str:
+    return "message_in" if status.get("visibility") == "direct" else "mention"
+
+
+def _activity(
+    status: dict[str, Any], kind: str, *, author: str | None, account: str | None, at: str = ""
+) -> Row:
+    """An `activities` row for a status; `at` prefixes column names ("status.") in rejections."""
+    native_id = _text(status.get("id"))
+    if native_id is None:
+        raise _ProblemError(f"{at}id", "the status has no id")
+    shown = status["reblog"] if isinstance(status.get("reblog"), dict) else status
+    text, links = html_to_text(_text(shown.get("content")))
+    spoiler = _text(shown.get("spoiler_text"))
+    if spoiler:
+        text = f"{spoiler}\n\n{text}" if text else spoiler
+    values: dict[str, Any] = {
+        "key": natural_key(CHANNEL, _text(status.get("uri")) or native_id),
+        "source": NAME,
+        "channel": CHANNEL,
+        "account": account,
+        "native_id": native_id,
+        "kind": kind,
+        "author": author,
+        "in_reply_to": _text(status.get("in_reply_to_id")),
+        "ts": _required_time(status, "created_at", at),
+        "text": text,
+        "url": _text(status.get("url")) or _text(shown.get("url")),
+        "campaign": _campaign(shown, links, text),
+    }
+    for column, name in (
+        ("reactions", "favourites_count"),
+        ("shares", "reblogs_count"),
+        ("comments", "replies_count"),
+    ):
+        values[column] = _count(status, name, at)
+    return Row("activities", values)
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _required_time(record: dict[str, Any], name: str, at: str) -> dt.datetime:
+    try:
+        moment = parse_datetime(record.get(name))
+    except FieldError as exc:
+        raise _ProblemError(f"{at}{name}", str(exc)) from None
+    if moment is None:
+        raise _ProblemError(f"{at}{name}", f"no {name}")
+    return moment
+
+
+def _count(status: dict[str, Any], name: str, at: str) -> int | None:
+    try:
+        return parse_int(status.get(name))
+    except FieldError as exc:
+        raise _ProblemError(f"{at}{name}", str(exc)) from None
+
+
+def _campaign(status: dict[str, Any], links: list[str], text: str | None) -> str | None:
+    """utm_campaign of the link card, else of a link in the content, else of a URL in the text."""
+    card = status.get("card")
+    urls = [card.get("url") if isinstance(card, dict) else None, *links]
+    for url in urls:
+        campaign = utm_from_url(url if isinstance(url, str) else None).get("utm_campaign")
+        if campaign:
+            return campaign
+    return utm_in_text(text).get("utm_campaign")
+
+
+# --- HTML content ----------------------------------------------------------------------
+
+_BLOCKS: Final = frozenset({"p", "blockquote", "pre", "ul", "ol", "h1", "h2", "h3", "h4"})
+
+
+class _PlainText(HTMLParser):
+    """Collects a status's text and its links; entities are unescaped by the parser."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "li"):
+            self.parts.append("\n")
+        elif tag in _BLOCKS and self.parts:
+            self.parts.append("\n\n")
+        elif tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.links.append(href)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(html: str | None) -> tuple[str | None, list[str]]:
+    """A status's HTML `content` as plain text, and the `href` of each link in it.
+
+    `<br>` becomes a line break and a new paragraph a blank line; Mastodon's hidden
+    `<span class="invisible">` parts of long links are kept, so URLs come out whole.
+    """
+    if not html:
+        return None, []
+    parser = _PlainText()
+    parser.feed(html)
+    parser.close()
+    text = re.sub(r"\n{3,}", "\n\n", "".join(parser.parts)).strip()
+    return text or None, parser.links
