@@ -84,11 +84,11 @@ def ingest(
 
     Exit 0 when every row loaded, 1 when some rows were rejected, 2 when a file could not be read.
     """
-    space = _workspace(workspace)
+    space = workspace_settings(workspace)
     options = ReadOptions(
         encoding=encoding, account=account, table=_table_name(table), mapping=_mapping(column_map)
     )
-    warehouse = _open_warehouse(workspace)
+    warehouse = open_warehouse(workspace)
     try:
         if auto is not None:
             if args:
@@ -144,14 +144,14 @@ def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
     return mapping
 
 
-def _workspace(root: Path) -> Workspace:
+def workspace_settings(root: Path) -> Workspace:
     try:
         return Workspace(root, load_config(root))
     except ConfigError as exc:
         fail(str(exc))
 
 
-def _open_warehouse(workspace: Path) -> Warehouse:
+def open_warehouse(workspace: Path) -> Warehouse:
     try:
         return Warehouse.open(workspace)
     except WarehouseError as exc:
@@ -197,12 +197,12 @@ def _report_ingest(
         ]
         sys.stdout.write(json_text(items))
     else:
-        _print_ingest_table(outcomes)
+        print_ingest_table(outcomes)
     # Problems go to standard error in every format: people read them, machines read stdout.
-    _print_ingest_problems(outcomes, unknown)
+    print_ingest_problems(outcomes, unknown)
 
 
-def _print_ingest_table(outcomes: list[Outcome]) -> None:
+def print_ingest_table(outcomes: list[Outcome]) -> None:
     table = Table(box=None, pad_edge=False)
     table.add_column("file", overflow="fold")
     for name in ("source", "loaded", "skipped", "rejected"):
@@ -217,7 +217,7 @@ def _print_ingest_table(outcomes: list[Outcome]) -> None:
         stdout_console().print(table)
 
 
-def _print_ingest_problems(outcomes: list[Outcome], unknown: list[Path]) -> None:
+def print_ingest_problems(outcomes: list[Outcome], unknown: list[Path]) -> None:
     errors = stderr_console()
     for o in outcomes:
         if isinstance(o, FileFailure):
@@ -256,7 +256,7 @@ def unplanned(
     Exit 0 when every activity belongs to a tactic, 1 when some does not.
     """
     loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
-    warehouse = _open_warehouse(workspace)
+    warehouse = open_warehouse(workspace)
     try:
         report = find_unplanned(
             loaded.plan, warehouse.table("activities"), warehouse.table("touchpoints")
@@ -347,7 +347,7 @@ def demo(
     except (OSError, WarehouseError) as exc:
         fail(f"{directory}: cannot build the demo: {exc}")
     _print_source_summary(result.ingests)
-    _print_ingest_problems(result.ingests, [])
+    print_ingest_problems(result.ingests, [])
     stdout_console().print(
         f"Demo workspace ready in {result.workspace}; the planted truth is in {result.truth_path}.",
         markup=False,

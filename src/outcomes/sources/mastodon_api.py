@@ -40,7 +40,7 @@ DEFAULT_RATE_WAIT: Final = 60.0
 """Wait after a 429 that says neither `Retry-After` nor `X-RateLimit-Reset`."""
 STATUS_LIMIT: Final = 40
 NOTIFICATION_LIMIT: Final = 80
-USER_AGENT: Final = "outcomes (+https://github.com/outcomes)"
+USER_AGENT: Final = "outcomes (social business measurement)"
 
 Sleep = Callable[[float], None]
 
