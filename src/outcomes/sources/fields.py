@@ -218,3 +218,18 @@ def channel_from_source(source: str | None, medium: str | None = None) -> str | 
     if kind in _PAID or "paid search" in text:
         return "paid-search"
     return None
+
+
+def text_or_none(raw: object) -> str | None:
+    """A cell as stripped text, or None when it is blank."""
+    text = "" if raw is None else str(raw).strip()
+    return text or None
+
+
+class CellError(FieldError):
+    """A cell that cannot be read, with the column as the file names it (for `Rejected`)."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason

@@ -24,15 +24,11 @@ one; daily metrics cannot, since the page is what they measure.
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
 import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -46,18 +42,21 @@ from outcomes.sources.base import (
     natural_key,
 )
 from outcomes.sources.fields import (
+    CellError,
     FieldError,
     parse_date,
     parse_datetime,
     parse_float,
     parse_int,
+    text_or_none,
     utm_in_text,
 )
 from outcomes.sources.tabular import (
     HEADER_SEARCH_ROWS,
     Columns,
     Record,
-    iter_rows,
+    first_rows,
+    head_rows,
     normalise_header,
     read_records,
     sheet_names,
@@ -203,7 +202,7 @@ class LinkedIn(Source):
                 return any(_inspect(path, sheet, None) for sheet in sheet_names(path))
             except SourceError:
                 return False
-        return inspect_rows(_head_rows(head)) is not None
+        return inspect_rows(head_rows(head)) is not None
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Rows from every posts and daily sheet of the export, sheet by sheet."""
@@ -251,19 +250,7 @@ def _check_workbook(path: Path) -> None:
 
 
 def _inspect(path: Path, sheet: str, encoding: str | None) -> SheetSpec | None:
-    return inspect_rows(_first_rows(path, encoding, sheet or None))
-
-
-def _first_rows(path: Path, encoding: str | None, sheet: str | None) -> list[list[Any]]:
-    """The cells of a sheet's first rows, where its header must be."""
-    rows = iter_rows(path, encoding=encoding, sheet=sheet)
-    try:
-        return [cells for _, cells in islice(rows, HEADER_SEARCH_ROWS)]
-    finally:
-        # A read-only openpyxl workbook stays open until its row generator is closed.
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()
+    return inspect_rows(first_rows(path, encoding, sheet or None))
 
 
 def _read_sheet(
@@ -286,31 +273,24 @@ def _page_from_filename(path: Path) -> str | None:
     return match["page"] if match else None
 
 
-class _CellError(Exception):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column = column
-        self.reason = reason
-
-
 def _cell(record: Record, name: str, parse: Callable[[object], T], spec: SheetSpec) -> T:
     try:
         return parse(record.get(name))
     except FieldError as exc:
-        raise _CellError(spec.labels.get(name, name), str(exc)) from None
+        raise CellError(spec.labels.get(name, name), str(exc)) from None
 
 
 def _post(record: Record, spec: SheetSpec, page: str | None, where: str) -> Parsed:
     try:
         ts = _cell(record, "created", parse_datetime, spec)
         counts = {name: _cell(record, name, parse_int, spec) for name in _POST_COUNTS}
-    except _CellError as bad:
+    except CellError as bad:
         return Rejected(record.line, bad.column, where + bad.reason, record.raw)
     if ts is None:
         return Rejected(record.line, spec.labels["created"], where + "no date", record.raw)
-    title = _text(record.get("title"))
-    link = _text(record.get("link"))
-    campaign = _text(record.get("campaign")) or utm_in_text(title).get("utm_campaign")
+    title = text_or_none(record.get("title"))
+    link = text_or_none(record.get("link"))
+    campaign = text_or_none(record.get("campaign")) or utm_in_text(title).get("utm_campaign")
     key = natural_key(NAME, link) if link else natural_key(NAME, ts.date().isoformat(), title)
     urn = _ACTIVITY_URN.search(link or "")
     values: dict[str, Any] = {
@@ -320,7 +300,7 @@ def _post(record: Record, spec: SheetSpec, page: str | None, where: str) -> Pars
         "account": page,
         "native_id": urn.group(0) if urn else None,
         "kind": "post",
-        "author": _text(record.get("author")),
+        "author": text_or_none(record.get("author")),
         "ts": ts,
         "text": title,
         "url": link,
@@ -336,7 +316,7 @@ def _daily(record: Record, spec: SheetSpec, page: str, where: str) -> Iterator[P
         values = {
             m: _cell(record, m, _rate if "rate" in m else parse_float, spec) for m in spec.metrics
         }
-    except _CellError as bad:
+    except CellError as bad:
         yield Rejected(record.line, bad.column, where + bad.reason, record.raw)
         return
     if day is None:
@@ -369,24 +349,3 @@ def _rate(raw: object) -> float | None:
     if value is not None and isinstance(raw, str) and raw.strip().endswith("%"):
         return round(value / 100, 12)  # 0.045, not 0.045000000000000005
     return value
-
-
-def _text(raw: object) -> str | None:
-    text = "" if raw is None else str(raw).strip()
-    return text or None
-
-
-def _head_rows(head: bytes) -> list[list[str]]:
-    """The first rows of a CSV from its first bytes, decoded leniently (for `detect`)."""
-    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
-    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
-    if not lines:
-        return []
-    delimiter = max((",", ";", "\t"), key=lines[0].count)
-    rows: list[list[str]] = []
-    # A fault further down is the reader's to report; the rows before it are enough to tell.
-    with contextlib.suppress(csv.Error):
-        for cells in csv.reader(lines, delimiter=delimiter):
-            rows.append(cells)
-    return rows

@@ -18,12 +18,8 @@ every other column is read when present.
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -36,8 +32,23 @@ from outcomes.sources.base import (
     SourceError,
     natural_key,
 )
-from outcomes.sources.fields import FieldError, parse_datetime, parse_int, utm_from_url, utm_in_text
-from outcomes.sources.tabular import HEADER_SEARCH_ROWS, Columns, Record, iter_rows, read_records
+from outcomes.sources.fields import (
+    CellError,
+    FieldError,
+    parse_datetime,
+    parse_int,
+    text_or_none,
+    utm_from_url,
+    utm_in_text,
+)
+from outcomes.sources.tabular import (
+    HEADER_SEARCH_ROWS,
+    Columns,
+    Record,
+    first_rows,
+    head_rows,
+    read_records,
+)
 
 NAME = "meta"
 T = TypeVar("T")
@@ -127,7 +138,7 @@ class Meta(Source):
         """A CSV whose header has `Post ID`, `Publish time` and a Page or account column."""
         if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             return False
-        return inspect_rows(_head_rows(head)) is not None
+        return inspect_rows(head_rows(head)) is not None
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """One activity per post, or a rejection naming the line and column at fault."""
@@ -144,53 +155,35 @@ class Meta(Source):
 
 
 def _inspect(path: Path, encoding: str | None) -> FileSpec | None:
-    return inspect_rows(_first_rows(path, encoding))
-
-
-def _first_rows(path: Path, encoding: str | None) -> list[list[Any]]:
-    """The cells of the file's first rows, where its header must be."""
-    rows = iter_rows(path, encoding=encoding)
-    try:
-        return [cells for _, cells in islice(rows, HEADER_SEARCH_ROWS)]
-    finally:
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()  # closes the file now rather than when the generator is collected
-
-
-class _CellError(Exception):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column = column
-        self.reason = reason
+    return inspect_rows(first_rows(path, encoding))
 
 
 def _cell(record: Record, name: str, parse: Callable[[object], T], spec: FileSpec) -> T:
     try:
         return parse(record.get(name))
     except FieldError as exc:
-        raise _CellError(spec.labels.get(name, name), str(exc)) from None
+        raise CellError(spec.labels.get(name, name), str(exc)) from None
 
 
 def _post(record: Record, spec: FileSpec, default_account: str | None) -> Parsed:
-    post_id = _text(record.get("post_id"))
+    post_id = text_or_none(record.get("post_id"))
     if post_id is None:
         return Rejected(record.line, spec.labels["post_id"], "no post id", record.raw)
     try:
         ts = _cell(record, "published", parse_datetime, spec)
         counts = _counts(record, spec)
-    except _CellError as bad:
+    except CellError as bad:
         return Rejected(record.line, bad.column, bad.reason, record.raw)
     if ts is None:
         return Rejected(record.line, spec.labels["published"], "no publish time", record.raw)
-    description = _text(record.get("description"))
-    title = _text(record.get("title"))
-    permalink = _text(record.get("permalink"))
+    description = text_or_none(record.get("description"))
+    title = text_or_none(record.get("title"))
+    permalink = text_or_none(record.get("permalink"))
     values: dict[str, Any] = {
         "key": natural_key(spec.network, post_id),
         "source": NAME,
         "channel": spec.network,
-        "account": _text(record.get("account")) or default_account,
+        "account": text_or_none(record.get("account")) or default_account,
         "native_id": post_id,
         "kind": "post",
         "ts": ts,
@@ -220,24 +213,3 @@ def _campaign(description: str | None, title: str | None, permalink: str | None)
         if "utm_campaign" in found:
             return found["utm_campaign"]
     return None
-
-
-def _text(raw: object) -> str | None:
-    text = "" if raw is None else str(raw).strip()
-    return text or None
-
-
-def _head_rows(head: bytes) -> list[list[str]]:
-    """The first rows of a CSV from its first bytes, decoded leniently (for `detect`)."""
-    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
-    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
-    if not lines:
-        return []
-    delimiter = max((",", ";", "\t"), key=lines[0].count)
-    rows: list[list[str]] = []
-    # A fault further down is the reader's to report; the rows before it are enough to tell.
-    with contextlib.suppress(csv.Error):
-        for cells in csv.reader(lines, delimiter=delimiter):
-            rows.append(cells)
-    return rows

@@ -9,11 +9,13 @@ file uses, and streams the rows with their line numbers.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import sys
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -207,10 +209,11 @@ def _bom_encoding(head: bytes) -> str | None:
 
 def _open_xlsx(path: Path) -> Any:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
         raise SourceError(path, f"not a readable .xlsx workbook ({exc}); export it again") from None
 
 
@@ -259,6 +262,37 @@ def _xls_cell(book: Any, cell: Any) -> Any:
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     return cell.value
+
+
+def head_rows(head: bytes) -> list[list[str]]:
+    """The first rows of a CSV from its first bytes, decoded leniently (for `detect`).
+
+    Detection must not fail on a file in another encoding before it has seen the header;
+    the reader reports encoding problems, with their line, when the file is read.
+    """
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    if not lines:
+        return []
+    delimiter = max((",", ";", "\t"), key=lines[0].count)
+    rows: list[list[str]] = []
+    # A fault further down is the reader's to report; the rows before it are enough to tell.
+    with contextlib.suppress(csv.Error):
+        for cells in csv.reader(lines, delimiter=delimiter):
+            rows.append(cells)
+    return rows
+
+
+def first_rows(path: Path, encoding: str | None, sheet: str | None = None) -> list[list[Any]]:
+    """The cells of the file's first rows, where its header must be; the file is closed after."""
+    rows = iter_rows(path, encoding=encoding, sheet=sheet)
+    try:
+        return [cells for _, cells in islice(rows, HEADER_SEARCH_ROWS)]
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # closes the file now rather than when the generator is collected
 
 
 def first_present(values: Iterable[object]) -> object:

@@ -27,14 +27,11 @@ file in another encoding stops with the line of the first byte that is not UTF-8
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -48,6 +45,7 @@ from outcomes.sources.base import (
     natural_key,
 )
 from outcomes.sources.fields import (
+    CellError,
     FieldError,
     is_empty,
     parse_date,
@@ -59,7 +57,8 @@ from outcomes.sources.tabular import (
     HEADER_SEARCH_ROWS,
     Columns,
     Record,
-    iter_rows,
+    first_rows,
+    head_rows,
     normalise_header,
     read_records,
 )
@@ -227,7 +226,7 @@ class YouTube(Source):
         if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             return False
         chart_file = bool(_CHART_FILE.match(path.name))
-        return inspect_rows(_head_rows(head), chart_file=chart_file) is not None
+        return inspect_rows(head_rows(head), chart_file=chart_file) is not None
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Videos and their snapshots (Table data) or daily snapshots (Chart data)."""
@@ -254,25 +253,7 @@ class YouTube(Source):
 
 
 def _inspect(path: Path, encoding: str | None) -> FileSpec | None:
-    return inspect_rows(_first_rows(path, encoding), chart_file=bool(_CHART_FILE.match(path.name)))
-
-
-def _first_rows(path: Path, encoding: str | None) -> list[list[Any]]:
-    """The cells of the file's first rows, where its header must be."""
-    rows = iter_rows(path, encoding=encoding)
-    try:
-        return [cells for _, cells in islice(rows, HEADER_SEARCH_ROWS)]
-    finally:
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()  # closes the file now rather than when the generator is collected
-
-
-class _CellError(Exception):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column = column
-        self.reason = reason
+    return inspect_rows(first_rows(path, encoding), chart_file=bool(_CHART_FILE.match(path.name)))
 
 
 def _numbers(record: Record, spec: FileSpec) -> dict[str, float | None]:
@@ -281,7 +262,7 @@ def _numbers(record: Record, spec: FileSpec) -> dict[str, float | None]:
         try:
             values[name] = METRICS[name].parse(record.get(name))
         except FieldError as exc:
-            raise _CellError(spec.labels[name], str(exc)) from None
+            raise CellError(spec.labels[name], str(exc)) from None
     return values
 
 
@@ -289,9 +270,9 @@ def _required(record: Record, name: str, spec: FileSpec, parse: Callable[[object
     try:
         value = parse(record.get(name))
     except FieldError as exc:
-        raise _CellError(spec.labels[name], str(exc)) from None
+        raise CellError(spec.labels[name], str(exc)) from None
     if value is None:
-        raise _CellError(spec.labels[name], "no date")
+        raise CellError(spec.labels[name], "no date")
     return value
 
 
@@ -307,7 +288,7 @@ def _video(
     try:
         published = _required(record, "published", spec, parse_datetime)
         numbers = _numbers(record, spec)
-    except _CellError as bad:
+    except CellError as bad:
         yield Rejected(record.line, bad.column, bad.reason, record.raw)
         return
     yield _activity(record, video_id, account, published, numbers)
@@ -353,7 +334,7 @@ def _chart(record: Record, spec: FileSpec, account: str | None) -> Iterator[Pars
     try:
         day = _required(record, "date", spec, parse_date)
         numbers = _numbers(record, spec)
-    except _CellError as bad:
+    except CellError as bad:
         yield Rejected(record.line, bad.column, bad.reason, record.raw)
         return
     for name, value in numbers.items():
@@ -376,19 +357,3 @@ def _snapshot(entity: str, kind: str, metric: str, day: dt.date, value: float) -
             "value": value,
         },
     )
-
-
-def _head_rows(head: bytes) -> list[list[str]]:
-    """The first rows of a CSV from its first bytes, decoded leniently (for `detect`)."""
-    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
-    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
-    if not lines:
-        return []
-    delimiter = max((",", ";", "\t"), key=lines[0].count)
-    rows: list[list[str]] = []
-    # A fault further down is the reader's to report; the rows before it are enough to tell.
-    with contextlib.suppress(csv.Error):
-        for cells in csv.reader(lines, delimiter=delimiter):
-            rows.append(cells)
-    return rows

@@ -1,0 +1,412 @@
+"""GA4's BigQuery export: events as JSON Lines (optionally gzipped) or Parquet.
+
+One event per line (or Parquet row) with the export's nested fields: `event_timestamp`
+(µs since the epoch, a string in BigQuery's JSON), `event_name`, `user_pseudo_id`,
+`user_id`, `event_params` [{key, value: {string_value, int_value, …}}],
+`collected_traffic_source`, `traffic_source`, `ecommerce`, `event_value_in_usd`. Both are
+streamed: JSON line by line, Parquet by record batch, reading only the columns used.
+
+**Touchpoints** — only where the traffic source is known, so a session gives one
+touchpoint rather than one per page view:
+
+* `session_start`, `first_visit` and `page_view` events whose `collected_traffic_source`
+  has a manual source, medium or campaign (the event's UTM parameters), else whose
+  `page_location` carries `utm_*` (exports before mid-2023 lack collected_traffic_source),
+  else with a `gclid` (Google Ads: google / cpc); a `first_visit` with none of these
+  falls back to `traffic_source`, the user's first acquisition. "(direct)", "(none)" and
+  "(not set)" count as unknown.
+* One touchpoint per user, session (`ga_session_id`) and UTM set: the landing page_view and
+  the session_start that carry the same UTMs count once (within a file by a set of short
+  digests, across files by the key). It has the first such event's time and name.
+* `journey_id` = user_pseudo_id (else user_id), `customer_id` = user_id; `channel` =
+  :func:`channel_from_source` (source, medium), else the raw source.
+
+**Conversions** — `purchase` → `order`, `generate_lead` → `lead`. `value` is
+`ecommerce.purchase_revenue` (currency from the `currency` event parameter), else
+`ecommerce.purchase_revenue_in_usd` or `event_value_in_usd` (USD), else the `value`
+parameter. Campaign and channel come from the event's own traffic source, else
+`session_traffic_source_last_click.manual_campaign`. A purchase with a transaction id is
+keyed by it (`natural_key("ga4", "order", id)`), since GA4 may log a purchase twice;
+other conversions by user, timestamp, name and batch position. A key seen before in the
+same file (a repeated purchase or event) gives no second row.
+
+Other events are not used (not rejected). A line that is not a JSON object, or a used
+event without a readable timestamp or without any user id, is rejected with its line
+(record number for Parquet). A file whose first 20 lines are all unreadable is refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import gzip
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, SourceError
+from outcomes.sources.base import natural_key as _natural_key
+from outcomes.sources.fields import (
+    UTM_FIELDS,
+    FieldError,
+    channel_from_source,
+    parse_epoch_micros,
+    parse_float,
+    utm_from_url,
+)
+from outcomes.sources.generic_csv import ColumnError
+
+NAME = "ga4"
+TOUCH_EVENTS: Final = frozenset({"session_start", "first_visit", "page_view"})
+CONVERSION_EVENTS: Final = {"purchase": "order", "generate_lead": "lead"}
+PARQUET_BATCH: Final = 10_000
+GIVE_UP_AFTER: Final = 20
+_UNKNOWN: Final = frozenset({"", "(direct)", "(none)", "(not set)", "(data deleted)"})
+_MANUAL: Final = {
+    "utm_source": "manual_source",
+    "utm_medium": "manual_medium",
+    "utm_campaign": "manual_campaign_name",
+    "utm_content": "manual_content",
+    "utm_term": "manual_term",
+}
+_FIRST_USER: Final = {"utm_source": "source", "utm_medium": "medium", "utm_campaign": "name"}
+_LAST_CLICK: Final = {
+    "utm_source": "source",
+    "utm_medium": "medium",
+    "utm_campaign": "campaign_name",
+}
+_COLUMNS: Final = (
+    "event_date", "event_timestamp", "event_name", "event_params", "user_id", "user_pseudo_id",
+    "collected_traffic_source", "traffic_source", "session_traffic_source_last_click",
+    "ecommerce", "event_value_in_usd", "event_bundle_sequence_id", "batch_event_index",
+)  # fmt: skip
+
+
+class GA4(Source):
+    """GA4 BigQuery export events: campaign touchpoints, purchases and leads."""
+
+    name = NAME
+    description = "GA4 BigQuery export (events as JSON Lines, .json.gz or Parquet)"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """True for Parquet with GA4's event columns, or JSON whose first line is a GA4 event."""
+        if head.startswith(b"PAR1"):
+            names = _parquet_names(path)
+            return {"event_name", "event_timestamp"} <= names
+        if head.startswith(b"\x1f\x8b"):
+            head = _gunzip_head(head)
+        first = head.removeprefix(codecs.BOM_UTF8).lstrip().split(b"\n", 1)[0]
+        return first.startswith(b"{") and b'"event_name"' in first and b'"event_timestamp"' in first
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """Touchpoints and conversions, one event at a time."""
+        seen: set[bytes] = set()
+        for line, event in _events(path):
+            if isinstance(event, Rejected):
+                yield event
+            else:
+                yield from _parse(line, event, seen)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+Event = dict[str, Any]
+
+
+def _events(path: Path) -> Iterator[tuple[int, Event | Rejected]]:
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
+    if magic == b"PAR1":
+        return _parquet_events(path)
+    return _json_events(path, gzipped=magic.startswith(b"\x1f\x8b"))
+
+
+def _json_events(path: Path, *, gzipped: bool) -> Iterator[tuple[int, Event | Rejected]]:
+    opener = gzip.open if gzipped else Path.open
+    with opener(path, "rb") as handle:
+        yield from _json_lines(path, _lines(path, handle))
+
+
+def _lines(path: Path, handle: Iterable[bytes]) -> Iterator[bytes]:
+    try:
+        yield from handle  # line by line: a 2 GB export is never held whole
+    except (OSError, EOFError, zlib.error) as exc:
+        raise SourceError(
+            path, f"the compressed file is damaged ({exc}); export it again"
+        ) from None
+
+
+def _json_lines(path: Path, lines: Iterable[bytes]) -> Iterator[tuple[int, Event | Rejected]]:
+    """Events by line; rejections for bad lines, held back until one good line proves the format."""
+    pending: list[Rejected] = []
+    proven = False
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        item = _json_event(number, raw)
+        if proven:
+            yield number, item
+        elif isinstance(item, Rejected):
+            pending.append(item)
+            if len(pending) >= GIVE_UP_AFTER:
+                raise _not_json_lines(path, pending[0])
+        else:
+            proven = True
+            yield from ((r.line or 0, r) for r in pending)
+            yield number, item
+    if not proven:
+        if pending:
+            raise _not_json_lines(path, pending[0])
+        raise SourceError(path, "the file is empty; export the events table again")
+
+
+def _not_json_lines(path: Path, first: Rejected) -> SourceError:
+    return SourceError(
+        path,
+        f"not GA4 events as JSON Lines ({first.reason}); export the BigQuery events table as "
+        "newline-delimited JSON or Parquet",
+        line=first.line,
+    )
+
+
+def _json_event(number: int, raw: bytes) -> Event | Rejected:
+    text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    try:
+        event = json.loads(raw.strip())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return Rejected(number, None, f"not valid JSON: {exc}", text)
+    if not isinstance(event, dict):
+        return Rejected(number, None, "expected one JSON object (an event) per line", text)
+    return event
+
+
+def _parquet_names(path: Path) -> set[str]:
+    import pyarrow.parquet as pq
+
+    try:
+        return set(pq.read_schema(path).names)
+    except Exception:  # not Parquet after all, or damaged: simply not detected
+        return set()
+
+
+def _parquet_events(path: Path) -> Iterator[tuple[int, Event | Rejected]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise SourceError(path, f"not a readable Parquet file ({exc}); export it again") from None
+    names = set(parquet.schema_arrow.names)
+    if not {"event_name", "event_timestamp"} <= names:
+        raise SourceError(path, "this Parquet file has no event_name and event_timestamp columns")
+    columns = [c for c in _COLUMNS if c in names]
+    number = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH, columns=columns):
+            for event in batch.to_pylist():
+                number += 1
+                yield number, event
+    except (pa.ArrowException, OSError) as exc:
+        raise SourceError(path, f"the Parquet file is damaged ({exc})", line=number + 1) from None
+    finally:
+        parquet.close()
+
+
+def _gunzip_head(head: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(wbits=31).decompress(head, 64 * 1024)
+    except zlib.error:
+        return b""
+
+
+# --- events to rows ------------------------------------------------------------------------
+
+
+def _parse(line: int, event: Event, seen: set[bytes]) -> Iterator[Parsed]:
+    name = event.get("event_name")
+    if not isinstance(name, str) or not name.strip():
+        yield Rejected(line, "event_name", "no event_name", _raw(event))
+        return
+    if name not in TOUCH_EVENTS and name not in CONVERSION_EVENTS:
+        return
+    raw = _raw(event)
+    try:
+        ts = parse_epoch_micros(event.get("event_timestamp"))
+    except FieldError as exc:
+        yield Rejected(line, "event_timestamp", str(exc), raw)
+        return
+    if ts is None:
+        yield Rejected(line, "event_timestamp", "no event_timestamp", raw)
+        return
+    params = _params(event)
+    if name in CONVERSION_EVENTS:
+        parsed = _conversion(line, event, params, ts, raw)
+        if isinstance(parsed, Rejected) or _first_time(parsed.values["key"], seen):
+            yield parsed  # GA4 may log one purchase twice; its transaction id tells
+        return
+    utm = _event_traffic(event, params)
+    if not utm:
+        return  # a page view with no campaign or source: the session's touchpoint is elsewhere
+    yield from _touchpoint(line, event, params, ts, utm, seen, raw)
+
+
+def _first_time(key: str, seen: set[bytes]) -> bool:
+    """True the first time a key comes up in this file; 8-byte digests keep the set small."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    if digest in seen:
+        return False
+    seen.add(digest)
+    return True
+
+
+def _raw(event: Event) -> str:
+    return json.dumps(event, default=str, ensure_ascii=False)[:2000]
+
+
+def _params(event: Event) -> dict[str, Any]:
+    """event_params as {key: value}, whichever of the typed value fields is set."""
+    found: dict[str, Any] = {}
+    for item in event.get("event_params") or ():
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+            continue
+        value = _struct(item.get("value"))
+        typed = (value.get(k) for k in ("string_value", "int_value", "double_value", "float_value"))
+        found[item["key"]] = next((v for v in typed if v is not None), None)
+    return found
+
+
+def _struct(value: object) -> dict[str, Any]:
+    """A nested record, or {} when it is null (or, in a malformed event, not a record)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _pick(struct: object, fields: dict[str, str]) -> dict[str, str]:
+    """utm name → value from a struct's fields, leaving out unknown placeholders."""
+    if not isinstance(struct, dict):
+        return {}
+    found = {utm: str(struct[field]).strip() for utm, field in fields.items() if struct.get(field)}
+    return {k: v for k, v in found.items() if v.casefold() not in _UNKNOWN}
+
+
+def _event_traffic(event: Event, params: dict[str, Any]) -> dict[str, str]:
+    """The UTMs the event itself carries, in the order of trust the module doc gives."""
+    collected = event.get("collected_traffic_source")
+    found = _pick(collected, _MANUAL)
+    if found.keys() & {"utm_source", "utm_medium", "utm_campaign"}:
+        return found
+    location = params.get("page_location")
+    found = utm_from_url(location) if isinstance(location, str) else {}
+    if found:
+        return found
+    if isinstance(collected, dict) and collected.get("gclid"):
+        return {"utm_source": "google", "utm_medium": "cpc"}
+    if event.get("event_name") == "first_visit":
+        return _pick(event.get("traffic_source"), _FIRST_USER)
+    return {}
+
+
+def _journey(event: Event) -> tuple[str | None, str | None]:
+    pseudo = _text(event.get("user_pseudo_id"))
+    user = _text(event.get("user_id"))
+    return pseudo or user, user
+
+
+def _text(value: object) -> str | None:
+    text = "" if value is None else str(value).strip()
+    return text or None
+
+
+def _channel(utm: dict[str, str]) -> str | None:
+    source = utm.get("utm_source")
+    return channel_from_source(source, utm.get("utm_medium")) or source
+
+
+def _touchpoint(
+    line: int,
+    event: Event,
+    params: dict[str, Any],
+    ts: dt.datetime,
+    utm: dict[str, str],
+    seen: set[bytes],
+    raw: str,
+) -> Iterator[Parsed]:
+    journey, user = _journey(event)
+    if journey is None:
+        yield Rejected(line, "user_pseudo_id", "no user_pseudo_id or user_id", raw)
+        return
+    session = params.get("ga_session_id") or event.get("event_timestamp")
+    key = _natural_key(NAME, "touch", journey, session, *(utm.get(f) for f in UTM_FIELDS))
+    if not _first_time(key, seen):
+        return  # the same session's landing already gave this touchpoint
+    values: dict[str, Any] = {
+        "key": key,
+        "source": NAME,
+        "journey_id": journey,
+        "customer_id": user,
+        "ts": ts,
+        "channel": _channel(utm),
+        "event": event.get("event_name"),
+    }
+    yield Row("touchpoints", values | {f: utm.get(f) for f in UTM_FIELDS})
+
+
+def _conversion(
+    line: int, event: Event, params: dict[str, Any], ts: dt.datetime, raw: str
+) -> Parsed:
+    name = str(event["event_name"])
+    journey, user = _journey(event)
+    try:
+        value, currency = _value(event, params)
+    except ColumnError as exc:
+        return Rejected(line, exc.column, exc.reason, raw)
+    last_click = _struct(event.get("session_traffic_source_last_click")).get("manual_campaign")
+    utm = _event_traffic(event, params) or _pick(last_click, _LAST_CLICK)
+    values: dict[str, Any] = {
+        "key": _conversion_key(event, name, journey),
+        "source": NAME,
+        "customer_id": user,
+        "journey_id": journey,
+        "ts": ts,
+        "type": CONVERSION_EVENTS[name],
+        "value": value,
+        "currency": currency,
+        "campaign": utm.get("utm_campaign"),
+        "channel": channel_from_source(utm.get("utm_source"), utm.get("utm_medium")),
+    }
+    return Row("conversions", values)
+
+
+def _value(event: Event, params: dict[str, Any]) -> tuple[float | None, str | None]:
+    """The first amount given, in the order the module doc lists, with its currency."""
+    ecommerce = _struct(event.get("ecommerce"))
+    currency = _text(params.get("currency"))
+    candidates = (
+        ("ecommerce.purchase_revenue", ecommerce.get("purchase_revenue"), currency),
+        ("ecommerce.purchase_revenue_in_usd", ecommerce.get("purchase_revenue_in_usd"), "USD"),
+        ("event_value_in_usd", event.get("event_value_in_usd"), "USD"),
+        ("event_params.value", params.get("value"), currency),
+    )
+    for column, raw, unit in candidates:
+        try:
+            amount = parse_float(raw)
+        except FieldError as exc:
+            raise ColumnError(column, str(exc)) from None
+        if amount is not None:
+            return amount, unit
+    return None, None
+
+
+def _conversion_key(event: Event, name: str, journey: str | None) -> str:
+    transaction = _text(_struct(event.get("ecommerce")).get("transaction_id"))
+    if name == "purchase" and transaction and transaction.casefold() not in _UNKNOWN:
+        return _natural_key(NAME, "order", transaction)
+    batch = (event.get("event_bundle_sequence_id"), event.get("batch_event_index"))
+    return _natural_key(NAME, journey, event.get("event_timestamp"), name, *batch)

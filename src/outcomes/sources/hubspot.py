@@ -1,0 +1,372 @@
+"""HubSpot CSV (or .xlsx) exports of contacts and of deals, told apart by their headers.
+
+Both the export labels ("Lifecycle Stage", "Deal Stage") and the internal property names
+an API or workflow export uses (`lifecyclestage`, `dealstage`) are accepted, as headers
+and as values. Dates without a zone are taken as UTC (HubSpot writes them in the portal's
+time zone and does not say which).
+
+**Contacts** (a "Lifecycle Stage" or "Original Source" column, no "Deal Stage"):
+
+* one `touchpoints` row for the original source: journey and customer id
+  `hubspot:<Record ID>`, `ts` = Create Date, event `first_touch`; channel from
+  :func:`channel_from_source` on drill-down 1 for social sources (the network) and on the
+  source itself otherwise ("Email marketing" → `email`, "Paid search" → `paid-search`;
+  there drill-down 1 may be a page URL), else the source as exported; `utm_campaign` = drill-down 2 for Organic social, Paid
+  social and Paid search, where HubSpot puts the campaign.
+* `conversions` by lifecycle stage: `lead` → `lead`; `marketingqualifiedlead` and
+  `salesqualifiedlead` → `qualified_lead`; `customer` and `evangelist` → `new_customer`.
+  The current stage's conversion is dated by its "Became a … Date" column (a lead also by
+  First Conversion Date), else by Create Date. Earlier stages count too when their
+  "Became a … Date" is filled, so a customer who was a lead gives both. `subscriber`,
+  `other`, custom stages and `opportunity` give none: opportunities come from the deals
+  export, with their amounts, and counting the contact as well would count them twice.
+  Lead Status is not used.
+* A contact without a Record ID or a Create Date, or with an unreadable date, is
+  rejected whole.
+
+**Deals** (a "Deal Stage" column): `closedwon` / "Closed Won" → `deal_won` dated by Close
+Date, `closedlost` → `deal_lost`, any other stage → `opportunity` dated by Create Date; a
+closed deal without a Close Date falls back to Create Date. `value` is the Amount
+("€12,500.00" → 12500.0, currency EUR; a Currency column wins over the symbol). The
+first associated contact id, when a column has them, is the customer and journey id.
+
+Keys: `natural_key("hubspot", "contact"|"deal", record id[, conversion type])`; the type
+is part of a conversion's key so that a deal that is won after it was loaded as open adds
+its `deal_won` row instead of being skipped as already loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, natural_key
+from outcomes.sources.fields import FieldError, channel_from_source, parse_datetime
+from outcomes.sources.generic_csv import (
+    ColumnError,
+    cell_text,
+    head_rows,
+    header_namer,
+    header_names,
+    parse_money,
+    read_head,
+)
+from outcomes.sources.tabular import Columns, Record, normalise_header, read_records
+
+NAME = "hubspot"
+
+_SOURCE_ALIASES: Final = {
+    "source": ("Original Source", "Original Source Type", "hs_analytics_source"),
+    "drill1": ("Original Source Drill-Down 1", "hs_analytics_source_data_1"),
+    "drill2": ("Original Source Drill-Down 2", "hs_analytics_source_data_2"),
+}
+
+CONTACT_COLUMNS = Columns(
+    {
+        "record_id": ("Record ID", "Contact ID", "hs_object_id", "vid"),
+        "lifecycle": ("Lifecycle Stage", "lifecyclestage"),
+        "owner": ("Contact Owner", "hubspot_owner_id"),
+        "created": ("Create Date", "createdate"),
+        "first_conversion": ("First Conversion Date", "first_conversion_date"),
+        "lead_date": ("Became a Lead Date", "hs_lifecyclestage_lead_date"),
+        "mql_date": (
+            "Became a Marketing Qualified Lead Date",
+            "hs_lifecyclestage_marketingqualifiedlead_date",
+        ),
+        "sql_date": (
+            "Became a Sales Qualified Lead Date",
+            "hs_lifecyclestage_salesqualifiedlead_date",
+        ),
+        "customer_date": ("Became a Customer Date", "hs_lifecyclestage_customer_date"),
+        **_SOURCE_ALIASES,
+    }
+)
+DEAL_COLUMNS = Columns(
+    {
+        "record_id": ("Record ID", "Deal ID", "hs_object_id", "dealId"),
+        "name": ("Deal Name", "dealname"),
+        "stage": ("Deal Stage", "dealstage"),
+        "pipeline": ("Pipeline", "pipeline"),
+        "amount": ("Amount", "amount"),
+        "currency": ("Currency", "Deal Currency Code", "deal_currency_code"),
+        "closed": ("Close Date", "closedate"),
+        "created": ("Create Date", "createdate"),
+        "owner": ("Deal Owner", "hubspot_owner_id"),
+        "contact": (
+            "Associated Contact IDs",
+            "Associated Contact ID",
+            "Associated Contacts IDs",
+            "Contact IDs",
+            "Contact ID",
+        ),
+        **_SOURCE_ALIASES,
+    }
+)
+_CONTACT_REQUIRED: Final = ("record_id", "created")
+_DEAL_REQUIRED: Final = ("record_id", "stage")
+
+# Display labels and internal values of "Original Source", as one key (letters only).
+_SOURCES: Final = {
+    "organicsocial": "Organic social",
+    "socialmedia": "Organic social",
+    "paidsocial": "Paid social",
+    "emailmarketing": "Email marketing",
+    "directtraffic": "Direct traffic",
+    "organicsearch": "Organic search",
+    "paidsearch": "Paid search",
+    "referrals": "Referrals",
+    "offlinesources": "Offline sources",
+    "offline": "Offline sources",
+    "othercampaigns": "Other campaigns",
+    "aireferrals": "AI referrals",
+}
+_SOCIAL: Final = frozenset({"Organic social", "Paid social"})
+_CAMPAIGN_IN_DRILL2: Final = frozenset({"Organic social", "Paid social", "Paid search"})
+
+# Lifecycle stage (letters only, label or internal name) → conversion type.
+_LIFECYCLE: Final = {
+    "lead": "lead",
+    "marketingqualifiedlead": "qualified_lead",
+    "mql": "qualified_lead",
+    "salesqualifiedlead": "qualified_lead",
+    "sql": "qualified_lead",
+    "customer": "new_customer",
+    "evangelist": "new_customer",
+}
+# Conversion type → the "Became a … Date" columns that date it, earliest stage first.
+_STAGE_DATES: Final = {
+    "lead": ("lead_date",),
+    "qualified_lead": ("mql_date", "sql_date"),
+    "new_customer": ("customer_date",),
+}
+_DATE_COLUMNS: Final = (
+    "created",
+    "first_conversion",
+    "lead_date",
+    "mql_date",
+    "sql_date",
+    "customer_date",
+)
+
+Kind = Literal["contact", "deal"]
+Namer = Callable[[str], str]
+"""Logical column → the header the file uses, for rejections."""
+
+
+class HubSpot(Source):
+    """HubSpot contacts (first touch and lifecycle conversions) and deals."""
+
+    name = NAME
+    description = "HubSpot contacts and deals exports (CSV or .xlsx)"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """True for a header with a Record ID and HubSpot's contact or deal columns."""
+        return _kind(head_rows(path, head)) is not None
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """Touchpoints and conversions of a contacts export, or conversions of a deals export."""
+        head = read_head(path)
+        kind = _kind(head_rows(path, head, encoding=options.encoding), strict=False)
+        columns, required = (
+            (DEAL_COLUMNS, _DEAL_REQUIRED)
+            if kind == "deal"
+            else (CONTACT_COLUMNS, _CONTACT_REQUIRED)
+        )
+        headers = header_names(path, head, columns, required, options.encoding)
+        column = header_namer(headers, columns)
+        parse = _deal if kind == "deal" else _contact
+        for record in read_records(path, columns, required=required, encoding=options.encoding):
+            yield from parse(record, column)
+
+
+def _kind(rows: Sequence[Sequence[str]], *, strict: bool = True) -> Kind | None:
+    """Contacts or deals, by the first row that has HubSpot's headers.
+
+    Strict (detection) needs an id column beside the stage or source; reading only needs
+    to tell the two apart and lets the header check name what is missing.
+    """
+    for cells in rows:
+        found = {normalise_header(c) for c in cells}
+        has_id = bool(found & {"record id", "hs_object_id", "deal id", "contact id"})
+        if found & {"deal stage", "dealstage"} and (has_id or not strict):
+            return "deal"
+        markers = {"lifecycle stage", "lifecyclestage", "original source", "hs_analytics_source"}
+        if found & markers and (has_id or not strict):
+            return "contact"
+    return None if strict else "contact"
+
+
+def _letters(text: str | None) -> str:
+    return re.sub(r"[^a-z]", "", (text or "").casefold())
+
+
+# --- contacts -----------------------------------------------------------------------------
+
+
+def _contact(record: Record, column: Namer) -> Iterator[Parsed]:
+    record_id = cell_text(record.get("record_id"))
+    if record_id is None:
+        yield Rejected(record.line, column("record_id"), "no Record ID", record.raw)
+        return
+    try:
+        dates = _dates(record, column)
+    except ColumnError as exc:
+        yield Rejected(record.line, exc.column, exc.reason, record.raw)
+        return
+    created = dates["created"]
+    if created is None:
+        reason = "no Create Date; the contact's first touch cannot be dated"
+        yield Rejected(record.line, column("created"), reason, record.raw)
+        return
+    person = f"{NAME}:{record_id}"
+    origin = _origin(record)
+    yield _first_touch(record_id, person, created, origin)
+    for kind, ts in _lifecycle_conversions(record, dates):
+        values = _conversion(person, ts, kind, origin)
+        values["key"] = natural_key(NAME, "contact", record_id, kind)
+        values["stage"] = cell_text(record.get("lifecycle"))
+        values["owner"] = cell_text(record.get("owner"))
+        yield Row("conversions", values)
+
+
+def _dates(record: Record, column: Namer) -> dict[str, dt.datetime | None]:
+    dates: dict[str, dt.datetime | None] = {}
+    for name in _DATE_COLUMNS:
+        try:
+            dates[name] = parse_datetime(record.get(name))
+        except FieldError as exc:
+            raise ColumnError(column(name), str(exc)) from None
+    return dates
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """Where a contact (or deal) came from: plan channel, source as exported, campaign."""
+
+    channel: str | None
+    raw: str | None
+    campaign: str | None
+
+
+def _origin(record: Record) -> _Origin:
+    raw = cell_text(record.get("source"))
+    source = _SOURCES.get(_letters(raw), raw)
+    drill1 = cell_text(record.get("drill1"))
+    drill2 = cell_text(record.get("drill2"))
+    # Drill-down 1 names the network only for social sources; elsewhere it may be a page URL
+    # ("…/linkedin-guide" for direct traffic) that must not pass for a channel.
+    channel = channel_from_source(drill1 if source in _SOCIAL else source)
+    campaign = drill2 if source in _CAMPAIGN_IN_DRILL2 else None
+    return _Origin(channel, source, campaign)
+
+
+def _first_touch(record_id: str, person: str, ts: dt.datetime, origin: _Origin) -> Row:
+    return Row(
+        "touchpoints",
+        {
+            "key": natural_key(NAME, "contact", record_id),
+            "source": NAME,
+            "journey_id": person,
+            "customer_id": person,
+            "ts": ts,
+            "channel": origin.channel or origin.raw,
+            "event": "first_touch",
+            "utm_campaign": origin.campaign,
+        },
+    )
+
+
+def _lifecycle_conversions(
+    record: Record, dates: dict[str, dt.datetime | None]
+) -> list[tuple[str, dt.datetime]]:
+    """(type, ts) for the current lifecycle stage and every earlier stage with a date."""
+    current = _LIFECYCLE.get(_letters(cell_text(record.get("lifecycle"))))
+    found: list[tuple[str, dt.datetime]] = []
+    for kind, columns in _STAGE_DATES.items():
+        ts = next((d for d in (dates[c] for c in columns) if d is not None), None)
+        if kind == current and ts is None:
+            ts = (dates["first_conversion"] if kind == "lead" else None) or dates["created"]
+        if ts is not None:
+            found.append((kind, ts))
+    return found
+
+
+def _conversion(person: str | None, ts: dt.datetime, kind: str, origin: _Origin) -> dict[str, Any]:
+    return {
+        "source": NAME,
+        "customer_id": person,
+        "journey_id": person,
+        "ts": ts,
+        "type": kind,
+        "campaign": origin.campaign,
+        "channel": origin.channel,
+    }
+
+
+# --- deals --------------------------------------------------------------------------------
+
+
+def _deal_type(stage: str | None) -> str:
+    """closedwon / "Closed Won" / "Closed won (Sales Pipeline)" → deal_won, and so on."""
+    plain = _letters(re.sub(r"\(.*\)", "", stage or ""))
+    if plain in {"closedwon", "won"}:
+        return "deal_won"
+    if plain in {"closedlost", "lost"}:
+        return "deal_lost"
+    return "opportunity"
+
+
+def _deal(record: Record, column: Namer) -> Iterator[Parsed]:
+    record_id = cell_text(record.get("record_id"))
+    stage = cell_text(record.get("stage"))
+    if record_id is None or stage is None:
+        name = "record_id" if record_id is None else "stage"
+        yield Rejected(record.line, column(name), f"no {column(name)}", record.raw)
+        return
+    kind = _deal_type(stage)
+    try:
+        ts = _deal_ts(record, kind, column)
+        amount, symbol = parse_money(record.get("amount"))
+    except ColumnError as rejection:
+        yield Rejected(record.line, rejection.column, rejection.reason, record.raw)
+        return
+    except FieldError as exc:
+        yield Rejected(record.line, column("amount"), str(exc), record.raw)
+        return
+    contact = _first_contact(record.get("contact"))
+    values = _conversion(f"{NAME}:{contact}" if contact else None, ts, kind, _origin(record))
+    values |= {
+        "key": natural_key(NAME, "deal", record_id, kind),
+        "value": amount,
+        "currency": cell_text(record.get("currency")) or symbol,
+        "stage": stage,
+        "owner": cell_text(record.get("owner")),
+    }
+    yield Row("conversions", values)
+
+
+def _deal_ts(record: Record, kind: str, column: Namer) -> dt.datetime:
+    """Closed deals are dated when they closed, open ones when they were created."""
+    order = ("created",) if kind == "opportunity" else ("closed", "created")
+    for name in order:
+        try:
+            ts = parse_datetime(record.get(name))
+        except FieldError as exc:
+            raise ColumnError(column(name), str(exc)) from None
+        if ts is not None:
+            return ts
+    wanted = " or ".join(column(name) for name in order)
+    raise ColumnError(column(order[0]), f"no {wanted}; the deal cannot be dated")
+
+
+def _first_contact(raw: object) -> str | None:
+    """The first id of "123;456" (HubSpot joins associated ids with `;`)."""
+    text = cell_text(raw)
+    if text is None:
+        return None
+    first = re.split(r"[;,\s]+", text)[0]
+    return cell_text(first)

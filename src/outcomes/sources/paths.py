@@ -1,0 +1,153 @@
+"""Aggregated customer journeys: `path,total_conversions,total_conversion_value,total_null`.
+
+This is the input format of ChannelAttribution (its example data is `;`-separated) and the
+output of most journey-building SQL: one row per path, e.g. `linkedin > email > direct`,
+with how many journeys along it converted, their value, and how many did not convert.
+
+* Separator: `,`, `;` or tab, whichever the header line uses. In a `;`-separated file a
+  number with a single comma is read with a decimal comma (`12,5`).
+* Headers: `path` (also `transformedPath`, `channel_path`), `total_conversions` (also
+  `conversions`), optional `total_conversion_value` (`value`, `revenue`) and `total_null`
+  (`nulls`, `non_conversions`); an absent value or null column counts as 0.
+* Paths are split on `>`, each step trimmed, and written back as `a > b > c`, so
+  `a>b>c` and `a > b > c` are the same path. An empty path or step is rejected.
+* Negative counts or values are rejected.
+* **The same path twice in one file is summed**, not rejected: ChannelAttribution accepts
+  one row per journey as well as one per path, so repeats are legitimate. Conversions,
+  value and nulls are all added up (fractribution's bug of keeping the first row's revenue
+  is avoided). Summing needs every distinct path in memory, so rows come after the whole
+  file is read; distinct paths are far fewer than journeys.
+
+Rows go to `journey_paths`, keyed by `natural_key("paths", normalised path)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, natural_key
+from outcomes.sources.fields import FieldError
+from outcomes.sources.generic_csv import (
+    csv_delimiter,
+    head_rows,
+    header_namer,
+    header_names,
+    parse_decimal,
+    read_head,
+)
+from outcomes.sources.tabular import Columns, Record, normalise_header, read_records
+
+NAME = "paths"
+SEPARATOR: Final = ">"
+
+COLUMNS = Columns(
+    {
+        "path": ("path", "transformedPath", "channel_path", "paths"),
+        "conversions": ("total_conversions", "conversions", "total_conversion"),
+        "value": ("total_conversion_value", "conversion_value", "value", "revenue"),
+        "nulls": (
+            "total_null",
+            "total_nulls",
+            "nulls",
+            "null",
+            "non_conversions",
+            "nonConversions",
+        ),
+    }
+)
+REQUIRED: Final = ("path", "conversions")
+_PATH_HEADERS: Final = frozenset(normalise_header(h) for h in COLUMNS.aliases["path"])
+_COUNT_HEADERS: Final = frozenset(normalise_header(h) for h in COLUMNS.aliases["conversions"])
+
+
+@dataclass(slots=True)
+class _Totals:
+    conversions: float
+    value: float
+    nulls: float
+
+
+class JourneyPaths(Source):
+    """Aggregated journey paths with conversions, value and non-converting counts."""
+
+    name = NAME
+    description = "Aggregated journeys: path, total_conversions, total_conversion_value, total_null"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """True when the first row has a path column and a conversions column."""
+        rows = head_rows(path, head, limit=1)
+        headers = {normalise_header(h) for h in rows[0]} if rows else set()
+        return bool(headers & _PATH_HEADERS) and bool(headers & _COUNT_HEADERS)
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """One `journey_paths` row per distinct path (repeats summed); rejections as they come."""
+        head = read_head(path)
+        decimal_comma = csv_delimiter(head, options.encoding) == ";"
+        column = header_namer(
+            header_names(path, head, COLUMNS, REQUIRED, options.encoding), COLUMNS
+        )
+        totals: dict[str, _Totals] = {}
+        for record in read_records(path, COLUMNS, required=REQUIRED, encoding=options.encoding):
+            parsed = _parse(record, decimal_comma, column)
+            if isinstance(parsed, Rejected):
+                yield parsed
+                continue
+            steps, counts = parsed
+            current = totals.get(steps)
+            if current is None:
+                totals[steps] = counts
+            else:
+                current.conversions += counts.conversions
+                current.value += counts.value
+                current.nulls += counts.nulls
+        for steps, counts in totals.items():
+            yield _row(steps, counts)
+
+
+def normalise_path(text: str) -> str:
+    """`a>b > c` → `a > b > c`; raises FieldError for an empty path or step."""
+    steps = [step.strip() for step in text.split(SEPARATOR)]
+    if not text.strip():
+        raise FieldError("the path is empty")
+    if any(not step for step in steps):
+        raise FieldError(
+            f"the path {text!r} has an empty step (two '>' in a row, or one at an end)"
+        )
+    return f" {SEPARATOR} ".join(steps)
+
+
+def _parse(
+    record: Record, decimal_comma: bool, column: Callable[[str], str]
+) -> tuple[str, _Totals] | Rejected:
+    try:
+        steps = normalise_path(str(record.get("path") or ""))
+    except FieldError as exc:
+        return Rejected(record.line, column("path"), str(exc), record.raw)
+    numbers: dict[str, float] = {}
+    for name in ("conversions", "value", "nulls"):
+        try:
+            number = parse_decimal(record.get(name), decimal_comma=decimal_comma)
+        except FieldError as exc:
+            return Rejected(record.line, column(name), str(exc), record.raw)
+        if number is not None and number < 0:
+            reason = f"expected a count or value of 0 or more, got {record.get(name)!r}"
+            return Rejected(record.line, column(name), reason, record.raw)
+        numbers[name] = number or 0.0
+    return steps, _Totals(numbers["conversions"], numbers["value"], numbers["nulls"])
+
+
+def _row(steps: str, counts: _Totals) -> Row:
+    return Row(
+        "journey_paths",
+        {
+            "key": natural_key(NAME, steps),
+            "source": NAME,
+            "path": steps,
+            "conversions": counts.conversions,
+            "value": counts.value,
+            "nulls": counts.nulls,
+        },
+    )

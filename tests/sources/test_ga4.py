@@ -1,0 +1,313 @@
+"""GA4 BigQuery export: campaign touchpoints, orders and leads from JSON Lines and Parquet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
+from outcomes.sources.ga4 import GA4
+from outcomes.sources.registry import HEAD_BYTES, detect_source, get_source
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EVENTS = FIXTURES / "ga4" / "events.jsonl"
+MINE = ("hubspot", "salesforce", "ga4", "paths", "csv")
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
+
+
+def read(path: Path) -> tuple[list[Row], list[Rejected]]:
+    parsed = list(GA4().read(path, ReadOptions()))
+    return (
+        [p for p in parsed if isinstance(p, Row)],
+        [p for p in parsed if isinstance(p, Rejected)],
+    )
+
+
+def detects(path: Path) -> bool:
+    return GA4().detect(path, path.read_bytes()[:HEAD_BYTES])
+
+
+TOUCHPOINTS = [
+    {
+        "key": "ga4|touch|123.456|1772445600|linkedin|social|spring-launch|carousel|",
+        "source": "ga4",
+        "journey_id": "123.456",
+        "customer_id": None,
+        "ts": utc(2026, 3, 2, 10),
+        "channel": "linkedin",
+        "event": "session_start",
+        "utm_source": "linkedin",
+        "utm_medium": "social",
+        "utm_campaign": "spring-launch",
+        "utm_content": "carousel",
+        "utm_term": None,
+    },
+    {  # no collected_traffic_source: the UTMs of page_location
+        "key": "ga4|touch|789.012|1772449200|facebook|paid_social|fb-retarget||",
+        "source": "ga4",
+        "journey_id": "789.012",
+        "customer_id": "C-42",
+        "ts": utc(2026, 3, 2, 11),
+        "channel": "facebook",
+        "event": "page_view",
+        "utm_source": "facebook",
+        "utm_medium": "paid_social",
+        "utm_campaign": "fb-retarget",
+        "utm_content": None,
+        "utm_term": None,
+    },
+    {  # a first visit: the user's first acquisition
+        "key": "ga4|touch|555.666|1772530200|newsletter|email|march-digest||",
+        "source": "ga4",
+        "journey_id": "555.666",
+        "customer_id": None,
+        "ts": utc(2026, 3, 3, 9, 30),
+        "channel": "email",
+        "event": "first_visit",
+        "utm_source": "newsletter",
+        "utm_medium": "email",
+        "utm_campaign": "march-digest",
+        "utm_content": None,
+        "utm_term": None,
+    },
+    {  # a Google Ads click with only a gclid
+        "key": "ga4|touch|321.654|1772539200|google|cpc|||",
+        "source": "ga4",
+        "journey_id": "321.654",
+        "customer_id": None,
+        "ts": utc(2026, 3, 3, 12),
+        "channel": "paid-search",
+        "event": "session_start",
+        "utm_source": "google",
+        "utm_medium": "cpc",
+        "utm_campaign": None,
+        "utm_content": None,
+        "utm_term": None,
+    },
+]
+CONVERSIONS = [
+    {  # the same transaction logged twice gives one order
+        "key": "ga4|order|T-1001",
+        "source": "ga4",
+        "customer_id": "C-42",
+        "journey_id": "789.012",
+        "ts": utc(2026, 3, 2, 11, 5),
+        "type": "order",
+        "value": 120.5,
+        "currency": "EUR",
+        "campaign": None,
+        "channel": None,
+    },
+    {  # no user_pseudo_id: the user id is the journey; campaign from the last click
+        "key": "ga4|C-77|1772528400000000|generate_lead||",
+        "source": "ga4",
+        "customer_id": "C-77",
+        "journey_id": "C-77",
+        "ts": utc(2026, 3, 3, 9),
+        "type": "lead",
+        "value": 15.0,
+        "currency": "USD",
+        "campaign": "march-digest",
+        "channel": "email",
+    },
+]
+
+
+def test_registry_finds_the_connector() -> None:
+    assert isinstance(get_source("ga4"), GA4)
+
+
+def test_json_lines() -> None:
+    rows, _ = read(EVENTS)
+    assert [r.values for r in rows if r.table == "touchpoints"] == TOUCHPOINTS
+    assert [r.values for r in rows if r.table == "conversions"] == CONVERSIONS
+    assert len(rows) == 6
+
+
+def test_bad_lines_are_rejected_with_their_line() -> None:
+    _, rejected = read(EVENTS)
+    assert [(r.line, r.column) for r in rejected] == [
+        (4, None),
+        (12, "event_timestamp"),
+        (14, "event_name"),
+    ]
+    assert rejected[0].reason.startswith("not valid JSON: Unterminated string")
+    assert rejected[0].raw.endswith('"event_name":"page_vi')
+    assert rejected[1].reason == "expected a number, got 'soon'"
+    assert rejected[2].reason == "no event_name"
+
+
+def test_gzipped_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "events.json.gz"
+    path.write_bytes(gzip.compress(EVENTS.read_bytes()))
+    assert detects(path)
+    assert read(path) == read(EVENTS)
+
+
+PARAM = pa.struct(
+    [
+        ("key", pa.string()),
+        (
+            "value",
+            pa.struct(
+                [
+                    ("string_value", pa.string()),
+                    ("int_value", pa.int64()),
+                    ("float_value", pa.float64()),
+                    ("double_value", pa.float64()),
+                ]
+            ),
+        ),
+    ]
+)
+SCHEMA = pa.schema(
+    [
+        ("event_date", pa.string()),
+        ("event_timestamp", pa.int64()),
+        ("event_name", pa.string()),
+        ("event_params", pa.list_(PARAM)),
+        ("user_id", pa.string()),
+        ("user_pseudo_id", pa.string()),
+        (
+            "collected_traffic_source",
+            pa.struct(
+                [
+                    ("manual_source", pa.string()),
+                    ("manual_medium", pa.string()),
+                    ("manual_campaign_name", pa.string()),
+                    ("manual_content", pa.string()),
+                    ("manual_term", pa.string()),
+                    ("gclid", pa.string()),
+                ]
+            ),
+        ),
+        ("traffic_source", pa.struct([(n, pa.string()) for n in ("name", "medium", "source")])),
+        (
+            "session_traffic_source_last_click",
+            pa.struct(
+                [
+                    (
+                        "manual_campaign",
+                        pa.struct(
+                            [(n, pa.string()) for n in ("source", "medium", "campaign_name")]
+                        ),
+                    )
+                ]
+            ),
+        ),
+        (
+            "ecommerce",
+            pa.struct(
+                [
+                    ("transaction_id", pa.string()),
+                    ("purchase_revenue", pa.float64()),
+                    ("purchase_revenue_in_usd", pa.float64()),
+                ]
+            ),
+        ),
+        ("event_value_in_usd", pa.float64()),
+        ("device", pa.struct([("category", pa.string())])),  # a column the reader leaves out
+    ]
+)
+
+
+def _typed(event: dict[str, Any]) -> dict[str, Any]:
+    """A JSON event as BigQuery's Parquet holds it: integers as integers."""
+    event = dict(event)
+    event["event_timestamp"] = int(event["event_timestamp"])
+    for param in event.get("event_params") or ():
+        value = param["value"]
+        if value.get("int_value") is not None:
+            value["int_value"] = int(value["int_value"])
+    return event
+
+
+def test_parquet_gives_the_same_rows_streamed_in_batches(tmp_path: Path) -> None:
+    good = [
+        json.loads(line)
+        for number, line in enumerate(EVENTS.read_text().splitlines(), start=1)
+        if line and number not in (4, 12, 14)  # the corrupt, the untimed and the unnamed
+    ]
+    table = pa.Table.from_pylist([_typed(e) for e in good], schema=SCHEMA)
+    path = tmp_path / "events_20260302.parquet"
+    pq.write_table(table, path, row_group_size=3)  # several row groups to stream through
+    assert detects(path)
+    rows, rejected = read(path)
+    assert rejected == []
+    assert [r.values for r in rows if r.table == "touchpoints"] == TOUCHPOINTS
+    assert [r.values for r in rows if r.table == "conversions"] == CONVERSIONS
+
+
+def test_parquet_without_event_columns_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.parquet"
+    pq.write_table(pa.table({"a": [1, 2]}), path)
+    assert not detects(path)
+    with pytest.raises(SourceError, match="no event_name and event_timestamp"):
+        list(GA4().read(path, ReadOptions()))
+
+
+def test_a_file_that_is_not_json_lines_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    path.write_text("[\n" + "\n".join(f'  {{"event_name": "e{n}"}},' for n in range(30)) + "\n]\n")
+    with pytest.raises(SourceError, match=r"events.json:1: not GA4 events as JSON Lines"):
+        list(GA4().read(path, ReadOptions()))
+
+
+def test_an_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n\n")
+    with pytest.raises(SourceError, match="empty"):
+        list(GA4().read(path, ReadOptions()))
+
+
+def test_rows_stream_before_the_end_of_the_file(tmp_path: Path) -> None:
+    lines = EVENTS.read_text().splitlines()[:1] + ["not json"] * 5
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    parsed = GA4().read(path, ReadOptions())
+    assert isinstance(next(parsed), Row)
+    assert [r.line for r in parsed if isinstance(r, Rejected)] == [2, 3, 4, 5, 6]
+
+
+def test_detects_its_exports_and_refuses_the_others() -> None:
+    for path in sorted(p for name in MINE for p in (FIXTURES / name).iterdir()):
+        assert detects(path) == (path.parent.name == "ga4"), path.name
+
+
+def test_events_that_cannot_be_used_are_rejected_by_field(tmp_path: Path) -> None:
+    events = [
+        {"event_timestamp": "1772445600000000", "event_name": "purchase", "user_pseudo_id": "1.2",
+         "ecommerce": {"transaction_id": "T-9", "purchase_revenue": "lots"}},
+        {"event_timestamp": "1772445600000000", "event_name": "session_start",
+         "collected_traffic_source": {"manual_source": "linkedin"}},
+        {"event_timestamp": "1772445600000000", "event_name": "page_view", "user_pseudo_id": "1.2",
+         "event_params": [{"key": "page_location", "value": "not a record"}], "ecommerce": "x"},
+        {"event_timestamp": 1772445600000000, "event_name": "generate_lead", "user_pseudo_id": "1.2",
+         "event_params": [{"key": "value", "value": {"double_value": 40.0}},
+                          {"key": "currency", "value": {"string_value": "GBP"}}]},
+    ]  # fmt: skip
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    rows, rejected = read(path)
+    assert [(r.line, r.column, r.reason) for r in rejected] == [
+        (1, "ecommerce.purchase_revenue", "expected a number, got 'lots'"),
+        (2, "user_pseudo_id", "no user_pseudo_id or user_id"),
+    ]
+    assert [(r.values["type"], r.values["value"], r.values["currency"]) for r in rows] == [
+        ("lead", 40.0, "GBP")
+    ]
+
+
+def test_the_registry_picks_this_connector_for_its_files() -> None:
+    for path in sorted((FIXTURES / "ga4").iterdir()):
+        assert detect_source(path) is get_source("ga4"), path.name

@@ -1,0 +1,113 @@
+"""Aggregated journey paths: separators, normalised paths, repeats summed, bad rows rejected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
+from outcomes.sources.fields import FieldError
+from outcomes.sources.paths import JourneyPaths, normalise_path
+from outcomes.sources.registry import HEAD_BYTES, detect_source, get_source
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PATHS = FIXTURES / "paths"
+MINE = ("hubspot", "salesforce", "ga4", "paths", "csv")
+
+
+def read(path: Path) -> tuple[list[Row], list[Rejected]]:
+    parsed = list(JourneyPaths().read(path, ReadOptions()))
+    return (
+        [p for p in parsed if isinstance(p, Row)],
+        [p for p in parsed if isinstance(p, Rejected)],
+    )
+
+
+def table(rows: list[Row]) -> list[tuple[object, ...]]:
+    assert {r.table for r in rows} == {"journey_paths"}
+    assert all(r.values["source"] == "paths" for r in rows)
+    assert all(r.values["key"] == f"paths|{r.values['path']}" for r in rows)
+    return [(r.values["path"], r.values["conversions"], r.values["value"], r.values["nulls"]) for r in rows]  # fmt: skip
+
+
+def test_registry_finds_the_connector() -> None:
+    assert isinstance(get_source("paths"), JourneyPaths)
+
+
+def test_comma_separated_with_a_repeated_path_summed() -> None:
+    rows, _ = read(PATHS / "paths.csv")
+    assert table(rows) == [
+        # "linkedin > email > direct" and "linkedin>email>direct" are one path: summed
+        ("linkedin > email > direct", 4.0, 500.0, 15.0),
+        ("facebook", 0.0, 0.0, 40.0),
+        ("paid-search > linkedin", 2.0, 1250.5, 5.0),
+    ]
+
+
+def test_bad_rows_are_rejected_with_line_and_column() -> None:
+    _, rejected = read(PATHS / "paths.csv")
+    assert [(r.line, r.column, r.reason) for r in rejected] == [
+        (5, "path", "the path ' > email' has an empty step (two '>' in a row, or one at an end)"),
+        (6, "total_conversions", "expected a count or value of 0 or more, got '-1'"),
+        (7, "total_conversions", "expected a number, got 'two'"),
+    ]
+    assert rejected[1].raw == "x > email,-1,0,0"
+
+
+def test_semicolons_arrows_without_spaces_and_decimal_commas() -> None:
+    rows, rejected = read(PATHS / "paths_semicolon.csv")
+    assert rejected == []
+    assert table(rows) == [
+        ("alpha > beta", 2.0, 12.5, 7.0),  # "12,5" in a ;-separated file
+        ("alpha > beta > gamma", 1.0, 3.75, 0.0),
+        ("beta", 0.0, 0.0, 11.0),
+        ("gamma", 1.0, 1.25, 0.0),  # "1,250" too: the comma is the decimal mark there
+    ]
+
+
+def test_absent_value_and_null_columns_count_as_zero() -> None:
+    rows, rejected = read(PATHS / "paths_minimal.csv")
+    assert rejected == []
+    assert table(rows) == [("linkedin > website", 4.0, 0.0, 0.0), ("website", 1.5, 0.0, 0.0)]
+
+
+def test_other_header_names(tmp_path: Path) -> None:
+    path = tmp_path / "fractribution.csv"
+    path.write_text("transformedPath\tconversions\trevenue\tnonConversions\na > b\t1\t9\t2\n")
+    assert JourneyPaths().detect(path, path.read_bytes())
+    rows, _ = read(path)
+    assert table(rows) == [("a > b", 1.0, 9.0, 2.0)]
+
+
+def test_a_file_without_conversions_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "paths.csv"
+    path.write_text("path,total_null\na > b,3\n")
+    assert not JourneyPaths().detect(path, path.read_bytes())
+    with pytest.raises(SourceError, match="'total_conversions'"):
+        list(JourneyPaths().read(path, ReadOptions()))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("a>b", "a > b"), ("  a  >b >   c ", "a > b > c"), ("Paid Search", "Paid Search")],
+)
+def test_normalise_path(text: str, expected: str) -> None:
+    assert normalise_path(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "a >> b", "a >", "> a"])
+def test_normalise_path_refuses_empty_steps(text: str) -> None:
+    with pytest.raises(FieldError):
+        normalise_path(text)
+
+
+def test_detects_its_files_and_refuses_the_others() -> None:
+    for path in sorted(p for name in MINE for p in (FIXTURES / name).iterdir()):
+        head = path.read_bytes()[:HEAD_BYTES]
+        assert JourneyPaths().detect(path, head) == (path.parent.name == "paths"), path.name
+
+
+def test_the_registry_picks_this_connector_for_its_files() -> None:
+    for path in sorted((FIXTURES / "paths").iterdir()):
+        assert detect_source(path) is get_source("paths"), path.name

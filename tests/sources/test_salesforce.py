@@ -1,0 +1,170 @@
+"""Salesforce opportunity reports: outcomes, new customers, footers, API-name extracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
+from outcomes.sources.registry import HEAD_BYTES, detect_source, get_source
+from outcomes.sources.salesforce import Salesforce
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SALESFORCE = FIXTURES / "salesforce"
+MINE = ("hubspot", "salesforce", "ga4", "paths", "csv")
+HEADER = "Opportunity ID,Opportunity Name,Stage,Is Won,Amount,Close Date,Created Date\n"
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
+
+
+def read(path: Path) -> tuple[list[Row], list[Rejected]]:
+    parsed = list(Salesforce().read(path, ReadOptions()))
+    return (
+        [p for p in parsed if isinstance(p, Row)],
+        [p for p in parsed if isinstance(p, Rejected)],
+    )
+
+
+def summary(rows: list[Row]) -> list[tuple[object, ...]]:
+    return [
+        (r.values["key"], r.values["type"], r.values["value"], r.values["currency"], r.values["ts"])
+        for r in rows
+    ]
+
+
+def test_registry_finds_the_connector() -> None:
+    assert isinstance(get_source("salesforce"), Salesforce)
+
+
+def test_report_outcomes() -> None:
+    rows, _ = read(SALESFORCE / "opportunities.csv")
+    assert {r.table for r in rows} == {"conversions"}
+    assert summary(rows) == [
+        # won new business: a deal won and a new customer
+        ("salesforce|opportunity|0065g00000AAA01|deal_won", "deal_won", 48000.0, "USD", utc(2026, 3, 1)),
+        ("salesforce|opportunity|0065g00000AAA01|new_customer", "new_customer", 48000.0, "USD", utc(2026, 3, 1)),
+        # won existing business ("Is Won" true): no new customer
+        ("salesforce|opportunity|0065g00000AAA02|deal_won", "deal_won", 5000.0, None, utc(2026, 3, 2)),
+        ("salesforce|opportunity|0065g00000AAA03|deal_lost", "deal_lost", 12000.0, None, utc(2026, 3, 3)),
+        # open: dated when created; "Total Gym" is not mistaken for a totals row
+        ("salesforce|opportunity|0065g00000AAA04|opportunity", "opportunity", 7500.0, None, utc(2026, 2, 10, 14, 30)),
+    ]  # fmt: skip
+
+
+def test_report_channel_campaign_owner_and_customer() -> None:
+    rows, _ = read(SALESFORCE / "opportunities.csv")
+    first = rows[0].values
+    assert first == {
+        "key": "salesforce|opportunity|0065g00000AAA01|deal_won",
+        "source": "salesforce",
+        "customer_id": "salesforce:Acme",
+        "journey_id": None,
+        "ts": utc(2026, 3, 1),
+        "type": "deal_won",
+        "value": 48000.0,
+        "currency": "USD",
+        "stage": "Closed Won",
+        "owner": "Remy Rep",
+        "campaign": "Q1 LinkedIn Ads",
+        "channel": "linkedin",
+    }
+    by_type = [(r.values["type"], r.values["channel"], r.values["campaign"]) for r in rows]
+    assert by_type[2:] == [
+        ("deal_won", None, "Web"),  # a lead source that is no plan channel stays as campaign
+        ("deal_lost", None, "Partner Referral"),
+        ("opportunity", "facebook", "FB spring"),
+    ]
+
+
+def test_footer_rows_are_skipped_and_bad_rows_rejected() -> None:
+    rows, rejected = read(SALESFORCE / "opportunities.csv")
+    assert len(rows) == 5
+    assert [(r.line, r.column, r.reason) for r in rejected] == [
+        (6, "Is Won", "expected true or false (or 1/0), got 'maybe'"),
+        (7, "Created Date", "an open opportunity is dated by its Created Date; add it to the report"),
+    ]  # fmt: skip
+
+
+def test_api_names_and_stage_without_is_won() -> None:
+    rows, rejected = read(SALESFORCE / "opportunities_api.csv")
+    assert rejected == []
+    assert summary(rows) == [
+        ("salesforce|opportunity|0065g00000BBB01|deal_won", "deal_won", 2500.0, None, utc(2026, 4, 1)),
+        ("salesforce|opportunity|0065g00000BBB01|new_customer", "new_customer", 2500.0, None, utc(2026, 4, 1)),
+        ("salesforce|opportunity|0065g00000BBB02|deal_lost", "deal_lost", 900.0, None, utc(2026, 4, 2)),
+        ("salesforce|opportunity|0065g00000BBB03|opportunity", "opportunity", None, None, utc(2026, 3, 3, 11, 30)),
+    ]  # fmt: skip
+    assert [r.values["customer_id"] for r in rows] == [
+        "salesforce:0015g00000ACC01",
+        "salesforce:0015g00000ACC01",
+        "salesforce:0015g00000ACC02",
+        None,
+    ]
+    assert rows[0].values["channel"] == "mastodon"
+
+
+@pytest.mark.parametrize(
+    ("won", "stage", "expected"),
+    [
+        ("1", "Closed Won", "deal_won"),
+        ("TRUE", "Signed", "deal_won"),
+        ("0", "Closed Lost", "deal_lost"),
+        ("false", "Closed Won", "deal_lost"),  # Is Won decides over a contradicting stage
+        ("0", "Prospecting", "opportunity"),
+        ("", "Closed Won", "deal_won"),
+        ("", "Negotiation/Review", "opportunity"),
+    ],
+)
+def test_is_won_as_text_or_number(tmp_path: Path, won: str, stage: str, expected: str) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(HEADER + f"006X,Deal,{stage},{won},100,3/1/2026,2/1/2026\n", encoding="utf-8")
+    rows, rejected = read(path)
+    assert rejected == []
+    assert [r.values["type"] for r in rows] == [expected]
+
+
+def test_an_opportunity_without_id_is_keyed_by_name_account_and_date(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Opportunity Name,Account Name,Stage,Created Date\nOrion,Acme,Prospecting,2026-03-01\n",
+        encoding="utf-8",
+    )
+    rows, _ = read(path)
+    assert [r.values["key"] for r in rows] == [
+        "salesforce|opportunity|Orion|Acme|2026-03-01|opportunity"
+    ]
+
+
+def test_a_file_without_stage_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text("Opportunity Name,Amount\nOrion,5\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="'Stage'"):
+        list(Salesforce().read(path, ReadOptions()))
+
+
+def test_detects_its_reports_and_refuses_the_others() -> None:
+    for path in sorted(p for name in MINE for p in (FIXTURES / name).iterdir()):
+        head = path.read_bytes()[:HEAD_BYTES]
+        assert Salesforce().detect(path, head) == (path.parent.name == "salesforce"), path.name
+
+
+def test_the_registry_picks_this_connector_for_its_files() -> None:
+    for path in sorted((FIXTURES / "salesforce").iterdir()):
+        assert detect_source(path) is get_source("salesforce"), path.name
+
+
+def test_a_latin1_report_reads_with_its_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    text = "Opportunity Name,Account Name,Stage,Created Date\nÉté,Société Générale,Prospecting,3/1/2026\n"
+    path.write_bytes(text.encode("cp1252"))
+    assert Salesforce().detect(path, path.read_bytes())
+    with pytest.raises(SourceError, match="--encoding"):
+        list(Salesforce().read(path, ReadOptions()))
+    parsed = list(Salesforce().read(path, ReadOptions(encoding="cp1252")))
+    assert [p.values["customer_id"] for p in parsed if isinstance(p, Row)] == [
+        "salesforce:Société Générale"
+    ]
