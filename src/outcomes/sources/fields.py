@@ -35,21 +35,44 @@ def parse_int(raw: object) -> int | None:
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED_COMMAS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+$")
+_GROUPED_DOTS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3}){2,}$")
+_CURRENCY = re.compile(r"^[$€£¥]|[$€£¥]$|^[A-Z]{3}\s*|\s*[A-Z]{3}$")
 
 
 def parse_float(raw: object) -> float | None:
-    """A number from an export cell: separators, currency signs and `%` are tolerated."""
+    """A number from an export cell, in English or continental notation.
+
+    Thousands separators, currency signs or codes and `%` are tolerated. With both `,` and
+    `.` present the later one is the decimal mark (`1,234.50`, `1.234,50`); a lone comma
+    is a thousands separator only in whole groups of three (`1,234`, `12,345,678`) and a
+    decimal comma otherwise (`12,5`, `0,045`).
+    """
     if is_empty(raw):
         return None
     if isinstance(raw, bool):
         raise FieldError(f"expected a number, got {raw!r}")
     if isinstance(raw, int | float):
         return float(raw)
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", "")
-    text = text.lstrip("$€£¥").removesuffix("%")
+    text = _CURRENCY.sub("", str(raw).strip()).strip().removesuffix("%")
+    text = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
+    text = _decimal_point(text)
     if not _NUMBER.match(text):
         raise FieldError(f"expected a number, got {raw!r}")
     return float(text)
+
+
+def _decimal_point(text: str) -> str:
+    """Rewrite a number so `.` is the decimal mark and there are no group separators."""
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):
+            return text.replace(".", "").replace(",", ".")
+        return text.replace(",", "")
+    if "," in text:
+        return text.replace(",", "") if _GROUPED_COMMAS.match(text) else text.replace(",", ".")
+    if _GROUPED_DOTS.match(text):
+        return text.replace(".", "")
+    return text
 
 
 _DATE_FORMATS: Final = (
