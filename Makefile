@@ -53,10 +53,11 @@ pytest: install-dev system-deps
 ## test: lint, types and the whole suite
 test: lint typecheck pytest
 
-## docs: regenerate the rules reference and the shipped JSON Schema
+## docs: regenerate docs/rules.md, docs/sources.md and the shipped JSON Schema
 docs: install
 	$(BIN)/outcomes rule --all > docs/rules.md
 	$(BIN)/outcomes schema -o schema/plan.schema.json
+	$(BIN)/outcomes sources --docs > docs/sources.md
 
 bench: install
 	$(BIN)/python benchmarks/check.py

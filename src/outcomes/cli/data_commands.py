@@ -34,7 +34,8 @@ from outcomes.ingest import (
     ingest_folder,
 )
 from outcomes.measure.unplanned import UnplannedReport, find_unplanned
-from outcomes.sources import CONNECTORS, ReadOptions
+from outcomes.sources import CONNECTORS, ReadOptions, all_sources
+from outcomes.sources.docs import sources_markdown
 from outcomes.warehouse.connection import Warehouse, WarehouseError
 from outcomes.warehouse.ingest import IngestResult
 from outcomes.warehouse.schema import FACT_TABLES, TableName
@@ -371,3 +372,18 @@ def _print_source_summary(outcomes: list[Outcome]) -> None:
     for source, (files, loaded, skipped, rejected) in sorted(totals.items()):
         table.add_row(source, f"{files:,}", f"{loaded:,}", f"{skipped:,}", f"{rejected:,}")
     stdout_console().print(table)
+
+
+@app.command()
+def sources(
+    docs: Annotated[
+        bool, typer.Option("--docs", help="Print every connector's documentation as Markdown.")
+    ] = False,
+) -> None:
+    """List the connectors `outcomes ingest` can use, by the names plans use in `measurement.sources`."""
+    if docs:
+        sys.stdout.write(sources_markdown())
+        return
+    console = stdout_console()
+    for source in all_sources():
+        console.print(f"{source.name:<11} {source.description}", markup=False)
