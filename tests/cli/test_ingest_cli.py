@@ -44,7 +44,7 @@ def test_ingest_named_files_uses_the_workspace_mapping(workspace: Path) -> None:
     )
     assert result.exit_code == 1, result.output  # one row was rejected
     assert json.loads(result.stdout) == [
-        {"file": str(file), "source": "csv", "loaded": 1, "rejected": 1, "skipped": 0}
+        {"file": str(file), "source": "csv", "loaded": 1, "rejected": 1, "skipped": 0, "updated": 0}
     ]
     assert (
         f"rejected {file}:3 [Sent at]: expected a date and time, got 'yesterday'" in result.stderr
@@ -55,7 +55,7 @@ def test_ingest_auto_loads_mapped_files_and_reports_the_unknown(workspace: Path)
     command = ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
     result = runner.invoke(app, command, env={"COLUMNS": "250"})
     assert result.exit_code == 1
-    assert "newsletter-2026-03.csv  csv     1       0        1" in result.stdout
+    assert "newsletter-2026-03.csv  csv     1       0        0        1" in result.stdout
     assert "not loaded:" in result.stderr and "notes.txt: format not recognised" in result.stderr
     again = runner.invoke(
         app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace), "-f", "json"]
@@ -63,7 +63,7 @@ def test_ingest_auto_loads_mapped_files_and_reports_the_unknown(workspace: Path)
     loaded = [item for item in json.loads(again.stdout) if item.get("source") == "csv"]
     assert loaded == [
         {"file": str(workspace / "exports" / "newsletter-2026-03.csv"), "source": "csv", "loaded": 0,
-         "rejected": 0, "skipped": 1}
+         "rejected": 0, "skipped": 1, "updated": 0}
     ]  # fmt: skip
 
 

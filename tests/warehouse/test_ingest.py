@@ -169,3 +169,34 @@ def test_kill_9_during_ingest_leaves_the_warehouse_as_it_was(tmp_path: Path) -> 
         assert count(warehouse, "ingests") == 0
         result = ingest_file(warehouse, get_source("csv"), sends, SENDS)
         assert result.loaded == 200_000
+
+
+def test_a_re_export_with_revised_values_updates_rows_in_place(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    posts = tmp_path / "posts.csv"
+    options = ReadOptions(
+        table="activities",
+        mapping={
+            "native_id": "id",
+            "ts": "when",
+            "kind": "kind",
+            "channel": "channel",
+            "impressions": "impressions",
+        },
+    )
+    posts.write_text(
+        "id,when,kind,channel,impressions\n1,2026-01-01,post,linkedin,100\n2,2026-01-02,post,linkedin,50\n"
+    )
+    ingest_file(warehouse, get_source("csv"), posts, options)
+    revised = tmp_path / "posts-later.csv"
+    revised.write_text(
+        "id,when,kind,channel,impressions\n1,2026-01-01,post,linkedin,340\n2,2026-01-02,post,linkedin,50\n"
+        "3,2026-01-03,post,linkedin,7\n"
+    )
+    result = ingest_file(warehouse, get_source("csv"), revised, options)
+    assert (result.loaded, result.updated, result.skipped) == (1, 1, 1)
+    rows = warehouse.duckdb.execute(
+        "SELECT native_id, impressions, ingest_id FROM activities ORDER BY native_id"
+    ).fetchall()
+    assert rows == [("1", 340, 2), ("2", 50, 1), ("3", 7, 2)]

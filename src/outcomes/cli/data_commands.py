@@ -206,13 +206,18 @@ def _report_ingest(
 def print_ingest_table(outcomes: list[Outcome]) -> None:
     table = Table(box=None, pad_edge=False)
     table.add_column("file", overflow="fold")
-    for name in ("source", "loaded", "skipped", "rejected"):
+    for name in ("source", "loaded", "updated", "skipped", "rejected"):
         table.add_column(name, no_wrap=True)
     for o in outcomes:
         if isinstance(o, IngestResult):
             note = " (already loaded)" if o.already_loaded else ""
             table.add_row(
-                o.file, o.source, f"{o.loaded:,}", f"{o.skipped:,}{note}", f"{o.rejected:,}"
+                o.file,
+                o.source,
+                f"{o.loaded:,}",
+                f"{o.updated:,}",
+                f"{o.skipped:,}{note}",
+                f"{o.rejected:,}",
             )
     if table.row_count:
         stdout_console().print(table)

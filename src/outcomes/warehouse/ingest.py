@@ -1,8 +1,10 @@
 """Loading one file into the warehouse: all of its good rows or nothing.
 
-Each file loads in one DuckDB transaction. Rows go in as Arrow batches; a row whose natural
-key is already present is skipped, so loading the same rows twice adds nothing, and a file
-whose bytes were loaded before is not read again. Every rejected record is kept in the
+Each file loads in one DuckDB transaction. Rows go in as Arrow batches keyed by their
+natural key: a new key is inserted; a known key whose values changed is updated in place (a
+re-export carries revised impressions and stages); a known key with the same values is
+skipped. So loading the same rows twice adds nothing, and a file whose bytes were loaded
+before is not read again. Every rejected record is kept in the
 `rejected` table with its file, line, column and reason. If the process dies mid-file
 (even `kill -9`), the uncommitted transaction is discarded when the warehouse next opens.
 """
@@ -50,6 +52,7 @@ class IngestResult:
     rejected: int
     ingest_id: int | None
     already_loaded: bool = False
+    updated: int = 0
     rejections: tuple[Rejected, ...] = field(default=(), repr=False)
 
     def as_json(self) -> dict[str, Any]:
@@ -60,6 +63,7 @@ class IngestResult:
             "loaded": self.loaded,
             "rejected": self.rejected,
             "skipped": self.skipped,
+            "updated": self.updated,
         }
 
 
@@ -87,7 +91,8 @@ def ingest_file(
     con = warehouse.duckdb
     checksum, size = file_checksum(path)
     previous = con.execute(
-        "SELECT rows_loaded + rows_skipped FROM ingests WHERE checksum = ? AND source = ? ORDER BY id LIMIT 1",
+        "SELECT rows_loaded + rows_updated + rows_skipped FROM ingests WHERE checksum = ? AND source = ? "
+        "ORDER BY id LIMIT 1",
         [checksum, source.name],
     ).fetchone()
     if previous is not None:
@@ -103,9 +108,9 @@ def ingest_file(
         loader = _Loader(con, ingest_id, str(path), batch_rows, progress)
         loader.load(source.read(path, options or ReadOptions()))
         con.execute(
-            "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [ingest_id, str(path), source.name, checksum, size, loader.loaded, loader.skipped,
-             len(loader.rejections), started, _now()],
+            "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [ingest_id, str(path), source.name, checksum, size, loader.loaded, loader.updated,
+             loader.skipped, len(loader.rejections), started, _now()],
         )  # fmt: skip
         con.execute("COMMIT")
     except BaseException:
@@ -118,6 +123,7 @@ def ingest_file(
         loader.skipped,
         len(loader.rejections),
         ingest_id,
+        updated=loader.updated,
         rejections=tuple(loader.rejections),
     )
 
@@ -140,6 +146,7 @@ class _Loader:
         self.buffers: dict[str, list[dict[str, Any]]] = {}
         self.rejections: list[Rejected] = []
         self.loaded = 0
+        self.updated = 0
         self.skipped = 0
         self.seen = 0
 
@@ -182,6 +189,7 @@ class _Loader:
         )
         self.con.register("_outcomes_batch", batch)
         try:
+            updated = self._update_changed(table)
             inserted = self.con.execute(
                 f'INSERT INTO "{table.name}" SELECT DISTINCT ON (b.key) b.* FROM _outcomes_batch b '
                 f'ANTI JOIN "{table.name}" t ON t.key = b.key'
@@ -189,7 +197,20 @@ class _Loader:
         finally:
             self.con.unregister("_outcomes_batch")
         self.loaded += int(inserted)
-        self.skipped += batch.num_rows - int(inserted)
+        self.updated += updated
+        self.skipped += batch.num_rows - int(inserted) - updated
+
+    def _update_changed(self, table: Table) -> int:
+        """Rewrite rows whose key is known but whose values changed; returns how many."""
+        values = [c.name for c in table.columns if c.name != "key"]
+        assignments = ", ".join(f'"{c}" = b."{c}"' for c in [*values, "ingest_id"])
+        changed = " OR ".join(f't."{c}" IS DISTINCT FROM b."{c}"' for c in values)
+        rows = self.con.execute(
+            f'UPDATE "{table.name}" AS t SET {assignments} '
+            f"FROM (SELECT DISTINCT ON (key) * FROM _outcomes_batch) AS b "
+            f"WHERE t.key = b.key AND ({changed})"
+        ).fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def _arrow(self, table: Table, rows: list[dict[str, Any]]) -> pa.Table:
         schema = table.arrow_schema()
