@@ -243,16 +243,104 @@ def channel_from_source(source: str | None, medium: str | None = None) -> str | 
     return None
 
 
-def text_or_none(raw: object) -> str | None:
-    """A cell as stripped text, or None when it is blank."""
-    text = "" if raw is None else str(raw).strip()
-    return text or None
-
-
 class CellError(FieldError):
-    """A cell that cannot be read, with the column as the file names it (for `Rejected`)."""
+    """A cell that cannot be used, with the header it is under (for a `Rejected`)."""
 
     def __init__(self, column: str, reason: str) -> None:
         super().__init__(reason)
         self.column = column
         self.reason = reason
+
+
+def cell_text(raw: object) -> str | None:
+    """A cell as stripped text; None when empty. Whole floats lose their `.0` (1234.0 → "1234").
+
+    Workbooks hand ids over as floats; an id must read the same from .xlsx and .csv.
+    """
+    if is_empty(raw):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime | dt.date):
+        return raw.isoformat()
+    text = str(raw).strip()
+    return text or None
+
+
+_TRUE: Final = frozenset({"true", "1", "yes", "y", "t", "1.0"})
+_FALSE: Final = frozenset({"false", "0", "no", "n", "f", "0.0"})
+
+
+def parse_bool(raw: object) -> bool | None:
+    """`true`/`false`, `1`/`0`, `yes`/`no` (any case); empty → None."""
+    if is_empty(raw):
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    text = str(raw).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FieldError(f"expected true or false (or 1/0), got {raw!r}")
+
+
+_SYMBOLS: Final = {"€": "EUR", "£": "GBP", "¥": "JPY", "$": None, "us$": "USD"}
+_MONEY: Final = re.compile(
+    r"^(?P<pre>[A-Za-z]{3}|US\$|[$€£¥])?\s*(?P<number>[^A-Za-z$€£¥]*?)\s*(?P<post>[A-Za-z]{3}|[$€£¥])?$"
+)
+_THOUSANDS_ONLY: Final = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
+
+
+def parse_money(raw: object) -> tuple[float | None, str | None]:
+    """An amount and the currency its text names: "€12,500.00" → (12500.0, "EUR").
+
+    A leading or trailing ISO code ("EUR 12.500,00", "12500 USD") or symbol is accepted;
+    `$` alone names no currency (it is used by many), so it gives None.
+    """
+    if is_empty(raw):
+        return None, None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw), None
+    text = str(raw).strip().replace("\u00a0", " ").replace("\u202f", " ")
+    match = _MONEY.match(text)
+    if match is None or not match.group("number"):
+        raise FieldError(f"expected an amount, got {raw!r}")
+    marks = [m for m in (match.group("pre"), match.group("post")) if m]
+    if len(marks) > 1:
+        raise FieldError(f"expected an amount with one currency, got {raw!r}")
+    currency = None
+    if marks:
+        mark = marks[0]
+        currency = _SYMBOLS[mark.casefold()] if mark.casefold() in _SYMBOLS else mark.upper()
+    try:
+        return parse_decimal(match.group("number")), currency
+    except FieldError:
+        raise FieldError(f"expected an amount, got {raw!r}") from None
+
+
+def parse_decimal(raw: object, *, decimal_comma: bool = False) -> float | None:
+    """A number whatever its separators: "12,500.00", "12.500,00", "1'234", "12,5".
+
+    With both `,` and `.` the last one is the decimal mark. A lone comma is a thousands
+    separator only in the `1,234` pattern, unless `decimal_comma` (a `;`-separated file).
+    :func:`parse_float` alone would read "12.500,00" as 12.5, silently.
+    """
+    if is_empty(raw):
+        return None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw)
+    text = re.sub(r"[\s\u00a0\u202f']", "", str(raw))
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if decimal == "," else ",", "").replace(",", ".")
+    elif text.count(",") == 1 and (decimal_comma or not _THOUSANDS_ONLY.match(text)):
+        text = text.replace(",", ".")
+    elif text.count(".") > 1:
+        text = text.replace(".", "")
+    try:
+        return parse_float(text.replace(",", ""))
+    except FieldError:
+        raise FieldError(f"expected a number, got {raw!r}") from None

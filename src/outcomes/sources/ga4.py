@@ -51,13 +51,13 @@ from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, So
 from outcomes.sources.base import natural_key as _natural_key
 from outcomes.sources.fields import (
     UTM_FIELDS,
+    CellError,
     FieldError,
     channel_from_source,
     parse_epoch_micros,
     parse_float,
     utm_from_url,
 )
-from outcomes.sources.generic_csv import ColumnError
 
 NAME = "ga4"
 TOUCH_EVENTS: Final = frozenset({"session_start", "first_visit", "page_view"})
@@ -365,7 +365,7 @@ def _conversion(
     journey, user = _journey(event)
     try:
         value, currency = _value(event, params)
-    except ColumnError as exc:
+    except CellError as exc:
         return Rejected(line, exc.column, exc.reason, raw)
     last_click = _struct(event.get("session_traffic_source_last_click")).get("manual_campaign")
     utm = _event_traffic(event, params) or _pick(last_click, _LAST_CLICK)
@@ -398,7 +398,7 @@ def _value(event: Event, params: dict[str, Any]) -> tuple[float | None, str | No
         try:
             amount = parse_float(raw)
         except FieldError as exc:
-            raise ColumnError(column, str(exc)) from None
+            raise CellError(column, str(exc)) from None
         if amount is not None:
             return amount, unit
     return None, None

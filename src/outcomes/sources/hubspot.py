@@ -45,17 +45,24 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, natural_key
-from outcomes.sources.fields import FieldError, channel_from_source, parse_datetime
-from outcomes.sources.generic_csv import (
-    ColumnError,
+from outcomes.sources.fields import (
+    CellError,
+    FieldError,
     cell_text,
+    channel_from_source,
+    parse_datetime,
+    parse_money,
+)
+from outcomes.sources.tabular import (
+    Columns,
+    Record,
     head_rows,
     header_namer,
     header_names,
-    parse_money,
+    normalise_header,
     read_head,
+    read_records,
 )
-from outcomes.sources.tabular import Columns, Record, normalise_header, read_records
 
 NAME = "hubspot"
 
@@ -214,7 +221,7 @@ def _contact(record: Record, column: Namer) -> Iterator[Parsed]:
         return
     try:
         dates = _dates(record, column)
-    except ColumnError as exc:
+    except CellError as exc:
         yield Rejected(record.line, exc.column, exc.reason, record.raw)
         return
     created = dates["created"]
@@ -239,7 +246,7 @@ def _dates(record: Record, column: Namer) -> dict[str, dt.datetime | None]:
         try:
             dates[name] = parse_datetime(record.get(name))
         except FieldError as exc:
-            raise ColumnError(column(name), str(exc)) from None
+            raise CellError(column(name), str(exc)) from None
     return dates
 
 
@@ -331,7 +338,7 @@ def _deal(record: Record, column: Namer) -> Iterator[Parsed]:
     try:
         ts = _deal_ts(record, kind, column)
         amount, symbol = parse_money(record.get("amount"))
-    except ColumnError as rejection:
+    except CellError as rejection:
         yield Rejected(record.line, rejection.column, rejection.reason, record.raw)
         return
     except FieldError as exc:
@@ -356,11 +363,11 @@ def _deal_ts(record: Record, kind: str, column: Namer) -> dt.datetime:
         try:
             ts = parse_datetime(record.get(name))
         except FieldError as exc:
-            raise ColumnError(column(name), str(exc)) from None
+            raise CellError(column(name), str(exc)) from None
         if ts is not None:
             return ts
     wanted = " or ".join(column(name) for name in order)
-    raise ColumnError(column(order[0]), f"no {wanted}; the deal cannot be dated")
+    raise CellError(column(order[0]), f"no {wanted}; the deal cannot be dated")
 
 
 def _first_contact(raw: object) -> str | None:

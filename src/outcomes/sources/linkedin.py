@@ -44,11 +44,11 @@ from outcomes.sources.base import (
 from outcomes.sources.fields import (
     CellError,
     FieldError,
+    cell_text,
     parse_date,
     parse_datetime,
     parse_float,
     parse_int,
-    text_or_none,
     utm_in_text,
 )
 from outcomes.sources.tabular import (
@@ -202,7 +202,7 @@ class LinkedIn(Source):
                 return any(_inspect(path, sheet, None) for sheet in sheet_names(path))
             except SourceError:
                 return False
-        return inspect_rows(head_rows(head)) is not None
+        return inspect_rows(head_rows(path, head)) is not None
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Rows from every posts and daily sheet of the export, sheet by sheet."""
@@ -288,9 +288,9 @@ def _post(record: Record, spec: SheetSpec, page: str | None, where: str) -> Pars
         return Rejected(record.line, bad.column, where + bad.reason, record.raw)
     if ts is None:
         return Rejected(record.line, spec.labels["created"], where + "no date", record.raw)
-    title = text_or_none(record.get("title"))
-    link = text_or_none(record.get("link"))
-    campaign = text_or_none(record.get("campaign")) or utm_in_text(title).get("utm_campaign")
+    title = cell_text(record.get("title"))
+    link = cell_text(record.get("link"))
+    campaign = cell_text(record.get("campaign")) or utm_in_text(title).get("utm_campaign")
     key = natural_key(NAME, link) if link else natural_key(NAME, ts.date().isoformat(), title)
     urn = _ACTIVITY_URN.search(link or "")
     values: dict[str, Any] = {
@@ -300,7 +300,7 @@ def _post(record: Record, spec: SheetSpec, page: str | None, where: str) -> Pars
         "account": page,
         "native_id": urn.group(0) if urn else None,
         "kind": "post",
-        "author": text_or_none(record.get("author")),
+        "author": cell_text(record.get("author")),
         "ts": ts,
         "text": title,
         "url": link,

@@ -35,9 +35,9 @@ from outcomes.sources.base import (
 from outcomes.sources.fields import (
     CellError,
     FieldError,
+    cell_text,
     parse_datetime,
     parse_int,
-    text_or_none,
     utm_from_url,
     utm_in_text,
 )
@@ -138,7 +138,7 @@ class Meta(Source):
         """A CSV whose header has `Post ID`, `Publish time` and a Page or account column."""
         if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             return False
-        return inspect_rows(head_rows(head)) is not None
+        return inspect_rows(head_rows(path, head)) is not None
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """One activity per post, or a rejection naming the line and column at fault."""
@@ -166,7 +166,7 @@ def _cell(record: Record, name: str, parse: Callable[[object], T], spec: FileSpe
 
 
 def _post(record: Record, spec: FileSpec, default_account: str | None) -> Parsed:
-    post_id = text_or_none(record.get("post_id"))
+    post_id = cell_text(record.get("post_id"))
     if post_id is None:
         return Rejected(record.line, spec.labels["post_id"], "no post id", record.raw)
     try:
@@ -176,14 +176,14 @@ def _post(record: Record, spec: FileSpec, default_account: str | None) -> Parsed
         return Rejected(record.line, bad.column, bad.reason, record.raw)
     if ts is None:
         return Rejected(record.line, spec.labels["published"], "no publish time", record.raw)
-    description = text_or_none(record.get("description"))
-    title = text_or_none(record.get("title"))
-    permalink = text_or_none(record.get("permalink"))
+    description = cell_text(record.get("description"))
+    title = cell_text(record.get("title"))
+    permalink = cell_text(record.get("permalink"))
     values: dict[str, Any] = {
         "key": natural_key(spec.network, post_id),
         "source": NAME,
         "channel": spec.network,
-        "account": text_or_none(record.get("account")) or default_account,
+        "account": cell_text(record.get("account")) or default_account,
         "native_id": post_id,
         "kind": "post",
         "ts": ts,

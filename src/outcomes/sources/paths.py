@@ -29,16 +29,18 @@ from pathlib import Path
 from typing import Final
 
 from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, natural_key
-from outcomes.sources.fields import FieldError
-from outcomes.sources.generic_csv import (
+from outcomes.sources.fields import FieldError, parse_decimal
+from outcomes.sources.tabular import (
+    Columns,
+    Record,
     csv_delimiter,
     head_rows,
     header_namer,
     header_names,
-    parse_decimal,
+    normalise_header,
     read_head,
+    read_records,
 )
-from outcomes.sources.tabular import Columns, Record, normalise_header, read_records
 
 NAME = "paths"
 SEPARATOR: Final = ">"

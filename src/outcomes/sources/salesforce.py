@@ -42,18 +42,25 @@ from pathlib import Path
 from typing import Any, Final
 
 from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, natural_key
-from outcomes.sources.fields import FieldError, channel_from_source, parse_datetime
-from outcomes.sources.generic_csv import (
-    ColumnError,
+from outcomes.sources.fields import (
+    CellError,
+    FieldError,
     cell_text,
+    channel_from_source,
+    parse_bool,
+    parse_datetime,
+    parse_money,
+)
+from outcomes.sources.tabular import (
+    Columns,
+    Record,
     head_rows,
     header_namer,
     header_names,
-    parse_bool,
-    parse_money,
+    normalise_header,
     read_head,
+    read_records,
 )
-from outcomes.sources.tabular import Columns, Record, normalise_header, read_records
 
 NAME = "salesforce"
 Namer = Callable[[str], str]
@@ -148,7 +155,7 @@ def _opportunity(record: Record, column: Namer) -> Iterator[Parsed]:
         outcome = _outcome(record, stage, column)
         ts = _ts(record, outcome, column)
         amount, symbol = _amount(record, column)
-    except ColumnError as exc:
+    except CellError as exc:
         yield Rejected(record.line, exc.column, exc.reason, record.raw)
         return
     base = _values(record, ts, stage)
@@ -168,7 +175,7 @@ def _flag(record: Record, name: str, column: Namer) -> bool | None:
     try:
         return parse_bool(record.get(name))
     except FieldError as exc:
-        raise ColumnError(column(name), str(exc)) from None
+        raise CellError(column(name), str(exc)) from None
 
 
 def _outcome(record: Record, stage: str, column: Namer) -> str:
@@ -189,7 +196,7 @@ def _date(record: Record, name: str, column: Namer) -> dt.datetime | None:
     try:
         return parse_datetime(record.get(name))
     except FieldError as exc:
-        raise ColumnError(column(name), str(exc)) from None
+        raise CellError(column(name), str(exc)) from None
 
 
 def _ts(record: Record, outcome: str, column: Namer) -> dt.datetime:
@@ -198,11 +205,11 @@ def _ts(record: Record, outcome: str, column: Namer) -> dt.datetime:
         created = _date(record, "created", column)
         if created is None:
             reason = "an open opportunity is dated by its Created Date; add it to the report"
-            raise ColumnError(column("created"), reason)
+            raise CellError(column("created"), reason)
         return created
     ts = _date(record, "close_date", column) or _date(record, "created", column)
     if ts is None:
-        raise ColumnError(column("close_date"), "no Close Date or Created Date")
+        raise CellError(column("close_date"), "no Close Date or Created Date")
     return ts
 
 
@@ -210,7 +217,7 @@ def _amount(record: Record, column: Namer) -> tuple[float | None, str | None]:
     try:
         return parse_money(record.get("amount"))
     except FieldError as exc:
-        raise ColumnError(column("amount"), str(exc)) from None
+        raise CellError(column("amount"), str(exc)) from None
 
 
 def _values(record: Record, ts: dt.datetime, stage: str) -> dict[str, Any]:

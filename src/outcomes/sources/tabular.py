@@ -9,11 +9,10 @@ file uses, and streams the rows with their line numbers.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import sys
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -264,26 +263,6 @@ def _xls_cell(book: Any, cell: Any) -> Any:
     return cell.value
 
 
-def head_rows(head: bytes) -> list[list[str]]:
-    """The first rows of a CSV from its first bytes, decoded leniently (for `detect`).
-
-    Detection must not fail on a file in another encoding before it has seen the header;
-    the reader reports encoding problems, with their line, when the file is read.
-    """
-    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
-    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
-    if not lines:
-        return []
-    delimiter = max((",", ";", "\t"), key=lines[0].count)
-    rows: list[list[str]] = []
-    # A fault further down is the reader's to report; the rows before it are enough to tell.
-    with contextlib.suppress(csv.Error):
-        for cells in csv.reader(lines, delimiter=delimiter):
-            rows.append(cells)
-    return rows
-
-
 def first_rows(path: Path, encoding: str | None, sheet: str | None = None) -> list[list[Any]]:
     """The cells of the file's first rows, where its header must be; the file is closed after."""
     rows = iter_rows(path, encoding=encoding, sheet=sheet)
@@ -298,3 +277,89 @@ def first_rows(path: Path, encoding: str | None, sheet: str | None = None) -> li
 def first_present(values: Iterable[object]) -> object:
     """The first value that is not None or blank text."""
     return next((v for v in values if not _blank(v)), None)
+
+
+HEAD_BYTES = 64 * 1024
+
+
+def _decode_head(head: bytes, encoding: str | None) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return head[3:].decode("utf-8", errors="ignore")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore")
+    return head.decode(encoding or "utf-8", errors="ignore")
+
+
+def read_head(path: Path) -> bytes:
+    """The first 64 KiB of a file, as detection sees them."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(HEAD_BYTES)
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
+
+
+def _is_workbook(head: bytes) -> bool:
+    return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+
+
+def csv_delimiter(head: bytes, encoding: str | None = None) -> str:
+    """The delimiter tabular reading picks for a file starting with `head` (`,`, `;` or tab).
+
+    Workbooks give "," since their cells hold numbers, not text with separators.
+    """
+    if _is_workbook(head):
+        return ","
+    first = _decode_head(head, encoding).split("\n", 1)[0]
+    return max((",", ";", "\t"), key=first.count)
+
+
+def head_rows(
+    path: Path, head: bytes, limit: int = HEADER_SEARCH_ROWS, encoding: str | None = None
+) -> list[list[str]]:
+    """The first rows of a CSV (from its first bytes) or workbook, for detection.
+
+    Never raises: a file this cannot read has no rows, so no connector claims it.
+    """
+    if _is_workbook(head):
+        return _workbook_head(path, limit)
+    lines = _decode_head(head, encoding).splitlines()[:limit]
+    if not lines:
+        return []
+    delimiter = max((",", ";", "\t"), key=lines[0].count)
+    try:
+        return [list(cells) for cells in csv.reader(lines, delimiter=delimiter)]
+    except csv.Error:
+        return []
+
+
+def header_names(
+    path: Path, head: bytes, columns: Columns, required: Sequence[str], encoding: str | None = None
+) -> dict[str, str]:
+    """Logical column → the header text the file uses, from the header row `read_records` picks.
+
+    Rejections name the column as the file does ("Close Date", not a logical name).
+    """
+    for cells in head_rows(path, head, encoding=encoding):
+        positions = columns.resolve(cells)
+        if all(name in positions for name in required):
+            return {name: cells[i].strip() for name, i in positions.items()}
+    return {}
+
+
+def _workbook_head(path: Path, limit: int) -> list[list[str]]:
+    rows: Iterator[tuple[int, list[Any]]] | None = None
+    try:
+        rows = iter_rows(path)
+        return [["" if c is None else str(c) for c in cells] for _, cells in islice(rows, limit)]
+    except Exception:  # any zip or workbook that is not ours is simply not detected
+        return []
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # closes the workbook the generator opened
+
+
+def header_namer(headers: dict[str, str], columns: Columns) -> Callable[[str], str]:
+    """Logical column → the file's header (from :func:`header_names`), else its first alias."""
+    return lambda name: headers.get(name) or columns.aliases[name][0]

@@ -226,7 +226,7 @@ class YouTube(Source):
         if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             return False
         chart_file = bool(_CHART_FILE.match(path.name))
-        return inspect_rows(head_rows(head), chart_file=chart_file) is not None
+        return inspect_rows(head_rows(path, head), chart_file=chart_file) is not None
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Videos and their snapshots (Table data) or daily snapshots (Chart data)."""
