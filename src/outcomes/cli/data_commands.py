@@ -52,7 +52,7 @@ class IngestFormat(StrEnum):
     JSON = "json"
 
 
-@app.command()
+@app.command(rich_help_panel="Data")
 def ingest(
     args: Annotated[
         list[str] | None,
@@ -246,7 +246,7 @@ def print_ingest_problems(outcomes: list[Outcome], unknown: list[Path]) -> None:
         )
 
 
-@app.command()
+@app.command(rich_help_panel="Data")
 def unplanned(
     workspace: WorkspaceOption = Path(),
     plan: Annotated[
@@ -331,7 +331,7 @@ def _print_unplanned(report: UnplannedReport, limit: int) -> None:
         console.print(table)
 
 
-@app.command()
+@app.command(rich_help_panel="Data")
 def demo(
     directory: Annotated[
         Path, typer.Argument(help="Folder for the demo workspace.", file_okay=False)
@@ -379,7 +379,7 @@ def _print_source_summary(outcomes: list[Outcome]) -> None:
     stdout_console().print(table)
 
 
-@app.command()
+@app.command(rich_help_panel="Data")
 def sources(
     docs: Annotated[
         bool, typer.Option("--docs", help="Print every connector's documentation as Markdown.")

@@ -32,7 +32,7 @@ from outcomes.warehouse.ingest import IngestResult
 fetch_app = typer.Typer(
     help="Fetch data from network APIs into the workspace's exports, then ingest it."
 )
-app.add_typer(fetch_app, name="fetch")
+app.add_typer(fetch_app, name="fetch", rich_help_panel="Data")
 
 
 @fetch_app.command("mastodon")

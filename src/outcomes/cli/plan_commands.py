@@ -57,7 +57,7 @@ class FailOn(StrEnum):
     ERROR = "error"
 
 
-@app.command()
+@app.command(rich_help_panel="The plan")
 def check(
     plan: PlanArgument = Path(PLAN_FILE),
     output_format: Annotated[
@@ -85,7 +85,7 @@ def check(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@app.command()
+@app.command(rich_help_panel="The plan")
 def rule(
     name: Annotated[
         str | None, typer.Argument(help="Rule name (e.g. random-act-of-social) or code (A001).")
@@ -115,13 +115,13 @@ def rule(
         sys.stdout.write(rule_markdown(found))
 
 
-@app.command()
+@app.command(rich_help_panel="The plan")
 def schema(output: OutputOption = None) -> None:
     """Print the plan's JSON Schema (point your editor at it for completion)."""
     write_output(plan_schema_json(), output)
 
 
-@app.command(name="plan")
+@app.command(name="plan", rich_help_panel="The plan")
 def plan_command(
     plan: PlanArgument = Path(PLAN_FILE),
     output_format: Annotated[
@@ -140,7 +140,7 @@ def plan_command(
         stderr_console().print(f"wrote {output}", markup=False)
 
 
-@app.command()
+@app.command(rich_help_panel="The plan")
 def init(
     directory: Annotated[
         Path, typer.Argument(help="Folder for the workspace.", file_okay=False)
