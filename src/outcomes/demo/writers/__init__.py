@@ -1,0 +1,1 @@
+"""One writer per export format: each writes files exactly as the network or tool exports them."""

@@ -1,0 +1,149 @@
+"""Files with no dedicated connector, read through `outcomes.toml` mappings, and that file.
+
+* `newsletter/newsletter-activity-2026.csv`: the email service's activity log (sent,
+  opened, clicked) → touchpoints with `utm_campaign` "newsletter".
+* `finance/costs-2026.csv`: the finance sheet's lines per tactic → costs.
+* `helpdesk/deflections-2026.csv`: tickets the helpdesk logged as deflected → conversions
+  of type `ticket_deflected`.
+* `helpdesk/helpdesk-monthly-2026.csv`: tickets and support cost per month, in the long
+  form of a helpdesk report → metric_snapshots.
+* `social-inbox/linkedin-inbox-2026.csv` (written by the LinkedIn writer) → activities.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from pathlib import Path
+from typing import Final
+
+from outcomes.demo import model as m
+from outcomes.demo.costs import Cost
+from outcomes.demo.support import SupportYear
+from outcomes.demo.writers.files import Output, write_csv
+from outcomes.workspace.config import CONFIG_FILE
+
+CONFIG: Final = """\
+# Column mappings for the exports outcomes has no connector for (see `outcomes ingest`).
+# Each [csv.NAME] says which files, which warehouse table, and which CSV header fills
+# each column: warehouse column = "CSV header".
+
+[csv.newsletter]
+files = ["exports/newsletter/*.csv"]
+table = "touchpoints"
+[csv.newsletter.columns]
+journey_id = "Email"
+ts = "Timestamp"
+event = "Event"
+channel = "Channel"
+utm_source = "Source"
+utm_medium = "Medium"
+utm_campaign = "Campaign"
+utm_content = "Issue"
+
+[csv.costs]
+files = ["exports/finance/costs-*.csv"]
+table = "costs"
+[csv.costs.columns]
+date = "Date"
+tactic = "Tactic"
+kind = "Kind"
+note = "Description"
+amount = "Amount (EUR)"
+
+[csv.deflections]
+files = ["exports/helpdesk/deflections-*.csv"]
+table = "conversions"
+[csv.deflections.columns]
+key = "Deflection ID"
+ts = "Resolved at"
+type = "Outcome"
+channel = "Channel"
+campaign = "Campaign"
+customer_id = "Customer ID"
+
+[csv.helpdesk]
+files = ["exports/helpdesk/helpdesk-monthly-*.csv"]
+table = "metric_snapshots"
+[csv.helpdesk.columns]
+date = "Month"
+channel = "Channel"
+entity = "Group"
+entity_kind = "Scope"
+metric = "Metric"
+value = "Value"
+
+[csv.linkedin_inbox]
+files = ["exports/social-inbox/*.csv"]
+table = "activities"
+[csv.linkedin_inbox.columns]
+native_id = "Message ID"
+channel = "Network"
+account = "Profile"
+kind = "Type"
+author = "Author"
+ts = "Date (UTC)"
+text = "Message"
+url = "Link"
+in_reply_to = "In reply to"
+campaign = "Campaign"
+reactions = "Likes"
+"""
+
+
+def write_config(workspace: Path) -> Path:
+    """`outcomes.toml` with the mappings above."""
+    path = workspace / CONFIG_FILE
+    path.write_text(CONFIG, encoding="utf-8")
+    return path
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def write_support(output: Output, year: SupportYear) -> None:
+    """The newsletter log, the deflections and the helpdesk's monthly report."""
+    write_csv(
+        output.path("csv", "newsletter/newsletter-activity-2026.csv"),
+        ("Email", "Event", "Timestamp", "Campaign", "Issue", "Source", "Medium", "Channel"),
+        (
+            [email, event, _stamp(ts), "newsletter", issue, "newsletter", "email", "Email"]
+            for email, event, ts, issue in year.newsletter
+        ),
+    )
+    write_csv(
+        output.path("csv", "helpdesk/deflections-2026.csv"),
+        ("Deflection ID", "Resolved at", "Outcome", "Channel", "Campaign", "Customer ID"),
+        (
+            [
+                f"DF-{m.YEAR}-{n:05d}",
+                _stamp(d.ts),
+                "Ticket deflected",
+                d.channel,
+                d.campaign,
+                d.customer,
+            ]
+            for n, d in enumerate(year.deflections, start=1)
+        ),
+    )
+    rows = []
+    for month in year.monthly:
+        number = int(month["month"])
+        last = dt.date(m.YEAR, number, calendar.monthrange(m.YEAR, number)[1]).isoformat()
+        for metric in ("tickets_created", "tickets_deflected", "support_cost"):
+            rows.append([last, "helpdesk", "Support", "team", metric, f"{month[metric]:.2f}"])
+    write_csv(
+        output.path("csv", "helpdesk/helpdesk-monthly-2026.csv"),
+        ("Month", "Channel", "Group", "Scope", "Metric", "Value"),
+        rows,
+    )
+
+
+def write_costs(output: Output, costs: list[Cost]) -> None:
+    """The finance sheet."""
+    write_csv(
+        output.path("csv", "finance/costs-2026.csv"),
+        ("Date", "Tactic", "Kind", "Description", "Amount (EUR)"),
+        ([c.date.isoformat(), c.tactic, c.kind, c.description, f"{c.amount:.2f}"] for c in costs),
+    )
