@@ -311,3 +311,23 @@ def test_events_that_cannot_be_used_are_rejected_by_field(tmp_path: Path) -> Non
 def test_the_registry_picks_this_connector_for_its_files() -> None:
     for path in sorted((FIXTURES / "ga4").iterdir()):
         assert detect_source(path) is get_source("ga4"), path.name
+
+
+def test_ga4_placeholders_in_parentheses_are_not_campaigns(tmp_path: Path) -> None:
+    event = {
+        "event_date": "20260302",
+        "event_timestamp": "1772445600000000",
+        "event_name": "first_visit",
+        "user_pseudo_id": "9.9",
+        "event_params": [],
+        "traffic_source": {"source": "google", "medium": "organic", "name": "(organic)"},
+    }
+    path = tmp_path / "events.jsonl"
+    path.write_text(json.dumps(event) + "\n")
+    [row] = list(GA4().read(path, ReadOptions()))
+    assert isinstance(row, Row)
+    assert (row.values["utm_source"], row.values["utm_medium"], row.values.get("utm_campaign")) == (
+        "google",
+        "organic",
+        None,
+    )

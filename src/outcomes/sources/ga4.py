@@ -13,8 +13,9 @@ touchpoint rather than one per page view:
   has a manual source, medium or campaign (the event's UTM parameters), else whose
   `page_location` carries `utm_*` (exports before mid-2023 lack collected_traffic_source),
   else with a `gclid` (Google Ads: google / cpc); a `first_visit` with none of these
-  falls back to `traffic_source`, the user's first acquisition. "(direct)", "(none)" and
-  "(not set)" count as unknown.
+  falls back to `traffic_source`, the user's first acquisition. GA4's placeholders, written
+  in parentheses ("(direct)", "(none)", "(not set)", "(organic)", "(referral)", …), count as
+  unknown: they are not campaign names.
 * One touchpoint per user, session (`ga_session_id`) and UTM set: the landing page_view and
   the session_start that carry the same UTMs count once (within a file by a set of short
   digests, across files by the key). It has the first such event's time and name.
@@ -293,7 +294,12 @@ def _pick(struct: object, fields: dict[str, str]) -> dict[str, str]:
     if not isinstance(struct, dict):
         return {}
     found = {utm: str(struct[field]).strip() for utm, field in fields.items() if struct.get(field)}
-    return {k: v for k, v in found.items() if v.casefold() not in _UNKNOWN}
+    return {k: v for k, v in found.items() if not _placeholder(v)}
+
+
+def _placeholder(value: str) -> bool:
+    """GA4 writes its own values for missing ones in parentheses: "(organic)", "(not set)"."""
+    return value.casefold() in _UNKNOWN or (value.startswith("(") and value.endswith(")"))
 
 
 def _event_traffic(event: Event, params: dict[str, Any]) -> dict[str, str]:
