@@ -24,13 +24,15 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/uv
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## demo: a workspace for the Northwind example: init → check → tactical implementation plan
+## demo: the Northwind demo company: a year of exports in real formats, ingested; then the plan
 demo: install
-	$(BIN)/outcomes init $(DEMO_DIR) --example northwind
+	rm -rf $(DEMO_DIR)
+	$(BIN)/outcomes demo $(DEMO_DIR)
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes check
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes plan --format md -o implementation-plan.md
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes plan --format html -o implementation-plan.html
-	@echo "Open $(DEMO_DIR)/implementation-plan.html in a browser."
+	-cd $(DEMO_DIR) && ../$(BIN)/outcomes unplanned --limit 10
+	@echo "Open $(DEMO_DIR)/implementation-plan.html in a browser; the planted truth is $(DEMO_DIR)/truth.json."
 
 ## system-deps: Chromium for the browser tests (idempotent; needs root or sudo)
 system-deps:
