@@ -31,7 +31,8 @@ demo: install
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes check
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes plan --format md -o implementation-plan.md
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes plan --format html -o implementation-plan.html
-	-cd $(DEMO_DIR) && ../$(BIN)/outcomes unplanned --limit 10
+	@# `unplanned` exits 1 when it finds activity no tactic claims, as the demo company has.
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes unplanned --limit 10 || true
 	@echo "Open $(DEMO_DIR)/implementation-plan.html in a browser; the planted truth is $(DEMO_DIR)/truth.json."
 
 ## system-deps: Chromium for the browser tests (idempotent; needs root or sudo)

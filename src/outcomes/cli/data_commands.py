@@ -302,25 +302,24 @@ def _print_unplanned(report: UnplannedReport, limit: int) -> None:
         markup=False,
     )
     if report.groups:
-        table = Table(
-            "channel",
-            "account",
-            "author",
-            "kind",
-            "count",
-            "from",
-            "to",
-            "example",
-            box=None,
-            pad_edge=False,
+        # Fixed-width lines rather than a table: at 80 columns a table drops whole columns,
+        # while here only the example is cut.
+        width = max(console.width, 80)
+        console.print(
+            f"{'channel':<10}{'kind':<11}{'count':>6}  {'from':<10}  {'to':<10}  {'account':<20}  example",
+            markup=False,
         )
         for g in report.groups[:limit]:
-            example = (g.example or "").replace("\n", " ")
-            table.add_row(
-                g.channel, g.account or "", g.author or "", g.kind, f"{g.count:,}",
-                g.first.date().isoformat(), g.last.date().isoformat(), example[:60],
-            )  # fmt: skip
-        console.print(table)
+            head = (
+                f"{g.channel:<10.10}{g.kind:<11.11}{g.count:>6,}  {g.first.date().isoformat()}  "
+                f"{g.last.date().isoformat()}  {(g.account or ''):<20.20}  "
+            )
+            example = " ".join((g.example or "").split())
+            room = width - len(head)
+            console.print(
+                head + (example if len(example) <= room else example[: max(room - 1, 0)] + "…"),
+                markup=False,
+            )
     if report.campaigns:
         console.print("Campaign and social traffic that no tactic's UTM rules claim:", markup=False)
         table = Table(
