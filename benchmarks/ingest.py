@@ -130,6 +130,62 @@ def write_x_archive(out: TextIO, n: int) -> None:
     out.write("]\n")
 
 
+def write_linkedin(out: TextIO, n: int) -> None:
+    out.write('"All posts: performance of each post, updated every 24 hours",,,,,,,,,,\n')
+    header = (
+        "Post title,Post link,Post type,Campaign name,Published by,Date,Impressions,Clicks,"
+        "Likes,Comments,Reposts"
+    )
+
+    def row(i: int) -> str:
+        return (
+            f'"Insight {i}: cutting empty miles https://nw.io/?utm_campaign=li-guides",'
+            f"https://www.linkedin.com/feed/update/urn:li:activity:{7150000000000000000 + i},Organic,,"
+            f'Lee Chen,{1 + i % 12:02d}/{1 + i % 28:02d}/2026,"1,{i % 1000:03d}",56,40,6,3'
+        )
+
+    _rows(out, header, row, n)
+
+
+def write_youtube(out: TextIO, n: int) -> None:
+    header = (
+        "Content,Video title,Video publish time,Duration,Views,Watch time (hours),"
+        "Average view duration,Impressions,Impressions click-through rate (%),Likes,Comments added,Shares"
+    )
+    out.write(header + "\n" + 'Total,,,,"5,320",301.5,0:03:24,"88,100",4.1,411,52,37\n')
+    for i in range(n):
+        out.write(
+            f'v{i:010d},Video {i},"Feb 3, 2026",612,"3,900",220.5,0:03:23,"61,000",4.6,300,40,25\n'
+        )
+
+
+def write_mastodon(out: TextIO, n: int) -> None:
+    account = {
+        "id": "1",
+        "acct": "northwind",
+        "username": "northwind",
+        "url": "https://mastodon.social/@northwind",
+    }
+    for i in range(n):
+        status = {
+            "id": str(115700000000000001 + i),
+            "created_at": "2026-03-02T08:00:00.000Z",
+            "in_reply_to_id": None,
+            "visibility": "public",
+            "uri": f"https://mastodon.social/users/northwind/statuses/{115700000000000001 + i}",
+            "url": f"https://mastodon.social/@northwind/{115700000000000001 + i}",
+            "replies_count": i % 3,
+            "reblogs_count": i % 5,
+            "favourites_count": i % 7,
+            "content": f"<p>Route tip {i}: plan returns first.</p>",
+            "account": account,
+            "reblog": None,
+            "mentions": [],
+            "tags": [],
+        }
+        out.write(json.dumps(status) + "\n")
+
+
 WRITERS: dict[str, tuple[str, Writer, str]] = {
     # source: (file name, writer, DuckDB reader for the peer)
     "csv": ("sends.csv", write_csv, "read_csv"),
@@ -139,6 +195,9 @@ WRITERS: dict[str, tuple[str, Writer, str]] = {
     "paths": ("paths.csv", write_paths, "read_csv"),
     "meta": ("facebook.csv", write_meta, "read_csv"),
     "x-archive": ("tweets.js", write_x_archive, ""),
+    "linkedin": ("northwind_content_1769904000000.csv", write_linkedin, "read_csv"),
+    "youtube": ("Table data.csv", write_youtube, "read_csv"),
+    "mastodon": ("statuses.jsonl", write_mastodon, "read_json"),
 }
 
 LOAD = textwrap.dedent(
