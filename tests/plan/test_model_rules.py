@@ -39,3 +39,33 @@ def test_channel_alias_suggests_the_channel() -> None:
     assert _problem("channel: x\n", "channel: Twitter\n").endswith(
         "tactics[3].channel: unknown channel 'Twitter' (did you mean 'x'?)"
     )
+
+
+def test_shape_and_reference_problems_are_reported_in_one_run() -> None:
+    text = (
+        example_text("northwind")
+        .replace("sponsor: dana", "sponsr: dana", 1)
+        .replace(
+            "serves: social-selling\n    channel: linkedin",
+            "serves: social-seling\n    channel: linkedin",
+            1,
+        )
+        .replace("mode: publish", "mode: tweet", 1)
+    )
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(text)
+    assert [str(p) for p in caught.value.problems] == [
+        "plan.yaml:35:5: goals[0].sponsr: unknown key 'sponsr' (did you mean 'sponsor'?)",
+        "plan.yaml:84:13: tactics[0].serves: no strategy 'social-seling' (did you mean 'social-selling'?)",
+        "plan.yaml:107:11: tactics[1].mode: unknown mode 'tweet' (did you mean 'event'?)",
+    ]
+
+
+def test_references_to_an_unreadable_element_are_not_reported_as_missing() -> None:
+    text = example_text("northwind").replace(
+        "{id: bo, name: Bo Lindqvist,", "{id: Bo, name: Bo Lindqvist,", 1
+    )
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(text)
+    [problem] = caught.value.problems
+    assert "people[5].id: 'Bo' is not a valid id" in str(problem)

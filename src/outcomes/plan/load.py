@@ -74,12 +74,68 @@ def _validate(document: SourceDocument) -> LoadedPlan:
     try:
         plan = Plan.model_validate(document.data)
     except ValidationError as exc:
-        problems = [_problem(document, error) for error in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        problems = [_problem(document, error) for error in errors]
+        problems += _references_despite(document, errors)
         raise PlanError(_dedupe(problems)) from None
     problems = list(check_references(plan, document.file, document.source_map))
     if problems:
         raise PlanError(problems)
     return LoadedPlan(document.file, plan, document.source_map)
+
+
+_ELEMENT_LISTS = ("people", "metrics", "goals", "strategies", "tactics", "ignore")
+_KIND_OF_LIST = {
+    "people": "person",
+    "metrics": "metric",
+    "goals": "goal",
+    "strategies": "strategy",
+    "tactics": "tactic",
+}
+
+
+def _references_despite(document: SourceDocument, errors: list[ErrorDetails]) -> list[Problem]:
+    """Reference problems among the well-formed elements, so one run reports both kinds.
+
+    The elements with shape errors are left out (their ids may still be referred to); a
+    broken top-level value gets a neutral stand-in. When the rest still cannot be read as a
+    plan, the shape problems stand alone.
+    """
+    data: dict[str, Any] = dict(document.data)
+    broken: dict[str, set[int]] = {}
+    for error in errors:
+        loc = error["loc"]
+        if len(loc) >= 2 and loc[0] in _ELEMENT_LISTS and isinstance(loc[1], int):
+            broken.setdefault(str(loc[0]), set()).add(loc[1])
+        elif loc and loc[0] == "organisation":
+            data["organisation"] = {"name": "-", "currency": "EUR"}
+    data["version"] = 1
+    index_map: dict[str, list[int]] = {}
+    uncertain: set[str] = set()
+    for name in _ELEMENT_LISTS:
+        items = data.get(name)
+        if not isinstance(items, list):
+            data[name] = []
+            uncertain.add(_KIND_OF_LIST.get(name, name))
+            continue
+        keep = [i for i in range(len(items)) if i not in broken.get(name, set())]
+        if len(keep) < len(items):
+            uncertain.add(_KIND_OF_LIST.get(name, name))
+        data[name] = [items[i] for i in keep]
+        index_map[name] = keep
+    try:
+        partial = Plan.model_validate(data)
+    except ValidationError:
+        return []
+    return list(
+        check_references(
+            partial,
+            document.file,
+            document.source_map,
+            index_map=index_map,
+            uncertain=frozenset(uncertain),
+        )
+    )
 
 
 def _dedupe(problems: Iterable[Problem]) -> list[Problem]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from outcomes.catalog import BUILTIN_METRICS
@@ -35,12 +35,21 @@ class _Checker:
     plan: Plan
     file: str
     smap: SourceMap
+    index_map: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    uncertain: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.kind_of: dict[str, Kind] = {}
         self.problems: list[Problem] = []
 
+    def where(self, path: Path_) -> Path_:
+        """The path in the file: elements left out of a partial plan shift list indexes."""
+        if len(path) > 1 and isinstance(path[1], int) and path[0] in self.index_map:
+            return (path[0], self.index_map[str(path[0])][path[1]], *path[2:])
+        return path
+
     def fail(self, path: Path_, message: str) -> None:
+        path = self.where(path)
         self.problems.append(Problem(self.file, self.smap.value(path), message, path))
 
     def register_ids(self) -> None:
@@ -54,7 +63,7 @@ class _Checker:
                     )
                     continue
                 if item.id in first:
-                    line = self.smap.value(first[item.id]).line
+                    line = self.smap.value(self.where(first[item.id])).line
                     self.fail(
                         path,
                         f"duplicate id '{item.id}' (first used at line {line}); ids are unique across the plan",
@@ -74,6 +83,8 @@ class _Checker:
         """Check that `value` names an element of kind `want`."""
         if want == "metric" and value in BUILTIN_METRICS:
             return
+        if want in self.uncertain and value not in self.kind_of:
+            return  # an element of this kind could not be read; it may be the one named
         kind = self.kind_of.get(value)
         if kind == want:
             return
@@ -92,16 +103,29 @@ class _Checker:
             self.ref((*path, index), value, want)
 
 
-def check_references(plan: Plan, file: str, smap: SourceMap) -> Iterator[Problem]:
-    """Every problem with ids, references, dates and team membership in a shape-valid plan."""
-    checker = _Checker(plan, file, smap)
+def check_references(
+    plan: Plan,
+    file: str,
+    smap: SourceMap,
+    *,
+    index_map: Mapping[str, Sequence[int]] | None = None,
+    uncertain: frozenset[str] = frozenset(),
+) -> Iterator[Problem]:
+    """Every problem with ids, references, dates and team membership in a shape-valid plan.
+
+    For a plan built from the well-formed part of a file, `index_map` gives each list's
+    original indexes and `uncertain` the kinds (person, goal, …) of which an element was
+    left out: a reference to an unknown id of such a kind is not reported, since the element
+    that could not be read may be the one it names.
+    """
+    checker = _Checker(plan, file, smap, index_map or {}, uncertain)
     checker.register_ids()
     _people(checker)
     _goals(checker)
     _strategies(checker)
     _tactics(checker)
     for index, entry in enumerate(plan.ignore):
-        if entry.id not in checker.kind_of and entry.id != WHOLE_PLAN_ID:
+        if entry.id not in checker.kind_of and entry.id != WHOLE_PLAN_ID and not uncertain:
             close = difflib.get_close_matches(
                 entry.id, [*checker.kind_of, WHOLE_PLAN_ID], n=1, cutoff=0.6
             )
