@@ -5,10 +5,10 @@ from __future__ import annotations
 import typer
 
 from outcomes import __version__
-from outcomes.cli import data_commands, fetch_commands, plan_commands
+from outcomes.cli import data_commands, fetch_commands, measure_commands, plan_commands
 from outcomes.cli.common import app
 
-__all__ = ["app", "data_commands", "fetch_commands", "main", "plan_commands"]
+__all__ = ["app", "data_commands", "fetch_commands", "main", "measure_commands", "plan_commands"]
 
 
 @app.command()

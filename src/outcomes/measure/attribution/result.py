@@ -1,0 +1,107 @@
+"""What every attribution model returns: per-channel credit plus the parameters used."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCredit:
+    """One channel's share: attributed conversions and value.
+
+    `removal_effect` (conversions) and `value_removal_effect` are set by the Markov model
+    only; other models leave them None.
+    """
+
+    channel: str
+    conversions: float
+    value: float
+    removal_effect: float | None = None
+    value_removal_effect: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionResult:
+    """Credit per channel from one model, with every parameter it was computed with.
+
+    `params` holds the effective parameters, defaults included, so two results can be
+    compared convention by convention. `extra` carries model-specific scalars (e.g. the
+    Markov P(conversion)).
+    """
+
+    model: str
+    params: Mapping[str, Any]
+    channels: tuple[ChannelCredit, ...]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per channel (`model`, `channel`, `conversions`, `value`, ...)."""
+        records = []
+        for row in self.channels:
+            record: dict[str, Any] = {
+                "model": self.model,
+                "channel": row.channel,
+                "conversions": row.conversions,
+                "value": row.value,
+            }
+            if row.removal_effect is not None:
+                record["removal_effect"] = row.removal_effect
+            if row.value_removal_effect is not None:
+                record["value_removal_effect"] = row.value_removal_effect
+            records.append(record)
+        return records
+
+    def as_dict(self, what: str = "conversions") -> dict[str, float]:
+        """`{channel: conversions}` (or `value`, `removal_effect`, ...) for quick lookups."""
+        out: dict[str, float] = {}
+        for row in self.channels:
+            number = getattr(row, what)
+            out[row.channel] = float("nan") if number is None else float(number)
+        return out
+
+    @property
+    def total_conversions(self) -> float:
+        """Sum of attributed conversions."""
+        return float(sum(row.conversions for row in self.channels))
+
+    @property
+    def total_value(self) -> float:
+        """Sum of attributed value."""
+        return float(sum(row.value for row in self.channels))
+
+
+def build_result(
+    model: str,
+    params: Mapping[str, Any],
+    channels: tuple[str, ...],
+    conversions: npt.NDArray[np.float64],
+    value: npt.NDArray[np.float64],
+    *,
+    removal_effect: npt.NDArray[np.float64] | None = None,
+    value_removal_effect: npt.NDArray[np.float64] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> AttributionResult:
+    """Assemble an `AttributionResult` from per-channel arrays in vocabulary order."""
+    rows = tuple(
+        ChannelCredit(
+            channel=name,
+            conversions=float(conversions[i]),
+            value=float(value[i]),
+            removal_effect=None if removal_effect is None else float(removal_effect[i]),
+            value_removal_effect=(
+                None if value_removal_effect is None else float(value_removal_effect[i])
+            ),
+        )
+        for i, name in enumerate(channels)
+    )
+    return AttributionResult(model, params, rows, extra or {})

@@ -1,0 +1,33 @@
+"""Tests of the attribution engine; ChannelAttribution is the outside oracle."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from outcomes.measure.attribution import PathCounts
+
+
+def channel_attribution() -> ModuleType:
+    """The ChannelAttribution module, or skip: it is a test-only oracle."""
+    module: ModuleType = pytest.importorskip(
+        "ChannelAttribution",
+        reason="channelattribution (test-only oracle) is not installed; oracle tests skipped",
+    )
+    return module
+
+
+def data_csv() -> Path:
+    """The example data ChannelAttribution ships (`cypack/data/Data.csv`)."""
+    channel_attribution()
+    spec = importlib.util.find_spec("cypack")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "Data.csv"
+
+
+def data_counts(*, collapse_repeats: bool = False) -> PathCounts:
+    """Data.csv read through the `paths` connector."""
+    return PathCounts.read(data_csv(), collapse_repeats=collapse_repeats)
