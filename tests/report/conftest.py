@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ CHROMIUM_ARGS = [
 def browser() -> Iterator[Any]:
     """A Chromium browser driven by Playwright, shared by the session's browser tests."""
     if not CHROMIUM.exists():
+        # `make test` installs Chromium, so in CI its absence is a broken install, not a pass.
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is not installed although `make test` installs it")
         pytest.skip(f"{CHROMIUM} is not installed; `make system-deps` installs it")
     from playwright.sync_api import sync_playwright
 
