@@ -1,0 +1,207 @@
+"""Journey paths from the warehouse: the engine turns touchpoints and conversions into paths.
+
+`journey_paths` builds one Ibis expression that reduces the `touchpoints` and
+`conversions` tables to the per-distinct-path summary the attribution models need
+(`path`, `total_conversions`, `total_conversion_value`, `total_null`), so the heavy work
+(joins, windows, ordered string aggregation, grouping) runs inside the engine, DuckDB
+here and Spark later, and only one row per distinct path comes back.
+`paths_from_warehouse` executes it and builds a `PathCounts`.
+
+Conventions (each a parameter of `journey_paths`, default in brackets):
+
+* **Journey** [`join_on="journey_id"`]: all touchpoints sharing the `join_on` key; a
+  conversion belongs to the journey with the same key. Touchpoints and conversions whose
+  key is null belong to no journey and are ignored.
+* **Conversions** [`conversion_types=("new_customer", "order", "deal_won")`]: only
+  conversions of these types count. Their `value` is summed into
+  `total_conversion_value` (a null value counts as 0).
+* **Credit window** [`lookback_days=90`]: a conversion credits the touches of its journey
+  at or before its time, after the journey's previous conversion, and no more than
+  `lookback_days` days before it (inclusive); `None` means no window. Touches before the
+  previous conversion belong to that conversion; touches outside the window of the
+  conversion they precede are in no path.
+* **Several conversions on one journey**: each produces its own path, made of the
+  touches since the previous conversion (ChannelAttribution's input assumes one path per
+  conversion). Conversions at the same instant on one journey share one path, which
+  counts all of them and sums their value.
+* **Non-converting path**: the touches after a journey's last conversion, or all touches
+  of a journey with no conversion, form one path counted in `total_null` (no window
+  applies: the journey has not converted yet).
+* **Conversions with no touch** in their window produce no path (a path needs at least
+  one step) and are left out of the totals.
+* **Steps** [`by="channel"`]: the touchpoint's `channel`; when that is null or blank, its
+  raw `utm_source`; when that is missing too, `direct_label` [`"direct"`]. With
+  `by="tactic"` the step is the tactic `outcomes.measure.mapping.mapped_touchpoints` gives
+  the touchpoint under `plan`, and touchpoints of no tactic become the step
+  `"unplanned"` so the chain still passes through them.
+* **Order and text**: steps are ordered by touch time (ties by the touchpoint's natural
+  key, so the result is deterministic), joined by `" > "`, and kept as observed (repeats
+  included; `PathCounts` collapses on request). A `>` inside a step name would split the
+  step when the path is read back, so it is replaced by `-`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final, Literal
+
+import ibis
+
+from outcomes.measure.attribution.paths import PathCounts
+from outcomes.measure.mapping import mapped_touchpoints
+from outcomes.plan import Plan
+
+PATH_SEPARATOR: Final = " > "
+UNPLANNED: Final = "unplanned"
+DEFAULT_CONVERSION_TYPES: Final = ("new_customer", "order", "deal_won")
+
+
+def _blank_to_null(value: Any) -> Any:
+    # Exports give "" as often as null for a missing field; both mean "not known".
+    trimmed = value.strip()
+    return ibis.ifelse(trimmed == "", ibis.null("string"), trimmed)
+
+
+def _steps(
+    touchpoints: Any, by: Literal["channel", "tactic"], plan: Plan | None, direct_label: str
+) -> Any:
+    """Touchpoints with the step each one contributes to a path, as column `step`."""
+    if by == "tactic":
+        if plan is None:
+            raise ValueError('by="tactic" needs the plan whose tactics the steps are')
+        mapped = mapped_touchpoints(plan, touchpoints)
+        step = mapped.tactic.fill_null(UNPLANNED)
+        table = mapped
+    elif by == "channel":
+        t = touchpoints
+        step = ibis.coalesce(
+            _blank_to_null(t.channel), _blank_to_null(t.utm_source), ibis.literal(direct_label)
+        )
+        table = t
+    else:
+        raise ValueError(f'by must be "channel" or "tactic", not {by!r}')
+    # The path text is split on ">" when read back; a ">" in a name must not split it.
+    return table.mutate(step=step.replace(">", "-"))
+
+
+def journey_paths(
+    touchpoints: ibis.Table,
+    conversions: ibis.Table,
+    *,
+    by: Literal["channel", "tactic"] = "channel",
+    plan: Plan | None = None,
+    conversion_types: Sequence[str] = DEFAULT_CONVERSION_TYPES,
+    lookback_days: int | None = 90,
+    join_on: Literal["journey_id", "customer_id"] = "journey_id",
+    direct_label: str = "direct",
+) -> ibis.Table:
+    """The per-distinct-path summary of the journeys, as an (unexecuted) Ibis expression.
+
+    Columns: `path` (steps joined by `" > "`), `total_conversions`,
+    `total_conversion_value` and `total_null` (all float64), one row per distinct path,
+    ordered by path. See the module docstring for the conventions.
+    """
+    if join_on not in ("journey_id", "customer_id"):
+        raise ValueError(f'join_on must be "journey_id" or "customer_id", not {join_on!r}')
+    if lookback_days is not None and lookback_days < 0:
+        raise ValueError(f"lookback_days must be 0 or more, or None; got {lookback_days}")
+    if not conversion_types:
+        raise ValueError("conversion_types is empty: no conversion could count")
+
+    stepped = _steps(touchpoints, by, plan, direct_label)
+    touches = stepped.filter(stepped[join_on].notnull()).select(
+        jkey=stepped[join_on], ts=stepped.ts, tie=stepped.key, step=stepped.step
+    )
+
+    c = conversions
+    chosen = c.filter(c.type.isin(list(conversion_types)) & c[join_on].notnull())
+    # One event per (journey, instant): simultaneous conversions share one path, and the
+    # previous event is then always strictly earlier, so every touch has one owner.
+    events = chosen.group_by(ckey=chosen[join_on], cts=chosen.ts).aggregate(
+        n=chosen.count().cast("float64"),
+        amount=chosen.value.fill_null(0.0).sum().cast("float64"),
+    )
+    events = events.mutate(
+        prev_cts=events.cts.lag().over(ibis.window(group_by=events.ckey, order_by=events.cts))
+    )
+
+    # Range join: a touch belongs to the first conversion at or after it; the windows of
+    # a journey's conversions do not overlap, so no touch is credited twice.
+    predicates = [
+        touches.jkey == events.ckey,
+        touches.ts <= events.cts,
+        events.prev_cts.isnull() | (touches.ts > events.prev_cts),
+    ]
+    if lookback_days is not None:
+        predicates.append(touches.ts >= events.cts - ibis.interval(days=lookback_days))
+    credited = touches.join(events, predicates)
+    converting = credited.group_by(["ckey", "cts", "n", "amount"]).aggregate(
+        path=credited.step.group_concat(
+            sep=PATH_SEPARATOR, order_by=[credited.ts, credited.tie, credited.step]
+        )
+    )
+    converting = converting.select(
+        "path",
+        conversions=converting.n,
+        value=converting.amount,
+        nulls=ibis.literal(0.0, type="float64"),
+    )
+
+    last = events.group_by("ckey").aggregate(last_cts=events.cts.max())
+    after = touches.left_join(last, touches.jkey == last.ckey)
+    after = after.filter(after.last_cts.isnull() | (after.ts > after.last_cts))
+    non_converting = after.group_by("jkey").aggregate(
+        path=after.step.group_concat(sep=PATH_SEPARATOR, order_by=[after.ts, after.tie, after.step])
+    )
+    non_converting = non_converting.select(
+        "path",
+        conversions=ibis.literal(0.0, type="float64"),
+        value=ibis.literal(0.0, type="float64"),
+        nulls=ibis.literal(1.0, type="float64"),
+    )
+
+    paths = converting.union(non_converting)
+    summary = paths.group_by("path").aggregate(
+        total_conversions=paths.conversions.sum(),
+        total_conversion_value=paths.value.sum(),
+        total_null=paths.nulls.sum(),
+    )
+    return summary.order_by("path")
+
+
+def paths_from_warehouse(
+    touchpoints: ibis.Table,
+    conversions: ibis.Table,
+    *,
+    by: Literal["channel", "tactic"] = "channel",
+    plan: Plan | None = None,
+    conversion_types: Sequence[str] = DEFAULT_CONVERSION_TYPES,
+    lookback_days: int | None = 90,
+    join_on: Literal["journey_id", "customer_id"] = "journey_id",
+    direct_label: str = "direct",
+    collapse_repeats: bool = False,
+) -> PathCounts:
+    """Run `journey_paths` in the engine and build `PathCounts` from its summary.
+
+    Only the per-distinct-path rows leave the engine (as Arrow); the parameters are those
+    of `journey_paths`, plus `collapse_repeats` for `PathCounts`.
+    """
+    expr = journey_paths(
+        touchpoints,
+        conversions,
+        by=by,
+        plan=plan,
+        conversion_types=conversion_types,
+        lookback_days=lookback_days,
+        join_on=join_on,
+        direct_label=direct_label,
+    )
+    summary = expr.to_pyarrow()
+    rows = zip(
+        summary["path"].to_pylist(),
+        summary["total_conversions"].to_pylist(),
+        summary["total_conversion_value"].to_pylist(),
+        summary["total_null"].to_pylist(),
+        strict=True,
+    )
+    return PathCounts.from_rows(rows, collapse_repeats=collapse_repeats)

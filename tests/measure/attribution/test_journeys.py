@@ -1,0 +1,272 @@
+"""Journey paths built in the engine: hand-computed journeys on a real DuckDB warehouse.
+
+Each test inserts touchpoints and conversions with SQL into a fresh warehouse and checks
+the per-path summary against journeys worked out by hand; the demo company checks the
+totals against plain SQL counts, independently of the Ibis expression.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pytest
+
+from outcomes.examples import example_path
+from outcomes.measure.attribution import attribute
+from outcomes.measure.attribution.journeys import journey_paths, paths_from_warehouse
+from outcomes.plan import load_plan
+from outcomes.warehouse.connection import Warehouse
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+_keys = count()
+
+
+def day(n: float) -> datetime:
+    """`n` days after T0."""
+    return T0 + timedelta(days=n)
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    with Warehouse.open(tmp_path) as w:
+        yield w
+
+
+def touch(
+    w: Warehouse,
+    journey: str | None,
+    ts: datetime,
+    channel: str | None = None,
+    *,
+    utm_source: str | None = None,
+    utm_campaign: str | None = None,
+    customer: str | None = None,
+) -> None:
+    w.duckdb.execute(
+        "INSERT INTO touchpoints (key, source, journey_id, customer_id, ts, channel, "
+        "utm_source, utm_campaign, ingest_id) VALUES (?, 'test', ?, ?, ?, ?, ?, ?, 1)",
+        [f"t{next(_keys):06d}", journey, customer, ts, channel, utm_source, utm_campaign],
+    )
+
+
+def convert(
+    w: Warehouse,
+    journey: str | None,
+    ts: datetime,
+    value: float | None = None,
+    type_: str = "order",
+    *,
+    customer: str | None = None,
+) -> None:
+    w.duckdb.execute(
+        "INSERT INTO conversions (key, source, journey_id, customer_id, ts, type, value, "
+        "ingest_id) VALUES (?, 'test', ?, ?, ?, ?, ?, 1)",
+        [f"c{next(_keys):06d}", journey, customer, ts, type_, value],
+    )
+
+
+def summary(w: Warehouse, **params: Any) -> dict[str, tuple[float, float, float]]:
+    """`journey_paths` executed: {path: (conversions, value, nulls)}."""
+    expr = journey_paths(w.table("touchpoints"), w.table("conversions"), **params)
+    table = expr.to_pyarrow()
+    assert table.column_names == [
+        "path",
+        "total_conversions",
+        "total_conversion_value",
+        "total_null",
+    ]
+    return {
+        row["path"]: (
+            row["total_conversions"],
+            row["total_conversion_value"],
+            row["total_null"],
+        )
+        for row in table.to_pylist()
+    }
+
+
+def test_multi_touch_converting_path_and_non_converting_paths(warehouse: Warehouse) -> None:
+    w = warehouse
+    touch(w, "j1", day(0), "linkedin")
+    touch(w, "j1", day(1), "email")
+    touch(w, "j1", day(2), "x")
+    convert(w, "j1", day(2), 100.0)  # a touch at the conversion instant counts
+    touch(w, "j1", day(3), "google")  # after the last conversion: a null path
+    touch(w, "j2", day(5), "x")
+    touch(w, "j2", day(4), "x")  # out of insertion order: ordered by time
+    touch(w, "j2", day(6), "email")
+    assert summary(w) == {
+        "linkedin > email > x": (1.0, 100.0, 0.0),
+        "google": (0.0, 0.0, 1.0),
+        "x > x > email": (0.0, 0.0, 1.0),
+    }
+
+
+def test_same_paths_are_summed_and_values_added(warehouse: Warehouse) -> None:
+    w = warehouse
+    for journey, value in (("a", 10.0), ("b", 20.5), ("c", None)):  # null value counts 0
+        touch(w, journey, day(0), "linkedin")
+        touch(w, journey, day(1), "email")
+        convert(w, journey, day(2), value)
+    touch(w, "d", day(0), "linkedin")
+    touch(w, "d", day(1), "email")
+    assert summary(w) == {"linkedin > email": (3.0, 30.5, 1.0)}
+
+
+def test_touches_outside_the_lookback_are_excluded(warehouse: Warehouse) -> None:
+    w = warehouse
+    touch(w, "j", day(0), "linkedin")  # 100 days before the conversion
+    touch(w, "j", day(10), "x")  # exactly 90 days before: inside (inclusive)
+    touch(w, "j", day(60), "email")
+    convert(w, "j", day(100), 5.0)
+    assert summary(w) == {"x > email": (1.0, 5.0, 0.0)}
+    assert summary(w, lookback_days=None) == {"linkedin > x > email": (1.0, 5.0, 0.0)}
+    assert summary(w, lookback_days=30) == {}  # no touch in the window: no path
+
+
+def test_two_conversions_on_one_journey_give_two_paths(warehouse: Warehouse) -> None:
+    w = warehouse
+    touch(w, "j", day(0), "a")
+    touch(w, "j", day(1), "b")
+    convert(w, "j", day(2), 50.0)
+    touch(w, "j", day(3), "c")
+    convert(w, "j", day(4), 70.0)
+    touch(w, "j", day(5), "d")
+    assert summary(w) == {
+        "a > b": (1.0, 50.0, 0.0),
+        "c": (1.0, 70.0, 0.0),
+        "d": (0.0, 0.0, 1.0),
+    }
+
+
+def test_simultaneous_conversions_share_one_path(warehouse: Warehouse) -> None:
+    w = warehouse
+    touch(w, "j", day(0), "a")
+    convert(w, "j", day(1), 10.0, "order")
+    convert(w, "j", day(1), 0.0, "new_customer")
+    assert summary(w) == {"a": (2.0, 10.0, 0.0)}
+
+
+def test_conversion_types_are_filtered(warehouse: Warehouse) -> None:
+    w = warehouse
+    touch(w, "j", day(0), "a")
+    convert(w, "j", day(1), 3.0, "lead")
+    touch(w, "j", day(2), "b")
+    convert(w, "j", day(3), 40.0, "deal_won")
+    # A lead is not a default conversion type: its touch runs on into the deal's path.
+    assert summary(w) == {"a > b": (1.0, 40.0, 0.0)}
+    assert summary(w, conversion_types=("lead",)) == {
+        "a": (1.0, 3.0, 0.0),
+        "b": (0.0, 0.0, 1.0),
+    }
+
+
+def test_null_channel_falls_back_to_utm_source_then_direct(warehouse: Warehouse) -> None:
+    w = warehouse
+    touch(w, "j", day(0), None, utm_source="newsletter-tool")
+    touch(w, "j", day(1), "  ", utm_source="")  # blank is missing
+    touch(w, "j", day(2), "a>b")  # a '>' would split the step when read back
+    convert(w, "j", day(3), 1.0)
+    assert summary(w) == {"newsletter-tool > direct > a-b": (1.0, 1.0, 0.0)}
+    assert summary(w, direct_label="(none)") == {"newsletter-tool > (none) > a-b": (1.0, 1.0, 0.0)}
+
+
+def test_journeys_can_be_joined_on_customer_id(warehouse: Warehouse) -> None:
+    w = warehouse
+    touch(w, "device-1", day(0), "x", customer="cust")
+    touch(w, "device-2", day(1), "email", customer="cust")
+    touch(w, "device-3", day(1), "email")  # no customer: no journey by customer
+    convert(w, None, day(2), 9.0, customer="cust")
+    assert summary(w, join_on="customer_id") == {"x > email": (1.0, 9.0, 0.0)}
+    assert summary(w) == {"x": (0.0, 0.0, 1.0), "email": (0.0, 0.0, 2.0)}
+
+
+def test_steps_by_tactic_with_the_northwind_plan(warehouse: Warehouse) -> None:
+    w = warehouse
+    plan = load_plan(example_path("northwind")).plan
+    touch(w, "j", day(0), "linkedin", utm_campaign="li-company-guides")
+    touch(w, "j", day(1), "google")  # no campaign: unplanned, still a step
+    touch(w, "j", day(2), "facebook", utm_source="facebook", utm_campaign="fb-retarget")
+    touch(w, "j", day(3), "facebook", utm_source="instagram", utm_campaign="fb-retarget")
+    touch(w, "j", day(4), "email", utm_campaign="Newsletter")
+    convert(w, "j", day(5), 80.0)
+    assert summary(w, by="tactic", plan=plan) == {
+        "li-company-guides > unplanned > fb-retarget > unplanned > customer-newsletter": (
+            1.0,
+            80.0,
+            0.0,
+        )
+    }
+    with pytest.raises(ValueError, match="needs the plan"):
+        journey_paths(w.table("touchpoints"), w.table("conversions"), by="tactic")
+
+
+def test_the_result_is_an_engine_expression(warehouse: Warehouse) -> None:
+    expr = journey_paths(warehouse.table("touchpoints"), warehouse.table("conversions"))
+    assert isinstance(expr, ibis.Table)
+    sql = str(ibis.to_sql(expr, dialect="duckdb"))
+    assert "touchpoints" in sql and "conversions" in sql and "GROUP BY" in sql
+    assert expr.to_pyarrow().num_rows == 0  # runs on an empty warehouse
+
+
+def test_paths_from_warehouse_builds_path_counts(warehouse: Warehouse) -> None:
+    w = warehouse
+    touch(w, "j1", day(0), "a")
+    touch(w, "j1", day(1), "a")
+    touch(w, "j1", day(2), "b")
+    convert(w, "j1", day(3), 7.0)
+    touch(w, "j2", day(0), "b")
+    counts = paths_from_warehouse(w.table("touchpoints"), w.table("conversions"))
+    assert sorted(counts.channels) == ["a", "b"]
+    assert counts.conversions.sum() == 1.0 and counts.nulls.sum() == 1.0
+    assert counts.value.sum() == 7.0
+    collapsed = paths_from_warehouse(
+        w.table("touchpoints"), w.table("conversions"), collapse_repeats=True
+    )
+    assert sorted(collapsed.lengths.tolist()) == [1, 2]
+
+
+def test_invalid_parameters_are_refused(warehouse: Warehouse) -> None:
+    tp, cv = warehouse.table("touchpoints"), warehouse.table("conversions")
+    with pytest.raises(ValueError, match="lookback_days"):
+        journey_paths(tp, cv, lookback_days=-1)
+    with pytest.raises(ValueError, match="conversion_types"):
+        journey_paths(tp, cv, conversion_types=())
+    with pytest.raises(ValueError, match="join_on"):
+        journey_paths(tp, cv, join_on="ts")  # type: ignore[arg-type]
+
+
+def test_demo_company_totals_match_plain_sql(tmp_path: Path) -> None:
+    from outcomes.demo import build_demo_workspace
+
+    build_demo_workspace(tmp_path / "demo", scale=0.05)
+    with Warehouse.open(tmp_path / "demo") as w:
+        con = w.duckdb
+        (orders,) = con.sql(
+            "SELECT count(*) FROM conversions "
+            "WHERE source = 'ga4' AND type = 'order' AND journey_id IS NOT NULL"
+        ).fetchall()[0]
+        # Journeys with a touch after their last order, or with no order at all.
+        (open_journeys,) = con.sql(
+            "SELECT count(DISTINCT t.journey_id) FROM touchpoints t "
+            "LEFT JOIN (SELECT journey_id, max(ts) AS last FROM conversions "
+            "           WHERE type = 'order' GROUP BY journey_id) c USING (journey_id) "
+            "WHERE c.last IS NULL OR t.ts > c.last"
+        ).fetchall()[0]
+        assert orders > 0
+        started = time.perf_counter()
+        counts = paths_from_warehouse(
+            w.table("touchpoints"), w.table("conversions"), conversion_types=("order",)
+        )
+        elapsed = time.perf_counter() - started
+        assert counts.conversions.sum() == orders
+        assert counts.nulls.sum() == open_journeys
+        assert counts.n_paths > 1 and elapsed < 10
+        result = attribute(counts, "markov")
+        assert sum(c.conversions for c in result.channels) == pytest.approx(orders)
