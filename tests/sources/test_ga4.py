@@ -331,3 +331,23 @@ def test_ga4_placeholders_in_parentheses_are_not_campaigns(tmp_path: Path) -> No
         "organic",
         None,
     )
+
+
+def test_a_session_of_unknown_source_is_a_direct_touch(tmp_path: Path) -> None:
+    base = {"event_date": "20260302", "user_pseudo_id": "7.7"}
+    session = [{"key": "ga_session_id", "value": {"int_value": "1772445600"}}]
+    events = [
+        base | {"event_timestamp": "1772445600000000", "event_name": "session_start",
+                "event_params": session},
+        base | {"event_timestamp": "1772445601000000", "event_name": "page_view",
+                "event_params": session},
+    ]  # fmt: skip
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    [row] = list(GA4().read(path, ReadOptions()))  # the page view adds no second touch
+    assert isinstance(row, Row) and row.table == "touchpoints"
+    assert (row.values["channel"], row.values["event"], row.values["utm_source"]) == (
+        "direct",
+        "session_start",
+        None,
+    )

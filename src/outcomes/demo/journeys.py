@@ -8,9 +8,9 @@ uniform draw, so more (and better) touches convert more often and earlier.
 Counterfactuals use *common random numbers*: every uniform a journey needs is drawn once,
 and the outcomes are computed again with one tactic's touches removed. Nothing else
 changes, so `actual − without` is the tactic's exact, realised incremental effect on this
-seed's journeys, not an expected value. Retargeting (fb-retarget) has zero lift: it only
-takes the last click of return visits by people who had already decided, so removing it
-changes no outcome at all.
+seed's journeys, not an expected value. Retargeting (fb-retarget) is no touch here: its
+visits are added afterwards, only to journeys that did not convert (see `sessions`), so
+removing it changes no outcome at all.
 """
 
 from __future__ import annotations

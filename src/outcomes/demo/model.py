@@ -95,7 +95,7 @@ CHANNELS: Final = (
     Channel("li-rep-insights", "li-rep-insights", "linkedin", "social",
             "li-rep-insights", 0.06, 0.60, 0.10, "/insights"),
     Channel("fb-retarget", "fb-retarget", "facebook", "paid_social",
-            "fb-retarget", 0.13, 0.0, 0.0, "/customers"),
+            "fb-retarget", 0.0, 0.0, 0.0, "/customers"),
     Channel("logifair-2026", "trade-show", "linkedin", "social",
             "logifair-2026", 0.30, 1.00, 0.0, "/logifair"),
     Channel("x", None, "twitter", "social", "award-2026", 0.02, 0.10, 0.05, "/news"),
@@ -135,9 +135,11 @@ BUY_BASE: Final = -5.4
 BUY_SPREAD: Final = 0.8
 SAME_SESSION: Final = 0.6
 """Share of conversions made in the session that decided them; the rest come back later."""
-FB_RETURN: Final = 0.5
-"""While retargeting runs, the share of later return visits that come through an fb-retarget
-ad: the visitor had already decided, so the ad takes the last click but changes nothing."""
+FB_AUDIENCE: Final = 0.25
+"""While retargeting runs, the share of visitors who left without converting that an
+fb-retarget ad brings back once, a few days after their last visit. The ads are never an
+organic touch (their weight is 0) and have no lift: they earn reactions and clicks from
+people who look again and still buy nothing, so the tactic drives likes and no business."""
 
 OPP_BASE: Final = -1.35
 OPP_REP: Final = 0.63

@@ -1,8 +1,8 @@
 """From a block's journeys to site sessions, and to aggregated journey paths.
 
-Every touch is a session. A conversion made on a later return visit adds a session of its
-own: while retargeting runs, half of those come through an fb-retarget ad (the visitor
-had already decided), the rest are direct. Sessions are sorted by journey and time, which
+Every touch is a session. A conversion made on a later return visit adds a direct session
+of its own. While retargeting runs, some visitors who left without converting come back
+once through an fb-retarget ad and leave again (see `model.FB_AUDIENCE`). Sessions are sorted by journey and time, which
 gives GA4's `ga_session_number` and the order of steps in a path.
 """
 
@@ -18,6 +18,7 @@ from outcomes.demo.journeys import Block, Outcomes
 
 LEAD_RETURN: Final = m.MAX_TOUCHES
 BUY_RETURN: Final = m.MAX_TOUCHES + 1
+RETARGET: Final = m.MAX_TOUCHES + 2
 _TAGGED: Final = np.array([c.utm_source is not None for c in m.CHANNELS])
 
 
@@ -30,7 +31,7 @@ class Sessions:
     ts: np.ndarray
     channel: np.ndarray
     slot: np.ndarray
-    """Touch slot, or LEAD_RETURN / BUY_RETURN for a conversion's return visit."""
+    """Touch slot, LEAD_RETURN / BUY_RETURN for a conversion's return visit, or RETARGET."""
     number: np.ndarray
     """1-based session number within the journey."""
     first: np.ndarray
@@ -42,11 +43,15 @@ class Sessions:
     """Per session: the latest session up to it with a UTM-tagged channel (−1 when none)."""
 
 
-def _return_channel(ts: np.ndarray, u_fb: np.ndarray) -> np.ndarray:
-    day = (ts - m.START_S) // m.DAY_S
+def _retargeted(block: Block, o: Outcomes) -> tuple[np.ndarray, np.ndarray]:
+    """(journeys, times) of the fb-retarget visits: non-converters brought back once."""
+    last = np.where(block.valid, block.t, 0).max(axis=1)
+    when = last + ((1 + 6 * block.u["buy_fb"]) * m.DAY_S).astype(np.int64)
+    day = (when - m.START_S) // m.DAY_S
     lo, hi = m.FB_WINDOW
-    retargeted = (day >= lo) & (day <= hi) & (u_fb < m.FB_RETURN)
-    return np.where(retargeted, m.FB, m.DIRECT)
+    chosen = ~o.lead & ~o.buy & (day >= lo) & (day <= hi) & (block.u["lead_fb"] < m.FB_AUDIENCE)
+    rows = np.flatnonzero(chosen)
+    return rows, when[rows]
 
 
 def build_sessions(block: Block, o: Outcomes) -> Sessions:
@@ -54,19 +59,22 @@ def build_sessions(block: Block, o: Outcomes) -> Sessions:
     rows, slots = np.nonzero(block.valid)
     lead_rows = np.flatnonzero(o.lead & o.lead_return)
     buy_rows = np.flatnonzero(o.buy & o.buy_return)
-    journey = np.concatenate([rows, lead_rows, buy_rows])
+    fb_rows, fb_ts = _retargeted(block, o)
+    journey = np.concatenate([rows, lead_rows, buy_rows, fb_rows])
     ts = np.concatenate(
         [
             block.t[rows, slots],
             o.lead_ts[lead_rows] - 90,
             o.buy_ts[buy_rows] - 120,
+            fb_ts,
         ]
     )
     channel = np.concatenate(
         [
             block.ch[rows, slots],
-            _return_channel(o.lead_ts[lead_rows], block.u["lead_fb"][lead_rows]),
-            _return_channel(o.buy_ts[buy_rows], block.u["buy_fb"][buy_rows]),
+            np.full(len(lead_rows), m.DIRECT),
+            np.full(len(buy_rows), m.DIRECT),
+            np.full(len(fb_rows), m.FB),
         ]
     ).astype(np.int64)
     slot = np.concatenate(
@@ -74,6 +82,7 @@ def build_sessions(block: Block, o: Outcomes) -> Sessions:
             slots,
             np.full(len(lead_rows), LEAD_RETURN),
             np.full(len(buy_rows), BUY_RETURN),
+            np.full(len(fb_rows), RETARGET),
         ]
     )
     order = np.lexsort((slot, ts, journey))
@@ -82,7 +91,7 @@ def build_sessions(block: Block, o: Outcomes) -> Sessions:
     first = np.full(block.n, -1, dtype=np.int64)
     first[journey[starts]] = starts
     number = np.arange(len(journey)) - first[journey] + 1
-    where = np.full((block.n, m.MAX_TOUCHES + 2), -1, dtype=np.int64)
+    where = np.full((block.n, RETARGET + 1), -1, dtype=np.int64)
     where[journey, slot] = np.arange(len(journey))
     index = np.arange(block.n)
     lead_slot = np.where(o.lead_return, LEAD_RETURN, o.lead_touch)

@@ -6,8 +6,7 @@ One event per line (or Parquet row) with the export's nested fields: `event_time
 `collected_traffic_source`, `traffic_source`, `ecommerce`, `event_value_in_usd`. Both are
 streamed: JSON line by line, Parquet by record batch, reading only the columns used.
 
-**Touchpoints** — only where the traffic source is known, so a session gives one
-touchpoint rather than one per page view:
+**Touchpoints** — one per session rather than one per page view:
 
 * `session_start`, `first_visit` and `page_view` events whose `collected_traffic_source`
   has a manual source, medium or campaign (the event's UTM parameters), else whose
@@ -16,6 +15,9 @@ touchpoint rather than one per page view:
   falls back to `traffic_source`, the user's first acquisition. GA4's placeholders, written
   in parentheses ("(direct)", "(none)", "(not set)", "(organic)", "(referral)", …), count as
   unknown: they are not campaign names.
+* A `session_start` with none of these is a touchpoint of channel `direct` (GA4's
+  "(direct)": a session whose source the export does not know), so journeys keep their
+  untagged sessions as steps and `last_non_direct` has something to skip.
 * One touchpoint per user, session (`ga_session_id`) and UTM set: the landing page_view and
   the session_start that carry the same UTMs count once (within a file by a set of short
   digests, across files by the key). It has the first such event's time and name.
@@ -61,6 +63,7 @@ from outcomes.sources.fields import (
 )
 
 NAME = "ga4"
+DIRECT: Final = "direct"
 TOUCH_EVENTS: Final = frozenset({"session_start", "first_visit", "page_view"})
 CONVERSION_EVENTS: Final = {"purchase": "order", "generate_lead": "lead"}
 PARQUET_BATCH: Final = 10_000
@@ -254,9 +257,12 @@ def _parse(line: int, event: Event, seen: set[bytes]) -> Iterator[Parsed]:
             yield parsed  # GA4 may log one purchase twice; its transaction id tells
         return
     utm = _event_traffic(event, params)
-    if not utm:
-        return  # a page view with no campaign or source: the session's touchpoint is elsewhere
-    yield from _touchpoint(line, event, params, ts, utm, seen, raw)
+    if utm:
+        yield from _touchpoint(line, event, params, ts, utm, seen, raw)
+    elif name == "session_start":
+        # A session of unknown source still is a step of the journey: GA4's "(direct)".
+        yield from _touchpoint(line, event, params, ts, {}, seen, raw, channel=DIRECT)
+    # else: a page view with no campaign or source: the session's touchpoint is elsewhere
 
 
 def _first_time(key: str, seen: set[bytes]) -> bool:
@@ -343,6 +349,7 @@ def _touchpoint(
     utm: dict[str, str],
     seen: set[bytes],
     raw: str,
+    channel: str | None = None,
 ) -> Iterator[Parsed]:
     journey, user = _journey(event)
     if journey is None:
@@ -358,7 +365,7 @@ def _touchpoint(
         "journey_id": journey,
         "customer_id": user,
         "ts": ts,
-        "channel": _channel(utm),
+        "channel": channel or _channel(utm),
         "event": event.get("event_name"),
     }
     yield Row("touchpoints", values | {f: utm.get(f) for f in UTM_FIELDS})

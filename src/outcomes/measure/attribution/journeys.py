@@ -9,12 +9,21 @@ here and Spark later, and only one row per distinct path comes back.
 
 Conventions (each a parameter of `journey_paths`, default in brackets):
 
-* **Journey** [`join_on="journey_id"`]: all touchpoints sharing the `join_on` key; a
-  conversion belongs to the journey with the same key. Touchpoints and conversions whose
+* **Journey** [`join_on="person"`]: all touchpoints of one person; a conversion belongs
+  to the journey of the same person. With `join_on="person"` identities are stitched:
+  a row's person is its customer id when it has one, else the customer id seen with its
+  `journey_id` on any touchpoint or conversion (a GA4 `user_pseudo_id` that sent a
+  lead event with the CRM contact id, say; the smallest when there are several), else
+  its `journey_id`. Customer ids are compared without a leading `system:` prefix
+  (`hubspot:123` and `123` are one person), because web analytics carry the CRM's bare
+  id. `join_on="journey_id"` or `"customer_id"` use that column as it is. Rows whose
   key is null belong to no journey and are ignored.
-* **Conversions** [`conversion_types=("new_customer", "order", "deal_won")`]: only
-  conversions of these types count. Their `value` is summed into
-  `total_conversion_value` (a null value counts as 0).
+* **Touch sources** [`sources=None`, all]: only touchpoints loaded from these sources
+  (`ga4`, `hubspot`, ...) make steps. A CRM's "original source" touch repeats the web
+  analytics' first touch, so pick one of them when both are loaded.
+* **Conversions** [`conversion_types=("deal_won", "order")`]: only conversions of these
+  types count (a won deal's `new_customer` row would count the same sale twice). Their
+  `value` is summed into `total_conversion_value` (a null value counts as 0).
 * **Credit window** [`lookback_days=90`]: a conversion credits the touches of its journey
   at or before its time, after the journey's previous conversion, and no more than
   `lookback_days` days before it (inclusive); `None` means no window. Touches before the
@@ -53,13 +62,44 @@ from outcomes.plan import Plan
 
 PATH_SEPARATOR: Final = " > "
 UNPLANNED: Final = "unplanned"
-DEFAULT_CONVERSION_TYPES: Final = ("new_customer", "order", "deal_won")
+DEFAULT_CONVERSION_TYPES: Final = ("deal_won", "order")
+JoinOn = Literal["person", "journey_id", "customer_id"]
 
 
 def _blank_to_null(value: Any) -> Any:
     # Exports give "" as often as null for a missing field; both mean "not known".
     trimmed = value.strip()
     return ibis.ifelse(trimmed == "", ibis.null("string"), trimmed)
+
+
+def _bare_customer(value: Any) -> Any:
+    """A customer id without its `system:` prefix (`hubspot:123` → `123`)."""
+    return _blank_to_null(value.re_replace(r"^[A-Za-z][A-Za-z0-9_.-]*:", ""))
+
+
+def _with_person(touchpoints: Any, conversions: Any) -> tuple[Any, Any]:
+    """Both tables with a `person` column: stitched identity (see the module docstring)."""
+    pairs = [
+        t.filter(t.journey_id.notnull() & t.customer_id.notnull()).select(
+            j=t.journey_id.cast("string"), c=_bare_customer(t.customer_id).cast("string")
+        )
+        for t in (touchpoints, conversions)
+    ]
+    linked = pairs[0].union(pairs[1])
+    linked = linked.filter(linked.c.notnull())
+    link = linked.group_by("j").aggregate(linked_customer=linked.c.min())
+
+    def person(table: Any) -> Any:
+        joined = table.left_join(link, table.journey_id == link.j).drop("j")
+        # Prefixes keep a journey id from ever equalling somebody's customer id.
+        who = ibis.coalesce(
+            "c:" + _bare_customer(joined.customer_id),
+            "c:" + joined.linked_customer,
+            "j:" + joined.journey_id,
+        )
+        return joined.mutate(person=who).drop("linked_customer")
+
+    return person(touchpoints), person(conversions)
 
 
 def _steps(
@@ -92,7 +132,8 @@ def journey_paths(
     plan: Plan | None = None,
     conversion_types: Sequence[str] = DEFAULT_CONVERSION_TYPES,
     lookback_days: int | None = 90,
-    join_on: Literal["journey_id", "customer_id"] = "journey_id",
+    join_on: JoinOn = "person",
+    sources: Sequence[str] | None = None,
     direct_label: str = "direct",
 ) -> ibis.Table:
     """The per-distinct-path summary of the journeys, as an (unexecuted) Ibis expression.
@@ -101,8 +142,17 @@ def journey_paths(
     `total_conversion_value` and `total_null` (all float64), one row per distinct path,
     ordered by path. See the module docstring for the conventions.
     """
-    if join_on not in ("journey_id", "customer_id"):
-        raise ValueError(f'join_on must be "journey_id" or "customer_id", not {join_on!r}')
+    if join_on not in ("person", "journey_id", "customer_id"):
+        raise ValueError(
+            f'join_on must be "person", "journey_id" or "customer_id", not {join_on!r}'
+        )
+    if sources is not None and not sources:
+        raise ValueError("sources is empty: no touchpoint could count")
+    if join_on == "person":
+        # Stitched before the source filter: every source's ids help link a person.
+        touchpoints, conversions = _with_person(touchpoints, conversions)
+    if sources is not None:
+        touchpoints = touchpoints.filter(touchpoints.source.isin(list(sources)))
     if lookback_days is not None and lookback_days < 0:
         raise ValueError(f"lookback_days must be 0 or more, or None; got {lookback_days}")
     if not conversion_types:
@@ -177,7 +227,8 @@ def paths_from_warehouse(
     plan: Plan | None = None,
     conversion_types: Sequence[str] = DEFAULT_CONVERSION_TYPES,
     lookback_days: int | None = 90,
-    join_on: Literal["journey_id", "customer_id"] = "journey_id",
+    join_on: JoinOn = "person",
+    sources: Sequence[str] | None = None,
     direct_label: str = "direct",
     collapse_repeats: bool = False,
 ) -> PathCounts:
@@ -194,6 +245,7 @@ def paths_from_warehouse(
         conversion_types=conversion_types,
         lookback_days=lookback_days,
         join_on=join_on,
+        sources=sources,
         direct_label=direct_label,
     )
     summary = expr.to_pyarrow()
