@@ -11,7 +11,7 @@ from outcomes.measure.attribution import heuristics
 from outcomes.measure.attribution.markov import markov
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.attribution.result import AttributionResult
-from outcomes.measure.attribution.shapley import shapley
+from outcomes.measure.attribution.shapley import shapley, shapley_ordered
 
 Model = Callable[..., AttributionResult]
 
@@ -24,6 +24,7 @@ MODELS: Final[dict[str, Model]] = {
     "time_decay": heuristics.time_decay,
     "markov": markov,
     "shapley": shapley,
+    "shapley_ordered": shapley_ordered,
 }
 
 
@@ -33,7 +34,9 @@ def attribute(counts: PathCounts, model: str, **params: Any) -> AttributionResul
     Models: first_touch, last_touch, last_non_direct (`direct`), linear (`per`),
     position_based (`first`, `last`), time_decay (`half_life`, in touches on aggregated
     paths), markov (`order`, `collapse_repeats`, `include_nulls`, `distribution`),
-    shapley (`max_exact_channels`). An unknown model or parameter raises ValueError.
+    shapley (`max_exact_channels`, `method` "exact" or "sampled", and for sampling
+    `permutations`, `seed`, `antithetic`), shapley_ordered (none; credit by position in
+    `extra`). An unknown model or parameter raises ValueError.
     """
     function = MODELS.get(model)
     if function is None:
