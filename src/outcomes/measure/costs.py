@@ -1,0 +1,126 @@
+"""What each tactic cost in a period: planned resources, replaced by recorded spend.
+
+A tactic's cost has the seeds' three parts, in the plan currency:
+
+* **people**: `hours_per_week` × the organisation's `hourly_cost` × the weeks of the
+  tactic's dates that fall in the period;
+* **money**: the plan's `budget`, pro-rated by the share of the tactic's days that fall
+  in the period;
+* **technology**: its tools' `cost`, pro-rated the same way.
+
+Spend recorded in the warehouse's `costs` table (dated lines per tactic) is what was
+really spent, so when a tactic has recorded lines of a part in the period they replace
+that part's plan estimate: kind `tool` is technology, `people` is people, the rest
+(`budget`, `ads`, `other`) is money. The sums run in the engine; one row per tactic and
+part comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import ibis
+
+from outcomes.plan import Plan
+from outcomes.plan.model import Tactic
+
+Part = Literal["people", "money", "technology"]
+PART_OF_KIND: Final[Mapping[str, Part]] = {"tool": "technology", "people": "people"}
+"""Cost kinds that are not money; every other kind (budget, ads, other) is money."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A closed range of dates, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> int:
+        """Days in the period, both ends counted."""
+        return (self.end - self.start).days + 1
+
+    def overlap_days(self, start: dt.date, end: dt.date) -> int:
+        """Days of [start, end] inside the period (0 when they do not meet)."""
+        first, last = max(start, self.start), min(end, self.end)
+        return max(0, (last - first).days + 1)
+
+    @classmethod
+    def of_plan(cls, plan: Plan) -> Period:
+        """From the earliest tactic start to the latest tactic end (goals when no tactic)."""
+        spans = [(t.start, t.end) for t in plan.tactics] or [(g.start, g.due) for g in plan.goals]
+        if not spans:
+            raise ValueError("the plan has no tactic or goal dates to take a period from")
+        return cls(min(s for s, _ in spans), max(e for _, e in spans))
+
+
+@dataclass(frozen=True, slots=True)
+class TacticCost:
+    """One tactic's cost in the period, with where each part came from."""
+
+    tactic: str
+    hours: float
+    people: float
+    money: float
+    technology: float
+    recorded: frozenset[Part]
+    """The parts taken from the `costs` table rather than estimated from the plan."""
+
+    @property
+    def total(self) -> float:
+        """People, money and technology together."""
+        return self.people + self.money + self.technology
+
+
+def recorded_spend(costs: ibis.Table, period: Period) -> dict[tuple[str, Part], float]:
+    """`{(tactic, part): amount}` of the `costs` table's lines dated in the period."""
+    in_period = costs.filter((costs.date >= period.start) & (costs.date <= period.end))
+    summed = in_period.group_by(["tactic", "kind"]).aggregate(amount=in_period.amount.sum())
+    out: dict[tuple[str, Part], float] = {}
+    for row in summed.to_pyarrow().to_pylist():
+        part = PART_OF_KIND.get(str(row["kind"]), "money")
+        key = (str(row["tactic"]), part)
+        out[key] = out.get(key, 0.0) + float(row["amount"] or 0.0)
+    return out
+
+
+def tactic_costs(
+    plan: Plan, period: Period, costs: ibis.Table | None = None
+) -> dict[str, TacticCost]:
+    """Every plan tactic's cost in `period` (see the module docstring for the rules)."""
+    spend = recorded_spend(costs, period) if costs is not None else {}
+    return {t.id: _tactic_cost(plan, t, period, spend) for t in plan.tactics}
+
+
+def _tactic_cost(
+    plan: Plan, tactic: Tactic, period: Period, spend: Mapping[tuple[str, Part], float]
+) -> TacticCost:
+    inside = period.overlap_days(tactic.start, tactic.end)
+    share = inside / ((tactic.end - tactic.start).days + 1) if tactic.end >= tactic.start else 0.0
+    resources = tactic.resources
+    hours = (resources.hours_per_week or 0.0) * inside / 7 if resources else 0.0
+    planned: dict[Part, float] = {
+        "people": hours * plan.organisation.hourly_cost,
+        "money": (resources.budget or 0.0) * share if resources else 0.0,
+        "technology": sum((tool.cost for tool in resources.tools), 0.0) * share
+        if resources
+        else 0.0,
+    }
+    recorded = frozenset(part for part in planned if (tactic.id, part) in spend)
+    actual = {part: spend.get((tactic.id, part), planned[part]) for part in planned}
+    return TacticCost(
+        tactic=tactic.id,
+        hours=hours,
+        people=actual["people"],
+        money=actual["money"],
+        technology=actual["technology"],
+        recorded=recorded,
+    )

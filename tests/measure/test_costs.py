@@ -1,0 +1,73 @@
+"""Tactic costs in a period: plan estimates pro-rated by hand, recorded spend replacing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from outcomes.examples import example_path
+from outcomes.measure.costs import Period, tactic_costs
+from outcomes.plan import Plan, load_plan
+from outcomes.warehouse.connection import Warehouse
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(example_path("northwind")).plan
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    with Warehouse.open(tmp_path) as w:
+        yield w
+
+
+def spend(w: Warehouse, tactic: str, date: dt.date, amount: float, kind: str) -> None:
+    w.duckdb.execute(
+        "INSERT INTO costs (key, source, tactic, date, amount, kind, ingest_id) "
+        "VALUES (?, 'test', ?, ?, ?, ?, 1)",
+        [f"{tactic}{date}{kind}{amount}", tactic, date, amount, kind],
+    )
+
+
+def test_plan_estimates_are_pro_rated_to_the_period(plan: Plan) -> None:
+    # trade-show runs 2026-05-01..05-31 (31 days): 6 h/week, €30,000 budget, €70 an hour.
+    may_first_half = Period(D(2026, 5, 1), D(2026, 5, 15))
+    cost = tactic_costs(plan, may_first_half)["trade-show"]
+    assert cost.hours == pytest.approx(6 * 15 / 7)
+    assert cost.people == pytest.approx(6 * 15 / 7 * 70)
+    assert cost.money == pytest.approx(30_000 * 15 / 31)
+    assert cost.technology == 0 and cost.recorded == frozenset()
+    # x-support (whole 2026, €1,800 of tools) over the year, and a period it misses.
+    year = tactic_costs(plan, Period(D(2026, 1, 1), D(2026, 12, 31)))["x-support"]
+    assert year.technology == pytest.approx(1_800)
+    assert year.people == pytest.approx(10 * 365 / 7 * 70)
+    assert tactic_costs(plan, Period(D(2025, 1, 1), D(2025, 12, 31)))["x-support"].total == 0
+
+
+def test_recorded_spend_replaces_the_estimate_of_its_part(plan: Plan, warehouse: Warehouse) -> None:
+    w = warehouse
+    spend(w, "fb-retarget", D(2026, 3, 3), 1_000.0, "ads")
+    spend(w, "fb-retarget", D(2026, 4, 3), 500.0, "budget")
+    spend(w, "fb-retarget", D(2027, 1, 3), 9_999.0, "ads")  # outside the period
+    spend(w, "x-support", D(2026, 2, 1), 150.0, "tool")
+    year = Period(D(2026, 1, 1), D(2026, 12, 31))
+    costs = tactic_costs(plan, year, w.table("costs"))
+    fb = costs["fb-retarget"]
+    assert fb.money == 1_500.0  # not the plan's €24,000
+    assert fb.people == pytest.approx(2 * 214 / 7 * 70)  # still the plan's hours
+    assert fb.recorded == frozenset({"money"})
+    support = costs["x-support"]
+    assert (support.technology, support.recorded) == (150.0, frozenset({"technology"}))
+
+
+def test_periods_are_checked_and_taken_from_the_plan(plan: Plan) -> None:
+    with pytest.raises(ValueError, match="before it starts"):
+        Period(D(2026, 2, 1), D(2026, 1, 1))
+    assert Period.of_plan(plan) == Period(D(2026, 1, 1), D(2026, 12, 31))
+    assert Period(D(2026, 1, 1), D(2026, 1, 1)).days == 1

@@ -1,0 +1,147 @@
+"""ROI per tactic, strategy and goal on hand-made journeys in a real DuckDB warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from itertools import count
+from pathlib import Path
+
+import pytest
+
+from outcomes.examples import example_path
+from outcomes.measure.costs import Period, tactic_costs
+from outcomes.measure.roi import RoiReport, roi
+from outcomes.plan import Plan, load_plan
+from outcomes.warehouse.connection import Warehouse
+
+YEAR = Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+_keys = count()
+
+
+def at(month: int, day: int) -> dt.datetime:
+    return dt.datetime(2026, month, day, 10, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(example_path("northwind")).plan
+
+
+def touch(w: Warehouse, journey: str, ts: dt.datetime, campaign: str | None, source: str) -> None:
+    w.duckdb.execute(
+        "INSERT INTO touchpoints (key, source, journey_id, ts, channel, utm_source, "
+        "utm_campaign, ingest_id) VALUES (?, 'ga4', ?, ?, ?, ?, ?, 1)",
+        [f"t{next(_keys)}", journey, ts, source, source, campaign],
+    )
+
+
+def convert(w: Warehouse, journey: str, ts: dt.datetime, type_: str, value: float | None) -> None:
+    w.duckdb.execute(
+        "INSERT INTO conversions (key, source, journey_id, ts, type, value, ingest_id) "
+        "VALUES (?, 'ga4', ?, ?, ?, ?, 1)",
+        [f"c{next(_keys)}", journey, ts, type_, value],
+    )
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    with Warehouse.open(tmp_path) as w:
+        touch(w, "j1", at(3, 1), "li-company-guides", "linkedin")
+        convert(w, "j1", at(3, 2), "order", 1_000.0)
+        touch(w, "j2", at(4, 1), None, "google")  # no tactic: the step "unplanned"
+        touch(w, "j2", at(4, 2), "li-company-guides", "linkedin")
+        convert(w, "j2", at(4, 3), "order", 500.0)
+        touch(w, "j3", at(5, 1), "fb-retarget", "facebook")  # likes, clicks, no business
+        touch(w, "j4", at(5, 10), "logifair-2026", "linkedin")
+        convert(w, "j4", at(6, 1), "deal_won", 3_000.0)
+        convert(w, "j4", at(6, 1), "new_customer", None)
+        convert(w, "j5", at(6, 1), "order", 70.0)  # no touch at all: not on a path
+        convert(w, "j1", at(12, 31) + dt.timedelta(hours=20), "order", 9.0)  # in 2027
+        w.duckdb.execute(
+            "INSERT INTO costs (key, source, tactic, date, amount, kind, ingest_id) VALUES "
+            "('k1', 'test', 'fb-retarget', DATE '2026-03-03', 2000, 'ads', 1)"
+        )
+        yield w
+
+
+def report(w: Warehouse, plan: Plan, **params: object) -> RoiReport:
+    return roi(
+        plan,
+        w.table("touchpoints"),
+        w.table("conversions"),
+        w.table("costs"),
+        period=YEAR,
+        **params,  # type: ignore[arg-type]
+    )
+
+
+def test_last_touch_roi_by_hand(warehouse: Warehouse, plan: Plan) -> None:
+    r = report(warehouse, plan, models=("last_touch", "linear"), bootstrap=0)
+    guides = r.row("tactic", "li-company-guides", "last_touch")
+    assert (guides.conversions.value, guides.revenue.value) == (2.0, 1_500.0)
+    assert guides.new_customers.value == 0 and guides.cost_per_acquisition is None
+    costs = tactic_costs(plan, YEAR, warehouse.table("costs"))
+    assert guides.cost == pytest.approx(costs["li-company-guides"].total)
+    assert guides.roi is not None
+    assert guides.roi.value == pytest.approx((1_500 - guides.cost) / guides.cost)
+    assert guides.roas == pytest.approx(1_500 / 6_000)  # its whole budget falls in 2026
+    fair = r.row("tactic", "trade-show", "last_touch")
+    assert (fair.revenue.value, fair.new_customers.value) == (3_000.0, 1.0)
+    assert fair.cost_per_acquisition == pytest.approx(fair.cost)
+    fb = r.row("tactic", "fb-retarget", "last_touch")
+    assert fb.revenue.value == 0 and fb.money == 2_000.0  # recorded spend, not the plan's
+    assert fb.roi is not None and fb.roi.value == -1.0
+    # Linear shares j2's order with the unplanned search touch.
+    assert r.row("tactic", "li-company-guides", "linear").revenue.value == 1_250.0
+    assert r.unplanned["linear"].value == 250.0 and r.unplanned["last_touch"].value == 0.0
+    # Coverage: j5's order has no touch; the 2027 order is outside the period.
+    assert (r.coverage.conversions, r.coverage.on_paths) == (4.0, 3.0)
+    assert (r.coverage.new_customers, r.coverage.new_customers_on_paths) == (1.0, 1.0)
+
+
+def test_strategies_and_goals_sum_their_tactics(warehouse: Warehouse, plan: Plan) -> None:
+    r = report(warehouse, plan, models=("last_touch",), bootstrap=0)
+
+    def revenue(level: str, id_: str) -> float:
+        return r.row(level, id_, "last_touch").revenue.value  # type: ignore[arg-type]
+
+    assert revenue("strategy", "helpful-content") == 1_500.0  # guides + fb + listening
+    assert revenue("strategy", "social-selling") == 3_000.0  # trade show + rep insights
+    assert revenue("goal", "new-logos") == 4_500.0  # both strategies serve it
+    assert revenue("goal", "bigger-orders") == 3_000.0
+    assert revenue("goal", "cheaper-support") == 0.0
+    selling = r.row("strategy", "social-selling", "last_touch")
+    tactics = [r.row("tactic", t, "last_touch") for t in ("trade-show", "li-rep-insights")]
+    assert selling.cost == pytest.approx(sum(t.cost for t in tactics))
+
+
+def test_bootstrap_intervals_bracket_the_estimate_and_repeat_with_a_seed(
+    warehouse: Warehouse, plan: Plan
+) -> None:
+    first = report(warehouse, plan, models=("markov",), bootstrap=300, seed=3)
+    again = report(warehouse, plan, models=("markov",), bootstrap=300, seed=3)
+    assert first.to_records() == again.to_records()
+    guides = first.row("tactic", "li-company-guides", "markov").revenue
+    assert guides.low < guides.value < guides.high  # three journeys: a wide interval
+    assert guides.low >= 0
+    fb = first.row("tactic", "fb-retarget", "markov").revenue
+    assert (fb.low, fb.value, fb.high) == (0.0, 0.0, 0.0)
+    narrow = report(warehouse, plan, models=("markov",), bootstrap=300, seed=3, confidence=0.5)
+    wide = narrow.row("tactic", "li-company-guides", "markov").revenue
+    assert guides.low <= wide.low and wide.high <= guides.high
+
+
+def test_records_carry_every_field_and_bad_parameters_are_refused(
+    warehouse: Warehouse, plan: Plan
+) -> None:
+    r = report(warehouse, plan, models=("shapley",), bootstrap=0)
+    record = r.to_records()[0]
+    assert {"level", "id", "model", "revenue", "revenue_low", "roi_high", "roas"} <= set(record)
+    assert r.params["lookback_days"] == 90 and r.params["bootstrap"] == 0
+    with pytest.raises(ValueError, match="models"):
+        report(warehouse, plan, models=())
+    with pytest.raises(ValueError, match="bootstrap"):
+        report(warehouse, plan, bootstrap=-1)
+    with pytest.raises(ValueError, match="confidence"):
+        report(warehouse, plan, confidence=1.0)
