@@ -5,10 +5,24 @@ from __future__ import annotations
 import typer
 
 from outcomes import __version__
-from outcomes.cli import data_commands, fetch_commands, measure_commands, plan_commands
+from outcomes.cli import (
+    data_commands,
+    fetch_commands,
+    measure_commands,
+    plan_commands,
+    roi_commands,
+)
 from outcomes.cli.common import app
 
-__all__ = ["app", "data_commands", "fetch_commands", "main", "measure_commands", "plan_commands"]
+__all__ = [
+    "app",
+    "data_commands",
+    "fetch_commands",
+    "main",
+    "measure_commands",
+    "plan_commands",
+    "roi_commands",
+]
 
 
 @app.command()

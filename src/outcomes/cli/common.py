@@ -40,8 +40,12 @@ WorkspaceOption = Annotated[
 ]
 
 
-def stdout_console() -> Console:
-    return Console(soft_wrap=True, highlight=False)
+def stdout_console(min_width: int | None = None) -> Console:
+    """Standard output; `min_width` widens it when it is not a terminal (files, pipes)."""
+    console = Console(soft_wrap=True, highlight=False)
+    if min_width and not console.is_terminal and console.width < min_width:
+        console = Console(soft_wrap=True, highlight=False, width=min_width)
+    return console
 
 
 def stderr_console() -> Console:

@@ -1,4 +1,4 @@
-"""Commands that measure: `outcomes attribute`."""
+"""Commands that measure: `outcomes attribute` (and `outcomes roi`, in roi_commands)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,54 @@ import io
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from outcomes.cli.common import OutputOption, app, fail, json_text, stdout_console, write_output
+from outcomes.cli.common import (
+    OutputOption,
+    WorkspaceOption,
+    app,
+    fail,
+    json_text,
+    load_plan_or_exit,
+    stdout_console,
+    write_output,
+)
+from outcomes.cli.data_commands import open_warehouse
 from outcomes.sources.base import SourceError
+from outcomes.workspace import PLAN_FILE
+
+if TYPE_CHECKING:
+    from outcomes.measure.attribution import PathCounts
+    from outcomes.measure.attribution.compare import Comparison
+
+PlanOption = Annotated[
+    Path | None, typer.Option(help="The plan file (default: plan.yaml in the workspace).")
+]
+LookbackOption = Annotated[
+    int,
+    typer.Option(help="Touches count for a conversion up to this many days before it.", min=0),
+]
+NoLookbackOption = Annotated[
+    bool,
+    typer.Option("--no-lookback", help="No window: every touch since the previous conversion."),
+]
+TouchSourceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Only touchpoints loaded from this source (repeat), e.g. ga4 when a CRM's "
+        "original-source rows repeat the web's first touches."
+    ),
+]
+
+
+class JourneyStep(StrEnum):
+    """What a step of a warehouse journey is."""
+
+    CHANNEL = "channel"
+    TACTIC = "tactic"
 
 
 class AttributeFormat(StrEnum):
@@ -28,49 +69,74 @@ class AttributeFormat(StrEnum):
 @app.command(rich_help_panel="Measure")
 def attribute(
     paths: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--paths",
             help="Journeys in the aggregated format path,total_conversions,total_conversion_value,total_null "
-            "(comma or semicolon; paths like `a > b > c`).",
+            "(comma or semicolon; paths like `a > b > c`). Without it, the workspace's journeys.",
         ),
-    ],
+    ] = None,
     model: Annotated[
         str,
         typer.Option(
-            help="first_touch, last_touch, last_non_direct, linear, position_based, time_decay, markov or shapley."
+            help="first_touch, last_touch, last_non_direct, linear, position_based, "
+            "time_decay, markov, shapley or shapley_ordered."
         ),
     ] = "markov",
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Run every model and show their credit side by side.")
+    ] = False,
     order: Annotated[int, typer.Option(help="Markov chain order (1 to 4).", min=1, max=4)] = 1,
+    workspace: WorkspaceOption = Path(),
+    plan: PlanOption = None,
+    by: Annotated[
+        JourneyStep, typer.Option(help="Steps of the warehouse's journeys: channels or tactics.")
+    ] = JourneyStep.CHANNEL,
+    lookback_days: LookbackOption = 90,
+    no_lookback: NoLookbackOption = False,
+    touch_source: TouchSourceOption = None,
+    conversion_type: Annotated[
+        list[str] | None,
+        typer.Option(help="Conversion types that count (repeat; default deal_won and order)."),
+    ] = None,
     output_format: Annotated[
         AttributeFormat, typer.Option("--format", "-f", help="Output format.")
     ] = AttributeFormat.TABLE,
     output: OutputOption = None,
 ) -> None:
-    """Credit conversions and value to channels with one attribution model.
+    """Credit conversions and value to channels (or tactics) with attribution models.
 
     CSV output has one row per channel: `channel,conversions,value` (and `removal_effect`
-    for Markov), so results compare directly with other tools'.
+    for Markov), so results compare directly with other tools'. With `--compare`, one row
+    per channel and model, with each model's share of the total.
     """
-    from outcomes.measure.attribution import MODELS, PathCounts
+    from outcomes.measure.attribution import MODELS
     from outcomes.measure.attribution import attribute as run_model
+    from outcomes.measure.attribution.compare import compare as compare_models
 
     if model not in MODELS:
         fail(f"no model '{model}'; models are: {', '.join(MODELS)}")
+    lookback = None if no_lookback else lookback_days
+    if paths is not None:
+        counts = _read_paths(paths)
+    else:
+        counts = _warehouse_paths(workspace, plan, by, lookback, touch_source, conversion_type)
     try:
-        counts = PathCounts.read(paths)
-    except (SourceError, ValueError, OSError) as exc:
-        fail(str(exc))
-    params: dict[str, Any] = {"order": order} if model == "markov" else {}
-    try:
-        result = run_model(counts, model, **params)
+        if compare:
+            comparison = compare_models(counts, params={"markov": {"order": order}})
+        else:
+            params: dict[str, Any] = {"order": order} if model == "markov" else {}
+            result = run_model(counts, model, **params)
     except ValueError as exc:
         fail(str(exc))
+    if compare:
+        _emit_comparison(comparison, output_format, output)
+        return
     records = [_channel_record(r) for r in result.to_records()]
     if output_format is AttributeFormat.PARQUET:
-        _write_parquet(records, output)
+        write_parquet(records, output)
     elif output_format is AttributeFormat.CSV:
-        write_output(_csv_text(records), output)
+        write_output(csv_text(records), output)
     elif output_format is AttributeFormat.JSON:
         write_output(
             json_text({"model": result.model, "params": dict(result.params), "channels": records}),
@@ -80,12 +146,90 @@ def attribute(
         _print_table(result.model, records)
 
 
+def _read_paths(paths: Path) -> PathCounts:
+    from outcomes.measure.attribution import PathCounts
+
+    try:
+        return PathCounts.read(paths)
+    except (SourceError, ValueError, OSError) as exc:
+        fail(str(exc))
+
+
+def _warehouse_paths(
+    workspace: Path,
+    plan: Path | None,
+    by: JourneyStep,
+    lookback: int | None,
+    touch_source: list[str] | None,
+    conversion_type: list[str] | None,
+) -> PathCounts:
+    from outcomes.measure.attribution.journeys import (
+        DEFAULT_CONVERSION_TYPES,
+        paths_from_warehouse,
+    )
+
+    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE) if by is JourneyStep.TACTIC else None
+    warehouse = open_warehouse(workspace)
+    try:
+        return paths_from_warehouse(
+            warehouse.table("touchpoints"),
+            warehouse.table("conversions"),
+            by=by.value,
+            plan=loaded.plan if loaded else None,
+            conversion_types=tuple(conversion_type or DEFAULT_CONVERSION_TYPES),
+            lookback_days=lookback,
+            sources=touch_source or None,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    finally:
+        warehouse.close()
+
+
+def _emit_comparison(
+    comparison: Comparison, output_format: AttributeFormat, output: Path | None
+) -> None:
+    records = comparison.to_records()
+    if output_format is AttributeFormat.PARQUET:
+        write_parquet(records, output)
+    elif output_format is AttributeFormat.CSV:
+        write_output(csv_text(records), output)
+    elif output_format is AttributeFormat.JSON:
+        write_output(
+            json_text(
+                {
+                    "models": [
+                        {"model": r.model, "params": dict(r.params)} for r in comparison.results
+                    ],
+                    "rows": records,
+                }
+            ),
+            output,
+        )
+    else:
+        _print_comparison(comparison)
+
+
+def _print_comparison(comparison: Comparison) -> None:
+    table = Table(
+        title="Share of value credited, by model (disagreement is information)",
+        box=None,
+        pad_edge=False,
+    )
+    table.add_column("channel", no_wrap=True)
+    for name in comparison.models:
+        table.add_column(name.replace("_", " "), justify="right")
+    for channel, row in comparison.shares("value").items():
+        table.add_row(channel, *(f"{row[m]:.1%}" for m in comparison.models))
+    stdout_console(min_width=110).print(table)
+
+
 def _channel_record(record: dict[str, Any]) -> dict[str, Any]:
     keep = ("channel", "conversions", "value", "removal_effect")
     return {k: record[k] for k in keep if k in record}
 
 
-def _csv_text(records: list[dict[str, Any]]) -> str:
+def csv_text(records: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     columns = list(records[0]) if records else ["channel", "conversions", "value"]
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -94,7 +238,7 @@ def _csv_text(records: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def _write_parquet(records: list[dict[str, Any]], output: Path | None) -> None:
+def write_parquet(records: list[dict[str, Any]], output: Path | None) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 

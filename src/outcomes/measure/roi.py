@@ -51,7 +51,8 @@ from outcomes.plan import Plan
 Level = Literal["tactic", "strategy", "goal"]
 SALES_TYPES: Final = ("deal_won", "order")
 CUSTOMER_TYPES: Final = ("new_customer",)
-DEFAULT_MODELS: Final = ("last_touch", "linear", "markov", "shapley")
+DEFAULT_MODELS: Final = ("markov", "shapley", "last_touch", "linear")
+"""The first is the one reports lead with: data-driven, as comparable tools default to."""
 Floats = npt.NDArray[np.float64]
 
 

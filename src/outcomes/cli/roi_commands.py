@@ -1,0 +1,223 @@
+"""`outcomes roi`: attributed outcomes, cost and ROI per tactic, strategy and goal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from outcomes.cli.common import (
+    OutputOption,
+    WorkspaceOption,
+    app,
+    fail,
+    json_text,
+    load_plan_or_exit,
+    stdout_console,
+    write_output,
+)
+from outcomes.cli.data_commands import open_warehouse
+from outcomes.cli.measure_commands import (
+    AttributeFormat,
+    LookbackOption,
+    NoLookbackOption,
+    PlanOption,
+    TouchSourceOption,
+    csv_text,
+    write_parquet,
+)
+from outcomes.workspace import PLAN_FILE
+
+if TYPE_CHECKING:
+    from outcomes.measure.roi import Estimate, RoiReport
+
+
+class LevelChoice(StrEnum):
+    """Which rows `outcomes roi` shows."""
+
+    TACTIC = "tactic"
+    STRATEGY = "strategy"
+    GOAL = "goal"
+    ALL = "all"
+
+
+@app.command(rich_help_panel="Measure")
+def roi(
+    workspace: WorkspaceOption = Path(),
+    plan: PlanOption = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Attribution model (repeat); default markov, shapley, last_touch, linear."
+        ),
+    ] = None,
+    start: Annotated[
+        dt.datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="First day (default: the plan's)."),
+    ] = None,
+    end: Annotated[
+        dt.datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (default: the plan's)."),
+    ] = None,
+    lookback_days: LookbackOption = 90,
+    no_lookback: NoLookbackOption = False,
+    touch_source: TouchSourceOption = None,
+    bootstrap: Annotated[
+        int, typer.Option(help="Bootstrap replicates for the intervals (0: none).", min=0)
+    ] = 200,
+    confidence: Annotated[
+        float, typer.Option(help="Interval coverage, e.g. 0.9.", min=0.01, max=0.99)
+    ] = 0.9,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    level: Annotated[LevelChoice, typer.Option(help="Rows to show.")] = LevelChoice.ALL,
+    output_format: Annotated[
+        AttributeFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = AttributeFormat.TABLE,
+    output: OutputOption = None,
+) -> None:
+    """ROI of every tactic, strategy and goal: attributed revenue and customers against cost.
+
+    Revenue is deals won and orders credited by each model; cost is people's hours,
+    budget and tools from the plan, replaced by recorded spend where the costs table has
+    it, pro-rated to the period. Intervals come from a bootstrap over journeys.
+    """
+    from outcomes.measure.costs import Period
+    from outcomes.measure.roi import DEFAULT_MODELS
+    from outcomes.measure.roi import roi as compute_roi
+
+    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
+    try:
+        period = Period.of_plan(loaded.plan)
+        period = Period(start.date() if start else period.start, end.date() if end else period.end)
+    except ValueError as exc:
+        fail(str(exc))
+    warehouse = open_warehouse(workspace)
+    try:
+        report = compute_roi(
+            loaded.plan,
+            warehouse.table("touchpoints"),
+            warehouse.table("conversions"),
+            warehouse.table("costs"),
+            models=tuple(model or DEFAULT_MODELS),
+            period=period,
+            lookback_days=None if no_lookback else lookback_days,
+            sources=touch_source or None,
+            bootstrap=bootstrap,
+            confidence=confidence,
+            seed=seed,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    finally:
+        warehouse.close()
+    records = [
+        r for r in report.to_records() if level is LevelChoice.ALL or r["level"] == level.value
+    ]
+    if output_format is AttributeFormat.PARQUET:
+        write_parquet(records, output)
+    elif output_format is AttributeFormat.CSV:
+        write_output(csv_text(records), output)
+    elif output_format is AttributeFormat.JSON:
+        write_output(json_text(_json(report, records)), output)
+    else:
+        _print(report, level)
+
+
+def _json(report: RoiReport, records: list[dict[str, object]]) -> dict[str, object]:
+    return {
+        "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
+        "currency": report.currency,
+        "models": list(report.models),
+        "params": dict(report.params),
+        "coverage": {
+            "conversions": report.coverage.conversions,
+            "on_paths": report.coverage.on_paths,
+            "new_customers": report.coverage.new_customers,
+            "new_customers_on_paths": report.coverage.new_customers_on_paths,
+        },
+        "unplanned_revenue": {
+            m: {"value": e.value, "low": e.low, "high": e.high} for m, e in report.unplanned.items()
+        },
+        "rows": records,
+    }
+
+
+def _money(value: float | None) -> str:
+    """Compact money for narrow terminals: 950, 61.8k, 1.23M."""
+    if value is None:
+        return "–"
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:.2f}M"
+    if size >= 1e4:
+        return f"{value / 1e3:.0f}k"
+    if size >= 1e3:
+        return f"{value / 1e3:.1f}k"
+    return f"{value:.0f}"
+
+
+def _percent(value: float) -> str:
+    return f"{value:+.0%}"
+
+
+def _interval(estimate: Estimate | None, percent: bool = False) -> str:
+    if estimate is None or estimate.low == estimate.high:
+        return ""
+    low, high = (
+        (_percent(estimate.low), _percent(estimate.high))
+        if percent
+        else (_money(estimate.low), _money(estimate.high))
+    )
+    return f"{low}…{high}"
+
+
+def _print(report: RoiReport, level: LevelChoice) -> None:
+    console = stdout_console(min_width=110)
+    model = report.models[0]
+    confidence = report.params["confidence"]
+    table = Table(
+        title=f"ROI by {model} attribution, {report.period.start} to {report.period.end} "
+        f"({report.currency}, {confidence:.0%} intervals)",
+        box=None,
+        pad_edge=False,
+    )
+    headers = ("", "revenue", "interval", "cust.", "cost", "ROI", "interval", "ROAS", "CPA")
+    for column in headers:
+        table.add_column(column, justify="left" if not column else "right", no_wrap=True)
+    for row in report.rows:
+        if row.model != model or (level is not LevelChoice.ALL and row.level != level.value):
+            continue
+        table.add_row(
+            f"{row.level[0]}  {row.id}",
+            _money(row.revenue.value),
+            _interval(row.revenue),
+            f"{row.new_customers.value:,.1f}",
+            _money(row.cost),
+            "–" if row.roi is None else _percent(row.roi.value),
+            _interval(row.roi, percent=True),
+            "–" if row.roas is None else f"{row.roas:.2f}",
+            _money(row.cost_per_acquisition),
+        )
+    console.print(table)
+    if len(report.models) > 1:
+        compare = Table(title="Revenue credited to each tactic, by model", box=None, pad_edge=False)
+        compare.add_column("tactic", no_wrap=True)
+        for name in report.models:
+            compare.add_column(name.replace("_", " "), justify="right")
+        tactics = [r.id for r in report.rows if r.level == "tactic" and r.model == model]
+        for tactic in tactics:
+            values = [report.row("tactic", tactic, m).revenue.value for m in report.models]
+            compare.add_row(tactic, *(_money(v) for v in values))
+        compare.add_row("(unplanned)", *(_money(report.unplanned[m].value) for m in report.models))
+        console.print(compare)
+    c = report.coverage
+    console.print(
+        f"{c.on_paths:,.0f} of {c.conversions:,.0f} sales and {c.new_customers_on_paths:,.0f} of "
+        f"{c.new_customers:,.0f} new customers in the period had a touch to credit. "
+        "t/s/g: tactic, strategy, goal; CPA: cost per new customer. Support savings and "
+        "retention are credited by the scorecard, not here."
+    )
