@@ -33,6 +33,7 @@ demo: install
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes plan --format html -o implementation-plan.html
 	@# `unplanned` exits 1 when it finds activity no tactic claims, as the demo company has.
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes unplanned --limit 10 || true
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes roi --touch-source ga4 --no-lookback
 	@echo "Open $(DEMO_DIR)/implementation-plan.html in a browser; the planted truth is $(DEMO_DIR)/truth.json."
 
 ## system-deps: Chromium for the browser tests (idempotent; needs root or sudo)
