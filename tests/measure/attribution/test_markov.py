@@ -7,6 +7,7 @@ hand-derived closed forms and an independent dense re-solve per channel, to 1e-1
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from fractions import Fraction
 
@@ -254,3 +255,18 @@ def test_no_collapse_keeps_self_transitions() -> None:
     counts = PathCounts.from_rows([("a > a > b", 1, 0, 0)])
     assert ("a", "a") in transition_probabilities(counts, collapse_repeats=False)
     assert ("a", "a") not in transition_probabilities(counts)
+
+
+@pytest.mark.parametrize("order", [3, 4])
+def test_iterative_solves_of_large_chains_equal_the_lu(
+    order: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counts = data_counts()
+    exact = markov(counts, order=order)
+    # Data.csv's chains stay under the size that switches to BiCGSTAB; lower the switch.
+    module = sys.modules["outcomes.measure.attribution.markov"]  # the package's `markov` is
+    monkeypatch.setattr(module, "ITERATIVE_MIN_STATES", 2)  # the function, not the module
+    iterative = markov(counts, order=order)
+    for field in ("removal_effect", "value_removal_effect", "conversions", "value"):
+        got, want = iterative.as_dict(field), exact.as_dict(field)
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-12), field
