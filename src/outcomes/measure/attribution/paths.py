@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -231,17 +232,19 @@ class PathCounts:
         """Touches per path."""
         return self._lengths
 
-    @property
+    @cached_property
     def path_of_touch(self) -> IntArray:
-        """For each entry of `touches`, the index of its path."""
-        return np.repeat(np.arange(self.n_paths, dtype=np.int64), self._lengths)
+        """For each entry of `touches`, the index of its path (computed once, read-only)."""
+        out = np.repeat(np.arange(self.n_paths, dtype=np.int64), self._lengths)
+        out.setflags(write=False)
+        return out
 
-    @property
+    @cached_property
     def position_of_touch(self) -> IntArray:
         """For each entry of `touches`, its 0-based position within its path."""
-        return np.arange(len(self.touches), dtype=np.int64) - np.repeat(
-            self.offsets[:-1], self._lengths
-        )
+        out = np.arange(len(self.touches), dtype=np.int64) - self.offsets[:-1][self.path_of_touch]
+        out.setflags(write=False)
+        return out
 
     def path(self, i: int) -> tuple[int, ...]:
         """Path `i` as channel indices."""
