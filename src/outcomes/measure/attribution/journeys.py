@@ -3,8 +3,11 @@
 `journey_paths` builds one Ibis expression that reduces the `touchpoints` and
 `conversions` tables to the per-distinct-path summary the attribution models need
 (`path`, `total_conversions`, `total_conversion_value`, `total_null`), so the heavy work
-(joins, windows, ordered string aggregation, grouping) runs inside the engine, DuckDB
-here and Spark later, and only one row per distinct path comes back.
+(joins, windows, ordered path building, grouping) runs inside the engine and only one row
+per distinct path comes back. The same expression runs on DuckDB and on Spark (Ibis'
+PySpark backend) with identical results, so it is written in operations both compile
+alike: no ordered string aggregate, no `strip()`, no calendar-day intervals (see
+`_ordered_paths`, `_strip` and the credit window below).
 `paths_from_warehouse` executes it and builds a `PathCounts`.
 
 Conventions (each a parameter of `journey_paths`, default in brackets):
@@ -26,9 +29,9 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
   `value` is summed into `total_conversion_value` (a null value counts as 0).
 * **Credit window** [`lookback_days=90`]: a conversion credits the touches of its journey
   at or before its time, after the journey's previous conversion, and no more than
-  `lookback_days` days before it (inclusive); `None` means no window. Touches before the
-  previous conversion belong to that conversion; touches outside the window of the
-  conversion they precede are in no path.
+  `lookback_days` × 24 hours before it (inclusive, whatever the engine's time zone);
+  `None` means no window. Touches before the previous conversion belong to that
+  conversion; touches outside the window of the conversion they precede are in no path.
 * **Several conversions on one journey**: each produces its own path, made of the
   touches since the previous conversion (ChannelAttribution's input assumes one path per
   conversion). Conversions at the same instant on one journey share one path, which
@@ -59,16 +62,30 @@ import ibis
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.mapping import mapped_touchpoints
 from outcomes.plan import Plan
+from outcomes.warehouse.connection import to_arrow
 
 PATH_SEPARATOR: Final = " > "
 UNPLANNED: Final = "unplanned"
 DEFAULT_CONVERSION_TYPES: Final = ("deal_won", "order")
 JoinOn = Literal["person", "journey_id", "customer_id"]
+_SPACE: Final = r"[ \t\n\r\x0B\f]"
+_RANK_WIDTH: Final = 10  # digits of a step's rank in its path: up to 10**10 steps
+
+
+def _strip(value: Any) -> Any:
+    """`value` without leading and trailing ASCII whitespace, the same on every engine.
+
+    Ibis' `strip()` renders the characters to trim as a SQL literal with `\\v` and `\\f`
+    escapes, which Spark reads as the letters `v` and `f` (so `facebook` lost its `f`);
+    a regular expression with the escapes left to the regex engine means the same on
+    DuckDB (RE2) and Spark (Java). The class is Python's `string.whitespace`.
+    """
+    return value.re_replace(f"^{_SPACE}+|{_SPACE}+$", "")
 
 
 def _blank_to_null(value: Any) -> Any:
     # Exports give "" as often as null for a missing field; both mean "not known".
-    trimmed = value.strip()
+    trimmed = _strip(value)
     return ibis.ifelse(trimmed == "", ibis.null("string"), trimmed)
 
 
@@ -122,6 +139,27 @@ def _steps(
         raise ValueError(f'by must be "channel" or "tactic", not {by!r}')
     # The path text is split on ">" when read back; a ">" in a name must not split it.
     return table.mutate(step=step.replace(">", "-"))
+
+
+def _ordered_paths(table: Any, keys: list[str]) -> Any:
+    """One row per group of `keys` with its `path`: the steps joined in touch order.
+
+    An ordered string aggregate (`string_agg(step ORDER BY ...)`) would say this directly,
+    but Spark has none that Ibis compiles, and DuckDB 2 refuses the lambdas Ibis writes
+    for mapping over a sorted array of structs. So each step is prefixed with its rank in
+    (time, natural key, step) order, zero-padded to a fixed width, the prefixed steps are
+    collected and sorted as plain strings (the ranks are distinct, so the order is the
+    rank order on every engine), joined, and the prefixes cut out again. A prefix ends in
+    `>`, which no step contains and which the separator has after a space, so the cut
+    cannot touch a step's own text.
+    """
+    rank = ibis.row_number().over(
+        ibis.window(group_by=keys, order_by=[table.ts, table.tie, table.step])
+    )
+    ranked = table.mutate(_rank=rank)
+    prefixed = ranked._rank.cast("string").lpad(_RANK_WIDTH, "0") + ">" + ranked.step
+    joined = prefixed.collect().sort().join(PATH_SEPARATOR)
+    return ranked.group_by(keys).aggregate(path=joined.re_replace(f"[0-9]{{{_RANK_WIDTH}}}>", ""))
 
 
 def journey_paths(
@@ -183,13 +221,12 @@ def journey_paths(
         events.prev_cts.isnull() | (touches.ts > events.prev_cts),
     ]
     if lookback_days is not None:
-        predicates.append(touches.ts >= events.cts - ibis.interval(days=lookback_days))
+        # Hours, not days: DuckDB moves TIMESTAMPTZ by calendar days in its session time
+        # zone (23 or 25 hours across a DST change), Spark by 24 hours in UTC.
+        window = ibis.interval(hours=24 * lookback_days)
+        predicates.append(touches.ts >= events.cts - window)
     credited = touches.join(events, predicates)
-    converting = credited.group_by(["ckey", "cts", "n", "amount"]).aggregate(
-        path=credited.step.group_concat(
-            sep=PATH_SEPARATOR, order_by=[credited.ts, credited.tie, credited.step]
-        )
-    )
+    converting = _ordered_paths(credited, ["ckey", "cts", "n", "amount"])
     converting = converting.select(
         "path",
         conversions=converting.n,
@@ -200,9 +237,7 @@ def journey_paths(
     last = events.group_by("ckey").aggregate(last_cts=events.cts.max())
     after = touches.left_join(last, touches.jkey == last.ckey)
     after = after.filter(after.last_cts.isnull() | (after.ts > after.last_cts))
-    non_converting = after.group_by("jkey").aggregate(
-        path=after.step.group_concat(sep=PATH_SEPARATOR, order_by=[after.ts, after.tie, after.step])
-    )
+    non_converting = _ordered_paths(after, ["jkey"])
     non_converting = non_converting.select(
         "path",
         conversions=ibis.literal(0.0, type="float64"),
@@ -234,8 +269,9 @@ def paths_from_warehouse(
 ) -> PathCounts:
     """Run `journey_paths` in the engine and build `PathCounts` from its summary.
 
-    Only the per-distinct-path rows leave the engine (as Arrow); the parameters are those
-    of `journey_paths`, plus `collapse_repeats` for `PathCounts`.
+    Only the per-distinct-path rows leave the engine (as Arrow, see
+    `outcomes.warehouse.connection.to_arrow`); the parameters are those of
+    `journey_paths`, plus `collapse_repeats` for `PathCounts`.
     """
     expr = journey_paths(
         touchpoints,
@@ -248,7 +284,7 @@ def paths_from_warehouse(
         sources=sources,
         direct_label=direct_label,
     )
-    summary = expr.to_pyarrow()
+    summary = to_arrow(expr)
     rows = zip(
         summary["path"].to_pylist(),
         summary["total_conversions"].to_pylist(),
