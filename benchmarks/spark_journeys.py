@@ -182,6 +182,7 @@ def run_engine(engine: str, folder: Path, out: Path, driver_memory: str) -> None
     import ibis
 
     from outcomes.measure.attribution.journeys import journey_paths
+    from outcomes.warehouse.connection import to_arrow
 
     watch = _PeakRss()
     watch.start()
@@ -209,7 +210,7 @@ def run_engine(engine: str, folder: Path, out: Path, driver_memory: str) -> None
     touchpoints = con.read_parquet(str(folder / "touchpoints"), table_name="touchpoints")
     conversions = con.read_parquet(str(folder / "conversions"), table_name="conversions")
     t1 = time.perf_counter()
-    summary = journey_paths(touchpoints, conversions).to_pyarrow()
+    summary = to_arrow(journey_paths(touchpoints, conversions))
     query = time.perf_counter() - t1
     watch.stop()
     jvm_kb = max(watch.peak_kb.values(), default=0)
