@@ -36,12 +36,13 @@ demo: install
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes roi --touch-source ga4 --no-lookback
 	@echo "Open $(DEMO_DIR)/implementation-plan.html in a browser; the planted truth is $(DEMO_DIR)/truth.json."
 
-## system-deps: Chromium for the browser tests (idempotent; needs root or sudo)
+## system-deps: Chromium for the browser tests, Java for the Spark tests (idempotent; needs root or sudo)
 system-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v java >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils \
+			$$(command -v java >/dev/null || echo openjdk-17-jre-headless) >/dev/null; \
 	fi
 
 lint: install-dev
