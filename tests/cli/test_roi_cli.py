@@ -84,3 +84,15 @@ def test_bad_options_are_one_line_errors(workspace: Path, tmp_path: Path) -> Non
     assert code == 2 and "unknown attribution model 'magic'" in out
     code, out = invoke(tmp_path, "roi")
     assert code == 2 and "plan.yaml" in out
+
+
+def test_time_decay_on_the_workspace_uses_real_time(workspace: Path) -> None:
+    code, out = invoke(workspace, "attribute", "--model", "time_decay", "--half-life-days", "3",
+                       "-f", "json")  # fmt: skip
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["params"]["half_life_days"] == 3 and data["params"]["clock"] == "touch timestamps"
+    with Warehouse.open(workspace) as w:
+        counts = paths_from_warehouse(w.table("touchpoints"), w.table("conversions"))
+    total = sum(c["conversions"] for c in data["channels"])
+    assert total == pytest.approx(float(counts.conversions.sum()))

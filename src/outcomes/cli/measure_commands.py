@@ -27,7 +27,7 @@ from outcomes.sources.base import SourceError
 from outcomes.workspace import PLAN_FILE
 
 if TYPE_CHECKING:
-    from outcomes.measure.attribution import PathCounts
+    from outcomes.measure.attribution import AttributionResult, PathCounts
     from outcomes.measure.attribution.compare import Comparison
 
 PlanOption = Annotated[
@@ -87,6 +87,14 @@ def attribute(
         bool, typer.Option("--compare", help="Run every model and show their credit side by side.")
     ] = False,
     order: Annotated[int, typer.Option(help="Markov chain order (1 to 4).", min=1, max=4)] = 1,
+    half_life_days: Annotated[
+        float,
+        typer.Option(
+            help="time_decay on the workspace's journeys: credit halves every this many "
+            "days before the conversion (on --paths files, per step instead).",
+            min=0.001,
+        ),
+    ] = 7.0,
     workspace: WorkspaceOption = Path(),
     plan: PlanOption = None,
     by: Annotated[
@@ -117,21 +125,21 @@ def attribute(
     if model not in MODELS:
         fail(f"no model '{model}'; models are: {', '.join(MODELS)}")
     lookback = None if no_lookback else lookback_days
-    if paths is not None:
-        counts = _read_paths(paths)
+    journeys = (workspace, plan, by, lookback, touch_source, conversion_type)
+    if paths is None and model == "time_decay" and not compare:
+        # From the warehouse the touches keep their times: decay by real time.
+        result = _timed_decay(*journeys, half_life_days)
     else:
-        counts = _warehouse_paths(workspace, plan, by, lookback, touch_source, conversion_type)
-    try:
-        if compare:
-            comparison = compare_models(counts, params={"markov": {"order": order}})
-        else:
+        counts = _read_paths(paths) if paths is not None else _warehouse_paths(*journeys)
+        try:
+            if compare:
+                comparison = compare_models(counts, params={"markov": {"order": order}})
+                _emit_comparison(comparison, output_format, output)
+                return
             params: dict[str, Any] = {"order": order} if model == "markov" else {}
             result = run_model(counts, model, **params)
-    except ValueError as exc:
-        fail(str(exc))
-    if compare:
-        _emit_comparison(comparison, output_format, output)
-        return
+        except ValueError as exc:
+            fail(str(exc))
     records = [_channel_record(r) for r in result.to_records()]
     if output_format is AttributeFormat.PARQUET:
         write_parquet(records, output)
@@ -144,6 +152,37 @@ def attribute(
         )
     else:
         _print_table(result.model, records)
+
+
+def _timed_decay(
+    workspace: Path,
+    plan: Path | None,
+    by: JourneyStep,
+    lookback: int | None,
+    touch_source: list[str] | None,
+    conversion_type: list[str] | None,
+    half_life_days: float,
+) -> AttributionResult:
+    from outcomes.measure.attribution.journeys import DEFAULT_CONVERSION_TYPES
+    from outcomes.measure.attribution.timed import time_decay_from_warehouse
+
+    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE) if by is JourneyStep.TACTIC else None
+    warehouse = open_warehouse(workspace)
+    try:
+        return time_decay_from_warehouse(
+            warehouse.table("touchpoints"),
+            warehouse.table("conversions"),
+            half_life_days=half_life_days,
+            by=by.value,
+            plan=loaded.plan if loaded else None,
+            conversion_types=tuple(conversion_type or DEFAULT_CONVERSION_TYPES),
+            lookback_days=lookback,
+            sources=touch_source or None,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    finally:
+        warehouse.close()
 
 
 def _read_paths(paths: Path) -> PathCounts:

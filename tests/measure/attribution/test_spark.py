@@ -292,3 +292,19 @@ def test_a_pyspark_url_opens_parquet_tables_exported_from_duckdb(
     assert_same(rows(journey_paths(duck_tp, duck_cv)), spark_rows)
     with pytest.raises(WarehouseError, match="is not a folder"):
         Warehouse.open(tmp_path, f"pyspark://{tmp_path / 'missing'}")
+
+
+def test_time_decay_by_real_time_is_identical_on_duckdb_and_spark(
+    engines: dict[str, Any],
+) -> None:
+    from outcomes.measure.attribution.timed import time_decay_credit
+
+    def credit(engine: str) -> dict[str, tuple[float, float]]:
+        table = to_arrow(time_decay_credit(*engines[engine], half_life_days=5))
+        return {r["step"]: (r["conversions"], r["value"]) for r in table.to_pylist()}
+
+    duck, spark = credit("duckdb"), credit("spark")
+    assert duck.keys() == spark.keys() and len(duck) > 3
+    for step, (conversions, value) in duck.items():
+        assert spark[step][0] == pytest.approx(conversions, rel=1e-9, abs=1e-12), step
+        assert spark[step][1] == pytest.approx(value, rel=1e-9, abs=1e-9), step

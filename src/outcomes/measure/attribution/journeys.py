@@ -162,7 +162,7 @@ def _ordered_paths(table: Any, keys: list[str]) -> Any:
     return ranked.group_by(keys).aggregate(path=joined.re_replace(f"[0-9]{{{_RANK_WIDTH}}}>", ""))
 
 
-def journey_paths(
+def journey_parts(
     touchpoints: ibis.Table,
     conversions: ibis.Table,
     *,
@@ -173,12 +173,13 @@ def journey_paths(
     join_on: JoinOn = "person",
     sources: Sequence[str] | None = None,
     direct_label: str = "direct",
-) -> ibis.Table:
-    """The per-distinct-path summary of the journeys, as an (unexecuted) Ibis expression.
+) -> tuple[Any, Any, Any]:
+    """(touches, conversion events, credited touches), as Ibis expressions.
 
-    Columns: `path` (steps joined by `" > "`), `total_conversions`,
-    `total_conversion_value` and `total_null` (all float64), one row per distinct path,
-    ordered by path. See the module docstring for the conventions.
+    `touches`: `jkey`, `ts`, `tie`, `step`; `events`: one per journey and instant, with
+    `ckey`, `cts`, `n` (conversions), `amount` (value) and `prev_cts`; `credited`: each
+    touch joined to the event it leads up to, within the window the module docstring
+    gives. `journey_paths` and the time-decay credit are built from these.
     """
     if join_on not in ("person", "journey_id", "customer_id"):
         raise ValueError(
@@ -225,7 +226,38 @@ def journey_paths(
         # zone (23 or 25 hours across a DST change), Spark by 24 hours in UTC.
         window = ibis.interval(hours=24 * lookback_days)
         predicates.append(touches.ts >= events.cts - window)
-    credited = touches.join(events, predicates)
+    return touches, events, touches.join(events, predicates)
+
+
+def journey_paths(
+    touchpoints: ibis.Table,
+    conversions: ibis.Table,
+    *,
+    by: Literal["channel", "tactic"] = "channel",
+    plan: Plan | None = None,
+    conversion_types: Sequence[str] = DEFAULT_CONVERSION_TYPES,
+    lookback_days: int | None = 90,
+    join_on: JoinOn = "person",
+    sources: Sequence[str] | None = None,
+    direct_label: str = "direct",
+) -> ibis.Table:
+    """The per-distinct-path summary of the journeys, as an (unexecuted) Ibis expression.
+
+    Columns: `path` (steps joined by `" > "`), `total_conversions`,
+    `total_conversion_value` and `total_null` (all float64), one row per distinct path,
+    ordered by path. See the module docstring for the conventions.
+    """
+    touches, events, credited = journey_parts(
+        touchpoints,
+        conversions,
+        by=by,
+        plan=plan,
+        conversion_types=conversion_types,
+        lookback_days=lookback_days,
+        join_on=join_on,
+        sources=sources,
+        direct_label=direct_label,
+    )
     converting = _ordered_paths(credited, ["ckey", "cts", "n", "amount"])
     converting = converting.select(
         "path",
