@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
@@ -27,9 +29,10 @@ from outcomes.sources.base import SourceError
 from outcomes.workspace import PLAN_FILE
 
 if TYPE_CHECKING:
-    from outcomes.measure.attribution import AttributionResult, PathCounts
+    from outcomes.measure.attribution import PathCounts
     from outcomes.measure.attribution.compare import Comparison
 
+T = TypeVar("T")
 PlanOption = Annotated[
     Path | None, typer.Option(help="The plan file (default: plan.yaml in the workspace).")
 ]
@@ -121,6 +124,8 @@ def attribute(
     from outcomes.measure.attribution import MODELS
     from outcomes.measure.attribution import attribute as run_model
     from outcomes.measure.attribution.compare import compare as compare_models
+    from outcomes.measure.attribution.journeys import paths_from_warehouse
+    from outcomes.measure.attribution.timed import time_decay_from_warehouse
 
     if model not in MODELS:
         fail(f"no model '{model}'; models are: {', '.join(MODELS)}")
@@ -128,9 +133,14 @@ def attribute(
     journeys = (workspace, plan, by, lookback, touch_source, conversion_type)
     if paths is None and model == "time_decay" and not compare:
         # From the warehouse the touches keep their times: decay by real time.
-        result = _timed_decay(*journeys, half_life_days)
+        timed = partial(time_decay_from_warehouse, half_life_days=half_life_days)
+        result = _on_journeys(timed, *journeys)
     else:
-        counts = _read_paths(paths) if paths is not None else _warehouse_paths(*journeys)
+        counts = (
+            _read_paths(paths)
+            if paths is not None
+            else _on_journeys(paths_from_warehouse, *journeys)
+        )
         try:
             if compare:
                 comparison = compare_models(counts, params={"markov": {"order": order}})
@@ -154,37 +164,6 @@ def attribute(
         _print_table(result.model, records)
 
 
-def _timed_decay(
-    workspace: Path,
-    plan: Path | None,
-    by: JourneyStep,
-    lookback: int | None,
-    touch_source: list[str] | None,
-    conversion_type: list[str] | None,
-    half_life_days: float,
-) -> AttributionResult:
-    from outcomes.measure.attribution.journeys import DEFAULT_CONVERSION_TYPES
-    from outcomes.measure.attribution.timed import time_decay_from_warehouse
-
-    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE) if by is JourneyStep.TACTIC else None
-    warehouse = open_warehouse(workspace)
-    try:
-        return time_decay_from_warehouse(
-            warehouse.table("touchpoints"),
-            warehouse.table("conversions"),
-            half_life_days=half_life_days,
-            by=by.value,
-            plan=loaded.plan if loaded else None,
-            conversion_types=tuple(conversion_type or DEFAULT_CONVERSION_TYPES),
-            lookback_days=lookback,
-            sources=touch_source or None,
-        )
-    except ValueError as exc:
-        fail(str(exc))
-    finally:
-        warehouse.close()
-
-
 def _read_paths(paths: Path) -> PathCounts:
     from outcomes.measure.attribution import PathCounts
 
@@ -194,23 +173,22 @@ def _read_paths(paths: Path) -> PathCounts:
         fail(str(exc))
 
 
-def _warehouse_paths(
+def _on_journeys(
+    run: Callable[..., T],
     workspace: Path,
     plan: Path | None,
     by: JourneyStep,
     lookback: int | None,
     touch_source: list[str] | None,
     conversion_type: list[str] | None,
-) -> PathCounts:
-    from outcomes.measure.attribution.journeys import (
-        DEFAULT_CONVERSION_TYPES,
-        paths_from_warehouse,
-    )
+) -> T:
+    """`run(touchpoints, conversions, **journey options)` on the workspace's warehouse."""
+    from outcomes.measure.attribution.journeys import DEFAULT_CONVERSION_TYPES
 
     loaded = load_plan_or_exit(plan or workspace / PLAN_FILE) if by is JourneyStep.TACTIC else None
     warehouse = open_warehouse(workspace)
     try:
-        return paths_from_warehouse(
+        return run(
             warehouse.table("touchpoints"),
             warehouse.table("conversions"),
             by=by.value,
