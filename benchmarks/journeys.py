@@ -107,6 +107,7 @@ CHILD = textwrap.dedent(
     folder, memory_limit, mode = sys.argv[1], sys.argv[2], sys.argv[3]
     con = ibis.duckdb.connect(memory_limit=memory_limit, temp_directory=folder + "/spill",
                               preserve_insertion_order=False)
+    con.raw_sql("SET enable_progress_bar = false")
     tp = con.read_parquet(folder + "/touchpoints-*.parquet", table_name="touchpoints")
     cv = con.read_parquet(folder + "/conversions-*.parquet", table_name="conversions")
     from outcomes.measure.attribution import MODELS, PathCounts, attribute
@@ -162,7 +163,8 @@ def measure(folder: Path, memory_limit: str, mode: str) -> dict[str, float]:
     if done.returncode:
         raise SystemExit(f"{mode} failed:\n{done.stderr[-3000:]}")
     out = done.stdout
-    figures: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    last = [line for line in out.splitlines() if line.startswith("{")][-1]
+    figures: dict[str, float] = json.loads(last)
     return figures
 
 
@@ -172,12 +174,18 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="16GB")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="write the data here and keep it")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: use the data already there"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        journeys, conversions = write_data(folder, args.touchpoints, args.seed)
+        if args.reuse and args.keep and any(folder.glob("touchpoints-*.parquet")):
+            journeys = conversions = -1  # not recounted
+        else:
+            journeys, conversions = write_data(folder, args.touchpoints, args.seed)
         size = sum(p.stat().st_size for p in folder.glob("*.parquet")) / 1e9
         print(
             f"data: {args.touchpoints:,} touchpoints, {journeys:,} journeys, "
