@@ -5,10 +5,13 @@ over 12 channels (1–8 touches, conversion odds rising with some channels), agg
 to the common `path, total_conversions, total_conversion_value, total_null` table with NumPy
 (paths encoded as integers, so no per-journey Python objects), then times, on that table:
 
-- ours: building the path summary plus every model (first, last, last non-direct, linear,
-  position-based, time decay, exact Markov order 1, exact Shapley);
-- ChannelAttribution's `markov_model(order=1)` with its defaults, in a child process so its
-  peak memory is its own.
+- ours: building `PathCounts` from the summary as Arrow columns (as it leaves the
+  engine) plus every model (first, last, last non-direct, linear, position-based, time
+  decay, exact Markov order 1, exact Shapley, ordered Shapley);
+- ChannelAttribution's `markov_model(order=1)` with its defaults.
+
+Each side runs in a fresh process that reads the same Parquet file, so times include no
+warm-up the other lacks and each peak (VmHWM) is that process's own.
 
 The last line is `ratio <ours/ChannelAttribution>`; the issue's goal is at most 0.25.
 """
@@ -17,13 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -61,28 +64,30 @@ def _decode(code: int) -> str:
     return " > ".join(steps)
 
 
-def ours(
-    paths: list[str], conversions: np.ndarray, values: np.ndarray, nulls: np.ndarray
-) -> dict[str, float]:
-    import pyarrow as pa
-
+OURS = textwrap.dedent(
+    """
+    import json, sys, time
+    import pyarrow.parquet as pq
     from outcomes.measure.attribution import MODELS, PathCounts, attribute
-
-    times: dict[str, float] = {}
-    column = pa.array(paths)  # the summary as it comes out of the engine: an Arrow column
+    data = pq.read_table(sys.argv[1])  # the summary as it comes out of the engine: Arrow
+    times = {}
     start = time.perf_counter()
-    counts = PathCounts.from_arrow(column, conversions, values, nulls)
+    counts = PathCounts.from_arrow(data["path"], data["total_conversions"],
+                                   data["total_conversion_value"], data["total_null"])
     times["path summary"] = time.perf_counter() - start
     for model in MODELS:
         start = time.perf_counter()
         attribute(counts, model)
         times[model] = time.perf_counter() - start
-    return times
+    hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+    print(json.dumps({"times": times, "peak": int(hwm.split()[1]) * 1024}))
+    """
+)
 
 
 CHANNEL_ATTRIBUTION = textwrap.dedent(
     """
-    import json, resource, sys, time, warnings
+    import json, sys, time, warnings
     import pandas as pd
     warnings.filterwarnings("ignore")
     from ChannelAttribution import markov_model
@@ -91,14 +96,19 @@ CHANNEL_ATTRIBUTION = textwrap.dedent(
     markov_model(data, var_path="path", var_conv="total_conversions", var_value="total_conversion_value",
                  var_null="total_null", order=1, flg_pro=False, verbose=False)
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+    hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+    print(json.dumps({"seconds": seconds, "peak": int(hwm.split()[1]) * 1024}))
     """
 )
 
 
-def channel_attribution(
+def run_both(
     paths: list[str], conversions: np.ndarray, values: np.ndarray, nulls: np.ndarray
-) -> dict[str, float]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(ours, ChannelAttribution's) figures, each from a fresh process reading one file.
+
+    Peaks are each child's VmHWM: `ru_maxrss` would carry the parent's peak over exec.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -106,15 +116,16 @@ def channel_attribution(
         table = Path(tmp) / "paths.parquet"
         pq.write_table(pa.table({"path": paths, "total_conversions": conversions,
                                  "total_conversion_value": values, "total_null": nulls}), table)  # fmt: skip
-        done = subprocess.run(
-            [sys.executable, "-c", CHANNEL_ATTRIBUTION, str(table)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return _child(OURS, table, "ours"), _child(CHANNEL_ATTRIBUTION, table, "ChannelAttribution")
+
+
+def _child(code: str, table: Path, who: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(table)], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
-        raise SystemExit(f"ChannelAttribution failed:\n{done.stderr[-2000:]}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{who} failed:\n{done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -130,15 +141,13 @@ def main() -> None:
     paths, conversions, values, nulls = simulate(args.journeys, args.seed)
     print(f"{args.journeys:,} journeys → {len(paths):,} distinct paths, {conversions.sum():,.0f} conversions "
           f"(simulated in {time.perf_counter() - start:.1f} s)")  # fmt: skip
-    times = ours(paths, conversions, values, nulls)
-    our_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    mine, theirs = run_both(paths, conversions, values, nulls)
+    times: dict[str, float] = mine["times"]
+    our_peak = mine["peak"]
     for name, seconds in times.items():
         print(f"  ours {name:<16} {seconds * 1000:10.1f} ms")
     total = sum(times.values())
-    print(
-        f"  ours, all models  {total * 1000:10.1f} ms   peak RSS {our_peak / 1e6:,.0f} MB (this process)"
-    )
-    theirs = channel_attribution(paths, conversions, values, nulls)
+    print(f"  ours, all models  {total * 1000:10.1f} ms   peak RSS {our_peak / 1e6:,.0f} MB")
     print(f"  ChannelAttribution markov_model(order=1) {theirs['seconds'] * 1000:10.1f} ms   "
           f"peak RSS {theirs['peak'] / 1e6:,.0f} MB")  # fmt: skip
     print(f"ratio {total / theirs['seconds']:.3f}")
