@@ -50,9 +50,7 @@ class Comparison:
     def table(self, what: str = "value") -> dict[str, dict[str, float]]:
         """`{channel: {model: credit}}` of `value` or `conversions`."""
         per_model = {r.model: r.as_dict(what) for r in self.results}
-        return {
-            ch: {m: per_model[m].get(ch, 0.0) for m in self.models} for ch in self.channels
-        }
+        return {ch: {m: per_model[m].get(ch, 0.0) for m in self.models} for ch in self.channels}
 
     def shares(self, what: str = "value") -> dict[str, dict[str, float]]:
         """`{channel: {model: share of that model's total}}` (0 when the total is 0)."""
