@@ -139,6 +139,8 @@ def test_records_carry_every_field_and_bad_parameters_are_refused(
     record = r.to_records()[0]
     assert {"level", "id", "model", "revenue", "revenue_low", "roi_high", "roas"} <= set(record)
     assert r.params["lookback_days"] == 90 and r.params["bootstrap"] == 0
+    table = r.to_arrow()
+    assert table.num_rows == len(r.rows) and table.column_names == list(record)
     with pytest.raises(ValueError, match="models"):
         report(warehouse, plan, models=())
     with pytest.raises(ValueError, match="bootstrap"):

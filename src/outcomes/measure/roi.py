@@ -42,9 +42,11 @@ from typing import Any, Final, Literal
 import ibis
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 from outcomes.measure.attribution import PathCounts, attribute
 from outcomes.measure.attribution.journeys import UNPLANNED, paths_from_warehouse
+from outcomes.measure.attribution.result import records_frame, records_table
 from outcomes.measure.costs import Period, TacticCost, tactic_costs
 from outcomes.plan import Plan
 
@@ -126,6 +128,14 @@ class RoiReport:
     unplanned: Mapping[str, Estimate]
     """Revenue credited to touches of no tactic, per model."""
     coverage: Coverage
+
+    def to_arrow(self) -> pa.Table:
+        """`to_records` as an Arrow table."""
+        return records_table(self.to_records())
+
+    def to_pandas(self) -> Any:
+        """`to_records` as a pandas DataFrame (needs pandas installed)."""
+        return records_frame(self.to_records())
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per row."""

@@ -187,3 +187,16 @@ def test_heuristics_preserve_totals(rows: list[tuple[list[str], int, float, int]
         assert result.total_conversions == pytest.approx(counts.conversions.sum(), abs=1e-9)
         assert result.total_value == pytest.approx(counts.value.sum(), rel=1e-9, abs=1e-9)
         assert min(r.conversions for r in result.channels) >= -1e-12
+
+
+def test_results_become_arrow_tables_and_dataframes() -> None:
+    counts = PathCounts.from_rows([("a > b", 2.0, 10.0, 1.0), ("b", 1.0, 4.0, 0.0)])
+    result = attribute(counts, "linear")
+    table = result.to_arrow()
+    assert table.column_names == ["model", "channel", "conversions", "value"]
+    assert dict(zip(table["channel"].to_pylist(), table["value"].to_pylist(), strict=True)) == {
+        "a": 5.0,
+        "b": 9.0,
+    }
+    frame = result.to_pandas()
+    assert list(frame["conversions"]) == [1.0, 2.0]

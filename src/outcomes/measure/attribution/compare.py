@@ -13,9 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+import pyarrow as pa
+
 from outcomes.measure.attribution.models import attribute
 from outcomes.measure.attribution.paths import PathCounts
-from outcomes.measure.attribution.result import AttributionResult
+from outcomes.measure.attribution.result import AttributionResult, records_frame, records_table
 
 COMPARED_MODELS: Final = (
     "first_touch",
@@ -60,6 +62,14 @@ class Comparison:
             ch: {m: row[m] / totals[m] if totals[m] else 0.0 for m in self.models}
             for ch, row in table.items()
         }
+
+    def to_arrow(self) -> pa.Table:
+        """`to_records` as an Arrow table."""
+        return records_table(self.to_records())
+
+    def to_pandas(self) -> Any:
+        """`to_records` as a pandas DataFrame (needs pandas installed)."""
+        return records_frame(self.to_records())
 
     def to_records(self) -> list[dict[str, Any]]:
         """Long form: one record per channel and model with credit and shares."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -9,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,14 @@ class AttributionResult:
             records.append(record)
         return records
 
+    def to_arrow(self) -> pa.Table:
+        """The records as an Arrow table (one row per channel)."""
+        return records_table(self.to_records())
+
+    def to_pandas(self) -> Any:
+        """The records as a pandas DataFrame (needs pandas installed)."""
+        return records_frame(self.to_records())
+
     def as_dict(self, what: str = "conversions") -> dict[str, float]:
         """`{channel: conversions}` (or `value`, `removal_effect`, ...) for quick lookups."""
         out: dict[str, float] = {}
@@ -78,6 +88,18 @@ class AttributionResult:
     def total_value(self) -> float:
         """Sum of attributed value."""
         return float(sum(row.value for row in self.channels))
+
+
+def records_table(records: list[dict[str, Any]]) -> pa.Table:
+    """Plain records as an Arrow table, columns in the first record's order."""
+    return pa.Table.from_pylist(records)
+
+
+def records_frame(records: list[dict[str, Any]]) -> Any:
+    """Plain records as a pandas DataFrame; pandas is optional, so say how to get it."""
+    if importlib.util.find_spec("pandas") is None:
+        raise ImportError("DataFrames need pandas: pip install pandas")
+    return records_table(records).to_pandas()
 
 
 def build_result(
