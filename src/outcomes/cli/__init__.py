@@ -11,6 +11,7 @@ from outcomes.cli import (
     measure_commands,
     plan_commands,
     roi_commands,
+    scorecard_commands,
 )
 from outcomes.cli.common import app
 
@@ -22,6 +23,7 @@ __all__ = [
     "measure_commands",
     "plan_commands",
     "roi_commands",
+    "scorecard_commands",
 ]
 
 

@@ -1,0 +1,127 @@
+"""`outcomes scorecard`: are we on track for each business goal? (Goal pacing so far.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from outcomes.cli.common import (
+    WorkspaceOption,
+    app,
+    json_text,
+    load_plan_or_exit,
+    stdout_console,
+)
+from outcomes.cli.data_commands import open_warehouse
+from outcomes.cli.measure_commands import PlanOption
+from outcomes.workspace import PLAN_FILE
+
+SCHEMA_VERSION = 1
+STATUS_STYLE = {
+    "achieved": "bold green",
+    "on_track": "green",
+    "at_risk": "yellow",
+    "off_track": "bold red",
+    "stale": "magenta",
+    "no_data": "dim",
+}
+
+
+class ScorecardFormat(StrEnum):
+    """Output formats of `outcomes scorecard`."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command(rich_help_panel="Measure")
+def scorecard(
+    workspace: WorkspaceOption = Path(),
+    plan: PlanOption = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="The date to pace at (default: the last day with business data).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        ScorecardFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ScorecardFormat.TABLE,
+) -> None:
+    """Pace every business goal: actual to date, expected on the plan's line, forecast, status.
+
+    Exit 1 when a goal is off track, at risk, stale or has no data; 0 when all are on
+    track or achieved. JSON follows a versioned schema (`schema_version`); its `sections`
+    list says which parts of the scorecard it holds.
+    """
+    from outcomes.measure.pacing import pace_goals
+
+    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
+    warehouse = open_warehouse(workspace)
+    try:
+        goals = pace_goals(
+            loaded.plan,
+            warehouse.table("conversions"),
+            warehouse.table("metric_snapshots"),
+            as_of=as_of.date() if as_of else None,
+        )
+    finally:
+        warehouse.close()
+    if output_format is ScorecardFormat.JSON:
+        sys.stdout.write(json_text(_json(goals)))
+    else:
+        _print(goals)
+    if any(g.status not in ("achieved", "on_track") for g in goals):
+        raise typer.Exit(1)
+
+
+def _json(goals: list[Any]) -> dict[str, Any]:
+    rows = []
+    for goal in goals:
+        row = {"id": goal.goal} | asdict(goal)
+        del row["goal"]
+        row["as_of"] = goal.as_of.isoformat()
+        row["last_data"] = goal.last_data.isoformat() if goal.last_data else None
+        rows.append(row)
+    return {"schema_version": SCHEMA_VERSION, "sections": ["goals"], "goals": rows}
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def _print(goals: list[Any]) -> None:
+    as_of = max((g.as_of for g in goals), default=None)
+    table = Table(title=f"Goals, paced at {as_of}", box=None, pad_edge=False)
+    for column in ("goal", "metric", "actual", "expected", "forecast", "90% interval", "status"):
+        table.add_column(column, justify="left" if column in ("goal", "metric") else "right")
+    for g in goals:
+        interval = (
+            f"{_number(g.forecast_low)}…{_number(g.forecast_high)}"
+            if g.forecast_low is not None
+            else ""
+        )
+        style = STATUS_STYLE.get(g.status, "")
+        table.add_row(
+            g.goal,
+            g.metric,
+            _number(g.actual),
+            _number(g.expected),
+            _number(g.forecast),
+            interval,
+            f"[{style}]{g.status.replace('_', ' ')}[/]",
+        )
+    stdout_console(min_width=100).print(table)

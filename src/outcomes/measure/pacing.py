@@ -1,0 +1,303 @@
+"""Goal pacing: is each business goal on track, measured from the warehouse?
+
+For every goal of the plan, at a date `as_of` (by default the last day the warehouse has
+business data for, capped at the goal's due date):
+
+**Actual to date**, over [goal start, as_of], in this order of trust:
+
+1. `metric_snapshots` rows of the goal's metric (a finance or helpdesk export saying
+   exactly what the number is): summed for a *flow* metric, the latest value for a
+   *level* metric;
+2. otherwise computed from `conversions`: `net_new_customers` = distinct customers with
+   a `new_customer` conversion; `revenue` = value of won deals and orders;
+   `average_order_value` = mean value of won deals (of orders when there are no won
+   deals: a CRM's contract value is what a B2B plan means by order); `win_rate` = won ÷
+   (won + lost) deals; `leads`, `qualified_leads`, `demo_requests`, `meetings`,
+   `opportunities` = counts of those conversion types; `pipeline_value` = value of
+   opportunities, won and lost deals.
+
+A metric with neither has no data: status `no_data`.
+
+**Flow or level.** Flow metrics accumulate over the goal's period (counts, and money
+sums: revenue, support cost, cost to serve, pipeline value); everything else (averages,
+rates, scores, durations) is a level.
+
+**Expected** at `as_of`, on the line the plan draws: for a flow, the target pro-rated to
+the share of the period elapsed (baseline and target are per period, so half-way
+through the year half of the target should be in); for a level, the baseline moved that
+share of the way to the target.
+
+**Forecast** at the due date: a flow's run rate carried to the end (actual ÷ elapsed
+share), with a 90% interval from the Poisson spread of the number of events behind it;
+a level's current value, with the interval of its mean (±1.645 standard errors) when it
+is an average of events. Snapshot-based numbers carry no interval.
+
+**Status**, computed, never typed, on the forecast (equal to the actual at the due date):
+
+* `achieved`: the actual reaches the target: at any time for a flow to increase (it cannot
+  fall back), at the due date otherwise;
+* `on_track`: the forecast is past the goal's `threshold`, or, without one, past the
+  midpoint between baseline and target;
+* `at_risk`: better than the baseline but short of that line;
+* `off_track`: at or worse than the baseline;
+* `stale`: the data behind the metric (its snapshots, or any conversion at all) has
+  nothing in the `stale_days` (default 35) before `as_of`: the number may be right but
+  nobody can tell, as when an export stopped arriving;
+* `no_data`: nothing to measure it with.
+
+"Past", "better" and "reaches" follow the goal's direction (`increase`/`at_least`:
+higher is better; `decrease`/`at_most`: lower is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import ibis
+
+from outcomes.plan import Plan
+from outcomes.plan.model import Goal
+
+Status = Literal["achieved", "on_track", "at_risk", "off_track", "stale", "no_data"]
+Z90: Final = 1.645
+STALE_DAYS: Final = 35
+FLOW_METRICS: Final = frozenset(
+    {"net_new_customers", "revenue", "support_cost", "cost_to_serve", "pipeline_value",
+     "leads", "qualified_leads", "demo_requests", "meetings", "opportunities",
+     "applications", "ideas_submitted"}
+)  # fmt: skip
+COUNTED_TYPES: Final = {
+    "leads": ("lead",),
+    "qualified_leads": ("qualified_lead",),
+    "demo_requests": ("demo_request",),
+    "meetings": ("meeting",),
+    "opportunities": ("opportunity",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A metric's value over a window, with what it rests on."""
+
+    value: float
+    events: int
+    """Rows behind the value (conversions or snapshots)."""
+    spread: float | None
+    """Standard deviation of the events' values, for averages; None otherwise."""
+    last_date: dt.date | None
+    source: Literal["snapshots", "conversions"]
+
+
+@dataclass(frozen=True, slots=True)
+class GoalPace:
+    """One goal at `as_of`: actual, expected, forecast with interval, and status."""
+
+    goal: str
+    metric: str
+    direction: str
+    kind: Literal["flow", "level"]
+    as_of: dt.date
+    elapsed: float
+    """Share of the goal's period that has passed at `as_of` (0 to 1)."""
+    baseline: float
+    threshold: float | None
+    target: float
+    actual: float | None
+    expected: float
+    forecast: float | None
+    forecast_low: float | None
+    forecast_high: float | None
+    status: Status
+    source: str | None
+    last_data: dt.date | None
+
+
+def pace_goals(
+    plan: Plan,
+    conversions: ibis.Table,
+    snapshots: ibis.Table,
+    *,
+    as_of: dt.date | None = None,
+    stale_days: int = STALE_DAYS,
+) -> list[GoalPace]:
+    """Every goal of the plan paced at `as_of` (see the module docstring)."""
+    latest = as_of or latest_business_date(conversions, snapshots)
+    return [
+        _pace(
+            goal,
+            conversions,
+            snapshots,
+            min(latest, goal.due) if latest else goal.start,
+            stale_days,
+        )
+        for goal in plan.goals
+    ]
+
+
+def latest_business_date(conversions: ibis.Table, snapshots: ibis.Table) -> dt.date | None:
+    """The last day the warehouse has conversions or business snapshots for."""
+    dates = []
+    for value in (
+        conversions.ts.max().to_pyarrow().as_py(),
+        snapshots.date.max().to_pyarrow().as_py(),
+    ):
+        if isinstance(value, dt.datetime):
+            dates.append(value.date())
+        elif isinstance(value, dt.date):
+            dates.append(value)
+    return max(dates) if dates else None
+
+
+def _pace(
+    goal: Goal, conversions: ibis.Table, snapshots: ibis.Table, as_of: dt.date, stale_days: int
+) -> GoalPace:
+    kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS else "level"
+    span = (goal.due - goal.start).days + 1
+    elapsed = min(1.0, max(0.0, ((as_of - goal.start).days + 1) / span))
+    measured = measure_metric(goal.metric, kind, conversions, snapshots, goal.start, as_of)
+    progress = goal.target - (0.0 if kind == "flow" else goal.baseline)
+    expected = (0.0 if kind == "flow" else goal.baseline) + progress * elapsed
+    forecast = low = high = None
+    status: Status = "no_data"
+    if measured is not None:
+        forecast, low, high = _forecast(measured, kind, elapsed)
+        status = _status(goal, kind, elapsed, measured.value, forecast)
+        stale_from = as_of - dt.timedelta(days=stale_days)
+        if measured.last_date is None or measured.last_date < stale_from:
+            status = "stale"
+    return GoalPace(
+        goal=goal.id,
+        metric=goal.metric,
+        direction=goal.direction,
+        kind=kind,
+        as_of=as_of,
+        elapsed=elapsed,
+        baseline=goal.baseline,
+        threshold=goal.threshold,
+        target=goal.target,
+        actual=None if measured is None else measured.value,
+        expected=expected,
+        forecast=forecast,
+        forecast_low=low,
+        forecast_high=high,
+        status=status,
+        source=None if measured is None else measured.source,
+        last_data=None if measured is None else measured.last_date,
+    )
+
+
+def _forecast(
+    measured: Measured, kind: str, elapsed: float
+) -> tuple[float, float | None, float | None]:
+    if kind == "flow":
+        if elapsed <= 0:
+            return measured.value, None, None
+        forecast = measured.value / elapsed
+        if measured.source == "snapshots" or measured.events == 0:
+            return forecast, None, None
+        # The number of events is Poisson: its relative spread carries to the run rate.
+        relative = Z90 / math.sqrt(measured.events)
+        return forecast, forecast * (1 - relative), forecast * (1 + relative)
+    if measured.spread is None or measured.events < 2:
+        return measured.value, None, None
+    half = Z90 * measured.spread / math.sqrt(measured.events)
+    return measured.value, measured.value - half, measured.value + half
+
+
+def _better(goal: Goal, a: float, b: float) -> bool:
+    """True when `a` is strictly better than `b` in the goal's direction."""
+    return a > b if goal.direction in ("increase", "at_least") else a < b
+
+
+def _status(goal: Goal, kind: str, elapsed: float, actual: float, forecast: float) -> Status:
+    # A growing total that has passed the target stays past it; a cost still accumulating
+    # (a flow to decrease) has reached nothing until the period is over.
+    final = elapsed >= 1.0 or (kind == "flow" and goal.direction in ("increase", "at_least"))
+    if final and not _better(goal, goal.target, actual if kind == "flow" else forecast):
+        return "achieved"
+    line = goal.threshold if goal.threshold is not None else (goal.baseline + goal.target) / 2
+    if not _better(goal, line, forecast):
+        return "on_track"
+    if _better(goal, forecast, goal.baseline):
+        return "at_risk"
+    return "off_track"
+
+
+def measure_metric(
+    metric: str,
+    kind: Literal["flow", "level"],
+    conversions: ibis.Table,
+    snapshots: ibis.Table,
+    start: dt.date,
+    end: dt.date,
+) -> Measured | None:
+    """The metric over [start, end], from snapshots first, else from conversions."""
+    s = snapshots.filter(
+        (snapshots.metric == metric) & (snapshots.date >= start) & (snapshots.date <= end)
+    )
+    rows = s.order_by("date").select("date", "value").to_pyarrow().to_pylist()
+    if rows:
+        values = [float(r["value"]) for r in rows if r["value"] is not None]
+        if values:
+            value = sum(values) if kind == "flow" else values[-1]
+            return Measured(value, len(values), None, rows[-1]["date"], "snapshots")
+    return _from_conversions(metric, conversions, start, end)
+
+
+def _from_conversions(
+    metric: str, conversions: ibis.Table, start: dt.date, end: dt.date
+) -> Measured | None:
+    begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    c = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
+    stats = c.group_by("type").aggregate(
+        n=c.count(),
+        customers=c.customer_id.nunique(),
+        total=c.value.sum(),
+        mean=c.value.mean(),
+        sd=c.value.std(),
+        valued=c.value.count(),
+        last=c.ts.max(),
+    )
+    by_type = {r["type"]: r for r in stats.to_pyarrow().to_pylist()}
+
+    # Freshness is the conversions table's, not one type's: a month without a new
+    # customer is news, not stale data, when deals and leads kept arriving.
+    arrived = [row["last"] for row in by_type.values() if row["last"] is not None]
+    fresh = max(arrived).date() if arrived else None
+
+    def count(key: str, *types: str) -> int:
+        return int(sum(by_type[t][key] or 0 for t in types if t in by_type))
+
+    def money(*types: str) -> float:
+        return float(sum(by_type[t]["total"] or 0.0 for t in types if t in by_type))
+
+    if metric == "net_new_customers" and "new_customer" in by_type:
+        n = count("customers", "new_customer")
+        return Measured(float(n), n, None, fresh, "conversions")
+    if metric in COUNTED_TYPES and count("n", *COUNTED_TYPES[metric]):
+        types = COUNTED_TYPES[metric]
+        n = count("n", *types)
+        return Measured(float(n), n, None, fresh, "conversions")
+    if metric == "revenue" and count("valued", "deal_won", "order"):
+        n = count("valued", "deal_won", "order")
+        return Measured(money("deal_won", "order"), n, None, fresh, "conversions")
+    pipeline = ("opportunity", "deal_won", "deal_lost")
+    if metric == "pipeline_value" and count("valued", *pipeline):
+        n = count("valued", *pipeline)
+        return Measured(money(*pipeline), n, None, fresh, "conversions")
+    if metric == "average_order_value":
+        for kind in ("deal_won", "order"):
+            row = by_type.get(kind)
+            if row and row["valued"]:
+                sd = float(row["sd"]) if row["sd"] is not None else None
+                return Measured(float(row["mean"]), int(row["valued"]), sd, fresh, "conversions")
+    if metric == "win_rate" and count("n", "deal_won", "deal_lost"):
+        won, closed = count("n", "deal_won"), count("n", "deal_won", "deal_lost")
+        rate = won / closed
+        return Measured(rate, closed, math.sqrt(rate * (1 - rate)), fresh,
+                        "conversions")  # fmt: skip
+    return None

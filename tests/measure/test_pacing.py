@@ -1,0 +1,138 @@
+"""Goal pacing: hand-computed cases on a real DuckDB warehouse, and the demo's planted truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from outcomes.demo import build_demo_workspace
+from outcomes.examples import example_path
+from outcomes.measure.pacing import GoalPace, pace_goals
+from outcomes.plan import Plan, load_plan
+from outcomes.warehouse.connection import Warehouse
+
+D = dt.date
+_keys = count()
+
+
+@pytest.fixture(scope="module")
+def northwind() -> Plan:
+    return load_plan(example_path("northwind")).plan
+
+
+def with_goal(plan: Plan, **changes: Any) -> Plan:
+    """The plan with one goal: northwind's first, changed."""
+    return plan.model_copy(update={"goals": [plan.goals[0].model_copy(update=changes)]})
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    with Warehouse.open(tmp_path) as w:
+        yield w
+
+
+def convert(w: Warehouse, when: dt.date, type_: str, value: float | None = None) -> None:
+    key = f"c{next(_keys)}"
+    w.duckdb.execute(
+        "INSERT INTO conversions (key, source, customer_id, ts, type, value, ingest_id) "
+        "VALUES (?, 'test', ?, ?, ?, ?, 1)",
+        [key, key, dt.datetime.combine(when, dt.time(12), tzinfo=dt.UTC), type_, value],
+    )
+
+
+def snapshot(w: Warehouse, when: dt.date, metric: str, value: float) -> None:
+    w.duckdb.execute(
+        "INSERT INTO metric_snapshots (key, source, channel, entity, entity_kind, metric, date, "
+        "value, ingest_id) VALUES (?, 'test', 'helpdesk', 'Support', 'team', ?, ?, ?, 1)",
+        [f"s{next(_keys)}", metric, when, value],
+    )
+
+
+def pace(w: Warehouse, plan: Plan, as_of: dt.date | None = None) -> GoalPace:
+    if len(plan.goals) > 1:
+        plan = with_goal(plan)  # northwind's first goal alone
+    [result] = pace_goals(plan, w.table("conversions"), w.table("metric_snapshots"), as_of=as_of)
+    return result
+
+
+def test_a_flow_mid_period_is_paced_against_the_pro_rated_target(
+    warehouse: Warehouse, northwind: Plan
+) -> None:
+    # net_new_customers, baseline 40, threshold 50, target 60 over 2026.
+    for day in range(1, 26):  # 25 new customers in the first 181 days
+        convert(warehouse, D(2026, 1, 1) + dt.timedelta(days=7 * day % 180), "new_customer")
+    half = pace(warehouse, northwind, as_of=D(2026, 6, 30))
+    assert half.kind == "flow" and half.elapsed == pytest.approx(181 / 365)
+    assert half.actual == 25 and half.expected == pytest.approx(60 * 181 / 365)
+    assert half.forecast == pytest.approx(25 * 365 / 181)  # 50.4: just past the threshold
+    assert half.forecast_low is not None and half.forecast_high is not None
+    assert half.forecast_low < half.forecast < half.forecast_high
+    assert half.status == "on_track"
+    assert pace(warehouse, with_goal(northwind, threshold=55), D(2026, 6, 30)).status == "at_risk"
+
+
+def test_an_increasing_total_past_its_target_is_achieved_early(
+    warehouse: Warehouse, northwind: Plan
+) -> None:
+    for _ in range(61):
+        convert(warehouse, D(2026, 3, 1), "new_customer")
+    assert pace(warehouse, northwind, as_of=D(2026, 3, 31)).status == "achieved"
+
+
+def test_a_cost_to_decrease_is_not_achieved_before_the_period_ends(
+    warehouse: Warehouse, northwind: Plan
+) -> None:
+    support = northwind.goals[2]  # support_cost: baseline 410k, threshold 390k, target 360k
+    plan = northwind.model_copy(update={"goals": [support]})
+    for month in range(1, 7):
+        snapshot(warehouse, D(2026, month, 28), "support_cost", 30_000.0)
+    half = pace(warehouse, plan, as_of=D(2026, 6, 30))
+    assert half.actual == 180_000 and half.source == "snapshots"
+    assert half.forecast == pytest.approx(180_000 * 365 / 181)  # 363k: past the threshold
+    assert half.status == "on_track"  # below the target so far, but costs keep coming
+    assert half.forecast_low is None  # snapshot totals carry no sampling interval
+
+
+def test_levels_move_from_baseline_to_target_and_use_the_mean(
+    warehouse: Warehouse, northwind: Plan
+) -> None:
+    goal = northwind.goals[1]  # average_order_value 18,000 → 21,000, no threshold
+    plan = northwind.model_copy(update={"goals": [goal]})
+    for value in (19_000.0, 20_000.0, 21_000.0):
+        convert(warehouse, D(2026, 2, 1), "deal_won", value)
+    convert(warehouse, D(2026, 2, 2), "order", 500.0)  # deals won define the order value
+    early = pace(warehouse, plan, as_of=D(2026, 2, 28))
+    assert early.kind == "level" and early.actual == 20_000.0 and early.forecast == 20_000.0
+    assert early.expected == pytest.approx(18_000 + 3_000 * 59 / 365)
+    assert early.status == "on_track"  # past the 19,500 midpoint, target not yet due
+    final = pace(warehouse, plan, as_of=D(2027, 3, 1))  # after the due date: capped at it
+    assert final.as_of == D(2026, 12, 31)
+    assert final.status == "stale"  # nothing since February
+
+
+def test_goals_without_data_and_off_track_goals(warehouse: Warehouse, northwind: Plan) -> None:
+    assert pace(warehouse, northwind, as_of=D(2026, 6, 30)).status == "no_data"
+    for _ in range(30):
+        convert(warehouse, D(2026, 12, 1), "new_customer")
+    final = pace(warehouse, northwind)  # as_of: the last day with business data
+    assert final.as_of == D(2026, 12, 1) and final.actual == 30
+    assert final.status == "off_track"  # run rate 32.6 is worse than last year's 40
+
+
+def test_the_demo_goals_have_the_statuses_the_simulator_made_true(tmp_path: Path) -> None:
+    directory = tmp_path / "northwind"
+    build_demo_workspace(directory, scale=1)
+    truth = json.loads((directory / "truth.json").read_text())["goals"]
+    plan = load_plan(directory / "plan.yaml").plan
+    with Warehouse.open(directory) as w:
+        paced = pace_goals(plan, w.table("conversions"), w.table("metric_snapshots"))
+    assert {g.goal: g.status for g in paced} == {g: t["status"] for g, t in truth.items()}
+    for goal in paced:
+        assert goal.actual == pytest.approx(truth[goal.goal]["actual"]), goal.goal
+        assert goal.as_of == D(2026, 12, 31)
