@@ -57,12 +57,15 @@ def scorecard(
         ScorecardFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ScorecardFormat.TABLE,
 ) -> None:
-    """Pace every business goal: actual to date, expected on the plan's line, forecast, status.
+    """Pace every business goal, and check that we listen and respond as often as we push.
 
-    Exit 1 when a goal is off track, at risk, stale or has no data; 0 when all are on
-    track or achieved. JSON follows a versioned schema (`schema_version`); its `sections`
-    list says which parts of the scorecard it holds.
+    Goals: actual to date, expected on the plan's line, forecast, status. Conversation
+    health per channel and account: inbound, answered, response rate, first-response
+    times, answers per post. Exit 1 when a goal is off track, at risk, stale or has no
+    data, or a channel answers under half of what comes in; 0 otherwise. JSON follows a
+    versioned schema (`schema_version`); its `sections` list says which parts it holds.
     """
+    from outcomes.measure.conversation import conversation_health
     from outcomes.measure.pacing import pace_goals
 
     loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
@@ -74,17 +77,21 @@ def scorecard(
             warehouse.table("metric_snapshots"),
             as_of=as_of.date() if as_of else None,
         )
+        conversation = conversation_health(warehouse.table("activities"), by=("channel", "account"))
     finally:
         warehouse.close()
     if output_format is ScorecardFormat.JSON:
-        sys.stdout.write(json_text(_json(goals)))
+        sys.stdout.write(json_text(_json(goals, conversation)))
     else:
         _print(goals)
-    if any(g.status not in ("achieved", "on_track") for g in goals):
+        _print_conversation(conversation)
+    if any(g.status not in ("achieved", "on_track") for g in goals) or any(
+        "low-response" in c.flags for c in conversation
+    ):
         raise typer.Exit(1)
 
 
-def _json(goals: list[Any]) -> dict[str, Any]:
+def _json(goals: list[Any], conversation: list[Any]) -> dict[str, Any]:
     rows = []
     for goal in goals:
         row = {"id": goal.goal} | asdict(goal)
@@ -92,7 +99,42 @@ def _json(goals: list[Any]) -> dict[str, Any]:
         row["as_of"] = goal.as_of.isoformat()
         row["last_data"] = goal.last_data.isoformat() if goal.last_data else None
         rows.append(row)
-    return {"schema_version": SCHEMA_VERSION, "sections": ["goals"], "goals": rows}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "sections": ["goals", "conversation"],
+        "goals": rows,
+        "conversation": [
+            {**c.group, **{k: v for k, v in asdict(c).items() if k != "group"}}
+            for c in conversation
+        ],
+    }
+
+
+def _print_conversation(conversation: list[Any]) -> None:
+    table = Table(
+        title="Conversation health: listen and respond at least as often as you push",
+        box=None,
+        pad_edge=False,
+    )
+    headers = ("channel", "account", "inbound", "answered", "rate", "median min",
+               "p90 min", "answers/posts", "flags")  # fmt: skip
+    for column in headers:
+        table.add_column(
+            column, justify="left" if column in ("channel", "account", "flags") else "right"
+        )
+    for c in conversation:
+        table.add_row(
+            c.group["channel"],
+            c.group["account"] or "",
+            "–" if c.inbound is None else f"{c.inbound:,}",
+            f"{c.answered:,}",
+            "–" if c.response_rate is None else f"{c.response_rate:.0%}",
+            _number(c.median_first_response_minutes),
+            _number(c.p90_first_response_minutes),
+            "–" if c.listen_push_ratio is None else f"{c.listen_push_ratio:.2f}",
+            f"[red]{', '.join(c.flags)}[/]" if c.flags else "",
+        )
+    stdout_console(min_width=130).print(table)
 
 
 def _number(value: float | None) -> str:
