@@ -24,7 +24,10 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     result = runner.invoke(app, ["scorecard", "-w", str(workspace), "-f", "json"])
     data = json.loads(result.output)
-    assert data["schema_version"] == 1 and data["sections"] == ["goals", "conversation"]
+    assert data["sections"] == ["goals", "conversation", "functions"]
+    assert data["schema_version"] == 1
+    service = next(f for f in data["functions"] if f["function"] == "service")
+    assert service["coverage"] == "served" and service["activities"] > 0
     mastodon = next(c for c in data["conversation"] if c["channel"] == "mastodon")
     assert "low-response" in mastodon["flags"] and mastodon["inbound"] > 0
     truth = json.loads((workspace / "truth.json").read_text())["goals"]
@@ -40,5 +43,6 @@ def test_table_and_an_earlier_date(workspace: Path) -> None:
     assert "Goals, paced at 2026-06-30" in result.output
     assert "new-logos" in result.output and "support_cost" in result.output
     assert "Conversation health" in result.output and "low-response" in result.output
+    assert "functions served" in result.output and "not served" in result.output
     missing = runner.invoke(app, ["scorecard", "-w", str(workspace / "nowhere")])
     assert missing.exit_code == 2 and "plan.yaml" in missing.output

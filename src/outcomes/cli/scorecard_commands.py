@@ -66,6 +66,7 @@ def scorecard(
     versioned schema (`schema_version`); its `sections` list says which parts it holds.
     """
     from outcomes.measure.conversation import conversation_health
+    from outcomes.measure.functions import function_coverage
     from outcomes.measure.pacing import pace_goals
 
     loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
@@ -78,20 +79,22 @@ def scorecard(
             as_of=as_of.date() if as_of else None,
         )
         conversation = conversation_health(warehouse.table("activities"), by=("channel", "account"))
+        functions = function_coverage(loaded.plan, warehouse.table("activities"))
     finally:
         warehouse.close()
     if output_format is ScorecardFormat.JSON:
-        sys.stdout.write(json_text(_json(goals, conversation)))
+        sys.stdout.write(json_text(_json(goals, conversation, functions)))
     else:
         _print(goals)
         _print_conversation(conversation)
+        _print_functions(functions)
     if any(g.status not in ("achieved", "on_track") for g in goals) or any(
         "low-response" in c.flags for c in conversation
     ):
         raise typer.Exit(1)
 
 
-def _json(goals: list[Any], conversation: list[Any]) -> dict[str, Any]:
+def _json(goals: list[Any], conversation: list[Any], functions: list[Any]) -> dict[str, Any]:
     rows = []
     for goal in goals:
         row = {"id": goal.goal} | asdict(goal)
@@ -101,13 +104,31 @@ def _json(goals: list[Any], conversation: list[Any]) -> dict[str, Any]:
         rows.append(row)
     return {
         "schema_version": SCHEMA_VERSION,
-        "sections": ["goals", "conversation"],
+        "sections": ["goals", "conversation", "functions"],
         "goals": rows,
         "conversation": [
             {**c.group, **{k: v for k, v in asdict(c).items() if k != "group"}}
             for c in conversation
         ],
+        "functions": [asdict(f) for f in functions],
     }
+
+
+def _print_functions(functions: list[Any]) -> None:
+    table = Table(title="Beyond marketing: functions served", box=None, pad_edge=False)
+    for column in ("function", "goals", "strategies", "tactics", "activities", "coverage"):
+        table.add_column(column, justify="right" if column == "activities" else "left")
+    style = {"served": "green", "unmeasured": "yellow", "not_served": "red"}
+    for f in functions:
+        table.add_row(
+            f.function,
+            ", ".join(f.goals) or "–",
+            ", ".join(f.strategies) or "–",
+            str(len(f.tactics)),
+            f"{f.activities:,}",
+            f"[{style[f.coverage]}]{f.coverage.replace('_', ' ')}[/]",
+        )
+    stdout_console(min_width=110).print(table)
 
 
 def _print_conversation(conversation: list[Any]) -> None:
