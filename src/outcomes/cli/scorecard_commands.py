@@ -65,6 +65,7 @@ def scorecard(
     data, or a channel answers under half of what comes in; 0 otherwise. JSON follows a
     versioned schema (`schema_version`); its `sections` list says which parts it holds.
     """
+    from outcomes.measure.content import content_focus
     from outcomes.measure.conversation import conversation_health
     from outcomes.measure.functions import function_coverage
     from outcomes.measure.pacing import pace_goals
@@ -80,13 +81,20 @@ def scorecard(
         )
         conversation = conversation_health(warehouse.table("activities"), by=("channel", "account"))
         functions = function_coverage(loaded.plan, warehouse.table("activities"))
+        content = content_focus(loaded.plan, warehouse.table("activities"))
     finally:
         warehouse.close()
     if output_format is ScorecardFormat.JSON:
-        sys.stdout.write(json_text(_json(goals, conversation, functions)))
+        sections: dict[str, list[Any]] = {
+            "conversation": list(conversation),
+            "content": list(content),
+            "functions": list(functions),
+        }
+        sys.stdout.write(json_text(_json(goals, sections)))
     else:
         _print(goals)
         _print_conversation(conversation)
+        _print_content(content)
         _print_functions(functions)
     if any(g.status not in ("achieved", "on_track") for g in goals) or any(
         "low-response" in c.flags for c in conversation
@@ -94,7 +102,7 @@ def scorecard(
         raise typer.Exit(1)
 
 
-def _json(goals: list[Any], conversation: list[Any], functions: list[Any]) -> dict[str, Any]:
+def _json(goals: list[Any], sections: dict[str, list[Any]]) -> dict[str, Any]:
     rows = []
     for goal in goals:
         row = {"id": goal.goal} | asdict(goal)
@@ -104,14 +112,38 @@ def _json(goals: list[Any], conversation: list[Any], functions: list[Any]) -> di
         rows.append(row)
     return {
         "schema_version": SCHEMA_VERSION,
-        "sections": ["goals", "conversation", "functions"],
+        "sections": ["goals", *sections],
         "goals": rows,
         "conversation": [
             {**c.group, **{k: v for k, v in asdict(c).items() if k != "group"}}
-            for c in conversation
+            for c in sections["conversation"]
         ],
-        "functions": [asdict(f) for f in functions],
+        "content": [asdict(c) for c in sections["content"]],
+        "functions": [asdict(f) for f in sections["functions"]],
     }
+
+
+def _print_content(content: list[Any]) -> None:
+    table = Table(
+        title="Content focus: about the customer, or about us? (score −1 … +1)",
+        box=None,
+        pad_edge=False,
+    )
+    headers = ("tactic", "posts", "mean score", "brand-centric", "comments: customer",
+               "comments: brand", "p")  # fmt: skip
+    for column in headers:
+        table.add_column(column, justify="left" if column == "tactic" else "right")
+    for c in content:
+        table.add_row(
+            c.tactic,
+            f"{c.posts:,}",
+            f"{c.mean_score:+.2f}",
+            f"{c.brand_centric_share:.0%}",
+            _number(c.customer_focused_comments),
+            _number(c.brand_centric_comments),
+            "" if c.comments_p_value is None else f"{c.comments_p_value:.3g}",
+        )
+    stdout_console(min_width=110).print(table)
 
 
 def _print_functions(functions: list[Any]) -> None:
