@@ -157,6 +157,16 @@ def test_deals() -> None:
         "hubspot|deal|9004|deal_won": (
             "deal_won", 12500.0, "EUR", utc(2026, 3, 5), "Closed won (Sales Pipeline)", None
         ),
+        # closed deals also give the pipeline they created, on their Create Date
+        "hubspot|deal|9001|opportunity": (
+            "opportunity", 12500.0, "EUR", utc(2026, 1, 10), "Closed Won", "hubspot:101"
+        ),
+        "hubspot|deal|9002|opportunity": (
+            "opportunity", 3000.0, None, utc(2026, 1, 12), "closedlost", None
+        ),
+        "hubspot|deal|9004|opportunity": (
+            "opportunity", 12500.0, "EUR", utc(2026, 2, 1), "Closed won (Sales Pipeline)", None
+        ),
     }  # fmt: skip
     assert {d["table"] for d in deals.values()} == {"conversions"}
     assert deals["hubspot|deal|9001|deal_won"]["owner"] == "Remy Rep"

@@ -47,9 +47,13 @@ def test_report_outcomes() -> None:
         # won new business: a deal won and a new customer
         ("salesforce|opportunity|0065g00000AAA01|deal_won", "deal_won", 48000.0, "USD", utc(2026, 3, 1)),
         ("salesforce|opportunity|0065g00000AAA01|new_customer", "new_customer", 48000.0, "USD", utc(2026, 3, 1)),
+        # and, like every deal, the pipeline it created on its Created Date
+        ("salesforce|opportunity|0065g00000AAA01|opportunity", "opportunity", 48000.0, "USD", utc(2026, 1, 15)),
         # won existing business ("Is Won" true): no new customer
         ("salesforce|opportunity|0065g00000AAA02|deal_won", "deal_won", 5000.0, None, utc(2026, 3, 2)),
+        ("salesforce|opportunity|0065g00000AAA02|opportunity", "opportunity", 5000.0, None, utc(2026, 2, 1)),
         ("salesforce|opportunity|0065g00000AAA03|deal_lost", "deal_lost", 12000.0, None, utc(2026, 3, 3)),
+        ("salesforce|opportunity|0065g00000AAA03|opportunity", "opportunity", 12000.0, None, utc(2026, 1, 20)),
         # open: dated when created; "Total Gym" is not mistaken for a totals row
         ("salesforce|opportunity|0065g00000AAA04|opportunity", "opportunity", 7500.0, None, utc(2026, 2, 10, 14, 30)),
     ]  # fmt: skip
@@ -73,16 +77,18 @@ def test_report_channel_campaign_owner_and_customer() -> None:
         "channel": "linkedin",
     }
     by_type = [(r.values["type"], r.values["channel"], r.values["campaign"]) for r in rows]
-    assert by_type[2:] == [
+    assert by_type[3:] == [
         ("deal_won", None, "Web"),  # a lead source that is no plan channel stays as campaign
+        ("opportunity", None, "Web"),  # its creation carries the same fields
         ("deal_lost", None, "Partner Referral"),
+        ("opportunity", None, "Partner Referral"),
         ("opportunity", "facebook", "FB spring"),
     ]
 
 
 def test_footer_rows_are_skipped_and_bad_rows_rejected() -> None:
     rows, rejected = read(SALESFORCE / "opportunities.csv")
-    assert len(rows) == 5
+    assert len(rows) == 8  # 4 deals: 4 outcomes, 1 new customer, 3 creations of closed deals
     assert [(r.line, r.column, r.reason) for r in rejected] == [
         (6, "Is Won", "expected true or false (or 1/0), got 'maybe'"),
         (7, "Created Date", "an open opportunity is dated by its Created Date; add it to the report"),
@@ -95,12 +101,16 @@ def test_api_names_and_stage_without_is_won() -> None:
     assert summary(rows) == [
         ("salesforce|opportunity|0065g00000BBB01|deal_won", "deal_won", 2500.0, None, utc(2026, 4, 1)),
         ("salesforce|opportunity|0065g00000BBB01|new_customer", "new_customer", 2500.0, None, utc(2026, 4, 1)),
+        ("salesforce|opportunity|0065g00000BBB01|opportunity", "opportunity", 2500.0, None, utc(2026, 3, 1, 10)),
         ("salesforce|opportunity|0065g00000BBB02|deal_lost", "deal_lost", 900.0, None, utc(2026, 4, 2)),
+        ("salesforce|opportunity|0065g00000BBB02|opportunity", "opportunity", 900.0, None, utc(2026, 3, 2, 10)),
         ("salesforce|opportunity|0065g00000BBB03|opportunity", "opportunity", None, None, utc(2026, 3, 3, 11, 30)),
     ]  # fmt: skip
     assert [r.values["customer_id"] for r in rows] == [
         "salesforce:0015g00000ACC01",
         "salesforce:0015g00000ACC01",
+        "salesforce:0015g00000ACC01",
+        "salesforce:0015g00000ACC02",
         "salesforce:0015g00000ACC02",
         None,
     ]
@@ -124,7 +134,8 @@ def test_is_won_as_text_or_number(tmp_path: Path, won: str, stage: str, expected
     path.write_text(HEADER + f"006X,Deal,{stage},{won},100,3/1/2026,2/1/2026\n", encoding="utf-8")
     rows, rejected = read(path)
     assert rejected == []
-    assert [r.values["type"] for r in rows] == [expected]
+    created = [] if expected == "opportunity" else ["opportunity"]  # closed: its creation too
+    assert [r.values["type"] for r in rows] == [expected, *created]
 
 
 def test_an_opportunity_without_id_is_keyed_by_name_account_and_date(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ business data for, capped at the goal's due date):
    deals: a CRM's contract value is what a B2B plan means by order); `win_rate` = won ÷
    (won + lost) deals; `leads`, `qualified_leads`, `demo_requests`, `meetings`,
    `opportunities` = counts of those conversion types; `pipeline_value` = value of
-   opportunities, won and lost deals.
+   `opportunity` rows (each deal's creation, closed deals included).
 
 A metric with neither has no data: status `no_data`.
 
@@ -285,7 +285,7 @@ def _from_conversions(
     if metric == "revenue" and count("valued", "deal_won", "order"):
         n = count("valued", "deal_won", "order")
         return Measured(money("deal_won", "order"), n, None, fresh, "conversions")
-    pipeline = ("opportunity", "deal_won", "deal_lost")
+    pipeline = ("opportunity",)  # every deal's creation, closed ones included
     if metric == "pipeline_value" and count("valued", *pipeline):
         n = count("valued", *pipeline)
         return Measured(money(*pipeline), n, None, fresh, "conversions")

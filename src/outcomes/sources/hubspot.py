@@ -26,7 +26,9 @@ time zone and does not say which).
 
 **Deals** (a "Deal Stage" column): `closedwon` / "Closed Won" → `deal_won` dated by Close
 Date, `closedlost` → `deal_lost`, any other stage → `opportunity` dated by Create Date; a
-closed deal without a Close Date falls back to Create Date. `value` is the Amount
+closed deal without a Close Date falls back to Create Date. A closed deal with a Create
+Date also gives that `opportunity` row (the pipeline created that day, counted by pilots
+and pipeline goals by creation month; the same row it gave while it was open). `value` is the Amount
 ("€12,500.00" → 12500.0, currency EUR; a Currency column wins over the symbol). The
 first associated contact id, when a column has them, is the customer and journey id.
 
@@ -354,6 +356,16 @@ def _deal(record: Record, column: Namer) -> Iterator[Parsed]:
         "owner": cell_text(record.get("owner")),
     }
     yield Row("conversions", values)
+    if kind != "opportunity":
+        try:
+            created = parse_datetime(record.get("created"))
+        except FieldError:
+            created = None  # the closed deal is dated; only its creation row is left out
+        if created is not None:
+            opened = values | {"ts": created, "type": "opportunity"}
+            yield Row(
+                "conversions", opened | {"key": natural_key(NAME, "deal", record_id, "opportunity")}
+            )
 
 
 def _deal_ts(record: Record, kind: str, column: Namer) -> dt.datetime:

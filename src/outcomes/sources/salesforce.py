@@ -13,7 +13,10 @@ Each opportunity becomes `conversions`:
 * lost (`Is Closed` true, or a stage saying "Closed" or "Lost", and not won) →
   `deal_lost`, dated by Close Date;
 * open → `opportunity`, dated by Created Date (the Close Date of an open deal is only a
-  forecast), so an open opportunity without one is rejected.
+  forecast), so an open opportunity without one is rejected;
+* **every** opportunity with a Created Date, closed ones too, also gives that
+  `opportunity` row, with its Amount: the pipeline created that day, which pilots and
+  pipeline goals count by creation month (the same row an open deal gave before it closed).
 
 `channel` is the Lead Source mapped by :func:`channel_from_source` ("LinkedIn" →
 `linkedin`); `campaign` is the Primary Campaign Source, else the Lead Source, so that a
@@ -165,6 +168,14 @@ def _opportunity(record: Record, column: Namer) -> Iterator[Parsed]:
         kinds.append("new_customer")
     for kind in kinds:
         yield Row("conversions", base | {"type": kind, "key": _key(record, kind)})
+    if outcome != "opportunity":
+        try:
+            created = _date(record, "created", column)
+        except CellError:
+            created = None  # the closed deal is dated; only its creation row is left out
+        if created is not None:
+            opened = base | {"ts": created, "type": "opportunity"}
+            yield Row("conversions", opened | {"key": _key(record, "opportunity")})
 
 
 def _letters(raw: object) -> str:
