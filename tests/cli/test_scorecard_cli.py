@@ -24,7 +24,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     result = runner.invoke(app, ["scorecard", "-w", str(workspace), "-f", "json"])
     data = json.loads(result.output)
-    assert data["sections"] == ["goals", "conversation", "content", "functions"]
+    assert data["sections"] == ["goals", "conversation", "content", "functions", "pilots"]
+    [pilot] = data["pilots"]
+    assert {"tactic", "metric", "effect", "low", "high", "p_value", "verdict"} <= set(pilot)
     focus = {c["tactic"]: c for c in data["content"]}
     assert focus["li-company-guides"]["mean_score"] > 0 > focus["unplanned"]["mean_score"]
     assert data["schema_version"] == 1
@@ -46,6 +48,6 @@ def test_table_and_an_earlier_date(workspace: Path) -> None:
     assert "new-logos" in result.output and "support_cost" in result.output
     assert "Conversation health" in result.output and "low-response" in result.output
     assert "functions served" in result.output and "not served" in result.output
-    assert "Content focus" in result.output
+    assert "Content focus" in result.output and "Pilot proof: li-rep-insights" in result.output
     missing = runner.invoke(app, ["scorecard", "-w", str(workspace / "nowhere")])
     assert missing.exit_code == 2 and "plan.yaml" in missing.output

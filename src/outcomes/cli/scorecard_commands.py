@@ -69,6 +69,7 @@ def scorecard(
     from outcomes.measure.conversation import conversation_health
     from outcomes.measure.functions import function_coverage
     from outcomes.measure.pacing import pace_goals
+    from outcomes.measure.pilot import pilot_results
 
     loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
     warehouse = open_warehouse(workspace)
@@ -82,6 +83,7 @@ def scorecard(
         conversation = conversation_health(warehouse.table("activities"), by=("channel", "account"))
         functions = function_coverage(loaded.plan, warehouse.table("activities"))
         content = content_focus(loaded.plan, warehouse.table("activities"))
+        pilots = pilot_results(loaded.plan, warehouse.table("conversions"))
     finally:
         warehouse.close()
     if output_format is ScorecardFormat.JSON:
@@ -89,6 +91,7 @@ def scorecard(
             "conversation": list(conversation),
             "content": list(content),
             "functions": list(functions),
+            "pilots": list(pilots),
         }
         sys.stdout.write(json_text(_json(goals, sections)))
     else:
@@ -96,6 +99,7 @@ def scorecard(
         _print_conversation(conversation)
         _print_content(content)
         _print_functions(functions)
+        _print_pilots(pilots)
     if any(g.status not in ("achieved", "on_track") for g in goals) or any(
         "low-response" in c.flags for c in conversation
     ):
@@ -120,7 +124,18 @@ def _json(goals: list[Any], sections: dict[str, list[Any]]) -> dict[str, Any]:
         ],
         "content": [asdict(c) for c in sections["content"]],
         "functions": [asdict(f) for f in sections["functions"]],
+        "pilots": [
+            asdict(p) | {"start": p.start.isoformat(), "verdict": p.verdict}
+            for p in sections["pilots"]
+        ],
     }
+
+
+def _print_pilots(pilots: list[Any]) -> None:
+    console = stdout_console(min_width=100)
+    for p in pilots:
+        console.print(f"[bold]Pilot proof: {p.tactic}[/] ({p.metric.replace('_', ' ')})")
+        console.print(p.verdict)
 
 
 def _print_content(content: list[Any]) -> None:

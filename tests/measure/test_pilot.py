@@ -1,0 +1,98 @@
+"""Pilot proof: difference in differences worked out by hand, and the demo's planted effect."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from itertools import count
+from pathlib import Path
+
+import pytest
+
+from outcomes.demo import build_demo_workspace
+from outcomes.examples import example_path
+from outcomes.measure.pilot import pilot_results
+from outcomes.plan import Plan, load_plan
+from outcomes.warehouse.connection import Warehouse
+
+_keys = count()
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    # li-rep-insights: pilot group [ana, bo], control [cy, dee], pipeline_value, from Feb 2026
+    return load_plan(example_path("northwind")).plan
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    with Warehouse.open(tmp_path) as w:
+        yield w
+
+
+def created(w: Warehouse, owner: str, year: int, month: int, amount: float) -> None:
+    w.duckdb.execute(
+        "INSERT INTO conversions (key, source, ts, type, value, owner, ingest_id) "
+        "VALUES (?, 'test', ?, 'opportunity', ?, ?, 1)",
+        [f"o{next(_keys)}", dt.datetime(year, month, 9, tzinfo=dt.UTC), amount, owner],
+    )
+
+
+PIPELINE = {  # created per month: Dec 2025, Jan 2026 | Feb, Mar 2026
+    "Ana Silva": (10, 10, 30, 30),
+    "bo lindqvist": (20, 20, 40, 40),  # owners match the plan's names whatever the case
+    "Cy Mensah": (10, 10, 10, 10),
+    "Dee Novak": (20, 0, 20, 20),  # nothing in January: a zero, not a gap
+}
+MONTHS = ((2025, 12), (2026, 1), (2026, 2), (2026, 3))
+
+
+def test_difference_in_differences_and_exact_permutation_p(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    for owner, amounts in PIPELINE.items():
+        for (year, month), amount in zip(MONTHS, amounts, strict=True):
+            if amount:
+                created(warehouse, owner, year, month, amount)
+    created(warehouse, "Someone Else", 2026, 2, 1_000_000)  # not in the pilot: ignored
+    [result] = pilot_results(plan, warehouse.table("conversions"))
+    assert (result.months_before, result.months_after) == (2, 2)
+    assert (result.group_before, result.group_after) == (15.0, 35.0)
+    assert (result.control_before, result.control_after) == (10.0, 15.0)
+    assert result.effect == pytest.approx(15.0)  # (35 - 15) - (15 - 10)
+    # Per-person changes 20, 20, 0, 10: of the six ways to pick two, {ana, bo} and its
+    # mirror {cy, dee} reach |15|.
+    assert result.permutations == 6 and result.p_value == pytest.approx(2 / 6)
+    assert result.low <= result.effect <= result.high
+    assert "15 more pipeline value per person per month" in result.verdict
+    assert "no permutation p-value can fall below 0.33" in result.verdict
+
+
+def test_pilots_without_data_or_control_are_left_out(plan: Plan, warehouse: Warehouse) -> None:
+    assert pilot_results(plan, warehouse.table("conversions")) == []
+    tactic = next(t for t in plan.tactics if t.pilot is not None)
+    assert tactic.pilot is not None
+    alone = tactic.model_copy(update={"pilot": tactic.pilot.model_copy(update={"control": []})})
+    solo = plan.model_copy(update={"tactics": [alone]})
+    created(warehouse, "Ana Silva", 2026, 1, 5)
+    created(warehouse, "Ana Silva", 2026, 3, 5)
+    assert pilot_results(solo, warehouse.table("conversions")) == []
+
+
+def test_the_demo_pilot_effect_lies_within_its_interval(tmp_path: Path) -> None:
+    directory = tmp_path / "northwind"
+    build_demo_workspace(directory, scale=1)
+    truth = json.loads((directory / "truth.json").read_text())["pilot"]
+    demo_plan = load_plan(directory / "plan.yaml").plan
+    with Warehouse.open(directory) as w:
+        [result] = pilot_results(demo_plan, w.table("conversions"))
+    assert result.tactic == truth["tactic"] and list(result.group) == truth["group"]
+    planted = truth["effect_per_rep_per_month"]
+    assert result.low <= planted <= result.high
+    assert result.effect == pytest.approx(planted, rel=0.1)
+    # 2025 from Salesforce and January 2026 from HubSpot before; February on after.
+    assert (result.months_before, result.months_after) == (13, 11)
+    assert result.group_after == pytest.approx(
+        truth["observed"]["after"]["group_per_rep_per_month"]
+    )
