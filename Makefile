@@ -35,7 +35,7 @@ demo: install
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes unplanned --limit 10 || true
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes roi --touch-source ga4 --no-lookback
 	@# `scorecard` exits 1 when a goal needs attention, as the demo's bigger-orders does.
-	cd $(DEMO_DIR) && ../$(BIN)/outcomes scorecard || true
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes scorecard --touch-source ga4 || true
 	@echo "Open $(DEMO_DIR)/implementation-plan.html in a browser; the planted truth is $(DEMO_DIR)/truth.json."
 
 ## system-deps: Chromium for the browser tests, Java for the Spark tests (idempotent; needs root or sudo)

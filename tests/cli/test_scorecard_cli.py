@@ -24,7 +24,10 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     result = runner.invoke(app, ["scorecard", "-w", str(workspace), "-f", "json"])
     data = json.loads(result.output)
-    assert data["sections"] == ["goals", "conversation", "content", "functions", "pilots"]
+    assert data["sections"] == [
+        "goals", "conversation", "content", "functions", "engagement", "pilots"
+    ]  # fmt: skip
+    assert {e["tactic"] for e in data["engagement"] if not e["tied"]} == {"fb-retarget"}
     [pilot] = data["pilots"]
     assert {"tactic", "metric", "effect", "low", "high", "p_value", "verdict"} <= set(pilot)
     focus = {c["tactic"]: c for c in data["content"]}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from outcomes.cli.common import (
@@ -20,7 +21,7 @@ from outcomes.cli.common import (
     stdout_console,
 )
 from outcomes.cli.data_commands import open_warehouse
-from outcomes.cli.measure_commands import PlanOption
+from outcomes.cli.measure_commands import PlanOption, TouchSourceOption
 from outcomes.workspace import PLAN_FILE
 
 SCHEMA_VERSION = 1
@@ -53,6 +54,7 @@ def scorecard(
             help="The date to pace at (default: the last day with business data).",
         ),
     ] = None,
+    touch_source: TouchSourceOption = None,
     output_format: Annotated[
         ScorecardFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ScorecardFormat.TABLE,
@@ -67,6 +69,7 @@ def scorecard(
     """
     from outcomes.measure.content import content_focus
     from outcomes.measure.conversation import conversation_health
+    from outcomes.measure.engagement import engagement_links
     from outcomes.measure.functions import function_coverage
     from outcomes.measure.pacing import pace_goals
     from outcomes.measure.pilot import pilot_results
@@ -84,6 +87,13 @@ def scorecard(
         functions = function_coverage(loaded.plan, warehouse.table("activities"))
         content = content_focus(loaded.plan, warehouse.table("activities"))
         pilots = pilot_results(loaded.plan, warehouse.table("conversions"))
+        engagement = engagement_links(
+            loaded.plan,
+            warehouse.table("activities"),
+            warehouse.table("touchpoints"),
+            warehouse.table("conversions"),
+            sources=touch_source or None,
+        )
     finally:
         warehouse.close()
     if output_format is ScorecardFormat.JSON:
@@ -91,6 +101,7 @@ def scorecard(
             "conversation": list(conversation),
             "content": list(content),
             "functions": list(functions),
+            "engagement": list(engagement),
             "pilots": list(pilots),
         }
         sys.stdout.write(json_text(_json(goals, sections)))
@@ -98,6 +109,7 @@ def scorecard(
         _print(goals)
         _print_conversation(conversation)
         _print_content(content)
+        _print_engagement(engagement)
         _print_functions(functions)
         _print_pilots(pilots)
     if any(g.status not in ("achieved", "on_track") for g in goals) or any(
@@ -123,12 +135,21 @@ def _json(goals: list[Any], sections: dict[str, list[Any]]) -> dict[str, Any]:
             for c in sections["conversation"]
         ],
         "content": [asdict(c) for c in sections["content"]],
+        "engagement": [asdict(e) for e in sections["engagement"]],
         "functions": [asdict(f) for f in sections["functions"]],
         "pilots": [
             asdict(p) | {"start": p.start.isoformat(), "verdict": p.verdict}
             for p in sections["pilots"]
         ],
     }
+
+
+def _print_engagement(engagement: list[Any]) -> None:
+    console = stdout_console(min_width=100)
+    console.print("[bold]Engagement that matters[/]")
+    for link in engagement:
+        style = "" if link.tied else "bold red"
+        console.print(f"[{style}]{escape(link.verdict)}[/]" if style else escape(link.verdict))
 
 
 def _print_pilots(pilots: list[Any]) -> None:

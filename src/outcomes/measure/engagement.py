@@ -1,0 +1,195 @@
+"""Engagement that matters: does a tactic's engagement lead to any business outcome?
+
+The seeds call engagement tied to nothing meaningless. For every tactic whose activities
+earn engagement (reactions, comments, shares, clicks), two tests:
+
+* **attributed outcomes**: the sales conversions Markov attribution credits to the tactic
+  (journeys built by tactic, as for ROI), and per 1,000 engagements; for a tactic that
+  serves support (a support benchmark or goal), the `ticket_deflected` conversions on its
+  channel, since deflections are not journeys;
+* **lagged relationship**: weekly engagement on the tactic's posts against weekly
+  conversions whose path went through the tactic, at lags of 0 to `max_lag_weeks`
+  weeks (engagement first); the lag with the strongest Pearson correlation is reported
+  with its 90% confidence interval (Fisher's z, n − lag weeks). Choosing the best of
+  several lags flatters it, so the interval only counts as evidence when it excludes 0.
+
+A tactic with engagement whose attributed conversions are zero and whose best lagged
+interval includes zero is **not tied to any outcome**, and the report says so plainly.
+Series and credit are computed in the engine; the correlations run on the weekly sums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import ibis
+import numpy as np
+
+from outcomes.measure.attribution import attribute
+from outcomes.measure.attribution.journeys import journey_parts, paths_from_warehouse
+from outcomes.measure.mapping import mapped_activities
+from outcomes.plan import Plan
+from outcomes.warehouse.connection import to_arrow
+
+ENGAGEMENT: Final = ("reactions", "comments", "shares", "clicks")
+SALES_TYPES: Final = ("deal_won", "order")
+Z90: Final = 1.645
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementLink:
+    """One tactic's engagement and the evidence that it leads to business outcomes."""
+
+    tactic: str
+    engagement: dict[str, int]
+    total_engagement: int
+    attributed_conversions: float
+    conversions_per_1000_engagements: float | None
+    best_lag_weeks: int | None
+    correlation: float | None
+    low: float | None
+    high: float | None
+    weeks: int
+    tied: bool
+    tickets_deflected: int
+    """Support outcomes: `ticket_deflected` conversions on the tactic's channel, counted
+    for tactics that serve a support goal (their benchmarks or goal metrics)."""
+    verdict: str
+
+
+def engagement_links(
+    plan: Plan,
+    activities: ibis.Table,
+    touchpoints: ibis.Table,
+    conversions: ibis.Table,
+    *,
+    max_lag_weeks: int = 4,
+    sources: Sequence[str] | None = None,
+    lookback_days: int | None = None,
+) -> list[EngagementLink]:
+    """Every tactic with engagement, in plan order (see the module docstring)."""
+    mapped = mapped_activities(plan, activities)
+    own = mapped.filter(mapped.tactic.notnull() & mapped.kind.isin(["post", "reply", "repost"]))
+    week = own.ts.truncate("W").date()
+    weekly = own.group_by(["tactic", week.name("week")]).aggregate(
+        **{m: own[m].fill_null(0).sum() for m in ENGAGEMENT}
+    )
+    engaged = to_arrow(weekly).to_pylist()
+    journeys = {"by": "tactic", "plan": plan, "conversion_types": SALES_TYPES,
+                "lookback_days": lookback_days, "sources": sources}  # fmt: skip
+    counts = paths_from_warehouse(touchpoints, conversions, **journeys)  # type: ignore[arg-type]
+    credit = attribute(counts, "markov").as_dict() if counts.conversions.sum() else {}
+    d = conversions.filter(conversions.type == "ticket_deflected")
+    per_channel = d.group_by("channel").aggregate(n=d.count())
+    deflected = {str(r["channel"]): int(r["n"]) for r in to_arrow(per_channel).to_pylist()}
+    _, _, credited = journey_parts(touchpoints, conversions, **journeys)  # type: ignore[arg-type]
+    touched = credited.select(
+        step=credited.step, ckey=credited.ckey, cts=credited.cts, n=credited.n
+    )
+    touched = touched.distinct()
+    converted = touched.group_by(["step", touched.cts.truncate("W").date().name("week")]).aggregate(
+        n=touched.n.sum()
+    )
+    outcomes: dict[tuple[str, dt.date], float] = {
+        (r["step"], r["week"]): float(r["n"]) for r in to_arrow(converted).to_pylist()
+    }
+    out = []
+    for tactic in plan.tactics:
+        rows = [r for r in engaged if r["tactic"] == tactic.id]
+        totals = {m: int(sum(r[m] or 0 for r in rows)) for m in ENGAGEMENT}
+        if not sum(totals.values()):
+            continue
+        service = deflected.get(tactic.channel, 0) if _serves_support(plan, tactic.id) else 0
+        attributed = credit.get(tactic.id, 0.0)
+        out.append(_link(tactic.id, rows, totals, attributed, service, outcomes, max_lag_weeks))
+    return out
+
+
+def _link(
+    tactic: str,
+    rows: list[dict[str, object]],
+    totals: dict[str, int],
+    attributed: float,
+    deflected: int,
+    outcomes: dict[tuple[str, dt.date], float],
+    max_lag: int,
+) -> EngagementLink:
+    weeks_seen = [r["week"] for r in rows] + [w for (t, w) in outcomes if t == tactic]
+    first, last = min(weeks_seen), max(weeks_seen)  # type: ignore[type-var]
+    span = ((last - first).days // 7) + 1  # type: ignore[operator]
+    engagement = np.zeros(span)
+    converted = np.zeros(span)
+    for row in rows:
+        index = ((row["week"] - first).days) // 7  # type: ignore[operator]
+        engagement[index] += sum(float(row[m] or 0) for m in ENGAGEMENT)  # type: ignore[arg-type, misc]
+    for (t, week), n in outcomes.items():
+        if t == tactic and first <= week <= last:  # type: ignore[operator]
+            converted[((week - first).days) // 7] += n  # type: ignore[operator]
+    best = best_lag(engagement, converted, max_lag)
+    total = sum(totals.values())
+    lag, r, low, high = best if best else (None, None, None, None)
+    evidence = low is not None and low > 0
+    tied = attributed > 0 or evidence or deflected > 0
+    if tied:
+        verdict = (
+            f"{tactic}: {total:,} engagements; {attributed:,.1f} sales credited by Markov"
+            + (f", {deflected:,} support tickets deflected on its channel" if deflected else "")
+            + (
+                f", and weekly engagement leads conversions by {lag} weeks (r = {r:.2f})"
+                if evidence
+                else ""
+            )
+            + "."
+        )
+    else:
+        verdict = (
+            f"{tactic}: {total:,} engagements and no business outcome: no sale is credited to "
+            "it and its engagement does not lead conversions. This engagement is not tied to "
+            "any outcome."
+        )
+    return EngagementLink(
+        tactic=tactic,
+        engagement=totals,
+        total_engagement=total,
+        attributed_conversions=attributed,
+        conversions_per_1000_engagements=attributed / total * 1000 if total else None,
+        best_lag_weeks=lag,
+        correlation=r,
+        low=low,
+        high=high,
+        weeks=span,
+        tied=tied,
+        tickets_deflected=deflected,
+        verdict=verdict,
+    )
+
+
+def _serves_support(plan: Plan, tactic_id: str) -> bool:
+    """True when the tactic's benchmarks or its goals measure support."""
+    support = {"support_tickets_deflected", "support_cost", "cost_to_serve"}
+    tactic = next(t for t in plan.tactics if t.id == tactic_id)
+    if any(b.metric in support for b in tactic.benchmarks):
+        return True
+    strategy = next((s for s in plan.strategies if s.id == tactic.serves), None)
+    goals = [g for g in plan.goals if strategy is not None and g.id in strategy.serves]
+    return any(g.metric in support for g in goals)
+
+
+def best_lag(x: np.ndarray, y: np.ndarray, max_lag: int) -> tuple[int, float, float, float] | None:
+    """(lag, r, low, high) of the lag with the largest |r|; None when nothing varies."""
+    best = None
+    for lag in range(0, max_lag + 1):
+        a, b = (x[: len(x) - lag], y[lag:]) if lag else (x, y)
+        n = len(a)
+        if n < 4 or a.std() == 0 or b.std() == 0:
+            continue
+        r = float(np.corrcoef(a, b)[0, 1])
+        z, se = math.atanh(max(min(r, 0.999999), -0.999999)), 1 / math.sqrt(n - 3)
+        low, high = math.tanh(z - Z90 * se), math.tanh(z + Z90 * se)
+        if best is None or abs(r) > abs(best[1]):
+            best = (lag, r, low, high)
+    return best
