@@ -67,6 +67,7 @@ def scorecard(
     data, or a channel answers under half of what comes in; 0 otherwise. JSON follows a
     versioned schema (`schema_version`); its `sections` list says which parts it holds.
     """
+    from outcomes.measure.cadence import cadence_consistency
     from outcomes.measure.content import content_focus
     from outcomes.measure.conversation import conversation_health
     from outcomes.measure.engagement import engagement_links
@@ -87,6 +88,9 @@ def scorecard(
         functions = function_coverage(loaded.plan, warehouse.table("activities"))
         content = content_focus(loaded.plan, warehouse.table("activities"))
         pilots = pilot_results(loaded.plan, warehouse.table("conversions"))
+        cadence = cadence_consistency(
+            loaded.plan, warehouse.table("activities"), as_of=as_of.date() if as_of else None
+        )
         engagement = engagement_links(
             loaded.plan,
             warehouse.table("activities"),
@@ -98,6 +102,7 @@ def scorecard(
         warehouse.close()
     if output_format is ScorecardFormat.JSON:
         sections: dict[str, list[Any]] = {
+            "tactics": list(cadence),
             "conversation": list(conversation),
             "content": list(content),
             "functions": list(functions),
@@ -107,6 +112,7 @@ def scorecard(
         sys.stdout.write(json_text(_json(goals, sections)))
     else:
         _print(goals)
+        _print_cadence(cadence)
         _print_conversation(conversation)
         _print_content(content)
         _print_engagement(engagement)
@@ -134,6 +140,10 @@ def _json(goals: list[Any], sections: dict[str, list[Any]]) -> dict[str, Any]:
             {**c.group, **{k: v for k, v in asdict(c).items() if k != "group"}}
             for c in sections["conversation"]
         ],
+        "tactics": [
+            asdict(t) | {"last_activity": t.last_activity.isoformat() if t.last_activity else None}
+            for t in sections["tactics"]
+        ],
         "content": [asdict(c) for c in sections["content"]],
         "engagement": [asdict(e) for e in sections["engagement"]],
         "functions": [asdict(f) for f in sections["functions"]],
@@ -142,6 +152,25 @@ def _json(goals: list[Any], sections: dict[str, list[Any]]) -> dict[str, Any]:
             for p in sections["pilots"]
         ],
     }
+
+
+def _print_cadence(cadence: list[Any]) -> None:
+    table = Table(title="Execution: who kept the rhythm", box=None, pad_edge=False)
+    for column in ("tactic", "who", "planned", "periods kept", "activities", "last", "status"):
+        table.add_column(column, justify="right" if column in ("activities",) else "left")
+    style = {"kept the rhythm": "green", "irregular": "yellow", "stopped": "bold red",
+             "not started": "red", "no activity data": "dim"}  # fmt: skip
+    for row in cadence:
+        table.add_row(
+            row.tactic,
+            row.operator,
+            f"{row.planned_per_period:g} a {row.per}",
+            f"{row.periods_kept} of {row.periods}",
+            f"{row.activities:,}",
+            str(row.last_activity or "–"),
+            f"[{style[row.status]}]{row.status}[/]",
+        )
+    stdout_console(min_width=100).print(table)
 
 
 def _print_engagement(engagement: list[Any]) -> None:

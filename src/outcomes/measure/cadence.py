@@ -1,0 +1,170 @@
+"""Cadence consistency: who kept the rhythm the plan set, and who stopped.
+
+For every tactic with a `cadence` (`count` per day, week or month), from its dates up to
+`as_of`, the plan's periods are laid out (ISO weeks from Monday; calendar months; days),
+and the tactic's own activities (posts, replies, reposts, messages mapped to it through
+`measurement.match`) are counted per period:
+
+* for the tactic, and for each operator whose name or id is an activity's author (a rep
+  posting from their own profile); activities whose author is no operator (a company
+  page) count for the tactic only;
+* a period is **kept** when it has at least `count` activities (for a tactic with several
+  operators who each carry the cadence, per operator);
+* status: **kept the rhythm** when at least 80% of the periods are kept, **stopped** when
+  none of the last two periods is (and earlier ones were), **irregular** otherwise,
+  **not started** when there is no activity at all on a social channel, and **no activity
+  data** for channels whose exports hold no activities (email, events, the web).
+
+Posts, reposts and messages count for tactics that push; replies and messages for tactics
+whose mode is to respond or listen.
+
+Only the counting runs in the engine; one row per author and period comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import ibis
+
+from outcomes.catalog import SOCIAL_CHANNELS
+from outcomes.measure.mapping import mapped_activities
+from outcomes.plan import Plan
+from outcomes.plan.model import Tactic
+from outcomes.warehouse.connection import to_arrow
+
+Rhythm = Literal["kept the rhythm", "irregular", "stopped", "not started", "no activity data"]
+KEPT_SHARE: Final = 0.8
+PUSH_KINDS: Final = ("post", "repost", "message")
+ANSWER_KINDS: Final = ("reply", "message")
+TACTIC: Final = "(tactic)"
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceRow:
+    """The rhythm of one tactic, or of one operator on it."""
+
+    tactic: str
+    operator: str
+    """An operator's id, or "(tactic)" for all of the tactic's activities."""
+    planned_per_period: float
+    per: str
+    periods: int
+    periods_kept: int
+    activities: int
+    last_activity: dt.date | None
+    status: Rhythm
+
+
+def cadence_consistency(
+    plan: Plan, activities: ibis.Table, *, as_of: dt.date | None = None
+) -> list[CadenceRow]:
+    """Rows for every tactic with a cadence: the tactic, then each active operator."""
+    mapped = mapped_activities(plan, activities)
+    own = mapped.filter(
+        mapped.tactic.notnull() & mapped.kind.isin(["post", "reply", "repost", "message"])
+    )
+    counted = own.group_by(
+        ["tactic", "kind", own.author.lower().strip().name("who"), own.ts.date().name("day")]
+    ).aggregate(n=own.count())
+    rows = to_arrow(counted).to_pylist()
+    if as_of is None:
+        days = [r["day"] for r in rows]
+        as_of = max(days) if days else dt.date.today()
+    out: list[CadenceRow] = []
+    for tactic in plan.tactics:
+        if tactic.cadence is None or tactic.start > as_of:
+            continue
+        kinds = ANSWER_KINDS if tactic.mode in ("respond", "listen") else PUSH_KINDS
+        mine = [r for r in rows if r["tactic"] == tactic.id and r["kind"] in kinds]
+        out.extend(_tactic_rows(plan, tactic, mine, as_of))
+    return out
+
+
+def _tactic_rows(
+    plan: Plan, tactic: Tactic, rows: list[dict[str, object]], as_of: dt.date
+) -> Iterator[CadenceRow]:
+    assert tactic.cadence is not None
+    per = tactic.cadence.per
+    periods = list(_periods(tactic.start, min(tactic.end, as_of), per))
+    people = {p.id: p for p in plan.people}
+    author_of: dict[str, str] = {}
+    for operator in tactic.operators:
+        author_of[operator.casefold()] = operator
+        if operator in people:
+            author_of[people[operator].name.casefold()] = operator
+    counts: dict[str, dict[dt.date, int]] = {TACTIC: {}}
+    for row in rows:
+        day = row["day"]
+        assert isinstance(day, dt.date)
+        start = _period_start(day, per)
+        n = int(row["n"])  # type: ignore[call-overload]
+        for who in (TACTIC, author_of.get(str(row["who"] or ""))):
+            if who is not None:
+                counts.setdefault(who, {})
+                counts[who][start] = counts[who].get(start, 0) + n
+    for who, by_period in counts.items():
+        if who != TACTIC and who not in tactic.operators:
+            continue
+        yield _row(tactic, who, by_period, periods)
+
+
+def _row(
+    tactic: Tactic, who: str, by_period: dict[dt.date, int], periods: list[dt.date]
+) -> CadenceRow:
+    assert tactic.cadence is not None
+    needed = tactic.cadence.count
+    kept = [by_period.get(p, 0) >= needed for p in periods]
+    active = [p for p in periods if by_period.get(p, 0)]
+    status: Rhythm
+    if not active and tactic.channel not in SOCIAL_CHANNELS:
+        status = "no activity data"  # email, events, web: their exports hold no activities
+    elif not active:
+        status = "not started"
+    elif periods and sum(kept) >= KEPT_SHARE * len(periods):
+        status = "kept the rhythm"
+    elif len(kept) > 2 and not any(kept[-2:]) and any(kept[:-2]):
+        status = "stopped"
+    else:
+        status = "irregular"
+    return CadenceRow(
+        tactic=tactic.id,
+        operator=who,
+        planned_per_period=needed,
+        per=tactic.cadence.per,
+        periods=len(periods),
+        periods_kept=sum(kept),
+        activities=sum(by_period.get(p, 0) for p in periods),
+        last_activity=max(active) if active else None,
+        status=status,
+    )
+
+
+def _period_start(day: dt.date, per: str) -> dt.date:
+    if per == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if per == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _periods(first: dt.date, last: dt.date, per: str) -> Iterator[dt.date]:
+    """Starts of the periods that end on or before `last` (a period still running is out)."""
+    start = _period_start(first, per)
+    while True:
+        following = _next(start, per)
+        if following - dt.timedelta(days=1) > last:
+            return
+        yield start
+        start = following
+
+
+def _next(start: dt.date, per: str) -> dt.date:
+    if per == "week":
+        return start + dt.timedelta(days=7)
+    if per == "month":
+        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start + dt.timedelta(days=1)

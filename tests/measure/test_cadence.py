@@ -1,0 +1,75 @@
+"""Cadence consistency: who kept the rhythm, worked out by hand on a real warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from itertools import count
+from pathlib import Path
+
+import pytest
+
+from outcomes.examples import example_path
+from outcomes.measure.cadence import cadence_consistency
+from outcomes.plan import Plan, load_plan
+from outcomes.warehouse.connection import Warehouse
+
+_keys = count()
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    # li-rep-insights: 1 a week from Mon 2026-02-02 (starts Sun 02-01), operators ana and bo,
+    # matched by utm_campaign li-rep-insights or by its operators as authors.
+    return load_plan(example_path("northwind")).plan
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    with Warehouse.open(tmp_path) as w:
+        yield w
+
+
+def post(w: Warehouse, author: str, day: dt.date, kind: str = "post") -> None:
+    w.duckdb.execute(
+        "INSERT INTO activities (key, source, channel, account, author, kind, ts, ingest_id) "
+        "VALUES (?, 'test', 'linkedin', ?, ?, ?, ?, 1)",
+        [f"a{next(_keys)}", author, author, kind,
+         dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)],
+    )  # fmt: skip
+
+
+def test_who_kept_the_rhythm_and_who_stopped(plan: Plan, warehouse: Warehouse) -> None:
+    monday = dt.date(2026, 2, 2)
+    for week in range(10):  # Ana posts every week
+        post(warehouse, "Ana Silva", monday + dt.timedelta(weeks=week, days=2))
+    for week in range(6):  # Bo posts for six weeks, then stops
+        post(warehouse, "bo lindqvist", monday + dt.timedelta(weeks=week))
+        post(warehouse, "Bo Lindqvist", monday + dt.timedelta(weeks=week), kind="reply")
+    as_of = monday + dt.timedelta(weeks=10, days=2)  # week 11 is still running: not counted
+    rows = {
+        (r.tactic, r.operator): r
+        for r in cadence_consistency(plan, warehouse.table("activities"), as_of=as_of)
+    }
+    # The rep tactic's week running since the 1 February Sunday starts on 26 January.
+    tactic = rows[("li-rep-insights", "(tactic)")]
+    assert tactic.periods == 11 and tactic.per == "week"
+    ana, bo = rows[("li-rep-insights", "ana")], rows[("li-rep-insights", "bo")]
+    assert (ana.activities, ana.periods_kept, ana.status) == (10, 10, "kept the rhythm")
+    assert (bo.activities, bo.periods_kept, bo.status) == (6, 6, "stopped")  # replies don't count
+    assert bo.last_activity == monday + dt.timedelta(weeks=5)
+    assert tactic.activities == 16 and tactic.periods_kept == 10
+    assert rows[("li-company-guides", "(tactic)")].status == "not started"
+    assert rows[("customer-newsletter", "(tactic)")].status == "no activity data"
+
+
+def test_an_irregular_operator(plan: Plan, warehouse: Warehouse) -> None:
+    monday = dt.date(2026, 2, 2)
+    for week in (0, 2, 4, 6, 8, 9):
+        post(warehouse, "Ana Silva", monday + dt.timedelta(weeks=week))
+    as_of = monday + dt.timedelta(weeks=10) - dt.timedelta(days=1)
+    [ana] = [
+        r for r in cadence_consistency(plan, warehouse.table("activities"), as_of=as_of)
+        if r.operator == "ana"
+    ]  # fmt: skip
+    assert (ana.periods, ana.periods_kept, ana.status) == (11, 6, "irregular")
