@@ -25,9 +25,12 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     result = runner.invoke(app, ["scorecard", "-w", str(workspace), "-f", "json"])
     data = json.loads(result.output)
     assert data["sections"] == [
-        "goals", "tactics", "conversation", "content", "functions", "engagement", "pilots"
+        "goals", "tactics", "cadence", "conversation", "content", "functions", "engagement",
+        "pilots",
     ]  # fmt: skip
-    rhythm = {(t["tactic"], t["operator"]): t["status"] for t in data["tactics"]}
+    measured = {(t["tactic"], t["metric"]): t for t in data["tactics"]}
+    assert measured[("x-support", "first_response_minutes")]["status"] == "met"
+    rhythm = {(t["tactic"], t["operator"]): t["status"] for t in data["cadence"]}
     assert rhythm[("li-rep-insights", "ana")] == "kept the rhythm"
     assert {e["tactic"] for e in data["engagement"] if not e["tied"]} == {"fb-retarget"}
     [pilot] = data["pilots"]
@@ -53,7 +56,7 @@ def test_table_and_an_earlier_date(workspace: Path) -> None:
     assert "new-logos" in result.output and "support_cost" in result.output
     assert "Conversation health" in result.output and "low-response" in result.output
     assert "functions served" in result.output and "not served" in result.output
-    assert "who kept the rhythm" in result.output
+    assert "who kept the rhythm" in result.output and "Tactic benchmarks" in result.output
     assert "Content focus" in result.output and "Pilot proof: li-rep-insights" in result.output
     missing = runner.invoke(app, ["scorecard", "-w", str(workspace / "nowhere")])
     assert missing.exit_code == 2 and "plan.yaml" in missing.output

@@ -26,6 +26,8 @@ from outcomes.workspace import PLAN_FILE
 
 SCHEMA_VERSION = 1
 STATUS_STYLE = {
+    "met": "bold green",
+    "below": "yellow",
     "achieved": "bold green",
     "on_track": "green",
     "at_risk": "yellow",
@@ -67,6 +69,7 @@ def scorecard(
     data, or a channel answers under half of what comes in; 0 otherwise. JSON follows a
     versioned schema (`schema_version`); its `sections` list says which parts it holds.
     """
+    from outcomes.measure.benchmarks import tactic_benchmarks
     from outcomes.measure.cadence import cadence_consistency
     from outcomes.measure.content import content_focus
     from outcomes.measure.conversation import conversation_health
@@ -91,6 +94,13 @@ def scorecard(
         cadence = cadence_consistency(
             loaded.plan, warehouse.table("activities"), as_of=as_of.date() if as_of else None
         )
+        benchmarks = tactic_benchmarks(
+            loaded.plan,
+            warehouse.table("activities"),
+            warehouse.table("touchpoints"),
+            warehouse.table("conversions"),
+            as_of=max(g.as_of for g in goals) if goals else dt.date.today(),
+        )
         engagement = engagement_links(
             loaded.plan,
             warehouse.table("activities"),
@@ -102,7 +112,8 @@ def scorecard(
         warehouse.close()
     if output_format is ScorecardFormat.JSON:
         sections: dict[str, list[Any]] = {
-            "tactics": list(cadence),
+            "tactics": list(benchmarks),
+            "cadence": list(cadence),
             "conversation": list(conversation),
             "content": list(content),
             "functions": list(functions),
@@ -112,6 +123,7 @@ def scorecard(
         sys.stdout.write(json_text(_json(goals, sections)))
     else:
         _print(goals)
+        _print_benchmarks(benchmarks)
         _print_cadence(cadence)
         _print_conversation(conversation)
         _print_content(content)
@@ -140,9 +152,10 @@ def _json(goals: list[Any], sections: dict[str, list[Any]]) -> dict[str, Any]:
             {**c.group, **{k: v for k, v in asdict(c).items() if k != "group"}}
             for c in sections["conversation"]
         ],
-        "tactics": [
+        "tactics": [asdict(t) for t in sections["tactics"]],
+        "cadence": [
             asdict(t) | {"last_activity": t.last_activity.isoformat() if t.last_activity else None}
-            for t in sections["tactics"]
+            for t in sections["cadence"]
         ],
         "content": [asdict(c) for c in sections["content"]],
         "engagement": [asdict(e) for e in sections["engagement"]],
@@ -152,6 +165,36 @@ def _json(goals: list[Any], sections: dict[str, list[Any]]) -> dict[str, Any]:
             for p in sections["pilots"]
         ],
     }
+
+
+def _print_benchmarks(benchmarks: list[Any]) -> None:
+    table = Table(title="Tactic benchmarks", box=None, pad_edge=False)
+    for column in (
+        "tactic",
+        "metric",
+        "per",
+        "baseline",
+        "threshold",
+        "target",
+        "actual",
+        "status",
+    ):
+        table.add_column(
+            column, justify="left" if column in ("tactic", "metric", "per", "status") else "right"
+        )
+    for b in benchmarks:
+        style = STATUS_STYLE.get(b.status, "")
+        table.add_row(
+            b.tactic,
+            b.metric,
+            b.per,
+            _number(b.baseline),
+            _number(b.threshold),
+            _number(b.target),
+            _number(b.actual),
+            f"[{style}]{b.status.replace('_', ' ')}[/]" if style else b.status,
+        )
+    stdout_console(min_width=110).print(table)
 
 
 def _print_cadence(cadence: list[Any]) -> None:

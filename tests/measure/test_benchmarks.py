@@ -1,0 +1,85 @@
+"""Tactic benchmarks measured: hand-made rows for the status rules, the demo for the sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from outcomes.demo import build_demo_workspace
+from outcomes.examples import example_path
+from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
+from outcomes.plan import Plan, load_plan
+from outcomes.warehouse.connection import Warehouse
+
+END = dt.date(2026, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(example_path("northwind")).plan
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    with Warehouse.open(tmp_path) as w:
+        yield w
+
+
+def measured(
+    plan: Plan, w: Warehouse, as_of: dt.date = END
+) -> dict[tuple[str, str], BenchmarkResult]:
+    results = tactic_benchmarks(plan, w.table("activities"), w.table("touchpoints"),
+                                w.table("conversions"), as_of=as_of)  # fmt: skip
+    return {(r.tactic, r.metric): r for r in results}
+
+
+def deflect(w: Warehouse, n: int, channel: str) -> None:
+    for i in range(n):
+        w.duckdb.execute(
+            "INSERT INTO conversions (key, source, ts, type, channel, ingest_id) "
+            "VALUES (?, 'test', ?, 'ticket_deflected', ?, 1)",
+            [f"{channel}{i}", dt.datetime(2026, 3, 1, tzinfo=dt.UTC), channel],
+        )
+
+
+def test_status_against_baseline_threshold_and_target(plan: Plan, warehouse: Warehouse) -> None:
+    # x-support: deflections baseline 0, target 1,500 (midpoint 750); newsletter: target 300.
+    deflect(warehouse, 800, "x")
+    deflect(warehouse, 300, "email")
+    found = measured(plan, warehouse)
+    x = found[("x-support", "support_tickets_deflected")]
+    assert (x.actual, x.status) == (800.0, "on_track")
+    email = found[("customer-newsletter", "support_tickets_deflected")]
+    assert (email.actual, email.status) == (300.0, "met")
+    # No replies of the support account: its first-response benchmark has no data.
+    assert found[("x-support", "first_response_minutes")].status == "no_data"
+    # Tactics that have not started by as_of are left out.
+    early = measured(plan, warehouse, as_of=dt.date(2026, 2, 15))
+    assert ("fb-retarget", "demo_requests") not in early and (
+        "x-support",
+        "support_tickets_deflected",
+    ) in early
+
+
+def test_the_demo_benchmarks_read_the_planted_numbers(tmp_path: Path) -> None:
+    directory = tmp_path / "northwind"
+    build_demo_workspace(directory, scale=0.25)
+    truth = json.loads((directory / "truth.json").read_text())["tactics"]
+    demo_plan = load_plan(directory / "plan.yaml").plan
+    with Warehouse.open(directory) as w:
+        found = measured(demo_plan, w)
+    rate = found[("li-rep-insights", "response_rate")]
+    assert rate.actual == pytest.approx(
+        truth["li-rep-insights"]["conversation"]["response_rate"], abs=5e-5
+    )
+    listen = found[("li-listen-respond", "first_response_minutes")]
+    planted = truth["li-listen-respond"]["conversation"]["median_first_response_minutes"]
+    assert listen.actual == pytest.approx(planted, abs=0.05)
+    support = found[("x-support", "support_tickets_deflected")]
+    assert support.actual == truth["x-support"]["tickets_deflected"]
+    leads = found[("li-company-guides", "qualified_leads")]
+    assert leads.actual is not None and leads.actual > 0
