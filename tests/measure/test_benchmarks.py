@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from outcomes.demo import build_demo_workspace
-from outcomes.examples import example_path
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse
 
 END = dt.date(2026, 12, 31)
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return load_plan(example_path("northwind")).plan
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def measured(

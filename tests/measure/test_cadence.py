@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from itertools import count
-from pathlib import Path
 
-import pytest
-
-from outcomes.examples import example_path
 from outcomes.measure.cadence import cadence_consistency
-from outcomes.plan import Plan, load_plan
+from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
 _keys = count()
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    # li-rep-insights: 1 a week from Mon 2026-02-02 (starts Sun 02-01), operators ana and bo,
-    # matched by utm_campaign li-rep-insights or by its operators as authors.
-    return load_plan(example_path("northwind")).plan
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def post(w: Warehouse, author: str, day: dt.date, kind: str = "post") -> None:

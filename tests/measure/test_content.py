@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outcomes.examples import example_path
 from outcomes.measure.content import brand_words, content_focus, focus_score
-from outcomes.plan import Plan, load_plan
+from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
 BRAND = frozenset({"northwind"})
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return load_plan(example_path("northwind")).plan
 
 
 @pytest.mark.parametrize(
@@ -49,12 +41,6 @@ def test_any_text_scores_between_minus_one_and_one(text: str) -> None:
 def test_brand_words_come_from_the_organisation_and_extra_terms(plan: Plan) -> None:
     assert brand_words(plan) == {"northwind", "freight"}  # "Software" is too generic
     assert "routeplanner" in brand_words(plan, ["RoutePlanner"])
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def test_tactics_get_their_posts_share_and_comment_comparison(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 
@@ -16,12 +15,6 @@ from outcomes.warehouse.connection import Warehouse
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 _keys = count()
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def activity(

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from outcomes.examples import example_path
 from outcomes.measure.costs import Period, tactic_costs
-from outcomes.plan import Plan, load_plan
+from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return load_plan(example_path("northwind")).plan
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def spend(w: Warehouse, tactic: str, date: dt.date, amount: float, kind: str) -> None:

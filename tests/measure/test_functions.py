@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from outcomes.examples import example_path
 from outcomes.measure.functions import FUNCTIONS, function_coverage
-from outcomes.plan import Plan, load_plan
+from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return load_plan(example_path("northwind")).plan
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def test_functions_served_measured_and_not_served(plan: Plan, warehouse: Warehouse) -> None:

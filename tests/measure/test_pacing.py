@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -29,12 +28,6 @@ def northwind() -> Plan:
 def with_goal(plan: Plan, **changes: Any) -> Plan:
     """The plan with one goal: northwind's first, changed."""
     return plan.model_copy(update={"goals": [plan.goals[0].model_copy(update=changes)]})
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def convert(w: Warehouse, when: dt.date, type_: str, value: float | None = None) -> None:

@@ -4,31 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 
 import pytest
 
 from outcomes.demo import build_demo_workspace
-from outcomes.examples import example_path
 from outcomes.measure.pilot import pilot_results
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse
 
 _keys = count()
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    # li-rep-insights: pilot group [ana, bo], control [cy, dee], pipeline_value, from Feb 2026
-    return load_plan(example_path("northwind")).plan
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def created(w: Warehouse, owner: str, year: int, month: int, amount: float) -> None:

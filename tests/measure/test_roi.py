@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.examples import example_path
 from outcomes.measure.costs import Period, tactic_costs
 from outcomes.measure.roi import RoiReport, roi
-from outcomes.plan import Plan, load_plan
+from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
 YEAR = Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
@@ -21,11 +20,6 @@ _keys = count()
 
 def at(month: int, day: int) -> dt.datetime:
     return dt.datetime(2026, month, day, 10, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return load_plan(example_path("northwind")).plan
 
 
 def touch(w: Warehouse, journey: str, ts: dt.datetime, campaign: str | None, source: str) -> None:

@@ -7,7 +7,6 @@ totals against plain SQL counts, independently of the Ibis expression.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
@@ -29,12 +28,6 @@ _keys = count()
 def day(n: float) -> datetime:
     """`n` days after T0."""
     return T0 + timedelta(days=n)
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def touch(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import count
-from pathlib import Path
 
 import pytest
 
@@ -20,12 +18,6 @@ _keys = count()
 
 def day(n: float) -> datetime:
     return T0 + timedelta(days=n)
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path) as w:
-        yield w
 
 
 def touch(w: Warehouse, journey: str, ts: datetime, channel: str) -> None:
