@@ -25,10 +25,12 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     result = runner.invoke(app, ["scorecard", "-w", str(workspace), "-f", "json"])
     data = json.loads(result.output)
     assert data["sections"] == [
-        "goals", "tactics", "cadence", "conversation", "content", "functions", "engagement",
-        "pilots",
+        "goals", "tactics", "cadence", "resources", "conversation", "content", "functions",
+        "engagement", "pilots",
     ]  # fmt: skip
     measured = {(t["tactic"], t["metric"]): t for t in data["tactics"]}
+    spent = {r["tactic"]: r for r in data["resources"]}
+    assert spent["trade-show"]["spent_money"] == spent["trade-show"]["planned_money"] == 30_000
     assert measured[("x-support", "first_response_minutes")]["status"] == "met"
     rhythm = {(t["tactic"], t["operator"]): t["status"] for t in data["cadence"]}
     assert rhythm[("li-rep-insights", "ana")] == "kept the rhythm"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from outcomes.measure.costs import Period, tactic_costs
+from outcomes.measure.costs import Period, planned_vs_spent, tactic_costs
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
@@ -57,3 +57,18 @@ def test_periods_are_checked_and_taken_from_the_plan(plan: Plan) -> None:
         Period(D(2026, 2, 1), D(2026, 1, 1))
     assert Period.of_plan(plan) == Period(D(2026, 1, 1), D(2026, 12, 31))
     assert Period(D(2026, 1, 1), D(2026, 1, 1)).days == 1
+
+
+def test_planned_against_spent_to_date(plan: Plan, warehouse: Warehouse) -> None:
+    w = warehouse
+    spend(w, "fb-retarget", D(2026, 3, 3), 20_000.0, "ads")  # by April: far over its share
+    spend(w, "x-support", D(2026, 2, 1), 150.0, "tool")
+    rows = {r.tactic: r for r in planned_vs_spent(plan, w.table("costs"), D(2026, 4, 30))}
+    fb = rows["fb-retarget"]
+    assert fb.planned_money == pytest.approx(24_000 * 61 / 214)  # March and April of 214 days
+    assert fb.spent_money == 20_000.0 and fb.over_plan
+    support = rows["x-support"]
+    assert support.planned_technology == pytest.approx(1_800 * 120 / 365)
+    assert support.spent_technology == 150.0 and not support.over_plan
+    assert rows["li-rep-insights"].spent_money is None
+    assert rows["li-rep-insights"].planned_hours == pytest.approx(4 * 89 / 7)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +23,6 @@ from outcomes.cli.data_commands import open_warehouse
 from outcomes.cli.measure_commands import PlanOption, TouchSourceOption
 from outcomes.workspace import PLAN_FILE
 
-SCHEMA_VERSION = 1
 STATUS_STYLE = {
     "met": "bold green",
     "below": "yellow",
@@ -69,102 +67,33 @@ def scorecard(
     data, or a channel answers under half of what comes in; 0 otherwise. JSON follows a
     versioned schema (`schema_version`); its `sections` list says which parts it holds.
     """
-    from outcomes.measure.benchmarks import tactic_benchmarks
-    from outcomes.measure.cadence import cadence_consistency
-    from outcomes.measure.content import content_focus
-    from outcomes.measure.conversation import conversation_health
-    from outcomes.measure.engagement import engagement_links
-    from outcomes.measure.functions import function_coverage
-    from outcomes.measure.pacing import pace_goals
-    from outcomes.measure.pilot import pilot_results
+    from outcomes.measure.scorecard import build_scorecard
 
     loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
     warehouse = open_warehouse(workspace)
     try:
-        goals = pace_goals(
+        card = build_scorecard(
             loaded.plan,
-            warehouse.table("conversions"),
-            warehouse.table("metric_snapshots"),
+            warehouse,
             as_of=as_of.date() if as_of else None,
-        )
-        conversation = conversation_health(warehouse.table("activities"), by=("channel", "account"))
-        functions = function_coverage(loaded.plan, warehouse.table("activities"))
-        content = content_focus(loaded.plan, warehouse.table("activities"))
-        pilots = pilot_results(loaded.plan, warehouse.table("conversions"))
-        cadence = cadence_consistency(
-            loaded.plan, warehouse.table("activities"), as_of=as_of.date() if as_of else None
-        )
-        benchmarks = tactic_benchmarks(
-            loaded.plan,
-            warehouse.table("activities"),
-            warehouse.table("touchpoints"),
-            warehouse.table("conversions"),
-            as_of=max(g.as_of for g in goals) if goals else dt.date.today(),
-        )
-        engagement = engagement_links(
-            loaded.plan,
-            warehouse.table("activities"),
-            warehouse.table("touchpoints"),
-            warehouse.table("conversions"),
             sources=touch_source or None,
         )
     finally:
         warehouse.close()
     if output_format is ScorecardFormat.JSON:
-        sections: dict[str, list[Any]] = {
-            "tactics": list(benchmarks),
-            "cadence": list(cadence),
-            "conversation": list(conversation),
-            "content": list(content),
-            "functions": list(functions),
-            "engagement": list(engagement),
-            "pilots": list(pilots),
-        }
-        sys.stdout.write(json_text(_json(goals, sections)))
+        sys.stdout.write(json_text(card.to_json()))
     else:
-        _print(goals)
-        _print_benchmarks(benchmarks)
-        _print_cadence(cadence)
-        _print_conversation(conversation)
-        _print_content(content)
-        _print_engagement(engagement)
-        _print_functions(functions)
-        _print_pilots(pilots)
-    if any(g.status not in ("achieved", "on_track") for g in goals) or any(
-        "low-response" in c.flags for c in conversation
-    ):
+        _print(list(card.goals))
+        _print_benchmarks(list(card.tactics))
+        _print_cadence(list(card.cadence))
+        _print_resources(list(card.resources))
+        _print_conversation(list(card.conversation))
+        _print_content(list(card.content))
+        _print_engagement(list(card.engagement))
+        _print_functions(list(card.functions))
+        _print_pilots(list(card.pilots))
+    if card.needs_attention:
         raise typer.Exit(1)
-
-
-def _json(goals: list[Any], sections: dict[str, list[Any]]) -> dict[str, Any]:
-    rows = []
-    for goal in goals:
-        row = {"id": goal.goal} | asdict(goal)
-        del row["goal"]
-        row["as_of"] = goal.as_of.isoformat()
-        row["last_data"] = goal.last_data.isoformat() if goal.last_data else None
-        rows.append(row)
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "sections": ["goals", *sections],
-        "goals": rows,
-        "conversation": [
-            {**c.group, **{k: v for k, v in asdict(c).items() if k != "group"}}
-            for c in sections["conversation"]
-        ],
-        "tactics": [asdict(t) for t in sections["tactics"]],
-        "cadence": [
-            asdict(t) | {"last_activity": t.last_activity.isoformat() if t.last_activity else None}
-            for t in sections["cadence"]
-        ],
-        "content": [asdict(c) for c in sections["content"]],
-        "engagement": [asdict(e) for e in sections["engagement"]],
-        "functions": [asdict(f) for f in sections["functions"]],
-        "pilots": [
-            asdict(p) | {"start": p.start.isoformat(), "verdict": p.verdict}
-            for p in sections["pilots"]
-        ],
-    }
 
 
 def _print_benchmarks(benchmarks: list[Any]) -> None:
@@ -214,6 +143,29 @@ def _print_cadence(cadence: list[Any]) -> None:
             f"[{style[row.status]}]{row.status}[/]",
         )
     stdout_console(min_width=100).print(table)
+
+
+def _print_resources(resources: list[Any]) -> None:
+    table = Table(
+        title="Resources to date: planned (pro-rated) against recorded spend",
+        box=None,
+        pad_edge=False,
+    )
+    headers = ("tactic", "hours planned", "money planned", "money spent", "tools planned",
+               "tools spent", "")  # fmt: skip
+    for column in headers:
+        table.add_column(column, justify="left" if column == "tactic" else "right")
+    for r in resources:
+        table.add_row(
+            r.tactic,
+            _number(r.planned_hours),
+            _number(r.planned_money),
+            _number(r.spent_money),
+            _number(r.planned_technology),
+            _number(r.spent_technology),
+            "[bold red]over plan[/]" if r.over_plan else "",
+        )
+    stdout_console(min_width=110).print(table)
 
 
 def _print_engagement(engagement: list[Any]) -> None:

@@ -28,6 +28,7 @@ from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
 
 Part = Literal["people", "money", "technology"]
+OVER_PLAN_MARGIN: Final = 0.1
 PART_OF_KIND: Final[Mapping[str, Part]] = {"tool": "technology", "people": "people"}
 """Cost kinds that are not money; every other kind (budget, ads, other) is money."""
 
@@ -124,3 +125,50 @@ def _tactic_cost(
         technology=actual["technology"],
         recorded=recorded,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedVsSpent:
+    """One tactic's resources so far: the plan's share to date against recorded spend."""
+
+    tactic: str
+    planned_hours: float
+    planned_money: float
+    spent_money: float | None
+    """Budget, ads and other spend recorded in `costs`; None when nothing is recorded."""
+    planned_technology: float
+    spent_technology: float | None
+    over_plan: bool
+    """Recorded money and tools together exceed the plan's share to date by more than
+    `OVER_PLAN_MARGIN` (spend is lumpy: a month's bill arrives whole)."""
+
+
+def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[PlannedVsSpent]:
+    """Per tactic, from its start to `as_of`: planned hours, money and tools vs recorded.
+
+    Hours are planned only: time is not exported anywhere outcomes reads, so the plan's
+    hours stand as planned and are not compared.
+    """
+    start = min((t.start for t in plan.tactics), default=as_of)
+    period = Period(min(start, as_of), as_of)
+    planned = tactic_costs(plan, period)
+    spend = recorded_spend(costs, period)
+    rows = []
+    for tactic in plan.tactics:
+        plan_cost = planned[tactic.id]
+        money = spend.get((tactic.id, "money"))
+        technology = spend.get((tactic.id, "technology"))
+        recorded = (money or 0.0) + (technology or 0.0)
+        rows.append(
+            PlannedVsSpent(
+                tactic=tactic.id,
+                planned_hours=plan_cost.hours,
+                planned_money=plan_cost.money,
+                spent_money=money,
+                planned_technology=plan_cost.technology,
+                spent_technology=technology,
+                over_plan=recorded
+                > (plan_cost.money + plan_cost.technology) * (1 + OVER_PLAN_MARGIN) + 0.005,
+            )
+        )
+    return rows

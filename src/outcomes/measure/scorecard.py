@@ -1,0 +1,109 @@
+"""The scorecard: every monthly question of a social business, answered from one warehouse.
+
+`build_scorecard` runs each measure (goal pacing, tactic benchmarks, cadence, resources,
+conversation health, content focus, functions, engagement, pilots) on the plan and the
+warehouse and returns them together; `Scorecard.to_json` is the documented, versioned
+JSON (`schema_version`), whose `sections` list says which parts it holds. The CLI and,
+later, the report and the dashboard only present it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Final
+
+from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
+from outcomes.measure.cadence import CadenceRow, cadence_consistency
+from outcomes.measure.content import TacticFocus, content_focus
+from outcomes.measure.conversation import ConversationHealth, conversation_health
+from outcomes.measure.costs import PlannedVsSpent, planned_vs_spent
+from outcomes.measure.engagement import EngagementLink, engagement_links
+from outcomes.measure.functions import FunctionCoverage, function_coverage
+from outcomes.measure.pacing import GoalPace, pace_goals
+from outcomes.measure.pilot import PilotResult, pilot_results
+from outcomes.plan import Plan
+from outcomes.warehouse.connection import Warehouse
+
+SCHEMA_VERSION: Final = 1
+SECTIONS: Final = ("goals", "tactics", "cadence", "resources", "conversation", "content",
+                   "functions", "engagement", "pilots")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Scorecard:
+    """Every section of the scorecard, as the measures returned them."""
+
+    goals: tuple[GoalPace, ...]
+    tactics: tuple[BenchmarkResult, ...]
+    cadence: tuple[CadenceRow, ...]
+    resources: tuple[PlannedVsSpent, ...]
+    conversation: tuple[ConversationHealth, ...]
+    content: tuple[TacticFocus, ...]
+    functions: tuple[FunctionCoverage, ...]
+    engagement: tuple[EngagementLink, ...]
+    pilots: tuple[PilotResult, ...]
+
+    @property
+    def needs_attention(self) -> bool:
+        """A goal is not achieved or on track, or a channel answers under half its inbound."""
+        return any(g.status not in ("achieved", "on_track") for g in self.goals) or any(
+            "low-response" in c.flags for c in self.conversation
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The versioned JSON form (dates as ISO strings)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "sections": list(SECTIONS),
+            "goals": [_goal(g) for g in self.goals],
+            "tactics": [asdict(t) for t in self.tactics],
+            "cadence": [asdict(t) | {"last_activity": _iso(t.last_activity)} for t in self.cadence],
+            "resources": [asdict(r) for r in self.resources],
+            "conversation": [
+                c.group | {k: v for k, v in asdict(c).items() if k != "group"}
+                for c in self.conversation
+            ],
+            "content": [asdict(c) for c in self.content],
+            "functions": [asdict(f) for f in self.functions],
+            "engagement": [asdict(e) for e in self.engagement],
+            "pilots": [asdict(p) | {"start": p.start.isoformat()} for p in self.pilots],
+        }
+
+
+def build_scorecard(
+    plan: Plan,
+    warehouse: Warehouse,
+    *,
+    as_of: dt.date | None = None,
+    sources: Sequence[str] | None = None,
+) -> Scorecard:
+    """Run every measure of the scorecard on the plan and the warehouse."""
+    activities, touchpoints = warehouse.table("activities"), warehouse.table("touchpoints")
+    conversions = warehouse.table("conversions")
+    goals = pace_goals(plan, conversions, warehouse.table("metric_snapshots"), as_of=as_of)
+    day = max((g.as_of for g in goals), default=as_of or dt.date.today())
+    return Scorecard(
+        goals=tuple(goals),
+        tactics=tuple(tactic_benchmarks(plan, activities, touchpoints, conversions, as_of=day)),
+        cadence=tuple(cadence_consistency(plan, activities, as_of=as_of)),
+        resources=tuple(planned_vs_spent(plan, warehouse.table("costs"), day)),
+        conversation=tuple(conversation_health(activities, by=("channel", "account"))),
+        content=tuple(content_focus(plan, activities)),
+        functions=tuple(function_coverage(plan, activities)),
+        engagement=tuple(
+            engagement_links(plan, activities, touchpoints, conversions, sources=sources)
+        ),
+        pilots=tuple(pilot_results(plan, conversions)),
+    )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _goal(goal: GoalPace) -> dict[str, Any]:
+    row = {"id": goal.goal} | asdict(goal)
+    del row["goal"]
+    return row | {"as_of": goal.as_of.isoformat(), "last_data": _iso(goal.last_data)}
