@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomes.measure.attribution import PathCounts, attribute, markov
+from outcomes.measure.attribution import MODELS, PathCounts, attribute, markov
 from outcomes.measure.attribution.markov import _Chain, transition_probabilities
 from tests.measure.attribution import channel_attribution, data_counts, data_csv
 
@@ -270,3 +270,9 @@ def test_iterative_solves_of_large_chains_equal_the_lu(
     for field in ("removal_effect", "value_removal_effect", "conversions", "value"):
         got, want = iterative.as_dict(field), exact.as_dict(field)
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12), field
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_every_model_accepts_no_journeys_at_all(model: str) -> None:
+    result = attribute(PathCounts.from_rows([]), model)  # an empty workspace, say
+    assert result.channels == () and result.total_conversions == 0

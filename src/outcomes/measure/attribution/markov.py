@@ -322,9 +322,11 @@ def _count_matrix(
 ) -> sp.csr_matrix:
     """Summed weights per (row, col) as a CSR matrix; dense bincount when it is small."""
     cells = shape[0] * shape[1]
+    weights = np.asarray(weights, dtype=np.float64)
     if cells > DENSE_CELLS:
         return sp.csr_matrix((weights, (rows, cols)), shape=shape)
     dense = np.bincount(rows * shape[1] + cols, weights=weights, minlength=cells)
+    dense = dense.astype(np.float64, copy=False)  # bincount of nothing is int64 zeros
     return sp.csr_matrix(dense.reshape(shape))
 
 
