@@ -137,6 +137,9 @@ def test_records_carry_every_field_and_bad_parameters_are_refused(
     assert table.num_rows == len(r.rows) and table.column_names == list(record)
     with pytest.raises(ValueError, match="models"):
         report(warehouse, plan, models=())
+    warehouse.duckdb.execute("DELETE FROM conversions")  # no sales: names checked all the same
+    with pytest.raises(ValueError, match="unknown attribution model 'magic'"):
+        report(warehouse, plan, models=("magic",))
     with pytest.raises(ValueError, match="bootstrap"):
         report(warehouse, plan, bootstrap=-1)
     with pytest.raises(ValueError, match="confidence"):

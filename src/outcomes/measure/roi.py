@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from outcomes.measure.attribution import PathCounts, attribute
+from outcomes.measure.attribution import MODELS, PathCounts, attribute
 from outcomes.measure.attribution.journeys import UNPLANNED, paths_from_warehouse
 from outcomes.measure.attribution.result import records_frame, records_table
 from outcomes.measure.costs import Period, TacticCost, tactic_costs
@@ -180,6 +180,9 @@ def roi(
     """Attributed outcomes, cost and ROI per tactic, strategy and goal for each model."""
     if not models:
         raise ValueError("models is empty: name at least one attribution model")
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise ValueError(f"unknown attribution model {unknown[0]!r}; valid: {', '.join(MODELS)}")
     if bootstrap < 0:
         raise ValueError(f"bootstrap must be 0 or more replicates, not {bootstrap}")
     if not 0 < confidence < 1:
