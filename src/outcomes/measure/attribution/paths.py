@@ -158,11 +158,17 @@ class PathCounts:
             pc.less(pc.min_element_wise(table["conversions"], table["value"], table["nulls"]), 0)
         ).as_py():
             raise ValueError("negative count or value in the paths")
-        table = table.append_column("path", pc.binary_join(table["steps"], f" {SEPARATOR} "))
-        grouped = table.group_by("path", use_threads=False).aggregate(
-            [("conversions", "sum"), ("value", "sum"), ("nulls", "sum")]
-        )
-        steps = pc.split_pattern(grouped["path"], f" {SEPARATOR} ").combine_chunks()
+        joined = pc.binary_join(table["steps"], f" {SEPARATOR} ")
+        if pc.count_distinct(joined).as_py() == table.num_rows:
+            # Already one row per path (what an engine's summary gives): no regrouping.
+            totals = [table[name] for name in ("conversions", "value", "nulls")]
+        else:
+            grouped = table.append_column("path", joined).group_by("path", use_threads=False)
+            summed = grouped.aggregate([("conversions", "sum"), ("value", "sum"), ("nulls", "sum")])
+            steps = pc.split_pattern(summed["path"], f" {SEPARATOR} ").combine_chunks()
+            totals = [summed[f"{name}_sum"] for name in ("conversions", "value", "nulls")]
+        if isinstance(steps, pa.ChunkedArray):
+            steps = steps.combine_chunks()
         flat = steps.flatten()
         if len(flat) and (
             pc.any(pc.equal(pc.utf8_length(flat), 0)).as_py() or len(flat) < len(steps)
@@ -174,13 +180,13 @@ class PathCounts:
             tuple(encoded.dictionary.to_pylist()),
             np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
             offsets - offsets[0],
-            np.asarray(grouped["conversions_sum"].to_numpy(), dtype=np.float64),
-            np.asarray(grouped["value_sum"].to_numpy(), dtype=np.float64),
-            np.asarray(grouped["nulls_sum"].to_numpy(), dtype=np.float64),
+            _floats(totals[0]),
+            _floats(totals[1]),
+            _floats(totals[2]),
         )
         # Arrow's allocator keeps what the splits and the grouping freed (hundreds of MB on
         # millions of touches), and the models' NumPy arrays cannot reuse it: give it back.
-        del split, steps, flat, encoded, grouped, table
+        del split, steps, flat, encoded, joined, totals, table
         pa.default_memory_pool().release_unused()
         return counts
 
@@ -270,6 +276,10 @@ class PathCounts:
             acc[1] += float(self.value[i])
             acc[2] += float(self.nulls[i])
         return PathCounts._from_coded(self.channels, totals, True)
+
+
+def _floats(column: pa.Array | pa.ChunkedArray) -> FloatArray:
+    return np.asarray(column.to_numpy(), dtype=np.float64)
 
 
 def _collapse(path: tuple[int, ...]) -> tuple[int, ...]:
