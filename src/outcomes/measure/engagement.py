@@ -30,7 +30,11 @@ import ibis
 import numpy as np
 
 from outcomes.measure.attribution import attribute
-from outcomes.measure.attribution.journeys import journey_parts, paths_from_warehouse
+from outcomes.measure.attribution.journeys import (
+    JourneyOptions,
+    journey_parts,
+    paths_from_warehouse,
+)
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
@@ -79,14 +83,14 @@ def engagement_links(
         **{m: own[m].fill_null(0).sum() for m in ENGAGEMENT}
     )
     engaged = to_arrow(weekly).to_pylist()
-    journeys = {"by": "tactic", "plan": plan, "conversion_types": SALES_TYPES,
-                "lookback_days": lookback_days, "sources": sources}  # fmt: skip
-    counts = paths_from_warehouse(touchpoints, conversions, **journeys)  # type: ignore[arg-type]
+    journeys: JourneyOptions = {"by": "tactic", "plan": plan, "conversion_types": SALES_TYPES,
+                                "lookback_days": lookback_days, "sources": sources}  # fmt: skip
+    counts = paths_from_warehouse(touchpoints, conversions, **journeys)
     credit = attribute(counts, "markov").as_dict() if counts.conversions.sum() else {}
     d = conversions.filter(conversions.type == "ticket_deflected")
     per_channel = d.group_by("channel").aggregate(n=d.count())
     deflected = {str(r["channel"]): int(r["n"]) for r in to_arrow(per_channel).to_pylist()}
-    _, _, credited = journey_parts(touchpoints, conversions, **journeys)  # type: ignore[arg-type]
+    _, _, credited = journey_parts(touchpoints, conversions, **journeys)
     touched = credited.select(
         step=credited.step, ckey=credited.ckey, cts=credited.cts, n=credited.n
     )

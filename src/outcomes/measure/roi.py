@@ -45,7 +45,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from outcomes.measure.attribution import MODELS, PathCounts, attribute
-from outcomes.measure.attribution.journeys import UNPLANNED, paths_from_warehouse
+from outcomes.measure.attribution.journeys import UNPLANNED, JourneyOptions, paths_from_warehouse
 from outcomes.measure.attribution.result import records_frame, records_table
 from outcomes.measure.costs import Period, TacticCost, tactic_costs
 from outcomes.plan import Plan
@@ -189,13 +189,13 @@ def roi(
         raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
     period = period or Period.of_plan(plan)
     in_period = _in_period(conversions, period)
-    build: dict[str, Any] = {"lookback_days": lookback_days, "sources": sources}
-    sales = paths_from_warehouse(
-        touchpoints, in_period, by="tactic", plan=plan, conversion_types=SALES_TYPES, **build
-    )
-    customers = paths_from_warehouse(
-        touchpoints, in_period, by="tactic", plan=plan, conversion_types=CUSTOMER_TYPES, **build
-    )
+    build: JourneyOptions = {
+        "by": "tactic", "plan": plan, "lookback_days": lookback_days, "sources": sources
+    }  # fmt: skip
+    sales_options: JourneyOptions = {**build, "conversion_types": SALES_TYPES}
+    customer_options: JourneyOptions = {**build, "conversion_types": CUSTOMER_TYPES}
+    sales = paths_from_warehouse(touchpoints, in_period, **sales_options)
+    customers = paths_from_warehouse(touchpoints, in_period, **customer_options)
     spent = tactic_costs(plan, period, costs)
     rng = np.random.default_rng(seed)
     replicates = [(_resample(sales, rng), _resample(customers, rng)) for _ in range(bootstrap)]

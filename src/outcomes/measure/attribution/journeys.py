@@ -55,9 +55,10 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypedDict
 
 import ibis
+from typing_extensions import Unpack
 
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.mapping import mapped_touchpoints
@@ -68,6 +69,32 @@ PATH_SEPARATOR: Final = " > "
 UNPLANNED: Final = "unplanned"
 DEFAULT_CONVERSION_TYPES: Final = ("deal_won", "order")
 JoinOn = Literal["person", "journey_id", "customer_id"]
+
+
+class JourneyOptions(TypedDict, total=False):
+    """How journeys are built; every function here takes these as keyword arguments.
+
+    The module docstring gives each convention; `JOURNEY_DEFAULTS` the defaults.
+    """
+
+    by: Literal["channel", "tactic"]
+    plan: Plan | None
+    conversion_types: Sequence[str]
+    lookback_days: int | None
+    join_on: JoinOn
+    sources: Sequence[str] | None
+    direct_label: str
+
+
+JOURNEY_DEFAULTS: Final[JourneyOptions] = {
+    "by": "channel",
+    "plan": None,
+    "conversion_types": DEFAULT_CONVERSION_TYPES,
+    "lookback_days": 90,
+    "join_on": "person",
+    "sources": None,
+    "direct_label": "direct",
+}
 _SPACE: Final = r"[ \t\n\r\x0B\f]"
 _RANK_WIDTH: Final = 10  # digits of a step's rank in its path: up to 10**10 steps
 
@@ -163,24 +190,20 @@ def _ordered_paths(table: Any, keys: list[str]) -> Any:
 
 
 def journey_parts(
-    touchpoints: ibis.Table,
-    conversions: ibis.Table,
-    *,
-    by: Literal["channel", "tactic"] = "channel",
-    plan: Plan | None = None,
-    conversion_types: Sequence[str] = DEFAULT_CONVERSION_TYPES,
-    lookback_days: int | None = 90,
-    join_on: JoinOn = "person",
-    sources: Sequence[str] | None = None,
-    direct_label: str = "direct",
+    touchpoints: ibis.Table, conversions: ibis.Table, **options: Unpack[JourneyOptions]
 ) -> tuple[Any, Any, Any]:
     """(touches, conversion events, credited touches), as Ibis expressions.
 
     `touches`: `jkey`, `ts`, `tie`, `step`; `events`: one per journey and instant, with
     `ckey`, `cts`, `n` (conversions), `amount` (value) and `prev_cts`; `credited`: each
     touch joined to the event it leads up to, within the window the module docstring
-    gives. `journey_paths` and the time-decay credit are built from these.
+    gives. `journey_paths` and the time-decay credit are built from these. `options` are
+    the `JourneyOptions`; anything left out takes its default.
     """
+    o: JourneyOptions = {**JOURNEY_DEFAULTS, **options}
+    by, plan, direct_label = o["by"], o["plan"], o["direct_label"]
+    conversion_types, lookback_days = o["conversion_types"], o["lookback_days"]
+    join_on, sources = o["join_on"], o["sources"]
     if join_on not in ("person", "journey_id", "customer_id"):
         raise ValueError(
             f'join_on must be "person", "journey_id" or "customer_id", not {join_on!r}'
@@ -230,16 +253,7 @@ def journey_parts(
 
 
 def journey_paths(
-    touchpoints: ibis.Table,
-    conversions: ibis.Table,
-    *,
-    by: Literal["channel", "tactic"] = "channel",
-    plan: Plan | None = None,
-    conversion_types: Sequence[str] = DEFAULT_CONVERSION_TYPES,
-    lookback_days: int | None = 90,
-    join_on: JoinOn = "person",
-    sources: Sequence[str] | None = None,
-    direct_label: str = "direct",
+    touchpoints: ibis.Table, conversions: ibis.Table, **options: Unpack[JourneyOptions]
 ) -> ibis.Table:
     """The per-distinct-path summary of the journeys, as an (unexecuted) Ibis expression.
 
@@ -247,17 +261,7 @@ def journey_paths(
     `total_conversion_value` and `total_null` (all float64), one row per distinct path,
     ordered by path. See the module docstring for the conventions.
     """
-    touches, events, credited = journey_parts(
-        touchpoints,
-        conversions,
-        by=by,
-        plan=plan,
-        conversion_types=conversion_types,
-        lookback_days=lookback_days,
-        join_on=join_on,
-        sources=sources,
-        direct_label=direct_label,
-    )
+    touches, events, credited = journey_parts(touchpoints, conversions, **options)
     converting = _ordered_paths(credited, ["ckey", "cts", "n", "amount"])
     converting = converting.select(
         "path",
@@ -290,14 +294,8 @@ def paths_from_warehouse(
     touchpoints: ibis.Table,
     conversions: ibis.Table,
     *,
-    by: Literal["channel", "tactic"] = "channel",
-    plan: Plan | None = None,
-    conversion_types: Sequence[str] = DEFAULT_CONVERSION_TYPES,
-    lookback_days: int | None = 90,
-    join_on: JoinOn = "person",
-    sources: Sequence[str] | None = None,
-    direct_label: str = "direct",
     collapse_repeats: bool = False,
+    **options: Unpack[JourneyOptions],
 ) -> PathCounts:
     """Run `journey_paths` in the engine and build `PathCounts` from its summary.
 
@@ -305,17 +303,7 @@ def paths_from_warehouse(
     `outcomes.warehouse.connection.to_arrow`); the parameters are those of
     `journey_paths`, plus `collapse_repeats` for `PathCounts`.
     """
-    expr = journey_paths(
-        touchpoints,
-        conversions,
-        by=by,
-        plan=plan,
-        conversion_types=conversion_types,
-        lookback_days=lookback_days,
-        join_on=join_on,
-        sources=sources,
-        direct_label=direct_label,
-    )
+    expr = journey_paths(touchpoints, conversions, **options)
     summary = to_arrow(expr)
     rows = zip(
         summary["path"].to_pylist(),

@@ -12,19 +12,13 @@ this starts from. Everything runs in the engine; one row per step comes back.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any, Literal
 
 import ibis
 import numpy as np
+from typing_extensions import Unpack
 
-from outcomes.measure.attribution.journeys import (
-    DEFAULT_CONVERSION_TYPES,
-    JoinOn,
-    journey_parts,
-)
+from outcomes.measure.attribution.journeys import JourneyOptions, journey_parts
 from outcomes.measure.attribution.result import AttributionResult, build_result
-from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
 
 DAY_SECONDS = 86_400.0
@@ -35,28 +29,15 @@ def time_decay_credit(
     conversions: ibis.Table,
     *,
     half_life_days: float = 7.0,
-    by: Literal["channel", "tactic"] = "channel",
-    plan: Plan | None = None,
-    conversion_types: Sequence[str] = DEFAULT_CONVERSION_TYPES,
-    lookback_days: int | None = 90,
-    join_on: JoinOn = "person",
-    sources: Sequence[str] | None = None,
-    direct_label: str = "direct",
+    **journey: Unpack[JourneyOptions],
 ) -> ibis.Table:
-    """Credit per step (`step`, `conversions`, `value`), as an unexecuted Ibis expression."""
+    """Credit per step (`step`, `conversions`, `value`), as an unexecuted Ibis expression.
+
+    `journey` takes the `JourneyOptions` of `journey_paths`.
+    """
     if not half_life_days > 0:
         raise ValueError(f"half_life_days must be more than 0, not {half_life_days}")
-    _, _, credited = journey_parts(
-        touchpoints,
-        conversions,
-        by=by,
-        plan=plan,
-        conversion_types=conversion_types,
-        lookback_days=lookback_days,
-        join_on=join_on,
-        sources=sources,
-        direct_label=direct_label,
-    )
+    _, _, credited = journey_parts(touchpoints, conversions, **journey)
     # Whole seconds between instants truncated to the second: epoch seconds would pass
     # through the session time zone on DuckDB, and engines differ on fractions.
     seconds = (credited.cts.truncate("s").delta(credited.ts.truncate("s"), unit="second")).cast(
@@ -78,7 +59,7 @@ def time_decay_from_warehouse(
     conversions: ibis.Table,
     *,
     half_life_days: float = 7.0,
-    **journey: Any,
+    **journey: Unpack[JourneyOptions],
 ) -> AttributionResult:
     """Run `time_decay_credit` and return the credit as an `AttributionResult`.
 
