@@ -54,6 +54,11 @@ class Period:
         first, last = max(start, self.start), min(end, self.end)
         return max(0, (last - first).days + 1)
 
+    def instants(self) -> tuple[dt.datetime, dt.datetime]:
+        """The period as UTC instants: its first midnight and the midnight after its end."""
+        start = dt.datetime.combine(self.start, dt.time(), tzinfo=dt.UTC)
+        return start, dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
     @classmethod
     def of_plan(cls, plan: Plan) -> Period:
         """From the earliest tactic start to the latest tactic end (goals when no tactic)."""

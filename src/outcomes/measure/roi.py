@@ -34,7 +34,6 @@ independent paths: an approximation that narrows intervals a little.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -190,12 +189,14 @@ def roi(
     period = period or Period.of_plan(plan)
     in_period = _in_period(conversions, period)
     build: JourneyOptions = {
-        "by": "tactic", "plan": plan, "lookback_days": lookback_days, "sources": sources
+        "by": "tactic", "plan": plan, "lookback_days": lookback_days, "sources": sources,
+        "credit_period": period.instants(),
     }  # fmt: skip
     sales_options: JourneyOptions = {**build, "conversion_types": SALES_TYPES}
     customer_options: JourneyOptions = {**build, "conversion_types": CUSTOMER_TYPES}
-    sales = paths_from_warehouse(touchpoints, in_period, **sales_options)
-    customers = paths_from_warehouse(touchpoints, in_period, **customer_options)
+    # All conversions, not only the period's: they link identities and end earlier paths.
+    sales = paths_from_warehouse(touchpoints, conversions, **sales_options)
+    customers = paths_from_warehouse(touchpoints, conversions, **customer_options)
     spent = tactic_costs(plan, period, costs)
     rng = np.random.default_rng(seed)
     replicates = [(_resample(sales, rng), _resample(customers, rng)) for _ in range(bootstrap)]
@@ -231,8 +232,7 @@ def roi(
 
 
 def _in_period(conversions: ibis.Table, period: Period) -> ibis.Table:
-    start = dt.datetime.combine(period.start, dt.time(), tzinfo=dt.UTC)
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    start, end = period.instants()
     return conversions.filter((conversions.ts >= start) & (conversions.ts < end))
 
 

@@ -207,6 +207,30 @@ def test_people_are_stitched_across_devices_sources_and_id_prefixes(
     }
 
 
+def test_a_credit_period_cuts_the_whole_history(warehouse: Warehouse) -> None:
+    w = warehouse
+    touch(w, "ga-1", day(0), "linkedin")
+    convert(w, "ga-1", day(1), 10.0, customer="42")  # links ga-1 to customer 42
+    touch(w, "ga-1", day(40), "x")
+    convert(w, None, day(41), 20.0, "deal_won", customer="crm:42")  # known only by customer
+    touch(w, "ga-2", day(2), "email")  # never converts: a null path in the first period
+    touch(w, "ga-2", day(45), "email")  # and one in the second
+    first = (day(-1), day(20))
+    second = (day(20), day(60))
+    assert summary(w, credit_period=first) == {
+        "linkedin": (1.0, 10.0, 0.0),
+        "email": (0.0, 0.0, 1.0),
+    }
+    # Filtering the conversions first would lose the link to ga-1 and the end of the
+    # earlier path (it would read "linkedin > x").
+    assert summary(w, credit_period=second) == {
+        "x": (1.0, 20.0, 0.0),
+        "email": (0.0, 0.0, 1.0),
+    }
+    whole = summary(w)
+    assert whole["linkedin"][:2] == (1.0, 10.0) and whole["x"][:2] == (1.0, 20.0)
+
+
 def test_steps_by_tactic_with_the_northwind_plan(warehouse: Warehouse) -> None:
     w = warehouse
     plan = load_plan(example_path("northwind")).plan

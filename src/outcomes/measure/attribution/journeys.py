@@ -39,6 +39,11 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
 * **Non-converting path**: the touches after a journey's last conversion, or all touches
   of a journey with no conversion, form one path counted in `total_null` (no window
   applies: the journey has not converted yet).
+* **Credit period** [`credit_period=None`]: (start, end) instants, end excluded; only
+  conversions in it produce converting paths, and only touches in it non-converting
+  ones. Identity links and each conversion's previous conversion still come from all
+  conversions, so a period's paths are those of the whole history cut to the period
+  (filtering the conversions table first would lose both).
 * **Conversions with no touch** in their window produce no path (a path needs at least
   one step) and are left out of the totals.
 * **Steps** [`by="channel"`]: the touchpoint's `channel`; when that is null or blank, its
@@ -54,6 +59,7 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final, Literal, TypedDict
 
@@ -84,6 +90,7 @@ class JourneyOptions(TypedDict, total=False):
     join_on: JoinOn
     sources: Sequence[str] | None
     direct_label: str
+    credit_period: tuple[dt.datetime, dt.datetime] | None
 
 
 JOURNEY_DEFAULTS: Final[JourneyOptions] = {
@@ -94,6 +101,7 @@ JOURNEY_DEFAULTS: Final[JourneyOptions] = {
     "join_on": "person",
     "sources": None,
     "direct_label": "direct",
+    "credit_period": None,
 }
 _SPACE: Final = r"[ \t\n\r\x0B\f]"
 _RANK_WIDTH: Final = 10  # digits of a step's rank in its path: up to 10**10 steps
@@ -249,7 +257,11 @@ def journey_parts(
         # zone (23 or 25 hours across a DST change), Spark by 24 hours in UTC.
         window = ibis.interval(hours=24 * lookback_days)
         predicates.append(touches.ts >= events.cts - window)
-    return touches, events, touches.join(events, predicates)
+    credited = touches.join(events, predicates)
+    period = o["credit_period"]
+    if period is not None:
+        credited = credited.filter((credited.cts >= period[0]) & (credited.cts < period[1]))
+    return touches, events, credited
 
 
 def journey_paths(
@@ -273,6 +285,9 @@ def journey_paths(
     last = events.group_by("ckey").aggregate(last_cts=events.cts.max())
     after = touches.left_join(last, touches.jkey == last.ckey)
     after = after.filter(after.last_cts.isnull() | (after.ts > after.last_cts))
+    period = options.get("credit_period")
+    if period is not None:
+        after = after.filter((after.ts >= period[0]) & (after.ts < period[1]))
     non_converting = _ordered_paths(after, ["jkey"])
     non_converting = non_converting.select(
         "path",
