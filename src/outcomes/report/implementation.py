@@ -123,6 +123,13 @@ def render_html(ip: ImplementationPlan) -> str:
     return template.render(**_context(ip, markdown=False), strategy_map=svg)
 
 
+def render_html_sections(ip: ImplementationPlan) -> Markup:
+    """The plan's sections without the document around them (the report's appendix)."""
+    template = _environment("html").get_template("implementation_body.html.j2")
+    svg = Markup(strategy_map_svg(ip.plan))
+    return Markup(template.render(**_context(ip, markdown=False), strategy_map=svg))
+
+
 @functools.cache
 def _environment(kind: Literal["md", "html"]) -> jinja2.Environment:
     environment = jinja2.Environment(

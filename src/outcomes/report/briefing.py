@@ -1,0 +1,252 @@
+"""The briefing: everything the executive report, `outcomes status` and the dashboard show.
+
+`build_briefing` runs the scorecard, ROI per tactic under several models, the linter,
+the unplanned-activity search and reads the ingest history, then picks the exceptions
+that need a decision (`report.attention`). It is computed once per state of the plan and
+the warehouse (`report.cache`) and presented by the HTML/PDF report, the terminal and the
+web app, which add nothing but layout. `Briefing.to_json` is the dashboard's API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+
+from outcomes.lint import check_plan
+from outcomes.measure.costs import Period
+from outcomes.measure.roi import DEFAULT_MODELS, RoiReport, RoiRow, roi
+from outcomes.measure.scorecard import Scorecard, build_scorecard
+from outcomes.measure.unplanned import UnplannedReport, find_unplanned
+from outcomes.plan import LoadedPlan, Plan
+from outcomes.report.attention import Attention, LintItem, attention_items, top_three
+from outcomes.report.explorer import JourneySummaries, summarise_journeys
+from outcomes.warehouse.connection import Warehouse, to_arrow
+
+SCHEMA_VERSION: Final = 1
+# Strategy-map statuses, best to worst.
+_WORST: Final = ("achieved", "on_track", "stale", "at_risk", "off_track")
+_MAP_STATUS: Final = {"no_data": "stale"}
+_BENCHMARK_STATUS: Final = {
+    "met": "achieved", "on_track": "on_track", "below": "off_track", "no_data": "stale"
+}  # fmt: skip
+# Rejected rows kept in the briefing; the rest stay in the warehouse's `rejected` table.
+REJECTED_SHOWN: Final = 500
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingOptions:
+    """How the numbers are measured; part of the cache key."""
+
+    as_of: dt.date | None = None
+    sources: tuple[str, ...] | None = None
+    """Touchpoint sources journeys are built from (None: all)."""
+    lookback_days: int | None = 90
+    models: tuple[str, ...] = DEFAULT_MODELS
+    headline_model: str = "markov"
+    bootstrap: int = 200
+    confidence: float = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRow:
+    """One loaded file, from the warehouse's `ingests` table."""
+
+    id: int
+    file: str
+    source: str
+    rows_loaded: int
+    rows_updated: int
+    rows_skipped: int
+    rows_rejected: int
+    finished_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRow:
+    """A row a connector refused, with where and why."""
+
+    ingest_id: int
+    file: str
+    line: int | None
+    column: str | None
+    reason: str
+    raw: str | None
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The measured state of the plan, as every presentation shows it."""
+
+    plan: Plan
+    plan_file: str
+    options: BriefingOptions
+    generated_at: dt.datetime
+    as_of: dt.date
+    period: Period
+    scorecard: Scorecard
+    roi: RoiReport
+    unplanned: UnplannedReport
+    findings: tuple[LintItem, ...]
+    health_score: int
+    attention: tuple[Attention, ...]
+    ingests: tuple[IngestRow, ...]
+    rejected: tuple[RejectedRow, ...]
+    rejected_total: int
+    journeys: JourneySummaries
+    loaded: LoadedPlan
+    """The plan with its source map, for the implementation plan's appendix."""
+    fingerprint: str = field(default="")
+
+    @property
+    def organisation(self) -> str:
+        """The organisation's name."""
+        return self.plan.organisation.name
+
+    @property
+    def currency(self) -> str:
+        """The plan's currency."""
+        return self.plan.organisation.currency
+
+    @property
+    def top_attention(self) -> tuple[Attention, ...]:
+        """The three exceptions page one shows."""
+        return top_three(self.attention)
+
+    def element_status(self) -> dict[str, str]:
+        """Status per goal, strategy and tactic, for the strategy map.
+
+        Goals: their pacing. Strategies: the worst of the goals they serve. Tactics: the
+        worst of their benchmarks (met → achieved, below → off track, no data → stale).
+        """
+        status = {g.goal: _MAP_STATUS.get(g.status, g.status) for g in self.scorecard.goals}
+        for strategy in self.plan.strategies:
+            served = [status[g] for g in strategy.serves if g in status]
+            if served:
+                status[strategy.id] = max(served, key=_WORST.index)
+        for tactic in self.plan.tactics:
+            marks = [
+                _BENCHMARK_STATUS[b.status] for b in self.scorecard.tactics if b.tactic == tactic.id
+            ]
+            if marks:
+                status[tactic.id] = max(marks, key=_WORST.index)
+        return status
+
+    def tactic_roi(self, model: str | None = None) -> list[RoiRow]:
+        """ROI rows of every tactic under `model` (the headline model by default)."""
+        chosen = model or self.options.headline_model
+        return [r for r in self.roi.rows if r.level == "tactic" and r.model == chosen]
+
+    def to_json(self) -> dict[str, Any]:
+        """The versioned JSON form the dashboard's API serves."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "organisation": self.organisation,
+            "currency": self.currency,
+            "plan_file": self.plan_file,
+            "generated_at": self.generated_at.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
+            "options": asdict(self.options)
+            | {"as_of": self.options.as_of.isoformat() if self.options.as_of else None},
+            "attention": [asdict(a) for a in self.attention],
+            "top_attention": [asdict(a) for a in self.top_attention],
+            "scorecard": self.scorecard.to_json(),
+            "roi": self.roi.to_records(),
+            "unplanned_share": self.unplanned.share,
+            "lint": {"health_score": self.health_score, "findings": self.lint_json()},
+            "ingests": self.ingests_json(),
+        }
+
+    def lint_json(self) -> list[dict[str, Any]]:
+        """The lint findings as dicts."""
+        return [asdict(f) for f in self.findings]
+
+    def ingests_json(self) -> list[dict[str, Any]]:
+        """The ingest history as dicts."""
+        return [asdict(i) | {"finished_at": i.finished_at.isoformat()} for i in self.ingests]
+
+    def rejected_json(self) -> dict[str, Any]:
+        """The rejected rows kept in the briefing, and how many there are in all."""
+        return {"total": self.rejected_total, "rows": [asdict(r) for r in self.rejected]}
+
+
+def build_briefing(
+    loaded: LoadedPlan, warehouse: Warehouse, options: BriefingOptions | None = None
+) -> Briefing:
+    """Measure everything the report and the dashboard show."""
+    options = options or BriefingOptions()
+    if options.headline_model not in options.models:
+        raise ValueError(
+            f"the headline model {options.headline_model!r} is not among the models "
+            f"computed ({', '.join(options.models)})"
+        )
+    plan = loaded.plan
+    card = build_scorecard(plan, warehouse, as_of=options.as_of, sources=options.sources)
+    as_of = max((g.as_of for g in card.goals), default=options.as_of or dt.date.today())
+    period = Period.of_plan(plan)
+    report = roi(
+        plan,
+        warehouse.table("touchpoints"),
+        warehouse.table("conversions"),
+        warehouse.table("costs"),
+        models=options.models,
+        period=period,
+        lookback_days=options.lookback_days,
+        sources=options.sources,
+        bootstrap=options.bootstrap,
+        confidence=options.confidence,
+    )
+    unplanned = find_unplanned(plan, warehouse.table("activities"), warehouse.table("touchpoints"))
+    check = check_plan(loaded)
+    findings = tuple(
+        LintItem(
+            code=f.rule.code,
+            rule=f.rule.name,
+            severity=f.severity.value,
+            element=f.element,
+            message=f.message,
+            fix=f.fix,
+            location=f.location,
+        )
+        for f in check.findings
+    )
+    attention = attention_items(plan, card, report, options.headline_model, unplanned, findings)
+    rejected, rejected_total = _rejected(warehouse)
+    return Briefing(
+        plan=plan,
+        plan_file=loaded.file,
+        options=options,
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        as_of=as_of,
+        period=period,
+        scorecard=card,
+        roi=report,
+        unplanned=unplanned,
+        findings=findings,
+        health_score=check.score.value,
+        attention=attention,
+        ingests=_ingests(warehouse),
+        rejected=rejected,
+        rejected_total=rejected_total,
+        journeys=summarise_journeys(
+            plan, warehouse, lookback_days=options.lookback_days, sources=options.sources
+        ),
+        loaded=loaded,
+    )
+
+
+def _ingests(warehouse: Warehouse) -> tuple[IngestRow, ...]:
+    table = warehouse.table("ingests")
+    names = list(IngestRow.__dataclass_fields__)
+    rows = to_arrow(table.select(*names).order_by(table.id.desc())).to_pylist()
+    return tuple(IngestRow(**row) for row in rows)
+
+
+def _rejected(warehouse: Warehouse) -> tuple[tuple[RejectedRow, ...], int]:
+    table = warehouse.table("rejected")
+    total = int(to_arrow(table.aggregate(n=table.count())).to_pylist()[0]["n"])
+    names = list(RejectedRow.__dataclass_fields__)
+    newest = table.select(*names).order_by([table.ingest_id.desc(), table.line])
+    rows = to_arrow(newest.limit(REJECTED_SHOWN)).to_pylist()
+    return tuple(RejectedRow(**row) for row in rows), total

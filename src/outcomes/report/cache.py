@@ -1,0 +1,100 @@
+"""The briefing, computed once per state of the plan and the warehouse.
+
+Measuring everything takes seconds (minutes on a Spark-sized warehouse) while reading it
+back takes milliseconds, and the report, `outcomes status` and the dashboard all want the
+same numbers. The fingerprint of a state is the plan file's bytes, the warehouse file's
+size and modification time (an ingest changes them), the measurement options, the
+version of outcomes and the day; the briefing is kept under `.outcomes/cache/` and used
+while the fingerprint holds. Warehouses that are not a local file are never cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+from dataclasses import replace
+from pathlib import Path
+from typing import Final
+
+from outcomes import __version__
+from outcomes.plan import load_plan
+from outcomes.report.briefing import SCHEMA_VERSION, Briefing, BriefingOptions, build_briefing
+from outcomes.warehouse.connection import STATE_DIR, Warehouse, warehouse_url
+
+CACHE_FILE: Final = Path(STATE_DIR) / "cache" / "briefing.pickle"
+
+
+def fingerprint(workspace: Path, plan_file: Path, options: BriefingOptions) -> str | None:
+    """The state the briefing depends on, hashed; None when it cannot be known cheaply."""
+    url = warehouse_url(workspace)
+    if not url.startswith("duckdb://") or url.endswith(":memory:"):
+        return None
+    database = Path(url.removeprefix("duckdb://"))
+    digest = hashlib.sha256()
+    for part in (__version__, str(SCHEMA_VERSION), url, repr(options), dt.date.today()):
+        digest.update(f"{part}\0".encode())
+    try:
+        digest.update(plan_file.read_bytes())
+    except OSError:
+        return None
+    for path in (database, database.with_name(database.name + ".wal")):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            digest.update(b"absent\0")
+            continue
+        digest.update(f"{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def cached_briefing(workspace: Path, fingerprint_: str) -> Briefing | None:
+    """The briefing kept for this fingerprint, or None."""
+    try:
+        with (workspace / CACHE_FILE).open("rb") as handle:
+            kept = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        # A cache from another version of outcomes, or half written: measure again.
+        return None
+    if isinstance(kept, Briefing) and kept.fingerprint == fingerprint_:
+        return kept
+    return None
+
+
+def load_briefing(
+    workspace: Path,
+    plan_file: Path | None = None,
+    options: BriefingOptions | None = None,
+    *,
+    use_cache: bool = True,
+) -> Briefing:
+    """The briefing of a workspace: from the cache when the state is unchanged, else measured.
+
+    Raises the plan's load errors and `WarehouseError` as they are; the caller presents them.
+    """
+    options = options or BriefingOptions()
+    plan_file = plan_file or workspace / "plan.yaml"
+    key = fingerprint(workspace, plan_file, options) if use_cache else None
+    if key is not None:
+        kept = cached_briefing(workspace, key)
+        if kept is not None:
+            return kept
+    loaded = load_plan(plan_file)
+    with Warehouse.open(workspace) as warehouse:
+        briefing = build_briefing(loaded, warehouse, options)
+    if key is None:
+        return briefing
+    # Opening the warehouse migrates it, which can touch the file: key the state after.
+    key = fingerprint(workspace, plan_file, options) or key
+    briefing = replace(briefing, fingerprint=key)
+    _store(workspace / CACHE_FILE, briefing)
+    return briefing
+
+
+def _store(path: Path, briefing: Briefing) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    with partial.open("wb") as handle:
+        pickle.dump(briefing, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)

@@ -1,0 +1,58 @@
+"""Numbers as the report, the terminal and the dashboard write them."""
+
+from __future__ import annotations
+
+from outcomes.catalog import BUILTIN_METRICS
+from outcomes.measure.roi import Estimate
+from outcomes.plan import Plan
+from outcomes.report.money import format_money
+
+
+def number(value: float | None) -> str:
+    """Thousands grouped; two decimals only below 100 and when there is a fraction."""
+    if value is None:
+        return "—"
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def percent(share: float | None, digits: int = 0) -> str:
+    """A share as a percentage: 0.253 → "25%"."""
+    return "—" if share is None else f"{share:.{digits}%}"
+
+
+def percent_interval(estimate: Estimate | None) -> str:
+    """An estimate with its interval: "588% (412% to 790%)"."""
+    if estimate is None:
+        return "—"
+    return f"{estimate.value:.0%} ({estimate.low:.0%} to {estimate.high:.0%})"
+
+
+def metric_unit(plan: Plan, metric: str) -> str:
+    """The unit of a metric: the plan's own definition first, then the catalogue."""
+    for defined in plan.metrics:
+        if defined.id == metric:
+            return str(defined.unit)
+    spec = BUILTIN_METRICS.get(metric)
+    return spec.unit if spec else "count"
+
+
+def metric_value(plan: Plan, metric: str, value: float | None) -> str:
+    """A value of `metric` in its unit: money in the plan's currency, minutes, percent."""
+    if value is None:
+        return "—"
+    unit = metric_unit(plan, metric)
+    if unit == "currency":
+        return format_money(round(value), plan.organisation.currency)
+    if unit == "percent":
+        return f"{number(value)}%"
+    if unit == "ratio":
+        return f"{value:,.2f}"
+    suffix = {"minutes": " min", "days": " days"}.get(unit, "")
+    return f"{number(value)}{suffix}"
+
+
+def money(amount: float | None, currency: str) -> str:
+    """Money rounded to whole units, as tables of totals show it."""
+    return "—" if amount is None else format_money(round(amount), currency)

@@ -1,0 +1,143 @@
+"""The briefing on the demo company: exceptions, statuses, JSON, and its cache."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from outcomes.demo import build_demo_workspace
+from outcomes.report.attention import Attention, attention_items, top_three
+from outcomes.report.briefing import Briefing, BriefingOptions
+from outcomes.report.cache import CACHE_FILE, fingerprint, load_briefing
+
+OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("briefing") / "northwind"
+    build_demo_workspace(directory, scale=0.1)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def briefing(workspace: Path) -> Briefing:
+    return load_briefing(workspace, options=OPTIONS, use_cache=False)
+
+
+def test_the_demo_exceptions_are_found(briefing: Briefing) -> None:
+    kinds = {(a.kind, a.subject) for a in briefing.attention}
+    assert ("engagement-tied-to-nothing", "fb-retarget") in kinds
+    assert ("losing-money", "fb-retarget") in kinds
+    assert any(k == "push-without-listening" and "mastodon" in s for k, s in kinds)
+    assert any(k == "random-act" and s == "unplanned activity" for k, s in kinds)
+    # Support tactics earn their keep in support cost, not sales: no sales-ROI alarm.
+    assert ("losing-money", "x-support") not in kinds
+    severities = [a.severity for a in briefing.attention]
+    assert severities == sorted(severities, reverse=True)
+    links = {a.link for a in briefing.attention}
+    assert "/tactics/fb-retarget" in links and "/conversation" in links
+
+
+def test_page_one_shows_three_different_kinds(briefing: Briefing) -> None:
+    top = briefing.top_attention
+    assert len(top) == 3
+    assert len({a.kind for a in top}) == 3
+    assert top[0] == briefing.attention[0]
+
+
+def test_an_off_track_goal_comes_first(briefing: Briefing) -> None:
+    goals = list(briefing.scorecard.goals)
+    goals[0] = dataclasses.replace(goals[0], status="off_track")
+    card = dataclasses.replace(briefing.scorecard, goals=tuple(goals))
+    items = attention_items(
+        briefing.plan, card, briefing.roi, "markov", briefing.unplanned, briefing.findings
+    )
+    assert items[0].kind == "off-track-goal" and items[0].severity == 3
+    assert items[0].subject == goals[0].goal
+    assert items[0].link == f"/goals/{goals[0].goal}"
+    assert top_three(items)[0] is items[0]
+
+
+def test_top_three_fills_with_repeats_when_kinds_run_out() -> None:
+    def item(kind: str, subject: str, severity: int = 2) -> Attention:
+        return Attention(kind, severity, subject, subject, "", "/")  # type: ignore[arg-type]
+
+    items = [item("losing-money", "a"), item("losing-money", "b"), item("over-plan", "c", 1)]
+    assert [a.subject for a in top_three(items)] == ["a", "b", "c"]
+    many = [item("losing-money", s) for s in "abcd"] + [item("over-plan", "e", 1)]
+    assert [a.subject for a in top_three(many)] == ["a", "b", "e"]
+    assert top_three([]) == ()
+
+
+def test_strategy_map_status_follows_goals_and_benchmarks(briefing: Briefing) -> None:
+    status = briefing.element_status()
+    for pace in briefing.scorecard.goals:
+        assert status[pace.goal] == {"no_data": "stale"}.get(pace.status, pace.status)
+    order = ("achieved", "on_track", "stale", "at_risk", "off_track")
+    for strategy in briefing.plan.strategies:
+        worst = max((status[g] for g in strategy.serves), key=order.index)
+        assert status[strategy.id] == worst
+    below = {b.tactic for b in briefing.scorecard.tactics if b.status == "below"}
+    assert below and all(status[t] == "off_track" for t in below)
+
+
+def test_json_is_serialisable_and_complete(briefing: Briefing) -> None:
+    data = json.loads(json.dumps(briefing.to_json()))
+    assert data["schema_version"] == 1
+    assert data["organisation"] == "Northwind Freight Software"
+    assert len(data["top_attention"]) == 3
+    assert {r["id"] for r in data["roi"] if r["level"] == "tactic"} == {
+        t.id for t in briefing.plan.tactics
+    }
+    assert len(data["ingests"]) == len(briefing.ingests) > 0
+    assert data["lint"]["health_score"] == briefing.health_score
+
+
+def test_journeys_are_summarised_per_quarter(briefing: Briefing) -> None:
+    labels = [label for label, _ in briefing.journeys.periods]
+    assert labels == ["plan", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    whole = briefing.journeys.counts[("tactic", "plan")].conversions.sum()
+    quarters = sum(briefing.journeys.counts[("tactic", q)].conversions.sum() for q in labels[1:])
+    assert whole == pytest.approx(quarters) and whole > 0
+
+
+def test_the_cache_is_used_until_the_plan_or_warehouse_changes(
+    workspace: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "ws"
+    shutil.copytree(workspace, copy)
+    (copy / CACHE_FILE).unlink(missing_ok=True)
+    first = load_briefing(copy, options=OPTIONS)
+    assert (copy / CACHE_FILE).exists() and first.fingerprint
+    again = load_briefing(copy, options=OPTIONS)
+    assert again.generated_at == first.generated_at and again.fingerprint == first.fingerprint
+    assert again is not first  # read back from disk
+
+    plan = copy / "plan.yaml"
+    plan.write_text(
+        plan.read_text().replace("name: Northwind Freight Software", "name: Northwind Ltd")
+    )
+    edited = load_briefing(copy, options=OPTIONS)
+    assert edited.organisation == "Northwind Ltd" and edited.fingerprint != first.fingerprint
+
+    other = dataclasses.replace(OPTIONS, headline_model="shapley")
+    assert fingerprint(copy, plan, other) != fingerprint(copy, plan, OPTIONS)
+
+
+def test_a_corrupt_cache_is_measured_again(workspace: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "ws"
+    shutil.copytree(workspace, copy)
+    (copy / CACHE_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (copy / CACHE_FILE).write_bytes(b"not a pickle")
+    assert load_briefing(copy, options=OPTIONS).organisation == "Northwind Freight Software"
+
+
+def test_an_unknown_headline_model_is_refused(workspace: Path) -> None:
+    options = dataclasses.replace(OPTIONS, headline_model="nonsense")
+    with pytest.raises(ValueError, match="headline model 'nonsense'"):
+        load_briefing(workspace, options=options, use_cache=False)
