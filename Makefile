@@ -6,6 +6,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-workspace
+# `make demo DEMO_SERVE=0` stops after the report instead of serving the dashboard.
+DEMO_SERVE ?= 1
+DEMO_PORT ?= 8000
+# The demo's journeys are the web analytics' sessions, over the whole year.
+DEMO_MEASURE := --touch-source ga4 --no-lookback
 
 .PHONY: demo test lint typecheck pytest system-deps install install-dev docs bench clean
 
@@ -24,7 +29,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/uv
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## demo: the Northwind demo company: a year of exports in real formats, ingested; then the plan
+## demo: the Northwind demo company: a year of exports in real formats, ingested; the plan, ROI, scorecard, the executive report; then the dashboard
 demo: install
 	rm -rf $(DEMO_DIR)
 	$(BIN)/outcomes demo $(DEMO_DIR)
@@ -34,9 +39,15 @@ demo: install
 	@# `unplanned` exits 1 when it finds activity no tactic claims, as the demo company has.
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes unplanned --limit 10 || true
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes roi --touch-source ga4 --no-lookback
-	@# `scorecard` exits 1 when a goal needs attention, as the demo's bigger-orders does.
+	@# `scorecard` and `status` exit 1 when something needs attention, as the demo's does.
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes scorecard --touch-source ga4 || true
-	@echo "Open $(DEMO_DIR)/implementation-plan.html in a browser; the planted truth is $(DEMO_DIR)/truth.json."
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes status $(DEMO_MEASURE) || true
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes report $(DEMO_MEASURE) -o report.html
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes report $(DEMO_MEASURE) -o report.pdf
+	@echo "The executive report: $(DEMO_DIR)/report.html and report.pdf; the planted truth is $(DEMO_DIR)/truth.json."
+ifneq ($(DEMO_SERVE),0)
+	cd $(DEMO_DIR) && ../$(BIN)/outcomes serve $(DEMO_MEASURE) --port $(DEMO_PORT)
+endif
 
 ## system-deps: Chromium for the browser tests, Java for the Spark tests (idempotent; needs root or sudo)
 system-deps:

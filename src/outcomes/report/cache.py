@@ -4,13 +4,14 @@ Measuring everything takes seconds (minutes on a Spark-sized warehouse) while re
 back takes milliseconds, and the report, `outcomes status` and the dashboard all want the
 same numbers. The fingerprint of a state is the plan file's bytes, the warehouse file's
 size and modification time (an ingest changes them), the measurement options, the
-version of outcomes and the day; the briefing is kept under `.outcomes/cache/` and used
+version (and code) of outcomes and the day; the briefing is kept under `.outcomes/cache/` and used
 while the fingerprint holds. Warehouses that are not a local file are never cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import pickle
@@ -33,7 +34,15 @@ def fingerprint(workspace: Path, plan_file: Path, options: BriefingOptions) -> s
         return None
     database = Path(url.removeprefix("duckdb://"))
     digest = hashlib.sha256()
-    for part in (__version__, str(SCHEMA_VERSION), url, repr(options), dt.date.today()):
+    parts = (
+        __version__,
+        _code_signature(),
+        str(SCHEMA_VERSION),
+        url,
+        repr(options),
+        dt.date.today(),
+    )
+    for part in parts:
         digest.update(f"{part}\0".encode())
     try:
         digest.update(plan_file.read_bytes())
@@ -46,6 +55,21 @@ def fingerprint(workspace: Path, plan_file: Path, options: BriefingOptions) -> s
             digest.update(b"absent\0")
             continue
         digest.update(f"{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_signature() -> str:
+    """A hash of the code that measures: a briefing pickled by other code is not reused.
+
+    The version alone would not do: between releases (and in development) the classes a
+    pickle holds can change shape, and an old pickle then loads with fields missing.
+    """
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for package in ("measure", "report", "lint", "plan"):
+        for source in sorted((root / package).rglob("*.py")):
+            digest.update(source.read_bytes())
     return digest.hexdigest()
 
 

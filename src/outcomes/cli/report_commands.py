@@ -1,0 +1,224 @@
+"""`outcomes status` and `outcomes report`: the page-one answer, in the terminal or on paper."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from outcomes.cli.common import (
+    EXIT_FINDINGS,
+    WorkspaceOption,
+    app,
+    fail,
+    load_plan_or_exit,
+    stderr_console,
+    stdout_console,
+)
+from outcomes.cli.measure_commands import (
+    LookbackOption,
+    NoLookbackOption,
+    PlanOption,
+    TouchSourceOption,
+)
+from outcomes.cli.scorecard_commands import STATUS_STYLE
+from outcomes.workspace import PLAN_FILE
+
+if TYPE_CHECKING:
+    from outcomes.report.briefing import Briefing, BriefingOptions
+
+AsOfOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="The date to pace goals at (default: the last day with business data).",
+    ),
+]
+RefreshOption = Annotated[
+    bool, typer.Option("--refresh", help="Measure again even if nothing changed since last time.")
+]
+
+
+def briefing_options(
+    as_of: dt.datetime | None,
+    touch_source: list[str] | None,
+    lookback_days: int,
+    no_lookback: bool,
+) -> BriefingOptions:
+    """The measurement options the report, status and dashboard commands share."""
+    from outcomes.report.briefing import BriefingOptions
+
+    return BriefingOptions(
+        as_of=as_of.date() if as_of else None,
+        sources=tuple(touch_source) if touch_source else None,
+        lookback_days=None if no_lookback else lookback_days,
+    )
+
+
+def load_or_fail(
+    workspace: Path, plan: Path | None, options: BriefingOptions, *, refresh: bool = False
+) -> Briefing:
+    """The workspace's briefing, or a one-line error and exit 2."""
+    from outcomes.report.cache import load_briefing
+    from outcomes.warehouse.connection import WarehouseError
+
+    plan_file = plan or workspace / PLAN_FILE
+    load_plan_or_exit(plan_file)
+    try:
+        return load_briefing(workspace, plan_file, options, use_cache=not refresh)
+    except (WarehouseError, ValueError) as exc:
+        fail(str(exc))
+
+
+@app.command(rich_help_panel="Report")
+def status(
+    workspace: WorkspaceOption = Path(),
+    plan: PlanOption = None,
+    as_of: AsOfOption = None,
+    touch_source: TouchSourceOption = None,
+    lookback_days: LookbackOption = 90,
+    no_lookback: NoLookbackOption = False,
+    refresh: RefreshOption = False,
+) -> None:
+    """The page-one answer: each goal's status, ROI per tactic, what needs a decision.
+
+    Exit 1 when something needs attention (a goal not on track, an exception on page one),
+    0 otherwise. Numbers are measured once per state of the plan and the warehouse and
+    kept under .outcomes/cache/.
+    """
+    options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
+    briefing = load_or_fail(workspace, plan, options, refresh=refresh)
+    console = stdout_console(min_width=110)
+    console.print(_heading(briefing), markup=True)
+    console.print(_goals_table(briefing))
+    console.print(_roi_table(briefing))
+    console.print(_attention_table(briefing))
+    for pilot in briefing.scorecard.pilots:
+        console.print(f"[bold]Pilot {escape(pilot.tactic)}[/]: {escape(pilot.verdict)}")
+    if briefing.top_attention or briefing.scorecard.needs_attention:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _heading(briefing: Briefing) -> str:
+    period = briefing.period
+    return (
+        f"[bold]{escape(briefing.organisation)}[/] · as of {briefing.as_of.isoformat()} · plan "
+        f"{period.start.isoformat()} to {period.end.isoformat()} · "
+        f"plan health {briefing.health_score}/100"
+    )
+
+
+def _goals_table(briefing: Briefing) -> Table:
+    from outcomes.report.format import number
+
+    titles = {g.id: g.title for g in briefing.plan.goals}
+    table = Table(title="Business goals", title_justify="left", expand=False)
+    for column in ("Goal", "Status", "Actual", "Expected now", "Target", "Forecast"):
+        table.add_column(column, justify="left" if column in ("Goal", "Status") else "right")
+    for pace in briefing.scorecard.goals:
+        style = STATUS_STYLE.get(pace.status, "")
+        table.add_row(
+            escape(_cut(titles.get(pace.goal, pace.goal), 44)),
+            f"[{style}]{pace.status.replace('_', ' ')}[/]" if style else pace.status,
+            number(pace.actual),
+            number(pace.expected),
+            number(pace.target),
+            number(pace.forecast),
+        )
+    return table
+
+
+def _roi_table(briefing: Briefing) -> Table:
+    from outcomes.report.format import percent_interval
+    from outcomes.report.money import format_money
+
+    model = briefing.options.headline_model
+    table = Table(title=f"ROI by tactic ({model})", title_justify="left")
+    for column in ("Tactic", "Revenue", "New customers", "Cost", "ROI (90% interval)"):
+        table.add_column(column, justify="left" if column == "Tactic" else "right")
+    for row in briefing.tactic_roi():
+        table.add_row(
+            escape(row.id),
+            format_money(row.revenue.value, briefing.currency),
+            f"{row.new_customers.value:,.1f}",
+            format_money(row.cost, briefing.currency),
+            percent_interval(row.roi),
+        )
+    return table
+
+
+def _attention_table(briefing: Briefing) -> Table:
+    more = len(briefing.attention) - len(briefing.top_attention)
+    caption = f"and {more} more: outcomes report, or the dashboard" if more > 0 else None
+    table = Table(title="Needs a decision", title_justify="left", caption=caption)
+    table.add_column("#", justify="right")
+    table.add_column("What")
+    for number_, item in enumerate(briefing.top_attention, start=1):
+        table.add_row(str(number_), escape(item.title))
+    if not briefing.top_attention:
+        table.add_row("", "nothing: every goal is on track and nothing needs a decision")
+    return table
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ReportFormat(StrEnum):
+    """Output formats of `outcomes report`."""
+
+    HTML = "html"
+    PDF = "pdf"
+
+
+@app.command(rich_help_panel="Report")
+def report(
+    workspace: WorkspaceOption = Path(),
+    plan: PlanOption = None,
+    output_format: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="html or pdf (default: from -o's suffix, else html)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write (default: report.html or .pdf in the workspace).",
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    touch_source: TouchSourceOption = None,
+    lookback_days: LookbackOption = 90,
+    no_lookback: NoLookbackOption = False,
+    refresh: RefreshOption = False,
+) -> None:
+    """The executive report: page one is the answer, then the evidence and the plan.
+
+    Goals with status and forecast, ROI by tactic with intervals, the three decisions that
+    need attention and the pilot's verdict; then the strategy map by status, attribution
+    by model, conversation health, content focus, cadence per operator and the tactical
+    implementation plan. Self-contained HTML (no script, no external URL) or A4 PDF.
+    """
+    from outcomes.report.executive import render_html, render_pdf
+
+    chosen = output_format or (
+        ReportFormat.PDF if output and output.suffix.lower() == ".pdf" else ReportFormat.HTML
+    )
+    target = output or workspace / f"report.{chosen.value}"
+    options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
+    briefing = load_or_fail(workspace, plan, options, refresh=refresh)
+    try:
+        if chosen is ReportFormat.PDF:
+            render_pdf(briefing, target)
+        else:
+            target.write_text(render_html(briefing), encoding="utf-8")
+    except OSError as exc:
+        fail(f"{target}: cannot write: {exc.strerror or exc}")
+    stderr_console().print(f"wrote {escape(str(target))}", markup=True)
