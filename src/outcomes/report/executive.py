@@ -57,13 +57,21 @@ def render_pdf(briefing: Briefing, target: Path | None = None) -> bytes:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("outcomes.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["cut"] = cut
+    return environment
+
+
+def cut(text: object, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis: user text can be any length."""
+    value = str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
