@@ -12,7 +12,7 @@ DEMO_PORT ?= 8000
 # The demo's journeys are the web analytics' sessions, over the whole year.
 DEMO_MEASURE := --touch-source ga4 --no-lookback
 
-.PHONY: demo test lint typecheck pytest system-deps install install-dev docs bench clean
+.PHONY: demo test lint typecheck pytest system-deps report-deps install install-dev docs bench clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## demo: the Northwind demo company: a year of exports in real formats, ingested; the plan, ROI, scorecard, the executive report; then the dashboard
-demo: install
+demo: install report-deps
 	rm -rf $(DEMO_DIR)
 	$(BIN)/outcomes demo $(DEMO_DIR)
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes check
@@ -49,9 +49,18 @@ ifneq ($(DEMO_SERVE),0)
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes serve $(DEMO_MEASURE) --port $(DEMO_PORT)
 endif
 
-## system-deps: Chromium for the browser tests, Java for the Spark tests (idempotent; needs root or sudo)
-system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v java >/dev/null; then \
+## report-deps: Pango and fonts, which WeasyPrint prints the PDF report with (idempotent; needs root or sudo)
+report-deps:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! command -v fc-list >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 \
+			libpangoft2-1.0-0 libharfbuzz0b fontconfig fonts-dejavu-core >/dev/null; \
+	fi
+
+## system-deps: Chromium for the browser tests, poppler for the PDF tests, Java for Spark (idempotent; needs root or sudo)
+system-deps: report-deps
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || ! command -v java >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils \

@@ -206,7 +206,7 @@ def report(
     by model, conversation health, content focus, cadence per operator and the tactical
     implementation plan. Self-contained HTML (no script, no external URL) or A4 PDF.
     """
-    from outcomes.report.executive import render_html, render_pdf
+    from outcomes.report.executive import PdfUnavailableError, render_html, render_pdf
 
     chosen = output_format or (
         ReportFormat.PDF if output and output.suffix.lower() == ".pdf" else ReportFormat.HTML
@@ -219,6 +219,8 @@ def report(
             render_pdf(briefing, target)
         else:
             target.write_text(render_html(briefing), encoding="utf-8")
+    except PdfUnavailableError as exc:
+        fail(str(exc))
     except OSError as exc:
         fail(f"{target}: cannot write: {exc.strerror or exc}")
     stderr_console().print(f"wrote {escape(str(target))}", markup=True)

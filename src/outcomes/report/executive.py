@@ -38,6 +38,10 @@ STATUS_LABELS: Final = {
 }
 
 
+class PdfUnavailableError(Exception):
+    """The PDF engine cannot run here; the message says what to install."""
+
+
 def render_html(briefing: Briefing, *, for_print: bool = False) -> str:
     """The report as one self-contained HTML document."""
     template = _environment().get_template("executive.html.j2")
@@ -46,8 +50,14 @@ def render_html(briefing: Briefing, *, for_print: bool = False) -> str:
 
 def render_pdf(briefing: Briefing, target: Path | None = None) -> bytes:
     """The report as PDF (A4), written to `target` when given; returns the bytes."""
-    import weasyprint
-
+    try:
+        import weasyprint
+    except OSError as exc:  # WeasyPrint loads Pango when imported
+        raise PdfUnavailableError(
+            f"PDF needs the Pango library, which could not be loaded ({exc}); install it "
+            "with `make report-deps` (Debian: apt-get install libpango-1.0-0 "
+            "libpangoft2-1.0-0), or write HTML with --format html"
+        ) from None
     html = render_html(briefing, for_print=True)
     document: bytes = weasyprint.HTML(string=html, base_url=None).write_pdf()
     if target is not None:
