@@ -54,6 +54,24 @@ def test_response_rate_first_response_and_push_ratio_by_hand(warehouse: Warehous
     assert low.response_rate == pytest.approx(0.4) and low.flags == ("low-response",)
 
 
+def test_one_account_spelled_two_ways_is_one_account(warehouse: Warehouse) -> None:
+    w = warehouse
+    # The network's page export uses the handle; a community tool, the display name.
+    activity(w, "linkedin", "post", "p1", 0, account="northwind-freight-software")
+    activity(w, "linkedin", "comment", "c1", 10, account="Northwind Freight Software")
+    activity(
+        w, "linkedin", "reply", "r1", 20, in_reply_to="c1", account="Northwind Freight Software"
+    )
+    activity(w, "x", "post", "x1", 0, account="@North_Wind")
+    activity(w, "x", "reply", "x2", 5, in_reply_to="elsewhere", account="north_wind")
+    rows = conversation_health(w.table("activities"), by=("channel", "account"))
+    groups = {(h.group["channel"], h.group["account"]): h for h in rows}
+    assert set(groups) == {("linkedin", "northwind-freight-software"), ("x", "north-wind")}
+    page = groups[("linkedin", "northwind-freight-software")]
+    assert (page.inbound, page.answered, page.own_posts, page.listen_push_ratio) == (1, 1, 1, 1.0)
+    assert page.flags == ()
+
+
 def test_x_replies_to_tweets_not_in_the_archive_are_timed_by_snowflake(
     warehouse: Warehouse,
 ) -> None:

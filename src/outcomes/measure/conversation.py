@@ -18,7 +18,9 @@ the unanswered ones are not in the export, and is left empty rather than guessed
 
 Flags: `low-response` when the response rate is under `low_response` (default 0.5),
 `push-heavy` when the ratio is under 1 (the seeds: listen and respond at least as often
-as you push). All counting runs in the engine; one row per group comes back.
+as you push). Accounts are compared in one spelling (`account_key`): lower case, runs of
+spaces and underscores as `-`, no leading `@`. All counting runs in the engine; one row
+per group comes back.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ def conversation_health(
     """Conversation health per group of `by` columns of `activities` (see module doc)."""
     keys = list(by)
     a = activities
+    if "account" in keys:
+        a = a.mutate(account=account_key(a.account))
     inbound = a.filter(a.kind.isin(sorted(INBOUND_KINDS)))
     answers = a.filter(a.kind.isin(list(ANSWER_KINDS)) & a.in_reply_to.notnull())
     first = answers.group_by(["channel", "in_reply_to"]).aggregate(first=answers.ts.min())
@@ -85,7 +89,8 @@ def conversation_health(
     unseen = unseen.anti_join(
         in_ids, (unseen.channel == in_ids.channel_i) & (unseen.in_reply_to == in_ids.id_i)
     )
-    snowflake_ms = unseen.in_reply_to.cast("int64") // SNOWFLAKE_SHIFT + X_EPOCH_MS
+    # try_cast: an id that is not a number (a hand-made export) has no time to read.
+    snowflake_ms = unseen.in_reply_to.try_cast("int64") // SNOWFLAKE_SHIFT + X_EPOCH_MS
     unseen_minutes = ibis.ifelse(
         unseen.channel == "x",
         (unseen.first.epoch_seconds() - snowflake_ms / 1000.0) / 60.0,
@@ -115,6 +120,17 @@ def conversation_health(
         key=lambda k: tuple("" if v is None else str(v) for v in k),
     )
     return [_health(keys, key, found, times.get(key), low_response) for key in groups]
+
+
+def account_key(account: Any) -> Any:
+    """One spelling per account: exports name a page by its display name or its handle.
+
+    LinkedIn's page export says `northwind-freight-software` where a community tool's
+    export says `Northwind Freight Software`; lower case, no leading `@`, and runs of
+    spaces or underscores as one `-` make them the same account.
+    """
+    lowered = account.lower().re_replace(r"^@", "")
+    return lowered.re_replace(r"[ _]+", "-")
 
 
 def _count(table: Any, keys: list[str]) -> Any:
