@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import statistics
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -89,7 +91,27 @@ def test_a_cost_to_decrease_is_not_achieved_before_the_period_ends(
     assert half.actual == 180_000 and half.source == "snapshots"
     assert half.forecast == pytest.approx(180_000 * 365 / 181)  # 363k: past the threshold
     assert half.status == "on_track"  # below the target so far, but costs keep coming
-    assert half.forecast_low is None  # snapshot totals carry no sampling interval
+    # Six equal months: nothing varies, so the run rate is the forecast exactly.
+    assert half.forecast_low == half.forecast_high == pytest.approx(half.forecast)
+
+
+def test_snapshot_flows_forecast_with_their_month_to_month_spread(
+    warehouse: Warehouse, northwind: Plan
+) -> None:
+    support = northwind.goals[2]
+    plan = northwind.model_copy(update={"goals": [support]})
+    for month, value in zip(range(1, 7), (20_000.0, 40_000.0) * 3, strict=True):
+        snapshot(warehouse, D(2026, month, 28), "support_cost", value)
+    half = pace(warehouse, plan, as_of=D(2026, 6, 30))
+    elapsed = 181 / 365
+    remaining = 6 * (1 - elapsed) / elapsed  # about 6.1 more months
+    spread = statistics.stdev((20_000.0, 40_000.0) * 3)
+    width = 1.645 * spread * math.sqrt(remaining + remaining**2 / 6)
+    assert half.forecast is not None and half.forecast_low is not None
+    assert half.forecast_low == pytest.approx(half.forecast - width)
+    assert half.forecast_high == pytest.approx(half.forecast + width)
+    done = pace(warehouse, plan, as_of=D(2026, 12, 31))
+    assert done.forecast_low is None  # the year is over: nothing left to forecast
 
 
 def test_levels_move_from_baseline_to_target_and_use_the_mean(

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import statistics
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -86,7 +87,8 @@ class Measured:
     events: int
     """Rows behind the value (conversions or snapshots)."""
     spread: float | None
-    """Standard deviation of the events' values, for averages; None otherwise."""
+    """Standard deviation of the events' values, for averages and for flows reported as
+    snapshots (per-period amounts); None otherwise."""
     last_date: dt.date | None
     source: Literal["snapshots", "conversions"]
 
@@ -196,7 +198,9 @@ def _forecast(
         if elapsed <= 0:
             return measured.value, None, None
         forecast = measured.value / elapsed
-        if measured.source == "snapshots" or measured.events == 0:
+        if measured.source == "snapshots":
+            return forecast, *_snapshot_interval(measured, elapsed, forecast)
+        if measured.events == 0:
             return forecast, None, None
         # The number of events is Poisson: its relative spread carries to the run rate.
         relative = Z90 / math.sqrt(measured.events)
@@ -205,6 +209,23 @@ def _forecast(
         return measured.value, None, None
     half = Z90 * measured.spread / math.sqrt(measured.events)
     return measured.value, measured.value - half, measured.value + half
+
+
+def _snapshot_interval(
+    measured: Measured, elapsed: float, forecast: float
+) -> tuple[float | None, float | None]:
+    """The run rate's interval when a flow is reported as periodic snapshots.
+
+    The remaining r = n(1 − elapsed)/elapsed periods are each one more draw with the
+    observed spread s; their sum varies by s√r, and the mean they are projected with is
+    itself uncertain by s/√n, which r periods multiply: half-width z·s·√(r + r²/n).
+    Nothing remains once the period is over, and two snapshots are needed for a spread.
+    """
+    if measured.spread is None or elapsed >= 1.0:
+        return None, None
+    remaining = measured.events * (1 - elapsed) / elapsed
+    half = Z90 * measured.spread * math.sqrt(remaining + remaining**2 / measured.events)
+    return forecast - half, forecast + half
 
 
 def _better(goal: Goal, a: float, b: float) -> bool:
@@ -243,7 +264,8 @@ def measure_metric(
         values = [float(r["value"]) for r in rows if r["value"] is not None]
         if values:
             value = sum(values) if kind == "flow" else values[-1]
-            return Measured(value, len(values), None, rows[-1]["date"], "snapshots")
+            spread = statistics.stdev(values) if kind == "flow" and len(values) > 1 else None
+            return Measured(value, len(values), spread, rows[-1]["date"], "snapshots")
     return _from_conversions(metric, conversions, start, end)
 
 
