@@ -10,8 +10,10 @@ from outcomes.cli import (
     fetch_commands,
     measure_commands,
     plan_commands,
+    report_commands,
     roi_commands,
     scorecard_commands,
+    web_commands,
 )
 from outcomes.cli.common import app
 
@@ -22,8 +24,10 @@ __all__ = [
     "main",
     "measure_commands",
     "plan_commands",
+    "report_commands",
     "roi_commands",
     "scorecard_commands",
+    "web_commands",
 ]
 
 

@@ -72,6 +72,8 @@ class LintItem:
     rule: str
     severity: str
     element: str
+    element_kind: str
+    """goal, strategy, tactic, person, metric or plan."""
     message: str
     fix: str
     location: str
@@ -161,13 +163,18 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
 def _random_acts(findings: Sequence[LintItem], unplanned: UnplannedReport) -> Iterable[Attention]:
     for finding in findings:
         if finding.rule == "random-act-of-social":
+            link = (
+                f"/tactics/{finding.element}"
+                if finding.element_kind == "tactic"
+                else "/strategy-map"
+            )
             yield Attention(
                 "random-act",
                 2,
                 finding.element,
                 f"{finding.element} serves no business goal",
                 f"{finding.message} {finding.fix}",
-                f"/tactics/{finding.element}",
+                link,
             )
     if unplanned.activities and unplanned.share >= UNPLANNED_SHARE:
         yield Attention(

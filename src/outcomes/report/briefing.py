@@ -205,6 +205,7 @@ def build_briefing(
             rule=f.rule.name,
             severity=f.severity.value,
             element=f.element,
+            element_kind=f.element_kind,
             message=f.message,
             fix=f.fix,
             location=f.location,

@@ -20,15 +20,21 @@ from pathlib import Path
 from typing import Final
 
 from outcomes import __version__
-from outcomes.plan import load_plan
+from outcomes.plan import load_plan_text
 from outcomes.report.briefing import SCHEMA_VERSION, Briefing, BriefingOptions, build_briefing
 from outcomes.warehouse.connection import STATE_DIR, Warehouse, warehouse_url
 
 CACHE_FILE: Final = Path(STATE_DIR) / "cache" / "briefing.pickle"
 
 
-def fingerprint(workspace: Path, plan_file: Path, options: BriefingOptions) -> str | None:
-    """The state the briefing depends on, hashed; None when it cannot be known cheaply."""
+def fingerprint(
+    workspace: Path, plan_file: Path, options: BriefingOptions, plan_bytes: bytes | None = None
+) -> str | None:
+    """The state the briefing depends on, hashed; None when it cannot be known cheaply.
+
+    `plan_bytes`, when given, stands for the plan file's content (the bytes that were
+    actually parsed, so that a save during measuring cannot pair old numbers with a new key).
+    """
     url = warehouse_url(workspace)
     if not url.startswith("duckdb://") or url.endswith(":memory:"):
         return None
@@ -45,7 +51,7 @@ def fingerprint(workspace: Path, plan_file: Path, options: BriefingOptions) -> s
     for part in parts:
         digest.update(f"{part}\0".encode())
     try:
-        digest.update(plan_file.read_bytes())
+        digest.update(plan_file.read_bytes() if plan_bytes is None else plan_bytes)
     except OSError:
         return None
     for path in (database, database.with_name(database.name + ".wal")):
@@ -99,18 +105,19 @@ def load_briefing(
     """
     options = options or BriefingOptions()
     plan_file = plan_file or workspace / "plan.yaml"
-    key = fingerprint(workspace, plan_file, options) if use_cache else None
+    plan_bytes = plan_file.read_bytes()
+    key = fingerprint(workspace, plan_file, options, plan_bytes) if use_cache else None
     if key is not None:
         kept = cached_briefing(workspace, key)
         if kept is not None:
             return kept
-    loaded = load_plan(plan_file)
+    loaded = load_plan_text(plan_bytes, str(plan_file))
     with Warehouse.open(workspace) as warehouse:
         briefing = build_briefing(loaded, warehouse, options)
     if key is None:
         return briefing
     # Opening the warehouse migrates it, which can touch the file: key the state after.
-    key = fingerprint(workspace, plan_file, options) or key
+    key = fingerprint(workspace, plan_file, options, plan_bytes) or key
     briefing = replace(briefing, fingerprint=key)
     _store(workspace / CACHE_FILE, briefing)
     return briefing

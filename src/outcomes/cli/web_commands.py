@@ -1,0 +1,68 @@
+"""`outcomes serve`: the dashboard, in a browser."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from outcomes.cli.common import WorkspaceOption, app, fail, load_plan_or_exit
+from outcomes.cli.measure_commands import (
+    LookbackOption,
+    NoLookbackOption,
+    PlanOption,
+    TouchSourceOption,
+)
+from outcomes.cli.report_commands import AsOfOption, briefing_options
+from outcomes.workspace import PLAN_FILE
+
+
+@app.command(rich_help_panel="Report")
+def serve(
+    workspace: WorkspaceOption = Path(),
+    plan: PlanOption = None,
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.", min=1, max=65535)] = 8000,
+    read_only: Annotated[
+        bool,
+        typer.Option(
+            "--read-only", help="Serve without changing the workspace (the only mode for now)."
+        ),
+    ] = True,
+    as_of: AsOfOption = None,
+    touch_source: TouchSourceOption = None,
+    lookback_days: LookbackOption = 90,
+    no_lookback: NoLookbackOption = False,
+) -> None:
+    """The dashboard: goals, ROI per tactic, attribution, sources, in a browser.
+
+    Pages show the numbers measured last and refresh by themselves after an `outcomes
+    ingest` or a plan edit; the JSON API is listed at /api. Nothing is loaded from the
+    internet. Stop it with Ctrl+C.
+    """
+    import uvicorn
+
+    from outcomes.web import create_app
+    from outcomes.web.server import listen
+
+    plan_file = plan or workspace / PLAN_FILE
+    load_plan_or_exit(plan_file)
+    options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
+    try:
+        # Bound here, so a port in use is one line, not a server's traceback.
+        listener = listen(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            fail(f"cannot listen on {host}:{port}: the port is in use (try --port {port + 1})")
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"Dashboard: http://{shown}:{port}/")
+    web = create_app(workspace, plan_file=plan_file, options=options, read_only=read_only)
+    config = uvicorn.Config(web, host=host, port=port, log_level="warning", ws="none")
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[listener])
+    finally:
+        listener.close()

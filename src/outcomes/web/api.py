@@ -1,0 +1,181 @@
+"""The JSON API: each page's view, as documented in `/api/openapi.json`.
+
+Responses are the page views (`web.schemas`) serialised once per briefing and kept, so
+an API call costs what sending the bytes costs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Final
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from outcomes.web.context import current_views, dashboard
+from outcomes.web.schemas import (
+    AttributionView,
+    ConversationView,
+    GoalDetail,
+    GoalsView,
+    LintView,
+    Overview,
+    PilotsView,
+    SourcesView,
+    StatusView,
+    StrategyMapView,
+    TacticDetail,
+    TacticsView,
+)
+from outcomes.web.views import Views
+
+
+class ErrorOut(BaseModel):
+    """An error: what is wrong and, where it helps, what is valid."""
+
+    detail: str
+
+
+JSON: Final = "application/json"
+NOT_FOUND: Final[dict[int | str, dict[str, Any]]] = {404: {"model": ErrorOut}}
+NOT_READY: Final[dict[int | str, dict[str, Any]]] = {
+    503: {"model": ErrorOut, "description": "The first measurement is under way."}
+}
+
+router = APIRouter(prefix="/api", responses=NOT_READY)
+
+
+def _json(views: Views, key: tuple[str, ...], view: BaseModel) -> Response:
+    body = views.snapshot.memo(("json", *key), lambda: view.model_dump_json().encode())
+    return Response(body, media_type=JSON)
+
+
+@router.get("/status", response_model=StatusView, responses={503: {}})
+def status(request: Request) -> StatusView:
+    """Where the numbers stand: the state measured, whether a refresh is under way."""
+    board = dashboard(request)
+    s = board.state.status()
+    return StatusView(
+        ready=s.ready,
+        refreshing=s.refreshing,
+        fingerprint=s.fingerprint,
+        workspace_fingerprint=s.workspace_fingerprint,
+        generated_at=s.generated_at,
+        as_of=s.as_of,
+        error=s.error,
+        checked_at=s.checked_at,
+        read_only=board.read_only,
+    )
+
+
+@router.get("/overview", response_model=Overview)
+def overview(request: Request) -> Response:
+    """Page one: goals, ROI by tactic, what needs a decision, pilots."""
+    views = current_views(request)
+    return _json(views, ("overview",), views.overview())
+
+
+@router.get("/goals", response_model=GoalsView)
+def goals(request: Request) -> Response:
+    """Every business goal and its pacing."""
+    views = current_views(request)
+    return _json(views, ("goals",), views.goals())
+
+
+@router.get("/goals/{goal_id}", response_model=GoalDetail, responses=NOT_FOUND)
+def goal(request: Request, goal_id: str) -> Response:
+    """One goal with the strategies and tactics serving it and their ROI."""
+    views = current_views(request)
+    view = views.goal(goal_id)
+    if view is None:
+        raise HTTPException(404, f"The plan has no goal {goal_id!r}.")
+    return _json(views, ("goal", goal_id), view)
+
+
+@router.get("/strategy-map", response_model=StrategyMapView)
+def strategy_map(request: Request) -> Response:
+    """Goals, strategies and tactics with their status; the drawing is /strategy-map.svg."""
+    views = current_views(request)
+    return _json(views, ("strategy-map",), views.strategy_map())
+
+
+@router.get("/tactics", response_model=TacticsView)
+def tactics(request: Request) -> Response:
+    """Every tactic with its headline ROI and status."""
+    views = current_views(request)
+    return _json(views, ("tactics",), views.tactics())
+
+
+@router.get("/tactics/{tactic_id}", response_model=TacticDetail, responses=NOT_FOUND)
+def tactic(request: Request, tactic_id: str) -> Response:
+    """One tactic: implementation plan, benchmarks, cadence, conversation, content, ROI."""
+    views = current_views(request)
+    view = views.tactic(tactic_id)
+    if view is None:
+        raise HTTPException(404, f"The plan has no tactic {tactic_id!r}.")
+    return _json(views, ("tactic", tactic_id), view)
+
+
+@router.get("/attribution", response_model=AttributionView, responses={400: {"model": ErrorOut}})
+def attribution(
+    request: Request,
+    model: str = Query("markov", description="An attribution model, e.g. markov, shapley."),
+    by: str = Query("channel", description="Journey steps: channel or tactic."),
+    period: str = Query("plan", description="`plan` or a quarter such as 2026-Q1."),
+) -> Response:
+    """Credit per channel or tactic under one model and period, and every model compared."""
+    views = current_views(request)
+    view = views.attribution(model, by, period)
+    return _json(views, ("attribution", model, by, period), view)
+
+
+@router.get("/conversation", response_model=ConversationView)
+def conversation(request: Request) -> Response:
+    """Conversation health per channel and account."""
+    views = current_views(request)
+    return _json(views, ("conversation",), views.conversation())
+
+
+@router.get("/lint", response_model=LintView)
+def lint(request: Request) -> Response:
+    """The plan's lint findings and health score."""
+    views = current_views(request)
+    return _json(views, ("lint",), views.lint())
+
+
+@router.get("/sources", response_model=SourcesView)
+def sources(request: Request) -> Response:
+    """Ingest history, the newest rejected rows and activity no tactic accounts for."""
+    views = current_views(request)
+    return _json(views, ("sources",), views.sources())
+
+
+@router.get("/pilots", response_model=PilotsView)
+def pilots(request: Request) -> Response:
+    """Every pilot's verdict."""
+    views = current_views(request)
+    return _json(views, ("pilots",), views.pilots())
+
+
+@router.get("/briefing", response_model=dict[str, Any])
+def briefing(request: Request) -> Response:
+    """The whole briefing (`Briefing.to_json`, versioned by `schema_version`)."""
+    views = current_views(request)
+
+    def build() -> bytes:
+        return json.dumps(_finite(views.b.to_json()), allow_nan=False).encode()
+
+    return Response(views.snapshot.memo(("json", "briefing"), build), media_type=JSON)
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities become null: JSON has no such numbers."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

@@ -1,0 +1,174 @@
+"""The dashboard app: FastAPI serving server-rendered pages and their JSON twins.
+
+`create_app` builds it for one workspace. Nothing it serves loads from another origin:
+the stylesheet is `/static/dashboard.css`, charts and the strategy map are inline SVG,
+FastAPI's Swagger and ReDoc pages (which load from a CDN) are off, and the OpenAPI
+document is at `/api/openapi.json` with a plain page listing the endpoints at `/api`. A
+Content-Security-Policy that allows no script at all backs up the templates' escaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Final
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from outcomes import __version__
+from outcomes.report.briefing import BriefingOptions
+from outcomes.web import charts
+from outcomes.web.context import Dashboard, NotReadyError
+from outcomes.web.explorer import ExplorerError
+from outcomes.web.render import render
+from outcomes.web.state import DashboardState, Snapshot
+from outcomes.web.views import Views
+from outcomes.workspace import PLAN_FILE
+
+STATIC: Final = Path(__file__).parent / "static"
+RETRY_AFTER: Final = 2
+"""Seconds a client is asked to wait while the first measurement runs."""
+SECURITY_HEADERS: Final = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def create_app(
+    workspace: Path,
+    *,
+    plan_file: Path | None = None,
+    options: BriefingOptions | None = None,
+    read_only: bool = True,
+) -> FastAPI:
+    """The dashboard of `workspace`, measured with `options`.
+
+    The first measurement starts when the app starts (its lifespan) and runs in the
+    background; until it is ready pages answer 503 with Retry-After. `read_only` is the
+    only mode for now: nothing the app serves changes the workspace.
+    """
+    state = DashboardState(
+        workspace, plan_file or workspace / PLAN_FILE, options or BriefingOptions(), warm=warm
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        state.start()
+        try:
+            yield
+        finally:
+            state.stop()
+
+    app = FastAPI(
+        title="outcomes dashboard",
+        version=__version__,
+        description="Whether social media moves the business goals: the dashboard's data.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.dashboard = Dashboard(state=state, read_only=read_only)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    from outcomes.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _handle_errors(app)
+    app.openapi()  # built once now, not on the first request for /api
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def warm(snapshot: Snapshot) -> None:
+    """Build every page's view and chart of a new snapshot before it is shown."""
+    views = snapshot.memo(("views",), lambda: Views(snapshot))
+    views.overview()
+    views.goals()
+    for goal in views.b.plan.goals:
+        views.goal(goal.id)
+    views.tactics()
+    for tactic in views.b.plan.tactics:
+        views.tactic(tactic.id)
+    views.strategy_map()
+    views.strategy_map_svg()
+    views.attribution()
+    views.conversation()
+    views.lint()
+    views.sources()
+    views.pilots()
+    charts.warm(views)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, title: str, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    html = render("error.html.j2", {"code": status, "title": title, "message": message})
+    return HTMLResponse(html, status_code=status)
+
+
+def _handle_errors(app: FastAPI) -> None:
+    @app.exception_handler(NotReadyError)
+    async def not_ready(request: Request, exc: NotReadyError) -> Response:
+        headers = {"Retry-After": str(RETRY_AFTER)}
+        status = exc.status
+        if _wants_json(request):
+            message = status.error or "measuring the workspace; try again in a moment"
+            return JSONResponse({"detail": message}, status_code=503, headers=headers)
+        html = render(
+            "measuring.html.j2", {"status": status, "retry": RETRY_AFTER, "title": "Measuring"}
+        )
+        return HTMLResponse(html, status_code=503, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {404: "Not found", 405: "Method not allowed"}
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"There is no page at {request.url.path}."
+        response = _error(request, exc.status_code, titles.get(exc.status_code, "Error"), message)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(ExplorerError)
+    async def bad_query(request: Request, exc: ExplorerError) -> Response:
+        return _error(request, 400, "Bad request", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()
+        )
+        return _error(request, 422, "Invalid request", problems or "invalid request")
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        # No traceback for the reader; the server's log has it.
+        return _error(
+            request, 500, "Something went wrong", f"{type(exc).__name__} while serving this page."
+        )

@@ -1,0 +1,202 @@
+"""The dashboard's pages: server-rendered HTML, one route per page, no script.
+
+Each page renders the view its `/api/` twin returns (`web.views`), inside a layout that
+says how old the numbers are and whether newer ones are being measured.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from outcomes.web import charts
+from outcomes.web.context import current_views, dashboard
+from outcomes.web.render import Formats, render
+from outcomes.web.schemas import Meta
+from outcomes.web.views import Views
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+SVG_MEDIA_TYPE = "image/svg+xml"
+
+
+def page(
+    request: Request,
+    template: str,
+    *,
+    views: Views,
+    meta: Meta,
+    title: str,
+    active: str,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """A page in the dashboard's layout."""
+    html = render(
+        template,
+        {
+            "title": title,
+            "active": active,
+            "meta": meta,
+            "status": dashboard(request).state.status(),
+            "read_only": dashboard(request).read_only,
+            "fmt": views.snapshot.memo(
+                ("formats",), lambda: Formats(views.b.plan, views.b.currency)
+            ),
+            "chart": lambda name: charts.chart(views, name),
+            **context,
+        },
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+@router.get("/")
+def overview(request: Request) -> HTMLResponse:
+    """Page one of the executive report."""
+    views = current_views(request)
+    v = views.overview()
+    return page(request, "overview.html.j2", views=views, meta=v.meta, v=v,
+                title="Overview", active="/")  # fmt: skip
+
+
+@router.get("/goals")
+def goals(request: Request) -> HTMLResponse:
+    """Every business goal and its pacing."""
+    views = current_views(request)
+    v = views.goals()
+    return page(request, "goals.html.j2", views=views, meta=v.meta, v=v,
+                title="Business goals", active="/goals")  # fmt: skip
+
+
+@router.get("/goals/{goal_id}")
+def goal(request: Request, goal_id: str) -> HTMLResponse:
+    """One goal: pacing, and the strategies and tactics serving it."""
+    views = current_views(request)
+    v = views.goal(goal_id)
+    if v is None:
+        raise HTTPException(404, f"The plan has no goal {goal_id!r}.")
+    return page(request, "goal.html.j2", views=views, meta=v.meta, v=v,
+                title=v.goal.title, active="/goals")  # fmt: skip
+
+
+@router.get("/strategy-map")
+def strategy_map(request: Request) -> HTMLResponse:
+    """The strategy map coloured by status."""
+    views = current_views(request)
+    v = views.strategy_map()
+    return page(request, "strategy_map.html.j2", views=views, meta=v.meta, v=v,
+                svg=views.strategy_map_svg(), title="Strategy map",
+                active="/strategy-map")  # fmt: skip
+
+
+@router.get("/strategy-map.svg")
+def strategy_map_svg(request: Request) -> Response:
+    """The strategy map as a standalone SVG file."""
+    svg = current_views(request).strategy_map_svg()
+    return Response(svg, media_type=SVG_MEDIA_TYPE)
+
+
+@router.get("/tactics")
+def tactics(request: Request) -> HTMLResponse:
+    """Every tactic with its ROI, cadence and content focus."""
+    views = current_views(request)
+    v = views.tactics()
+    return page(request, "tactics.html.j2", views=views, meta=v.meta, v=v,
+                title="Tactics", active="/tactics",
+                card=views.b.scorecard, titles=views.titles)  # fmt: skip
+
+
+@router.get("/tactics/{tactic_id}")
+def tactic(request: Request, tactic_id: str) -> HTMLResponse:
+    """One tactic: implementation plan and everything measured about it."""
+    views = current_views(request)
+    v = views.tactic(tactic_id)
+    if v is None:
+        raise HTTPException(404, f"The plan has no tactic {tactic_id!r}.")
+    return page(request, "tactic.html.j2", views=views, meta=v.meta, v=v,
+                title=v.tactic.title, active="/tactics")  # fmt: skip
+
+
+@router.get("/attribution")
+def attribution(
+    request: Request, model: str = "markov", by: str = "channel", period: str = "plan"
+) -> HTMLResponse:
+    """The attribution explorer (bad values: 400 from the ExplorerError handler)."""
+    views = current_views(request)
+    v = views.attribution(model, by, period)
+    return page(request, "attribution.html.j2", views=views, meta=v.meta, v=v,
+                title="Attribution explorer", active="/attribution")  # fmt: skip
+
+
+@router.get("/conversation")
+def conversation(request: Request) -> HTMLResponse:
+    """Listening and responding per channel and account."""
+    views = current_views(request)
+    v = views.conversation()
+    return page(request, "conversation.html.j2", views=views, meta=v.meta, v=v,
+                title="Conversation", active="/conversation")  # fmt: skip
+
+
+@router.get("/lint")
+def lint(request: Request) -> HTMLResponse:
+    """The plan's lint findings and health score."""
+    views = current_views(request)
+    v = views.lint()
+    return page(request, "lint.html.j2", views=views, meta=v.meta, v=v,
+                title="Plan lint", active="/lint")  # fmt: skip
+
+
+@router.get("/sources")
+def sources(request: Request) -> HTMLResponse:
+    """Ingest history, rejected rows and unplanned activity."""
+    views = current_views(request)
+    v = views.sources()
+    return page(request, "sources.html.j2", views=views, meta=v.meta, v=v,
+                title="Sources", active="/sources")  # fmt: skip
+
+
+@router.get("/pilots")
+def pilots(request: Request) -> HTMLResponse:
+    """Every pilot's verdict."""
+    views = current_views(request)
+    v = views.pilots()
+    return page(request, "pilots.html.j2", views=views, meta=v.meta, v=v,
+                title="Pilots", active="/pilots")  # fmt: skip
+
+
+@router.get("/api")
+def api_index(request: Request) -> HTMLResponse:
+    """The JSON API's endpoints, listed from its OpenAPI document."""
+    views = current_views(request)
+    endpoints = api_endpoints(request.app.openapi())
+    return page(request, "api.html.j2", views=views, meta=views.meta, endpoints=endpoints,
+                title="JSON API", active="/api")  # fmt: skip
+
+
+def api_endpoints(openapi: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each path of the OpenAPI document with its method, summary and parameters."""
+    found = []
+    for path, operations in sorted(openapi.get("paths", {}).items()):
+        for method, operation in operations.items():
+            parameters = [
+                {
+                    "name": p.get("name", ""),
+                    "in": p.get("in", ""),
+                    "required": bool(p.get("required")),
+                    "default": p.get("schema", {}).get("default"),
+                }
+                for p in operation.get("parameters", [])
+            ]
+            found.append(
+                {
+                    "path": path,
+                    "method": method.upper(),
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": parameters,
+                    "example": "{" not in path,
+                }
+            )
+    return found

@@ -1,0 +1,342 @@
+"""The dashboard's views: one pydantic model per page, which is also its JSON twin.
+
+A page and its `/api/` endpoint render the same model instance (`web.views` builds it
+once per briefing), so they cannot disagree on a number; the models document the API in
+the OpenAPI schema. The measures' own dataclasses (`GoalPace`, `RoiRow`'s `Estimate`,
+`BenchmarkResult`, …) are used as they are wherever a page shows them whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from outcomes.measure.benchmarks import BenchmarkResult
+from outcomes.measure.cadence import CadenceRow
+from outcomes.measure.content import TacticFocus
+from outcomes.measure.costs import PlannedVsSpent
+from outcomes.measure.engagement import EngagementLink
+from outcomes.measure.pilot import PilotResult
+from outcomes.measure.roi import Coverage, Estimate
+from outcomes.measure.unplanned import UnplannedActivity, UnplannedCampaign
+from outcomes.plan.implementation import TacticPlan
+from outcomes.report.attention import Attention, LintItem
+from outcomes.report.briefing import IngestRow, RejectedRow
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Meta(_View):
+    """What every view's numbers rest on."""
+
+    organisation: str
+    currency: str
+    plan_file: str
+    as_of: dt.date = Field(description="The day the numbers are measured at.")
+    period_start: dt.date
+    period_end: dt.date
+    generated_at: dt.datetime = Field(description="When the numbers were measured (UTC).")
+    fingerprint: str = Field(description="The state of plan and warehouse measured.")
+    headline_model: str = Field(description="The attribution model ROI leads with.")
+    health_score: int = Field(description="The plan's lint health score, 0 to 100.")
+
+
+class GoalRow(_View):
+    """A business goal and its pacing."""
+
+    id: str
+    title: str
+    metric: str
+    unit: str
+    direction: str
+    status: str
+    status_label: str
+    baseline: float
+    threshold: float | None
+    target: float
+    expected: float = Field(description="Where the goal should be by now on a straight path.")
+    actual: float | None
+    forecast: float | None
+    forecast_low: float | None
+    forecast_high: float | None
+    elapsed: float = Field(description="Share of the goal's period passed, 0 to 1.")
+    as_of: dt.date
+    last_data: dt.date | None
+    source: str | None
+    link: str
+
+
+class RoiOut(_View):
+    """Attributed outcomes, cost and ROI of a tactic, strategy or goal under one model."""
+
+    level: Literal["tactic", "strategy", "goal"]
+    id: str
+    title: str
+    model: str
+    conversions: Estimate
+    revenue: Estimate
+    new_customers: Estimate
+    cost: float
+    people: float
+    money: float
+    technology: float
+    roi: Estimate | None = Field(description="(revenue − cost) / cost; none without cost.")
+    roas: float | None
+    cost_per_acquisition: float | None
+    link: str | None
+
+
+class RoiTotals(_View):
+    """All tactics together."""
+
+    revenue: float
+    new_customers: float
+    cost: float
+    roi: float | None
+
+
+class PilotEntry(_View):
+    """A pilot's result with its tactic's title."""
+
+    title: str
+    link: str
+    result: PilotResult
+
+
+class Overview(_View):
+    """Page one: goals, ROI by tactic, the three things that need a decision, pilots."""
+
+    meta: Meta
+    goals: list[GoalRow]
+    roi_model: str
+    roi: list[RoiOut]
+    roi_totals: RoiTotals
+    coverage: Coverage
+    top_attention: list[Attention]
+    more_attention: int = Field(description="Exceptions beyond the three on page one.")
+    attention: list[Attention]
+    pilots: list[PilotEntry]
+
+
+class GoalsView(_View):
+    """Every business goal."""
+
+    meta: Meta
+    goals: list[GoalRow]
+
+
+class TacticSummary(_View):
+    """A tactic as lists show it: what it is, where it stands, its headline ROI."""
+
+    id: str
+    title: str
+    strategy: str | None
+    strategy_title: str | None
+    channel: str
+    channel_label: str
+    mode: str
+    mode_label: str
+    start: dt.date
+    end: dt.date
+    status: str | None = Field(description="Worst of its benchmarks, as the strategy map.")
+    status_label: str
+    roi: RoiOut | None
+    link: str
+
+
+class StrategyOut(_View):
+    """A strategy serving a goal, with its tactics."""
+
+    id: str
+    title: str
+    owner: str
+    audience: str | None
+    status: str | None
+    status_label: str
+    roi: RoiOut | None
+    tactics: list[TacticSummary]
+
+
+class GoalDetail(_View):
+    """One goal: its pacing, and the strategies and tactics serving it with their ROI."""
+
+    meta: Meta
+    goal: GoalRow
+    start: dt.date
+    due: dt.date
+    stretch: float | None
+    sponsor: str | None
+    functions: list[str]
+    roi: RoiOut | None
+    strategies: list[StrategyOut]
+    attention: list[Attention]
+
+
+class TacticsView(_View):
+    """Every tactic with its headline ROI."""
+
+    meta: Meta
+    model: str
+    tactics: list[TacticSummary]
+
+
+class ConversationRow(_View):
+    """Conversation health of one channel and account."""
+
+    channel: str | None
+    account: str | None
+    inbound: int | None
+    answered: int
+    answered_unseen: int
+    response_rate: float | None
+    median_first_response_minutes: float | None
+    p90_first_response_minutes: float | None
+    own_posts: int
+    answers: int
+    listen_push_ratio: float | None
+    flags: list[str]
+
+
+class TacticDetail(_View):
+    """One tactic: its implementation plan and everything measured about it."""
+
+    meta: Meta
+    tactic: TacticSummary
+    goals: list[str] = Field(description="The goals its strategy serves.")
+    implementation: TacticPlan | None
+    benchmarks: list[BenchmarkResult]
+    cadence: list[CadenceRow]
+    conversation: list[ConversationRow] = Field(description="Accounts on the tactic's channel.")
+    content: TacticFocus | None
+    roi_by_model: list[RoiOut]
+    engagement: EngagementLink | None
+    resources: PlannedVsSpent | None
+    pilot: PilotResult | None
+    attention: list[Attention]
+
+
+class MapNode(_View):
+    """A goal, strategy or tactic on the strategy map."""
+
+    id: str
+    kind: Literal["goal", "strategy", "tactic"]
+    title: str
+    serves: list[str]
+    status: str | None
+    status_label: str | None
+    link: str
+
+
+class StrategyMapView(_View):
+    """The strategy map's elements and their status; the drawing is `/strategy-map.svg`."""
+
+    meta: Meta
+    svg: str
+    nodes: list[MapNode]
+
+
+class Credit(_View):
+    """One step's share of the conversions and their value under one model."""
+
+    step: str
+    title: str | None
+    link: str | None
+    conversions: float
+    value: float
+    share: float = Field(description="Share of all attributed conversions, 0 to 1.")
+    removal_effect: float | None
+
+
+class ComparisonRow(_View):
+    """One step's attributed value under each model."""
+
+    step: str
+    title: str | None
+    link: str | None
+    value: dict[str, float | None]
+
+
+class AttributionView(_View):
+    """The attribution explorer: one model in detail, every model compared."""
+
+    meta: Meta
+    model: str
+    by: str
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    models: list[str]
+    by_choices: list[str]
+    periods: list[str]
+    credits: list[Credit]
+    total_conversions: float
+    total_value: float
+    error: str | None = Field(description="Why the chosen model gave no result, if it did not.")
+    comparison_models: list[str]
+    comparison: list[ComparisonRow]
+    comparison_errors: dict[str, str]
+
+
+class ConversationView(_View):
+    """Listening and responding per channel and account."""
+
+    meta: Meta
+    rows: list[ConversationRow]
+    attention: list[Attention]
+
+
+class LintView(_View):
+    """The plan's lint findings and health score."""
+
+    meta: Meta
+    health_score: int
+    counts: dict[str, int] = Field(description="Findings per severity.")
+    findings: list[LintItem]
+
+
+class UnplannedView(_View):
+    """Activity and campaign traffic no tactic accounts for."""
+
+    activities: int
+    unplanned_activities: int
+    share: float
+    groups: list[UnplannedActivity]
+    groups_total: int
+    campaigns: list[UnplannedCampaign]
+    campaigns_total: int
+
+
+class SourcesView(_View):
+    """What was loaded, what was refused, and what belongs to no tactic."""
+
+    meta: Meta
+    ingests: list[IngestRow]
+    rejected_total: int = Field(description="Rejected rows in the warehouse.")
+    rejected_shown: int = Field(description="Rejected rows listed here (the newest).")
+    rejected: list[RejectedRow]
+    unplanned: UnplannedView
+
+
+class PilotsView(_View):
+    """Every pilot's verdict."""
+
+    meta: Meta
+    pilots: list[PilotEntry]
+
+
+class StatusView(_View):
+    """Where the dashboard's numbers stand."""
+
+    ready: bool
+    refreshing: bool
+    fingerprint: str | None = Field(description="The state the shown numbers measured.")
+    workspace_fingerprint: str | None = Field(description="The workspace's state now.")
+    generated_at: dt.datetime | None
+    as_of: dt.date | None
+    error: str | None
+    checked_at: dt.datetime | None
+    read_only: bool

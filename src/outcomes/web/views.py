@@ -1,0 +1,509 @@
+"""Build each page's view (`web.schemas`) from a briefing; pages and the API share them.
+
+Nothing here touches the warehouse: every number comes from the briefing in memory, so a
+view builds in milliseconds and is then kept with its snapshot (`Views`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Final, TypeVar
+
+from outcomes.measure.attribution.result import AttributionResult
+from outcomes.measure.conversation import ConversationHealth
+from outcomes.measure.roi import RoiRow
+from outcomes.plan.implementation import (
+    CHANNEL_LABELS,
+    MODE_LABELS,
+    ImplementationPlan,
+    build_implementation_plan,
+)
+from outcomes.plan.model import Tactic
+from outcomes.report.attention import Attention
+from outcomes.report.briefing import Briefing
+from outcomes.report.explorer import WHOLE_PERIOD, explore
+from outcomes.report.format import metric_unit
+from outcomes.report.strategy_map import strategy_map_svg
+from outcomes.web.explorer import attribution_view, check_query
+from outcomes.web.schemas import (
+    AttributionView,
+    ConversationRow,
+    ConversationView,
+    GoalDetail,
+    GoalRow,
+    GoalsView,
+    LintView,
+    MapNode,
+    Meta,
+    Overview,
+    PilotEntry,
+    PilotsView,
+    RoiOut,
+    RoiTotals,
+    SourcesView,
+    StrategyMapView,
+    StrategyOut,
+    TacticDetail,
+    TacticSummary,
+    TacticsView,
+    UnplannedView,
+)
+from outcomes.web.state import Snapshot
+
+V = TypeVar("V")
+
+STATUS_LABELS: Final = {
+    "achieved": "achieved",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "stale": "stale",
+    "no_data": "no data",
+    "met": "met",
+    "below": "below",
+}
+# The pages an exception's link may point at (`/goals/ID` and `/tactics/ID` are checked).
+PAGES: Final = frozenset(
+    {"/", "/goals", "/tactics", "/strategy-map", "/attribution", "/conversation", "/lint",
+     "/sources", "/pilots"}
+)  # fmt: skip
+# Unplanned-activity rows listed on /sources; the rest are counted.
+UNPLANNED_SHOWN: Final = 100
+
+
+def status_label(status: str | None) -> str:
+    """A status as readers see it: `on_track` → "on track"; None → "no data"."""
+    if status is None:
+        return "no data"
+    return STATUS_LABELS.get(status, status.replace("_", " "))
+
+
+class Views:
+    """Every view of one snapshot, each built on first use and kept with it."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.b = snapshot.briefing
+
+    def _memo(self, key: tuple[str, ...], build: Callable[[], V]) -> V:
+        return self.snapshot.memo(("view", *key), build)
+
+    # -- shared pieces -------------------------------------------------------------------
+
+    @property
+    def meta(self) -> Meta:
+        """What the numbers rest on."""
+        return self._memo(("meta",), lambda: _meta(self.b))
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Titles of goals, strategies and tactics by id."""
+        return self._memo(("titles",), lambda: _titles(self.b))
+
+    @property
+    def element_status(self) -> dict[str, str]:
+        """Status per goal, strategy and tactic (the strategy map's colours)."""
+        return self._memo(("status",), self.b.element_status)
+
+    @property
+    def implementation(self) -> ImplementationPlan:
+        """The tactical implementation plan, as of the briefing's day."""
+        return self._memo(
+            ("implementation",),
+            lambda: build_implementation_plan(self.b.loaded, today=self.b.as_of),
+        )
+
+    def roi(self, level: str, id_: str, model: str | None = None) -> RoiOut | None:
+        """The ROI of a tactic, strategy or goal under `model` (the headline one by default)."""
+        chosen = model or self.b.options.headline_model
+        return self._roi_index().get((level, id_, chosen))
+
+    def _roi_index(self) -> dict[tuple[str, str, str], RoiOut]:
+        def build() -> dict[tuple[str, str, str], RoiOut]:
+            return {(r.level, r.id, r.model): self._roi_out(r) for r in self.b.roi.rows}
+
+        return self._memo(("roi-index",), build)
+
+    def _roi_out(self, row: RoiRow) -> RoiOut:
+        link = {"tactic": "/tactics/", "goal": "/goals/"}.get(row.level)
+        return RoiOut(
+            level=row.level,
+            id=row.id,
+            title=self.titles.get(row.id, row.id),
+            model=row.model,
+            conversions=row.conversions,
+            revenue=row.revenue,
+            new_customers=row.new_customers,
+            cost=row.cost,
+            people=row.people,
+            money=row.money,
+            technology=row.technology,
+            roi=row.roi,
+            roas=row.roas,
+            cost_per_acquisition=row.cost_per_acquisition,
+            link=f"{link}{row.id}" if link else None,
+        )
+
+    def attention(self, items: Iterable[Attention]) -> list[Attention]:
+        """Exceptions with links that resolve: a strategy's finding points at the map."""
+        tactics = {t.id for t in self.b.plan.tactics}
+        strategies = {s.id for s in self.b.plan.strategies}
+        goals = {g.id for g in self.b.plan.goals}
+        out = []
+        for item in items:
+            kind, _, ident = item.link.strip("/").partition("/")
+            link = item.link
+            if kind == "tactics" and ident and ident not in tactics:
+                link = "/strategy-map" if ident in strategies else "/lint"
+            elif kind == "goals" and ident and ident not in goals:
+                link = "/goals"
+            elif f"/{kind}" not in PAGES:
+                link = "/"
+            out.append(item if link == item.link else dataclasses.replace(item, link=link))
+        return out
+
+    def goal_rows(self) -> list[GoalRow]:
+        """Every goal's pacing row."""
+        return self._memo(("goal-rows",), self._goal_rows)
+
+    def _goal_rows(self) -> list[GoalRow]:
+        rows = []
+        for pace in self.b.scorecard.goals:
+            rows.append(
+                GoalRow(
+                    id=pace.goal,
+                    title=self.titles.get(pace.goal, pace.goal),
+                    metric=pace.metric,
+                    unit=metric_unit(self.b.plan, pace.metric),
+                    direction=pace.direction,
+                    status=pace.status,
+                    status_label=status_label(pace.status),
+                    baseline=pace.baseline,
+                    threshold=pace.threshold,
+                    target=pace.target,
+                    expected=pace.expected,
+                    actual=pace.actual,
+                    forecast=pace.forecast,
+                    forecast_low=pace.forecast_low,
+                    forecast_high=pace.forecast_high,
+                    elapsed=pace.elapsed,
+                    as_of=pace.as_of,
+                    last_data=pace.last_data,
+                    source=pace.source,
+                    link=f"/goals/{pace.goal}",
+                )
+            )
+        return rows
+
+    def tactic_summary(self, tactic: Tactic) -> TacticSummary:
+        """One tactic as lists show it."""
+        status = self.element_status.get(tactic.id)
+        return TacticSummary(
+            id=tactic.id,
+            title=tactic.title,
+            strategy=tactic.serves,
+            strategy_title=self.titles.get(tactic.serves) if tactic.serves else None,
+            channel=tactic.channel,
+            channel_label=CHANNEL_LABELS.get(tactic.channel, tactic.channel),
+            mode=tactic.mode,
+            mode_label=MODE_LABELS.get(tactic.mode, tactic.mode),
+            start=tactic.start,
+            end=tactic.end,
+            status=status,
+            status_label=status_label(status),
+            roi=self.roi("tactic", tactic.id),
+            link=f"/tactics/{tactic.id}",
+        )
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def overview(self) -> Overview:
+        """Page one."""
+        return self._memo(("overview",), self._overview)
+
+    def _overview(self) -> Overview:
+        b = self.b
+        rows = [self._roi_out(r) for r in b.tactic_roi()]
+        revenue = sum(r.revenue.value for r in rows)
+        cost = sum(r.cost for r in rows)
+        return Overview(
+            meta=self.meta,
+            goals=self.goal_rows(),
+            roi_model=b.options.headline_model,
+            roi=rows,
+            roi_totals=RoiTotals(
+                revenue=revenue,
+                new_customers=sum(r.new_customers.value for r in rows),
+                cost=cost,
+                roi=(revenue - cost) / cost if cost > 0 else None,
+            ),
+            coverage=b.roi.coverage,
+            top_attention=self.attention(b.top_attention),
+            more_attention=len(b.attention) - len(b.top_attention),
+            attention=self.attention(b.attention),
+            pilots=self._pilot_entries(),
+        )
+
+    def goals(self) -> GoalsView:
+        """Every goal."""
+        return self._memo(("goals",), lambda: GoalsView(meta=self.meta, goals=self.goal_rows()))
+
+    def goal(self, goal_id: str) -> GoalDetail | None:
+        """One goal, or None for an id the plan does not have."""
+        if goal_id not in {g.id for g in self.b.plan.goals}:
+            return None
+        return self._memo(("goal", goal_id), lambda: self._goal(goal_id))
+
+    def _goal(self, goal_id: str) -> GoalDetail:
+        plan = self.b.plan
+        goal = next(g for g in plan.goals if g.id == goal_id)
+        row = next((r for r in self.goal_rows() if r.id == goal_id), None)
+        if row is None:  # a goal the scorecard could not pace: show the plan's numbers
+            row = GoalRow(
+                id=goal.id, title=goal.title, metric=goal.metric,
+                unit=metric_unit(plan, goal.metric), direction=goal.direction,
+                status="no_data", status_label=status_label("no_data"), baseline=goal.baseline,
+                threshold=goal.threshold, target=goal.target, expected=goal.baseline,
+                actual=None, forecast=None, forecast_low=None, forecast_high=None, elapsed=0.0,
+                as_of=self.b.as_of, last_data=None, source=None, link=f"/goals/{goal.id}",
+            )  # fmt: skip
+        strategies = []
+        for strategy in plan.strategies:
+            if goal_id not in strategy.serves:
+                continue
+            status = self.element_status.get(strategy.id)
+            strategies.append(
+                StrategyOut(
+                    id=strategy.id,
+                    title=strategy.title,
+                    owner=_person(self.b, strategy.owner),
+                    audience=strategy.audience,
+                    status=status,
+                    status_label=status_label(status),
+                    roi=self.roi("strategy", strategy.id),
+                    tactics=[
+                        self.tactic_summary(t) for t in plan.tactics if t.serves == strategy.id
+                    ],
+                )
+            )
+        return GoalDetail(
+            meta=self.meta,
+            goal=row,
+            start=goal.start,
+            due=goal.due,
+            stretch=goal.stretch,
+            sponsor=_person(self.b, goal.sponsor) if goal.sponsor else None,
+            functions=list(goal.functions),
+            roi=self.roi("goal", goal_id),
+            strategies=strategies,
+            attention=self.attention(a for a in self.b.attention if a.link == f"/goals/{goal_id}"),
+        )
+
+    def tactics(self) -> TacticsView:
+        """Every tactic."""
+        return self._memo(
+            ("tactics",),
+            lambda: TacticsView(
+                meta=self.meta,
+                model=self.b.options.headline_model,
+                tactics=[self.tactic_summary(t) for t in self.b.plan.tactics],
+            ),
+        )
+
+    def tactic(self, tactic_id: str) -> TacticDetail | None:
+        """One tactic, or None for an id the plan does not have."""
+        if tactic_id not in {t.id for t in self.b.plan.tactics}:
+            return None
+        return self._memo(("tactic", tactic_id), lambda: self._tactic(tactic_id))
+
+    def _tactic(self, tactic_id: str) -> TacticDetail:
+        b, card = self.b, self.b.scorecard
+        tactic = next(t for t in b.plan.tactics if t.id == tactic_id)
+        strategy = next((s for s in b.plan.strategies if s.id == tactic.serves), None)
+        return TacticDetail(
+            meta=self.meta,
+            tactic=self.tactic_summary(tactic),
+            goals=list(strategy.serves) if strategy else [],
+            implementation=next(
+                (t for t in self.implementation.tactics if t.id == tactic_id), None
+            ),
+            benchmarks=[r for r in card.tactics if r.tactic == tactic_id],
+            cadence=[r for r in card.cadence if r.tactic == tactic_id],
+            conversation=[
+                _conversation_row(c)
+                for c in card.conversation
+                if c.group.get("channel") == tactic.channel
+            ],
+            content=next((c for c in card.content if c.tactic == tactic_id), None),
+            roi_by_model=[
+                r for m in b.roi.models if (r := self.roi("tactic", tactic_id, m)) is not None
+            ],
+            engagement=next((e for e in card.engagement if e.tactic == tactic_id), None),
+            resources=next((r for r in card.resources if r.tactic == tactic_id), None),
+            pilot=next((p for p in card.pilots if p.tactic == tactic_id), None),
+            attention=self.attention(a for a in b.attention if a.link == f"/tactics/{tactic_id}"),
+        )
+
+    def strategy_map(self) -> StrategyMapView:
+        """The strategy map's elements and status."""
+        return self._memo(("strategy-map",), self._strategy_map)
+
+    def strategy_map_svg(self) -> str:
+        """The strategy map coloured by status, as SVG (every text in it escaped)."""
+        return self.snapshot.memo(
+            ("svg", "strategy-map"),
+            lambda: strategy_map_svg(self.b.plan, status=self.element_status),
+        )
+
+    def _strategy_map(self) -> StrategyMapView:
+        plan, status = self.b.plan, self.element_status
+        nodes = [
+            *(MapNode(id=g.id, kind="goal", title=g.title, serves=[], link=f"/goals/{g.id}",
+                      status=status.get(g.id), status_label=_label(status.get(g.id)))
+              for g in plan.goals),
+            *(MapNode(id=s.id, kind="strategy", title=s.title, serves=list(s.serves),
+                      link=f"/goals/{s.serves[0]}" if s.serves else "/strategy-map",
+                      status=status.get(s.id), status_label=_label(status.get(s.id)))
+              for s in plan.strategies),
+            *(MapNode(id=t.id, kind="tactic", title=t.title,
+                      serves=[t.serves] if t.serves else [], link=f"/tactics/{t.id}",
+                      status=status.get(t.id), status_label=_label(status.get(t.id)))
+              for t in plan.tactics),
+        ]  # fmt: skip
+        return StrategyMapView(meta=self.meta, svg="/strategy-map.svg", nodes=nodes)
+
+    def attribution(
+        self, model: str = "markov", by: str = "channel", period: str = WHOLE_PERIOD
+    ) -> AttributionView:
+        """The explorer for one model, step kind and period; ExplorerError for bad values."""
+        check_query(self, model, by, period)
+        return self._memo(
+            ("attribution", model, by, period),
+            lambda: attribution_view(self, model, by, period),
+        )
+
+    def explored(self, model: str, by: str, period: str) -> AttributionResult | str:
+        """A model's result on the summarised journeys, or why it has none (kept)."""
+
+        def run() -> AttributionResult | str:
+            try:
+                return explore(self.b.journeys, model=model, by=by, period=period)
+            except (ValueError, ArithmeticError) as exc:
+                return f"{model}: {exc}"
+
+        return self.snapshot.memo(("explore", model, by, period), run)
+
+    def conversation(self) -> ConversationView:
+        """Conversation health per channel and account."""
+        return self._memo(
+            ("conversation",),
+            lambda: ConversationView(
+                meta=self.meta,
+                rows=[_conversation_row(c) for c in self.b.scorecard.conversation],
+                attention=self.attention(a for a in self.b.attention if a.link == "/conversation"),
+            ),
+        )
+
+    def lint(self) -> LintView:
+        """The lint findings."""
+
+        def build() -> LintView:
+            counts = Counter(f.severity for f in self.b.findings)
+            return LintView(
+                meta=self.meta,
+                health_score=self.b.health_score,
+                counts=dict(sorted(counts.items())),
+                findings=list(self.b.findings),
+            )
+
+        return self._memo(("lint",), build)
+
+    def sources(self) -> SourcesView:
+        """Ingest history, rejected rows and unplanned activity."""
+
+        def build() -> SourcesView:
+            b, unplanned = self.b, self.b.unplanned
+            return SourcesView(
+                meta=self.meta,
+                ingests=list(b.ingests),
+                rejected_total=b.rejected_total,
+                rejected_shown=len(b.rejected),
+                rejected=list(b.rejected),
+                unplanned=UnplannedView(
+                    activities=unplanned.activities,
+                    unplanned_activities=unplanned.unplanned_activities,
+                    share=unplanned.share,
+                    groups=list(unplanned.groups[:UNPLANNED_SHOWN]),
+                    groups_total=len(unplanned.groups),
+                    campaigns=list(unplanned.campaigns[:UNPLANNED_SHOWN]),
+                    campaigns_total=len(unplanned.campaigns),
+                ),
+            )
+
+        return self._memo(("sources",), build)
+
+    def pilots(self) -> PilotsView:
+        """Every pilot's verdict."""
+        return self._memo(
+            ("pilots",), lambda: PilotsView(meta=self.meta, pilots=self._pilot_entries())
+        )
+
+    def _pilot_entries(self) -> list[PilotEntry]:
+        return [
+            PilotEntry(
+                title=self.titles.get(p.tactic, p.tactic), link=f"/tactics/{p.tactic}", result=p
+            )
+            for p in self.b.scorecard.pilots
+        ]
+
+
+def _meta(b: Briefing) -> Meta:
+    return Meta(
+        organisation=b.organisation,
+        currency=b.currency,
+        plan_file=b.plan_file,
+        as_of=b.as_of,
+        period_start=b.period.start,
+        period_end=b.period.end,
+        generated_at=b.generated_at,
+        fingerprint=b.fingerprint,
+        headline_model=b.options.headline_model,
+        health_score=b.health_score,
+    )
+
+
+def _titles(b: Briefing) -> dict[str, str]:
+    elements: Iterable[tuple[str, str]] = (
+        *((g.id, g.title) for g in b.plan.goals),
+        *((s.id, s.title) for s in b.plan.strategies),
+        *((t.id, t.title) for t in b.plan.tactics),
+    )
+    return dict(elements)
+
+
+def _person(b: Briefing, person_id: str) -> str:
+    person = next((p for p in b.plan.people if p.id == person_id), None)
+    return person.name if person else person_id
+
+
+def _label(status: str | None) -> str | None:
+    return None if status is None else status_label(status)
+
+
+def _conversation_row(c: ConversationHealth) -> ConversationRow:
+    return ConversationRow(
+        channel=c.group.get("channel"),
+        account=c.group.get("account"),
+        inbound=c.inbound,
+        answered=c.answered,
+        answered_unseen=c.answered_unseen,
+        response_rate=c.response_rate,
+        median_first_response_minutes=c.median_first_response_minutes,
+        p90_first_response_minutes=c.p90_first_response_minutes,
+        own_posts=c.own_posts,
+        answers=c.answers,
+        listen_push_ratio=c.listen_push_ratio,
+        flags=list(c.flags),
+    )
