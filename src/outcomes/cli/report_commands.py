@@ -115,7 +115,7 @@ def _heading(briefing: Briefing) -> str:
 
 
 def _goals_table(briefing: Briefing) -> Table:
-    from outcomes.report.format import number
+    from outcomes.report.format import metric_value
 
     titles = {g.id: g.title for g in briefing.plan.goals}
     table = Table(title="Business goals", title_justify="left", expand=False)
@@ -126,17 +126,16 @@ def _goals_table(briefing: Briefing) -> Table:
         table.add_row(
             escape(_cut(titles.get(pace.goal, pace.goal), 44)),
             f"[{style}]{pace.status.replace('_', ' ')}[/]" if style else pace.status,
-            number(pace.actual),
-            number(pace.expected),
-            number(pace.target),
-            number(pace.forecast),
+            *(
+                metric_value(briefing.plan, pace.metric, value)
+                for value in (pace.actual, pace.expected, pace.target, pace.forecast)
+            ),
         )
     return table
 
 
 def _roi_table(briefing: Briefing) -> Table:
-    from outcomes.report.format import percent_interval
-    from outcomes.report.money import format_money
+    from outcomes.report.format import money, percent_interval
 
     model = briefing.options.headline_model
     table = Table(title=f"ROI by tactic ({model})", title_justify="left")
@@ -145,9 +144,9 @@ def _roi_table(briefing: Briefing) -> Table:
     for row in briefing.tactic_roi():
         table.add_row(
             escape(row.id),
-            format_money(row.revenue.value, briefing.currency),
+            money(row.revenue.value, briefing.currency),
             f"{row.new_customers.value:,.1f}",
-            format_money(row.cost, briefing.currency),
+            money(row.cost, briefing.currency),
             percent_interval(row.roi),
         )
     return table
