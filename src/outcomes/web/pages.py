@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from outcomes.web import charts
 from outcomes.web.context import current_views, dashboard
@@ -87,8 +88,14 @@ def strategy_map(request: Request) -> HTMLResponse:
     views = current_views(request)
     v = views.strategy_map()
     return page(request, "strategy_map.html.j2", views=views, meta=v.meta, v=v,
-                svg=views.strategy_map_svg(), title="Strategy map",
+                svg=Markup(views.strategy_map_svg()), title="Strategy map",
                 active="/strategy-map")  # fmt: skip
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """No icon: browsers ask for one when they open the API or the SVG directly."""
+    return Response(status_code=204)
 
 
 @router.get("/strategy-map.svg")

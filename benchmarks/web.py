@@ -1,0 +1,313 @@
+"""The dashboard under load: N concurrent clients on loopback, latency per page and API kind.
+
+Run by hand, against a dashboard that is already running:
+
+    python benchmarks/web.py --url http://127.0.0.1:8000
+
+or let it start `outcomes serve` on a free loopback port itself, wait until the first
+measurement is ready (`/api/status`, tens of seconds on a big workspace), run, and stop it:
+
+    python benchmarks/web.py --workspace /tmp/dw --touch-source ga4 --no-lookback
+
+It discovers the goals, tactics and the attribution explorer's models, step kinds and
+periods from the API, then:
+
+1. warm, quiet server: every URL once to warm it, then `--repeat` (20) sequential
+   requests each, timed one by one: "every page under 200 ms" is judged on these;
+2. load: `--clients` (50) asyncio clients, each with its own keep-alive
+   `httpx.AsyncClient`, cycle through every page and API URL (each starting at a
+   different place in the cycle) for `--seconds` (60), as fast as the server answers.
+
+Latency is from sending the request to having read the whole body, so under load it
+includes queueing in the server (one uvicorn worker) and in this client process; both
+run on the same machine. It prints p50/p95/p99/max per URL kind (`/goals/{id}` pools
+every goal) and overall, requests per second and errors (non-2xx answers and
+exceptions), and exits 1 when there was any error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PAGES = ("/", "/goals", "/strategy-map", "/strategy-map.svg", "/tactics", "/attribution",
+         "/conversation", "/lint", "/sources", "/pilots", "/api")  # fmt: skip
+API = ("/api/status", "/api/overview", "/api/goals", "/api/strategy-map", "/api/tactics",
+       "/api/attribution", "/api/conversation", "/api/lint", "/api/sources", "/api/pilots",
+       "/api/briefing", "/api/openapi.json")  # fmt: skip
+PAGE_BUDGET_MS = 200.0
+"""The issue's goal for a warm page, served to one client."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One URL to request and the kind its latency is pooled under."""
+
+    path: str
+    kind: str
+
+
+@dataclass
+class Tally:
+    """Latencies (seconds) per kind, and what went wrong."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    examples: list[str] = field(default_factory=list)
+
+    def record(self, kind: str, seconds: float, problem: str | None) -> None:
+        self.latencies[kind].append(seconds)
+        if problem is not None:
+            self.errors[kind] += 1
+            if len(self.examples) < 10:
+                self.examples.append(problem)
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+
+def percentile(ordered: list[float], share: float) -> float:
+    """The nearest-rank percentile of sorted values."""
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def targets(client: httpx.Client) -> list[Target]:
+    """Every page and API URL of the dashboard, ids and explorer choices from its API."""
+    goals = [g["id"] for g in client.get("/api/goals").raise_for_status().json()["goals"]]
+    tactics = [t["id"] for t in client.get("/api/tactics").raise_for_status().json()["tactics"]]
+    explorer = client.get("/api/attribution").raise_for_status().json()
+    models, bys, periods = explorer["models"], explorer["by_choices"], explorer["periods"]
+    # Each model, each step kind and each period at least once; not the whole product.
+    variants = [(m, "channel", "plan") for m in models]
+    variants += [(models[0], b, "plan") for b in bys[1:]]
+    variants += [(models[0], "channel", p) for p in periods[1:]]
+    variants += [(models[-1], bys[-1], periods[-1])]
+    found = [Target(p, p) for p in PAGES]
+    found += [Target(f"/goals/{g}", "/goals/{id}") for g in goals]
+    found += [Target(f"/tactics/{t}", "/tactics/{id}") for t in tactics]
+    found += [Target(f"/attribution?model={m}&by={b}&period={p}", "/attribution?…")
+              for m, b, p in variants]  # fmt: skip
+    found += [Target(p, p) for p in API]
+    found += [Target(f"/api/goals/{g}", "/api/goals/{id}") for g in goals]
+    found += [Target(f"/api/tactics/{t}", "/api/tactics/{id}") for t in tactics]
+    found += [Target(f"/api/attribution?model={m}&by={b}&period={p}", "/api/attribution?…")
+              for m, b, p in variants]  # fmt: skip
+    return found
+
+
+async def fetch(client: httpx.AsyncClient, target: Target, tally: Tally) -> float:
+    """Request one URL, read its body and record how long it took."""
+    started = time.perf_counter()
+    problem = None
+    try:
+        response = await client.get(target.path)
+        if not 200 <= response.status_code < 300:
+            problem = f"{target.path}: HTTP {response.status_code} {response.text[:120]!r}"
+    except httpx.HTTPError as exc:
+        problem = f"{target.path}: {type(exc).__name__} {exc}"
+    seconds = time.perf_counter() - started
+    tally.record(target.kind, seconds, problem)
+    return seconds
+
+
+async def warm_latency(
+    url: str, found: list[Target], repeat: int
+) -> tuple[Tally, dict[str, float]]:
+    """One warm-up request per URL, then `repeat` sequential ones, pooled per URL.
+
+    Also each URL's first request (seconds), shown apart: an explorer variant not asked for
+    before is computed then, and kept.
+    """
+    per_url, first = Tally(), {}
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        for target in found:
+            first[target.path] = await fetch(client, Target(target.path, target.path), per_url)
+            per_url.latencies[target.path].clear()
+            for _ in range(repeat):
+                await fetch(client, Target(target.path, target.path), per_url)
+    return per_url, first
+
+
+async def load(url: str, found: list[Target], clients: int, seconds: float) -> tuple[Tally, float]:
+    """`clients` clients cycling through `found` until `seconds` have passed."""
+    tally = Tally()
+    deadline = time.perf_counter() + seconds
+
+    async def client_loop(number: int) -> None:
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+            index = number * len(found) // clients
+            while time.perf_counter() < deadline:
+                await fetch(client, found[index % len(found)], tally)
+                index += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client_loop(n) for n in range(clients)))
+    return tally, time.perf_counter() - started
+
+
+def table(
+    tally: Tally, order: list[str], title: str, first: dict[str, float] | None = None
+) -> None:
+    """Count, errors and p50/p95/p99/max in ms per kind, then all of them together."""
+    width = max(len(title), *(len(k) for k in order), 3) + 2
+    head = f"{title:<{width}}{'n':>8}{'errors':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}"
+    print(head + (f"{'first':>9}" if first else ""))
+    everything: list[float] = []
+    for kind in [*order, "all"]:
+        values = sorted(everything if kind == "all" else tally.latencies.get(kind, []))
+        if not values:
+            continue
+        if kind != "all":
+            everything.extend(values)
+        errors = tally.error_count if kind == "all" else tally.errors.get(kind, 0)
+        cells = "".join(f"{percentile(values, s) * 1000:9.1f}" for s in (0.5, 0.95, 0.99, 1.0))
+        if first:  # on the `all` row, the slowest first request
+            cells += f"{first.get(kind, max(first.values())) * 1000:9.1f}"
+        print(f"{kind:<{width}}{len(values):>8}{errors:>8}{cells}")
+    print("(milliseconds)")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(args: argparse.Namespace) -> Iterator[tuple[str, int]]:
+    """`outcomes serve` on a free loopback port, ready, until the block ends: URL and pid."""
+    port = free_port()
+    outcomes = str(Path(sys.executable).with_name("outcomes"))
+    command = [outcomes, "serve", "-w", str(args.workspace), "--port", str(port)]
+    for source in args.touch_source:
+        command += ["--touch-source", source]
+    if args.no_lookback:
+        command.append("--no-lookback")
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            started = time.perf_counter()
+            wait_ready(url, server, args.ready_timeout, log)
+            print(f"outcomes serve ready on {url} after {time.perf_counter() - started:.1f} s")
+            yield url, server.pid
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def wait_ready(url: str, server: subprocess.Popen[Any], timeout: float, log: Any) -> None:
+    """Poll `/api/status` until the first measurement is ready; fail if the server dies."""
+    deadline = time.perf_counter() + timeout
+    with httpx.Client(base_url=url, timeout=5) as client:
+        while True:
+            if server.poll() is not None:
+                log.seek(0)
+                raise SystemExit(f"outcomes serve exited ({server.returncode}):\n{log.read()}")
+            with contextlib.suppress(httpx.HTTPError):
+                status = client.get("/api/status").json()
+                if status.get("ready"):
+                    return
+                if status.get("error"):
+                    raise SystemExit(f"the dashboard could not measure: {status['error']}")
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"the dashboard was not ready after {timeout:.0f} s")
+            time.sleep(0.5)
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) a process has used so far; None where /proc cannot say."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(url: str, args: argparse.Namespace, server: int | None = None) -> int:
+    with httpx.Client(base_url=url, timeout=60) as client:
+        found = targets(client)
+    kinds = list(dict.fromkeys(t.kind for t in found))
+    print(f"{len(found)} URLs of {len(kinds)} kinds; server at {url}; {os.cpu_count()} CPUs")
+
+    per_url, first = asyncio.run(warm_latency(url, found, args.repeat))
+    print(f"\nWarm, one client, {args.repeat} sequential requests per URL")
+    table(per_url, [t.path for t in found], "url", first)
+    print("(first: the URL's first request, before the timed ones; on `all`, the slowest)")
+    pages = [t.path for t in found if not t.path.startswith(("/api/", "/static/"))]
+    slowest = max(pages, key=lambda p: percentile(sorted(per_url.latencies[p]), 0.5))
+    slowest_ms = percentile(sorted(per_url.latencies[slowest]), 0.5) * 1000
+    verdict = "yes" if slowest_ms < PAGE_BUDGET_MS else "NO"
+    print(f"every page under {PAGE_BUDGET_MS:.0f} ms (median, warm): {verdict}; "
+          f"slowest {slowest} at {slowest_ms:.1f} ms")  # fmt: skip
+
+    print(f"\nLoad: {args.clients} concurrent clients for {args.seconds:g} s, keep-alive")
+    client_cpu, server_cpu = time.process_time(), cpu_seconds(server)
+    tally, elapsed = asyncio.run(load(url, found, args.clients, args.seconds))
+    client_cpu = time.process_time() - client_cpu
+    server_after = cpu_seconds(server)
+    table(tally, kinds, "kind")
+    total = sum(len(v) for v in tally.latencies.values())
+    print(f"{total:,} requests in {elapsed:.1f} s: {total / elapsed:,.0f} requests/s; "
+          f"{tally.error_count} errors")  # fmt: skip
+    # Client and server share the machine: how much of it the clients themselves took.
+    cpu = f"CPU during the load: clients {client_cpu:.1f} s"
+    if server_cpu is not None and server_after is not None:
+        cpu += f", server {server_after - server_cpu:.1f} s"
+    print(f"{cpu} (of {elapsed:.1f} s wall, {os.cpu_count()} CPUs)")
+
+    errors = per_url.error_count + tally.error_count
+    for example in [*per_url.examples, *tally.examples][:10]:
+        print(f"  error: {example}")
+    print(f"errors {errors}")
+    return 1 if errors else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="a running dashboard, e.g. http://127.0.0.1:8000")
+    where.add_argument("--workspace", type=Path, help="start `outcomes serve` on this workspace")
+    parser.add_argument("--touch-source", action="append", default=[],
+                        help="passed to `outcomes serve` (repeat)")  # fmt: skip
+    parser.add_argument("--no-lookback", action="store_true", help="passed to `outcomes serve`")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--repeat", type=int, default=20, help="sequential requests per URL")
+    parser.add_argument("--ready-timeout", type=float, default=600,
+                        help="seconds to wait for the first measurement")  # fmt: skip
+    args = parser.parse_args()
+    if args.url:
+        sys.exit(run(args.url.rstrip("/"), args))
+    with serve(args) as (url, pid):
+        code = run(url, args, pid)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
