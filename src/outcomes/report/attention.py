@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from outcomes.measure.roi import RoiReport
 from outcomes.measure.scorecard import Scorecard
@@ -29,17 +29,8 @@ Kind = Literal[
     "at-risk-goal",
     "over-plan",
 ]
-# Ties of severity break in this order: the business goal first, then strategy, then money.
-KIND_ORDER: Final[tuple[Kind, ...]] = (
-    "off-track-goal",
-    "random-act",
-    "stale-goal",
-    "push-without-listening",
-    "engagement-tied-to-nothing",
-    "losing-money",
-    "at-risk-goal",
-    "over-plan",
-)
+# Ties of severity break in `Kind`'s order: the business goal, then strategy, then money.
+KIND_ORDER: Final[tuple[Kind, ...]] = get_args(Kind)
 # Activity nobody planned, as a share of all activity, that counts as random acts.
 UNPLANNED_SHARE: Final = 0.10
 # Goals whose return is sales: a tactic serving none of them (support, retention) earns

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -22,20 +22,16 @@ from markupsafe import Markup
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
 from outcomes.report.briefing import Briefing
-from outcomes.report.format import metric_value, money, number, percent, percent_interval
+from outcomes.report.format import (
+    STATUS_LABELS,
+    metric_value,
+    money,
+    number,
+    percent,
+    percent_interval,
+)
 from outcomes.report.implementation import format_date, render_html_sections
 from outcomes.report.strategy_map import STATUS_COLOURS, strategy_map_svg
-
-STATUS_LABELS: Final = {
-    "achieved": "achieved",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "stale": "stale",
-    "no_data": "no data",
-    "met": "met",
-    "below": "below",
-}
 
 
 class PdfUnavailableError(Exception):

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.measure.roi import Estimate
 from outcomes.plan import Plan
 from outcomes.report.money import format_money
+
+STATUS_LABELS: Final = {
+    "achieved": "achieved",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "stale": "stale",
+    "no_data": "no data",
+    "met": "met",
+    "below": "below",
+}
+"""Goal and benchmark statuses as readers see them."""
 
 
 def number(value: float | None) -> str:

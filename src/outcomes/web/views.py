@@ -24,7 +24,7 @@ from outcomes.plan.model import Tactic
 from outcomes.report.attention import Attention
 from outcomes.report.briefing import Briefing
 from outcomes.report.explorer import WHOLE_PERIOD, explore
-from outcomes.report.format import metric_unit
+from outcomes.report.format import STATUS_LABELS, metric_unit
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.web.explorer import attribution_view, check_query
 from outcomes.web.schemas import (
@@ -54,16 +54,6 @@ from outcomes.web.state import Snapshot
 
 V = TypeVar("V")
 
-STATUS_LABELS: Final = {
-    "achieved": "achieved",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "stale": "stale",
-    "no_data": "no data",
-    "met": "met",
-    "below": "below",
-}
 # The pages an exception's link may point at (`/goals/ID` and `/tactics/ID` are checked).
 PAGES: Final = frozenset(
     {"/", "/goals", "/tactics", "/strategy-map", "/attribution", "/conversation", "/lint",
