@@ -7,10 +7,15 @@ import json
 from itertools import count
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from outcomes.demo import build_demo_workspace
-from outcomes.measure.conversation import ConversationHealth, conversation_health
+from outcomes.measure.conversation import (
+    ConversationHealth,
+    business_minutes,
+    conversation_health,
+)
 from outcomes.warehouse.connection import Warehouse
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
@@ -109,3 +114,43 @@ def test_the_demo_channels_match_the_planted_conversations(tmp_path: Path) -> No
     )
     flagged = {c for c, h in health.items() if "low-response" in h.flags}
     assert flagged == {truth["low_response_channel"]}
+
+
+def _at(text: str) -> np.datetime64:
+    return np.datetime64(text, "s")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "minutes"),
+    [
+        ("2026-03-06T16:30", "2026-03-09T09:30", 60),  # Friday 16:30 → Monday 9:30
+        ("2026-03-07T12:00", "2026-03-09T10:00", 60),  # Saturday noon → Monday 10:00
+        ("2026-03-02T07:00", "2026-03-02T08:00", 0),  # before opening
+        ("2026-03-02T16:00", "2026-03-03T10:00", 120),  # overnight: an hour each side
+        ("2026-03-02T09:00", "2026-03-09T09:00", 5 * 480),  # a whole week
+        ("2026-03-04T12:00", "2026-03-04T12:45", 45),  # within one day
+    ],
+)
+def test_business_minutes_skip_nights_and_weekends(start: str, end: str, minutes: float) -> None:
+    waited = business_minutes(np.array([_at(start)]), np.array([_at(end)]))
+    assert waited.tolist() == [minutes]
+
+
+def test_first_response_in_business_hours_by_hand(warehouse: Warehouse) -> None:
+    w = warehouse
+    friday = dt.datetime(2026, 3, 6, 16, 30, tzinfo=dt.UTC)
+    for n, (asked, answered) in enumerate(
+        [
+            (friday, friday + dt.timedelta(days=2, hours=17)),  # Mon 9:30: 60 business min
+            (friday, friday + dt.timedelta(minutes=20)),  # 20 minutes, all in hours
+            (friday, friday + dt.timedelta(days=3, hours=1)),  # Mon 17:30: 8 h 30 → 510
+        ]
+    ):
+        start = (asked - T0).total_seconds() / 60
+        end = (answered - T0).total_seconds() / 60
+        activity(w, "linkedin", "comment", f"c{n}", start)
+        activity(w, "linkedin", "reply", f"r{n}", end, in_reply_to=f"c{n}")
+    h = by_channel(w)["linkedin"]
+    assert h.median_first_response_minutes == pytest.approx(2 * 24 * 60 + 17 * 60)
+    assert h.median_first_response_business_minutes == pytest.approx(60)
+    assert h.p90_first_response_business_minutes == pytest.approx(60 + 0.8 * (510 - 60))

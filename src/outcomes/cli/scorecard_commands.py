@@ -230,7 +230,7 @@ def _print_conversation(conversation: list[Any]) -> None:
         pad_edge=False,
     )
     headers = ("channel", "account", "inbound", "answered", "rate", "median min",
-               "p90 min", "answers/posts", "flags")  # fmt: skip
+               "p90 min", "median bh", "answers/posts", "flags")  # fmt: skip
     for column in headers:
         table.add_column(
             column, justify="left" if column in ("channel", "account", "flags") else "right"
@@ -244,10 +244,11 @@ def _print_conversation(conversation: list[Any]) -> None:
             "–" if c.response_rate is None else f"{c.response_rate:.0%}",
             _number(c.median_first_response_minutes),
             _number(c.p90_first_response_minutes),
+            _number(c.median_first_response_business_minutes),
             "–" if c.listen_push_ratio is None else f"{c.listen_push_ratio:.2f}",
             f"[red]{', '.join(c.flags)}[/]" if c.flags else "",
         )
-    stdout_console(min_width=130).print(table)
+    stdout_console(min_width=145).print(table)
 
 
 def _number(value: float | None) -> str:

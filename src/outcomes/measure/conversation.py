@@ -6,6 +6,9 @@ From the warehouse's `activities`, per channel and account (or any other groupin
 * **answered**: those with at least one reply or message of ours whose `in_reply_to` is
   their id; **first response** = our earliest such answer minus their time, in minutes
   (median and 90th percentile, calendar time);
+* **business-hours first response**: the same waits counted only Monday to Friday,
+  09:00–17:00 UTC (`business_minutes`), so a Friday-evening mention answered on Monday
+  morning is not a weekend-long failure;
 * **response rate** = answered ÷ inbound;
 * **listen-and-respond-to-push ratio** = our replies and messages ÷ our own posts.
 
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import ibis
+import numpy as np
+import numpy.typing as npt
 
 from outcomes.warehouse.connection import to_arrow
 from outcomes.warehouse.schema import INBOUND_KINDS
@@ -38,6 +43,9 @@ ANSWER_KINDS: Final = ("reply", "message")
 X_EPOCH_MS: Final = 1_288_834_974_657
 SNOWFLAKE_SHIFT: Final = 1 << 22
 LOW_RESPONSE: Final = 0.5
+BUSINESS_HOURS: Final = (9, 17)
+"""Opening and closing hour, Monday to Friday, UTC (the plan holds no time zone yet)."""
+_CLOCK_START: Final = "1970-01-05"  # a Monday before any export
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,9 @@ class ConversationHealth:
     response_rate: float | None
     median_first_response_minutes: float | None
     p90_first_response_minutes: float | None
+    median_first_response_business_minutes: float | None
+    """The same waits counted in business hours only (`BUSINESS_HOURS`, UTC)."""
+    p90_first_response_business_minutes: float | None
     own_posts: int
     answers: int
     listen_push_ratio: float | None
@@ -97,15 +108,14 @@ def conversation_health(
         ibis.null("float64"),
     )
     unseen = unseen.mutate(minutes=unseen_minutes.cast("float64"))
+    # One row per answered item leaves the engine (its first answer's time and the wait):
+    # business hours need clock times, for which engines share no calendar function.
     answered_rows = (
         seen.filter(seen.first.notnull())
-        .select(*keys, "minutes")
-        .union(unseen.select(*keys, "minutes"))
+        .select(*keys, "first", "minutes")
+        .union(unseen.select(*keys, "first", "minutes"))
     )
-    timing = answered_rows.group_by(keys).aggregate(
-        median=answered_rows.minutes.median(),
-        p90=answered_rows.minutes.quantile(0.9),
-    )
+    timed = answered_rows.filter(answered_rows.minutes.notnull())
     counts = {
         "inbound": _count(inbound, keys),
         "answered": _count(seen.filter(seen.first.notnull()), keys),
@@ -114,7 +124,7 @@ def conversation_health(
         "answers": _count(answers, keys),
     }
     found = {name: _by_key(table, keys) for name, table in counts.items()}
-    times = {tuple(r[k] for k in keys): r for r in to_arrow(timing).to_pylist()}
+    times = _timing(to_arrow(timed), keys)
     groups = sorted(
         {key for table in found.values() for key in table} | set(times),
         key=lambda k: tuple("" if v is None else str(v) for v in k),
@@ -137,6 +147,52 @@ def _count(table: Any, keys: list[str]) -> Any:
     return table.group_by(keys).aggregate(n=table.count())
 
 
+def business_minutes(
+    start: npt.NDArray[np.datetime64], end: npt.NDArray[np.datetime64]
+) -> npt.NDArray[np.float64]:
+    """Minutes between `start` and `end` that fall in business hours (see `BUSINESS_HOURS`).
+
+    Each instant is placed on a clock that only runs Monday to Friday between the opening
+    and closing hour (UTC); the difference of two readings is the business time between
+    them, so a mention on Friday at 16:30 answered on Monday at 9:30 waited 60 minutes.
+    """
+    return _business_clock(end) - _business_clock(start)
+
+
+def _business_clock(when: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
+    opening, closing = BUSINESS_HOURS
+    per_day = (closing - opening) * 60.0
+    day = when.astype("datetime64[D]")
+    minute = (when - day).astype("timedelta64[s]").astype(np.float64) / 60.0
+    today = np.where(np.is_busday(day), np.clip(minute - opening * 60, 0.0, per_day), 0.0)
+    before = np.busday_count(np.datetime64(_CLOCK_START, "D"), day).astype(np.float64)
+    return np.asarray(before * per_day + today, dtype=np.float64)
+
+
+def _timing(table: Any, keys: list[str]) -> dict[tuple[Any, ...], dict[str, float]]:
+    """Median and p90 first-response minutes per group, in calendar and business time."""
+    if table.num_rows == 0:
+        return {}
+    minutes = table["minutes"].to_numpy().astype(np.float64)
+    end = table["first"].to_numpy().astype("datetime64[s]")
+    start = end - (minutes * 60).round().astype("timedelta64[s]")
+    business = business_minutes(start, end)
+    columns = [table[k].to_pylist() for k in keys]
+    rows_of: dict[tuple[Any, ...], list[int]] = {}
+    for index, key in enumerate(zip(*columns, strict=True)):
+        rows_of.setdefault(key, []).append(index)
+    found = {}
+    for key, rows in rows_of.items():
+        calendar, worked = minutes[rows], business[rows]
+        found[key] = {
+            "median": float(np.median(calendar)),
+            "p90": float(np.quantile(calendar, 0.9)),
+            "median_business": float(np.median(worked)),
+            "p90_business": float(np.quantile(worked, 0.9)),
+        }
+    return found
+
+
 def _by_key(table: Any, keys: list[str]) -> dict[tuple[Any, ...], int]:
     return {tuple(r[k] for k in keys): int(r["n"]) for r in to_arrow(table).to_pylist()}
 
@@ -145,7 +201,7 @@ def _health(
     keys: list[str],
     key: tuple[Any, ...],
     found: dict[str, dict[tuple[Any, ...], int]],
-    timing: dict[str, Any] | None,
+    timing: dict[str, float] | None,
     low_response: float,
 ) -> ConversationHealth:
     inbound = found["inbound"].get(key)
@@ -168,6 +224,10 @@ def _health(
         response_rate=rate if not unseen else None,
         median_first_response_minutes=None if timing is None else timing["median"],
         p90_first_response_minutes=None if timing is None else timing["p90"],
+        median_first_response_business_minutes=None
+        if timing is None
+        else timing["median_business"],
+        p90_first_response_business_minutes=None if timing is None else timing["p90_business"],
         own_posts=posts,
         answers=answers,
         listen_push_ratio=ratio,

@@ -195,6 +195,8 @@ class ConversationRow(_View):
     response_rate: float | None
     median_first_response_minutes: float | None
     p90_first_response_minutes: float | None
+    median_first_response_business_minutes: float | None
+    p90_first_response_business_minutes: float | None
     own_posts: int
     answers: int
     listen_push_ratio: float | None

@@ -492,6 +492,8 @@ def _conversation_row(c: ConversationHealth) -> ConversationRow:
         response_rate=c.response_rate,
         median_first_response_minutes=c.median_first_response_minutes,
         p90_first_response_minutes=c.p90_first_response_minutes,
+        median_first_response_business_minutes=c.median_first_response_business_minutes,
+        p90_first_response_business_minutes=c.p90_first_response_business_minutes,
         own_posts=c.own_posts,
         answers=c.answers,
         listen_push_ratio=c.listen_push_ratio,
