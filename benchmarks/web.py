@@ -23,6 +23,11 @@ includes queueing in the server (one uvicorn worker) and in this client process;
 run on the same machine. It prints p50/p95/p99/max per URL kind (`/goals/{id}` pools
 every goal) and overall, requests per second and errors (non-2xx answers and
 exceptions), and exits 1 when there was any error.
+
+The peer, measured in the same run: the same server software (uvicorn, one worker, the
+same socket options) answering every URL with the bytes the dashboard gave for it, stored
+in memory: the floor for serving these pages over HTTP with no work at all. Both phases
+run against it too, and the ratios ours ÷ peer are printed (`--no-peer` skips it).
 """
 
 from __future__ import annotations
@@ -249,6 +254,81 @@ def cpu_seconds(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def snapshot_responses(client: httpx.Client, found: list[Target]) -> dict[str, Any]:
+    """Every URL's body and content type, as the dashboard answers it now."""
+    kept = {}
+    for target in found:
+        response = client.get(target.path)
+        kept[target.path] = (response.content, response.headers.get("content-type", ""))
+    return kept
+
+
+def peer_app(responses: dict[str, tuple[bytes, str]]) -> Any:
+    """A bare ASGI app answering each URL with stored bytes: no routing, no templates."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        query = scope.get("query_string", b"").decode()
+        path = scope["path"] + (f"?{query}" if query else "")
+        body, kind = responses.get(path, (b"", "text/plain"))
+        headers = [(b"content-type", kind.encode()), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+def run_peer(stored: Path, port: int) -> None:
+    """Serve the stored responses on `port` with uvicorn, as `outcomes serve` does."""
+    import pickle
+
+    import uvicorn
+
+    from outcomes.web.server import listen
+
+    responses = pickle.loads(stored.read_bytes())
+    listener = listen("127.0.0.1", port)
+    config = uvicorn.Config(peer_app(responses), log_level="warning", lifespan="off", ws="none")
+    with contextlib.suppress(KeyboardInterrupt):  # how the benchmark stops it
+        uvicorn.Server(config).run(sockets=[listener])
+
+
+@contextlib.contextmanager
+def peer(responses: dict[str, Any]) -> Iterator[tuple[str, int]]:
+    """The peer server in its own process, on a free port, until the block ends."""
+    import pickle
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.NamedTemporaryFile(suffix=".pickle") as stored:
+        stored.write(pickle.dumps(responses))
+        stored.flush()
+        command = [sys.executable, __file__, "--peer-serve", stored.name, "--port", str(port)]
+        server = subprocess.Popen(command)
+        try:
+            with httpx.Client(base_url=url, timeout=5) as client:
+                for _ in range(200):
+                    with contextlib.suppress(httpx.HTTPError):
+                        client.get("/")
+                        break
+                    time.sleep(0.05)
+            yield url, server.pid
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(15)
+
+
+def measure_peer(url: str, found: list[Target], args: argparse.Namespace) -> tuple[float, float]:
+    """The peer's warm median (s, over every request) and requests per second under load."""
+    with httpx.Client(base_url=url, timeout=60) as client:
+        responses = snapshot_responses(client, found)
+    with peer(responses) as (peer_url, _):
+        per_url, _ = asyncio.run(warm_latency(peer_url, found, args.repeat))
+        tally, elapsed = asyncio.run(load(peer_url, found, args.clients, args.seconds))
+    warm = sorted(v for values in per_url.latencies.values() for v in values)
+    total = sum(len(v) for v in tally.latencies.values())
+    return percentile(warm, 0.5), total / elapsed
+
+
 def run(url: str, args: argparse.Namespace, server: int | None = None) -> int:
     with httpx.Client(base_url=url, timeout=60) as client:
         found = targets(client)
@@ -281,6 +361,16 @@ def run(url: str, args: argparse.Namespace, server: int | None = None) -> int:
         cpu += f", server {server_after - server_cpu:.1f} s"
     print(f"{cpu} (of {elapsed:.1f} s wall, {os.cpu_count()} CPUs)")
 
+    if not args.no_peer:
+        ours_warm = percentile(sorted(v for vs in per_url.latencies.values() for v in vs), 0.5)
+        peer_warm, peer_rate = measure_peer(url, found, args)
+        print(
+            f"\nPeer (stored bytes, same server software): warm median "
+            f"{peer_warm * 1000:.2f} ms, {peer_rate:,.0f} requests/s under the same load"
+        )
+        print(f"ratio ours / peer: warm median {ours_warm / peer_warm:.2f}, "
+              f"requests/s {total / elapsed / peer_rate:.2f}")  # fmt: skip
+
     errors = per_url.error_count + tally.error_count
     for example in [*per_url.examples, *tally.examples][:10]:
         print(f"  error: {example}")
@@ -289,6 +379,9 @@ def run(url: str, args: argparse.Namespace, server: int | None = None) -> int:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--peer-serve"]:  # the peer's own process: FILE --port PORT
+        run_peer(Path(sys.argv[2]), int(sys.argv[4]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="a running dashboard, e.g. http://127.0.0.1:8000")
@@ -301,6 +394,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="sequential requests per URL")
     parser.add_argument("--ready-timeout", type=float, default=600,
                         help="seconds to wait for the first measurement")  # fmt: skip
+    parser.add_argument("--no-peer", action="store_true", help="skip the static peer")
     args = parser.parse_args()
     if args.url:
         sys.exit(run(args.url.rstrip("/"), args))
