@@ -71,7 +71,9 @@ def talk(account: str, rate: float | None, ratio: float | None) -> ConversationH
     return ConversationHealth(
         group={"channel": "linkedin", "account": account}, inbound=None, answered=0,
         answered_unseen=0, response_rate=rate, median_first_response_minutes=None,
-        p90_first_response_minutes=None, own_posts=10, answers=0, listen_push_ratio=ratio,
+        p90_first_response_minutes=None, median_first_response_business_minutes=None,
+        p90_first_response_business_minutes=None, own_posts=10, answers=0,
+        listen_push_ratio=ratio,
         flags=(),
     )  # fmt: skip
 
