@@ -25,8 +25,8 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     result = runner.invoke(app, ["scorecard", "-w", str(workspace), "-f", "json"])
     data = json.loads(result.output)
     assert data["sections"] == [
-        "goals", "tactics", "cadence", "resources", "conversation", "content", "functions",
-        "engagement", "pilots",
+        "goals", "tactics", "cadence", "resources", "conversation", "conversation_by_tactic",
+        "conversation_by_operator", "content", "functions", "engagement", "pilots",
     ]  # fmt: skip
     measured = {(t["tactic"], t["metric"]): t for t in data["tactics"]}
     spent = {r["tactic"]: r for r in data["resources"]}
@@ -44,6 +44,13 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     assert service["coverage"] == "served" and service["activities"] > 0
     mastodon = next(c for c in data["conversation"] if c["channel"] == "mastodon")
     assert "low-response" in mastodon["flags"] and mastodon["inbound"] > 0
+    listening = next(
+        c for c in data["conversation_by_tactic"] if c["tactic"] == "li-listen-respond"
+    )
+    assert listening["target"] == {"minutes": 240, "business_hours": False}
+    assert 0 < listening["answered_within_target"] < 1
+    lee = next(r for r in data["conversation_by_operator"] if r["responder"] == "lee")
+    assert lee["channel"] == "linkedin" and lee["answered_first"] > 0
     truth = json.loads((workspace / "truth.json").read_text())["goals"]
     assert [g["id"] for g in data["goals"]] == list(truth)
     for goal in data["goals"]:
@@ -57,6 +64,8 @@ def test_table_and_an_earlier_date(workspace: Path) -> None:
     assert "Goals, paced at 2026-06-30" in result.output
     assert "new-logos" in result.output and "support_cost" in result.output
     assert "Conversation health" in result.output and "low-response" in result.output
+    assert "Conversation by tactic" in result.output and "240 min" in result.output
+    assert "Who answers" in result.output
     assert "functions served" in result.output and "not served" in result.output
     assert "who kept the rhythm" in result.output and "Tactic benchmarks" in result.output
     assert "Content focus" in result.output and "Pilot proof: li-rep-insights" in result.output

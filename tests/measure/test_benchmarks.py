@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from outcomes.demo import build_demo_workspace
+from outcomes.examples import example_text
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
-from outcomes.plan import Plan, load_plan
+from outcomes.plan import Plan, load_plan, load_plan_text
 from outcomes.warehouse.connection import Warehouse
 
 END = dt.date(2026, 12, 31)
@@ -70,3 +71,32 @@ def test_the_demo_benchmarks_read_the_planted_numbers(tmp_path: Path) -> None:
     assert support.actual == truth["x-support"]["tickets_deflected"]
     leads = found[("li-company-guides", "qualified_leads")]
     assert leads.actual is not None and leads.actual > 0
+
+
+def test_a_business_hours_benchmark_reads_waits_in_the_plans_time_zone(
+    warehouse: Warehouse,
+) -> None:
+    text = example_text("northwind").replace(
+        "currency: EUR", "currency: EUR\n  business_hours: {time_zone: Europe/Amsterdam}", 1
+    )
+    old = "      - {metric: first_response_minutes, threshold: 480, target: 240}\n"
+    assert old in text
+    text = text.replace(
+        old, old + "      - {metric: first_response_business_minutes, threshold: 120, target: 60}\n"
+    )
+    plan = load_plan_text(text).plan
+    # A comment at 16:30 on a Friday in Amsterdam (15:30 UTC), answered at 09:30 on Monday.
+    for kind, native_id, reply_to, when in [
+        ("comment", "c1", None, dt.datetime(2026, 3, 6, 15, 30, tzinfo=dt.UTC)),
+        ("reply", "r1", "c1", dt.datetime(2026, 3, 9, 8, 30, tzinfo=dt.UTC)),
+    ]:
+        warehouse.duckdb.execute(
+            "INSERT INTO activities (key, source, channel, account, native_id, kind, "
+            "in_reply_to, ts, ingest_id) VALUES (?, 'test', 'linkedin', 'page', ?, ?, ?, ?, 1)",
+            [native_id, native_id, kind, reply_to, when],
+        )
+    found = measured(plan, warehouse)
+    business = found[("li-listen-respond", "first_response_business_minutes")]
+    assert (business.actual, business.status) == (60.0, "met")
+    calendar = found[("li-listen-respond", "first_response_minutes")]
+    assert (calendar.actual, calendar.status) == (65 * 60.0, "below")

@@ -69,3 +69,35 @@ def test_references_to_an_unreadable_element_are_not_reported_as_missing() -> No
         load_plan_text(text)
     [problem] = caught.value.problems
     assert "people[5].id: 'Bo' is not a valid id" in str(problem)
+
+
+def _with_hours(hours: str) -> str:
+    return example_text("northwind").replace(
+        "currency: EUR", f"currency: EUR\n  business_hours: {hours}", 1
+    )
+
+
+def test_business_hours_default_to_weekdays_nine_to_five_utc() -> None:
+    hours = load_plan_text(example_text("northwind")).plan.organisation.business_hours
+    assert (hours.time_zone, hours.days, hours.open, hours.close) == (
+        "UTC", ["mon", "tue", "wed", "thu", "fri"], "09:00", "17:00"
+    )  # fmt: skip
+
+
+def test_unquoted_clock_times_read_as_written() -> None:
+    # YAML 1.1 reads `17:30` as the number 1050 and `8` as eight o'clock is what people mean.
+    text = _with_hours("{time_zone: Europe/Amsterdam, open: 8, close: 17:30, days: [mon, sat]}")
+    hours = load_plan_text(text).plan.organisation.business_hours
+    assert (hours.time_zone, hours.days, hours.open, hours.close) == (
+        "Europe/Amsterdam", ["mon", "sat"], "08:00", "17:30"
+    )  # fmt: skip
+
+
+def test_an_unknown_time_zone_and_closing_before_opening_are_both_reported() -> None:
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(_with_hours('{time_zone: Europe/Amsterdm, open: "18:00", close: "09:00"}'))
+    assert [str(p).split(": ", 1)[1] for p in caught.value.problems] == [
+        "organisation.business_hours.time_zone: unknown time zone 'Europe/Amsterdm'; "
+        "write an IANA name such as Europe/Amsterdam",
+        "organisation.business_hours.close: closes at 09:00, not after it opens at 18:00",
+    ]

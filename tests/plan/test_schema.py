@@ -46,6 +46,7 @@ ASSERTIONS = {
     "items",
     "pattern",
     "minLength",
+    "minItems",
     "minimum",
     "maximum",
     "exclusiveMinimum",
@@ -106,6 +107,8 @@ def errors(instance: Any, schema: dict[str, Any], root: dict[str, Any], at: str 
                 found += errors(value, properties[key], root, f"{at}.{key}")
             elif schema.get("additionalProperties") is False:
                 found.append(f"{at}: has the unknown key {key!r}")
+    if isinstance(instance, list) and len(instance) < schema.get("minItems", 0):
+        found.append(f"{at}: has too few items")
     if isinstance(instance, list) and "items" in schema:
         for index, item in enumerate(instance):
             found += errors(item, schema["items"], root, f"{at}[{index}]")
@@ -298,6 +301,9 @@ BROKEN = [
     pytest.param(("strategies", 0, "serves"), {"new-logos": 1}, id="mapping-for-a-list"),
     pytest.param(("version",), 2, id="version"),
     pytest.param(("metrics", 0, "unit"), "furlongs", id="unit"),
+    pytest.param(("organisation", "business_hours"), {"days": []}, id="no-working-days"),
+    pytest.param(("organisation", "business_hours"), {"open": "9am"}, id="clock-time"),
+    pytest.param(("organisation", "business_hours"), {"days": ["monday"]}, id="weekday"),
 ]
 
 

@@ -54,6 +54,13 @@ _CATALOGUE: Final = (
     _m("engagement_rate", "Engagement rate", "engagement", "ratio"),
     _m("response_rate", "Response rate", "engagement", "ratio"),
     _m("first_response_minutes", "First response time", "engagement", "minutes", "lower"),
+    _m(
+        "first_response_business_minutes",
+        "First response time in business hours",
+        "engagement",
+        "minutes",
+        "lower",
+    ),
     _m("listen_push_ratio", "Listen-and-respond to push ratio", "engagement", "ratio"),
     _m("customer_focus", "Customer focus", "engagement", "score"),
     _m("leads", "Leads", "pipeline", "count"),

@@ -88,6 +88,8 @@ def scorecard(
         _print_cadence(list(card.cadence))
         _print_resources(list(card.resources))
         _print_conversation(list(card.conversation))
+        _print_tactic_conversation(list(card.conversation_by_tactic))
+        _print_responders(list(card.conversation_by_operator))
         _print_content(list(card.content))
         _print_engagement(list(card.engagement))
         _print_functions(list(card.functions))
@@ -249,6 +251,54 @@ def _print_conversation(conversation: list[Any]) -> None:
             f"[red]{', '.join(c.flags)}[/]" if c.flags else "",
         )
     stdout_console(min_width=145).print(table)
+
+
+def _print_tactic_conversation(conversation: list[Any]) -> None:
+    table = Table(title="Conversation by tactic", box=None, pad_edge=False)
+    headers = ("tactic", "inbound", "answered", "rate", "median min", "median bh", "target",
+               "in time", "answers/posts", "flags")  # fmt: skip
+    for column in headers:
+        table.add_column(column, justify="left" if column in ("tactic", "flags") else "right")
+    for c in conversation:
+        target = c.target
+        table.add_row(
+            c.group["tactic"],
+            "–" if c.inbound is None else f"{c.inbound:,}",
+            f"{c.answered:,}",
+            "–" if c.response_rate is None else f"{c.response_rate:.0%}",
+            _number(c.median_first_response_minutes),
+            _number(c.median_first_response_business_minutes),
+            "" if target is None else f"{_number(target.minutes)} {_clock(target)}",
+            "–" if c.answered_within_target is None else f"{c.answered_within_target:.0%}",
+            "–" if c.listen_push_ratio is None else f"{c.listen_push_ratio:.2f}",
+            f"[red]{', '.join(c.flags)}[/]" if c.flags else "",
+        )
+    stdout_console(min_width=130).print(table)
+
+
+def _clock(target: Any) -> str:
+    return "min (bh)" if target.business_hours else "min"
+
+
+def _print_responders(responders: list[Any]) -> None:
+    table = Table(title="Who answers: first responses per person", box=None, pad_edge=False)
+    headers = ("channel", "responder", "answered first", "median min", "p90 min", "median bh",
+               "answers", "posts", "answers/posts")  # fmt: skip
+    for column in headers:
+        table.add_column(column, justify="left" if column in ("channel", "responder") else "right")
+    for r in responders:
+        table.add_row(
+            r.channel,
+            escape(r.responder) if r.person else f"[dim]{escape(r.responder)}[/]",
+            f"{r.answered_first:,}",
+            _number(r.median_first_response_minutes),
+            _number(r.p90_first_response_minutes),
+            _number(r.median_first_response_business_minutes),
+            f"{r.answers:,}",
+            f"{r.own_posts:,}",
+            "–" if r.listen_push_ratio is None else f"{r.listen_push_ratio:.2f}",
+        )
+    stdout_console(min_width=120).print(table)
 
 
 def _number(value: float | None) -> str:

@@ -22,6 +22,8 @@ truth.json (``schema_version`` 1)::
                   incremental_orders, incremental_revenue, tickets_deflected,
                   support_cost_saved, activities, reactions, clicks, sessions, cost,
                   cost_by_kind, people_cost, roi, roi_with_people, conversation}}
+                  (conversation has answered_within_target where the tactic has a
+                  first_response_minutes benchmark: the share of inbound answered in time)
                   incremental_* are exact realised counterfactuals: the same journeys, the
                   same random numbers, with and without the tactic's touches. roi is
                   (incremental revenue + support cost saved − cost) / cost, cost being the
@@ -34,6 +36,8 @@ truth.json (``schema_version`` 1)::
     conversation  {x|mastodon|linkedin: {inbound, answered, response_rate,
                   median_first_response_minutes}}; X's unanswered questions are in no export
                   (an archive holds only the owner's tweets)
+    responders    {channel: {who answered first, as the exports name them: {answered_first,
+                  median_first_response_minutes}}}
     low_response_channel  "mastodon"
     goals         {goal id: {metric, status, actual, baseline, threshold, target, definition}}
     goal_status_rule      how status follows from actual (statuses are planted at scale 1)

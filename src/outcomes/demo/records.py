@@ -45,6 +45,8 @@ class Conversation:
     tactic: str | None
     inbound: dt.datetime
     answered: dt.datetime | None
+    responder: str | None = None
+    """Who answered first, as the export names them (None when unanswered)."""
 
     @property
     def minutes(self) -> float | None:

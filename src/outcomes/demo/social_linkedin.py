@@ -192,7 +192,8 @@ def _comments(
         )
         year.inbox.append(comment)
         answered = _answer(rng, ids, comment, year, answer_rate, answerer, tactic, campaign)
-        year.conversations.append(Conversation("linkedin", tactic, comment.ts, answered))
+        responder = answerer if answered is not None else None
+        year.conversations.append(Conversation("linkedin", tactic, comment.ts, answered, responder))
     return count
 
 

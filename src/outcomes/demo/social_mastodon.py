@@ -131,7 +131,8 @@ def _mention(rng: np.random.Generator, day: int, year: MastodonYear) -> None:
             year.statuses.append(_reply(rng, mention, answered))
         else:
             answered = None
-    year.conversations.append(Conversation("mastodon", None, asked, answered))
+    responder = f"{USERNAME}@{INSTANCE}" if answered is not None else None
+    year.conversations.append(Conversation("mastodon", None, asked, answered, responder))
 
 
 def _reply(rng: np.random.Generator, mention: Activity, moment: dt.datetime) -> Activity:

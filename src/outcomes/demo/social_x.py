@@ -84,7 +84,7 @@ def _support_day(rng: np.random.Generator, day: int, year: XYear) -> None:
             continue
         solved = rng.random() < SOLVED_IN_PUBLIC
         year.help.append(_reply(rng, asked, answered, solved))
-        year.conversations.append(Conversation("x", "x-support", asked, answered))
+        year.conversations.append(Conversation("x", "x-support", asked, answered, HELP))
         if solved:
             year.deflections.append(answered)
 

@@ -21,7 +21,7 @@ from outcomes.demo.crm import LegacyDeal
 from outcomes.demo.journeys import JourneyTruth, Tally
 from outcomes.demo.records import Activity, Conversation
 from outcomes.demo.support import SupportYear
-from outcomes.plan import Goal, Plan
+from outcomes.plan import Goal, Plan, Tactic
 
 SCHEMA_VERSION: Final = 1
 STATUS_RULE: Final = (
@@ -59,6 +59,19 @@ class Simulated:
     exports: Path
 
 
+def _within_target(
+    stats: dict[str, Any], conversations: list[Conversation], tactic: Tactic
+) -> dict[str, Any]:
+    """Adds the share of inbound answered within the tactic's calendar-time target, if any."""
+    target = next(
+        (b.target for b in tactic.benchmarks if b.metric == "first_response_minutes"), None
+    )
+    if target is None:
+        return stats
+    within = sum(1 for c in conversations if c.minutes is not None and c.minutes <= target)
+    return stats | {"answered_within_target": round(within / len(conversations), 4)}
+
+
 def _round(value: float) -> float:
     return round(float(value), 2)
 
@@ -72,6 +85,24 @@ def conversation_stats(items: Iterable[Conversation]) -> dict[str, Any]:
         "answered": len(minutes),
         "response_rate": round(len(minutes) / len(items), 4) if items else None,
         "median_first_response_minutes": round(statistics.median(minutes), 1) if minutes else None,
+    }
+
+
+def _responders(conversations: Iterable[Conversation]) -> dict[str, dict[str, Any]]:
+    """{channel: {responder: {answered_first, median_first_response_minutes}}}."""
+    waits: dict[str, dict[str, list[float]]] = {}
+    for c in conversations:
+        if c.responder is not None and c.minutes is not None:
+            waits.setdefault(c.channel, {}).setdefault(c.responder, []).append(c.minutes)
+    return {
+        channel: {
+            who: {
+                "answered_first": len(minutes),
+                "median_first_response_minutes": round(statistics.median(minutes), 1),
+            }
+            for who, minutes in sorted(people.items())
+        }
+        for channel, people in sorted(waits.items())
     }
 
 
@@ -145,7 +176,9 @@ def _tactics(sim: Simulated) -> dict[str, Any]:
             "roi_with_people": round((gain - cost - people) / (cost + people), 4)
             if cost + people
             else None,
-            "conversation": conversation_stats(conversations) if conversations else None,
+            "conversation": _within_target(conversation_stats(conversations), conversations, tactic)
+            if conversations
+            else None,
         }
     return out
 
@@ -284,6 +317,7 @@ def build_truth(sim: Simulated) -> dict[str, Any]:
         "conversation": {
             c: conversation_stats(x for x in sim.conversations if x.channel == c) for c in channels
         },
+        "responders": _responders(sim.conversations),
         "low_response_channel": "mastodon",
         "goals": _goals(sim),
         "goal_status_rule": STATUS_RULE,

@@ -8,6 +8,7 @@ comes from the warehouse by the metric's family:
 * **engagement** (`likes`, `comments`, `shares`, `clicks`, `impressions`, `reach`,
   `views`): summed over the tactic's activities (`likes` are reactions);
 * **conversation** (`response_rate`, `first_response_minutes` (median),
+  `first_response_business_minutes` (median, in the plan's business hours),
   `listen_push_ratio`): `outcomes.measure.conversation` on the tactic's activities;
 * **pipeline and business** (`leads`, `qualified_leads`, `demo_requests`, `meetings`,
   `opportunities`, `net_new_customers`): conversions of that type whose journey touched
@@ -26,6 +27,7 @@ measures it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -33,7 +35,7 @@ import ibis
 
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.measure.attribution.journeys import journey_parts
-from outcomes.measure.conversation import ConversationHealth, conversation_health
+from outcomes.measure.conversation import ConversationHealth, tactic_conversation
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.plan.model import Benchmark, Tactic
@@ -49,7 +51,10 @@ CONVERSION_TYPES: Final = {
     "leads": "lead", "qualified_leads": "qualified_lead", "demo_requests": "demo_request",
     "meetings": "meeting", "opportunities": "opportunity", "net_new_customers": "new_customer",
 }  # fmt: skip
-LEVELS: Final = frozenset({"response_rate", "first_response_minutes", "listen_push_ratio"})
+LEVELS: Final = frozenset(
+    {"response_rate", "first_response_minutes", "first_response_business_minutes",
+     "listen_push_ratio"}
+)  # fmt: skip
 PERIOD_DAYS: Final = {"week": 7.0, "month": 365.25 / 12, "quarter": 365.25 / 4}
 
 
@@ -74,17 +79,21 @@ def tactic_benchmarks(
     conversions: ibis.Table,
     *,
     as_of: dt.date,
+    conversation: Sequence[ConversationHealth] | None = None,
 ) -> list[BenchmarkResult]:
-    """Every benchmark of every tactic that has started by `as_of`."""
+    """Every benchmark of every tactic that has started by `as_of`.
+
+    `conversation` is `tactic_conversation`'s result, where the caller has it already.
+    """
     mapped = mapped_activities(plan, activities)
     mine = mapped.filter(mapped.tactic.notnull())
     kinds = mine.group_by(["tactic", "kind"]).aggregate(
         n=mine.count(), **{c: mine[c].fill_null(0).sum() for c in set(ENGAGEMENT_COLUMNS.values())}
     )
     by_kind = to_arrow(kinds).to_pylist()
-    talk: dict[str | None, ConversationHealth] = {
-        h.group["tactic"]: h for h in conversation_health(mine, by=("tactic",))
-    }
+    if conversation is None:
+        conversation = tactic_conversation(plan, activities)
+    talk: dict[str | None, ConversationHealth] = {h.group["tactic"]: h for h in conversation}
     touched = _touched(plan, touchpoints, conversions)
     d = conversions.filter(conversions.type == "ticket_deflected")
     deflected = {
@@ -146,6 +155,7 @@ def _actual(
         value = {
             "response_rate": health.response_rate,
             "first_response_minutes": health.median_first_response_minutes,
+            "first_response_business_minutes": health.median_first_response_business_minutes,
             "listen_push_ratio": health.listen_push_ratio,
         }[metric]
         return None if value is None else float(value)

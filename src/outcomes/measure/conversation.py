@@ -6,18 +6,26 @@ From the warehouse's `activities`, per channel and account (or any other groupin
 * **answered**: those with at least one reply or message of ours whose `in_reply_to` is
   their id; **first response** = our earliest such answer minus their time, in minutes
   (median and 90th percentile, calendar time);
-* **business-hours first response**: the same waits counted only Monday to Friday,
-  09:00–17:00 UTC (`business_minutes`), so a Friday-evening mention answered on Monday
-  morning is not a weekend-long failure;
+* **business-hours first response**: the same waits counted only while the organisation is
+  at work (the plan's `organisation.business_hours`, `outcomes.measure.business_hours`),
+  so a Friday-evening mention answered on Monday morning is not a weekend-long failure;
 * **response rate** = answered ÷ inbound;
+* **answered within target**, where a group has a response-time target (a tactic's
+  `first_response_minutes` or `first_response_business_minutes` benchmark): the share of
+  inbound items whose first answer came within it, in calendar or business time;
+  unanswered items count as missed;
 * **listen-and-respond-to-push ratio** = our replies and messages ÷ our own posts.
+
+The first answer to an item is the earliest of ours (ties by id); `responder_health`
+groups by who gave it: per operator, how many conversations they opened and how fast.
 
 Some exports hold our answers but not what they answer: an X archive has our replies and
 the ids they reply to, never the tweets themselves. Such a reply still counts as an
 answered conversation (`answered_unseen`), and on X its inbound time is read off the id
 (X ids are Snowflakes: milliseconds since 2010-11-04 01:42:54.657 UTC in the bits above
 22), so first-response times stay measurable; the response rate is then unknown, since
-the unanswered ones are not in the export, and is left empty rather than guessed.
+the unanswered ones are not in the export, and is left empty rather than guessed (the
+share within target is then a share of the answered ones).
 
 Flags: `low-response` when the response rate is under `low_response` (default 0.5),
 `push-heavy` when the ratio is under 1 (the seeds: listen and respond at least as often
@@ -28,14 +36,18 @@ per group comes back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import ibis
 import numpy as np
 import numpy.typing as npt
 
+from outcomes.measure.business_hours import DEFAULT_HOURS, business_minutes
+from outcomes.measure.mapping import mapped_activities
+from outcomes.plan import Plan
+from outcomes.plan.model import BusinessHours, Person
 from outcomes.warehouse.connection import to_arrow
 from outcomes.warehouse.schema import INBOUND_KINDS
 
@@ -43,14 +55,21 @@ ANSWER_KINDS: Final = ("reply", "message")
 X_EPOCH_MS: Final = 1_288_834_974_657
 SNOWFLAKE_SHIFT: Final = 1 << 22
 LOW_RESPONSE: Final = 0.5
-BUSINESS_HOURS: Final = (9, 17)
-"""Opening and closing hour, Monday to Friday, UTC (the plan holds no time zone yet)."""
-_CLOCK_START: Final = "1970-01-05"  # a Monday before any export
+PUSH_MODES: Final = frozenset({"publish", "advertise", "advocate", "event"})
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTarget:
+    """How soon a group means to answer: minutes, in calendar or business time."""
+
+    minutes: float
+    business_hours: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class ConversationHealth:
-    """One group's (a channel's, an account's) conversation numbers and flags."""
+    """One group's (a channel's, an account's, a tactic's) conversation numbers and flags."""
 
     group: dict[str, str | None]
     inbound: int | None
@@ -62,12 +81,33 @@ class ConversationHealth:
     median_first_response_minutes: float | None
     p90_first_response_minutes: float | None
     median_first_response_business_minutes: float | None
-    """The same waits counted in business hours only (`BUSINESS_HOURS`, UTC)."""
+    """The same waits counted in business hours only (the plan's `business_hours`)."""
     p90_first_response_business_minutes: float | None
     own_posts: int
     answers: int
     listen_push_ratio: float | None
     flags: tuple[str, ...]
+    target: ResponseTarget | None = None
+    answered_within_target: float | None = None
+    """Share of inbound items (of answered ones, where inbound is unknown) answered in time."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponderHealth:
+    """Who answered first, per channel: a plan person, or the author as the export names it."""
+
+    channel: str
+    responder: str
+    person: str | None
+    """The plan person's id, when the author is one of the plan's people."""
+    answered_first: int
+    median_first_response_minutes: float | None
+    p90_first_response_minutes: float | None
+    median_first_response_business_minutes: float | None
+    p90_first_response_business_minutes: float | None
+    answers: int
+    own_posts: int
+    listen_push_ratio: float | None
 
 
 def conversation_health(
@@ -75,61 +115,128 @@ def conversation_health(
     *,
     by: Sequence[str] = ("channel",),
     low_response: float = LOW_RESPONSE,
+    hours: BusinessHours = DEFAULT_HOURS,
+    targets: Mapping[Key, ResponseTarget] | None = None,
 ) -> list[ConversationHealth]:
-    """Conversation health per group of `by` columns of `activities` (see module doc)."""
+    """Conversation health per group of `by` columns of `activities` (see module doc).
+
+    `targets` maps a group's key (its `by` values, in order) to its response-time target.
+    """
     keys = list(by)
     a = activities
     if "account" in keys:
         a = a.mutate(account=account_key(a.account))
-    inbound = a.filter(a.kind.isin(sorted(INBOUND_KINDS)))
-    answers = a.filter(a.kind.isin(list(ANSWER_KINDS)) & a.in_reply_to.notnull())
-    first = answers.group_by(["channel", "in_reply_to"]).aggregate(first=answers.ts.min())
-    seen = inbound.left_join(
-        first, (inbound.channel == first.channel) & (inbound.native_id == first.in_reply_to)
-    )
-    minutes = (seen.first.delta(seen.ts, unit="second") / 60.0).cast("float64")
-    seen = seen.mutate(minutes=minutes)
-    own_ids = a.filter(a.native_id.notnull()).select(channel_o=a.channel, id_o=a.native_id)
-    in_ids = inbound.select(channel_i=inbound.channel, id_i=inbound.native_id)
-    # First answers to items the export does not hold (neither ours nor inbound).
-    columns = list(dict.fromkeys(["channel", "in_reply_to", *keys]))
-    unseen = first.join(answers.select(*columns).distinct(), ["channel", "in_reply_to"])
-    unseen = unseen.anti_join(
-        own_ids, (unseen.channel == own_ids.channel_o) & (unseen.in_reply_to == own_ids.id_o)
-    )
-    unseen = unseen.anti_join(
-        in_ids, (unseen.channel == in_ids.channel_i) & (unseen.in_reply_to == in_ids.id_i)
-    )
-    # try_cast: an id that is not a number (a hand-made export) has no time to read.
-    snowflake_ms = unseen.in_reply_to.try_cast("int64") // SNOWFLAKE_SHIFT + X_EPOCH_MS
-    unseen_minutes = ibis.ifelse(
-        unseen.channel == "x",
-        (unseen.first.epoch_seconds() - snowflake_ms / 1000.0) / 60.0,
-        ibis.null("float64"),
-    )
-    unseen = unseen.mutate(minutes=unseen_minutes.cast("float64"))
+    seen, unseen = _conversations(a, keys)
+    answered = seen.filter(seen.first.notnull())
     # One row per answered item leaves the engine (its first answer's time and the wait):
     # business hours need clock times, for which engines share no calendar function.
-    answered_rows = (
-        seen.filter(seen.first.notnull())
-        .select(*keys, "first", "minutes")
-        .union(unseen.select(*keys, "first", "minutes"))
+    answered_rows = answered.select(*keys, "first", "minutes").union(
+        unseen.select(*[unseen[f"answer_{k}"].name(k) for k in keys], "first", "minutes")
     )
     timed = answered_rows.filter(answered_rows.minutes.notnull())
+    inbound = a.filter(a.kind.isin(sorted(INBOUND_KINDS)))
+    answers = _answers(a)
     counts = {
         "inbound": _count(inbound, keys),
-        "answered": _count(seen.filter(seen.first.notnull()), keys),
-        "unseen": _count(unseen, keys),
+        "answered": _count(answered, keys),
+        "unseen": _count(unseen.select(*[unseen[f"answer_{k}"].name(k) for k in keys]), keys),
         "posts": _count(a.filter(a.kind == "post"), keys),
         "answers": _count(answers, keys),
     }
     found = {name: _by_key(table, keys) for name, table in counts.items()}
-    times = _timing(to_arrow(timed), keys)
+    waits = _Waits(to_arrow(timed), keys, hours)
     groups = sorted(
-        {key for table in found.values() for key in table} | set(times),
-        key=lambda k: tuple("" if v is None else str(v) for v in k),
+        {key for table in found.values() for key in table} | set(waits.rows_of),
+        key=_sort_key,
     )
-    return [_health(keys, key, found, times.get(key), low_response) for key in groups]
+    targets = targets or {}
+    return [_health(keys, key, found, waits, targets.get(key), low_response) for key in groups]
+
+
+def tactic_conversation(plan: Plan, activities: ibis.Table) -> list[ConversationHealth]:
+    """Conversation health per tactic (activities mapped by the plan), with their targets.
+
+    A tactic's target is its `first_response_minutes` benchmark's target, in calendar
+    time, or its `first_response_business_minutes` one's, in business hours. Tactics that
+    only push (publish, advertise, advocate, event) are not flagged `push-heavy`: their
+    channel's listening is another tactic's work, and the channel rows judge the balance.
+    """
+    mapped = mapped_activities(plan, activities)
+    mine = mapped.filter(mapped.tactic.notnull())
+    found = conversation_health(
+        mine,
+        by=("tactic",),
+        hours=plan.organisation.business_hours,
+        targets=response_targets(plan),
+    )
+    pushing = {t.id for t in plan.tactics if t.mode in PUSH_MODES}
+    return [
+        replace(h, flags=tuple(f for f in h.flags if f != "push-heavy"))
+        if h.group["tactic"] in pushing
+        else h
+        for h in found
+    ]
+
+
+def response_targets(plan: Plan) -> dict[Key, ResponseTarget]:
+    """Each tactic's response-time target, keyed as `conversation_health(by=("tactic",))`."""
+    found: dict[Key, ResponseTarget] = {}
+    for tactic in plan.tactics:
+        for benchmark in tactic.benchmarks:
+            business = benchmark.metric == "first_response_business_minutes"
+            if business or benchmark.metric == "first_response_minutes":
+                found.setdefault((tactic.id,), ResponseTarget(benchmark.target, business))
+    return found
+
+
+def responder_health(
+    activities: ibis.Table,
+    people: Sequence[Person] = (),
+    *,
+    hours: BusinessHours = DEFAULT_HOURS,
+) -> list[ResponderHealth]:
+    """Per channel and responder: conversations they answered first, how fast, how often.
+
+    The author of each answer and post is matched to the plan's `people` by id or name
+    (any case, with or without `@`); an author who is none of them keeps the export's name.
+    """
+    a = activities.mutate(person=person_of(activities.author, people))
+    a = a.mutate(responder=a.person.fill_null(a.author.fill_null("(unknown)")))
+    keys = ["channel", "responder", "person"]
+    seen, unseen = _conversations(a, keys)
+    rows = seen.filter(seen.first.notnull()).select(
+        *[seen[f"answer_{k}"].name(k) for k in keys], "first", "minutes"
+    )
+    rows = rows.union(
+        unseen.select(*[unseen[f"answer_{k}"].name(k) for k in keys], "first", "minutes")
+    )
+    found = {
+        "first": _by_key(_count(rows, keys), keys),
+        "posts": _by_key(_count(a.filter(a.kind == "post"), keys), keys),
+        "answers": _by_key(_count(_answers(a), keys), keys),
+    }
+    waits = _Waits(to_arrow(rows.filter(rows.minutes.notnull())), keys, hours)
+    groups = sorted(set(found["first"]) | set(found["answers"]), key=_sort_key)
+    out = []
+    for key in groups:
+        posts, answers = found["posts"].get(key, 0), found["answers"].get(key, 0)
+        timing = waits.summary(key)
+        out.append(
+            ResponderHealth(
+                channel=key[0],
+                responder=key[1],
+                person=key[2],
+                answered_first=found["first"].get(key, 0),
+                median_first_response_minutes=timing.get("median"),
+                p90_first_response_minutes=timing.get("p90"),
+                median_first_response_business_minutes=timing.get("median_business"),
+                p90_first_response_business_minutes=timing.get("p90_business"),
+                answers=answers,
+                own_posts=posts,
+                listen_push_ratio=answers / posts if posts else None,
+            )
+        )
+    return out
 
 
 def account_key(account: Any) -> Any:
@@ -143,65 +250,114 @@ def account_key(account: Any) -> Any:
     return lowered.re_replace(r"[ _]+", "-")
 
 
+def person_of(author: Any, people: Sequence[Person]) -> Any:
+    """The plan person an author column names (by id or name, any case, no `@`), else null."""
+    spelled = author.strip().lower().re_replace(r"^@", "")
+    names: dict[str, str] = {}
+    for person in people:
+        for name in (person.id, person.name):
+            names.setdefault(name.strip().casefold(), person.id)
+    if not names:
+        return ibis.null("string")
+    return ibis.cases(*[(spelled == name, pid) for name, pid in names.items()], else_=None)
+
+
+def _answers(a: ibis.Table) -> ibis.Table:
+    return a.filter(a.kind.isin(list(ANSWER_KINDS)) & a.in_reply_to.notnull())
+
+
+def _conversations(a: ibis.Table, answer_columns: Sequence[str]) -> tuple[ibis.Table, ibis.Table]:
+    """Every inbound item with its first answer, and first answers to items not exported.
+
+    The first answer's `answer_columns` come along as `answer_<column>`, with `first` (its
+    time) and `minutes` (the wait; null where the item's time cannot be known).
+    """
+    inbound = a.filter(a.kind.isin(sorted(INBOUND_KINDS)))
+    answers = _answers(a)
+    rank = ibis.row_number().over(
+        group_by=[answers.channel, answers.in_reply_to], order_by=[answers.ts, answers.native_id]
+    )
+    ranked = answers.mutate(_rank=rank)
+    ranked = ranked.filter(ranked._rank == 0)
+    first = ranked.select(
+        first_channel=ranked.channel,
+        first_of=ranked.in_reply_to,
+        first=ranked.ts,
+        **{f"answer_{c}": ranked[c] for c in answer_columns},
+    )
+    seen = inbound.left_join(
+        first, (inbound.channel == first.first_channel) & (inbound.native_id == first.first_of)
+    )
+    seen = seen.mutate(minutes=(seen.first.delta(seen.ts, unit="second") / 60.0).cast("float64"))
+    own_ids = a.filter(a.native_id.notnull()).select(channel_o=a.channel, id_o=a.native_id)
+    unseen = first.anti_join(
+        own_ids, (first.first_channel == own_ids.channel_o) & (first.first_of == own_ids.id_o)
+    )
+    # try_cast: an id that is not a number (a hand-made export) has no time to read.
+    snowflake_ms = unseen.first_of.try_cast("int64") // SNOWFLAKE_SHIFT + X_EPOCH_MS
+    unseen_minutes = ibis.ifelse(
+        unseen.first_channel == "x",
+        (unseen.first.epoch_seconds() - snowflake_ms / 1000.0) / 60.0,
+        ibis.null("float64"),
+    )
+    return seen, unseen.mutate(minutes=unseen_minutes.cast("float64"))
+
+
 def _count(table: Any, keys: list[str]) -> Any:
     return table.group_by(keys).aggregate(n=table.count())
 
 
-def business_minutes(
-    start: npt.NDArray[np.datetime64], end: npt.NDArray[np.datetime64]
-) -> npt.NDArray[np.float64]:
-    """Minutes between `start` and `end` that fall in business hours (see `BUSINESS_HOURS`).
-
-    Each instant is placed on a clock that only runs Monday to Friday between the opening
-    and closing hour (UTC); the difference of two readings is the business time between
-    them, so a mention on Friday at 16:30 answered on Monday at 9:30 waited 60 minutes.
-    """
-    return _business_clock(end) - _business_clock(start)
+def _by_key(table: Any, keys: list[str]) -> dict[Key, int]:
+    return {tuple(r[k] for k in keys): int(r["n"]) for r in to_arrow(table).to_pylist()}
 
 
-def _business_clock(when: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
-    opening, closing = BUSINESS_HOURS
-    per_day = (closing - opening) * 60.0
-    day = when.astype("datetime64[D]")
-    minute = (when - day).astype("timedelta64[s]").astype(np.float64) / 60.0
-    today = np.where(np.is_busday(day), np.clip(minute - opening * 60, 0.0, per_day), 0.0)
-    before = np.busday_count(np.datetime64(_CLOCK_START, "D"), day).astype(np.float64)
-    return np.asarray(before * per_day + today, dtype=np.float64)
+def _sort_key(key: Key) -> tuple[str, ...]:
+    return tuple("" if v is None else str(v) for v in key)
 
 
-def _timing(table: Any, keys: list[str]) -> dict[tuple[Any, ...], dict[str, float]]:
-    """Median and p90 first-response minutes per group, in calendar and business time."""
-    if table.num_rows == 0:
-        return {}
-    minutes = table["minutes"].to_numpy().astype(np.float64)
-    end = table["first"].to_numpy().astype("datetime64[s]")
-    start = end - (minutes * 60).round().astype("timedelta64[s]")
-    business = business_minutes(start, end)
-    columns = [table[k].to_pylist() for k in keys]
-    rows_of: dict[tuple[Any, ...], list[int]] = {}
-    for index, key in enumerate(zip(*columns, strict=True)):
-        rows_of.setdefault(key, []).append(index)
-    found = {}
-    for key, rows in rows_of.items():
-        calendar, worked = minutes[rows], business[rows]
-        found[key] = {
+class _Waits:
+    """The answered items' waits per group, in calendar and business minutes."""
+
+    def __init__(self, table: Any, keys: list[str], hours: BusinessHours) -> None:
+        self.rows_of: dict[Key, list[int]] = {}
+        self.calendar: npt.NDArray[np.float64] = np.zeros(0)
+        self.business: npt.NDArray[np.float64] = np.zeros(0)
+        if table.num_rows == 0:
+            return
+        self.calendar = table["minutes"].to_numpy().astype(np.float64)
+        end = table["first"].to_numpy().astype("datetime64[s]")
+        start = end - (self.calendar * 60).round().astype("timedelta64[s]")
+        self.business = business_minutes(start, end, hours)
+        columns = [table[k].to_pylist() for k in keys]
+        for index, key in enumerate(zip(*columns, strict=True)):
+            self.rows_of.setdefault(key, []).append(index)
+
+    def summary(self, key: Key) -> dict[str, float]:
+        rows = self.rows_of.get(key)
+        if not rows:
+            return {}
+        calendar, worked = self.calendar[rows], self.business[rows]
+        return {
             "median": float(np.median(calendar)),
             "p90": float(np.quantile(calendar, 0.9)),
             "median_business": float(np.median(worked)),
             "p90_business": float(np.quantile(worked, 0.9)),
         }
-    return found
 
-
-def _by_key(table: Any, keys: list[str]) -> dict[tuple[Any, ...], int]:
-    return {tuple(r[k] for k in keys): int(r["n"]) for r in to_arrow(table).to_pylist()}
+    def within(self, key: Key, target: ResponseTarget) -> int:
+        rows = self.rows_of.get(key)
+        if not rows:
+            return 0
+        waits = self.business[rows] if target.business_hours else self.calendar[rows]
+        return int(np.count_nonzero(waits <= target.minutes))
 
 
 def _health(
     keys: list[str],
-    key: tuple[Any, ...],
-    found: dict[str, dict[tuple[Any, ...], int]],
-    timing: dict[str, float] | None,
+    key: Key,
+    found: dict[str, dict[Key, int]],
+    waits: _Waits,
+    target: ResponseTarget | None,
     low_response: float,
 ) -> ConversationHealth:
     inbound = found["inbound"].get(key)
@@ -216,20 +372,26 @@ def _health(
         flags.append("low-response")
     if ratio is not None and ratio < 1:
         flags.append("push-heavy")
+    timing = waits.summary(key)
+    within = None
+    if target is not None:
+        # Unanswered items missed the target; where they are not exported, say of answered.
+        out_of = inbound if inbound and not unseen else answered + unseen
+        within = waits.within(key, target) / out_of if out_of else None
     return ConversationHealth(
         group=dict(zip(keys, key, strict=True)),
         inbound=inbound,
         answered=answered + unseen,
         answered_unseen=unseen,
         response_rate=rate if not unseen else None,
-        median_first_response_minutes=None if timing is None else timing["median"],
-        p90_first_response_minutes=None if timing is None else timing["p90"],
-        median_first_response_business_minutes=None
-        if timing is None
-        else timing["median_business"],
-        p90_first_response_business_minutes=None if timing is None else timing["p90_business"],
+        median_first_response_minutes=timing.get("median"),
+        p90_first_response_minutes=timing.get("p90"),
+        median_first_response_business_minutes=timing.get("median_business"),
+        p90_first_response_business_minutes=timing.get("p90_business"),
         own_posts=posts,
         answers=answers,
         listen_push_ratio=ratio,
         flags=tuple(flags),
+        target=target,
+        answered_within_target=within,
     )

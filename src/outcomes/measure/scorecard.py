@@ -17,7 +17,13 @@ from typing import Any, Final
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
 from outcomes.measure.cadence import CadenceRow, cadence_consistency
 from outcomes.measure.content import TacticFocus, content_focus
-from outcomes.measure.conversation import ConversationHealth, conversation_health
+from outcomes.measure.conversation import (
+    ConversationHealth,
+    ResponderHealth,
+    conversation_health,
+    responder_health,
+    tactic_conversation,
+)
 from outcomes.measure.costs import PlannedVsSpent, planned_vs_spent
 from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
@@ -27,7 +33,8 @@ from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
 SCHEMA_VERSION: Final = 1
-SECTIONS: Final = ("goals", "tactics", "cadence", "resources", "conversation", "content",
+SECTIONS: Final = ("goals", "tactics", "cadence", "resources", "conversation",
+                   "conversation_by_tactic", "conversation_by_operator", "content",
                    "functions", "engagement", "pilots")  # fmt: skip
 
 
@@ -40,6 +47,11 @@ class Scorecard:
     cadence: tuple[CadenceRow, ...]
     resources: tuple[PlannedVsSpent, ...]
     conversation: tuple[ConversationHealth, ...]
+    """Per channel and account."""
+    conversation_by_tactic: tuple[ConversationHealth, ...]
+    """Per tactic, with the share answered within the tactic's response-time target."""
+    conversation_by_operator: tuple[ResponderHealth, ...]
+    """Per channel and responder: who answered first, and how fast."""
     content: tuple[TacticFocus, ...]
     functions: tuple[FunctionCoverage, ...]
     engagement: tuple[EngagementLink, ...]
@@ -61,10 +73,9 @@ class Scorecard:
             "tactics": [asdict(t) for t in self.tactics],
             "cadence": [asdict(t) | {"last_activity": _iso(t.last_activity)} for t in self.cadence],
             "resources": [asdict(r) for r in self.resources],
-            "conversation": [
-                c.group | {k: v for k, v in asdict(c).items() if k != "group"}
-                for c in self.conversation
-            ],
+            "conversation": [_conversation(c) for c in self.conversation],
+            "conversation_by_tactic": [_conversation(c) for c in self.conversation_by_tactic],
+            "conversation_by_operator": [asdict(r) for r in self.conversation_by_operator],
             "content": [asdict(c) for c in self.content],
             "functions": [asdict(f) for f in self.functions],
             "engagement": [asdict(e) for e in self.engagement],
@@ -84,12 +95,20 @@ def build_scorecard(
     conversions = warehouse.table("conversions")
     goals = pace_goals(plan, conversions, warehouse.table("metric_snapshots"), as_of=as_of)
     day = max((g.as_of for g in goals), default=as_of or dt.date.today())
+    hours = plan.organisation.business_hours
+    by_tactic = tactic_conversation(plan, activities)
     return Scorecard(
         goals=tuple(goals),
-        tactics=tuple(tactic_benchmarks(plan, activities, touchpoints, conversions, as_of=day)),
+        tactics=tuple(
+            tactic_benchmarks(
+                plan, activities, touchpoints, conversions, as_of=day, conversation=by_tactic
+            )
+        ),
         cadence=tuple(cadence_consistency(plan, activities, as_of=as_of)),
         resources=tuple(planned_vs_spent(plan, warehouse.table("costs"), day)),
-        conversation=tuple(conversation_health(activities, by=("channel", "account"))),
+        conversation=tuple(conversation_health(activities, by=("channel", "account"), hours=hours)),
+        conversation_by_tactic=tuple(by_tactic),
+        conversation_by_operator=tuple(responder_health(activities, plan.people, hours=hours)),
         content=tuple(content_focus(plan, activities)),
         functions=tuple(function_coverage(plan, activities)),
         engagement=tuple(
@@ -101,6 +120,10 @@ def build_scorecard(
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _conversation(health: ConversationHealth) -> dict[str, Any]:
+    return health.group | {k: v for k, v in asdict(health).items() if k != "group"}
 
 
 def _goal(goal: GoalPace) -> dict[str, Any]:

@@ -10,6 +10,7 @@ default to empty here so the linter can say so instead of validation refusing th
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -84,6 +85,59 @@ class _Element(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _clock_time(value: Any) -> Any:
+    """`"09:00"` as written; YAML 1.1 reads an unquoted `17:30` as the number 1050."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return value
+    if 0 <= value < 24:  # `open: 9` means nine o'clock
+        return f"{value:02d}:00"
+    if value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return value
+
+
+ClockTime = Annotated[
+    str,
+    StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$"),
+    BeforeValidator(_clock_time),
+    Field(description='A time of day, "HH:MM" (24-hour).'),
+]
+
+
+class BusinessHours(_Element):
+    """When the organisation is at work: business-hours response times count only this time."""
+
+    time_zone: str = Field("UTC", description="IANA time zone, e.g. Europe/Amsterdam.")
+    days: list[Weekday] = Field(
+        default_factory=lambda: list(WEEKDAYS[:5]), min_length=1, description="Working days."
+    )
+    open: ClockTime = "09:00"
+    close: ClockTime = "17:00"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {zone!r}; write an IANA name such as Europe/Amsterdam"
+            ) from None
+        return zone
+
+    @field_validator("close")
+    @classmethod
+    def _after_opening(cls, close: str, info: ValidationInfo) -> str:
+        opening = info.data.get("open")
+        if opening is not None and close <= opening:
+            raise ValueError(f"closes at {close}, not after it opens at {opening}")
+        return close
+
+
 class Organisation(_Element):
     """Who the plan is for, and the money units used throughout."""
 
@@ -93,6 +147,10 @@ class Organisation(_Element):
     )
     hourly_cost: float = Field(
         0, ge=0, description="Loaded cost of one person-hour in the plan currency, for ROI."
+    )
+    business_hours: BusinessHours = Field(
+        default_factory=BusinessHours,
+        description="Working days and hours, for response times in business hours.",
     )
 
 
