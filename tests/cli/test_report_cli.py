@@ -86,6 +86,9 @@ def test_html_report_answers_on_page_one_and_is_self_contained(workspace: Path) 
                   "Is our content about the customer?", "Does each operator keep the rhythm?",
                   "Tactical implementation plan", "Who does what (RACI)"):  # fmt: skip
         assert later in text
+    talk = text[text.index("Do we listen and respond") : text.index("Is our content about")]
+    assert "Who answers first" in talk and "linkedin · Lee Chen" in talk
+    assert re.search(r"240 min \d+(\.\d+)?%", talk), "li-listen-respond's share in time"
     assert "script" not in parsed.tags
     assert parsed.tags.count("svg") >= 5  # the strategy maps and the charts, inline
     assert not [u for u in parsed.urls if re.match(r"(?i)(https?:)?//", u)]

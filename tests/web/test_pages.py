@@ -199,6 +199,20 @@ def test_lists_show_the_apis_numbers(served: Served) -> None:
     for number, row in enumerate(conversation["rows"], start=1):
         assert close(html.value(f"conversation-{number}-response-rate"), row["response_rate"])
         assert html.value(f"conversation-{number}-own-posts") == row["own_posts"]
+    assert conversation["by_tactic"] and conversation["responders"]
+    for number, row in enumerate(conversation["by_tactic"], start=1):
+        assert html.value(f"tactic-conversation-{number}-answered") == row["answered"]
+        assert close(
+            html.value(f"tactic-conversation-{number}-within"), row["answered_within_target"]
+        )
+    for number, row in enumerate(conversation["responders"], start=1):
+        assert html.value(f"responder-{number}-answered-first") == row["answered_first"]
+    lee = next(r for r in conversation["responders"] if r["person"] == "lee")
+    assert lee["name"] == "Lee Chen" and "Lee Chen" in html.text_all
+    listening = served.json("/api/tactics/li-listen-respond")["own_conversation"]
+    assert listening["target_minutes"] == 240 and 0 < listening["answered_within_target"] < 1
+    tactic_page = page(served, "/tactics/li-listen-respond")
+    assert close(tactic_page.value("tactic-within-target"), listening["answered_within_target"])
 
     lint = served.json("/api/lint")
     assert page(served, "/lint").value("health-score") == lint["health_score"]

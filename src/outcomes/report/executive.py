@@ -94,6 +94,7 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "b": briefing,
         "for_print": for_print,
         "titles": titles,
+        "people": {p.id: p.name for p in plan.people},
         "tactic_rows": tactic_rows,
         "roi_totals": _totals(tactic_rows),
         "model_revenue": _model_revenue(briefing),

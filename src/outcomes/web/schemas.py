@@ -185,10 +185,11 @@ class TacticsView(_View):
 
 
 class ConversationRow(_View):
-    """Conversation health of one channel and account."""
+    """Conversation health of one channel and account, or of one tactic."""
 
     channel: str | None
     account: str | None
+    tactic: str | None
     inbound: int | None
     answered: int
     answered_unseen: int
@@ -201,6 +202,28 @@ class ConversationRow(_View):
     answers: int
     listen_push_ratio: float | None
     flags: list[str]
+    target_minutes: float | None = Field(description="The tactic's response-time target.")
+    target_in_business_hours: bool | None
+    answered_within_target: float | None = Field(
+        description="Share of inbound (of answered, where inbound is unknown) answered in time."
+    )
+
+
+class ResponderRow(_View):
+    """Who answered conversations first on a channel, and how fast."""
+
+    channel: str
+    responder: str
+    person: str | None = Field(description="The plan person, when the author is one.")
+    name: str = Field(description="The person's name, or the author as the export names it.")
+    answered_first: int
+    median_first_response_minutes: float | None
+    p90_first_response_minutes: float | None
+    median_first_response_business_minutes: float | None
+    p90_first_response_business_minutes: float | None
+    answers: int
+    own_posts: int
+    listen_push_ratio: float | None
 
 
 class TacticDetail(_View):
@@ -213,6 +236,9 @@ class TacticDetail(_View):
     benchmarks: list[BenchmarkResult]
     cadence: list[CadenceRow]
     conversation: list[ConversationRow] = Field(description="Accounts on the tactic's channel.")
+    own_conversation: ConversationRow | None = Field(
+        description="The tactic's own conversations, with its response-time target."
+    )
     content: TacticFocus | None
     roi_by_model: list[RoiOut]
     engagement: EngagementLink | None
@@ -288,6 +314,11 @@ class ConversationView(_View):
 
     meta: Meta
     rows: list[ConversationRow]
+    by_tactic: list[ConversationRow]
+    responders: list[ResponderRow]
+    business_hours: str = Field(
+        description="The plan's business hours, e.g. mon–fri 09:00–17:00 (UTC)."
+    )
     attention: list[Attention]
 
 

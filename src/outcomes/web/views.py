@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Final, TypeVar
 
 from outcomes.measure.attribution.result import AttributionResult
-from outcomes.measure.conversation import ConversationHealth
+from outcomes.measure.conversation import ConversationHealth, ResponderHealth
 from outcomes.measure.roi import RoiRow
 from outcomes.plan.implementation import (
     CHANNEL_LABELS,
@@ -20,7 +20,7 @@ from outcomes.plan.implementation import (
     ImplementationPlan,
     build_implementation_plan,
 )
-from outcomes.plan.model import Tactic
+from outcomes.plan.model import Plan, Tactic
 from outcomes.report.attention import Attention
 from outcomes.report.briefing import Briefing
 from outcomes.report.explorer import WHOLE_PERIOD, explore
@@ -40,6 +40,7 @@ from outcomes.web.schemas import (
     Overview,
     PilotEntry,
     PilotsView,
+    ResponderRow,
     RoiOut,
     RoiTotals,
     SourcesView,
@@ -326,6 +327,14 @@ class Views:
                 for c in card.conversation
                 if c.group.get("channel") == tactic.channel
             ],
+            own_conversation=next(
+                (
+                    _conversation_row(c)
+                    for c in card.conversation_by_tactic
+                    if c.group.get("tactic") == tactic_id
+                ),
+                None,
+            ),
             content=next((c for c in card.content if c.tactic == tactic_id), None),
             roi_by_model=[
                 r for m in b.roi.models if (r := self.roi("tactic", tactic_id, m)) is not None
@@ -392,6 +401,12 @@ class Views:
             lambda: ConversationView(
                 meta=self.meta,
                 rows=[_conversation_row(c) for c in self.b.scorecard.conversation],
+                by_tactic=[_conversation_row(c) for c in self.b.scorecard.conversation_by_tactic],
+                business_hours=_hours(self.b.plan),
+                responders=[
+                    _responder_row(r, self.b.plan)
+                    for r in self.b.scorecard.conversation_by_operator
+                ],
                 attention=self.attention(a for a in self.b.attention if a.link == "/conversation"),
             ),
         )
@@ -486,6 +501,7 @@ def _conversation_row(c: ConversationHealth) -> ConversationRow:
     return ConversationRow(
         channel=c.group.get("channel"),
         account=c.group.get("account"),
+        tactic=c.group.get("tactic"),
         inbound=c.inbound,
         answered=c.answered,
         answered_unseen=c.answered_unseen,
@@ -498,4 +514,30 @@ def _conversation_row(c: ConversationHealth) -> ConversationRow:
         answers=c.answers,
         listen_push_ratio=c.listen_push_ratio,
         flags=list(c.flags),
+        target_minutes=None if c.target is None else c.target.minutes,
+        target_in_business_hours=None if c.target is None else c.target.business_hours,
+        answered_within_target=c.answered_within_target,
+    )
+
+
+def _hours(plan: Plan) -> str:
+    hours = plan.organisation.business_hours
+    return f"{', '.join(hours.days)} {hours.open}–{hours.close} ({hours.time_zone})"
+
+
+def _responder_row(r: ResponderHealth, plan: Plan) -> ResponderRow:
+    names = {p.id: p.name for p in plan.people}
+    return ResponderRow(
+        channel=r.channel,
+        responder=r.responder,
+        person=r.person,
+        name=names.get(r.person, r.responder) if r.person else r.responder,
+        answered_first=r.answered_first,
+        median_first_response_minutes=r.median_first_response_minutes,
+        p90_first_response_minutes=r.p90_first_response_minutes,
+        median_first_response_business_minutes=r.median_first_response_business_minutes,
+        p90_first_response_business_minutes=r.p90_first_response_business_minutes,
+        answers=r.answers,
+        own_posts=r.own_posts,
+        listen_push_ratio=r.listen_push_ratio,
     )
