@@ -10,7 +10,7 @@ the per-touch models, as in ChannelAttribution's `linear_touch`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -20,12 +20,26 @@ from outcomes.measure.attribution.result import AttributionResult, build_result
 DEFAULT_DIRECT: frozenset[str] = frozenset({"direct"})
 
 
-def _spread(counts: PathCounts, touch_weight: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Credit per channel from per-touch weights that sum to 1 within each path."""
+TouchWeight = Callable[[IntArray, IntArray], FloatArray]
+"""(path length, 0-based position) of touches → each touch's share of its path's credit."""
+
+
+def _spread(counts: PathCounts, weight: TouchWeight) -> tuple[FloatArray, FloatArray]:
+    """Credit per channel when a touch's share depends only on its path's length and its
+    position (shares summing to 1 within each path).
+
+    The shares are evaluated once per (length, position) cell of the counts' shared
+    `position_totals`; without that table (very long paths), once per touch.
+    """
+    table = counts.position_totals
+    if table is not None:
+        share = weight(table.length, table.position)
+        return table.conversions @ share, table.value @ share
     path = counts.path_of_touch
+    share = weight(counts.lengths[path], counts.position_of_touch)
     k = counts.n_channels
-    conv = np.bincount(counts.touches, weights=touch_weight * counts.conversions[path], minlength=k)
-    val = np.bincount(counts.touches, weights=touch_weight * counts.value[path], minlength=k)
+    conv = np.bincount(counts.touches, weights=share * counts.conversions[path], minlength=k)
+    val = np.bincount(counts.touches, weights=share * counts.value[path], minlength=k)
     return conv.astype(np.float64), val.astype(np.float64)
 
 
@@ -61,12 +75,16 @@ def last_non_direct(
     """
     direct_set = frozenset(direct)
     is_direct = np.array([name in direct_set for name in counts.channels], dtype=bool)
-    touch_ok = ~is_direct[counts.touches]
-    # Last qualifying flat index per path: max over qualifying positions, -1 if none.
-    flat = np.arange(len(counts.touches), dtype=np.int64)
-    candidate = np.where(touch_ok, flat, -1)
-    best = np.maximum.reduceat(candidate, counts.offsets[:-1]) if counts.n_paths else flat[:0]
-    index = np.where(best >= 0, best, counts.offsets[1:] - 1)
+    # From each path's last touch step back while on a direct touch; each step works only
+    # on the paths still on one, fewer every time (most paths end on a non-direct touch).
+    last = counts.offsets[1:] - 1
+    index = last.copy()
+    back = np.flatnonzero(is_direct[counts.touches[index]] & (index > counts.offsets[:-1]))
+    while len(back):
+        index[back] -= 1
+        back = back[is_direct[counts.touches[index[back]]] & (index[back] > counts.offsets[back])]
+    # A path made only of direct touches stopped on its first touch: it keeps its last.
+    index = np.where(is_direct[counts.touches[index]], last, index)
     conv, val = _at(counts, index)
     params = {"direct": sorted(direct_set)}
     return build_result("last_non_direct", params, counts.channels, conv, val)
@@ -81,13 +99,16 @@ def linear(counts: PathCounts, *, per: str = "touch") -> AttributionResult:
     subset-sum value function (see `shapley`).
     """
     if per == "touch":
-        weight = 1.0 / counts.lengths[counts.path_of_touch]
-        conv, val = _spread(counts, weight.astype(np.float64))
+        conv, val = _spread(counts, _per_touch)
     elif per == "channel":
         conv, val = _linear_distinct(counts)
     else:
         raise ValueError(f"per must be 'touch' or 'channel', got {per!r}")
     return build_result("linear", {"per": per}, counts.channels, conv, val)
+
+
+def _per_touch(length: IntArray, position: IntArray) -> FloatArray:
+    return np.asarray(1.0 / length, dtype=np.float64)
 
 
 def _linear_distinct(counts: PathCounts) -> tuple[FloatArray, FloatArray]:
@@ -112,18 +133,18 @@ def position_based(
     """
     if first < 0 or last < 0 or first + last > 1:
         raise ValueError("first and last must be ≥ 0 with first + last ≤ 1")
-    n = counts.lengths[counts.path_of_touch].astype(np.float64)
-    pos = counts.position_of_touch
-    is_first = pos == 0
-    is_last = pos == n - 1
-    middle = (1.0 - first - last) / np.maximum(n - 2, 1)
-    weight = np.where(is_first, first, np.where(is_last, last, middle))
-    two = n == 2
     pair_total = first + last
-    two_weight = np.where(is_first, first, last) / pair_total if pair_total > 0 else 0.5
-    weight = np.where(two, two_weight, weight)
-    weight = np.where(n == 1, 1.0, weight)
-    conv, val = _spread(counts, weight.astype(np.float64))
+
+    def weight(length: IntArray, position: IntArray) -> FloatArray:
+        is_first = position == 0
+        is_last = position == length - 1
+        middle = (1.0 - first - last) / np.maximum(length - 2, 1)
+        share = np.where(is_first, first, np.where(is_last, last, middle))
+        two_share = np.where(is_first, first, last) / pair_total if pair_total > 0 else 0.5
+        share = np.where(length == 2, two_share, share)
+        return np.asarray(np.where(length == 1, 1.0, share), dtype=np.float64)
+
+    conv, val = _spread(counts, weight)
     params = {"first": first, "last": last, "middle": 1.0 - first - last}
     return build_result("position_based", params, counts.channels, conv, val)
 
@@ -139,10 +160,14 @@ def time_decay(counts: PathCounts, *, half_life: float = 1.0) -> AttributionResu
     """
     if half_life <= 0:
         raise ValueError(f"half_life must be > 0, got {half_life}")
-    n = counts.lengths[counts.path_of_touch]
-    age = (n - 1 - counts.position_of_touch).astype(np.float64)
-    raw = np.exp2(-age / half_life)
-    total = np.bincount(counts.path_of_touch, weights=raw, minlength=counts.n_paths)
-    conv, val = _spread(counts, raw / total[counts.path_of_touch])
+    longest = int(counts.lengths.max()) if counts.n_paths else 1
+    # The share of the touch of age a on a path of n touches: 2^(-a/h) / Σ_{b<n} 2^(-b/h).
+    decay = np.exp2(-np.arange(longest, dtype=np.float64) / half_life)
+    path_total = np.cumsum(decay)  # [n - 1]: the sum over a path of n touches
+
+    def weight(length: IntArray, position: IntArray) -> FloatArray:
+        return np.asarray(decay[length - 1 - position] / path_total[length - 1])
+
+    conv, val = _spread(counts, weight)
     params = {"half_life": half_life, "time_unit": "touches"}
     return build_result("time_decay", params, counts.channels, conv, val)

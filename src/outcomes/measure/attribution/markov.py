@@ -159,43 +159,26 @@ class _Chain:
 
     def __init__(self, counts: PathCounts, order: int, collapse: bool, nulls: bool) -> None:
         self.counts = counts
-        codes, seq, seq_path = _state_sequences(counts, order, collapse)
+        codes, seq, seq_offsets = _state_sequences(counts, order)
         self.n_states = len(codes)
         self.members = _members(codes, order, counts.n_channels)
         self.state_names = [
             " > ".join(counts.channels[c] for c in gram)
             for gram in _decode(codes, order, counts.n_channels)
         ]
-        weight = counts.conversions + (counts.nulls if nulls else 0.0)
-
         n_t = self.n_states + 1  # transient: start + states
-        conv_col, null_col = n_t, n_t + 1
-        first = np.ones(len(seq), dtype=bool)
-        first[1:] = seq_path[1:] != seq_path[:-1]
-        last = np.ones(len(seq), dtype=bool)
-        last[:-1] = first[1:]
-        state = seq + 1
-        inner = ~last
-        rows = np.concatenate([np.zeros(int(first.sum()), np.int64), state[inner]])
-        cols = np.concatenate([state[first], state[1:][inner[:-1]]])
-        wts = np.concatenate([weight[seq_path[first]], weight[seq_path[inner]]])
-        end_state, end_path = state[last], seq_path[last]
-        rows = np.concatenate([rows, end_state, end_state])
-        cols = np.concatenate(
-            [cols, np.full(len(end_state), conv_col), np.full(len(end_state), null_col)]
+        counts_m, end_state = _transition_counts(
+            seq, seq_offsets, counts.conversions, counts.nulls if nulls else None, n_t, collapse
         )
-        null_w = counts.nulls[end_path] if nulls else np.zeros(len(end_path))
-        wts = np.concatenate([wts, counts.conversions[end_path], null_w])
-        counts_m = _count_matrix(rows, cols, wts, (n_t, n_t + 2))
         out = np.asarray(counts_m.sum(axis=1)).ravel()
         inv = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
         probs = sp.diags(inv) @ counts_m
         self.transitions = probs.tocsr()
         self.q = self.transitions[:, :n_t]
-        self.r_conv = self.transitions[:, conv_col].toarray().ravel()
+        self.r_conv = self.transitions[:, n_t].toarray().ravel()
         # Mean value per conversion ending in each state: R_value[s] = value ending at s /
         # out-weight(s), i.e. P(s → conversion) × mean value of those conversions.
-        value_end = np.bincount(end_state, weights=counts.value[end_path], minlength=n_t)
+        value_end = np.bincount(end_state, weights=counts.value, minlength=n_t)
         self.r_value = value_end * inv
 
     def removal_effects(self, method: str = "auto") -> tuple[FloatArray, FloatArray, float, float]:
@@ -248,17 +231,23 @@ class _Chain:
         return np.clip(re_conv, 0.0, 1.0), np.clip(re_value, 0.0, 1.0), p_conv, v_start
 
 
-def _state_sequences(
-    counts: PathCounts, order: int, collapse: bool
-) -> tuple[IntArray, IntArray, IntArray]:
-    """State codes (unique k-grams), and the flat state sequence with its path ids.
+def _state_sequences(counts: PathCounts, order: int) -> tuple[IntArray, IntArray, IntArray]:
+    """State codes (unique k-grams), and every path's state sequence (CSR: states, offsets).
 
+    A path of n ≥ k touches visits its n − k + 1 windows, a shorter one its whole path.
     A k-gram is coded base (K + 1) with channel + 1 per slot and 0 for the empty slots
-    of a short path's single state, so codes are unique and decodable.
+    of a short path's single state, so codes are unique and decodable. Repeated states
+    are not collapsed here (see `_transition_counts`).
     """
     k = counts.n_channels
     if float(k + 1) ** order >= 2.0**62:
         raise ValueError(f"too many channels ({k}) for an order-{order} state code")
+    if order == 1:  # the states are the channels on the paths, the sequences the paths
+        seen = np.bincount(counts.touches, minlength=k) > 0
+        if seen.all():
+            return np.arange(1, k + 1, dtype=np.int64), counts.touches, counts.offsets
+        lookup = np.cumsum(seen) - 1
+        return np.flatnonzero(seen) + 1, lookup[counts.touches], counts.offsets
     n = counts.lengths[counts.path_of_touch]
     pos = counts.position_of_touch
     valid = (pos <= n - order) | ((n < order) & (pos == 0))
@@ -270,12 +259,59 @@ def _state_sequences(
         ch = counts.touches[np.minimum(start + j, last_flat)] + 1
         code = code * (k + 1) + np.where(j < width, ch, 0)
     codes, ids = _compact(code, (k + 1) ** order)
-    seq_path = counts.path_of_touch[start]
-    if collapse and len(ids):
-        keep = np.ones(len(ids), dtype=bool)
-        keep[1:] = (ids[1:] != ids[:-1]) | (seq_path[1:] != seq_path[:-1])
-        ids, seq_path = ids[keep], seq_path[keep]
-    return codes.astype(np.int64), ids, seq_path
+    offsets = np.zeros(counts.n_paths + 1, dtype=np.int64)
+    np.cumsum(np.maximum(counts.lengths - order + 1, 1), out=offsets[1:])
+    return codes.astype(np.int64), ids, offsets
+
+
+def _transition_counts(
+    seq: IntArray,
+    offsets: IntArray,
+    conversions: FloatArray,
+    nulls: FloatArray | None,
+    n_t: int,
+    collapse: bool,
+) -> tuple[sp.csr_matrix, IntArray]:
+    """Summed transition weights (n_t × n_t + 2, CSR) and each path's last state row.
+
+    Rows and columns: 0 `(start)`, 1 + state, then `(conversion)` and `(null)`. Path i
+    (states `seq[offsets[i]:offsets[i + 1]]`) weighs conversions + nulls on each of its
+    transitions and ends in `(conversion)` with its conversions, in `(null)` with its
+    nulls. Collapsing repeated states only removes their self-transitions (the first and
+    last states stay), so with `collapse` those are dropped instead of the states.
+    """
+    width = n_t + 2
+    weight = conversions if nulls is None else conversions + nulls
+    first_state = seq[offsets[:-1]] + 1
+    last_state = seq[offsets[1:] - 1] + 1
+    # Pairs (j, j + 1) of one path: every j but the last state of each path.
+    inner = np.ones(max(len(seq) - 1, 0), dtype=bool)
+    inner[offsets[1:-1] - 1] = False
+    if collapse:
+        inner &= seq[1:] != seq[:-1]
+    pair = np.flatnonzero(inner)
+    del inner
+    pair_weight = np.repeat(weight, np.diff(offsets))[pair]
+    if n_t * width <= DENSE_CELLS:
+        key = seq[pair] * width
+        key += seq[pair + 1]
+        key += width + 1  # (1 + from) * width + (1 + to)
+        # (bincount of no pairs gives int64 zeros)
+        dense = np.bincount(key, weights=pair_weight, minlength=n_t * width).astype(np.float64)
+        dense = dense.reshape(n_t, width)
+        dense[0] += np.bincount(first_state, weights=weight, minlength=width)
+        dense[:, n_t] += np.bincount(last_state, weights=conversions, minlength=n_t)
+        if nulls is not None:
+            dense[:, n_t + 1] += np.bincount(last_state, weights=nulls, minlength=n_t)
+        return sp.csr_matrix(dense), last_state
+    rows = np.concatenate([np.zeros(len(first_state), np.int64), seq[pair] + 1, last_state])
+    cols = np.concatenate([first_state, seq[pair + 1] + 1, np.full(len(last_state), n_t)])
+    wts = np.concatenate([weight, pair_weight, conversions])
+    if nulls is not None:
+        rows = np.concatenate([rows, last_state])
+        cols = np.concatenate([cols, np.full(len(last_state), n_t + 1)])
+        wts = np.concatenate([wts, nulls])
+    return sp.csr_matrix((wts, (rows, cols)), shape=(n_t, width)), last_state
 
 
 def _solve(system: sp.csc_matrix, rhs: FloatArray) -> FloatArray:
@@ -315,19 +351,6 @@ def _compact(code: IntArray, space: int) -> tuple[IntArray, IntArray]:
     seen = np.bincount(code, minlength=space) > 0
     lookup = np.cumsum(seen) - 1
     return np.flatnonzero(seen).astype(np.int64), lookup[code].astype(np.int64)
-
-
-def _count_matrix(
-    rows: IntArray, cols: IntArray, weights: FloatArray, shape: tuple[int, int]
-) -> sp.csr_matrix:
-    """Summed weights per (row, col) as a CSR matrix; dense bincount when it is small."""
-    cells = shape[0] * shape[1]
-    weights = np.asarray(weights, dtype=np.float64)
-    if cells > DENSE_CELLS:
-        return sp.csr_matrix((weights, (rows, cols)), shape=shape)
-    dense = np.bincount(rows * shape[1] + cols, weights=weights, minlength=cells)
-    dense = dense.astype(np.float64, copy=False)  # bincount of nothing is int64 zeros
-    return sp.csr_matrix(dense.reshape(shape))
 
 
 def _decode(codes: IntArray, order: int, n_channels: int) -> list[tuple[int, ...]]:

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +39,9 @@ from outcomes.sources.paths import SEPARATOR, JourneyPaths, normalise_path
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+_GT = ord(SEPARATOR)
+_HASH_SEED = 20_240_601
 
 PathRow = tuple[str | Sequence[str], float, float, float]
 """(path as `a > b` text or a sequence of channel names, conversions, value, nulls)."""
@@ -137,58 +141,76 @@ class PathCounts:
         """From columns of text paths (`a > b > c`) and their counts, vectorised.
 
         This is how a summary computed by the engine (or a big paths table) becomes a
-        PathCounts without a Python object per row: Arrow splits, trims and
-        dictionary-encodes the steps, and groups repeated paths, in C++. Channels are
-        numbered by first appearance, as in `from_rows`; repeats are not collapsed.
+        PathCounts without a Python object per row. The text is cut into steps on its
+        bytes (`>` never occurs inside a multi-byte UTF-8 character): every step is the
+        slice from just after one `>` up to and including the next, so the steps are
+        zero-copy views of the column, and Arrow dictionary-encodes them in C++. The few
+        distinct step spellings (`linkedin >`, ` linkedin`, ...) are then trimmed to
+        channel names. Channels are numbered by first appearance, as in `from_rows`;
+        repeated paths are summed; repeats of a channel are not collapsed.
         """
-        split = pc.split_pattern(paths, SEPARATOR)
-        if isinstance(split, pa.ChunkedArray):
-            split = split.combine_chunks()
-        # Splitting on ">" and trimming the steps is several times faster than a regex split.
-        steps = pa.ListArray.from_arrays(split.offsets, pc.utf8_trim_whitespace(split.flatten()))
-        table = pa.table(
-            {
-                "steps": steps,
-                "conversions": pa.array(np.asarray(conversions, dtype=np.float64)),
-                "value": pa.array(np.asarray(value, dtype=np.float64)),
-                "nulls": pa.array(np.asarray(nulls, dtype=np.float64)),
-            }
-        )
-        if pc.any(
-            pc.less(pc.min_element_wise(table["conversions"], table["value"], table["nulls"]), 0)
-        ).as_py():
+        # Copies: the PathCounts freezes its arrays, which must not be the caller's.
+        conv = np.array(conversions, dtype=np.float64)
+        val = np.array(value, dtype=np.float64)
+        nul = np.array(nulls, dtype=np.float64)
+        text = _text_column(paths)
+        n = len(text)
+        if not (len(conv) == len(val) == len(nul) == n):
+            raise ValueError("paths, conversions, value and nulls must have the same length")
+        if (conv < 0).any() or (val < 0).any() or (nul < 0).any():
             raise ValueError("negative count or value in the paths")
-        joined = pc.binary_join(table["steps"], f" {SEPARATOR} ")
-        if pc.count_distinct(joined).as_py() == table.num_rows:
-            # Already one row per path (what an engine's summary gives): no regrouping.
-            totals = [table[name] for name in ("conversions", "value", "nulls")]
-        else:
-            grouped = table.append_column("path", joined).group_by("path", use_threads=False)
-            summed = grouped.aggregate([("conversions", "sum"), ("value", "sum"), ("nulls", "sum")])
-            steps = pc.split_pattern(summed["path"], f" {SEPARATOR} ").combine_chunks()
-            totals = [summed[f"{name}_sum"] for name in ("conversions", "value", "nulls")]
-        if isinstance(steps, pa.ChunkedArray):
-            steps = steps.combine_chunks()
-        flat = steps.flatten()
-        if len(flat) and (
-            pc.any(pc.equal(pc.utf8_length(flat), 0)).as_py() or len(flat) < len(steps)
-        ):
-            raise ValueError("a path has an empty step (two '>' in a row, or one at an end)")
-        encoded = pc.dictionary_encode(flat)
-        offsets = np.asarray(steps.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
-        counts = cls(
-            tuple(encoded.dictionary.to_pylist()),
-            np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
-            offsets - offsets[0],
-            _floats(totals[0]),
-            _floats(totals[1]),
-            _floats(totals[2]),
+        if text.null_count:
+            raise ValueError("a path is missing (null)")
+        if n == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls((), empty, np.zeros(1, dtype=np.int64), conv, val, nul)
+        buffers = text.buffers()
+        wide = pa.types.is_large_string(text.type)
+        bounds = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
+        bounds = bounds[text.offset : text.offset + n + 1].astype(np.int64)
+        data = buffers[2] if buffers[2] is not None else pa.py_buffer(b"")
+        lo, hi = int(bounds[0]), int(bounds[-1])
+        gt = np.flatnonzero(np.frombuffer(data, dtype=np.uint8)[lo:hi] == _GT)
+        gt += lo
+        # Path p holds the separators gt[before[p]:before[p + 1]], so before[p + 1] -
+        # before[p] + 1 steps; its first step starts at its first byte, the others one
+        # byte after a separator.
+        before = np.searchsorted(gt, bounds)
+        offsets = np.arange(n + 1, dtype=np.int64)
+        offsets += before
+        step_start = np.empty(int(offsets[-1]) + 1, dtype=np.int64)
+        after_gt = np.ones(len(step_start) - 1, dtype=bool)
+        after_gt[offsets[:-1]] = False
+        step_start[offsets[:-1]] = bounds[:-1]
+        step_start[:-1][after_gt] = gt + 1
+        step_start[-1] = hi
+        del gt, after_gt, before, bounds
+        step_type, step_offsets = (
+            (pa.large_string(), step_start) if wide else (pa.string(), step_start.astype(np.int32))
         )
-        # Arrow's allocator keeps what the splits and the grouping freed (hundreds of MB on
-        # millions of touches), and the models' NumPy arrays cannot reuse it: give it back.
-        del split, steps, flat, encoded, joined, totals, table
+        steps = pa.Array.from_buffers(
+            step_type, len(step_start) - 1, [None, pa.py_buffer(step_offsets), data]
+        )
+        del step_start, step_offsets
+        encoded = pc.dictionary_encode(steps)
+        del steps
+        spellings = encoded.dictionary
+        names = pc.utf8_trim_whitespace(pc.utf8_rtrim(spellings, characters=SEPARATOR))
+        vocab: dict[str, int] = {}
+        lookup = np.empty(len(names), dtype=np.int64)  # spelling → channel
+        for i, name in enumerate(names.to_pylist()):
+            if not name:
+                raise ValueError("a path has an empty step (two '>' in a row, or one at an end)")
+            lookup[i] = vocab.setdefault(name, len(vocab))
+        touches = lookup[np.asarray(encoded.indices.to_numpy(zero_copy_only=False))]
+        del encoded
+        # Arrow's allocator keeps what the encoding freed, and the models' NumPy arrays
+        # cannot reuse it: give it back.
         pa.default_memory_pool().release_unused()
-        return counts
+        grouped = _group_equal_paths(touches, offsets, conv, val, nul)
+        if grouped is None:
+            return cls(tuple(vocab), touches, offsets, conv, val, nul)
+        return cls(tuple(vocab), *grouped)
 
     @classmethod
     def read(cls, file: Path | str, *, collapse_repeats: bool = False) -> PathCounts:
@@ -277,9 +299,144 @@ class PathCounts:
             acc[2] += float(self.nulls[i])
         return PathCounts._from_coded(self.channels, totals, True)
 
+    @cached_property
+    def position_totals(self) -> PositionTotals | None:
+        """Conversions and value per (channel, path length, position), or None if large.
 
-def _floats(column: pa.Array | pa.ChunkedArray) -> FloatArray:
-    return np.asarray(column.to_numpy(), dtype=np.float64)
+        Every rule-based model weighs a touch by its path's length and its position only,
+        so one pass over the touches here serves them all: a model then weighs the few
+        (length, position) cells instead of every touch. None when the table would have
+        more cells than there are touches (very long paths of many lengths); the models
+        then weigh the touches one by one.
+        """
+        if self.n_paths == 0:
+            return None
+        lengths = self._lengths
+        present = np.zeros(int(lengths.max()) + 1, dtype=bool)
+        present[lengths] = True
+        sizes = np.flatnonzero(present)  # the distinct path lengths
+        n_cells = int(sizes.sum())
+        if self.n_channels * n_cells > max(len(self.touches), 1 << 12):
+            return None
+        block = np.zeros(len(present), dtype=np.int64)  # first cell of each length's block
+        block[sizes] = np.cumsum(sizes) - sizes
+        # cell of a touch = block of its path's length + its position; with the channel:
+        # channel * n_cells + cell. Position = flat index - the path's offset.
+        cell = np.repeat(block[lengths] - self.offsets[:-1], lengths)
+        cell += np.arange(len(self.touches), dtype=np.int64)
+        cell += self.touches * n_cells
+        size = self.n_channels * n_cells
+        conv = np.bincount(cell, np.repeat(self.conversions, lengths), minlength=size)
+        val = np.bincount(cell, np.repeat(self.value, lengths), minlength=size)
+        n = np.repeat(sizes, sizes)
+        table = PositionTotals(
+            n,
+            np.arange(n_cells, dtype=np.int64) - np.repeat(block[sizes], sizes),
+            conv.astype(np.float64).reshape(self.n_channels, n_cells),
+            val.astype(np.float64).reshape(self.n_channels, n_cells),
+        )
+        for array in table:
+            array.setflags(write=False)
+        return table
+
+
+class PositionTotals(NamedTuple):
+    """Totals per (channel, cell); cell j stands for position `position[j]` (0-based) on
+    paths of `length[j]` touches. `conversions` and `value` have shape (channels, cells)."""
+
+    length: IntArray
+    position: IntArray
+    conversions: FloatArray
+    value: FloatArray
+
+
+def _text_column(paths: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous string or large_string array."""
+    if isinstance(paths, pa.ChunkedArray):
+        paths = paths.chunk(0) if paths.num_chunks == 1 else paths.combine_chunks()
+    if not isinstance(paths, pa.Array):
+        paths = pa.array(paths)
+    if not (pa.types.is_string(paths.type) or pa.types.is_large_string(paths.type)):
+        paths = paths.cast(pa.string())
+    return paths
+
+
+def _group_equal_paths(
+    touches: IntArray, offsets: IntArray, *sums: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray] | None:
+    """Equal paths merged, their sums added, in order of first appearance; None if all differ.
+
+    Paths with different hashes differ, so distinct hashes settle it. Otherwise paths are
+    grouped by hash, and every member of a group is checked step by step against the
+    group's first path; a real collision (never seen, but possible) falls back to
+    grouping the tuples in Python.
+    """
+    n = len(offsets) - 1
+    if n < 2:
+        return None
+    lengths = np.diff(offsets)
+    hashed = _path_hashes(touches, offsets)
+    ordered = np.sort(hashed)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return None
+    _, first, group = np.unique(hashed, return_index=True, return_inverse=True)
+    head = first[group]  # the first path with the same hash, for every path
+    same = lengths[head] == lengths
+    if same.all():
+        shift = np.repeat(offsets[head] - offsets[:-1], lengths)
+        shift += np.arange(len(touches), dtype=np.int64)
+        same = np.logical_and.reduceat(touches[shift] == touches, offsets[:-1])
+    if not same.all():
+        return _group_in_python(touches, offsets, *sums)
+    # Groups numbered by first appearance; each keeps its first path's steps.
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int64)
+    group = rank[group]
+    heads = np.sort(first)
+    kept = lengths[heads]
+    new_offsets = np.zeros(len(heads) + 1, dtype=np.int64)
+    np.cumsum(kept, out=new_offsets[1:])
+    take = np.repeat(offsets[heads] - new_offsets[:-1], kept)
+    take += np.arange(int(new_offsets[-1]), dtype=np.int64)
+    totals = [np.bincount(group, x, len(heads)).astype(np.float64) for x in sums]
+    return touches[take], new_offsets, totals[0], totals[1], totals[2]
+
+
+def _path_hashes(touches: IntArray, offsets: IntArray) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each path: Σ multiplier[position] × (channel + 1), wrapping, with a
+    random odd multiplier per position (fixed seed), mixed with the length."""
+    lengths = np.diff(offsets)
+    multiplier = np.random.default_rng(_HASH_SEED).integers(
+        0, 1 << 63, size=int(lengths.max()), dtype=np.uint64
+    )
+    multiplier = (multiplier << np.uint64(1)) | np.uint64(1)
+    position = np.arange(len(touches), dtype=np.int64)
+    position -= np.repeat(offsets[:-1], lengths)
+    key = multiplier[position]
+    del position
+    key *= (touches + 1).astype(np.uint64)
+    hashed = np.add.reduceat(key, offsets[:-1])
+    hashed ^= lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return hashed
+
+
+def _group_in_python(
+    touches: IntArray, offsets: IntArray, *sums: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]:
+    totals: dict[tuple[int, ...], list[float]] = {}
+    steps = touches.tolist()
+    bounds = offsets.tolist()
+    for i, (c, v, z) in enumerate(zip(*(x.tolist() for x in sums), strict=True)):
+        acc = totals.setdefault(tuple(steps[bounds[i] : bounds[i + 1]]), [0.0, 0.0, 0.0])
+        acc[0] += c
+        acc[1] += v
+        acc[2] += z
+    keys = list(totals)
+    new_offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([len(k) for k in keys], out=new_offsets[1:])
+    flat = np.fromiter((c for k in keys for c in k), dtype=np.int64, count=int(new_offsets[-1]))
+    table = np.array([totals[k] for k in keys], dtype=np.float64).reshape(len(keys), 3)
+    return flat, new_offsets, table[:, 0], table[:, 1], table[:, 2]
 
 
 def _collapse(path: tuple[int, ...]) -> tuple[int, ...]:

@@ -337,10 +337,7 @@ def _by_position(counts: PathCounts) -> FloatArray:
     """
     k = counts.n_channels
     path_of_touch = counts.path_of_touch
-    # The first touch of each (path, channel) pair; touches are stored path by path in
-    # order, so the sorted first indices run path by path in order of first appearance.
-    _, first = np.unique(path_of_touch * k + counts.touches, return_index=True)
-    first = np.sort(first)
+    first = _first_appearances(counts)
     path, channel = path_of_touch[first], counts.touches[first]
     distinct = np.bincount(path, minlength=counts.n_paths)
     starts = np.cumsum(distinct) - distinct
@@ -356,3 +353,31 @@ def _by_position(counts: PathCounts) -> FloatArray:
         ]
     )
     return table.astype(np.float64).reshape(2, k, positions)
+
+
+def _first_appearances(counts: PathCounts) -> IntArray:
+    """Flat indices of the first touch of each channel on each path, in increasing order.
+
+    Touches are stored path by path in order, so these run path by path in order of first
+    appearance. Found by one sort of (path, channel, flat index) packed in an int64.
+    """
+    n_touches = len(counts.touches)
+    shift = max(n_touches - 1, 1).bit_length()
+    pairs = counts.n_paths * counts.n_channels
+    if pairs >= 1 << (63 - shift):  # too many to pack: sort the pairs stably instead
+        _, first = np.unique(
+            counts.path_of_touch * counts.n_channels + counts.touches, return_index=True
+        )
+        return np.sort(first)
+    packed = counts.path_of_touch * counts.n_channels
+    packed += counts.touches
+    packed <<= shift
+    packed |= np.arange(n_touches, dtype=np.int64)
+    packed.sort()
+    pair = packed >> shift
+    starts = np.ones(n_touches, dtype=bool)
+    starts[1:] = pair[1:] != pair[:-1]
+    del pair
+    is_first = np.zeros(n_touches, dtype=bool)
+    is_first[packed[starts] & ((1 << shift) - 1)] = True
+    return np.flatnonzero(is_first)
