@@ -291,13 +291,17 @@ class PathCounts:
         """Consecutive repeats of a channel merged (`a > a > b` → `a > b`); equal paths summed."""
         if self.collapsed:
             return self
-        totals: dict[tuple[int, ...], list[float]] = {}
-        for i in range(self.n_paths):
-            acc = totals.setdefault(_collapse(self.path(i)), [0.0, 0.0, 0.0])
-            acc[0] += float(self.conversions[i])
-            acc[1] += float(self.value[i])
-            acc[2] += float(self.nulls[i])
-        return PathCounts._from_coded(self.channels, totals, True)
+        keep = np.ones(len(self.touches), dtype=bool)
+        keep[1:] = self.touches[1:] != self.touches[:-1]
+        keep[self.offsets[:-1]] = True  # every path keeps its first touch
+        touches = self.touches[keep]
+        offsets = np.zeros(self.n_paths + 1, dtype=np.int64)
+        if self.n_paths:
+            np.cumsum(np.add.reduceat(keep, self.offsets[:-1], dtype=np.int64), out=offsets[1:])
+        sums = (self.conversions, self.value, self.nulls)  # read-only: safe to share
+        grouped = _group_equal_paths(touches, offsets, *sums)
+        parts = (touches, offsets, *sums) if grouped is None else grouped
+        return PathCounts(self.channels, *parts, collapsed=True)
 
     @cached_property
     def position_totals(self) -> PositionTotals | None:
