@@ -43,7 +43,9 @@ class Workspace:
         mapping = self.config.csv_mapping_for(path, self.root)
         if mapping is None:
             return options
-        return replace(options, table=mapping.table, mapping=mapping.columns)
+        return replace(
+            options, table=mapping.table, mapping=mapping.columns, values=mapping.values or None
+        )
 
 
 def ingest_files(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from outcomes.cli import app
+from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace import init_workspace
 
 runner = CliRunner()
@@ -102,3 +104,59 @@ def test_unplanned_on_an_empty_warehouse(workspace: Path) -> None:
     result = runner.invoke(app, ["unplanned", "-w", str(workspace)])
     assert result.exit_code == 0
     assert "No activities in the warehouse yet" in result.stdout
+
+
+TIMESHEETS = """\
+[csv.timesheets]
+files = ["exports/time-*.csv"]
+table = "costs"
+[csv.timesheets.columns]
+date = "Start Date"
+tactic = "Project"
+person = "User"
+hours = "Duration (decimal)"
+amount = "Cost Amount (EUR)"
+[csv.timesheets.values]
+kind = "{kind}"
+"""
+
+
+def test_a_timesheet_gets_its_kind_from_the_mappings_values(workspace: Path) -> None:
+    (workspace / "outcomes.toml").write_text(TIMESHEETS.format(kind="People"))
+    (workspace / "exports" / "time-2026.csv").write_text(
+        "Project,User,Start Date,Duration (decimal),Cost Amount (EUR)\n"
+        "li-rep-insights,Ana Silva,03/06/2026,1.50,105.00\n"
+        "li-rep-insights,Bo Lindqvist,03/06/2026,half an hour,35.00\n"
+    )
+    result = runner.invoke(
+        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
+    )
+    assert result.exit_code == 1  # Bo's line is rejected, and said so
+    assert "time-2026.csv:3 [Duration (decimal)]" in result.stderr
+    with Warehouse.open(workspace) as w:
+        rows = w.duckdb.execute(
+            "SELECT tactic, date, kind, hours, person, amount FROM costs"
+        ).fetchall()
+    assert rows == [("li-rep-insights", dt.date(2026, 3, 6), "people", 1.5, "Ana Silva", 105.0)]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ('kind = "wages"', "the value given for 'kind' does not fit: expected one of"),
+        ('hours = "2"', "'hours' is in both columns and values"),
+        ("kind = 3", "values must give warehouse columns one text each"),
+    ],
+)
+def test_values_that_cannot_work_are_one_line(workspace: Path, values: str, message: str) -> None:
+    config = TIMESHEETS.format(kind="people").replace('kind = "people"', values)
+    (workspace / "outcomes.toml").write_text(config)
+    (workspace / "exports" / "time-2026.csv").write_text(
+        "Project,User,Start Date,Duration (decimal),Cost Amount (EUR)\n"
+        "li-rep-insights,Ana Silva,03/06/2026,1.50,105.00\n"
+    )
+    result = runner.invoke(
+        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
+    )
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.output

@@ -51,6 +51,14 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     assert 0 < listening["answered_within_target"] < 1
     lee = next(r for r in data["conversation_by_operator"] if r["responder"] == "lee")
     assert lee["channel"] == "linkedin" and lee["answered_first"] > 0
+    planted = json.loads((workspace / "truth.json").read_text())["hours"]
+    for tactic, people in planted["logged"].items():
+        logged = {p["person"]: p["logged_hours"] for p in spent[tactic]["by_person"]}
+        assert logged == pytest.approx(people), tactic
+    reps = {p["person"]: p for p in spent["li-rep-insights"]["by_person"]}
+    bo = reps["bo"]["logged_hours"] / reps["bo"]["planned_hours"]
+    assert bo == pytest.approx(planted["effort"]["li-rep-insights"]["bo"], abs=0.1)
+    assert reps["ana"]["logged_hours"] / reps["ana"]["planned_hours"] == pytest.approx(1, abs=0.1)
     truth = json.loads((workspace / "truth.json").read_text())["goals"]
     assert [g["id"] for g in data["goals"]] == list(truth)
     for goal in data["goals"]:

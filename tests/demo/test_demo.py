@@ -165,9 +165,18 @@ def test_tickets_deflected_and_costs_match(truth: dict[str, Any], warehouse: War
         "x": tactics["x-support"]["tickets_deflected"],
         "email": tactics["customer-newsletter"]["tickets_deflected"],
     }
-    costs = dict(rows(warehouse, "SELECT tactic, sum(amount) FROM costs GROUP BY 1"))
+    # The finance sheet's money; the time tracker's lines are people's time.
+    money = "SELECT tactic, sum(amount) FROM costs WHERE hours IS NULL GROUP BY 1"
+    costs = dict(rows(warehouse, money))
     for tactic, numbers in tactics.items():
         assert costs.get(tactic, 0.0) == pytest.approx(numbers["cost"]), tactic
+    time = "SELECT tactic, sum(hours), sum(amount) FROM costs WHERE kind = 'people' GROUP BY 1"
+    logged = {t: (h, a) for t, h, a in rows(warehouse, time)}
+    assert set(logged) == set(truth["hours"]["logged"])
+    for tactic, people in truth["hours"]["logged"].items():
+        hours, amount = logged[tactic]
+        assert hours == pytest.approx(sum(people.values()))
+        assert amount == pytest.approx(hours * 70)  # the plan's hourly cost
 
 
 def test_fb_retarget_draws_likes_and_no_business(truth: dict[str, Any]) -> None:

@@ -72,3 +72,40 @@ def test_planned_against_spent_to_date(plan: Plan, warehouse: Warehouse) -> None
     assert support.spent_technology == 150.0 and not support.over_plan
     assert rows["li-rep-insights"].spent_money is None
     assert rows["li-rep-insights"].planned_hours == pytest.approx(4 * 89 / 7)
+
+
+def log(w: Warehouse, tactic: str, date: dt.date, hours: float, person: str | None) -> None:
+    w.duckdb.execute(
+        "INSERT INTO costs (key, source, tactic, date, amount, kind, hours, person, ingest_id) "
+        "VALUES (?, 'test', ?, ?, ?, 'people', ?, ?, 1)",
+        [f"{tactic}{date}{person}", tactic, date, hours * 70, hours, person],
+    )
+
+
+def test_logged_hours_against_each_operators_share_of_the_plan(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    w = warehouse
+    # li-rep-insights: 4 hours a week from 1 February, shared by Ana and Bo.
+    log(w, "li-rep-insights", D(2026, 2, 6), 2.0, "Ana Silva")  # a name, as trackers write it
+    log(w, "li-rep-insights", D(2026, 2, 13), 1.5, "ana")
+    log(w, "li-rep-insights", D(2026, 2, 13), 0.5, "BO LINDQVIST")
+    log(w, "li-rep-insights", D(2026, 2, 13), 1.0, "Guest Writer")  # nobody in the plan
+    log(w, "li-rep-insights", D(2026, 5, 1), 9.0, "ana")  # after as_of
+    rows = {r.tactic: r for r in planned_vs_spent(plan, w.table("costs"), D(2026, 2, 28))}
+    reps = rows["li-rep-insights"]
+    assert reps.planned_hours == pytest.approx(4 * 28 / 7)
+    assert reps.logged_hours == pytest.approx(5.0)
+    people = {p.person: (p.planned_hours, p.logged_hours) for p in reps.by_person}
+    assert people == {
+        "ana": (pytest.approx(8.0), 3.5),
+        "bo": (pytest.approx(8.0), 0.5),
+        "Guest Writer": (0.0, 1.0),
+    }
+    # Logged time is recorded people cost: it replaces the plan's estimate in ROI.
+    february = tactic_costs(plan, Period(D(2026, 2, 1), D(2026, 2, 28)), w.table("costs"))
+    assert february["li-rep-insights"].people == pytest.approx(5.0 * 70)
+    # A tactic with no timesheet lines has no logged hours, not zero.
+    listening = rows["li-listen-respond"]
+    assert listening.logged_hours is None
+    assert [p.logged_hours for p in listening.by_person] == [None]

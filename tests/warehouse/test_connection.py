@@ -55,3 +55,35 @@ def test_fact_table_columns_match_their_declaration(tmp_path: Path) -> None:
             columns = list(warehouse.table(table.name).columns)
             expected = [*table.names, "ingest_id"] if table.fact else list(table.names)
             assert columns == expected, table.name
+
+
+def test_a_version_1_warehouse_gains_timesheet_columns_and_keeps_its_costs(
+    tmp_path: Path,
+) -> None:
+    import duckdb
+
+    path = tmp_path / ".outcomes" / "warehouse.duckdb"
+    path.parent.mkdir()
+    con = duckdb.connect(str(path))
+    # The costs table as version 1 shipped it, with one booked line.
+    con.execute(
+        'CREATE TABLE costs ("key" VARCHAR NOT NULL, "source" VARCHAR NOT NULL, '
+        '"tactic" VARCHAR NOT NULL, "date" DATE NOT NULL, "amount" DOUBLE NOT NULL, '
+        '"kind" VARCHAR NOT NULL, "note" VARCHAR, "ingest_id" BIGINT NOT NULL)'
+    )
+    con.execute("INSERT INTO costs VALUES ('k1', 'csv', 'ads', '2026-03-01', 99.5, 'ads', NULL, 7)")
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
+        "applied_at TIMESTAMP)"
+    )
+    con.execute("INSERT INTO schema_migrations VALUES (1, 'tables', now())")
+    con.close()
+    with Warehouse.open(tmp_path) as warehouse:
+        columns = [r[0] for r in warehouse.duckdb.execute("DESCRIBE costs").fetchall()]
+        costs = next(t for t in ALL_TABLES if t.name == "costs")
+        assert columns == [*costs.names, "ingest_id"]
+        rows = warehouse.duckdb.execute(
+            "SELECT key, amount, hours, person, ingest_id FROM costs"
+        ).fetchall()
+        assert rows == [("k1", 99.5, None, None, 7)]
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 2

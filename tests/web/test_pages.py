@@ -212,6 +212,8 @@ def test_lists_show_the_apis_numbers(served: Served) -> None:
     listening = served.json("/api/tactics/li-listen-respond")["own_conversation"]
     assert listening["target_minutes"] == 240 and 0 < listening["answered_within_target"] < 1
     tactic_page = page(served, "/tactics/li-listen-respond")
+    logged = served.json("/api/tactics/li-listen-respond")["resources"]["logged_hours"]
+    assert logged and tactic_page.value("tactic-logged-hours") == logged
     assert close(tactic_page.value("tactic-within-target"), listening["answered_within_target"])
 
     lint = served.json("/api/lint")

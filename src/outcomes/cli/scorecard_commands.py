@@ -153,21 +153,28 @@ def _print_resources(resources: list[Any]) -> None:
         box=None,
         pad_edge=False,
     )
-    headers = ("tactic", "hours planned", "money planned", "money spent", "tools planned",
-               "tools spent", "")  # fmt: skip
+    headers = ("tactic", "hours planned", "hours logged", "by person (logged / planned)",
+               "money planned", "money spent", "tools planned", "tools spent", "")  # fmt: skip
     for column in headers:
-        table.add_column(column, justify="left" if column == "tactic" else "right")
+        table.add_column(column, justify="left" if column in ("tactic", headers[3]) else "right")
     for r in resources:
+        people = ", ".join(
+            f"{escape(p.person)} {_number(p.logged_hours)}/{_number(p.planned_hours)}"
+            for p in r.by_person
+            if p.logged_hours is not None
+        )
         table.add_row(
             r.tactic,
             _number(r.planned_hours),
+            _number(r.logged_hours),
+            people,
             _number(r.planned_money),
             _number(r.spent_money),
             _number(r.planned_technology),
             _number(r.spent_technology),
             "[bold red]over plan[/]" if r.over_plan else "",
         )
-    stdout_console(min_width=110).print(table)
+    stdout_console(min_width=150).print(table)
 
 
 def _print_engagement(engagement: list[Any]) -> None:

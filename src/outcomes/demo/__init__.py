@@ -43,6 +43,8 @@ truth.json (``schema_version`` 1)::
     goal_status_rule      how status follows from actual (statuses are planted at scale 1)
     support       cost_per_ticket, baseline_support_cost, ticket_demand, tickets_created,
                   tickets_deflected, support_cost, newsletter_subscribers
+    hours         {effort: {tactic: {person: planted logged ÷ planned hours, where not 1}},
+                  logged: {tactic: {person: hours in the time tracker's report}}}
     activities    {total, by_channel, by_tactic}: every activity row the exports hold
     unplanned     {activities, by_channel, by_account}: those no tactic accounts for
     crm           hubspot_contacts, hubspot_deals, salesforce_2025 {opportunities,

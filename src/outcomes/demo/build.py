@@ -22,11 +22,17 @@ from outcomes.demo.social_mastodon import simulate_mastodon
 from outcomes.demo.social_meta import simulate_meta
 from outcomes.demo.social_x import simulate_x
 from outcomes.demo.support import simulate_support
+from outcomes.demo.timesheets import simulate_timesheets
 from outcomes.demo.truth import Simulated, build_truth
 from outcomes.demo.writers.crm import write_hubspot, write_salesforce
 from outcomes.demo.writers.files import Output
 from outcomes.demo.writers.ga4 import GA4Writer
-from outcomes.demo.writers.generic import write_config, write_costs, write_support
+from outcomes.demo.writers.generic import (
+    write_config,
+    write_costs,
+    write_support,
+    write_timesheets,
+)
 from outcomes.demo.writers.linkedin import write_linkedin
 from outcomes.demo.writers.mastodon import write_mastodon
 from outcomes.demo.writers.meta import write_meta
@@ -135,14 +141,17 @@ def write_demo_exports(
     social = _social(output, seed, journeys.traffic)
     support = simulate_support(seed, social.x_deflections)
     costs = simulate_costs(seed)
+    plan = load_plan(directory / PLAN_FILE).plan
+    timesheets = simulate_timesheets(seed, plan)
     write_support(output, support)
     write_costs(output, costs)
+    write_timesheets(output, timesheets)
     write_config(directory)
     truth = build_truth(
         Simulated(
             seed=seed,
             scale=scale,
-            plan=load_plan(directory / PLAN_FILE).plan,
+            plan=plan,
             journeys=journeys.truth,
             sessions={
                 c.code: int(journeys.traffic.daily[i].sum()) for i, c in enumerate(m.CHANNELS)
@@ -151,6 +160,7 @@ def write_demo_exports(
             conversations=social.conversations,
             support=support,
             costs=costs,
+            timesheets=timesheets,
             legacy=legacy,
             contacts=len(contacts),
             deals=len(deals),

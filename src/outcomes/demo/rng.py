@@ -25,6 +25,7 @@ STREAMS: Final = {
     "costs": 11,
     "ga4": 12,
     "names": 13,
+    "timesheets": 14,
 }
 
 

@@ -21,6 +21,7 @@ from outcomes.demo.crm import LegacyDeal
 from outcomes.demo.journeys import JourneyTruth, Tally
 from outcomes.demo.records import Activity, Conversation
 from outcomes.demo.support import SupportYear
+from outcomes.demo.timesheets import EFFORT, TimeEntry
 from outcomes.plan import Goal, Plan, Tactic
 
 SCHEMA_VERSION: Final = 1
@@ -50,6 +51,7 @@ class Simulated:
     conversations: list[Conversation]
     support: SupportYear
     costs: list[Cost]
+    timesheets: list[TimeEntry]
     legacy: list[LegacyDeal]
     contacts: int
     deals: int
@@ -104,6 +106,22 @@ def _responders(conversations: Iterable[Conversation]) -> dict[str, dict[str, An
         }
         for channel, people in sorted(waits.items())
     }
+
+
+def _hours(entries: Iterable[TimeEntry]) -> dict[str, Any]:
+    """{effort: {tactic: {person: planted logged ÷ planned}}, logged: {tactic: {person: h}}}."""
+    logged: dict[str, dict[str, float]] = {}
+    for e in entries:
+        per_person = logged.setdefault(e.tactic, {})
+        per_person[e.person] = per_person.get(e.person, 0.0) + e.hours
+    effort: dict[str, dict[str, float]] = {}
+    for (tactic, person), value in EFFORT.items():
+        effort.setdefault(tactic, {})[person] = value
+    return {
+        "effort": effort,
+        "logged": {t: {p: round(h, 2) for p, h in sorted(people.items())}
+                   for t, people in sorted(logged.items())},
+    }  # fmt: skip
 
 
 def goal_status(goal: Goal, actual: float) -> str:
@@ -322,6 +340,7 @@ def build_truth(sim: Simulated) -> dict[str, Any]:
         "goals": _goals(sim),
         "goal_status_rule": STATUS_RULE,
         "support": _support(sim),
+        "hours": _hours(sim.timesheets),
         "activities": activities,
         "unplanned": unplanned,
         "crm": {

@@ -13,6 +13,11 @@ really spent, so when a tactic has recorded lines of a part in the period they r
 that part's plan estimate: kind `tool` is technology, `people` is people, the rest
 (`budget`, `ads`, `other`) is money. The sums run in the engine; one row per tactic and
 part comes back.
+
+Timesheet lines (`people` lines with `hours`, and the `person` who worked them) also say
+how much time went into each tactic: `logged_hours` sums them per tactic and person, and
+`planned_vs_spent` sets them against the plan's hours, shared equally among the tactic's
+operators.
 """
 
 from __future__ import annotations
@@ -98,6 +103,17 @@ def recorded_spend(costs: ibis.Table, period: Period) -> dict[tuple[str, Part], 
     return out
 
 
+def logged_hours(costs: ibis.Table, period: Period) -> dict[tuple[str, str | None], float]:
+    """`{(tactic, person as written): hours}` of the timesheet lines dated in the period."""
+    lines = costs.filter(
+        (costs.date >= period.start) & (costs.date <= period.end) & costs.hours.notnull()
+    )
+    summed = lines.group_by(["tactic", "person"]).aggregate(hours=lines.hours.sum())
+    return {
+        (str(r["tactic"]), r["person"]): float(r["hours"]) for r in summed.to_pyarrow().to_pylist()
+    }
+
+
 def tactic_costs(
     plan: Plan, period: Period, costs: ibis.Table | None = None
 ) -> dict[str, TacticCost]:
@@ -133,11 +149,24 @@ def _tactic_cost(
 
 
 @dataclass(frozen=True, slots=True)
+class PersonHours:
+    """One person's time on one tactic so far: their share of the plan's hours, and logged."""
+
+    person: str
+    """A plan person's id; the timesheet's name where it is nobody in the plan."""
+    planned_hours: float
+    logged_hours: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedVsSpent:
     """One tactic's resources so far: the plan's share to date against recorded spend."""
 
     tactic: str
     planned_hours: float
+    logged_hours: float | None
+    """Hours in timesheet lines (`costs.hours`); None when no line logs time."""
+    by_person: tuple[PersonHours, ...]
     planned_money: float
     spent_money: float | None
     """Budget, ads and other spend recorded in `costs`; None when nothing is recorded."""
@@ -151,16 +180,19 @@ class PlannedVsSpent:
 def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[PlannedVsSpent]:
     """Per tactic, from its start to `as_of`: planned hours, money and tools vs recorded.
 
-    Hours are planned only: time is not exported anywhere outcomes reads, so the plan's
-    hours stand as planned and are not compared.
+    Hours logged in timesheets stand against the planned hours, per tactic and per
+    operator (the plan's hours shared equally among them); without timesheet lines the
+    logged hours are None, not zero.
     """
     start = min((t.start for t in plan.tactics), default=as_of)
     period = Period(min(start, as_of), as_of)
     planned = tactic_costs(plan, period)
     spend = recorded_spend(costs, period)
+    hours = _by_person_id(plan, logged_hours(costs, period))
     rows = []
     for tactic in plan.tactics:
         plan_cost = planned[tactic.id]
+        logged = hours.get(tactic.id, {})
         money = spend.get((tactic.id, "money"))
         technology = spend.get((tactic.id, "technology"))
         recorded = (money or 0.0) + (technology or 0.0)
@@ -168,6 +200,8 @@ def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[Plan
             PlannedVsSpent(
                 tactic=tactic.id,
                 planned_hours=plan_cost.hours,
+                logged_hours=sum(logged.values()) if logged else None,
+                by_person=_person_hours(tactic, plan_cost.hours, logged),
                 planned_money=plan_cost.money,
                 spent_money=money,
                 planned_technology=plan_cost.technology,
@@ -177,3 +211,29 @@ def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[Plan
             )
         )
     return rows
+
+
+def _by_person_id(
+    plan: Plan, logged: Mapping[tuple[str, str | None], float]
+) -> dict[str, dict[str, float]]:
+    """Logged hours per tactic and person, names as written resolved to plan ids."""
+    ids: dict[str, str] = {}
+    for person in plan.people:
+        ids[person.id.casefold()] = person.id
+        ids[person.name.strip().casefold()] = person.id
+    out: dict[str, dict[str, float]] = {}
+    for (tactic, written), hours in logged.items():
+        name = (written or "(nobody named)").strip()
+        who = ids.get(name.lstrip("@").casefold(), name)
+        out.setdefault(tactic, {})[who] = out.get(tactic, {}).get(who, 0.0) + hours
+    return out
+
+
+def _person_hours(
+    tactic: Tactic, planned: float, logged: Mapping[str, float]
+) -> tuple[PersonHours, ...]:
+    operators = list(dict.fromkeys(tactic.operators))
+    share = planned / len(operators) if operators else 0.0
+    rows = [PersonHours(who, share, logged.get(who, 0.0) if logged else None) for who in operators]
+    rows += [PersonHours(who, 0.0, h) for who, h in sorted(logged.items()) if who not in operators]
+    return tuple(rows)

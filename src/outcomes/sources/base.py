@@ -71,6 +71,8 @@ class ReadOptions:
     """For the generic CSV connector: warehouse column → CSV header."""
     table: TableName | None = None
     """For the generic CSV connector: which table the rows go to."""
+    values: dict[str, str] | None = None
+    """For the generic CSV connector: warehouse column → one value for every row."""
 
 
 class Source(ABC):

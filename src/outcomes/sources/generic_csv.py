@@ -14,6 +14,10 @@ closed vocabulary are checked and normalised: `conversions.type` ("New customer"
 lower-cased when they name no plan channel. In a `;`-separated file a single comma in a
 number is a decimal comma (`12,5` → 12.5), as spreadsheets in those locales write it.
 
+`ReadOptions.values` (`[csv.NAME.values]` in `outcomes.toml`) gives columns one value for
+every row, checked like a cell once before any row is read: a timesheet whose lines are
+all `kind = "people"` needs no Kind column.
+
 The key is `natural_key("csv", table, id)` when `key` is mapped (a CSV column holding a
 unique id) or, for `activities`, when `native_id` is; otherwise it is built from all the
 mapped values of the row, so two identical rows count once.
@@ -91,13 +95,27 @@ class GenericCsv(Source):
         """Each CSV row as a row of `options.table`, or a rejection naming the header and why."""
         table, mapping = _plan(path, options)
         decimal_comma = csv_delimiter(read_head(path), options.encoding) == ";"
+        constants = _constants(path, table, options.values or {}, decimal_comma)
         columns = Columns({name: (header,) for name, header in mapping.items()})
         parsers = {
             name: _parser(table.name, _column(table, name), decimal_comma) for name in mapping
         }
         records = read_records(path, columns, required=list(mapping), encoding=options.encoding)
         for record in records:
-            yield _row(table, mapping, parsers, record)
+            yield _row(table, mapping, parsers, record, constants)
+
+
+def _constants(
+    path: Path, table: Table, values: dict[str, str], decimal_comma: bool
+) -> dict[str, Any]:
+    """The `values` every row gets, parsed by their columns' types (SourceError if wrong)."""
+    found: dict[str, Any] = {}
+    for name, text in values.items():
+        try:
+            found[name] = _parser(table.name, _column(table, name), decimal_comma)(text)
+        except FieldError as exc:
+            raise SourceError(path, f"the value given for '{name}' does not fit: {exc}") from None
+    return found
 
 
 def _plan(path: Path, options: ReadOptions) -> tuple[Table, dict[str, str]]:
@@ -108,7 +126,8 @@ def _plan(path: Path, options: ReadOptions) -> tuple[Table, dict[str, str]]:
         raise SourceError(
             path, f"no table '{options.table}'; tables are: {', '.join(_TABLES)} ({HOW_TO_MAP})"
         )
-    unknown = [name for name in options.mapping if name not in table.names or name == "source"]
+    given = [*options.mapping, *(options.values or {})]
+    unknown = [name for name in given if name not in table.names or name == "source"]
     if unknown:
         allowed = ", ".join(n for n in table.names if n != "source")
         raise SourceError(
@@ -117,7 +136,7 @@ def _plan(path: Path, options: ReadOptions) -> tuple[Table, dict[str, str]]:
     missing = [
         c.name
         for c in table.columns
-        if c.required and c.name not in _FILLED_HERE and c.name not in options.mapping
+        if c.required and c.name not in _FILLED_HERE and c.name not in given
     ]
     if missing:
         raise SourceError(
@@ -180,9 +199,13 @@ _BY_TYPE: Final[dict[ColumnType, Callable[[bool], Parser]]] = {
 
 
 def _row(
-    table: Table, mapping: dict[str, str], parsers: dict[str, Parser], record: Record
+    table: Table,
+    mapping: dict[str, str],
+    parsers: dict[str, Parser],
+    record: Record,
+    constants: dict[str, Any],
 ) -> Parsed:
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = dict(constants)
     for name, header in mapping.items():
         try:
             values[name] = parsers[name](record.get(name))

@@ -29,8 +29,21 @@ def _initial(con: Any) -> None:
     con.execute('CREATE INDEX IF NOT EXISTS rejected_by_ingest ON "rejected" (ingest_id)')
 
 
+def _timesheets(con: Any) -> None:
+    """`costs.hours` and `costs.person`, in the schema's column order (loads insert by position)."""
+    existing = {row[0] for row in con.execute("DESCRIBE costs").fetchall()}
+    if {"hours", "person"} <= existing:
+        return  # created by migration 1 from today's schema
+    costs = next(t for t in ALL_TABLES if t.name == "costs")
+    con.execute("ALTER TABLE costs RENAME TO costs_before_timesheets")
+    con.execute(costs.create_sql())
+    con.execute("INSERT INTO costs BY NAME SELECT * FROM costs_before_timesheets")
+    con.execute("DROP TABLE costs_before_timesheets")
+
+
 MIGRATIONS: Final = (
     Migration(1, "tables for activities, metrics, journeys, conversions, costs, ingests", _initial),
+    Migration(2, "hours worked and who worked them, on cost lines (timesheets)", _timesheets),
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version

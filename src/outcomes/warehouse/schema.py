@@ -178,7 +178,7 @@ CONVERSIONS = Table(
 
 COSTS = Table(
     "costs",
-    "Money spent on a tactic on a date.",
+    "Money spent on a tactic on a date, and time worked on it (timesheet lines).",
     (
         _key(),
         _source(),
@@ -187,6 +187,8 @@ COSTS = Table(
         Column("amount", "float", True),
         Column("kind", "text", True, "one of " + ", ".join(COST_KINDS)),
         Column("note", "text"),
+        Column("hours", "float", doc="hours worked, on a timesheet line (kind `people`)"),
+        Column("person", "text", doc="who worked them: a plan person's id or name"),
     ),
 )
 

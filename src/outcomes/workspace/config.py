@@ -12,13 +12,16 @@ journey_id = "Email"
 ts = "Sent at"
 utm_campaign = "Campaign"
 ```
+
+A `[csv.NAME.values]` table gives columns one value for every row, for what the file does
+not say because it is the same throughout (a timesheet's lines are all `kind = "people"`).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, cast
 
@@ -40,6 +43,8 @@ class CsvMapping:
     files: tuple[str, ...]
     table: TableName
     columns: dict[str, str]
+    values: dict[str, str] = field(default_factory=dict)
+    """Warehouse column → one value for every row."""
 
     def matches(self, path: Path, workspace: Path) -> bool:
         """True when `path` matches one of the globs (relative to the workspace, or by name)."""
@@ -85,10 +90,10 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
     where = f"{path}: [csv.{name}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} must be a table with files, table and columns")
-    unknown = sorted(set(entry) - {"files", "table", "columns"})
+    unknown = sorted(set(entry) - {"files", "table", "columns", "values"})
     if unknown:
         raise ConfigError(
-            f"{where}: unknown key '{unknown[0]}'; the keys are files, table and columns"
+            f"{where}: unknown key '{unknown[0]}'; the keys are files, table, columns and values"
         )
     files = entry.get("files")
     if isinstance(files, str):
@@ -105,6 +110,18 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
         raise ConfigError(
             f'{where}: columns must map warehouse columns to CSV headers, e.g. ts = "Sent at"'
         )
+    values = entry.get("values", {})
+    if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+        raise ConfigError(
+            f'{where}: values must give warehouse columns one text each, e.g. kind = "people"'
+        )
+    both = sorted(set(columns) & set(values))
+    if both:
+        raise ConfigError(f"{where}: '{both[0]}' is in both columns and values; keep one")
     return CsvMapping(
-        name, tuple(files), cast(TableName, table), {str(k): str(v) for k, v in columns.items()}
+        name,
+        tuple(files),
+        cast(TableName, table),
+        {str(k): str(v) for k, v in columns.items()},
+        {str(k): str(v) for k, v in values.items()},
     )

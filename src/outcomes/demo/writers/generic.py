@@ -3,6 +3,9 @@
 * `newsletter/newsletter-activity-2026.csv`: the email service's activity log (sent,
   opened, clicked) → touchpoints with `utm_campaign` "newsletter".
 * `finance/costs-2026.csv`: the finance sheet's lines per tactic → costs.
+* `timesheets/clockify-detailed-2026.csv`: the time tracker's detailed report (a
+  Clockify-style export: one project per tactic, US dates, decimal durations, cost rate
+  and amount) → costs of kind `people` with hours and person.
 * `helpdesk/deflections-2026.csv`: tickets the helpdesk logged as deflected → conversions
   of type `ticket_deflected`.
 * `helpdesk/helpdesk-monthly-2026.csv`: tickets and support cost per month, in the long
@@ -20,6 +23,7 @@ from typing import Final
 from outcomes.demo import model as m
 from outcomes.demo.costs import Cost
 from outcomes.demo.support import SupportYear
+from outcomes.demo.timesheets import TimeEntry
 from outcomes.demo.writers.files import Output, write_csv
 from outcomes.workspace.config import CONFIG_FILE
 
@@ -50,6 +54,19 @@ tactic = "Tactic"
 kind = "Kind"
 note = "Description"
 amount = "Amount (EUR)"
+
+[csv.timesheets]
+files = ["exports/timesheets/*.csv"]
+table = "costs"
+[csv.timesheets.columns]
+date = "Start Date"
+tactic = "Project"
+person = "User"
+hours = "Duration (decimal)"
+amount = "Cost Amount (EUR)"
+note = "Description"
+[csv.timesheets.values]
+kind = "people"
 
 [csv.deflections]
 files = ["exports/helpdesk/deflections-*.csv"]
@@ -136,6 +153,44 @@ def write_support(output: Output, year: SupportYear) -> None:
     write_csv(
         output.path("csv", "helpdesk/helpdesk-monthly-2026.csv"),
         ("Month", "Channel", "Group", "Scope", "Metric", "Value"),
+        rows,
+    )
+
+
+def write_timesheets(output: Output, entries: list[TimeEntry]) -> None:
+    """The time tracker's detailed report, every line billed at the plan's hourly cost."""
+    rows = []
+    for e in entries:
+        start = dt.datetime.combine(e.date, dt.time(8, 0))
+        end = start + dt.timedelta(hours=e.hours)
+        seconds = round(e.hours * 3600)
+        duration = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+        rows.append([
+            e.tactic, "Northwind Freight Software", e.description, "", e.user,
+            f"{e.person}@northwind.example", "", "No", start.strftime("%m/%d/%Y"),
+            start.strftime("%I:%M:%S %p"), end.strftime("%m/%d/%Y"), end.strftime("%I:%M:%S %p"),
+            duration, f"{e.hours:.2f}", f"{m.HOURLY_COST:.2f}", f"{e.hours * m.HOURLY_COST:.2f}",
+        ])  # fmt: skip
+    write_csv(
+        output.path("csv", "timesheets/clockify-detailed-2026.csv"),
+        (
+            "Project",
+            "Client",
+            "Description",
+            "Task",
+            "User",
+            "Email",
+            "Tags",
+            "Billable",
+            "Start Date",
+            "Start Time",
+            "End Date",
+            "End Time",
+            "Duration (h)",
+            "Duration (decimal)",
+            "Cost Rate (EUR)",
+            "Cost Amount (EUR)",
+        ),
         rows,
     )
 
