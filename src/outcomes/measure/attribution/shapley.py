@@ -336,20 +336,20 @@ def _by_position(counts: PathCounts) -> FloatArray:
     filed under the rank at which that channel first appears on the path.
     """
     k = counts.n_channels
-    path_of_touch = counts.path_of_touch
     first = _first_appearances(counts)
-    path, channel = path_of_touch[first], counts.touches[first]
+    path = counts.path_of_touch[first]
     distinct = np.bincount(path, minlength=counts.n_paths)
-    starts = np.cumsum(distinct) - distinct
-    rank = np.arange(len(first), dtype=np.int64) - starts[path]
     positions = int(distinct.max()) if counts.n_paths else 0
-    cell = channel * positions + rank
-    share = 1.0 / distinct[path]
+    # cell = channel * positions + rank, the rank being the index among the path's firsts.
+    cell = (np.cumsum(distinct) - distinct)[path]
+    np.subtract(np.arange(len(first), dtype=np.int64), cell, out=cell)
+    cell += counts.touches[first] * positions
+    share = 1.0 / np.maximum(distinct, 1)  # per path; a path has at least one channel
     size = k * positions
     table = np.stack(
         [
-            np.bincount(cell, weights=share * counts.conversions[path], minlength=size),
-            np.bincount(cell, weights=share * counts.value[path], minlength=size),
+            np.bincount(cell, weights=(counts.conversions * share)[path], minlength=size),
+            np.bincount(cell, weights=(counts.value * share)[path], minlength=size),
         ]
     )
     return table.astype(np.float64).reshape(2, k, positions)
