@@ -56,6 +56,12 @@ X_EPOCH_MS: Final = 1_288_834_974_657
 SNOWFLAKE_SHIFT: Final = 1 << 22
 LOW_RESPONSE: Final = 0.5
 PUSH_MODES: Final = frozenset({"publish", "advertise", "advocate", "event"})
+TIMING_FIELDS: Final = (
+    "median_first_response_minutes",
+    "p90_first_response_minutes",
+    "median_first_response_business_minutes",
+    "p90_first_response_business_minutes",
+)
 Key = tuple[Any, ...]
 
 
@@ -227,10 +233,7 @@ def responder_health(
                 responder=key[1],
                 person=key[2],
                 answered_first=found["first"].get(key, 0),
-                median_first_response_minutes=timing.get("median"),
-                p90_first_response_minutes=timing.get("p90"),
-                median_first_response_business_minutes=timing.get("median_business"),
-                p90_first_response_business_minutes=timing.get("p90_business"),
+                **timing,
                 answers=answers,
                 own_posts=posts,
                 listen_push_ratio=answers / posts if posts else None,
@@ -332,17 +335,24 @@ class _Waits:
         for index, key in enumerate(zip(*columns, strict=True)):
             self.rows_of.setdefault(key, []).append(index)
 
-    def summary(self, key: Key) -> dict[str, float]:
+    def summary(self, key: Key) -> dict[str, float | None]:
+        """The four first-response fields of a group (None each when it has no waits)."""
         rows = self.rows_of.get(key)
         if not rows:
-            return {}
+            return dict.fromkeys(TIMING_FIELDS)
         calendar, worked = self.calendar[rows], self.business[rows]
-        return {
-            "median": float(np.median(calendar)),
-            "p90": float(np.quantile(calendar, 0.9)),
-            "median_business": float(np.median(worked)),
-            "p90_business": float(np.quantile(worked, 0.9)),
-        }
+        return dict(
+            zip(
+                TIMING_FIELDS,
+                (
+                    float(np.median(calendar)),
+                    float(np.quantile(calendar, 0.9)),
+                    float(np.median(worked)),
+                    float(np.quantile(worked, 0.9)),
+                ),
+                strict=True,
+            )
+        )
 
     def within(self, key: Key, target: ResponseTarget) -> int:
         rows = self.rows_of.get(key)
@@ -384,10 +394,7 @@ def _health(
         answered=answered + unseen,
         answered_unseen=unseen,
         response_rate=rate if not unseen else None,
-        median_first_response_minutes=timing.get("median"),
-        p90_first_response_minutes=timing.get("p90"),
-        median_first_response_business_minutes=timing.get("median_business"),
-        p90_first_response_business_minutes=timing.get("p90_business"),
+        **timing,
         own_posts=posts,
         answers=answers,
         listen_push_ratio=ratio,
