@@ -208,7 +208,8 @@ def test_lists_show_the_apis_numbers(served: Served) -> None:
     for number, row in enumerate(conversation["responders"], start=1):
         assert html.value(f"responder-{number}-answered-first") == row["answered_first"]
     lee = next(r for r in conversation["responders"] if r["person"] == "lee")
-    assert lee["name"] == "Lee Chen" and "Lee Chen" in html.text_all
+    assert lee["channel"] == "linkedin" and lee["answered_first"] > 0
+    assert conversation["names"]["lee"] == "Lee Chen" and "Lee Chen" in html.text_all
     listening = served.json("/api/tactics/li-listen-respond")["own_conversation"]
     assert listening["target_minutes"] == 240 and 0 < listening["answered_within_target"] < 1
     tactic_page = page(served, "/tactics/li-listen-respond")

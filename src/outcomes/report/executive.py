@@ -32,6 +32,7 @@ from outcomes.report.format import (
 )
 from outcomes.report.implementation import format_date, render_html_sections
 from outcomes.report.strategy_map import STATUS_COLOURS, strategy_map_svg
+from outcomes.report.templating import template_environment
 
 
 class PdfUnavailableError(Exception):
@@ -63,15 +64,7 @@ def render_pdf(briefing: Briefing, target: Path | None = None) -> bytes:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("outcomes.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["cut"] = cut
-    return environment
+    return template_environment("outcomes.report", filters={"cut": cut})
 
 
 def cut(text: object, limit: int) -> str:

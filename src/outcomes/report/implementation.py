@@ -26,6 +26,7 @@ from outcomes.plan.implementation import (
 )
 from outcomes.report.money import format_money
 from outcomes.report.strategy_map import strategy_map_svg
+from outcomes.report.templating import template_environment
 
 ScheduleUnit = Literal["month", "quarter", "year"]
 
@@ -132,16 +133,12 @@ def render_html_sections(ip: ImplementationPlan) -> Markup:
 
 @functools.cache
 def _environment(kind: Literal["md", "html"]) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("outcomes.report", "templates"),
+    return template_environment(
+        "outcomes.report",
         autoescape=kind == "html",
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
         keep_trailing_newline=True,
+        filters={"md": markdown_cell},
     )
-    environment.filters["md"] = markdown_cell
-    return environment
 
 
 def _context(ip: ImplementationPlan, *, markdown: bool) -> dict[str, Any]:

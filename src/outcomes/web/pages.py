@@ -6,6 +6,7 @@ says how old the numbers are and whether newer ones are being measured.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -53,22 +54,30 @@ def page(
     return HTMLResponse(html, status_code=status_code)
 
 
+def view_page(
+    request: Request,
+    template: str,
+    build: Callable[[Views], Any],
+    *,
+    title: str,
+    active: str,
+) -> HTMLResponse:
+    """A page that shows one view (`build` picks it from the current views) as `v`."""
+    views = current_views(request)
+    v = build(views)
+    return page(request, template, views=views, meta=v.meta, v=v, title=title, active=active)
+
+
 @router.get("/")
 def overview(request: Request) -> HTMLResponse:
     """Page one of the executive report."""
-    views = current_views(request)
-    v = views.overview()
-    return page(request, "overview.html.j2", views=views, meta=v.meta, v=v,
-                title="Overview", active="/")  # fmt: skip
+    return view_page(request, "overview.html.j2", Views.overview, title="Overview", active="/")
 
 
 @router.get("/goals")
 def goals(request: Request) -> HTMLResponse:
     """Every business goal and its pacing."""
-    views = current_views(request)
-    v = views.goals()
-    return page(request, "goals.html.j2", views=views, meta=v.meta, v=v,
-                title="Business goals", active="/goals")  # fmt: skip
+    return view_page(request, "goals.html.j2", Views.goals, title="Business goals", active="/goals")
 
 
 @router.get("/goals/{goal_id}")
@@ -131,46 +140,43 @@ def attribution(
     request: Request, model: str = "markov", by: str = "channel", period: str = "plan"
 ) -> HTMLResponse:
     """The attribution explorer (bad values: 400 from the ExplorerError handler)."""
-    views = current_views(request)
-    v = views.attribution(model, by, period)
-    return page(request, "attribution.html.j2", views=views, meta=v.meta, v=v,
-                title="Attribution explorer", active="/attribution")  # fmt: skip
+    return view_page(
+        request,
+        "attribution.html.j2",
+        lambda views: views.attribution(model, by, period),
+        title="Attribution explorer",
+        active="/attribution",
+    )
 
 
 @router.get("/conversation")
 def conversation(request: Request) -> HTMLResponse:
     """Listening and responding per channel and account."""
-    views = current_views(request)
-    v = views.conversation()
-    return page(request, "conversation.html.j2", views=views, meta=v.meta, v=v,
-                title="Conversation", active="/conversation")  # fmt: skip
+    return view_page(
+        request,
+        "conversation.html.j2",
+        Views.conversation,
+        title="Conversation",
+        active="/conversation",
+    )
 
 
 @router.get("/lint")
 def lint(request: Request) -> HTMLResponse:
     """The plan's lint findings and health score."""
-    views = current_views(request)
-    v = views.lint()
-    return page(request, "lint.html.j2", views=views, meta=v.meta, v=v,
-                title="Plan lint", active="/lint")  # fmt: skip
+    return view_page(request, "lint.html.j2", Views.lint, title="Plan lint", active="/lint")
 
 
 @router.get("/sources")
 def sources(request: Request) -> HTMLResponse:
     """Ingest history, rejected rows and unplanned activity."""
-    views = current_views(request)
-    v = views.sources()
-    return page(request, "sources.html.j2", views=views, meta=v.meta, v=v,
-                title="Sources", active="/sources")  # fmt: skip
+    return view_page(request, "sources.html.j2", Views.sources, title="Sources", active="/sources")
 
 
 @router.get("/pilots")
 def pilots(request: Request) -> HTMLResponse:
     """Every pilot's verdict."""
-    views = current_views(request)
-    v = views.pilots()
-    return page(request, "pilots.html.j2", views=views, meta=v.meta, v=v,
-                title="Pilots", active="/pilots")  # fmt: skip
+    return view_page(request, "pilots.html.j2", Views.pilots, title="Pilots", active="/pilots")
 
 
 @router.get("/api")

@@ -19,6 +19,7 @@ import jinja2
 from outcomes.measure.roi import Estimate
 from outcomes.report.format import metric_value, money, number, percent, percent_interval
 from outcomes.report.money import format_money
+from outcomes.report.templating import template_environment
 
 NAV: Final = (
     ("/", "Overview"),
@@ -116,23 +117,13 @@ def raw(value: float | None) -> str:
 @functools.cache
 def environment() -> jinja2.Environment:
     """The dashboard's templates, autoescaped."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("outcomes.web", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        number=number_filter,
-        fixed=fixed,
-        pct=pct,
-        interval=interval,
-        day=day,
-        clip=clip,
-        short=short,
-        raw=raw,
-    )
+    env = template_environment(
+        "outcomes.web",
+        filters={
+            "number": number_filter, "fixed": fixed, "pct": pct, "interval": interval,
+            "day": day, "clip": clip, "short": short, "raw": raw,
+        },
+    )  # fmt: skip
     env.globals.update(nav=NAV, severity_words=SEVERITY_WORDS)
     return env
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from outcomes.measure.benchmarks import BenchmarkResult
 from outcomes.measure.cadence import CadenceRow
 from outcomes.measure.content import TacticFocus
+from outcomes.measure.conversation import ResponderHealth
 from outcomes.measure.costs import PlannedVsSpent
 from outcomes.measure.engagement import EngagementLink
 from outcomes.measure.pilot import PilotResult
@@ -209,23 +210,6 @@ class ConversationRow(_View):
     )
 
 
-class ResponderRow(_View):
-    """Who answered conversations first on a channel, and how fast."""
-
-    channel: str
-    responder: str
-    person: str | None = Field(description="The plan person, when the author is one.")
-    name: str = Field(description="The person's name, or the author as the export names it.")
-    answered_first: int
-    median_first_response_minutes: float | None
-    p90_first_response_minutes: float | None
-    median_first_response_business_minutes: float | None
-    p90_first_response_business_minutes: float | None
-    answers: int
-    own_posts: int
-    listen_push_ratio: float | None
-
-
 class TacticDetail(_View):
     """One tactic: its implementation plan and everything measured about it."""
 
@@ -315,7 +299,8 @@ class ConversationView(_View):
     meta: Meta
     rows: list[ConversationRow]
     by_tactic: list[ConversationRow]
-    responders: list[ResponderRow]
+    responders: list[ResponderHealth]
+    names: dict[str, str] = Field(description="Plan people's names by id, for responders.")
     business_hours: str = Field(
         description="The plan's business hours, e.g. mon–fri 09:00–17:00 (UTC)."
     )

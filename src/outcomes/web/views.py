@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Final, TypeVar
 
 from outcomes.measure.attribution.result import AttributionResult
-from outcomes.measure.conversation import ConversationHealth, ResponderHealth
+from outcomes.measure.conversation import ConversationHealth
 from outcomes.measure.roi import RoiRow
 from outcomes.plan.implementation import (
     CHANNEL_LABELS,
@@ -40,7 +40,6 @@ from outcomes.web.schemas import (
     Overview,
     PilotEntry,
     PilotsView,
-    ResponderRow,
     RoiOut,
     RoiTotals,
     SourcesView,
@@ -403,10 +402,8 @@ class Views:
                 rows=[_conversation_row(c) for c in self.b.scorecard.conversation],
                 by_tactic=[_conversation_row(c) for c in self.b.scorecard.conversation_by_tactic],
                 business_hours=_hours(self.b.plan),
-                responders=[
-                    _responder_row(r, self.b.plan)
-                    for r in self.b.scorecard.conversation_by_operator
-                ],
+                responders=list(self.b.scorecard.conversation_by_operator),
+                names={p.id: p.name for p in self.b.plan.people},
                 attention=self.attention(a for a in self.b.attention if a.link == "/conversation"),
             ),
         )
@@ -523,21 +520,3 @@ def _conversation_row(c: ConversationHealth) -> ConversationRow:
 def _hours(plan: Plan) -> str:
     hours = plan.organisation.business_hours
     return f"{', '.join(hours.days)} {hours.open}–{hours.close} ({hours.time_zone})"
-
-
-def _responder_row(r: ResponderHealth, plan: Plan) -> ResponderRow:
-    names = {p.id: p.name for p in plan.people}
-    return ResponderRow(
-        channel=r.channel,
-        responder=r.responder,
-        person=r.person,
-        name=names.get(r.person, r.responder) if r.person else r.responder,
-        answered_first=r.answered_first,
-        median_first_response_minutes=r.median_first_response_minutes,
-        p90_first_response_minutes=r.p90_first_response_minutes,
-        median_first_response_business_minutes=r.median_first_response_business_minutes,
-        p90_first_response_business_minutes=r.p90_first_response_business_minutes,
-        answers=r.answers,
-        own_posts=r.own_posts,
-        listen_push_ratio=r.listen_push_ratio,
-    )
