@@ -217,7 +217,7 @@ LOAD = textwrap.dedent(
         result = ingest_file(warehouse, get_source(source), file, options)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"seconds": seconds, "loaded": result.loaded, "skipped": result.skipped,
+    print(json.dumps({"seconds": seconds, "loaded": result.loaded, "unchanged": result.unchanged,
                       "rejected": result.rejected, "peak": peak}))
     """
 )
@@ -258,7 +258,7 @@ def run(rows: int, only: set[str] | None, tmp: Path) -> Iterator[str]:
             writer(out, rows)
         ours = load_in_child(source, file, tmp / source / "ws")
         peer = peer_seconds(reader, file)
-        handled = ours["loaded"] + ours["skipped"] + ours["rejected"]
+        handled = ours["loaded"] + ours["unchanged"] + ours["rejected"]
         ratio = f"{ours['seconds'] / peer:6.1f}" if peer else "     -"
         peer_text = f"{peer:9.2f}" if peer else "        -"
         yield (

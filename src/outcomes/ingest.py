@@ -23,6 +23,8 @@ class FileFailure:
     file: str
     source: str | None
     message: str
+    unexpected: bool = False
+    """True when the cause is a fault of ours rather than of the file (a bug to report)."""
 
 
 Outcome = IngestResult | FileFailure
@@ -96,6 +98,10 @@ def ingest_folder(
         except SourceError as exc:
             outcomes.append(FileFailure(str(path), None, str(exc)))
             continue
+        except Exception as exc:  # a detector's fault, not the file's: report it, go on
+            message = f"{path}: could not be recognised ({type(exc).__name__}); please report it"
+            outcomes.append(FileFailure(str(path), None, message, unexpected=True))
+            continue
         if source is None:
             unknown.append(path)
         else:
@@ -133,3 +139,14 @@ def _one(
         return FileFailure(str(path), source.name, str(exc))
     except OSError as exc:
         return FileFailure(str(path), source.name, f"{path}: cannot read the file: {exc.strerror}")
+    except RecursionError:
+        return FileFailure(
+            str(path), source.name, f"{path}: nested too deeply to read; export it again"
+        )
+    except Exception as exc:  # nothing was loaded (the transaction rolled back); say so in one line
+        what = " ".join(str(exc).split())[:300] or type(exc).__name__
+        message = (
+            f"{path}: could not be read by the {source.name} connector ({type(exc).__name__}: "
+            f"{what}); nothing was loaded. This is a fault of outcomes: please report it"
+        )
+        return FileFailure(str(path), source.name, message, unexpected=True)

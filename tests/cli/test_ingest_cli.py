@@ -45,9 +45,12 @@ def test_ingest_named_files_uses_the_workspace_mapping(workspace: Path) -> None:
         app, ["ingest", "csv", str(file), "-w", str(workspace), "--format", "json"]
     )
     assert result.exit_code == 1, result.output  # one row was rejected
-    assert json.loads(result.stdout) == [
-        {"file": str(file), "source": "csv", "loaded": 1, "rejected": 1, "skipped": 0, "updated": 0}
-    ]
+    [summary] = json.loads(result.stdout)
+    assert summary == {
+        "file": str(file), "source": "csv", "ingest_id": 1, "already_loaded": False, "read": 2,
+        "loaded": 1, "updated": 0, "unchanged": 0, "rejected": 1, "ignored": 0,
+        "ignored_by_reason": {}, "changed_columns": {},
+    }  # fmt: skip
     assert (
         f"rejected {file}:3 [Sent at]: expected a date and time, got 'yesterday'" in result.stderr
     )
@@ -57,16 +60,19 @@ def test_ingest_auto_loads_mapped_files_and_reports_the_unknown(workspace: Path)
     command = ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
     result = runner.invoke(app, command, env={"COLUMNS": "250"})
     assert result.exit_code == 1
-    assert "newsletter-2026-03.csv  csv     1       0        0        1" in result.stdout
+    [line] = [row for row in result.stdout.splitlines() if "newsletter-2026-03.csv" in row]
+    # read, loaded, updated, unchanged, rejected, ignored
+    assert line.split()[1:] == ["csv", "2", "1", "0", "0", "1", "0"]
     assert "not loaded:" in result.stderr and "notes.txt: format not recognised" in result.stderr
     again = runner.invoke(
         app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace), "-f", "json"]
     )
+    # The file was loaded before: nothing loads again, and its rejected row is reported again.
+    assert again.exit_code == 1
     loaded = [item for item in json.loads(again.stdout) if item.get("source") == "csv"]
-    assert loaded == [
-        {"file": str(workspace / "exports" / "newsletter-2026-03.csv"), "source": "csv", "loaded": 0,
-         "rejected": 0, "skipped": 1, "updated": 0}
-    ]  # fmt: skip
+    assert [(i["already_loaded"], i["read"], i["loaded"], i["unchanged"], i["rejected"])
+            for i in loaded] == [(True, 2, 0, 1, 1)]  # fmt: skip
+    assert "[Sent at]: expected a date and time, got 'yesterday'" in again.stderr
 
 
 def test_ingest_unknown_source_suggests_one(workspace: Path) -> None:

@@ -86,4 +86,36 @@ def test_a_version_1_warehouse_gains_timesheet_columns_and_keeps_its_costs(
             "SELECT key, amount, hours, person, ingest_id FROM costs"
         ).fetchall()
         assert rows == [("k1", 99.5, None, None, 7)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 2
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 3
+
+
+def test_a_version_2_warehouse_keeps_its_ingests_with_their_accounting(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / ".outcomes" / "warehouse.duckdb"
+    path.parent.mkdir()
+    con = duckdb.connect(str(path))
+    # The ingests table as versions 1 and 2 shipped it, with one loaded file.
+    con.execute(
+        "CREATE TABLE ingests (id BIGINT NOT NULL, file VARCHAR NOT NULL, source VARCHAR NOT NULL, "
+        "checksum VARCHAR NOT NULL, size BIGINT NOT NULL, rows_loaded BIGINT NOT NULL, "
+        "rows_updated BIGINT NOT NULL, rows_skipped BIGINT NOT NULL, rows_rejected BIGINT NOT NULL, "
+        "started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ NOT NULL)"
+    )
+    con.execute(
+        "INSERT INTO ingests VALUES (1, 'a.csv', 'csv', 'abc', 10, 5, 1, 2, 3, now(), now())"
+    )
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
+        "applied_at TIMESTAMP)"
+    )
+    con.execute("INSERT INTO schema_migrations VALUES (1, 'tables', now()), (2, 'hours', now())")
+    con.close()
+    with Warehouse.open(tmp_path) as warehouse:
+        row = warehouse.duckdb.execute(
+            "SELECT rows_read, rows_loaded, rows_updated, rows_unchanged, rows_rejected, "
+            "rows_ignored FROM ingests"
+        ).fetchall()
+        assert row == [(11, 5, 1, 2, 3, 0)]
+        tables = {r[0] for r in warehouse.duckdb.execute("SHOW TABLES").fetchall()}
+        assert {"activities__replaced", "conversions__replaced"} <= tables

@@ -55,8 +55,8 @@ def test_loading_the_same_file_twice_adds_nothing(warehouse: Warehouse, tmp_path
     write_sends(sends, 100)
     first = ingest_file(warehouse, get_source("csv"), sends, SENDS)
     second = ingest_file(warehouse, get_source("csv"), sends, SENDS)
-    assert (first.loaded, first.skipped, first.rejected) == (100, 0, 0)
-    assert (second.loaded, second.skipped, second.already_loaded) == (0, 100, True)
+    assert (first.loaded, first.unchanged, first.rejected) == (100, 0, 0)
+    assert (second.loaded, second.unchanged, second.already_loaded) == (0, 100, True)
     assert count(warehouse, "touchpoints") == 100
     assert count(warehouse, "ingests") == 1
 
@@ -68,7 +68,7 @@ def test_a_re_export_with_new_rows_loads_only_the_new_ones(
     write_sends(tmp_path / "march-and-more.csv", 150)
     ingest_file(warehouse, get_source("csv"), tmp_path / "march.csv", SENDS)
     again = ingest_file(warehouse, get_source("csv"), tmp_path / "march-and-more.csv", SENDS)
-    assert (again.loaded, again.skipped) == (50, 100)
+    assert (again.loaded, again.unchanged) == (50, 100)
     assert count(warehouse, "touchpoints") == 150
 
 
@@ -195,7 +195,7 @@ def test_a_re_export_with_revised_values_updates_rows_in_place(
         "3,2026-01-03,post,linkedin,7\n"
     )
     result = ingest_file(warehouse, get_source("csv"), revised, options)
-    assert (result.loaded, result.updated, result.skipped) == (1, 1, 1)
+    assert (result.loaded, result.updated, result.unchanged) == (1, 1, 1)
     rows = warehouse.duckdb.execute(
         "SELECT native_id, impressions, ingest_id FROM activities ORDER BY native_id"
     ).fetchall()

@@ -379,7 +379,7 @@ def test_the_other_pages_show_the_apis_counts(crawl: Crawl, served: Served) -> N
     sources, shown = served.json("/api/sources"), crawl.visits["/sources"]
     assert sources["ingests"]
     for ingest in sources["ingests"]:
-        for name in ("loaded", "updated", "skipped", "rejected"):
+        for name in ("read", "loaded", "updated", "unchanged", "rejected", "ignored"):
             assert shown.text(f"ingest-{ingest['id']}-{name}") == number(ingest[f"rows_{name}"])
     assert shown.text("rejected-total") == number(sources["rejected_total"])
     conversation, shown = served.json("/api/conversation"), crawl.visits["/conversation"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 import weakref
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from rich.table import Table
 from outcomes.cli.common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
+    WaitOption,
     WorkspaceOption,
     app,
     fail,
@@ -24,6 +26,7 @@ from outcomes.cli.common import (
     load_plan_or_exit,
     stderr_console,
     stdout_console,
+    waiting_notice,
 )
 from outcomes.ingest import (
     FileFailure,
@@ -38,6 +41,7 @@ from outcomes.sources import CONNECTORS, ReadOptions, all_sources
 from outcomes.sources.docs import sources_markdown
 from outcomes.warehouse.connection import Warehouse, WarehouseError
 from outcomes.warehouse.ingest import IngestResult
+from outcomes.warehouse.locking import DEFAULT_WAIT
 from outcomes.warehouse.schema import FACT_TABLES, TableName
 from outcomes.workspace import PLAN_FILE
 from outcomes.workspace.config import ConfigError, load_config
@@ -80,16 +84,19 @@ def ingest(
     output_format: Annotated[
         IngestFormat, typer.Option("--format", "-f", help="Output format.")
     ] = IngestFormat.TEXT,
+    wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """Load exports into the workspace's warehouse: `outcomes ingest SOURCE FILE...` or `--auto DIR`.
 
     Exit 0 when every row loaded, 1 when some rows were rejected, 2 when a file could not be read.
     """
     space = workspace_settings(workspace)
+    if encoding is not None:
+        _check_encoding(encoding)
     options = ReadOptions(
         encoding=encoding, account=account, table=_table_name(table), mapping=_mapping(column_map)
     )
-    warehouse = open_warehouse(workspace)
+    warehouse = open_warehouse(workspace, wait)
     try:
         if auto is not None:
             if args:
@@ -125,6 +132,13 @@ def ingest(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+def _check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        fail(f"--encoding {encoding}: no such text encoding; try utf-8, cp1252 or latin-1")
+
+
 def _table_name(table: str | None) -> TableName | None:
     if table is None:
         return None
@@ -152,9 +166,9 @@ def workspace_settings(root: Path) -> Workspace:
         fail(str(exc))
 
 
-def open_warehouse(workspace: Path) -> Warehouse:
+def open_warehouse(workspace: Path, wait: float = DEFAULT_WAIT) -> Warehouse:
     try:
-        return Warehouse.open(workspace)
+        return Warehouse.open(workspace, wait=wait, on_wait=waiting_notice(wait))
     except WarehouseError as exc:
         fail(str(exc))
 
@@ -204,23 +218,41 @@ def _report_ingest(
 
 
 def print_ingest_table(outcomes: list[Outcome]) -> None:
+    """Each file's accounting: read = loaded + updated + unchanged + rejected + ignored."""
     table = Table(box=None, pad_edge=False)
     table.add_column("file", overflow="fold")
-    for name in ("source", "loaded", "updated", "skipped", "rejected"):
-        table.add_column(name, no_wrap=True)
+    table.add_column("source", no_wrap=True)
+    for name in ("read", "loaded", "updated", "unchanged", "rejected", "ignored"):
+        table.add_column(name, no_wrap=True, justify="right")
     for o in outcomes:
         if isinstance(o, IngestResult):
             note = " (already loaded)" if o.already_loaded else ""
             table.add_row(
-                o.file,
+                o.file + note,
                 o.source,
+                f"{o.read:,}",
                 f"{o.loaded:,}",
                 f"{o.updated:,}",
-                f"{o.skipped:,}{note}",
+                f"{o.unchanged:,}",
                 f"{o.rejected:,}",
+                f"{o.ignored_total:,}",
             )
     if table.row_count:
         stdout_console().print(table)
+    for o in outcomes:
+        if isinstance(o, IngestResult):
+            _print_details(o)
+
+
+def _print_details(result: IngestResult) -> None:
+    """What the numbers hide: why records were ignored, which stored values changed."""
+    console = stdout_console()
+    if result.ignored:
+        reasons = ", ".join(f"{count:,} {reason}" for reason, count in result.ignored.items())
+        console.print(f"  {result.file}: ignored {reasons}", markup=False)
+    if result.changed_columns:
+        columns = ", ".join(f"{name} ({count:,})" for name, count in result.changed_columns.items())
+        console.print(f"  {result.file}: updated values of {columns}", markup=False)
 
 
 def print_ingest_problems(outcomes: list[Outcome], unknown: list[Path]) -> None:
@@ -256,13 +288,14 @@ def unplanned(
     output_format: Annotated[
         IngestFormat, typer.Option("--format", "-f", help="Output format.")
     ] = IngestFormat.TEXT,
+    wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """List activity in the data that no tactic accounts for: random acts of social.
 
     Exit 0 when every activity belongs to a tactic, 1 when some does not.
     """
     loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
-    warehouse = open_warehouse(workspace)
+    warehouse = open_warehouse(workspace, wait)
     try:
         report = find_unplanned(
             loaded.plan, warehouse.table("activities"), warehouse.table("touchpoints")
@@ -362,19 +395,18 @@ def demo(
 
 
 def _print_source_summary(outcomes: list[Outcome]) -> None:
+    terms = ("read", "loaded", "updated", "unchanged", "rejected", "ignored_total")
     totals: dict[str, list[int]] = {}
     for o in outcomes:
         if isinstance(o, IngestResult):
-            files, loaded, skipped, rejected = totals.setdefault(o.source, [0, 0, 0, 0])
-            totals[o.source] = [
-                files + 1,
-                loaded + o.loaded,
-                skipped + o.skipped,
-                rejected + o.rejected,
-            ]
-    table = Table("source", "files", "loaded", "skipped", "rejected", box=None, pad_edge=False)
-    for source, (files, loaded, skipped, rejected) in sorted(totals.items()):
-        table.add_row(source, f"{files:,}", f"{loaded:,}", f"{skipped:,}", f"{rejected:,}")
+            sums = totals.setdefault(o.source, [0] * (len(terms) + 1))
+            sums[0] += 1
+            for index, term in enumerate(terms, start=1):
+                sums[index] += int(getattr(o, term))
+    table = Table("source", "files", "read", "loaded", "updated", "unchanged", "rejected",
+                  "ignored", box=None, pad_edge=False)  # fmt: skip
+    for source, sums in sorted(totals.items()):
+        table.add_row(source, *(f"{value:,}" for value in sums))
     stdout_console().print(table)
 
 

@@ -55,10 +55,12 @@ class IngestRow:
     id: int
     file: str
     source: str
+    rows_read: int
     rows_loaded: int
     rows_updated: int
-    rows_skipped: int
+    rows_unchanged: int
     rows_rejected: int
+    rows_ignored: int
     finished_at: dt.datetime
 
 
@@ -240,7 +242,8 @@ def build_briefing(
 def _ingests(warehouse: Warehouse) -> tuple[IngestRow, ...]:
     table = warehouse.table("ingests")
     names = list(IngestRow.__dataclass_fields__)
-    rows = to_arrow(table.select(*names).order_by(table.id.desc())).to_pylist()
+    current = table.filter(table.forgotten_at.isnull())
+    rows = to_arrow(current.select(*names).order_by(table.id.desc())).to_pylist()
     return tuple(IngestRow(**row) for row in rows)
 
 

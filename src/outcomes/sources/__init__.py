@@ -1,6 +1,7 @@
 """Connectors: one module per export format; each parses, validates and yields rows or rejections."""
 
 from outcomes.sources.base import (
+    Ignored,
     Parsed,
     ReadOptions,
     Rejected,
@@ -13,6 +14,7 @@ from outcomes.sources.registry import CONNECTORS, all_sources, detect_source, ge
 
 __all__ = [
     "CONNECTORS",
+    "Ignored",
     "Parsed",
     "ReadOptions",
     "Rejected",

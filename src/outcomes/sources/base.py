@@ -1,9 +1,16 @@
 """What a connector is: it reads one export format and yields rows for the warehouse.
 
 A connector never writes to the warehouse and never drops a row silently: each record of
-the file becomes rows (`Row`) or a rejection (`Rejected`) with where it was and why. A
-file that cannot be read at all (a broken zip, an empty file, the wrong encoding) raises
-`SourceError`, and nothing from it is loaded.
+the file becomes rows (`Row`), a rejection (`Rejected`) with where it was and why, or is
+passed over with a named reason (`Ignored`: a total row, an event that is not a
+touchpoint). The loader counts every item, so that for every file
+`read = loaded + updated + unchanged + rejected + ignored`. A file that cannot be read at
+all (a broken zip, an empty file, the wrong encoding) raises `SourceError`, and nothing
+from it is loaded.
+
+A row's `values` name only the columns the file states: a column the export does not have
+is left out of the dict (absent is not empty), so a re-export without it never changes
+what is stored; a column the file has with an empty cell is there as None.
 """
 
 from __future__ import annotations
@@ -22,10 +29,15 @@ RAW_LIMIT = 2000
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One row for a warehouse table; `values` holds its columns (missing ones are null)."""
+    """One row for a warehouse table.
+
+    `values` holds the columns the file states; a column left out is absent: null in a new
+    row, untouched in a stored one. `line` is where the record was, when known.
+    """
 
     table: TableName
     values: dict[str, Any]
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +54,19 @@ class Rejected:
             object.__setattr__(self, "raw", self.raw[:RAW_LIMIT])
 
 
-Parsed = Row | Rejected
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """A record that is not data for the warehouse, passed over for a named reason.
+
+    The reason is a short phrase shared by every record passed over for it ("a total row",
+    "a demographic section", "not a touchpoint event"), so the summary can count by it.
+    """
+
+    line: int | None
+    reason: str
+
+
+Parsed = Row | Rejected | Ignored
 
 
 class SourceError(Exception):

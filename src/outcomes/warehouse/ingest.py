@@ -1,69 +1,102 @@
-"""Loading one file into the warehouse: all of its good rows or nothing.
+"""Loading one file into the warehouse: all of its good rows or nothing, every row accounted for.
 
-Each file loads in one DuckDB transaction. Rows go in as Arrow batches keyed by their
-natural key: a new key is inserted; a known key whose values changed is updated in place (a
-re-export carries revised impressions and stages); a known key with the same values is
-skipped. So loading the same rows twice adds nothing, and a file whose bytes were loaded
-before is not read again. Every rejected record is kept in the
-`rejected` table with its file, line, column and reason. If the process dies mid-file
-(even `kill -9`), the uncommitted transaction is discarded when the warehouse next opens.
+Each file loads in one DuckDB transaction, so an interrupted load (even `kill -9`) leaves
+the warehouse exactly as it was. Every item a connector gives is counted once:
+
+    read = loaded + updated + unchanged + rejected + ignored
+
+* **loaded**: a new natural key, inserted.
+* **updated**: a known key where a value the file *states* differs; only stated columns are
+  written (a column the file lacks is absent, not empty, and never touched), and the row as
+  it was is kept in `<table>__replaced` so `forget` can put it back.
+* **unchanged**: a known key whose stated values are all the same.
+* **rejected**: the connector's rejections, and rows this gate refuses (a required value
+  missing, an unknown kind, NaN or infinity, a negative count, a date outside 1990–2099, a
+  key the file already gave with other values); each is stored in `rejected` as it comes,
+  so memory stays flat however many there are.
+* **ignored**: records that are not data (a total row), by reason, and rows that repeat an
+  earlier row of the same file with the same values.
+
+A file whose bytes were loaded before is not read again; its earlier accounting (and its
+rejections) are reported again instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import pyarrow as pa
 
-from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source
+from outcomes.sources.base import Ignored, Parsed, ReadOptions, Rejected, Row, Source
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.schema import (
-    ACTIVITY_KINDS,
-    CONVERSION_TYPES,
-    COST_KINDS,
-    REJECTED,
-    TABLES,
-    Table,
-)
+from outcomes.warehouse.file_keys import FileKeys
+from outcomes.warehouse.schema import REJECTED, TABLES, Table
+from outcomes.warehouse.validation import invalid
 
 BATCH_ROWS: Final = 50_000
-_VOCABULARY: Final[dict[tuple[str, str], tuple[str, ...]]] = {
-    ("activities", "kind"): ACTIVITY_KINDS,
-    ("conversions", "type"): CONVERSION_TYPES,
-    ("costs", "kind"): COST_KINDS,
-}
+REJECTION_BATCH: Final = 10_000
+SAMPLE: Final = 50
+"""Rejections kept in memory for the summary; all of them are in the `rejected` table."""
+REPEAT: Final = "repeats an earlier row of this file"
 
 Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What loading one file did."""
+    """What loading one file did: its full accounting.
+
+    `read = loaded + updated + unchanged + rejected + ignored` always holds (`balanced`).
+    """
 
     file: str
     source: str
+    read: int
     loaded: int
-    skipped: int
+    updated: int
+    unchanged: int
     rejected: int
     ingest_id: int | None
+    ignored: Mapping[str, int] = field(default_factory=dict)
+    """Reason → how many records were passed over for it."""
+    changed_columns: Mapping[str, int] = field(default_factory=dict)
+    """Column → how many stored values this file changed."""
     already_loaded: bool = False
-    updated: int = 0
     rejections: tuple[Rejected, ...] = field(default=(), repr=False)
+    """The first rejections (at most `SAMPLE`); every one is in the `rejected` table."""
+
+    @property
+    def ignored_total(self) -> int:
+        """Records passed over, whatever the reason."""
+        return sum(self.ignored.values())
+
+    @property
+    def balanced(self) -> bool:
+        """True when every item read is accounted for by exactly one term."""
+        terms = self.loaded + self.updated + self.unchanged + self.rejected + self.ignored_total
+        return self.read == terms
 
     def as_json(self) -> dict[str, Any]:
         """The summary `outcomes ingest --format json` prints for the file."""
         return {
             "file": self.file,
             "source": self.source,
+            "ingest_id": self.ingest_id,
+            "already_loaded": self.already_loaded,
+            "read": self.read,
             "loaded": self.loaded,
-            "rejected": self.rejected,
-            "skipped": self.skipped,
             "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "ignored": self.ignored_total,
+            "ignored_by_reason": dict(self.ignored),
+            "changed_columns": dict(self.changed_columns),
         }
 
 
@@ -90,15 +123,9 @@ def ingest_file(
     """Load one file with `source`; raises `SourceError` (nothing loaded) if it is unreadable."""
     con = warehouse.duckdb
     checksum, size = file_checksum(path)
-    previous = con.execute(
-        "SELECT rows_loaded + rows_updated + rows_skipped FROM ingests WHERE checksum = ? AND source = ? "
-        "ORDER BY id LIMIT 1",
-        [checksum, source.name],
-    ).fetchone()
+    previous = _previous(con, str(path), source.name, checksum)
     if previous is not None:
-        return IngestResult(
-            str(path), source.name, 0, int(previous[0]), 0, None, already_loaded=True
-        )
+        return previous
     started = _now()
     con.execute("BEGIN TRANSACTION")
     try:
@@ -107,33 +134,69 @@ def ingest_file(
         )
         loader = _Loader(con, ingest_id, str(path), batch_rows, progress)
         loader.load(source.read(path, options or ReadOptions()))
-        con.execute(
-            "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [ingest_id, str(path), source.name, checksum, size, loader.loaded, loader.updated,
-             loader.skipped, len(loader.rejections), started, _now()],
-        )  # fmt: skip
+        result = loader.result(source.name)
+        if not result.balanced:  # a bug of ours: nothing is stored rather than a wrong count
+            raise RuntimeError(f"{path}: the ingest's accounting does not add up: {result}")
+        _record(con, result, checksum, size, started)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return IngestResult(
-        str(path),
-        source.name,
-        loader.loaded,
-        loader.skipped,
-        len(loader.rejections),
-        ingest_id,
-        updated=loader.updated,
-        rejections=tuple(loader.rejections),
-    )
+    return result
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _record(con: Any, result: IngestResult, checksum: str, size: int, started: dt.datetime) -> None:
+    con.execute(
+        "INSERT INTO ingests BY NAME SELECT ? AS id, ? AS file, ? AS source, ? AS checksum, "
+        "? AS size, ? AS rows_loaded, ? AS rows_updated, ? AS rows_unchanged, "
+        "? AS rows_rejected, ? AS started_at, ? AS finished_at, ? AS rows_read, "
+        "? AS rows_ignored, ? AS ignored, ? AS changed_columns",
+        [result.ingest_id, result.file, result.source, checksum, size, result.loaded,
+         result.updated, result.unchanged, result.rejected, started, _now(), result.read,
+         result.ignored_total, json.dumps(dict(result.ignored)),
+         json.dumps(dict(result.changed_columns))],
+    )  # fmt: skip
+
+
+def _previous(con: Any, file: str, source: str, checksum: str) -> IngestResult | None:
+    """The accounting of an earlier ingest of the same bytes, with its rejections."""
+    found = con.execute(
+        "SELECT id, rows_read, rows_loaded, rows_updated, rows_unchanged, rows_rejected, "
+        "ignored FROM ingests WHERE checksum = ? AND source = ? AND forgotten_at IS NULL "
+        "ORDER BY id LIMIT 1",
+        [checksum, source],
+    ).fetchone()
+    if found is None:
+        return None
+    ingest_id, read, loaded, updated, unchanged, rejected, ignored = found
+    rows = con.execute(
+        'SELECT line, "column", reason, raw FROM rejected WHERE ingest_id = ? '
+        "ORDER BY line NULLS LAST LIMIT ?",
+        [ingest_id, SAMPLE],
+    ).fetchall()
+    # Nothing is loaded again; the earlier ingest's terms say what this file holds.
+    return IngestResult(
+        file, source, int(read), 0, 0, int(loaded + updated + unchanged), int(rejected),
+        int(ingest_id), ignored=json.loads(ignored or "{}"), already_loaded=True,
+        rejections=tuple(Rejected(r[0], r[1], r[2], r[3] or "") for r in rows),
+    )  # fmt: skip
+
+
+@dataclass
+class _Buffer:
+    """Rows for one table stating the same columns, waiting to be written together."""
+
+    table: Table
+    stated: tuple[str, ...]
+    rows: list[Row] = field(default_factory=list)
+
+
 class _Loader:
-    """Buffers rows per table and writes them in Arrow batches inside the open transaction."""
+    """Buffers rows and writes them in Arrow batches inside the open transaction."""
 
     def __init__(
         self, con: Any, ingest_id: int, file: str, batch_rows: int, progress: Progress | None
@@ -143,122 +206,224 @@ class _Loader:
         self.file = file
         self.batch_rows = batch_rows
         self.progress = progress
-        self.buffers: dict[str, list[dict[str, Any]]] = {}
-        self.rejections: list[Rejected] = []
-        self.loaded = 0
-        self.updated = 0
-        self.skipped = 0
-        self.seen = 0
+        self.buffers: dict[tuple[str, tuple[str, ...]], _Buffer] = {}
+        self.file_keys: dict[str, FileKeys] = {}
+        self.rejections = _Rejections(con, ingest_id, file)
+        self.ignored: dict[str, int] = {}
+        self.changed: dict[str, int] = {}
+        self.read = self.loaded = self.updated = self.unchanged = 0
 
     def load(self, records: Iterable[Parsed]) -> None:
         for record in records:
-            self.seen += 1
+            self.read += 1
             if isinstance(record, Row):
                 self._add(record)
+            elif isinstance(record, Ignored):
+                self.ignored[record.reason] = self.ignored.get(record.reason, 0) + 1
             else:
-                self.rejections.append(record)
-            if self.progress is not None and self.seen % 10_000 == 0:
-                self.progress(self.seen)
-        for name in list(self.buffers):
-            self._flush(TABLES[name])
-        self._write_rejections()
+                self.rejections.add(record)
+            if self.progress is not None and self.read % 10_000 == 0:
+                self.progress(self.read)
+        for buffer in list(self.buffers.values()):
+            self._flush(buffer)
+        self.rejections.flush()
         if self.progress is not None:
-            self.progress(self.seen)
+            self.progress(self.read)
+
+    def result(self, source: str) -> IngestResult:
+        return IngestResult(
+            self.file, source, self.read, self.loaded, self.updated, self.unchanged,
+            self.rejections.count, self.ingest_id, ignored=dict(self.ignored),
+            changed_columns=dict(sorted(self.changed.items())), rejections=self.rejections.sample,
+        )  # fmt: skip
 
     def _add(self, row: Row) -> None:
         table = TABLES[row.table]
-        problem = _invalid(table, row.values)
+        problem = invalid(table, row.values)
         if problem is not None:
             column, reason = problem
-            self.rejections.append(Rejected(None, column, reason, repr(row.values)))
+            self.rejections.add(Rejected(row.line, column, reason, _raw(row.values)))
             return
-        buffer = self.buffers.setdefault(table.name, [])
-        buffer.append(row.values)
-        if len(buffer) >= self.batch_rows:
-            self._flush(table)
+        stated = tuple(name for name in table.names if name in row.values)
+        buffer = self.buffers.setdefault((table.name, stated), _Buffer(table, stated))
+        buffer.rows.append(row)
+        if len(buffer.rows) >= self.batch_rows:
+            self._flush(buffer)
 
-    def _flush(self, table: Table) -> None:
-        rows = self.buffers.pop(table.name, [])
+    def _flush(self, buffer: _Buffer) -> None:
+        rows, buffer.rows = buffer.rows, []
+        rows = self._first_of_each_key(buffer.table, rows)
         if not rows:
             return
-        batch = self._arrow(table, rows)
+        batch = self._arrow(buffer, rows)
         if batch.num_rows == 0:
             return
-        batch = batch.append_column(
-            "ingest_id", pa.array([self.ingest_id] * batch.num_rows, pa.int64())
-        )
         self.con.register("_outcomes_batch", batch)
         try:
-            updated = self._update_changed(table)
-            inserted = self.con.execute(
-                f'INSERT INTO "{table.name}" SELECT DISTINCT ON (b.key) b.* FROM _outcomes_batch b '
-                f'ANTI JOIN "{table.name}" t ON t.key = b.key'
-            ).fetchall()[0][0]
+            written = _Writer(self.con, buffer.table, buffer.stated, self.ingest_id).write()
         finally:
             self.con.unregister("_outcomes_batch")
-        self.loaded += int(inserted)
-        self.updated += updated
-        self.skipped += batch.num_rows - int(inserted) - updated
+        self.loaded += written.inserted
+        self.updated += written.updated
+        self.unchanged += batch.num_rows - written.inserted - written.updated
+        for column, count in written.changed.items():
+            self.changed[column] = self.changed.get(column, 0) + count
 
-    def _update_changed(self, table: Table) -> int:
-        """Rewrite rows whose key is known but whose values changed; returns how many."""
-        values = [c.name for c in table.columns if c.name != "key"]
-        assignments = ", ".join(f'"{c}" = b."{c}"' for c in [*values, "ingest_id"])
-        changed = " OR ".join(f't."{c}" IS DISTINCT FROM b."{c}"' for c in values)
-        rows = self.con.execute(
-            f'UPDATE "{table.name}" AS t SET {assignments} '
-            f"FROM (SELECT DISTINCT ON (key) * FROM _outcomes_batch) AS b "
-            f"WHERE t.key = b.key AND ({changed})"
-        ).fetchall()
-        return int(rows[0][0]) if rows else 0
+    def _first_of_each_key(self, table: Table, rows: list[Row]) -> list[Row]:
+        """The rows whose key this file has not given before; repeats are accounted for."""
+        keys = self.file_keys.setdefault(table.name, FileKeys())
+        prints = [_fingerprint(row.values) for row in rows]
+        repeats = keys.admit([row.values["key"] for row in rows], [r.line for r in rows], prints)
+        if not repeats:
+            return rows
+        dropped = set()
+        for repeat in repeats:
+            dropped.add(repeat.index)
+            row = rows[repeat.index]
+            if repeat.same_values:
+                self.ignored[REPEAT] = self.ignored.get(REPEAT, 0) + 1
+                continue
+            first = f"line {repeat.first_line}" if repeat.first_line else "an earlier row"
+            reason = (
+                f"the key {row.values['key']!r} was given by {first} of this file with other "
+                "values; that row is kept. Fix the export, or correct the identifying column"
+            )
+            self.rejections.add(Rejected(row.line, "key", reason, _raw(row.values)))
+        return [row for index, row in enumerate(rows) if index not in dropped]
 
-    def _arrow(self, table: Table, rows: list[dict[str, Any]]) -> pa.Table:
-        schema = table.arrow_schema()
+    def _arrow(self, buffer: _Buffer, rows: list[Row]) -> pa.Table:
+        schema = pa.schema([buffer.table.arrow_schema().field(name) for name in buffer.stated])
+        errors = (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError, ValueError)
         try:
-            return pa.Table.from_pylist(rows, schema=schema)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+            return pa.Table.from_pylist([r.values for r in rows], schema=schema)
+        except errors:
             # A connector produced a value of the wrong type: find the rows and keep them as
             # rejections rather than losing the whole batch.
             good = []
-            for values in rows:
+            for row in rows:
                 try:
-                    pa.Table.from_pylist([values], schema=schema)
-                except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
-                    reason = f"a value has the wrong type for table {table.name}: {exc}"
-                    self.rejections.append(Rejected(None, None, reason, repr(values)))
+                    pa.Table.from_pylist([row.values], schema=schema)
+                except errors as exc:
+                    reason = f"a value has the wrong type for table {buffer.table.name}: {exc}"
+                    self.rejections.add(Rejected(row.line, None, reason, _raw(row.values)))
                 else:
-                    good.append(values)
+                    good.append(row.values)
             return pa.Table.from_pylist(good, schema=schema)
 
-    def _write_rejections(self) -> None:
-        if not self.rejections:
+
+def _raw(values: Mapping[str, Any]) -> str:
+    return repr(dict(values))
+
+
+def _fingerprint(values: Mapping[str, Any]) -> int:
+    """A hash of a row's values, to tell a repeated row from a contradicting one."""
+    try:
+        return hash(tuple(values.items()))
+    except TypeError:  # an unhashable value (a list from a JSON export): its text will do
+        return hash(repr(tuple(values.items())))
+
+
+def _storable(text: str | None) -> str | None:
+    """Text that UTF-8 can hold: a lone surrogate from a broken export becomes U+FFFD."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+
+
+@dataclass(frozen=True)
+class _Written:
+    inserted: int
+    updated: int
+    changed: dict[str, int]
+
+
+class _Writer:
+    """Writes the registered batch `_outcomes_batch` (unique keys) into one table."""
+
+    def __init__(self, con: Any, table: Table, stated: tuple[str, ...], ingest_id: int) -> None:
+        self.con = con
+        self.table = table
+        self.stated = stated
+        self.values = [c for c in stated if c != "key"]
+        self.ingest_id = ingest_id
+
+    def write(self) -> _Written:
+        name = f'"{self.table.name}"'
+        differs = {c: f't."{c}" IS DISTINCT FROM b."{c}"' for c in self.values}
+        flags = "".join(f', ({test}) AS "_changed_{c}"' for c, test in differs.items())
+        any_change = " OR ".join(differs.values()) or "FALSE"
+        # The batch's known keys, once: new files match nothing and this stays empty.
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _outcomes_known AS "
+            f"SELECT b.*{flags} FROM _outcomes_batch b JOIN {name} t ON t.key = b.key "
+            f"WHERE {any_change}"
+        )
+        changed = self._changed_columns()
+        updated = self._update(name) if changed else 0
+        inserted = self.con.execute(
+            f"INSERT INTO {name} BY NAME SELECT b.*, ? AS ingest_id FROM _outcomes_batch b "
+            f"ANTI JOIN {name} t ON t.key = b.key",
+            [self.ingest_id],
+        ).fetchall()[0][0]
+        self.con.execute("DROP TABLE _outcomes_known")
+        return _Written(int(inserted), updated, changed)
+
+    def _changed_columns(self) -> dict[str, int]:
+        if not self.values:
+            return {}
+        sums = ", ".join(f'count(*) FILTER (WHERE "_changed_{c}")' for c in self.values)
+        row = self.con.execute(f"SELECT count(*), {sums} FROM _outcomes_known").fetchone()
+        if not row or not row[0]:
+            return {}
+        return {c: int(n) for c, n in zip(self.values, row[1:], strict=True) if n}
+
+    def _update(self, name: str) -> int:
+        replaced = f'"{self.table.name}__replaced"'
+        self.con.execute(
+            f"INSERT INTO {replaced} BY NAME SELECT t.*, ? AS replaced_by "
+            f"FROM {name} t SEMI JOIN _outcomes_known k ON t.key = k.key",
+            [self.ingest_id],
+        )
+        assignments = ", ".join(f'"{c}" = k."{c}"' for c in self.values)
+        rows = self.con.execute(
+            f"UPDATE {name} AS t SET {assignments}, ingest_id = ? FROM _outcomes_known k "
+            "WHERE t.key = k.key",
+            [self.ingest_id],
+        ).fetchall()
+        return int(rows[0][0]) if rows else 0
+
+
+class _Rejections:
+    """Rejections written to the `rejected` table as they come, a few kept for the summary."""
+
+    def __init__(self, con: Any, ingest_id: int, file: str) -> None:
+        self.con = con
+        self.ingest_id = ingest_id
+        self.file = file
+        self.pending: list[Rejected] = []
+        self.sample: tuple[Rejected, ...] = ()
+        self.count = 0
+
+    def add(self, rejection: Rejected) -> None:
+        self.count += 1
+        if len(self.sample) < SAMPLE:
+            self.sample = (*self.sample, rejection)
+        self.pending.append(rejection)
+        if len(self.pending) >= REJECTION_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
             return
         rows = [
-            {"ingest_id": self.ingest_id, "file": self.file, "line": r.line, "column": r.column,
-             "reason": r.reason, "raw": r.raw}
-            for r in self.rejections
+            {"ingest_id": self.ingest_id, "file": _storable(self.file), "line": r.line,
+             "column": _storable(r.column), "reason": _storable(r.reason), "raw": _storable(r.raw)}
+            for r in self.pending
         ]  # fmt: skip
+        self.pending = []
         batch = pa.Table.from_pylist(rows, schema=REJECTED.arrow_schema())
         self.con.register("_outcomes_rejected", batch)
         try:
             self.con.execute('INSERT INTO "rejected" SELECT * FROM _outcomes_rejected')
         finally:
             self.con.unregister("_outcomes_rejected")
-
-
-def _invalid(table: Table, values: dict[str, Any]) -> tuple[str, str] | None:
-    """(column, reason) when a row lacks a required value or uses an unknown kind."""
-    for column in table.columns:
-        value = values.get(column.name)
-        if column.required and (value is None or value == ""):
-            return column.name, f"no {column.name} (every {table.name} row needs one)"
-        allowed = _VOCABULARY.get((table.name, column.name))
-        if allowed is not None and value is not None and value not in allowed:
-            return (
-                column.name,
-                f"unknown {column.name} {value!r}; expected one of: {', '.join(allowed)}",
-            )
-    unknown = set(values) - set(table.names)
-    if unknown:
-        return sorted(unknown)[0], f"no column {sorted(unknown)[0]!r} in table {table.name}"
-    return None

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from outcomes.warehouse.schema import ALL_TABLES
+from outcomes.warehouse.schema import ALL_TABLES, FACT_TABLES, INGESTS, replaced_table_sql
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,39 @@ def _timesheets(con: Any) -> None:
     con.execute("DROP TABLE costs_before_timesheets")
 
 
+def _accounting(con: Any) -> None:
+    """The full accounting of each ingest, and the replaced versions `forget` restores.
+
+    `rows_skipped` becomes `rows_unchanged` (one word for one thing); files loaded before
+    this migration get `rows_read` from the terms they recorded, and nothing ignored.
+    """
+    con.execute(INGESTS.create_sql())
+    existing = {row[0] for row in con.execute("DESCRIBE ingests").fetchall()}
+    if "rows_skipped" in existing:
+        con.execute("ALTER TABLE ingests RENAME COLUMN rows_skipped TO rows_unchanged")
+    added = {
+        "rows_read": "BIGINT",
+        "rows_ignored": "BIGINT",
+        "ignored": "VARCHAR",
+        "changed_columns": "VARCHAR",
+        "forgotten_at": "TIMESTAMPTZ",
+    }
+    for column, sql_type in added.items():
+        if column not in existing:
+            con.execute(f'ALTER TABLE ingests ADD COLUMN "{column}" {sql_type}')
+    con.execute(
+        "UPDATE ingests SET rows_ignored = 0, "
+        "rows_read = rows_loaded + rows_updated + rows_unchanged + rows_rejected "
+        "WHERE rows_read IS NULL"
+    )
+    for table in FACT_TABLES:
+        con.execute(replaced_table_sql(table))
+
+
 MIGRATIONS: Final = (
     Migration(1, "tables for activities, metrics, journeys, conversions, costs, ingests", _initial),
     Migration(2, "hours worked and who worked them, on cost lines (timesheets)", _timesheets),
+    Migration(3, "each ingest's full accounting; replaced row versions for forget", _accounting),
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version

@@ -207,19 +207,35 @@ JOURNEY_PATHS = Table(
 
 INGESTS = Table(
     "ingests",
-    "One row per file loaded: what, when, and how many rows loaded, skipped and rejected.",
+    "One row per file loaded: what, when, and its accounting: "
+    "read = loaded + updated + unchanged + rejected + ignored.",
     (
         Column("id", "int", True),
         Column("file", "text", True),
         Column("source", "text", True),
         Column("checksum", "text", True, "sha256 of the file's bytes"),
         Column("size", "int", True),
-        Column("rows_loaded", "int", True),
-        Column("rows_updated", "int", True, "already in the warehouse, with values that changed"),
-        Column("rows_skipped", "int", True, "already in the warehouse, unchanged"),
+        Column("rows_loaded", "int", True, "new rows"),
+        Column(
+            "rows_updated", "int", True, "already in the warehouse, with stated values that changed"
+        ),
+        Column("rows_unchanged", "int", True, "already in the warehouse, unchanged"),
         Column("rows_rejected", "int", True),
         Column("started_at", "timestamp", True),
         Column("finished_at", "timestamp", True),
+        Column(
+            "rows_read", "int", doc="every item the file gave: rows, rejections, ignored records"
+        ),
+        Column(
+            "rows_ignored",
+            "int",
+            doc="records that are not data (a total row), by reason in `ignored`",
+        ),
+        Column("ignored", "text", doc="JSON: reason → how many records were passed over for it"),
+        Column(
+            "changed_columns", "text", doc="JSON: column → how many stored values the file changed"
+        ),
+        Column("forgotten_at", "timestamp", doc="when `outcomes forget` removed what it loaded"),
     ),
     fact=False,
 )
@@ -237,6 +253,23 @@ REJECTED = Table(
     ),
     fact=False,
 )
+
+
+def replaced_name(table: Table) -> str:
+    """The table keeping the versions of `table`'s rows that later ingests replaced."""
+    return f"{table.name}__replaced"
+
+
+def replaced_table_sql(table: Table) -> str:
+    """`CREATE TABLE` for the replaced versions of a fact table's rows.
+
+    When an ingest changes a stored row, the row as it was goes here with the ingest that
+    replaced it (`replaced_by`), so that forgetting that ingest can put it back.
+    """
+    columns = [f'"{c.name}" {_SQL[c.type]}' for c in table.columns]
+    columns += ['"ingest_id" BIGINT NOT NULL', '"replaced_by" BIGINT NOT NULL']
+    return f'CREATE TABLE IF NOT EXISTS "{replaced_name(table)}" ({", ".join(columns)})'
+
 
 FACT_TABLES: Final = (ACTIVITIES, METRIC_SNAPSHOTS, TOUCHPOINTS, CONVERSIONS, COSTS, JOURNEY_PATHS)
 ALL_TABLES: Final = (*FACT_TABLES, INGESTS, REJECTED)

@@ -34,7 +34,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from outcomes.sources.base import ReadOptions, Rejected
+from outcomes.sources.base import ReadOptions, Rejected, Row
 from outcomes.sources.paths import SEPARATOR, JourneyPaths, normalise_path
 
 IntArray = npt.NDArray[np.int64]
@@ -226,6 +226,8 @@ class PathCounts:
             if isinstance(parsed, Rejected):
                 rejected.append(parsed)
                 continue
+            if not isinstance(parsed, Row):
+                continue  # a record the connector passes over (never a path)
             v = parsed.values
             rows.append((str(v["path"]), v["conversions"], v["value"], v["nulls"]))
         if rejected:
