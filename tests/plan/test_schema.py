@@ -304,6 +304,12 @@ BROKEN = [
     pytest.param(("organisation", "business_hours"), {"days": []}, id="no-working-days"),
     pytest.param(("organisation", "business_hours"), {"open": "9am"}, id="clock-time"),
     pytest.param(("organisation", "business_hours"), {"days": ["monday"]}, id="weekday"),
+    pytest.param(("organisation", "hourly_cost"), 1e13, id="money-beyond-a-trillion"),
+    pytest.param(("tactics", 1, "resources", "budget"), True, id="truth-value-for-money"),
+    pytest.param(("tactics", 0, "cadence", "count"), 2e6, id="cadence-beyond-a-million"),
+    pytest.param(("tactics", 0, "cadence", "count"), 0.001, id="cadence-below-a-hundredth"),
+    pytest.param(("goals", 0, "target"), -1e16, id="target-beyond-a-quadrillion"),
+    pytest.param(("people", 8, "hours_per_week"), 2e6, id="team-beyond-a-million-hours"),
 ]
 
 

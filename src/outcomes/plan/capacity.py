@@ -61,7 +61,8 @@ def peak_load(loads: Iterable[CapacityLoad]) -> PeakLoad:
     changes: list[tuple[dt.date, float, str]] = []
     for load in loads:
         changes.append((load.start, load.hours_per_week, load.tactic_id))
-        changes.append((load.end + dt.timedelta(days=1), -load.hours_per_week, load.tactic_id))
+        if load.end < dt.date.max:  # a load to 31 Dec 9999 has no day after it to end on
+            changes.append((load.end + dt.timedelta(days=1), -load.hours_per_week, load.tactic_id))
     changes.sort()
     running, best = 0.0, PeakLoad(0.0, None, ())
     active: set[str] = set()

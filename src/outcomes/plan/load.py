@@ -203,6 +203,8 @@ def _message(error: ErrorDetails, loc: Path_) -> str:
     if kind == "string_type" and isinstance(value, int | float | dt.date):
         read_as = "a date" if isinstance(value, dt.date) else "a number"
         return f"expected text, got {_show(value)}; YAML reads it as {read_as}, so put it in quotes"
+    if _beyond_any_float(value):
+        return f"{_show(value)} is out of range: far larger than any number a plan holds"
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {_show(value)}"
     if kind == "literal_error":
@@ -211,6 +213,8 @@ def _message(error: ErrorDetails, loc: Path_) -> str:
         choices = [choice.strip("'") for choice in re.split(r", | or ", expected) if choice]
         return _unknown_choice(field, value, choices)
     if kind == "string_pattern_mismatch":
+        if field in _CLOCK_FIELDS:
+            return f'{_show(value)} is not a time of day; write it as "HH:MM" (24-hour)'
         if field == "currency":
             return f"{_show(value)} is not an ISO 4217 currency code such as EUR or USD"
         return (
@@ -223,13 +227,50 @@ def _message(error: ErrorDetails, loc: Path_) -> str:
         return f"{_show(value)} is not a valid date; write it as YYYY-MM-DD"
     if kind == "finite_number":
         return "expected a finite number"
-    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
-        return f"{_show(value)} is out of range: {error['msg'].lower()}"
+    if kind in _BOUNDS:
+        return _out_of_range(kind, value, ctx)
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "value_error":  # our own validators already word the message for people
         return str(error["msg"]).removeprefix("Value error, ")
     return f"{error['msg']} (got {_show(value)})"
+
+
+_CLOCK_FIELDS = frozenset({"open", "close"})
+# Each bound's error type: the key of its limit in the error's context, and its words.
+_BOUNDS = {
+    "greater_than_equal": ("ge", "greater than or equal to"),
+    "greater_than": ("gt", "greater than"),
+    "less_than_equal": ("le", "less than or equal to"),
+    "less_than": ("lt", "less than"),
+}
+
+
+def _out_of_range(kind: str, value: object, ctx: dict[str, Any]) -> str:
+    key, words = _BOUNDS[kind]
+    limit = ctx.get(key)
+    # YAML 1.1 reads `1e308` (no dot) as text, which pydantic then reads as a number; show
+    # it as the plan writes it, not quoted as if it were text.
+    shown = value if isinstance(value, str) and len(value) <= 60 else _show(value)
+    return f"{shown} is out of range: input should be {words} {_show_limit(limit)}"
+
+
+def _show_limit(limit: object) -> str:
+    """A bound as people read it: 1,000,000,000,000 rather than 1000000000000.0 or 1e+12."""
+    if isinstance(limit, int | float) and float(limit).is_integer():
+        return f"{int(limit):,}"
+    return str(limit)
+
+
+def _beyond_any_float(value: object) -> bool:
+    """An integer too large for a float: YAML reads any run of digits as an integer."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return True
+    return False
 
 
 def _unknown_choice(field: str, value: object, choices: list[str]) -> str:

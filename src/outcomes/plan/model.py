@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -28,6 +28,33 @@ from outcomes.catalog.metrics import BUILTIN_METRICS
 
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 HOURS_IN_A_WEEK = 168
+
+# Bounds on the plan's numbers (docs/plan-format.md, "Numbers"); every number must also be
+# finite (`allow_inf_nan=False`). The implementation plan, the report and the dashboard
+# multiply and add them (hours a week × weeks × hourly cost, summed over every tactic) and
+# print them grouped to the unit or the cent. Each bound sits far above any real plan, yet
+# keeps those products and sums many orders of magnitude below float overflow (1.8e308),
+# so that `check` refuses what the reports could not print.
+#
+# Money: a trillion units. Above any tactic's budget in any currency in use (a trillion
+# Indonesian rupiah or Vietnamese dong is tens of millions of euros), and small enough that
+# the amount in cents (1e14) is a whole number a float holds exactly (below 2**53, ~9e15).
+MAX_MONEY: Final = 1e12
+# Goal and benchmark values, in their metric's unit (money, counts, minutes, ratios): a
+# quadrillion either way, above the yearly revenue of nearly any company in any currency,
+# and still below 2**53, so that a value is held and printed exact to the unit. Negative
+# values are allowed: margins, net promoter scores and changes can be below zero.
+MAX_METRIC_VALUE: Final = 1e15
+# A team's hours are its members' total: a million hours a week is some 25,000 people full
+# time, more than any team a plan names. A single person is held to the hours in a week.
+MAX_TEAM_HOURS: Final = 1_000_000
+# Hours a week one tactic asks for: some 250 people full time.
+MAX_TACTIC_HOURS: Final = 10_000
+# A cadence of a million a day is more than ten activities a second around the clock; below
+# once per hundred days, weeks or months there is no rhythm to keep, and the two decimals
+# the reports write a cadence with would round it to nothing.
+MAX_CADENCE_COUNT: Final = 1_000_000
+MIN_CADENCE_COUNT: Final = 0.01
 
 Id = Annotated[
     str,
@@ -81,6 +108,26 @@ MetricRef = Annotated[
 ]
 
 
+def _not_a_truth_value(value: Any) -> Any:
+    """Refuse true and false where a number belongs: pydantic would read them as 1 and 0."""
+    if isinstance(value, bool):
+        raise ValueError(
+            f"expected a number, got {str(value).lower()}; YAML reads a bare yes, no, on, off, "
+            "true or false as true or false"
+        )
+    return value
+
+
+# The bounds come before the validator so that pydantic writes them into the JSON Schema
+# as `minimum` and `maximum`; after it, they would come out as pydantic's own `ge` and `le`.
+_A_NUMBER = BeforeValidator(_not_a_truth_value)
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY), _A_NUMBER]
+MetricValue = Annotated[float, Field(ge=-MAX_METRIC_VALUE, le=MAX_METRIC_VALUE), _A_NUMBER]
+Hours = Annotated[float, Field(ge=0), _A_NUMBER]
+TacticHours = Annotated[float, Field(ge=0, le=MAX_TACTIC_HOURS), _A_NUMBER]
+CadenceCount = Annotated[float, Field(ge=MIN_CADENCE_COUNT, le=MAX_CADENCE_COUNT), _A_NUMBER]
+
+
 class _Element(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -91,13 +138,11 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 
 def _clock_time(value: Any) -> Any:
     """`"09:00"` as written; YAML 1.1 reads an unquoted `17:30` as the number 1050."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 24 * 60:
         return value
-    if 0 <= value < 24:  # `open: 9` means nine o'clock
+    if value < 24:  # `open: 9` means nine o'clock
         return f"{value:02d}:00"
-    if value < 24 * 60:
-        return f"{value // 60:02d}:{value % 60:02d}"
-    return value
+    return f"{value // 60:02d}:{value % 60:02d}"
 
 
 ClockTime = Annotated[
@@ -145,8 +190,8 @@ class Organisation(_Element):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
         description="ISO 4217 code, e.g. EUR."
     )
-    hourly_cost: float = Field(
-        0, ge=0, description="Loaded cost of one person-hour in the plan currency, for ROI."
+    hourly_cost: Money = Field(
+        0, description="Loaded cost of one person-hour in the plan currency, for ROI."
     )
     business_hours: BusinessHours = Field(
         default_factory=BusinessHours,
@@ -161,6 +206,7 @@ class Person(_Element):
         json_schema_extra={
             "if": {"not": {"required": ["members"]}},
             "then": {"properties": {"hours_per_week": {"maximum": HOURS_IN_A_WEEK}}},
+            "else": {"properties": {"hours_per_week": {"maximum": MAX_TEAM_HOURS}}},
         }
     )
 
@@ -170,18 +216,23 @@ class Person(_Element):
     executive: bool = False
     function: Function | None = None
     members: IdList | None = Field(None, description="Person ids; makes this entry a team.")
-    hours_per_week: float | None = Field(
-        None, ge=0, description="Hours a week this person (or team, in total) gives the plan."
+    hours_per_week: Hours | None = Field(
+        None, description="Hours a week this person (or team, in total) gives the plan."
     )
 
     @field_validator("hours_per_week")
     @classmethod
     def _within_a_week(cls, hours: float | None, info: ValidationInfo) -> float | None:
-        # A team's hours are its members' total, so only a single person is held to 168.
-        if hours is not None and hours > HOURS_IN_A_WEEK and info.data.get("members") is None:
+        # A team's hours are its members' total, so only a single person is held to 168;
+        # the upper bound is checked here, not in Field, so that a person hears about 168.
+        if hours is None:
+            return hours
+        if info.data.get("members") is None and hours > HOURS_IN_A_WEEK:
             raise ValueError(
                 f"a person has {HOURS_IN_A_WEEK} hours in a week; for a team, add `members`"
             )
+        if hours > MAX_TEAM_HOURS:
+            raise ValueError(f"out of range: a team gives at most {MAX_TEAM_HOURS:,} hours a week")
         return hours
 
     @property
@@ -209,10 +260,12 @@ class Goal(_Element):
     title: str = Field(min_length=1)
     metric: MetricRef
     direction: GoalDirection
-    baseline: float
-    target: float
-    threshold: float | None = Field(None, description="The red-flag line: beyond it is off track.")
-    stretch: float | None = None
+    baseline: MetricValue
+    target: MetricValue
+    threshold: MetricValue | None = Field(
+        None, description="The red-flag line: beyond it is off track."
+    )
+    stretch: MetricValue | None = None
     start: dt.date
     due: dt.date
     sponsor: Id | None = Field(None, description="The executive who backs the goal.")
@@ -236,7 +289,7 @@ class Strategy(_Element):
 class Cadence(_Element):
     """How often the tactic is carried out."""
 
-    count: float = Field(gt=0)
+    count: CadenceCount
     per: Literal["day", "week", "month"]
 
 
@@ -244,14 +297,14 @@ class Tool(_Element):
     """A tool the tactic uses, with its cost for the tactic's whole period."""
 
     name: str = Field(min_length=1)
-    cost: float = Field(0, ge=0)
+    cost: Money = 0
 
 
 class Resources(_Element):
     """People, money and tools the tactic takes."""
 
-    hours_per_week: float | None = Field(None, ge=0, le=10_000)
-    budget: float | None = Field(None, ge=0, description="Money for the whole period.")
+    hours_per_week: TacticHours | None = None
+    budget: Money | None = Field(None, description="Money for the whole period.")
     tools: list[Tool] = Field(default_factory=list)
 
 
@@ -259,10 +312,10 @@ class Benchmark(_Element):
     """A benchmark for success, read in its metric's direction."""
 
     metric: MetricRef
-    baseline: float | None = None
-    threshold: float | None = None
-    target: float
-    stretch: float | None = None
+    baseline: MetricValue | None = None
+    threshold: MetricValue | None = None
+    target: MetricValue
+    stretch: MetricValue | None = None
     per: Period | None = None
 
 

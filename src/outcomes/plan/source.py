@@ -9,6 +9,7 @@ recursive aliases and alias bombs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,8 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 
 _TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
+_INT_TAG: Final = "tag:yaml.org,2002:int"
+_DIGITS: Final = re.compile(r"[-+]?[0-9][0-9_]*")
 
 
 class Mark(NamedTuple):
@@ -319,10 +322,15 @@ class _Builder:
             # text so validation can say what is wrong with it at its own location.
             if node.tag == _TIMESTAMP_TAG:
                 return str(node.value)
+            shown = _cut(str(node.value))
+            if node.tag == _INT_TAG and _DIGITS.fullmatch(str(node.value)):
+                # Python reads at most 4,300 digits; no plan needs a number that long.
+                self._fail(
+                    node, f"{shown} is out of range: far larger than any number a plan holds"
+                )
+                return None
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            self._fail(
-                node, f"cannot read {node.value!r} as {tag}; remove the tag or quote the value"
-            )
+            self._fail(node, f"cannot read {shown!r} as {tag}; remove the tag or quote the value")
             return None
 
     def _fail(self, node: yaml.Node, message: str) -> None:
@@ -360,6 +368,11 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return []
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    """A value short enough to quote in a one-line problem."""
+    return text if len(text) <= limit else text[: limit - 3] + "…"
 
 
 def _mark(node: yaml.Node) -> Mark:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -281,39 +282,64 @@ def build_schedule(tactics: Sequence[TacticPlan]) -> Schedule:
         return Schedule("month", (), ())
     first = min(t.start for t in tactics)
     last = max(t.end for t in tactics)
-    unit: ScheduleUnit = "month"
-    columns = _columns(first, last, unit)
-    for wider in ("quarter", "year"):
-        if len(columns) <= _MAX_SCHEDULE_COLUMNS:
-            break
-        unit = "quarter" if wider == "quarter" else "year"
-        columns = _columns(first, last, unit)
+    unit, months = _column_width(first, last)
+    columns = _columns(first, last, unit, months)
     rows = tuple(ScheduleRow(t, tuple(_bar(t, c) for c in columns)) for t in tactics)
     return Schedule(unit, columns, rows)
 
 
-def _columns(first: dt.date, last: dt.date, unit: ScheduleUnit) -> tuple[ScheduleColumn, ...]:
-    step = {"month": 1, "quarter": 3, "year": 12}[unit]
-    month = first.month - (first.month - 1) % step
-    start = dt.date(first.year, 1 if unit == "year" else month, 1)
+def _column_width(first: dt.date, last: dt.date) -> tuple[ScheduleUnit, int]:
+    """The narrowest unit, and months per column, that fit the schedule on a page.
+
+    Counted, not built: dates run to the year 9999, and a plan over centuries would
+    otherwise build a hundred thousand month columns only to throw them away. When even a
+    year a column is too many, each column takes several years.
+    """
+    widths: tuple[tuple[ScheduleUnit, int], ...] = (("month", 1), ("quarter", 3), ("year", 12))
+    for unit, months in widths:
+        if _column_count(first, last, months) <= _MAX_SCHEDULE_COLUMNS:
+            return unit, months
+    years = math.ceil(_column_count(first, last, 12) / _MAX_SCHEDULE_COLUMNS)
+    return "year", 12 * years
+
+
+def _column_count(first: dt.date, last: dt.date, months: int) -> int:
+    """How many columns `months` wide `_columns` lays from `first` to `last`."""
+    aligned = (first.month - 1) // months * months if months < 12 else 0
+    span = (last.year - first.year) * 12 + last.month - 1 - aligned
+    return span // months + 1
+
+
+def _columns(
+    first: dt.date, last: dt.date, unit: ScheduleUnit, months: int
+) -> tuple[ScheduleColumn, ...]:
+    month = 1 if months >= 12 else first.month - (first.month - 1) % months
+    start = dt.date(first.year, month, 1)
     columns = []
     while start <= last:
-        end = _add_months(start, step) - dt.timedelta(days=1)
-        columns.append(ScheduleColumn(_label(start, unit), start.year, start, end))
+        end = _column_end(start, months)
+        columns.append(ScheduleColumn(_label(start, end, unit), start.year, start, end))
+        if end == dt.date.max:  # a plan may run to 31 Dec 9999; no column comes after it
+            break
         start = end + dt.timedelta(days=1)
     return tuple(columns)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+def _column_end(start: dt.date, months: int) -> dt.date:
+    """The last day of the column of `months` months from `start` (the first of a month)."""
+    index = start.year * 12 + start.month - 1 + months
+    if index // 12 > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(index // 12, index % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-def _label(start: dt.date, unit: ScheduleUnit) -> str:
+def _label(start: dt.date, end: dt.date, unit: ScheduleUnit) -> str:
     if unit == "month":
         return _MONTHS[start.month - 1]
     if unit == "quarter":
         return f"Q{(start.month - 1) // 3 + 1}"
+    if end.year != start.year:
+        return f"{start.year}–{end.year}"
     return str(start.year)
 
 
