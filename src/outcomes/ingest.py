@@ -46,7 +46,11 @@ class Workspace:
         if mapping is None:
             return options
         return replace(
-            options, table=mapping.table, mapping=mapping.columns, values=mapping.values or None
+            options,
+            table=mapping.table,
+            mapping=mapping.columns,
+            values=mapping.values or None,
+            key=mapping.key,
         )
 
 

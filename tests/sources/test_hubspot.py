@@ -115,7 +115,7 @@ def test_contacts_that_cannot_be_used_are_rejected_with_where_and_why() -> None:
         (9, "Became a Customer Date", "expected a date and time, got 'soon'"),
         (10, "Record ID", "no Record ID"),
     ]
-    assert rejected[0].raw.startswith("107,Gus,Gray")
+    assert rejected[0].raw.startswith('"107","Gus","Gray"')  # the row as written
 
 
 def test_internal_property_names_as_headers_and_values() -> None:

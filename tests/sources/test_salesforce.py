@@ -66,7 +66,6 @@ def test_report_channel_campaign_owner_and_customer() -> None:
         "key": "salesforce|opportunity|0065g00000AAA01|deal_won",
         "source": "salesforce",
         "customer_id": "salesforce:Acme",
-        "journey_id": None,
         "ts": utc(2026, 3, 1),
         "type": "deal_won",
         "value": 48000.0,
@@ -138,16 +137,30 @@ def test_is_won_as_text_or_number(tmp_path: Path, won: str, stage: str, expected
     assert [r.values["type"] for r in rows] == [expected, *created]
 
 
-def test_an_opportunity_without_id_is_keyed_by_name_account_and_date(tmp_path: Path) -> None:
+def test_a_report_without_the_id_column_is_refused_naming_the_closest_header(
+    tmp_path: Path,
+) -> None:
+    # Keyed by name instead, a re-export with the column renamed loaded every deal twice.
     path = tmp_path / "report.csv"
     path.write_text(
-        "Opportunity Name,Account Name,Stage,Created Date\nOrion,Acme,Prospecting,2026-03-01\n",
+        "Opportunity IDs,Opportunity Name,Stage,Created Date\nX1,Orion,Prospecting,2026-03-01\n",
         encoding="utf-8",
     )
-    rows, _ = read(path)
-    assert [r.values["key"] for r in rows] == [
-        "salesforce|opportunity|Orion|Acme|2026-03-01|opportunity"
-    ]
+    with pytest.raises(SourceError, match="'Opportunity ID' is missing; the closest header is "
+                       "'Opportunity IDs'"):  # fmt: skip
+        list(Salesforce().read(path, ReadOptions()))
+
+
+def test_a_row_with_an_empty_id_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Opportunity ID,Opportunity Name,Stage,Created Date\n"
+        ",Orion,Prospecting,2026-03-01\nX2,Vega,Prospecting,2026-03-02\n",
+        encoding="utf-8",
+    )
+    rows, rejected = read(path)
+    assert [r.values["key"] for r in rows] == ["salesforce|opportunity|X2|opportunity"]
+    assert [(r.line, r.column) for r in rejected] == [(2, "Opportunity ID")]
 
 
 def test_a_file_without_stage_is_refused(tmp_path: Path) -> None:
@@ -170,7 +183,7 @@ def test_the_registry_picks_this_connector_for_its_files() -> None:
 
 def test_a_latin1_report_reads_with_its_encoding(tmp_path: Path) -> None:
     path = tmp_path / "report.csv"
-    text = "Opportunity Name,Account Name,Stage,Created Date\nÉté,Société Générale,Prospecting,3/1/2026\n"
+    text = "Opportunity ID,Opportunity Name,Account Name,Stage,Created Date\nX9,Été,Société Générale,Prospecting,3/1/2026\n"
     path.write_bytes(text.encode("cp1252"))
     assert Salesforce().detect(path, path.read_bytes())
     with pytest.raises(SourceError, match="--encoding"):

@@ -115,7 +115,6 @@ def test_utf16_tab_separated_export_without_a_period_uses_publish_dates() -> Non
     assert activities(rows) == [
         video(
             "kX9fLq2Vb0c",
-            account=None,
             ts=dt.datetime(2026, 3, 3, tzinfo=UTC),
             text="Réglages d’équipe en 5 minutes",
             views=2500,

@@ -97,6 +97,8 @@ class ReadOptions:
     """For the generic CSV connector: which table the rows go to."""
     values: dict[str, str] | None = None
     """For the generic CSV connector: warehouse column → one value for every row."""
+    key: tuple[str, ...] = ()
+    """For the generic CSV connector: the CSV headers whose cells identify a row."""
 
 
 class Source(ABC):

@@ -7,6 +7,7 @@ connectors turn that into a `Rejected` row naming the line and column.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -53,13 +54,24 @@ def parse_float(raw: object) -> float | None:
     if isinstance(raw, bool):
         raise FieldError(f"expected a number, got {raw!r}")
     if isinstance(raw, int | float):
-        return float(raw)
+        return _finite(float(raw), raw)
     text = _CURRENCY.sub("", str(raw).strip()).strip().removesuffix("%")
     text = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
     text = _decimal_point(text)
     if not _NUMBER.match(text):
         raise FieldError(f"expected a number, got {raw!r}")
-    return float(text)
+    return _finite(float(text), raw)
+
+
+class NotFiniteError(FieldError):
+    """A number that overflowed to infinity, or NaN: the cell is a number, but no figure."""
+
+
+def _finite(number: float, raw: object) -> float:
+    """`number`, unless it overflowed to infinity (`1e999`): no figure can be built on that."""
+    if not math.isfinite(number):
+        raise NotFiniteError(f"{raw!r} is not a finite number; check the cell")
+    return number
 
 
 def _decimal_point(text: str) -> str:
@@ -354,7 +366,7 @@ def parse_decimal(raw: object, *, decimal_comma: bool = False) -> float | None:
     if is_empty(raw):
         return None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return float(raw)
+        return _finite(float(raw), raw)
     text = re.sub(r"[\s\u00a0\u202f']", "", str(raw))
     if "," in text and "." in text:
         decimal = "," if text.rfind(",") > text.rfind(".") else "."
@@ -365,5 +377,7 @@ def parse_decimal(raw: object, *, decimal_comma: bool = False) -> float | None:
         text = text.replace(".", "")
     try:
         return parse_float(text.replace(",", ""))
+    except NotFiniteError:
+        raise
     except FieldError:
         raise FieldError(f"expected a number, got {raw!r}") from None

@@ -18,9 +18,12 @@ number is a decimal comma (`12,5` → 12.5), as spreadsheets in those locales wr
 every row, checked like a cell once before any row is read: a timesheet whose lines are
 all `kind = "people"` needs no Kind column.
 
-The key is `natural_key("csv", table, id)` when `key` is mapped (a CSV column holding a
-unique id) or, for `activities`, when `native_id` is; otherwise it is built from all the
-mapped values of the row, so two identical rows count once.
+The key is built from the cells of the declared key headers (`ReadOptions.key`, `key =
+["Patient ID"]` in `outcomes.toml`) when there are any, so a corrected re-export updates
+the rows it corrects; a row with an empty key cell is rejected. Else it is
+`natural_key("csv", table, id)` when `key` is mapped (a CSV column holding a unique id) or,
+for `activities`, when `native_id` is; otherwise it is built from all the mapped values of
+the row, so two identical rows count once, but a corrected value makes a new row.
 
 """
 
@@ -96,13 +99,20 @@ class GenericCsv(Source):
         table, mapping = _plan(path, options)
         decimal_comma = csv_delimiter(read_head(path), options.encoding) == ";"
         constants = _constants(path, table, options.values or {}, decimal_comma)
-        columns = Columns({name: (header,) for name, header in mapping.items()})
+        keys = {f"{_KEY_PREFIX}{i}": header for i, header in enumerate(options.key)}
+        columns = Columns({name: (header,) for name, header in {**mapping, **keys}.items()})
         parsers = {
             name: _parser(table.name, _column(table, name), decimal_comma) for name in mapping
         }
-        records = read_records(path, columns, required=list(mapping), encoding=options.encoding)
+        required = [*mapping, *keys]
+        records = read_records(path, columns, required=required, encoding=options.encoding)
         for record in records:
-            yield _row(table, mapping, parsers, record, constants)
+            rejection = record.rejection()
+            if rejection is not None:
+                yield rejection
+                continue
+            parsed = _row(table, mapping, parsers, record, constants)
+            yield _keyed(parsed, keys, record, table.name) if keys else parsed
 
 
 def _constants(
@@ -217,7 +227,25 @@ def _row(
             )
     values["key"] = _key(table.name, values)
     values["source"] = NAME
-    return Row(cast(TableName, table.name), values)
+    return Row(cast(TableName, table.name), values, record.line)
+
+
+_KEY_PREFIX: Final = "\x00key"
+
+
+def _keyed(parsed: Parsed, keys: dict[str, str], record: Record, table: str) -> Parsed:
+    """The row keyed by the declared key headers' cells; a rejection when one is empty."""
+    if not isinstance(parsed, Row):
+        return parsed
+    parts = []
+    for name, header in keys.items():
+        text = cell_text(record.get(name))
+        if text is None:
+            reason = f"the key column '{header}' is empty; every row needs it to be identified"
+            return Rejected(record.line, header, reason, record.raw)
+        parts.append(text)
+    values = parsed.values | {"key": _natural_key(NAME, table, *parts)}
+    return Row(parsed.table, values, parsed.line)
 
 
 def _key(table: str, values: dict[str, Any]) -> str:

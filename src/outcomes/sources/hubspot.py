@@ -58,6 +58,7 @@ from outcomes.sources.fields import (
 from outcomes.sources.tabular import (
     Columns,
     Record,
+    drop_absent,
     head_rows,
     header_namer,
     header_names,
@@ -189,6 +190,10 @@ class HubSpot(Source):
         column = header_namer(headers, columns)
         parse = _deal if kind == "deal" else _contact
         for record in read_records(path, columns, required=required, encoding=options.encoding):
+            rejection = record.rejection()
+            if rejection is not None:
+                yield rejection
+                continue
             yield from parse(record, column)
 
 
@@ -233,13 +238,13 @@ def _contact(record: Record, column: Namer) -> Iterator[Parsed]:
         return
     person = f"{NAME}:{record_id}"
     origin = _origin(record)
-    yield _first_touch(record_id, person, created, origin)
+    yield _first_touch(record, record_id, person, created, origin)
     for kind, ts in _lifecycle_conversions(record, dates):
         values = _conversion(person, ts, kind, origin)
         values["key"] = natural_key(NAME, "contact", record_id, kind)
         values["stage"] = cell_text(record.get("lifecycle"))
         values["owner"] = cell_text(record.get("owner"))
-        yield Row("conversions", values)
+        yield Row("conversions", drop_absent(values, record, _CONTACT_STATED), record.line)
 
 
 def _dates(record: Record, column: Namer) -> dict[str, dt.datetime | None]:
@@ -273,20 +278,35 @@ def _origin(record: Record) -> _Origin:
     return _Origin(channel, source, campaign)
 
 
-def _first_touch(record_id: str, person: str, ts: dt.datetime, origin: _Origin) -> Row:
-    return Row(
-        "touchpoints",
-        {
-            "key": natural_key(NAME, "contact", record_id),
-            "source": NAME,
-            "journey_id": person,
-            "customer_id": person,
-            "ts": ts,
-            "channel": origin.channel or origin.raw,
-            "event": "first_touch",
-            "utm_campaign": origin.campaign,
-        },
-    )
+# Which columns each warehouse value is read from: a value whose columns the file lacks
+# is left out of the row, so a narrower re-export leaves what a fuller one stored.
+_ORIGIN: Final = {"channel": ("source", "drill1"), "campaign": ("source", "drill2")}
+_CONTACT_STATED: Final = {**_ORIGIN, "stage": ("lifecycle",), "owner": ("owner",)}
+_TOUCH_STATED: Final = {"channel": ("source", "drill1"), "utm_campaign": ("source", "drill2")}
+_DEAL_STATED: Final = {
+    **_ORIGIN,
+    "owner": ("owner",),
+    "value": ("amount",),
+    "currency": ("amount", "currency"),
+    "customer_id": ("contact",),
+    "journey_id": ("contact",),
+}
+
+
+def _first_touch(
+    record: Record, record_id: str, person: str, ts: dt.datetime, origin: _Origin
+) -> Row:
+    values = {
+        "key": natural_key(NAME, "contact", record_id),
+        "source": NAME,
+        "journey_id": person,
+        "customer_id": person,
+        "ts": ts,
+        "channel": origin.channel or origin.raw,
+        "event": "first_touch",
+        "utm_campaign": origin.campaign,
+    }
+    return Row("touchpoints", drop_absent(values, record, _TOUCH_STATED), record.line)
 
 
 def _lifecycle_conversions(
@@ -355,7 +375,8 @@ def _deal(record: Record, column: Namer) -> Iterator[Parsed]:
         "stage": stage,
         "owner": cell_text(record.get("owner")),
     }
-    yield Row("conversions", values)
+    values = drop_absent(values, record, _DEAL_STATED)
+    yield Row("conversions", values, record.line)
     if kind != "opportunity":
         try:
             created = parse_datetime(record.get("created"))
@@ -363,9 +384,8 @@ def _deal(record: Record, column: Namer) -> Iterator[Parsed]:
             created = None  # the closed deal is dated; only its creation row is left out
         if created is not None:
             opened = values | {"ts": created, "type": "opportunity"}
-            yield Row(
-                "conversions", opened | {"key": natural_key(NAME, "deal", record_id, "opportunity")}
-            )
+            key = natural_key(NAME, "deal", record_id, "opportunity")
+            yield Row("conversions", opened | {"key": key}, record.line)
 
 
 def _deal_ts(record: Record, kind: str, column: Namer) -> dt.datetime:

@@ -30,9 +30,10 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from outcomes.sources.base import (
+    Ignored,
     Parsed,
     ReadOptions,
     Rejected,
@@ -55,8 +56,10 @@ from outcomes.sources.tabular import (
     HEADER_SEARCH_ROWS,
     Columns,
     Record,
+    drop_absent,
     first_rows,
     head_rows,
+    iter_rows,
     normalise_header,
     read_records,
     sheet_names,
@@ -81,7 +84,20 @@ POST_COLUMNS = Columns(
     }
 )
 _POST_COUNTS = ("impressions", "views", "clicks", "reactions", "comments", "shares")
-
+_POST_STATED: Final = {
+    "native_id": ("link",),
+    "author": ("author",),
+    "text": ("title",),
+    "url": ("link",),
+    "campaign": ("campaign", "title"),
+}
+# The first header of the demographic sheets of the followers and visitors exports: counts
+# by location, function, seniority, industry and company size, not daily series.
+_DEMOGRAPHIC: Final = frozenset(
+    {"location", "job function", "function", "seniority", "industry", "company size",
+     "country/region", "country", "region"}
+)  # fmt: skip
+DEMOGRAPHIC_SHEET: Final = "a demographic sheet (by location, function, seniority, …)"
 # "<metric> (<variant>)" headers of the daily sheets; the variant becomes the id's suffix.
 _VARIANT = re.compile(r"^(?P<base>.+?)\s*\((?P<variant>organic|sponsored|total|desktop|mobile)\)$")
 _CONTENT_BASES = {
@@ -225,8 +241,35 @@ class LinkedIn(Source):
                 path,
                 "cannot tell which Page these metrics belong to; pass the Page name (--account)",
             )
-        for sheet, spec in found:
-            yield from _read_sheet(path, sheet, spec, page, options.encoding)
+        for sheet, spec in specs:
+            if spec is None:
+                yield from _unread_sheet(path, sheet)
+            else:
+                yield from _read_sheet(path, sheet, spec, page, options.encoding)
+
+
+def _unread_sheet(path: Path, sheet: str) -> Iterator[Parsed]:
+    """A demographic sheet's rows, ignored by name; any other sheet is one rejection.
+
+    A sheet whose header we do not know is never passed over in silence: a daily sheet
+    with its `Date` header renamed would otherwise lose thousands of rows, exit 0.
+    """
+    rows = [(line, cells) for line, cells in iter_rows(path, sheet=sheet or None)
+            if any(cell_text(c) for c in cells)]  # fmt: skip
+    if not rows:
+        return
+    first = normalise_header(next(c for c in rows[0][1] if cell_text(c)))
+    if first in _DEMOGRAPHIC:
+        for line, _ in rows:
+            yield Ignored(line, DEMOGRAPHIC_SHEET)
+        return
+    header = ", ".join(f"'{c}'" for c in rows[0][1] if cell_text(c))[:200]
+    reason = (
+        f"sheet '{sheet}' was not read: its header ({header}) is none LinkedIn writes for "
+        "posts or daily metrics (a daily sheet needs 'Date'); rename the header back, or "
+        "export again"
+    )
+    yield Rejected(rows[0][0], None, reason, header)
 
 
 def _check_workbook(path: Path) -> None:
@@ -261,7 +304,10 @@ def _read_sheet(
     )
     where = f"sheet '{sheet}': " if sheet else ""
     for record in records:
-        if spec.kind == "posts":
+        rejection = record.rejection()
+        if rejection is not None:
+            yield rejection
+        elif spec.kind == "posts":
             yield _post(record, spec, page, where)
         else:
             assert page is not None  # read() refuses daily sheets without a page
@@ -283,7 +329,11 @@ def _cell(record: Record, name: str, parse: Callable[[object], T], spec: SheetSp
 def _post(record: Record, spec: SheetSpec, page: str | None, where: str) -> Parsed:
     try:
         ts = _cell(record, "created", parse_datetime, spec)
-        counts = {name: _cell(record, name, parse_int, spec) for name in _POST_COUNTS}
+        counts = {
+            name: _cell(record, name, parse_int, spec)
+            for name in _POST_COUNTS
+            if record.has(name)  # absent is not empty: a narrower export leaves stored counts
+        }
     except CellError as bad:
         return Rejected(record.line, bad.column, where + bad.reason, record.raw)
     if ts is None:
@@ -307,7 +357,7 @@ def _post(record: Record, spec: SheetSpec, page: str | None, where: str) -> Pars
         "campaign": campaign,
         **counts,
     }
-    return Row("activities", values)
+    return Row("activities", drop_absent(values, record, _POST_STATED), record.line)
 
 
 def _daily(record: Record, spec: SheetSpec, page: str, where: str) -> Iterator[Parsed]:

@@ -151,7 +151,7 @@ class Meta(Source):
             )
         records = read_records(path, spec.columns, required=_REQUIRED, encoding=options.encoding)
         for record in records:
-            yield _post(record, spec, options.account)
+            yield record.rejection() or _post(record, spec, options.account)
 
 
 def _inspect(path: Path, encoding: str | None) -> FileSpec | None:
@@ -183,16 +183,22 @@ def _post(record: Record, spec: FileSpec, default_account: str | None) -> Parsed
         "key": natural_key(spec.network, post_id),
         "source": NAME,
         "channel": spec.network,
-        "account": cell_text(record.get("account")) or default_account,
         "native_id": post_id,
         "kind": "post",
         "ts": ts,
-        "text": description or title,
-        "url": permalink,
-        "campaign": _campaign(description, title, permalink),
         **counts,
     }
-    return Row("activities", values)
+    # Absent is not empty: a column the file lacks leaves what a fuller export stored.
+    account = cell_text(record.get("account")) or default_account
+    if account is not None:
+        values["account"] = account
+    if record.has("description") or record.has("title"):
+        values["text"] = description or title
+    if record.has("permalink"):
+        values["url"] = permalink
+    if record.has("description") or record.has("title") or record.has("permalink"):
+        values["campaign"] = _campaign(description, title, permalink)
+    return Row("activities", values, record.line)
 
 
 def _counts(record: Record, spec: FileSpec) -> dict[str, int | None]:

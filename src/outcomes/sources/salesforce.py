@@ -2,7 +2,7 @@
 
 Report labels ("Opportunity Name", "Stage", "Is Won", "Close Date", "Lead Source") and API
 names (`Name`, `StageName`, `IsWon`, `CloseDate`, `LeadSource`) are both accepted. The
-header must have Opportunity Name and Stage; everything else is optional.
+header must have Opportunity ID and Stage; everything else is optional.
 
 Each opportunity becomes `conversions`:
 
@@ -31,9 +31,12 @@ name. Rows starting with those words are skipped wherever they are, and after a 
 line a row with at most one filled column is skipped as footer too; they are not
 rejected, since they were never opportunities.
 
-Keys: `natural_key("salesforce", "opportunity", id, type)` with the Opportunity ID, else
-the name, account and created date; the type is part of it so that an opportunity loaded
-while open still gets its `deal_won` row when it is won.
+Keys: `natural_key("salesforce", "opportunity", id, type)` with the Opportunity ID; the
+type is part of it so that an opportunity loaded while open still gets its `deal_won` row
+when it is won. A report without an Opportunity ID column is refused (add the column to
+the report): keyed by names instead, a renamed deal or a re-export would load every deal
+again. A row with an empty ID is rejected. A column the report lacks (Amount, say) leaves
+what an earlier, fuller export stored: absent is not empty.
 """
 
 from __future__ import annotations
@@ -44,7 +47,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
-from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, natural_key
+from outcomes.sources.base import (
+    Ignored,
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    natural_key,
+)
 from outcomes.sources.fields import (
     CellError,
     FieldError,
@@ -88,7 +99,10 @@ COLUMNS = Columns(
         "type": ("Type", "Opportunity Type"),
     }
 )
-REQUIRED: Final = ("name", "stage")
+# The Opportunity ID is what keeps a re-export of the same deals from loading them twice, so
+# a report without it is refused rather than keyed by names that change.
+REQUIRED: Final = ("id", "stage")
+FOOTER: Final = "the report's footer (name, totals, copyright)"
 _NEW_BUSINESS: Final = frozenset({"newbusiness", "newcustomer"})
 # Only the footer's exact phrasings, so an opportunity called "Total Gym" is not skipped.
 _FOOTER: Final = re.compile(
@@ -123,6 +137,11 @@ class Salesforce(Source):
         footer = _Footer()
         for record in read_records(path, COLUMNS, required=REQUIRED, encoding=options.encoding):
             if footer.skips(record):
+                yield Ignored(record.line, FOOTER)
+                continue
+            rejection = record.rejection()
+            if rejection is not None:
+                yield rejection
                 continue
             yield from _opportunity(record, column)
 
@@ -146,10 +165,10 @@ class _Footer:
 
 
 def _opportunity(record: Record, column: Namer) -> Iterator[Parsed]:
-    name = cell_text(record.get("name"))
     stage = cell_text(record.get("stage"))
-    if name is None and cell_text(record.get("id")) is None:
-        yield Rejected(record.line, column("name"), "no Opportunity Name or ID", record.raw)
+    if cell_text(record.get("id")) is None:
+        reason = "no Opportunity ID: without it a re-export cannot be matched to this deal"
+        yield Rejected(record.line, column("id"), reason, record.raw)
         return
     if stage is None:
         yield Rejected(record.line, column("stage"), "no Stage", record.raw)
@@ -162,12 +181,15 @@ def _opportunity(record: Record, column: Namer) -> Iterator[Parsed]:
         yield Rejected(record.line, exc.column, exc.reason, record.raw)
         return
     base = _values(record, ts, stage)
-    base |= {"value": amount, "currency": cell_text(record.get("currency")) or symbol}
+    if record.has("amount"):
+        base["value"] = amount
+    if record.has("amount") or record.has("currency"):
+        base["currency"] = cell_text(record.get("currency")) or symbol
     kinds = [outcome]
     if outcome == "deal_won" and _letters(record.get("type")) in _NEW_BUSINESS:
         kinds.append("new_customer")
     for kind in kinds:
-        yield Row("conversions", base | {"type": kind, "key": _key(record, kind)})
+        yield Row("conversions", base | {"type": kind, "key": _key(record, kind)}, record.line)
     if outcome != "opportunity":
         try:
             created = _date(record, "created", column)
@@ -175,7 +197,7 @@ def _opportunity(record: Record, column: Namer) -> Iterator[Parsed]:
             created = None  # the closed deal is dated; only its creation row is left out
         if created is not None:
             opened = base | {"ts": created, "type": "opportunity"}
-            yield Row("conversions", opened | {"key": _key(record, "opportunity")})
+            yield Row("conversions", opened | {"key": _key(record, "opportunity")}, record.line)
 
 
 def _letters(raw: object) -> str:
@@ -232,23 +254,20 @@ def _amount(record: Record, column: Namer) -> tuple[float | None, str | None]:
 
 
 def _values(record: Record, ts: dt.datetime, stage: str) -> dict[str, Any]:
+    """The row's values, with only the columns the report has (absent is not empty)."""
     lead_source = cell_text(record.get("lead_source"))
-    customer = cell_text(record.get("account_id")) or cell_text(record.get("account"))
-    return {
-        "source": NAME,
-        "customer_id": f"{NAME}:{customer}" if customer else None,
-        "journey_id": None,
-        "ts": ts,
-        "stage": stage,
-        "owner": cell_text(record.get("owner")),
-        "campaign": cell_text(record.get("campaign")) or lead_source,
-        "channel": channel_from_source(lead_source),
-    }
+    values: dict[str, Any] = {"source": NAME, "ts": ts, "stage": stage}
+    if record.has("account_id") or record.has("account"):
+        customer = cell_text(record.get("account_id")) or cell_text(record.get("account"))
+        values["customer_id"] = f"{NAME}:{customer}" if customer else None
+    if record.has("owner"):
+        values["owner"] = cell_text(record.get("owner"))
+    if record.has("campaign") or record.has("lead_source"):
+        values["campaign"] = cell_text(record.get("campaign")) or lead_source
+    if record.has("lead_source"):
+        values["channel"] = channel_from_source(lead_source)
+    return values
 
 
 def _key(record: Record, kind: str) -> str:
-    own = cell_text(record.get("id"))
-    if own is not None:
-        return natural_key(NAME, "opportunity", own, kind)
-    parts = (record.get(n) for n in ("name", "account", "created"))
-    return natural_key(NAME, "opportunity", *(cell_text(p) for p in parts), kind)
+    return natural_key(NAME, "opportunity", cell_text(record.get("id")), kind)

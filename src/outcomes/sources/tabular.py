@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
+import struct
 import sys
+import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from outcomes.sources.base import SourceError
+from outcomes.sources.base import Rejected, SourceError
+from outcomes.sources.delimited import TextRow, text_rows
 
 HEADER_SEARCH_ROWS = 25
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -50,15 +55,47 @@ class Columns:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One data row: its line in the file (1-based), its cells by logical name, and the raw text."""
+    """One data row: its line in the file (1-based), its cells by logical name, and the raw text.
+
+    `values` holds only the logical columns the file has: a column the file lacks is not a
+    key (absent), a column it has with an empty cell is. `problem` says why the row as read
+    cannot be trusted (too many or too few cells, cut short); connectors reject such a row
+    after their own skipping of footers and totals.
+    """
 
     line: int
     values: dict[str, Any]
     raw: str
+    problem: str | None = None
 
     def get(self, name: str) -> Any:
         """The cell of a logical column, or None when the file lacks that column."""
         return self.values.get(name)
+
+    def has(self, name: str) -> bool:
+        """True when the file has the logical column (even if this cell is empty)."""
+        return name in self.values
+
+    def rejection(self) -> Rejected | None:
+        """The rejection of a row whose shape cannot be trusted, else None."""
+        if self.problem is None:
+            return None
+        return Rejected(self.line, None, self.problem, self.raw)
+
+
+def drop_absent(
+    values: dict[str, Any], record: Record, sources: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
+    """`values` without the warehouse columns whose logical source columns the file lacks.
+
+    `sources` maps a warehouse column to the logical columns it is read from; when the file
+    has none of them the column is absent, and a re-export without it leaves what a fuller
+    one stored (absent is not empty).
+    """
+    for column, logical in sources.items():
+        if column in values and not any(record.has(name) for name in logical):
+            del values[column]
+    return values
 
 
 def read_records(
@@ -73,35 +110,145 @@ def read_records(
 
     The header is the first row (within the first rows) holding every `required` column;
     a file without one raises :class:`SourceError` naming what was missing and what was
-    there. Blank rows are skipped.
+    there, and so does a header naming one column we read twice. Blank rows are skipped.
+    In a CSV, a row whose cells do not line up with the header's carries a `problem`; one
+    that spans several lines and does not line up is rows merged by a stray quote, and
+    refuses the file.
     """
-    rows = iter_rows(path, encoding=encoding, sheet=sheet)
-    header_line, positions = _find_header(path, rows, columns, required)
-    del header_line
-    for line, cells in rows:
-        if all(_blank(c) for c in cells):
+    rows = _rows(path, encoding, sheet)
+    header = _find_header(path, rows, columns, required)
+    for row in rows:
+        if row.problem is None and all(_blank(c) for c in row.cells):
             continue
-        values = {name: cells[i] if i < len(cells) else None for name, i in positions.items()}
-        yield Record(line, values, ",".join("" if c is None else str(c) for c in cells))
+        cells = row.cells
+        values = {
+            name: cells[i] if i < len(cells) else None for name, i in header.positions.items()
+        }
+        problem = row.problem or _shape_problem(path, row, header.cells)
+        yield Record(row.start, values, row.raw, problem)
+
+
+@dataclass(frozen=True)
+class _Header:
+    line: int
+    cells: list[Any]
+    positions: dict[str, int]
+
+
+def _rows(path: Path, encoding: str | None, sheet: str | None) -> Iterator[TextRow]:
+    """Rows with their spans: a CSV's from the strict reader, a workbook's one line each."""
+    head = _head(path)
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        for line, cells in iter_rows(path, encoding=encoding, sheet=sheet):
+            yield TextRow(line, line, cells, ",".join("" if c is None else str(c) for c in cells))
+        return
+    yield from text_rows(path, encoding)
+
+
+def _holds_rows(row: TextRow, width: int) -> bool:
+    """True when a cell spanning lines holds a line that splits into a whole row.
+
+    A stray quote that another stray quote closes lines later leaves a row of the right
+    width with whole rows inside one cell. A post's text with a line break does not hold a
+    line of exactly the header's width (at four columns or more, three separators and more).
+    """
+    if width < 4:
+        return False
+    delimiter = max((",", ";", "\t"), key=row.raw.count)
+    for cell in row.cells:
+        for inner in str(cell).split("\n")[1:]:
+            if len(next(csv.reader([inner], delimiter=delimiter), [])) == width:
+                return True
+    return False
+
+
+def _shape_problem(path: Path, row: TextRow, header: list[Any]) -> str | None:
+    """Why a CSV row does not line up with its header, if it does not."""
+    width, cells = len(header), row.cells
+    extra = cells[width:]
+    missing = header[len(cells) :]
+    lined_up = all(_blank(c) for c in extra) and all(_blank(h) for h in missing)
+    if row.end > row.start and (not lined_up or _holds_rows(row, width)):
+        raise SourceError(
+            path,
+            f"lines {row.start}–{row.end} read as one row of {len(cells)} cells where the "
+            f"header has {width}, with whole rows inside a cell: a quote opened in a cell is "
+            "closed lines later, merging rows. "
+            'Fix the quote (a quote inside a quoted cell is written twice: "") or export again',
+            line=row.start,
+        )
+    if not lined_up:
+        return (
+            f"the row has {len(cells)} cells where the header has {width}: a separator "
+            "missing or extra, or the row is cut short"
+        )
+    if not row.terminated:
+        return (
+            "the file ends inside this row, with no line break after it: it may be cut short. "
+            "If the row is complete, end the file with a line break; else export it again"
+        )
+    return None
 
 
 def _find_header(
-    path: Path, rows: Iterator[tuple[int, list[Any]]], columns: Columns, required: Sequence[str]
-) -> tuple[int, dict[str, int]]:
+    path: Path, rows: Iterator[TextRow], columns: Columns, required: Sequence[str]
+) -> _Header:
     best: list[Any] = []
-    for line, cells in rows:
-        positions = columns.resolve(cells)
+    for row in rows:
+        positions = columns.resolve(row.cells)
         if all(name in positions for name in required):
-            return line, positions
-        if len([c for c in cells if not _blank(c)]) > len([c for c in best if not _blank(c)]):
-            best = cells
-        if line >= HEADER_SEARCH_ROWS:
+            _refuse_repeated_headers(path, row, positions)
+            return _Header(row.start, list(row.cells), positions)
+        if len([c for c in row.cells if not _blank(c)]) > len([c for c in best if not _blank(c)]):
+            best = row.cells
+        if row.start >= HEADER_SEARCH_ROWS:
             break
     wanted = ", ".join(f"'{columns.aliases[name][0]}'" for name in required)
     seen = ", ".join(f"'{c}'" for c in best if not _blank(c))[:300]
     raise SourceError(
-        path, f"no header row with the columns {wanted} (the widest row has: {seen or 'nothing'})"
+        path,
+        f"no header row with the columns {wanted} (the widest row has: {seen or 'nothing'})"
+        + _closest_headers(columns, required, best),
     )
+
+
+def _closest_headers(columns: Columns, required: Sequence[str], cells: Sequence[Any]) -> str:
+    """For each required column the row lacks, the header most like it (a renamed column)."""
+    found = columns.resolve(cells)
+    used = set(found.values())
+    offered = [str(c).strip() for i, c in enumerate(cells) if not _blank(c) and i not in used]
+    by_normal = {normalise_header(c): c for c in offered}
+    hints = []
+    for name in required:
+        if name in found:
+            continue
+        aliases = [normalise_header(a) for a in columns.aliases[name]]
+        close = [
+            match
+            for alias in aliases
+            for match in difflib.get_close_matches(alias, list(by_normal), n=1, cutoff=0.6)
+        ]
+        expected = columns.aliases[name][0]
+        if close:
+            hints.append(f"'{expected}' is missing; the closest header is '{by_normal[close[0]]}'")
+        else:
+            hints.append(f"'{expected}' is missing")
+    return "; " + "; ".join(hints) + ": rename it back, or export the column" if hints else ""
+
+
+def _refuse_repeated_headers(path: Path, row: TextRow, positions: dict[str, int]) -> None:
+    """Two columns under one header we read: which one holds the values cannot be known."""
+    names = [normalise_header(c) for c in row.cells]
+    for index in positions.values():
+        repeats = [i + 1 for i, name in enumerate(names) if name == names[index]]
+        if len(repeats) > 1:
+            columns = " and ".join(str(i) for i in repeats)
+            raise SourceError(
+                path,
+                f"columns {columns} are both headed {str(row.cells[index]).strip()!r}: rename "
+                "one, or remove the copy, so it is clear which one to read",
+                line=row.start,
+            )
 
 
 def _blank(cell: object) -> bool:
@@ -126,11 +273,15 @@ def sheet_names(path: Path) -> list[str]:
     if head.startswith(b"PK\x03\x04"):
         workbook = _open_xlsx(path)
         try:
-            return list(workbook.sheetnames)
+            return [str(name) for name in workbook.sheetnames]
         finally:
             workbook.close()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return list(_open_xls(path).sheet_names())
+        book = _open_xls(path)
+        try:
+            return [str(name) for name in book.sheet_names()]
+        finally:
+            book.release_resources()
     return [""]
 
 
@@ -143,67 +294,39 @@ def _head(path: Path) -> bytes:
 
 
 def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]]]:
-    lines = _decoded_lines(path, encoding)
-    first = next(lines, None)
-    if first is None:
-        raise SourceError(path, "the file is empty; export it again")
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(_prepend(first, lines), delimiter=delimiter)
-    previous_end = 0
-    try:
-        for cells in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            yield start, cells
-    except csv.Error as exc:
-        raise SourceError(path, f"CSV cannot be read: {exc}", line=reader.line_num) from None
+    """(line, cells) of a delimited file; a row that cannot be split has no cells."""
+    for row in text_rows(path, encoding):
+        yield row.start, list(row.cells)
 
 
-def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+# What openpyxl and xlrd raise for a damaged workbook, found by feeding them damaged files:
+# broken XML inside a valid zip (ParseError is a SyntaxError), cut or corrupt zips and OLE
+# containers, records of the wrong size (struct.error), and whatever their internals raise
+# on values they did not expect (KeyError, IndexError, TypeError, AssertionError, ...).
+_WORKBOOK_DAMAGE: Final = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    SyntaxError,
+    struct.error,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    OverflowError,
+    AssertionError,
+    LookupError,
+    RecursionError,
+)
 
 
-def _decoded_lines(path: Path, encoding: str | None) -> Iterator[str]:
-    """Text lines, decoding with a BOM's encoding, else `encoding`, else strict UTF-8."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
-        handle.seek(0)
-        chosen = encoding or _bom_encoding(head) or "utf-8"
-        decoder = codecs.getincrementaldecoder(chosen)(errors="strict")
-        line_no = 0
-        pending = ""
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            try:
-                text = pending + decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                line_no += (pending + _decodable_prefix(chunk, exc, chosen)).count("\n")
-                raise SourceError(
-                    path,
-                    f"byte 0x{chunk[exc.start]:02X} is not {chosen}; save the file as UTF-8 "
-                    "or pass the file's encoding (e.g. --encoding cp1252)",
-                    line=line_no + 1,
-                ) from None
-            parts = text.split("\n")
-            pending = parts.pop()
-            for part in parts:
-                line_no += 1
-                yield part.replace("\x00", "") + "\n"
-        pending += decoder.decode(b"", final=True)
-        if pending:
-            yield pending.replace("\x00", "")
-
-
-def _decodable_prefix(chunk: bytes, exc: UnicodeDecodeError, encoding: str) -> str:
-    return chunk[: exc.start].decode(encoding, errors="replace")
-
-
-def _bom_encoding(head: bytes) -> str | None:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return None
+def _damaged(path: Path, kind: str, exc: BaseException, row: int | None = None) -> SourceError:
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    where = f" at row {row}" if row is not None else ""
+    message = f"not a readable {kind} workbook, damaged{where} ({detail}); export it again"
+    return SourceError(path, message)
 
 
 def _open_xlsx(path: Path) -> Any:
@@ -211,53 +334,80 @@ def _open_xlsx(path: Path) -> Any:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
-        raise SourceError(path, f"not a readable .xlsx workbook ({exc}); export it again") from None
+        with warnings.catch_warnings():
+            # openpyxl warns about parts it skips (extensions, odd specs); they are not ours
+            # to report, and a damaged part that matters raises below.
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, *_WORKBOOK_DAMAGE) as exc:
+        raise _damaged(path, ".xlsx", exc) from None
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
     workbook = _open_xlsx(path)
+    line = 0
     try:
+        if sheet and sheet not in workbook.sheetnames:
+            names = ", ".join(workbook.sheetnames)
+            raise SourceError(path, f"the workbook has no sheet '{sheet}' (it has {names})")
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        # Rows are parsed as they are read, so damage deep in the sheet shows up here.
         for line, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
             yield line, list(cells)
-    except KeyError:
-        raise SourceError(
-            path, f"the workbook has no sheet '{sheet}' (it has {', '.join(workbook.sheetnames)})"
-        ) from None
+    except _WORKBOOK_DAMAGE as exc:
+        raise _damaged(path, ".xlsx", exc, line + 1) from None
     finally:
         workbook.close()
+
+
+class _Discard:
+    """A log file for xlrd, which otherwise prints its warnings about damage to stdout."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
 
 
 def _open_xls(path: Path) -> Any:
     import xlrd
 
     try:
-        return xlrd.open_workbook(str(path), on_demand=True)
-    except (xlrd.XLRDError, OSError, ValueError, AssertionError) as exc:
-        raise SourceError(path, f"not a readable .xls workbook ({exc}); export it again") from None
+        return xlrd.open_workbook(str(path), on_demand=True, logfile=_Discard())
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError, *_WORKBOOK_DAMAGE) as exc:
+        raise _damaged(path, ".xls", exc) from None
 
 
 def _xls_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
     import xlrd
 
     book = _open_xls(path)
+    index = 0
     try:
+        if sheet and sheet not in book.sheet_names():
+            names = ", ".join(book.sheet_names())
+            raise SourceError(path, f"the workbook has no sheet '{sheet}' (it has {names})")
+        # on_demand: the sheet's records are parsed here, where a cut file shows.
         worksheet = book.sheet_by_name(sheet) if sheet else book.sheet_by_index(0)
-    except xlrd.XLRDError:
-        raise SourceError(
-            path, f"the workbook has no sheet '{sheet}' (it has {', '.join(book.sheet_names())})"
-        ) from None
-    for index in range(worksheet.nrows):
-        yield index + 1, [_xls_cell(book, cell) for cell in worksheet.row(index)]
+        for index in range(worksheet.nrows):
+            yield index + 1, [_xls_cell(book, cell) for cell in worksheet.row(index)]
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError, *_WORKBOOK_DAMAGE) as exc:
+        raise _damaged(path, ".xls", exc, index + 1) from None
+    finally:
+        book.release_resources()
 
 
 def _xls_cell(book: Any, cell: Any) -> Any:
     import xlrd
 
     if cell.ctype == xlrd.XL_CELL_DATE:
-        return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            # A date cell out of Excel's range: its serial number, which no date parser
+            # accepts, so the row is rejected where the date is needed rather than the file.
+            return cell.value
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     return cell.value

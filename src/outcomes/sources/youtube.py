@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from outcomes.sources.base import (
+    Ignored,
     Parsed,
     ReadOptions,
     Rejected,
@@ -64,6 +65,7 @@ from outcomes.sources.tabular import (
 )
 
 NAME = "youtube"
+TOTAL_ROW = "the Total row (a sum over the videos)"
 WATCH_URL = "https://www.youtube.com/watch?v="
 Parser = Callable[[object], float | None]
 T = TypeVar("T")
@@ -246,7 +248,10 @@ class YouTube(Source):
         columns = Columns({name: (label,) for name, label in spec.labels.items()})
         records = read_records(path, columns, required=spec.required, encoding=options.encoding)
         for record in records:
-            if spec.kind == "table":
+            rejection = record.rejection()
+            if rejection is not None:
+                yield rejection
+            elif spec.kind == "table":
                 yield from _video(record, spec, account, period.end)
             else:
                 yield from _chart(record, spec, account)
@@ -281,7 +286,8 @@ def _video(
 ) -> Iterator[Parsed]:
     video_id = str(record.get("content") or "").strip()
     if normalise_header(video_id) == "total":
-        return  # the channel's total over all videos, not a video
+        yield Ignored(record.line, TOTAL_ROW)  # the channel's total over all videos
+        return
     if not video_id:
         yield Rejected(record.line, spec.labels["content"], "no video id", record.raw)
         return
@@ -309,13 +315,17 @@ def _activity(
         "key": natural_key(NAME, video_id),
         "source": NAME,
         "channel": "youtube",
-        "account": account,
         "native_id": video_id,
         "kind": "post",
         "ts": published,
-        "text": str(record.get("title") or "").strip() or None,
         "url": WATCH_URL + video_id,
     }
+    # Absent is not empty: a file without titles, or a channel not named, leaves what a
+    # fuller export stored.
+    if account is not None:
+        values["account"] = account
+    if record.has("title"):
+        values["text"] = str(record.get("title") or "").strip() or None
     for name, value in numbers.items():
         column = METRICS[name].on_activity
         if column is not None:
@@ -326,7 +336,8 @@ def _activity(
 def _chart(record: Record, spec: FileSpec, account: str | None) -> Iterator[Parsed]:
     video_id = str(record.get("content") or "").strip()
     if normalise_header(video_id) == "total":
-        return  # the total over all videos, as in Table data
+        yield Ignored(record.line, TOTAL_ROW)  # the total over all videos, as in Table data
+        return
     if "content" in spec.labels and not video_id:
         yield Rejected(record.line, spec.labels["content"], "no video id", record.raw)
         return

@@ -15,6 +15,11 @@ utm_campaign = "Campaign"
 
 A `[csv.NAME.values]` table gives columns one value for every row, for what the file does
 not say because it is the same throughout (a timesheet's lines are all `kind = "people"`).
+
+`key = ["Patient ID", "Visit date"]` names the CSV headers that identify a row, so that a
+corrected re-export updates the rows it corrects instead of adding them again. Without a
+key, a row is identified by the table's id column where it has one (an activity's
+`native_id`) and otherwise by all of its values: a corrected value then makes a new row.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ class CsvMapping:
     columns: dict[str, str]
     values: dict[str, str] = field(default_factory=dict)
     """Warehouse column → one value for every row."""
+    key: tuple[str, ...] = ()
+    """The CSV headers whose cells identify a row (empty: see the module's note)."""
 
     def matches(self, path: Path, workspace: Path) -> bool:
         """True when `path` matches one of the globs (relative to the workspace, or by name)."""
@@ -90,10 +97,18 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
     where = f"{path}: [csv.{name}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} must be a table with files, table and columns")
-    unknown = sorted(set(entry) - {"files", "table", "columns", "values"})
+    unknown = sorted(set(entry) - {"files", "table", "columns", "values", "key"})
     if unknown:
         raise ConfigError(
-            f"{where}: unknown key '{unknown[0]}'; the keys are files, table, columns and values"
+            f"{where}: unknown key '{unknown[0]}'; the keys are files, table, columns, values "
+            "and key"
+        )
+    key = entry.get("key", [])
+    if isinstance(key, str):
+        key = [key]
+    if not isinstance(key, list) or not all(isinstance(k, str) and k.strip() for k in key):
+        raise ConfigError(
+            f'{where}: key must name the CSV headers that identify a row, e.g. key = ["Order ID"]'
         )
     files = entry.get("files")
     if isinstance(files, str):
@@ -124,4 +139,5 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
         cast(TableName, table),
         {str(k): str(v) for k, v in columns.items()},
         {str(k): str(v) for k, v in values.items()},
+        tuple(key),
     )
