@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -32,6 +33,17 @@ OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file instead of standard output."),
 ]
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        min=0,
+        metavar="SECONDS",
+        help="While another process (the dashboard, an ingest) holds the warehouse, wait for "
+        "it this long; 0 fails at once.",
+    ),
+]
+"""Seconds to wait for the warehouse; commands default it to `locking.DEFAULT_WAIT` (60)."""
 WorkspaceOption = Annotated[
     Path,
     typer.Option(
@@ -55,6 +67,17 @@ def stderr_console() -> Console:
 def fail(message: str) -> NoReturn:
     stderr_console().print(f"[bold red]error:[/] {escape(message)}", markup=True)
     raise typer.Exit(EXIT_ERROR)
+
+
+def waiting_notice(seconds: float) -> Callable[[str], None]:
+    """Says on standard error that a command waits for the warehouse, so it does not seem hung."""
+
+    def notice(holder: str) -> None:
+        stderr_console().print(
+            f"waiting up to {seconds:g} s for {holder} to let go of the warehouse…", markup=False
+        )
+
+    return notice
 
 
 def load_plan_or_exit(path: Path) -> LoadedPlan:

@@ -13,6 +13,7 @@ import typer
 from outcomes.cli.common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
+    WaitOption,
     WorkspaceOption,
     app,
     fail,
@@ -28,6 +29,7 @@ from outcomes.ingest import FileFailure, ingest_files
 from outcomes.sources.base import SourceError
 from outcomes.sources.mastodon_api import fetch, save
 from outcomes.warehouse.ingest import IngestResult
+from outcomes.warehouse.locking import DEFAULT_WAIT
 
 fetch_app = typer.Typer(
     help="Fetch data from network APIs into the workspace's exports, then ingest it."
@@ -49,6 +51,7 @@ def fetch_mastodon(
     max_pages: Annotated[
         int | None, typer.Option(help="Read at most this many pages per endpoint.", min=1)
     ] = None,
+    wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """Fetch an account's statuses (public) and, with a token, its mentions; save and ingest them.
 
@@ -75,7 +78,7 @@ def fetch_mastodon(
         markup=False,
     )
     data_files = [path for path in written if path.name != "account.json"]
-    warehouse = open_warehouse(workspace)
+    warehouse = open_warehouse(workspace, wait)
     try:
         outcomes = ingest_files(
             warehouse, "mastodon", data_files, workspace=workspace_settings(workspace)

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from outcomes.cli.common import (
     OutputOption,
+    WaitOption,
     WorkspaceOption,
     app,
     fail,
@@ -26,6 +27,7 @@ from outcomes.cli.common import (
 )
 from outcomes.cli.data_commands import open_warehouse
 from outcomes.sources.base import SourceError
+from outcomes.warehouse.locking import DEFAULT_WAIT
 from outcomes.workspace import PLAN_FILE
 
 if TYPE_CHECKING:
@@ -114,6 +116,7 @@ def attribute(
         AttributeFormat, typer.Option("--format", "-f", help="Output format.")
     ] = AttributeFormat.TABLE,
     output: OutputOption = None,
+    wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """Credit conversions and value to channels (or tactics) with attribution models.
 
@@ -130,7 +133,7 @@ def attribute(
     if model not in MODELS:
         fail(f"no model '{model}'; models are: {', '.join(MODELS)}")
     lookback = None if no_lookback else lookback_days
-    journeys = (workspace, plan, by, lookback, touch_source, conversion_type)
+    journeys = (workspace, plan, by, lookback, touch_source, conversion_type, wait)
     if paths is None and model == "time_decay" and not compare:
         # From the warehouse the touches keep their times: decay by real time.
         timed = partial(time_decay_from_warehouse, half_life_days=half_life_days)
@@ -181,12 +184,13 @@ def _on_journeys(
     lookback: int | None,
     touch_source: list[str] | None,
     conversion_type: list[str] | None,
+    wait: float,
 ) -> T:
     """`run(touchpoints, conversions, **journey options)` on the workspace's warehouse."""
     from outcomes.measure.attribution.journeys import DEFAULT_CONVERSION_TYPES
 
     loaded = load_plan_or_exit(plan or workspace / PLAN_FILE) if by is JourneyStep.TACTIC else None
-    warehouse = open_warehouse(workspace)
+    warehouse = open_warehouse(workspace, wait)
     try:
         return run(
             warehouse.table("touchpoints"),

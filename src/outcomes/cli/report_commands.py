@@ -13,12 +13,14 @@ from rich.table import Table
 
 from outcomes.cli.common import (
     EXIT_FINDINGS,
+    WaitOption,
     WorkspaceOption,
     app,
     fail,
     load_plan_or_exit,
     stderr_console,
     stdout_console,
+    waiting_notice,
 )
 from outcomes.cli.measure_commands import (
     LookbackOption,
@@ -27,6 +29,7 @@ from outcomes.cli.measure_commands import (
     TouchSourceOption,
 )
 from outcomes.cli.scorecard_commands import STATUS_STYLE
+from outcomes.warehouse.locking import DEFAULT_WAIT
 from outcomes.workspace import PLAN_FILE
 
 if TYPE_CHECKING:
@@ -62,7 +65,12 @@ def briefing_options(
 
 
 def load_or_fail(
-    workspace: Path, plan: Path | None, options: BriefingOptions, *, refresh: bool = False
+    workspace: Path,
+    plan: Path | None,
+    options: BriefingOptions,
+    *,
+    refresh: bool = False,
+    wait: float = DEFAULT_WAIT,
 ) -> Briefing:
     """The workspace's briefing, or a one-line error and exit 2."""
     from outcomes.report.cache import load_briefing
@@ -71,7 +79,14 @@ def load_or_fail(
     plan_file = plan or workspace / PLAN_FILE
     load_plan_or_exit(plan_file)
     try:
-        return load_briefing(workspace, plan_file, options, use_cache=not refresh)
+        return load_briefing(
+            workspace,
+            plan_file,
+            options,
+            use_cache=not refresh,
+            wait=wait,
+            on_wait=waiting_notice(wait),
+        )
     except (WarehouseError, ValueError) as exc:
         fail(str(exc))
 
@@ -85,6 +100,7 @@ def status(
     lookback_days: LookbackOption = 90,
     no_lookback: NoLookbackOption = False,
     refresh: RefreshOption = False,
+    wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """The page-one answer: each goal's status, ROI per tactic, what needs a decision.
 
@@ -93,7 +109,7 @@ def status(
     kept under .outcomes/cache/.
     """
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
-    briefing = load_or_fail(workspace, plan, options, refresh=refresh)
+    briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
     console = stdout_console(min_width=110)
     console.print(_heading(briefing), markup=True)
     console.print(_goals_table(briefing))
@@ -197,6 +213,7 @@ def report(
     lookback_days: LookbackOption = 90,
     no_lookback: NoLookbackOption = False,
     refresh: RefreshOption = False,
+    wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """The executive report: page one is the answer, then the evidence and the plan.
 
@@ -212,7 +229,7 @@ def report(
     )
     target = output or workspace / f"report.{chosen.value}"
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
-    briefing = load_or_fail(workspace, plan, options, refresh=refresh)
+    briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
     try:
         if chosen is ReportFormat.PDF:
             render_pdf(briefing, target)

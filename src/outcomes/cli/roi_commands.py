@@ -12,6 +12,7 @@ from rich.table import Table
 
 from outcomes.cli.common import (
     OutputOption,
+    WaitOption,
     WorkspaceOption,
     app,
     fail,
@@ -30,6 +31,7 @@ from outcomes.cli.measure_commands import (
     csv_text,
     write_parquet,
 )
+from outcomes.warehouse.locking import DEFAULT_WAIT
 from outcomes.workspace import PLAN_FILE
 
 if TYPE_CHECKING:
@@ -78,6 +80,7 @@ def roi(
         AttributeFormat, typer.Option("--format", "-f", help="Output format.")
     ] = AttributeFormat.TABLE,
     output: OutputOption = None,
+    wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """ROI of every tactic, strategy and goal: attributed revenue and customers against cost.
 
@@ -95,7 +98,7 @@ def roi(
         period = Period(start.date() if start else period.start, end.date() if end else period.end)
     except ValueError as exc:
         fail(str(exc))
-    warehouse = open_warehouse(workspace)
+    warehouse = open_warehouse(workspace, wait)
     try:
         report = compute_roi(
             loaded.plan,

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from outcomes.cli.common import (
+    WaitOption,
     WorkspaceOption,
     app,
     json_text,
@@ -21,6 +22,7 @@ from outcomes.cli.common import (
 )
 from outcomes.cli.data_commands import open_warehouse
 from outcomes.cli.measure_commands import PlanOption, TouchSourceOption
+from outcomes.warehouse.locking import DEFAULT_WAIT
 from outcomes.workspace import PLAN_FILE
 
 STATUS_STYLE = {
@@ -58,6 +60,7 @@ def scorecard(
     output_format: Annotated[
         ScorecardFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ScorecardFormat.TABLE,
+    wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """Pace every business goal, and check that we listen and respond as often as we push.
 
@@ -70,7 +73,7 @@ def scorecard(
     from outcomes.measure.scorecard import build_scorecard
 
     loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
-    warehouse = open_warehouse(workspace)
+    warehouse = open_warehouse(workspace, wait)
     try:
         card = build_scorecard(
             loaded.plan,

@@ -15,14 +15,16 @@ import functools
 import hashlib
 import os
 import pickle
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
 from outcomes import __version__
-from outcomes.plan import load_plan_text
+from outcomes.plan import LoadedPlan, load_plan_text
 from outcomes.report.briefing import SCHEMA_VERSION, Briefing, BriefingOptions, build_briefing
 from outcomes.warehouse.connection import STATE_DIR, Warehouse, warehouse_url
+from outcomes.warehouse.locking import DEFAULT_WAIT
 
 CACHE_FILE: Final = Path(STATE_DIR) / "cache" / "briefing.pickle"
 
@@ -98,29 +100,74 @@ def load_briefing(
     options: BriefingOptions | None = None,
     *,
     use_cache: bool = True,
+    wait: float = DEFAULT_WAIT,
+    on_wait: Callable[[str], object] | None = None,
+    snapshot: bool = False,
 ) -> Briefing:
     """The briefing of a workspace: from the cache when the state is unchanged, else measured.
 
+    `use_cache=False` measures again and leaves the cache as it is. `wait`: seconds to wait
+    for a warehouse another process holds (`on_wait` is told who, see `Warehouse.open`).
+    `snapshot`: measure a copy of the warehouse
+    (`Warehouse.snapshot`), holding the file for moments instead of for the whole
+    measurement (the dashboard does, so that ingests need not wait for it). The briefing's
+    fingerprint is the state it measured, when that can be known cheaply.
     Raises the plan's load errors and `WarehouseError` as they are; the caller presents them.
     """
     options = options or BriefingOptions()
     plan_file = plan_file or workspace / "plan.yaml"
     plan_bytes = plan_file.read_bytes()
-    key = fingerprint(workspace, plan_file, options, plan_bytes) if use_cache else None
-    if key is not None:
-        kept = cached_briefing(workspace, key)
+    if use_cache:
+        key = fingerprint(workspace, plan_file, options, plan_bytes)
+        kept = cached_briefing(workspace, key) if key is not None else None
         if kept is not None:
             return kept
     loaded = load_plan_text(plan_bytes, str(plan_file))
-    with Warehouse.open(workspace) as warehouse:
-        briefing = build_briefing(loaded, warehouse, options)
-    if key is None:
+
+    def state() -> str | None:
+        return fingerprint(workspace, plan_file, options, plan_bytes)
+
+    waiting = Waiting(wait, on_wait)
+    briefing, measured = _measure(workspace, loaded, options, state, waiting, snapshot)
+    if measured is None:
         return briefing
-    # Opening the warehouse migrates it, which can touch the file: key the state after.
-    key = fingerprint(workspace, plan_file, options, plan_bytes) or key
-    briefing = replace(briefing, fingerprint=key)
-    _store(workspace / CACHE_FILE, briefing)
+    briefing = replace(briefing, fingerprint=measured)
+    if use_cache:
+        _store(workspace / CACHE_FILE, briefing)
     return briefing
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """How long to wait for a warehouse another process holds, and whom to tell."""
+
+    seconds: float
+    notify: Callable[[str], object] | None
+
+
+def _measure(
+    workspace: Path,
+    loaded: LoadedPlan,
+    options: BriefingOptions,
+    state: Callable[[], str | None],
+    waiting: Waiting,
+    snapshot: bool,
+) -> tuple[Briefing, str | None]:
+    """The briefing, and the fingerprint of the state it measured (`state()` at the time)."""
+    if not snapshot:
+        with Warehouse.open(workspace, wait=waiting.seconds, on_wait=waiting.notify) as warehouse:
+            briefing = build_briefing(loaded, warehouse, options)
+        # Opening the warehouse migrates it, which can touch the file: key the state after.
+        return briefing, state()
+    held: list[str | None] = []
+    # Keyed while the file is locked against writers: the state the copy holds, even when
+    # an ingest changes the file while the copy is measured (keyed after measuring, those
+    # numbers would pass for the newer state and never be measured again).
+    with Warehouse.snapshot(
+        workspace, wait=waiting.seconds, while_held=lambda: held.append(state())
+    ) as warehouse:
+        briefing = build_briefing(loaded, warehouse, options)
+    return briefing, held[0] if held else state()
 
 
 def _store(path: Path, briefing: Briefing) -> None:

@@ -9,10 +9,12 @@ briefing replaces the snapshot. `DashboardState` decides when that happens:
   the snapshot's. When they differ (an `outcomes ingest`, a plan edit) it measures again
   in a background thread while pages keep serving the previous snapshot with a
   "refreshing" notice: stale while revalidating.
-* Measuring opens the DuckDB warehouse only while it measures (`load_briefing`), so the
-  command line can ingest while the dashboard runs. When the warehouse cannot be opened
-  (another process holds its lock) the old snapshot stays and it tries again a few
-  seconds later; when the plan cannot be read it waits for the next change of the files.
+* Measuring holds the DuckDB warehouse only while copying it (`Warehouse.snapshot`, tens
+  of milliseconds) and measures the copy, so the command line can ingest and report while
+  the dashboard measures. When the warehouse stays held by another process (a long
+  ingest) for `HOLD_WAIT` seconds the old snapshot stays, the notice says who holds it,
+  and it tries again a few seconds later; when the plan cannot be read it waits for the
+  next change of the files.
 * Until the first briefing is ready there is no snapshot: the app answers 503 with
   Retry-After ("measuring…"). The disk cache (`report.cache`) makes that moment short
   whenever the workspace was measured before.
@@ -36,7 +38,7 @@ from typing import Final, TypeVar, cast
 from outcomes.plan import PlanError, load_plan
 from outcomes.report.briefing import Briefing, BriefingOptions
 from outcomes.report.cache import fingerprint, load_briefing
-from outcomes.warehouse.connection import WarehouseError
+from outcomes.warehouse.connection import WarehouseError, WarehouseLockedError
 
 T = TypeVar("T")
 Loader = Callable[[Path, Path, BriefingOptions], Briefing]
@@ -46,6 +48,12 @@ CHECK_INTERVAL: Final = 1.0
 """Seconds between two looks at the workspace's fingerprint."""
 RETRY_INTERVAL: Final = 5.0
 """Seconds before trying again to open a warehouse another process holds."""
+HOLD_WAIT: Final = 5.0
+"""Seconds a measurement waits for the warehouse before saying who holds it.
+
+Short: pages keep serving the previous numbers meanwhile, and the notice can then say
+who holds the warehouse instead of only "refreshing"; `RETRY_INTERVAL` later it waits again.
+"""
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +264,7 @@ def _load(workspace: Path, plan_file: Path, options: BriefingOptions) -> Briefin
     under the newer plan's fingerprint (in memory and in the disk cache), which would
     never be measured again: such a briefing is measured afresh.
     """
-    briefing = load_briefing(workspace, plan_file, options)
+    briefing = load_briefing(workspace, plan_file, options, wait=HOLD_WAIT, snapshot=True)
     try:
         now = load_plan(plan_file).plan
     except PlanError:
@@ -264,7 +272,11 @@ def _load(workspace: Path, plan_file: Path, options: BriefingOptions) -> Briefin
     if briefing.plan == now:
         return briefing
     log.info("the plan changed while it was measured; measuring it again")
-    fresh = load_briefing(workspace, plan_file, options, use_cache=False)
+    fresh = load_briefing(
+        workspace, plan_file, options, use_cache=False, wait=HOLD_WAIT, snapshot=True
+    )
+    if fresh.fingerprint:
+        return fresh  # the state the snapshot held
     return replace(fresh, fingerprint=fingerprint(workspace, plan_file, options) or "")
 
 
@@ -275,6 +287,8 @@ def _failure(exc: Exception) -> tuple[str, bool]:
         first = str(exc.problems[0]) if exc.problems else str(exc)
         more = f" (and {count - 1} more problems)" if count > 1 else ""
         return f"the plan cannot be read: {first}{more}", False
+    if isinstance(exc, WarehouseLockedError):
+        return f"the warehouse cannot be opened now, trying again: {exc.holder} holds it", True
     if isinstance(exc, WarehouseError):
         # Most often another process (an ingest) holds DuckDB's lock: it lets go soon.
         return f"the warehouse cannot be opened now, trying again: {exc}", True
