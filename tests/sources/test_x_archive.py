@@ -125,12 +125,21 @@ def test_without_account_js_the_handle_comes_from_the_options(tmp_path: Path) ->
     alone = lone(tmp_path, TWEETS)
 
     named = rows(read(alone, account="@Northwind_HQ"))[0]
-    unnamed = rows(read(alone))[0]
 
     assert (named["account"], named["author"]) == ("Northwind_HQ", "Northwind_HQ")
     assert named["url"] == "https://x.com/Northwind_HQ/status/1997365000000000001"
-    assert (unnamed["account"], unnamed["author"]) == (None, None)
-    assert unnamed["url"] == "https://x.com/i/web/status/1997365000000000001"
+
+
+def test_without_account_js_or_the_option_the_file_is_refused(tmp_path: Path) -> None:
+    alone = lone(tmp_path, TWEETS)
+
+    with pytest.raises(SourceError) as caught:
+        read(alone)
+
+    assert str(caught.value) == (
+        f"{alone}: there is no account.js beside the tweets, so whose tweets these are is "
+        "unknown; pass the handle with --account HANDLE"
+    )
 
 
 def test_account_js_wins_over_the_option() -> None:
@@ -162,7 +171,7 @@ def test_a_bom_and_an_old_style_tweet_js_are_read(tmp_path: Path) -> None:
     old = tmp_path / "tweet.js"
     old.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
 
-    assert len(rows(read(old))) == 6
+    assert len(rows(read(old, account="northwind"))) == 6
     assert XArchive().detect(old, old.read_bytes()[:65536])
 
 
@@ -173,7 +182,7 @@ def test_an_element_without_the_tweet_wrapper_is_read_and_a_non_object_rejected(
     bare = {"id_str": "11", "created_at": "Sat Dec 06 18:20:30 +0000 2025", "full_text": "hi"}
     path.write_text("window.YTD.tweets.part0 = " + json.dumps([bare, "oops"]), encoding="utf-8")
 
-    parsed = read(path)
+    parsed = read(path, account="northwind")
 
     assert [r["native_id"] for r in rows(parsed)] == ["11"]
     assert [(r.line, r.column, r.raw) for r in rejections(parsed)] == [(2, "tweet", '"oops"')]
@@ -209,7 +218,7 @@ def test_one_percent_corrupt_records_in_2000_are_exactly_the_ones_rejected(
     path = tmp_path / "tweets.js"
     path.write_text("window.YTD.tweets.part0 = " + json.dumps(records, indent=1), encoding="utf-8")
 
-    parsed = read(path)
+    parsed = read(path, account="northwind")
 
     assert len(rows(parsed)) == 1980
     assert {r.line: r.column for r in rejections(parsed)} == expected
@@ -308,7 +317,7 @@ def test_a_damaged_member_inside_the_zip_is_an_error(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
 
     with pytest.raises(SourceError, match=r"data/tweets\.js cannot be unpacked"):
-        read(path)
+        read(path, account="northwind")
 
 
 def test_a_truncated_tweets_js_gives_the_line_and_column(tmp_path: Path) -> None:

@@ -34,8 +34,12 @@ other conversions by user, timestamp, name and batch position. A key seen before
 same file (a repeated purchase or event) gives no second row.
 
 Other events are not used (not rejected). A line that is not a JSON object, or a used
-event without a readable timestamp or without any user id, is rejected with its line
-(record number for Parquet). A file whose first 20 lines are all unreadable is refused.
+event without a readable timestamp or without any user id, or whose `event_params` is not
+a list, is rejected with its line (record number for Parquet). So is a line that is cut
+off (the last line of an interrupted export), nested too deeply, not UTF-8, or holding
+`NaN`, `Infinity`, a number out of range or a string with a lone UTF-16 surrogate
+(`"\\ud800"`: damaged text, not repaired). A file whose first 20 lines are all unreadable
+is refused.
 """
 
 from __future__ import annotations
@@ -45,8 +49,10 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import math
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -55,12 +61,12 @@ from outcomes.sources.base import natural_key as _natural_key
 from outcomes.sources.fields import (
     UTM_FIELDS,
     CellError,
-    FieldError,
     channel_from_source,
     parse_epoch_micros,
     parse_float,
     utm_from_url,
 )
+from outcomes.sources.json_input import RecordError, loads, printable
 
 NAME = "ga4"
 DIRECT: Final = "direct"
@@ -115,10 +121,18 @@ class GA4(Source):
                 yield from _parse(line, event, seen)
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """An event from JSON Lines with its line as written, the raw text of a rejection."""
+
+    event: dict[str, Any]
+    text: str
+
+
 # --- reading -------------------------------------------------------------------------------
 
 
-Event = dict[str, Any]
+Event = dict[str, Any] | _Line
 
 
 def _events(path: Path) -> Iterator[tuple[int, Event | Rejected]]:
@@ -183,12 +197,15 @@ def _not_json_lines(path: Path, first: Rejected) -> SourceError:
 def _json_event(number: int, raw: bytes) -> Event | Rejected:
     text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
     try:
-        event = json.loads(raw.strip())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return Rejected(number, None, f"not valid JSON: {exc}", text)
+        # Decoded here, strictly: json.loads(bytes) would let encoded surrogates through.
+        event = loads(raw.decode("utf-8-sig").strip())
+    except UnicodeDecodeError as exc:
+        return Rejected(number, None, f"not UTF-8 text: {exc.reason} at byte {exc.start + 1}", text)
+    except RecordError as exc:
+        return Rejected(number, exc.column, exc.reason, text)
     if not isinstance(event, dict):
         return Rejected(number, None, "expected one JSON object (an event) per line", text)
-    return event
+    return _Line(event, text)
 
 
 def _parquet_names(path: Path) -> set[str]:
@@ -218,7 +235,7 @@ def _parquet_events(path: Path) -> Iterator[tuple[int, Event | Rejected]]:
             for event in batch.to_pylist():
                 number += 1
                 yield number, event
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, UnicodeDecodeError, ValueError) as exc:
         raise SourceError(path, f"the Parquet file is damaged ({exc})", line=number + 1) from None
     finally:
         parquet.close()
@@ -234,23 +251,25 @@ def _gunzip_head(head: bytes) -> bytes:
 # --- events to rows ------------------------------------------------------------------------
 
 
-def _parse(line: int, event: Event, seen: set[bytes]) -> Iterator[Parsed]:
+def _parse(line: int, read: Event, seen: set[bytes]) -> Iterator[Parsed]:
+    event, raw = (read.event, read.text) if isinstance(read, _Line) else (read, "")
     name = event.get("event_name")
     if not isinstance(name, str) or not name.strip():
-        yield Rejected(line, "event_name", "no event_name", _raw(event))
+        yield Rejected(line, "event_name", "no event_name", raw or _raw(event))
         return
     if name not in TOUCH_EVENTS and name not in CONVERSION_EVENTS:
         return
-    raw = _raw(event)
+    raw = raw or _raw(event)
     try:
         ts = parse_epoch_micros(event.get("event_timestamp"))
-    except FieldError as exc:
-        yield Rejected(line, "event_timestamp", str(exc), raw)
+        params = _params(event)
+    except (ValueError, OverflowError) as exc:  # FieldError, or inf/huge from the parsers
+        column = exc.column if isinstance(exc, CellError) else "event_timestamp"
+        yield Rejected(line, column, str(exc), raw)
         return
     if ts is None:
         yield Rejected(line, "event_timestamp", "no event_timestamp", raw)
         return
-    params = _params(event)
     if name in CONVERSION_EVENTS:
         parsed = _conversion(line, event, params, ts, raw)
         if isinstance(parsed, Rejected) or _first_time(parsed.values["key"], seen):
@@ -274,14 +293,22 @@ def _first_time(key: str, seen: set[bytes]) -> bool:
     return True
 
 
-def _raw(event: Event) -> str:
-    return json.dumps(event, default=str, ensure_ascii=False)[:2000]
+def _raw(event: dict[str, Any]) -> str:
+    """A Parquet event as JSON text, for a rejection."""
+    try:
+        return printable(json.dumps(event, default=str, ensure_ascii=False)[:2000])
+    except (RecursionError, ValueError):  # nested deeper than the encoder goes
+        return printable(repr(event)[:2000])
 
 
-def _params(event: Event) -> dict[str, Any]:
+def _params(event: dict[str, Any]) -> dict[str, Any]:
     """event_params as {key: value}, whichever of the typed value fields is set."""
     found: dict[str, Any] = {}
-    for item in event.get("event_params") or ():
+    params = event.get("event_params")
+    if params is not None and not isinstance(params, list):
+        reason = f"expected a list of {{key, value}}, got {type(params).__name__}"
+        raise CellError("event_params", reason)
+    for item in params or ():
         if not isinstance(item, dict) or not isinstance(item.get("key"), str):
             continue
         value = _struct(item.get("value"))
@@ -308,14 +335,13 @@ def _placeholder(value: str) -> bool:
     return value.casefold() in _UNKNOWN or (value.startswith("(") and value.endswith(")"))
 
 
-def _event_traffic(event: Event, params: dict[str, Any]) -> dict[str, str]:
+def _event_traffic(event: dict[str, Any], params: dict[str, Any]) -> dict[str, str]:
     """The UTMs the event itself carries, in the order of trust the module doc gives."""
     collected = event.get("collected_traffic_source")
     found = _pick(collected, _MANUAL)
     if found.keys() & {"utm_source", "utm_medium", "utm_campaign"}:
         return found
-    location = params.get("page_location")
-    found = utm_from_url(location) if isinstance(location, str) else {}
+    found = _utm(params.get("page_location"))
     if found:
         return found
     if isinstance(collected, dict) and collected.get("gclid"):
@@ -325,14 +351,24 @@ def _event_traffic(event: Event, params: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def _journey(event: Event) -> tuple[str | None, str | None]:
+def _utm(location: object) -> dict[str, str]:
+    if not isinstance(location, str):
+        return {}
+    try:
+        return utm_from_url(location)
+    except ValueError:  # a URL urllib cannot split ("http://[::1"): it names no campaign
+        return {}
+
+
+def _journey(event: dict[str, Any]) -> tuple[str | None, str | None]:
     pseudo = _text(event.get("user_pseudo_id"))
     user = _text(event.get("user_id"))
     return pseudo or user, user
 
 
 def _text(value: object) -> str | None:
-    text = "" if value is None else str(value).strip()
+    """A scalar as text; None for nothing, and for a record or list where an id belongs."""
+    text = "" if value is None or isinstance(value, dict | list) else str(value).strip()
     return text or None
 
 
@@ -343,7 +379,7 @@ def _channel(utm: dict[str, str]) -> str | None:
 
 def _touchpoint(
     line: int,
-    event: Event,
+    event: dict[str, Any],
     params: dict[str, Any],
     ts: dt.datetime,
     utm: dict[str, str],
@@ -372,8 +408,8 @@ def _touchpoint(
 
 
 def _conversion(
-    line: int, event: Event, params: dict[str, Any], ts: dt.datetime, raw: str
-) -> Parsed:
+    line: int, event: dict[str, Any], params: dict[str, Any], ts: dt.datetime, raw: str
+) -> Row | Rejected:
     name = str(event["event_name"])
     journey, user = _journey(event)
     try:
@@ -397,7 +433,7 @@ def _conversion(
     return Row("conversions", values)
 
 
-def _value(event: Event, params: dict[str, Any]) -> tuple[float | None, str | None]:
+def _value(event: dict[str, Any], params: dict[str, Any]) -> tuple[float | None, str | None]:
     """The first amount given, in the order the module doc lists, with its currency."""
     ecommerce = _struct(event.get("ecommerce"))
     currency = _text(params.get("currency"))
@@ -410,14 +446,16 @@ def _value(event: Event, params: dict[str, Any]) -> tuple[float | None, str | No
     for column, raw, unit in candidates:
         try:
             amount = parse_float(raw)
-        except FieldError as exc:
+        except (ValueError, OverflowError) as exc:  # FieldError, or an int too big for a float
             raise CellError(column, str(exc)) from None
+        if amount is not None and not math.isfinite(amount):
+            raise CellError(column, f"the amount {raw!r} is out of range")
         if amount is not None:
             return amount, unit
     return None, None
 
 
-def _conversion_key(event: Event, name: str, journey: str | None) -> str:
+def _conversion_key(event: dict[str, Any], name: str, journey: str | None) -> str:
     transaction = _text(_struct(event.get("ecommerce")).get("transaction_id"))
     if name == "purchase" and transaction and transaction.casefold() not in _UNKNOWN:
         return _natural_key(NAME, "order", transaction)

@@ -25,13 +25,16 @@ or one entity; a folder written by :func:`outcomes.sources.mastodon_api.save` ho
   a line break and paragraphs a blank line; a content warning comes first.
 
 Rejections name the record: its position in the array (1-based) or its line in JSON Lines.
+A record that is not valid JSON (a cut last line of JSON Lines), is nested too deeply, or
+holds `NaN`, `Infinity`, a number out of range or a string with a lone UTF-16 surrogate
+(`"\\ud800"`: damaged text, not repaired) is rejected. An array that is cut off or broken
+is refused with its line and column. Arrays are read one element at a time.
 """
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -42,6 +45,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from outcomes.sources.base import (
+    RAW_LIMIT,
     Parsed,
     ReadOptions,
     Rejected,
@@ -51,12 +55,22 @@ from outcomes.sources.base import (
     natural_key,
 )
 from outcomes.sources.fields import (
-    FieldError,
     is_empty,
     parse_datetime,
     parse_int,
     utm_from_url,
     utm_in_text,
+)
+from outcomes.sources.json_input import (
+    DecodeError,
+    JsonSyntaxError,
+    RecordError,
+    StreamError,
+    TextBuffer,
+    TextStream,
+    array_elements,
+    loads,
+    printable,
 )
 
 NAME: Final = "mastodon"
@@ -64,6 +78,8 @@ CHANNEL: Final = "mastodon"
 STATUSES_FILE: Final = "statuses.json"
 NOTIFICATIONS_FILE: Final = "notifications.json"
 ACCOUNT_FILE: Final = "account.json"
+_ACCOUNT_LIMIT: Final = 1 << 20
+_INT64: Final = 1 << 63
 
 _METRICS: Final = {
     "favourite": "favourites_received",
@@ -98,6 +114,9 @@ class Mastodon(Source):
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Rows for every status and notification in the file (or the saved folder)."""
         given = _clean(options.account)
+        if given is not None and printable(given) != given:
+            # A command-line argument with bytes that are not UTF-8 holds lone surrogates.
+            raise SourceError(path, "the --account value is not valid text; type the handle again")
         if path.is_dir():
             names = [n for n in (STATUSES_FILE, NOTIFICATIONS_FILE) if (path / n).is_file()]
             if not names:
@@ -117,13 +136,14 @@ class Mastodon(Source):
 
 @dataclass(frozen=True)
 class _Broken:
-    """A JSON Lines line that is not JSON: it is rejected, the others are kept."""
+    """A record that is not usable JSON: it is rejected, the others are kept."""
 
     message: str
-    text: str
+    column: str | None = None
 
 
-Records = Callable[[], Iterator[tuple[int, Any]]]
+Records = Callable[[], Iterator[tuple[int, Any, str]]]
+"""(record number or line, the record or a `_Broken`, its text as written) for each record."""
 
 
 def _read_file(path: Path, where: str, owner: str | None, encoding: str | None) -> Iterator[Parsed]:
@@ -131,18 +151,19 @@ def _read_file(path: Path, where: str, owner: str | None, encoding: str | None) 
     if single and _is_account(next(records())[1]):
         return  # an `account.json`: it only says whose the other files are
     context = _Context(owner or _infer_owner(path, where, records), where)
-    for number, record in records():
-        yield from context.record(number, record)
+    for number, record, raw in records():
+        yield from context.record(number, record, raw)
     yield from context.metric_rows()
 
 
 def _records(path: Path, where: str, encoding: str | None) -> tuple[Records, bool]:
     """A way to go through the file's records (twice if need be), and whether it is one object."""
     first = _first_char(path, where, encoding)
-    if first == "[" or (first == "{" and not _first_line_is_json(path, encoding)):
-        data = _parse_whole(path, where, encoding)
-        items = data if isinstance(data, list) else [data]
-        return (lambda: enumerate(items, start=1)), not isinstance(data, list)
+    if first == "[":
+        return (lambda: _array(path, where, encoding)), False
+    if first == "{" and not _first_line_is_json(path, encoding):
+        number, record, raw = _parse_whole(path, where, encoding)
+        return (lambda: iter([(number, record, raw)])), True
     if first == "{":
         return (lambda: _json_lines(path, where, encoding)), False
     raise SourceError(path, f"{where}expected JSON (an array or JSON Lines), found {first!r}")
@@ -150,14 +171,19 @@ def _records(path: Path, where: str, encoding: str | None) -> tuple[Records, boo
 
 def _open_text(path: Path, encoding: str | None) -> Any:
     try:
-        with path.open("rb") as handle:
-            bom = handle.read(2)
-        chosen = encoding or ("utf-16" if bom in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
-        return path.open(encoding=chosen, errors="strict", newline=None)
+        return path.open(encoding=_encoding(path, encoding), errors="strict", newline=None)
     except OSError as exc:
         raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
     except LookupError:
         raise SourceError(path, f"unknown encoding {encoding!r}") from None
+
+
+def _encoding(path: Path, encoding: str | None) -> str:
+    if encoding:
+        return encoding
+    with path.open("rb") as handle:
+        bom = handle.read(2)
+    return "utf-16" if bom in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
 
 
 def _first_char(path: Path, where: str, encoding: str | None) -> str:
@@ -167,7 +193,7 @@ def _first_char(path: Path, where: str, encoding: str | None) -> str:
                 if chunk.strip():
                     return str(chunk.lstrip()[0])
         except UnicodeDecodeError as exc:
-            raise _encoding_error(path, where, exc, None) from None
+            raise _encoding_error(path, where, exc.encoding, None) from None
     raise SourceError(path, f"{where}the file is empty; save the API response again")
 
 
@@ -175,47 +201,80 @@ def _first_line_is_json(path: Path, encoding: str | None) -> bool:
     with _open_text(path, encoding) as handle:
         try:
             line = next((text for text in handle if text.strip()), "")
-            json.loads(line)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            loads(line)
+        except (UnicodeDecodeError, JsonSyntaxError):
             return False
+        except RecordError:  # JSON, but not a usable record: the line is rejected on its own
+            return True
     return True
 
 
-def _parse_whole(path: Path, where: str, encoding: str | None) -> Any:
+def _parse_whole(path: Path, where: str, encoding: str | None) -> tuple[int, Any, str]:
+    """A file holding one pretty-printed entity."""
     with _open_text(path, encoding) as handle:
         try:
             text = handle.read()
         except UnicodeDecodeError as exc:
-            raise _encoding_error(path, where, exc, None) from None
+            raise _encoding_error(path, where, exc.encoding, None) from None
+    raw = printable(text[:RAW_LIMIT])
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return 1, loads(text), raw
+    except JsonSyntaxError as exc:
         message = f"broken JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
+        advice = "the file is cut off or damaged; save the API response again"
+        raise SourceError(path, f"{where}{message}; {advice}") from None
+    except RecordError as exc:
+        return 1, _Broken(exc.reason, exc.column), raw
+
+
+def _array(path: Path, where: str, encoding: str | None) -> Iterator[tuple[int, Any, str]]:
+    """The elements of a JSON array, one at a time: a large saved page is never held whole."""
+    chosen = _encoding(path, encoding)
+    try:
+        with path.open("rb") as handle:
+            buffer = TextBuffer(TextStream(handle, chosen))
+            for element in array_elements(buffer):
+                problem = element.problem
+                record = (
+                    element.value if problem is None else _Broken(problem.reason, problem.column)
+                )
+                yield element.number, record, element.raw
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
+    except LookupError:
+        raise SourceError(path, f"unknown encoding {encoding!r}") from None
+    except DecodeError as exc:
+        raise _encoding_error(path, where, exc.encoding, exc.line) from None
+    except StreamError as exc:
+        message = f"broken JSON at line {exc.line}, column {exc.column} ({exc.reason})"
         advice = "the file is cut off or damaged; save the API response again"
         raise SourceError(path, f"{where}{message}; {advice}") from None
 
 
-def _json_lines(path: Path, where: str, encoding: str | None) -> Iterator[tuple[int, Any]]:
+def _json_lines(path: Path, where: str, encoding: str | None) -> Iterator[tuple[int, Any, str]]:
     with _open_text(path, encoding) as handle:
         number = 0
         try:
             for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield number, json.loads(line.rstrip())
-                except json.JSONDecodeError as exc:
-                    message = f"broken JSON at column {exc.colno} ({exc.msg})"
-                    yield number, _Broken(message, line.rstrip("\r\n"))
+                if line.strip():
+                    yield number, _json_line(line), line.rstrip("\r\n")
         except UnicodeDecodeError as exc:
-            raise _encoding_error(path, where, exc, number + 1) from None
+            raise _encoding_error(path, where, exc.encoding, number + 1) from None
 
 
-def _encoding_error(
-    path: Path, where: str, exc: UnicodeDecodeError, line: int | None
-) -> SourceError:
+def _json_line(line: str) -> Any:
+    """One line's record, or a `_Broken` saying why it cannot be used (a cut last line too)."""
+    try:
+        return loads(line.rstrip())
+    except JsonSyntaxError as exc:
+        return _Broken(f"broken JSON at column {exc.colno} ({exc.msg})")
+    except RecordError as exc:
+        return _Broken(exc.reason, exc.column)
+
+
+def _encoding_error(path: Path, where: str, encoding: str, line: int | None) -> SourceError:
     at = f" on line {line}" if line is not None else ""
-    message = f"the text is not {exc.encoding}{at}"
+    message = f"the text is not {encoding}{at}"
     return SourceError(path, f"{where}{message}; save it as UTF-8 or pass its encoding")
 
 
@@ -256,8 +315,10 @@ def _is_account(record: Any) -> bool:
 def _account_file_owner(path: Path) -> str | None:
     """Our handle from a saved `account.json`; None when there is none or it is unreadable."""
     try:
-        return full_acct(json.loads(path.read_text(encoding="utf-8-sig")))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        if path.stat().st_size > _ACCOUNT_LIMIT:
+            return None  # not an Account entity: those are a few kilobytes
+        return full_acct(loads(path.read_text(encoding="utf-8-sig")))
+    except (OSError, UnicodeDecodeError, RecordError):
         return None
 
 
@@ -270,7 +331,7 @@ def _infer_owner(path: Path, where: str, records: Records) -> str | None:
     """
     mentioned: set[str] | None = None
     notifications = False
-    for _, record in records():
+    for _, record, _raw in records():
         if not isinstance(record, dict):
             continue
         status = record.get("status")
@@ -282,7 +343,7 @@ def _infer_owner(path: Path, where: str, records: Records) -> str | None:
         if record.get("type") in ("favourite", "reblog") and isinstance(status, dict):
             return full_acct(status.get("account"))
         if record.get("type") == "mention" and isinstance(status, dict):
-            accts = {a for a in map(full_acct, status.get("mentions") or []) if a}
+            accts = {a for a in map(full_acct, _items(status.get("mentions"))) if a}
             mentioned = accts if mentioned is None else mentioned & accts
     if mentioned is not None and len(mentioned) == 1:
         return next(iter(mentioned))
@@ -321,9 +382,8 @@ class _Context:
     counts: Counter[tuple[str, dt.date]] = field(default_factory=Counter)
     days: set[dt.date] = field(default_factory=set)
 
-    def record(self, number: int, record: Any) -> Iterator[Parsed]:
+    def record(self, number: int, record: Any, raw: str) -> Iterator[Parsed]:
         """The row (or rejection) for one record; counted notifications yield nothing yet."""
-        raw = record.text if isinstance(record, _Broken) else json.dumps(record, ensure_ascii=False)
         try:
             row = self._row(record)
         except _ProblemError as exc:
@@ -334,7 +394,7 @@ class _Context:
 
     def _row(self, record: Any) -> Row | None:
         if isinstance(record, _Broken):
-            raise _ProblemError(None, record.message)
+            raise _ProblemError(record.column, record.message)
         if not isinstance(record, dict):
             raise _ProblemError(None, f"expected a JSON object, got {type(record).__name__}")
         if _is_status(record):
@@ -351,7 +411,7 @@ class _Context:
             return _activity(
                 status, kind, author=self.owner or author, account=self.owner or author
             )
-        if any(same_account(full_acct(m), self.owner) for m in status.get("mentions") or []):
+        if any(same_account(full_acct(m), self.owner) for m in _items(status.get("mentions"))):
             return _activity(status, _inbound_kind(status), author=author, account=self.owner)
         raise _ProblemError(
             "account", f"a status by {author}, not by {self.owner} and not mentioning it"
@@ -397,6 +457,11 @@ def _metric_values(owner: str | None, metric: str, day: dt.date, count: int) -> 
         "date": day,
         "value": float(count),
     }
+
+
+def _items(value: object) -> list[Any]:
+    """A list field; anything else (a malformed entity) counts as an empty list."""
+    return value if isinstance(value, list) else []
 
 
 def _own_kind(status: dict[str, Any]) -> str:
@@ -456,7 +521,7 @@ def _text(value: object) -> str | None:
 def _required_time(record: dict[str, Any], name: str, at: str) -> dt.datetime:
     try:
         moment = parse_datetime(record.get(name))
-    except FieldError as exc:
+    except (ValueError, OverflowError) as exc:  # FieldError, or a time that overflows UTC
         raise _ProblemError(f"{at}{name}", str(exc)) from None
     if moment is None:
         raise _ProblemError(f"{at}{name}", f"no {name}")
@@ -465,9 +530,12 @@ def _required_time(record: dict[str, Any], name: str, at: str) -> dt.datetime:
 
 def _count(status: dict[str, Any], name: str, at: str) -> int | None:
     try:
-        return parse_int(status.get(name))
-    except FieldError as exc:
+        value = parse_int(status.get(name))
+    except (ValueError, OverflowError) as exc:  # FieldError, or inf/huge from the parsers
         raise _ProblemError(f"{at}{name}", str(exc)) from None
+    if value is not None and not -_INT64 <= value < _INT64:
+        raise _ProblemError(f"{at}{name}", f"the count {value} is out of range")
+    return value
 
 
 def _campaign(status: dict[str, Any], links: list[str], text: str | None) -> str | None:
@@ -475,10 +543,17 @@ def _campaign(status: dict[str, Any], links: list[str], text: str | None) -> str
     card = status.get("card")
     urls = [card.get("url") if isinstance(card, dict) else None, *links]
     for url in urls:
-        campaign = utm_from_url(url if isinstance(url, str) else None).get("utm_campaign")
+        campaign = _utm_campaign(url if isinstance(url, str) else None, utm_from_url)
         if campaign:
             return campaign
-    return utm_in_text(text).get("utm_campaign")
+    return _utm_campaign(text, utm_in_text)
+
+
+def _utm_campaign(text: str | None, find: Callable[[str | None], dict[str, str]]) -> str | None:
+    try:
+        return find(text).get("utm_campaign")
+    except ValueError:  # a link urllib cannot split ("http://[::1"): it names no campaign
+        return None
 
 
 # --- HTML content ----------------------------------------------------------------------

@@ -29,6 +29,7 @@ import httpx
 
 from outcomes.sources.base import SourceError
 from outcomes.sources.fields import parse_datetime
+from outcomes.sources.json_input import RecordError, loads
 
 DEFAULT_TIMEOUT: Final = 20.0
 """Seconds for each request (connect, read, write)."""
@@ -320,9 +321,9 @@ class _Api:
 
     def body(self, response: httpx.Response, what: str) -> Any:
         try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise self.error(self.not_mastodon(what, response)) from None
+            return _json_body(response)
+        except RecordError as exc:
+            raise self.error(f"{self.not_mastodon(what, response)} ({exc.reason})") from None
 
     def not_mastodon(self, what: str, response: httpx.Response) -> str:
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]
@@ -332,11 +333,25 @@ class _Api:
         )
 
 
+def _json_body(response: httpx.Response) -> Any:
+    """The answer's JSON; raises RecordError when it is not JSON that can be saved.
+
+    Refused, not repaired: `NaN`, `Infinity`, numbers out of range and lone surrogates
+    (the files `save` writes must read back), and nesting too deep to parse.
+    """
+    try:
+        # Strictly: `response.text` would replace bytes that are not text, silently.
+        text = response.content.decode(response.charset_encoding or "utf-8-sig")
+    except (UnicodeDecodeError, LookupError) as exc:  # bytes not in the declared charset
+        raise RecordError(f"the answer is not text: {exc}") from None
+    return loads(text)
+
+
 def _json_error(response: httpx.Response) -> str | None:
     """Mastodon's `{"error": "…"}` text, or None when the body is not Mastodon's JSON error."""
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = _json_body(response)
+    except RecordError:
         return None
     error = body.get("error") if isinstance(body, dict) else None
     return _one_line(str(error)) if error else None
@@ -355,7 +370,7 @@ def rate_limit_wait(response: httpx.Response, now: dt.datetime | None = None) ->
             return float(retry_after.strip())
         try:
             when = email.utils.parsedate_to_datetime(retry_after)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # a date the header garbled
             when = None
         if when is not None:
             when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
@@ -364,7 +379,7 @@ def rate_limit_wait(response: httpx.Response, now: dt.datetime | None = None) ->
     if reset:
         try:
             moment = parse_datetime(reset)
-        except ValueError:
+        except (ValueError, OverflowError):  # FieldError, or a time that overflows UTC
             moment = None
         if moment is not None:
             return max(0.0, (moment - now).total_seconds())

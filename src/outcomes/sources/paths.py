@@ -11,7 +11,8 @@ with how many journeys along it converted, their value, and how many did not con
   (`nulls`, `non_conversions`); an absent value or null column counts as 0.
 * Paths are split on `>`, each step trimmed, and written back as `a > b > c`, so
   `a>b>c` and `a > b > c` are the same path. An empty path or step is rejected.
-* Negative counts or values are rejected.
+* Negative counts or values are rejected, and so are numbers out of range (`1e999`), and
+  a path whose repeats add up to more than a float holds (rejected at its first line).
 * **The same path twice in one file is summed**, not rejected: ChannelAttribution accepts
   one row per journey as well as one per path, so repeats are legitimate. Conversions,
   value and nulls are all added up (fractribution's bug of keeping the first row's revenue
@@ -23,6 +24,7 @@ Rows go to `journey_paths`, keyed by `natural_key("paths", normalised path)`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +72,8 @@ class _Totals:
     conversions: float
     value: float
     nulls: float
+    line: int
+    """The path's first line, for a rejection of its sum."""
 
 
 class JourneyPaths(Source):
@@ -106,7 +110,7 @@ class JourneyPaths(Source):
                 current.value += counts.value
                 current.nulls += counts.nulls
         for steps, counts in totals.items():
-            yield _row(steps, counts)
+            yield _row(steps, counts, column)
 
 
 def normalise_path(text: str) -> str:
@@ -132,16 +136,25 @@ def _parse(
     for name in ("conversions", "value", "nulls"):
         try:
             number = parse_decimal(record.get(name), decimal_comma=decimal_comma)
-        except FieldError as exc:
+        except (ValueError, OverflowError) as exc:  # FieldError, or an int too big for a float
             return Rejected(record.line, column(name), str(exc), record.raw)
+        if number is not None and not math.isfinite(number):
+            reason = f"the number {record.get(name)!r} is out of range"
+            return Rejected(record.line, column(name), reason, record.raw)
         if number is not None and number < 0:
             reason = f"expected a count or value of 0 or more, got {record.get(name)!r}"
             return Rejected(record.line, column(name), reason, record.raw)
         numbers[name] = number or 0.0
-    return steps, _Totals(numbers["conversions"], numbers["value"], numbers["nulls"])
+    totals = _Totals(numbers["conversions"], numbers["value"], numbers["nulls"], record.line)
+    return steps, totals
 
 
-def _row(steps: str, counts: _Totals) -> Row:
+def _row(steps: str, counts: _Totals, column: Callable[[str], str]) -> Row | Rejected:
+    for name in ("conversions", "value", "nulls"):
+        if not math.isfinite(getattr(counts, name)):
+            # Each row was in range, their sum is not: refuse the path rather than store inf.
+            reason = f"the sum of {name} over the rows of path {steps!r} is out of range"
+            return Rejected(counts.line, column(name), reason, steps)
     return Row(
         "journey_paths",
         {

@@ -7,8 +7,9 @@ array of `{"tweet": {...}}`. Each tweet becomes one `activities` row:
   is set (a reply to one's own tweet, a thread, is still a reply: it answers something),
   else "post". The archive holds only what the owner wrote, so nothing here is inbound.
 * The owner's handle comes from `data/account.js` (in the zip, or beside the tweets file),
-  else from `ReadOptions.account`. Without either, `account` and `author` stay empty and
-  the URL uses X's handle-less form `https://x.com/i/web/status/<id>`.
+  else from `ReadOptions.account` (`--account`). Without either (account.js missing or
+  unreadable and no `--account`) the input is refused: tweets without an account would
+  match no tactic, and would blank the account of tweets loaded before.
 * `full_text` is HTML-escaped in archives (`&amp;`, `&lt;`, `&gt;`); it is unescaped.
 * `favorite_count` and `retweet_count` are strings; they become `reactions` and `shares`.
   The archive has no impressions.
@@ -16,20 +17,27 @@ array of `{"tweet": {...}}`. Each tweet becomes one `activities` row:
   links in the text are t.co short links, else of a link written out in the text.
 
 A record without an id or date, with a date that cannot be read or a count that is not a
-number is rejected; `line` is its 1-based position in the file's array, and when the input
-holds several tweet files (a zip or folder) the reason names the file.
+number is rejected, and so is one holding `NaN`, `Infinity`, a number out of range or a
+string with a lone UTF-16 surrogate (`"\\ud800"`: damaged text, which is not repaired);
+`line` is its 1-based position in the file's array, and when the input holds several
+tweet files (a zip or folder) the reason names the file. A file that is cut off, broken
+or nested too deeply is refused with its line and column.
+
+Tweet files are read as streams, also inside the zip: one tweet at a time is parsed from
+a window of about 1 MiB, so a 300 MB `tweets.js` is never held whole.
 """
 
 from __future__ import annotations
 
 import codecs
-import json
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from outcomes.sources.base import (
     Parsed,
@@ -41,12 +49,22 @@ from outcomes.sources.base import (
     natural_key,
 )
 from outcomes.sources.fields import (
-    FieldError,
     is_empty,
     parse_datetime,
     parse_int,
     utm_from_url,
     utm_in_text,
+)
+from outcomes.sources.json_input import (
+    DecodeError,
+    Element,
+    RecordError,
+    StreamError,
+    TextStream,
+    array_elements,
+    loads,
+    printable,
+    text_start,
 )
 
 NAME: Final = "x-archive"
@@ -57,6 +75,8 @@ _ACCOUNT_PREFIX: Final = re.compile(r"\s*window\.YTD\.account\.part\d+\s*=\s*")
 _TWEETS_FILE: Final = re.compile(r"tweets?(?:-part(\d+))?\.js")
 _ACCOUNT_FILE: Final = "account.js"
 _EXPECTED: Final = "window.YTD.tweets.part0 = ["
+_ACCOUNT_LIMIT: Final = 1 << 20
+_INT64: Final = 1 << 63
 # What unpacking a damaged, encrypted or oddly compressed member can raise.
 _UNPACK_ERRORS: Final = (
     zipfile.BadZipFile,
@@ -89,9 +109,11 @@ class XArchive(Source):
         elif _is_zip(path):
             yield from _read_zip(path, options)
         else:
-            data = _read_bytes(path)
-            handle = _sibling_handle(path.parent) or _option_handle(options)
-            yield from _tweets(path, path.name, data, handle, options, label=False)
+            handle = _owner(path, _sibling_account(path.parent), options)
+            yield from _tweets(path, path.name, _file_opener(path), handle, options, label=False)
+
+
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
 def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
@@ -102,9 +124,9 @@ def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
             key=lambda p: _part_number(p.name),
         )
         if files:
-            handle = _sibling_handle(candidate) or _option_handle(options)
+            handle = _owner(folder, _sibling_account(candidate), options)
             for file in files:
-                yield from _tweets(file, file.name, _read_bytes(file), handle, options, label=True)
+                yield from _tweets(file, file.name, _file_opener(file), handle, options, label=True)
             return
     raise SourceError(folder, "no tweets.js or tweets-partN.js in this folder or its data/ folder")
 
@@ -118,10 +140,10 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
         )
     try:
         with zipfile.ZipFile(path) as archive:
-            handle = _zip_handle(archive, members[0]) or _option_handle(options)
+            handle = _owner(path, _zip_account(archive, members[0]), options)
             for member in members:
-                data = _zip_member(path, archive, member)
-                yield from _tweets(path, member, data, handle, options, label=True)
+                opener = _member_opener(archive, member)
+                yield from _tweets(path, member, opener, handle, options, label=True)
     except zipfile.BadZipFile:
         raise SourceError(path, "not a valid zip archive; download the archive again") from None
 
@@ -145,63 +167,108 @@ def _zip_tweet_members(path: Path, *, quiet: bool) -> list[str]:
     return sorted(found, key=lambda n: (_part_number(PurePosixPath(n).name), n))
 
 
-def _zip_member(path: Path, archive: zipfile.ZipFile, member: str) -> bytes:
-    try:
-        return archive.read(member)
-    except _UNPACK_ERRORS as exc:
-        raise SourceError(
-            path, f"{member} cannot be unpacked ({exc}); download the archive again"
-        ) from None
+def _member_opener(archive: zipfile.ZipFile, member: str) -> Opener:
+    return lambda: archive.open(member)  # a stream: a 300 MB member is never read whole
 
 
-def _zip_handle(archive: zipfile.ZipFile, tweets_member: str) -> str | None:
-    """The username in the `account.js` beside the tweets file, if the archive has one."""
+def _file_opener(path: Path) -> Opener:
+    return lambda: path.open("rb")
+
+
+# --- whose tweets these are --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Account:
+    """The handle an archive's `account.js` gives, or why it gives none."""
+
+    handle: str | None
+    problem: str = ""
+
+
+def _owner(path: Path, account: _Account, options: ReadOptions) -> str | SourceError:
+    """The archive's handle, else `--account`; without either, the error to refuse it with.
+
+    The archive's own account file wins over the option: it cannot be mistyped. Loading
+    tweets without an account would hide them from every tactic that matches on it, and
+    a later load of the same tweets would overwrite the account a good load stored. The
+    error is raised at the first tweet, so an empty or broken file says that first.
+    """
+    if account.handle is not None:
+        return account.handle
+    given = _clean_handle(options.account)
+    if given is not None:
+        if not _encodable(given):
+            return SourceError(path, "the --account value is not valid text; type the handle again")
+        return given
+    return SourceError(
+        path,
+        f"{account.problem}, so whose tweets these are is unknown; "
+        "pass the handle with --account HANDLE",
+    )
+
+
+def _zip_account(archive: zipfile.ZipFile, tweets_member: str) -> _Account:
+    """The `account.js` beside the tweets file in the zip."""
     member = str(PurePosixPath(tweets_member).with_name(_ACCOUNT_FILE))
     try:
-        data = archive.read(member)
-    except (KeyError, *_UNPACK_ERRORS):
-        return None
-    return _handle_from_account(data)
-
-
-def _sibling_handle(folder: Path) -> str | None:
-    """The username in `account.js` next to the tweets file(s), if there is one.
-
-    The archive's own account file wins over `ReadOptions.account`: it cannot be mistyped.
-    """
-    account = folder / _ACCOUNT_FILE
-    if not account.is_file():
-        return None
+        info = archive.getinfo(member)
+    except KeyError:
+        return _Account(None, f"the archive has no {member}")
+    if info.file_size > _ACCOUNT_LIMIT:
+        return _Account(None, f"{member} is too large to be an account file")
     try:
-        return _handle_from_account(account.read_bytes())
-    except OSError:
-        return None
+        data = archive.read(member)
+    except _UNPACK_ERRORS as exc:
+        return _Account(None, f"{member} cannot be unpacked ({exc})")
+    return _account_from(member, data)
 
 
-def _handle_from_account(data: bytes) -> str | None:
-    """`username` from `window.YTD.account.part0 = [{"account": {...}}]`; None if unreadable.
+def _sibling_account(folder: Path) -> _Account:
+    """The `account.js` next to the tweets file(s)."""
+    account = folder / _ACCOUNT_FILE
+    try:
+        if not account.is_file():
+            return _Account(None, f"there is no {_ACCOUNT_FILE} beside the tweets")
+        if account.stat().st_size > _ACCOUNT_LIMIT:
+            return _Account(None, f"{_ACCOUNT_FILE} is too large to be an account file")
+        data = account.read_bytes()
+    except OSError as exc:
+        return _Account(None, f"{_ACCOUNT_FILE} cannot be read ({exc.strerror})")
+    return _account_from(_ACCOUNT_FILE, data)
 
-    A damaged account file is not worth refusing the tweets for: the handle can also come
-    from the command line.
-    """
+
+def _account_from(name: str, data: bytes) -> _Account:
+    """`username` from `window.YTD.account.part0 = [{"account": {...}}]`."""
     try:
         text = data.decode("utf-8-sig")
-        match = _ACCOUNT_PREFIX.match(text)
-        items = json.loads(text[match.end() :]) if match else None
-        username = items[0]["account"]["username"] if isinstance(items, list) and items else None
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, IndexError):
-        return None
-    return _clean_handle(username)
-
-
-def _option_handle(options: ReadOptions) -> str | None:
-    return _clean_handle(options.account)
+    except UnicodeDecodeError:
+        return _Account(None, f"{name} is not UTF-8 text")
+    match = _ACCOUNT_PREFIX.match(text)
+    if match is None:
+        return _Account(None, f"{name} does not start with 'window.YTD.account.part0 = ['")
+    try:
+        items = loads(text[match.end() :])
+    except RecordError as exc:
+        return _Account(None, f"{name} cannot be read ({exc.reason})")
+    first = items[0] if isinstance(items, list) and items else None
+    account = first.get("account") if isinstance(first, dict) else None
+    username = account.get("username") if isinstance(account, dict) else None
+    handle = _clean_handle(username) if isinstance(username, str) else None
+    if handle is None:
+        return _Account(None, f"{name} names no username")
+    return _Account(handle)
 
 
 def _clean_handle(raw: object) -> str | None:
     """A handle without its `@`, as X shows it in URLs; None when there is none."""
     text = str(raw).strip().lstrip("@") if raw else ""
     return text or None
+
+
+def _encodable(text: str) -> bool:
+    # A command-line argument with bytes that are not UTF-8 arrives with lone surrogates.
+    return printable(text) == text
 
 
 def _part_number(name: str) -> int:
@@ -217,70 +284,73 @@ def _is_zip(path: Path) -> bool:
         raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
+# --- one tweets file ---------------------------------------------------------------------
 
 
 def _tweets(
-    path: Path, member: str, data: bytes, handle: str | None, options: ReadOptions, *, label: bool
+    path: Path,
+    member: str,
+    opener: Opener,
+    handle: str | SourceError,
+    options: ReadOptions,
+    *,
+    label: bool,
 ) -> Iterator[Parsed]:
     """Rows for the tweets of one tweets file; `label` names the file in rejection reasons."""
     where = f"{member}: " if label else ""
-    items = _parse_tweets_file(path, where, data, options.encoding)
-    del data
-    for index in range(len(items)):
-        element, items[index] = items[index], None  # let each record go once it is read
-        yield _tweet(index + 1, element, handle, where)
-
-
-def _parse_tweets_file(path: Path, where: str, data: bytes, encoding: str | None) -> list[Any]:
-    """The JSON array after the `window.YTD.tweets.partN = ` prefix."""
-    text = _decode(path, where, data, encoding)
-    if not text.strip():
-        raise SourceError(path, f"{where}the file is empty; download the archive again")
-    match = _TWEETS_PREFIX.match(text)
-    if match is None:
-        start = text.lstrip()[:40]
-        message = f"does not start with '{_EXPECTED}' (it starts {start!r})"
-        raise SourceError(path, f"{where}{message}; not an X archive tweets file")
     try:
-        items = json.loads(text[match.end() :])
-    except json.JSONDecodeError as exc:
-        line, column = _position(text, match.end() + exc.pos)
-        message = f"broken JSON at line {line}, column {column} ({exc.msg})"
-        advice = "the file is cut off or damaged, download the archive again"
-        raise SourceError(path, f"{where}{message}; {advice}") from None
-    if not isinstance(items, list):
-        raise SourceError(path, f"{where}expected a JSON array of tweets after the prefix")
-    return items
+        with opener() as stream:
+            for element in _elements(path, where, stream, options.encoding):
+                if isinstance(handle, SourceError):
+                    raise handle
+                yield _tweet(element, handle, where)
+    except _UNPACK_ERRORS as exc:
+        if not label or member == path.name:
+            raise SourceError(path, f"cannot read the file: {exc}") from None
+        raise SourceError(
+            path, f"{member} cannot be unpacked ({exc}); download the archive again"
+        ) from None
 
 
-def _decode(path: Path, where: str, data: bytes, encoding: str | None) -> str:
-    chosen = encoding or ("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
+def _elements(path: Path, where: str, stream: IO[bytes], encoding: str | None) -> Iterator[Element]:
+    """The elements of the JSON array after the `window.YTD.tweets.partN = ` prefix."""
+    head = stream.read(4)
+    chosen = encoding or ("utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
     try:
-        return data.decode(chosen)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        message = f"byte 0x{data[exc.start]:02X} at line {line} is not {chosen}"
-        advice = "pass the file's encoding (e.g. --encoding cp1252)"
-        raise SourceError(path, f"{where}{message}; {advice}") from None
+        source = TextStream(stream, chosen, head)
     except LookupError:
         raise SourceError(path, f"unknown encoding {chosen!r}") from None
+    try:
+        buffer, found = text_start(source, _TWEETS_PREFIX)
+        if not found:
+            raise _not_tweets(path, where, buffer.text[buffer.pos : buffer.pos + 40])
+        if buffer.next_char() != "[":
+            raise SourceError(path, f"{where}expected a JSON array of tweets after the prefix")
+        yield from array_elements(buffer)
+    except DecodeError as exc:
+        advice = "pass the file's encoding (e.g. --encoding cp1252)"
+        raise SourceError(path, f"{where}{exc}; {advice}") from None
+    except StreamError as exc:
+        message = f"broken JSON at line {exc.line}, column {exc.column} ({exc.reason})"
+        advice = "the file is cut off or damaged, download the archive again"
+        raise SourceError(path, f"{where}{message}; {advice}") from None
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset in the whole file."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+def _not_tweets(path: Path, where: str, start: str) -> SourceError:
+    if not start:
+        return SourceError(path, f"{where}the file is empty; download the archive again")
+    message = f"does not start with '{_EXPECTED}' (it starts {printable(start)!r})"
+    return SourceError(path, f"{where}{message}; not an X archive tweets file")
 
 
-def _tweet(number: int, element: Any, handle: str | None, where: str) -> Parsed:
+def _tweet(element: Element, handle: str, where: str) -> Parsed:
     """One archive element as a row, or a rejection naming the field at fault."""
-    raw = json.dumps(element, ensure_ascii=False)
-    tweet = element.get("tweet", element) if isinstance(element, dict) else None
+    number, raw = element.number, element.raw
+    if element.problem is not None:
+        column = (element.problem.column or "").removeprefix("tweet.") or None
+        return Rejected(number, column, f"{where}{element.problem.reason}", raw)
+    value = element.value
+    tweet = value.get("tweet", value) if isinstance(value, dict) else None
     if not isinstance(tweet, dict):
         return Rejected(number, "tweet", f'{where}expected an object {{"tweet": {{...}}}}', raw)
     try:
@@ -297,9 +367,12 @@ class _FieldProblemError(Exception):
         self.reason = reason
 
 
-def _tweet_values(tweet: dict[str, Any], handle: str | None) -> dict[str, Any]:
+def _tweet_values(tweet: dict[str, Any], handle: str) -> dict[str, Any]:
     native_id = _tweet_id(tweet)
-    text = _unescape(tweet.get("full_text", tweet.get("text")))
+    raw_text = tweet.get("full_text", tweet.get("text"))
+    if raw_text is not None and not isinstance(raw_text, str):
+        raise _FieldProblemError("full_text", f"expected text, got {type(raw_text).__name__}")
+    text = _unescape(raw_text)
     in_reply_to = _first(tweet, "in_reply_to_status_id_str", "in_reply_to_status_id")
     if text is not None and text.startswith("RT @"):
         kind = "repost"
@@ -318,10 +391,10 @@ def _tweet_values(tweet: dict[str, Any], handle: str | None) -> dict[str, Any]:
         "in_reply_to": in_reply_to,
         "ts": _field(tweet, "created_at", parse_datetime, required=True),
         "text": text,
-        "url": f"https://x.com/{handle or 'i/web'}/status/{native_id}",
+        "url": f"https://x.com/{handle}/status/{native_id}",
         "campaign": _campaign(tweet, text),
-        "reactions": _field(tweet, "favorite_count", parse_int),
-        "shares": _field(tweet, "retweet_count", parse_int),
+        "reactions": _count(tweet, "favorite_count"),
+        "shares": _count(tweet, "retweet_count"),
     }
 
 
@@ -329,7 +402,7 @@ def _tweet_id(tweet: dict[str, Any]) -> str:
     native_id = _first(tweet, "id_str", "id")
     if native_id is None:
         raise _FieldProblemError("id_str", "the tweet has no id (id_str)")
-    if not native_id.isdigit():
+    if not (native_id.isascii() and native_id.isdigit()):
         raise _FieldProblemError("id_str", f"expected a numeric tweet id, got {native_id!r}")
     return native_id
 
@@ -338,6 +411,8 @@ def _first(tweet: dict[str, Any], *names: str) -> str | None:
     """The first of `names` that has a value, as text (archives write ids as strings)."""
     for name in names:
         value = tweet.get(name)
+        if isinstance(value, bool) or not isinstance(value, str | int | None):
+            raise _FieldProblemError(name, f"expected an id, got {type(value).__name__}")
         if not is_empty(value):
             return str(value).strip()
     return None
@@ -348,10 +423,18 @@ def _field(
 ) -> Any:
     try:
         value = parse(tweet.get(name))
-    except FieldError as exc:
-        raise _FieldProblemError(name, str(exc)) from None
+    except (ValueError, OverflowError) as exc:  # FieldError, or inf/huge from the parsers
+        raise _FieldProblemError(name, str(exc) or f"cannot read {name}") from None
     if value is None and required:
         raise _FieldProblemError(name, f"the tweet has no {name}")
+    return value
+
+
+def _count(tweet: dict[str, Any], name: str) -> int | None:
+    """A count that fits the warehouse's 64-bit integers."""
+    value: int | None = _field(tweet, name, parse_int)
+    if value is not None and not -_INT64 <= value < _INT64:
+        raise _FieldProblemError(name, f"the count {value} is out of range")
     return value
 
 
@@ -367,7 +450,14 @@ def _campaign(tweet: dict[str, Any], text: str | None) -> str | None:
     urls = entities.get("urls") if isinstance(entities, dict) else None
     for link in urls if isinstance(urls, list) else []:
         expanded = link.get("expanded_url") if isinstance(link, dict) else None
-        campaign = utm_from_url(expanded if isinstance(expanded, str) else None).get("utm_campaign")
+        campaign = _utm_campaign(expanded if isinstance(expanded, str) else None, utm_from_url)
         if campaign:
             return campaign
-    return utm_in_text(text).get("utm_campaign")
+    return _utm_campaign(text, utm_in_text)
+
+
+def _utm_campaign(text: str | None, find: Callable[[str | None], dict[str, str]]) -> str | None:
+    try:
+        return find(text).get("utm_campaign")
+    except ValueError:  # a link urllib cannot split ("http://[::1"): it names no campaign
+        return None
