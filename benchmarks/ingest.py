@@ -9,6 +9,11 @@ natural keys, no rejections kept — measured in the same run; the last column i
 
 `--stream-gb 2` also writes a GA4 file of that size and loads it, to show memory stays flat
 however large the file is (the connectors stream).
+
+`--rejected-mb 300` writes a CSV of that size in which every row is rejected (a date that
+is no date) and loads it: rejections stream to the warehouse, so the peak stays near the
+floor printed beside it (a process that imports outcomes and opens a warehouse) instead of
+growing with the rejections.
 """
 
 from __future__ import annotations
@@ -218,7 +223,8 @@ LOAD = textwrap.dedent(
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"seconds": seconds, "loaded": result.loaded, "unchanged": result.unchanged,
-                      "rejected": result.rejected, "peak": peak}))
+                      "updated": result.updated, "rejected": result.rejected,
+                      "ignored": result.ignored_total, "read": result.read, "peak": peak}))
     """
 )
 
@@ -258,7 +264,7 @@ def run(rows: int, only: set[str] | None, tmp: Path) -> Iterator[str]:
             writer(out, rows)
         ours = load_in_child(source, file, tmp / source / "ws")
         peer = peer_seconds(reader, file)
-        handled = ours["loaded"] + ours["unchanged"] + ours["rejected"]
+        handled = ours["read"]
         ratio = f"{ours['seconds'] / peer:6.1f}" if peer else "     -"
         peer_text = f"{peer:9.2f}" if peer else "        -"
         yield (
@@ -280,6 +286,48 @@ def stream(gigabytes: float, tmp: Path) -> str:
     return f"streamed {size:.2f} GB of GA4 events: {ours['seconds']:.0f} s, peak RSS {ours['peak'] / 1e6:.0f} MB"
 
 
+FLOOR = textwrap.dedent(
+    """
+    import json, resource, sys
+    from pathlib import Path
+    from outcomes.sources import get_source
+    from outcomes.warehouse.connection import Warehouse
+    from outcomes.warehouse.ingest import ingest_file
+
+    with Warehouse.open(Path(sys.argv[1])) as warehouse:
+        pass
+    print(json.dumps({"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+    """
+)
+
+
+def rejected(megabytes: float, tmp: Path) -> str:
+    """Peak memory of a file whose every row is rejected, beside the floor."""
+    file = tmp / "rejected" / "sends.csv"
+    file.parent.mkdir(parents=True)
+    note = "x" * 180  # a long campaign cell, as a hand-kept sheet has
+    with file.open("w", encoding="utf-8") as out:
+        out.write("Email,Sent at,Campaign\n")
+        written, i = 0, 0
+        while written < megabytes * 1e6:
+            line = f"u{i}@example.com,not a date {i},{note}\n"
+            out.write(line)
+            written += len(line)
+            i += 1
+    ours = load_in_child("csv", file, tmp / "rejected" / "ws")
+    floor = subprocess.run(
+        [sys.executable, "-c", FLOOR, str(tmp / "rejected" / "floor")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    base = json.loads(floor.stdout)["peak"]
+    size = file.stat().st_size / 1e6
+    return (
+        f"rejected {ours['rejected']:,.0f} rows ({size:.0f} MB): {ours['seconds']:.0f} s, "
+        f"peak RSS {ours['peak'] / 1e6:.0f} MB; floor (import and open) {base / 1e6:.0f} MB; "
+        f"ratio {ours['peak'] / base:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -287,6 +335,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--only", default="", help="comma-separated sources")
     parser.add_argument("--stream-gb", type=float, default=0.0)
+    parser.add_argument("--rejected-mb", type=float, default=0.0)
     args = parser.parse_args()
     only = {s for s in args.only.split(",") if s} or None
     with tempfile.TemporaryDirectory() as tmp:
@@ -294,6 +343,8 @@ def main() -> None:
             print(line, flush=True)
         if args.stream_gb:
             print(stream(args.stream_gb, Path(tmp)), flush=True)
+        if args.rejected_mb:
+            print(rejected(args.rejected_mb, Path(tmp)), flush=True)
 
 
 if __name__ == "__main__":

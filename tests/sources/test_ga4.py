@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
-from outcomes.sources.ga4 import GA4
+from outcomes.sources.base import Ignored, ReadOptions, Rejected, Row, SourceError
+from outcomes.sources.ga4 import GA4, UNTAGGED_VIEW
 from outcomes.sources.registry import HEAD_BYTES, detect_source, get_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -344,8 +344,9 @@ def test_a_session_of_unknown_source_is_a_direct_touch(tmp_path: Path) -> None:
     ]  # fmt: skip
     path = tmp_path / "events.jsonl"
     path.write_text("".join(json.dumps(e) + "\n" for e in events))
-    [row] = list(GA4().read(path, ReadOptions()))  # the page view adds no second touch
+    row, passed_over = list(GA4().read(path, ReadOptions()))  # the page view adds no touch
     assert isinstance(row, Row) and row.table == "touchpoints"
+    assert passed_over == Ignored(2, UNTAGGED_VIEW)
     assert (row.values["channel"], row.values["event"], row.values["utm_source"]) == (
         "direct",
         "session_start",

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outcomes.sources import ReadOptions, Rejected, Row, SourceError
+from outcomes.sources import Ignored, ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.ga4 import GA4
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.ingest import IngestResult
@@ -177,7 +177,7 @@ def test_any_json_records_give_only_rows_and_located_rejections(
 
     assert isinstance(parsed, list)
     for item in parsed:
-        assert isinstance(item, Row | Rejected)
+        assert isinstance(item, Row | Rejected | Ignored)
         if isinstance(item, Rejected):
             assert item.line is not None and 2 <= item.line <= len(lines)
 

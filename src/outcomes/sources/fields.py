@@ -54,13 +54,23 @@ def parse_float(raw: object) -> float | None:
     if isinstance(raw, bool):
         raise FieldError(f"expected a number, got {raw!r}")
     if isinstance(raw, int | float):
-        return _finite(float(raw), raw)
+        return _finite(_as_float(raw), raw)
     text = _CURRENCY.sub("", str(raw).strip()).strip().removesuffix("%")
     text = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
     text = _decimal_point(text)
     if not _NUMBER.match(text):
         raise FieldError(f"expected a number, got {raw!r}")
     return _finite(float(text), raw)
+
+
+def _as_float(number: float) -> float:
+    """A number as a float; an integer too large for one (10**400) is not a number we can use."""
+    try:
+        return float(number)
+    except OverflowError:
+        raise NotFiniteError(
+            f"{number!r:.40} is too large to be a number; check the cell"
+        ) from None
 
 
 class NotFiniteError(FieldError):
@@ -218,7 +228,10 @@ def utm_from_url(url: str | None) -> dict[str, str]:
     """The `utm_*` parameters of a URL, lower-cased keys, first value of each."""
     if not url or "utm_" not in url:
         return {}
-    query = parse_qs(urlsplit(url).query)
+    try:
+        query = parse_qs(urlsplit(url).query)
+    except ValueError:  # not a URL urllib can split ("http://[::1"): it names no campaign
+        return {}
     return {k: v[0] for k, v in query.items() if k in UTM_FIELDS and v}
 
 
@@ -366,7 +379,7 @@ def parse_decimal(raw: object, *, decimal_comma: bool = False) -> float | None:
     if is_empty(raw):
         return None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return _finite(float(raw), raw)
+        return _finite(_as_float(raw), raw)
     text = re.sub(r"[\s\u00a0\u202f']", "", str(raw))
     if "," in text and "." in text:
         decimal = "," if text.rfind(",") > text.rfind(".") else "."

@@ -56,7 +56,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, SourceError
+from outcomes.sources.base import (
+    Ignored,
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+)
 from outcomes.sources.base import natural_key as _natural_key
 from outcomes.sources.fields import (
     UTM_FIELDS,
@@ -71,6 +79,11 @@ from outcomes.sources.json_input import RecordError, loads, printable
 NAME = "ga4"
 DIRECT: Final = "direct"
 TOUCH_EVENTS: Final = frozenset({"session_start", "first_visit", "page_view"})
+# Why an event is passed over: the summary counts events by these reasons.
+NOT_A_TOUCH: Final = "an event that is neither a visit nor a conversion (scroll, click, …)"
+LOGGED_TWICE: Final = "a purchase GA4 logged twice (same transaction id)"
+UNTAGGED_VIEW: Final = "a page view with no campaign or source (its session counts once)"
+SAME_SESSION: Final = "a further event of a visit already counted"
 CONVERSION_EVENTS: Final = {"purchase": "order", "generate_lead": "lead"}
 PARQUET_BATCH: Final = 10_000
 GIVE_UP_AFTER: Final = 20
@@ -258,6 +271,7 @@ def _parse(line: int, read: Event, seen: set[bytes]) -> Iterator[Parsed]:
         yield Rejected(line, "event_name", "no event_name", raw or _raw(event))
         return
     if name not in TOUCH_EVENTS and name not in CONVERSION_EVENTS:
+        yield Ignored(line, NOT_A_TOUCH)
         return
     raw = raw or _raw(event)
     try:
@@ -273,7 +287,9 @@ def _parse(line: int, read: Event, seen: set[bytes]) -> Iterator[Parsed]:
     if name in CONVERSION_EVENTS:
         parsed = _conversion(line, event, params, ts, raw)
         if isinstance(parsed, Rejected) or _first_time(parsed.values["key"], seen):
-            yield parsed  # GA4 may log one purchase twice; its transaction id tells
+            yield parsed
+        else:  # GA4 may log one purchase twice; its transaction id tells
+            yield Ignored(line, LOGGED_TWICE)
         return
     utm = _event_traffic(event, params)
     if utm:
@@ -281,7 +297,8 @@ def _parse(line: int, read: Event, seen: set[bytes]) -> Iterator[Parsed]:
     elif name == "session_start":
         # A session of unknown source still is a step of the journey: GA4's "(direct)".
         yield from _touchpoint(line, event, params, ts, {}, seen, raw, channel=DIRECT)
-    # else: a page view with no campaign or source: the session's touchpoint is elsewhere
+    else:  # the session's touchpoint is its landing, counted elsewhere
+        yield Ignored(line, UNTAGGED_VIEW)
 
 
 def _first_time(key: str, seen: set[bytes]) -> bool:
@@ -394,7 +411,8 @@ def _touchpoint(
     session = params.get("ga_session_id") or event.get("event_timestamp")
     key = _natural_key(NAME, "touch", journey, session, *(utm.get(f) for f in UTM_FIELDS))
     if not _first_time(key, seen):
-        return  # the same session's landing already gave this touchpoint
+        yield Ignored(line, SAME_SESSION)  # the session's landing already gave this touchpoint
+        return
     values: dict[str, Any] = {
         "key": key,
         "source": NAME,

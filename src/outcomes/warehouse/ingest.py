@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +129,7 @@ def ingest_file(
         return previous
     started = _now()
     con.execute("BEGIN TRANSACTION")
+    loader: _Loader | None = None
     try:
         ingest_id = int(
             con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchall()[0][0]
@@ -141,6 +143,8 @@ def ingest_file(
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
+        if loader is not None:
+            loader.rejections.discard()
         raise
     return result
 
@@ -394,7 +398,14 @@ class _Writer:
 
 
 class _Rejections:
-    """Rejections written to the `rejected` table as they come, a few kept for the summary."""
+    """Rejections kept out of memory until the file's transaction commits them.
+
+    A few are kept for the summary. The rest wait in a Parquet file on disk, written in
+    batches as they come, and go into `rejected` in one INSERT at the end: DuckDB writes a
+    large insert's row groups to the database file as it goes, while many small inserts in
+    one transaction stay in memory until the commit (300 MB of rejected lines peaked at over
+    a gigabyte that way).
+    """
 
     def __init__(self, con: Any, ingest_id: int, file: str) -> None:
         self.con = con
@@ -403,6 +414,8 @@ class _Rejections:
         self.pending: list[Rejected] = []
         self.sample: tuple[Rejected, ...] = ()
         self.count = 0
+        self._spill: tempfile.TemporaryDirectory[str] | None = None
+        self._writer: Any = None
 
     def add(self, rejection: Rejected) -> None:
         self.count += 1
@@ -410,18 +423,53 @@ class _Rejections:
             self.sample = (*self.sample, rejection)
         self.pending.append(rejection)
         if len(self.pending) >= REJECTION_BATCH:
-            self.flush()
+            self._spill_pending()
 
     def flush(self) -> None:
-        if not self.pending:
+        """Store every rejection in the open transaction."""
+        if self._writer is None:
+            if self.pending:
+                self._insert(self._batch())
             return
+        self._spill_pending()
+        self._writer.close()
+        assert self._spill is not None
+        try:
+            spilled = str(Path(self._spill.name) / "rejected.parquet").replace("'", "''")
+            self.con.execute(f"INSERT INTO \"rejected\" SELECT * FROM read_parquet('{spilled}')")
+        finally:
+            self._spill.cleanup()
+            self._writer = self._spill = None
+
+    def discard(self) -> None:
+        """Remove what was spilled, when the file's transaction is rolled back."""
+        if self._writer is not None:
+            self._writer.close()
+        if self._spill is not None:
+            self._spill.cleanup()
+        self._writer = self._spill = None
+
+    def _batch(self) -> pa.Table:
         rows = [
             {"ingest_id": self.ingest_id, "file": _storable(self.file), "line": r.line,
              "column": _storable(r.column), "reason": _storable(r.reason), "raw": _storable(r.raw)}
             for r in self.pending
         ]  # fmt: skip
         self.pending = []
-        batch = pa.Table.from_pylist(rows, schema=REJECTED.arrow_schema())
+        return pa.Table.from_pylist(rows, schema=REJECTED.arrow_schema())
+
+    def _spill_pending(self) -> None:
+        if not self.pending:
+            return
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            self._spill = tempfile.TemporaryDirectory(prefix="outcomes-rejected-")
+            path = Path(self._spill.name) / "rejected.parquet"
+            self._writer = pq.ParquetWriter(str(path), REJECTED.arrow_schema())
+        self._writer.write_table(self._batch())
+
+    def _insert(self, batch: pa.Table) -> None:
         self.con.register("_outcomes_rejected", batch)
         try:
             self.con.execute('INSERT INTO "rejected" SELECT * FROM _outcomes_rejected')
