@@ -1,4 +1,5 @@
-"""Commands about data: ingest exports into the warehouse, and find unplanned activity."""
+"""Commands about data: ingest exports into the warehouse, forget an ingest, list the ingests,
+and find unplanned activity."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from outcomes.ingest import (
 from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.sources import CONNECTORS, ReadOptions, all_sources
 from outcomes.sources.docs import sources_markdown
+from outcomes.warehouse import forget as forgetting
 from outcomes.warehouse.connection import Warehouse, WarehouseError
 from outcomes.warehouse.ingest import IngestResult
 from outcomes.warehouse.locking import DEFAULT_WAIT
@@ -423,3 +425,136 @@ def sources(
     console = stdout_console()
     for source in all_sources():
         console.print(f"{source.name:<11} {source.description}", markup=False)
+
+
+@app.command(rich_help_panel="Data")
+def forget(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|INGEST_ID",
+            help="The file as it was ingested (its newest load), or an id `outcomes history` "
+            "lists.",
+            show_default=False,
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would go and come back; change nothing.")
+    ] = False,
+    cascade: Annotated[
+        bool,
+        typer.Option(
+            "--cascade", help="Also forget later ingests that changed rows it loaded, newest first."
+        ),
+    ] = False,
+    workspace: WorkspaceOption = Path(),
+    output_format: Annotated[
+        IngestFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = IngestFormat.TEXT,
+    wait: WaitOption = DEFAULT_WAIT,
+) -> None:
+    """Remove what one ingest loaded and its rejections, and put back the rows it replaced.
+
+    One transaction; the file can then be ingested again. Exit 0 when done, 2 when there is
+    nothing to forget or later ingests changed its rows (forget them first, or --cascade).
+    """
+    warehouse = open_warehouse(workspace, wait)
+    try:
+        result = forgetting.forget(warehouse, target, dry_run=dry_run, cascade=cascade)
+    except (forgetting.ForgetError, WarehouseError) as exc:
+        fail(str(exc))
+    finally:
+        warehouse.close()
+    if result.other_current:
+        # Said on standard error in every format: the choice of ingest needs a human's eye.
+        others = ", ".join(str(i) for i in result.other_current)
+        stderr_console().print(
+            f"note: {result.target.file} is also loaded by older ingest {others}; this forgets "
+            f"the newest, {result.target.id} (give an id to forget another)",
+            markup=False,
+        )
+    if output_format is IngestFormat.JSON:
+        sys.stdout.write(json_text(result.as_json()))
+    else:
+        _print_forgotten(result)
+
+
+def _print_forgotten(result: forgetting.ForgetResult) -> None:
+    console = stdout_console()
+    verb = "would forget" if result.dry_run else "forgot"
+    for item in result.forgotten:
+        record = item.ingest
+        console.print(
+            f"{verb} ingest {record.id}: {record.file} ({record.source}, loaded "
+            f"{forgetting.when_text(record.finished_at)})",
+            markup=False,
+        )
+        for change in item.tables:
+            console.print(
+                f"  {change.table}: {_rows(change.removed)} removed, {_rows(change.restored)} "
+                "restored to the version it replaced",
+                markup=False,
+            )
+        if item.rejections:
+            console.print(f"  rejected: {_rows(item.rejections)} removed", markup=False)
+        if not item.tables and not item.rejections:
+            console.print("  no row in the warehouse came from it", markup=False)
+    if result.dry_run:
+        console.print("dry run: nothing was changed", markup=False)
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")
+
+
+@app.command(rich_help_panel="Data")
+def history(
+    workspace: WorkspaceOption = Path(),
+    output_format: Annotated[
+        IngestFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = IngestFormat.TEXT,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list forgotten ingests, marked.")
+    ] = False,
+    wait: WaitOption = DEFAULT_WAIT,
+) -> None:
+    """List the files loaded into the warehouse, newest first, with each one's accounting."""
+    warehouse = open_warehouse(workspace, wait)
+    try:
+        records = forgetting.history(warehouse, include_forgotten=True)
+    except WarehouseError as exc:
+        fail(str(exc))
+    finally:
+        warehouse.close()
+    shown = records if show_all else [r for r in records if not r.forgotten]
+    if output_format is IngestFormat.JSON:
+        sys.stdout.write(json_text([record.as_json() for record in shown]))
+        return
+    _print_history(shown, hidden=len(records) - len(shown))
+
+
+def _print_history(records: list[forgetting.IngestRecord], hidden: int) -> None:
+    console = stdout_console(min_width=140)
+    if not records:
+        console.print("No files loaded yet: load exports with `outcomes ingest`.", markup=False)
+    table = Table(box=None, pad_edge=False)
+    for name in ("id", "when", "file", "source"):
+        table.add_column(name, overflow="fold", no_wrap=name != "file")
+    for name in ("read", "loaded", "updated", "unchanged", "rejected", "ignored"):
+        table.add_column(name, no_wrap=True, justify="right")
+    for r in records:
+        note = f" (forgotten {forgetting.when_text(r.forgotten_at)})" if r.forgotten_at else ""
+        counts = (r.read, r.loaded, r.updated, r.unchanged, r.rejected, r.ignored)
+        table.add_row(str(r.id), forgetting.when_text(r.finished_at), r.file + note, r.source,
+                      *(f"{count:,}" for count in counts))  # fmt: skip
+    if records:
+        console.print(table)
+    for r in records:
+        if r.ignored_by_reason:
+            reasons = ", ".join(f"{n:,} {reason}" for reason, n in r.ignored_by_reason.items())
+            console.print(f"  {r.id}: ignored {reasons}", markup=False)
+        if r.changed_columns:
+            columns = ", ".join(f"{name} ({n:,})" for name, n in r.changed_columns.items())
+            console.print(f"  {r.id}: updated values of {columns}", markup=False)
+    if hidden:
+        console.print(f"{hidden:,} forgotten ingests not shown; --all lists them", markup=False)
