@@ -40,10 +40,11 @@ class Workspace:
     def options_for(self, source: Source, path: Path, options: ReadOptions | None) -> ReadOptions:
         """`options`, completed with the CSV mapping `outcomes.toml` declares for the file."""
         options = options or ReadOptions()
-        if source.name != "csv" or options.mapping is not None:
-            return options
         mapping = self.config.csv_mapping_for(path, self.root)
-        if mapping is None:
+        if options.date_order is None:
+            chosen = mapping.date_order if mapping is not None else None
+            options = replace(options, date_order=chosen or self.config.date_order)
+        if source.name != "csv" or options.mapping is not None or mapping is None:
             return options
         return replace(
             options,

@@ -116,6 +116,7 @@ TIMESHEETS = """\
 [csv.timesheets]
 files = ["exports/time-*.csv"]
 table = "costs"
+date_order = "mdy"
 [csv.timesheets.columns]
 date = "Start Date"
 tactic = "Project"
@@ -166,3 +167,39 @@ def test_values_that_cannot_work_are_one_line(workspace: Path, values: str, mess
     )
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_column_of_dates_that_read_both_ways_needs_the_date_order(workspace: Path) -> None:
+    visits = workspace / "exports" / "newsletter-2026-04.csv"
+    visits.write_text("Email,Sent at,Campaign\na@x.com,09/01/2026,n\nb@x.com,03/02/2026,n\n")
+    refused = runner.invoke(app, ["ingest", "csv", str(visits), "-w", str(workspace)])
+    assert refused.exit_code == 2
+    assert "column 'Sent at' has dates such as 09/01/2026 (line 2)" in refused.stderr
+    assert "--date-order" in refused.stderr and "Traceback" not in refused.output
+    loaded = runner.invoke(
+        app, ["ingest", "csv", str(visits), "-w", str(workspace), "--date-order", "dmy"]
+    )
+    assert loaded.exit_code == 0, loaded.output
+    with Warehouse.open(workspace) as warehouse:
+        days = warehouse.duckdb.execute("SELECT ts FROM touchpoints ORDER BY ts").fetchall()
+    assert [day.date() for (day,) in days] == [dt.date(2026, 1, 9), dt.date(2026, 2, 3)]
+
+
+def test_the_workspace_date_order_applies_to_every_file(workspace: Path) -> None:
+    (workspace / "outcomes.toml").write_text('date_order = "mdy"\n' + CONFIG)
+    visits = workspace / "exports" / "newsletter-2026-04.csv"
+    visits.write_text("Email,Sent at,Campaign\na@x.com,09/01/2026,n\n")
+    result = runner.invoke(app, ["ingest", "csv", str(visits), "-w", str(workspace)])
+    assert result.exit_code == 0, result.output
+    with Warehouse.open(workspace) as warehouse:
+        [(day,)] = warehouse.duckdb.execute("SELECT ts FROM touchpoints").fetchall()
+    assert day.date() == dt.date(2026, 9, 1)
+
+
+def test_a_bad_date_order_in_the_config_is_one_line(workspace: Path) -> None:
+    (workspace / "outcomes.toml").write_text('date_order = "dym"\n' + CONFIG)
+    result = runner.invoke(
+        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
+    )
+    assert result.exit_code == 2
+    assert "date_order must be one of dmy, mdy, ymd" in result.stderr

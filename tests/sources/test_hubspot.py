@@ -61,7 +61,7 @@ def test_contacts_give_a_first_touch_each() -> None:
     assert summary == {
         "hubspot:101": ("linkedin", "spring-launch", utc(2026, 1, 5, 9, 30)),
         "hubspot:102": ("facebook", "fb-retarget", utc(2026, 1, 6, 10)),
-        "hubspot:103": ("email", None, utc(2026, 1, 8)),  # "01/08/2026" is month first
+        "hubspot:103": ("email", None, utc(2026, 1, 28)),  # "01/28/2026": 28 is no month
         "hubspot:104": ("Direct traffic", None, utc(2026, 1, 9, 12)),  # not the URL's linkedin
         "hubspot:105": ("Organic search", None, utc(2026, 1, 10, 8)),
         "hubspot:106": ("paid-search", "brand-keywords", utc(2026, 1, 12, 11)),
@@ -90,7 +90,7 @@ def test_contacts_give_lifecycle_conversions() -> None:
         ),
         # the display label, no stage date: dated by Create Date
         "hubspot|contact|103|qualified_lead": (
-            "qualified_lead", utc(2026, 1, 8), "email", None, "Marketing Qualified Lead"
+            "qualified_lead", utc(2026, 1, 28), "email", None, "Marketing Qualified Lead"
         ),
         # a lead without "Became a Lead Date" is dated by its first conversion
         "hubspot|contact|105|lead": ("lead", utc(2026, 1, 11, 16, 45), None, None, "Lead"),

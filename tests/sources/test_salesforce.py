@@ -130,7 +130,7 @@ def test_api_names_and_stage_without_is_won() -> None:
 )
 def test_is_won_as_text_or_number(tmp_path: Path, won: str, stage: str, expected: str) -> None:
     path = tmp_path / "report.csv"
-    path.write_text(HEADER + f"006X,Deal,{stage},{won},100,3/1/2026,2/1/2026\n", encoding="utf-8")
+    path.write_text(HEADER + f"006X,Deal,{stage},{won},100,3/21/2026,2/14/2026\n", encoding="utf-8")
     rows, rejected = read(path)
     assert rejected == []
     created = [] if expected == "opportunity" else ["opportunity"]  # closed: its creation too
@@ -183,7 +183,7 @@ def test_the_registry_picks_this_connector_for_its_files() -> None:
 
 def test_a_latin1_report_reads_with_its_encoding(tmp_path: Path) -> None:
     path = tmp_path / "report.csv"
-    text = "Opportunity ID,Opportunity Name,Account Name,Stage,Created Date\nX9,Été,Société Générale,Prospecting,3/1/2026\n"
+    text = "Opportunity ID,Opportunity Name,Account Name,Stage,Created Date\nX9,Été,Société Générale,Prospecting,3/15/2026\n"
     path.write_bytes(text.encode("cp1252"))
     assert Salesforce().detect(path, path.read_bytes())
     with pytest.raises(SourceError, match="--encoding"):

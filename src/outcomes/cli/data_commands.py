@@ -51,6 +51,14 @@ from outcomes.workspace.config import ConfigError, load_config
 FACT_TABLE_NAMES = tuple(t.name for t in FACT_TABLES)
 
 
+class DateOrderChoice(StrEnum):
+    """The orders `--date-order` takes: day, month or year first."""
+
+    DMY = "dmy"
+    MDY = "mdy"
+    YMD = "ymd"
+
+
 class IngestFormat(StrEnum):
     """Output formats of `outcomes ingest`."""
 
@@ -72,6 +80,14 @@ def ingest(
     workspace: WorkspaceOption = Path(),
     encoding: Annotated[
         str | None, typer.Option(help="Text encoding of CSV files when not UTF-8 (e.g. cp1252).")
+    ] = None,
+    date_order: Annotated[
+        DateOrderChoice | None,
+        typer.Option(
+            "--date-order",
+            help="How to read numeric dates when every date of a column reads both ways "
+            "(09/01/2026): dmy, mdy or ymd.",
+        ),
     ] = None,
     account: Annotated[
         str | None,
@@ -96,7 +112,11 @@ def ingest(
     if encoding is not None:
         _check_encoding(encoding)
     options = ReadOptions(
-        encoding=encoding, account=account, table=_table_name(table), mapping=_mapping(column_map)
+        encoding=encoding,
+        account=account,
+        table=_table_name(table),
+        mapping=_mapping(column_map),
+        date_order=None if date_order is None else date_order.value,
     )
     warehouse = open_warehouse(workspace, wait)
     try:

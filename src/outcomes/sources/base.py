@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from outcomes.sources.date_order import DateOrder
 from outcomes.warehouse.schema import TableName
 
 RAW_LIMIT = 2000
@@ -99,6 +100,8 @@ class ReadOptions:
     """For the generic CSV connector: warehouse column → one value for every row."""
     key: tuple[str, ...] = ()
     """For the generic CSV connector: the CSV headers whose cells identify a row."""
+    date_order: DateOrder | None = None
+    """How to read numeric dates whose every value reads both ways (`dmy`, `mdy`, `ymd`)."""
 
 
 class Source(ABC):

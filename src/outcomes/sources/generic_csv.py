@@ -105,7 +105,13 @@ class GenericCsv(Source):
             name: _parser(table.name, _column(table, name), decimal_comma) for name in mapping
         }
         required = [*mapping, *keys]
-        records = read_records(path, columns, required=required, encoding=options.encoding)
+        records = read_records(
+            path,
+            columns,
+            required=required,
+            encoding=options.encoding,
+            date_order=options.date_order,
+        )
         for record in records:
             rejection = record.rejection()
             if rejection is not None:

@@ -189,7 +189,13 @@ class HubSpot(Source):
         headers = header_names(path, head, columns, required, options.encoding)
         column = header_namer(headers, columns)
         parse = _deal if kind == "deal" else _contact
-        for record in read_records(path, columns, required=required, encoding=options.encoding):
+        for record in read_records(
+            path,
+            columns,
+            required=required,
+            encoding=options.encoding,
+            date_order=options.date_order,
+        ):
             rejection = record.rejection()
             if rejection is not None:
                 yield rejection

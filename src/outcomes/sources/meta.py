@@ -149,7 +149,14 @@ class Meta(Source):
                 "no Meta post-export header ('Post ID', 'Publish time' and 'Page name' or "
                 "'Account username') in the first rows; export posts from Meta Business Suite",
             )
-        records = read_records(path, spec.columns, required=_REQUIRED, encoding=options.encoding)
+        records = read_records(
+            path,
+            spec.columns,
+            required=_REQUIRED,
+            encoding=options.encoding,
+            date_order=options.date_order,
+            convention="mdy",  # Business Suite writes 03/01/2026 for 1 March, whatever the locale
+        )
         for record in records:
             yield record.rejection() or _post(record, spec, options.account)
 

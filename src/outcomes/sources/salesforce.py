@@ -135,7 +135,13 @@ class Salesforce(Source):
             header_names(path, head, COLUMNS, REQUIRED, options.encoding), COLUMNS
         )
         footer = _Footer()
-        for record in read_records(path, COLUMNS, required=REQUIRED, encoding=options.encoding):
+        for record in read_records(
+            path,
+            COLUMNS,
+            required=REQUIRED,
+            encoding=options.encoding,
+            date_order=options.date_order,
+        ):
             if footer.skips(record):
                 yield Ignored(record.line, FOOTER)
                 continue

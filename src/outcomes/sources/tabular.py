@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from outcomes.sources.base import Rejected, SourceError
+from outcomes.sources.date_order import ColumnEvidence, DateOrder, UndecidedError, read_numeric
 from outcomes.sources.delimited import TextRow, text_rows
 
 HEADER_SEARCH_ROWS = 25
@@ -105,6 +106,8 @@ def read_records(
     required: Sequence[str],
     encoding: str | None = None,
     sheet: str | None = None,
+    date_order: DateOrder | None = None,
+    convention: DateOrder | None = None,
 ) -> Iterator[Record]:
     """Stream the records of a CSV, XLSX or XLS file under logical column names.
 
@@ -114,18 +117,59 @@ def read_records(
     In a CSV, a row whose cells do not line up with the header's carries a `problem`; one
     that spans several lines and does not line up is rows merged by a stray quote, and
     refuses the file.
+
+    Numeric dates (`09/01/2026`) are read in one order per column, decided from all of
+    the column's values before any record is given (see :mod:`date_order`): such cells
+    come as datetimes. `date_order` is the user's setting, `convention` the platform's
+    documented order for a column whose every date reads both ways.
     """
+    orders = _date_orders(path, columns, required, encoding, sheet, date_order, convention)
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
     for row in rows:
         if row.problem is None and all(_blank(c) for c in row.cells):
             continue
         cells = row.cells
-        values = {
+        values: dict[str, Any] = {
             name: cells[i] if i < len(cells) else None for name, i in header.positions.items()
         }
+        for name, order in orders.items():
+            cell = values.get(name)
+            if isinstance(cell, str):
+                values[name] = read_numeric(cell, order) or cell
         problem = row.problem or _shape_problem(path, row, header.cells)
         yield Record(row.start, values, row.raw, problem)
+
+
+def _date_orders(
+    path: Path,
+    columns: Columns,
+    required: Sequence[str],
+    encoding: str | None,
+    sheet: str | None,
+    setting: DateOrder | None,
+    convention: DateOrder | None,
+) -> dict[str, DateOrder]:
+    """The order of each column holding numeric dates, from a first pass over the file."""
+    rows = _rows(path, encoding, sheet)
+    header = _find_header(path, rows, columns, required)
+    evidence = {
+        name: ColumnEvidence(str(header.cells[i]).strip()) for name, i in header.positions.items()
+    }
+    for row in rows:
+        cells = row.cells
+        for name, i in header.positions.items():
+            cell = cells[i] if i < len(cells) else None
+            if isinstance(cell, str) and cell[:1].isdigit():
+                evidence[name].observe(cell, row.start)
+    orders: dict[str, DateOrder] = {}
+    for name, seen in evidence.items():
+        if seen.examples:
+            try:
+                orders[name] = seen.decide(setting, convention)
+            except UndecidedError as exc:
+                raise SourceError(path, str(exc)) from None
+    return orders
 
 
 @dataclass(frozen=True)

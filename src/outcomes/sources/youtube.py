@@ -246,7 +246,13 @@ class YouTube(Source):
                 path, "cannot tell which channel this chart belongs to; pass it (--account)"
             )
         columns = Columns({name: (label,) for name, label in spec.labels.items()})
-        records = read_records(path, columns, required=spec.required, encoding=options.encoding)
+        records = read_records(
+            path,
+            columns,
+            required=spec.required,
+            encoding=options.encoding,
+            date_order=options.date_order,
+        )
         for record in records:
             rejection = record.rejection()
             if rejection is not None:

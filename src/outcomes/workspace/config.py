@@ -16,6 +16,10 @@ utm_campaign = "Campaign"
 A `[csv.NAME.values]` table gives columns one value for every row, for what the file does
 not say because it is the same throughout (a timesheet's lines are all `kind = "people"`).
 
+`date_order = "dmy"` (or `mdy`, `ymd`), at the top or in a `[csv.NAME]` table, says how to
+read numeric dates when every date of a column reads both ways (09/01/2026); a column with
+one telling date (21/01/2026) is decided by it, whatever the setting says.
+
 `key = ["Patient ID", "Visit date"]` names the CSV headers that identify a row, so that a
 corrected re-export updates the rows it corrects instead of adding them again. Without a
 key, a row is identified by the table's id column where it has one (an activity's
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, cast
 
+from outcomes.sources.date_order import ORDERS, DateOrder
 from outcomes.warehouse.schema import FACT_TABLES, TableName
 
 CONFIG_FILE: Final = "outcomes.toml"
@@ -52,6 +57,8 @@ class CsvMapping:
     """Warehouse column → one value for every row."""
     key: tuple[str, ...] = ()
     """The CSV headers whose cells identify a row (empty: see the module's note)."""
+    date_order: DateOrder | None = None
+    """How to read this mapping's numeric dates that read both ways."""
 
     def matches(self, path: Path, workspace: Path) -> bool:
         """True when `path` matches one of the globs (relative to the workspace, or by name)."""
@@ -69,6 +76,8 @@ class WorkspaceConfig:
     """Everything `outcomes.toml` declares (empty when the file is absent)."""
 
     csv: tuple[CsvMapping, ...] = ()
+    date_order: DateOrder | None = None
+    """`date_order = "dmy"` at the top: how to read numeric dates that read both ways."""
 
     def csv_mapping_for(self, path: Path, workspace: Path) -> CsvMapping | None:
         """The first CSV mapping whose globs match `path`."""
@@ -84,24 +93,40 @@ def load_config(workspace: Path) -> WorkspaceConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    unknown = sorted(set(data) - {"csv"})
+    unknown = sorted(set(data) - {"csv", "date_order"})
     if unknown:
-        raise ConfigError(f"{path}: unknown section [{unknown[0]}]; the sections are: [csv.NAME]")
+        raise ConfigError(
+            f"{path}: unknown section [{unknown[0]}]; the sections are: [csv.NAME] (and the "
+            "key date_order)"
+        )
+    date_order = _date_order(path, "", data.get("date_order"))
     csv = data.get("csv", {})
     if not isinstance(csv, dict):
         raise ConfigError(f"{path}: [csv] must hold named tables, e.g. [csv.newsletter]")
-    return WorkspaceConfig(tuple(_mapping(path, name, entry) for name, entry in csv.items()))
+    mappings = tuple(_mapping(path, name, entry) for name, entry in csv.items())
+    return WorkspaceConfig(mappings, date_order)
+
+
+def _date_order(path: Path, where: str, value: object) -> DateOrder | None:
+    if value is None:
+        return None
+    if value not in ORDERS:
+        raise ConfigError(
+            f"{path}: {where}date_order must be one of {', '.join(ORDERS)} (day, month, year "
+            f"first), not {value!r}"
+        )
+    return value
 
 
 def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
     where = f"{path}: [csv.{name}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} must be a table with files, table and columns")
-    unknown = sorted(set(entry) - {"files", "table", "columns", "values", "key"})
+    unknown = sorted(set(entry) - {"files", "table", "columns", "values", "key", "date_order"})
     if unknown:
         raise ConfigError(
-            f"{where}: unknown key '{unknown[0]}'; the keys are files, table, columns, values "
-            "and key"
+            f"{where}: unknown key '{unknown[0]}'; the keys are files, table, columns, values, "
+            "key and date_order"
         )
     key = entry.get("key", [])
     if isinstance(key, str):
@@ -140,4 +165,5 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
         {str(k): str(v) for k, v in columns.items()},
         {str(k): str(v) for k, v in values.items()},
         tuple(key),
+        _date_order(path, f"[csv.{name}] ", entry.get("date_order")),
     )

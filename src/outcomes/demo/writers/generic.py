@@ -58,6 +58,7 @@ amount = "Amount (EUR)"
 [csv.timesheets]
 files = ["exports/timesheets/*.csv"]
 table = "costs"
+date_order = "mdy"  # the time tracker writes US dates (03/06/2026 is 6 March)
 [csv.timesheets.columns]
 date = "Start Date"
 tactic = "Project"
