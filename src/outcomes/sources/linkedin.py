@@ -1,14 +1,34 @@
 """LinkedIn Page analytics exports: content (posts and daily metrics), followers, visitors.
 
-LinkedIn gives each export as a workbook (.xls, lately .xlsx; people also save sheets as
-.csv) with several sheets, some with a descriptive title row above the header. Which
-kind a sheet holds is decided by its headers, never by its name or the file's name:
+LinkedIn gives each export (Page → Analytics → Content, Followers or Visitors → Export) as
+a workbook (.xls, lately .xlsx) with several sheets, some with a descriptive title row
+above the header; people also save sheets as .csv. Which kind a sheet holds is decided by
+its headers, never by its name or the file's name:
 
-* posts ("All posts", formerly "Update engagement") → `activities`, one per post;
+* posts ("All posts", formerly "Update engagement": `Post title`/`Update title`, `Post
+  link`/`Update link`, `Post type`, `Campaign name`, `Posted by`/`Published by`/`Created
+  by`, `Created date`/`Date`, `Impressions`, `Views (excluding off-site video views)`/
+  `Views`/`Video views`, `Clicks`, `Reactions`/`Likes`, `Comments`, `Reposts`/`Shares`)
+  → `activities`, one per post;
 * daily content metrics ("Metrics"), new followers ("New followers") and visitor metrics
   ("Visitor metrics") → `metric_snapshots`, one row per date per metric, for the page.
 
-Demographic sheets (Location, Seniority, …) are not daily series and are skipped whole.
+**Boosted posts.** A boosted post is on three rows of "All posts", one per `Post type`:
+`Organic`, `Sponsored` and `Total`. Its activity has the `Total` row's counts (a post on
+one row has that row's; `Organic` and `Sponsored` rows without a `Total` are summed), and
+the split is kept as `metric_snapshots` of the post (entity its `urn:li:…` id, else its
+link; entity_kind "post"; dated at its creation day): `impressions_organic`,
+`impressions_sponsored`, and likewise `views_`, `clicks_`, `reactions_`, `comments_`,
+`reposts_`. A second row of one type for a post is rejected (an identical copy is ignored
+as "repeats an earlier row of the posts sheet"), and so is a row with no type among
+several rows of one post.
+
+**Demographic sheets** (Location, Job function, Seniority, Industry, Company size) are
+counts, not daily series: their rows are ignored as "a demographic sheet (by location,
+function, seniority, …)". A followers or visitors workbook saved as one CSV stacks them
+after the daily table, each under a "`Location: Table 1`" line (or starting at its own
+header, "`Location,Total followers`"); those rows are ignored for the same reason. A
+sheet, or a stacked section, of any other kind is one rejection naming it.
 
 Metric ids are the header made into a slug with its variant last: `impressions_organic`,
 `reposts_total` (older exports say "Shares"; both become `reposts`), `engagement_rate_total`
@@ -20,6 +40,10 @@ follower count, so its metrics are `new_followers_total`, `new_followers_organic
 The page the export belongs to is `ReadOptions.account`, else a "Page: …" title row, else
 the name LinkedIn gives the file (`<page>_content_<epoch>.xls`). Posts may go without
 one; daily metrics cannot, since the page is what they measure.
+
+Not read: the competitor export, a content workbook saved as one stacked CSV (its
+"All posts" section after "Metrics" is one rejection: save each sheet as its own CSV),
+and the demographic counts themselves.
 """
 
 from __future__ import annotations
@@ -30,7 +54,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar
+from typing import Final, Literal, TypeVar
 
 from outcomes.sources.base import (
     Ignored,
@@ -42,21 +66,12 @@ from outcomes.sources.base import (
     SourceError,
     natural_key,
 )
-from outcomes.sources.fields import (
-    CellError,
-    FieldError,
-    cell_text,
-    parse_date,
-    parse_datetime,
-    parse_float,
-    parse_int,
-    utm_in_text,
-)
+from outcomes.sources.fields import CellError, FieldError, cell_text, parse_date, parse_float
+from outcomes.sources.linkedin_posts import read_posts
 from outcomes.sources.tabular import (
     HEADER_SEARCH_ROWS,
     Columns,
     Record,
-    drop_absent,
     first_rows,
     head_rows,
     iter_rows,
@@ -72,6 +87,7 @@ POST_COLUMNS = Columns(
     {
         "title": ("Post title", "Update title"),
         "link": ("Post link", "Update link"),
+        "type": ("Post type", "Update type"),
         "campaign": ("Campaign name",),
         "author": ("Posted by", "Published by", "Created by"),
         "created": ("Created date", "Date"),
@@ -83,14 +99,6 @@ POST_COLUMNS = Columns(
         "shares": ("Reposts", "Shares"),
     }
 )
-_POST_COUNTS = ("impressions", "views", "clicks", "reactions", "comments", "shares")
-_POST_STATED: Final = {
-    "native_id": ("link",),
-    "author": ("author",),
-    "text": ("title",),
-    "url": ("link",),
-    "campaign": ("campaign", "title"),
-}
 # The first header of the demographic sheets of the followers and visitors exports: counts
 # by location, function, seniority, industry and company size, not daily series.
 _DEMOGRAPHIC: Final = frozenset(
@@ -125,7 +133,9 @@ _PAGE_IN_FILENAME = re.compile(
     r"^(?P<page>.+?)_(?:content|updates|followers|visitors)_\d+$", re.IGNORECASE
 )
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
-_ACTIVITY_URN = re.compile(r"urn:li:(?:activity|share|ugcPost):\d+")
+# A workbook saved as one CSV (Numbers, some converters) stacks its sheets, each under a
+# "<sheet>: Table 1" line; a section may also start at its own header ("Location,Total …").
+_SECTION = re.compile(r"^(?P<name>.+?)\s*:\s*table\s+\d+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -303,15 +313,70 @@ def _read_sheet(
         path, spec.columns, required=spec.required, encoding=encoding, sheet=sheet or None
     )
     where = f"sheet '{sheet}': " if sheet else ""
+    if spec.kind == "posts":
+        yield from read_posts(records, spec.labels, page, where)
+        return
+    assert page is not None  # read() refuses daily sheets without a page
+    section: str | None = None  # the stacked section the rows are in, past the daily table
     for record in records:
+        section = _section(record, section)
+        if section is not None:
+            yield from _section_row(record, section)
+            continue
         rejection = record.rejection()
         if rejection is not None:
             yield rejection
-        elif spec.kind == "posts":
-            yield _post(record, spec, page, where)
         else:
-            assert page is not None  # read() refuses daily sheets without a page
             yield from _daily(record, spec, page, where)
+
+
+def _section(record: Record, current: str | None) -> str | None:
+    """The section a daily sheet's row is in: None for the daily table itself.
+
+    A CSV of a whole workbook goes on past the daily table with its other sheets, each
+    under a "<sheet>: Table 1" line or starting at its own header ("Location,Total
+    followers"); the first cell of the daily table is its date, so a heading lands there.
+    """
+    first = cell_text(record.get("date")) or ""
+    heading = _SECTION.match(first)
+    if heading is not None:
+        return normalise_header(heading["name"])
+    if normalise_header(first) in _DEMOGRAPHIC and _only_text(record):
+        return normalise_header(first)
+    return current
+
+
+def _only_text(record: Record) -> bool:
+    """True for a header row: no cell of it is a number or a date."""
+    return all(_number(c) is None for c in record.values.values())
+
+
+def _number(cell: object) -> float | None:
+    if isinstance(cell, dt.date):
+        return 0.0  # a date cell (a workbook's, or one read in its column's order)
+    try:
+        return parse_float(cell)
+    except FieldError:
+        return None
+
+
+def _section_row(record: Record, section: str) -> Iterator[Parsed]:
+    """A demographic section's row is ignored, as its sheet is in a workbook; another is refused.
+
+    Its heading row names the section; an unknown section is one rejection at its heading,
+    as an unknown sheet is, and its rows after are not read.
+    """
+    if section in _DEMOGRAPHIC:
+        yield Ignored(record.line, DEMOGRAPHIC_SHEET)
+        return
+    first = cell_text(record.get("date")) or ""
+    if _SECTION.match(first) is not None:
+        reason = (
+            f"the section '{first}' was not read: after a daily table only the demographic "
+            "sections (by location, function, seniority, industry, company size) are known; "
+            "save each sheet as its own CSV, or load the workbook itself"
+        )
+        yield Rejected(record.line, None, reason, record.raw)
 
 
 def _page_from_filename(path: Path) -> str | None:
@@ -324,40 +389,6 @@ def _cell(record: Record, name: str, parse: Callable[[object], T], spec: SheetSp
         return parse(record.get(name))
     except FieldError as exc:
         raise CellError(spec.labels.get(name, name), str(exc)) from None
-
-
-def _post(record: Record, spec: SheetSpec, page: str | None, where: str) -> Parsed:
-    try:
-        ts = _cell(record, "created", parse_datetime, spec)
-        counts = {
-            name: _cell(record, name, parse_int, spec)
-            for name in _POST_COUNTS
-            if record.has(name)  # absent is not empty: a narrower export leaves stored counts
-        }
-    except CellError as bad:
-        return Rejected(record.line, bad.column, where + bad.reason, record.raw)
-    if ts is None:
-        return Rejected(record.line, spec.labels["created"], where + "no date", record.raw)
-    title = cell_text(record.get("title"))
-    link = cell_text(record.get("link"))
-    campaign = cell_text(record.get("campaign")) or utm_in_text(title).get("utm_campaign")
-    key = natural_key(NAME, link) if link else natural_key(NAME, ts.date().isoformat(), title)
-    urn = _ACTIVITY_URN.search(link or "")
-    values: dict[str, Any] = {
-        "key": key,
-        "source": NAME,
-        "channel": "linkedin",
-        "account": page,
-        "native_id": urn.group(0) if urn else None,
-        "kind": "post",
-        "author": cell_text(record.get("author")),
-        "ts": ts,
-        "text": title,
-        "url": link,
-        "campaign": campaign,
-        **counts,
-    }
-    return Row("activities", drop_absent(values, record, _POST_STATED), record.line)
 
 
 def _daily(record: Record, spec: SheetSpec, page: str, where: str) -> Iterator[Parsed]:
