@@ -276,12 +276,13 @@ def text_start(
     return buffer, True
 
 
-def array_elements(buffer: TextBuffer) -> Iterator[Element]:
+def array_elements(buffer: TextBuffer, *, whole: bool = True) -> Iterator[Element]:
     """Each element of the JSON array at the buffer's position; the array must end the text.
 
     Raises :class:`StreamError` where the text stops being that array (cut off, broken,
     nested too deeply); an element with a non-finite number or a lone surrogate is given
-    with its problem, and reading goes on.
+    with its problem, and reading goes on. With `whole` False the array may be followed by
+    more text (it is a member of an object) and the buffer is left just after its `]`.
     """
     if buffer.next_char() != "[":
         raise buffer.problem("expected a JSON array")
@@ -302,8 +303,24 @@ def array_elements(buffer: TextBuffer) -> Iterator[Element]:
                 raise buffer.problem("the array is cut off (no closing ']')")
             if separator != ",":
                 raise buffer.problem("expected ',' or ']' after an element", buffer.pos - 1)
-    if buffer.next_char():
+    if whole and buffer.next_char():
         raise buffer.problem("more text after the end of the array")
+
+
+def value_at(buffer: TextBuffer) -> Any:
+    """The JSON value at the buffer's position, read whole; the buffer is left after it.
+
+    For the small members around a streamed array (an `@context`, a `totalItems`). Raises
+    :class:`StreamError` when it is cut off or broken, :class:`RecordError` when it holds
+    a non-finite number or a lone surrogate.
+    """
+    if not buffer.next_char():
+        raise buffer.problem("the text is cut off")
+    strict = _Strict()
+    value, end = _decode(buffer, strict)
+    start, buffer.pos = buffer.pos, end
+    check(strict, value, buffer.text, start, end)
+    return value
 
 
 def _element(buffer: TextBuffer, strict: _Strict, number: int) -> Element:

@@ -13,6 +13,7 @@ from outcomes.sources.base import Source, SourceError
 # name → "module:Class"; the order is the order `--auto` tries them in (most specific first).
 CONNECTORS: Final[dict[str, str]] = {
     "x-archive": "outcomes.sources.x_archive:XArchive",
+    "mastodon-archive": "outcomes.sources.mastodon_archive:MastodonArchive",
     "mastodon": "outcomes.sources.mastodon:Mastodon",
     "ga4": "outcomes.sources.ga4:GA4",
     "paths": "outcomes.sources.paths:JourneyPaths",

@@ -1,0 +1,526 @@
+"""Mastodon's own account archive ("Request your archive"): `outbox.json`, or the whole `.zip`.
+
+The archive holds `outbox.json`, an ActivityStreams `OrderedCollection` whose
+`orderedItems` are what the account published, `actor.json` (the account), `likes.json`,
+`bookmarks.json` and the media. Each item of the outbox becomes one `activities` row:
+
+* `Create` (its `object` a `Note`, or a `Question` for a poll): "reply" when the object's
+  `inReplyTo` is set, "message" when it is addressed to no public and no followers
+  collection (`to`/`cc`: a direct message, as the API's "direct" visibility), else "post".
+  `text` is the HTML `content` as plain text, the content warning (`summary`) first;
+  `campaign` is the `utm_campaign` of a link in it.
+* `Announce` (a boost): "repost"; its `object` is the boosted status's URI, which becomes
+  `url`. The archive has no text of a boosted status, so `text` and `campaign` are left
+  out: a boost loaded from the API keeps them.
+* Other activities are passed over (ignored, by reason); `likes.json`, `bookmarks.json`
+  and the media are not read (favourites given are not activities of the account).
+
+The same status gets the same row as from the `mastodon` connector (API JSON): `key` is
+`natural_key("mastodon", uri)` with the Note's `id` (a boost: the Announce's `id`, which
+is the reblog's `uri`), `native_id` is the number in `…/statuses/<id>`, and `account` and
+`author` are `user@instance`, from `actor.json`'s `preferredUsername` and the host of
+its `url`. The archive has no counts (favourites, boosts, replies), so they are left out
+and counts loaded from the API stay. It differs from the API in `ts` (archives give
+seconds, the API milliseconds), in a boost's `url` (the URI, not the web page) and in
+`in_reply_to` of a reply to another server (its URI: the API's id is local to our
+server); a reply on our own server gets the id, as from the API.
+
+Whose archive it is comes from `actor.json` (in the zip, or beside `outbox.json`), else
+from `--account` (give the full `user@instance`). Without either (actor.json missing or
+unreadable and no `--account`) the archive is refused: posts without an account would
+match no tactic, and would blank the account of posts loaded before.
+
+Some archives write `"orderedItems": []` before the real `orderedItems` member (a key
+given twice); every `orderedItems` member is read, and `line` is the item's 1-based
+position among them. An item that is not an object, holds `NaN`, `Infinity`, a number
+out of range or a lone UTF-16 surrogate, or lacks an id or a readable date is rejected.
+An outbox that is cut off or broken is refused with its line and column. The outbox is
+read as a stream, also inside the zip: it is never held whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Final
+from urllib.parse import urlsplit
+
+from outcomes.sources.base import (
+    Ignored,
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+    natural_key,
+)
+from outcomes.sources.fields import parse_datetime, utm_from_url, utm_in_text
+from outcomes.sources.json_input import (
+    DecodeError,
+    Element,
+    RecordError,
+    StreamError,
+    TextBuffer,
+    TextStream,
+    array_elements,
+    loads,
+    printable,
+    value_at,
+)
+from outcomes.sources.mastodon import CHANNEL, html_to_text
+
+NAME: Final = "mastodon-archive"
+OUTBOX_FILE: Final = "outbox.json"
+ACTOR_FILE: Final = "actor.json"
+PUBLIC: Final = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
+_ITEMS: Final = "orderedItems"
+_ACTOR_LIMIT: Final = 1 << 20
+_STATUS_ID: Final = re.compile(r"/statuses/(\d+)(?:/activity)?/?$")
+_COLLECTION_HINT: Final = re.compile(r'"type"\s*:\s*"OrderedCollection"')
+_ACTIVITY_HINT: Final = re.compile(r'"type"\s*:\s*"(Create|Announce)"')
+_UNPACK_ERRORS: Final = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+)
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+
+
+class MastodonArchive(Source):
+    """Posts, replies, direct messages and boosts from Mastodon's account archive."""
+
+    name = NAME
+    channel = CHANNEL
+    description = "Mastodon account archive: outbox.json (with actor.json) or the archive .zip"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """A zip holding outbox.json and actor.json, or an ActivityStreams outbox."""
+        if head.startswith(b"PK\x03\x04"):
+            return _zip_members(path, quiet=True) is not None
+        text = head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace").lstrip()
+        return (
+            text.startswith("{")
+            and _COLLECTION_HINT.search(text) is not None
+            and f'"{_ITEMS}"' in text
+            and (path.name == OUTBOX_FILE or _ACTIVITY_HINT.search(text) is not None)
+        )
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """A row (or rejection, or ignored item) for every item of the outbox."""
+        if path.is_dir():
+            outbox = path / OUTBOX_FILE
+            if not outbox.is_file():
+                raise SourceError(path, f"no {OUTBOX_FILE} in this folder")
+            owner = _owner(path, _file_actor(path / ACTOR_FILE), options)
+            yield from _items(outbox, OUTBOX_FILE, lambda: outbox.open("rb"), owner, options)
+        elif _is_zip(path):
+            yield from _read_zip(path, options)
+        else:
+            owner = _owner(path, _file_actor(path.parent / ACTOR_FILE), options)
+            yield from _items(path, "", lambda: path.open("rb"), owner, options)
+
+
+def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
+    members = _zip_members(path, quiet=False)
+    if members is None:
+        raise SourceError(
+            path, f"the zip has no {OUTBOX_FILE}; is this the archive from Mastodon's settings?"
+        )
+    outbox, actor = members
+    try:
+        with zipfile.ZipFile(path) as archive:
+            owner = _owner(path, _zip_actor(archive, actor), options)
+            yield from _items(path, f"{outbox}: ", lambda: archive.open(outbox), owner, options)
+    except zipfile.BadZipFile:
+        raise SourceError(path, "not a valid zip archive; download the archive again") from None
+
+
+def _zip_members(path: Path, *, quiet: bool) -> tuple[str, str] | None:
+    """The outbox member and the actor.json beside it; None for another kind of zip.
+
+    Detection (`quiet`) wants both files, so that a zip that merely holds an outbox is not
+    taken for an archive; reading needs only the outbox (a missing actor.json is reported).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        if quiet:
+            return None
+        if isinstance(exc, OSError):
+            raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
+        raise SourceError(path, "not a valid zip archive; download the archive again") from None
+    outboxes = sorted(
+        (
+            n
+            for n in names
+            if PurePosixPath(n).name == OUTBOX_FILE and not n.startswith("__MACOSX/")
+        ),
+        key=lambda n: (n.count("/"), n),
+    )
+    if not outboxes:
+        return None
+    actor = str(PurePosixPath(outboxes[0]).with_name(ACTOR_FILE))
+    if quiet and actor not in names:
+        return None
+    return outboxes[0], actor
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
+
+
+# --- whose archive it is -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Actor:
+    """The handle `actor.json` gives, or why it gives none."""
+
+    handle: str | None
+    problem: str = ""
+
+
+def _owner(path: Path, actor: _Actor, options: ReadOptions) -> str | SourceError:
+    """The archive's handle, else `--account`; without either, the error to refuse it with.
+
+    As with the X archive, the archive's own actor.json wins over the option (it cannot be
+    mistyped). The error is raised at the first item, so that an empty or broken outbox
+    says that first.
+    """
+    if actor.handle is not None:
+        return actor.handle
+    given = str(options.account).strip().lstrip("@") if options.account else ""
+    if given:
+        if printable(given) != given:
+            return SourceError(path, "the --account value is not valid text; type the handle again")
+        return given
+    return SourceError(
+        path,
+        f"{actor.problem}, so whose posts these are is unknown; "
+        "pass the handle with --account user@instance",
+    )
+
+
+def _file_actor(path: Path) -> _Actor:
+    try:
+        if not path.is_file():
+            return _Actor(None, f"there is no {ACTOR_FILE} beside the outbox")
+        if path.stat().st_size > _ACTOR_LIMIT:
+            return _Actor(None, f"{ACTOR_FILE} is too large to be an actor file")
+        data = path.read_bytes()
+    except OSError as exc:
+        return _Actor(None, f"{ACTOR_FILE} cannot be read ({exc.strerror})")
+    return _actor_from(ACTOR_FILE, data)
+
+
+def _zip_actor(archive: zipfile.ZipFile, member: str) -> _Actor:
+    try:
+        info = archive.getinfo(member)
+    except KeyError:
+        return _Actor(None, f"the archive has no {member}")
+    if info.file_size > _ACTOR_LIMIT:
+        return _Actor(None, f"{member} is too large to be an actor file")
+    try:
+        data = archive.read(member)
+    except _UNPACK_ERRORS as exc:
+        return _Actor(None, f"{member} cannot be unpacked ({exc})")
+    return _actor_from(member, data)
+
+
+def _actor_from(name: str, data: bytes) -> _Actor:
+    """`preferredUsername@host` from an ActivityPub actor (`Person`)."""
+    try:
+        actor = loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return _Actor(None, f"{name} is not UTF-8 text")
+    except RecordError as exc:
+        return _Actor(None, f"{name} cannot be read ({exc.reason})")
+    if not isinstance(actor, dict):
+        return _Actor(None, f"{name} is not an actor (a JSON object)")
+    username = actor.get("preferredUsername")
+    user = username.strip().lstrip("@") if isinstance(username, str) else ""
+    host = next((h for h in map(_host, (actor.get("url"), actor.get("id"))) if h), None)
+    if not user or host is None:
+        return _Actor(None, f"{name} names no preferredUsername and url")
+    return _Actor(f"{user}@{host}")
+
+
+def _host(url: object) -> str | None:
+    if not isinstance(url, str):
+        return None
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+# --- the outbox ------------------------------------------------------------------------
+
+
+def _items(
+    path: Path, where: str, opener: Opener, owner: str | SourceError, options: ReadOptions
+) -> Iterator[Parsed]:
+    """Rows for the items of one outbox; `where` names the zip member in messages."""
+    try:
+        with opener() as stream:
+            for number, element in _elements(path, where, stream, options.encoding):
+                if isinstance(owner, SourceError):
+                    raise owner
+                yield _item(number, element, owner)
+    except _UNPACK_ERRORS as exc:
+        if not where:
+            raise SourceError(path, f"cannot read the file: {exc}") from None
+        message = f"{where.rstrip(': ')} cannot be unpacked ({exc}); download the archive again"
+        raise SourceError(path, message) from None
+
+
+def _elements(
+    path: Path, where: str, stream: IO[bytes], encoding: str | None
+) -> Iterator[tuple[int, Element]]:
+    head = stream.read(4)
+    chosen = encoding or ("utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
+    try:
+        buffer = TextBuffer(TextStream(stream, chosen, head))
+    except LookupError:
+        raise SourceError(path, f"unknown encoding {chosen!r}") from None
+    try:
+        yield from _collection_items(buffer)
+    except DecodeError as exc:
+        advice = "pass the file's encoding (e.g. --encoding cp1252)"
+        raise SourceError(path, f"{where}{exc}; {advice}") from None
+    except StreamError as exc:
+        message = f"broken JSON at line {exc.line}, column {exc.column} ({exc.reason})"
+        advice = "the file is cut off or damaged; download the archive again"
+        raise SourceError(path, f"{where}{message}; {advice}") from None
+    except RecordError as exc:
+        raise SourceError(path, f"{where}{exc.reason}; download the archive again") from None
+
+
+def _collection_items(buffer: TextBuffer) -> Iterator[tuple[int, Element]]:
+    """(position, element) for the elements of every `orderedItems` member of the object.
+
+    The object's other members (`@context`, `id`, `totalItems`) are read and passed over.
+    """
+    first = buffer.next_char()
+    if not first:
+        raise buffer.problem("the file is empty")
+    if first != "{":
+        raise buffer.problem("expected a JSON object (an ActivityStreams OrderedCollection)")
+    buffer.pos += 1
+    count = 0
+    closing = "}"
+    while buffer.next_char() != closing:
+        name = _member_name(buffer)
+        if name == _ITEMS:
+            for element in array_elements(buffer, whole=False):
+                count += 1
+                yield count, element
+        else:
+            value_at(buffer)
+        separator = buffer.next_char()
+        if separator == ",":
+            buffer.pos += 1
+        elif separator != closing:
+            raise buffer.problem("expected ',' or '}' after a member of the collection")
+    buffer.pos += 1
+    if buffer.next_char():
+        raise buffer.problem("more text after the end of the collection")
+
+
+def _member_name(buffer: TextBuffer) -> str:
+    start = buffer.next_char()
+    if start != '"':
+        reason = "the collection is cut off (no closing '}')" if not start else "expected a name"
+        raise buffer.problem(reason)
+    name = value_at(buffer)
+    if buffer.next_char() != ":":
+        raise buffer.problem("expected ':' after a member name")
+    buffer.pos += 1
+    return str(name)
+
+
+# --- items to rows ---------------------------------------------------------------------
+
+
+class _ProblemError(Exception):
+    def __init__(self, column: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def _item(number: int, element: Element, owner: str) -> Parsed:
+    """One outbox item as a row, a rejection naming the field at fault, or ignored."""
+    if element.problem is not None:
+        return Rejected(number, element.problem.column, element.problem.reason, element.raw)
+    item = element.value
+    if not isinstance(item, dict):
+        reason = f"expected an activity (a JSON object), got {_json_type(item)}"
+        return Rejected(number, None, reason, element.raw)
+    kind = item.get("type")
+    try:
+        if kind == "Create":
+            values = _created(item, owner)
+        elif kind == "Announce":
+            values = _announced(item, owner)
+        else:
+            return Ignored(number, "an activity other than Create or Announce")
+    except _ProblemError as exc:
+        return Rejected(number, exc.column, exc.reason, element.raw)
+    return Row("activities", values, number)
+
+
+def _created(activity: dict[str, Any], owner: str) -> dict[str, Any]:
+    note = activity.get("object")
+    if not isinstance(note, dict):
+        raise _ProblemError("object", f"expected the created object, got {_json_type(note)}")
+    uri = _uri(note, "id", "object.id")
+    text, links = html_to_text(_text(note, "content", "object.content"))
+    warning = _text(note, "summary", "object.summary")
+    if warning:
+        text = f"{warning}\n\n{text}" if text else warning
+    in_reply_to = _text(note, "inReplyTo", "object.inReplyTo")
+    kind = "reply" if in_reply_to else "post"
+    if _is_direct(note, activity):
+        kind = "message"  # a private answer is still ours, but not a public reply
+    return {
+        **_common(uri, owner, kind),
+        "in_reply_to": _reply_id(in_reply_to, uri),
+        "ts": _time(note, "object.") or _required_time(activity, ""),
+        "text": text,
+        "url": _text(note, "url", "object.url") or uri,
+        "campaign": _campaign(links, text),
+    }
+
+
+def _announced(activity: dict[str, Any], owner: str) -> dict[str, Any]:
+    uri = _uri(activity, "id", "id")
+    boosted = activity.get("object")
+    target = boosted.get("id") if isinstance(boosted, dict) else boosted
+    if not isinstance(target, str) or not target.strip():
+        raise _ProblemError("object", "a boost without the URI of what it boosts")
+    return {
+        **_common(uri, owner, "repost"),
+        "in_reply_to": None,
+        "ts": _required_time(activity, ""),
+        "url": target.strip(),
+    }
+
+
+def _common(uri: str, owner: str, kind: str) -> dict[str, Any]:
+    match = _STATUS_ID.search(urlsplit(uri).path)
+    return {
+        "key": natural_key(CHANNEL, uri),
+        "source": NAME,
+        "channel": CHANNEL,
+        "account": owner,
+        "native_id": match.group(1) if match else uri,
+        "kind": kind,
+        "author": owner,
+    }
+
+
+def _uri(record: dict[str, Any], name: str, column: str) -> str:
+    uri = _text(record, name, column)
+    if uri is None:
+        raise _ProblemError(column, f"no {name}")
+    try:
+        urlsplit(uri)
+    except ValueError:
+        raise _ProblemError(column, f"{uri[:80]!r} is not a URI") from None
+    return uri
+
+
+def _text(record: dict[str, Any], name: str, column: str) -> str | None:
+    value = record.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _ProblemError(column, f"expected text, got {_json_type(value)}")
+    return value.strip() or None
+
+
+def _time(record: dict[str, Any], at: str) -> Any:
+    try:
+        return parse_datetime(record.get("published"))
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise _ProblemError(f"{at}published", str(exc) or "cannot read the date") from None
+
+
+def _required_time(record: dict[str, Any], at: str) -> Any:
+    moment = _time(record, at)
+    if moment is None:
+        raise _ProblemError(f"{at}published", "no published date")
+    return moment
+
+
+def _is_direct(note: dict[str, Any], activity: dict[str, Any]) -> bool:
+    """Addressed to no public and no followers collection: what the API calls "direct".
+
+    The note's addressing, else the activity's; an item that gives none is not taken for a
+    message (nothing says it is private).
+    """
+    audience = _audience(note) or _audience(activity)
+    if not audience:
+        return False
+    return not any(a in PUBLIC or a.rstrip("/").endswith("/followers") for a in audience)
+
+
+def _audience(record: dict[str, Any]) -> list[str]:
+    return [
+        a for field in ("to", "cc") for a in _addresses(record.get(field)) if isinstance(a, str)
+    ]
+
+
+def _addresses(value: object) -> list[object]:
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
+
+
+def _reply_id(in_reply_to: str | None, uri: str) -> str | None:
+    """The replied status's id when it is on our server (as the API gives it), else its URI."""
+    if in_reply_to is None:
+        return None
+    try:
+        same_host = urlsplit(in_reply_to).hostname == urlsplit(uri).hostname
+        match = _STATUS_ID.search(urlsplit(in_reply_to).path)
+    except ValueError:
+        return in_reply_to
+    return match.group(1) if same_host and match else in_reply_to
+
+
+def _campaign(links: list[str], text: str | None) -> str | None:
+    for link in links:
+        try:
+            campaign = utm_from_url(link).get("utm_campaign")
+        except ValueError:  # a link urllib cannot split names no campaign
+            continue
+        if campaign:
+            return campaign
+    try:
+        return utm_in_text(text).get("utm_campaign")
+    except ValueError:
+        return None
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "text", bool: "true/false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
