@@ -15,11 +15,14 @@ runner = CliRunner()
 
 HEADER = "Opportunity ID,Opportunity Name,Stage,Created Date,Opportunity Owner"
 A = (
-    f"{HEADER}\n006A,Acme renewal,Prospecting,3/1/2026,Ann\n"
-    "006B,Globex pilot,Qualification,3/2/2026,Bob\n"
+    f"{HEADER}\n006A,Acme renewal,Prospecting,3/14/2026,Ann\n"
+    "006B,Globex pilot,Qualification,3/15/2026,Bob\n"
 )
 # A corrected re-export: Globex changes owner, Hooli is new.
-B = f"{HEADER}\n006B,Globex pilot,Qualification,3/2/2026,Zed\n006D,Hooli,Prospecting,3/4/2026,Eve\n"
+B = (
+    f"{HEADER}\n006B,Globex pilot,Qualification,3/15/2026,Zed\n"
+    "006D,Hooli,Prospecting,3/17/2026,Eve\n"
+)
 
 
 @pytest.fixture
@@ -119,7 +122,7 @@ def test_forgotten_ingests_show_only_with_all_and_the_file_loads_again(workspace
 
 def test_a_file_loaded_twice_forgets_its_newest_load_and_says_so(workspace: Path) -> None:
     ingest(workspace, "a.csv")
-    (workspace / "a.csv").write_text(A + "006E,Initech,Prospecting,3/5/2026,Dee\n")
+    (workspace / "a.csv").write_text(A + "006E,Initech,Prospecting,3/18/2026,Dee\n")
     ingest(workspace, "a.csv")
 
     result = run(workspace, "forget", str(workspace / "a.csv"), "--format", "json")

@@ -29,15 +29,15 @@ from outcomes.warehouse.schema import FACT_TABLES, replaced_name
 
 HEADER = ("Opportunity ID", "Opportunity Name", "Stage", "Created Date", "Opportunity Owner")
 A_ROWS = [
-    ("006A", "Acme renewal", "Prospecting", "3/1/2026", "Ann"),
-    ("006B", "Globex pilot", "Qualification", "3/2/2026", "Bob"),
-    ("", "Nameless", "Prospecting", "3/3/2026", "Cy"),  # rejected: no Opportunity ID
+    ("006A", "Acme renewal", "Prospecting", "3/14/2026", "Ann"),
+    ("006B", "Globex pilot", "Qualification", "3/15/2026", "Bob"),
+    ("", "Nameless", "Prospecting", "3/16/2026", "Cy"),  # rejected: no Opportunity ID
 ]
 # The corrected re-export: Globex has another owner, and Hooli is new.
 B_ROWS = [
-    ("006A", "Acme renewal", "Prospecting", "3/1/2026", "Ann"),
-    ("006B", "Globex pilot", "Qualification", "3/2/2026", "Zed"),
-    ("006D", "Hooli", "Prospecting", "3/4/2026", "Eve"),
+    ("006A", "Acme renewal", "Prospecting", "3/14/2026", "Ann"),
+    ("006B", "Globex pilot", "Qualification", "3/15/2026", "Zed"),
+    ("006D", "Hooli", "Prospecting", "3/17/2026", "Eve"),
 ]
 
 State = dict[str, list[tuple[object, ...]]]
@@ -233,7 +233,7 @@ OWNERS = ("Ann", "Bob", "Zed")
 opportunity = st.tuples(
     st.sampled_from((*IDS, "")),  # an empty id is a rejection
     st.sampled_from(STAGES),
-    st.sampled_from(("3/1/2026", "3/9/2026", "")),  # an open deal without a date is rejected
+    st.sampled_from(("3/14/2026", "3/20/2026", "")),  # an open deal without a date is rejected
     st.sampled_from(OWNERS),
 )
 export = st.tuples(st.lists(opportunity, min_size=1, max_size=6), st.booleans())
