@@ -211,9 +211,112 @@ def test_the_registry_picks_this_connector_for_its_files() -> None:
 
 def test_a_utf8_bom_export(tmp_path: Path) -> None:
     path = tmp_path / "contacts.csv"
-    text = "Record ID,Lifecycle Stage,Create Date\n301,Lead,2026-03-01 10:00\n"
+    text = (
+        "Record ID,Lifecycle Stage,Create Date,Original Traffic Source\n"
+        "301,Lead,2026-03-01 10:00,Organic Social\n"
+    )
     path.write_bytes(text.encode("utf-8-sig"))
     assert detects(path)
     rows, rejected = read(path)
     assert rejected == []
     assert [r.values["key"] for r in rows] == ["hubspot|contact|301", "hubspot|contact|301|lead"]
+
+
+# --- the labels of exports since 2024 -------------------------------------------------------
+
+TRAFFIC = HUBSPOT / "contacts_traffic_source.csv"
+
+
+def test_traffic_source_headers_give_the_channel_and_campaign() -> None:
+    rows, rejected = read(TRAFFIC)
+    assert rejected == []
+    first = {
+        r.values["journey_id"]: (r.values["channel"], r.values["utm_campaign"], r.values["ts"])
+        for r in rows
+        if r.table == "touchpoints" and r.values["event"] == "first_touch"
+    }
+    assert len(first) == 8  # every contact of the file
+    assert first["hubspot:401"] == ("linkedin", "li-rep-insights", utc(2026, 4, 2, 9, 15))
+    assert first["hubspot:402"] == ("facebook", "fb-retarget", utc(2026, 4, 3, 14))
+    assert first["hubspot:407"] == ("email", None, utc(2026, 4, 8, 9))
+    assert all(channel is not None for channel, _, _ in first.values())
+
+
+def test_date_entered_stage_columns_date_the_lifecycle_conversions() -> None:
+    rows, _ = read(TRAFFIC)
+    conversions = {
+        r.values["key"]: (r.values["type"], r.values["ts"])
+        for r in rows
+        if r.table == "conversions"
+    }
+    assert conversions["hubspot|contact|401|lead"] == ("lead", utc(2026, 4, 2, 9, 16))
+    assert conversions["hubspot|contact|401|qualified_lead"] == (
+        "qualified_lead",
+        utc(2026, 4, 10, 11),
+    )
+    assert conversions["hubspot|contact|401|new_customer"] == ("new_customer", utc(2026, 5, 21, 10))
+    assert conversions["hubspot|contact|407|new_customer"] == (
+        "new_customer",
+        utc(2026, 6, 2, 15, 30),
+    )
+    # a lead whose stage date comes after its creation is dated by the stage date
+    assert conversions["hubspot|contact|405|lead"] == ("lead", utc(2026, 4, 20, 7, 6))
+    types = sorted(kind for kind, _ in conversions.values())
+    assert types.count("lead") == 8 - 1  # every contact but the subscriber was a lead
+    assert types.count("new_customer") == 2
+
+
+def test_the_latest_traffic_source_is_a_second_touchpoint_when_it_is_new() -> None:
+    rows, _ = read(TRAFFIC)
+    latest = {
+        r.values["key"]: (r.values["channel"], r.values["ts"], r.values["event"])
+        for r in rows
+        if r.table == "touchpoints" and r.values["event"] == "latest_touch"
+    }
+    # 402's latest session is its first; 403, 404, 406-408 have no latest date
+    assert set(latest) == {"hubspot|contact|401|latest", "hubspot|contact|405|latest"}
+    assert latest["hubspot|contact|405|latest"] == (
+        "email",
+        utc(2026, 4, 20, 7, 5),
+        "latest_touch",
+    )
+
+
+def test_old_and_new_labels_give_the_same_rows(tmp_path: Path) -> None:
+    text = TRAFFIC.read_text(encoding="utf-8")
+    old = (
+        text.replace("Original Traffic Source", "Original Source")
+        .replace('Date entered ""Lead (Lifecycle Stage Pipeline)""', "Became a Lead Date")
+        .replace(
+            'Date entered ""Marketing Qualified Lead (Lifecycle Stage Pipeline)""',
+            "Became a Marketing Qualified Lead Date",
+        )
+        .replace('Date entered ""Customer (Lifecycle Stage Pipeline)""', "Became a Customer Date")
+    )
+    path = tmp_path / "contacts_old.csv"
+    path.write_text(old, encoding="utf-8")
+    assert '"Became a Lead Date"' in old and "Traffic Source Drill" in old  # latest kept
+
+    assert [r.values for r in read(path)[0]] == [r.values for r in read(TRAFFIC)[0]]
+
+
+def test_a_contacts_export_without_any_source_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "Record ID,Lifecycle Stage,Create Date,Email\n1,lead,2026-03-01 10:00,a@example.com\n",
+        encoding="utf-8",
+    )
+    assert detects(path)
+    with pytest.raises(SourceError, match="'Original Traffic Source'") as refused:
+        list(HubSpot().read(path, ReadOptions()))
+    assert "'Original Source'" in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_deals_export_needs_no_source_column(tmp_path: Path) -> None:
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Record ID,Deal Stage,Amount,Create Date\n9,appointmentscheduled,100,2026-03-01\n",
+        encoding="utf-8",
+    )
+    rows, rejected = read(path)
+    assert rejected == [] and [r.values["type"] for r in rows] == ["opportunity"]

@@ -5,7 +5,12 @@ an API or workflow export uses (`lifecyclestage`, `dealstage`) are accepted, as 
 and as values. Dates without a zone are taken as UTC (HubSpot writes them in the portal's
 time zone and does not say which).
 
-**Contacts** (a "Lifecycle Stage" or "Original Source" column, no "Deal Stage"):
+Exports since 2024 label the source columns "Original Traffic Source" and "… Drill-Down
+1/2" (older ones "Original Source …") and the stage dates `Date entered "Lead (Lifecycle
+Stage Pipeline)"` (older ones "Became a Lead Date"); both are read, and so are the internal
+names (`hs_analytics_source`, `hs_v2_date_entered_lead`, `hs_lifecyclestage_lead_date`).
+
+**Contacts** (a "Lifecycle Stage" or "Original (Traffic) Source" column, no "Deal Stage"):
 
 * one `touchpoints` row for the original source: journey and customer id
   `hubspot:<Record ID>`, `ts` = Create Date, event `first_touch`; channel from
@@ -15,14 +20,20 @@ time zone and does not say which).
   social and Paid search, where HubSpot puts the campaign.
 * `conversions` by lifecycle stage: `lead` → `lead`; `marketingqualifiedlead` and
   `salesqualifiedlead` → `qualified_lead`; `customer` and `evangelist` → `new_customer`.
-  The current stage's conversion is dated by its "Became a … Date" column (a lead also by
+  The current stage's conversion is dated by its stage date column (a lead also by
   First Conversion Date), else by Create Date. Earlier stages count too when their
-  "Became a … Date" is filled, so a customer who was a lead gives both. `subscriber`,
+  stage date is filled, so a customer who was a lead gives both. `subscriber`,
   `other`, custom stages and `opportunity` give none: opportunities come from the deals
   export, with their amounts, and counting the contact as well would count them twice.
   Lead Status is not used.
+* a second `touchpoints` row for the latest session ("Latest Traffic Source", its
+  drill-downs, dated by "Latest Traffic Source Date"), event `latest_touch`, when the file
+  has it and it is not the first touch again; it is keyed per contact, so a later export's
+  latest session replaces the stored one.
 * A contact without a Record ID or a Create Date, or with an unreadable date, is
   rejected whole.
+* A contacts export with no source column at all is refused, naming the columns to add:
+  loaded, every contact would have no channel, and nothing would say so.
 
 **Deals** (a "Deal Stage" column): `closedwon` / "Closed Won" → `deal_won` dated by Close
 Date, `closedlost` → `deal_lost`, any other stage → `opportunity` dated by Create Date; a
@@ -46,7 +57,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, natural_key
+from outcomes.sources.base import (
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+    natural_key,
+)
 from outcomes.sources.fields import (
     CellError,
     FieldError,
@@ -69,11 +88,60 @@ from outcomes.sources.tabular import (
 
 NAME = "hubspot"
 
+# Exports label the source "Original Traffic Source" since 2024 and "Original Source" before.
 _SOURCE_ALIASES: Final = {
-    "source": ("Original Source", "Original Source Type", "hs_analytics_source"),
-    "drill1": ("Original Source Drill-Down 1", "hs_analytics_source_data_1"),
-    "drill2": ("Original Source Drill-Down 2", "hs_analytics_source_data_2"),
+    "source": (
+        "Original Traffic Source",
+        "Original Source",
+        "Original Source Type",
+        "hs_analytics_source",
+    ),
+    "drill1": (
+        "Original Traffic Source Drill-Down 1",
+        "Original Source Drill-Down 1",
+        "hs_analytics_source_data_1",
+    ),
+    "drill2": (
+        "Original Traffic Source Drill-Down 2",
+        "Original Source Drill-Down 2",
+        "hs_analytics_source_data_2",
+    ),
 }
+_LATEST_ALIASES: Final = {
+    "latest_source": ("Latest Traffic Source", "Latest Source", "hs_latest_source"),
+    "latest_drill1": (
+        "Latest Traffic Source Drill-Down 1",
+        "Latest Source Drill-Down 1",
+        "hs_latest_source_data_1",
+    ),
+    "latest_drill2": (
+        "Latest Traffic Source Drill-Down 2",
+        "Latest Source Drill-Down 2",
+        "hs_latest_source_data_2",
+    ),
+    "latest_date": (
+        "Latest Traffic Source Date",
+        "Latest Traffic Source Timestamp",
+        "Latest Source Timestamp",
+        "hs_latest_source_timestamp",
+    ),
+}
+
+
+def _entered(stage: str, internal: str) -> tuple[str, ...]:
+    """The headers of the date a contact entered a lifecycle stage, newest labels last.
+
+    "Became a … Date" (older exports, and `hs_lifecyclestage_*_date`), then the stage
+    pipeline's `Date entered "Lead (Lifecycle Stage Pipeline)"` and its `hs_v2_date_entered_*`.
+    """
+    return (
+        f"Became a {stage} Date",
+        f"hs_lifecyclestage_{internal}_date",
+        f'Date entered "{stage} (Lifecycle Stage Pipeline)"',
+        f"hs_v2_date_entered_{internal}",
+        f"hs_date_entered_{internal}",
+    )
+
 
 CONTACT_COLUMNS = Columns(
     {
@@ -82,17 +150,12 @@ CONTACT_COLUMNS = Columns(
         "owner": ("Contact Owner", "hubspot_owner_id"),
         "created": ("Create Date", "createdate"),
         "first_conversion": ("First Conversion Date", "first_conversion_date"),
-        "lead_date": ("Became a Lead Date", "hs_lifecyclestage_lead_date"),
-        "mql_date": (
-            "Became a Marketing Qualified Lead Date",
-            "hs_lifecyclestage_marketingqualifiedlead_date",
-        ),
-        "sql_date": (
-            "Became a Sales Qualified Lead Date",
-            "hs_lifecyclestage_salesqualifiedlead_date",
-        ),
-        "customer_date": ("Became a Customer Date", "hs_lifecyclestage_customer_date"),
+        "lead_date": _entered("Lead", "lead"),
+        "mql_date": _entered("Marketing Qualified Lead", "marketingqualifiedlead"),
+        "sql_date": _entered("Sales Qualified Lead", "salesqualifiedlead"),
+        "customer_date": _entered("Customer", "customer"),
         **_SOURCE_ALIASES,
+        **_LATEST_ALIASES,
     }
 )
 DEAL_COLUMNS = Columns(
@@ -117,6 +180,13 @@ DEAL_COLUMNS = Columns(
     }
 )
 _CONTACT_REQUIRED: Final = ("record_id", "created")
+# A contacts export without its source loads every contact without a channel, which looks
+# like a clean load; so it is refused, naming what to add.
+_NO_SOURCE: Final = (
+    "a contacts export without its source: add the column 'Original Traffic Source' "
+    "(older exports: 'Original Source', API: hs_analytics_source), with 'Original Traffic "
+    "Source Drill-Down 1' and '… Drill-Down 2', to the export and export again"
+)
 _DEAL_REQUIRED: Final = ("record_id", "stage")
 
 # Display labels and internal values of "Original Source", as one key (letters only).
@@ -160,6 +230,7 @@ _DATE_COLUMNS: Final = (
     "mql_date",
     "sql_date",
     "customer_date",
+    "latest_date",
 )
 
 Kind = Literal["contact", "deal"]
@@ -187,6 +258,8 @@ class HubSpot(Source):
             else (CONTACT_COLUMNS, _CONTACT_REQUIRED)
         )
         headers = header_names(path, head, columns, required, options.encoding)
+        if kind == "contact" and headers and "source" not in headers:
+            raise SourceError(path, _NO_SOURCE)
         column = header_namer(headers, columns)
         parse = _deal if kind == "deal" else _contact
         for record in read_records(
@@ -214,7 +287,13 @@ def _kind(rows: Sequence[Sequence[str]], *, strict: bool = True) -> Kind | None:
         has_id = bool(found & {"record id", "hs_object_id", "deal id", "contact id"})
         if found & {"deal stage", "dealstage"} and (has_id or not strict):
             return "deal"
-        markers = {"lifecycle stage", "lifecyclestage", "original source", "hs_analytics_source"}
+        markers = {
+            "lifecycle stage",
+            "lifecyclestage",
+            "original source",
+            "original traffic source",
+            "hs_analytics_source",
+        }
         if found & markers and (has_id or not strict):
             return "contact"
     return None if strict else "contact"
@@ -245,6 +324,9 @@ def _contact(record: Record, column: Namer) -> Iterator[Parsed]:
     person = f"{NAME}:{record_id}"
     origin = _origin(record)
     yield _first_touch(record, record_id, person, created, origin)
+    latest = _latest_touch(record, record_id, person, dates, _Touch(created, origin))
+    if latest is not None:
+        yield latest
     for kind, ts in _lifecycle_conversions(record, dates):
         values = _conversion(person, ts, kind, origin)
         values["key"] = natural_key(NAME, "contact", record_id, kind)
@@ -272,11 +354,12 @@ class _Origin:
     campaign: str | None
 
 
-def _origin(record: Record) -> _Origin:
-    raw = cell_text(record.get("source"))
+def _origin(record: Record, prefix: str = "") -> _Origin:
+    """The original source (`prefix` "latest_": the latest session's source)."""
+    raw = cell_text(record.get(prefix + "source"))
     source = _SOURCES.get(_letters(raw), raw)
-    drill1 = cell_text(record.get("drill1"))
-    drill2 = cell_text(record.get("drill2"))
+    drill1 = cell_text(record.get(prefix + "drill1"))
+    drill2 = cell_text(record.get(prefix + "drill2"))
     # Drill-down 1 names the network only for social sources; elsewhere it may be a page URL
     # ("…/linkedin-guide" for direct traffic) that must not pass for a channel.
     channel = channel_from_source(drill1 if source in _SOCIAL else source)
@@ -289,6 +372,10 @@ def _origin(record: Record) -> _Origin:
 _ORIGIN: Final = {"channel": ("source", "drill1"), "campaign": ("source", "drill2")}
 _CONTACT_STATED: Final = {**_ORIGIN, "stage": ("lifecycle",), "owner": ("owner",)}
 _TOUCH_STATED: Final = {"channel": ("source", "drill1"), "utm_campaign": ("source", "drill2")}
+_LATEST_STATED: Final = {
+    "channel": ("latest_source", "latest_drill1"),
+    "utm_campaign": ("latest_source", "latest_drill2"),
+}
 _DEAL_STATED: Final = {
     **_ORIGIN,
     "owner": ("owner",),
@@ -313,6 +400,43 @@ def _first_touch(
         "utm_campaign": origin.campaign,
     }
     return Row("touchpoints", drop_absent(values, record, _TOUCH_STATED), record.line)
+
+
+@dataclass(frozen=True, slots=True)
+class _Touch:
+    ts: dt.datetime
+    origin: _Origin
+
+
+def _latest_touch(
+    record: Record,
+    record_id: str,
+    person: str,
+    dates: dict[str, dt.datetime | None],
+    first: _Touch,
+) -> Row | None:
+    """The latest session's source as a second touchpoint, when it is dated and new.
+
+    Keyed per contact, so a later export's latest session replaces the one stored; a
+    contact whose only session is the first gives no second touchpoint.
+    """
+    ts = dates["latest_date"]
+    if ts is None:
+        return None
+    origin = _origin(record, "latest_")
+    if ts == first.ts and origin == first.origin:
+        return None
+    values = {
+        "key": natural_key(NAME, "contact", record_id, "latest"),
+        "source": NAME,
+        "journey_id": person,
+        "customer_id": person,
+        "ts": ts,
+        "channel": origin.channel or origin.raw,
+        "event": "latest_touch",
+        "utm_campaign": origin.campaign,
+    }
+    return Row("touchpoints", drop_absent(values, record, _LATEST_STATED), record.line)
 
 
 def _lifecycle_conversions(
