@@ -203,3 +203,19 @@ def test_a_bad_date_order_in_the_config_is_one_line(workspace: Path) -> None:
     )
     assert result.exit_code == 2
     assert "date_order must be one of dmy, mdy, ymd" in result.stderr
+
+
+def test_auto_names_the_closest_connector_of_a_file_it_did_not_load(workspace: Path) -> None:
+    # A HubSpot contacts export without its Record ID column: no connector claims it.
+    (workspace / "exports" / "contacts.csv").write_text(
+        "First Name,Email,Lifecycle Stage,Original Source,Create Date\n"
+        "Ada,ada@example.com,Lead,Organic social,2026-01-05 09:30\n"
+    )
+    command = ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
+    result = runner.invoke(app, [*command, "-f", "json"])
+    assert result.exit_code == 1
+    [unknown] = [i for i in json.loads(result.stdout) if i["file"].endswith("contacts.csv")]
+    assert (unknown["closest"], unknown["missing_headers"]) == ("hubspot", ["Record ID"])
+    text = runner.invoke(app, command)
+    assert "contacts.csv: format not recognised; closest connector: hubspot" in text.stderr
+    assert "lacks 'Record ID'" in text.stderr

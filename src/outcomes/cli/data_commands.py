@@ -39,6 +39,7 @@ from outcomes.ingest import (
 )
 from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.sources import CONNECTORS, ReadOptions, all_sources
+from outcomes.sources.closest import closest_source
 from outcomes.sources.docs import sources_markdown
 from outcomes.warehouse import forget as forgetting
 from outcomes.warehouse.connection import Warehouse, WarehouseError
@@ -150,7 +151,8 @@ def ingest(
     _report_ingest(outcomes, unknown, output_format)
     if any(isinstance(o, FileFailure) for o in outcomes):
         raise typer.Exit(EXIT_ERROR)
-    if any(isinstance(o, IngestResult) and o.rejected for o in outcomes):
+    # A file --auto did not recognise is a finding: it was not loaded, and nothing else says so.
+    if unknown or any(isinstance(o, IngestResult) and o.rejected for o in outcomes):
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -230,7 +232,9 @@ def _report_ingest(
             for o in outcomes
         ]
         items += [
-            {"file": str(p), "source": None, "error": "format not recognised"} for p in unknown
+            {"file": str(p), "source": None, "error": "format not recognised"}
+            | _resemblance_json(p)
+            for p in unknown
         ]
         sys.stdout.write(json_text(items))
     else:
@@ -294,10 +298,24 @@ def print_ingest_problems(outcomes: list[Outcome], unknown: list[Path]) -> None:
                 markup=False,
             )
     for path in unknown:
+        resemblance = closest_source(path)
+        hint = f"; {resemblance.explain()}" if resemblance else ""
         errors.print(
-            f"not loaded: {path}: format not recognised (name the source: outcomes ingest SOURCE FILE)",
+            f"not loaded: {path}: format not recognised{hint} "
+            "(name the source: outcomes ingest SOURCE FILE)",
             markup=False,
         )
+
+
+def _resemblance_json(path: Path) -> dict[str, Any]:
+    resemblance = closest_source(path)
+    if resemblance is None:
+        return {"closest": None}
+    return {
+        "closest": resemblance.source,
+        "shared_headers": list(resemblance.shared),
+        "missing_headers": list(resemblance.missing),
+    }
 
 
 @app.command(rich_help_panel="Data")
