@@ -33,8 +33,8 @@ def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
         yield opened
 
 
-def parse(path: Path, **options: str) -> list[Parsed]:
-    return list(LinkedIn().read(path, ReadOptions(**options)))
+def parse(path: Path, account: str | None = None) -> list[Parsed]:
+    return list(LinkedIn().read(path, ReadOptions(account=account)))
 
 
 def file_rows(path: Path, skip: int = 1) -> list[dict[str, str]]:

@@ -207,5 +207,5 @@ def test_detect_recognises_meta_exports_only() -> None:
         return source.detect(path, path.read_bytes()[: 64 * 1024])
 
     assert [detect(p) for p in (FACEBOOK_JAN, FACEBOOK_FEB, INSTAGRAM_FEB)] == [True] * 3
-    assert len(others) == 7
+    assert len(others) >= 7
     assert [p.name for p in others if detect(p)] == []

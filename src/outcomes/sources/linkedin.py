@@ -310,7 +310,13 @@ def _read_sheet(
     path: Path, sheet: str, spec: SheetSpec, page: str | None, encoding: str | None
 ) -> Iterator[Parsed]:
     records = read_records(
-        path, spec.columns, required=spec.required, encoding=encoding, sheet=sheet or None
+        path,
+        spec.columns,
+        required=spec.required,
+        encoding=encoding,
+        sheet=sheet or None,
+        convention="mdy",  # LinkedIn writes 03/02/2026 for 2 March in every locale
+        mark_convention="point",  # and 1,234 for a thousand and more
     )
     where = f"sheet '{sheet}': " if sheet else ""
     if spec.kind == "posts":
