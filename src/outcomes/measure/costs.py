@@ -14,6 +14,12 @@ that part's plan estimate: kind `tool` is technology, `people` is people, the re
 (`budget`, `ads`, `other`) is money. The sums run in the engine; one row per tactic and
 part comes back.
 
+A line's `tactic` is a plan tactic's id, or a campaign name as an ad platform exports it
+(Meta Ads, LinkedIn Ads): a line whose tactic is no tactic id is attributed to the first
+tactic, in plan order, whose `measurement.match.utm_campaign` lists that name (compared
+without case or surrounding space), so the spend a campaign report records counts for the
+tactic that runs the campaign.
+
 Timesheet lines (`people` lines with `hours`, and the `person` who worked them) also say
 how much time went into each tactic: `logged_hours` sums them per tactic and person, and
 `planned_vs_spent` sets them against the plan's hours, shared equally among the tactic's
@@ -91,6 +97,26 @@ class TacticCost:
         return self.people + self.money + self.technology
 
 
+def attributed(plan: Plan, costs: ibis.Table) -> ibis.Table:
+    """`costs` with each campaign-named line's `tactic` replaced by the tactic that claims it.
+
+    Runs in the engine, like the tactic mapping of activities, so a changed plan re-reads
+    the spend without reloading it. A line that names a tactic id keeps it.
+    """
+    ids = [t.id for t in plan.tactics]
+    name = costs.tactic.strip().lower()
+    rules = []
+    for tactic in plan.tactics:
+        match = tactic.measurement.match if tactic.measurement else None
+        campaigns = [c.strip().casefold() for c in (match.utm_campaign if match else []) if c]
+        if campaigns:
+            claimed = name.isin(campaigns) & ~costs.tactic.isin(ids)
+            rules.append((claimed.fill_null(False), tactic.id))
+    if not rules:
+        return costs
+    return costs.mutate(tactic=ibis.cases(*rules, else_=costs.tactic))
+
+
 def recorded_spend(costs: ibis.Table, period: Period) -> dict[tuple[str, Part], float]:
     """`{(tactic, part): amount}` of the `costs` table's lines dated in the period."""
     in_period = costs.filter((costs.date >= period.start) & (costs.date <= period.end))
@@ -118,7 +144,7 @@ def tactic_costs(
     plan: Plan, period: Period, costs: ibis.Table | None = None
 ) -> dict[str, TacticCost]:
     """Every plan tactic's cost in `period` (see the module docstring for the rules)."""
-    spend = recorded_spend(costs, period) if costs is not None else {}
+    spend = recorded_spend(attributed(plan, costs), period) if costs is not None else {}
     return {t.id: _tactic_cost(plan, t, period, spend) for t in plan.tactics}
 
 
@@ -187,6 +213,7 @@ def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[Plan
     start = min((t.start for t in plan.tactics), default=as_of)
     period = Period(min(start, as_of), as_of)
     planned = tactic_costs(plan, period)
+    costs = attributed(plan, costs)
     spend = recorded_spend(costs, period)
     hours = _by_person_id(plan, logged_hours(costs, period))
     rows = []

@@ -1,0 +1,165 @@
+"""LinkedIn Campaign Manager performance reports (CSV or .xlsx): spend and delivery per day.
+
+Campaign Manager's "Export" writes a few title rows above the header ("Campaign
+Performance Report (in UTC)", "Report Start: …", "Report End: …", the account), then one
+row per campaign (or creative) per day when the time breakdown is daily. The header is
+found below the title rows by its `Start Date (in UTC)` and `Campaign Name` columns; the
+rest is read when present: `Campaign ID`, `Campaign Group Name`, `Creative ID` /
+`Creative Name` (a creative-level report), `Currency`, `Total Spent`, `Impressions`,
+`Clicks`, `Conversions`, `Leads`, `Reach`.
+
+* Dates are written month first ("3/1/2026" is 1 March), in UTC as the header says.
+* `Total Spent` → `costs` (kind "ads", `tactic` = the campaign name as exported, `note` =
+  "LinkedIn Ads campaign <id>, <currency>"), in the row's `Currency`, not converted: keep
+  the ad account's currency the plan's. See `outcomes.sources.campaigns` for how a
+  campaign name reaches a plan tactic.
+* `Impressions`, `Clicks`, `Conversions`, `Leads` and `Reach` → `metric_snapshots` of the
+  campaign on channel `linkedin` (metrics `impressions`, `clicks`, `conversions`,
+  `leads`, `reach`).
+* A totals row ("Total" or "Grand Total" where the date goes, no campaign) is ignored as
+  "the report's totals row".
+* Keys: the campaign id (else its name), the creative when the report is by creative, and
+  the day; a re-export of the same days updates those rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Final
+
+from outcomes.sources.base import Ignored, Parsed, ReadOptions, Rejected, Source
+from outcomes.sources.campaigns import (
+    CampaignDay,
+    breakdown,
+    campaign_rows,
+    cell,
+    counts,
+    negative,
+)
+from outcomes.sources.fields import CellError, cell_text, parse_date, parse_decimal, parse_money
+from outcomes.sources.tabular import (
+    Columns,
+    Record,
+    head_rows,
+    header_namer,
+    header_names,
+    normalise_header,
+    read_head,
+    read_records,
+)
+
+NAME: Final = "linkedin-ads"
+LABEL: Final = "LinkedIn Ads"
+TOTALS: Final = "the report's totals row"
+COLUMNS: Final = Columns(
+    {
+        "day": ("Start Date (in UTC)", "Start Date"),
+        "campaign": ("Campaign Name", "Campaign"),
+        "campaign_id": ("Campaign ID",),
+        "creative": ("Creative ID", "Creative Name"),
+        "currency": ("Currency",),
+        "spend": ("Total Spent", "Amount Spent"),
+        "impressions": ("Impressions",),
+        "clicks": ("Clicks",),
+        "conversions": ("Conversions",),
+        "leads": ("Leads",),
+        "reach": ("Reach",),
+    }
+)
+_REQUIRED: Final = ("day", "campaign")
+_METRICS: Final = {
+    "impressions": "impressions",
+    "clicks": "clicks",
+    "conversions": "conversions",
+    "leads": "leads",
+    "reach": "reach",
+}
+_TOTAL: Final = re.compile(r"^(grand )?totals?\b", re.IGNORECASE)
+_DATES: Final = ("%m/%d/%Y", "%Y-%m-%d")
+
+
+class LinkedInAds(Source):
+    """LinkedIn Campaign Manager reports → ad spend in costs, delivery in metric snapshots."""
+
+    name = NAME
+    description = "LinkedIn Campaign Manager performance reports: spend, impressions, clicks"
+    channel = "linkedin"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """A header (below title rows) with `Start Date (in UTC)`, `Campaign Name`, `Total Spent`."""
+        for cells in head_rows(path, head):
+            found = {normalise_header(c) for c in cells}
+            if {"start date (in utc)", "campaign name"} <= found and "total spent" in found:
+                return True
+        return False
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """A cost and metric rows per campaign (or creative) and day; totals rows ignored."""
+        head = read_head(path)
+        label = header_namer(
+            header_names(path, head, COLUMNS, _REQUIRED, options.encoding), COLUMNS
+        )
+        for record in read_records(
+            path,
+            COLUMNS,
+            required=_REQUIRED,
+            encoding=options.encoding,
+            date_order=options.date_order,
+            convention="mdy",
+        ):
+            if _is_total(record):
+                yield Ignored(record.line, TOTALS)
+                continue
+            rejection = record.rejection()
+            if rejection is not None:
+                yield rejection
+                continue
+            yield from _campaign_day(record, label)
+
+
+def _is_total(record: Record) -> bool:
+    """A totals row: "Total" where the date goes, or no campaign and no date at all."""
+    first = cell_text(record.get("day"))
+    if first is not None and _TOTAL.match(first):
+        return True
+    return first is None and cell_text(record.get("campaign")) is None
+
+
+def _date(raw: object) -> dt.date | None:
+    return parse_date(raw, formats=_DATES)
+
+
+def _campaign_day(record: Record, label: Callable[[str], str]) -> Iterator[Parsed]:
+    campaign = cell_text(record.get("campaign"))
+    if campaign is None:
+        reason = "no campaign name: the spend could not be attributed to a tactic"
+        yield Rejected(record.line, label("campaign"), reason, record.raw)
+        return
+    try:
+        day = cell(record, "day", _date, label)
+        amount, written = cell(record, "spend", parse_money, label)
+        figures = counts(record, _METRICS, parse_decimal, label)
+    except CellError as bad:
+        yield Rejected(record.line, bad.column, bad.reason, record.raw)
+        return
+    if day is None:
+        yield Rejected(record.line, label("day"), "no start date", record.raw)
+        return
+    below = negative({"spend": amount, **figures})
+    if below is not None:
+        yield Rejected(record.line, label(below), f"{label(below)} is negative", record.raw)
+        return
+    where = CampaignDay(
+        NAME,
+        LABEL,
+        "linkedin",
+        campaign,
+        cell_text(record.get("campaign_id")),
+        day,
+        record.line,
+        breakdown(record, ("creative",)),
+    )
+    yield from campaign_rows(where, amount, cell_text(record.get("currency")) or written, figures)

@@ -1,0 +1,166 @@
+"""Mailchimp campaign reports (CSV): sends, deliveries, opens and clicks per campaign.
+
+Mailchimp's Reports page exports one row per sent campaign with `Title` (the campaign
+name), `Subject`, `List`, `Send Date`, `Total Recipients`, `Successful Deliveries`,
+`Soft Bounces`, `Hard Bounces`, `Unique Opens`, `Open Rate`, `Total Opens`,
+`Unique Clicks`, `Click Rate`, `Total Clicks`, `Unsubscribes`, `Abuse Complaints` and,
+in some exports, `Unique Id` (the campaign id). `Title` and `Send Date` are needed; every
+count is read when present.
+
+* Each campaign becomes `metric_snapshots` on channel `email`, entity = its Title,
+  `entity_kind` "campaign", dated by its send date: `sends` (Total Recipients),
+  `deliveries` (Successful Deliveries), `opens` (Unique Opens), `opens_total`,
+  `clicks` (Unique Clicks), `clicks_total`, `unsubscribes`, `hard_bounces`,
+  `soft_bounces`, `abuse_complaints`. Rates are not stored: they follow from the counts.
+* Name the campaign's Title in the email tactic's `measurement.match.utm_campaign` (its
+  links usually carry the same utm_campaign) so the tactic's metrics can be found by it.
+* `Send Date` is written like "Mar 04, 2026 09:30 am", in the account's time zone, which
+  the export does not name; only its date is used.
+* Keys: the Unique Id when the export has one, else the Title and send date; so a later
+  export, with the opens and clicks that came in since, updates the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Final
+
+from outcomes.sources.base import Ignored, Parsed, ReadOptions, Rejected, Row, Source, natural_key
+from outcomes.sources.campaigns import EMPTY, cell, counts, negative
+from outcomes.sources.fields import CellError, cell_text, parse_datetime, parse_decimal
+from outcomes.sources.tabular import (
+    Columns,
+    Record,
+    head_rows,
+    header_namer,
+    header_names,
+    normalise_header,
+    read_head,
+    read_records,
+)
+
+NAME: Final = "mailchimp"
+COLUMNS: Final = Columns(
+    {
+        "title": ("Title", "Campaign Title", "Campaign Name"),
+        "sent": ("Send Date", "Send Time", "Sent"),
+        "id": ("Unique Id", "Campaign ID", "Campaign Id"),
+        "recipients": ("Total Recipients", "Emails Sent"),
+        "deliveries": ("Successful Deliveries",),
+        "unique_opens": ("Unique Opens",),
+        "total_opens": ("Total Opens",),
+        "unique_clicks": ("Unique Clicks",),
+        "total_clicks": ("Total Clicks",),
+        "unsubscribes": ("Unsubscribes",),
+        "hard_bounces": ("Hard Bounces",),
+        "soft_bounces": ("Soft Bounces",),
+        "abuse": ("Abuse Complaints",),
+    }
+)
+_REQUIRED: Final = ("title", "sent")
+_METRICS: Final = {
+    "recipients": "sends",
+    "deliveries": "deliveries",
+    "unique_opens": "opens",
+    "total_opens": "opens_total",
+    "unique_clicks": "clicks",
+    "total_clicks": "clicks_total",
+    "unsubscribes": "unsubscribes",
+    "hard_bounces": "hard_bounces",
+    "soft_bounces": "soft_bounces",
+    "abuse": "abuse_complaints",
+}
+_SENT_FORMATS: Final = (
+    "%b %d, %Y %I:%M %p",
+    "%b %d, %Y %I:%M:%S %p",
+    "%B %d, %Y %I:%M %p",
+    "%b %d, %Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%b %d, %Y",
+)
+
+
+class Mailchimp(Source):
+    """Mailchimp campaign reports → sends, opens and clicks per campaign as metric snapshots."""
+
+    name = NAME
+    description = "Mailchimp campaign reports: sends, deliveries, opens, clicks per campaign"
+    channel = "email"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        """A header with `Title`, `Send Date` and Mailchimp's `Unique Opens`."""
+        for cells in head_rows(path, head):
+            found = {normalise_header(c) for c in cells}
+            if {"title", "send date", "unique opens"} <= found:
+                return True
+        return False
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
+        """Metric snapshots per sent campaign, or a rejection naming the cell at fault."""
+        head = read_head(path)
+        label = header_namer(
+            header_names(path, head, COLUMNS, _REQUIRED, options.encoding), COLUMNS
+        )
+        for record in read_records(
+            path,
+            COLUMNS,
+            required=_REQUIRED,
+            encoding=options.encoding,
+            date_order=options.date_order,
+            convention="mdy",
+        ):
+            rejection = record.rejection()
+            if rejection is not None:
+                yield rejection
+                continue
+            yield from _campaign(record, label)
+
+
+def _sent(raw: object) -> dt.datetime | None:
+    # Mailchimp writes "am"/"pm" in lower case; strptime's %p reads either.
+    return parse_datetime(raw, formats=_SENT_FORMATS)
+
+
+def _campaign(record: Record, label: Callable[[str], str]) -> Iterator[Parsed]:
+    title = cell_text(record.get("title"))
+    if title is None:
+        yield Rejected(record.line, label("title"), "no campaign Title", record.raw)
+        return
+    try:
+        sent = cell(record, "sent", _sent, label)
+        figures = counts(record, _METRICS, parse_decimal, label)
+    except CellError as bad:
+        yield Rejected(record.line, bad.column, bad.reason, record.raw)
+        return
+    if sent is None:
+        reason = "no Send Date: a campaign not sent yet has nothing to count"
+        yield Rejected(record.line, label("sent"), reason, record.raw)
+        return
+    below = negative(figures)
+    if below is not None:
+        column = label(next(c for c, m in _METRICS.items() if m == below))
+        yield Rejected(record.line, column, f"{column} is negative", record.raw)
+        return
+    if all(v is None for v in figures.values()):
+        yield Ignored(record.line, EMPTY)
+        return
+    identity = cell_text(record.get("id")) or natural_key(title, sent.date().isoformat())
+    for metric, value in figures.items():
+        if value is None:
+            continue
+        values = {
+            "key": natural_key(NAME, identity, metric),
+            "source": NAME,
+            "channel": "email",
+            "entity": title,
+            "entity_kind": "campaign",
+            "metric": metric,
+            "date": sent.date(),
+            "value": float(value),
+        }
+        yield Row("metric_snapshots", values, record.line)
