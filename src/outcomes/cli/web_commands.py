@@ -35,18 +35,35 @@ def serve(
     touch_source: TouchSourceOption = None,
     lookback_days: LookbackOption = 90,
     no_lookback: NoLookbackOption = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help=(
+                "Also serve requests that name this host (repeatable; *.example.com for "
+                "any name under example.com). Loopback names and --host are always served."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """The dashboard: goals, ROI per tactic, attribution, sources, in a browser.
 
     Pages show the numbers measured last and refresh by themselves after an `outcomes
     ingest` or a plan edit; the JSON API is listed at /api. Nothing is loaded from the
-    internet. Stop it with Ctrl+C.
+    internet. Stop it with Ctrl+C. Requests that name another host than localhost,
+    127.0.0.1, [::1], --host or an --allowed-host are refused (400), so that no other web
+    site can read the dashboard through a name of its own (DNS rebinding).
     """
     import uvicorn
 
     from outcomes.web import create_app
+    from outcomes.web.security import allowed_hosts
     from outcomes.web.server import listen
 
+    try:
+        hosts = allowed_hosts(host, allowed_host or ())
+    except ValueError as exc:
+        fail(f"cannot serve: {exc}")
     plan_file = plan or workspace / PLAN_FILE
     load_plan_or_exit(plan_file)
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
@@ -59,7 +76,13 @@ def serve(
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"Dashboard: http://{shown}:{port}/")
-    web = create_app(workspace, plan_file=plan_file, options=options, read_only=read_only)
+    web = create_app(
+        workspace,
+        plan_file=plan_file,
+        options=options,
+        read_only=read_only,
+        allowed_hosts=hosts,
+    )
     config = uvicorn.Config(web, host=host, port=port, log_level="warning", ws="none")
     server = uvicorn.Server(config)
     try:

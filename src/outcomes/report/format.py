@@ -7,7 +7,7 @@ from typing import Final
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.measure.roi import Estimate
 from outcomes.plan import Plan
-from outcomes.report.money import format_money
+from outcomes.report.money import INVALID, format_money, is_invalid
 
 STATUS_LABELS: Final = {
     "achieved": "achieved",
@@ -26,6 +26,8 @@ def number(value: float | None) -> str:
     """Thousands grouped; two decimals only below 100 and when there is a fraction."""
     if value is None:
         return "—"
+    if is_invalid(value):
+        return INVALID
     if abs(value) >= 100 or float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.2f}"
@@ -33,13 +35,19 @@ def number(value: float | None) -> str:
 
 def percent(share: float | None, digits: int = 0) -> str:
     """A share as a percentage: 0.253 → "25%"."""
-    return "—" if share is None else f"{share:.{digits}%}"
+    if share is None:
+        return "—"
+    return INVALID if is_invalid(share) else f"{share:.{digits}%}"
 
 
 def percent_interval(estimate: Estimate | None) -> str:
     """An estimate with its interval: "588% (412% to 790%)"."""
     if estimate is None:
         return "—"
+    if is_invalid(estimate.value):
+        return INVALID
+    if is_invalid(estimate.low) or is_invalid(estimate.high):
+        return f"{estimate.value:.0%} (interval: {INVALID})"
     return f"{estimate.value:.0%} ({estimate.low:.0%} to {estimate.high:.0%})"
 
 
@@ -56,6 +64,8 @@ def metric_value(plan: Plan, metric: str, value: float | None) -> str:
     """A value of `metric` in its unit: money in the plan's currency, minutes, percent."""
     if value is None:
         return "—"
+    if is_invalid(value):
+        return INVALID
     unit = metric_unit(plan, metric)
     if unit == "currency":
         return format_money(round(value), plan.organisation.currency)
@@ -69,4 +79,6 @@ def metric_value(plan: Plan, metric: str, value: float | None) -> str:
 
 def money(amount: float | None, currency: str) -> str:
     """Money rounded to whole units, as tables of totals show it."""
-    return "—" if amount is None else format_money(round(amount), currency)
+    if amount is None:
+        return "—"
+    return INVALID if is_invalid(amount) else format_money(round(amount), currency)

@@ -1,13 +1,13 @@
 """The JSON API: each page's view, as documented in `/api/openapi.json`.
 
 Responses are the page views (`web.schemas`) serialised once per briefing and kept, so
-an API call costs what sending the bytes costs.
+an API call costs what sending the bytes costs. A stored number that cannot be shown (NaN,
+infinity, beyond ±1e15) is written null and its path listed under `invalid_values`
+(`web.invalid`): JSON has no NaN, and a client must not mistake it for a missing value.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Any, Final
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from outcomes.web.context import current_views, dashboard
+from outcomes.web.invalid import checked, dumps
 from outcomes.web.schemas import (
     AttributionView,
     ConversationView,
@@ -47,9 +48,8 @@ NOT_READY: Final[dict[int | str, dict[str, Any]]] = {
 router = APIRouter(prefix="/api", responses=NOT_READY)
 
 
-def _json(views: Views, key: tuple[str, ...], view: BaseModel) -> Response:
-    body = views.snapshot.memo(("json", *key), lambda: view.model_dump_json().encode())
-    return Response(body, media_type=JSON)
+def _json(views: Views, view: BaseModel) -> Response:
+    return Response(checked(views, view).body, media_type=JSON)
 
 
 @router.get("/status", response_model=StatusView, responses={503: {}})
@@ -74,14 +74,14 @@ def status(request: Request) -> StatusView:
 def overview(request: Request) -> Response:
     """Page one: goals, ROI by tactic, what needs a decision, pilots."""
     views = current_views(request)
-    return _json(views, ("overview",), views.overview())
+    return _json(views, views.overview())
 
 
 @router.get("/goals", response_model=GoalsView)
 def goals(request: Request) -> Response:
     """Every business goal and its pacing."""
     views = current_views(request)
-    return _json(views, ("goals",), views.goals())
+    return _json(views, views.goals())
 
 
 @router.get("/goals/{goal_id}", response_model=GoalDetail, responses=NOT_FOUND)
@@ -91,21 +91,21 @@ def goal(request: Request, goal_id: str) -> Response:
     view = views.goal(goal_id)
     if view is None:
         raise HTTPException(404, f"The plan has no goal {goal_id!r}.")
-    return _json(views, ("goal", goal_id), view)
+    return _json(views, view)
 
 
 @router.get("/strategy-map", response_model=StrategyMapView)
 def strategy_map(request: Request) -> Response:
     """Goals, strategies and tactics with their status; the drawing is /strategy-map.svg."""
     views = current_views(request)
-    return _json(views, ("strategy-map",), views.strategy_map())
+    return _json(views, views.strategy_map())
 
 
 @router.get("/tactics", response_model=TacticsView)
 def tactics(request: Request) -> Response:
     """Every tactic with its headline ROI and status."""
     views = current_views(request)
-    return _json(views, ("tactics",), views.tactics())
+    return _json(views, views.tactics())
 
 
 @router.get("/tactics/{tactic_id}", response_model=TacticDetail, responses=NOT_FOUND)
@@ -115,7 +115,7 @@ def tactic(request: Request, tactic_id: str) -> Response:
     view = views.tactic(tactic_id)
     if view is None:
         raise HTTPException(404, f"The plan has no tactic {tactic_id!r}.")
-    return _json(views, ("tactic", tactic_id), view)
+    return _json(views, view)
 
 
 @router.get("/attribution", response_model=AttributionView, responses={400: {"model": ErrorOut}})
@@ -128,54 +128,46 @@ def attribution(
     """Credit per channel or tactic under one model and period, and every model compared."""
     views = current_views(request)
     view = views.attribution(model, by, period)
-    return _json(views, ("attribution", model, by, period), view)
+    return _json(views, view)
 
 
 @router.get("/conversation", response_model=ConversationView)
 def conversation(request: Request) -> Response:
     """Conversation health per channel and account."""
     views = current_views(request)
-    return _json(views, ("conversation",), views.conversation())
+    return _json(views, views.conversation())
 
 
 @router.get("/lint", response_model=LintView)
 def lint(request: Request) -> Response:
     """The plan's lint findings and health score."""
     views = current_views(request)
-    return _json(views, ("lint",), views.lint())
+    return _json(views, views.lint())
 
 
 @router.get("/sources", response_model=SourcesView)
 def sources(request: Request) -> Response:
     """Ingest history, the newest rejected rows and activity no tactic accounts for."""
     views = current_views(request)
-    return _json(views, ("sources",), views.sources())
+    return _json(views, views.sources())
 
 
 @router.get("/pilots", response_model=PilotsView)
 def pilots(request: Request) -> Response:
     """Every pilot's verdict."""
     views = current_views(request)
-    return _json(views, ("pilots",), views.pilots())
+    return _json(views, views.pilots())
 
 
 @router.get("/briefing", response_model=dict[str, Any])
 def briefing(request: Request) -> Response:
-    """The whole briefing (`Briefing.to_json`, versioned by `schema_version`)."""
+    """The whole briefing (`Briefing.to_json`, versioned by `schema_version`).
+
+    Numbers that cannot be shown are null, their paths listed under `invalid_values`.
+    """
     views = current_views(request)
 
     def build() -> bytes:
-        return json.dumps(_finite(views.b.to_json()), allow_nan=False).encode()
+        return dumps(views.b.to_json())[0]
 
     return Response(views.snapshot.memo(("json", "briefing"), build), media_type=JSON)
-
-
-def _finite(value: Any) -> Any:
-    """NaN and infinities become null: JSON has no such numbers."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value

@@ -4,12 +4,13 @@
 the stylesheet is `/static/dashboard.css`, charts and the strategy map are inline SVG,
 FastAPI's Swagger and ReDoc pages (which load from a CDN) are off, and the OpenAPI
 document is at `/api/openapi.json` with a plain page listing the endpoints at `/api`. A
-Content-Security-Policy that allows no script at all backs up the templates' escaping.
+Content-Security-Policy that allows no script at all backs up the templates' escaping;
+`web.security` sets it on every response and refuses requests for unknown host names.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
@@ -26,6 +27,7 @@ from outcomes.web import charts
 from outcomes.web.context import Dashboard, NotReadyError
 from outcomes.web.explorer import ExplorerError
 from outcomes.web.render import render
+from outcomes.web.security import LOOPBACK, SecurityMiddleware
 from outcomes.web.state import DashboardState, Snapshot
 from outcomes.web.views import Views
 from outcomes.workspace import PLAN_FILE
@@ -33,14 +35,6 @@ from outcomes.workspace import PLAN_FILE
 STATIC: Final = Path(__file__).parent / "static"
 RETRY_AFTER: Final = 2
 """Seconds a client is asked to wait while the first measurement runs."""
-SECURITY_HEADERS: Final = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 def create_app(
@@ -49,12 +43,15 @@ def create_app(
     plan_file: Path | None = None,
     options: BriefingOptions | None = None,
     read_only: bool = True,
+    allowed_hosts: Iterable[str] = LOOPBACK,
 ) -> FastAPI:
     """The dashboard of `workspace`, measured with `options`.
 
     The first measurement starts when the app starts (its lifespan) and runs in the
     background; until it is ready pages answer 503 with Retry-After. `read_only` is the
-    only mode for now: nothing the app serves changes the workspace.
+    only mode for now: nothing the app serves changes the workspace. Requests naming a
+    host other than `allowed_hosts` (patterns as `web.security.allowed_hosts` makes them;
+    loopback names by default) are refused with 400, against DNS rebinding.
     """
     state = DashboardState(
         workspace, plan_file or workspace / PLAN_FILE, options or BriefingOptions(), warm=warm
@@ -87,15 +84,8 @@ def create_app(
     _handle_errors(app)
     app.openapi()  # built once now, not on the first request for /api
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    # Outermost: its headers reach every response, its 500 every unhandled exception.
+    app.add_middleware(SecurityMiddleware, hosts=allowed_hosts, error=_error)
     return app
 
 
@@ -165,10 +155,3 @@ def _handle_errors(app: FastAPI) -> None:
             for e in exc.errors()
         )
         return _error(request, 422, "Invalid request", problems or "invalid request")
-
-    @app.exception_handler(Exception)
-    async def crashed(request: Request, exc: Exception) -> Response:
-        # No traceback for the reader; the server's log has it.
-        return _error(
-            request, 500, "Something went wrong", f"{type(exc).__name__} while serving this page."
-        )

@@ -12,9 +12,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from outcomes.web import charts
 from outcomes.web.context import current_views, dashboard
+from outcomes.web.invalid import checked
 from outcomes.web.render import Formats, render
 from outcomes.web.schemas import Meta
 from outcomes.web.views import Views
@@ -35,7 +37,9 @@ def page(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    """A page in the dashboard's layout."""
+    """A page in the dashboard's layout; a notice names the view's invalid numbers."""
+    shown = context.get("v")
+    invalid = checked(views, shown).paths if isinstance(shown, BaseModel) else ()
     html = render(
         template,
         {
@@ -48,10 +52,18 @@ def page(
                 ("formats",), lambda: Formats(views.b.plan, views.b.currency)
             ),
             "chart": lambda name: charts.chart(views, name),
+            "invalid_values": invalid,
+            "api_twin": _api_twin(request),
             **context,
         },
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+def _api_twin(request: Request) -> str:
+    """The API route that returns this page's view."""
+    path = "/api/overview" if request.url.path == "/" else f"/api{request.url.path}"
+    return f"{path}?{request.url.query}" if request.url.query else path
 
 
 def view_page(

@@ -9,6 +9,7 @@ long texts are cut with `clip`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ import jinja2
 
 from outcomes.measure.roi import Estimate
 from outcomes.report.format import metric_value, money, number, percent, percent_interval
-from outcomes.report.money import format_money
+from outcomes.report.money import INVALID, format_money, is_invalid
 from outcomes.report.templating import template_environment
 
 NAV: Final = (
@@ -38,6 +39,8 @@ CLIP: Final = 600
 SHORT: Final = 120
 """Characters of a title or a name in a table cell; its own page shows it whole."""
 SEVERITY_WORDS: Final = {3: "decide now", 2: "act this month", 1: "watch"}
+SHOWN_INVALID: Final = 20
+"""Paths of invalid numbers a page's notice lists; its JSON lists them all."""
 
 
 class Formats:
@@ -67,7 +70,9 @@ def number_filter(value: float | None) -> str:
 
 def fixed(value: float | None, digits: int = 1) -> str:
     """A number with a fixed count of decimals: "12.8"."""
-    return "—" if value is None else f"{value:,.{digits}f}"
+    if value is None:
+        return "—"
+    return INVALID if is_invalid(value) else f"{value:,.{digits}f}"
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -108,10 +113,26 @@ def short(text: str | None, limit: int = SHORT) -> str:
 
 
 def raw(value: float | None) -> str:
-    """A number as the API writes it, for `data-value` attributes."""
-    if value is None:
+    """A number as the API writes it, for `data-value` attributes (empty where it is null)."""
+    if value is None or is_invalid(value):
         return ""
     return repr(float(value))
+
+
+def bar_width(share: float | None) -> str:
+    """A share as a CSS width in percent, held to 0–100 ("0" where it cannot be shown)."""
+    if share is None or is_invalid(share):
+        return "0"
+    return f"{min(max(share, 0.0), 1.0) * 100:.1f}"
+
+
+def verdict(result: Any) -> str:
+    """A measure's verdict sentence (a pilot's, an engagement link's), unless it rests on a
+    number that cannot be shown: the measure wrote that number into the sentence as "nan"."""
+    values = (getattr(result, field.name) for field in dataclasses.fields(result))
+    if any(is_invalid(value) for value in values):
+        return f"No verdict ({INVALID}): a number it rests on comes from a broken stored value."
+    return str(result.verdict)
 
 
 @functools.cache
@@ -121,10 +142,11 @@ def environment() -> jinja2.Environment:
         "outcomes.web",
         filters={
             "number": number_filter, "fixed": fixed, "pct": pct, "interval": interval,
-            "day": day, "clip": clip, "short": short, "raw": raw,
+            "day": day, "clip": clip, "short": short, "raw": raw, "bar_width": bar_width,
+            "verdict": verdict,
         },
     )  # fmt: skip
-    env.globals.update(nav=NAV, severity_words=SEVERITY_WORDS)
+    env.globals.update(nav=NAV, severity_words=SEVERITY_WORDS, shown_invalid=SHOWN_INVALID)
     return env
 
 

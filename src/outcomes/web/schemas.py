@@ -31,6 +31,19 @@ class _View(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class _Page(_View):
+    """A page's view: the JSON twin of one page."""
+
+    invalid_values: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Where this response holds a stored number that cannot be shown (NaN, infinity, "
+            "or beyond ±1e15), as paths such as `roi[2].revenue.value`; each is null here "
+            'and reads "invalid value" on the page.'
+        ),
+    )
+
+
 class Meta(_View):
     """What every view's numbers rest on."""
 
@@ -108,7 +121,7 @@ class PilotEntry(_View):
     result: PilotResult
 
 
-class Overview(_View):
+class Overview(_Page):
     """Page one: goals, ROI by tactic, the three things that need a decision, pilots."""
 
     meta: Meta
@@ -123,7 +136,7 @@ class Overview(_View):
     pilots: list[PilotEntry]
 
 
-class GoalsView(_View):
+class GoalsView(_Page):
     """Every business goal."""
 
     meta: Meta
@@ -162,7 +175,7 @@ class StrategyOut(_View):
     tactics: list[TacticSummary]
 
 
-class GoalDetail(_View):
+class GoalDetail(_Page):
     """One goal: its pacing, and the strategies and tactics serving it with their ROI."""
 
     meta: Meta
@@ -177,7 +190,7 @@ class GoalDetail(_View):
     attention: list[Attention]
 
 
-class TacticsView(_View):
+class TacticsView(_Page):
     """Every tactic with its headline ROI."""
 
     meta: Meta
@@ -210,7 +223,7 @@ class ConversationRow(_View):
     )
 
 
-class TacticDetail(_View):
+class TacticDetail(_Page):
     """One tactic: its implementation plan and everything measured about it."""
 
     meta: Meta
@@ -243,7 +256,7 @@ class MapNode(_View):
     link: str
 
 
-class StrategyMapView(_View):
+class StrategyMapView(_Page):
     """The strategy map's elements and their status; the drawing is `/strategy-map.svg`."""
 
     meta: Meta
@@ -272,7 +285,7 @@ class ComparisonRow(_View):
     value: dict[str, float | None]
 
 
-class AttributionView(_View):
+class AttributionView(_Page):
     """The attribution explorer: one model in detail, every model compared."""
 
     meta: Meta
@@ -293,7 +306,7 @@ class AttributionView(_View):
     comparison_errors: dict[str, str]
 
 
-class ConversationView(_View):
+class ConversationView(_Page):
     """Listening and responding per channel and account."""
 
     meta: Meta
@@ -307,7 +320,7 @@ class ConversationView(_View):
     attention: list[Attention]
 
 
-class LintView(_View):
+class LintView(_Page):
     """The plan's lint findings and health score."""
 
     meta: Meta
@@ -328,7 +341,7 @@ class UnplannedView(_View):
     campaigns_total: int
 
 
-class SourcesView(_View):
+class SourcesView(_Page):
     """What was loaded, what was refused, and what belongs to no tactic."""
 
     meta: Meta
@@ -339,7 +352,7 @@ class SourcesView(_View):
     unplanned: UnplannedView
 
 
-class PilotsView(_View):
+class PilotsView(_Page):
     """Every pilot's verdict."""
 
     meta: Meta
