@@ -507,7 +507,8 @@ def _activity(
         ("shares", "reblogs_count"),
         ("comments", "replies_count"),
     ):
-        values[column] = _count(status, name, at)
+        if name in status:  # absent is not empty: a status without it leaves the stored count
+            values[column] = _count(status, name, at)
     return Row("activities", values)
 
 

@@ -380,7 +380,7 @@ def _tweet_values(tweet: dict[str, Any], handle: str) -> dict[str, Any]:
         kind = "reply"
     else:
         kind = "post"
-    return {
+    values: dict[str, Any] = {
         "key": natural_key(CHANNEL, native_id),
         "source": NAME,
         "channel": CHANNEL,
@@ -396,6 +396,11 @@ def _tweet_values(tweet: dict[str, Any], handle: str) -> dict[str, Any]:
         "reactions": _count(tweet, "favorite_count"),
         "shares": _count(tweet, "retweet_count"),
     }
+    # Absent is not empty: a tweet without a count field leaves the stored count alone.
+    for column, name in (("reactions", "favorite_count"), ("shares", "retweet_count")):
+        if name not in tweet:
+            del values[column]
+    return values
 
 
 def _tweet_id(tweet: dict[str, Any]) -> str:
