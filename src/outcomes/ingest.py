@@ -40,6 +40,8 @@ class Workspace:
     def options_for(self, source: Source, path: Path, options: ReadOptions | None) -> ReadOptions:
         """`options`, completed with the CSV mapping `outcomes.toml` declares for the file."""
         options = options or ReadOptions()
+        if options.channels is None and self.config.channels:
+            options = replace(options, channels=self.config.channels)
         mapping = self.config.csv_mapping_for(path, self.root)
         if options.date_order is None:
             chosen = mapping.date_order if mapping is not None else None

@@ -88,7 +88,7 @@ def test_utm_and_hashtags_from_post_text() -> None:
         ("newsletter", "email", "email"),
         ("google", "cpc", "paid-search"),
         ("google", "organic", None),
-        ("Direct traffic", None, None),
+        ("Direct traffic", None, "direct"),
     ],
 )
 def test_sources_map_to_plan_channels(source: str, medium: str | None, channel: str | None) -> None:

@@ -62,8 +62,8 @@ def test_contacts_give_a_first_touch_each() -> None:
         "hubspot:101": ("linkedin", "spring-launch", utc(2026, 1, 5, 9, 30)),
         "hubspot:102": ("facebook", "fb-retarget", utc(2026, 1, 6, 10)),
         "hubspot:103": ("email", None, utc(2026, 1, 28)),  # "01/28/2026": 28 is no month
-        "hubspot:104": ("Direct traffic", None, utc(2026, 1, 9, 12)),  # not the URL's linkedin
-        "hubspot:105": ("Organic search", None, utc(2026, 1, 10, 8)),
+        "hubspot:104": ("direct", None, utc(2026, 1, 9, 12)),  # not the URL's linkedin
+        "hubspot:105": ("organic-search", None, utc(2026, 1, 10, 8)),
         "hubspot:106": ("paid-search", "brand-keywords", utc(2026, 1, 12, 11)),
         "hubspot:110": ("x", "x-thread", utc(2026, 1, 16, 15, 20)),  # internal SOCIAL_MEDIA
     }
@@ -93,7 +93,9 @@ def test_contacts_give_lifecycle_conversions() -> None:
             "qualified_lead", utc(2026, 1, 28), "email", None, "Marketing Qualified Lead"
         ),
         # a lead without "Became a Lead Date" is dated by its first conversion
-        "hubspot|contact|105|lead": ("lead", utc(2026, 1, 11, 16, 45), None, None, "Lead"),
+        "hubspot|contact|105|lead": (
+            "lead", utc(2026, 1, 11, 16, 45), "organic-search", None, "Lead"
+        ),
         "hubspot|contact|106|new_customer": (
             "new_customer", utc(2026, 1, 12, 11), "paid-search", "brand-keywords", "customer"
         ),

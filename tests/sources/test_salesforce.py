@@ -77,10 +77,11 @@ def test_report_channel_campaign_owner_and_customer() -> None:
     }
     by_type = [(r.values["type"], r.values["channel"], r.values["campaign"]) for r in rows]
     assert by_type[3:] == [
-        ("deal_won", None, "Web"),  # a lead source that is no plan channel stays as campaign
-        ("opportunity", None, "Web"),  # its creation carries the same fields
-        ("deal_lost", None, "Partner Referral"),
-        ("opportunity", None, "Partner Referral"),
+        # a lead source is also kept as campaign; its channel is what the label means
+        ("deal_won", "website", "Web"),
+        ("opportunity", "website", "Web"),  # its creation carries the same fields
+        ("deal_lost", "referral", "Partner Referral"),
+        ("opportunity", "referral", "Partner Referral"),
         ("opportunity", "facebook", "FB spring"),
     ]
 

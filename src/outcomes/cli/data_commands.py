@@ -338,7 +338,10 @@ def unplanned(
     warehouse = open_warehouse(workspace, wait)
     try:
         report = find_unplanned(
-            loaded.plan, warehouse.table("activities"), warehouse.table("touchpoints")
+            loaded.plan,
+            warehouse.table("activities"),
+            warehouse.table("touchpoints"),
+            warehouse.table("conversions"),
         )
     finally:
         warehouse.close()
@@ -359,6 +362,7 @@ def _unplanned_json(report: UnplannedReport) -> dict[str, Any]:
             for g in report.groups
         ],
         "campaigns": [asdict(c) for c in report.campaigns],
+        "unknown_labels": [asdict(label) for label in report.labels],
     }
 
 
@@ -401,6 +405,21 @@ def _print_unplanned(report: UnplannedReport, limit: int) -> None:
         for c in report.campaigns[:limit]:
             table.add_row(c.channel or "", c.utm_source or "", c.utm_campaign or "", f"{c.count:,}")
         console.print(table)
+    if report.labels:
+        _print_unknown_labels(report, limit)
+
+
+def _print_unknown_labels(report: UnplannedReport, limit: int) -> None:
+    console = stdout_console()
+    console.print(
+        "Source labels that are no plan channel (say what they mean in [channels] of "
+        "outcomes.toml; docs/sources.md#channel-labels):",
+        markup=False,
+    )
+    table = Table("table", "source", "label", "rows", box=None, pad_edge=False)
+    for label in report.labels[:limit]:
+        table.add_row(label.table, label.source, label.label, f"{label.count:,}")
+    console.print(table)
 
 
 @app.command(rich_help_panel="Data")

@@ -1,4 +1,10 @@
-"""Random acts of social found in the data: activity and campaign traffic no tactic accounts for."""
+"""Random acts of social found in the data: activity and campaign traffic no tactic accounts for.
+
+Also the source labels no table knows: a touchpoint or conversion whose `channel` is neither
+a plan channel nor a documented class (:mod:`outcomes.catalog.source_labels`) holds a CRM's
+or analytics tool's own word, which no tactic's channel can match; they are listed with
+their counts so that `[channels]` in `outcomes.toml` can say what they mean.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import Any
 import ibis
 
 from outcomes.catalog import SOCIAL_CHANNELS
+from outcomes.catalog.source_labels import KNOWN
 from outcomes.measure.mapping import mapped_activities, mapped_touchpoints
 from outcomes.plan import Plan
 
@@ -37,6 +44,16 @@ class UnplannedCampaign:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class UnknownLabel:
+    """A stored channel value that is a source's own label, not a plan channel or class."""
+
+    table: str
+    source: str
+    label: str
+    count: int
+
+
 @dataclass(frozen=True)
 class UnplannedReport:
     """What `outcomes unplanned` shows."""
@@ -45,6 +62,7 @@ class UnplannedReport:
     unplanned_activities: int
     groups: tuple[UnplannedActivity, ...]
     campaigns: tuple[UnplannedCampaign, ...]
+    labels: tuple[UnknownLabel, ...] = ()
 
     @property
     def share(self) -> float:
@@ -52,8 +70,13 @@ class UnplannedReport:
         return self.unplanned_activities / self.activities if self.activities else 0.0
 
 
-def find_unplanned(plan: Plan, activities: Any, touchpoints: Any) -> UnplannedReport:
-    """Group the activities and touchpoints that belong to no tactic of `plan`."""
+def find_unplanned(
+    plan: Plan, activities: Any, touchpoints: Any, conversions: Any = None
+) -> UnplannedReport:
+    """Group the activities and touchpoints that belong to no tactic of `plan`.
+
+    With `conversions`, the labels of touchpoints and conversions no table knows, too.
+    """
     mapped = mapped_activities(plan, activities)
     totals = (
         mapped.aggregate(total=mapped.count(), unplanned=mapped.tactic.isnull().sum())
@@ -72,8 +95,34 @@ def find_unplanned(plan: Plan, activities: Any, touchpoints: Any) -> UnplannedRe
         .order_by([ibis.desc("count"), "channel", "account", "author", "kind"])
     )
     groups = tuple(UnplannedActivity(**row) for row in grouped.to_pyarrow().to_pylist())
+    labels = () if conversions is None else unknown_labels(touchpoints, conversions)
     return UnplannedReport(
-        int(totals["total"]), int(totals["unplanned"] or 0), groups, _campaigns(plan, touchpoints)
+        int(totals["total"]),
+        int(totals["unplanned"] or 0),
+        groups,
+        _campaigns(plan, touchpoints),
+        labels,
+    )
+
+
+def unknown_labels(touchpoints: Any, conversions: Any) -> tuple[UnknownLabel, ...]:
+    """Channel values of touchpoints and conversions that are not plan channels or classes."""
+    known = sorted(KNOWN)
+    parts = [
+        table.filter(table.channel.notnull() & ~table.channel.isin(known))
+        .select("source", "channel")
+        .mutate(table=ibis.literal(name))
+        for name, table in (("touchpoints", touchpoints), ("conversions", conversions))
+    ]
+    both = parts[0].union(parts[1], distinct=False)
+    grouped = (
+        both.group_by(["table", "source", "channel"])
+        .aggregate(count=both.count())
+        .order_by([ibis.desc("count"), "table", "source", "channel"])
+    )
+    return tuple(
+        UnknownLabel(row["table"], row["source"], row["channel"], int(row["count"]))
+        for row in grouped.to_pyarrow().to_pylist()
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -100,6 +100,9 @@ class ReadOptions:
     """For the generic CSV connector: warehouse column → one value for every row."""
     key: tuple[str, ...] = ()
     """For the generic CSV connector: the CSV headers whose cells identify a row."""
+    channels: Mapping[str, str] | None = None
+    """The workspace's `[channels]`: source label → plan channel or class, over the built-in
+    table (:mod:`outcomes.catalog.source_labels`)."""
     date_order: DateOrder | None = None
     """How to read numeric dates whose every value reads both ways (`dmy`, `mdy`, `ymd`)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+from outcomes.catalog.source_labels import labels_markdown
 from outcomes.sources.base import Source
 from outcomes.sources.registry import all_sources
 
@@ -32,7 +33,8 @@ def source_doc(source: Source) -> str:
 
 
 def sources_markdown() -> str:
-    """The whole sources reference: a table, then each connector's page."""
+    """The whole sources reference: a table, each connector's page, the channel labels."""
     sources = all_sources()
     table = "".join(f"| [{s.name}](#{s.name}) | {s.description} |\n" for s in sources)
-    return _HEADER + table + "\n" + "\n".join(source_doc(s) for s in sources)
+    pages = "\n".join(source_doc(s) for s in sources)
+    return _HEADER + table + "\n" + pages + "\n" + labels_markdown()

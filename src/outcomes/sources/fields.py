@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 from urllib.parse import parse_qs, urlsplit
+
+from outcomes.catalog.source_labels import SOCIAL, label_channel
 
 EMPTY: Final = frozenset({"", "-", "--", "n/a", "na", "null", "none"})
 
@@ -270,13 +272,20 @@ _EMAIL: Final = frozenset({"email", "e-mail", "e_mail", "e mail", "newsletter"})
 _PAID: Final = frozenset({"cpc", "ppc", "paid", "paidsearch", "paid search", "paid_search"})
 
 
-def channel_from_source(source: str | None, medium: str | None = None) -> str | None:
+def channel_from_source(
+    source: str | None, medium: str | None = None, labels: Mapping[str, str] | None = None
+) -> str | None:
     """The plan channel a UTM source/medium (or a CRM's source text) points to, if any.
 
     `linkedin`/`lnkd.in` → linkedin, `twitter`/`t.co` → x, medium `email` → email,
-    `google` with a paid medium → paid-search, and so on. None when it is not a plan channel
-    (organic search, direct, referral), so callers keep the raw source.
+    `google` with a paid medium → paid-search, and so on; a CRM or analytics label
+    ("Direct traffic", "Partner Referral") → its channel or class from
+    :mod:`outcomes.catalog.source_labels`, whose `labels` (`outcomes.toml`) win. None when
+    nothing knows it, so callers keep the raw source.
     """
+    given = label_channel(source, labels) if labels else None
+    if given is not None and given != SOCIAL:
+        return given
     text = (source or "").strip().casefold()
     kind = (medium or "").strip().casefold()
     if text in _EXACT_NETWORKS:
@@ -288,7 +297,8 @@ def channel_from_source(source: str | None, medium: str | None = None) -> str | 
         return "email"
     if kind in _PAID or "paid search" in text:
         return "paid-search"
-    return None
+    labelled = label_channel(source)
+    return None if labelled == SOCIAL else labelled
 
 
 class CellError(FieldError):

@@ -13,11 +13,15 @@ names (`hs_analytics_source`, `hs_v2_date_entered_lead`, `hs_lifecyclestage_lead
 **Contacts** (a "Lifecycle Stage" or "Original (Traffic) Source" column, no "Deal Stage"):
 
 * one `touchpoints` row for the original source: journey and customer id
-  `hubspot:<Record ID>`, `ts` = Create Date, event `first_touch`; channel from
-  :func:`channel_from_source` on drill-down 1 for social sources (the network) and on the
-  source itself otherwise ("Email marketing" → `email`, "Paid search" → `paid-search`;
-  there drill-down 1 may be a page URL), else the source as exported; `utm_campaign` = drill-down 2 for Organic social, Paid
-  social and Paid search, where HubSpot puts the campaign.
+  `hubspot:<Record ID>`, `ts` = Create Date, event `first_touch`; channel: for Organic
+  and Paid social the network drill-down 1 names (`linkedin`), else what the source label
+  means by the [channel labels](#channel-labels) table and `[channels]` in `outcomes.toml`
+  ("Direct traffic" → `direct`, "Offline sources" → `offline`; drill-down 1 may be a page
+  URL there, so it is not read), else the source as exported (`outcomes unplanned` lists
+  it). `utm_campaign` = drill-down 2 for Organic social, Paid social and Paid search, where
+  HubSpot puts the campaign, and for Offline sources, where it names the import or
+  integration: an import named after a tactic's `utm_campaign` (`logifair-2026`) links
+  its contacts to that tactic (an address there, the user who typed the contact, is not).
 * `conversions` by lifecycle stage: `lead` → `lead`; `marketingqualifiedlead` and
   `salesqualifiedlead` → `qualified_lead`; `customer` and `evangelist` → `new_customer`.
   The current stage's conversion is dated by its stage date column (a lead also by
@@ -52,11 +56,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from outcomes.catalog.source_labels import SOCIAL, label_channel
 from outcomes.sources.base import (
     Parsed,
     ReadOptions,
@@ -206,6 +211,7 @@ _SOURCES: Final = {
 }
 _SOCIAL: Final = frozenset({"Organic social", "Paid social"})
 _CAMPAIGN_IN_DRILL2: Final = frozenset({"Organic social", "Paid social", "Paid search"})
+_OFFLINE: Final = "Offline sources"
 
 # Lifecycle stage (letters only, label or internal name) → conversion type.
 _LIFECYCLE: Final = {
@@ -234,6 +240,8 @@ _DATE_COLUMNS: Final = (
 )
 
 Kind = Literal["contact", "deal"]
+Labels = Mapping[str, str] | None
+"""The workspace's `[channels]`: label → channel."""
 Namer = Callable[[str], str]
 """Logical column → the header the file uses, for rejections."""
 
@@ -268,12 +276,13 @@ class HubSpot(Source):
             required=required,
             encoding=options.encoding,
             date_order=options.date_order,
+            decimal_mark=options.decimal_mark,
         ):
             rejection = record.rejection()
             if rejection is not None:
                 yield rejection
                 continue
-            yield from parse(record, column)
+            yield from parse(record, column, options.channels)
 
 
 def _kind(rows: Sequence[Sequence[str]], *, strict: bool = True) -> Kind | None:
@@ -306,7 +315,7 @@ def _letters(text: str | None) -> str:
 # --- contacts -----------------------------------------------------------------------------
 
 
-def _contact(record: Record, column: Namer) -> Iterator[Parsed]:
+def _contact(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
     record_id = cell_text(record.get("record_id"))
     if record_id is None:
         yield Rejected(record.line, column("record_id"), "no Record ID", record.raw)
@@ -322,17 +331,19 @@ def _contact(record: Record, column: Namer) -> Iterator[Parsed]:
         yield Rejected(record.line, column("created"), reason, record.raw)
         return
     person = f"{NAME}:{record_id}"
-    origin = _origin(record)
+    origin = _origin(record, labels)
     yield _first_touch(record, record_id, person, created, origin)
-    latest = _latest_touch(record, record_id, person, dates, _Touch(created, origin))
-    if latest is not None:
-        yield latest
+    latest_ts = dates["latest_date"]
+    if latest_ts is not None:
+        latest = _Touch(latest_ts, _origin(record, labels, "latest_"))
+        if latest != _Touch(created, origin):  # the first session is also the latest
+            yield _latest_touch(record, record_id, person, latest)
     for kind, ts in _lifecycle_conversions(record, dates):
         values = _conversion(person, ts, kind, origin)
         values["key"] = natural_key(NAME, "contact", record_id, kind)
         values["stage"] = cell_text(record.get("lifecycle"))
         values["owner"] = cell_text(record.get("owner"))
-        yield Row("conversions", drop_absent(values, record, _CONTACT_STATED), record.line)
+        yield Row("conversions", _stated(values, record, _CONTACT_STATED, origin), record.line)
 
 
 def _dates(record: Record, column: Namer) -> dict[str, dt.datetime | None]:
@@ -352,19 +363,53 @@ class _Origin:
     channel: str | None
     raw: str | None
     campaign: str | None
+    unstated: bool = False
+    """A social source in a file without drill-down 1: the network, so the channel, is absent."""
 
 
-def _origin(record: Record, prefix: str = "") -> _Origin:
-    """The original source (`prefix` "latest_": the latest session's source)."""
+def _origin(record: Record, labels: Labels, prefix: str = "") -> _Origin:
+    """The original source (`prefix` "latest_": the latest session's source).
+
+    The label means a channel or class by :mod:`outcomes.catalog.source_labels` (and the
+    workspace's `[channels]`); a social label's network is drill-down 1.
+    """
     raw = cell_text(record.get(prefix + "source"))
     source = _SOURCES.get(_letters(raw), raw)
     drill1 = cell_text(record.get(prefix + "drill1"))
     drill2 = cell_text(record.get(prefix + "drill2"))
+    meaning = label_channel(source, labels)
     # Drill-down 1 names the network only for social sources; elsewhere it may be a page URL
     # ("…/linkedin-guide" for direct traffic) that must not pass for a channel.
-    channel = channel_from_source(drill1 if source in _SOCIAL else source)
-    campaign = drill2 if source in _CAMPAIGN_IN_DRILL2 else None
-    return _Origin(channel, source, campaign)
+    if meaning == SOCIAL:
+        channel = channel_from_source(drill1, labels=labels)
+    else:
+        channel = meaning or channel_from_source(source, labels=labels)
+    unstated = meaning == SOCIAL and not record.has(prefix + "drill1")
+    return _Origin(channel, source, _campaign(source, drill2), unstated)
+
+
+def _stated(
+    values: dict[str, Any], record: Record, columns: Mapping[str, Sequence[str]], origin: _Origin
+) -> dict[str, Any]:
+    """:func:`drop_absent`, and no channel when the file does not name a social network."""
+    values = drop_absent(values, record, columns)
+    if origin.unstated:
+        values.pop("channel", None)
+    return values
+
+
+def _campaign(source: str | None, drill2: str | None) -> str | None:
+    """Drill-down 2 where HubSpot puts a campaign: social and paid search, and offline.
+
+    An offline contact's drill-down 2 is the import's (or integration's) name, which links
+    a trade-show import to its event tactic when named after the tactic's campaign; a user
+    who created the contact by hand is named there by address, which is no campaign.
+    """
+    if source in _CAMPAIGN_IN_DRILL2:
+        return drill2
+    if source == _OFFLINE and drill2 is not None and "@" not in drill2:
+        return drill2
+    return None
 
 
 # Which columns each warehouse value is read from: a value whose columns the file lacks
@@ -399,7 +444,7 @@ def _first_touch(
         "event": "first_touch",
         "utm_campaign": origin.campaign,
     }
-    return Row("touchpoints", drop_absent(values, record, _TOUCH_STATED), record.line)
+    return Row("touchpoints", _stated(values, record, _TOUCH_STATED, origin), record.line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,24 +453,12 @@ class _Touch:
     origin: _Origin
 
 
-def _latest_touch(
-    record: Record,
-    record_id: str,
-    person: str,
-    dates: dict[str, dt.datetime | None],
-    first: _Touch,
-) -> Row | None:
-    """The latest session's source as a second touchpoint, when it is dated and new.
+def _latest_touch(record: Record, record_id: str, person: str, latest: _Touch) -> Row:
+    """The latest session's source as a second touchpoint.
 
-    Keyed per contact, so a later export's latest session replaces the one stored; a
-    contact whose only session is the first gives no second touchpoint.
+    Keyed per contact, so a later export's latest session replaces the one stored.
     """
-    ts = dates["latest_date"]
-    if ts is None:
-        return None
-    origin = _origin(record, "latest_")
-    if ts == first.ts and origin == first.origin:
-        return None
+    ts, origin = latest.ts, latest.origin
     values = {
         "key": natural_key(NAME, "contact", record_id, "latest"),
         "source": NAME,
@@ -436,7 +469,7 @@ def _latest_touch(
         "event": "latest_touch",
         "utm_campaign": origin.campaign,
     }
-    return Row("touchpoints", drop_absent(values, record, _LATEST_STATED), record.line)
+    return Row("touchpoints", _stated(values, record, _LATEST_STATED, origin), record.line)
 
 
 def _lifecycle_conversions(
@@ -479,7 +512,7 @@ def _deal_type(stage: str | None) -> str:
     return "opportunity"
 
 
-def _deal(record: Record, column: Namer) -> Iterator[Parsed]:
+def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
     record_id = cell_text(record.get("record_id"))
     stage = cell_text(record.get("stage"))
     if record_id is None or stage is None:
@@ -497,7 +530,9 @@ def _deal(record: Record, column: Namer) -> Iterator[Parsed]:
         yield Rejected(record.line, column("amount"), str(exc), record.raw)
         return
     contact = _first_contact(record.get("contact"))
-    values = _conversion(f"{NAME}:{contact}" if contact else None, ts, kind, _origin(record))
+    person = f"{NAME}:{contact}" if contact else None
+    origin = _origin(record, labels)
+    values = _conversion(person, ts, kind, origin)
     values |= {
         "key": natural_key(NAME, "deal", record_id, kind),
         "value": amount,
@@ -505,7 +540,7 @@ def _deal(record: Record, column: Namer) -> Iterator[Parsed]:
         "stage": stage,
         "owner": cell_text(record.get("owner")),
     }
-    values = drop_absent(values, record, _DEAL_STATED)
+    values = _stated(values, record, _DEAL_STATED, origin)
     yield Row("conversions", values, record.line)
     if kind != "opportunity":
         try:

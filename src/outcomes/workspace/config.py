@@ -20,6 +20,10 @@ not say because it is the same throughout (a timesheet's lines are all `kind = "
 read numeric dates when every date of a column reads both ways (09/01/2026); a column with
 one telling date (21/01/2026) is decided by it, whatever the setting says.
 
+A `[channels]` table says what a CRM's or analytics tool's source label means, over the
+built-in table (:mod:`outcomes.catalog.source_labels`): `"Trade Show" = "event"`,
+`"Partner Portal" = "referral"`. A value must be a plan channel or a documented class.
+
 `key = ["Patient ID", "Visit date"]` names the CSV headers that identify a row, so that a
 corrected re-export updates the rows it corrects instead of adding them again. Without a
 key, a row is identified by the table's id column where it has one (an activity's
@@ -34,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, cast
 
+from outcomes.catalog.source_labels import CLASSES, KNOWN
 from outcomes.sources.date_order import ORDERS, DateOrder
 from outcomes.warehouse.schema import FACT_TABLES, TableName
 
@@ -78,6 +83,8 @@ class WorkspaceConfig:
     csv: tuple[CsvMapping, ...] = ()
     date_order: DateOrder | None = None
     """`date_order = "dmy"` at the top: how to read numeric dates that read both ways."""
+    channels: dict[str, str] = field(default_factory=dict)
+    """`[channels]`: source label → plan channel or class."""
 
     def csv_mapping_for(self, path: Path, workspace: Path) -> CsvMapping | None:
         """The first CSV mapping whose globs match `path`."""
@@ -93,18 +100,33 @@ def load_config(workspace: Path) -> WorkspaceConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    unknown = sorted(set(data) - {"csv", "date_order"})
+    unknown = sorted(set(data) - {"csv", "date_order", "channels"})
     if unknown:
         raise ConfigError(
-            f"{path}: unknown section [{unknown[0]}]; the sections are: [csv.NAME] (and the "
-            "key date_order)"
+            f"{path}: unknown section [{unknown[0]}]; the sections are: [csv.NAME], [channels] "
+            "(and the key date_order)"
         )
     date_order = _date_order(path, "", data.get("date_order"))
     csv = data.get("csv", {})
     if not isinstance(csv, dict):
         raise ConfigError(f"{path}: [csv] must hold named tables, e.g. [csv.newsletter]")
     mappings = tuple(_mapping(path, name, entry) for name, entry in csv.items())
-    return WorkspaceConfig(mappings, date_order)
+    return WorkspaceConfig(mappings, date_order, _channels(path, data.get("channels", {})))
+
+
+def _channels(path: Path, table: object) -> dict[str, str]:
+    """`[channels]`, checked: each label names a plan channel or a documented class."""
+    example = '"Trade Show" = "event"'
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [channels] must map source labels to channels, e.g. {example}")
+    for label, channel in table.items():
+        if not isinstance(channel, str) or channel not in KNOWN:
+            classes = ", ".join(CLASSES)
+            raise ConfigError(
+                f"{path}: [channels] {label!r} = {channel!r}: the channel must be a plan channel "
+                f"or one of {classes}, e.g. {example}"
+            )
+    return {str(label): str(channel) for label, channel in table.items()}
 
 
 def _date_order(path: Path, where: str, value: object) -> DateOrder | None:

@@ -3,6 +3,11 @@
 `statuses.json` is the account's statuses (`GET /api/v1/accounts/:id/statuses`, pages
 joined, newest first), `notifications.json` its notifications (`GET /api/v1/notifications`)
 and `account.json` the account itself. Content is HTML, as the API returns it.
+
+`archive/archive-<date>.zip` is the account archive of the same statuses ("Request your
+archive": outbox.json, actor.json, likes.json). It sorts before `statuses.json`, so it is
+loaded first and the API then adds the counts the archive lacks: the warehouse ends as the
+API alone leaves it.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 
 from outcomes.demo.records import Activity
 from outcomes.demo.social_mastodon import ACCOUNT_ID, INSTANCE, USERNAME, MastodonYear
-from outcomes.demo.writers.files import Output
+from outcomes.demo.writers.files import Output, write_zip
 
 _URL = f"https://{INSTANCE}/@{USERNAME}"
 
@@ -176,6 +181,7 @@ def write_mastodon(output: Output, year: MastodonYear) -> None:
         for number, (ts, kind, account, status) in enumerate(events)
     ][::-1]
     us = dict(_US, statuses_count=len(statuses), followers_count=412, following_count=37)
+    _write_archive(output, statuses)
     for name, data in (
         ("account.json", us),
         ("statuses.json", statuses),
@@ -183,3 +189,70 @@ def write_mastodon(output: Output, year: MastodonYear) -> None:
     ):
         path = output.path("mastodon", f"mastodon/{name}")
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+_ACTOR = f"https://{INSTANCE}/users/{USERNAME}"
+_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+def _created(status: dict[str, Any]) -> dict[str, Any]:
+    """A status as the archive's outbox holds it: a Create activity with its Note."""
+    published = status["created_at"].replace(".000Z", "Z")
+    reply_to = None
+    cc = [f"{_ACTOR}/followers"]
+    for mention in status["mentions"]:
+        username, host = mention["username"], mention["url"].split("/")[2]
+        cc.append(f"https://{host}/users/{username}")
+        if status["in_reply_to_id"]:
+            reply_to = f"https://{host}/users/{username}/statuses/{status['in_reply_to_id']}"
+    note = {
+        "id": status["uri"],
+        "type": "Note",
+        "summary": None,
+        "inReplyTo": reply_to,
+        "published": published,
+        "url": status["url"],
+        "attributedTo": _ACTOR,
+        "to": [_PUBLIC],
+        "cc": cc,
+        "sensitive": False,
+        "content": status["content"],
+        "attachment": [],
+        "tag": [],
+    }
+    return {
+        "id": status["uri"] + "/activity",
+        "type": "Create",
+        "actor": _ACTOR,
+        "published": published,
+        "to": [_PUBLIC],
+        "cc": cc,
+        "object": note,
+    }
+
+
+def _write_archive(output: Output, statuses: list[dict[str, Any]]) -> None:
+    items = [_created(s) for s in reversed(statuses)]  # the outbox is oldest first
+    outbox = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": "outbox.json",
+        "type": "OrderedCollection",
+        "totalItems": len(items),
+        "orderedItems": items,
+    }
+    actor = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": _ACTOR,
+        "type": "Person",
+        "preferredUsername": USERNAME,
+        "name": _US["display_name"],
+        "url": _URL,
+        "outbox": "outbox.json",
+        "likes": "likes.json",
+    }
+    likes = {"id": "likes.json", "type": "OrderedCollection", "orderedItems": []}
+    members = [
+        (name, json.dumps(data, ensure_ascii=False).encode())
+        for name, data in (("outbox.json", outbox), ("actor.json", actor), ("likes.json", likes))
+    ]
+    write_zip(output.path("mastodon-archive", "mastodon/archive/archive-20261231.zip"), members)
