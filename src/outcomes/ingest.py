@@ -46,6 +46,9 @@ class Workspace:
         if options.date_order is None:
             chosen = mapping.date_order if mapping is not None else None
             options = replace(options, date_order=chosen or self.config.date_order)
+        if options.decimal_mark is None:
+            mark = mapping.decimal_mark if mapping is not None else None
+            options = replace(options, decimal_mark=mark or self.config.decimal_mark)
         if source.name != "csv" or options.mapping is not None or mapping is None:
             return options
         return replace(

@@ -15,6 +15,18 @@ from outcomes.workspace import init_workspace
 
 runner = CliRunner()
 
+ORDERS = """\
+[csv.orders]
+files = ["exports/orders-*.csv"]
+table = "conversions"
+key = ["Order"]
+[csv.orders.columns]
+ts = "Date"
+value = "Amount"
+[csv.orders.values]
+type = "order"
+"""
+
 CONFIG = """\
 [csv.newsletter]
 files = ["exports/newsletter-*.csv"]
@@ -219,3 +231,13 @@ def test_auto_names_the_closest_connector_of_a_file_it_did_not_load(workspace: P
     text = runner.invoke(app, command)
     assert "contacts.csv: format not recognised; closest connector: hubspot" in text.stderr
     assert "lacks 'Record ID'" in text.stderr
+
+
+def test_the_workspace_decimal_mark_reads_amounts_no_value_tells(workspace: Path) -> None:
+    (workspace / "outcomes.toml").write_text('decimal_mark = "comma"\n' + ORDERS)
+    orders = workspace / "exports" / "orders-2026.csv"
+    orders.write_text('Order,Date,Amount\nA1,2026-03-14,"€1.234"\nA2,2026-03-15,"€5.000"\n')
+    runner.invoke(app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)])
+    with Warehouse.open(workspace) as warehouse:
+        values = warehouse.duckdb.execute("SELECT value FROM conversions ORDER BY value").fetchall()
+    assert values == [(1234.0,), (5000.0,)]

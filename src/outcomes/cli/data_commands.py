@@ -60,6 +60,13 @@ class DateOrderChoice(StrEnum):
     YMD = "ymd"
 
 
+class DecimalMarkChoice(StrEnum):
+    """The marks `--decimal-mark` takes."""
+
+    POINT = "point"
+    COMMA = "comma"
+
+
 class IngestFormat(StrEnum):
     """Output formats of `outcomes ingest`."""
 
@@ -90,6 +97,14 @@ def ingest(
             "(09/01/2026): dmy, mdy or ymd.",
         ),
     ] = None,
+    decimal_mark: Annotated[
+        DecimalMarkChoice | None,
+        typer.Option(
+            "--decimal-mark",
+            help="The decimal mark when every number of a column reads both ways (1.234): "
+            "point or comma.",
+        ),
+    ] = None,
     account: Annotated[
         str | None,
         typer.Option(help="The page or handle the export belongs to, if the file does not say."),
@@ -118,6 +133,7 @@ def ingest(
         table=_table_name(table),
         mapping=_mapping(column_map),
         date_order=None if date_order is None else date_order.value,
+        decimal_mark=None if decimal_mark is None else decimal_mark.value,
     )
     warehouse = open_warehouse(workspace, wait)
     try:

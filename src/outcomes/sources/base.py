@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from outcomes.sources.date_order import DateOrder
+from outcomes.sources.decimal_mark import DecimalMark
 from outcomes.warehouse.schema import TableName
 
 RAW_LIMIT = 2000
@@ -105,6 +106,8 @@ class ReadOptions:
     table (:mod:`outcomes.catalog.source_labels`)."""
     date_order: DateOrder | None = None
     """How to read numeric dates whose every value reads both ways (`dmy`, `mdy`, `ymd`)."""
+    decimal_mark: DecimalMark | None = None
+    """The decimal mark of numbers whose every value reads both ways (`point`, `comma`)."""
 
 
 class Source(ABC):

@@ -14,6 +14,7 @@ from typing import Final
 from urllib.parse import parse_qs, urlsplit
 
 from outcomes.catalog.source_labels import SOCIAL, label_channel
+from outcomes.sources.decimal_mark import AmbiguousNumber, ambiguous_reason, rewrite
 
 EMPTY: Final = frozenset({"", "-", "--", "n/a", "na", "null", "none"})
 
@@ -28,7 +29,13 @@ def is_empty(raw: object) -> bool:
 
 
 def parse_int(raw: object) -> int | None:
-    """`1,234`, `1 234`, `1234.0`, `12%`→12; empty → None."""
+    """`1,234`, `1 234`, `1234.0`, `12%`→12; empty → None.
+
+    A cell whose column does not tell its decimal mark (:class:`AmbiguousNumber`, "1,234")
+    is grouped thousands here: a whole number cannot be 1.234.
+    """
+    if isinstance(raw, AmbiguousNumber):
+        raw = rewrite(raw, "point" if "," in raw else "comma")
     number = parse_float(raw)
     if number is None:
         return None
@@ -55,6 +62,8 @@ def parse_float(raw: object) -> float | None:
         return None
     if isinstance(raw, bool):
         raise FieldError(f"expected a number, got {raw!r}")
+    if isinstance(raw, AmbiguousNumber):
+        raise FieldError(ambiguous_reason(str(raw)))
     if isinstance(raw, int | float):
         return _finite(_as_float(raw), raw)
     text = _CURRENCY.sub("", str(raw).strip()).strip().removesuffix("%")
@@ -360,6 +369,8 @@ def parse_money(raw: object) -> tuple[float | None, str | None]:
     """
     if is_empty(raw):
         return None, None
+    if isinstance(raw, AmbiguousNumber):
+        raise FieldError(ambiguous_reason(str(raw)))
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return float(raw), None
     text = str(raw).strip().replace("\u00a0", " ").replace("\u202f", " ")
@@ -388,6 +399,8 @@ def parse_decimal(raw: object, *, decimal_comma: bool = False) -> float | None:
     """
     if is_empty(raw):
         return None
+    if isinstance(raw, AmbiguousNumber):
+        raise FieldError(ambiguous_reason(str(raw)))
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return _finite(_as_float(raw), raw)
     text = re.sub(r"[\s\u00a0\u202f']", "", str(raw))

@@ -37,6 +37,7 @@ from typing import Any, Final, cast
 
 from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, SourceError
 from outcomes.sources.base import natural_key as _natural_key
+from outcomes.sources.decimal_mark import AmbiguousNumber
 from outcomes.sources.fields import (
     FieldError,
     cell_text,
@@ -45,6 +46,7 @@ from outcomes.sources.fields import (
     parse_date,
     parse_datetime,
     parse_decimal,
+    parse_int,
 )
 from outcomes.sources.tabular import (
     Columns,
@@ -111,6 +113,7 @@ class GenericCsv(Source):
             required=required,
             encoding=options.encoding,
             date_order=options.date_order,
+            decimal_mark=options.decimal_mark,
         )
         for record in records:
             rejection = record.rejection()
@@ -196,6 +199,8 @@ def _channel(raw: object) -> str | None:
 
 
 def _whole(raw: object, decimal_comma: bool) -> int | None:
+    if isinstance(raw, AmbiguousNumber):
+        return parse_int(raw)  # "1,234" of a column that does not tell: whole, so grouped
     number = parse_decimal(raw, decimal_comma=decimal_comma)
     if number is None:
         return None

@@ -108,6 +108,7 @@ class LinkedInAds(Source):
             required=_REQUIRED,
             encoding=options.encoding,
             date_order=options.date_order,
+            decimal_mark=options.decimal_mark,
             convention="mdy",
         ):
             if _is_total(record):

@@ -112,6 +112,7 @@ class Mailchimp(Source):
             required=_REQUIRED,
             encoding=options.encoding,
             date_order=options.date_order,
+            decimal_mark=options.decimal_mark,
             convention="mdy",
         ):
             rejection = record.rejection()

@@ -155,7 +155,9 @@ class Meta(Source):
             required=_REQUIRED,
             encoding=options.encoding,
             date_order=options.date_order,
+            decimal_mark=options.decimal_mark,
             convention="mdy",  # Business Suite writes 03/01/2026 for 1 March, whatever the locale
+            mark_convention="point",  # and "2,310" for two thousand and more
         )
         for record in records:
             yield record.rejection() or _post(record, spec, options.account)

@@ -154,6 +154,7 @@ class MetaAds(Source):
             required=_REQUIRED,
             encoding=options.encoding,
             date_order=options.date_order,
+            decimal_mark=options.decimal_mark,
         )
         for record in records:
             if _is_summary(record):

@@ -141,6 +141,7 @@ class Salesforce(Source):
             required=REQUIRED,
             encoding=options.encoding,
             date_order=options.date_order,
+            decimal_mark=options.decimal_mark,
         ):
             if footer.skips(record):
                 yield Ignored(record.line, FOOTER)

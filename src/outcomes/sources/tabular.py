@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from outcomes.sources.base import Rejected, SourceError
-from outcomes.sources.date_order import ColumnEvidence, DateOrder, UndecidedError, read_numeric
+from outcomes.sources.date_order import DateOrder
+from outcomes.sources.decimal_mark import DecimalMark
 from outcomes.sources.delimited import TextRow, text_rows
+from outcomes.sources.notation import Notation, NotationError, Settings, survey
 
 HEADER_SEARCH_ROWS = 25
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -108,6 +110,8 @@ def read_records(
     sheet: str | None = None,
     date_order: DateOrder | None = None,
     convention: DateOrder | None = None,
+    decimal_mark: DecimalMark | None = None,
+    mark_convention: DecimalMark | None = None,
 ) -> Iterator[Record]:
     """Stream the records of a CSV, XLSX or XLS file under logical column names.
 
@@ -118,12 +122,14 @@ def read_records(
     that spans several lines and does not line up is rows merged by a stray quote, and
     refuses the file.
 
-    Numeric dates (`09/01/2026`) are read in one order per column, decided from all of
-    the column's values before any record is given (see :mod:`date_order`): such cells
-    come as datetimes. `date_order` is the user's setting, `convention` the platform's
-    documented order for a column whose every date reads both ways.
+    Numeric dates (`09/01/2026`) are read in one order per column and numbers with one
+    decimal mark per column, decided from all of the column's values before any record is
+    given (see :mod:`notation`): such dates come as datetimes, such numbers rewritten with
+    a decimal point. `date_order` and `decimal_mark` are the user's settings, `convention`
+    the platform's documented date order for a column whose every date reads both ways.
     """
-    orders = _date_orders(path, columns, required, encoding, sheet, date_order, convention)
+    settings = Settings(date_order, convention, decimal_mark, mark_convention)
+    notation = _notation(path, columns, required, encoding, sheet, settings)
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
     for row in rows:
@@ -133,43 +139,27 @@ def read_records(
         values: dict[str, Any] = {
             name: cells[i] if i < len(cells) else None for name, i in header.positions.items()
         }
-        for name, order in orders.items():
-            cell = values.get(name)
-            if isinstance(cell, str):
-                values[name] = read_numeric(cell, order) or cell
+        notation.apply(values)
         problem = row.problem or _shape_problem(path, row, header.cells)
         yield Record(row.start, values, row.raw, problem)
 
 
-def _date_orders(
+def _notation(
     path: Path,
     columns: Columns,
     required: Sequence[str],
     encoding: str | None,
     sheet: str | None,
-    setting: DateOrder | None,
-    convention: DateOrder | None,
-) -> dict[str, DateOrder]:
-    """The order of each column holding numeric dates, from a first pass over the file."""
+    settings: Settings,
+) -> Notation:
+    """Each column's date order and decimal mark, from a first pass over the file."""
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
-    evidence = {
-        name: ColumnEvidence(str(header.cells[i]).strip()) for name, i in header.positions.items()
-    }
-    for row in rows:
-        cells = row.cells
-        for name, i in header.positions.items():
-            cell = cells[i] if i < len(cells) else None
-            if isinstance(cell, str) and cell[:1].isdigit():
-                evidence[name].observe(cell, row.start)
-    orders: dict[str, DateOrder] = {}
-    for name, seen in evidence.items():
-        if seen.examples:
-            try:
-                orders[name] = seen.decide(setting, convention)
-            except UndecidedError as exc:
-                raise SourceError(path, str(exc)) from None
-    return orders
+    labels = {name: str(header.cells[i]).strip() for name, i in header.positions.items()}
+    try:
+        return survey(rows, header.positions, labels, settings)
+    except NotationError as exc:
+        raise SourceError(path, str(exc)) from None
 
 
 @dataclass(frozen=True)

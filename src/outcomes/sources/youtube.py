@@ -317,6 +317,8 @@ class YouTube(Source):
             required=spec.required,
             encoding=options.encoding,
             date_order=options.date_order,
+            decimal_mark=options.decimal_mark,
+            mark_convention="point",  # Studio writes 10.275 for ten and a bit, in any language
         )
         for record in records:
             rejection = record.rejection()

@@ -18,7 +18,8 @@ not say because it is the same throughout (a timesheet's lines are all `kind = "
 
 `date_order = "dmy"` (or `mdy`, `ymd`), at the top or in a `[csv.NAME]` table, says how to
 read numeric dates when every date of a column reads both ways (09/01/2026); a column with
-one telling date (21/01/2026) is decided by it, whatever the setting says.
+one telling date (21/01/2026) is decided by it, whatever the setting says. `decimal_mark =
+"comma"` (or `point`) does the same for numbers that read both ways (1.234).
 
 A `[channels]` table says what a CRM's or analytics tool's source label means, over the
 built-in table (:mod:`outcomes.catalog.source_labels`): `"Trade Show" = "event"`,
@@ -40,6 +41,7 @@ from typing import Any, Final, cast
 
 from outcomes.catalog.source_labels import CLASSES, KNOWN
 from outcomes.sources.date_order import ORDERS, DateOrder
+from outcomes.sources.decimal_mark import MARKS, DecimalMark
 from outcomes.warehouse.schema import FACT_TABLES, TableName
 
 CONFIG_FILE: Final = "outcomes.toml"
@@ -64,6 +66,8 @@ class CsvMapping:
     """The CSV headers whose cells identify a row (empty: see the module's note)."""
     date_order: DateOrder | None = None
     """How to read this mapping's numeric dates that read both ways."""
+    decimal_mark: DecimalMark | None = None
+    """The decimal mark of this mapping's numbers that read both ways."""
 
     def matches(self, path: Path, workspace: Path) -> bool:
         """True when `path` matches one of the globs (relative to the workspace, or by name)."""
@@ -83,6 +87,8 @@ class WorkspaceConfig:
     csv: tuple[CsvMapping, ...] = ()
     date_order: DateOrder | None = None
     """`date_order = "dmy"` at the top: how to read numeric dates that read both ways."""
+    decimal_mark: DecimalMark | None = None
+    """`decimal_mark = "comma"` at the top: the mark of numbers that read both ways."""
     channels: dict[str, str] = field(default_factory=dict)
     """`[channels]`: source label → plan channel or class."""
 
@@ -100,18 +106,24 @@ def load_config(workspace: Path) -> WorkspaceConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    unknown = sorted(set(data) - {"csv", "date_order", "channels"})
+    unknown = sorted(set(data) - {"csv", "date_order", "decimal_mark", "channels"})
     if unknown:
         raise ConfigError(
             f"{path}: unknown section [{unknown[0]}]; the sections are: [csv.NAME], [channels] "
-            "(and the key date_order)"
+            "(and the keys date_order and decimal_mark)"
         )
     date_order = _date_order(path, "", data.get("date_order"))
+    decimal_mark = _decimal_mark(path, "", data.get("decimal_mark"))
     csv = data.get("csv", {})
     if not isinstance(csv, dict):
         raise ConfigError(f"{path}: [csv] must hold named tables, e.g. [csv.newsletter]")
     mappings = tuple(_mapping(path, name, entry) for name, entry in csv.items())
-    return WorkspaceConfig(mappings, date_order, _channels(path, data.get("channels", {})))
+    return WorkspaceConfig(
+        mappings,
+        date_order,
+        channels=_channels(path, data.get("channels", {})),
+        decimal_mark=decimal_mark,
+    )
 
 
 def _channels(path: Path, table: object) -> dict[str, str]:
@@ -129,6 +141,16 @@ def _channels(path: Path, table: object) -> dict[str, str]:
     return {str(label): str(channel) for label, channel in table.items()}
 
 
+def _decimal_mark(path: Path, where: str, value: object) -> DecimalMark | None:
+    if value is None:
+        return None
+    if value not in MARKS:
+        raise ConfigError(
+            f"{path}: {where}decimal_mark must be one of {', '.join(MARKS)}, not {value!r}"
+        )
+    return value
+
+
 def _date_order(path: Path, where: str, value: object) -> DateOrder | None:
     if value is None:
         return None
@@ -144,11 +166,12 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
     where = f"{path}: [csv.{name}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} must be a table with files, table and columns")
-    unknown = sorted(set(entry) - {"files", "table", "columns", "values", "key", "date_order"})
+    keys = {"files", "table", "columns", "values", "key", "date_order", "decimal_mark"}
+    unknown = sorted(set(entry) - keys)
     if unknown:
         raise ConfigError(
             f"{where}: unknown key '{unknown[0]}'; the keys are files, table, columns, values, "
-            "key and date_order"
+            "key, date_order and decimal_mark"
         )
     key = entry.get("key", [])
     if isinstance(key, str):
@@ -188,4 +211,5 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
         {str(k): str(v) for k, v in values.items()},
         tuple(key),
         _date_order(path, f"[csv.{name}] ", entry.get("date_order")),
+        _decimal_mark(path, f"[csv.{name}] ", entry.get("decimal_mark")),
     )
