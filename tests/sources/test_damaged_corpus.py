@@ -520,12 +520,6 @@ def _cases() -> list[Case]:
 
 
 CASES = {case.name: case for case in _cases()}
-FALLBACK = (
-    "design question: this value is read from one column with a fallback to another (a date, "
-    "a campaign, a text); a file lacking the first column states the fallback's value and "
-    "overwrites the stored one. Stating it only when every column it may come from is "
-    "present (or the first one is, and is filled) needs a rule in tabular.drop_absent"
-)
 REQUIRED_ZERO = (
     "design question: journey_paths.value and nulls are NOT NULL and a file without the "
     "column counts them as 0 (documented), which overwrites the stored sums"
@@ -535,30 +529,6 @@ JSON_FALLBACK = (
     "the text, the reblogged status's URL), so the stored value is overwritten"
 )
 XFAIL: dict[tuple[str, str], str] = {
-    **{
-        ("hubspot-contacts", f"re-export without {h!r}"): FALLBACK
-        for h in ("Original Source Drill-Down 2", "Became a Customer Date", "First Conversion Date")
-    },
-    **{
-        (case, f"{what} {h!r} {how}"): FALLBACK
-        for case, h in (
-            ("hubspot-deals", "Close Date"),
-            ("salesforce", "Close Date"),
-            ("meta", "Description"),
-            ("linkedin-csv", "Post title"),
-            ("linkedin-xlsx", "Post title"),
-        )
-        for what, how in (("header", "renamed"), ("column", "dropped"))
-    },
-    **{
-        (case, f"re-export without {h!r}"): FALLBACK
-        for case, h in (
-            ("salesforce", "Lead Source"),
-            ("salesforce", "Primary Campaign Source"),
-            ("linkedin-csv", "Campaign name"),
-            ("linkedin-xlsx", "Campaign name"),
-        )
-    },
     ("paths", "header 'total_conversion_value' renamed"): REQUIRED_ZERO,
     ("paths", "column 'total_conversion_value' dropped"): REQUIRED_ZERO,
     ("paths", "re-export without 'total_null'"): REQUIRED_ZERO,

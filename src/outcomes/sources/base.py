@@ -40,6 +40,10 @@ class Row:
     table: TableName
     values: dict[str, Any]
     line: int | None = None
+    fills: frozenset[str] = frozenset()
+    """Columns whose value comes from a fallback, because the file lacks the column they are
+    read from: they fill what is not stored yet and never overwrite (a re-export without
+    Close Date does not redate a deal by its Created Date)."""
 
 
 @dataclass(frozen=True, slots=True)

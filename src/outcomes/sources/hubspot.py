@@ -87,6 +87,7 @@ from outcomes.sources.tabular import (
     header_namer,
     header_names,
     normalise_header,
+    partial_fills,
     read_head,
     read_records,
 )
@@ -343,7 +344,23 @@ def _contact(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
         values["key"] = natural_key(NAME, "contact", record_id, kind)
         values["stage"] = cell_text(record.get("lifecycle"))
         values["owner"] = cell_text(record.get("owner"))
-        yield Row("conversions", _stated(values, record, _CONTACT_STATED, origin), record.line)
+        values = _stated(values, record, _CONTACT_STATED, origin)
+        yield Row("conversions", values, record.line, _contact_fills(record, kind))
+
+
+def _contact_fills(record: Record, kind: str) -> frozenset[str]:
+    """Values read from a fallback because the file lacks their own column: they fill gaps.
+
+    A stage dated by Create Date because the export has no date column for that stage must
+    not redate a conversion a fuller export dated; a campaign read without Drill-Down 2
+    must not blank one.
+    """
+    fills = set(partial_fills(record, {"campaign": _ORIGIN["campaign"]}))
+    own_column = any(record.has(c) for c in _STAGE_DATES.get(kind, ()))
+    # A lead without its own date is dated by First Conversion Date, else Create Date.
+    if not own_column or (kind == "lead" and not record.has("first_conversion")):
+        fills.add("ts")
+    return frozenset(fills)
 
 
 def _dates(record: Record, column: Namer) -> dict[str, dt.datetime | None]:
@@ -444,7 +461,8 @@ def _first_touch(
         "event": "first_touch",
         "utm_campaign": origin.campaign,
     }
-    return Row("touchpoints", _stated(values, record, _TOUCH_STATED, origin), record.line)
+    fills = partial_fills(record, {"utm_campaign": _TOUCH_STATED["utm_campaign"]})
+    return Row("touchpoints", _stated(values, record, _TOUCH_STATED, origin), record.line, fills)
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,7 +559,11 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
         "owner": cell_text(record.get("owner")),
     }
     values = _stated(values, record, _DEAL_STATED, origin)
-    yield Row("conversions", values, record.line)
+    # A closed deal dated by Create Date (no Close Date column) or a campaign read without
+    # Drill-Down 2 only fills what is not stored yet.
+    dated_by = ("created",) if kind == "opportunity" else ("closed", "created")
+    fills = partial_fills(record, {"ts": dated_by, "campaign": _ORIGIN["campaign"]})
+    yield Row("conversions", values, record.line, fills)
     if kind != "opportunity":
         try:
             created = parse_datetime(record.get("created"))
@@ -550,7 +572,7 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
         if created is not None:
             opened = values | {"ts": created, "type": "opportunity"}
             key = natural_key(NAME, "deal", record_id, "opportunity")
-            yield Row("conversions", opened | {"key": key}, record.line)
+            yield Row("conversions", opened | {"key": key}, record.line, fills - {"ts"})
 
 
 def _deal_ts(record: Record, kind: str, column: Namer) -> dt.datetime:

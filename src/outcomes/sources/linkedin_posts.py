@@ -34,7 +34,7 @@ from outcomes.sources.fields import (
     parse_int,
     utm_in_text,
 )
-from outcomes.sources.tabular import Record, drop_absent, normalise_header
+from outcomes.sources.tabular import Record, drop_absent, normalise_header, partial_fills
 
 NAME = "linkedin"
 T = TypeVar("T")
@@ -180,7 +180,10 @@ def _activity(kept: dict[str, PostRow], page: str | None) -> Row:
         "campaign": campaign,
         **counts,
     }
-    return Row("activities", drop_absent(values, source.record, _POST_STATED), source.record.line)
+    values = drop_absent(values, source.record, _POST_STATED)
+    # The campaign is the Campaign name, else a UTM in the title: from one alone it fills gaps.
+    fills = partial_fills(source.record, {"campaign": _POST_STATED["campaign"]})
+    return Row("activities", values, source.record.line, fills)
 
 
 def _first(rows: list[PostRow], name: str) -> str | None:

@@ -47,6 +47,7 @@ from outcomes.sources.tabular import (
     Record,
     first_rows,
     head_rows,
+    partial_fills,
     read_records,
 )
 
@@ -207,7 +208,17 @@ def _post(record: Record, spec: FileSpec, default_account: str | None) -> Parsed
         values["url"] = permalink
     if record.has("description") or record.has("title") or record.has("permalink"):
         values["campaign"] = _campaign(description, title, permalink)
-    return Row("activities", values, record.line)
+    # The text is the Description, else the Title: with only one of the columns a network's
+    # export has, it fills a gap and never replaces a stored caption.
+    own = spec.columns.aliases
+    fills = partial_fills(
+        record,
+        {
+            "text": tuple(n for n in ("description", "title") if n in own),
+            "campaign": tuple(n for n in ("description", "title", "permalink") if n in own),
+        },
+    )
+    return Row("activities", values, record.line, fills)
 
 
 def _counts(record: Record, spec: FileSpec) -> dict[str, int | None]:

@@ -71,6 +71,7 @@ from outcomes.sources.tabular import (
     head_rows,
     header_namer,
     header_names,
+    partial_fills,
     normalise_header,
     read_head,
     read_records,
@@ -195,8 +196,13 @@ def _opportunity(record: Record, column: Namer) -> Iterator[Parsed]:
     kinds = [outcome]
     if outcome == "deal_won" and _letters(record.get("type")) in _NEW_BUSINESS:
         kinds.append("new_customer")
+    # A closed deal is dated by Close Date, else Created Date; a campaign is the Primary
+    # Campaign Source, else the Lead Source: read from the fallback alone, they fill gaps.
+    dated_by = ("created",) if outcome == "opportunity" else ("close_date", "created")
+    fills = partial_fills(record, {"ts": dated_by, "campaign": ("campaign", "lead_source")})
     for kind in kinds:
-        yield Row("conversions", base | {"type": kind, "key": _key(record, kind)}, record.line)
+        values = base | {"type": kind, "key": _key(record, kind)}
+        yield Row("conversions", values, record.line, fills)
     if outcome != "opportunity":
         try:
             created = _date(record, "created", column)
@@ -204,7 +210,12 @@ def _opportunity(record: Record, column: Namer) -> Iterator[Parsed]:
             created = None  # the closed deal is dated; only its creation row is left out
         if created is not None:
             opened = base | {"ts": created, "type": "opportunity"}
-            yield Row("conversions", opened | {"key": _key(record, "opportunity")}, record.line)
+            yield Row(
+                "conversions",
+                opened | {"key": _key(record, "opportunity")},
+                record.line,
+                fills - {"ts"},  # its own date, Created Date, is in the file
+            )
 
 
 def _letters(raw: object) -> str:

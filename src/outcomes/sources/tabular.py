@@ -101,6 +101,20 @@ def drop_absent(
     return values
 
 
+def partial_fills(record: Record, sources: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """The warehouse columns read from some but not all of their source columns.
+
+    A value made of several columns (a campaign that is the Primary Campaign Source, else
+    the Lead Source; a date that is Close Date, else Created Date) is only half known when
+    the file lacks one of them: it may fill a gap, never overwrite (see `Row.fills`).
+    """
+    return frozenset(
+        column
+        for column, logical in sources.items()
+        if any(record.has(n) for n in logical) and not all(record.has(n) for n in logical)
+    )
+
+
 def read_records(
     path: Path,
     columns: Columns,

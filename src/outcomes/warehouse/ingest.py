@@ -8,7 +8,10 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
 * **loaded**: a new natural key, inserted.
 * **updated**: a known key where a value the file *states* differs; only stated columns are
   written (a column the file lacks is absent, not empty, and never touched), and the row as
-  it was is kept in `<table>__replaced` so `forget` can put it back.
+  it was is kept in `<table>__replaced` so `forget` can put it back. A value the connector
+  could only read from a fallback column, because the file lacks the column it comes from
+  (`Row.fills`: a Salesforce deal dated by Created Date when Close Date is missing), only
+  fills a gap: it is written where nothing is stored, never over a stored value.
 * **unchanged**: a known key whose stated values are all the same.
 * **rejected**: the connector's rejections, and rows this gate refuses (a required value
   missing, an unknown kind, NaN or infinity, a negative count, a date outside 1990–2099, a
@@ -196,6 +199,7 @@ class _Buffer:
 
     table: Table
     stated: tuple[str, ...]
+    fills: frozenset[str]
     rows: list[Row] = field(default_factory=list)
 
 
@@ -210,7 +214,7 @@ class _Loader:
         self.file = file
         self.batch_rows = batch_rows
         self.progress = progress
-        self.buffers: dict[tuple[str, tuple[str, ...]], _Buffer] = {}
+        self.buffers: dict[tuple[str, tuple[str, ...], frozenset[str]], _Buffer] = {}
         self.file_keys: dict[str, FileKeys] = {}
         self.rejections = _Rejections(con, ingest_id, file)
         self.ignored: dict[str, int] = {}
@@ -249,7 +253,10 @@ class _Loader:
             self.rejections.add(Rejected(row.line, column, reason, _raw(row.values)))
             return
         stated = tuple(name for name in table.names if name in row.values)
-        buffer = self.buffers.setdefault((table.name, stated), _Buffer(table, stated))
+        fills = row.fills & set(stated)
+        buffer = self.buffers.setdefault(
+            (table.name, stated, fills), _Buffer(table, stated, frozenset(fills))
+        )
         buffer.rows.append(row)
         if len(buffer.rows) >= self.batch_rows:
             self._flush(buffer)
@@ -264,7 +271,8 @@ class _Loader:
             return
         self.con.register("_outcomes_batch", batch)
         try:
-            written = _Writer(self.con, buffer.table, buffer.stated, self.ingest_id).write()
+            writer = _Writer(self.con, buffer.table, buffer.stated, buffer.fills, self.ingest_id)
+            written = writer.write()
         finally:
             self.con.unregister("_outcomes_batch")
         self.loaded += written.inserted
@@ -344,16 +352,35 @@ class _Written:
 class _Writer:
     """Writes the registered batch `_outcomes_batch` (unique keys) into one table."""
 
-    def __init__(self, con: Any, table: Table, stated: tuple[str, ...], ingest_id: int) -> None:
+    def __init__(
+        self,
+        con: Any,
+        table: Table,
+        stated: tuple[str, ...],
+        fills: frozenset[str],
+        ingest_id: int,
+    ) -> None:
         self.con = con
         self.table = table
         self.stated = stated
         self.values = [c for c in stated if c != "key"]
+        # Columns read from a fallback because the file lacks their own: they fill gaps only.
+        self.fills = fills
         self.ingest_id = ingest_id
+
+    def _differs(self, column: str) -> str:
+        if column in self.fills:
+            return f't."{column}" IS NULL AND b."{column}" IS NOT NULL'
+        return f't."{column}" IS DISTINCT FROM b."{column}"'
+
+    def _assignment(self, column: str) -> str:
+        if column in self.fills:
+            return f'"{column}" = coalesce(t."{column}", k."{column}")'
+        return f'"{column}" = k."{column}"'
 
     def write(self) -> _Written:
         name = f'"{self.table.name}"'
-        differs = {c: f't."{c}" IS DISTINCT FROM b."{c}"' for c in self.values}
+        differs = {c: self._differs(c) for c in self.values}
         flags = "".join(f', ({test}) AS "_changed_{c}"' for c, test in differs.items())
         any_change = " OR ".join(differs.values()) or "FALSE"
         # The batch's known keys, once: new files match nothing and this stays empty.
@@ -388,7 +415,7 @@ class _Writer:
             f"FROM {name} t SEMI JOIN _outcomes_known k ON t.key = k.key",
             [self.ingest_id],
         )
-        assignments = ", ".join(f'"{c}" = k."{c}"' for c in self.values)
+        assignments = ", ".join(self._assignment(c) for c in self.values)
         rows = self.con.execute(
             f"UPDATE {name} AS t SET {assignments}, ingest_id = ? FROM _outcomes_known k "
             "WHERE t.key = k.key",
