@@ -71,8 +71,8 @@ from outcomes.sources.tabular import (
     head_rows,
     header_namer,
     header_names,
-    partial_fills,
     normalise_header,
+    partial_fills,
     read_head,
     read_records,
 )
