@@ -31,3 +31,14 @@ def test_sources_command_lists_every_connector() -> None:
     result = CliRunner().invoke(app, ["sources"])
     assert result.exit_code == 0
     assert [line.split()[0] for line in result.stdout.splitlines()] == list(CONNECTORS)
+
+
+def test_a_plan_can_name_every_connector_in_its_measurement_sources() -> None:
+    # The plan knows no connector code (plan and catalog import no engine), so the names are
+    # declared twice; this keeps the two lists one.
+    from typing import get_args
+
+    from outcomes.catalog.channels import SOURCES
+    from outcomes.plan.model import Source
+
+    assert set(SOURCES) == set(CONNECTORS) == set(get_args(Source))

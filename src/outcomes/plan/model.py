@@ -74,7 +74,7 @@ Function = Literal[
 ]
 Source = Literal[
     "x-archive", "linkedin", "meta", "youtube", "mastodon", "hubspot", "salesforce", "ga4",
-    "csv", "paths",
+    "csv", "paths", "mastodon-archive", "meta-ads", "linkedin-ads", "mailchimp",
 ]  # fmt: skip
 GoalDirection = Literal["increase", "decrease", "at_least", "at_most"]
 MetricClassName = Literal["vanity", "activity", "engagement", "pipeline", "business"]
