@@ -18,6 +18,7 @@ from outcomes.demo.social_x import snowflake_time
 from outcomes.demo.writers.files import Output
 from outcomes.demo.writers.ga4 import PARQUET_FROM_JOURNEYS, GA4Writer
 from outcomes.ingest import FileFailure, IngestResult
+from outcomes.measure.costs import attributed
 from outcomes.measure.mapping import mapped_activities, mapped_touchpoints
 from outcomes.measure.unplanned import find_unplanned
 from outcomes.plan import Plan, load_plan
@@ -153,7 +154,9 @@ def test_ga4_orders_and_sessions_match(
         assert sessions[tactic] == truth["tactics"][tactic]["sessions"], tactic
 
 
-def test_tickets_deflected_and_costs_match(truth: dict[str, Any], warehouse: Warehouse) -> None:
+def test_tickets_deflected_and_costs_match(
+    truth: dict[str, Any], warehouse: Warehouse, plan: Plan
+) -> None:
     tactics = truth["tactics"]
     deflected = dict(
         rows(
@@ -165,9 +168,12 @@ def test_tickets_deflected_and_costs_match(truth: dict[str, Any], warehouse: War
         "x": tactics["x-support"]["tickets_deflected"],
         "email": tactics["customer-newsletter"]["tickets_deflected"],
     }
-    # The finance sheet's money; the time tracker's lines are people's time.
-    money = "SELECT tactic, sum(amount) FROM costs WHERE hours IS NULL GROUP BY 1"
-    costs = dict(rows(warehouse, money))
+    # The finance sheet's and the ad platforms' money (ads are booked by campaign name, which
+    # the plan's utm_campaign attributes); the time tracker's lines are people's time.
+    booked = attributed(plan, warehouse.table("costs"))
+    booked = booked.filter(booked.hours.isnull())
+    summed = booked.group_by("tactic").aggregate(amount=booked.amount.sum())
+    costs = {r["tactic"]: r["amount"] for r in summed.to_pyarrow().to_pylist()}
     for tactic, numbers in tactics.items():
         assert costs.get(tactic, 0.0) == pytest.approx(numbers["cost"]), tactic
     time = "SELECT tactic, sum(hours), sum(amount) FROM costs WHERE kind = 'people' GROUP BY 1"
@@ -177,6 +183,25 @@ def test_tickets_deflected_and_costs_match(truth: dict[str, Any], warehouse: War
         hours, amount = logged[tactic]
         assert hours == pytest.approx(sum(people.values()))
         assert amount == pytest.approx(hours * 70)  # the plan's hourly cost
+
+
+def test_ad_spend_is_booked_once_by_the_platform_that_spent_it(
+    truth: dict[str, Any], warehouse: Warehouse
+) -> None:
+    by_source = "SELECT source, tactic, sum(amount) FROM costs WHERE kind = 'ads' GROUP BY 1, 2"
+    ads = {(source, tactic): amount for source, tactic, amount in rows(warehouse, by_source)}
+    fb, fair = truth["tactics"]["fb-retarget"], truth["tactics"]["trade-show"]
+    assert ads == {
+        ("meta-ads", "fb-retarget"): pytest.approx(fb["cost_by_kind"]["ads"]),
+        ("linkedin-ads", "logifair-2026"): pytest.approx(fair["cost_by_kind"]["ads"]),
+    }
+    assert fb["cost"] == fb["cost_by_kind"]["ads"]
+    sends = rows(
+        warehouse,
+        "SELECT count(*), sum(value) FROM metric_snapshots "
+        "WHERE source = 'mailchimp' AND entity = 'newsletter' AND metric = 'sends'",
+    )
+    assert sends == [(12, 12 * truth["support"]["newsletter_subscribers"])]
 
 
 def test_fb_retarget_draws_likes_and_no_business(truth: dict[str, Any]) -> None:

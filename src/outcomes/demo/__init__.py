@@ -27,7 +27,9 @@ truth.json (``schema_version`` 1)::
                   incremental_* are exact realised counterfactuals: the same journeys, the
                   same random numbers, with and without the tactic's touches. roi is
                   (incremental revenue + support cost saved − cost) / cost, cost being the
-                  money in the finance sheet; roi_with_people adds the plan's hours × hourly cost.
+                  money in the finance sheet and the ad platforms' reports (Meta Ads,
+                  LinkedIn Ads), each line in one of them; roi_with_people adds the plan's
+                  hours × hourly cost.
     likes_only_tactic   "fb-retarget": most reactions and clicks, zero incremental anything
     pilot         {tactic, metric, definition, group, control, group_owners, control_owners,
                   start, effect_per_rep_per_month (exact, realised), control_effect (0),

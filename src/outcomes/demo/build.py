@@ -12,18 +12,20 @@ from typing import Any
 import numpy as np
 
 from outcomes.demo import model as m
-from outcomes.demo.costs import simulate_costs
+from outcomes.demo.ads import linkedin_report, meta_report
+from outcomes.demo.costs import Cost, simulate_costs
 from outcomes.demo.crm import Leads, hubspot_rows, legacy_deals
 from outcomes.demo.journeys import Block, JourneyTruth, Outcomes, journey_count, simulate
 from outcomes.demo.records import Activity, Conversation
 from outcomes.demo.sessions import PathTotals, build_sessions
 from outcomes.demo.social_linkedin import Traffic, simulate_linkedin
 from outcomes.demo.social_mastodon import simulate_mastodon
-from outcomes.demo.social_meta import simulate_meta
+from outcomes.demo.social_meta import MetaYear, simulate_meta
 from outcomes.demo.social_x import simulate_x
 from outcomes.demo.support import simulate_support
 from outcomes.demo.timesheets import simulate_timesheets
 from outcomes.demo.truth import Simulated, build_truth
+from outcomes.demo.writers.ads import write_linkedin_ads, write_meta_ads
 from outcomes.demo.writers.crm import write_hubspot, write_salesforce
 from outcomes.demo.writers.files import Output
 from outcomes.demo.writers.ga4 import GA4Writer
@@ -34,6 +36,7 @@ from outcomes.demo.writers.generic import (
     write_timesheets,
 )
 from outcomes.demo.writers.linkedin import write_linkedin
+from outcomes.demo.writers.mailchimp import write_mailchimp
 from outcomes.demo.writers.mastodon import write_mastodon
 from outcomes.demo.writers.meta import write_meta
 from outcomes.demo.writers.paths import write_paths
@@ -96,6 +99,8 @@ class _Social:
     activities: list[Activity]
     conversations: list[Conversation]
     x_deflections: list[dt.datetime]
+    meta: MetaYear
+    """Kept for the Meta Ads report, whose ads are the boosted stories."""
 
 
 def _social(output: Output, seed: int, traffic: Traffic) -> _Social:
@@ -117,7 +122,16 @@ def _social(output: Output, seed: int, traffic: Traffic) -> _Social:
         *meta.instagram, *meta.youtube,
     ]  # fmt: skip
     conversations = [*x.conversations, *mastodon.conversations, *linkedin.conversations]
-    return _Social(activities, conversations, x.deflections)
+    return _Social(activities, conversations, x.deflections, meta)
+
+
+def _campaigns(
+    output: Output, seed: int, costs: list[Cost], social: _Social, journeys: _JourneyExports
+) -> None:
+    """The ad platforms' reports, which book the paid tactics' ad spend."""
+    stories = [a for a in social.meta.facebook if a.tactic == "fb-retarget"]
+    write_meta_ads(output, meta_report(costs, stories, journeys.traffic))
+    write_linkedin_ads(output, linkedin_report(seed, costs, journeys.traffic))
 
 
 def write_demo_exports(
@@ -145,6 +159,8 @@ def write_demo_exports(
     timesheets = simulate_timesheets(seed, plan)
     write_support(output, support)
     write_costs(output, costs)
+    _campaigns(output, seed, costs, social, journeys)
+    write_mailchimp(output, support, seed)
     write_timesheets(output, timesheets)
     write_config(directory)
     truth = build_truth(

@@ -26,6 +26,8 @@ STREAMS: Final = {
     "ga4": 12,
     "names": 13,
     "timesheets": 14,
+    "ads": 15,
+    "mailchimp": 16,
 }
 
 

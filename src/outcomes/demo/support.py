@@ -67,7 +67,7 @@ def _subscribers(rng: np.random.Generator) -> list[tuple[str, str]]:
     return readers
 
 
-def _issue_day(month: int) -> dt.datetime:
+def issue_day(month: int) -> dt.datetime:
     """The first Tuesday of the month, 08:00 UTC."""
     first = dt.datetime(m.YEAR, month, 1, 8, tzinfo=dt.UTC)
     return first + dt.timedelta(days=(1 - first.weekday()) % 7)
@@ -90,7 +90,7 @@ def simulate_support(seed: int, x_deflections: list[dt.datetime]) -> SupportYear
 def _issue(
     rng: np.random.Generator, month: int, readers: list[tuple[str, str]], year: SupportYear
 ) -> None:
-    sent = _issue_day(month)
+    sent = issue_day(month)
     issue = f"{m.YEAR}-{month:02d}"
     for email, customer in readers:
         delivered = sent + dt.timedelta(seconds=int(rng.integers(0, 1800)))

@@ -43,12 +43,17 @@ def write_csv(
     rows: Iterable[Sequence[Any]],
     *,
     bom: bool = False,
-    footer: Sequence[Sequence[str]] = (),
+    preamble: Sequence[Sequence[Any]] = (),
+    footer: Sequence[Sequence[Any]] = (),
     quote_all: bool = False,
 ) -> None:
-    """A CSV as spreadsheets export it: quoted where needed (or everywhere), CRLF line ends."""
+    """A CSV as spreadsheets export it: quoted where needed (or everywhere), CRLF line ends.
+
+    `preamble` rows (a report's title lines) go above the header, `footer` rows below.
+    """
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+        writer.writerows(preamble)
         writer.writerow(header)
         writer.writerows(rows)
         writer.writerows(footer)

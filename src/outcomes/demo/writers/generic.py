@@ -2,7 +2,8 @@
 
 * `newsletter/newsletter-activity-2026.csv`: the email service's activity log (sent,
   opened, clicked) → touchpoints with `utm_campaign` "newsletter".
-* `finance/costs-2026.csv`: the finance sheet's lines per tactic → costs.
+* `finance/costs-2026.csv`: the finance sheet's lines per tactic → costs (not the ad
+  spend: the ad platforms' reports book it, see `writers/ads.py`).
 * `timesheets/clockify-detailed-2026.csv`: the time tracker's detailed report (a
   Clockify-style export: one project per tactic, US dates, decimal durations, cost rate
   and amount) → costs of kind `people` with hours and person.
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from outcomes.demo import model as m
-from outcomes.demo.costs import Cost
+from outcomes.demo.costs import FINANCE, Cost
 from outcomes.demo.support import SupportYear
 from outcomes.demo.timesheets import TimeEntry
 from outcomes.demo.writers.files import Output, write_csv
@@ -197,9 +198,13 @@ def write_timesheets(output: Output, entries: list[TimeEntry]) -> None:
 
 
 def write_costs(output: Output, costs: list[Cost]) -> None:
-    """The finance sheet."""
+    """The finance sheet: the lines it books, so no spend is recorded twice."""
     write_csv(
         output.path("csv", "finance/costs-2026.csv"),
         ("Date", "Tactic", "Kind", "Description", "Amount (EUR)"),
-        ([c.date.isoformat(), c.tactic, c.kind, c.description, f"{c.amount:.2f}"] for c in costs),
+        (
+            [c.date.isoformat(), c.tactic, c.kind, c.description, f"{c.amount:.2f}"]
+            for c in costs
+            if c.ledger == FINANCE
+        ),
     )
