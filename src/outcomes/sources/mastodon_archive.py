@@ -43,7 +43,6 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -51,6 +50,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final
 from urllib.parse import urlsplit
 
+from outcomes.sources.archive_members import UNPACK_ERRORS, small_file, small_member
 from outcomes.sources.base import (
     Ignored,
     Parsed,
@@ -81,18 +81,10 @@ OUTBOX_FILE: Final = "outbox.json"
 ACTOR_FILE: Final = "actor.json"
 PUBLIC: Final = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
 _ITEMS: Final = "orderedItems"
-_ACTOR_LIMIT: Final = 1 << 20
 _STATUS_ID: Final = re.compile(r"/statuses/(\d+)(?:/activity)?/?$")
 _COLLECTION_HINT: Final = re.compile(r'"type"\s*:\s*"OrderedCollection"')
 _ACTIVITY_HINT: Final = re.compile(r'"type"\s*:\s*"(Create|Announce)"')
-_UNPACK_ERRORS: Final = (
-    zipfile.BadZipFile,
-    OSError,
-    EOFError,
-    zlib.error,
-    RuntimeError,
-    NotImplementedError,
-)
+_UNPACK_ERRORS: Final = UNPACK_ERRORS
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
@@ -217,29 +209,13 @@ def _owner(path: Path, actor: _Actor, options: ReadOptions) -> str | SourceError
 
 
 def _file_actor(path: Path) -> _Actor:
-    try:
-        if not path.is_file():
-            return _Actor(None, f"there is no {ACTOR_FILE} beside the outbox")
-        if path.stat().st_size > _ACTOR_LIMIT:
-            return _Actor(None, f"{ACTOR_FILE} is too large to be an actor file")
-        data = path.read_bytes()
-    except OSError as exc:
-        return _Actor(None, f"{ACTOR_FILE} cannot be read ({exc.strerror})")
-    return _actor_from(ACTOR_FILE, data)
+    found = small_file(path, "an actor file", "the outbox")
+    return _Actor(None, found) if isinstance(found, str) else _actor_from(ACTOR_FILE, found)
 
 
 def _zip_actor(archive: zipfile.ZipFile, member: str) -> _Actor:
-    try:
-        info = archive.getinfo(member)
-    except KeyError:
-        return _Actor(None, f"the archive has no {member}")
-    if info.file_size > _ACTOR_LIMIT:
-        return _Actor(None, f"{member} is too large to be an actor file")
-    try:
-        data = archive.read(member)
-    except _UNPACK_ERRORS as exc:
-        return _Actor(None, f"{member} cannot be unpacked ({exc})")
-    return _actor_from(member, data)
+    found = small_member(archive, member, "an actor file")
+    return _Actor(None, found) if isinstance(found, str) else _actor_from(member, found)
 
 
 def _actor_from(name: str, data: bytes) -> _Actor:

@@ -32,13 +32,13 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final
 
+from outcomes.sources.archive_members import UNPACK_ERRORS, small_file, small_member
 from outcomes.sources.base import (
     Parsed,
     ReadOptions,
@@ -75,17 +75,8 @@ _ACCOUNT_PREFIX: Final = re.compile(r"\s*window\.YTD\.account\.part\d+\s*=\s*")
 _TWEETS_FILE: Final = re.compile(r"tweets?(?:-part(\d+))?\.js")
 _ACCOUNT_FILE: Final = "account.js"
 _EXPECTED: Final = "window.YTD.tweets.part0 = ["
-_ACCOUNT_LIMIT: Final = 1 << 20
 _INT64: Final = 1 << 63
-# What unpacking a damaged, encrypted or oddly compressed member can raise.
-_UNPACK_ERRORS: Final = (
-    zipfile.BadZipFile,
-    OSError,
-    EOFError,
-    zlib.error,
-    RuntimeError,
-    NotImplementedError,
-)
+_UNPACK_ERRORS: Final = UNPACK_ERRORS
 
 
 class XArchive(Source):
@@ -211,31 +202,16 @@ def _owner(path: Path, account: _Account, options: ReadOptions) -> str | SourceE
 def _zip_account(archive: zipfile.ZipFile, tweets_member: str) -> _Account:
     """The `account.js` beside the tweets file in the zip."""
     member = str(PurePosixPath(tweets_member).with_name(_ACCOUNT_FILE))
-    try:
-        info = archive.getinfo(member)
-    except KeyError:
-        return _Account(None, f"the archive has no {member}")
-    if info.file_size > _ACCOUNT_LIMIT:
-        return _Account(None, f"{member} is too large to be an account file")
-    try:
-        data = archive.read(member)
-    except _UNPACK_ERRORS as exc:
-        return _Account(None, f"{member} cannot be unpacked ({exc})")
-    return _account_from(member, data)
+    found = small_member(archive, member, "an account file")
+    return _Account(None, found) if isinstance(found, str) else _account_from(member, found)
 
 
 def _sibling_account(folder: Path) -> _Account:
     """The `account.js` next to the tweets file(s)."""
-    account = folder / _ACCOUNT_FILE
-    try:
-        if not account.is_file():
-            return _Account(None, f"there is no {_ACCOUNT_FILE} beside the tweets")
-        if account.stat().st_size > _ACCOUNT_LIMIT:
-            return _Account(None, f"{_ACCOUNT_FILE} is too large to be an account file")
-        data = account.read_bytes()
-    except OSError as exc:
-        return _Account(None, f"{_ACCOUNT_FILE} cannot be read ({exc.strerror})")
-    return _account_from(_ACCOUNT_FILE, data)
+    found = small_file(folder / _ACCOUNT_FILE, "an account file", "the tweets")
+    if isinstance(found, str):
+        return _Account(None, found)
+    return _account_from(_ACCOUNT_FILE, found)
 
 
 def _account_from(name: str, data: bytes) -> _Account:
