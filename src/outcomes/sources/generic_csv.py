@@ -52,8 +52,8 @@ from outcomes.sources.tabular import (
     Columns,
     Record,
     csv_delimiter,
+    file_records,
     read_head,
-    read_records,
 )
 from outcomes.warehouse.schema import (
     ACTIVITY_KINDS,
@@ -107,13 +107,11 @@ class GenericCsv(Source):
             name: _parser(table.name, _column(table, name), decimal_comma) for name in mapping
         }
         required = [*mapping, *keys]
-        records = read_records(
+        records = file_records(
             path,
             columns,
             required=required,
-            encoding=options.encoding,
-            date_order=options.date_order,
-            decimal_mark=options.decimal_mark,
+            options=options,
         )
         for record in records:
             rejection = record.rejection()

@@ -83,13 +83,13 @@ from outcomes.sources.tabular import (
     Columns,
     Record,
     drop_absent,
+    file_records,
     head_rows,
     header_namer,
     header_names,
     normalise_header,
     partial_fills,
     read_head,
-    read_records,
 )
 
 NAME = "hubspot"
@@ -271,13 +271,11 @@ class HubSpot(Source):
             raise SourceError(path, _NO_SOURCE)
         column = header_namer(headers, columns)
         parse = _deal if kind == "deal" else _contact
-        for record in read_records(
+        for record in file_records(
             path,
             columns,
             required=required,
-            encoding=options.encoding,
-            date_order=options.date_order,
-            decimal_mark=options.decimal_mark,
+            options=options,
         ):
             rejection = record.rejection()
             if rejection is not None:

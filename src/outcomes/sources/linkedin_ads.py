@@ -43,12 +43,12 @@ from outcomes.sources.fields import CellError, cell_text, parse_date, parse_deci
 from outcomes.sources.tabular import (
     Columns,
     Record,
+    file_records,
     head_rows,
     header_namer,
     header_names,
     normalise_header,
     read_head,
-    read_records,
 )
 
 NAME: Final = "linkedin-ads"
@@ -102,13 +102,11 @@ class LinkedInAds(Source):
         label = header_namer(
             header_names(path, head, COLUMNS, _REQUIRED, options.encoding), COLUMNS
         )
-        for record in read_records(
+        for record in file_records(
             path,
             COLUMNS,
             required=_REQUIRED,
-            encoding=options.encoding,
-            date_order=options.date_order,
-            decimal_mark=options.decimal_mark,
+            options=options,
             convention="mdy",
         ):
             if _is_total(record):

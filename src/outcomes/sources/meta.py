@@ -45,10 +45,10 @@ from outcomes.sources.tabular import (
     HEADER_SEARCH_ROWS,
     Columns,
     Record,
+    file_records,
     first_rows,
     head_rows,
     partial_fills,
-    read_records,
 )
 
 NAME = "meta"
@@ -150,13 +150,11 @@ class Meta(Source):
                 "no Meta post-export header ('Post ID', 'Publish time' and 'Page name' or "
                 "'Account username') in the first rows; export posts from Meta Business Suite",
             )
-        records = read_records(
+        records = file_records(
             path,
             spec.columns,
             required=_REQUIRED,
-            encoding=options.encoding,
-            date_order=options.date_order,
-            decimal_mark=options.decimal_mark,
+            options=options,
             convention="mdy",  # Business Suite writes 03/01/2026 for 1 March, whatever the locale
             mark_convention="point",  # and "2,310" for two thousand and more
         )

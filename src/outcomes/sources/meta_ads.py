@@ -50,10 +50,10 @@ from outcomes.sources.tabular import (
     HEADER_SEARCH_ROWS,
     Columns,
     Record,
+    file_records,
     first_rows,
     head_rows,
     normalise_header,
-    read_records,
 )
 
 NAME: Final = "meta-ads"
@@ -148,13 +148,11 @@ class MetaAds(Source):
                 "another currency) in the first rows; export the campaigns table from Ads "
                 "Manager with the Amount spent column",
             )
-        records = read_records(
+        records = file_records(
             path,
             found.columns,
             required=_REQUIRED,
-            encoding=options.encoding,
-            date_order=options.date_order,
-            decimal_mark=options.decimal_mark,
+            options=options,
         )
         for record in records:
             if _is_summary(record):

@@ -36,12 +36,12 @@ from outcomes.sources.tabular import (
     Columns,
     Record,
     csv_delimiter,
+    file_records,
     head_rows,
     header_namer,
     header_names,
     normalise_header,
     read_head,
-    read_records,
 )
 
 NAME = "paths"
@@ -96,7 +96,11 @@ class JourneyPaths(Source):
             header_names(path, head, COLUMNS, REQUIRED, options.encoding), COLUMNS
         )
         totals: dict[str, _Totals] = {}
-        for record in read_records(path, COLUMNS, required=REQUIRED, encoding=options.encoding):
+        for record in file_records(path, COLUMNS, required=REQUIRED, options=options):
+            rejection = record.rejection()
+            if rejection is not None:  # cells that do not line up with the header
+                yield rejection
+                continue
             parsed = _parse(record, decimal_comma, column)
             if isinstance(parsed, Rejected):
                 yield parsed

@@ -68,13 +68,13 @@ from outcomes.sources.fields import (
 from outcomes.sources.tabular import (
     Columns,
     Record,
+    file_records,
     head_rows,
     header_namer,
     header_names,
     normalise_header,
     partial_fills,
     read_head,
-    read_records,
 )
 
 NAME = "salesforce"
@@ -136,13 +136,11 @@ class Salesforce(Source):
             header_names(path, head, COLUMNS, REQUIRED, options.encoding), COLUMNS
         )
         footer = _Footer()
-        for record in read_records(
+        for record in file_records(
             path,
             COLUMNS,
             required=REQUIRED,
-            encoding=options.encoding,
-            date_order=options.date_order,
-            decimal_mark=options.decimal_mark,
+            options=options,
         ):
             if footer.skips(record):
                 yield Ignored(record.line, FOOTER)

@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Final
 
-from outcomes.sources.base import Rejected, SourceError
+from outcomes.sources.base import ReadOptions, Rejected, SourceError
 from outcomes.sources.date_order import DateOrder
 from outcomes.sources.decimal_mark import DecimalMark
 from outcomes.sources.delimited import TextRow, text_rows
@@ -99,6 +99,30 @@ def drop_absent(
         if column in values and not any(record.has(name) for name in logical):
             del values[column]
     return values
+
+
+def file_records(
+    path: Path,
+    columns: Columns,
+    *,
+    required: Sequence[str],
+    options: ReadOptions,
+    sheet: str | None = None,
+    convention: DateOrder | None = None,
+    mark_convention: DecimalMark | None = None,
+) -> Iterator[Record]:
+    """:func:`read_records` with what the user set for the file (encoding, notation)."""
+    return read_records(
+        path,
+        columns,
+        required=required,
+        encoding=options.encoding,
+        sheet=sheet,
+        date_order=options.date_order,
+        convention=convention,
+        decimal_mark=options.decimal_mark,
+        mark_convention=mark_convention,
+    )
 
 
 def partial_fills(record: Record, sources: Mapping[str, Sequence[str]]) -> frozenset[str]:

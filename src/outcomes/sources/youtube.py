@@ -84,10 +84,10 @@ from outcomes.sources.tabular import (
     HEADER_SEARCH_ROWS,
     Columns,
     Record,
+    file_records,
     first_rows,
     head_rows,
     normalise_header,
-    read_records,
 )
 
 NAME = "youtube"
@@ -311,13 +311,11 @@ class YouTube(Source):
                 path, "cannot tell which channel this chart belongs to; pass it (--account)"
             )
         columns = Columns({name: (label,) for name, label in spec.labels.items()})
-        records = read_records(
+        records = file_records(
             path,
             columns,
             required=spec.required,
-            encoding=options.encoding,
-            date_order=options.date_order,
-            decimal_mark=options.decimal_mark,
+            options=options,
             mark_convention="point",  # Studio writes 10.275 for ten and a bit, in any language
         )
         for record in records:
