@@ -12,7 +12,7 @@ DEMO_PORT ?= 8000
 # The demo's journeys are the web analytics' sessions, over the whole year.
 DEMO_MEASURE := --touch-source ga4 --no-lookback
 
-.PHONY: demo test lint typecheck pytest system-deps report-deps install install-dev docs bench clean
+.PHONY: demo test test-fast lint typecheck pytest system-deps report-deps install install-dev docs bench clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ pytest: install-dev system-deps
 
 ## test: lint, types and the whole suite
 test: lint typecheck pytest
+
+## test-fast: the inner loop: lint, and the suite without the demo, servers, Spark or the corpus
+test-fast: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/pytest -q -m "not browser and not slow"
 
 ## docs: regenerate docs/rules.md, docs/sources.md and the shipped JSON Schema
 docs: install

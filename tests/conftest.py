@@ -19,6 +19,38 @@ from outcomes.plan.implementation import ImplementationPlan, build_implementatio
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
 
+# Modules that build the demo company, start servers or Spark, or drive hundreds of damaged
+# files: `make test-fast` (the inner loop) leaves them to `make test`.
+SLOW_MODULES = (
+    "tests/web/",
+    "tests/demo/",
+    "tests/cli/test_demo_cli.py",
+    "tests/cli/test_roi_cli.py",
+    "tests/cli/test_report_cli.py",
+    "tests/cli/test_scorecard_cli.py",
+    "tests/report/test_executive.py",
+    "tests/report/test_charts.py",
+    "tests/report/test_briefing.py",
+    "tests/measure/attribution/test_spark.py",
+    "tests/measure/attribution/test_journeys.py",
+    "tests/measure/test_conversation.py",
+    "tests/measure/test_pacing.py",
+    "tests/measure/test_pilot.py",
+    "tests/measure/test_engagement.py",
+    "tests/measure/test_benchmarks.py",
+    "tests/measure/test_roi_demo.py",
+    "tests/sources/test_damaged_corpus.py",
+    "tests/warehouse/test_lock.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow modules `slow`, so `-m "not slow"` is the fast lane."""
+    for item in items:
+        relative = Path(str(item.fspath)).resolve().relative_to(REPO).as_posix()
+        if relative.startswith(SLOW_MODULES):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def northwind_path() -> Path:

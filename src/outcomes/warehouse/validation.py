@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final
 
 from outcomes.warehouse.schema import ACTIVITY_KINDS, CONVERSION_TYPES, COST_KINDS, Table
@@ -35,28 +37,67 @@ EARLIEST: Final = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 LATEST: Final = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
+@dataclass(frozen=True)
+class _Checks:
+    """What one table's rows are checked for, worked out once per table."""
+
+    names: frozenset[str]
+    required: tuple[str, ...]
+    kinds: dict[str, str]
+    vocabulary: dict[str, tuple[str, ...]]
+    non_negative: frozenset[str]
+
+
+@cache
+def _checks(table: Table) -> _Checks:
+    return _Checks(
+        frozenset(table.names),
+        tuple(c.name for c in table.columns if c.required),
+        {c.name: c.type for c in table.columns},
+        {c: allowed for (t, c), allowed in VOCABULARY.items() if t == table.name},
+        NON_NEGATIVE.get(table.name, frozenset()),
+    )
+
+
 def invalid(table: Table, values: dict[str, Any]) -> tuple[str, str] | None:
-    """(column, reason) for the first thing wrong with a row, or None when it can be stored."""
-    unknown = set(values) - set(table.names)
-    if unknown:
-        name = sorted(unknown)[0]
+    """(column, reason) for the first thing wrong with a row, or None when it can be stored.
+
+    Runs for every row of every file, so the common case (a plain number in range, a date
+    in the window) is one comparison; only a row that fails gets the worded reason.
+    """
+    checks = _checks(table)
+    if not checks.names.issuperset(values):
+        name = sorted(set(values) - checks.names)[0]
         return name, f"no column {name!r} in table {table.name}"
-    for column in table.columns:
-        value = values.get(column.name)
-        if column.required and (value is None or value == ""):
-            return column.name, f"no {column.name} (every {table.name} row needs one)"
+    for name in checks.required:
+        value = values.get(name)
+        if value is None or value == "":
+            return name, f"no {name} (every {table.name} row needs one)"
+    for name, value in values.items():
         if value is None:
             continue
-        allowed = VOCABULARY.get((table.name, column.name))
+        allowed = checks.vocabulary.get(name)
         if allowed is not None and value not in allowed:
-            return (
-                column.name,
-                f"unknown {column.name} {value!r}; expected one of: {', '.join(allowed)}",
-            )
-        problem = _bad_value(table.name, column.name, column.type, value)
+            return name, f"unknown {name} {value!r}; expected one of: {', '.join(allowed)}"
+        if _plainly_fine(value, name in checks.non_negative):
+            continue
+        problem = _bad_value(table.name, name, checks.kinds[name], value)
         if problem is not None:
-            return column.name, problem
+            return name, problem
     return None
+
+
+def _plainly_fine(value: Any, non_negative: bool) -> bool:
+    """True for the values that need no closer look: text, and numbers and moments in range."""
+    kind = type(value)
+    if kind is str or kind is bool:
+        return True
+    if kind is float or kind is int:
+        # NaN fails both comparisons, so it is looked at closely too.
+        return bool((0 if non_negative else -LARGEST) <= value <= LARGEST)
+    if kind is dt.datetime and value.tzinfo is not None:
+        return bool(EARLIEST <= value < LATEST)
+    return False
 
 
 def _bad_value(table: str, column: str, kind: str, value: Any) -> str | None:
