@@ -43,12 +43,9 @@ from outcomes.sources.fields import CellError, cell_text, parse_date, parse_deci
 from outcomes.sources.tabular import (
     Columns,
     Record,
+    file_labels,
     file_records,
-    head_rows,
-    header_namer,
-    header_names,
-    normalise_header,
-    read_head,
+    head_has,
 )
 
 NAME: Final = "linkedin-ads"
@@ -90,18 +87,11 @@ class LinkedInAds(Source):
 
     def detect(self, path: Path, head: bytes) -> bool:
         """A header (below title rows) with `Start Date (in UTC)`, `Campaign Name`, `Total Spent`."""
-        for cells in head_rows(path, head):
-            found = {normalise_header(c) for c in cells}
-            if {"start date (in utc)", "campaign name"} <= found and "total spent" in found:
-                return True
-        return False
+        return head_has(path, head, "Start Date (in UTC)", "Campaign Name", "Total Spent")
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """A cost and metric rows per campaign (or creative) and day; totals rows ignored."""
-        head = read_head(path)
-        label = header_namer(
-            header_names(path, head, COLUMNS, _REQUIRED, options.encoding), COLUMNS
-        )
+        label = file_labels(path, COLUMNS, _REQUIRED, options.encoding)
         for record in file_records(
             path,
             COLUMNS,

@@ -33,12 +33,9 @@ from outcomes.sources.fields import CellError, cell_text, parse_datetime, parse_
 from outcomes.sources.tabular import (
     Columns,
     Record,
+    file_labels,
     file_records,
-    head_rows,
-    header_namer,
-    header_names,
-    normalise_header,
-    read_head,
+    head_has,
 )
 
 NAME: Final = "mailchimp"
@@ -94,18 +91,11 @@ class Mailchimp(Source):
 
     def detect(self, path: Path, head: bytes) -> bool:
         """A header with `Title`, `Send Date` and Mailchimp's `Unique Opens`."""
-        for cells in head_rows(path, head):
-            found = {normalise_header(c) for c in cells}
-            if {"title", "send date", "unique opens"} <= found:
-                return True
-        return False
+        return head_has(path, head, "Title", "Send Date", "Unique Opens")
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Metric snapshots per sent campaign, or a rejection naming the cell at fault."""
-        head = read_head(path)
-        label = header_namer(
-            header_names(path, head, COLUMNS, _REQUIRED, options.encoding), COLUMNS
-        )
+        label = file_labels(path, COLUMNS, _REQUIRED, options.encoding)
         for record in file_records(
             path,
             COLUMNS,

@@ -84,7 +84,6 @@ _ITEMS: Final = "orderedItems"
 _STATUS_ID: Final = re.compile(r"/statuses/(\d+)(?:/activity)?/?$")
 _COLLECTION_HINT: Final = re.compile(r'"type"\s*:\s*"OrderedCollection"')
 _ACTIVITY_HINT: Final = re.compile(r'"type"\s*:\s*"(Create|Announce)"')
-_UNPACK_ERRORS: Final = UNPACK_ERRORS
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
@@ -258,7 +257,7 @@ def _items(
                 if isinstance(owner, SourceError):
                     raise owner
                 yield _item(number, element, owner)
-    except _UNPACK_ERRORS as exc:
+    except UNPACK_ERRORS as exc:
         if not where:
             raise SourceError(path, f"cannot read the file: {exc}") from None
         message = f"{where.rstrip(': ')} cannot be unpacked ({exc}); download the archive again"

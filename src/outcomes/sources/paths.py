@@ -36,10 +36,9 @@ from outcomes.sources.tabular import (
     Columns,
     Record,
     csv_delimiter,
+    file_labels,
     file_records,
     head_rows,
-    header_namer,
-    header_names,
     normalise_header,
     read_head,
 )
@@ -92,9 +91,7 @@ class JourneyPaths(Source):
         """One `journey_paths` row per distinct path (repeats summed); rejections as they come."""
         head = read_head(path)
         decimal_comma = csv_delimiter(head, options.encoding) == ";"
-        column = header_namer(
-            header_names(path, head, COLUMNS, REQUIRED, options.encoding), COLUMNS
-        )
+        column = file_labels(path, COLUMNS, REQUIRED, options.encoding)
         totals: dict[str, _Totals] = {}
         for record in file_records(path, COLUMNS, required=REQUIRED, options=options):
             rejection = record.rejection()

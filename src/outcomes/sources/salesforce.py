@@ -68,13 +68,11 @@ from outcomes.sources.fields import (
 from outcomes.sources.tabular import (
     Columns,
     Record,
+    file_labels,
     file_records,
     head_rows,
-    header_namer,
-    header_names,
     normalise_header,
     partial_fills,
-    read_head,
 )
 
 NAME = "salesforce"
@@ -131,10 +129,7 @@ class Salesforce(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """One or two conversions per opportunity; footer rows skipped, bad rows rejected."""
-        head = read_head(path)
-        column = header_namer(
-            header_names(path, head, COLUMNS, REQUIRED, options.encoding), COLUMNS
-        )
+        column = file_labels(path, COLUMNS, REQUIRED, options.encoding)
         footer = _Footer()
         for record in file_records(
             path,

@@ -585,3 +585,16 @@ def _workbook_head(path: Path, limit: int) -> list[list[str]]:
 def header_namer(headers: dict[str, str], columns: Columns) -> Callable[[str], str]:
     """Logical column → the file's header (from :func:`header_names`), else its first alias."""
     return lambda name: headers.get(name) or columns.aliases[name][0]
+
+
+def file_labels(
+    path: Path, columns: Columns, required: Sequence[str], encoding: str | None
+) -> Callable[[str], str]:
+    """Logical column → the header as this file spells it, for rejections that name it."""
+    return header_namer(header_names(path, read_head(path), columns, required, encoding), columns)
+
+
+def head_has(path: Path, head: bytes, *wanted: str) -> bool:
+    """True when one of the file's first rows holds every header in `wanted` (any case)."""
+    names = {normalise_header(w) for w in wanted}
+    return any(names <= {normalise_header(c) for c in cells} for cells in head_rows(path, head))

@@ -76,7 +76,6 @@ _TWEETS_FILE: Final = re.compile(r"tweets?(?:-part(\d+))?\.js")
 _ACCOUNT_FILE: Final = "account.js"
 _EXPECTED: Final = "window.YTD.tweets.part0 = ["
 _INT64: Final = 1 << 63
-_UNPACK_ERRORS: Final = UNPACK_ERRORS
 
 
 class XArchive(Source):
@@ -280,7 +279,7 @@ def _tweets(
                 if isinstance(handle, SourceError):
                     raise handle
                 yield _tweet(element, handle, where)
-    except _UNPACK_ERRORS as exc:
+    except UNPACK_ERRORS as exc:
         if not label or member == path.name:
             raise SourceError(path, f"cannot read the file: {exc}") from None
         raise SourceError(
