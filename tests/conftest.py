@@ -22,6 +22,7 @@ SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
 # Modules that build the demo company, start servers or Spark, or drive hundreds of damaged
 # files: `make test-fast` (the inner loop) leaves them to `make test`.
 SLOW_MODULES = (
+    "tests/briefing/test_briefing.py",
     "tests/web/",
     "tests/demo/",
     "tests/cli/test_demo_cli.py",
@@ -30,7 +31,6 @@ SLOW_MODULES = (
     "tests/cli/test_scorecard_cli.py",
     "tests/report/test_executive.py",
     "tests/report/test_charts.py",
-    "tests/report/test_briefing.py",
     "tests/measure/attribution/test_spark.py",
     "tests/measure/attribution/test_journeys.py",
     "tests/measure/test_conversation.py",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from outcomes.catalog.money import format_money
 from outcomes.lint import check_plan
 from outcomes.plan import LoadedPlan, load_plan, load_plan_text
 from outcomes.plan.capacity import CapacityLoad, PeakLoad, peak_load
@@ -22,7 +23,6 @@ from outcomes.plan.implementation import (
     format_number,
     tactic_weeks,
 )
-from outcomes.report.money import format_money
 from tests.conftest import PLAN_TODAY
 
 TODAY = PLAN_TODAY

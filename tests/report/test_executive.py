@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from outcomes.briefing.build import BriefingOptions
+from outcomes.briefing.cache import load_briefing
 from outcomes.demo import build_demo_workspace
-from outcomes.report.briefing import BriefingOptions
-from outcomes.report.cache import load_briefing
 from outcomes.report.executive import render_html, render_pdf
 from outcomes.warehouse.connection import Warehouse
 

@@ -24,8 +24,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from outcomes.briefing.build import BriefingOptions
 from outcomes.demo import build_demo_workspace
-from outcomes.report.briefing import BriefingOptions
 from outcomes.web import create_app
 from outcomes.web.context import Dashboard
 from outcomes.web.server import listen

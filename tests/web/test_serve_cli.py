@@ -12,8 +12,8 @@ import pytest
 import uvicorn
 from typer.testing import CliRunner
 
+from outcomes.briefing.build import BriefingOptions
 from outcomes.cli import app
-from outcomes.report.briefing import BriefingOptions
 from outcomes.web.context import Dashboard
 from outcomes.web.server import listen
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from outcomes.briefing.build import BriefingOptions
 from outcomes.plan.errors import PlanError
-from outcomes.report.briefing import BriefingOptions
 from outcomes.warehouse.connection import WarehouseError
 from outcomes.web import create_app
 from outcomes.web.context import Dashboard

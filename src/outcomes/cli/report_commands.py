@@ -33,7 +33,7 @@ from outcomes.warehouse.locking import DEFAULT_WAIT
 from outcomes.workspace import PLAN_FILE
 
 if TYPE_CHECKING:
-    from outcomes.report.briefing import Briefing, BriefingOptions
+    from outcomes.briefing.build import Briefing, BriefingOptions
 
 AsOfOption = Annotated[
     dt.datetime | None,
@@ -55,7 +55,7 @@ def briefing_options(
     no_lookback: bool,
 ) -> BriefingOptions:
     """The measurement options the report, status and dashboard commands share."""
-    from outcomes.report.briefing import BriefingOptions
+    from outcomes.briefing.build import BriefingOptions
 
     return BriefingOptions(
         as_of=as_of.date() if as_of else None,
@@ -73,7 +73,7 @@ def load_or_fail(
     wait: float = DEFAULT_WAIT,
 ) -> Briefing:
     """The workspace's briefing, or a one-line error and exit 2."""
-    from outcomes.report.cache import load_briefing
+    from outcomes.briefing.cache import load_briefing
     from outcomes.warehouse.connection import WarehouseError
 
     plan_file = plan or workspace / PLAN_FILE

@@ -23,13 +23,13 @@ from typing import Any, Final, TypeAlias
 import altair as alt
 import vl_convert as vlc
 
+from outcomes.catalog.money import format_money
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.cadence import KEPT_SHARE, TACTIC, CadenceRow
 from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import LOW_RESPONSE, ConversationHealth
 from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi import Estimate, RoiReport, RoiRow
-from outcomes.report.money import format_money
 from outcomes.report.strategy_map import STATUS_COLOURS
 
 Chart: TypeAlias = alt.Chart | alt.LayerChart | alt.HConcatChart

@@ -19,9 +19,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from outcomes.briefing.build import Briefing
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
-from outcomes.report.briefing import Briefing
 from outcomes.report.format import (
     STATUS_LABELS,
     metric_value,

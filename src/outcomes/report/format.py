@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Final
 
 from outcomes.catalog import BUILTIN_METRICS
+from outcomes.catalog.money import INVALID, format_money, is_invalid
 from outcomes.measure.roi import Estimate
 from outcomes.plan import Plan
-from outcomes.report.money import INVALID, format_money, is_invalid
 
 STATUS_LABELS: Final = {
     "achieved": "achieved",

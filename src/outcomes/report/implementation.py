@@ -19,13 +19,13 @@ from typing import Any, Final, Literal
 import jinja2
 from markupsafe import Markup
 
+from outcomes.catalog.money import format_money
 from outcomes.plan.implementation import (
     ImplementationPlan,
     Party,
     TacticPlan,
     format_number,
 )
-from outcomes.report.money import format_money
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.report.templating import template_environment
 

@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from outcomes import __version__
-from outcomes.report.briefing import BriefingOptions
+from outcomes.briefing.build import BriefingOptions
 from outcomes.web import charts
 from outcomes.web.context import Dashboard, NotReadyError
 from outcomes.web.explorer import ExplorerError

@@ -16,9 +16,9 @@ from typing import Final
 
 from markupsafe import Markup
 
+from outcomes.briefing.explorer import WHOLE_PERIOD
 from outcomes.report import charts as report_charts
 from outcomes.report.charts import Chart
-from outcomes.report.explorer import WHOLE_PERIOD
 from outcomes.web.views import Views
 
 log = logging.getLogger(__name__)

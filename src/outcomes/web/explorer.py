@@ -1,6 +1,6 @@
 """The attribution explorer's view: one model in detail and every model side by side.
 
-Models run on the journeys the briefing summarised (`report.explorer`), in milliseconds,
+Models run on the journeys the briefing summarised (`briefing.explorer`), in milliseconds,
 and each result is kept with the snapshot, so the explorer never touches the warehouse.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from outcomes.briefing.explorer import BY_CHOICES
 from outcomes.measure.attribution import MODELS
 from outcomes.plan.implementation import CHANNEL_LABELS
-from outcomes.report.explorer import BY_CHOICES
 from outcomes.web.schemas import AttributionView, ComparisonRow, Credit
 
 if TYPE_CHECKING:

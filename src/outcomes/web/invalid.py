@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
-from outcomes.report.money import is_invalid
+from outcomes.catalog.money import is_invalid
 from outcomes.web.views import Views
 
 FIELD: Final = "invalid_values"

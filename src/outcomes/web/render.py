@@ -17,9 +17,9 @@ from typing import Any, Final
 
 import jinja2
 
+from outcomes.catalog.money import INVALID, format_money, is_invalid
 from outcomes.measure.roi import Estimate
 from outcomes.report.format import metric_value, money, number, percent, percent_interval
-from outcomes.report.money import INVALID, format_money, is_invalid
 from outcomes.report.templating import template_environment
 
 NAV: Final = (

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from outcomes.briefing.attention import Attention, LintItem
+from outcomes.briefing.build import IngestRow, RejectedRow
 from outcomes.measure.benchmarks import BenchmarkResult
 from outcomes.measure.cadence import CadenceRow
 from outcomes.measure.content import TacticFocus
@@ -23,8 +25,6 @@ from outcomes.measure.pilot import PilotResult
 from outcomes.measure.roi import Coverage, Estimate
 from outcomes.measure.unplanned import UnplannedActivity, UnplannedCampaign
 from outcomes.plan.implementation import TacticPlan
-from outcomes.report.attention import Attention, LintItem
-from outcomes.report.briefing import IngestRow, RejectedRow
 
 
 class _View(BaseModel):

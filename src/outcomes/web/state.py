@@ -16,7 +16,7 @@ briefing replaces the snapshot. `DashboardState` decides when that happens:
   and it tries again a few seconds later; when the plan cannot be read it waits for the
   next change of the files.
 * Until the first briefing is ready there is no snapshot: the app answers 503 with
-  Retry-After ("measuring…"). The disk cache (`report.cache`) makes that moment short
+  Retry-After ("measuring…"). The disk cache (`briefing.cache`) makes that moment short
   whenever the workspace was measured before.
 
 A warehouse that is not a local DuckDB file has no cheap fingerprint: it is measured once
@@ -35,9 +35,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, TypeVar, cast
 
+from outcomes.briefing.build import Briefing, BriefingOptions
+from outcomes.briefing.cache import fingerprint, load_briefing
 from outcomes.plan import PlanError, load_plan
-from outcomes.report.briefing import Briefing, BriefingOptions
-from outcomes.report.cache import fingerprint, load_briefing
 from outcomes.warehouse.connection import WarehouseError, WarehouseLockedError
 
 T = TypeVar("T")

@@ -11,6 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Final, TypeVar
 
+from outcomes.briefing.attention import Attention
+from outcomes.briefing.build import Briefing
+from outcomes.briefing.explorer import WHOLE_PERIOD, explore
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.conversation import ConversationHealth
 from outcomes.measure.roi import RoiRow
@@ -21,9 +24,6 @@ from outcomes.plan.implementation import (
     build_implementation_plan,
 )
 from outcomes.plan.model import Plan, Tactic
-from outcomes.report.attention import Attention
-from outcomes.report.briefing import Briefing
-from outcomes.report.explorer import WHOLE_PERIOD, explore
 from outcomes.report.format import STATUS_LABELS, metric_unit
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.web.explorer import attribution_view, check_query

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
+from outcomes.catalog.money import format_money
 from outcomes.measure.roi import RoiReport
 from outcomes.measure.scorecard import Scorecard
 from outcomes.measure.unplanned import UnplannedReport
 from outcomes.plan import Plan
-from outcomes.report.money import format_money
 
 Kind = Literal[
     "off-track-goal",

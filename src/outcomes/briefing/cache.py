@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Final
 
 from outcomes import __version__
+from outcomes.briefing.build import SCHEMA_VERSION, Briefing, BriefingOptions, build_briefing
 from outcomes.plan import LoadedPlan, load_plan_text
-from outcomes.report.briefing import SCHEMA_VERSION, Briefing, BriefingOptions, build_briefing
 from outcomes.warehouse.connection import STATE_DIR, Warehouse, warehouse_url
 from outcomes.warehouse.locking import DEFAULT_WAIT
 
@@ -75,7 +75,7 @@ def _code_signature() -> str:
     """
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]
-    for package in ("measure", "report", "lint", "plan"):
+    for package in ("measure", "briefing", "catalog", "lint", "plan"):
         for source in sorted((root / package).rglob("*.py")):
             digest.update(source.read_bytes())
     return digest.hexdigest()

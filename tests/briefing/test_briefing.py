@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from outcomes.briefing.attention import Attention, attention_items, top_three
+from outcomes.briefing.build import Briefing, BriefingOptions
+from outcomes.briefing.cache import CACHE_FILE, fingerprint, load_briefing
 from outcomes.demo import build_demo_workspace
-from outcomes.report.attention import Attention, attention_items, top_three
-from outcomes.report.briefing import Briefing, BriefingOptions
-from outcomes.report.cache import CACHE_FILE, fingerprint, load_briefing
 
 OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)
 

@@ -2,8 +2,8 @@
 
 `build_briefing` runs the scorecard, ROI per tactic under several models, the linter,
 the unplanned-activity search and reads the ingest history, then picks the exceptions
-that need a decision (`report.attention`). It is computed once per state of the plan and
-the warehouse (`report.cache`) and presented by the HTML/PDF report, the terminal and the
+that need a decision (`briefing.attention`). It is computed once per state of the plan and
+the warehouse (`briefing.cache`) and presented by the HTML/PDF report, the terminal and the
 web app, which add nothing but layout. `Briefing.to_json` is the dashboard's API.
 """
 
@@ -13,14 +13,14 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
+from outcomes.briefing.attention import Attention, LintItem, attention_items, top_three
+from outcomes.briefing.explorer import JourneySummaries, summarise_journeys
 from outcomes.lint import check_plan
 from outcomes.measure.costs import Period
 from outcomes.measure.roi import DEFAULT_MODELS, RoiReport, RoiRow, roi
 from outcomes.measure.scorecard import Scorecard, build_scorecard
 from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.plan import LoadedPlan, Plan
-from outcomes.report.attention import Attention, LintItem, attention_items, top_three
-from outcomes.report.explorer import JourneySummaries, summarise_journeys
 from outcomes.warehouse.connection import Warehouse, to_arrow
 
 SCHEMA_VERSION: Final = 1
