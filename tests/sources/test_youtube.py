@@ -11,7 +11,7 @@ import pytest
 
 from outcomes.sources import ReadOptions, Rejected, Row, SourceError, get_source
 from outcomes.sources.fields import FieldError
-from outcomes.sources.youtube import Period, YouTube, export_period, parse_seconds
+from outcomes.sources.youtube import ExportLabel, YouTube, export_period, parse_seconds
 from outcomes.warehouse.schema import TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -197,12 +197,12 @@ def test_parse_seconds_refuses(raw: str) -> None:
 
 
 def test_export_period_from_the_folder_or_file_name() -> None:
-    assert export_period(TABLE) == Period(dt.date(2026, 2, 28), "Northwind Studio")
-    assert export_period(Path("Totals 2026-01-01_2026-01-31.csv")) == Period(
+    assert export_period(TABLE) == ExportLabel(dt.date(2026, 2, 28), "Northwind Studio")
+    assert export_period(Path("Totals 2026-01-01_2026-01-31.csv")) == ExportLabel(
         dt.date(2026, 1, 31), None
     )
-    assert export_period(TABLE_UTF16) == Period()
-    assert export_period(Path("x 2026-01-01_2026-02-31 y/Table data.csv")) == Period()
+    assert export_period(TABLE_UTF16) == ExportLabel()
+    assert export_period(Path("x 2026-01-01_2026-02-31 y/Table data.csv")) == ExportLabel()
 
 
 def test_detect_recognises_youtube_exports_only(tmp_path: Path) -> None:

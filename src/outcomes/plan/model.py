@@ -79,7 +79,7 @@ Source = Literal[
 GoalDirection = Literal["increase", "decrease", "at_least", "at_most"]
 MetricClassName = Literal["vanity", "activity", "engagement", "pipeline", "business"]
 UnitName = Literal["count", "currency", "ratio", "percent", "minutes", "days", "score"]
-Period = Literal["week", "month", "quarter", "period"]
+BenchmarkWindow = Literal["week", "month", "quarter", "period"]
 
 
 def _as_list(value: Any) -> Any:
@@ -316,7 +316,7 @@ class Benchmark(_Element):
     threshold: MetricValue | None = None
     target: MetricValue
     stretch: MetricValue | None = None
-    per: Period | None = None
+    per: BenchmarkWindow | None = None
 
 
 class Match(_Element):

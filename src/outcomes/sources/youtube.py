@@ -256,22 +256,22 @@ def inspect_rows(rows: Sequence[Sequence[object]], *, chart_file: bool = False) 
 
 
 @dataclass(frozen=True, slots=True)
-class Period:
+class ExportLabel:
     """What the export's file or folder name says: the period's last day and the channel."""
 
     end: dt.date | None = None
     channel: str | None = None
 
 
-def export_period(path: Path) -> Period:
+def export_period(path: Path) -> ExportLabel:
     """The period end and channel from "Content 2026-01-01_2026-03-31 Northwind"-style names."""
     for name in (path.stem, path.parent.name):
         match = _PERIOD.search(name)
         if match:
             with contextlib.suppress(ValueError):
                 end = dt.date.fromisoformat(match["end"])
-                return Period(end, (match["channel"] or "").strip() or None)
-    return Period()
+                return ExportLabel(end, (match["channel"] or "").strip() or None)
+    return ExportLabel()
 
 
 class YouTube(Source):
