@@ -1,23 +1,24 @@
-"""The lint rules, one module per family. Importing this package registers them all."""
+"""The lint rules, one module per family (the letter of the code). Importing this package
+registers them all."""
 
 from outcomes.lint.rules import (
     alignment,
-    benchmark_order,
-    capacity,
     listening,
     measurement,
     meta,
+    pilots,
     resources,
     responsibility,
+    silos,
 )
 
 __all__ = [
     "alignment",
-    "benchmark_order",
-    "capacity",
     "listening",
     "measurement",
     "meta",
+    "pilots",
     "resources",
     "responsibility",
+    "silos",
 ]
