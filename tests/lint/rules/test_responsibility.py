@@ -1,0 +1,63 @@
+"""Responsibility (R): an executive sponsor per goal, operators and one accountable person
+per tactic."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.lint.rules.conftest import Case, Plan, assert_fires, tactic
+
+
+def _no_sponsor(p: Plan) -> None:
+    del p["goals"][0]["sponsor"]
+
+
+def _non_executive_sponsor(p: Plan) -> None:
+    p["goals"][0]["sponsor"] = "rep"
+
+
+def _no_operators(p: Plan) -> None:
+    tactic(p, "rep-posts")["operators"] = []
+
+
+def _two_accountable(p: Plan) -> None:
+    tactic(p, "rep-posts")["accountable"] = ["vp-sales", "ceo"]
+
+
+def _team_accountable(p: Plan) -> None:
+    tactic(p, "answer-mentions")["accountable"] = "care"
+
+
+CASES: list[Case] = [
+    ("no sponsor", _no_sponsor, {("no-executive-sponsor", "more-customers")}, "has no sponsor"),
+    (
+        "sponsor not executive",
+        _non_executive_sponsor,
+        {("no-executive-sponsor", "more-customers")},
+        "Remy, is not an executive",
+    ),
+    ("no operators", _no_operators, {("no-operator", "rep-posts")}, "no operator"),
+    (
+        "two accountable",
+        _two_accountable,
+        {("accountable-not-one", "rep-posts")},
+        "2 people accountable",
+    ),
+    (
+        "team accountable",
+        _team_accountable,
+        {("accountable-not-one", "answer-mentions")},
+        "a team ('care')",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_rule_fires_on_the_offending_element(
+    clean_plan: Plan, change: Callable[[Plan], None], expected: set[tuple[str, str]], text: str
+) -> None:
+    assert_fires(clean_plan, change, expected, text)
