@@ -211,7 +211,7 @@ LOAD = textwrap.dedent(
     from pathlib import Path
     from outcomes.sources import ReadOptions, get_source
     from outcomes.warehouse.connection import Warehouse
-    from outcomes.warehouse.ingest import ingest_file
+    from outcomes.warehouse.load import ingest_file
 
     source, file, workspace = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     options = ReadOptions(account="northwind")
@@ -292,7 +292,7 @@ FLOOR = textwrap.dedent(
     from pathlib import Path
     from outcomes.sources import get_source
     from outcomes.warehouse.connection import Warehouse
-    from outcomes.warehouse.ingest import ingest_file
+    from outcomes.warehouse.load import ingest_file
 
     with Warehouse.open(Path(sys.argv[1])) as warehouse:
         pass

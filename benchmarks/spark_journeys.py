@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from outcomes.warehouse.schema import CONVERSIONS, TOUCHPOINTS
+from outcomes.tables import CONVERSIONS, TOUCHPOINTS
 
 CHANNELS = ("linkedin", "email", "direct", "facebook", "search", "x", "youtube", "webinar",
             "newsletter", "referral", "instagram", "events", "", None)  # fmt: skip

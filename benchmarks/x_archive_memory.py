@@ -30,7 +30,7 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     from outcomes.sources import ReadOptions, Row, get_source
     from outcomes.warehouse.connection import Warehouse
-    from outcomes.warehouse.ingest import ingest_file
+    from outcomes.warehouse.load import ingest_file
 
     archive, workspace, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     start = time.perf_counter()

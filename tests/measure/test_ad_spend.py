@@ -13,7 +13,7 @@ from outcomes.measure.roi import roi
 from outcomes.plan import Plan, load_plan
 from outcomes.sources.meta_ads import MetaAds
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import ingest_file
+from outcomes.warehouse.load import ingest_file
 
 FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures"
 META_REPORT = FIXTURES / "meta_ads" / "Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv"

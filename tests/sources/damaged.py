@@ -12,7 +12,7 @@ from pathlib import Path
 from outcomes.sources import ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.base import Parsed, Source
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import IngestResult, ingest_file
+from outcomes.warehouse.load import IngestResult, ingest_file
 
 TABLES = ("activities", "touchpoints", "conversions", "metric_snapshots", "journey_paths")
 

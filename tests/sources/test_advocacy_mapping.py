@@ -17,7 +17,7 @@ import pytest
 
 from outcomes.ingest import Workspace, ingest_folder
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import IngestResult
+from outcomes.warehouse.load import IngestResult
 from outcomes.workspace.config import load_config
 
 EXPORT = Path(__file__).parent / "fixtures" / "advocacy" / "advocacy-shares-2026-03.csv"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from outcomes.sources import Ignored, ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.ga4 import GA4
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import IngestResult
+from outcomes.warehouse.load import IngestResult
 from tests.sources.damaged import (
     ingest_outcome,
     read_outcome,

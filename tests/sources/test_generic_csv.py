@@ -11,7 +11,7 @@ from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.fields import FieldError, cell_text, parse_bool, parse_decimal, parse_money
 from outcomes.sources.generic_csv import GenericCsv
 from outcomes.sources.registry import HEAD_BYTES, get_source
-from outcomes.warehouse.schema import TableName
+from outcomes.tables import TableName
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSV = FIXTURES / "csv"

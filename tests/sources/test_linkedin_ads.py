@@ -13,7 +13,7 @@ from outcomes.sources.linkedin_ads import LinkedInAds
 from outcomes.sources.registry import detect_source, get_source
 from outcomes.sources.tabular import iter_rows
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import ingest_file
+from outcomes.warehouse.load import ingest_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORT = FIXTURES / "linkedin_ads" / "campaign_performance_report.csv"

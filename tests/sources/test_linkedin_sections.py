@@ -19,7 +19,7 @@ from outcomes.sources.base import Ignored, Parsed
 from outcomes.sources.linkedin import DEMOGRAPHIC_SHEET, LinkedIn
 from outcomes.sources.linkedin_posts import REPEATED_ROW
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import ingest_file
+from outcomes.warehouse.load import ingest_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "linkedin"
 BOOSTED = FIXTURES / "northwind-ltd_content_boosted_1769904000000.csv"

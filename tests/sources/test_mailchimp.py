@@ -14,7 +14,7 @@ from outcomes.sources.base import ReadOptions, Rejected, Row
 from outcomes.sources.mailchimp import Mailchimp
 from outcomes.sources.registry import detect_source, get_source
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import ingest_file
+from outcomes.warehouse.load import ingest_file
 
 REPORT = Path(__file__).parent / "fixtures" / "mailchimp" / "campaigns.csv"
 

@@ -17,7 +17,7 @@ from outcomes.sources.base import Ignored, Parsed
 from outcomes.sources.mastodon import Mastodon
 from outcomes.sources.mastodon_archive import MastodonArchive
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import IngestResult, ingest_file
+from outcomes.warehouse.load import IngestResult, ingest_file
 from tests.sources.damaged import ingest_outcome, read_outcome, rejections, rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon_archive"

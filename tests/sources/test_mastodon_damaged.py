@@ -16,7 +16,7 @@ from outcomes.sources import ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.mastodon import Mastodon
 from outcomes.sources.mastodon_api import MastodonApiError, fetch
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import IngestResult
+from outcomes.warehouse.load import IngestResult
 from tests.sources.damaged import (
     ingest_outcome,
     read_outcome,

@@ -11,7 +11,7 @@ import pytest
 
 from outcomes.sources import ReadOptions, Rejected, Row, SourceError, get_source
 from outcomes.sources.meta import Meta
-from outcomes.warehouse.schema import ACTIVITIES
+from outcomes.tables import ACTIVITIES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FACEBOOK_JAN = FIXTURES / "meta" / "facebook_2026-01.csv"

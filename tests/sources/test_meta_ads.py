@@ -14,7 +14,7 @@ from outcomes.sources.base import Ignored, ReadOptions, Rejected, Row
 from outcomes.sources.meta_ads import MetaAds
 from outcomes.sources.registry import detect_source, get_source
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import ingest_file
+from outcomes.warehouse.load import ingest_file
 
 REPORT = (
     Path(__file__).parent

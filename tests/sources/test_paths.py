@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
-from outcomes.sources.fields import FieldError
-from outcomes.sources.paths import JourneyPaths, normalise_path
+from outcomes.sources.paths import JourneyPaths, PathsFileError, read_path_rows
 from outcomes.sources.registry import HEAD_BYTES, detect_source, get_source
+from outcomes.tables import normalise_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PATHS = FIXTURES / "paths"
@@ -55,6 +55,24 @@ def test_bad_rows_are_rejected_with_line_and_column() -> None:
     assert rejected[1].raw == "x > email,-1,0,0"
 
 
+def test_reading_for_the_models_gives_one_row_per_distinct_path(tmp_path: Path) -> None:
+    file = tmp_path / "p.csv"
+    file.write_text("path;total_conversions;total_conversion_value\na>b;1;2,5\na > b;1;1\nc;0;0\n")
+    assert read_path_rows(file) == [("a > b", 2.0, 3.5, 0.0), ("c", 0.0, 0.0, 0.0)]
+
+
+def test_reading_for_the_models_refuses_a_file_with_rejected_rows() -> None:
+    file = PATHS / "paths.csv"
+    expected = (
+        f"{file}: 3 rows rejected (line 5: the path ' > email' has an empty step (two '>' in a "
+        "row, or one at an end); line 6: expected a count or value of 0 or more, got '-1'; "
+        "line 7: expected a number, got 'two')"
+    )
+    with pytest.raises(PathsFileError) as raised:
+        read_path_rows(file)
+    assert str(raised.value) == expected
+
+
 def test_semicolons_arrows_without_spaces_and_decimal_commas() -> None:
     rows, rejected = read(PATHS / "paths_semicolon.csv")
     assert rejected == []
@@ -98,7 +116,7 @@ def test_normalise_path(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize("text", ["", "   ", "a >> b", "a >", "> a"])
 def test_normalise_path_refuses_empty_steps(text: str) -> None:
-    with pytest.raises(FieldError):
+    with pytest.raises(ValueError, match="empty"):
         normalise_path(text)
 
 

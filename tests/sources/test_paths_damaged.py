@@ -22,7 +22,7 @@ from outcomes.sources import ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.paths import JourneyPaths
 from outcomes.sources.tabular import iter_rows, sheet_names
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import IngestResult
+from outcomes.warehouse.load import IngestResult
 from tests.sources.damaged import (
     assert_one_line,
     ingest_outcome,

@@ -19,7 +19,7 @@ from outcomes.sources.docs import sources_markdown
 from outcomes.sources.fields import channel_from_source
 from outcomes.sources.hubspot import HubSpot
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import IngestResult, ingest_file
+from outcomes.warehouse.load import IngestResult, ingest_file
 from outcomes.workspace.config import ConfigError, load_config
 
 HUBSPOT = Path(__file__).parent / "fixtures" / "hubspot"

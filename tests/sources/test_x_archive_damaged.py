@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from outcomes.sources import ReadOptions, Rejected, Row, SourceError, json_input
 from outcomes.sources.x_archive import XArchive
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import IngestResult
+from outcomes.warehouse.load import IngestResult
 from tests.sources.damaged import (
     ingest_outcome,
     read_outcome,

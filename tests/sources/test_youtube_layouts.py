@@ -22,7 +22,7 @@ from outcomes.sources.youtube import (
     parse_seconds,
 )
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import ingest_file
+from outcomes.warehouse.load import ingest_file
 
 YOUTUBE = Path(__file__).parent / "fixtures" / "youtube"
 BY_DATE = YOUTUBE / "Date 2026-02-01_2026-02-07 Northwind Studio" / "Table data.csv"

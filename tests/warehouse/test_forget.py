@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomes.sources import get_source
+from outcomes.tables import FACT_TABLES
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.forget import (
     DependentIngestsError,
@@ -24,8 +25,8 @@ from outcomes.warehouse.forget import (
     forget,
     history,
 )
-from outcomes.warehouse.ingest import IngestResult, ingest_file
-from outcomes.warehouse.schema import FACT_TABLES, replaced_name
+from outcomes.warehouse.load import IngestResult, ingest_file
+from outcomes.warehouse.schema import replaced_name
 
 HEADER = ("Opportunity ID", "Opportunity Name", "Stage", "Created Date", "Opportunity Owner")
 A_ROWS = [

@@ -48,8 +48,8 @@ from outcomes.measure.business_hours import DEFAULT_HOURS, business_minutes
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.plan.model import BusinessHours, Person
+from outcomes.tables import INBOUND_KINDS
 from outcomes.warehouse.connection import to_arrow
-from outcomes.warehouse.schema import INBOUND_KINDS
 
 ANSWER_KINDS: Final = ("reply", "message")
 X_EPOCH_MS: Final = 1_288_834_974_657

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from outcomes.sources.date_order import DateOrder
 from outcomes.sources.decimal_mark import DecimalMark
-from outcomes.warehouse.schema import TableName
+from outcomes.tables import TableName
 
 RAW_LIMIT = 2000
 

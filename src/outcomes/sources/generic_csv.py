@@ -7,7 +7,7 @@ warehouse column → header), e.g. `{"ts": "Sent at", "journey_id": "Email"}` fo
 here) must be mapped, and every mapped header must be in the file; otherwise nothing is
 read and :class:`SourceError` says what is missing.
 
-Cells are parsed by the column's type in :mod:`outcomes.warehouse.schema`. Columns with a
+Cells are parsed by the column's type in :mod:`outcomes.tables`. Columns with a
 closed vocabulary are checked and normalised: `conversions.type` ("New customer" →
 `new_customer`), `activities.kind`, `costs.kind`; `channel` values go through
 :func:`channel_from_source` (so "LinkedIn" and "lnkd.in" become `linkedin`) and are kept
@@ -55,7 +55,7 @@ from outcomes.sources.tabular import (
     file_records,
     read_head,
 )
-from outcomes.warehouse.schema import (
+from outcomes.tables import (
     ACTIVITY_KINDS,
     CONVERSION_TYPES,
     COST_KINDS,

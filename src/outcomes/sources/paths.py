@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Final
 
 from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, natural_key
-from outcomes.sources.fields import FieldError, parse_decimal
+from outcomes.sources.fields import parse_decimal
 from outcomes.sources.tabular import (
     Columns,
     Record,
@@ -42,9 +42,9 @@ from outcomes.sources.tabular import (
     normalise_header,
     read_head,
 )
+from outcomes.tables import normalise_path
 
 NAME = "paths"
-SEPARATOR: Final = ">"
 
 COLUMNS = Columns(
     {
@@ -73,6 +73,10 @@ class _Totals:
     nulls: float
     line: int
     """The path's first line, for a rejection of its sum."""
+
+
+class PathsFileError(ValueError):
+    """A paths file had rows the connector rejected; nothing is attributed from it."""
 
 
 class JourneyPaths(Source):
@@ -114,16 +118,26 @@ class JourneyPaths(Source):
             yield _row(steps, counts, column)
 
 
-def normalise_path(text: str) -> str:
-    """`a>b > c` → `a > b > c`; raises FieldError for an empty path or step."""
-    steps = [step.strip() for step in text.split(SEPARATOR)]
-    if not text.strip():
-        raise FieldError("the path is empty")
-    if any(not step for step in steps):
-        raise FieldError(
-            f"the path {text!r} has an empty step (two '>' in a row, or one at an end)"
-        )
-    return f" {SEPARATOR} ".join(steps)
+def read_path_rows(file: Path | str) -> list[tuple[str, float, float, float]]:
+    """`(path, conversions, value, nulls)` per distinct path of a paths file, for the models.
+
+    Any rejected row raises `PathsFileError` naming the first few, rather than silently
+    attributing a subset of the data. A file that cannot be read raises `SourceError`.
+    """
+    rows: list[tuple[str, float, float, float]] = []
+    rejected: list[Rejected] = []
+    for parsed in JourneyPaths().read(Path(file), ReadOptions()):
+        if isinstance(parsed, Rejected):
+            rejected.append(parsed)
+            continue
+        if not isinstance(parsed, Row):
+            continue  # a record the connector passes over (never a path)
+        values = parsed.values
+        rows.append((str(values["path"]), values["conversions"], values["value"], values["nulls"]))
+    if rejected:
+        first = "; ".join(f"line {r.line}: {r.reason}" for r in rejected[:3])
+        raise PathsFileError(f"{file}: {len(rejected)} rows rejected ({first})")
+    return rows
 
 
 def _parse(
@@ -131,7 +145,7 @@ def _parse(
 ) -> tuple[str, _Totals] | Rejected:
     try:
         steps = normalise_path(str(record.get("path") or ""))
-    except FieldError as exc:
+    except ValueError as exc:
         return Rejected(record.line, column("path"), str(exc), record.raw)
     numbers: dict[str, float] = {}
     for name in ("conversions", "value", "nulls"):

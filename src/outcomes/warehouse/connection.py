@@ -2,7 +2,7 @@
 
 Analytics go through Ibis so that the same expressions run on DuckDB here and on Spark (or
 another engine) when the data outgrows one machine. Loading files needs transactions,
-which only the embedded DuckDB path provides today (see `outcomes.warehouse.ingest`).
+which only the embedded DuckDB path provides today (see `outcomes.warehouse.load`).
 
 Spark is opened from `pyspark://[FOLDER][?spark.key=value&...]`: a Spark session (the one
 already running in this process, else a new one built with the given settings, e.g.

@@ -1,6 +1,6 @@
 """Forgetting one ingest: what it loaded goes, what it replaced comes back, in one transaction.
 
-How the warehouse records an ingest (see `outcomes.warehouse.ingest`): every fact row carries
+How the warehouse records an ingest (see `outcomes.warehouse.load`): every fact row carries
 the `ingest_id` of the ingest that inserted it or last updated it, and when an ingest updates
 a stored row, the row as it was is first copied to `<table>__replaced` with `replaced_by` =
 that ingest. Forgetting ingest N therefore:
@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from outcomes.tables import FACT_TABLES, Table
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.schema import FACT_TABLES, Table, replaced_name
+from outcomes.warehouse.schema import replaced_name
 
 _INGEST_COLUMNS: Final = (
     "id, file, source, started_at, finished_at, rows_read, rows_loaded, rows_updated, "

@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from outcomes.warehouse.schema import ALL_TABLES, FACT_TABLES, INGESTS, replaced_table_sql
+from outcomes.tables import FACT_TABLES
+from outcomes.warehouse.schema import (
+    ALL_TABLES,
+    INGESTS,
+    create_table_sql,
+    replaced_table_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,7 @@ class Migration:
 
 def _initial(con: Any) -> None:
     for table in ALL_TABLES:
-        con.execute(table.create_sql())
+        con.execute(create_table_sql(table))
     con.execute('CREATE INDEX IF NOT EXISTS rejected_by_ingest ON "rejected" (ingest_id)')
 
 
@@ -36,7 +42,7 @@ def _timesheets(con: Any) -> None:
         return  # created by migration 1 from today's schema
     costs = next(t for t in ALL_TABLES if t.name == "costs")
     con.execute("ALTER TABLE costs RENAME TO costs_before_timesheets")
-    con.execute(costs.create_sql())
+    con.execute(create_table_sql(costs))
     con.execute("INSERT INTO costs BY NAME SELECT * FROM costs_before_timesheets")
     con.execute("DROP TABLE costs_before_timesheets")
 
@@ -47,7 +53,7 @@ def _accounting(con: Any) -> None:
     `rows_skipped` becomes `rows_unchanged` (one word for one thing); files loaded before
     this migration get `rows_read` from the terms they recorded, and nothing ignored.
     """
-    con.execute(INGESTS.create_sql())
+    con.execute(create_table_sql(INGESTS))
     existing = {row[0] for row in con.execute("DESCRIBE ingests").fetchall()}
     if "rows_skipped" in existing:
         con.execute("ALTER TABLE ingests RENAME COLUMN rows_skipped TO rows_unchanged")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
-from outcomes.warehouse.schema import ACTIVITY_KINDS, CONVERSION_TYPES, COST_KINDS, Table
+from outcomes.tables import ACTIVITY_KINDS, CONVERSION_TYPES, COST_KINDS, Table
 
 VOCABULARY: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("activities", "kind"): ACTIVITY_KINDS,

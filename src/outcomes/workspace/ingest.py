@@ -10,7 +10,7 @@ from pathlib import Path
 
 from outcomes.sources import ReadOptions, Source, SourceError, detect_source, get_source
 from outcomes.warehouse.connection import STATE_DIR, Warehouse
-from outcomes.warehouse.ingest import IngestResult, ingest_file
+from outcomes.warehouse.load import IngestResult, ingest_file
 from outcomes.workspace.config import WorkspaceConfig
 
 ProgressFactory = Callable[[Path], Callable[[int], None] | None]

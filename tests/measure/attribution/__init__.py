@@ -10,6 +10,7 @@ from types import ModuleType
 import pytest
 
 from outcomes.measure.attribution import PathCounts
+from outcomes.sources.paths import read_path_rows
 
 
 def channel_attribution() -> ModuleType:
@@ -38,4 +39,4 @@ def data_csv() -> Path:
 
 def data_counts(*, collapse_repeats: bool = False) -> PathCounts:
     """Data.csv read through the `paths` connector."""
-    return PathCounts.read(data_csv(), collapse_repeats=collapse_repeats)
+    return PathCounts.from_rows(read_path_rows(data_csv()), collapse_repeats=collapse_repeats)

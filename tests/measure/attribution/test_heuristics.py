@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from outcomes.measure.attribution import (
     MODELS,
     PathCounts,
-    PathsFileError,
     attribute,
     first_touch,
     last_non_direct,
@@ -22,6 +21,7 @@ from outcomes.measure.attribution import (
     position_based,
     time_decay,
 )
+from outcomes.sources.paths import read_path_rows
 from tests.measure.attribution import channel_attribution, data_counts, data_csv
 
 
@@ -70,20 +70,13 @@ def test_reading_sums_repeats_and_collapses_on_request(tmp_path: Path) -> None:
         "a>b,2,5,0\n"
         "a > b,1,1,1\n"
     )
-    raw = PathCounts.read(file)
+    raw = PathCounts.from_rows(read_path_rows(file))
     assert raw.channels == ("a", "b")
     assert sorted(raw.paths()) == [(0, 0, 1), (0, 1)]
-    collapsed = PathCounts.read(file, collapse_repeats=True)
+    collapsed = PathCounts.from_rows(read_path_rows(file), collapse_repeats=True)
     assert collapsed.paths() == [(0, 1)]
     assert (collapsed.conversions[0], collapsed.value[0], collapsed.nulls[0]) == (4, 16, 3)
     assert raw.collapse_repeats().paths() == [(0, 1)]
-
-
-def test_rejected_rows_raise(tmp_path: Path) -> None:
-    file = tmp_path / "p.csv"
-    file.write_text("path,total_conversions\na > > b,1\n")
-    with pytest.raises(PathsFileError, match="1 rows rejected"):
-        PathCounts.read(file)
 
 
 CASES = PathCounts.from_rows(

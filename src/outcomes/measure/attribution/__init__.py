@@ -1,11 +1,12 @@
 """Attribution engine: credit for conversions and their value, per channel.
 
 Models work on `PathCounts` (distinct paths as channel-index tuples with conversion,
-value and null counts), built from an aggregated paths file (`PathCounts.read`), rows
-(`PathCounts.from_rows`) or, later, journeys from the warehouse. Every model returns an
-`AttributionResult` carrying the parameters it used.
+value and null counts), built from rows (`PathCounts.from_rows`: those of an aggregated
+paths file, as its connector reads them) or from journeys in the warehouse
+(`journeys.paths_from_warehouse`). Every model returns an `AttributionResult` carrying
+the parameters it used.
 
-    counts = PathCounts.read("paths.csv")
+    counts = PathCounts.from_rows(read_path_rows("paths.csv"))  # outcomes.sources.paths
     result = attribute(counts, "markov", order=2)
     result.to_records()
 """
@@ -20,7 +21,7 @@ from outcomes.measure.attribution.heuristics import (
 )
 from outcomes.measure.attribution.markov import markov
 from outcomes.measure.attribution.models import MODELS, attribute
-from outcomes.measure.attribution.paths import PathCounts, PathsFileError
+from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.attribution.result import AttributionResult, ChannelCredit
 from outcomes.measure.attribution.shapley import shapley, shapley_from_values
 
@@ -29,7 +30,6 @@ __all__ = [
     "AttributionResult",
     "ChannelCredit",
     "PathCounts",
-    "PathsFileError",
     "attribute",
     "first_touch",
     "last_non_direct",

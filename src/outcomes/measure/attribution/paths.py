@@ -4,7 +4,9 @@ A journey table (one row per customer journey) or an aggregated paths file both 
 the same thing: each *distinct* path, as a sequence of channel indices, with how many
 journeys along it converted, their total value, and how many did not convert. Models never
 see channel names or journeys, only this summary, so the warehouse-built journeys of a
-later slice can feed the same models unchanged.
+later slice can feed the same models unchanged. A paths file is read by its connector
+(`outcomes.sources.paths.read_path_rows`), whose rows `from_rows` takes: measuring reads
+the warehouse, never a file.
 
 Storage is CSR-like (`touches` holds every step of every path back to back; `offsets[i]`
 is where path `i` starts), so the heuristics run as NumPy passes over all touches rather
@@ -26,7 +28,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -34,28 +35,23 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from outcomes.sources.base import ReadOptions, Rejected, Row
-from outcomes.sources.paths import SEPARATOR, JourneyPaths, normalise_path
+from outcomes.tables import PATH_SEPARATOR, normalise_path
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-_GT = ord(SEPARATOR)
+_GT = ord(PATH_SEPARATOR)
 _HASH_SEED = 20_240_601
 
 PathRow = tuple[str | Sequence[str], float, float, float]
 """(path as `a > b` text or a sequence of channel names, conversions, value, nulls)."""
 
 
-class PathsFileError(ValueError):
-    """A paths file had rows the connector rejected; nothing is attributed from it."""
-
-
 @dataclass(frozen=True, eq=False)
 class PathCounts:
     """Distinct paths over a channel vocabulary, with conversions, value and null counts.
 
-    Build with `from_rows`, `from_paths` or `read`; the arrays are read-only.
+    Build with `from_rows`, `from_paths` or `from_arrow`; the arrays are read-only.
     """
 
     channels: tuple[str, ...]
@@ -119,7 +115,7 @@ class PathCounts:
         counts: list[tuple[float, float, float]] = []
         for path, c, v, z in rows:
             if isinstance(path, str):
-                path = normalise_path(path).split(f" {SEPARATOR} ")
+                path = normalise_path(path).split(f" {PATH_SEPARATOR} ")
             paths.append(tuple(path))
             counts.append((c, v, z))
         return cls.from_paths(
@@ -195,7 +191,7 @@ class PathCounts:
         encoded = pc.dictionary_encode(steps)
         del steps
         spellings = encoded.dictionary
-        names = pc.utf8_trim_whitespace(pc.utf8_rtrim(spellings, characters=SEPARATOR))
+        names = pc.utf8_trim_whitespace(pc.utf8_rtrim(spellings, characters=PATH_SEPARATOR))
         vocab: dict[str, int] = {}
         lookup = np.empty(len(names), dtype=np.int64)  # spelling → channel
         for i, name in enumerate(names.to_pylist()):
@@ -211,29 +207,6 @@ class PathCounts:
         if grouped is None:
             return cls(tuple(vocab), touches, offsets, conv, val, nul)
         return cls(tuple(vocab), *grouped)
-
-    @classmethod
-    def read(cls, file: Path | str, *, collapse_repeats: bool = False) -> PathCounts:
-        """Read a `path,total_conversions,total_conversion_value,total_null` file.
-
-        Uses the `paths` connector (separator and header aliases as it documents). Any
-        rejected row raises `PathsFileError` naming the first few, rather than silently
-        attributing a subset of the data.
-        """
-        rows: list[PathRow] = []
-        rejected: list[Rejected] = []
-        for parsed in JourneyPaths().read(Path(file), ReadOptions()):
-            if isinstance(parsed, Rejected):
-                rejected.append(parsed)
-                continue
-            if not isinstance(parsed, Row):
-                continue  # a record the connector passes over (never a path)
-            v = parsed.values
-            rows.append((str(v["path"]), v["conversions"], v["value"], v["nulls"]))
-        if rejected:
-            first = "; ".join(f"line {r.line}: {r.reason}" for r in rejected[:3])
-            raise PathsFileError(f"{file}: {len(rejected)} rows rejected ({first})")
-        return cls.from_rows(rows, collapse_repeats=collapse_repeats)
 
     @classmethod
     def _from_coded(

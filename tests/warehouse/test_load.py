@@ -15,7 +15,7 @@ import pytest
 
 from outcomes.sources import ReadOptions, SourceError, get_source
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.ingest import ingest_file
+from outcomes.warehouse.load import ingest_file
 
 SENDS = ReadOptions(
     table="touchpoints",
@@ -134,7 +134,7 @@ KILLED_INGEST = textwrap.dedent(
     from pathlib import Path
     from outcomes.sources import ReadOptions, get_source
     from outcomes.warehouse.connection import Warehouse
-    from outcomes.warehouse.ingest import ingest_file
+    from outcomes.warehouse.load import ingest_file
 
     options = ReadOptions(table="touchpoints", mapping={"journey_id": "Email", "ts": "Sent at", "utm_campaign": "Campaign"})
 

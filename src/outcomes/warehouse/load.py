@@ -38,9 +38,10 @@ from typing import Any, Final
 import pyarrow as pa
 
 from outcomes.sources.base import Ignored, Parsed, ReadOptions, Rejected, Row, Source
+from outcomes.tables import Table
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.file_keys import FileKeys
-from outcomes.warehouse.schema import REJECTED, TABLES, Table
+from outcomes.warehouse.schema import REJECTED, TABLES
 from outcomes.warehouse.validation import invalid
 
 BATCH_ROWS: Final = 50_000
