@@ -67,9 +67,12 @@ system-deps: report-deps
 			$$(command -v java >/dev/null || echo openjdk-17-jre-headless) >/dev/null; \
 	fi
 
+# lint-imports checks the layering contracts in pyproject.toml; the graph takes under a
+# second to build, so no cache folder is left in the tree.
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install-dev
 	$(BIN)/mypy
