@@ -1,0 +1,1 @@
+"""How findings are written: text for people (`text`), JSON and SARIF for tools (`machine`)."""
