@@ -15,6 +15,7 @@ import yaml
 from outcomes.examples import example_path
 from outcomes.plan import LoadedPlan, load_plan, load_plan_text
 from outcomes.plan.implementation import ImplementationPlan, build_implementation_plan
+from tests.demo_cache import DemoCache
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
@@ -50,6 +51,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         relative = Path(str(item.fspath)).resolve().relative_to(REPO).as_posix()
         if relative.startswith(SLOW_MODULES):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def demo_cache() -> DemoCache:
+    """The demo company at each scale a test asks for, built once per code version.
+
+    `demo_cache.copy(scale, folder)` gives a test module its own copy to read and change.
+    The suite uses two scales: 0.1 (2,000 journeys), and 1 where an assertion compares a
+    statistic with what the simulator planted and needs the full year's numbers.
+    """
+    return DemoCache.for_this_code()
 
 
 @pytest.fixture

@@ -12,16 +12,14 @@ import pytest
 from outcomes.briefing.attention import Attention, attention_items, top_three
 from outcomes.briefing.build import Briefing, BriefingOptions
 from outcomes.briefing.cache import CACHE_FILE, fingerprint, load_briefing
-from outcomes.demo import build_demo_workspace
+from tests.demo_cache import DemoCache
 
 OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("briefing") / "northwind"
-    build_demo_workspace(directory, scale=0.1)
-    return directory
+def workspace(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_cache.copy(0.1, tmp_path_factory.mktemp("briefing") / "northwind").workspace
 
 
 @pytest.fixture(scope="module")

@@ -12,17 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from outcomes.cli import app
-from outcomes.demo import build_demo_workspace
+from tests.demo_cache import DemoCache
 
 runner = CliRunner()
 MEASURE = ["--touch-source", "ga4", "--no-lookback"]
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("report") / "northwind"
-    build_demo_workspace(directory, scale=0.1)
-    return directory
+def workspace(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_cache.copy(0.1, tmp_path_factory.mktemp("report") / "northwind").workspace
 
 
 def test_status_is_the_page_one_answer_in_under_40_lines(workspace: Path) -> None:

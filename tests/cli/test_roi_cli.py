@@ -11,19 +11,17 @@ import pytest
 from typer.testing import CliRunner
 
 from outcomes.cli import app
-from outcomes.demo import build_demo_workspace
 from outcomes.measure.attribution import attribute
 from outcomes.measure.attribution.journeys import paths_from_warehouse
 from outcomes.warehouse.connection import Warehouse
+from tests.demo_cache import DemoCache
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("cli") / "northwind"
-    build_demo_workspace(directory, scale=0.1)
-    return directory
+def workspace(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_cache.copy(0.1, tmp_path_factory.mktemp("cli") / "northwind").workspace
 
 
 def invoke(workspace: Path, *args: str) -> tuple[int, str]:

@@ -9,16 +9,14 @@ import pytest
 from typer.testing import CliRunner
 
 from outcomes.cli import app
-from outcomes.demo import build_demo_workspace
+from tests.demo_cache import DemoCache
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("scorecard") / "northwind"
-    build_demo_workspace(directory, scale=0.1)
-    return directory
+def workspace(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_cache.copy(0.1, tmp_path_factory.mktemp("scorecard") / "northwind").workspace
 
 
 def test_json_has_the_documented_goal_fields(workspace: Path) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.demo import build_demo_workspace
 from outcomes.examples import example_text
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
 from outcomes.plan import Plan, load_plan, load_plan_text
 from outcomes.warehouse.connection import Warehouse
+from tests.demo_cache import DemoCache
 
 END = dt.date(2026, 12, 31)
 
@@ -53,9 +53,10 @@ def test_status_against_baseline_threshold_and_target(plan: Plan, warehouse: War
     ) in early
 
 
-def test_the_demo_benchmarks_read_the_planted_numbers(tmp_path: Path) -> None:
-    directory = tmp_path / "northwind"
-    build_demo_workspace(directory, scale=0.25)
+def test_the_demo_benchmarks_read_the_planted_numbers(
+    demo_cache: DemoCache, tmp_path: Path
+) -> None:
+    directory = demo_cache.copy(0.1, tmp_path / "northwind").workspace
     truth = json.loads((directory / "truth.json").read_text())["tactics"]
     demo_plan = load_plan(directory / "plan.yaml").plan
     with Warehouse.open(directory) as w:

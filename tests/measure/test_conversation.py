@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.demo import build_demo_workspace
 from outcomes.measure.conversation import (
     ConversationHealth,
     ResponseTarget,
@@ -20,6 +19,7 @@ from outcomes.measure.conversation import (
 from outcomes.plan import load_plan
 from outcomes.plan.model import BusinessHours, Person
 from outcomes.warehouse.connection import Warehouse
+from tests.demo_cache import DemoCache
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 _keys = count()
@@ -98,10 +98,8 @@ def test_x_replies_to_tweets_not_in_the_archive_are_timed_by_snowflake(
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("conversation") / "northwind"
-    build_demo_workspace(directory, scale=0.25)
-    return directory
+def demo(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_cache.copy(0.1, tmp_path_factory.mktemp("conversation") / "northwind").workspace
 
 
 def test_the_demo_channels_match_the_planted_conversations(demo: Path) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 
-from outcomes.demo import build_demo_workspace
 from outcomes.measure.engagement import best_lag, engagement_links
 from outcomes.plan import load_plan
 from outcomes.warehouse.connection import Warehouse
@@ -28,9 +27,8 @@ def test_no_variation_or_too_few_weeks_give_no_answer() -> None:
     assert best_lag(np.arange(3.0), np.arange(3.0), 0) is None  # three weeks are too few
 
 
-def test_the_likes_only_tactic_is_flagged_as_tied_to_nothing(tmp_path: Path) -> None:
-    directory = tmp_path / "northwind"
-    build_demo_workspace(directory, scale=1)
+def test_the_likes_only_tactic_is_flagged_as_tied_to_nothing(full_demo: Path) -> None:
+    directory = full_demo
     truth = json.loads((directory / "truth.json").read_text())
     plan = load_plan(directory / "plan.yaml").plan
     with Warehouse.open(directory) as w:

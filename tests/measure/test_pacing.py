@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from outcomes.demo import build_demo_workspace
 from outcomes.examples import example_path
 from outcomes.measure.pacing import GoalPace, pace_goals
 from outcomes.plan import Plan, load_plan
@@ -140,9 +139,8 @@ def test_goals_without_data_and_off_track_goals(warehouse: Warehouse, northwind:
     assert final.status == "off_track"  # run rate 32.6 is worse than last year's 40
 
 
-def test_the_demo_goals_have_the_statuses_the_simulator_made_true(tmp_path: Path) -> None:
-    directory = tmp_path / "northwind"
-    build_demo_workspace(directory, scale=1)
+def test_the_demo_goals_have_the_statuses_the_simulator_made_true(full_demo: Path) -> None:
+    directory = full_demo
     truth = json.loads((directory / "truth.json").read_text())["goals"]
     plan = load_plan(directory / "plan.yaml").plan
     with Warehouse.open(directory) as w:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.demo import build_demo_workspace
 from outcomes.measure.pilot import pilot_results
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse
@@ -66,9 +65,8 @@ def test_pilots_without_data_or_control_are_left_out(plan: Plan, warehouse: Ware
     assert pilot_results(solo, warehouse.table("conversions")) == []
 
 
-def test_the_demo_pilot_effect_lies_within_its_interval(tmp_path: Path) -> None:
-    directory = tmp_path / "northwind"
-    build_demo_workspace(directory, scale=1)
+def test_the_demo_pilot_effect_lies_within_its_interval(full_demo: Path) -> None:
+    directory = full_demo
     truth = json.loads((directory / "truth.json").read_text())["pilot"]
     demo_plan = load_plan(directory / "plan.yaml").plan
     with Warehouse.open(directory) as w:

@@ -21,11 +21,11 @@ for ROI.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from outcomes.demo import build_demo_workspace
 from outcomes.measure.roi import RoiReport, roi
 from outcomes.plan import load_plan
 from outcomes.warehouse.connection import Warehouse
@@ -36,9 +36,8 @@ MODELS = (*DATA_DRIVEN, "last_touch", "linear", "position_based")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[RoiReport, dict[str, Any]]:
-    directory = tmp_path_factory.mktemp("roi") / "northwind"
-    build_demo_workspace(directory, scale=1, seed=7)
+def demo(full_demo: Path) -> tuple[RoiReport, dict[str, Any]]:
+    directory = full_demo  # seed 7, the demo's default
     plan = load_plan(directory / "plan.yaml").plan
     with Warehouse.open(directory) as w:
         report = roi(

@@ -9,18 +9,17 @@ import pytest
 
 from outcomes.briefing.build import BriefingOptions
 from outcomes.briefing.cache import load_briefing
-from outcomes.demo import build_demo_workspace
 from outcomes.report.executive import render_html, render_pdf
 from outcomes.warehouse.connection import Warehouse
+from tests.demo_cache import DemoCache
 
 HOSTILE = "<script>alert(1)</script> & ☃ 𝔘 \u202e"
 LONG = "x" * 3000
 
 
 @pytest.fixture(scope="module")
-def hostile_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("hostile") / "northwind"
-    build_demo_workspace(directory, scale=0.1)
+def hostile_workspace(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = demo_cache.copy(0.1, tmp_path_factory.mktemp("hostile") / "northwind").workspace
     plan = directory / "plan.yaml"
     text = plan.read_text(encoding="utf-8")
     text = text.replace("name: Northwind Freight Software", f"name: '{HOSTILE}'", 1)

@@ -2,8 +2,8 @@
 
 `serve(app)` runs any app built by `create_app` on 127.0.0.1 in a thread and yields a
 `Served` with its base URL and an httpx client; the server stops when the block ends.
-The demo workspace is built once per session (a few seconds) and never changed: tests
-that change a workspace copy it first.
+The demo workspace is copied once per session from the demo cache (tests/demo_cache.py)
+and never changed: tests that change a workspace copy it first.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ import uvicorn
 from fastapi import FastAPI
 
 from outcomes.briefing.build import BriefingOptions
-from outcomes.demo import build_demo_workspace
 from outcomes.web import create_app
 from outcomes.web.context import Dashboard
 from outcomes.web.server import listen
+from tests.demo_cache import DemoCache
 
 # Fewer bootstrap replicates than the default: the same code, measured faster.
 OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)
@@ -97,11 +97,9 @@ def serve(app: FastAPI, *, lifespan: str = "on") -> Iterator[Served]:
 
 
 @pytest.fixture(scope="session")
-def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_workspace(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Northwind demo at a tenth of its size, exports ingested. Read it; never change it."""
-    directory = tmp_path_factory.mktemp("web") / "northwind"
-    build_demo_workspace(directory, scale=0.1)
-    return directory
+    return demo_cache.copy(0.1, tmp_path_factory.mktemp("web") / "northwind").workspace
 
 
 def copy_workspace(source: Path, target: Path) -> Path:

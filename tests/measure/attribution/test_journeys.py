@@ -20,6 +20,7 @@ from outcomes.measure.attribution import attribute
 from outcomes.measure.attribution.journeys import journey_paths, paths_from_warehouse
 from outcomes.plan import load_plan
 from outcomes.warehouse.connection import Warehouse
+from tests.demo_cache import DemoCache
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 _keys = count()
@@ -288,11 +289,8 @@ def test_invalid_parameters_are_refused(warehouse: Warehouse) -> None:
         journey_paths(tp, cv, join_on="ts")  # type: ignore[arg-type]
 
 
-def test_demo_company_totals_match_plain_sql(tmp_path: Path) -> None:
-    from outcomes.demo import build_demo_workspace
-
-    build_demo_workspace(tmp_path / "demo", scale=0.05)
-    with Warehouse.open(tmp_path / "demo") as w:
+def test_demo_company_totals_match_plain_sql(demo_cache: DemoCache, tmp_path: Path) -> None:
+    with Warehouse.open(demo_cache.copy(0.1, tmp_path / "demo").workspace) as w:
         con = w.duckdb
         (orders,) = con.sql(
             "SELECT count(*) FROM conversions "

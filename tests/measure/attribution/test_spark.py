@@ -30,6 +30,7 @@ from outcomes.measure.attribution import PathCounts, attribute
 from outcomes.measure.attribution.journeys import journey_paths, paths_from_warehouse
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse, WarehouseError, to_arrow
+from tests.demo_cache import DemoCache
 
 # PySpark reads each result from a local socket it leaves to the garbage collector.
 pytestmark = pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
@@ -140,14 +141,13 @@ def add_tricky_journeys(w: Warehouse) -> None:
 
 
 @pytest.fixture(scope="module")
-def engines(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def engines(
+    spark: Any, demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
     """{"duckdb": (touchpoints, conversions), "spark": (...)}: the same rows on both."""
     import ibis
 
-    from outcomes.demo import build_demo_workspace
-
-    directory = tmp_path_factory.mktemp("demo")
-    build_demo_workspace(directory, scale=0.05)
+    directory = demo_cache.copy(0.1, tmp_path_factory.mktemp("demo") / "northwind").workspace
     with Warehouse.open(directory) as w:
         add_tricky_journeys(w)
         # DuckDB moves timestamps by calendar days in its session time zone; the result
