@@ -149,8 +149,14 @@ class DemoCache:
         """Build in a child process into a temporary folder, then rename it to `folder`."""
         staging = Path(tempfile.mkdtemp(prefix=f".scale-{scale:g}-", dir=self.root))
         command = [sys.executable, "-m", "tests.demo_cache", str(staging), str(scale)]
+        # The child builds with the code that was hashed: this process's copy of the package.
+        paths = [str(PACKAGE.parent), os.environ.get("PYTHONPATH", "")]
         child = subprocess.run(
-            [*command, str(folder / WORKSPACE_DIR)], cwd=REPO, capture_output=True, text=True
+            [*command, str(folder / WORKSPACE_DIR)],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))},
+            capture_output=True,
+            text=True,
         )
         if child.returncode != 0:
             shutil.rmtree(staging, ignore_errors=True)
