@@ -1,0 +1,279 @@
+"""The command line's speed goals (issue 14), each against a floor measured in the same run.
+
+Run by hand: `python benchmarks/cli.py [--runs 5] [--scale 1] [--only check,status,pdf,dashboard]`.
+It builds the Northwind demo once (`outcomes demo`, in a temporary folder unless
+`--workspace` names one to keep and reuse), then measures, each command in a fresh
+process (interpreter start-up and imports count, as when a user types it), the median
+of `--runs` runs after one untimed warm-up run:
+
+* `outcomes check` on the Northwind example plan, against `python -c "import yaml,
+  pydantic"`: goal at most 3 times the floor;
+* `outcomes status --touch-source ga4 --no-lookback` on the demo with no cache
+  (`.outcomes/cache/` deleted before each run), against `python -c "import duckdb, ibis,
+  pyarrow, numpy, scipy"`: goal at most 2 times the floor; and with its cache: goal 1 s;
+* `outcomes report … -o report.pdf`, cold (no cache: it measures too) and warm (the
+  cache `status` left): goal 5 s;
+* the dashboard (`outcomes serve`) under `--clients` (50) concurrent keep-alive clients
+  for `--seconds`, on a few pages (and with `--api` their JSON twins), against a peer
+  serving the same bytes stored in memory with the same server software and settings
+  (`benchmarks/web.py`'s peer): requests/s at least 0.7 of the peer's, p95 under 200 ms.
+
+Children run with a private bytecode cache (`PYTHONPYCACHEPREFIX`, filled by the
+warm-up run) even when `PYTHONDONTWRITEBYTECODE` is set, as an installed package has its
+`.pyc` files; `--no-bytecode-cache` keeps the environment as it is (every import then
+compiles its source). Clients, servers and commands share the machine's CPUs with
+whatever else runs on it: on a shared machine, compare ratios rather than seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import httpx
+
+import web  # benchmarks/web.py: the dashboard's server, its stored-bytes peer, the clients
+
+MEASURE = ("--touch-source", "ga4", "--no-lookback")
+"""How the Makefile's demo measures: the web analytics' sessions, the whole year."""
+CHECK_FLOOR = "import yaml, pydantic"
+STATUS_FLOOR = "import duckdb, ibis, pyarrow, numpy, scipy"
+PAGES = ("/", "/goals", "/tactics", "/attribution", "/strategy-map")
+API = ("/api/overview", "/api/goals", "/api/tactics", "/api/attribution", "/api/strategy-map")
+PARTS = ("check", "status", "pdf", "dashboard")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: what was measured, its floor and whether the goal is met."""
+
+    what: str
+    measured: float
+    floor: float | None
+    unit: str
+    goal: str
+    passed: bool
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.floor is None or self.floor == 0 else self.measured / self.floor
+
+
+def at_most_times(what: str, measured: float, floor: float, limit: float) -> Row:
+    return Row(what, measured, floor, "s", f"≤ {limit:g}× floor", measured <= limit * floor)
+
+
+def at_most_seconds(what: str, measured: float, floor: float | None, limit: float) -> Row:
+    return Row(what, measured, floor, "s", f"≤ {limit:g} s", measured <= limit)
+
+
+def at_least_times(what: str, measured: float, floor: float, limit: float) -> Row:
+    return Row(what, measured, floor, "/s", f"≥ {limit:g}× peer", measured >= limit * floor)
+
+
+def under_ms(what: str, measured: float, floor: float, limit: float) -> Row:
+    return Row(what, measured, floor, "ms", f"< {limit:g} ms", measured < limit)
+
+
+def child_environment(bytecode_cache: Path | None) -> dict[str, str]:
+    """The environment of every child: a private bytecode cache unless told otherwise."""
+    env = dict(os.environ)
+    if bytecode_cache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode_cache)
+    return env
+
+
+class Runner:
+    """Runs commands in fresh processes and times them."""
+
+    def __init__(self, runs: int, env: dict[str, str]) -> None:
+        self.runs = runs
+        self.env = env
+        self.outcomes = str(Path(sys.executable).with_name("outcomes"))
+
+    def median(
+        self,
+        command: Sequence[str],
+        *,
+        before: Callable[[], None] | None = None,
+        exit_codes: tuple[int, ...] = (0,),
+    ) -> float:
+        """Median wall seconds of `runs` runs after an untimed warm-up; `before` each run."""
+        times = []
+        for attempt in range(self.runs + 1):
+            if before is not None:
+                before()
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, env=self.env, check=False)
+            seconds = time.perf_counter() - started
+            if done.returncode not in exit_codes:
+                stderr = done.stderr.decode(errors="replace")[-3000:]
+                raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{stderr}")
+            if attempt:  # the first run fills the bytecode cache and the OS's file cache
+                times.append(seconds)
+        return statistics.median(times)
+
+    def cli(self, *arguments: str) -> list[str]:
+        return [self.outcomes, *arguments]
+
+    def python(self, code: str) -> list[str]:
+        return [sys.executable, "-c", code]
+
+
+@contextmanager
+def demo_workspace(args: argparse.Namespace, env: dict[str, str]) -> Iterator[Path]:
+    """The demo workspace at `--scale`: `--workspace` (built there once) or a temporary one."""
+    with tempfile.TemporaryDirectory(prefix="outcomes-cli-bench-") as scratch:
+        folder = args.workspace or Path(scratch) / "demo"
+        if not (folder / ".outcomes" / "warehouse.duckdb").exists():
+            started = time.perf_counter()
+            outcomes = str(Path(sys.executable).with_name("outcomes"))
+            command = [outcomes, "demo", str(folder), "--scale", str(args.scale)]
+            subprocess.run(command, check=True, capture_output=True, env=env)
+            print(f"demo at scale {args.scale:g} built in {time.perf_counter() - started:.0f} s")
+        yield folder
+
+
+def measure_check(runner: Runner) -> list[Row]:
+    plan = resources.files("outcomes.examples") / "northwind.plan.yaml"
+    ours = runner.median(runner.cli("check", str(plan)), exit_codes=(0, 1))
+    floor = runner.median(runner.python(CHECK_FLOOR))
+    return [at_most_times("outcomes check (Northwind plan)", ours, floor, 3)]
+
+
+def measure_status(runner: Runner, workspace: Path) -> list[Row]:
+    # Exit 1 is an answer: the demo company has goals that need attention.
+    command = runner.cli("status", "-w", str(workspace), *MEASURE)
+    cold = runner.median(command, before=lambda: forget_cache(workspace), exit_codes=(0, 1))
+    warm = runner.median(command, exit_codes=(0, 1))
+    floor = runner.median(runner.python(STATUS_FLOOR))
+    return [
+        at_most_times("outcomes status, no cache", cold, floor, 2),
+        at_most_seconds("outcomes status, cached", warm, floor, 1),
+    ]
+
+
+def measure_pdf(runner: Runner, workspace: Path) -> list[Row]:
+    target = workspace / "report.pdf"
+    command = runner.cli("report", "-w", str(workspace), *MEASURE, "-o", str(target))
+    cold = runner.median(command, before=lambda: forget_cache(workspace))
+    warm = runner.median(command)
+    return [
+        at_most_seconds("outcomes report PDF, no cache", cold, None, 5),
+        at_most_seconds("outcomes report PDF, cached", warm, None, 5),
+    ]
+
+
+def forget_cache(workspace: Path) -> None:
+    shutil.rmtree(workspace / ".outcomes" / "cache", ignore_errors=True)
+
+
+def measure_dashboard(args: argparse.Namespace, workspace: Path) -> list[Row]:
+    """Ours and the peer under the same load, on `PAGES` and with `--api` on `API`."""
+    groups = {"pages": PAGES, **({"API JSON": API} if args.api else {})}
+    served = argparse.Namespace(
+        workspace=workspace, touch_source=["ga4"], no_lookback=True, ready_timeout=600
+    )
+    results: dict[str, dict[str, tuple[float, float]]] = {}
+    with web.serve(served) as (url, _):
+        with httpx.Client(base_url=url, timeout=60) as client:
+            stored = {
+                name: web.snapshot_responses(client, targets(paths))
+                for name, paths in groups.items()
+            }
+        for name, paths in groups.items():
+            results.setdefault(name, {})["ours"] = under_load(url, paths, args)
+    for name, paths in groups.items():
+        with web.peer(stored[name]) as (url, _):
+            results[name]["peer"] = under_load(url, paths, args)
+    rows = []
+    for name, found in results.items():
+        (ours_rate, ours_p95), (peer_rate, peer_p95) = found["ours"], found["peer"]
+        what = f"dashboard {name}, {args.clients} clients"
+        rows.append(at_least_times(f"{what}: requests/s", ours_rate, peer_rate, 0.7))
+        rows.append(under_ms(f"{what}: p95", ours_p95 * 1000, peer_p95 * 1000, 200))
+    return rows
+
+
+def targets(paths: Sequence[str]) -> list[web.Target]:
+    return [web.Target(path, path) for path in paths]
+
+
+def under_load(url: str, paths: Sequence[str], args: argparse.Namespace) -> tuple[float, float]:
+    """Requests per second and p95 latency (s) of `clients` clients cycling through `paths`."""
+    found = targets(paths)
+    asyncio.run(web.load(url, found, args.clients, min(2.0, args.seconds)))  # warm-up
+    tally, elapsed = asyncio.run(web.load(url, found, args.clients, args.seconds))
+    if tally.error_count:
+        raise SystemExit(f"{url}: {tally.error_count} errors, e.g. {tally.examples[:3]}")
+    latencies = sorted(v for values in tally.latencies.values() for v in values)
+    return len(latencies) / elapsed, web.percentile(latencies, 0.95)
+
+
+def print_table(rows: list[Row]) -> None:
+    width = max(len(row.what) for row in rows) + 2
+    print(f"\n{'':<{width}}{'measured':>14}{'floor':>14}{'ratio':>8}  {'goal':<14}result")
+    for row in rows:
+        measured = f"{row.measured:,.2f} {row.unit}"
+        floor = "" if row.floor is None else f"{row.floor:,.2f} {row.unit}"
+        ratio = "" if row.ratio is None else f"{row.ratio:.2f}×"
+        verdict = "pass" if row.passed else "FAIL"
+        print(f"{row.what:<{width}}{measured:>14}{floor:>14}{ratio:>8}  {row.goal:<14}{verdict}")
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command")
+    parser.add_argument("--scale", type=float, default=1.0, help="demo size (1: full)")
+    parser.add_argument("--workspace", type=Path, help="keep the demo here and reuse it")
+    parser.add_argument("--only", default=",".join(PARTS), help="of " + ",".join(PARTS))
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20, help="load per server")
+    parser.add_argument("--api", action="store_true", help="also the dashboard's JSON")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="keep PYTHONDONTWRITEBYTECODE as the environment has it")  # fmt: skip
+    args = parser.parse_args()
+    args.parts = [part.strip() for part in args.only.split(",") if part.strip()]
+    unknown = set(args.parts) - set(PARTS)
+    if unknown:
+        parser.error(f"--only: unknown {', '.join(sorted(unknown))} (of {', '.join(PARTS)})")
+    return args
+
+
+def main() -> None:
+    args = arguments()
+    with tempfile.TemporaryDirectory(prefix="outcomes-pycache-") as pycache:
+        env = child_environment(None if args.no_bytecode_cache else Path(pycache))
+        runner = Runner(args.runs, env)
+        bytecode = "environment's setting" if args.no_bytecode_cache else "private, warm"
+        print(f"{os.cpu_count()} CPUs (shared with whatever else runs), load average "
+              f"{os.getloadavg()[0]:.1f}; median of {args.runs} runs; bytecode cache "
+              f"{bytecode}; demo scale {args.scale:g}")  # fmt: skip
+        rows = measure_check(runner) if "check" in args.parts else []
+        if set(args.parts) - {"check"}:
+            with demo_workspace(args, env) as workspace:
+                if "status" in args.parts:
+                    rows += measure_status(runner, workspace)
+                if "pdf" in args.parts:
+                    rows += measure_pdf(runner, workspace)
+                if "dashboard" in args.parts:
+                    rows += measure_dashboard(args, workspace)
+    print_table(rows)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
