@@ -284,6 +284,12 @@ def test_nothing_to_draw_gives_no_chart(build: Callable[[], Any]) -> None:
     assert build() is None
 
 
+def test_every_chart_is_valid_vega_lite(every_chart: dict[str, Any]) -> None:
+    """`to_svg` renders specs without checking them (for speed): the check is here."""
+    for chart in every_chart.values():
+        chart.to_dict(validate=True)  # raises SchemaValidationError, naming what is wrong
+
+
 def test_every_chart_is_well_formed_svg_without_external_references(svgs: dict[str, str]) -> None:
     for name, svg in svgs.items():
         root = ET.fromstring(svg)

@@ -89,7 +89,7 @@ _ID: Final = re.compile(r'\bid="([^"]+)"')
 
 def to_svg(chart: Chart) -> str:
     """The chart as standalone SVG text, rendered here without a browser or network."""
-    spec = chart.to_dict()
+    spec = _spec(chart)
     svg: str = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
     return _own_ids(svg, json.dumps(spec, sort_keys=True))
 
@@ -112,8 +112,16 @@ def _own_ids(svg: str, spec: str) -> str:
 
 def to_png(chart: Chart, scale: float = 2) -> bytes:
     """The chart as PNG; `scale` 2 keeps it sharp on high-density screens and in print."""
-    png: bytes = vlc.vegalite_to_png(chart.to_dict(), scale=scale, allowed_base_urls=[])
+    png: bytes = vlc.vegalite_to_png(_spec(chart), scale=scale, allowed_base_urls=[])
     return png
+
+
+def _spec(chart: Chart) -> dict[str, Any]:
+    """The chart's Vega-Lite spec, unchecked: checking it against the Vega-Lite schema
+    costs more than drawing it, and the builders are the same on every call (the tests
+    check every chart's spec against the schema)."""
+    spec: dict[str, Any] = chart.to_dict(validate=False)
+    return spec
 
 
 # -- goals --------------------------------------------------------------------------------
