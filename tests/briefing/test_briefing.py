@@ -11,7 +11,7 @@ import pytest
 
 from outcomes.briefing.attention import Attention, attention_items, top_three
 from outcomes.briefing.build import Briefing, BriefingOptions
-from outcomes.briefing.cache import CACHE_FILE, fingerprint, load_briefing
+from outcomes.briefing.cache import CACHE_DIR, cache_path, fingerprint, load_briefing
 from tests.demo_cache import DemoCache
 
 OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)
@@ -86,10 +86,10 @@ def test_strategy_map_status_follows_goals_and_benchmarks(briefing: Briefing) ->
 
 def test_json_is_serialisable_and_complete(briefing: Briefing) -> None:
     data = json.loads(json.dumps(briefing.to_json()))
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["organisation"] == "Northwind Freight Software"
     assert len(data["top_attention"]) == 3
-    assert {r["id"] for r in data["roi"] if r["level"] == "tactic"} == {
+    assert {r["id"] for r in data["roi"]["rows"] if r["level"] == "tactic"} == {
         t.id for t in briefing.plan.tactics
     }
     assert len(data["ingests"]) == len(briefing.ingests) > 0
@@ -109,9 +109,9 @@ def test_the_cache_is_used_until_the_plan_or_warehouse_changes(
 ) -> None:
     copy = tmp_path / "ws"
     shutil.copytree(workspace, copy)
-    (copy / CACHE_FILE).unlink(missing_ok=True)
+    shutil.rmtree(copy / CACHE_DIR, ignore_errors=True)
     first = load_briefing(copy, options=OPTIONS)
-    assert (copy / CACHE_FILE).exists() and first.fingerprint
+    assert first.fingerprint and cache_path(copy, first.fingerprint).exists()
     again = load_briefing(copy, options=OPTIONS)
     assert again.generated_at == first.generated_at and again.fingerprint == first.fingerprint
     assert again is not first  # read back from disk
@@ -130,8 +130,10 @@ def test_the_cache_is_used_until_the_plan_or_warehouse_changes(
 def test_a_corrupt_cache_is_measured_again(workspace: Path, tmp_path: Path) -> None:
     copy = tmp_path / "ws"
     shutil.copytree(workspace, copy)
-    (copy / CACHE_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (copy / CACHE_FILE).write_bytes(b"not a pickle")
+    key = fingerprint(copy, copy / "plan.yaml", OPTIONS)
+    assert key is not None
+    cache_path(copy, key).parent.mkdir(parents=True, exist_ok=True)
+    cache_path(copy, key).write_bytes(b"not a pickle")
     assert load_briefing(copy, options=OPTIONS).organisation == "Northwind Freight Software"
 
 

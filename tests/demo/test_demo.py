@@ -17,13 +17,13 @@ from outcomes.demo.sessions import build_sessions
 from outcomes.demo.social_x import snowflake_time
 from outcomes.demo.writers.files import Output
 from outcomes.demo.writers.ga4 import PARQUET_FROM_JOURNEYS, GA4Writer
-from outcomes.ingest import FileFailure, IngestResult
 from outcomes.measure.costs import attributed
 from outcomes.measure.mapping import mapped_activities, mapped_touchpoints
 from outcomes.measure.unplanned import find_unplanned
 from outcomes.plan import Plan, load_plan
 from outcomes.sources import CONNECTORS, ReadOptions, Row, get_source
 from outcomes.warehouse.connection import Warehouse
+from outcomes.workspace.ingest import FileFailure, IngestResult
 from tests.demo_cache import DemoCache
 
 # Full scale: at a tenth the pilot's and li-rep-insights' planted effects come to zero, so

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.ingest import Workspace, ingest_folder
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
 from outcomes.workspace.config import load_config
+from outcomes.workspace.ingest import FileSettings, ingest_folder
 
 EXPORT = Path(__file__).parent / "fixtures" / "advocacy" / "advocacy-shares-2026-03.csv"
 # The mapping as the README documents it.
@@ -42,15 +42,15 @@ kind = "repost"
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[tuple[Workspace, Warehouse]]:
+def workspace(tmp_path: Path) -> Iterator[tuple[FileSettings, Warehouse]]:
     (tmp_path / "outcomes.toml").write_text(CONFIG, encoding="utf-8")
     (tmp_path / "exports" / "advocacy").mkdir(parents=True)
     shutil.copy(EXPORT, tmp_path / "exports" / "advocacy" / EXPORT.name)
     with Warehouse.open(tmp_path) as warehouse:
-        yield Workspace(tmp_path, load_config(tmp_path)), warehouse
+        yield FileSettings(tmp_path, load_config(tmp_path)), warehouse
 
 
-def test_each_share_is_a_repost_by_its_advocate(workspace: tuple[Workspace, Warehouse]) -> None:
+def test_each_share_is_a_repost_by_its_advocate(workspace: tuple[FileSettings, Warehouse]) -> None:
     ws, warehouse = workspace
     outcomes, unknown = ingest_folder(warehouse, ws.root / "exports", workspace=ws)
     assert unknown == []
@@ -73,7 +73,7 @@ def test_each_share_is_a_repost_by_its_advocate(workspace: tuple[Workspace, Ware
 
 
 def test_a_corrected_export_updates_the_shares_it_states(
-    workspace: tuple[Workspace, Warehouse],
+    workspace: tuple[FileSettings, Warehouse],
 ) -> None:
     ws, warehouse = workspace
     ingest_folder(warehouse, ws.root / "exports", workspace=ws)

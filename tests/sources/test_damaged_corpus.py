@@ -36,12 +36,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outcomes.ingest import FileFailure, ingest_files
 from outcomes.sources import ReadOptions, Rejected, Row, SourceError, get_source
 from outcomes.sources.base import Ignored
 from outcomes.tables import FACT_TABLES
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
+from outcomes.workspace.ingest import FileFailure, ingest_files
 from tests.sources import corpus
 from tests.sources.corpus import JsonShape, Mutation, TextColumns
 from tests.sources.damaged import read_outcome

@@ -10,7 +10,6 @@ import pytest
 from outcomes.catalog import CHANNELS
 from outcomes.catalog.source_labels import CLASSES, KNOWN, LABELS, SOCIAL, label_channel
 from outcomes.examples import example_path
-from outcomes.ingest import Workspace, ingest_files
 from outcomes.measure.mapping import mapped_touchpoints
 from outcomes.measure.unplanned import find_unplanned
 from outcomes.plan import load_plan
@@ -21,6 +20,7 @@ from outcomes.sources.hubspot import HubSpot
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult, ingest_file
 from outcomes.workspace.config import ConfigError, load_config
+from outcomes.workspace.ingest import FileSettings, ingest_files
 
 HUBSPOT = Path(__file__).parent / "fixtures" / "hubspot"
 TRAFFIC = HUBSPOT / "contacts_traffic_source.csv"
@@ -102,7 +102,7 @@ def test_the_workspace_channels_table_reaches_the_connector(
         '[channels]\n"Offline Sources" = "trade-show"\n"Other campaigns" = "mastodon"\n',
         encoding="utf-8",
     )
-    workspace = Workspace(root, load_config(root))
+    workspace = FileSettings(root, load_config(root))
 
     [result] = ingest_files(warehouse, "hubspot", [TRAFFIC], workspace=workspace)
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.ingest import FileFailure, ingest_files
 from outcomes.sources import ReadOptions, SourceError, detect_source, get_source
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult, ingest_file
+from outcomes.workspace.ingest import FileFailure, ingest_files
 
 FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures"
 META = FIXTURES / "meta" / "facebook_2026-01.csv"

@@ -23,7 +23,8 @@ from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.plan import LoadedPlan, Plan
 from outcomes.warehouse.connection import Warehouse, to_arrow
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+"""Version of `Briefing.to_json`; 2: `roi` and `unplanned` are those results' own JSON."""
 # Strategy-map statuses, best to worst.
 _WORST: Final = ("achieved", "on_track", "stale", "at_risk", "off_track")
 _MAP_STATUS: Final = {"no_data": "stale"}
@@ -154,7 +155,8 @@ class Briefing:
             "attention": [asdict(a) for a in self.attention],
             "top_attention": [asdict(a) for a in self.top_attention],
             "scorecard": self.scorecard.to_json(),
-            "roi": self.roi.to_records(),
+            "roi": self.roi.to_json(),
+            "unplanned": self.unplanned.to_json(),
             "unplanned_share": self.unplanned.share,
             "lint": {"health_score": self.health_score, "findings": self.lint_json()},
             "ingests": self.ingests_json(),
@@ -199,7 +201,12 @@ def build_briefing(
         bootstrap=options.bootstrap,
         confidence=options.confidence,
     )
-    unplanned = find_unplanned(plan, warehouse.table("activities"), warehouse.table("touchpoints"))
+    unplanned = find_unplanned(
+        plan,
+        warehouse.table("activities"),
+        warehouse.table("touchpoints"),
+        warehouse.table("conversions"),
+    )
     check = check_plan(loaded)
     findings = tuple(
         LintItem(

@@ -6,6 +6,12 @@ same numbers. The fingerprint of a state is the plan file's bytes, the warehouse
 size and modification time (an ingest changes them), the measurement options, the
 version (and code) of outcomes and the day; the briefing is kept under `.outcomes/cache/` and used
 while the fingerprint holds. Warehouses that are not a local file are never cached.
+
+Several briefings of one state are kept, one per set of options (`outcomes status
+--no-lookback` and `outcomes roi` measure the same state with other options), and a
+briefing measured with other options still answers a question its options do not change
+(`accept`): the scorecard does not depend on the lookback window. Only the newest states
+are kept.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import functools
 import hashlib
 import os
 import pickle
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,30 +33,47 @@ from outcomes.plan import LoadedPlan, load_plan_text
 from outcomes.warehouse.connection import STATE_DIR, Warehouse, warehouse_url
 from outcomes.warehouse.locking import DEFAULT_WAIT
 
-CACHE_FILE: Final = Path(STATE_DIR) / "cache" / "briefing.pickle"
+CACHE_DIR: Final = Path(STATE_DIR) / "cache"
+STATES_KEPT: Final = 3
+"""States of plan and warehouse whose briefings are kept (the newest by use)."""
 
 
 def fingerprint(
-    workspace: Path, plan_file: Path, options: BriefingOptions, plan_bytes: bytes | None = None
+    workspace: Path,
+    plan_file: Path,
+    options: BriefingOptions,
+    plan_bytes: bytes | None = None,
+    url: str | None = None,
 ) -> str | None:
     """The state the briefing depends on, hashed; None when it cannot be known cheaply.
 
     `plan_bytes`, when given, stands for the plan file's content (the bytes that were
     actually parsed, so that a save during measuring cannot pair old numbers with a new key).
     """
-    url = warehouse_url(workspace)
+    state = state_key(workspace, plan_file, plan_bytes, url)
+    if state is None:
+        return None
+    return f"{state}-{options_key(options)}"
+
+
+def options_key(options: BriefingOptions) -> str:
+    """A short hash of the measurement options."""
+    return hashlib.sha256(repr(options).encode()).hexdigest()[:16]
+
+
+def state_key(
+    workspace: Path, plan_file: Path, plan_bytes: bytes | None = None, url: str | None = None
+) -> str | None:
+    """The state of plan and warehouse (and of outcomes' code, and the day), hashed.
+
+    `url`: the warehouse, when it is not the workspace's own (`warehouse_url`).
+    """
+    url = url or warehouse_url(workspace)
     if not url.startswith("duckdb://") or url.endswith(":memory:"):
         return None
     database = Path(url.removeprefix("duckdb://"))
     digest = hashlib.sha256()
-    parts = (
-        __version__,
-        _code_signature(),
-        str(SCHEMA_VERSION),
-        url,
-        repr(options),
-        dt.date.today(),
-    )
+    parts = (__version__, _code_signature(), str(SCHEMA_VERSION), url, dt.date.today())
     for part in parts:
         digest.update(f"{part}\0".encode())
     try:
@@ -63,7 +87,7 @@ def fingerprint(
             digest.update(b"absent\0")
             continue
         digest.update(f"{stat.st_size}:{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
+    return digest.hexdigest()[:32]
 
 
 @functools.cache
@@ -81,17 +105,46 @@ def _code_signature() -> str:
     return digest.hexdigest()
 
 
-def cached_briefing(workspace: Path, fingerprint_: str) -> Briefing | None:
-    """The briefing kept for this fingerprint, or None."""
+def cache_path(workspace: Path, fingerprint_: str) -> Path:
+    """Where the briefing of a fingerprint is kept: a folder per state, a file per options."""
+    state, _, options = fingerprint_.partition("-")
+    return workspace / CACHE_DIR / state / f"{options}.pickle"
+
+
+def cached_briefing(
+    workspace: Path,
+    fingerprint_: str,
+    accept: Callable[[BriefingOptions], bool] | None = None,
+) -> Briefing | None:
+    """The briefing kept for this fingerprint, or None.
+
+    With `accept`, a briefing of the same state measured with other options is returned
+    when `accept(its options)` says its answer is the same.
+    """
+    wanted = cache_path(workspace, fingerprint_)
+    kept = _read(wanted)
+    if kept is not None and kept.fingerprint == fingerprint_:
+        return kept
+    if accept is None:
+        return None
+    for other in sorted(wanted.parent.glob("*.pickle")):
+        if other == wanted:
+            continue
+        kept = _read(other)
+        same_state = kept is not None and kept.fingerprint.startswith(wanted.parent.name + "-")
+        if same_state and kept is not None and accept(kept.options):
+            return kept
+    return None
+
+
+def _read(path: Path) -> Briefing | None:
     try:
-        with (workspace / CACHE_FILE).open("rb") as handle:
+        with path.open("rb") as handle:
             kept = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         # A cache from another version of outcomes, or half written: measure again.
         return None
-    if isinstance(kept, Briefing) and kept.fingerprint == fingerprint_:
-        return kept
-    return None
+    return kept if isinstance(kept, Briefing) else None
 
 
 def load_briefing(
@@ -103,6 +156,8 @@ def load_briefing(
     wait: float = DEFAULT_WAIT,
     on_wait: Callable[[str], object] | None = None,
     snapshot: bool = False,
+    accept: Callable[[BriefingOptions], bool] | None = None,
+    url: str | None = None,
 ) -> Briefing:
     """The briefing of a workspace: from the cache when the state is unchanged, else measured.
 
@@ -118,22 +173,23 @@ def load_briefing(
     plan_file = plan_file or workspace / "plan.yaml"
     plan_bytes = plan_file.read_bytes()
     if use_cache:
-        key = fingerprint(workspace, plan_file, options, plan_bytes)
-        kept = cached_briefing(workspace, key) if key is not None else None
+        key = fingerprint(workspace, plan_file, options, plan_bytes, url)
+        kept = cached_briefing(workspace, key, accept) if key is not None else None
         if kept is not None:
             return kept
     loaded = load_plan_text(plan_bytes, str(plan_file))
 
     def state() -> str | None:
-        return fingerprint(workspace, plan_file, options, plan_bytes)
+        return fingerprint(workspace, plan_file, options, plan_bytes, url)
 
-    waiting = Waiting(wait, on_wait)
+    waiting = Waiting(wait, on_wait, url)
     briefing, measured = _measure(workspace, loaded, options, state, waiting, snapshot)
     if measured is None:
         return briefing
     briefing = replace(briefing, fingerprint=measured)
     if use_cache:
-        _store(workspace / CACHE_FILE, briefing)
+        _store(cache_path(workspace, measured), briefing)
+        _prune(workspace / CACHE_DIR)
     return briefing
 
 
@@ -143,6 +199,8 @@ class Waiting:
 
     seconds: float
     notify: Callable[[str], object] | None
+    url: str | None = None
+    """The warehouse, when it is not the workspace's own."""
 
 
 def _measure(
@@ -155,7 +213,10 @@ def _measure(
 ) -> tuple[Briefing, str | None]:
     """The briefing, and the fingerprint of the state it measured (`state()` at the time)."""
     if not snapshot:
-        with Warehouse.open(workspace, wait=waiting.seconds, on_wait=waiting.notify) as warehouse:
+        opened = Warehouse.open(
+            workspace, waiting.url, wait=waiting.seconds, on_wait=waiting.notify
+        )
+        with opened as warehouse:
             briefing = build_briefing(loaded, warehouse, options)
         # Opening the warehouse migrates it, which can touch the file: key the state after.
         return briefing, state()
@@ -164,10 +225,22 @@ def _measure(
     # an ingest changes the file while the copy is measured (keyed after measuring, those
     # numbers would pass for the newer state and never be measured again).
     with Warehouse.snapshot(
-        workspace, wait=waiting.seconds, while_held=lambda: held.append(state())
+        workspace, url=waiting.url, wait=waiting.seconds, while_held=lambda: held.append(state())
     ) as warehouse:
         briefing = build_briefing(loaded, warehouse, options)
     return briefing, held[0] if held else state()
+
+
+def _prune(cache: Path) -> None:
+    """Keep the briefings of the newest states; a leftover single-file cache goes too."""
+    (cache / "briefing.pickle").unlink(missing_ok=True)
+    states = sorted(
+        (folder for folder in cache.iterdir() if folder.is_dir()),
+        key=lambda folder: folder.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for stale in states[STATES_KEPT:]:
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _store(path: Path, briefing: Briefing) -> None:

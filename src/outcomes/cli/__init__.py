@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from outcomes import __version__
+import outcomes
 from outcomes.cli import (
     data_commands,
     fetch_commands,
@@ -34,7 +34,7 @@ __all__ = [
 @app.command()
 def version() -> None:
     """Print the version."""
-    typer.echo(__version__)
+    typer.echo(outcomes.__version__)
 
 
 def main() -> None:

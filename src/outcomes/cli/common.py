@@ -7,9 +7,12 @@ unknown rule or source, unwritable output).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -18,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from outcomes.plan import LoadedPlan, PlanError, load_plan
+from outcomes.workspace import DEFAULT_WAIT, Workspace, WorkspaceError
 
 app = typer.Typer(
     name="outcomes",
@@ -84,13 +88,37 @@ def load_plan_or_exit(path: Path) -> LoadedPlan:
     try:
         return load_plan(path)
     except PlanError as exc:
-        console = stderr_console()
-        for problem in exc.problems:
-            console.print(str(problem), markup=False)
-        count = len(exc.problems)
-        what = "1 problem" if count == 1 else f"{count} problems"
-        console.print(f"[bold red]{what}[/]: fix the plan, then run the command again", markup=True)
-        raise typer.Exit(EXIT_ERROR) from None
+        _plan_problems(exc)
+
+
+def _plan_problems(exc: PlanError) -> NoReturn:
+    console = stderr_console()
+    for problem in exc.problems:
+        console.print(str(problem), markup=False)
+    count = len(exc.problems)
+    what = "1 problem" if count == 1 else f"{count} problems"
+    console.print(f"[bold red]{what}[/]: fix the plan, then run the command again", markup=True)
+    raise typer.Exit(EXIT_ERROR) from None
+
+
+def open_workspace(
+    workspace: Path, plan: Path | None = None, wait: float = DEFAULT_WAIT
+) -> Workspace:
+    """The library's face on the workspace folder, saying on stderr when it waits."""
+    with answering():
+        return Workspace.open(workspace, plan=plan, wait=wait, on_wait=waiting_notice(wait))
+
+
+@contextmanager
+def answering() -> Iterator[None]:
+    """The face's errors as the command line shows them: a plan's problems each on its line,
+    anything else in one line; exit 2."""
+    try:
+        yield
+    except PlanError as exc:
+        _plan_problems(exc)
+    except (WorkspaceError, ValueError) as exc:
+        fail(str(exc))
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -105,3 +133,37 @@ def write_output(text: str, output: Path | None) -> None:
 
 def json_text(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+STATUS_STYLE = {
+    "met": "bold green",
+    "below": "yellow",
+    "achieved": "bold green",
+    "on_track": "green",
+    "at_risk": "yellow",
+    "off_track": "bold red",
+    "stale": "magenta",
+    "no_data": "dim",
+}
+
+
+def csv_text(records: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    columns = list(records[0]) if records else ["channel", "conversions", "value"]
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return buffer.getvalue()
+
+
+def write_parquet(records: list[dict[str, Any]], output: Path | None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if output is None:
+        fail("--format parquet writes a file: give it with -o FILE")
+    try:
+        pq.write_table(pa.Table.from_pylist(records), output)
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror or exc}")
+    sys.stderr.write(f"wrote {output}\n")

@@ -7,49 +7,43 @@ import codecs
 import sys
 import weakref
 from collections.abc import Callable
-from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from outcomes.catalog.channels import SOURCES
 from outcomes.cli.common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
     WaitOption,
     WorkspaceOption,
+    answering,
     app,
     fail,
     json_text,
-    load_plan_or_exit,
+    open_workspace,
     stderr_console,
     stdout_console,
-    waiting_notice,
 )
-from outcomes.ingest import (
-    FileFailure,
-    Outcome,
-    ProgressFactory,
-    Workspace,
-    ingest_files,
-    ingest_folder,
+from outcomes.cli.ingest_output import (
+    print_ingest_problems,
+    print_ingest_table,
+    print_source_summary,
 )
-from outcomes.measure.unplanned import UnplannedReport, find_unplanned
-from outcomes.sources import CONNECTORS, ReadOptions, all_sources
-from outcomes.sources.closest import closest_source
-from outcomes.sources.docs import sources_markdown
-from outcomes.warehouse import forget as forgetting
-from outcomes.warehouse.connection import Warehouse, WarehouseError
-from outcomes.warehouse.ingest import IngestResult
-from outcomes.warehouse.locking import DEFAULT_WAIT
-from outcomes.warehouse.schema import FACT_TABLES, TableName
-from outcomes.workspace import PLAN_FILE
-from outcomes.workspace.config import ConfigError, load_config
+from outcomes.workspace import DEFAULT_WAIT
 
-FACT_TABLE_NAMES = tuple(t.name for t in FACT_TABLES)
+if TYPE_CHECKING:
+    from outcomes.measure.unplanned import UnplannedReport
+    from outcomes.workspace.data import (
+        ForgetResult,
+        IngestRecord,
+        IngestReport,
+        ProgressFactory,
+        TableName,
+    )
 
 
 class DateOrderChoice(StrEnum):
@@ -79,7 +73,7 @@ def ingest(
     args: Annotated[
         list[str] | None,
         typer.Argument(
-            help="SOURCE then FILE...; sources: " + ", ".join(CONNECTORS), show_default=False
+            help="SOURCE then FILE...; sources: " + ", ".join(SOURCES), show_default=False
         ),
     ] = None,
     auto: Annotated[
@@ -124,7 +118,8 @@ def ingest(
 
     Exit 0 when every row loaded, 1 when some rows were rejected, 2 when a file could not be read.
     """
-    space = workspace_settings(workspace)
+    from outcomes.workspace.data import ReadOptions
+
     if encoding is not None:
         _check_encoding(encoding)
     options = ReadOptions(
@@ -135,41 +130,24 @@ def ingest(
         date_order=None if date_order is None else date_order.value,
         decimal_mark=None if decimal_mark is None else decimal_mark.value,
     )
-    warehouse = open_warehouse(workspace, wait)
-    try:
-        if auto is not None:
-            if args:
-                fail("give either --auto DIR or SOURCE FILE..., not both")
-            if not auto.is_dir():
-                fail(f"{auto}: not a folder")
-            outcomes, unknown = ingest_folder(
-                warehouse, auto, options, workspace=space, progress=_progress_factory()
-            )
-        else:
-            if not args or len(args) < 2:
-                fail(
-                    "name a source and at least one file (`outcomes ingest linkedin export.xlsx`), or use --auto DIR"
-                )
-            try:
-                outcomes = ingest_files(
-                    warehouse,
-                    args[0],
-                    [Path(a) for a in args[1:]],
-                    options,
-                    workspace=space,
-                    progress=_progress_factory(),
-                )
-            except KeyError as exc:
-                fail(str(exc.args[0]))
-            unknown = []
-    finally:
-        warehouse.close()
-    _report_ingest(outcomes, unknown, output_format)
-    if any(isinstance(o, FileFailure) for o in outcomes):
-        raise typer.Exit(EXIT_ERROR)
-    # A file --auto did not recognise is a finding: it was not loaded, and nothing else says so.
-    if unknown or any(isinstance(o, IngestResult) and o.rejected for o in outcomes):
-        raise typer.Exit(EXIT_FINDINGS)
+    if auto is not None:
+        if args:
+            fail("give either --auto DIR or SOURCE FILE..., not both")
+        if not auto.is_dir():
+            fail(f"{auto}: not a folder")
+        source, files = None, [auto]
+    elif not args or len(args) < 2:
+        fail(
+            "name a source and at least one file (`outcomes ingest linkedin export.xlsx`), or use --auto DIR"
+        )
+    else:
+        source, files = args[0], [Path(a) for a in args[1:]]
+    space = open_workspace(workspace, wait=wait)
+    with answering():
+        result = space.ingest(files, source=source, options=options, progress=_progress_factory())
+    _report_ingest(result, output_format)
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
 
 
 def _check_encoding(encoding: str) -> None:
@@ -180,10 +158,12 @@ def _check_encoding(encoding: str) -> None:
 
 
 def _table_name(table: str | None) -> TableName | None:
+    from outcomes.workspace.data import TABLE_NAMES
+
     if table is None:
         return None
-    if table not in FACT_TABLE_NAMES:
-        fail(f"no table '{table}'; choose one of: {', '.join(FACT_TABLE_NAMES)}")
+    if table not in TABLE_NAMES:
+        fail(f"no table '{table}'; choose one of: {', '.join(TABLE_NAMES)}")
     return cast(TableName, table)
 
 
@@ -199,23 +179,11 @@ def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
     return mapping
 
 
-def workspace_settings(root: Path) -> Workspace:
-    try:
-        return Workspace(root, load_config(root))
-    except ConfigError as exc:
-        fail(str(exc))
-
-
-def open_warehouse(workspace: Path, wait: float = DEFAULT_WAIT) -> Warehouse:
-    try:
-        return Warehouse.open(workspace, wait=wait, on_wait=waiting_notice(wait))
-    except WarehouseError as exc:
-        fail(str(exc))
-
-
 def _progress_factory() -> ProgressFactory | None:
     if not sys.stderr.isatty():
         return None
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     def start(path: Path) -> Callable[[int], None]:
         progress = Progress(
@@ -234,104 +202,13 @@ def _progress_factory() -> ProgressFactory | None:
     return start
 
 
-REJECTIONS_SHOWN = 10
-
-
-def _report_ingest(
-    outcomes: list[Outcome], unknown: list[Path], output_format: IngestFormat
-) -> None:
+def _report_ingest(result: IngestReport, output_format: IngestFormat) -> None:
     if output_format is IngestFormat.JSON:
-        items: list[dict[str, Any]] = [
-            o.as_json()
-            if isinstance(o, IngestResult)
-            else {"file": o.file, "source": o.source, "error": o.message}
-            for o in outcomes
-        ]
-        items += [
-            {"file": str(p), "source": None, "error": "format not recognised"}
-            | _resemblance_json(p)
-            for p in unknown
-        ]
-        sys.stdout.write(json_text(items))
+        sys.stdout.write(json_text(result.to_json()))
     else:
-        print_ingest_table(outcomes)
+        print_ingest_table(list(result.outcomes))
     # Problems go to standard error in every format: people read them, machines read stdout.
-    print_ingest_problems(outcomes, unknown)
-
-
-def print_ingest_table(outcomes: list[Outcome]) -> None:
-    """Each file's accounting: read = loaded + updated + unchanged + rejected + ignored."""
-    table = Table(box=None, pad_edge=False)
-    table.add_column("file", overflow="fold")
-    table.add_column("source", no_wrap=True)
-    for name in ("read", "loaded", "updated", "unchanged", "rejected", "ignored"):
-        table.add_column(name, no_wrap=True, justify="right")
-    for o in outcomes:
-        if isinstance(o, IngestResult):
-            note = " (already loaded)" if o.already_loaded else ""
-            table.add_row(
-                o.file + note,
-                o.source,
-                f"{o.read:,}",
-                f"{o.loaded:,}",
-                f"{o.updated:,}",
-                f"{o.unchanged:,}",
-                f"{o.rejected:,}",
-                f"{o.ignored_total:,}",
-            )
-    if table.row_count:
-        stdout_console().print(table)
-    for o in outcomes:
-        if isinstance(o, IngestResult):
-            _print_details(o)
-
-
-def _print_details(result: IngestResult) -> None:
-    """What the numbers hide: why records were ignored, which stored values changed."""
-    console = stdout_console()
-    if result.ignored:
-        reasons = ", ".join(f"{count:,} {reason}" for reason, count in result.ignored.items())
-        console.print(f"  {result.file}: ignored {reasons}", markup=False)
-    if result.changed_columns:
-        columns = ", ".join(f"{name} ({count:,})" for name, count in result.changed_columns.items())
-        console.print(f"  {result.file}: updated values of {columns}", markup=False)
-
-
-def print_ingest_problems(outcomes: list[Outcome], unknown: list[Path]) -> None:
-    errors = stderr_console()
-    for o in outcomes:
-        if isinstance(o, FileFailure):
-            errors.print(f"error: {o.message}", markup=False)
-            continue
-        for r in o.rejections[:REJECTIONS_SHOWN]:
-            where = f"{o.file}:{r.line}" if r.line is not None else o.file
-            column = f" [{r.column}]" if r.column else ""
-            errors.print(f"rejected {where}{column}: {r.reason}", markup=False)
-        if o.rejected > REJECTIONS_SHOWN:
-            errors.print(
-                f"… and {o.rejected - REJECTIONS_SHOWN:,} more rejected rows in {o.file}; "
-                "all are in the warehouse's `rejected` table",
-                markup=False,
-            )
-    for path in unknown:
-        resemblance = closest_source(path)
-        hint = f"; {resemblance.explain()}" if resemblance else ""
-        errors.print(
-            f"not loaded: {path}: format not recognised{hint} "
-            "(name the source: outcomes ingest SOURCE FILE)",
-            markup=False,
-        )
-
-
-def _resemblance_json(path: Path) -> dict[str, Any]:
-    resemblance = closest_source(path)
-    if resemblance is None:
-        return {"closest": None}
-    return {
-        "closest": resemblance.source,
-        "shared_headers": list(resemblance.shared),
-        "missing_headers": list(resemblance.missing),
-    }
+    print_ingest_problems(list(result.outcomes), result.unrecognised())
 
 
 @app.command(rich_help_panel="Data")
@@ -350,36 +227,15 @@ def unplanned(
 
     Exit 0 when every activity belongs to a tactic, 1 when some does not.
     """
-    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
-    warehouse = open_warehouse(workspace, wait)
-    try:
-        report = find_unplanned(
-            loaded.plan,
-            warehouse.table("activities"),
-            warehouse.table("touchpoints"),
-            warehouse.table("conversions"),
-        )
-    finally:
-        warehouse.close()
+    space = open_workspace(workspace, plan, wait)
+    with answering():
+        report = space.unplanned()
     if output_format is IngestFormat.JSON:
-        sys.stdout.write(json_text(_unplanned_json(report)))
+        sys.stdout.write(json_text(report.to_json()))
     else:
         _print_unplanned(report, limit)
-    if report.unplanned_activities or report.campaigns:
+    if report.found:
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _unplanned_json(report: UnplannedReport) -> dict[str, Any]:
-    return {
-        "activities": report.activities,
-        "unplanned_activities": report.unplanned_activities,
-        "groups": [
-            {**asdict(g), "first": g.first.isoformat(), "last": g.last.isoformat()}
-            for g in report.groups
-        ],
-        "campaigns": [asdict(c) for c in report.campaigns],
-        "unknown_labels": [asdict(label) for label in report.labels],
-    }
 
 
 def _print_unplanned(report: UnplannedReport, limit: int) -> None:
@@ -452,6 +308,7 @@ def demo(
 ) -> None:
     """Build the Northwind demo workspace: a year of exports in real formats, ingested, with truth.json."""
     from outcomes.demo import build_demo_workspace
+    from outcomes.workspace.data import FileFailure, WarehouseError
 
     if (directory / "truth.json").exists():
         fail(f"{directory} already holds a demo; remove it or name another folder")
@@ -459,7 +316,7 @@ def demo(
         result = build_demo_workspace(directory, scale=scale, seed=seed)
     except (OSError, WarehouseError) as exc:
         fail(f"{directory}: cannot build the demo: {exc}")
-    _print_source_summary(result.ingests)
+    print_source_summary(result.ingests)
     print_ingest_problems(result.ingests, [])
     stdout_console().print(
         f"Demo workspace ready in {result.workspace}; the planted truth is in {result.truth_path}.",
@@ -469,22 +326,6 @@ def demo(
         raise typer.Exit(EXIT_ERROR)
 
 
-def _print_source_summary(outcomes: list[Outcome]) -> None:
-    terms = ("read", "loaded", "updated", "unchanged", "rejected", "ignored_total")
-    totals: dict[str, list[int]] = {}
-    for o in outcomes:
-        if isinstance(o, IngestResult):
-            sums = totals.setdefault(o.source, [0] * (len(terms) + 1))
-            sums[0] += 1
-            for index, term in enumerate(terms, start=1):
-                sums[index] += int(getattr(o, term))
-    table = Table("source", "files", "read", "loaded", "updated", "unchanged", "rejected",
-                  "ignored", box=None, pad_edge=False)  # fmt: skip
-    for source, sums in sorted(totals.items()):
-        table.add_row(source, *(f"{value:,}" for value in sums))
-    stdout_console().print(table)
-
-
 @app.command(rich_help_panel="Data")
 def sources(
     docs: Annotated[
@@ -492,6 +333,8 @@ def sources(
     ] = False,
 ) -> None:
     """List the connectors `outcomes ingest` can use, by the names plans use in `measurement.sources`."""
+    from outcomes.workspace.data import all_sources, sources_markdown
+
     if docs:
         sys.stdout.write(sources_markdown())
         return
@@ -531,13 +374,9 @@ def forget(
     One transaction; the file can then be ingested again. Exit 0 when done, 2 when there is
     nothing to forget or later ingests changed its rows (forget them first, or --cascade).
     """
-    warehouse = open_warehouse(workspace, wait)
-    try:
-        result = forgetting.forget(warehouse, target, dry_run=dry_run, cascade=cascade)
-    except (forgetting.ForgetError, WarehouseError) as exc:
-        fail(str(exc))
-    finally:
-        warehouse.close()
+    space = open_workspace(workspace, wait=wait)
+    with answering():
+        result = space.forget(target, dry_run=dry_run, cascade=cascade)
     if result.other_current:
         # Said on standard error in every format: the choice of ingest needs a human's eye.
         others = ", ".join(str(i) for i in result.other_current)
@@ -552,14 +391,16 @@ def forget(
         _print_forgotten(result)
 
 
-def _print_forgotten(result: forgetting.ForgetResult) -> None:
+def _print_forgotten(result: ForgetResult) -> None:
+    from outcomes.workspace.data import when_text
+
     console = stdout_console()
     verb = "would forget" if result.dry_run else "forgot"
     for item in result.forgotten:
         record = item.ingest
         console.print(
             f"{verb} ingest {record.id}: {record.file} ({record.source}, loaded "
-            f"{forgetting.when_text(record.finished_at)})",
+            f"{when_text(record.finished_at)})",
             markup=False,
         )
         for change in item.tables:
@@ -592,13 +433,9 @@ def history(
     wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """List the files loaded into the warehouse, newest first, with each one's accounting."""
-    warehouse = open_warehouse(workspace, wait)
-    try:
-        records = forgetting.history(warehouse, include_forgotten=True)
-    except WarehouseError as exc:
-        fail(str(exc))
-    finally:
-        warehouse.close()
+    space = open_workspace(workspace, wait=wait)
+    with answering():
+        records = space.history(include_forgotten=True)
     shown = records if show_all else [r for r in records if not r.forgotten]
     if output_format is IngestFormat.JSON:
         sys.stdout.write(json_text([record.as_json() for record in shown]))
@@ -606,7 +443,9 @@ def history(
     _print_history(shown, hidden=len(records) - len(shown))
 
 
-def _print_history(records: list[forgetting.IngestRecord], hidden: int) -> None:
+def _print_history(records: list[IngestRecord], hidden: int) -> None:
+    from outcomes.workspace.data import when_text
+
     console = stdout_console(min_width=140)
     if not records:
         console.print("No files loaded yet: load exports with `outcomes ingest`.", markup=False)
@@ -616,9 +455,9 @@ def _print_history(records: list[forgetting.IngestRecord], hidden: int) -> None:
     for name in ("read", "loaded", "updated", "unchanged", "rejected", "ignored"):
         table.add_column(name, no_wrap=True, justify="right")
     for r in records:
-        note = f" (forgotten {forgetting.when_text(r.forgotten_at)})" if r.forgotten_at else ""
+        note = f" (forgotten {when_text(r.forgotten_at)})" if r.forgotten_at else ""
         counts = (r.read, r.loaded, r.updated, r.unchanged, r.rejected, r.ignored)
-        table.add_row(str(r.id), forgetting.when_text(r.finished_at), r.file + note, r.source,
+        table.add_row(str(r.id), when_text(r.finished_at), r.file + note, r.source,
                       *(f"{count:,}" for count in counts))  # fmt: skip
     if records:
         console.print(table)

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from outcomes.cli.common import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
     WaitOption,
     WorkspaceOption,
+    answering,
     app,
-    fail,
+    open_workspace,
     stdout_console,
 )
-from outcomes.cli.data_commands import (
-    open_warehouse,
-    print_ingest_problems,
-    print_ingest_table,
-    workspace_settings,
-)
-from outcomes.ingest import FileFailure, ingest_files
-from outcomes.sources.base import SourceError
-from outcomes.sources.mastodon_api import fetch, save
-from outcomes.warehouse.ingest import IngestResult
-from outcomes.warehouse.locking import DEFAULT_WAIT
+from outcomes.cli.ingest_output import print_ingest_problems, print_ingest_table
+from outcomes.workspace import DEFAULT_WAIT
 
 fetch_app = typer.Typer(
     help="Fetch data from network APIs into the workspace's exports, then ingest it."
@@ -59,35 +47,21 @@ def fetch_mastodon(
     not end up in shell history or process lists. Without one, only statuses are fetched.
     """
     token = os.environ.get(token_env) or None
-    try:
-        result = fetch(instance, account=account, token=token, max_pages=max_pages)
-    except SourceError as exc:
-        fail(str(exc))
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", account.lstrip("@"))
-    folder = workspace / "exports" / "mastodon" / f"{slug}-{stamp}"
-    written = save(result, folder)
+    space = open_workspace(workspace, wait=wait)
+    with answering():
+        fetched = space.fetch_mastodon(instance, account, token=token, max_pages=max_pages)
     stdout_console().print(
-        f"fetched {len(result.statuses):,} statuses"
+        f"fetched {fetched.statuses:,} statuses"
         + (
-            f" and {len(result.notifications):,} mentions"
-            if result.notifications is not None
+            f" and {fetched.mentions:,} mentions"
+            if fetched.mentions is not None
             else " (no token: no mentions)"
         )
-        + f" into {folder}",
+        + f" into {fetched.folder}",
         markup=False,
     )
-    data_files = [path for path in written if path.name != "account.json"]
-    warehouse = open_warehouse(workspace, wait)
-    try:
-        outcomes = ingest_files(
-            warehouse, "mastodon", data_files, workspace=workspace_settings(workspace)
-        )
-    finally:
-        warehouse.close()
+    outcomes = list(fetched.ingest.outcomes)
     print_ingest_table(outcomes)
     print_ingest_problems(outcomes, [])
-    if any(isinstance(o, FileFailure) for o in outcomes):
-        raise typer.Exit(EXIT_ERROR)
-    if any(isinstance(o, IngestResult) and o.rejected for o in outcomes):
-        raise typer.Exit(EXIT_FINDINGS)
+    if fetched.ingest.exit_code:
+        raise typer.Exit(fetched.ingest.exit_code)

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import sys
-from collections.abc import Callable
 from enum import StrEnum
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -18,41 +13,26 @@ from outcomes.cli.common import (
     OutputOption,
     WaitOption,
     WorkspaceOption,
+    answering,
     app,
-    fail,
+    csv_text,
     json_text,
-    load_plan_or_exit,
+    open_workspace,
     stdout_console,
     write_output,
+    write_parquet,
 )
-from outcomes.cli.data_commands import open_warehouse
-from outcomes.sources.base import SourceError
-from outcomes.warehouse.locking import DEFAULT_WAIT
-from outcomes.workspace import PLAN_FILE
+from outcomes.cli.options import (
+    AttributeFormat,
+    LookbackOption,
+    NoLookbackOption,
+    PlanOption,
+    TouchSourceOption,
+)
+from outcomes.workspace import DEFAULT_WAIT
 
 if TYPE_CHECKING:
-    from outcomes.measure.attribution import PathCounts
     from outcomes.measure.attribution.compare import Comparison
-
-T = TypeVar("T")
-PlanOption = Annotated[
-    Path | None, typer.Option(help="The plan file (default: plan.yaml in the workspace).")
-]
-LookbackOption = Annotated[
-    int,
-    typer.Option(help="Touches count for a conversion up to this many days before it.", min=0),
-]
-NoLookbackOption = Annotated[
-    bool,
-    typer.Option("--no-lookback", help="No window: every touch since the previous conversion."),
-]
-TouchSourceOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        help="Only touchpoints loaded from this source (repeat), e.g. ga4 when a CRM's "
-        "original-source rows repeat the web's first touches."
-    ),
-]
 
 
 class JourneyStep(StrEnum):
@@ -60,15 +40,6 @@ class JourneyStep(StrEnum):
 
     CHANNEL = "channel"
     TACTIC = "tactic"
-
-
-class AttributeFormat(StrEnum):
-    """Output formats of `outcomes attribute`."""
-
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-    PARQUET = "parquet"
 
 
 @app.command(rich_help_panel="Measure")
@@ -124,87 +95,29 @@ def attribute(
     for Markov), so results compare directly with other tools'. With `--compare`, one row
     per channel and model, with each model's share of the total.
     """
-    from outcomes.measure.attribution import MODELS
-    from outcomes.measure.attribution import attribute as run_model
-    from outcomes.measure.attribution.compare import compare as compare_models
-    from outcomes.measure.attribution.journeys import paths_from_warehouse
-    from outcomes.measure.attribution.timed import time_decay_from_warehouse
-
-    if model not in MODELS:
-        fail(f"no model '{model}'; models are: {', '.join(MODELS)}")
-    lookback = None if no_lookback else lookback_days
-    journeys = (workspace, plan, by, lookback, touch_source, conversion_type, wait)
-    if paths is None and model == "time_decay" and not compare:
-        # From the warehouse the touches keep their times: decay by real time.
-        timed = partial(time_decay_from_warehouse, half_life_days=half_life_days)
-        result = _on_journeys(timed, *journeys)
-    else:
-        counts = (
-            _read_paths(paths)
-            if paths is not None
-            else _on_journeys(paths_from_warehouse, *journeys)
-        )
-        try:
-            if compare:
-                comparison = compare_models(counts, params={"markov": {"order": order}})
-                _emit_comparison(comparison, output_format, output)
-                return
-            params: dict[str, Any] = {"order": order} if model == "markov" else {}
-            result = run_model(counts, model, **params)
-        except ValueError as exc:
-            fail(str(exc))
+    space = open_workspace(workspace, plan, wait)
+    journeys: dict[str, Any] = {
+        "by": by.value,
+        "lookback_days": None if no_lookback else lookback_days,
+        "sources": touch_source,
+        "conversion_types": conversion_type,
+        "order": order,
+        "paths": paths,
+    }
+    with answering():
+        if compare:
+            _emit_comparison(space.compare(**journeys), output_format, output)
+            return
+        result = space.attribute(model, half_life_days=half_life_days, **journeys)
     records = [_channel_record(r) for r in result.to_records()]
     if output_format is AttributeFormat.PARQUET:
         write_parquet(records, output)
     elif output_format is AttributeFormat.CSV:
         write_output(csv_text(records), output)
     elif output_format is AttributeFormat.JSON:
-        write_output(
-            json_text({"model": result.model, "params": dict(result.params), "channels": records}),
-            output,
-        )
+        write_output(json_text(result.to_json()), output)
     else:
         _print_table(result.model, records)
-
-
-def _read_paths(paths: Path) -> PathCounts:
-    from outcomes.measure.attribution import PathCounts
-
-    try:
-        return PathCounts.read(paths)
-    except (SourceError, ValueError, OSError) as exc:
-        fail(str(exc))
-
-
-def _on_journeys(
-    run: Callable[..., T],
-    workspace: Path,
-    plan: Path | None,
-    by: JourneyStep,
-    lookback: int | None,
-    touch_source: list[str] | None,
-    conversion_type: list[str] | None,
-    wait: float,
-) -> T:
-    """`run(touchpoints, conversions, **journey options)` on the workspace's warehouse."""
-    from outcomes.measure.attribution.journeys import DEFAULT_CONVERSION_TYPES
-
-    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE) if by is JourneyStep.TACTIC else None
-    warehouse = open_warehouse(workspace, wait)
-    try:
-        return run(
-            warehouse.table("touchpoints"),
-            warehouse.table("conversions"),
-            by=by.value,
-            plan=loaded.plan if loaded else None,
-            conversion_types=tuple(conversion_type or DEFAULT_CONVERSION_TYPES),
-            lookback_days=lookback,
-            sources=touch_source or None,
-        )
-    except ValueError as exc:
-        fail(str(exc))
-    finally:
-        warehouse.close()
 
 
 def _emit_comparison(
@@ -216,17 +129,7 @@ def _emit_comparison(
     elif output_format is AttributeFormat.CSV:
         write_output(csv_text(records), output)
     elif output_format is AttributeFormat.JSON:
-        write_output(
-            json_text(
-                {
-                    "models": [
-                        {"model": r.model, "params": dict(r.params)} for r in comparison.results
-                    ],
-                    "rows": records,
-                }
-            ),
-            output,
-        )
+        write_output(json_text(comparison.to_json()), output)
     else:
         _print_comparison(comparison)
 
@@ -248,28 +151,6 @@ def _print_comparison(comparison: Comparison) -> None:
 def _channel_record(record: dict[str, Any]) -> dict[str, Any]:
     keep = ("channel", "conversions", "value", "removal_effect")
     return {k: record[k] for k in keep if k in record}
-
-
-def csv_text(records: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    columns = list(records[0]) if records else ["channel", "conversions", "value"]
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
-    return buffer.getvalue()
-
-
-def write_parquet(records: list[dict[str, Any]], output: Path | None) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    if output is None:
-        fail("--format parquet writes a file: give it with -o FILE")
-    try:
-        pq.write_table(pa.Table.from_pylist(records), output)
-    except OSError as exc:
-        fail(f"{output}: cannot write: {exc.strerror or exc}")
-    sys.stderr.write(f"wrote {output}\n")
 
 
 def _print_table(model: str, records: list[dict[str, Any]]) -> None:

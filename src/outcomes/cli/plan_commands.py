@@ -11,21 +11,22 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 
 from outcomes.cli.common import (
     EXIT_FINDINGS,
     OutputOption,
+    answering,
     app,
     fail,
     json_text,
     load_plan_or_exit,
+    open_workspace,
     stderr_console,
     stdout_console,
     write_output,
 )
 from outcomes.examples import EXAMPLES
-from outcomes.lint import Severity, all_rules, check_plan, find_rule
+from outcomes.lint import Severity, all_rules, find_rule
 from outcomes.lint.docs import rule_markdown, rules_markdown
 from outcomes.lint.output.machine import to_json, to_sarif
 from outcomes.lint.output.text import render_text
@@ -69,7 +70,9 @@ def check(
     output: OutputOption = None,
 ) -> None:
     """Lint a plan: where is it tactics without strategy? Exit 0 clean, 1 findings, 2 invalid."""
-    result = check_plan(load_plan_or_exit(plan))
+    space = open_workspace(plan.parent, plan)
+    with answering():
+        result = space.check()
     if output_format is CheckFormat.TEXT:
         if output is None:
             stdout_console().print(render_text(result))
@@ -110,6 +113,8 @@ def rule(
         hint = f" (did you mean '{close[0]}'?)" if close else "; `outcomes rule` lists them"
         fail(f"no rule named '{name}'{hint}")
     if sys.stdout.isatty():
+        from rich.markdown import Markdown  # slow to import; only this command needs it
+
         stdout_console().print(Markdown(rule_markdown(found)))
     else:
         sys.stdout.write(rule_markdown(found))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,55 +12,29 @@ from rich.table import Table
 
 from outcomes.cli.common import (
     EXIT_FINDINGS,
+    STATUS_STYLE,
     WaitOption,
     WorkspaceOption,
+    answering,
     app,
     fail,
-    load_plan_or_exit,
+    open_workspace,
     stderr_console,
     stdout_console,
-    waiting_notice,
 )
-from outcomes.cli.measure_commands import (
+from outcomes.cli.options import (
+    AsOfOption,
     LookbackOption,
     NoLookbackOption,
     PlanOption,
+    RefreshOption,
     TouchSourceOption,
+    briefing_options,
 )
-from outcomes.cli.scorecard_commands import STATUS_STYLE
-from outcomes.warehouse.locking import DEFAULT_WAIT
-from outcomes.workspace import PLAN_FILE
+from outcomes.workspace import DEFAULT_WAIT
 
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing, BriefingOptions
-
-AsOfOption = Annotated[
-    dt.datetime | None,
-    typer.Option(
-        "--as-of",
-        formats=["%Y-%m-%d"],
-        help="The date to pace goals at (default: the last day with business data).",
-    ),
-]
-RefreshOption = Annotated[
-    bool, typer.Option("--refresh", help="Measure again even if nothing changed since last time.")
-]
-
-
-def briefing_options(
-    as_of: dt.datetime | None,
-    touch_source: list[str] | None,
-    lookback_days: int,
-    no_lookback: bool,
-) -> BriefingOptions:
-    """The measurement options the report, status and dashboard commands share."""
-    from outcomes.briefing.build import BriefingOptions
-
-    return BriefingOptions(
-        as_of=as_of.date() if as_of else None,
-        sources=tuple(touch_source) if touch_source else None,
-        lookback_days=None if no_lookback else lookback_days,
-    )
 
 
 def load_or_fail(
@@ -73,22 +46,11 @@ def load_or_fail(
     wait: float = DEFAULT_WAIT,
 ) -> Briefing:
     """The workspace's briefing, or a one-line error and exit 2."""
-    from outcomes.briefing.cache import load_briefing
-    from outcomes.warehouse.connection import WarehouseError
-
-    plan_file = plan or workspace / PLAN_FILE
-    load_plan_or_exit(plan_file)
-    try:
-        return load_briefing(
-            workspace,
-            plan_file,
-            options,
-            use_cache=not refresh,
-            wait=wait,
-            on_wait=waiting_notice(wait),
-        )
-    except (WarehouseError, ValueError) as exc:
-        fail(str(exc))
+    space = open_workspace(workspace, plan, wait)
+    with answering():
+        space.plan  # noqa: B018 -- a broken plan is listed problem by problem before measuring
+        briefing: Briefing = space.briefing(options, use_cache=not refresh)
+    return briefing
 
 
 @app.command(rich_help_panel="Report")

@@ -14,25 +14,23 @@ from outcomes.cli.common import (
     OutputOption,
     WaitOption,
     WorkspaceOption,
+    answering,
     app,
-    fail,
+    csv_text,
     json_text,
-    load_plan_or_exit,
+    open_workspace,
     stdout_console,
     write_output,
+    write_parquet,
 )
-from outcomes.cli.data_commands import open_warehouse
-from outcomes.cli.measure_commands import (
+from outcomes.cli.options import (
     AttributeFormat,
     LookbackOption,
     NoLookbackOption,
     PlanOption,
     TouchSourceOption,
-    csv_text,
-    write_parquet,
 )
-from outcomes.warehouse.locking import DEFAULT_WAIT
-from outcomes.workspace import PLAN_FILE
+from outcomes.workspace import DEFAULT_WAIT
 
 if TYPE_CHECKING:
     from outcomes.measure.roi import Estimate, RoiReport
@@ -89,23 +87,13 @@ def roi(
     it, pro-rated to the period. Intervals come from a bootstrap over journeys.
     """
     from outcomes.measure.costs import Period
-    from outcomes.measure.roi import DEFAULT_MODELS
-    from outcomes.measure.roi import roi as compute_roi
 
-    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
-    try:
-        period = Period.of_plan(loaded.plan)
-        period = Period(start.date() if start else period.start, end.date() if end else period.end)
-    except ValueError as exc:
-        fail(str(exc))
-    warehouse = open_warehouse(workspace, wait)
-    try:
-        report = compute_roi(
-            loaded.plan,
-            warehouse.table("touchpoints"),
-            warehouse.table("conversions"),
-            warehouse.table("costs"),
-            models=tuple(model or DEFAULT_MODELS),
+    space = open_workspace(workspace, plan, wait)
+    with answering():
+        whole = Period.of_plan(space.plan.plan)
+        period = Period(start.date() if start else whole.start, end.date() if end else whole.end)
+        report = space.roi(
+            models=model or None,
             period=period,
             lookback_days=None if no_lookback else lookback_days,
             sources=touch_source or None,
@@ -113,40 +101,16 @@ def roi(
             confidence=confidence,
             seed=seed,
         )
-    except ValueError as exc:
-        fail(str(exc))
-    finally:
-        warehouse.close()
-    records = [
-        r for r in report.to_records() if level is LevelChoice.ALL or r["level"] == level.value
-    ]
+    levels = None if level is LevelChoice.ALL else (level.value,)
+    data = report.to_json(levels)  # type: ignore[arg-type]
     if output_format is AttributeFormat.PARQUET:
-        write_parquet(records, output)
+        write_parquet(data["rows"], output)
     elif output_format is AttributeFormat.CSV:
-        write_output(csv_text(records), output)
+        write_output(csv_text(data["rows"]), output)
     elif output_format is AttributeFormat.JSON:
-        write_output(json_text(_json(report, records)), output)
+        write_output(json_text(data), output)
     else:
         _print(report, level)
-
-
-def _json(report: RoiReport, records: list[dict[str, object]]) -> dict[str, object]:
-    return {
-        "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
-        "currency": report.currency,
-        "models": list(report.models),
-        "params": dict(report.params),
-        "coverage": {
-            "conversions": report.coverage.conversions,
-            "on_paths": report.coverage.on_paths,
-            "new_customers": report.coverage.new_customers,
-            "new_customers_on_paths": report.coverage.new_customers_on_paths,
-        },
-        "unplanned_revenue": {
-            m: {"value": e.value, "low": e.low, "high": e.high} for m, e in report.unplanned.items()
-        },
-        "rows": records,
-    }
 
 
 def _money(value: float | None) -> str:

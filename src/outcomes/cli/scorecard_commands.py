@@ -13,28 +13,20 @@ from rich.markup import escape
 from rich.table import Table
 
 from outcomes.cli.common import (
+    STATUS_STYLE,
     WaitOption,
     WorkspaceOption,
+    answering,
     app,
     json_text,
-    load_plan_or_exit,
+    open_workspace,
     stdout_console,
 )
-from outcomes.cli.data_commands import open_warehouse
-from outcomes.cli.measure_commands import PlanOption, TouchSourceOption
-from outcomes.warehouse.locking import DEFAULT_WAIT
-from outcomes.workspace import PLAN_FILE
-
-STATUS_STYLE = {
-    "met": "bold green",
-    "below": "yellow",
-    "achieved": "bold green",
-    "on_track": "green",
-    "at_risk": "yellow",
-    "off_track": "bold red",
-    "stale": "magenta",
-    "no_data": "dim",
-}
+from outcomes.cli.options import (
+    PlanOption,
+    TouchSourceOption,
+)
+from outcomes.workspace import DEFAULT_WAIT
 
 
 class ScorecardFormat(StrEnum):
@@ -70,19 +62,9 @@ def scorecard(
     data, or a channel answers under half of what comes in; 0 otherwise. JSON follows a
     versioned schema (`schema_version`); its `sections` list says which parts it holds.
     """
-    from outcomes.measure.scorecard import build_scorecard
-
-    loaded = load_plan_or_exit(plan or workspace / PLAN_FILE)
-    warehouse = open_warehouse(workspace, wait)
-    try:
-        card = build_scorecard(
-            loaded.plan,
-            warehouse,
-            as_of=as_of.date() if as_of else None,
-            sources=touch_source or None,
-        )
-    finally:
-        warehouse.close()
+    space = open_workspace(workspace, plan, wait)
+    with answering():
+        card = space.scorecard(as_of=as_of.date() if as_of else None, sources=touch_source)
     if output_format is ScorecardFormat.JSON:
         sys.stdout.write(json_text(card.to_json()))
     else:

@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 
 from outcomes.cli.common import WorkspaceOption, app, fail, load_plan_or_exit
-from outcomes.cli.measure_commands import (
+from outcomes.cli.options import (
+    AsOfOption,
     LookbackOption,
     NoLookbackOption,
     PlanOption,
     TouchSourceOption,
+    briefing_options,
 )
-from outcomes.cli.report_commands import AsOfOption, briefing_options
 from outcomes.workspace import PLAN_FILE
 
 

@@ -63,9 +63,9 @@ from pathlib import Path
 from typing import Any
 
 from outcomes.demo.build import TRUTH_FILE, Progress, write_demo_exports
-from outcomes.ingest import Outcome, Workspace, ingest_folder
 from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace.config import load_config
+from outcomes.workspace.ingest import FileSettings, Outcome, ingest_folder
 
 __all__ = ["TRUTH_FILE", "DemoResult", "build_demo_workspace", "write_demo_exports"]
 
@@ -93,7 +93,7 @@ def build_demo_workspace(
     truth = write_demo_exports(directory, scale=scale, seed=seed, progress=progress)
     if progress is not None:
         progress("ingesting exports")
-    workspace = Workspace(directory, load_config(directory))
+    workspace = FileSettings(directory, load_config(directory))
     with Warehouse.open(directory) as warehouse:
         outcomes, unknown = ingest_folder(warehouse, directory / "exports", workspace=workspace)
     files = [directory / path for paths in truth["files"].values() for path in paths]

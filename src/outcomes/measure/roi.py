@@ -54,6 +54,8 @@ SALES_TYPES: Final = ("deal_won", "order")
 CUSTOMER_TYPES: Final = ("new_customer",)
 DEFAULT_MODELS: Final = ("markov", "shapley", "last_touch", "linear")
 """The first is the one reports lead with: data-driven, as comparable tools default to."""
+JSON_SCHEMA_VERSION: Final = 1
+"""Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes."""
 Floats = npt.NDArray[np.float64]
 
 
@@ -140,12 +142,53 @@ class RoiReport:
         """One flat dict per row."""
         return [row.to_record() for row in self.rows]
 
+    def to_json(self, levels: Sequence[Level] | None = None) -> dict[str, Any]:
+        """The versioned JSON of `outcomes roi --format json`, the API and the briefing.
+
+        `levels`: only the rows of these levels (all by default).
+        """
+        return {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
+            "currency": self.currency,
+            "models": list(self.models),
+            "params": _plain(dict(self.params)),
+            "coverage": dataclasses.asdict(self.coverage),
+            "unplanned_revenue": {
+                m: {"value": e.value, "low": e.low, "high": e.high}
+                for m, e in self.unplanned.items()
+            },
+            "rows": [row.to_record() for row in self.rows if levels is None or row.level in levels],
+        }
+
+    def only(self, models: Sequence[str]) -> RoiReport:
+        """The same report with the rows of `models` only (each model's rows stand alone:
+        the bootstrap replicates are drawn once, whatever the models)."""
+        missing = [m for m in models if m not in self.models]
+        if missing:
+            raise KeyError(f"model {missing[0]!r} was not measured")
+        return dataclasses.replace(
+            self,
+            models=tuple(models),
+            rows=tuple(r for r in self.rows if r.model in models),
+            unplanned={m: self.unplanned[m] for m in models},
+        )
+
     def row(self, level: Level, id_: str, model: str) -> RoiRow:
         """The row of one tactic, strategy or goal under one model."""
         for row in self.rows:
             if (row.level, row.id, row.model) == (level, id_, model):
                 return row
         raise KeyError((level, id_, model))
+
+
+def _plain(value: Any) -> Any:
+    """`value` in JSON's own types (tuples as lists), so that it reads back equal."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ their counts so that `[channels]` in `outcomes.toml` can say what they mean.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import ibis
@@ -68,6 +68,26 @@ class UnplannedReport:
     def share(self) -> float:
         """Share of all activities that no tactic accounts for (0 when there are none)."""
         return self.unplanned_activities / self.activities if self.activities else 0.0
+
+    @property
+    def found(self) -> bool:
+        """True when some activity or campaign traffic belongs to no tactic."""
+        return bool(self.unplanned_activities or self.campaigns)
+
+    def to_json(self) -> dict[str, Any]:
+        """The versioned JSON of `outcomes unplanned --format json` and the API."""
+        return {
+            "schema_version": 1,
+            "activities": self.activities,
+            "unplanned_activities": self.unplanned_activities,
+            "share": self.share,
+            "groups": [
+                {**asdict(g), "first": g.first.isoformat(), "last": g.last.isoformat()}
+                for g in self.groups
+            ],
+            "campaigns": [asdict(c) for c in self.campaigns],
+            "unknown_labels": [asdict(label) for label in self.labels],
+        }
 
 
 def find_unplanned(

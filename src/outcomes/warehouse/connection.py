@@ -142,6 +142,7 @@ class Warehouse:
         cls,
         workspace: Path,
         *,
+        url: str | None = None,
         wait: float = DEFAULT_WAIT,
         while_held: Callable[[], object] | None = None,
     ) -> Warehouse:
@@ -157,9 +158,10 @@ class Warehouse:
 
         `while_held` is called once the file is locked against writers and before it is
         copied: what it sees of the file (its size and time, say) is what the copy holds.
-        A warehouse that is not a local DuckDB file is opened as `open` would.
+        A warehouse that is not a local DuckDB file is opened as `open` would. `url`: the
+        warehouse, when it is not the workspace's own (`warehouse_url`).
         """
-        url = warehouse_url(workspace)
+        url = url or warehouse_url(workspace)
         database = duckdb_file(url)
         if database is None:
             opened = cls.open(workspace, url, wait=wait)

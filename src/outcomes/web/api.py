@@ -8,7 +8,8 @@ infinity, beyond ±1e15) is written null and its path listed under `invalid_valu
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -31,6 +32,9 @@ from outcomes.web.schemas import (
     TacticsView,
 )
 from outcomes.web.views import Views
+
+if TYPE_CHECKING:
+    from outcomes.briefing import Briefing
 
 
 class ErrorOut(BaseModel):
@@ -168,6 +172,37 @@ def briefing(request: Request) -> Response:
     views = current_views(request)
 
     def build() -> bytes:
-        return dumps(views.b.to_json())[0]
+        return dumps(views.briefing.to_json())[0]
 
     return Response(views.snapshot.memo(("json", "briefing"), build), media_type=JSON)
+
+
+def _result(
+    request: Request, name: str, document: Callable[[Briefing], dict[str, Any]]
+) -> Response:
+    """One measured result's own JSON (`to_json`): the document `outcomes NAME --format json`
+    prints for the dashboard's options, byte for byte in content."""
+    views = current_views(request)
+
+    def build() -> bytes:
+        return dumps(document(views.briefing))[0]
+
+    return Response(views.snapshot.memo(("json", name), build), media_type=JSON)
+
+
+@router.get("/roi", response_model=dict[str, Any])
+def roi(request: Request) -> Response:
+    """ROI per tactic, strategy and goal under each model: `outcomes roi --format json`."""
+    return _result(request, "roi", lambda briefing: briefing.roi.to_json())
+
+
+@router.get("/scorecard", response_model=dict[str, Any])
+def scorecard(request: Request) -> Response:
+    """Goals, benchmarks, cadence, conversation…: `outcomes scorecard --format json`."""
+    return _result(request, "scorecard", lambda briefing: briefing.scorecard.to_json())
+
+
+@router.get("/unplanned", response_model=dict[str, Any])
+def unplanned(request: Request) -> Response:
+    """Activity no tactic accounts for: `outcomes unplanned --format json`."""
+    return _result(request, "unplanned", lambda briefing: briefing.unplanned.to_json())

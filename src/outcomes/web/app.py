@@ -94,10 +94,10 @@ def warm(snapshot: Snapshot) -> None:
     views = snapshot.memo(("views",), lambda: Views(snapshot))
     views.overview()
     views.goals()
-    for goal in views.b.plan.goals:
+    for goal in views.briefing.plan.goals:
         views.goal(goal.id)
     views.tactics()
-    for tactic in views.b.plan.tactics:
+    for tactic in views.briefing.plan.tactics:
         views.tactic(tactic.id)
     views.strategy_map()
     views.strategy_map_svg()

@@ -26,13 +26,15 @@ log = logging.getLogger(__name__)
 Builder = Callable[[Views], "Chart | None"]
 
 _CHARTS: Final[dict[str, Builder]] = {
-    "goals": lambda v: report_charts.goal_pacing_chart(v.b.scorecard.goals, v.titles),
-    "roi": lambda v: report_charts.roi_chart(v.b.tactic_roi(), v.b.currency),
-    "revenue_cost": lambda v: report_charts.revenue_cost_chart(v.b.tactic_roi(), v.b.currency),
-    "models": lambda v: report_charts.model_comparison_chart(v.b.roi),
-    "conversation": lambda v: report_charts.conversation_chart(v.b.scorecard.conversation),
-    "content": lambda v: report_charts.content_focus_chart(v.b.scorecard.content),
-    "cadence": lambda v: report_charts.cadence_chart(v.b.scorecard.cadence),
+    "goals": lambda v: report_charts.goal_pacing_chart(v.briefing.scorecard.goals, v.titles),
+    "roi": lambda v: report_charts.roi_chart(v.briefing.tactic_roi(), v.briefing.currency),
+    "revenue_cost": lambda v: report_charts.revenue_cost_chart(
+        v.briefing.tactic_roi(), v.briefing.currency
+    ),
+    "models": lambda v: report_charts.model_comparison_chart(v.briefing.roi),
+    "conversation": lambda v: report_charts.conversation_chart(v.briefing.scorecard.conversation),
+    "content": lambda v: report_charts.content_focus_chart(v.briefing.scorecard.content),
+    "cadence": lambda v: report_charts.cadence_chart(v.briefing.scorecard.cadence),
 }
 
 
@@ -43,7 +45,7 @@ def attribution_name(model: str, by: str, period: str) -> str:
 
 def _goal_builder(goal_id: str) -> Builder:
     def build(v: Views) -> Chart | None:
-        paces = [g for g in v.b.scorecard.goals if g.goal == goal_id]
+        paces = [g for g in v.briefing.scorecard.goals if g.goal == goal_id]
         return report_charts.goal_pacing_chart(paces, v.titles) if paces else None
 
     return build
@@ -54,17 +56,17 @@ def _attribution_builder(model: str, by: str, period: str) -> Builder:
         result = v.explored(model, by, period)
         if isinstance(result, str):
             return None
-        return report_charts.attribution_chart(result, v.b.currency)
+        return report_charts.attribution_chart(result, v.briefing.currency)
 
     return build
 
 
 def _builders(views: Views) -> dict[str, Builder]:
     builders = dict(_CHARTS)
-    for goal in views.b.plan.goals:
+    for goal in views.briefing.plan.goals:
         builders[f"goal:{goal.id}"] = _goal_builder(goal.id)
     # The explorer's first view of each step kind; other queries show their table's bars.
-    model = views.b.options.headline_model
+    model = views.briefing.options.headline_model
     for by in ("channel", "tactic"):
         builders[attribution_name(model, by, WHOLE_PERIOD)] = _attribution_builder(
             model, by, WHOLE_PERIOD

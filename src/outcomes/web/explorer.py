@@ -35,7 +35,7 @@ def check_query(views: Views, model: str, by: str, period: str) -> None:
         )
     if by not in BY_CHOICES:
         raise ExplorerError(f"unknown step kind {by!r}; valid: {', '.join(BY_CHOICES)}")
-    labels = [label for label, _ in views.b.journeys.periods]
+    labels = [label for label, _ in views.briefing.journeys.periods]
     if period not in labels:
         raise ExplorerError(f"unknown period {period!r}; valid: {', '.join(labels)}")
 
@@ -79,7 +79,7 @@ def attribution_view(views: Views, model: str, by: str, period: str) -> Attribut
                 step=step, title=title, link=link, value={m: by_model.get(m) for m in compared}
             )
         )
-    span = views.b.journeys.period(period)
+    span = views.briefing.journeys.period(period)
     return AttributionView(
         meta=views.meta,
         model=model,
@@ -89,7 +89,7 @@ def attribution_view(views: Views, model: str, by: str, period: str) -> Attribut
         period_end=span.end,
         models=list(EXPLORER_MODELS),
         by_choices=list(BY_CHOICES),
-        periods=[label for label, _ in views.b.journeys.periods],
+        periods=[label for label, _ in views.briefing.journeys.periods],
         credits=credits,
         total_conversions=sum(c.conversions for c in credits),
         total_value=sum(c.value for c in credits),
@@ -103,7 +103,7 @@ def attribution_view(views: Views, model: str, by: str, period: str) -> Attribut
 def _step(views: Views, by: str, step: str) -> tuple[str | None, str | None]:
     """A step's title and page: a tactic's title and link, a channel's name."""
     if by == "tactic":
-        if step in {t.id for t in views.b.plan.tactics}:
+        if step in {t.id for t in views.briefing.plan.tactics}:
             return views.titles.get(step), f"/tactics/{step}"
         return ("No tactic (unplanned)" if step == "unplanned" else None), None
     return CHANNEL_LABELS.get(step), None

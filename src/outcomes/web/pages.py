@@ -49,7 +49,7 @@ def page(
             "status": dashboard(request).state.status(),
             "read_only": dashboard(request).read_only,
             "fmt": views.snapshot.memo(
-                ("formats",), lambda: Formats(views.b.plan, views.b.currency)
+                ("formats",), lambda: Formats(views.briefing.plan, views.briefing.currency)
             ),
             "chart": lambda name: charts.chart(views, name),
             "invalid_values": invalid,
@@ -133,7 +133,7 @@ def tactics(request: Request) -> HTMLResponse:
     v = views.tactics()
     return page(request, "tactics.html.j2", views=views, meta=v.meta, v=v,
                 title="Tactics", active="/tactics",
-                card=views.b.scorecard, titles=views.titles)  # fmt: skip
+                card=views.briefing.scorecard, titles=views.titles)  # fmt: skip
 
 
 @router.get("/tactics/{tactic_id}")

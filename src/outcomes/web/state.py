@@ -36,9 +36,8 @@ from pathlib import Path
 from typing import Final, TypeVar, cast
 
 from outcomes.briefing.build import Briefing, BriefingOptions
-from outcomes.briefing.cache import fingerprint, load_briefing
 from outcomes.plan import PlanError, load_plan
-from outcomes.warehouse.connection import WarehouseError, WarehouseLockedError
+from outcomes.workspace import Workspace, WorkspaceError
 
 T = TypeVar("T")
 Loader = Callable[[Path, Path, BriefingOptions], Briefing]
@@ -125,7 +124,7 @@ class DashboardState:
         self.options = options
         self._warm = warm
         self._load: Loader = loader or _load
-        self._fingerprint: Fingerprinter = fingerprinter or fingerprint
+        self._fingerprint: Fingerprinter = fingerprinter or _fingerprint
         self._check_interval = check_interval
         self._retry_interval = retry_interval
         self._lock = threading.Lock()
@@ -264,7 +263,8 @@ def _load(workspace: Path, plan_file: Path, options: BriefingOptions) -> Briefin
     under the newer plan's fingerprint (in memory and in the disk cache), which would
     never be measured again: such a briefing is measured afresh.
     """
-    briefing = load_briefing(workspace, plan_file, options, wait=HOLD_WAIT, snapshot=True)
+    space = Workspace.open(workspace, plan=plan_file, wait=HOLD_WAIT)
+    briefing = space.briefing(options, snapshot=True)
     try:
         now = load_plan(plan_file).plan
     except PlanError:
@@ -272,12 +272,14 @@ def _load(workspace: Path, plan_file: Path, options: BriefingOptions) -> Briefin
     if briefing.plan == now:
         return briefing
     log.info("the plan changed while it was measured; measuring it again")
-    fresh = load_briefing(
-        workspace, plan_file, options, use_cache=False, wait=HOLD_WAIT, snapshot=True
-    )
+    fresh = space.briefing(options, use_cache=False, snapshot=True)
     if fresh.fingerprint:
         return fresh  # the state the snapshot held
-    return replace(fresh, fingerprint=fingerprint(workspace, plan_file, options) or "")
+    return replace(fresh, fingerprint=space.fingerprint(options) or "")
+
+
+def _fingerprint(workspace: Path, plan_file: Path, options: BriefingOptions) -> str | None:
+    return Workspace.open(workspace, plan=plan_file).fingerprint(options)
 
 
 def _failure(exc: Exception) -> tuple[str, bool]:
@@ -287,9 +289,10 @@ def _failure(exc: Exception) -> tuple[str, bool]:
         first = str(exc.problems[0]) if exc.problems else str(exc)
         more = f" (and {count - 1} more problems)" if count > 1 else ""
         return f"the plan cannot be read: {first}{more}", False
-    if isinstance(exc, WarehouseLockedError):
-        return f"the warehouse cannot be opened now, trying again: {exc.holder} holds it", True
-    if isinstance(exc, WarehouseError):
+    if isinstance(exc, WorkspaceError) and exc.transient:
         # Most often another process (an ingest) holds DuckDB's lock: it lets go soon.
-        return f"the warehouse cannot be opened now, trying again: {exc}", True
+        reason = f"{exc.holder} holds it" if exc.holder else str(exc)
+        return f"the warehouse cannot be opened now, trying again: {reason}", True
+    if isinstance(exc, WorkspaceError):
+        return str(exc), False
     return f"{type(exc).__name__}: {exc}", False

@@ -75,7 +75,7 @@ class Views:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.b = snapshot.briefing
+        self.briefing = snapshot.briefing
 
     def _memo(self, key: tuple[str, ...], build: Callable[[], V]) -> V:
         return self.snapshot.memo(("view", *key), build)
@@ -85,34 +85,34 @@ class Views:
     @property
     def meta(self) -> Meta:
         """What the numbers rest on."""
-        return self._memo(("meta",), lambda: _meta(self.b))
+        return self._memo(("meta",), lambda: _meta(self.briefing))
 
     @property
     def titles(self) -> dict[str, str]:
         """Titles of goals, strategies and tactics by id."""
-        return self._memo(("titles",), lambda: _titles(self.b))
+        return self._memo(("titles",), lambda: _titles(self.briefing))
 
     @property
     def element_status(self) -> dict[str, str]:
         """Status per goal, strategy and tactic (the strategy map's colours)."""
-        return self._memo(("status",), self.b.element_status)
+        return self._memo(("status",), self.briefing.element_status)
 
     @property
     def implementation(self) -> ImplementationPlan:
         """The tactical implementation plan, as of the briefing's day."""
         return self._memo(
             ("implementation",),
-            lambda: build_implementation_plan(self.b.loaded, today=self.b.as_of),
+            lambda: build_implementation_plan(self.briefing.loaded, today=self.briefing.as_of),
         )
 
     def roi(self, level: str, id_: str, model: str | None = None) -> RoiOut | None:
         """The ROI of a tactic, strategy or goal under `model` (the headline one by default)."""
-        chosen = model or self.b.options.headline_model
+        chosen = model or self.briefing.options.headline_model
         return self._roi_index().get((level, id_, chosen))
 
     def _roi_index(self) -> dict[tuple[str, str, str], RoiOut]:
         def build() -> dict[tuple[str, str, str], RoiOut]:
-            return {(r.level, r.id, r.model): self._roi_out(r) for r in self.b.roi.rows}
+            return {(r.level, r.id, r.model): self._roi_out(r) for r in self.briefing.roi.rows}
 
         return self._memo(("roi-index",), build)
 
@@ -138,9 +138,9 @@ class Views:
 
     def attention(self, items: Iterable[Attention]) -> list[Attention]:
         """Exceptions with links that resolve: a strategy's finding points at the map."""
-        tactics = {t.id for t in self.b.plan.tactics}
-        strategies = {s.id for s in self.b.plan.strategies}
-        goals = {g.id for g in self.b.plan.goals}
+        tactics = {t.id for t in self.briefing.plan.tactics}
+        strategies = {s.id for s in self.briefing.plan.strategies}
+        goals = {g.id for g in self.briefing.plan.goals}
         out = []
         for item in items:
             kind, _, ident = item.link.strip("/").partition("/")
@@ -160,13 +160,13 @@ class Views:
 
     def _goal_rows(self) -> list[GoalRow]:
         rows = []
-        for pace in self.b.scorecard.goals:
+        for pace in self.briefing.scorecard.goals:
             rows.append(
                 GoalRow(
                     id=pace.goal,
                     title=self.titles.get(pace.goal, pace.goal),
                     metric=pace.metric,
-                    unit=metric_unit(self.b.plan, pace.metric),
+                    unit=metric_unit(self.briefing.plan, pace.metric),
                     direction=pace.direction,
                     status=pace.status,
                     status_label=status_label(pace.status),
@@ -214,14 +214,14 @@ class Views:
         return self._memo(("overview",), self._overview)
 
     def _overview(self) -> Overview:
-        b = self.b
-        rows = [self._roi_out(r) for r in b.tactic_roi()]
+        briefing = self.briefing
+        rows = [self._roi_out(r) for r in briefing.tactic_roi()]
         revenue = sum(r.revenue.value for r in rows)
         cost = sum(r.cost for r in rows)
         return Overview(
             meta=self.meta,
             goals=self.goal_rows(),
-            roi_model=b.options.headline_model,
+            roi_model=briefing.options.headline_model,
             roi=rows,
             roi_totals=RoiTotals(
                 revenue=revenue,
@@ -229,10 +229,10 @@ class Views:
                 cost=cost,
                 roi=(revenue - cost) / cost if cost > 0 else None,
             ),
-            coverage=b.roi.coverage,
-            top_attention=self.attention(b.top_attention),
-            more_attention=len(b.attention) - len(b.top_attention),
-            attention=self.attention(b.attention),
+            coverage=briefing.roi.coverage,
+            top_attention=self.attention(briefing.top_attention),
+            more_attention=len(briefing.attention) - len(briefing.top_attention),
+            attention=self.attention(briefing.attention),
             pilots=self._pilot_entries(),
         )
 
@@ -242,12 +242,12 @@ class Views:
 
     def goal(self, goal_id: str) -> GoalDetail | None:
         """One goal, or None for an id the plan does not have."""
-        if goal_id not in {g.id for g in self.b.plan.goals}:
+        if goal_id not in {g.id for g in self.briefing.plan.goals}:
             return None
         return self._memo(("goal", goal_id), lambda: self._goal(goal_id))
 
     def _goal(self, goal_id: str) -> GoalDetail:
-        plan = self.b.plan
+        plan = self.briefing.plan
         goal = next(g for g in plan.goals if g.id == goal_id)
         row = next((r for r in self.goal_rows() if r.id == goal_id), None)
         if row is None:  # a goal the scorecard could not pace: show the plan's numbers
@@ -257,7 +257,7 @@ class Views:
                 status="no_data", status_label=status_label("no_data"), baseline=goal.baseline,
                 threshold=goal.threshold, target=goal.target, expected=goal.baseline,
                 actual=None, forecast=None, forecast_low=None, forecast_high=None, elapsed=0.0,
-                as_of=self.b.as_of, last_data=None, source=None, link=f"/goals/{goal.id}",
+                as_of=self.briefing.as_of, last_data=None, source=None, link=f"/goals/{goal.id}",
             )  # fmt: skip
         strategies = []
         for strategy in plan.strategies:
@@ -268,7 +268,7 @@ class Views:
                 StrategyOut(
                     id=strategy.id,
                     title=strategy.title,
-                    owner=_person(self.b, strategy.owner),
+                    owner=_person(self.briefing, strategy.owner),
                     audience=strategy.audience,
                     status=status,
                     status_label=status_label(status),
@@ -284,11 +284,13 @@ class Views:
             start=goal.start,
             due=goal.due,
             stretch=goal.stretch,
-            sponsor=_person(self.b, goal.sponsor) if goal.sponsor else None,
+            sponsor=_person(self.briefing, goal.sponsor) if goal.sponsor else None,
             functions=list(goal.functions),
             roi=self.roi("goal", goal_id),
             strategies=strategies,
-            attention=self.attention(a for a in self.b.attention if a.link == f"/goals/{goal_id}"),
+            attention=self.attention(
+                a for a in self.briefing.attention if a.link == f"/goals/{goal_id}"
+            ),
         )
 
     def tactics(self) -> TacticsView:
@@ -297,21 +299,21 @@ class Views:
             ("tactics",),
             lambda: TacticsView(
                 meta=self.meta,
-                model=self.b.options.headline_model,
-                tactics=[self.tactic_summary(t) for t in self.b.plan.tactics],
+                model=self.briefing.options.headline_model,
+                tactics=[self.tactic_summary(t) for t in self.briefing.plan.tactics],
             ),
         )
 
     def tactic(self, tactic_id: str) -> TacticDetail | None:
         """One tactic, or None for an id the plan does not have."""
-        if tactic_id not in {t.id for t in self.b.plan.tactics}:
+        if tactic_id not in {t.id for t in self.briefing.plan.tactics}:
             return None
         return self._memo(("tactic", tactic_id), lambda: self._tactic(tactic_id))
 
     def _tactic(self, tactic_id: str) -> TacticDetail:
-        b, card = self.b, self.b.scorecard
-        tactic = next(t for t in b.plan.tactics if t.id == tactic_id)
-        strategy = next((s for s in b.plan.strategies if s.id == tactic.serves), None)
+        briefing, card = self.briefing, self.briefing.scorecard
+        tactic = next(t for t in briefing.plan.tactics if t.id == tactic_id)
+        strategy = next((s for s in briefing.plan.strategies if s.id == tactic.serves), None)
         return TacticDetail(
             meta=self.meta,
             tactic=self.tactic_summary(tactic),
@@ -336,12 +338,16 @@ class Views:
             ),
             content=next((c for c in card.content if c.tactic == tactic_id), None),
             roi_by_model=[
-                r for m in b.roi.models if (r := self.roi("tactic", tactic_id, m)) is not None
+                r
+                for m in briefing.roi.models
+                if (r := self.roi("tactic", tactic_id, m)) is not None
             ],
             engagement=next((e for e in card.engagement if e.tactic == tactic_id), None),
             resources=next((r for r in card.resources if r.tactic == tactic_id), None),
             pilot=next((p for p in card.pilots if p.tactic == tactic_id), None),
-            attention=self.attention(a for a in b.attention if a.link == f"/tactics/{tactic_id}"),
+            attention=self.attention(
+                a for a in briefing.attention if a.link == f"/tactics/{tactic_id}"
+            ),
         )
 
     def strategy_map(self) -> StrategyMapView:
@@ -352,11 +358,11 @@ class Views:
         """The strategy map coloured by status, as SVG (every text in it escaped)."""
         return self.snapshot.memo(
             ("svg", "strategy-map"),
-            lambda: strategy_map_svg(self.b.plan, status=self.element_status),
+            lambda: strategy_map_svg(self.briefing.plan, status=self.element_status),
         )
 
     def _strategy_map(self) -> StrategyMapView:
-        plan, status = self.b.plan, self.element_status
+        plan, status = self.briefing.plan, self.element_status
         nodes = [
             *(MapNode(id=g.id, kind="goal", title=g.title, serves=[], link=f"/goals/{g.id}",
                       status=status.get(g.id), status_label=_label(status.get(g.id)))
@@ -387,7 +393,7 @@ class Views:
 
         def run() -> AttributionResult | str:
             try:
-                return explore(self.b.journeys, model=model, by=by, period=period)
+                return explore(self.briefing.journeys, model=model, by=by, period=period)
             except (ValueError, ArithmeticError) as exc:
                 return f"{model}: {exc}"
 
@@ -399,12 +405,16 @@ class Views:
             ("conversation",),
             lambda: ConversationView(
                 meta=self.meta,
-                rows=[_conversation_row(c) for c in self.b.scorecard.conversation],
-                by_tactic=[_conversation_row(c) for c in self.b.scorecard.conversation_by_tactic],
-                business_hours=_hours(self.b.plan),
-                responders=list(self.b.scorecard.conversation_by_operator),
-                names={p.id: p.name for p in self.b.plan.people},
-                attention=self.attention(a for a in self.b.attention if a.link == "/conversation"),
+                rows=[_conversation_row(c) for c in self.briefing.scorecard.conversation],
+                by_tactic=[
+                    _conversation_row(c) for c in self.briefing.scorecard.conversation_by_tactic
+                ],
+                business_hours=_hours(self.briefing.plan),
+                responders=list(self.briefing.scorecard.conversation_by_operator),
+                names={p.id: p.name for p in self.briefing.plan.people},
+                attention=self.attention(
+                    a for a in self.briefing.attention if a.link == "/conversation"
+                ),
             ),
         )
 
@@ -412,12 +422,12 @@ class Views:
         """The lint findings."""
 
         def build() -> LintView:
-            counts = Counter(f.severity for f in self.b.findings)
+            counts = Counter(f.severity for f in self.briefing.findings)
             return LintView(
                 meta=self.meta,
-                health_score=self.b.health_score,
+                health_score=self.briefing.health_score,
                 counts=dict(sorted(counts.items())),
-                findings=list(self.b.findings),
+                findings=list(self.briefing.findings),
             )
 
         return self._memo(("lint",), build)
@@ -426,13 +436,13 @@ class Views:
         """Ingest history, rejected rows and unplanned activity."""
 
         def build() -> SourcesView:
-            b, unplanned = self.b, self.b.unplanned
+            briefing, unplanned = self.briefing, self.briefing.unplanned
             return SourcesView(
                 meta=self.meta,
-                ingests=list(b.ingests),
-                rejected_total=b.rejected_total,
-                rejected_shown=len(b.rejected),
-                rejected=list(b.rejected),
+                ingests=list(briefing.ingests),
+                rejected_total=briefing.rejected_total,
+                rejected_shown=len(briefing.rejected),
+                rejected=list(briefing.rejected),
                 unplanned=UnplannedView(
                     activities=unplanned.activities,
                     unplanned_activities=unplanned.unplanned_activities,
@@ -457,36 +467,36 @@ class Views:
             PilotEntry(
                 title=self.titles.get(p.tactic, p.tactic), link=f"/tactics/{p.tactic}", result=p
             )
-            for p in self.b.scorecard.pilots
+            for p in self.briefing.scorecard.pilots
         ]
 
 
-def _meta(b: Briefing) -> Meta:
+def _meta(briefing: Briefing) -> Meta:
     return Meta(
-        organisation=b.organisation,
-        currency=b.currency,
-        plan_file=b.plan_file,
-        as_of=b.as_of,
-        period_start=b.period.start,
-        period_end=b.period.end,
-        generated_at=b.generated_at,
-        fingerprint=b.fingerprint,
-        headline_model=b.options.headline_model,
-        health_score=b.health_score,
+        organisation=briefing.organisation,
+        currency=briefing.currency,
+        plan_file=briefing.plan_file,
+        as_of=briefing.as_of,
+        period_start=briefing.period.start,
+        period_end=briefing.period.end,
+        generated_at=briefing.generated_at,
+        fingerprint=briefing.fingerprint,
+        headline_model=briefing.options.headline_model,
+        health_score=briefing.health_score,
     )
 
 
-def _titles(b: Briefing) -> dict[str, str]:
+def _titles(briefing: Briefing) -> dict[str, str]:
     elements: Iterable[tuple[str, str]] = (
-        *((g.id, g.title) for g in b.plan.goals),
-        *((s.id, s.title) for s in b.plan.strategies),
-        *((t.id, t.title) for t in b.plan.tactics),
+        *((g.id, g.title) for g in briefing.plan.goals),
+        *((s.id, s.title) for s in briefing.plan.strategies),
+        *((t.id, t.title) for t in briefing.plan.tactics),
     )
     return dict(elements)
 
 
-def _person(b: Briefing, person_id: str) -> str:
-    person = next((p for p in b.plan.people if p.id == person_id), None)
+def _person(briefing: Briefing, person_id: str) -> str:
+    person = next((p for p in briefing.plan.people if p.id == person_id), None)
     return person.name if person else person_id
 
 

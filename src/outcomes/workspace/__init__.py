@@ -1,4 +1,8 @@
-"""A workspace: a folder with a plan, its schema, and (later) the warehouse in `.outcomes/`."""
+"""A workspace: a folder with a plan, its settings and its warehouse in `.outcomes/`.
+
+`Workspace` (`workspace.face`) is the library's face: every question the product answers,
+as the CLI and the web app ask it. `init_workspace` scaffolds a new one.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,16 @@ from pathlib import Path
 
 from outcomes.examples import example_text
 from outcomes.plan.schema import plan_schema_json
+from outcomes.workspace.face import DEFAULT_WAIT, PLAN_FILE, Workspace, WorkspaceError
 
-PLAN_FILE = "plan.yaml"
-STATE_DIR = ".outcomes"
+__all__ = [
+    "DEFAULT_WAIT",
+    "PLAN_FILE",
+    "InitResult",
+    "Workspace",
+    "WorkspaceError",
+    "init_workspace",
+]
 _SCHEMA_LINE = "# yaml-language-server: $schema=plan.schema.json\n"
 
 

@@ -31,8 +31,8 @@ Outcome = IngestResult | FileFailure
 
 
 @dataclass(frozen=True)
-class Workspace:
-    """Where files are resolved from, and the workspace's `outcomes.toml`."""
+class FileSettings:
+    """Where files are resolved from, and the workspace's `outcomes.toml`: how to read each file."""
 
     root: Path
     config: WorkspaceConfig
@@ -66,7 +66,7 @@ def ingest_files(
     files: Iterable[Path],
     options: ReadOptions | None = None,
     *,
-    workspace: Workspace | None = None,
+    workspace: FileSettings | None = None,
     progress: ProgressFactory | None = None,
 ) -> list[Outcome]:
     """Load each file with the named source (KeyError for an unknown source name)."""
@@ -88,7 +88,7 @@ def ingest_folder(
     folder: Path,
     options: ReadOptions | None = None,
     *,
-    workspace: Workspace | None = None,
+    workspace: FileSettings | None = None,
     progress: ProgressFactory | None = None,
 ) -> tuple[list[Outcome], list[Path]]:
     """Load every file under `folder` whose format is recognised, or that `outcomes.toml` maps.
@@ -96,9 +96,28 @@ def ingest_folder(
     Returns the outcomes and the files no connector recognised (never silently passed over:
     the caller reports them).
     """
+    return ingest_recognised(warehouse, [folder], options, workspace=workspace, progress=progress)
+
+
+def ingest_recognised(
+    warehouse: Warehouse,
+    paths: Iterable[Path],
+    options: ReadOptions | None = None,
+    *,
+    workspace: FileSettings | None = None,
+    progress: ProgressFactory | None = None,
+) -> tuple[list[Outcome], list[Path]]:
+    """Load each file, and every file under each folder, recognised by its content.
+
+    A file `outcomes.toml` maps is read as that generic CSV. Returns the outcomes and the
+    files no connector recognised (never silently passed over: the caller reports them).
+    """
     outcomes: list[Outcome] = []
     unknown: list[Path] = []
-    for path in _files_under(folder):
+    for path in _expanded(paths):
+        if not path.is_file():
+            outcomes.append(FileFailure(str(path), None, f"{path}: no such file or folder"))
+            continue
         mapped = (
             workspace is not None
             and workspace.config.csv_mapping_for(path, workspace.root) is not None
@@ -118,6 +137,14 @@ def ingest_folder(
             file_options = workspace.options_for(source, path, options) if workspace else options
             outcomes.append(_one(warehouse, source, path, file_options, progress))
     return outcomes, unknown
+
+
+def _expanded(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from _files_under(path)
+        else:
+            yield path
 
 
 def _files_under(folder: Path) -> Iterator[Path]:

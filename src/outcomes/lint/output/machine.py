@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from outcomes import __version__
+import outcomes
 from outcomes.lint.docs import rule_markdown
 from outcomes.lint.engine import CheckResult, Finding
 from outcomes.lint.rule import Rule, Severity, all_rules
@@ -18,7 +18,7 @@ def to_json(result: CheckResult) -> dict[str, Any]:
     score = result.score
     return {
         "schema_version": JSON_SCHEMA_VERSION,
-        "tool": {"name": "outcomes", "version": __version__},
+        "tool": {"name": "outcomes", "version": outcomes.__version__},
         "file": result.file,
         "summary": {
             "errors": result.count(Severity.ERROR),
@@ -71,7 +71,7 @@ def to_sarif(result: CheckResult) -> dict[str, Any]:
                 "tool": {
                     "driver": {
                         "name": "outcomes",
-                        "version": __version__,
+                        "version": outcomes.__version__,
                         "rules": [_sarif_rule(r) for r in rules],
                     }
                 },

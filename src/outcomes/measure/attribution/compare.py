@@ -71,6 +71,13 @@ class Comparison:
         """`to_records` as a pandas DataFrame (needs pandas installed)."""
         return records_frame(self.to_records())
 
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of `outcomes attribute --compare --format json`."""
+        return {
+            "models": [{"model": r.model, "params": dict(r.params)} for r in self.results],
+            "rows": self.to_records(),
+        }
+
     def to_records(self) -> list[dict[str, Any]]:
         """Long form: one record per channel and model with credit and shares."""
         conversions, value = self.table("conversions"), self.table("value")

@@ -46,6 +46,13 @@ class AttributionResult:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of `outcomes attribute --format json`: the model, its parameters, and per
+        channel its conversions and value (and Markov's removal effect)."""
+        keep = ("channel", "conversions", "value", "removal_effect")
+        channels = [{k: r[k] for k in keep if k in r} for r in self.to_records()]
+        return {"model": self.model, "params": dict(self.params), "channels": channels}
+
     def to_records(self) -> list[dict[str, Any]]:
         """One plain dict per channel (`model`, `channel`, `conversions`, `value`, ...)."""
         records = []

@@ -1,0 +1,494 @@
+"""`outcomes.Workspace`: the library's one face, which the CLI and the web app call.
+
+A workspace is a folder with a plan (`plan.yaml`), its settings (`outcomes.toml`) and a
+warehouse (`.outcomes/warehouse.duckdb`, or `$OUTCOMES_WAREHOUSE`). Every question the
+product answers is a method here, returning a typed result whose `to_json()` is the JSON of
+both `--format json` and the API:
+
+```python
+from outcomes import Workspace
+
+space = Workspace.open("northwind")
+space.check().score.value            # the plan's health score
+space.ingest(["exports/"])           # every recognised file under the folder
+space.roi(sources=["ga4"]).to_json() # what `outcomes roi --format json` prints
+```
+
+One measurement per state: `scorecard`, `roi` and `unplanned` are read from the briefing
+(`outcomes.briefing`), measured once per state of plan, warehouse and options and kept on
+disk, so the command line, the report, the dashboard and the API give one answer. Only a
+question the briefing does not measure (another period, another seed, a model it does not
+run) is measured on its own.
+
+Heavy libraries (Ibis, DuckDB, Arrow) are imported by the methods that need them, so that
+`Workspace.open(...).check()` costs what loading YAML and pydantic costs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, Literal
+
+from outcomes.plan import LoadedPlan, load_plan, load_plan_text
+from outcomes.warehouse.locking import DEFAULT_WAIT as DEFAULT_WAIT
+
+if TYPE_CHECKING:
+    from outcomes.briefing import Briefing, BriefingOptions
+    from outcomes.lint.engine import CheckResult
+    from outcomes.measure.attribution.compare import Comparison
+    from outcomes.measure.attribution.journeys import JourneyOptions
+    from outcomes.measure.attribution.paths import PathCounts
+    from outcomes.measure.attribution.result import AttributionResult
+    from outcomes.measure.costs import Period
+    from outcomes.measure.roi import RoiReport
+    from outcomes.measure.scorecard import Scorecard
+    from outcomes.measure.unplanned import UnplannedReport
+    from outcomes.sources.base import ReadOptions
+    from outcomes.warehouse.connection import Warehouse
+    from outcomes.warehouse.forget import ForgetResult, IngestRecord
+    from outcomes.workspace.config import WorkspaceConfig
+    from outcomes.workspace.ingest import FileSettings, ProgressFactory
+    from outcomes.workspace.results import IngestReport
+
+PLAN_FILE: Final = "plan.yaml"
+"""The plan's file name in a workspace."""
+Step = Literal["channel", "tactic"]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a fetch from a network API brought, where it was saved, and its ingest."""
+
+    folder: Path
+    statuses: int
+    mentions: int | None
+    """None without a token (mentions need one)."""
+    ingest: IngestReport
+
+
+class WorkspaceError(Exception):
+    """The workspace cannot answer: its settings, warehouse or a named file cannot be used.
+
+    The message is one line naming what and what to do. The plan's own problems raise
+    `outcomes.plan.PlanError`, which lists each with its line and column.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False, holder: str | None = None):
+        super().__init__(message)
+        self.transient = transient
+        """True when asking again later may succeed (the warehouse was busy)."""
+        self.holder = holder
+        """Who held the warehouse, when that was the reason."""
+
+
+def _warehouse_error(exc: Exception) -> WorkspaceError:
+    """A warehouse that cannot be opened now: most often another process holds it."""
+    return WorkspaceError(str(exc), transient=True, holder=getattr(exc, "holder", None))
+
+
+@dataclass
+class Workspace:
+    """A workspace folder: its plan, settings and warehouse, and every question about them."""
+
+    root: Path
+    plan_file: Path
+    warehouse_url: str | None = None
+    """The warehouse, when it is not the workspace's own (`$OUTCOMES_WAREHOUSE` or its file)."""
+    wait: float = DEFAULT_WAIT
+    on_wait: Callable[[str], object] | None = None
+    """Told who holds the warehouse, once, when a method has to wait for it."""
+    _loaded: tuple[bytes, LoadedPlan] | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path = ".",
+        *,
+        plan: str | Path | None = None,
+        warehouse: str | None = None,
+        wait: float = DEFAULT_WAIT,
+        on_wait: Callable[[str], object] | None = None,
+    ) -> Workspace:
+        """The workspace in folder `path` (nothing is read until a method needs it).
+
+        `plan`: another plan file than `path/plan.yaml`. `warehouse`: an Ibis URL of another
+        warehouse than the workspace's own (`duckdb://…`, `pyspark://FOLDER`). `wait`: seconds
+        to wait for a warehouse another process holds before `WorkspaceError`.
+        """
+        root = Path(path)
+        if root.exists() and not root.is_dir():
+            raise WorkspaceError(f"{root}: not a folder; a workspace is a folder with plan.yaml")
+        plan_file = Path(plan) if plan is not None else root / PLAN_FILE
+        return cls(root, plan_file, warehouse, wait, on_wait)
+
+    # The plan -------------------------------------------------------------------------
+
+    @property
+    def plan(self) -> LoadedPlan:
+        """The plan as it is on disk now, with its source map (`PlanError` when invalid)."""
+        try:
+            content = self.plan_file.read_bytes()
+        except OSError:
+            # `load_plan` words each way a file cannot be read as a plan problem.
+            return load_plan(self.plan_file)
+        if self._loaded is None or self._loaded[0] != content:
+            self._loaded = (content, load_plan_text(content, str(self.plan_file)))
+        return self._loaded[1]
+
+    def check(self) -> CheckResult:
+        """Lint the plan: findings by rule, and the health score."""
+        from outcomes.lint import check_plan
+
+        return check_plan(self.plan)
+
+    # Data -----------------------------------------------------------------------------
+
+    @property
+    def config(self) -> WorkspaceConfig:
+        """The workspace's `outcomes.toml` (`WorkspaceError` when it is invalid)."""
+        from outcomes.workspace.config import ConfigError, load_config
+
+        try:
+            return load_config(self.root)
+        except ConfigError as exc:
+            raise WorkspaceError(str(exc)) from None
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        source: str | None = None,
+        options: ReadOptions | None = None,
+        progress: ProgressFactory | None = None,
+    ) -> IngestReport:
+        """Load export files into the warehouse, each all-or-nothing, every row accounted for.
+
+        With `source` (a connector name, `outcomes sources`), each path is a file of that
+        source. Without, each path may be a file or a folder and every file is recognised by
+        its content; a file no connector recognises is listed in `unknown`, never passed over.
+        """
+        from outcomes.workspace.ingest import ingest_files, ingest_recognised
+        from outcomes.workspace.results import IngestReport
+
+        settings = self._file_settings()
+        files = [Path(p) for p in paths]
+        with self._warehouse() as warehouse:
+            if source is not None:
+                try:
+                    outcomes = ingest_files(
+                        warehouse, source, files, options, workspace=settings, progress=progress
+                    )
+                except KeyError as exc:
+                    raise WorkspaceError(str(exc.args[0])) from None
+                return IngestReport(tuple(outcomes), ())
+            found, unknown = ingest_recognised(
+                warehouse, files, options, workspace=settings, progress=progress
+            )
+            return IngestReport(tuple(found), tuple(unknown))
+
+    def forget(self, target: str, *, dry_run: bool = False, cascade: bool = False) -> ForgetResult:
+        """Undo one ingest (a file as ingested, or an id of `history`); see `outcomes forget`."""
+        from outcomes.warehouse import forget as forgetting
+
+        with self._warehouse() as warehouse:
+            try:
+                return forgetting.forget(warehouse, target, dry_run=dry_run, cascade=cascade)
+            except forgetting.ForgetError as exc:
+                raise WorkspaceError(str(exc)) from None
+
+    def history(self, *, include_forgotten: bool = False) -> list[IngestRecord]:
+        """The files loaded, newest first, each with its accounting."""
+        from outcomes.warehouse import forget as forgetting
+
+        with self._warehouse() as warehouse:
+            return forgetting.history(warehouse, include_forgotten=include_forgotten)
+
+    def fetch_mastodon(
+        self,
+        instance: str,
+        account: str,
+        *,
+        token: str | None = None,
+        max_pages: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> Fetched:
+        """Fetch an account's statuses (and, with a token, its mentions) from its server,
+        save them under `exports/mastodon/ACCOUNT-TIME/` and ingest them."""
+        import re
+
+        from outcomes.sources.base import SourceError
+        from outcomes.sources.mastodon_api import fetch, save
+
+        try:
+            result = fetch(instance, account=account, token=token, max_pages=max_pages)
+        except SourceError as exc:
+            raise WorkspaceError(str(exc)) from None
+        stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", account.lstrip("@"))
+        folder = self.root / "exports" / "mastodon" / f"{slug}-{stamp}"
+        written = save(result, folder)
+        data_files = [path for path in written if path.name != "account.json"]
+        mentions = None if result.notifications is None else len(result.notifications)
+        report = self.ingest(data_files, source="mastodon")
+        return Fetched(folder, len(result.statuses), mentions, report)
+
+    # Measures -------------------------------------------------------------------------
+
+    def briefing(
+        self,
+        options: BriefingOptions | None = None,
+        *,
+        use_cache: bool = True,
+        snapshot: bool = False,
+        accept: Callable[[BriefingOptions], bool] | None = None,
+    ) -> Briefing:
+        """Everything the report, `status` and the dashboard show, measured once per state.
+
+        `use_cache=False` measures again. `snapshot`: measure a copy of the warehouse, so
+        that ingests need not wait (the dashboard does). `accept`: a kept briefing measured
+        with other options may answer when `accept(its options)` says so.
+        """
+        from outcomes.briefing import load_briefing
+        from outcomes.warehouse.connection import WarehouseError
+
+        try:
+            return load_briefing(
+                self.root,
+                self.plan_file,
+                options,
+                use_cache=use_cache,
+                wait=self.wait,
+                on_wait=self.on_wait,
+                snapshot=snapshot,
+                accept=accept,
+                url=self.warehouse_url,
+            )
+        except WarehouseError as exc:
+            raise _warehouse_error(exc) from None
+        except OSError:
+            load_plan(self.plan_file)  # says why the plan cannot be read, as a plan problem
+            raise
+
+    def fingerprint(self, options: BriefingOptions) -> str | None:
+        """The state a briefing with `options` would measure; None when not cheaply known."""
+        from outcomes.briefing import fingerprint
+
+        return fingerprint(self.root, self.plan_file, options, url=self.warehouse_url)
+
+    def scorecard(
+        self, *, as_of: dt.date | None = None, sources: Sequence[str] | None = None
+    ) -> Scorecard:
+        """Goals paced, benchmarks, cadence, conversation health…: the briefing's scorecard."""
+        from outcomes.briefing import BriefingOptions
+
+        wanted = BriefingOptions(as_of=as_of, sources=_sources(sources))
+
+        def same_scorecard(kept: BriefingOptions) -> bool:
+            return (kept.as_of, kept.sources) == (wanted.as_of, wanted.sources)
+
+        return self.briefing(wanted, accept=same_scorecard).scorecard
+
+    def unplanned(self) -> UnplannedReport:
+        """Activity and campaign traffic no tactic accounts for: random acts of social."""
+        from outcomes.briefing import BriefingOptions
+
+        # Every briefing of this state found the same: it depends on no measuring option.
+        return self.briefing(BriefingOptions(), accept=lambda _: True).unplanned
+
+    def roi(
+        self,
+        *,
+        models: Sequence[str] | None = None,
+        period: Period | None = None,
+        lookback_days: int | None = 90,
+        sources: Sequence[str] | None = None,
+        bootstrap: int = 200,
+        confidence: float = 0.9,
+        seed: int = 0,
+    ) -> RoiReport:
+        """ROI per tactic, strategy and goal under each model, with bootstrap intervals.
+
+        From the briefing when it measures this question (the plan's period, seed 0, the
+        default models); otherwise measured on its own. ValueError for an unknown model or a
+        period that does not run forward.
+        """
+        from outcomes.briefing import BriefingOptions
+        from outcomes.measure.costs import Period as DateRange
+        from outcomes.measure.roi import DEFAULT_MODELS
+
+        chosen = tuple(models or DEFAULT_MODELS)
+        wanted = BriefingOptions(
+            sources=_sources(sources),
+            lookback_days=lookback_days,
+            bootstrap=bootstrap,
+            confidence=confidence,
+        )
+        plan_period = DateRange.of_plan(self.plan.plan)
+        briefed = (period is None or period == plan_period) and seed == 0
+        if briefed and set(chosen) <= set(wanted.models):
+
+            def same_roi(kept: BriefingOptions) -> bool:
+                fields = ("sources", "lookback_days", "bootstrap", "confidence")
+                same = all(getattr(kept, name) == getattr(wanted, name) for name in fields)
+                return same and set(chosen) <= set(kept.models)
+
+            return self.briefing(wanted, accept=same_roi).roi.only(chosen)
+        return self._measure_roi(chosen, period or plan_period, wanted, seed)
+
+    def attribute(
+        self,
+        model: str = "markov",
+        *,
+        by: Step = "channel",
+        lookback_days: int | None = 90,
+        sources: Sequence[str] | None = None,
+        conversion_types: Sequence[str] | None = None,
+        order: int = 1,
+        half_life_days: float = 7.0,
+        paths: Path | None = None,
+    ) -> AttributionResult:
+        """Credit conversions to channels (or tactics) with one attribution model.
+
+        On the warehouse's journeys, `time_decay` halves credit every `half_life_days` of
+        real time before the conversion; `order` is the Markov chain's. `paths`: journeys
+        from an aggregated paths file instead (`path,total_conversions,…`; time decay then
+        halves per step). ValueError for an unknown model.
+        """
+        from outcomes.measure.attribution import MODELS
+        from outcomes.measure.attribution import attribute as run_model
+        from outcomes.measure.attribution.timed import time_decay_from_warehouse
+
+        if model not in MODELS:
+            raise ValueError(f"no model '{model}'; models are: {', '.join(MODELS)}")
+        if model == "time_decay" and paths is None:
+            options = self._journey_options(by, lookback_days, sources, conversion_types)
+            with self._warehouse() as warehouse:
+                return time_decay_from_warehouse(
+                    warehouse.table("touchpoints"),
+                    warehouse.table("conversions"),
+                    half_life_days=half_life_days,
+                    **options,
+                )
+        counts = self.journeys(
+            by=by,
+            lookback_days=lookback_days,
+            sources=sources,
+            conversion_types=conversion_types,
+            paths=paths,
+        )
+        return run_model(counts, model, **({"order": order} if model == "markov" else {}))
+
+    def compare(
+        self,
+        *,
+        by: Step = "channel",
+        lookback_days: int | None = 90,
+        sources: Sequence[str] | None = None,
+        conversion_types: Sequence[str] | None = None,
+        order: int = 1,
+        paths: Path | None = None,
+    ) -> Comparison:
+        """Every attribution model's credit side by side on the same journeys."""
+        from outcomes.measure.attribution.compare import compare
+
+        counts = self.journeys(
+            by=by,
+            lookback_days=lookback_days,
+            sources=sources,
+            conversion_types=conversion_types,
+            paths=paths,
+        )
+        return compare(counts, params={"markov": {"order": order}})
+
+    def journeys(
+        self,
+        *,
+        by: Step = "channel",
+        lookback_days: int | None = 90,
+        sources: Sequence[str] | None = None,
+        conversion_types: Sequence[str] | None = None,
+        paths: Path | None = None,
+    ) -> PathCounts:
+        """The journeys as per-distinct-path counts (what models run on): the warehouse's,
+        or those of an aggregated paths file (`paths`; `WorkspaceError` when unreadable)."""
+        from outcomes.measure.attribution.journeys import paths_from_warehouse
+        from outcomes.measure.attribution.paths import PathCounts
+        from outcomes.sources.paths import read_path_rows
+
+        if paths is not None:
+            try:
+                return PathCounts.from_rows(read_path_rows(paths))
+            except (ValueError, OSError) as exc:  # SourceError is a ValueError
+                raise WorkspaceError(str(exc)) from None
+        options = self._journey_options(by, lookback_days, sources, conversion_types)
+        with self._warehouse() as warehouse:
+            return paths_from_warehouse(
+                warehouse.table("touchpoints"), warehouse.table("conversions"), **options
+            )
+
+    # Internals ------------------------------------------------------------------------
+
+    def _warehouse(self) -> Warehouse:
+        from outcomes.warehouse.connection import Warehouse, WarehouseError
+
+        try:
+            return Warehouse.open(
+                self.root, self.warehouse_url, wait=self.wait, on_wait=self.on_wait
+            )
+        except WarehouseError as exc:
+            raise _warehouse_error(exc) from None
+
+    def _file_settings(self) -> FileSettings:
+        from outcomes.workspace.ingest import FileSettings
+
+        return FileSettings(self.root, self.config)
+
+    def _journey_options(
+        self,
+        by: Step,
+        lookback_days: int | None,
+        sources: Sequence[str] | None,
+        conversion_types: Sequence[str] | None,
+    ) -> JourneyOptions:
+        from outcomes.measure.attribution.journeys import DEFAULT_CONVERSION_TYPES
+
+        return {
+            "by": by,
+            "plan": self.plan.plan if by == "tactic" else None,
+            "conversion_types": tuple(conversion_types or DEFAULT_CONVERSION_TYPES),
+            "lookback_days": lookback_days,
+            "sources": _sources(sources),
+        }
+
+    def _measure_roi(
+        self, models: tuple[str, ...], period: Period, options: BriefingOptions, seed: int
+    ) -> RoiReport:
+        from outcomes.measure.roi import roi
+
+        plan = self.plan.plan
+        with self._warehouse() as warehouse:
+            return roi(
+                plan,
+                warehouse.table("touchpoints"),
+                warehouse.table("conversions"),
+                warehouse.table("costs"),
+                models=models,
+                period=period,
+                lookback_days=options.lookback_days,
+                sources=options.sources,
+                bootstrap=options.bootstrap,
+                confidence=options.confidence,
+                seed=seed,
+            )
+
+    def with_options(self, **changes: object) -> Workspace:
+        """A copy with other `wait`, `on_wait` or `warehouse_url`."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _sources(sources: Sequence[str] | None) -> tuple[str, ...] | None:
+    """Touchpoint sources as the briefing keys them: None for all, else a tuple."""
+    return tuple(sources) if sources else None

@@ -1,0 +1,97 @@
+"""One answer to each question, whichever route asks it.
+
+The demo's key numbers — ROI per tactic, the scorecard, unplanned activity — through the
+command line's JSON, the library's face, the dashboard's API, the executive report and the
+dashboard's pages, all measured with the same options: they must be the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from outcomes import Workspace
+from outcomes.briefing import BriefingOptions
+from outcomes.measure.roi import Estimate
+from outcomes.report.executive import render_html
+from outcomes.report.format import percent_interval
+from outcomes.web import create_app
+from tests.web.conftest import Page, Served, copy_workspace, serve
+
+# The Makefile's demo options: journeys from the web analytics, no lookback window.
+OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None)
+FLAGS = ("--touch-source", "ga4")
+
+
+@pytest.fixture(scope="module")
+def workspace(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_workspace(demo_workspace, tmp_path_factory.mktemp("agree") / "ws")
+
+
+@pytest.fixture(scope="module")
+def served(workspace: Path) -> Iterator[Served]:
+    with serve(create_app(workspace, options=OPTIONS)) as running:
+        running.wait_ready()
+        yield running
+
+
+def cli_json(workspace: Path, *args: str) -> Any:
+    result = subprocess.run(
+        [sys.executable, "-m", "outcomes", *args, "-w", str(workspace), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def api_json(served: Served, path: str) -> Any:
+    document = served.json(path)
+    assert document.pop("invalid_values") == []
+    return document
+
+
+def test_roi_is_one_document_on_the_command_line_the_face_and_the_api(
+    workspace: Path, served: Served
+) -> None:
+    on_cli = cli_json(workspace, "roi", *FLAGS, "--no-lookback")
+    on_face = Workspace.open(workspace).roi(sources=["ga4"], lookback_days=None).to_json()
+    on_api = api_json(served, "/api/roi")
+    assert on_cli == json.loads(json.dumps(on_face)) == on_api
+    assert on_cli["schema_version"] == 1
+    tactics = {r["id"] for r in on_cli["rows"] if r["level"] == "tactic"}
+    assert tactics and tactics == {t["id"] for t in served.json("/api/tactics")["tactics"]}
+
+
+def test_scorecard_and_unplanned_agree_on_the_command_line_and_the_api(
+    workspace: Path, served: Served
+) -> None:
+    # `outcomes scorecard` has no lookback option: the scorecard does not depend on it, so
+    # the briefing the dashboard measured (no lookback) answers it.
+    assert cli_json(workspace, "scorecard", *FLAGS) == api_json(served, "/api/scorecard")
+    assert cli_json(workspace, "unplanned") == api_json(served, "/api/unplanned")
+
+
+def test_report_and_dashboard_show_the_roi_the_json_gives(workspace: Path, served: Served) -> None:
+    on_cli = cli_json(workspace, "roi", *FLAGS, "--no-lookback", "--model", "markov")
+    expected = {
+        r["id"]: percent_interval(
+            None if r["roi"] is None else Estimate(r["roi"], r["roi_low"], r["roi_high"])
+        )
+        for r in on_cli["rows"]
+        if r["level"] == "tactic"
+    }
+    briefing = Workspace.open(workspace).briefing(OPTIONS)
+    report = Page(render_html(briefing))
+    tactics_page = Page(served.get("/tactics").text)
+    for tactic, shown in expected.items():
+        assert report.text[f"tactic-{tactic}-roi"] == shown, tactic
+        assert Page(served.get(f"/tactics/{tactic}").text).text[f"tactic-{tactic}-roi"] == shown
+    assert tactics_page.links  # the list page rendered (its rows are the tactics above)
