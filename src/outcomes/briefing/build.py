@@ -16,6 +16,7 @@ from typing import Any, Final
 from outcomes.briefing.attention import Attention, LintItem, attention_items, top_three
 from outcomes.briefing.explorer import JourneySummaries, summarise_journeys
 from outcomes.lint import check_plan
+from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period
 from outcomes.measure.roi import DEFAULT_MODELS, RoiReport, RoiRow, roi
 from outcomes.measure.scorecard import Scorecard, build_scorecard
@@ -186,21 +187,36 @@ def build_briefing(
             f"computed ({', '.join(options.models)})"
         )
     plan = loaded.plan
-    card = build_scorecard(plan, warehouse, as_of=options.as_of, sources=options.sources)
+    touchpoints, conversions = warehouse.table("touchpoints"), warehouse.table("conversions")
+    # The journeys are built once for every measure below (the warehouse does not change
+    # while they run); the explorer goes first, so that ROI reads the plan period's paths
+    # it summarised with the quarters'.
+    with JourneyStore(touchpoints, conversions) as journeys:
+        summaries = summarise_journeys(
+            plan,
+            warehouse,
+            lookback_days=options.lookback_days,
+            sources=options.sources,
+            journeys=journeys,
+        )
+        card = build_scorecard(
+            plan, warehouse, as_of=options.as_of, sources=options.sources, journeys=journeys
+        )
+        period = Period.of_plan(plan)
+        report = roi(
+            plan,
+            touchpoints,
+            conversions,
+            warehouse.table("costs"),
+            models=options.models,
+            period=period,
+            lookback_days=options.lookback_days,
+            sources=options.sources,
+            bootstrap=options.bootstrap,
+            confidence=options.confidence,
+            journeys=journeys,
+        )
     as_of = max((g.as_of for g in card.goals), default=options.as_of or dt.date.today())
-    period = Period.of_plan(plan)
-    report = roi(
-        plan,
-        warehouse.table("touchpoints"),
-        warehouse.table("conversions"),
-        warehouse.table("costs"),
-        models=options.models,
-        period=period,
-        lookback_days=options.lookback_days,
-        sources=options.sources,
-        bootstrap=options.bootstrap,
-        confidence=options.confidence,
-    )
     unplanned = find_unplanned(
         plan,
         warehouse.table("activities"),
@@ -239,9 +255,7 @@ def build_briefing(
         ingests=_ingests(warehouse),
         rejected=rejected,
         rejected_total=rejected_total,
-        journeys=summarise_journeys(
-            plan, warehouse, lookback_days=options.lookback_days, sources=options.sources
-        ),
+        journeys=summaries,
         loaded=loaded,
     )
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from outcomes.measure.attribution import attribute
-from outcomes.measure.attribution.journeys import JourneyOptions, paths_from_warehouse
+from outcomes.measure.attribution.journeys import JourneyOptions
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.attribution.result import AttributionResult
+from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
@@ -60,22 +61,30 @@ def summarise_journeys(
     *,
     lookback_days: int | None = 90,
     sources: tuple[str, ...] | None = None,
+    journeys: JourneyStore | None = None,
 ) -> JourneySummaries:
-    """Summarise sales journeys by channel and by tactic for the plan period and quarters."""
+    """Summarise sales journeys by channel and by tactic for the plan period and quarters.
+
+    `journeys`: the warehouse's journeys, when the caller keeps them for other measures
+    too (`build_briefing` does); else they are built here. Each step kind is one query
+    for all the periods.
+    """
     whole = Period.of_plan(plan)
     periods = ((WHOLE_PERIOD, whole), *quarters(whole))
-    touchpoints, conversions = warehouse.table("touchpoints"), warehouse.table("conversions")
+    if journeys is None:
+        tables = warehouse.table("touchpoints"), warehouse.table("conversions")
+        with JourneyStore(*tables) as own:
+            return summarise_journeys(
+                plan, warehouse, lookback_days=lookback_days, sources=sources, journeys=own
+            )
+    spans = [(label, period.instants()) for label, period in periods]
     counts: dict[tuple[str, str], PathCounts] = {}
-    for label, period in periods:
-        for by in BY_CHOICES:
-            options: JourneyOptions = {
-                "by": by,
-                "plan": plan,
-                "lookback_days": lookback_days,
-                "sources": sources,
-                "credit_period": period.instants(),
-            }
-            counts[(by, label)] = paths_from_warehouse(touchpoints, conversions, **options)
+    for by in BY_CHOICES:
+        options: JourneyOptions = {
+            "by": by, "plan": plan, "lookback_days": lookback_days, "sources": sources
+        }  # fmt: skip
+        for label, found in journeys.path_counts(spans, **options).items():
+            counts[(by, label)] = found
     return JourneySummaries(periods=periods, counts=counts)
 
 

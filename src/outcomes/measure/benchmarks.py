@@ -34,7 +34,7 @@ from typing import Any, Final, Literal
 import ibis
 
 from outcomes.catalog import BUILTIN_METRICS
-from outcomes.measure.attribution.journeys import journey_parts
+from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.conversation import ConversationHealth, tactic_conversation
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
@@ -80,10 +80,12 @@ def tactic_benchmarks(
     *,
     as_of: dt.date,
     conversation: Sequence[ConversationHealth] | None = None,
+    journeys: JourneyStore | None = None,
 ) -> list[BenchmarkResult]:
     """Every benchmark of every tactic that has started by `as_of`.
 
-    `conversation` is `tactic_conversation`'s result, where the caller has it already.
+    `conversation` is `tactic_conversation`'s result, and `journeys` the journeys of these
+    touchpoints and conversions, where the caller has them already.
     """
     mapped = mapped_activities(plan, activities)
     mine = mapped.filter(mapped.tactic.notnull())
@@ -94,7 +96,7 @@ def tactic_benchmarks(
     if conversation is None:
         conversation = tactic_conversation(plan, activities)
     talk: dict[str | None, ConversationHealth] = {h.group["tactic"]: h for h in conversation}
-    touched = _touched(plan, touchpoints, conversions)
+    touched = _touched(plan, journeys or JourneyStore(touchpoints, conversions, materialise=False))
     d = conversions.filter(conversions.type == "ticket_deflected")
     deflected = {
         str(r["channel"]): int(r["n"])
@@ -115,9 +117,7 @@ def tactic_benchmarks(
     return out
 
 
-def _touched(
-    plan: Plan, touchpoints: ibis.Table, conversions: ibis.Table
-) -> dict[tuple[str, str], tuple[float, float]]:
+def _touched(plan: Plan, journeys: JourneyStore) -> dict[tuple[str, str], tuple[float, float]]:
     """{(tactic, conversion type): (conversions, value)} whose journey touched the tactic."""
     wanted = sorted(
         {CONVERSION_TYPES[b.metric] for t in plan.tactics for b in t.benchmarks
@@ -125,9 +125,9 @@ def _touched(
     )  # fmt: skip
     found: dict[tuple[str, str], tuple[float, float]] = {}
     for kind in wanted:
-        _, _, credited = journey_parts(touchpoints, conversions, by="tactic", plan=plan,
-                                       conversion_types=(kind,), lookback_days=None)  # fmt: skip
-        events = credited.select("step", "ckey", "cts", "n", "amount").distinct()
+        events = journeys.event_steps(
+            by="tactic", plan=plan, conversion_types=(kind,), lookback_days=None, sources=None
+        )
         per_step = events.group_by("step").aggregate(n=events.n.sum(), value=events.amount.sum())
         for row in to_arrow(per_step).to_pylist():
             found[(str(row["step"]), kind)] = (float(row["n"]), float(row["value"] or 0.0))

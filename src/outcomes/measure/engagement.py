@@ -30,11 +30,8 @@ import ibis
 import numpy as np
 
 from outcomes.measure.attribution import attribute
-from outcomes.measure.attribution.journeys import (
-    JourneyOptions,
-    journey_parts,
-    paths_from_warehouse,
-)
+from outcomes.measure.attribution.journeys import JourneyOptions
+from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
@@ -74,8 +71,13 @@ def engagement_links(
     max_lag_weeks: int = 4,
     sources: Sequence[str] | None = None,
     lookback_days: int | None = None,
+    journeys: JourneyStore | None = None,
 ) -> list[EngagementLink]:
-    """Every tactic with engagement, in plan order (see the module docstring)."""
+    """Every tactic with engagement, in plan order (see the module docstring).
+
+    `journeys`: the journeys of these touchpoints and conversions, when the caller keeps
+    them for other measures too; else they are built here.
+    """
     mapped = mapped_activities(plan, activities)
     own = mapped.filter(mapped.tactic.notnull() & mapped.kind.isin(["post", "reply", "repost"]))
     week = own.ts.truncate("W").date()
@@ -83,18 +85,16 @@ def engagement_links(
         **{m: own[m].fill_null(0).sum() for m in ENGAGEMENT}
     )
     engaged = to_arrow(weekly).to_pylist()
-    journeys: JourneyOptions = {"by": "tactic", "plan": plan, "conversion_types": SALES_TYPES,
-                                "lookback_days": lookback_days, "sources": sources}  # fmt: skip
-    counts = paths_from_warehouse(touchpoints, conversions, **journeys)
+    options: JourneyOptions = {"by": "tactic", "plan": plan, "conversion_types": SALES_TYPES,
+                               "lookback_days": lookback_days, "sources": sources}  # fmt: skip
+    journeys = journeys or JourneyStore(touchpoints, conversions, materialise=False)
+    counts = journeys.paths(**options)
     credit = attribute(counts, "markov").as_dict() if counts.conversions.sum() else {}
     d = conversions.filter(conversions.type == "ticket_deflected")
     per_channel = d.group_by("channel").aggregate(n=d.count())
     deflected = {str(r["channel"]): int(r["n"]) for r in to_arrow(per_channel).to_pylist()}
-    _, _, credited = journey_parts(touchpoints, conversions, **journeys)
-    touched = credited.select(
-        step=credited.step, ckey=credited.ckey, cts=credited.cts, n=credited.n
-    )
-    touched = touched.distinct()
+    # One row per conversion event and step already: (ckey, cts) fixes n.
+    touched = journeys.event_steps(**options)
     converted = touched.group_by(["step", touched.cts.truncate("W").date().name("week")]).aggregate(
         n=touched.n.sum()
     )

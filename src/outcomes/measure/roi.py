@@ -44,8 +44,9 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from outcomes.measure.attribution import MODELS, PathCounts, attribute
-from outcomes.measure.attribution.journeys import UNPLANNED, JourneyOptions, paths_from_warehouse
+from outcomes.measure.attribution.journeys import UNPLANNED, JourneyOptions
 from outcomes.measure.attribution.result import records_frame, records_table
+from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, tactic_costs
 from outcomes.plan import Plan
 
@@ -218,8 +219,13 @@ def roi(
     confidence: float = 0.9,
     seed: int = 0,
     model_params: Mapping[str, Mapping[str, Any]] | None = None,
+    journeys: JourneyStore | None = None,
 ) -> RoiReport:
-    """Attributed outcomes, cost and ROI per tactic, strategy and goal for each model."""
+    """Attributed outcomes, cost and ROI per tactic, strategy and goal for each model.
+
+    `journeys`: the journeys of these touchpoints and conversions, when the caller keeps
+    them for other measures too (`build_briefing` does); else they are built here.
+    """
     if not models:
         raise ValueError("models is empty: name at least one attribution model")
     unknown = [m for m in models if m not in MODELS]
@@ -238,8 +244,9 @@ def roi(
     sales_options: JourneyOptions = {**build, "conversion_types": SALES_TYPES}
     customer_options: JourneyOptions = {**build, "conversion_types": CUSTOMER_TYPES}
     # All conversions, not only the period's: they link identities and end earlier paths.
-    sales = paths_from_warehouse(touchpoints, conversions, **sales_options)
-    customers = paths_from_warehouse(touchpoints, conversions, **customer_options)
+    journeys = journeys or JourneyStore(touchpoints, conversions, materialise=False)
+    sales = journeys.paths(**sales_options)
+    customers = journeys.paths(**customer_options)
     spent = tactic_costs(plan, period, costs)
     rng = np.random.default_rng(seed)
     replicates = [(_resample(sales, rng), _resample(customers, rng)) for _ in range(bootstrap)]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
+from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
 from outcomes.measure.cadence import CadenceRow, cadence_consistency
 from outcomes.measure.content import TacticFocus, content_focus
@@ -89,10 +90,18 @@ def build_scorecard(
     *,
     as_of: dt.date | None = None,
     sources: Sequence[str] | None = None,
+    journeys: JourneyStore | None = None,
 ) -> Scorecard:
-    """Run every measure of the scorecard on the plan and the warehouse."""
+    """Run every measure of the scorecard on the plan and the warehouse.
+
+    `journeys`: the warehouse's journeys, when the caller keeps them for other measures
+    too (`build_briefing` does); else the measures that need journeys build their own.
+    """
     activities, touchpoints = warehouse.table("activities"), warehouse.table("touchpoints")
     conversions = warehouse.table("conversions")
+    if journeys is None:
+        with JourneyStore(touchpoints, conversions) as own:
+            return build_scorecard(plan, warehouse, as_of=as_of, sources=sources, journeys=own)
     goals = pace_goals(plan, conversions, warehouse.table("metric_snapshots"), as_of=as_of)
     day = max((g.as_of for g in goals), default=as_of or dt.date.today())
     hours = plan.organisation.business_hours
@@ -101,7 +110,13 @@ def build_scorecard(
         goals=tuple(goals),
         tactics=tuple(
             tactic_benchmarks(
-                plan, activities, touchpoints, conversions, as_of=day, conversation=by_tactic
+                plan,
+                activities,
+                touchpoints,
+                conversions,
+                as_of=day,
+                conversation=by_tactic,
+                journeys=journeys,
             )
         ),
         cadence=tuple(cadence_consistency(plan, activities, as_of=as_of)),
@@ -112,7 +127,9 @@ def build_scorecard(
         content=tuple(content_focus(plan, activities)),
         functions=tuple(function_coverage(plan, activities)),
         engagement=tuple(
-            engagement_links(plan, activities, touchpoints, conversions, sources=sources)
+            engagement_links(
+                plan, activities, touchpoints, conversions, sources=sources, journeys=journeys
+            )
         ),
         pilots=tuple(pilot_results(plan, conversions)),
     )

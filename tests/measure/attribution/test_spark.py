@@ -308,3 +308,32 @@ def test_time_decay_by_real_time_is_identical_on_duckdb_and_spark(
     for step, (conversions, value) in duck.items():
         assert spark[step][0] == pytest.approx(conversions, rel=1e-9, abs=1e-12), step
         assert spark[step][1] == pytest.approx(value, rel=1e-9, abs=1e-9), step
+
+
+def test_journeys_kept_in_the_engine_are_identical_on_duckdb_and_spark(
+    engines: dict[str, Any], northwind: Plan
+) -> None:
+    from outcomes.measure.attribution.store import JourneyStore
+
+    spans = [
+        ("all", None),
+        ("first-days", (T0 - timedelta(days=1), T0 + timedelta(days=3))),
+        ("year", (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))),
+    ]
+    found = {}
+    for engine, tables in engines.items():
+        with JourneyStore(*tables) as store:
+            counts = store.path_counts(spans, by="tactic", plan=northwind, lookback_days=90)
+            credited = to_arrow(store.event_steps(by="tactic", plan=northwind, lookback_days=90))
+            found[engine] = (
+                counts,
+                sorted((r["step"], r["ckey"], r["n"]) for r in credited.to_pylist()),
+            )
+    (duck, duck_steps), (spark, spark_steps) = found["duckdb"], found["spark"]
+    assert spark_steps == duck_steps and len(duck_steps) > 3
+    for label, _ in spans:
+        assert duck[label].n_paths > 1, label
+        assert spark[label].channels == duck[label].channels
+        for name in ("touches", "offsets", "conversions", "nulls"):
+            assert getattr(spark[label], name).tolist() == getattr(duck[label], name).tolist()
+        assert spark[label].value.tolist() == pytest.approx(duck[label].value.tolist(), rel=1e-12)

@@ -8,7 +8,10 @@ per distinct path comes back. The same expression runs on DuckDB and on Spark (I
 PySpark backend) with identical results, so it is written in operations both compile
 alike: no ordered string aggregate, no `strip()`, no calendar-day intervals (see
 `_ordered_paths`, `_strip` and the credit window below).
-`paths_from_warehouse` executes it and builds a `PathCounts`.
+`paths_from_warehouse` executes it and builds a `PathCounts`. The same journeys, cut into
+per-conversion paths and the touches of no conversion yet (`journey_segments`), give
+any number of credit periods in one query (`period_paths`); `JourneyStore`
+(`outcomes.measure.attribution.store`) keeps their parts built once per warehouse state.
 
 Conventions (each a parameter of `journey_paths`, default in brackets):
 
@@ -61,7 +64,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Final, Literal, TypedDict
+from typing import Any, Final, Literal, NamedTuple, TypedDict
 
 import ibis
 from typing_extensions import Unpack
@@ -103,6 +106,10 @@ JOURNEY_DEFAULTS: Final[JourneyOptions] = {
     "direct_label": "direct",
     "credit_period": None,
 }
+Span = tuple[dt.datetime, dt.datetime]
+"""A credit period: (start, end) instants, end excluded."""
+
+
 _SPACE: Final = r"[ \t\n\r\x0B\f]"
 _RANK_WIDTH: Final = 10  # digits of a step's rank in its path: up to 10**10 steps
 
@@ -202,49 +209,108 @@ def journey_parts(
 ) -> tuple[Any, Any, Any]:
     """(touches, conversion events, credited touches), as Ibis expressions.
 
-    `touches`: `jkey`, `ts`, `tie`, `step`; `events`: one per journey and instant, with
-    `ckey`, `cts`, `n` (conversions), `amount` (value) and `prev_cts`; `credited`: each
-    touch joined to the event it leads up to, within the window the module docstring
-    gives. `journey_paths` and the time-decay credit are built from these. `options` are
-    the `JourneyOptions`; anything left out takes its default.
+    `touches`: `jkey`, `ts`, `tie`, `step` (`journey_touches`); `events`: one per journey
+    and instant, with `ckey`, `cts`, `n` (conversions), `amount` (value) and `prev_cts`
+    (`journey_events`); `credited`: each touch joined to the event it leads up to, within
+    the window the module docstring gives (`credited_touches`). `journey_paths` and the
+    time-decay credit are built from these. `options` are the `JourneyOptions`; anything
+    left out takes its default.
     """
+    o = _checked(options)
+    touches = journey_touches(touchpoints, conversions, **o)
+    events = journey_events(touchpoints, conversions, **o)
+    credited = credited_touches(
+        touches, events, lookback_days=o["lookback_days"], credit_period=o["credit_period"]
+    )
+    return touches, events, credited
+
+
+def _checked(options: JourneyOptions) -> JourneyOptions:
+    """`options` with the defaults filled in; ValueError for a value that cannot be."""
     o: JourneyOptions = {**JOURNEY_DEFAULTS, **options}
-    by, plan, direct_label = o["by"], o["plan"], o["direct_label"]
-    conversion_types, lookback_days = o["conversion_types"], o["lookback_days"]
-    join_on, sources = o["join_on"], o["sources"]
-    if join_on not in ("person", "journey_id", "customer_id"):
+    if o["join_on"] not in ("person", "journey_id", "customer_id"):
         raise ValueError(
-            f'join_on must be "person", "journey_id" or "customer_id", not {join_on!r}'
+            f'join_on must be "person", "journey_id" or "customer_id", not {o["join_on"]!r}'
         )
-    if sources is not None and not sources:
+    if o["sources"] is not None and not o["sources"]:
         raise ValueError("sources is empty: no touchpoint could count")
-    if join_on == "person":
-        # Stitched before the source filter: every source's ids help link a person.
-        touchpoints, conversions = _with_person(touchpoints, conversions)
-    if sources is not None:
-        touchpoints = touchpoints.filter(touchpoints.source.isin(list(sources)))
+    lookback_days = o["lookback_days"]
     if lookback_days is not None and lookback_days < 0:
         raise ValueError(f"lookback_days must be 0 or more, or None; got {lookback_days}")
-    if not conversion_types:
+    if not o["conversion_types"]:
         raise ValueError("conversion_types is empty: no conversion could count")
+    return o
 
-    stepped = _steps(touchpoints, by, plan, direct_label)
-    touches = stepped.filter(stepped[join_on].notnull()).select(
+
+def journey_touches(
+    touchpoints: ibis.Table, conversions: ibis.Table, **options: Unpack[JourneyOptions]
+) -> Any:
+    """The touches that make steps: `jkey` (journey), `ts`, `tie` (natural key), `step`.
+
+    Of the `JourneyOptions` only `by`, `plan`, `direct_label`, `join_on` and `sources`
+    matter (the conversions link identities).
+    """
+    o = _checked(options)
+    join_on, sources = o["join_on"], o["sources"]
+    if join_on == "person":
+        # Stitched before the source filter: every source's ids help link a person.
+        touchpoints, _ = _with_person(touchpoints, conversions)
+    if sources is not None:
+        touchpoints = touchpoints.filter(touchpoints.source.isin(list(sources)))
+    stepped = _steps(touchpoints, o["by"], o["plan"], o["direct_label"])
+    return stepped.filter(stepped[join_on].notnull()).select(
         jkey=stepped[join_on], ts=stepped.ts, tie=stepped.key, step=stepped.step
     )
 
+
+def journey_events(
+    touchpoints: ibis.Table, conversions: ibis.Table, **options: Unpack[JourneyOptions]
+) -> Any:
+    """One conversion event per journey and instant: `ckey`, `cts`, `n`, `amount`, `prev_cts`.
+
+    Of the `JourneyOptions` only `conversion_types` and `join_on` matter (the touchpoints
+    link identities).
+    """
+    o = _checked(options)
+    keyed = journey_conversions(touchpoints, conversions, join_on=o["join_on"])
+    return conversion_events(keyed, o["conversion_types"])
+
+
+def journey_conversions(
+    touchpoints: ibis.Table, conversions: ibis.Table, *, join_on: JoinOn
+) -> Any:
+    """The conversions with a journey: `jkey`, `ts`, `type`, `value` (the touchpoints link
+    identities when `join_on` is "person")."""
+    if join_on == "person":
+        _, conversions = _with_person(touchpoints, conversions)
     c = conversions
-    chosen = c.filter(c.type.isin(list(conversion_types)) & c[join_on].notnull())
+    return c.filter(c[join_on].notnull()).select(
+        jkey=c[join_on], ts=c.ts, type=c.type, value=c.value
+    )
+
+
+def conversion_events(keyed: Any, conversion_types: Sequence[str]) -> Any:
+    """`journey_events` from `journey_conversions` built already (a `JourneyStore` keeps them)."""
+    chosen = keyed.filter(keyed.type.isin(list(conversion_types)))
     # One event per (journey, instant): simultaneous conversions share one path, and the
     # previous event is then always strictly earlier, so every touch has one owner.
-    events = chosen.group_by(ckey=chosen[join_on], cts=chosen.ts).aggregate(
+    events = chosen.group_by(ckey=chosen.jkey, cts=chosen.ts).aggregate(
         n=chosen.count().cast("float64"),
         amount=chosen.value.fill_null(0.0).sum().cast("float64"),
     )
-    events = events.mutate(
+    return events.mutate(
         prev_cts=events.cts.lag().over(ibis.window(group_by=events.ckey, order_by=events.cts))
     )
 
+
+def credited_touches(
+    touches: Any,
+    events: Any,
+    *,
+    lookback_days: int | None,
+    credit_period: Span | None = None,
+) -> Any:
+    """Each touch joined to the conversion event it leads up to (see the module docstring)."""
     # Range join: a touch belongs to the first conversion at or after it; the windows of
     # a journey's conversions do not overlap, so no touch is credited twice.
     predicates = [
@@ -258,10 +324,103 @@ def journey_parts(
         window = ibis.interval(hours=24 * lookback_days)
         predicates.append(touches.ts >= events.cts - window)
     credited = touches.join(events, predicates)
-    period = o["credit_period"]
-    if period is not None:
-        credited = credited.filter((credited.cts >= period[0]) & (credited.cts < period[1]))
-    return touches, events, credited
+    if credit_period is not None:
+        start, end = credit_period
+        credited = credited.filter((credited.cts >= start) & (credited.cts < end))
+    return credited
+
+
+class JourneySegments(NamedTuple):
+    """The journeys before any period cut, as Ibis expressions (see `journey_segments`)."""
+
+    converting: Any
+    """One row per conversion event with a touch in its window: `ckey`, `cts`, `n`,
+    `amount` and its `path`."""
+    open: Any
+    """The touches after their journey's last conversion: `jkey`, `ts`, `tie`, `step`."""
+    steps: Any
+    """Each conversion event once per step on its path: `step`, `ckey`, `cts`, `n`,
+    `amount`."""
+
+
+def journey_segments(
+    touchpoints: ibis.Table, conversions: ibis.Table, **options: Unpack[JourneyOptions]
+) -> JourneySegments:
+    """The pieces every period's paths are made of, uncut by any period.
+
+    A converting path does not depend on the period (touches before the period lead up
+    to a conversion in it), so each conversion event's path is built once and a period
+    only chooses events by their instant; non-converting paths are cut to the period
+    touch by touch, so those touches stay rows. `options` are the `JourneyOptions`; a
+    `credit_period` among them is ignored here (`period_paths` applies periods).
+    """
+    o = _checked(options)
+    touches = journey_touches(touchpoints, conversions, **o)
+    events = journey_events(touchpoints, conversions, **o)
+    return split_journeys(touches, events, lookback_days=o["lookback_days"])
+
+
+def split_journeys(touches: Any, events: Any, *, lookback_days: int | None) -> JourneySegments:
+    """`journey_segments` from touches and events built already (`journey_touches`,
+    `journey_events`; a `JourneyStore` keeps them in the engine)."""
+    credited = credited_touches(touches, events, lookback_days=lookback_days)
+    converting = _ordered_paths(credited, ["ckey", "cts", "n", "amount"])
+    last = events.group_by("ckey").aggregate(last_cts=events.cts.max())
+    after = touches.left_join(last, touches.jkey == last.ckey)
+    after = after.filter(after.last_cts.isnull() | (after.ts > after.last_cts))
+    steps = credited.select("step", "ckey", "cts", "n", "amount").distinct()
+    return JourneySegments(converting, after.select("jkey", "ts", "tie", "step"), steps)
+
+
+def period_paths(
+    segments: JourneySegments, periods: Sequence[tuple[str, Span | None]]
+) -> ibis.Table:
+    """The per-distinct-path summary of every period in one expression.
+
+    `periods`: (label, credit period), None for the whole history. Columns: `period`
+    (the label), then those of `journey_paths`; one row per period and distinct path,
+    ordered by period and path. The periods may overlap (a plan and its quarters): a
+    conversion or touch counts in each period it falls in.
+    """
+    return _period_summary(segments, periods).order_by(["period", "path"])
+
+
+def _period_summary(
+    segments: JourneySegments, periods: Sequence[tuple[str, Span | None]]
+) -> ibis.Table:
+    if not periods:
+        raise ValueError("periods is empty: name at least one period to summarise")
+    events = ibis.union(*(_in_period(segments.converting, "cts", *p) for p in periods))
+    converting = events.select(
+        "period",
+        "path",
+        conversions=events.n,
+        value=events.amount,
+        nulls=ibis.literal(0.0, type="float64"),
+    )
+    # The period is one more key of the journey: each period's touches make their own path.
+    touches = ibis.union(*(_in_period(segments.open, "ts", *p) for p in periods))
+    non_converting = _ordered_paths(touches, ["period", "jkey"])
+    non_converting = non_converting.select(
+        "period",
+        "path",
+        conversions=ibis.literal(0.0, type="float64"),
+        value=ibis.literal(0.0, type="float64"),
+        nulls=ibis.literal(1.0, type="float64"),
+    )
+    paths = converting.union(non_converting)
+    return paths.group_by(["period", "path"]).aggregate(
+        total_conversions=paths.conversions.sum(),
+        total_conversion_value=paths.value.sum(),
+        total_null=paths.nulls.sum(),
+    )
+
+
+def _in_period(table: Any, column: str, label: str, span: Span | None) -> Any:
+    """`table`'s rows whose `column` falls in `span` (all for None), labelled `period`."""
+    if span is not None:
+        table = table.filter((table[column] >= span[0]) & (table[column] < span[1]))
+    return table.mutate(period=ibis.literal(label, type="string"))
 
 
 def journey_paths(
@@ -273,36 +432,9 @@ def journey_paths(
     `total_conversion_value` and `total_null` (all float64), one row per distinct path,
     ordered by path. See the module docstring for the conventions.
     """
-    touches, events, credited = journey_parts(touchpoints, conversions, **options)
-    converting = _ordered_paths(credited, ["ckey", "cts", "n", "amount"])
-    converting = converting.select(
-        "path",
-        conversions=converting.n,
-        value=converting.amount,
-        nulls=ibis.literal(0.0, type="float64"),
-    )
-
-    last = events.group_by("ckey").aggregate(last_cts=events.cts.max())
-    after = touches.left_join(last, touches.jkey == last.ckey)
-    after = after.filter(after.last_cts.isnull() | (after.ts > after.last_cts))
-    period = options.get("credit_period")
-    if period is not None:
-        after = after.filter((after.ts >= period[0]) & (after.ts < period[1]))
-    non_converting = _ordered_paths(after, ["jkey"])
-    non_converting = non_converting.select(
-        "path",
-        conversions=ibis.literal(0.0, type="float64"),
-        value=ibis.literal(0.0, type="float64"),
-        nulls=ibis.literal(1.0, type="float64"),
-    )
-
-    paths = converting.union(non_converting)
-    summary = paths.group_by("path").aggregate(
-        total_conversions=paths.conversions.sum(),
-        total_conversion_value=paths.value.sum(),
-        total_null=paths.nulls.sum(),
-    )
-    return summary.order_by("path")
+    segments = journey_segments(touchpoints, conversions, **options)
+    summary = _period_summary(segments, [("", options.get("credit_period"))])
+    return summary.drop("period").order_by("path")
 
 
 def paths_from_warehouse(

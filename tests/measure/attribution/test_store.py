@@ -1,0 +1,204 @@
+"""Journeys built once (`JourneyStore`) answer exactly as building them each time does.
+
+A year of seeded random journeys (several devices per person, campaigns of the Northwind
+plan, blank channels, ties in time, simultaneous and repeated conversions of every type)
+goes into a real DuckDB warehouse; every period the briefing summarises, for every step
+kind, lookback and conversion type, must give `PathCounts` bit for bit equal to
+`paths_from_warehouse`'s, and to the paths put together in Python from the journey's
+parts. Then a touch loaded between two briefings must show in the
+second: journeys are built per state of the warehouse, never carried over.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+
+from outcomes.briefing.build import BriefingOptions, build_briefing
+from outcomes.briefing.explorer import quarters
+from outcomes.examples import example_path
+from outcomes.measure.attribution import PathCounts
+from outcomes.measure.attribution.journeys import journey_parts, paths_from_warehouse
+from outcomes.measure.attribution.store import JourneyStore
+from outcomes.measure.costs import Period
+from outcomes.plan import Plan, load_plan
+from outcomes.warehouse.connection import Warehouse, to_arrow
+
+START = datetime(2025, 12, 1, tzinfo=UTC)
+CHANNELS = ("linkedin", "x", "facebook", "email", "google", None, " ")
+SOURCES = ("facebook", "instagram", None, "")
+CAMPAIGNS = ("li-company-guides", "li-rep-insights", "fb-retarget", "newsletter", None)
+TYPES = ("order", "deal_won", "new_customer", "lead")
+
+
+def add_random_journeys(w: Warehouse, seed: int = 5, people: int = 150) -> None:
+    """Touches and conversions of `people` people over a year and a half, seeded."""
+    rng = np.random.default_rng(seed)
+    touches: list[tuple[Any, ...]] = []
+    conversions: list[tuple[Any, ...]] = []
+    for person in range(people):
+        devices = [f"dev-{person}-{d}" for d in range(int(rng.integers(1, 3)))]
+        customer = f"crm:{person}" if rng.random() < 0.5 else None
+        first = START + timedelta(days=float(rng.uniform(0, 480)))
+        for n in range(int(rng.integers(1, 9))):
+            # Whole hours, so that some touches tie in time (the natural key breaks ties).
+            ts = first + timedelta(hours=int(rng.integers(0, 24 * 120)))
+            device = devices[int(rng.integers(len(devices)))]
+            known = customer if rng.random() < 0.3 else None
+            channel = CHANNELS[int(rng.integers(len(CHANNELS)))]
+            source = SOURCES[int(rng.integers(len(SOURCES)))]
+            campaign = CAMPAIGNS[int(rng.integers(len(CAMPAIGNS)))]
+            touches.append((f"t-{person}-{n}", device, known, ts, channel, source, campaign))
+        for n in range(int(rng.integers(0, 4))):
+            ts = first + timedelta(hours=int(rng.integers(0, 24 * 150)))
+            kind = TYPES[int(rng.integers(len(TYPES)))]
+            owner = devices[0] if rng.random() < 0.7 else None
+            value = float(rng.integers(1, 400)) * 2.5 if rng.random() < 0.9 else None
+            conversions.append((f"c-{person}-{n}", owner, customer, ts, kind, value))
+            if rng.random() < 0.2:  # another conversion at the same instant
+                conversions.append((f"c-{person}-{n}b", owner, customer, ts, kind, 10.0))
+    w.duckdb.executemany(
+        "INSERT INTO touchpoints (key, source, journey_id, customer_id, ts, channel, "
+        "utm_source, utm_campaign, ingest_id) VALUES (?, 'ga4', ?, ?, ?, ?, ?, ?, 1)",
+        touches,
+    )
+    w.duckdb.executemany(
+        "INSERT INTO conversions (key, source, journey_id, customer_id, ts, type, value, "
+        "ingest_id) VALUES (?, 'ga4', ?, ?, ?, ?, ?, 1)",
+        conversions,
+    )
+
+
+def assert_identical(got: PathCounts, expected: PathCounts) -> None:
+    assert got.channels == expected.channels
+    for name in ("touches", "offsets", "conversions", "value", "nulls"):
+        assert np.array_equal(getattr(got, name), getattr(expected, name)), name
+
+
+def worked_out(
+    tp: Any, cv: Any, span: tuple[datetime, datetime] | None, **options: Any
+) -> PathCounts:
+    """The paths of one period put together in Python from `journey_parts`' rows, as the
+    journeys module's docstring says: independent of how the engine groups them."""
+    touches, events, credited = (
+        to_arrow(part).to_pylist() for part in journey_parts(tp, cv, **options)
+    )
+    totals: dict[str, list[float]] = {}
+
+    def add(steps: list[dict[str, Any]], counts: tuple[float, float, float]) -> None:
+        ordered = sorted(steps, key=lambda t: (t["ts"], t["tie"], t["step"]))
+        path = " > ".join(t["step"] for t in ordered)
+        totals[path] = [a + b for a, b in zip(totals.get(path, [0.0] * 3), counts, strict=True)]
+
+    def inside(ts: datetime) -> bool:
+        return span is None or span[0] <= ts < span[1]
+
+    per_event: dict[tuple[str, datetime], list[dict[str, Any]]] = {}
+    for row in credited:
+        if inside(row["cts"]):
+            per_event.setdefault((row["ckey"], row["cts"]), []).append(row)
+    for steps in per_event.values():
+        add(steps, (steps[0]["n"], steps[0]["amount"], 0.0))
+    last: dict[str, datetime] = {}
+    for event in events:
+        last[event["ckey"]] = max(event["cts"], last.get(event["ckey"], event["cts"]))
+    open_touches: dict[str, list[dict[str, Any]]] = {}
+    for touch in touches:
+        if (touch["jkey"] not in last or touch["ts"] > last[touch["jkey"]]) and inside(touch["ts"]):
+            open_touches.setdefault(touch["jkey"], []).append(touch)
+    for steps in open_touches.values():
+        add(steps, (0.0, 0.0, 1.0))
+    rows = sorted(totals.items())
+    return PathCounts.from_rows((path, c, v, n) for path, (c, v, n) in rows)
+
+
+def briefing_periods(plan: Plan) -> list[tuple[str, tuple[datetime, datetime] | None]]:
+    whole = Period.of_plan(plan)
+    spans = [(label, p.instants()) for label, p in (("plan", whole), *quarters(whole))]
+    return [*spans, ("all", None)]
+
+
+@pytest.fixture
+def journeys(warehouse: Warehouse) -> Warehouse:
+    add_random_journeys(warehouse)
+    return warehouse
+
+
+@pytest.mark.parametrize("by", ["channel", "tactic"])
+@pytest.mark.parametrize("lookback_days", [None, 30])
+@pytest.mark.parametrize("conversion_types", [("deal_won", "order"), ("new_customer",)])
+def test_every_period_gives_what_building_each_time_gives(
+    journeys: Warehouse,
+    plan: Plan,
+    by: str,
+    lookback_days: int | None,
+    conversion_types: tuple[str, ...],
+) -> None:
+    tp, cv = journeys.table("touchpoints"), journeys.table("conversions")
+    options: dict[str, Any] = {
+        "by": by, "plan": plan, "lookback_days": lookback_days,
+        "conversion_types": conversion_types,
+    }  # fmt: skip
+    periods = briefing_periods(plan)
+    with JourneyStore(tp, cv) as store:
+        found = store.path_counts(periods, **options)
+    assert list(found) == [label for label, _ in periods]
+    for label, span in periods:
+        expected = paths_from_warehouse(tp, cv, credit_period=span, **options)
+        assert expected.n_paths > 3, label  # every period has journeys to compare
+        assert_identical(found[label], expected)
+        assert_identical(found[label], worked_out(tp, cv, span, **options))
+
+
+def test_event_steps_are_those_of_journey_parts(journeys: Warehouse, plan: Plan) -> None:
+    tp, cv = journeys.table("touchpoints"), journeys.table("conversions")
+    options: dict[str, Any] = {"by": "tactic", "plan": plan, "lookback_days": 60}
+    _, _, credited = journey_parts(tp, cv, **options)
+    columns = ["step", "ckey", "cts", "n", "amount"]
+    expected = sorted(map(tuple, to_arrow(credited.select(*columns).distinct()).to_pylist()))
+    with JourneyStore(tp, cv) as store:
+        got = sorted(map(tuple, to_arrow(store.event_steps(**options)).to_pylist()))
+    assert got == expected and len(got) > 20
+
+
+def test_each_layer_is_built_once(journeys: Warehouse, plan: Plan) -> None:
+    tp, cv = journeys.table("touchpoints"), journeys.table("conversions")
+    periods = briefing_periods(plan)
+    with JourneyStore(tp, cv) as store:
+        for by in ("channel", "tactic"):
+            store.path_counts(periods[:2], by=by, plan=plan)
+            store.path_counts(periods, by=by, plan=plan)  # the rest: one more query
+        store.paths(by="tactic", plan=plan, conversion_types=("new_customer",))
+        store.event_steps(by="tactic", plan=plan, lookback_days=None)
+        # Touches by channel and by tactic; the conversions, whatever their types.
+        assert store.builds == 3
+        again = store.paths(by="tactic", plan=plan, credit_period=periods[0][1])
+        assert again is store.path_counts(periods, by="tactic", plan=plan)["plan"]
+        assert store.builds == 3
+
+
+def test_a_closed_store_builds_again(journeys: Warehouse) -> None:
+    tp, cv = journeys.table("touchpoints"), journeys.table("conversions")
+    with JourneyStore(tp, cv) as store:
+        first = store.paths()
+        store.close()
+        assert_identical(store.paths(), first)
+        assert store.builds == 4  # touches and conversions, twice
+
+
+def test_a_touch_loaded_between_briefings_shows_in_the_second(journeys: Warehouse) -> None:
+    loaded = load_plan(example_path("northwind"))
+    options = BriefingOptions(lookback_days=None, bootstrap=0)
+    before = build_briefing(loaded, journeys, options).journeys.counts[("channel", "plan")]
+    when = datetime.combine(Period.of_plan(loaded.plan).start, datetime.min.time(), UTC)
+    journeys.duckdb.execute(
+        "INSERT INTO touchpoints (key, source, journey_id, ts, channel, ingest_id) "
+        "VALUES ('t-new', 'ga4', 'newcomer', ?, 'mastodon', 2)",
+        [when + timedelta(days=3)],
+    )
+    after = build_briefing(loaded, journeys, options).journeys.counts[("channel", "plan")]
+    assert "mastodon" not in before.channels and "mastodon" in after.channels
+    assert after.nulls.sum() == before.nulls.sum() + 1  # one more journey, not converted
