@@ -128,6 +128,7 @@ def test_rows_with_an_unknown_kind_are_rejected_not_loaded(
     assert "got 'tweet'" in rejection.reason
 
 
+SENDS_BEFORE_KILL = 70_000
 KILLED_INGEST = textwrap.dedent(
     """
     import sys
@@ -152,7 +153,9 @@ KILLED_INGEST = textwrap.dedent(
 def test_kill_9_during_ingest_leaves_the_warehouse_as_it_was(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     sends = tmp_path / "sends.csv"
-    write_sends(sends, 200_000)
+    # More rows than the child reads before it is killed (three batches of 20,000), so it
+    # dies mid-file and mid-transaction; the whole file is loaded again afterwards.
+    write_sends(sends, SENDS_BEFORE_KILL)
     with subprocess.Popen(
         [sys.executable, "-c", KILLED_INGEST, str(workspace), str(sends)],
         stdin=subprocess.PIPE,
@@ -168,7 +171,7 @@ def test_kill_9_during_ingest_leaves_the_warehouse_as_it_was(tmp_path: Path) -> 
         assert count(warehouse, "touchpoints") == 0
         assert count(warehouse, "ingests") == 0
         result = ingest_file(warehouse, get_source("csv"), sends, SENDS)
-        assert result.loaded == 200_000
+        assert result.loaded == SENDS_BEFORE_KILL
 
 
 def test_a_re_export_with_revised_values_updates_rows_in_place(

@@ -7,6 +7,7 @@ hand-derived closed forms and an independent dense re-solve per channel, to 1e-1
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections import defaultdict
 from fractions import Fraction
@@ -148,6 +149,9 @@ def test_exact_values_on_data_csv() -> None:
     assert no_null.as_dict("removal_effect")["alpha"] == pytest.approx(0.5617, abs=1e-4)
 
 
+# Each simulation takes seconds and its seed fixes the result: the tests that compare with
+# the same run share it.
+@functools.cache
 def _ca_markov(order: int, nulls: bool) -> pd.DataFrame:
     ca = channel_attribution()
     frame = pd.read_csv(data_csv(), sep=";")
