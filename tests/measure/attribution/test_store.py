@@ -5,13 +5,15 @@ plan, blank channels, ties in time, simultaneous and repeated conversions of eve
 goes into a real DuckDB warehouse; every period the briefing summarises, for every step
 kind, lookback and conversion type, must give `PathCounts` bit for bit equal to
 `paths_from_warehouse`'s, and to the paths put together in Python from the journey's
-parts. Then a touch loaded between two briefings must show in the
-second: journeys are built per state of the warehouse, never carried over.
+parts. Then a touch ingested between two briefings must show in the second, and
+forgetting the ingest takes it out again: journeys are built per state of the warehouse,
+never carried over.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +27,11 @@ from outcomes.measure.attribution.journeys import journey_parts, paths_from_ware
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period
 from outcomes.plan import Plan, load_plan
+from outcomes.sources.base import ReadOptions
 from outcomes.warehouse.connection import Warehouse, to_arrow
+from outcomes.warehouse.forget import forget
+from outcomes.warehouse.load import IngestResult
+from outcomes.workspace.ingest import ingest_files
 
 START = datetime(2025, 12, 1, tzinfo=UTC)
 CHANNELS = ("linkedin", "x", "facebook", "email", "google", None, " ")
@@ -60,14 +66,15 @@ def add_random_journeys(w: Warehouse, seed: int = 5, people: int = 150) -> None:
             conversions.append((f"c-{person}-{n}", owner, customer, ts, kind, value))
             if rng.random() < 0.2:  # another conversion at the same instant
                 conversions.append((f"c-{person}-{n}b", owner, customer, ts, kind, 10.0))
+    # Ingest 0: no file loaded them, so forgetting a real ingest leaves them be.
     w.duckdb.executemany(
         "INSERT INTO touchpoints (key, source, journey_id, customer_id, ts, channel, "
-        "utm_source, utm_campaign, ingest_id) VALUES (?, 'ga4', ?, ?, ?, ?, ?, ?, 1)",
+        "utm_source, utm_campaign, ingest_id) VALUES (?, 'ga4', ?, ?, ?, ?, ?, ?, 0)",
         touches,
     )
     w.duckdb.executemany(
         "INSERT INTO conversions (key, source, journey_id, customer_id, ts, type, value, "
-        "ingest_id) VALUES (?, 'ga4', ?, ?, ?, ?, ?, 1)",
+        "ingest_id) VALUES (?, 'ga4', ?, ?, ?, ?, ?, 0)",
         conversions,
     )
 
@@ -189,16 +196,26 @@ def test_a_closed_store_builds_again(journeys: Warehouse) -> None:
         assert store.builds == 4  # touches and conversions, twice
 
 
-def test_a_touch_loaded_between_briefings_shows_in_the_second(journeys: Warehouse) -> None:
+def test_an_ingest_and_a_forget_between_briefings_show_in_the_next(
+    journeys: Warehouse, tmp_path: Path
+) -> None:
     loaded = load_plan(example_path("northwind"))
     options = BriefingOptions(lookback_days=None, bootstrap=0)
-    before = build_briefing(loaded, journeys, options).journeys.counts[("channel", "plan")]
-    when = datetime.combine(Period.of_plan(loaded.plan).start, datetime.min.time(), UTC)
-    journeys.duckdb.execute(
-        "INSERT INTO touchpoints (key, source, journey_id, ts, channel, ingest_id) "
-        "VALUES ('t-new', 'ga4', 'newcomer', ?, 'mastodon', 2)",
-        [when + timedelta(days=3)],
+
+    def channel_paths() -> PathCounts:
+        return build_briefing(loaded, journeys, options).journeys.counts[("channel", "plan")]
+
+    before = channel_paths()
+    day = Period.of_plan(loaded.plan).start + timedelta(days=3)
+    visits = tmp_path / "visits.csv"
+    visits.write_text(f"Session,Time,Channel\nnewcomer,{day.isoformat()}T10:00:00Z,mastodon\n")
+    mapping = {"journey_id": "Session", "ts": "Time", "channel": "Channel"}
+    (result,) = ingest_files(
+        journeys, "csv", [visits], ReadOptions(table="touchpoints", mapping=mapping)
     )
-    after = build_briefing(loaded, journeys, options).journeys.counts[("channel", "plan")]
+    assert isinstance(result, IngestResult) and result.loaded == 1
+    after = channel_paths()
     assert "mastodon" not in before.channels and "mastodon" in after.channels
     assert after.nulls.sum() == before.nulls.sum() + 1  # one more journey, not converted
+    forget(journeys, str(result.ingest_id))
+    assert_identical(channel_paths(), before)
