@@ -26,12 +26,13 @@ def measured(
 
 
 def deflect(w: Warehouse, n: int, channel: str) -> None:
-    for i in range(n):
-        w.duckdb.execute(
-            "INSERT INTO conversions (key, source, ts, type, channel, ingest_id) "
-            "VALUES (?, 'test', ?, 'ticket_deflected', ?, 1)",
-            [f"{channel}{i}", dt.datetime(2026, 3, 1, tzinfo=dt.UTC), channel],
-        )
+    """`n` deflected tickets on `channel`, keyed `<channel>0` to `<channel><n - 1>`."""
+    # One statement: a thousand single-row INSERTs took seconds.
+    w.duckdb.execute(
+        "INSERT INTO conversions (key, source, ts, type, channel, ingest_id) "
+        "SELECT ? || i, 'test', ?, 'ticket_deflected', ?, 1 FROM range(?) AS numbers(i)",
+        [channel, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), channel, n],
+    )
 
 
 def test_status_against_baseline_threshold_and_target(plan: Plan, warehouse: Warehouse) -> None:
