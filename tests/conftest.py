@@ -20,36 +20,28 @@ from tests.demo_cache import DemoCache
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
 
-# Modules that build the demo company, start servers or Spark, or drive hundreds of damaged
-# files: `make test-fast` (the inner loop) leaves them to `make test`.
+# Modules that start servers or Spark, build demo exports, render charts or drive hundreds
+# of damaged files: `make test-fast` (the inner loop) leaves them to `make test`, with every
+# test that reads the demo company (see `pytest_collection_modifyitems`).
 SLOW_MODULES = (
-    "tests/briefing/test_briefing.py",
     "tests/web/",
     "tests/demo/",
     "tests/cli/test_demo_cli.py",
-    "tests/cli/test_roi_cli.py",
-    "tests/cli/test_report_cli.py",
-    "tests/cli/test_scorecard_cli.py",
-    "tests/report/test_executive.py",
     "tests/report/test_charts.py",
     "tests/measure/attribution/test_spark.py",
-    "tests/measure/attribution/test_journeys.py",
-    "tests/measure/test_conversation.py",
-    "tests/measure/test_pacing.py",
-    "tests/measure/test_pilot.py",
-    "tests/measure/test_engagement.py",
-    "tests/measure/test_benchmarks.py",
-    "tests/measure/test_roi_demo.py",
     "tests/sources/test_damaged_corpus.py",
     "tests/warehouse/test_lock.py",
 )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the slow modules `slow`, so `-m "not slow"` is the fast lane."""
+    """Mark the slow modules and the tests that read the demo `slow`: `-m "not slow"`."""
     for item in items:
         relative = Path(str(item.fspath)).resolve().relative_to(REPO).as_posix()
-        if relative.startswith(SLOW_MODULES):
+        # A cold demo cache costs a build of a minute or more; and the tests that read the
+        # demo measure a year of it (seconds to tens of seconds each).
+        reads_demo = "demo_cache" in getattr(item, "fixturenames", ())
+        if relative.startswith(SLOW_MODULES) or reads_demo:
             item.add_marker(pytest.mark.slow)
 
 
