@@ -12,11 +12,13 @@ never carried over.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from outcomes.briefing.build import BriefingOptions, build_briefing
@@ -66,17 +68,21 @@ def add_random_journeys(w: Warehouse, seed: int = 5, people: int = 150) -> None:
             conversions.append((f"c-{person}-{n}", owner, customer, ts, kind, value))
             if rng.random() < 0.2:  # another conversion at the same instant
                 conversions.append((f"c-{person}-{n}b", owner, customer, ts, kind, 10.0))
-    # Ingest 0: no file loaded them, so forgetting a real ingest leaves them be.
-    w.duckdb.executemany(
-        "INSERT INTO touchpoints (key, source, journey_id, customer_id, ts, channel, "
-        "utm_source, utm_campaign, ingest_id) VALUES (?, 'ga4', ?, ?, ?, ?, ?, ?, 0)",
-        touches,
+    # Ingest 0: no file loaded them, so forgetting a real ingest leaves them be. One
+    # INSERT per table from Arrow: a thousand single-row INSERTs take seconds.
+    insert(w, "touchpoints", touches, "journey_id customer_id ts channel utm_source utm_campaign")
+    insert(w, "conversions", conversions, "journey_id customer_id ts type value")
+
+
+def insert(w: Warehouse, table: str, rows: list[tuple[Any, ...]], columns: str) -> None:
+    names = ["key", *columns.split()]
+    arrow = pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in rows])
+    w.duckdb.register("new_rows", arrow)
+    w.duckdb.execute(
+        f"INSERT INTO {table} ({', '.join(names)}, source, ingest_id) "
+        f"SELECT {', '.join(names)}, 'ga4', 0 FROM new_rows"
     )
-    w.duckdb.executemany(
-        "INSERT INTO conversions (key, source, journey_id, customer_id, ts, type, value, "
-        "ingest_id) VALUES (?, 'ga4', ?, ?, ?, ?, ?, 0)",
-        conversions,
-    )
+    w.duckdb.unregister("new_rows")
 
 
 def assert_identical(got: PathCounts, expected: PathCounts) -> None:
@@ -128,10 +134,12 @@ def briefing_periods(plan: Plan) -> list[tuple[str, tuple[datetime, datetime] | 
     return [*spans, ("all", None)]
 
 
-@pytest.fixture
-def journeys(warehouse: Warehouse) -> Warehouse:
-    add_random_journeys(warehouse)
-    return warehouse
+@pytest.fixture(scope="module")
+def journeys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    """The random journeys, shared by the tests that only read them."""
+    with Warehouse.open(tmp_path_factory.mktemp("journeys")) as w:
+        add_random_journeys(w)
+        yield w
 
 
 @pytest.mark.parametrize("by", ["channel", "tactic"])
@@ -197,8 +205,10 @@ def test_a_closed_store_builds_again(journeys: Warehouse) -> None:
 
 
 def test_an_ingest_and_a_forget_between_briefings_show_in_the_next(
-    journeys: Warehouse, tmp_path: Path
+    warehouse: Warehouse, tmp_path: Path
 ) -> None:
+    journeys = warehouse
+    add_random_journeys(journeys)
     loaded = load_plan(example_path("northwind"))
     options = BriefingOptions(lookback_days=None, bootstrap=0)
 
