@@ -142,9 +142,16 @@ def journeys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
         yield w
 
 
-@pytest.mark.parametrize("by", ["channel", "tactic"])
-@pytest.mark.parametrize("lookback_days", [None, 30])
-@pytest.mark.parametrize("conversion_types", [("deal_won", "order"), ("new_customer",)])
+# Each pair of values of two options meets once (all eight combinations add nothing).
+@pytest.mark.parametrize(
+    ("by", "lookback_days", "conversion_types"),
+    [
+        ("channel", None, ("deal_won", "order")),
+        ("tactic", 30, ("deal_won", "order")),
+        ("channel", 30, ("new_customer",)),
+        ("tactic", None, ("new_customer",)),
+    ],
+)
 def test_every_period_gives_what_building_each_time_gives(
     journeys: Warehouse,
     plan: Plan,
