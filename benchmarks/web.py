@@ -255,22 +255,28 @@ def cpu_seconds(pid: int | None) -> float | None:
 
 
 def snapshot_responses(client: httpx.Client, found: list[Target]) -> dict[str, Any]:
-    """Every URL's body and content type, as the dashboard answers it now."""
+    """Every URL's body as sent (gzipped where the dashboard gzips it for these clients),
+    content type and content encoding, as the dashboard answers it now."""
     kept = {}
     for target in found:
-        response = client.get(target.path)
-        kept[target.path] = (response.content, response.headers.get("content-type", ""))
+        with client.stream("GET", target.path) as response:
+            body = b"".join(response.iter_raw())
+            headers = response.headers
+        kept[target.path] = (body, headers.get("content-type", ""),
+                             headers.get("content-encoding", ""))  # fmt: skip
     return kept
 
 
-def peer_app(responses: dict[str, tuple[bytes, str]]) -> Any:
+def peer_app(responses: dict[str, tuple[bytes, str, str]]) -> Any:
     """A bare ASGI app answering each URL with stored bytes: no routing, no templates."""
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         query = scope.get("query_string", b"").decode()
         path = scope["path"] + (f"?{query}" if query else "")
-        body, kind = responses.get(path, (b"", "text/plain"))
+        body, kind, encoding = responses.get(path, (b"", "text/plain", ""))
         headers = [(b"content-type", kind.encode()), (b"content-length", str(len(body)).encode())]
+        if encoding:
+            headers.append((b"content-encoding", encoding.encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

@@ -26,6 +26,7 @@ from outcomes.briefing.build import BriefingOptions
 from outcomes.web import charts
 from outcomes.web.context import Dashboard, NotReadyError
 from outcomes.web.explorer import ExplorerError
+from outcomes.web.page_cache import PageCache
 from outcomes.web.render import render
 from outcomes.web.security import LOOPBACK, SecurityMiddleware
 from outcomes.web.state import DashboardState, Snapshot
@@ -84,6 +85,8 @@ def create_app(
     _handle_errors(app)
     app.openapi()  # built once now, not on the first request for /api
 
+    # Inside the security middleware, so kept answers get its headers and its host check.
+    app.add_middleware(PageCache, state=state)
     # Outermost: its headers reach every response, its 500 every unhandled exception.
     app.add_middleware(SecurityMiddleware, hosts=allowed_hosts, error=_error)
     return app

@@ -20,7 +20,6 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Final
 
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,6 +32,11 @@ SECURITY_HEADERS: Final = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+_ENCODED: Final = tuple(
+    (name.lower().encode("latin-1"), value.encode("latin-1"))
+    for name, value in SECURITY_HEADERS.items()
+)
+"""`SECURITY_HEADERS` as ASGI writes headers, made once rather than per response."""
 LOOPBACK: Final = ("localhost", "127.0.0.1", "[::1]")
 """Names served whatever the options: a browser on this machine reaches it by these."""
 WILDCARD_ADDRESSES: Final = frozenset({"", "0.0.0.0", "[::]"})
@@ -110,6 +114,21 @@ def host_allowed(name: str, patterns: Iterable[str]) -> bool:
     return False
 
 
+def secured(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Response headers with each of `SECURITY_HEADERS` the response does not set itself."""
+    listed = list(headers)
+    present = {name.lower() for name, _ in listed}
+    return listed + [pair for pair in _ENCODED if pair[0] not in present]
+
+
+def _host(scope: Scope) -> str:
+    """The request's Host header (ASGI servers give header names in lower case)."""
+    for name, value in scope["headers"]:
+        if name == b"host":
+            return str(value.decode("latin-1"))
+    return ""
+
+
 class SecurityMiddleware:
     """Refuses unknown Host names, adds `SECURITY_HEADERS`, answers unhandled errors 500."""
 
@@ -128,15 +147,12 @@ class SecurityMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                message["headers"] = secured(message.get("headers", ()))
             await send(message)
 
-        request = Request(scope)
-        name = host_name(request.headers.get("host", ""))
+        name = host_name(_host(scope))
         if not host_allowed(name, self.hosts):
-            await self._refuse(request, name)(scope, receive, send_secured)
+            await self._refuse(Request(scope), name)(scope, receive, send_secured)
             return
         try:
             await self.app(scope, receive, send_secured)
@@ -145,6 +161,7 @@ class SecurityMiddleware:
                 raise
             # The traceback goes to the log, never to the reader. Not raised on: the
             # server would then drop the connection the browser keeps for its next page.
+            request = Request(scope)
             log.exception("error serving %s %s", request.method, request.url.path)
             message = f"{type(exc).__name__} while serving this page."
             response = self.error(request, 500, "Something went wrong", message)
