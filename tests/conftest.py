@@ -50,8 +50,9 @@ def demo_cache() -> DemoCache:
     """The demo company at each scale a test asks for, built once per code version.
 
     `demo_cache.copy(scale, folder)` gives a test module its own copy to read and change.
-    The suite uses two scales: 0.1 (2,000 journeys), and 1 where an assertion compares a
-    statistic with what the simulator planted and needs the full year's numbers.
+    The suite uses three scales: 0.05 (1,000 journeys) where any demo will do and the engine
+    is slow (Spark), 0.1 (2,000) for the measures, reports and dashboard, and 1 where an
+    assertion compares a statistic with what the simulator planted and needs the full year.
     """
     return DemoCache.for_this_code()
 

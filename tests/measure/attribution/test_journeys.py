@@ -290,7 +290,7 @@ def test_invalid_parameters_are_refused(warehouse: Warehouse) -> None:
 
 
 def test_demo_company_totals_match_plain_sql(demo_cache: DemoCache, tmp_path: Path) -> None:
-    with Warehouse.open(demo_cache.copy(0.1, tmp_path / "demo").workspace) as w:
+    with Warehouse.open(demo_cache.copy(0.05, tmp_path / "demo").workspace) as w:
         con = w.duckdb
         (orders,) = con.sql(
             "SELECT count(*) FROM conversions "
