@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -45,16 +46,23 @@ class State:
 
 @dataclass
 class Inner:
-    """An app answering `status` with `BODY`, counting its calls."""
+    """An app answering `status` with `BODY` and `seen()`, counting its calls."""
 
     status: int = 200
     calls: int = 0
+    seen: Callable[[], bytes] = lambda: b""
+    """What the answer shows of the state, read as it starts."""
+    meanwhile: Callable[[], Awaitable[None]] | None = None
+    """Awaited while answering: what happens before the answer is done."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.calls += 1
-        headers = [(b"content-type", b"text/html"), (b"content-length", str(len(BODY)).encode())]
+        body = BODY + self.seen()
+        if self.meanwhile is not None:
+            await self.meanwhile()
+        headers = [(b"content-type", b"text/html"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
-        await send({"type": "http.response.body", "body": BODY})
+        await send({"type": "http.response.body", "body": body})
 
 
 @dataclass
@@ -64,7 +72,7 @@ class Answer:
     body: bytes
 
 
-def request(app: PageCache, path: str = "/", *, method: str = "GET", **headers: str) -> Answer:
+async def fetch(app: PageCache, path: str = "/", *, method: str = "GET", **headers: str) -> Answer:
     scope: dict[str, Any] = {
         "type": "http", "method": method, "path": path.partition("?")[0],
         "query_string": path.partition("?")[2].encode(),
@@ -78,11 +86,15 @@ def request(app: PageCache, path: str = "/", *, method: str = "GET", **headers: 
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    await app(scope, receive, send)
     start = sent[0]
     found = {k.decode(): v.decode() for k, v in start["headers"]}
     body = b"".join(m.get("body", b"") for m in sent[1:])
     return Answer(start["status"], found, body)
+
+
+def request(app: PageCache, path: str = "/", *, method: str = "GET", **headers: str) -> Answer:
+    return asyncio.run(fetch(app, path, method=method, **headers))
 
 
 def cache(inner: Inner, state: State, limit: int = 512) -> PageCache:
@@ -130,6 +142,23 @@ def test_new_numbers_and_the_refresh_notice_are_answered_afresh() -> None:
     request(app)
     request(app)
     assert inner.calls == 3
+
+
+def test_an_answer_of_the_old_numbers_is_not_kept_for_the_new() -> None:
+    """A request that began on the old snapshot ends after one on the new snapshot."""
+    state = State()
+    inner = Inner(seen=lambda: str(id(state.shown)).encode())
+    app = cache(inner, state)
+
+    async def new_numbers_arrive() -> None:
+        inner.meanwhile = None
+        state.shown = object()
+        await fetch(app)  # answered (and kept) while the first one is still being built
+
+    inner.meanwhile = new_numbers_arrive
+    old = request(app)
+    assert request(app).body == BODY + str(id(state.shown)).encode() != old.body
+    assert inner.calls == 2
 
 
 def test_query_strings_are_kept_apart_and_the_oldest_go_first() -> None:

@@ -77,15 +77,18 @@ class PageCache:
             self._kept.move_to_end(key)
             await _send(kept, scope, send)
             return
+        shown = self._snapshot
         messages = await _collect(self.app, scope, receive)
         kept = _keepable(messages)
         if kept is None:
             for message in messages:
                 await send(message)
             return
-        self._kept[key] = kept
-        while len(self._kept) > self.limit:
-            self._kept.popitem(last=False)
+        # Kept only if nothing changed while it was built: it may show either state.
+        if self._key(scope) == key and self._snapshot is shown:
+            self._kept[key] = kept
+            while len(self._kept) > self.limit:
+                self._kept.popitem(last=False)
         await _send(kept, scope, send)
 
     def _key(self, scope: Scope) -> Key | None:
