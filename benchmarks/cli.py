@@ -17,7 +17,8 @@ of `--runs` runs after one untimed warm-up run:
   `--rounds` turns of `--seconds`, on a few pages (and with `--api` their JSON twins),
   against a peer serving the same bytes stored in memory with the same server software
   and settings (`benchmarks/web.py`'s peer, gzipped where ours gzips), the two taking
-  turns: requests/s at least 0.7 of the peer's, p95 under 200 ms.
+  turns: requests/s at least 0.7 of the peer's, p95 under 200 ms. The clients are bare
+  asyncio HTTP/1.1 connections (`load`), so that the servers, not the clients, are measured.
 
 Children run with a private bytecode cache (`PYTHONPYCACHEPREFIX`, filled by the
 warm-up run) even when `PYTHONDONTWRITEBYTECODE` is set, as an installed package has its
@@ -39,14 +40,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import httpx
 
-import web  # benchmarks/web.py: the dashboard's server, its stored-bytes peer, the clients
+import web  # benchmarks/web.py: starting the dashboard, its stored-bytes peer
 
 MEASURE = ("--touch-source", "ga4", "--no-lookback")
 """How the Makefile's demo measures: the web analytics' sessions, the whole year."""
@@ -135,7 +135,7 @@ class Runner:
         return [sys.executable, "-c", code]
 
 
-@contextmanager
+@contextlib.contextmanager
 def demo_workspace(args: argparse.Namespace, env: dict[str, str]) -> Iterator[Path]:
     """The demo workspace at `--scale`: `--workspace` (built there once) or a temporary one."""
     with tempfile.TemporaryDirectory(prefix="outcomes-cli-bench-") as scratch:
