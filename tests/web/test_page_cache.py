@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -94,7 +95,10 @@ async def fetch(app: PageCache, path: str = "/", *, method: str = "GET", **heade
 
 
 def request(app: PageCache, path: str = "/", *, method: str = "GET", **headers: str) -> Answer:
-    return asyncio.run(fetch(app, path, method=method, **headers))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # this one for the whole session, and asyncio.run refuses to start a second.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, fetch(app, path, method=method, **headers)).result()
 
 
 def cache(inner: Inner, state: State, limit: int = 512) -> PageCache:
