@@ -12,6 +12,11 @@ DEMO_PORT ?= 8000
 # The demo's journeys are the web analytics' sessions, over the whole year.
 DEMO_MEASURE := --touch-source ga4 --no-lookback
 
+# The suite runs on every core (pytest-xdist); `make test PYTEST_WORKERS=0` runs it in one
+# process, as plain `pytest` does.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder
+
 .PHONY: demo test test-fast lint typecheck pytest system-deps report-deps install install-dev docs bench clean
 
 $(BIN)/uv:
@@ -78,7 +83,7 @@ typecheck: install-dev
 	$(BIN)/mypy
 
 pytest: install-dev system-deps
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 ## test: lint, types and the whole suite
 test: lint typecheck pytest
@@ -86,7 +91,7 @@ test: lint typecheck pytest
 ## test-fast: the inner loop: lint, and the suite without the demo, servers, Spark or the corpus
 test-fast: install-dev
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/pytest -q -m "not browser and not slow"
+	$(PYTEST) -m "not browser and not slow"
 
 ## docs: regenerate docs/rules.md, docs/sources.md and the shipped JSON Schema
 docs: install

@@ -35,14 +35,23 @@ SLOW_MODULES = (
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the slow modules and the tests that read the demo `slow`: `-m "not slow"`."""
+    """Mark the slow modules and the tests that read the demo `slow`: `-m "not slow"`.
+
+    Under pytest-xdist (`make test` runs `--dist loadscope`: a module's tests stay on one
+    worker, with its module-scoped setup) the modules with slow tests go first, so the
+    longest run while the short ones fill in around them rather than trail at the end.
+    """
+    slow_modules: set[Path] = set()
     for item in items:
-        relative = Path(str(item.fspath)).resolve().relative_to(REPO).as_posix()
+        relative = item.path.resolve().relative_to(REPO).as_posix()
         # A cold demo cache costs a build of a minute or more; and the tests that read the
         # demo measure a year of it (seconds to tens of seconds each).
         reads_demo = "demo_cache" in getattr(item, "fixturenames", ())
         if relative.startswith(SLOW_MODULES) or reads_demo:
             item.add_marker(pytest.mark.slow)
+            slow_modules.add(item.path)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.path not in slow_modules)
 
 
 @pytest.fixture(scope="session")
