@@ -236,6 +236,25 @@ def test_an_hourly_cost_of_1e308_is_refused_at_its_value() -> None:
     ]
 
 
+def test_a_time_too_small_to_mean_anything_is_refused() -> None:
+    # Hypothesis found 2.2e-309 hours a week, which a capacity table divided into "inf".
+    text = northwind(("marketing, hours_per_week: 40", "marketing, hours_per_week: 2.2e-309"))
+    [problem] = problems(text)
+    assert "people[3].hours_per_week" in problem
+    assert "give 0 or at least 0.01 hours a week" in problem
+    assert not problems_or_none(
+        northwind(("marketing, hours_per_week: 40", "marketing, hours_per_week: 0"))
+    )
+
+
+def problems_or_none(text: str) -> list[str]:
+    try:
+        load_plan_text(text)
+    except PlanError as exc:
+        return [str(problem) for problem in exc.problems]
+    return []
+
+
 def test_a_cadence_count_of_1e308_is_refused_at_its_value() -> None:
     old = "cadence: {count: 1, per: week}"
     text = northwind((old, "cadence: {count: 1.0e+308, per: week}"))

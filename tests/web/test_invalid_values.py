@@ -107,9 +107,9 @@ def routes(served: Served) -> list[str]:
         holder = next((h for h in ids if h in path), None)
         api += [path.replace(holder, i) for i in ids[holder]] if holder else [path]
     api += ["/api/attribution?by=tactic", "/api/attribution?model=shapley&period=2026-Q1"]
-    pages = [
-        p.removeprefix("/api") or "/" for p in api if p not in ("/api/status", "/api/briefing")
-    ]
+    # Results whose JSON is the command line's (`outcomes roi --format json`) have no page.
+    results = ("/api/status", "/api/briefing", "/api/roi", "/api/scorecard", "/api/unplanned")
+    pages = [p.removeprefix("/api") or "/" for p in api if p not in results]
     pages = ["/" if p == "/overview" else p for p in pages]
     return [*api, *pages, "/api", "/api/openapi.json", "/strategy-map.svg"]
 

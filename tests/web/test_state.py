@@ -14,10 +14,10 @@ import pytest
 
 from outcomes.briefing.build import BriefingOptions
 from outcomes.plan.errors import PlanError
-from outcomes.warehouse.connection import WarehouseError
 from outcomes.web import create_app
 from outcomes.web.context import Dashboard
 from outcomes.web.state import DashboardState
+from outcomes.workspace import WorkspaceError
 from tests.web.conftest import serve
 
 
@@ -87,7 +87,10 @@ def test_a_locked_warehouse_keeps_the_old_numbers_and_is_tried_again() -> None:
     ws = Workspace()
     state = ws.state(retry_interval=0.3)
     assert state.wait_ready(5)
-    ws.fail = WarehouseError("cannot open the warehouse: Could not set lock on file")
+    # What the face raises when the warehouse is busy.
+    ws.fail = WorkspaceError(
+        "cannot open the warehouse: Could not set lock on file", transient=True
+    )
     ws.fingerprint = "two"
     state.poll()
     until(lambda: state.status().error is not None)

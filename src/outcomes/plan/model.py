@@ -14,6 +14,7 @@ import zoneinfo
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -123,8 +124,21 @@ def _not_a_truth_value(value: Any) -> Any:
 _A_NUMBER = BeforeValidator(_not_a_truth_value)
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY), _A_NUMBER]
 MetricValue = Annotated[float, Field(ge=-MAX_METRIC_VALUE, le=MAX_METRIC_VALUE), _A_NUMBER]
-Hours = Annotated[float, Field(ge=0), _A_NUMBER]
-TacticHours = Annotated[float, Field(ge=0, le=MAX_TACTIC_HOURS), _A_NUMBER]
+MIN_HOURS: Final = 0.01
+"""The least time a week (36 seconds) a plan can give, other than none."""
+
+
+def _none_or_measurable(hours: float) -> float:
+    """Refuse a positive time too small to mean anything: dividing by 1e-309 hours gives
+    an infinite load, which the capacity table would print as "inf"."""
+    if 0 < hours < MIN_HOURS:
+        raise ValueError(f"give 0 or at least {MIN_HOURS} hours a week, not {hours:g}")
+    return hours
+
+
+_MEASURABLE = AfterValidator(_none_or_measurable)
+Hours = Annotated[float, Field(ge=0), _A_NUMBER, _MEASURABLE]
+TacticHours = Annotated[float, Field(ge=0, le=MAX_TACTIC_HOURS), _A_NUMBER, _MEASURABLE]
 CadenceCount = Annotated[float, Field(ge=MIN_CADENCE_COUNT, le=MAX_CADENCE_COUNT), _A_NUMBER]
 
 
