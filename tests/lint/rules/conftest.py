@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import pytest
 
 from outcomes.lint import CheckResult, check_plan
 from tests.conftest import plan_from_data
@@ -36,3 +38,18 @@ def assert_fires(
     result = lint(clean_plan)
     assert {(f.rule.name, f.element) for f in result.findings} == expected
     assert any(text in f.message for f in result.findings), [f.message for f in result.findings]
+
+
+def rule_fires_test(cases: Sequence[Case]) -> Callable[..., None]:
+    """The parametrised test each family's module runs over its `CASES`:
+    `test_rule_fires_on_the_offending_element = rule_fires_test(CASES)`."""
+
+    @pytest.mark.parametrize(
+        ("change", "expected", "text"), [c[1:] for c in cases], ids=[c[0] for c in cases]
+    )
+    def test_rule_fires_on_the_offending_element(
+        clean_plan: Plan, change: Callable[[Plan], None], expected: set[tuple[str, str]], text: str
+    ) -> None:
+        assert_fires(clean_plan, change, expected, text)
+
+    return test_rule_fires_on_the_offending_element

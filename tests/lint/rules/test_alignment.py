@@ -3,11 +3,7 @@ strategies, and tactics run inside their goals' periods."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
-
-from tests.lint.rules.conftest import Case, Plan, assert_fires, hits, lint, tactic
+from tests.lint.rules.conftest import Case, Plan, hits, lint, rule_fires_test, tactic
 
 
 def _no_serves(p: Plan) -> None:
@@ -80,13 +76,7 @@ CASES: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "expected", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_rule_fires_on_the_offending_element(
-    clean_plan: Plan, change: Callable[[Plan], None], expected: set[tuple[str, str]], text: str
-) -> None:
-    assert_fires(clean_plan, change, expected, text)
+test_rule_fires_on_the_offending_element = rule_fires_test(CASES)
 
 
 def test_goal_with_a_business_metric_naming_a_channel_is_not_medium_as_strategy(

@@ -3,11 +3,7 @@ sources and a cadence."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
-
-from tests.lint.rules.conftest import Case, Plan, assert_fires, hits, lint, tactic
+from tests.lint.rules.conftest import Case, Plan, hits, lint, rule_fires_test, tactic
 
 
 def _vanity_goal(p: Plan) -> None:
@@ -74,13 +70,7 @@ CASES: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "expected", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_rule_fires_on_the_offending_element(
-    clean_plan: Plan, change: Callable[[Plan], None], expected: set[tuple[str, str]], text: str
-) -> None:
-    assert_fires(clean_plan, change, expected, text)
+test_rule_fires_on_the_offending_element = rule_fires_test(CASES)
 
 
 def test_decrease_goal_reads_levels_downwards(clean_plan: Plan) -> None:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
-
-from tests.lint.rules.conftest import Case, Plan, assert_fires, lint, tactic
+from tests.lint.rules.conftest import Case, Plan, lint, rule_fires_test, tactic
 
 
 def _unused_ignore(p: Plan) -> None:
@@ -28,13 +24,7 @@ CASES: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "expected", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_rule_fires_on_the_offending_element(
-    clean_plan: Plan, change: Callable[[Plan], None], expected: set[tuple[str, str]], text: str
-) -> None:
-    assert_fires(clean_plan, change, expected, text)
+test_rule_fires_on_the_offending_element = rule_fires_test(CASES)
 
 
 def test_ignore_moves_finding_to_suppressed_with_reason(clean_plan: Plan) -> None:

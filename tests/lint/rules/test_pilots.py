@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
-
-from tests.lint.rules.conftest import Case, Plan, assert_fires, tactic
+from tests.lint.rules.conftest import Case, Plan, rule_fires_test, tactic
 
 
 def _pilot_without_control(p: Plan) -> None:
@@ -33,10 +29,4 @@ CASES: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "expected", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_rule_fires_on_the_offending_element(
-    clean_plan: Plan, change: Callable[[Plan], None], expected: set[tuple[str, str]], text: str
-) -> None:
-    assert_fires(clean_plan, change, expected, text)
+test_rule_fires_on_the_offending_element = rule_fires_test(CASES)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
-
-from tests.lint.rules.conftest import Case, Plan, assert_fires, hits, lint, tactic
+from tests.lint.rules.conftest import Case, Plan, hits, lint, rule_fires_test, tactic
 
 
 def _overloaded(p: Plan) -> None:
@@ -49,13 +45,7 @@ CASES: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "expected", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_rule_fires_on_the_offending_element(
-    clean_plan: Plan, change: Callable[[Plan], None], expected: set[tuple[str, str]], text: str
-) -> None:
-    assert_fires(clean_plan, change, expected, text)
+test_rule_fires_on_the_offending_element = rule_fires_test(CASES)
 
 
 def test_overload_counts_only_tactics_running_at_the_same_time(clean_plan: Plan) -> None:
