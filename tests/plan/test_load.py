@@ -367,7 +367,7 @@ def test_an_unknown_key_like_nothing_lists_the_keys_allowed() -> None:
     assert problems(text) == [
         f"plan.yaml:{at(text, 'banana')}: goals[0].banana: unknown key 'banana'; expected one"
         " of: id, title, metric, direction, baseline, target, threshold, stretch, start, due,"
-        " sponsor, functions"
+        " sponsor, functions, scope, value_per_unit"
     ]
 
 

@@ -324,3 +324,15 @@ def test_what_the_schema_refuses_the_loader_refuses(path: tuple[Any, ...], value
     assert schema_errors(data), "the schema accepts it"
     with pytest.raises(PlanError):
         load_plan_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def test_the_plans_vocabularies_are_the_warehouses() -> None:
+    """The plan names activity kinds and conversion types without importing the table
+    contract (which needs PyArrow); the two lists must stay the same."""
+    from typing import get_args
+
+    from outcomes.plan.model import ActivityKind, ConversionType
+    from outcomes.tables import ACTIVITY_KINDS, CONVERSION_TYPES
+
+    assert get_args(ActivityKind) == ACTIVITY_KINDS
+    assert get_args(ConversionType) == CONVERSION_TYPES

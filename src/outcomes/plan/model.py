@@ -77,6 +77,11 @@ Source = Literal[
     "x-archive", "linkedin", "meta", "youtube", "mastodon", "hubspot", "salesforce", "ga4",
     "csv", "paths", "mastodon-archive", "meta-ads", "linkedin-ads", "mailchimp",
 ]  # fmt: skip
+ActivityKind = Literal["post", "reply", "repost", "message", "mention", "comment", "message_in"]
+ConversionType = Literal[
+    "lead", "qualified_lead", "demo_request", "meeting", "opportunity", "new_customer",
+    "order", "deal_won", "deal_lost", "hire", "ticket_deflected",
+]  # fmt: skip
 GoalDirection = Literal["increase", "decrease", "at_least", "at_most"]
 MetricClassName = Literal["vanity", "activity", "engagement", "pipeline", "business"]
 UnitName = Literal["count", "currency", "ratio", "percent", "minutes", "days", "score"]
@@ -211,6 +216,16 @@ class Organisation(_Element):
         default_factory=BusinessHours,
         description="Working days and hours, for response times in business hours.",
     )
+    brand_terms: TextList = Field(
+        default_factory=list,
+        description="Words that name the organisation or its products, for content focus; "
+        "by default the words of `name` other than `generic_terms`.",
+    )
+    generic_terms: TextList = Field(
+        default_factory=list,
+        description="Words never counted as brand talk, such as the category words in the "
+        "organisation's name (physio, clinic, software).",
+    )
 
 
 class Person(_Element):
@@ -267,6 +282,23 @@ class MetricDefinition(_Element):
     model_config = ConfigDict(populate_by_name=True)
 
 
+class GoalScope(_Element):
+    """Which records count for a goal: every key given must hold, any of its values may.
+
+    A goal without a scope counts every record of its metric; "revenue from employer
+    contracts" is `{metric: revenue, scope: {pipelines: [employers]}}`.
+    """
+
+    conversion_types: list[ConversionType] = Field(
+        default_factory=list, description="Conversion types, as in the warehouse's `type`."
+    )
+    pipelines: TextList = Field(default_factory=list, description="CRM pipelines.")
+    segments: TextList = Field(default_factory=list, description="CRM segments.")
+    products: TextList = Field(default_factory=list, description="CRM products.")
+    sources: list[Source] = Field(default_factory=list, description="Connector names.")
+    channels: list[Channel] = Field(default_factory=list, description="Plan channels.")
+
+
 class Goal(_Element):
     """A business goal measured by a business metric, with an executive sponsor."""
 
@@ -284,6 +316,12 @@ class Goal(_Element):
     due: dt.date
     sponsor: Id | None = Field(None, description="The executive who backs the goal.")
     functions: list[Function] = Field(default_factory=list)
+    scope: GoalScope | None = Field(None, description="Which records count for the goal.")
+    value_per_unit: Money | None = Field(
+        None,
+        description="Money one unit of the goal's metric is worth, for returns in money: "
+        "the cost of one support contact, the value of one hire or one retained customer.",
+    )
 
 
 class Strategy(_Element):
@@ -341,6 +379,11 @@ class Match(_Element):
     accounts: TextList = Field(default_factory=list)
     hashtags: TextList = Field(default_factory=list)
     operators: IdList = Field(default_factory=list)
+    kinds: list[ActivityKind] = Field(
+        default_factory=list,
+        description="Activity kinds the tactic claims (post, reply, comment, …); by default "
+        "those its mode produces.",
+    )
 
 
 class Measurement(_Element):
