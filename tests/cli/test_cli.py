@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from outcomes.cli import app
+from outcomes.examples import example_text
 from outcomes.lint.docs import rule_markdown
 from outcomes.lint.rule import find_rule
 from outcomes.plan.schema import plan_schema_json
@@ -123,3 +124,59 @@ def test_schema_command_prints_the_shipped_schema() -> None:
 
 def test_unknown_command_exits_2() -> None:
     assert runner.invoke(app, ["frobnicate"]).exit_code == 2
+
+
+def test_each_command_is_registered_by_the_module_the_entry_point_loads_for_it() -> None:
+    """`main` imports only the module `COMMANDS` names; a command missing from the map, or
+    mapped to the wrong module, would be "No such command" when typed."""
+    from outcomes.cli import COMMANDS
+
+    modules = {
+        command.name or getattr(command.callback, "__name__", ""): command.callback.__module__
+        for command in app.registered_commands
+        if command.callback is not None
+    }
+    for group in app.registered_groups:
+        callback = (
+            group.typer_instance.registered_commands[0].callback if group.typer_instance else None
+        )
+        modules[group.name or ""] = callback.__module__ if callback else ""
+    assert {name: f"outcomes.cli.{module}" for name, module in COMMANDS.items()} == modules
+
+
+def test_a_command_runs_alone_with_only_its_module_loaded() -> None:
+    import subprocess
+    import sys
+
+    for argv in (["version"], ["rule", "A001"]):
+        done = subprocess.run(
+            [sys.executable, "-c", "from outcomes.cli import main; main()", *argv],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip(), argv
+
+
+def test_check_does_not_import_the_engine_or_rich(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from outcomes.cli import main\n"
+        "sys.argv = ['outcomes', 'check', sys.argv[1]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('rich', 'duckdb', 'ibis', 'pyarrow', 'numpy')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(example_text("northwind"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(plan)], capture_output=True, text=True, check=True
+    )
+    assert "No findings" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from outcomes.lint import CheckResult, all_rules, check_plan
 from outcomes.lint.output.machine import to_json, to_sarif
+from outcomes.lint.output.styled import Line, render, wants_colour
 from outcomes.lint.output.text import render_text
 from outcomes.plan import load_plan
 
@@ -36,9 +36,7 @@ def _check(path: Path, name: str) -> CheckResult:
 
 
 def _plain(result: CheckResult) -> str:
-    buffer = io.StringIO()
-    Console(file=buffer, color_system=None, soft_wrap=True).print(render_text(result))
-    return buffer.getvalue()
+    return render(render_text(result), colour=False)
 
 
 def test_text_report_tactics_first(
@@ -52,12 +50,9 @@ def test_text_report_northwind(northwind_path: Path, text_snapshot: SnapshotAsse
 
 
 def test_text_report_colours_severities_on_a_terminal(tactics_first_path: Path) -> None:
-    buffer = io.StringIO()
-    Console(file=buffer, force_terminal=True, color_system="standard").print(
-        render_text(_check(tactics_first_path, "p.yaml"))
-    )
-    assert "\x1b[1;31merror" in buffer.getvalue()
-    assert "\x1b[33mwarning" in buffer.getvalue()
+    text = render(render_text(_check(tactics_first_path, "p.yaml")), colour=True)
+    assert "\x1b[1;31merror" in text
+    assert "\x1b[33mwarning" in text
 
 
 def test_json_report(tactics_first_path: Path, text_snapshot: SnapshotAssertion) -> None:
@@ -107,3 +102,25 @@ def test_sarif_rule_help_is_the_rule_documentation(northwind_path: Path) -> None
     rules = _sarif(northwind_path)["runs"][0]["tool"]["driver"]["rules"]
     help_md = next(r for r in rules if r["name"] == "random-act-of-social")["help"]["markdown"]
     assert "## Why it matters" in help_md and "Tactics are merely what you do" in help_md
+
+
+def test_colour_follows_the_terminal_and_no_color_and_force_color(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    assert wants_colour(Terminal()) and not wants_colour(io.StringIO())
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert wants_colour(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_colour(Terminal())
+
+
+def test_a_style_ends_before_each_line_break() -> None:
+    line = Line().append("one\ntwo", "bold red")
+    assert render([line], colour=True) == "\x1b[1;31mone\x1b[0m\n\x1b[1;31mtwo\x1b[0m\n"
+    assert render([line], colour=False) == "one\ntwo\n"

@@ -1,42 +1,65 @@
-"""The `outcomes` command line. Commands live in modules by subject; each registers on `app`."""
+"""The `outcomes` command line. Commands live in modules by subject; each registers on `app`.
+
+A command's module is imported when the command runs, not before: `outcomes check` does
+not import the modules of `report` or `serve` (and what they import) to lint a YAML file.
+`COMMANDS` says which module registers each command; `tests/cli/test_cli.py` checks it
+against what the modules register. `app` (as `from outcomes.cli import app`) has every
+command, as help and the tests need.
+"""
 
 from __future__ import annotations
 
-import typer
+import importlib
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Final
 
-import outcomes
-from outcomes.cli import (
-    data_commands,
-    fetch_commands,
-    measure_commands,
-    plan_commands,
-    report_commands,
-    roi_commands,
-    scorecard_commands,
-    web_commands,
-)
-from outcomes.cli.common import app
+if TYPE_CHECKING:
+    import typer
 
-__all__ = [
-    "app",
-    "data_commands",
-    "fetch_commands",
-    "main",
-    "measure_commands",
-    "plan_commands",
-    "report_commands",
-    "roi_commands",
-    "scorecard_commands",
-    "web_commands",
-]
+COMMANDS: Final[dict[str, str]] = {
+    "check": "plan_commands",
+    "rule": "plan_commands",
+    "schema": "plan_commands",
+    "plan": "plan_commands",
+    "init": "plan_commands",
+    "ingest": "data_commands",
+    "unplanned": "data_commands",
+    "demo": "data_commands",
+    "sources": "data_commands",
+    "forget": "data_commands",
+    "history": "data_commands",
+    "fetch": "fetch_commands",
+    "attribute": "measure_commands",
+    "roi": "roi_commands",
+    "scorecard": "scorecard_commands",
+    "status": "report_commands",
+    "report": "report_commands",
+    "serve": "web_commands",
+    "version": "common",
+}
+"""Each command, and the module in `outcomes.cli` that registers it."""
 
 
-@app.command()
-def version() -> None:
-    """Print the version."""
-    typer.echo(outcomes.__version__)
+def load_commands(names: Iterable[str] | None = None) -> typer.Typer:
+    """The app with the commands `names` registered (every command when None)."""
+    modules = set(COMMANDS.values()) if names is None else {COMMANDS[name] for name in names}
+    for module in sorted(modules):
+        importlib.import_module(f"outcomes.cli.{module}")
+    from outcomes.cli.common import app
+
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return load_commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: registers the command asked for, or all of them (for
+    help, or a word that is not a command, which typer then names)."""
+    first = next((word for word in sys.argv[1:] if not word.startswith("-")), None)
+    asked = sys.argv[1:] and first == sys.argv[1] and first in COMMANDS
+    load_commands([first] if asked and first is not None else None)()

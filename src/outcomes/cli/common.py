@@ -14,14 +14,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
+import outcomes
 from outcomes.plan import LoadedPlan, PlanError, load_plan
 from outcomes.workspace import DEFAULT_WAIT, Workspace, WorkspaceError
+
+if TYPE_CHECKING:
+    # rich is imported when a command prints a table, not by every command: `outcomes
+    # check` prints a few lines and would spend longer importing it than checking a plan.
+    from rich.console import Console
 
 app = typer.Typer(
     name="outcomes",
@@ -32,6 +36,21 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+# `outcomes.cli.main` loads only the module of the command typed; typer runs an app of a
+# single command as that command (`outcomes version` would read "version" as an argument),
+# so the app has a callback, which makes it a group whatever is registered.
+@app.callback()
+def _group() -> None:
+    pass
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(outcomes.__version__)
+
 
 OutputOption = Annotated[
     Path | None,
@@ -58,6 +77,8 @@ WorkspaceOption = Annotated[
 
 def stdout_console(min_width: int | None = None) -> Console:
     """Standard output; `min_width` widens it when it is not a terminal (files, pipes)."""
+    from rich.console import Console
+
     console = Console(soft_wrap=True, highlight=False)
     if min_width and not console.is_terminal and console.width < min_width:
         console = Console(soft_wrap=True, highlight=False, width=min_width)
@@ -65,10 +86,14 @@ def stdout_console(min_width: int | None = None) -> Console:
 
 
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def fail(message: str) -> NoReturn:
+    from rich.markup import escape
+
     stderr_console().print(f"[bold red]error:[/] {escape(message)}", markup=True)
     raise typer.Exit(EXIT_ERROR)
 

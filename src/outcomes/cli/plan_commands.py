@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import io
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from outcomes.cli.common import (
     EXIT_FINDINGS,
@@ -29,6 +27,7 @@ from outcomes.examples import EXAMPLES
 from outcomes.lint import Severity, all_rules, find_rule
 from outcomes.lint.docs import rule_markdown, rules_markdown
 from outcomes.lint.output.machine import to_json, to_sarif
+from outcomes.lint.output.styled import render, wants_colour
 from outcomes.lint.output.text import render_text
 from outcomes.plan.schema import plan_schema_json
 from outcomes.workspace import PLAN_FILE, init_workspace
@@ -74,12 +73,8 @@ def check(
     with answering():
         result = space.check()
     if output_format is CheckFormat.TEXT:
-        if output is None:
-            stdout_console().print(render_text(result))
-        else:
-            buffer = io.StringIO()
-            Console(file=buffer, soft_wrap=True, color_system=None).print(render_text(result))
-            write_output(buffer.getvalue(), output)
+        colour = output is None and wants_colour(sys.stdout)
+        write_output(render(render_text(result), colour), output)
     elif output_format is CheckFormat.JSON:
         write_output(json_text(to_json(result)), output)
     else:
