@@ -18,6 +18,13 @@ business data for, capped at the goal's due date):
 
 A metric with neither has no data: status `no_data`.
 
+**Scope.** A goal with a `scope` counts only the conversions in it (see
+`outcomes.measure.scope`): its actual, forecast and freshness come from those. Snapshots
+carry no CRM fields, so a scope naming conversion types, pipelines, segments or products
+measures from conversions only; one naming only sources and channels cuts snapshots too.
+A scope that matches no conversion at all says so in `scope_note` (status `no_data`),
+with the values the warehouse has, rather than showing 0.
+
 **Flow or level.** Flow metrics accumulate over the goal's period (counts, and money
 sums: revenue, support cost, cost to serve, pipeline value); everything else (averages,
 rates, scores, durations) is a level.
@@ -59,6 +66,7 @@ from typing import Final, Literal
 
 import ibis
 
+from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
 
@@ -115,6 +123,10 @@ class GoalPace:
     status: Status
     source: str | None
     last_data: dt.date | None
+    scope: str | None = None
+    """The goal's scope in words (`pipeline employers`), None without one."""
+    scope_note: str | None = None
+    """Why a scoped goal has no number: its scope matches no conversion."""
 
 
 def pace_goals(
@@ -159,7 +171,9 @@ def _pace(
     kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS else "level"
     span = (goal.due - goal.start).days + 1
     elapsed = min(1.0, max(0.0, ((as_of - goal.start).days + 1) / span))
-    measured = measure_metric(goal.metric, kind, conversions, snapshots, goal.start, as_of)
+    scope = goal_scope(goal)
+    scoped, scoped_snapshots = in_scope(conversions, scope), _snapshots_in(snapshots, scope)
+    measured = measure_metric(goal.metric, kind, scoped, scoped_snapshots, goal.start, as_of)
     progress = goal.target - (0.0 if kind == "flow" else goal.baseline)
     expected = (0.0 if kind == "flow" else goal.baseline) + progress * elapsed
     forecast = low = high = None
@@ -188,7 +202,32 @@ def _pace(
         status=status,
         source=None if measured is None else measured.source,
         last_data=None if measured is None else measured.last_date,
+        scope=None if scope is None else describe(scope),
+        scope_note=_scope_note(conversions, scoped, scope) if measured is None else None,
     )
+
+
+def _snapshots_in(snapshots: ibis.Table, scope: Scope | None) -> ibis.Table:
+    """The snapshots a scope can speak for: all without one, those of its sources and
+    channels when it names nothing else, none when it names CRM fields they lack."""
+    if scope is None:
+        return snapshots
+    if any(column not in ("source", "channel") for each in scope for column, _ in each):
+        return snapshots.filter(ibis.literal(False))
+    return in_scope(snapshots, scope)
+
+
+def _scope_note(conversions: ibis.Table, scoped: ibis.Table, scope: Scope | None) -> str | None:
+    """For a scope that matches no conversion: which, and what the warehouse has."""
+    if scope is None or not conversions.count().to_pyarrow().as_py():
+        return None  # an empty warehouse is no news about the scope
+    if scoped.count().to_pyarrow().as_py():
+        return None
+    has = "; ".join(
+        f"{column}: {', '.join(values) if values else 'never filled'}"
+        for column, values in scope_values(conversions, scope).items()
+    )
+    return f"its scope ({describe(scope)}) matches no conversion; the warehouse has {has}"
 
 
 def _forecast(

@@ -30,6 +30,10 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
 * **Conversions** [`conversion_types=("deal_won", "order")`]: only conversions of these
   types count (a won deal's `new_customer` row would count the same sale twice). Their
   `value` is summed into `total_conversion_value` (a null value counts as 0).
+* **Scope** [`scope=None`, every conversion]: only conversions in this scope
+  (`outcomes.measure.scope`: pipelines, segments, products, sources, channels, types; a
+  goal's scope) make conversion events, so the journeys of one scope never credit
+  another; a journey's previous conversion is its previous one in the scope.
 * **Credit window** [`lookback_days=90`]: a conversion credits the touches of its journey
   at or before its time, after the journey's previous conversion, and no more than
   `lookback_days` × 24 hours before it (inclusive, whatever the engine's time zone);
@@ -53,7 +57,9 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
   raw `utm_source`; when that is missing too, `direct_label` [`"direct"`]. With
   `by="tactic"` the step is the tactic `outcomes.measure.mapping.mapped_touchpoints` gives
   the touchpoint under `plan`, and touchpoints of no tactic become the step
-  `"unplanned"` so the chain still passes through them.
+  `"unplanned:CHANNEL"` (their channel as `by="channel"` gives it: `unplanned:facebook`)
+  so the chain still passes through them, and a patient's untracked Facebook visit and
+  an employer's untracked LinkedIn visit stay two states, not one shared by both.
 * **Order and text**: steps are ordered by touch time (ties by the touchpoint's natural
   key, so the result is deterministic), joined by `" > "`, and kept as observed (repeats
   included; `PathCounts` collapses on request). A `>` inside a step name would split the
@@ -71,11 +77,13 @@ from typing_extensions import Unpack
 
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.mapping import mapped_touchpoints
+from outcomes.measure.scope import SCOPE_COLUMNS, Scope, in_scope
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
 
 PATH_SEPARATOR: Final = " > "
 UNPLANNED: Final = "unplanned"
+"""The prefix of the steps of touches no tactic claims: `unplanned:facebook`."""
 DEFAULT_CONVERSION_TYPES: Final = ("deal_won", "order")
 JoinOn = Literal["person", "journey_id", "customer_id"]
 
@@ -94,6 +102,7 @@ class JourneyOptions(TypedDict, total=False):
     sources: Sequence[str] | None
     direct_label: str
     credit_period: tuple[dt.datetime, dt.datetime] | None
+    scope: Scope | None
 
 
 JOURNEY_DEFAULTS: Final[JourneyOptions] = {
@@ -105,6 +114,7 @@ JOURNEY_DEFAULTS: Final[JourneyOptions] = {
     "sources": None,
     "direct_label": "direct",
     "credit_period": None,
+    "scope": None,
 }
 Span = tuple[dt.datetime, dt.datetime]
 """A credit period: (start, end) instants, end excluded."""
@@ -169,18 +179,28 @@ def _steps(
         if plan is None:
             raise ValueError('by="tactic" needs the plan whose tactics the steps are')
         mapped = mapped_touchpoints(plan, touchpoints)
-        step = mapped.tactic.fill_null(UNPLANNED)
+        unplanned = ibis.literal(UNPLANNED + ":") + _channel_step(mapped, direct_label)
+        step = mapped.tactic.fill_null(unplanned)
         table = mapped
     elif by == "channel":
-        t = touchpoints
-        step = ibis.coalesce(
-            _blank_to_null(t.channel), _blank_to_null(t.utm_source), ibis.literal(direct_label)
-        )
-        table = t
+        step = _channel_step(touchpoints, direct_label)
+        table = touchpoints
     else:
         raise ValueError(f'by must be "channel" or "tactic", not {by!r}')
     # The path text is split on ">" when read back; a ">" in a name must not split it.
     return table.mutate(step=step.replace(">", "-"))
+
+
+def _channel_step(t: Any, direct_label: str) -> Any:
+    """A touch's channel, else its raw utm_source, else `direct_label`."""
+    return ibis.coalesce(
+        _blank_to_null(t.channel), _blank_to_null(t.utm_source), ibis.literal(direct_label)
+    )
+
+
+def is_unplanned(step: str) -> bool:
+    """True for the step of touches no tactic claims (`unplanned:facebook`)."""
+    return step == UNPLANNED or step.startswith(UNPLANNED + ":")
 
 
 def _ordered_paths(table: Any, keys: list[str]) -> Any:
@@ -273,25 +293,28 @@ def journey_events(
     """
     o = _checked(options)
     keyed = journey_conversions(touchpoints, conversions, join_on=o["join_on"])
-    return conversion_events(keyed, o["conversion_types"])
+    return conversion_events(keyed, o["conversion_types"], o["scope"])
 
 
 def journey_conversions(
     touchpoints: ibis.Table, conversions: ibis.Table, *, join_on: JoinOn
 ) -> Any:
-    """The conversions with a journey: `jkey`, `ts`, `type`, `value` (the touchpoints link
-    identities when `join_on` is "person")."""
+    """The conversions with a journey: `jkey`, `ts`, `type`, `value` and the columns a scope
+    filters on (the touchpoints link identities when `join_on` is "person")."""
     if join_on == "person":
         _, conversions = _with_person(touchpoints, conversions)
     c = conversions
+    scoped = {name: c[name] for name in SCOPE_COLUMNS if name != "type"}
     return c.filter(c[join_on].notnull()).select(
-        jkey=c[join_on], ts=c.ts, type=c.type, value=c.value
+        jkey=c[join_on], ts=c.ts, type=c.type, value=c.value, **scoped
     )
 
 
-def conversion_events(keyed: Any, conversion_types: Sequence[str]) -> Any:
+def conversion_events(
+    keyed: Any, conversion_types: Sequence[str], scope: Scope | None = None
+) -> Any:
     """`journey_events` from `journey_conversions` built already (a `JourneyStore` keeps them)."""
-    chosen = keyed.filter(keyed.type.isin(list(conversion_types)))
+    chosen = in_scope(keyed.filter(keyed.type.isin(list(conversion_types))), scope)
     # One event per (journey, instant): simultaneous conversions share one path, and the
     # previous event is then always strictly earlier, so every touch has one owner.
     events = chosen.group_by(ckey=chosen.jkey, cts=chosen.ts).aggregate(

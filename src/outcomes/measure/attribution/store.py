@@ -133,7 +133,7 @@ class JourneyStore:
                 self.touchpoints, self.conversions, join_on=options["join_on"]
             ),
         )
-        events = conversion_events(keyed, options["conversion_types"])
+        events = conversion_events(keyed, options["conversion_types"], options["scope"])
         return split_journeys(touches, events, lookback_days=options["lookback_days"])
 
     def _layer(self, key: Hashable, build: Callable[[], Any]) -> Any:
@@ -162,5 +162,11 @@ class JourneyStore:
             None if sources is None else tuple(sources),
         )
         conversions = ("conversions", options["join_on"])
-        kind = (touches, conversions, tuple(options["conversion_types"]), options["lookback_days"])
+        kind = (
+            touches,
+            conversions,
+            tuple(options["conversion_types"]),
+            options["lookback_days"],
+            options["scope"],
+        )
         return touches, conversions, kind
