@@ -90,6 +90,18 @@ def tactic_scopes(plan: Plan) -> dict[str, Scope | None]:
     }
 
 
+def aimed_elsewhere(plan: Plan, scope: Scope | None) -> list[str]:
+    """The tactics the plan aims at other conversions than `scope`'s: their own scope
+    shares no clause with it (none for `scope` None, or a tactic measured on everything)."""
+    if scope is None:
+        return []
+    return [
+        tactic
+        for tactic, own in tactic_scopes(plan).items()
+        if own is not None and not set(own) & set(scope)
+    ]
+
+
 def strategy_scopes(plan: Plan) -> dict[str, Scope | None]:
     """{strategy id: the union of the scopes of the goals it serves}."""
     return {

@@ -33,7 +33,12 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
 * **Scope** [`scope=None`, every conversion]: only conversions in this scope
   (`outcomes.measure.scope`: pipelines, segments, products, sources, channels, types; a
   goal's scope) make conversion events, so the journeys of one scope never credit
-  another; a journey's previous conversion is its previous one in the scope.
+  another; a journey's previous conversion is its previous one in the scope. A journey
+  whose conversions (of the chosen types) all fall outside the scope belongs to another
+  scope's goal: it is not a non-converting path of this one (a patient who booked is not
+  an employer who did not sign), so its touches make no path at all; nor does a journey
+  without a conversion in scope that touched a tactic the plan aims at other conversions
+  only (`outcomes.measure.scope.aimed_elsewhere`: a patient ad's visitor who did not book).
 * **Credit window** [`lookback_days=90`]: a conversion credits the touches of its journey
   at or before its time, after the journey's previous conversion, and no more than
   `lookback_days` × 24 hours before it (inclusive, whatever the engine's time zone);
@@ -77,7 +82,7 @@ from typing_extensions import Unpack
 
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.mapping import mapped_touchpoints
-from outcomes.measure.scope import SCOPE_COLUMNS, Scope, in_scope
+from outcomes.measure.scope import SCOPE_COLUMNS, Scope, aimed_elsewhere, in_scope
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
 
@@ -379,18 +384,44 @@ def journey_segments(
     """
     o = _checked(options)
     touches = journey_touches(touchpoints, conversions, **o)
-    events = journey_events(touchpoints, conversions, **o)
-    return split_journeys(touches, events, lookback_days=o["lookback_days"])
+    keyed = journey_conversions(touchpoints, conversions, join_on=o["join_on"])
+    events = conversion_events(keyed, o["conversion_types"], o["scope"])
+    foreign = foreign_journeys(keyed, touches, o)
+    return split_journeys(touches, events, lookback_days=o["lookback_days"], foreign=foreign)
 
 
-def split_journeys(touches: Any, events: Any, *, lookback_days: int | None) -> JourneySegments:
+def foreign_journeys(keyed: Any, touches: Any, options: JourneyOptions) -> Any:
+    """`fkey`: the journeys of another scope than `options`' (see the module docstring):
+    no conversion in it, and conversions outside it or a touch of a tactic aimed elsewhere.
+    None without a scope: every journey is the scope's."""
+    scope = options.get("scope")
+    if scope is None:
+        return None
+    chosen = keyed.filter(keyed.type.isin(list(options["conversion_types"])))
+    inside = in_scope(chosen, scope).select(ikey=chosen.jkey).distinct()
+    others = chosen.select(fkey=chosen.jkey)
+    plan = options.get("plan")
+    elsewhere = aimed_elsewhere(plan, scope) if options.get("by") == "tactic" and plan else []
+    if elsewhere:
+        aimed = touches.filter(touches.step.isin(elsewhere)).select(fkey=touches.jkey)
+        others = others.union(aimed)
+    others = others.anti_join(inside, others.fkey == inside.ikey)
+    return others.distinct()
+
+
+def split_journeys(
+    touches: Any, events: Any, *, lookback_days: int | None, foreign: Any = None
+) -> JourneySegments:
     """`journey_segments` from touches and events built already (`journey_touches`,
-    `journey_events`; a `JourneyStore` keeps them in the engine)."""
+    `journey_events`; a `JourneyStore` keeps them in the engine). `foreign`: the journeys
+    of another scope (`foreign_journeys`), whose touches make no non-converting path."""
     credited = credited_touches(touches, events, lookback_days=lookback_days)
     converting = _ordered_paths(credited, ["ckey", "cts", "n", "amount"])
     last = events.group_by("ckey").aggregate(last_cts=events.cts.max())
     after = touches.left_join(last, touches.jkey == last.ckey)
     after = after.filter(after.last_cts.isnull() | (after.ts > after.last_cts))
+    if foreign is not None:
+        after = after.anti_join(foreign, after.jkey == foreign.fkey)
     steps = credited.select("step", "ckey", "cts", "n", "amount").distinct()
     return JourneySegments(converting, after.select("jkey", "ts", "tie", "step"), steps)
 
