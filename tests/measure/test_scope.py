@@ -158,6 +158,8 @@ def test_a_scoped_goal_counts_only_its_own_conversions(clinics: Path) -> None:
     assert goals["patient-revenue"].actual == pytest.approx(PATIENT_TOTAL)
     assert goals["contract-revenue"].actual == pytest.approx(CONTRACT_TOTAL)
     assert goals["contract-revenue"].scope == "pipeline employers"
+    # Patients stopped booking in March while contracts kept arriving: news, not stale data.
+    assert goals["patient-revenue"].status == "on_track"
     # Forecast and interval rest on the scope's events only: four contracts, not 44 deals.
     contract = goals["contract-revenue"]
     assert contract.forecast is not None and contract.forecast_high is not None
@@ -224,3 +226,22 @@ def test_untracked_steps_keep_their_channel(clinics: Path) -> None:
         )
     assert "unplanned:website" in counts.channels and "unplanned" not in counts.channels
     assert report.unplanned["markov"].value > 0
+
+
+def test_the_report_shows_scopes_and_warns_of_shared_credit(clinics: Path, tmp_path: Path) -> None:
+    from outcomes.report.executive import render_html
+
+    scoped = render_html(Workspace.open(clinics).briefing())
+    assert 'data-testid="goal-wellbeing-revenue-scope-note"' in scoped
+    assert "matches no conversion" in scoped and "pipeline employers" in scoped
+    assert "credit-warning-" not in scoped
+    # The same workspace with the scopes taken out of the plan: one chain, and a warning.
+    unscoped = tmp_path / "plan.yaml"
+    unscoped.write_text(
+        PLAN.replace(", scope: {pipelines: [patients]}", "").replace(
+            ", scope: {pipelines: [employers]}", ""
+        )
+    )
+    html = render_html(Workspace.open(clinics, plan=unscoped).briefing())
+    assert 'data-testid="credit-warning-fb-patient-ads"' in html
+    assert "reached it through steps other journeys share" in html

@@ -19,9 +19,11 @@ business data for, capped at the goal's due date):
 A metric with neither has no data: status `no_data`.
 
 **Scope.** A goal with a `scope` counts only the conversions in it (see
-`outcomes.measure.scope`): its actual, forecast and freshness come from those. Snapshots
-carry no CRM fields, so a scope naming conversion types, pipelines, segments or products
-measures from conversions only; one naming only sources and channels cuts snapshots too.
+`outcomes.measure.scope`): its actual and forecast come from those, its freshness from
+every conversion (a scope with no new record while the export kept arriving is news, not
+stale data). Snapshots carry no CRM fields, so a scope naming conversion types,
+pipelines, segments or products measures from conversions only; one naming only sources
+and channels cuts snapshots too.
 A scope that matches no conversion at all says so in `scope_note` (status `no_data`),
 with the values the warehouse has, rather than showing 0.
 
@@ -58,6 +60,7 @@ higher is better; `decrease`/`at_most`: lower is).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import statistics
@@ -174,6 +177,11 @@ def _pace(
     scope = goal_scope(goal)
     scoped, scoped_snapshots = in_scope(conversions, scope), _snapshots_in(snapshots, scope)
     measured = measure_metric(goal.metric, kind, scoped, scoped_snapshots, goal.start, as_of)
+    if measured is not None and scope is not None and measured.source == "conversions":
+        # Fresh is the export's, not the scope's: patients who stopped booking while
+        # employer deals kept arriving are news, not a stale CRM export.
+        last = _last_conversion(conversions, goal.start, as_of)
+        measured = dataclasses.replace(measured, last_date=last or measured.last_date)
     progress = goal.target - (0.0 if kind == "flow" else goal.baseline)
     expected = (0.0 if kind == "flow" else goal.baseline) + progress * elapsed
     forecast = low = high = None
@@ -205,6 +213,14 @@ def _pace(
         scope=None if scope is None else describe(scope),
         scope_note=_scope_note(conversions, scoped, scope) if measured is None else None,
     )
+
+
+def _last_conversion(conversions: ibis.Table, start: dt.date, end: dt.date) -> dt.date | None:
+    begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    window = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
+    last = window.ts.max().to_pyarrow().as_py()
+    return last.date() if isinstance(last, dt.datetime) else None
 
 
 def _snapshots_in(snapshots: ibis.Table, scope: Scope | None) -> ibis.Table:
