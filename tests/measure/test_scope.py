@@ -245,3 +245,41 @@ def test_the_report_shows_scopes_and_warns_of_shared_credit(clinics: Path, tmp_p
     html = render_html(Workspace.open(clinics, plan=unscoped).briefing())
     assert 'data-testid="credit-warning-fb-patient-ads"' in html
     assert "reached it through steps other journeys share" in html
+
+
+CONTRACTS = """\
+[csv.contracts]
+files = ["exports/contracts.csv"]
+table = "conversions"
+key = ["Contract"]
+[csv.contracts.columns]
+ts = "Signed"
+value = "Value"
+segment = "Employer size"
+product = "Package"
+[csv.contracts.values]
+type = "deal_won"
+pipeline = "Employers"
+"""
+
+
+def test_a_generic_csv_fills_the_crm_fields_a_scope_names(tmp_path: Path) -> None:
+    (tmp_path / "plan.yaml").write_text(PLAN)
+    (tmp_path / "outcomes.toml").write_text(CONTRACTS)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "contracts.csv").write_text(
+        "Contract,Signed,Value,Employer size,Package\n"
+        "k1,2026-03-02,12000,SME,Back care\nk2,2026-04-09,30000,Enterprise,\n"
+    )
+    Workspace.open(tmp_path).ingest([tmp_path / "exports" / "contracts.csv"], source="csv")
+    with Warehouse.open(tmp_path) as w:
+        rows = w.duckdb.execute(
+            "SELECT pipeline, segment, product, value FROM conversions ORDER BY key"
+        ).fetchall()
+        paced = pace_goals(_plan(tmp_path), w.table("conversions"), w.table("metric_snapshots"))
+    assert rows == [
+        ("Employers", "SME", "Back care", 12000.0),
+        ("Employers", "Enterprise", None, 30000.0),
+    ]
+    contracts = next(p for p in paced if p.goal == "contract-revenue")
+    assert contracts.actual == 42_000.0
