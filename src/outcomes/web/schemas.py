@@ -82,6 +82,10 @@ class GoalRow(_View):
     last_data: dt.date | None
     source: str | None
     link: str
+    scope: str | None = Field(None, description="Which conversions count for it, in words.")
+    scope_note: str | None = Field(
+        None, description="Why a scoped goal has no number: its scope matches no conversion."
+    )
 
 
 class RoiOut(_View):

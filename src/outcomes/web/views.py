@@ -183,6 +183,8 @@ class Views:
                     last_data=pace.last_data,
                     source=pace.source,
                     link=f"/goals/{pace.goal}",
+                    scope=pace.scope,
+                    scope_note=pace.scope_note,
                 )
             )
         return rows
