@@ -283,3 +283,25 @@ def test_a_generic_csv_fills_the_crm_fields_a_scope_names(tmp_path: Path) -> Non
     ]
     contracts = next(p for p in paced if p.goal == "contract-revenue")
     assert contracts.actual == 42_000.0
+
+
+def test_a_scope_that_leaves_none_of_the_metrics_conversions_says_so(tmp_path: Path) -> None:
+    """New customers come from CRM contacts, which have no pipeline: a count of patients
+    scoped to the patients pipeline finds none, and says why instead of showing 0."""
+    (tmp_path / "plan.yaml").write_text(PLAN)
+    plan = _plan(tmp_path)
+    patients = plan.goals[0].model_copy(
+        update={"id": "patients", "metric": "net_new_customers", "target": 500}
+    )
+    plan = plan.model_copy(update={"goals": [patients]})
+    with Warehouse.open(tmp_path) as w:
+        w.duckdb.execute(
+            "INSERT INTO conversions (key, source, customer_id, ts, type, value, pipeline, "
+            "ingest_id) VALUES ('a', 'hubspot', 'p1', '2026-03-01 10:00:00+00', "
+            "'new_customer', NULL, NULL, 1), ('b', 'hubspot', 'p1', '2026-03-01 11:00:00+00', "
+            "'deal_won', 55, 'Patients', 1)"
+        )
+        [paced] = pace_goals(plan, w.table("conversions"), w.table("metric_snapshots"))
+    assert (paced.status, paced.actual) == ("no_data", None)
+    assert paced.scope_note is not None
+    assert "matches none of the conversions that measure net_new_customers" in paced.scope_note

@@ -184,8 +184,10 @@ def _pace(
         measured = dataclasses.replace(measured, last_date=last or measured.last_date)
     progress = goal.target - (0.0 if kind == "flow" else goal.baseline)
     expected = (0.0 if kind == "flow" else goal.baseline) + progress * elapsed
-    forecast = low = high = None
+    forecast = low = high = note = None
     status: Status = "no_data"
+    if measured is None and scope is not None:
+        note = _scope_note(goal, conversions, scoped, scope, as_of)
     if measured is not None:
         forecast, low, high = _forecast(measured, kind, elapsed)
         status = _status(goal, kind, elapsed, measured.value, forecast)
@@ -211,7 +213,7 @@ def _pace(
         source=None if measured is None else measured.source,
         last_data=None if measured is None else measured.last_date,
         scope=None if scope is None else describe(scope),
-        scope_note=_scope_note(conversions, scoped, scope) if measured is None else None,
+        scope_note=note,
     )
 
 
@@ -233,17 +235,26 @@ def _snapshots_in(snapshots: ibis.Table, scope: Scope | None) -> ibis.Table:
     return in_scope(snapshots, scope)
 
 
-def _scope_note(conversions: ibis.Table, scoped: ibis.Table, scope: Scope | None) -> str | None:
-    """For a scope that matches no conversion: which, and what the warehouse has."""
-    if scope is None or not conversions.count().to_pyarrow().as_py():
+def _scope_note(
+    goal: Goal, conversions: ibis.Table, scoped: ibis.Table, scope: Scope, as_of: dt.date
+) -> str | None:
+    """Why a scoped goal has no number, when its scope is the reason: it matches no
+    conversion at all, or none of those that measure its metric (contacts carry no
+    pipeline, so a customer count scoped to one finds none). Says what the warehouse has."""
+    if not conversions.count().to_pyarrow().as_py():
         return None  # an empty warehouse is no news about the scope
-    if scoped.count().to_pyarrow().as_py():
-        return None
     has = "; ".join(
         f"{column}: {', '.join(values) if values else 'never filled'}"
         for column, values in scope_values(conversions, scope).items()
     )
-    return f"its scope ({describe(scope)}) matches no conversion; the warehouse has {has}"
+    if not scoped.count().to_pyarrow().as_py():
+        return f"its scope ({describe(scope)}) matches no conversion; the warehouse has {has}"
+    if _from_conversions(goal.metric, conversions, goal.start, as_of) is None:
+        return None  # the metric has no data in scope or out: not the scope's doing
+    return (
+        f"its scope ({describe(scope)}) matches none of the conversions that measure "
+        f"{goal.metric}; the warehouse has {has}"
+    )
 
 
 def _forecast(
