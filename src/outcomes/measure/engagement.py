@@ -4,9 +4,9 @@ The seeds call engagement tied to nothing meaningless. For every tactic whose ac
 earn engagement (reactions, comments, shares, clicks), two tests:
 
 * **attributed outcomes**: the sales conversions Markov attribution credits to the tactic
-  (journeys built by tactic and scoped to the goals it serves, as for ROI), and per 1,000 engagements; for a tactic that
-  serves support (a support benchmark or goal), the `ticket_deflected` conversions on its
-  channel, since deflections are not journeys;
+  (journeys built by tactic and scoped to the goals it serves, as for ROI), and per 1,000
+  engagements; for a tactic that serves support (a support benchmark or goal), the
+  `ticket_deflected` conversions on its channel, since deflections are not journeys;
 * **lagged relationship**: weekly engagement on the tactic's posts against weekly
   conversions whose path went through the tactic, at lags of 0 to `max_lag_weeks`
   weeks (engagement first); the lag with the strongest Pearson correlation is reported
