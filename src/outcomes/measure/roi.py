@@ -5,9 +5,9 @@ with tactics as steps (`journey_paths(by="tactic")`, in the engine) twice: once 
 **sales** (conversions of type `deal_won` and `order`, whose `value` is revenue) and once
 for **new customers** (type `new_customer`). Only conversions dated in the period count;
 touches before the period still lead up to them. Each attribution model then shares
-both out over the tactics, and the steps `unplanned:CHANNEL` (touches no tactic claims,
-kept by channel) get their share too, so nothing is credited to a tactic that another
-step earned.
+both out over the tactics, and the untracked steps (touches no tactic claims:
+`unplanned:CHANNEL` on a channel a tactic works, else `unplanned`) get their share too,
+so nothing is credited to a tactic that another step earned.
 
 **Scopes.** A goal with a `scope` (`outcomes.measure.scope`) is measured on its own
 conversions: its journeys are built again with only the conversions in scope making
