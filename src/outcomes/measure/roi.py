@@ -6,7 +6,7 @@ with tactics as steps (`journey_paths(by="tactic")`, in the engine) twice: once 
 for **new customers** (type `new_customer`). Only conversions dated in the period count;
 touches before the period still lead up to them. Each attribution model then shares
 both out over the tactics, and the untracked steps (touches no tactic claims:
-`unplanned:CHANNEL` on a channel a tactic works, else `unplanned`) get their share too,
+`unplanned:CHANNEL` where a tactic brings an audience, else `unplanned`) get theirs too,
 so nothing is credited to a tactic that another step earned.
 
 **Scopes.** A goal with a `scope` (`outcomes.measure.scope`) is measured on its own

@@ -62,14 +62,17 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
   raw `utm_source`; when that is missing too, `direct_label` [`"direct"`]. With
   `by="tactic"` the step is the tactic `outcomes.measure.mapping.mapped_touchpoints` gives
   the touchpoint under `plan`, and touchpoints of no tactic become untracked steps so
-  the chain still passes through them. An untracked touch on a channel some tactic of
-  the plan works keeps that channel (as `by="channel"` gives it): `unplanned:facebook`,
-  so a patient's untracked Facebook visit and an employer's untracked LinkedIn visit
-  stay two states, not one shared by both. Touches on channels no tactic works (direct,
-  organic search, a referring site) are one step, `unplanned`: the plan can tell no
-  audience apart by them, and a state for each would only thin every tactic's Markov
+  the chain still passes through them. An untracked touch on a channel through which
+  some tactic brings an audience (any mode but `listen` and `respond`) keeps that
+  channel (as `by="channel"` gives it): `unplanned:facebook`, so a patient's untracked
+  Facebook visit and an employer's untracked LinkedIn visit stay two states, not one
+  shared by both. Touches on other channels (direct, organic search, a referring site,
+  a channel the plan only answers on) are one step, `unplanned`: the plan reaches no
+  audience of its own there, and a state for each would only thin every tactic's Markov
   and Shapley credit with more states per path (on the demo company, social selling
-  fell from 0.53× to 0.35× of its planted revenue with one state per raw channel).
+  fell from 0.53× to 0.35× of its planted revenue with one state per raw channel, and
+  Shapley's revenue tactics together to 0.74× with a state for X, where the plan only
+  answers support questions).
 * **Order and text**: steps are ordered by touch time (ties by the touchpoint's natural
   key, so the result is deterministic), joined by `" > "`, and kept as observed (repeats
   included; `PathCounts` collapses on request). A `>` inside a step name would split the
@@ -92,6 +95,8 @@ from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
 
 PATH_SEPARATOR: Final = " > "
+CONVERSATION_MODES: Final = frozenset({"listen", "respond"})
+"""Tactic modes that answer on a channel rather than bring an audience through it."""
 UNPLANNED: Final = "unplanned"
 """The step of touches no tactic claims; `unplanned:facebook` on a channel a tactic works."""
 DEFAULT_CONVERSION_TYPES: Final = ("deal_won", "order")
@@ -190,7 +195,7 @@ def _steps(
             raise ValueError('by="tactic" needs the plan whose tactics the steps are')
         mapped = mapped_touchpoints(plan, touchpoints)
         channel = _channel_step(mapped, direct_label)
-        worked = sorted({tactic.channel for tactic in plan.tactics})
+        worked = sorted({t.channel for t in plan.tactics if t.mode not in CONVERSATION_MODES})
         unplanned = ibis.ifelse(
             channel.isin(worked), ibis.literal(UNPLANNED + ":") + channel, ibis.literal(UNPLANNED)
         )
