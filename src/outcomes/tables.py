@@ -162,6 +162,13 @@ CONVERSIONS = Table(
         Column("owner", "text", doc="the CRM owner (sales rep)"),
         Column("campaign", "text", doc="campaign, lead source or utm_campaign"),
         Column("channel", "text", doc="original source mapped to a plan channel, when known"),
+        Column(
+            "pipeline", "text", doc="the CRM pipeline (HubSpot deals' Pipeline), for goal scopes"
+        ),
+        Column(
+            "segment", "text", doc="the CRM segment (B2B, B2C, a customer tier), for goal scopes"
+        ),
+        Column("product", "text", doc="the product or product line sold, for goal scopes"),
     ),
 )
 

@@ -136,7 +136,10 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
                 pace.goal,
                 f"{title} cannot be judged: {since}",
                 f"Its metric {pace.metric} has {since}; load the export that measures it "
-                "or name a source that does.",
+                "or name a source that does."
+                if pace.scope_note is None
+                else f"{pace.scope_note[0].upper()}{pace.scope_note[1:]}: correct the scope "
+                "in the plan or load the CRM export that fills it.",
                 link,
             )
         elif pace.status == "at_risk":

@@ -188,3 +188,5 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
         "t/s/g: tactic, strategy, goal; CPA: cost per new customer. Support savings and "
         "retention are credited by the scorecard, not here."
     )
+    for warning in report.warnings:
+        console.print(f"Warning: {warning.message}", style="yellow", markup=False)

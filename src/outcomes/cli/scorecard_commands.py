@@ -322,4 +322,9 @@ def _print(goals: list[Any]) -> None:
             interval,
             f"[{style}]{g.status.replace('_', ' ')}[/]",
         )
-    stdout_console(min_width=100).print(table)
+    console = stdout_console(min_width=100)
+    console.print(table)
+    for g in goals:  # a scoped goal counts some conversions only; say which, and when none
+        if g.scope:
+            note = f": {g.scope_note}" if g.scope_note else ""
+            console.print(f"{g.goal} counts {g.scope} only{note}", markup=False)

@@ -18,6 +18,15 @@ business data for, capped at the goal's due date):
 
 A metric with neither has no data: status `no_data`.
 
+**Scope.** A goal with a `scope` counts only the conversions in it (see
+`outcomes.measure.scope`): its actual and forecast come from those, its freshness from
+every conversion (a scope with no new record while the export kept arriving is news, not
+stale data). Snapshots carry no CRM fields, so a scope naming conversion types,
+pipelines, segments or products measures from conversions only; one naming only sources
+and channels cuts snapshots too.
+A scope that matches no conversion at all says so in `scope_note` (status `no_data`),
+with the values the warehouse has, rather than showing 0.
+
 **Flow or level.** Flow metrics accumulate over the goal's period (counts, and money
 sums: revenue, support cost, cost to serve, pipeline value); everything else (averages,
 rates, scores, durations) is a level.
@@ -51,6 +60,7 @@ higher is better; `decrease`/`at_most`: lower is).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import statistics
@@ -59,6 +69,7 @@ from typing import Final, Literal
 
 import ibis
 
+from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
 
@@ -115,6 +126,10 @@ class GoalPace:
     status: Status
     source: str | None
     last_data: dt.date | None
+    scope: str | None = None
+    """The goal's scope in words (`pipeline employers`), None without one."""
+    scope_note: str | None = None
+    """Why a scoped goal has no number: its scope matches no conversion."""
 
 
 def pace_goals(
@@ -159,11 +174,20 @@ def _pace(
     kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS else "level"
     span = (goal.due - goal.start).days + 1
     elapsed = min(1.0, max(0.0, ((as_of - goal.start).days + 1) / span))
-    measured = measure_metric(goal.metric, kind, conversions, snapshots, goal.start, as_of)
+    scope = goal_scope(goal)
+    scoped, scoped_snapshots = in_scope(conversions, scope), _snapshots_in(snapshots, scope)
+    measured = measure_metric(goal.metric, kind, scoped, scoped_snapshots, goal.start, as_of)
+    if measured is not None and scope is not None and measured.source == "conversions":
+        # Fresh is the export's, not the scope's: patients who stopped booking while
+        # employer deals kept arriving are news, not a stale CRM export.
+        last = _last_conversion(conversions, goal.start, as_of)
+        measured = dataclasses.replace(measured, last_date=last or measured.last_date)
     progress = goal.target - (0.0 if kind == "flow" else goal.baseline)
     expected = (0.0 if kind == "flow" else goal.baseline) + progress * elapsed
-    forecast = low = high = None
+    forecast = low = high = note = None
     status: Status = "no_data"
+    if measured is None and scope is not None:
+        note = _scope_note(goal, conversions, scoped, scope, as_of)
     if measured is not None:
         forecast, low, high = _forecast(measured, kind, elapsed)
         status = _status(goal, kind, elapsed, measured.value, forecast)
@@ -188,6 +212,48 @@ def _pace(
         status=status,
         source=None if measured is None else measured.source,
         last_data=None if measured is None else measured.last_date,
+        scope=None if scope is None else describe(scope),
+        scope_note=note,
+    )
+
+
+def _last_conversion(conversions: ibis.Table, start: dt.date, end: dt.date) -> dt.date | None:
+    begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    window = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
+    last = window.ts.max().to_pyarrow().as_py()
+    return last.date() if isinstance(last, dt.datetime) else None
+
+
+def _snapshots_in(snapshots: ibis.Table, scope: Scope | None) -> ibis.Table:
+    """The snapshots a scope can speak for: all without one, those of its sources and
+    channels when it names nothing else, none when it names CRM fields they lack."""
+    if scope is None:
+        return snapshots
+    if any(column not in ("source", "channel") for each in scope for column, _ in each):
+        return snapshots.filter(ibis.literal(False))
+    return in_scope(snapshots, scope)
+
+
+def _scope_note(
+    goal: Goal, conversions: ibis.Table, scoped: ibis.Table, scope: Scope, as_of: dt.date
+) -> str | None:
+    """Why a scoped goal has no number, when its scope is the reason: it matches no
+    conversion at all, or none of those that measure its metric (contacts carry no
+    pipeline, so a customer count scoped to one finds none). Says what the warehouse has."""
+    if not conversions.count().to_pyarrow().as_py():
+        return None  # an empty warehouse is no news about the scope
+    has = "; ".join(
+        f"{column}: {', '.join(values) if values else 'never filled'}"
+        for column, values in scope_values(conversions, scope).items()
+    )
+    if not scoped.count().to_pyarrow().as_py():
+        return f"its scope ({describe(scope)}) matches no conversion; the warehouse has {has}"
+    if _from_conversions(goal.metric, conversions, goal.start, as_of) is None:
+        return None  # the metric has no data in scope or out: not the scope's doing
+    return (
+        f"its scope ({describe(scope)}) matches none of the conversions that measure "
+        f"{goal.metric}; the warehouse has {has}"
     )
 
 

@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from outcomes.briefing.build import Briefing
+from outcomes.measure.roi import CreditWarning
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
 from outcomes.report.format import (
@@ -90,6 +91,8 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "people": {p.id: p.name for p in plan.people},
         "tactic_rows": tactic_rows,
         "roi_totals": _totals(tactic_rows),
+        "credit_warnings": briefing.roi.warnings,
+        "credit_warning": functools.partial(_credit_warning, currency=currency),
         "model_revenue": _model_revenue(briefing),
         "charts": _charts(briefing, titles),
         "status_map": Markup(strategy_map_svg(plan, status=status)),
@@ -104,6 +107,17 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "status_colour": _status_colour,
         "group": lambda g: " · ".join(str(v) for v in g.values() if v),
     }
+
+
+def _credit_warning(warning: CreditWarning, *, currency: str) -> str:
+    """A tactic credited mostly through shared states, in the report's money."""
+    return (
+        f"{warning.tactic}: {warning.model} credits it {money(warning.revenue, currency=currency)}"
+        f", of which only {money(warning.touched_value, currency=currency)} could come from "
+        f"sales whose journeys touched it; {money(warning.shared, currency=currency)} reached it "
+        "through steps other journeys share. Read its ROI with care, or scope the goal it "
+        "serves to its own conversions."
+    )
 
 
 def _status_colour(status: str) -> str:

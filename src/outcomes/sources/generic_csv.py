@@ -14,6 +14,10 @@ closed vocabulary are checked and normalised: `conversions.type` ("New customer"
 lower-cased when they name no plan channel. In a `;`-separated file a single comma in a
 number is a decimal comma (`12,5` → 12.5), as spreadsheets in those locales write it.
 
+A `conversions` mapping may fill the CRM fields a goal's `scope` filters on, `pipeline`,
+`segment` and `product` (`segment = "Customer type"`), or give every row of a file one of
+them through `values` (`pipeline = "employers"` for an export of contracts only).
+
 `ReadOptions.values` (`[csv.NAME.values]` in `outcomes.toml`) gives columns one value for
 every row, checked like a cell once before any row is read: a timesheet whose lines are
 all `kind = "people"` needs no Kind column.

@@ -82,6 +82,10 @@ class GoalRow(_View):
     last_data: dt.date | None
     source: str | None
     link: str
+    scope: str | None = Field(None, description="Which conversions count for it, in words.")
+    scope_note: str | None = Field(
+        None, description="Why a scoped goal has no number: its scope matches no conversion."
+    )
 
 
 class RoiOut(_View):
@@ -130,6 +134,11 @@ class Overview(_Page):
     roi: list[RoiOut]
     roi_totals: RoiTotals
     coverage: Coverage
+    credit_warnings: list[str] = Field(
+        default_factory=list,
+        description="Tactics whose credit under the headline model came mostly through "
+        "states other journeys share, one sentence each.",
+    )
     top_attention: list[Attention]
     more_attention: int = Field(description="Exceptions beyond the three on page one.")
     attention: list[Attention]

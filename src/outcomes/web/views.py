@@ -183,6 +183,8 @@ class Views:
                     last_data=pace.last_data,
                     source=pace.source,
                     link=f"/goals/{pace.goal}",
+                    scope=pace.scope,
+                    scope_note=pace.scope_note,
                 )
             )
         return rows
@@ -230,6 +232,11 @@ class Views:
                 roi=(revenue - cost) / cost if cost > 0 else None,
             ),
             coverage=briefing.roi.coverage,
+            credit_warnings=[
+                w.message
+                for w in briefing.roi.warnings
+                if w.model == briefing.options.headline_model
+            ],
             top_attention=self.attention(briefing.top_attention),
             more_attention=len(briefing.attention) - len(briefing.top_attention),
             attention=self.attention(briefing.attention),
