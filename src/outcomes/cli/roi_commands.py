@@ -106,10 +106,12 @@ def roi(
         )
     levels = None if level is LevelChoice.ALL else (level.value,)
     data = report.to_json(levels)  # type: ignore[arg-type]
+    # The flat records, without the JSON's nested return parts, for the table formats.
+    flat = [r for r in report.to_records() if levels is None or r["level"] in levels]
     if output_format is AttributeFormat.PARQUET:
-        write_parquet(data["rows"], output)
+        write_parquet(flat, output)
     elif output_format is AttributeFormat.CSV:
-        write_output(csv_text(data["rows"]), output)
+        write_output(csv_text(flat), output)
     elif output_format is AttributeFormat.JSON:
         write_output(json_text(data), output)
     else:
