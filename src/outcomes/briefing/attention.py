@@ -249,7 +249,8 @@ def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]
         if row.level != "tactic" or row.model != model or row.roi is None or row.cost <= 0:
             continue
         kept = row.returns
-        if kept is None or kept.kind != "money" or kept.money is None or row.roi.high >= 0:
+        # `not … < 0` rather than `>= 0`: an invalid (NaN) ROI is no evidence of a loss.
+        if kept is None or kept.kind != "money" or kept.money is None or not row.roi.high < 0:
             continue
         if row.id in required:
             advice = f"Make it cheaper or make it work; do not stop it: {required[row.id]}."
