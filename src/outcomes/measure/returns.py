@@ -106,8 +106,8 @@ class ReturnPart:
     money: Money | None
 
     def to_json(self) -> dict[str, Any]:
-        """A plain dict; `money` as value, low, high."""
-        return dataclasses.asdict(self)
+        """A plain dict in JSON's own types; `money` as value, low, high."""
+        return dataclasses.asdict(self) | {"goals": list(self.goals)}
 
 
 @dataclass(frozen=True, slots=True)
