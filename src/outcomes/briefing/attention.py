@@ -16,7 +16,8 @@ A tactic is judged in the terms of the goals it serves (`outcomes.measure.return
 a tactic whose return is measured in money and falls short of its cost, across the whole
 interval, is "losing money". No item advises stopping a tactic a lint rule requires (the
 listen or respond tactic L001 asks for on a channel the plan pushes on), nor stopping
-listening: those are told to get cheaper or better instead.
+listening: those are told to get cheaper or better instead, and a listening tactic that
+loses money is something to watch (severity 1), not to act on this month.
 """
 
 from __future__ import annotations

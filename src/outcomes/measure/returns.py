@@ -46,7 +46,7 @@ from typing import Any, Final, Literal
 
 import ibis
 
-from outcomes.catalog.money import format_money
+from outcomes.catalog.money import format_money, is_invalid
 from outcomes.plan import Goal, Plan, Tactic
 from outcomes.warehouse.connection import to_arrow
 
@@ -161,7 +161,7 @@ class Return:
 def _part_label(part: ReturnPart, currency: str) -> str:
     if part.family == "sales":
         value = 0.0 if part.money is None else part.money.value
-        return f"{format_money(value, currency)} attributed sales"
+        return f"{_whole(value, currency)} attributed sales"
     units = part.units or 0.0
     what = {"support": "support contacts saved", "hiring": "hires"}.get(part.family, part.unit)
     count = f"{units:,.0f} {what}"
@@ -169,7 +169,12 @@ def _part_label(part: ReturnPart, currency: str) -> str:
         return f"{count} (no value per unit stated or measured)"
     each = format_money(part.value_per_unit, currency)
     source = "plan" if part.value_source == "plan" else "measured"
-    return f"{format_money(part.money.value, currency)} from {count} × {each} ({source})"
+    return f"{_whole(part.money.value, currency)} from {count} × {each} ({source})"
+
+
+def _whole(amount: float, currency: str) -> str:
+    """Money in whole units, as the tables round it; an invalid amount says so."""
+    return format_money(amount if is_invalid(amount) else float(round(amount)), currency)
 
 
 @dataclass(frozen=True, slots=True)
