@@ -99,5 +99,7 @@ def test_report_and_dashboard_show_the_roi_the_json_gives(workspace: Path, serve
     # x-support is judged by the support cost it saved: 873 tickets at the plan's €25.
     support = next(r for r in on_cli["rows"] if r["id"] == "x-support")
     assert support["return_kind"] == "money" and support["return"] == 21_825
-    assert report.text["tactic-x-support-return"].startswith("€21,825")
+    assert report.text["tactic-x-support-return"] == "€21,825"
+    label = report.text["tactic-x-support-return-label"]
+    assert label == "x-support: €21,825 from 873 support contacts saved × €25 (plan)"
     assert tactics_page.text["tactic-x-support-return"] == "€21,825"
