@@ -12,6 +12,9 @@ import pytest
 from outcomes.briefing.attention import Attention, attention_items, top_three
 from outcomes.briefing.build import Briefing, BriefingOptions
 from outcomes.briefing.cache import CACHE_DIR, cache_path, fingerprint, load_briefing
+from outcomes.lint.rules.listening import required_listeners
+from outcomes.measure.returns import Money, Return, ReturnPart
+from outcomes.measure.roi import Estimate
 from tests.demo_cache import DemoCache
 
 OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)
@@ -33,8 +36,12 @@ def test_the_demo_exceptions_are_found(briefing: Briefing) -> None:
     assert ("losing-money", "fb-retarget") in kinds
     assert any(k == "push-without-listening" and "mastodon" in s for k, s in kinds)
     assert any(k == "random-act" and s == "unplanned activity" for k, s in kinds)
-    # Support tactics earn their keep in support cost, not sales: no sales-ROI alarm.
-    assert ("losing-money", "x-support") not in kinds
+    # Support tactics are judged in support cost saved, and listening is never stopped.
+    for item in briefing.attention:
+        if item.kind == "losing-money" and item.subject == "x-support":
+            assert "support contacts saved × €25 (plan)" in item.detail
+            assert "stop it" not in item.detail.replace("rather than stop it", "")
+    assert ("losing-money", "li-listen-respond") not in kinds  # no return measured yet
     severities = [a.severity for a in briefing.attention]
     assert severities == sorted(severities, reverse=True)
     links = {a.link for a in briefing.attention}
@@ -141,3 +148,28 @@ def test_an_unknown_headline_model_is_refused(workspace: Path) -> None:
     options = dataclasses.replace(OPTIONS, headline_model="nonsense")
     with pytest.raises(ValueError, match="headline model 'nonsense'"):
         load_briefing(workspace, options=options, use_cache=False)
+
+
+def test_a_tactic_a_rule_requires_is_never_to_be_stopped(briefing: Briefing) -> None:
+    required = required_listeners(briefing.plan)
+    assert set(required) == {"li-listen-respond"}  # L001: linkedin is pushed on
+    # Make the listening tactic lose money in money terms, as a plan with a stated value
+    # per reply could: the advice must still be to keep it.
+    lost = ReturnPart("sales", ("new-logos",), True, None, "EUR", None, "attributed",
+                      Money(0.0, 0.0, 0.0))  # fmt: skip
+    rows = [
+        dataclasses.replace(r, roi=Estimate(-1.0, -1.0, -1.0),
+                            returns=Return("money", Money(0.0, 0.0, 0.0), (lost,), "EUR"))
+        if r.id == "li-listen-respond" and r.level == "tactic" else r
+        for r in briefing.roi.rows
+    ]  # fmt: skip
+    report = dataclasses.replace(briefing.roi, rows=tuple(rows))
+    items = attention_items(
+        briefing.plan, briefing.scorecard, report, "markov", briefing.unplanned, briefing.findings
+    )
+    (item,) = [a for a in items if a.kind == "losing-money" and a.subject == "li-listen-respond"]
+    assert "do not stop it" in item.detail and "L001" in item.detail
+    assert "Fix it or stop it" not in item.detail
+    # Other tactics that lose money are ranked by what they lose, most first.
+    losing = [a for a in items if a.kind == "losing-money" and a.severity == 2]
+    assert [a.effect for a in losing] == sorted((a.effect for a in losing), reverse=True)

@@ -215,6 +215,7 @@ def build_briefing(
             bootstrap=options.bootstrap,
             confidence=options.confidence,
             journeys=journeys,
+            snapshots=warehouse.table("metric_snapshots"),
         )
     as_of = max((g.as_of for g in card.goals), default=options.as_of or dt.date.today())
     unplanned = find_unplanned(

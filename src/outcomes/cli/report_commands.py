@@ -113,19 +113,29 @@ def _goals_table(briefing: Briefing) -> Table:
 
 
 def _roi_table(briefing: Briefing) -> Table:
-    from outcomes.report.format import money, percent_interval
+    from outcomes.report.format import money, roi_words
 
     model = briefing.options.headline_model
     table = Table(title=f"ROI by tactic ({model})", title_justify="left")
-    for column in ("Tactic", "Revenue", "New customers", "Cost", "ROI (90% interval)"):
+    columns = (
+        "Tactic",
+        "Revenue",
+        "New customers",
+        "Return (goals' terms)",
+        "Cost",
+        "ROI (90% interval)",
+    )
+    for column in columns:
         table.add_column(column, justify="left" if column == "Tactic" else "right")
     for row in briefing.tactic_roi():
+        kept = row.returns
         table.add_row(
             escape(row.id),
             money(row.revenue.value, briefing.currency),
             f"{row.new_customers.value:,.1f}",
+            escape(kept.label) if kept else "",
             money(row.cost, briefing.currency),
-            percent_interval(row.roi),
+            roi_words(row.roi, kept.kind if kept else None),
         )
     return table
 

@@ -29,15 +29,16 @@ the first, `warnings` says so for the tactic and model.
 Cost comes from `outcomes.measure.costs` (people, money, technology; recorded spend
 replacing plan estimates). From these, for each tactic and model:
 
-* **ROI** = (attributed revenue − cost) / cost; none when nothing was spent.
+* **ROI** = (money return − cost) / cost; none when nothing was spent, and none when no
+  return is measured in money. The return is in each goal's own terms
+  (`outcomes.measure.returns`): attributed revenue for sales goals, support contacts saved
+  × cost per contact for support goals, hires × value of a hire for hiring goals.
 * **ROAS** = attributed revenue / money (budget and ads, without people's time or
   tools); none without money.
 * **Cost per acquisition** = cost / attributed new customers; none without customers.
 
 A strategy sums its tactics, a goal the strategies that serve it (a strategy serving
-two goals counts fully in each). Outcomes that are not journeys (support cost saved,
-retention) are credited by the scorecard, not invented here: a support tactic shows its
-cost and no revenue.
+two goals counts fully in each). A goal row's return is of its own family only.
 
 **Uncertainty** is a Poisson bootstrap over journeys: each replicate redraws every
 distinct path's converting and non-converting journey counts as Poisson with the
@@ -52,7 +53,7 @@ independent paths: an approximation that narrows intervals a little.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -66,6 +67,15 @@ from outcomes.measure.attribution.journeys import JourneyOptions, is_unplanned
 from outcomes.measure.attribution.result import records_frame, records_table
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, tactic_costs
+from outcomes.measure.returns import (
+    Claimed,
+    Money,
+    Return,
+    claimed_outcomes,
+    goal_family,
+    row_return,
+    touched_steps,
+)
 from outcomes.measure.scope import (
     Scope,
     describe,
@@ -80,8 +90,11 @@ SALES_TYPES: Final = ("deal_won", "order")
 CUSTOMER_TYPES: Final = ("new_customer",)
 DEFAULT_MODELS: Final = ("markov", "shapley", "last_touch", "linear")
 """The first is the one reports lead with: data-driven, as comparable tools default to."""
-JSON_SCHEMA_VERSION: Final = 1
-"""Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes."""
+JSON_SCHEMA_VERSION: Final = 2
+"""Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
+
+2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
+`return_label`, `return_parts`), no longer on attributed revenue alone."""
 Floats = npt.NDArray[np.float64]
 
 
@@ -117,6 +130,8 @@ class RoiRow:
     """Credited revenue beyond that: reached through states other journeys share."""
     scope: str | None = None
     """The conversions the row was measured on, in words; None for every conversion."""
+    returns: Return | None = None
+    """The return in the goal's own terms, which `roi` is computed on."""
 
     def to_record(self) -> dict[str, Any]:
         """A flat dict: estimates become `x`, `x_low`, `x_high`."""
@@ -137,7 +152,23 @@ class RoiRow:
             "revenue_shared": self.revenue_shared,
             "scope": self.scope,
         }
+        kept = self.returns
+        money = None if kept is None else kept.money
+        record |= {
+            "return_kind": None if kept is None else kept.kind,
+            "return_unit": None if kept is None else kept.unit,
+            "return": None if money is None else money.value,
+            "return_low": None if money is None else money.low,
+            "return_high": None if money is None else money.high,
+            "return_units": None if kept is None else kept.units,
+            "return_label": None if kept is None else kept.label,
+        }
         return record
+
+    def to_json(self) -> dict[str, Any]:
+        """`to_record` with the return's parts, one per family of goal served."""
+        parts = [] if self.returns is None else self.returns.to_json()["parts"]
+        return self.to_record() | {"return_parts": parts}
 
 
 SHARED_FLOOR: Final = 0.01
@@ -232,7 +263,7 @@ class RoiReport:
                 m: {"value": e.value, "low": e.low, "high": e.high}
                 for m, e in self.unplanned.items()
             },
-            "rows": [row.to_record() for row in self.rows if levels is None or row.level in levels],
+            "rows": [row.to_json() for row in self.rows if levels is None or row.level in levels],
             "warnings": [w.to_json() for w in self.warnings],
         }
 
@@ -308,11 +339,14 @@ def roi(
     seed: int = 0,
     model_params: Mapping[str, Mapping[str, Any]] | None = None,
     journeys: JourneyStore | None = None,
+    snapshots: ibis.Table | None = None,
 ) -> RoiReport:
     """Attributed outcomes, cost and ROI per tactic, strategy and goal for each model.
 
     `journeys`: the journeys of these touchpoints and conversions, when the caller keeps
     them for other measures too (`build_briefing` does); else they are built here.
+    `snapshots`: the warehouse's metric_snapshots, from which the cost of one support
+    contact is measured when no goal states it.
     """
     if not models:
         raise ValueError("models is empty: name at least one attribution model")
@@ -337,13 +371,17 @@ def roi(
     rows: list[RoiRow] = []
     unplanned: dict[str, Estimate] = {}
     warnings: list[CreditWarning] = []
+    claimed = claimed_outcomes(plan, conversions, snapshots, period.instants())
+    on_paths = _on_paths(runs.values())
     for model in models:
         params = dict((model_params or {}).get(model, {}))
         credits = {
             scope: _credit(model, params, r.sales, r.customers, r.replicates, r.steps)
             for scope, r in runs.items()
         }
-        model_rows = _rows(plan, model, runs, credits, spent, confidence)
+        model_rows = _with_returns(
+            plan, _rows(plan, model, runs, credits, spent, confidence), on_paths, claimed
+        )
         rows.extend(model_rows)
         warnings.extend(_warnings(model_rows, runs))
         everything = credits[None]
@@ -576,3 +614,37 @@ def _roi(revenue: Estimate, cost: float) -> Estimate | None:
     if cost <= 0:
         return None
     return Estimate(*((x - cost) / cost for x in (revenue.value, revenue.low, revenue.high)))
+
+
+def _on_paths(runs: Iterable[_Run]) -> frozenset[str]:
+    """The steps on at least one sales journey of any scope."""
+    steps: set[str] = set()
+    for run in runs:
+        if run.sales.conversions.sum() > 0:
+            steps |= touched_steps(run.sales.channels, run.sales.touches)
+    return frozenset(steps)
+
+
+def _with_returns(
+    plan: Plan, rows: Sequence[RoiRow], on_paths: frozenset[str], claimed: Claimed
+) -> list[RoiRow]:
+    """The rows with their return in each goal's terms, and ROI on that return."""
+    measured = {t.id: t.id in on_paths for t in plan.tactics}
+    tactics = {(level, id_): members for level, id_, members, _ in _groups(plan)}
+    goals = {g.id: g for g in plan.goals}
+    out = []
+    for row in rows:
+        family = goal_family(goals[row.id]) if row.level == "goal" else None
+        families = None if row.level != "goal" else ([family] if family else [])
+        revenue = Money(row.revenue.value, row.revenue.low, row.revenue.high)
+        returns = row_return(
+            plan, tactics[(row.level, row.id)], families, revenue, measured, claimed
+        )
+        roi_ = None
+        if returns.money is not None and row.cost > 0:
+            money = returns.money
+            roi_ = Estimate(
+                *((x - row.cost) / row.cost for x in (money.value, money.low, money.high))
+            )
+        out.append(dataclasses.replace(row, returns=returns, roi=roi_))
+    return out

@@ -319,8 +319,9 @@ class Goal(_Element):
     scope: GoalScope | None = Field(None, description="Which records count for the goal.")
     value_per_unit: Money | None = Field(
         None,
-        description="Money one unit of the goal's metric is worth, for returns in money: "
-        "the cost of one support contact, the value of one hire or one retained customer.",
+        description="Money one unit of the goal's return is worth, for returns in money: "
+        "the cost of one support contact saved (support-cost goals), the value of one hire "
+        "(hiring goals).",
     )
 
 

@@ -30,6 +30,7 @@ from outcomes.report.format import (
     number,
     percent,
     percent_interval,
+    roi_words,
 )
 from outcomes.report.implementation import format_date, render_html_sections
 from outcomes.report.strategy_map import STATUS_COLOURS, strategy_map_svg
@@ -101,6 +102,7 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "number": number,
         "pct": percent,
         "interval": percent_interval,
+        "roi_words": roi_words,
         "date": format_date,
         "value": functools.partial(metric_value, plan),
         "status_label": lambda s: STATUS_LABELS.get(s, str(s).replace("_", " ")),
@@ -127,12 +129,15 @@ def _status_colour(status: str) -> str:
 
 def _totals(rows: list[Any]) -> dict[str, float | None]:
     revenue = sum(r.revenue.value for r in rows)
+    # The return in each goal's terms, in money where it has a money value.
+    returned = sum(r.returns.money.value for r in rows if r.returns and r.returns.money)
     cost = sum(r.cost for r in rows)
     return {
         "revenue": revenue,
         "new_customers": sum(r.new_customers.value for r in rows),
+        "returned": returned,
         "cost": cost,
-        "roi": (revenue - cost) / cost if cost > 0 else None,
+        "roi": (returned - cost) / cost if cost > 0 else None,
     }
 
 

@@ -51,6 +51,19 @@ def percent_interval(estimate: Estimate | None) -> str:
     return f"{estimate.value:.0%} ({estimate.low:.0%} to {estimate.high:.0%})"
 
 
+def roi_words(estimate: Estimate | None, kind: str | None = None) -> str:
+    """ROI as every presenter shows it: the interval, or why there is none.
+
+    `kind` is the return's kind (`outcomes.measure.returns`): with no ROI, `none` reads
+    "no return measured yet" and `units` "not in money" (the return is in goal units).
+    """
+    if estimate is None and kind == "none":
+        return "no return measured yet"
+    if estimate is None and kind == "units":
+        return "not in money"
+    return percent_interval(estimate)
+
+
 def metric_unit(plan: Plan, metric: str) -> str:
     """The unit of a metric: the plan's own definition first, then the catalogue."""
     for defined in plan.metrics:

@@ -19,7 +19,14 @@ import jinja2
 
 from outcomes.catalog.money import INVALID, format_money, is_invalid
 from outcomes.measure.roi import Estimate
-from outcomes.report.format import metric_value, money, number, percent, percent_interval
+from outcomes.report.format import (
+    metric_value,
+    money,
+    number,
+    percent,
+    percent_interval,
+    roi_words,
+)
 from outcomes.report.templating import template_environment
 
 NAV: Final = (
@@ -142,6 +149,7 @@ def environment() -> jinja2.Environment:
         "outcomes.web",
         filters={
             "number": number_filter, "fixed": fixed, "pct": pct, "interval": interval,
+            "roi_words": roi_words,
             "day": day, "clip": clip, "short": short, "raw": raw, "bar_width": bar_width,
             "verdict": verdict,
         },

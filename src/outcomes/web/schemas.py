@@ -102,10 +102,22 @@ class RoiOut(_View):
     people: float
     money: float
     technology: float
-    roi: Estimate | None = Field(description="(revenue − cost) / cost; none without cost.")
+    roi: Estimate | None = Field(
+        description="(return − cost) / cost, on the return in money; none without cost or "
+        "without a return in money."
+    )
     roas: float | None
     cost_per_acquisition: float | None
     link: str | None
+    return_kind: Literal["money", "units", "none"] = Field(
+        "none",
+        description="money; units (a contribution in the goal's unit, no money value); none "
+        "(no return measured yet).",
+    )
+    return_money: float | None = Field(None, description="The return in money, when known.")
+    return_units: float | None = Field(None, description="The contribution in goal units.")
+    return_unit: str | None = Field(None, description="The currency, contacts or hires.")
+    return_label: str = Field("no return measured yet", description="The return in words.")
 
 
 class RoiTotals(_View):
@@ -115,6 +127,7 @@ class RoiTotals(_View):
     new_customers: float
     cost: float
     roi: float | None
+    returned: float = Field(0.0, description="The tactics' returns in money, summed.")
 
 
 class PilotEntry(_View):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from outcomes.briefing.attention import Attention
 from outcomes.briefing.build import Briefing
@@ -134,6 +134,7 @@ class Views:
             roas=row.roas,
             cost_per_acquisition=row.cost_per_acquisition,
             link=f"{link}{row.id}" if link else None,
+            **_return_fields(row),
         )
 
     def attention(self, items: Iterable[Attention]) -> list[Attention]:
@@ -219,6 +220,7 @@ class Views:
         briefing = self.briefing
         rows = [self._roi_out(r) for r in briefing.tactic_roi()]
         revenue = sum(r.revenue.value for r in rows)
+        returned = sum(r.return_money or 0.0 for r in rows)
         cost = sum(r.cost for r in rows)
         return Overview(
             meta=self.meta,
@@ -229,7 +231,8 @@ class Views:
                 revenue=revenue,
                 new_customers=sum(r.new_customers.value for r in rows),
                 cost=cost,
-                roi=(revenue - cost) / cost if cost > 0 else None,
+                roi=(returned - cost) / cost if cost > 0 else None,
+                returned=returned,
             ),
             coverage=briefing.roi.coverage,
             credit_warnings=[
@@ -537,3 +540,17 @@ def _conversation_row(c: ConversationHealth) -> ConversationRow:
 def _hours(plan: Plan) -> str:
     hours = plan.organisation.business_hours
     return f"{', '.join(hours.days)} {hours.open}–{hours.close} ({hours.time_zone})"
+
+
+def _return_fields(row: RoiRow) -> dict[str, Any]:
+    """The return in the goal's own terms, as `RoiOut`'s fields."""
+    kept = row.returns
+    if kept is None:
+        return {}
+    return {
+        "return_kind": kept.kind,
+        "return_money": None if kept.money is None else kept.money.value,
+        "return_units": kept.units,
+        "return_unit": kept.unit,
+        "return_label": kept.label,
+    }

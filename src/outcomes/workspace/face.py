@@ -482,6 +482,7 @@ class Workspace:
                 bootstrap=options.bootstrap,
                 confidence=options.confidence,
                 seed=seed,
+                snapshots=warehouse.table("metric_snapshots"),
             )
 
     def with_options(self, **changes: object) -> Workspace:
