@@ -156,8 +156,12 @@ class TacticSummary(_View):
     mode_label: str
     start: dt.date
     end: dt.date
-    status: str | None = Field(description="Worst of its benchmarks, as the strategy map.")
+    status: str | None = Field(
+        description="Its overall status, as the strategy map: business-outcome benchmarks "
+        "and a conclusive pilot first, activity benchmarks only without them."
+    )
     status_label: str
+    status_reason: str | None = Field(None, description="What the status rests on, in words.")
     roi: RoiOut | None
     link: str
 
