@@ -119,9 +119,7 @@ def test_the_verdict_calls_a_difference_real_when_both_tests_agree(
     assert "the data support a real gain of at least" in result.verdict
 
 
-def test_an_interval_across_zero_says_what_the_data_fit(
-    plan: Plan, warehouse: Warehouse
-) -> None:
+def test_an_interval_across_zero_says_what_the_data_fit(plan: Plan, warehouse: Warehouse) -> None:
     for owner, amounts in {"Ana Silva": (10, 30, 10, 30), "Bo Lindqvist": (30, 10, 30, 10),
                            "Cy Mensah": (20, 20, 20, 20), "Dee Novak": (10, 30, 30, 10)}.items():  # fmt: skip
         for (year, month), amount in zip(MONTHS, amounts, strict=True):

@@ -144,3 +144,35 @@ def test_records_carry_every_field_and_bad_parameters_are_refused(
         report(warehouse, plan, bootstrap=-1)
     with pytest.raises(ValueError, match="confidence"):
         report(warehouse, plan, confidence=1.0)
+
+
+def test_costs_run_only_to_the_last_day_of_data(tmp_path: Path, plan: Plan) -> None:
+    # The CRM export ends on 30 November; the plan's tactics run to 31 December.
+    with Warehouse.open(tmp_path) as w:
+        touch(w, "j1", at(3, 1), "li-company-guides", "linkedin")
+        convert(w, "j1", at(11, 30), "order", 1_000.0)
+        w.duckdb.execute(
+            "INSERT INTO costs (key, source, tactic, date, amount, kind, ingest_id) VALUES "
+            "('d1', 'test', 'fb-retarget', DATE '2026-12-15', 5000, 'ads', 1)"
+        )
+        r = report(w, plan, models=("last_touch",), bootstrap=0)
+        covered = Period(dt.date(2026, 1, 1), dt.date(2026, 11, 30))
+        assert r.period == covered
+        costs = tactic_costs(plan, covered, w.table("costs"))
+        whole = tactic_costs(plan, YEAR, w.table("costs"))
+    guides = r.row("tactic", "li-company-guides", "last_touch")
+    assert guides.cost == pytest.approx(costs["li-company-guides"].total)
+    # A year-long tactic costs 334 of its 365 days; December's ad bill is not yet returned on.
+    newsletter = r.row("tactic", "customer-newsletter", "last_touch")
+    assert newsletter.cost == pytest.approx(whole["customer-newsletter"].total * 334 / 365)
+    assert r.row("tactic", "fb-retarget", "last_touch").money == pytest.approx(
+        costs["fb-retarget"].money
+    )
+    # December's recorded ad bill counts for the whole year, not for the data's eleven months.
+    assert whole["fb-retarget"].money == 5_000 and "money" not in costs["fb-retarget"].recorded
+
+
+def test_a_period_is_cut_at_the_last_day_of_data_but_never_before_it_starts() -> None:
+    assert YEAR.through(None) == YEAR and YEAR.through(dt.date(2027, 3, 1)) == YEAR
+    assert YEAR.through(dt.date(2026, 6, 30)) == Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    assert YEAR.through(dt.date(2025, 6, 30)) == Period(dt.date(2026, 1, 1), dt.date(2026, 1, 1))

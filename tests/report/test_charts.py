@@ -165,7 +165,12 @@ def test_goal_pacing_puts_every_goal_on_a_share_of_its_target() -> None:
     assert rows["Win more logos"]["expected"] == pytest.approx(0.5)
     assert rows["support"]["text"] == "106% · lower is better"
     assert rows["nps"]["value"] is None and rows["nps"]["text"] == "no data"
-    assert {r["colour"] for r in rows.values()} == {"achieved", "at risk", "on track", "no data yet"}
+    assert {r["colour"] for r in rows.values()} == {
+        "achieved",
+        "at risk",
+        "on track",
+        "no data yet",
+    }
 
 
 def test_roi_chart_names_the_best_tactic_and_counts_the_losing_ones() -> None:

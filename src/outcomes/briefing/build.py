@@ -18,7 +18,7 @@ from outcomes.briefing.explorer import JourneySummaries, summarise_journeys
 from outcomes.catalog.statuses import Status, worst
 from outcomes.lint import check_plan
 from outcomes.measure.attribution.store import JourneyStore
-from outcomes.measure.costs import Period
+from outcomes.measure.costs import Period, data_through
 from outcomes.measure.roi import DEFAULT_MODELS, RoiReport, RoiRow, roi
 from outcomes.measure.scorecard import Scorecard, build_scorecard
 from outcomes.measure.unplanned import UnplannedReport, find_unplanned
@@ -95,6 +95,9 @@ class Briefing:
     journeys: JourneySummaries
     loaded: LoadedPlan
     """The plan with its source map, for the implementation plan's appendix."""
+    data_through: dt.date | None = None
+    """The last day the business data covers (the newest conversion); returns and costs
+    are measured to it (`roi.period`), and every presenter says "data through" it."""
     fingerprint: str = field(default="")
 
     @property
@@ -143,6 +146,7 @@ class Briefing:
             "plan_file": self.plan_file,
             "generated_at": self.generated_at.isoformat(),
             "as_of": self.as_of.isoformat(),
+            "data_through": self.data_through.isoformat() if self.data_through else None,
             "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
             "options": asdict(self.options)
             | {"as_of": self.options.as_of.isoformat() if self.options.as_of else None},
@@ -250,6 +254,7 @@ def build_briefing(
         rejected_total=rejected_total,
         journeys=summaries,
         loaded=loaded,
+        data_through=data_through(conversions),
     )
 
 

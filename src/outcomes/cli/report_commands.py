@@ -85,8 +85,10 @@ def status(
 
 def _heading(briefing: Briefing) -> str:
     period = briefing.period
+    through = briefing.data_through
     return (
-        f"[bold]{escape(briefing.organisation)}[/] · as of {briefing.as_of.isoformat()} · plan "
+        f"[bold]{escape(briefing.organisation)}[/] · as of {briefing.as_of.isoformat()}"
+        f"{f' · data through {through.isoformat()}' if through else ''} · plan "
         f"{period.start.isoformat()} to {period.end.isoformat()} · "
         f"plan health {briefing.health_score}/100"
     )

@@ -51,6 +51,9 @@ class Meta(_View):
     currency: str
     plan_file: str
     as_of: dt.date = Field(description="The day the numbers are measured at.")
+    data_through: dt.date | None = Field(
+        None, description="The last day the business data covers; returns and costs run to it."
+    )
     period_start: dt.date
     period_end: dt.date
     generated_at: dt.datetime = Field(description="When the numbers were measured (UTC).")

@@ -480,6 +480,7 @@ def _meta(briefing: Briefing) -> Meta:
         currency=briefing.currency,
         plan_file=briefing.plan_file,
         as_of=briefing.as_of,
+        data_through=briefing.data_through,
         period_start=briefing.period.start,
         period_end=briefing.period.end,
         generated_at=briefing.generated_at,
