@@ -25,11 +25,11 @@ def test_every_route_words_and_colours_a_status_alike(status: str) -> None:
     assert STATUS_STYLE[status] == style.terminal
     rule = re.search(rf"\.status-{status} \{{([^}}]*)\}}", CSS.read_text())
     assert rule, f"dashboard.css has no .status-{status}"
-    declared = dict(
-        (part.split(":")[0].strip(), part.split(":")[1].strip())
+    declared = {
+        part.split(":")[0].strip(): part.split(":")[1].strip()
         for part in rule.group(1).split(";")
         if ":" in part
-    )
+    }
     assert declared["background"] == style.fill
     assert declared["border-color"] == style.stroke
     assert declared["color"] == style.ink
