@@ -13,9 +13,11 @@ from outcomes.measure.tactic_status import TacticStatus, tactic_statuses
 from outcomes.plan import Plan
 
 
-def mark(tactic: str, metric: str, status: str, actual: float | None = 1.0) -> BenchmarkResult:
+def mark(
+    tactic: str, metric: str, status: str, actual: float | None = 1.0, target: float = 1.0
+) -> BenchmarkResult:
     return BenchmarkResult(
-        tactic=tactic, metric=metric, per="period", baseline=0.0, threshold=None, target=1.0,
+        tactic=tactic, metric=metric, per="period", baseline=0.0, threshold=None, target=target,
         actual=None if status == "no_data" else actual, status=status,  # type: ignore[arg-type]
         metric_class=BUILTIN_METRICS[metric].metric_class,
     )  # fmt: skip
@@ -41,13 +43,15 @@ def test_business_outcomes_outweigh_a_short_activity_benchmark(plan: Plan) -> No
     found = judged(
         plan,
         [
-            mark("fb-retarget", "net_new_customers", "achieved", 847),
-            mark("fb-retarget", "clicks", "off_track", 12),
+            mark("fb-retarget", "net_new_customers", "achieved", 847, 700),
+            mark("fb-retarget", "clicks", "off_track", 12, 5_000),
         ],
     )["fb-retarget"]
     assert (found.status, found.basis) == ("achieved", "outcome")
-    assert "net_new_customers achieved" in found.reason
-    assert "not weighed: clicks off track" in found.reason
+    assert found.reason == (
+        "on business outcomes: net_new_customers 847 of 700: achieved; "
+        "not weighed: clicks 12 of 5,000: off track"
+    )
 
 
 def test_the_worst_business_outcome_decides(plan: Plan) -> None:
@@ -115,8 +119,13 @@ def test_a_tactic_that_serves_no_goal_is_never_achieved(plan: Plan) -> None:
     wider = Plan.model_validate(data)
     found = judged(
         wider,
-        [mark("tiktok-views", "views", "achieved", 90_000), mark("stray", "meetings", "achieved")],
+        [
+            mark("tiktok-views", "views", "achieved", 90_000, 50_000),
+            mark("stray", "meetings", "achieved"),
+        ],
     )
     assert found["tiktok-views"].status == "unplanned"
-    assert found["tiktok-views"].reason == "serves no business goal (views achieved)"
+    assert (
+        found["tiktok-views"].reason == "serves no business goal (views 90,000 of 50,000: achieved)"
+    )
     assert found["stray"].status == "unplanned"  # its strategy serves no goal

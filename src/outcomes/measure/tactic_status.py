@@ -78,12 +78,12 @@ def _judge(
     measured = [b for b in marks if b.status != "no_data"]
     outcomes = [b for b in measured if b.outcome]
     others = [b for b in measured if not b.outcome]
-    evidence: list[tuple[str, Status]] = [(b.metric, b.status) for b in outcomes]
+    evidence: list[tuple[str, Status]] = [(_measured(b), b.status) for b in outcomes]
     from_pilot = _pilot_status(pilot)
     if from_pilot is not None and pilot is not None:
         evidence.append((f"pilot on {pilot.metric}", from_pilot))
-    said = "; ".join(f"{name} {status_word(status)}" for name, status in evidence)
-    aside = ", ".join(f"{b.metric} {status_word(b.status)}" for b in others)
+    said = "; ".join(f"{name}: {status_word(status)}" for name, status in evidence)
+    aside = "; ".join(f"{_measured(b)}: {status_word(b.status)}" for b in others)
     if not planned:
         numbers = "; ".join(x for x in (said, aside) if x) or "no data yet"
         return TacticStatus(
@@ -98,3 +98,16 @@ def _judge(
         return TacticStatus(tactic.id, status, "activity", f"no business outcome yet; {aside}")
     unmeasured = ", ".join(b.metric for b in marks) or "no benchmark"
     return TacticStatus(tactic.id, "no_data", "none", f"no data yet ({unmeasured})")
+
+
+def _measured(mark: BenchmarkResult) -> str:
+    """ "net_new_customers 847 of 700": the metric, its actual and its target."""
+    return f"{mark.metric} {_number(mark.actual)} of {_number(mark.target)}"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
