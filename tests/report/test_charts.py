@@ -154,7 +154,7 @@ def test_goal_pacing_answers_how_many_goals_are_on_pace() -> None:
     assert chart is not None
     assert chart.to_dict()["title"]["text"] == "Are the goals on pace?"
     assert subtitle(chart) == (
-        "2 of 4 goals achieved or on track; behind: Raise the order value; no fresh data: nps"
+        "2 of 4 goals achieved or on track; behind: Raise the order value; no data yet: nps"
     )
 
 
