@@ -10,6 +10,7 @@ import pytest
 
 from outcomes.briefing.build import BriefingOptions
 from outcomes.briefing.cache import load_briefing
+from outcomes.catalog.statuses import status_word
 from outcomes.measure.costs import tactic_costs
 from outcomes.report.executive import render_html, render_pdf
 from outcomes.report.implementation import format_date
@@ -88,3 +89,9 @@ def test_the_report_says_data_through_and_costs_stop_there(
     assert f"data through {through}" in html
     assert f"returns and costs to {through}" in html
     assert briefing.to_json()["data_through"] == briefing.data_through.isoformat()
+    # Each tactic's overall status, in words, with what it is judged on.
+    for judged in briefing.scorecard.tactic_status:
+        assert re.search(
+            rf'data-testid="tactic-{judged.tactic}-status">{status_word(judged.status)}<', html
+        )
+    assert "no data yet (demo_requests)" in html  # fb-retarget: not stale, not red
