@@ -85,6 +85,7 @@ def test_a_tactic_whose_one_benchmark_has_no_data_has_no_data_yet(plan: Plan) ->
     assert found["trade-show"].reason == "no data yet (meetings)"
     # A tactic that has not started has no benchmark rows at all: no data yet too.
     assert found["fb-retarget"].status == "no_data"
+    assert found["fb-retarget"].reason == "no data yet (it starts on 2026-03-01)"
 
 
 @pytest.mark.parametrize(

@@ -96,8 +96,11 @@ def _judge(
     if others:
         status = worst(b.status for b in others)
         return TacticStatus(tactic.id, status, "activity", f"no business outcome yet; {aside}")
-    unmeasured = ", ".join(b.metric for b in marks) or "no benchmark"
-    return TacticStatus(tactic.id, "no_data", "none", f"no data yet ({unmeasured})")
+    if not marks and tactic.benchmarks:  # measured only from its start
+        why = f"it starts on {tactic.start.isoformat()}"
+    else:
+        why = ", ".join(b.metric for b in marks) or "no benchmark"
+    return TacticStatus(tactic.id, "no_data", "none", f"no data yet ({why})")
 
 
 def _measured(mark: BenchmarkResult) -> str:
