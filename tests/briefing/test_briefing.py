@@ -12,6 +12,7 @@ import pytest
 from outcomes.briefing.attention import Attention, attention_items, top_three
 from outcomes.briefing.build import Briefing, BriefingOptions
 from outcomes.briefing.cache import CACHE_DIR, cache_path, fingerprint, load_briefing
+from outcomes.catalog.statuses import MEASURED
 from tests.demo_cache import DemoCache
 
 OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)
@@ -90,6 +91,10 @@ def test_strategy_map_status_follows_goals_and_the_tactic_rule(briefing: Briefin
             assert status[tactic.id] == "no_data"
     # fb-retarget: its one benchmark (demo requests) has no data in the demo.
     assert status["fb-retarget"] == "no_data"
+    # The pilot tactic's demo requests have no data, its response rate has: it is not grey.
+    assert status["li-rep-insights"] in MEASURED
+    # x-support is judged on its deflected tickets (business), its response time aside.
+    assert judged["x-support"].basis == "outcome"
 
 
 def test_json_is_serialisable_and_complete(briefing: Briefing) -> None:
