@@ -165,3 +165,15 @@ def test_a_flow_short_of_its_pace_is_at_risk_and_an_unmeasured_one_has_no_data_y
     assert found[("x-support", "support_tickets_deflected")].status == "at_risk"
     # Engagement of a tactic with no matched activity: nothing measures it.
     assert found[("li-rep-insights", "response_rate")].status == "no_data"
+
+
+def test_without_baseline_or_threshold_a_total_is_on_track_only_at_the_target_pace(
+    warehouse: Warehouse,
+) -> None:
+    plan = newsletter_plan("      - {metric: support_tickets_deflected, target: 300}\n")
+    deflect(warehouse, 100, "email")  # by 30 June: runs at 202, short of 300, better than 0
+    june = measured(plan, warehouse, as_of=dt.date(2026, 6, 30))
+    assert june[("customer-newsletter", "support_tickets_deflected")].status == "at_risk"
+    deflect(warehouse, 60, "email")  # 160 by 30 June: runs at 323
+    june = measured(plan, warehouse, as_of=dt.date(2026, 6, 30))
+    assert june[("customer-newsletter", "support_tickets_deflected")].status == "on_track"

@@ -237,11 +237,11 @@ def _result(
         forecast = actual / elapsed if paced and elapsed > 0 else actual
         expected = benchmark.target * elapsed if paced else benchmark.target
         baseline = benchmark.baseline
-        if baseline is None and paced:
-            baseline = 0.0  # a total the tactic accumulates starts from nothing
         line = benchmark.threshold
         if line is None:
             line = (baseline + benchmark.target) / 2 if baseline is not None else benchmark.target
+        if baseline is None and paced:
+            baseline = 0.0  # a total the tactic accumulates starts from nothing
         # A growing total past its target stays past it; anything else is read as it is
         # now (a cost still accumulating has reached nothing until the tactic ends).
         reached = actual if not paced or not lower_better or elapsed >= 1.0 else None
