@@ -49,8 +49,8 @@ def test_business_outcomes_outweigh_a_short_activity_benchmark(plan: Plan) -> No
     )["fb-retarget"]
     assert (found.status, found.basis) == ("achieved", "outcome")
     assert found.reason == (
-        "on business outcomes: net_new_customers 847 of 700: achieved; "
-        "not weighed: clicks 12 of 5,000: off track"
+        "on business outcomes: net_new_customers 847 (target 700): achieved; "
+        "not weighed: clicks 12 (target 5,000): off track"
     )
 
 
@@ -127,6 +127,7 @@ def test_a_tactic_that_serves_no_goal_is_never_achieved(plan: Plan) -> None:
     )
     assert found["tiktok-views"].status == "unplanned"
     assert (
-        found["tiktok-views"].reason == "serves no business goal (views 90,000 of 50,000: achieved)"
+        found["tiktok-views"].reason
+        == "serves no business goal (views 90,000 (target 50,000): achieved)"
     )
     assert found["stray"].status == "unplanned"  # its strategy serves no goal

@@ -104,8 +104,8 @@ def _judge(
 
 
 def _measured(mark: BenchmarkResult) -> str:
-    """ "net_new_customers 847 of 700": the metric, its actual and its target."""
-    return f"{mark.metric} {_number(mark.actual)} of {_number(mark.target)}"
+    """The metric, its actual and its target: "net_new_customers 847 (target 700)"."""
+    return f"{mark.metric} {_number(mark.actual)} (target {_number(mark.target)})"
 
 
 def _number(value: float | None) -> str:
