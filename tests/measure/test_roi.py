@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.measure.costs import Period, tactic_costs
+from outcomes.measure.costs import Period, data_through, tactic_costs
 from outcomes.measure.roi import RoiReport, roi
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
@@ -176,3 +176,16 @@ def test_a_period_is_cut_at_the_last_day_of_data_but_never_before_it_starts() ->
     assert YEAR.through(None) == YEAR and YEAR.through(dt.date(2027, 3, 1)) == YEAR
     assert YEAR.through(dt.date(2026, 6, 30)) == Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30))
     assert YEAR.through(dt.date(2025, 6, 30)) == Period(dt.date(2026, 1, 1), dt.date(2026, 1, 1))
+
+
+def test_the_data_runs_to_the_newest_conversion_or_touchpoint(tmp_path: Path, plan: Plan) -> None:
+    # The last sale was in October; the web analytics run to 30 November.
+    with Warehouse.open(tmp_path) as w:
+        convert(w, "j1", at(10, 15), "order", 1_000.0)
+        touch(w, "j2", at(11, 30), None, "google")
+        assert data_through(w.table("conversions"), w.table("touchpoints")) == dt.date(2026, 11, 30)
+        assert report(w, plan, models=("last_touch",), bootstrap=0).period.end == dt.date(
+            2026, 11, 30
+        )
+    with Warehouse.open(tmp_path / "empty") as w:
+        assert data_through(w.table("conversions"), w.table("touchpoints")) is None

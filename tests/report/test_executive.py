@@ -67,10 +67,11 @@ def test_the_pdf_of_hostile_text_still_renders(hostile_workspace: Path) -> None:
 def test_the_report_says_data_through_and_costs_stop_there(
     demo_cache: DemoCache, tmp_path: Path
 ) -> None:
-    # The CRM export ends on 30 November while the plan's tactics run to 31 December.
+    # The exports end on 30 November while the plan's tactics run to 31 December.
     directory = demo_cache.copy(0.1, tmp_path / "northwind").workspace
     with Warehouse.open(directory) as warehouse:
-        warehouse.duckdb.execute("DELETE FROM conversions WHERE ts >= TIMESTAMPTZ '2026-12-01'")
+        for table in ("conversions", "touchpoints"):
+            warehouse.duckdb.execute(f"DELETE FROM {table} WHERE ts >= TIMESTAMPTZ '2026-12-01'")
     briefing = load_briefing(
         directory, options=BriefingOptions(sources=("ga4",), bootstrap=0), use_cache=False
     )

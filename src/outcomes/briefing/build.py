@@ -254,7 +254,7 @@ def build_briefing(
         rejected_total=rejected_total,
         journeys=summaries,
         loaded=loaded,
-        data_through=data_through(conversions),
+        data_through=data_through(conversions, touchpoints),
     )
 
 

@@ -1,8 +1,8 @@
 """What each tactic cost in a period: planned resources, replaced by recorded spend.
 
 A tactic's cost has the seeds' three parts, in the plan currency, over a period that ROI
-cuts at the last day the business data covers (`Period.through`, `data_through`): with
-conversions to 30 November, a year's tactic costs its share to 30 November, not its whole
+cuts at the last day the business data covers (`Period.through`, `data_through`: the
+newest conversion or touchpoint): with data to 30 November, a year's tactic costs its share to 30 November, not its whole
 year:
 
 * **people**: `hours_per_week` × the organisation's `hourly_cost` × the weeks of the
@@ -92,10 +92,18 @@ class Period:
         return cls(min(s for s, _ in spans), max(e for _, e in spans))
 
 
-def data_through(conversions: ibis.Table) -> dt.date | None:
-    """The last day the business data covers: the newest conversion's (UTC) date."""
-    value = conversions.ts.max().to_pyarrow().as_py()
-    return value.date() if isinstance(value, dt.datetime) else None
+def data_through(conversions: ibis.Table, touchpoints: ibis.Table) -> dt.date | None:
+    """The last day the business data covers: the newest conversion's or touchpoint's.
+
+    Both count because returns rest on both, and a small company's last sale may be weeks
+    before the day its exports end, while its web analytics record every day.
+    """
+    days = []
+    for table in (conversions, touchpoints):
+        value = table.ts.max().to_pyarrow().as_py()
+        if isinstance(value, dt.datetime):
+            days.append(value.astimezone(dt.UTC).date())
+    return max(days, default=None)
 
 
 @dataclass(frozen=True, slots=True)

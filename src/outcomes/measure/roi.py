@@ -236,7 +236,7 @@ def roi(
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
     # Returns exist only to the last day of data: costs are pro-rated to the same days.
-    period = (period or Period.of_plan(plan)).through(data_through(conversions))
+    period = (period or Period.of_plan(plan)).through(data_through(conversions, touchpoints))
     in_period = _in_period(conversions, period)
     build: JourneyOptions = {
         "by": "tactic", "plan": plan, "lookback_days": lookback_days, "sources": sources,
