@@ -44,7 +44,7 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     assert {"tactic", "metric", "effect", "low", "high", "p_value", "verdict"} <= set(pilot)
     focus = {c["tactic"]: c for c in data["content"]}
     assert focus["li-company-guides"]["mean_score"] > 0 > focus["unplanned"]["mean_score"]
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     service = next(f for f in data["functions"] if f["function"] == "service")
     assert service["coverage"] == "served" and service["activities"] > 0
     mastodon = next(c for c in data["conversation"] if c["channel"] == "mastodon")

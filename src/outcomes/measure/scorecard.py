@@ -34,7 +34,10 @@ from outcomes.measure.tactic_status import TacticStatus, tactic_statuses
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+"""Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
+`on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
+`metric_class` and `outcome`, and `tactic_status` gives each tactic's overall status."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "functions", "engagement", "pilots")  # fmt: skip
