@@ -84,7 +84,8 @@ def roi(
 
     Revenue is deals won and orders credited by each model; cost is people's hours,
     budget and tools from the plan, replaced by recorded spend where the costs table has
-    it, pro-rated to the period. Intervals come from a bootstrap over journeys.
+    it, pro-rated to the period, which ends at the last day the data covers (the newest
+    conversion or touchpoint). Intervals come from a bootstrap over journeys.
     """
     from outcomes.measure.costs import Period
 
