@@ -12,6 +12,7 @@ import pytest
 from outcomes.briefing.attention import Attention, attention_items, top_three
 from outcomes.briefing.build import Briefing, BriefingOptions
 from outcomes.briefing.cache import CACHE_DIR, cache_path, fingerprint, load_briefing
+from outcomes.catalog.statuses import MEASURED
 from outcomes.lint.rules.listening import required_listeners
 from outcomes.measure.returns import Money, Return, ReturnPart
 from outcomes.measure.roi import Estimate
@@ -79,21 +80,33 @@ def test_top_three_fills_with_repeats_when_kinds_run_out() -> None:
     assert top_three([]) == ()
 
 
-def test_strategy_map_status_follows_goals_and_benchmarks(briefing: Briefing) -> None:
+def test_strategy_map_status_follows_goals_and_the_tactic_rule(briefing: Briefing) -> None:
     status = briefing.element_status()
     for pace in briefing.scorecard.goals:
-        assert status[pace.goal] == {"no_data": "stale"}.get(pace.status, pace.status)
-    order = ("achieved", "on_track", "stale", "at_risk", "off_track")
+        assert status[pace.goal] == pace.status  # "no data yet" stays itself, never "stale"
+    order = ("no_data", "achieved", "on_track", "stale", "at_risk", "off_track")
     for strategy in briefing.plan.strategies:
         worst = max((status[g] for g in strategy.serves), key=order.index)
         assert status[strategy.id] == worst
-    below = {b.tactic for b in briefing.scorecard.tactics if b.status == "below"}
-    assert below and all(status[t] == "off_track" for t in below)
+    judged = {t.tactic: t for t in briefing.scorecard.tactic_status}
+    assert {t.id for t in briefing.plan.tactics} == set(judged)
+    for tactic in briefing.plan.tactics:
+        assert status[tactic.id] == judged[tactic.id].status
+        marks = [b for b in briefing.scorecard.tactics if b.tactic == tactic.id]
+        if all(b.status == "no_data" for b in marks) and judged[tactic.id].basis != "outcome":
+            # A tactic whose benchmarks have no data is "no data yet", not stale or red.
+            assert status[tactic.id] == "no_data"
+    # fb-retarget: its one benchmark (demo requests) has no data in the demo.
+    assert status["fb-retarget"] == "no_data"
+    # The pilot tactic's demo requests have no data, its response rate has: it is not grey.
+    assert status["li-rep-insights"] in MEASURED
+    # x-support is judged on its deflected tickets (business), its response time aside.
+    assert judged["x-support"].basis == "outcome"
 
 
 def test_json_is_serialisable_and_complete(briefing: Briefing) -> None:
     data = json.loads(json.dumps(briefing.to_json()))
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     assert data["organisation"] == "Northwind Freight Software"
     assert len(data["top_attention"]) == 3
     assert {r["id"] for r in data["roi"]["rows"] if r["level"] == "tactic"} == {

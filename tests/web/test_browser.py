@@ -399,7 +399,7 @@ def test_the_other_pages_show_the_apis_counts(crawl: Crawl, served: Served) -> N
         assert effect == value(result["metric"], result["effect"])
     for node in served.json("/api/strategy-map")["nodes"]:
         status = crawl.visits["/strategy-map"].text(f"node-{node['id']}-status")
-        assert status == (node["status_label"] or "no data")
+        assert status == (node["status_label"] or "no data yet")
 
 
 # --- Clicking through -----------------------------------------------------------------

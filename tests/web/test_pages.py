@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from outcomes.catalog.statuses import status_word
 from outcomes.measure.roi import Estimate
 from outcomes.report.format import metric_value, roi_words
 from tests.web.conftest import Page, Served
@@ -68,6 +69,8 @@ def test_every_page_answers_in_the_layout_with_its_as_of_date(served: Served, pa
     assert 'href="/static/dashboard.css"' in html
     as_of = served.json("/api/status")["as_of"]
     assert Page(html).testids["as-of"]["datetime"] == as_of
+    through = served.json("/api/briefing")["data_through"]
+    assert through and Page(html).testids["data-through"]["datetime"] == through
     assert "<script" not in html.lower()
 
 
@@ -151,6 +154,11 @@ def test_tactic_pages_show_roi_under_every_model_and_their_plan(served: Served) 
             assert html.shown(testid) == interval(row["roi"], row["return_kind"])
         for benchmark in api["benchmarks"]:
             assert close(html.value(f"benchmark-{benchmark['metric']}-target"), benchmark["target"])
+            # Each benchmark's status in the one vocabulary: "no data yet", never "stale".
+            word = html.shown(f"benchmark-{benchmark['metric']}-status")
+            assert word == status_word(benchmark["status"]) and word != "stale"
+        assert html.shown(f"tactic-{tid}-status") == api["tactic"]["status_label"]
+        assert api["tactic"]["status_reason"] in html.shown(f"tactic-{tid}-status-reason")
         assert api["implementation"]["id"] == tid
         for operator in api["implementation"]["operators"]:
             assert operator["name"] in html.text_all
@@ -234,7 +242,7 @@ def test_lists_show_the_apis_numbers(served: Served) -> None:
     nodes = served.json("/api/strategy-map")["nodes"]
     html = page(served, "/strategy-map")
     for node in nodes:
-        assert html.shown(f"node-{node['id']}-status") == (node["status_label"] or "no data")
+        assert html.shown(f"node-{node['id']}-status") == (node["status_label"] or "no data yet")
 
 
 def crawl(served: Served) -> dict[str, str]:

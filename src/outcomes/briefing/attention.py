@@ -28,6 +28,7 @@ from typing import Final, Literal, get_args
 
 from outcomes.catalog.channels import LISTENING_MODES
 from outcomes.catalog.money import format_money
+from outcomes.catalog.statuses import status_word
 from outcomes.lint.rules.listening import required_listeners
 from outcomes.measure.roi import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
@@ -139,7 +140,7 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
                 "off-track-goal",
                 3,
                 pace.goal,
-                f"{title} is off track",
+                f"{title} is {status_word(pace.status)}",
                 f"{_num(pace.actual)} against {_num(pace.expected)} expected by now"
                 f"{forecast} for a target of {_num(pace.target)}. Decide what changes: the "
                 "tactics serving it, their resources, or the target.",
@@ -150,7 +151,7 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
             since = (
                 f"no data since {pace.last_data.isoformat()}"
                 if pace.last_data
-                else "no data at all"
+                else status_word("no_data")
             )
             yield Attention(
                 "stale-goal",
@@ -169,7 +170,7 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
                 "at-risk-goal",
                 1,
                 pace.goal,
-                f"{title} is at risk",
+                f"{title} is {status_word(pace.status)}",
                 f"{_num(pace.actual)} against {_num(pace.expected)} expected by now; the "
                 f"target is {_num(pace.target)}.",
                 link,

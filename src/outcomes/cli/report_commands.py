@@ -12,13 +12,13 @@ from rich.table import Table
 
 from outcomes.cli.common import (
     EXIT_FINDINGS,
-    STATUS_STYLE,
     WaitOption,
     WorkspaceOption,
     answering,
     app,
     fail,
     open_workspace,
+    status_text,
     stderr_console,
     stdout_console,
 )
@@ -85,8 +85,10 @@ def status(
 
 def _heading(briefing: Briefing) -> str:
     period = briefing.period
+    through = briefing.data_through
     return (
-        f"[bold]{escape(briefing.organisation)}[/] · as of {briefing.as_of.isoformat()} · plan "
+        f"[bold]{escape(briefing.organisation)}[/] · as of {briefing.as_of.isoformat()}"
+        f"{f' · data through {through.isoformat()}' if through else ''} · plan "
         f"{period.start.isoformat()} to {period.end.isoformat()} · "
         f"plan health {briefing.health_score}/100"
     )
@@ -100,10 +102,9 @@ def _goals_table(briefing: Briefing) -> Table:
     for column in ("Goal", "Status", "Actual", "Expected now", "Target", "Forecast"):
         table.add_column(column, justify="left" if column in ("Goal", "Status") else "right")
     for pace in briefing.scorecard.goals:
-        style = STATUS_STYLE.get(pace.status, "")
         table.add_row(
             escape(_cut(titles.get(pace.goal, pace.goal), 44)),
-            f"[{style}]{pace.status.replace('_', ' ')}[/]" if style else pace.status,
+            status_text(pace.status),
             *(
                 metric_value(briefing.plan, pace.metric, value)
                 for value in (pace.actual, pace.expected, pace.target, pace.forecast)

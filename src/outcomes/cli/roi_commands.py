@@ -87,7 +87,8 @@ def roi(
     saved × cost per contact for support goals, hires × value of a hire for hiring goals;
     without a money value, a contribution in the goal's unit and no ROI. Cost is people's
     hours, budget and tools from the plan, replaced by recorded spend where the costs
-    table has it, pro-rated to the period. Intervals come from a bootstrap over journeys.
+    table has it, pro-rated to the period, which ends at the last day the data covers (the
+    newest conversion or touchpoint). Intervals come from a bootstrap over journeys.
     """
     from outcomes.measure.costs import Period
 

@@ -66,7 +66,7 @@ from outcomes.measure.attribution import MODELS, PathCounts, attribute
 from outcomes.measure.attribution.journeys import JourneyOptions, is_unplanned
 from outcomes.measure.attribution.result import records_frame, records_table
 from outcomes.measure.attribution.store import JourneyStore
-from outcomes.measure.costs import Period, TacticCost, tactic_costs
+from outcomes.measure.costs import Period, TacticCost, data_through, tactic_costs
 from outcomes.measure.returns import (
     Claimed,
     Money,
@@ -357,7 +357,8 @@ def roi(
         raise ValueError(f"bootstrap must be 0 or more replicates, not {bootstrap}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
-    period = period or Period.of_plan(plan)
+    # Returns exist only to the last day of data: costs are pro-rated to the same days.
+    period = (period or Period.of_plan(plan)).through(data_through(conversions, touchpoints))
     in_period = _in_period(conversions, period)
     build: JourneyOptions = {
         "by": "tactic", "plan": plan, "lookback_days": lookback_days, "sources": sources,

@@ -30,11 +30,15 @@ from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
 from outcomes.measure.pacing import GoalPace, pace_goals
 from outcomes.measure.pilot import PilotResult, pilot_results
+from outcomes.measure.tactic_status import TacticStatus, tactic_statuses
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
-SCHEMA_VERSION: Final = 1
-SECTIONS: Final = ("goals", "tactics", "cadence", "resources", "conversation",
+SCHEMA_VERSION: Final = 2
+"""Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
+`on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
+`metric_class` and `outcome`, and `tactic_status` gives each tactic's overall status."""
+SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "functions", "engagement", "pilots")  # fmt: skip
 
@@ -45,6 +49,8 @@ class Scorecard:
 
     goals: tuple[GoalPace, ...]
     tactics: tuple[BenchmarkResult, ...]
+    tactic_status: tuple[TacticStatus, ...]
+    """Each tactic's overall status, business outcomes weighed first (`tactic_status`)."""
     cadence: tuple[CadenceRow, ...]
     resources: tuple[PlannedVsSpent, ...]
     conversation: tuple[ConversationHealth, ...]
@@ -71,7 +77,8 @@ class Scorecard:
             "schema_version": SCHEMA_VERSION,
             "sections": list(SECTIONS),
             "goals": [_goal(g) for g in self.goals],
-            "tactics": [asdict(t) for t in self.tactics],
+            "tactics": [asdict(t) | {"outcome": t.outcome} for t in self.tactics],
+            "tactic_status": [asdict(t) for t in self.tactic_status],
             "cadence": [asdict(t) | {"last_activity": _iso(t.last_activity)} for t in self.cadence],
             "resources": [asdict(r) for r in self.resources],
             "conversation": [_conversation(c) for c in self.conversation],
@@ -106,19 +113,20 @@ def build_scorecard(
     day = max((g.as_of for g in goals), default=as_of or dt.date.today())
     hours = plan.organisation.business_hours
     by_tactic = tactic_conversation(plan, activities)
+    benchmarks = tactic_benchmarks(
+        plan,
+        activities,
+        touchpoints,
+        conversions,
+        as_of=day,
+        conversation=by_tactic,
+        journeys=journeys,
+    )
+    pilots = pilot_results(plan, conversions)
     return Scorecard(
         goals=tuple(goals),
-        tactics=tuple(
-            tactic_benchmarks(
-                plan,
-                activities,
-                touchpoints,
-                conversions,
-                as_of=day,
-                conversation=by_tactic,
-                journeys=journeys,
-            )
-        ),
+        tactics=tuple(benchmarks),
+        tactic_status=tuple(tactic_statuses(plan, benchmarks, pilots)),
         cadence=tuple(cadence_consistency(plan, activities, as_of=as_of)),
         resources=tuple(planned_vs_spent(plan, warehouse.table("costs"), day)),
         conversation=tuple(conversation_health(activities, by=("channel", "account"), hours=hours)),
@@ -131,7 +139,7 @@ def build_scorecard(
                 plan, activities, touchpoints, conversions, sources=sources, journeys=journeys
             )
         ),
-        pilots=tuple(pilot_results(plan, conversions)),
+        pilots=tuple(pilots),
     )
 
 

@@ -309,7 +309,9 @@ class Goal(_Element):
     baseline: MetricValue
     target: MetricValue
     threshold: MetricValue | None = Field(
-        None, description="The red-flag line: beyond it is off track."
+        None,
+        description="The line a forecast must pass to be on track; short of it the goal is "
+        "at risk, and at or worse than the baseline off track.",
     )
     stretch: MetricValue | None = None
     start: dt.date

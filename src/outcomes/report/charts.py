@@ -65,7 +65,8 @@ _RHYTHMS: Final = {
 _LOWER_IS_BETTER: Final = ("decrease", "at_most")
 _GOAL_GROUPS: Final = (
     ("behind", ("at_risk", "off_track")),
-    ("no fresh data", ("stale", "no_data")),
+    ("data stopped", ("stale",)),
+    ("no data yet", ("no_data",)),
 )
 _CONFIG: Final[Mapping[str, Any]] = {
     "font": "Helvetica, Arial, sans-serif",

@@ -20,11 +20,11 @@ import jinja2
 from markupsafe import Markup
 
 from outcomes.briefing.build import Briefing
+from outcomes.catalog.statuses import status_style, status_word
 from outcomes.measure.roi import CreditWarning
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
 from outcomes.report.format import (
-    STATUS_LABELS,
     metric_value,
     money,
     number,
@@ -33,7 +33,7 @@ from outcomes.report.format import (
     roi_words,
 )
 from outcomes.report.implementation import format_date, render_html_sections
-from outcomes.report.strategy_map import STATUS_COLOURS, strategy_map_svg
+from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.report.templating import template_environment
 
 
@@ -105,7 +105,7 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "roi_words": roi_words,
         "date": format_date,
         "value": functools.partial(metric_value, plan),
-        "status_label": lambda s: STATUS_LABELS.get(s, str(s).replace("_", " ")),
+        "status_label": status_word,
         "status_colour": _status_colour,
         "group": lambda g: " · ".join(str(v) for v in g.values() if v),
     }
@@ -123,8 +123,9 @@ def _credit_warning(warning: CreditWarning, *, currency: str) -> str:
 
 
 def _status_colour(status: str) -> str:
-    fill, stroke, _ = STATUS_COLOURS.get(status, ("#f1f5f9", "#64748b", status))
-    return f"background:{fill};border-color:{stroke}"
+    style = status_style(status)
+    dash = ";border-style:dashed" if style.dashed else ""
+    return f"background:{style.fill};border-color:{style.stroke};color:{style.ink}{dash}"
 
 
 def _totals(rows: list[Any]) -> dict[str, float | None]:

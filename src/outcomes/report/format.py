@@ -6,20 +6,12 @@ from typing import Final
 
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.catalog.money import INVALID, format_money, is_invalid
+from outcomes.catalog.statuses import STATUS_STYLES
 from outcomes.measure.roi import Estimate
 from outcomes.plan import Plan
 
-STATUS_LABELS: Final = {
-    "achieved": "achieved",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "stale": "stale",
-    "no_data": "no data",
-    "met": "met",
-    "below": "below",
-}
-"""Goal and benchmark statuses as readers see them."""
+STATUS_LABELS: Final = {status: style.word for status, style in STATUS_STYLES.items()}
+"""Goal, benchmark and tactic statuses as readers see them (`outcomes.catalog.statuses`)."""
 
 
 def number(value: float | None) -> str:

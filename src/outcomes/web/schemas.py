@@ -51,6 +51,9 @@ class Meta(_View):
     currency: str
     plan_file: str
     as_of: dt.date = Field(description="The day the numbers are measured at.")
+    data_through: dt.date | None = Field(
+        None, description="The last day the business data covers; returns and costs run to it."
+    )
     period_start: dt.date
     period_end: dt.date
     generated_at: dt.datetime = Field(description="When the numbers were measured (UTC).")
@@ -178,8 +181,12 @@ class TacticSummary(_View):
     mode_label: str
     start: dt.date
     end: dt.date
-    status: str | None = Field(description="Worst of its benchmarks, as the strategy map.")
+    status: str | None = Field(
+        description="Its overall status, as the strategy map: business-outcome benchmarks "
+        "and a conclusive pilot first, activity benchmarks only without them."
+    )
     status_label: str
+    status_reason: str | None = Field(None, description="What the status rests on, in words.")
     roi: RoiOut | None
     link: str
 

@@ -14,6 +14,7 @@ from typing import Any, Final, TypeVar
 from outcomes.briefing.attention import Attention
 from outcomes.briefing.build import Briefing
 from outcomes.briefing.explorer import WHOLE_PERIOD, explore
+from outcomes.catalog.statuses import status_word
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.conversation import ConversationHealth
 from outcomes.measure.roi import RoiRow
@@ -24,7 +25,7 @@ from outcomes.plan.implementation import (
     build_implementation_plan,
 )
 from outcomes.plan.model import Plan, Tactic
-from outcomes.report.format import STATUS_LABELS, metric_unit
+from outcomes.report.format import metric_unit
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.web.explorer import attribution_view, check_query
 from outcomes.web.schemas import (
@@ -64,10 +65,8 @@ UNPLANNED_SHOWN: Final = 100
 
 
 def status_label(status: str | None) -> str:
-    """A status as readers see it: `on_track` → "on track"; None → "no data"."""
-    if status is None:
-        return "no data"
-    return STATUS_LABELS.get(status, status.replace("_", " "))
+    """A status as readers see it: `on_track` → "on track"; None → "no data yet"."""
+    return status_word(status)
 
 
 class Views:
@@ -95,7 +94,7 @@ class Views:
     @property
     def element_status(self) -> dict[str, str]:
         """Status per goal, strategy and tactic (the strategy map's colours)."""
-        return self._memo(("status",), self.briefing.element_status)
+        return self._memo(("status",), lambda: dict[str, str](self.briefing.element_status()))
 
     @property
     def implementation(self) -> ImplementationPlan:
@@ -193,6 +192,9 @@ class Views:
     def tactic_summary(self, tactic: Tactic) -> TacticSummary:
         """One tactic as lists show it."""
         status = self.element_status.get(tactic.id)
+        judged = next(
+            (j for j in self.briefing.scorecard.tactic_status if j.tactic == tactic.id), None
+        )
         return TacticSummary(
             id=tactic.id,
             title=tactic.title,
@@ -206,6 +208,7 @@ class Views:
             end=tactic.end,
             status=status,
             status_label=status_label(status),
+            status_reason=judged.reason if judged else None,
             roi=self.roi("tactic", tactic.id),
             link=f"/tactics/{tactic.id}",
         )
@@ -487,6 +490,7 @@ def _meta(briefing: Briefing) -> Meta:
         currency=briefing.currency,
         plan_file=briefing.plan_file,
         as_of=briefing.as_of,
+        data_through=briefing.data_through,
         period_start=briefing.period.start,
         period_end=briefing.period.end,
         generated_at=briefing.generated_at,
