@@ -49,6 +49,7 @@ from outcomes.plan.matching import (
     activity_criteria,
     casefolded,
     claimed_kinds,
+    handles,
     touchpoint_criteria,
     written_kinds,
 )
@@ -88,16 +89,6 @@ def _rank(matcher: ActivityMatcher, met: Sequence[Any]) -> Any:
     return ibis.cases((matcher.kind_ok & _any(met), BY_CRITERIA + bonus + count), else_=NO_CLAIM)
 
 
-def _handles(plan: Plan, person_ids: Sequence[str]) -> list[str]:
-    people = {p.id: p for p in plan.people}
-    names: list[str] = []
-    for person_id in person_ids:
-        names.append(person_id.casefold())
-        if person_id in people:
-            names.append(people[person_id].name.casefold())
-    return names
-
-
 def _activity_criteria(plan: Plan, tactic: Tactic, t: Any) -> dict[str, Any]:
     match = tactic.measurement.match if tactic.measurement else None
     if match is None:
@@ -110,8 +101,8 @@ def _activity_criteria(plan: Plan, tactic: Tactic, t: Any) -> dict[str, Any]:
             t.account.lower().isin(accounts) | t.author.lower().isin(accounts)
         )
     if match.operators:
-        handles = _handles(plan, match.operators)
-        conditions["operators"] = on_channel & t.author.lower().isin(handles)
+        authors = handles(plan, match.operators)
+        conditions["operators"] = on_channel & t.author.lower().isin(authors)
     if match.hashtags:
         tags = "|".join(re.escape(tag.lstrip("#")) for tag in match.hashtags)
         conditions["hashtags"] = t.text.re_search(f"(?i)(^|[^&\\w])#({tags})\\b")

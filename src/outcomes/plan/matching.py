@@ -36,9 +36,11 @@ ties go to the first in the plan.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Final, get_args
 
-from outcomes.plan.model import ActivityKind, Mode, Tactic
+from outcomes.plan.model import ActivityKind, Mode, Plan, Tactic
 
 MODE_KINDS: Final[dict[Mode, tuple[ActivityKind, ...]]] = {
     "publish": ("post", "repost"),
@@ -53,6 +55,8 @@ MODE_KINDS: Final[dict[Mode, tuple[ActivityKind, ...]]] = {
     "other": (),
 }
 """The activity kinds a tactic claims when its `match.kinds` is not written."""
+
+ACTIVITY_KINDS: Final[tuple[str, ...]] = get_args(ActivityKind)
 
 ACTIVITY_CRITERIA: Final = ("accounts", "operators", "hashtags", "utm_campaign")
 """The criteria that name a tactic's activity; each one met counts one towards specificity."""
@@ -116,3 +120,140 @@ def casefolded(values: list[str]) -> list[str]:
     """Accounts, handles and campaigns as the match compares them: trimmed, without `@`,
     case-folded; blanks dropped."""
     return [v.strip().lstrip("@").casefold() for v in values if v.strip()]
+
+
+def handles(plan: Plan, person_ids: Sequence[str]) -> list[str]:
+    """The authors an `operators` list names: each person's id and name, case-folded."""
+    people = {p.id: p for p in plan.people}
+    names: list[str] = []
+    for person_id in person_ids:
+        names.append(person_id.casefold())
+        if person_id in people:
+            names.append(people[person_id].name.casefold())
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Two tactics that claim the same activity (or visit) with equal specificity: the
+    first in the plan takes it, the second never does."""
+
+    first: Tactic
+    second: Tactic
+    example: str
+    """The activity or visit they both claim, in words."""
+    specificity: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Witness:
+    """An activity reduced to what the criteria read."""
+
+    channel: str
+    account: str = ""
+    author: str = ""
+    hashtag: str = ""
+    campaign: str = ""
+
+
+def _names(plan: Plan, tactic: Tactic) -> dict[str, set[str]]:
+    match = tactic.measurement.match if tactic.measurement else None
+    if match is None:
+        return {name: set() for name in ACTIVITY_CRITERIA}
+    return {
+        "accounts": set(casefolded(match.accounts)),
+        "operators": set(handles(plan, match.operators)),
+        "hashtags": {tag.lstrip("#").casefold() for tag in match.hashtags},
+        "utm_campaign": set(casefolded(match.utm_campaign)),
+    }
+
+
+def _rank_of(tactic: Tactic, names: dict[str, set[str]], witness: _Witness) -> int:
+    """The rank the engine gives `tactic`'s claim on `witness` (kinds already agreed)."""
+    on_channel = witness.channel == tactic.channel
+    met = {
+        "accounts": on_channel and bool({witness.account, witness.author} & names["accounts"]),
+        "operators": on_channel and witness.author in names["operators"],
+        "hashtags": witness.hashtag in names["hashtags"],
+        "utm_campaign": witness.campaign in names["utm_campaign"],
+    }
+    count = sum(met[name] for name in activity_criteria(tactic))
+    if activity_criteria(tactic) and not count:
+        return NO_CLAIM
+    return activity_rank(
+        by_criteria=bool(activity_criteria(tactic)), met=count, kinds_written=written_kinds(tactic)
+    )
+
+
+def _witnesses(
+    first: Tactic, second: Tactic, a: dict[str, set[str]], b: dict[str, set[str]]
+) -> Iterator[tuple[_Witness, str]]:
+    """Activities meeting one value both tactics name, and nothing else, in words."""
+    if first.channel == second.channel:
+        channel = first.channel
+        for account in sorted(a["accounts"] & b["accounts"]):
+            yield _Witness(channel, account=account), f"on account {account} on {channel}"
+        authors = (a["accounts"] | a["operators"]) & (b["accounts"] | b["operators"])
+        for author in sorted(authors):
+            yield _Witness(channel, author=author), f"by {author} on {channel}"
+    for tag in sorted(a["hashtags"] & b["hashtags"]):
+        yield _Witness(first.channel, hashtag=tag), f"carrying #{tag}"
+    for campaign in sorted(a["utm_campaign"] & b["utm_campaign"]):
+        yield _Witness(first.channel, campaign=campaign), f"with utm_campaign={campaign}"
+
+
+def _shared_kinds(first: Tactic, second: Tactic) -> list[str]:
+    kinds_a, kinds_b = claimed_kinds(first), claimed_kinds(second)
+    everything = list(ACTIVITY_KINDS)
+    return [k for k in (kinds_a or everything) if k in (kinds_b or everything)]
+
+
+def _activity_overlap(plan: Plan, first: Tactic, second: Tactic) -> Overlap | None:
+    kinds = _shared_kinds(first, second)
+    if not kinds:
+        return None
+    what = "/".join(kinds)
+    if claims_by_default(first) and claims_by_default(second):
+        if first.channel != second.channel or written_kinds(first) != written_kinds(second):
+            return None
+        example = f"a {what} on {first.channel} (both claim the channel by default)"
+        return Overlap(first, second, example, specificity(int(written_kinds(first))))
+    a, b = _names(plan, first), _names(plan, second)
+    for witness, words in _witnesses(first, second, a, b):
+        rank = _rank_of(first, a, witness)
+        if rank != NO_CLAIM and rank == _rank_of(second, b, witness):
+            return Overlap(first, second, f"a {what} {words}", specificity(rank))
+    return None
+
+
+def _touchpoint_overlap(first: Tactic, second: Tactic) -> Overlap | None:
+    fields = touchpoint_criteria(first)
+    if not fields or fields != touchpoint_criteria(second):
+        return None
+    shared = []
+    for name in fields:
+        values_a = set(casefolded(getattr(first.measurement.match, name)))  # type: ignore[union-attr]
+        values_b = set(casefolded(getattr(second.measurement.match, name)))  # type: ignore[union-attr]
+        common = sorted(values_a & values_b)
+        if not common:
+            return None
+        shared.append(f"{name}={common[0]}")
+    return Overlap(first, second, "a visit tagged " + " and ".join(shared), len(fields))
+
+
+def overlaps(plan: Plan) -> list[Overlap]:
+    """Pairs of tactics whose matchers tie on some activity or visit, in plan order.
+
+    Two tactics tie on an activity when both claim it (a kind both claim; a value both
+    name: an account, an author, a hashtag or a campaign; or, both claiming by channel
+    default, the same channel) with equal specificity when it meets that shared value and
+    no other criterion. On visits they tie when they give the same UTM fields and share a
+    value in each.
+    """
+    found = []
+    for index, first in enumerate(plan.tactics):
+        for second in plan.tactics[index + 1 :]:
+            overlap = _activity_overlap(plan, first, second) or _touchpoint_overlap(first, second)
+            if overlap is not None:
+                found.append(overlap)
+    return found
