@@ -7,6 +7,7 @@ import typer
 import outcomes
 from outcomes.cli import (
     data_commands,
+    explain_commands,
     fetch_commands,
     measure_commands,
     plan_commands,
@@ -20,6 +21,7 @@ from outcomes.cli.common import app
 __all__ = [
     "app",
     "data_commands",
+    "explain_commands",
     "fetch_commands",
     "main",
     "measure_commands",
