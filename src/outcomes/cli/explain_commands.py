@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,11 +19,18 @@ from outcomes.cli.common import (
     open_workspace,
     stdout_console,
 )
-from outcomes.cli.data_commands import IngestFormat
 from outcomes.workspace import DEFAULT_WAIT
 
 if TYPE_CHECKING:
     from outcomes.measure.explain import ActivityExplanation, TacticClaim
+
+
+class ExplainFormat(StrEnum):
+    """Output formats of `outcomes explain`."""
+
+    TEXT = "text"
+    JSON = "json"
+
 
 _OUTCOME_WORDS = {
     "claimed": "claims it",
@@ -46,8 +54,8 @@ def explain(
         Path | None, typer.Option(help="The plan file (default: plan.yaml in the workspace).")
     ] = None,
     output_format: Annotated[
-        IngestFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = IngestFormat.TEXT,
+        ExplainFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExplainFormat.TEXT,
     wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """Say which tactic claims an activity and why: the criteria it met, the tactics that
@@ -59,7 +67,7 @@ def explain(
     space = open_workspace(workspace, plan, wait)
     with answering():
         result = space.explain(ident)
-    if output_format is IngestFormat.JSON:
+    if output_format is ExplainFormat.JSON:
         sys.stdout.write(json_text(result.to_json()))
     else:
         for number, activity in enumerate(result.activities):
