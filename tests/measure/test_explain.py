@@ -198,3 +198,16 @@ def test_cli_prints_the_explanation_and_exits_by_whether_it_is_planned(workspace
     data = json.loads(unplanned.output)
     assert data == Workspace.open(workspace).explain("tt|1").to_json()
     assert data["schema_version"] == 1 and data["query"] == "tt|1"
+
+
+def test_unplanned_gives_an_example_key_that_explain_reads(workspace: Path) -> None:
+    result = runner.invoke(app, ["unplanned", "-w", str(workspace), "-f", "json"])
+    [group] = json.loads(result.output)["groups"]
+    assert (group["channel"], group["example_key"], group["example"]) == (
+        "tiktok",
+        "tt|1",
+        "A day at the clinic",
+    )
+    text = runner.invoke(app, ["unplanned", "-w", str(workspace)]).output
+    assert "outcomes explain 'tt|1'" in text
+    assert Workspace.open(workspace).explain(group["example_key"]).unplanned
