@@ -25,6 +25,7 @@ COMMANDS: Final[dict[str, str]] = {
     "init": "plan_commands",
     "ingest": "data_commands",
     "unplanned": "data_commands",
+    "explain": "explain_commands",
     "demo": "data_commands",
     "sources": "data_commands",
     "forget": "data_commands",

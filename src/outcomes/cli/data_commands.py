@@ -4,6 +4,7 @@ and find unplanned activity."""
 from __future__ import annotations
 
 import codecs
+import shlex
 import sys
 import weakref
 from collections.abc import Callable
@@ -269,6 +270,13 @@ def _print_unplanned(report: UnplannedReport, limit: int) -> None:
                 head + (example if len(example) <= room else example[: max(room - 1, 0)] + "…"),
                 markup=False,
             )
+        key = report.groups[0].example_key
+        if key:
+            console.print(
+                f"Why an activity belongs to no tactic: outcomes explain {_quoted(key)} "
+                "(each group's example key is in --format json).",
+                markup=False,
+            )
     if report.campaigns:
         console.print("Campaign and social traffic that no tactic's UTM rules claim:", markup=False)
         table = Table(
@@ -279,6 +287,11 @@ def _print_unplanned(report: UnplannedReport, limit: int) -> None:
         console.print(table)
     if report.labels:
         _print_unknown_labels(report, limit)
+
+
+def _quoted(key: str) -> str:
+    """`key` as a shell word: keys hold `|`, which a shell would read as a pipe."""
+    return shlex.quote(key)
 
 
 def _print_unknown_labels(report: UnplannedReport, limit: int) -> None:

@@ -3,6 +3,8 @@ sources and a cadence."""
 
 from __future__ import annotations
 
+import copy
+
 from tests.lint.rules.conftest import Case, Plan, hits, lint, rule_fires_test, tactic
 
 
@@ -39,6 +41,27 @@ def _no_cadence(p: Plan) -> None:
     del tactic(p, "rep-posts")["cadence"]
 
 
+def _same_account_and_kind(p: Plan) -> None:
+    tactic(p, "rep-posts")["measurement"]["match"] = {
+        "accounts": ["@Acme"],
+        "kinds": ["post", "comment"],
+    }
+    tactic(p, "answer-mentions")["measurement"]["match"] = {
+        "accounts": ["acme"],
+        "kinds": ["reply", "comment"],
+    }
+
+
+def _two_channel_defaults(p: Plan) -> None:
+    listening = copy.deepcopy(tactic(p, "answer-mentions"))
+    listening.update(id="watch-mentions", mode="listen", title="Watch what buyers ask")
+    p["tactics"].append(listening)
+
+
+def _same_campaign_on_visits(p: Plan) -> None:
+    tactic(p, "answer-mentions")["measurement"]["match"] = {"utm_campaign": ["REP-POSTS"]}
+
+
 CASES: list[Case] = [
     (
         "vanity goal",
@@ -67,6 +90,25 @@ CASES: list[Case] = [
         "threshold 60 is below target 240",
     ),
     ("no cadence", _no_cadence, {("missing-cadence", "rep-posts")}, "no cadence"),
+    (
+        "same account and kind",
+        _same_account_and_kind,
+        {("overlapping-matchers", "answer-mentions")},
+        "tactics 'rep-posts' and 'answer-mentions' both claim a comment on account acme on "
+        "linkedin with equal specificity (2); 'rep-posts' takes it",
+    ),
+    (
+        "two channel defaults",
+        _two_channel_defaults,
+        {("overlapping-matchers", "watch-mentions")},
+        "both claim a reply/mention/comment/message_in on linkedin (both claim the channel by default)",
+    ),
+    (
+        "same campaign on visits",
+        _same_campaign_on_visits,
+        {("overlapping-matchers", "answer-mentions")},
+        "both claim a visit tagged utm_campaign=rep-posts with equal specificity (1)",
+    ),
 ]
 
 
@@ -88,4 +130,39 @@ def test_decrease_goal_reads_levels_downwards(clean_plan: Plan) -> None:
     result = lint(clean_plan)
     assert [f.message for f in result.findings] == [
         "goal 'more-customers' (decrease): baseline 85 is already below target 90"
+    ]
+
+
+def test_publish_and_respond_share_an_account_by_their_modes_kinds(clean_plan: Plan) -> None:
+    """Without `match.kinds` each claims its mode's kinds: posts and replies never tie."""
+    for tactic_id in ("rep-posts", "answer-mentions"):
+        tactic(clean_plan, tactic_id)["measurement"]["match"] = {"accounts": ["acme"]}
+    assert hits(clean_plan) == set()
+
+
+def test_a_more_specific_matcher_does_not_tie(clean_plan: Plan) -> None:
+    """Written kinds count one more: the tactic naming the kind always wins the account."""
+    tactic(clean_plan, "rep-posts")["measurement"]["match"] = {
+        "accounts": ["acme"],
+        "kinds": ["post", "comment"],
+    }
+    tactic(clean_plan, "answer-mentions")["measurement"]["match"] = {"accounts": ["acme"]}
+    assert hits(clean_plan) == set()
+    # Different criteria (an operator, a campaign) meet only by chance: no finding.
+    tactic(clean_plan, "answer-mentions")["measurement"]["match"] = {"operators": ["rep"]}
+    tactic(clean_plan, "answer-mentions")["mode"] = "outreach"
+    tactic(clean_plan, "answer-mentions")["cadence"] = {"count": 1, "per": "week"}
+    assert ("overlapping-matchers", "answer-mentions") not in hits(clean_plan)
+
+
+def test_an_operator_named_as_another_tactics_account_ties(clean_plan: Plan) -> None:
+    tactic(clean_plan, "rep-posts")["measurement"]["match"] = {"operators": ["rep"]}
+    tactic(clean_plan, "answer-mentions").update(
+        mode="outreach", cadence={"count": 1, "per": "week"}
+    )
+    tactic(clean_plan, "answer-mentions")["measurement"]["match"] = {"accounts": ["Remy"]}
+    messages = [f.message for f in lint(clean_plan).findings if f.rule.code == "M008"]
+    assert messages == [
+        "tactics 'rep-posts' and 'answer-mentions' both claim a post by remy on linkedin with "
+        "equal specificity (1); 'rep-posts' takes it because it comes first in the plan"
     ]

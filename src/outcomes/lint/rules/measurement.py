@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from outcomes.lint.context import LintContext
 from outcomes.lint.rule import Hit, Severity, rule
 from outcomes.lint.rules.alignment import TACTICAL_PLAN_QUOTE
+from outcomes.plan.matching import overlaps
 from outcomes.plan.model import Benchmark, Goal
 
 _SOFT_CLASSES = {"vanity", "activity", "engagement"}
@@ -291,3 +292,63 @@ def missing_cadence(ctx: LintContext) -> Iterator[Hit]:
                 ctx.path(tactic.id, "mode"),
                 f"tactic '{tactic.id}' ({tactic.mode}) has no cadence to keep",
             )
+
+
+@rule(
+    code="M008",
+    name="overlapping-matchers",
+    severity=Severity.WARNING,
+    summary="Two tactics whose matchers claim the same activity with equal specificity",
+    fix=(
+        "Tell them apart: give each its own `match.kinds` (posts to the publishing tactic, "
+        "replies and comments to the responding one), a criterion only one of them meets (a "
+        "hashtag, a campaign), or drop the value they share from one"
+    ),
+    what=(
+        "A tactic that ties with an earlier one on some activity or visit, so that the "
+        "earlier one always takes it (docs/plan-format.md, Tactics: which tactic claims an "
+        "activity). They tie on an activity of a kind both claim that meets a value both "
+        "name (an account, an author, a hashtag or a campaign) and no other criterion of "
+        "either, or, when neither names any, that is on the channel both claim by default, "
+        "with equal `match.kinds` written or not. On visits they tie when they give the same "
+        "UTM fields and share a value in each."
+    ),
+    why=(
+        "The most specific matcher wins, and a tie goes to the tactic first in the plan: "
+        "moving a tactic in the file would move its activity to another tactic, and the one "
+        "later in the file shows as not started while the work is done. Each tactic's "
+        "benchmarks and return are measured on the activity it claims, so the plan must "
+        "say which is which."
+    ),
+    seed=TACTICAL_PLAN_QUOTE,
+    example="""\
+  - id: clinic-posts
+    channel: instagram
+    mode: publish
+    measurement: {sources: [meta], match: {accounts: [kerrphysio], kinds: [post, comment]}}
+  - id: clinic-replies
+    channel: instagram
+    mode: respond
+    measurement: {sources: [meta], match: {accounts: [kerrphysio], kinds: [reply, comment]}}""",
+    instead="""\
+  - id: clinic-posts
+    channel: instagram
+    mode: publish
+    measurement: {sources: [meta], match: {accounts: [kerrphysio], kinds: [post]}}
+  - id: clinic-replies
+    channel: instagram
+    mode: respond
+    measurement: {sources: [meta], match: {accounts: [kerrphysio], kinds: [reply, comment]}}""",
+)
+def overlapping_matchers(ctx: LintContext) -> Iterator[Hit]:
+    for overlap in overlaps(ctx.plan):
+        first, second = overlap.first.id, overlap.second.id
+        match = ctx.path(second, "measurement", "match")
+        yield Hit(
+            second,
+            match
+            if match in ctx.loaded.source_map.values
+            else ctx.field_path(second, "measurement"),
+            f"tactics '{first}' and '{second}' both claim {overlap.example} with equal "
+            f"specificity ({overlap.specificity}); '{first}' takes it because it comes first in the plan",
+        )
