@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,22 @@ def test_the_pdf_of_hostile_text_still_renders(hostile_workspace: Path) -> None:
     )
     document = render_pdf(briefing)
     assert document.startswith(b"%PDF-") and len(document) > 50_000
+
+
+def test_content_focus_shows_an_example_post_for_each_score_band(
+    hostile_workspace: Path,
+) -> None:
+    briefing = load_briefing(
+        hostile_workspace, options=BriefingOptions(sources=("ga4",), bootstrap=20)
+    )
+    html = render_html(briefing)
+    section = html[html.index('id="content"') : html.index('id="cadence"')]
+    examples = section[section.index("What a score looks like") :]
+    bands = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">", examples)
+    shown = [e.label for e in briefing.scorecard.content_examples]
+    assert bands == shown and len(shown) >= 4  # the bands that have posts, in order
+    assert bands[0] == "About the customer (0.5 and above)" and bands[-1].startswith("About us")
+    for example in briefing.scorecard.content_examples:
+        shown = example.text if len(example.text) <= 280 else example.text[:279] + "…"
+        assert f"“{escape(shown)}”" in examples
+    assert "Brand words:" in examples

@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from outcomes.briefing.build import Briefing
+from outcomes.measure.content import brand_words
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
 from outcomes.report.format import (
@@ -87,6 +88,7 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "b": briefing,
         "for_print": for_print,
         "titles": titles,
+        "brand_words": sorted(brand_words(plan)),
         "people": {p.id: p.name for p in plan.people},
         "tactic_rows": tactic_rows,
         "roi_totals": _totals(tactic_rows),
