@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from outcomes.catalog.measurable import (
     ANY_DATA,
@@ -379,7 +379,7 @@ def unmeasurable_metric(ctx: LintContext) -> Iterator[Hit]:
                 )
 
 
-def _benchmark_gap(tactic: Tactic, metric: str, sources: list[str]) -> str | None:
+def _benchmark_gap(tactic: Tactic, metric: str, sources: Sequence[str]) -> str | None:
     """Why the benchmark cannot be measured, or None when it can."""
     need = benchmark_need(metric)
     if not need:
