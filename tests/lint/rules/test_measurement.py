@@ -123,8 +123,9 @@ CASES: list[Case] = [
         "replies from an export without replies",
         _replies_from_page_analytics,
         {("unmeasurable-metric", "answer-mentions")},
-        "it needs activities of kind message or reply; sources that give it: x-archive, "
-        "mastodon-archive, mastodon, csv",
+        "it needs activities of kind comment or mention or message_in and activities of kind "
+        "message or reply or X replies (their ids date what they answer); sources that give "
+        "it: x-archive, mastodon, csv",
     ),
     (
         "goal the plan's sources cannot measure",

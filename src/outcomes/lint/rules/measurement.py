@@ -325,8 +325,10 @@ _ACTIVITY_CRITERIA = ("accounts", "operators", "hashtags", "utm_campaign")
         "an export with no replies. Also a benchmark the scorecard never measures for a "
         "tactic (`revenue`, `pipeline_value`, `applications`, a plan's own metric), and one "
         "on activity the tactic does not claim (`listen_push_ratio` counts the tactic's "
-        "own posts, which a `respond` tactic claims none of). Which data each metric is "
-        "measured from, and which source gives it, is in `outcomes.catalog.measurable`; "
+        "own posts, which a `respond` tactic claims none of). Tactic benchmarks are "
+        "measured on: " + ", ".join(f"`{m}`" for m in sorted(BENCHMARK_NEEDS)) + ". Which "
+        "data each metric is measured from, and which source gives it, is in "
+        "`outcomes.catalog.measurable`; "
         "the generic `csv` source can give any of it. A goal on a vanity, activity or "
         "engagement metric is left to `vanity-goal-metric`."
     ),
@@ -383,10 +385,11 @@ def _benchmark_gap(tactic: Tactic, metric: str, sources: Sequence[str]) -> str |
     """Why the benchmark cannot be measured, or None when it can."""
     need = benchmark_need(metric)
     if not need:
-        measured = ", ".join(sorted(BENCHMARK_NEEDS))
         return (
-            "is never measured for a tactic: the scorecard measures tactic benchmarks on "
-            f"{measured}; judge {metric} on a goal, where attribution credits it to tactics"
+            "is never measured for a tactic: a tactic's benchmarks are its activity, "
+            "engagement and conversations, the conversions its journeys touched and the "
+            f"tickets deflected on its channel; judge {metric} on a goal, where attribution "
+            "credits it to tactics"
         )
     kinds = claimed_kinds(tactic)
     if measurable(need, sources, kinds):
