@@ -90,7 +90,7 @@ def test_a_long_problem_line_is_not_wrapped(tmp_path: Path) -> None:
     plan = write(tmp_path, edit("    sponsor: dana", "    banana: dana"))
     [line] = check_fails(plan)
     assert len(line) > 60
-    assert line.endswith("sponsor, functions")
+    assert line.endswith("sponsor, functions, scope, value_per_unit")
 
 
 @pytest.mark.parametrize(
