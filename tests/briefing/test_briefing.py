@@ -96,8 +96,8 @@ def test_strategy_map_status_follows_goals_and_the_tactic_rule(briefing: Briefin
         if all(b.status == "no_data" for b in marks) and judged[tactic.id].basis != "outcome":
             # A tactic whose benchmarks have no data is "no data yet", not stale or red.
             assert status[tactic.id] == "no_data"
-    # fb-retarget: its one benchmark (demo requests) has no data in the demo.
-    assert status["fb-retarget"] == "no_data"
+    # fb-retarget, the likes-only tactic: its one benchmark counts the leads it brought, none.
+    assert status["fb-retarget"] == "off_track"
     # The pilot tactic's demo requests have no data, its response rate has: it is not grey.
     assert status["li-rep-insights"] in MEASURED
     # x-support is judged on its deflected tickets (business), its response time aside.

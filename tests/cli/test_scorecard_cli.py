@@ -23,8 +23,9 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     result = runner.invoke(app, ["scorecard", "-w", str(workspace), "-f", "json"])
     data = json.loads(result.output)
     assert data["sections"] == [
-        "goals", "tactics", "tactic_status", "cadence", "resources", "conversation", "conversation_by_tactic",
-        "conversation_by_operator", "content", "functions", "engagement", "pilots",
+        "goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
+        "conversation_by_tactic", "conversation_by_operator", "content", "content_examples",
+        "functions", "engagement", "pilots",
     ]  # fmt: skip
     measured = {(t["tactic"], t["metric"]): t for t in data["tactics"]}
     spent = {r["tactic"]: r for r in data["resources"]}
@@ -44,6 +45,10 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     assert {"tactic", "metric", "effect", "low", "high", "p_value", "verdict"} <= set(pilot)
     focus = {c["tactic"]: c for c in data["content"]}
     assert focus["li-company-guides"]["mean_score"] > 0 > focus["unplanned"]["mean_score"]
+    examples = {e["band"]: e for e in data["content_examples"]}
+    assert list(examples) == ["about_customer", "leans_customer", "neutral", "leans_us", "about_us"]
+    assert sum(e["posts"] for e in examples.values()) == sum(c["posts"] for c in data["content"])
+    assert all(e["text"] and (e["counted"] or e["band"] == "neutral") for e in examples.values())
     assert data["schema_version"] == 2
     service = next(f for f in data["functions"] if f["function"] == "service")
     assert service["coverage"] == "served" and service["activities"] > 0

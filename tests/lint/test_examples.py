@@ -43,6 +43,8 @@ TACTICS_FIRST_EXPECTED = {
     ("owner-overloaded", "jo", 11, 5),
     ("no-roi-inputs", "daily-tweets", 42, 33),
     ("missing-cadence", "insta-giveaway", 51, 11),
+    # A follower count is no tactic benchmark the scorecard can ever measure.
+    ("unmeasurable-metric", "daily-tweets", 44, 9),
 }
 
 HEADER_RULES = {

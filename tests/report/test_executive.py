@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
+from markupsafe import escape as markup_escape
 
-from outcomes.briefing.build import BriefingOptions
+from outcomes.briefing.build import Briefing, BriefingOptions
 from outcomes.briefing.cache import load_briefing
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.costs import tactic_costs
+from outcomes.measure.tactic_status import TacticStatus
 from outcomes.report.executive import render_html, render_pdf
 from outcomes.report.implementation import format_date
 from outcomes.warehouse.connection import Warehouse
@@ -95,4 +98,29 @@ def test_the_report_says_data_through_and_costs_stop_there(
         assert re.search(
             rf'data-testid="tactic-{judged.tactic}-status">{status_word(judged.status)}<', html
         )
-    assert "no data yet (demo_requests)" in html  # fb-retarget: not stale, not red
+        assert str(markup_escape(judged.reason)) in html
+    # fb-retarget, the likes-only tactic, is judged on the leads it brought: none.
+    assert judged_by_id(briefing)["fb-retarget"].status == "off_track"
+
+
+def test_content_focus_shows_an_example_post_for_each_score_band(
+    hostile_workspace: Path,
+) -> None:
+    briefing = load_briefing(
+        hostile_workspace, options=BriefingOptions(sources=("ga4",), bootstrap=20)
+    )
+    html = render_html(briefing)
+    section = html[html.index('id="content"') : html.index('id="cadence"')]
+    examples = section[section.index("What a score looks like") :]
+    bands = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">", examples)
+    shown = [e.label for e in briefing.scorecard.content_examples]
+    assert bands == shown and len(shown) >= 4  # the bands that have posts, in order
+    assert bands[0] == "About the customer (0.5 and above)" and bands[-1].startswith("About us")
+    for example in briefing.scorecard.content_examples:
+        shown = example.text if len(example.text) <= 280 else example.text[:279] + "…"
+        assert f"“{escape(shown)}”" in examples
+    assert "Brand words:" in examples
+
+
+def judged_by_id(briefing: Briefing) -> dict[str, TacticStatus]:
+    return {t.tactic: t for t in briefing.scorecard.tactic_status}

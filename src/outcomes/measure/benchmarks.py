@@ -6,15 +6,21 @@ comes from the warehouse by the metric's family:
 * **activity** (`posts`, `replies_sent`, `messages_sent`): the tactic's own activities of
   that kind (mapped through `measurement.match`);
 * **engagement** (`likes`, `comments`, `shares`, `clicks`, `impressions`, `reach`,
-  `views`): summed over the tactic's activities (`likes` are reactions);
+  `views`): summed over the tactic's activities (`likes` are reactions); no data when no
+  activity of the tactic states the count (an X archive has no impressions);
 * **conversation** (`response_rate`, `first_response_minutes` (median),
   `first_response_business_minutes` (median, in the plan's business hours),
   `listen_push_ratio`): `outcomes.measure.conversation` on the tactic's activities;
 * **pipeline and business** (`leads`, `qualified_leads`, `demo_requests`, `meetings`,
   `opportunities`, `net_new_customers`): conversions of that type whose journey touched
-  the tactic within the journey window (`journey_parts`, steps by tactic), `revenue` their
-  value; `support_tickets_deflected`: `ticket_deflected` conversions on the tactic's
-  channel.
+  the tactic within the journey window (`journey_parts`, steps by tactic): 0 when journeys
+  of that type exist and none touched the tactic, no data when there are none;
+  `support_tickets_deflected`: `ticket_deflected` conversions on the tactic's channel.
+
+Other metrics (`revenue`, `pipeline_value`, `applications`, a plan's own metric) are not
+measured for a tactic: attribution credits them through the tactic's goals. Which data
+each metric needs, and which sources give it, is `outcomes.catalog.measurable`, which the
+linter checks plans against (`unmeasurable-metric`).
 
 Flows (counts and money) are read per the benchmark's `per`: the total for `period` (the
 default), else the mean per elapsed week, month or quarter; levels (rates, times,
@@ -75,6 +81,7 @@ LEVELS: Final = frozenset(
     {"response_rate", "first_response_minutes", "first_response_business_minutes",
      "listen_push_ratio"}
 )  # fmt: skip
+_STATED: Final = "__stated"
 PERIOD_DAYS: Final = {"week": 7.0, "month": 365.25 / 12, "quarter": 365.25 / 4}
 OUTCOME_CLASSES: Final = frozenset({"business", "pipeline"})
 """Metric classes that measure a business outcome, weighed above activity and attention."""
@@ -126,8 +133,11 @@ def tactic_benchmarks(
     """
     mapped = mapped_activities(plan, activities)
     mine = mapped.filter(mapped.tactic.notnull())
+    columns = set(ENGAGEMENT_COLUMNS.values())
     kinds = mine.group_by(["tactic", "kind"]).aggregate(
-        n=mine.count(), **{c: mine[c].fill_null(0).sum() for c in set(ENGAGEMENT_COLUMNS.values())}
+        n=mine.count(),
+        **{c: mine[c].fill_null(0).sum() for c in columns},
+        **{f"{c}{_STATED}": mine[c].count() for c in columns},
     )
     by_kind = to_arrow(kinds).to_pylist()
     if conversation is None:
@@ -170,7 +180,11 @@ def _touched(plan: Plan, journeys: JourneyStore) -> dict[tuple[str, str], tuple[
             by="tactic", plan=plan, conversion_types=(kind,), lookback_days=None, sources=None
         )
         per_step = events.group_by("step").aggregate(n=events.n.sum(), value=events.amount.sum())
-        for row in to_arrow(per_step).to_pylist():
+        rows = to_arrow(per_step).to_pylist()
+        if rows:
+            # Journeys of this type exist: a tactic none of them touched has 0, not no data.
+            found.update({(t.id, kind): (0.0, 0.0) for t in plan.tactics})
+        for row in rows:
             found[(str(row["step"]), kind)] = (float(row["n"]), float(row["value"] or 0.0))
     # A tactic on these journeys that none of a type touched has a real 0, when the
     # warehouse holds that type at all; a tactic on no journey stays unmeasured.
@@ -193,8 +207,10 @@ def _actual(
     if metric in ACTIVITY_KINDS:
         return float(sum(int(r["n"]) for r in rows if r["kind"] == ACTIVITY_KINDS[metric]))
     if metric in ENGAGEMENT_COLUMNS:
+        # Only exports that state the count measure it: an X archive has no impressions.
         column = ENGAGEMENT_COLUMNS[metric]
-        return float(sum(float(r[column] or 0) for r in rows)) if rows else None
+        stated = sum(int(r[f"{column}{_STATED}"] or 0) for r in rows)
+        return float(sum(float(r[column] or 0) for r in rows)) if stated else None
     if metric in LEVELS:
         health = talk.get(tactic.id)
         if health is None:

@@ -17,7 +17,7 @@ from typing import Any, Final
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
 from outcomes.measure.cadence import CadenceRow, cadence_consistency
-from outcomes.measure.content import TacticFocus, content_focus
+from outcomes.measure.content import FocusExample, TacticFocus, content_focus_and_examples
 from outcomes.measure.conversation import (
     ConversationHealth,
     ResponderHealth,
@@ -37,10 +37,11 @@ from outcomes.warehouse.connection import Warehouse
 SCHEMA_VERSION: Final = 2
 """Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
 `on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
-`metric_class` and `outcome`, and `tactic_status` gives each tactic's overall status."""
+`metric_class` and `outcome`, `tactic_status` gives each tactic's overall status, and
+`content_examples` one post per content-focus score band."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
-                   "functions", "engagement", "pilots")  # fmt: skip
+                   "content_examples", "functions", "engagement", "pilots")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,8 @@ class Scorecard:
     conversation_by_operator: tuple[ResponderHealth, ...]
     """Per channel and responder: who answered first, and how fast."""
     content: tuple[TacticFocus, ...]
+    content_examples: tuple[FocusExample, ...]
+    """One real post per content-focus score band, so a score can be read."""
     functions: tuple[FunctionCoverage, ...]
     engagement: tuple[EngagementLink, ...]
     pilots: tuple[PilotResult, ...]
@@ -85,6 +88,7 @@ class Scorecard:
             "conversation_by_tactic": [_conversation(c) for c in self.conversation_by_tactic],
             "conversation_by_operator": [asdict(r) for r in self.conversation_by_operator],
             "content": [asdict(c) for c in self.content],
+            "content_examples": [asdict(e) for e in self.content_examples],
             "functions": [asdict(f) for f in self.functions],
             "engagement": [asdict(e) for e in self.engagement],
             "pilots": [asdict(p) | {"start": p.start.isoformat()} for p in self.pilots],
@@ -123,6 +127,7 @@ def build_scorecard(
         journeys=journeys,
     )
     pilots = pilot_results(plan, conversions)
+    content, examples = content_focus_and_examples(plan, activities)
     return Scorecard(
         goals=tuple(goals),
         tactics=tuple(benchmarks),
@@ -132,7 +137,8 @@ def build_scorecard(
         conversation=tuple(conversation_health(activities, by=("channel", "account"), hours=hours)),
         conversation_by_tactic=tuple(by_tactic),
         conversation_by_operator=tuple(responder_health(activities, plan.people, hours=hours)),
-        content=tuple(content_focus(plan, activities)),
+        content=tuple(content),
+        content_examples=tuple(examples),
         functions=tuple(function_coverage(plan, activities)),
         engagement=tuple(
             engagement_links(

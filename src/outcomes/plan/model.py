@@ -219,7 +219,8 @@ class Organisation(_Element):
     brand_terms: TextList = Field(
         default_factory=list,
         description="Words that name the organisation or its products, for content focus; "
-        "by default the words of `name` other than `generic_terms`.",
+        "by default the words of `name` less its category words (physio, clinic, software, "
+        "…) and `generic_terms`.",
     )
     generic_terms: TextList = Field(
         default_factory=list,

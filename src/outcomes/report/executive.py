@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from outcomes.briefing.build import Briefing
 from outcomes.catalog.statuses import status_style, status_word
+from outcomes.measure.content import brand_words
 from outcomes.measure.roi import CreditWarning
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
@@ -89,6 +90,7 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "b": briefing,
         "for_print": for_print,
         "titles": titles,
+        "brand_words": sorted(brand_words(plan)),
         "people": {p.id: p.name for p in plan.people},
         "tactic_rows": tactic_rows,
         "roi_totals": _totals(tactic_rows),
