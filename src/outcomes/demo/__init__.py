@@ -67,7 +67,7 @@ from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace.config import load_config
 from outcomes.workspace.ingest import FileSettings, Outcome, ingest_folder
 
-__all__ = ["TRUTH_FILE", "DemoResult", "build_demo_workspace", "write_demo_exports"]
+__all__ = ["COMPANIES", "TRUTH_FILE", "DemoResult", "build_demo_workspace", "write_demo_exports"]
 
 
 @dataclass(frozen=True)
@@ -83,14 +83,31 @@ class DemoResult:
     truth: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
+COMPANIES = ("northwind", "clinics")
+"""The demo companies: Northwind (the default) and Harbour Physio's clinics
+(:mod:`outcomes.demo.clinics`)."""
+
+
 def build_demo_workspace(
-    directory: Path, *, scale: float = 1.0, seed: int = 7, progress: Progress | None = None
+    directory: Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 7,
+    progress: Progress | None = None,
+    company: str = "northwind",
 ) -> DemoResult:
-    """Create the Northwind demo workspace in `directory`, with its exports ingested.
+    """Create a demo company's workspace in `directory`, with its exports ingested.
 
     `progress`, when given, is called with a short line at each stage.
     """
-    truth = write_demo_exports(directory, scale=scale, seed=seed, progress=progress)
+    if company not in COMPANIES:
+        raise ValueError(f"no demo company '{company}'; choose one of: {', '.join(COMPANIES)}")
+    if company == "clinics":
+        from outcomes.demo.clinics import write_clinics_exports
+
+        truth = write_clinics_exports(directory, scale=scale, seed=seed, progress=progress)
+    else:
+        truth = write_demo_exports(directory, scale=scale, seed=seed, progress=progress)
     if progress is not None:
         progress("ingesting exports")
     workspace = FileSettings(directory, load_config(directory))
