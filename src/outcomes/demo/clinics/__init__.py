@@ -28,8 +28,9 @@ truth.json (``schema_version`` 1), besides seed, scale, period, as_of and curren
     wrong_pipeline_tactic  "fb-patient-ads": HR managers see it, it wins no contract
     shared_accounts        {channel:account: {publish, respond}}
     facebook_kinds         {kind: activities on the Facebook page}
-    support        cost_per_contact, tickets_deflected, calls_taken, support_cost_saved
-    hiring         hires, through_careers_posts, value_per_hire
+    support        cost_per_contact, tickets_deflected, calls_taken, support_cost_saved,
+                   deflected_by_month {YYYY-MM: calls saved}
+    hiring         hires, through_careers_posts, value_per_hire, hired_on [ISO dates]
     goals          {goal: {metric, scope, value_per_unit, status, actual, baseline,
                    threshold, target, definition}}
     activities     total, by_tactic

@@ -51,6 +51,7 @@ kind = "Type"
 author = "Author"
 ts = "Date"
 text = "Message"
+url = "Link"
 in_reply_to = "In reply to"
 campaign = "Campaign"
 reactions = "Likes"
@@ -139,10 +140,10 @@ def write_inbox(output: Output, year: SocialYear) -> None:
     """The social-inbox tool's export of every post, comment, message and reply."""
     rows = [
         [a.native_id, _NETWORK[a.channel], a.account, _INBOX_KIND[a.kind], a.author, _dmy(a.ts),
-         a.text, a.in_reply_to or "", a.campaign or "", a.reactions]  # fmt: skip
+         a.text, a.extra.get("url", ""), a.in_reply_to or "", a.campaign or "", a.reactions]  # fmt: skip
         for a in year.activities
     ]
-    header = ("Message ID", "Network", "Profile", "Type", "Author", "Date", "Message",
+    header = ("Message ID", "Network", "Profile", "Type", "Author", "Date", "Message", "Link",
               "In reply to", "Campaign", "Likes")  # fmt: skip
     write_csv(output.path("csv", "social-inbox/harbour-physio-inbox-2026.csv"), header, rows)
 

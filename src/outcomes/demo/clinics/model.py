@@ -47,8 +47,8 @@ PATIENTS: Final = "Patients"
 EMPLOYERS: Final = "Employers"
 """HubSpot pipelines: the column that tells a £55 booking from an employer contract."""
 BOOKING_PRICE: Final = 55.0
-CONTRACT_MIN: Final = 8_000.0
-CONTRACT_SPREAD: Final = 16_000.0
+CONTRACT_MIN: Final = 5_000.0
+CONTRACT_SPREAD: Final = 10_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +97,8 @@ REELS_WINDOW: Final = (90, 272)  # April … September
 REELS_AUDIENCE: Final = 0.2
 """Share of patient visitors who never book that a reel brings back once."""
 
-PATIENT_JOURNEYS: Final = 8_500
-EMPLOYER_JOURNEYS: Final = 1_000
+PATIENT_JOURNEYS: Final = 6_500
+EMPLOYER_JOURNEYS: Final = 2_000
 """Journeys at scale 1; both grow linearly with the scale."""
 MAX_TOUCHES: Final = 6
 PATIENT_BASE: Final = -3.55

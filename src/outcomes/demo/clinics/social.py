@@ -123,12 +123,13 @@ def _posts(rng: np.random.Generator, year: SocialYear) -> None:
     for tactic, channel, account, days, phrases, link in plans:
         for n, day in enumerate(days):
             ts = c.START + dt.timedelta(days=day, hours=9, minutes=int(rng.integers(0, 180)))
-            text = f"{phrases[n % len(phrases)]} {link}".strip()
-            campaign = "ig-reels" if tactic == "ig-reels" else None
+            # The inbox tool keeps the link and its campaign tag in their own columns.
+            campaign = link.rsplit("utm_campaign=", 1)[-1] if link else "ig-reels"
             year.activities.append(
-                Activity(channel, account, "post", "Amira Shah", ts, text,
+                Activity(channel, account, "post", "Amira Shah", ts, phrases[n % len(phrases)],
                          f"{channel[:2]}-{tactic}-{n:03d}", tactic, campaign=campaign,
-                         reactions=int(rng.poisson(60 if tactic == "ig-reels" else 14)))
+                         reactions=int(rng.poisson(60 if tactic == "ig-reels" else 14)),
+                         extra={"url": link})
             )  # fmt: skip
 
 

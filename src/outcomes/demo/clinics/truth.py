@@ -178,11 +178,13 @@ def build_truth(sim: ClinicsSimulated) -> dict[str, Any]:
             "tickets_deflected": len(social.deflections),
             "calls_taken": int(sum(taken for _, taken, _ in sim.calls)),
             "support_cost_saved": _r(len(social.deflections) * c.COST_PER_CONTACT),
+            "deflected_by_month": dict(sorted(Counter(f"{d:%Y-%m}" for d in social.deflections).items())),
         },
         "hiring": {
             "hires": len(social.hires),
             "through_careers_posts": sum(1 for h in social.hires if h[3] == "careers"),
             "value_per_hire": c.VALUE_PER_HIRE,
+            "hired_on": sorted(h[1].isoformat() for h in social.hires),
         },
         "goals": _goals(sim),
         "goal_status_rule": STATUS_RULE,
