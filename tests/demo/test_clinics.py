@@ -118,9 +118,13 @@ def test_day_first_dates_are_read_day_first(truth: dict[str, Any], warehouse: Wa
         "WHERE type = 'ticket_deflected' GROUP BY 1 ORDER BY 1",
     )
     assert dict(by_month) == truth["support"]["deflected_by_month"]
-    hired = rows(warehouse, "SELECT CAST(ts AS DATE) FROM conversions WHERE type = 'hire' ORDER BY 1")
+    hired = rows(
+        warehouse, "SELECT CAST(ts AS DATE) FROM conversions WHERE type = 'hire' ORDER BY 1"
+    )
     assert [day.isoformat() for (day,) in hired] == truth["hiring"]["hired_on"]
-    calls = rows(warehouse, "SELECT sum(value) FROM metric_snapshots WHERE metric = 'reception_calls'")
+    calls = rows(
+        warehouse, "SELECT sum(value) FROM metric_snapshots WHERE metric = 'reception_calls'"
+    )
     assert calls == [(truth["support"]["calls_taken"],)]
 
 
@@ -130,15 +134,22 @@ def test_one_crm_holds_both_businesses(truth: dict[str, Any], warehouse: Warehou
         "SELECT value = 55 AS booking, count(*), sum(value) FROM conversions "
         "WHERE source = 'hubspot' AND type = 'deal_won' GROUP BY 1 ORDER BY 1 DESC",
     )
-    patients, employers = truth["crm"]["pipelines"]["Patients"], truth["crm"]["pipelines"]["Employers"]
+    patients, employers = (
+        truth["crm"]["pipelines"]["Patients"],
+        truth["crm"]["pipelines"]["Employers"],
+    )
     assert won == [
         (True, patients["deals_won"], patients["revenue"]),
         (False, employers["deals_won"], employers["revenue"]),
     ]
 
 
-@pytest.mark.xfail(reason="needs #15.1 conversions.pipeline filled from HubSpot's Pipeline", strict=False)
-def test_the_warehouse_knows_each_deals_pipeline(truth: dict[str, Any], warehouse: Warehouse) -> None:
+@pytest.mark.xfail(
+    reason="needs #15.1 conversions.pipeline filled from HubSpot's Pipeline", strict=False
+)
+def test_the_warehouse_knows_each_deals_pipeline(
+    truth: dict[str, Any], warehouse: Warehouse
+) -> None:
     won = rows(
         warehouse,
         "SELECT pipeline, count(*), sum(value) FROM conversions "
@@ -151,7 +162,9 @@ def test_the_warehouse_knows_each_deals_pipeline(truth: dict[str, Any], warehous
     ]
 
 
-@pytest.mark.xfail(reason="needs #15.8 [csv.inbox.value_map]: inbound 'Message' → message_in", strict=False)
+@pytest.mark.xfail(
+    reason="needs #15.8 [csv.inbox.value_map]: inbound 'Message' → message_in", strict=False
+)
 def test_inbound_messages_are_not_read_as_ours(truth: dict[str, Any], warehouse: Warehouse) -> None:
     kinds = rows(
         warehouse,
@@ -259,8 +272,12 @@ def test_publish_and_respond_share_the_page(
 
 
 @pytest.mark.xfail(reason="needs #15.5 matching by match.kinds", strict=False)
-def test_reception_answers_as_planted(truth: dict[str, Any], plan: Plan, warehouse: Warehouse) -> None:
-    health = {h.group["tactic"]: h for h in tactic_conversation(plan, warehouse.table("activities"))}
+def test_reception_answers_as_planted(
+    truth: dict[str, Any], plan: Plan, warehouse: Warehouse
+) -> None:
+    health = {
+        h.group["tactic"]: h for h in tactic_conversation(plan, warehouse.table("activities"))
+    }
     planted = truth["tactics"]["reception-inbox"]["conversation"]
     reception = health["reception-inbox"]
     assert (reception.inbound, reception.answered) == (planted["inbound"], planted["answered"])
@@ -269,7 +286,9 @@ def test_reception_answers_as_planted(truth: dict[str, Any], plan: Plan, warehou
     )
 
 
-@pytest.mark.xfail(reason="needs #15.7 brand_terms and generic_terms in content focus", strict=False)
+@pytest.mark.xfail(
+    reason="needs #15.7 brand_terms and generic_terms in content focus", strict=False
+)
 def test_a_category_word_in_the_name_is_not_brand_talk(plan: Plan, warehouse: Warehouse) -> None:
     focus = {f.tactic: f for f in content_focus(plan, warehouse.table("activities"))}
     assert focus["fb-physio-tips"].brand_centric_share == 0.0

@@ -1,4 +1,4 @@
-"""Example plans shipped with outcomes: `northwind` (strategy-first), `tactics-first` and `clinics` (two businesses in one CRM)."""
+"""Example plans shipped with outcomes: `northwind` (strategy-first), `tactics-first`, `clinics`."""
 
 from __future__ import annotations
 

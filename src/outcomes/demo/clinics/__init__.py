@@ -110,8 +110,20 @@ def write_clinics_exports(
     _write_config(directory)
     plan = load_plan(directory / PLAN_FILE).plan
     truth = build_truth(
-        ClinicsSimulated(seed, scale, plan, journeys, social, calls, costs, len(contacts),
-                         len(deals), ga4_events, output.files, output.exports)  # fmt: skip
+        ClinicsSimulated(
+            seed,
+            scale,
+            plan,
+            journeys,
+            social,
+            calls,
+            costs,
+            len(contacts),
+            len(deals),
+            ga4_events,
+            output.files,
+            output.exports,
+        )
     )
     (directory / "truth.json").write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
     return truth

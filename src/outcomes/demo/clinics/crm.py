@@ -91,7 +91,9 @@ def _contact(journey: int, who: tuple[str, str, str], source: tuple[str, str, st
         "Original Source Drill-Down 1": source[1],
         "Original Source Drill-Down 2": source[2],
         "Became a Lead Date": created,
-        "Became a Sales Qualified Lead Date": _time(int(o.opp_ts[j])) if employer and o.opp[j] else "",
+        "Became a Sales Qualified Lead Date": _time(int(o.opp_ts[j]))
+        if employer and o.opp[j]
+        else "",
         "Became an Opportunity Date": _time(int(o.opp_ts[j])) if employer and o.opp[j] else "",
         "Became a Customer Date": _time(int(o.close_ts[j])) if won else "",
         "First Conversion": "Employer enquiry form" if employer else "Online booking",
@@ -109,7 +111,9 @@ def _deal(journey: int, name: str, clinic: str, source: tuple[str, str, str], o:
         stage = "Closed Lost"
     else:
         stage = EMPLOYER_STAGES[min(int(draw * len(EMPLOYER_STAGES)), len(EMPLOYER_STAGES) - 1)]
-    title = f"{name} – staff wellness contract" if employer else f"{name} – first appointment, {clinic}"
+    title = (
+        f"{name} – staff wellness contract" if employer else f"{name} – first appointment, {clinic}"
+    )
     return {
         "Record ID": str(deal_id(journey)),
         "Deal Name": title,

@@ -29,7 +29,12 @@ from outcomes.demo.rng import stream
 from outcomes.demo.writers.files import Output, write_csv
 from outcomes.workspace.config import CONFIG_FILE
 
-_INBOX_KIND: Final = {"post": "Post", "comment": "Comment", "reply": "Reply", "message_in": "Message"}
+_INBOX_KIND: Final = {
+    "post": "Post",
+    "comment": "Comment",
+    "reply": "Reply",
+    "message_in": "Message",
+}
 _NETWORK: Final = {"facebook": "Facebook", "linkedin": "LinkedIn", "instagram": "Instagram"}
 VALUE_MAP: Final = """\
 [csv.inbox.value_map]
@@ -139,8 +144,19 @@ def clinic_costs() -> list[Cost]:
 def write_inbox(output: Output, year: SocialYear) -> None:
     """The social-inbox tool's export of every post, comment, message and reply."""
     rows = [
-        [a.native_id, _NETWORK[a.channel], a.account, _INBOX_KIND[a.kind], a.author, _dmy(a.ts),
-         a.text, a.extra.get("url", ""), a.in_reply_to or "", a.campaign or "", a.reactions]  # fmt: skip
+        [
+            a.native_id,
+            _NETWORK[a.channel],
+            a.account,
+            _INBOX_KIND[a.kind],
+            a.author,
+            _dmy(a.ts),
+            a.text,
+            a.extra.get("url", ""),
+            a.in_reply_to or "",
+            a.campaign or "",
+            a.reactions,
+        ]
         for a in year.activities
     ]
     header = ("Message ID", "Network", "Profile", "Type", "Author", "Date", "Message", "Link",
@@ -165,14 +181,18 @@ def write_helpdesk(output: Output, year: SocialYear, calls: list[tuple[dt.date, 
     write_csv(
         output.path("csv", "helpdesk/online-answers-2026.csv"),
         ("Answer ID", "Resolved", "Outcome", "Channel"),
-        ([f"OA-{n:05d}", _dmy(ts), "Ticket deflected", "Facebook"]
-         for n, ts in enumerate(year.deflections, start=1)),  # fmt: skip
+        (
+            [f"OA-{n:05d}", _dmy(ts), "Ticket deflected", "Facebook"]
+            for n, ts in enumerate(year.deflections, start=1)
+        ),
     )
     write_csv(
         output.path("csv", "helpdesk/reception-calls-2026.csv"),
         ("Month", "Channel", "Team", "Scope", "Metric", "Value"),
-        ([_dmy(last), "phone", "Reception", "team", "reception_calls", taken]
-         for last, taken, _ in calls),  # fmt: skip
+        (
+            [_dmy(last), "phone", "Reception", "team", "reception_calls", taken]
+            for last, taken, _ in calls
+        ),
     )
 
 
@@ -180,8 +200,13 @@ def write_hires(output: Output, year: SocialYear) -> None:
     """The hiring tracker's export of the year's hires."""
     rng = np.random.default_rng(len(year.hires))
     rows = [
-        [ident, f"Physiotherapist, {c.CLINICS[int(rng.integers(len(c.CLINICS)))]}", _dmy(hired),
-         source, campaign]  # fmt: skip
+        [
+            ident,
+            f"Physiotherapist, {c.CLINICS[int(rng.integers(len(c.CLINICS)))]}",
+            _dmy(hired),
+            source,
+            campaign,
+        ]
         for ident, hired, source, campaign in year.hires
     ]
     write_csv(output.path("csv", "hiring/hires-2026.csv"),

@@ -54,16 +54,18 @@ def sessions(pop: Population, o: Outcomes, seed: int) -> list[Session]:
         last = visits[-1].ts if visits else c.START_S
         reel = last + int((1 + 5 * rng.random()) * c.DAY_S)
         day = (reel - c.START_S) // c.DAY_S
-        if not converted and pop.kind == 0 and reel_lo <= day <= reel_hi:
-            if pop.u["reel"][j] < c.REELS_AUDIENCE:
-                visits.append(Session(j, reel, c.REELS, False))
+        reached = pop.u["reel"][j] < c.REELS_AUDIENCE
+        if not converted and pop.kind == 0 and reel_lo <= day <= reel_hi and reached:
+            visits.append(Session(j, reel, c.REELS, False))
         visits.sort(key=lambda s: s.ts)
         out.extend(visits)
     return out
 
 
 def _param(key: str, value: str | int) -> dict[str, Any]:
-    typed = {"string_value": None, "int_value": None, "float_value": None, "double_value": None}
+    typed: dict[str, str | None] = dict.fromkeys(
+        ("string_value", "int_value", "float_value", "double_value")
+    )
     typed["int_value" if isinstance(value, int) else "string_value"] = (
         str(value) if isinstance(value, int) else value
     )
@@ -113,7 +115,9 @@ def _page(code: int) -> str:
     channel = c.CHANNELS[code]
     if channel.campaign is None:
         return c.SITE + channel.landing
-    query = f"utm_source={channel.source}&utm_medium={channel.medium}&utm_campaign={channel.campaign}"
+    query = (
+        f"utm_source={channel.source}&utm_medium={channel.medium}&utm_campaign={channel.campaign}"
+    )
     return f"{c.SITE}{channel.landing}?{query}"
 
 
@@ -127,10 +131,10 @@ def events(pop: Population, o: Outcomes, visits: list[Session]) -> list[dict[str
         if visit.journey != previous:
             number, previous = 0, visit.journey
             user = f"{1_000_000_000 + journey * 7919 % 900_000_000}.{visit.ts}"
-            traffic = _traffic(visit.channel) or {}
-            first = {"name": traffic.get("manual_campaign_name") or "(direct)",
-                     "medium": traffic.get("manual_medium") or "(none)",
-                     "source": traffic.get("manual_source") or "(direct)"}  # fmt: skip
+            acquired = _traffic(visit.channel) or {}
+            first = {"name": acquired.get("manual_campaign_name") or "(direct)",
+                     "medium": acquired.get("manual_medium") or "(none)",
+                     "source": acquired.get("manual_source") or "(direct)"}  # fmt: skip
         number += 1
         micros = visit.ts * 1_000_000
         page = _page(visit.channel)
@@ -144,7 +148,9 @@ def events(pop: Population, o: Outcomes, visits: list[Session]) -> list[dict[str
             contact = str(record_id(journey))
             when = int(o.ts[visit.journey]) * 1_000_000 + 500_000
             thanks = c.SITE + LEAD_PAGES[pop.kind]
-            out.append(_event("generate_lead", when, user, visit.ts, number, thanks, None, first, contact))
+            out.append(
+                _event("generate_lead", when, user, visit.ts, number, thanks, None, first, contact)
+            )
     return out
 
 

@@ -20,7 +20,18 @@ from outcomes.demo.rng import stream
 
 PATIENT: Final = 0
 EMPLOYER: Final = 1
-_UNIFORMS: Final = ("conv", "mode", "time", "opp", "gap", "cycle", "win", "amount", "reel", "clinic")
+_UNIFORMS: Final = (
+    "conv",
+    "mode",
+    "time",
+    "opp",
+    "gap",
+    "cycle",
+    "win",
+    "amount",
+    "reel",
+    "clinic",
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,9 @@ class Outcomes:
 
 def _weights(kind: int) -> np.ndarray:
     """Cumulative channel shares per day for one population: shape (365, C)."""
-    base = np.array([ch.patient_weight if kind == PATIENT else ch.employer_weight for ch in c.CHANNELS])
+    base = np.array(
+        [ch.patient_weight if kind == PATIENT else ch.employer_weight for ch in c.CHANNELS]
+    )
     weights = np.tile(base, (c.DAYS, 1))
     for code, (lo, hi) in c.LIVE.items():
         weights[:lo, code] = 0.0
@@ -133,7 +146,9 @@ def evaluate(pop: Population, removed: int | None = None) -> Outcomes:
     won = closed & (pop.u["win"] < c.WIN_RATE)
     raw = c.CONTRACT_MIN + c.CONTRACT_SPREAD * pop.u["amount"] ** 1.5
     amount = np.round(raw / 500) * 500
-    return Outcomes(converted, ts, touch, returned, opp, opp_ts, close_ts, won, closed & ~won, amount)
+    return Outcomes(
+        converted, ts, touch, returned, opp, opp_ts, close_ts, won, closed & ~won, amount
+    )
 
 
 @dataclass

@@ -9,7 +9,8 @@ Visitors come in two populations that never mix: patients, whom the Facebook ads
 physio tips on the Facebook page bring, and HR managers of employers, whom the LinkedIn
 wellness posts bring. Both arrive through search, direct visits and referrals too, so a
 chain that lumps those untracked steps together and mixes both businesses carries contract
-money to the patient tactics; their true share of contract money is nil. Instagram reels reach only people who never book (the likes-only tactic).
+money to the patient tactics; their true share of contract money is nil. Instagram reels
+reach only people who never book (the likes-only tactic).
 Reception answers comments and messages on the Facebook page, and every question answered
 there is a phone call reception does not take; careers posts on LinkedIn bring hires the
 clinics would otherwise pay an agency for.

@@ -107,7 +107,6 @@ INBOUND: Final = (
 )  # fmt: skip
 
 
-
 def _posts(rng: np.random.Generator, year: SocialYear) -> None:
     """The posts of the publish tactics, each on its page with its campaign's link."""
     plans = (
@@ -133,7 +132,9 @@ def _posts(rng: np.random.Generator, year: SocialYear) -> None:
             )  # fmt: skip
 
 
-def _arrival(rng: np.random.Generator, stream_: _Inbound, posts: list[Activity]) -> tuple[dt.datetime, str | None]:
+def _arrival(
+    rng: np.random.Generator, stream_: _Inbound, posts: list[Activity]
+) -> tuple[dt.datetime, str | None]:
     if stream_.parents is None:
         return c.START + dt.timedelta(seconds=int(rng.integers(0, c.DAYS * c.DAY_S))), None
     post = posts[int(rng.integers(len(posts)))]
@@ -170,14 +171,21 @@ def _inbound(rng: np.random.Generator, year: SocialYear) -> None:
                 if inbound.kind == "message_in" and rng.random() < c.DEFLECTED_SHARE:
                     year.deflections.append(answered)
             year.conversations.append(
-                Conversation(inbound.channel, inbound.tactic, ts.replace(microsecond=0), answered,
-                             inbound.responder if answered else None)  # fmt: skip
+                Conversation(
+                    inbound.channel,
+                    inbound.tactic,
+                    ts.replace(microsecond=0),
+                    answered,
+                    inbound.responder if answered else None,
+                )
             )
 
 
 def _hires(rng: np.random.Generator, year: SocialYear) -> None:
     """Hires through the careers posts, and the agency's (no tactic's)."""
-    sources = [("LinkedIn", "careers")] * c.HIRES_FROM_POSTS + [("Agency", "")] * c.HIRES_FROM_AGENCY
+    sources = [("LinkedIn", "careers")] * c.HIRES_FROM_POSTS + [
+        ("Agency", "")
+    ] * c.HIRES_FROM_AGENCY
     days = np.sort(rng.integers(20, c.DAYS - 10, len(sources)))
     order = rng.permutation(len(sources))
     for n, (day, index) in enumerate(zip(days, order, strict=True)):

@@ -18,7 +18,7 @@ from outcomes.demo.clinics.journeys import EMPLOYER, PATIENT, JourneyTruth
 from outcomes.demo.clinics.social import SocialYear
 from outcomes.demo.costs import Cost
 from outcomes.demo.truth import STATUS_RULE, conversation_stats, goal_status
-from outcomes.plan import Plan
+from outcomes.plan import Plan, Tactic
 
 SCHEMA_VERSION: Final = 1
 DEFINITIONS: Final = {
@@ -51,7 +51,7 @@ def _r(value: float) -> float:
     return round(float(value), 2)
 
 
-def _weeks(tactic: Any) -> float:
+def _weeks(tactic: Tactic) -> float:
     return ((tactic.end - tactic.start).days + 1) / 7
 
 
@@ -62,9 +62,9 @@ def _tactics(sim: ClinicsSimulated) -> dict[str, Any]:
     for tactic in sim.plan.tactics:
         lines = [x for x in sim.costs if x.tactic == tactic.id]
         cost = sum(x.amount for x in lines)
-        kinds = Counter[str]()
+        kinds: dict[str, float] = {}
         for line in lines:
-            kinds[line.kind] += line.amount
+            kinds[line.kind] = kinds.get(line.kind, 0.0) + line.amount
         hours = tactic.resources.hours_per_week if tactic.resources else None
         people = (hours or 0) * sim.plan.organisation.hourly_cost * _weeks(tactic)
         gained = sim.journeys.incremental(tactic.id)
@@ -178,7 +178,9 @@ def build_truth(sim: ClinicsSimulated) -> dict[str, Any]:
             "tickets_deflected": len(social.deflections),
             "calls_taken": int(sum(taken for _, taken, _ in sim.calls)),
             "support_cost_saved": _r(len(social.deflections) * c.COST_PER_CONTACT),
-            "deflected_by_month": dict(sorted(Counter(f"{d:%Y-%m}" for d in social.deflections).items())),
+            "deflected_by_month": dict(
+                sorted(Counter(f"{d:%Y-%m}" for d in social.deflections).items())
+            ),
         },
         "hiring": {
             "hires": len(social.hires),
@@ -190,7 +192,9 @@ def build_truth(sim: ClinicsSimulated) -> dict[str, Any]:
         "goal_status_rule": STATUS_RULE,
         "activities": {
             "total": len(social.activities),
-            "by_tactic": dict(sorted(Counter(a.tactic for a in social.activities if a.tactic).items())),
+            "by_tactic": dict(
+                sorted(Counter(a.tactic for a in social.activities if a.tactic).items())
+            ),
         },
         "ga4": {"format": "json", "events": sim.ga4_events},
         "planted_rejections": 0,
