@@ -16,7 +16,7 @@ import numpy as np
 from outcomes.demo import texts
 from outcomes.demo.clinics import model as c
 from outcomes.demo.clinics.journeys import EMPLOYER, Outcomes, Population
-from outcomes.demo.crm import deal_id, record_id
+from outcomes.demo.crm import contact_source, deal_id, deal_source, record_id
 from outcomes.demo.records import at
 from outcomes.demo.rng import stream
 
@@ -87,9 +87,7 @@ def _contact(journey: int, who: tuple[str, str, str], source: tuple[str, str, st
         "Lead Status": "Connected" if o.opp[j] else "New",
         "Contact owner": "Jo Okoro" if employer and o.opp[j] else "",
         "Create Date": created,
-        "Original Source": source[0],
-        "Original Source Drill-Down 1": source[1],
-        "Original Source Drill-Down 2": source[2],
+        **contact_source(source),
         "Became a Lead Date": created,
         "Became a Sales Qualified Lead Date": _time(int(o.opp_ts[j]))
         if employer and o.opp[j]
@@ -125,7 +123,5 @@ def _deal(journey: int, name: str, clinic: str, source: tuple[str, str, str], o:
         "Create Date": _time(int(o.opp_ts[j])),
         "Deal Owner": "Jo Okoro" if employer else f"{clinic} reception",
         "Associated Contact IDs": str(record_id(journey)),
-        "Original Source Type": source[0],
-        "Original Source Data 1": source[1],
-        "Original Source Data 2": source[2],
+        **deal_source(source),
     }

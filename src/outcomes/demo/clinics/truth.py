@@ -17,8 +17,8 @@ from outcomes.demo.clinics import model as c
 from outcomes.demo.clinics.journeys import EMPLOYER, PATIENT, JourneyTruth
 from outcomes.demo.clinics.social import SocialYear
 from outcomes.demo.costs import Cost
-from outcomes.demo.truth import STATUS_RULE, conversation_stats, goal_status
-from outcomes.plan import Plan, Tactic
+from outcomes.demo.truth import STATUS_RULE, conversation_stats, goal_status, tactic_money
+from outcomes.plan import Plan
 
 SCHEMA_VERSION: Final = 1
 DEFINITIONS: Final = {
@@ -51,22 +51,11 @@ def _r(value: float) -> float:
     return round(float(value), 2)
 
 
-def _weeks(tactic: Tactic) -> float:
-    return ((tactic.end - tactic.start).days + 1) / 7
-
-
 def _tactics(sim: ClinicsSimulated) -> dict[str, Any]:
     activities = Counter(a.tactic for a in sim.social.activities)
     hires = sum(1 for h in sim.social.hires if h[3] == "careers")
     out: dict[str, Any] = {}
     for tactic in sim.plan.tactics:
-        lines = [x for x in sim.costs if x.tactic == tactic.id]
-        cost = sum(x.amount for x in lines)
-        kinds: dict[str, float] = {}
-        for line in lines:
-            kinds[line.kind] = kinds.get(line.kind, 0.0) + line.amount
-        hours = tactic.resources.hours_per_week if tactic.resources else None
-        people = (hours or 0) * sim.plan.organisation.hourly_cost * _weeks(tactic)
         gained = sim.journeys.incremental(tactic.id)
         revenue = gained["patient_revenue"] + gained["employer_revenue"]
         deflected = len(sim.social.deflections) if tactic.id == "reception-inbox" else 0
@@ -88,13 +77,7 @@ def _tactics(sim: ClinicsSimulated) -> dict[str, Any]:
             "hiring_value": _r(hiring),
             "return": _r(gain),
             "activities": activities.get(tactic.id, 0),
-            "cost": _r(cost),
-            "cost_by_kind": {k: _r(v) for k, v in sorted(kinds.items())},
-            "people_cost": _r(people),
-            "roi": round((gain - cost) / cost, 4) if cost else None,
-            "roi_with_people": round((gain - cost - people) / (cost + people), 4)
-            if cost + people
-            else None,
+            **tactic_money(sim.plan, tactic, sim.costs, gain),
             "conversation": conversation_stats(conversations) if conversations else None,
         }
     return out
