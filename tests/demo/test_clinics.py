@@ -189,12 +189,26 @@ def test_the_plan_passes_its_check(clinics: DemoResult) -> None:
 def test_each_goal_counts_only_its_pipeline(
     truth: dict[str, Any], plan: Plan, warehouse: Warehouse
 ) -> None:
-    paced = pace_goals(
-        plan, warehouse.table("conversions"), warehouse.table("metric_snapshots"), as_of=None
-    )
+    paced = pace_goals(plan, warehouse.table("conversions"), warehouse.table("metric_snapshots"))
     actual = {p.goal: p.actual for p in paced}
-    for goal in ("patient-bookings", "employer-contracts", "fewer-calls"):
+    for goal in ("patient-bookings", "employer-contracts"):
         assert actual[goal] == pytest.approx(truth["goals"][goal]["actual"]), goal
+
+
+def test_the_calls_goal_reads_the_phone_systems_report(
+    truth: dict[str, Any], plan: Plan, warehouse: Warehouse
+) -> None:
+    paced = {
+        p.goal: p
+        for p in pace_goals(
+            plan, warehouse.table("conversions"), warehouse.table("metric_snapshots")
+        )
+    }
+    calls = paced["fewer-calls"]
+    assert (calls.actual, calls.status) == (
+        truth["goals"]["fewer-calls"]["actual"],
+        truth["goals"]["fewer-calls"]["status"],
+    )
 
 
 # --- recovery ------------------------------------------------------------------------------------
