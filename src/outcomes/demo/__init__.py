@@ -6,6 +6,10 @@ way the network or tool writes it under `exports/<source>/…`, writes `outcomes
 the files with no dedicated connector and `truth.json` with what the simulation made
 true, then ingests `exports/` into the workspace's warehouse.
 
+`company="clinics"` builds the second demo company instead, Harbour Physio's 14 clinics
+(:mod:`outcomes.demo.clinics`, which documents its own truth.json); what follows is
+Northwind's.
+
 Scale: `scale=1` is 20,000 journeys and grows linearly; the social channels, support and
 costs are people's work and do not grow. GA4 is JSON Lines below 100,000 journeys and
 Parquet (one file per block of 200,000 journeys and month) above; 10 million journeys is
