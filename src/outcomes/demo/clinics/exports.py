@@ -128,7 +128,7 @@ def clinic_costs() -> list[Cost]:
     """Every money line: ad spend, the content agency, tools, job slots, the reels freelancer."""
     lines: list[Cost] = []
     monthly = (
-        ("fb-patient-ads", "ads", "Facebook ads: first-appointment offer", 450.0, range(3, 12)),
+        ("fb-patient-ads", "ads", "Facebook ads: first-appointment offer", 270.0, range(3, 12)),
         ("fb-physio-tips", "tool", "Design tool subscription", 20.0, range(1, 13)),
         ("li-employer-wellness", "other", "Content agency: employer case studies", 1_000.0, range(2, 13)),
         ("reception-inbox", "tool", "Shared inbox subscription", 45.0, range(1, 13)),
