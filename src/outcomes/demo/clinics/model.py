@@ -98,12 +98,12 @@ REELS_WINDOW: Final = (90, 272)  # April … September
 REELS_AUDIENCE: Final = 0.2
 """Share of patient visitors who never book that a reel brings back once."""
 
-PATIENT_JOURNEYS: Final = 6_500
-EMPLOYER_JOURNEYS: Final = 2_000
+PATIENT_JOURNEYS: Final = 4_500
+EMPLOYER_JOURNEYS: Final = 1_400
 """Journeys at scale 1; both grow linearly with the scale."""
 MAX_TOUCHES: Final = 6
-PATIENT_BASE: Final = -3.55
-EMPLOYER_BASE: Final = -3.7
+PATIENT_BASE: Final = -3.15
+EMPLOYER_BASE: Final = -3.3
 SPREAD: Final = 0.8
 SAME_SESSION: Final = 0.7
 OPP_RATE: Final = 0.65
