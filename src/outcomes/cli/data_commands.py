@@ -300,7 +300,11 @@ def demo(
         Path, typer.Argument(help="Folder for the demo workspace.", file_okay=False)
     ] = Path("demo-workspace"),
     scale: Annotated[
-        float, typer.Option(help="Size: 1 is about 20,000 journeys; it grows linearly.", min=0.01)
+        float,
+        typer.Option(
+            help="Size: 1 is about 20,000 journeys (clinics: 5,900); it grows linearly.",
+            min=0.01,
+        ),
     ] = 1.0,
     seed: Annotated[
         int, typer.Option(help="Random seed; the same seed builds the same files.")

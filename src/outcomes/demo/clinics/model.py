@@ -2,7 +2,7 @@
 
 Harbour Physio sells two things through one HubSpot portal: first appointments that
 patients book and prepay online (£55, the "Patients" pipeline) and wellness contracts with
-employers (tens of thousands of pounds a year, the "Employers" pipeline). Its name holds
+employers (£10,000 to £30,000 a year, the "Employers" pipeline). Its name holds
 a category word ("Physio") that its own posts use as a topic, not as a brag.
 
 Visitors come in two populations that never mix: patients, whom the Facebook ads and the
@@ -10,10 +10,10 @@ physio tips on the Facebook page bring, and HR managers of employers, whom the L
 wellness posts bring. Both arrive through search, direct visits and referrals too, so a
 chain that lumps those untracked steps together and mixes both businesses carries contract
 money to the patient tactics; their true share of contract money is nil. Instagram reels
-reach only people who never book (the likes-only tactic).
-Reception answers comments and messages on the Facebook page, and every question answered
-there is a phone call reception does not take; careers posts on LinkedIn bring hires the
-clinics would otherwise pay an agency for.
+reach only people who never book (the likes-only tactic). Reception answers comments and
+messages on the Facebook page, and every question answered there is a phone call
+reception does not take; careers posts on LinkedIn bring hires the clinics would otherwise
+pay an agency for.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ PATIENTS: Final = "Patients"
 EMPLOYERS: Final = "Employers"
 """HubSpot pipelines: the column that tells a £55 booking from an employer contract."""
 BOOKING_PRICE: Final = 55.0
-CONTRACT_MIN: Final = 5_000.0
-CONTRACT_SPREAD: Final = 10_000.0
+CONTRACT_MIN: Final = 10_000.0
+CONTRACT_SPREAD: Final = 20_000.0
 
 
 @dataclass(frozen=True, slots=True)
