@@ -22,3 +22,18 @@ def test_demo_builds_loads_every_source_and_refuses_to_overwrite(tmp_path: Path)
     again = runner.invoke(app, ["demo", str(target)])
     assert again.exit_code == 2
     assert "already holds a demo" in again.stderr
+
+
+def test_demo_builds_the_clinics_company_and_refuses_an_unknown_one(tmp_path: Path) -> None:
+    target = tmp_path / "clinics"
+    result = runner.invoke(
+        app, ["demo", str(target), "--company", "clinics", "--scale", "0.1"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    summary = {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
+    assert {"ga4", "hubspot", "csv"} <= summary
+    assert "Harbour Physio" in (target / "plan.yaml").read_text(encoding="utf-8")
+    unknown = runner.invoke(app, ["demo", str(tmp_path / "other"), "--company", "acme"])
+    assert unknown.exit_code == 2
+    assert "no demo company 'acme'" in unknown.stderr
+    assert not (tmp_path / "other").exists()

@@ -313,20 +313,33 @@ def demo(
         Path, typer.Argument(help="Folder for the demo workspace.", file_okay=False)
     ] = Path("demo-workspace"),
     scale: Annotated[
-        float, typer.Option(help="Size: 1 is about 20,000 journeys; it grows linearly.", min=0.01)
+        float,
+        typer.Option(
+            help="Size: 1 is about 20,000 journeys (clinics: 5,900); it grows linearly.",
+            min=0.01,
+        ),
     ] = 1.0,
     seed: Annotated[
         int, typer.Option(help="Random seed; the same seed builds the same files.")
     ] = 7,
+    company: Annotated[
+        str,
+        typer.Option(
+            help="Which company: northwind (software, the default) or clinics (Harbour "
+            "Physio's 14 clinics: patients and employers in one CRM)."
+        ),
+    ] = "northwind",
 ) -> None:
-    """Build the Northwind demo workspace: a year of exports in real formats, ingested, with truth.json."""
-    from outcomes.demo import build_demo_workspace
+    """Build a demo workspace (Northwind by default): a year of exports in real formats, ingested, with truth.json."""
+    from outcomes.demo import COMPANIES, build_demo_workspace
     from outcomes.workspace.data import FileFailure, WarehouseError
 
+    if company not in COMPANIES:
+        fail(f"no demo company '{company}'; choose one of: {', '.join(COMPANIES)}")
     if (directory / "truth.json").exists():
         fail(f"{directory} already holds a demo; remove it or name another folder")
     try:
-        result = build_demo_workspace(directory, scale=scale, seed=seed)
+        result = build_demo_workspace(directory, scale=scale, seed=seed, company=company)
     except (OSError, WarehouseError) as exc:
         fail(f"{directory}: cannot build the demo: {exc}")
     print_source_summary(result.ingests)
