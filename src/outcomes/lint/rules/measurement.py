@@ -365,8 +365,6 @@ def overlapping_matchers(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
-
-
 @rule(
     code="M007",
     name="unmeasurable-metric",
