@@ -8,9 +8,6 @@ What these tests hold the product to, on seed 7 at scale 1:
 * recovery, as issue #15 states it: each tactic that brings revenue is credited between
   0.67× and 1.5× of its planted incremental revenue, and the return of every tactic has
   the sign of its planted return.
-
-Tests marked xfail need behaviour that other parts of #15 bring (the reason names the
-part); they pass once it is merged, and the marks go.
 """
 
 from __future__ import annotations
@@ -147,9 +144,6 @@ def test_one_crm_holds_both_businesses(truth: dict[str, Any], warehouse: Warehou
     ]
 
 
-@pytest.mark.xfail(
-    reason="needs #15.1 conversions.pipeline filled from HubSpot's Pipeline", strict=False
-)
 def test_the_warehouse_knows_each_deals_pipeline(
     truth: dict[str, Any], warehouse: Warehouse
 ) -> None:
@@ -165,9 +159,6 @@ def test_the_warehouse_knows_each_deals_pipeline(
     ]
 
 
-@pytest.mark.xfail(
-    reason="needs #15.8 [csv.inbox.value_map]: inbound 'Message' → message_in", strict=False
-)
 def test_inbound_messages_are_not_read_as_ours(truth: dict[str, Any], warehouse: Warehouse) -> None:
     kinds = rows(
         warehouse,
@@ -185,7 +176,6 @@ def test_the_plan_passes_its_check(clinics: DemoResult) -> None:
 # --- goals in their scope ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="needs #15.1 goal scope in the goals' actuals", strict=False)
 def test_each_goal_counts_only_its_pipeline(
     truth: dict[str, Any], plan: Plan, warehouse: Warehouse
 ) -> None:
@@ -195,9 +185,6 @@ def test_each_goal_counts_only_its_pipeline(
         assert actual[goal] == pytest.approx(truth["goals"][goal]["actual"]), goal
 
 
-@pytest.mark.xfail(
-    reason="needs #15.1 a count goal scoped to conversion types (hire)", strict=False
-)
 def test_the_hiring_goal_counts_hires(
     truth: dict[str, Any], plan: Plan, warehouse: Warehouse
 ) -> None:
@@ -246,11 +233,6 @@ def test_shapley_recovers_each_revenue_tactic(
         assert roi_found is not None and roi_found.value > 0, tactic
 
 
-@pytest.mark.xfail(
-    reason="needs #15.1 attribution per goal scope: one chain for patients and employers "
-    "credits the patient tactics with contract money (see the scoped-chain test below)",
-    strict=False,
-)
 def test_markov_recovers_each_revenue_tactic(
     shapley_and_markov: RoiReport, truth: dict[str, Any]
 ) -> None:
@@ -289,7 +271,7 @@ def test_a_chain_of_one_pipelines_journeys_recovers_its_tactics(
 
     Non-converting visits cannot be told apart by pipeline, so this chain has none; with
     them, patients' visits through search and direct visits carry contract money to the
-    patient tactics (the xfail above).
+    patient tactics unless the scope's journeys are built on their own (the test above).
     """
     conversions = warehouse.table("conversions")
     # Other types stay: GA4's lead events are what joins a visitor to their HubSpot contact.
@@ -327,16 +309,16 @@ def test_every_tactic_has_a_planted_return_with_a_sign(truth: dict[str, Any]) ->
     )
 
 
-@pytest.mark.xfail(
-    reason="needs #15.2 returns in each goal's terms (calls saved × value_per_unit, hires × "
-    "value_per_unit)",
-    strict=False,
-)
 def test_every_tactic_returns_with_the_planted_sign(
     shapley_and_markov: RoiReport, truth: dict[str, Any]
 ) -> None:
     for tactic, planted in truth["tactics"].items():
         row = shapley_and_markov.row("tactic", tactic, "shapley")
+        if planted["return"] == 0:
+            # A tactic planted to return nothing (answering LinkedIn comments) is never
+            # shown gaining: no return measured, or a loss of its cost.
+            assert row.roi is None or row.roi.value <= 0, tactic
+            continue
         assert row.roi is not None and (row.roi.value > 0) == (planted["roi_with_people"] > 0), (
             tactic
         )
@@ -345,7 +327,6 @@ def test_every_tactic_returns_with_the_planted_sign(
 # --- one account, two tactics ------------------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="needs #15.5 matching by match.kinds", strict=False)
 def test_publish_and_respond_share_the_page(
     truth: dict[str, Any], plan: Plan, warehouse: Warehouse
 ) -> None:
@@ -355,7 +336,6 @@ def test_publish_and_respond_share_the_page(
     assert by_tactic == truth["activities"]["by_tactic"]
 
 
-@pytest.mark.xfail(reason="needs #15.5 matching by match.kinds", strict=False)
 def test_reception_answers_as_planted(
     truth: dict[str, Any], plan: Plan, warehouse: Warehouse
 ) -> None:
@@ -370,9 +350,6 @@ def test_reception_answers_as_planted(
     )
 
 
-@pytest.mark.xfail(
-    reason="needs #15.7 brand_terms and generic_terms in content focus", strict=False
-)
 def test_a_category_word_in_the_name_is_not_brand_talk(plan: Plan, warehouse: Warehouse) -> None:
     focus = {f.tactic: f for f in content_focus(plan, warehouse.table("activities"))}
     assert focus["fb-physio-tips"].brand_centric_share == 0.0

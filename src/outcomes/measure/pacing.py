@@ -64,6 +64,7 @@ import dataclasses
 import datetime as dt
 import math
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -142,6 +143,7 @@ def pace_goals(
 ) -> list[GoalPace]:
     """Every goal of the plan paced at `as_of` (see the module docstring)."""
     latest = as_of or latest_business_date(conversions, snapshots)
+    own = {m.id: m.unit for m in plan.metrics}
     return [
         _pace(
             goal,
@@ -149,9 +151,18 @@ def pace_goals(
             snapshots,
             min(latest, goal.due) if latest else goal.start,
             stale_days,
+            counted_unit=_counted_unit(goal, own),
         )
         for goal in plan.goals
     ]
+
+
+def _counted_unit(goal: Goal, own: Mapping[str, str]) -> str | None:
+    """The unit of a plan's own metric whose goal scope names conversion types, which
+    the goal counts (or sums, in money) when no snapshot of the metric is recorded."""
+    if goal.metric in own and goal.scope is not None and goal.scope.conversion_types:
+        return own[goal.metric]
+    return None
 
 
 def latest_business_date(conversions: ibis.Table, snapshots: ibis.Table) -> dt.date | None:
@@ -169,14 +180,23 @@ def latest_business_date(conversions: ibis.Table, snapshots: ibis.Table) -> dt.d
 
 
 def _pace(
-    goal: Goal, conversions: ibis.Table, snapshots: ibis.Table, as_of: dt.date, stale_days: int
+    goal: Goal,
+    conversions: ibis.Table,
+    snapshots: ibis.Table,
+    as_of: dt.date,
+    stale_days: int,
+    *,
+    counted_unit: str | None = None,
 ) -> GoalPace:
-    kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS else "level"
+    counted = counted_unit is not None
+    kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS or counted else "level"
     span = (goal.due - goal.start).days + 1
     elapsed = min(1.0, max(0.0, ((as_of - goal.start).days + 1) / span))
     scope = goal_scope(goal)
     scoped, scoped_snapshots = in_scope(conversions, scope), _snapshots_in(snapshots, scope)
     measured = measure_metric(goal.metric, kind, scoped, scoped_snapshots, goal.start, as_of)
+    if measured is None and counted:
+        measured = _scoped_total(scoped, goal.start, as_of, money=counted_unit == "currency")
     if measured is not None and scope is not None and measured.source == "conversions":
         # Fresh is the export's, not the scope's: patients who stopped booking while
         # employer deals kept arriving are news, not a stale CRM export.
@@ -333,6 +353,24 @@ def measure_metric(
             spread = statistics.stdev(values) if kind == "flow" and len(values) > 1 else None
             return Measured(value, len(values), spread, rows[-1]["date"], "snapshots")
     return _from_conversions(metric, conversions, start, end)
+
+
+def _scoped_total(
+    conversions: ibis.Table, start: dt.date, end: dt.date, *, money: bool
+) -> Measured | None:
+    """The conversions in a goal's scope over [start, end]: counted, or summed in money."""
+    begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    window = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
+    [row] = (
+        window.aggregate(n=window.count(), total=window.value.sum(), last=window.ts.max())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    if not row["n"]:
+        return None
+    value = float(row["total"] or 0.0) if money else float(row["n"])
+    return Measured(value, int(row["n"]), None, row["last"].date(), "conversions")
 
 
 def _from_conversions(

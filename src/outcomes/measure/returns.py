@@ -187,9 +187,25 @@ class Claimed:
     unit_value: Mapping[Family, float]
 
 
-def goal_family(goal: Goal) -> Family | None:
-    """The family of return of a goal, from its metric."""
-    return FAMILIES.get(goal.metric)
+SCOPE_FAMILIES: Final[Mapping[str, Family]] = {
+    "hire": "hiring", "ticket_deflected": "support", "deal_won": "sales", "order": "sales",
+}  # fmt: skip
+"""The family a goal on a plan's own metric takes from the conversion types of its scope."""
+
+
+def goal_family(goal: Goal, plan: Plan) -> Family | None:
+    """The family of return of a goal: its metric's; for a plan's own metric, the
+    metric's `returns`, else the one family its scope's conversion types all belong to."""
+    if goal.metric in FAMILIES:
+        return FAMILIES[goal.metric]
+    own = next((m for m in plan.metrics if m.id == goal.metric), None)
+    if own is None:
+        return None
+    if own.returns is not None:
+        return own.returns
+    types = goal.scope.conversion_types if goal.scope is not None else []
+    families = {SCOPE_FAMILIES.get(t) for t in types}
+    return families.pop() if len(families) == 1 else None
 
 
 def tactic_goals(plan: Plan, tactic: Tactic) -> list[Goal]:
@@ -243,7 +259,7 @@ def _claim(plan: Plan, family: Family, table: ibis.Table) -> Any:
         if match is not None and match.utm_campaign:
             names = [c.strip().casefold() for c in match.utm_campaign]
             by_campaign.append((dated & table.campaign.lower().isin(names), tactic.id))
-        elif any(goal_family(g) == family for g in tactic_goals(plan, tactic)):
+        elif any(goal_family(g, plan) == family for g in tactic_goals(plan, tactic)):
             by_channel.append((dated & (table.channel == tactic.channel), tactic.id))
     rules = [*by_campaign, *by_channel]
     if not rules:
@@ -294,7 +310,7 @@ def row_return(
     served: dict[Family, list[str]] = {}
     for tactic_id in tactics:
         for goal in tactic_goals(plan, by_id[tactic_id]):
-            family = goal_family(goal)
+            family = goal_family(goal, plan)
             if family is not None and goal.id not in served.setdefault(family, []):
                 served[family].append(goal.id)
     if families is None and revenue.value > 0:

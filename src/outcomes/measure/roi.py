@@ -635,7 +635,7 @@ def _with_returns(
     goals = {g.id: g for g in plan.goals}
     out = []
     for row in rows:
-        family = goal_family(goals[row.id]) if row.level == "goal" else None
+        family = goal_family(goals[row.id], plan) if row.level == "goal" else None
         families = None if row.level != "goal" else ([family] if family else [])
         revenue = Money(row.revenue.value, row.revenue.low, row.revenue.high)
         returns = row_return(

@@ -279,6 +279,14 @@ class MetricDefinition(_Element):
     metric_class: MetricClassName = Field(alias="class")
     unit: UnitName
     direction: Literal["higher", "lower"] = "higher"
+    returns: Literal["sales", "support", "hiring", "retention"] | None = Field(
+        default=None,
+        description=(
+            "What kind of business outcome the metric measures, so that a tactic's return on "
+            "a goal measured by it is valued as that family's (support: contacts saved × the "
+            "goal's value_per_unit)."
+        ),
+    )
 
     model_config = ConfigDict(populate_by_name=True)
 

@@ -62,22 +62,8 @@ from outcomes.demo.writers.crm import write_hubspot
 from outcomes.demo.writers.files import Output
 from outcomes.plan import load_plan
 from outcomes.workspace import PLAN_FILE, init_workspace
-from outcomes.workspace.config import ConfigError, load_config
 
 __all__ = ["write_clinics_exports"]
-
-
-def _write_config(directory: Path) -> None:
-    """`outcomes.toml` with the inbox's value map, or without where the reader refuses it.
-
-    Value maps come with #15.8; a reader from before refuses the unknown key, and the
-    demo should still build there (its inbound messages then read as our own).
-    """
-    write_config(directory, value_maps=True)
-    try:
-        load_config(directory)
-    except ConfigError:
-        write_config(directory, value_maps=False)
 
 
 def write_clinics_exports(
@@ -107,7 +93,7 @@ def write_clinics_exports(
     write_helpdesk(output, social, calls)
     write_hires(output, social)
     write_costs(output, costs)
-    _write_config(directory)
+    write_config(directory)
     plan = load_plan(directory / PLAN_FILE).plan
     truth = build_truth(
         ClinicsSimulated(

@@ -108,15 +108,10 @@ amount = "Amount (GBP)"
 """
 
 
-def config_text(value_maps: bool) -> str:
-    """`outcomes.toml`, with the inbox's value map or (for a reader without them) without."""
-    return CONFIG.replace("{value_map}", VALUE_MAP if value_maps else "")
-
-
-def write_config(workspace: Path, value_maps: bool = True) -> Path:
-    """Write `outcomes.toml`."""
+def write_config(workspace: Path) -> Path:
+    """Write `outcomes.toml`, with the inbox's value map."""
     path = workspace / CONFIG_FILE
-    path.write_text(config_text(value_maps), encoding="utf-8")
+    path.write_text(CONFIG.replace("{value_map}", VALUE_MAP), encoding="utf-8")
     return path
 
 
