@@ -13,6 +13,7 @@ from outcomes.cli import (
     report_commands,
     roi_commands,
     scorecard_commands,
+    user_commands,
     web_commands,
 )
 from outcomes.cli.common import app
@@ -27,6 +28,7 @@ __all__ = [
     "report_commands",
     "roi_commands",
     "scorecard_commands",
+    "user_commands",
     "web_commands",
 ]
 

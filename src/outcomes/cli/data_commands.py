@@ -9,7 +9,7 @@ import weakref
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -146,6 +146,8 @@ def ingest(
     with answering():
         result = space.ingest(files, source=source, options=options, progress=_progress_factory())
     _report_ingest(result, output_format)
+    if result.loaded or result.failures:
+        _audit(workspace, "ingest", ", ".join(str(path) for path in files), _ingest_detail(result))
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 
@@ -389,6 +391,30 @@ def forget(
         sys.stdout.write(json_text(result.as_json()))
     else:
         _print_forgotten(result)
+    if not result.dry_run:
+        ids = [item.ingest.id for item in result.forgotten]
+        _audit(workspace, "forget", target, {"file": result.target.file, "ingests": ids})
+
+
+def _audit(workspace: Path, action: str, subject: str, detail: dict[str, Any]) -> None:
+    """Logs the change in the audit log (`outcomes audit`); says so when it cannot."""
+    from outcomes.web.store.audit import record_from_cli
+
+    problem = record_from_cli(workspace, action, subject, detail)
+    if problem:
+        stderr_console().print(f"warning: not in the audit log: {problem}", markup=False)
+
+
+def _ingest_detail(result: IngestReport) -> dict[str, Any]:
+    return {
+        "files": [
+            {"file": item.file, "source": item.source, "loaded": item.loaded,
+             "updated": item.updated, "rejected": item.rejected, "ingest_id": item.ingest_id}
+            for item in result.loaded
+        ],
+        "failed": [item.file for item in result.failures],
+        "rejected": result.rejected,
+    }  # fmt: skip
 
 
 def _print_forgotten(result: ForgetResult) -> None:

@@ -7,6 +7,7 @@ import getpass
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import func, select
@@ -128,3 +129,27 @@ def _event(row: AuditRow) -> AuditEvent:
     except ValueError:
         detail = {"raw": row.detail}
     return AuditEvent(row.id, row.at, row.actor, row.action, row.subject, detail, row.ip)
+
+
+def record_from_cli(
+    workspace: Path, action: str, subject: str, detail: Mapping[str, Any]
+) -> str | None:
+    """Log what a command did to the workspace as `cli_actor()`; the reason when it cannot.
+
+    The change is made by then: a database that cannot be written is a warning, not a
+    failure of the command.
+    """
+    from outcomes.web.store.database import StoreError
+    from outcomes.web.store.store import Store
+
+    try:
+        store = Store.for_workspace(workspace)
+    except StoreError as exc:
+        return str(exc)
+    try:
+        store.audit(cli_actor(), action, subject, detail)
+    except StoreError as exc:
+        return str(exc)
+    finally:
+        store.close()
+    return None
