@@ -258,15 +258,16 @@ class Store:
                 return None
             return SignedIn(_user(user), row.csrf, row.expires_at)
 
-    def end_session(self, token: str, *, ip: str | None = None) -> None:
-        """Sign out: the session is deleted (and logged) if it exists."""
+    def end_session(self, token: str, *, ip: str | None = None, logged: bool = True) -> None:
+        """Sign out: the session is deleted (and, if `logged`, logged) if it exists."""
         with self.transaction() as session:
             row = session.get(SessionRow, token_id(token))
             if row is None:
                 return
             user = session.get_one(UserRow, row.user_id)
             session.delete(row)
-            add_event(session, user.name, "signout", user.name, {}, ip)
+            if logged:
+                add_event(session, user.name, "signout", user.name, {}, ip)
 
     def proxy_user(self, name: str, *, ip: str | None = None) -> User | None:
         """The enabled user a trusted proxy's header names; None (and a log entry) otherwise."""
