@@ -324,8 +324,34 @@ def demo(
         f"Demo workspace ready in {result.workspace}; the planted truth is in {result.truth_path}.",
         markup=False,
     )
+    _print_example_users(result.workspace)
     if any(isinstance(o, FileFailure) for o in result.ingests):
         raise typer.Exit(EXIT_ERROR)
+
+
+def _print_example_users(workspace: Path) -> None:
+    """One user per role in the demo's app database, and how to sign in as them."""
+    from outcomes.web.store import Store, StoreError
+    from outcomes.web.store.examples import add_example_users
+
+    try:
+        store = Store.for_workspace(workspace)
+        try:
+            added = add_example_users(store)
+        finally:
+            store.close()
+    except StoreError as exc:
+        stderr_console().print(f"warning: no example users: {exc}", markup=False)
+        return
+    if not added:
+        return
+    console = stdout_console()
+    console.print(
+        "Example users (`outcomes serve` asks to sign in; these passwords are shown only now):",
+        markup=False,
+    )
+    for name, role, password in added:
+        console.print(f"  {name:<11} {role.value:<11} password: {password}", markup=False)
 
 
 @app.command(rich_help_panel="Data")
