@@ -50,6 +50,8 @@ demo: install report-deps
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes report $(DEMO_MEASURE) -o report.html
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes report $(DEMO_MEASURE) -o report.pdf
 	@echo "The executive report: $(DEMO_DIR)/report.html and report.pdf; the planted truth is $(DEMO_DIR)/truth.json."
+	@echo "Sign in to the dashboard as one of the example users in $(DEMO_DIR)/example-users.txt:"
+	@cat $(DEMO_DIR)/example-users.txt
 ifneq ($(DEMO_SERVE),0)
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes serve $(DEMO_MEASURE) --port $(DEMO_PORT)
 endif

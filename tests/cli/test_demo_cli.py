@@ -28,6 +28,10 @@ def test_demo_builds_loads_every_source_and_refuses_to_overwrite(
     # One example user per role, whose printed password signs in.
     printed = re.findall(r"^  (\w+) +(\w+) +password: (\S+)$", result.stdout, re.MULTILINE)
     assert [(name, role) for name, role, _ in printed] == [(r.value, r.value) for r in ROLES]
+    assert (target / "example-users.txt").read_text().splitlines() == [
+        line for line in result.stdout.splitlines() if "password: " in line
+    ]
+    assert (target / "example-users.txt").stat().st_mode & 0o077 == 0
     store = Store.for_workspace(target)
     try:
         for name, _, password in printed:

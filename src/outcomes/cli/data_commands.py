@@ -329,6 +329,10 @@ def demo(
         raise typer.Exit(EXIT_ERROR)
 
 
+EXAMPLE_USERS = "example-users.txt"
+"""The demo's example users and their passwords, beside its plan."""
+
+
 def _print_example_users(workspace: Path) -> None:
     """One user per role in the demo's app database, and how to sign in as them."""
     from outcomes.web.store import Store, StoreError
@@ -345,13 +349,24 @@ def _print_example_users(workspace: Path) -> None:
         return
     if not added:
         return
+    lines = [
+        f"  {name:<11} {role.value:<11} password: {password}" for name, role, password in added
+    ]
+    # Kept beside the demo too (readable by its owner only): `make demo` prints much more
+    # before it serves the dashboard, and a hash cannot be shown again.
+    listing = workspace / EXAMPLE_USERS
+    try:
+        listing.touch(mode=0o600)
+        listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        stderr_console().print(f"warning: cannot write {listing}: {exc.strerror}", markup=False)
     console = stdout_console()
     console.print(
-        "Example users (`outcomes serve` asks to sign in; these passwords are shown only now):",
+        f"Example users, one per role (`outcomes serve` asks to sign in; also in {listing}):",
         markup=False,
     )
-    for name, role, password in added:
-        console.print(f"  {name:<11} {role.value:<11} password: {password}", markup=False)
+    for line in lines:
+        console.print(line, markup=False)
 
 
 @app.command(rich_help_panel="Data")
