@@ -305,7 +305,9 @@ def test_script_in_the_sign_in_and_user_forms_is_shown_as_text(team: Team) -> No
     assert attack not in refused.text and "&lt;script&gt;alert(" in refused.text
     page = browser.http.get("/signin", params={"next": '"><script>alert(1)</script>'})
     assert "<script>alert(1)" not in page.text
-    assert browser.sign_in("viewer", PASSWORD, next_="//evil.example/x").headers["location"] == "/"
+    for elsewhere in ("//evil.example/x", "/\t/evil.example", "https://evil.example", "/\\evil"):
+        fresh = Browser(team.client())
+        assert fresh.sign_in("viewer", PASSWORD, next_=elsewhere).headers["location"] == "/"
 
     admin = team.sign_in("admin")
     tag = '<img src=x onerror="alert(1)">'
@@ -355,3 +357,17 @@ def test_the_read_only_dashboard_has_no_sign_in(demo_workspace: Path) -> None:
         assert running.client.post("/signin").status_code in (404, 405)
         assert running.get("/favicon.ico").status_code == 204
         assert SESSION_COOKIE not in running.client.cookies
+
+
+def test_the_sign_in_page_says_how_to_make_the_first_admin(
+    demo_workspace: Path, tmp_path: Path
+) -> None:
+    empty = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
+    try:
+        app = create_app(demo_workspace, options=OPTIONS, read_only=False, auth=AuthConfig(empty))
+        with serve(app, lifespan="off") as running:
+            page = running.get("/signin")
+            assert page.status_code == 200
+            assert "outcomes user add NAME --role admin" in page.text
+    finally:
+        empty.close()

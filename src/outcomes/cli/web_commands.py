@@ -100,7 +100,12 @@ def serve(
         if exc.errno == errno.EADDRINUSE:
             fail(f"cannot listen on {host}:{port}: the port is in use (try --port {port + 1})")
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-    auth = None if read_only else _auth(workspace, trusted_header, trusted_proxy, session_hours)
+    try:
+        # After binding: a port in use is said before the workspace's database is opened.
+        auth = None if read_only else _auth(workspace, trusted_header, trusted_proxy, session_hours)
+    except typer.Exit:
+        listener.close()
+        raise
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"Dashboard: http://{shown}:{port}/")
     if auth is not None:

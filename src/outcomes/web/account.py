@@ -61,6 +61,8 @@ def _safe_next(target: str | None) -> str:
     """Where to go after signing in: a path of this site only (no `//host`, no scheme)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return "/"  # browsers drop tabs and newlines: "/\t/evil.example" is "//evil.example"
     return target
 
 
