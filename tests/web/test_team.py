@@ -371,3 +371,17 @@ def test_the_sign_in_page_says_how_to_make_the_first_admin(
             assert "outcomes user add NAME --role admin" in page.text
     finally:
         empty.close()
+
+
+def test_sign_in_is_rate_limited_per_address(demo_workspace: Path, tmp_path: Path) -> None:
+    own = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
+    own.add_user("ada", Role.VIEWER, PASSWORD, actor="cli:test")
+    try:
+        app = create_app(demo_workspace, options=OPTIONS, read_only=False, auth=AuthConfig(own))
+        with serve(app, lifespan="off") as running:
+            browser = Browser(running.client)
+            for attempt in range(20):  # a different name each time: the per-name limit stays
+                assert browser.sign_in(f"guess{attempt}", "not a password").status_code == 401
+            assert browser.sign_in("ada", PASSWORD).status_code == 429
+    finally:
+        own.close()

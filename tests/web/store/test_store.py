@@ -173,3 +173,41 @@ def test_the_sqlite_file_enforces_foreign_keys(tmp_path: Path) -> None:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     finally:
         store.close()
+
+
+def test_the_migrations_go_down_to_nothing_and_up_again(database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from outcomes.web.store.database import alembic_config, make_engine, migrate
+
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        assert current_revision(engine) is None
+        migrate(engine)
+        assert {"users", "sessions", "audit", "settings"} <= set(inspect(engine).get_table_names())
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_two_stores_on_one_database_see_each_others_changes(database_url: str) -> None:
+    # The dashboard and the command line are two processes on one database.
+    first, second = Store.open(database_url), Store.open(database_url)
+    try:
+        user = first.add_user("ada", Role.VIEWER, PASSWORD, actor="cli:test")
+        token, _ = first.start_session(user)
+        assert second.session(token) is not None
+        second.set_role("ada", Role.OPERATOR, actor="cli:test")
+        live = first.session(token)
+        assert live is not None and live.user.role == Role.OPERATOR
+        assert first.secret() == second.secret()
+    finally:
+        first.close()
+        second.close()
