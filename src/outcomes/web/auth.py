@@ -141,10 +141,14 @@ class AuthMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope["path"]
+        if path.startswith("/static/") or path == "/favicon.ico":
+            await self.app(scope, receive, send)  # the same for everyone: no user to look up
+            return
         request = Request(scope)
         found = await to_thread.run_sync(self._resolve, request)
         scope[PRINCIPAL] = found
-        needed = required_role(scope["path"])
+        needed = required_role(path)
         refusal = None if needed is None else self._refusal(request, found, needed)
         if refusal is not None:
             await refusal(scope, receive, send)
