@@ -110,6 +110,13 @@ def test_refusals_are_one_line_and_exit_2(
     assert message in result.stderr
 
 
+def test_a_missing_workspace_is_one_line_and_gets_no_database(tmp_path: Path) -> None:
+    result = run(tmp_path / "nowhere", "user", "list")
+    assert result.exit_code == 2
+    assert "no such workspace folder" in result.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_a_short_password_is_refused(tmp_path: Path) -> None:
     result = run(tmp_path, "user", "add", "bob", "--password-stdin", stdin="short\n")
     assert result.exit_code == 2

@@ -45,8 +45,12 @@ NameArgument = Annotated[str, typer.Argument(help="The user's sign-in name.", sh
 @contextmanager
 def opened(workspace: Path) -> Iterator[Store]:
     """The workspace's store; its errors as one line and exit 2."""
-    from outcomes.web.store import Store, StoreError
+    import os
 
+    from outcomes.web.store import ENV_URL, Store, StoreError
+
+    if not workspace.is_dir() and not os.environ.get(ENV_URL):
+        fail(f"{workspace}: no such workspace folder (give it with -w DIR)")
     try:
         store = Store.for_workspace(workspace)
     except StoreError as exc:
