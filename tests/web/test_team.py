@@ -385,3 +385,17 @@ def test_sign_in_is_rate_limited_per_address(demo_workspace: Path, tmp_path: Pat
             assert browser.sign_in("ada", PASSWORD).status_code == 429
     finally:
         own.close()
+
+
+def test_every_form_that_posts_carries_the_csrf_token(team: Team) -> None:
+    anonymous, admin = Browser(team.client()), team.sign_in("admin")
+    pages = [(anonymous, "/signin"), (admin, "/signout"), (admin, "/admin/users")]
+    forms = 0
+    for browser, path in pages:
+        text = browser.http.get(path).text
+        token = browser.csrf(path)
+        for form in re.findall(r"<form[^>]*method=\"post\".*?</form>", text, re.DOTALL):
+            forms += 1
+            assert f'name="csrf_token" value="{html.escape(token)}"' in form, (path, form[:200])
+    users = len(team.store.users())
+    assert forms == 2 + 2 * users + 1  # sign in, sign out, role and status per user, add
