@@ -37,6 +37,8 @@ COMMANDS: Final[dict[str, str]] = {
     "status": "report_commands",
     "report": "report_commands",
     "serve": "web_commands",
+    "user": "user_commands",
+    "audit": "user_commands",
     "version": "common",
 }
 """Each command, and the module in `outcomes.cli` that registers it."""

@@ -10,7 +10,7 @@ import weakref
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -147,6 +147,8 @@ def ingest(
     with answering():
         result = space.ingest(files, source=source, options=options, progress=_progress_factory())
     _report_ingest(result, output_format)
+    if result.loaded or result.failures:
+        _audit(workspace, "ingest", ", ".join(str(path) for path in files), _ingest_detail(result))
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 
@@ -348,8 +350,49 @@ def demo(
         f"Demo workspace ready in {result.workspace}; the planted truth is in {result.truth_path}.",
         markup=False,
     )
+    _print_example_users(result.workspace)
     if any(isinstance(o, FileFailure) for o in result.ingests):
         raise typer.Exit(EXIT_ERROR)
+
+
+EXAMPLE_USERS = "example-users.txt"
+"""The demo's example users and their passwords, beside its plan."""
+
+
+def _print_example_users(workspace: Path) -> None:
+    """One user per role in the demo's app database, and how to sign in as them."""
+    from outcomes.web.store import Store, StoreError
+    from outcomes.web.store.examples import add_example_users
+
+    try:
+        store = Store.for_workspace(workspace)
+        try:
+            added = add_example_users(store)
+        finally:
+            store.close()
+    except StoreError as exc:
+        stderr_console().print(f"warning: no example users: {exc}", markup=False)
+        return
+    if not added:
+        return
+    lines = [
+        f"  {name:<11} {role.value:<11} password: {password}" for name, role, password in added
+    ]
+    # Kept beside the demo too (readable by its owner only): `make demo` prints much more
+    # before it serves the dashboard, and a hash cannot be shown again.
+    listing = workspace / EXAMPLE_USERS
+    try:
+        listing.touch(mode=0o600)
+        listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        stderr_console().print(f"warning: cannot write {listing}: {exc.strerror}", markup=False)
+    console = stdout_console()
+    console.print(
+        f"Example users, one per role (`outcomes serve` asks to sign in; also in {listing}):",
+        markup=False,
+    )
+    for line in lines:
+        console.print(line, markup=False)
 
 
 @app.command(rich_help_panel="Data")
@@ -415,6 +458,30 @@ def forget(
         sys.stdout.write(json_text(result.as_json()))
     else:
         _print_forgotten(result)
+    if not result.dry_run:
+        ids = [item.ingest.id for item in result.forgotten]
+        _audit(workspace, "forget", target, {"file": result.target.file, "ingests": ids})
+
+
+def _audit(workspace: Path, action: str, subject: str, detail: dict[str, Any]) -> None:
+    """Logs the change in the audit log (`outcomes audit`); says so when it cannot."""
+    from outcomes.web.store.audit import record_from_cli
+
+    problem = record_from_cli(workspace, action, subject, detail)
+    if problem:
+        stderr_console().print(f"warning: not in the audit log: {problem}", markup=False)
+
+
+def _ingest_detail(result: IngestReport) -> dict[str, Any]:
+    return {
+        "files": [
+            {"file": item.file, "source": item.source, "loaded": item.loaded,
+             "updated": item.updated, "rejected": item.rejected, "ingest_id": item.ingest_id}
+            for item in result.loaded
+        ],
+        "failed": [item.file for item in result.failures],
+        "rejected": result.rejected,
+    }  # fmt: skip
 
 
 def _print_forgotten(result: ForgetResult) -> None:
