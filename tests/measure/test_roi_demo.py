@@ -18,6 +18,21 @@ tactic brings an audience, which on the demo leaves them one state: with one sta
 raw channel Markov fell to 0.35×, 0.70×, 0.45×.) The heuristics credit these tactics less (last
 touch 0.62× together, linear 0.54×), which is why the data-driven models are the default
 for ROI.
+
+Why social selling stays near half (issue #15 asks 0.67–1.5×; only li-rep-insights misses
+it): no touch is lost on the way. Every won deal the simulator's counterfactual gives a
+revenue tactic (li-rep-insights 13: 9 new, 4 larger; li-company-guides 13; trade-show 15)
+has that tactic's GA4 visit, UTM-tagged, on the path credited to it
+(`test_every_planted_deal_has_its_tactic_on_its_path`). The shortfall is the sharing of
+credit: of the €254,670 of sales whose paths pass li-rep-insights, all but one €490 order
+also pass an untracked visit (organic search, direct, a referral), often other tactics
+too. Shapley splits each path's value equally over its steps and gives li-rep-insights 41%
+of that €254,670; the planted counterfactual gives it 68% (€174,360), since the untracked
+visits alone would not have brought those deals. Markov's first-order chain forgets, at
+the untracked visits where a deal later converts, that the journey passed the rep's post
+(the tactic acts mostly on qualification, win and deal size, weeks after the visit): a
+third-order chain credits it 0.79× (li-company-guides 1.16×, trade-show 0.71×), but the ROI
+default is not chosen to suit the demo.
 """
 
 from __future__ import annotations
@@ -26,11 +41,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+from outcomes.demo import model as m
+from outcomes.demo.crm import record_ids
+from outcomes.demo.journeys import blocks, evaluate
+from outcomes.measure.attribution.journeys import journey_parts
 from outcomes.measure.roi import RoiReport, roi
 from outcomes.plan import load_plan
-from outcomes.warehouse.connection import Warehouse
+from outcomes.warehouse.connection import Warehouse, to_arrow
 
 REVENUE_TACTICS = ("li-rep-insights", "li-company-guides", "trade-show")
 DATA_DRIVEN = ("markov", "shapley")
@@ -93,3 +113,51 @@ def test_every_sale_reaches_attribution(demo: tuple[RoiReport, dict[str, Any]]) 
     assert report.coverage.on_paths == report.coverage.conversions
     # Each won deal and each order (GA4 logs a few purchases twice; the key keeps one).
     assert report.coverage.conversions == journeys["deals_won"] + journeys["orders"]
+
+
+def _planted_deals(seed: int, scale: float) -> dict[str, set[str]]:
+    """Per revenue tactic, the people (journey keys) whose won deal it caused or enlarged.
+
+    A deal is the tactic's when, with the tactic's touches taken out (the simulator's own
+    counterfactual), the deal is not won or is won for less.
+    """
+    planted: dict[str, set[str]] = {t: set() for t in REVENUE_TACTICS}
+    for block in blocks(seed, scale):
+        actual = evaluate(block)
+        for tactic in REVENUE_TACTICS:
+            without = evaluate(block, m.JOURNEY_TACTICS[tactic])
+            gained = actual.won & (~without.won | (actual.amount > without.amount))
+            rows = np.flatnonzero(gained)
+            planted[tactic] |= {f"c:{rid}" for rid in record_ids(block.first_id + rows).tolist()}
+    return planted
+
+
+def test_every_planted_deal_has_its_tactic_on_its_path(full_demo: Path) -> None:
+    """The exports record, and the journeys keep, the touch behind every planted deal.
+
+    So whatever gap remains between a tactic's credit and its planted revenue is the
+    models' sharing of credit, not a touch lost on the way (issue #15, point 10).
+    """
+    directory = full_demo
+    truth = json.loads((directory / "truth.json").read_text())
+    planted = _planted_deals(truth["seed"], truth["scale"])
+    plan = load_plan(directory / "plan.yaml").plan
+    with Warehouse.open(directory) as w:
+        _, _, credited = journey_parts(
+            w.table("touchpoints"),
+            w.table("conversions"),
+            by="tactic",
+            plan=plan,
+            sources=("ga4",),
+            lookback_days=None,
+            conversion_types=("deal_won",),
+        )
+        steps = to_arrow(credited.select("ckey", "step").distinct())
+    on_path: dict[str, set[str]] = {}
+    for who, step in zip(steps["ckey"].to_pylist(), steps["step"].to_pylist(), strict=True):
+        on_path.setdefault(who, set()).add(step)
+    for tactic in REVENUE_TACTICS:
+        deals = planted[tactic]
+        assert len(deals) >= truth["tactics"][tactic]["incremental_deals_won"], tactic
+        missing = sorted(who for who in deals if tactic not in on_path.get(who, set()))
+        assert not missing, (tactic, missing)
