@@ -141,3 +141,31 @@ def test_an_unknown_headline_model_is_refused(workspace: Path) -> None:
     options = dataclasses.replace(OPTIONS, headline_model="nonsense")
     with pytest.raises(ValueError, match="headline model 'nonsense'"):
         load_briefing(workspace, options=options, use_cache=False)
+
+
+def test_a_kept_briefing_is_read_without_importing_the_engine(workspace: Path) -> None:
+    """`outcomes status` with its cache answers in well under a second: reading the kept
+    briefing must not import DuckDB, Ibis, SciPy or Jinja (seconds on a cold machine), which
+    the measures' modules import only in the functions that measure."""
+    import subprocess
+    import sys
+
+    load_briefing(workspace, options=OPTIONS)  # keeps it
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from outcomes.briefing import BriefingOptions, load_briefing\n"
+        f"options = {OPTIONS!r}\n"
+        "briefing = load_briefing(Path(sys.argv[1]), options=options)\n"
+        "assert briefing.scorecard.goals\n"
+        "heavy = ('duckdb', 'ibis', 'sqlglot', 'scipy', 'jinja2', 'altair', 'weasyprint')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(workspace)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"

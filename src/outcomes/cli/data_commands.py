@@ -164,7 +164,7 @@ def _table_name(table: str | None) -> TableName | None:
         return None
     if table not in TABLE_NAMES:
         fail(f"no table '{table}'; choose one of: {', '.join(TABLE_NAMES)}")
-    return cast(TableName, table)
+    return cast("TableName", table)
 
 
 def _mapping(pairs: list[str] | None) -> dict[str, str] | None:

@@ -29,9 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
-
-import ibis
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.measure.attribution.store import JourneyStore
@@ -40,6 +38,9 @@ from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.plan.model import Benchmark, Tactic
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 Status = Literal["met", "on_track", "below", "no_data"]
 ACTIVITY_KINDS: Final = {"posts": "post", "replies_sent": "reply", "messages_sent": "message"}

@@ -29,15 +29,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
-
-import ibis
-import numpy as np
-from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+from typing import TYPE_CHECKING, Final
 
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 WORD: Final = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 CUSTOMER: Final = frozenset((
@@ -130,6 +129,9 @@ def content_focus(
 
 
 def _tactic(tactic: str, scored: list[tuple[float, float]]) -> TacticFocus:
+    import numpy as np
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
     scores = np.array([s for s, _ in scored])
     comments = np.array([c for _, c in scored])
     focused, centric = comments[scores > 0], comments[scores < 0]

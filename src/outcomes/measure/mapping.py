@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Final
-
-import ibis
+from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.plan import Plan, Tactic
+
+if TYPE_CHECKING:
+    pass
 
 _MODE_KINDS: Final[dict[str, tuple[str, ...]]] = {
     "publish": ("post", "repost"),
@@ -136,6 +137,8 @@ def touchpoint_tactic(plan: Plan, touchpoints: Any) -> Any:
 
 
 def _cases(rules: Sequence[tuple[Any, str]]) -> Any:
+    import ibis
+
     if not rules:
         return ibis.null("string")
     # A null in a condition (no campaign, no text) means "does not match", not "unknown".

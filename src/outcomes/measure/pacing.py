@@ -55,12 +55,13 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass
-from typing import Final, Literal
-
-import ibis
+from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
+
+if TYPE_CHECKING:
+    import ibis
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "stale", "no_data"]
 Z90: Final = 1.645

@@ -36,12 +36,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
-
-import ibis
-import numpy as np
-import numpy.typing as npt
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.measure.attribution import MODELS, PathCounts, attribute
 from outcomes.measure.attribution.journeys import UNPLANNED, JourneyOptions
@@ -50,6 +45,15 @@ from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, tactic_costs
 from outcomes.plan import Plan
 
+if TYPE_CHECKING:
+    import ibis
+    import numpy as np
+    import numpy.typing as npt
+    import pyarrow as pa
+
+    Floats = npt.NDArray[np.float64]
+
+
 Level = Literal["tactic", "strategy", "goal"]
 SALES_TYPES: Final = ("deal_won", "order")
 CUSTOMER_TYPES: Final = ("new_customer",)
@@ -57,7 +61,6 @@ DEFAULT_MODELS: Final = ("markov", "shapley", "last_touch", "linear")
 """The first is the one reports lead with: data-driven, as comparable tools default to."""
 JSON_SCHEMA_VERSION: Final = 1
 """Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes."""
-Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +229,8 @@ def roi(
     `journeys`: the journeys of these touchpoints and conversions, when the caller keeps
     them for other measures too (`build_briefing` does); else they are built here.
     """
+    import numpy as np
+
     if not models:
         raise ValueError("models is empty: name at least one attribution model")
     unknown = [m for m in models if m not in MODELS]
@@ -299,6 +304,8 @@ def _coverage(conversions: ibis.Table, sales: PathCounts, customers: PathCounts)
 
 def _resample(counts: PathCounts, rng: np.random.Generator) -> PathCounts:
     """One Poisson-bootstrap replicate of the journeys behind `counts`."""
+    import numpy as np
+
     conversions = rng.poisson(counts.conversions).astype(np.float64)
     per_conversion = np.divide(
         counts.value,
@@ -322,6 +329,8 @@ def _credit(
     replicates: Sequence[tuple[PathCounts, PathCounts]],
     steps: tuple[str, ...],
 ) -> _Credit:
+    import numpy as np
+
     def run(counts: PathCounts) -> tuple[Floats, Floats]:
         if counts.n_paths == 0 or counts.conversions.sum() == 0:
             zeros = np.zeros(len(steps))
@@ -353,6 +362,8 @@ def _credit(
 
 
 def _estimate(value: float, replicates: Floats, confidence: float) -> Estimate:
+    import numpy as np
+
     if replicates.size == 0:
         return Estimate(float(value), float(value), float(value))
     tail = (1 - confidence) / 2 * 100
