@@ -1,6 +1,6 @@
 # The README's two commands: `make demo` and `make test`. Both work on a fresh machine
 # with Python 3.11: they create .venv, install what they need (uv for speed), and
-# `make test` also installs the system packages the browser tests use.
+# `make test` also installs the system packages the browser and store tests use.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -50,6 +50,8 @@ demo: install report-deps
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes report $(DEMO_MEASURE) -o report.html
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes report $(DEMO_MEASURE) -o report.pdf
 	@echo "The executive report: $(DEMO_DIR)/report.html and report.pdf; the planted truth is $(DEMO_DIR)/truth.json."
+	@echo "Sign in to the dashboard as one of the example users in $(DEMO_DIR)/example-users.txt:"
+	@cat $(DEMO_DIR)/example-users.txt
 ifneq ($(DEMO_SERVE),0)
 	cd $(DEMO_DIR) && ../$(BIN)/outcomes serve $(DEMO_MEASURE) --port $(DEMO_PORT)
 endif
@@ -63,13 +65,15 @@ report-deps:
 			libpangoft2-1.0-0 libharfbuzz0b fontconfig fonts-dejavu-core >/dev/null; \
 	fi
 
-## system-deps: Chromium for the browser tests, poppler for the PDF tests, Java for Spark (idempotent; needs root or sudo)
+## system-deps: Chromium for the browser tests, poppler for the PDF tests, Java for Spark, PostgreSQL for the store's tests (idempotent; needs root or sudo)
 system-deps: report-deps
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || ! command -v java >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || ! command -v java >/dev/null \
+			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils \
-			$$(command -v java >/dev/null || echo openjdk-17-jre-headless) >/dev/null; \
+			$$(command -v java >/dev/null || echo openjdk-17-jre-headless) \
+			$$(ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || echo postgresql) >/dev/null; \
 	fi
 
 # lint-imports checks the layering contracts in pyproject.toml; the graph takes under a

@@ -199,10 +199,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(args: argparse.Namespace) -> Iterator[tuple[str, int]]:
-    """`outcomes serve` on a free loopback port, ready, until the block ends: URL and pid."""
+    """`outcomes serve --read-only` on a free loopback port, ready, until the block ends: URL and pid.
+
+    Read-only: anonymous clients, as this benchmark's are (served with sign-in, every page
+    would answer a redirect to /signin).
+    """
     port = free_port()
     outcomes = str(Path(sys.executable).with_name("outcomes"))
-    command = [outcomes, "serve", "-w", str(args.workspace), "--port", str(port)]
+    command = [outcomes, "serve", "-w", str(args.workspace), "--port", str(port), "--read-only"]
     for source in args.touch_source:
         command += ["--touch-source", source]
     if args.no_lookback:

@@ -155,7 +155,7 @@ CLEAN_PLAN: dict[str, Any] = {
             "cadence": {"count": 1, "per": "week"},
             "resources": {"hours_per_week": 3, "tools": [{"name": "Scheduler", "cost": 300}]},
             "benchmarks": [
-                {"metric": "demo_requests", "baseline": 0, "target": 20, "per": "period"}
+                {"metric": "qualified_leads", "baseline": 0, "target": 20, "per": "period"}
             ],
             "measurement": {
                 "sources": ["linkedin", "hubspot"],
@@ -175,7 +175,7 @@ CLEAN_PLAN: dict[str, Any] = {
             "end": "2026-12-31",
             "resources": {"hours_per_week": 4},
             "benchmarks": [{"metric": "first_response_minutes", "threshold": 480, "target": 240}],
-            "measurement": {"sources": ["linkedin"]},
+            "measurement": {"sources": ["linkedin", "mastodon"]},
         },
     ],
 }

@@ -15,7 +15,10 @@ also checks that the build imported nothing from :data:`UNKEYED`. Tests get copi
 (:meth:`DemoCache.copy`), never the entry itself: opening a warehouse, measuring and
 ingesting all write into the workspace.
 
-``python -m tests.demo_cache STAGING SCALE FINAL`` is the child's entry point.
+Each demo company has its own entries: Northwind's under ``scale-<scale>/``, the others'
+under ``<company>-scale-<scale>/`` (``clinics-scale-1/``).
+
+``python -m tests.demo_cache STAGING SCALE FINAL [COMPANY]`` is the child's entry point.
 """
 
 from __future__ import annotations
@@ -117,42 +120,43 @@ class DemoCache:
     """The demo workspaces of one code version, built on first use; tests read copies."""
 
     root: Path
-    built: dict[float, DemoResult] = dataclasses.field(default_factory=dict)
+    built: dict[tuple[str, float], DemoResult] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def for_this_code(cls) -> DemoCache:
         # Resolved, as the warehouse records resolved paths.
         return cls(cache_root().resolve() / code_version())
 
-    def copy(self, scale: float, target: Path) -> DemoResult:
-        """A private copy of the demo at `scale` in `target` (which must not exist)."""
-        entry = self._entry(scale)
+    def copy(self, scale: float, target: Path, company: str = "northwind") -> DemoResult:
+        """A private copy of `company`'s demo at `scale` in `target` (which must not exist)."""
+        entry = self._entry(scale, company)
         target = target.resolve()
         shutil.copytree(entry.workspace, target)
         _move_ingested_paths(target, entry.workspace, target)
         return _moved(entry, target)
 
-    def _entry(self, scale: float) -> DemoResult:
+    def _entry(self, scale: float, company: str = "northwind") -> DemoResult:
         """The cached build at `scale` (its paths are where it lies); built now when missing."""
-        if scale not in self.built:
-            folder = self.root / f"scale-{scale:g}"
+        if (company, scale) not in self.built:
+            name = f"scale-{scale:g}" if company == "northwind" else f"{company}-scale-{scale:g}"
+            folder = self.root / name
             self.root.mkdir(parents=True, exist_ok=True)
-            with _locked(self.root / f"scale-{scale:g}.lock"):
+            with _locked(self.root / f"{name}.lock"):
                 if not (folder / RESULT_FILE).exists():
-                    self._build(scale, folder)
+                    self._build(scale, folder, company)
             os.utime(self.root)  # recently used, so `_prune` keeps it
             with (folder / RESULT_FILE).open("rb") as handle:
-                self.built[scale] = pickle.load(handle)
-        return self.built[scale]
+                self.built[company, scale] = pickle.load(handle)
+        return self.built[company, scale]
 
-    def _build(self, scale: float, folder: Path) -> None:
+    def _build(self, scale: float, folder: Path, company: str = "northwind") -> None:
         """Build in a child process into a temporary folder, then rename it to `folder`."""
-        staging = Path(tempfile.mkdtemp(prefix=f".scale-{scale:g}-", dir=self.root))
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=self.root))
         command = [sys.executable, "-m", "tests.demo_cache", str(staging), str(scale)]
         # The child builds with the code that was hashed: this process's copy of the package.
         paths = [str(PACKAGE.parent), os.environ.get("PYTHONPATH", "")]
         child = subprocess.run(
-            [*command, str(folder / WORKSPACE_DIR)],
+            [*command, str(folder / WORKSPACE_DIR), company],
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))},
             capture_output=True,
@@ -160,7 +164,9 @@ class DemoCache:
         )
         if child.returncode != 0:
             shutil.rmtree(staging, ignore_errors=True)
-            raise RuntimeError(f"building the demo at scale {scale} failed:\n{child.stderr}")
+            raise RuntimeError(
+                f"building the {company} demo at scale {scale} failed:\n{child.stderr}"
+            )
         try:
             staging.rename(folder)
         except OSError:
@@ -181,9 +187,9 @@ def _prune(root: Path, keep: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def build_entry(staging: Path, scale: float, final: Path) -> None:
-    """Build the demo in `staging`, recorded as lying at `final` once renamed there."""
-    result = build_demo_workspace(staging / WORKSPACE_DIR, scale=scale)
+def build_entry(staging: Path, scale: float, final: Path, company: str = "northwind") -> None:
+    """Build `company`'s demo in `staging`, recorded as lying at `final` once renamed there."""
+    result = build_demo_workspace(staging / WORKSPACE_DIR, scale=scale, company=company)
     imported = {name.split(".")[1] for name in sys.modules if name.startswith("outcomes.")}
     if stray := sorted(imported & set(UNKEYED)):
         raise SystemExit(
@@ -197,4 +203,4 @@ def build_entry(staging: Path, scale: float, final: Path) -> None:
 
 
 if __name__ == "__main__":
-    build_entry(Path(sys.argv[1]), float(sys.argv[2]), Path(sys.argv[3]))
+    build_entry(Path(sys.argv[1]), float(sys.argv[2]), Path(sys.argv[3]), *sys.argv[4:5])

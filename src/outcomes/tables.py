@@ -93,6 +93,12 @@ CONVERSION_TYPES: Final = (
 
 COST_KINDS: Final = ("budget", "ads", "tool", "people", "other")
 
+ENTITY_KINDS: Final = (
+    "account", "page", "post", "video", "campaign", "ad", "team", "organisation",
+)  # fmt: skip
+"""What a metric snapshot belongs to: a network's account or page, one piece of content, a
+campaign or ad, a team (a help desk's group) or the whole organisation (a finance figure)."""
+
 ACTIVITIES = Table(
     "activities",
     "Our posts, replies and messages, and inbound mentions, comments and messages.",
@@ -128,7 +134,7 @@ METRIC_SNAPSHOTS = Table(
         _source(),
         Column("channel", "text", True),
         Column("entity", "text", True, "page, account, post or video id"),
-        Column("entity_kind", "text", True, "page, account, post, video"),
+        Column("entity_kind", "text", True, "one of " + ", ".join(ENTITY_KINDS)),
         Column("metric", "text", True, "metric id, e.g. followers, impressions, watch_hours"),
         Column("date", "date", True),
         Column("value", "float", True),
@@ -170,6 +176,13 @@ CONVERSIONS = Table(
         Column("owner", "text", doc="the CRM owner (sales rep)"),
         Column("campaign", "text", doc="campaign, lead source or utm_campaign"),
         Column("channel", "text", doc="original source mapped to a plan channel, when known"),
+        Column(
+            "pipeline", "text", doc="the CRM pipeline (HubSpot deals' Pipeline), for goal scopes"
+        ),
+        Column(
+            "segment", "text", doc="the CRM segment (B2B, B2C, a customer tier), for goal scopes"
+        ),
+        Column("product", "text", doc="the product or product line sold, for goal scopes"),
     ),
 )
 
@@ -202,6 +215,14 @@ JOURNEY_PATHS = Table(
     ),
 )
 
+
+CLOSED_COLUMNS: Final[dict[tuple[str, str], tuple[str, ...]]] = {
+    ("activities", "kind"): ACTIVITY_KINDS,
+    ("metric_snapshots", "entity_kind"): ENTITY_KINDS,
+    ("conversions", "type"): CONVERSION_TYPES,
+    ("costs", "kind"): COST_KINDS,
+}
+"""(table, column) → the only values the column takes: the warehouse's vocabulary."""
 
 FACT_TABLES: Final = (ACTIVITIES, METRIC_SNAPSHOTS, TOUCHPOINTS, CONVERSIONS, COSTS, JOURNEY_PATHS)
 

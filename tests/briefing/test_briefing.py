@@ -12,6 +12,10 @@ import pytest
 from outcomes.briefing.attention import Attention, attention_items, top_three
 from outcomes.briefing.build import Briefing, BriefingOptions
 from outcomes.briefing.cache import CACHE_DIR, cache_path, fingerprint, load_briefing
+from outcomes.catalog.statuses import MEASURED
+from outcomes.lint.rules.listening import required_listeners
+from outcomes.measure.returns import Money, Return, ReturnPart
+from outcomes.measure.roi import Estimate
 from tests.demo_cache import DemoCache
 
 OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)
@@ -33,8 +37,12 @@ def test_the_demo_exceptions_are_found(briefing: Briefing) -> None:
     assert ("losing-money", "fb-retarget") in kinds
     assert any(k == "push-without-listening" and "mastodon" in s for k, s in kinds)
     assert any(k == "random-act" and s == "unplanned activity" for k, s in kinds)
-    # Support tactics earn their keep in support cost, not sales: no sales-ROI alarm.
-    assert ("losing-money", "x-support") not in kinds
+    # Support tactics are judged in support cost saved, and listening is never stopped.
+    for item in briefing.attention:
+        if item.kind == "losing-money" and item.subject == "x-support":
+            assert "support contacts saved × €25 (plan)" in item.detail
+            assert "stop it" not in item.detail.replace("rather than stop it", "")
+    assert ("losing-money", "li-listen-respond") not in kinds  # no return measured yet
     severities = [a.severity for a in briefing.attention]
     assert severities == sorted(severities, reverse=True)
     links = {a.link for a in briefing.attention}
@@ -72,21 +80,33 @@ def test_top_three_fills_with_repeats_when_kinds_run_out() -> None:
     assert top_three([]) == ()
 
 
-def test_strategy_map_status_follows_goals_and_benchmarks(briefing: Briefing) -> None:
+def test_strategy_map_status_follows_goals_and_the_tactic_rule(briefing: Briefing) -> None:
     status = briefing.element_status()
     for pace in briefing.scorecard.goals:
-        assert status[pace.goal] == {"no_data": "stale"}.get(pace.status, pace.status)
-    order = ("achieved", "on_track", "stale", "at_risk", "off_track")
+        assert status[pace.goal] == pace.status  # "no data yet" stays itself, never "stale"
+    order = ("no_data", "achieved", "on_track", "stale", "at_risk", "off_track")
     for strategy in briefing.plan.strategies:
         worst = max((status[g] for g in strategy.serves), key=order.index)
         assert status[strategy.id] == worst
-    below = {b.tactic for b in briefing.scorecard.tactics if b.status == "below"}
-    assert below and all(status[t] == "off_track" for t in below)
+    judged = {t.tactic: t for t in briefing.scorecard.tactic_status}
+    assert {t.id for t in briefing.plan.tactics} == set(judged)
+    for tactic in briefing.plan.tactics:
+        assert status[tactic.id] == judged[tactic.id].status
+        marks = [b for b in briefing.scorecard.tactics if b.tactic == tactic.id]
+        if all(b.status == "no_data" for b in marks) and judged[tactic.id].basis != "outcome":
+            # A tactic whose benchmarks have no data is "no data yet", not stale or red.
+            assert status[tactic.id] == "no_data"
+    # fb-retarget, the likes-only tactic: its one benchmark counts the leads it brought, none.
+    assert status["fb-retarget"] == "off_track"
+    # The pilot tactic's demo requests have no data, its response rate has: it is not grey.
+    assert status["li-rep-insights"] in MEASURED
+    # x-support is judged on its deflected tickets (business), its response time aside.
+    assert judged["x-support"].basis == "outcome"
 
 
 def test_json_is_serialisable_and_complete(briefing: Briefing) -> None:
     data = json.loads(json.dumps(briefing.to_json()))
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     assert data["organisation"] == "Northwind Freight Software"
     assert len(data["top_attention"]) == 3
     assert {r["id"] for r in data["roi"]["rows"] if r["level"] == "tactic"} == {
@@ -141,6 +161,31 @@ def test_an_unknown_headline_model_is_refused(workspace: Path) -> None:
     options = dataclasses.replace(OPTIONS, headline_model="nonsense")
     with pytest.raises(ValueError, match="headline model 'nonsense'"):
         load_briefing(workspace, options=options, use_cache=False)
+
+
+def test_a_tactic_a_rule_requires_is_never_to_be_stopped(briefing: Briefing) -> None:
+    required = required_listeners(briefing.plan)
+    assert set(required) == {"li-listen-respond"}  # L001: linkedin is pushed on
+    # Make the listening tactic lose money in money terms, as a plan with a stated value
+    # per reply could: the advice must still be to keep it.
+    lost = ReturnPart("sales", ("new-logos",), True, None, "EUR", None, "attributed",
+                      Money(0.0, 0.0, 0.0))  # fmt: skip
+    rows = [
+        dataclasses.replace(r, roi=Estimate(-1.0, -1.0, -1.0),
+                            returns=Return("money", Money(0.0, 0.0, 0.0), (lost,), "EUR"))
+        if r.id == "li-listen-respond" and r.level == "tactic" else r
+        for r in briefing.roi.rows
+    ]  # fmt: skip
+    report = dataclasses.replace(briefing.roi, rows=tuple(rows))
+    items = attention_items(
+        briefing.plan, briefing.scorecard, report, "markov", briefing.unplanned, briefing.findings
+    )
+    (item,) = [a for a in items if a.kind == "losing-money" and a.subject == "li-listen-respond"]
+    assert "do not stop it" in item.detail and "L001" in item.detail
+    assert "Fix it or stop it" not in item.detail
+    # Other tactics that lose money are ranked by what they lose, most first.
+    losing = [a for a in items if a.kind == "losing-money" and a.severity == 2]
+    assert [a.effect for a in losing] == sorted((a.effect for a in losing), reverse=True)
 
 
 def test_a_kept_briefing_is_read_without_importing_the_engine(workspace: Path) -> None:

@@ -27,7 +27,7 @@ def test_check_with_errors_exits_1(tactics_first_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tactics_first_path)])
     assert result.exit_code == 1
     assert f"{tactics_first_path}:48:5: error A001 [random-act-of-social]" in result.stdout
-    assert "17 findings: 11 errors, 6 warnings" in result.stdout
+    assert "18 findings: 11 errors, 7 warnings" in result.stdout
 
 
 def test_fail_on_warning_makes_warnings_count(tmp_path: Path, tactics_first_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_check_json_output(tactics_first_path: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["schema_version"] == 1
-    assert len(data["findings"]) == 17
+    assert len(data["findings"]) == 18
     assert data["score"]["value"] == 10
 
 

@@ -241,3 +241,77 @@ def test_the_workspace_decimal_mark_reads_amounts_no_value_tells(workspace: Path
     with Warehouse.open(workspace) as warehouse:
         values = warehouse.duckdb.execute("SELECT value FROM conversions ORDER BY value").fetchall()
     assert values == [(1234.0,), (5000.0,)]
+
+
+INBOX = """\
+[csv.inbox]
+files = ["exports/inbox-*.csv"]
+table = "activities"
+[csv.inbox.columns]
+native_id = "Message ID"
+channel = "Network"
+kind = "Type"
+ts = "Date"
+[csv.inbox.value_map]
+{value_map}
+"""
+
+
+def test_a_value_map_reads_inbound_messages_and_every_row_is_accounted_for(
+    workspace: Path,
+) -> None:
+    (workspace / "outcomes.toml").write_text(
+        INBOX.format(value_map='kind = {Message = "message_in", Answer = "reply"}')
+    )
+    (workspace / "exports" / "inbox-2026.csv").write_text(
+        "Message ID,Network,Type,Date\n"
+        "1,X,Message,2026-03-02 09:00\n"
+        "2,X,Answer,2026-03-02 09:20\n"
+        "3,X,zzz,2026-03-02 09:30\n"
+        "4,X,mention,2026-03-02 09:40\n"
+    )
+    result = runner.invoke(
+        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace), "-f", "json"]
+    )
+    assert result.exit_code == 1, result.output  # the zzz row is rejected, and said so
+    [summary] = [s for s in json.loads(result.stdout) if s.get("source") == "csv"]
+    assert (summary["read"], summary["loaded"], summary["rejected"]) == (4, 3, 1)
+    counted = ("loaded", "updated", "unchanged", "rejected", "ignored")
+    assert summary["read"] == sum(summary[k] for k in counted)
+    assert "inbox-2026.csv:4 [Type]: expected one of post, reply," in result.stderr
+    with Warehouse.open(workspace) as w:
+        kinds = w.duckdb.execute("SELECT native_id, kind FROM activities ORDER BY 1").fetchall()
+    assert kinds == [("1", "message_in"), ("2", "reply"), ("4", "mention")]
+
+
+@pytest.mark.parametrize(
+    ("value_map", "message"),
+    [
+        ('kind = {Message = "inbound"}', "value_map 'kind' maps 'Message' to 'inbound', which is"),
+        ('channel = {X = "x"}', "only a column with a closed vocabulary takes a value map"),
+        ('kind = "message_in"', "value_map 'kind' must map the export's values to ours"),
+        ('author = {A = "b"}', "only a column with a closed vocabulary"),
+    ],
+)
+def test_value_maps_that_cannot_work_are_one_line(
+    workspace: Path, value_map: str, message: str
+) -> None:
+    (workspace / "outcomes.toml").write_text(INBOX.format(value_map=value_map))
+    result = runner.invoke(
+        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
+    )
+    assert result.exit_code == 2
+    assert message in result.stderr, result.stderr
+    assert "[csv.inbox]" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_value_map_of_a_column_the_mapping_does_not_read_is_refused(workspace: Path) -> None:
+    config = INBOX.format(value_map='kind = {Message = "message_in"}').replace(
+        'kind = "Type"\n', ""
+    )
+    (workspace / "outcomes.toml").write_text(config)
+    result = runner.invoke(
+        app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
+    )
+    assert result.exit_code == 2
+    assert "value_map 'kind': the mapping does not read 'kind'" in result.stderr, result.stderr

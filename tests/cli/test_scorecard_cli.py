@@ -23,13 +23,21 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     result = runner.invoke(app, ["scorecard", "-w", str(workspace), "-f", "json"])
     data = json.loads(result.output)
     assert data["sections"] == [
-        "goals", "tactics", "cadence", "resources", "conversation", "conversation_by_tactic",
-        "conversation_by_operator", "content", "functions", "engagement", "pilots",
+        "goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
+        "conversation_by_tactic", "conversation_by_operator", "content", "content_examples",
+        "functions", "engagement", "pilots",
     ]  # fmt: skip
     measured = {(t["tactic"], t["metric"]): t for t in data["tactics"]}
     spent = {r["tactic"]: r for r in data["resources"]}
     assert spent["trade-show"]["spent_money"] == spent["trade-show"]["planned_money"] == 30_000
-    assert measured[("x-support", "first_response_minutes")]["status"] == "met"
+    assert measured[("x-support", "first_response_minutes")]["status"] == "achieved"
+    assert measured[("x-support", "support_tickets_deflected")]["outcome"] is True
+    judged = {t["tactic"]: t for t in data["tactic_status"]}
+    assert set(judged) == {"li-rep-insights", "li-company-guides", "li-listen-respond",
+                           "x-support", "fb-retarget", "trade-show", "customer-newsletter"}  # fmt: skip
+    # x-support is judged on its deflected tickets (business), not its response time.
+    assert judged["x-support"]["basis"] == "outcome"
+    assert "support_tickets_deflected" in judged["x-support"]["reason"]
     rhythm = {(t["tactic"], t["operator"]): t["status"] for t in data["cadence"]}
     assert rhythm[("li-rep-insights", "ana")] == "kept the rhythm"
     assert {e["tactic"] for e in data["engagement"] if not e["tied"]} == {"fb-retarget"}
@@ -37,7 +45,11 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     assert {"tactic", "metric", "effect", "low", "high", "p_value", "verdict"} <= set(pilot)
     focus = {c["tactic"]: c for c in data["content"]}
     assert focus["li-company-guides"]["mean_score"] > 0 > focus["unplanned"]["mean_score"]
-    assert data["schema_version"] == 1
+    examples = {e["band"]: e for e in data["content_examples"]}
+    assert list(examples) == ["about_customer", "leans_customer", "neutral", "leans_us", "about_us"]
+    assert sum(e["posts"] for e in examples.values()) == sum(c["posts"] for c in data["content"])
+    assert all(e["text"] and (e["counted"] or e["band"] == "neutral") for e in examples.values())
+    assert data["schema_version"] == 2
     service = next(f for f in data["functions"] if f["function"] == "service")
     assert service["coverage"] == "served" and service["activities"] > 0
     mastodon = next(c for c in data["conversation"] if c["channel"] == "mastodon")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from outcomes import Workspace
 from outcomes.demo import DemoResult, write_demo_exports
 from outcomes.demo.journeys import blocks, evaluate
 from outcomes.demo.sessions import build_sessions
@@ -99,6 +100,31 @@ def test_each_activity_maps_to_the_tactic_that_made_it(
     counts = mapped.group_by("tactic").aggregate(n=mapped.count()).to_pyarrow().to_pylist()
     by_tactic = {row["tactic"]: row["n"] for row in counts if row["tactic"] is not None}
     assert by_tactic == truth["activities"]["by_tactic"]
+
+
+def test_explain_says_why_the_support_account_and_the_reps_conversations_are_claimed(
+    demo: DemoResult, warehouse: Warehouse
+) -> None:
+    """x-support names the kinds it claims (its status posts too); a buyer's comment on a
+    rep's post carries the rep's campaign, which outranks the LinkedIn listening rota's
+    channel default."""
+    [[status], [comment]] = [
+        rows(warehouse, f"SELECT key FROM activities WHERE {where} ORDER BY key LIMIT 1")[0]
+        for where in (
+            "account = 'northwindhelp' AND kind = 'post'",
+            "channel = 'linkedin' AND kind = 'comment' AND campaign = 'li-rep-insights'",
+        )
+    ]
+    warehouse.close()
+    space = Workspace.open(demo.workspace)
+    [post] = space.explain(status).activities
+    assert (post.tactic, post.contested) == ("x-support", ())
+    assert post.summary == "x-support claims it by accounts, kinds (specificity 2)."
+    [reply] = space.explain(comment).activities
+    assert reply.tactic == "li-rep-insights"
+    assert [(c.tactic, c.outcome, c.basis) for c in reply.contested] == [
+        ("li-listen-respond", "outranked", "channel")
+    ]
 
 
 def test_unplanned_activity_matches(

@@ -72,6 +72,11 @@ def test_paid_tactic_roi_uses_the_recorded_ad_spend(warehouse: Warehouse, tmp_pa
         "INSERT INTO conversions (key, source, journey_id, ts, type, value, ingest_id) VALUES "
         "('c1', 'ga4', 'j1', TIMESTAMPTZ '2026-03-04 10:00+00', 'order', 1000.0, 1)"
     )
+    # The data covers the year (costs are pro-rated to the days it covers).
+    con.execute(
+        "INSERT INTO touchpoints (key, source, journey_id, ts, channel, ingest_id) VALUES "
+        "('t2', 'ga4', 'j2', TIMESTAMPTZ '2026-12-31 10:00+00', 'google', 1)"
+    )
     ingest_file(warehouse, MetaAds(), META_REPORT)
     tables = (warehouse.table("touchpoints"), warehouse.table("conversions"))
     claimed = plan_claiming(tmp_path, "[fb-retarget, 'NW | Retargeting | Pricing visitors']")

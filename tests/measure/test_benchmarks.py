@@ -43,7 +43,7 @@ def test_status_against_baseline_threshold_and_target(plan: Plan, warehouse: War
     x = found[("x-support", "support_tickets_deflected")]
     assert (x.actual, x.status) == (800.0, "on_track")
     email = found[("customer-newsletter", "support_tickets_deflected")]
-    assert (email.actual, email.status) == (300.0, "met")
+    assert (email.actual, email.status) == (300.0, "achieved")
     # No replies of the support account: its first-response benchmark has no data.
     assert found[("x-support", "first_response_minutes")].status == "no_data"
     # Tactics that have not started by as_of are left out.
@@ -99,6 +99,81 @@ def test_a_business_hours_benchmark_reads_waits_in_the_plans_time_zone(
         )
     found = measured(plan, warehouse)
     business = found[("li-listen-respond", "first_response_business_minutes")]
-    assert (business.actual, business.status) == (60.0, "met")
+    assert (business.actual, business.status) == (60.0, "achieved")
     calendar = found[("li-listen-respond", "first_response_minutes")]
-    assert (calendar.actual, calendar.status) == (65 * 60.0, "below")
+    # Short of its threshold; without a baseline it cannot be called worse than before.
+    assert (calendar.actual, calendar.status) == (65 * 60.0, "at_risk")
+
+
+NEWSLETTER = "      - {metric: support_tickets_deflected, baseline: 0, target: 300, per: period}\n"
+
+
+def newsletter_plan(benchmark: str) -> Plan:
+    text = example_text("northwind")
+    assert NEWSLETTER in text
+    return load_plan_text(text.replace(NEWSLETTER, benchmark)).plan
+
+
+@pytest.mark.parametrize(
+    ("deflected", "as_of", "status"),
+    [
+        # 280 of 300 with a month left runs at 306 by December: on track, not short.
+        (280, dt.date(2026, 11, 30), "on_track"),
+        (100, dt.date(2026, 3, 31), "on_track"),  # a quarter in, a third of the target
+        (60, dt.date(2026, 6, 30), "at_risk"),  # runs at 121: better than 0, short of 290
+        (300, dt.date(2026, 6, 30), "achieved"),  # a total past its target stays past it
+        (280, dt.date(2026, 12, 31), "at_risk"),  # the year is over: 280 is the forecast
+    ],
+)
+def test_a_period_total_is_paced_through_the_tactics_dates(
+    warehouse: Warehouse, deflected: int, as_of: dt.date, status: str
+) -> None:
+    plan = newsletter_plan(
+        "      - {metric: support_tickets_deflected, baseline: 0, threshold: 290, target: 300}\n"
+    )
+    deflect(warehouse, deflected, "email")
+    result = measured(plan, warehouse, as_of=as_of)[
+        ("customer-newsletter", "support_tickets_deflected")
+    ]
+    elapsed = ((as_of - dt.date(2026, 1, 1)).days + 1) / 365
+    assert result.elapsed == pytest.approx(elapsed)
+    assert result.expected == pytest.approx(300 * elapsed)
+    assert result.forecast == pytest.approx(deflected / elapsed)
+    assert result.status == status
+    assert result.outcome  # support_tickets_deflected is a business metric
+
+
+def test_a_rate_per_week_is_judged_on_its_value_not_paced(warehouse: Warehouse) -> None:
+    plan = newsletter_plan(
+        "      - {metric: support_tickets_deflected, threshold: 5, target: 6, per: week}\n"
+    )
+    deflect(warehouse, 60, "email")  # 60 in the 13 weeks to 1 April: 4.6 a week
+    result = measured(plan, warehouse, as_of=dt.date(2026, 4, 1))[
+        ("customer-newsletter", "support_tickets_deflected")
+    ]
+    assert result.actual == pytest.approx(60 / (91 / 7))
+    assert result.forecast == result.actual and result.expected == 6
+    assert result.status == "at_risk"  # no baseline: short of the line, not worse than before
+
+
+def test_a_flow_short_of_its_pace_is_at_risk_and_an_unmeasured_one_has_no_data_yet(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    deflect(warehouse, 10, "x")  # deflections exist, none on email
+    found = measured(plan, warehouse, as_of=dt.date(2026, 6, 30))
+    assert found[("customer-newsletter", "support_tickets_deflected")].status == "no_data"
+    assert found[("x-support", "support_tickets_deflected")].status == "at_risk"
+    # Engagement of a tactic with no matched activity: nothing measures it.
+    assert found[("li-rep-insights", "response_rate")].status == "no_data"
+
+
+def test_without_baseline_or_threshold_a_total_is_on_track_only_at_the_target_pace(
+    warehouse: Warehouse,
+) -> None:
+    plan = newsletter_plan("      - {metric: support_tickets_deflected, target: 300}\n")
+    deflect(warehouse, 100, "email")  # by 30 June: runs at 202, short of 300, better than 0
+    june = measured(plan, warehouse, as_of=dt.date(2026, 6, 30))
+    assert june[("customer-newsletter", "support_tickets_deflected")].status == "at_risk"
+    deflect(warehouse, 60, "email")  # 160 by 30 June: runs at 323
+    june = measured(plan, warehouse, as_of=dt.date(2026, 6, 30))
+    assert june[("customer-newsletter", "support_tickets_deflected")].status == "on_track"

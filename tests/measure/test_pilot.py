@@ -80,3 +80,51 @@ def test_the_demo_pilot_effect_lies_within_its_interval(full_demo: Path) -> None
     assert result.group_after == pytest.approx(
         truth["observed"]["after"]["group_per_rep_per_month"]
     )
+
+
+def test_the_verdict_claims_no_more_than_its_p_value(plan: Plan, warehouse: Warehouse) -> None:
+    # The interval of the hand-made pilot excludes zero, but four people cannot give a
+    # permutation p below 1/3: the verdict says the data point to a gain, not that it is real.
+    for owner, amounts in PIPELINE.items():
+        for (year, month), amount in zip(MONTHS, amounts, strict=True):
+            if amount:
+                created(warehouse, owner, year, month, amount)
+    [result] = pilot_results(plan, warehouse.table("conversions"))
+    assert result.low > 0 and result.p_value > 0.1
+    assert "real" not in result.verdict
+    assert "p = 0.33: with these people" in result.verdict
+    assert "point to a gain; they do not prove it yet" in result.verdict
+
+
+def test_the_verdict_calls_a_difference_real_when_both_tests_agree(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    # Four in the pilot, four in control (70 ways to choose): only the pilot group grows.
+    tactic = next(t for t in plan.tactics if t.pilot is not None)
+    assert tactic.pilot is not None
+    someone = plan.people[0]
+    people = [someone.model_copy(update={"id": f"p{i}", "name": f"P{i}"}) for i in range(8)]
+    pilot = tactic.pilot.model_copy(
+        update={"group": ["p0", "p1", "p2", "p3"], "control": ["p4", "p5", "p6", "p7"]}
+    )
+    wide = plan.model_copy(
+        update={"people": people, "tactics": [tactic.model_copy(update={"pilot": pilot})]}
+    )
+    for i in range(8):
+        for (year, month), step in zip(MONTHS, (0, 1, 2, 3), strict=True):
+            gain = 40 + i if i < 4 and step >= 2 else 0
+            created(warehouse, f"P{i}", year, month, 10 + step + gain)
+    [result] = pilot_results(wide, warehouse.table("conversions"))
+    assert result.low > 0 and result.p_value <= 0.1
+    assert "the data support a real gain of at least" in result.verdict
+
+
+def test_an_interval_across_zero_says_what_the_data_fit(plan: Plan, warehouse: Warehouse) -> None:
+    for owner, amounts in {"Ana Silva": (10, 30, 10, 30), "Bo Lindqvist": (30, 10, 30, 10),
+                           "Cy Mensah": (20, 20, 20, 20), "Dee Novak": (10, 30, 30, 10)}.items():  # fmt: skip
+        for (year, month), amount in zip(MONTHS, amounts, strict=True):
+            created(warehouse, owner, year, month, amount)
+    [result] = pilot_results(plan, warehouse.table("conversions"))
+    assert result.low <= 0 <= result.high
+    assert "The interval includes zero: the data fit anything from" in result.verdict
+    assert "real" not in result.verdict

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.measure.costs import Period, tactic_costs
+from outcomes.measure.costs import Period, data_through, tactic_costs
 from outcomes.measure.roi import RoiReport, roi
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
@@ -144,3 +144,48 @@ def test_records_carry_every_field_and_bad_parameters_are_refused(
         report(warehouse, plan, bootstrap=-1)
     with pytest.raises(ValueError, match="confidence"):
         report(warehouse, plan, confidence=1.0)
+
+
+def test_costs_run_only_to_the_last_day_of_data(tmp_path: Path, plan: Plan) -> None:
+    # The CRM export ends on 30 November; the plan's tactics run to 31 December.
+    with Warehouse.open(tmp_path) as w:
+        touch(w, "j1", at(3, 1), "li-company-guides", "linkedin")
+        convert(w, "j1", at(11, 30), "order", 1_000.0)
+        w.duckdb.execute(
+            "INSERT INTO costs (key, source, tactic, date, amount, kind, ingest_id) VALUES "
+            "('d1', 'test', 'fb-retarget', DATE '2026-12-15', 5000, 'ads', 1)"
+        )
+        r = report(w, plan, models=("last_touch",), bootstrap=0)
+        covered = Period(dt.date(2026, 1, 1), dt.date(2026, 11, 30))
+        assert r.period == covered
+        costs = tactic_costs(plan, covered, w.table("costs"))
+        whole = tactic_costs(plan, YEAR, w.table("costs"))
+    guides = r.row("tactic", "li-company-guides", "last_touch")
+    assert guides.cost == pytest.approx(costs["li-company-guides"].total)
+    # A year-long tactic costs 334 of its 365 days; December's ad bill is not yet returned on.
+    newsletter = r.row("tactic", "customer-newsletter", "last_touch")
+    assert newsletter.cost == pytest.approx(whole["customer-newsletter"].total * 334 / 365)
+    assert r.row("tactic", "fb-retarget", "last_touch").money == pytest.approx(
+        costs["fb-retarget"].money
+    )
+    # December's recorded ad bill counts for the whole year, not for the data's eleven months.
+    assert whole["fb-retarget"].money == 5_000 and "money" not in costs["fb-retarget"].recorded
+
+
+def test_a_period_is_cut_at_the_last_day_of_data_but_never_before_it_starts() -> None:
+    assert YEAR.through(None) == YEAR and YEAR.through(dt.date(2027, 3, 1)) == YEAR
+    assert YEAR.through(dt.date(2026, 6, 30)) == Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    assert YEAR.through(dt.date(2025, 6, 30)) == Period(dt.date(2026, 1, 1), dt.date(2026, 1, 1))
+
+
+def test_the_data_runs_to_the_newest_conversion_or_touchpoint(tmp_path: Path, plan: Plan) -> None:
+    # The last sale was in October; the web analytics run to 30 November.
+    with Warehouse.open(tmp_path) as w:
+        convert(w, "j1", at(10, 15), "order", 1_000.0)
+        touch(w, "j2", at(11, 30), None, "google")
+        assert data_through(w.table("conversions"), w.table("touchpoints")) == dt.date(2026, 11, 30)
+        assert report(w, plan, models=("last_touch",), bootstrap=0).period.end == dt.date(
+            2026, 11, 30
+        )
+    with Warehouse.open(tmp_path / "empty") as w:
+        assert data_through(w.table("conversions"), w.table("touchpoints")) is None

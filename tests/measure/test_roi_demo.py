@@ -13,7 +13,9 @@ after the lead that started them:
 
 Measured on seed 7, scale 1 (20,000 journeys): Markov credits li-rep-insights 0.53×,
 li-company-guides 1.07× and trade-show 0.68× of their planted revenue, 0.79× together;
-Shapley 0.59×, 0.91×, 0.71× and 0.76×. The heuristics credit these tactics less (last
+Shapley 0.59×, 0.91×, 0.71× and 0.76×. (Untracked touches keep their channel only where a
+tactic brings an audience, which on the demo leaves them one state: with one state per
+raw channel Markov fell to 0.35×, 0.70×, 0.45×.) The heuristics credit these tactics less (last
 touch 0.62× together, linear 0.54×), which is why the data-driven models are the default
 for ROI.
 """

@@ -178,8 +178,8 @@ def test_services_name_the_channel_sources_and_tools_once_each(
     northwind: ImplementationPlan,
 ) -> None:
     services = {t.id: t.services for t in northwind.tactics}
-    assert services["li-rep-insights"] == ("LinkedIn", "HubSpot")
-    assert services["x-support"] == ("X", "X archive", "Shared inbox")
+    assert services["li-rep-insights"] == ("LinkedIn", "HubSpot", "CSV import")
+    assert services["x-support"] == ("X", "X archive", "CSV import", "Shared inbox")
     assert services["customer-newsletter"] == ("Email", "CSV import", "Email service")
 
 

@@ -345,7 +345,9 @@ def test_a_misspelt_section_is_reported_as_unknown_and_as_missing() -> None:
 
 
 def test_an_unknown_key_in_a_benchmark_suggests_the_key_meant() -> None:
-    text = northwind(("{metric: response_rate, threshold:", "{metric: response_rate, treshold:"))
+    text = northwind(
+        ("{metric: response_rate, threshold: 0.75", "{metric: response_rate, treshold: 0.75")
+    )
     assert problems(text) == [
         f"plan.yaml:{at(text, 'treshold')}: tactics[0].benchmarks[0].treshold:"
         " unknown key 'treshold' (did you mean 'threshold'?)"
@@ -643,7 +645,10 @@ def test_several_independent_shape_errors_are_all_reported_in_line_order() -> No
         ("  hourly_cost: 70", "  hourly_cost: seventy"),
         ("    sponsor: sam", "    sponsr: sam"),
         ("start: 2026-02-01", "start: 2026-02-30"),
-        ("{metric: meetings, baseline: 0,", "{metric: meetings, baseline: 0, colour: red,"),
+        (
+            "{metric: leads, baseline: 0, target: 40,",
+            "{metric: leads, baseline: 0, colour: red, target: 40,",
+        ),
     )
     assert problems(text) == [
         f"plan.yaml:{at(text, 'seventy')}: organisation.hourly_cost: expected a number, got"

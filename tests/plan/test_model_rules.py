@@ -52,12 +52,20 @@ def test_shape_and_reference_problems_are_reported_in_one_run() -> None:
         )
         .replace("mode: publish", "mode: tweet", 1)
     )
+    lines = text.splitlines()
+
+    def line_of(needle: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if needle in line)
+
     with pytest.raises(PlanError) as caught:
         load_plan_text(text)
     assert [str(p) for p in caught.value.problems] == [
-        "plan.yaml:35:5: goals[0].sponsr: unknown key 'sponsr' (did you mean 'sponsor'?)",
-        "plan.yaml:84:13: tactics[0].serves: no strategy 'social-seling' (did you mean 'social-selling'?)",
-        "plan.yaml:107:11: tactics[1].mode: unknown mode 'tweet' (did you mean 'event'?)",
+        f"plan.yaml:{line_of('sponsr: dana')}:5: goals[0].sponsr: unknown key 'sponsr' "
+        "(did you mean 'sponsor'?)",
+        f"plan.yaml:{line_of('social-seling')}:13: tactics[0].serves: no strategy "
+        "'social-seling' (did you mean 'social-selling'?)",
+        f"plan.yaml:{line_of('mode: tweet')}:11: tactics[1].mode: unknown mode 'tweet' "
+        "(did you mean 'event'?)",
     ]
 
 

@@ -150,7 +150,7 @@ DANGLING = [
         id="goal.metric",
     ),
     pytest.param(
-        ("{metric: response_rate,", "{metric: response_rat,"),
+        ("{metric: response_rate, threshold: 0.75", "{metric: response_rat, threshold: 0.75"),
         "response_rat,",
         "tactics[0].benchmarks[0].metric: no metric 'response_rat' (did you mean 'response_rate'?)",
         id="benchmark.metric",
@@ -272,7 +272,7 @@ WRONG_KIND = [
         id="sponsor-names-a-tactic",
     ),
     pytest.param(
-        ("{metric: response_rate,", "{metric: lee,"),
+        ("{metric: response_rate, threshold: 0.75", "{metric: lee, threshold: 0.75"),
         ("{metric: lee,", "lee"),
         "tactics[0].benchmarks[0].metric: 'lee' is a person, not a metric",
         id="metric-names-a-person",

@@ -154,7 +154,7 @@ def test_goal_pacing_answers_how_many_goals_are_on_pace() -> None:
     assert chart is not None
     assert chart.to_dict()["title"]["text"] == "Are the goals on pace?"
     assert subtitle(chart) == (
-        "2 of 4 goals achieved or on track; behind: Raise the order value; no fresh data: nps"
+        "2 of 4 goals achieved or on track; behind: Raise the order value; no data yet: nps"
     )
 
 
@@ -165,7 +165,12 @@ def test_goal_pacing_puts_every_goal_on_a_share_of_its_target() -> None:
     assert rows["Win more logos"]["expected"] == pytest.approx(0.5)
     assert rows["support"]["text"] == "106% · lower is better"
     assert rows["nps"]["value"] is None and rows["nps"]["text"] == "no data"
-    assert {r["colour"] for r in rows.values()} == {"achieved", "at risk", "on track", "no data"}
+    assert {r["colour"] for r in rows.values()} == {
+        "achieved",
+        "at risk",
+        "on track",
+        "no data yet",
+    }
 
 
 def test_roi_chart_names_the_best_tactic_and_counts_the_losing_ones() -> None:

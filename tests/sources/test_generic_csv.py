@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
+from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.fields import FieldError, cell_text, parse_bool, parse_decimal, parse_money
-from outcomes.sources.generic_csv import GenericCsv
+from outcomes.sources.generic_csv import _TABLES, GenericCsv, _column, _parser
 from outcomes.sources.registry import HEAD_BYTES, get_source
-from outcomes.tables import TableName
+from outcomes.tables import ACTIVITY_KINDS, CLOSED_COLUMNS, ENTITY_KINDS, TableName
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSV = FIXTURES / "csv"
@@ -99,7 +103,9 @@ def test_conversions_in_a_semicolon_file_with_an_id_column() -> None:
     assert rows[0].values["customer_id"] == "C-1"
     assert [(r.line, r.column) for r in rejected] == [(4, "Kind"), (5, "Date"), (6, "Amount")]
     assert rejected[0].reason.startswith("expected one of lead, qualified_lead,")
-    assert rejected[0].reason.endswith(", got 'refund'")
+    assert rejected[0].reason.endswith(
+        ", got 'refund'; a value map can translate the export's own words"
+    )
     assert rejected[1].reason == "'Date' is empty; ts is required"
     assert rejected[2].reason == "expected a number, got 'abc'"
 
@@ -216,3 +222,136 @@ def test_cell_text() -> None:
     assert cell_text("  x ") == "x"
     assert cell_text(" - ") is None
     assert cell_text(dt.date(2026, 3, 1)) == "2026-03-01"
+
+
+# --- typed values and value maps ----------------------------------------------------------
+
+INBOX = {
+    "native_id": "Message ID", "channel": "Network", "kind": "Type", "ts": "Date",
+    "text": "Message",
+}  # fmt: skip
+SNAPSHOTS = {
+    "date": "Month", "channel": "Channel", "entity": "Group", "entity_kind": "Scope",
+    "metric": "Metric", "value": "Value",
+}  # fmt: skip
+
+
+def parse(
+    path: Path,
+    table: TableName,
+    mapping: dict[str, str],
+    value_maps: dict[str, dict[str, str]] | None = None,
+) -> list[Parsed]:
+    options = ReadOptions(table=table, mapping=mapping, value_maps=value_maps)
+    return list(GenericCsv().read(path, options))
+
+
+def test_an_unknown_entity_kind_is_a_rejected_row_naming_the_allowed_values(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "helpdesk.csv"
+    file.write_text(
+        "Month,Channel,Group,Scope,Metric,Value\n"
+        "2026-01-31,helpdesk,Support,team,tickets_created,1315\n"
+        "2026-01-31,helpdesk,Support,zzz,tickets_deflected,100\n"
+    )
+    ok, bad = parse(file, "metric_snapshots", SNAPSHOTS)
+    assert isinstance(ok, Row) and ok.values["entity_kind"] == "team"
+    assert isinstance(bad, Rejected)
+    assert (bad.line, bad.column) == (3, "Scope")
+    assert bad.reason == (
+        f"expected one of {', '.join(ENTITY_KINDS)}, got 'zzz'; "
+        "a value map can translate the export's own words"
+    )
+
+
+def test_a_value_map_reads_a_help_desks_inbound_message_as_message_in(tmp_path: Path) -> None:
+    file = tmp_path / "inbox.csv"
+    file.write_text(
+        "Message ID,Network,Type,Date,Message\n"
+        "1,X,Message,2026-03-02 09:00,Where is my parcel?\n"
+        "2,X,Reply,2026-03-02 09:20,It left the depot this morning.\n"
+        "3,X, message ,2026-03-02 10:00,Thanks!\n"
+        "4,X,Note,2026-03-02 10:05,internal\n"
+        "5,X,comment,2026-03-02 10:06,Nice\n"
+    )
+    parsed = parse(file, "activities", INBOX, {"kind": {"Message": "message_in"}})
+    kinds = [p.values["kind"] if isinstance(p, Row) else None for p in parsed]
+    assert kinds == ["message_in", "reply", "message_in", None, "comment"]
+    rejected = parsed[3]
+    assert isinstance(rejected, Rejected) and (rejected.line, rejected.column) == (5, "Type")
+    assert rejected.reason == f"expected one of {', '.join(ACTIVITY_KINDS)}, got 'Note'"
+    # Without the map, the same word is a message of ours: why the map exists.
+    plain = parse(file, "activities", INBOX)[0]
+    assert isinstance(plain, Row) and plain.values["kind"] == "message"
+
+
+@pytest.mark.parametrize(
+    ("table", "maps", "message"),
+    [
+        ("activities", {"kind": {"Message": "inbound"}}, "maps 'Message' to 'inbound'; map it to"),
+        ("activities", {"channel": {"X": "x"}}, "'activities.channel' has none"),
+    ],
+)
+def test_value_maps_that_cannot_work_are_refused(
+    tmp_path: Path, table: TableName, maps: dict[str, dict[str, str]], message: str
+) -> None:
+    file = tmp_path / "inbox.csv"
+    file.write_text("Message ID,Network,Type,Date,Message\n1,X,Message,2026-03-02 09:00,hi\n")
+    with pytest.raises(SourceError, match=message):
+        parse(file, table, INBOX, maps)
+
+
+WORDS = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ", min_size=1
+).filter(lambda word: word.strip() != "")
+
+
+@given(
+    raws=st.lists(WORDS, min_size=1, max_size=8),
+    vocabulary=st.sampled_from(sorted(CLOSED_COLUMNS)),
+    data=st.data(),
+)
+def test_every_closed_cell_is_its_mapped_value_its_vocabulary_word_or_a_rejection(
+    raws: list[str], vocabulary: tuple[str, str], data: st.DataObject
+) -> None:
+    table, column = vocabulary
+    allowed = CLOSED_COLUMNS[vocabulary]
+    mapped = data.draw(st.lists(st.sampled_from(raws), unique=True))
+    value_map = {raw: data.draw(st.sampled_from(allowed)) for raw in mapped}
+    parser = _parser(table, _column(_TABLES[table], column), False, _normal(value_map))
+    for raw in raws:
+        known = {k.strip().casefold(): v for k, v in value_map.items()}
+        word = re.sub(r"[\s-]+", "_", raw.strip().casefold())
+        try:
+            value = parser(f"  {raw.swapcase()} ")
+        except FieldError as exc:
+            assert raw.strip().casefold() not in known and word not in allowed
+            assert str(exc).startswith(f"expected one of {', '.join(allowed)}")
+        else:
+            assert value == known.get(raw.strip().casefold(), word)
+            assert value in allowed
+
+
+def _normal(value_map: dict[str, str]) -> dict[str, str]:
+    return {raw.strip().casefold(): value for raw, value in value_map.items()}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    types=st.lists(
+        st.sampled_from(["Message", "Reply", "comment", "Note", "", "MESSAGE", "zzz"]),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_every_row_is_accounted_for(types: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "inbox.csv"
+        lines = [f"{i},X,{kind},2026-03-02 09:00,hi" for i, kind in enumerate(types)]
+        file.write_text("Message ID,Network,Type,Date,Message\n" + "\n".join(lines) + "\n")
+        parsed = parse(file, "activities", INBOX, {"kind": {"message": "message_in"}})
+    assert len(parsed) == len(types)
+    for kind, item in zip(types, parsed, strict=True):
+        good = kind.casefold() in ("message", "reply", "comment")
+        assert isinstance(item, Row if good else Rejected)

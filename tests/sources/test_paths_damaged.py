@@ -182,3 +182,12 @@ def test_any_damage_to_a_workbook_gives_rows_rejections_or_a_source_error(
 
     if isinstance(outcome, list):
         assert all(isinstance(item, Row | Rejected) for item in outcome)
+
+
+def test_a_missing_header_is_one_line_even_when_a_cell_breaks_lines(tmp_path: Path) -> None:
+    # A stray quote makes one "cell" of several lines; the message quotes it on one line.
+    path = tmp_path / "paths.csv"
+    path.write_text('email,two,"0\npaid-search > linkedin,2,1",250.50\n')
+    outcome = read_outcome(JourneyPaths(), path, NONE)
+    assert isinstance(outcome, SourceError)
+    assert "'0\\npaid-search > linkedin,2,1'" in str(outcome)

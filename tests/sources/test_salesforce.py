@@ -74,6 +74,7 @@ def test_report_channel_campaign_owner_and_customer() -> None:
         "owner": "Remy Rep",
         "campaign": "Q1 LinkedIn Ads",
         "channel": "linkedin",
+        "segment": "New Business",  # the Type, without a Segment column: for goal scopes
     }
     by_type = [(r.values["type"], r.values["channel"], r.values["campaign"]) for r in rows]
     assert by_type[3:] == [

@@ -86,7 +86,7 @@ def test_a_version_1_warehouse_gains_timesheet_columns_and_keeps_its_costs(
             "SELECT key, amount, hours, person, ingest_id FROM costs"
         ).fetchall()
         assert rows == [("k1", 99.5, None, None, 7)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 3
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 4
 
 
 def test_a_version_2_warehouse_keeps_its_ingests_with_their_accounting(tmp_path: Path) -> None:
@@ -119,3 +119,46 @@ def test_a_version_2_warehouse_keeps_its_ingests_with_their_accounting(tmp_path:
         assert row == [(11, 5, 1, 2, 3, 0)]
         tables = {r[0] for r in warehouse.duckdb.execute("SHOW TABLES").fetchall()}
         assert {"activities__replaced", "conversions__replaced"} <= tables
+
+
+def test_a_version_3_warehouse_gains_crm_fields_and_keeps_its_conversions(
+    tmp_path: Path,
+) -> None:
+    import duckdb
+
+    path = tmp_path / ".outcomes" / "warehouse.duckdb"
+    path.parent.mkdir()
+    con = duckdb.connect(str(path))
+    # conversions and its replaced versions as version 3 shipped them, with one row each.
+    before = (
+        '"key" VARCHAR NOT NULL, "source" VARCHAR NOT NULL, "customer_id" VARCHAR, '
+        '"journey_id" VARCHAR, "ts" TIMESTAMPTZ NOT NULL, "type" VARCHAR NOT NULL, '
+        '"value" DOUBLE, "currency" VARCHAR, "stage" VARCHAR, "owner" VARCHAR, '
+        '"campaign" VARCHAR, "channel" VARCHAR, "ingest_id" BIGINT NOT NULL'
+    )
+    con.execute(f"CREATE TABLE conversions ({before})")
+    con.execute(f'CREATE TABLE conversions__replaced ({before}, "replaced_by" BIGINT NOT NULL)')
+    row = "'k1', 'hubspot', 'c1', 'c1', '2026-03-01 10:00:00+00', 'deal_won', 5000.0, 'GBP', "
+    row += "'closedwon', 'ann', 'spring', 'linkedin', 2"
+    con.execute(f"INSERT INTO conversions VALUES ({row})")
+    con.execute(f"INSERT INTO conversions__replaced VALUES ({row}, 3)")
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
+        "applied_at TIMESTAMP)"
+    )
+    con.execute(
+        "INSERT INTO schema_migrations VALUES (1, 'a', now()), (2, 'b', now()), (3, 'c', now())"
+    )
+    con.close()
+    with Warehouse.open(tmp_path) as warehouse:
+        conversions = next(t for t in ALL_TABLES if t.name == "conversions")
+        columns = [r[0] for r in warehouse.duckdb.execute("DESCRIBE conversions").fetchall()]
+        assert columns == [*conversions.names, "ingest_id"]
+        replaced = warehouse.duckdb.execute("DESCRIBE conversions__replaced").fetchall()
+        assert [r[0] for r in replaced] == [*conversions.names, "ingest_id", "replaced_by"]
+        for table in ("conversions", "conversions__replaced"):
+            kept = warehouse.duckdb.execute(
+                f"SELECT key, value, channel, pipeline, segment, product, ingest_id FROM {table}"
+            ).fetchall()
+            assert kept == [("k1", 5000.0, "linkedin", None, None, None, 2)]
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 4

@@ -20,7 +20,7 @@ from outcomes import Workspace
 from outcomes.briefing import BriefingOptions
 from outcomes.measure.roi import Estimate
 from outcomes.report.executive import render_html
-from outcomes.report.format import percent_interval
+from outcomes.report.format import roi_words
 from outcomes.web import create_app
 from tests.web.conftest import Page, Served, copy_workspace, serve
 
@@ -65,7 +65,7 @@ def test_roi_is_one_document_on_the_command_line_the_face_and_the_api(
     on_face = Workspace.open(workspace).roi(sources=["ga4"], lookback_days=None).to_json()
     on_api = api_json(served, "/api/roi")
     assert on_cli == json.loads(json.dumps(on_face)) == on_api
-    assert on_cli["schema_version"] == 1
+    assert on_cli["schema_version"] == 2
     tactics = {r["id"] for r in on_cli["rows"] if r["level"] == "tactic"}
     assert tactics and tactics == {t["id"] for t in served.json("/api/tactics")["tactics"]}
 
@@ -82,8 +82,9 @@ def test_scorecard_and_unplanned_agree_on_the_command_line_and_the_api(
 def test_report_and_dashboard_show_the_roi_the_json_gives(workspace: Path, served: Served) -> None:
     on_cli = cli_json(workspace, "roi", *FLAGS, "--no-lookback", "--model", "markov")
     expected = {
-        r["id"]: percent_interval(
-            None if r["roi"] is None else Estimate(r["roi"], r["roi_low"], r["roi_high"])
+        r["id"]: roi_words(
+            None if r["roi"] is None else Estimate(r["roi"], r["roi_low"], r["roi_high"]),
+            r["return_kind"],
         )
         for r in on_cli["rows"]
         if r["level"] == "tactic"
@@ -95,3 +96,10 @@ def test_report_and_dashboard_show_the_roi_the_json_gives(workspace: Path, serve
         assert report.text[f"tactic-{tactic}-roi"] == shown, tactic
         assert Page(served.get(f"/tactics/{tactic}").text).text[f"tactic-{tactic}-roi"] == shown
     assert tactics_page.links  # the list page rendered (its rows are the tactics above)
+    # x-support is judged by the support cost it saved: 873 tickets at the plan's €25.
+    support = next(r for r in on_cli["rows"] if r["id"] == "x-support")
+    assert support["return_kind"] == "money" and support["return"] == 21_825
+    assert report.text["tactic-x-support-return"] == "€21,825"
+    label = report.text["tactic-x-support-return-label"]
+    assert label == "x-support: €21,825 from 873 support contacts saved × €25 (plan)"
+    assert tactics_page.text["tactic-x-support-return"] == "€21,825"

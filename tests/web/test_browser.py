@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from outcomes.measure.roi import Estimate
-from outcomes.report.format import metric_value, money, number, percent_interval
+from outcomes.report.format import metric_value, money, number, roi_words
 from outcomes.web.render import NAV, fixed
 from tests.web.conftest import Served
 
@@ -228,8 +228,9 @@ def tab(browser: Any, served: Served) -> Iterator[tuple[Any, Recorder]]:
         context.close()
 
 
-def interval(value: dict[str, float] | None) -> str:
-    return percent_interval(None if value is None else Estimate(**value))
+def interval(value: dict[str, float] | None, kind: str | None = None) -> str:
+    """The ROI as pages show it: its interval, or why there is none (the return's kind)."""
+    return roi_words(None if value is None else Estimate(**value), kind)
 
 
 def formats(served: Served) -> tuple[Callable[[str, float | None], str], str]:
@@ -319,7 +320,7 @@ def test_page_one_shows_the_apis_goals_roi_and_attention(crawl: Crawl, served: S
     assert api["roi"]
     for row in api["roi"]:
         tid = row["id"]
-        assert shown.text(f"tactic-{tid}-roi") == interval(row["roi"])
+        assert shown.text(f"tactic-{tid}-roi") == interval(row["roi"], row["return_kind"])
         assert shown.text(f"tactic-{tid}-revenue") == money(row["revenue"]["value"], currency)
         assert shown.text(f"tactic-{tid}-new-customers") == fixed(row["new_customers"]["value"])
         assert shown.text(f"tactic-{tid}-cost") == money(row["cost"], currency)
@@ -350,7 +351,8 @@ def test_goal_pages_show_the_apis_numbers(crawl: Crawl, served: Served) -> None:
             for tactic in strategy["tactics"]:
                 roi = tactic["roi"]
                 tid = tactic["id"]
-                assert shown.text(f"tactic-{tid}-roi") == interval(roi and roi["roi"])
+                kind = roi and roi["return_kind"]
+                assert shown.text(f"tactic-{tid}-roi") == interval(roi and roi["roi"], kind)
                 if roi:
                     revenue = money(roi["revenue"]["value"], currency)
                     assert shown.text(f"tactic-{tid}-revenue") == revenue
@@ -365,13 +367,15 @@ def test_tactic_pages_show_the_apis_roi(crawl: Crawl, served: Served) -> None:
         shown = crawl.visits[f"/tactics/{tid}"]
         roi = api["tactic"]["roi"]
         for visit in (shown, listing):
-            assert visit.text(f"tactic-{tid}-roi") == interval(roi and roi["roi"])
+            kind = roi and roi["return_kind"]
+            assert visit.text(f"tactic-{tid}-roi") == interval(roi and roi["roi"], kind)
         if roi:
             assert shown.text(f"tactic-{tid}-revenue") == money(roi["revenue"]["value"], currency)
             assert shown.text(f"tactic-{tid}-cost") == money(roi["cost"], currency)
             assert shown.text(f"tactic-{tid}-new-customers") == fixed(roi["new_customers"]["value"])
         for row in api["roi_by_model"]:
-            assert shown.text(f"tactic-{tid}-roi-{row['model']}") == interval(row["roi"])
+            testid = f"tactic-{tid}-roi-{row['model']}"
+            assert shown.text(testid) == interval(row["roi"], row["return_kind"])
         assert shown.text(f"tactic-{tid}-status") == api["tactic"]["status_label"]
 
 
@@ -395,7 +399,7 @@ def test_the_other_pages_show_the_apis_counts(crawl: Crawl, served: Served) -> N
         assert effect == value(result["metric"], result["effect"])
     for node in served.json("/api/strategy-map")["nodes"]:
         status = crawl.visits["/strategy-map"].text(f"node-{node['id']}-status")
-        assert status == (node["status_label"] or "no data")
+        assert status == (node["status_label"] or "no data yet")
 
 
 # --- Clicking through -----------------------------------------------------------------

@@ -41,7 +41,9 @@ class Server:
         self.workspace = workspace
         port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "outcomes", "serve", "-w", str(workspace), "--port", str(port)],
+            # Read-only: the anonymous dashboard (with sign-in /api/status would answer 401).
+            [sys.executable, "-m", "outcomes", "serve", "-w", str(workspace), "--port", str(port),
+             "--read-only"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)

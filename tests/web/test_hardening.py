@@ -232,7 +232,10 @@ def served_app(monkeypatch: pytest.MonkeyPatch, arguments: list[str]) -> FastAPI
 
     with monkeypatch.context() as patched:  # only for the command: tests serve it for real
         patched.setattr(uvicorn.Server, "run", run)
-        result = CliRunner().invoke(cli, ["serve", *arguments, "--port", str(free_port())])
+        # Read-only, so the shared demo workspace gets no app database; the host check is
+        # the same with sign-in (tests/web/test_team.py).
+        command = ["serve", *arguments, "--read-only", "--port", str(free_port())]
+        result = CliRunner().invoke(cli, command)
     assert result.exit_code == 0, result.output
     (web,) = started
     assert isinstance(web, FastAPI)

@@ -8,8 +8,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from outcomes.catalog.statuses import status_word
 from outcomes.measure.roi import Estimate
-from outcomes.report.format import metric_value, percent_interval
+from outcomes.report.format import metric_value, roi_words
 from tests.web.conftest import Page, Served
 
 PAGES = (
@@ -54,8 +55,9 @@ def close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def interval(value: dict[str, float] | None) -> str:
-    return percent_interval(None if value is None else Estimate(**value))
+def interval(value: dict[str, float] | None, kind: str | None = None) -> str:
+    """The ROI as pages show it: its interval, or why there is none (the return's kind)."""
+    return roi_words(None if value is None else Estimate(**value), kind)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -67,6 +69,8 @@ def test_every_page_answers_in_the_layout_with_its_as_of_date(served: Served, pa
     assert 'href="/static/dashboard.css"' in html
     as_of = served.json("/api/status")["as_of"]
     assert Page(html).testids["as-of"]["datetime"] == as_of
+    through = served.json("/api/briefing")["data_through"]
+    assert through and Page(html).testids["data-through"]["datetime"] == through
     assert "<script" not in html.lower()
 
 
@@ -101,7 +105,9 @@ def test_page_one_shows_the_apis_numbers(served: Served) -> None:
     for row in api["roi"]:
         roi = f"tactic-{row['id']}-roi"
         assert close(html.value(roi), row["roi"]["value"] if row["roi"] else None)
-        assert html.shown(roi) == interval(row["roi"])
+        assert html.shown(roi) == interval(row["roi"], row["return_kind"])
+        # The return in the goal's own terms: money, goal units or none yet, as the API says.
+        assert close(html.value(f"tactic-{row['id']}-return"), row["return_money"])
         assert close(html.value(f"tactic-{row['id']}-revenue"), row["revenue"]["value"])
         assert close(html.value(f"tactic-{row['id']}-cost"), row["cost"])
     assert close(html.value("roi-total-revenue"), api["roi_totals"]["revenue"])
@@ -145,9 +151,14 @@ def test_tactic_pages_show_roi_under_every_model_and_their_plan(served: Served) 
         assert models == set(served.json("/api/briefing")["options"]["models"])
         for row in api["roi_by_model"]:
             testid = f"tactic-{tid}-roi-{row['model']}"
-            assert html.shown(testid) == interval(row["roi"])
+            assert html.shown(testid) == interval(row["roi"], row["return_kind"])
         for benchmark in api["benchmarks"]:
             assert close(html.value(f"benchmark-{benchmark['metric']}-target"), benchmark["target"])
+            # Each benchmark's status in the one vocabulary: "no data yet", never "stale".
+            word = html.shown(f"benchmark-{benchmark['metric']}-status")
+            assert word == status_word(benchmark["status"]) and word != "stale"
+        assert html.shown(f"tactic-{tid}-status") == api["tactic"]["status_label"]
+        assert api["tactic"]["status_reason"] in html.shown(f"tactic-{tid}-status-reason")
         assert api["implementation"]["id"] == tid
         for operator in api["implementation"]["operators"]:
             assert operator["name"] in html.text_all
@@ -231,7 +242,7 @@ def test_lists_show_the_apis_numbers(served: Served) -> None:
     nodes = served.json("/api/strategy-map")["nodes"]
     html = page(served, "/strategy-map")
     for node in nodes:
-        assert html.shown(f"node-{node['id']}-status") == (node["status_label"] or "no data")
+        assert html.shown(f"node-{node['id']}-status") == (node["status_label"] or "no data yet")
 
 
 def crawl(served: Served) -> dict[str, str]:

@@ -87,3 +87,40 @@ def test_the_listening_socket_is_tcp_so_responses_are_not_delayed() -> None:
         with pytest.raises(OSError) as taken:
             listen("127.0.0.1", port)
         assert taken.value.errno == errno.EADDRINUSE
+
+
+def test_serve_asks_to_sign_in_unless_read_only(
+    demo_workspace: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from outcomes.web.auth import AuthConfig
+    from outcomes.web.store import ENV_URL
+
+    started: list[Any] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: started.append(server))
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'app.db'}")
+    result = runner.invoke(
+        app,
+        ["serve", "-w", str(demo_workspace), "--port", str(free_port()),
+         "--trusted-header", "X-Forwarded-User", "--trusted-proxy", "10.0.0.1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Sign in as a user of the workspace" in result.output
+    (server,) = started
+    auth = server.config.app.state.auth
+    assert isinstance(auth, AuthConfig) and not server.config.app.state.dashboard.read_only
+    assert (auth.trusted_header, auth.trusted_proxies) == ("X-Forwarded-User", ("10.0.0.1",))
+    assert (tmp_path / "app.db").is_file()
+
+
+def test_serve_with_an_unusable_app_database_is_one_line(
+    demo_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from outcomes.web.store import ENV_URL
+
+    monkeypatch.setenv(ENV_URL, "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    result = runner.invoke(app, ["serve", "-w", str(demo_workspace), "--port", str(free_port())])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: cannot serve with sign-in: cannot open the app database"
+    )
+    assert "Traceback" not in result.output

@@ -59,5 +59,5 @@ def test_init_from_example(tmp_path: Path) -> None:
 def test_init_unknown_example_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", str(tmp_path), "--example", "nope"])
     assert result.exit_code == 2
-    assert "choose one of: northwind, tactics-first" in result.stderr
+    assert "choose one of: northwind, tactics-first, clinics" in result.stderr
     assert not (tmp_path / "plan.yaml").exists()

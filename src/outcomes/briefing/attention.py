@@ -5,6 +5,19 @@ Each finding of the scorecard, the ROI and the linter that asks someone to act b
 are three different kinds of problem when there are (an off-track goal, a random act of
 social and a channel that pushes without listening say more together than three
 off-track goals); everything else is listed after.
+
+Items are ranked by severity, then by kind (`KIND_ORDER`), then by their **effect on
+goals** (`Attention.effect`): an off-track or at-risk goal by its shortfall as a share of
+the change it plans (baseline to target), a tactic losing money by the money it loses
+(cost − return, in the goal's terms), a tactic over plan by its overspend, a channel that
+does not answer by the messages left unanswered.
+
+A tactic is judged in the terms of the goals it serves (`outcomes.measure.returns`): only
+a tactic whose return is measured in money and falls short of its cost, across the whole
+interval, is "losing money". No item advises stopping a tactic a lint rule requires (the
+listen or respond tactic L001 asks for on a channel the plan pushes on), nor stopping
+listening: those are told to get cheaper or better instead, and a listening tactic that
+loses money is something to watch (severity 1), not to act on this month.
 """
 
 from __future__ import annotations
@@ -13,8 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
+from outcomes.catalog.channels import LISTENING_MODES
 from outcomes.catalog.money import format_money
-from outcomes.measure.roi import RoiReport
+from outcomes.catalog.statuses import status_word
+from outcomes.lint.rules.listening import required_listeners
+from outcomes.measure.roi import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
 from outcomes.measure.unplanned import UnplannedReport
 from outcomes.plan import Plan
@@ -33,11 +49,6 @@ Kind = Literal[
 KIND_ORDER: Final[tuple[Kind, ...]] = get_args(Kind)
 # Activity nobody planned, as a share of all activity, that counts as random acts.
 UNPLANNED_SHARE: Final = 0.10
-# Goals whose return is sales: a tactic serving none of them (support, retention) earns
-# its keep elsewhere, so a sales ROI of -100% says nothing about it.
-SALES_METRICS: Final = frozenset(
-    {"revenue", "net_new_customers", "average_order_value", "order_frequency", "pipeline_value"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +64,8 @@ class Attention:
     detail: str
     link: str
     """The dashboard path that shows it, e.g. `/goals/net-new-customers`."""
+    effect: float = 0.0
+    """Its size, to rank items of one kind: see the module docstring."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +97,10 @@ def attention_items(
         *_random_acts(findings, unplanned),
         *_conversation(card),
         *_engagement(card),
-        *_losing_money(roi, headline_model, _sales_tactics(plan)),
+        *_losing_money(plan, roi, headline_model),
         *_over_plan(card, plan.organisation.currency),
     ]
-    return tuple(sorted(items, key=lambda a: (-a.severity, KIND_ORDER.index(a.kind))))
+    return tuple(sorted(items, key=lambda a: (-a.severity, KIND_ORDER.index(a.kind), -a.effect)))
 
 
 def top_three(items: Iterable[Attention]) -> tuple[Attention, ...]:
@@ -107,28 +120,38 @@ def top_three(items: Iterable[Attention]) -> tuple[Attention, ...]:
     return tuple(sorted(chosen, key=ordered.index))
 
 
+def _shortfall(plan: Plan, goal_id: str, actual: float | None, expected: float | None) -> float:
+    """How far a goal is behind where it should be, as a share of its planned change."""
+    goal = next((g for g in plan.goals if g.id == goal_id), None)
+    if goal is None or actual is None or expected is None or goal.target == goal.baseline:
+        return 0.0
+    return abs(expected - actual) / abs(goal.target - goal.baseline)
+
+
 def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
     titles = {g.id: g.title for g in plan.goals}
     for pace in card.goals:
         title = titles.get(pace.goal, pace.goal)
         link = f"/goals/{pace.goal}"
+        effect = _shortfall(plan, pace.goal, pace.actual, pace.expected)
         if pace.status == "off_track":
             forecast = "" if pace.forecast is None else f"; forecast {_num(pace.forecast)}"
             yield Attention(
                 "off-track-goal",
                 3,
                 pace.goal,
-                f"{title} is off track",
+                f"{title} is {status_word(pace.status)}",
                 f"{_num(pace.actual)} against {_num(pace.expected)} expected by now"
                 f"{forecast} for a target of {_num(pace.target)}. Decide what changes: the "
                 "tactics serving it, their resources, or the target.",
                 link,
+                effect,
             )
         elif pace.status in ("stale", "no_data"):
             since = (
                 f"no data since {pace.last_data.isoformat()}"
                 if pace.last_data
-                else "no data at all"
+                else status_word("no_data")
             )
             yield Attention(
                 "stale-goal",
@@ -136,7 +159,10 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
                 pace.goal,
                 f"{title} cannot be judged: {since}",
                 f"Its metric {pace.metric} has {since}; load the export that measures it "
-                "or name a source that does.",
+                "or name a source that does."
+                if pace.scope_note is None
+                else f"{pace.scope_note[0].upper()}{pace.scope_note[1:]}: correct the scope "
+                "in the plan or load the CRM export that fills it.",
                 link,
             )
         elif pace.status == "at_risk":
@@ -144,10 +170,11 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
                 "at-risk-goal",
                 1,
                 pace.goal,
-                f"{title} is at risk",
+                f"{title} is {status_word(pace.status)}",
                 f"{_num(pace.actual)} against {_num(pace.expected)} expected by now; the "
                 f"target is {_num(pace.target)}.",
                 link,
+                effect,
             )
 
 
@@ -193,6 +220,7 @@ def _conversation(card: Scorecard) -> Iterable[Attention]:
                 f"{row.answered:,} of {row.inbound or 0:,} mentions, comments and messages "
                 f"answered{rate}. Listen and respond at least as often as you push.",
                 "/conversation",
+                float((row.inbound or 0) - row.answered),
             )
         elif "push-heavy" in row.flags:
             yield Attention(
@@ -202,6 +230,7 @@ def _conversation(card: Scorecard) -> Iterable[Attention]:
                 f"{where} pushes more than it listens",
                 f"{row.own_posts:,} posts against {row.answers:,} replies and messages.",
                 "/conversation",
+                float(row.own_posts - row.answers),
             )
 
 
@@ -218,30 +247,51 @@ def _engagement(card: Scorecard) -> Iterable[Attention]:
             )
 
 
-def _sales_tactics(plan: Plan) -> frozenset[str]:
-    sales_goals = {g.id for g in plan.goals if g.metric in SALES_METRICS}
-    strategies = {s.id for s in plan.strategies if sales_goals & set(s.serves)}
-    return frozenset(t.id for t in plan.tactics if t.serves in strategies)
-
-
-def _losing_money(roi: RoiReport, model: str, sales_tactics: frozenset[str]) -> Iterable[Attention]:
+def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]:
+    required = required_listeners(plan)
+    listening = {t.id: t.channel for t in plan.tactics if t.mode in LISTENING_MODES}
     for row in roi.rows:
         if row.level != "tactic" or row.model != model or row.roi is None or row.cost <= 0:
             continue
-        if row.id not in sales_tactics:
+        kept = row.returns
+        # `not … < 0` rather than `>= 0`: an invalid (NaN) ROI is no evidence of a loss.
+        if kept is None or kept.kind != "money" or kept.money is None or not row.roi.high < 0:
             continue
-        if row.roi.high < 0:
-            yield Attention(
-                "losing-money",
-                2,
-                row.id,
-                f"{row.id} costs more than it returns",
-                f"{format_money(row.cost, roi.currency)} spent, "
-                f"{format_money(row.revenue.value, roi.currency)} attributed ({model}); "
-                f"ROI {row.roi.value:.0%} (90% interval {row.roi.low:.0%} to "
-                f"{row.roi.high:.0%}). Fix it or stop it.",
-                f"/tactics/{row.id}",
+        if row.id in required:
+            advice = f"Make it cheaper or make it work; do not stop it: {required[row.id]}."
+        elif row.id in listening:
+            advice = (
+                "Make it cheaper or make it work rather than stop it: stopping means nobody "
+                f"answers customers on {listening[row.id]}."
             )
+        else:
+            advice = "Fix it or stop it."
+        yield Attention(
+            "losing-money",
+            2 if row.id not in listening else 1,
+            row.id,
+            f"{row.id} costs more than it returns",
+            f"{format_money(row.cost, roi.currency)} spent, {_returned(row, model)}; "
+            f"ROI {row.roi.value:.0%}{_roi_interval(row, roi.params.get('confidence'))}. {advice}",
+            f"/tactics/{row.id}",
+            row.cost - kept.money.value,
+        )
+
+
+def _returned(row: RoiRow, model: str) -> str:
+    """The return in the goal's terms, saying which model credited the sales in it."""
+    kept = row.returns
+    if kept is None:
+        return "no return measured"
+    sales = any(p.family == "sales" and p.measured for p in kept.parts)
+    return kept.label + (f" ({model})" if sales else "")
+
+
+def _roi_interval(row: RoiRow, confidence: float | None) -> str:
+    if row.roi is None or row.roi.low == row.roi.high:
+        return ""
+    share = f"{confidence:.0%} " if confidence else ""
+    return f" ({share}interval {row.roi.low:.0%} to {row.roi.high:.0%})"
 
 
 def _over_plan(card: Scorecard, currency: str) -> Iterable[Attention]:
@@ -257,6 +307,7 @@ def _over_plan(card: Scorecard, currency: str) -> Iterable[Attention]:
                 f"{format_money(spent, currency)} spent to date against "
                 f"{format_money(planned, currency)} planned.",
                 f"/tactics/{row.tactic}",
+                spent - planned,
             )
 
 

@@ -15,23 +15,19 @@ from typing import Any, Final
 
 from outcomes.briefing.attention import Attention, LintItem, attention_items, top_three
 from outcomes.briefing.explorer import JourneySummaries, summarise_journeys
+from outcomes.catalog.statuses import Status, worst
 from outcomes.lint import check_plan
 from outcomes.measure.attribution.store import JourneyStore
-from outcomes.measure.costs import Period
+from outcomes.measure.costs import Period, data_through
 from outcomes.measure.roi import DEFAULT_MODELS, RoiReport, RoiRow, roi
 from outcomes.measure.scorecard import Scorecard, build_scorecard
 from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.plan import LoadedPlan, Plan
 from outcomes.warehouse.connection import Warehouse, to_arrow
 
-SCHEMA_VERSION: Final = 2
-"""Version of `Briefing.to_json`; 2: `roi` and `unplanned` are those results' own JSON."""
-# Strategy-map statuses, best to worst.
-_WORST: Final = ("achieved", "on_track", "stale", "at_risk", "off_track")
-_MAP_STATUS: Final = {"no_data": "stale"}
-_BENCHMARK_STATUS: Final = {
-    "met": "achieved", "on_track": "on_track", "below": "off_track", "no_data": "stale"
-}  # fmt: skip
+SCHEMA_VERSION: Final = 3
+"""Version of `Briefing.to_json`; 2: `roi` and `unplanned` are those results' own JSON;
+3: `data_through`, and the scorecard's version 2."""
 # Rejected rows kept in the briefing; the rest stay in the warehouse's `rejected` table.
 REJECTED_SHOWN: Final = 500
 
@@ -100,6 +96,9 @@ class Briefing:
     journeys: JourneySummaries
     loaded: LoadedPlan
     """The plan with its source map, for the implementation plan's appendix."""
+    data_through: dt.date | None = None
+    """The last day the business data covers (the newest conversion); returns and costs
+    are measured to it (`roi.period`), and every presenter says "data through" it."""
     fingerprint: str = field(default="")
 
     @property
@@ -117,23 +116,21 @@ class Briefing:
         """The three exceptions page one shows."""
         return top_three(self.attention)
 
-    def element_status(self) -> dict[str, str]:
-        """Status per goal, strategy and tactic, for the strategy map.
+    def element_status(self) -> dict[str, Status]:
+        """Status per goal, strategy and tactic, for the strategy map and every page.
 
-        Goals: their pacing. Strategies: the worst of the goals they serve. Tactics: the
-        worst of their benchmarks (met → achieved, below → off track, no data → stale).
+        Goals: their pacing. Strategies: the worst of the goals they serve ("no data yet"
+        loses to any measurement). Tactics: their overall status
+        (`outcomes.measure.tactic_status`: business outcomes first, "serves no goal" for a
+        tactic that reaches none).
         """
-        status = {g.goal: _MAP_STATUS.get(g.status, g.status) for g in self.scorecard.goals}
+        status: dict[str, Status] = {g.goal: g.status for g in self.scorecard.goals}
         for strategy in self.plan.strategies:
             served = [status[g] for g in strategy.serves if g in status]
             if served:
-                status[strategy.id] = max(served, key=_WORST.index)
-        for tactic in self.plan.tactics:
-            marks = [
-                _BENCHMARK_STATUS[b.status] for b in self.scorecard.tactics if b.tactic == tactic.id
-            ]
-            if marks:
-                status[tactic.id] = max(marks, key=_WORST.index)
+                status[strategy.id] = worst(served)
+        for judged in self.scorecard.tactic_status:
+            status[judged.tactic] = judged.status
         return status
 
     def tactic_roi(self, model: str | None = None) -> list[RoiRow]:
@@ -150,6 +147,7 @@ class Briefing:
             "plan_file": self.plan_file,
             "generated_at": self.generated_at.isoformat(),
             "as_of": self.as_of.isoformat(),
+            "data_through": self.data_through.isoformat() if self.data_through else None,
             "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
             "options": asdict(self.options)
             | {"as_of": self.options.as_of.isoformat() if self.options.as_of else None},
@@ -215,6 +213,7 @@ def build_briefing(
             bootstrap=options.bootstrap,
             confidence=options.confidence,
             journeys=journeys,
+            snapshots=warehouse.table("metric_snapshots"),
         )
     as_of = max((g.as_of for g in card.goals), default=options.as_of or dt.date.today())
     unplanned = find_unplanned(
@@ -257,6 +256,7 @@ def build_briefing(
         rejected_total=rejected_total,
         journeys=summaries,
         loaded=loaded,
+        data_through=data_through(conversions, touchpoints),
     )
 
 

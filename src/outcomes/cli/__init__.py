@@ -25,6 +25,7 @@ COMMANDS: Final[dict[str, str]] = {
     "init": "plan_commands",
     "ingest": "data_commands",
     "unplanned": "data_commands",
+    "explain": "explain_commands",
     "demo": "data_commands",
     "sources": "data_commands",
     "forget": "data_commands",
@@ -36,6 +37,8 @@ COMMANDS: Final[dict[str, str]] = {
     "status": "report_commands",
     "report": "report_commands",
     "serve": "web_commands",
+    "user": "user_commands",
+    "audit": "user_commands",
     "version": "common",
 }
 """Each command, and the module in `outcomes.cli` that registers it."""

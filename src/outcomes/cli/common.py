@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 import outcomes
+from outcomes.catalog.statuses import STATUS_STYLES, status_word
 from outcomes.plan import LoadedPlan, PlanError, load_plan
 from outcomes.workspace import DEFAULT_WAIT, Workspace, WorkspaceError
 
@@ -160,16 +161,14 @@ def json_text(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-STATUS_STYLE = {
-    "met": "bold green",
-    "below": "yellow",
-    "achieved": "bold green",
-    "on_track": "green",
-    "at_risk": "yellow",
-    "off_track": "bold red",
-    "stale": "magenta",
-    "no_data": "dim",
-}
+STATUS_STYLE: dict[str, str] = {status: style.terminal for status, style in STATUS_STYLES.items()}
+"""Rich styles of the statuses, from the one palette (`outcomes.catalog.statuses`)."""
+
+
+def status_text(status: str) -> str:
+    """A status as the terminal shows it: its word, in its style."""
+    style = STATUS_STYLE.get(status, "")
+    return f"[{style}]{status_word(status)}[/]" if style else status_word(status)
 
 
 def csv_text(records: list[dict[str, Any]]) -> str:

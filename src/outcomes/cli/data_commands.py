@@ -4,12 +4,13 @@ and find unplanned activity."""
 from __future__ import annotations
 
 import codecs
+import shlex
 import sys
 import weakref
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -146,6 +147,8 @@ def ingest(
     with answering():
         result = space.ingest(files, source=source, options=options, progress=_progress_factory())
     _report_ingest(result, output_format)
+    if result.loaded or result.failures:
+        _audit(workspace, "ingest", ", ".join(str(path) for path in files), _ingest_detail(result))
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 
@@ -269,6 +272,13 @@ def _print_unplanned(report: UnplannedReport, limit: int) -> None:
                 head + (example if len(example) <= room else example[: max(room - 1, 0)] + "…"),
                 markup=False,
             )
+        key = report.groups[0].example_key
+        if key:
+            console.print(
+                f"Why an activity belongs to no tactic: outcomes explain {_quoted(key)} "
+                "(each group's example key is in --format json).",
+                markup=False,
+            )
     if report.campaigns:
         console.print("Campaign and social traffic that no tactic's UTM rules claim:", markup=False)
         table = Table(
@@ -279,6 +289,11 @@ def _print_unplanned(report: UnplannedReport, limit: int) -> None:
         console.print(table)
     if report.labels:
         _print_unknown_labels(report, limit)
+
+
+def _quoted(key: str) -> str:
+    """`key` as a shell word: keys hold `|`, which a shell would read as a pipe."""
+    return shlex.quote(key)
 
 
 def _print_unknown_labels(report: UnplannedReport, limit: int) -> None:
@@ -300,20 +315,33 @@ def demo(
         Path, typer.Argument(help="Folder for the demo workspace.", file_okay=False)
     ] = Path("demo-workspace"),
     scale: Annotated[
-        float, typer.Option(help="Size: 1 is about 20,000 journeys; it grows linearly.", min=0.01)
+        float,
+        typer.Option(
+            help="Size: 1 is about 20,000 journeys (clinics: 5,900); it grows linearly.",
+            min=0.01,
+        ),
     ] = 1.0,
     seed: Annotated[
         int, typer.Option(help="Random seed; the same seed builds the same files.")
     ] = 7,
+    company: Annotated[
+        str,
+        typer.Option(
+            help="Which company: northwind (software, the default) or clinics (Harbour "
+            "Physio's 14 clinics: patients and employers in one CRM)."
+        ),
+    ] = "northwind",
 ) -> None:
-    """Build the Northwind demo workspace: a year of exports in real formats, ingested, with truth.json."""
-    from outcomes.demo import build_demo_workspace
+    """Build a demo workspace (Northwind by default): a year of exports in real formats, ingested, with truth.json."""
+    from outcomes.demo import COMPANIES, build_demo_workspace
     from outcomes.workspace.data import FileFailure, WarehouseError
 
+    if company not in COMPANIES:
+        fail(f"no demo company '{company}'; choose one of: {', '.join(COMPANIES)}")
     if (directory / "truth.json").exists():
         fail(f"{directory} already holds a demo; remove it or name another folder")
     try:
-        result = build_demo_workspace(directory, scale=scale, seed=seed)
+        result = build_demo_workspace(directory, scale=scale, seed=seed, company=company)
     except (OSError, WarehouseError) as exc:
         fail(f"{directory}: cannot build the demo: {exc}")
     print_source_summary(result.ingests)
@@ -322,8 +350,49 @@ def demo(
         f"Demo workspace ready in {result.workspace}; the planted truth is in {result.truth_path}.",
         markup=False,
     )
+    _print_example_users(result.workspace)
     if any(isinstance(o, FileFailure) for o in result.ingests):
         raise typer.Exit(EXIT_ERROR)
+
+
+EXAMPLE_USERS = "example-users.txt"
+"""The demo's example users and their passwords, beside its plan."""
+
+
+def _print_example_users(workspace: Path) -> None:
+    """One user per role in the demo's app database, and how to sign in as them."""
+    from outcomes.web.store import Store, StoreError
+    from outcomes.web.store.examples import add_example_users
+
+    try:
+        store = Store.for_workspace(workspace)
+        try:
+            added = add_example_users(store)
+        finally:
+            store.close()
+    except StoreError as exc:
+        stderr_console().print(f"warning: no example users: {exc}", markup=False)
+        return
+    if not added:
+        return
+    lines = [
+        f"  {name:<11} {role.value:<11} password: {password}" for name, role, password in added
+    ]
+    # Kept beside the demo too (readable by its owner only): `make demo` prints much more
+    # before it serves the dashboard, and a hash cannot be shown again.
+    listing = workspace / EXAMPLE_USERS
+    try:
+        listing.touch(mode=0o600)
+        listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        stderr_console().print(f"warning: cannot write {listing}: {exc.strerror}", markup=False)
+    console = stdout_console()
+    console.print(
+        f"Example users, one per role (`outcomes serve` asks to sign in; also in {listing}):",
+        markup=False,
+    )
+    for line in lines:
+        console.print(line, markup=False)
 
 
 @app.command(rich_help_panel="Data")
@@ -389,6 +458,30 @@ def forget(
         sys.stdout.write(json_text(result.as_json()))
     else:
         _print_forgotten(result)
+    if not result.dry_run:
+        ids = [item.ingest.id for item in result.forgotten]
+        _audit(workspace, "forget", target, {"file": result.target.file, "ingests": ids})
+
+
+def _audit(workspace: Path, action: str, subject: str, detail: dict[str, Any]) -> None:
+    """Logs the change in the audit log (`outcomes audit`); says so when it cannot."""
+    from outcomes.web.store.audit import record_from_cli
+
+    problem = record_from_cli(workspace, action, subject, detail)
+    if problem:
+        stderr_console().print(f"warning: not in the audit log: {problem}", markup=False)
+
+
+def _ingest_detail(result: IngestReport) -> dict[str, Any]:
+    return {
+        "files": [
+            {"file": item.file, "source": item.source, "loaded": item.loaded,
+             "updated": item.updated, "rejected": item.rejected, "ingest_id": item.ingest_id}
+            for item in result.loaded
+        ],
+        "failed": [item.file for item in result.failures],
+        "rejected": result.rejected,
+    }  # fmt: skip
 
 
 def _print_forgotten(result: ForgetResult) -> None:

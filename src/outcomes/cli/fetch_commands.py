@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,10 +14,14 @@ from outcomes.cli.common import (
     answering,
     app,
     open_workspace,
+    stderr_console,
     stdout_console,
 )
 from outcomes.cli.ingest_output import print_ingest_problems, print_ingest_table
 from outcomes.workspace import DEFAULT_WAIT
+
+if TYPE_CHECKING:
+    from outcomes.workspace.face import Fetched
 
 fetch_app = typer.Typer(
     help="Fetch data from network APIs into the workspace's exports, then ingest it."
@@ -63,5 +67,22 @@ def fetch_mastodon(
     outcomes = list(fetched.ingest.outcomes)
     print_ingest_table(outcomes)
     print_ingest_problems(outcomes, [])
+    _audit(workspace, fetched)
     if fetched.ingest.exit_code:
         raise typer.Exit(fetched.ingest.exit_code)
+
+
+def _audit(workspace: Path, fetched: Fetched) -> None:
+    """The fetch's ingest in the audit log (`outcomes audit`), as `outcomes ingest` logs its own."""
+    from outcomes.web.store.audit import record_from_cli
+
+    detail = {
+        "fetched": "mastodon",
+        "statuses": fetched.statuses,
+        "mentions": fetched.mentions,
+        "rejected": fetched.ingest.rejected,
+        "ingest_ids": [item.ingest_id for item in fetched.ingest.loaded],
+    }
+    problem = record_from_cli(workspace, "ingest", str(fetched.folder), detail)
+    if problem:
+        stderr_console().print(f"warning: not in the audit log: {problem}", markup=False)

@@ -12,13 +12,13 @@ from rich.table import Table
 
 from outcomes.cli.common import (
     EXIT_FINDINGS,
-    STATUS_STYLE,
     WaitOption,
     WorkspaceOption,
     answering,
     app,
     fail,
     open_workspace,
+    status_text,
     stderr_console,
     stdout_console,
 )
@@ -85,8 +85,10 @@ def status(
 
 def _heading(briefing: Briefing) -> str:
     period = briefing.period
+    through = briefing.data_through
     return (
-        f"[bold]{escape(briefing.organisation)}[/] · as of {briefing.as_of.isoformat()} · plan "
+        f"[bold]{escape(briefing.organisation)}[/] · as of {briefing.as_of.isoformat()}"
+        f"{f' · data through {through.isoformat()}' if through else ''} · plan "
         f"{period.start.isoformat()} to {period.end.isoformat()} · "
         f"plan health {briefing.health_score}/100"
     )
@@ -100,10 +102,9 @@ def _goals_table(briefing: Briefing) -> Table:
     for column in ("Goal", "Status", "Actual", "Expected now", "Target", "Forecast"):
         table.add_column(column, justify="left" if column in ("Goal", "Status") else "right")
     for pace in briefing.scorecard.goals:
-        style = STATUS_STYLE.get(pace.status, "")
         table.add_row(
             escape(_cut(titles.get(pace.goal, pace.goal), 44)),
-            f"[{style}]{pace.status.replace('_', ' ')}[/]" if style else pace.status,
+            status_text(pace.status),
             *(
                 metric_value(briefing.plan, pace.metric, value)
                 for value in (pace.actual, pace.expected, pace.target, pace.forecast)
@@ -113,19 +114,29 @@ def _goals_table(briefing: Briefing) -> Table:
 
 
 def _roi_table(briefing: Briefing) -> Table:
-    from outcomes.report.format import money, percent_interval
+    from outcomes.report.format import money, roi_words
 
     model = briefing.options.headline_model
     table = Table(title=f"ROI by tactic ({model})", title_justify="left")
-    for column in ("Tactic", "Revenue", "New customers", "Cost", "ROI (90% interval)"):
+    columns = (
+        "Tactic",
+        "Revenue",
+        "New customers",
+        "Return (goals' terms)",
+        "Cost",
+        "ROI (90% interval)",
+    )
+    for column in columns:
         table.add_column(column, justify="left" if column == "Tactic" else "right")
     for row in briefing.tactic_roi():
+        kept = row.returns
         table.add_row(
             escape(row.id),
             money(row.revenue.value, briefing.currency),
             f"{row.new_customers.value:,.1f}",
+            escape(kept.label) if kept else "",
             money(row.cost, briefing.currency),
-            percent_interval(row.roi),
+            roi_words(row.roi, kept.kind if kept else None),
         )
     return table
 

@@ -33,7 +33,7 @@ from outcomes.cli.options import (
 from outcomes.workspace import DEFAULT_WAIT
 
 if TYPE_CHECKING:
-    from outcomes.measure.roi import Estimate, RoiReport
+    from outcomes.measure.roi import Estimate, RoiReport, RoiRow
 
 
 class LevelChoice(StrEnum):
@@ -80,11 +80,15 @@ def roi(
     output: OutputOption = None,
     wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
-    """ROI of every tactic, strategy and goal: attributed revenue and customers against cost.
+    """ROI of every tactic, strategy and goal: the return in each goal's terms against cost.
 
-    Revenue is deals won and orders credited by each model; cost is people's hours,
-    budget and tools from the plan, replaced by recorded spend where the costs table has
-    it, pro-rated to the period. Intervals come from a bootstrap over journeys.
+    Revenue is deals won and orders credited by each model. The return is in the terms
+    of the goals a tactic serves: attributed revenue for sales goals, support contacts
+    saved × cost per contact for support goals, hires × value of a hire for hiring goals;
+    without a money value, a contribution in the goal's unit and no ROI. Cost is people's
+    hours, budget and tools from the plan, replaced by recorded spend where the costs
+    table has it, pro-rated to the period, which ends at the last day the data covers (the
+    newest conversion or touchpoint). Intervals come from a bootstrap over journeys.
     """
     from outcomes.measure.costs import Period
 
@@ -103,10 +107,12 @@ def roi(
         )
     levels = None if level is LevelChoice.ALL else (level.value,)
     data = report.to_json(levels)  # type: ignore[arg-type]
+    # The flat records, without the JSON's nested return parts, for the table formats.
+    flat = [r for r in report.to_records() if levels is None or r["level"] in levels]
     if output_format is AttributeFormat.PARQUET:
-        write_parquet(data["rows"], output)
+        write_parquet(flat, output)
     elif output_format is AttributeFormat.CSV:
-        write_output(csv_text(data["rows"]), output)
+        write_output(csv_text(flat), output)
     elif output_format is AttributeFormat.JSON:
         write_output(json_text(data), output)
     else:
@@ -152,7 +158,9 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
         box=None,
         pad_edge=False,
     )
-    headers = ("", "revenue", "interval", "cust.", "cost", "ROI", "interval", "ROAS", "CPA")
+    headers = (
+        "", "revenue", "interval", "cust.", "return", "cost", "ROI", "interval", "ROAS", "CPA"
+    )  # fmt: skip
     for column in headers:
         table.add_column(column, justify="left" if not column else "right", no_wrap=True)
     for row in report.rows:
@@ -163,6 +171,7 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
             _money(row.revenue.value),
             _interval(row.revenue),
             f"{row.new_customers.value:,.1f}",
+            _return(row),
             _money(row.cost),
             "–" if row.roi is None else _percent(row.roi.value),
             _interval(row.roi, percent=True),
@@ -170,6 +179,7 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
             _money(row.cost_per_acquisition),
         )
     console.print(table)
+    _print_returns(report, model, level)
     if len(report.models) > 1:
         compare = Table(title="Revenue credited to each tactic, by model", box=None, pad_edge=False)
         compare.add_column("tactic", no_wrap=True)
@@ -185,6 +195,35 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
     console.print(
         f"{c.on_paths:,.0f} of {c.conversions:,.0f} sales and {c.new_customers_on_paths:,.0f} of "
         f"{c.new_customers:,.0f} new customers in the period had a touch to credit. "
-        "t/s/g: tactic, strategy, goal; CPA: cost per new customer. Support savings and "
-        "retention are credited by the scorecard, not here."
+        "t/s/g: tactic, strategy, goal; CPA: cost per new customer. Return: in the terms "
+        "of the goals served (attributed sales, support contacts saved, hires), in money "
+        "where a value per unit is stated or measured; ROI is on it."
     )
+    for warning in report.warnings:
+        console.print(f"Warning: {warning.message}", style="yellow", markup=False)
+
+
+def _return(row: RoiRow) -> str:
+    """The return column: money, a contribution in the goal's unit, or none yet."""
+    kept = row.returns
+    if kept is None or kept.kind == "none":
+        return "none yet"
+    if kept.money is not None:
+        return _money(kept.money.value)
+    if kept.units is not None:
+        return f"{kept.units:,.0f} {kept.unit}"
+    return kept.unit or "units"
+
+
+def _print_returns(report: RoiReport, model: str, level: LevelChoice) -> None:
+    """The returns that are not only attributed sales, in words."""
+    console = stdout_console(min_width=110)
+    for row in report.rows:
+        kept = row.returns
+        if row.model != model or kept is None:
+            continue
+        if level is not LevelChoice.ALL and row.level != level.value:
+            continue
+        if kept.kind == "money" and all(p.family == "sales" for p in kept.parts if p.measured):
+            continue
+        console.print(f"{row.level[0]}  {row.id}: {kept.label}", highlight=False)

@@ -13,13 +13,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from outcomes.cli.common import (
-    STATUS_STYLE,
     WaitOption,
     WorkspaceOption,
     answering,
     app,
     json_text,
     open_workspace,
+    status_text,
     stdout_console,
 )
 from outcomes.cli.options import (
@@ -70,6 +70,7 @@ def scorecard(
     else:
         _print(list(card.goals))
         _print_benchmarks(list(card.tactics))
+        _print_tactic_status(list(card.tactic_status))
         _print_cadence(list(card.cadence))
         _print_resources(list(card.resources))
         _print_conversation(list(card.conversation))
@@ -93,23 +94,37 @@ def _print_benchmarks(benchmarks: list[Any]) -> None:
         "threshold",
         "target",
         "actual",
+        "forecast",
         "status",
     ):
         table.add_column(
             column, justify="left" if column in ("tactic", "metric", "per", "status") else "right"
         )
     for b in benchmarks:
-        style = STATUS_STYLE.get(b.status, "")
         table.add_row(
             b.tactic,
-            b.metric,
+            b.metric + (" *" if b.outcome else ""),
             b.per,
             _number(b.baseline),
             _number(b.threshold),
             _number(b.target),
             _number(b.actual),
-            f"[{style}]{b.status.replace('_', ' ')}[/]" if style else b.status,
+            _number(b.forecast) if b.forecast != b.actual else "",
+            status_text(b.status),
         )
+    stdout_console(min_width=120).print(table)
+
+
+def _print_tactic_status(judged: list[Any]) -> None:
+    table = Table(
+        title="Tactics, judged on business outcomes (* above) first",
+        box=None,
+        pad_edge=False,
+    )
+    for column in ("tactic", "status", "on"):
+        table.add_column(column)
+    for row in judged:
+        table.add_row(row.tactic, status_text(row.status), row.reason)
     stdout_console(min_width=110).print(table)
 
 
@@ -312,7 +327,6 @@ def _print(goals: list[Any]) -> None:
             if g.forecast_low is not None
             else ""
         )
-        style = STATUS_STYLE.get(g.status, "")
         table.add_row(
             g.goal,
             g.metric,
@@ -320,6 +334,11 @@ def _print(goals: list[Any]) -> None:
             _number(g.expected),
             _number(g.forecast),
             interval,
-            f"[{style}]{g.status.replace('_', ' ')}[/]",
+            status_text(g.status),
         )
-    stdout_console(min_width=100).print(table)
+    console = stdout_console(min_width=100)
+    console.print(table)
+    for g in goals:  # a scoped goal counts some conversions only; say which, and when none
+        if g.scope:
+            note = f": {g.scope_note}" if g.scope_note else ""
+            console.print(f"{g.goal} counts {g.scope} only{note}", markup=False)

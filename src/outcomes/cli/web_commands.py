@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from outcomes.cli.options import (
 )
 from outcomes.workspace import PLAN_FILE
 
+if TYPE_CHECKING:
+    from outcomes.web.auth import AuthConfig
+
 
 @app.command(rich_help_panel="Report")
 def serve(
@@ -29,9 +32,28 @@ def serve(
     read_only: Annotated[
         bool,
         typer.Option(
-            "--read-only", help="Serve without changing the workspace (the only mode for now)."
+            "--read-only",
+            help="Serve to anyone without sign-in, changing nothing (no users, no admin pages).",
         ),
-    ] = True,
+    ] = False,
+    trusted_header: Annotated[
+        str | None,
+        typer.Option(
+            help="Single sign-on: a reverse proxy names the signed-in user in this header "
+            "(e.g. X-Forwarded-User); trusted only from --trusted-proxy addresses.",
+        ),
+    ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="An address the --trusted-header is believed from (repeatable; default "
+            "127.0.0.1 and ::1).",
+        ),
+    ] = None,
+    session_hours: Annotated[
+        float, typer.Option(help="Hours a sign-in lasts.", min=0.1, max=24 * 30)
+    ] = 12.0,
     as_of: AsOfOption = None,
     touch_source: TouchSourceOption = None,
     lookback_days: LookbackOption = 90,
@@ -48,6 +70,9 @@ def serve(
     ] = None,
 ) -> None:
     """The dashboard: goals, ROI per tactic, attribution, sources, in a browser.
+
+    People sign in as users of the workspace (`outcomes user add NAME --role admin` makes
+    the first admin); `--read-only` serves everyone without sign-in, as a public screen.
 
     Pages show the numbers measured last and refresh by themselves after an `outcomes
     ingest` or a plan edit; the JSON API is listed at /api. Nothing is loaded from the
@@ -75,14 +100,26 @@ def serve(
         if exc.errno == errno.EADDRINUSE:
             fail(f"cannot listen on {host}:{port}: the port is in use (try --port {port + 1})")
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    try:
+        # After binding: a port in use is said before the workspace's database is opened.
+        auth = None if read_only else _auth(workspace, trusted_header, trusted_proxy, session_hours)
+    except typer.Exit:
+        listener.close()
+        raise
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"Dashboard: http://{shown}:{port}/")
+    if auth is not None:
+        typer.echo(
+            "Sign in as a user of the workspace (`outcomes user list`); "
+            "`--read-only` serves without sign-in."
+        )
     web = create_app(
         workspace,
         plan_file=plan_file,
         options=options,
         read_only=read_only,
         allowed_hosts=hosts,
+        auth=auth,
     )
     config = uvicorn.Config(web, host=host, port=port, log_level="warning", ws="none")
     server = uvicorn.Server(config)
@@ -90,3 +127,19 @@ def serve(
         server.run(sockets=[listener])
     finally:
         listener.close()
+
+
+def _auth(
+    workspace: Path, header: str | None, proxies: list[str] | None, hours: float
+) -> AuthConfig:
+    from outcomes.web.auth import AuthConfig
+    from outcomes.web.store import Store, StoreError
+
+    try:
+        store = Store.for_workspace(workspace)
+        config = AuthConfig(store, header, session_hours=hours)
+        if proxies:
+            config = AuthConfig(store, header, tuple(proxies), hours)
+        return config.with_secret()
+    except StoreError as exc:
+        fail(f"cannot serve with sign-in: {exc}")

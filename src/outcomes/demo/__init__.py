@@ -6,6 +6,10 @@ way the network or tool writes it under `exports/<source>/…`, writes `outcomes
 the files with no dedicated connector and `truth.json` with what the simulation made
 true, then ingests `exports/` into the workspace's warehouse.
 
+`company="clinics"` builds the second demo company instead, Harbour Physio's 14 clinics
+(:mod:`outcomes.demo.clinics`, which documents its own truth.json); what follows is
+Northwind's.
+
 Scale: `scale=1` is 20,000 journeys and grows linearly; the social channels, support and
 costs are people's work and do not grow. GA4 is JSON Lines below 100,000 journeys and
 Parquet (one file per block of 200,000 journeys and month) above; 10 million journeys is
@@ -67,7 +71,7 @@ from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace.config import load_config
 from outcomes.workspace.ingest import FileSettings, Outcome, ingest_folder
 
-__all__ = ["TRUTH_FILE", "DemoResult", "build_demo_workspace", "write_demo_exports"]
+__all__ = ["COMPANIES", "TRUTH_FILE", "DemoResult", "build_demo_workspace", "write_demo_exports"]
 
 
 @dataclass(frozen=True)
@@ -83,14 +87,31 @@ class DemoResult:
     truth: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
+COMPANIES = ("northwind", "clinics")
+"""The demo companies: Northwind (the default) and Harbour Physio's clinics
+(:mod:`outcomes.demo.clinics`)."""
+
+
 def build_demo_workspace(
-    directory: Path, *, scale: float = 1.0, seed: int = 7, progress: Progress | None = None
+    directory: Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 7,
+    progress: Progress | None = None,
+    company: str = "northwind",
 ) -> DemoResult:
-    """Create the Northwind demo workspace in `directory`, with its exports ingested.
+    """Create a demo company's workspace in `directory`, with its exports ingested.
 
     `progress`, when given, is called with a short line at each stage.
     """
-    truth = write_demo_exports(directory, scale=scale, seed=seed, progress=progress)
+    if company not in COMPANIES:
+        raise ValueError(f"no demo company '{company}'; choose one of: {', '.join(COMPANIES)}")
+    if company == "clinics":
+        from outcomes.demo.clinics import write_clinics_exports
+
+        truth = write_clinics_exports(directory, scale=scale, seed=seed, progress=progress)
+    else:
+        truth = write_demo_exports(directory, scale=scale, seed=seed, progress=progress)
     if progress is not None:
         progress("ingesting exports")
     workspace = FileSettings(directory, load_config(directory))

@@ -96,6 +96,24 @@ class Leads:
         return np.concatenate(self.parts[name]) if self.parts[name] else np.array([])
 
 
+def contact_source(source: tuple[str, str, str]) -> dict[str, str]:
+    """A contact's Original Source columns for (source, drill-down 1, drill-down 2)."""
+    return {
+        "Original Source": source[0],
+        "Original Source Drill-Down 1": source[1],
+        "Original Source Drill-Down 2": source[2],
+    }
+
+
+def deal_source(source: tuple[str, str, str]) -> dict[str, str]:
+    """A deal's Original Source columns for (source, drill-down 1, drill-down 2)."""
+    return {
+        "Original Source Type": source[0],
+        "Original Source Data 1": source[1],
+        "Original Source Data 2": source[2],
+    }
+
+
 def _hubspot_time(seconds: int) -> str:
     return at(seconds).strftime("%Y-%m-%d %H:%M")
 
@@ -149,9 +167,7 @@ def _contact(
         "Lead Status": "Connected" if opp else "New",
         "Contact owner": owner if opp else "",
         "Create Date": _hubspot_time(lead_ts),
-        "Original Source": source[0],
-        "Original Source Drill-Down 1": source[1],
-        "Original Source Drill-Down 2": source[2],
+        **contact_source(source),
         "Became a Lead Date": _hubspot_time(lead_ts),
         "Became a Sales Qualified Lead Date": sql,
         "Became an Opportunity Date": _hubspot_time(int(cols["opp_ts"][i])) if opp else "",
@@ -188,9 +204,7 @@ def _deal(
         "Create Date": _hubspot_time(int(cols["opp_ts"][i])),
         "Deal Owner": owner,
         "Associated Contact IDs": str(record_id(journey)),
-        "Original Source Type": source[0],
-        "Original Source Data 1": source[1],
-        "Original Source Data 2": source[2],
+        **deal_source(source),
     }
 
 

@@ -28,6 +28,11 @@ STREAMS: Final = {
     "timesheets": 14,
     "ads": 15,
     "mailchimp": 16,
+    "clinics-journeys": 17,
+    "clinics-crm": 18,
+    "clinics-ga4": 19,
+    "clinics-social": 20,
+    "clinics-hiring": 21,
 }
 
 

@@ -156,6 +156,30 @@ def _weeks(start: dt.date, end: dt.date) -> float:
     return ((end - start).days + 1) / 7
 
 
+def tactic_money(plan: Plan, tactic: Tactic, costs: Iterable[Cost], gain: float) -> dict[str, Any]:
+    """A tactic's cost lines, people cost and return on them, as truth.json states them.
+
+    `gain` is what the tactic truly added, in money; roi is (gain − cost) / cost with the
+    money cost, roi_with_people adds the plan's hours × hourly cost.
+    """
+    lines = [c for c in costs if c.tactic == tactic.id]
+    cost = sum(c.amount for c in lines)
+    kinds: dict[str, float] = {}
+    for line in lines:
+        kinds[line.kind] = kinds.get(line.kind, 0.0) + line.amount
+    hours = tactic.resources.hours_per_week if tactic.resources else None
+    people = (hours or 0) * plan.organisation.hourly_cost * _weeks(tactic.start, tactic.end)
+    return {
+        "cost": _round(cost),
+        "cost_by_kind": {k: _round(v) for k, v in sorted(kinds.items())},
+        "people_cost": _round(people),
+        "roi": round((gain - cost) / cost, 4) if cost else None,
+        "roi_with_people": round((gain - cost - people) / (cost + people), 4)
+        if cost + people
+        else None,
+    }
+
+
 def _tactics(sim: Simulated) -> dict[str, Any]:
     deflected = Counter(
         "x-support" if d.channel.startswith("X") else "customer-newsletter"
@@ -166,13 +190,6 @@ def _tactics(sim: Simulated) -> dict[str, Any]:
         by_tactic.setdefault(activity.tactic, []).append(activity)
     out: dict[str, Any] = {}
     for tactic in sim.plan.tactics:
-        lines = [c for c in sim.costs if c.tactic == tactic.id]
-        cost = sum(c.amount for c in lines)
-        kinds: dict[str, float] = {}
-        for line in lines:
-            kinds[line.kind] = kinds.get(line.kind, 0.0) + line.amount
-        hours = tactic.resources.hours_per_week if tactic.resources else None
-        people = (hours or 0) * sim.plan.organisation.hourly_cost * _weeks(tactic.start, tactic.end)
         code = m.JOURNEY_TACTICS.get(tactic.id)
         numbers = _incremental(sim.journeys.actual, sim.journeys.without.get(tactic.id))
         saved = deflected[tactic.id] * m.SUPPORT_COST_PER_TICKET
@@ -187,13 +204,7 @@ def _tactics(sim: Simulated) -> dict[str, Any]:
             "reactions": sum(a.reactions for a in mine),
             "clicks": sum(a.clicks for a in mine),
             "sessions": sim.sessions.get(m.CHANNELS[code].code, 0) if code is not None else 0,
-            "cost": _round(cost),
-            "cost_by_kind": {k: _round(v) for k, v in sorted(kinds.items())},
-            "people_cost": _round(people),
-            "roi": round((gain - cost) / cost, 4) if cost else None,
-            "roi_with_people": round((gain - cost - people) / (cost + people), 4)
-            if cost + people
-            else None,
+            **tactic_money(sim.plan, tactic, sim.costs, gain),
             "conversation": _within_target(conversation_stats(conversations), conversations, tactic)
             if conversations
             else None,

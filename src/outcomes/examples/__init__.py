@@ -1,11 +1,11 @@
-"""Example plans shipped with outcomes: `northwind` (strategy-first) and `tactics-first`."""
+"""Example plans shipped with outcomes: `northwind` (strategy-first), `tactics-first`, `clinics`."""
 
 from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
 
-EXAMPLES = ("northwind", "tactics-first")
+EXAMPLES = ("northwind", "tactics-first", "clinics")
 
 
 def example_path(name: str) -> Path:

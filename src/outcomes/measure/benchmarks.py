@@ -6,22 +6,47 @@ comes from the warehouse by the metric's family:
 * **activity** (`posts`, `replies_sent`, `messages_sent`): the tactic's own activities of
   that kind (mapped through `measurement.match`);
 * **engagement** (`likes`, `comments`, `shares`, `clicks`, `impressions`, `reach`,
-  `views`): summed over the tactic's activities (`likes` are reactions);
+  `views`): summed over the tactic's activities (`likes` are reactions); no data when no
+  activity of the tactic states the count (an X archive has no impressions);
 * **conversation** (`response_rate`, `first_response_minutes` (median),
   `first_response_business_minutes` (median, in the plan's business hours),
   `listen_push_ratio`): `outcomes.measure.conversation` on the tactic's activities;
 * **pipeline and business** (`leads`, `qualified_leads`, `demo_requests`, `meetings`,
   `opportunities`, `net_new_customers`): conversions of that type whose journey touched
-  the tactic within the journey window (`journey_parts`, steps by tactic), `revenue` their
-  value; `support_tickets_deflected`: `ticket_deflected` conversions on the tactic's
-  channel.
+  the tactic within the journey window (`journey_parts`, steps by tactic): 0 when journeys
+  of that type exist and none touched the tactic, no data when there are none;
+  `support_tickets_deflected`: `ticket_deflected` conversions on the tactic's channel.
+
+Other metrics (`revenue`, `pipeline_value`, `applications`, a plan's own metric) are not
+measured for a tactic: attribution credits them through the tactic's goals. Which data
+each metric needs, and which sources give it, is `outcomes.catalog.measurable`, which the
+linter checks plans against (`unmeasurable-metric`).
 
 Flows (counts and money) are read per the benchmark's `per`: the total for `period` (the
 default), else the mean per elapsed week, month or quarter; levels (rates, times,
-ratios) are the value over the whole span. Status, in the metric's better direction:
-**met** at the target, **on track** past the threshold (else past the midpoint between
-baseline and target), **below** when short of that, and **no data** when nothing
-measures it.
+ratios) are the value over the whole span.
+
+**Paced like goals.** A `period` total is a flow the tactic accumulates over its dates, so
+it is judged on its **forecast**: the actual carried to the tactic's end at its run rate
+(actual ÷ the share of the tactic's days elapsed at `as_of`), against an **expected**
+share of the target (target × elapsed). A rate per week, month or quarter and a level are
+judged on their value. A newsletter at 196 of 200 subscribers with a month of twelve left
+forecasts 214: on track, not short.
+
+**Status**, in the metric's better direction and the one vocabulary of
+`outcomes.catalog.statuses`:
+
+* `achieved`: the actual reaches the target (a `period` total of a higher-is-better
+  metric at any time, since it cannot fall back; everything else on its current value);
+* `on_track`: the forecast is past the threshold (without one, past the midpoint between
+  baseline and target; without a baseline either, at the target);
+* `at_risk`: short of that line but better than the baseline (a flow without a baseline
+  starts from 0; a level without one cannot be worse than it);
+* `off_track`: at or worse than the baseline;
+* `no_data`: nothing measures it ("no data yet"): an engagement metric of a tactic with no
+  matched activity, a conversation level with nothing to answer, a pipeline metric of a
+  tactic on no journey or whose conversion type the warehouse has none of. A tactic on
+  journeys that touched none of a type the warehouse holds has a real 0.
 """
 
 from __future__ import annotations
@@ -32,6 +57,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.catalog import BUILTIN_METRICS
+from outcomes.catalog.metrics import MetricClass
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.conversation import ConversationHealth, tactic_conversation
 from outcomes.measure.mapping import mapped_activities
@@ -42,7 +68,7 @@ from outcomes.warehouse.connection import to_arrow
 if TYPE_CHECKING:
     import ibis
 
-Status = Literal["met", "on_track", "below", "no_data"]
+Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data"]
 ACTIVITY_KINDS: Final = {"posts": "post", "replies_sent": "reply", "messages_sent": "message"}
 ENGAGEMENT_COLUMNS: Final = {
     "likes": "reactions", "comments": "comments", "shares": "shares", "clicks": "clicks",
@@ -56,7 +82,10 @@ LEVELS: Final = frozenset(
     {"response_rate", "first_response_minutes", "first_response_business_minutes",
      "listen_push_ratio"}
 )  # fmt: skip
+_STATED: Final = "__stated"
 PERIOD_DAYS: Final = {"week": 7.0, "month": 365.25 / 12, "quarter": 365.25 / 4}
+OUTCOME_CLASSES: Final = frozenset({"business", "pipeline"})
+"""Metric classes that measure a business outcome, weighed above activity and attention."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +100,21 @@ class BenchmarkResult:
     target: float
     actual: float | None
     status: Status
+    elapsed: float = 1.0
+    """Share of the tactic's days passed at `as_of` (0 to 1)."""
+    expected: float | None = None
+    """Where the plan's line is at `as_of`: the elapsed share of a `period` total's
+    target, else the target; None without data."""
+    forecast: float | None = None
+    """A `period` total carried to the tactic's end at its run rate; else the actual."""
+    metric_class: MetricClass | None = None
+    """The metric's class (business, pipeline, engagement, activity, vanity), which
+    weighs it in the tactic's overall status; None for a metric outside the catalogue."""
+
+    @property
+    def outcome(self) -> bool:
+        """A business-outcome benchmark (class business or pipeline)."""
+        return self.metric_class in OUTCOME_CLASSES
 
 
 def tactic_benchmarks(
@@ -90,8 +134,11 @@ def tactic_benchmarks(
     """
     mapped = mapped_activities(plan, activities)
     mine = mapped.filter(mapped.tactic.notnull())
+    columns = set(ENGAGEMENT_COLUMNS.values())
     kinds = mine.group_by(["tactic", "kind"]).aggregate(
-        n=mine.count(), **{c: mine[c].fill_null(0).sum() for c in set(ENGAGEMENT_COLUMNS.values())}
+        n=mine.count(),
+        **{c: mine[c].fill_null(0).sum() for c in columns},
+        **{f"{c}{_STATED}": mine[c].count() for c in columns},
     )
     by_kind = to_arrow(kinds).to_pylist()
     if conversation is None:
@@ -103,18 +150,22 @@ def tactic_benchmarks(
         str(r["channel"]): int(r["n"])
         for r in to_arrow(d.group_by("channel").aggregate(n=d.count())).to_pylist()
     }
+    classes: dict[str, MetricClass] = {k: m.metric_class for k, m in BUILTIN_METRICS.items()}
+    classes |= {m.id: m.metric_class for m in plan.metrics}
     out = []
     for tactic in plan.tactics:
         if tactic.start > as_of:
             continue
         days = (min(tactic.end, as_of) - tactic.start).days + 1
+        elapsed = min(1.0, days / ((tactic.end - tactic.start).days + 1))
         for benchmark in tactic.benchmarks:
             actual = _actual(tactic, benchmark.metric, by_kind, talk, touched, deflected)
-            if actual is not None and benchmark.metric not in LEVELS:
-                per = benchmark.per or "period"
-                if per in PERIOD_DAYS:
-                    actual = actual / max(days / PERIOD_DAYS[per], 1.0)
-            out.append(_result(tactic.id, benchmark, actual))
+            per = benchmark.per or "period"
+            if actual is not None and benchmark.metric not in LEVELS and per in PERIOD_DAYS:
+                actual = actual / max(days / PERIOD_DAYS[per], 1.0)
+            paced = per == "period" and benchmark.metric not in LEVELS
+            kind = classes.get(benchmark.metric)
+            out.append(_result(tactic.id, benchmark, actual, elapsed, paced=paced, kind=kind))
     return out
 
 
@@ -130,8 +181,18 @@ def _touched(plan: Plan, journeys: JourneyStore) -> dict[tuple[str, str], tuple[
             by="tactic", plan=plan, conversion_types=(kind,), lookback_days=None, sources=None
         )
         per_step = events.group_by("step").aggregate(n=events.n.sum(), value=events.amount.sum())
-        for row in to_arrow(per_step).to_pylist():
+        rows = to_arrow(per_step).to_pylist()
+        if rows:
+            # Journeys of this type exist: a tactic none of them touched has 0, not no data.
+            found.update({(t.id, kind): (0.0, 0.0) for t in plan.tactics})
+        for row in rows:
             found[(str(row["step"]), kind)] = (float(row["n"]), float(row["value"] or 0.0))
+    # A tactic on these journeys that none of a type touched has a real 0, when the
+    # warehouse holds that type at all; a tactic on no journey stays unmeasured.
+    steps = {step for step, _ in found}
+    for kind in {kind for _, kind in found}:
+        for step in steps:
+            found.setdefault((step, kind), (0.0, 0.0))
     return found
 
 
@@ -147,8 +208,10 @@ def _actual(
     if metric in ACTIVITY_KINDS:
         return float(sum(int(r["n"]) for r in rows if r["kind"] == ACTIVITY_KINDS[metric]))
     if metric in ENGAGEMENT_COLUMNS:
+        # Only exports that state the count measure it: an X archive has no impressions.
         column = ENGAGEMENT_COLUMNS[metric]
-        return float(sum(float(r[column] or 0) for r in rows)) if rows else None
+        stated = sum(int(r[f"{column}{_STATED}"] or 0) for r in rows)
+        return float(sum(float(r[column] or 0) for r in rows)) if stated else None
     if metric in LEVELS:
         health = talk.get(tactic.id)
         if health is None:
@@ -169,7 +232,16 @@ def _actual(
     return None
 
 
-def _result(tactic: str, benchmark: Benchmark, actual: float | None) -> BenchmarkResult:
+def _result(
+    tactic: str,
+    benchmark: Benchmark,
+    actual: float | None,
+    elapsed: float,
+    *,
+    paced: bool,
+    kind: MetricClass | None,
+) -> BenchmarkResult:
+    """The benchmark's status (module docstring); `paced`: a total judged on its forecast."""
     spec = BUILTIN_METRICS.get(benchmark.metric)
     lower_better = spec is not None and spec.better == "lower"
 
@@ -177,17 +249,27 @@ def _result(tactic: str, benchmark: Benchmark, actual: float | None) -> Benchmar
         return a < b if lower_better else a > b
 
     status: Status = "no_data"
+    expected = forecast = None
     if actual is not None:
+        forecast = actual / elapsed if paced and elapsed > 0 else actual
+        expected = benchmark.target * elapsed if paced else benchmark.target
         baseline = benchmark.baseline
         line = benchmark.threshold
         if line is None:
             line = (baseline + benchmark.target) / 2 if baseline is not None else benchmark.target
-        if not better(benchmark.target, actual):
-            status = "met"
-        elif not better(line, actual):
+        if baseline is None and paced:
+            baseline = 0.0  # a total the tactic accumulates starts from nothing
+        # A growing total past its target stays past it; anything else is read as it is
+        # now (a cost still accumulating has reached nothing until the tactic ends).
+        reached = actual if not paced or not lower_better or elapsed >= 1.0 else None
+        if reached is not None and not better(benchmark.target, reached):
+            status = "achieved"
+        elif not better(line, forecast):
             status = "on_track"
+        elif baseline is None or better(forecast, baseline):
+            status = "at_risk"
         else:
-            status = "below"
+            status = "off_track"
     return BenchmarkResult(
         tactic=tactic,
         metric=benchmark.metric,
@@ -197,4 +279,8 @@ def _result(tactic: str, benchmark: Benchmark, actual: float | None) -> Benchmar
         target=benchmark.target,
         actual=actual,
         status=status,
+        elapsed=elapsed,
+        expected=expected,
+        forecast=forecast,
+        metric_class=kind,
     )

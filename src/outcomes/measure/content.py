@@ -10,12 +10,29 @@ what it did. A post's words (lower-cased, apostrophes kept) are counted in five 
 * `question`: each question mark;
 * `self`: we, we're, we've, our, ours, us, I, I'm, me, my (half weight: a person's "I" in
   a customer story is not bragging);
-* `brand`: the organisation's name words and `brand_terms`, and brag words: award(s),
-  proud, excited, thrilled, announce, named, winner, hiring, celebrate, milestone, ...
+* `brand`: brand words, and brag words: award(s), proud, excited, thrilled, announce,
+  named, winner, hiring, celebrate, milestone, ...
+
+**Brand words** are the words of the plan's `organisation.brand_terms`, or, when it gives
+none, of the organisation's name, less the words that say what kind of business it is:
+a built-in list of category words (physio, clinic, dental, software, consulting, freight,
+… :data:`CATEGORY_WORDS`), legal forms and small words (inc, ltd, the, and, …), and the
+plan's `organisation.generic_terms`. So for "Harbour Physio" the brand word is "harbour":
+"3 moves for a stiff lower back #physio" is a post about the reader's back, not brand
+talk. A one-word brand term the plan states is kept even when it is a category word
+(the plan knows its brand), unless `generic_terms` names it too.
+
+Links are not read: the brand's domain in a URL is not brand talk, nor is the `?` of its
+query string a question.
 
 score = (customer + problem + question − ½·self − brand) ÷ (all of them, with self at
 half weight), in [−1, 1]; a post with none of these words scores 0. A post is
 **customer-focused** above 0 and **brand-centric** below it.
+
+**Score bands**, so a reader can see what a score means: about the customer (0.5 and
+above), leaning to the customer (above 0), neutral (0: none of the words), leaning to us
+(below 0), about us (−0.5 and below). `focus_examples` gives one real post per band, the
+one nearest the band's median score, with the words that counted.
 
 Per tactic (posts mapped through the plan's `measurement.match`, `unplanned` for the
 rest): posts, mean score, share of brand-centric posts, and whether customer-focused posts
@@ -29,7 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
@@ -39,6 +56,7 @@ if TYPE_CHECKING:
     import ibis
 
 WORD: Final = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+LINK: Final = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 CUSTOMER: Final = frozenset((
     "you", "your", "yours", "yourself", "yourselves", "you're", "you've", "you'll", "you'd",
     "customer", "customers", "client", "clients", "buyer", "buyers", "user", "users",
@@ -58,6 +76,34 @@ BRAG: Final = frozenset((
     "honored", "fastest", "thank",
 ))  # fmt: skip
 UNPLANNED: Final = "unplanned"
+SMALL_WORDS: Final = frozenset((
+    "the", "and", "of", "for", "a", "an", "at", "by", "in", "on", "to", "inc", "ltd", "llc",
+    "llp", "plc", "gmbh", "ag", "sa", "sas", "bv", "nv", "co", "corp", "corporation",
+    "company", "limited", "group", "holdings",
+))  # fmt: skip
+CATEGORY_WORDS: Final = frozenset((
+    "physio", "physios", "physiotherapy", "physiotherapist", "physiotherapists", "clinic",
+    "clinics", "health", "healthcare", "medical", "dental", "dentist", "dentists", "care",
+    "therapy", "pharmacy", "fitness", "gym", "wellness", "osteopathy", "chiropractic",
+    "software", "systems", "technologies", "technology", "tech", "digital", "data", "cloud",
+    "analytics", "labs", "lab", "apps", "solutions", "services", "consulting", "consultants",
+    "consultancy", "advisory", "partners", "associates", "agency", "studio", "studios",
+    "media", "marketing", "design", "creative", "legal", "law", "accounting", "accountants",
+    "insurance", "bank", "capital", "finance", "financial", "ventures", "freight",
+    "logistics", "transport", "shipping", "construction", "engineering", "energy",
+    "foods", "food", "bakery", "cafe", "coffee", "restaurant", "kitchen", "store", "shop",
+    "retail", "realty", "properties", "property", "homes", "academy", "school", "institute",
+    "training", "education", "international", "global", "worldwide",
+))  # fmt: skip
+"""Words that say what kind of business an organisation is: in its name, not its brand."""
+Band = Literal["about_customer", "leans_customer", "neutral", "leans_us", "about_us"]
+BANDS: Final[tuple[tuple[Band, str], ...]] = (
+    ("about_customer", "About the customer (0.5 and above)"),
+    ("leans_customer", "Leans to the customer (above 0)"),
+    ("neutral", "Neutral (none of the words)"),
+    ("leans_us", "Leans to us (below 0)"),
+    ("about_us", "About us (−0.5 and below)"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,17 +134,30 @@ class TacticFocus:
 
 
 def brand_words(plan: Plan, brand_terms: Iterable[str] = ()) -> frozenset[str]:
-    """The organisation's name words and extra brand terms, as the model compares them."""
-    words = WORD.findall(plan.organisation.name.lower())
-    for term in brand_terms:
-        words.extend(WORD.findall(term.lower()))
-    generic = {"the", "and", "of", "software", "inc", "ltd", "gmbh", "group", "company"}
-    return frozenset(w for w in words if w not in generic)
+    """The brand words the model counts (see the module docstring); `brand_terms` adds to
+    the plan's."""
+    organisation = plan.organisation
+    generic = {w for term in organisation.generic_terms for w in _words(term)}
+    stated = [*organisation.brand_terms, *brand_terms]
+    words = [w for term in organisation.brand_terms or [organisation.name] for w in _words(term)]
+    words += [w for term in brand_terms for w in _words(term)]
+    # A one-word term the plan states is its brand, even when the word is a category's.
+    kept = {w for term in stated if len(found := _words(term)) == 1 for w in found}
+    return frozenset(
+        w
+        for w in words
+        if w not in generic and w not in SMALL_WORDS and (w not in CATEGORY_WORDS or w in kept)
+    )
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(text.lower().replace("’", "'"))
 
 
 def focus_score(text: str, brand: frozenset[str] = frozenset()) -> FocusScore:
     """The customer-focus score of one text (see the module docstring)."""
-    words = WORD.findall(text.lower().replace("’", "'"))
+    text = LINK.sub(" ", text)
+    words = _words(text)
     customer = sum(w in CUSTOMER for w in words)
     problem = sum(w in PROBLEM for w in words)
     question = text.count("?")
@@ -110,22 +169,91 @@ def focus_score(text: str, brand: frozenset[str] = frozenset()) -> FocusScore:
                       raw / signal if signal else 0.0)  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class FocusExample:
+    """A real post showing what one score band looks like."""
+
+    band: Band
+    label: str
+    posts: int
+    """Posts in the band, all tactics and unplanned."""
+    tactic: str
+    text: str
+    score: float
+    counted: tuple[str, ...]
+    """The words (and question marks) that moved its score, in order of appearance."""
+
+
 def content_focus(
     plan: Plan, activities: ibis.Table, *, brand_terms: Sequence[str] = ()
 ) -> list[TacticFocus]:
     """Focus of our posts per tactic (and `unplanned`), in plan order."""
+    return content_focus_and_examples(plan, activities, brand_terms=brand_terms)[0]
+
+
+def content_focus_and_examples(
+    plan: Plan, activities: ibis.Table, *, brand_terms: Sequence[str] = ()
+) -> tuple[list[TacticFocus], list[FocusExample]]:
+    """`content_focus`, and one example post per score band that has posts."""
     mapped = mapped_activities(plan, activities)
     posts = mapped.filter((mapped.kind == "post") & mapped.text.notnull())
-    rows = to_arrow(posts.select("tactic", "text", "comments")).to_pylist()
+    rows = to_arrow(posts.select("tactic", "text", "comments", "ts")).to_pylist()
     brand = brand_words(plan, brand_terms)
     grouped: dict[str, list[tuple[float, float]]] = {}
-    for row in rows:
-        score = focus_score(str(row["text"]), brand).score
-        grouped.setdefault(row["tactic"] or UNPLANNED, []).append(
-            (score, float(row["comments"] or 0))
-        )
+    scored: list[_Scored] = []
+    for row in sorted(rows, key=lambda r: (r["ts"], str(r["text"]))):
+        text, tactic = str(row["text"]), row["tactic"] or UNPLANNED
+        score = focus_score(text, brand).score
+        grouped.setdefault(tactic, []).append((score, float(row["comments"] or 0)))
+        scored.append(_Scored(score, tactic, text))
     order = [t.id for t in plan.tactics] + [UNPLANNED]
-    return [_tactic(t, grouped[t]) for t in order if t in grouped]
+    tactics = [_tactic(t, grouped[t]) for t in order if t in grouped]
+    return tactics, focus_examples(scored, brand)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    score: float
+    tactic: str
+    text: str
+
+
+def band_of(score: float) -> Band:
+    """The score band a score falls in (see the module docstring)."""
+    if score >= 0.5:
+        return "about_customer"
+    if score > 0:
+        return "leans_customer"
+    if score == 0:
+        return "neutral"
+    return "leans_us" if score > -0.5 else "about_us"
+
+
+def focus_examples(scored: Sequence[_Scored], brand: frozenset[str]) -> list[FocusExample]:
+    """Per band with posts, the post nearest the band's median score (the earliest on ties)."""
+    import numpy as np
+
+    out = []
+    for band, label in BANDS:
+        members = [s for s in scored if band_of(s.score) == band]
+        if not members:
+            continue
+        median = float(np.median([m.score for m in members]))
+        pick = min(members, key=lambda m: abs(m.score - median))
+        out.append(
+            FocusExample(
+                band, label, len(members), pick.tactic, pick.text, pick.score,
+                counted_words(pick.text, brand),
+            )
+        )  # fmt: skip
+    return out
+
+
+def counted_words(text: str, brand: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The words of `text` (and its question marks) that the model counts."""
+    lists = CUSTOMER | PROBLEM | SELF | BRAG | brand
+    text = LINK.sub(" ", text)
+    return (*(w for w in _words(text) if w in lists), *("?" * text.count("?")))
 
 
 def _tactic(tactic: str, scored: list[tuple[float, float]]) -> TacticFocus:

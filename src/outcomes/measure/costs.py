@@ -1,6 +1,9 @@
 """What each tactic cost in a period: planned resources, replaced by recorded spend.
 
-A tactic's cost has the seeds' three parts, in the plan currency:
+A tactic's cost has the seeds' three parts, in the plan currency, over a period that ROI
+cuts at the last day the business data covers (`Period.through`, `data_through`: the
+newest conversion or touchpoint): with data to 30 November, a year's tactic costs its share to 30 November, not its whole
+year:
 
 * **people**: `hours_per_week` × the organisation's `hourly_cost` × the weeks of the
   tactic's dates that fall in the period;
@@ -71,6 +74,16 @@ class Period:
         start = dt.datetime.combine(self.start, dt.time(), tzinfo=dt.UTC)
         return start, dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
+    def through(self, last_day: dt.date | None) -> Period:
+        """The period cut at the last day the data covers (its first day at the least).
+
+        Costs pro-rated over the whole period against returns the data has only to
+        `last_day` would compare eleven months of return with twelve of cost.
+        """
+        if last_day is None or last_day >= self.end:
+            return self
+        return Period(self.start, max(self.start, last_day))
+
     @classmethod
     def of_plan(cls, plan: Plan) -> Period:
         """From the earliest tactic start to the latest tactic end (goals when no tactic)."""
@@ -78,6 +91,20 @@ class Period:
         if not spans:
             raise ValueError("the plan has no tactic or goal dates to take a period from")
         return cls(min(s for s, _ in spans), max(e for _, e in spans))
+
+
+def data_through(conversions: ibis.Table, touchpoints: ibis.Table) -> dt.date | None:
+    """The last day the business data covers: the newest conversion's or touchpoint's.
+
+    Both count because returns rest on both, and a small company's last sale may be weeks
+    before the day its exports end, while its web analytics record every day.
+    """
+    days = []
+    for table in (conversions, touchpoints):
+        value = table.ts.max().to_pyarrow().as_py()
+        if isinstance(value, dt.datetime):
+            days.append(value.astimezone(dt.UTC).date())
+    return max(days, default=None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,9 @@ The seeds call engagement tied to nothing meaningless. For every tactic whose ac
 earn engagement (reactions, comments, shares, clicks), two tests:
 
 * **attributed outcomes**: the sales conversions Markov attribution credits to the tactic
-  (journeys built by tactic, as for ROI), and per 1,000 engagements; for a tactic that
-  serves support (a support benchmark or goal), the `ticket_deflected` conversions on its
-  channel, since deflections are not journeys;
+  (journeys built by tactic and scoped to the goals it serves, as for ROI), and per 1,000
+  engagements; for a tactic that serves support (a support benchmark or goal), the
+  `ticket_deflected` conversions on its channel, since deflections are not journeys;
 * **lagged relationship**: weekly engagement on the tactic's posts against weekly
   conversions whose path went through the tactic, at lags of 0 to `max_lag_weeks`
   weeks (engagement first); the lag with the strongest Pearson correlation is reported
@@ -30,6 +30,7 @@ from outcomes.measure.attribution import attribute
 from outcomes.measure.attribution.journeys import JourneyOptions
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.scope import tactic_scopes
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
 
@@ -89,8 +90,7 @@ def engagement_links(
     options: JourneyOptions = {"by": "tactic", "plan": plan, "conversion_types": SALES_TYPES,
                                "lookback_days": lookback_days, "sources": sources}  # fmt: skip
     journeys = journeys or JourneyStore(touchpoints, conversions, materialise=False)
-    counts = journeys.paths(**options)
-    credit = attribute(counts, "markov").as_dict() if counts.conversions.sum() else {}
+    credit = _scoped_credit(plan, journeys, options)
     d = conversions.filter(conversions.type == "ticket_deflected")
     per_channel = d.group_by("channel").aggregate(n=d.count())
     deflected = {str(r["channel"]): int(r["n"]) for r in to_arrow(per_channel).to_pylist()}
@@ -112,6 +112,18 @@ def engagement_links(
         attributed = credit.get(tactic.id, 0.0)
         out.append(_link(tactic.id, rows, totals, attributed, service, outcomes, max_lag_weeks))
     return out
+
+
+def _scoped_credit(plan: Plan, journeys: JourneyStore, options: JourneyOptions) -> dict[str, float]:
+    """{tactic: sales Markov credits it}, each tactic in the scope ROI measures it in."""
+    scopes = tactic_scopes(plan)
+    credit: dict[str, float] = {}
+    for scope in dict.fromkeys(scopes.values()):
+        scoped: JourneyOptions = {**options, "scope": scope}
+        counts = journeys.paths(**scoped)
+        found = attribute(counts, "markov").as_dict() if counts.conversions.sum() else {}
+        credit |= {t: found.get(t, 0.0) for t, own in scopes.items() if own == scope}
+    return credit
 
 
 def _link(

@@ -4,85 +4,138 @@ The mapping is an Ibis expression, not a stored column: it runs inside the engin
 or Spark), and when the plan changes the data is re-read under the new plan without
 reloading anything.
 
-Rules, in order (the first that matches wins):
+The precedence (defined once, in :mod:`outcomes.plan.matching`, and in docs/plan-format.md
+under Tactics): **the most specific claim wins, not the first in the file.**
 
-1. A tactic whose `match` has criteria that apply to the record claims it. For activities
-   any one criterion is enough, because each names the tactic's activity on its own:
-   `accounts` (the page or handle, with or without `@`, on the tactic's channel),
-   `operators` (the author is one of the people, by id or name, on the tactic's channel),
-   `hashtags` (the text carries one) and `utm_campaign` (the activity's campaign, or a
-   link in its text carrying `utm_campaign=`, on any channel: a trade-show tactic may book
-   its meetings through LinkedIn). For touchpoints `utm_campaign` and `utm_source` together
-   name one campaign, so every one given must hold.
-2. A tactic with no criteria that apply claims what is left on its channel of the kinds its
-   mode produces: a `respond` or `listen` tactic the replies and inbound mentions, comments
-   and messages; a `publish` tactic the posts and reposts; and so on.
-3. Anything else is *unplanned*: activity no tactic of the plan accounts for.
+1. A tactic claims only activity of its kinds: `match.kinds` when written, otherwise the
+   kinds its mode produces (a `publish` tactic posts and reposts; a `respond` tactic
+   replies and takes in comments, mentions and messages). So a publish and a respond
+   tactic can match one account and split its activity.
+2. It claims *by criteria* when the activity meets one of its criteria (any one is enough,
+   each names the tactic's activity on its own): `accounts` (the page or handle, with or
+   without `@`, as account or author, on the tactic's channel), `operators` (the author is
+   one of the people, by id or name, on the tactic's channel), `hashtags` (the text
+   carries one) and `utm_campaign` (the activity's campaign, or a link in its text
+   carrying `utm_campaign=`, on any channel: a trade-show tactic may book its meetings
+   through LinkedIn). A tactic with none of these claims *by channel default*: what is on
+   its channel.
+3. A claim by criteria beats a channel default; then the claim meeting more criteria wins
+   (each criterion met counts one; `match.kinds` written in the plan counts one more); a
+   tie goes to the tactic first in the plan (`overlapping-matchers` in `outcomes lint`
+   reports the ties a plan makes likely; `outcomes explain ID` shows any one).
+4. Anything else is *unplanned*: activity no tactic of the plan accounts for.
 
-Tactics are tried in plan order within each rule.
+For touchpoints `utm_campaign` and `utm_source` together name one campaign, so every one
+given must hold; the tactic naming more of them wins, then the first in the plan.
+
+Each tactic's claim is a rank (an integer, :data:`outcomes.plan.matching.NO_CLAIM` when it
+does not claim); the winner is the highest rank, with the plan position folded into the
+key so that one `greatest` picks it on any engine.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from outcomes.plan import Plan, Tactic
+from outcomes.plan.matching import (
+    BY_CRITERIA,
+    NO_CLAIM,
+    activity_criteria,
+    casefolded,
+    claimed_kinds,
+    handles,
+    touchpoint_criteria,
+    written_kinds,
+)
 
 if TYPE_CHECKING:
     pass
 
-_MODE_KINDS: Final[dict[str, tuple[str, ...]]] = {
-    "publish": ("post", "repost"),
-    "advertise": ("post",),
-    "advocate": ("post", "repost"),
-    "respond": ("reply", "mention", "comment", "message_in", "message"),
-    "listen": ("reply", "mention", "comment", "message_in"),
-    "outreach": ("post", "reply", "message"),
-    "event": ("post",),
-    "other": (),
-}
+
+@dataclass(frozen=True)
+class ActivityMatcher:
+    """One tactic's claim on a table of activities, as Ibis boolean and integer columns."""
+
+    tactic: Tactic
+    kinds: tuple[str, ...] | None
+    """The kinds it claims (None: any)."""
+    criteria: dict[str, Any]
+    """Whether each criterion the tactic gives is met (never null)."""
+    kind_ok: Any
+    on_channel: Any
+
+    @property
+    def by_criteria(self) -> bool:
+        """True when the tactic names its activity by criteria, not by channel default."""
+        return bool(self.criteria)
+
+    @property
+    def rank(self) -> Any:
+        """How specific its claim is (higher wins); `NO_CLAIM` when it does not claim."""
+        return _rank(self, list(self.criteria.values()))
 
 
-def _lower(values: Sequence[str]) -> list[str]:
-    return [v.strip().lstrip("@").casefold() for v in values if v.strip()]
+def _rank(matcher: ActivityMatcher, met: Sequence[Any]) -> Any:
+    """The rank of `matcher`'s claim, given whether each of its criteria is met (in order)."""
+    import ibis
+
+    bonus = 1 if written_kinds(matcher.tactic) else 0
+    if not met:
+        return ibis.cases(
+            (matcher.kind_ok & matcher.on_channel, ibis.literal(bonus)), else_=NO_CLAIM
+        )
+    count = sum((condition.cast("int64") for condition in met[1:]), met[0].cast("int64"))
+    return ibis.cases((matcher.kind_ok & _any(met), BY_CRITERIA + bonus + count), else_=NO_CLAIM)
 
 
-def _handles(plan: Plan, person_ids: Sequence[str]) -> list[str]:
-    people = {p.id: p for p in plan.people}
-    names: list[str] = []
-    for person_id in person_ids:
-        names.append(person_id.casefold())
-        if person_id in people:
-            names.append(people[person_id].name.casefold())
-    return names
-
-
-def _activity_conditions(plan: Plan, tactic: Tactic, t: Any) -> list[Any]:
+def _activity_criteria(plan: Plan, tactic: Tactic, t: Any) -> dict[str, Any]:
     match = tactic.measurement.match if tactic.measurement else None
     if match is None:
-        return []
+        return {}
     on_channel = t.channel == tactic.channel
-    conditions = []
+    conditions: dict[str, Any] = {}
     if match.accounts:
-        accounts = _lower(match.accounts)
-        conditions.append(
-            on_channel & (t.account.lower().isin(accounts) | t.author.lower().isin(accounts))
+        accounts = casefolded(match.accounts)
+        conditions["accounts"] = on_channel & (
+            t.account.lower().isin(accounts) | t.author.lower().isin(accounts)
         )
     if match.operators:
-        conditions.append(on_channel & t.author.lower().isin(_handles(plan, match.operators)))
+        authors = handles(plan, match.operators)
+        conditions["operators"] = on_channel & t.author.lower().isin(authors)
     if match.hashtags:
         tags = "|".join(re.escape(tag.lstrip("#")) for tag in match.hashtags)
-        conditions.append(t.text.re_search(f"(?i)(^|[^&\\w])#({tags})\\b"))
+        conditions["hashtags"] = t.text.re_search(f"(?i)(^|[^&\\w])#({tags})\\b")
     if match.utm_campaign:
-        campaigns = _lower(match.utm_campaign)
+        campaigns = casefolded(match.utm_campaign)
         pattern = "|".join(re.escape(c) for c in campaigns)
-        conditions.append(
-            t.campaign.lower().isin(campaigns)
-            | t.text.re_search(f"(?i)utm_campaign=({pattern})(&|\\b)")
+        conditions["utm_campaign"] = t.campaign.lower().isin(campaigns) | t.text.re_search(
+            f"(?i)utm_campaign=({pattern})(&|\\b)"
         )
-    return conditions
+    # A null (no campaign, no text) means "does not match", not "unknown".
+    return {name: conditions[name].fill_null(False) for name in activity_criteria(tactic)}
+
+
+def _activity_matcher(plan: Plan, tactic: Tactic, t: Any) -> ActivityMatcher | None:
+    import ibis
+
+    kinds = claimed_kinds(tactic)
+    criteria = _activity_criteria(plan, tactic, t)
+    if kinds is None and not criteria:
+        return None  # mode `other` with neither kinds nor criteria claims nothing
+    kind_ok = ibis.literal(True) if kinds is None else t.kind.isin(list(kinds)).fill_null(False)
+    on_channel = (t.channel == tactic.channel).fill_null(False)
+    return ActivityMatcher(tactic, kinds, criteria, kind_ok, on_channel)
+
+
+def activity_matchers(plan: Plan, activities: Any) -> list[ActivityMatcher]:
+    """Each tactic's claim on `activities`, in plan order (tactics that can claim nothing
+    are left out)."""
+    found = (_activity_matcher(plan, tactic, activities) for tactic in plan.tactics)
+    return [matcher for matcher in found if matcher is not None]
 
 
 def _touchpoint_conditions(tactic: Tactic, t: Any) -> list[Any]:
@@ -90,67 +143,86 @@ def _touchpoint_conditions(tactic: Tactic, t: Any) -> list[Any]:
     if match is None:
         return []
     conditions = []
-    if match.utm_campaign:
-        conditions.append(t.utm_campaign.lower().isin(_lower(match.utm_campaign)))
-    if match.utm_source:
-        conditions.append(t.utm_source.lower().isin(_lower(match.utm_source)))
+    for name in touchpoint_criteria(tactic):
+        values = casefolded(getattr(match, name))
+        conditions.append(getattr(t, name).lower().isin(values).fill_null(False))
     return conditions
 
 
-def _all(conditions: Sequence[Any]) -> Any:
-    combined = conditions[0].fill_null(False)
-    for condition in conditions[1:]:
-        combined = combined & condition.fill_null(False)
-    return combined
-
-
 def _any(conditions: Sequence[Any]) -> Any:
-    combined = conditions[0].fill_null(False)
+    combined = conditions[0]
     for condition in conditions[1:]:
-        combined = combined | condition.fill_null(False)
+        combined = combined | condition
     return combined
 
 
-def activity_tactic(plan: Plan, activities: Any) -> Any:
-    """The `tactic` column (string, null when unplanned) for an Ibis table of activities."""
-    t = activities
-    specific, fallback = [], []
-    for tactic in plan.tactics:
-        conditions = _activity_conditions(plan, tactic, t)
-        if conditions:
-            specific.append((_any(conditions), tactic.id))
-        elif _MODE_KINDS[tactic.mode]:
-            kinds = list(_MODE_KINDS[tactic.mode])
-            fallback.append(((t.channel == tactic.channel) & t.kind.isin(kinds), tactic.id))
-    return _cases([*specific, *fallback])
+def _all(conditions: Sequence[Any]) -> Any:
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition
+    return combined
 
 
 def touchpoint_tactic(plan: Plan, touchpoints: Any) -> Any:
     """The `tactic` column (string, null when no tactic's UTM rules match) for touchpoints."""
-    t = touchpoints
-    rules = []
-    for tactic in plan.tactics:
-        conditions = _touchpoint_conditions(tactic, t)
-        if conditions:
-            rules.append((_all(conditions), tactic.id))
-    return _cases(rules)
-
-
-def _cases(rules: Sequence[tuple[Any, str]]) -> Any:
     import ibis
 
-    if not rules:
+    ranked = []
+    for tactic in plan.tactics:
+        conditions = _touchpoint_conditions(tactic, touchpoints)
+        if conditions:
+            rank = ibis.cases((_all(conditions), len(conditions)), else_=NO_CLAIM)
+            ranked.append((rank, tactic.id))
+    return _winner(ranked)
+
+
+def _winner(ranked: Sequence[tuple[Any, str]]) -> Any:
+    """The id of the highest rank, the earliest in plan order among equals; null when none
+    claims.
+
+    Each claim becomes the key `(rank + 1) × (n + 1) + (n − position)`: keys are unique per
+    tactic, order by rank and then plan position, and a key's remainder by n + 1 gives the
+    slot back; a tactic that does not claim has key 0, slot 0. One `greatest` then picks
+    the winner on any engine, and every key stays non-negative, so no engine's sign rule
+    for a remainder can differ.
+    """
+    import ibis
+
+    if not ranked:
         return ibis.null("string")
-    # A null in a condition (no campaign, no text) means "does not match", not "unknown".
-    return ibis.cases(
-        *((condition.fill_null(False), tactic_id) for condition, tactic_id in rules),
+    slots = len(ranked) + 1
+    keys = [
+        ibis.cases((rank >= 0, (rank + 1) * slots + (slots - 1 - position)), else_=0)
+        for position, (rank, _) in enumerate(ranked)
+    ]
+    best = keys[0] if len(keys) == 1 else ibis.greatest(*keys)
+    return (best % slots).substitute(
+        {slots - 1 - position: tactic_id for position, (_, tactic_id) in enumerate(ranked)},
         else_=ibis.null("string"),
     )
 
 
 def mapped_activities(plan: Plan, activities: Any) -> Any:
     """Activities with a `tactic` column."""
-    return activities.mutate(tactic=activity_tactic(plan, activities))
+    # Each criterion and each rank is computed once, as a column, and read by the next
+    # step: written as one expression, every rank would repeat every criterion (regular
+    # expressions over the text) several times.
+    matchers = activity_matchers(plan, activities)
+    met = {
+        f"_met_{index}_{name}": condition
+        for index, matcher in enumerate(matchers)
+        for name, condition in matcher.criteria.items()
+    }
+    step = activities.mutate(**met) if met else activities
+    ranks = {
+        f"_rank_{index}": _rank(
+            matcher, [step[f"_met_{index}_{name}"] for name in matcher.criteria]
+        )
+        for index, matcher in enumerate(matchers)
+    }
+    step = step.mutate(**ranks) if ranks else step
+    winner = _winner([(step[f"_rank_{i}"], m.tactic.id) for i, m in enumerate(matchers)])
+    return step.mutate(tactic=winner).drop(*met, *ranks)
 
 
 def mapped_touchpoints(plan: Plan, touchpoints: Any) -> Any:

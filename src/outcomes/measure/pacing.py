@@ -18,6 +18,15 @@ business data for, capped at the goal's due date):
 
 A metric with neither has no data: status `no_data`.
 
+**Scope.** A goal with a `scope` counts only the conversions in it (see
+`outcomes.measure.scope`): its actual and forecast come from those, its freshness from
+every conversion (a scope with no new record while the export kept arriving is news, not
+stale data). Snapshots carry no CRM fields, so a scope naming conversion types,
+pipelines, segments or products measures from conversions only; one naming only sources
+and channels cuts snapshots too.
+A scope that matches no conversion at all says so in `scope_note` (status `no_data`),
+with the values the warehouse has, rather than showing 0.
+
 **Flow or level.** Flow metrics accumulate over the goal's period (counts, and money
 sums: revenue, support cost, cost to serve, pipeline value); everything else (averages,
 rates, scores, durations) is a level.
@@ -51,12 +60,15 @@ higher is better; `decrease`/`at_most`: lower is).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
+from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
 
@@ -116,6 +128,10 @@ class GoalPace:
     status: Status
     source: str | None
     last_data: dt.date | None
+    scope: str | None = None
+    """The goal's scope in words (`pipeline employers`), None without one."""
+    scope_note: str | None = None
+    """Why a scoped goal has no number: its scope matches no conversion."""
 
 
 def pace_goals(
@@ -128,6 +144,7 @@ def pace_goals(
 ) -> list[GoalPace]:
     """Every goal of the plan paced at `as_of` (see the module docstring)."""
     latest = as_of or latest_business_date(conversions, snapshots)
+    own = {m.id: m.unit for m in plan.metrics}
     return [
         _pace(
             goal,
@@ -135,9 +152,18 @@ def pace_goals(
             snapshots,
             min(latest, goal.due) if latest else goal.start,
             stale_days,
+            counted_unit=_counted_unit(goal, own),
         )
         for goal in plan.goals
     ]
+
+
+def _counted_unit(goal: Goal, own: Mapping[str, str]) -> str | None:
+    """The unit of a plan's own metric whose goal scope names conversion types, which
+    the goal counts (or sums, in money) when no snapshot of the metric is recorded."""
+    if goal.metric in own and goal.scope is not None and goal.scope.conversion_types:
+        return own[goal.metric]
+    return None
 
 
 def latest_business_date(conversions: ibis.Table, snapshots: ibis.Table) -> dt.date | None:
@@ -155,16 +181,34 @@ def latest_business_date(conversions: ibis.Table, snapshots: ibis.Table) -> dt.d
 
 
 def _pace(
-    goal: Goal, conversions: ibis.Table, snapshots: ibis.Table, as_of: dt.date, stale_days: int
+    goal: Goal,
+    conversions: ibis.Table,
+    snapshots: ibis.Table,
+    as_of: dt.date,
+    stale_days: int,
+    *,
+    counted_unit: str | None = None,
 ) -> GoalPace:
-    kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS else "level"
+    counted = counted_unit is not None
+    kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS or counted else "level"
     span = (goal.due - goal.start).days + 1
     elapsed = min(1.0, max(0.0, ((as_of - goal.start).days + 1) / span))
-    measured = measure_metric(goal.metric, kind, conversions, snapshots, goal.start, as_of)
+    scope = goal_scope(goal)
+    scoped, scoped_snapshots = in_scope(conversions, scope), _snapshots_in(snapshots, scope)
+    measured = measure_metric(goal.metric, kind, scoped, scoped_snapshots, goal.start, as_of)
+    if measured is None and counted:
+        measured = _scoped_total(scoped, goal.start, as_of, money=counted_unit == "currency")
+    if measured is not None and scope is not None and measured.source == "conversions":
+        # Fresh is the export's, not the scope's: patients who stopped booking while
+        # employer deals kept arriving are news, not a stale CRM export.
+        last = _last_conversion(conversions, goal.start, as_of)
+        measured = dataclasses.replace(measured, last_date=last or measured.last_date)
     progress = goal.target - (0.0 if kind == "flow" else goal.baseline)
     expected = (0.0 if kind == "flow" else goal.baseline) + progress * elapsed
-    forecast = low = high = None
+    forecast = low = high = note = None
     status: Status = "no_data"
+    if measured is None and scope is not None:
+        note = _scope_note(goal, conversions, scoped, scope, as_of)
     if measured is not None:
         forecast, low, high = _forecast(measured, kind, elapsed)
         status = _status(goal, kind, elapsed, measured.value, forecast)
@@ -189,6 +233,50 @@ def _pace(
         status=status,
         source=None if measured is None else measured.source,
         last_data=None if measured is None else measured.last_date,
+        scope=None if scope is None else describe(scope),
+        scope_note=note,
+    )
+
+
+def _last_conversion(conversions: ibis.Table, start: dt.date, end: dt.date) -> dt.date | None:
+    begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    window = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
+    last = window.ts.max().to_pyarrow().as_py()
+    return last.date() if isinstance(last, dt.datetime) else None
+
+
+def _snapshots_in(snapshots: ibis.Table, scope: Scope | None) -> ibis.Table:
+    """The snapshots a scope can speak for: all without one, those of its sources and
+    channels when it names nothing else, none when it names CRM fields they lack."""
+    import ibis
+
+    if scope is None:
+        return snapshots
+    if any(column not in ("source", "channel") for each in scope for column, _ in each):
+        return snapshots.filter(ibis.literal(False))
+    return in_scope(snapshots, scope)
+
+
+def _scope_note(
+    goal: Goal, conversions: ibis.Table, scoped: ibis.Table, scope: Scope, as_of: dt.date
+) -> str | None:
+    """Why a scoped goal has no number, when its scope is the reason: it matches no
+    conversion at all, or none of those that measure its metric (contacts carry no
+    pipeline, so a customer count scoped to one finds none). Says what the warehouse has."""
+    if not conversions.count().to_pyarrow().as_py():
+        return None  # an empty warehouse is no news about the scope
+    has = "; ".join(
+        f"{column}: {', '.join(values) if values else 'never filled'}"
+        for column, values in scope_values(conversions, scope).items()
+    )
+    if not scoped.count().to_pyarrow().as_py():
+        return f"its scope ({describe(scope)}) matches no conversion; the warehouse has {has}"
+    if _from_conversions(goal.metric, conversions, goal.start, as_of) is None:
+        return None  # the metric has no data in scope or out: not the scope's doing
+    return (
+        f"its scope ({describe(scope)}) matches none of the conversions that measure "
+        f"{goal.metric}; the warehouse has {has}"
     )
 
 
@@ -268,6 +356,24 @@ def measure_metric(
             spread = statistics.stdev(values) if kind == "flow" and len(values) > 1 else None
             return Measured(value, len(values), spread, rows[-1]["date"], "snapshots")
     return _from_conversions(metric, conversions, start, end)
+
+
+def _scoped_total(
+    conversions: ibis.Table, start: dt.date, end: dt.date, *, money: bool
+) -> Measured | None:
+    """The conversions in a goal's scope over [start, end]: counted, or summed in money."""
+    begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    window = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
+    [row] = (
+        window.aggregate(n=window.count(), total=window.value.sum(), last=window.ts.max())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    if not row["n"]:
+        return None
+    value = float(row["total"] or 0.0) if money else float(row["n"])
+    return Measured(value, int(row["n"]), None, row["last"].date(), "conversions")
 
 
 def _from_conversions(

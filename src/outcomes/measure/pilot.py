@@ -24,7 +24,10 @@ rows in `conversions` whose `owner` is one of those people (matched by the plan'
   times; the 90% percentile interval of the estimate.
 
 The verdict is one paragraph a board can read, with the numbers, the people and the
-months it rests on.
+months it rests on, and it claims no more than the weaker of its two tests supports: a
+real difference only when the interval excludes zero *and* p is below 1 − confidence;
+"the data point to a gain, they do not prove it" when only the interval excludes zero;
+and the range the data fit, zero among it, when the interval includes zero.
 """
 
 from __future__ import annotations
@@ -239,10 +242,7 @@ def _with_verdict(result: PilotResult, currency: str, confidence: float) -> Pilo
         f"{result.permutations} ways to pick the group), comparing {result.months_before} "
         f"months before {result.start:%B %Y} with {result.months_after} after."
     )
-    if result.low > 0 or result.high < 0:
-        text += " The interval excludes zero: the difference is real at this confidence."
-    else:
-        text += " The interval includes zero: this does not prove an effect yet."
+    text += " " + _what_it_supports(result, unit, confidence)
     # The observed split always counts, and so does its mirror when both sides are equal.
     mirrored = len(result.group) == len(result.control)
     smallest = (2 if mirrored else 1) / result.permutations
@@ -252,3 +252,29 @@ def _with_verdict(result: PilotResult, currency: str, confidence: float) -> Pilo
             f" below {smallest:.2f}; widen the pilot to prove it by permutation alone."
         )
     return dataclasses.replace(result, verdict=text)
+
+
+def _what_it_supports(result: PilotResult, unit: str, confidence: float) -> str:
+    """What the interval and the p-value together support, never more than the weaker."""
+    alpha = 1 - confidence
+    per = f"{result.metric.replace('_', ' ')} per person per month"
+    if result.low <= 0 <= result.high:
+        return (
+            f"The interval includes zero: the data fit anything from {unit}{-result.low:,.0f} "
+            f"less to {unit}{result.high:,.0f} more {per}, no effect among them; this does "
+            "not show an effect either way yet."
+        )
+    gain = result.low > 0
+    side = "gain" if gain else "loss"
+    bound = result.low if gain else -result.high
+    if result.p_value <= alpha:
+        return (
+            f"The interval excludes zero and p = {result.p_value:.2f} is below "
+            f"{alpha:.2f}: the data support a real {side} of at least {unit}{bound:,.0f} {per} "
+            "at this confidence."
+        )
+    return (
+        f"The interval excludes zero, but p = {result.p_value:.2f}: with these people, a "
+        f"split this different arises by chance too often to rule chance out. The data "
+        f"point to a {side}; they do not prove it yet."
+    )

@@ -5,21 +5,40 @@ with tactics as steps (`journey_paths(by="tactic")`, in the engine) twice: once 
 **sales** (conversions of type `deal_won` and `order`, whose `value` is revenue) and once
 for **new customers** (type `new_customer`). Only conversions dated in the period count;
 touches before the period still lead up to them. Each attribution model then shares
-both out over the tactics, and the step `unplanned` (touches no tactic claims) gets its
-share too, so nothing is credited to a tactic that another step earned.
+both out over the tactics, and the untracked steps (touches no tactic claims:
+`unplanned:CHANNEL` where a tactic brings an audience, else `unplanned`) get theirs too,
+so nothing is credited to a tactic that another step earned.
+
+**Scopes.** A goal with a `scope` (`outcomes.measure.scope`) is measured on its own
+conversions: its journeys are built again with only the conversions in scope making
+conversion events, and attributed on their own, so the journeys of one scope never
+credit another (patient orders do not pay employer-contract revenue to a patient ad).
+Each row is measured in one such run: a goal in its scope, a strategy and its tactics in
+the union of the scopes of the goals the strategy serves (every conversion when one of
+them has no scope, or it serves none). Without scopes there is one run, on everything.
+
+**Where credit comes from.** Models that share one path's value among that path's steps
+(the heuristics, Shapley) only credit a tactic with conversions whose journeys touched
+it; Markov credits by removal effects on a chain the journeys share, so a tactic can be
+given value from journeys that never passed it. Each row splits its revenue into
+`revenue_touched` (credit up to the value of the conversions whose journeys touched the
+tactic) and `revenue_shared` (credit beyond that, which no journey through the tactic
+produced: it reached the tactic through shared states). When the second is larger than
+the first, `warnings` says so for the tactic and model.
 
 Cost comes from `outcomes.measure.costs` (people, money, technology; recorded spend
 replacing plan estimates). From these, for each tactic and model:
 
-* **ROI** = (attributed revenue − cost) / cost; none when nothing was spent.
+* **ROI** = (money return − cost) / cost; none when nothing was spent, and none when no
+  return is measured in money. The return is in each goal's own terms
+  (`outcomes.measure.returns`): attributed revenue for sales goals, support contacts saved
+  × cost per contact for support goals, hires × value of a hire for hiring goals.
 * **ROAS** = attributed revenue / money (budget and ads, without people's time or
   tools); none without money.
 * **Cost per acquisition** = cost / attributed new customers; none without customers.
 
 A strategy sums its tactics, a goal the strategies that serve it (a strategy serving
-two goals counts fully in each). Outcomes that are not journeys (support cost saved,
-retention) are credited by the scorecard, not invented here: a support tactic shows its
-cost and no revenue.
+two goals counts fully in each). A goal row's return is of its own family only.
 
 **Uncertainty** is a Poisson bootstrap over journeys: each replicate redraws every
 distinct path's converting and non-converting journey counts as Poisson with the
@@ -34,15 +53,31 @@ independent paths: an approximation that narrows intervals a little.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.measure.attribution import MODELS, PathCounts, attribute
-from outcomes.measure.attribution.journeys import UNPLANNED, JourneyOptions
+from outcomes.measure.attribution.journeys import JourneyOptions, is_unplanned
 from outcomes.measure.attribution.result import records_frame, records_table
 from outcomes.measure.attribution.store import JourneyStore
-from outcomes.measure.costs import Period, TacticCost, tactic_costs
+from outcomes.measure.costs import Period, TacticCost, data_through, tactic_costs
+from outcomes.measure.returns import (
+    Claimed,
+    Money,
+    Return,
+    claimed_outcomes,
+    goal_family,
+    row_return,
+    touched_steps,
+)
+from outcomes.measure.scope import (
+    Scope,
+    describe,
+    goal_scope,
+    strategy_scopes,
+    tactic_scopes,
+)
 from outcomes.plan import Plan
 
 if TYPE_CHECKING:
@@ -53,14 +88,16 @@ if TYPE_CHECKING:
 
     Floats = npt.NDArray[np.float64]
 
-
 Level = Literal["tactic", "strategy", "goal"]
 SALES_TYPES: Final = ("deal_won", "order")
 CUSTOMER_TYPES: Final = ("new_customer",)
 DEFAULT_MODELS: Final = ("markov", "shapley", "last_touch", "linear")
 """The first is the one reports lead with: data-driven, as comparable tools default to."""
-JSON_SCHEMA_VERSION: Final = 1
-"""Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes."""
+JSON_SCHEMA_VERSION: Final = 2
+"""Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
+
+2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
+`return_label`, `return_parts`), no longer on attributed revenue alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +126,14 @@ class RoiRow:
     roi: Estimate | None
     roas: float | None
     cost_per_acquisition: float | None
+    revenue_touched: float = 0.0
+    """Credited revenue up to the value of the conversions whose journeys touched it."""
+    revenue_shared: float = 0.0
+    """Credited revenue beyond that: reached through states other journeys share."""
+    scope: str | None = None
+    """The conversions the row was measured on, in words; None for every conversion."""
+    returns: Return | None = None
+    """The return in the goal's own terms, which `roi` is computed on."""
 
     def to_record(self) -> dict[str, Any]:
         """A flat dict: estimates become `x`, `x_low`, `x_high`."""
@@ -105,8 +150,64 @@ class RoiRow:
             "technology": self.technology,
             "roas": self.roas,
             "cost_per_acquisition": self.cost_per_acquisition,
+            "revenue_touched": self.revenue_touched,
+            "revenue_shared": self.revenue_shared,
+            "scope": self.scope,
+        }
+        kept = self.returns
+        money = None if kept is None else kept.money
+        record |= {
+            "return_kind": None if kept is None else kept.kind,
+            "return_unit": None if kept is None else kept.unit,
+            "return": None if money is None else money.value,
+            "return_low": None if money is None else money.low,
+            "return_high": None if money is None else money.high,
+            "return_units": None if kept is None else kept.units,
+            "return_label": None if kept is None else kept.label,
         }
         return record
+
+    def to_json(self) -> dict[str, Any]:
+        """`to_record` with the return's parts, one per family of goal served."""
+        parts = [] if self.returns is None else self.returns.to_json()["parts"]
+        return self.to_record() | {"return_parts": parts}
+
+
+SHARED_FLOOR: Final = 0.01
+"""Shared credit under this share of the run's revenue is not worth a warning."""
+
+
+@dataclass(frozen=True, slots=True)
+class CreditWarning:
+    """A tactic whose credit mostly reached it through shared states, under one model."""
+
+    tactic: str
+    model: str
+    revenue: float
+    touched_value: float
+    """Its credit up to the value of the conversions whose journeys touched it."""
+    shared: float
+
+    @property
+    def message(self) -> str:
+        """One sentence for the report and the terminal."""
+        return (
+            f"{self.model} credits {self.tactic} with {self.revenue:,.0f}, of which only "
+            f"{self.touched_value:,.0f} could come from conversions whose journeys touched it: "
+            f"{self.shared:,.0f} reached it through states other journeys share. Read its "
+            "ROI with care, or scope the goal it serves to its own conversions."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The warning's numbers and its sentence."""
+        return {
+            "tactic": self.tactic,
+            "model": self.model,
+            "revenue": self.revenue,
+            "touched": self.touched_value,
+            "shared": self.shared,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +234,8 @@ class RoiReport:
     unplanned: Mapping[str, Estimate]
     """Revenue credited to touches of no tactic, per model."""
     coverage: Coverage
+    warnings: tuple[CreditWarning, ...] = ()
+    """Tactics whose credit came mostly through shared states (see the module docstring)."""
 
     def to_arrow(self) -> pa.Table:
         """`to_records` as an Arrow table."""
@@ -162,7 +265,8 @@ class RoiReport:
                 m: {"value": e.value, "low": e.low, "high": e.high}
                 for m, e in self.unplanned.items()
             },
-            "rows": [row.to_record() for row in self.rows if levels is None or row.level in levels],
+            "rows": [row.to_json() for row in self.rows if levels is None or row.level in levels],
+            "warnings": [w.to_json() for w in self.warnings],
         }
 
     def only(self, models: Sequence[str]) -> RoiReport:
@@ -176,6 +280,7 @@ class RoiReport:
             models=tuple(models),
             rows=tuple(r for r in self.rows if r.model in models),
             unplanned={m: self.unplanned[m] for m in models},
+            warnings=tuple(w for w in self.warnings if w.model in models),
         )
 
     def row(self, level: Level, id_: str, model: str) -> RoiRow:
@@ -208,6 +313,19 @@ class _Credit:
     customers_boot: Floats
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """The journeys of one scope, resampled, with the steps they are credited over."""
+
+    scope: Scope | None
+    sales: PathCounts
+    customers: PathCounts
+    replicates: list[tuple[PathCounts, PathCounts]]
+    steps: tuple[str, ...]
+    touched: Floats
+    """Per step, the value of the sales conversions whose journeys touched it."""
+
+
 def roi(
     plan: Plan,
     touchpoints: ibis.Table,
@@ -223,11 +341,14 @@ def roi(
     seed: int = 0,
     model_params: Mapping[str, Mapping[str, Any]] | None = None,
     journeys: JourneyStore | None = None,
+    snapshots: ibis.Table | None = None,
 ) -> RoiReport:
     """Attributed outcomes, cost and ROI per tactic, strategy and goal for each model.
 
     `journeys`: the journeys of these touchpoints and conversions, when the caller keeps
     them for other measures too (`build_briefing` does); else they are built here.
+    `snapshots`: the warehouse's metric_snapshots, from which the cost of one support
+    contact is measured when no goal states it.
     """
     import numpy as np
 
@@ -240,32 +361,42 @@ def roi(
         raise ValueError(f"bootstrap must be 0 or more replicates, not {bootstrap}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
-    period = period or Period.of_plan(plan)
+    # Returns exist only to the last day of data: costs are pro-rated to the same days.
+    period = (period or Period.of_plan(plan)).through(data_through(conversions, touchpoints))
     in_period = _in_period(conversions, period)
     build: JourneyOptions = {
         "by": "tactic", "plan": plan, "lookback_days": lookback_days, "sources": sources,
         "credit_period": period.instants(),
     }  # fmt: skip
-    sales_options: JourneyOptions = {**build, "conversion_types": SALES_TYPES}
-    customer_options: JourneyOptions = {**build, "conversion_types": CUSTOMER_TYPES}
     # All conversions, not only the period's: they link identities and end earlier paths.
     journeys = journeys or JourneyStore(touchpoints, conversions, materialise=False)
-    sales = journeys.paths(**sales_options)
-    customers = journeys.paths(**customer_options)
     spent = tactic_costs(plan, period, costs)
     rng = np.random.default_rng(seed)
-    replicates = [(_resample(sales, rng), _resample(customers, rng)) for _ in range(bootstrap)]
-    steps = (*(t.id for t in plan.tactics), UNPLANNED)
+    runs = {scope: _run(plan, journeys, build, scope, bootstrap, rng) for scope in _scopes(plan)}
     rows: list[RoiRow] = []
     unplanned: dict[str, Estimate] = {}
+    warnings: list[CreditWarning] = []
+    claimed = claimed_outcomes(plan, conversions, snapshots, period.instants())
+    on_paths = _on_paths(runs.values())
     for model in models:
         params = dict((model_params or {}).get(model, {}))
-        credit = _credit(model, params, sales, customers, replicates, steps)
-        rows.extend(_rows(plan, model, credit, spent, confidence))
-        index = steps.index(UNPLANNED)
-        unplanned[model] = _estimate(
-            credit.revenue[index], credit.revenue_boot[:, index], confidence
+        credits = {
+            scope: _credit(model, params, r.sales, r.customers, r.replicates, r.steps)
+            for scope, r in runs.items()
+        }
+        model_rows = _with_returns(
+            plan, _rows(plan, model, runs, credits, spent, confidence), on_paths, claimed
         )
+        rows.extend(model_rows)
+        warnings.extend(_warnings(model_rows, runs))
+        everything = credits[None]
+        index = [i for i, step in enumerate(everything.steps) if is_unplanned(step)]
+        unplanned[model] = _estimate(
+            float(everything.revenue[index].sum()),
+            everything.revenue_boot[:, index].sum(axis=1),
+            confidence,
+        )
+    sales, customers = runs[None].sales, runs[None].customers
     return RoiReport(
         period=period,
         currency=plan.organisation.currency,
@@ -283,7 +414,65 @@ def roi(
         rows=tuple(rows),
         unplanned=unplanned,
         coverage=_coverage(in_period, sales, customers),
+        warnings=tuple(warnings),
     )
+
+
+def _scopes(plan: Plan) -> list[Scope | None]:
+    """Every scope a row is measured in: everything first (its bootstrap draws come first
+    whatever the plan's scopes, so a plan without scopes measures as it always did)."""
+    found: list[Scope | None] = [None]
+    for scope in (
+        *(goal_scope(goal) for goal in plan.goals),
+        *strategy_scopes(plan).values(),
+        *tactic_scopes(plan).values(),
+    ):
+        if scope not in found:
+            found.append(scope)
+    return found
+
+
+def _run(
+    plan: Plan,
+    journeys: JourneyStore,
+    build: JourneyOptions,
+    scope: Scope | None,
+    bootstrap: int,
+    rng: np.random.Generator,
+) -> _Run:
+    import numpy as np
+
+    sales_options: JourneyOptions = {**build, "conversion_types": SALES_TYPES, "scope": scope}
+    customer_options: JourneyOptions = {**sales_options, "conversion_types": CUSTOMER_TYPES}
+    sales, customers = journeys.paths(**sales_options), journeys.paths(**customer_options)
+    replicates = [(_resample(sales, rng), _resample(customers, rng)) for _ in range(bootstrap)]
+    unplanned = sorted(
+        {step for step in (*sales.channels, *customers.channels) if is_unplanned(step)}
+    )
+    steps = (*(t.id for t in plan.tactics), *unplanned)
+    _, value = sales.touched()
+    on_path = dict(zip(sales.channels, value.tolist(), strict=True))
+    touched = np.array([on_path.get(step, 0.0) for step in steps])
+    return _Run(scope, sales, customers, replicates, steps, touched)
+
+
+def _warnings(rows: Sequence[RoiRow], runs: Mapping[Scope | None, _Run]) -> list[CreditWarning]:
+    """The tactic rows whose shared credit is larger than their touched credit (and more
+    than a sliver of the revenue they were measured on)."""
+    totals = {describe(s) if s else None: float(r.sales.value.sum()) for s, r in runs.items()}
+    return [
+        CreditWarning(
+            tactic=row.id,
+            model=row.model,
+            revenue=row.revenue.value,
+            touched_value=row.revenue_touched,
+            shared=row.revenue_shared,
+        )
+        for row in rows
+        if row.level == "tactic"
+        and row.revenue_shared > row.revenue_touched
+        and row.revenue_shared > SHARED_FLOOR * totals[row.scope]
+    ]
 
 
 def _in_period(conversions: ibis.Table, period: Period) -> ibis.Table:
@@ -371,28 +560,38 @@ def _estimate(value: float, replicates: Floats, confidence: float) -> Estimate:
     return Estimate(float(value), float(low), float(high))
 
 
-def _groups(plan: Plan) -> list[tuple[Level, str, list[str]]]:
-    """Every tactic, strategy and goal with the tactic ids it sums."""
-    groups: list[tuple[Level, str, list[str]]] = [("tactic", t.id, [t.id]) for t in plan.tactics]
+def _groups(plan: Plan) -> list[tuple[Level, str, list[str], Scope | None]]:
+    """Every tactic, strategy and goal with the tactic ids it sums and its scope."""
+    by_tactic, by_strategy_scope = tactic_scopes(plan), strategy_scopes(plan)
+    groups: list[tuple[Level, str, list[str], Scope | None]] = [
+        ("tactic", t.id, [t.id], by_tactic[t.id]) for t in plan.tactics
+    ]
     by_strategy = {s.id: [t.id for t in plan.tactics if t.serves == s.id] for s in plan.strategies}
-    groups += [("strategy", sid, tactics) for sid, tactics in by_strategy.items()]
+    groups += [
+        ("strategy", sid, tactics, by_strategy_scope[sid]) for sid, tactics in by_strategy.items()
+    ]
     for goal in plan.goals:
         tactics = [t for s in plan.strategies if goal.id in s.serves for t in by_strategy[s.id]]
-        groups.append(("goal", goal.id, tactics))
+        groups.append(("goal", goal.id, tactics, goal_scope(goal)))
     return groups
 
 
 def _rows(
     plan: Plan,
     model: str,
-    credit: _Credit,
+    runs: Mapping[Scope | None, _Run],
+    credits: Mapping[Scope | None, _Credit],
     spent: Mapping[str, TacticCost],
     confidence: float,
 ) -> list[RoiRow]:
-    position = {step: i for i, step in enumerate(credit.steps)}
+    import numpy as np
+
     rows = []
-    for level, id_, tactics in _groups(plan):
+    for level, id_, tactics, scope in _groups(plan):
+        credit, run = credits[scope], runs[scope]
+        position = {step: i for i, step in enumerate(credit.steps)}
         cols = [position[t] for t in tactics]
+        touched = np.minimum(credit.revenue[cols], run.touched[cols])
 
         def total(point: Floats, boot: Floats, cols: list[int] = cols) -> Estimate:
             return _estimate(float(point[cols].sum()), boot[:, cols].sum(axis=1), confidence)
@@ -418,6 +617,9 @@ def _rows(
                 roi=_roi(revenue, cost),
                 roas=revenue.value / money if money > 0 else None,
                 cost_per_acquisition=cost / customers.value if customers.value > 0 else None,
+                revenue_touched=float(touched.sum()),
+                revenue_shared=float((credit.revenue[cols] - touched).clip(min=0.0).sum()),
+                scope=None if scope is None else describe(scope),
             )
         )
     return rows
@@ -427,3 +629,37 @@ def _roi(revenue: Estimate, cost: float) -> Estimate | None:
     if cost <= 0:
         return None
     return Estimate(*((x - cost) / cost for x in (revenue.value, revenue.low, revenue.high)))
+
+
+def _on_paths(runs: Iterable[_Run]) -> frozenset[str]:
+    """The steps on at least one sales journey of any scope."""
+    steps: set[str] = set()
+    for run in runs:
+        if run.sales.conversions.sum() > 0:
+            steps |= touched_steps(run.sales.channels, run.sales.touches)
+    return frozenset(steps)
+
+
+def _with_returns(
+    plan: Plan, rows: Sequence[RoiRow], on_paths: frozenset[str], claimed: Claimed
+) -> list[RoiRow]:
+    """The rows with their return in each goal's terms, and ROI on that return."""
+    measured = {t.id: t.id in on_paths for t in plan.tactics}
+    tactics = {(level, id_): members for level, id_, members, _ in _groups(plan)}
+    goals = {g.id: g for g in plan.goals}
+    out = []
+    for row in rows:
+        family = goal_family(goals[row.id], plan) if row.level == "goal" else None
+        families = None if row.level != "goal" else ([family] if family else [])
+        revenue = Money(row.revenue.value, row.revenue.low, row.revenue.high)
+        returns = row_return(
+            plan, tactics[(row.level, row.id)], families, revenue, measured, claimed
+        )
+        roi_ = None
+        if returns.money is not None and row.cost > 0:
+            money = returns.money
+            roi_ = Estimate(
+                *((x - row.cost) / row.cost for x in (money.value, money.low, money.high))
+            )
+        out.append(dataclasses.replace(row, returns=returns, roi=roi_))
+    return out

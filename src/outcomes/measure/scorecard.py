@@ -17,7 +17,7 @@ from typing import Any, Final
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
 from outcomes.measure.cadence import CadenceRow, cadence_consistency
-from outcomes.measure.content import TacticFocus, content_focus
+from outcomes.measure.content import FocusExample, TacticFocus, content_focus_and_examples
 from outcomes.measure.conversation import (
     ConversationHealth,
     ResponderHealth,
@@ -30,13 +30,18 @@ from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
 from outcomes.measure.pacing import GoalPace, pace_goals
 from outcomes.measure.pilot import PilotResult, pilot_results
+from outcomes.measure.tactic_status import TacticStatus, tactic_statuses
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
-SCHEMA_VERSION: Final = 1
-SECTIONS: Final = ("goals", "tactics", "cadence", "resources", "conversation",
+SCHEMA_VERSION: Final = 2
+"""Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
+`on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
+`metric_class` and `outcome`, `tactic_status` gives each tactic's overall status, and
+`content_examples` one post per content-focus score band."""
+SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
-                   "functions", "engagement", "pilots")  # fmt: skip
+                   "content_examples", "functions", "engagement", "pilots")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,8 @@ class Scorecard:
 
     goals: tuple[GoalPace, ...]
     tactics: tuple[BenchmarkResult, ...]
+    tactic_status: tuple[TacticStatus, ...]
+    """Each tactic's overall status, business outcomes weighed first (`tactic_status`)."""
     cadence: tuple[CadenceRow, ...]
     resources: tuple[PlannedVsSpent, ...]
     conversation: tuple[ConversationHealth, ...]
@@ -54,6 +61,8 @@ class Scorecard:
     conversation_by_operator: tuple[ResponderHealth, ...]
     """Per channel and responder: who answered first, and how fast."""
     content: tuple[TacticFocus, ...]
+    content_examples: tuple[FocusExample, ...]
+    """One real post per content-focus score band, so a score can be read."""
     functions: tuple[FunctionCoverage, ...]
     engagement: tuple[EngagementLink, ...]
     pilots: tuple[PilotResult, ...]
@@ -71,13 +80,15 @@ class Scorecard:
             "schema_version": SCHEMA_VERSION,
             "sections": list(SECTIONS),
             "goals": [_goal(g) for g in self.goals],
-            "tactics": [asdict(t) for t in self.tactics],
+            "tactics": [asdict(t) | {"outcome": t.outcome} for t in self.tactics],
+            "tactic_status": [asdict(t) for t in self.tactic_status],
             "cadence": [asdict(t) | {"last_activity": _iso(t.last_activity)} for t in self.cadence],
             "resources": [asdict(r) for r in self.resources],
             "conversation": [_conversation(c) for c in self.conversation],
             "conversation_by_tactic": [_conversation(c) for c in self.conversation_by_tactic],
             "conversation_by_operator": [asdict(r) for r in self.conversation_by_operator],
             "content": [asdict(c) for c in self.content],
+            "content_examples": [asdict(e) for e in self.content_examples],
             "functions": [asdict(f) for f in self.functions],
             "engagement": [asdict(e) for e in self.engagement],
             "pilots": [asdict(p) | {"start": p.start.isoformat()} for p in self.pilots],
@@ -106,32 +117,35 @@ def build_scorecard(
     day = max((g.as_of for g in goals), default=as_of or dt.date.today())
     hours = plan.organisation.business_hours
     by_tactic = tactic_conversation(plan, activities)
+    benchmarks = tactic_benchmarks(
+        plan,
+        activities,
+        touchpoints,
+        conversions,
+        as_of=day,
+        conversation=by_tactic,
+        journeys=journeys,
+    )
+    pilots = pilot_results(plan, conversions)
+    content, examples = content_focus_and_examples(plan, activities)
     return Scorecard(
         goals=tuple(goals),
-        tactics=tuple(
-            tactic_benchmarks(
-                plan,
-                activities,
-                touchpoints,
-                conversions,
-                as_of=day,
-                conversation=by_tactic,
-                journeys=journeys,
-            )
-        ),
+        tactics=tuple(benchmarks),
+        tactic_status=tuple(tactic_statuses(plan, benchmarks, pilots)),
         cadence=tuple(cadence_consistency(plan, activities, as_of=as_of)),
         resources=tuple(planned_vs_spent(plan, warehouse.table("costs"), day)),
         conversation=tuple(conversation_health(activities, by=("channel", "account"), hours=hours)),
         conversation_by_tactic=tuple(by_tactic),
         conversation_by_operator=tuple(responder_health(activities, plan.people, hours=hours)),
-        content=tuple(content_focus(plan, activities)),
+        content=tuple(content),
+        content_examples=tuple(examples),
         functions=tuple(function_coverage(plan, activities)),
         engagement=tuple(
             engagement_links(
                 plan, activities, touchpoints, conversions, sources=sources, journeys=journeys
             )
         ),
-        pilots=tuple(pilot_results(plan, conversions)),
+        pilots=tuple(pilots),
     )
 
 

@@ -33,6 +33,8 @@ class UnplannedActivity:
     first: dt.datetime
     last: dt.datetime
     example: str | None
+    example_key: str | None = None
+    """The warehouse key of the example (`outcomes explain KEY` says why no tactic claims it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,9 @@ def find_unplanned(
             count=loose.count(),
             first=loose.ts.min(),
             last=loose.ts.max(),
-            example=loose.text.arbitrary(),
+            # The example is the activity with the smallest key, so it can be explained.
+            example=loose.text.argmin(loose.key),
+            example_key=loose.key.min(),
         )
         .order_by([ibis.desc("count"), "channel", "account", "author", "kind"])
     )

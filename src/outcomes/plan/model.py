@@ -219,7 +219,8 @@ class Organisation(_Element):
     brand_terms: TextList = Field(
         default_factory=list,
         description="Words that name the organisation or its products, for content focus; "
-        "by default the words of `name` other than `generic_terms`.",
+        "by default the words of `name` less its category words (physio, clinic, software, "
+        "…) and `generic_terms`.",
     )
     generic_terms: TextList = Field(
         default_factory=list,
@@ -278,6 +279,14 @@ class MetricDefinition(_Element):
     metric_class: MetricClassName = Field(alias="class")
     unit: UnitName
     direction: Literal["higher", "lower"] = "higher"
+    returns: Literal["sales", "support", "hiring", "retention"] | None = Field(
+        default=None,
+        description=(
+            "What kind of business outcome the metric measures, so that a tactic's return on "
+            "a goal measured by it is valued as that family's (support: contacts saved × the "
+            "goal's value_per_unit)."
+        ),
+    )
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -309,7 +318,9 @@ class Goal(_Element):
     baseline: MetricValue
     target: MetricValue
     threshold: MetricValue | None = Field(
-        None, description="The red-flag line: beyond it is off track."
+        None,
+        description="The line a forecast must pass to be on track; short of it the goal is "
+        "at risk, and at or worse than the baseline off track.",
     )
     stretch: MetricValue | None = None
     start: dt.date
@@ -319,8 +330,9 @@ class Goal(_Element):
     scope: GoalScope | None = Field(None, description="Which records count for the goal.")
     value_per_unit: Money | None = Field(
         None,
-        description="Money one unit of the goal's metric is worth, for returns in money: "
-        "the cost of one support contact, the value of one hire or one retained customer.",
+        description="Money one unit of the goal's return is worth, for returns in money: "
+        "the cost of one support contact saved (support-cost goals), the value of one hire "
+        "(hiring goals).",
     )
 
 

@@ -65,7 +65,8 @@ _RHYTHMS: Final = {
 _LOWER_IS_BETTER: Final = ("decrease", "at_most")
 _GOAL_GROUPS: Final = (
     ("behind", ("at_risk", "off_track")),
-    ("no fresh data", ("stale", "no_data")),
+    ("data stopped", ("stale",)),
+    ("no data yet", ("no_data",)),
 )
 _CONFIG: Final[Mapping[str, Any]] = {
     "font": "Helvetica, Arial, sans-serif",
@@ -189,7 +190,7 @@ def roi_chart(
     x = alt.X(
         "roi:Q",
         axis=alt.Axis(format=".0%", tickCount=6),
-        title=f"ROI = (attributed revenue − cost) ÷ cost, {confidence:.0%} interval",
+        title=f"ROI = (return in the goals' terms − cost) ÷ cost, {confidence:.0%} interval",
     )
     colour = alt.Color("verdict:N", scale=_scale({v: _VERDICTS[v] for v in verdicts}))
     layer = alt.LayerChart(
@@ -202,13 +203,18 @@ def roi_chart(
     )
     best = measured[0]
     losing = sum(1 for r in measured if _roi(r).value < 0)
-    money = f"{_money(best.revenue.value, currency)} on {_money(best.cost, currency)}"
+    kept = best.returns
+    returned = kept.money.value if kept and kept.money else best.revenue.value
+    money = f"{_money(returned, currency)} on {_money(best.cost, currency)}"
     answer = [
         f"{_short(best.id)} returns {_roi(best).value + 1:.1f}× its cost ({money})",
         f"{losing} of {len(measured)} tactics return less than they cost"
         if losing
         else f"all {len(measured)} tactics return more than they cost",
     ]
+    unmeasured = sum(1 for r in rows if r.roi is None and r.returns and r.returns.kind == "none")
+    if unmeasured:
+        answer.append(f"{unmeasured} with no return measured yet")
     return _finish(layer, "Which tactics pay for themselves?", answer, width, labels)
 
 

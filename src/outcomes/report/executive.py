@@ -20,18 +20,21 @@ import jinja2
 from markupsafe import Markup
 
 from outcomes.briefing.build import Briefing
+from outcomes.catalog.statuses import status_style, status_word
+from outcomes.measure.content import brand_words
+from outcomes.measure.roi import CreditWarning
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
 from outcomes.report.format import (
-    STATUS_LABELS,
     metric_value,
     money,
     number,
     percent,
     percent_interval,
+    roi_words,
 )
 from outcomes.report.implementation import format_date, render_html_sections
-from outcomes.report.strategy_map import STATUS_COLOURS, strategy_map_svg
+from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.report.templating import template_environment
 
 
@@ -87,9 +90,12 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "b": briefing,
         "for_print": for_print,
         "titles": titles,
+        "brand_words": sorted(brand_words(plan)),
         "people": {p.id: p.name for p in plan.people},
         "tactic_rows": tactic_rows,
         "roi_totals": _totals(tactic_rows),
+        "credit_warnings": briefing.roi.warnings,
+        "credit_warning": functools.partial(_credit_warning, currency=currency),
         "model_revenue": _model_revenue(briefing),
         "charts": _charts(briefing, titles),
         "status_map": Markup(strategy_map_svg(plan, status=status)),
@@ -98,27 +104,43 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "number": number,
         "pct": percent,
         "interval": percent_interval,
+        "roi_words": roi_words,
         "date": format_date,
         "value": functools.partial(metric_value, plan),
-        "status_label": lambda s: STATUS_LABELS.get(s, str(s).replace("_", " ")),
+        "status_label": status_word,
         "status_colour": _status_colour,
         "group": lambda g: " · ".join(str(v) for v in g.values() if v),
     }
 
 
+def _credit_warning(warning: CreditWarning, *, currency: str) -> str:
+    """A tactic credited mostly through shared states, in the report's money."""
+    return (
+        f"{warning.tactic}: {warning.model} credits it {money(warning.revenue, currency=currency)}"
+        f", of which only {money(warning.touched_value, currency=currency)} could come from "
+        f"sales whose journeys touched it; {money(warning.shared, currency=currency)} reached it "
+        "through steps other journeys share. Read its ROI with care, or scope the goal it "
+        "serves to its own conversions."
+    )
+
+
 def _status_colour(status: str) -> str:
-    fill, stroke, _ = STATUS_COLOURS.get(status, ("#f1f5f9", "#64748b", status))
-    return f"background:{fill};border-color:{stroke}"
+    style = status_style(status)
+    dash = ";border-style:dashed" if style.dashed else ""
+    return f"background:{style.fill};border-color:{style.stroke};color:{style.ink}{dash}"
 
 
 def _totals(rows: list[Any]) -> dict[str, float | None]:
     revenue = sum(r.revenue.value for r in rows)
+    # The return in each goal's terms, in money where it has a money value.
+    returned = sum(r.returns.money.value for r in rows if r.returns and r.returns.money)
     cost = sum(r.cost for r in rows)
     return {
         "revenue": revenue,
         "new_customers": sum(r.new_customers.value for r in rows),
+        "returned": returned,
         "cost": cost,
-        "roi": (revenue - cost) / cost if cost > 0 else None,
+        "roi": (returned - cost) / cost if cost > 0 else None,
     }
 
 

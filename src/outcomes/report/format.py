@@ -6,20 +6,12 @@ from typing import Final
 
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.catalog.money import INVALID, format_money, is_invalid
+from outcomes.catalog.statuses import STATUS_STYLES
 from outcomes.measure.roi import Estimate
 from outcomes.plan import Plan
 
-STATUS_LABELS: Final = {
-    "achieved": "achieved",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "stale": "stale",
-    "no_data": "no data",
-    "met": "met",
-    "below": "below",
-}
-"""Goal and benchmark statuses as readers see them."""
+STATUS_LABELS: Final = {status: style.word for status, style in STATUS_STYLES.items()}
+"""Goal, benchmark and tactic statuses as readers see them (`outcomes.catalog.statuses`)."""
 
 
 def number(value: float | None) -> str:
@@ -49,6 +41,19 @@ def percent_interval(estimate: Estimate | None) -> str:
     if is_invalid(estimate.low) or is_invalid(estimate.high):
         return f"{estimate.value:.0%} (interval: {INVALID})"
     return f"{estimate.value:.0%} ({estimate.low:.0%} to {estimate.high:.0%})"
+
+
+def roi_words(estimate: Estimate | None, kind: str | None = None) -> str:
+    """ROI as every presenter shows it: the interval, or why there is none.
+
+    `kind` is the return's kind (`outcomes.measure.returns`): with no ROI, `none` reads
+    "no return measured yet" and `units` "not in money" (the return is in goal units).
+    """
+    if estimate is None and kind == "none":
+        return "no return measured yet"
+    if estimate is None and kind == "units":
+        return "not in money"
+    return percent_interval(estimate)
 
 
 def metric_unit(plan: Plan, metric: str) -> str:

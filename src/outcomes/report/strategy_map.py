@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 from xml.sax.saxutils import escape
 
+from outcomes.catalog.statuses import MEASURED, STATUS_STYLES, STATUSES, status_style
 from outcomes.plan.model import Plan, Strategy, Tactic
 
 NodeKind = Literal["goal", "strategy", "tactic", "more"]
 
-STATUSES: Final = ("achieved", "on_track", "at_risk", "off_track", "stale")
 
 # Sizes in SVG user units (pixels at 100 %).
 _MARGIN: Final = 24
@@ -60,13 +60,9 @@ _KIND_COLOURS: Final[Mapping[NodeKind, tuple[str, str]]] = {
     "tactic": ("#f8fafc", "#475569"),
     "more": ("#ffffff", "#94a3b8"),
 }
-# Status colours: (fill, stroke, label).
+# Status colours: (fill, stroke, label), the one palette of `outcomes.catalog.statuses`.
 STATUS_COLOURS: Final[Mapping[str, tuple[str, str, str]]] = {
-    "achieved": ("#bbf7d0", "#166534", "achieved"),
-    "on_track": ("#dcfce7", "#16a34a", "on track"),
-    "at_risk": ("#fef3c7", "#b45309", "at risk"),
-    "off_track": ("#fee2e2", "#dc2626", "off track"),
-    "stale": ("#f1f5f9", "#64748b", "stale"),
+    status: (style.fill, style.stroke, style.word) for status, style in STATUS_STYLES.items()
 }
 
 # Characters XML 1.0 cannot hold at all; YAML's "\x01" escapes can put them in a title.
@@ -163,8 +159,8 @@ class _Region:
 def strategy_map_svg(plan: Plan, *, status: Mapping[str, str] | None = None) -> str:
     """Draw the plan's goals → strategies → tactics as a self-contained SVG document.
 
-    `status` maps an element id to one of "achieved", "on_track", "at_risk", "off_track" or
-    "stale" to colour that element's box; without it boxes take neutral colours. Tactics
+    `status` maps an element id to a status of `outcomes.catalog.statuses` to colour and
+    label that element's box; without it boxes take neutral colours. Tactics
     that serve no strategy, and strategies that serve no goal, are drawn in red in a band
     of their own. Very large plans are summarised with "+N more" boxes.
     """
@@ -174,7 +170,7 @@ def strategy_map_svg(plan: Plan, *, status: Mapping[str, str] | None = None) -> 
     band_bottom = band.place(band_top + _BAND_HEADER) + _PAD if band.has_nodes else None
     height = (band_bottom if band_bottom is not None else bottom) + _MARGIN
     footer = _footer_text(plan, main.tactic_count + band.tactic_count)
-    legend = bool(status)
+    legend = _legend_states(status or {})
     if footer or legend:
         height += 28
     width = 2 * _MARGIN + 3 * _COLUMN_WIDTH + 2 * _COLUMN_GAP
@@ -353,7 +349,8 @@ def _node(node: _Node, status: Mapping[str, str]) -> str:
         attributes += f' id="sm-{element}" data-id="{element}"'
     if label:
         attributes += f' data-status="{clean_text(state or "")}"'
-    dash = ' stroke-dasharray="4 3"' if node.kind == "more" or state == "stale" else ""
+    dashed = state is not None and status_style(state).dashed
+    dash = ' stroke-dasharray="4 3"' if node.kind == "more" or dashed else ""
     parts = [
         f"<g {attributes}><title>{clean_text(node.title)}</title>",
         f'<rect x="{node.x:.0f}" y="{node.y:.1f}" width="{_COLUMN_WIDTH}" '
@@ -415,11 +412,17 @@ def _text(
     )
 
 
-def _footer(y: float, note: str, legend: bool) -> str:
+def _legend_states(status: Mapping[str, str]) -> tuple[str, ...]:
+    """The legend: the four measured states always, the others when a box shows them."""
+    shown = set(status.values())
+    return tuple(s for s in STATUSES if s in MEASURED or s in shown) if shown else ()
+
+
+def _footer(y: float, note: str, legend: Sequence[str]) -> str:
     parts = ['<g class="footer">']
     x = float(_MARGIN)
     if legend:
-        for state in STATUSES:
+        for state in legend:
             fill, stroke, label = STATUS_COLOURS[state]
             parts.append(
                 f'<rect x="{x:.0f}" y="{y - 11:.1f}" width="14" height="14" rx="3" '

@@ -103,6 +103,9 @@ class ReadOptions:
     """For the generic CSV connector: which table the rows go to."""
     values: dict[str, str] | None = None
     """For the generic CSV connector: warehouse column → one value for every row."""
+    value_maps: Mapping[str, Mapping[str, str]] | None = None
+    """For the generic CSV connector: column → {the export's value → the warehouse's}, for
+    columns with a closed vocabulary (`kind`, `entity_kind`, `type`)."""
     key: tuple[str, ...] = ()
     """For the generic CSV connector: the CSV headers whose cells identify a row."""
     channels: Mapping[str, str] | None = None

@@ -8,11 +8,22 @@ here) must be mapped, and every mapped header must be in the file; otherwise not
 read and :class:`SourceError` says what is missing.
 
 Cells are parsed by the column's type in :mod:`outcomes.tables`. Columns with a
-closed vocabulary are checked and normalised: `conversions.type` ("New customer" →
-`new_customer`), `activities.kind`, `costs.kind`; `channel` values go through
+closed vocabulary (`activities.kind`, `metric_snapshots.entity_kind`, `conversions.type`,
+`costs.kind`) are checked and normalised ("New customer" → `new_customer`): a value outside
+the vocabulary is a rejected row naming its line, the header and the allowed values, never
+a row loaded with a word nothing measures. An export's own words are translated by a
+value map (`ReadOptions.value_maps`, `[csv.NAME.value_map]` in `outcomes.toml`): `kind =
+{Message = "message_in", Reply = "reply"}` reads a help desk's inbound "Message" as
+`message_in`, not as a message of ours. A map's raw values match whatever their case and
+surrounding spaces, its targets must be in the vocabulary, and a value the map does not
+name is read as if there were no map. `channel` values go through
 :func:`channel_from_source` (so "LinkedIn" and "lnkd.in" become `linkedin`) and are kept
 lower-cased when they name no plan channel. In a `;`-separated file a single comma in a
 number is a decimal comma (`12,5` → 12.5), as spreadsheets in those locales write it.
+
+A `conversions` mapping may fill the CRM fields a goal's `scope` filters on, `pipeline`,
+`segment` and `product` (`segment = "Customer type"`), or give every row of a file one of
+them through `values` (`pipeline = "employers"` for an export of contracts only).
 
 `ReadOptions.values` (`[csv.NAME.values]` in `outcomes.toml`) gives columns one value for
 every row, checked like a cell once before any row is read: a timesheet whose lines are
@@ -31,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, cast
 
@@ -56,9 +67,7 @@ from outcomes.sources.tabular import (
     read_head,
 )
 from outcomes.tables import (
-    ACTIVITY_KINDS,
-    CONVERSION_TYPES,
-    COST_KINDS,
+    CLOSED_COLUMNS,
     FACT_TABLES,
     Column,
     ColumnType,
@@ -70,11 +79,6 @@ NAME = "csv"
 HEAD_BYTES: Final = 64 * 1024
 _FILLED_HERE: Final = frozenset({"key", "source"})
 _ID_COLUMNS: Final = {"activities": "native_id"}
-_VOCABULARY: Final[dict[tuple[str, str], tuple[str, ...]]] = {
-    ("conversions", "type"): CONVERSION_TYPES,
-    ("activities", "kind"): ACTIVITY_KINDS,
-    ("costs", "kind"): COST_KINDS,
-}
 
 
 # --- the generic connector -------------------------------------------------------------------
@@ -100,11 +104,13 @@ class GenericCsv(Source):
         """Each CSV row as a row of `options.table`, or a rejection naming the header and why."""
         table, mapping = _plan(path, options)
         decimal_comma = csv_delimiter(read_head(path), options.encoding) == ";"
-        constants = _constants(path, table, options.values or {}, decimal_comma)
+        maps = _value_maps(path, table, options.value_maps or {})
+        constants = _constants(path, table, options.values or {}, decimal_comma, maps)
         keys = {f"{_KEY_PREFIX}{i}": header for i, header in enumerate(options.key)}
         columns = Columns({name: (header,) for name, header in {**mapping, **keys}.items()})
         parsers = {
-            name: _parser(table.name, _column(table, name), decimal_comma) for name in mapping
+            name: _parser(table.name, _column(table, name), decimal_comma, maps.get(name))
+            for name in mapping
         }
         required = [*mapping, *keys]
         records = file_records(
@@ -122,14 +128,51 @@ class GenericCsv(Source):
             yield _keyed(parsed, keys, record, table.name) if keys else parsed
 
 
+ValueMap = dict[str, str]
+"""Raw value, case-folded and stripped → the warehouse's value."""
+
+
+def _value_maps(
+    path: Path, table: Table, maps: Mapping[str, Mapping[str, str]]
+) -> dict[str, ValueMap]:
+    """The value maps, checked: each names a closed column of the table and maps into its
+    vocabulary (SourceError otherwise)."""
+    found: dict[str, ValueMap] = {}
+    for name, pairs in maps.items():
+        allowed = CLOSED_COLUMNS.get((table.name, name))
+        if allowed is None:
+            closed = [c for (t, c) in CLOSED_COLUMNS if t == table.name]
+            which = ", ".join(closed) if closed else "none"
+            raise SourceError(
+                path,
+                f"a value map is for a column with a closed vocabulary; '{table.name}.{name}' "
+                f"has none (the table's are: {which})",
+            )
+        found[name] = {}
+        for raw, value in pairs.items():
+            if value not in allowed:
+                raise SourceError(
+                    path,
+                    f"the value map of '{name}' maps {raw!r} to {value!r}; "
+                    f"map it to one of {', '.join(allowed)}",
+                )
+            found[name][raw.strip().casefold()] = value
+    return found
+
+
 def _constants(
-    path: Path, table: Table, values: dict[str, str], decimal_comma: bool
+    path: Path,
+    table: Table,
+    values: dict[str, str],
+    decimal_comma: bool,
+    maps: dict[str, ValueMap],
 ) -> dict[str, Any]:
     """The `values` every row gets, parsed by their columns' types (SourceError if wrong)."""
     found: dict[str, Any] = {}
     for name, text in values.items():
         try:
-            found[name] = _parser(table.name, _column(table, name), decimal_comma)(text)
+            column = _column(table, name)
+            found[name] = _parser(table.name, column, decimal_comma, maps.get(name))(text)
         except FieldError as exc:
             raise SourceError(path, f"the value given for '{name}' does not fit: {exc}") from None
     return found
@@ -171,23 +214,29 @@ def _column(table: Table, name: str) -> Column:
 Parser = Callable[[object], Any]
 
 
-def _parser(table: str, column: Column, decimal_comma: bool) -> Parser:
+def _parser(
+    table: str, column: Column, decimal_comma: bool, value_map: ValueMap | None = None
+) -> Parser:
     """The function turning a cell into the column's value (raising FieldError)."""
-    vocabulary = _VOCABULARY.get((table, column.name))
+    vocabulary = CLOSED_COLUMNS.get((table, column.name))
     if vocabulary is not None:
-        return lambda raw: _closed(raw, vocabulary)
+        return lambda raw: _closed(raw, vocabulary, value_map or {})
     if column.name == "channel":
         return _channel
     return _BY_TYPE[column.type](decimal_comma)
 
 
-def _closed(raw: object, allowed: tuple[str, ...]) -> str | None:
+def _closed(raw: object, allowed: tuple[str, ...], value_map: ValueMap) -> str | None:
     text = cell_text(raw)
     if text is None:
         return None
+    mapped = value_map.get(text.strip().casefold())
+    if mapped is not None:
+        return mapped
     value = re.sub(r"[\s-]+", "_", text.casefold())
     if value not in allowed:
-        raise FieldError(f"expected one of {', '.join(allowed)}, got {raw!r}")
+        hint = "" if value_map else "; a value map can translate the export's own words"
+        raise FieldError(f"expected one of {', '.join(allowed)}, got {raw!r}{hint}")
     return value
 
 

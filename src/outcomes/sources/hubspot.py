@@ -46,6 +46,8 @@ Date also gives that `opportunity` row (the pipeline created that day, counted b
 and pipeline goals by creation month; the same row it gave while it was open). `value` is the Amount
 ("€12,500.00" → 12500.0, currency EUR; a Currency column wins over the symbol). The
 first associated contact id, when a column has them, is the customer and journey id.
+The Pipeline (its label, or the internal id the API gives) is `pipeline`, which a goal's
+scope can name; contacts have no pipeline, so a scope naming one counts deals only.
 
 Keys: `natural_key("hubspot", "contact"|"deal", record id[, conversion type])`; the type
 is part of a conversion's key so that a deal that is won after it was loaded as open adds
@@ -439,6 +441,7 @@ _LATEST_STATED: Final = {
 _DEAL_STATED: Final = {
     **_ORIGIN,
     "owner": ("owner",),
+    "pipeline": ("pipeline",),
     "value": ("amount",),
     "currency": ("amount", "currency"),
     "customer_id": ("contact",),
@@ -555,6 +558,7 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
         "currency": cell_text(record.get("currency")) or symbol,
         "stage": stage,
         "owner": cell_text(record.get("owner")),
+        "pipeline": cell_text(record.get("pipeline")),
     }
     values = _stated(values, record, _DEAL_STATED, origin)
     # A closed deal dated by Create Date (no Close Date column) or a campaign read without

@@ -21,8 +21,9 @@ Each opportunity becomes `conversions`:
 `channel` is the Lead Source mapped by :func:`channel_from_source` ("LinkedIn" →
 `linkedin`); `campaign` is the Primary Campaign Source, else the Lead Source, so that a
 lead source naming no plan channel ("Partner Referral") is kept. `customer_id` is the
-Account ID, else the Account Name. Dates are read month first ("3/1/2026" is 1 March), as
-a US-locale report writes them.
+Account ID, else the Account Name. For goal scopes, `segment` is the Segment column, else
+the Type, and `product` the Product (Name) of an opportunity-products report. Dates are
+read month first ("3/1/2026" is 1 March), as a US-locale report writes them.
 
 Reports end with a blank line and a footer: the report name, "Grand Totals (123
 records)", "Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.",
@@ -96,6 +97,8 @@ COLUMNS = Columns(
         "account_id": ("Account ID", "AccountId"),
         "account": ("Account Name", "Account.Name"),
         "type": ("Type", "Opportunity Type"),
+        "segment": ("Segment", "Customer Segment"),
+        "product": ("Product", "Product Name", "Product2.Name"),
     }
 )
 # The Opportunity ID is what keeps a re-export of the same deals from loading them twice, so
@@ -277,6 +280,12 @@ def _values(record: Record, ts: dt.datetime, stage: str) -> dict[str, Any]:
         values["campaign"] = cell_text(record.get("campaign")) or lead_source
     if record.has("lead_source"):
         values["channel"] = channel_from_source(lead_source)
+    # What a goal's scope can name: the segment, else the opportunity's Type (new or
+    # existing business, or the B2B/B2C split some orgs keep there), and the product.
+    if record.has("segment") or record.has("type"):
+        values["segment"] = cell_text(record.get("segment")) or cell_text(record.get("type"))
+    if record.has("product"):
+        values["product"] = cell_text(record.get("product"))
     return values
 
 

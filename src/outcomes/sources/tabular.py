@@ -276,12 +276,17 @@ def _find_header(
         if row.start >= HEADER_SEARCH_ROWS:
             break
     wanted = ", ".join(f"'{columns.aliases[name][0]}'" for name in required)
-    seen = ", ".join(f"'{c}'" for c in best if not _blank(c))[:300]
+    seen = ", ".join(f"'{_one_line(c)}'" for c in best if not _blank(c))[:300]
     raise SourceError(
         path,
         f"no header row with the columns {wanted} (the widest row has: {seen or 'nothing'})"
         + _closest_headers(columns, required, best),
     )
+
+
+def _one_line(cell: Any) -> str:
+    """A cell as it may appear in a one-line message: line breaks written as \\n."""
+    return str(cell).replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _closest_headers(columns: Columns, required: Sequence[str], cells: Sequence[Any]) -> str:
@@ -302,7 +307,9 @@ def _closest_headers(columns: Columns, required: Sequence[str], cells: Sequence[
         ]
         expected = columns.aliases[name][0]
         if close:
-            hints.append(f"'{expected}' is missing; the closest header is '{by_normal[close[0]]}'")
+            hints.append(
+                f"'{expected}' is missing; the closest header is '{_one_line(by_normal[close[0]])}'"
+            )
         else:
             hints.append(f"'{expected}' is missing")
     return "; " + "; ".join(hints) + ": rename it back, or export the column" if hints else ""

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from outcomes.tables import FACT_TABLES
+from outcomes.tables import FACT_TABLES, Table
 from outcomes.warehouse.schema import (
     ALL_TABLES,
     INGESTS,
+    TABLES,
     create_table_sql,
+    replaced_name,
     replaced_table_sql,
 )
 
@@ -76,10 +78,38 @@ def _accounting(con: Any) -> None:
         con.execute(replaced_table_sql(table))
 
 
+def _rebuilt(con: Any, table: Table, name: str) -> None:
+    """`name` (the table or its replaced versions) in today's column order, rows kept.
+
+    Loads insert by position, so new columns go where the schema has them (before
+    `ingest_id`), which `ALTER TABLE … ADD COLUMN` cannot do.
+    """
+    create = create_table_sql(table) if name == table.name else replaced_table_sql(table)
+    con.execute(f'ALTER TABLE "{name}" RENAME TO "{name}__before"')
+    con.execute(create)
+    con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM "{name}__before"')
+    con.execute(f'DROP TABLE "{name}__before"')
+
+
+def _crm_fields(con: Any) -> None:
+    """`conversions.pipeline`, `segment` and `product`, which goal scopes filter on."""
+    conversions = TABLES["conversions"]
+    for name in (conversions.name, replaced_name(conversions)):
+        found = con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
+        ).fetchall()
+        existing = {row[0] for row in found}
+        if not existing:
+            continue  # nothing stored to upgrade
+        if not {"pipeline", "segment", "product"} <= existing:
+            _rebuilt(con, conversions, name)
+
+
 MIGRATIONS: Final = (
     Migration(1, "tables for activities, metrics, journeys, conversions, costs, ingests", _initial),
     Migration(2, "hours worked and who worked them, on cost lines (timesheets)", _timesheets),
     Migration(3, "each ingest's full accounting; replaced row versions for forget", _accounting),
+    Migration(4, "CRM pipeline, segment and product on conversions, for goal scopes", _crm_fields),
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version

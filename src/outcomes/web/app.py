@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from outcomes import __version__
 from outcomes.briefing.build import BriefingOptions
 from outcomes.web import charts
+from outcomes.web.auth import AuthConfig, AuthMiddleware, principal
 from outcomes.web.context import Dashboard, NotReadyError
 from outcomes.web.explorer import ExplorerError
 from outcomes.web.page_cache import PageCache
@@ -45,18 +46,27 @@ def create_app(
     options: BriefingOptions | None = None,
     read_only: bool = True,
     allowed_hosts: Iterable[str] = LOOPBACK,
+    auth: AuthConfig | None = None,
 ) -> FastAPI:
     """The dashboard of `workspace`, measured with `options`.
 
     The first measurement starts when the app starts (its lifespan) and runs in the
-    background; until it is ready pages answer 503 with Retry-After. `read_only` is the
-    only mode for now: nothing the app serves changes the workspace. Requests naming a
+    background; until it is ready pages answer 503 with Retry-After. `read_only` (the
+    default) serves everyone without sign-in and changes nothing; otherwise people sign in
+    as users of the store (`auth`, by default the workspace's `.outcomes/app.db` or
+    `$OUTCOMES_DATABASE_URL`) and each page needs a role (`web.auth`). Requests naming a
     host other than `allowed_hosts` (patterns as `web.security.allowed_hosts` makes them;
     loopback names by default) are refused with 400, against DNS rebinding.
     """
     state = DashboardState(
         workspace, plan_file or workspace / PLAN_FILE, options or BriefingOptions(), warm=warm
     )
+
+    if not read_only and auth is None:
+        from outcomes.web.store import Store
+
+        auth = AuthConfig(Store.for_workspace(workspace))
+    signin = None if read_only or auth is None else auth.with_secret()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -75,18 +85,24 @@ def create_app(
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
-    app.state.dashboard = Dashboard(state=state, read_only=read_only)
+    app.state.dashboard = Dashboard(state=state, read_only=signin is None)
+    app.state.auth = signin
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    from outcomes.web import api, pages
+    from outcomes.web import account, api, pages
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    if signin is not None:
+        app.include_router(account.router)
     _handle_errors(app)
     app.openapi()  # built once now, not on the first request for /api
 
     # Inside the security middleware, so kept answers get its headers and its host check.
     app.add_middleware(PageCache, state=state)
+    if signin is not None:
+        # Outside the page cache, so a kept page is only sent to whom it may be shown.
+        app.add_middleware(AuthMiddleware, config=signin, error=_error)
     # Outermost: its headers reach every response, its 500 every unhandled exception.
     app.add_middleware(SecurityMiddleware, hosts=allowed_hosts, error=_error)
     return app
@@ -119,7 +135,8 @@ def _wants_json(request: Request) -> bool:
 def _error(request: Request, status: int, title: str, message: str) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
-    html = render("error.html.j2", {"code": status, "title": title, "message": message})
+    context = {"code": status, "title": title, "message": message, "principal": principal(request)}
+    html = render("error.html.j2", context)
     return HTMLResponse(html, status_code=status)
 
 

@@ -105,5 +105,9 @@ def _step(views: Views, by: str, step: str) -> tuple[str | None, str | None]:
     if by == "tactic":
         if step in {t.id for t in views.briefing.plan.tactics}:
             return views.titles.get(step), f"/tactics/{step}"
-        return ("No tactic (unplanned)" if step == "unplanned" else None), None
+        if step.partition(":")[0] == "unplanned":  # `unplanned:facebook`: no tactic's touches
+            channel = step.partition(":")[2]
+            where = f", {CHANNEL_LABELS.get(channel, channel)}" if channel else ""
+            return f"No tactic (unplanned{where})", None
+        return None, None
     return CHANNEL_LABELS.get(step), None

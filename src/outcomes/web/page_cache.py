@@ -10,7 +10,7 @@ fifth of its size or less) and sent so to clients that accept it. The store hold
 most `LIMIT` answers, the least recently used going first: query strings are the
 client's to invent.
 
-Not kept: answers other than 200, `/api/status` (it says when the workspace was last
+Not kept: answers other than 200, answers marked `Cache-Control: no-store`, `/api/status` (it says when the workspace was last
 looked at), static files (`StaticFiles` has its own ETag), and anything before the first
 snapshot is ready.
 """
@@ -26,6 +26,7 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from outcomes.web.auth import PRINCIPAL
 from outcomes.web.state import DashboardState, Snapshot
 
 LIMIT: Final = 512
@@ -38,8 +39,8 @@ CACHE_CONTROL: Final = (b"cache-control", b"no-cache")
 """Browsers keep the answer but ask (with its ETag) before showing it again."""
 VARY: Final = (b"vary", b"accept-encoding")
 
-Key = tuple[str, str, bool, str | None]
-"""Path, query string, refreshing, the refresh error shown."""
+Key = tuple[str, str, bool, str | None, str | None]
+"""Path, query string, refreshing, the refresh error shown, who it is shown to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,10 @@ class PageCache:
         status = self.state.status()
         error = status.error if status.ready else None
         query = scope.get("query_string", b"").decode("latin-1")
-        return scope["path"], query, status.refreshing, error
+        # Pages show who is signed in, so each user's are kept apart (a read-only
+        # dashboard has no user: one copy for all).
+        user = scope.get(PRINCIPAL)
+        return scope["path"], query, status.refreshing, error, getattr(user, "cache_key", None)
 
 
 async def _collect(app: ASGIApp, scope: Scope, receive: Receive) -> list[Message]:
@@ -125,7 +129,7 @@ def _keepable(messages: list[Message]) -> Kept | None:
     if not messages or messages[0]["type"] != "http.response.start":
         return None
     start = messages[0]
-    if start["status"] != 200:
+    if start["status"] != 200 or _no_store(start):
         return None
     body = b"".join(m.get("body", b"") for m in messages[1:] if m["type"] == "http.response.body")
     etag = b'W/"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
@@ -142,6 +146,14 @@ def _keepable(messages: list[Message]) -> Kept | None:
     length = str(len(gzipped)).encode()
     zipped = _start([*headers, (b"content-encoding", b"gzip"), (b"content-length", length)])
     return Kept(plain, body, zipped, gzipped, etag)
+
+
+def _no_store(start: Message) -> bool:
+    """Whether the answer asks not to be kept (a page holding a form's CSRF token)."""
+    return any(
+        bytes(name).lower() == b"cache-control" and b"no-store" in bytes(value).lower()
+        for name, value in start["headers"]
+    )
 
 
 def _start(headers: list[tuple[bytes, bytes]]) -> Message:

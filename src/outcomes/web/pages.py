@@ -15,6 +15,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from outcomes.web import charts
+from outcomes.web.auth import principal
 from outcomes.web.context import current_views, dashboard
 from outcomes.web.invalid import checked
 from outcomes.web.render import Formats, render
@@ -48,6 +49,7 @@ def page(
             "meta": meta,
             "status": dashboard(request).state.status(),
             "read_only": dashboard(request).read_only,
+            "principal": principal(request),
             "fmt": views.snapshot.memo(
                 ("formats",), lambda: Formats(views.briefing.plan, views.briefing.currency)
             ),

@@ -18,8 +18,16 @@ from typing import Any, Final
 import jinja2
 
 from outcomes.catalog.money import INVALID, format_money, is_invalid
+from outcomes.catalog.statuses import status_word
 from outcomes.measure.roi import Estimate
-from outcomes.report.format import metric_value, money, number, percent, percent_interval
+from outcomes.report.format import (
+    metric_value,
+    money,
+    number,
+    percent,
+    percent_interval,
+    roi_words,
+)
 from outcomes.report.templating import template_environment
 
 NAV: Final = (
@@ -142,8 +150,9 @@ def environment() -> jinja2.Environment:
         "outcomes.web",
         filters={
             "number": number_filter, "fixed": fixed, "pct": pct, "interval": interval,
+            "roi_words": roi_words,
             "day": day, "clip": clip, "short": short, "raw": raw, "bar_width": bar_width,
-            "verdict": verdict,
+            "verdict": verdict, "status_word": status_word,
         },
     )  # fmt: skip
     env.globals.update(nav=NAV, severity_words=SEVERITY_WORDS, shown_invalid=SHOWN_INVALID)

@@ -51,6 +51,9 @@ class Meta(_View):
     currency: str
     plan_file: str
     as_of: dt.date = Field(description="The day the numbers are measured at.")
+    data_through: dt.date | None = Field(
+        None, description="The last day the business data covers; returns and costs run to it."
+    )
     period_start: dt.date
     period_end: dt.date
     generated_at: dt.datetime = Field(description="When the numbers were measured (UTC).")
@@ -82,6 +85,10 @@ class GoalRow(_View):
     last_data: dt.date | None
     source: str | None
     link: str
+    scope: str | None = Field(None, description="Which conversions count for it, in words.")
+    scope_note: str | None = Field(
+        None, description="Why a scoped goal has no number: its scope matches no conversion."
+    )
 
 
 class RoiOut(_View):
@@ -98,10 +105,22 @@ class RoiOut(_View):
     people: float
     money: float
     technology: float
-    roi: Estimate | None = Field(description="(revenue − cost) / cost; none without cost.")
+    roi: Estimate | None = Field(
+        description="(return − cost) / cost, on the return in money; none without cost or "
+        "without a return in money."
+    )
     roas: float | None
     cost_per_acquisition: float | None
     link: str | None
+    return_kind: Literal["money", "units", "none"] = Field(
+        "none",
+        description="money; units (a contribution in the goal's unit, no money value); none "
+        "(no return measured yet).",
+    )
+    return_money: float | None = Field(None, description="The return in money, when known.")
+    return_units: float | None = Field(None, description="The contribution in goal units.")
+    return_unit: str | None = Field(None, description="The currency, contacts or hires.")
+    return_label: str = Field("no return measured yet", description="The return in words.")
 
 
 class RoiTotals(_View):
@@ -111,6 +130,7 @@ class RoiTotals(_View):
     new_customers: float
     cost: float
     roi: float | None
+    returned: float = Field(0.0, description="The tactics' returns in money, summed.")
 
 
 class PilotEntry(_View):
@@ -130,6 +150,11 @@ class Overview(_Page):
     roi: list[RoiOut]
     roi_totals: RoiTotals
     coverage: Coverage
+    credit_warnings: list[str] = Field(
+        default_factory=list,
+        description="Tactics whose credit under the headline model came mostly through "
+        "states other journeys share, one sentence each.",
+    )
     top_attention: list[Attention]
     more_attention: int = Field(description="Exceptions beyond the three on page one.")
     attention: list[Attention]
@@ -156,8 +181,12 @@ class TacticSummary(_View):
     mode_label: str
     start: dt.date
     end: dt.date
-    status: str | None = Field(description="Worst of its benchmarks, as the strategy map.")
+    status: str | None = Field(
+        description="Its overall status, as the strategy map: business-outcome benchmarks "
+        "and a conclusive pilot first, activity benchmarks only without them."
+    )
     status_label: str
+    status_reason: str | None = Field(None, description="What the status rests on, in words.")
     roi: RoiOut | None
     link: str
 

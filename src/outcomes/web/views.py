@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from outcomes.briefing.attention import Attention
 from outcomes.briefing.build import Briefing
 from outcomes.briefing.explorer import WHOLE_PERIOD, explore
+from outcomes.catalog.statuses import status_word
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.conversation import ConversationHealth
 from outcomes.measure.roi import RoiRow
@@ -24,7 +25,7 @@ from outcomes.plan.implementation import (
     build_implementation_plan,
 )
 from outcomes.plan.model import Plan, Tactic
-from outcomes.report.format import STATUS_LABELS, metric_unit
+from outcomes.report.format import metric_unit
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.web.explorer import attribution_view, check_query
 from outcomes.web.schemas import (
@@ -64,10 +65,8 @@ UNPLANNED_SHOWN: Final = 100
 
 
 def status_label(status: str | None) -> str:
-    """A status as readers see it: `on_track` → "on track"; None → "no data"."""
-    if status is None:
-        return "no data"
-    return STATUS_LABELS.get(status, status.replace("_", " "))
+    """A status as readers see it: `on_track` → "on track"; None → "no data yet"."""
+    return status_word(status)
 
 
 class Views:
@@ -95,7 +94,7 @@ class Views:
     @property
     def element_status(self) -> dict[str, str]:
         """Status per goal, strategy and tactic (the strategy map's colours)."""
-        return self._memo(("status",), self.briefing.element_status)
+        return self._memo(("status",), lambda: dict[str, str](self.briefing.element_status()))
 
     @property
     def implementation(self) -> ImplementationPlan:
@@ -134,6 +133,7 @@ class Views:
             roas=row.roas,
             cost_per_acquisition=row.cost_per_acquisition,
             link=f"{link}{row.id}" if link else None,
+            **_return_fields(row),
         )
 
     def attention(self, items: Iterable[Attention]) -> list[Attention]:
@@ -183,6 +183,8 @@ class Views:
                     last_data=pace.last_data,
                     source=pace.source,
                     link=f"/goals/{pace.goal}",
+                    scope=pace.scope,
+                    scope_note=pace.scope_note,
                 )
             )
         return rows
@@ -190,6 +192,9 @@ class Views:
     def tactic_summary(self, tactic: Tactic) -> TacticSummary:
         """One tactic as lists show it."""
         status = self.element_status.get(tactic.id)
+        judged = next(
+            (j for j in self.briefing.scorecard.tactic_status if j.tactic == tactic.id), None
+        )
         return TacticSummary(
             id=tactic.id,
             title=tactic.title,
@@ -203,6 +208,7 @@ class Views:
             end=tactic.end,
             status=status,
             status_label=status_label(status),
+            status_reason=judged.reason if judged else None,
             roi=self.roi("tactic", tactic.id),
             link=f"/tactics/{tactic.id}",
         )
@@ -217,6 +223,7 @@ class Views:
         briefing = self.briefing
         rows = [self._roi_out(r) for r in briefing.tactic_roi()]
         revenue = sum(r.revenue.value for r in rows)
+        returned = sum(r.return_money or 0.0 for r in rows)
         cost = sum(r.cost for r in rows)
         return Overview(
             meta=self.meta,
@@ -227,9 +234,15 @@ class Views:
                 revenue=revenue,
                 new_customers=sum(r.new_customers.value for r in rows),
                 cost=cost,
-                roi=(revenue - cost) / cost if cost > 0 else None,
+                roi=(returned - cost) / cost if cost > 0 else None,
+                returned=returned,
             ),
             coverage=briefing.roi.coverage,
+            credit_warnings=[
+                w.message
+                for w in briefing.roi.warnings
+                if w.model == briefing.options.headline_model
+            ],
             top_attention=self.attention(briefing.top_attention),
             more_attention=len(briefing.attention) - len(briefing.top_attention),
             attention=self.attention(briefing.attention),
@@ -477,6 +490,7 @@ def _meta(briefing: Briefing) -> Meta:
         currency=briefing.currency,
         plan_file=briefing.plan_file,
         as_of=briefing.as_of,
+        data_through=briefing.data_through,
         period_start=briefing.period.start,
         period_end=briefing.period.end,
         generated_at=briefing.generated_at,
@@ -530,3 +544,17 @@ def _conversation_row(c: ConversationHealth) -> ConversationRow:
 def _hours(plan: Plan) -> str:
     hours = plan.organisation.business_hours
     return f"{', '.join(hours.days)} {hours.open}–{hours.close} ({hours.time_zone})"
+
+
+def _return_fields(row: RoiRow) -> dict[str, Any]:
+    """The return in the goal's own terms, as `RoiOut`'s fields."""
+    kept = row.returns
+    if kept is None:
+        return {}
+    return {
+        "return_kind": kept.kind,
+        "return_money": None if kept.money is None else kept.money.value,
+        "return_units": kept.units,
+        "return_unit": kept.unit,
+        "return_label": kept.label,
+    }

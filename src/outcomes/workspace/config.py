@@ -21,6 +21,13 @@ read numeric dates when every date of a column reads both ways (09/01/2026); a c
 one telling date (21/01/2026) is decided by it, whatever the setting says. `decimal_mark =
 "comma"` (or `point`) does the same for numbers that read both ways (1.234).
 
+A `[csv.NAME.value_map]` table translates an export's own words for a column with a
+closed vocabulary (`kind` of activities and costs, `entity_kind` of metric snapshots,
+`type` of conversions) into the warehouse's: `kind = {Message = "message_in", Reply =
+"reply"}` reads a help desk's inbound "Message" as a message that came in, not one of ours.
+Every target must be in the column's vocabulary; raw values match whatever their case.
+A value neither the map nor the vocabulary knows is a rejected row.
+
 A `[channels]` table says what a CRM's or analytics tool's source label means, over the
 built-in table (:mod:`outcomes.catalog.source_labels`): `"Trade Show" = "event"`,
 `"Partner Portal" = "referral"`. A value must be a plan channel or a documented class.
@@ -42,6 +49,7 @@ from typing import Any, Final, cast
 from outcomes.catalog.source_labels import CLASSES, KNOWN
 from outcomes.sources.date_order import ORDERS, DateOrder
 from outcomes.sources.decimal_mark import MARKS, DecimalMark
+from outcomes.tables import CLOSED_COLUMNS
 from outcomes.warehouse.schema import FACT_TABLES, TableName
 
 CONFIG_FILE: Final = "outcomes.toml"
@@ -64,6 +72,8 @@ class CsvMapping:
     """Warehouse column → one value for every row."""
     key: tuple[str, ...] = ()
     """The CSV headers whose cells identify a row (empty: see the module's note)."""
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Closed column → {the export's value → the warehouse's}."""
     date_order: DateOrder | None = None
     """How to read this mapping's numeric dates that read both ways."""
     decimal_mark: DecimalMark | None = None
@@ -166,12 +176,14 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
     where = f"{path}: [csv.{name}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} must be a table with files, table and columns")
-    keys = {"files", "table", "columns", "values", "key", "date_order", "decimal_mark"}
+    keys = {
+        "files", "table", "columns", "values", "value_map", "key", "date_order", "decimal_mark",
+    }  # fmt: skip
     unknown = sorted(set(entry) - keys)
     if unknown:
         raise ConfigError(
             f"{where}: unknown key '{unknown[0]}'; the keys are files, table, columns, values, "
-            "key, date_order and decimal_mark"
+            "value_map, key, date_order and decimal_mark"
         )
     key = entry.get("key", [])
     if isinstance(key, str):
@@ -210,6 +222,44 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
         {str(k): str(v) for k, v in columns.items()},
         {str(k): str(v) for k, v in values.items()},
         tuple(key),
+        _value_maps(where, str(table), entry.get("value_map", {}), {*columns, *values}),
         _date_order(path, f"[csv.{name}] ", entry.get("date_order")),
         _decimal_mark(path, f"[csv.{name}] ", entry.get("decimal_mark")),
     )
+
+
+def _value_maps(where: str, table: str, entry: object, read: set[str]) -> dict[str, dict[str, str]]:
+    """`[csv.NAME.value_map]`, checked: closed columns of the table, mapped into their
+    vocabularies."""
+    example = 'kind = {Message = "message_in", Reply = "reply"}'
+    if not isinstance(entry, dict):
+        raise ConfigError(
+            f"{where}: value_map must map columns to tables of values, e.g. {example}"
+        )
+    closed = [column for (t, column) in CLOSED_COLUMNS if t == table]
+    found: dict[str, dict[str, str]] = {}
+    for column, pairs in entry.items():
+        allowed = CLOSED_COLUMNS.get((table, column))
+        if allowed is None:
+            which = ", ".join(closed) if closed else "no column of it has one"
+            raise ConfigError(
+                f"{where}: value_map '{column}': only a column with a closed vocabulary takes a "
+                f"value map ({table}: {which})"
+            )
+        if column not in read:
+            raise ConfigError(
+                f"{where}: value_map '{column}': the mapping does not read '{column}'; map its "
+                f'CSV header in [csv.NAME.columns] first, e.g. {column} = "Type"'
+            )
+        if not isinstance(pairs, dict) or not all(isinstance(v, str) for v in pairs.values()):
+            raise ConfigError(
+                f"{where}: value_map '{column}' must map the export's values to ours, e.g. {example}"
+            )
+        for raw, value in pairs.items():
+            if value not in allowed:
+                raise ConfigError(
+                    f"{where}: value_map '{column}' maps {raw!r} to {value!r}, which is not one "
+                    f"of {', '.join(allowed)}"
+                )
+        found[str(column)] = {str(k): str(v) for k, v in pairs.items()}
+    return found

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from outcomes.measure.attribution.paths import PathCounts
     from outcomes.measure.attribution.result import AttributionResult
     from outcomes.measure.costs import Period
+    from outcomes.measure.explain import Explanation
     from outcomes.measure.roi import RoiReport
     from outcomes.measure.scorecard import Scorecard
     from outcomes.measure.unplanned import UnplannedReport
@@ -298,6 +299,24 @@ class Workspace:
         # Every briefing of this state found the same: it depends on no measuring option.
         return self.briefing(BriefingOptions(), accept=lambda _: True).unplanned
 
+    def explain(self, ident: str) -> Explanation:
+        """Which tactic claims the activity whose warehouse key or native id is `ident`, and
+        why: each tactic's criteria met, who else matched and why it lost, or why none did.
+
+        `WorkspaceError` when no activity has that key or native id.
+        """
+        from outcomes.measure.explain import explain_activity
+
+        plan = self.plan.plan
+        with self._warehouse() as warehouse:
+            result = explain_activity(plan, warehouse.table("activities"), ident.strip())
+        if not result.found:
+            raise WorkspaceError(
+                f"no activity has the key or native id {ident!r}: `outcomes unplanned "
+                "--format json` gives an example key of each group of unplanned activity"
+            )
+        return result
+
     def roi(
         self,
         *,
@@ -482,6 +501,7 @@ class Workspace:
                 bootstrap=options.bootstrap,
                 confidence=options.confidence,
                 seed=seed,
+                snapshots=warehouse.table("metric_snapshots"),
             )
 
     def with_options(self, **changes: object) -> Workspace:

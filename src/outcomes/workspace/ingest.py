@@ -56,6 +56,7 @@ class FileSettings:
             table=mapping.table,
             mapping=mapping.columns,
             values=mapping.values or None,
+            value_maps=mapping.value_maps or None,
             key=mapping.key,
         )
 

@@ -216,8 +216,16 @@ def test_journey_paths_are_identical_on_duckdb_and_spark(
     [
         {"sources": ("ga4", "test")},
         {"conversion_types": ("lead", "order"), "direct_label": "(none)", "lookback_days": 30},
+        # A goal scope: CRM fields compared without case, any clause, journeys of others out.
+        {
+            "scope": (
+                (("channel", ("linkedin",)), ("type", ("deal_won",))),
+                (("pipeline", ("employers",)),),
+                (("source", ("test",)),),
+            )
+        },
     ],
-    ids=["sources", "types-label-window"],
+    ids=["sources", "types-label-window", "scope"],
 )
 def test_filters_are_identical_on_duckdb_and_spark(
     engines: dict[str, Any], params: dict[str, Any]

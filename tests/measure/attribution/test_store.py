@@ -236,3 +236,27 @@ def test_an_ingest_and_a_forget_between_briefings_show_in_the_next(
     assert after.nulls.sum() == before.nulls.sum() + 1  # one more journey, not converted
     forget(journeys, str(result.ingest_id))
     assert_identical(channel_paths(), before)
+
+
+def test_a_scope_keeps_its_conversions_and_leaves_out_other_scopes_journeys(
+    journeys: Warehouse, plan: Plan
+) -> None:
+    """Scoped to orders, sales journeys credit orders only (as asking for orders does), and
+    a journey whose sales were all deals is no failed order journey: fewer null paths."""
+    tp, cv = journeys.table("touchpoints"), journeys.table("conversions")
+    scope = ((("type", ("order",)),),)
+    options: dict[str, Any] = {"by": "tactic", "plan": plan, "lookback_days": None}
+    periods = briefing_periods(plan)
+    with JourneyStore(tp, cv) as store:
+        found = store.path_counts(periods, scope=scope, **options)
+    for label, span in periods:
+        scoped = paths_from_warehouse(tp, cv, credit_period=span, scope=scope, **options)
+        assert_identical(found[label], scoped)
+        orders = paths_from_warehouse(
+            tp, cv, credit_period=span, conversion_types=("order",), **options
+        )
+        assert scoped.conversions.sum() == orders.conversions.sum() > 0, label
+        assert scoped.value.sum() == orders.value.sum()
+        assert scoped.nulls.sum() <= orders.nulls.sum(), label
+        if span is None:
+            assert scoped.nulls.sum() < orders.nulls.sum()

@@ -7,6 +7,23 @@ from collections.abc import Iterator
 from outcomes.catalog.channels import LISTENING_MODES, PUSH_MODES, SOCIAL_CHANNELS
 from outcomes.lint.context import LintContext
 from outcomes.lint.rule import Hit, Severity, rule
+from outcomes.plan import Plan
+
+
+def required_listeners(plan: Plan) -> dict[str, str]:
+    """The tactics L001 requires, with why: every `listen` or `respond` tactic on a social
+    channel where a tactic of the plan pushes. Stopping them would leave the plan pushing
+    without listening there, so no report may advise it."""
+    pushed: dict[str, list[str]] = {}
+    for tactic in plan.tactics:
+        if tactic.channel in SOCIAL_CHANNELS and tactic.mode in PUSH_MODES:
+            pushed.setdefault(tactic.channel, []).append(tactic.id)
+    return {
+        tactic.id: f"rule L001 (push-without-listening) asks for a listen or respond tactic "
+        f"on {tactic.channel}, where {', '.join(pushed[tactic.channel])} push"
+        for tactic in plan.tactics
+        if tactic.mode in LISTENING_MODES and tactic.channel in pushed
+    }
 
 
 @rule(

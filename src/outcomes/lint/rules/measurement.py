@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from outcomes.catalog.measurable import (
+    ANY_DATA,
+    BENCHMARK_NEEDS,
+    benchmark_need,
+    describe,
+    describe_need,
+    goal_need,
+    measurable,
+    missing,
+    sources_for,
+)
 from outcomes.lint.context import LintContext
 from outcomes.lint.rule import Hit, Severity, rule
 from outcomes.lint.rules.alignment import TACTICAL_PLAN_QUOTE
-from outcomes.plan.model import Benchmark, Goal
+from outcomes.plan.matching import claimed_kinds, overlaps
+from outcomes.plan.model import Benchmark, Goal, Tactic
 
 _SOFT_CLASSES = {"vanity", "activity", "engagement"}
 
@@ -291,3 +303,169 @@ def missing_cadence(ctx: LintContext) -> Iterator[Hit]:
                 ctx.path(tactic.id, "mode"),
                 f"tactic '{tactic.id}' ({tactic.mode}) has no cadence to keep",
             )
+
+
+@rule(
+    code="M008",
+    name="overlapping-matchers",
+    severity=Severity.WARNING,
+    summary="Two tactics whose matchers claim the same activity with equal specificity",
+    fix=(
+        "Tell them apart: give each its own `match.kinds` (posts to the publishing tactic, "
+        "replies and comments to the responding one), a criterion only one of them meets (a "
+        "hashtag, a campaign), or drop the value they share from one"
+    ),
+    what=(
+        "A tactic that ties with an earlier one on some activity or visit, so that the "
+        "earlier one always takes it (docs/plan-format.md, Tactics: which tactic claims an "
+        "activity). They tie on an activity of a kind both claim that meets a value both "
+        "name (an account, an author, a hashtag or a campaign) and no other criterion of "
+        "either, or, when neither names any, that is on the channel both claim by default, "
+        "with equal `match.kinds` written or not. On visits they tie when they give the same "
+        "UTM fields and share a value in each."
+    ),
+    why=(
+        "The most specific matcher wins, and a tie goes to the tactic first in the plan: "
+        "moving a tactic in the file would move its activity to another tactic, and the one "
+        "later in the file shows as not started while the work is done. Each tactic's "
+        "benchmarks and return are measured on the activity it claims, so the plan must "
+        "say which is which."
+    ),
+    seed=TACTICAL_PLAN_QUOTE,
+    example="""\
+  - id: clinic-posts
+    channel: instagram
+    mode: publish
+    measurement: {sources: [meta], match: {accounts: [kerrphysio], kinds: [post, comment]}}
+  - id: clinic-replies
+    channel: instagram
+    mode: respond
+    measurement: {sources: [meta], match: {accounts: [kerrphysio], kinds: [reply, comment]}}""",
+    instead="""\
+  - id: clinic-posts
+    channel: instagram
+    mode: publish
+    measurement: {sources: [meta], match: {accounts: [kerrphysio], kinds: [post]}}
+  - id: clinic-replies
+    channel: instagram
+    mode: respond
+    measurement: {sources: [meta], match: {accounts: [kerrphysio], kinds: [reply, comment]}}""",
+)
+def overlapping_matchers(ctx: LintContext) -> Iterator[Hit]:
+    for overlap in overlaps(ctx.plan):
+        first, second = overlap.first.id, overlap.second.id
+        match = ctx.path(second, "measurement", "match")
+        yield Hit(
+            second,
+            match
+            if match in ctx.loaded.source_map.values
+            else ctx.field_path(second, "measurement"),
+            f"tactics '{first}' and '{second}' both claim {overlap.example} with equal "
+            f"specificity ({overlap.specificity}); '{first}' takes it because it comes first in the plan",
+        )
+
+
+@rule(
+    code="M007",
+    name="unmeasurable-metric",
+    severity=Severity.WARNING,
+    summary="Goal metric or benchmark the plan's sources cannot measure",
+    fix=(
+        "Name a source that gives the data (the message lists them) in `measurement.sources`, "
+        "measure by a metric the sources give, or accept it in `ignore:` with the reason"
+    ),
+    what=(
+        "A goal whose metric no source the plan names can measure (the goal's "
+        "`scope.sources` when it has them, else every tactic's `measurement.sources`), or a "
+        "tactic benchmark its own `measurement.sources` cannot measure: `demo_requests` "
+        "from sources that give no demo-request conversions, `first_response_minutes` from "
+        "an export with no replies. Also a benchmark the scorecard never measures for a "
+        "tactic (`revenue`, `pipeline_value`, `applications`, a plan's own metric), and one "
+        "on activity the tactic does not claim (`listen_push_ratio` counts the tactic's "
+        "own posts, which a `respond` tactic claims none of). Tactic benchmarks are "
+        "measured on: " + ", ".join(f"`{m}`" for m in sorted(BENCHMARK_NEEDS)) + ". Which "
+        "data each metric is measured from, and which source gives it, is in "
+        "`outcomes.catalog.measurable`; "
+        "the generic `csv` source can give any of it. A goal on a vanity, activity or "
+        "engagement metric is left to `vanity-goal-metric`."
+    ),
+    why=(
+        'A metric nothing can measure shows "no data" for the whole period: it looks like '
+        "a tactic that has not started, and it hides whether the tactic works. How the "
+        "activity will be measured is part of the tactical plan, and is best settled "
+        "before the data is due."
+    ),
+    seed=TACTICAL_PLAN_QUOTE,
+    example="""\
+  - id: trade-show
+    benchmarks:
+      - {metric: meetings, baseline: 0, target: 40}
+    measurement:
+      sources: [hubspot]     # HubSpot exports give no meeting conversions""",
+    instead="""\
+  - id: trade-show
+    benchmarks:
+      - {metric: opportunities, baseline: 0, target: 12}
+    measurement:
+      sources: [hubspot]""",
+)
+def unmeasurable_metric(ctx: LintContext) -> Iterator[Hit]:
+    declared = sorted({s for t in ctx.plan.tactics if t.measurement for s in t.measurement.sources})
+    for goal in ctx.plan.goals:
+        if ctx.metrics[goal.metric].metric_class in _SOFT_CLASSES:
+            continue  # vanity-goal-metric asks for another metric first
+        sources = goal.scope.sources if goal.scope and goal.scope.sources else declared
+        need = goal_need(goal.metric)
+        if sources and not measurable(need, sources):
+            yield Hit(
+                goal.id,
+                ctx.path(goal.id, "metric"),
+                f"goal '{goal.id}' ({goal.metric}) cannot be measured from "
+                f"{', '.join(sources)}: it needs {describe_need(need)}; "
+                f"{_could(sources_for(need))}",
+            )
+    for tactic in ctx.plan.tactics:
+        sources = tactic.measurement.sources if tactic.measurement else []
+        if not sources:
+            continue  # unmeasured-tactic says so
+        for index, benchmark in enumerate(tactic.benchmarks):
+            problem = _benchmark_gap(tactic, benchmark.metric, sources)
+            if problem:
+                yield Hit(
+                    tactic.id,
+                    ctx.path(tactic.id, "benchmarks", index),
+                    f"benchmark {benchmark.metric} of tactic '{tactic.id}' {problem}",
+                )
+
+
+def _benchmark_gap(tactic: Tactic, metric: str, sources: Sequence[str]) -> str | None:
+    """Why the benchmark cannot be measured, or None when it can."""
+    need = benchmark_need(metric)
+    if not need:
+        return (
+            "is never measured for a tactic: a tactic's benchmarks are its activity, "
+            "engagement and conversations, the conversions its journeys touched and the "
+            f"tickets deflected on its channel; judge {metric} on a goal, where attribution "
+            "credits it to tactics"
+        )
+    kinds = claimed_kinds(tactic)
+    if measurable(need, sources, kinds):
+        return None
+    if kinds is not None and not measurable(need, [ANY_DATA], kinds):
+        lacking = ", ".join(describe(token) for token in missing(need, [ANY_DATA], kinds))
+        return (
+            f"counts activity the tactic does not claim: it claims activities of kind "
+            f"{', '.join(kinds) or 'none'} only, and {metric} needs {lacking} too; claim "
+            "them in `measurement.match.kinds`, or judge it where they are claimed"
+        )
+    return (
+        f"cannot be measured from {', '.join(sources)}: it needs {describe_need(need)}; "
+        f"{_could(sources_for(need, kinds))}"
+    )
+
+
+def _could(sources: tuple[str, ...]) -> str:
+    if not sources:
+        return "no source gives that"
+    named = [s if s != ANY_DATA else "csv (a CSV mapped in outcomes.toml)" for s in sources]
+    return f"sources that give it: {', '.join(named)}"

@@ -30,6 +30,15 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
 * **Conversions** [`conversion_types=("deal_won", "order")`]: only conversions of these
   types count (a won deal's `new_customer` row would count the same sale twice). Their
   `value` is summed into `total_conversion_value` (a null value counts as 0).
+* **Scope** [`scope=None`, every conversion]: only conversions in this scope
+  (`outcomes.measure.scope`: pipelines, segments, products, sources, channels, types; a
+  goal's scope) make conversion events, so the journeys of one scope never credit
+  another; a journey's previous conversion is its previous one in the scope. A journey
+  whose conversions (of the chosen types) all fall outside the scope belongs to another
+  scope's goal: it is not a non-converting path of this one (a patient who booked is not
+  an employer who did not sign), so its touches make no path at all; nor does a journey
+  without a conversion in scope that touched a tactic the plan aims at other conversions
+  only (`outcomes.measure.scope.aimed_elsewhere`: a patient ad's visitor who did not book).
 * **Credit window** [`lookback_days=90`]: a conversion credits the touches of its journey
   at or before its time, after the journey's previous conversion, and no more than
   `lookback_days` × 24 hours before it (inclusive, whatever the engine's time zone);
@@ -52,8 +61,18 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
 * **Steps** [`by="channel"`]: the touchpoint's `channel`; when that is null or blank, its
   raw `utm_source`; when that is missing too, `direct_label` [`"direct"`]. With
   `by="tactic"` the step is the tactic `outcomes.measure.mapping.mapped_touchpoints` gives
-  the touchpoint under `plan`, and touchpoints of no tactic become the step
-  `"unplanned"` so the chain still passes through them.
+  the touchpoint under `plan`, and touchpoints of no tactic become untracked steps so
+  the chain still passes through them. An untracked touch on a channel through which
+  some tactic brings an audience (any mode but `listen` and `respond`) keeps that
+  channel (as `by="channel"` gives it): `unplanned:facebook`, so a patient's untracked
+  Facebook visit and an employer's untracked LinkedIn visit stay two states, not one
+  shared by both. Touches on other channels (direct, organic search, a referring site,
+  a channel the plan only answers on) are one step, `unplanned`: the plan reaches no
+  audience of its own there, and a state for each would only thin every tactic's Markov
+  and Shapley credit with more states per path (on the demo company, social selling
+  fell from 0.53× to 0.35× of its planted revenue with one state per raw channel, and
+  Shapley's revenue tactics together to 0.74× with a state for X, where the plan only
+  answers support questions).
 * **Order and text**: steps are ordered by touch time (ties by the touchpoint's natural
   key, so the result is deterministic), joined by `" > "`, and kept as observed (repeats
   included; `PathCounts` collapses on request). A `>` inside a step name would split the
@@ -70,6 +89,7 @@ from typing_extensions import Unpack
 
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.mapping import mapped_touchpoints
+from outcomes.measure.scope import SCOPE_COLUMNS, Scope, aimed_elsewhere, in_scope
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
 
@@ -77,7 +97,10 @@ if TYPE_CHECKING:
     import ibis
 
 PATH_SEPARATOR: Final = " > "
+CONVERSATION_MODES: Final = frozenset({"listen", "respond"})
+"""Tactic modes that answer on a channel rather than bring an audience through it."""
 UNPLANNED: Final = "unplanned"
+"""The step of touches no tactic claims; `unplanned:facebook` on a channel a tactic works."""
 DEFAULT_CONVERSION_TYPES: Final = ("deal_won", "order")
 JoinOn = Literal["person", "journey_id", "customer_id"]
 
@@ -96,6 +119,7 @@ class JourneyOptions(TypedDict, total=False):
     sources: Sequence[str] | None
     direct_label: str
     credit_period: tuple[dt.datetime, dt.datetime] | None
+    scope: Scope | None
 
 
 JOURNEY_DEFAULTS: Final[JourneyOptions] = {
@@ -107,6 +131,7 @@ JOURNEY_DEFAULTS: Final[JourneyOptions] = {
     "sources": None,
     "direct_label": "direct",
     "credit_period": None,
+    "scope": None,
 }
 Span = tuple[dt.datetime, dt.datetime]
 """A credit period: (start, end) instants, end excluded."""
@@ -177,18 +202,34 @@ def _steps(
         if plan is None:
             raise ValueError('by="tactic" needs the plan whose tactics the steps are')
         mapped = mapped_touchpoints(plan, touchpoints)
-        step = mapped.tactic.fill_null(UNPLANNED)
+        channel = _channel_step(mapped, direct_label)
+        worked = sorted({t.channel for t in plan.tactics if t.mode not in CONVERSATION_MODES})
+        unplanned = ibis.ifelse(
+            channel.isin(worked), ibis.literal(UNPLANNED + ":") + channel, ibis.literal(UNPLANNED)
+        )
+        step = mapped.tactic.fill_null(unplanned)
         table = mapped
     elif by == "channel":
-        t = touchpoints
-        step = ibis.coalesce(
-            _blank_to_null(t.channel), _blank_to_null(t.utm_source), ibis.literal(direct_label)
-        )
-        table = t
+        step = _channel_step(touchpoints, direct_label)
+        table = touchpoints
     else:
         raise ValueError(f'by must be "channel" or "tactic", not {by!r}')
     # The path text is split on ">" when read back; a ">" in a name must not split it.
     return table.mutate(step=step.replace(">", "-"))
+
+
+def _channel_step(t: Any, direct_label: str) -> Any:
+    """A touch's channel, else its raw utm_source, else `direct_label`."""
+    import ibis
+
+    return ibis.coalesce(
+        _blank_to_null(t.channel), _blank_to_null(t.utm_source), ibis.literal(direct_label)
+    )
+
+
+def is_unplanned(step: str) -> bool:
+    """True for the step of touches no tactic claims (`unplanned:facebook`)."""
+    return step == UNPLANNED or step.startswith(UNPLANNED + ":")
 
 
 def _ordered_paths(table: Any, keys: list[str]) -> Any:
@@ -283,27 +324,30 @@ def journey_events(
     """
     o = _checked(options)
     keyed = journey_conversions(touchpoints, conversions, join_on=o["join_on"])
-    return conversion_events(keyed, o["conversion_types"])
+    return conversion_events(keyed, o["conversion_types"], o["scope"])
 
 
 def journey_conversions(
     touchpoints: ibis.Table, conversions: ibis.Table, *, join_on: JoinOn
 ) -> Any:
-    """The conversions with a journey: `jkey`, `ts`, `type`, `value` (the touchpoints link
-    identities when `join_on` is "person")."""
+    """The conversions with a journey: `jkey`, `ts`, `type`, `value` and the columns a scope
+    filters on (the touchpoints link identities when `join_on` is "person")."""
     if join_on == "person":
         _, conversions = _with_person(touchpoints, conversions)
     c = conversions
+    scoped = {name: c[name] for name in SCOPE_COLUMNS if name != "type"}
     return c.filter(c[join_on].notnull()).select(
-        jkey=c[join_on], ts=c.ts, type=c.type, value=c.value
+        jkey=c[join_on], ts=c.ts, type=c.type, value=c.value, **scoped
     )
 
 
-def conversion_events(keyed: Any, conversion_types: Sequence[str]) -> Any:
+def conversion_events(
+    keyed: Any, conversion_types: Sequence[str], scope: Scope | None = None
+) -> Any:
     """`journey_events` from `journey_conversions` built already (a `JourneyStore` keeps them)."""
     import ibis
 
-    chosen = keyed.filter(keyed.type.isin(list(conversion_types)))
+    chosen = in_scope(keyed.filter(keyed.type.isin(list(conversion_types))), scope)
     # One event per (journey, instant): simultaneous conversions share one path, and the
     # previous event is then always strictly earlier, so every touch has one owner.
     events = chosen.group_by(ckey=chosen.jkey, cts=chosen.ts).aggregate(
@@ -370,18 +414,44 @@ def journey_segments(
     """
     o = _checked(options)
     touches = journey_touches(touchpoints, conversions, **o)
-    events = journey_events(touchpoints, conversions, **o)
-    return split_journeys(touches, events, lookback_days=o["lookback_days"])
+    keyed = journey_conversions(touchpoints, conversions, join_on=o["join_on"])
+    events = conversion_events(keyed, o["conversion_types"], o["scope"])
+    foreign = foreign_journeys(keyed, touches, o)
+    return split_journeys(touches, events, lookback_days=o["lookback_days"], foreign=foreign)
 
 
-def split_journeys(touches: Any, events: Any, *, lookback_days: int | None) -> JourneySegments:
+def foreign_journeys(keyed: Any, touches: Any, options: JourneyOptions) -> Any:
+    """`fkey`: the journeys of another scope than `options`' (see the module docstring):
+    no conversion in it, and conversions outside it or a touch of a tactic aimed elsewhere.
+    None without a scope: every journey is the scope's."""
+    scope = options.get("scope")
+    if scope is None:
+        return None
+    chosen = keyed.filter(keyed.type.isin(list(options["conversion_types"])))
+    inside = in_scope(chosen, scope).select(ikey=chosen.jkey).distinct()
+    others = chosen.select(fkey=chosen.jkey)
+    plan = options.get("plan")
+    elsewhere = aimed_elsewhere(plan, scope) if options.get("by") == "tactic" and plan else []
+    if elsewhere:
+        aimed = touches.filter(touches.step.isin(elsewhere)).select(fkey=touches.jkey)
+        others = others.union(aimed)
+    others = others.anti_join(inside, others.fkey == inside.ikey)
+    return others.distinct()
+
+
+def split_journeys(
+    touches: Any, events: Any, *, lookback_days: int | None, foreign: Any = None
+) -> JourneySegments:
     """`journey_segments` from touches and events built already (`journey_touches`,
-    `journey_events`; a `JourneyStore` keeps them in the engine)."""
+    `journey_events`; a `JourneyStore` keeps them in the engine). `foreign`: the journeys
+    of another scope (`foreign_journeys`), whose touches make no non-converting path."""
     credited = credited_touches(touches, events, lookback_days=lookback_days)
     converting = _ordered_paths(credited, ["ckey", "cts", "n", "amount"])
     last = events.group_by("ckey").aggregate(last_cts=events.cts.max())
     after = touches.left_join(last, touches.jkey == last.ckey)
     after = after.filter(after.last_cts.isnull() | (after.ts > after.last_cts))
+    if foreign is not None:
+        after = after.anti_join(foreign, after.jkey == foreign.fkey)
     steps = credited.select("step", "ckey", "cts", "n", "amount").distinct()
     return JourneySegments(converting, after.select("jkey", "ts", "tie", "step"), steps)
 

@@ -267,6 +267,22 @@ class PathCounts:
         out.setflags(write=False)
         return out
 
+    def touched(self) -> tuple[FloatArray, FloatArray]:
+        """(conversions, value) of the paths each channel is on, per channel in order.
+
+        A path that passes a channel twice counts once for it; a model that gives a
+        channel more than these gives it credit from conversions whose journeys never
+        touched it (Markov does, through the states journeys share).
+        """
+        import numpy as np
+
+        pairs = np.unique(self.path_of_touch * max(self.n_channels, 1) + self.touches)
+        paths, channels = np.divmod(pairs, max(self.n_channels, 1))
+        width = self.n_channels
+        conversions = np.bincount(channels, weights=self.conversions[paths], minlength=width)
+        value = np.bincount(channels, weights=self.value[paths], minlength=width)
+        return conversions.astype(np.float64), value.astype(np.float64)
+
     def path(self, i: int) -> tuple[int, ...]:
         """Path `i` as channel indices."""
         return tuple(int(c) for c in self.touches[self.offsets[i] : self.offsets[i + 1]])

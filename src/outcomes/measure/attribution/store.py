@@ -41,6 +41,7 @@ from outcomes.measure.attribution.journeys import (
     JourneySegments,
     Span,
     conversion_events,
+    foreign_journeys,
     journey_conversions,
     journey_touches,
     period_paths,
@@ -135,8 +136,12 @@ class JourneyStore:
                 self.touchpoints, self.conversions, join_on=options["join_on"]
             ),
         )
-        events = conversion_events(keyed, options["conversion_types"])
-        return split_journeys(touches, events, lookback_days=options["lookback_days"])
+        types, scope = options["conversion_types"], options["scope"]
+        events = conversion_events(keyed, types, scope)
+        foreign = foreign_journeys(keyed, touches, options)
+        return split_journeys(
+            touches, events, lookback_days=options["lookback_days"], foreign=foreign
+        )
 
     def _layer(self, key: Hashable, build: Callable[[], Any]) -> Any:
         layer = self._layers.get(key)
@@ -164,5 +169,11 @@ class JourneyStore:
             None if sources is None else tuple(sources),
         )
         conversions = ("conversions", options["join_on"])
-        kind = (touches, conversions, tuple(options["conversion_types"]), options["lookback_days"])
+        kind = (
+            touches,
+            conversions,
+            tuple(options["conversion_types"]),
+            options["lookback_days"],
+            options["scope"],
+        )
         return touches, conversions, kind

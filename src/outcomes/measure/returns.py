@@ -1,0 +1,395 @@
+"""Return in each goal's own terms: what a tactic gives back for the goals it serves.
+
+ROI used to count only attributed sales, so every support, listening and hiring tactic
+showed −100%. Here a tactic's return is made of one **part per family of goal** it serves
+(through its strategy), each measured in that goal's terms:
+
+* **sales** (`revenue`, `net_new_customers`, `average_order_value`, …): the revenue the
+  attribution model credits to the tactic (`outcomes.measure.roi`), in money. It counts
+  as measured when the period has sales and the tactic is a step of at least one journey;
+  a tactic no journey ever touched has no measured sales return (not a return of 0).
+  Revenue credited to a tactic that serves no sales goal is still money it earned, so
+  its sales part is shown whenever the credit is above 0.
+* **support** (`support_cost`, `cost_to_serve`, `support_tickets_deflected`): the support
+  contacts the tactic saved, i.e. conversions of type `ticket_deflected` it claims, times
+  the cost of one contact: the goal's `value_per_unit` when the plan states it, else
+  measured from the helpdesk's `metric_snapshots` (`support_cost` over `tickets_created`
+  on the same dates, in the period), else no money value: the return is then the number
+  of contacts, labelled as such.
+* **hiring** (`time_to_hire`, `cost_per_hire`, `applications`, `hires`): conversions of
+  type `hire` the tactic claims, times the goal's `value_per_unit` (the value of one
+  hire) when stated; else the number of hires.
+* **retention** (`retention_rate`, `churn_rate`, `customer_lifetime_value`): retained
+  revenue is not in the warehouse's vocabulary yet, so no return is measured.
+
+A `ticket_deflected` or `hire` conversion in the period is **claimed** by a tactic whose
+`measurement.match.utm_campaign` names the conversion's campaign; one no campaign claims
+goes to a tactic of the same channel that serves a goal of that family and names no
+campaign (in plan order within each rule, the first wins), and only within the tactic's
+own dates. Support and hiring parts count as measured when the period has any conversion
+of their type (the tactic may have claimed none: that is a measured 0).
+
+A row's **money return** is the sum of its measured parts that have a money value, and
+its ROI is (money return − cost) / cost; a row whose parts are all measured in units has
+a *contribution in the goal's unit* and no ROI; a row with no measured part has **no
+return measured yet** and no ROI, never −100%. Strategies sum their tactics; a goal row
+shows the part of its own family only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from outcomes.catalog.money import format_money, is_invalid
+from outcomes.plan import Goal, Plan, Tactic
+from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
+
+Family = Literal["sales", "support", "hiring", "retention"]
+ReturnKind = Literal["money", "units", "none"]
+ValueSource = Literal["attributed", "plan", "measured"]
+
+FAMILIES: Final[Mapping[str, Family]] = {
+    **dict.fromkeys(
+        ("revenue", "net_new_customers", "average_order_value", "order_frequency",
+         "pipeline_value", "win_rate", "sales_cycle_days", "gross_margin"),
+        "sales",
+    ),
+    **dict.fromkeys(
+        ("support_cost", "cost_to_serve", "support_tickets_deflected", "tickets_deflected"),
+        "support",
+    ),
+    **dict.fromkeys(("time_to_hire", "cost_per_hire", "applications", "hires"), "hiring"),
+    **dict.fromkeys(("retention_rate", "churn_rate", "customer_lifetime_value"), "retention"),
+}  # fmt: skip
+"""The family of return of each goal metric; a metric not here has no return family."""
+FAMILY_ORDER: Final[tuple[Family, ...]] = ("sales", "support", "hiring", "retention")
+CLAIMED_TYPES: Final[Mapping[Family, str]] = {"support": "ticket_deflected", "hiring": "hire"}
+"""The conversion type whose count is the return of a family measured in units."""
+UNITS: Final[Mapping[Family, str]] = {"support": "contacts", "hiring": "hires"}
+CONTACT_COST_METRICS: Final = ("support_cost",)
+CONTACT_COUNT_METRICS: Final = ("tickets_created",)
+"""Helpdesk snapshot metrics whose ratio on the same dates is the cost of one contact."""
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """A money amount with its interval (the bootstrap's for sales, none for counts)."""
+
+    value: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPart:
+    """One family's return of a tactic, strategy or goal."""
+
+    family: Family
+    goals: tuple[str, ...]
+    """The goals of this family the row serves."""
+    measured: bool
+    """False: nothing in the data measures it yet."""
+    units: float | None
+    """Contacts saved or hires (support, hiring); none for sales."""
+    unit: str
+    """`contacts`, `hires`, or the currency for sales."""
+    value_per_unit: float | None
+    value_source: ValueSource | None
+    """Where the money comes from: attribution (sales), the plan's `value_per_unit`, or
+    measured from the data; none when the part has no money value."""
+    money: Money | None
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain dict in JSON's own types; `money` as value, low, high."""
+        return dataclasses.asdict(self) | {"goals": list(self.goals)}
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    """What a row returns, in money where a money value is known, else in goal units."""
+
+    kind: ReturnKind
+    """`money`, `units` (a contribution in the goal's unit, no money value) or `none`
+    (no return measured yet)."""
+    money: Money | None
+    parts: tuple[ReturnPart, ...]
+    currency: str
+
+    @property
+    def label(self) -> str:
+        """The return in words, e.g. "€21,825 from 873 support contacts saved × €25 (plan)"."""
+        measured = [p for p in self.parts if p.measured]
+        if not measured:
+            return "no return measured yet"
+        return "; ".join(_part_label(p, self.currency) for p in measured)
+
+    @property
+    def unit(self) -> str | None:
+        """What the return is counted in: the currency, `contacts`, `hires`, or none."""
+        if self.kind == "money":
+            return self.currency
+        if self.kind == "none":
+            return None
+        return "+".join(sorted({p.unit for p in self.parts if p.measured}))
+
+    @property
+    def units(self) -> float | None:
+        """A contribution in the goal's unit: the units of the measured parts, when the
+        return has no money value and they share one unit."""
+        if self.kind != "units" or "+" in (self.unit or ""):
+            return None
+        return sum(p.units or 0.0 for p in self.parts if p.measured)
+
+    def to_json(self) -> dict[str, Any]:
+        """The return's kind, unit, money, label and parts."""
+        return {
+            "kind": self.kind,
+            "unit": self.unit,
+            "money": None if self.money is None else dataclasses.asdict(self.money),
+            "units": self.units,
+            "label": self.label,
+            "parts": [p.to_json() for p in self.parts],
+        }
+
+
+def _part_label(part: ReturnPart, currency: str) -> str:
+    if part.family == "sales":
+        value = 0.0 if part.money is None else part.money.value
+        return f"{_whole(value, currency)} attributed sales"
+    units = part.units or 0.0
+    what = {"support": "support contacts saved", "hiring": "hires"}.get(part.family, part.unit)
+    count = f"{units:,.0f} {what}"
+    if part.money is None or part.value_per_unit is None:
+        return f"{count} (no value per unit stated or measured)"
+    each = format_money(part.value_per_unit, currency)
+    source = "plan" if part.value_source == "plan" else "measured"
+    return f"{_whole(part.money.value, currency)} from {count} × {each} ({source})"
+
+
+def _whole(amount: float, currency: str) -> str:
+    """Money in whole units, as the tables round it; an invalid amount says so."""
+    return format_money(amount if is_invalid(amount) else float(round(amount)), currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """Per family: the units each tactic claimed, whether the data measures the family,
+    and the measured value of one unit."""
+
+    units: Mapping[tuple[Family, str], float]
+    measured: frozenset[Family]
+    unit_value: Mapping[Family, float]
+
+
+SCOPE_FAMILIES: Final[Mapping[str, Family]] = {
+    "hire": "hiring", "ticket_deflected": "support", "deal_won": "sales", "order": "sales",
+}  # fmt: skip
+"""The family a goal on a plan's own metric takes from the conversion types of its scope."""
+
+
+def goal_family(goal: Goal, plan: Plan) -> Family | None:
+    """The family of return of a goal: its metric's; for a plan's own metric, the
+    metric's `returns`, else the one family its scope's conversion types all belong to."""
+    if goal.metric in FAMILIES:
+        return FAMILIES[goal.metric]
+    own = next((m for m in plan.metrics if m.id == goal.metric), None)
+    if own is None:
+        return None
+    if own.returns is not None:
+        return own.returns
+    types = goal.scope.conversion_types if goal.scope is not None else []
+    families = {SCOPE_FAMILIES.get(t) for t in types}
+    return families.pop() if len(families) == 1 else None
+
+
+def tactic_goals(plan: Plan, tactic: Tactic) -> list[Goal]:
+    """The goals a tactic serves through its strategy."""
+    strategy = next((s for s in plan.strategies if s.id == tactic.serves), None)
+    return [g for g in plan.goals if strategy is not None and g.id in strategy.serves]
+
+
+def claimed_outcomes(
+    plan: Plan,
+    conversions: ibis.Table,
+    snapshots: ibis.Table | None,
+    instants: tuple[dt.datetime, dt.datetime],
+) -> Claimed:
+    """Support contacts and hires each tactic claims in the period, and the measured cost
+    of one contact (see the module docstring)."""
+    start, end = instants
+    wanted = conversions.filter(
+        conversions.type.isin(list(CLAIMED_TYPES.values()))
+        & (conversions.ts >= start)
+        & (conversions.ts < end)
+    )
+    present = {
+        str(r["type"])
+        for r in to_arrow(wanted.group_by("type").aggregate(n=wanted.count())).to_pylist()
+    }
+    measured = frozenset(f for f, kind in CLAIMED_TYPES.items() if kind in present)
+    units: dict[tuple[Family, str], float] = {}
+    for family in measured:
+        typed = wanted.filter(wanted.type == CLAIMED_TYPES[family])
+        claimed = typed.mutate(tactic=_claim(plan, family, typed))
+        counted = claimed.group_by("tactic").aggregate(n=claimed.count())
+        for row in to_arrow(counted).to_pylist():
+            if row["tactic"] is not None:
+                units[(family, str(row["tactic"]))] = float(row["n"])
+    unit_value: dict[Family, float] = {}
+    contact_cost = None if snapshots is None else _contact_cost(snapshots, start, end)
+    if contact_cost is not None:
+        unit_value["support"] = contact_cost
+    return Claimed(units=units, measured=measured, unit_value=unit_value)
+
+
+def _claim(plan: Plan, family: Family, table: ibis.Table) -> Any:
+    """The claiming tactic of each conversion: campaign first, then channel."""
+    import ibis
+
+    by_campaign, by_channel = [], []
+    for tactic in plan.tactics:
+        match = tactic.measurement.match if tactic.measurement else None
+        first = dt.datetime.combine(tactic.start, dt.time(), tzinfo=dt.UTC)
+        after = dt.datetime.combine(tactic.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        dated = (table.ts >= first) & (table.ts < after)
+        if match is not None and match.utm_campaign:
+            names = [c.strip().casefold() for c in match.utm_campaign]
+            by_campaign.append((dated & table.campaign.lower().isin(names), tactic.id))
+        elif any(goal_family(g, plan) == family for g in tactic_goals(plan, tactic)):
+            by_channel.append((dated & (table.channel == tactic.channel), tactic.id))
+    rules = [*by_campaign, *by_channel]
+    if not rules:
+        return ibis.null("string")
+    return ibis.cases(
+        *((condition.fill_null(False), tactic_id) for condition, tactic_id in rules),
+        else_=ibis.null("string"),
+    )
+
+
+def _contact_cost(snapshots: ibis.Table, start: dt.datetime, end: dt.datetime) -> float | None:
+    """Support cost over contacts on the dates that report both; none without both."""
+    rows = snapshots.filter(
+        snapshots.metric.isin([*CONTACT_COST_METRICS, *CONTACT_COUNT_METRICS])
+        & (snapshots.date >= start.date())
+        & (snapshots.date < end.date())
+    )
+    is_cost = rows.metric.isin(list(CONTACT_COST_METRICS))
+    per_date = rows.group_by("date").aggregate(
+        cost=is_cost.ifelse(rows.value, 0.0).sum(),
+        contacts=(~is_cost).ifelse(rows.value, 0.0).sum(),
+        costs=is_cost.ifelse(1, 0).sum(),
+        counts=(~is_cost).ifelse(1, 0).sum(),
+    )
+    both = per_date.filter((per_date.costs > 0) & (per_date.counts > 0))
+    total = to_arrow(both.aggregate(cost=both.cost.sum(), contacts=both.contacts.sum()))
+    row = total.to_pylist()[0]
+    if not row["contacts"] or row["cost"] is None or row["contacts"] <= 0 or row["cost"] < 0:
+        return None
+    return float(row["cost"]) / float(row["contacts"])
+
+
+def row_return(
+    plan: Plan,
+    tactics: Sequence[str],
+    families: Iterable[Family] | None,
+    revenue: Money,
+    sales_measured: Mapping[str, bool],
+    claimed: Claimed,
+) -> Return:
+    """The return of a row summing `tactics`, limited to `families` (a goal's own) or of
+    every family its tactics serve (tactics and strategies, `families` None).
+
+    `revenue` is the row's attributed sales revenue with its interval; `sales_measured`
+    says per tactic whether attribution could measure its sales return.
+    """
+    by_id = {t.id: t for t in plan.tactics}
+    served: dict[Family, list[str]] = {}
+    for tactic_id in tactics:
+        for goal in tactic_goals(plan, by_id[tactic_id]):
+            family = goal_family(goal, plan)
+            if family is not None and goal.id not in served.setdefault(family, []):
+                served[family].append(goal.id)
+    if families is None and revenue.value > 0:
+        served.setdefault("sales", [])
+    allowed = set(FAMILY_ORDER if families is None else families)
+    parts = []
+    for family in FAMILY_ORDER:
+        if family not in served or family not in allowed:
+            continue
+        goals = tuple(served[family])
+        if family == "sales":
+            measured = any(sales_measured.get(t, False) for t in tactics)
+            parts.append(_sales_part(goals, measured, revenue, plan.organisation.currency))
+        else:
+            parts.append(_unit_part(plan, family, goals, tactics, claimed))
+    return _combine(tuple(parts), plan.organisation.currency)
+
+
+def _sales_part(
+    goals: tuple[str, ...], measured: bool, revenue: Money, currency: str
+) -> ReturnPart:
+    measured = measured or revenue.value > 0
+    return ReturnPart(
+        family="sales",
+        goals=goals,
+        measured=measured,
+        units=None,
+        unit=currency,
+        value_per_unit=None,
+        value_source="attributed" if measured else None,
+        money=revenue if measured else None,
+    )
+
+
+def _unit_part(
+    plan: Plan, family: Family, goals: tuple[str, ...], tactics: Sequence[str], claimed: Claimed
+) -> ReturnPart:
+    measured = family in claimed.measured
+    units = sum(claimed.units.get((family, t), 0.0) for t in tactics) if measured else None
+    stated = [g.value_per_unit for g in plan.goals if g.id in goals and g.value_per_unit]
+    each: float | None
+    source: ValueSource | None
+    if stated:
+        each, source = float(stated[0]), "plan"
+    elif family in claimed.unit_value:
+        each, source = claimed.unit_value[family], "measured"
+    else:
+        each, source = None, None
+    money = None
+    if measured and units is not None and each is not None:
+        amount = units * each
+        money = Money(amount, amount, amount)
+    return ReturnPart(
+        family=family,
+        goals=goals,
+        measured=measured,
+        units=units,
+        unit=UNITS.get(family, "units"),
+        value_per_unit=each,
+        value_source=source if money is not None else None,
+        money=money,
+    )
+
+
+def _combine(parts: tuple[ReturnPart, ...], currency: str) -> Return:
+    valued = [p.money for p in parts if p.measured and p.money is not None]
+    if valued:
+        total = Money(
+            sum(m.value for m in valued), sum(m.low for m in valued), sum(m.high for m in valued)
+        )
+        return Return(kind="money", money=total, parts=parts, currency=currency)
+    if any(p.measured for p in parts):
+        return Return(kind="units", money=None, parts=parts, currency=currency)
+    return Return(kind="none", money=None, parts=parts, currency=currency)
+
+
+def touched_steps(steps: Sequence[str], touches: Any) -> frozenset[str]:
+    """The steps that appear on at least one journey (`touches` are indices into steps)."""
+    return frozenset(steps[int(i)] for i in set(touches.tolist()))

@@ -1,0 +1,116 @@
+"""A tactic's overall status: one word from its benchmarks, business outcomes first.
+
+A tactic has several benchmarks of different weight: the new customers a campaign brought
+say more about it than its clicks. Its overall status follows one documented rule
+(docs/plan-format.md, "Statuses"), in the vocabulary of `outcomes.catalog.statuses`:
+
+1. A tactic that reaches no business goal (it serves no strategy, or its strategy serves
+   no goal) is `unplanned` ("serves no goal"), whatever its numbers: activity for no goal
+   is never "achieved".
+2. Otherwise it is judged on its **outcome evidence**: its benchmarks on business or
+   pipeline metrics that have data, and its pilot when the pilot's interval lies wholly
+   on one side of zero (above: `on_track`, the tactic works; below: `off_track`). The
+   status is the worst of these. Activity, engagement and vanity benchmarks are shown
+   beside it but do not weigh: Facebook ads that met 847 of 700 new customers are
+   achieved even when their clicks are short.
+3. A tactic with no outcome evidence is judged on its activity, engagement and vanity
+   benchmarks that have data, the worst of them.
+4. A tactic with neither is `no_data` ("no data yet"): not a colour of success or failure.
+   A benchmark with no data never makes a tactic look worse or better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from outcomes.catalog.statuses import Status, status_word, worst
+from outcomes.measure.benchmarks import BenchmarkResult
+from outcomes.measure.pilot import PilotResult
+from outcomes.plan import Plan
+from outcomes.plan.model import Tactic
+
+Basis = Literal["unplanned", "outcome", "activity", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class TacticStatus:
+    """One tactic's overall status, what it rests on, and why, in one line."""
+
+    tactic: str
+    status: Status
+    basis: Basis
+    """What decided it: `outcome` evidence, `activity` benchmarks, nothing (`none`), or
+    that the tactic reaches no goal (`unplanned`)."""
+    reason: str
+
+
+def tactic_statuses(
+    plan: Plan, benchmarks: Sequence[BenchmarkResult], pilots: Sequence[PilotResult]
+) -> list[TacticStatus]:
+    """Every tactic of the plan, judged by the rule of the module docstring."""
+    return [
+        _judge(
+            tactic,
+            _reaches_a_goal(plan, tactic),
+            [b for b in benchmarks if b.tactic == tactic.id],
+            next((p for p in pilots if p.tactic == tactic.id), None),
+        )
+        for tactic in plan.tactics
+    ]
+
+
+def _reaches_a_goal(plan: Plan, tactic: Tactic) -> bool:
+    goals = {g.id for g in plan.goals}
+    return any(s.id == tactic.serves and any(g in goals for g in s.serves) for s in plan.strategies)
+
+
+def _pilot_status(pilot: PilotResult | None) -> Status | None:
+    if pilot is None or pilot.low <= 0 <= pilot.high:
+        return None
+    return "on_track" if pilot.low > 0 else "off_track"
+
+
+def _judge(
+    tactic: Tactic, planned: bool, marks: list[BenchmarkResult], pilot: PilotResult | None
+) -> TacticStatus:
+    measured = [b for b in marks if b.status != "no_data"]
+    outcomes = [b for b in measured if b.outcome]
+    others = [b for b in measured if not b.outcome]
+    evidence: list[tuple[str, Status]] = [(_measured(b), b.status) for b in outcomes]
+    from_pilot = _pilot_status(pilot)
+    if from_pilot is not None and pilot is not None:
+        evidence.append((f"pilot on {pilot.metric}", from_pilot))
+    said = "; ".join(f"{name}: {status_word(status)}" for name, status in evidence)
+    aside = "; ".join(f"{_measured(b)}: {status_word(b.status)}" for b in others)
+    if not planned:
+        numbers = "; ".join(x for x in (said, aside) if x) or "no data yet"
+        return TacticStatus(
+            tactic.id, "unplanned", "unplanned", f"serves no business goal ({numbers})"
+        )
+    if evidence:
+        status = worst(status for _, status in evidence)
+        shown = f"; not weighed: {aside}" if aside else ""
+        return TacticStatus(tactic.id, status, "outcome", f"on business outcomes: {said}{shown}")
+    if others:
+        status = worst(b.status for b in others)
+        return TacticStatus(tactic.id, status, "activity", f"no business outcome yet; {aside}")
+    if not marks and tactic.benchmarks:  # measured only from its start
+        why = f"it starts on {tactic.start.isoformat()}"
+    else:
+        why = ", ".join(b.metric for b in marks) or "no benchmark"
+    return TacticStatus(tactic.id, "no_data", "none", f"no data yet ({why})")
+
+
+def _measured(mark: BenchmarkResult) -> str:
+    """The metric, its actual and its target: "net_new_customers 847 (target 700)"."""
+    return f"{mark.metric} {_number(mark.actual)} (target {_number(mark.target)})"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"

@@ -1,0 +1,261 @@
+"""Who is asking, and whether they may: sign-in sessions, the trusted proxy header, CSRF.
+
+Served with sign-in (`outcomes serve` without `--read-only`), every path needs a signed-in
+user except `PUBLIC` ones (the sign-in page, the stylesheet): deny by default, so a new
+page is never public by mistake. `/admin/` needs the admin role; every other page and
+the JSON API need viewer, the lowest. Anonymous pages are sent to the sign-in page
+(303), anonymous API calls answer 401, a role too low answers 403.
+
+* A session is a random token in an HttpOnly, SameSite=Lax cookie (Secure when served
+  over https, directly or behind a proxy uvicorn trusts), kept in the store by its hash
+  and ending at `SESSION_HOURS`, at sign-out, or when the user is disabled. Signing in
+  always starts a new session and ends the one the browser brought (no fixation).
+* Single sign-on: with `trusted_header` (e.g. X-Forwarded-User), a request from one of
+  `trusted_proxies` naming an enabled user in that header is that user. From any other
+  address the header is ignored, so a client cannot name itself.
+* CSRF: every form carries `csrf_token`: the session's own token, or for the sign-in form
+  an HMAC of a random pre-session cookie (double submit, signed with the app's secret).
+  A POST without the right one is refused 403, as is one whose Origin is another site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+from urllib.parse import parse_qs, quote, urlsplit
+
+from anyio import to_thread
+from fastapi import HTTPException, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from outcomes.web.store import Role, Store
+from outcomes.web.store.store import SESSION_HOURS
+
+SESSION_COOKIE: Final = "outcomes_session"
+PRESESSION_COOKIE: Final = "outcomes_presession"
+CSRF_FIELD: Final = "csrf_token"
+PRINCIPAL: Final = "outcomes.principal"
+"""The scope key the middleware leaves the request's `Principal` (or None) under."""
+PUBLIC: Final = ("/signin", "/static/", "/favicon.ico")
+ADMIN_PREFIX: Final = "/admin"
+FORM_LIMIT: Final = 64 * 1024
+"""Bytes of a form body read at most: the app's forms are a few fields."""
+FAILURE_WINDOW_MINUTES: Final = 15
+FAILURES_PER_NAME: Final = 5
+FAILURES_PER_ADDRESS: Final = 20
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user a request is made by."""
+
+    name: str
+    role: Role
+    csrf: str
+    via: str
+    """"session" or "proxy"."""
+
+    @property
+    def cache_key(self) -> str:
+        """What of the user a kept page shows (pages differ by user and role, not session)."""
+        return f"{self.role.value}:{self.name}"
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    """How the app signs people in (`create_app(..., auth=...)`)."""
+
+    store: Store
+    trusted_header: str | None = None
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    session_hours: float = SESSION_HOURS
+    secret: bytes = field(default=b"", repr=False)
+
+    def with_secret(self) -> AuthConfig:
+        """This config with the store's signing key read once (not per request)."""
+        if self.secret:
+            return self
+        return AuthConfig(
+            self.store, self.trusted_header, self.trusted_proxies, self.session_hours,
+            self.store.secret(),
+        )  # fmt: skip
+
+
+def required_role(path: str) -> Role | None:
+    """The least role a path needs; None for the public ones."""
+    if path in PUBLIC or any(path.startswith(p) for p in PUBLIC if p.endswith("/")):
+        return None
+    if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+        return Role.ADMIN
+    return Role.VIEWER
+
+
+def principal(request: Request) -> Principal | None:
+    found = request.scope.get(PRINCIPAL)
+    return found if isinstance(found, Principal) else None
+
+
+def client_ip(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return str(client[0]) if client else None
+
+
+def is_https(scope: Scope) -> bool:
+    return scope.get("scheme") == "https"
+
+
+def presession_token(secret: bytes, presession: str) -> str:
+    """The sign-in form's CSRF token, bound to its browser's pre-session cookie."""
+    return hmac.new(secret, b"pre:" + presession.encode(), hashlib.sha256).hexdigest()
+
+
+def proxy_csrf(secret: bytes, name: str) -> str:
+    """The CSRF token of a user signed in by the proxy's header (no session of ours)."""
+    return hmac.new(secret, b"proxy:" + name.encode(), hashlib.sha256).hexdigest()
+
+
+def new_presession() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class AuthMiddleware:
+    """Resolves the request's user and refuses what their role does not allow."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        config: AuthConfig,
+        error: Callable[[Request, int, str, str], Response],
+    ) -> None:
+        self.app = app
+        self.config = config
+        self.error = error
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if path.startswith("/static/") or path == "/favicon.ico":
+            await self.app(scope, receive, send)  # the same for everyone: no user to look up
+            return
+        request = Request(scope)
+        found = await to_thread.run_sync(self._resolve, request)
+        scope[PRINCIPAL] = found
+        needed = required_role(path)
+        refusal = None if needed is None else self._refusal(request, found, needed)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _resolve(self, request: Request) -> Principal | None:
+        config = self.config
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            signed = config.store.session(token)
+            if signed is not None:
+                return Principal(signed.user.name, signed.user.role, signed.csrf, "session")
+        header = config.trusted_header
+        if header and client_ip(request.scope) in config.trusted_proxies:
+            name = request.headers.get(header, "").strip()
+            if name:
+                user = config.store.proxy_user(name, ip=client_ip(request.scope))
+                if user is not None:
+                    return Principal(user.name, user.role, proxy_csrf(config.secret, name), "proxy")
+        return None
+
+    def _refusal(self, request: Request, found: Principal | None, needed: Role) -> Response | None:
+        if found is None:
+            if request.url.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+                return JSONResponse(
+                    {"detail": "sign in first: this dashboard needs a user (POST /signin)"},
+                    status_code=401,
+                )
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
+        if not found.role.includes(needed):
+            message = (
+                f"{found.name} is {found.role.value}; this page needs the {needed.value} role. "
+                "An admin can change roles (`outcomes user set-role`)."
+            )
+            return self.error(request, 403, "Forbidden", message)
+        return None
+
+
+def require(request: Request, role: Role) -> Principal:
+    """The request's user when they have `role` (the middleware has checked; this says so)."""
+    found = principal(request)
+    if found is None or not found.role.includes(role):
+        raise HTTPException(403, f"this needs the {role.value} role")
+    return found
+
+
+Form = dict[str, str]
+
+
+async def csrf_form(request: Request) -> Form:
+    """The POSTed form's fields (first value of each), once its CSRF token is checked.
+
+    A FastAPI dependency for every form route: 415 for another body than a urlencoded
+    form, 413 beyond `FORM_LIMIT`, 403 without the right token or from another origin.
+    """
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise HTTPException(415, "send the form as application/x-www-form-urlencoded")
+    body = await _body(request)
+    try:
+        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=50)
+    except (UnicodeDecodeError, ValueError):
+        raise HTTPException(400, "the form could not be read (UTF-8, at most 50 fields)") from None
+    form = {key: values[0] for key, values in parsed.items()}
+    _check_origin(request)
+    if not hmac.compare_digest(form.get(CSRF_FIELD, ""), expected_csrf(request)):
+        raise HTTPException(
+            403,
+            "The form expired or did not come from this dashboard (no valid CSRF token): "
+            "reload the page and send it again.",
+        )
+    return form
+
+
+async def _body(request: Request) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > FORM_LIMIT:
+            raise HTTPException(413, f"the form is larger than {FORM_LIMIT // 1024} kB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_origin(request: Request) -> None:
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return
+    if urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower():
+        raise HTTPException(403, "The form was sent from another site; it is refused.")
+
+
+def expected_csrf(request: Request) -> str:
+    """The token this request's forms carry (empty: none can be right)."""
+    found = principal(request)
+    if found is not None:
+        return found.csrf
+    presession = request.cookies.get(PRESESSION_COOKIE)
+    if not presession:
+        return "\0"  # never equal to a submitted string value
+    return presession_token(auth_config(request).secret, presession)
+
+
+def auth_config(request: Request) -> AuthConfig:
+    config = request.app.state.auth
+    if not isinstance(config, AuthConfig):  # pragma: no cover - create_app sets it
+        raise TypeError("the app serves no sign-in")
+    return config

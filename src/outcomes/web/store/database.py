@@ -1,0 +1,101 @@
+"""Where the app's database is, and bringing it to the newest schema (Alembic).
+
+SQLite at `<workspace>/.outcomes/app.db` unless `OUTCOMES_DATABASE_URL` names another
+database (`postgresql+psycopg://user@host/db`). The analytics warehouse stays DuckDB;
+this database holds only what people do in the app: users, sessions, the audit log.
+Opening a store runs the migrations it lacks, so a new version of outcomes upgrades the
+database on first use, in one transaction on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+ENV_URL: Final = "OUTCOMES_DATABASE_URL"
+APP_DB: Final = Path(".outcomes") / "app.db"
+MIGRATIONS: Final = Path(__file__).parent / "migrations"
+
+
+class StoreError(Exception):
+    """The app's database cannot be used, or a change to it is refused; one line, what to do."""
+
+
+def database_url(workspace: Path) -> str:
+    """`$OUTCOMES_DATABASE_URL`, else the workspace's SQLite file."""
+    configured = os.environ.get(ENV_URL, "").strip()
+    if configured:
+        return configured
+    return f"sqlite:///{(workspace / APP_DB).resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; a SQLite file's folder is made, foreign keys are enforced."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"{ENV_URL}: {url!r} is not a database URL") from None
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver we install
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(parsed, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError) as exc:
+        raise StoreError(f"cannot use the database {parsed.render_as_string()}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(connection: object, _: object) -> None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys = ON")
+    # Readers do not wait for the writer (the dashboard reads while the CLI writes).
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.close()
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration this version of outcomes has."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to `head_revision()`; StoreError when it cannot."""
+    try:
+        if current_revision(engine) == head_revision():
+            return
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        where = engine.url.render_as_string()
+        reason = str(getattr(exc, "orig", None) or exc)
+        raise StoreError(
+            f"cannot open the app database {where}: {reason.splitlines()[0]}"
+        ) from None

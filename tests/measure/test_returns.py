@@ -1,0 +1,240 @@
+"""Return in each goal's own terms: support savings on the demo, hires in small workspaces.
+
+On the demo (seed 7, scale 1) the simulator planted the tickets x-support and the
+customer newsletter deflected and their saving at €25 a ticket (`truth.json`,
+`tactics.*.support_cost_saved`). The stated tolerance: each tactic's support return is
+within 1% of its planted saving, whether the cost of a contact is the plan's
+`value_per_unit` or measured from the helpdesk's monthly report (the claim of a
+deflection is exact: by campaign, then by channel). Measured: x-support €21,825 from 873
+contacts, customer-newsletter €7,150 from 286, both exactly as planted.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from outcomes.cli import app
+from outcomes.measure.roi import RoiReport, roi
+from outcomes.plan import Plan, load_plan, load_plan_text
+from outcomes.warehouse.connection import Warehouse
+from tests.conftest import CLEAN_PLAN
+
+SUPPORT_TACTICS = ("x-support", "customer-newsletter")
+TOLERANCE = 0.01
+runner = CliRunner()
+
+
+def demo_report(directory: Path, plan: Plan) -> RoiReport:
+    with Warehouse.open(directory) as w:
+        return roi(
+            plan,
+            w.table("touchpoints"),
+            w.table("conversions"),
+            w.table("costs"),
+            models=("markov",),
+            sources=("ga4",),
+            lookback_days=None,
+            bootstrap=0,
+            snapshots=w.table("metric_snapshots"),
+        )
+
+
+@pytest.fixture(scope="module")
+def truth(full_demo: Path) -> dict[str, Any]:
+    return dict(json.loads((full_demo / "truth.json").read_text()))
+
+
+@pytest.fixture(scope="module")
+def stated(full_demo: Path) -> RoiReport:
+    """The demo's own plan, whose support goal states €25 a ticket."""
+    return demo_report(full_demo, load_plan(full_demo / "plan.yaml").plan)
+
+
+@pytest.fixture(scope="module")
+def measured(full_demo: Path) -> RoiReport:
+    """The same plan without `value_per_unit`: the cost of a ticket comes from the data."""
+    data = yaml.safe_load((full_demo / "plan.yaml").read_text())
+    for goal in data["goals"]:
+        goal.pop("value_per_unit", None)
+    return demo_report(full_demo, load_plan_text(yaml.safe_dump(data), "plan.yaml").plan)
+
+
+@pytest.mark.parametrize("tactic", SUPPORT_TACTICS)
+def test_support_tactics_return_the_planted_saving_in_money(
+    stated: RoiReport, truth: dict[str, Any], tactic: str
+) -> None:
+    row = stated.row("tactic", tactic, "markov")
+    planted = truth["tactics"][tactic]["support_cost_saved"]
+    assert planted > 0
+    assert row.returns is not None and row.returns.kind == "money"
+    assert row.returns.money is not None
+    assert row.returns.money.value == pytest.approx(planted, rel=TOLERANCE)
+    (part,) = [p for p in row.returns.parts if p.family == "support"]
+    assert part.units == truth["tactics"][tactic]["tickets_deflected"]
+    assert (part.value_per_unit, part.value_source) == (25, "plan")
+    assert row.roi is not None
+    assert row.roi.value == pytest.approx((planted - row.cost) / row.cost, rel=TOLERANCE)
+    assert "support contacts saved × €25 (plan)" in row.returns.label
+
+
+@pytest.mark.parametrize("tactic", SUPPORT_TACTICS)
+def test_without_a_stated_value_the_cost_of_a_contact_is_measured(
+    measured: RoiReport, truth: dict[str, Any], tactic: str
+) -> None:
+    row = measured.row("tactic", tactic, "markov")
+    assert row.returns is not None and row.returns.money is not None
+    (part,) = [p for p in row.returns.parts if p.family == "support"]
+    assert part.value_source == "measured"
+    assert part.value_per_unit == pytest.approx(truth["support"]["cost_per_ticket"], rel=1e-6)
+    planted = truth["tactics"][tactic]["support_cost_saved"]
+    assert row.returns.money.value == pytest.approx(planted, rel=TOLERANCE)
+
+
+def test_a_goal_row_returns_in_its_own_terms(stated: RoiReport, truth: dict[str, Any]) -> None:
+    support = stated.row("goal", "cheaper-support", "markov")
+    assert support.returns is not None
+    assert [p.family for p in support.returns.parts] == ["support"]
+    saved = sum(truth["tactics"][t]["support_cost_saved"] for t in SUPPORT_TACTICS)
+    assert support.returns.money is not None
+    assert support.returns.money.value == pytest.approx(saved, rel=TOLERANCE)
+    sales = stated.row("goal", "new-logos", "markov")
+    assert sales.returns is not None and sales.returns.money is not None
+    assert sales.returns.money.value == pytest.approx(sales.revenue.value)
+
+
+def test_no_measured_return_is_not_minus_100_percent(stated: RoiReport) -> None:
+    # li-listen-respond is on no journey and claims no deflection: nothing measures it.
+    listen = stated.row("tactic", "li-listen-respond", "markov")
+    assert listen.cost > 0
+    assert listen.returns is not None and listen.returns.kind == "none"
+    assert listen.roi is None and listen.returns.label == "no return measured yet"
+    # fb-retarget is on journeys and earns nothing: a measured zero, −100% as planted.
+    fb = stated.row("tactic", "fb-retarget", "markov")
+    assert fb.roi is not None and fb.roi.value == -1
+    record = stated.to_json(("tactic",))["rows"]
+    by_id = {r["id"]: r for r in record}
+    assert by_id["li-listen-respond"]["return_kind"] == "none"
+    assert by_id["li-listen-respond"]["roi"] is None
+    assert by_id["x-support"]["return_unit"] == "EUR"
+    assert by_id["x-support"]["return"] == pytest.approx(21_825, rel=TOLERANCE)
+    assert [p["family"] for p in by_id["x-support"]["return_parts"]] == ["support"]
+
+
+# A small workspace of another company: a hiring goal served by job posts on LinkedIn,
+# the hires exported from the applicant tracker as a CSV.
+HIRES = [
+    ("H-1", "2026-02-10 09:00:00", "Hire", "LinkedIn", "jobs-2026"),
+    ("H-2", "2026-04-01 09:00:00", "Hire", "LinkedIn", "jobs-2026"),
+    ("H-3", "2026-06-15 09:00:00", "Hire", "LinkedIn", "jobs-2026"),
+    ("H-4", "2026-07-01 09:00:00", "Hire", "Referral", "employee-referral"),
+]
+
+
+def hiring_plan(value_per_unit: float | None) -> dict[str, Any]:
+    data = copy.deepcopy(CLEAN_PLAN)
+    data["people"].append(
+        {"id": "talent", "name": "Tali", "function": "talent", "hours_per_week": 4}
+    )
+    goal: dict[str, Any] = {
+        "id": "faster-hiring",
+        "title": "Hire engineers faster",
+        "metric": "time_to_hire",
+        "direction": "decrease",
+        "baseline": 60,
+        "target": 45,
+        "start": "2026-01-01",
+        "due": "2026-12-31",
+        "sponsor": "ceo",
+        "functions": ["talent"],
+    }
+    if value_per_unit is not None:
+        goal["value_per_unit"] = value_per_unit
+    data["goals"].append(goal)
+    data["strategies"].append(
+        {
+            "id": "employer-brand",
+            "title": "Engineers see how we work before they apply",
+            "serves": ["faster-hiring"],
+            "owner": "ceo",
+            "functions": ["talent"],
+        }
+    )
+    data["tactics"].append(
+        {
+            "id": "job-posts",
+            "title": "Post every opening with a day in the team's life",
+            "serves": "employer-brand",
+            "channel": "linkedin",
+            "mode": "publish",
+            "operators": ["talent"],
+            "accountable": "ceo",
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "resources": {"hours_per_week": 2, "budget": 3000},
+            "benchmarks": [{"metric": "applications", "baseline": 0, "target": 100}],
+            "measurement": {"sources": ["csv"], "match": {"utm_campaign": "jobs-2026"}},
+        }
+    )
+    return data
+
+
+def hiring_workspace(folder: Path, value_per_unit: float | None) -> Path:
+    folder.mkdir()
+    (folder / "plan.yaml").write_text(yaml.safe_dump(hiring_plan(value_per_unit)))
+    hires = folder / "hires.csv"
+    with hires.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("Hire ID", "Hired at", "Outcome", "Source", "Campaign"))
+        writer.writerows(HIRES)
+    maps = ("key=Hire ID", "ts=Hired at", "type=Outcome", "channel=Source", "campaign=Campaign")
+    args = ["ingest", "csv", str(hires), "--table", "conversions", "-w", str(folder)]
+    for mapping in maps:
+        args += ["--map", mapping]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def roi_rows(folder: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    result = runner.invoke(app, ["roi", "-w", str(folder), "--bootstrap", "0", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["schema_version"] == 2
+    return {(r["level"], r["id"]): r for r in document["rows"] if r["model"] == "markov"}
+
+
+def test_hires_with_a_stated_value_are_a_return_in_money(tmp_path: Path) -> None:
+    rows = roi_rows(hiring_workspace(tmp_path / "acme", 8_000))
+    posts = rows[("tactic", "job-posts")]
+    # Three hires name the campaign; the referral is no tactic's.
+    assert posts["return_kind"] == "money" and posts["return_unit"] == "EUR"
+    assert posts["return"] == 24_000
+    assert posts["roi"] == pytest.approx((24_000 - posts["cost"]) / posts["cost"])
+    assert posts["return_label"] == "€24,000 from 3 hires × €8,000 (plan)"
+    assert rows[("goal", "faster-hiring")]["return"] == 24_000
+    # The sales tactics have no sale in the data: no return measured yet, not −100%.
+    sales = rows[("tactic", "rep-posts")]
+    assert sales["cost"] > 0 and sales["roi"] is None
+    assert sales["return_kind"] == "none" and sales["return_label"] == "no return measured yet"
+
+
+def test_hires_without_a_value_are_a_contribution_in_hires(tmp_path: Path) -> None:
+    folder = hiring_workspace(tmp_path / "acme", None)
+    rows = roi_rows(folder)
+    posts = rows[("tactic", "job-posts")]
+    assert posts["return_kind"] == "units" and posts["return_unit"] == "hires"
+    assert posts["return_units"] == 3 and posts["return"] is None and posts["roi"] is None
+    assert posts["return_label"] == "3 hires (no value per unit stated or measured)"
+    table = runner.invoke(app, ["roi", "-w", str(folder), "--bootstrap", "0", "--model", "markov"])
+    assert table.exit_code == 0, table.output
+    line = next(x for x in table.output.splitlines() if x.startswith("t  job-posts"))
+    assert "3 hires" in line and "-100%" not in line
+    assert "job-posts: 3 hires (no value per unit stated or measured)" in table.output
