@@ -15,20 +15,26 @@ warehouse's own bookkeeping tables (`ingests`, `rejected`) and its SQL are in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 
 ColumnType = Literal["text", "int", "float", "timestamp", "date", "bool"]
 
-_ARROW: Final[dict[ColumnType, pa.DataType]] = {
-    "text": pa.string(),
-    "int": pa.int64(),
-    "float": pa.float64(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-    "date": pa.date32(),
-    "bool": pa.bool_(),
-}
+
+def _arrow(column_type: ColumnType) -> pa.DataType:
+    import pyarrow as pa
+
+    return {
+        "text": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "date": pa.date32(),
+        "bool": pa.bool_(),
+    }[column_type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +63,10 @@ class Table:
 
     def arrow_schema(self) -> pa.Schema:
         """The Arrow schema connectors' rows are converted to."""
+        import pyarrow as pa
+
         return pa.schema(
-            [pa.field(c.name, _ARROW[c.type], nullable=not c.required) for c in self.columns]
+            [pa.field(c.name, _arrow(c.type), nullable=not c.required) for c in self.columns]
         )
 
 

@@ -186,3 +186,31 @@ def test_a_tactic_a_rule_requires_is_never_to_be_stopped(briefing: Briefing) -> 
     # Other tactics that lose money are ranked by what they lose, most first.
     losing = [a for a in items if a.kind == "losing-money" and a.severity == 2]
     assert [a.effect for a in losing] == sorted((a.effect for a in losing), reverse=True)
+
+
+def test_a_kept_briefing_is_read_without_importing_the_engine(workspace: Path) -> None:
+    """`outcomes status` with its cache answers in well under a second: reading the kept
+    briefing must not import DuckDB, Ibis, SciPy or Jinja (seconds on a cold machine), which
+    the measures' modules import only in the functions that measure."""
+    import subprocess
+    import sys
+
+    load_briefing(workspace, options=OPTIONS)  # keeps it
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from outcomes.briefing import BriefingOptions, load_briefing\n"
+        f"options = {OPTIONS!r}\n"
+        "briefing = load_briefing(Path(sys.argv[1]), options=options)\n"
+        "assert briefing.scorecard.goals\n"
+        "heavy = ('duckdb', 'ibis', 'sqlglot', 'scipy', 'jinja2', 'altair', 'weasyprint')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(workspace)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"

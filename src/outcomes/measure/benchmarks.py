@@ -54,9 +54,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
-
-import ibis
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.catalog.metrics import MetricClass
@@ -66,6 +64,9 @@ from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.plan.model import Benchmark, Tactic
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data"]
 ACTIVITY_KINDS: Final = {"posts": "post", "replies_sent": "reply", "messages_sent": "message"}

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Final
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Final
 
 from outcomes.plan.model import WEEKDAYS, BusinessHours
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
 DEFAULT_HOURS: Final = BusinessHours()
-_CLOCK_START: Final = np.datetime64("1970-01-05", "D")  # a Monday before any export
+_CLOCK_START: Final = "1970-01-05"  # a Monday before any export
 _SECONDS_PER_HOUR: Final = 3600
 
 
@@ -40,6 +41,8 @@ def business_clock(
     when: npt.NDArray[np.datetime64], hours: BusinessHours = DEFAULT_HOURS
 ) -> npt.NDArray[np.float64]:
     """Business minutes from a fixed Monday to each UTC instant (only differences mean much)."""
+    import numpy as np
+
     local = wall_clock(when.astype("datetime64[s]"), hours.time_zone)
     opening, closing = _minute_of_day(hours.open), _minute_of_day(hours.close)
     per_day = float(closing - opening)
@@ -48,7 +51,9 @@ def business_clock(
     minute = (local - day).astype("timedelta64[s]").astype(np.float64) / 60.0
     working = np.is_busday(day, weekmask=mask)
     today = np.where(working, np.clip(minute - opening, 0.0, per_day), 0.0)
-    before = np.busday_count(_CLOCK_START, day, weekmask=mask).astype(np.float64)
+    before = np.busday_count(np.datetime64(_CLOCK_START, "D"), day, weekmask=mask).astype(
+        np.float64
+    )
     return np.asarray(before * per_day + today, dtype=np.float64)
 
 
@@ -58,6 +63,8 @@ def wall_clock(when: npt.NDArray[np.datetime64], zone: str) -> npt.NDArray[np.da
     Offsets are looked up once per distinct UTC hour (time zones change offset on the hour),
     so a year of replies costs a few thousand look-ups, not one per reply.
     """
+    import numpy as np
+
     if zone == "UTC" or when.size == 0:
         return when
     tz = zoneinfo.ZoneInfo(zone)

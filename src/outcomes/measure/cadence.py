@@ -26,15 +26,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final, Literal
-
-import ibis
+from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.catalog import SOCIAL_CHANNELS
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 Rhythm = Literal["kept the rhythm", "irregular", "stopped", "not started", "no activity data"]
 KEPT_SHARE: Final = 0.8

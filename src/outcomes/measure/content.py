@@ -46,15 +46,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
-
-import ibis
-import numpy as np
-from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 WORD: Final = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 LINK: Final = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -232,6 +231,8 @@ def band_of(score: float) -> Band:
 
 def focus_examples(scored: Sequence[_Scored], brand: frozenset[str]) -> list[FocusExample]:
     """Per band with posts, the post nearest the band's median score (the earliest on ties)."""
+    import numpy as np
+
     out = []
     for band, label in BANDS:
         members = [s for s in scored if band_of(s.score) == band]
@@ -256,6 +257,9 @@ def counted_words(text: str, brand: frozenset[str] = frozenset()) -> tuple[str, 
 
 
 def _tactic(tactic: str, scored: list[tuple[float, float]]) -> TacticFocus:
+    import numpy as np
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
     scores = np.array([s for s, _ in scored])
     comments = np.array([c for _, c in scored])
     focused, centric = comments[scores > 0], comments[scores < 0]

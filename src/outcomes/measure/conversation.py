@@ -38,11 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final
-
-import ibis
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.measure.business_hours import DEFAULT_HOURS, business_minutes
 from outcomes.measure.mapping import mapped_activities
@@ -50,6 +46,11 @@ from outcomes.plan import Plan
 from outcomes.plan.model import BusinessHours, Person
 from outcomes.tables import INBOUND_KINDS
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
+    import numpy as np
+    import numpy.typing as npt
 
 ANSWER_KINDS: Final = ("reply", "message")
 X_EPOCH_MS: Final = 1_288_834_974_657
@@ -255,6 +256,8 @@ def account_key(account: Any) -> Any:
 
 def person_of(author: Any, people: Sequence[Person]) -> Any:
     """The plan person an author column names (by id or name, any case, no `@`), else null."""
+    import ibis
+
     spelled = author.strip().lower().re_replace(r"^@", "")
     names: dict[str, str] = {}
     for person in people:
@@ -275,6 +278,8 @@ def _conversations(a: ibis.Table, answer_columns: Sequence[str]) -> tuple[ibis.T
     The first answer's `answer_columns` come along as `answer_<column>`, with `first` (its
     time) and `minutes` (the wait; null where the item's time cannot be known).
     """
+    import ibis
+
     inbound = a.filter(a.kind.isin(sorted(INBOUND_KINDS)))
     answers = _answers(a)
     rank = ibis.row_number().over(
@@ -322,6 +327,8 @@ class _Waits:
     """The answered items' waits per group, in calendar and business minutes."""
 
     def __init__(self, table: Any, keys: list[str], hours: BusinessHours) -> None:
+        import numpy as np
+
         self.rows_of: dict[Key, list[int]] = {}
         self.calendar: npt.NDArray[np.float64] = np.zeros(0)
         self.business: npt.NDArray[np.float64] = np.zeros(0)
@@ -337,6 +344,8 @@ class _Waits:
 
     def summary(self, key: Key) -> dict[str, float | None]:
         """The four first-response fields of a group (None each when it has no waits)."""
+        import numpy as np
+
         rows = self.rows_of.get(key)
         if not rows:
             return dict.fromkeys(TIMING_FIELDS)
@@ -355,6 +364,8 @@ class _Waits:
         )
 
     def within(self, key: Key, target: ResponseTarget) -> int:
+        import numpy as np
+
         rows = self.rows_of.get(key)
         if not rows:
             return 0

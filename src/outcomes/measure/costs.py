@@ -34,12 +34,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
-
-import ibis
+from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
+
+if TYPE_CHECKING:
+    import ibis
 
 Part = Literal["people", "money", "technology"]
 OVER_PLAN_MARGIN: Final = 0.1
@@ -130,6 +131,8 @@ def attributed(plan: Plan, costs: ibis.Table) -> ibis.Table:
     Runs in the engine, like the tactic mapping of activities, so a changed plan re-reads
     the spend without reloading it. A line that names a tactic id keeps it.
     """
+    import ibis
+
     ids = [t.id for t in plan.tactics]
     name = costs.tactic.strip().lower()
     rules = []

@@ -24,10 +24,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
-
-import ibis
-import numpy as np
+from typing import TYPE_CHECKING, Final
 
 from outcomes.measure.attribution import attribute
 from outcomes.measure.attribution.journeys import JourneyOptions
@@ -36,6 +33,10 @@ from outcomes.measure.mapping import mapped_activities
 from outcomes.measure.scope import tactic_scopes
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
+    import numpy as np
 
 ENGAGEMENT: Final = ("reactions", "comments", "shares", "clicks")
 SALES_TYPES: Final = ("deal_won", "order")
@@ -134,6 +135,8 @@ def _link(
     outcomes: dict[tuple[str, dt.date], float],
     max_lag: int,
 ) -> EngagementLink:
+    import numpy as np
+
     weeks_seen = [r["week"] for r in rows] + [w for (t, w) in outcomes if t == tactic]
     first, last = min(weeks_seen), max(weeks_seen)  # type: ignore[type-var]
     span = ((last - first).days // 7) + 1  # type: ignore[operator]
@@ -197,6 +200,8 @@ def _serves_support(plan: Plan, tactic_id: str) -> bool:
 
 def best_lag(x: np.ndarray, y: np.ndarray, max_lag: int) -> tuple[int, float, float, float] | None:
     """(lag, r, low, high) of the lag with the largest |r|; None when nothing varies."""
+    import numpy as np
+
     best = None
     for lag in range(0, max_lag + 1):
         a, b = (x[: len(x) - lag], y[lag:]) if lag else (x, y)

@@ -12,14 +12,15 @@ goal or strategy is **not served**; one served but with no measured activity is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal, get_args
-
-import ibis
+from typing import TYPE_CHECKING, Final, Literal, get_args
 
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.plan.model import Function
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 FUNCTIONS: Final[tuple[str, ...]] = tuple(
     f for f in get_args(Function) if f not in ("executive", "other")

@@ -38,9 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from outcomes.plan import Plan, Tactic
 from outcomes.plan.matching import (
@@ -53,6 +51,9 @@ from outcomes.plan.matching import (
     touchpoint_criteria,
     written_kinds,
 )
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class ActivityMatcher:
 
 def _rank(matcher: ActivityMatcher, met: Sequence[Any]) -> Any:
     """The rank of `matcher`'s claim, given whether each of its criteria is met (in order)."""
+    import ibis
+
     bonus = 1 if written_kinds(matcher.tactic) else 0
     if not met:
         return ibis.cases(
@@ -117,6 +120,8 @@ def _activity_criteria(plan: Plan, tactic: Tactic, t: Any) -> dict[str, Any]:
 
 
 def _activity_matcher(plan: Plan, tactic: Tactic, t: Any) -> ActivityMatcher | None:
+    import ibis
+
     kinds = claimed_kinds(tactic)
     criteria = _activity_criteria(plan, tactic, t)
     if kinds is None and not criteria:
@@ -160,6 +165,8 @@ def _all(conditions: Sequence[Any]) -> Any:
 
 def touchpoint_tactic(plan: Plan, touchpoints: Any) -> Any:
     """The `tactic` column (string, null when no tactic's UTM rules match) for touchpoints."""
+    import ibis
+
     ranked = []
     for tactic in plan.tactics:
         conditions = _touchpoint_conditions(tactic, touchpoints)
@@ -179,6 +186,8 @@ def _winner(ranked: Sequence[tuple[Any, str]]) -> Any:
     the winner on any engine, and every key stays non-negative, so no engine's sign rule
     for a remainder can differ.
     """
+    import ibis
+
     if not ranked:
         return ibis.null("string")
     slots = len(ranked) + 1

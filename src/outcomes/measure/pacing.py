@@ -66,13 +66,14 @@ import math
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
-
-import ibis
+from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
+
+if TYPE_CHECKING:
+    import ibis
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "stale", "no_data"]
 Z90: Final = 1.645
@@ -248,6 +249,8 @@ def _last_conversion(conversions: ibis.Table, start: dt.date, end: dt.date) -> d
 def _snapshots_in(snapshots: ibis.Table, scope: Scope | None) -> ibis.Table:
     """The snapshots a scope can speak for: all without one, those of its sources and
     channels when it names nothing else, none when it names CRM fields they lack."""
+    import ibis
+
     if scope is None:
         return snapshots
     if any(column not in ("source", "channel") for each in scope for column, _ in each):

@@ -37,15 +37,19 @@ import datetime as dt
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Final
-
-import ibis
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Final
 
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
+    import numpy as np
+    import numpy.typing as npt
+
+    Matrix = npt.NDArray[np.float64]
+
 
 METRIC_ROWS: Final = {
     "pipeline_value": (("opportunity",), "value"),
@@ -57,7 +61,6 @@ METRIC_ROWS: Final = {
 }
 MAX_PERMUTATIONS: Final = 10_000
 BOOTSTRAP: Final = 2_000
-Matrix = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,8 @@ def _panel(
     conversions: ibis.Table, metric: str, names: dict[str, str], ids: list[str]
 ) -> tuple[list[dt.date], Matrix]:
     """(months, person × month matrix) of the metric; persons in `ids` order."""
+    import numpy as np
+
     types, measure = METRIC_ROWS[metric]
     c = conversions.filter(conversions.type.isin(list(types)) & conversions.owner.notnull())
     c = c.mutate(who=c.owner.lower().strip(), month=c.ts.truncate("M").date())
@@ -141,6 +146,8 @@ def _did(panel: Matrix, group: npt.NDArray[np.bool_], after: npt.NDArray[np.bool
 def _pilot(
     plan: Plan, tactic: Tactic, conversions: ibis.Table, seed: int, confidence: float
 ) -> PilotResult | None:
+    import numpy as np
+
     assert tactic.pilot is not None
     group_ids, control_ids = list(tactic.pilot.group), list(tactic.pilot.control)
     if not group_ids or not control_ids:
@@ -186,6 +193,8 @@ def _permutation_p(
     panel: Matrix, group: npt.NDArray[np.bool_], after: npt.NDArray[np.bool_], effect: float,
     seed: int,
 ) -> tuple[float, int]:  # fmt: skip
+    import numpy as np
+
     n, k = len(group), int(group.sum())
     if math.comb(n, k) <= MAX_PERMUTATIONS:
         choices = [list(c) for c in itertools.combinations(range(n), k)]
@@ -205,6 +214,8 @@ def _bootstrap(
     panel: Matrix, group: npt.NDArray[np.bool_], after: npt.NDArray[np.bool_], seed: int,
     confidence: float,
 ) -> tuple[float, float]:  # fmt: skip
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     before_cols, after_cols = np.flatnonzero(~after), np.flatnonzero(after)
     flags = np.r_[np.zeros(len(before_cols), bool), np.ones(len(after_cols), bool)]

@@ -42,13 +42,14 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
-
-import ibis
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.catalog.money import format_money, is_invalid
 from outcomes.plan import Goal, Plan, Tactic
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 Family = Literal["sales", "support", "hiring", "retention"]
 ReturnKind = Literal["money", "units", "none"]
@@ -250,6 +251,8 @@ def claimed_outcomes(
 
 def _claim(plan: Plan, family: Family, table: ibis.Table) -> Any:
     """The claiming tactic of each conversion: campaign first, then channel."""
+    import ibis
+
     by_campaign, by_channel = [], []
     for tactic in plan.tactics:
         match = tactic.measurement.match if tactic.measurement else None

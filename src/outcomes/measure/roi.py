@@ -55,12 +55,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
-
-import ibis
-import numpy as np
-import numpy.typing as npt
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.measure.attribution import MODELS, PathCounts, attribute
 from outcomes.measure.attribution.journeys import JourneyOptions, is_unplanned
@@ -85,6 +80,14 @@ from outcomes.measure.scope import (
 )
 from outcomes.plan import Plan
 
+if TYPE_CHECKING:
+    import ibis
+    import numpy as np
+    import numpy.typing as npt
+    import pyarrow as pa
+
+    Floats = npt.NDArray[np.float64]
+
 Level = Literal["tactic", "strategy", "goal"]
 SALES_TYPES: Final = ("deal_won", "order")
 CUSTOMER_TYPES: Final = ("new_customer",)
@@ -95,7 +98,6 @@ JSON_SCHEMA_VERSION: Final = 2
 
 2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
 `return_label`, `return_parts`), no longer on attributed revenue alone."""
-Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +350,8 @@ def roi(
     `snapshots`: the warehouse's metric_snapshots, from which the cost of one support
     contact is measured when no goal states it.
     """
+    import numpy as np
+
     if not models:
         raise ValueError("models is empty: name at least one attribution model")
     unknown = [m for m in models if m not in MODELS]
@@ -436,6 +440,8 @@ def _run(
     bootstrap: int,
     rng: np.random.Generator,
 ) -> _Run:
+    import numpy as np
+
     sales_options: JourneyOptions = {**build, "conversion_types": SALES_TYPES, "scope": scope}
     customer_options: JourneyOptions = {**sales_options, "conversion_types": CUSTOMER_TYPES}
     sales, customers = journeys.paths(**sales_options), journeys.paths(**customer_options)
@@ -487,6 +493,8 @@ def _coverage(conversions: ibis.Table, sales: PathCounts, customers: PathCounts)
 
 def _resample(counts: PathCounts, rng: np.random.Generator) -> PathCounts:
     """One Poisson-bootstrap replicate of the journeys behind `counts`."""
+    import numpy as np
+
     conversions = rng.poisson(counts.conversions).astype(np.float64)
     per_conversion = np.divide(
         counts.value,
@@ -510,6 +518,8 @@ def _credit(
     replicates: Sequence[tuple[PathCounts, PathCounts]],
     steps: tuple[str, ...],
 ) -> _Credit:
+    import numpy as np
+
     def run(counts: PathCounts) -> tuple[Floats, Floats]:
         if counts.n_paths == 0 or counts.conversions.sum() == 0:
             zeros = np.zeros(len(steps))
@@ -541,6 +551,8 @@ def _credit(
 
 
 def _estimate(value: float, replicates: Floats, confidence: float) -> Estimate:
+    import numpy as np
+
     if replicates.size == 0:
         return Estimate(float(value), float(value), float(value))
     tail = (1 - confidence) / 2 * 100
@@ -572,6 +584,8 @@ def _rows(
     spent: Mapping[str, TacticCost],
     confidence: float,
 ) -> list[RoiRow]:
+    import numpy as np
+
     rows = []
     for level, id_, tactics, scope in _groups(plan):
         credit, run = credits[scope], runs[scope]

@@ -16,12 +16,13 @@ and channels are the warehouse's own vocabulary and compared as they are.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Final
-
-import ibis
+from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal, GoalScope
+
+if TYPE_CHECKING:
+    pass
 
 Clause = tuple[tuple[str, tuple[str, ...]], ...]
 """(conversions column, accepted values) pairs, sorted by column; all must hold."""
@@ -118,6 +119,8 @@ def in_scope(conversions: Any, scope: Scope | None) -> Any:
 
 
 def _predicate(table: Any, scope: Scope) -> Any:
+    import ibis
+
     predicate: Any = ibis.literal(False)
     for each in scope:
         holds: Any = ibis.literal(True)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from outcomes.catalog import SOCIAL_CHANNELS
 from outcomes.catalog.source_labels import KNOWN
 from outcomes.measure.mapping import mapped_activities, mapped_touchpoints
 from outcomes.plan import Plan
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,8 @@ def find_unplanned(
 
     With `conversions`, the labels of touchpoints and conversions no table knows, too.
     """
+    import ibis
+
     mapped = mapped_activities(plan, activities)
     totals = (
         mapped.aggregate(total=mapped.count(), unplanned=mapped.tactic.isnull().sum())
@@ -131,6 +134,8 @@ def find_unplanned(
 
 def unknown_labels(touchpoints: Any, conversions: Any) -> tuple[UnknownLabel, ...]:
     """Channel values of touchpoints and conversions that are not plan channels or classes."""
+    import ibis
+
     known = sorted(KNOWN)
     parts = [
         table.filter(table.channel.notnull() & ~table.channel.isin(known))
@@ -151,6 +156,8 @@ def unknown_labels(touchpoints: Any, conversions: Any) -> tuple[UnknownLabel, ..
 
 
 def _campaigns(plan: Plan, touchpoints: Any) -> tuple[UnplannedCampaign, ...]:
+    import ibis
+
     mapped = mapped_touchpoints(plan, touchpoints)
     loose = mapped.filter(
         mapped.tactic.isnull()

@@ -14,9 +14,8 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-import jinja2
 from markupsafe import Markup
 
 from outcomes.catalog.money import format_money
@@ -28,6 +27,9 @@ from outcomes.plan.implementation import (
 )
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.report.templating import template_environment
+
+if TYPE_CHECKING:
+    import jinja2
 
 ScheduleUnit = Literal["month", "quarter", "year"]
 

@@ -8,9 +8,10 @@ tags leave no stray whitespace.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 
 def template_environment(
@@ -21,6 +22,8 @@ def template_environment(
     filters: Mapping[str, Callable[..., Any]] | None = None,
 ) -> jinja2.Environment:
     """An environment over `package`'s `templates` folder, with `filters` added."""
+    import jinja2
+
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader(package, "templates"),
         autoescape=autoescape,

@@ -24,11 +24,8 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, unquote, urlsplit
-
-import duckdb
-import ibis
 
 from outcomes.warehouse.locking import (
     DEFAULT_WAIT,
@@ -38,6 +35,9 @@ from outcomes.warehouse.locking import (
     retry_while_locked,
 )
 from outcomes.warehouse.migrations import migrate
+
+if TYPE_CHECKING:
+    pass
 
 ENV_VAR: Final = "OUTCOMES_WAREHOUSE"
 STATE_DIR: Final = ".outcomes"
@@ -110,6 +110,8 @@ class Warehouse:
         (telling `on_wait` who holds it, once), then raises `WarehouseLockedError`, which
         names the holder.
         """
+        import ibis
+
         url = url or warehouse_url(workspace)
         database = duckdb_file(url)
         if database is not None:
@@ -264,6 +266,8 @@ def to_arrow(expr: Any) -> Any:
     warns under pandas 3): there Spark's own Arrow export (PySpark 4) brings the rows
     back, cast to the types Ibis gives the expression.
     """
+    import ibis
+
     backend = ibis.get_backend(expr)
     if getattr(backend, "name", "") == "pyspark":
         frame = backend.raw_sql(backend.compile(expr))
@@ -289,6 +293,8 @@ def _copy_locked(
     database: Path, target: Path, wait: float, while_held: Callable[[], object] | None
 ) -> Path:
     """Copy `database` (and its write-ahead log) to `target` under a read-only lock."""
+    import duckdb
+
     lock = _wait_for(lambda: duckdb.connect(str(database), read_only=True), database, wait)
     record = register(database, "snapshot")
     try:
@@ -333,6 +339,8 @@ def _pid_alive(pid: int) -> bool:
 
 def _open_spark(url: str) -> tuple[Any, Path | None, bool]:
     """Ibis' PySpark backend for a `pyspark://` URL; (backend, folder, owns the session)."""
+    import ibis
+
     try:
         from pyspark.sql import SparkSession
     except ImportError:

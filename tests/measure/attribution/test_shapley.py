@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import combinations, permutations
 from math import factorial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -13,7 +14,6 @@ from hypothesis import strategies as st
 
 from outcomes.measure.attribution import PathCounts, attribute, linear, shapley, shapley_from_values
 from outcomes.measure.attribution.shapley import (
-    IntArray,
     mobius_transform,
     popcounts,
     shapley_ordered,
@@ -21,6 +21,9 @@ from outcomes.measure.attribution.shapley import (
     zeta_transform,
 )
 from tests.measure.attribution import data_counts
+
+if TYPE_CHECKING:
+    from outcomes.measure.attribution.shapley import IntArray
 
 rows_strategy = st.lists(
     st.tuples(

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.measure.attribution.models import attribute
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.attribution.result import AttributionResult, records_frame, records_table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 COMPARED_MODELS: Final = (
     "first_touch",

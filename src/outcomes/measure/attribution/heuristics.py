@@ -11,17 +11,18 @@ the per-touch models, as in ChannelAttribution's `linear_touch`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from outcomes.measure.attribution.paths import FloatArray, IntArray, PathCounts
+from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.attribution.result import AttributionResult, build_result
 
+if TYPE_CHECKING:
+    from outcomes.measure.attribution.paths import FloatArray, IntArray
+
+    TouchWeight = Callable[[IntArray, IntArray], FloatArray]
+    """(path length, 0-based position) of touches → each touch's share of its path's credit."""
+
 DEFAULT_DIRECT: frozenset[str] = frozenset({"direct"})
-
-
-TouchWeight = Callable[[IntArray, IntArray], FloatArray]
-"""(path length, 0-based position) of touches → each touch's share of its path's credit."""
 
 
 def _spread(counts: PathCounts, weight: TouchWeight) -> tuple[FloatArray, FloatArray]:
@@ -31,6 +32,8 @@ def _spread(counts: PathCounts, weight: TouchWeight) -> tuple[FloatArray, FloatA
     The shares are evaluated once per (length, position) cell of the counts' shared
     `position_totals`; without that table (very long paths), once per touch.
     """
+    import numpy as np
+
     table = counts.position_totals
     if table is not None:
         share = weight(table.length, table.position)
@@ -45,6 +48,8 @@ def _spread(counts: PathCounts, weight: TouchWeight) -> tuple[FloatArray, FloatA
 
 def _at(counts: PathCounts, index: IntArray) -> tuple[FloatArray, FloatArray]:
     """All of each path's credit to the touch at `index` (one flat index per path)."""
+    import numpy as np
+
     k = counts.n_channels
     channel = counts.touches[index]
     conv = np.bincount(channel, weights=counts.conversions, minlength=k)
@@ -73,6 +78,8 @@ def last_non_direct(
     absent from the data are ignored). A path made only of direct touches keeps its
     credit on its last touch (Google Analytics' rule): dropping it would lose conversions.
     """
+    import numpy as np
+
     direct_set = frozenset(direct)
     is_direct = np.array([name in direct_set for name in counts.channels], dtype=bool)
     # From each path's last touch step back while on a direct touch; each step works only
@@ -108,10 +115,14 @@ def linear(counts: PathCounts, *, per: str = "touch") -> AttributionResult:
 
 
 def _per_touch(length: IntArray, position: IntArray) -> FloatArray:
+    import numpy as np
+
     return np.asarray(1.0 / length, dtype=np.float64)
 
 
 def _linear_distinct(counts: PathCounts) -> tuple[FloatArray, FloatArray]:
+    import numpy as np
+
     k = counts.n_channels
     pair = np.unique(counts.path_of_touch * k + counts.touches)
     path, channel = pair // k, pair % k
@@ -131,6 +142,8 @@ def position_based(
     first : last in proportion (0.5/0.5 at the defaults), as DP6's MAM and fractribution
     do, so no path loses credit.
     """
+    import numpy as np
+
     if first < 0 or last < 0 or first + last > 1:
         raise ValueError("first and last must be ≥ 0 with first + last ≤ 1")
     pair_total = first + last
@@ -158,6 +171,8 @@ def time_decay(counts: PathCounts, *, half_life: float = 1.0) -> AttributionResu
     gets half the credit of the next). With real timestamps (a later slice) the same
     rule applies to hours before the conversion.
     """
+    import numpy as np
+
     if half_life <= 0:
         raise ValueError(f"half_life must be > 0, got {half_life}")
     longest = int(counts.lengths.max()) if counts.n_paths else 1

@@ -83,9 +83,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Final, Literal, NamedTuple, TypedDict
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypedDict
 
-import ibis
 from typing_extensions import Unpack
 
 from outcomes.measure.attribution.paths import PathCounts
@@ -93,6 +92,9 @@ from outcomes.measure.mapping import mapped_touchpoints
 from outcomes.measure.scope import SCOPE_COLUMNS, Scope, aimed_elsewhere, in_scope
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 PATH_SEPARATOR: Final = " > "
 CONVERSATION_MODES: Final = frozenset({"listen", "respond"})
@@ -152,6 +154,8 @@ def _strip(value: Any) -> Any:
 
 def _blank_to_null(value: Any) -> Any:
     # Exports give "" as often as null for a missing field; both mean "not known".
+    import ibis
+
     trimmed = _strip(value)
     return ibis.ifelse(trimmed == "", ibis.null("string"), trimmed)
 
@@ -163,6 +167,8 @@ def _bare_customer(value: Any) -> Any:
 
 def _with_person(touchpoints: Any, conversions: Any) -> tuple[Any, Any]:
     """Both tables with a `person` column: stitched identity (see the module docstring)."""
+    import ibis
+
     pairs = [
         t.filter(t.journey_id.notnull() & t.customer_id.notnull()).select(
             j=t.journey_id.cast("string"), c=_bare_customer(t.customer_id).cast("string")
@@ -190,6 +196,8 @@ def _steps(
     touchpoints: Any, by: Literal["channel", "tactic"], plan: Plan | None, direct_label: str
 ) -> Any:
     """Touchpoints with the step each one contributes to a path, as column `step`."""
+    import ibis
+
     if by == "tactic":
         if plan is None:
             raise ValueError('by="tactic" needs the plan whose tactics the steps are')
@@ -212,6 +220,8 @@ def _steps(
 
 def _channel_step(t: Any, direct_label: str) -> Any:
     """A touch's channel, else its raw utm_source, else `direct_label`."""
+    import ibis
+
     return ibis.coalesce(
         _blank_to_null(t.channel), _blank_to_null(t.utm_source), ibis.literal(direct_label)
     )
@@ -234,6 +244,8 @@ def _ordered_paths(table: Any, keys: list[str]) -> Any:
     `>`, which no step contains and which the separator has after a space, so the cut
     cannot touch a step's own text.
     """
+    import ibis
+
     rank = ibis.row_number().over(
         ibis.window(group_by=keys, order_by=[table.ts, table.tie, table.step])
     )
@@ -333,6 +345,8 @@ def conversion_events(
     keyed: Any, conversion_types: Sequence[str], scope: Scope | None = None
 ) -> Any:
     """`journey_events` from `journey_conversions` built already (a `JourneyStore` keeps them)."""
+    import ibis
+
     chosen = in_scope(keyed.filter(keyed.type.isin(list(conversion_types))), scope)
     # One event per (journey, instant): simultaneous conversions share one path, and the
     # previous event is then always strictly earlier, so every touch has one owner.
@@ -355,6 +369,8 @@ def credited_touches(
     """Each touch joined to the conversion event it leads up to (see the module docstring)."""
     # Range join: a touch belongs to the first conversion at or after it; the windows of
     # a journey's conversions do not overlap, so no touch is credited twice.
+    import ibis
+
     predicates = [
         touches.jkey == events.ckey,
         touches.ts <= events.cts,
@@ -456,6 +472,8 @@ def period_paths(
 def _period_summary(
     segments: JourneySegments, periods: Sequence[tuple[str, Span | None]]
 ) -> ibis.Table:
+    import ibis
+
     if not periods:
         raise ValueError("periods is empty: name at least one period to summarise")
     events = ibis.union(*(_in_period(segments.converting, "cts", *p) for p in periods))
@@ -486,6 +504,8 @@ def _period_summary(
 
 def _in_period(table: Any, column: str, label: str, span: Span | None) -> Any:
     """`table`'s rows whose `column` falls in `span` (all for None), labelled `period`."""
+    import ibis
+
     if span is not None:
         table = table.filter((table[column] >= span[0]) & (table[column] < span[1]))
     return table.mutate(period=ibis.literal(label, type="string"))

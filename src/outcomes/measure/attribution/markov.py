@@ -51,17 +51,15 @@ both); a path whose channels all have RE 0 keeps an equal split per touch.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
-import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]  # no stubs in the venv
-from scipy.sparse.linalg import (  # type: ignore[import-untyped, unused-ignore]
-    bicgstab,
-    splu,
-)
-
-from outcomes.measure.attribution.paths import FloatArray, IntArray, PathCounts
+from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.attribution.result import AttributionResult, build_result
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+
+    from outcomes.measure.attribution.paths import FloatArray, IntArray
 
 MAX_ORDER = 4
 SHARED_LU_MAX_STATES = 64
@@ -150,6 +148,8 @@ def transition_probabilities(
 
 
 def _share(re: FloatArray) -> FloatArray:
+    import numpy as np
+
     total = float(re.sum())
     return re / total if total > 0 else np.zeros_like(re)
 
@@ -158,6 +158,9 @@ class _Chain:
     """The absorbing chain built from path counts; state 0 is `(start)`."""
 
     def __init__(self, counts: PathCounts, order: int, collapse: bool, nulls: bool) -> None:
+        import numpy as np
+        import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+
         self.counts = counts
         codes, seq, seq_offsets = _state_sequences(counts, order)
         self.n_states = len(codes)
@@ -191,6 +194,10 @@ class _Chain:
         because a dense |A|×|A| Schur block per channel costs more than a sparse LU once
         a channel appears in hundreds of k-grams.
         """
+        import numpy as np
+        import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+        from scipy.sparse.linalg import splu  # type: ignore[import-untyped, unused-ignore]
+
         n_t = self.n_states + 1
         system = (sp.identity(n_t, format="csc") - self.q.tocsc()).tocsc()
         rhs = np.stack([self.r_conv, self.r_value], axis=1)
@@ -239,6 +246,8 @@ def _state_sequences(counts: PathCounts, order: int) -> tuple[IntArray, IntArray
     of a short path's single state, so codes are unique and decodable. Repeated states
     are not collapsed here (see `_transition_counts`).
     """
+    import numpy as np
+
     k = counts.n_channels
     if float(k + 1) ** order >= 2.0**62:
         raise ValueError(f"too many channels ({k}) for an order-{order} state code")
@@ -280,6 +289,9 @@ def _transition_counts(
     nulls. Collapsing repeated states only removes their self-transitions (the first and
     last states stay), so with `collapse` those are dropped instead of the states.
     """
+    import numpy as np
+    import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+
     width = n_t + 2
     weight = conversions if nulls is None else conversions + nulls
     first_state = seq[offsets[:-1]] + 1
@@ -320,6 +332,9 @@ def _solve(system: sp.csc_matrix, rhs: FloatArray) -> FloatArray:
     I − Q of an absorbing chain is a nonsingular M-matrix, on which BiCGSTAB converges;
     should it ever not reach `ITERATIVE_RTOL`, the LU is used after all.
     """
+    import numpy as np
+    from scipy.sparse.linalg import bicgstab, splu  # type: ignore[import-untyped, unused-ignore]
+
     if system.shape[0] < ITERATIVE_MIN_STATES:
         return np.asarray(splu(system).solve(rhs))
     operator = system.tocsr()
@@ -345,6 +360,8 @@ def _compact(code: IntArray, space: int) -> tuple[IntArray, IntArray]:
     Small code spaces (order 1, and low orders over few channels) are counted with a
     lookup table in linear time instead of a sort.
     """
+    import numpy as np
+
     if space > DENSE_CELLS:
         codes, ids = np.unique(code, return_inverse=True)
         return codes.astype(np.int64), ids.astype(np.int64)
@@ -367,6 +384,8 @@ def _decode(codes: IntArray, order: int, n_channels: int) -> list[tuple[int, ...
 
 def _members(codes: IntArray, order: int, n_channels: int) -> list[IntArray]:
     """For each channel, the states whose k-gram contains it."""
+    import numpy as np
+
     contains = np.zeros((n_channels, len(codes)), dtype=bool)
     rest = codes.copy()
     for _ in range(order):
@@ -381,6 +400,8 @@ def _per_journey(
     counts: PathCounts, re: FloatArray, collapse: bool
 ) -> tuple[FloatArray, FloatArray]:
     """MAM 2.x: each path's conversions and value split over its touches by RE."""
+    import numpy as np
+
     paths = counts.collapse_repeats() if collapse else counts
     path = paths.path_of_touch
     raw = re[paths.touches]

@@ -28,17 +28,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
-
-import numpy as np
-import numpy.typing as npt
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING, NamedTuple
 
 from outcomes.tables import PATH_SEPARATOR, normalise_path
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pyarrow as pa
+
+    IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
+
 
 _GT = ord(PATH_SEPARATOR)
 _HASH_SEED = 20_240_601
@@ -64,6 +65,8 @@ class PathCounts:
     _lengths: IntArray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        import numpy as np
+
         for array in (self.touches, self.offsets, self.conversions, self.value, self.nulls):
             array.setflags(write=False)
         object.__setattr__(self, "_lengths", np.diff(self.offsets))
@@ -146,6 +149,10 @@ class PathCounts:
         repeated paths are summed; repeats of a channel are not collapsed.
         """
         # Copies: the PathCounts freezes its arrays, which must not be the caller's.
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         conv = np.array(conversions, dtype=np.float64)
         val = np.array(value, dtype=np.float64)
         nul = np.array(nulls, dtype=np.float64)
@@ -215,6 +222,8 @@ class PathCounts:
         totals: dict[tuple[int, ...], list[float]],
         collapsed: bool,
     ) -> PathCounts:
+        import numpy as np
+
         keys = list(totals)
         lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
         offsets = np.zeros(len(keys) + 1, dtype=np.int64)
@@ -243,6 +252,8 @@ class PathCounts:
     @cached_property
     def path_of_touch(self) -> IntArray:
         """For each entry of `touches`, the index of its path (computed once, read-only)."""
+        import numpy as np
+
         out = np.repeat(np.arange(self.n_paths, dtype=np.int64), self._lengths)
         out.setflags(write=False)
         return out
@@ -250,6 +261,8 @@ class PathCounts:
     @cached_property
     def position_of_touch(self) -> IntArray:
         """For each entry of `touches`, its 0-based position within its path."""
+        import numpy as np
+
         out = np.arange(len(self.touches), dtype=np.int64) - self.offsets[:-1][self.path_of_touch]
         out.setflags(write=False)
         return out
@@ -261,6 +274,8 @@ class PathCounts:
         channel more than these gives it credit from conversions whose journeys never
         touched it (Markov does, through the states journeys share).
         """
+        import numpy as np
+
         pairs = np.unique(self.path_of_touch * max(self.n_channels, 1) + self.touches)
         paths, channels = np.divmod(pairs, max(self.n_channels, 1))
         width = self.n_channels
@@ -278,6 +293,8 @@ class PathCounts:
 
     def collapse_repeats(self) -> PathCounts:
         """Consecutive repeats of a channel merged (`a > a > b` → `a > b`); equal paths summed."""
+        import numpy as np
+
         if self.collapsed:
             return self
         keep = np.ones(len(self.touches), dtype=bool)
@@ -302,6 +319,8 @@ class PathCounts:
         more cells than there are touches (very long paths of many lengths); the models
         then weigh the touches one by one.
         """
+        import numpy as np
+
         if self.n_paths == 0:
             return None
         lengths = self._lengths
@@ -345,6 +364,8 @@ class PositionTotals(NamedTuple):
 
 def _text_column(paths: pa.Array | pa.ChunkedArray) -> pa.Array:
     """One contiguous string or large_string array."""
+    import pyarrow as pa
+
     if isinstance(paths, pa.ChunkedArray):
         paths = paths.chunk(0) if paths.num_chunks == 1 else paths.combine_chunks()
     if not isinstance(paths, pa.Array):
@@ -364,6 +385,8 @@ def _group_equal_paths(
     group's first path; a real collision (never seen, but possible) falls back to
     grouping the tuples in Python.
     """
+    import numpy as np
+
     n = len(offsets) - 1
     if n < 2:
         return None
@@ -398,6 +421,8 @@ def _group_equal_paths(
 def _path_hashes(touches: IntArray, offsets: IntArray) -> npt.NDArray[np.uint64]:
     """A 64-bit hash of each path: Σ multiplier[position] × (channel + 1), wrapping, with a
     random odd multiplier per position (fixed seed), mixed with the length."""
+    import numpy as np
+
     lengths = np.diff(offsets)
     multiplier = np.random.default_rng(_HASH_SEED).integers(
         0, 1 << 63, size=int(lengths.max()), dtype=np.uint64
@@ -416,6 +441,8 @@ def _path_hashes(touches: IntArray, offsets: IntArray) -> npt.NDArray[np.uint64]
 def _group_in_python(
     touches: IntArray, offsets: IntArray, *sums: FloatArray
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]:
+    import numpy as np
+
     totals: dict[tuple[int, ...], list[float]] = {}
     steps = touches.tolist()
     bounds = offsets.tolist()

@@ -6,11 +6,12 @@ import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
-import pyarrow as pa
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pyarrow as pa
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,8 @@ class AttributionResult:
 
 def records_table(records: list[dict[str, Any]]) -> pa.Table:
     """Plain records as an Arrow table, columns in the first record's order."""
+    import pyarrow as pa
+
     return pa.Table.from_pylist(records)
 
 

@@ -56,19 +56,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from math import factorial
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-import numpy as np
-import numpy.typing as npt
-
-from outcomes.measure.attribution.paths import FloatArray, IntArray, PathCounts
+from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.attribution.result import AttributionResult, build_result
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from outcomes.measure.attribution.paths import FloatArray, IntArray
+
+    ValueFunction = Callable[[IntArray], npt.ArrayLike]
+
 
 MAX_EXACT_CHANNELS = 20
 MAX_MASK_CHANNELS = 62
 DEFAULT_PERMUTATIONS = 1000
 
-ValueFunction = Callable[[IntArray], npt.ArrayLike]
 """v on a batch of coalitions: int64 bitmasks (bit j set when player j is in) → values,
 shape (m,) or (m, d) for d games evaluated together."""
 
@@ -90,6 +94,8 @@ class ShapleyEstimate(NamedTuple):
 
 def channel_masks(counts: PathCounts) -> IntArray:
     """Each path's set of channels as a bitmask (bit c set when channel c is on it)."""
+    import numpy as np
+
     if counts.n_channels > MAX_MASK_CHANNELS:
         raise ValueError(f"bitmasks hold at most {MAX_MASK_CHANNELS} channels")
     bits = np.left_shift(np.int64(1), counts.touches)
@@ -100,6 +106,8 @@ def channel_masks(counts: PathCounts) -> IntArray:
 
 def zeta_transform(f: FloatArray, k: int) -> FloatArray:
     """g(S) = Σ_{T⊆S} f(T) over bitmask-indexed arrays of length 2^k, in O(k·2^k)."""
+    import numpy as np
+
     g = np.array(f, dtype=np.float64, copy=True)
     for i in range(k):
         view = g.reshape(-1, 2, 1 << i)
@@ -109,6 +117,8 @@ def zeta_transform(f: FloatArray, k: int) -> FloatArray:
 
 def mobius_transform(g: FloatArray, k: int) -> FloatArray:
     """Inverse of `zeta_transform`: f(S) = Σ_{T⊆S} (−1)^{|S∖T|} g(T)."""
+    import numpy as np
+
     f = np.array(g, dtype=np.float64, copy=True)
     for i in range(k):
         view = f.reshape(-1, 2, 1 << i)
@@ -118,6 +128,8 @@ def mobius_transform(g: FloatArray, k: int) -> FloatArray:
 
 def popcounts(k: int) -> IntArray:
     """|S| for every bitmask S < 2^k."""
+    import numpy as np
+
     pc = np.zeros(1 << k, dtype=np.int64)
     for i in range(k):
         pc.reshape(-1, 2, 1 << i)[:, 1, :] += 1
@@ -126,6 +138,8 @@ def popcounts(k: int) -> IntArray:
 
 def shapley_from_values(v: FloatArray, k: int) -> FloatArray:
     """Exact Shapley values of the game v (indexed by coalition bitmask, length 2^k)."""
+    import numpy as np
+
     if v.shape != (1 << k,):
         raise ValueError(f"v must have 2^{k} entries")
     weight = np.array(
@@ -156,6 +170,8 @@ def shapley_sampled(
     `value_of` per call, as k−1 prefix masks each, plus one call for ∅ and the grand
     coalition. The result depends on `seed` only, not on `batch`.
     """
+    import numpy as np
+
     if not 0 <= k <= MAX_MASK_CHANNELS:
         raise ValueError(f"k must be between 0 and {MAX_MASK_CHANNELS} (int64 bitmasks)")
     if antithetic and (permutations < 4 or permutations % 2):
@@ -195,6 +211,8 @@ def shapley_sampled(
 
 
 def _evaluate(value_of: ValueFunction, masks: IntArray) -> FloatArray:
+    import numpy as np
+
     out = np.asarray(value_of(masks), dtype=np.float64)
     if out.ndim == 1:
         out = out[:, None]
@@ -205,6 +223,8 @@ def _evaluate(value_of: ValueFunction, masks: IntArray) -> FloatArray:
 
 def _contributions(value_of: ValueFunction, order: IntArray, ends: FloatArray) -> FloatArray:
     """(orderings, k, d): each player's marginal contribution along each ordering."""
+    import numpy as np
+
     size, k = order.shape
     d = ends.shape[1]
     values = np.empty((size, k + 1, d))
@@ -230,6 +250,8 @@ def subset_sum_game(counts: PathCounts, *, cells: int = 1 << 22) -> ValueFunctio
     Paths are first grouped by channel set; each coalition is checked against every
     group, `cells` (coalition, group) pairs at a time.
     """
+    import numpy as np
+
     groups, inverse = np.unique(channel_masks(counts), return_inverse=True)
     dividends = np.zeros((len(groups), 2))
     np.add.at(dividends, inverse, np.stack([counts.conversions, counts.value], axis=1))
@@ -266,6 +288,8 @@ def shapley(
     "exact"), and the standard errors go to
     `extra["standard_error"]` / `extra["value_standard_error"]` as `{channel: se}`.
     """
+    import numpy as np
+
     k = counts.n_channels
     params: dict[str, Any] = {"value_function": "subset_sum"}
     extra: dict[str, Any] = {}
@@ -335,6 +359,8 @@ def _by_position(counts: PathCounts) -> FloatArray:
     Each path's conversions (value) split equally over its distinct channels, each share
     filed under the rank at which that channel first appears on the path.
     """
+    import numpy as np
+
     k = counts.n_channels
     first = _first_appearances(counts)
     path = counts.path_of_touch[first]
@@ -361,6 +387,8 @@ def _first_appearances(counts: PathCounts) -> IntArray:
     Touches are stored path by path in order, so these run path by path in order of first
     appearance. Found by one sort of (path, channel, flat index) packed in an int64.
     """
+    import numpy as np
+
     n_touches = len(counts.touches)
     shift = max(n_touches - 1, 1).bit_length()
     pairs = counts.n_paths * counts.n_channels

@@ -31,9 +31,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
 from typing_extensions import Unpack
 
 from outcomes.measure.attribution.journeys import (
@@ -50,6 +49,9 @@ from outcomes.measure.attribution.journeys import (
 )
 from outcomes.measure.attribution.paths import PathCounts, PathRow
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 _SUMMARY_COLUMNS = ("period", "path", "total_conversions", "total_conversion_value", "total_null")
 

@@ -12,14 +12,16 @@ this starts from. Everything runs in the engine; one row per step comes back.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import ibis
-import numpy as np
 from typing_extensions import Unpack
 
 from outcomes.measure.attribution.journeys import JourneyOptions, journey_parts
 from outcomes.measure.attribution.result import AttributionResult, build_result
 from outcomes.warehouse.connection import to_arrow
+
+if TYPE_CHECKING:
+    import ibis
 
 DAY_SECONDS = 86_400.0
 
@@ -35,6 +37,8 @@ def time_decay_credit(
 
     `journey` takes the `JourneyOptions` of `journey_paths`.
     """
+    import ibis
+
     if not half_life_days > 0:
         raise ValueError(f"half_life_days must be more than 0, not {half_life_days}")
     _, _, credited = journey_parts(touchpoints, conversions, **journey)
@@ -66,6 +70,8 @@ def time_decay_from_warehouse(
     `journey` takes the keyword parameters of `journey_paths` (by, plan, conversion_types,
     lookback_days, join_on, sources, direct_label); they are recorded in the params.
     """
+    import numpy as np
+
     table = to_arrow(
         time_decay_credit(touchpoints, conversions, half_life_days=half_life_days, **journey)
     )
