@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, SourceError
-from outcomes.sources.fields import FieldError, cell_text, parse_bool, parse_decimal, parse_money
+from outcomes.sources.fields import (
+    FieldError,
+    cell_text,
+    is_empty,
+    parse_bool,
+    parse_decimal,
+    parse_money,
+)
 from outcomes.sources.generic_csv import _TABLES, GenericCsv, _column, _parser
 from outcomes.sources.registry import HEAD_BYTES, get_source
 from outcomes.tables import ACTIVITY_KINDS, CLOSED_COLUMNS, ENTITY_KINDS, TableName
@@ -329,7 +336,13 @@ def test_every_closed_cell_is_its_mapped_value_its_vocabulary_word_or_a_rejectio
             assert raw.strip().casefold() not in known and word not in allowed
             assert str(exc).startswith(f"expected one of {', '.join(allowed)}")
         else:
-            assert value == known.get(raw.strip().casefold(), word)
+            if raw.strip().casefold() in known:
+                assert value == known[raw.strip().casefold()]
+            elif is_empty(raw):
+                assert value is None  # "none", "n/a": the exports' way of saying no value
+                continue
+            else:
+                assert value == word
             assert value in allowed
 
 
@@ -355,3 +368,9 @@ def test_every_row_is_accounted_for(types: list[str]) -> None:
     for kind, item in zip(types, parsed, strict=True):
         good = kind.casefold() in ("message", "reply", "comment")
         assert isinstance(item, Row if good else Rejected)
+
+
+def test_a_value_map_translates_a_word_that_reads_as_no_value() -> None:
+    closed = _parser("activities", _column(_TABLES["activities"], "kind"), False, {"none": "post"})
+    assert closed("None") == "post"
+    assert _parser("activities", _column(_TABLES["activities"], "kind"), False)("None") is None

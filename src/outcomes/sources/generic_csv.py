@@ -227,12 +227,14 @@ def _parser(
 
 
 def _closed(raw: object, allowed: tuple[str, ...], value_map: ValueMap) -> str | None:
+    # The value map first: an export's own word that looks like "no value" ("None") is
+    # still the word the map translates.
+    mapped = value_map.get(str(raw).strip().casefold()) if raw is not None else None
+    if mapped is not None:
+        return mapped
     text = cell_text(raw)
     if text is None:
         return None
-    mapped = value_map.get(text.strip().casefold())
-    if mapped is not None:
-        return mapped
     value = re.sub(r"[\s-]+", "_", text.casefold())
     if value not in allowed:
         hint = "" if value_map else "; a value map can translate the export's own words"
