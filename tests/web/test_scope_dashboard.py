@@ -10,7 +10,7 @@ from outcomes.workspace import Workspace
 from tests.measure.test_scope import PLAN, SESSIONS, _exports
 from tests.web.conftest import serve
 
-OPTIONS = BriefingOptions(bootstrap=20)
+OPTIONS = BriefingOptions(bootstrap=0)
 
 
 def test_goal_pages_show_scopes_and_the_overview_warns_of_shared_credit(tmp_path: Path) -> None:
