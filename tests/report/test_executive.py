@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from html import escape
@@ -11,7 +12,7 @@ import pytest
 from markupsafe import escape as markup_escape
 
 from outcomes.briefing.build import Briefing, BriefingOptions
-from outcomes.briefing.cache import load_briefing
+from outcomes.briefing.cache import cache_path, load_briefing
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.costs import tactic_costs
 from outcomes.measure.tactic_status import TacticStatus
@@ -63,8 +64,17 @@ def test_the_pdf_of_hostile_text_still_renders(hostile_workspace: Path) -> None:
     briefing = load_briefing(
         hostile_workspace, options=BriefingOptions(sources=("ga4",), bootstrap=20)
     )
-    document = render_pdf(briefing)
+    document = render_pdf(briefing, workspace=hostile_workspace)
     assert document.startswith(b"%PDF-") and len(document) > 50_000
+    # Kept beside its briefing: asked for again, the kept bytes are read, not laid out.
+    [kept] = cache_path(hostile_workspace, briefing.fingerprint).parent.glob("*-report-*.pdf")
+    assert kept.read_bytes() == document
+    kept.write_bytes(b"%PDF-kept")
+    assert render_pdf(briefing, workspace=hostile_workspace) == b"%PDF-kept"
+    # Measured again (a refresh), the same state is a new briefing: rendered anew.
+    again = dataclasses.replace(briefing, generated_at=briefing.generated_at + dt.timedelta(1))
+    assert render_pdf(again, workspace=hostile_workspace).startswith(b"%PDF-1")
+    assert len(list(kept.parent.glob("*-report-*.pdf"))) == 2
 
 
 def test_the_report_says_data_through_and_costs_stop_there(

@@ -231,6 +231,36 @@ def _measure(
     return briefing, held[0] if held else state()
 
 
+def kept_rendering(
+    workspace: Path, briefing: Briefing, name: str, render: Callable[[], bytes]
+) -> bytes:
+    """`render()`'s bytes for `briefing` (a report), kept beside the briefing.
+
+    One briefing renders to the same bytes every time, so a report asked for again is
+    read, not laid out again. `name` must change with whatever else the bytes depend on
+    (the presenter's code and format). Kept only for a briefing kept itself; pruned with
+    its state.
+    """
+    if not briefing.fingerprint:
+        return render()
+    kept = cache_path(workspace, briefing.fingerprint)
+    stamp = hashlib.sha256(briefing.generated_at.isoformat().encode()).hexdigest()[:12]
+    path = kept.with_name(f"{kept.stem}-{stamp}-{name}")
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    rendered = render()
+    if kept.parent.is_dir():
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        try:
+            partial.write_bytes(rendered)
+            partial.replace(path)
+        except OSError:
+            partial.unlink(missing_ok=True)  # a read-only workspace still gets its report
+    return rendered
+
+
 def _prune(cache: Path) -> None:
     """Keep the briefings of the newest states; a leftover single-file cache goes too."""
     (cache / "briefing.pickle").unlink(missing_ok=True)

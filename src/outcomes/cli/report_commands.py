@@ -205,7 +205,7 @@ def report(
     briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
     try:
         if chosen is ReportFormat.PDF:
-            render_pdf(briefing, target)
+            render_pdf(briefing, target, workspace=workspace)
         else:
             target.write_text(render_html(briefing), encoding="utf-8")
     except PdfUnavailableError as exc:

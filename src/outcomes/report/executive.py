@@ -12,6 +12,7 @@ HTML printed to PDF by WeasyPrint.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,41 @@ def render_html(briefing: Briefing, *, for_print: bool = False) -> str:
     return template.render(**_context(briefing, for_print=for_print))
 
 
-def render_pdf(briefing: Briefing, target: Path | None = None) -> bytes:
-    """The report as PDF (A4), written to `target` when given; returns the bytes."""
+def render_pdf(
+    briefing: Briefing, target: Path | None = None, *, workspace: Path | None = None
+) -> bytes:
+    """The report as PDF (A4), written to `target` when given; returns the bytes.
+
+    With `workspace`, the PDF of a kept briefing is kept beside it, and asked for again
+    (nothing changed: same plan, data, options and code) it is read instead of laid out.
+    """
+    if workspace is None:
+        document = _pdf(briefing)
+    else:
+        from outcomes.briefing.cache import kept_rendering
+
+        name = f"report-{_presenter_signature()}.pdf"
+        document = kept_rendering(workspace, briefing, name, lambda: _pdf(briefing))
+    if target is not None:
+        target.write_bytes(document)
+    return document
+
+
+@functools.cache
+def _presenter_signature() -> str:
+    """A hash of the report's code, templates and styles: a PDF kept by other code is not
+    reused."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for source in sorted(
+        p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _pdf(briefing: Briefing) -> bytes:
     try:
         import weasyprint
     except OSError as exc:  # WeasyPrint loads Pango when imported
@@ -60,8 +94,6 @@ def render_pdf(briefing: Briefing, target: Path | None = None) -> bytes:
         ) from None
     html = render_html(briefing, for_print=True)
     document: bytes = weasyprint.HTML(string=html, base_url=None).write_pdf()
-    if target is not None:
-        target.write_bytes(document)
     return document
 
 
