@@ -13,8 +13,6 @@ What these tests hold the product to, on seed 7 at scale 1:
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +28,10 @@ from outcomes.measure.conversation import tactic_conversation
 from outcomes.measure.mapping import mapped_activities
 from outcomes.measure.pacing import pace_goals
 from outcomes.measure.roi import RoiReport, roi
-from outcomes.plan import Plan, load_plan
+from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace.ingest import FileFailure, IngestResult
+from tests.demo.conftest import rows
 from tests.demo_cache import DemoCache
 
 REVENUE_TACTICS = ("fb-patient-ads", "fb-physio-tips", "li-employer-wellness")
@@ -45,25 +44,8 @@ def clinics(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="module")
-def truth(clinics: DemoResult) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(clinics.truth_path.read_text(encoding="utf-8"))
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def plan(clinics: DemoResult) -> Plan:
-    return load_plan(clinics.workspace / "plan.yaml").plan
-
-
-@pytest.fixture
-def warehouse(clinics: DemoResult) -> Iterator[Warehouse]:
-    with Warehouse.open(clinics.workspace) as opened:
-        yield opened
-
-
-def rows(warehouse: Warehouse, sql: str) -> list[tuple[Any, ...]]:
-    result: list[tuple[Any, ...]] = warehouse.duckdb.execute(sql).fetchall()
-    return result
+def company(clinics: DemoResult) -> DemoResult:
+    return clinics
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +19,11 @@ from outcomes.demo.writers.ga4 import PARQUET_FROM_JOURNEYS, GA4Writer
 from outcomes.measure.costs import attributed
 from outcomes.measure.mapping import mapped_activities, mapped_touchpoints
 from outcomes.measure.unplanned import find_unplanned
-from outcomes.plan import Plan, load_plan
+from outcomes.plan import Plan
 from outcomes.sources import CONNECTORS, ReadOptions, Row, get_source
 from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace.ingest import FileFailure, IngestResult
+from tests.demo.conftest import rows
 from tests.demo_cache import DemoCache
 
 # Full scale: at a tenth the pilot's and li-rep-insights' planted effects come to zero, so
@@ -38,25 +37,8 @@ def demo(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> Dem
 
 
 @pytest.fixture(scope="module")
-def truth(demo: DemoResult) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(demo.truth_path.read_text(encoding="utf-8"))
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def plan(demo: DemoResult) -> Plan:
-    return load_plan(demo.workspace / "plan.yaml").plan
-
-
-@pytest.fixture
-def warehouse(demo: DemoResult) -> Iterator[Warehouse]:
-    with Warehouse.open(demo.workspace) as opened:
-        yield opened
-
-
-def rows(warehouse: Warehouse, sql: str) -> list[tuple[Any, ...]]:
-    result: list[tuple[Any, ...]] = warehouse.duckdb.execute(sql).fetchall()
-    return result
+def company(demo: DemoResult) -> DemoResult:
+    return demo
 
 
 def test_every_connector_loads_rows_and_nothing_fails(demo: DemoResult) -> None:
