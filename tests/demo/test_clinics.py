@@ -26,7 +26,7 @@ from outcomes.measure.attribution.markov import markov
 from outcomes.measure.content import content_focus
 from outcomes.measure.conversation import tactic_conversation
 from outcomes.measure.mapping import mapped_activities
-from outcomes.measure.pacing import pace_goals
+from outcomes.measure.pacing import GoalPace, pace_goals
 from outcomes.measure.roi import RoiReport, roi
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
@@ -167,27 +167,19 @@ def test_each_goal_counts_only_its_pipeline(
         assert actual[goal] == pytest.approx(truth["goals"][goal]["actual"]), goal
 
 
-def test_the_hiring_goal_counts_hires(
-    truth: dict[str, Any], plan: Plan, warehouse: Warehouse
-) -> None:
-    paced = {
-        p.goal: p
-        for p in pace_goals(
-            plan, warehouse.table("conversions"), warehouse.table("metric_snapshots")
-        )
-    }
+@pytest.fixture
+def paced(plan: Plan, warehouse: Warehouse) -> dict[str, GoalPace]:
+    conversions, snapshots = warehouse.table("conversions"), warehouse.table("metric_snapshots")
+    return {p.goal: p for p in pace_goals(plan, conversions, snapshots)}
+
+
+def test_the_hiring_goal_counts_hires(truth: dict[str, Any], paced: dict[str, GoalPace]) -> None:
     assert paced["hire-physios"].actual == truth["goals"]["hire-physios"]["actual"]
 
 
 def test_the_calls_goal_reads_the_phone_systems_report(
-    truth: dict[str, Any], plan: Plan, warehouse: Warehouse
+    truth: dict[str, Any], paced: dict[str, GoalPace]
 ) -> None:
-    paced = {
-        p.goal: p
-        for p in pace_goals(
-            plan, warehouse.table("conversions"), warehouse.table("metric_snapshots")
-        )
-    }
     calls = paced["fewer-calls"]
     assert (calls.actual, calls.status) == (
         truth["goals"]["fewer-calls"]["actual"],

@@ -18,18 +18,19 @@ pay an agency for.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-YEAR: Final = 2026
-START: Final = dt.datetime(YEAR, 1, 1, tzinfo=dt.UTC)
-END: Final = dt.datetime(YEAR + 1, 1, 1, tzinfo=dt.UTC)
-START_S: Final = int(START.timestamp())
-END_S: Final = int(END.timestamp())
-DAYS: Final = 365
-DAY_S: Final = 86_400
-AS_OF: Final = dt.date(YEAR, 12, 31)
+# The clinics live in the same year as Northwind: one calendar for both simulations.
+from outcomes.demo.model import AS_OF as AS_OF
+from outcomes.demo.model import DAY_S as DAY_S
+from outcomes.demo.model import DAYS as DAYS
+from outcomes.demo.model import END as END
+from outcomes.demo.model import END_S as END_S
+from outcomes.demo.model import START as START
+from outcomes.demo.model import START_S as START_S
+from outcomes.demo.model import YEAR as YEAR
+
 CURRENCY: Final = "GBP"
 ORGANISATION: Final = "Harbour Physio"
 SITE: Final = "https://harbourphysio.example"
