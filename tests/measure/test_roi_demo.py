@@ -161,3 +161,24 @@ def test_every_planted_deal_has_its_tactic_on_its_path(full_demo: Path) -> None:
         assert len(deals) >= truth["tactics"][tactic]["incremental_deals_won"], tactic
         missing = sorted(who for who in deals if tactic not in on_path.get(who, set()))
         assert not missing, (tactic, missing)
+
+
+@pytest.mark.parametrize("model", DATA_DRIVEN)
+def test_every_tactic_returns_with_the_sign_of_its_planted_return(
+    demo: tuple[RoiReport, dict[str, Any]], model: str
+) -> None:
+    """Point 10 of #15 on Northwind: against the cost the product counts (the recorded
+    spend where the costs table has it), each tactic's ROI has the sign its planted return
+    gives; a tactic planted to return nothing is never shown gaining."""
+    report, truth = demo
+    for tactic, planted in truth["tactics"].items():
+        row = report.row("tactic", tactic, model)
+        returned = planted["incremental_revenue"] + planted["support_cost_saved"]
+        if returned == 0:
+            assert row.roi is None or row.roi.value <= 0, tactic
+            continue
+        assert row.roi is not None, tactic
+        assert (row.roi.value > 0) == (returned > row.cost), tactic
+    support = report.row("tactic", "x-support", model)
+    assert support.returns is not None and support.returns.money is not None
+    assert support.returns.money.value == truth["tactics"]["x-support"]["support_cost_saved"]
