@@ -32,7 +32,13 @@ replacing plan estimates). From these, for each tactic and model:
 * **ROI** = (money return − cost) / cost; none when nothing was spent, and none when no
   return is measured in money. The return is in each goal's own terms
   (`outcomes.measure.returns`): attributed revenue for sales goals, support contacts saved
-  × cost per contact for support goals, hires × value of a hire for hiring goals.
+  × cost per contact for support goals, hires × value of a hire for hiring goals, and
+  retained revenue for retention goals. When the plan has a retention goal, each scope's
+  sales journeys are built twice more, once with only first purchases and once with only
+  repeat purchases converting (`purchases` in `outcomes.measure.attribution.journeys`),
+  and attributed with the same model (resampled from a generator of their own, so the
+  sales intervals do not change): repeat purchases are the retained revenue, and beside
+  it a row's sales return counts first purchases only, so no sale is counted twice.
 * **ROAS** = attributed revenue / money (budget and ads, without people's time or
   tools); none without money.
 * **Cost per acquisition** = cost / attributed new customers; none without customers.
