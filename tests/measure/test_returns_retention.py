@@ -290,3 +290,17 @@ def test_the_json_keeps_its_shape_with_a_retention_part(shop: Path) -> None:
     goal = rows[("goal", "keep-customers", "last_touch")]
     assert goal["return"] == pytest.approx(RETAINED)
     assert [p["family"] for p in goal["return_parts"]] == ["retention"]
+
+
+def test_a_plans_own_metric_returning_retention_is_measured_alike(shop: Path) -> None:
+    text = PLAN.replace(
+        "goals:\n",
+        "metrics:\n  - {id: repeat_orders, name: Repeat orders, class: business, unit: count,"
+        " returns: retention}\ngoals:\n",
+    ).replace("metric: retention_rate", "metric: repeat_orders")
+    (shop / "own.yaml").write_text(text)
+    measured = _roi(shop, load_plan(shop / "own.yaml").plan)
+    goal = measured.row("goal", "keep-customers", "last_touch")
+    assert goal.returns is not None and goal.returns.money is not None
+    assert [p.family for p in goal.returns.parts] == ["retention"]
+    assert goal.returns.money.value == pytest.approx(RETAINED)
