@@ -283,7 +283,7 @@ def _returned(row: RoiRow, model: str) -> str:
     kept = row.returns
     if kept is None:
         return "no return measured"
-    sales = any(p.family == "sales" and p.measured for p in kept.parts)
+    sales = any(p.family in ("sales", "retention") and p.measured for p in kept.parts)
     return kept.label + (f" ({model})" if sales else "")
 
 

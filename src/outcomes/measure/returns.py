@@ -19,8 +19,34 @@ showed −100%. Here a tactic's return is made of one **part per family of goal*
 * **hiring** (`time_to_hire`, `cost_per_hire`, `applications`, `hires`): conversions of
   type `hire` the tactic claims, times the goal's `value_per_unit` (the value of one
   hire) when stated; else the number of hires.
-* **retention** (`retention_rate`, `churn_rate`, `customer_lifetime_value`): retained
-  revenue is not in the warehouse's vocabulary yet, so no return is measured.
+* **retention** (`retention_rate`, `churn_rate`, `customer_lifetime_value`, or a plan's
+  own metric with `returns: retention`): the **retained revenue** attribution credits
+  to the tactic, in money. Retained revenue is the value of *repeat* sales: conversions
+  of type `deal_won` or `order` of a customer (the journey's person: its customer id
+  when it has one) who already had one at an earlier instant, any time in the
+  warehouse. They are attributed with the row's model on journeys where only repeat
+  sales are conversion events (`purchases="repeat"` in
+  `outcomes.measure.attribution.journeys`): a repeat sale is credited with the touches
+  since the customer's previous sale, never with those that led to the first, and only
+  customers not back yet make non-converting paths. So a retention tactic is credited
+  only for customers who came back, never for first purchases. The part counts as
+  measured when the period has repeat sales and the tactic is a step of at least one of
+  their journeys (or is credited some); a period without repeat sales measures no
+  retention return.
+
+**Repeat revenue is counted once.** A repeat sale is a sale too: the sales credit of a
+tactic includes it. So in a row that has a measured retention part, the sales part is
+the credit of **first** sales only (attributed on journeys where only first sales
+convert), and the retention part that of repeat sales: the two are disjoint sets of
+conversions, and their sum is the row's whole sales credit under path-by-path models
+(last touch, linear, Shapley, …; Markov's credit is not additive over conversions, so
+there the sum is close to it, not equal). The other way round, taking the retention
+part as a share of the sales credit, would make the retention return depend on which
+sales goals the tactic also serves; this way a retention tactic's retained revenue is
+the same whatever else it serves, and the sales part of a tactic that serves both is
+what it brought in new. Rows without a measured retention part keep the whole sales
+credit, and a goal row shows its own family's part only: a sales goal the whole sales
+credit of its tactics, a retention goal their retained revenue.
 
 A `ticket_deflected` or `hire` conversion in the period is **claimed** by a tactic whose
 `measurement.match.utm_campaign` names the conversion's campaign; one no campaign claims
@@ -105,10 +131,15 @@ class ReturnPart:
     """Where the money comes from: attribution (sales), the plan's `value_per_unit`, or
     measured from the data; none when the part has no money value."""
     money: Money | None
+    first_sales: bool = False
+    """A sales part that counts first sales only (the row's retention part has the repeat
+    ones); not in the JSON, which says it by the retention part beside it."""
 
     def to_json(self) -> dict[str, Any]:
         """A plain dict in JSON's own types; `money` as value, low, high."""
-        return dataclasses.asdict(self) | {"goals": list(self.goals)}
+        data = dataclasses.asdict(self) | {"goals": list(self.goals)}
+        del data["first_sales"]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +191,11 @@ class Return:
 
 
 def _part_label(part: ReturnPart, currency: str) -> str:
-    if part.family == "sales":
+    if part.family in ("sales", "retention"):
         value = 0.0 if part.money is None else part.money.value
-        return f"{_whole(value, currency)} attributed sales"
+        if part.family == "retention":
+            return f"{_whole(value, currency)} retained revenue (repeat sales)"
+        return f"{_whole(value, currency)} attributed {'first ' if part.first_sales else ''}sales"
     units = part.units or 0.0
     what = {"support": "support contacts saved", "hiring": "hires"}.get(part.family, part.unit)
     count = f"{units:,.0f} {what}"
@@ -176,6 +209,19 @@ def _part_label(part: ReturnPart, currency: str) -> str:
 def _whole(amount: float, currency: str) -> str:
     """Money in whole units, as the tables round it; an invalid amount says so."""
     return format_money(amount if is_invalid(amount) else float(round(amount)), currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """A row's sales credit split by purchase, each attributed on the journeys where only
+    those purchases convert (see the module docstring)."""
+
+    first: Money
+    """Credit for first sales."""
+    repeat: Money
+    """Credit for repeat sales: the retained revenue."""
+    on_paths: bool
+    """A tactic of the row is a step of a repeat sale's journey in the period."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,12 +348,15 @@ def row_return(
     revenue: Money,
     sales_measured: Mapping[str, bool],
     claimed: Claimed,
+    repeat: Repeat | None = None,
 ) -> Return:
     """The return of a row summing `tactics`, limited to `families` (a goal's own) or of
     every family its tactics serve (tactics and strategies, `families` None).
 
     `revenue` is the row's attributed sales revenue with its interval; `sales_measured`
-    says per tactic whether attribution could measure its sales return.
+    says per tactic whether attribution could measure its sales return; `repeat` is the
+    row's credit split into first and repeat sales (none when the plan has no retention
+    goal).
     """
     by_id = {t.id: t for t in plan.tactics}
     served: dict[Family, list[str]] = {}
@@ -316,9 +365,16 @@ def row_return(
             family = goal_family(goal, plan)
             if family is not None and goal.id not in served.setdefault(family, []):
                 served[family].append(goal.id)
+    allowed = set(FAMILY_ORDER if families is None else families)
+    currency = plan.organisation.currency
+    retention = None
+    if "retention" in served and "retention" in allowed:
+        retention = _retention_part(tuple(served["retention"]), repeat, currency)
+    split = retention is not None and retention.measured and repeat is not None
+    if split and repeat is not None:
+        revenue = repeat.first  # the repeat sales are the retention part's: counted once
     if families is None and revenue.value > 0:
         served.setdefault("sales", [])
-    allowed = set(FAMILY_ORDER if families is None else families)
     parts = []
     for family in FAMILY_ORDER:
         if family not in served or family not in allowed:
@@ -326,7 +382,10 @@ def row_return(
         goals = tuple(served[family])
         if family == "sales":
             measured = any(sales_measured.get(t, False) for t in tactics)
-            parts.append(_sales_part(goals, measured, revenue, plan.organisation.currency))
+            part = _sales_part(goals, measured, revenue, currency)
+            parts.append(dataclasses.replace(part, first_sales=split))
+        elif family == "retention" and retention is not None:
+            parts.append(retention)
         else:
             parts.append(_unit_part(plan, family, goals, tactics, claimed))
     return _combine(tuple(parts), plan.organisation.currency)
@@ -345,6 +404,20 @@ def _sales_part(
         value_per_unit=None,
         value_source="attributed" if measured else None,
         money=revenue if measured else None,
+    )
+
+
+def _retention_part(goals: tuple[str, ...], repeat: Repeat | None, currency: str) -> ReturnPart:
+    measured = repeat is not None and (repeat.on_paths or repeat.repeat.value > 0)
+    return ReturnPart(
+        family="retention",
+        goals=goals,
+        measured=measured,
+        units=None,
+        unit=currency,
+        value_per_unit=None,
+        value_source="attributed" if measured else None,
+        money=repeat.repeat if measured and repeat is not None else None,
     )
 
 

@@ -32,7 +32,13 @@ replacing plan estimates). From these, for each tactic and model:
 * **ROI** = (money return − cost) / cost; none when nothing was spent, and none when no
   return is measured in money. The return is in each goal's own terms
   (`outcomes.measure.returns`): attributed revenue for sales goals, support contacts saved
-  × cost per contact for support goals, hires × value of a hire for hiring goals.
+  × cost per contact for support goals, hires × value of a hire for hiring goals, and
+  retained revenue for retention goals. When the plan has a retention goal, each scope's
+  sales journeys are built twice more, once with only first purchases and once with only
+  repeat purchases converting (`purchases` in `outcomes.measure.attribution.journeys`),
+  and attributed with the same model (resampled from a generator of their own, so the
+  sales intervals do not change): repeat purchases are the retained revenue, and beside
+  it a row's sales return counts first purchases only, so no sale is counted twice.
 * **ROAS** = attributed revenue / money (budget and ads, without people's time or
   tools); none without money.
 * **Cost per acquisition** = cost / attributed new customers; none without customers.
@@ -58,13 +64,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.measure.attribution import MODELS, PathCounts, attribute
-from outcomes.measure.attribution.journeys import JourneyOptions, is_unplanned
+from outcomes.measure.attribution.journeys import JourneyOptions, Purchases, is_unplanned
 from outcomes.measure.attribution.result import records_frame, records_table
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, data_through, tactic_costs
 from outcomes.measure.returns import (
     Claimed,
     Money,
+    Repeat,
     Return,
     claimed_outcomes,
     goal_family,
@@ -324,6 +331,14 @@ class _Run:
     steps: tuple[str, ...]
     touched: Floats
     """Per step, the value of the sales conversions whose journeys touched it."""
+    purchases: Mapping[Purchases, tuple[PathCounts, list[PathCounts]]] = dataclasses.field(
+        default_factory=dict
+    )
+    """Only when the plan has a retention goal: the sales journeys on which only first
+    purchases, or only repeat ones, convert, each with its replicates."""
+
+
+PURCHASES: Final[tuple[Purchases, ...]] = ("first", "repeat")
 
 
 def roi(
@@ -372,20 +387,28 @@ def roi(
     journeys = journeys or JourneyStore(touchpoints, conversions, materialise=False)
     spent = tactic_costs(plan, period, costs)
     rng = np.random.default_rng(seed)
-    runs = {scope: _run(plan, journeys, build, scope, bootstrap, rng) for scope in _scopes(plan)}
+    # Its own draws, so that the sales intervals are the same with or without retention.
+    purchase_rng = np.random.default_rng([seed, 1])
+    split = any(goal_family(goal, plan) == "retention" for goal in plan.goals)
+    runs = {
+        scope: _run(plan, journeys, build, scope, bootstrap, rng, purchase_rng if split else None)
+        for scope in _scopes(plan)
+    }
     rows: list[RoiRow] = []
     unplanned: dict[str, Estimate] = {}
     warnings: list[CreditWarning] = []
     claimed = claimed_outcomes(plan, conversions, snapshots, period.instants())
     on_paths = _on_paths(runs.values())
+    on_repeat_paths = _on_paths(runs.values(), "repeat")
     for model in models:
         params = dict((model_params or {}).get(model, {}))
         credits = {
             scope: _credit(model, params, r.sales, r.customers, r.replicates, r.steps)
             for scope, r in runs.items()
         }
+        repeat = _repeat(plan, model, params, runs, on_repeat_paths, confidence) if split else {}
         model_rows = _with_returns(
-            plan, _rows(plan, model, runs, credits, spent, confidence), on_paths, claimed
+            plan, _rows(plan, model, runs, credits, spent, confidence), on_paths, claimed, repeat
         )
         rows.extend(model_rows)
         warnings.extend(_warnings(model_rows, runs))
@@ -439,13 +462,22 @@ def _run(
     scope: Scope | None,
     bootstrap: int,
     rng: np.random.Generator,
+    purchase_rng: np.random.Generator | None = None,
 ) -> _Run:
+    """The journeys of `scope`; with `purchase_rng`, also those of first and of repeat
+    purchases (resampled with it)."""
     import numpy as np
 
     sales_options: JourneyOptions = {**build, "conversion_types": SALES_TYPES, "scope": scope}
     customer_options: JourneyOptions = {**sales_options, "conversion_types": CUSTOMER_TYPES}
     sales, customers = journeys.paths(**sales_options), journeys.paths(**customer_options)
     replicates = [(_resample(sales, rng), _resample(customers, rng)) for _ in range(bootstrap)]
+    purchases: dict[Purchases, tuple[PathCounts, list[PathCounts]]] = {}
+    if purchase_rng is not None:
+        for kind in PURCHASES:
+            kind_options: JourneyOptions = {**sales_options, "purchases": kind}
+            counts = journeys.paths(**kind_options)
+            purchases[kind] = (counts, [_resample(counts, purchase_rng) for _ in range(bootstrap)])
     unplanned = sorted(
         {step for step in (*sales.channels, *customers.channels) if is_unplanned(step)}
     )
@@ -453,7 +485,7 @@ def _run(
     _, value = sales.touched()
     on_path = dict(zip(sales.channels, value.tolist(), strict=True))
     touched = np.array([on_path.get(step, 0.0) for step in steps])
-    return _Run(scope, sales, customers, replicates, steps, touched)
+    return _Run(scope, sales, customers, replicates, steps, touched, purchases)
 
 
 def _warnings(rows: Sequence[RoiRow], runs: Mapping[Scope | None, _Run]) -> list[CreditWarning]:
@@ -631,17 +663,78 @@ def _roi(revenue: Estimate, cost: float) -> Estimate | None:
     return Estimate(*((x - cost) / cost for x in (revenue.value, revenue.low, revenue.high)))
 
 
-def _on_paths(runs: Iterable[_Run]) -> frozenset[str]:
-    """The steps on at least one sales journey of any scope."""
+def _on_paths(runs: Iterable[_Run], purchases: Purchases = "all") -> frozenset[str]:
+    """The steps on at least one converting sales journey (of these `purchases`) of any
+    scope."""
     steps: set[str] = set()
     for run in runs:
-        if run.sales.conversions.sum() > 0:
-            steps |= touched_steps(run.sales.channels, run.sales.touches)
+        if purchases == "all":
+            counts = run.sales
+        elif purchases in run.purchases:
+            counts = run.purchases[purchases][0]
+        else:
+            continue
+        if counts.conversions.sum() > 0:
+            steps |= touched_steps(counts.channels, counts.touches)
     return frozenset(steps)
 
 
+def _repeat(
+    plan: Plan,
+    model: str,
+    params: Mapping[str, Any],
+    runs: Mapping[Scope | None, _Run],
+    on_repeat_paths: frozenset[str],
+    confidence: float,
+) -> dict[tuple[Level, str], Repeat]:
+    """Per row, its sales credit split into first and repeat purchases under `model`, each
+    attributed on the journeys where only they convert, in the row's scope."""
+    import numpy as np
+
+    credit: dict[tuple[Scope | None, Purchases], tuple[Floats, Floats]] = {}
+    for scope, run in runs.items():
+        for kind, (counts, replicates) in run.purchases.items():
+            credit[(scope, kind)] = _revenue_credit(model, params, counts, replicates, run.steps)
+    out = {}
+    for level, id_, tactics, scope in _groups(plan):
+        position = {step: i for i, step in enumerate(runs[scope].steps)}
+        cols = [position[t] for t in tactics]
+        money = {}
+        for kind in PURCHASES:
+            point, boot = credit[(scope, kind)]
+            total = _estimate(float(point[cols].sum()), boot[:, cols].sum(axis=1), confidence)
+            money[kind] = Money(total.value, total.low, total.high)
+        on_path = bool(np.isin(tactics, list(on_repeat_paths)).any()) if tactics else False
+        out[(level, id_)] = Repeat(first=money["first"], repeat=money["repeat"], on_paths=on_path)
+    return out
+
+
+def _revenue_credit(
+    model: str,
+    params: Mapping[str, Any],
+    counts: PathCounts,
+    replicates: Sequence[PathCounts],
+    steps: tuple[str, ...],
+) -> tuple[Floats, Floats]:
+    """Per-step revenue credit of `counts` under `model`, and its replicates (B, steps)."""
+    import numpy as np
+
+    def run(paths: PathCounts) -> Floats:
+        if paths.n_paths == 0 or paths.conversions.sum() == 0:
+            return np.zeros(len(steps))
+        value = attribute(paths, model, **params).as_dict("value")
+        return np.array([value.get(s, 0.0) for s in steps])
+
+    boot = [run(r) for r in replicates]
+    return run(counts), np.vstack(boot) if boot else np.zeros((0, len(steps)))
+
+
 def _with_returns(
-    plan: Plan, rows: Sequence[RoiRow], on_paths: frozenset[str], claimed: Claimed
+    plan: Plan,
+    rows: Sequence[RoiRow],
+    on_paths: frozenset[str],
+    claimed: Claimed,
+    repeat: Mapping[tuple[Level, str], Repeat] | None = None,
 ) -> list[RoiRow]:
     """The rows with their return in each goal's terms, and ROI on that return."""
     measured = {t.id: t.id in on_paths for t in plan.tactics}
@@ -653,7 +746,13 @@ def _with_returns(
         families = None if row.level != "goal" else ([family] if family else [])
         revenue = Money(row.revenue.value, row.revenue.low, row.revenue.high)
         returns = row_return(
-            plan, tactics[(row.level, row.id)], families, revenue, measured, claimed
+            plan,
+            tactics[(row.level, row.id)],
+            families,
+            revenue,
+            measured,
+            claimed,
+            (repeat or {}).get((row.level, row.id)),
         )
         roi_ = None
         if returns.money is not None and row.cost > 0:

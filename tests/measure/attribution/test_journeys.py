@@ -147,6 +147,47 @@ def test_simultaneous_conversions_share_one_path(warehouse: Warehouse) -> None:
     assert summary(w) == {"a": (2.0, 15.0, 0.0)}
 
 
+def test_repeat_purchases_convert_alone_and_first_purchases_keep_their_touches(
+    warehouse: Warehouse,
+) -> None:
+    w = warehouse
+    # A customer: two touches, a first order, a touch, a repeat order, a touch after.
+    touch(w, "j", day(0), "a")
+    touch(w, "j", day(1), "b")
+    convert(w, "j", day(2), 50.0)
+    touch(w, "j", day(3), "c")
+    convert(w, "j", day(4), 70.0)
+    touch(w, "j", day(5), "d")
+    # A customer who bought once and has not come back; a prospect who never bought.
+    touch(w, "k", day(0), "a")
+    convert(w, "k", day(1), 20.0)
+    touch(w, "k", day(2), "e")
+    touch(w, "p", day(0), "f")
+    # A repeat order whose customer first bought under another type (a won deal).
+    touch(w, "m", day(0), "g")
+    convert(w, "m", day(1), 500.0, "deal_won")
+    touch(w, "m", day(2), "h")
+    convert(w, "m", day(3), 30.0)
+    assert summary(w, purchases="repeat") == {
+        "c": (1.0, 70.0, 0.0),  # only the touches since the first order
+        "h": (1.0, 30.0, 0.0),
+        "d": (0.0, 0.0, 1.0),  # customers not back (yet): non-converting
+        "e": (0.0, 0.0, 1.0),  # the prospect's "f" is no path of retention
+    }
+    assert summary(w, purchases="first") == {
+        "a > b": (1.0, 50.0, 0.0),
+        "a": (1.0, 20.0, 0.0),
+        "g": (1.0, 500.0, 0.0),
+        "d": (0.0, 0.0, 1.0),
+        "e": (0.0, 0.0, 1.0),
+        "f": (0.0, 0.0, 1.0),
+    }
+    every = summary(w)
+    assert every["c"] == (1.0, 70.0, 0.0) and every["a > b"] == (1.0, 50.0, 0.0)
+    with pytest.raises(ValueError, match="purchases"):
+        summary(w, purchases="later")
+
+
 def test_conversion_types_are_filtered(warehouse: Warehouse) -> None:
     w = warehouse
     touch(w, "j", day(0), "a")

@@ -39,6 +39,17 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
   an employer who did not sign), so its touches make no path at all; nor does a journey
   without a conversion in scope that touched a tactic the plan aims at other conversions
   only (`outcomes.measure.scope.aimed_elsewhere`: a patient ad's visitor who did not book).
+* **Purchases** [`purchases="all"`]: `"repeat"` makes only *repeat* conversions
+  conversion events: those of a journey that already had a conversion of the chosen
+  types before (at an earlier instant, in any scope, any time in the warehouse); with
+  `join_on="person"` the journey is the customer. `"first"` makes only the others
+  conversion events. The conversions left out still end the paths before them (a first
+  purchase owns the touches leading up to it, so a repeat purchase is credited only
+  with the touches since the previous one); their paths are in no count. With
+  `"repeat"`, only the journeys of customers (a conversion of the chosen types at any
+  time) make non-converting paths: a customer not back yet is retention's failure, a
+  prospect who never bought is not. With `"first"` non-converting paths are as with
+  `"all"`. Retention's return is measured on repeat purchases (`outcomes.measure.returns`).
 * **Credit window** [`lookback_days=90`]: a conversion credits the touches of its journey
   at or before its time, after the journey's previous conversion, and no more than
   `lookback_days` × 24 hours before it (inclusive, whatever the engine's time zone);
@@ -103,6 +114,7 @@ UNPLANNED: Final = "unplanned"
 """The step of touches no tactic claims; `unplanned:facebook` on a channel a tactic works."""
 DEFAULT_CONVERSION_TYPES: Final = ("deal_won", "order")
 JoinOn = Literal["person", "journey_id", "customer_id"]
+Purchases = Literal["all", "first", "repeat"]
 
 
 class JourneyOptions(TypedDict, total=False):
@@ -120,6 +132,7 @@ class JourneyOptions(TypedDict, total=False):
     direct_label: str
     credit_period: tuple[dt.datetime, dt.datetime] | None
     scope: Scope | None
+    purchases: Purchases
 
 
 JOURNEY_DEFAULTS: Final[JourneyOptions] = {
@@ -132,6 +145,7 @@ JOURNEY_DEFAULTS: Final[JourneyOptions] = {
     "direct_label": "direct",
     "credit_period": None,
     "scope": None,
+    "purchases": "all",
 }
 Span = tuple[dt.datetime, dt.datetime]
 """A credit period: (start, end) instants, end excluded."""
@@ -290,6 +304,8 @@ def _checked(options: JourneyOptions) -> JourneyOptions:
         raise ValueError(f"lookback_days must be 0 or more, or None; got {lookback_days}")
     if not o["conversion_types"]:
         raise ValueError("conversion_types is empty: no conversion could count")
+    if o["purchases"] not in ("all", "first", "repeat"):
+        raise ValueError(f'purchases must be "all", "first" or "repeat", not {o["purchases"]!r}')
     return o
 
 
@@ -319,12 +335,13 @@ def journey_events(
 ) -> Any:
     """One conversion event per journey and instant: `ckey`, `cts`, `n`, `amount`, `prev_cts`.
 
-    Of the `JourneyOptions` only `conversion_types` and `join_on` matter (the touchpoints
-    link identities).
+    Of the `JourneyOptions` only `conversion_types`, `scope`, `purchases` and `join_on`
+    matter (the touchpoints link identities). With `purchases` other than "all" an event
+    also has `converts`: whether it is a conversion event (see the module docstring).
     """
     o = _checked(options)
     keyed = journey_conversions(touchpoints, conversions, join_on=o["join_on"])
-    return conversion_events(keyed, o["conversion_types"], o["scope"])
+    return conversion_events(keyed, o["conversion_types"], o["scope"], o["purchases"])
 
 
 def journey_conversions(
@@ -342,20 +359,33 @@ def journey_conversions(
 
 
 def conversion_events(
-    keyed: Any, conversion_types: Sequence[str], scope: Scope | None = None
+    keyed: Any,
+    conversion_types: Sequence[str],
+    scope: Scope | None = None,
+    purchases: Purchases = "all",
 ) -> Any:
     """`journey_events` from `journey_conversions` built already (a `JourneyStore` keeps them)."""
     import ibis
 
-    chosen = in_scope(keyed.filter(keyed.type.isin(list(conversion_types))), scope)
+    typed = keyed.filter(keyed.type.isin(list(conversion_types)))
+    chosen = in_scope(typed, scope)
     # One event per (journey, instant): simultaneous conversions share one path, and the
     # previous event is then always strictly earlier, so every touch has one owner.
     events = chosen.group_by(ckey=chosen.jkey, cts=chosen.ts).aggregate(
         n=chosen.count().cast("float64"),
         amount=chosen.value.fill_null(0.0).sum().cast("float64"),
     )
-    return events.mutate(
+    events = events.mutate(
         prev_cts=events.cts.lag().over(ibis.window(group_by=events.ckey, order_by=events.cts))
+    )
+    if purchases == "all":
+        return events
+    # A repeat purchase: its journey converted before, in any scope.
+    first = typed.group_by(fkey=typed.jkey).aggregate(first_cts=typed.ts.min())
+    joined = events.left_join(first, events.ckey == first.fkey)
+    repeat = (joined.cts > joined.first_cts).fill_null(False)
+    return joined.mutate(converts=repeat if purchases == "repeat" else ~repeat).drop(
+        "fkey", "first_cts"
     )
 
 
@@ -382,6 +412,9 @@ def credited_touches(
         window = ibis.interval(hours=24 * lookback_days)
         predicates.append(touches.ts >= events.cts - window)
     credited = touches.join(events, predicates)
+    if "converts" in events.columns:
+        # The events left out (`purchases`) still own their touches: no one else gets them.
+        credited = credited.filter(credited.converts).drop("converts")
     if credit_period is not None:
         start, end = credit_period
         credited = credited.filter((credited.cts >= start) & (credited.cts < end))
@@ -415,19 +448,25 @@ def journey_segments(
     o = _checked(options)
     touches = journey_touches(touchpoints, conversions, **o)
     keyed = journey_conversions(touchpoints, conversions, join_on=o["join_on"])
-    events = conversion_events(keyed, o["conversion_types"], o["scope"])
+    events = conversion_events(keyed, o["conversion_types"], o["scope"], o["purchases"])
     foreign = foreign_journeys(keyed, touches, o)
     return split_journeys(touches, events, lookback_days=o["lookback_days"], foreign=foreign)
 
 
 def foreign_journeys(keyed: Any, touches: Any, options: JourneyOptions) -> Any:
-    """`fkey`: the journeys of another scope than `options`' (see the module docstring):
-    no conversion in it, and conversions outside it or a touch of a tactic aimed elsewhere.
-    None without a scope: every journey is the scope's."""
+    """`fkey`: the journeys whose touches make no non-converting path (see the module
+    docstring): of another scope than `options`' (no conversion in it, and conversions
+    outside it or a touch of a tactic aimed elsewhere), and with `purchases="repeat"`
+    those of no customer. None when every journey may make one."""
+    chosen = keyed.filter(keyed.type.isin(list(options["conversion_types"])))
+    prospects = None
+    if options.get("purchases") == "repeat":
+        buyers = chosen.select(bkey=chosen.jkey).distinct()
+        keys = touches.select(fkey=touches.jkey).distinct()
+        prospects = keys.anti_join(buyers, keys.fkey == buyers.bkey)
     scope = options.get("scope")
     if scope is None:
-        return None
-    chosen = keyed.filter(keyed.type.isin(list(options["conversion_types"])))
+        return prospects
     inside = in_scope(chosen, scope).select(ikey=chosen.jkey).distinct()
     others = chosen.select(fkey=chosen.jkey)
     plan = options.get("plan")
@@ -436,6 +475,8 @@ def foreign_journeys(keyed: Any, touches: Any, options: JourneyOptions) -> Any:
         aimed = touches.filter(touches.step.isin(elsewhere)).select(fkey=touches.jkey)
         others = others.union(aimed)
     others = others.anti_join(inside, others.fkey == inside.ikey)
+    if prospects is not None:
+        others = others.union(prospects)
     return others.distinct()
 
 

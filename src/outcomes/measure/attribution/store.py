@@ -137,7 +137,7 @@ class JourneyStore:
             ),
         )
         types, scope = options["conversion_types"], options["scope"]
-        events = conversion_events(keyed, types, scope)
+        events = conversion_events(keyed, types, scope, options["purchases"])
         foreign = foreign_journeys(keyed, touches, options)
         return split_journeys(
             touches, events, lookback_days=options["lookback_days"], foreign=foreign
@@ -175,5 +175,6 @@ class JourneyStore:
             tuple(options["conversion_types"]),
             options["lookback_days"],
             options["scope"],
+            options["purchases"],
         )
         return touches, conversions, kind
