@@ -224,13 +224,17 @@ def test_journey_paths_are_identical_on_duckdb_and_spark(
                 (("source", ("test",)),),
             )
         },
+        # Retained revenue: only repeat purchases convert; earlier purchases end paths.
+        {"purchases": "repeat", "conversion_types": ("deal_won", "order")},
+        {"purchases": "first", "conversion_types": ("deal_won", "order")},
     ],
-    ids=["sources", "types-label-window", "scope"],
+    ids=["sources", "types-label-window", "scope", "repeat-purchases", "first-purchases"],
 )
 def test_filters_are_identical_on_duckdb_and_spark(
     engines: dict[str, Any], params: dict[str, Any]
 ) -> None:
     duck = rows(journey_paths(*engines["duckdb"], **params))
+    assert any(conversions for _, conversions, _, _ in duck)  # conversions to compare
     assert_same(duck, rows(journey_paths(*engines["spark"], **params)))
 
 
