@@ -24,6 +24,11 @@ run on the same machine. It prints p50/p95/p99/max per URL kind (`/goals/{id}` p
 every goal) and overall, requests per second and errors (non-2xx answers and
 exceptions), and exits 1 when there was any error.
 
+`--signed-in` serves with sign-in (no `--read-only`): a viewer `bench-viewer` is added to
+the workspace's app database (its password set anew each run), and every client signs in
+through the form, with its own session, before it is timed; each request then pays for
+the session check (#16 point 10).
+
 The peer, measured in the same run: the same server software (uvicorn, one worker, the
 same socket options) answering every URL with the bytes the dashboard gave for it, stored
 in memory: the floor for serving these pages over HTTP with no work at all. Both phases
@@ -37,6 +42,8 @@ import asyncio
 import contextlib
 import math
 import os
+import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -133,8 +140,30 @@ async def fetch(client: httpx.AsyncClient, target: Target, tally: Tally) -> floa
     return seconds
 
 
+BENCH_USER = "bench-viewer"
+SIGNED_IN: dict[str, str] = {}
+"""The viewer's name and password when the run is signed in (`--signed-in`); else empty."""
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+async def sign_in(client: httpx.AsyncClient) -> None:
+    """Sign in through the form as the benchmark's viewer: a session cookie in `client`."""
+    form = await client.get("/signin")
+    fields = dict(HIDDEN.findall(form.text)) | SIGNED_IN
+    done = await client.post("/signin", data=fields)
+    if done.status_code != 303 or "/signin" in done.headers.get("location", ""):
+        raise SystemExit(f"sign-in as {SIGNED_IN.get('name')} failed: HTTP {done.status_code}")
+
+
+def sign_in_sync(client: httpx.Client) -> None:
+    form = client.get("/signin")
+    done = client.post("/signin", data=dict(HIDDEN.findall(form.text)) | SIGNED_IN)
+    if done.status_code != 303:
+        raise SystemExit(f"sign-in as {SIGNED_IN.get('name')} failed: HTTP {done.status_code}")
+
+
 async def warm_latency(
-    url: str, found: list[Target], repeat: int
+    url: str, found: list[Target], repeat: int, signed_in: bool = False
 ) -> tuple[Tally, dict[str, float]]:
     """One warm-up request per URL, then `repeat` sequential ones, pooled per URL.
 
@@ -143,6 +172,8 @@ async def warm_latency(
     """
     per_url, first = Tally(), {}
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        if signed_in:
+            await sign_in(client)
         for target in found:
             first[target.path] = await fetch(client, Target(target.path, target.path), per_url)
             per_url.latencies[target.path].clear()
@@ -151,22 +182,32 @@ async def warm_latency(
     return per_url, first
 
 
-async def load(url: str, found: list[Target], clients: int, seconds: float) -> tuple[Tally, float]:
-    """`clients` clients cycling through `found` until `seconds` have passed."""
+async def load(
+    url: str, found: list[Target], clients: int, seconds: float, signed_in: bool = False
+) -> tuple[Tally, float]:
+    """`clients` clients cycling through `found` until `seconds` have passed (each signed
+    in first, untimed, when `signed_in`)."""
     tally = Tally()
-    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    opened = [httpx.AsyncClient(base_url=url, timeout=60, limits=limits) for _ in range(clients)]
+    try:
+        if signed_in:
+            for client in opened:  # one after another: sign-in hashes on purpose slowly
+                await sign_in(client)
+        deadline = time.perf_counter() + seconds
 
-    async def client_loop(number: int) -> None:
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+        async def client_loop(number: int) -> None:
             index = number * len(found) // clients
             while time.perf_counter() < deadline:
-                await fetch(client, found[index % len(found)], tally)
+                await fetch(opened[number], found[index % len(found)], tally)
                 index += 1
 
-    started = time.perf_counter()
-    await asyncio.gather(*(client_loop(n) for n in range(clients)))
-    return tally, time.perf_counter() - started
+        started = time.perf_counter()
+        await asyncio.gather(*(client_loop(n) for n in range(clients)))
+        return tally, time.perf_counter() - started
+    finally:
+        for client in opened:
+            await client.aclose()
 
 
 def table(
@@ -199,14 +240,18 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(args: argparse.Namespace) -> Iterator[tuple[str, int]]:
-    """`outcomes serve --read-only` on a free loopback port, ready, until the block ends: URL and pid.
+    """`outcomes serve` on a free loopback port, ready, until the block ends: URL and pid.
 
-    Read-only: anonymous clients, as this benchmark's are (served with sign-in, every page
-    would answer a redirect to /signin).
+    `--read-only` (anonymous clients) unless the run is `--signed-in`, when the benchmark's
+    viewer is added first and every client signs in.
     """
     port = free_port()
     outcomes = str(Path(sys.executable).with_name("outcomes"))
-    command = [outcomes, "serve", "-w", str(args.workspace), "--port", str(port), "--read-only"]
+    command = [outcomes, "serve", "-w", str(args.workspace), "--port", str(port)]
+    if args.signed_in:
+        add_viewer(outcomes, args.workspace)
+    else:
+        command.append("--read-only")
     for source in args.touch_source:
         command += ["--touch-source", source]
     if args.no_lookback:
@@ -226,6 +271,20 @@ def serve(args: argparse.Namespace) -> Iterator[tuple[str, int]]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def add_viewer(outcomes: str, workspace: Path) -> None:
+    """The benchmark's viewer in the workspace's app database, with a new password."""
+    password = secrets.token_urlsafe(18)
+    for command in (["add", BENCH_USER, "--role", "viewer"], ["set-password", BENCH_USER]):
+        done = subprocess.run(
+            [outcomes, "user", *command, "--password-stdin", "-w", str(workspace)],
+            input=password + "\n", capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode == 0:
+            SIGNED_IN.update(name=BENCH_USER, password=password)
+            return
+    raise SystemExit(f"could not add the benchmark's viewer: {done.stderr.strip()}")
 
 
 def wait_ready(url: str, server: subprocess.Popen[Any], timeout: float, log: Any) -> None:
@@ -330,6 +389,8 @@ def peer(responses: dict[str, Any]) -> Iterator[tuple[str, int]]:
 def measure_peer(url: str, found: list[Target], args: argparse.Namespace) -> tuple[float, float]:
     """The peer's warm median (s, over every request) and requests per second under load."""
     with httpx.Client(base_url=url, timeout=60) as client:
+        if args.signed_in:
+            sign_in_sync(client)
         responses = snapshot_responses(client, found)
     with peer(responses) as (peer_url, _):
         per_url, _ = asyncio.run(warm_latency(peer_url, found, args.repeat))
@@ -341,11 +402,13 @@ def measure_peer(url: str, found: list[Target], args: argparse.Namespace) -> tup
 
 def run(url: str, args: argparse.Namespace, server: int | None = None) -> int:
     with httpx.Client(base_url=url, timeout=60) as client:
+        if args.signed_in:
+            sign_in_sync(client)
         found = targets(client)
     kinds = list(dict.fromkeys(t.kind for t in found))
     print(f"{len(found)} URLs of {len(kinds)} kinds; server at {url}; {os.cpu_count()} CPUs")
 
-    per_url, first = asyncio.run(warm_latency(url, found, args.repeat))
+    per_url, first = asyncio.run(warm_latency(url, found, args.repeat, args.signed_in))
     print(f"\nWarm, one client, {args.repeat} sequential requests per URL")
     table(per_url, [t.path for t in found], "url", first)
     print("(first: the URL's first request, before the timed ones; on `all`, the slowest)")
@@ -358,7 +421,7 @@ def run(url: str, args: argparse.Namespace, server: int | None = None) -> int:
 
     print(f"\nLoad: {args.clients} concurrent clients for {args.seconds:g} s, keep-alive")
     client_cpu, server_cpu = time.process_time(), cpu_seconds(server)
-    tally, elapsed = asyncio.run(load(url, found, args.clients, args.seconds))
+    tally, elapsed = asyncio.run(load(url, found, args.clients, args.seconds, args.signed_in))
     client_cpu = time.process_time() - client_cpu
     server_after = cpu_seconds(server)
     table(tally, kinds, "kind")
@@ -405,7 +468,11 @@ def main() -> None:
     parser.add_argument("--ready-timeout", type=float, default=600,
                         help="seconds to wait for the first measurement")  # fmt: skip
     parser.add_argument("--no-peer", action="store_true", help="skip the static peer")
+    parser.add_argument("--signed-in", action="store_true",
+                        help="serve with sign-in; every client signs in as a viewer")  # fmt: skip
     args = parser.parse_args()
+    if args.signed_in and args.url:
+        parser.error("--signed-in starts the server itself: give --workspace, not --url")
     if args.url:
         sys.exit(run(args.url.rstrip("/"), args))
     with serve(args) as (url, pid):
