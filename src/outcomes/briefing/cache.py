@@ -218,11 +218,11 @@ def _measure(
         )
         with opened as warehouse:
             briefing = build_briefing(loaded, warehouse, options)
-            held = state()  # opening migrates, which can touch the file: key it after that
+            keyed = state()  # opening migrates, which can touch the file: key it after that
         # Once the file is let go, a writer (an ingest waiting for it) may change it before
         # the state is read: these numbers are kept only under a state both moments agree
         # on, never under the newer state they did not measure.
-        return briefing, held if held == state() else None
+        return briefing, keyed if keyed == state() else None
     held: list[str | None] = []
     # Keyed while the file is locked against writers: the state the copy holds, even when
     # an ingest changes the file while the copy is measured (keyed after measuring, those
