@@ -25,7 +25,7 @@ from outcomes.measure.returns import Return, ReturnPart
 from outcomes.measure.roi import RoiReport, roi
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse
-from outcomes.workspace import Workspace
+from tests.measure.crm_workspace import build_workspace
 
 CUSTOMERS, FIRST_VALUE, REPEAT_VALUE, RETURNING = 5, 100.0, 40.0, 4
 LATE_FIRST_VALUE = 200.0
@@ -75,26 +75,10 @@ tactics:
     measurement: {sources: [csv, hubspot], match: {utm_campaign: newsletter}}
 """
 
-SESSIONS = """\
-[csv.sessions]
-files = ["exports/sessions.csv"]
-table = "touchpoints"
-key = ["Session"]
-[csv.sessions.columns]
-journey_id = "Contact"
-customer_id = "Contact"
-ts = "Started"
-channel = "Channel"
-utm_campaign = "Campaign"
-"""
 
-
-def _exports(root: Path) -> None:
-    sessions = ["Session,Contact,Started,Channel,Campaign"]
-    deals = [
-        "Record ID,Deal Name,Deal Stage,Pipeline,Amount,Close Date,Create Date,"
-        "Associated Contact IDs"
-    ]
+def _rows() -> tuple[list[str], list[str]]:
+    sessions: list[str] = []
+    deals: list[str] = []
 
     def deal(name: str, contact: str, value: float, when: str) -> None:
         deals.append(f"{name},{name},Closed Won,Shop,{value},{when},{when},{contact}")
@@ -112,20 +96,13 @@ def _exports(root: Path) -> None:
     sessions.append("n9,late,2026-08-03 09:00,email,newsletter")
     deal("late", "late", LATE_FIRST_VALUE, "2026-08-03 15:00")
     sessions.append("a9,prospect,2026-02-20 09:00,linkedin,li-ads")
-    exports = root / "exports"
-    exports.mkdir()
-    (exports / "sessions.csv").write_text("\n".join(sessions) + "\n")
-    (exports / "hubspot-deals.csv").write_text("\n".join(deals) + "\n")
+    return sessions, deals
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("shop")
-    (root / "plan.yaml").write_text(PLAN)
-    (root / "outcomes.toml").write_text(SESSIONS)
-    _exports(root)
-    report = Workspace.open(root).ingest([root / "exports"])
-    assert not report.unknown
+    build_workspace(root, PLAN, *_rows())
     with Warehouse.open(root) as w:
         [(won, value)] = w.duckdb.execute(
             "SELECT count(*), sum(value) FROM conversions WHERE type = 'deal_won'"

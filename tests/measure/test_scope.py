@@ -18,6 +18,7 @@ from outcomes.measure.roi import RoiReport, roi
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace import Workspace
+from tests.measure.crm_workspace import build_workspace
 
 PATIENTS, PATIENT_VALUE = 40, 55.0
 EMPLOYERS, CONTRACT_VALUE = 4, 24_000.0
@@ -70,29 +71,13 @@ tactics:
     measurement: {sources: [csv, hubspot], match: {utm_campaign: li-employer-outreach}}
 """
 
-SESSIONS = """\
-[csv.sessions]
-files = ["exports/sessions.csv"]
-table = "touchpoints"
-key = ["Session"]
-[csv.sessions.columns]
-journey_id = "Contact"
-customer_id = "Contact"
-ts = "Started"
-channel = "Channel"
-utm_campaign = "Campaign"
-"""
 
-
-def _exports(root: Path) -> None:
+def _rows() -> tuple[list[str], list[str]]:
     """Patients: a Facebook ad, then the website untracked, then a £55 visit; some never
     book (and come back through Facebook without an ad). Employers: LinkedIn outreach,
     the website untracked, then a contract."""
-    sessions = ["Session,Contact,Started,Channel,Campaign"]
-    deals = [
-        "Record ID,Deal Name,Deal Stage,Pipeline,Amount,Close Date,Create Date,"
-        "Associated Contact IDs"
-    ]
+    sessions: list[str] = []
+    deals: list[str] = []
     day = dt.date(2026, 2, 1)
     for n in range(PATIENTS + 20):
         contact, when = f"p{n}", day + dt.timedelta(days=n % 200)
@@ -114,21 +99,13 @@ def _exports(root: Path) -> None:
             deals.append(
                 f"c{n},Contract {n},Closed Won,Employers,{CONTRACT_VALUE},{close},{when},{contact}"
             )
-    exports = root / "exports"
-    exports.mkdir()
-    (exports / "sessions.csv").write_text("\n".join(sessions) + "\n")
-    (exports / "hubspot-deals.csv").write_text("\n".join(deals) + "\n")
+    return sessions, deals
 
 
 @pytest.fixture(scope="module")
 def clinics(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("clinics")
-    (root / "plan.yaml").write_text(PLAN)
-    (root / "outcomes.toml").write_text(SESSIONS)
-    _exports(root)
-    space = Workspace.open(root)
-    report = space.ingest([root / "exports"])
-    assert not report.unknown
+    build_workspace(root, PLAN, *_rows())
     with Warehouse.open(root) as w:
         [(pipelines,)] = w.duckdb.execute(
             "SELECT string_agg(DISTINCT pipeline, ',' ORDER BY pipeline) FROM conversions "

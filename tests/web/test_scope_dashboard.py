@@ -6,18 +6,15 @@ from pathlib import Path
 
 from outcomes.briefing.build import BriefingOptions
 from outcomes.web import create_app
-from outcomes.workspace import Workspace
-from tests.measure.test_scope import PLAN, SESSIONS, _exports
+from tests.measure.crm_workspace import build_workspace
+from tests.measure.test_scope import PLAN, _rows
 from tests.web.conftest import serve
 
 OPTIONS = BriefingOptions(bootstrap=0)
 
 
 def test_goal_pages_show_scopes_and_the_overview_warns_of_shared_credit(tmp_path: Path) -> None:
-    (tmp_path / "plan.yaml").write_text(PLAN)
-    (tmp_path / "outcomes.toml").write_text(SESSIONS)
-    _exports(tmp_path)
-    Workspace.open(tmp_path).ingest([tmp_path / "exports"])
+    build_workspace(tmp_path, PLAN, *_rows())
     unscoped = tmp_path / "unscoped.yaml"
     unscoped.write_text(
         PLAN.replace(", scope: {pipelines: [patients]}", "").replace(
