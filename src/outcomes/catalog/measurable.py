@@ -102,24 +102,24 @@ def _each(*groups: Group) -> Need:
 
 # Tactic benchmarks (`outcomes.measure.benchmarks`), measured over the tactic's own
 # activities (`measurement.match`) and the conversions whose journeys touched it.
-_ACTIVITY_COUNTS: Final = {"posts": "post", "replies_sent": "reply", "messages_sent": "message"}
-_ENGAGEMENT: Final = {
+ACTIVITY_COUNTS: Final = {"posts": "post", "replies_sent": "reply", "messages_sent": "message"}
+ENGAGEMENT_COLUMNS: Final = {
     "likes": "reactions", "comments": "comments", "shares": "shares", "clicks": "clicks",
     "impressions": "impressions", "reach": "reach", "views": "views",
 }  # fmt: skip
-_TOUCHED_TYPES: Final = {
+TOUCHED_TYPES: Final = {
     "leads": "lead", "qualified_leads": "qualified_lead", "demo_requests": "demo_request",
     "meetings": "meeting", "opportunities": "opportunity", "net_new_customers": "new_customer",
 }  # fmt: skip
 
 BENCHMARK_NEEDS: Final[dict[str, Need]] = {
-    **{m: _each(_activities(kind)) for m, kind in _ACTIVITY_COUNTS.items()},
-    **{m: _each(_columns(column)) for m, column in _ENGAGEMENT.items()},
+    **{m: _each(_activities(kind)) for m, kind in ACTIVITY_COUNTS.items()},
+    **{m: _each(_columns(column)) for m, column in ENGAGEMENT_COLUMNS.items()},
     "response_rate": _each(INBOUND, OWN_ANSWERS),
     "first_response_minutes": (*_each(INBOUND, OWN_ANSWERS), (_tokens(X_REPLIES),)),
     "first_response_business_minutes": (*_each(INBOUND, OWN_ANSWERS), (_tokens(X_REPLIES),)),
     "listen_push_ratio": _each(_activities("post"), OWN_ANSWERS),
-    **{m: _each(_conversions(t), _tokens("touchpoints")) for m, t in _TOUCHED_TYPES.items()},
+    **{m: _each(_conversions(t), _tokens("touchpoints")) for m, t in TOUCHED_TYPES.items()},
     "support_tickets_deflected": _each(_conversions("ticket_deflected")),
 }
 """Benchmark metric → the data it is measured from. A metric not here (revenue,

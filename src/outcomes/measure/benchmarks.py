@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.catalog import BUILTIN_METRICS
+from outcomes.catalog.measurable import ACTIVITY_COUNTS, ENGAGEMENT_COLUMNS, TOUCHED_TYPES
 from outcomes.catalog.metrics import MetricClass
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.conversation import ConversationHealth, tactic_conversation
@@ -69,15 +70,9 @@ if TYPE_CHECKING:
     import ibis
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data"]
-ACTIVITY_KINDS: Final = {"posts": "post", "replies_sent": "reply", "messages_sent": "message"}
-ENGAGEMENT_COLUMNS: Final = {
-    "likes": "reactions", "comments": "comments", "shares": "shares", "clicks": "clicks",
-    "impressions": "impressions", "reach": "reach", "views": "views",
-}  # fmt: skip
-CONVERSION_TYPES: Final = {
-    "leads": "lead", "qualified_leads": "qualified_lead", "demo_requests": "demo_request",
-    "meetings": "meeting", "opportunities": "opportunity", "net_new_customers": "new_customer",
-}  # fmt: skip
+# One table each, shared with the linter's catalogue of what can be measured.
+ACTIVITY_KINDS: Final = ACTIVITY_COUNTS
+CONVERSION_TYPES: Final = TOUCHED_TYPES
 LEVELS: Final = frozenset(
     {"response_rate", "first_response_minutes", "first_response_business_minutes",
      "listen_push_ratio"}
