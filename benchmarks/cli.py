@@ -12,7 +12,9 @@ of `--runs` runs after one untimed warm-up run:
   (`.outcomes/cache/` deleted before each run), against `python -c "import duckdb, ibis,
   pyarrow, numpy, scipy"`: goal at most 2 times the floor; and with its cache: goal 1 s;
 * `outcomes report … -o report.pdf`, cold (no cache: it measures too) and warm (the
-  cache `status` left): goal 5 s;
+  cache `status` left): goal 5 s; and rendered from a measured briefing (the briefing
+  kept, the PDF kept beside it deleted before each run: reading the briefing, charts,
+  layout): goal 2 s, so that measuring may take the rest of the 5;
 * the dashboard (`outcomes serve`) under `--clients` (50) concurrent keep-alive clients,
   `--rounds` turns of `--seconds`, on a few pages (and with `--api` their JSON twins),
   against a peer serving the same bytes stored in memory with the same server software
@@ -173,14 +175,22 @@ def measure_pdf(runner: Runner, workspace: Path) -> list[Row]:
     command = runner.cli("report", "-w", str(workspace), *MEASURE, "-o", str(target))
     cold = runner.median(command, before=lambda: forget_cache(workspace))
     warm = runner.median(command)
+    rendered = runner.median(command, before=lambda: forget_renderings(workspace))
     return [
         at_most_seconds("outcomes report PDF, no cache", cold, None, 5),
         at_most_seconds("outcomes report PDF, cached", warm, None, 5),
+        at_most_seconds("outcomes report PDF, from a measured briefing", rendered, None, 2),
     ]
 
 
 def forget_cache(workspace: Path) -> None:
     shutil.rmtree(workspace / ".outcomes" / "cache", ignore_errors=True)
+
+
+def forget_renderings(workspace: Path) -> None:
+    """The reports kept beside the briefings (`kept_rendering`), not the briefings."""
+    for kept in (workspace / ".outcomes" / "cache").glob("*/*-report-*.pdf"):
+        kept.unlink()
 
 
 def measure_dashboard(args: argparse.Namespace, workspace: Path) -> list[Row]:
