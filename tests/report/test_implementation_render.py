@@ -20,6 +20,7 @@ from outcomes.report.implementation import (
     percent,
     raci_tables,
     render_html,
+    render_html_sections,
     render_markdown,
 )
 from tests.conftest import PLAN_TODAY
@@ -181,6 +182,17 @@ def test_html_has_every_section_with_an_h2(northwind: ImplementationPlan) -> Non
         assert section in page.ids
         assert section in page.h2_in
     assert "unlinked" not in page.ids
+
+
+def test_the_report_appendix_leaves_out_the_map_the_report_draws_itself(
+    northwind: ImplementationPlan,
+) -> None:
+    appendix = parse_html(render_html_sections(northwind, strategy_map=False))
+    assert "strategy-map" not in appendix.ids and "svg" not in appendix.tags
+    assert [s for s in SECTIONS if s in appendix.ids] == [
+        s for s in SECTIONS if s != "strategy-map"
+    ]
+    assert "strategy-map" in parse_html(render_html_sections(northwind)).ids
 
 
 def test_html_ids_are_unique(northwind: ImplementationPlan) -> None:

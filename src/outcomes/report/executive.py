@@ -131,7 +131,7 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "model_revenue": _model_revenue(briefing),
         "charts": _charts(briefing, titles),
         "status_map": Markup(strategy_map_svg(plan, status=status)),
-        "appendix": render_html_sections(implementation),
+        "appendix": render_html_sections(implementation, strategy_map=False),
         "money": functools.partial(money, currency=currency),
         "number": number,
         "pct": percent,

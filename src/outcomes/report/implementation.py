@@ -127,10 +127,14 @@ def render_html(ip: ImplementationPlan) -> str:
     return template.render(**_context(ip, markdown=False), strategy_map=svg)
 
 
-def render_html_sections(ip: ImplementationPlan) -> Markup:
-    """The plan's sections without the document around them (the report's appendix)."""
+def render_html_sections(ip: ImplementationPlan, *, strategy_map: bool = True) -> Markup:
+    """The plan's sections without the document around them (the report's appendix).
+
+    `strategy_map=False` leaves out the map: the executive report draws the same map,
+    coloured by status, in its own body, and a second copy costs a page of PDF layout.
+    """
     template = _environment("html").get_template("implementation_body.html.j2")
-    svg = Markup(strategy_map_svg(ip.plan))
+    svg = Markup(strategy_map_svg(ip.plan)) if strategy_map else None
     return Markup(template.render(**_context(ip, markdown=False), strategy_map=svg))
 
 
