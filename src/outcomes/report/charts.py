@@ -17,7 +17,9 @@ import hashlib
 import json
 import re
 import textwrap
+import threading
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
 import altair as alt
@@ -88,11 +90,61 @@ _SPACE: Final = re.compile(r"\s+")
 _ID: Final = re.compile(r'\bid="([^"]+)"')
 
 
+_STARTED = threading.Event()
+"""Set once a thread has been asked to start vl-convert's engine in this process."""
+
+
+def start_engine() -> None:
+    """Start vl-convert's engine in the background, once per process; returns at once.
+
+    Its first conversion starts a JavaScript runtime, about half a second of CPU. Started
+    before the caller imports the PDF engine and builds the charts, it starts meanwhile
+    instead of delaying the first chart drawn. A daemon thread: a process that ends before
+    drawing anything does not wait for it.
+    """
+    if _STARTED.is_set():
+        return
+    _STARTED.set()
+    threading.Thread(target=_first_conversion, name="vl-convert start", daemon=True).start()
+
+
+def _first_conversion() -> None:
+    vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
+
+
 def to_svg(chart: Chart) -> str:
     """The chart as standalone SVG text, rendered here without a browser or network."""
     spec = _spec(chart)
     svg: str = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
     return _own_ids(svg, json.dumps(spec, sort_keys=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Untitled:
+    """A chart drawn without its title, for the caller to set as text (`to_untitled_svg`)."""
+
+    question: str
+    answer: tuple[str, ...]
+    """The subtitle's lines."""
+    svg: str
+
+
+def to_untitled_svg(chart: Chart) -> Untitled:
+    """The chart as SVG without its title and subtitle, which are returned as text.
+
+    For the PDF: WeasyPrint lays out SVG text one letter at a time, and the question and
+    its answer are most of a chart's letters; set as HTML around the drawing they cost a
+    line each, and stay selectable and searchable.
+    """
+    spec = _spec(chart)
+    title = spec.pop("title", None)
+    svg: str = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
+    if isinstance(title, dict):
+        question, answer = str(title.get("text", "")), title.get("subtitle", ())
+    else:
+        question, answer = str(title or ""), ()
+    answer_lines = (answer,) if isinstance(answer, str) else tuple(map(str, answer))
+    return Untitled(question, answer_lines, _own_ids(svg, json.dumps(spec, sort_keys=True)))
 
 
 def _own_ids(svg: str, spec: str) -> str:

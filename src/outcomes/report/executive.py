@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,7 @@ def _presenter_signature() -> str:
 
 
 def _pdf(briefing: Briefing) -> bytes:
+    charts.start_engine()  # while WeasyPrint and Pango load
     try:
         import weasyprint
     except OSError as exc:  # WeasyPrint loads Pango when imported
@@ -129,7 +131,7 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "credit_warnings": briefing.roi.warnings,
         "credit_warning": functools.partial(_credit_warning, currency=currency),
         "model_revenue": _model_revenue(briefing),
-        "charts": _charts(briefing, titles),
+        "charts": _charts(briefing, titles, for_print=for_print),
         "status_map": Markup(strategy_map_svg(plan, status=status)),
         "appendix": render_html_sections(implementation, strategy_map=False),
         "money": functools.partial(money, currency=currency),
@@ -189,7 +191,9 @@ def _model_revenue(briefing: Briefing) -> list[dict[str, Any]]:
     return rows
 
 
-def _charts(briefing: Briefing, titles: dict[str, str]) -> dict[str, Markup | None]:
+def _charts(
+    briefing: Briefing, titles: dict[str, str], *, for_print: bool
+) -> dict[str, Markup | None]:
     card, currency = briefing.scorecard, briefing.currency
     builders: dict[str, Callable[[], Any]] = {
         "goals": lambda: charts.goal_pacing_chart(card.goals, titles),
@@ -200,9 +204,27 @@ def _charts(briefing: Briefing, titles: dict[str, str]) -> dict[str, Markup | No
         "content": lambda: charts.content_focus_chart(card.content),
         "cadence": lambda: charts.cadence_chart(card.cadence),
     }
-    rendered: dict[str, Markup | None] = {}
-    for name, build in builders.items():
-        chart = build()
-        # vl-convert writes every label as escaped SVG text; no script, no external URL.
-        rendered[name] = None if chart is None else Markup(charts.to_svg(chart))
-    return rendered
+    # Each chart is drawn by vl-convert in a worker thread while the next one is built
+    # here: its runtime does not hold the interpreter, so the two overlap.
+    charts.start_engine()
+    draw = _printed_chart if for_print else _screen_chart
+    drawn: dict[str, Future[Markup] | None] = {}
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="chart") as pool:
+        for name, build in builders.items():
+            chart = build()
+            drawn[name] = None if chart is None else pool.submit(draw, chart)
+        return {name: None if svg is None else svg.result() for name, svg in drawn.items()}
+
+
+def _screen_chart(chart: charts.Chart) -> Markup:
+    # vl-convert writes every label as escaped SVG text; no script, no external URL.
+    return Markup(charts.to_svg(chart))
+
+
+def _printed_chart(chart: charts.Chart) -> Markup:
+    """The question and answer as HTML text above the drawing: the same words, set by
+    WeasyPrint a line at a time instead of a letter at a time (see `to_untitled_svg`)."""
+    drawn = charts.to_untitled_svg(chart)
+    return Markup(
+        '<figcaption class="chart-title"><strong>{}</strong> <span>{}</span></figcaption>{}'
+    ).format(drawn.question, " ".join(drawn.answer), Markup(drawn.svg))
