@@ -113,6 +113,15 @@ def test_pdf_report_renders_to_pages_with_the_answer_first(workspace: Path) -> N
     assert "Which tactics pay for themselves?" in first and "What needs a decision" in first
     assert "Page 1 of" in first
     assert "Where each goal, strategy and tactic stands" not in first
+    # The appendix keeps the plan's overviews; the tactics' cards are in the HTML report.
+    whole = subprocess.run(
+        ["pdftotext", str(target), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    appendix = " ".join(whole[whole.index("Tactical implementation plan") :].split())
+    for overview in ("Who does what (RACI)", "Resources and capacity", "Schedule"):
+        assert overview in appendix
+    assert "outcomes report -o report.html" in appendix
+    assert "Goals, strategies and tactics" not in appendix
 
 
 def test_report_format_follows_the_suffix_and_bad_targets_fail_cleanly(workspace: Path) -> None:

@@ -14,6 +14,7 @@ from outcomes.plan import load_plan, load_plan_text
 from outcomes.plan.implementation import ImplementationPlan, build_implementation_plan
 from outcomes.report.implementation import (
     RACI_COLUMNS_PER_TABLE,
+    SECTIONS,
     build_schedule,
     format_date,
     markdown_cell,
@@ -26,7 +27,6 @@ from outcomes.report.implementation import (
 from tests.conftest import PLAN_TODAY
 
 TODAY = PLAN_TODAY
-SECTIONS = ("summary", "strategy-map", "goals", "raci", "resources", "schedule")
 
 
 HOSTILE = '<script>alert("x")</script> | & <img src=x onerror=1>'
@@ -184,15 +184,19 @@ def test_html_has_every_section_with_an_h2(northwind: ImplementationPlan) -> Non
     assert "unlinked" not in page.ids
 
 
-def test_the_report_appendix_leaves_out_the_map_the_report_draws_itself(
-    northwind: ImplementationPlan,
+def test_the_report_appendix_holds_the_sections_asked_for(
+    northwind: ImplementationPlan, tactics_first: ImplementationPlan
 ) -> None:
-    appendix = parse_html(render_html_sections(northwind, strategy_map=False))
-    assert "strategy-map" not in appendix.ids and "svg" not in appendix.tags
-    assert [s for s in SECTIONS if s in appendix.ids] == [
-        s for s in SECTIONS if s != "strategy-map"
-    ]
-    assert "strategy-map" in parse_html(render_html_sections(northwind)).ids
+    whole = parse_html(render_html_sections(northwind))
+    assert [s for s in SECTIONS if s in whole.ids] == list(SECTIONS)
+    overviews = ("summary", "raci", "resources", "schedule")
+    appendix = parse_html(render_html_sections(northwind, parts=overviews))
+    assert [s for s in SECTIONS if s in appendix.ids] == list(overviews)
+    assert "svg" not in appendix.tags and "tactic-trade-show" not in appendix.ids
+    # Unlinked tactics are listed with the cards; the summary still counts them.
+    html = render_html_sections(tactics_first, parts=overviews)
+    assert "unlinked" not in parse_html(html).ids and 'href="#unlinked"' not in html
+    assert "random acts of social" in html
 
 
 def test_html_ids_are_unique(northwind: ImplementationPlan) -> None:

@@ -4,7 +4,8 @@ Page one: each business goal with its status, actual against target and forecast
 by tactic with its interval; the three decisions or exceptions that need attention; the
 pilot's verdict. Then the strategy map coloured by status, the ROI and attribution
 charts, conversation health, content focus and cadence per operator, every other
-exception, and the tactical implementation plan as the appendix. One self-contained HTML
+exception, and the tactical implementation plan as the appendix (in the PDF, its overviews:
+the tactic-by-tactic detail is left to the HTML). One self-contained HTML
 file (charts are inline SVG rendered offline, no script, no external URL) and the same
 HTML printed to PDF by WeasyPrint.
 """
@@ -16,7 +17,7 @@ import hashlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import jinja2
 from markupsafe import Markup
@@ -35,9 +36,18 @@ from outcomes.report.format import (
     percent_interval,
     roi_words,
 )
-from outcomes.report.implementation import format_date, render_html_sections
+from outcomes.report.implementation import SECTIONS, format_date, render_html_sections
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.report.templating import template_environment
+
+SCREEN_APPENDIX: Final = tuple(s for s in SECTIONS if s != "strategy-map")
+"""The implementation plan's sections in the HTML report. Not its strategy map: the report
+draws the same map, coloured by status, in its body."""
+PRINTED_APPENDIX: Final = ("summary", "raci", "resources", "schedule")
+"""In the PDF: the plan's overviews (totals, who does what, costs and capacity, schedule).
+Each tactic's card (services, benchmarks, measurement, people), pages of detail for those
+who carry it out, is in the HTML report and `outcomes plan`, and would double the time
+the PDF takes to lay out."""
 
 
 class PdfUnavailableError(Exception):
@@ -133,7 +143,9 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "model_revenue": _model_revenue(briefing),
         "charts": _charts(briefing, titles, for_print=for_print),
         "status_map": Markup(strategy_map_svg(plan, status=status)),
-        "appendix": render_html_sections(implementation, strategy_map=False),
+        "appendix": render_html_sections(
+            implementation, parts=PRINTED_APPENDIX if for_print else SCREEN_APPENDIX
+        ),
         "money": functools.partial(money, currency=currency),
         "number": number,
         "pct": percent,

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -51,6 +51,8 @@ _MONTHS: Final = (
 _MAX_SCHEDULE_COLUMNS: Final = 24
 # RACI columns per table, so that the matrix fits the width of an A4 page.
 RACI_COLUMNS_PER_TABLE: Final = 14
+SECTIONS: Final = ("summary", "strategy-map", "goals", "raci", "resources", "schedule")
+"""The ids of the HTML plan's sections, in order."""
 
 _BLANK_LINES: Final = re.compile(r"\n{3,}")
 _DIRECTIONS: Final = {
@@ -127,15 +129,15 @@ def render_html(ip: ImplementationPlan) -> str:
     return template.render(**_context(ip, markdown=False), strategy_map=svg)
 
 
-def render_html_sections(ip: ImplementationPlan, *, strategy_map: bool = True) -> Markup:
+def render_html_sections(ip: ImplementationPlan, *, parts: Collection[str] = SECTIONS) -> Markup:
     """The plan's sections without the document around them (the report's appendix).
 
-    `strategy_map=False` leaves out the map: the executive report draws the same map,
-    coloured by status, in its own body, and a second copy costs a page of PDF layout.
+    `parts`: the ids of `SECTIONS` to include (the unlinked tactics go with "goals").
     """
     template = _environment("html").get_template("implementation_body.html.j2")
-    svg = Markup(strategy_map_svg(ip.plan)) if strategy_map else None
-    return Markup(template.render(**_context(ip, markdown=False), strategy_map=svg))
+    svg = Markup(strategy_map_svg(ip.plan)) if "strategy-map" in parts else None
+    context = _context(ip, markdown=False, parts=parts)
+    return Markup(template.render(**context, strategy_map=svg))
 
 
 @functools.cache
@@ -148,10 +150,13 @@ def _environment(kind: Literal["md", "html"]) -> jinja2.Environment:
     )
 
 
-def _context(ip: ImplementationPlan, *, markdown: bool) -> dict[str, Any]:
+def _context(
+    ip: ImplementationPlan, *, markdown: bool, parts: Collection[str] = SECTIONS
+) -> dict[str, Any]:
     money: Callable[[float | None], str] = functools.partial(_money, currency=ip.currency)
     return {
         "ip": ip,
+        "parts": frozenset(parts),
         "hourly_rate": format_money(ip.hourly_cost, ip.currency),
         "schedule": build_schedule(ip.tactics),
         "raci_tables": raci_tables(ip),
