@@ -352,3 +352,15 @@ def test_long_labels_are_cut_with_an_ellipsis_and_stay_distinct() -> None:
 def test_png_is_a_png() -> None:
     chart = charts.attribution_chart(credit("markov", web=1.0), "EUR")
     assert charts.to_png(chart, scale=1).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_printed_chart_leaves_its_question_and_answer_to_the_page(
+    every_chart: dict[str, Any], svgs: dict[str, str]
+) -> None:
+    """The PDF sets a chart's title and subtitle as text: the drawing has neither."""
+    for name, chart in every_chart.items():
+        drawn = charts.to_untitled_svg(chart)
+        title = chart.to_dict()["title"]
+        assert (drawn.question, list(drawn.answer)) == (title["text"], title["subtitle"]), name
+        assert title["text"] in texts(svgs[name]) and title["text"] not in texts(drawn.svg)
+        assert drawn.svg.startswith("<svg") and len(texts(drawn.svg)) >= 3, name
