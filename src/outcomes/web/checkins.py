@@ -20,7 +20,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from outcomes.catalog.checkin_counts import CHECKIN_COUNTS, offered_counts
+from outcomes.catalog.checkin_counts import CHECKIN_COUNTS
 from outcomes.plan import Plan, PlanError, Tactic
 from outcomes.web.auth import CSRF_FIELD, Form, Principal, auth_config, client_ip, csrf_form
 from outcomes.web.auth import principal as principal_of
@@ -32,10 +32,11 @@ from outcomes.web.store.checkins import (
     CheckinEntry,
     CheckinRefusedError,
     Checkins,
+    offered,
     open_weeks,
     week_of,
 )
-from outcomes.workspace import CheckinRecord, Workspace, WorkspaceError
+from outcomes.workspace import Workspace, WorkspaceError
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 NO_STORE: Final = {"Cache-Control": "no-store"}
@@ -52,10 +53,6 @@ class TacticRow:
     checkins: list[Checkin]
     trend: list[tuple[dt.date, float | None]]
     """Mean confidence per week, oldest first (None: nobody checked in)."""
-
-
-def offered(tactic: Tactic) -> tuple[str, ...]:
-    return offered_counts(tactic.channel, tactic.mode, (b.metric for b in tactic.benchmarks))
 
 
 def _workspace(request: Request) -> Workspace:
@@ -265,20 +262,8 @@ def _save(
     user = store.user(who.name)
     if user is None:
         return {"tactic": "your user is gone from the store; sign in again"}
-
-    def mirror(checkin: Checkin) -> None:
-        space.record_checkin(
-            CheckinRecord(
-                tactic=checkin.tactic, channel=tactic.channel, week=checkin.week,
-                author=checkin.author, done=checkin.done, confidence=checkin.confidence,
-                blocker=checkin.blocker, counts=checkin.counts, saved_at=checkin.updated_at,
-            )
-        )  # fmt: skip
-
     try:
-        Checkins(store).save(
-            user, entry, offered(tactic), ip=client_ip(request.scope), mirror=mirror
-        )
+        Checkins(store).record(space, user, tactic, entry, ip=client_ip(request.scope))
     except CheckinRefusedError as exc:
         return exc.problems
     except (StoreError, WorkspaceError) as exc:

@@ -21,16 +21,24 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outcomes.catalog.checkin_counts import offered_counts
+from outcomes.plan import Tactic
 from outcomes.web.store.audit import add_event, now
 from outcomes.web.store.database import StoreError
 from outcomes.web.store.models import CheckinRow, UserRow
 from outcomes.web.store.store import Store, User
+from outcomes.workspace import CheckinRecord, Workspace
 
 CONFIDENCE: Final = range(1, 11)
 MAX_COUNT: Final = 1_000_000
 """More than a week of any offline work; a larger number is a typing slip."""
 DONE_LENGTH: Final = 4000
 BLOCKER_LENGTH: Final = 2000
+
+
+def offered(tactic: Tactic) -> tuple[str, ...]:
+    """The counts `tactic`'s check-in asks for (`catalog.checkin_counts`)."""
+    return offered_counts(tactic.channel, tactic.mode, (b.metric for b in tactic.benchmarks))
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -130,6 +138,7 @@ class Checkins:
         today: dt.date | None = None,
         ip: str | None = None,
         mirror: Callable[[Checkin], object] | None = None,
+        via: str = "web",
     ) -> tuple[Checkin, bool]:
         """Record or change `author`'s check-in; the check-in and whether it is new.
 
@@ -155,10 +164,41 @@ class Checkins:
             checkin = _checkin(row, author.name)
             action = "checkin.add" if created else "checkin.edit"
             detail = {"week": entry.week.isoformat(), "confidence": entry.confidence}
+            if via != "web":
+                detail["via"] = via
             add_event(session, author.name, action, entry.tactic, detail, ip)
             if mirror is not None:
                 mirror(checkin)
             return checkin, created
+
+    def record(
+        self,
+        space: Workspace,
+        author: User,
+        tactic: Tactic,
+        entry: CheckinEntry,
+        *,
+        today: dt.date | None = None,
+        ip: str | None = None,
+        via: str = "web",
+    ) -> tuple[Checkin, bool]:
+        """`save`, with the check-in's counts loaded into `space`'s warehouse in the same
+        transaction (`Workspace.record_checkin`): the web app's and the CLI's one way in."""
+
+        def mirror(checkin: Checkin) -> None:
+            # Every count the tactic offers is written, a blank one as 0: a change that
+            # drops a count then sets its warehouse row to 0 instead of leaving the old one.
+            counts = {name: checkin.counts.get(name, 0) for name in offered(tactic)}
+            space.record_checkin(
+                CheckinRecord(
+                    tactic=checkin.tactic, channel=tactic.channel, week=checkin.week,
+                    author=checkin.author, done=checkin.done, confidence=checkin.confidence,
+                    blocker=checkin.blocker, counts=counts | checkin.counts,
+                    saved_at=checkin.updated_at,
+                )
+            )  # fmt: skip
+
+        return self.save(author, entry, offered(tactic), today=today, ip=ip, mirror=mirror, via=via)
 
     def of_tactic(self, tactic: str, *, limit: int = 104) -> list[Checkin]:
         """A tactic's check-ins, newest week first."""
