@@ -37,7 +37,8 @@ def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     ]:
         store.add_user(name, role, PASSWORD, actor="cli:test")  # fmt: skip
     app = create_app(workspace, options=OPTIONS, read_only=False, auth=AuthConfig(store))
-    with serve(app, lifespan="off") as running:
+    with serve(app) as running:
+        running.wait_ready()
         yield Team(running, store, workspace)
     store.close()
 
@@ -129,6 +130,8 @@ def test_who_sees_and_who_records(team: Team) -> None:
         and "overview-customer-newsletter" in overview.testids
     )
     assert sky.http.get("/checkins/no-such-tactic").status_code == 404
+    tactic = Page(sky.http.get("/tactics/trade-show").text)  # the dashboard links to them
+    assert tactic.testids["tactic-checkins-link"]["href"] == "/checkins/trade-show"
 
 
 def test_the_overview_shows_who_checked_in_the_trend_and_open_blockers(team: Team) -> None:
