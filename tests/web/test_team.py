@@ -18,7 +18,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from outcomes.web import account, api, create_app, pages
+from outcomes.web import account, api, checkins, create_app, pages
 from outcomes.web.auth import SESSION_COOKIE, AuthConfig
 from outcomes.web.store import Role, Store
 from tests.web.conftest import OPTIONS, Served, copy_workspace, serve
@@ -112,7 +112,7 @@ def _close_browsers(request: pytest.FixtureRequest) -> Iterator[None]:
 def every_route() -> set[tuple[str, str]]:
     """(method, path) of every route the app with sign-in serves."""
     found = {("GET", "/api/openapi.json"), ("GET", "/static/dashboard.css")}
-    for router in (api.router, pages.router, account.router):
+    for router in (api.router, pages.router, account.router, checkins.router):
         for route in router.routes:
             for method in getattr(route, "methods", set()) - {"HEAD"}:
                 found.add((method, route.path))
@@ -148,6 +148,19 @@ def expected(method: str, path: str, role: str | None) -> int:
         return 303 if method == "POST" else 200
     if path == "/signout":
         return 303 if method == "POST" else 200
+    if path.startswith("/checkins"):
+        return _checkins_expected(method, path, role)
+    return 200
+
+
+def _checkins_expected(method: str, path: str, role: str) -> int:
+    """Operators and up record check-ins and see every tactic's; a viewer (accountable for
+    no tactic here) sees the overview only. The matrix's form names no tactic: 400."""
+    operator = role != "viewer"
+    if method == "POST":
+        return 400 if operator else 403
+    if path == "/checkins/{tactic_id}":
+        return 200 if operator else 403
     return 200
 
 

@@ -35,7 +35,7 @@ FUNCTIONS: Final = (
 # Data sources a tactic can be measured from; the names are those of `outcomes ingest`.
 SOURCES: Final = (
     "x-archive", "linkedin", "meta", "youtube", "mastodon", "hubspot", "salesforce", "ga4",
-    "csv", "paths", "mastodon-archive", "meta-ads", "linkedin-ads", "mailchimp",
+    "csv", "paths", "mastodon-archive", "meta-ads", "linkedin-ads", "mailchimp", "checkin",
 )  # fmt: skip
 
 # How people write each channel in prose, for spotting a medium named as a goal or strategy.

@@ -90,6 +90,8 @@ SOURCE_DATA: Final[dict[str, frozenset[Token]]] = {
     "salesforce": _conversions("opportunity", "deal_won", "deal_lost", "new_customer"),
     "ga4": _tokens("touchpoints") | _conversions("lead", "order"),
     "paths": _tokens("journey_paths"),
+    # Offline counts (`catalog.checkin_counts`) as snapshots of the tactic.
+    "checkin": _snapshots("events_held", "emails_sent", "connection_requests"),
     ANY_DATA: frozenset(),
 }
 """Per connector, the data it writes that some metric is measured from (snapshots only of

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -31,7 +32,10 @@ from outcomes.cli.options import (
     TouchSourceOption,
     briefing_options,
 )
-from outcomes.workspace import DEFAULT_WAIT
+from outcomes.workspace import DEFAULT_WAIT, CheckinRecord, Workspace, WorkspaceError
+
+CHECKIN_WEEKS = 8
+"""How many weeks of check-ins the report shows."""
 
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing, BriefingOptions
@@ -154,6 +158,15 @@ def _attention_table(briefing: Briefing) -> Table:
     return table
 
 
+def recent_checkins(workspace: Path, plan: Path | None, wait: float) -> list[CheckinRecord]:
+    """The check-ins of the last `CHECKIN_WEEKS` weeks, through the face."""
+    since = dt.date.today() - dt.timedelta(weeks=CHECKIN_WEEKS)
+    try:
+        return Workspace.open(workspace, plan=plan, wait=wait).checkins(since=since)
+    except WorkspaceError as exc:
+        fail(str(exc))
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -203,11 +216,12 @@ def report(
     target = output or workspace / f"report.{chosen.value}"
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
     briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
+    checkins = recent_checkins(workspace, plan, wait)
     try:
         if chosen is ReportFormat.PDF:
-            render_pdf(briefing, target, workspace=workspace)
+            render_pdf(briefing, target, workspace=workspace, checkins=checkins)
         else:
-            target.write_text(render_html(briefing), encoding="utf-8")
+            target.write_text(render_html(briefing, checkins=checkins), encoding="utf-8")
     except PdfUnavailableError as exc:
         fail(str(exc))
     except OSError as exc:

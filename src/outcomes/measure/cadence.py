@@ -18,6 +18,13 @@ and the tactic's own activities (posts, replies, reposts, messages mapped to it 
 Posts, reposts and messages count for tactics that push; replies and messages for tactics
 whose mode is to respond or listen.
 
+A tactic off the social networks (a trade show, direct mail, email) leaves no activities;
+its operators' weekly check-ins count instead: the check-in counts of its *cadence unit*
+(the first count its check-in offers, `catalog.checkin_counts`: events held for a trade
+show, letters sent for direct mail), which the `checkin` connector loads as metric
+snapshots of the tactic dated the check-in week's Monday. They count for the tactic, not
+per operator, and a tactic with check-ins is never "no activity data".
+
 Only the counting runs in the engine; one row per author and period comes back.
 """
 
@@ -29,6 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.catalog import SOCIAL_CHANNELS
+from outcomes.catalog.checkin_counts import offered_counts
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
@@ -42,6 +50,8 @@ KEPT_SHARE: Final = 0.8
 PUSH_KINDS: Final = ("post", "repost", "message")
 ANSWER_KINDS: Final = ("reply", "message")
 TACTIC: Final = "(tactic)"
+CHECKIN_SOURCE: Final = "checkin"
+"""The connector weekly check-ins are loaded through (`outcomes.sources.checkin`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +71,17 @@ class CadenceRow:
 
 
 def cadence_consistency(
-    plan: Plan, activities: ibis.Table, *, as_of: dt.date | None = None
+    plan: Plan,
+    activities: ibis.Table,
+    *,
+    as_of: dt.date | None = None,
+    snapshots: ibis.Table | None = None,
 ) -> list[CadenceRow]:
-    """Rows for every tactic with a cadence: the tactic, then each active operator."""
+    """Rows for every tactic with a cadence: the tactic, then each active operator.
+
+    `snapshots` (the warehouse's `metric_snapshots`) brings the check-in counts of the
+    tactics off the social networks.
+    """
     mapped = mapped_activities(plan, activities)
     own = mapped.filter(
         mapped.tactic.notnull() & mapped.kind.isin(["post", "reply", "repost", "message"])
@@ -72,8 +90,9 @@ def cadence_consistency(
         ["tactic", "kind", own.author.lower().strip().name("who"), own.ts.date().name("day")]
     ).aggregate(n=own.count())
     rows = to_arrow(counted).to_pylist()
+    checked = _checkin_counts(snapshots) if snapshots is not None else []
     if as_of is None:
-        days = [r["day"] for r in rows]
+        days = [r["day"] for r in rows] + [r["day"] for r in checked]
         as_of = max(days) if days else dt.date.today()
     out: list[CadenceRow] = []
     for tactic in plan.tactics:
@@ -81,12 +100,36 @@ def cadence_consistency(
             continue
         kinds = ANSWER_KINDS if tactic.mode in ("respond", "listen") else PUSH_KINDS
         mine = [r for r in rows if r["tactic"] == tactic.id and r["kind"] in kinds]
-        out.extend(_tactic_rows(plan, tactic, mine, as_of))
+        counted_in = _checked_in(tactic, checked)
+        out.extend(_tactic_rows(plan, tactic, mine + counted_in, as_of, bool(counted_in)))
     return out
 
 
+def _checkin_counts(snapshots: ibis.Table) -> list[dict[str, object]]:
+    """Check-in counts summed per tactic, count and week (only these rows come back)."""
+    mine = snapshots.filter(snapshots.source == CHECKIN_SOURCE)
+    summed = mine.group_by([mine.entity.name("tactic"), "metric", mine.date.name("day")]).aggregate(
+        n=mine.value.sum()
+    )
+    return to_arrow(summed).to_pylist()  # type: ignore[no-any-return]
+
+
+def _checked_in(tactic: Tactic, checked: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The tactic's check-in counts of its cadence unit, as rows of no author."""
+    if tactic.channel in SOCIAL_CHANNELS:
+        return []  # their exports count; a check-in's count would count them twice
+    offered = offered_counts(tactic.channel, tactic.mode, (b.metric for b in tactic.benchmarks))
+    if not offered:
+        return []
+    return [
+        {"day": r["day"], "n": r["n"], "who": None}
+        for r in checked
+        if r["tactic"] == tactic.id and r["metric"] == offered[0]
+    ]
+
+
 def _tactic_rows(
-    plan: Plan, tactic: Tactic, rows: list[dict[str, object]], as_of: dt.date
+    plan: Plan, tactic: Tactic, rows: list[dict[str, object]], as_of: dt.date, checked: bool
 ) -> Iterator[CadenceRow]:
     assert tactic.cadence is not None
     per = tactic.cadence.per
@@ -110,18 +153,22 @@ def _tactic_rows(
     for who, by_period in counts.items():
         if who != TACTIC and who not in tactic.operators:
             continue
-        yield _row(tactic, who, by_period, periods)
+        yield _row(tactic, who, by_period, periods, checked)
 
 
 def _row(
-    tactic: Tactic, who: str, by_period: dict[dt.date, int], periods: list[dt.date]
+    tactic: Tactic,
+    who: str,
+    by_period: dict[dt.date, int],
+    periods: list[dt.date],
+    checked: bool = False,
 ) -> CadenceRow:
     assert tactic.cadence is not None
     needed = tactic.cadence.count
     kept = [by_period.get(p, 0) >= needed for p in periods]
     active = [p for p in periods if by_period.get(p, 0)]
     status: Rhythm
-    if not active and tactic.channel not in SOCIAL_CHANNELS:
+    if not active and tactic.channel not in SOCIAL_CHANNELS and not checked:
         status = "no activity data"  # email, events, web: their exports hold no activities
     elif not active:
         status = "not started"

@@ -132,7 +132,11 @@ def build_scorecard(
         goals=tuple(goals),
         tactics=tuple(benchmarks),
         tactic_status=tuple(tactic_statuses(plan, benchmarks, pilots)),
-        cadence=tuple(cadence_consistency(plan, activities, as_of=as_of)),
+        cadence=tuple(
+            cadence_consistency(
+                plan, activities, as_of=as_of, snapshots=warehouse.table("metric_snapshots")
+            )
+        ),
         resources=tuple(planned_vs_spent(plan, warehouse.table("costs"), day)),
         conversation=tuple(conversation_health(activities, by=("channel", "account"), hours=hours)),
         conversation_by_tactic=tuple(by_tactic),

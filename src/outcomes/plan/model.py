@@ -75,7 +75,7 @@ Function = Literal[
 ]
 Source = Literal[
     "x-archive", "linkedin", "meta", "youtube", "mastodon", "hubspot", "salesforce", "ga4",
-    "csv", "paths", "mastodon-archive", "meta-ads", "linkedin-ads", "mailchimp",
+    "csv", "paths", "mastodon-archive", "meta-ads", "linkedin-ads", "mailchimp", "checkin",
 ]  # fmt: skip
 ActivityKind = Literal["post", "reply", "repost", "message", "mention", "comment", "message_in"]
 ConversionType = Literal[

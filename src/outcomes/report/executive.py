@@ -2,20 +2,24 @@
 
 Page one: each business goal with its status, actual against target and forecast; ROI
 by tactic with its interval; the three decisions or exceptions that need attention; the
-pilot's verdict. Then the strategy map coloured by status, the ROI and attribution
-charts, conversation health, content focus and cadence per operator, every other
-exception, and the tactical implementation plan as the appendix (in the PDF, its overviews:
-the tactic-by-tactic detail is left to the HTML). One self-contained HTML
-file (charts are inline SVG rendered offline, no script, no external URL) and the same
-HTML printed to PDF by WeasyPrint.
+pilot's verdict. Then the strategy map coloured by status, the operators' recent weekly
+check-ins per tactic (confidence, blockers), the ROI and attribution charts,
+conversation health, content focus and cadence per operator, every other exception, and
+the tactical implementation plan as the appendix (in the PDF, its overviews: the
+tactic-by-tactic detail is left to the HTML). One self-contained HTML file (charts are
+inline SVG rendered offline, no script, no external URL) and the same HTML printed to PDF
+by WeasyPrint.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable
+import statistics
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,6 +30,7 @@ from outcomes.briefing.build import Briefing
 from outcomes.catalog.statuses import status_style, status_word
 from outcomes.measure.content import brand_words
 from outcomes.measure.roi import CreditWarning
+from outcomes.plan import Tactic
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
 from outcomes.report.format import (
@@ -39,6 +44,7 @@ from outcomes.report.format import (
 from outcomes.report.implementation import SECTIONS, format_date, render_html_sections
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.report.templating import template_environment
+from outcomes.workspace import CheckinRecord
 
 SCREEN_APPENDIX: Final = tuple(s for s in SECTIONS if s != "strategy-map")
 """The implementation plan's sections in the HTML report. Not its strategy map: the report
@@ -54,27 +60,41 @@ class PdfUnavailableError(Exception):
     """The PDF engine cannot run here; the message says what to install."""
 
 
-def render_html(briefing: Briefing, *, for_print: bool = False) -> str:
-    """The report as one self-contained HTML document."""
+def render_html(
+    briefing: Briefing, *, for_print: bool = False, checkins: Sequence[CheckinRecord] = ()
+) -> str:
+    """The report as one self-contained HTML document.
+
+    `checkins`: the recent weekly check-ins (`Workspace.checkins`), shown per tactic.
+    """
     template = _environment().get_template("executive.html.j2")
-    return template.render(**_context(briefing, for_print=for_print))
+    context = _context(briefing, for_print=for_print)
+    context["checkins"] = checkins_by_tactic(briefing.plan.tactics, checkins)
+    return template.render(**context)
 
 
 def render_pdf(
-    briefing: Briefing, target: Path | None = None, *, workspace: Path | None = None
+    briefing: Briefing,
+    target: Path | None = None,
+    *,
+    workspace: Path | None = None,
+    checkins: Sequence[CheckinRecord] = (),
 ) -> bytes:
     """The report as PDF (A4), written to `target` when given; returns the bytes.
 
     With `workspace`, the PDF of a kept briefing is kept beside it, and asked for again
     (nothing changed: same plan, data, options and code) it is read instead of laid out.
+    Check-ins are loaded into the warehouse, so new ones make a new briefing; the kept
+    PDF's name also carries the check-ins shown, for a report asked with fewer weeks.
     """
     if workspace is None:
-        document = _pdf(briefing)
+        document = _pdf(briefing, checkins)
     else:
         from outcomes.briefing.cache import kept_rendering
 
-        name = f"report-{_presenter_signature()}.pdf"
-        document = kept_rendering(workspace, briefing, name, lambda: _pdf(briefing))
+        shown = hashlib.sha256(repr([c.to_json() for c in checkins]).encode()).hexdigest()[:12]
+        name = f"report-{_presenter_signature()}-{shown}.pdf"
+        document = kept_rendering(workspace, briefing, name, lambda: _pdf(briefing, checkins))
     if target is not None:
         target.write_bytes(document)
     return document
@@ -94,7 +114,7 @@ def _presenter_signature() -> str:
     return digest.hexdigest()[:16]
 
 
-def _pdf(briefing: Briefing) -> bytes:
+def _pdf(briefing: Briefing, checkins: Sequence[CheckinRecord]) -> bytes:
     charts.start_engine()  # while WeasyPrint and Pango load
     try:
         import weasyprint
@@ -104,7 +124,7 @@ def _pdf(briefing: Briefing) -> bytes:
             "with `make report-deps` (Debian: apt-get install libpango-1.0-0 "
             "libpangoft2-1.0-0), or write HTML with --format html"
         ) from None
-    html = render_html(briefing, for_print=True)
+    html = render_html(briefing, for_print=True, checkins=checkins)
     document: bytes = weasyprint.HTML(string=html, base_url=None).write_pdf()
     return document
 
@@ -168,6 +188,35 @@ def _credit_warning(warning: CreditWarning, *, currency: str) -> str:
         "through steps other journeys share. Read its ROI with care, or scope the goal it "
         "serves to its own conversions."
     )
+
+
+@dataclass(frozen=True)
+class TacticCheckins:
+    """A tactic's latest check-in week: who checked in, how confident, what blocks them."""
+
+    tactic: Tactic
+    week: dt.date
+    latest: list[CheckinRecord]
+    trend: list[tuple[dt.date, float]]
+    """Mean confidence per week checked in, oldest first."""
+
+
+def checkins_by_tactic(
+    tactics: Sequence[Tactic], checkins: Sequence[CheckinRecord]
+) -> list[TacticCheckins]:
+    """Per tactic with check-ins (plan order): its latest week's, and its confidence trend."""
+    out: list[TacticCheckins] = []
+    for tactic in tactics:
+        mine = [c for c in checkins if c.tactic == tactic.id]
+        if not mine:
+            continue
+        weeks = sorted({c.week for c in mine})
+        trend = [
+            (week, statistics.fmean(c.confidence for c in mine if c.week == week)) for week in weeks
+        ]
+        latest = sorted((c for c in mine if c.week == weeks[-1]), key=lambda c: c.author)
+        out.append(TacticCheckins(tactic, weeks[-1], latest, trend))
+    return out
 
 
 def _status_colour(status: str) -> str:

@@ -25,6 +25,7 @@ CONNECTORS: Final[dict[str, str]] = {
     "mailchimp": "outcomes.sources.mailchimp:Mailchimp",
     "hubspot": "outcomes.sources.hubspot:HubSpot",
     "salesforce": "outcomes.sources.salesforce:Salesforce",
+    "checkin": "outcomes.sources.checkin:Checkin",
     "csv": "outcomes.sources.generic_csv:GenericCsv",
 }
 

@@ -40,6 +40,9 @@ MAX_DELAY: Final = 0.5
 """Backoff between tries: short, since most holders (an ingest, a snapshot) let go soon."""
 
 _LOCK_TEXT: Final = "Could not set lock on file"
+_IN_PROCESS_TEXT: Final = "same database file with a different configuration"
+"""DuckDB's refusal when a thread of this process holds the file otherwise (read-only for a
+snapshot, or for writing): the dashboard records check-ins while it measures."""
 _HOLDER_PATTERN: Final = re.compile(r"held in (?P<exe>.*?) \(PID (?P<pid>\d+)\)")
 _ROLES: Final = {"serve": "the dashboard", "ingest": "an ingest", "demo": "the demo builder"}
 _COMMAND_CHARS: Final = 60
@@ -57,8 +60,10 @@ class LockTimeoutError(Exception):
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
-    """Whether DuckDB refused to open a file because another process holds its lock."""
-    return _LOCK_TEXT in str(exc)
+    """Whether DuckDB refused to open a file because another process, or another thread of
+    this one, holds it; both let go soon, so the caller waits for them."""
+    text = str(exc)
+    return _LOCK_TEXT in text or _IN_PROCESS_TEXT in text
 
 
 def retry_while_locked(

@@ -89,12 +89,13 @@ def create_app(
     app.state.auth = signin
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    from outcomes.web import account, api, pages
+    from outcomes.web import account, api, checkins, pages
 
     app.include_router(api.router)
     app.include_router(pages.router)
     if signin is not None:
         app.include_router(account.router)
+        app.include_router(checkins.router)
     _handle_errors(app)
     app.openapi()  # built once now, not on the first request for /api
 

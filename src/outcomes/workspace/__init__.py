@@ -12,11 +12,13 @@ from pathlib import Path
 
 from outcomes.examples import example_text
 from outcomes.plan.schema import plan_schema_json
+from outcomes.sources.checkin import CheckinRecord
 from outcomes.workspace.face import DEFAULT_WAIT, PLAN_FILE, Workspace, WorkspaceError
 
 __all__ = [
     "DEFAULT_WAIT",
     "PLAN_FILE",
+    "CheckinRecord",
     "InitResult",
     "Workspace",
     "WorkspaceError",

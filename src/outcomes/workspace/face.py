@@ -48,8 +48,10 @@ if TYPE_CHECKING:
     from outcomes.measure.scorecard import Scorecard
     from outcomes.measure.unplanned import UnplannedReport
     from outcomes.sources.base import ReadOptions
+    from outcomes.sources.checkin import CheckinRecord
     from outcomes.warehouse.connection import Warehouse
     from outcomes.warehouse.forget import ForgetResult, IngestRecord
+    from outcomes.warehouse.load import IngestResult
     from outcomes.workspace.config import WorkspaceConfig
     from outcomes.workspace.ingest import FileSettings, ProgressFactory
     from outcomes.workspace.results import IngestReport
@@ -206,6 +208,24 @@ class Workspace:
 
         with self._warehouse() as warehouse:
             return forgetting.history(warehouse, include_forgotten=include_forgotten)
+
+    def record_checkin(self, record: CheckinRecord) -> IngestResult:
+        """Write a check-in's file and load its counts (`checkin` source); WorkspaceError if refused."""
+        from outcomes.workspace.checkins import write_checkin
+
+        path = write_checkin(self.root, record)
+        report = self.ingest([path], source="checkin")
+        if report.failures or not report.loaded:
+            path.unlink(missing_ok=True)
+            reason = report.failures[0].message if report.failures else "nothing was loaded"
+            raise WorkspaceError(f"the check-in could not be loaded: {reason}")
+        return report.loaded[0]
+
+    def checkins(self, *, since: dt.date | None = None) -> list[CheckinRecord]:
+        """The latest version of each check-in loaded (weeks from `since`), newest week first."""
+        from outcomes.workspace.checkins import latest_checkins
+
+        return latest_checkins(self.history(), since=since)
 
     def fetch_mastodon(
         self,

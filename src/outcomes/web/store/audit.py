@@ -28,6 +28,8 @@ ACTIONS: Final = {
     "user.password": "password set",
     "ingest": "files ingested",
     "forget": "an ingest forgotten",
+    "checkin.add": "check-in recorded",
+    "checkin.edit": "check-in changed (its author, in its week)",
 }
 """Every action the log records, with what it means (the admin page's legend)."""
 

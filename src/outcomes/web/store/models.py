@@ -1,4 +1,5 @@
-"""The app's own tables: users, their sign-in sessions, the audit log and app settings.
+"""The app's own tables: users, their sign-in sessions, the audit log, app settings and
+weekly check-ins.
 
 Times are stored as UTC without a zone (SQLite keeps none) and read back as aware UTC
 datetimes (`UtcDateTime`), so both databases give the same answer. A session is kept
@@ -12,7 +13,17 @@ import datetime as dt
 from enum import StrEnum
 from typing import Final
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -41,6 +52,7 @@ class Role(StrEnum):
 
 ROLES: Final = tuple(Role)
 NAME_LENGTH: Final = 64
+TACTIC_LENGTH: Final = 128
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -115,3 +127,27 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class CheckinRow(Base):
+    """One operator's check-in on one tactic for one ISO week (see `store.checkins`)."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("tactic", "week", "user_id", name="uq_checkins_tactic_week_user"),
+        Index("ix_checkins_week", "week"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tactic: Mapped[str] = mapped_column(String(TACTIC_LENGTH))
+    """The plan's tactic id (the plan lives in plan.yaml, so no foreign key)."""
+    week: Mapped[dt.date] = mapped_column(Date)
+    """The Monday of the ISO week it reports on."""
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    done: Mapped[str] = mapped_column(Text)
+    counts: Mapped[str] = mapped_column(Text, default="{}")
+    """JSON object: count id (`catalog.checkin_counts`) → a whole number ≥ 0."""
+    confidence: Mapped[int] = mapped_column(Integer)
+    blocker: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
