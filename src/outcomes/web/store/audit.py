@@ -28,6 +28,13 @@ ACTIONS: Final = {
     "user.password": "password set",
     "ingest": "files ingested",
     "forget": "an ingest forgotten",
+    "alerts.run": "alerts evaluated (and sent, unless a dry run)",
+    "alert.delivered": "an alert or digest delivered",
+    "alert.failed": "an alert or digest could not be delivered",
+    "alerts.subscribe": "subscribed to alerts",
+    "alerts.unsubscribe": "unsubscribed from alerts",
+    "alerts.settings": "alert or schedule settings changed",
+    "schedule.run": "a scheduled job ran in the dashboard",
 }
 """Every action the log records, with what it means (the admin page's legend)."""
 
