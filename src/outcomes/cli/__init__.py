@@ -39,6 +39,7 @@ COMMANDS: Final[dict[str, str]] = {
     "serve": "web_commands",
     "user": "user_commands",
     "audit": "user_commands",
+    "alerts": "alert_commands",
     "version": "common",
 }
 """Each command, and the module in `outcomes.cli` that registers it."""

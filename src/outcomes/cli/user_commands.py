@@ -8,19 +8,15 @@ as done by `cli:<your login>`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from outcomes.cli.app_store import opened
 from outcomes.cli.common import WorkspaceOption, app, fail, json_text, stdout_console
-
-if TYPE_CHECKING:
-    from outcomes.web.store import Store
 
 PANEL = "Team"
 user_app = typer.Typer(
@@ -40,27 +36,6 @@ RoleArgument = Annotated[
     str, typer.Argument(help="viewer, operator, strategist or admin.", show_default=False)
 ]
 NameArgument = Annotated[str, typer.Argument(help="The user's sign-in name.", show_default=False)]
-
-
-@contextmanager
-def opened(workspace: Path) -> Iterator[Store]:
-    """The workspace's store; its errors as one line and exit 2."""
-    import os
-
-    from outcomes.web.store import ENV_URL, Store, StoreError
-
-    if not workspace.is_dir() and not os.environ.get(ENV_URL):
-        fail(f"{workspace}: no such workspace folder (give it with -w DIR)")
-    try:
-        store = Store.for_workspace(workspace)
-    except StoreError as exc:
-        fail(str(exc))
-    try:
-        yield store
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
 
 
 def _read_password(from_stdin: bool) -> str:
