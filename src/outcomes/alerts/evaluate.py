@@ -36,16 +36,21 @@ def evaluate(
     thresholds: Thresholds | None = None,
     *,
     now: dt.datetime | None = None,
+    snapshot: bool = False,
 ) -> Evaluation:
-    """The alerts of `space` now; `previous`: each goal's status at the last run."""
+    """The alerts of `space` now; `previous`: each goal's status at the last run.
+
+    `snapshot`: measure copies of the warehouse (`Workspace.briefing`), as a process that
+    also serves the dashboard must.
+    """
     thresholds = thresholds or Thresholds()
     moment = now or dt.datetime.now(dt.UTC)
-    briefing = space.briefing(accept=any_options)
+    briefing = space.briefing(accept=any_options, snapshot=snapshot)
     plan, card = briefing.plan, briefing.scorecard
     as_of = briefing.data_through or briefing.as_of
     alerts = [
         *goal_alerts(plan, card.goals, previous),
-        *response_alerts(plan, missed_runs(space.response_days()), thresholds),
+        *response_alerts(plan, missed_runs(space.response_days(snapshot=snapshot)), thresholds),
         *stopped_alerts(plan, card.cadence, as_of, thresholds),
         *ingest_alerts(briefing.ingests, moment, thresholds),
     ]

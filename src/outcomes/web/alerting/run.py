@@ -80,12 +80,14 @@ def run_alerts(
     dry_run: bool = False,
     now: dt.datetime | None = None,
     environ: Mapping[str, str] | None = None,
+    snapshot: bool = False,
 ) -> RunResult:
-    """Evaluate and (unless `dry_run`, which changes nothing) deliver once."""
+    """Evaluate and (unless `dry_run`, which changes nothing) deliver once; `snapshot`:
+    measure copies of the warehouse (the dashboard's process)."""
     records = AlertRecords(store)
     settings = read_settings(records, environ)
     previous = records.goal_statuses()
-    found = evaluate(space, previous, settings.thresholds, now=now)
+    found = evaluate(space, previous, settings.thresholds, now=now, snapshot=snapshot)
     news = records.news(found.alerts)
     if dry_run:
         return RunResult(found.alerts, tuple(news), (), (), True)
@@ -138,6 +140,7 @@ def send_digest(
     dry_run: bool = False,
     now: dt.datetime | None = None,
     environ: Mapping[str, str] | None = None,
+    snapshot: bool = False,
 ) -> DigestResult:
     """The weekly digest of the seven days to `now`, sent to every `digest` subscription."""
     moment = now or dt.datetime.now(dt.UTC)
@@ -147,7 +150,8 @@ def send_digest(
         WeekAlert(sent.severity, sent.title, sent.sent_at, sent.resolved_at is not None)
         for sent in records.sent_since(moment - dt.timedelta(days=7))
     ]
-    digest = build_digest(space.briefing(accept=any_options), week, now=moment)
+    briefing = space.briefing(accept=any_options, snapshot=snapshot)
+    digest = build_digest(briefing, week, now=moment)
     text = digest.text(settings.dashboard_url)
     if dry_run:
         return DigestResult(digest, text, ())

@@ -5,7 +5,8 @@ fetches (`outcomes alerts schedule-fetch`), each at its own interval.
 Settings are read from the store at every tick, so `outcomes alerts settings` takes
 effect without a restart. Each job's run is logged (`schedule.run` in the audit log, with
 its outcome) and a failing job is logged and tried again at its next time, never raised:
-the dashboard keeps serving. `stop()` ends the thread between jobs; a job under way
+the dashboard keeps serving. Measuring reads copies of the warehouse (`snapshot`), as
+the dashboard does, never the file the dashboard's own measuring copies. `stop()` ends the thread between jobs; a job under way
 finishes first (a fetch is all-or-nothing per file anyway).
 """
 
@@ -131,11 +132,15 @@ class Scheduler:
         return Workspace.open(self.workspace, plan=self.plan_file)
 
     def _alerts(self) -> dict[str, Any]:
-        result = run_alerts(self._space(), self.store, actor=ACTOR, environ=self.environ)
+        result = run_alerts(
+            self._space(), self.store, actor=ACTOR, environ=self.environ, snapshot=True
+        )
         return {"raised": len(result.alerts), "news": len(result.news), "failed": result.failed}
 
     def _digest(self) -> dict[str, Any]:
-        result = send_digest(self._space(), self.store, actor=ACTOR, environ=self.environ)
+        result = send_digest(
+            self._space(), self.store, actor=ACTOR, environ=self.environ, snapshot=True
+        )
         return {"digest": result.digest.key, "deliveries": len(result.deliveries)}
 
     def _fetch(self, job: FetchJob) -> dict[str, Any]:
