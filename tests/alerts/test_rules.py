@@ -148,3 +148,11 @@ def test_an_ingest_rejecting_many_rows_alerts_by_count_or_share_when_recent() ->
     assert "rejected 12 of 1,000 rows" in found["ingest:1"].title
     stricter = ingest_alerts(rows, NOW, Thresholds(rejected_rows=100, rejected_share=0.5))
     assert [alert.key for alert in stricter] == ["ingest:5"]
+
+
+def test_a_day_whose_inbound_items_are_not_exported_is_judged_by_its_answers() -> None:
+    slow = ResponseDay("x", dt.date(2026, 6, 29), None, 4, 120.0, ResponseTarget(60.0))
+    quick = ResponseDay("x", dt.date(2026, 6, 30), None, 4, 30.0, ResponseTarget(60.0))
+    assert slow.missed and not quick.missed
+    assert missed_runs([slow, quick])[0].days == ()
+    assert missed_runs([quick, slow])[0].days == ()  # order of the input does not matter

@@ -223,3 +223,22 @@ def test_serve_runs_the_scheduler_while_it_serves_and_stops_it_on_shutdown(
     assert not scheduler._thread.is_alive()
     (run,) = store.events(action="schedule.run")
     assert (run.actor, run.subject, run.detail["ok"]) == ("scheduler", "alerts", True)
+
+
+def test_response_days_split_each_targeted_tactics_inbound_items_by_day(measured: Path) -> None:
+    space = Workspace.open(measured)
+    days = space.response_days()
+    targeted = {
+        str(health.group["tactic"]): health
+        for health in space.briefing().scorecard.conversation_by_tactic
+        if health.target is not None
+    }
+    assert days and {day.tactic for day in days} == set(targeted)
+    for tactic, health in targeted.items():
+        own = [day for day in days if day.tactic == tactic]
+        if health.inbound is not None:
+            assert sum(day.inbound or 0 for day in own) == health.inbound
+        assert sum(day.answered for day in own) == health.answered
+        assert [day.day for day in own] == sorted({day.day for day in own})
+        assert all(day.target == health.target for day in own)
+    assert space.response_days(snapshot=True) == days  # a copy of the warehouse says the same

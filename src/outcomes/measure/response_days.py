@@ -5,8 +5,10 @@ needs to know whether the target is being missed *now*. Here each tactic with a
 response-time target (`conversation.response_targets`) is measured per calendar day of
 its inbound items: a day **misses** when its median first response (calendar or business
 minutes, as the target says, like the benchmark) is over the target, or when items came
-in and none was answered. Days without inbound items say nothing and are skipped, so a
-quiet Sunday neither breaks nor extends a run of missed days.
+in and none was answered. Days without inbound items or answers say nothing and are
+skipped, so a quiet Sunday neither breaks nor extends a run of missed days. Where an
+export holds our answers but not what they answer (X), a day is judged by its answers'
+times (`conversation`'s Snowflake reading), its inbound count unknown.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ class ResponseDay:
 
     tactic: str
     day: dt.date
-    inbound: int
+    inbound: int | None
+    """None where the export holds none of the items (X: only our answers, which still time)."""
     answered: int
     median_minutes: float | None
     """In business minutes when the target is, else calendar minutes."""
@@ -43,7 +46,7 @@ class ResponseDay:
     @property
     def missed(self) -> bool:
         if self.median_minutes is None:
-            return self.inbound > 0 and self.answered == 0
+            return bool(self.inbound) and self.answered == 0
         return self.median_minutes > self.target.minutes
 
 
@@ -62,7 +65,8 @@ class MissedRun:
 
 
 def response_days(plan: Plan, activities: ibis.Table) -> list[ResponseDay]:
-    """Per tactic with a response-time target, per day with inbound items, oldest first."""
+    """Per tactic with a response-time target, per day with inbound items or answers, oldest
+    first."""
     targets = response_targets(plan)
     if not targets:
         return []
@@ -75,11 +79,11 @@ def response_days(plan: Plan, activities: ibis.Table) -> list[ResponseDay]:
         hours=plan.organisation.business_hours,
     )
     found = [_day(health, targets[(health.group["tactic"],)]) for health in daily]
-    return sorted((day for day in found if day.inbound), key=lambda d: (d.tactic, d.day))
+    return sorted((d for d in found if d.inbound or d.answered), key=lambda d: (d.tactic, d.day))
 
 
 def missed_runs(days: list[ResponseDay]) -> list[MissedRun]:
-    """Per tactic, the run of missed days that ends at its newest day with inbound items."""
+    """Per tactic, the run of missed days that ends at its newest day."""
     by_tactic: dict[str, list[ResponseDay]] = {}
     for day in days:
         by_tactic.setdefault(day.tactic, []).append(day)
@@ -105,7 +109,7 @@ def _day(health: ConversationHealth, target: ResponseTarget) -> ResponseDay:
     return ResponseDay(
         tactic=str(health.group["tactic"]),
         day=day,
-        inbound=health.inbound or 0,
+        inbound=health.inbound,
         answered=health.answered,
         median_minutes=median,
         target=target,
