@@ -48,6 +48,9 @@ def test_a_goal_that_worsens_since_the_last_run_raises_one_alert(plan: Plan) -> 
     assert alert.link == f"/goals/{first}"
     assert plan.goals[0].title in alert.title and "off track" in alert.title
     assert "was on track" in alert.title
+    assert alert.detail == (
+        "won_deals as of 2026-06-30: actual 12, forecast 24, target 40 (baseline 10)."
+    )
 
 
 def test_a_goal_seen_first_or_without_data_raises_nothing(plan: Plan) -> None:

@@ -170,6 +170,7 @@ def test_the_weekly_digest_lists_goals_the_weeks_alerts_and_decisions(
     briefing = space.briefing()
     for goal in briefing.plan.goals:
         assert goal.title in body
+    assert "e+" not in body  # numbers as the report writes them, never 1.77e+04
     assert "Alerts this week:" in body and f"rejected {BAD_ROWS} of 15 rows" in body
     assert "Needs a decision:" in body and briefing.top_attention[0].title in body
     assert str(mail["Subject"]).startswith(f"[outcomes] {briefing.organisation}: week to")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from outcomes.alerts.delivery import slack_blocks
-from outcomes.alerts.messages import MARKS, link
+from outcomes.alerts.messages import MARKS, link, number
 from outcomes.catalog.statuses import status_word
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Digest:
         through = f" (data through {self.data_through.isoformat()})" if self.data_through else ""
         goals = "\n".join(
             f"• {g.title}: {status_word(g.status)}"
-            + ("" if g.actual is None else f" — {g.actual:,.4g} of {g.target:,.4g}")
+            + ("" if g.actual is None else f" — {number(g.actual)} of {number(g.target)}")
             for g in self.goals
         )
         alerts = "\n".join(

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final
 
+from outcomes.alerts.messages import number
 from outcomes.alerts.model import Alert, Severity, Thresholds
 from outcomes.catalog.statuses import status_word
 
@@ -67,11 +68,11 @@ def goal_alerts(plan: Plan, goals: Iterable[GoalPace], previous: Mapping[str, st
 
 
 def _goal_detail(pace: GoalPace) -> str:
-    actual = "no actual yet" if pace.actual is None else f"actual {pace.actual:,.4g}"
-    forecast = "" if pace.forecast is None else f", forecast {pace.forecast:,.4g}"
+    actual = "no actual yet" if pace.actual is None else f"actual {number(pace.actual)}"
+    forecast = "" if pace.forecast is None else f", forecast {number(pace.forecast)}"
     return (
         f"{pace.metric} as of {pace.as_of.isoformat()}: {actual}{forecast}, "
-        f"target {pace.target:,.4g} (baseline {pace.baseline:,.4g})."
+        f"target {number(pace.target)} (baseline {number(pace.baseline)})."
     )
 
 
