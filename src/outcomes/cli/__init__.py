@@ -40,6 +40,7 @@ COMMANDS: Final[dict[str, str]] = {
     "user": "user_commands",
     "audit": "user_commands",
     "checkin": "checkin_commands",
+    "alerts": "alert_commands",
     "version": "common",
 }
 """Each command, and the module in `outcomes.cli` that registers it."""

@@ -54,6 +54,14 @@ def serve(
     session_hours: Annotated[
         float, typer.Option(help="Hours a sign-in lasts.", min=0.1, max=24 * 30)
     ] = 12.0,
+    schedule: Annotated[
+        bool | None,
+        typer.Option(
+            "--schedule/--no-schedule",
+            help="Run the alerts, the weekly digest and scheduled fetches while serving "
+            "(`outcomes alerts settings`); default: on, off with --read-only.",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     touch_source: TouchSourceOption = None,
     lookback_days: LookbackOption = 90,
@@ -120,6 +128,7 @@ def serve(
         read_only=read_only,
         allowed_hosts=hosts,
         auth=auth,
+        schedule=not read_only if schedule is None else schedule,
     )
     config = uvicorn.Config(web, host=host, port=port, log_level="warning", ws="none")
     server = uvicorn.Server(config)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -34,6 +34,9 @@ from outcomes.web.state import DashboardState, Snapshot
 from outcomes.web.views import Views
 from outcomes.workspace import PLAN_FILE
 
+if TYPE_CHECKING:
+    from outcomes.web.alerting.scheduler import Scheduler
+
 STATIC: Final = Path(__file__).parent / "static"
 RETRY_AFTER: Final = 2
 """Seconds a client is asked to wait while the first measurement runs."""
@@ -47,6 +50,7 @@ def create_app(
     read_only: bool = True,
     allowed_hosts: Iterable[str] = LOOPBACK,
     auth: AuthConfig | None = None,
+    schedule: bool = False,
 ) -> FastAPI:
     """The dashboard of `workspace`, measured with `options`.
 
@@ -56,7 +60,9 @@ def create_app(
     as users of the store (`auth`, by default the workspace's `.outcomes/app.db` or
     `$OUTCOMES_DATABASE_URL`) and each page needs a role (`web.auth`). Requests naming a
     host other than `allowed_hosts` (patterns as `web.security.allowed_hosts` makes them;
-    loopback names by default) are refused with 400, against DNS rebinding.
+    loopback names by default) are refused with 400, against DNS rebinding. `schedule`:
+    run the alerts, the weekly digest and the scheduled fetches in a background thread
+    while the app runs (`web.alerting.scheduler`).
     """
     state = DashboardState(
         workspace, plan_file or workspace / PLAN_FILE, options or BriefingOptions(), warm=warm
@@ -68,12 +74,18 @@ def create_app(
         auth = AuthConfig(Store.for_workspace(workspace))
     signin = None if read_only or auth is None else auth.with_secret()
 
+    scheduler = _scheduler(workspace, plan_file, auth) if schedule else None
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         state.start()
+        if scheduler is not None:
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.stop()
             state.stop()
 
     app = FastAPI(
@@ -86,6 +98,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.dashboard = Dashboard(state=state, read_only=signin is None)
+    app.state.scheduler = scheduler
     app.state.auth = signin
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -107,6 +120,15 @@ def create_app(
     # Outermost: its headers reach every response, its 500 every unhandled exception.
     app.add_middleware(SecurityMiddleware, hosts=allowed_hosts, error=_error)
     return app
+
+
+def _scheduler(workspace: Path, plan_file: Path | None, auth: AuthConfig | None) -> Scheduler:
+    """The scheduler on the sign-in's store, or (read-only) the workspace's own."""
+    from outcomes.web.alerting.scheduler import Scheduler
+    from outcomes.web.store import Store
+
+    store = auth.store if auth is not None else Store.for_workspace(workspace)
+    return Scheduler(workspace, store, plan_file=plan_file)
 
 
 def warm(snapshot: Snapshot) -> None:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from outcomes.measure.attribution.result import AttributionResult
     from outcomes.measure.costs import Period
     from outcomes.measure.explain import Explanation
+    from outcomes.measure.response_days import ResponseDay
     from outcomes.measure.roi import RoiReport
     from outcomes.measure.scorecard import Scorecard
     from outcomes.measure.unplanned import UnplannedReport
@@ -318,6 +319,27 @@ class Workspace:
 
         # Every briefing of this state found the same: it depends on no measuring option.
         return self.briefing(BriefingOptions(), accept=lambda _: True).unplanned
+
+    def response_days(self, *, snapshot: bool = False) -> list[ResponseDay]:
+        """Each tactic's first responses per day against its response-time target (alerts
+        ask whether a target is missed several days running; `measure.response_days`).
+
+        `snapshot`: measure a copy of the warehouse, as `briefing` does, so that the
+        dashboard's process can ask while it measures too.
+        """
+        from outcomes.measure.response_days import response_days
+        from outcomes.warehouse.connection import Warehouse, WarehouseError
+
+        plan = self.plan.plan
+        if not snapshot:
+            with self._warehouse() as warehouse:
+                return response_days(plan, warehouse.table("activities"))
+        try:
+            copy = Warehouse.snapshot(self.root, url=self.warehouse_url, wait=self.wait)
+        except WarehouseError as exc:
+            raise _warehouse_error(exc) from None
+        with copy as warehouse:
+            return response_days(plan, warehouse.table("activities"))
 
     def explain(self, ident: str) -> Explanation:
         """Which tactic claims the activity whose warehouse key or native id is `ident`, and

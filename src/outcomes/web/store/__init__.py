@@ -6,6 +6,8 @@
 The analytics stay in the DuckDB warehouse; this is the database of the people using it.
 """
 
+# The alerts' tables join the models' metadata (Alembic compares the schema with it).
+from outcomes.web.store import alert_rows as alert_rows
 from outcomes.web.store.audit import ACTIONS, AuditEvent, cli_actor
 from outcomes.web.store.database import ENV_URL, StoreError, database_url
 from outcomes.web.store.models import ROLES, Role

@@ -30,6 +30,13 @@ ACTIONS: Final = {
     "forget": "an ingest forgotten",
     "checkin.add": "check-in recorded",
     "checkin.edit": "check-in changed (its author, in its week)",
+    "alerts.run": "alerts evaluated (and sent, unless a dry run)",
+    "alert.delivered": "an alert or digest delivered",
+    "alert.failed": "an alert or digest could not be delivered",
+    "alerts.subscribe": "subscribed to alerts",
+    "alerts.unsubscribe": "unsubscribed from alerts",
+    "alerts.settings": "alert or schedule settings changed",
+    "schedule.run": "a scheduled job ran in the dashboard",
 }
 """Every action the log records, with what it means (the admin page's legend)."""
 
