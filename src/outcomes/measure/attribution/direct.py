@@ -33,6 +33,9 @@ def without_direct(table: Any, keys: Sequence[str]) -> Any:
     import ibis
 
     # min over the group of "is direct": 1 only when every touch of the path is direct.
+    # A column first, then the filter: Spark cannot resolve a window inside a filter the
+    # way Ibis compiles it.
     only_direct = table.direct.cast("int8").min().over(ibis.window(group_by=list(keys)))
-    kept = table.filter(~table.direct | (only_direct == 1))
-    return kept.drop("direct")
+    marked = table.mutate(_only_direct=only_direct)
+    kept = marked.filter(~marked.direct | (marked._only_direct == 1))
+    return kept.drop("direct", "_only_direct")
