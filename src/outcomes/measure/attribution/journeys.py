@@ -80,10 +80,10 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
   shared by both. Touches on other channels (direct, organic search, a referring site,
   a channel the plan only answers on) are one step, `unplanned`: the plan reaches no
   audience of its own there, and a state for each would only thin every tactic's Markov
-  and Shapley credit with more states per path (on the demo company, before the direct rule, social selling
-  fell from 0.53× to 0.35× of its planted revenue with one state per raw channel, and
-  Shapley's revenue tactics together to 0.74× with a state for X, where the plan only
-  answers support questions).
+  and Shapley credit with more states per path (on the demo company, before the direct
+  rule, social selling fell from 0.53× to 0.35× of its planted revenue with one state per
+  raw channel, and Shapley's revenue tactics together to 0.74× with a state for X, where
+  the plan only answers support questions).
 * **Direct touches** [`skip_direct=True`]: a touch whose step by channel is
   `direct_label` and that no tactic claims is left out of every path, converting or not,
   that has another touch; a path of direct touches only keeps them, so its sale is still
