@@ -187,3 +187,28 @@ def test_every_tactic_returns_with_the_sign_of_its_planted_return(
     support = report.row("tactic", "x-support", model)
     assert support.returns is not None and support.returns.money is not None
     assert support.returns.money.value == truth["tactics"]["x-support"]["support_cost_saved"]
+
+
+def test_direct_visits_as_steps_take_credit_from_the_tactics(
+    full_demo: Path, demo: tuple[RoiReport, dict[str, Any]]
+) -> None:
+    """Without GA4's direct rule (`skip_direct=False`) the return visits take their share:
+    social selling falls below the tolerance, and the credit goes to untracked steps."""
+    report, truth = demo
+    plan = load_plan(full_demo / "plan.yaml").plan
+    with Warehouse.open(full_demo) as w:
+        kept = roi(
+            plan,
+            w.table("touchpoints"),
+            w.table("conversions"),
+            w.table("costs"),
+            models=("markov",),
+            sources=("ga4",),
+            lookback_days=None,
+            bootstrap=0,
+            skip_direct=False,
+        )
+    planted = truth["tactics"]["li-rep-insights"]["incremental_revenue"]
+    assert kept.row("tactic", "li-rep-insights", "markov").revenue.value < LOW * planted
+    assert kept.unplanned["markov"].value > report.unplanned["markov"].value
+    assert kept.coverage == report.coverage  # every sale still reaches attribution
