@@ -42,6 +42,24 @@ def test_attribute_reads_the_warehouse_journeys(workspace: Path) -> None:
     assert "direct" in rows and "linkedin" in rows
 
 
+def test_attribute_keeps_direct_visits_as_steps_when_asked(workspace: Path) -> None:
+    """By default direct visits are credited only on paths of nothing else (GA4's rule);
+    `--keep-direct` makes them steps everywhere, as other tools take their input."""
+    credit: dict[bool, dict[str, float]] = {}
+    for keep in (False, True):
+        flags = ["--keep-direct"] if keep else []
+        code, out = invoke(workspace, "attribute", "--model", "linear", "--touch-source", "ga4",
+                           "--format", "csv", *flags)  # fmt: skip
+        assert code == 0, out
+        credit[keep] = {r["channel"]: float(r["value"]) for r in csv.DictReader(io.StringIO(out))}
+    with Warehouse.open(workspace) as w:
+        counts = paths_from_warehouse(w.table("touchpoints"), w.table("conversions"),
+                                      sources=("ga4",), skip_direct=False)  # fmt: skip
+    assert credit[True] == pytest.approx(attribute(counts, "linear").as_dict("value"))
+    assert 0 < credit[False]["direct"] < credit[True]["direct"]
+    assert sum(credit[False].values()) == pytest.approx(sum(credit[True].values()))
+
+
 def test_attribute_by_tactic_compares_models(workspace: Path) -> None:
     code, out = invoke(workspace, "attribute", "--by", "tactic", "--compare", "-f", "json")
     assert code == 0, out

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from outcomes import Workspace
@@ -288,6 +290,25 @@ def test_same_seed_same_bytes_and_another_seed_another_company(tmp_path: Path) -
     }
     assert any(name.startswith("exports/ga4/") for name in changed)
     assert any(name.startswith("exports/x/") for name in changed)
+
+
+def test_a_touch_changes_only_what_is_decided_after_it() -> None:
+    """The planted truth is causal: taking out every touch made after a deal's opportunity
+    opened leaves the opportunity and its amount as they were, and taking out those after
+    its close leaves the win; so each effect truth.json plants comes from a touch on the
+    path attribution credits for that sale (issue #15, point 10)."""
+    checked = 0
+    for block in blocks(7, 1):
+        actual = evaluate(block)
+        for event, decided in (("opportunity", actual.opp_ts), ("close", actual.close_ts)):
+            later = block.t > decided[:, None]
+            without = evaluate(replace(block, valid=block.valid & ~later))
+            assert np.array_equal(without.opp, actual.opp), event
+            assert np.array_equal(without.amount[actual.opp], actual.amount[actual.opp]), event
+            if event == "close":
+                assert np.array_equal(without.won, actual.won)
+            checked += int((later & block.valid & actual.opp[:, None]).sum())
+    assert checked > 50  # touches after a deal opened or closed: the check has cases
 
 
 def test_parquet_and_json_give_the_same_rows(tmp_path: Path) -> None:

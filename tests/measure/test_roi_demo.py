@@ -1,38 +1,39 @@
 """On the demo company, ROI recovers the planted per-tactic effects within stated tolerance.
 
 Attribution shares out observed outcomes; it does not run the counterfactual the
-simulator ran, so it cannot match the truth exactly. The stated tolerance, for the
-data-driven models (Markov, Shapley), with no lookback window because deals close weeks
-after the lead that started them:
+simulator ran, so it cannot match the truth exactly. The stated tolerance (issue #15,
+point 10), for the data-driven models (Markov, Shapley), with no lookback window because
+deals close weeks after the lead that started them:
 
-* every tactic that brings revenue is credited between half and twice its planted
-  incremental revenue, and all of them together within 25% of their planted total;
-* their new customers together within 40% of the planted total;
+* every tactic that brings revenue is credited between 0.67× and 1.5× of its planted
+  incremental revenue, and all of them together within 15% of their planted total;
+* their new customers together within 15% of the planted total;
 * the likes-only tactic (fb-retarget) is credited nothing and its ROI is −1 under every
   model, while the revenue tactics earn more than they cost.
 
-Measured on seed 7, scale 1 (20,000 journeys): Markov credits li-rep-insights 0.53×,
-li-company-guides 1.07× and trade-show 0.68× of their planted revenue, 0.79× together;
-Shapley 0.59×, 0.91×, 0.71× and 0.76×. (Untracked touches keep their channel only where a
-tactic brings an audience, which on the demo leaves them one state: with one state per
-raw channel Markov fell to 0.35×, 0.70×, 0.45×.) The heuristics credit these tactics less (last
-touch 0.62× together, linear 0.54×), which is why the data-driven models are the default
-for ROI.
+Measured on seed 7, scale 1 (20,000 journeys): Markov credits li-rep-insights 0.67×,
+li-company-guides 1.50× and trade-show 0.93× of their planted revenue, 1.09× together;
+Shapley 0.72×, 1.38×, 0.89× and 1.05×. Markov sits on the edges of the tolerance: it
+credits the guides, which bring leads and orders, with part of what the rep posts do to
+deals weeks later (qualification, win, size), because a first-order chain forgets, by the
+time a deal converts, that the journey passed the rep's post.
 
-Why social selling stays near half (issue #15 asks 0.67–1.5×; only li-rep-insights misses
-it): no touch is lost on the way. Every won deal the simulator's counterfactual gives a
-revenue tactic (li-rep-insights 13: 9 new, 4 larger; li-company-guides 13; trade-show 15)
-has that tactic's GA4 visit, UTM-tagged, on the path credited to it
-(`test_every_planted_deal_has_its_tactic_on_its_path`). The shortfall is the sharing of
-credit: of the €254,670 of sales whose paths pass li-rep-insights, all but one €490 order
-also pass an untracked visit (organic search, direct, a referral), often other tactics
-too. Shapley splits each path's value equally over its steps and gives li-rep-insights 41%
-of that €254,670; the planted counterfactual gives it 68% (€174,360), since the untracked
-visits alone would not have brought those deals. Markov's first-order chain forgets, at
-the untracked visits where a deal later converts, that the journey passed the rep's post
-(the tactic acts mostly on qualification, win and deal size, weeks after the visit): a
-third-order chain credits it 0.79× (li-company-guides 1.16×, trade-show 0.71×), but the ROI
-default is not chosen to suit the demo.
+Two things brought social selling up from 0.53× (Markov) and 0.59× (Shapley):
+
+* GA4's direct rule (`outcomes.measure.attribution.direct`): a direct visit, mostly the
+  way back of someone a tagged touch brought (the simulator's return visits to sign up
+  or buy are direct sessions), is left out of every path with another touch. With direct
+  visits as steps (`skip_direct=False`) Markov gives 0.50×, 1.08×, 0.69× and Shapley
+  0.61×, 0.93×, 0.72×: two thirds of the untracked touches are direct, and each took an
+  equal share of the paths the tactics opened.
+* A causal simulator (`test_a_touch_changes_only_what_is_decided_after_it`): a rep post
+  seen after the opportunity opened used to count towards opening it; the planted
+  revenue of li-rep-insights fell from €174,360 to €149,760 once only earlier touches act.
+
+No touch is lost on the way: every won deal the simulator's counterfactual gives a
+revenue tactic has that tactic's GA4 visit, UTM-tagged, on the path credited to it
+(`test_every_planted_deal_has_its_tactic_on_its_path`). With the rule the heuristics come
+close too (linear 1.05× together, last touch 1.23×, crediting the guides 1.66×).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ from outcomes.warehouse.connection import Warehouse, to_arrow
 REVENUE_TACTICS = ("li-rep-insights", "li-company-guides", "trade-show")
 DATA_DRIVEN = ("markov", "shapley")
 MODELS = (*DATA_DRIVEN, "last_touch", "linear", "position_based")
+LOW, HIGH = 0.67, 1.5
+"""Issue #15's tolerance: credited revenue over planted incremental revenue, per tactic."""
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +87,13 @@ def test_revenue_tactics_are_recovered_within_tolerance(
     planted = {t: truth["tactics"][t]["incremental_revenue"] for t in REVENUE_TACTICS}
     credited = {t: report.row("tactic", t, model).revenue.value for t in REVENUE_TACTICS}
     for tactic in REVENUE_TACTICS:
-        assert 0.5 * planted[tactic] <= credited[tactic] <= 2 * planted[tactic], tactic
-    assert sum(credited.values()) == pytest.approx(sum(planted.values()), rel=0.25)
+        assert LOW * planted[tactic] <= credited[tactic] <= HIGH * planted[tactic], tactic
+    assert sum(credited.values()) == pytest.approx(sum(planted.values()), rel=0.15)
     customers = sum(report.row("tactic", t, model).new_customers.value for t in REVENUE_TACTICS)
     planted_customers = sum(
         truth["tactics"][t]["incremental_new_customers"] for t in REVENUE_TACTICS
     )
-    assert customers == pytest.approx(planted_customers, rel=0.4)
+    assert customers == pytest.approx(planted_customers, rel=0.15)
     for tactic in REVENUE_TACTICS:
         row = report.row("tactic", tactic, model)
         assert row.roi is not None and row.roi.value > 0
@@ -108,6 +111,8 @@ def test_the_likes_only_tactic_gets_roi_below_zero(
 
 
 def test_every_sale_reaches_attribution(demo: tuple[RoiReport, dict[str, Any]]) -> None:
+    """Under the direct rule too: a journey of direct visits only keeps them as its path,
+    so its sale is credited (to `unplanned`) rather than dropped."""
     report, truth = demo
     journeys = truth["journeys"]
     assert report.coverage.on_paths == report.coverage.conversions
@@ -182,3 +187,28 @@ def test_every_tactic_returns_with_the_sign_of_its_planted_return(
     support = report.row("tactic", "x-support", model)
     assert support.returns is not None and support.returns.money is not None
     assert support.returns.money.value == truth["tactics"]["x-support"]["support_cost_saved"]
+
+
+def test_direct_visits_as_steps_take_credit_from_the_tactics(
+    full_demo: Path, demo: tuple[RoiReport, dict[str, Any]]
+) -> None:
+    """Without GA4's direct rule (`skip_direct=False`) the return visits take their share:
+    social selling falls below the tolerance, and the credit goes to untracked steps."""
+    report, truth = demo
+    plan = load_plan(full_demo / "plan.yaml").plan
+    with Warehouse.open(full_demo) as w:
+        kept = roi(
+            plan,
+            w.table("touchpoints"),
+            w.table("conversions"),
+            w.table("costs"),
+            models=("markov",),
+            sources=("ga4",),
+            lookback_days=None,
+            bootstrap=0,
+            skip_direct=False,
+        )
+    planted = truth["tactics"]["li-rep-insights"]["incremental_revenue"]
+    assert kept.row("tactic", "li-rep-insights", "markov").revenue.value < LOW * planted
+    assert kept.unplanned["markov"].value > report.unplanned["markov"].value
+    assert kept.coverage == report.coverage  # every sale still reaches attribution

@@ -86,6 +86,14 @@ def attribute(
     output_format: Annotated[
         AttributeFormat, typer.Option("--format", "-f", help="Output format.")
     ] = AttributeFormat.TABLE,
+    keep_direct: Annotated[
+        bool,
+        typer.Option(
+            "--keep-direct",
+            help="Keep direct visits as steps on every path (as ChannelAttribution takes "
+            "its input) instead of GA4's rule: direct only on paths of nothing else.",
+        ),
+    ] = False,
     output: OutputOption = None,
     wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
@@ -103,6 +111,7 @@ def attribute(
         "conversion_types": conversion_type,
         "order": order,
         "paths": paths,
+        "keep_direct": keep_direct,
     }
     with answering():
         if compare:

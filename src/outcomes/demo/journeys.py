@@ -3,7 +3,12 @@
 A journey is one anonymous visitor (a GA4 `user_pseudo_id`) with up to eight touches over
 days or weeks. Each touch adds its channel's lift to the visitor's lead and purchase
 log-odds; the visitor converts at the first touch where the probability passes their own
-uniform draw, so more (and better) touches convert more often and earlier.
+uniform draw, so more (and better) touches convert more often and earlier. A lead may
+become an opportunity and a won deal; the tactics that work on deals (rep posts, guides,
+the trade show) raise those chances and the deal's size only through touches made before
+the event they change (the opportunity's creation, which sets its amount, or the close),
+so the planted truth counts no effect of a touch on something already decided, and every
+effect it counts comes from a touch on the path the attribution credits for that sale.
 
 Counterfactuals use *common random numbers*: every uniform a journey needs is drawn once,
 and the outcomes are computed again with one tactic's touches removed. Nothing else
@@ -30,6 +35,9 @@ _UNIFORMS: Final = (
     "lead", "lead_mode", "lead_time", "lead_fb", "buy", "buy_mode", "buy_time", "buy_fb",
     "opp", "opp_gap", "cycle", "win", "amount", "price", "open_stage",
 )  # fmt: skip
+
+
+_NEVER: Final = np.iinfo(np.int64).max
 
 
 def _month_of_day() -> np.ndarray:
@@ -191,6 +199,11 @@ def _conversion_time(
     return np.where(later, return_visit, same_session), later
 
 
+def _first_touch(block: Block, keep: np.ndarray, code: int) -> np.ndarray:
+    """(n,) each journey's first kept touch of channel `code`, epoch seconds (int64 max: none)."""
+    return np.asarray(np.where(keep & (block.ch == code), block.t, _NEVER).min(axis=1))
+
+
 def evaluate(block: Block, removed: int | None = None) -> Outcomes:
     """Every journey's outcomes with the touches of channel `removed` taken out (None: none)."""
     keep = block.valid if removed is None else block.valid & (block.ch != removed)
@@ -200,16 +213,19 @@ def evaluate(block: Block, removed: int | None = None) -> Outcomes:
     )
     lead_ts, lead_return = _conversion_time(block, lead_touch, u["lead_mode"], u["lead_time"])
     lead = lead_hit & (lead_ts < m.END_S)
-    has = {
-        code: (keep & (block.ch == code)).any(axis=1) for code in (m.REP_POSTS, m.FAIR, m.GUIDES)
-    }
-    rep, fair, guides = has[m.REP_POSTS], has[m.FAIR], has[m.GUIDES]
-    p_opp = _expit(m.OPP_BASE + m.OPP_REP * rep + m.OPP_FAIR * fair + m.OPP_GUIDES * guides)
+    first = {code: _first_touch(block, keep, code) for code in (m.REP_POSTS, m.FAIR, m.GUIDES)}
     opp_ts = lead_ts + ((2 + 9 * _exponential(u["opp_gap"])) * m.DAY_S).astype(np.int64)
+    # A touch acts only on what is decided after it: whether the opportunity opens and its
+    # amount (set when it is created) on the touches up to its creation, the win on those
+    # up to the close. (Counting any touch of the journey let a rep post seen after the
+    # opportunity opened create it, and one after the close win it.)
+    rep, fair, guides = (first[code] <= opp_ts for code in (m.REP_POSTS, m.FAIR, m.GUIDES))
+    p_opp = _expit(m.OPP_BASE + m.OPP_REP * rep + m.OPP_FAIR * fair + m.OPP_GUIDES * guides)
     opp = lead & (u["opp"] < p_opp) & (opp_ts < m.END_S)
     close_ts = opp_ts + ((14 + 40 * _exponential(u["cycle"])) * m.DAY_S).astype(np.int64)
     closed = opp & (close_ts < m.END_S)
-    p_win = _expit(m.WIN_BASE + m.WIN_REP * rep + m.WIN_GUIDES * guides)
+    rep_won, guides_won = (first[code] <= close_ts for code in (m.REP_POSTS, m.GUIDES))
+    p_win = _expit(m.WIN_BASE + m.WIN_REP * rep_won + m.WIN_GUIDES * guides_won)
     won = closed & (u["win"] < p_win)
     raw_amount = (
         m.AMOUNT_MIN

@@ -357,13 +357,15 @@ def roi(
     model_params: Mapping[str, Mapping[str, Any]] | None = None,
     journeys: JourneyStore | None = None,
     snapshots: ibis.Table | None = None,
+    skip_direct: bool = True,
 ) -> RoiReport:
     """Attributed outcomes, cost and ROI per tactic, strategy and goal for each model.
 
     `journeys`: the journeys of these touchpoints and conversions, when the caller keeps
     them for other measures too (`build_briefing` does); else they are built here.
     `snapshots`: the warehouse's metric_snapshots, from which the cost of one support
-    contact is measured when no goal states it.
+    contact is measured when no goal states it. `skip_direct`: GA4's direct rule (direct
+    touches credited only on direct-only paths; `outcomes.measure.attribution.direct`).
     """
     import numpy as np
 
@@ -381,7 +383,7 @@ def roi(
     in_period = _in_period(conversions, period)
     build: JourneyOptions = {
         "by": "tactic", "plan": plan, "lookback_days": lookback_days, "sources": sources,
-        "credit_period": period.instants(),
+        "credit_period": period.instants(), "skip_direct": skip_direct,
     }  # fmt: skip
     # All conversions, not only the period's: they link identities and end earlier paths.
     journeys = journeys or JourneyStore(touchpoints, conversions, materialise=False)

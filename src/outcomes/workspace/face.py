@@ -410,13 +410,15 @@ class Workspace:
         order: int = 1,
         half_life_days: float = 7.0,
         paths: Path | None = None,
+        keep_direct: bool = False,
     ) -> AttributionResult:
         """Credit conversions to channels (or tactics) with one attribution model.
 
         On the warehouse's journeys, `time_decay` halves credit every `half_life_days` of
         real time before the conversion; `order` is the Markov chain's. `paths`: journeys
         from an aggregated paths file instead (`path,total_conversions,…`; time decay then
-        halves per step). ValueError for an unknown model.
+        halves per step). `keep_direct`: direct visits stay steps on every path instead of
+        GA4's rule (`outcomes.measure.attribution.direct`). ValueError for an unknown model.
         """
         from outcomes.measure.attribution import MODELS
         from outcomes.measure.attribution import attribute as run_model
@@ -426,6 +428,7 @@ class Workspace:
             raise ValueError(f"no model '{model}'; models are: {', '.join(MODELS)}")
         if model == "time_decay" and paths is None:
             options = self._journey_options(by, lookback_days, sources, conversion_types)
+            options["skip_direct"] = not keep_direct
             with self._warehouse() as warehouse:
                 return time_decay_from_warehouse(
                     warehouse.table("touchpoints"),
@@ -439,6 +442,7 @@ class Workspace:
             sources=sources,
             conversion_types=conversion_types,
             paths=paths,
+            keep_direct=keep_direct,
         )
         return run_model(counts, model, **({"order": order} if model == "markov" else {}))
 
@@ -451,6 +455,7 @@ class Workspace:
         conversion_types: Sequence[str] | None = None,
         order: int = 1,
         paths: Path | None = None,
+        keep_direct: bool = False,
     ) -> Comparison:
         """Every attribution model's credit side by side on the same journeys."""
         from outcomes.measure.attribution.compare import compare
@@ -461,6 +466,7 @@ class Workspace:
             sources=sources,
             conversion_types=conversion_types,
             paths=paths,
+            keep_direct=keep_direct,
         )
         return compare(counts, params={"markov": {"order": order}})
 
@@ -472,9 +478,11 @@ class Workspace:
         sources: Sequence[str] | None = None,
         conversion_types: Sequence[str] | None = None,
         paths: Path | None = None,
+        keep_direct: bool = False,
     ) -> PathCounts:
         """The journeys as per-distinct-path counts (what models run on): the warehouse's,
-        or those of an aggregated paths file (`paths`; `WorkspaceError` when unreadable)."""
+        or those of an aggregated paths file (`paths`; `WorkspaceError` when unreadable).
+        `keep_direct`: direct visits stay steps on every path (no GA4 direct rule)."""
         from outcomes.measure.attribution.journeys import paths_from_warehouse
         from outcomes.measure.attribution.paths import PathCounts
         from outcomes.sources.paths import read_path_rows
@@ -485,6 +493,7 @@ class Workspace:
             except (ValueError, OSError) as exc:  # SourceError is a ValueError
                 raise WorkspaceError(str(exc)) from None
         options = self._journey_options(by, lookback_days, sources, conversion_types)
+        options["skip_direct"] = not keep_direct
         with self._warehouse() as warehouse:
             return paths_from_warehouse(
                 warehouse.table("touchpoints"), warehouse.table("conversions"), **options

@@ -208,8 +208,63 @@ def test_null_channel_falls_back_to_utm_source_then_direct(warehouse: Warehouse)
     touch(w, "j", day(1), "  ", utm_source="")  # blank is missing
     touch(w, "j", day(2), "a>b")  # a '>' would split the step when read back
     convert(w, "j", day(3), 1.0)
-    assert summary(w) == {"newsletter-tool > direct > a-b": (1.0, 1.0, 0.0)}
-    assert summary(w, direct_label="(none)") == {"newsletter-tool > (none) > a-b": (1.0, 1.0, 0.0)}
+    kept = {"skip_direct": False}  # the direct rule has its own tests below
+    assert summary(w, **kept) == {"newsletter-tool > direct > a-b": (1.0, 1.0, 0.0)}
+    assert summary(w, direct_label="(none)", **kept) == {
+        "newsletter-tool > (none) > a-b": (1.0, 1.0, 0.0)
+    }
+
+
+def test_direct_touches_step_only_on_paths_of_nothing_else(warehouse: Warehouse) -> None:
+    """GA4's rule: a direct visit is left out of any path with another touch, converting
+    or not; a path of direct visits only keeps them, so its sale is still credited."""
+    w = warehouse
+    touch(w, "j1", day(0), "linkedin")
+    touch(w, "j1", day(1), "direct")  # the way back to buy
+    touch(w, "j1", day(1.5), None)  # no channel, no source: direct too
+    convert(w, "j1", day(2), 100.0)
+    touch(w, "j1", day(3), "direct")  # after the sale, alone: a direct-only null path
+    touch(w, "j2", day(0), "direct")
+    touch(w, "j2", day(1), "direct")
+    convert(w, "j2", day(2), 40.0)  # nothing but direct: credited to direct
+    touch(w, "j3", day(0), "direct")
+    touch(w, "j3", day(1), "email")  # never buys: the null path loses its direct touch
+    assert summary(w) == {
+        "linkedin": (1.0, 100.0, 0.0),
+        "direct > direct": (1.0, 40.0, 0.0),
+        "direct": (0.0, 0.0, 1.0),
+        "email": (0.0, 0.0, 1.0),
+    }
+    assert summary(w, skip_direct=False) == {
+        "linkedin > direct > direct": (1.0, 100.0, 0.0),
+        "direct > direct": (1.0, 40.0, 0.0),
+        "direct": (0.0, 0.0, 1.0),
+        "direct > email": (0.0, 0.0, 1.0),
+    }
+
+
+def test_the_direct_rule_cuts_each_period_and_keeps_tactics(warehouse: Warehouse) -> None:
+    w = warehouse
+    plan = load_plan(example_path("northwind")).plan
+    touch(w, "j1", day(0), "google")
+    touch(w, "j1", day(30), "direct")  # alone in the second period: kept there
+    touch(w, "j2", day(0), "direct")
+    touch(w, "j2", day(1), "linkedin", utm_campaign="li-company-guides")
+    touch(w, "j3", day(0), "direct")
+    convert(w, "j3", day(1), 5.0)
+    first, second = (day(-1), day(20)), (day(20), day(60))
+    assert summary(w, credit_period=second) == {"direct": (0.0, 0.0, 1.0)}
+    assert summary(w, credit_period=first) == {
+        "google": (0.0, 0.0, 1.0),
+        "linkedin": (0.0, 0.0, 1.0),
+        "direct": (1.0, 5.0, 0.0),
+    }
+    # By tactic an untracked direct visit is `unplanned`, left out beside a tactic's touch
+    # and credited alone, so every sale still reaches attribution.
+    assert summary(w, by="tactic", plan=plan, credit_period=first) == {
+        "unplanned": (1.0, 5.0, 1.0),
+        "li-company-guides": (0.0, 0.0, 1.0),
+    }
 
 
 def test_journeys_can_be_joined_on_customer_id(warehouse: Warehouse) -> None:

@@ -118,6 +118,9 @@ def add_tricky_journeys(w: Warehouse) -> None:
         ("k-stitch-2", "dev-2", "vf-4711", at(2), "email", None),
         ("k-stitch-3", "crm:vf-4711", "hubspot:vf-4711", at(1), "Organic search", None),
         ("k-stitch-4", "dev-3", None, at(2), "x", None),
+        # Direct visits only (the blank journey's direct touch is dropped beside others).
+        ("k-direct-1", "alone", None, at(0), "direct", None),
+        ("k-direct-2", "alone", None, at(1), None, " "),
     ]
     conversions = [
         ("c-tie-1", "tie", None, at(1), "order", 10.1),
@@ -130,6 +133,7 @@ def add_tricky_journeys(w: Warehouse) -> None:
         ("c-edge-1", "edge", None, at(100), "order", 1.0),
         ("c-stitch-1", "dev-1", "vf-4711", at(1), "lead", None),  # links dev-1 to the CRM id
         ("c-stitch-2", "crm:vf-4711", "hubspot:vf-4711", at(3), "deal_won", 900.0),
+        ("c-direct-1", "alone", None, at(2), "order", 4.5),
     ]
     w.duckdb.executemany(
         "INSERT INTO touchpoints (key, source, journey_id, customer_id, ts, channel, "
@@ -227,8 +231,16 @@ def test_journey_paths_are_identical_on_duckdb_and_spark(
         # Retained revenue: only repeat purchases convert; earlier purchases end paths.
         {"purchases": "repeat", "conversion_types": ("deal_won", "order")},
         {"purchases": "first", "conversion_types": ("deal_won", "order")},
+        {"skip_direct": False},
     ],
-    ids=["sources", "types-label-window", "scope", "repeat-purchases", "first-purchases"],
+    ids=[
+        "sources",
+        "types-label-window",
+        "scope",
+        "repeat-purchases",
+        "first-purchases",
+        "direct-kept",
+    ],
 )
 def test_filters_are_identical_on_duckdb_and_spark(
     engines: dict[str, Any], params: dict[str, Any]
@@ -245,17 +257,18 @@ def test_the_tricky_journeys_come_out_as_worked_out_by_hand(engines: dict[str, A
     expr = journey_paths(tp.filter(tp.source == "test"), cv.filter(cv.source == "test"))
     assert {p: (c, n) for p, c, _, n in rows(expr)} == {
         "z-first > b-second > a-third > x": (2.0, 0.0),  # both simultaneous conversions
-        "newsletter-tool > direct > facebook > a-b > vf > \u00a0Présentation": (1.0, 0.0),
+        "newsletter-tool > facebook > a-b > vf > \u00a0Présentation": (1.0, 0.0),
         "a > b": (1.0, 0.0),
         "c": (1.0, 0.0),
         "d": (0.0, 1.0),
         "inside": (1.0, 0.0),
         "linkedin > Organic search > email": (1.0, 0.0),
         "x": (0.0, 1.0),
+        "direct > direct": (1.0, 0.0),  # nothing but direct visits: still credited
     }
     values = {p: v for p, _, v, _ in rows(expr)}
     assert values["z-first > b-second > a-third > x"] == pytest.approx(10.3)
-    assert values["newsletter-tool > direct > facebook > a-b > vf > \u00a0Présentation"] == 0.0
+    assert values["newsletter-tool > facebook > a-b > vf > \u00a0Présentation"] == 0.0
 
 
 @pytest.fixture(scope="module")

@@ -95,7 +95,8 @@ def worked_out(
     tp: Any, cv: Any, span: tuple[datetime, datetime] | None, **options: Any
 ) -> PathCounts:
     """The paths of one period put together in Python from `journey_parts`' rows, as the
-    journeys module's docstring says: independent of how the engine groups them."""
+    journeys module's docstring says: independent of how the engine groups them (the
+    credited touches come with the direct rule applied; the open ones are cut here)."""
     touches, events, credited = (
         to_arrow(part).to_pylist() for part in journey_parts(tp, cv, **options)
     )
@@ -123,6 +124,9 @@ def worked_out(
         if (touch["jkey"] not in last or touch["ts"] > last[touch["jkey"]]) and inside(touch["ts"]):
             open_touches.setdefault(touch["jkey"], []).append(touch)
     for steps in open_touches.values():
+        if options.get("skip_direct", True) and not all(t["direct"] for t in steps):
+            # The direct rule: direct touches only on a path of nothing else.
+            steps = [t for t in steps if not t["direct"]]
         add(steps, (0.0, 0.0, 1.0))
     rows = sorted(totals.items())
     return PathCounts.from_rows((path, c, v, n) for path, (c, v, n) in rows)

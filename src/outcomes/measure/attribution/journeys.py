@@ -80,10 +80,15 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
   shared by both. Touches on other channels (direct, organic search, a referring site,
   a channel the plan only answers on) are one step, `unplanned`: the plan reaches no
   audience of its own there, and a state for each would only thin every tactic's Markov
-  and Shapley credit with more states per path (on the demo company, social selling
-  fell from 0.53× to 0.35× of its planted revenue with one state per raw channel, and
-  Shapley's revenue tactics together to 0.74× with a state for X, where the plan only
-  answers support questions).
+  and Shapley credit with more states per path (on the demo company, before the direct
+  rule, social selling fell from 0.53× to 0.35× of its planted revenue with one state per
+  raw channel, and Shapley's revenue tactics together to 0.74× with a state for X, where
+  the plan only answers support questions).
+* **Direct touches** [`skip_direct=True`]: a touch whose step by channel is
+  `direct_label` and that no tactic claims is left out of every path, converting or not,
+  that has another touch; a path of direct touches only keeps them, so its sale is still
+  credited (to `direct`, or `unplanned` by tactic). Google Analytics 4's rule; why, and
+  `False`, in `outcomes.measure.attribution.direct`.
 * **Order and text**: steps are ordered by touch time (ties by the touchpoint's natural
   key, so the result is deterministic), joined by `" > "`, and kept as observed (repeats
   included; `PathCounts` collapses on request). A `>` inside a step name would split the
@@ -98,6 +103,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypedDict
 
 from typing_extensions import Unpack
 
+from outcomes.measure.attribution.direct import direct_touch, without_direct
+from outcomes.measure.attribution.identity import blank_to_null, with_person
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.mapping import mapped_touchpoints
 from outcomes.measure.scope import SCOPE_COLUMNS, Scope, aimed_elsewhere, in_scope
@@ -133,6 +140,7 @@ class JourneyOptions(TypedDict, total=False):
     credit_period: tuple[dt.datetime, dt.datetime] | None
     scope: Scope | None
     purchases: Purchases
+    skip_direct: bool
 
 
 JOURNEY_DEFAULTS: Final[JourneyOptions] = {
@@ -146,70 +154,20 @@ JOURNEY_DEFAULTS: Final[JourneyOptions] = {
     "credit_period": None,
     "scope": None,
     "purchases": "all",
+    "skip_direct": True,
 }
 Span = tuple[dt.datetime, dt.datetime]
 """A credit period: (start, end) instants, end excluded."""
 
 
-_SPACE: Final = r"[ \t\n\r\x0B\f]"
 _RANK_WIDTH: Final = 10  # digits of a step's rank in its path: up to 10**10 steps
-
-
-def _strip(value: Any) -> Any:
-    """`value` without leading and trailing ASCII whitespace, the same on every engine.
-
-    Ibis' `strip()` renders the characters to trim as a SQL literal with `\\v` and `\\f`
-    escapes, which Spark reads as the letters `v` and `f` (so `facebook` lost its `f`);
-    a regular expression with the escapes left to the regex engine means the same on
-    DuckDB (RE2) and Spark (Java). The class is Python's `string.whitespace`.
-    """
-    return value.re_replace(f"^{_SPACE}+|{_SPACE}+$", "")
-
-
-def _blank_to_null(value: Any) -> Any:
-    # Exports give "" as often as null for a missing field; both mean "not known".
-    import ibis
-
-    trimmed = _strip(value)
-    return ibis.ifelse(trimmed == "", ibis.null("string"), trimmed)
-
-
-def _bare_customer(value: Any) -> Any:
-    """A customer id without its `system:` prefix (`hubspot:123` → `123`)."""
-    return _blank_to_null(value.re_replace(r"^[A-Za-z][A-Za-z0-9_.-]*:", ""))
-
-
-def _with_person(touchpoints: Any, conversions: Any) -> tuple[Any, Any]:
-    """Both tables with a `person` column: stitched identity (see the module docstring)."""
-    import ibis
-
-    pairs = [
-        t.filter(t.journey_id.notnull() & t.customer_id.notnull()).select(
-            j=t.journey_id.cast("string"), c=_bare_customer(t.customer_id).cast("string")
-        )
-        for t in (touchpoints, conversions)
-    ]
-    linked = pairs[0].union(pairs[1])
-    linked = linked.filter(linked.c.notnull())
-    link = linked.group_by("j").aggregate(linked_customer=linked.c.min())
-
-    def person(table: Any) -> Any:
-        joined = table.left_join(link, table.journey_id == link.j).drop("j")
-        # Prefixes keep a journey id from ever equalling somebody's customer id.
-        who = ibis.coalesce(
-            "c:" + _bare_customer(joined.customer_id),
-            "c:" + joined.linked_customer,
-            "j:" + joined.journey_id,
-        )
-        return joined.mutate(person=who).drop("linked_customer")
-
-    return person(touchpoints), person(conversions)
 
 
 def _steps(
     touchpoints: Any, by: Literal["channel", "tactic"], plan: Plan | None, direct_label: str
 ) -> Any:
-    """Touchpoints with the step each one contributes to a path, as column `step`."""
+    """Touchpoints with the step each one contributes to a path, as column `step`, and
+    whether it is a direct touch no tactic claims, as column `direct`."""
     import ibis
 
     if by == "tactic":
@@ -217,6 +175,7 @@ def _steps(
             raise ValueError('by="tactic" needs the plan whose tactics the steps are')
         mapped = mapped_touchpoints(plan, touchpoints)
         channel = _channel_step(mapped, direct_label)
+        direct = direct_touch(channel, direct_label, mapped.tactic)
         worked = sorted({t.channel for t in plan.tactics if t.mode not in CONVERSATION_MODES})
         unplanned = ibis.ifelse(
             channel.isin(worked), ibis.literal(UNPLANNED + ":") + channel, ibis.literal(UNPLANNED)
@@ -225,11 +184,12 @@ def _steps(
         table = mapped
     elif by == "channel":
         step = _channel_step(touchpoints, direct_label)
+        direct = direct_touch(step, direct_label)
         table = touchpoints
     else:
         raise ValueError(f'by must be "channel" or "tactic", not {by!r}')
     # The path text is split on ">" when read back; a ">" in a name must not split it.
-    return table.mutate(step=step.replace(">", "-"))
+    return table.mutate(step=step.replace(">", "-"), direct=direct)
 
 
 def _channel_step(t: Any, direct_label: str) -> Any:
@@ -237,7 +197,7 @@ def _channel_step(t: Any, direct_label: str) -> Any:
     import ibis
 
     return ibis.coalesce(
-        _blank_to_null(t.channel), _blank_to_null(t.utm_source), ibis.literal(direct_label)
+        blank_to_null(t.channel), blank_to_null(t.utm_source), ibis.literal(direct_label)
     )
 
 
@@ -274,7 +234,7 @@ def journey_parts(
 ) -> tuple[Any, Any, Any]:
     """(touches, conversion events, credited touches), as Ibis expressions.
 
-    `touches`: `jkey`, `ts`, `tie`, `step` (`journey_touches`); `events`: one per journey
+    `touches`: `jkey`, `ts`, `tie`, `step`, `direct` (`journey_touches`); `events`: one per journey
     and instant, with `ckey`, `cts`, `n` (conversions), `amount` (value) and `prev_cts`
     (`journey_events`); `credited`: each touch joined to the event it leads up to, within
     the window the module docstring gives (`credited_touches`). `journey_paths` and the
@@ -285,7 +245,11 @@ def journey_parts(
     touches = journey_touches(touchpoints, conversions, **o)
     events = journey_events(touchpoints, conversions, **o)
     credited = credited_touches(
-        touches, events, lookback_days=o["lookback_days"], credit_period=o["credit_period"]
+        touches,
+        events,
+        lookback_days=o["lookback_days"],
+        credit_period=o["credit_period"],
+        skip_direct=o["skip_direct"],
     )
     return touches, events, credited
 
@@ -312,7 +276,8 @@ def _checked(options: JourneyOptions) -> JourneyOptions:
 def journey_touches(
     touchpoints: ibis.Table, conversions: ibis.Table, **options: Unpack[JourneyOptions]
 ) -> Any:
-    """The touches that make steps: `jkey` (journey), `ts`, `tie` (natural key), `step`.
+    """The touches that make steps: `jkey` (journey), `ts`, `tie` (natural key), `step`,
+    `direct` (a direct touch no tactic claims: `outcomes.measure.attribution.direct`).
 
     Of the `JourneyOptions` only `by`, `plan`, `direct_label`, `join_on` and `sources`
     matter (the conversions link identities).
@@ -321,13 +286,14 @@ def journey_touches(
     join_on, sources = o["join_on"], o["sources"]
     if join_on == "person":
         # Stitched before the source filter: every source's ids help link a person.
-        touchpoints, _ = _with_person(touchpoints, conversions)
+        touchpoints, _ = with_person(touchpoints, conversions)
     if sources is not None:
         touchpoints = touchpoints.filter(touchpoints.source.isin(list(sources)))
     stepped = _steps(touchpoints, o["by"], o["plan"], o["direct_label"])
     return stepped.filter(stepped[join_on].notnull()).select(
-        jkey=stepped[join_on], ts=stepped.ts, tie=stepped.key, step=stepped.step
-    )
+        jkey=stepped[join_on], ts=stepped.ts, tie=stepped.key, step=stepped.step,
+        direct=stepped.direct,
+    )  # fmt: skip
 
 
 def journey_events(
@@ -350,7 +316,7 @@ def journey_conversions(
     """The conversions with a journey: `jkey`, `ts`, `type`, `value` and the columns a scope
     filters on (the touchpoints link identities when `join_on` is "person")."""
     if join_on == "person":
-        _, conversions = _with_person(touchpoints, conversions)
+        _, conversions = with_person(touchpoints, conversions)
     c = conversions
     scoped = {name: c[name] for name in SCOPE_COLUMNS if name != "type"}
     return c.filter(c[join_on].notnull()).select(
@@ -395,8 +361,10 @@ def credited_touches(
     *,
     lookback_days: int | None,
     credit_period: Span | None = None,
+    skip_direct: bool = True,
 ) -> Any:
-    """Each touch joined to the conversion event it leads up to (see the module docstring)."""
+    """Each touch joined to the conversion event it leads up to (see the module docstring);
+    with `skip_direct`, no direct touch on a path that has another (`without_direct`)."""
     # Range join: a touch belongs to the first conversion at or after it; the windows of
     # a journey's conversions do not overlap, so no touch is credited twice.
     import ibis
@@ -418,7 +386,7 @@ def credited_touches(
     if credit_period is not None:
         start, end = credit_period
         credited = credited.filter((credited.cts >= start) & (credited.cts < end))
-    return credited
+    return without_direct(credited, ["ckey", "cts"]) if skip_direct else credited.drop("direct")
 
 
 class JourneySegments(NamedTuple):
@@ -428,7 +396,9 @@ class JourneySegments(NamedTuple):
     """One row per conversion event with a touch in its window: `ckey`, `cts`, `n`,
     `amount` and its `path`."""
     open: Any
-    """The touches after their journey's last conversion: `jkey`, `ts`, `tie`, `step`."""
+    """The touches after their journey's last conversion: `jkey`, `ts`, `tie`, `step`, and
+    `direct` when the direct rule applies (each period's path drops them, see
+    `_period_summary`)."""
     steps: Any
     """Each conversion event once per step on its path: `step`, `ckey`, `cts`, `n`,
     `amount`."""
@@ -450,7 +420,13 @@ def journey_segments(
     keyed = journey_conversions(touchpoints, conversions, join_on=o["join_on"])
     events = conversion_events(keyed, o["conversion_types"], o["scope"], o["purchases"])
     foreign = foreign_journeys(keyed, touches, o)
-    return split_journeys(touches, events, lookback_days=o["lookback_days"], foreign=foreign)
+    return split_journeys(
+        touches,
+        events,
+        lookback_days=o["lookback_days"],
+        foreign=foreign,
+        skip_direct=o["skip_direct"],
+    )
 
 
 def foreign_journeys(keyed: Any, touches: Any, options: JourneyOptions) -> Any:
@@ -481,12 +457,19 @@ def foreign_journeys(keyed: Any, touches: Any, options: JourneyOptions) -> Any:
 
 
 def split_journeys(
-    touches: Any, events: Any, *, lookback_days: int | None, foreign: Any = None
+    touches: Any,
+    events: Any,
+    *,
+    lookback_days: int | None,
+    foreign: Any = None,
+    skip_direct: bool = True,
 ) -> JourneySegments:
     """`journey_segments` from touches and events built already (`journey_touches`,
     `journey_events`; a `JourneyStore` keeps them in the engine). `foreign`: the journeys
     of another scope (`foreign_journeys`), whose touches make no non-converting path."""
-    credited = credited_touches(touches, events, lookback_days=lookback_days)
+    credited = credited_touches(
+        touches, events, lookback_days=lookback_days, skip_direct=skip_direct
+    )
     converting = _ordered_paths(credited, ["ckey", "cts", "n", "amount"])
     last = events.group_by("ckey").aggregate(last_cts=events.cts.max())
     after = touches.left_join(last, touches.jkey == last.ckey)
@@ -494,7 +477,8 @@ def split_journeys(
     if foreign is not None:
         after = after.anti_join(foreign, after.jkey == foreign.fkey)
     steps = credited.select("step", "ckey", "cts", "n", "amount").distinct()
-    return JourneySegments(converting, after.select("jkey", "ts", "tie", "step"), steps)
+    kept = ["jkey", "ts", "tie", "step", *(["direct"] if skip_direct else [])]
+    return JourneySegments(converting, after.select(*kept), steps)
 
 
 def period_paths(
@@ -527,6 +511,9 @@ def _period_summary(
     )
     # The period is one more key of the journey: each period's touches make their own path.
     touches = ibis.union(*(_in_period(segments.open, "ts", *p) for p in periods))
+    if "direct" in touches.columns:
+        # The rule per period: each period's touches of a journey are one path.
+        touches = without_direct(touches, ["period", "jkey"])
     non_converting = _ordered_paths(touches, ["period", "jkey"])
     non_converting = non_converting.select(
         "period",

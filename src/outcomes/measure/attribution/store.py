@@ -140,7 +140,11 @@ class JourneyStore:
         events = conversion_events(keyed, types, scope, options["purchases"])
         foreign = foreign_journeys(keyed, touches, options)
         return split_journeys(
-            touches, events, lookback_days=options["lookback_days"], foreign=foreign
+            touches,
+            events,
+            lookback_days=options["lookback_days"],
+            foreign=foreign,
+            skip_direct=options["skip_direct"],
         )
 
     def _layer(self, key: Hashable, build: Callable[[], Any]) -> Any:
@@ -176,5 +180,6 @@ class JourneyStore:
             options["lookback_days"],
             options["scope"],
             options["purchases"],
+            options["skip_direct"],
         )
         return touches, conversions, kind
