@@ -28,6 +28,9 @@ ACTIONS: Final = {
     "user.password": "password set",
     "ingest": "files ingested",
     "forget": "an ingest forgotten",
+    "plan.edit": "plan edited and saved as a revision",
+    "plan.outside": "plan.yaml changed on disk, recorded as a revision",
+    "plan.approve": "plan revision approved by a goal's sponsor",
 }
 """Every action the log records, with what it means (the admin page's legend)."""
 
