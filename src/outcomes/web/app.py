@@ -10,7 +10,7 @@ Content-Security-Policy that allows no script at all backs up the templates' esc
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
@@ -89,23 +89,34 @@ def create_app(
     app.state.auth = signin
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    from outcomes.web import account, api, pages
+    from outcomes.web import account, api, pages, plan_edit, plan_revisions
 
     app.include_router(api.router)
     app.include_router(pages.router)
     if signin is not None:
         app.include_router(account.router)
+        app.include_router(plan_edit.router)
+        app.include_router(plan_revisions.router)
     _handle_errors(app)
     app.openapi()  # built once now, not on the first request for /api
 
     # Inside the security middleware, so kept answers get its headers and its host check.
-    app.add_middleware(PageCache, state=state)
+    generation = None if signin is None else _approvals(signin, state)
+    app.add_middleware(PageCache, state=state, generation=generation)
     if signin is not None:
         # Outside the page cache, so a kept page is only sent to whom it may be shown.
         app.add_middleware(AuthMiddleware, config=signin, error=_error)
     # Outermost: its headers reach every response, its 500 every unhandled exception.
     app.add_middleware(SecurityMiddleware, hosts=allowed_hosts, error=_error)
     return app
+
+
+def _approvals(signin: AuthConfig, state: DashboardState) -> Callable[[], object]:
+    """What kept pages also depend on besides the snapshot: the newest plan approval."""
+    from outcomes.web.store.revisions import PlanHistory
+
+    history = PlanHistory(signin.store, state.plan_file)
+    return history.latest_approval_id
 
 
 def warm(snapshot: Snapshot) -> None:

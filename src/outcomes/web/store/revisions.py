@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -166,6 +166,11 @@ class PlanHistory:
             if row.revision not in names:
                 names[row.revision] = _people(text)
         return [_approval(row, names[row.revision]) for row, _ in rows]
+
+    def latest_approval_id(self) -> int | None:
+        """The newest approval's id: what changes when someone approves (a cache key)."""
+        with self.store.transaction() as session:
+            return session.scalar(select(func.max(ApprovalRow.id)))
 
     def sign_off(self) -> SignOff | None:
         """The newest approved revision, its approvals and what changed since; None if none."""
