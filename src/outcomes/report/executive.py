@@ -24,6 +24,7 @@ from outcomes.briefing.build import Briefing
 from outcomes.catalog.statuses import status_style, status_word
 from outcomes.measure.content import brand_words
 from outcomes.measure.roi import CreditWarning
+from outcomes.plan.changes import SignOff
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
 from outcomes.report.format import (
@@ -43,27 +44,38 @@ class PdfUnavailableError(Exception):
     """The PDF engine cannot run here; the message says what to install."""
 
 
-def render_html(briefing: Briefing, *, for_print: bool = False) -> str:
-    """The report as one self-contained HTML document."""
+def render_html(
+    briefing: Briefing, *, for_print: bool = False, sign_off: SignOff | None = None
+) -> str:
+    """The report as one self-contained HTML document.
+
+    `sign_off`: the plan revision its sponsors approved and what changed since (the app's
+    store keeps approvals; the caller reads them), shown under the title.
+    """
     template = _environment().get_template("executive.html.j2")
-    return template.render(**_context(briefing, for_print=for_print))
+    return template.render(**_context(briefing, for_print=for_print), sign_off=sign_off)
 
 
 def render_pdf(
-    briefing: Briefing, target: Path | None = None, *, workspace: Path | None = None
+    briefing: Briefing,
+    target: Path | None = None,
+    *,
+    workspace: Path | None = None,
+    sign_off: SignOff | None = None,
 ) -> bytes:
     """The report as PDF (A4), written to `target` when given; returns the bytes.
 
     With `workspace`, the PDF of a kept briefing is kept beside it, and asked for again
-    (nothing changed: same plan, data, options and code) it is read instead of laid out.
+    (nothing changed: same plan, data, options, sign-off and code) it is read instead of
+    laid out.
     """
     if workspace is None:
-        document = _pdf(briefing)
+        document = _pdf(briefing, sign_off)
     else:
         from outcomes.briefing.cache import kept_rendering
 
-        name = f"report-{_presenter_signature()}.pdf"
-        document = kept_rendering(workspace, briefing, name, lambda: _pdf(briefing))
+        name = f"report-{_presenter_signature()}{_sign_off_signature(sign_off)}.pdf"
+        document = kept_rendering(workspace, briefing, name, lambda: _pdf(briefing, sign_off))
     if target is not None:
         target.write_bytes(document)
     return document
@@ -83,7 +95,14 @@ def _presenter_signature() -> str:
     return digest.hexdigest()[:16]
 
 
-def _pdf(briefing: Briefing) -> bytes:
+def _sign_off_signature(sign_off: SignOff | None) -> str:
+    """A part of the kept PDF's name: an approval changes the report, not the briefing."""
+    if sign_off is None:
+        return ""
+    return "-" + hashlib.sha256(repr(sign_off).encode()).hexdigest()[:12]
+
+
+def _pdf(briefing: Briefing, sign_off: SignOff | None = None) -> bytes:
     try:
         import weasyprint
     except OSError as exc:  # WeasyPrint loads Pango when imported
@@ -92,7 +111,7 @@ def _pdf(briefing: Briefing) -> bytes:
             "with `make report-deps` (Debian: apt-get install libpango-1.0-0 "
             "libpangoft2-1.0-0), or write HTML with --format html"
         ) from None
-    html = render_html(briefing, for_print=True)
+    html = render_html(briefing, for_print=True, sign_off=sign_off)
     document: bytes = weasyprint.HTML(string=html, base_url=None).write_pdf()
     return document
 
