@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from outcomes.plan import load_plan
@@ -63,7 +64,7 @@ def _form(browser: Browser, path: str) -> tuple[str, str]:
     return browser.csrf(path), found.group(1)
 
 
-def _save(browser: Browser, path: str, fields: dict[str, str], **extra: str):  # type: ignore[no-untyped-def]
+def _save(browser: Browser, path: str, fields: dict[str, str], **extra: str) -> httpx.Response:
     token, base = _form(browser, path)
     page = browser.http.get(path).text
     current = {

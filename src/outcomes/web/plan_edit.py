@@ -20,13 +20,14 @@ plan's bytes are part of the workspace's fingerprint.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from outcomes.lint import Finding, check_plan
-from outcomes.plan import LoadedPlan, PlanError, load_plan_text
+from outcomes.plan import Goal, LoadedPlan, Person, PlanError, Strategy, Tactic, load_plan_text
 from outcomes.plan.edit import EditError, add_element, remove_element, set_fields
 from outcomes.web.auth import CSRF_FIELD, Form, client_ip, csrf_form, expected_csrf, require
 from outcomes.web.auth import principal as principal_of
@@ -135,7 +136,12 @@ def remove(request: Request, section: str, element_id: str, form: CheckedForm) -
 
 
 def _save(
-    request: Request, form: Form, section: str, element_id: str, change: Any, default_message: str
+    request: Request,
+    form: Form,
+    section: str,
+    element_id: str,
+    change: Callable[[str], str],
+    default_message: str,
 ) -> Response:
     """Apply `change` to the newest text; load, lint, then record and write (or say why not)."""
     user = require(request, Role.STRATEGIST)
@@ -146,7 +152,7 @@ def _save(
     if base != newest.number:
         return again.outdated(diff(history.get(base or 0), newest))
     try:
-        text: str = change(newest.text)
+        text = change(newest.text)
     except EditError as exc:
         return again(400, Notes({}, [str(exc)]))
     index = _index(newest, section, element_id)
@@ -237,8 +243,11 @@ def _loaded_or_404(request: Request, revision: Revision) -> LoadedPlan:
         ) from None
 
 
-def _element(loaded: LoadedPlan, section: str, element_id: str) -> Any:
-    found = next((e for e in getattr(loaded.plan, section) if e.id == element_id), None)
+def _element(
+    loaded: LoadedPlan, section: str, element_id: str
+) -> Person | Goal | Strategy | Tactic:
+    elements: list[Person | Goal | Strategy | Tactic] = getattr(loaded.plan, section)
+    found = next((e for e in elements if e.id == element_id), None)
     if found is None:
         raise HTTPException(404, f"The plan has no {KINDS[section]} {element_id!r}.")
     return found
