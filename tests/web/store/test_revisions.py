@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -97,3 +98,32 @@ def test_only_an_executive_who_sponsors_a_goal_may_approve(store: Store, plan_fi
     with pytest.raises(StoreError, match="no plan revision 9"):
         history.approve(9, user="dana")
     assert history.sign_off() is None
+
+
+def test_two_saves_from_the_same_revision_at_once_keep_one_and_refuse_the_other(
+    store: Store, plan_file: Path
+) -> None:
+    history = PlanHistory(store, plan_file)
+    base = history.sync()
+    texts = [set_fields(base.text, "goals", "new-logos", {"target": 60 + i}) for i in (1, 2)]
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def save(text: str) -> None:
+        start.wait()
+        try:
+            outcomes.append(history.save(text, base=base.number, author="ada", message="race"))
+        except StoreError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=save, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    saved = [o for o in outcomes if not isinstance(o, StoreError)]
+    refused = [o for o in outcomes if isinstance(o, StoreError)]
+    assert len(saved) == 1 and len(refused) == 1, outcomes
+    assert isinstance(refused[0], OutdatedError)
+    assert [r.number for r in history.revisions()] == [2, 1]
+    assert plan_file.read_text(encoding="utf-8") == history.get(2).text  # type: ignore[union-attr]
