@@ -10,10 +10,10 @@ Content-Security-Policy that allows no script at all backs up the templates' esc
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,6 +33,9 @@ from outcomes.web.security import LOOPBACK, SecurityMiddleware
 from outcomes.web.state import DashboardState, Snapshot
 from outcomes.web.views import Views
 from outcomes.workspace import PLAN_FILE
+
+if TYPE_CHECKING:
+    from outcomes.web.plan_revisions import ApprovalGeneration
 
 STATIC: Final = Path(__file__).parent / "static"
 RETRY_AFTER: Final = 2
@@ -101,8 +104,8 @@ def create_app(
     app.openapi()  # built once now, not on the first request for /api
 
     # Inside the security middleware, so kept answers get its headers and its host check.
-    generation = None if signin is None else _approvals(signin, state)
-    app.add_middleware(PageCache, state=state, generation=generation)
+    app.state.approvals = None if signin is None else _approvals(signin, state)
+    app.add_middleware(PageCache, state=state, generation=app.state.approvals)
     if signin is not None:
         # Outside the page cache, so a kept page is only sent to whom it may be shown.
         app.add_middleware(AuthMiddleware, config=signin, error=_error)
@@ -111,12 +114,12 @@ def create_app(
     return app
 
 
-def _approvals(signin: AuthConfig, state: DashboardState) -> Callable[[], object]:
+def _approvals(signin: AuthConfig, state: DashboardState) -> ApprovalGeneration:
     """What kept pages also depend on besides the snapshot: the newest plan approval."""
+    from outcomes.web.plan_revisions import ApprovalGeneration
     from outcomes.web.store.revisions import PlanHistory
 
-    history = PlanHistory(signin.store, state.plan_file)
-    return history.latest_approval_id
+    return ApprovalGeneration(PlanHistory(signin.store, state.plan_file))
 
 
 def warm(snapshot: Snapshot) -> None:

@@ -9,6 +9,9 @@ revision, by whom and when, and mark the goals and tactics changed since (`sign_
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -36,6 +39,37 @@ NO_STORE: Final = {"Cache-Control": "no-store"}
 SHOWN: Final = 50
 """Revisions listed on the history page, the newest first."""
 CheckedForm = Annotated[Form, Depends(csrf_form)]
+GENERATION_INTERVAL: Final = 1.0
+"""Seconds an approval made by another process may take to reach kept pages."""
+
+
+class ApprovalGeneration:
+    """The newest approval's id, which kept pages depend on; asked of the store at most
+    once per `interval` seconds (a query per kept page would cost more than sending it).
+
+    An approval made through this app is seen at once (`approve` calls `forget`); one made
+    through another worker or process within `interval`.
+    """
+
+    def __init__(self, history: PlanHistory, interval: float = GENERATION_INTERVAL) -> None:
+        self.history = history
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._value: int | None = None
+        self._asked = -math.inf
+
+    def __call__(self) -> int | None:
+        with self._lock:
+            if time.monotonic() - self._asked < self.interval:
+                return self._value
+        value = self.history.latest_approval_id()
+        with self._lock:
+            self._value, self._asked = value, time.monotonic()
+        return value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._asked = -math.inf
 
 
 def history_of(request: Request) -> PlanHistory:
@@ -47,13 +81,13 @@ def sign_off(request: Request) -> SignOff | None:
     """The newest approval and what changed since; None when read-only or never approved.
 
     Kept with the snapshot under the newest approval's id, so it is worked out once per
-    plan and approval (the page cache keys pages by that id too: `approval_generation`).
+    plan and approval (the page cache keys pages by that id too: `ApprovalGeneration`).
     """
     if request.app.state.auth is None:
         return None
     history = history_of(request)
     snapshot = dashboard(request).state.snapshot()
-    generation = history.latest_approval_id()
+    generation = request.app.state.approvals()
     if snapshot is None or generation is None:
         return None
     return snapshot.memo(("sign-off", generation), history.sign_off)
@@ -109,6 +143,7 @@ def approve(request: Request, number: int, form: CheckedForm) -> Response:
         history_of(request).approve(number, user=user.name, ip=client_ip(request.scope))
     except StoreError as exc:
         return _revision_page(request, number, 403, str(exc))
+    request.app.state.approvals.forget()  # the next page shows it
     return RedirectResponse(f"/plan/revisions/{number}", status_code=303, headers=NO_STORE)
 
 
