@@ -25,9 +25,17 @@ def test_demo_builds_loads_every_source_and_refuses_to_overwrite(
     summary = {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
     assert set(CONNECTORS) <= summary
     assert (target / "truth.json").is_file()
-    # One example user per role, whose printed password signs in.
-    printed = re.findall(r"^  (\w+) +(\w+) +password: (\S+)$", result.stdout, re.MULTILINE)
-    assert [(name, role) for name, role, _ in printed] == [(r.value, r.value) for r in ROLES]
+    # One example user per role and one per goal sponsor, whose printed password signs in.
+    printed = re.findall(
+        r"^  (\w+) +(\w+) +password: (\S+)(?:  \(goal sponsor: approves the plan\))?$",
+        result.stdout,
+        re.MULTILINE,
+    )
+    sponsors = [("dana", "viewer"), ("priya", "viewer"), ("sam", "viewer")]
+    assert [(name, role) for name, role, _ in printed] == [
+        *((r.value, r.value) for r in ROLES),
+        *sponsors,
+    ]
     assert (target / "example-users.txt").read_text().splitlines() == [
         line for line in result.stdout.splitlines() if "password: " in line
     ]

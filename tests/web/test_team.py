@@ -18,7 +18,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from outcomes.web import account, api, checkins, create_app, pages
+from outcomes.web import account, api, checkins, create_app, pages, plan_edit, plan_revisions
 from outcomes.web.auth import SESSION_COOKIE, AuthConfig
 from outcomes.web.store import Role, Store
 from tests.web.conftest import OPTIONS, Served, copy_workspace, serve
@@ -112,7 +112,14 @@ def _close_browsers(request: pytest.FixtureRequest) -> Iterator[None]:
 def every_route() -> set[tuple[str, str]]:
     """(method, path) of every route the app with sign-in serves."""
     found = {("GET", "/api/openapi.json"), ("GET", "/static/dashboard.css")}
-    for router in (api.router, pages.router, account.router, checkins.router):
+    for router in (
+        api.router,
+        pages.router,
+        account.router,
+        checkins.router,
+        plan_edit.router,
+        plan_revisions.router,
+    ):
         for route in router.routes:
             for method in getattr(route, "methods", set()) - {"HEAD"}:
                 found.add((method, route.path))
@@ -127,6 +134,9 @@ def concrete(path: str, team: Team) -> str:
         path.replace("{goal_id}", plan.goals[0].id)
         .replace("{tactic_id}", plan.tactics[0].id)
         .replace("{name}", "spare")
+        .replace("{section}", "tactics")
+        .replace("{element_id}", plan.tactics[0].id)
+        .replace("{number}", "1")
     )
 
 
@@ -142,6 +152,12 @@ def expected(method: str, path: str, role: str | None) -> int:
         return 200 if role is None else 303
     if role is None:
         return 401 if method == "POST" or path.startswith("/api/") else 303
+    if path.startswith("/plan/edit"):
+        if role not in ("strategist", "admin"):
+            return 403
+        return 409 if method == "POST" else 200  # the form names no base revision: outdated
+    if path.endswith("/approve"):
+        return 403  # none of these users sponsors a goal
     if path.startswith("/admin"):
         if role != "admin":
             return 403

@@ -34,7 +34,7 @@ from outcomes.cli.ingest_output import (
     print_ingest_table,
     print_source_summary,
 )
-from outcomes.workspace import DEFAULT_WAIT
+from outcomes.workspace import DEFAULT_WAIT, PLAN_FILE
 
 if TYPE_CHECKING:
     from outcomes.measure.unplanned import UnplannedReport
@@ -359,15 +359,28 @@ EXAMPLE_USERS = "example-users.txt"
 """The demo's example users and their passwords, beside its plan."""
 
 
+def _sponsors(workspace: Path) -> list[str]:
+    """The executives who sponsor a goal in the demo's plan (each gets a user to approve it)."""
+    from outcomes.plan import PlanError, load_plan
+
+    try:
+        plan = load_plan(workspace / PLAN_FILE).plan
+    except (PlanError, OSError):
+        return []
+    executives = {person.id for person in plan.people if person.executive}
+    return sorted({g.sponsor for g in plan.goals if g.sponsor in executives})
+
+
 def _print_example_users(workspace: Path) -> None:
     """One user per role in the demo's app database, and how to sign in as them."""
     from outcomes.web.store import Store, StoreError
     from outcomes.web.store.examples import add_example_users
 
+    sponsors = _sponsors(workspace)
     try:
         store = Store.for_workspace(workspace)
         try:
-            added = add_example_users(store)
+            added = add_example_users(store, sponsors)
         finally:
             store.close()
     except StoreError as exc:
@@ -376,7 +389,9 @@ def _print_example_users(workspace: Path) -> None:
     if not added:
         return
     lines = [
-        f"  {name:<11} {role.value:<11} password: {password}" for name, role, password in added
+        f"  {name:<11} {role.value:<11} password: {password}"
+        + ("  (goal sponsor: approves the plan)" if name in sponsors else "")
+        for name, role, password in added
     ]
     # Kept beside the demo too (readable by its owner only): `make demo` prints much more
     # before it serves the dashboard, and a hash cannot be shown again.

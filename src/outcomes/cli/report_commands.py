@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -32,13 +33,14 @@ from outcomes.cli.options import (
     TouchSourceOption,
     briefing_options,
 )
-from outcomes.workspace import DEFAULT_WAIT, CheckinRecord, Workspace, WorkspaceError
+from outcomes.workspace import DEFAULT_WAIT, PLAN_FILE, CheckinRecord, Workspace, WorkspaceError
 
 CHECKIN_WEEKS = 8
 """How many weeks of check-ins the report shows."""
 
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing, BriefingOptions
+    from outcomes.plan.changes import SignOff
 
 
 def load_or_fail(
@@ -55,6 +57,29 @@ def load_or_fail(
         space.plan  # noqa: B018 -- a broken plan is listed problem by problem before measuring
         briefing: Briefing = space.briefing(options, use_cache=not refresh)
     return briefing
+
+
+def plan_sign_off(workspace: Path, plan: Path | None) -> SignOff | None:
+    """The plan's newest approval in the app's store and what changed since; None if none.
+
+    A workspace without an app database (never served with sign-in) has none: no
+    database is made for asking. A store that cannot be read is a warning, not a failure.
+    """
+    from outcomes.web.store import ENV_URL, Store, StoreError
+    from outcomes.web.store.database import APP_DB
+    from outcomes.web.store.revisions import PlanHistory
+
+    if not os.environ.get(ENV_URL, "").strip() and not (workspace / APP_DB).exists():
+        return None
+    try:
+        store = Store.for_workspace(workspace)
+        try:
+            return PlanHistory(store, plan or workspace / PLAN_FILE).sign_off()
+        finally:
+            store.close()
+    except StoreError as exc:
+        stderr_console().print(f"warning: the plan's approval is not shown: {exc}", markup=False)
+        return None
 
 
 @app.command(rich_help_panel="Report")
@@ -217,11 +242,13 @@ def report(
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
     briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
     checkins = recent_checkins(workspace, plan, wait)
+    approved = plan_sign_off(workspace, plan)
     try:
         if chosen is ReportFormat.PDF:
-            render_pdf(briefing, target, workspace=workspace, checkins=checkins)
+            render_pdf(briefing, target, workspace=workspace, checkins=checkins, sign_off=approved)
         else:
-            target.write_text(render_html(briefing, checkins=checkins), encoding="utf-8")
+            html = render_html(briefing, checkins=checkins, sign_off=approved)
+            target.write_text(html, encoding="utf-8")
     except PdfUnavailableError as exc:
         fail(str(exc))
     except OSError as exc:

@@ -31,6 +31,7 @@ from outcomes.catalog.statuses import status_style, status_word
 from outcomes.measure.content import brand_words
 from outcomes.measure.roi import CreditWarning
 from outcomes.plan import Tactic
+from outcomes.plan.changes import SignOff
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report import charts
 from outcomes.report.format import (
@@ -61,16 +62,22 @@ class PdfUnavailableError(Exception):
 
 
 def render_html(
-    briefing: Briefing, *, for_print: bool = False, checkins: Sequence[CheckinRecord] = ()
+    briefing: Briefing,
+    *,
+    for_print: bool = False,
+    checkins: Sequence[CheckinRecord] = (),
+    sign_off: SignOff | None = None,
 ) -> str:
     """The report as one self-contained HTML document.
 
     `checkins`: the recent weekly check-ins (`Workspace.checkins`), shown per tactic.
+    `sign_off`: the plan revision its sponsors approved and what changed since (the app's
+    store keeps approvals; the caller reads them), shown under the title.
     """
     template = _environment().get_template("executive.html.j2")
     context = _context(briefing, for_print=for_print)
     context["checkins"] = checkins_by_tactic(briefing.plan.tactics, checkins)
-    return template.render(**context)
+    return template.render(**context, sign_off=sign_off)
 
 
 def render_pdf(
@@ -79,22 +86,25 @@ def render_pdf(
     *,
     workspace: Path | None = None,
     checkins: Sequence[CheckinRecord] = (),
+    sign_off: SignOff | None = None,
 ) -> bytes:
     """The report as PDF (A4), written to `target` when given; returns the bytes.
 
     With `workspace`, the PDF of a kept briefing is kept beside it, and asked for again
-    (nothing changed: same plan, data, options and code) it is read instead of laid out.
-    Check-ins are loaded into the warehouse, so new ones make a new briefing; the kept
-    PDF's name also carries the check-ins shown, for a report asked with fewer weeks.
+    (nothing changed: same plan, data, options, sign-off and code) it is read instead of
+    laid out. Check-ins are loaded into the warehouse, so new ones make a new briefing; the
+    kept PDF's name also carries the check-ins shown, for a report asked with fewer weeks.
     """
     if workspace is None:
-        document = _pdf(briefing, checkins)
+        document = _pdf(briefing, checkins, sign_off)
     else:
         from outcomes.briefing.cache import kept_rendering
 
         shown = hashlib.sha256(repr([c.to_json() for c in checkins]).encode()).hexdigest()[:12]
-        name = f"report-{_presenter_signature()}-{shown}.pdf"
-        document = kept_rendering(workspace, briefing, name, lambda: _pdf(briefing, checkins))
+        name = f"report-{_presenter_signature()}-{shown}{_sign_off_signature(sign_off)}.pdf"
+        document = kept_rendering(
+            workspace, briefing, name, lambda: _pdf(briefing, checkins, sign_off)
+        )
     if target is not None:
         target.write_bytes(document)
     return document
@@ -114,7 +124,16 @@ def _presenter_signature() -> str:
     return digest.hexdigest()[:16]
 
 
-def _pdf(briefing: Briefing, checkins: Sequence[CheckinRecord]) -> bytes:
+def _sign_off_signature(sign_off: SignOff | None) -> str:
+    """A part of the kept PDF's name: an approval changes the report, not the briefing."""
+    if sign_off is None:
+        return ""
+    return "-" + hashlib.sha256(repr(sign_off).encode()).hexdigest()[:12]
+
+
+def _pdf(
+    briefing: Briefing, checkins: Sequence[CheckinRecord], sign_off: SignOff | None = None
+) -> bytes:
     charts.start_engine()  # while WeasyPrint and Pango load
     try:
         import weasyprint
@@ -124,7 +143,7 @@ def _pdf(briefing: Briefing, checkins: Sequence[CheckinRecord]) -> bytes:
             "with `make report-deps` (Debian: apt-get install libpango-1.0-0 "
             "libpangoft2-1.0-0), or write HTML with --format html"
         ) from None
-    html = render_html(briefing, for_print=True, checkins=checkins)
+    html = render_html(briefing, for_print=True, checkins=checkins, sign_off=sign_off)
     document: bytes = weasyprint.HTML(string=html, base_url=None).write_pdf()
     return document
 

@@ -36,6 +36,7 @@ from outcomes.workspace import PLAN_FILE
 
 if TYPE_CHECKING:
     from outcomes.web.alerting.scheduler import Scheduler
+    from outcomes.web.plan_revisions import ApprovalGeneration
 
 STATIC: Final = Path(__file__).parent / "static"
 RETRY_AFTER: Final = 2
@@ -102,18 +103,21 @@ def create_app(
     app.state.auth = signin
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    from outcomes.web import account, api, checkins, pages
+    from outcomes.web import account, api, checkins, pages, plan_edit, plan_revisions
 
     app.include_router(api.router)
     app.include_router(pages.router)
     if signin is not None:
         app.include_router(account.router)
         app.include_router(checkins.router)
+        app.include_router(plan_edit.router)
+        app.include_router(plan_revisions.router)
     _handle_errors(app)
     app.openapi()  # built once now, not on the first request for /api
 
     # Inside the security middleware, so kept answers get its headers and its host check.
-    app.add_middleware(PageCache, state=state)
+    app.state.approvals = None if signin is None else _approvals(signin, state)
+    app.add_middleware(PageCache, state=state, generation=app.state.approvals)
     if signin is not None:
         # Outside the page cache, so a kept page is only sent to whom it may be shown.
         app.add_middleware(AuthMiddleware, config=signin, error=_error)
@@ -129,6 +133,14 @@ def _scheduler(workspace: Path, plan_file: Path | None, auth: AuthConfig | None)
 
     store = auth.store if auth is not None else Store.for_workspace(workspace)
     return Scheduler(workspace, store, plan_file=plan_file)
+
+
+def _approvals(signin: AuthConfig, state: DashboardState) -> ApprovalGeneration:
+    """What kept pages also depend on besides the snapshot: the newest plan approval."""
+    from outcomes.web.plan_revisions import ApprovalGeneration
+    from outcomes.web.store.revisions import PlanHistory
+
+    return ApprovalGeneration(PlanHistory(signin.store, state.plan_file))
 
 
 def warm(snapshot: Snapshot) -> None:

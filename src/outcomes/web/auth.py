@@ -3,7 +3,7 @@
 Served with sign-in (`outcomes serve` without `--read-only`), every path needs a signed-in
 user except `PUBLIC` ones (the sign-in page, the stylesheet): deny by default, so a new
 page is never public by mistake. `/admin/` needs the admin role; every other page and
-the JSON API need viewer, the lowest. Anonymous pages are sent to the sign-in page
+the JSON API need viewer, the lowest; the plan editor (`/plan/edit`) strategist. Anonymous pages are sent to the sign-in page
 (303), anonymous API calls answer 401, a role too low answers 403.
 
 * A session is a random token in an HttpOnly, SameSite=Lax cookie (Secure when served
@@ -43,6 +43,8 @@ PRINCIPAL: Final = "outcomes.principal"
 """The scope key the middleware leaves the request's `Principal` (or None) under."""
 PUBLIC: Final = ("/signin", "/static/", "/favicon.ico")
 ADMIN_PREFIX: Final = "/admin"
+EDIT_PREFIX: Final = "/plan/edit"
+"""The plan editor's pages: strategists and admins."""
 FORM_LIMIT: Final = 64 * 1024
 """Bytes of a form body read at most: the app's forms are a few fields."""
 FAILURE_WINDOW_MINUTES: Final = 15
@@ -92,6 +94,8 @@ def required_role(path: str) -> Role | None:
         return None
     if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
         return Role.ADMIN
+    if path == EDIT_PREFIX or path.startswith(EDIT_PREFIX + "/"):
+        return Role.STRATEGIST
     return Role.VIEWER
 
 

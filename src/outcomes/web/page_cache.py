@@ -21,6 +21,7 @@ import functools
 import gzip
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -39,8 +40,9 @@ CACHE_CONTROL: Final = (b"cache-control", b"no-cache")
 """Browsers keep the answer but ask (with its ETag) before showing it again."""
 VARY: Final = (b"vary", b"accept-encoding")
 
-Key = tuple[str, str, bool, str | None, str | None]
-"""Path, query string, refreshing, the refresh error shown, who it is shown to."""
+Key = tuple[str, str, bool, str | None, str | None, object]
+"""Path, query string, refreshing, the refresh error shown, who it is shown to, and the
+app's generation (the newest approval)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,17 @@ class Kept:
 class PageCache:
     """ASGI middleware keeping the app's GET answers per snapshot of `state`."""
 
-    def __init__(self, app: ASGIApp, *, state: DashboardState, limit: int = LIMIT) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        state: DashboardState,
+        limit: int = LIMIT,
+        generation: Callable[[], object] | None = None,
+    ) -> None:
         self.app = app
         self.state = state
+        self.generation = generation
         self.limit = limit
         self._snapshot: Snapshot | None = None
         self._kept: OrderedDict[Key, Kept] = OrderedDict()
@@ -106,7 +116,11 @@ class PageCache:
         # Pages show who is signed in, so each user's are kept apart (a read-only
         # dashboard has no user: one copy for all).
         user = scope.get(PRINCIPAL)
-        return scope["path"], query, status.refreshing, error, getattr(user, "cache_key", None)
+        # Pages also show what the app's store holds beside the workspace (the newest
+        # plan approval): a new one is a new key.
+        extra = self.generation() if self.generation is not None else None
+        who = getattr(user, "cache_key", None)
+        return scope["path"], query, status.refreshing, error, who, extra
 
 
 async def _collect(app: ASGIApp, scope: Scope, receive: Receive) -> list[Message]:

@@ -18,6 +18,7 @@ from outcomes.web import charts
 from outcomes.web.auth import principal
 from outcomes.web.context import current_views, dashboard
 from outcomes.web.invalid import checked
+from outcomes.web.plan_revisions import sign_off
 from outcomes.web.render import Formats, render
 from outcomes.web.schemas import Meta
 from outcomes.web.views import Views
@@ -75,23 +76,32 @@ def view_page(
     *,
     title: str,
     active: str,
+    **context: Any,
 ) -> HTMLResponse:
     """A page that shows one view (`build` picks it from the current views) as `v`."""
     views = current_views(request)
     v = build(views)
-    return page(request, template, views=views, meta=v.meta, v=v, title=title, active=active)
+    return page(
+        request, template, views=views, meta=v.meta, v=v, title=title, active=active, **context
+    )
 
 
 @router.get("/")
 def overview(request: Request) -> HTMLResponse:
     """Page one of the executive report."""
-    return view_page(request, "overview.html.j2", Views.overview, title="Overview", active="/")
+    return view_page(
+        request, "overview.html.j2", Views.overview, title="Overview", active="/",
+        sign_off=sign_off(request),
+    )  # fmt: skip
 
 
 @router.get("/goals")
 def goals(request: Request) -> HTMLResponse:
     """Every business goal and its pacing."""
-    return view_page(request, "goals.html.j2", Views.goals, title="Business goals", active="/goals")
+    return view_page(
+        request, "goals.html.j2", Views.goals, title="Business goals", active="/goals",
+        sign_off=sign_off(request),
+    )  # fmt: skip
 
 
 @router.get("/goals/{goal_id}")
@@ -135,7 +145,8 @@ def tactics(request: Request) -> HTMLResponse:
     v = views.tactics()
     return page(request, "tactics.html.j2", views=views, meta=v.meta, v=v,
                 title="Tactics", active="/tactics",
-                card=views.briefing.scorecard, titles=views.titles)  # fmt: skip
+                card=views.briefing.scorecard, titles=views.titles,
+                sign_off=sign_off(request))  # fmt: skip
 
 
 @router.get("/tactics/{tactic_id}")

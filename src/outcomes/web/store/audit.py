@@ -37,6 +37,9 @@ ACTIONS: Final = {
     "alerts.unsubscribe": "unsubscribed from alerts",
     "alerts.settings": "alert or schedule settings changed",
     "schedule.run": "a scheduled job ran in the dashboard",
+    "plan.edit": "plan edited and saved as a revision",
+    "plan.outside": "plan.yaml changed on disk, recorded as a revision",
+    "plan.approve": "plan revision approved by a goal's sponsor",
 }
 """Every action the log records, with what it means (the admin page's legend)."""
 

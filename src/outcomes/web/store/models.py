@@ -151,3 +151,33 @@ class CheckinRow(Base):
     blocker: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class RevisionRow(Base):
+    """One saved state of the workspace's plan.yaml: the whole text, who and why."""
+
+    __tablename__ = "plan_revisions"
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    """1, 2, …: the next is the newest plus one, so two saves at once cannot both be it."""
+    parent: Mapped[int | None] = mapped_column(ForeignKey("plan_revisions.number"))
+    author: Mapped[str] = mapped_column(String(128))
+    """A user's name, `outside` (the file changed on disk: a git pull, an editor)."""
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    message: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ApprovalRow(Base):
+    """A goal sponsor's sign-off of one plan revision."""
+
+    __tablename__ = "plan_approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(ForeignKey("plan_revisions.number"), index=True)
+    approver: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    """The user's name, which is the sponsor's person id in the plan."""
+    goals: Mapped[str] = mapped_column(Text)
+    """JSON list of the goals the approver sponsors in that revision."""
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

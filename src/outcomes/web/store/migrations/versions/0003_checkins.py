@@ -1,7 +1,7 @@
 """Weekly check-ins: per tactic, ISO week and author, what was done, counts, confidence, blocker.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from outcomes.web.store.models import UtcDateTime
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
