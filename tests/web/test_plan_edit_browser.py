@@ -1,6 +1,6 @@
 """In a real Chromium (no script on the pages): a strategist edits a tactic, sees a lint
 finding beside its field, fixes it and saves; the goal's sponsor approves the revision;
-the overview shows the approval."""
+an operator checks in on the trade show; the dashboard shows all three (#16 point 9)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def served_team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) 
     store = Store.open(f"sqlite:///{workspace / '.outcomes' / 'app.db'}")
     store.add_user("strat", Role.STRATEGIST, PASSWORD, actor="cli:test")
     store.add_user("sam", Role.VIEWER, PASSWORD, actor="cli:test")  # sponsor of bigger-orders
+    store.add_user("cy", Role.OPERATOR, PASSWORD, actor="cli:test")  # operates trade-show
     app = create_app(workspace, options=OPTIONS, read_only=False, auth=AuthConfig(store))
     with serve(app) as running:
         # Longer than conftest's wait: the first measurement shares the CPUs with other suites.
@@ -46,7 +47,7 @@ def _signed_in(browser: Any, served: Served, name: str) -> Any:
     return page
 
 
-def test_a_strategist_fixes_a_lint_finding_saves_and_the_sponsor_approves(
+def test_a_strategist_edits_the_sponsor_approves_an_operator_checks_in(
     browser: Any, served_team: Served
 ) -> None:
     page = _signed_in(browser, served_team, "strat")
@@ -82,3 +83,26 @@ def test_a_strategist_fixes_a_lint_finding_saves_and_the_sponsor_approves(
         sponsor.wait_for_timeout(500)
         sponsor.goto("/tactics")
     sponsor.context.close()
+
+    operator = _signed_in(browser, served_team, "cy")
+    operator.goto("/checkins/trade-show")
+    operator.fill("#checkin-done", "Held the Hamburg trade show; <b>12</b> meetings booked")
+    operator.fill("#checkin-events_held", "1")
+    operator.fill("#checkin-confidence", "7")
+    operator.fill("#checkin-blocker", "Stand staff short for Lyon")
+    operator.click('[data-testid="checkin-form"] button[type=submit]')
+    operator.wait_for_url(re.compile(r".*/checkins/trade-show.*"))
+    listed = operator.locator('[data-testid="checkins"]').inner_text()
+    assert "Held the Hamburg trade show; <b>12</b> meetings booked" in listed  # shown as text
+    operator.goto("/checkins")
+    assert "Stand staff short for Lyon" in operator.locator('[data-testid="blockers"]').inner_text()
+    assert "7" in operator.locator('[data-testid="overview-trade-show"]').inner_text()
+    # The same dashboard still shows the saved plan and its sign-off.
+    operator.goto("/")
+    assert (
+        f"revision {number} by Sam Okafor"
+        in operator.locator('[data-testid="sign-off"]').inner_text()
+    )
+    operator.goto("/tactics")
+    assert "Each account executive shares one insight a week" in operator.content()
+    operator.context.close()
