@@ -1,10 +1,11 @@
 """Who is asking, and whether they may: sign-in sessions, the trusted proxy header, CSRF.
 
-Served with sign-in (`outcomes serve` without `--read-only`), every path needs a signed-in
-user except `PUBLIC` ones (the sign-in page, the stylesheet): deny by default, so a new
-page is never public by mistake. `/admin/` needs the admin role; every other page and
-the JSON API need viewer, the lowest. Anonymous pages are sent to the sign-in page
-(303), anonymous API calls answer 401, a role too low answers 403.
+Each route declares the least role it needs (`web.access.needs`); the middleware here
+enforces it before the page cache or the route's code runs. Served with sign-in
+(`outcomes serve` without `--read-only`), anonymous pages are sent to the sign-in page
+(303), anonymous API calls and writes answer 401, a role too low answers 403. Served
+`--read-only`, nobody signs in: what the viewer role may read is open to all, and
+everything else (every write, whatever its route declares) answers 403.
 
 * A session is a random token in an HttpOnly, SameSite=Lax cookie (Secure when served
   over https, directly or behind a proxy uvicorn trusts), kept in the store by its hash
@@ -23,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import parse_qs, quote, urlsplit
@@ -31,8 +32,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 from anyio import to_thread
 from fastapi import HTTPException, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from outcomes.web.access import SAFE_METHODS, Needed, access_table, allows, route_needs
 from outcomes.web.store import Role, Store
 from outcomes.web.store.store import SESSION_HOURS
 
@@ -41,8 +44,6 @@ PRESESSION_COOKIE: Final = "outcomes_presession"
 CSRF_FIELD: Final = "csrf_token"
 PRINCIPAL: Final = "outcomes.principal"
 """The scope key the middleware leaves the request's `Principal` (or None) under."""
-PUBLIC: Final = ("/signin", "/static/", "/favicon.ico")
-ADMIN_PREFIX: Final = "/admin"
 FORM_LIMIT: Final = 64 * 1024
 """Bytes of a form body read at most: the app's forms are a few fields."""
 FAILURE_WINDOW_MINUTES: Final = 15
@@ -86,15 +87,6 @@ class AuthConfig:
         )  # fmt: skip
 
 
-def required_role(path: str) -> Role | None:
-    """The least role a path needs; None for the public ones."""
-    if path in PUBLIC or any(path.startswith(p) for p in PUBLIC if p.endswith("/")):
-        return None
-    if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-        return Role.ADMIN
-    return Role.VIEWER
-
-
 def principal(request: Request) -> Principal | None:
     found = request.scope.get(PRINCIPAL)
     return found if isinstance(found, Principal) else None
@@ -124,17 +116,23 @@ def new_presession() -> str:
 
 
 class AuthMiddleware:
-    """Resolves the request's user and refuses what their role does not allow."""
+    """Resolves the request's user and refuses what their role does not allow.
+
+    `config` None: the read-only dashboard, where nobody signs in.
+    """
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        config: AuthConfig,
+        config: AuthConfig | None,
+        routes: Sequence[BaseRoute],
         error: Callable[[Request, int, str, str], Response],
     ) -> None:
         self.app = app
         self.config = config
+        # Made when the app serves its first request, every route added by then.
+        self.table = access_table(routes)
         self.error = error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -145,18 +143,32 @@ class AuthMiddleware:
         if path.startswith("/static/") or path == "/favicon.ico":
             await self.app(scope, receive, send)  # the same for everyone: no user to look up
             return
+        needed, routed = route_needs(self.table, scope["method"], path)
         request = Request(scope)
-        found = await to_thread.run_sync(self._resolve, request)
-        scope[PRINCIPAL] = found
-        needed = required_role(path)
-        refusal = None if needed is None else self._refusal(request, found, needed)
+        if self.config is None:
+            refusal = self._read_only_refusal(request, needed, routed)
+        else:
+            found = await to_thread.run_sync(self._resolve, self.config, request)
+            scope[PRINCIPAL] = found
+            refusal = self._refusal(request, found, needed) if isinstance(needed, Role) else None
         if refusal is not None:
             await refusal(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
-    def _resolve(self, request: Request) -> Principal | None:
-        config = self.config
+    def _read_only_refusal(self, request: Request, needed: Needed, routed: bool) -> Response | None:
+        """403 for a route that writes or needs more than a viewer; others are served."""
+        if not routed:
+            return None  # the app's own 404 or 405
+        if request.method in SAFE_METHODS and allows(Role.VIEWER, needed):
+            return None
+        message = (
+            "This dashboard is served read-only (`outcomes serve --read-only`): nothing can "
+            "be changed here, and nobody signs in."
+        )
+        return self.error(request, 403, "Forbidden", message)
+
+    def _resolve(self, config: AuthConfig, request: Request) -> Principal | None:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             signed = config.store.session(token)
@@ -173,7 +185,7 @@ class AuthMiddleware:
 
     def _refusal(self, request: Request, found: Principal | None, needed: Role) -> Response | None:
         if found is None:
-            if request.url.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+            if request.url.path.startswith("/api/") or request.method not in SAFE_METHODS:
                 return JSONResponse(
                     {"detail": "sign in first: this dashboard needs a user (POST /signin)"},
                     status_code=401,
