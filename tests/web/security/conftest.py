@@ -6,6 +6,7 @@ any order; none signs in with a wrong password more than the rate limit allows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -21,6 +22,8 @@ from tests.web.test_team import HEADER, PASSWORD, Browser, Team
 TARGET: Final = "target"
 """The user the admin's routes act on in the matrix (its role changed, disabled, enabled)."""
 SSO_USER: Final = "sso"
+READY_TIMEOUT: Final = 240.0
+PARAMETER: Final = re.compile(r"\{(\w+)(:\w+)?\}")
 
 
 @pytest.fixture(scope="package")
@@ -35,7 +38,8 @@ def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         workspace, options=OPTIONS, read_only=False, auth=AuthConfig(store, trusted_header=HEADER)
     )
     with serve(app) as running:
-        running.wait_ready()
+        # Longer than Served.wait_ready's minute: the machine may be busy with other suites.
+        assert running.dashboard.state.wait_ready(READY_TIMEOUT), running.dashboard.state.status()
         yield Team(running, store, workspace)
     store.close()
 
@@ -49,3 +53,14 @@ def _close_browsers(request: pytest.FixtureRequest) -> Iterator[None]:
 
 def anonymous(team: Team) -> Browser:
     return Browser(team.client())
+
+
+def concrete(path: str, team: Team) -> tuple[str, bool]:
+    """A URL for the route's path, and whether a parameter had to be guessed (404 is fine)."""
+    snapshot = team.served.dashboard.state.snapshot()
+    assert snapshot is not None
+    plan = snapshot.briefing.plan
+    known = {"goal_id": plan.goals[0].id, "tactic_id": plan.tactics[0].id, "name": TARGET}
+    guessed = any(name not in known for name, _ in PARAMETER.findall(path))
+    url = PARAMETER.sub(lambda m: known.get(m.group(1), "unknown"), path)
+    return (url + "/dashboard.css" if path == "/static" else url), guessed

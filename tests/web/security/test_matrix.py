@@ -22,7 +22,7 @@ from outcomes.web.access import ANYONE, RouteAccess, access_table, allows, needs
 from outcomes.web.auth import AuthConfig
 from outcomes.web.store import Role, Store
 from tests.web.conftest import OPTIONS, Served, serve
-from tests.web.security.conftest import TARGET, anonymous
+from tests.web.security.conftest import anonymous, concrete
 from tests.web.test_team import PASSWORD, Browser, Team
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,6 @@ HOW_TO_DECLARE: Final = (
     "declare the least role each route needs: put @needs(Role.X) (or @needs(ANYONE) for a "
     "public page) from outcomes.web.access right under its @router decorator: "
 )
-PARAMETER: Final = re.compile(r"\{(\w+)(:\w+)?\}")
 
 
 def _missing(app: FastAPI) -> list[str]:
@@ -60,17 +59,6 @@ def test_admin_pages_need_the_admin_role(team: Team) -> None:
     admin = [e for e in access_table(team.app.routes) if e.path.startswith("/admin")]
     assert len(admin) >= 6
     assert {e.needs for e in admin} == {Role.ADMIN}
-
-
-def concrete(path: str, team: Team) -> tuple[str, bool]:
-    """A URL for the route's path, and whether a parameter had to be guessed (404 is fine)."""
-    snapshot = team.served.dashboard.state.snapshot()
-    assert snapshot is not None
-    plan = snapshot.briefing.plan
-    known = {"goal_id": plan.goals[0].id, "tactic_id": plan.tactics[0].id, "name": TARGET}
-    guessed = any(name not in known for name, _ in PARAMETER.findall(path))
-    url = PARAMETER.sub(lambda m: known.get(m.group(1), "unknown"), path)
-    return (url + "/dashboard.css" if path == "/static" else url), guessed
 
 
 def refused_by_policy(response: httpx.Response) -> bool:
