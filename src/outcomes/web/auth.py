@@ -14,6 +14,10 @@ everything else (every write, whatever its route declares) answers 403.
 * Single sign-on: with `trusted_header` (e.g. X-Forwarded-User), a request from one of
   `trusted_proxies` naming an enabled user in that header is that user. From any other
   address the header is ignored, so a client cannot name itself.
+* Behind a proxy: X-Forwarded-Proto (https: Secure cookies) and X-Forwarded-For (the
+  address sign-ins are rate-limited and audited by) are believed from `trusted_proxies`
+  only, the one list of proxies (uvicorn's own handling is off, `outcomes serve`). The
+  header check above asks the connection's own address, not the forwarded one.
 * CSRF: every form carries `csrf_token`: the session's own token, or for the sign-in form
   an HMAC of a random pre-session cookie (double submit, signed with the app's secret).
   A POST without the right one is refused 403, as is one whose Origin is another site.
@@ -31,6 +35,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from anyio import to_thread
 from fastapi import HTTPException, Request
+from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -43,6 +48,8 @@ SESSION_COOKIE: Final = "outcomes_session"
 PRESESSION_COOKIE: Final = "outcomes_presession"
 CSRF_FIELD: Final = "csrf_token"
 PRINCIPAL: Final = "outcomes.principal"
+PEER: Final = "outcomes.peer"
+"""The scope key of the address the connection came from, before X-Forwarded-For."""
 """The scope key the middleware leaves the request's `Principal` (or None) under."""
 FORM_LIMIT: Final = 64 * 1024
 """Bytes of a form body read at most: the app's forms are a few fields."""
@@ -97,6 +104,34 @@ def client_ip(scope: Scope) -> str | None:
     return str(client[0]) if client else None
 
 
+def peer_ip(scope: Scope) -> str | None:
+    """The connection's own address (a proxy's, when there is one)."""
+    found = scope.get(PEER)
+    return str(found) if found is not None else client_ip(scope)
+
+
+def believe_forwarded(scope: Scope, trusted: tuple[str, ...]) -> None:
+    """Take the scheme and the client's address from a trusted proxy's X-Forwarded-*.
+
+    Each proxy appends the address it was reached from to X-Forwarded-For, so the
+    client is the nearest entry that is not itself a trusted proxy; what the client
+    wrote there itself comes before and is never believed.
+    """
+    peer = client_ip(scope)
+    scope[PEER] = peer
+    if peer not in trusted:
+        return
+    headers = Headers(scope=scope)
+    proto = headers.get("x-forwarded-proto", "").split(",")[-1].strip().lower()
+    if proto in ("http", "https"):
+        scope["scheme"] = proto
+    chain = [hop.strip() for hop in headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+    for hop in reversed(chain):
+        if hop not in trusted:
+            scope["client"] = (hop, 0)
+            return
+
+
 def is_https(scope: Scope) -> bool:
     return scope.get("scheme") == "https"
 
@@ -144,6 +179,8 @@ class AuthMiddleware:
             await self.app(scope, receive, send)  # the same for everyone: no user to look up
             return
         needed, routed = route_needs(self.table, scope["method"], path)
+        if self.config is not None:
+            believe_forwarded(scope, self.config.trusted_proxies)
         request = Request(scope)
         if self.config is None:
             refusal = self._read_only_refusal(request, needed, routed)
@@ -175,7 +212,7 @@ class AuthMiddleware:
             if signed is not None:
                 return Principal(signed.user.name, signed.user.role, signed.csrf, "session")
         header = config.trusted_header
-        if header and client_ip(request.scope) in config.trusted_proxies:
+        if header and peer_ip(request.scope) in config.trusted_proxies:
             name = request.headers.get(header, "").strip()
             if name:
                 user = config.store.proxy_user(name, ip=client_ip(request.scope))
