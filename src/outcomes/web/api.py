@@ -15,8 +15,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from outcomes.briefing.explorer import BY_CHOICES
 from outcomes.web.access import needs
 from outcomes.web.context import current_views, dashboard
+from outcomes.web.explorer import EXPLORER_MODELS, PERIOD_PATTERN
 from outcomes.web.invalid import checked, dumps
 from outcomes.web.schemas import (
     AttributionView,
@@ -135,9 +137,21 @@ def tactic(request: Request, tactic_id: str) -> Response:
 @needs(Role.VIEWER)
 def attribution(
     request: Request,
-    model: str = Query("markov", description="An attribution model, e.g. markov, shapley."),
-    by: str = Query("channel", description="Journey steps: channel or tactic."),
-    period: str = Query("plan", description="`plan` or a quarter such as 2026-Q1."),
+    # The valid values are documented (an enum, a pattern) but checked by the explorer,
+    # whose 400 names them, rather than by FastAPI's 422.
+    model: str = Query(
+        "markov",
+        description="An attribution model.",
+        json_schema_extra={"enum": list(EXPLORER_MODELS)},
+    ),
+    by: str = Query(
+        "channel", description="Journey steps.", json_schema_extra={"enum": list(BY_CHOICES)}
+    ),
+    period: str = Query(
+        "plan",
+        description="`plan` or a quarter of the data, such as 2026-Q1.",
+        json_schema_extra={"pattern": PERIOD_PATTERN},
+    ),
 ) -> Response:
     """Credit per channel or tactic under one model and period, and every model compared."""
     views = current_views(request)
