@@ -77,7 +77,10 @@ def serve(app: FastAPI, *, lifespan: str = "on") -> Iterator[Served]:
     """Run `app` with uvicorn on a free loopback port until the block ends."""
     listener = listen("127.0.0.1", 0)
     port = listener.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan=lifespan)
+    # As `outcomes serve`: X-Forwarded-* are the app's to believe (web.auth), not uvicorn's.
+    config = uvicorn.Config(
+        app, log_level="warning", ws="none", lifespan=lifespan, proxy_headers=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()

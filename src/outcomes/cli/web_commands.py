@@ -47,8 +47,8 @@ def serve(
         list[str] | None,
         typer.Option(
             "--trusted-proxy",
-            help="An address the --trusted-header is believed from (repeatable; default "
-            "127.0.0.1 and ::1).",
+            help="A reverse proxy's address: its --trusted-header, X-Forwarded-For and "
+            "X-Forwarded-Proto are believed (repeatable; default 127.0.0.1 and ::1).",
         ),
     ] = None,
     session_hours: Annotated[
@@ -130,7 +130,11 @@ def serve(
         auth=auth,
         schedule=not read_only if schedule is None else schedule,
     )
-    config = uvicorn.Config(web, host=host, port=port, log_level="warning", ws="none")
+    # No proxy headers from uvicorn: the app believes X-Forwarded-* from --trusted-proxy
+    # addresses only (web.auth), one list for Secure cookies, client addresses and SSO.
+    config = uvicorn.Config(
+        web, host=host, port=port, log_level="warning", ws="none", proxy_headers=False
+    )
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[listener])

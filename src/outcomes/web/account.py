@@ -14,6 +14,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from outcomes.web.access import ANYONE, needs
 from outcomes.web.auth import (
     CSRF_FIELD,
     FAILURE_WINDOW_MINUTES,
@@ -74,6 +75,7 @@ def _redirect(location: str) -> RedirectResponse:
 
 
 @router.get("/signin")
+@needs(ANYONE)
 def signin_form(request: Request, next: str = "/") -> Response:
     """The sign-in form; it sets the pre-session cookie its CSRF token is bound to."""
     if principal(request) is not None:
@@ -89,6 +91,7 @@ def signin_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/signin")
+@needs(ANYONE)
 def signin(request: Request, form: CheckedForm) -> Response:
     """Check the name and password (rate-limited); a new session on success."""
     config = auth_config(request)
@@ -135,6 +138,7 @@ def _throttled(request: Request, name: str, target: str) -> Response | None:
 
 
 @router.get("/signout")
+@needs(Role.VIEWER)
 def signout_form(request: Request) -> Response:
     """Sign out: a form, so that a link on another site cannot sign anyone out."""
     if principal(request) is None:
@@ -143,6 +147,7 @@ def signout_form(request: Request) -> Response:
 
 
 @router.post("/signout")
+@needs(Role.VIEWER)
 def signout(request: Request, form: CheckedForm) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -163,6 +168,7 @@ def _set_cookie(request: Request, response: Response, name: str, value: str, max
 
 
 @router.get("/admin/users")
+@needs(Role.ADMIN)
 def users_page(request: Request) -> Response:
     """Every user, with forms to add one, change a role, disable or enable."""
     require(request, Role.ADMIN)
@@ -189,6 +195,7 @@ def _change(request: Request, change: Any, **entered: str) -> Response:
 
 
 @router.post("/admin/users")
+@needs(Role.ADMIN)
 def add_user(request: Request, form: CheckedForm) -> Response:
     admin = require(request, Role.ADMIN)
     store, ip = auth_config(request).store, client_ip(request.scope)
@@ -202,6 +209,7 @@ def add_user(request: Request, form: CheckedForm) -> Response:
 
 
 @router.post("/admin/users/{name}/role")
+@needs(Role.ADMIN)
 def set_role(request: Request, name: str, form: CheckedForm) -> Response:
     admin = require(request, Role.ADMIN)
     store, ip = auth_config(request).store, client_ip(request.scope)
@@ -210,6 +218,7 @@ def set_role(request: Request, name: str, form: CheckedForm) -> Response:
 
 
 @router.post("/admin/users/{name}/disable")
+@needs(Role.ADMIN)
 def disable_user(request: Request, name: str, form: CheckedForm) -> Response:
     admin = require(request, Role.ADMIN)
     store, ip = auth_config(request).store, client_ip(request.scope)
@@ -217,6 +226,7 @@ def disable_user(request: Request, name: str, form: CheckedForm) -> Response:
 
 
 @router.post("/admin/users/{name}/enable")
+@needs(Role.ADMIN)
 def enable_user(request: Request, name: str, form: CheckedForm) -> Response:
     admin = require(request, Role.ADMIN)
     store, ip = auth_config(request).store, client_ip(request.scope)
@@ -224,6 +234,7 @@ def enable_user(request: Request, name: str, form: CheckedForm) -> Response:
 
 
 @router.get("/admin/audit")
+@needs(Role.ADMIN)
 def audit_page(request: Request, action: str = "") -> Response:
     """The newest entries of the audit log, optionally of one action."""
     require(request, Role.ADMIN)

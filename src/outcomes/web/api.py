@@ -15,7 +15,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from outcomes.briefing.explorer import BY_CHOICES
+from outcomes.web.access import needs
 from outcomes.web.context import current_views, dashboard
+from outcomes.web.explorer import EXPLORER_MODELS, PERIOD_PATTERN
 from outcomes.web.invalid import checked, dumps
 from outcomes.web.schemas import (
     AttributionView,
@@ -31,6 +34,7 @@ from outcomes.web.schemas import (
     TacticDetail,
     TacticsView,
 )
+from outcomes.web.store import Role
 from outcomes.web.views import Views
 
 if TYPE_CHECKING:
@@ -57,6 +61,7 @@ def _json(views: Views, view: BaseModel) -> Response:
 
 
 @router.get("/status", response_model=StatusView, responses={503: {}})
+@needs(Role.VIEWER)
 def status(request: Request) -> StatusView:
     """Where the numbers stand: the state measured, whether a refresh is under way."""
     board = dashboard(request)
@@ -75,6 +80,7 @@ def status(request: Request) -> StatusView:
 
 
 @router.get("/overview", response_model=Overview)
+@needs(Role.VIEWER)
 def overview(request: Request) -> Response:
     """Page one: goals, ROI by tactic, what needs a decision, pilots."""
     views = current_views(request)
@@ -82,6 +88,7 @@ def overview(request: Request) -> Response:
 
 
 @router.get("/goals", response_model=GoalsView)
+@needs(Role.VIEWER)
 def goals(request: Request) -> Response:
     """Every business goal and its pacing."""
     views = current_views(request)
@@ -89,6 +96,7 @@ def goals(request: Request) -> Response:
 
 
 @router.get("/goals/{goal_id}", response_model=GoalDetail, responses=NOT_FOUND)
+@needs(Role.VIEWER)
 def goal(request: Request, goal_id: str) -> Response:
     """One goal with the strategies and tactics serving it and their ROI."""
     views = current_views(request)
@@ -99,6 +107,7 @@ def goal(request: Request, goal_id: str) -> Response:
 
 
 @router.get("/strategy-map", response_model=StrategyMapView)
+@needs(Role.VIEWER)
 def strategy_map(request: Request) -> Response:
     """Goals, strategies and tactics with their status; the drawing is /strategy-map.svg."""
     views = current_views(request)
@@ -106,6 +115,7 @@ def strategy_map(request: Request) -> Response:
 
 
 @router.get("/tactics", response_model=TacticsView)
+@needs(Role.VIEWER)
 def tactics(request: Request) -> Response:
     """Every tactic with its headline ROI and status."""
     views = current_views(request)
@@ -113,6 +123,7 @@ def tactics(request: Request) -> Response:
 
 
 @router.get("/tactics/{tactic_id}", response_model=TacticDetail, responses=NOT_FOUND)
+@needs(Role.VIEWER)
 def tactic(request: Request, tactic_id: str) -> Response:
     """One tactic: implementation plan, benchmarks, cadence, conversation, content, ROI."""
     views = current_views(request)
@@ -123,11 +134,24 @@ def tactic(request: Request, tactic_id: str) -> Response:
 
 
 @router.get("/attribution", response_model=AttributionView, responses={400: {"model": ErrorOut}})
+@needs(Role.VIEWER)
 def attribution(
     request: Request,
-    model: str = Query("markov", description="An attribution model, e.g. markov, shapley."),
-    by: str = Query("channel", description="Journey steps: channel or tactic."),
-    period: str = Query("plan", description="`plan` or a quarter such as 2026-Q1."),
+    # The valid values are documented (an enum, a pattern) but checked by the explorer,
+    # whose 400 names them, rather than by FastAPI's 422.
+    model: str = Query(
+        "markov",
+        description="An attribution model.",
+        json_schema_extra={"enum": list(EXPLORER_MODELS)},
+    ),
+    by: str = Query(
+        "channel", description="Journey steps.", json_schema_extra={"enum": list(BY_CHOICES)}
+    ),
+    period: str = Query(
+        "plan",
+        description="`plan` or a quarter of the data, such as 2026-Q1.",
+        json_schema_extra={"pattern": PERIOD_PATTERN},
+    ),
 ) -> Response:
     """Credit per channel or tactic under one model and period, and every model compared."""
     views = current_views(request)
@@ -136,6 +160,7 @@ def attribution(
 
 
 @router.get("/conversation", response_model=ConversationView)
+@needs(Role.VIEWER)
 def conversation(request: Request) -> Response:
     """Conversation health per channel and account."""
     views = current_views(request)
@@ -143,6 +168,7 @@ def conversation(request: Request) -> Response:
 
 
 @router.get("/lint", response_model=LintView)
+@needs(Role.VIEWER)
 def lint(request: Request) -> Response:
     """The plan's lint findings and health score."""
     views = current_views(request)
@@ -150,6 +176,7 @@ def lint(request: Request) -> Response:
 
 
 @router.get("/sources", response_model=SourcesView)
+@needs(Role.VIEWER)
 def sources(request: Request) -> Response:
     """Ingest history, the newest rejected rows and activity no tactic accounts for."""
     views = current_views(request)
@@ -157,6 +184,7 @@ def sources(request: Request) -> Response:
 
 
 @router.get("/pilots", response_model=PilotsView)
+@needs(Role.VIEWER)
 def pilots(request: Request) -> Response:
     """Every pilot's verdict."""
     views = current_views(request)
@@ -164,6 +192,7 @@ def pilots(request: Request) -> Response:
 
 
 @router.get("/briefing", response_model=dict[str, Any])
+@needs(Role.VIEWER)
 def briefing(request: Request) -> Response:
     """The whole briefing (`Briefing.to_json`, versioned by `schema_version`).
 
@@ -191,18 +220,21 @@ def _result(
 
 
 @router.get("/roi", response_model=dict[str, Any])
+@needs(Role.VIEWER)
 def roi(request: Request) -> Response:
     """ROI per tactic, strategy and goal under each model: `outcomes roi --format json`."""
     return _result(request, "roi", lambda briefing: briefing.roi.to_json())
 
 
 @router.get("/scorecard", response_model=dict[str, Any])
+@needs(Role.VIEWER)
 def scorecard(request: Request) -> Response:
     """Goals, benchmarks, cadence, conversation…: `outcomes scorecard --format json`."""
     return _result(request, "scorecard", lambda briefing: briefing.scorecard.to_json())
 
 
 @router.get("/unplanned", response_model=dict[str, Any])
+@needs(Role.VIEWER)
 def unplanned(request: Request) -> Response:
     """Activity no tactic accounts for: `outcomes unplanned --format json`."""
     return _result(request, "unplanned", lambda briefing: briefing.unplanned.to_json())

@@ -118,9 +118,8 @@ def create_app(
     # Inside the security middleware, so kept answers get its headers and its host check.
     app.state.approvals = None if signin is None else _approvals(signin, state)
     app.add_middleware(PageCache, state=state, generation=app.state.approvals)
-    if signin is not None:
-        # Outside the page cache, so a kept page is only sent to whom it may be shown.
-        app.add_middleware(AuthMiddleware, config=signin, error=_error)
+    # Outside the page cache, so a kept page is only sent to whom it may be shown.
+    app.add_middleware(AuthMiddleware, config=signin, routes=app.routes, error=_error)
     # Outermost: its headers reach every response, its 500 every unhandled exception.
     app.add_middleware(SecurityMiddleware, hosts=allowed_hosts, error=_error)
     return app

@@ -1,10 +1,11 @@
 """Who is asking, and whether they may: sign-in sessions, the trusted proxy header, CSRF.
 
-Served with sign-in (`outcomes serve` without `--read-only`), every path needs a signed-in
-user except `PUBLIC` ones (the sign-in page, the stylesheet): deny by default, so a new
-page is never public by mistake. `/admin/` needs the admin role; every other page and
-the JSON API need viewer, the lowest; the plan editor (`/plan/edit`) strategist. Anonymous pages are sent to the sign-in page
-(303), anonymous API calls answer 401, a role too low answers 403.
+Each route declares the least role it needs (`web.access.needs`); the middleware here
+enforces it before the page cache or the route's code runs. Served with sign-in
+(`outcomes serve` without `--read-only`), anonymous pages are sent to the sign-in page
+(303), anonymous API calls and writes answer 401, a role too low answers 403. Served
+`--read-only`, nobody signs in: what the viewer role may read is open to all, and
+everything else (every write, whatever its route declares) answers 403.
 
 * A session is a random token in an HttpOnly, SameSite=Lax cookie (Secure when served
   over https, directly or behind a proxy uvicorn trusts), kept in the store by its hash
@@ -13,6 +14,10 @@ the JSON API need viewer, the lowest; the plan editor (`/plan/edit`) strategist.
 * Single sign-on: with `trusted_header` (e.g. X-Forwarded-User), a request from one of
   `trusted_proxies` naming an enabled user in that header is that user. From any other
   address the header is ignored, so a client cannot name itself.
+* Behind a proxy: X-Forwarded-Proto (https: Secure cookies) and X-Forwarded-For (the
+  address sign-ins are rate-limited and audited by) are believed from `trusted_proxies`
+  only, the one list of proxies (uvicorn's own handling is off, `outcomes serve`). The
+  header check above asks the connection's own address, not the forwarded one.
 * CSRF: every form carries `csrf_token`: the session's own token, or for the sign-in form
   an HMAC of a random pre-session cookie (double submit, signed with the app's secret).
   A POST without the right one is refused 403, as is one whose Origin is another site.
@@ -23,16 +28,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import parse_qs, quote, urlsplit
 
 from anyio import to_thread
 from fastapi import HTTPException, Request
+from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from outcomes.web.access import SAFE_METHODS, Needed, access_table, allows, route_needs
 from outcomes.web.store import Role, Store
 from outcomes.web.store.store import SESSION_HOURS
 
@@ -40,11 +48,9 @@ SESSION_COOKIE: Final = "outcomes_session"
 PRESESSION_COOKIE: Final = "outcomes_presession"
 CSRF_FIELD: Final = "csrf_token"
 PRINCIPAL: Final = "outcomes.principal"
+PEER: Final = "outcomes.peer"
+"""The scope key of the address the connection came from, before X-Forwarded-For."""
 """The scope key the middleware leaves the request's `Principal` (or None) under."""
-PUBLIC: Final = ("/signin", "/static/", "/favicon.ico")
-ADMIN_PREFIX: Final = "/admin"
-EDIT_PREFIX: Final = "/plan/edit"
-"""The plan editor's pages: strategists and admins."""
 FORM_LIMIT: Final = 64 * 1024
 """Bytes of a form body read at most: the app's forms are a few fields."""
 FAILURE_WINDOW_MINUTES: Final = 15
@@ -88,17 +94,6 @@ class AuthConfig:
         )  # fmt: skip
 
 
-def required_role(path: str) -> Role | None:
-    """The least role a path needs; None for the public ones."""
-    if path in PUBLIC or any(path.startswith(p) for p in PUBLIC if p.endswith("/")):
-        return None
-    if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-        return Role.ADMIN
-    if path == EDIT_PREFIX or path.startswith(EDIT_PREFIX + "/"):
-        return Role.STRATEGIST
-    return Role.VIEWER
-
-
 def principal(request: Request) -> Principal | None:
     found = request.scope.get(PRINCIPAL)
     return found if isinstance(found, Principal) else None
@@ -107,6 +102,34 @@ def principal(request: Request) -> Principal | None:
 def client_ip(scope: Scope) -> str | None:
     client = scope.get("client")
     return str(client[0]) if client else None
+
+
+def peer_ip(scope: Scope) -> str | None:
+    """The connection's own address (a proxy's, when there is one)."""
+    found = scope.get(PEER)
+    return str(found) if found is not None else client_ip(scope)
+
+
+def believe_forwarded(scope: Scope, trusted: tuple[str, ...]) -> None:
+    """Take the scheme and the client's address from a trusted proxy's X-Forwarded-*.
+
+    Each proxy appends the address it was reached from to X-Forwarded-For, so the
+    client is the nearest entry that is not itself a trusted proxy; what the client
+    wrote there itself comes before and is never believed.
+    """
+    peer = client_ip(scope)
+    scope[PEER] = peer
+    if peer not in trusted:
+        return
+    headers = Headers(scope=scope)
+    proto = headers.get("x-forwarded-proto", "").split(",")[-1].strip().lower()
+    if proto in ("http", "https"):
+        scope["scheme"] = proto
+    chain = [hop.strip() for hop in headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+    for hop in reversed(chain):
+        if hop not in trusted:
+            scope["client"] = (hop, 0)
+            return
 
 
 def is_https(scope: Scope) -> bool:
@@ -128,17 +151,23 @@ def new_presession() -> str:
 
 
 class AuthMiddleware:
-    """Resolves the request's user and refuses what their role does not allow."""
+    """Resolves the request's user and refuses what their role does not allow.
+
+    `config` None: the read-only dashboard, where nobody signs in.
+    """
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        config: AuthConfig,
+        config: AuthConfig | None,
+        routes: Sequence[BaseRoute],
         error: Callable[[Request, int, str, str], Response],
     ) -> None:
         self.app = app
         self.config = config
+        # Made when the app serves its first request, every route added by then.
+        self.table = access_table(routes)
         self.error = error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -149,25 +178,41 @@ class AuthMiddleware:
         if path.startswith("/static/") or path == "/favicon.ico":
             await self.app(scope, receive, send)  # the same for everyone: no user to look up
             return
+        needed, routed = route_needs(self.table, scope["method"], path)
+        if self.config is not None:
+            believe_forwarded(scope, self.config.trusted_proxies)
         request = Request(scope)
-        found = await to_thread.run_sync(self._resolve, request)
-        scope[PRINCIPAL] = found
-        needed = required_role(path)
-        refusal = None if needed is None else self._refusal(request, found, needed)
+        if self.config is None:
+            refusal = self._read_only_refusal(request, needed, routed)
+        else:
+            found = await to_thread.run_sync(self._resolve, self.config, request)
+            scope[PRINCIPAL] = found
+            refusal = self._refusal(request, found, needed) if isinstance(needed, Role) else None
         if refusal is not None:
             await refusal(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
-    def _resolve(self, request: Request) -> Principal | None:
-        config = self.config
+    def _read_only_refusal(self, request: Request, needed: Needed, routed: bool) -> Response | None:
+        """403 for a route that writes or needs more than a viewer; others are served."""
+        if not routed:
+            return None  # the app's own 404 or 405
+        if request.method in SAFE_METHODS and allows(Role.VIEWER, needed):
+            return None
+        message = (
+            "This dashboard is served read-only (`outcomes serve --read-only`): nothing can "
+            "be changed here, and nobody signs in."
+        )
+        return self.error(request, 403, "Forbidden", message)
+
+    def _resolve(self, config: AuthConfig, request: Request) -> Principal | None:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             signed = config.store.session(token)
             if signed is not None:
                 return Principal(signed.user.name, signed.user.role, signed.csrf, "session")
         header = config.trusted_header
-        if header and client_ip(request.scope) in config.trusted_proxies:
+        if header and peer_ip(request.scope) in config.trusted_proxies:
             name = request.headers.get(header, "").strip()
             if name:
                 user = config.store.proxy_user(name, ip=client_ip(request.scope))
@@ -177,7 +222,7 @@ class AuthMiddleware:
 
     def _refusal(self, request: Request, found: Principal | None, needed: Role) -> Response | None:
         if found is None:
-            if request.url.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+            if request.url.path.startswith("/api/") or request.method not in SAFE_METHODS:
                 return JSONResponse(
                     {"detail": "sign in first: this dashboard needs a user (POST /signin)"},
                     status_code=401,

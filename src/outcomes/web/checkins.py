@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from outcomes.catalog.checkin_counts import CHECKIN_COUNTS
 from outcomes.plan import Plan, PlanError, Tactic
+from outcomes.web.access import needs
 from outcomes.web.auth import CSRF_FIELD, Form, Principal, auth_config, client_ip, csrf_form
 from outcomes.web.auth import principal as principal_of
 from outcomes.web.context import dashboard
@@ -106,6 +107,7 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
 
 
 @router.get("/checkins")
+@needs(Role.VIEWER)
 def overview(request: Request, week: str = "") -> Response:
     """The week's check-ins per tactic, the confidence trend and the open blockers."""
     who, plan = _signed_in(request), _plan(request)
@@ -151,6 +153,7 @@ def _trend(
 
 
 @router.get("/checkins/{tactic_id}")
+@needs(Role.VIEWER)
 def tactic_page(request: Request, tactic_id: str) -> Response:
     """A tactic's check-ins, newest week first, and (for operators) the form to add one."""
     who, plan = _signed_in(request), _plan(request)
@@ -198,6 +201,7 @@ def _tactic(plan: Plan, tactic_id: str) -> Tactic | None:
 
 
 @router.post("/checkins")
+@needs(Role.OPERATOR)
 def record(request: Request, form: CheckedForm) -> Response:
     """Save the signed-in operator's check-in; the form again with the problems (400)."""
     who = _signed_in(request)

@@ -20,6 +20,8 @@ _LEADING: Final = (
     "markov", "shapley", "last_touch", "first_touch", "linear", "position_based", "time_decay"
 )  # fmt: skip
 EXPLORER_MODELS: Final = (*_LEADING, *(m for m in MODELS if m not in _LEADING))
+PERIOD_PATTERN: Final = r"^(plan|[0-9]{4}-Q[1-4])$"
+"""The form of a period (the API documents it); which quarters exist depends on the data."""
 """The explorer's menu: the models reports use first, then every other one."""
 
 

@@ -15,12 +15,14 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from outcomes.web import charts
+from outcomes.web.access import ANYONE, needs
 from outcomes.web.auth import principal
 from outcomes.web.context import current_views, dashboard
 from outcomes.web.invalid import checked
 from outcomes.web.plan_revisions import sign_off
 from outcomes.web.render import Formats, render
 from outcomes.web.schemas import Meta
+from outcomes.web.store import Role
 from outcomes.web.views import Views
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -87,6 +89,7 @@ def view_page(
 
 
 @router.get("/")
+@needs(Role.VIEWER)
 def overview(request: Request) -> HTMLResponse:
     """Page one of the executive report."""
     return view_page(
@@ -96,6 +99,7 @@ def overview(request: Request) -> HTMLResponse:
 
 
 @router.get("/goals")
+@needs(Role.VIEWER)
 def goals(request: Request) -> HTMLResponse:
     """Every business goal and its pacing."""
     return view_page(
@@ -105,6 +109,7 @@ def goals(request: Request) -> HTMLResponse:
 
 
 @router.get("/goals/{goal_id}")
+@needs(Role.VIEWER)
 def goal(request: Request, goal_id: str) -> HTMLResponse:
     """One goal: pacing, and the strategies and tactics serving it."""
     views = current_views(request)
@@ -116,6 +121,7 @@ def goal(request: Request, goal_id: str) -> HTMLResponse:
 
 
 @router.get("/strategy-map")
+@needs(Role.VIEWER)
 def strategy_map(request: Request) -> HTMLResponse:
     """The strategy map coloured by status."""
     views = current_views(request)
@@ -126,12 +132,14 @@ def strategy_map(request: Request) -> HTMLResponse:
 
 
 @router.get("/favicon.ico", include_in_schema=False)
+@needs(ANYONE)
 def favicon() -> Response:
     """No icon: browsers ask for one when they open the API or the SVG directly."""
     return Response(status_code=204)
 
 
 @router.get("/strategy-map.svg")
+@needs(Role.VIEWER)
 def strategy_map_svg(request: Request) -> Response:
     """The strategy map as a standalone SVG file."""
     svg = current_views(request).strategy_map_svg()
@@ -139,6 +147,7 @@ def strategy_map_svg(request: Request) -> Response:
 
 
 @router.get("/tactics")
+@needs(Role.VIEWER)
 def tactics(request: Request) -> HTMLResponse:
     """Every tactic with its ROI, cadence and content focus."""
     views = current_views(request)
@@ -150,6 +159,7 @@ def tactics(request: Request) -> HTMLResponse:
 
 
 @router.get("/tactics/{tactic_id}")
+@needs(Role.VIEWER)
 def tactic(request: Request, tactic_id: str) -> HTMLResponse:
     """One tactic: implementation plan and everything measured about it."""
     views = current_views(request)
@@ -161,6 +171,7 @@ def tactic(request: Request, tactic_id: str) -> HTMLResponse:
 
 
 @router.get("/attribution")
+@needs(Role.VIEWER)
 def attribution(
     request: Request, model: str = "markov", by: str = "channel", period: str = "plan"
 ) -> HTMLResponse:
@@ -175,6 +186,7 @@ def attribution(
 
 
 @router.get("/conversation")
+@needs(Role.VIEWER)
 def conversation(request: Request) -> HTMLResponse:
     """Listening and responding per channel and account."""
     return view_page(
@@ -187,24 +199,28 @@ def conversation(request: Request) -> HTMLResponse:
 
 
 @router.get("/lint")
+@needs(Role.VIEWER)
 def lint(request: Request) -> HTMLResponse:
     """The plan's lint findings and health score."""
     return view_page(request, "lint.html.j2", Views.lint, title="Plan lint", active="/lint")
 
 
 @router.get("/sources")
+@needs(Role.VIEWER)
 def sources(request: Request) -> HTMLResponse:
     """Ingest history, rejected rows and unplanned activity."""
     return view_page(request, "sources.html.j2", Views.sources, title="Sources", active="/sources")
 
 
 @router.get("/pilots")
+@needs(Role.VIEWER)
 def pilots(request: Request) -> HTMLResponse:
     """Every pilot's verdict."""
     return view_page(request, "pilots.html.j2", Views.pilots, title="Pilots", active="/pilots")
 
 
 @router.get("/api")
+@needs(Role.VIEWER)
 def api_index(request: Request) -> HTMLResponse:
     """The JSON API's endpoints, listed from its OpenAPI document."""
     views = current_views(request)

@@ -29,6 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from outcomes.lint import Finding, check_plan
 from outcomes.plan import Goal, LoadedPlan, Person, PlanError, Strategy, Tactic, load_plan_text
 from outcomes.plan.edit import EditError, add_element, remove_element, set_fields
+from outcomes.web.access import needs
 from outcomes.web.auth import CSRF_FIELD, Form, client_ip, csrf_form, expected_csrf, require
 from outcomes.web.auth import principal as principal_of
 from outcomes.web.context import dashboard
@@ -63,6 +64,7 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
 
 
 @router.get("/plan/edit")
+@needs(Role.STRATEGIST)
 def editor(request: Request) -> Response:
     """Every element of the plan, each with its form's link, and links to add new ones."""
     require(request, Role.STRATEGIST)
@@ -85,6 +87,7 @@ def editor(request: Request) -> Response:
 
 
 @router.get("/plan/edit/{section}")
+@needs(Role.STRATEGIST)
 def add_form(request: Request, section: str) -> Response:
     """An empty form for a new person, goal, strategy or tactic."""
     require(request, Role.STRATEGIST)
@@ -93,6 +96,7 @@ def add_form(request: Request, section: str) -> Response:
 
 
 @router.get("/plan/edit/{section}/{element_id}")
+@needs(Role.STRATEGIST)
 def edit_form(request: Request, section: str, element_id: str) -> Response:
     """The form of one element, filled with its values in the newest revision."""
     require(request, Role.STRATEGIST)
@@ -104,6 +108,7 @@ def edit_form(request: Request, section: str, element_id: str) -> Response:
 
 
 @router.post("/plan/edit/{section}")
+@needs(Role.STRATEGIST)
 def add(request: Request, section: str, form: CheckedForm) -> Response:
     require(request, Role.STRATEGIST)
     values = read_form(_section(section), form, new=True)
@@ -115,6 +120,7 @@ def add(request: Request, section: str, form: CheckedForm) -> Response:
 
 
 @router.post("/plan/edit/{section}/{element_id}")
+@needs(Role.STRATEGIST)
 def edit(request: Request, section: str, element_id: str, form: CheckedForm) -> Response:
     require(request, Role.STRATEGIST)
     values = read_form(_section(section), form, new=False)
@@ -126,6 +132,7 @@ def edit(request: Request, section: str, element_id: str, form: CheckedForm) -> 
 
 
 @router.post("/plan/edit/{section}/{element_id}/remove")
+@needs(Role.STRATEGIST)
 def remove(request: Request, section: str, element_id: str, form: CheckedForm) -> Response:
     require(request, Role.STRATEGIST)
     return _save(

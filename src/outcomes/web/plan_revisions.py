@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from outcomes.plan import PlanError, load_plan_text
 from outcomes.plan.changes import SignOff
+from outcomes.web.access import needs
 from outcomes.web.auth import (
     CSRF_FIELD,
     Form,
@@ -94,6 +95,7 @@ def sign_off(request: Request) -> SignOff | None:
 
 
 @router.get("/plan/revisions")
+@needs(Role.VIEWER)
 def revisions(request: Request) -> Response:
     """The newest revisions with their diffs, and the approvals."""
     require(request, Role.VIEWER)
@@ -111,6 +113,7 @@ def revisions(request: Request) -> Response:
 
 
 @router.get("/plan/revisions/{number}")
+@needs(Role.VIEWER)
 def revision(request: Request, number: int) -> Response:
     """One revision: its diff from its parent, who approved it, and the approve form."""
     require(request, Role.VIEWER)
@@ -136,6 +139,7 @@ def _revision_page(
 
 
 @router.post("/plan/revisions/{number}/approve")
+@needs(Role.VIEWER)
 def approve(request: Request, number: int, form: CheckedForm) -> Response:
     """The signed-in sponsor approves revision `number` (logged in the audit log)."""
     user = require(request, Role.VIEWER)
