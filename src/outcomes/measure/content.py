@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.rank_test import mann_whitney_p
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
 
@@ -258,14 +259,13 @@ def counted_words(text: str, brand: frozenset[str] = frozenset()) -> tuple[str, 
 
 def _tactic(tactic: str, scored: list[tuple[float, float]]) -> TacticFocus:
     import numpy as np
-    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
     scores = np.array([s for s, _ in scored])
     comments = np.array([c for _, c in scored])
     focused, centric = comments[scores > 0], comments[scores < 0]
     p_value = None
     if len(focused) and len(centric):
-        p_value = float(stats.mannwhitneyu(focused, centric, alternative="two-sided").pvalue)
+        p_value = mann_whitney_p(focused, centric)
     return TacticFocus(
         tactic=tactic,
         posts=len(scored),
