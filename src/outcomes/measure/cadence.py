@@ -61,10 +61,18 @@ class CadenceRow:
 
 
 def cadence_consistency(
-    plan: Plan, activities: ibis.Table, *, as_of: dt.date | None = None
+    plan: Plan,
+    activities: ibis.Table,
+    *,
+    as_of: dt.date | None = None,
+    mapped: ibis.Table | None = None,
 ) -> list[CadenceRow]:
-    """Rows for every tactic with a cadence: the tactic, then each active operator."""
-    mapped = mapped_activities(plan, activities)
+    """Rows for every tactic with a cadence: the tactic, then each active operator.
+
+    `mapped`: these activities already mapped by the plan (`mapped_activities`), when the
+    caller keeps them for several measures (`build_scorecard` does).
+    """
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     own = mapped.filter(
         mapped.tactic.notnull() & mapped.kind.isin(["post", "reply", "repost", "message"])
     )

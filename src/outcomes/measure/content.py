@@ -193,10 +193,18 @@ def content_focus(
 
 
 def content_focus_and_examples(
-    plan: Plan, activities: ibis.Table, *, brand_terms: Sequence[str] = ()
+    plan: Plan,
+    activities: ibis.Table,
+    *,
+    brand_terms: Sequence[str] = (),
+    mapped: ibis.Table | None = None,
 ) -> tuple[list[TacticFocus], list[FocusExample]]:
-    """`content_focus`, and one example post per score band that has posts."""
-    mapped = mapped_activities(plan, activities)
+    """`content_focus`, and one example post per score band that has posts.
+
+    `mapped`: these activities already mapped by the plan (`mapped_activities`), when the
+    caller keeps them for several measures (`build_scorecard` does).
+    """
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     posts = mapped.filter((mapped.kind == "post") & mapped.text.notnull())
     rows = to_arrow(posts.select("tactic", "text", "comments", "ts")).to_pylist()
     brand = brand_words(plan, brand_terms)

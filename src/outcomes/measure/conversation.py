@@ -160,15 +160,19 @@ def conversation_health(
     return [_health(keys, key, found, waits, targets.get(key), low_response) for key in groups]
 
 
-def tactic_conversation(plan: Plan, activities: ibis.Table) -> list[ConversationHealth]:
+def tactic_conversation(
+    plan: Plan, activities: ibis.Table, *, mapped: ibis.Table | None = None
+) -> list[ConversationHealth]:
     """Conversation health per tactic (activities mapped by the plan), with their targets.
 
     A tactic's target is its `first_response_minutes` benchmark's target, in calendar
     time, or its `first_response_business_minutes` one's, in business hours. Tactics that
     only push (publish, advertise, advocate, event) are not flagged `push-heavy`: their
     channel's listening is another tactic's work, and the channel rows judge the balance.
+    `mapped`: these activities already mapped by the plan (`mapped_activities`), when the
+    caller keeps them for several measures (`build_scorecard` does).
     """
-    mapped = mapped_activities(plan, activities)
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     mine = mapped.filter(mapped.tactic.notnull())
     found = conversation_health(
         mine,
