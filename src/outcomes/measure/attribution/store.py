@@ -47,7 +47,7 @@ from outcomes.measure.attribution.journeys import (
     period_paths,
     split_journeys,
 )
-from outcomes.measure.attribution.paths import PathCounts, PathRow
+from outcomes.measure.attribution.paths import PathCounts
 from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
@@ -85,14 +85,16 @@ class JourneyStore:
         kind = self._key(full)[2]
         missing = list(dict.fromkeys(s for _, s in periods if (kind, s) not in self._counts))
         if missing:
+            import pyarrow.compute as pc
+
             labels = [(str(i), span) for i, span in enumerate(missing)]
             summary = to_arrow(period_paths(self._segments(full), labels))
-            rows: dict[str, list[PathRow]] = {label: [] for label, _ in labels}
-            columns = [summary[name].to_pylist() for name in _SUMMARY_COLUMNS]
-            for label, path, conversions, value, nulls in zip(*columns, strict=True):
-                rows[label].append((path, conversions, value, nulls))
             for label, span in labels:
-                self._counts[(kind, span)] = PathCounts.from_rows(rows[label])
+                # Vectorised: a Python object per path and step cost more than the query.
+                mine = summary.filter(pc.equal(summary["period"], label))
+                self._counts[(kind, span)] = PathCounts.from_arrow(
+                    *(mine[name] for name in _SUMMARY_COLUMNS[1:])
+                )
         return {label: self._counts[(kind, span)] for label, span in periods}
 
     def paths(self, **options: Unpack[JourneyOptions]) -> PathCounts:
