@@ -19,6 +19,7 @@ from outcomes.catalog.statuses import Status, worst
 from outcomes.lint import check_plan
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, data_through
+from outcomes.measure.mapping import materialised_activities
 from outcomes.measure.roi import DEFAULT_MODELS, RoiReport, RoiRow, roi
 from outcomes.measure.scorecard import Scorecard, build_scorecard
 from outcomes.measure.unplanned import UnplannedReport, find_unplanned
@@ -189,7 +190,13 @@ def build_briefing(
     # The journeys are built once for every measure below (the warehouse does not change
     # while they run); the explorer goes first, so that ROI reads the plan period's paths
     # it summarised with the quarters'.
-    with JourneyStore(touchpoints, conversions) as journeys:
+    activities = warehouse.table("activities")
+    # The activities mapped to tactics are kept in the engine too, for the scorecard's
+    # measures and the unplanned-activity search.
+    with (
+        JourneyStore(touchpoints, conversions) as journeys,
+        materialised_activities(plan, activities) as mapped,
+    ):
         summaries = summarise_journeys(
             plan,
             warehouse,
@@ -198,7 +205,12 @@ def build_briefing(
             journeys=journeys,
         )
         card = build_scorecard(
-            plan, warehouse, as_of=options.as_of, sources=options.sources, journeys=journeys
+            plan,
+            warehouse,
+            as_of=options.as_of,
+            sources=options.sources,
+            journeys=journeys,
+            mapped=mapped,
         )
         period = Period.of_plan(plan)
         report = roi(
@@ -215,13 +227,8 @@ def build_briefing(
             journeys=journeys,
             snapshots=warehouse.table("metric_snapshots"),
         )
+        unplanned = find_unplanned(plan, activities, touchpoints, conversions, mapped=mapped)
     as_of = max((g.as_of for g in card.goals), default=options.as_of or dt.date.today())
-    unplanned = find_unplanned(
-        plan,
-        warehouse.table("activities"),
-        warehouse.table("touchpoints"),
-        warehouse.table("conversions"),
-    )
     check = check_plan(loaded)
     findings = tuple(
         LintItem(

@@ -121,13 +121,15 @@ def tactic_benchmarks(
     as_of: dt.date,
     conversation: Sequence[ConversationHealth] | None = None,
     journeys: JourneyStore | None = None,
+    mapped: ibis.Table | None = None,
 ) -> list[BenchmarkResult]:
     """Every benchmark of every tactic that has started by `as_of`.
 
-    `conversation` is `tactic_conversation`'s result, and `journeys` the journeys of these
-    touchpoints and conversions, where the caller has them already.
+    `conversation` is `tactic_conversation`'s result, `journeys` the journeys of these
+    touchpoints and conversions, and `mapped` the activities mapped by the plan
+    (`mapped_activities`), where the caller has them already.
     """
-    mapped = mapped_activities(plan, activities)
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     mine = mapped.filter(mapped.tactic.notnull())
     columns = set(ENGAGEMENT_COLUMNS.values())
     kinds = mine.group_by(["tactic", "kind"]).aggregate(

@@ -76,13 +76,16 @@ def cadence_consistency(
     *,
     as_of: dt.date | None = None,
     snapshots: ibis.Table | None = None,
+    mapped: ibis.Table | None = None,
 ) -> list[CadenceRow]:
     """Rows for every tactic with a cadence: the tactic, then each active operator.
 
     `snapshots` (the warehouse's `metric_snapshots`) brings the check-in counts of the
-    tactics off the social networks.
+    tactics off the social networks. `mapped`: these activities already mapped by the plan
+    (`mapped_activities`), when the caller keeps them for several measures
+    (`build_scorecard` does).
     """
-    mapped = mapped_activities(plan, activities)
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     own = mapped.filter(
         mapped.tactic.notnull() & mapped.kind.isin(["post", "reply", "repost", "message"])
     )

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.rank_test import mann_whitney_p
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
 
@@ -192,10 +193,18 @@ def content_focus(
 
 
 def content_focus_and_examples(
-    plan: Plan, activities: ibis.Table, *, brand_terms: Sequence[str] = ()
+    plan: Plan,
+    activities: ibis.Table,
+    *,
+    brand_terms: Sequence[str] = (),
+    mapped: ibis.Table | None = None,
 ) -> tuple[list[TacticFocus], list[FocusExample]]:
-    """`content_focus`, and one example post per score band that has posts."""
-    mapped = mapped_activities(plan, activities)
+    """`content_focus`, and one example post per score band that has posts.
+
+    `mapped`: these activities already mapped by the plan (`mapped_activities`), when the
+    caller keeps them for several measures (`build_scorecard` does).
+    """
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     posts = mapped.filter((mapped.kind == "post") & mapped.text.notnull())
     rows = to_arrow(posts.select("tactic", "text", "comments", "ts")).to_pylist()
     brand = brand_words(plan, brand_terms)
@@ -258,14 +267,13 @@ def counted_words(text: str, brand: frozenset[str] = frozenset()) -> tuple[str, 
 
 def _tactic(tactic: str, scored: list[tuple[float, float]]) -> TacticFocus:
     import numpy as np
-    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
     scores = np.array([s for s, _ in scored])
     comments = np.array([c for _, c in scored])
     focused, centric = comments[scores > 0], comments[scores < 0]
     p_value = None
     if len(focused) and len(centric):
-        p_value = float(stats.mannwhitneyu(focused, centric, alternative="two-sided").pvalue)
+        p_value = mann_whitney_p(focused, centric)
     return TacticFocus(
         tactic=tactic,
         posts=len(scored),

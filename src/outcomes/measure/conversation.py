@@ -150,8 +150,8 @@ def conversation_health(
         "posts": _count(a.filter(a.kind == "post"), keys),
         "answers": _count(answers, keys),
     }
-    found = {name: _by_key(table, keys) for name, table in counts.items()}
-    waits = _Waits(to_arrow(timed), keys, hours)
+    found, timed_rows = _counts_and_rows(counts, timed, keys)
+    waits = _Waits(timed_rows, keys, hours)
     groups = sorted(
         {key for table in found.values() for key in table} | set(waits.rows_of),
         key=_sort_key,
@@ -160,15 +160,19 @@ def conversation_health(
     return [_health(keys, key, found, waits, targets.get(key), low_response) for key in groups]
 
 
-def tactic_conversation(plan: Plan, activities: ibis.Table) -> list[ConversationHealth]:
+def tactic_conversation(
+    plan: Plan, activities: ibis.Table, *, mapped: ibis.Table | None = None
+) -> list[ConversationHealth]:
     """Conversation health per tactic (activities mapped by the plan), with their targets.
 
     A tactic's target is its `first_response_minutes` benchmark's target, in calendar
     time, or its `first_response_business_minutes` one's, in business hours. Tactics that
     only push (publish, advertise, advocate, event) are not flagged `push-heavy`: their
     channel's listening is another tactic's work, and the channel rows judge the balance.
+    `mapped`: these activities already mapped by the plan (`mapped_activities`), when the
+    caller keeps them for several measures (`build_scorecard` does).
     """
-    mapped = mapped_activities(plan, activities)
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     mine = mapped.filter(mapped.tactic.notnull())
     found = conversation_health(
         mine,
@@ -217,12 +221,13 @@ def responder_health(
     rows = rows.union(
         unseen.select(*[unseen[f"answer_{k}"].name(k) for k in keys], "first", "minutes")
     )
-    found = {
-        "first": _by_key(_count(rows, keys), keys),
-        "posts": _by_key(_count(a.filter(a.kind == "post"), keys), keys),
-        "answers": _by_key(_count(_answers(a), keys), keys),
+    counts = {
+        "first": _count(rows, keys),
+        "posts": _count(a.filter(a.kind == "post"), keys),
+        "answers": _count(_answers(a), keys),
     }
-    waits = _Waits(to_arrow(rows.filter(rows.minutes.notnull())), keys, hours)
+    found, timed_rows = _counts_and_rows(counts, rows.filter(rows.minutes.notnull()), keys)
+    waits = _Waits(timed_rows, keys, hours)
     groups = sorted(set(found["first"]) | set(found["answers"]), key=_sort_key)
     out = []
     for key in groups:
@@ -315,8 +320,38 @@ def _count(table: Any, keys: list[str]) -> Any:
     return table.group_by(keys).aggregate(n=table.count())
 
 
-def _by_key(table: Any, keys: list[str]) -> dict[Key, int]:
-    return {tuple(r[k] for k in keys): int(r["n"]) for r in to_arrow(table).to_pylist()}
+def _counts_and_rows(
+    counts: Mapping[str, Any], timed: Any, keys: list[str]
+) -> tuple[dict[str, dict[Key, int]], Any]:
+    """({name: {key: n}} of named `_count` tables, the `timed` rows), in one round trip.
+
+    The counts and the rows (`keys`, `first`, `minutes`) come back as one union, each row
+    labelled with what it is: one query to compile and run instead of one per count and
+    one for the rows, on any engine, and the conversations they share are built once.
+    """
+    import ibis
+    import pyarrow.compute as pc
+
+    rows_label = "_rows"
+    first = next(iter(counts.values())).schema()
+    types = {k: first[k] for k in keys} | {"n": first["n"]}
+    types |= {c: timed.schema()[c] for c in ("first", "minutes")}
+    # A union needs one schema: a column may be non-null in one part and not another.
+    schema = ibis.schema({column: kind.copy(nullable=True) for column, kind in types.items()})
+    parts = [
+        table.mutate(first=ibis.null(), minutes=ibis.null())
+        .cast(schema)
+        .mutate(_part=ibis.literal(name))
+        for name, table in counts.items()
+    ]
+    rows = timed.select(*keys, "first", "minutes").mutate(n=ibis.null())
+    parts.append(rows.select(*schema.names).cast(schema).mutate(_part=ibis.literal(rows_label)))
+    both = to_arrow(ibis.union(*parts, distinct=False))
+    is_rows = pc.equal(both["_part"], rows_label)
+    found: dict[str, dict[Key, int]] = {name: {} for name in counts}
+    for row in both.filter(pc.invert(is_rows)).select([*keys, "n", "_part"]).to_pylist():
+        found[row["_part"]][tuple(row[k] for k in keys)] = int(row["n"])
+    return found, both.filter(is_rows).select([*keys, "first", "minutes"])
 
 
 def _sort_key(key: Key) -> tuple[str, ...]:

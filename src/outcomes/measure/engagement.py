@@ -74,13 +74,16 @@ def engagement_links(
     sources: Sequence[str] | None = None,
     lookback_days: int | None = None,
     journeys: JourneyStore | None = None,
+    mapped: ibis.Table | None = None,
 ) -> list[EngagementLink]:
     """Every tactic with engagement, in plan order (see the module docstring).
 
     `journeys`: the journeys of these touchpoints and conversions, when the caller keeps
     them for other measures too; else they are built here.
+    `mapped`: these activities already mapped by the plan (`mapped_activities`), when the
+    caller keeps them for several measures (`build_scorecard` does).
     """
-    mapped = mapped_activities(plan, activities)
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     own = mapped.filter(mapped.tactic.notnull() & mapped.kind.isin(["post", "reply", "repost"]))
     week = own.ts.truncate("W").date()
     weekly = own.group_by(["tactic", week.name("week")]).aggregate(

@@ -41,9 +41,15 @@ class FunctionCoverage:
     coverage: Coverage
 
 
-def function_coverage(plan: Plan, activities: ibis.Table) -> list[FunctionCoverage]:
-    """Coverage of every business function (see the module docstring)."""
-    mapped = mapped_activities(plan, activities)
+def function_coverage(
+    plan: Plan, activities: ibis.Table, *, mapped: ibis.Table | None = None
+) -> list[FunctionCoverage]:
+    """Coverage of every business function (see the module docstring).
+
+    `mapped`: these activities already mapped by the plan (`mapped_activities`), when the
+    caller keeps them for several measures (`build_scorecard` does).
+    """
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     counted = mapped.filter(mapped.tactic.notnull())
     per_tactic = counted.group_by("tactic").aggregate(n=counted.count())
     activity = {str(r["tactic"]): int(r["n"]) for r in to_arrow(per_tactic).to_pylist()}

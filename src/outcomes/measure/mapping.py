@@ -225,6 +225,17 @@ def mapped_activities(plan: Plan, activities: Any) -> Any:
     return step.mutate(tactic=winner).drop(*met, *ranks)
 
 
+def materialised_activities(plan: Plan, activities: Any) -> Any:
+    """`mapped_activities`, computed once and kept in the engine until released.
+
+    A context manager (Ibis `cache`: a temporary table on DuckDB, a cached DataFrame on
+    Spark). The mapping is a pass of regular expressions over every activity, and its
+    expression makes every query built on it slow to compile: the scorecard's measures
+    read it a dozen times, so they read it kept rather than each mapping again.
+    """
+    return mapped_activities(plan, activities).cache()
+
+
 def mapped_touchpoints(plan: Plan, touchpoints: Any) -> Any:
     """Touchpoints with a `tactic` column."""
     return touchpoints.mutate(tactic=touchpoint_tactic(plan, touchpoints))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
@@ -28,11 +28,15 @@ from outcomes.measure.conversation import (
 from outcomes.measure.costs import PlannedVsSpent, planned_vs_spent
 from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
+from outcomes.measure.mapping import materialised_activities
 from outcomes.measure.pacing import GoalPace, pace_goals
 from outcomes.measure.pilot import PilotResult, pilot_results
 from outcomes.measure.tactic_status import TacticStatus, tactic_statuses
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
+
+if TYPE_CHECKING:
+    import ibis
 
 SCHEMA_VERSION: Final = 2
 """Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
@@ -102,21 +106,31 @@ def build_scorecard(
     as_of: dt.date | None = None,
     sources: Sequence[str] | None = None,
     journeys: JourneyStore | None = None,
+    mapped: ibis.Table | None = None,
 ) -> Scorecard:
     """Run every measure of the scorecard on the plan and the warehouse.
 
     `journeys`: the warehouse's journeys, when the caller keeps them for other measures
     too (`build_briefing` does); else the measures that need journeys build their own.
+    `mapped`: the warehouse's activities mapped by the plan and kept in the engine
+    (`materialised_activities`), likewise; else they are mapped and kept here.
     """
     activities, touchpoints = warehouse.table("activities"), warehouse.table("touchpoints")
     conversions = warehouse.table("conversions")
     if journeys is None:
         with JourneyStore(touchpoints, conversions) as own:
-            return build_scorecard(plan, warehouse, as_of=as_of, sources=sources, journeys=own)
+            return build_scorecard(
+                plan, warehouse, as_of=as_of, sources=sources, journeys=own, mapped=mapped
+            )
+    if mapped is None:
+        with materialised_activities(plan, activities) as kept:
+            return build_scorecard(
+                plan, warehouse, as_of=as_of, sources=sources, journeys=journeys, mapped=kept
+            )
     goals = pace_goals(plan, conversions, warehouse.table("metric_snapshots"), as_of=as_of)
     day = max((g.as_of for g in goals), default=as_of or dt.date.today())
     hours = plan.organisation.business_hours
-    by_tactic = tactic_conversation(plan, activities)
+    by_tactic = tactic_conversation(plan, activities, mapped=mapped)
     benchmarks = tactic_benchmarks(
         plan,
         activities,
@@ -125,16 +139,21 @@ def build_scorecard(
         as_of=day,
         conversation=by_tactic,
         journeys=journeys,
+        mapped=mapped,
     )
     pilots = pilot_results(plan, conversions)
-    content, examples = content_focus_and_examples(plan, activities)
+    content, examples = content_focus_and_examples(plan, activities, mapped=mapped)
     return Scorecard(
         goals=tuple(goals),
         tactics=tuple(benchmarks),
         tactic_status=tuple(tactic_statuses(plan, benchmarks, pilots)),
         cadence=tuple(
             cadence_consistency(
-                plan, activities, as_of=as_of, snapshots=warehouse.table("metric_snapshots")
+                plan,
+                activities,
+                as_of=as_of,
+                snapshots=warehouse.table("metric_snapshots"),
+                mapped=mapped,
             )
         ),
         resources=tuple(planned_vs_spent(plan, warehouse.table("costs"), day)),
@@ -143,10 +162,16 @@ def build_scorecard(
         conversation_by_operator=tuple(responder_health(activities, plan.people, hours=hours)),
         content=tuple(content),
         content_examples=tuple(examples),
-        functions=tuple(function_coverage(plan, activities)),
+        functions=tuple(function_coverage(plan, activities, mapped=mapped)),
         engagement=tuple(
             engagement_links(
-                plan, activities, touchpoints, conversions, sources=sources, journeys=journeys
+                plan,
+                activities,
+                touchpoints,
+                conversions,
+                sources=sources,
+                journeys=journeys,
+                mapped=mapped,
             )
         ),
         pilots=tuple(pilots),

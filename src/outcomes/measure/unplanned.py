@@ -94,15 +94,22 @@ class UnplannedReport:
 
 
 def find_unplanned(
-    plan: Plan, activities: Any, touchpoints: Any, conversions: Any = None
+    plan: Plan,
+    activities: Any,
+    touchpoints: Any,
+    conversions: Any = None,
+    *,
+    mapped: Any = None,
 ) -> UnplannedReport:
     """Group the activities and touchpoints that belong to no tactic of `plan`.
 
     With `conversions`, the labels of touchpoints and conversions no table knows, too.
+    `mapped`: these activities already mapped by the plan (`mapped_activities`), when the
+    caller keeps them for several measures (`build_briefing` does).
     """
     import ibis
 
-    mapped = mapped_activities(plan, activities)
+    mapped = mapped_activities(plan, activities) if mapped is None else mapped
     totals = (
         mapped.aggregate(total=mapped.count(), unplanned=mapped.tactic.isnull().sum())
         .to_pyarrow()

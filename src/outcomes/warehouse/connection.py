@@ -94,6 +94,8 @@ class Warehouse:
     """This process's holder record beside the DuckDB file (`locking.register`)."""
     _scratch: Path | None = field(default=None, repr=False)
     """The folder of a snapshot's copy, removed on close."""
+    _tables: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Table expressions already made, by name (`table`)."""
 
     @classmethod
     def open(
@@ -204,9 +206,18 @@ class Warehouse:
         return bool(getattr(self.backend, "name", "") == "pyspark")
 
     def table(self, name: str) -> Any:
-        """An Ibis table expression for a warehouse table."""
+        """An Ibis table expression for a warehouse table.
+
+        Made once per table: Ibis reads the schema from the engine for every new
+        expression (a query each), and one measurement asks for the same tables a dozen
+        times. The schema of an open warehouse changes only when it is migrated, which
+        `open` does before anything reads a table.
+        """
         if self.folder is None:
-            return self.backend.table(name)
+            kept = self._tables.get(name)
+            if kept is None:
+                kept = self._tables[name] = self.backend.table(name)
+            return kept
         path = self.folder / name
         if not path.exists():
             raise WarehouseError(

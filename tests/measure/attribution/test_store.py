@@ -199,11 +199,12 @@ def test_each_layer_is_built_once(journeys: Warehouse, plan: Plan) -> None:
             store.path_counts(periods, by=by, plan=plan)  # the rest: one more query
         store.paths(by="tactic", plan=plan, conversion_types=("new_customer",))
         store.event_steps(by="tactic", plan=plan, lookback_days=None)
-        # Touches by channel and by tactic; the conversions, whatever their types.
-        assert store.builds == 3
+        # The stitched touchpoints; from them the touches by channel and by tactic; the
+        # conversions, whatever their types.
+        assert store.builds == 4
         again = store.paths(by="tactic", plan=plan, credit_period=periods[0][1])
         assert again is store.path_counts(periods, by="tactic", plan=plan)["plan"]
-        assert store.builds == 3
+        assert store.builds == 4
 
 
 def test_a_closed_store_builds_again(journeys: Warehouse) -> None:
@@ -212,7 +213,7 @@ def test_a_closed_store_builds_again(journeys: Warehouse) -> None:
         first = store.paths()
         store.close()
         assert_identical(store.paths(), first)
-        assert store.builds == 4  # touches and conversions, twice
+        assert store.builds == 6  # stitched touchpoints, touches and conversions, twice
 
 
 def test_an_ingest_and_a_forget_between_briefings_show_in_the_next(

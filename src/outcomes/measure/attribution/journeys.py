@@ -274,17 +274,22 @@ def _checked(options: JourneyOptions) -> JourneyOptions:
 
 
 def journey_touches(
-    touchpoints: ibis.Table, conversions: ibis.Table, **options: Unpack[JourneyOptions]
+    touchpoints: ibis.Table,
+    conversions: ibis.Table,
+    *,
+    stitched: bool = False,
+    **options: Unpack[JourneyOptions],
 ) -> Any:
     """The touches that make steps: `jkey` (journey), `ts`, `tie` (natural key), `step`,
     `direct` (a direct touch no tactic claims: `outcomes.measure.attribution.direct`).
 
     Of the `JourneyOptions` only `by`, `plan`, `direct_label`, `join_on` and `sources`
-    matter (the conversions link identities).
+    matter (the conversions link identities). `stitched`: the `touchpoints` have their
+    `person` already (`stitched_touchpoints`; a `JourneyStore` keeps them).
     """
     o = _checked(options)
     join_on, sources = o["join_on"], o["sources"]
-    if join_on == "person":
+    if join_on == "person" and not stitched:
         # Stitched before the source filter: every source's ids help link a person.
         touchpoints, _ = with_person(touchpoints, conversions)
     if sources is not None:
@@ -308,6 +313,11 @@ def journey_events(
     o = _checked(options)
     keyed = journey_conversions(touchpoints, conversions, join_on=o["join_on"])
     return conversion_events(keyed, o["conversion_types"], o["scope"], o["purchases"])
+
+
+def stitched_touchpoints(touchpoints: ibis.Table, conversions: ibis.Table) -> Any:
+    """The touchpoints with their stitched `person` (see the module docstring)."""
+    return _with_person(touchpoints, conversions)[0]
 
 
 def journey_conversions(

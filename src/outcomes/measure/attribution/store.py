@@ -7,8 +7,11 @@ quarter, for sales and for new customers, for ROI, the benchmarks, engagement an
 explorer. A `JourneyStore` keeps, in the engine (Ibis `cache`: temporary tables on
 DuckDB, cached DataFrames on Spark), the two layers every kind of journeys is made of:
 
+* the **stitched touchpoints** (`stitched_touchpoints`: every touchpoint with its
+  person), once;
 * the **touches** (`journey_touches`: the stitched journey and step of every touch), once
-  per way of making steps (`by`, `plan`, `direct_label`, `join_on`, `sources`);
+  per way of making steps (`by`, `plan`, `direct_label`, `join_on`, `sources`), from the
+  stitched touchpoints;
 * the **conversions** with their stitched journey (`journey_conversions`), once per
   `join_on`.
 
@@ -46,8 +49,9 @@ from outcomes.measure.attribution.journeys import (
     journey_touches,
     period_paths,
     split_journeys,
+    stitched_touchpoints,
 )
-from outcomes.measure.attribution.paths import PathCounts, PathRow
+from outcomes.measure.attribution.paths import PathCounts
 from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
@@ -85,14 +89,16 @@ class JourneyStore:
         kind = self._key(full)[2]
         missing = list(dict.fromkeys(s for _, s in periods if (kind, s) not in self._counts))
         if missing:
+            import pyarrow.compute as pc
+
             labels = [(str(i), span) for i, span in enumerate(missing)]
             summary = to_arrow(period_paths(self._segments(full), labels))
-            rows: dict[str, list[PathRow]] = {label: [] for label, _ in labels}
-            columns = [summary[name].to_pylist() for name in _SUMMARY_COLUMNS]
-            for label, path, conversions, value, nulls in zip(*columns, strict=True):
-                rows[label].append((path, conversions, value, nulls))
             for label, span in labels:
-                self._counts[(kind, span)] = PathCounts.from_rows(rows[label])
+                # Vectorised: a Python object per path and step cost more than the query.
+                mine = summary.filter(pc.equal(summary["period"], label))
+                self._counts[(kind, span)] = PathCounts.from_arrow(
+                    *(mine[name] for name in _SUMMARY_COLUMNS[1:])
+                )
         return {label: self._counts[(kind, span)] for label, span in periods}
 
     def paths(self, **options: Unpack[JourneyOptions]) -> PathCounts:
@@ -127,9 +133,7 @@ class JourneyStore:
 
     def _segments(self, options: JourneyOptions) -> JourneySegments:
         touches_key, conversions_key, _ = self._key(options)
-        touches = self._layer(
-            touches_key, lambda: journey_touches(self.touchpoints, self.conversions, **options)
-        )
+        touches = self._layer(touches_key, lambda: self._touches(options))
         keyed = self._layer(
             conversions_key,
             lambda: journey_conversions(
@@ -146,6 +150,17 @@ class JourneyStore:
             foreign=foreign,
             skip_direct=options["skip_direct"],
         )
+
+    def _touches(self, options: JourneyOptions) -> Any:
+        """`journey_touches`, from the stitched touchpoints: stitching identities is a pass
+        over every touchpoint and conversion, the same for every way of making steps, so
+        it is a layer of its own that the touches of each way are built from."""
+        if options["join_on"] != "person":
+            return journey_touches(self.touchpoints, self.conversions, **options)
+        stitched = self._layer(
+            ("stitched",), lambda: stitched_touchpoints(self.touchpoints, self.conversions)
+        )
+        return journey_touches(stitched, self.conversions, stitched=True, **options)
 
     def _layer(self, key: Hashable, build: Callable[[], Any]) -> Any:
         layer = self._layers.get(key)
