@@ -317,7 +317,7 @@ def journey_events(
 
 def stitched_touchpoints(touchpoints: ibis.Table, conversions: ibis.Table) -> Any:
     """The touchpoints with their stitched `person` (see the module docstring)."""
-    return _with_person(touchpoints, conversions)[0]
+    return with_person(touchpoints, conversions)[0]
 
 
 def journey_conversions(
