@@ -100,6 +100,33 @@ class Digest:
         return {"text": text, "blocks": slack_blocks([f"*{text}*", *self.lines(base_url)])}
 
 
+CHECKIN_HABIT_WEEKS = 8
+"""A team that checked in within this many weeks uses check-ins: its gaps are news."""
+
+
+def checkin_gaps(
+    tactics: Sequence[str], checked: Iterable[tuple[str, dt.date]], *, now: dt.date
+) -> list[str] | None:
+    """The tactics nobody checked in on for last week (ISO weeks, Monday first).
+
+    `checked`: (tactic, week's Monday) of the recent check-ins. None when the team has not
+    checked in within `CHECKIN_HABIT_WEEKS`: a team that does not use check-ins is not
+    told every week that each tactic lacks one.
+    """
+    this_week = now - dt.timedelta(days=now.weekday())
+    last_week = this_week - dt.timedelta(days=7)
+    habit_start = this_week - dt.timedelta(weeks=CHECKIN_HABIT_WEEKS)
+    recent = [(tactic, week) for tactic, week in checked if week >= habit_start]
+    if not recent:
+        return None
+    done = {tactic for tactic, week in recent if week == last_week}
+    return [
+        f"{tactic}: no check-in for the week of {last_week:%d %b %Y}"
+        for tactic in tactics
+        if tactic not in done
+    ]
+
+
 def build_digest(
     briefing: Briefing,
     alerts: Iterable[WeekAlert],

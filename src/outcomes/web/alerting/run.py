@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from outcomes.alerts.delivery import Sent, post_webhook, send_email
-from outcomes.alerts.digest import Digest, WeekAlert, build_digest
+from outcomes.alerts.digest import (
+    CHECKIN_HABIT_WEEKS,
+    Digest,
+    WeekAlert,
+    build_digest,
+    checkin_gaps,
+)
 from outcomes.alerts.evaluate import any_options, evaluate
 from outcomes.alerts.messages import email_text, webhook_payload
 from outcomes.alerts.model import Alert
@@ -24,6 +30,7 @@ from outcomes.web.alerting.settings import AlertSettings, read_settings
 from outcomes.web.store.alert_records import AlertRecords, Delivery, Subscription
 
 if TYPE_CHECKING:
+    from outcomes.briefing import Briefing
     from outcomes.web.store.store import Store
     from outcomes.workspace import Workspace
 
@@ -151,7 +158,7 @@ def send_digest(
         for sent in records.sent_since(moment - dt.timedelta(days=7))
     ]
     briefing = space.briefing(accept=any_options, snapshot=snapshot)
-    digest = build_digest(briefing, week, now=moment)
+    digest = build_digest(briefing, week, now=moment, checkin_gaps=_gaps(briefing, store, moment))
     text = digest.text(settings.dashboard_url)
     if dry_run:
         return DigestResult(digest, text, ())
@@ -160,6 +167,16 @@ def send_digest(
     )
     deliveries = _send_to_all(records, settings, records.subscriptions(), message, actor)
     return DigestResult(digest, text, tuple(deliveries))
+
+
+def _gaps(briefing: Briefing, store: Store, moment: dt.datetime) -> list[str] | None:
+    from outcomes.web.store.checkins import Checkins, week_of
+
+    today = moment.date()
+    start = week_of(today) - dt.timedelta(weeks=CHECKIN_HABIT_WEEKS)
+    checked = [(c.tactic, c.week) for c in Checkins(store).since(start)]
+    tactics = [tactic.id for tactic in briefing.plan.tactics]
+    return checkin_gaps(tactics, checked, now=today)
 
 
 def last_digest(store: Store) -> dt.datetime | None:
