@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from outcomes.cli import app
-from outcomes.sources import CONNECTORS
+from outcomes.sources import EXPORTS
 from outcomes.web.store import ENV_URL, ROLES, Store
 
 runner = CliRunner()
@@ -23,8 +23,7 @@ def test_demo_builds_loads_every_source_and_refuses_to_overwrite(
     result = runner.invoke(app, ["demo", str(target), "--scale", "0.05"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     summary = {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
-    # Every export format; `checkin` is not an export: the app writes it from check-ins.
-    assert set(CONNECTORS) - {"checkin"} <= summary
+    assert set(EXPORTS) <= summary
     assert (target / "truth.json").is_file()
     # One example user per role and one per goal sponsor, whose printed password signs in.
     printed = re.findall(

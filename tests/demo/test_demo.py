@@ -22,7 +22,7 @@ from outcomes.measure.costs import attributed
 from outcomes.measure.mapping import mapped_activities, mapped_touchpoints
 from outcomes.measure.unplanned import find_unplanned
 from outcomes.plan import Plan
-from outcomes.sources import CONNECTORS, ReadOptions, Row, get_source
+from outcomes.sources import EXPORTS, ReadOptions, Row, get_source
 from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace.ingest import FileFailure, IngestResult
 from tests.demo.conftest import rows
@@ -51,7 +51,7 @@ def test_every_connector_loads_rows_and_nothing_fails(demo: DemoResult) -> None:
     for outcome in demo.ingests:
         assert isinstance(outcome, IngestResult)
         loaded[outcome.source] = loaded.get(outcome.source, 0) + outcome.loaded
-    assert set(loaded) == set(CONNECTORS)
+    assert set(loaded) == set(EXPORTS)
     assert all(count > 0 for count in loaded.values()), loaded
 
 
@@ -69,7 +69,7 @@ def test_truth_lists_exactly_the_files_written(demo: DemoResult, truth: dict[str
     }
     listed = {path for paths in truth["files"].values() for path in paths}
     assert written == listed
-    assert sorted(truth["files"]) == sorted(CONNECTORS)
+    assert sorted(truth["files"]) == sorted(EXPORTS)
 
 
 def test_activities_per_channel_match(truth: dict[str, Any], warehouse: Warehouse) -> None:

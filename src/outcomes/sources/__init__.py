@@ -10,10 +10,11 @@ from outcomes.sources.base import (
     SourceError,
     natural_key,
 )
-from outcomes.sources.registry import CONNECTORS, all_sources, detect_source, get_source
+from outcomes.sources.registry import CONNECTORS, EXPORTS, all_sources, detect_source, get_source
 
 __all__ = [
     "CONNECTORS",
+    "EXPORTS",
     "Ignored",
     "Parsed",
     "ReadOptions",

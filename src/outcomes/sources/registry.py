@@ -29,6 +29,11 @@ CONNECTORS: Final[dict[str, str]] = {
     "csv": "outcomes.sources.generic_csv:GenericCsv",
 }
 
+APP_WRITTEN: Final = frozenset({"checkin"})
+"""Connectors of files the app writes itself (a check-in's counts), not a platform's export."""
+EXPORTS: Final = tuple(name for name in CONNECTORS if name not in APP_WRITTEN)
+"""The connectors of exports people bring: what the demo writes one of each of."""
+
 HEAD_BYTES: Final = 64 * 1024
 
 

@@ -34,6 +34,14 @@ PUBLIC: Final = {
     ("GET", "/static"),
 }
 """The routes a stranger may reach: making another one public means adding it here."""
+OBJECT_CHECKED: Final = {
+    ("GET", "/checkins/{tactic_id}"): "a viewer reads the check-ins of tactics they answer for",
+    ("POST", "/plan/revisions/{number}/approve"): "only a goal's sponsor approves",
+}
+"""Routes whose own code also checks the thing asked for, past the role: an allowed role
+may still get the route's 403 (never the access check's), tested in their own files."""
+POLICY_403: Final = re.compile(r"this page needs the \w+ role|served read-only")
+"""What the access check's 403 says (`web.auth`), unlike a route's own refusal."""
 HOW_TO_DECLARE: Final = (
     "declare the least role each route needs: put @needs(Role.X) (or @needs(ANYONE) for a "
     "public page) from outcomes.web.access right under its @router decorator: "
@@ -90,6 +98,12 @@ def judge(
         if status != wanted or not refused_by_policy(response):
             return f"{status}, but it needs {needed} and should be refused {wanted}"
         return ""
+    if status == 403 and (entry.method, entry.path) in OBJECT_CHECKED:
+        return (
+            f"{status} from the access check, though {needed} may"
+            if (POLICY_403.search(response.text))
+            else ""
+        )
     if status >= 500 or refused_by_policy(response):
         return f"{status}, though {needed} may"
     if entry.method == "GET" and status >= 400 and not (guessed and status == 404):
