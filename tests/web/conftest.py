@@ -32,7 +32,8 @@ from tests.demo_cache import DemoCache
 
 # Fewer bootstrap replicates than the default: the same code, measured faster.
 OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)
-READY_TIMEOUT = 60.0
+READY_TIMEOUT = 240.0
+"""Seconds a dashboard may take to measure first: generous, the machine may be busy."""
 
 
 @dataclass

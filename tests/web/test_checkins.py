@@ -11,13 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.web import create_app
-from outcomes.web.auth import AuthConfig
-from outcomes.web.store import Role, Store
+from outcomes.web.store import Role
 from outcomes.web.store.checkins import Checkins, week_of
 from outcomes.workspace import Workspace
-from tests.web.conftest import OPTIONS, Page, copy_workspace, serve
-from tests.web.test_team import PASSWORD, Browser, Team
+from tests.web.conftest import Page, copy_workspace
+from tests.web.test_team import Browser, Team, serve_team
 
 pytestmark = pytest.mark.slow
 THIS_WEEK = week_of(dt.datetime.now(dt.UTC).date())
@@ -27,20 +25,15 @@ SCRIPT = "<script>alert('x')</script>"
 @pytest.fixture(scope="module")
 def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("checkins") / "ws")
-    store = Store.open(f"sqlite:///{workspace / '.outcomes' / 'app.db'}")
-    for name, role in [
+    users = [
         ("cy", Role.OPERATOR),
         ("dee", Role.OPERATOR),
         ("sam", Role.VIEWER),
         ("val", Role.VIEWER),
         ("sky", Role.STRATEGIST),
-    ]:
-        store.add_user(name, role, PASSWORD, actor="cli:test")  # fmt: skip
-    app = create_app(workspace, options=OPTIONS, read_only=False, auth=AuthConfig(store))
-    with serve(app) as running:
-        running.wait_ready()
-        yield Team(running, store, workspace)
-    store.close()
+    ]
+    with serve_team(workspace, users) as team:
+        yield team
 
 
 @pytest.fixture(autouse=True)

@@ -20,11 +20,9 @@ import httpx
 import pytest
 
 from outcomes.plan import load_plan
-from outcomes.web import create_app
-from outcomes.web.auth import AuthConfig
-from outcomes.web.store import Role, Store
-from tests.web.conftest import OPTIONS, copy_workspace, serve
-from tests.web.test_team import PASSWORD, Browser, Team
+from outcomes.web.store import Role
+from tests.web.conftest import copy_workspace
+from tests.web.test_team import Browser, Team, serve_team
 
 pytestmark = pytest.mark.slow
 BASE = re.compile(r'name="base" value="(\d+)"')
@@ -34,15 +32,14 @@ TACTIC = "/plan/edit/tactics/trade-show"
 @pytest.fixture(scope="module")
 def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("edit") / "ws")
-    store = Store.open(f"sqlite:///{workspace / '.outcomes' / 'app.db'}")
-    for name, role in (("strat", Role.STRATEGIST), ("viewer", Role.VIEWER),
-                       ("operator", Role.OPERATOR), ("dana", Role.VIEWER)):  # fmt: skip
-        store.add_user(name, role, PASSWORD, actor="cli:test")
-    app = create_app(workspace, options=OPTIONS, read_only=False, auth=AuthConfig(store))
-    with serve(app) as running:
-        running.wait_ready()
-        yield Team(running, store, workspace)
-    store.close()
+    users = [
+        ("strat", Role.STRATEGIST),
+        ("viewer", Role.VIEWER),
+        ("operator", Role.OPERATOR),
+        ("dana", Role.VIEWER),
+    ]
+    with serve_team(workspace, users) as team:
+        yield team
 
 
 @pytest.fixture(autouse=True)

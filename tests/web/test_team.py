@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from fastapi import FastAPI
 from outcomes.web import account, api, checkins, create_app, pages, plan_edit, plan_revisions
 from outcomes.web.auth import SESSION_COOKIE, AuthConfig
 from outcomes.web.store import Role, Store
-from tests.web.conftest import OPTIONS, Served, copy_workspace, serve
+from tests.web.conftest import OPTIONS, READY_TIMEOUT, Served, copy_workspace, serve
 
 PASSWORD = "a long enough password"
 ROLES = ("viewer", "operator", "strategist", "admin")
@@ -85,21 +86,43 @@ class Browser:
         return self.http.post(path, data={"csrf_token": self.csrf(token_from), **data})
 
 
+@contextmanager
+def serve_team(
+    workspace: Path,
+    users: Iterable[tuple[str, Role]],
+    *,
+    proxy_only: Iterable[tuple[str, Role]] = (),
+    trusted_header: str | None = None,
+) -> Iterator[Team]:
+    """The dashboard of `workspace` with sign-in, served over real HTTP, once it has measured.
+
+    `users` sign in with `PASSWORD`; `proxy_only` users only through `trusted_header`.
+    """
+    store = Store.open(f"sqlite:///{workspace / '.outcomes' / 'app.db'}")
+    for name, role in users:
+        store.add_user(name, role, PASSWORD, actor="cli:test")
+    for name, role in proxy_only:
+        store.add_user(name, role, None, actor="cli:test")
+    auth = AuthConfig(store, trusted_header=trusted_header)
+    app = create_app(workspace, options=OPTIONS, read_only=False, auth=auth)
+    try:
+        with serve(app) as running:
+            assert running.dashboard.state.wait_ready(READY_TIMEOUT), (
+                running.dashboard.state.status()
+            )
+            yield Team(running, store, workspace)
+    finally:
+        store.close()
+
+
 @pytest.fixture(scope="module")
 def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("team") / "ws")
-    store = Store.open(f"sqlite:///{workspace / '.outcomes' / 'app.db'}")
-    for role in ROLES:
-        store.add_user(role, Role(role), PASSWORD, actor="cli:test")
-    store.add_user("spare", Role.VIEWER, PASSWORD, actor="cli:test")
-    store.add_user("sso", Role.STRATEGIST, None, actor="cli:test")
-    app = create_app(
-        workspace, options=OPTIONS, read_only=False, auth=AuthConfig(store, trusted_header=HEADER)
-    )
-    with serve(app) as running:
-        running.wait_ready()
-        yield Team(running, store, workspace)
-    store.close()
+    users = [*((role, Role(role)) for role in ROLES), ("spare", Role.VIEWER)]
+    with serve_team(
+        workspace, users, proxy_only=[("sso", Role.STRATEGIST)], trusted_header=HEADER
+    ) as team:
+        yield team
 
 
 @pytest.fixture(autouse=True)

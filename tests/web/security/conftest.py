@@ -13,35 +13,24 @@ from typing import Final
 
 import pytest
 
-from outcomes.web import create_app
-from outcomes.web.auth import AuthConfig
-from outcomes.web.store import Role, Store
-from tests.web.conftest import OPTIONS, copy_workspace, serve
-from tests.web.test_team import HEADER, PASSWORD, Browser, Team
+from outcomes.web.store import Role
+from tests.web.conftest import copy_workspace
+from tests.web.test_team import HEADER, Browser, Team, serve_team
 
 TARGET: Final = "target"
 """The user the admin's routes act on in the matrix (its role changed, disabled, enabled)."""
 SSO_USER: Final = "sso"
-READY_TIMEOUT: Final = 240.0
 PARAMETER: Final = re.compile(r"\{(\w+)(:\w+)?\}")
 
 
 @pytest.fixture(scope="package")
 def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("security") / "ws")
-    store = Store.open(f"sqlite:///{workspace / '.outcomes' / 'app.db'}")
-    for role in Role:
-        store.add_user(role.value, role, PASSWORD, actor="cli:test")
-    store.add_user(TARGET, Role.VIEWER, PASSWORD, actor="cli:test")
-    store.add_user(SSO_USER, Role.OPERATOR, None, actor="cli:test")
-    app = create_app(
-        workspace, options=OPTIONS, read_only=False, auth=AuthConfig(store, trusted_header=HEADER)
-    )
-    with serve(app) as running:
-        # Longer than Served.wait_ready's minute: the machine may be busy with other suites.
-        assert running.dashboard.state.wait_ready(READY_TIMEOUT), running.dashboard.state.status()
-        yield Team(running, store, workspace)
-    store.close()
+    users = [*((role.value, role) for role in Role), (TARGET, Role.VIEWER)]
+    with serve_team(
+        workspace, users, proxy_only=[(SSO_USER, Role.OPERATOR)], trusted_header=HEADER
+    ) as team:
+        yield team
 
 
 @pytest.fixture(autouse=True)
