@@ -49,7 +49,17 @@ def concrete(path: str, team: Team) -> tuple[str, bool]:
     snapshot = team.served.dashboard.state.snapshot()
     assert snapshot is not None
     plan = snapshot.briefing.plan
-    known = {"goal_id": plan.goals[0].id, "tactic_id": plan.tactics[0].id, "name": TARGET}
+    known = {
+        "goal_id": plan.goals[0].id,
+        "tactic_id": plan.tactics[0].id,
+        "name": TARGET,
+        "section": "tactics",
+        "element_id": plan.tactics[0].id,
+    }
+    # Well-formed but perhaps absent (a plan revision's number): 404 is a fair answer.
+    plausible = {"number": "1"}
     guessed = any(name not in known for name, _ in PARAMETER.findall(path))
-    url = PARAMETER.sub(lambda m: known.get(m.group(1), "unknown"), path)
+    url = PARAMETER.sub(
+        lambda m: known.get(m.group(1)) or plausible.get(m.group(1), "unknown"), path
+    )
     return (url + "/dashboard.css" if path == "/static" else url), guessed
