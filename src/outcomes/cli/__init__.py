@@ -73,15 +73,18 @@ def main() -> None:
     help, or a word that is not a command, which typer then names)."""
     first = next((word for word in sys.argv[1:] if not word.startswith("-")), None)
     asked = sys.argv[1:] and first == sys.argv[1] and first in COMMANDS
+    quick = bool(asked) and first in QUICK_EXIT
     # Loading a command builds its pydantic models and rule tables: tens of thousands of
     # objects that live until the process ends. The cyclic collector would walk them again
-    # and again as they are made, finding no garbage (an eighth of `outcomes check`).
+    # and again as they are made, finding no garbage (an eighth of `outcomes check`); a
+    # quick command's whole run is as short-lived, so it runs without the collector too.
     gc.disable()
     try:
         app = load_commands([first] if asked and first is not None else None)
     finally:
-        gc.enable()
-    if not (asked and first in QUICK_EXIT):
+        if not quick:
+            gc.enable()
+    if not quick:
         app()
         return
     try:
