@@ -201,7 +201,11 @@ def measure_dashboard(args: argparse.Namespace, workspace: Path) -> list[Row]:
     """
     groups = {"pages": PAGES, **({"API JSON": API} if args.api else {})}
     served = argparse.Namespace(
-        workspace=workspace, touch_source=["ga4"], no_lookback=True, ready_timeout=600
+        workspace=workspace,
+        touch_source=["ga4"],
+        no_lookback=True,
+        ready_timeout=600,
+        signed_in=False,
     )
     tallies = {(name, side): Load() for name in groups for side in ("ours", "peer")}
     with web.serve(served) as (ours, _), contextlib.ExitStack() as peers:

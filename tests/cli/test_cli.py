@@ -162,21 +162,46 @@ def test_check_does_not_import_the_engine_or_rich(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    script = (
-        "import sys\n"
-        "from outcomes.cli import main\n"
-        "sys.argv = ['outcomes', 'check', sys.argv[1]]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "heavy = ('rich', 'duckdb', 'ibis', 'pyarrow', 'numpy')\n"
-        "print(sorted(name for name in heavy if name in sys.modules))\n"
-    )
+    # `main` ends `check`'s process itself, so the modules loaded are read from the
+    # interpreter's own import log rather than from `sys.modules` after it returns.
     plan = tmp_path / "plan.yaml"
     plan.write_text(example_text("northwind"), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-c", script, str(plan)], capture_output=True, text=True, check=True
+        [sys.executable, "-X", "importtime", "-m", "outcomes", "check", str(plan)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "No findings" in done.stdout
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "outcomes.plan.model" in imported  # the log is read right
+    heavy = ("rich", "duckdb", "ibis", "pyarrow", "numpy")
+    assert sorted(name for name in heavy if name in imported) == []
+
+
+def test_quick_exit_keeps_exit_codes_and_whole_output(
+    tmp_path: Path, tactics_first_path: Path
+) -> None:
+    """`check`, `rule` and `schema` end their process without the interpreter's teardown:
+    what they wrote to a pipe or a file is still all there, and the exit code is kept."""
+    import subprocess
+    import sys
+
+    def outcomes(*argv: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "outcomes", *argv]
+        return subprocess.run(command, capture_output=True, text=True)
+
+    findings = outcomes("check", str(tactics_first_path), "--format", "json")
+    assert findings.returncode == 1, findings.stderr
+    assert len(json.loads(findings.stdout)["findings"]) == 18
+    sarif = tmp_path / "findings.sarif"
+    written = outcomes("check", str(tactics_first_path), "-f", "sarif", "-o", str(sarif))
+    assert written.returncode == 1
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    schema = outcomes("schema")
+    assert schema.returncode == 0
+    assert schema.stdout == plan_schema_json()
+    unknown = outcomes("rule", "no-such-rule")
+    assert unknown.returncode == 2
+    assert "no rule named 'no-such-rule'" in unknown.stderr
+    assert outcomes("check", "--format", "yaml").returncode == 2  # typer's usage error

@@ -38,11 +38,8 @@ class State:
     shown: object | None = field(default_factory=object)
     now: Status = field(default_factory=Status)
 
-    def snapshot(self) -> object | None:
-        return self.shown
-
-    def status(self) -> Status:
-        return self.now
+    def showing(self) -> tuple[object | None, bool, str | None]:
+        return self.shown, self.now.refreshing, self.now.error
 
 
 @dataclass

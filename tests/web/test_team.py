@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import pytest
 from fastapi import FastAPI
 
 from outcomes.web import account, api, checkins, create_app, pages, plan_edit, plan_revisions
-from outcomes.web.auth import SESSION_COOKIE, AuthConfig
+from outcomes.web.auth import RECHECK_SECONDS, SESSION_COOKIE, AuthConfig
 from outcomes.web.store import Role, Store
 from tests.web.conftest import OPTIONS, READY_TIMEOUT, Served, copy_workspace, serve
 
@@ -371,6 +372,20 @@ def test_script_in_the_sign_in_and_user_forms_is_shown_as_text(team: Team) -> No
     audit = admin.http.get("/admin/audit")
     assert audit.status_code == 200 and "&lt;script&gt;alert(" in audit.text
     assert attack not in audit.text
+
+
+def test_a_session_ended_outside_the_dashboard_is_refused_within_the_recheck(team: Team) -> None:
+    """The dashboard remembers who a cookie is for a moment; a session ended by another
+    process (as `outcomes user disable` ends them) stops working within that moment."""
+    user = team.store.user("viewer")
+    assert user is not None
+    token, _ = team.store.start_session(user, hours=1)
+    browser = team.client()
+    browser.cookies.set(SESSION_COOKIE, token)
+    assert browser.get("/api/overview").status_code == 200
+    team.store.end_session(token, logged=False)
+    time.sleep(RECHECK_SECONDS + 0.1)
+    assert browser.get("/api/overview").status_code == 401
 
 
 def test_admins_manage_users_through_the_pages_and_it_is_in_the_audit_log(team: Team) -> None:

@@ -25,9 +25,12 @@ everything else (every write, whatever its route declares) answers 403.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -48,14 +51,23 @@ SESSION_COOKIE: Final = "outcomes_session"
 PRESESSION_COOKIE: Final = "outcomes_presession"
 CSRF_FIELD: Final = "csrf_token"
 PRINCIPAL: Final = "outcomes.principal"
+"""The scope key the middleware leaves the request's `Principal` (or None) under."""
 PEER: Final = "outcomes.peer"
 """The scope key of the address the connection came from, before X-Forwarded-For."""
-"""The scope key the middleware leaves the request's `Principal` (or None) under."""
 FORM_LIMIT: Final = 64 * 1024
 """Bytes of a form body read at most: the app's forms are a few fields."""
 FAILURE_WINDOW_MINUTES: Final = 15
 FAILURES_PER_NAME: Final = 5
 FAILURES_PER_ADDRESS: Final = 20
+RECHECK_SECONDS: Final = 2.0
+"""How long a GET trusts the user the store gave for the same cookie (or proxy header)
+without asking it again. Looking a session up costs a database transaction on a worker
+thread, milliseconds each under load, for every page and API call. Changes made through
+the dashboard (sign-out, a user disabled, a new role) apply at once, as every other
+request than GET or HEAD forgets all; changes made elsewhere (`outcomes user disable`,
+another server process) within these seconds."""
+REMEMBERED_LIMIT: Final = 4096
+"""Users remembered at most (by cookie): beyond, all are forgotten and looked up again."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,47 @@ def new_presession() -> str:
     return secrets.token_urlsafe(24)
 
 
+Identity = tuple[str, str]
+"""What a request names its user by: its session cookie, and its trusted proxy header's
+name (each empty when absent)."""
+
+
+class RecentPrincipals:
+    """Users the store gave in the last `seconds`, by the identity that named them.
+
+    Used from the event loop only (no lock). `generation` changes whenever all are
+    forgotten, so that a look-up begun before a change is not remembered after it.
+    """
+
+    def __init__(self, seconds: float = RECHECK_SECONDS, limit: int = REMEMBERED_LIMIT) -> None:
+        self.seconds = seconds
+        self.limit = limit
+        self.generation = 0
+        self._found: dict[Identity, tuple[Principal, float]] = {}
+
+    def get(self, identity: Identity) -> Principal | None:
+        entry = self._found.get(identity)
+        if entry is None:
+            return None
+        found, until = entry
+        if time.monotonic() >= until:
+            del self._found[identity]
+            return None
+        return found
+
+    def keep(self, identity: Identity, found: Principal, lasts: float, generation: int) -> None:
+        """Remember `found` for `seconds`, or `lasts` if sooner (its session's end)."""
+        if generation != self.generation:
+            return
+        if len(self._found) >= self.limit:
+            self._found.clear()
+        self._found[identity] = (found, time.monotonic() + min(self.seconds, lasts))
+
+    def forget_all(self) -> None:
+        self.generation += 1
+        self._found.clear()
+
+
 class AuthMiddleware:
     """Resolves the request's user and refuses what their role does not allow.
 
@@ -169,6 +222,7 @@ class AuthMiddleware:
         # Made when the app serves its first request, every route added by then.
         self.table = access_table(routes)
         self.error = error
+        self.recent = RecentPrincipals()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -184,14 +238,24 @@ class AuthMiddleware:
         request = Request(scope)
         if self.config is None:
             refusal = self._read_only_refusal(request, needed, routed)
-        else:
-            found = await to_thread.run_sync(self._resolve, self.config, request)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        config = self.config
+        reading = scope["method"] in SAFE_METHODS
+        try:
+            found = await self._principal(config, request, reading)
             scope[PRINCIPAL] = found
             refusal = self._refusal(request, found, needed) if isinstance(needed, Role) else None
-        if refusal is not None:
-            await refusal(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+        finally:
+            if not reading:  # a form may have signed out, disabled a user, changed a role
+                self.recent.forget_all()
 
     def _read_only_refusal(self, request: Request, needed: Needed, routed: bool) -> Response | None:
         """403 for a route that writes or needs more than a viewer; others are served."""
@@ -205,19 +269,50 @@ class AuthMiddleware:
         )
         return self.error(request, 403, "Forbidden", message)
 
-    def _resolve(self, config: AuthConfig, request: Request) -> Principal | None:
+    async def _principal(
+        self, config: AuthConfig, request: Request, reading: bool
+    ) -> Principal | None:
+        """The request's user: remembered (GET and HEAD only) or asked of the store."""
+        identity = self._identity(config, request)
+        if identity == ("", ""):
+            return None
+        if reading:
+            remembered = self.recent.get(identity)
+            if remembered is not None:
+                return remembered
+        generation = self.recent.generation
+        resolved = await to_thread.run_sync(self._resolve, config, request)
+        if resolved is None:
+            return None
+        found, lasts = resolved
+        self.recent.keep(identity, found, lasts, generation)
+        return found
+
+    @staticmethod
+    def _identity(config: AuthConfig, request: Request) -> Identity:
+        header = config.trusted_header
+        named = ""
+        if header and peer_ip(request.scope) in config.trusted_proxies:
+            named = request.headers.get(header, "").strip()
+        return request.cookies.get(SESSION_COOKIE, ""), named
+
+    @staticmethod
+    def _resolve(config: AuthConfig, request: Request) -> tuple[Principal, float] | None:
+        """The user and the seconds their session has left (infinite through the proxy)."""
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             signed = config.store.session(token)
             if signed is not None:
-                return Principal(signed.user.name, signed.user.role, signed.csrf, "session")
+                found = Principal(signed.user.name, signed.user.role, signed.csrf, "session")
+                return found, (signed.expires_at - dt.datetime.now(dt.UTC)).total_seconds()
         header = config.trusted_header
         if header and peer_ip(request.scope) in config.trusted_proxies:
             name = request.headers.get(header, "").strip()
             if name:
                 user = config.store.proxy_user(name, ip=client_ip(request.scope))
                 if user is not None:
-                    return Principal(user.name, user.role, proxy_csrf(config.secret, name), "proxy")
+                    csrf = proxy_csrf(config.secret, name)
+                    return Principal(user.name, user.role, csrf, "proxy"), math.inf
         return None
 
     def _refusal(self, request: Request, found: Principal | None, needed: Role) -> Response | None:

@@ -104,14 +104,12 @@ class PageCache:
 
     def _key(self, scope: Scope) -> Key | None:
         """Where this request's answer is kept; None when nothing is shown yet."""
-        snapshot = self.state.snapshot()
+        snapshot, refreshing, error = self.state.showing()
         if snapshot is None:
             return None
         if snapshot is not self._snapshot:  # new numbers: every kept answer is stale
             self._snapshot = snapshot
             self._kept.clear()
-        status = self.state.status()
-        error = status.error if status.ready else None
         query = scope.get("query_string", b"").decode("latin-1")
         # Pages show who is signed in, so each user's are kept apart (a read-only
         # dashboard has no user: one copy for all).
@@ -120,7 +118,7 @@ class PageCache:
         # plan approval): a new one is a new key.
         extra = self.generation() if self.generation is not None else None
         who = getattr(user, "cache_key", None)
-        return scope["path"], query, status.refreshing, error, who, extra
+        return scope["path"], query, refreshing, error, who, extra
 
 
 async def _collect(app: ASGIApp, scope: Scope, receive: Receive) -> list[Message]:

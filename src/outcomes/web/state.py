@@ -148,6 +148,14 @@ class DashboardState:
         with self._lock:
             return self._snapshot
 
+    def showing(self) -> tuple[Snapshot | None, bool, str | None]:
+        """The snapshot shown (None until ready), whether newer numbers are being measured,
+        and why the last measurement failed: all a page's notice depends on, read at once
+        and without building a `StateStatus` (the page cache asks on every request)."""
+        self.poll()
+        with self._lock:
+            return self._snapshot, self._refreshing_locked(), self._error
+
     def status(self) -> StateStatus:
         """Where the numbers stand, for the notice on every page and `/api/status`."""
         self.poll()
