@@ -15,7 +15,7 @@ DEMO_MEASURE := --touch-source ga4 --no-lookback
 # The suite runs on every core (pytest-xdist); `make test PYTEST_WORKERS=0` runs it in one
 # process, as plain `pytest` does.
 PYTEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=15
 
 .PHONY: demo test test-fast lint typecheck pytest system-deps report-deps install install-dev docs bench clean
 

@@ -224,8 +224,10 @@ class Workspace:
 
     def checkins(self, *, since: dt.date | None = None) -> list[CheckinRecord]:
         """The latest version of each check-in loaded (weeks from `since`), newest week first."""
-        from outcomes.workspace.checkins import latest_checkins
+        from outcomes.workspace.checkins import CHECKIN_DIR, latest_checkins
 
+        if not (self.root / CHECKIN_DIR).is_dir():
+            return []  # none ever recorded: no need to open the warehouse to say so
         return latest_checkins(self.history(), since=since)
 
     def fetch_mastodon(
