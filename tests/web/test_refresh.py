@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,15 +77,13 @@ def test_an_ingest_from_the_command_line_is_seen_while_the_dashboard_runs(live: 
     rejected = live.json("/api/sources")["rejected_total"]
     export = workspace(live) / "exports" / "social-inbox" / "hostile.csv"
     write_hostile_export(export)
-    started = time.monotonic()
     # The dashboard holds no lock between measurements: the command line can load.
     ingest = subprocess.run(
         [sys.executable, "-m", "outcomes", "ingest", "csv", str(export), "-w", str(workspace(live))],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert ingest.returncode == 1, ingest.stderr  # 1: loaded, with a rejected row
-    settled_after(live, before)
-    elapsed = time.monotonic() - started
+    settled_after(live, before)  # waits, with its own generous deadline, for the new state
     sources = live.json("/api/sources")
     assert len(sources["ingests"]) == loaded + 1
     assert sources["ingests"][0]["file"].endswith("hostile.csv")
@@ -96,7 +93,6 @@ def test_an_ingest_from_the_command_line_is_seen_while_the_dashboard_runs(live: 
     assert SCRIPT in sources["unplanned"]["groups"][0]["account"]
     page = Page(live.get("/sources").text)
     assert page.value("rejected-total") == rejected + 1
-    assert elapsed < 60
 
 
 def test_a_plan_edit_is_seen_and_a_hostile_title_is_shown_as_text(live: Served) -> None:
