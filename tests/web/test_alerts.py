@@ -32,7 +32,7 @@ NEWSLETTER_HEADER = "Email,Timestamp,Event,Channel,Source,Medium,Campaign,Issue"
 def measured(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo workspace with its briefing measured and kept, for each test to copy."""
     target = shutil.copytree(demo_workspace, tmp_path_factory.mktemp("alerts") / "ws")
-    Workspace.open(target).briefing()
+    Workspace.open(target).briefing(OPTIONS)
     return target
 
 
@@ -91,7 +91,7 @@ def test_alerts_go_out_by_email_and_webhook_once_each_and_every_delivery_is_logg
     space = Workspace.open(workspace)
     with webhook_receiver(answers=[500]) as hook:
         records = configure(store, sink, hook)
-        first = run_alerts(space, store, actor=ACTOR)
+        first = run_alerts(space, store, actor=ACTOR, options=OPTIONS)
         assert first.news == ()  # the first run only learns each goal's status
         statuses = records.goal_statuses()
         slipped = sorted(goal for goal, status in statuses.items() if status == "off_track")
@@ -100,7 +100,7 @@ def test_alerts_go_out_by_email_and_webhook_once_each_and_every_delivery_is_logg
         records.remember_statuses(statuses | dict.fromkeys(slipped, "on_track"))
         ingest_rejected_rows(workspace)
 
-        second = run_alerts(space, store, actor=ACTOR)
+        second = run_alerts(space, store, actor=ACTOR, options=OPTIONS)
         keys = sorted(alert.key for alert in second.news)
         ingest_key = next(key for key in keys if key.startswith("ingest:"))
         assert keys == sorted([*(f"goal:{goal}" for goal in slipped), ingest_key])
@@ -161,13 +161,13 @@ def test_the_weekly_digest_lists_goals_the_weeks_alerts_and_decisions(
     with webhook_receiver() as hook:
         records = configure(store, sink, hook)
         ingest_rejected_rows(workspace)
-        run_alerts(space, store, actor=ACTOR)
-        result = send_digest(space, store, actor=ACTOR)
+        run_alerts(space, store, actor=ACTOR, options=OPTIONS)
+        result = send_digest(space, store, actor=ACTOR, options=OPTIONS)
 
         (mail,) = [m for m in sink.to("ops@northwind.example") if "week to" in str(m["Subject"])]
         digest_hook = hook.received[-1]
     body = mail.get_content()
-    briefing = space.briefing()
+    briefing = space.briefing(OPTIONS)
     for goal in briefing.plan.goals:
         assert goal.title in body
     assert "e+" not in body  # numbers as the report writes them, never 1.77e+04
@@ -191,7 +191,7 @@ def test_the_scheduler_runs_what_is_due_logs_each_run_and_survives_a_failing_fet
         jobs = f'[{{"instance": "{nobody}", "account": "nw", "every_minutes": 60}}]'
         records.set_settings({"alerts.fetch_jobs": jobs, "alerts.every_minutes": "30"}, actor=ACTOR)
         now = [monday]
-        scheduler = Scheduler(workspace, store, environ={}, clock=lambda: now[0])
+        scheduler = Scheduler(workspace, store, options=OPTIONS, environ={}, clock=lambda: now[0])
 
         runs = {run.job: run for run in scheduler.run_due()}
         assert set(runs) == {"alerts", "digest", f"fetch mastodon {nobody} nw"}
@@ -231,7 +231,7 @@ def test_response_days_split_each_targeted_tactics_inbound_items_by_day(measured
     days = space.response_days()
     targeted = {
         str(health.group["tactic"]): health
-        for health in space.briefing().scorecard.conversation_by_tactic
+        for health in space.briefing(OPTIONS).scorecard.conversation_by_tactic
         if health.target is not None
     }
     assert days and {day.tactic for day in days} == set(targeted)

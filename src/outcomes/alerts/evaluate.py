@@ -37,15 +37,17 @@ def evaluate(
     *,
     now: dt.datetime | None = None,
     snapshot: bool = False,
+    options: BriefingOptions | None = None,
 ) -> Evaluation:
     """The alerts of `space` now; `previous`: each goal's status at the last run.
 
     `snapshot`: measure copies of the warehouse (`Workspace.briefing`), as a process that
-    also serves the dashboard must.
+    also serves the dashboard must. `options`: how to measure when no briefing of this
+    state is kept (the dashboard's own, so the scheduler shares its measurement).
     """
     thresholds = thresholds or Thresholds()
     moment = now or dt.datetime.now(dt.UTC)
-    briefing = space.briefing(accept=any_options, snapshot=snapshot)
+    briefing = space.briefing(options, accept=any_options, snapshot=snapshot)
     plan, card = briefing.plan, briefing.scorecard
     as_of = briefing.data_through or briefing.as_of
     alerts = [

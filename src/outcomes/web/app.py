@@ -75,7 +75,7 @@ def create_app(
         auth = AuthConfig(Store.for_workspace(workspace))
     signin = None if read_only or auth is None else auth.with_secret()
 
-    scheduler = _scheduler(workspace, plan_file, auth) if schedule else None
+    scheduler = _scheduler(workspace, plan_file, auth, state.options) if schedule else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -125,13 +125,15 @@ def create_app(
     return app
 
 
-def _scheduler(workspace: Path, plan_file: Path | None, auth: AuthConfig | None) -> Scheduler:
+def _scheduler(
+    workspace: Path, plan_file: Path | None, auth: AuthConfig | None, options: BriefingOptions
+) -> Scheduler:
     """The scheduler on the sign-in's store, or (read-only) the workspace's own."""
     from outcomes.web.alerting.scheduler import Scheduler
     from outcomes.web.store import Store
 
     store = auth.store if auth is not None else Store.for_workspace(workspace)
-    return Scheduler(workspace, store, plan_file=plan_file)
+    return Scheduler(workspace, store, plan_file=plan_file, options=options)
 
 
 def _approvals(signin: AuthConfig, state: DashboardState) -> ApprovalGeneration:

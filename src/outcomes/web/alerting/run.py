@@ -31,6 +31,7 @@ from outcomes.web.store.alert_records import AlertRecords, Delivery, Subscriptio
 
 if TYPE_CHECKING:
     from outcomes.briefing import Briefing
+    from outcomes.briefing.build import BriefingOptions
     from outcomes.web.store.store import Store
     from outcomes.workspace import Workspace
 
@@ -88,13 +89,17 @@ def run_alerts(
     now: dt.datetime | None = None,
     environ: Mapping[str, str] | None = None,
     snapshot: bool = False,
+    options: BriefingOptions | None = None,
 ) -> RunResult:
     """Evaluate and (unless `dry_run`, which changes nothing) deliver once; `snapshot`:
-    measure copies of the warehouse (the dashboard's process)."""
+    measure copies of the warehouse (the dashboard's process); `options`: how to measure
+    a state no kept briefing answers for (`alerts.evaluate`)."""
     records = AlertRecords(store)
     settings = read_settings(records, environ)
     previous = records.goal_statuses()
-    found = evaluate(space, previous, settings.thresholds, now=now, snapshot=snapshot)
+    found = evaluate(
+        space, previous, settings.thresholds, now=now, snapshot=snapshot, options=options
+    )
     news = records.news(found.alerts)
     if dry_run:
         return RunResult(found.alerts, tuple(news), (), (), True)
@@ -148,6 +153,7 @@ def send_digest(
     now: dt.datetime | None = None,
     environ: Mapping[str, str] | None = None,
     snapshot: bool = False,
+    options: BriefingOptions | None = None,
 ) -> DigestResult:
     """The weekly digest of the seven days to `now`, sent to every `digest` subscription."""
     moment = now or dt.datetime.now(dt.UTC)
@@ -157,7 +163,7 @@ def send_digest(
         WeekAlert(sent.severity, sent.title, sent.sent_at, sent.resolved_at is not None)
         for sent in records.sent_since(moment - dt.timedelta(days=7))
     ]
-    briefing = space.briefing(accept=any_options, snapshot=snapshot)
+    briefing = space.briefing(options, accept=any_options, snapshot=snapshot)
     digest = build_digest(briefing, week, now=moment, checkin_gaps=_gaps(briefing, store, moment))
     text = digest.text(settings.dashboard_url)
     if dry_run:

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.web.alerting.run import last_digest, run_alerts, send_digest
 from outcomes.web.alerting.settings import AlertSettings, FetchJob, read_settings
@@ -28,6 +28,9 @@ from outcomes.web.store.alert_records import AlertRecords
 from outcomes.web.store.database import StoreError
 from outcomes.web.store.store import Store
 from outcomes.workspace import Workspace
+
+if TYPE_CHECKING:
+    from outcomes.briefing.build import BriefingOptions
 
 log = logging.getLogger("outcomes.scheduler")
 ACTOR: Final = "scheduler"
@@ -52,11 +55,14 @@ class Scheduler:
         store: Store,
         *,
         plan_file: Path | None = None,
+        options: BriefingOptions | None = None,
         tick: float = TICK,
         environ: Mapping[str, str] | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.workspace, self.plan_file, self.store = workspace, plan_file, store
+        self.options = options
+        """The dashboard's measuring options: alerts read the briefing it keeps."""
         self.tick, self.environ, self.clock = tick, environ, clock
         self.last: dict[str, dt.datetime] = {}
         """When each job last ran (alerts, a fetch's name, digest)."""
@@ -130,13 +136,23 @@ class Scheduler:
 
     def _alerts(self) -> dict[str, Any]:
         result = run_alerts(
-            self._space(), self.store, actor=ACTOR, environ=self.environ, snapshot=True
+            self._space(),
+            self.store,
+            actor=ACTOR,
+            environ=self.environ,
+            snapshot=True,
+            options=self.options,
         )
         return {"raised": len(result.alerts), "news": len(result.news), "failed": result.failed}
 
     def _digest(self) -> dict[str, Any]:
         result = send_digest(
-            self._space(), self.store, actor=ACTOR, environ=self.environ, snapshot=True
+            self._space(),
+            self.store,
+            actor=ACTOR,
+            environ=self.environ,
+            snapshot=True,
+            options=self.options,
         )
         return {"digest": result.digest.key, "deliveries": len(result.deliveries)}
 
