@@ -9,7 +9,6 @@ workspace or the database cannot be used.
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,6 +25,7 @@ from outcomes.cli.common import (
     open_workspace,
     stdout_console,
 )
+from outcomes.cli.options import TextOrJson, TextOrJsonOption
 from outcomes.cli.store_access import opened
 
 if TYPE_CHECKING:
@@ -39,12 +39,6 @@ alerts_app = typer.Typer(
 app.add_typer(alerts_app, name="alerts", rich_help_panel="Team")
 
 
-class Format(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
-FormatOption = Annotated[Format, typer.Option("--format", "-f")]
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Show what would be sent; send and change nothing.")
 ]
@@ -67,7 +61,7 @@ def _actor() -> str:
 def alerts_run(
     workspace: WorkspaceOption = Path(),
     dry_run: DryRunOption = False,
-    output_format: FormatOption = Format.TEXT,
+    output_format: TextOrJsonOption = TextOrJson.TEXT,
 ) -> None:
     """Evaluate the alerts once and send what is news to the subscribers."""
     from outcomes.web.alerting.run import run_alerts
@@ -76,7 +70,7 @@ def alerts_run(
     space = open_workspace(workspace)
     with opened(workspace) as store, answering():
         result = run_alerts(space, store, actor=_actor(), dry_run=dry_run)
-    if output_format == Format.JSON:
+    if output_format == TextOrJson.JSON:
         sys.stdout.write(json_text(result.to_json()))
     else:
         _print_run(result)
@@ -155,14 +149,14 @@ def alerts_unsubscribe(
 
 @alerts_app.command("list")
 def alerts_list(
-    workspace: WorkspaceOption = Path(), output_format: FormatOption = Format.TEXT
+    workspace: WorkspaceOption = Path(), output_format: TextOrJsonOption = TextOrJson.TEXT
 ) -> None:
     """Who receives alerts, and which kinds."""
     from outcomes.web.store.alert_records import AlertRecords
 
     with opened(workspace) as store:
         found = AlertRecords(store).subscriptions()
-    if output_format == Format.JSON:
+    if output_format == TextOrJson.JSON:
         sys.stdout.write(json_text({"subscriptions": [s.to_json() for s in found]}))
         return
     table = Table("channel", "to", "user", "kinds", box=None, pad_edge=False)
@@ -177,14 +171,14 @@ def alerts_log(
     limit: Annotated[
         int, typer.Option(help="Show this many deliveries, newest first.", min=1)
     ] = 50,
-    output_format: FormatOption = Format.TEXT,
+    output_format: TextOrJsonOption = TextOrJson.TEXT,
 ) -> None:
     """Every delivery tried: when, how, to whom, which alert, and how it went."""
     from outcomes.web.store.alert_records import AlertRecords
 
     with opened(workspace) as store:
         found = AlertRecords(store).deliveries(limit=limit)
-    if output_format == Format.JSON:
+    if output_format == TextOrJson.JSON:
         sys.stdout.write(json_text({"deliveries": [d.to_json() for d in found]}))
         return
     table = Table("when (UTC)", "channel", "to", "alert", "outcome", "tries", "error", box=None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from outcomes.cli.common import WorkspaceOption, app, fail, json_text, stdout_console
-from outcomes.cli.options import PlanOption
+from outcomes.cli.options import PlanOption, TextOrJson, TextOrJsonOption
 from outcomes.cli.store_access import opened
 
 checkin_app = typer.Typer(
@@ -28,11 +27,6 @@ checkin_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(checkin_app, name="checkin", rich_help_panel="Team")
-
-
-class ListFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 @checkin_app.command("add")
@@ -111,7 +105,7 @@ def checkin_list(
     tactic: Annotated[str | None, typer.Option("--tactic", help="Only this tactic's.")] = None,
     weeks: Annotated[int, typer.Option("--weeks", help="How many weeks back.", min=1)] = 4,
     workspace: WorkspaceOption = Path(),
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.TEXT,
+    output_format: TextOrJsonOption = TextOrJson.TEXT,
 ) -> None:
     """The check-ins of the last weeks, newest first."""
     from outcomes.web.store.checkins import Checkins, week_of
@@ -121,7 +115,7 @@ def checkin_list(
         book = Checkins(store)
         found = book.of_tactic(tactic) if tactic else book.since(since)
     found = [c for c in found if c.week >= since]
-    if output_format == ListFormat.JSON:
+    if output_format == TextOrJson.JSON:
         sys.stdout.write(json_text({"checkins": [c.to_json() for c in found]}))
         return
     if not found:

@@ -33,6 +33,16 @@ TouchSourceOption = Annotated[
 ]
 
 
+class TextOrJson(StrEnum):
+    """Output formats of the team commands (`user`, `checkin`, `alerts`): a table, or JSON."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+TextOrJsonOption = Annotated[TextOrJson, typer.Option("--format", "-f")]
+
+
 class AttributeFormat(StrEnum):
     """Output formats of `outcomes attribute`."""
 

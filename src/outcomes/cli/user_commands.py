@@ -8,7 +8,6 @@ as done by `cli:<your login>`.
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +15,7 @@ import typer
 from rich.table import Table
 
 from outcomes.cli.common import WorkspaceOption, app, fail, json_text, stdout_console
+from outcomes.cli.options import TextOrJson, TextOrJsonOption
 from outcomes.cli.store_access import opened
 
 PANEL = "Team"
@@ -25,11 +25,6 @@ user_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(user_app, name="user", rich_help_panel=PANEL)
-
-
-class ListFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 RoleArgument = Annotated[
@@ -76,12 +71,12 @@ def user_add(
 @user_app.command("list")
 def user_list(
     workspace: WorkspaceOption = Path(),
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.TEXT,
+    output_format: TextOrJsonOption = TextOrJson.TEXT,
 ) -> None:
     """List the users, their roles and whether they are disabled."""
     with opened(workspace) as store:
         users = store.users()
-    if output_format == ListFormat.JSON:
+    if output_format == TextOrJson.JSON:
         sys.stdout.write(json_text({"users": [user.to_json() for user in users]}))
         return
     if not users:
@@ -157,7 +152,7 @@ def audit(
     actor: Annotated[
         str | None, typer.Option(help="Only what this user (or cli:LOGIN) did.")
     ] = None,
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.TEXT,
+    output_format: TextOrJsonOption = TextOrJson.TEXT,
 ) -> None:
     """The audit log: sign-ins and their failures, user and role changes, ingests, forgets."""
     from outcomes.web.store import ACTIONS
@@ -166,7 +161,7 @@ def audit(
         fail(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
     with opened(workspace) as store:
         events = store.events(limit=limit, action=action, actor=actor)
-    if output_format == ListFormat.JSON:
+    if output_format == TextOrJson.JSON:
         sys.stdout.write(json_text({"events": [event.to_json() for event in events]}))
         return
     table = Table("when (UTC)", "who", "action", "what", "from", "detail", box=None, pad_edge=False)

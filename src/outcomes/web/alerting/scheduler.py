@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from outcomes.web.alerting.run import last_digest, run_alerts, send_digest
 from outcomes.web.alerting.settings import AlertSettings, FetchJob, read_settings
@@ -31,6 +31,8 @@ from outcomes.workspace import Workspace
 
 if TYPE_CHECKING:
     from outcomes.briefing.build import BriefingOptions
+
+Result = TypeVar("Result")
 
 log = logging.getLogger("outcomes.scheduler")
 ACTOR: Final = "scheduler"
@@ -134,8 +136,9 @@ class Scheduler:
     def _space(self) -> Workspace:
         return Workspace.open(self.workspace, plan=self.plan_file)
 
-    def _alerts(self) -> dict[str, Any]:
-        result = run_alerts(
+    def _measured(self, job: Callable[..., Result]) -> Result:
+        """`job` (alerts or the digest) on copies of the warehouse, as the dashboard measures."""
+        return job(
             self._space(),
             self.store,
             actor=ACTOR,
@@ -143,17 +146,13 @@ class Scheduler:
             snapshot=True,
             options=self.options,
         )
+
+    def _alerts(self) -> dict[str, Any]:
+        result = self._measured(run_alerts)
         return {"raised": len(result.alerts), "news": len(result.news), "failed": result.failed}
 
     def _digest(self) -> dict[str, Any]:
-        result = send_digest(
-            self._space(),
-            self.store,
-            actor=ACTOR,
-            environ=self.environ,
-            snapshot=True,
-            options=self.options,
-        )
+        result = self._measured(send_digest)
         return {"digest": result.digest.key, "deliveries": len(result.deliveries)}
 
     def _fetch(self, job: FetchJob) -> dict[str, Any]:
