@@ -65,15 +65,22 @@ class _Digest:
     """One walk over an expression graph, each node digested once."""
 
     def __init__(self) -> None:
+        import ibis.expr.datatypes as dts
+        import ibis.expr.operations as ops
+        import ibis.expr.schema as sch
+        from ibis.backends import BaseBackend
+
         self.names: list[str] = []
         self._done: dict[int, str] = {}
+        self._ops = ops
+        self._typed = (dts.DataType, sch.Schema)
+        self._backend = BaseBackend
 
     def node(self, node: Any) -> str:
         done = self._done.get(id(node))
         if done is not None:
             return done
-        import ibis.expr.operations as ops
-
+        ops = self._ops
         kind = type(node)
         if isinstance(node, ops.InMemoryTable) or "UDF" in kind.__name__:
             raise UndigestibleError(kind.__name__)
@@ -85,7 +92,7 @@ class _Digest:
             args = ",".join(
                 f"{name}={self.value(arg)}"
                 for name, arg in zip(node.__argnames__, node.__args__, strict=True)
-                if name != "source"  # the backend object: the dialect is in the folder's name
+                if not isinstance(arg, self._backend)  # the dialect is in the folder's name
             )
             text = f"{kind.__module__}.{kind.__qualname__}({args})"
         digest = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
@@ -93,17 +100,14 @@ class _Digest:
         return digest
 
     def value(self, value: Any) -> str:
-        import ibis.expr.datatypes as dts
-        import ibis.expr.operations as ops
-        import ibis.expr.schema as sch
-
+        ops = self._ops
         if isinstance(value, ops.Node):
             return self.node(value)
         if value is None or isinstance(value, _SCALARS + _TIMES):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, enum.Enum):
             return f"{type(value).__qualname__}.{value.name}"
-        if isinstance(value, dts.DataType | sch.Schema):
+        if isinstance(value, self._typed):
             return repr(value)
         if isinstance(value, ops.Namespace):
             return f"ns({value.catalog!r},{value.database!r})"
