@@ -243,3 +243,26 @@ def test_a_kept_briefing_is_read_without_importing_the_engine(workspace: Path) -
         cwd=Path(__file__).resolve().parents[2],
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_kept_sql_measures_the_same_numbers(
+    workspace: Path, briefing: Briefing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second measurement runs every query from SQL kept by the first (compiled from
+    # scratch into an empty folder): the same numbers, and nothing compiled again.
+    from outcomes.warehouse import compiled
+
+    monkeypatch.setenv(compiled.ENV_DIR, str(tmp_path / "queries"))
+    compiled._folder.cache_clear()
+    try:
+        first = load_briefing(workspace, options=OPTIONS, use_cache=False)
+        kept = {path: path.stat().st_mtime_ns for path in (tmp_path / "queries").rglob("*.sql")}
+        second = load_briefing(workspace, options=OPTIONS, use_cache=False)
+        again = {path: path.stat().st_mtime_ns for path in (tmp_path / "queries").rglob("*.sql")}
+    finally:
+        compiled._folder.cache_clear()
+    assert len(kept) > 20 and again == kept
+    expected = {k: v for k, v in briefing.to_json().items() if k != "generated_at"}
+    for measured in (first, second):
+        assert {k: v for k, v in measured.to_json().items() if k != "generated_at"} == expected
+    assert second.explorer.counts.keys() == briefing.explorer.counts.keys()
