@@ -26,6 +26,20 @@ def test_new_workspace_gets_a_duckdb_file_with_every_table(tmp_path: Path) -> No
     assert (tmp_path / ".outcomes" / "warehouse.duckdb").is_file()
 
 
+def test_tables_read_in_one_query_are_those_ibis_reads_one_by_one(tmp_path: Path) -> None:
+    # Every type the contract uses (timestamps with zones, decimals, lists…) parsed alike.
+    with Warehouse.open(tmp_path) as warehouse:
+        warehouse.duckdb.execute("CREATE TABLE extra (id INTEGER NOT NULL, tags VARCHAR[])")
+        for table in (*ALL_TABLES, "extra"):
+            name = getattr(table, "name", table)
+            ours, ibis_own = warehouse.table(name), warehouse.backend.table(name)
+            assert ours.op() == ibis_own.op(), name
+        assert not warehouse.table("extra").schema()["id"].nullable
+        created_later = "created_after_the_first_read"
+        warehouse.duckdb.execute(f"CREATE TABLE {created_later} (x BIGINT)")
+        assert warehouse.table(created_later).schema().names == ("x",)
+
+
 def test_migrations_run_once(tmp_path: Path) -> None:
     with Warehouse.open(tmp_path) as warehouse:
         assert migrate(warehouse.duckdb) == []

@@ -216,7 +216,11 @@ class Warehouse:
         if self.folder is None:
             kept = self._tables.get(name)
             if kept is None:
-                kept = self._tables[name] = self.backend.table(name)
+                if not self._tables and self.is_duckdb:
+                    self._tables.update(_duckdb_tables(self.backend))
+                    kept = self._tables.get(name)
+                if kept is None:
+                    kept = self._tables[name] = self.backend.table(name)
             return kept
         path = self.folder / name
         if not path.exists():
@@ -268,6 +272,33 @@ class Warehouse:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _duckdb_tables(backend: Any) -> dict[str, Any]:
+    """An Ibis table for every table of the DuckDB database's main schema, in one query.
+
+    What `backend.table(name)` makes, name by name, with a DESCRIBE each (a measurement
+    reads a dozen tables: a tenth of a second of round trips and type parsing).
+    """
+    import ibis.expr.operations as ops
+    import ibis.expr.schema as sch
+
+    found = backend.con.execute(
+        "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND NOT internal ORDER BY table_name, column_index"
+    ).fetchall()
+    columns: dict[str, dict[str, Any]] = {}
+    parse = backend.compiler.type_mapper.from_string
+    for table, column, kind, nullable in found:
+        columns.setdefault(table, {})[column] = parse(kind, nullable=bool(nullable))
+    namespace = ops.Namespace(catalog=None, database=None)
+    return {
+        name: ops.DatabaseTable(
+            name, schema=sch.Schema(schema), source=backend, namespace=namespace
+        ).to_expr()
+        for name, schema in columns.items()
+    }
 
 
 def to_arrow(expr: Any) -> Any:
