@@ -225,3 +225,19 @@ def test_the_sponsor_approves_and_the_dashboard_marks_what_changed_since(team: T
     tactics = sponsor.http.get("/tactics").text
     assert 'data-testid="changed-mark-trade-show"' in tactics
     assert 'data-testid="changed-mark-li-rep-insights"' not in tactics
+
+
+def test_a_plan_file_gone_from_under_the_history_is_a_page_that_says_so(team: Team) -> None:
+    viewer = team.sign_in("viewer")
+    plan = team.workspace / "plan.yaml"
+    kept = plan.with_name("plan.yaml.away")
+    plan.rename(kept)
+    try:
+        for path in ("/plan/revisions", "/plan/revisions/1"):
+            page = viewer.http.get(path)
+            assert page.status_code == 503, (path, page.status_code)
+            assert "cannot read the plan" in page.text and "plan.yaml" in page.text
+            assert "Traceback" not in page.text
+    finally:
+        kept.rename(plan)
+    assert viewer.http.get("/plan/revisions").status_code == 200

@@ -31,6 +31,7 @@ from outcomes.web.page_cache import PageCache
 from outcomes.web.render import render
 from outcomes.web.security import LOOPBACK, SecurityMiddleware
 from outcomes.web.state import DashboardState, Snapshot
+from outcomes.web.store import StoreError
 from outcomes.web.views import Views
 from outcomes.workspace import PLAN_FILE
 
@@ -199,6 +200,12 @@ def _handle_errors(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+    @app.exception_handler(StoreError)
+    async def store_failed(request: Request, exc: StoreError) -> Response:
+        # What a route does not answer itself (the plan file gone from under the history
+        # pages, the app's database unreadable): the reason in a page, not a traceback.
+        return _error(request, 503, "Service unavailable", str(exc))
 
     @app.exception_handler(ExplorerError)
     async def bad_query(request: Request, exc: ExplorerError) -> Response:

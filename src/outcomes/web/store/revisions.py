@@ -192,7 +192,10 @@ class PlanHistory:
         try:
             return self.plan_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise StoreError(f"cannot read {self.plan_file}: {exc}") from None
+            raise StoreError(
+                f"cannot read the plan {self.plan_file}: {exc.__class__.__name__}: {exc}; "
+                "put the plan file back and reload this page"
+            ) from None
 
     def _write(self, text: str) -> None:
         """Replace the file at once: a reader sees the old text or the new, never half."""
