@@ -199,7 +199,7 @@ def goal_pacing_chart(
         records, title, (0, max(1.2, largest * 1.1)), colours=_PACING, line=1.0, legend=True
     )
     expected = _base(records).mark_tick(color=_INK, thickness=2, size=STEP * 0.8)
-    layer = alt.LayerChart(layer=[*bars, expected.encode(x="expected:Q")])
+    layer = alt.LayerChart(layer=[*bars, expected.encode(x=alt.X("expected:Q"))])
     good = sum(1 for g in goals if g.status in ("achieved", "on_track"))
     answer = [f"{good} of {len(goals)} goals achieved or on track"]
     for word, statuses in _GOAL_GROUPS:
@@ -248,9 +248,13 @@ def roi_chart(
     layer = alt.LayerChart(
         layer=[
             _rule_at(0.0),
-            base.mark_rule(color=_GREY, strokeWidth=2).encode(x="low:Q", x2="high:Q"),
+            base.mark_rule(color=_GREY, strokeWidth=2).encode(
+                x=alt.X("low:Q"), x2=alt.X2("high:Q")
+            ),
             base.mark_point(filled=True, size=70, opacity=1).encode(x=x, color=colour),
-            base.mark_text(align="left", dx=8, color=_INK).encode(x="high:Q", text="text:N"),
+            base.mark_text(align="left", dx=8, color=_INK).encode(
+                x=alt.X("high:Q"), text=alt.Text("text:N")
+            ),
         ]
     )
     best = measured[0]
@@ -356,8 +360,9 @@ def model_comparison_chart(roi: RoiReport, *, width: int = WIDTH) -> Chart | Non
             legend=None,  # every cell writes its share
         )
     )
-    ink = alt.condition(alt.datum.share > darkest * 0.55, alt.value("white"), alt.value(_INK))
-    layer = alt.LayerChart(layer=[cells, base.mark_text().encode(text="text:N", color=ink)])
+    ink = _colour_if(f"(datum.share > {darkest * 0.55!r})", "white", _INK)
+    text = base.mark_text().encode(text=alt.Text("text:N"), color=ink)
+    layer = alt.LayerChart(layer=[cells, text])
     question = "Do the attribution models agree on where revenue comes from?"
     return _finish(layer, question, _model_answer(shares), width, labels)
 
@@ -592,9 +597,9 @@ def _bars(
             ),
         ),
         base.mark_text(align="left", dx=4).encode(
-            x="at:Q",
-            text="text:N",
-            color=alt.condition("isValid(datum.value)", alt.value(_INK), alt.value(_MUTED)),
+            x=alt.X("at:Q"),
+            text=alt.Text("text:N"),
+            color=_colour_if("isValid(datum.value)", _INK, _MUTED),
         ),
     ]
     if line is not None:
@@ -649,6 +654,16 @@ def _finish(
     return done
 
 
+def _colour_if(test: str, yes: str, no: str) -> alt.ColorValue:
+    """Colour `yes` where the Vega expression `test` holds, else `no`.
+
+    The channel object itself: handed `alt.condition`'s dict or a "field:type" string,
+    Altair looks up the channel's class by checking it against the schema, which cost
+    more than building the chart.
+    """
+    return alt.ColorValue(no, condition={"test": test, "value": yes})
+
+
 def _scale(colours: Mapping[str, str]) -> alt.Scale:
     return alt.Scale(domain=list(colours), range=list(colours.values()))
 
@@ -658,7 +673,7 @@ def _rule_at(x: float, *, dashed: bool = True) -> alt.Chart:
     rule: alt.Chart = (
         alt.Chart(alt.InlineData(values=[{"x": x}]))
         .mark_rule(color=_INK, strokeDash=[4, 3] if dashed else [], opacity=0.7)
-        .encode(x="x:Q")
+        .encode(x=alt.X("x:Q"))
     )
     return rule
 
