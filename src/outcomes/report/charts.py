@@ -17,7 +17,6 @@ import hashlib
 import json
 import re
 import textwrap
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
@@ -32,6 +31,7 @@ from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import LOW_RESPONSE, ConversationHealth
 from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi import Estimate, RoiReport, RoiRow
+from outcomes.report.chart_engine import start_engine as start_engine
 from outcomes.report.strategy_map import STATUS_COLOURS
 
 Chart: TypeAlias = alt.Chart | alt.LayerChart | alt.HConcatChart
@@ -88,28 +88,6 @@ _NUMBERS: Final = {"decimal": ".", "thousands": ",", "grouping": [3]}
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACE: Final = re.compile(r"\s+")
 _ID: Final = re.compile(r'\bid="([^"]+)"')
-
-
-_STARTED = threading.Event()
-"""Set once a thread has been asked to start vl-convert's engine in this process."""
-
-
-def start_engine() -> None:
-    """Start vl-convert's engine in the background, once per process; returns at once.
-
-    Its first conversion starts a JavaScript runtime, about half a second of CPU. Started
-    before the caller imports the PDF engine and builds the charts, it starts meanwhile
-    instead of delaying the first chart drawn. A daemon thread: a process that ends before
-    drawing anything does not wait for it.
-    """
-    if _STARTED.is_set():
-        return
-    _STARTED.set()
-    threading.Thread(target=_first_conversion, name="vl-convert start", daemon=True).start()
-
-
-def _first_conversion() -> None:
-    vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
 
 
 def to_svg(chart: Chart) -> str:
