@@ -15,6 +15,7 @@ Windows expect.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -110,6 +111,15 @@ class ChartDrawing:
                 return {name: None if svg is None else Markup(svg) for name, svg in sent.items()}
         return draw_charts(self._briefing, for_print=self._for_print)
 
+    def close(self) -> None:
+        """Stop a child whose charts are not wanted (the report was kept); idempotent."""
+        if self._child is not None:
+            pid, receiver = self._child
+            self._child = None
+            receiver.close()
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
 
 def _fork(briefing: Briefing, for_print: bool) -> tuple[int, Connection] | None:
     """A child drawing the charts and the end of the pipe it sends them on; None when
@@ -127,6 +137,8 @@ def _fork(briefing: Briefing, for_print: bool) -> tuple[int, Connection] | None:
             drawn = draw_charts(briefing, for_print=for_print)
             sender.send({name: None if svg is None else str(svg) for name, svg in drawn.items()})
             status = 0
+        except BrokenPipeError:
+            pass  # the parent left without them (it failed, or its report was kept)
         except BaseException:  # the parent draws them instead; say why once
             traceback.print_exc()
         finally:

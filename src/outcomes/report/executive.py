@@ -88,6 +88,7 @@ def render_pdf(
     workspace: Path | None = None,
     checkins: Sequence[CheckinRecord] = (),
     sign_off: SignOff | None = None,
+    drawing: ChartDrawing | None = None,
 ) -> bytes:
     """The report as PDF (A4), written to `target` when given; returns the bytes.
 
@@ -95,20 +96,44 @@ def render_pdf(
     (nothing changed: same plan, data, options, sign-off and code) it is read instead of
     laid out. Check-ins are loaded into the warehouse, so new ones make a new briefing; the
     kept PDF's name also carries the check-ins shown, for a report asked with fewer weeks.
+    `drawing`: the printed charts, started as soon as the briefing was there
+    (`ChartDrawing.start(briefing, for_print=True)`); stopped if the kept PDF is read.
     """
-    if workspace is None:
-        document = _pdf(briefing, checkins, sign_off)
-    else:
-        from outcomes.briefing.cache import kept_rendering
+    try:
+        if workspace is None:
+            document = _pdf(briefing, checkins, sign_off, drawing)
+        else:
+            from outcomes.briefing.cache import kept_rendering
 
-        shown = hashlib.sha256(repr([c.to_json() for c in checkins]).encode()).hexdigest()[:12]
-        name = f"report-{_presenter_signature()}-{shown}{_sign_off_signature(sign_off)}.pdf"
-        document = kept_rendering(
-            workspace, briefing, name, lambda: _pdf(briefing, checkins, sign_off)
-        )
+            shown = hashlib.sha256(repr([c.to_json() for c in checkins]).encode()).hexdigest()
+            name = f"{_kept_prefix()}{shown[:12]}{_sign_off_signature(sign_off)}"
+            document = kept_rendering(
+                workspace,
+                briefing,
+                f"{name}.pdf",
+                lambda: _pdf(briefing, checkins, sign_off, drawing),
+            )
+    finally:
+        if drawing is not None:
+            drawing.close()
     if target is not None:
         target.write_bytes(document)
     return document
+
+
+def start_printed_charts(briefing: Briefing, workspace: Path) -> ChartDrawing | None:
+    """The PDF's charts, started now in a child process (`ChartDrawing`) for `render_pdf`;
+    None when a PDF of this briefing by this code is kept, and likely to be read instead."""
+    from outcomes.briefing.cache import any_kept_rendering
+
+    if any_kept_rendering(workspace, briefing, _kept_prefix()):
+        return None
+    return ChartDrawing.start(briefing, for_print=True)
+
+
+def _kept_prefix() -> str:
+    """The start of a kept PDF's name: the same code made it."""
+    return f"report-{_presenter_signature()}-"
 
 
 @functools.cache
@@ -133,10 +158,13 @@ def _sign_off_signature(sign_off: SignOff | None) -> str:
 
 
 def _pdf(
-    briefing: Briefing, checkins: Sequence[CheckinRecord], sign_off: SignOff | None = None
+    briefing: Briefing,
+    checkins: Sequence[CheckinRecord],
+    sign_off: SignOff | None,
+    drawing: ChartDrawing | None,
 ) -> bytes:
     # Drawn in another process while WeasyPrint and Pango load and the rest is prepared.
-    drawing = ChartDrawing.start(briefing, for_print=True)
+    drawing = drawing or ChartDrawing.start(briefing, for_print=True)
     try:
         import weasyprint
     except OSError as exc:  # WeasyPrint loads Pango when imported
