@@ -25,7 +25,10 @@ of `--runs` runs after one untimed warm-up run:
 Children run with a private bytecode cache (`PYTHONPYCACHEPREFIX`, filled by the
 warm-up run) even when `PYTHONDONTWRITEBYTECODE` is set, as an installed package has its
 `.pyc` files; `--no-bytecode-cache` keeps the environment as it is (every import then
-compiles its source). Clients, servers and commands share the machine's CPUs with
+compiles its source). Likewise the SQL outcomes compiles from its Ibis expressions is kept
+in a private folder (`OUTCOMES_QUERY_CACHE`, see `outcomes.warehouse.compiled`: SQL, never
+results), filled by the warm-up run; `status` is also measured with none kept ("… and no
+compiled SQL kept"), every query compiled as on a first run. Clients, servers and commands share the machine's CPUs with
 whatever else runs on it: on a shared machine, compare ratios rather than seconds.
 """
 
@@ -91,12 +94,14 @@ def under_ms(what: str, measured: float, floor: float, limit: float) -> Row:
     return Row(what, measured, floor, "ms", f"< {limit:g} ms", measured < limit)
 
 
-def child_environment(bytecode_cache: Path | None) -> dict[str, str]:
-    """The environment of every child: a private bytecode cache unless told otherwise."""
+def child_environment(bytecode_cache: Path | None, queries: Path) -> dict[str, str]:
+    """The environment of every child: a private bytecode cache unless told otherwise, and
+    a private folder for the compiled SQL outcomes keeps (`warehouse.compiled`)."""
     env = dict(os.environ)
     if bytecode_cache is not None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(bytecode_cache)
+    env["OUTCOMES_QUERY_CACHE"] = str(queries)
     return env
 
 
@@ -114,14 +119,17 @@ class Runner:
         *,
         before: Callable[[], None] | None = None,
         exit_codes: tuple[int, ...] = (0,),
+        env: dict[str, str] | None = None,
     ) -> float:
-        """Median wall seconds of `runs` runs after an untimed warm-up; `before` each run."""
+        """Median wall seconds of `runs` runs after an untimed warm-up; `before` each run;
+        `env`: settings over the runner's environment."""
+        environment = self.env | (env or {})
         times = []
         for attempt in range(self.runs + 1):
             if before is not None:
                 before()
             started = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, env=self.env, check=False)
+            done = subprocess.run(command, capture_output=True, env=environment, check=False)
             seconds = time.perf_counter() - started
             if done.returncode not in exit_codes:
                 stderr = done.stderr.decode(errors="replace")[-3000:]
@@ -162,10 +170,17 @@ def measure_status(runner: Runner, workspace: Path) -> list[Row]:
     # Exit 1 is an answer: the demo company has goals that need attention.
     command = runner.cli("status", "-w", str(workspace), *MEASURE)
     cold = runner.median(command, before=lambda: forget_cache(workspace), exit_codes=(0, 1))
+    compiling = runner.median(
+        command,
+        before=lambda: forget_cache(workspace),
+        exit_codes=(0, 1),
+        env={"OUTCOMES_QUERY_CACHE": "off"},
+    )
     warm = runner.median(command, exit_codes=(0, 1))
     floor = runner.median(runner.python(STATUS_FLOOR))
     return [
         at_most_times("outcomes status, no cache", cold, floor, 2),
+        at_most_times("… and no compiled SQL kept", compiling, floor, 2),
         at_most_seconds("outcomes status, cached", warm, floor, 1),
     ]
 
@@ -331,7 +346,8 @@ def arguments() -> argparse.Namespace:
 def main() -> None:
     args = arguments()
     with tempfile.TemporaryDirectory(prefix="outcomes-pycache-") as pycache:
-        env = child_environment(None if args.no_bytecode_cache else Path(pycache))
+        queries = Path(pycache) / "queries"
+        env = child_environment(None if args.no_bytecode_cache else Path(pycache), queries)
         runner = Runner(args.runs, env)
         bytecode = "environment's setting" if args.no_bytecode_cache else "private, warm"
         print(f"{os.cpu_count()} CPUs (shared with whatever else runs), load average "

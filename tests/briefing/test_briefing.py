@@ -117,11 +117,40 @@ def test_json_is_serialisable_and_complete(briefing: Briefing) -> None:
 
 
 def test_journeys_are_summarised_per_quarter(briefing: Briefing) -> None:
-    labels = [label for label, _ in briefing.journeys.periods]
+    labels = [label for label, _ in briefing.explorer.periods]
     assert labels == ["plan", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
-    whole = briefing.journeys.counts[("tactic", "plan")].conversions.sum()
-    quarters = sum(briefing.journeys.counts[("tactic", q)].conversions.sum() for q in labels[1:])
+    whole = briefing.explorer.counts[("tactic", "plan")].conversions.sum()
+    quarters = sum(briefing.explorer.counts[("tactic", q)].conversions.sum() for q in labels[1:])
     assert whole == pytest.approx(quarters) and whole > 0
+
+
+def test_without_the_explorer_every_number_is_the_same(workspace: Path, briefing: Briefing) -> None:
+    # `status` and the report measure without the explorer's journeys: only the dashboard's
+    # explorer reads them. Everything else (the JSON every route serves) must not change.
+    light = load_briefing(workspace, options=OPTIONS, use_cache=False, explorer=False)
+    assert light.journeys is None
+    with pytest.raises(LookupError, match="without the explorer"):
+        light.explorer  # noqa: B018 - the property is the behaviour under test
+    first, second = light.to_json(), briefing.to_json()
+    assert first.pop("generated_at") and second.pop("generated_at")
+    assert first == second
+
+
+def test_a_kept_briefing_without_the_explorer_answers_only_who_does_not_need_it(
+    workspace: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "ws"
+    shutil.copytree(workspace, copy, ignore=shutil.ignore_patterns("cache"))
+    light = load_briefing(copy, options=OPTIONS, explorer=False)
+    kept = cache_path(copy, light.fingerprint)
+    written = kept.stat().st_mtime_ns
+    assert load_briefing(copy, options=OPTIONS, explorer=False).journeys is None
+    assert kept.stat().st_mtime_ns == written  # read, not measured and kept again
+    full = load_briefing(copy, options=OPTIONS, explorer=True)
+    assert full.journeys is not None and full.fingerprint == light.fingerprint
+    assert kept.stat().st_mtime_ns != written  # measured, and kept in the light one's place
+    # The full one now answers both kinds of caller.
+    assert load_briefing(copy, options=OPTIONS, explorer=False).journeys is not None
 
 
 def test_the_cache_is_used_until_the_plan_or_warehouse_changes(

@@ -128,3 +128,29 @@ def test_an_interval_across_zero_says_what_the_data_fit(plan: Plan, warehouse: W
     assert result.low <= 0 <= result.high
     assert "The interval includes zero: the data fit anything from" in result.verdict
     assert "real" not in result.verdict
+
+
+def test_the_bootstrap_interval_is_that_of_resampling_months() -> None:
+    # The interval resamples months before and after with replacement and takes the
+    # difference in differences of each resample: worked out here the long way, one
+    # resampled panel at a time, with the same seed.
+    import numpy as np
+
+    from outcomes.measure.pilot import BOOTSTRAP, _bootstrap, _did
+
+    rng = np.random.default_rng(3)
+    panel = rng.gamma(2.0, 1000.0, size=(5, 11))
+    group = np.array([True, True, False, False, False])
+    after = np.arange(11) >= 6
+    low, high = _bootstrap(panel, group, after, seed=7, confidence=0.9)
+    draws = np.random.default_rng(7)
+    before_cols, after_cols = np.flatnonzero(~after), np.flatnonzero(after)
+    flags = np.r_[np.zeros(len(before_cols), bool), np.ones(len(after_cols), bool)]
+    estimates = []
+    for _ in range(BOOTSTRAP):
+        cols = np.r_[
+            draws.choice(before_cols, len(before_cols)), draws.choice(after_cols, len(after_cols))
+        ]
+        estimates.append(_did(panel[:, cols], group, flags))
+    assert (low, high) == pytest.approx(tuple(np.percentile(estimates, [5, 95])), rel=1e-12)
+    assert low < _did(panel, group, after) < high

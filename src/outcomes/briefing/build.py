@@ -94,7 +94,10 @@ class Briefing:
     ingests: tuple[IngestRow, ...]
     rejected: tuple[RejectedRow, ...]
     rejected_total: int
-    journeys: JourneySummaries
+    journeys: JourneySummaries | None
+    """The explorer's journey summaries; None when measured without them (`explorer=False`:
+    only the dashboard's explorer reads them, and summarising them is a third of a
+    measurement)."""
     loaded: LoadedPlan
     """The plan with its source map, for the implementation plan's appendix."""
     data_through: dt.date | None = None
@@ -111,6 +114,13 @@ class Briefing:
     def currency(self) -> str:
         """The plan's currency."""
         return self.plan.organisation.currency
+
+    @property
+    def explorer(self) -> JourneySummaries:
+        """The explorer's journey summaries; LookupError when measured without them."""
+        if self.journeys is None:
+            raise LookupError("this briefing was measured without the explorer's journeys")
+        return self.journeys
 
     @property
     def top_attention(self) -> tuple[Attention, ...]:
@@ -176,9 +186,18 @@ class Briefing:
 
 
 def build_briefing(
-    loaded: LoadedPlan, warehouse: Warehouse, options: BriefingOptions | None = None
+    loaded: LoadedPlan,
+    warehouse: Warehouse,
+    options: BriefingOptions | None = None,
+    *,
+    explorer: bool = True,
 ) -> Briefing:
-    """Measure everything the report and the dashboard show."""
+    """Measure everything the report and the dashboard show.
+
+    `explorer=False` leaves out the journey summaries only the dashboard's explorer reads
+    (by channel and by tactic, for the plan's period and each quarter); every other number
+    is the same either way.
+    """
     options = options or BriefingOptions()
     if options.headline_model not in options.models:
         raise ValueError(
@@ -197,12 +216,16 @@ def build_briefing(
         JourneyStore(touchpoints, conversions) as journeys,
         materialised_activities(plan, activities) as mapped,
     ):
-        summaries = summarise_journeys(
-            plan,
-            warehouse,
-            lookback_days=options.lookback_days,
-            sources=options.sources,
-            journeys=journeys,
+        summaries = (
+            summarise_journeys(
+                plan,
+                warehouse,
+                lookback_days=options.lookback_days,
+                sources=options.sources,
+                journeys=journeys,
+            )
+            if explorer
+            else None
         )
         card = build_scorecard(
             plan,

@@ -158,8 +158,12 @@ def load_briefing(
     snapshot: bool = False,
     accept: Callable[[BriefingOptions], bool] | None = None,
     url: str | None = None,
+    explorer: bool = True,
 ) -> Briefing:
     """The briefing of a workspace: from the cache when the state is unchanged, else measured.
+
+    `explorer`: with the explorer's journey summaries (`build_briefing`); a kept briefing
+    without them does not answer a caller who wants them, and is measured again with them.
 
     `use_cache=False` measures again and leaves the cache as it is. `wait`: seconds to wait
     for a warehouse another process holds (`on_wait` is told who, see `Warehouse.open`).
@@ -175,7 +179,7 @@ def load_briefing(
     if use_cache:
         key = fingerprint(workspace, plan_file, options, plan_bytes, url)
         kept = cached_briefing(workspace, key, accept) if key is not None else None
-        if kept is not None:
+        if kept is not None and (kept.journeys is not None or not explorer):
             return kept
     loaded = load_plan_text(plan_bytes, str(plan_file))
 
@@ -183,7 +187,9 @@ def load_briefing(
         return fingerprint(workspace, plan_file, options, plan_bytes, url)
 
     waiting = Waiting(wait, on_wait, url)
-    briefing, measured = _measure(workspace, loaded, options, state, waiting, snapshot)
+    briefing, measured = _measure(
+        workspace, loaded, options, state, waiting, snapshot=snapshot, explorer=explorer
+    )
     if measured is None:
         return briefing
     briefing = replace(briefing, fingerprint=measured)
@@ -209,7 +215,9 @@ def _measure(
     options: BriefingOptions,
     state: Callable[[], str | None],
     waiting: Waiting,
+    *,
     snapshot: bool,
+    explorer: bool,
 ) -> tuple[Briefing, str | None]:
     """The briefing, and the fingerprint of the state it measured (`state()` at the time)."""
     if not snapshot:
@@ -217,7 +225,7 @@ def _measure(
             workspace, waiting.url, wait=waiting.seconds, on_wait=waiting.notify
         )
         with opened as warehouse:
-            briefing = build_briefing(loaded, warehouse, options)
+            briefing = build_briefing(loaded, warehouse, options, explorer=explorer)
             keyed = state()  # opening migrates, which can touch the file: key it after that
         # Once the file is let go, a writer (an ingest waiting for it) may change it before
         # the state is read: these numbers are kept only under a state both moments agree
@@ -230,7 +238,7 @@ def _measure(
     with Warehouse.snapshot(
         workspace, url=waiting.url, wait=waiting.seconds, while_held=lambda: held.append(state())
     ) as warehouse:
-        briefing = build_briefing(loaded, warehouse, options)
+        briefing = build_briefing(loaded, warehouse, options, explorer=explorer)
     return briefing, held[0] if held else state()
 
 

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
+from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
     import ibis
@@ -101,7 +102,7 @@ def data_through(conversions: ibis.Table, touchpoints: ibis.Table) -> dt.date | 
     """
     days = []
     for table in (conversions, touchpoints):
-        value = table.ts.max().to_pyarrow().as_py()
+        value = to_arrow(table.ts.max()).as_py()
         if isinstance(value, dt.datetime):
             days.append(value.astimezone(dt.UTC).date())
     return max(days, default=None)
@@ -152,7 +153,7 @@ def recorded_spend(costs: ibis.Table, period: Period) -> dict[tuple[str, Part], 
     in_period = costs.filter((costs.date >= period.start) & (costs.date <= period.end))
     summed = in_period.group_by(["tactic", "kind"]).aggregate(amount=in_period.amount.sum())
     out: dict[tuple[str, Part], float] = {}
-    for row in summed.to_pyarrow().to_pylist():
+    for row in to_arrow(summed).to_pylist():
         part = PART_OF_KIND.get(str(row["kind"]), "money")
         key = (str(row["tactic"]), part)
         out[key] = out.get(key, 0.0) + float(row["amount"] or 0.0)
@@ -166,7 +167,7 @@ def logged_hours(costs: ibis.Table, period: Period) -> dict[tuple[str, str | Non
     )
     summed = lines.group_by(["tactic", "person"]).aggregate(hours=lines.hours.sum())
     return {
-        (str(r["tactic"]), r["person"]): float(r["hours"]) for r in summed.to_pyarrow().to_pylist()
+        (str(r["tactic"]), r["person"]): float(r["hours"]) for r in to_arrow(summed).to_pylist()
     }
 
 

@@ -20,6 +20,7 @@ from outcomes.plan.matching import (
     specificity,
     written_kinds,
 )
+from outcomes.warehouse.connection import to_arrow
 
 Outcome = Literal["claimed", "outranked", "tied", "not matched"]
 
@@ -168,7 +169,7 @@ def explain_activity(plan: Plan, activities: Any, ident: str) -> Explanation:
             columns[f"_met_{index}_{name}"] = condition
     selected = mapped.select(*_FIELDS, *_FIELDS_MORE, "tactic", **columns)
     ordered = selected.order_by([(selected.key != ident), "source", "key"]).limit(MAX_ACTIVITIES)
-    rows = ordered.to_pyarrow().to_pylist()
+    rows = to_arrow(ordered).to_pylist()
     return Explanation(ident, tuple(_explain_row(plan, matchers, row) for row in rows))
 
 

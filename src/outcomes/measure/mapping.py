@@ -228,12 +228,15 @@ def mapped_activities(plan: Plan, activities: Any) -> Any:
 def materialised_activities(plan: Plan, activities: Any) -> Any:
     """`mapped_activities`, computed once and kept in the engine until released.
 
-    A context manager (Ibis `cache`: a temporary table on DuckDB, a cached DataFrame on
-    Spark). The mapping is a pass of regular expressions over every activity, and its
-    expression makes every query built on it slow to compile: the scorecard's measures
-    read it a dozen times, so they read it kept rather than each mapping again.
+    A context manager giving the kept table (`warehouse.compiled.Materialised`: a
+    temporary table on DuckDB, a cached DataFrame on Spark). The mapping is a pass of
+    regular expressions over every activity, and its expression makes every query built
+    on it slow to compile: the scorecard's measures read it a dozen times, so they read it
+    kept rather than each mapping again.
     """
-    return mapped_activities(plan, activities).cache()
+    from outcomes.warehouse.compiled import Materialised
+
+    return Materialised(mapped_activities(plan, activities))
 
 
 def mapped_touchpoints(plan: Plan, touchpoints: Any) -> Any:

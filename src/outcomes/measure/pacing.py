@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING, Final, Literal
 from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
+from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
     import ibis
@@ -170,8 +171,8 @@ def latest_business_date(conversions: ibis.Table, snapshots: ibis.Table) -> dt.d
     """The last day the warehouse has conversions or business snapshots for."""
     dates = []
     for value in (
-        conversions.ts.max().to_pyarrow().as_py(),
-        snapshots.date.max().to_pyarrow().as_py(),
+        to_arrow(conversions.ts.max()).as_py(),
+        to_arrow(snapshots.date.max()).as_py(),
     ):
         if isinstance(value, dt.datetime):
             dates.append(value.date())
@@ -242,7 +243,7 @@ def _last_conversion(conversions: ibis.Table, start: dt.date, end: dt.date) -> d
     begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
     stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     window = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
-    last = window.ts.max().to_pyarrow().as_py()
+    last = to_arrow(window.ts.max()).as_py()
     return last.date() if isinstance(last, dt.datetime) else None
 
 
@@ -264,13 +265,13 @@ def _scope_note(
     """Why a scoped goal has no number, when its scope is the reason: it matches no
     conversion at all, or none of those that measure its metric (contacts carry no
     pipeline, so a customer count scoped to one finds none). Says what the warehouse has."""
-    if not conversions.count().to_pyarrow().as_py():
+    if not to_arrow(conversions.count()).as_py():
         return None  # an empty warehouse is no news about the scope
     has = "; ".join(
         f"{column}: {', '.join(values) if values else 'never filled'}"
         for column, values in scope_values(conversions, scope).items()
     )
-    if not scoped.count().to_pyarrow().as_py():
+    if not to_arrow(scoped.count()).as_py():
         return f"its scope ({describe(scope)}) matches no conversion; the warehouse has {has}"
     if _from_conversions(goal.metric, conversions, goal.start, as_of) is None:
         return None  # the metric has no data in scope or out: not the scope's doing
@@ -348,7 +349,7 @@ def measure_metric(
     s = snapshots.filter(
         (snapshots.metric == metric) & (snapshots.date >= start) & (snapshots.date <= end)
     )
-    rows = s.order_by("date").select("date", "value").to_pyarrow().to_pylist()
+    rows = to_arrow(s.order_by("date").select("date", "value")).to_pylist()
     if rows:
         values = [float(r["value"]) for r in rows if r["value"] is not None]
         if values:
@@ -365,11 +366,8 @@ def _scoped_total(
     begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
     stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     window = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
-    [row] = (
-        window.aggregate(n=window.count(), total=window.value.sum(), last=window.ts.max())
-        .to_pyarrow()
-        .to_pylist()
-    )
+    totals = window.aggregate(n=window.count(), total=window.value.sum(), last=window.ts.max())
+    [row] = to_arrow(totals).to_pylist()
     if not row["n"]:
         return None
     value = float(row["total"] or 0.0) if money else float(row["n"])
@@ -391,7 +389,7 @@ def _from_conversions(
         valued=c.value.count(),
         last=c.ts.max(),
     )
-    by_type = {r["type"]: r for r in stats.to_pyarrow().to_pylist()}
+    by_type = {r["type"]: r for r in to_arrow(stats).to_pylist()}
 
     # Freshness is the conversions table's, not one type's: a month without a new
     # customer is news, not stale data, when deals and leads kept arriving.

@@ -218,13 +218,16 @@ def _bootstrap(
 
     rng = np.random.default_rng(seed)
     before_cols, after_cols = np.flatnonzero(~after), np.flatnonzero(after)
-    flags = np.r_[np.zeros(len(before_cols), bool), np.ones(len(after_cols), bool)]
-    estimates = np.empty(BOOTSTRAP)
-    for b in range(BOOTSTRAP):
-        cols = np.r_[
-            rng.choice(before_cols, len(before_cols)), rng.choice(after_cols, len(after_cols))
-        ]
-        estimates[b] = _did(panel[:, cols], group, flags)
+    # Every cell of a month holds the same people, so a cell's mean over resampled months
+    # is the mean of those months' group means: the estimate of a resample is the mean
+    # gap (group − control) of its months after less that of its months before.
+    gap = panel[group].mean(axis=0) - panel[~group].mean(axis=0)
+    drawn_before = np.empty((BOOTSTRAP, len(before_cols)), dtype=np.int64)
+    drawn_after = np.empty((BOOTSTRAP, len(after_cols)), dtype=np.int64)
+    for b in range(BOOTSTRAP):  # drawn in the order the seed has always drawn them
+        drawn_before[b] = rng.choice(before_cols, len(before_cols))
+        drawn_after[b] = rng.choice(after_cols, len(after_cols))
+    estimates = gap[drawn_after].mean(axis=1) - gap[drawn_before].mean(axis=1)
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(estimates, [tail, 100 - tail])
     return float(low), float(high)

@@ -86,6 +86,7 @@ from outcomes.measure.scope import (
     tactic_scopes,
 )
 from outcomes.plan import Plan
+from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
     import ibis
@@ -516,7 +517,7 @@ def _in_period(conversions: ibis.Table, period: Period) -> ibis.Table:
 
 def _coverage(conversions: ibis.Table, sales: PathCounts, customers: PathCounts) -> Coverage:
     counted = conversions.group_by("type").aggregate(n=conversions.count())
-    by_type = {str(r["type"]): float(r["n"]) for r in counted.to_pyarrow().to_pylist()}
+    by_type = {str(r["type"]): float(r["n"]) for r in to_arrow(counted).to_pylist()}
     return Coverage(
         conversions=sum(by_type.get(t, 0.0) for t in SALES_TYPES),
         on_paths=float(sales.conversions.sum()),

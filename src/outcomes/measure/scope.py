@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal, GoalScope
+from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
     pass
@@ -150,7 +151,7 @@ def scope_values(conversions: Any, scope: Scope) -> dict[str, list[str]]:
     for column in columns:
         cell = conversions[column].cast("string")
         distinct = conversions.filter(cell.notnull()).select(value=cell).distinct()
-        rows = distinct.order_by("value").limit(12).to_pyarrow().to_pylist()
+        rows = to_arrow(distinct.order_by("value").limit(12)).to_pylist()
         found[column] = [str(r["value"]) for r in rows]
     return found
 

@@ -16,6 +16,7 @@ from outcomes.catalog import SOCIAL_CHANNELS
 from outcomes.catalog.source_labels import KNOWN
 from outcomes.measure.mapping import mapped_activities, mapped_touchpoints
 from outcomes.plan import Plan
+from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
     pass
@@ -110,11 +111,9 @@ def find_unplanned(
     import ibis
 
     mapped = mapped_activities(plan, activities) if mapped is None else mapped
-    totals = (
+    totals = to_arrow(
         mapped.aggregate(total=mapped.count(), unplanned=mapped.tactic.isnull().sum())
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
+    ).to_pylist()[0]
     loose = mapped.filter(mapped.tactic.isnull())
     grouped = (
         loose.group_by(["channel", "account", "author", "kind"])
@@ -128,7 +127,7 @@ def find_unplanned(
         )
         .order_by([ibis.desc("count"), "channel", "account", "author", "kind"])
     )
-    groups = tuple(UnplannedActivity(**row) for row in grouped.to_pyarrow().to_pylist())
+    groups = tuple(UnplannedActivity(**row) for row in to_arrow(grouped).to_pylist())
     labels = () if conversions is None else unknown_labels(touchpoints, conversions)
     return UnplannedReport(
         int(totals["total"]),
@@ -158,7 +157,7 @@ def unknown_labels(touchpoints: Any, conversions: Any) -> tuple[UnknownLabel, ..
     )
     return tuple(
         UnknownLabel(row["table"], row["source"], row["channel"], int(row["count"]))
-        for row in grouped.to_pyarrow().to_pylist()
+        for row in to_arrow(grouped).to_pylist()
     )
 
 
@@ -175,4 +174,4 @@ def _campaigns(plan: Plan, touchpoints: Any) -> tuple[UnplannedCampaign, ...]:
         .aggregate(count=loose.count())
         .order_by([ibis.desc("count"), "channel", "utm_source", "utm_campaign"])
     )
-    return tuple(UnplannedCampaign(**row) for row in grouped.to_pyarrow().to_pylist())
+    return tuple(UnplannedCampaign(**row) for row in to_arrow(grouped).to_pylist())

@@ -273,13 +273,18 @@ class Warehouse:
 def to_arrow(expr: Any) -> Any:
     """Execute an Ibis expression on its engine and return the rows as an Arrow table.
 
-    `expr.to_pyarrow()`, except on Spark, where Ibis goes through pandas (slower, and it
-    warns under pandas 3): there Spark's own Arrow export (PySpark 4) brings the rows
+    `expr.to_pyarrow()`, except on DuckDB, where the SQL Ibis compiles is kept between
+    runs (`warehouse.compiled`), and on Spark, where Ibis goes through pandas (slower, and
+    it warns under pandas 3): there Spark's own Arrow export (PySpark 4) brings the rows
     back, cast to the types Ibis gives the expression.
     """
     import ibis
 
+    from outcomes.warehouse.compiled import duckdb_arrow, is_duckdb
+
     backend = ibis.get_backend(expr)
+    if is_duckdb(backend):
+        return duckdb_arrow(backend, expr)  # with the SQL kept between runs
     if getattr(backend, "name", "") == "pyspark":
         frame = backend.raw_sql(backend.compile(expr))
         if hasattr(frame, "toArrow"):

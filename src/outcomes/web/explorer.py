@@ -37,7 +37,7 @@ def check_query(views: Views, model: str, by: str, period: str) -> None:
         )
     if by not in BY_CHOICES:
         raise ExplorerError(f"unknown step kind {by!r}; valid: {', '.join(BY_CHOICES)}")
-    labels = [label for label, _ in views.briefing.journeys.periods]
+    labels = [label for label, _ in views.briefing.explorer.periods]
     if period not in labels:
         raise ExplorerError(f"unknown period {period!r}; valid: {', '.join(labels)}")
 
@@ -81,7 +81,7 @@ def attribution_view(views: Views, model: str, by: str, period: str) -> Attribut
                 step=step, title=title, link=link, value={m: by_model.get(m) for m in compared}
             )
         )
-    span = views.briefing.journeys.period(period)
+    span = views.briefing.explorer.period(period)
     return AttributionView(
         meta=views.meta,
         model=model,
@@ -91,7 +91,7 @@ def attribution_view(views: Views, model: str, by: str, period: str) -> Attribut
         period_end=span.end,
         models=list(EXPLORER_MODELS),
         by_choices=list(BY_CHOICES),
-        periods=[label for label, _ in views.briefing.journeys.periods],
+        periods=[label for label, _ in views.briefing.explorer.periods],
         credits=credits,
         total_conversions=sum(c.conversions for c in credits),
         total_value=sum(c.value for c in credits),

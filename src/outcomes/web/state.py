@@ -272,7 +272,7 @@ def _load(workspace: Path, plan_file: Path, options: BriefingOptions) -> Briefin
     never be measured again: such a briefing is measured afresh.
     """
     space = Workspace.open(workspace, plan=plan_file, wait=HOLD_WAIT)
-    briefing = space.briefing(options, snapshot=True)
+    briefing = space.briefing(options, snapshot=True, explorer=True)
     try:
         now = load_plan(plan_file).plan
     except PlanError:
@@ -280,7 +280,7 @@ def _load(workspace: Path, plan_file: Path, options: BriefingOptions) -> Briefin
     if briefing.plan == now:
         return briefing
     log.info("the plan changed while it was measured; measuring it again")
-    fresh = space.briefing(options, use_cache=False, snapshot=True)
+    fresh = space.briefing(options, use_cache=False, snapshot=True, explorer=True)
     if fresh.fingerprint:
         return fresh  # the state the snapshot held
     return replace(fresh, fingerprint=space.fingerprint(options) or "")

@@ -406,7 +406,7 @@ class Views:
 
         def run() -> AttributionResult | str:
             try:
-                return explore(self.briefing.journeys, model=model, by=by, period=period)
+                return explore(self.briefing.explorer, model=model, by=by, period=period)
             except (ValueError, ArithmeticError) as exc:
                 return f"{model}: {exc}"
 

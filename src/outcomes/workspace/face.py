@@ -268,12 +268,15 @@ class Workspace:
         use_cache: bool = True,
         snapshot: bool = False,
         accept: Callable[[BriefingOptions], bool] | None = None,
+        explorer: bool = False,
     ) -> Briefing:
         """Everything the report, `status` and the dashboard show, measured once per state.
 
         `use_cache=False` measures again. `snapshot`: measure a copy of the warehouse, so
         that ingests need not wait (the dashboard does). `accept`: a kept briefing measured
-        with other options may answer when `accept(its options)` says so.
+        with other options may answer when `accept(its options)` says so. `explorer`: also
+        summarise the journeys for the dashboard's attribution explorer
+        (`Briefing.explorer`); every other number is the same without them.
         """
         from outcomes.briefing import load_briefing
         from outcomes.warehouse.connection import WarehouseError
@@ -289,6 +292,7 @@ class Workspace:
                 snapshot=snapshot,
                 accept=accept,
                 url=self.warehouse_url,
+                explorer=explorer,
             )
         except WarehouseError as exc:
             raise _warehouse_error(exc) from None

@@ -22,6 +22,8 @@ from outcomes.measure.attribution import MODELS, PathCounts, attribute, markov
 from outcomes.measure.attribution.markov import _Chain, transition_probabilities
 from tests.measure.attribution import channel_attribution, data_counts, data_csv
 
+markov_module = sys.modules["outcomes.measure.attribution.markov"]
+
 # ChannelAttribution's simulation at nsim_start=1e6, max_step=200 (seed 0, so the test is
 # reproducible): the research notes measured at most 0.0043 absolute error against the
 # exact value on this data, and 0.0027 here with seed 0. 0.01 is about twice the worst
@@ -135,6 +137,26 @@ def test_shared_lu_and_restricted_solves_agree(order: int) -> None:
     restricted = chain.removal_effects("restricted")
     np.testing.assert_allclose(shared[0], restricted[0], atol=1e-12)
     np.testing.assert_allclose(shared[1], restricted[1], atol=1e-12)
+
+
+@pytest.mark.parametrize("order", [1, 2])  # data.csv's order-3 chain is over the dense limit
+def test_dense_and_sparse_chains_agree(order: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small chains are solved densely with NumPy, large ones with SciPy's sparse solvers:
+    # the same chain through both must give the same removal effects, method by method,
+    # and the same transition probabilities.
+    dense = _Chain(data_counts(), order, True, True)
+    dense_transitions = transition_probabilities(data_counts(), order=order)
+    monkeypatch.setattr(markov_module, "DENSE_SOLVE_MAX_STATES", 0)
+    sparse = _Chain(data_counts(), order, True, True)
+    assert dense.dense and not sparse.dense
+    for method in ("shared_lu", "restricted"):
+        got, want = dense.removal_effects(method), sparse.removal_effects(method)
+        np.testing.assert_allclose(got[0], want[0], atol=1e-12)
+        np.testing.assert_allclose(got[1], want[1], atol=1e-12)
+        assert got[2] == pytest.approx(want[2], abs=1e-12)
+    sparse_transitions = transition_probabilities(data_counts(), order=order)
+    assert dense_transitions.keys() == sparse_transitions.keys()
+    assert dense_transitions == pytest.approx(sparse_transitions, abs=1e-15)
 
 
 def test_exact_values_on_data_csv() -> None:

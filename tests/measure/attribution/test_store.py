@@ -225,7 +225,7 @@ def test_an_ingest_and_a_forget_between_briefings_show_in_the_next(
     options = BriefingOptions(lookback_days=None, bootstrap=0)
 
     def channel_paths() -> PathCounts:
-        return build_briefing(loaded, journeys, options).journeys.counts[("channel", "plan")]
+        return build_briefing(loaded, journeys, options).explorer.counts[("channel", "plan")]
 
     before = channel_paths()
     day = Period.of_plan(loaded.plan).start + timedelta(days=3)

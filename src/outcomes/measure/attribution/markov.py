@@ -35,7 +35,10 @@ P(conversion | A removed) is that solution at `(start)`), so above
 `SHARED_LU_MAX_STATES` states per channel that equivalent exact method is used; tests
 check the two agree to 1e-12. Chains of `ITERATIVE_MIN_STATES` states or more are solved
 with BiCGSTAB to a relative residual of 1e-14 instead of an LU, whose fill-in on a
-well-mixed 4-gram chain is catastrophic; still a linear solve, not a simulation.
+well-mixed 4-gram chain is catastrophic; still a linear solve, not a simulation. Chains of
+at most `DENSE_SOLVE_MAX_STATES` states (a briefing's chains of tactics and channels have
+a few dozen) are held as dense arrays and solved with NumPy's LAPACK instead: the same
+formulas, N itself computed at once, and SciPy's sparse solvers never imported.
 
 Conversion value: each transition into `(conversion)` is weighted by the mean value of
 the conversions ending in that state (ChannelAttribution draws a value from that state's
@@ -139,6 +142,15 @@ def transition_probabilities(
     nulls_used = bool(counts.nulls.sum() > 0) if include_nulls is None else include_nulls
     chain = _Chain(counts, order, collapse_repeats, nulls_used)
     names = ["(start)", *chain.state_names, "(conversion)", "(null)"]
+    import numpy as np
+
+    if isinstance(chain.transitions, np.ndarray):
+        dense = chain.transitions
+        rows, cols = np.nonzero(dense)
+        return {
+            (names[int(i)], names[int(j)]): float(dense[i, j])
+            for i, j in zip(rows, cols, strict=True)
+        }
     coo = chain.transitions.tocoo()
     return {
         (names[int(i)], names[int(j)]): float(x)
@@ -159,7 +171,6 @@ class _Chain:
 
     def __init__(self, counts: PathCounts, order: int, collapse: bool, nulls: bool) -> None:
         import numpy as np
-        import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
 
         self.counts = counts
         codes, seq, seq_offsets = _state_sequences(counts, order)
@@ -175,14 +186,27 @@ class _Chain:
         )
         out = np.asarray(counts_m.sum(axis=1)).ravel()
         inv = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
-        probs = sp.diags(inv) @ counts_m
-        self.transitions = probs.tocsr()
+        self.transitions: FloatArray | sp.csr_matrix
+        if isinstance(counts_m, np.ndarray):
+            self.transitions = counts_m * inv[:, None]
+            self.r_conv = self.transitions[:, n_t].copy()
+        else:
+            import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+
+            self.transitions = (sp.diags(inv) @ counts_m).tocsr()
+            self.r_conv = self.transitions[:, n_t].toarray().ravel()
         self.q = self.transitions[:, :n_t]
-        self.r_conv = self.transitions[:, n_t].toarray().ravel()
         # Mean value per conversion ending in each state: R_value[s] = value ending at s /
         # out-weight(s), i.e. P(s → conversion) × mean value of those conversions.
         value_end = np.bincount(end_state, weights=counts.value, minlength=n_t)
         self.r_value = value_end * inv
+
+    @property
+    def dense(self) -> bool:
+        """Whether the chain is small enough to be held and solved as dense arrays."""
+        import numpy as np
+
+        return isinstance(self.transitions, np.ndarray)
 
     def removal_effects(self, method: str = "auto") -> tuple[FloatArray, FloatArray, float, float]:
         """(RE conversions, RE value, P(conversion), expected value) from `(start)`.
@@ -195,15 +219,70 @@ class _Chain:
         a channel appears in hundreds of k-grams.
         """
         import numpy as np
+
+        rhs = np.stack([self.r_conv, self.r_value], axis=1)
+        largest = max((len(m) for m in self.members), default=0)
+        if method == "auto":
+            method = "shared_lu" if largest <= SHARED_LU_MAX_STATES else "restricted"
+        if method not in ("shared_lu", "restricted"):
+            raise ValueError(f"method must be auto, shared_lu or restricted, got {method!r}")
+        if self.dense:
+            gain, p_conv, v_start = self._dense_gains(rhs, method)
+        else:
+            gain, p_conv, v_start = self._sparse_gains(rhs, method)
+        k = self.counts.n_channels
+        re_conv = gain[:, 0] / p_conv if p_conv > 0 else np.zeros(k)
+        re_value = gain[:, 1] / v_start if v_start > 0 else np.zeros(k)
+        # Round-off can leave -1e-17 for a channel on no converting walk; RE is in [0, 1].
+        return np.clip(re_conv, 0.0, 1.0), np.clip(re_value, 0.0, 1.0), p_conv, v_start
+
+    def _dense_gains(self, rhs: FloatArray, method: str) -> tuple[FloatArray, float, float]:
+        """`removal_effects`' gains for a small chain, with NumPy's dense LAPACK solves.
+
+        The same formulas as `_sparse_gains`; for the few dozen states of a chain of
+        tactics or channels a dense solve takes microseconds, and SciPy's sparse solvers
+        (a third of a second to import) are not needed at all.
+        """
+        import numpy as np
+
+        n_t = self.n_states + 1
+        system = np.eye(n_t) - np.asarray(self.q)
+        b = np.linalg.solve(system, rhs)
+        p_conv, v_start = float(b[0, 0]), float(b[0, 1])
+        gain = np.zeros((self.counts.n_channels, 2))
+        if method == "shared_lu":
+            fundamental = np.linalg.inv(system)  # N = (I - Q)^-1, small: all of it at once
+            if all(len(states) <= 1 for states in self.members):
+                # Order 1: A = {c}, and the Schur formula is the scalar N₀c · B_c / N_cc.
+                owner = [c for c, states in enumerate(self.members) if len(states) == 1]
+                idx = np.array([self.members[c][0] + 1 for c in owner], dtype=np.int64)
+                scale = fundamental[0, idx] / fundamental[idx, idx]
+                gain[owner] = scale[:, None] * b[idx, :]
+                return gain, p_conv, v_start
+            for c, states in enumerate(self.members):
+                if len(states) == 0:
+                    continue
+                idx = states + 1
+                n_aa = fundamental[np.ix_(idx, idx)]
+                gain[c] = fundamental[0, idx] @ np.linalg.solve(n_aa, b[idx, :])
+            return gain, p_conv, v_start
+        everything = np.arange(n_t)
+        for c, states in enumerate(self.members):
+            if len(states) == 0:
+                continue
+            keep = np.setdiff1d(everything, states + 1)  # start (0) is always kept
+            kept = np.linalg.solve(system[np.ix_(keep, keep)], rhs[keep])
+            gain[c] = b[0] - kept[0]
+        return gain, p_conv, v_start
+
+    def _sparse_gains(self, rhs: FloatArray, method: str) -> tuple[FloatArray, float, float]:
+        """`removal_effects`' gains for a large chain (sparse LU or BiCGSTAB)."""
+        import numpy as np
         import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
         from scipy.sparse.linalg import splu  # type: ignore[import-untyped, unused-ignore]
 
         n_t = self.n_states + 1
         system = (sp.identity(n_t, format="csc") - self.q.tocsc()).tocsc()
-        rhs = np.stack([self.r_conv, self.r_value], axis=1)
-        largest = max((len(m) for m in self.members), default=0)
-        if method == "auto":
-            method = "shared_lu" if largest <= SHARED_LU_MAX_STATES else "restricted"
         lu = splu(system) if method == "shared_lu" else None
         b = lu.solve(rhs) if lu is not None else _solve(system, rhs)
         p_conv, v_start = float(b[0, 0]), float(b[0, 1])
@@ -222,7 +301,7 @@ class _Chain:
                 unit[idx, np.arange(len(idx))] = 1.0
                 n_aa = lu.solve(unit)[idx, :]  # N[A, A]
                 gain[c] = n0[idx] @ np.linalg.solve(n_aa, b[idx, :])
-        elif method == "restricted":
+        else:
             everything = np.arange(n_t)
             for c, states in enumerate(self.members):
                 if len(states) == 0:
@@ -230,12 +309,7 @@ class _Chain:
                 keep = np.setdiff1d(everything, states + 1)  # start (0) is always kept
                 kept = _solve(system[keep][:, keep].tocsc(), rhs[keep])
                 gain[c] = b[0] - kept[0]
-        else:
-            raise ValueError(f"method must be auto, shared_lu or restricted, got {method!r}")
-        re_conv = gain[:, 0] / p_conv if p_conv > 0 else np.zeros(k)
-        re_value = gain[:, 1] / v_start if v_start > 0 else np.zeros(k)
-        # Round-off can leave -1e-17 for a channel on no converting walk; RE is in [0, 1].
-        return np.clip(re_conv, 0.0, 1.0), np.clip(re_value, 0.0, 1.0), p_conv, v_start
+        return gain, p_conv, v_start
 
 
 def _state_sequences(counts: PathCounts, order: int) -> tuple[IntArray, IntArray, IntArray]:
@@ -280,8 +354,11 @@ def _transition_counts(
     nulls: FloatArray | None,
     n_t: int,
     collapse: bool,
-) -> tuple[sp.csr_matrix, IntArray]:
-    """Summed transition weights (n_t × n_t + 2, CSR) and each path's last state row.
+) -> tuple[FloatArray | sp.csr_matrix, IntArray]:
+    """Summed transition weights (n_t × n_t + 2) and each path's last state row.
+
+    The weights are a dense array for a chain of at most `DENSE_SOLVE_MAX_STATES`
+    transient states (solved densely, see `_Chain._dense_gains`), else a CSR matrix.
 
     Rows and columns: 0 `(start)`, 1 + state, then `(conversion)` and `(null)`. Path i
     (states `seq[offsets[i]:offsets[i + 1]]`) weighs conversions + nulls on each of its
@@ -290,7 +367,6 @@ def _transition_counts(
     last states stay), so with `collapse` those are dropped instead of the states.
     """
     import numpy as np
-    import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
 
     width = n_t + 2
     weight = conversions if nulls is None else conversions + nulls
@@ -315,7 +391,13 @@ def _transition_counts(
         dense[:, n_t] += np.bincount(last_state, weights=conversions, minlength=n_t)
         if nulls is not None:
             dense[:, n_t + 1] += np.bincount(last_state, weights=nulls, minlength=n_t)
+        if n_t <= DENSE_SOLVE_MAX_STATES:
+            return dense, last_state
+        import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+
         return sp.csr_matrix(dense), last_state
+    import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+
     rows = np.concatenate([np.zeros(len(first_state), np.int64), seq[pair] + 1, last_state])
     cols = np.concatenate([first_state, seq[pair + 1] + 1, np.full(len(last_state), n_t)])
     wts = np.concatenate([weight, pair_weight, conversions])
@@ -350,6 +432,9 @@ def _solve(system: sp.csc_matrix, rhs: FloatArray) -> FloatArray:
     return np.stack(columns, axis=1)
 
 
+DENSE_SOLVE_MAX_STATES: Final = 400
+"""Up to this many transient states a chain is held and solved as dense arrays (an
+inverse of 400 × 400 takes milliseconds); above, sparse (a 4-gram chain has thousands)."""
 DENSE_CELLS: Final = 1 << 22
 """Below this many cells a dense count by `bincount` beats sorting (chains of low order)."""
 

@@ -5,7 +5,7 @@ of each path) is the slow part of measuring, and one briefing needs the journeys
 same warehouse many times over: by channel and by tactic, for the plan's period and each
 quarter, for sales and for new customers, for ROI, the benchmarks, engagement and the
 explorer. A `JourneyStore` keeps, in the engine (Ibis `cache`: temporary tables on
-DuckDB, cached DataFrames on Spark), the two layers every kind of journeys is made of:
+DuckDB (`warehouse.compiled.Materialised`), cached DataFrames on Spark), the two layers every kind of journeys is made of:
 
 * the **stitched touchpoints** (`stitched_touchpoints`: every touchpoint with its
   person), once;
@@ -52,6 +52,7 @@ from outcomes.measure.attribution.journeys import (
     stitched_touchpoints,
 )
 from outcomes.measure.attribution.paths import PathCounts
+from outcomes.warehouse.compiled import Materialised
 from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class JourneyStore:
         self.builds = 0
         """Layers built so far: each a pass over the touchpoints or the conversions."""
         self._layers: dict[Hashable, Any] = {}
+        self._kept: list[Materialised] = []
         self._plans: list[object] = []  # keeps every plan whose id is in a key alive
         self._counts: dict[Hashable, PathCounts] = {}
 
@@ -114,11 +116,11 @@ class JourneyStore:
 
     def close(self) -> None:
         """Drop the tables kept in the engine (the store builds them again if asked)."""
-        layers, self._layers = self._layers, {}
+        self._layers.clear()
         self._counts.clear()
-        if self.materialise:
-            for table in layers.values():
-                table.release()
+        kept, self._kept = self._kept, []
+        for table in kept:
+            table.release()
 
     def __enter__(self) -> JourneyStore:
         return self
@@ -167,7 +169,9 @@ class JourneyStore:
         if layer is None:
             layer = build()
             if self.materialise:
-                layer = layer.cache()
+                kept = Materialised(layer)
+                self._kept.append(kept)
+                layer = kept.table
             self._layers[key] = layer
             self.builds += 1
         return layer
