@@ -8,7 +8,8 @@ conversation health, content focus and cadence per operator, every other excepti
 the tactical implementation plan as the appendix (in the PDF, its overviews: the
 tactic-by-tactic detail is left to the HTML). One self-contained HTML file (charts are
 inline SVG rendered offline, no script, no external URL) and the same HTML printed to PDF
-by WeasyPrint.
+by WeasyPrint. For the PDF, the charts are drawn in a forked process while this one loads
+WeasyPrint and prepares the rest (`drawing`).
 """
 
 from __future__ import annotations
