@@ -255,8 +255,7 @@ def kept_rendering(
     if not briefing.fingerprint:
         return render()
     kept = cache_path(workspace, briefing.fingerprint)
-    stamp = hashlib.sha256(briefing.generated_at.isoformat().encode()).hexdigest()[:12]
-    path = kept.with_name(f"{kept.stem}-{stamp}-{name}")
+    path = _kept_rendering_path(workspace, briefing, name)
     try:
         return path.read_bytes()
     except OSError:
@@ -270,6 +269,21 @@ def kept_rendering(
         except OSError:
             partial.unlink(missing_ok=True)  # a read-only workspace still gets its report
     return rendered
+
+
+def any_kept_rendering(workspace: Path, briefing: Briefing, prefix: str) -> bool:
+    """Whether a rendering of `briefing` whose name starts with `prefix` is kept: a hint,
+    before all that names it is known, that `kept_rendering` will read rather than render."""
+    if not briefing.fingerprint:
+        return False
+    start = _kept_rendering_path(workspace, briefing, prefix)
+    return any(not p.name.endswith(".partial") for p in start.parent.glob(f"{start.name}*"))
+
+
+def _kept_rendering_path(workspace: Path, briefing: Briefing, name: str) -> Path:
+    kept = cache_path(workspace, briefing.fingerprint)
+    stamp = hashlib.sha256(briefing.generated_at.isoformat().encode()).hexdigest()[:12]
+    return kept.with_name(f"{kept.stem}-{stamp}-{name}")
 
 
 def _prune(cache: Path) -> None:

@@ -41,6 +41,7 @@ CHECKIN_WEEKS = 8
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing, BriefingOptions
     from outcomes.plan.changes import SignOff
+    from outcomes.report.drawing import ChartDrawing
 
 
 def load_or_fail(
@@ -110,6 +111,36 @@ def status(
         console.print(f"[bold]Pilot {escape(pilot.tactic)}[/]: {escape(pilot.verdict)}")
     if briefing.top_attention or briefing.scorecard.needs_attention:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _write_report(
+    briefing: Briefing,
+    target: Path,
+    chosen: ReportFormat,
+    workspace: Path,
+    checkins: list[CheckinRecord],
+    approved: SignOff | None,
+    drawing: ChartDrawing | None,
+) -> None:
+    from outcomes.report.executive import PdfUnavailableError, render_html, render_pdf
+
+    try:
+        if chosen is ReportFormat.PDF:
+            render_pdf(
+                briefing,
+                target,
+                workspace=workspace,
+                checkins=checkins,
+                sign_off=approved,
+                drawing=drawing,
+            )
+        else:
+            html = render_html(briefing, checkins=checkins, sign_off=approved)
+            target.write_text(html, encoding="utf-8")
+    except PdfUnavailableError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{target}: cannot write: {exc.strerror or exc}")
 
 
 def _heading(briefing: Briefing) -> str:
@@ -233,7 +264,7 @@ def report(
     by model, conversation health, content focus, cadence per operator and the tactical
     implementation plan. Self-contained HTML (no script, no external URL) or A4 PDF.
     """
-    from outcomes.report.executive import PdfUnavailableError, render_html, render_pdf
+    from outcomes.report.executive import start_printed_charts
 
     chosen = output_format or (
         ReportFormat.PDF if output and output.suffix.lower() == ".pdf" else ReportFormat.HTML
@@ -241,16 +272,14 @@ def report(
     target = output or workspace / f"report.{chosen.value}"
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
     briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
-    checkins = recent_checkins(workspace, plan, wait)
-    approved = plan_sign_off(workspace, plan)
+    # The charts are drawn in a child process meanwhile (reading the sign-off imports
+    # SQLAlchemy; laying out the PDF, WeasyPrint), or stopped if a kept PDF is read.
+    drawing = start_printed_charts(briefing, workspace) if chosen is ReportFormat.PDF else None
     try:
-        if chosen is ReportFormat.PDF:
-            render_pdf(briefing, target, workspace=workspace, checkins=checkins, sign_off=approved)
-        else:
-            html = render_html(briefing, checkins=checkins, sign_off=approved)
-            target.write_text(html, encoding="utf-8")
-    except PdfUnavailableError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{target}: cannot write: {exc.strerror or exc}")
+        checkins = recent_checkins(workspace, plan, wait)
+        approved = plan_sign_off(workspace, plan)
+        _write_report(briefing, target, chosen, workspace, checkins, approved, drawing)
+    finally:
+        if drawing is not None:  # a failure before the PDF was laid out leaves no child
+            drawing.close()
     stderr_console().print(f"wrote {escape(str(target))}", markup=True)

@@ -17,7 +17,6 @@ import hashlib
 import json
 import re
 import textwrap
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
@@ -32,6 +31,7 @@ from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import LOW_RESPONSE, ConversationHealth
 from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi import Estimate, RoiReport, RoiRow
+from outcomes.report.chart_engine import start_engine as start_engine
 from outcomes.report.strategy_map import STATUS_COLOURS
 
 Chart: TypeAlias = alt.Chart | alt.LayerChart | alt.HConcatChart
@@ -88,28 +88,6 @@ _NUMBERS: Final = {"decimal": ".", "thousands": ",", "grouping": [3]}
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACE: Final = re.compile(r"\s+")
 _ID: Final = re.compile(r'\bid="([^"]+)"')
-
-
-_STARTED = threading.Event()
-"""Set once a thread has been asked to start vl-convert's engine in this process."""
-
-
-def start_engine() -> None:
-    """Start vl-convert's engine in the background, once per process; returns at once.
-
-    Its first conversion starts a JavaScript runtime, about half a second of CPU. Started
-    before the caller imports the PDF engine and builds the charts, it starts meanwhile
-    instead of delaying the first chart drawn. A daemon thread: a process that ends before
-    drawing anything does not wait for it.
-    """
-    if _STARTED.is_set():
-        return
-    _STARTED.set()
-    threading.Thread(target=_first_conversion, name="vl-convert start", daemon=True).start()
-
-
-def _first_conversion() -> None:
-    vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
 
 
 def to_svg(chart: Chart) -> str:
@@ -199,7 +177,7 @@ def goal_pacing_chart(
         records, title, (0, max(1.2, largest * 1.1)), colours=_PACING, line=1.0, legend=True
     )
     expected = _base(records).mark_tick(color=_INK, thickness=2, size=STEP * 0.8)
-    layer = alt.LayerChart(layer=[*bars, expected.encode(x="expected:Q")])
+    layer = alt.LayerChart(layer=[*bars, expected.encode(x=alt.X("expected:Q"))])
     good = sum(1 for g in goals if g.status in ("achieved", "on_track"))
     answer = [f"{good} of {len(goals)} goals achieved or on track"]
     for word, statuses in _GOAL_GROUPS:
@@ -248,9 +226,13 @@ def roi_chart(
     layer = alt.LayerChart(
         layer=[
             _rule_at(0.0),
-            base.mark_rule(color=_GREY, strokeWidth=2).encode(x="low:Q", x2="high:Q"),
+            base.mark_rule(color=_GREY, strokeWidth=2).encode(
+                x=alt.X("low:Q"), x2=alt.X2("high:Q")
+            ),
             base.mark_point(filled=True, size=70, opacity=1).encode(x=x, color=colour),
-            base.mark_text(align="left", dx=8, color=_INK).encode(x="high:Q", text="text:N"),
+            base.mark_text(align="left", dx=8, color=_INK).encode(
+                x=alt.X("high:Q"), text=alt.Text("text:N")
+            ),
         ]
     )
     best = measured[0]
@@ -356,8 +338,9 @@ def model_comparison_chart(roi: RoiReport, *, width: int = WIDTH) -> Chart | Non
             legend=None,  # every cell writes its share
         )
     )
-    ink = alt.condition(alt.datum.share > darkest * 0.55, alt.value("white"), alt.value(_INK))
-    layer = alt.LayerChart(layer=[cells, base.mark_text().encode(text="text:N", color=ink)])
+    ink = _colour_if(f"(datum.share > {darkest * 0.55!r})", "white", _INK)
+    text = base.mark_text().encode(text=alt.Text("text:N"), color=ink)
+    layer = alt.LayerChart(layer=[cells, text])
     question = "Do the attribution models agree on where revenue comes from?"
     return _finish(layer, question, _model_answer(shares), width, labels)
 
@@ -592,9 +575,9 @@ def _bars(
             ),
         ),
         base.mark_text(align="left", dx=4).encode(
-            x="at:Q",
-            text="text:N",
-            color=alt.condition("isValid(datum.value)", alt.value(_INK), alt.value(_MUTED)),
+            x=alt.X("at:Q"),
+            text=alt.Text("text:N"),
+            color=_colour_if("isValid(datum.value)", _INK, _MUTED),
         ),
     ]
     if line is not None:
@@ -649,6 +632,16 @@ def _finish(
     return done
 
 
+def _colour_if(test: str, yes: str, no: str) -> alt.ColorValue:
+    """Colour `yes` where the Vega expression `test` holds, else `no`.
+
+    The channel object itself: handed `alt.condition`'s dict or a "field:type" string,
+    Altair looks up the channel's class by checking it against the schema, which cost
+    more than building the chart.
+    """
+    return alt.ColorValue(no, condition={"test": test, "value": yes})
+
+
 def _scale(colours: Mapping[str, str]) -> alt.Scale:
     return alt.Scale(domain=list(colours), range=list(colours.values()))
 
@@ -658,7 +651,7 @@ def _rule_at(x: float, *, dashed: bool = True) -> alt.Chart:
     rule: alt.Chart = (
         alt.Chart(alt.InlineData(values=[{"x": x}]))
         .mark_rule(color=_INK, strokeDash=[4, 3] if dashed else [], opacity=0.7)
-        .encode(x="x:Q")
+        .encode(x=alt.X("x:Q"))
     )
     return rule
 

@@ -8,7 +8,8 @@ conversation health, content focus and cadence per operator, every other excepti
 the tactical implementation plan as the appendix (in the PDF, its overviews: the
 tactic-by-tactic detail is left to the HTML). One self-contained HTML file (charts are
 inline SVG rendered offline, no script, no external URL) and the same HTML printed to PDF
-by WeasyPrint.
+by WeasyPrint. For the PDF, the charts are drawn in a forked process while this one loads
+WeasyPrint and prepares the rest (`drawing`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ import datetime as dt
 import functools
 import hashlib
 import statistics
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -33,7 +33,7 @@ from outcomes.measure.roi import CreditWarning
 from outcomes.plan import Tactic
 from outcomes.plan.changes import SignOff
 from outcomes.plan.implementation import build_implementation_plan
-from outcomes.report import charts
+from outcomes.report.drawing import ChartDrawing, draw_charts, titles_of
 from outcomes.report.format import (
     metric_value,
     money,
@@ -67,15 +67,17 @@ def render_html(
     for_print: bool = False,
     checkins: Sequence[CheckinRecord] = (),
     sign_off: SignOff | None = None,
+    drawing: ChartDrawing | None = None,
 ) -> str:
     """The report as one self-contained HTML document.
 
     `checkins`: the recent weekly check-ins (`Workspace.checkins`), shown per tactic.
     `sign_off`: the plan revision its sponsors approved and what changed since (the app's
     store keeps approvals; the caller reads them), shown under the title.
+    `drawing`: the charts, started earlier (`ChartDrawing.start`); drawn here without.
     """
     template = _environment().get_template("executive.html.j2")
-    context = _context(briefing, for_print=for_print)
+    context = _context(briefing, for_print=for_print, drawing=drawing)
     context["checkins"] = checkins_by_tactic(briefing.plan.tactics, checkins)
     return template.render(**context, sign_off=sign_off)
 
@@ -87,6 +89,7 @@ def render_pdf(
     workspace: Path | None = None,
     checkins: Sequence[CheckinRecord] = (),
     sign_off: SignOff | None = None,
+    drawing: ChartDrawing | None = None,
 ) -> bytes:
     """The report as PDF (A4), written to `target` when given; returns the bytes.
 
@@ -94,20 +97,44 @@ def render_pdf(
     (nothing changed: same plan, data, options, sign-off and code) it is read instead of
     laid out. Check-ins are loaded into the warehouse, so new ones make a new briefing; the
     kept PDF's name also carries the check-ins shown, for a report asked with fewer weeks.
+    `drawing`: the printed charts, started as soon as the briefing was there
+    (`ChartDrawing.start(briefing, for_print=True)`); stopped if the kept PDF is read.
     """
-    if workspace is None:
-        document = _pdf(briefing, checkins, sign_off)
-    else:
-        from outcomes.briefing.cache import kept_rendering
+    try:
+        if workspace is None:
+            document = _pdf(briefing, checkins, sign_off, drawing)
+        else:
+            from outcomes.briefing.cache import kept_rendering
 
-        shown = hashlib.sha256(repr([c.to_json() for c in checkins]).encode()).hexdigest()[:12]
-        name = f"report-{_presenter_signature()}-{shown}{_sign_off_signature(sign_off)}.pdf"
-        document = kept_rendering(
-            workspace, briefing, name, lambda: _pdf(briefing, checkins, sign_off)
-        )
+            shown = hashlib.sha256(repr([c.to_json() for c in checkins]).encode()).hexdigest()
+            name = f"{_kept_prefix()}{shown[:12]}{_sign_off_signature(sign_off)}"
+            document = kept_rendering(
+                workspace,
+                briefing,
+                f"{name}.pdf",
+                lambda: _pdf(briefing, checkins, sign_off, drawing),
+            )
+    finally:
+        if drawing is not None:
+            drawing.close()
     if target is not None:
         target.write_bytes(document)
     return document
+
+
+def start_printed_charts(briefing: Briefing, workspace: Path) -> ChartDrawing | None:
+    """The PDF's charts, started now in a child process (`ChartDrawing`) for `render_pdf`;
+    None when a PDF of this briefing by this code is kept, and likely to be read instead."""
+    from outcomes.briefing.cache import any_kept_rendering
+
+    if any_kept_rendering(workspace, briefing, _kept_prefix()):
+        return None
+    return ChartDrawing.start(briefing, for_print=True)
+
+
+def _kept_prefix() -> str:
+    """The start of a kept PDF's name: the same code made it."""
+    return f"report-{_presenter_signature()}-"
 
 
 @functools.cache
@@ -132,9 +159,13 @@ def _sign_off_signature(sign_off: SignOff | None) -> str:
 
 
 def _pdf(
-    briefing: Briefing, checkins: Sequence[CheckinRecord], sign_off: SignOff | None = None
+    briefing: Briefing,
+    checkins: Sequence[CheckinRecord],
+    sign_off: SignOff | None,
+    drawing: ChartDrawing | None,
 ) -> bytes:
-    charts.start_engine()  # while WeasyPrint and Pango load
+    # Drawn in another process while WeasyPrint and Pango load and the rest is prepared.
+    drawing = drawing or ChartDrawing.start(briefing, for_print=True)
     try:
         import weasyprint
     except OSError as exc:  # WeasyPrint loads Pango when imported
@@ -143,7 +174,9 @@ def _pdf(
             "with `make report-deps` (Debian: apt-get install libpango-1.0-0 "
             "libpangoft2-1.0-0), or write HTML with --format html"
         ) from None
-    html = render_html(briefing, for_print=True, checkins=checkins, sign_off=sign_off)
+    html = render_html(
+        briefing, for_print=True, checkins=checkins, sign_off=sign_off, drawing=drawing
+    )
     document: bytes = weasyprint.HTML(string=html, base_url=None).write_pdf()
     return document
 
@@ -159,17 +192,15 @@ def cut(text: object, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
+def _context(
+    briefing: Briefing, *, for_print: bool, drawing: ChartDrawing | None
+) -> dict[str, Any]:
     plan, currency = briefing.plan, briefing.currency
-    titles = {
-        **{g.id: g.title for g in plan.goals},
-        **{s.id: s.title for s in plan.strategies},
-        **{t.id: t.title for t in plan.tactics},
-    }
+    titles = titles_of(briefing)
     implementation = build_implementation_plan(briefing.loaded, today=briefing.as_of)
     status = briefing.element_status()
     tactic_rows = briefing.tactic_roi()
-    return {
+    context = {
         "b": briefing,
         "for_print": for_print,
         "titles": titles,
@@ -180,7 +211,6 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "credit_warnings": briefing.roi.warnings,
         "credit_warning": functools.partial(_credit_warning, currency=currency),
         "model_revenue": _model_revenue(briefing),
-        "charts": _charts(briefing, titles, for_print=for_print),
         "status_map": Markup(strategy_map_svg(plan, status=status)),
         "appendix": render_html_sections(
             implementation, parts=PRINTED_APPENDIX if for_print else SCREEN_APPENDIX
@@ -196,6 +226,9 @@ def _context(briefing: Briefing, *, for_print: bool) -> dict[str, Any]:
         "status_colour": _status_colour,
         "group": lambda g: " · ".join(str(v) for v in g.values() if v),
     }
+    # Last: a drawing started elsewhere has had the time the rest took.
+    context["charts"] = drawing.result() if drawing else draw_charts(briefing, for_print=for_print)
+    return context
 
 
 def _credit_warning(warning: CreditWarning, *, currency: str) -> str:
@@ -269,42 +302,3 @@ def _model_revenue(briefing: Briefing) -> list[dict[str, Any]]:
         }
         rows.append({"id": tactic.id, "title": tactic.title, "revenue": by_model})
     return rows
-
-
-def _charts(
-    briefing: Briefing, titles: dict[str, str], *, for_print: bool
-) -> dict[str, Markup | None]:
-    card, currency = briefing.scorecard, briefing.currency
-    builders: dict[str, Callable[[], Any]] = {
-        "goals": lambda: charts.goal_pacing_chart(card.goals, titles),
-        "roi": lambda: charts.roi_chart(briefing.tactic_roi(), currency),
-        "revenue_cost": lambda: charts.revenue_cost_chart(briefing.tactic_roi(), currency),
-        "models": lambda: charts.model_comparison_chart(briefing.roi),
-        "conversation": lambda: charts.conversation_chart(card.conversation),
-        "content": lambda: charts.content_focus_chart(card.content),
-        "cadence": lambda: charts.cadence_chart(card.cadence),
-    }
-    # Each chart is drawn by vl-convert in a worker thread while the next one is built
-    # here: its runtime does not hold the interpreter, so the two overlap.
-    charts.start_engine()
-    draw = _printed_chart if for_print else _screen_chart
-    drawn: dict[str, Future[Markup] | None] = {}
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="chart") as pool:
-        for name, build in builders.items():
-            chart = build()
-            drawn[name] = None if chart is None else pool.submit(draw, chart)
-        return {name: None if svg is None else svg.result() for name, svg in drawn.items()}
-
-
-def _screen_chart(chart: charts.Chart) -> Markup:
-    # vl-convert writes every label as escaped SVG text; no script, no external URL.
-    return Markup(charts.to_svg(chart))
-
-
-def _printed_chart(chart: charts.Chart) -> Markup:
-    """The question and answer as HTML text above the drawing: the same words, set by
-    WeasyPrint a line at a time instead of a letter at a time (see `to_untitled_svg`)."""
-    drawn = charts.to_untitled_svg(chart)
-    return Markup(
-        '<figcaption class="chart-title"><strong>{}</strong> <span>{}</span></figcaption>{}'
-    ).format(drawn.question, " ".join(drawn.answer), Markup(drawn.svg))

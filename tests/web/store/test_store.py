@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 
 from outcomes.web.store import ENV_URL, Role, Store, StoreError, database_url
-from outcomes.web.store.database import current_revision, head_revision
+from outcomes.web.store.database import HEAD_REVISION, current_revision, head_revision
 from outcomes.web.store.models import Base, SessionRow, UserRow
 
 PASSWORD = "correct horse battery"
@@ -22,6 +24,24 @@ def test_the_migrations_make_the_schema_the_models_declare(store: Store) -> None
     with store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_the_written_out_head_is_alembics_head() -> None:
+    assert head_revision() == HEAD_REVISION, "a new migration: set HEAD_REVISION to its id"
+
+
+def test_a_current_database_opens_without_loading_alembic(store: Store, database_url: str) -> None:
+    """Reading it (the report's sign-off) costs one query, not Alembic's upgrade machinery."""
+    store.close()
+    opened = (
+        "import sys; from outcomes.web.store import Store; "
+        f"Store.open({database_url!r}).close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", opened], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_opening_again_keeps_the_data_and_the_revision(store: Store, database_url: str) -> None:

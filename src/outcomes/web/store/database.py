@@ -4,26 +4,31 @@ SQLite at `<workspace>/.outcomes/app.db` unless `OUTCOMES_DATABASE_URL` names an
 database (`postgresql+psycopg://user@host/db`). The analytics warehouse stays DuckDB;
 this database holds only what people do in the app: users, sessions, the audit log.
 Opening a store runs the migrations it lacks, so a new version of outcomes upgrades the
-database on first use, in one transaction on PostgreSQL.
+database on first use, in one transaction on PostgreSQL. A database already at
+`HEAD_REVISION` is opened without loading Alembic: one query reads its revision.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ENV_URL: Final = "OUTCOMES_DATABASE_URL"
 APP_DB: Final = Path(".outcomes") / "app.db"
 MIGRATIONS: Final = Path(__file__).parent / "migrations"
+HEAD_REVISION: Final = "0004"
+"""The newest migration in `MIGRATIONS`, written out so that opening a current database
+does not load Alembic and parse every migration script to learn it (a fifth of a second,
+each command). A test checks it is Alembic's head: a new migration changes it too."""
+VERSION_TABLE: Final = "alembic_version"
 
 
 class StoreError(Exception):
@@ -67,28 +72,42 @@ def _sqlite_pragmas(connection: object, _: object) -> None:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str:
-    """The newest migration this version of outcomes has."""
+    """The newest migration this version of outcomes has, as Alembic finds it."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision Alembic recorded in the database; None before any migration ran.
+
+    Read as Alembic keeps it, one row of its version table, without loading Alembic.
+    """
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
+    # Several rows would be branches, which we never make: Alembic sorts them out.
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the database to `head_revision()`; StoreError when it cannot."""
+    """Bring the database to `HEAD_REVISION`; StoreError when it cannot."""
     try:
-        if current_revision(engine) == head_revision():
+        if current_revision(engine) == HEAD_REVISION:
             return
+        from alembic import command
+
         config = alembic_config()
         with engine.begin() as connection:
             config.attributes["connection"] = connection

@@ -1,0 +1,159 @@
+"""The executive report's charts, drawn while the rest of the report is prepared.
+
+Building the charts (Altair) and drawing them (vl-convert) take about a second of CPU,
+and so does loading the PDF engine; neither needs the other. For the PDF, on Linux,
+`ChartDrawing.start` forks a process that imports Altair, builds and draws the charts
+and sends their markup back, while this process loads WeasyPrint and lays out the rest.
+
+Forking is safe only while vl-convert has not run in this process (its engine's threads
+would not follow into the child, which would wait on them forever), so a process that
+has loaded it before (the dashboard's, a test run's) draws here instead; so does a child
+that fails, and every platform but Linux, where fork is not what macOS frameworks or
+Windows expect.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from outcomes.briefing.build import Briefing
+    from outcomes.report.charts import Chart
+
+Drawn = dict[str, Markup | None]
+"""Each chart's markup by name; None for a chart with nothing to draw."""
+
+
+def titles_of(briefing: Briefing) -> dict[str, str]:
+    """Each goal's, strategy's and tactic's title by its id."""
+    plan = briefing.plan
+    return {
+        **{g.id: g.title for g in plan.goals},
+        **{s.id: s.title for s in plan.strategies},
+        **{t.id: t.title for t in plan.tactics},
+    }
+
+
+def draw_charts(briefing: Briefing, *, for_print: bool) -> Drawn:
+    """The report's charts drawn here, as inline SVG markup."""
+    from outcomes.report.chart_engine import start_engine
+
+    start_engine()  # while Altair loads
+    from outcomes.report import charts
+
+    card, currency, titles = briefing.scorecard, briefing.currency, titles_of(briefing)
+    builders: dict[str, Callable[[], Any]] = {
+        "goals": lambda: charts.goal_pacing_chart(card.goals, titles),
+        "roi": lambda: charts.roi_chart(briefing.tactic_roi(), currency),
+        "revenue_cost": lambda: charts.revenue_cost_chart(briefing.tactic_roi(), currency),
+        "models": lambda: charts.model_comparison_chart(briefing.roi),
+        "conversation": lambda: charts.conversation_chart(card.conversation),
+        "content": lambda: charts.content_focus_chart(card.content),
+        "cadence": lambda: charts.cadence_chart(card.cadence),
+    }
+    # Each chart is drawn by vl-convert in a worker thread while the next one is built
+    # here: its runtime does not hold the interpreter, so the two overlap.
+    draw = _printed_chart if for_print else _screen_chart
+    drawn: dict[str, Future[Markup] | None] = {}
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="chart") as pool:
+        for name, build in builders.items():
+            chart = build()
+            drawn[name] = None if chart is None else pool.submit(draw, chart)
+        return {name: None if svg is None else svg.result() for name, svg in drawn.items()}
+
+
+def _screen_chart(chart: Chart) -> Markup:
+    from outcomes.report import charts
+
+    # vl-convert writes every label as escaped SVG text; no script, no external URL.
+    return Markup(charts.to_svg(chart))
+
+
+def _printed_chart(chart: Chart) -> Markup:
+    """The question and answer as HTML text above the drawing: the same words, set by
+    WeasyPrint a line at a time instead of a letter at a time (see `to_untitled_svg`)."""
+    from outcomes.report import charts
+
+    drawn = charts.to_untitled_svg(chart)
+    return Markup(
+        '<figcaption class="chart-title"><strong>{}</strong> <span>{}</span></figcaption>{}'
+    ).format(drawn.question, " ".join(drawn.answer), Markup(drawn.svg))
+
+
+class ChartDrawing:
+    """Charts being drawn, in a child process when one can be forked (`start`)."""
+
+    def __init__(
+        self, briefing: Briefing, for_print: bool, child: tuple[int, Connection] | None
+    ) -> None:
+        self._briefing, self._for_print, self._child = briefing, for_print, child
+
+    @classmethod
+    def start(cls, briefing: Briefing, *, for_print: bool) -> ChartDrawing:
+        """Start drawing `briefing`'s charts; `result()` waits for them."""
+        return cls(briefing, for_print, _fork(briefing, for_print))
+
+    def result(self) -> Drawn:
+        """The charts, from the child if it drew them, else drawn here now."""
+        if self._child is not None:
+            sent = _receive(*self._child)
+            self._child = None
+            if sent is not None:
+                return {name: None if svg is None else Markup(svg) for name, svg in sent.items()}
+        return draw_charts(self._briefing, for_print=self._for_print)
+
+    def close(self) -> None:
+        """Stop a child whose charts are not wanted (the report was kept); idempotent."""
+        if self._child is not None:
+            pid, receiver = self._child
+            self._child = None
+            receiver.close()
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _fork(briefing: Briefing, for_print: bool) -> tuple[int, Connection] | None:
+    """A child drawing the charts and the end of the pipe it sends them on; None when
+    this process cannot fork safely (see the module's note)."""
+    if sys.platform != "linux" or "vl_convert" in sys.modules:
+        return None
+    from multiprocessing import Pipe
+
+    receiver, sender = Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the child: draw, send, and leave without running the parent's exit code
+        receiver.close()
+        status = 1
+        try:
+            drawn = draw_charts(briefing, for_print=for_print)
+            sender.send({name: None if svg is None else str(svg) for name, svg in drawn.items()})
+            status = 0
+        except BrokenPipeError:
+            pass  # the parent left without them (it failed, or its report was kept)
+        except BaseException:  # the parent draws them instead; say why once
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+    sender.close()
+    return pid, receiver
+
+
+def _receive(pid: int, receiver: Connection) -> dict[str, str | None] | None:
+    """What the child sent; None if it died first (its error went to stderr)."""
+    try:
+        sent: dict[str, str | None] = receiver.recv()
+    except (EOFError, OSError):
+        return None
+    finally:
+        receiver.close()
+        os.waitpid(pid, 0)
+    return sent
