@@ -21,7 +21,7 @@ from outcomes.web.store import Store
 from outcomes.web.store.alert_records import AlertRecords
 from outcomes.workspace import Workspace
 from tests.alerts.receivers import SmtpSink, Webhook, free_port, smtp_sink, webhook_receiver
-from tests.web.conftest import OPTIONS, serve
+from tests.web.conftest import OPTIONS, copy_workspace, serve
 
 ACTOR = "cli:test"
 BAD_ROWS = 12
@@ -30,15 +30,23 @@ NEWSLETTER_HEADER = "Email,Timestamp,Event,Channel,Source,Medium,Campaign,Issue"
 
 @pytest.fixture(scope="module")
 def measured(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo workspace with its briefing measured and kept, for each test to copy."""
-    target = shutil.copytree(demo_workspace, tmp_path_factory.mktemp("alerts") / "ws")
-    Workspace.open(target).briefing(OPTIONS)
-    return target
+    """The demo workspace with its briefing measured and kept, for each test to copy.
+
+    Measured at the path each test's copy lies at (`workspace`): the kept briefing's
+    fingerprint names the warehouse's path, so a copy made there, with the files' times
+    kept, is the same state and reads it instead of measuring again.
+    """
+    folder = tmp_path_factory.mktemp("alerts")
+    Workspace.open(copy_workspace(demo_workspace, folder / "ws")).briefing(OPTIONS, snapshot=True)
+    return shutil.copytree(folder / "ws", folder / "measured")
 
 
 @pytest.fixture
-def workspace(measured: Path, tmp_path: Path) -> Path:
-    return shutil.copytree(measured, tmp_path / "ws")
+def workspace(measured: Path) -> Path:
+    """A fresh copy of `measured`, where it was measured; the tests change it."""
+    target = measured.with_name("ws")
+    shutil.rmtree(target)
+    return shutil.copytree(measured, target)
 
 
 @pytest.fixture
@@ -226,8 +234,8 @@ def test_serve_runs_the_scheduler_while_it_serves_and_stops_it_on_shutdown(
     assert (run.actor, run.subject, run.detail["ok"]) == ("scheduler", "alerts", True)
 
 
-def test_response_days_split_each_targeted_tactics_inbound_items_by_day(measured: Path) -> None:
-    space = Workspace.open(measured)
+def test_response_days_split_each_targeted_tactics_inbound_items_by_day(workspace: Path) -> None:
+    space = Workspace.open(workspace)
     days = space.response_days()
     targeted = {
         str(health.group["tactic"]): health
