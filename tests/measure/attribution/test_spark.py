@@ -76,6 +76,10 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             # Short-lived: the JVM's quick compiler alone and a serial collector halve the
             # module's time (the optimising compiler never pays back in a few minutes).
             .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+            # Small tables: compiling each query's whole stage to Java and re-planning it
+            # at run time cost more than running it; the answers do not depend on either.
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.sql.adaptive.enabled", "false")
             .getOrCreate()
         )
         session.sparkContext.setLogLevel("ERROR")
