@@ -106,12 +106,13 @@ def demo_workspace(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFacto
     """The Northwind demo at a tenth of its size, exports ingested and measured with
     `OPTIONS`. Read it; never change it.
 
-    Measured once here (as the dashboard measures: a snapshot of the warehouse), so every
+    Measured once here as the dashboard measures (a snapshot of the warehouse, with the
+    explorer's journeys), so every
     dashboard served on this folder with `OPTIONS` reads the kept briefing, as a restarted
     `outcomes serve` does, instead of measuring the same state again (8 s each).
     """
     workspace = demo_cache.copy(0.1, tmp_path_factory.mktemp("web") / "northwind").workspace
-    Workspace.open(workspace).briefing(OPTIONS, snapshot=True)
+    Workspace.open(workspace).briefing(OPTIONS, snapshot=True, explorer=True)
     return workspace
 
 
