@@ -2,8 +2,8 @@
 
 `serve(app)` runs any app built by `create_app` on 127.0.0.1 in a thread and yields a
 `Served` with its base URL and an httpx client; the server stops when the block ends.
-The demo workspace is copied once per session from the demo cache (tests/demo_cache.py)
-and never changed: tests that change a workspace copy it first.
+The demo workspace is copied once per session from the demo cache (tests/demo_cache.py),
+measured, and never changed: tests that change a workspace copy it first.
 """
 
 from __future__ import annotations
@@ -107,9 +107,9 @@ def demo_workspace(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFacto
     `OPTIONS`. Read it; never change it.
 
     Measured once here as the dashboard measures (a snapshot of the warehouse, with the
-    explorer's journeys), so every
-    dashboard served on this folder with `OPTIONS` reads the kept briefing, as a restarted
-    `outcomes serve` does, instead of measuring the same state again (8 s each).
+    explorer's journeys), so every dashboard served on this folder with `OPTIONS` reads the
+    kept briefing, as a restarted `outcomes serve` does, instead of measuring the same state
+    again (8 s each).
     """
     workspace = demo_cache.copy(0.1, tmp_path_factory.mktemp("web") / "northwind").workspace
     Workspace.open(workspace).briefing(OPTIONS, snapshot=True, explorer=True)
