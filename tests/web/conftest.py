@@ -2,8 +2,8 @@
 
 `serve(app)` runs any app built by `create_app` on 127.0.0.1 in a thread and yields a
 `Served` with its base URL and an httpx client; the server stops when the block ends.
-The demo workspace is copied once per session from the demo cache (tests/demo_cache.py),
-measured, and never changed: tests that change a workspace copy it first.
+The demo workspace is copied once per session from the demo cache (tests/demo_cache.py)
+and never changed: tests that change a workspace copy it first.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from outcomes.briefing.build import BriefingOptions
 from outcomes.web import create_app
 from outcomes.web.context import Dashboard
 from outcomes.web.server import listen
-from outcomes.workspace import Workspace
 from tests.demo_cache import DemoCache
 
 # Fewer bootstrap replicates than the default: the same code, measured faster.
@@ -103,17 +102,8 @@ def serve(app: FastAPI, *, lifespan: str = "on") -> Iterator[Served]:
 
 @pytest.fixture(scope="session")
 def demo_workspace(demo_cache: DemoCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Northwind demo at a tenth of its size, exports ingested and measured with
-    `OPTIONS`. Read it; never change it.
-
-    Measured once here as the dashboard measures (a snapshot of the warehouse, with the
-    explorer's journeys), so every dashboard served on this folder with `OPTIONS` reads the
-    kept briefing, as a restarted `outcomes serve` does, instead of measuring the same state
-    again (8 s each).
-    """
-    workspace = demo_cache.copy(0.1, tmp_path_factory.mktemp("web") / "northwind").workspace
-    Workspace.open(workspace).briefing(OPTIONS, snapshot=True, explorer=True)
-    return workspace
+    """The Northwind demo at a tenth of its size, exports ingested. Read it; never change it."""
+    return demo_cache.copy(0.1, tmp_path_factory.mktemp("web") / "northwind").workspace
 
 
 def copy_workspace(source: Path, target: Path) -> Path:
@@ -123,9 +113,10 @@ def copy_workspace(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def served(demo_workspace: Path) -> Iterator[Served]:
-    """The dashboard of the demo workspace, ready (its briefing was kept by `demo_workspace`)."""
-    with serve(create_app(demo_workspace, options=OPTIONS)) as running:
+def served(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The dashboard of the demo workspace, measured and ready."""
+    workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("served") / "ws")
+    with serve(create_app(workspace, options=OPTIONS)) as running:
         running.wait_ready()
         yield running
 
