@@ -176,3 +176,12 @@ class Page(HTMLParser):
 
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+@pytest.fixture(autouse=True)
+def _close_team_browsers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test that signed in through the module's `team` (`test_team.serve_team`),
+    its browsers are closed, so that no session leaks into the next test."""
+    yield
+    if "team" in request.fixturenames:
+        request.getfixturevalue("team").close_clients()

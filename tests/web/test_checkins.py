@@ -14,7 +14,7 @@ import pytest
 from outcomes.web.store import Role
 from outcomes.web.store.checkins import Checkins, week_of
 from outcomes.workspace import Workspace
-from tests.web.conftest import Page, copy_workspace
+from tests.web.conftest import Page
 from tests.web.test_team import Browser, Team, serve_team
 
 pytestmark = pytest.mark.slow
@@ -24,7 +24,6 @@ SCRIPT = "<script>alert('x')</script>"
 
 @pytest.fixture(scope="module")
 def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
-    workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("checkins") / "ws")
     users = [
         ("cy", Role.OPERATOR),
         ("dee", Role.OPERATOR),
@@ -32,14 +31,8 @@ def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         ("val", Role.VIEWER),
         ("sky", Role.STRATEGIST),
     ]
-    with serve_team(workspace, users) as team:
+    with serve_team(demo_workspace, tmp_path_factory.mktemp("checkins"), users) as team:
         yield team
-
-
-@pytest.fixture(autouse=True)
-def _close_browsers(team: Team) -> Iterator[None]:
-    yield
-    team.close_clients()
 
 
 def check_in(browser: Browser, **fields: str) -> Page | int:

@@ -21,7 +21,6 @@ import pytest
 
 from outcomes.plan import load_plan
 from outcomes.web.store import Role
-from tests.web.conftest import copy_workspace
 from tests.web.test_team import Browser, Team, serve_team
 
 pytestmark = pytest.mark.slow
@@ -31,21 +30,14 @@ TACTIC = "/plan/edit/tactics/trade-show"
 
 @pytest.fixture(scope="module")
 def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
-    workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("edit") / "ws")
     users = [
         ("strat", Role.STRATEGIST),
         ("viewer", Role.VIEWER),
         ("operator", Role.OPERATOR),
         ("dana", Role.VIEWER),
     ]
-    with serve_team(workspace, users) as team:
+    with serve_team(demo_workspace, tmp_path_factory.mktemp("edit"), users) as team:
         yield team
-
-
-@pytest.fixture(autouse=True)
-def _close_browsers(team: Team) -> Iterator[None]:
-    yield
-    team.close_clients()
 
 
 def _plan_text(team: Team) -> str:

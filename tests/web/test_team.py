@@ -89,16 +89,19 @@ class Browser:
 
 @contextmanager
 def serve_team(
-    workspace: Path,
+    demo: Path,
+    folder: Path,
     users: Iterable[tuple[str, Role]],
     *,
     proxy_only: Iterable[tuple[str, Role]] = (),
     trusted_header: str | None = None,
 ) -> Iterator[Team]:
-    """The dashboard of `workspace` with sign-in, served over real HTTP, once it has measured.
+    """The dashboard of a copy of the `demo` workspace made in `folder`, with sign-in,
+    served over real HTTP once it has measured.
 
     `users` sign in with `PASSWORD`; `proxy_only` users only through `trusted_header`.
     """
+    workspace = copy_workspace(demo, folder / "ws")
     store = Store.open(f"sqlite:///{workspace / '.outcomes' / 'app.db'}")
     for name, role in users:
         store.add_user(name, role, PASSWORD, actor="cli:test")
@@ -118,19 +121,12 @@ def serve_team(
 
 @pytest.fixture(scope="module")
 def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
-    workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("team") / "ws")
     users = [*((role, Role(role)) for role in ROLES), ("spare", Role.VIEWER)]
+    folder = tmp_path_factory.mktemp("team")
     with serve_team(
-        workspace, users, proxy_only=[("sso", Role.STRATEGIST)], trusted_header=HEADER
+        demo_workspace, folder, users, proxy_only=[("sso", Role.STRATEGIST)], trusted_header=HEADER
     ) as team:
         yield team
-
-
-@pytest.fixture(autouse=True)
-def _close_browsers(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    if "team" in request.fixturenames:
-        request.getfixturevalue("team").close_clients()
 
 
 def every_route() -> set[tuple[str, str]]:

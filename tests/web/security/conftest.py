@@ -14,7 +14,6 @@ from typing import Final
 import pytest
 
 from outcomes.web.store import Role
-from tests.web.conftest import copy_workspace
 from tests.web.test_team import HEADER, Browser, Team, serve_team
 
 TARGET: Final = "target"
@@ -25,19 +24,12 @@ PARAMETER: Final = re.compile(r"\{(\w+)(:\w+)?\}")
 
 @pytest.fixture(scope="package")
 def team(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
-    workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("security") / "ws")
     users = [*((role.value, role) for role in Role), (TARGET, Role.VIEWER)]
+    folder = tmp_path_factory.mktemp("security")
     with serve_team(
-        workspace, users, proxy_only=[(SSO_USER, Role.OPERATOR)], trusted_header=HEADER
+        demo_workspace, folder, users, proxy_only=[(SSO_USER, Role.OPERATOR)], trusted_header=HEADER
     ) as team:
         yield team
-
-
-@pytest.fixture(autouse=True)
-def _close_browsers(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    if "team" in request.fixturenames:
-        request.getfixturevalue("team").close_clients()
 
 
 def anonymous(team: Team) -> Browser:
