@@ -22,10 +22,10 @@ import yaml
 from typer.testing import CliRunner
 
 from outcomes.cli import app
-from outcomes.measure.roi import RoiReport, roi
+from outcomes.measure.roi import RoiReport
 from outcomes.plan import Plan, load_plan, load_plan_text
-from outcomes.warehouse.connection import Warehouse
 from tests.conftest import CLEAN_PLAN
+from tests.measure.demo_roi import demo_roi
 
 SUPPORT_TACTICS = ("x-support", "customer-newsletter")
 TOLERANCE = 0.01
@@ -33,18 +33,7 @@ runner = CliRunner()
 
 
 def demo_report(directory: Path, plan: Plan) -> RoiReport:
-    with Warehouse.open(directory) as w:
-        return roi(
-            plan,
-            w.table("touchpoints"),
-            w.table("conversions"),
-            w.table("costs"),
-            models=("markov",),
-            sources=("ga4",),
-            lookback_days=None,
-            bootstrap=0,
-            snapshots=w.table("metric_snapshots"),
-        )
+    return demo_roi(directory, plan, snapshots=True, models=("markov",), bootstrap=0)
 
 
 @pytest.fixture(scope="module")

@@ -49,9 +49,10 @@ from outcomes.demo import model as m
 from outcomes.demo.crm import record_ids
 from outcomes.demo.journeys import blocks, evaluate
 from outcomes.measure.attribution.journeys import journey_parts
-from outcomes.measure.roi import RoiReport, roi
+from outcomes.measure.roi import RoiReport
 from outcomes.plan import load_plan
 from outcomes.warehouse.connection import Warehouse, to_arrow
+from tests.measure.demo_roi import demo_roi
 
 REVENUE_TACTICS = ("li-rep-insights", "li-company-guides", "trade-show")
 DATA_DRIVEN = ("markov", "shapley")
@@ -62,20 +63,8 @@ LOW, HIGH = 0.67, 1.5
 
 @pytest.fixture(scope="module")
 def demo(full_demo: Path) -> tuple[RoiReport, dict[str, Any]]:
-    directory = full_demo  # seed 7, the demo's default
-    plan = load_plan(directory / "plan.yaml").plan
-    with Warehouse.open(directory) as w:
-        report = roi(
-            plan,
-            w.table("touchpoints"),
-            w.table("conversions"),
-            w.table("costs"),
-            models=MODELS,
-            sources=("ga4",),
-            lookback_days=None,
-            bootstrap=100,
-        )
-    truth = json.loads((directory / "truth.json").read_text())
+    report = demo_roi(full_demo, models=MODELS, bootstrap=100)  # seed 7, the demo's default
+    truth = json.loads((full_demo / "truth.json").read_text())
     return report, truth
 
 
@@ -195,19 +184,7 @@ def test_direct_visits_as_steps_take_credit_from_the_tactics(
     """Without GA4's direct rule (`skip_direct=False`) the return visits take their share:
     social selling falls below the tolerance, and the credit goes to untracked steps."""
     report, truth = demo
-    plan = load_plan(full_demo / "plan.yaml").plan
-    with Warehouse.open(full_demo) as w:
-        kept = roi(
-            plan,
-            w.table("touchpoints"),
-            w.table("conversions"),
-            w.table("costs"),
-            models=("markov",),
-            sources=("ga4",),
-            lookback_days=None,
-            bootstrap=0,
-            skip_direct=False,
-        )
+    kept = demo_roi(full_demo, models=("markov",), bootstrap=0, skip_direct=False)
     planted = truth["tactics"]["li-rep-insights"]["incremental_revenue"]
     assert kept.row("tactic", "li-rep-insights", "markov").revenue.value < LOW * planted
     assert kept.unplanned["markov"].value > report.unplanned["markov"].value
