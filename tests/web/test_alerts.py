@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from outcomes.cli import load_commands
 from outcomes.web import create_app
-from outcomes.web.alerting.run import run_alerts, send_digest
+from outcomes.web.alerting.run import Occasion, run_alerts, send_digest
 from outcomes.web.alerting.scheduler import Scheduler
 from outcomes.web.store import Store
 from outcomes.web.store.alert_records import AlertRecords
@@ -101,7 +101,7 @@ def test_alerts_go_out_by_email_and_webhook_once_each_and_every_delivery_is_logg
     space = Workspace.open(workspace)
     with webhook_receiver(answers=[500]) as hook:
         records = configure(store, sink, hook)
-        first = run_alerts(space, store, actor=ACTOR, options=OPTIONS)
+        first = run_alerts(space, store, Occasion(ACTOR, options=OPTIONS))
         assert first.news == ()  # the first run only learns each goal's status
         statuses = records.goal_statuses()
         slipped = sorted(goal for goal, status in statuses.items() if status == "off_track")
@@ -110,7 +110,7 @@ def test_alerts_go_out_by_email_and_webhook_once_each_and_every_delivery_is_logg
         records.remember_statuses(statuses | dict.fromkeys(slipped, "on_track"))
         ingest_rejected_rows(workspace)
 
-        second = run_alerts(space, store, actor=ACTOR, options=OPTIONS)
+        second = run_alerts(space, store, Occasion(ACTOR, options=OPTIONS))
         keys = sorted(alert.key for alert in second.news)
         ingest_key = next(key for key in keys if key.startswith("ingest:"))
         assert keys == sorted([*(f"goal:{goal}" for goal in slipped), ingest_key])
@@ -171,8 +171,8 @@ def test_the_weekly_digest_lists_goals_the_weeks_alerts_and_decisions(
     with webhook_receiver() as hook:
         records = configure(store, sink, hook)
         ingest_rejected_rows(workspace)
-        run_alerts(space, store, actor=ACTOR, options=OPTIONS)
-        result = send_digest(space, store, actor=ACTOR, options=OPTIONS)
+        run_alerts(space, store, Occasion(ACTOR, options=OPTIONS))
+        result = send_digest(space, store, Occasion(ACTOR, options=OPTIONS))
 
         (mail,) = [m for m in sink.to("ops@northwind.example") if "week to" in str(m["Subject"])]
         digest_hook = hook.received[-1]

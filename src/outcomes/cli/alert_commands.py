@@ -25,7 +25,13 @@ from outcomes.cli.common import (
     open_workspace,
     stdout_console,
 )
-from outcomes.cli.options import TextOrJson, TextOrJsonOption
+from outcomes.cli.options import (
+    MastodonAccount,
+    MastodonInstance,
+    TextOrJson,
+    TextOrJsonOption,
+    TokenEnvOption,
+)
 from outcomes.cli.store_access import opened
 
 if TYPE_CHECKING:
@@ -64,12 +70,12 @@ def alerts_run(
     output_format: TextOrJsonOption = TextOrJson.TEXT,
 ) -> None:
     """Evaluate the alerts once and send what is news to the subscribers."""
-    from outcomes.web.alerting.run import run_alerts
+    from outcomes.web.alerting.run import Occasion, run_alerts
 
     _quiet_log()
     space = open_workspace(workspace)
     with opened(workspace) as store, answering():
-        result = run_alerts(space, store, actor=_actor(), dry_run=dry_run)
+        result = run_alerts(space, store, Occasion(_actor(), dry_run=dry_run))
     if output_format == TextOrJson.JSON:
         sys.stdout.write(json_text(result.to_json()))
     else:
@@ -97,12 +103,12 @@ def _print_run(result: RunResult) -> None:
 @alerts_app.command("digest")
 def alerts_digest(workspace: WorkspaceOption = Path(), dry_run: DryRunOption = False) -> None:
     """Send the weekly digest now (goals, the week's alerts, what needs a decision); print it."""
-    from outcomes.web.alerting.run import send_digest
+    from outcomes.web.alerting.run import Occasion, send_digest
 
     _quiet_log()
     space = open_workspace(workspace)
     with opened(workspace) as store, answering():
-        result = send_digest(space, store, actor=_actor(), dry_run=dry_run)
+        result = send_digest(space, store, Occasion(_actor(), dry_run=dry_run))
     sys.stdout.write(result.text)
     for delivery in result.deliveries:
         outcome = delivery.outcome + (f": {delivery.error}" if delivery.error else "")
@@ -246,17 +252,13 @@ def alerts_settings(
 
 @alerts_app.command("schedule-fetch")
 def alerts_schedule_fetch(
-    instance: Annotated[
-        str, typer.Argument(help="The Mastodon server, e.g. https://mastodon.social.")
-    ],
-    account: Annotated[str, typer.Argument(help="The account, e.g. northwind.")],
+    instance: MastodonInstance,
+    account: MastodonAccount,
     workspace: WorkspaceOption = Path(),
     every_minutes: Annotated[
         int, typer.Option(help="`outcomes serve` fetches this often.", min=5)
     ] = 360,
-    token_env: Annotated[
-        str, typer.Option(help="Environment variable of the server holding a token.")
-    ] = "MASTODON_TOKEN",
+    token_env: TokenEnvOption = "MASTODON_TOKEN",
     remove: Annotated[bool, typer.Option("--remove", help="Stop fetching it.")] = False,
 ) -> None:
     """Have `outcomes serve` run `outcomes fetch mastodon INSTANCE ACCOUNT` on a schedule."""

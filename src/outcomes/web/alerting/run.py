@@ -39,6 +39,23 @@ log = logging.getLogger("outcomes.alerts")
 
 
 @dataclass(frozen=True)
+class Occasion:
+    """Who runs the alerts or the digest, and how: the same for both."""
+
+    actor: str
+    """Who the audit log and the delivery log name."""
+    dry_run: bool = False
+    """Evaluate (or compose) and change nothing, send nothing."""
+    now: dt.datetime | None = None
+    environ: Mapping[str, str] | None = None
+    """Settings from the environment (the mail server's password); None: `os.environ`."""
+    snapshot: bool = False
+    """Measure copies of the warehouse (the dashboard's process does)."""
+    options: BriefingOptions | None = None
+    """How to measure a state no kept briefing answers for (`alerts.evaluate`)."""
+
+
+@dataclass(frozen=True)
 class Message:
     """One thing to send, as email and as a webhook message."""
 
@@ -80,28 +97,22 @@ class DigestResult:
     deliveries: tuple[Delivery, ...]
 
 
-def run_alerts(
-    space: Workspace,
-    store: Store,
-    *,
-    actor: str,
-    dry_run: bool = False,
-    now: dt.datetime | None = None,
-    environ: Mapping[str, str] | None = None,
-    snapshot: bool = False,
-    options: BriefingOptions | None = None,
-) -> RunResult:
-    """Evaluate and (unless `dry_run`, which changes nothing) deliver once; `snapshot`:
-    measure copies of the warehouse (the dashboard's process); `options`: how to measure
-    a state no kept briefing answers for (`alerts.evaluate`)."""
+def run_alerts(space: Workspace, store: Store, occasion: Occasion) -> RunResult:
+    """Evaluate and (unless a dry run, which changes nothing) deliver once."""
+    actor = occasion.actor
     records = AlertRecords(store)
-    settings = read_settings(records, environ)
+    settings = read_settings(records, occasion.environ)
     previous = records.goal_statuses()
     found = evaluate(
-        space, previous, settings.thresholds, now=now, snapshot=snapshot, options=options
+        space,
+        previous,
+        settings.thresholds,
+        now=occasion.now,
+        snapshot=occasion.snapshot,
+        options=occasion.options,
     )
     news = records.news(found.alerts)
-    if dry_run:
+    if occasion.dry_run:
         return RunResult(found.alerts, tuple(news), (), (), True)
     subscriptions = records.subscriptions()
     deliveries: list[Delivery] = []
@@ -144,34 +155,25 @@ def run_alerts(
     return result
 
 
-def send_digest(
-    space: Workspace,
-    store: Store,
-    *,
-    actor: str,
-    dry_run: bool = False,
-    now: dt.datetime | None = None,
-    environ: Mapping[str, str] | None = None,
-    snapshot: bool = False,
-    options: BriefingOptions | None = None,
-) -> DigestResult:
-    """The weekly digest of the seven days to `now`, sent to every `digest` subscription."""
-    moment = now or dt.datetime.now(dt.UTC)
+def send_digest(space: Workspace, store: Store, occasion: Occasion) -> DigestResult:
+    """The weekly digest of the seven days to the occasion's moment, sent to every
+    `digest` subscription."""
+    moment = occasion.now or dt.datetime.now(dt.UTC)
     records = AlertRecords(store)
-    settings = read_settings(records, environ)
+    settings = read_settings(records, occasion.environ)
     week = [
         WeekAlert(sent.severity, sent.title, sent.sent_at, sent.resolved_at is not None)
         for sent in records.sent_since(moment - dt.timedelta(days=7))
     ]
-    briefing = space.briefing(options, accept=any_options, snapshot=snapshot)
+    briefing = space.briefing(occasion.options, accept=any_options, snapshot=occasion.snapshot)
     digest = build_digest(briefing, week, now=moment, checkin_gaps=_gaps(briefing, store, moment))
     text = digest.text(settings.dashboard_url)
-    if dry_run:
+    if occasion.dry_run:
         return DigestResult(digest, text, ())
     message = Message(
         digest.key, "digest", digest.subject, text, digest.webhook_payload(settings.dashboard_url)
     )
-    deliveries = _send_to_all(records, settings, records.subscriptions(), message, actor)
+    deliveries = _send_to_all(records, settings, records.subscriptions(), message, occasion.actor)
     return DigestResult(digest, text, tuple(deliveries))
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from outcomes.web.alerting.run import last_digest, run_alerts, send_digest
+from outcomes.web.alerting.run import Occasion, last_digest, run_alerts, send_digest
 from outcomes.web.alerting.settings import AlertSettings, FetchJob, read_settings
 from outcomes.web.store.alert_records import AlertRecords
 from outcomes.web.store.database import StoreError
@@ -136,16 +136,10 @@ class Scheduler:
     def _space(self) -> Workspace:
         return Workspace.open(self.workspace, plan=self.plan_file)
 
-    def _measured(self, job: Callable[..., Result]) -> Result:
+    def _measured(self, job: Callable[[Workspace, Store, Occasion], Result]) -> Result:
         """`job` (alerts or the digest) on copies of the warehouse, as the dashboard measures."""
-        return job(
-            self._space(),
-            self.store,
-            actor=ACTOR,
-            environ=self.environ,
-            snapshot=True,
-            options=self.options,
-        )
+        occasion = Occasion(ACTOR, environ=self.environ, snapshot=True, options=self.options)
+        return job(self._space(), self.store, occasion)
 
     def _alerts(self) -> dict[str, Any]:
         result = self._measured(run_alerts)
