@@ -18,6 +18,7 @@ from outcomes.cli.common import (
     stdout_console,
 )
 from outcomes.cli.ingest_output import print_ingest_problems, print_ingest_table
+from outcomes.cli.options import MastodonAccount, MastodonInstance, TokenEnvOption
 from outcomes.workspace import DEFAULT_WAIT
 
 if TYPE_CHECKING:
@@ -31,15 +32,10 @@ app.add_typer(fetch_app, name="fetch", rich_help_panel="Data")
 
 @fetch_app.command("mastodon")
 def fetch_mastodon(
-    instance: Annotated[
-        str, typer.Argument(help="The account's home server, e.g. https://mastodon.social.")
-    ],
-    account: Annotated[str, typer.Argument(help="The account, e.g. northwind or @northwind.")],
+    instance: MastodonInstance,
+    account: MastodonAccount,
     workspace: WorkspaceOption = Path(),
-    token_env: Annotated[
-        str,
-        typer.Option(help="Environment variable holding an access token with read:notifications."),
-    ] = "MASTODON_TOKEN",
+    token_env: TokenEnvOption = "MASTODON_TOKEN",
     max_pages: Annotated[
         int | None, typer.Option(help="Read at most this many pages per endpoint.", min=1)
     ] = None,

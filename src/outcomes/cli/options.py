@@ -65,6 +65,17 @@ RefreshOption = Annotated[
 ]
 
 
+MastodonInstance = Annotated[
+    str, typer.Argument(help="The account's home server, e.g. https://mastodon.social.")
+]
+MastodonAccount = Annotated[str, typer.Argument(help="The account, e.g. northwind or @northwind.")]
+TokenEnvOption = Annotated[
+    str,
+    typer.Option(help="Environment variable holding an access token with read:notifications."),
+]
+"""`outcomes fetch mastodon` and `outcomes alerts schedule-fetch` name an account alike."""
+
+
 def briefing_options(
     as_of: dt.datetime | None,
     touch_source: list[str] | None,
