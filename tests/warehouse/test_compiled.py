@@ -146,3 +146,41 @@ def test_off_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     compiled._folder.cache_clear()
     assert to_arrow(per_region(sales([("north", 5)]))).num_rows == 1
     assert kept_files(tmp_path) == []
+
+
+def test_sql_unread_for_a_month_and_other_versions_unused_are_deleted(own_folder: Path) -> None:
+    old = dt.datetime.now().timestamp() - (compiled.UNUSED_DAYS + 1) * 86_400
+    first = per_region(sales([("north", 5)]))
+    to_arrow(first)
+    [read_again] = kept_files(own_folder)
+    version = read_again.parent
+    stale = version / ("0" * 40 + ".sql")
+    stale.write_text("SELECT 1")
+    upgraded_away = own_folder / ("a" * 16)
+    upgraded_away.mkdir()
+    (upgraded_away / ("1" * 40 + ".sql")).write_text("SELECT 1")
+    still_used = own_folder / ("b" * 16)
+    still_used.mkdir()
+    (still_used / ("2" * 40 + ".sql")).write_text("SELECT 2")
+    for path in (read_again, stale, upgraded_away / ("1" * 40 + ".sql"), upgraded_away):
+        os.utime(path, (old, old))
+    os.utime(version, (old, old))
+    assert to_arrow(first).num_rows == 1  # read: its time is renewed
+    compiled.prune_kept(version)
+    assert read_again.exists() and not stale.exists()
+    assert not upgraded_away.exists() and still_used.exists()
+
+
+def test_a_run_that_keeps_sql_prunes_once(own_folder: Path) -> None:
+    to_arrow(per_region(sales([("north", 5)])))
+    [kept] = kept_files(own_folder)
+    old = dt.datetime.now().timestamp() - (compiled.UNUSED_DAYS + 1) * 86_400
+    forgotten = kept.parent.parent / ("c" * 16)
+    not_ours = kept.parent.parent / "notes"
+    not_ours.mkdir()
+    forgotten.mkdir()
+    for folder in (forgotten, not_ours):
+        os.utime(folder, (old, old))
+    compiled._pruned.clear()
+    to_arrow(per_region(sales([("north", 5)]), least=1))  # compiles, keeps: prunes
+    assert not forgotten.exists() and not_ours.exists()

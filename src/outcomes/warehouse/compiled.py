@@ -17,10 +17,16 @@ reading an in-memory table, a user-defined function or anything this module cann
 digest is compiled by Ibis as before (and not kept).
 
 Only DuckDB runs kept SQL; other engines (Spark) compile every query as Ibis does.
+
+Kept SQL nobody has read for `UNUSED_DAYS` is deleted (a file's time is renewed, at most
+daily, when it is read), and so are the folders of versions of Ibis and sqlglot no run has
+used for that long: the queries of an old plan, of past dates or of an upgraded Ibis do not
+pile up in the user's cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import enum
@@ -28,7 +34,9 @@ import functools
 import hashlib
 import os
 import secrets
+import shutil
 import threading
+import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,6 +47,10 @@ ENV_DIR: Final = "OUTCOMES_QUERY_CACHE"
 """A folder for the kept SQL instead of `$XDG_CACHE_HOME/outcomes/queries`; "off" keeps none."""
 KEPT_PREFIX: Final = "outcomes_kept_"
 _PLACEHOLDER: Final = "__outcomes_relation_{}__"
+UNUSED_DAYS: Final = 30
+"""Kept SQL, and the folders of other versions, unread this long are deleted."""
+_VERSION_LENGTH: Final = 16
+_RENEW_SECONDS: Final = 86_400  # a read renews a file's time at most this often
 _SCALARS: Final = (str, int, float, bool, bytes, decimal.Decimal, uuid.UUID)
 _TIMES: Final = (dt.date, dt.datetime, dt.time, dt.timedelta)
 
@@ -135,7 +147,7 @@ def _folder() -> Path | None:
 
     version = hashlib.sha256(
         f"{ibis.__version__}\0{getattr(sqlglot, '__version__', '')}".encode()
-    ).hexdigest()[:16]
+    ).hexdigest()[:_VERSION_LENGTH]
     if chosen:
         return Path(chosen) / version
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
@@ -147,8 +159,11 @@ def kept_sql(key: str, names: list[str]) -> str | None:
     folder = _folder()
     if folder is None:
         return None
+    path = folder / f"{key}.sql"
     try:
-        text = (folder / f"{key}.sql").read_text()
+        text = path.read_text()
+        if path.stat().st_mtime < time.time() - _RENEW_SECONDS:
+            os.utime(path)  # still in use: not one of those `prune_kept` deletes
     except (OSError, UnicodeDecodeError):
         return None
     for index, name in enumerate(names):
@@ -171,6 +186,52 @@ def keep_sql(key: str, names: list[str], sql: str) -> None:
         partial.replace(target)
     except OSError:
         partial.unlink(missing_ok=True)  # a read-only home still measures, compiling
+        return
+    _prune_once(folder)
+
+
+_pruned: set[Path] = set()
+
+
+def _prune_once(folder: Path) -> None:
+    """`prune_kept` once per process, when it first keeps SQL (a run that compiled)."""
+    with _kept_lock:
+        if folder in _pruned:
+            return
+        _pruned.add(folder)
+    prune_kept(folder)
+
+
+def prune_kept(folder: Path, *, now: float | None = None) -> None:
+    """Delete the kept SQL in `folder` unread for `UNUSED_DAYS`, and the other versions'
+    folders beside it with nothing read for as long; best effort (another process may be
+    deleting or writing the same files)."""
+    cutoff = (time.time() if now is None else now) - UNUSED_DAYS * 86_400
+    for path in folder.glob("*.sql"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+    for sibling in folder.parent.iterdir():
+        with contextlib.suppress(OSError):
+            if _is_version(sibling) and sibling != folder and _newest(sibling) < cutoff:
+                shutil.rmtree(sibling, ignore_errors=True)
+
+
+def _is_version(path: Path) -> bool:
+    """A folder `_folder` names: only those are ever deleted whole (`OUTCOMES_QUERY_CACHE`
+    may name a folder that holds other things)."""
+    return (
+        len(path.name) == _VERSION_LENGTH
+        and all(char in "0123456789abcdef" for char in path.name)
+        and path.is_dir()
+    )
+
+
+def _newest(folder: Path) -> float:
+    """The time of the most recently written or read file in a folder (or of the folder)."""
+    times = [folder.stat().st_mtime]
+    times.extend(path.stat().st_mtime for path in folder.iterdir())
+    return max(times)
 
 
 def duckdb_sql(backend: Any, expr: Any) -> str:
