@@ -90,19 +90,32 @@ def state_key(
     return digest.hexdigest()[:32]
 
 
+MEASURING_PACKAGES: Final = ("measure", "briefing", "catalog", "lint", "plan", "warehouse")
+"""Every package of outcomes that measuring imports (a test keeps this list whole)."""
+
+
 @functools.cache
 def _code_signature() -> str:
     """A hash of the code that measures: a briefing pickled by other code is not reused.
 
     The version alone would not do: between releases (and in development) the classes a
-    pickle holds can change shape, and an old pickle then loads with fields missing.
+    pickle holds can change shape, and an old pickle then loads with fields missing. The
+    warehouse's code is part of it: it runs every query (the SQL kept between runs
+    included), so a briefing measured by other warehouse code may hold other numbers.
     """
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parents[1]
-    for package in ("measure", "briefing", "catalog", "lint", "plan"):
-        for source in sorted((root / package).rglob("*.py")):
-            digest.update(source.read_bytes())
+    for source in measuring_sources():
+        digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+def measuring_sources() -> list[Path]:
+    """The source files of the code a briefing is measured by (`_code_signature`)."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [root / "tables.py"]
+    for package in MEASURING_PACKAGES:
+        sources.extend(sorted((root / package).rglob("*.py")))
+    return sources
 
 
 def cache_path(workspace: Path, fingerprint_: str) -> Path:
