@@ -520,18 +520,11 @@ def _cases() -> list[Case]:
 
 
 CASES = {case.name: case for case in _cases()}
-REQUIRED_ZERO = (
-    "design question: journey_paths.value and nulls are NOT NULL and a file without the "
-    "column counts them as 0 (documented), which overwrites the stored sums"
-)
 JSON_FALLBACK = (
     "design question: a record without this field falls back to another one (the link in "
     "the text, the reblogged status's URL), so the stored value is overwritten"
 )
 XFAIL: dict[tuple[str, str], str] = {
-    ("paths", "header 'total_conversion_value' renamed"): REQUIRED_ZERO,
-    ("paths", "column 'total_conversion_value' dropped"): REQUIRED_ZERO,
-    ("paths", "re-export without 'total_null'"): REQUIRED_ZERO,
     ("x-archive-js", "re-export without 'entities'"): JSON_FALLBACK,
     ("x-archive-zip", "data/tweets.js: re-export without 'entities'"): JSON_FALLBACK,
     ("mastodon", "re-export without 'url'"): JSON_FALLBACK,

@@ -129,3 +129,24 @@ def test_detects_its_files_and_refuses_the_others() -> None:
 def test_the_registry_picks_this_connector_for_its_files() -> None:
     for path in sorted((FIXTURES / "paths").iterdir()):
         assert detect_source(path) is get_source("paths"), path.name
+
+
+def test_a_re_export_without_the_value_column_keeps_stored_values(tmp_path: Path) -> None:
+    from outcomes.warehouse.connection import Warehouse
+    from outcomes.warehouse.load import ingest_file
+
+    full = tmp_path / "march.csv"
+    full.write_text("path,total_conversions,total_conversion_value,total_null\na > b,2,90,5\n")
+    thinner = tmp_path / "march-again.csv"
+    thinner.write_text("path,total_conversions\na > b,3\nc,1\n")
+    with Warehouse.open(tmp_path) as warehouse:
+        ingest_file(warehouse, get_source("paths"), full)
+        result = ingest_file(warehouse, get_source("paths"), thinner)
+        stored = warehouse.duckdb.execute(
+            "SELECT path, conversions, value, nulls FROM journey_paths ORDER BY path"
+        ).fetchall()
+    # The conversions the file states are updated; the value and nulls it does not state are
+    # kept for the stored path (not zeroed) and are 0 for the new one.
+    assert stored == [("a > b", 3.0, 90.0, 5.0), ("c", 1.0, 0.0, 0.0)]
+    assert (result.read, result.loaded, result.updated) == (2, 1, 1)
+    assert dict(result.changed_columns) == {"conversions": 1}

@@ -8,7 +8,9 @@ with how many journeys along it converted, their value, and how many did not con
   number with a single comma is read with a decimal comma (`12,5`).
 * Headers: `path` (also `transformedPath`, `channel_path`), `total_conversions` (also
   `conversions`), optional `total_conversion_value` (`value`, `revenue`) and `total_null`
-  (`nulls`, `non_conversions`); an absent value or null column counts as 0.
+  (`nulls`, `non_conversions`); an absent value or null column counts as 0 for a path
+  not stored yet, and leaves a stored path's value or nulls as they are (a re-export
+  without the column is not a report of zero revenue: `Row.fills`).
 * Paths are split on `>`, each step trimmed, and written back as `a > b > c`, so
   `a>b>c` and `a > b > c` are the same path. An empty path or step is rejected.
 * Negative counts or values are rejected, and so are numbers out of range (`1e999`), and
@@ -97,11 +99,13 @@ class JourneyPaths(Source):
         decimal_comma = csv_delimiter(head, options.encoding) == ";"
         column = file_labels(path, COLUMNS, REQUIRED, options.encoding)
         totals: dict[str, _Totals] = {}
+        stated: set[str] = {"conversions", "value", "nulls"}
         for record in file_records(path, COLUMNS, required=REQUIRED, options=options):
             rejection = record.rejection()
             if rejection is not None:  # cells that do not line up with the header
                 yield rejection
                 continue
+            stated = {name for name in stated if record.has(name)}  # the file's columns
             parsed = _parse(record, decimal_comma, column)
             if isinstance(parsed, Rejected):
                 yield parsed
@@ -114,8 +118,9 @@ class JourneyPaths(Source):
                 current.conversions += counts.conversions
                 current.value += counts.value
                 current.nulls += counts.nulls
+        fills = frozenset({"value", "nulls"} - stated)
         for steps, counts in totals.items():
-            yield _row(steps, counts, column)
+            yield _row(steps, counts, column, fills)
 
 
 def read_path_rows(file: Path | str) -> list[tuple[str, float, float, float]]:
@@ -164,7 +169,9 @@ def _parse(
     return steps, totals
 
 
-def _row(steps: str, counts: _Totals, column: Callable[[str], str]) -> Row | Rejected:
+def _row(
+    steps: str, counts: _Totals, column: Callable[[str], str], fills: frozenset[str]
+) -> Row | Rejected:
     for name in ("conversions", "value", "nulls"):
         if not math.isfinite(getattr(counts, name)):
             # Each row was in range, their sum is not: refuse the path rather than store inf.
@@ -180,4 +187,5 @@ def _row(steps: str, counts: _Totals, column: Callable[[str], str]) -> Row | Rej
             "value": counts.value,
             "nulls": counts.nulls,
         },
+        fills=fills,
     )
