@@ -528,10 +528,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("x-archive-js", "re-export without 'entities'"): JSON_FALLBACK,
     ("x-archive-zip", "data/tweets.js: re-export without 'entities'"): JSON_FALLBACK,
     ("mastodon", "re-export without 'url'"): JSON_FALLBACK,
-    ("ga4", "re-export without 'user_id'"): (
-        "design question: GA4 writes user_id on every event (null when unknown), so an event "
-        "without the field is read as null and blanks the stored customer_id"
-    ),
 }
 
 

@@ -352,3 +352,24 @@ def test_a_session_of_unknown_source_is_a_direct_touch(tmp_path: Path) -> None:
         "session_start",
         None,
     )
+
+
+def test_an_export_without_the_user_id_field_states_no_customer(tmp_path: Path) -> None:
+    # GA4 writes user_id on every event (null when unknown): an export that left the field
+    # out says nothing of the customer, so the rows leave the stored customer as it is.
+    lines = []
+    for line in EVENTS.read_text().splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            lines.append(line)  # the fixture's broken lines stay broken
+            continue
+        event.pop("user_id", None)
+        lines.append(json.dumps(event))
+    thinner = tmp_path / "events.jsonl"
+    thinner.write_text("\n".join(lines) + "\n")
+    full_rows, full_rejected = read(EVENTS)
+    rows, rejected = read(thinner)
+    assert len(rejected) == len(full_rejected) and len(rows) == len(full_rows)
+    assert all("customer_id" in row.values for row in full_rows)
+    assert not any("customer_id" in row.values for row in rows)

@@ -21,8 +21,10 @@ streamed: JSON line by line, Parquet by record batch, reading only the columns u
 * One touchpoint per user, session (`ga_session_id`) and UTM set: the landing page_view and
   the session_start that carry the same UTMs count once (within a file by a set of short
   digests, across files by the key). It has the first such event's time and name.
-* `journey_id` = user_pseudo_id (else user_id), `customer_id` = user_id; `channel` =
-  :func:`channel_from_source` (source, medium), else the raw source.
+* `journey_id` = user_pseudo_id (else user_id), `customer_id` = user_id (an export
+  without the `user_id` field states no customer, of touchpoints or conversions alike, and
+  leaves a stored one as it is); `channel` = :func:`channel_from_source` (source, medium),
+  else the raw source.
 
 **Conversions** — `purchase` → `order`, `generate_lead` → `lead`. `value` is
 `ecommerce.purchase_revenue` (currency from the `currency` event parameter), else
@@ -435,7 +437,7 @@ def _touchpoint(
         "channel": channel or _channel(utm),
         "event": event.get("event_name"),
     }
-    yield Row("touchpoints", values | {f: utm.get(f) for f in UTM_FIELDS})
+    yield Row("touchpoints", _unstated_user(values, event) | {f: utm.get(f) for f in UTM_FIELDS})
 
 
 def _conversion(
@@ -461,7 +463,19 @@ def _conversion(
         "campaign": utm.get("utm_campaign"),
         "channel": channel_from_source(utm.get("utm_source"), utm.get("utm_medium")),
     }
-    return Row("conversions", values)
+    return Row("conversions", _unstated_user(values, event))
+
+
+def _unstated_user(values: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    """`values` without `customer_id` when the event has no `user_id` field at all.
+
+    GA4 writes `user_id` on every event, null when the user is not known; an event without
+    the field comes from an export that left it out, which says nothing of the customer: the
+    customer a fuller export stored is kept (absent is not empty).
+    """
+    if "user_id" not in event:
+        values.pop("customer_id", None)
+    return values
 
 
 def _value(event: dict[str, Any], params: dict[str, Any]) -> tuple[float | None, str | None]:
