@@ -23,6 +23,8 @@ or one entity; a folder written by :func:`outcomes.sources.mastodon_api.save` ho
   of the file's first status, else who every mention in the file was sent to.
 * `text` is the HTML `content` as plain text: tags stripped, entities unescaped, `<br>`
   a line break and paragraphs a blank line; a content warning comes first.
+* `url` is the status's own, else the reblogged status's; from a status without the
+  `url` field that second link only goes to a status not stored yet.
 
 Rejections name the record: its position in the array (1-based) or its line in JSON Lines.
 A record that is not valid JSON (a cut last line of JSON Lines), is nested too deeply, or
@@ -509,7 +511,10 @@ def _activity(
     ):
         if name in status:  # absent is not empty: a status without it leaves the stored count
             values[column] = _count(status, name, at)
-    return Row("activities", values)
+    # Without its own `url` a status's link is the reblogged status's: it may fill a gap,
+    # never replace the link a fuller export stored.
+    fills = frozenset() if "url" in status else frozenset({"url"})
+    return Row("activities", values, fills=fills)
 
 
 def _text(value: object) -> str | None:

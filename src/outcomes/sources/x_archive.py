@@ -14,7 +14,9 @@ array of `{"tweet": {...}}`. Each tweet becomes one `activities` row:
 * `favorite_count` and `retweet_count` are strings; they become `reactions` and `shares`.
   The archive has no impressions.
 * `campaign` is the `utm_campaign` of the first expanded link (`entities.urls`), since
-  links in the text are t.co short links, else of a link written out in the text.
+  links in the text are t.co short links, else of a link written out in the text. A tweet
+  without `entities` gives a campaign from its text only to a tweet not stored yet, and
+  leaves a stored tweet's campaign as it is.
 
 A record without an id or date, with a date that cannot be read or a count that is not a
 number is rejected, and so is one holding `NaN`, `Infinity`, a number out of range or a
@@ -332,7 +334,10 @@ def _tweet(element: Element, handle: str, where: str) -> Parsed:
         values = _tweet_values(tweet, handle)
     except _FieldProblemError as exc:
         return Rejected(number, exc.column, f"{where}{exc.reason}", raw)
-    return Row("activities", values)
+    # Without `entities` the campaign is read from the text alone (where links are t.co
+    # short links, with no UTM): it may fill a gap, never replace a stored campaign.
+    fills = frozenset() if "entities" in tweet else frozenset({"campaign"})
+    return Row("activities", values, fills=fills)
 
 
 class _FieldProblemError(Exception):
