@@ -11,6 +11,8 @@ the command line takes. Whatever the damage:
   and its rejections are all in the `rejected` table;
 * no row the good file stored is lost, a stored value changes only in a column the
   result names as changed, and a column the damaged file lacks changes no stored value;
+* no row is stored anew (a damaged copy names no record the good file does not: a row
+  keyed anew is a record stored twice), but in the cases `NEW_ROWS` lists with why;
 * no NaN or infinity is anywhere in the warehouse.
 
 The warehouse of a connector is loaded with the good file once and put back to exactly
@@ -523,6 +525,29 @@ CASES = {case.name: case for case in _cases()}
 XFAIL: dict[tuple[str, str], str] = {}
 """Damages a connector is known to mishandle, with why (none now: keep it for the next)."""
 
+BAD_CELL_GONE = "a row the good file rejects for a bad cell loads once that column is gone"
+OTHER_NAME = "the damage changed a value the record is known by: the file names another one"
+NEW_ROWS: dict[tuple[str, str], str] = {
+    ("hubspot-contacts", "re-export without 'Became a Customer Date'"): BAD_CELL_GONE,
+    ("hubspot-deals", "column 'Amount' dropped"): BAD_CELL_GONE,
+    ("hubspot-deals", "header 'Amount' renamed"): BAD_CELL_GONE,
+    ("meta", "re-export without 'Reach'"): BAD_CELL_GONE,
+    ("salesforce", "re-export without 'Is Won'"): BAD_CELL_GONE,
+    ("paths", "NUL byte in a cell"): OTHER_NAME,
+    ("paths", "a very long cell"): OTHER_NAME,
+    ("paths", "escaped lone surrogate text"): OTHER_NAME,
+    ("ga4", "'user_pseudo_id' is null (or the text 'null')"): OTHER_NAME,
+    ("ga4", "NUL escape in text"): OTHER_NAME,
+    # Known problem: an export without Post link keys its posts by date and title, a full
+    # one by link, so the same post is stored twice. Refusing link-less exports would refuse
+    # a shape LinkedIn writes; matching them to stored posts needs a second key.
+    ("linkedin-csv", "re-export without 'Post link'"): "posts keyed by date and title anew",
+    ("linkedin-xlsx", "re-export without 'Post link'"): "posts keyed by date and title anew",
+}
+"""A damaged copy of the good file names no record the good file does not, so it stores no
+new row, except in these cases (each with why); a case listed that stores none fails, so
+that the list stays true."""
+
 
 def _params() -> Iterator[Any]:
     for case in CASES.values():
@@ -720,6 +745,12 @@ def test_a_damaged_file_is_accounted_for_or_refused_and_changes_only_what_it_sta
         assert not unnamed, f"values changed that the result does not name: {unnamed}"
         rows_changed = {(c.split(".")[0], key) for c, keys in changed.items() for key in keys}
         assert len(rows_changed) <= outcome.updated, (rows_changed, outcome)
+        added = {t: sorted(set(after[t]) - set(rows)) for t, rows in before.items()}
+        added = {table: keys for table, keys in added.items() if keys}
+        if (case_name, mutation_name) in NEW_ROWS:
+            assert outcome.loaded, "a damage listed in NEW_ROWS stores no new row: unlist it"
+        else:
+            assert not outcome.loaded, f"a copy of the good file stored rows anew: {added}"
         for missing in mutation.absent:
             for column in case.feeds.get(missing, ()):
                 assert column not in changed, (

@@ -368,8 +368,43 @@ def test_an_export_without_the_user_id_field_states_no_customer(tmp_path: Path) 
         lines.append(json.dumps(event))
     thinner = tmp_path / "events.jsonl"
     thinner.write_text("\n".join(lines) + "\n")
-    full_rows, full_rejected = read(EVENTS)
+    full_rows, _ = read(EVENTS)
     rows, rejected = read(thinner)
-    assert len(rejected) == len(full_rejected) and len(rows) == len(full_rows)
     assert all("customer_id" in row.values for row in full_rows)
-    assert not any("customer_id" in row.values for row in rows)
+    assert rows and not any("customer_id" in row.values for row in rows)
+    # An event known by its user_id alone (a null user_pseudo_id) has no journey without
+    # it, so it is rejected rather than keyed as another event.
+    anew = [r for r in rejected if r.column == "user_id"]
+    assert len(rows) + len(anew) == len(full_rows) and len(anew) == 1
+    assert "no user_id field" in anew[0].reason
+
+
+def test_an_event_without_a_field_its_key_is_made_of_is_rejected(tmp_path: Path) -> None:
+    # Keyed by its user_id instead, the visit would be a second touchpoint beside the one a
+    # full export stored, and a stored sale would move to another journey.
+    events = [
+        {"event_timestamp": "1772445600000000", "event_name": "session_start", "user_id": "C-7",
+         "event_params": [], "collected_traffic_source": {"manual_source": "linkedin"}},
+        {"event_timestamp": "1772445600000000", "event_name": "session_start", "user_id": "C-8",
+         "user_pseudo_id": None, "event_params": [],
+         "collected_traffic_source": {"manual_source": "linkedin"}},
+        {"event_timestamp": "1772445600000000", "event_name": "session_start", "user_id": None,
+         "user_pseudo_id": "1.2", "collected_traffic_source": {"manual_source": "linkedin"}},
+        {"event_timestamp": "1772445600000000", "event_name": "generate_lead",
+         "user_pseudo_id": None, "event_params": []},
+        {"event_timestamp": "1772445600000000", "event_name": "generate_lead",
+         "user_pseudo_id": "1.2", "user_id": ["C-9"], "event_params": []},
+    ]  # fmt: skip
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    rows, rejected = read(path)
+    assert [(r.line, r.column) for r in rejected] == [
+        (1, "user_pseudo_id"),
+        (3, "event_params"),  # its session would be dated by the event, not ga_session_id
+        (4, "user_id"),  # a lead of no journey, that a full export gives the user's
+        (5, "user_id"),  # an id that is a list
+    ]
+    assert "export the events with their user_pseudo_id column" in rejected[0].reason
+    assert rejected[3].reason == "expected an id (text or a number), got a list"
+    # A null user_pseudo_id (no consent) is GA4's own: the journey is the user's.
+    assert [row.values["journey_id"] for row in rows] == ["C-8"]

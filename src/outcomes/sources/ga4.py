@@ -21,10 +21,14 @@ streamed: JSON line by line, Parquet by record batch, reading only the columns u
 * One touchpoint per user, session (`ga_session_id`) and UTM set: the landing page_view and
   the session_start that carry the same UTMs count once (within a file by a set of short
   digests, across files by the key). It has the first such event's time and name.
-* `journey_id` = user_pseudo_id (else user_id), `customer_id` = user_id (an export
-  without the `user_id` field states no customer, of touchpoints or conversions alike, and
-  leaves a stored one as it is); `channel` = :func:`channel_from_source` (source, medium),
-  else the raw source.
+* `journey_id` = user_pseudo_id (else, when it is null, user_id), `customer_id` = user_id
+  (an export without the `user_id` field states no customer and leaves a stored one as it
+  is); `channel` = :func:`channel_from_source` (source, medium), else the raw source.
+* GA4 writes `user_pseudo_id`, `user_id` and `event_params` on every event, null or empty
+  when unknown. An event from an export that left out one its key is made of is rejected,
+  naming the field: keyed without it (a journey from the user_id, no journey, a session
+  dated by the event instead of its `ga_session_id`) the same visit or sale would be stored
+  twice, or a stored sale moved to another journey. So is an id that is a list or record.
 
 **Conversions** — `purchase` → `order`, `generate_lead` → `lead`. `value` is
 `ecommerce.purchase_revenue` (currency from the `currency` event parameter), else
@@ -103,6 +107,10 @@ _LAST_CLICK: Final = {
     "utm_medium": "medium",
     "utm_campaign": "campaign_name",
 }
+_UNMATCHED: Final = (
+    "the event has no {field} field, so it cannot be matched with the same event in other "
+    "exports; export the events with their {field} column"
+)
 _COLUMNS: Final = (
     "event_date", "event_timestamp", "event_name", "event_params", "user_id", "user_pseudo_id",
     "collected_traffic_source", "traffic_source", "session_traffic_source_last_click",
@@ -286,6 +294,15 @@ def _parse(line: int, read: Event, seen: set[bytes]) -> Iterator[Parsed]:
     if ts is None:
         yield Rejected(line, "event_timestamp", "no event_timestamp", raw)
         return
+    for field in ("user_pseudo_id", "user_id"):
+        if isinstance(event.get(field), dict | list):
+            kind = "a list" if isinstance(event[field], list) else "a record"
+            yield Rejected(line, field, f"expected an id (text or a number), got {kind}", raw)
+            return
+    unmatched = _unmatched(event, touch=name not in CONVERSION_EVENTS)
+    if unmatched is not None:
+        yield Rejected(line, unmatched, _UNMATCHED.format(field=unmatched), raw)
+        return
     if name in CONVERSION_EVENTS:
         parsed = _conversion(line, event, params, ts, raw)
         if isinstance(parsed, Rejected) or _first_time(parsed.values["key"], seen):
@@ -390,6 +407,28 @@ def _utm(location: object) -> dict[str, str]:
         return utm_from_url(location)
     except ValueError:  # a URL urllib cannot split ("http://[::1"): it names no campaign
         return {}
+
+
+def _unmatched(event: dict[str, Any], *, touch: bool) -> str | None:
+    """The field an event lacks that its key is made of, when a full export has it.
+
+    GA4 writes `user_pseudo_id`, `user_id` (null when unknown) and `event_params` on every
+    event. An event from an export that left one out would be keyed otherwise than the same
+    event from a full export: a journey made from the user_id instead of the pseudonymous
+    id, no journey at all, a session dated by the event instead of its `ga_session_id`;
+    the visit or sale would then be stored twice, or a stored sale moved to another journey.
+    Such an event is rejected rather than guessed. (A field that is there but null is GA4's
+    own answer: a user without consent has a null user_pseudo_id, and is keyed the same way
+    by every export.)
+    """
+    user = _text(event.get("user_id"))
+    if "user_pseudo_id" not in event and user:
+        return "user_pseudo_id"
+    if "user_id" not in event and not _text(event.get("user_pseudo_id")):
+        return "user_id" if not touch or "user_pseudo_id" in event else None
+    if touch and "event_params" not in event:
+        return "event_params"
+    return None
 
 
 def _journey(event: dict[str, Any]) -> tuple[str | None, str | None]:

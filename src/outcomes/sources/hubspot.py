@@ -35,7 +35,8 @@ names (`hs_analytics_source`, `hs_v2_date_entered_lead`, `hs_lifecyclestage_lead
   has it and it is not the first touch again; it is keyed per contact, so a later export's
   latest session replaces the stored one.
 * A contact without a Record ID or a Create Date, or with an unreadable date, is
-  rejected whole.
+  rejected whole; so is a contact or deal whose Record ID is not a whole number (`NaN`,
+  `-5`, `1e300`: a damaged cell, which would store the record again under another key).
 * A contacts export with no source column at all is refused, naming the columns to add:
   loaded, every contact would have no channel, and nothing would say so.
 
@@ -316,10 +317,22 @@ def _letters(text: str | None) -> str:
 # --- contacts -----------------------------------------------------------------------------
 
 
-def _contact(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
+def _record_id(record: Record, column: Namer) -> str | Rejected:
+    """The record's HubSpot id, a whole number: anything else (`NaN`, `-5`, `1e300`) is a
+    damaged cell, and keyed by it the record would be stored as another contact or deal."""
     record_id = cell_text(record.get("record_id"))
     if record_id is None:
-        yield Rejected(record.line, column("record_id"), "no Record ID", record.raw)
+        return Rejected(record.line, column("record_id"), f"no {column('record_id')}", record.raw)
+    if not (record_id.isascii() and record_id.isdigit()):
+        reason = f"expected a HubSpot record id (a whole number), got {record_id[:40]!r}"
+        return Rejected(record.line, column("record_id"), reason, record.raw)
+    return record_id
+
+
+def _contact(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
+    record_id = _record_id(record, column)
+    if isinstance(record_id, Rejected):
+        yield record_id
         return
     try:
         dates = _dates(record, column)
@@ -532,11 +545,13 @@ def _deal_type(stage: str | None) -> str:
 
 
 def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
-    record_id = cell_text(record.get("record_id"))
+    record_id = _record_id(record, column)
+    if isinstance(record_id, Rejected):
+        yield record_id
+        return
     stage = cell_text(record.get("stage"))
-    if record_id is None or stage is None:
-        name = "record_id" if record_id is None else "stage"
-        yield Rejected(record.line, column(name), f"no {column(name)}", record.raw)
+    if stage is None:
+        yield Rejected(record.line, column("stage"), f"no {column('stage')}", record.raw)
         return
     kind = _deal_type(stage)
     try:
