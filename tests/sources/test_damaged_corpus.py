@@ -470,7 +470,7 @@ def _cases() -> list[Case]:
             corpus.json_mutations(
                 JsonShape(lines=True),
                 ga4_fields,
-                ("user_id", "traffic_source", "event_params"),
+                ("user_id", "user_pseudo_id", "traffic_source", "event_params"),
                 text="user_pseudo_id",
                 number="event_timestamp",
             ),

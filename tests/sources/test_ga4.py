@@ -288,7 +288,7 @@ def test_events_that_cannot_be_used_are_rejected_by_field(tmp_path: Path) -> Non
     events = [
         {"event_timestamp": "1772445600000000", "event_name": "purchase", "user_pseudo_id": "1.2",
          "ecommerce": {"transaction_id": "T-9", "purchase_revenue": "lots"}},
-        {"event_timestamp": "1772445600000000", "event_name": "session_start",
+        {"event_timestamp": "1772445600000000", "event_name": "session_start", "user_id": None,
          "collected_traffic_source": {"manual_source": "linkedin"}},
         {"event_timestamp": "1772445600000000", "event_name": "page_view", "user_pseudo_id": "1.2",
          "event_params": [{"key": "page_location", "value": "not a record"}], "ecommerce": "x"},
@@ -376,35 +376,69 @@ def test_an_export_without_the_user_id_field_states_no_customer(tmp_path: Path) 
     # it, so it is rejected rather than keyed as another event.
     anew = [r for r in rejected if r.column == "user_id"]
     assert len(rows) + len(anew) == len(full_rows) and len(anew) == 1
-    assert "no user_id field" in anew[0].reason
+    assert "the export has no user_id column" in anew[0].reason
 
 
-def test_an_event_without_a_field_its_key_is_made_of_is_rejected(tmp_path: Path) -> None:
-    # Keyed by its user_id instead, the visit would be a second touchpoint beside the one a
-    # full export stored, and a stored sale would move to another journey.
-    events = [
-        {"event_timestamp": "1772445600000000", "event_name": "session_start", "user_id": "C-7",
-         "event_params": [], "collected_traffic_source": {"manual_source": "linkedin"}},
-        {"event_timestamp": "1772445600000000", "event_name": "session_start", "user_id": "C-8",
-         "user_pseudo_id": None, "event_params": [],
-         "collected_traffic_source": {"manual_source": "linkedin"}},
-        {"event_timestamp": "1772445600000000", "event_name": "session_start", "user_id": None,
-         "user_pseudo_id": "1.2", "collected_traffic_source": {"manual_source": "linkedin"}},
-        {"event_timestamp": "1772445600000000", "event_name": "generate_lead",
-         "user_pseudo_id": None, "event_params": []},
-        {"event_timestamp": "1772445600000000", "event_name": "generate_lead",
-         "user_pseudo_id": "1.2", "user_id": ["C-9"], "event_params": []},
-    ]  # fmt: skip
-    path = tmp_path / "events.jsonl"
+def _session(**fields: Any) -> dict[str, Any]:
+    return {"event_timestamp": "1772445600000000", "event_name": "session_start",
+            "collected_traffic_source": {"manual_source": "linkedin"}, **fields}  # fmt: skip
+
+
+def _lead(**fields: Any) -> dict[str, Any]:
+    return {"event_timestamp": "1772445600000000", "event_name": "generate_lead", **fields}
+
+
+def _read_events(folder: Path, events: list[dict[str, Any]]) -> tuple[list[Row], list[Rejected]]:
+    path = folder / "events.jsonl"
     path.write_text("".join(json.dumps(e) + "\n" for e in events))
-    rows, rejected = read(path)
-    assert [(r.line, r.column) for r in rejected] == [
+    return read(path)
+
+
+def test_an_export_without_a_column_the_key_is_made_of_rejects_the_events_it_keys(
+    tmp_path: Path,
+) -> None:
+    # Keyed without the column, a visit or sale would not be the one a full export stored:
+    # stored twice, or a stored sale moved to another journey.
+    rows, rejected = _read_events(
+        tmp_path, [_session(user_id="C-7", event_params=[]), _lead(user_id="C-8", event_params=[])]
+    )
+    assert rows == [] and {(r.line, r.column) for r in rejected} == {
         (1, "user_pseudo_id"),
-        (3, "event_params"),  # its session would be dated by the event, not ga_session_id
-        (4, "user_id"),  # a lead of no journey, that a full export gives the user's
-        (5, "user_id"),  # an id that is a list
-    ]
+        (2, "user_pseudo_id"),
+    }
     assert "export the events with their user_pseudo_id column" in rejected[0].reason
-    assert rejected[3].reason == "expected an id (text or a number), got a list"
-    # A null user_pseudo_id (no consent) is GA4's own: the journey is the user's.
-    assert [row.values["journey_id"] for row in rows] == ["C-8"]
+    rows, rejected = _read_events(
+        tmp_path, [_session(user_pseudo_id="1.2", user_id=None), _lead(user_pseudo_id="1.2")]
+    )
+    assert [(r.line, r.column) for r in rejected] == [(1, "event_params")]
+    assert [row.values["type"] for row in rows] == ["lead"]  # a sale is not keyed by session
+    rows, rejected = _read_events(
+        tmp_path, [_session(user_pseudo_id="1.2", event_params=[]), _lead(user_pseudo_id=None)]
+    )
+    assert [(r.line, r.column) for r in rejected] == [(2, "user_id")]
+    assert [row.values["journey_id"] for row in rows] == ["1.2"]
+
+
+def test_one_event_without_a_field_the_export_has_is_read_as_null(tmp_path: Path) -> None:
+    # BigQuery may leave a null out of JSON; GA4's own null (no consent) keys alike everywhere.
+    rows, rejected = _read_events(
+        tmp_path,
+        [
+            _session(user_pseudo_id="1.2", user_id=None, event_params=[]),
+            _session(user_id="C-8", event_params=[]),
+            _lead(user_pseudo_id=None, event_params=[]),
+        ],
+    )
+    assert rejected == []
+    assert [row.values["journey_id"] for row in rows] == ["1.2", "C-8", None]
+
+
+def test_an_id_that_is_a_list_or_a_record_is_rejected(tmp_path: Path) -> None:
+    rows, rejected = _read_events(
+        tmp_path, [_lead(user_pseudo_id="1.2", user_id=["C-9"]), _lead(user_pseudo_id={"a": 1})]
+    )
+    assert rows == []
+    assert [(r.column, r.reason) for r in rejected] == [
+        ("user_id", "expected an id (text or a number), got a list"),
+        ("user_pseudo_id", "expected an id (text or a number), got a record"),
+    ]

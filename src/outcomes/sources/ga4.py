@@ -24,11 +24,13 @@ streamed: JSON line by line, Parquet by record batch, reading only the columns u
 * `journey_id` = user_pseudo_id (else, when it is null, user_id), `customer_id` = user_id
   (an export without the `user_id` field states no customer and leaves a stored one as it
   is); `channel` = :func:`channel_from_source` (source, medium), else the raw source.
-* GA4 writes `user_pseudo_id`, `user_id` and `event_params` on every event, null or empty
-  when unknown. An event from an export that left out one its key is made of is rejected,
-  naming the field: keyed without it (a journey from the user_id, no journey, a session
-  dated by the event instead of its `ga_session_id`) the same visit or sale would be stored
-  twice, or a stored sale moved to another journey. So is an id that is a list or record.
+* GA4 writes `user_pseudo_id`, `user_id` and `event_params` for every event. When none of
+  an export's first 1,000 events has one of them, the export left the column out, and an
+  event whose key it is made of is rejected, naming the column: keyed without it (a journey
+  from the user_id, no journey, a session dated by the event instead of its
+  `ga_session_id`) the same visit or sale would be stored twice, or a stored sale moved to
+  another journey. A single event without the field is read as null (BigQuery may leave
+  nulls out). An id that is a list or record is rejected.
 
 **Conversions** — `purchase` → `order`, `generate_lead` → `lead`. `value` is
 `ecommerce.purchase_revenue` (currency from the `currency` event parameter), else
@@ -54,6 +56,7 @@ import codecs
 import datetime as dt
 import gzip
 import hashlib
+import itertools
 import json
 import math
 import zlib
@@ -108,9 +111,11 @@ _LAST_CLICK: Final = {
     "utm_campaign": "campaign_name",
 }
 _UNMATCHED: Final = (
-    "the event has no {field} field, so it cannot be matched with the same event in other "
-    "exports; export the events with their {field} column"
+    "the export has no {field} column, so the event cannot be matched with the same event "
+    "in other exports; export the events with their {field} column"
 )
+COLUMNS_FROM_EVENTS: Final = 1_000
+"""The events whose fields say which columns the export has (`_export_columns`)."""
 _COLUMNS: Final = (
     "event_date", "event_timestamp", "event_name", "event_params", "user_id", "user_pseudo_id",
     "collected_traffic_source", "traffic_source", "session_traffic_source_last_click",
@@ -137,11 +142,25 @@ class GA4(Source):
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Touchpoints and conversions, one event at a time."""
         seen: set[bytes] = set()
-        for line, event in _events(path):
+        events = _events(path)
+        first = list(itertools.islice(events, COLUMNS_FROM_EVENTS))
+        columns = _export_columns(item for _, item in first)
+        for line, event in itertools.chain(first, events):
             if isinstance(event, Rejected):
                 yield event
             else:
-                yield from _parse(line, event, seen)
+                yield from _parse(line, event, seen, columns)
+
+
+def _export_columns(items: Iterable[Event | Rejected]) -> frozenset[str]:
+    """The fields the export has: those of any of its first events. An event without one
+    is an event where it is null (BigQuery may leave nulls out of JSON); an export where no
+    event has it is an export that left the column out."""
+    found: set[str] = set()
+    for item in items:
+        if not isinstance(item, Rejected):
+            found.update(item.event if isinstance(item, _Line) else item)
+    return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +293,7 @@ def _gunzip_head(head: bytes) -> bytes:
 # --- events to rows ------------------------------------------------------------------------
 
 
-def _parse(line: int, read: Event, seen: set[bytes]) -> Iterator[Parsed]:
+def _parse(line: int, read: Event, seen: set[bytes], columns: frozenset[str]) -> Iterator[Parsed]:
     event, raw = (read.event, read.text) if isinstance(read, _Line) else (read, "")
     name = event.get("event_name")
     if not isinstance(name, str) or not name.strip():
@@ -299,7 +318,7 @@ def _parse(line: int, read: Event, seen: set[bytes]) -> Iterator[Parsed]:
             kind = "a list" if isinstance(event[field], list) else "a record"
             yield Rejected(line, field, f"expected an id (text or a number), got {kind}", raw)
             return
-    unmatched = _unmatched(event, touch=name not in CONVERSION_EVENTS)
+    unmatched = _unmatched(event, columns, touch=name not in CONVERSION_EVENTS)
     if unmatched is not None:
         yield Rejected(line, unmatched, _UNMATCHED.format(field=unmatched), raw)
         return
@@ -409,24 +428,22 @@ def _utm(location: object) -> dict[str, str]:
         return {}
 
 
-def _unmatched(event: dict[str, Any], *, touch: bool) -> str | None:
-    """The field an event lacks that its key is made of, when a full export has it.
+def _unmatched(event: dict[str, Any], columns: frozenset[str], *, touch: bool) -> str | None:
+    """The column the export lacks that the event's key is made of, when a full export has it.
 
-    GA4 writes `user_pseudo_id`, `user_id` (null when unknown) and `event_params` on every
-    event. An event from an export that left one out would be keyed otherwise than the same
-    event from a full export: a journey made from the user_id instead of the pseudonymous
-    id, no journey at all, a session dated by the event instead of its `ga_session_id`;
-    the visit or sale would then be stored twice, or a stored sale moved to another journey.
-    Such an event is rejected rather than guessed. (A field that is there but null is GA4's
-    own answer: a user without consent has a null user_pseudo_id, and is keyed the same way
-    by every export.)
+    GA4 writes `user_pseudo_id`, `user_id` and `event_params` for every event. Keyed without
+    one of them (a journey made from the user_id instead of the pseudonymous id, no journey,
+    a session dated by the event instead of its `ga_session_id`) an event from an export
+    that left the column out would not be the same event from a full export: the visit or
+    sale would be stored twice, or a stored sale moved to another journey. Such an event is
+    rejected rather than guessed. An event where the field is null (a user without consent
+    has a null user_pseudo_id) is keyed alike by every export, and is read as it is.
     """
-    user = _text(event.get("user_id"))
-    if "user_pseudo_id" not in event and user:
+    if "user_pseudo_id" not in columns and _text(event.get("user_id")):
         return "user_pseudo_id"
-    if "user_id" not in event and not _text(event.get("user_pseudo_id")):
-        return "user_id" if not touch or "user_pseudo_id" in event else None
-    if touch and "event_params" not in event:
+    if "user_id" not in columns and not _text(event.get("user_pseudo_id")):
+        return "user_id" if not touch or "user_pseudo_id" in columns else None
+    if touch and "event_params" not in columns:
         return "event_params"
     return None
 
