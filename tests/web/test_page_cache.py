@@ -16,7 +16,7 @@ from typing import Any, cast
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from outcomes.web.page_cache import PageCache, accepts_gzip, not_modified
+from outcomes.web.page_cache import KeptAnswers, PageCache, accepts_gzip, not_modified
 from outcomes.web.security import SECURITY_HEADERS
 from outcomes.web.state import DashboardState
 from tests.web.conftest import Served
@@ -99,7 +99,7 @@ def request(app: PageCache, path: str = "/", *, method: str = "GET", **headers: 
 
 
 def cache(inner: Inner, state: State, limit: int = 512) -> PageCache:
-    return PageCache(inner, state=cast(DashboardState, state), limit=limit)
+    return PageCache(inner, kept=KeptAnswers(cast(DashboardState, state), limit=limit))
 
 
 def test_a_page_is_built_once_and_sent_again_as_it_was() -> None:
