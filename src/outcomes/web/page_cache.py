@@ -8,11 +8,13 @@ a browser that sends it back (`If-None-Match`) gets 304 and no body. Answers of
 `GZIP_FROM` bytes or more are also kept gzipped (once, about 1 ms for a 50 kB page, a
 fifth of its size or less) and sent so to clients that accept it. The store holds at
 most `LIMIT` answers, the least recently used going first: query strings are the
-client's to invent.
+client's to invent. The store (`KeptAnswers`) is shared with the front door
+(`web.front`), which sends kept answers before the app and its middlewares run; so they
+are kept with the security headers `web.security` adds to every response.
 
-Not kept: answers other than 200, answers marked `Cache-Control: no-store`, `/api/status` (it says when the workspace was last
-looked at), static files (`StaticFiles` has its own ETag), and anything before the first
-snapshot is ready.
+Not kept: answers other than 200, answers marked `Cache-Control: no-store`, `/api/status`
+(it says when the workspace was last looked at), static files (`StaticFiles` has its own
+ETag), and anything before the first snapshot is ready.
 """
 
 from __future__ import annotations
@@ -191,11 +193,15 @@ def _keepable(messages: list[Message]) -> Kept | None:
 
 
 def _no_store(start: Message) -> bool:
-    """Whether the answer asks not to be kept (a page holding a form's CSRF token)."""
-    return any(
-        bytes(name).lower() == b"cache-control" and b"no-store" in bytes(value).lower()
-        for name, value in start["headers"]
-    )
+    """Whether the answer asks not to be kept (a page holding a form's CSRF token) or sets
+    a cookie: a cookie is for the one browser it was sent to, never for the next."""
+    for name, value in start["headers"]:
+        lowered = bytes(name).lower()
+        if lowered == b"set-cookie":
+            return True
+        if lowered == b"cache-control" and b"no-store" in bytes(value).lower():
+            return True
+    return False
 
 
 def _start(headers: list[tuple[bytes, bytes]]) -> Message:
