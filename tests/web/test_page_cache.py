@@ -16,7 +16,7 @@ from typing import Any, cast
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from outcomes.web.page_cache import PageCache, accepts_gzip, not_modified
+from outcomes.web.page_cache import KeptAnswers, PageCache, accepts_gzip, not_modified
 from outcomes.web.security import SECURITY_HEADERS
 from outcomes.web.state import DashboardState
 from tests.web.conftest import Served
@@ -52,6 +52,8 @@ class Inner:
     """What the answer shows of the state, read as it starts."""
     meanwhile: Callable[[], Awaitable[None]] | None = None
     """Awaited while answering: what happens before the answer is done."""
+    extra: list[tuple[bytes, bytes]] = field(default_factory=list)
+    """Headers the answer carries besides its type and length."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.calls += 1
@@ -59,6 +61,7 @@ class Inner:
         if self.meanwhile is not None:
             await self.meanwhile()
         headers = [(b"content-type", b"text/html"), (b"content-length", str(len(body)).encode())]
+        headers += self.extra
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -99,7 +102,7 @@ def request(app: PageCache, path: str = "/", *, method: str = "GET", **headers: 
 
 
 def cache(inner: Inner, state: State, limit: int = 512) -> PageCache:
-    return PageCache(inner, state=cast(DashboardState, state), limit=limit)
+    return PageCache(inner, kept=KeptAnswers(cast(DashboardState, state), limit=limit))
 
 
 def test_a_page_is_built_once_and_sent_again_as_it_was() -> None:
@@ -187,6 +190,14 @@ def test_other_answers_are_never_kept(status: int, path: str, method: str, state
     request(app, path, method=method)
     assert inner.calls == 2
     assert first.status == status and "etag" not in first.headers
+
+
+def test_an_answer_setting_a_cookie_is_never_kept() -> None:
+    inner = Inner(extra=[(b"set-cookie", b"outcomes_presession=for-one-browser; HttpOnly")])
+    app = cache(inner, State())
+    first, second = request(app), request(app)
+    assert inner.calls == 2 and "etag" not in second.headers
+    assert first.headers["set-cookie"].startswith("outcomes_presession=")
 
 
 @pytest.mark.parametrize(

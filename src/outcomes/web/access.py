@@ -6,7 +6,8 @@ pages a stranger must reach: the sign-in form, the icon) right under its
 the static files) are declared in `BUILT_IN`. `access_table(app.routes)` lists every
 declaration; the security tests read it, fail on a route that declares nothing, and
 check each route answers every role as declared. `route_needs` is what the auth
-middleware enforces, before the page cache and the route's own code run.
+middleware (and the front door, `web.front`) enforces, before the page cache and the
+route's own code run; `AccessRules` asks it once per method and path.
 
 A route that declares nothing is not public by mistake: it gets `fallback_role` (the
 admin role under `/admin`, the viewer role elsewhere), and with `--read-only` only its
@@ -118,6 +119,40 @@ def route_needs(table: Sequence[RouteAccess], method: str, path: str) -> tuple[N
         if entry.method == verb and entry.pattern.match(path):
             return entry.enforced, True
     return fallback_role(path), False
+
+
+RULES_LIMIT: Final = 1024
+"""Answers `AccessRules` keeps at most: paths are the client's to invent."""
+
+
+class AccessRules:
+    """`route_needs` of an app's routes, each method and path worked out once.
+
+    The table is made at the first question, when the app serves its first request and
+    every route has been added (tests add probes after `create_app`). A path is matched
+    against every route's pattern in turn, tens of regular expressions; the same few
+    pages are asked for again and again, so the answers are kept, at most `RULES_LIMIT`
+    (then all are forgotten and worked out again).
+    """
+
+    def __init__(self, routes: Sequence[BaseRoute], limit: int = RULES_LIMIT) -> None:
+        self.routes = routes
+        self.limit = limit
+        self._table: tuple[RouteAccess, ...] | None = None
+        self._known: dict[tuple[str, str], tuple[Needed, bool]] = {}
+
+    def needs(self, method: str, path: str) -> tuple[Needed, bool]:
+        """What a request needs and whether a route answers it (as `route_needs`)."""
+        known = self._known.get((method, path))
+        if known is not None:
+            return known
+        if self._table is None:
+            self._table = access_table(self.routes)
+        found = route_needs(self._table, method, path)
+        if len(self._known) >= self.limit:
+            self._known.clear()
+        self._known[method, path] = found
+        return found
 
 
 def allows(role: Role | None, needed: Needed) -> bool:

@@ -24,12 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from outcomes import __version__
 from outcomes.briefing.build import BriefingOptions
 from outcomes.web import charts
-from outcomes.web.auth import AuthConfig, AuthMiddleware, principal
+from outcomes.web.access import AccessRules
+from outcomes.web.auth import AuthConfig, AuthMiddleware, Gate, principal
 from outcomes.web.context import Dashboard, NotReadyError
 from outcomes.web.explorer import ExplorerError
-from outcomes.web.page_cache import PageCache
+from outcomes.web.front import DashboardApp, FrontDoor
+from outcomes.web.page_cache import KeptAnswers, PageCache
 from outcomes.web.render import render
-from outcomes.web.security import LOOPBACK, SecurityMiddleware
+from outcomes.web.security import LOOPBACK, AllowedHosts, SecurityMiddleware
 from outcomes.web.state import DashboardState, Snapshot
 from outcomes.web.store import StoreError
 from outcomes.web.views import Views
@@ -90,7 +92,7 @@ def create_app(
                 scheduler.stop()
             state.stop()
 
-    app = FastAPI(
+    app = DashboardApp(
         title="outcomes dashboard",
         version=__version__,
         description="Whether social media moves the business goals: the dashboard's data.",
@@ -116,13 +118,19 @@ def create_app(
     _handle_errors(app)
     app.openapi()  # built once now, not on the first request for /api
 
-    # Inside the security middleware, so kept answers get its headers and its host check.
+    # Made once and shared by the middlewares and the front door, so that both decide alike.
     app.state.approvals = None if signin is None else _approvals(signin, state)
-    app.add_middleware(PageCache, state=state, generation=app.state.approvals)
+    kept = KeptAnswers(state, generation=app.state.approvals)
+    gate = Gate(signin, AccessRules(app.routes))
+    hosts = AllowedHosts(allowed_hosts)
+    # Inside the security middleware, so kept answers get its headers and its host check.
+    app.add_middleware(PageCache, kept=kept)
     # Outside the page cache, so a kept page is only sent to whom it may be shown.
-    app.add_middleware(AuthMiddleware, config=signin, routes=app.routes, error=_error)
+    app.add_middleware(AuthMiddleware, gate=gate, error=_error)
     # Outermost: its headers reach every response, its 500 every unhandled exception.
-    app.add_middleware(SecurityMiddleware, hosts=allowed_hosts, error=_error)
+    app.add_middleware(SecurityMiddleware, hosts=hosts, error=_error)
+    # Before all of them: a kept page, for whom the gate clears, on a host served.
+    app.front = FrontDoor(hosts, gate, kept)
     return app
 
 

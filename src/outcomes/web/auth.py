@@ -26,12 +26,13 @@ everything else (every write, whatever its route declares) answers 403.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import math
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import parse_qs, quote, urlsplit
@@ -39,11 +40,11 @@ from urllib.parse import parse_qs, quote, urlsplit
 from anyio import to_thread
 from fastapi import HTTPException, Request
 from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from outcomes.web.access import SAFE_METHODS, Needed, access_table, allows, route_needs
+from outcomes.web.access import ANYONE, SAFE_METHODS, AccessRules, Needed, allows
 from outcomes.web.store import Role, Store
 from outcomes.web.store.store import SESSION_HOURS
 
@@ -203,26 +204,82 @@ class RecentPrincipals:
         self._found.clear()
 
 
-class AuthMiddleware:
-    """Resolves the request's user and refuses what their role does not allow.
+@dataclass(frozen=True, slots=True)
+class Cleared:
+    """A request allowed on what is already known: its user (None: nobody signs in, or
+    the route is open to strangers)."""
 
-    `config` None: the read-only dashboard, where nobody signs in.
+    principal: Principal | None
+
+
+NOBODY: Final = Cleared(None)
+
+
+class Gate:
+    """Who may reach what: the sign-in (`config` None: the read-only dashboard), each
+    route's declared role (`access`) and the users the store gave lately (`recent`).
+
+    Shared by the auth middleware and the front door (`web.front`), so both decide alike.
     """
+
+    def __init__(self, config: AuthConfig | None, access: AccessRules) -> None:
+        self.config = config
+        self.access = access
+        self.recent = RecentPrincipals()
+
+    def cleared(self, scope: Scope) -> Cleared | None:
+        """A GET or HEAD allowed without asking the store, with its user; None when the
+        store must be asked or the answer is a refusal (a sign-in, 401, 403): the
+        middleware then decides, with its pages."""
+        if scope["method"] not in SAFE_METHODS:
+            return None
+        needed, routed = self.access.needs(scope["method"], scope["path"])
+        if self.config is None:
+            return NOBODY if routed and allows(Role.VIEWER, needed) else None
+        identity = session_identity(self.config, scope)
+        if identity == ("", ""):
+            return NOBODY if needed == ANYONE else None
+        found = self.recent.get(identity)
+        if found is None or not allows(found.role, needed):
+            return None
+        return Cleared(found)
+
+
+def session_identity(config: AuthConfig, scope: Scope) -> Identity:
+    """What the request names its user by (its session cookie, the trusted header)."""
+    headers = Headers(scope=scope)
+    named = ""
+    header = config.trusted_header
+    if header and peer_ip(scope) in config.trusted_proxies:
+        named = headers.get(header, "").strip()
+    return session_cookie(tuple(headers.getlist("cookie"))), named
+
+
+@functools.lru_cache(maxsize=1024)  # a browser sends the same Cookie header each time
+def session_cookie(cookie_headers: tuple[str, ...]) -> str:
+    """The session token in the Cookie headers (empty when none), as `Request.cookies`
+    reads them: the last header naming it wins."""
+    found = ""
+    for header in cookie_headers:
+        found = cookie_parser(header).get(SESSION_COOKIE, found)
+    return found
+
+
+class AuthMiddleware:
+    """Resolves the request's user and refuses what their role does not allow."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        config: AuthConfig | None,
-        routes: Sequence[BaseRoute],
+        gate: Gate,
         error: Callable[[Request, int, str, str], Response],
     ) -> None:
         self.app = app
-        self.config = config
-        # Made when the app serves its first request, every route added by then.
-        self.table = access_table(routes)
+        self.gate = gate
+        self.config = gate.config
         self.error = error
-        self.recent = RecentPrincipals()
+        self.recent = gate.recent
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -232,7 +289,7 @@ class AuthMiddleware:
         if path.startswith("/static/") or path == "/favicon.ico":
             await self.app(scope, receive, send)  # the same for everyone: no user to look up
             return
-        needed, routed = route_needs(self.table, scope["method"], path)
+        needed, routed = self.gate.access.needs(scope["method"], path)
         if self.config is not None:
             believe_forwarded(scope, self.config.trusted_proxies)
         request = Request(scope)
@@ -273,7 +330,7 @@ class AuthMiddleware:
         self, config: AuthConfig, request: Request, reading: bool
     ) -> Principal | None:
         """The request's user: remembered (GET and HEAD only) or asked of the store."""
-        identity = self._identity(config, request)
+        identity = session_identity(config, request.scope)
         if identity == ("", ""):
             return None
         if reading:
@@ -287,14 +344,6 @@ class AuthMiddleware:
         found, lasts = resolved
         self.recent.keep(identity, found, lasts, generation)
         return found
-
-    @staticmethod
-    def _identity(config: AuthConfig, request: Request) -> Identity:
-        header = config.trusted_header
-        named = ""
-        if header and peer_ip(request.scope) in config.trusted_proxies:
-            named = request.headers.get(header, "").strip()
-        return request.cookies.get(SESSION_COOKIE, ""), named
 
     @staticmethod
     def _resolve(config: AuthConfig, request: Request) -> tuple[Principal, float] | None:

@@ -8,11 +8,13 @@ a browser that sends it back (`If-None-Match`) gets 304 and no body. Answers of
 `GZIP_FROM` bytes or more are also kept gzipped (once, about 1 ms for a 50 kB page, a
 fifth of its size or less) and sent so to clients that accept it. The store holds at
 most `LIMIT` answers, the least recently used going first: query strings are the
-client's to invent.
+client's to invent. The store (`KeptAnswers`) is shared with the front door
+(`web.front`), which sends kept answers before the app and its middlewares run; so they
+are kept with the security headers `web.security` adds to every response.
 
-Not kept: answers other than 200, answers marked `Cache-Control: no-store`, `/api/status` (it says when the workspace was last
-looked at), static files (`StaticFiles` has its own ETag), and anything before the first
-snapshot is ready.
+Not kept: answers other than 200, answers marked `Cache-Control: no-store`, `/api/status`
+(it says when the workspace was last looked at), static files (`StaticFiles` has its own
+ETag), and anything before the first snapshot is ready.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Final
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from outcomes.web.auth import PRINCIPAL
+from outcomes.web.security import secured
 from outcomes.web.state import DashboardState, Snapshot
 
 LIMIT: Final = 512
@@ -57,58 +60,35 @@ class Kept:
     """Weak, as it stands for the body in either encoding."""
 
 
-class PageCache:
-    """ASGI middleware keeping the app's GET answers per snapshot of `state`."""
+class KeptAnswers:
+    """The answers kept for the snapshot `state` shows, at most `limit`, the least recently
+    used going first.
+
+    Shared by the page cache middleware, which keeps answers, and the front door
+    (`web.front`), which sends them before the app runs. Used from the event loop only.
+    """
 
     def __init__(
         self,
-        app: ASGIApp,
-        *,
         state: DashboardState,
+        *,
         limit: int = LIMIT,
         generation: Callable[[], object] | None = None,
     ) -> None:
-        self.app = app
         self.state = state
         self.generation = generation
         self.limit = limit
-        self._snapshot: Snapshot | None = None
+        self.snapshot: Snapshot | None = None
+        """The snapshot the kept answers show."""
         self._kept: OrderedDict[Key, Kept] = OrderedDict()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or _uncached(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        key = self._key(scope)
-        if key is None:
-            await self.app(scope, receive, send)
-            return
-        kept = self._kept.get(key)
-        if kept is not None:
-            self._kept.move_to_end(key)
-            await _send(kept, scope, send)
-            return
-        shown = self._snapshot
-        messages = await _collect(self.app, scope, receive)
-        kept = _keepable(messages)
-        if kept is None:
-            for message in messages:
-                await send(message)
-            return
-        # Kept only if nothing changed while it was built: it may show either state.
-        if self._key(scope) == key and self._snapshot is shown:
-            self._kept[key] = kept
-            while len(self._kept) > self.limit:
-                self._kept.popitem(last=False)
-        await _send(kept, scope, send)
-
-    def _key(self, scope: Scope) -> Key | None:
+    def key(self, scope: Scope) -> Key | None:
         """Where this request's answer is kept; None when nothing is shown yet."""
         snapshot, refreshing, error = self.state.showing()
         if snapshot is None:
             return None
-        if snapshot is not self._snapshot:  # new numbers: every kept answer is stale
-            self._snapshot = snapshot
+        if snapshot is not self.snapshot:  # new numbers: every kept answer is stale
+            self.snapshot = snapshot
             self._kept.clear()
         query = scope.get("query_string", b"").decode("latin-1")
         # Pages show who is signed in, so each user's are kept apart (a read-only
@@ -119,6 +99,57 @@ class PageCache:
         extra = self.generation() if self.generation is not None else None
         who = getattr(user, "cache_key", None)
         return scope["path"], query, refreshing, error, who, extra
+
+    def find(self, key: Key) -> Kept | None:
+        kept = self._kept.get(key)
+        if kept is not None:
+            self._kept.move_to_end(key)
+        return kept
+
+    def keep(self, key: Key, kept: Kept) -> None:
+        self._kept[key] = kept
+        while len(self._kept) > self.limit:
+            self._kept.popitem(last=False)
+
+    def ready(self, scope: Scope) -> Kept | None:
+        """The kept answer to this GET, if any (for the front door: cheap and read-only
+        apart from the order of use)."""
+        if scope["method"] != "GET" or _uncached(scope["path"]):
+            return None
+        key = self.key(scope)
+        return None if key is None else self.find(key)
+
+
+class PageCache:
+    """ASGI middleware keeping the app's GET answers per snapshot (in `kept`)."""
+
+    def __init__(self, app: ASGIApp, *, kept: KeptAnswers) -> None:
+        self.app = app
+        self.kept = kept
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or _uncached(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        key = self.kept.key(scope)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        kept = self.kept.find(key)
+        if kept is not None:
+            await send_kept(kept, scope, send)
+            return
+        shown = self.kept.snapshot
+        messages = await _collect(self.app, scope, receive)
+        kept = _keepable(messages)
+        if kept is None:
+            for message in messages:
+                await send(message)
+            return
+        # Kept only if nothing changed while it was built: it may show either state.
+        if self.kept.key(scope) == key and self.kept.snapshot is shown:
+            self.kept.keep(key, kept)
+        await send_kept(kept, scope, send)
 
 
 async def _collect(app: ASGIApp, scope: Scope, receive: Receive) -> list[Message]:
@@ -150,7 +181,8 @@ def _keepable(messages: list[Message]) -> Kept | None:
         for name, value in start["headers"]
         if bytes(name).lower() not in (b"content-length", b"etag", b"cache-control", b"vary")
     ]
-    headers += [(b"etag", etag), CACHE_CONTROL, VARY]
+    # With the security headers: the front door sends kept answers without the middleware.
+    headers = secured([*headers, (b"etag", etag), CACHE_CONTROL, VARY])
     plain = _start([*headers, (b"content-length", str(len(body)).encode())])
     if len(body) < GZIP_FROM:
         return Kept(plain, body, None, b"", etag)
@@ -161,11 +193,15 @@ def _keepable(messages: list[Message]) -> Kept | None:
 
 
 def _no_store(start: Message) -> bool:
-    """Whether the answer asks not to be kept (a page holding a form's CSRF token)."""
-    return any(
-        bytes(name).lower() == b"cache-control" and b"no-store" in bytes(value).lower()
-        for name, value in start["headers"]
-    )
+    """Whether the answer asks not to be kept (a page holding a form's CSRF token) or sets
+    a cookie: a cookie is for the one browser it was sent to, never for the next."""
+    for name, value in start["headers"]:
+        lowered = bytes(name).lower()
+        if lowered == b"set-cookie":
+            return True
+        if lowered == b"cache-control" and b"no-store" in bytes(value).lower():
+            return True
+    return False
 
 
 def _start(headers: list[tuple[bytes, bytes]]) -> Message:
@@ -176,8 +212,9 @@ def _uncached(path: str) -> bool:
     return path == UNCACHED[0] or path.startswith(UNCACHED[1])
 
 
-async def _send(kept: Kept, scope: Scope, send: Send) -> None:
-    """The kept answer; a copy of its start message, which the middleware outside adds to."""
+async def send_kept(kept: Kept, scope: Scope, send: Send) -> None:
+    """The kept answer (304 when the client has it); a copy of its start message, as the
+    security middleware outside sets its headers anew."""
     if_none_match = accept_encoding = ""
     for name, value in scope["headers"]:
         if name == b"if-none-match":
@@ -185,14 +222,14 @@ async def _send(kept: Kept, scope: Scope, send: Send) -> None:
         elif name == b"accept-encoding":
             accept_encoding = value.decode("latin-1")
     if if_none_match and not_modified(if_none_match, kept.etag):
-        headers = [(b"etag", kept.etag), CACHE_CONTROL, VARY]
+        headers = secured([(b"etag", kept.etag), CACHE_CONTROL, VARY])
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
     start, body = kept.plain, kept.body
     if kept.gzip_start is not None and accepts_gzip(accept_encoding):
         start, body = kept.gzip_start, kept.gzipped
-    await send({**start, "headers": list(start["headers"])})
+    await send({**start})
     await send({"type": "http.response.body", "body": body})
 
 

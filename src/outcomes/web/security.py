@@ -129,12 +129,39 @@ def _host(scope: Scope) -> str:
     return ""
 
 
+HOSTS_LIMIT: Final = 256
+"""Host headers whose verdict `AllowedHosts` keeps at most: they are the client's to write."""
+
+
+class AllowedHosts:
+    """The names served (patterns as `host_pattern` makes them), and each Host header's
+    verdict once worked out: a browser sends the same header with every request.
+
+    Shared by the security middleware and the front door (`web.front`).
+    """
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = tuple(host_pattern(pattern) for pattern in patterns)
+        self._verdicts: dict[str, bool] = {}
+
+    def allows(self, scope: Scope) -> bool:
+        """Whether the request's Host header names a host served."""
+        header = _host(scope)
+        verdict = self._verdicts.get(header)
+        if verdict is None:
+            verdict = host_allowed(host_name(header), self.patterns)
+            if len(self._verdicts) >= HOSTS_LIMIT:
+                self._verdicts.clear()
+            self._verdicts[header] = verdict
+        return verdict
+
+
 class SecurityMiddleware:
     """Refuses unknown Host names, adds `SECURITY_HEADERS`, answers unhandled errors 500."""
 
-    def __init__(self, app: ASGIApp, *, hosts: Iterable[str], error: ErrorPage) -> None:
+    def __init__(self, app: ASGIApp, *, hosts: AllowedHosts, error: ErrorPage) -> None:
         self.app = app
-        self.hosts = tuple(host_pattern(pattern) for pattern in hosts)
+        self.hosts = hosts
         self.error = error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -150,8 +177,8 @@ class SecurityMiddleware:
                 message["headers"] = secured(message.get("headers", ()))
             await send(message)
 
-        name = host_name(_host(scope))
-        if not host_allowed(name, self.hosts):
+        if not self.hosts.allows(scope):
+            name = host_name(_host(scope))
             await self._refuse(Request(scope), name)(scope, receive, send_secured)
             return
         try:
