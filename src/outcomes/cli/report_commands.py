@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing, BriefingOptions
     from outcomes.plan.changes import SignOff
     from outcomes.report.drawing import ChartDrawing
+    from outcomes.report.printer import Printer
 
 
 def load_or_fail(
@@ -113,31 +115,38 @@ def status(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _write_report(
-    briefing: Briefing,
-    target: Path,
-    chosen: ReportFormat,
-    workspace: Path,
-    checkins: list[CheckinRecord],
-    approved: SignOff | None,
-    drawing: ChartDrawing | None,
-) -> None:
-    from outcomes.report.executive import PdfUnavailableError, render_html, render_pdf
+@dataclass(frozen=True)
+class _Made:
+    """What `outcomes report` writes, where, and from what."""
 
+    briefing: Briefing
+    target: Path
+    chosen: ReportFormat
+    workspace: Path
+    checkins: list[CheckinRecord]
+    approved: SignOff | None
+
+
+def _write_report(made: _Made, drawing: ChartDrawing | None, printer: Printer | None) -> None:
+    from outcomes.report.executive import PdfUnavailableError, render_html, render_pdf
+    from outcomes.report.printer import PrintError
+
+    briefing, target = made.briefing, made.target
     try:
-        if chosen is ReportFormat.PDF:
+        if made.chosen is ReportFormat.PDF:
             render_pdf(
                 briefing,
                 target,
-                workspace=workspace,
-                checkins=checkins,
-                sign_off=approved,
+                workspace=made.workspace,
+                checkins=made.checkins,
+                sign_off=made.approved,
                 drawing=drawing,
+                printer=printer,
             )
         else:
-            html = render_html(briefing, checkins=checkins, sign_off=approved)
+            html = render_html(briefing, checkins=made.checkins, sign_off=made.approved)
             target.write_text(html, encoding="utf-8")
-    except PdfUnavailableError as exc:
+    except (PdfUnavailableError, PrintError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"{target}: cannot write: {exc.strerror or exc}")
@@ -264,22 +273,35 @@ def report(
     by model, conversation health, content focus, cadence per operator and the tactical
     implementation plan. Self-contained HTML (no script, no external URL) or A4 PDF.
     """
-    from outcomes.report.executive import start_printed_charts
+    from outcomes.report.printer import Printer
 
     chosen = output_format or (
         ReportFormat.PDF if output and output.suffix.lower() == ".pdf" else ReportFormat.HTML
     )
     target = output or workspace / f"report.{chosen.value}"
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
-    briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
-    # The charts are drawn in a child process meanwhile (reading the sign-off imports
-    # SQLAlchemy; laying out the PDF, WeasyPrint), or stopped if a kept PDF is read.
-    drawing = start_printed_charts(briefing, workspace) if chosen is ReportFormat.PDF else None
+    # Forked before measuring: it loads the PDF engine and the charts' meanwhile, on the
+    # core measuring leaves idle, then lays the PDF out; stopped if a kept PDF is read.
+    printer = Printer.start() if chosen is ReportFormat.PDF else None
+    drawing: ChartDrawing | None = None
     try:
+        briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
+        if chosen is ReportFormat.PDF and printer is None:
+            drawing = _start_charts(briefing, workspace)
         checkins = recent_checkins(workspace, plan, wait)
         approved = plan_sign_off(workspace, plan)
-        _write_report(briefing, target, chosen, workspace, checkins, approved, drawing)
+        made = _Made(briefing, target, chosen, workspace, checkins, approved)
+        _write_report(made, drawing, printer)
     finally:
-        if drawing is not None:  # a failure before the PDF was laid out leaves no child
-            drawing.close()
+        for started in (drawing, printer):  # a failure before the PDF leaves no child
+            if started is not None:
+                started.close()
     stderr_console().print(f"wrote {escape(str(target))}", markup=True)
+
+
+def _start_charts(briefing: Briefing, workspace: Path) -> ChartDrawing | None:
+    """Without a printer: the charts drawn in a child process meanwhile (reading the
+    sign-off imports SQLAlchemy; laying out the PDF, WeasyPrint), unless a PDF is kept."""
+    from outcomes.report.executive import start_printed_charts
+
+    return start_printed_charts(briefing, workspace)
