@@ -125,7 +125,8 @@ def test_a_printer_not_wanted_stops_with_its_drawer() -> None:
 
 
 def test_a_printer_that_dies_is_a_one_line_error_with_exit_2(workspace: Path) -> None:
-    """`outcomes report` whose printer is killed says so in one line and exits 2."""
+    """`outcomes report` measuring (`--refresh`) starts a printer first; killed, it is
+    said in one line, exit 2."""
     done = _run(
         f"""
         import os
@@ -143,7 +144,7 @@ def test_a_printer_that_dies_is_a_one_line_error_with_exit_2(workspace: Path) ->
             return made
 
         printer.Printer.start = start_and_kill
-        sys.argv = ["outcomes", "report", "-w", {str(workspace)!r}, *{MEASURE!r},
+        sys.argv = ["outcomes", "report", "-w", {str(workspace)!r}, *{MEASURE!r}, "--refresh",
                     "-o", {str(workspace / "killed.pdf")!r}]
         app()
         """
@@ -155,3 +156,27 @@ def test_a_printer_that_dies_is_a_one_line_error_with_exit_2(workspace: Path) ->
     assert "error: the process laying out the PDF ended before it was done" in lines[0]
     assert "killed by SIGKILL" in lines[0]
     assert not (workspace / "killed.pdf").exists()
+
+
+def test_the_command_measuring_prints_through_its_printer(workspace: Path) -> None:
+    """`outcomes report -o x.pdf --refresh` in a fresh process (where the printer forks)
+    writes the report: page one first, page numbers, the appendix."""
+    target = workspace / "measured.pdf"
+    done = subprocess.run(
+        [sys.executable, "-m", "outcomes", "report", "-w", str(workspace), *MEASURE,
+         "--refresh", "-o", str(target)],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    if shutil.which("pdftotext"):
+        pages = subprocess.run(
+            ["pdftotext", str(target), "-"], check=True, capture_output=True, text=True
+        ).stdout.split("\f")
+        assert "Are we reaching our business goals?" in pages[0]
+        assert "What needs a decision" in pages[0]
+        count = len([p for p in pages if p.strip()])
+        assert f"Page 1 of {count}" in pages[0] and f"Page {count} of {count}" in pages[-2]
+        assert any("Tactical implementation plan" in p for p in pages)
+    else:
+        assert target.read_bytes().startswith(b"%PDF")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -53,12 +54,16 @@ def load_or_fail(
     *,
     refresh: bool = False,
     wait: float = DEFAULT_WAIT,
+    before_measuring: Callable[[], object] | None = None,
 ) -> Briefing:
-    """The workspace's briefing, or a one-line error and exit 2."""
+    """The workspace's briefing, or a one-line error and exit 2; `before_measuring` is
+    called when no kept briefing answers, just before measuring."""
     space = open_workspace(workspace, plan, wait)
     with answering():
         space.plan  # noqa: B018 -- a broken plan is listed problem by problem before measuring
-        briefing: Briefing = space.briefing(options, use_cache=not refresh)
+        briefing: Briefing = space.briefing(
+            options, use_cache=not refresh, before_measuring=before_measuring
+        )
     return briefing
 
 
@@ -273,35 +278,60 @@ def report(
     by model, conversation health, content focus, cadence per operator and the tactical
     implementation plan. Self-contained HTML (no script, no external URL) or A4 PDF.
     """
-    from outcomes.report.printer import Printer
 
     chosen = output_format or (
         ReportFormat.PDF if output and output.suffix.lower() == ".pdf" else ReportFormat.HTML
     )
     target = output or workspace / f"report.{chosen.value}"
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
-    # Forked before measuring: it loads the PDF engine and the charts' meanwhile, on the
-    # core measuring leaves idle, then lays the PDF out; stopped if a kept PDF is read.
-    printer = Printer.start() if chosen is ReportFormat.PDF else None
-    drawing: ChartDrawing | None = None
+    printing = _Printing(workspace) if chosen is ReportFormat.PDF else None
     try:
-        briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
-        if chosen is ReportFormat.PDF and printer is None:
-            drawing = _start_charts(briefing, workspace)
+        briefing = load_or_fail(
+            workspace,
+            plan,
+            options,
+            refresh=refresh,
+            wait=wait,
+            before_measuring=printing.start if printing else None,
+        )
+        printer, drawing = printing.started(briefing) if printing else (None, None)
         checkins = recent_checkins(workspace, plan, wait)
         approved = plan_sign_off(workspace, plan)
         made = _Made(briefing, target, chosen, workspace, checkins, approved)
         _write_report(made, drawing, printer)
     finally:
-        for started in (drawing, printer):  # a failure before the PDF leaves no child
-            if started is not None:
-                started.close()
+        if printing is not None:  # a failure before the PDF leaves no child
+            printing.close()
     stderr_console().print(f"wrote {escape(str(target))}", markup=True)
 
 
-def _start_charts(briefing: Briefing, workspace: Path) -> ChartDrawing | None:
-    """Without a printer: the charts drawn in a child process meanwhile (reading the
-    sign-off imports SQLAlchemy; laying out the PDF, WeasyPrint), unless a PDF is kept."""
-    from outcomes.report.executive import start_printed_charts
+class _Printing:
+    """The PDF's helper processes, started as early as they are likely to be wanted.
 
-    return start_printed_charts(briefing, workspace)
+    Before measuring (`start`): the printer loads the PDF engine and the charts' on the
+    core measuring leaves idle, then lays the PDF out. With a kept briefing (`started`)
+    there is no such wait to fill: the charts are drawn in a child while this process
+    loads WeasyPrint and lays out, unless a PDF of the briefing is kept and read instead.
+    """
+
+    def __init__(self, workspace: Path) -> None:
+        self._workspace = workspace
+        self._printer: Printer | None = None
+        self._drawing: ChartDrawing | None = None
+
+    def start(self) -> None:
+        from outcomes.report.printer import Printer
+
+        self._printer = Printer.start()
+
+    def started(self, briefing: Briefing) -> tuple[Printer | None, ChartDrawing | None]:
+        from outcomes.report.executive import start_printed_charts
+
+        if self._printer is None:  # a kept briefing, or no fork here
+            self._drawing = start_printed_charts(briefing, self._workspace)
+        return self._printer, self._drawing
+
+    def close(self) -> None:
+        for started in (self._drawing, self._printer):
+            if started is not None:
+                started.close()
