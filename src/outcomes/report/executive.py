@@ -220,6 +220,9 @@ def _pdf_engine() -> ModuleType:
             "with `make report-deps` (Debian: apt-get install libpango-1.0-0 "
             "libpangoft2-1.0-0), or write HTML with --format html"
         ) from None
+    from outcomes.report.html_parsing import mend
+
+    mend()  # its HTML parser's pattern cache, a tenth of a second per PDF
     engine: ModuleType = weasyprint  # untyped: mypy sees Any
     return engine
 
