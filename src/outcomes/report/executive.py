@@ -35,7 +35,7 @@ from outcomes.measure.roi import CreditWarning
 from outcomes.plan import Tactic
 from outcomes.plan.changes import SignOff
 from outcomes.plan.implementation import build_implementation_plan
-from outcomes.report.drawing import ChartDrawing, draw_charts, titles_of
+from outcomes.report.drawing import ChartDrawing, draw_charts, printed_drawing, titles_of
 from outcomes.report.format import (
     metric_value,
     money,
@@ -257,7 +257,7 @@ def _context(
         "credit_warnings": briefing.roi.warnings,
         "credit_warning": functools.partial(_credit_warning, currency=currency),
         "model_revenue": _model_revenue(briefing),
-        "status_map": Markup(strategy_map_svg(plan, status=status)),
+        "status_map": _status_map(strategy_map_svg(plan, status=status), for_print=for_print),
         "appendix": render_html_sections(
             implementation, parts=PRINTED_APPENDIX if for_print else SCREEN_APPENDIX
         ),
@@ -275,6 +275,12 @@ def _context(
     # Last: a drawing started elsewhere has had the time the rest took.
     context["charts"] = drawing.result() if drawing else draw_charts(briefing, for_print=for_print)
     return context
+
+
+def _status_map(svg: str, *, for_print: bool) -> Markup:
+    """The strategy map inline on screen (its links and hover titles work), an image of
+    it in the PDF (`printed_drawing`)."""
+    return printed_drawing(svg) if for_print else Markup(svg)
 
 
 def _credit_warning(warning: CreditWarning, *, currency: str) -> str:
