@@ -329,6 +329,8 @@ class _Printing:
 
         if self._printer is None:  # a kept briefing, or no fork here
             self._drawing = start_printed_charts(briefing, self._workspace)
+        else:  # its charts are drawn while the check-ins and sign-off are read here
+            self._printer.hand_over(briefing)
         return self._printer, self._drawing
 
     def close(self) -> None:

@@ -4,8 +4,10 @@ Measuring keeps one of two cores busy; loading the PDF engine (WeasyPrint, Pango
 fontconfig, our template), Altair and vl-convert's runtime takes about two seconds of
 CPU that need no briefing. `Printer.start`, called before measuring, forks a child that
 does all that meanwhile (and forks its own chart drawer, `ChartDrawing.ready`), then
-waits; `Printer.print` hands it the briefing, check-ins and sign-off, and receives the
-PDF's bytes.
+waits. `Printer.hand_over` gives it the briefing as soon as it is measured, so that the
+charts are drawn while this process reads the check-ins and the plan's sign-off (the
+app's store: SQLAlchemy, about half a second); `Printer.print` sends those and receives
+the PDF's bytes.
 
 The child leads a process group of its own with its drawer, so that `close` stops both
 at once (a kept PDF was read, or the command failed) and a Ctrl-C in the terminal
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
     from outcomes.report.drawing import ChartDrawing
     from outcomes.workspace import CheckinRecord
 
-Request = tuple["Briefing", list["CheckinRecord"], "SignOff | None"]
+Shown = tuple[list["CheckinRecord"], "SignOff | None"]
+"""What the report shows besides the briefing: the check-ins and the plan's sign-off."""
 Answer = tuple[str, bytes | str]
 """("pdf", the bytes), ("unavailable", why the engine cannot run), or ("failed", why)."""
 
@@ -46,6 +49,7 @@ class Printer:
     pid: int
     requests: Connection
     answers: Connection
+    handed_over: bool = False
     done: bool = False
 
     @classmethod
@@ -68,6 +72,13 @@ class Printer:
         answer_end.close()
         return cls(pid, requests, answers)
 
+    def hand_over(self, briefing: Briefing) -> None:
+        """Give the child the briefing: its charts are drawn meanwhile; once only."""
+        if not self.handed_over:
+            self.handed_over = True
+            with contextlib.suppress(OSError):  # it died: `print` says so
+                self.requests.send(briefing)
+
     def print(
         self,
         briefing: Briefing,
@@ -78,9 +89,10 @@ class Printer:
         run there, `PrintError` when it failed or died."""
         from outcomes.report.executive import PdfUnavailableError
 
-        request: Request = (briefing, list(checkins), sign_off)
+        self.hand_over(briefing)
+        shown: Shown = (list(checkins), sign_off)
         try:
-            self.requests.send(request)
+            self.requests.send(shown)
             kind, payload = self.answers.recv()
         except (EOFError, OSError):
             raise PrintError(
@@ -130,8 +142,10 @@ def _serve(requests: Connection, answers: Connection) -> NoReturn:
         drawing = ChartDrawing.ready(for_print=True)
         try:
             unavailable = _get_ready()
-            request: Request = requests.recv()
-            answers.send(_lay_out(request, drawing, unavailable))
+            briefing: Briefing = requests.recv()
+            drawing.draw(briefing)
+            shown: Shown = requests.recv()
+            answers.send(_lay_out(briefing, shown, drawing, unavailable))
         finally:
             drawing.close()
         status = 0
@@ -153,13 +167,14 @@ def _get_ready() -> str | None:
     return None
 
 
-def _lay_out(request: Request, drawing: ChartDrawing, unavailable: str | None) -> Answer:
+def _lay_out(
+    briefing: Briefing, shown: Shown, drawing: ChartDrawing, unavailable: str | None
+) -> Answer:
     from outcomes.report.executive import PdfUnavailableError, lay_out_pdf
 
     if unavailable is not None:
         return ("unavailable", unavailable)
-    briefing, checkins, sign_off = request
-    drawing.draw(briefing)
+    checkins, sign_off = shown
     try:
         return ("pdf", lay_out_pdf(briefing, checkins, sign_off, drawing))
     except PdfUnavailableError as exc:
