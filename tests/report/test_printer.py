@@ -88,15 +88,16 @@ def test_the_printers_pdf_is_the_one_laid_out_here(workspace: Path) -> None:
 
 def test_a_printer_not_wanted_stops_with_its_drawer() -> None:
     """A kept PDF was read: `close` ends the printer's whole group (it and its chart
-    drawer), whatever they were loading."""
+    drawer, both niced to leave measuring its cores), whatever they were loading."""
     done = _run(
         """
         import time
         from pathlib import Path
-        from outcomes.report.printer import Printer
+        from outcomes.report.printer import NICENESS, Printer
 
-        def running(group: int) -> list[str]:
-            # The group's processes not yet dead (a zombie waits for init to reap it).
+        def running(group: int) -> list[int]:
+            # The niceness of each of the group's processes not yet dead (a zombie waits
+            # for init to reap it).
             found = []
             for stat in Path("/proc").glob("[0-9]*/stat"):
                 try:
@@ -104,13 +105,13 @@ def test_a_printer_not_wanted_stops_with_its_drawer() -> None:
                 except OSError:
                     continue  # ended while listed
                 if int(fields[2]) == group and fields[0] != "Z":
-                    found.append(stat.parent.name)
+                    found.append(int(fields[16]))
             return found
 
         printer = Printer.start()
         assert printer is not None
         time.sleep(0.5)  # the drawer forked, both loading
-        assert len(running(printer.pid)) == 2, running(printer.pid)
+        assert running(printer.pid) == [NICENESS, NICENESS], running(printer.pid)
         printer.close()
         deadline = time.monotonic() + 5
         while running(printer.pid) and time.monotonic() < deadline:

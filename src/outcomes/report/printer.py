@@ -3,8 +3,8 @@
 Measuring keeps one of two cores busy; loading the PDF engine (WeasyPrint, Pango and
 fontconfig, our template), Altair and vl-convert's runtime takes about two seconds of
 CPU that need no briefing. `Printer.start`, called before measuring, forks a child that
-does all that meanwhile (and forks its own chart drawer, `ChartDrawing.ready`), then
-waits. `Printer.hand_over` gives it the briefing as soon as it is measured, so that the
+does all that meanwhile, niced (`NICENESS`), and forks its own chart drawer
+(`ChartDrawing.ready`), then waits. `Printer.hand_over` gives it the briefing as soon as it is measured, so that the
 charts are drawn while this process reads the check-ins and the plan's sign-off (the
 app's store: SQLAlchemy, about half a second); `Printer.print` sends those and receives
 the PDF's bytes.
@@ -24,13 +24,21 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn
 
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing
     from outcomes.plan.changes import SignOff
     from outcomes.report.drawing import ChartDrawing
     from outcomes.workspace import CheckinRecord
+
+NICENESS: Final = 10
+"""How much the printer and its drawer give way to other processes. Measuring runs DuckDB
+on every core part of the time: at the same priority, loading the PDF engine beside it
+slowed measuring by as much as it saved after (the demo on 2 shared cores: measuring
+2.5-3.9 s -> 2.9-8.0 s). Niced, they take what measuring leaves idle and the PDF still
+comes ~1.5 s sooner after it; on an idle machine, niceness changes nothing. (Lowering it
+back for the layout would need privileges.)"""
 
 Shown = tuple[list["CheckinRecord"], "SignOff | None"]
 """What the report shows besides the briefing: the check-ins and the plan's sign-off."""
@@ -134,6 +142,7 @@ def _serve(requests: Connection, answers: Connection) -> NoReturn:
     """The child: get ready, lay out the PDF asked for, answer, and leave without running
     the parent's exit code. A parent that closes without asking (a kept PDF) ends it."""
     os.setpgid(0, 0)  # before its drawer forks, which then joins the group
+    os.nice(NICENESS)  # its drawer inherits it
     status = 1
     try:
         from outcomes.report.drawing import ChartDrawing
