@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import subprocess
 import sys
 import textwrap
@@ -16,6 +18,8 @@ from outcomes.report.executive import render_html, render_pdf, start_printed_cha
 from tests.demo_cache import DemoCache
 
 OPTIONS = "BriefingOptions(sources=('ga4',), bootstrap=20)"
+DRAWING = re.compile(r'<img class="drawing" alt="" src="data:image/svg\+xml;base64,([^"]+)">')
+"""A drawing in the printed report (`printed_drawing`), its SVG base64-encoded."""
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +89,25 @@ def test_no_charts_are_drawn_ahead_for_a_pdf_that_is_kept(
     document = render_pdf(briefing, workspace=workspace, drawing=drawing)
     assert start_printed_charts(briefing, workspace) is None
     assert render_pdf(briefing, workspace=workspace) == document  # read, not laid out
+
+
+def test_printed_drawings_are_images_that_print_as_the_inline_svg_would(
+    briefing: Briefing,
+) -> None:
+    """The PDF's charts and strategy map are SVG images, not inline SVG (whose elements
+    WeasyPrint would style one by one); laid out, the PDF is byte for byte the one the
+    same drawings inline make."""
+    import weasyprint
+
+    printed = render_html(briefing, for_print=True)
+    assert "<svg" not in printed
+    images = DRAWING.findall(printed)
+    assert len(images) >= 6  # the strategy map and the charts
+
+    def inline(found: re.Match[str]) -> str:
+        return base64.b64decode(found.group(1)).decode("utf-8")
+
+    inlined = DRAWING.sub(inline, printed)
+    assert inlined.count("<svg") == len(images)
+    as_images = weasyprint.HTML(string=printed, base_url=None).write_pdf()
+    assert as_images == weasyprint.HTML(string=inlined, base_url=None).write_pdf()

@@ -172,6 +172,7 @@ def load_briefing(
     accept: Callable[[BriefingOptions], bool] | None = None,
     url: str | None = None,
     explorer: bool = True,
+    before_measuring: Callable[[], object] | None = None,
 ) -> Briefing:
     """The briefing of a workspace: from the cache when the state is unchanged, else measured.
 
@@ -184,6 +185,8 @@ def load_briefing(
     (`Warehouse.snapshot`), holding the file for moments instead of for the whole
     measurement (the dashboard does, so that ingests need not wait for it). The briefing's
     fingerprint is the state it measured, when that can be known cheaply.
+    `before_measuring` is called when no kept briefing answers, just before measuring (the
+    PDF report starts its printer then, to load its engine while this process measures).
     Raises the plan's load errors and `WarehouseError` as they are; the caller presents them.
     """
     options = options or BriefingOptions()
@@ -200,6 +203,8 @@ def load_briefing(
         return fingerprint(workspace, plan_file, options, plan_bytes, url)
 
     waiting = Waiting(wait, on_wait, url)
+    if before_measuring is not None:
+        before_measuring()
     briefing, measured = _measure(
         workspace, loaded, options, state, waiting, snapshot=snapshot, explorer=explorer
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing, BriefingOptions
     from outcomes.plan.changes import SignOff
     from outcomes.report.drawing import ChartDrawing
+    from outcomes.report.printer import Printer
 
 
 def load_or_fail(
@@ -51,12 +54,16 @@ def load_or_fail(
     *,
     refresh: bool = False,
     wait: float = DEFAULT_WAIT,
+    before_measuring: Callable[[], object] | None = None,
 ) -> Briefing:
-    """The workspace's briefing, or a one-line error and exit 2."""
+    """The workspace's briefing, or a one-line error and exit 2; `before_measuring` is
+    called when no kept briefing answers, just before measuring."""
     space = open_workspace(workspace, plan, wait)
     with answering():
         space.plan  # noqa: B018 -- a broken plan is listed problem by problem before measuring
-        briefing: Briefing = space.briefing(options, use_cache=not refresh)
+        briefing: Briefing = space.briefing(
+            options, use_cache=not refresh, before_measuring=before_measuring
+        )
     return briefing
 
 
@@ -113,31 +120,38 @@ def status(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _write_report(
-    briefing: Briefing,
-    target: Path,
-    chosen: ReportFormat,
-    workspace: Path,
-    checkins: list[CheckinRecord],
-    approved: SignOff | None,
-    drawing: ChartDrawing | None,
-) -> None:
-    from outcomes.report.executive import PdfUnavailableError, render_html, render_pdf
+@dataclass(frozen=True)
+class _Made:
+    """What `outcomes report` writes, where, and from what."""
 
+    briefing: Briefing
+    target: Path
+    chosen: ReportFormat
+    workspace: Path
+    checkins: list[CheckinRecord]
+    approved: SignOff | None
+
+
+def _write_report(made: _Made, drawing: ChartDrawing | None, printer: Printer | None) -> None:
+    from outcomes.report.executive import PdfUnavailableError, render_html, render_pdf
+    from outcomes.report.printer import PrintError
+
+    briefing, target = made.briefing, made.target
     try:
-        if chosen is ReportFormat.PDF:
+        if made.chosen is ReportFormat.PDF:
             render_pdf(
                 briefing,
                 target,
-                workspace=workspace,
-                checkins=checkins,
-                sign_off=approved,
+                workspace=made.workspace,
+                checkins=made.checkins,
+                sign_off=made.approved,
                 drawing=drawing,
+                printer=printer,
             )
         else:
-            html = render_html(briefing, checkins=checkins, sign_off=approved)
+            html = render_html(briefing, checkins=made.checkins, sign_off=made.approved)
             target.write_text(html, encoding="utf-8")
-    except PdfUnavailableError as exc:
+    except (PdfUnavailableError, PrintError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"{target}: cannot write: {exc.strerror or exc}")
@@ -264,22 +278,62 @@ def report(
     by model, conversation health, content focus, cadence per operator and the tactical
     implementation plan. Self-contained HTML (no script, no external URL) or A4 PDF.
     """
-    from outcomes.report.executive import start_printed_charts
 
     chosen = output_format or (
         ReportFormat.PDF if output and output.suffix.lower() == ".pdf" else ReportFormat.HTML
     )
     target = output or workspace / f"report.{chosen.value}"
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
-    briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
-    # The charts are drawn in a child process meanwhile (reading the sign-off imports
-    # SQLAlchemy; laying out the PDF, WeasyPrint), or stopped if a kept PDF is read.
-    drawing = start_printed_charts(briefing, workspace) if chosen is ReportFormat.PDF else None
+    printing = _Printing(workspace) if chosen is ReportFormat.PDF else None
     try:
+        briefing = load_or_fail(
+            workspace,
+            plan,
+            options,
+            refresh=refresh,
+            wait=wait,
+            before_measuring=printing.start if printing else None,
+        )
+        printer, drawing = printing.started(briefing) if printing else (None, None)
         checkins = recent_checkins(workspace, plan, wait)
         approved = plan_sign_off(workspace, plan)
-        _write_report(briefing, target, chosen, workspace, checkins, approved, drawing)
+        made = _Made(briefing, target, chosen, workspace, checkins, approved)
+        _write_report(made, drawing, printer)
     finally:
-        if drawing is not None:  # a failure before the PDF was laid out leaves no child
-            drawing.close()
+        if printing is not None:  # a failure before the PDF leaves no child
+            printing.close()
     stderr_console().print(f"wrote {escape(str(target))}", markup=True)
+
+
+class _Printing:
+    """The PDF's helper processes, started as early as they are likely to be wanted.
+
+    Before measuring (`start`): the printer loads the PDF engine and the charts' on the
+    core measuring leaves idle, then lays the PDF out. With a kept briefing (`started`)
+    there is no such wait to fill: the charts are drawn in a child while this process
+    loads WeasyPrint and lays out, unless a PDF of the briefing is kept and read instead.
+    """
+
+    def __init__(self, workspace: Path) -> None:
+        self._workspace = workspace
+        self._printer: Printer | None = None
+        self._drawing: ChartDrawing | None = None
+
+    def start(self) -> None:
+        from outcomes.report.printer import Printer
+
+        self._printer = Printer.start()
+
+    def started(self, briefing: Briefing) -> tuple[Printer | None, ChartDrawing | None]:
+        from outcomes.report.executive import start_printed_charts
+
+        if self._printer is None:  # a kept briefing, or no fork here
+            self._drawing = start_printed_charts(briefing, self._workspace)
+        else:  # its charts are drawn while the check-ins and sign-off are read here
+            self._printer.hand_over(briefing)
+        return self._printer, self._drawing
+
+    def close(self) -> None:
+        for started in (self._drawing, self._printer):
+            if started is not None:
+                started.close()

@@ -10,18 +10,25 @@ would not follow into the child, which would wait on them forever), so a process
 has loaded it before (the dashboard's, a test run's) draws here instead; so does a child
 that fails, and every platform but Linux, where fork is not what macOS frameworks or
 Windows expect.
+
+`ChartDrawing.ready` forks the child before there is a briefing: it loads Altair and
+starts vl-convert while the briefing is measured, and draws once `draw` hands it over
+(the PDF's own process, `printer`, starts one so).
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import os
 import signal
 import sys
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from markupsafe import Markup
 
@@ -86,26 +93,62 @@ def _printed_chart(chart: Chart) -> Markup:
     drawn = charts.to_untitled_svg(chart)
     return Markup(
         '<figcaption class="chart-title"><strong>{}</strong> <span>{}</span></figcaption>{}'
-    ).format(drawn.question, " ".join(drawn.answer), Markup(drawn.svg))
+    ).format(drawn.question, " ".join(drawn.answer), printed_drawing(drawn.svg))
+
+
+def printed_drawing(svg: str) -> Markup:
+    """An SVG drawing for the PDF, as an image of it rather than inline.
+
+    WeasyPrint draws both the same (the PDF's bytes are identical), but an inline drawing's
+    elements (about 1,000 in the demo's report, 40% of its elements) are parsed as HTML
+    and matched against every style rule first; as an image, its XML is parsed once, in C.
+    """
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return Markup('<img class="drawing" alt="" src="data:image/svg+xml;base64,{}">').format(encoded)
+
+
+@dataclass
+class _Child:
+    """A forked drawer: its id, the end it sends the charts on, and (when it was forked
+    before the briefing was there) the end this process sends the briefing on."""
+
+    pid: int
+    charts: Connection
+    briefings: Connection | None
 
 
 class ChartDrawing:
     """Charts being drawn, in a child process when one can be forked (`start`)."""
 
-    def __init__(
-        self, briefing: Briefing, for_print: bool, child: tuple[int, Connection] | None
-    ) -> None:
+    def __init__(self, briefing: Briefing | None, for_print: bool, child: _Child | None) -> None:
         self._briefing, self._for_print, self._child = briefing, for_print, child
 
     @classmethod
     def start(cls, briefing: Briefing, *, for_print: bool) -> ChartDrawing:
         """Start drawing `briefing`'s charts; `result()` waits for them."""
-        return cls(briefing, for_print, _fork(briefing, for_print))
+        return cls(briefing, for_print, _fork(for_print, briefing))
+
+    @classmethod
+    def ready(cls, *, for_print: bool) -> ChartDrawing:
+        """A drawer made ready before the briefing exists (Altair and vl-convert loading
+        in its child meanwhile); `draw` hands it the briefing, `result()` waits."""
+        return cls(None, for_print, _fork(for_print, None))
+
+    def draw(self, briefing: Briefing) -> None:
+        """Draw `briefing`'s charts (a drawer made `ready`)."""
+        self._briefing = briefing
+        if self._child is not None and self._child.briefings is not None:
+            with contextlib.suppress(OSError):  # the child died: `result` draws here
+                self._child.briefings.send(briefing)
+            self._child.briefings.close()
+            self._child.briefings = None
 
     def result(self) -> Drawn:
         """The charts, from the child if it drew them, else drawn here now."""
+        if self._briefing is None:
+            raise RuntimeError("ChartDrawing.result before draw: there is no briefing")
         if self._child is not None:
-            sent = _receive(*self._child)
+            sent = _receive(self._child)
             self._child = None
             if sent is not None:
                 return {name: None if svg is None else Markup(svg) for name, svg in sent.items()}
@@ -114,46 +157,76 @@ class ChartDrawing:
     def close(self) -> None:
         """Stop a child whose charts are not wanted (the report was kept); idempotent."""
         if self._child is not None:
-            pid, receiver = self._child
-            self._child = None
-            receiver.close()
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            child, self._child = self._child, None
+            for end in (child.charts, child.briefings):
+                if end is not None:
+                    end.close()
+            os.kill(child.pid, signal.SIGKILL)
+            os.waitpid(child.pid, 0)
 
 
-def _fork(briefing: Briefing, for_print: bool) -> tuple[int, Connection] | None:
-    """A child drawing the charts and the end of the pipe it sends them on; None when
-    this process cannot fork safely (see the module's note)."""
+def _fork(for_print: bool, briefing: Briefing | None) -> _Child | None:
+    """A child drawing the charts, or None when this process cannot fork safely (see the
+    module's note). Without `briefing`, the child waits for one (`ChartDrawing.draw`)."""
     if sys.platform != "linux" or "vl_convert" in sys.modules:
         return None
     from multiprocessing import Pipe
 
     receiver, sender = Pipe(duplex=False)
+    inbox, outbox = Pipe(duplex=False) if briefing is None else (None, None)
     pid = os.fork()
-    if pid == 0:  # the child: draw, send, and leave without running the parent's exit code
+    if pid == 0:  # the child: it never returns
         receiver.close()
-        status = 1
-        try:
-            drawn = draw_charts(briefing, for_print=for_print)
-            sender.send({name: None if svg is None else str(svg) for name, svg in drawn.items()})
-            status = 0
-        except BrokenPipeError:
-            pass  # the parent left without them (it failed, or its report was kept)
-        except BaseException:  # the parent draws them instead; say why once
-            traceback.print_exc()
-        finally:
-            os._exit(status)
+        if outbox is not None:
+            outbox.close()
+        _draw_in_child(for_print, briefing, inbox, sender)
     sender.close()
-    return pid, receiver
+    if inbox is not None:
+        inbox.close()
+    return _Child(pid, receiver, outbox)
 
 
-def _receive(pid: int, receiver: Connection) -> dict[str, str | None] | None:
-    """What the child sent; None if it died first (its error went to stderr)."""
+def _draw_in_child(
+    for_print: bool, briefing: Briefing | None, inbox: Connection | None, sender: Connection
+) -> NoReturn:
+    """Draw, send, and leave without running the parent's exit code."""
+    status = 1
     try:
-        sent: dict[str, str | None] = receiver.recv()
+        if briefing is None:
+            assert inbox is not None, "a drawer forked without a briefing waits for one"
+            briefing = _wait_for_briefing(inbox)
+        drawn = draw_charts(briefing, for_print=for_print)
+        sender.send({name: None if svg is None else str(svg) for name, svg in drawn.items()})
+        status = 0
+    except (BrokenPipeError, EOFError):
+        status = 0  # the parent left without them (it failed, or its report was kept)
+    except BaseException:  # the parent draws them instead; say why once
+        traceback.print_exc()
+    finally:
+        os._exit(status)
+
+
+def _wait_for_briefing(inbox: Connection) -> Briefing:
+    """Load what drawing needs (Altair, vl-convert's engine), then take the briefing."""
+    from outcomes.report.chart_engine import start_engine
+
+    start_engine()
+    from outcomes.report import charts  # noqa: F401 -- imported now, while the briefing is measured
+
+    briefing: Briefing = inbox.recv()
+    inbox.close()
+    return briefing
+
+
+def _receive(child: _Child) -> dict[str, str | None] | None:
+    """What the child sent; None if it died first (its error went to stderr)."""
+    if child.briefings is not None:
+        child.briefings.close()  # never handed a briefing: it stops waiting
+    try:
+        sent: dict[str, str | None] = child.charts.recv()
     except (EOFError, OSError):
         return None
     finally:
-        receiver.close()
-        os.waitpid(pid, 0)
+        child.charts.close()
+        os.waitpid(child.pid, 0)
     return sent

@@ -20,8 +20,10 @@ import hashlib
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final
 
 import jinja2
 from markupsafe import Markup
@@ -33,7 +35,7 @@ from outcomes.measure.roi import CreditWarning
 from outcomes.plan import Tactic
 from outcomes.plan.changes import SignOff
 from outcomes.plan.implementation import build_implementation_plan
-from outcomes.report.drawing import ChartDrawing, draw_charts, titles_of
+from outcomes.report.drawing import ChartDrawing, draw_charts, printed_drawing, titles_of
 from outcomes.report.format import (
     metric_value,
     money,
@@ -46,6 +48,9 @@ from outcomes.report.implementation import SECTIONS, format_date, render_html_se
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.report.templating import template_environment
 from outcomes.workspace import CheckinRecord
+
+if TYPE_CHECKING:
+    from outcomes.report.printer import Printer
 
 SCREEN_APPENDIX: Final = tuple(s for s in SECTIONS if s != "strategy-map")
 """The implementation plan's sections in the HTML report. Not its strategy map: the report
@@ -90,6 +95,7 @@ def render_pdf(
     checkins: Sequence[CheckinRecord] = (),
     sign_off: SignOff | None = None,
     drawing: ChartDrawing | None = None,
+    printer: Printer | None = None,
 ) -> bytes:
     """The report as PDF (A4), written to `target` when given; returns the bytes.
 
@@ -99,10 +105,18 @@ def render_pdf(
     kept PDF's name also carries the check-ins shown, for a report asked with fewer weeks.
     `drawing`: the printed charts, started as soon as the briefing was there
     (`ChartDrawing.start(briefing, for_print=True)`); stopped if the kept PDF is read.
+    `printer`: a process started before the briefing was measured (`Printer.start`), which
+    lays the PDF out instead of this one; stopped if the kept PDF is read.
     """
+
+    def lay_out() -> bytes:
+        if printer is not None:
+            return printer.print(briefing, checkins, sign_off)
+        return lay_out_pdf(briefing, checkins, sign_off, drawing)
+
     try:
         if workspace is None:
-            document = _pdf(briefing, checkins, sign_off, drawing)
+            document = lay_out()
         else:
             from outcomes.briefing.cache import kept_rendering
 
@@ -112,11 +126,12 @@ def render_pdf(
                 workspace,
                 briefing,
                 f"{name}.pdf",
-                lambda: _pdf(briefing, checkins, sign_off, drawing),
+                lay_out,
             )
     finally:
-        if drawing is not None:
-            drawing.close()
+        for started in (drawing, printer):
+            if started is not None:
+                started.close()
     if target is not None:
         target.write_bytes(document)
     return document
@@ -158,14 +173,45 @@ def _sign_off_signature(sign_off: SignOff | None) -> str:
     return "-" + hashlib.sha256(repr(sign_off).encode()).hexdigest()[:12]
 
 
-def _pdf(
+def lay_out_pdf(
     briefing: Briefing,
     checkins: Sequence[CheckinRecord],
     sign_off: SignOff | None,
     drawing: ChartDrawing | None,
 ) -> bytes:
+    """The report as PDF, laid out in this process (`render_pdf` keeps and reuses it)."""
     # Drawn in another process while WeasyPrint and Pango load and the rest is prepared.
     drawing = drawing or ChartDrawing.start(briefing, for_print=True)
+    weasyprint = _pdf_engine()
+    html = render_html(
+        briefing, for_print=True, checkins=checkins, sign_off=sign_off, drawing=drawing
+    )
+    document: bytes = weasyprint.HTML(string=html, base_url=None).write_pdf()
+    return document
+
+
+def warm_up() -> None:
+    """Load the PDF engine and the report's template, and lay out a little of the report's
+    kind (its stylesheet, a table, chart text) once: what the first PDF of a process would
+    otherwise pay for (fontconfig's cache, Pango's font map, the C types WeasyPrint asks
+    cffi for, compiling the template) is paid before the briefing is there (`printer`)."""
+    weasyprint = _pdf_engine()
+    _environment().get_template("executive.html.j2")
+    styles = "".join(
+        (resources.files("outcomes.report") / "templates" / name).read_text(encoding="utf-8")
+        for name in ("implementation.css", "executive.css")
+    )
+    sample = (
+        f"<style>{styles}</style><body class='print'><h1>Warm</h1><table class='numbers'>"
+        "<tr><th>up</th><td class='num'>1</td></tr></table><figure class='chart'>"
+        "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'><rect width='4' "
+        "height='4'/><text x='1' y='12' font-size='10'>a</text></svg></figure></body>"
+    )
+    weasyprint.HTML(string=sample, base_url=None).write_pdf()
+
+
+def _pdf_engine() -> ModuleType:
+    """WeasyPrint, or what to install to have it."""
     try:
         import weasyprint
     except OSError as exc:  # WeasyPrint loads Pango when imported
@@ -174,11 +220,11 @@ def _pdf(
             "with `make report-deps` (Debian: apt-get install libpango-1.0-0 "
             "libpangoft2-1.0-0), or write HTML with --format html"
         ) from None
-    html = render_html(
-        briefing, for_print=True, checkins=checkins, sign_off=sign_off, drawing=drawing
-    )
-    document: bytes = weasyprint.HTML(string=html, base_url=None).write_pdf()
-    return document
+    from outcomes.report.html_parsing import mend
+
+    mend()  # its HTML parser's pattern cache, a tenth of a second per PDF
+    engine: ModuleType = weasyprint  # untyped: mypy sees Any
+    return engine
 
 
 @functools.cache
@@ -211,7 +257,7 @@ def _context(
         "credit_warnings": briefing.roi.warnings,
         "credit_warning": functools.partial(_credit_warning, currency=currency),
         "model_revenue": _model_revenue(briefing),
-        "status_map": Markup(strategy_map_svg(plan, status=status)),
+        "status_map": _status_map(strategy_map_svg(plan, status=status), for_print=for_print),
         "appendix": render_html_sections(
             implementation, parts=PRINTED_APPENDIX if for_print else SCREEN_APPENDIX
         ),
@@ -229,6 +275,12 @@ def _context(
     # Last: a drawing started elsewhere has had the time the rest took.
     context["charts"] = drawing.result() if drawing else draw_charts(briefing, for_print=for_print)
     return context
+
+
+def _status_map(svg: str, *, for_print: bool) -> Markup:
+    """The strategy map inline on screen (its links and hover titles work), an image of
+    it in the PDF (`printed_drawing`)."""
+    return printed_drawing(svg) if for_print else Markup(svg)
 
 
 def _credit_warning(warning: CreditWarning, *, currency: str) -> str:

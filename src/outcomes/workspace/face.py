@@ -269,6 +269,7 @@ class Workspace:
         snapshot: bool = False,
         accept: Callable[[BriefingOptions], bool] | None = None,
         explorer: bool = False,
+        before_measuring: Callable[[], object] | None = None,
     ) -> Briefing:
         """Everything the report, `status` and the dashboard show, measured once per state.
 
@@ -277,6 +278,7 @@ class Workspace:
         with other options may answer when `accept(its options)` says so. `explorer`: also
         summarise the journeys for the dashboard's attribution explorer
         (`Briefing.explorer`); every other number is the same without them.
+        `before_measuring`: called just before measuring, when no kept briefing answers.
         """
         from outcomes.briefing import load_briefing
         from outcomes.warehouse.connection import WarehouseError
@@ -293,6 +295,7 @@ class Workspace:
                 accept=accept,
                 url=self.warehouse_url,
                 explorer=explorer,
+                before_measuring=before_measuring,
             )
         except WarehouseError as exc:
             raise _warehouse_error(exc) from None

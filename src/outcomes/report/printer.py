@@ -1,0 +1,192 @@
+"""The PDF laid out by a process started before the briefing is measured.
+
+Measuring keeps one of two cores busy; loading the PDF engine (WeasyPrint, Pango and
+fontconfig, our template), Altair and vl-convert's runtime takes about two seconds of
+CPU that need no briefing. `Printer.start`, called before measuring, forks a child that
+does all that meanwhile, niced (`NICENESS`), and forks its own chart drawer
+(`ChartDrawing.ready`), then waits. `Printer.hand_over` gives it the briefing as soon as it is measured, so that the
+charts are drawn while this process reads the check-ins and the plan's sign-off (the
+app's store: SQLAlchemy, about half a second); `Printer.print` sends those and receives
+the PDF's bytes.
+
+The child leads a process group of its own with its drawer, so that `close` stops both
+at once (a kept PDF was read, or the command failed) and a Ctrl-C in the terminal
+reaches only the command, which stops them. Where forking is not safe (see `drawing`),
+`start` returns None and the caller lays the PDF out itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Final, NoReturn
+
+if TYPE_CHECKING:
+    from outcomes.briefing.build import Briefing
+    from outcomes.plan.changes import SignOff
+    from outcomes.report.drawing import ChartDrawing
+    from outcomes.workspace import CheckinRecord
+
+NICENESS: Final = 10
+"""How much the printer and its drawer give way to other processes. Measuring runs DuckDB
+on every core part of the time: at the same priority, loading the PDF engine beside it
+slowed measuring by as much as it saved after (the demo on 2 shared cores: measuring
+2.5-3.9 s -> 2.9-8.0 s). Niced, they take what measuring leaves idle and the PDF still
+comes ~1.5 s sooner after it; on an idle machine, niceness changes nothing. (Lowering it
+back for the layout would need privileges.)"""
+
+Shown = tuple[list["CheckinRecord"], "SignOff | None"]
+"""What the report shows besides the briefing: the check-ins and the plan's sign-off."""
+Answer = tuple[str, bytes | str]
+"""("pdf", the bytes), ("unavailable", why the engine cannot run), or ("failed", why)."""
+
+
+class PrintError(Exception):
+    """The child laying out the PDF failed or died; the message is one line."""
+
+
+@dataclass
+class Printer:
+    """A forked process ready to lay out the report's PDF."""
+
+    pid: int
+    requests: Connection
+    answers: Connection
+    handed_over: bool = False
+    done: bool = False
+
+    @classmethod
+    def start(cls) -> Printer | None:
+        """Fork the printer now, before measuring; None where forking is not safe."""
+        if sys.platform != "linux" or "vl_convert" in sys.modules:
+            return None
+        from multiprocessing import Pipe
+
+        request_end, requests = Pipe(duplex=False)
+        answers, answer_end = Pipe(duplex=False)
+        pid = os.fork()
+        if pid == 0:  # the child: it never returns
+            requests.close()
+            answers.close()
+            _serve(request_end, answer_end)
+        # Here too: a `close` before the child set its group would miss the group.
+        os.setpgid(pid, pid)
+        request_end.close()
+        answer_end.close()
+        return cls(pid, requests, answers)
+
+    def hand_over(self, briefing: Briefing) -> None:
+        """Give the child the briefing: its charts are drawn meanwhile; once only."""
+        if not self.handed_over:
+            self.handed_over = True
+            with contextlib.suppress(OSError):  # it died: `print` says so
+                self.requests.send(briefing)
+
+    def print(
+        self,
+        briefing: Briefing,
+        checkins: Sequence[CheckinRecord] = (),
+        sign_off: SignOff | None = None,
+    ) -> bytes:
+        """The report's PDF, laid out by the child; its own error when the engine cannot
+        run there, `PrintError` when it failed or died."""
+        from outcomes.report.executive import PdfUnavailableError
+
+        self.hand_over(briefing)
+        shown: Shown = (list(checkins), sign_off)
+        try:
+            self.requests.send(shown)
+            kind, payload = self.answers.recv()
+        except (EOFError, OSError):
+            raise PrintError(
+                f"the process laying out the PDF ended before it was done ({self._ending()}); "
+                "run the command again, or write HTML with --format html"
+            ) from None
+        finally:
+            self.close()
+        if kind == "unavailable":
+            raise PdfUnavailableError(str(payload))
+        if kind == "failed":
+            raise PrintError(f"the PDF could not be laid out: {payload}")
+        assert isinstance(payload, bytes), "a PDF is bytes"
+        return payload
+
+    def close(self) -> None:
+        """Stop the child and its drawer if they still run, and reap it; idempotent."""
+        if self.done:
+            return
+        self.done = True
+        self.requests.close()
+        self.answers.close()
+        with contextlib.suppress(ProcessLookupError):  # finished and reaped: no group left
+            os.killpg(self.pid, signal.SIGKILL)
+        self._ending()
+
+    def _ending(self) -> str:
+        """How the child ended, once it has (reaping it); its first caller gets the words."""
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            return "it had ended"
+        if os.WIFSIGNALED(status):
+            return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+        return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+def _serve(requests: Connection, answers: Connection) -> NoReturn:
+    """The child: get ready, lay out the PDF asked for, answer, and leave without running
+    the parent's exit code. A parent that closes without asking (a kept PDF) ends it."""
+    os.setpgid(0, 0)  # before its drawer forks, which then joins the group
+    os.nice(NICENESS)  # its drawer inherits it
+    status = 1
+    try:
+        from outcomes.report.drawing import ChartDrawing
+
+        # Forked first, before WeasyPrint loads here: the drawer needs none of it.
+        drawing = ChartDrawing.ready(for_print=True)
+        try:
+            unavailable = _get_ready()
+            briefing: Briefing = requests.recv()
+            drawing.draw(briefing)
+            shown: Shown = requests.recv()
+            answers.send(_lay_out(briefing, shown, drawing, unavailable))
+        finally:
+            drawing.close()
+        status = 0
+    except (EOFError, BrokenPipeError):
+        status = 0  # not wanted after all
+    finally:
+        os._exit(status)
+
+
+def _get_ready() -> str | None:
+    """Load the PDF engine and the report's template, and lay out a page like ours once
+    (fonts found, stylesheet code paths run); why the engine cannot run, if it cannot."""
+    from outcomes.report.executive import PdfUnavailableError, warm_up
+
+    try:
+        warm_up()
+    except PdfUnavailableError as exc:
+        return str(exc)
+    return None
+
+
+def _lay_out(
+    briefing: Briefing, shown: Shown, drawing: ChartDrawing, unavailable: str | None
+) -> Answer:
+    from outcomes.report.executive import PdfUnavailableError, lay_out_pdf
+
+    if unavailable is not None:
+        return ("unavailable", unavailable)
+    checkins, sign_off = shown
+    try:
+        return ("pdf", lay_out_pdf(briefing, checkins, sign_off, drawing))
+    except PdfUnavailableError as exc:
+        return ("unavailable", str(exc))
+    except Exception as exc:  # a bug: said in one line by the parent
+        return ("failed", f"{type(exc).__name__}: {exc}")
