@@ -322,3 +322,16 @@ def test_a_deals_export_needs_no_source_column(tmp_path: Path) -> None:
     )
     rows, rejected = read(path)
     assert rejected == [] and [r.values["type"] for r in rows] == ["opportunity"]
+
+
+def test_a_record_id_that_is_a_damaged_number_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "hubspot-deals.csv"
+    header = "Record ID,Deal Name,Deal Stage,Pipeline,Amount,Close Date,Create Date"
+    ids = ["9001", "NaN", "inf", "-5", "1e300", "12.5", "d7"]
+    rows = [f"{i},Deal,Closed Won,default,10,2026-03-02,2026-03-01" for i in ids]
+    path.write_text("\n".join([header, *rows]) + "\n")
+    parsed = list(get_source("hubspot").read(path, ReadOptions()))
+    rejected = [p for p in parsed if isinstance(p, Rejected)]
+    assert [(r.line, r.column) for r in rejected] == [(n, "Record ID") for n in range(3, 8)]
+    kept = {p.values["key"].split("|")[2] for p in parsed if isinstance(p, Row)}
+    assert kept == {"9001", "d7"}  # an id of another tool's making is read as it is

@@ -35,8 +35,9 @@ names (`hs_analytics_source`, `hs_v2_date_entered_lead`, `hs_lifecyclestage_lead
   has it and it is not the first touch again; it is keyed per contact, so a later export's
   latest session replaces the stored one.
 * A contact without a Record ID or a Create Date, or with an unreadable date, is
-  rejected whole; so is a contact or deal whose Record ID is not a whole number (`NaN`,
-  `-5`, `1e300`: a damaged cell, which would store the record again under another key).
+  rejected whole; so is a contact or deal whose Record ID is a number but not a whole one
+  (`NaN`, `-5`, `1e300`: a damaged cell, which would store the record again under another
+  key).
 * A contacts export with no source column at all is refused, naming the columns to add:
   loaded, every contact would have no channel, and nothing would say so.
 
@@ -318,15 +319,28 @@ def _letters(text: str | None) -> str:
 
 
 def _record_id(record: Record, column: Namer) -> str | Rejected:
-    """The record's HubSpot id, a whole number: anything else (`NaN`, `-5`, `1e300`) is a
-    damaged cell, and keyed by it the record would be stored as another contact or deal."""
+    """The record's id. HubSpot's are whole numbers: a number of another kind (`NaN`, `inf`,
+    `-5`, `1e300`, `12.5`) is a damaged cell, and keyed by it the record would be stored
+    again as another contact or deal. (Ids that are no number at all, as other tools
+    writing HubSpot's layout use, are read as they are.)"""
     record_id = cell_text(record.get("record_id"))
     if record_id is None:
         return Rejected(record.line, column("record_id"), f"no {column('record_id')}", record.raw)
-    if not (record_id.isascii() and record_id.isdigit()):
+    if _damaged_number(record_id):
         reason = f"expected a HubSpot record id (a whole number), got {record_id[:40]!r}"
         return Rejected(record.line, column("record_id"), reason, record.raw)
     return record_id
+
+
+def _damaged_number(text: str) -> bool:
+    """A number, but not a whole one of 0 or more written as digits."""
+    if text.isascii() and text.isdigit():
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _contact(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
