@@ -112,12 +112,19 @@ def copy_workspace(source: Path, target: Path) -> Path:
     return target
 
 
+@contextmanager
+def serve_copy(source: Path, folder: Path) -> Iterator[Served]:
+    """The dashboard of a copy of the workspace `source` (in `folder`), measured and ready."""
+    workspace = copy_workspace(source, folder / "ws")
+    with serve(create_app(workspace, options=OPTIONS)) as running:
+        running.wait_ready()
+        yield running
+
+
 @pytest.fixture(scope="session")
 def served(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The dashboard of the demo workspace, measured and ready."""
-    workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("served") / "ws")
-    with serve(create_app(workspace, options=OPTIONS)) as running:
-        running.wait_ready()
+    with serve_copy(demo_workspace, tmp_path_factory.mktemp("served")) as running:
         yield running
 
 

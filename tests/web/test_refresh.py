@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from outcomes.web import create_app
-from tests.web.conftest import OPTIONS, Page, Served, copy_workspace, serve
+from tests.web.conftest import Page, Served, serve_copy
 from tests.web.test_pages import crawl
 
 SCRIPT = "<script>alert(1)</script>"
@@ -28,9 +27,7 @@ GOAL = "new-logos"
 @pytest.fixture(scope="module")
 def live(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The dashboard of a copy of the demo workspace, which the tests change."""
-    workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("live") / "ws")
-    with serve(create_app(workspace, options=OPTIONS)) as running:
-        running.wait_ready()
+    with serve_copy(demo_workspace, tmp_path_factory.mktemp("live")) as running:
         yield running
 
 

@@ -15,14 +15,13 @@ from typing import Any
 import pytest
 import yaml
 
-from outcomes.web import create_app
 from outcomes.web.access import access_table
 from outcomes.web.auth import SESSION_COOKIE
 from outcomes.web.front import DashboardApp, FrontDoor
 from outcomes.web.page_cache import Kept
 from outcomes.web.security import SECURITY_HEADERS
 from outcomes.web.store import Role
-from tests.web.conftest import OPTIONS, Served, copy_workspace, serve
+from tests.web.conftest import Served, serve_copy
 from tests.web.test_team import Browser, Team
 
 pytestmark = pytest.mark.slow
@@ -147,9 +146,7 @@ def test_a_signed_out_session_gets_no_kept_page(team: Team) -> None:
 
 @pytest.fixture(scope="module")
 def editable(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    workspace = copy_workspace(demo_workspace, tmp_path_factory.mktemp("front") / "ws")
-    with serve(create_app(workspace, options=OPTIONS)) as running:
-        running.wait_ready()
+    with serve_copy(demo_workspace, tmp_path_factory.mktemp("front")) as running:
         yield running
 
 
