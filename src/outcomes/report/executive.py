@@ -220,9 +220,10 @@ def _pdf_engine() -> ModuleType:
             "with `make report-deps` (Debian: apt-get install libpango-1.0-0 "
             "libpangoft2-1.0-0), or write HTML with --format html"
         ) from None
-    from outcomes.report.html_parsing import mend
+    from outcomes.report import html_parsing, svg_text
 
-    mend()  # its HTML parser's pattern cache, a tenth of a second per PDF
+    html_parsing.mend()  # its HTML parser's pattern cache, a tenth of a second per PDF
+    svg_text.mend()  # chart labels set a run at a time, not a letter at a time
     engine: ModuleType = weasyprint  # untyped: mypy sees Any
     return engine
 
