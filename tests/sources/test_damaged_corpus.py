@@ -538,11 +538,6 @@ NEW_ROWS: dict[tuple[str, str], str] = {
     ("paths", "escaped lone surrogate text"): OTHER_NAME,
     ("ga4", "'user_pseudo_id' is null (or the text 'null')"): OTHER_NAME,
     ("ga4", "NUL escape in text"): OTHER_NAME,
-    # Known problem: an export without Post link keys its posts by date and title, a full
-    # one by link, so the same post is stored twice. Refusing link-less exports would refuse
-    # a shape LinkedIn writes; matching them to stored posts needs a second key.
-    ("linkedin-csv", "re-export without 'Post link'"): "posts keyed by date and title anew",
-    ("linkedin-xlsx", "re-export without 'Post link'"): "posts keyed by date and title anew",
 }
 """A damaged copy of the good file names no record the good file does not, so it stores no
 new row, except in these cases (each with why); a case listed that stores none fails, so

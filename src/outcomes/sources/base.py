@@ -11,16 +11,22 @@ from it is loaded.
 A row's `values` name only the columns the file states: a column the export does not have
 is left out of the dict (absent is not empty), so a re-export without it never changes
 what is stored; a column the file has with an empty cell is there as None.
+
+A connector never reads the warehouse either, with one exception it is handed: a tool
+whose exports name one record in two ways (a LinkedIn post by its link, or by its date
+and title when the export has no link) asks `ReadOptions.stored` which records are
+already there, so that the other shape updates them instead of storing them again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from outcomes.sources.date_order import DateOrder
 from outcomes.sources.decimal_mark import DecimalMark
@@ -90,6 +96,24 @@ class SourceError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class StoredActivity:
+    """An activity the warehouse holds: its key, and its link if it has one."""
+
+    key: str
+    url: str | None
+
+
+class StoredRecords(Protocol):
+    """What the warehouse holds, for a connector whose tool names a record two ways."""
+
+    def activities_on(
+        self, source: str, account: str | None, day: dt.date, text: str
+    ) -> Sequence[StoredActivity]:
+        """The stored activities of `source` and `account` dated `day` (UTC) with `text`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class ReadOptions:
     """How to read a file, from the command line or the workspace config."""
 
@@ -115,6 +139,9 @@ class ReadOptions:
     """How to read numeric dates whose every value reads both ways (`dmy`, `mdy`, `ymd`)."""
     decimal_mark: DecimalMark | None = None
     """The decimal mark of numbers whose every value reads both ways (`point`, `comma`)."""
+    stored: StoredRecords | None = None
+    """What the warehouse holds, handed by the loader (None when only reading the file):
+    see the module's note."""
 
 
 class Source(ABC):

@@ -23,6 +23,13 @@ link; entity_kind "post"; dated at its creation day): `impressions_organic`,
 as "repeats an earlier row of the posts sheet"), and so is a row with no type among
 several rows of one post.
 
+**Posts without links.** A post is keyed by its link; LinkedIn also writes the sheet without
+`Post link`, and then a post is keyed by its creation day and title. So that a post loaded
+from both shapes is one record, a post whose key is not stored takes the key of the stored
+post of the same page, day and title, unless both have links and they differ; a post with
+an empty link cell keeps the stored link. A post without a link that matches several
+stored posts (two posts of a day with one title) is rejected: export it with `Post link`.
+
 **Demographic sheets** (Location, Job function, Seniority, Industry, Company size) are
 counts, not daily series: their rows are ignored as "a demographic sheet (by location,
 function, seniority, …)". A followers or visitors workbook saved as one CSV stacks them
@@ -255,7 +262,7 @@ class LinkedIn(Source):
             if spec is None:
                 yield from _unread_sheet(path, sheet)
             else:
-                yield from _read_sheet(path, sheet, spec, page, options.encoding)
+                yield from _read_sheet(path, sheet, spec, page, options)
 
 
 def _unread_sheet(path: Path, sheet: str) -> Iterator[Parsed]:
@@ -307,20 +314,20 @@ def _inspect(path: Path, sheet: str, encoding: str | None) -> SheetSpec | None:
 
 
 def _read_sheet(
-    path: Path, sheet: str, spec: SheetSpec, page: str | None, encoding: str | None
+    path: Path, sheet: str, spec: SheetSpec, page: str | None, options: ReadOptions
 ) -> Iterator[Parsed]:
     records = read_records(
         path,
         spec.columns,
         required=spec.required,
-        encoding=encoding,
+        encoding=options.encoding,
         sheet=sheet or None,
         convention="mdy",  # LinkedIn writes 03/02/2026 for 2 March in every locale
         mark_convention="point",  # and 1,234 for a thousand and more
     )
     where = f"sheet '{sheet}': " if sheet else ""
     if spec.kind == "posts":
-        yield from read_posts(records, spec.labels, page, where)
+        yield from read_posts(records, spec.labels, page, where, options.stored)
         return
     assert page is not None  # read() refuses daily sheets without a page
     section: str | None = None  # the stacked section the rows are in, past the daily table

@@ -15,6 +15,14 @@ and the post would keep only its organic numbers, so the rows of a post are gath
 A second row of the same type for a post is rejected (an identical copy is passed over),
 and so is a row without a type among several rows of one post: which numbers are the
 total cannot be known.
+
+A post is keyed by its link; an export without links (LinkedIn writes some) keys it by its
+date and title. So that one post is one record whichever shape came first, a post whose
+key is not stored takes the key of the stored post of the same Page, day and title
+(`ReadOptions.stored`), unless both have links and they differ (two posts). A link-less
+post that matches several stored posts is rejected: which one it is cannot be known. The
+split's entity follows the stored post too: its `urn:li:…` id or link when it is keyed by
+its link, else its key.
 """
 
 from __future__ import annotations
@@ -25,7 +33,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from outcomes.sources.base import Ignored, Parsed, Rejected, Row, natural_key
+from outcomes.sources.base import (
+    Ignored,
+    Parsed,
+    Rejected,
+    Row,
+    StoredRecords,
+    natural_key,
+)
 from outcomes.sources.fields import (
     CellError,
     FieldError,
@@ -67,7 +82,11 @@ class PostRow:
 
 
 def read_posts(
-    records: Iterable[Record], labels: dict[str, str], page: str | None, where: str
+    records: Iterable[Record],
+    labels: dict[str, str],
+    page: str | None,
+    where: str,
+    stored: StoredRecords | None = None,
 ) -> Iterator[Parsed]:
     """The sheet's activities and splits; rows that cannot be read are rejected as they come.
 
@@ -82,7 +101,7 @@ def read_posts(
         else:
             yield parsed
     for rows in posts.values():
-        yield from _post(rows, labels, page, where)
+        yield from _post(rows, labels, Post(page, where, stored))
 
 
 def _parse(record: Record, labels: dict[str, str], where: str) -> PostRow | Rejected:
@@ -113,20 +132,79 @@ def _cell(record: Record, name: str, parse: Callable[[object], T], labels: dict[
         raise CellError(labels.get(name, name), str(exc)) from None
 
 
-def _post(
-    rows: list[PostRow], labels: dict[str, str], page: str | None, where: str
-) -> Iterator[Parsed]:
+@dataclass(frozen=True, slots=True)
+class Post:
+    """What every post of a sheet is read with: its Page, where it is, what is stored."""
+
+    page: str | None
+    where: str
+    stored: StoredRecords | None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The record a post is: its key, and the entity its split is stored under."""
+
+    key: str
+    entity: str
+    adopted: bool = False
+    """Taken from a stored post (matched by Page, day and title)."""
+
+
+def _post(rows: list[PostRow], labels: dict[str, str], post: Post) -> Iterator[Parsed]:
     """One post's activity and, when it is on several rows, its organic/sponsored split."""
     kept: dict[str, PostRow] = {}
     for row in rows:
-        yield from _admit(row, kept, len(rows) > 1, labels, where)
+        yield from _admit(row, kept, len(rows) > 1, labels, post.where)
     if not kept:
         return
-    yield _activity(kept, page)
+    ordered = _ordered(kept)
+    identity = _identity(ordered, post)
+    if isinstance(identity, str):
+        column = labels.get("link", "Post link")
+        for row in ordered:
+            yield Rejected(row.record.line, column, post.where + identity, row.record.raw)
+        return
+    yield _activity(kept, ordered, post.page, identity)
     if len(kept) > 1:
         for kind in ("organic", "sponsored"):
             if kind in kept:
-                yield from _split(kept[kind], kind)
+                yield from _split(kept[kind], kind, identity.entity)
+
+
+def _ordered(kept: dict[str, PostRow]) -> list[PostRow]:
+    """A post's rows, the one its counts come from first (Total, else the first)."""
+    source = kept.get("total") or next(iter(kept.values()))
+    return [source, *(r for r in kept.values() if r is not source)]
+
+
+def _identity(rows: list[PostRow], post: Post) -> Identity | str:
+    """The post's key and split entity, or why the post cannot be told apart."""
+    key, link, title = rows[0].key, _first(rows, "link"), _first(rows, "title")
+    if post.stored is None or title is None:
+        return _identity_of(key, link)
+    same = post.stored.activities_on(NAME, post.page, rows[0].ts.date(), title)
+    if any(found.key == key for found in same):
+        return _identity_of(key, link)
+    # A stored post with another link is another post; one without is this one re-exported.
+    candidates = [found for found in same if link is None or found.url in (None, link)]
+    if len(candidates) > 1:
+        return (
+            f"{len(candidates)} stored posts of the Page have this post's date and title and "
+            "no other link: which one it is cannot be known; export it with Post link"
+        )
+    if not candidates:
+        return _identity_of(key, link)
+    stored = _identity_of(candidates[0].key, candidates[0].url)
+    return Identity(stored.key, stored.entity, adopted=True)
+
+
+def _identity_of(key: str, link: str | None) -> Identity:
+    """A post keyed by its link stores its split under its urn (else link), else its key."""
+    if link is None or key != natural_key(NAME, link):
+        return Identity(key, key)
+    urn = _ACTIVITY_URN.search(link)
+    return Identity(key, urn.group(0) if urn else link)
 
 
 def _admit(
@@ -156,18 +234,19 @@ def _admit(
     kept[row.kind] = row
 
 
-def _activity(kept: dict[str, PostRow], page: str | None) -> Row:
-    source = kept.get("total") or next(iter(kept.values()))
+def _activity(
+    kept: dict[str, PostRow], ordered: list[PostRow], page: str | None, identity: Identity
+) -> Row:
+    source = ordered[0]
     counts = source.counts
     if "total" not in kept and len(kept) > 1:
         counts = _sum(kept.values())  # Organic and Sponsored rows with no Total: their sum
-    ordered = [source, *(r for r in kept.values() if r is not source)]
     title = _first(ordered, "title")
     link = _first(ordered, "link")
     campaign = _first(ordered, "campaign") or utm_in_text(title).get("utm_campaign")
     urn = _ACTIVITY_URN.search(link or "")
     values: dict[str, Any] = {
-        "key": source.key,
+        "key": identity.key,
         "source": NAME,
         "channel": "linkedin",
         "account": page,
@@ -181,6 +260,10 @@ def _activity(kept: dict[str, PostRow], page: str | None) -> Row:
         **counts,
     }
     values = drop_absent(values, source.record, _POST_STATED)
+    if identity.adopted and link is None:
+        # Matched by day and title because its link cell is empty: the stored link stands.
+        values.pop("url", None)
+        values.pop("native_id", None)
     # The campaign is the Campaign name, else a UTM in the title: from one alone it fills gaps.
     fills = partial_fills(source.record, {"campaign": _POST_STATED["campaign"]})
     return Row("activities", values, source.record.line, fills)
@@ -202,15 +285,8 @@ def _sum(rows: Iterable[PostRow]) -> dict[str, int | None]:
     return total
 
 
-def post_entity(row: PostRow) -> str:
-    """The post a split snapshot belongs to: its `urn:li:…` id, else its link, else its key."""
-    link = cell_text(row.record.get("link"))
-    urn = _ACTIVITY_URN.search(link or "")
-    return urn.group(0) if urn else link or row.key
-
-
-def _split(row: PostRow, kind: str) -> Iterator[Parsed]:
-    entity, day = post_entity(row), row.ts.date()
+def _split(row: PostRow, kind: str, entity: str) -> Iterator[Parsed]:
+    day = row.ts.date()
     found = False
     for name, value in row.counts.items():
         if value is None:

@@ -30,14 +30,22 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
 import pyarrow as pa
 
-from outcomes.sources.base import Ignored, Parsed, ReadOptions, Rejected, Row, Source
+from outcomes.sources.base import (
+    Ignored,
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    StoredActivity,
+)
 from outcomes.tables import Table
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.file_keys import FileKeys
@@ -139,7 +147,8 @@ def ingest_file(
             con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchall()[0][0]
         )
         loader = _Loader(con, ingest_id, str(path), batch_rows, progress)
-        loader.load(source.read(path, options or ReadOptions()))
+        reading = replace(options or ReadOptions(), stored=StoredActivities(con))
+        loader.load(source.read(path, reading))
         result = loader.result(source.name)
         if not result.balanced:  # a bug of ours: nothing is stored rather than a wrong count
             raise RuntimeError(f"{path}: the ingest's accounting does not add up: {result}")
@@ -155,6 +164,25 @@ def ingest_file(
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class StoredActivities:
+    """The stored activities a connector may ask for (`ReadOptions.stored`): what earlier
+    files left, and this file's rows once a batch of them is written."""
+
+    con: Any
+
+    def activities_on(
+        self, source: str, account: str | None, day: dt.date, text: str
+    ) -> Sequence[StoredActivity]:
+        start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+        found = self.con.execute(
+            "SELECT key, url FROM activities WHERE source = ? AND account IS NOT DISTINCT "
+            "FROM ? AND ts >= ? AND ts < ? AND text = ? ORDER BY key",
+            [source, account, start, start + dt.timedelta(days=1), text],
+        ).fetchall()
+        return [StoredActivity(key, url) for key, url in found]
 
 
 def _record(con: Any, result: IngestResult, checksum: str, size: int, started: dt.datetime) -> None:
