@@ -15,7 +15,7 @@ from outcomes.briefing.cache import CACHE_DIR, cache_path, fingerprint, load_bri
 from outcomes.catalog.statuses import MEASURED
 from outcomes.lint.rules.listening import required_listeners
 from outcomes.measure.returns import Money, Return, ReturnPart
-from outcomes.measure.roi import Estimate
+from outcomes.measure.roi_report import Estimate
 from tests.demo_cache import DemoCache
 
 OPTIONS = BriefingOptions(sources=("ga4",), lookback_days=None, bootstrap=50)

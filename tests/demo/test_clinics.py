@@ -27,7 +27,8 @@ from outcomes.measure.content import content_focus
 from outcomes.measure.conversation import tactic_conversation
 from outcomes.measure.mapping import mapped_activities
 from outcomes.measure.pacing import GoalPace, pace_goals
-from outcomes.measure.roi import RoiReport, roi
+from outcomes.measure.roi import roi
+from outcomes.measure.roi_report import RoiReport
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace.ingest import FileFailure, IngestResult

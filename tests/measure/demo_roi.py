@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from outcomes.measure.roi import RoiReport, roi
+from outcomes.measure.roi import roi
+from outcomes.measure.roi_report import RoiReport
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse
 

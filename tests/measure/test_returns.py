@@ -22,7 +22,7 @@ import yaml
 from typer.testing import CliRunner
 
 from outcomes.cli import app
-from outcomes.measure.roi import RoiReport
+from outcomes.measure.roi_report import RoiReport
 from outcomes.plan import Plan, load_plan, load_plan_text
 from tests.conftest import CLEAN_PLAN
 from tests.measure.demo_roi import demo_roi

@@ -22,7 +22,8 @@ import pytest
 
 from outcomes.measure.costs import Period
 from outcomes.measure.returns import Return, ReturnPart
-from outcomes.measure.roi import RoiReport, roi
+from outcomes.measure.roi import roi
+from outcomes.measure.roi_report import RoiReport
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse
 from tests.measure.crm_workspace import build_workspace

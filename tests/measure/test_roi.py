@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from outcomes.measure.costs import Period, data_through, tactic_costs
-from outcomes.measure.roi import RoiReport, roi
+from outcomes.measure.roi import roi
+from outcomes.measure.roi_report import RoiReport
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 

@@ -49,7 +49,7 @@ from outcomes.demo import model as m
 from outcomes.demo.crm import record_ids
 from outcomes.demo.journeys import blocks, evaluate
 from outcomes.measure.attribution.journeys import journey_parts
-from outcomes.measure.roi import RoiReport
+from outcomes.measure.roi_report import RoiReport
 from outcomes.plan import load_plan
 from outcomes.warehouse.connection import Warehouse, to_arrow
 from tests.measure.demo_roi import demo_roi

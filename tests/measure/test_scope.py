@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from outcomes.measure.pacing import pace_goals
-from outcomes.measure.roi import RoiReport, roi
+from outcomes.measure.roi import roi
+from outcomes.measure.roi_report import RoiReport
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace import Workspace

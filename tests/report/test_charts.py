@@ -17,7 +17,7 @@ from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import ConversationHealth
 from outcomes.measure.costs import Period
 from outcomes.measure.pacing import GoalPace
-from outcomes.measure.roi import Coverage, Estimate, RoiReport, RoiRow
+from outcomes.measure.roi_report import Coverage, Estimate, RoiReport, RoiRow
 from outcomes.report import charts
 
 HOSTILE = "<script>alert(1)</script> & \x01café"

@@ -18,7 +18,7 @@ import pytest
 
 from outcomes import Workspace
 from outcomes.briefing import BriefingOptions
-from outcomes.measure.roi import Estimate
+from outcomes.measure.roi_report import Estimate
 from outcomes.report.executive import render_html
 from outcomes.report.format import roi_words
 from outcomes.web import create_app

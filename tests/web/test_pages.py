@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from outcomes.catalog.statuses import status_word
-from outcomes.measure.roi import Estimate
+from outcomes.measure.roi_report import Estimate
 from outcomes.report.format import metric_value, roi_words
 from tests.web.conftest import Page, Served
 

@@ -30,7 +30,7 @@ from outcomes.catalog.channels import LISTENING_MODES
 from outcomes.catalog.money import format_money
 from outcomes.catalog.statuses import status_word
 from outcomes.lint.rules.listening import required_listeners
-from outcomes.measure.roi import RoiReport, RoiRow
+from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
 from outcomes.measure.unplanned import UnplannedReport
 from outcomes.plan import Plan

@@ -20,7 +20,8 @@ from outcomes.lint import check_plan
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, data_through
 from outcomes.measure.mapping import materialised_activities
-from outcomes.measure.roi import DEFAULT_MODELS, RoiReport, RoiRow, roi
+from outcomes.measure.roi import DEFAULT_MODELS, roi
+from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard, build_scorecard
 from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.plan import LoadedPlan, Plan

@@ -33,7 +33,7 @@ from outcomes.cli.options import (
 from outcomes.workspace import DEFAULT_WAIT
 
 if TYPE_CHECKING:
-    from outcomes.measure.roi import Estimate, RoiReport, RoiRow
+    from outcomes.measure.roi_report import Estimate, RoiReport, RoiRow
 
 
 class LevelChoice(StrEnum):

@@ -61,22 +61,29 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.measure.attribution import MODELS, PathCounts, attribute
 from outcomes.measure.attribution.journeys import JourneyOptions, Purchases, is_unplanned
-from outcomes.measure.attribution.result import records_frame, records_table
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, data_through, tactic_costs
 from outcomes.measure.returns import (
     Claimed,
     Money,
     Repeat,
-    Return,
     claimed_outcomes,
     goal_family,
     row_return,
     touched_steps,
+)
+from outcomes.measure.roi_report import (
+    SHARED_FLOOR,
+    Coverage,
+    CreditWarning,
+    Estimate,
+    Level,
+    RoiReport,
+    RoiRow,
 )
 from outcomes.measure.scope import (
     Scope,
@@ -92,220 +99,13 @@ if TYPE_CHECKING:
     import ibis
     import numpy as np
     import numpy.typing as npt
-    import pyarrow as pa
 
     Floats = npt.NDArray[np.float64]
 
-Level = Literal["tactic", "strategy", "goal"]
 SALES_TYPES: Final = ("deal_won", "order")
 CUSTOMER_TYPES: Final = ("new_customer",)
 DEFAULT_MODELS: Final = ("markov", "shapley", "last_touch", "linear")
 """The first is the one reports lead with: data-driven, as comparable tools default to."""
-JSON_SCHEMA_VERSION: Final = 2
-"""Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
-
-2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
-`return_label`, `return_parts`), no longer on attributed revenue alone."""
-
-
-@dataclass(frozen=True, slots=True)
-class Estimate:
-    """A number with its bootstrap interval (low = high = value without a bootstrap)."""
-
-    value: float
-    low: float
-    high: float
-
-
-@dataclass(frozen=True, slots=True)
-class RoiRow:
-    """One tactic, strategy or goal under one model."""
-
-    level: Level
-    id: str
-    model: str
-    conversions: Estimate
-    revenue: Estimate
-    new_customers: Estimate
-    cost: float
-    people: float
-    money: float
-    technology: float
-    roi: Estimate | None
-    roas: float | None
-    cost_per_acquisition: float | None
-    revenue_touched: float = 0.0
-    """Credited revenue up to the value of the conversions whose journeys touched it."""
-    revenue_shared: float = 0.0
-    """Credited revenue beyond that: reached through states other journeys share."""
-    scope: str | None = None
-    """The conversions the row was measured on, in words; None for every conversion."""
-    returns: Return | None = None
-    """The return in the goal's own terms, which `roi` is computed on."""
-
-    def to_record(self) -> dict[str, Any]:
-        """A flat dict: estimates become `x`, `x_low`, `x_high`."""
-        record: dict[str, Any] = {"level": self.level, "id": self.id, "model": self.model}
-        for name in ("conversions", "revenue", "new_customers", "roi"):
-            estimate = getattr(self, name)
-            record[name] = None if estimate is None else estimate.value
-            record[f"{name}_low"] = None if estimate is None else estimate.low
-            record[f"{name}_high"] = None if estimate is None else estimate.high
-        record |= {
-            "cost": self.cost,
-            "people": self.people,
-            "money": self.money,
-            "technology": self.technology,
-            "roas": self.roas,
-            "cost_per_acquisition": self.cost_per_acquisition,
-            "revenue_touched": self.revenue_touched,
-            "revenue_shared": self.revenue_shared,
-            "scope": self.scope,
-        }
-        kept = self.returns
-        money = None if kept is None else kept.money
-        record |= {
-            "return_kind": None if kept is None else kept.kind,
-            "return_unit": None if kept is None else kept.unit,
-            "return": None if money is None else money.value,
-            "return_low": None if money is None else money.low,
-            "return_high": None if money is None else money.high,
-            "return_units": None if kept is None else kept.units,
-            "return_label": None if kept is None else kept.label,
-        }
-        return record
-
-    def to_json(self) -> dict[str, Any]:
-        """`to_record` with the return's parts, one per family of goal served."""
-        parts = [] if self.returns is None else self.returns.to_json()["parts"]
-        return self.to_record() | {"return_parts": parts}
-
-
-SHARED_FLOOR: Final = 0.01
-"""Shared credit under this share of the run's revenue is not worth a warning."""
-
-
-@dataclass(frozen=True, slots=True)
-class CreditWarning:
-    """A tactic whose credit mostly reached it through shared states, under one model."""
-
-    tactic: str
-    model: str
-    revenue: float
-    touched_value: float
-    """Its credit up to the value of the conversions whose journeys touched it."""
-    shared: float
-
-    @property
-    def message(self) -> str:
-        """One sentence for the report and the terminal."""
-        return (
-            f"{self.model} credits {self.tactic} with {self.revenue:,.0f}, of which only "
-            f"{self.touched_value:,.0f} could come from conversions whose journeys touched it: "
-            f"{self.shared:,.0f} reached it through states other journeys share. Read its "
-            "ROI with care, or scope the goal it serves to its own conversions."
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """The warning's numbers and its sentence."""
-        return {
-            "tactic": self.tactic,
-            "model": self.model,
-            "revenue": self.revenue,
-            "touched": self.touched_value,
-            "shared": self.shared,
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """How much of the period's outcome reached attribution through a journey."""
-
-    conversions: float
-    """Sales conversions in the period."""
-    on_paths: float
-    """Of those, the ones with at least one touch in their window."""
-    new_customers: float
-    new_customers_on_paths: float
-
-
-@dataclass(frozen=True, slots=True)
-class RoiReport:
-    """ROI rows for every model, with the period, parameters and coverage they came from."""
-
-    period: Period
-    currency: str
-    models: tuple[str, ...]
-    params: Mapping[str, Any]
-    rows: tuple[RoiRow, ...]
-    unplanned: Mapping[str, Estimate]
-    """Revenue credited to touches of no tactic, per model."""
-    coverage: Coverage
-    warnings: tuple[CreditWarning, ...] = ()
-    """Tactics whose credit came mostly through shared states (see the module docstring)."""
-
-    def to_arrow(self) -> pa.Table:
-        """`to_records` as an Arrow table."""
-        return records_table(self.to_records())
-
-    def to_pandas(self) -> Any:
-        """`to_records` as a pandas DataFrame (needs pandas installed)."""
-        return records_frame(self.to_records())
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per row."""
-        return [row.to_record() for row in self.rows]
-
-    def to_json(self, levels: Sequence[Level] | None = None) -> dict[str, Any]:
-        """The versioned JSON of `outcomes roi --format json`, the API and the briefing.
-
-        `levels`: only the rows of these levels (all by default).
-        """
-        return {
-            "schema_version": JSON_SCHEMA_VERSION,
-            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
-            "currency": self.currency,
-            "models": list(self.models),
-            "params": _plain(dict(self.params)),
-            "coverage": dataclasses.asdict(self.coverage),
-            "unplanned_revenue": {
-                m: {"value": e.value, "low": e.low, "high": e.high}
-                for m, e in self.unplanned.items()
-            },
-            "rows": [row.to_json() for row in self.rows if levels is None or row.level in levels],
-            "warnings": [w.to_json() for w in self.warnings],
-        }
-
-    def only(self, models: Sequence[str]) -> RoiReport:
-        """The same report with the rows of `models` only (each model's rows stand alone:
-        the bootstrap replicates are drawn once, whatever the models)."""
-        missing = [m for m in models if m not in self.models]
-        if missing:
-            raise KeyError(f"model {missing[0]!r} was not measured")
-        return dataclasses.replace(
-            self,
-            models=tuple(models),
-            rows=tuple(r for r in self.rows if r.model in models),
-            unplanned={m: self.unplanned[m] for m in models},
-            warnings=tuple(w for w in self.warnings if w.model in models),
-        )
-
-    def row(self, level: Level, id_: str, model: str) -> RoiRow:
-        """The row of one tactic, strategy or goal under one model."""
-        for row in self.rows:
-            if (row.level, row.id, row.model) == (level, id_, model):
-                return row
-        raise KeyError((level, id_, model))
-
-
-def _plain(value: Any) -> Any:
-    """`value` in JSON's own types (tuples as lists), so that it reads back equal."""
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,53 +16,43 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, TypeAlias
+from typing import Any, Final
 
 import altair as alt
 import vl_convert as vlc
 
-from outcomes.catalog.money import format_money
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.cadence import KEPT_SHARE, TACTIC, CadenceRow
 from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import LOW_RESPONSE, ConversationHealth
 from outcomes.measure.pacing import GoalPace
-from outcomes.measure.roi import Estimate, RoiReport, RoiRow
+from outcomes.measure.roi_report import Estimate, RoiReport, RoiRow
+from outcomes.report import chart_layout as layout
 from outcomes.report.chart_engine import start_engine as start_engine
+from outcomes.report.chart_layout import LABEL_LIMIT as LABEL_LIMIT
+from outcomes.report.chart_layout import NAME_LIMIT as NAME_LIMIT
+from outcomes.report.chart_layout import STEP, Record
+from outcomes.report.chart_layout import Chart as Chart
 from outcomes.report.strategy_map import STATUS_COLOURS
 
-Chart: TypeAlias = alt.Chart | alt.LayerChart | alt.HConcatChart
-Record: TypeAlias = dict[str, Any]
-
-LABEL_LIMIT: Final = 40
-"""Characters of an axis label kept; longer ones end in an ellipsis."""
-NAME_LIMIT: Final = 80
-"""Characters of a name kept in a subtitle, which has a line to itself."""
 WIDTH: Final = 560
-STEP: Final = 24
-"""Pixels per bar row: room for an 11 px label with air around it."""
 NO_TACTIC: Final = "(no tactic)"
 """The model comparison's row for revenue credited to touches no tactic claims."""
-_BAR: Final = STEP * 0.6
-_VALUE_ROOM: Final = 80
-"""Pixels right of the plot for the value written at the end of the longest bar."""
-_PANEL_GAP: Final = 24
 _RATIO_CAP: Final = 4.0
 """Replies per post drawn at most: a support desk's 35 would flatten every other bar."""
-_INK, _MUTED, _GREY, _BLUE = "#1f2937", "#64748b", "#94a3b8", "#2563eb"
-_GOOD: Final = STATUS_COLOURS["on_track"][1]
-_BAD: Final = STATUS_COLOURS["off_track"][1]
-_GOOD_BAD: Final = {"good": _GOOD, "bad": _BAD, "none": _GREY}
-_VERDICTS: Final = {"pays for itself": _GOOD, "unclear": _GREY, "costs more than it returns": _BAD}
+_VERDICTS: Final = {
+    "pays for itself": layout.GOOD,
+    "unclear": layout.GREY,
+    "costs more than it returns": layout.BAD,
+}
 _STATUS: Final = {status: (word, colour) for status, (_, colour, word) in STATUS_COLOURS.items()}
-_PACING: Final = dict(_STATUS.values()) | {"no data": _GREY}
+_PACING: Final = dict(_STATUS.values()) | {"no data": layout.GREY}
 """Goal status as the strategy map words and colours it, plus the grey of no data."""
 _RHYTHMS: Final = {
     "kept the rhythm": _STATUS["on_track"][1], "irregular": _STATUS["at_risk"][1],
-    "stopped": _BAD, "not started": _BAD, "no activity data": _STATUS["stale"][1],
+    "stopped": layout.BAD, "not started": layout.BAD, "no activity data": _STATUS["stale"][1],
 }  # fmt: skip
 _LOWER_IS_BETTER: Final = ("decrease", "at_most")
 _GOAL_GROUPS: Final = (
@@ -70,23 +60,6 @@ _GOAL_GROUPS: Final = (
     ("data stopped", ("stale",)),
     ("no data yet", ("no_data",)),
 )
-_CONFIG: Final[Mapping[str, Any]] = {
-    "font": "Helvetica, Arial, sans-serif",
-    "view": {"stroke": None},
-    "axis": {
-        "labelColor": _INK, "titleColor": _MUTED, "titleFontWeight": "normal",
-        "gridColor": "#e5e7eb", "domainColor": _GREY, "tickColor": _GREY, "labelLimit": 0,
-    },
-    "title": {
-        "anchor": "start", "fontSize": 15, "color": _INK, "offset": 10,
-        "subtitleFontSize": 12, "subtitleColor": _MUTED,
-    },
-    "legend": {"labelColor": _INK, "symbolType": "square", "orient": "bottom", "title": None},
-}  # fmt: skip
-_NUMBERS: Final = {"decimal": ".", "thousands": ",", "grouping": [3]}
-# Characters XML 1.0 cannot hold, and lone surrogates, which no encoder writes.
-_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SPACE: Final = re.compile(r"\s+")
 _ID: Final = re.compile(r'\bid="([^"]+)"')
 
 
@@ -169,22 +142,22 @@ def goal_pacing_chart(
     if not goals:
         return None
     names = [titles.get(g.goal, g.goal) for g in goals]
-    labels = _labels(names)
+    labels = layout.axis_labels(names)
     records = [_goal_record(g, labels[n]) for g, n in zip(goals, names, strict=True)]
     largest = max(max(r["value"] or 0.0, r["expected"] or 0.0) for r in records)
     title = "Actual, % of target (black tick: expected by now; dashed line: target)"
-    bars = _bars(
+    bars = layout.bars(
         records, title, (0, max(1.2, largest * 1.1)), colours=_PACING, line=1.0, legend=True
     )
-    expected = _base(records).mark_tick(color=_INK, thickness=2, size=STEP * 0.8)
+    expected = layout.rows(records).mark_tick(color=layout.INK, thickness=2, size=STEP * 0.8)
     layer = alt.LayerChart(layer=[*bars, expected.encode(x=alt.X("expected:Q"))])
     good = sum(1 for g in goals if g.status in ("achieved", "on_track"))
     answer = [f"{good} of {len(goals)} goals achieved or on track"]
     for word, statuses in _GOAL_GROUPS:
-        which = [_short(n) for g, n in zip(goals, names, strict=True) if g.status in statuses]
+        which = [layout.short(n) for g, n in zip(goals, names, strict=True) if g.status in statuses]
         if which:
             answer.append(f"{word}: {', '.join(which)}")
-    return _finish(layer, "Are the goals on pace?", answer, width, labels)
+    return layout.finish(layer, "Are the goals on pace?", answer, width, labels)
 
 
 def _goal_record(goal: GoalPace, label: str) -> Record:
@@ -196,7 +169,7 @@ def _goal_record(goal: GoalPace, label: str) -> Record:
         lower = goal.direction in _LOWER_IS_BETTER
         text = f"{actual:.0%}" + (" · lower is better" if lower else "")
     word = _STATUS[goal.status][0] if goal.status in _STATUS else goal.status.replace("_", " ")
-    record = _bar(label, actual, text, word)
+    record = layout.bar(label, actual, text, word)
     return record | {"expected": expected, "at": max(actual or 0.0, expected or 0.0)}
 
 
@@ -213,24 +186,24 @@ def roi_chart(
     measured = sorted((r for r in rows if r.roi is not None), key=lambda r: -_roi(r).value)
     if not measured:
         return None
-    labels = _labels(r.id for r in measured)
+    labels = layout.axis_labels(r.id for r in measured)
     records = [_roi_record(r, labels[r.id]) for r in measured]
     verdicts = [v for v in _VERDICTS if any(r["verdict"] == v for r in records)]
-    base = _base(records)
+    base = layout.rows(records)
     x = alt.X(
         "roi:Q",
         axis=alt.Axis(format=".0%", tickCount=6),
         title=f"ROI = (return in the goals' terms − cost) ÷ cost, {confidence:.0%} interval",
     )
-    colour = alt.Color("verdict:N", scale=_scale({v: _VERDICTS[v] for v in verdicts}))
+    colour = alt.Color("verdict:N", scale=layout.colour_scale({v: _VERDICTS[v] for v in verdicts}))
     layer = alt.LayerChart(
         layer=[
-            _rule_at(0.0),
-            base.mark_rule(color=_GREY, strokeWidth=2).encode(
+            layout.rule_at(0.0),
+            base.mark_rule(color=layout.GREY, strokeWidth=2).encode(
                 x=alt.X("low:Q"), x2=alt.X2("high:Q")
             ),
             base.mark_point(filled=True, size=70, opacity=1).encode(x=x, color=colour),
-            base.mark_text(align="left", dx=8, color=_INK).encode(
+            base.mark_text(align="left", dx=8, color=layout.INK).encode(
                 x=alt.X("high:Q"), text=alt.Text("text:N")
             ),
         ]
@@ -239,9 +212,9 @@ def roi_chart(
     losing = sum(1 for r in measured if _roi(r).value < 0)
     kept = best.returns
     returned = kept.money.value if kept and kept.money else best.revenue.value
-    money = f"{_money(returned, currency)} on {_money(best.cost, currency)}"
+    money = f"{layout.money(returned, currency)} on {layout.money(best.cost, currency)}"
     answer = [
-        f"{_short(best.id)} returns {_roi(best).value + 1:.1f}× its cost ({money})",
+        f"{layout.short(best.id)} returns {_roi(best).value + 1:.1f}× its cost ({money})",
         f"{losing} of {len(measured)} tactics return less than they cost"
         if losing
         else f"all {len(measured)} tactics return more than they cost",
@@ -249,7 +222,7 @@ def roi_chart(
     unmeasured = sum(1 for r in rows if r.roi is None and r.returns and r.returns.kind == "none")
     if unmeasured:
         answer.append(f"{unmeasured} with no return measured yet")
-    return _finish(layer, "Which tactics pay for themselves?", answer, width, labels)
+    return layout.finish(layer, "Which tactics pay for themselves?", answer, width, labels)
 
 
 def _roi(row: RoiRow) -> Estimate:
@@ -282,32 +255,34 @@ def revenue_cost_chart(
     if not rows or all(r.revenue.value == 0 and r.cost == 0 for r in rows):
         return None
     ordered = sorted(rows, key=lambda r: (-r.revenue.value, -r.cost, r.id))
-    labels = _labels(r.id for r in ordered)
-    measures = {"Attributed revenue": _BLUE, "Cost": _GREY}
+    labels = layout.axis_labels(r.id for r in ordered)
+    measures = {"Attributed revenue": layout.BLUE, "Cost": layout.GREY}
     records = [
         {"label": labels[r.id], "measure": measure, "amount": amount}
         for r in ordered
         for measure, amount in zip(measures, (r.revenue.value, r.cost), strict=True)
     ]
     x = alt.X("amount:Q", axis=alt.Axis(format="$~s"), title=f"Amount ({currency})")
-    bars = _base(records, sort=[labels[r.id] for r in ordered]).mark_bar().encode(
+    bars = layout.rows(records, sort=[labels[r.id] for r in ordered]).mark_bar().encode(
         x=x, yOffset=alt.YOffset("measure:N", sort=list(measures)),
-        color=alt.Color("measure:N", scale=_scale(measures)),
+        color=alt.Color("measure:N", scale=layout.colour_scale(measures)),
     )  # fmt: skip
     height = alt.Step(STEP * 1.5, **{"for": "position"})
-    chart = bars.properties(width=_plot_width(width, labels), height=height)
+    chart = bars.properties(width=layout.plot_width(width, labels), height=height)
     revenue, cost = sum(r.revenue.value for r in rows), sum(r.cost for r in rows)
     answer = [
-        f"{_money(revenue, currency)} attributed revenue against {_money(cost, currency)} cost"
+        f"{layout.money(revenue, currency)} attributed revenue against {layout.money(cost, currency)} cost"
     ]
     if ordered[0].revenue.value > 0:
         top = ordered[0]
-        answer.append(f"{_short(top.id)} brought the most ({_money(top.revenue.value, currency)})")
+        answer.append(
+            f"{layout.short(top.id)} brought the most ({layout.money(top.revenue.value, currency)})"
+        )
     empty = sum(1 for r in rows if r.revenue.value == 0)
     if empty:
         answer.append(f"{empty} of {len(rows)} tactics brought no attributed revenue")
     question = "What did each tactic bring in, and what did it cost?"
-    return _finish(chart, question, answer, width, labels, currency=currency, sized=True)
+    return layout.finish(chart, question, answer, width, labels, currency=currency, sized=True)
 
 
 def model_comparison_chart(roi: RoiReport, *, width: int = WIDTH) -> Chart | None:
@@ -320,13 +295,13 @@ def model_comparison_chart(roi: RoiReport, *, width: int = WIDTH) -> Chart | Non
     if not shares:
         return None
     tactics = list(dict.fromkeys(t for t, _ in shares))
-    labels = _labels(tactics)
+    labels = layout.axis_labels(tactics)
     records = [
         {"label": labels[t], "model": m, "share": s, "text": f"{s:.0%}"}
         for (t, m), s in shares.items()
     ]
     darkest = max(shares.values())
-    base = _base(records, sort=[labels[t] for t in tactics]).encode(
+    base = layout.rows(records, sort=[labels[t] for t in tactics]).encode(
         x=alt.X(
             "model:N", sort=list(roi.models), title=None, axis=alt.Axis(orient="top", labelAngle=0)
         ),
@@ -338,11 +313,11 @@ def model_comparison_chart(roi: RoiReport, *, width: int = WIDTH) -> Chart | Non
             legend=None,  # every cell writes its share
         )
     )
-    ink = _colour_if(f"(datum.share > {darkest * 0.55!r})", "white", _INK)
+    ink = layout.colour_if(f"(datum.share > {darkest * 0.55!r})", "white", layout.INK)
     text = base.mark_text().encode(text=alt.Text("text:N"), color=ink)
     layer = alt.LayerChart(layer=[cells, text])
     question = "Do the attribution models agree on where revenue comes from?"
-    return _finish(layer, question, _model_answer(shares), width, labels)
+    return layout.finish(layer, question, _model_answer(shares), width, labels)
 
 
 def _model_shares(roi: RoiReport) -> dict[tuple[str, str], float]:
@@ -376,8 +351,8 @@ def _model_answer(shares: Mapping[tuple[str, str], float]) -> list[str]:
         low = min(models, key=lambda m: (models[m], m))
         high = max(models, key=lambda m: (models[m], m))
         answer = [
-            f"they disagree most on {_short(widest)}: {models[low]:.0%} of revenue under"
-            f" {_short(low)}, {models[high]:.0%} under {_short(high)}"
+            f"they disagree most on {layout.short(widest)}: {models[low]:.0%} of revenue under"
+            f" {layout.short(low)}, {models[high]:.0%} under {layout.short(high)}"
         ]
     unplanned = by_tactic.get(NO_TACTIC, {}).values()
     if unplanned and max(unplanned) >= 0.25:
@@ -398,20 +373,22 @@ def conversation_chart(rows: Sequence[ConversationHealth], *, width: int = WIDTH
     if not shown:
         return None
     names = [" · ".join(str(v) for v in r.group.values() if v) or "(all)" for r in shown]
-    labels = _labels(names)
+    labels = layout.axis_labels(names)
     rates, ratios = [], []
     for row, name in zip(shown, names, strict=True):
         rate, ratio = row.response_rate, row.listen_push_ratio
         rate_text = "not in export" if rate is None else f"{rate:.0%}"
-        rates.append(_bar(labels[name], rate, rate_text, _side(rate, LOW_RESPONSE)))
+        rates.append(layout.bar(labels[name], rate, rate_text, layout.side(rate, LOW_RESPONSE)))
         ratio_text = "no own posts" if ratio is None else f"{ratio:,.1f}"
-        ratios.append(_bar(labels[name], ratio, ratio_text, _side(ratio, 1.0), cap=_RATIO_CAP))
+        ratios.append(
+            layout.bar(labels[name], ratio, ratio_text, layout.side(ratio, 1.0), cap=_RATIO_CAP)
+        )
     panels = [
-        _bars(rates, f"Response rate (line: {LOW_RESPONSE:.0%})", (0, 1), line=LOW_RESPONSE),
-        _bars(ratios, "Replies per own post (line: 1)", (0, _RATIO_CAP), line=1.0, fmt="~g",
+        layout.bars(rates, f"Response rate (line: {LOW_RESPONSE:.0%})", (0, 1), line=LOW_RESPONSE),
+        layout.bars(ratios, "Replies per own post (line: 1)", (0, _RATIO_CAP), line=1.0, fmt="~g",
               labels=False, capped=True),
     ]  # fmt: skip
-    chart = _side_by_side(panels, width, labels)
+    chart = layout.side_by_side(panels, width, labels)
     answer = []
     rated = sorted(
         (r["value"], n) for r, n in zip(rates, names, strict=True) if r["value"] is not None
@@ -422,12 +399,12 @@ def conversation_chart(rows: Sequence[ConversationHealth], *, width: int = WIDTH
             f"{kept} of {len(rated)} accounts with inbound answer at least {LOW_RESPONSE:.0%}"
         )
         if rated[0][0] < LOW_RESPONSE:
-            answer.append(f"{_short(rated[0][1])} answers {rated[0][0]:.0%}")
+            answer.append(f"{layout.short(rated[0][1])} answers {rated[0][0]:.0%}")
     pushing = [r.listen_push_ratio for r in shown if r.listen_push_ratio is not None]
     heavy = sum(1 for ratio in pushing if ratio < 1)
     answer.append(f"{heavy} of {len(pushing)} post more than they reply")
     question = "Do we answer and listen as often as we push?"
-    return _finish(chart, question, answer, width, labels, sized=True)
+    return layout.finish(chart, question, answer, width, labels, sized=True)
 
 
 def content_focus_chart(rows: Sequence[TacticFocus], *, width: int = WIDTH) -> Chart | None:
@@ -440,27 +417,31 @@ def content_focus_chart(rows: Sequence[TacticFocus], *, width: int = WIDTH) -> C
     if not shown:
         return None
     names = [f"{r.tactic} ({r.posts} posts)" for r in shown]
-    labels = _labels(names)
+    labels = layout.axis_labels(names)
     scores, shares = [], []
     for row, name in zip(shown, names, strict=True):
         sign = "good" if row.mean_score > 0 else "bad" if row.mean_score < 0 else "none"
-        scores.append(_bar(labels[name], row.mean_score, f"{row.mean_score:+.2f}", sign))
+        scores.append(layout.bar(labels[name], row.mean_score, f"{row.mean_score:+.2f}", sign))
         share = row.brand_centric_share
-        shares.append(_bar(labels[name], share, f"{share:.0%}", _side(share, 0.25, lower=True)))
+        shares.append(
+            layout.bar(labels[name], share, f"{share:.0%}", layout.side(share, 0.25, lower=True))
+        )
     panels = [
-        _bars(scores, "Mean customer-focus score", (-1, 1), line=0.0, dashed=False, fmt="~g"),
-        _bars(shares, "Brand-centric posts (line: 25%)", (0, 1), line=0.25, labels=False),
+        layout.bars(scores, "Mean customer-focus score", (-1, 1), line=0.0, dashed=False, fmt="~g"),
+        layout.bars(shares, "Brand-centric posts (line: 25%)", (0, 1), line=0.25, labels=False),
     ]
     best, worst = shown[0], shown[-1]
-    answer = [f"most about the customer: {_short(best.tactic)} ({best.mean_score:+.2f})"]
+    answer = [f"most about the customer: {layout.short(best.tactic)} ({best.mean_score:+.2f})"]
     if worst.mean_score < 0:
         brand = f"{worst.brand_centric_share:.0%} of its posts brand-centric"
-        answer.append(f"most about us: {_short(worst.tactic)} ({worst.mean_score:+.2f}, {brand})")
+        answer.append(
+            f"most about us: {layout.short(worst.tactic)} ({worst.mean_score:+.2f}, {brand})"
+        )
     else:
         answer.append("no tactic's posts lean to us on average")
     question = "Is our content about the customer or about us?"
-    chart = _side_by_side(panels, width, labels)
-    return _finish(chart, question, answer, width, labels, sized=True)
+    chart = layout.side_by_side(panels, width, labels)
+    return layout.finish(chart, question, answer, width, labels, sized=True)
 
 
 def cadence_chart(rows: Sequence[CadenceRow], *, width: int = WIDTH) -> Chart | None:
@@ -472,24 +453,24 @@ def cadence_chart(rows: Sequence[CadenceRow], *, width: int = WIDTH) -> Chart | 
     if not rows:
         return None
     names = [r.tactic if r.operator == TACTIC else f"{r.tactic} · {r.operator}" for r in rows]
-    labels = _labels(names)
+    labels = layout.axis_labels(names)
     records = []
     for row, name in zip(rows, names, strict=True):
         kept = row.periods_kept / row.periods if row.periods else None
         unit = {"week": "weeks", "month": "months", "day": "days"}.get(row.per, row.per)
         counted = row.status != "no activity data" and kept is not None
         text = f"{row.periods_kept} of {row.periods} {unit}" if counted else row.status
-        records.append(_bar(labels[name], kept if counted else None, text, row.status))
+        records.append(layout.bar(labels[name], kept if counted else None, text, row.status))
     title = f"Periods kept (line: {KEPT_SHARE:.0%} keeps the rhythm)"
-    bars = _bars(records, title, (0, 1), colours=_RHYTHMS, line=KEPT_SHARE, legend=True)
+    bars = layout.bars(records, title, (0, 1), colours=_RHYTHMS, line=KEPT_SHARE, legend=True)
     kept_all = sum(1 for r in rows if r.status == "kept the rhythm")
     answer = [f"{kept_all} of {len(rows)} kept the rhythm"]
     for status in ("stopped", "not started", "irregular", "no activity data"):
-        who = [_short(n) for r, n in zip(rows, names, strict=True) if r.status == status]
+        who = [layout.short(n) for r, n in zip(rows, names, strict=True) if r.status == status]
         if who:
             answer.append(f"{status}: {', '.join(who)}")
     question = "Who kept the rhythm the plan set?"
-    return _finish(alt.LayerChart(layer=bars), question, answer, width, labels)
+    return layout.finish(alt.LayerChart(layer=bars), question, answer, width, labels)
 
 
 # -- attribution --------------------------------------------------------------------------
@@ -508,198 +489,24 @@ def attribution_chart(
     ranked = sorted((c for c in credit if credit[c] != 0), key=lambda c: (-credit[c], c))
     if sum(credit.values()) <= 0:  # nothing credited, or only negative Shapley shares
         return None
-    labels = _labels(ranked)
+    labels = layout.axis_labels(ranked)
 
     def written(amount: float) -> str:
-        return _money(amount, currency) if by_value else f"{amount:,.1f}"
+        return layout.money(amount, currency) if by_value else f"{amount:,.1f}"
 
-    records = [_bar(labels[c], credit[c], written(credit[c]), "credit") for c in ranked]
-    bars = _bars(
+    records = [layout.bar(labels[c], credit[c], written(credit[c]), "credit") for c in ranked]
+    bars = layout.bars(
         records,
         title=f"Attributed value ({currency})" if by_value else "Attributed conversions",
         domain=None,
-        colours={"credit": _BLUE},
+        colours={"credit": layout.BLUE},
         fmt="$~s" if by_value else "~s",
         legend=False,
     )
-    total, model = sum(credit[c] for c in ranked), _short(result.model)
+    total, model = sum(credit[c] for c in ranked), layout.short(result.model)
     what = "credited" if by_value else "conversions credited"
     top = ranked[0]
-    answer = [f"{_short(top)} earns {credit[top] / total:.0%} of the {written(total)} {what}"]
+    answer = [f"{layout.short(top)} earns {credit[top] / total:.0%} of the {written(total)} {what}"]
     question = f"Which channels earn the credit under the {model} model?"
     chart = alt.LayerChart(layer=bars)
-    return _finish(chart, question, answer, width, labels, currency=currency)
-
-
-# -- shared layout ------------------------------------------------------------------------
-
-
-def _base(
-    records: list[Record], sort: Sequence[str] | None = None, *, axis: bool = True
-) -> alt.Chart:
-    """Rows of `records` down the y axis, in the order given (the records' by default)."""
-    order = list(sort) if sort is not None else list(dict.fromkeys(r["label"] for r in records))
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis() if axis else None)
-    return alt.Chart(alt.InlineData(values=records)).encode(y=y)
-
-
-def _bars(
-    records: list[Record],
-    title: str,
-    domain: tuple[float, float] | None,
-    *,
-    colours: Mapping[str, str] = _GOOD_BAD,
-    line: float | None = None,
-    dashed: bool = True,
-    fmt: str = ".0%",
-    legend: bool = False,
-    labels: bool = True,
-    capped: bool = False,
-) -> list[alt.Chart]:
-    """A bar per record (`value`, `colour`) and its `text` written at `at`.
-
-    Records without a value get no bar and their text in a muted colour, so "no data"
-    reads as absence, not as zero. A `capped` axis ends in "4+": values past it are
-    drawn at the edge and written in full.
-    """
-    top = f"datum.value >= {domain[1]} ? '{domain[1]:g}+' : " if capped and domain else ""
-    axis = alt.Axis(format=fmt, tickCount=5, labelExpr=f"{top}datum.label")
-    scale = alt.Scale(domain=list(domain), clamp=True, nice=False) if domain else alt.Scale()
-    base = _base(records, axis=labels)
-    present = {k: v for k, v in colours.items() if any(r["colour"] == k for r in records)}
-    layers = [
-        base.mark_bar(height=_BAR).encode(
-            x=alt.X("value:Q", scale=scale, axis=axis, title=title),
-            color=alt.Color(
-                "colour:N", scale=_scale(present), legend=alt.Legend() if legend else None
-            ),
-        ),
-        base.mark_text(align="left", dx=4).encode(
-            x=alt.X("at:Q"),
-            text=alt.Text("text:N"),
-            color=_colour_if("isValid(datum.value)", _INK, _MUTED),
-        ),
-    ]
-    if line is not None:
-        layers.insert(1, _rule_at(line, dashed=dashed))
-    return layers
-
-
-def _bar(
-    label: str, value: float | None, text: str, colour: str, *, cap: float | None = None
-) -> Record:
-    """One row of `_bars`, drawn at most to `cap`; without a value, only its text, at 0."""
-    drawn = value if value is None or cap is None else min(value, cap)
-    return {"label": label, "value": drawn, "text": text, "at": max(drawn or 0.0, 0.0),
-            "colour": colour}  # fmt: skip
-
-
-def _side(value: float | None, line: float, *, lower: bool = False) -> str:
-    """Good or bad by which side of `line` a value falls (`lower`: below is good)."""
-    if value is None:
-        return "none"
-    return "good" if (value <= line if lower else value >= line) else "bad"
-
-
-def _side_by_side(panels: list[list[alt.Chart]], width: int, labels: Mapping[str, str]) -> Chart:
-    """Panels sharing the rows, splitting what the labels leave of `width`."""
-    each = max(100, (width - _label_width(labels) - _PANEL_GAP * len(panels)) // len(panels))
-    # Sized when made: `.properties` on a layer copies it, and copying a layer or concat
-    # re-creates it, which deep-copies every layer and its data again.
-    charts = [alt.LayerChart(layer=p, width=each, height=alt.Step(STEP)) for p in panels]
-    return alt.HConcatChart(hconcat=charts, spacing=_PANEL_GAP)
-
-
-def _finish(
-    chart: Chart,
-    question: str,
-    answer: Sequence[str],
-    width: int,
-    labels: Mapping[str, str],
-    *,
-    currency: str | None = None,
-    sized: bool = False,
-) -> Chart:
-    """Question as title, answer as subtitle, the house look, and (unless `sized`) a size.
-
-    Set on `chart` itself, which each builder has just made for this: `.properties` and
-    `.configure` return copies, and copying a layer or concat re-creates it, deep-copying
-    every layer and its data (three copies per chart cost a quarter of a second per report).
-    """
-    line = max(40, width // 6)
-    subtitle = textwrap.wrap("; ".join(_clean(a) for a in answer), line, break_on_hyphens=False)
-    if not sized:
-        chart.width = _plot_width(width, labels)
-        chart.height = alt.Step(STEP)
-    config = dict(_CONFIG)
-    if currency is not None:  # d3 writes "$" where `format_money` puts the currency
-        prefix, _, suffix = format_money(0, currency).partition("0")
-        config["locale"] = {"number": {**_NUMBERS, "currency": [prefix, suffix]}}
-    chart.title = alt.Title(_clean(question), subtitle=subtitle)
-    chart.config = alt.Config(**config)
-    return chart
-
-
-def _colour_if(test: str, yes: str, no: str) -> alt.ColorValue:
-    """Colour `yes` where the Vega expression `test` holds, else `no`.
-
-    The channel object itself: handed `alt.condition`'s dict or a "field:type" string,
-    Altair looks up the channel's class by checking it against the schema, which cost
-    more than building the chart.
-    """
-    return alt.ColorValue(no, condition={"test": test, "value": yes})
-
-
-def _scale(colours: Mapping[str, str]) -> alt.Scale:
-    return alt.Scale(domain=list(colours), range=list(colours.values()))
-
-
-def _rule_at(x: float, *, dashed: bool = True) -> alt.Chart:
-    """A vertical reference line (zero, target, threshold) across the plot."""
-    rule: alt.Chart = (
-        alt.Chart(alt.InlineData(values=[{"x": x}]))
-        .mark_rule(color=_INK, strokeDash=[4, 3] if dashed else [], opacity=0.7)
-        .encode(x=alt.X("x:Q"))
-    )
-    return rule
-
-
-def _money(amount: float, currency: str) -> str:
-    return format_money(round(amount), currency)
-
-
-def _clean(text: str) -> str:
-    """Text safe for XML on one line: no control characters, no runs of whitespace."""
-    return _SPACE.sub(" ", _NOT_XML.sub("", text)).strip()
-
-
-def _short(text: str, limit: int = NAME_LIMIT) -> str:
-    """`text` cleaned and cut to `limit` characters, the last an ellipsis."""
-    clean = _clean(text)
-    return clean if len(clean) <= limit else clean[: limit - 1].rstrip() + "…"
-
-
-def _labels(names: Iterable[str]) -> dict[str, str]:
-    """Each name's axis label: cleaned, cut to `LABEL_LIMIT`, and still unique."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for name in names:
-        if name in out:
-            continue
-        label = _short(name, LABEL_LIMIT) or "(blank)"
-        unique, n = label, 2
-        while unique in used:
-            unique, n = f"{label} ({n})", n + 1
-        out[name] = unique
-        used.add(unique)
-    return out
-
-
-def _plot_width(width: int, labels: Mapping[str, str]) -> int:
-    """What `width` leaves for the plot after the labels and the values beside the bars."""
-    return max(120, width - _label_width(labels) - _VALUE_ROOM)
-
-
-def _label_width(labels: Mapping[str, str]) -> int:
-    """Pixels the longest label takes at 11 px (about 6 px a character), with padding."""
-    return 6 * max((len(v) for v in labels.values()), default=0) + 24
+    return layout.finish(chart, question, answer, width, labels, currency=currency)

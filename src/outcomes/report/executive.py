@@ -31,7 +31,7 @@ from markupsafe import Markup
 from outcomes.briefing.build import Briefing
 from outcomes.catalog.statuses import status_style, status_word
 from outcomes.measure.content import brand_words
-from outcomes.measure.roi import CreditWarning
+from outcomes.measure.roi_report import CreditWarning
 from outcomes.plan import Tactic
 from outcomes.plan.changes import SignOff
 from outcomes.plan.implementation import build_implementation_plan

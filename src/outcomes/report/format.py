@@ -7,7 +7,7 @@ from typing import Final
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.catalog.money import INVALID, format_money, is_invalid
 from outcomes.catalog.statuses import STATUS_STYLES
-from outcomes.measure.roi import Estimate
+from outcomes.measure.roi_report import Estimate
 from outcomes.plan import Plan
 
 STATUS_LABELS: Final = {status: style.word for status, style in STATUS_STYLES.items()}

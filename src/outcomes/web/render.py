@@ -19,7 +19,7 @@ import jinja2
 
 from outcomes.catalog.money import INVALID, format_money, is_invalid
 from outcomes.catalog.statuses import status_word
-from outcomes.measure.roi import Estimate
+from outcomes.measure.roi_report import Estimate
 from outcomes.report.format import (
     metric_value,
     money,

@@ -22,7 +22,7 @@ from outcomes.measure.conversation import ResponderHealth
 from outcomes.measure.costs import PlannedVsSpent
 from outcomes.measure.engagement import EngagementLink
 from outcomes.measure.pilot import PilotResult
-from outcomes.measure.roi import Coverage, Estimate
+from outcomes.measure.roi_report import Coverage, Estimate
 from outcomes.measure.unplanned import UnplannedActivity, UnplannedCampaign
 from outcomes.plan.implementation import TacticPlan
 

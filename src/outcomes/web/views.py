@@ -17,7 +17,7 @@ from outcomes.briefing.explorer import WHOLE_PERIOD, explore
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.conversation import ConversationHealth
-from outcomes.measure.roi import RoiRow
+from outcomes.measure.roi_report import RoiRow
 from outcomes.plan.implementation import (
     CHANNEL_LABELS,
     MODE_LABELS,

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from outcomes.measure.costs import Period
     from outcomes.measure.explain import Explanation
     from outcomes.measure.response_days import ResponseDay
-    from outcomes.measure.roi import RoiReport
+    from outcomes.measure.roi_report import RoiReport
     from outcomes.measure.scorecard import Scorecard
     from outcomes.measure.unplanned import UnplannedReport
     from outcomes.sources.base import ReadOptions
