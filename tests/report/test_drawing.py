@@ -74,6 +74,52 @@ def test_a_fresh_process_forks_a_child_whose_charts_match_its_own(workspace: Pat
     assert "Traceback" not in done.stderr  # the child did not fail and leave it to the parent
 
 
+def test_a_drawer_handed_the_scorecard_first_draws_its_charts_from_it(workspace: Path) -> None:
+    """A drawer made ready on a pipe (the printer's) is handed the plan and scorecard
+    first, then the briefing: the scorecard's four charts are drawn from the first part
+    (a part without goals draws no goals chart), the other three from the briefing, and
+    with the briefing's own scorecard they are the charts this process would draw."""
+    script = textwrap.dedent(
+        f"""
+        import dataclasses
+        import sys
+        from pathlib import Path
+        from outcomes.briefing.build import BriefingOptions
+        from outcomes.briefing.cache import load_briefing
+        from outcomes.report.drawing import (
+            ChartDrawing, FirstPart, draw_charts, drawing_pipe
+        )
+        briefing = load_briefing(Path({str(workspace)!r}), options={OPTIONS})
+
+        def drawn_from(card):
+            inbox, sender = drawing_pipe()
+            drawing = ChartDrawing.ready(for_print=True, inbox=inbox)
+            sender.send(FirstPart(briefing.plan, card))
+            sender.send(briefing)
+            sender.close()
+            drawing.draw(briefing)  # kept here, for drawing here should the child fail
+            return drawing.result()
+
+        sent = drawn_from(briefing.scorecard)
+        goalless = drawn_from(dataclasses.replace(briefing.scorecard, goals=()))
+        assert "vl_convert" not in sys.modules, "the parent must not load vl-convert"
+        here = draw_charts(briefing, for_print=True)
+        assert sent == here, sorted(k for k in sent if sent[k] != here[k])
+        assert here["goals"] is not None and goalless["goals"] is None
+        assert {{k: v for k, v in goalless.items() if k != "goals"}} == {{
+            k: v for k, v in here.items() if k != "goals"
+        }}
+        print("same")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "same"
+    assert "Traceback" not in done.stderr
+
+
 def test_a_drawing_started_early_gives_the_report_its_charts(briefing: Briefing) -> None:
     drawing = ChartDrawing.start(briefing, for_print=True)
     started = render_html(briefing, for_print=True, drawing=drawing)

@@ -10,6 +10,7 @@ web app, which add nothing but layout. `Briefing.to_json` is the dashboard's API
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
@@ -46,6 +47,10 @@ class BriefingOptions:
     headline_model: str = "markov"
     bootstrap: int = 200
     confidence: float = 0.9
+
+
+ScorecardHook = Callable[[Plan, Scorecard], object]
+"""Told the plan and its scorecard as soon as they are measured (`build_briefing`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,12 +197,14 @@ def build_briefing(
     options: BriefingOptions | None = None,
     *,
     explorer: bool = True,
+    on_scorecard: ScorecardHook | None = None,
 ) -> Briefing:
     """Measure everything the report and the dashboard show.
 
     `explorer=False` leaves out the journey summaries only the dashboard's explorer reads
     (by channel and by tactic, for the plan's period and each quarter); every other number
-    is the same either way.
+    is the same either way. `on_scorecard(plan, scorecard)` is called as soon as the
+    scorecard is measured, before ROI (the PDF's charts of it are drawn meanwhile).
     """
     options = options or BriefingOptions()
     if options.headline_model not in options.models:
@@ -236,6 +243,8 @@ def build_briefing(
             journeys=journeys,
             mapped=mapped,
         )
+        if on_scorecard is not None:
+            on_scorecard(plan, card)
         period = Period.of_plan(plan)
         report = roi(
             plan,

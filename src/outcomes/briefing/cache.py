@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import Final
 
 from outcomes import __version__
-from outcomes.briefing.build import SCHEMA_VERSION, Briefing, BriefingOptions, build_briefing
+from outcomes.briefing.build import (
+    SCHEMA_VERSION,
+    Briefing,
+    BriefingOptions,
+    ScorecardHook,
+    build_briefing,
+)
 from outcomes.plan import LoadedPlan, load_plan_text
 from outcomes.warehouse.connection import STATE_DIR, Warehouse, warehouse_url
 from outcomes.warehouse.locking import DEFAULT_WAIT
@@ -173,6 +179,7 @@ def load_briefing(
     url: str | None = None,
     explorer: bool = True,
     before_measuring: Callable[[], object] | None = None,
+    on_scorecard: ScorecardHook | None = None,
 ) -> Briefing:
     """The briefing of a workspace: from the cache when the state is unchanged, else measured.
 
@@ -186,7 +193,8 @@ def load_briefing(
     measurement (the dashboard does, so that ingests need not wait for it). The briefing's
     fingerprint is the state it measured, when that can be known cheaply.
     `before_measuring` is called when no kept briefing answers, just before measuring (the
-    PDF report starts its printer then, to load its engine while this process measures).
+    PDF report starts its printer then, to load its engine while this process measures),
+    and `on_scorecard` as soon as the scorecard is measured (`build_briefing`).
     Raises the plan's load errors and `WarehouseError` as they are; the caller presents them.
     """
     options = options or BriefingOptions()
@@ -206,7 +214,14 @@ def load_briefing(
     if before_measuring is not None:
         before_measuring()
     briefing, measured = _measure(
-        workspace, loaded, options, state, waiting, snapshot=snapshot, explorer=explorer
+        workspace,
+        loaded,
+        options,
+        state,
+        waiting,
+        snapshot=snapshot,
+        explorer=explorer,
+        on_scorecard=on_scorecard,
     )
     if measured is None:
         return briefing
@@ -236,6 +251,7 @@ def _measure(
     *,
     snapshot: bool,
     explorer: bool,
+    on_scorecard: ScorecardHook | None,
 ) -> tuple[Briefing, str | None]:
     """The briefing, and the fingerprint of the state it measured (`state()` at the time)."""
     if not snapshot:
@@ -243,7 +259,9 @@ def _measure(
             workspace, waiting.url, wait=waiting.seconds, on_wait=waiting.notify
         )
         with opened as warehouse:
-            briefing = build_briefing(loaded, warehouse, options, explorer=explorer)
+            briefing = build_briefing(
+                loaded, warehouse, options, explorer=explorer, on_scorecard=on_scorecard
+            )
             keyed = state()  # opening migrates, which can touch the file: key it after that
         # Once the file is let go, a writer (an ingest waiting for it) may change it before
         # the state is read: these numbers are kept only under a state both moments agree
@@ -256,7 +274,9 @@ def _measure(
     with Warehouse.snapshot(
         workspace, url=waiting.url, wait=waiting.seconds, while_held=lambda: held.append(state())
     ) as warehouse:
-        briefing = build_briefing(loaded, warehouse, options, explorer=explorer)
+        briefing = build_briefing(
+            loaded, warehouse, options, explorer=explorer, on_scorecard=on_scorecard
+        )
     return briefing, held[0] if held else state()
 
 

@@ -41,7 +41,9 @@ CHECKIN_WEEKS = 8
 """How many weeks of check-ins the report shows."""
 
 if TYPE_CHECKING:
-    from outcomes.briefing.build import Briefing, BriefingOptions
+    from outcomes.briefing.build import Briefing, BriefingOptions, ScorecardHook
+    from outcomes.measure.scorecard import Scorecard
+    from outcomes.plan import Plan
     from outcomes.plan.changes import SignOff
     from outcomes.report.drawing import ChartDrawing
     from outcomes.report.printer import Printer
@@ -55,14 +57,19 @@ def load_or_fail(
     refresh: bool = False,
     wait: float = DEFAULT_WAIT,
     before_measuring: Callable[[], object] | None = None,
+    on_scorecard: ScorecardHook | None = None,
 ) -> Briefing:
     """The workspace's briefing, or a one-line error and exit 2; `before_measuring` is
-    called when no kept briefing answers, just before measuring."""
+    called when no kept briefing answers, just before measuring, and `on_scorecard` as
+    soon as the scorecard is measured."""
     space = open_workspace(workspace, plan, wait)
     with answering():
         space.plan  # noqa: B018 -- a broken plan is listed problem by problem before measuring
         briefing: Briefing = space.briefing(
-            options, use_cache=not refresh, before_measuring=before_measuring
+            options,
+            use_cache=not refresh,
+            before_measuring=before_measuring,
+            on_scorecard=on_scorecard,
         )
     return briefing
 
@@ -293,6 +300,7 @@ def report(
             refresh=refresh,
             wait=wait,
             before_measuring=printing.start if printing else None,
+            on_scorecard=printing.scorecard_measured if printing else None,
         )
         printer, drawing = printing.started(briefing) if printing else (None, None)
         checkins = recent_checkins(workspace, plan, wait)
@@ -323,6 +331,11 @@ class _Printing:
         from outcomes.report.printer import Printer
 
         self._printer = Printer.start()
+
+    def scorecard_measured(self, plan: Plan, scorecard: Scorecard) -> None:
+        """The scorecard's charts start now, while ROI is measured."""
+        if self._printer is not None:
+            self._printer.hand_over_first(plan, scorecard)
 
     def started(self, briefing: Briefing) -> tuple[Printer | None, ChartDrawing | None]:
         from outcomes.report.executive import start_printed_charts

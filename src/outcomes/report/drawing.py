@@ -13,36 +13,59 @@ Windows expect.
 
 `ChartDrawing.ready` forks the child before there is a briefing: it loads Altair and
 starts vl-convert while the briefing is measured, and draws once `draw` hands it over
-(the PDF's own process, `printer`, starts one so).
+(the PDF's own process, `printer`, starts one so, reading from a pipe the command's
+process writes to: `FirstPart`, the plan and its scorecard, measured before ROI, then the
+briefing). Given the first part, it draws the scorecard's four charts while ROI is
+measured, and only ROI's three once the briefing is there.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from markupsafe import Markup
 
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing
+    from outcomes.measure.scorecard import Scorecard
+    from outcomes.plan import Plan
     from outcomes.report.charts import Chart
 
 Drawn = dict[str, Markup | None]
 """Each chart's markup by name; None for a chart with nothing to draw."""
+Builders = dict[str, Callable[[], Any]]
+CHARTS: Final = ("goals", "roi", "revenue_cost", "models", "conversation", "content", "cadence")
+"""The report's charts, in the order they are drawn and handed back."""
+PIPE_BYTES: Final = 1 << 20
+"""Room asked for in a pipe to a child (Linux allows 1 MiB unprivileged), so that handing
+it the demo's briefing (160 KB pickled) does not wait until the child reads it."""
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPart:
+    """What is measured first, the plan and its scorecard: four charts need no more."""
+
+    plan: Plan
+    scorecard: Scorecard
 
 
 def titles_of(briefing: Briefing) -> dict[str, str]:
     """Each goal's, strategy's and tactic's title by its id."""
-    plan = briefing.plan
+    return _titles(briefing.plan)
+
+
+def _titles(plan: Plan) -> dict[str, str]:
     return {
         **{g.id: g.title for g in plan.goals},
         **{s.id: s.title for s in plan.strategies},
@@ -50,23 +73,50 @@ def titles_of(briefing: Briefing) -> dict[str, str]:
     }
 
 
-def draw_charts(briefing: Briefing, *, for_print: bool) -> Drawn:
-    """The report's charts drawn here, as inline SVG markup."""
+def draw_charts(
+    briefing: Briefing, *, for_print: bool, drawn: Mapping[str, Markup | None] | None = None
+) -> Drawn:
+    """The report's charts drawn here, as inline SVG markup; those in `drawn` (drawn from
+    the `FirstPart` of the same briefing) are taken as they are."""
     from outcomes.report.chart_engine import start_engine
 
     start_engine()  # while Altair loads
+    first = FirstPart(briefing.plan, briefing.scorecard)
+    builders = _first_builders(first) | _roi_builders(briefing)
+    drawn = drawn or {}
+    missing = _draw({n: b for n, b in builders.items() if n not in drawn}, for_print=for_print)
+    done = {**drawn, **missing}
+    return {name: done[name] for name in CHARTS}
+
+
+def _first_builders(first: FirstPart) -> Builders:
+    """The charts of the scorecard, measured before ROI."""
     from outcomes.report import charts
 
-    card, currency, titles = briefing.scorecard, briefing.currency, titles_of(briefing)
-    builders: dict[str, Callable[[], Any]] = {
+    card, titles = first.scorecard, _titles(first.plan)
+    return {
         "goals": lambda: charts.goal_pacing_chart(card.goals, titles),
-        "roi": lambda: charts.roi_chart(briefing.tactic_roi(), currency),
-        "revenue_cost": lambda: charts.revenue_cost_chart(briefing.tactic_roi(), currency),
-        "models": lambda: charts.model_comparison_chart(briefing.roi),
         "conversation": lambda: charts.conversation_chart(card.conversation),
         "content": lambda: charts.content_focus_chart(card.content),
         "cadence": lambda: charts.cadence_chart(card.cadence),
     }
+
+
+def _roi_builders(briefing: Briefing) -> Builders:
+    from outcomes.report import charts
+
+    currency = briefing.currency
+    return {
+        "roi": lambda: charts.roi_chart(briefing.tactic_roi(), currency),
+        "revenue_cost": lambda: charts.revenue_cost_chart(briefing.tactic_roi(), currency),
+        "models": lambda: charts.model_comparison_chart(briefing.roi),
+    }
+
+
+def _draw(builders: Builders, *, for_print: bool) -> Drawn:
+    from outcomes.report.chart_engine import start_engine
+
+    start_engine()  # while Altair loads
     # Each chart is drawn by vl-convert in a worker thread while the next one is built
     # here: its runtime does not hold the interpreter, so the two overlap.
     draw = _printed_chart if for_print else _screen_chart
@@ -129,10 +179,20 @@ class ChartDrawing:
         return cls(briefing, for_print, _fork(for_print, briefing))
 
     @classmethod
-    def ready(cls, *, for_print: bool) -> ChartDrawing:
+    def ready(cls, *, for_print: bool, inbox: Connection | None = None) -> ChartDrawing:
         """A drawer made ready before the briefing exists (Altair and vl-convert loading
-        in its child meanwhile); `draw` hands it the briefing, `result()` waits."""
-        return cls(None, for_print, _fork(for_print, None))
+        in its child meanwhile); `draw` hands it the briefing, `result()` waits.
+
+        `inbox`: the end of a pipe another process hands the child the `FirstPart` and
+        the briefing on (`drawing_pipe`); `draw` then only keeps the briefing here, for
+        drawing the charts in this process should the child fail.
+        """
+        if inbox is None:
+            return cls(None, for_print, _fork(for_print, None))
+        child = _fork(for_print, None, inbox)
+        if child is None:  # drawn here: a sender finds the pipe closed
+            inbox.close()
+        return cls(None, for_print, child)
 
     def draw(self, briefing: Briefing) -> None:
         """Draw `briefing`'s charts (a drawer made `ready`)."""
@@ -165,15 +225,29 @@ class ChartDrawing:
             os.waitpid(child.pid, 0)
 
 
-def _fork(for_print: bool, briefing: Briefing | None) -> _Child | None:
+def drawing_pipe() -> tuple[Connection, Connection]:
+    """A pipe to hand a drawer made `ready` its `FirstPart` and briefing on: (its end,
+    the sender's), with room for a briefing."""
+    from multiprocessing import Pipe
+
+    inbox, sender = Pipe(duplex=False)
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: sends may wait, no more
+        fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    return inbox, sender
+
+
+def _fork(
+    for_print: bool, briefing: Briefing | None, given: Connection | None = None
+) -> _Child | None:
     """A child drawing the charts, or None when this process cannot fork safely (see the
-    module's note). Without `briefing`, the child waits for one (`ChartDrawing.draw`)."""
+    module's note). Without `briefing`, the child waits for one: on `given`, else on a
+    pipe of its own (`ChartDrawing.draw`)."""
     if sys.platform != "linux" or "vl_convert" in sys.modules:
         return None
     from multiprocessing import Pipe
 
     receiver, sender = Pipe(duplex=False)
-    inbox, outbox = Pipe(duplex=False) if briefing is None else (None, None)
+    inbox, outbox = drawing_pipe() if briefing is None and given is None else (given, None)
     pid = os.fork()
     if pid == 0:  # the child: it never returns
         receiver.close()
@@ -182,7 +256,7 @@ def _fork(for_print: bool, briefing: Briefing | None) -> _Child | None:
         _draw_in_child(for_print, briefing, inbox, sender)
     sender.close()
     if inbox is not None:
-        inbox.close()
+        inbox.close()  # `given` too: the child reads it, and a sender knows when it dies
     return _Child(pid, receiver, outbox)
 
 
@@ -192,10 +266,17 @@ def _draw_in_child(
     """Draw, send, and leave without running the parent's exit code."""
     status = 1
     try:
+        early: Drawn = {}
         if briefing is None:
             assert inbox is not None, "a drawer forked without a briefing waits for one"
-            briefing = _wait_for_briefing(inbox)
-        drawn = draw_charts(briefing, for_print=for_print)
+            received = _wait_for_briefing(inbox)
+            if isinstance(received, FirstPart):  # its charts are drawn while ROI is measured
+                early = _draw(_first_builders(received), for_print=for_print)
+                received = inbox.recv()
+            inbox.close()
+            assert not isinstance(received, FirstPart), "one first part, then the briefing"
+            briefing = received
+        drawn = draw_charts(briefing, for_print=for_print, drawn=early)
         sender.send({name: None if svg is None else str(svg) for name, svg in drawn.items()})
         status = 0
     except (BrokenPipeError, EOFError):
@@ -206,16 +287,16 @@ def _draw_in_child(
         os._exit(status)
 
 
-def _wait_for_briefing(inbox: Connection) -> Briefing:
-    """Load what drawing needs (Altair, vl-convert's engine), then take the briefing."""
+def _wait_for_briefing(inbox: Connection) -> Briefing | FirstPart:
+    """Load what drawing needs (Altair, vl-convert's engine), then take what comes first:
+    the briefing, or its `FirstPart`."""
     from outcomes.report.chart_engine import start_engine
 
     start_engine()
     from outcomes.report import charts  # noqa: F401 -- imported now, while the briefing is measured
 
-    briefing: Briefing = inbox.recv()
-    inbox.close()
-    return briefing
+    received: Briefing | FirstPart = inbox.recv()
+    return received
 
 
 def _receive(child: _Child) -> dict[str, str | None] | None:

@@ -4,10 +4,12 @@ Measuring keeps one of two cores busy; loading the PDF engine (WeasyPrint, Pango
 fontconfig, our template), Altair and vl-convert's runtime takes about two seconds of
 CPU that need no briefing. `Printer.start`, called before measuring, forks a child that
 does all that meanwhile, niced (`NICENESS`), and forks its own chart drawer
-(`ChartDrawing.ready`), then waits. `Printer.hand_over` gives it the briefing as soon as it is measured, so that the
-charts are drawn while this process reads the check-ins and the plan's sign-off (the
-app's store: SQLAlchemy, about half a second); `Printer.print` sends those and receives
-the PDF's bytes.
+(`ChartDrawing.ready`), then waits. This process hands the drawer the plan and its
+scorecard as soon as they are measured (`Printer.hand_over_first`: four charts are drawn
+while ROI is measured), then the briefing to both (`Printer.hand_over`), on pipes roomy
+enough that handing over does not wait for them; the other charts are drawn while this
+process reads the check-ins and the plan's sign-off (the app's store: SQLAlchemy, about
+half a second). `Printer.print` sends those and receives the PDF's bytes.
 
 The child leads a process group of its own with its drawer, so that `close` stops both
 at once (a kept PDF was read, or the command failed) and a Ctrl-C in the terminal
@@ -28,6 +30,8 @@ from typing import TYPE_CHECKING, Final, NoReturn
 
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing
+    from outcomes.measure.scorecard import Scorecard
+    from outcomes.plan import Plan
     from outcomes.plan.changes import SignOff
     from outcomes.report.drawing import ChartDrawing
     from outcomes.workspace import CheckinRecord
@@ -57,6 +61,8 @@ class Printer:
     pid: int
     requests: Connection
     answers: Connection
+    drawer: Connection | None
+    """The pipe to the printer's chart drawer, until the briefing is handed over."""
     handed_over: bool = False
     done: bool = False
 
@@ -67,23 +73,41 @@ class Printer:
             return None
         from multiprocessing import Pipe
 
-        request_end, requests = Pipe(duplex=False)
+        from outcomes.report.drawing import drawing_pipe
+
+        request_end, requests = drawing_pipe()
+        drawer_end, drawer = drawing_pipe()
         answers, answer_end = Pipe(duplex=False)
         pid = os.fork()
         if pid == 0:  # the child: it never returns
-            requests.close()
-            answers.close()
-            _serve(request_end, answer_end)
+            for end in (requests, answers, drawer):
+                end.close()
+            _serve(request_end, answer_end, drawer_end)
         # Here too: a `close` before the child set its group would miss the group.
         os.setpgid(pid, pid)
-        request_end.close()
-        answer_end.close()
-        return cls(pid, requests, answers)
+        for end in (request_end, answer_end, drawer_end):
+            end.close()
+        return cls(pid, requests, answers, drawer)
+
+    def hand_over_first(self, plan: Plan, scorecard: Scorecard) -> None:
+        """Give the drawer the plan and its scorecard, measured before ROI: the charts
+        of the scorecard are drawn while the rest is measured."""
+        from outcomes.report.drawing import FirstPart
+
+        if self.drawer is not None and not self.handed_over:
+            with contextlib.suppress(OSError):  # no drawer: the printer draws them all
+                self.drawer.send(FirstPart(plan, scorecard))
 
     def hand_over(self, briefing: Briefing) -> None:
-        """Give the child the briefing: its charts are drawn meanwhile; once only."""
+        """Give the drawer and the printer the briefing: the rest of the charts are drawn
+        meanwhile; once only."""
         if not self.handed_over:
             self.handed_over = True
+            if self.drawer is not None:
+                with contextlib.suppress(OSError):
+                    self.drawer.send(briefing)
+                self.drawer.close()
+                self.drawer = None
             with contextlib.suppress(OSError):  # it died: `print` says so
                 self.requests.send(briefing)
 
@@ -123,6 +147,9 @@ class Printer:
         self.done = True
         self.requests.close()
         self.answers.close()
+        if self.drawer is not None:
+            self.drawer.close()
+            self.drawer = None
         with contextlib.suppress(ProcessLookupError):  # finished and reaped: no group left
             os.killpg(self.pid, signal.SIGKILL)
         self._ending()
@@ -138,9 +165,10 @@ class Printer:
         return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
-def _serve(requests: Connection, answers: Connection) -> NoReturn:
+def _serve(requests: Connection, answers: Connection, charts: Connection) -> NoReturn:
     """The child: get ready, lay out the PDF asked for, answer, and leave without running
-    the parent's exit code. A parent that closes without asking (a kept PDF) ends it."""
+    the parent's exit code. A parent that closes without asking (a kept PDF) ends it.
+    `charts`: the pipe its drawer reads the plan's scorecard and the briefing on."""
     os.setpgid(0, 0)  # before its drawer forks, which then joins the group
     os.nice(NICENESS)  # its drawer inherits it
     status = 1
@@ -148,7 +176,7 @@ def _serve(requests: Connection, answers: Connection) -> NoReturn:
         from outcomes.report.drawing import ChartDrawing
 
         # Forked first, before WeasyPrint loads here: the drawer needs none of it.
-        drawing = ChartDrawing.ready(for_print=True)
+        drawing = ChartDrawing.ready(for_print=True, inbox=charts)
         try:
             unavailable = _get_ready()
             briefing: Briefing = requests.recv()

@@ -37,6 +37,7 @@ from outcomes.warehouse.locking import DEFAULT_WAIT as DEFAULT_WAIT
 
 if TYPE_CHECKING:
     from outcomes.briefing import Briefing, BriefingOptions
+    from outcomes.briefing.build import ScorecardHook
     from outcomes.lint.engine import CheckResult
     from outcomes.measure.attribution.compare import Comparison
     from outcomes.measure.attribution.journeys import JourneyOptions
@@ -270,6 +271,7 @@ class Workspace:
         accept: Callable[[BriefingOptions], bool] | None = None,
         explorer: bool = False,
         before_measuring: Callable[[], object] | None = None,
+        on_scorecard: ScorecardHook | None = None,
     ) -> Briefing:
         """Everything the report, `status` and the dashboard show, measured once per state.
 
@@ -278,7 +280,8 @@ class Workspace:
         with other options may answer when `accept(its options)` says so. `explorer`: also
         summarise the journeys for the dashboard's attribution explorer
         (`Briefing.explorer`); every other number is the same without them.
-        `before_measuring`: called just before measuring, when no kept briefing answers.
+        `before_measuring`: called just before measuring, when no kept briefing answers;
+        `on_scorecard(plan, scorecard)`: as soon as the scorecard is measured, before ROI.
         """
         from outcomes.briefing import load_briefing
         from outcomes.warehouse.connection import WarehouseError
@@ -296,6 +299,7 @@ class Workspace:
                 url=self.warehouse_url,
                 explorer=explorer,
                 before_measuring=before_measuring,
+                on_scorecard=on_scorecard,
             )
         except WarehouseError as exc:
             raise _warehouse_error(exc) from None
