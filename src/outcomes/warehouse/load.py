@@ -166,23 +166,34 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True)
 class StoredActivities:
-    """The stored activities a connector may ask for (`ReadOptions.stored`): what earlier
-    files left, and this file's rows once a batch of them is written."""
+    """The stored activities a connector may ask for (`ReadOptions.stored`): those stored
+    before this file, read once per source at the first question (one query, not one per
+    record: a posts sheet has thousands)."""
 
-    con: Any
+    def __init__(self, con: Any) -> None:
+        self._con = con
+        self._by_source: dict[str, dict[tuple[str | None, dt.date, str], list[StoredActivity]]] = {}
 
     def activities_on(
         self, source: str, account: str | None, day: dt.date, text: str
     ) -> Sequence[StoredActivity]:
-        start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-        found = self.con.execute(
-            "SELECT key, url FROM activities WHERE source = ? AND account IS NOT DISTINCT "
-            "FROM ? AND ts >= ? AND ts < ? AND text = ? ORDER BY key",
-            [source, account, start, start + dt.timedelta(days=1), text],
+        stored = self._by_source.get(source)
+        if stored is None:
+            stored = self._by_source[source] = self._read(source)
+        return stored.get((account, day, text), [])
+
+    def _read(self, source: str) -> dict[tuple[str | None, dt.date, str], list[StoredActivity]]:
+        found = self._con.execute(
+            "SELECT account, ts, text, key, url FROM activities "
+            "WHERE source = ? AND text IS NOT NULL ORDER BY key",
+            [source],
         ).fetchall()
-        return [StoredActivity(key, url) for key, url in found]
+        stored: dict[tuple[str | None, dt.date, str], list[StoredActivity]] = {}
+        for account, ts, text, key, url in found:
+            day = ts.astimezone(dt.UTC).date()
+            stored.setdefault((account, day, text), []).append(StoredActivity(key, url))
+        return stored
 
 
 def _record(con: Any, result: IngestResult, checksum: str, size: int, started: dt.datetime) -> None:
