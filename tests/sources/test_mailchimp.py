@@ -86,3 +86,76 @@ def test_unsent_and_unreadable_rows_are_rejected(tmp_path: Path) -> None:
         (3, "Total Recipients"),
         (4, "Title"),
     ]
+
+
+def without_ids(target: Path, source: Path = REPORT) -> Path:
+    """The report as an export without the `Unique Id` column writes it."""
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
+    column = rows[0].index("Unique Id")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(r[:column] + r[column + 1 :] for r in rows)
+    target.write_text(out.getvalue(), encoding="utf-8")
+    return target
+
+
+def keys(warehouse: Warehouse) -> list[str]:
+    rows = warehouse.duckdb.execute("SELECT key FROM metric_snapshots").fetchall()
+    return [str(key) for (key,) in rows]
+
+
+def test_an_export_without_ids_updates_the_campaigns_stored_with_them(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    ingest_file(warehouse, Mailchimp(), REPORT)
+    before, values = sorted(keys(warehouse)), stored(warehouse)
+    later = without_ids(tmp_path / "no-ids.csv")
+    later.write_text(
+        later.read_text(encoding="utf-8").replace(",1702,40.83%,", ",1750,41.99%,"),
+        encoding="utf-8",
+    )
+
+    result = ingest_file(warehouse, Mailchimp(), later)
+
+    assert (result.loaded, result.updated, result.rejected) == (0, 1, 0)
+    assert sorted(keys(warehouse)) == before
+    assert stored(warehouse) == values | {("Freight Notes - March", "opens"): 1750.0}
+
+
+def test_an_export_with_ids_takes_the_keys_an_export_without_them_stored(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    first = ingest_file(warehouse, Mailchimp(), without_ids(tmp_path / "no-ids.csv"))
+    before = sorted(keys(warehouse))
+
+    result = ingest_file(warehouse, Mailchimp(), REPORT)
+
+    assert first.loaded == 30
+    assert (result.loaded, result.updated, result.unchanged) == (0, 0, 30)
+    assert sorted(keys(warehouse)) == before
+
+
+def test_a_campaign_without_id_matching_two_stored_campaigns_is_rejected(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    header = "Title,Send Date,Total Recipients,Unique Opens,Unique Id\n"
+    twins = tmp_path / "twins.csv"
+    sent = '"Mar 04, 2026 09:30 am"'
+    twins.write_text(
+        header + f"Same title,{sent},100,10,aaa1\nSame title,{sent},200,20,bbb2\n",
+        encoding="utf-8",
+    )
+    ingest_file(warehouse, Mailchimp(), twins)
+    bare = tmp_path / "bare.csv"
+    bare.write_text(
+        f"Title,Send Date,Total Recipients,Unique Opens\nSame title,{sent},300,30\n",
+        encoding="utf-8",
+    )
+
+    result = ingest_file(warehouse, Mailchimp(), bare)
+
+    assert (result.read, result.loaded, result.updated, result.rejected) == (1, 0, 0, 1)
+    rejection = result.rejections[0]
+    assert rejection.line == 2 and rejection.column == "Unique Id"
+    assert "2 stored campaigns" in rejection.reason and "Unique Id" in rejection.reason
+    values = warehouse.duckdb.execute("SELECT value FROM metric_snapshots").fetchall()
+    assert sorted(value for (value,) in values) == [10.0, 20.0, 100.0, 200.0]

@@ -14,8 +14,9 @@ what is stored; a column the file has with an empty cell is there as None.
 
 A connector never reads the warehouse either, with one exception it is handed: a tool
 whose exports name one record in two ways (a LinkedIn post by its link, or by its date
-and title when the export has no link) asks `ReadOptions.stored` which records are
-already there, so that the other shape updates them instead of storing them again.
+and title when the export has no link; a Mailchimp campaign by its Unique Id, or by its
+title and send day) asks `ReadOptions.stored` which records are already there, so that
+the other shape updates them instead of storing them again.
 """
 
 from __future__ import annotations
@@ -103,6 +104,14 @@ class StoredActivity:
     url: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSnapshot:
+    """A metric snapshot the warehouse holds: its key and its metric."""
+
+    key: str
+    metric: str
+
+
 class StoredRecords(Protocol):
     """What the warehouse holds, for a connector whose tool names a record two ways."""
 
@@ -110,6 +119,10 @@ class StoredRecords(Protocol):
         self, source: str, account: str | None, day: dt.date, text: str
     ) -> Sequence[StoredActivity]:
         """The stored activities of `source` and `account` dated `day` (UTC) with `text`."""
+        ...
+
+    def snapshots_on(self, source: str, entity: str, day: dt.date) -> Sequence[StoredSnapshot]:
+        """The stored metric snapshots of `source`'s `entity` dated `day`."""
         ...
 
 

@@ -17,7 +17,12 @@ count is read when present.
 * `Send Date` is written like "Mar 04, 2026 09:30 am", in the account's time zone, which
   the export does not name; only its date is used.
 * Keys: the Unique Id when the export has one, else the Title and send date; so a later
-  export, with the opens and clicks that came in since, updates the same rows.
+  export, with the opens and clicks that came in since, updates the same rows. So that
+  exports with and without `Unique Id` update the same rows too, a campaign takes the
+  stored keys of its title and send day (`ReadOptions.stored`): an export with ids those
+  an export without them stored, and one without ids those of the one campaign of that
+  title and day stored with an id. A campaign without an id whose title and day match
+  several stored campaigns is rejected: export it with `Unique Id`.
 """
 
 from __future__ import annotations
@@ -27,7 +32,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 
-from outcomes.sources.base import Ignored, Parsed, ReadOptions, Rejected, Row, Source, natural_key
+from outcomes.sources.base import (
+    Ignored,
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    StoredRecords,
+    natural_key,
+)
 from outcomes.sources.campaigns import EMPTY, cell, counts, negative
 from outcomes.sources.fields import CellError, cell_text, parse_datetime, parse_decimal
 from outcomes.sources.tabular import (
@@ -107,7 +121,7 @@ class Mailchimp(Source):
             if rejection is not None:
                 yield rejection
                 continue
-            yield from _campaign(record, label)
+            yield from _campaign(record, label, options.stored)
 
 
 def _sent(raw: object) -> dt.datetime | None:
@@ -115,7 +129,9 @@ def _sent(raw: object) -> dt.datetime | None:
     return parse_datetime(raw, formats=_SENT_FORMATS)
 
 
-def _campaign(record: Record, label: Callable[[str], str]) -> Iterator[Parsed]:
+def _campaign(
+    record: Record, label: Callable[[str], str], stored: StoredRecords | None
+) -> Iterator[Parsed]:
     title = cell_text(record.get("title"))
     if title is None:
         yield Rejected(record.line, label("title"), "no campaign Title", record.raw)
@@ -138,12 +154,16 @@ def _campaign(record: Record, label: Callable[[str], str]) -> Iterator[Parsed]:
     if all(v is None for v in figures.values()):
         yield Ignored(record.line, EMPTY)
         return
-    identity = cell_text(record.get("id")) or natural_key(title, sent.date().isoformat())
+    metrics = [metric for metric, value in figures.items() if value is not None]
+    keys = _keys(cell_text(record.get("id")), title, sent.date(), metrics, stored)
+    if isinstance(keys, str):
+        yield Rejected(record.line, label("id"), keys, record.raw)
+        return
     for metric, value in figures.items():
         if value is None:
             continue
         values = {
-            "key": natural_key(NAME, identity, metric),
+            "key": keys[metric],
             "source": NAME,
             "channel": "email",
             "entity": title,
@@ -153,3 +173,41 @@ def _campaign(record: Record, label: Callable[[str], str]) -> Iterator[Parsed]:
             "value": float(value),
         }
         yield Row("metric_snapshots", values, record.line)
+
+
+def _keys(
+    campaign_id: str | None,
+    title: str,
+    day: dt.date,
+    metrics: list[str],
+    stored: StoredRecords | None,
+) -> dict[str, str] | str:
+    """Each metric's key (see the module's note), or why the campaign cannot be told apart."""
+    by_title = {m: natural_key(NAME, natural_key(title, day.isoformat()), m) for m in metrics}
+    if campaign_id is None and stored is None:
+        return by_title
+    own = (
+        by_title if campaign_id is None else {m: natural_key(NAME, campaign_id, m) for m in metrics}
+    )
+    if stored is None:
+        return own
+    found: dict[str, list[str]] = {}
+    for snapshot in stored.snapshots_on(NAME, title, day):
+        found.setdefault(snapshot.metric, []).append(snapshot.key)
+    keys: dict[str, str] = {}
+    for metric in metrics:
+        here = found.get(metric, [])
+        if own[metric] in here or not here:
+            keys[metric] = own[metric]
+        elif by_title[metric] in here:  # stored by an export without ids
+            keys[metric] = by_title[metric]
+        elif campaign_id is not None:  # only other ids: another campaign of that title
+            keys[metric] = own[metric]
+        elif len(here) == 1:  # stored by an export with ids
+            keys[metric] = here[0]
+        else:
+            return (
+                f"{len(here)} stored campaigns are titled '{title}' and sent on {day}: which "
+                "one this row is cannot be known without its id; export it with Unique Id"
+            )
+    return keys

@@ -45,6 +45,7 @@ from outcomes.sources.base import (
     Row,
     Source,
     StoredActivity,
+    StoredSnapshot,
 )
 from outcomes.tables import Table
 from outcomes.warehouse.connection import Warehouse
@@ -147,7 +148,7 @@ def ingest_file(
             con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchall()[0][0]
         )
         loader = _Loader(con, ingest_id, str(path), batch_rows, progress)
-        reading = replace(options or ReadOptions(), stored=StoredActivities(con))
+        reading = replace(options or ReadOptions(), stored=StoredRecords(con))
         loader.load(source.read(path, reading))
         result = loader.result(source.name)
         if not result.balanced:  # a bug of ours: nothing is stored rather than a wrong count
@@ -166,14 +167,28 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class StoredActivities:
-    """The stored activities a connector may ask for (`ReadOptions.stored`): those stored
-    before this file, read once per source at the first question (one query, not one per
-    record: a posts sheet has thousands)."""
+class StoredRecords:
+    """The stored records a connector may ask for (`ReadOptions.stored`): those stored
+    before this file, read once per source and table at the first question (one query,
+    not one per record: a posts sheet has thousands)."""
 
     def __init__(self, con: Any) -> None:
         self._con = con
         self._by_source: dict[str, dict[tuple[str | None, dt.date, str], list[StoredActivity]]] = {}
+        self._snapshots: dict[str, dict[tuple[str, dt.date], list[StoredSnapshot]]] = {}
+
+    def snapshots_on(self, source: str, entity: str, day: dt.date) -> Sequence[StoredSnapshot]:
+        stored = self._snapshots.get(source)
+        if stored is None:
+            found = self._con.execute(
+                "SELECT entity, date, key, metric FROM metric_snapshots WHERE source = ? "
+                "AND entity IS NOT NULL ORDER BY key",
+                [source],
+            ).fetchall()
+            stored = self._snapshots[source] = {}
+            for name, date, key, metric in found:
+                stored.setdefault((name, date), []).append(StoredSnapshot(key, metric))
+        return stored.get((entity, day), [])
 
     def activities_on(
         self, source: str, account: str | None, day: dt.date, text: str
