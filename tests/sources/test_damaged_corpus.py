@@ -187,6 +187,57 @@ LINKEDIN = TextColumns(
     date="Date",
     text="Post title",
 )
+MAILCHIMP = TextColumns(
+    header="Unique Opens",
+    important=("Send Date", "Title", "Unique Opens"),
+    optional=(
+        "Unique Id",
+        "Total Recipients",
+        "Successful Deliveries",
+        "Total Opens",
+        "Unique Clicks",
+        "Total Clicks",
+        "Unsubscribes",
+        "Hard Bounces",
+    ),
+    numeric="Unique Opens",
+    date="Send Date",
+    text="Title",
+)
+META_ADS = TextColumns(
+    header="Reporting starts",
+    important=("Day", "Campaign name", "Amount spent (EUR)"),
+    optional=(
+        "Campaign ID",
+        "Impressions",
+        "Reach",
+        "Link clicks",
+        "Clicks (all)",
+        "Results",
+        "Result indicator",
+    ),
+    numeric="Impressions",
+    date="Day",
+    text="Campaign name",
+)
+LINKEDIN_ADS = TextColumns(
+    header="Start Date (in UTC)",
+    important=("Start Date (in UTC)", "Campaign Name", "Total Spent"),
+    optional=(
+        "Campaign ID",
+        "Account Name",
+        "Campaign Group Name",
+        "Currency",
+        "Impressions",
+        "Clicks",
+        "Conversions",
+        "Leads",
+        "Reach",
+    ),
+    numeric="Impressions",
+    date="Start Date (in UTC)",
+    text="Campaign Name",
+)
 YOUTUBE = TextColumns(
     header="Content",
     important=("Content", "Video publish time", "Views"),
@@ -442,6 +493,27 @@ def _cases() -> list[Case]:
             _linkedin_workbook(),
             corpus.workbook_mutations(LINKEDIN),
             linkedin,
+        ),
+        Case(
+            "mailchimp",
+            "mailchimp",
+            "campaigns.csv",
+            fixture("mailchimp/campaigns.csv"),
+            corpus.text_mutations(MAILCHIMP),
+        ),
+        Case(
+            "meta-ads",
+            "meta-ads",
+            "Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv",
+            fixture("meta_ads/Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv"),
+            corpus.text_mutations(META_ADS),
+        ),
+        Case(
+            "linkedin-ads",
+            "linkedin-ads",
+            "campaign_performance_report.csv",
+            fixture("linkedin_ads/campaign_performance_report.csv"),
+            corpus.text_mutations(LINKEDIN_ADS),
         ),
         Case(
             "youtube",

@@ -15,8 +15,9 @@ what is stored; a column the file has with an empty cell is there as None.
 A connector never reads the warehouse either, with one exception it is handed: a tool
 whose exports name one record in two ways (a LinkedIn post by its link, or by its date
 and title when the export has no link; a Mailchimp campaign by its Unique Id, or by its
-title and send day) asks `ReadOptions.stored` which records are already there, so that
-the other shape updates them instead of storing them again.
+title and send day; an ad campaign by its Campaign ID, or by its name and day) asks
+`ReadOptions.stored` which records are already there, so that the other shape updates
+them instead of storing them again (`outcomes.sources.two_keys`).
 """
 
 from __future__ import annotations
@@ -123,6 +124,10 @@ class StoredRecords(Protocol):
 
     def snapshots_on(self, source: str, entity: str, day: dt.date) -> Sequence[StoredSnapshot]:
         """The stored metric snapshots of `source`'s `entity` dated `day`."""
+        ...
+
+    def costs_on(self, source: str, tactic: str, day: dt.date) -> Sequence[str]:
+        """The keys of the stored cost lines of `source` for `tactic` dated `day`."""
         ...
 
 

@@ -13,7 +13,8 @@ broken down further (by platform, ad set, ad or creative). Each such row becomes
 
 Keys are built from the campaign id when the report has one (a renamed campaign then
 updates its rows), else its name, then the breakdown and the day, so a re-export of the
-same days updates the same rows.
+same days updates the same rows; a report with ids and one without update the same rows
+too (`outcomes.sources.two_keys`).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from outcomes.sources.base import Ignored, Parsed, Row, natural_key
+from outcomes.sources.base import Ignored, Parsed, Rejected, Row, StoredRecords, natural_key
 from outcomes.sources.fields import CellError, FieldError
 from outcomes.sources.tabular import Record
+from outcomes.sources.two_keys import TwoKeys
 
 T = TypeVar("T")
 
@@ -51,13 +53,40 @@ class CampaignDay:
         campaign = self.campaign_id or self.campaign
         return natural_key(self.source, campaign, *self.breakdown, self.day.isoformat(), *parts)
 
+    def name_key(self, part: str) -> str:
+        """The key a report without campaign ids gives one of this row's warehouse rows."""
+        iso = self.day.isoformat()
+        return natural_key(self.source, self.campaign, *self.breakdown, iso, part)
 
-def cost_row(day: CampaignDay, amount: float, currency: str | None) -> Row:
-    """The campaign's spend on the day, as a `costs` line of kind "ads"."""
+    def keys(self, parts: list[str], stored: StoredRecords | None) -> dict[str, str] | int:
+        """Each part's key (a metric, or "spend"), taking those a report of the other
+        shape stored (`TwoKeys`); how many stored campaigns it could be when it cannot tell."""
+        by_name = {p: self.name_key(p) for p in parts}
+        by_id = None if self.campaign_id is None else {p: self.key(p) for p in parts}
+        found: dict[str, list[str]] = {}
+        if stored is not None:
+            for snapshot in stored.snapshots_on(self.source, self.campaign, self.day):
+                found.setdefault(snapshot.metric, []).append(snapshot.key)
+            found["spend"] = list(stored.costs_on(self.source, self.campaign, self.day))
+        return TwoKeys(by_id, by_name, found, broken_down=bool(self.breakdown)).resolved()
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What a campaign row that cannot be told apart is refused with: its raw text and
+    the header of the campaign id column (`Rejected`)."""
+
+    raw: str
+    id_column: str
+
+
+def cost_row(day: CampaignDay, amount: float, currency: str | None, key: str) -> Row:
+    """The campaign's spend on the day, as a `costs` line of kind "ads"; a row without id
+    under the key a report with ids stored leaves that report's note (naming the id)."""
     who = f"campaign {day.campaign_id}" if day.campaign_id else f"campaign '{day.campaign}'"
     note = f"{day.label} {who}" + (f", {currency}" if currency else "")
-    values = {
-        "key": day.key("spend"),
+    values: dict[str, object] = {
+        "key": key,
         "source": day.source,
         "tactic": day.campaign,
         "date": day.day,
@@ -65,6 +94,8 @@ def cost_row(day: CampaignDay, amount: float, currency: str | None) -> Row:
         "kind": "ads",
         "note": note,
     }
+    if day.campaign_id is None and key != day.name_key("spend"):
+        del values["note"]
     return Row("costs", values, day.line)
 
 
@@ -76,21 +107,35 @@ def campaign_rows(
     amount: float | None,
     currency: str | None,
     figures: Mapping[str, float | None],
+    stored: StoredRecords | None,
+    refusal: Refusal,
 ) -> Iterator[Parsed]:
     """The cost line (when there is spend) and the metric rows of one campaign and day.
 
-    A row with nothing filled in is passed over by name, so it is still counted as read.
+    A row with nothing filled in is passed over by name, so it is still counted as read;
+    one that matches several stored campaigns of its name and day is refused.
     """
     if amount is None and all(v is None for v in figures.values()):
         yield Ignored(day.line, EMPTY)
         return
+    parts = [m for m, v in figures.items() if v is not None]
+    keys = day.keys(["spend", *parts] if amount is not None else parts, stored)
+    if isinstance(keys, int):
+        reason = (
+            f"{keys} stored campaigns are named '{day.campaign}' on {day.day}: which one this "
+            f"row is cannot be known without its id; export the report with {refusal.id_column}"
+        )
+        yield Rejected(day.line, refusal.id_column, reason, refusal.raw)
+        return
     if amount is not None:
-        yield cost_row(day, amount, currency)
-    yield from metric_rows(day, figures)
+        yield cost_row(day, amount, currency, keys["spend"])
+    yield from metric_rows(day, figures, keys)
 
 
-def metric_rows(day: CampaignDay, counts: Mapping[str, float | None]) -> Iterator[Row]:
-    """One `metric_snapshots` row per count whose cell is filled.
+def metric_rows(
+    day: CampaignDay, counts: Mapping[str, float | None], keys: Mapping[str, str]
+) -> Iterator[Row]:
+    """One `metric_snapshots` row per count whose cell is filled, under its key in `keys`.
 
     An empty cell is no figure (Meta leaves Results empty when there were none), so it
     writes nothing, and a count the file does not have is not in `counts` at all.
@@ -99,7 +144,7 @@ def metric_rows(day: CampaignDay, counts: Mapping[str, float | None]) -> Iterato
         if value is None:
             continue
         values = {
-            "key": day.key(metric),
+            "key": keys[metric],
             "source": day.source,
             "channel": day.channel,
             "entity": day.campaign,

@@ -19,7 +19,9 @@ rest is read when present: `Campaign ID`, `Campaign Group Name`, `Creative ID` /
 * A totals row ("Total" or "Grand Total" where the date goes, no campaign) is ignored as
   "the report's totals row".
 * Keys: the campaign id (else its name), the creative when the report is by creative, and
-  the day; a re-export of the same days updates those rows.
+  the day; a re-export of the same days updates those rows. A report without
+  `Campaign ID` and one with it update the same rows (the spend is stored once), as for
+  Meta Ads.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 
-from outcomes.sources.base import Ignored, Parsed, ReadOptions, Rejected, Source
+from outcomes.sources.base import Ignored, Parsed, ReadOptions, Rejected, Source, StoredRecords
 from outcomes.sources.campaigns import (
     CampaignDay,
+    Refusal,
     breakdown,
     campaign_rows,
     cell,
@@ -106,7 +109,7 @@ class LinkedInAds(Source):
             if rejection is not None:
                 yield rejection
                 continue
-            yield from _campaign_day(record, label)
+            yield from _campaign_day(record, label, options.stored)
 
 
 def _is_total(record: Record) -> bool:
@@ -121,7 +124,9 @@ def _date(raw: object) -> dt.date | None:
     return parse_date(raw, formats=_DATES)
 
 
-def _campaign_day(record: Record, label: Callable[[str], str]) -> Iterator[Parsed]:
+def _campaign_day(
+    record: Record, label: Callable[[str], str], stored: StoredRecords | None
+) -> Iterator[Parsed]:
     campaign = cell_text(record.get("campaign"))
     if campaign is None:
         reason = "no campaign name: the spend could not be attributed to a tactic"
@@ -151,4 +156,6 @@ def _campaign_day(record: Record, label: Callable[[str], str]) -> Iterator[Parse
         record.line,
         breakdown(record, ("creative",)),
     )
-    yield from campaign_rows(where, amount, cell_text(record.get("currency")) or written, figures)
+    currency = cell_text(record.get("currency")) or written
+    refusal = Refusal(record.raw, label("campaign_id"))
+    yield from campaign_rows(where, amount, currency, figures, stored, refusal)

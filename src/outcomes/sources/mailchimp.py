@@ -51,6 +51,7 @@ from outcomes.sources.tabular import (
     file_records,
     head_has,
 )
+from outcomes.sources.two_keys import TwoKeys
 
 NAME: Final = "mailchimp"
 COLUMNS: Final = Columns(
@@ -182,32 +183,17 @@ def _keys(
     metrics: list[str],
     stored: StoredRecords | None,
 ) -> dict[str, str] | str:
-    """Each metric's key (see the module's note), or why the campaign cannot be told apart."""
+    """Each metric's key (`outcomes.sources.two_keys`), or why the campaign cannot be told
+    apart from the stored ones."""
     by_title = {m: natural_key(NAME, natural_key(title, day.isoformat()), m) for m in metrics}
-    if campaign_id is None and stored is None:
-        return by_title
-    own = (
-        by_title if campaign_id is None else {m: natural_key(NAME, campaign_id, m) for m in metrics}
-    )
-    if stored is None:
-        return own
+    by_id = None if campaign_id is None else {m: natural_key(NAME, campaign_id, m) for m in metrics}
     found: dict[str, list[str]] = {}
-    for snapshot in stored.snapshots_on(NAME, title, day):
+    for snapshot in stored.snapshots_on(NAME, title, day) if stored is not None else ():
         found.setdefault(snapshot.metric, []).append(snapshot.key)
-    keys: dict[str, str] = {}
-    for metric in metrics:
-        here = found.get(metric, [])
-        if own[metric] in here or not here:
-            keys[metric] = own[metric]
-        elif by_title[metric] in here:  # stored by an export without ids
-            keys[metric] = by_title[metric]
-        elif campaign_id is not None:  # only other ids: another campaign of that title
-            keys[metric] = own[metric]
-        elif len(here) == 1:  # stored by an export with ids
-            keys[metric] = here[0]
-        else:
-            return (
-                f"{len(here)} stored campaigns are titled '{title}' and sent on {day}: which "
-                "one this row is cannot be known without its id; export it with Unique Id"
-            )
+    keys = TwoKeys(by_id, by_title, found).resolved()
+    if isinstance(keys, int):
+        return (
+            f"{keys} stored campaigns are titled '{title}' and sent on {day}: which one this "
+            "row is cannot be known without its id; export it with Unique Id"
+        )
     return keys

@@ -25,6 +25,10 @@ present: `Campaign ID`, `Day` (the "By time › Day" breakdown), `Reporting star
   row".
 * Keys: the campaign id (else its name), the ad set, ad and platform cells when the report
   is broken down by them, and the day; a re-export of the same days updates those rows.
+  A report without `Campaign ID` and one with it update the same rows (the spend is
+  stored once): a row takes the key its campaign name and day are stored under by the
+  other shape; a row without id that matches several stored campaigns is rejected. A
+  report broken down further is matched exactly only from the side with ids.
 """
 
 from __future__ import annotations
@@ -36,9 +40,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from outcomes.sources.base import Ignored, Parsed, ReadOptions, Rejected, Source, SourceError
+from outcomes.sources.base import (
+    Ignored,
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Source,
+    SourceError,
+    StoredRecords,
+)
 from outcomes.sources.campaigns import (
     CampaignDay,
+    Refusal,
     breakdown,
     campaign_rows,
     cell,
@@ -158,7 +171,7 @@ class MetaAds(Source):
             if _is_summary(record):
                 yield Ignored(record.line, SUMMARY)
                 continue
-            yield from _campaign_day(record, found)
+            yield from _campaign_day(record, found, options.stored)
 
 
 def _is_summary(record: Record) -> bool:
@@ -166,7 +179,7 @@ def _is_summary(record: Record) -> bool:
     return all(cell_text(record.get(name)) is None for name in ("campaign", "campaign_id", "day"))
 
 
-def _campaign_day(record: Record, found: Layout) -> Iterator[Parsed]:
+def _campaign_day(record: Record, found: Layout, stored: StoredRecords | None) -> Iterator[Parsed]:
     rejection = record.rejection()
     if rejection is not None:
         yield rejection
@@ -198,9 +211,9 @@ def _campaign_day(record: Record, found: Layout) -> Iterator[Parsed]:
         record.line,
         breakdown(record, _BREAKDOWN),
     )
-    yield from campaign_rows(
-        where, amount, cell_text(record.get("currency")) or found.currency or written, figures
-    )
+    currency = cell_text(record.get("currency")) or found.currency or written
+    refusal = Refusal(record.raw, found.label("campaign_id"))
+    yield from campaign_rows(where, amount, currency, figures, stored, refusal)
 
 
 def _day(record: Record, label: Callable[[str], str]) -> dt.date:

@@ -176,6 +176,20 @@ class StoredRecords:
         self._con = con
         self._by_source: dict[str, dict[tuple[str | None, dt.date, str], list[StoredActivity]]] = {}
         self._snapshots: dict[str, dict[tuple[str, dt.date], list[StoredSnapshot]]] = {}
+        self._costs: dict[str, dict[tuple[str, dt.date], list[str]]] = {}
+
+    def costs_on(self, source: str, tactic: str, day: dt.date) -> Sequence[str]:
+        stored = self._costs.get(source)
+        if stored is None:
+            found = self._con.execute(
+                "SELECT tactic, date, key FROM costs WHERE source = ? AND tactic IS NOT NULL "
+                "ORDER BY key",
+                [source],
+            ).fetchall()
+            stored = self._costs[source] = {}
+            for name, date, key in found:
+                stored.setdefault((name, date), []).append(key)
+        return stored.get((tactic, day), [])
 
     def snapshots_on(self, source: str, entity: str, day: dt.date) -> Sequence[StoredSnapshot]:
         stored = self._snapshots.get(source)
