@@ -23,6 +23,7 @@ from outcomes.sources.paths import JourneyPaths
 from outcomes.sources.tabular import iter_rows, sheet_names
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
+from tests import lane
 from tests.sources.damaged import (
     assert_one_line,
     ingest_outcome,
@@ -162,7 +163,9 @@ def test_an_xls_date_out_of_range_is_kept_as_its_number(tmp_path: Path) -> None:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=lane.examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     kind=st.sampled_from(["xlsx", "xls"]),

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from outcomes.measure.attribution import MODELS, PathCounts, attribute, markov
 from outcomes.measure.attribution.markov import _Chain, transition_probabilities
+from tests import lane
 from tests.measure.attribution import channel_attribution, data_counts, data_csv
 
 markov_module = sys.modules["outcomes.measure.attribution.markov"]
@@ -116,7 +117,7 @@ rows_strategy = st.lists(
 ).filter(lambda rows: sum(r[1] for r in rows) > 0)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=lane.examples(80), deadline=None)
 @given(rows_strategy, st.integers(1, 3), st.booleans())
 def test_exact_removal_effects_equal_brute_force(
     rows: list[tuple[tuple[str, ...], int, int, int]], order: int, nulls: bool
