@@ -116,6 +116,12 @@ def broken_sheet_xml(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def tiny_sectors(data: bytes) -> bytes:
+    """The same xls with a sector size of 2 bytes in its OLE header: xlrd divides by zero
+    (found by the damage property below)."""
+    return data[:30] + (1).to_bytes(2, "little") + data[32:]
+
+
 @pytest.mark.parametrize(
     ("name", "damage"),
     [
@@ -125,6 +131,7 @@ def broken_sheet_xml(data: bytes) -> bytes:
         ("cut.xls", lambda: xls_bytes(PATHS)[:3000]),
         ("half.xls", lambda: xls_bytes(PATHS)[: len(xls_bytes(PATHS)) // 2]),
         ("head.xls", lambda: xls_bytes(PATHS)[:600]),
+        ("sector.xls", lambda: tiny_sectors(xls_bytes(PATHS))),
     ],
 )
 def test_a_damaged_workbook_is_one_source_error(
