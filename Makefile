@@ -100,10 +100,11 @@ pytest: install-dev system-deps
 test: lint
 	$(MAKE) --no-print-directory -j2 typecheck pytest
 
-## test-fast: the inner loop: lint, and the suite without the demo, servers, Spark or the corpus
+## test-fast: the inner loop: lint, and the suite without the demo, servers, Spark or the corpus,
+## each Hypothesis property trying a tenth of its examples (tests/lane.py)
 test-fast: install-dev
 	$(BIN)/ruff check src tests benchmarks
-	$(PYTEST) -m "not browser and not slow"
+	OUTCOMES_TEST_LANE=fast $(PYTEST) -m "not browser and not slow"
 
 ## docs: regenerate docs/rules.md, docs/sources.md and the shipped JSON Schema
 docs: install

@@ -11,14 +11,19 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from outcomes.examples import example_path
 from outcomes.plan import LoadedPlan, load_plan, load_plan_text
 from outcomes.plan.implementation import ImplementationPlan, build_implementation_plan
+from tests import lane
 from tests.demo_cache import DemoCache
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
+
+if lane.FAST:  # `make test-fast`: a tenth of the Hypothesis examples (see tests/lane.py)
+    settings.load_profile("fast")
 
 # Modules that start servers or Spark, build demo exports, render charts or drive hundreds
 # of damaged files: `make test-fast` (the inner loop) leaves them to `make test`, with every

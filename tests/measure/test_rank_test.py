@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from outcomes.measure.rank_test import mann_whitney_p
+from tests import lane
 
 # Comment counts: small whole numbers, so ties are common, as on real posts.
 counts = st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=30)
@@ -21,7 +22,7 @@ def scipy_p(first: list[float], second: list[float]) -> float:
     return float(stats.mannwhitneyu(first, second, alternative="two-sided").pvalue)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=lane.examples(300), deadline=None)
 @given(counts, counts)
 def test_tied_samples_match_scipy(first: list[int], second: list[int]) -> None:
     ours = mann_whitney_p([float(v) for v in first], [float(v) for v in second])
@@ -29,7 +30,7 @@ def test_tied_samples_match_scipy(first: list[int], second: list[int]) -> None:
     assert ours == pytest.approx(expected, rel=1e-12, abs=1e-15, nan_ok=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=lane.examples(300), deadline=None)
 @given(distinct, distinct)
 def test_untied_samples_match_scipy(first: list[float], second: list[float]) -> None:
     assert mann_whitney_p(first, second) == pytest.approx(scipy_p(first, second), rel=1e-12)

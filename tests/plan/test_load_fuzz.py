@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from outcomes.examples import example_text
 from outcomes.plan import LoadedPlan, PlanError, load_plan_text
+from tests import lane
 
 EXAMPLES = [example_text("northwind"), example_text("tactics-first")]
 
@@ -23,7 +24,7 @@ LOCATED = re.compile(r"^plan\.yaml:\d+:\d+: ")
 WHOLE_FILE = re.compile(r"^plan\.yaml: ")
 
 FUZZ = settings(
-    max_examples=500,
+    max_examples=lane.examples(500),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -147,13 +148,13 @@ def test_lines_of_a_plan_in_random_order(lines: list[str]) -> None:
     assert_loads_or_explains("\n".join(lines))
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=lane.examples(1000), deadline=None)
 @given(st.binary(max_size=300))
 def test_random_bytes(raw: bytes) -> None:
     assert_loads_or_explains(raw)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=lane.examples(1000), deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab:-[]{}&*!|>'\"#,? \t\n\r"), max_size=80))
 def test_random_yaml_punctuation(text: str) -> None:
     assert_loads_or_explains(text)

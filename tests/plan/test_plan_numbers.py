@@ -42,6 +42,7 @@ from outcomes.report.implementation import (
     render_markdown,
 )
 from outcomes.report.strategy_map import strategy_map_svg
+from tests import lane
 from tests.conftest import PLAN_TODAY
 
 NORTHWIND = example_text("northwind")
@@ -180,7 +181,7 @@ def assert_renders(loaded: LoadedPlan) -> ImplementationPlan:
 
 
 @settings(
-    max_examples=300,
+    max_examples=lane.examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

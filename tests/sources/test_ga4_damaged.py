@@ -16,6 +16,7 @@ from outcomes.sources import Ignored, ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.ga4 import GA4
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
+from tests import lane
 from tests.sources.damaged import (
     ingest_outcome,
     read_outcome,
@@ -160,7 +161,9 @@ NAMES = st.sampled_from(["session_start", "first_visit", "page_view", "purchase"
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=lane.examples(200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(records=st.lists(st.tuples(NAMES, JSON_VALUES), min_size=1, max_size=5))
 def test_any_json_records_give_only_rows_and_located_rejections(
@@ -183,7 +186,9 @@ def test_any_json_records_give_only_rows_and_located_rejections(
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=lane.examples(200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.binary(max_size=400))
 def test_any_bytes_give_only_rows_rejections_or_a_source_error(tmp_path: Path, data: bytes) -> None:

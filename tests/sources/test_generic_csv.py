@@ -23,6 +23,7 @@ from outcomes.sources.fields import (
 from outcomes.sources.generic_csv import _TABLES, GenericCsv, _column, _parser
 from outcomes.sources.registry import HEAD_BYTES, get_source
 from outcomes.tables import ACTIVITY_KINDS, CLOSED_COLUMNS, ENTITY_KINDS, TableName
+from tests import lane
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSV = FIXTURES / "csv"
@@ -350,7 +351,7 @@ def _normal(value_map: dict[str, str]) -> dict[str, str]:
     return {raw.strip().casefold(): value for raw, value in value_map.items()}
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=lane.examples(30), deadline=None)
 @given(
     types=st.lists(
         st.sampled_from(["Message", "Reply", "comment", "Note", "", "MESSAGE", "zzz"]),

@@ -21,6 +21,7 @@ from outcomes.sources.json_input import (
     loads,
     text_start,
 )
+from tests import lane
 
 PREFIX = re.compile(r"\s*x\s*=\s*")
 FINITE_JSON = st.recursive(
@@ -65,7 +66,7 @@ def test_loads_keeps_surrogate_pairs_and_ordinary_numbers() -> None:
     assert loads('["\\ud83d\\ude00", 1.5e10, -0.0, 12]') == ["😀", 1.5e10, -0.0, 12]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=lane.examples(200), deadline=None)
 @given(values=st.lists(FINITE_JSON, max_size=6), read=st.integers(1, 50), indent=st.booleans())
 def test_an_array_read_in_pieces_gives_what_json_loads_gives(
     values: list[Any], read: int, indent: bool
@@ -77,7 +78,7 @@ def test_an_array_read_in_pieces_gives_what_json_loads_gives(
         assert elements(text) == json.loads(text[4:])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=lane.examples(300), deadline=None)
 @given(text=st.text(max_size=80), read=st.integers(1, 20))
 def test_any_text_gives_elements_or_a_located_stream_error(text: str, read: int) -> None:
     with pytest.MonkeyPatch.context() as patch:

@@ -17,6 +17,7 @@ from outcomes.sources.mastodon import Mastodon
 from outcomes.sources.mastodon_api import MastodonApiError, fetch
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
+from tests import lane
 from tests.sources.damaged import (
     ingest_outcome,
     read_outcome,
@@ -182,7 +183,9 @@ JSON_VALUES = st.recursive(
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=lane.examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(records=st.lists(JSON_VALUES, max_size=5), lines=st.booleans())
 def test_any_json_records_give_rows_rejections_or_a_source_error(
@@ -200,7 +203,9 @@ def test_any_json_records_give_rows_rejections_or_a_source_error(
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=lane.examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.binary(max_size=300), start=st.sampled_from([b"[", b"{", b""]))
 def test_any_bytes_give_rows_rejections_or_a_source_error(

@@ -21,6 +21,7 @@ from outcomes.sources import ReadOptions, Rejected, Row, SourceError, json_input
 from outcomes.sources.x_archive import XArchive
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
+from tests import lane
 from tests.sources.damaged import (
     ingest_outcome,
     read_outcome,
@@ -295,7 +296,9 @@ JSON_VALUES = st.recursive(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=lane.examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(elements=st.lists(JSON_VALUES, max_size=5))
 def test_any_json_elements_give_only_rows_and_rejections(
@@ -315,7 +318,9 @@ def test_any_json_elements_give_only_rows_and_rejections(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=lane.examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.binary(max_size=300), zipped=st.booleans())
 def test_any_bytes_give_only_rows_rejections_or_a_source_error(

@@ -27,6 +27,7 @@ from outcomes.warehouse.forget import (
 )
 from outcomes.warehouse.load import IngestResult, ingest_file
 from outcomes.warehouse.schema import replaced_name
+from tests import lane
 
 HEADER = ("Opportunity ID", "Opportunity Name", "Stage", "Created Date", "Opportunity Owner")
 A_ROWS = [
@@ -247,7 +248,9 @@ def export_file(path: Path, rows: list[tuple[str, str, str, str]], with_owner: b
     return write_csv(path, [row if with_owner else row[:-1] for row in cells], header)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=lane.examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.lists(export, min_size=1, max_size=5))
 def test_forgetting_ingests_newest_first_unwinds_each_one(
     exports: list[tuple[list[tuple[str, str, str, str]], bool]],

@@ -128,7 +128,7 @@ def test_rows_with_an_unknown_kind_are_rejected_not_loaded(
     assert "got 'tweet'" in rejection.reason
 
 
-SENDS_BEFORE_KILL = 70_000
+SENDS_BEFORE_KILL = 12_000
 KILLED_INGEST = textwrap.dedent(
     """
     import sys
@@ -140,12 +140,12 @@ KILLED_INGEST = textwrap.dedent(
     options = ReadOptions(table="touchpoints", mapping={"journey_id": "Email", "ts": "Sent at", "utm_campaign": "Campaign"})
 
     def progress(records: int) -> None:
-        if records >= 60_000:
+        if records >= 10_000:
             print("flushed", flush=True)
             sys.stdin.readline()  # wait here, mid-transaction, until the test kills us
 
     with Warehouse.open(Path(sys.argv[1])) as warehouse:
-        ingest_file(warehouse, get_source("csv"), Path(sys.argv[2]), options, progress=progress, batch_rows=20_000)
+        ingest_file(warehouse, get_source("csv"), Path(sys.argv[2]), options, progress=progress, batch_rows=2_000)
     """
 )
 
@@ -153,8 +153,9 @@ KILLED_INGEST = textwrap.dedent(
 def test_kill_9_during_ingest_leaves_the_warehouse_as_it_was(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     sends = tmp_path / "sends.csv"
-    # More rows than the child reads before it is killed (three batches of 20,000), so it
-    # dies mid-file and mid-transaction; the whole file is loaded again afterwards.
+    # More rows than the child reads before it is killed (five batches of 2,000: the loader
+    # reports progress every 10,000 records), so it dies mid-file and mid-transaction; the
+    # whole file is loaded again afterwards.
     write_sends(sends, SENDS_BEFORE_KILL)
     with subprocess.Popen(
         [sys.executable, "-c", KILLED_INGEST, str(workspace), str(sends)],
@@ -163,7 +164,7 @@ def test_kill_9_during_ingest_leaves_the_warehouse_as_it_was(tmp_path: Path) -> 
         text=True,
     ) as child:
         assert child.stdout is not None
-        assert child.stdout.readline().strip() == "flushed"  # three batches written, uncommitted
+        assert child.stdout.readline().strip() == "flushed"  # five batches written, uncommitted
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL

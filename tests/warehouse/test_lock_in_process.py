@@ -5,7 +5,6 @@ process at once; both sides wait for the other instead of failing."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,15 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def hold_for(open_it: object, seconds: float, ready: threading.Event) -> threading.Thread:
+def hold_until(
+    open_it: object, ready: threading.Event, release: threading.Event
+) -> threading.Thread:
+    """A thread that opens the warehouse, says it is ready, and holds it until released."""
+
     def run() -> None:
         with open_it():  # type: ignore[operator]
             ready.set()
-            time.sleep(seconds)
+            release.wait(30)
 
     thread = threading.Thread(target=run)
     thread.start()
@@ -33,18 +36,24 @@ def hold_for(open_it: object, seconds: float, ready: threading.Event) -> threadi
 
 
 def test_a_snapshot_waits_for_a_writer_thread_of_this_process(workspace: Path) -> None:
-    ready = threading.Event()
-    writer = hold_for(lambda: Warehouse.open(workspace), 0.5, ready)
+    ready, release = threading.Event(), threading.Event()
+    writer = hold_until(lambda: Warehouse.open(workspace), ready, release)
     assert ready.wait(30)
+    # The writer lets go half a second into the snapshot's wait, from another thread.
+    threading.Timer(0.5, release.set).start()
     with Warehouse.snapshot(workspace, wait=30) as snapshot:  # waits, then copies
         assert snapshot.duckdb.execute("SELECT 1").fetchone() == (1,)
     writer.join(30)
 
 
 def test_a_bounded_wait_for_a_writer_thread_ends_as_locked(workspace: Path) -> None:
-    ready = threading.Event()
-    writer = hold_for(lambda: Warehouse.open(workspace), 2.0, ready)
+    ready, release = threading.Event(), threading.Event()
+    writer = hold_until(lambda: Warehouse.open(workspace), ready, release)
     assert ready.wait(30)
-    with pytest.raises(WarehouseLockedError):
-        Warehouse.snapshot(workspace, wait=0.2)  # a bounded wait still ends
+    try:
+        with pytest.raises(WarehouseLockedError):
+            Warehouse.snapshot(workspace, wait=0.2)  # a bounded wait still ends
+    finally:
+        # Held until now (not for a fixed time), so the wait surely ended while it was held.
+        release.set()
     writer.join(30)

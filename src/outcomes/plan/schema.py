@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -13,6 +14,9 @@ def plan_schema() -> dict[str, Any]:
     return Plan.model_json_schema(by_alias=True, mode="validation")
 
 
+# Generating it takes 40 ms, and every `init_workspace` writes it: the text is built once
+# per process (the models cannot change while it runs).
+@functools.cache
 def plan_schema_json() -> str:
     """The schema as stable, pretty-printed JSON text ending in a newline."""
     return json.dumps(plan_schema(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -381,7 +381,8 @@ def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]
 # What openpyxl and xlrd raise for a damaged workbook, found by feeding them damaged files:
 # broken XML inside a valid zip (ParseError is a SyntaxError), cut or corrupt zips and OLE
 # containers, records of the wrong size (struct.error), and whatever their internals raise
-# on values they did not expect (KeyError, IndexError, TypeError, AssertionError, ...).
+# on values they did not expect (KeyError, IndexError, TypeError, AssertionError, ...; xlrd
+# divides by zero on an OLE header whose sector size is a few bytes).
 _WORKBOOK_DAMAGE: Final = (
     zipfile.BadZipFile,
     zlib.error,
@@ -395,6 +396,7 @@ _WORKBOOK_DAMAGE: Final = (
     ValueError,
     AttributeError,
     OverflowError,
+    ZeroDivisionError,
     AssertionError,
     LookupError,
     RecursionError,

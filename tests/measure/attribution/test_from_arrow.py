@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outcomes.measure.attribution import PathCounts, attribute
+from tests import lane
 
 STEPS = st.sampled_from(["linkedin", "email", "direct", "facebook", "x"])
 ROWS = st.lists(
@@ -36,7 +37,7 @@ def _same(a: PathCounts, b: PathCounts) -> None:
     assert paths(a) == paths(b)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=lane.examples(60), deadline=None)
 @given(ROWS)
 def test_arrow_and_row_builds_agree(rows: list[tuple[list[str], int, int, int, str]]) -> None:
     texts = [sep.join(steps) for steps, *_, sep in rows]

@@ -22,6 +22,7 @@ from outcomes.measure.attribution import (
     time_decay,
 )
 from outcomes.sources.paths import read_path_rows
+from tests import lane
 from tests.measure.attribution import channel_attribution, data_counts, data_csv
 
 
@@ -164,7 +165,7 @@ paths_strategy = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=lane.examples(60), deadline=None)
 @given(paths_strategy)
 def test_heuristics_preserve_totals(rows: list[tuple[list[str], int, float, int]]) -> None:
     counts = PathCounts.from_rows([(p, c, v, n) for p, c, v, n in rows])

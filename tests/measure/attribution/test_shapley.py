@@ -20,6 +20,7 @@ from outcomes.measure.attribution.shapley import (
     shapley_sampled,
     zeta_transform,
 )
+from tests import lane
 from tests.measure.attribution import data_counts
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def _brute_force(
     return {c: x / factorial(len(channels)) for c, x in phi.items()}
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=lane.examples(80), deadline=None)
 @given(rows_strategy)
 def test_exact_shapley_equals_brute_force(
     rows: list[tuple[tuple[str, ...], int, float, int]],
@@ -73,7 +74,7 @@ def test_exact_shapley_equals_brute_force(
             assert got[channel] == pytest.approx(expected[channel], rel=1e-9, abs=1e-9)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=lane.examples(40), deadline=None)
 @given(
     st.integers(0, 8).flatmap(
         lambda k: st.tuples(
@@ -138,7 +139,7 @@ def _table_game(v: np.ndarray) -> Callable[[IntArray], np.ndarray]:
     return lambda masks: v[masks]
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=lane.examples(60), deadline=None, derandomize=True)
 @given(
     st.integers(2, 7).flatmap(
         lambda k: st.tuples(
@@ -233,7 +234,7 @@ def test_several_games_at_once_and_bad_arguments() -> None:
         shapley(PathCounts.from_rows([("a", 1, 1, 0)]), method="kernel")  # type: ignore[arg-type]
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(max_examples=lane.examples(40), deadline=None, derandomize=True)
 @given(rows_strategy, st.integers(0, 2**32))
 def test_sampled_model_agrees_with_exact_and_keeps_totals(
     rows: list[tuple[tuple[str, ...], int, float, int]], seed: int
@@ -311,7 +312,7 @@ def _ordered_brute_force(
     return phi
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=lane.examples(60), deadline=None)
 @given(
     st.lists(
         st.tuples(

@@ -20,6 +20,7 @@ from outcomes.measure.attribution import PathCounts, attribute
 from outcomes.measure.attribution import paths as paths_module
 from outcomes.measure.attribution.markov import transition_probabilities
 from outcomes.measure.attribution.shapley import _by_position
+from tests import lane
 
 CHANNELS = "abcdef"
 Row = tuple[list[str], int, float, int]
@@ -76,7 +77,7 @@ def _close(ours: dict[str, float], reference: dict[str, float]) -> None:
         assert expected == pytest.approx(reference.get(channel, 0.0), rel=1e-9, abs=1e-9)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=lane.examples(60), deadline=None)
 @given(rows_strategy)
 def test_rule_based_models_equal_the_per_path_rules(rows: list[Row]) -> None:
     for model in ("linear", "position_based", "time_decay"):
@@ -97,7 +98,7 @@ def test_long_paths_of_many_lengths_skip_the_position_table() -> None:
         _close(attribute(counts, model).as_dict("value"), value)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=lane.examples(60), deadline=None)
 @given(rows_strategy, st.sets(st.sampled_from(CHANNELS)))
 def test_last_non_direct_steps_back_over_direct_touches(rows: list[Row], direct: set[str]) -> None:
     counts = _counts(rows)
@@ -110,7 +111,7 @@ def test_last_non_direct_steps_back_over_direct_touches(rows: list[Row], direct:
     assert got == {name: expected.get(name, 0.0) for name in counts.channels}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=lane.examples(60), deadline=None)
 @given(rows_strategy)
 def test_ordered_shapley_files_shares_under_first_appearance_ranks(rows: list[Row]) -> None:
     counts = _counts(rows)
@@ -124,7 +125,7 @@ def test_ordered_shapley_files_shares_under_first_appearance_ranks(rows: list[Ro
     np.testing.assert_allclose(_by_position(counts), expected, rtol=1e-12, atol=1e-12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=lane.examples(60), deadline=None)
 @given(rows_strategy, st.integers(1, 3), st.booleans(), st.booleans())
 def test_markov_transitions_equal_a_per_path_count(
     rows: list[Row], order: int, collapse: bool, nulls: bool
@@ -168,7 +169,7 @@ def _as_dict(counts: PathCounts) -> dict[tuple[int, ...], tuple[float, float, fl
     }
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=lane.examples(80), deadline=None)
 @given(rows_strategy)
 def test_collapse_repeats_equals_merging_path_by_path(rows: list[Row]) -> None:
     counts = _counts(rows)
