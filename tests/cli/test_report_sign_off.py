@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +62,30 @@ def test_the_report_names_the_approved_revision_and_marks_what_changed_since(
     assert 'data-testid="changed-trade-show">tactic trade-show changed<' in html
     assert 'data-testid="changed-mark-trade-show"' in html
     assert 'data-testid="changed-mark-new-logos"' not in html
+
+
+def test_the_pdf_laid_out_by_its_printer_names_the_approved_revision(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a fresh process measuring (`--refresh`), the printer reads the sign-off while
+    the briefing is measured: the PDF names the approved revision all the same."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils, `make system-deps`) is not installed")
+    monkeypatch.delenv("OUTCOMES_DATABASE_URL", raising=False)
+    store = Store.for_workspace(workspace)
+    try:
+        history = PlanHistory(store, workspace / "plan.yaml")
+        history.approve(history.sync().number, user="dana")
+    finally:
+        store.close()
+    target = workspace / "signed.pdf"
+    command = [sys.executable, "-m", "outcomes", "report", "-w", str(workspace), *MEASURE]
+    done = subprocess.run(
+        [*command, "--refresh", "-o", str(target)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Plan approved: revision" in " ".join(text.split())
+    assert "by Dana Ruiz" in " ".join(text.split())

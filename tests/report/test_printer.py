@@ -138,8 +138,8 @@ def test_a_printer_that_dies_is_a_one_line_error_with_exit_2(workspace: Path) ->
 
         started = printer.Printer.start
 
-        def start_and_kill() -> printer.Printer | None:
-            made = started()
+        def start_and_kill(*args, **kwargs) -> printer.Printer | None:
+            made = started(*args, **kwargs)
             assert made is not None
             os.kill(made.pid, signal.SIGKILL)  # as the kernel's OOM killer would
             return made

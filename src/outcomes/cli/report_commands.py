@@ -291,7 +291,7 @@ def report(
     )
     target = output or workspace / f"report.{chosen.value}"
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
-    printing = _Printing(workspace) if chosen is ReportFormat.PDF else None
+    printing = _Printing(workspace, plan) if chosen is ReportFormat.PDF else None
     try:
         briefing = load_or_fail(
             workspace,
@@ -304,7 +304,7 @@ def report(
         )
         printer, drawing = printing.started(briefing) if printing else (None, None)
         checkins = recent_checkins(workspace, plan, wait)
-        approved = plan_sign_off(workspace, plan)
+        approved = printing.sign_off() if printing else plan_sign_off(workspace, plan)
         made = _Made(briefing, target, chosen, workspace, checkins, approved)
         _write_report(made, drawing, printer)
     finally:
@@ -322,15 +322,21 @@ class _Printing:
     loads WeasyPrint and lays out, unless a PDF of the briefing is kept and read instead.
     """
 
-    def __init__(self, workspace: Path) -> None:
+    def __init__(self, workspace: Path, plan: Path | None) -> None:
         self._workspace = workspace
+        self._plan = plan
         self._printer: Printer | None = None
         self._drawing: ChartDrawing | None = None
 
     def start(self) -> None:
         from outcomes.report.printer import Printer
 
-        self._printer = Printer.start()
+        self._printer = Printer.start(lambda: plan_sign_off(self._workspace, self._plan))
+
+    def sign_off(self) -> SignOff | None:
+        """The plan's sign-off: the printer's, read while measuring, else read now."""
+        read = self._printer.sign_off() if self._printer is not None else None
+        return read[0] if read is not None else plan_sign_off(self._workspace, self._plan)
 
     def scorecard_measured(self, plan: Plan, scorecard: Scorecard) -> None:
         """The scorecard's charts start now, while ROI is measured."""

@@ -9,7 +9,9 @@ scorecard as soon as they are measured (`Printer.hand_over_first`: four charts a
 while ROI is measured), then the briefing to both (`Printer.hand_over`), on pipes roomy
 enough that handing over does not wait for them; the other charts are drawn while this
 process reads the check-ins and the plan's sign-off (the app's store: SQLAlchemy, about
-half a second). `Printer.print` sends those and receives the PDF's bytes.
+half a second). The plan's sign-off (the app's store: SQLAlchemy, about half a second) is
+read by the printer itself while it waits for the briefing, and handed back when asked
+(`Printer.sign_off`). `Printer.print` sends the check-ins and receives the PDF's bytes.
 
 The child leads a process group of its own with its drawer, so that `close` stops both
 at once (a kept PDF was read, or the command failed) and a Ctrl-C in the terminal
@@ -23,7 +25,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Final, NoReturn
@@ -46,6 +48,8 @@ back for the layout would need privileges.)"""
 
 Shown = tuple[list["CheckinRecord"], "SignOff | None"]
 """What the report shows besides the briefing: the check-ins and the plan's sign-off."""
+SignOffReader = Callable[[], "SignOff | None"]
+"""Reads the plan's sign-off from the app's store (the command's own function)."""
 Answer = tuple[str, bytes | str]
 """("pdf", the bytes), ("unavailable", why the engine cannot run), or ("failed", why)."""
 
@@ -63,12 +67,18 @@ class Printer:
     answers: Connection
     drawer: Connection | None
     """The pipe to the printer's chart drawer, until the briefing is handed over."""
+    reads_sign_off: bool = False
+    """The child reads the plan's sign-off and sends it first (`sign_off` takes it)."""
     handed_over: bool = False
     done: bool = False
 
     @classmethod
-    def start(cls) -> Printer | None:
-        """Fork the printer now, before measuring; None where forking is not safe."""
+    def start(cls, read_sign_off: SignOffReader | None = None) -> Printer | None:
+        """Fork the printer now, before measuring; None where forking is not safe.
+
+        `read_sign_off`: the child reads the plan's sign-off with it while it waits for
+        the briefing (`sign_off` hands it over).
+        """
         if sys.platform != "linux" or "vl_convert" in sys.modules:
             return None
         from multiprocessing import Pipe
@@ -82,12 +92,24 @@ class Printer:
         if pid == 0:  # the child: it never returns
             for end in (requests, answers, drawer):
                 end.close()
-            _serve(request_end, answer_end, drawer_end)
+            _serve(request_end, answer_end, drawer_end, read_sign_off)
         # Here too: a `close` before the child set its group would miss the group.
         os.setpgid(pid, pid)
         for end in (request_end, answer_end, drawer_end):
             end.close()
-        return cls(pid, requests, answers, drawer)
+        return cls(pid, requests, answers, drawer, reads_sign_off=read_sign_off is not None)
+
+    def sign_off(self) -> tuple[SignOff | None] | None:
+        """The plan's sign-off the child read (in a tuple: None is an answer), or None when
+        it read none or died first (the caller reads it then)."""
+        if self.done or not self.reads_sign_off:
+            return None
+        self.reads_sign_off = False
+        try:
+            kind, payload = self.answers.recv()
+        except (EOFError, OSError):
+            return None
+        return (payload,) if kind == "sign-off" else None  # "no-sign-off": read it here
 
     def hand_over_first(self, plan: Plan, scorecard: Scorecard) -> None:
         """Give the drawer the plan and its scorecard, measured before ROI: the charts
@@ -124,6 +146,7 @@ class Printer:
         self.hand_over(briefing)
         shown: Shown = (list(checkins), sign_off)
         try:
+            self.sign_off()  # unless taken already, it comes first
             self.requests.send(shown)
             kind, payload = self.answers.recv()
         except (EOFError, OSError):
@@ -165,10 +188,16 @@ class Printer:
         return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
-def _serve(requests: Connection, answers: Connection, charts: Connection) -> NoReturn:
+def _serve(
+    requests: Connection,
+    answers: Connection,
+    charts: Connection,
+    read_sign_off: SignOffReader | None,
+) -> NoReturn:
     """The child: get ready, lay out the PDF asked for, answer, and leave without running
     the parent's exit code. A parent that closes without asking (a kept PDF) ends it.
-    `charts`: the pipe its drawer reads the plan's scorecard and the briefing on."""
+    `charts`: the pipe its drawer reads the plan's scorecard and the briefing on;
+    `read_sign_off`: read while the briefing is measured, and sent first."""
     os.setpgid(0, 0)  # before its drawer forks, which then joins the group
     os.nice(NICENESS)  # its drawer inherits it
     status = 1
@@ -179,6 +208,8 @@ def _serve(requests: Connection, answers: Connection, charts: Connection) -> NoR
         drawing = ChartDrawing.ready(for_print=True, inbox=charts)
         try:
             unavailable = _get_ready()
+            if read_sign_off is not None:
+                answers.send(_read(read_sign_off))
             briefing: Briefing = requests.recv()
             drawing.draw(briefing)
             shown: Shown = requests.recv()
@@ -190,6 +221,15 @@ def _serve(requests: Connection, answers: Connection, charts: Connection) -> NoR
         status = 0  # not wanted after all
     finally:
         os._exit(status)
+
+
+def _read(read_sign_off: SignOffReader) -> Answer | tuple[str, SignOff | None]:
+    """("sign-off", the plan's sign-off), or ("no-sign-off", why) when reading it failed:
+    the command then reads it itself, and fails or warns there as it would have."""
+    try:
+        return ("sign-off", read_sign_off())
+    except Exception as exc:
+        return ("no-sign-off", f"{type(exc).__name__}: {exc}")
 
 
 def _get_ready() -> str | None:
