@@ -153,6 +153,50 @@ def test_a_damaged_workbook_is_one_source_error(
             assert_one_line(exc, path)
 
 
+def _open_files() -> list[str]:
+    folder = Path("/proc/self/fd")
+    return [str(fd.readlink()) for fd in folder.iterdir() if fd.exists()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize(
+    ("name", "damage", "readers"),
+    [
+        ("bad-sheet.xlsx", lambda: broken_sheet_xml(xlsx_bytes(PATHS)), ("rows",)),
+        ("bad-book.xlsx", lambda: broken_workbook_xml(xlsx_bytes(PATHS)), ("names", "rows")),
+    ],
+)
+def test_a_refused_workbook_leaves_no_file_open(
+    tmp_path: Path, name: str, damage: object, readers: tuple[str, ...]
+) -> None:
+    """Refused, the workbook's file is closed at once, not when its error is let go:
+    openpyxl given a path leaves it open while the error's traceback lives (and a handle
+    collected unclosed is a ResourceWarning, an error in this suite). A broken sheet is
+    found reading rows; a broken workbook part already listing the sheets."""
+    path = tmp_path / name
+    assert callable(damage)
+    path.write_bytes(damage())
+    reading = {"names": sheet_names, "rows": lambda p: list(iter_rows(p))}
+    for reader in readers:
+        with pytest.raises(SourceError) as refused:
+            reading[reader](path)
+        assert refused.value is not None  # held while the files are looked at
+        assert str(path) not in _open_files(), reader
+
+
+def broken_workbook_xml(data: bytes) -> bytes:
+    """The same xlsx with its workbook part cut short: openpyxl fails while opening it."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                content = content[: len(content) // 2]
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
 def test_an_xls_date_out_of_range_is_kept_as_its_number(tmp_path: Path) -> None:
     book = xlwt.Workbook()
     sheet = book.add_sheet("S")

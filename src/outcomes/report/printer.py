@@ -7,11 +7,10 @@ does all that meanwhile, niced (`NICENESS`), and forks its own chart drawer
 (`ChartDrawing.ready`), then waits. This process hands the drawer the plan and its
 scorecard as soon as they are measured (`Printer.hand_over_first`: four charts are drawn
 while ROI is measured), then the briefing to both (`Printer.hand_over`), on pipes roomy
-enough that handing over does not wait for them; the other charts are drawn while this
-process reads the check-ins and the plan's sign-off (the app's store: SQLAlchemy, about
-half a second). The plan's sign-off (the app's store: SQLAlchemy, about half a second) is
-read by the printer itself while it waits for the briefing, and handed back when asked
-(`Printer.sign_off`). `Printer.print` sends the check-ins and receives the PDF's bytes.
+enough that handing over does not wait for them. The plan's sign-off (the app's store:
+SQLAlchemy, about half a second) is read by the printer itself while it waits for the
+briefing, and handed back when asked (`Printer.sign_off`), so that this process only reads
+the check-ins after measuring; `Printer.print` sends them and receives the PDF's bytes.
 
 The child leads a process group of its own with its drawer, so that `close` stops both
 at once (a kept PDF was read, or the command failed) and a Ctrl-C in the terminal

@@ -9,6 +9,7 @@ file uses, and streams the rows with their line numbers.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import struct
@@ -350,11 +351,8 @@ def sheet_names(path: Path) -> list[str]:
     """Names of the sheets of a workbook; a CSV has one unnamed sheet ("")."""
     head = _head(path)
     if head.startswith(b"PK\x03\x04"):
-        workbook = _open_xlsx(path)
-        try:
+        with _open_xlsx(path) as workbook:
             return [str(name) for name in workbook.sheetnames]
-        finally:
-            workbook.close()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         book = _open_xls(path)
         try:
@@ -410,35 +408,43 @@ def _damaged(path: Path, kind: str, exc: BaseException, row: int | None = None) 
     return SourceError(path, message)
 
 
-def _open_xlsx(path: Path) -> Any:
+@contextlib.contextmanager
+def _open_xlsx(path: Path) -> Iterator[Any]:
+    """The workbook, read-only, closed (with its file) on leaving.
+
+    The file is opened here, not by openpyxl: `load_workbook` given a path leaves the file
+    open when it raises on a damaged part, and the leaked handle is a ResourceWarning."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about parts it skips (extensions, odd specs); they are not ours
-            # to report, and a damaged part that matters raises below.
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, *_WORKBOOK_DAMAGE) as exc:
-        raise _damaged(path, ".xlsx", exc) from None
+    with path.open("rb") as handle:
+        try:
+            with warnings.catch_warnings():
+                # openpyxl warns about parts it skips (extensions, odd specs); they are not
+                # ours to report, and a damaged part that matters raises below.
+                warnings.simplefilter("ignore")
+                workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (InvalidFileException, *_WORKBOOK_DAMAGE) as exc:
+            raise _damaged(path, ".xlsx", exc) from None
+        try:
+            yield workbook
+        finally:
+            workbook.close()
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
-    workbook = _open_xlsx(path)
     line = 0
-    try:
-        if sheet and sheet not in workbook.sheetnames:
-            names = ", ".join(workbook.sheetnames)
-            raise SourceError(path, f"the workbook has no sheet '{sheet}' (it has {names})")
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        # Rows are parsed as they are read, so damage deep in the sheet shows up here.
-        for line, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield line, list(cells)
-    except _WORKBOOK_DAMAGE as exc:
-        raise _damaged(path, ".xlsx", exc, line + 1) from None
-    finally:
-        workbook.close()
+    with _open_xlsx(path) as workbook:
+        try:
+            if sheet and sheet not in workbook.sheetnames:
+                names = ", ".join(workbook.sheetnames)
+                raise SourceError(path, f"the workbook has no sheet '{sheet}' (it has {names})")
+            worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+            # Rows are parsed as they are read, so damage deep in the sheet shows up here.
+            for line, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                yield line, list(cells)
+        except _WORKBOOK_DAMAGE as exc:
+            raise _damaged(path, ".xlsx", exc, line + 1) from None
 
 
 class _Discard:
