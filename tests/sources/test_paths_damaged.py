@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -104,15 +104,26 @@ def test_good_workbooks_load(tmp_path: Path) -> None:
 
 def broken_sheet_xml(data: bytes) -> bytes:
     """The same xlsx with its sheet's XML broken half-way; the zip itself stays valid."""
+    return with_member(
+        data,
+        "xl/worksheets/sheet1.xml",
+        lambda c: c[: len(c) // 2] + b"<c r='<<&&" + c[len(c) // 2 :],
+    )
+
+
+def broken_workbook_xml(data: bytes) -> bytes:
+    """The same xlsx with its workbook part cut short: openpyxl fails while opening it."""
+    return with_member(data, "xl/workbook.xml", lambda c: c[: len(c) // 2])
+
+
+def with_member(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The same zip with one member's bytes changed."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             content = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                middle = len(content) // 2
-                content = content[:middle] + b"<c r='<<&&" + content[middle:]
-            target.writestr(info.filename, content)
+            target.writestr(info.filename, change(content) if info.filename == name else content)
     return out.getvalue()
 
 
@@ -182,19 +193,6 @@ def test_a_refused_workbook_leaves_no_file_open(
             reading[reader](path)
         assert refused.value is not None  # held while the files are looked at
         assert str(path) not in _open_files(), reader
-
-
-def broken_workbook_xml(data: bytes) -> bytes:
-    """The same xlsx with its workbook part cut short: openpyxl fails while opening it."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "xl/workbook.xml":
-                content = content[: len(content) // 2]
-            target.writestr(info.filename, content)
-    return out.getvalue()
 
 
 def test_an_xls_date_out_of_range_is_kept_as_its_number(tmp_path: Path) -> None:

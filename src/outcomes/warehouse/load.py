@@ -167,62 +167,57 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+_STORED: Final = {
+    "activities": "SELECT account, ts, text, key, url FROM activities "
+    "WHERE source = ? AND text IS NOT NULL ORDER BY key",
+    "snapshots": "SELECT entity, date, key, metric FROM metric_snapshots "
+    "WHERE source = ? AND entity IS NOT NULL ORDER BY key",
+    "costs": "SELECT tactic, date, key FROM costs WHERE source = ? AND tactic IS NOT NULL "
+    "ORDER BY key",
+}
+"""What `StoredRecords` reads of each table: where a row is, then what is told of it."""
+
+
+def _stored_item(kind: str, row: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
+    """(where a stored row is: its name or text and day, what a connector is told of it)."""
+    if kind == "activities":
+        account, ts, text, key, url = row
+        return (account, ts.astimezone(dt.UTC).date(), text), StoredActivity(key, url)
+    if kind == "snapshots":
+        entity, date, key, metric = row
+        return (entity, date), StoredSnapshot(key, metric)
+    tactic, date, key = row
+    return (tactic, date), key
+
+
 class StoredRecords:
     """The stored records a connector may ask for (`ReadOptions.stored`): those stored
-    before this file, read once per source and table at the first question (one query,
+    before this file, read once per table and source at the first question (one query,
     not one per record: a posts sheet has thousands)."""
 
     def __init__(self, con: Any) -> None:
         self._con = con
-        self._by_source: dict[str, dict[tuple[str | None, dt.date, str], list[StoredActivity]]] = {}
-        self._snapshots: dict[str, dict[tuple[str, dt.date], list[StoredSnapshot]]] = {}
-        self._costs: dict[str, dict[tuple[str, dt.date], list[str]]] = {}
-
-    def costs_on(self, source: str, tactic: str, day: dt.date) -> Sequence[str]:
-        stored = self._costs.get(source)
-        if stored is None:
-            found = self._con.execute(
-                "SELECT tactic, date, key FROM costs WHERE source = ? AND tactic IS NOT NULL "
-                "ORDER BY key",
-                [source],
-            ).fetchall()
-            stored = self._costs[source] = {}
-            for name, date, key in found:
-                stored.setdefault((name, date), []).append(key)
-        return stored.get((tactic, day), [])
-
-    def snapshots_on(self, source: str, entity: str, day: dt.date) -> Sequence[StoredSnapshot]:
-        stored = self._snapshots.get(source)
-        if stored is None:
-            found = self._con.execute(
-                "SELECT entity, date, key, metric FROM metric_snapshots WHERE source = ? "
-                "AND entity IS NOT NULL ORDER BY key",
-                [source],
-            ).fetchall()
-            stored = self._snapshots[source] = {}
-            for name, date, key, metric in found:
-                stored.setdefault((name, date), []).append(StoredSnapshot(key, metric))
-        return stored.get((entity, day), [])
+        self._read: dict[tuple[str, str], dict[tuple[Any, ...], list[Any]]] = {}
 
     def activities_on(
         self, source: str, account: str | None, day: dt.date, text: str
     ) -> Sequence[StoredActivity]:
-        stored = self._by_source.get(source)
-        if stored is None:
-            stored = self._by_source[source] = self._read(source)
-        return stored.get((account, day, text), [])
+        return self._stored("activities", source).get((account, day, text), [])
 
-    def _read(self, source: str) -> dict[tuple[str | None, dt.date, str], list[StoredActivity]]:
-        found = self._con.execute(
-            "SELECT account, ts, text, key, url FROM activities "
-            "WHERE source = ? AND text IS NOT NULL ORDER BY key",
-            [source],
-        ).fetchall()
-        stored: dict[tuple[str | None, dt.date, str], list[StoredActivity]] = {}
-        for account, ts, text, key, url in found:
-            day = ts.astimezone(dt.UTC).date()
-            stored.setdefault((account, day, text), []).append(StoredActivity(key, url))
-        return stored
+    def snapshots_on(self, source: str, entity: str, day: dt.date) -> Sequence[StoredSnapshot]:
+        return self._stored("snapshots", source).get((entity, day), [])
+
+    def costs_on(self, source: str, tactic: str, day: dt.date) -> Sequence[str]:
+        return self._stored("costs", source).get((tactic, day), [])
+
+    def _stored(self, kind: str, source: str) -> dict[tuple[Any, ...], list[Any]]:
+        found = self._read.get((kind, source))
+        if found is None:
+            found = self._read[(kind, source)] = {}
+            for row in self._con.execute(_STORED[kind], [source]).fetchall():
+                where, item = _stored_item(kind, tuple(row))
+                found.setdefault(where, []).append(item)
+        return found
 
 
 def _record(con: Any, result: IngestResult, checksum: str, size: int, started: dt.datetime) -> None:
