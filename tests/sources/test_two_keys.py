@@ -123,5 +123,32 @@ def test_a_campaign_without_id_matching_two_stored_campaigns_is_refused(
     assert (result.read, result.loaded, result.updated, result.rejected) == (1, 0, 0, 1)
     rejection = result.rejections[0]
     assert rejection.line == 2 and rejection.column == "Campaign ID"
-    assert "2 stored campaigns" in rejection.reason
+    assert "2 stored rows are of a campaign named 'Same name'" in rejection.reason
+    assert spend(warehouse) == (2, 30.0)
+
+
+def test_a_campaign_total_without_id_after_its_rows_by_platform_is_refused_not_added(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """Loaded by platform with ids, then as one total without: the total is not added to
+    the platforms' spend (it would count the spend twice); it is refused, saying why."""
+    header = "Campaign name,Campaign ID,Platform,Day,Amount spent (EUR),Impressions\n"
+    by_platform = tmp_path / "by-platform.csv"
+    by_platform.write_text(
+        header + "Launch,111,facebook,2026-03-02,10.00,100\n"
+        "Launch,111,instagram,2026-03-02,20.00,200\n",
+        encoding="utf-8",
+    )
+    meta_ads = get_source("meta-ads")
+    ingest_file(warehouse, meta_ads, by_platform)
+    total = tmp_path / "total.csv"
+    total.write_text(
+        "Campaign name,Day,Amount spent (EUR),Impressions\nLaunch,2026-03-02,30.00,300\n",
+        encoding="utf-8",
+    )
+
+    result = ingest_file(warehouse, meta_ads, total)
+
+    assert (result.loaded, result.rejected) == (0, 1)
+    assert "broken down by ad, ad set, platform or creative" in result.rejections[0].reason
     assert spend(warehouse) == (2, 30.0)

@@ -122,8 +122,10 @@ def campaign_rows(
     keys = day.keys(["spend", *parts] if amount is not None else parts, stored)
     if isinstance(keys, int):
         reason = (
-            f"{keys} stored campaigns are named '{day.campaign}' on {day.day}: which one this "
-            f"row is cannot be known without its id; export the report with {refusal.id_column}"
+            f"{keys} stored rows are of a campaign named '{day.campaign}' on {day.day} (several "
+            "campaigns of that name, or one broken down by ad, ad set, platform or creative): "
+            "which one this row is cannot be known without its id; export the report with "
+            f"{refusal.id_column}, broken down as the report loaded before"
         )
         yield Rejected(day.line, refusal.id_column, reason, refusal.raw)
         return
