@@ -16,7 +16,7 @@ import pytest
 from outcomes.sources import get_source
 from outcomes.sources.two_keys import TwoKeys
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.load import ingest_file
+from outcomes.warehouse.load import IngestResult, ingest_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 META_ADS = FIXTURES / "meta_ads" / "Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv"
@@ -101,24 +101,30 @@ def test_a_report_with_and_without_campaign_ids_stores_the_spend_once(
         assert dict(again.changed_columns) == {"note": once[0][0]} == {"note": again.updated}
 
 
+BARE_HEADER = "Campaign name,Day,Amount spent (EUR),Impressions\n"
+"""A Meta Ads report without `Campaign ID`."""
+
+
+def load_bare_after(warehouse: Warehouse, tmp_path: Path, stored: str, bare: str) -> IngestResult:
+    """Load a Meta Ads report (`stored`, CSV text), then a report without ids (`bare`);
+    what loading the second did."""
+    meta_ads = get_source("meta-ads")
+    first, second = tmp_path / "stored.csv", tmp_path / "bare.csv"
+    first.write_text(stored, encoding="utf-8")
+    second.write_text(BARE_HEADER + bare, encoding="utf-8")
+    ingest_file(warehouse, meta_ads, first)
+    return ingest_file(warehouse, meta_ads, second)
+
+
 def test_a_campaign_without_id_matching_two_stored_campaigns_is_refused(
     warehouse: Warehouse, tmp_path: Path
 ) -> None:
-    header = "Campaign name,Campaign ID,Day,Amount spent (EUR),Impressions\n"
-    twins = tmp_path / "twins.csv"
-    twins.write_text(
-        header + "Same name,111,2026-03-02,10.00,100\nSame name,222,2026-03-02,20.00,200\n",
-        encoding="utf-8",
-    )
-    meta_ads = get_source("meta-ads")
-    ingest_file(warehouse, meta_ads, twins)
-    bare = tmp_path / "bare.csv"
-    bare.write_text(
-        "Campaign name,Day,Amount spent (EUR),Impressions\nSame name,2026-03-02,30.00,300\n",
-        encoding="utf-8",
+    twins = (
+        "Campaign name,Campaign ID,Day,Amount spent (EUR),Impressions\n"
+        "Same name,111,2026-03-02,10.00,100\nSame name,222,2026-03-02,20.00,200\n"
     )
 
-    result = ingest_file(warehouse, meta_ads, bare)
+    result = load_bare_after(warehouse, tmp_path, twins, "Same name,2026-03-02,30.00,300\n")
 
     assert (result.read, result.loaded, result.updated, result.rejected) == (1, 0, 0, 1)
     rejection = result.rejections[0]
@@ -132,22 +138,12 @@ def test_a_campaign_total_without_id_after_its_rows_by_platform_is_refused_not_a
 ) -> None:
     """Loaded by platform with ids, then as one total without: the total is not added to
     the platforms' spend (it would count the spend twice); it is refused, saying why."""
-    header = "Campaign name,Campaign ID,Platform,Day,Amount spent (EUR),Impressions\n"
-    by_platform = tmp_path / "by-platform.csv"
-    by_platform.write_text(
-        header + "Launch,111,facebook,2026-03-02,10.00,100\n"
-        "Launch,111,instagram,2026-03-02,20.00,200\n",
-        encoding="utf-8",
-    )
-    meta_ads = get_source("meta-ads")
-    ingest_file(warehouse, meta_ads, by_platform)
-    total = tmp_path / "total.csv"
-    total.write_text(
-        "Campaign name,Day,Amount spent (EUR),Impressions\nLaunch,2026-03-02,30.00,300\n",
-        encoding="utf-8",
+    by_platform = (
+        "Campaign name,Campaign ID,Platform,Day,Amount spent (EUR),Impressions\n"
+        "Launch,111,facebook,2026-03-02,10.00,100\nLaunch,111,instagram,2026-03-02,20.00,200\n"
     )
 
-    result = ingest_file(warehouse, meta_ads, total)
+    result = load_bare_after(warehouse, tmp_path, by_platform, "Launch,2026-03-02,30.00,300\n")
 
     assert (result.loaded, result.rejected) == (0, 1)
     assert "broken down by ad, ad set, platform or creative" in result.rejections[0].reason
