@@ -22,6 +22,7 @@ import yaml
 from typer.testing import CliRunner
 
 from outcomes.cli import app
+from outcomes.measure.returns import count_interval
 from outcomes.measure.roi_report import RoiReport
 from outcomes.plan import Plan, load_plan, load_plan_text
 from tests.conftest import CLEAN_PLAN
@@ -227,3 +228,60 @@ def test_hires_without_a_value_are_a_contribution_in_hires(tmp_path: Path) -> No
     line = next(x for x in table.output.splitlines() if x.startswith("t  job-posts"))
     assert "3 hires" in line and "-100%" not in line
     assert "job-posts: 3 hires (no value per unit stated or measured)" in table.output
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 2.5, 873, 40_000])
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95])
+def test_a_count_has_garwoods_exact_poisson_interval(count: float, confidence: float) -> None:
+    from scipy.stats import chi2
+
+    tail = (1 - confidence) / 2
+    low, high = count_interval(count, confidence)
+    expected_low = 0.0 if count == 0 else chi2.ppf(tail, 2 * count) / 2
+    assert low == pytest.approx(expected_low, rel=1e-9, abs=1e-12)
+    assert high == pytest.approx(chi2.ppf(1 - tail, 2 * count + 2) / 2, rel=1e-9)
+    assert low <= count < high
+
+
+def test_a_count_of_nothing_is_not_a_certainty_of_nothing() -> None:
+    # The rule of three: no event in a period is consistent with about 3 per period (95%).
+    assert count_interval(0, 0.9) == (0.0, pytest.approx(2.9957, abs=1e-4))
+    with pytest.raises(ValueError, match="0 or more"):
+        count_interval(-1, 0.9)
+    with pytest.raises(ValueError, match="confidence"):
+        count_interval(3, 1.0)
+
+
+def test_contacts_saved_carry_their_count_interval_into_roi(stated: RoiReport) -> None:
+    row = stated.row("tactic", "x-support", "markov")
+    assert row.returns is not None and row.returns.money is not None and row.roi is not None
+    (part,) = row.returns.parts
+    assert part.units == 873 and part.value_per_unit == 25
+    low, high = count_interval(873, stated.params["confidence"])
+    money = row.returns.money
+    assert (money.low, money.high) == (pytest.approx(low * 25), pytest.approx(high * 25))
+    assert money.low < money.value < money.high
+    assert row.roi.low == pytest.approx((money.low - row.cost) / row.cost)
+    assert row.roi.high == pytest.approx((money.high - row.cost) / row.cost)
+    # The goal row sums the two support tactics' parts, ends with ends.
+    goal = stated.row("goal", "cheaper-support", "markov")
+    newsletter = stated.row("tactic", "customer-newsletter", "markov")
+    assert goal.returns is not None and goal.returns.money is not None
+    assert newsletter.returns is not None and newsletter.returns.money is not None
+    assert goal.returns.money.low == pytest.approx(
+        count_interval(873 + 286, stated.params["confidence"])[0] * 25
+    )
+
+
+def test_three_hires_do_not_prove_a_tactic_pays_for_itself(tmp_path: Path) -> None:
+    # Each hire worth €2,000: €6,000 against about €4,100 of hours and budget, a point
+    # ROI near +46%. But 3 hires are consistent with 0.82 to 7.75 a period (90%).
+    rows = roi_rows(hiring_workspace(tmp_path / "acme", 2_000))
+    posts = rows[("tactic", "job-posts")]
+    assert posts["return"] == 6_000
+    assert posts["return_low"] == pytest.approx(0.8177 * 2_000, rel=1e-3)
+    assert posts["return_high"] == pytest.approx(7.7537 * 2_000, rel=1e-3)
+    assert posts["roi"] > 0 and posts["roi_low"] < 0 < posts["roi_high"]
+    table = runner.invoke(app, ["roi", "-w", str(tmp_path / "acme"), "--bootstrap", "0"])
+    line = next(x for x in table.output.splitlines() if x.startswith("t  job-posts"))
+    assert "+46%" in line and "-60%…+279%" in line, line

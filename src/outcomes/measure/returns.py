@@ -55,8 +55,22 @@ campaign (in plan order within each rule, the first wins), and only within the t
 own dates. Support and hiring parts count as measured when the period has any conversion
 of their type (the tactic may have claimed none: that is a measured 0).
 
-A row's **money return** is the sum of its measured parts that have a money value, and
-its ROI is (money return − cost) / cost; a row whose parts are all measured in units has
+**A count has an interval too.** The sales and retention parts carry the bootstrap's
+interval over journeys: what another period like this one could have credited. Contacts
+saved and hires are counts of events, which vary from period to period just as much: 3
+hires are consistent with anything from 0.8 to 7.8 a period (90%). So the money of a
+support or hiring part has the exact (Garwood) Poisson interval of its count
+(`count_interval`), at the ROI's confidence, times the value of one unit; a count of 0 has
+an interval from 0 up (3 events at 90%), never a certainty of nothing. A stated or
+measured value of one unit is taken as it is. Without this, the ROI of a support or
+hiring tactic had an interval of zero width, and a verdict on it ("losing money" when the
+whole interval is below 0, "pays for itself" when above) claimed a certainty no count of
+events gives.
+
+A row's **money return** is the sum of its measured parts that have a money value, with
+the sums of their intervals' ends as its interval (wider than the interval of the sum of
+independent parts would be: never narrower), and its ROI is (money return − cost)
+/ cost; a row whose parts are all measured in units has
 a *contribution in the goal's unit* and no ROI; a row with no measured part has **no
 return measured yet** and no ROI, never −100%. Strategies sum their tactics; a goal row
 shows the part of its own family only.
@@ -66,6 +80,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -106,7 +121,8 @@ CONTACT_COUNT_METRICS: Final = ("tickets_created",)
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    """A money amount with its interval (the bootstrap's for sales, none for counts)."""
+    """A money amount with its interval (the bootstrap's for sales, the count's Poisson
+    interval for contacts saved and hires)."""
 
     value: float
     low: float
@@ -349,9 +365,12 @@ def row_return(
     sales_measured: Mapping[str, bool],
     claimed: Claimed,
     repeat: Repeat | None = None,
+    *,
+    confidence: float,
 ) -> Return:
     """The return of a row summing `tactics`, limited to `families` (a goal's own) or of
-    every family its tactics serve (tactics and strategies, `families` None).
+    every family its tactics serve (tactics and strategies, `families` None); a count's
+    money has its Poisson interval at `confidence` (the bootstrap's level).
 
     `revenue` is the row's attributed sales revenue with its interval; `sales_measured`
     says per tactic whether attribution could measure its sales return; `repeat` is the
@@ -387,7 +406,7 @@ def row_return(
         elif family == "retention" and retention is not None:
             parts.append(retention)
         else:
-            parts.append(_unit_part(plan, family, goals, tactics, claimed))
+            parts.append(_unit_part(plan, family, goals, tactics, claimed, confidence))
     return _combine(tuple(parts), plan.organisation.currency)
 
 
@@ -422,7 +441,12 @@ def _retention_part(goals: tuple[str, ...], repeat: Repeat | None, currency: str
 
 
 def _unit_part(
-    plan: Plan, family: Family, goals: tuple[str, ...], tactics: Sequence[str], claimed: Claimed
+    plan: Plan,
+    family: Family,
+    goals: tuple[str, ...],
+    tactics: Sequence[str],
+    claimed: Claimed,
+    confidence: float,
 ) -> ReturnPart:
     measured = family in claimed.measured
     units = sum(claimed.units.get((family, t), 0.0) for t in tactics) if measured else None
@@ -437,8 +461,8 @@ def _unit_part(
         each, source = None, None
     money = None
     if measured and units is not None and each is not None:
-        amount = units * each
-        money = Money(amount, amount, amount)
+        low, high = count_interval(units, confidence)
+        money = Money(units * each, low * each, high * each)
     return ReturnPart(
         family=family,
         goals=goals,
@@ -449,6 +473,25 @@ def _unit_part(
         value_source=source if money is not None else None,
         money=money,
     )
+
+
+def count_interval(count: float, confidence: float) -> tuple[float, float]:
+    """The exact (Garwood) two-sided Poisson interval of the mean of a count of events at
+    `confidence`: the means under which a count this low, or this high, is at most as
+    likely as the interval's tails. A count of 0 has a lower end of 0 and an upper end
+    of −ln(tail) (about 3 at 90%)."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+    if not count >= 0:  # NaN included: no count, no interval
+        raise ValueError(f"a count of events is 0 or more, not {count}")
+    tail = (1 - confidence) / 2
+    if count == 0:
+        return 0.0, -math.log(tail)
+    # The chi-squared quantiles of Garwood's interval, written with the inverse of the
+    # regularised lower incomplete gamma function: chi2.ppf(q, 2k) / 2 = gammaincinv(k, q).
+    from scipy.special import gammaincinv  # type: ignore[import-untyped, unused-ignore]
+
+    return float(gammaincinv(count, tail)), float(gammaincinv(count + 1, 1 - tail))
 
 
 def _combine(parts: tuple[ReturnPart, ...], currency: str) -> Return:

@@ -211,7 +211,12 @@ def roi(
         }
         repeat = _repeat(plan, model, params, runs, on_repeat_paths, confidence) if split else {}
         model_rows = _with_returns(
-            plan, _rows(plan, model, runs, credits, spent, confidence), on_paths, claimed, repeat
+            plan,
+            _rows(plan, model, runs, credits, spent, confidence),
+            on_paths,
+            claimed,
+            repeat,
+            confidence=confidence,
         )
         rows.extend(model_rows)
         warnings.extend(_warnings(model_rows, runs))
@@ -538,8 +543,11 @@ def _with_returns(
     on_paths: frozenset[str],
     claimed: Claimed,
     repeat: Mapping[tuple[Level, str], Repeat] | None = None,
+    *,
+    confidence: float,
 ) -> list[RoiRow]:
-    """The rows with their return in each goal's terms, and ROI on that return."""
+    """The rows with their return in each goal's terms, and ROI on that return (a count's
+    return with its Poisson interval at `confidence`)."""
     measured = {t.id: t.id in on_paths for t in plan.tactics}
     tactics = {(level, id_): members for level, id_, members, _ in _groups(plan)}
     goals = {g.id: g for g in plan.goals}
@@ -556,6 +564,7 @@ def _with_returns(
             measured,
             claimed,
             (repeat or {}).get((row.level, row.id)),
+            confidence=confidence,
         )
         roi_ = None
         if returns.money is not None and row.cost > 0:
