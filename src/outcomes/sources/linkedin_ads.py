@@ -40,6 +40,7 @@ from outcomes.sources.campaigns import (
     campaign_rows,
     cell,
     counts,
+    grain,
     negative,
 )
 from outcomes.sources.fields import CellError, cell_text, parse_date, parse_decimal, parse_money
@@ -70,6 +71,7 @@ COLUMNS: Final = Columns(
     }
 )
 _REQUIRED: Final = ("day", "campaign")
+_BREAKDOWN: Final = ("creative",)
 _METRICS: Final = {
     "impressions": "impressions",
     "clicks": "clicks",
@@ -154,7 +156,8 @@ def _campaign_day(
         cell_text(record.get("campaign_id")),
         day,
         record.line,
-        breakdown(record, ("creative",)),
+        breakdown(record, _BREAKDOWN),
+        grain(record, COLUMNS, _BREAKDOWN, label),
     )
     currency = cell_text(record.get("currency")) or written
     refusal = Refusal(record.raw, label("campaign_id"))

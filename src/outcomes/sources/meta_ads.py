@@ -56,6 +56,7 @@ from outcomes.sources.campaigns import (
     campaign_rows,
     cell,
     counts,
+    grain,
     negative,
 )
 from outcomes.sources.fields import CellError, cell_text, parse_date, parse_decimal, parse_money
@@ -210,6 +211,7 @@ def _campaign_day(record: Record, found: Layout, stored: StoredRecords | None) -
         day,
         record.line,
         breakdown(record, _BREAKDOWN),
+        grain(record, found.columns, _BREAKDOWN, found.label),
     )
     currency = cell_text(record.get("currency")) or found.currency or written
     refusal = Refusal(record.raw, found.label("campaign_id"))
