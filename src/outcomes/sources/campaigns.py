@@ -179,8 +179,8 @@ def grain_refusal(day: CampaignDay, other: list[StoredBreakdown]) -> str:
     return (
         f"campaign '{day.campaign}' on {day.day} is {stored}, and this row's report {mine}: "
         "storing both would count its spend and counts twice. Load reports of one "
-        f"breakdown: export this report {export}, as the one loaded before, or run {files} "
-        "first"
+        f"breakdown: export this report {export}, as the one loaded before, or run {files}, "
+        "then forget this file and load it again"
     )
 
 
