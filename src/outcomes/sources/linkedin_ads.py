@@ -22,6 +22,10 @@ rest is read when present: `Campaign ID`, `Campaign Group Name`, `Creative ID` /
   the day; a re-export of the same days updates those rows. A report without
   `Campaign ID` and one with it update the same rows (the spend is stored once), as for
   Meta Ads.
+* One grain per campaign and day, as for Meta Ads: a row of a report by creative whose
+  campaign and day a report by campaign stored (or the reverse) is rejected, naming both
+  grains and that report, instead of counting the spend twice (`breakdown`: `Creative ID`
+  or `Creative Name`, empty for one row per campaign and day).
 """
 
 from __future__ import annotations
