@@ -88,7 +88,9 @@ def broken_down(
     return out
 
 
-def redated(rows: list[dict[str, str]], column: str, days: dict[str, list[str]]) -> list[dict]:
+def redated(
+    rows: list[dict[str, str]], column: str, days: dict[str, list[str]]
+) -> list[dict[str, str]]:
     """The rows of `days`' keys, each written on every day it lists."""
     return [{**row, column: day} for row in rows for day in days.get(row[column], [])]
 

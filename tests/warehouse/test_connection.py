@@ -196,9 +196,9 @@ def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshot
     snapshot = (
         "'k2', 'meta-ads', 'facebook', 'Launch', 'campaign', 'impressions', '2026-03-02', 9, 2"
     )
-    for table, row in (("costs", cost), ("metric_snapshots", snapshot)):
-        con.execute(f"INSERT INTO {table} VALUES ({row})")
-        con.execute(f"INSERT INTO {table}__replaced VALUES ({row}, 3)")
+    for name, row in (("costs", cost), ("metric_snapshots", snapshot)):
+        con.execute(f"INSERT INTO {name} VALUES ({row})")
+        con.execute(f"INSERT INTO {name}__replaced VALUES ({row}, 3)")
     con.execute(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
         "applied_at TIMESTAMP)"
