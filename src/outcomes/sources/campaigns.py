@@ -65,8 +65,8 @@ class CampaignDay:
     breakdown: tuple[str, ...] = ()
     """The breakdown cells that tell apart rows of one campaign and day (ad, creative)."""
     grain: str | None = None
-    """The report's breakdown columns (`grain`), stored as `breakdown`; None for a source
-    whose reports have no breakdown, which then states none."""
+    """The report's grain (`grain`), stored in `breakdown` and compared with the stored
+    one; None for a source whose reports are never broken down (it states no `breakdown`)."""
 
     def key(self, *parts: str) -> str:
         """The natural key of one of this row's warehouse rows."""
