@@ -80,6 +80,16 @@ def _source() -> Column:
     return Column("source", "text", True, "connector name, as in `measurement.sources`")
 
 
+def _breakdown() -> Column:
+    return Column(
+        "breakdown",
+        "text",
+        doc="an ad report's grain: the columns its rows are broken down by beyond campaign "
+        "and day (`Ad set name, Ad name`, `Platform`, `Creative ID`), empty for one row per "
+        "campaign and day; null from other sources",
+    )
+
+
 ACTIVITY_KINDS: Final = ("post", "reply", "repost", "message", "mention", "comment", "message_in")
 """`post`, `reply`, `repost`, `message` are ours; `mention`, `comment`, `message_in` come in."""
 
@@ -138,6 +148,7 @@ METRIC_SNAPSHOTS = Table(
         Column("metric", "text", True, "metric id, e.g. followers, impressions, watch_hours"),
         Column("date", "date", True),
         Column("value", "float", True),
+        _breakdown(),
     ),
 )
 
@@ -199,6 +210,7 @@ COSTS = Table(
         Column("note", "text"),
         Column("hours", "float", doc="hours worked, on a timesheet line (kind `people`)"),
         Column("person", "text", doc="who worked them: a plan person's id or name"),
+        _breakdown(),
     ),
 )
 

@@ -78,6 +78,7 @@ def test_cost_lines_name_campaign_platform_and_currency() -> None:
         "amount": 102.0,
         "kind": "ads",
         "note": "Meta Ads campaign 120210000000000101, EUR",
+        "breakdown": "",  # one row per campaign and day
     }
     # a day without spend is still a recorded day: zero, not missing
     assert costs[-1]["amount"] == 0.0 and costs[-1]["date"] == dt.date(2026, 3, 4)

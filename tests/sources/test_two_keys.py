@@ -146,5 +146,5 @@ def test_a_campaign_total_without_id_after_its_rows_by_platform_is_refused_not_a
     result = load_bare_after(warehouse, tmp_path, by_platform, "Launch,2026-03-02,30.00,300\n")
 
     assert (result.loaded, result.rejected) == (0, 1)
-    assert "broken down by ad, ad set, platform or creative" in result.rejections[0].reason
+    assert "is stored broken down by Platform" in result.rejections[0].reason
     assert spend(warehouse) == (2, 30.0)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from outcomes.warehouse.connection import ENV_VAR, Warehouse, WarehouseError
 from outcomes.warehouse.migrations import SCHEMA_VERSION, current_version, migrate
-from outcomes.warehouse.schema import ALL_TABLES
+from outcomes.warehouse.schema import ALL_TABLES, TABLES, create_table_sql, replaced_table_sql
 
 
 def test_new_workspace_gets_a_duckdb_file_with_every_table(tmp_path: Path) -> None:
@@ -100,7 +101,7 @@ def test_a_version_1_warehouse_gains_timesheet_columns_and_keeps_its_costs(
             "SELECT key, amount, hours, person, ingest_id FROM costs"
         ).fetchall()
         assert rows == [("k1", 99.5, None, None, 7)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 4
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 5
 
 
 def test_a_version_2_warehouse_keeps_its_ingests_with_their_accounting(tmp_path: Path) -> None:
@@ -175,4 +176,42 @@ def test_a_version_3_warehouse_gains_crm_fields_and_keeps_its_conversions(
                 f"SELECT key, value, channel, pipeline, segment, product, ingest_id FROM {table}"
             ).fetchall()
             assert kept == [("k1", 5000.0, "linkedin", None, None, None, 2)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 4
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 5
+
+
+def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshots(
+    tmp_path: Path,
+) -> None:
+    import duckdb
+
+    path = tmp_path / ".outcomes" / "warehouse.duckdb"
+    path.parent.mkdir()
+    con = duckdb.connect(str(path))
+    # costs and metric_snapshots, and their replaced versions, as version 4 shipped them.
+    for table in (TABLES["costs"], TABLES["metric_snapshots"]):
+        before = replace(table, columns=tuple(c for c in table.columns if c.name != "breakdown"))
+        con.execute(create_table_sql(before))
+        con.execute(replaced_table_sql(before))
+    cost = "'k1', 'meta-ads', 'Launch', '2026-03-02', 10.0, 'ads', NULL, NULL, NULL, 2"
+    snapshot = (
+        "'k2', 'meta-ads', 'facebook', 'Launch', 'campaign', 'impressions', '2026-03-02', 9, 2"
+    )
+    for name, row in (("costs", cost), ("metric_snapshots", snapshot)):
+        con.execute(f"INSERT INTO {name} VALUES ({row})")
+        con.execute(f"INSERT INTO {name}__replaced VALUES ({row}, 3)")
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
+        "applied_at TIMESTAMP)"
+    )
+    con.execute("INSERT INTO schema_migrations SELECT v, 'v', now() FROM range(1, 5) t(v)")
+    con.close()
+    with Warehouse.open(tmp_path) as warehouse:
+        for table in (TABLES["costs"], TABLES["metric_snapshots"]):
+            columns = [r[0] for r in warehouse.duckdb.execute(f"DESCRIBE {table.name}").fetchall()]
+            assert columns == [*table.names, "ingest_id"]
+            replaced = warehouse.duckdb.execute(f"DESCRIBE {table.name}__replaced").fetchall()
+            assert [r[0] for r in replaced] == [*table.names, "ingest_id", "replaced_by"]
+            for name in (table.name, f"{table.name}__replaced"):
+                kept = warehouse.duckdb.execute(f"SELECT key, breakdown FROM {name}").fetchall()
+                assert len(kept) == 1 and kept[0][1] is None  # a grain not recorded: unknown
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 5

@@ -17,7 +17,9 @@ whose exports name one record in two ways (a LinkedIn post by its link, or by it
 and title when the export has no link; a Mailchimp campaign by its Unique Id, or by its
 title and send day; an ad campaign by its Campaign ID, or by its name and day) asks
 `ReadOptions.stored` which records are already there, so that the other shape updates
-them instead of storing them again (`outcomes.sources.two_keys`).
+them instead of storing them again (`outcomes.sources.two_keys`), and an ad report asks
+at which grain (its breakdown) a campaign's day is stored, so that a report broken down
+otherwise is refused instead of counted twice (`outcomes.sources.campaigns`).
 """
 
 from __future__ import annotations
@@ -113,6 +115,15 @@ class StoredSnapshot:
     metric: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoredBreakdown:
+    """A grain an ad report's rows are stored at (`breakdown`: "" for one row per campaign
+    and day), and the file that last stored rows at it."""
+
+    breakdown: str
+    file: str
+
+
 class StoredRecords(Protocol):
     """What the warehouse holds, for a connector whose tool names a record two ways."""
 
@@ -128,6 +139,12 @@ class StoredRecords(Protocol):
 
     def costs_on(self, source: str, tactic: str, day: dt.date) -> Sequence[str]:
         """The keys of the stored cost lines of `source` for `tactic` dated `day`."""
+        ...
+
+    def breakdowns_on(self, source: str, name: str, day: dt.date) -> Sequence[StoredBreakdown]:
+        """The grains `source`'s stored cost lines and snapshots of campaign `name` dated
+        `day` are at, each once; rows stored without one (before grains were recorded) are
+        not counted."""
         ...
 
 

@@ -15,18 +15,35 @@ Keys are built from the campaign id when the report has one (a renamed campaign 
 updates its rows), else its name, then the breakdown and the day, so a re-export of the
 same days updates the same rows; a report with ids and one without update the same rows
 too (`outcomes.sources.two_keys`).
+
+A campaign's day is stored at one grain. Each row states its report's (`breakdown`: the
+breakdown columns the file has, by their usual headers, "" for none), and a row whose
+campaign name and day an earlier file stored at another grain is rejected: a campaign
+total and its rows by ad (or by platform, and by ad) would each be added to the spend,
+counting it twice. The grain is the file's columns, not a row's cells: a row of a report
+by platform whose platform cell is empty is still of that grain. A report by `Ad ID` and
+one by `Ad name` are two grains too, since their keys differ. Rows stored before grains
+were recorded have none and are not compared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from outcomes.sources.base import Ignored, Parsed, Rejected, Row, StoredRecords, natural_key
+from outcomes.sources.base import (
+    Ignored,
+    Parsed,
+    Rejected,
+    Row,
+    StoredBreakdown,
+    StoredRecords,
+    natural_key,
+)
 from outcomes.sources.fields import CellError, FieldError
-from outcomes.sources.tabular import Record
+from outcomes.sources.tabular import Columns, Record, normalise_header
 from outcomes.sources.two_keys import TwoKeys
 
 T = TypeVar("T")
@@ -47,6 +64,9 @@ class CampaignDay:
     line: int
     breakdown: tuple[str, ...] = ()
     """The breakdown cells that tell apart rows of one campaign and day (ad, creative)."""
+    grain: str | None = None
+    """The report's grain (`grain`), stored in `breakdown` and compared with the stored
+    one; None for a source whose reports are never broken down (it states no `breakdown`)."""
 
     def key(self, *parts: str) -> str:
         """The natural key of one of this row's warehouse rows."""
@@ -96,6 +116,8 @@ def cost_row(day: CampaignDay, amount: float, currency: str | None, key: str) ->
     }
     if day.campaign_id is None and key != day.name_key("spend"):
         del values["note"]
+    if day.grain is not None:
+        values["breakdown"] = day.grain
     return Row("costs", values, day.line)
 
 
@@ -113,10 +135,15 @@ def campaign_rows(
     """The cost line (when there is spend) and the metric rows of one campaign and day.
 
     A row with nothing filled in is passed over by name, so it is still counted as read;
-    one that matches several stored campaigns of its name and day is refused.
+    one whose campaign and day are stored at another grain, or that matches several stored
+    campaigns of its name and day, is refused.
     """
     if amount is None and all(v is None for v in figures.values()):
         yield Ignored(day.line, EMPTY)
+        return
+    other = other_grains(day, stored)
+    if other:
+        yield Rejected(day.line, None, grain_refusal(day, other), refusal.raw)
         return
     parts = [m for m, v in figures.items() if v is not None]
     keys = day.keys(["spend", *parts] if amount is not None else parts, stored)
@@ -132,6 +159,52 @@ def campaign_rows(
     if amount is not None:
         yield cost_row(day, amount, currency, keys["spend"])
     yield from metric_rows(day, figures, keys)
+
+
+def other_grains(day: CampaignDay, stored: StoredRecords | None) -> list[StoredBreakdown]:
+    """The grains other than this row's that its campaign name and day are stored at."""
+    if day.grain is None or stored is None:
+        return []
+    found = stored.breakdowns_on(day.source, day.campaign, day.day)
+    return [item for item in found if item.breakdown != day.grain]
+
+
+def grain_refusal(day: CampaignDay, other: list[StoredBreakdown]) -> str:
+    """Why a row of another grain than the stored one is refused, and what to do."""
+    stored = " and ".join(f"{_stored_as(item.breakdown)} (by {item.file})" for item in other)
+    files = " and ".join(dict.fromkeys(f"`outcomes forget {item.file}`" for item in other))
+    wanted = other[0].breakdown
+    export = f"broken down by {wanted}" if wanted else "with one row per campaign and day"
+    mine = f"is broken down by {day.grain}" if day.grain else "has one row per campaign and day"
+    return (
+        f"campaign '{day.campaign}' on {day.day} is {stored}, and this row's report {mine}: "
+        "storing both would count its spend and counts twice. Load reports of one "
+        f"breakdown: export this report {export}, as the one loaded before, or run {files}, "
+        "then forget this file and load it again"
+    )
+
+
+def _stored_as(grain: str) -> str:
+    return f"stored broken down by {grain}" if grain else "stored as one row per campaign and day"
+
+
+def grain(
+    record: Record, columns: Columns, names: tuple[str, ...], header: Callable[[str], str]
+) -> str:
+    """A report's grain: the usual header of each breakdown column in `names` the file has
+    (as `header` names it), joined by ", " ("Ad set name, Ad name"); "" for none.
+
+    The usual spelling, so that two exports writing a header in another case are one
+    grain; which alias a file has is kept, since an `Ad ID` and an `Ad name` key differ.
+    """
+    return ", ".join(
+        _usual(columns.aliases[name], header(name)) for name in names if record.has(name)
+    )
+
+
+def _usual(aliases: Sequence[str], written: str) -> str:
+    wanted = normalise_header(written)
+    return next((alias for alias in aliases if normalise_header(alias) == wanted), written)
 
 
 def metric_rows(
@@ -155,6 +228,8 @@ def metric_rows(
             "date": day.day,
             "value": float(value),
         }
+        if day.grain is not None:
+            values["breakdown"] = day.grain
         yield Row("metric_snapshots", values, day.line)
 
 

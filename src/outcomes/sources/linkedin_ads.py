@@ -22,6 +22,10 @@ rest is read when present: `Campaign ID`, `Campaign Group Name`, `Creative ID` /
   the day; a re-export of the same days updates those rows. A report without
   `Campaign ID` and one with it update the same rows (the spend is stored once), as for
   Meta Ads.
+* One grain per campaign and day, as for Meta Ads: a row of a report by creative whose
+  campaign and day a report by campaign stored (or the reverse) is rejected, naming both
+  grains and that report, instead of counting the spend twice (`breakdown`: `Creative ID`
+  or `Creative Name`, empty for one row per campaign and day).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from outcomes.sources.campaigns import (
     campaign_rows,
     cell,
     counts,
+    grain,
     negative,
 )
 from outcomes.sources.fields import CellError, cell_text, parse_date, parse_decimal, parse_money
@@ -70,6 +75,7 @@ COLUMNS: Final = Columns(
     }
 )
 _REQUIRED: Final = ("day", "campaign")
+_BREAKDOWN: Final = ("creative",)
 _METRICS: Final = {
     "impressions": "impressions",
     "clicks": "clicks",
@@ -154,7 +160,8 @@ def _campaign_day(
         cell_text(record.get("campaign_id")),
         day,
         record.line,
-        breakdown(record, ("creative",)),
+        breakdown(record, _BREAKDOWN),
+        grain(record, COLUMNS, _BREAKDOWN, label),
     )
     currency = cell_text(record.get("currency")) or written
     refusal = Refusal(record.raw, label("campaign_id"))

@@ -29,6 +29,13 @@ present: `Campaign ID`, `Day` (the "By time › Day" breakdown), `Reporting star
   stored once): a row takes the key its campaign name and day are stored under by the
   other shape; a row without id that matches several stored campaigns is rejected. A
   report broken down further is matched exactly only from the side with ids.
+* One grain per campaign and day: each row stores its report's breakdown (`breakdown`:
+  `Ad set name, Ad name`, `Platform`, …, empty for one row per campaign and day). A row
+  whose campaign and day an earlier report stored broken down otherwise (a campaign total
+  after its rows by ad, rows by ad after rows by platform, or the reverse) is rejected,
+  naming both grains and that report: both would add their spend, counting it twice. Load
+  reports of one breakdown, or `outcomes forget` the earlier report first. A report by
+  Platform is of that grain even on rows whose Platform cell is empty.
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ from outcomes.sources.campaigns import (
     campaign_rows,
     cell,
     counts,
+    grain,
     negative,
 )
 from outcomes.sources.fields import CellError, cell_text, parse_date, parse_decimal, parse_money
@@ -210,6 +218,7 @@ def _campaign_day(record: Record, found: Layout, stored: StoredRecords | None) -
         day,
         record.line,
         breakdown(record, _BREAKDOWN),
+        grain(record, found.columns, _BREAKDOWN, found.label),
     )
     currency = cell_text(record.get("currency")) or found.currency or written
     refusal = Refusal(record.raw, found.label("campaign_id"))

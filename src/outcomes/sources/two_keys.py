@@ -17,7 +17,9 @@ Rows broken down further than name and day (ads by platform or by ad) are matche
 exactly: a row with an id takes the key an export without ids gave the same breakdown,
 but a row without id keeps its own, since which stored row of its name and day is its
 own breakdown's cannot be told from a key. Loading such an export with ids and again
-without them stores it twice, as before.
+without them stores it twice, as before. Reports of one campaign broken down otherwise
+(a total and its rows by ad) never meet here: the second is refused by its grain first
+(`outcomes.sources.campaigns`).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -44,13 +44,12 @@ from outcomes.sources.base import (
     Rejected,
     Row,
     Source,
-    StoredActivity,
-    StoredSnapshot,
 )
 from outcomes.tables import Table
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.file_keys import FileKeys
 from outcomes.warehouse.schema import REJECTED, TABLES
+from outcomes.warehouse.stored import StoredRecords
 from outcomes.warehouse.validation import invalid
 
 BATCH_ROWS: Final = 50_000
@@ -165,59 +164,6 @@ def ingest_file(
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-_STORED: Final = {
-    "activities": "SELECT account, ts, text, key, url FROM activities "
-    "WHERE source = ? AND text IS NOT NULL ORDER BY key",
-    "snapshots": "SELECT entity, date, key, metric FROM metric_snapshots "
-    "WHERE source = ? AND entity IS NOT NULL ORDER BY key",
-    "costs": "SELECT tactic, date, key FROM costs WHERE source = ? AND tactic IS NOT NULL "
-    "ORDER BY key",
-}
-"""What `StoredRecords` reads of each table: where a row is, then what is told of it."""
-
-
-def _stored_item(kind: str, row: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
-    """(where a stored row is: its name or text and day, what a connector is told of it)."""
-    if kind == "activities":
-        account, ts, text, key, url = row
-        return (account, ts.astimezone(dt.UTC).date(), text), StoredActivity(key, url)
-    if kind == "snapshots":
-        entity, date, key, metric = row
-        return (entity, date), StoredSnapshot(key, metric)
-    tactic, date, key = row
-    return (tactic, date), key
-
-
-class StoredRecords:
-    """The stored records a connector may ask for (`ReadOptions.stored`): those stored
-    before this file, read once per table and source at the first question (one query,
-    not one per record: a posts sheet has thousands)."""
-
-    def __init__(self, con: Any) -> None:
-        self._con = con
-        self._read: dict[tuple[str, str], dict[tuple[Any, ...], list[Any]]] = {}
-
-    def activities_on(
-        self, source: str, account: str | None, day: dt.date, text: str
-    ) -> Sequence[StoredActivity]:
-        return self._stored("activities", source).get((account, day, text), [])
-
-    def snapshots_on(self, source: str, entity: str, day: dt.date) -> Sequence[StoredSnapshot]:
-        return self._stored("snapshots", source).get((entity, day), [])
-
-    def costs_on(self, source: str, tactic: str, day: dt.date) -> Sequence[str]:
-        return self._stored("costs", source).get((tactic, day), [])
-
-    def _stored(self, kind: str, source: str) -> dict[tuple[Any, ...], list[Any]]:
-        found = self._read.get((kind, source))
-        if found is None:
-            found = self._read[(kind, source)] = {}
-            for row in self._con.execute(_STORED[kind], [source]).fetchall():
-                where, item = _stored_item(kind, tuple(row))
-                found.setdefault(where, []).append(item)
-        return found
 
 
 def _record(con: Any, result: IngestResult, checksum: str, size: int, started: dt.datetime) -> None:

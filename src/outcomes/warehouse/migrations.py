@@ -105,11 +105,26 @@ def _crm_fields(con: Any) -> None:
             _rebuilt(con, conversions, name)
 
 
+def _breakdowns(con: Any) -> None:
+    """`breakdown` on `costs` and `metric_snapshots`: the grain of an ad report's rows, so
+    that a report broken down otherwise is refused rather than counted twice. Rows stored
+    before have none (null): their grain is unknown."""
+    for table in (TABLES["costs"], TABLES["metric_snapshots"]):
+        for name in (table.name, replaced_name(table)):
+            found = con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
+            ).fetchall()
+            existing = {row[0] for row in found}
+            if existing and "breakdown" not in existing:
+                _rebuilt(con, table, name)
+
+
 MIGRATIONS: Final = (
     Migration(1, "tables for activities, metrics, journeys, conversions, costs, ingests", _initial),
     Migration(2, "hours worked and who worked them, on cost lines (timesheets)", _timesheets),
     Migration(3, "each ingest's full accounting; replaced row versions for forget", _accounting),
     Migration(4, "CRM pipeline, segment and product on conversions, for goal scopes", _crm_fields),
+    Migration(5, "the breakdown of ad report rows on costs and metric snapshots", _breakdowns),
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version
