@@ -158,7 +158,7 @@ def test_a_command_runs_alone_with_only_its_module_loaded() -> None:
         assert done.stdout.strip(), argv
 
 
-def test_check_does_not_import_the_engine_or_rich(tmp_path: Path) -> None:
+def test_check_does_not_import_the_engine_rich_or_the_connectors(tmp_path: Path) -> None:
     import subprocess
     import sys
 
@@ -175,7 +175,7 @@ def test_check_does_not_import_the_engine_or_rich(tmp_path: Path) -> None:
     assert "No findings" in done.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "outcomes.plan.model" in imported  # the log is read right
-    heavy = ("rich", "duckdb", "ibis", "pyarrow", "numpy")
+    heavy = ("rich", "duckdb", "ibis", "pyarrow", "numpy", "outcomes.sources")
     assert sorted(name for name in heavy if name in imported) == []
 
 
