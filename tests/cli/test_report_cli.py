@@ -32,7 +32,8 @@ def test_status_is_the_page_one_answer_in_under_40_lines(workspace: Path) -> Non
         assert goal in result.output
     assert "ROI by tactic (markov)" in result.output
     roi_rows = [line for line in lines if "fb-retarget" in line and "%" in line]
-    assert roi_rows and "-100% (-100% to -100%)" in roi_rows[0]
+    # Its journeys never convert: -100%, but the interval is no certainty of it.
+    assert roi_rows and re.search(r"-100% \(-100% to -[1-9]\d?%\)", roi_rows[0]), roi_rows
     assert "Needs a decision" in result.output
     assert "Pilot li-rep-insights" in result.output
     assert result.exit_code == 1  # the demo has exceptions on page one
@@ -79,7 +80,7 @@ def test_html_report_answers_on_page_one_and_is_self_contained(workspace: Path) 
         "Does the pilot prove it?",
     ):
         assert heading in page_one
-    assert "€" in page_one and "-100% (-100% to -100%)" in page_one
+    assert "€" in page_one and re.search(r"-100% \(-100% to -[1-9]\d?%\)", page_one)
     for later in ("How the models credit each tactic", "Do we listen and respond",
                   "Is our content about the customer?", "Does each operator keep the rhythm?",
                   "Tactical implementation plan", "Who does what (RACI)"):  # fmt: skip

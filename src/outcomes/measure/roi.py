@@ -54,6 +54,14 @@ the same model again. The `confidence` interval (90% by default) is the replicat
 percentile interval; sums over tactics are summed replicate by replicate, so strategy
 and goal intervals are right too. Several conversions of one journey are resampled as
 independent paths: an approximation that narrows intervals a little.
+
+A row whose tactics are on journeys but on **no converting one** is credited nothing in
+every replicate too (no redraw puts a sale on a path that had none), and its interval
+would be 0 to 0: a certainty that it earns nothing, which no period of data gives. There
+its upper ends are those of a count of 0 (`count_interval`: about 3 at 90%): that many
+sales, each of the period's mean value and credited to it whole (so an upper end, never
+narrower than the truth), and as many conversions and new customers. A tactic on no
+journey at all has no measured sales return and keeps 0 to 0.
 """
 
 from __future__ import annotations
@@ -72,6 +80,7 @@ from outcomes.measure.returns import (
     Money,
     Repeat,
     claimed_outcomes,
+    count_interval,
     goal_family,
     row_return,
     touched_steps,
@@ -212,7 +221,7 @@ def roi(
         repeat = _repeat(plan, model, params, runs, on_repeat_paths, confidence) if split else {}
         model_rows = _with_returns(
             plan,
-            _rows(plan, model, runs, credits, spent, confidence),
+            _rows(plan, model, runs, credits, spent, confidence, on_paths),
             on_paths,
             claimed,
             repeat,
@@ -423,6 +432,7 @@ def _rows(
     credits: Mapping[Scope | None, _Credit],
     spent: Mapping[str, TacticCost],
     confidence: float,
+    on_paths: frozenset[str] = frozenset(),
 ) -> list[RoiRow]:
     import numpy as np
 
@@ -438,6 +448,13 @@ def _rows(
 
         revenue = total(credit.revenue, credit.revenue_boot)
         customers = total(credit.customers, credit.customers_boot)
+        conversions = total(credit.conversions, credit.conversions_boot)
+        on_journeys = any(t in on_paths for t in tactics)
+        if run.replicates and on_journeys and not run.touched[cols].any() and revenue.high == 0:
+            events, value = _none_converting(run, confidence)
+            revenue = dataclasses.replace(revenue, high=value)
+            customers = dataclasses.replace(customers, high=max(customers.high, events))
+            conversions = dataclasses.replace(conversions, high=max(conversions.high, events))
         people = sum(spent[t].people for t in tactics)
         money = sum(spent[t].money for t in tactics)
         technology = sum(spent[t].technology for t in tactics)
@@ -447,7 +464,7 @@ def _rows(
                 level=level,
                 id=id_,
                 model=model,
-                conversions=total(credit.conversions, credit.conversions_boot),
+                conversions=conversions,
                 revenue=revenue,
                 new_customers=customers,
                 cost=cost,
@@ -463,6 +480,15 @@ def _rows(
             )
         )
     return rows
+
+
+def _none_converting(run: _Run, confidence: float) -> tuple[float, float]:
+    """The upper ends of a row no converting journey touched: the sales of a count of 0 at
+    `confidence`, and their value at the period's mean value of a sale, credited whole."""
+    events = count_interval(0, confidence)[1]
+    sales = float(run.sales.conversions.sum())
+    mean = float(run.sales.value.sum()) / sales if sales > 0 else 0.0
+    return events, events * mean
 
 
 def _roi(revenue: Estimate, cost: float) -> Estimate | None:
