@@ -209,10 +209,11 @@ COSTS = Table(
         Column(
             "currency",
             "text",
-            doc="the amount's currency, an ISO code in upper case (`USD`) as the source "
-            "states it (an ad report's spend header or Currency column); null when it states "
-            "none, taken as the plan's currency. Lines in another currency than the plan's "
-            "are left out of every sum and reported, never converted",
+            doc="the amount's currency, an ISO code (`USD`) as the source states it (an ad "
+            "report's spend header or Currency column, stored in upper case; a mapped CSV "
+            "column); null when it states none, taken as the plan's currency. Lines in "
+            "another currency than the plan's (compared without case) are left out of every "
+            "sum and reported, never converted",
         ),
         Column("kind", "text", True, "one of " + ", ".join(COST_KINDS)),
         Column("note", "text"),

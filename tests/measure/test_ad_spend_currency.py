@@ -154,6 +154,9 @@ def test_meta_spend_in_usd_is_left_out_of_a_eur_plan_and_said_everywhere(
         app, ["roi", "-w", str(root), "--model", "last_touch", "--bootstrap", "0"]
     )
     assert "Not counted: fb-ads: 311.00 USD" in " ".join(terminal.output.split())
+    status = CliRunner().invoke(app, ["status", "-w", str(root), "--no-lookback"])
+    assert status.exit_code == 1  # something on page one needs a decision
+    assert "fb-ads: 311.00 USD of spend not counted" in " ".join(status.output.split())
 
 
 def test_meta_spend_in_the_plans_currency_is_counted_as_before(tmp_path: Path) -> None:
