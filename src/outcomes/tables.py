@@ -206,6 +206,15 @@ COSTS = Table(
         Column("tactic", "text", True),
         Column("date", "date", True),
         Column("amount", "float", True),
+        Column(
+            "currency",
+            "text",
+            doc="the amount's currency, an ISO code (`USD`) as the source states it (an ad "
+            "report's spend header or Currency column, stored in upper case; a mapped CSV "
+            "column); null when it states none, taken as the plan's currency. Lines in "
+            "another currency than the plan's (compared without case) are left out of every "
+            "sum and reported, never converted",
+        ),
         Column("kind", "text", True, "one of " + ", ".join(COST_KINDS)),
         Column("note", "text"),
         Column("hours", "float", doc="hours worked, on a timesheet line (kind `people`)"),

@@ -6,18 +6,20 @@ import datetime as dt
 
 import pytest
 
-from outcomes.measure.costs import Period, planned_vs_spent, tactic_costs
+from outcomes.measure.costs import Period, measured_costs, planned_vs_spent, tactic_costs
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
 D = dt.date
 
 
-def spend(w: Warehouse, tactic: str, date: dt.date, amount: float, kind: str) -> None:
+def spend(
+    w: Warehouse, tactic: str, date: dt.date, amount: float, kind: str, currency: str | None = None
+) -> None:
     w.duckdb.execute(
-        "INSERT INTO costs (key, source, tactic, date, amount, kind, ingest_id) "
-        "VALUES (?, 'test', ?, ?, ?, ?, 1)",
-        [f"{tactic}{date}{kind}{amount}", tactic, date, amount, kind],
+        "INSERT INTO costs (key, source, tactic, date, amount, kind, currency, ingest_id) "
+        "VALUES (?, 'test', ?, ?, ?, ?, ?, 1)",
+        [f"{tactic}{date}{kind}{amount}", tactic, date, amount, kind, currency],
     )
 
 
@@ -109,3 +111,34 @@ def test_logged_hours_against_each_operators_share_of_the_plan(
     listening = rows["li-listen-respond"]
     assert listening.logged_hours is None
     assert [p.logged_hours for p in listening.by_person] == [None]
+
+
+def test_spend_in_another_currency_is_never_added_to_the_plans(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    w = warehouse  # Northwind's plan is in EUR
+    spend(w, "fb-retarget", D(2026, 3, 3), 1_000.0, "ads", "EUR")
+    spend(w, "fb-retarget", D(2026, 3, 4), 400.0, "ads", "usd")  # as a CSV mapping may write it
+    spend(w, "fb-retarget", D(2026, 3, 5), 100.0, "budget", "USD")
+    spend(w, "x-support", D(2026, 2, 1), 150.0, "tool", "GBP")  # all its tool lines
+    spend(w, "x-support", D(2026, 2, 2), 90.0, "ads", " ")  # a blank cell states nothing
+    year = Period(D(2026, 1, 1), D(2026, 12, 31))
+    measured = measured_costs(plan, year, w.table("costs"))
+    fb, support = measured.tactics["fb-retarget"], measured.tactics["x-support"]
+    assert fb.money == 1_000.0 and fb.recorded == frozenset({"money"})  # its EUR lines only
+    # x-support's tools are all in GBP: the plan's estimate stands, as if none were recorded.
+    assert support.technology == pytest.approx(1_800) and support.recorded == frozenset({"money"})
+    assert support.money == 90.0
+    left_out = {(f.tactic, f.currency): f for f in measured.foreign}
+    assert set(left_out) == {("fb-retarget", "USD"), ("x-support", "GBP")}
+    usd = left_out[("fb-retarget", "USD")]
+    assert (usd.amount, usd.lines, usd.part, usd.estimated) == (500.0, 2, "money", False)
+    assert "counts only its lines in EUR" in usd.message
+    gbp = left_out[("x-support", "GBP")]
+    assert (gbp.amount, gbp.lines, gbp.part, gbp.estimated) == (150.0, 1, "technology", True)
+    assert "its technology cost is the plan's estimate" in gbp.message
+    assert tactic_costs(plan, year, w.table("costs")) == dict(measured.tactics)
+    # Spent against planned counts the plan's currency only too.
+    rows = {r.tactic: r for r in planned_vs_spent(plan, w.table("costs"), D(2026, 4, 30))}
+    assert rows["fb-retarget"].spent_money == 1_000.0
+    assert rows["x-support"].spent_technology is None

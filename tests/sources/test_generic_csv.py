@@ -137,6 +137,24 @@ def test_costs_and_identical_rows_share_a_key() -> None:
     assert keys[0] == keys[1] != keys[2]
 
 
+def test_a_cost_file_states_its_currency_through_the_mapping(tmp_path: Path) -> None:
+    paid = tmp_path / "paid.csv"
+    paid.write_text(
+        "Tactic,Month,Spend,Type,Currency\n"
+        "rep-posts,2026-03-01,300,ads,USD\n"
+        "rep-posts,2026-04-01,200,ads,\n",
+        encoding="utf-8",
+    )
+    mapping = {"tactic": "Tactic", "date": "Month", "amount": "Spend", "kind": "Type",
+               "currency": "Currency"}  # fmt: skip
+    rows, rejected = read(paid, "costs", mapping)
+    assert rejected == []
+    assert [(r.values["amount"], r.values.get("currency")) for r in rows] == [
+        (300.0, "USD"),
+        (200.0, None),  # stated nothing: taken as the plan's
+    ]
+
+
 def test_a_mapping_without_a_required_column_is_refused() -> None:
     mapping = {"ts": "Sent at", "utm_campaign": "Campaign"}
     with pytest.raises(SourceError, match="does not say which CSV header holds journey_id"):

@@ -72,6 +72,7 @@ def test_dates_are_month_first_and_notes_carry_the_currency() -> None:
         "NW - Ops leaders - Guides",
         "LinkedIn Ads campaign 196000101, EUR",
     )
+    assert {r.values["currency"] for r in rows if r.table == "costs"} == {"EUR"}
     assert {r.values["channel"] for r in rows if r.table == "metric_snapshots"} == {"linkedin"}
 
 

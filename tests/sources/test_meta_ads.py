@@ -78,6 +78,7 @@ def test_cost_lines_name_campaign_platform_and_currency() -> None:
         "amount": 102.0,
         "kind": "ads",
         "note": "Meta Ads campaign 120210000000000101, EUR",
+        "currency": "EUR",  # the spend header's
         "breakdown": "",  # one row per campaign and day
     }
     # a day without spend is still a recorded day: zero, not missing
@@ -107,6 +108,7 @@ def test_a_row_covering_several_days_is_rejected_not_misdated(tmp_path: Path) ->
     assert rejected == [(2, "Reporting starts")]
     rows = [r.values for r in items if isinstance(r, Row)]
     assert rows[0]["note"] == "Meta Ads campaign 'Spring push', USD"  # currency from the header
+    assert rows[0]["currency"] == "USD"
     assert rows[0]["key"] == "meta-ads|Spring push|2026-03-05|spend"
 
 
@@ -132,3 +134,16 @@ def test_absent_columns_write_nothing(tmp_path: Path) -> None:
     lean = tmp_path / "lean.csv"
     lean.write_text("Campaign name,Day,Amount spent (EUR)\nA,2026-03-02,5.00\n", encoding="utf-8")
     assert [r.table for r in parsed(lean) if isinstance(r, Row)] == ["costs"]
+
+
+def test_a_currency_column_states_each_rows_currency(tmp_path: Path, warehouse: Warehouse) -> None:
+    report = tmp_path / "by-currency.csv"
+    report.write_text(
+        "Campaign name,Day,Currency,Amount spent\n"
+        "A,2026-03-02,usd,5.00\n"
+        "A,2026-03-03,,6.00\n",  # a plain `Amount spent` header names none: nothing stated
+        encoding="utf-8",
+    )
+    ingest_file(warehouse, MetaAds(), report)
+    stored = fetch(warehouse, "SELECT date, amount, currency FROM costs ORDER BY date")
+    assert stored == [(dt.date(2026, 3, 2), 5.0, "USD"), (dt.date(2026, 3, 3), 6.0, None)]

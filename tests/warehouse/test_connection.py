@@ -101,7 +101,7 @@ def test_a_version_1_warehouse_gains_timesheet_columns_and_keeps_its_costs(
             "SELECT key, amount, hours, person, ingest_id FROM costs"
         ).fetchall()
         assert rows == [("k1", 99.5, None, None, 7)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 5
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 6
 
 
 def test_a_version_2_warehouse_keeps_its_ingests_with_their_accounting(tmp_path: Path) -> None:
@@ -176,7 +176,7 @@ def test_a_version_3_warehouse_gains_crm_fields_and_keeps_its_conversions(
                 f"SELECT key, value, channel, pipeline, segment, product, ingest_id FROM {table}"
             ).fetchall()
             assert kept == [("k1", 5000.0, "linkedin", None, None, None, 2)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 5
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 6
 
 
 def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshots(
@@ -189,7 +189,8 @@ def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshot
     con = duckdb.connect(str(path))
     # costs and metric_snapshots, and their replaced versions, as version 4 shipped them.
     for table in (TABLES["costs"], TABLES["metric_snapshots"]):
-        before = replace(table, columns=tuple(c for c in table.columns if c.name != "breakdown"))
+        gone = ("breakdown", "currency")  # columns of versions 5 and 6
+        before = replace(table, columns=tuple(c for c in table.columns if c.name not in gone))
         con.execute(create_table_sql(before))
         con.execute(replaced_table_sql(before))
     cost = "'k1', 'meta-ads', 'Launch', '2026-03-02', 10.0, 'ads', NULL, NULL, NULL, 2"
@@ -214,4 +215,52 @@ def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshot
             for name in (table.name, f"{table.name}__replaced"):
                 kept = warehouse.duckdb.execute(f"SELECT key, breakdown FROM {name}").fetchall()
                 assert len(kept) == 1 and kept[0][1] is None  # a grain not recorded: unknown
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 5
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 6
+
+
+def test_a_version_5_warehouse_gains_cost_currencies_and_keeps_its_costs(
+    tmp_path: Path,
+) -> None:
+    import duckdb
+
+    path = tmp_path / ".outcomes" / "warehouse.duckdb"
+    path.parent.mkdir()
+    con = duckdb.connect(str(path))
+    # costs and its replaced versions as version 5 shipped them, with one ad spend line.
+    costs = TABLES["costs"]
+    before = replace(costs, columns=tuple(c for c in costs.columns if c.name != "currency"))
+    con.execute(create_table_sql(before))
+    con.execute(replaced_table_sql(before))
+    rows = (
+        "'k1', 'meta-ads', 'Launch', '2026-03-02', 10.0, 'ads', 'Meta Ads campaign 7, USD', "
+        "NULL, NULL, '', 2",
+        "'k2', 'linkedin-ads', 'Guides', '2026-03-02', 20.0, 'ads', 'LinkedIn Ads campaign "
+        "''Guides''', NULL, NULL, '', 2",  # its report stated no currency
+        "'k3', 'csv', 'Launch', '2026-03-02', 30.0, 'ads', 'paid by card, USD', NULL, NULL, "
+        "NULL, 4",  # a note of someone's writing is not read
+    )
+    for row in rows:
+        con.execute(f"INSERT INTO costs VALUES ({row})")
+        con.execute(f"INSERT INTO costs__replaced VALUES ({row}, 5)")
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
+        "applied_at TIMESTAMP)"
+    )
+    con.execute("INSERT INTO schema_migrations SELECT v, 'v', now() FROM range(1, 6) t(v)")
+    con.close()
+    with Warehouse.open(tmp_path) as warehouse:
+        columns = [r[0] for r in warehouse.duckdb.execute("DESCRIBE costs").fetchall()]
+        assert columns == [*costs.names, "ingest_id"]
+        replaced = warehouse.duckdb.execute("DESCRIBE costs__replaced").fetchall()
+        assert [r[0] for r in replaced] == [*costs.names, "ingest_id", "replaced_by"]
+        for name in ("costs", "costs__replaced"):
+            kept = warehouse.duckdb.execute(
+                f"SELECT key, amount, breakdown, currency, ingest_id FROM {name} ORDER BY key"
+            ).fetchall()
+            # An ad report's line takes the currency its note was written with; others none.
+            assert kept == [
+                ("k1", 10.0, "", "USD", 2),
+                ("k2", 20.0, "", None, 2),
+                ("k3", 30.0, None, None, 4),
+            ]
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 6

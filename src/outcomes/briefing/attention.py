@@ -10,7 +10,12 @@ Items are ranked by severity, then by kind (`KIND_ORDER`), then by their **effec
 goals** (`Attention.effect`): an off-track or at-risk goal by its shortfall as a share of
 the change it plans (baseline to target), a tactic losing money by the money it loses
 (cost − return, in the goal's terms), a tactic over plan by its overspend, a channel that
-does not answer by the messages left unanswered.
+does not answer by the messages left unanswered, spend in another currency by its amount.
+
+Spend recorded in another currency than the plan's (`RoiReport.foreign_spend`) is never
+converted nor counted, so the cost and ROI of the tactic it was for rest on the plan's
+estimate or part of the spend: that is a severity-3 item, with the ROI's own sentence,
+so that the briefing and `outcomes roi` say the same.
 
 A tactic is judged in the terms of the goals it serves (`outcomes.measure.returns`): only
 a tactic whose return is measured in money and falls short of its cost, across the whole
@@ -37,6 +42,7 @@ from outcomes.plan import Plan
 
 Kind = Literal[
     "off-track-goal",
+    "foreign-currency-spend",
     "random-act",
     "stale-goal",
     "push-without-listening",
@@ -45,7 +51,9 @@ Kind = Literal[
     "at-risk-goal",
     "over-plan",
 ]
-# Ties of severity break in `Kind`'s order: the business goal, then strategy, then money.
+# Ties of severity break in `Kind`'s order: the business goal, then strategy, then money;
+# a cost that could not be counted comes right after the goals, as every number of money
+# about its tactic rests on it.
 KIND_ORDER: Final[tuple[Kind, ...]] = get_args(Kind)
 # Activity nobody planned, as a share of all activity, that counts as random acts.
 UNPLANNED_SHARE: Final = 0.10
@@ -97,6 +105,7 @@ def attention_items(
         *_random_acts(findings, unplanned),
         *_conversation(card),
         *_engagement(card),
+        *_foreign_spend(roi),
         *_losing_money(plan, roi, headline_model),
         *_over_plan(card, plan.organisation.currency),
     ]
@@ -245,6 +254,28 @@ def _engagement(card: Scorecard) -> Iterable[Attention]:
                 link.verdict,
                 f"/tactics/{link.tactic}",
             )
+
+
+def _foreign_spend(roi: RoiReport) -> Iterable[Attention]:
+    """Spend recorded in another currency than the plan's, which no cost counts: severity
+    3 for a tactic's (its cost, ROI and cost per acquisition rest on the plan's estimate
+    or part of its spend, and look right), 1 for a campaign no tactic claims."""
+    for left_out in roi.foreign_spend:
+        if left_out.claimed:
+            title = f"{left_out.tactic}: {left_out.written} of spend not counted"
+            link = f"/tactics/{left_out.tactic}"
+        else:
+            title = f"Campaign '{left_out.tactic}': {left_out.written} of spend not counted"
+            link = "/sources"
+        yield Attention(
+            "foreign-currency-spend",
+            3 if left_out.claimed else 1,
+            left_out.tactic,
+            title,
+            left_out.message,
+            link,
+            left_out.amount,
+        )
 
 
 def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]:

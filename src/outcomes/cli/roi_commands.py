@@ -88,7 +88,9 @@ def roi(
     without a money value, a contribution in the goal's unit and no ROI. Cost is people's
     hours, budget and tools from the plan, replaced by recorded spend where the costs
     table has it, pro-rated to the period, which ends at the last day the data covers (the
-    newest conversion or touchpoint). Intervals come from a bootstrap over journeys.
+    newest conversion or touchpoint); spend recorded in another currency than the plan's is
+    not converted nor counted, and is listed (`foreign_spend` in the JSON). Intervals come
+    from a bootstrap over journeys.
     """
     from outcomes.measure.costs import Period
 
@@ -179,6 +181,9 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
             _money(row.cost_per_acquisition),
         )
     console.print(table)
+    # Right under the numbers it changes: spend no cost above counts.
+    for left_out in report.foreign_spend:
+        console.print(f"Not counted: {left_out.message}", style="bold red", markup=False)
     _print_returns(report, model, level)
     if len(report.models) > 1:
         compare = Table(title="Revenue credited to each tactic, by model", box=None, pad_edge=False)

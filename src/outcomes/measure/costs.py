@@ -17,6 +17,17 @@ that part's plan estimate: kind `tool` is technology, `people` is people, the re
 (`budget`, `ads`, `other`) is money. The sums run in the engine; one row per tactic and
 part comes back.
 
+**Currencies are never mixed.** A line's `currency` (an ad report's, stated by the
+export) that is set and differs from the plan's (`organisation.currency`) is left out of
+every sum here: tactic costs, and spent against planned. It is not converted (outcomes has
+no exchange rates, and a rate of the wrong day would be a wrong number that looks right).
+A part whose lines in the period are all in another currency keeps the plan's estimate,
+as if nothing were recorded; a part with some lines in the plan's currency sums those
+only. The spend left out is reported (`ForeignSpend`, per tactic or unclaimed campaign,
+part and currency), so that ROI and the briefing say which numbers it would change.
+A line without `currency` (hand-entered costs, timesheets, older loads) is taken as the
+plan's.
+
 A line's `tactic` is a plan tactic's id, or a campaign name as an ad platform exports it
 (Meta Ads, LinkedIn Ads): a line whose tactic is no tactic id is attributed to the first
 tactic, in plan order, whose `measurement.match.utm_campaign` lists that name (compared
@@ -36,6 +47,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
+from outcomes.catalog.money import INVALID, is_invalid
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
 from outcomes.warehouse.connection import to_arrow
@@ -118,12 +130,98 @@ class TacticCost:
     money: float
     technology: float
     recorded: frozenset[Part]
-    """The parts taken from the `costs` table rather than estimated from the plan."""
+    """The parts taken from the `costs` table rather than estimated from the plan (lines in
+    another currency than the plan's do not count: `ForeignSpend`)."""
 
     @property
     def total(self) -> float:
         """People, money and technology together."""
         return self.people + self.money + self.technology
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignSpend:
+    """Spend recorded in another currency than the plan's, left out of every sum.
+
+    One per tactic (or campaign name no tactic claims), part and currency, over a period.
+    """
+
+    tactic: str
+    """A plan tactic's id; the campaign name as exported when no tactic claims it."""
+    claimed: bool
+    """`tactic` is a plan tactic: the spend would have counted in its cost."""
+    part: Part
+    currency: str
+    """The lines' currency, as stored (upper case)."""
+    plan_currency: str
+    amount: float
+    """The lines' amounts summed, in `currency` (they are all in it)."""
+    lines: int
+    estimated: bool
+    """The tactic's cost of `part` is the plan's estimate: no line of it in the period is
+    in the plan's currency."""
+
+    @property
+    def written(self) -> str:
+        """The amount with its code after it ("311.00 USD"): a symbol such as `$` is used
+        by several currencies, and here the currency is the point."""
+        if is_invalid(self.amount):
+            return f"{INVALID} {self.currency}"
+        return f"{self.amount:,.2f} {self.currency}"
+
+    @property
+    def message(self) -> str:
+        """One sentence for the terminal and the briefing: what was left out and what to do."""
+        spent = f"{self.written} of {self.part} spend"
+        lines = f"{self.lines:,} line{'s' if self.lines != 1 else ''}"
+        if not self.claimed:
+            whose = f"campaign '{self.tactic}' (no tactic claims it)"
+            effect = "it is counted nowhere"
+        else:
+            whose = self.tactic
+            effect = (
+                f"its {self.part} cost is the plan's estimate, as if nothing were recorded"
+                if self.estimated
+                else f"its {self.part} cost counts only its lines in {self.plan_currency}"
+            )
+        return (
+            f"{whose}: {spent} ({lines}) is in {self.currency}, not the plan's "
+            f"{self.plan_currency}, so it is left out: {effect}. Export the ad account's "
+            f"report in {self.plan_currency}, or convert the amounts before loading; "
+            "outcomes does not convert currencies."
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """Its fields and its sentence."""
+        return {
+            "tactic": self.tactic,
+            "claimed": self.claimed,
+            "part": self.part,
+            "currency": self.currency,
+            "plan_currency": self.plan_currency,
+            "amount": self.amount,
+            "lines": self.lines,
+            "estimated": self.estimated,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedSpend:
+    """The `costs` lines of a period summed per tactic and part, in the plan's currency,
+    and the lines in another currency, left out of those sums."""
+
+    amounts: Mapping[tuple[str, Part], float]
+    """`{(tactic, part): amount}` of the lines in the plan's currency (or stating none)."""
+    foreign: tuple[ForeignSpend, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Costs:
+    """Every plan tactic's cost in a period, and the spend left out of it."""
+
+    tactics: Mapping[str, TacticCost]
+    foreign: tuple[ForeignSpend, ...] = ()
 
 
 def attributed(plan: Plan, costs: ibis.Table) -> ibis.Table:
@@ -148,16 +246,53 @@ def attributed(plan: Plan, costs: ibis.Table) -> ibis.Table:
     return costs.mutate(tactic=ibis.cases(*rules, else_=costs.tactic))
 
 
-def recorded_spend(costs: ibis.Table, period: Period) -> dict[tuple[str, Part], float]:
-    """`{(tactic, part): amount}` of the `costs` table's lines dated in the period."""
+def recorded_spend(plan: Plan, costs: ibis.Table, period: Period) -> RecordedSpend:
+    """The attributed `costs` lines dated in the period, summed per tactic and part; those
+    in another currency than the plan's summed apart (see the module docstring).
+
+    One query: the engine groups by tactic, kind and the line's currency when it is not
+    the plan's (null otherwise), so nothing of another currency is ever added to a sum.
+    """
+    import ibis
+
+    currency = plan.organisation.currency.strip().upper()
     in_period = costs.filter((costs.date >= period.start) & (costs.date <= period.end))
-    summed = in_period.group_by(["tactic", "kind"]).aggregate(amount=in_period.amount.sum())
-    out: dict[tuple[str, Part], float] = {}
+    if "currency" in in_period.columns:
+        stated = in_period.currency.strip().upper().nullif("")
+        other = ibis.cases((stated != currency, stated), else_=ibis.null("string"))
+    else:
+        other = ibis.null("string")
+    marked = in_period.mutate(other=other)
+    summed = marked.group_by(["tactic", "kind", "other"]).aggregate(
+        amount=marked.amount.sum(), lines=marked.count()
+    )
+    amounts: dict[tuple[str, Part], float] = {}
+    apart: dict[tuple[str, Part, str], tuple[float, int]] = {}
     for row in to_arrow(summed).to_pylist():
         part = PART_OF_KIND.get(str(row["kind"]), "money")
-        key = (str(row["tactic"]), part)
-        out[key] = out.get(key, 0.0) + float(row["amount"] or 0.0)
-    return out
+        amount = float(row["amount"] or 0.0)
+        if row["other"] is None:
+            key = (str(row["tactic"]), part)
+            amounts[key] = amounts.get(key, 0.0) + amount
+        else:
+            kept = (str(row["tactic"]), part, str(row["other"]))
+            total, lines = apart.get(kept, (0.0, 0))
+            apart[kept] = (total + amount, lines + int(row["lines"]))
+    ids = {t.id for t in plan.tactics}
+    foreign = tuple(
+        ForeignSpend(
+            tactic=tactic,
+            claimed=tactic in ids,
+            part=part,
+            currency=other_currency,
+            plan_currency=currency,
+            amount=total,
+            lines=lines,
+            estimated=tactic in ids and (tactic, part) not in amounts,
+        )
+        for (tactic, part, other_currency), (total, lines) in sorted(apart.items())
+    )
+    return RecordedSpend(amounts, foreign)
 
 
 def logged_hours(costs: ibis.Table, period: Period) -> dict[tuple[str, str | None], float]:
@@ -175,8 +310,18 @@ def tactic_costs(
     plan: Plan, period: Period, costs: ibis.Table | None = None
 ) -> dict[str, TacticCost]:
     """Every plan tactic's cost in `period` (see the module docstring for the rules)."""
-    spend = recorded_spend(attributed(plan, costs), period) if costs is not None else {}
-    return {t.id: _tactic_cost(plan, t, period, spend) for t in plan.tactics}
+    return dict(measured_costs(plan, period, costs).tactics)
+
+
+def measured_costs(plan: Plan, period: Period, costs: ibis.Table | None = None) -> Costs:
+    """`tactic_costs`, with the spend in another currency that was left out of them."""
+    spend = (
+        recorded_spend(plan, attributed(plan, costs), period)
+        if costs is not None
+        else RecordedSpend({})
+    )
+    tactics = {t.id: _tactic_cost(plan, t, period, spend.amounts) for t in plan.tactics}
+    return Costs(tactics, spend.foreign)
 
 
 def _tactic_cost(
@@ -226,7 +371,8 @@ class PlannedVsSpent:
     by_person: tuple[PersonHours, ...]
     planned_money: float
     spent_money: float | None
-    """Budget, ads and other spend recorded in `costs`; None when nothing is recorded."""
+    """Budget, ads and other spend recorded in `costs` in the plan's currency; None when
+    nothing is (lines in another currency are left out: `ForeignSpend`)."""
     planned_technology: float
     spent_technology: float | None
     over_plan: bool
@@ -245,7 +391,7 @@ def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[Plan
     period = Period(min(start, as_of), as_of)
     planned = tactic_costs(plan, period)
     costs = attributed(plan, costs)
-    spend = recorded_spend(costs, period)
+    spend = recorded_spend(plan, costs, period).amounts
     hours = _by_person_id(plan, logged_hours(costs, period))
     rows = []
     for tactic in plan.tactics:

@@ -27,7 +27,8 @@ produced: it reached the tactic through shared states). When the second is large
 the first, `warnings` says so for the tactic and model.
 
 Cost comes from `outcomes.measure.costs` (people, money, technology; recorded spend
-replacing plan estimates). From these, for each tactic and model:
+replacing plan estimates; spend recorded in another currency than the plan's left out and
+listed in `foreign_spend`). From these, for each tactic and model:
 
 * **ROI** = (money return − cost) / cost; none when nothing was spent, and none when no
   return is measured in money. The return is in each goal's own terms
@@ -74,7 +75,7 @@ from typing import TYPE_CHECKING, Any, Final
 from outcomes.measure.attribution import MODELS, PathCounts, attribute
 from outcomes.measure.attribution.journeys import JourneyOptions, Purchases, is_unplanned
 from outcomes.measure.attribution.store import JourneyStore
-from outcomes.measure.costs import Period, TacticCost, data_through, tactic_costs
+from outcomes.measure.costs import Period, TacticCost, data_through, measured_costs
 from outcomes.measure.returns import (
     Claimed,
     Money,
@@ -197,7 +198,8 @@ def roi(
     }  # fmt: skip
     # All conversions, not only the period's: they link identities and end earlier paths.
     journeys = journeys or JourneyStore(touchpoints, conversions, materialise=False)
-    spent = tactic_costs(plan, period, costs)
+    measured = measured_costs(plan, period, costs)
+    spent = measured.tactics
     rng = np.random.default_rng(seed)
     # Its own draws, so that the sales intervals are the same with or without retention.
     purchase_rng = np.random.default_rng([seed, 1])
@@ -255,6 +257,7 @@ def roi(
         unplanned=unplanned,
         coverage=_coverage(in_period, sales, customers),
         warnings=tuple(warnings),
+        foreign_spend=measured.foreign,
     )
 
 

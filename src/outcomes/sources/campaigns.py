@@ -6,8 +6,10 @@ broken down further (by platform, ad set, ad or creative). Each such row becomes
 * its spend, when the report has one, as one `costs` line of kind "ads" whose `tactic` is
   the campaign name as exported: `outcomes.measure.costs` attributes it to the plan
   tactic whose `measurement.match.utm_campaign` lists that name (or that is its id), so a
-  paid tactic's ROI uses what was really spent. The amount stays in the report's currency;
-  `note` names the platform, the campaign id and that currency;
+  paid tactic's ROI uses what was really spent. The amount stays in the report's currency,
+  which the line's `currency` states (upper case; none when the report names none) and
+  `note` names beside the platform and the campaign id: measuring leaves spend in another
+  currency than the plan's out of every sum and reports it, never converting it;
 * its counts as `metric_snapshots` of the campaign (`entity_kind` "campaign"), one row per
   count column the file has and whose cell is filled.
 
@@ -101,8 +103,10 @@ class Refusal:
 
 
 def cost_row(day: CampaignDay, amount: float, currency: str | None, key: str) -> Row:
-    """The campaign's spend on the day, as a `costs` line of kind "ads"; a row without id
-    under the key a report with ids stored leaves that report's note (naming the id)."""
+    """The campaign's spend on the day, as a `costs` line of kind "ads" in `currency` (an
+    ISO code, stored in upper case); a row without id under the key a report with ids
+    stored leaves that report's note (naming the id)."""
+    currency = currency.strip().upper() if currency else None
     who = f"campaign {day.campaign_id}" if day.campaign_id else f"campaign '{day.campaign}'"
     note = f"{day.label} {who}" + (f", {currency}" if currency else "")
     values: dict[str, object] = {
@@ -116,6 +120,8 @@ def cost_row(day: CampaignDay, amount: float, currency: str | None, key: str) ->
     }
     if day.campaign_id is None and key != day.name_key("spend"):
         del values["note"]
+    if currency:
+        values["currency"] = currency
     if day.grain is not None:
         values["breakdown"] = day.grain
     return Row("costs", values, day.line)

@@ -9,10 +9,11 @@ rest is read when present: `Campaign ID`, `Campaign Group Name`, `Creative ID` /
 `Clicks`, `Conversions`, `Leads`, `Reach`.
 
 * Dates are written month first ("3/1/2026" is 1 March), in UTC as the header says.
-* `Total Spent` → `costs` (kind "ads", `tactic` = the campaign name as exported, `note` =
-  "LinkedIn Ads campaign <id>, <currency>"), in the row's `Currency`, not converted: keep
-  the ad account's currency the plan's. See `outcomes.sources.campaigns` for how a
-  campaign name reaches a plan tactic.
+* `Total Spent` → `costs` (kind "ads", `tactic` = the campaign name as exported,
+  `currency` = the row's `Currency`, `note` = "LinkedIn Ads campaign <id>, <currency>"),
+  not converted: spend in another currency than the plan's is left out of every tactic's
+  cost and reported, as for Meta Ads. See `outcomes.sources.campaigns` for how a campaign
+  name reaches a plan tactic.
 * `Impressions`, `Clicks`, `Conversions`, `Leads` and `Reach` → `metric_snapshots` of the
   campaign on channel `linkedin` (metrics `impressions`, `clicks`, `conversions`,
   `leads`, `reach`).

@@ -12,10 +12,13 @@ present: `Campaign ID`, `Day` (the "By time › Day" breakdown), `Reporting star
 * A row must cover one day: its `Day`, else `Reporting starts` when it equals
   `Reporting ends`. A row covering a longer period is rejected (export it again broken
   down by day): its spend could not be dated, and a daily re-export could not replace it.
-* Spend → `costs` (kind "ads", `tactic` = the campaign name as exported, `note` = "Meta Ads
-  campaign <id>, <currency>"); see `outcomes.sources.campaigns` for how a campaign name
-  reaches a plan tactic. The amount is in the report's currency, which is not converted:
-  keep the ad account's currency the plan's.
+* Spend → `costs` (kind "ads", `tactic` = the campaign name as exported, `currency` = the
+  row's `Currency`, else the spend header's, `note` = "Meta Ads campaign <id>, <currency>");
+  see `outcomes.sources.campaigns` for how a campaign name reaches a plan tactic. The
+  amount is in the report's currency and is not converted: spend in another currency than
+  the plan's is left out of every tactic's cost (the plan's estimate stands where nothing
+  else is recorded) and reported by `outcomes roi` and the briefing. Export the ad
+  account's report in the plan's currency, or convert the amounts before loading.
 * `Impressions`, `Reach`, `Link clicks` (metric `clicks`), `Clicks (all)` (`clicks_all`)
   and `Results` (`results`) → `metric_snapshots` of the campaign on channel `facebook`
   (`instagram` on rows of a Platform breakdown that say so). `Result indicator` (which

@@ -119,12 +119,47 @@ def _breakdowns(con: Any) -> None:
                 _rebuilt(con, table, name)
 
 
+# The ad report connectors, whose cost lines' `note` ended in the currency their report
+# stated ("Meta Ads campaign 123, USD") before `costs.currency` existed.
+_AD_SOURCES: Final = ("meta-ads", "linkedin-ads")
+_NOTE_CURRENCY: Final = ", ([A-Za-z]{3})$"
+
+
+def _cost_currencies(con: Any) -> None:
+    """`costs.currency`: the currency an ad report states for its spend, so that spend in
+    another currency than the plan's is left out of sums instead of added as if it were
+    the plan's.
+
+    Ad report lines stored before take it from the end of their note, which the connector
+    wrote from the same statement of the report (a file loaded before is not read again,
+    so its lines would otherwise stay summed as the plan's); other lines have none (null),
+    taken as the plan's, as before.
+    """
+    costs = TABLES["costs"]
+    for name in (costs.name, replaced_name(costs)):
+        found = con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
+        ).fetchall()
+        existing = {row[0] for row in found}
+        if not existing:
+            continue
+        if "currency" not in existing:
+            _rebuilt(con, costs, name)
+        # Also when an earlier migration of this run rebuilt the table with the column.
+        con.execute(
+            f'UPDATE "{name}" SET currency = upper(regexp_extract(note, ?, 1)) '
+            "WHERE currency IS NULL AND list_contains(?, source) AND regexp_matches(note, ?)",
+            [_NOTE_CURRENCY, list(_AD_SOURCES), _NOTE_CURRENCY],
+        )
+
+
 MIGRATIONS: Final = (
     Migration(1, "tables for activities, metrics, journeys, conversions, costs, ingests", _initial),
     Migration(2, "hours worked and who worked them, on cost lines (timesheets)", _timesheets),
     Migration(3, "each ingest's full accounting; replaced row versions for forget", _accounting),
     Migration(4, "CRM pipeline, segment and product on conversions, for goal scopes", _crm_fields),
     Migration(5, "the breakdown of ad report rows on costs and metric snapshots", _breakdowns),
+    Migration(6, "the currency of cost lines, as the source states it", _cost_currencies),
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version
