@@ -417,3 +417,22 @@ def test_an_empty_zip_is_refused_as_an_archive_without_an_outbox(tmp_path: Path)
 
     assert isinstance(refused, SourceError)
     assert "the zip has no outbox.json" in str(refused)
+
+
+def test_an_item_giving_a_key_twice_with_two_values_is_rejected(tmp_path: Path) -> None:
+    twice = json.dumps(create(2)).replace(
+        '"published": "2025-12-12T10:00:00Z"',
+        '"published": "2025-12-12T10:00:00Z", "published": "2031-01-01T00:00:00Z"',
+    )
+    same = json.dumps(create(3)).replace('"type": "Note"', '"type": "Note", "type": "Note"')
+    body = "[" + ", ".join([json.dumps(create(1)), twice, same]) + "]"
+    path = lone_outbox(tmp_path, outbox_text(body))
+
+    parsed = read_outcome(MastodonArchive(), path, ReadOptions())
+
+    assert [r.values["native_id"] for r in rows(parsed)] == [
+        "115700000000000001",
+        "115700000000000003",
+    ]
+    [rejected] = rejections(parsed)
+    assert rejected.line == 2 and "'published' is given twice" in rejected.reason

@@ -36,9 +36,10 @@ another archive's, and every post would be credited to the wrong account.
 Some archives write `"orderedItems": []` before the real `orderedItems` member (a key
 given twice); every `orderedItems` member is read, and `line` is the item's 1-based
 position among them. An item that is not an object, holds `NaN`, `Infinity`, a number
-out of range or a lone UTF-16 surrogate, or lacks an id or a date is rejected; so is one
-whose `published` is not an ISO 8601 date and time (as ActivityStreams writes it):
-"06/12/2025" may be June or December, and a date alone has lost its time.
+out of range, a lone UTF-16 surrogate or a key given twice with two values, or lacks an
+id or a date is rejected; so is one whose `published` is not an ISO 8601 date and time
+(as ActivityStreams writes it): "06/12/2025" may be June or December, and a date alone
+has lost its time.
 An outbox that is cut off or broken is refused with its line and column. The outbox is
 read as a stream, also inside the zip: it is never held whole.
 """
@@ -329,7 +330,7 @@ def _collection_items(buffer: TextBuffer) -> Iterator[tuple[int, Element]]:
     while buffer.next_char() != closing:
         name = _member_name(buffer)
         if name == _ITEMS:
-            for element in array_elements(buffer, whole=False):
+            for element in array_elements(buffer, whole=False, unique_keys=True):
                 count += 1
                 yield count, element
         else:
