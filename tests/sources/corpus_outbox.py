@@ -37,6 +37,7 @@ OPTIONAL = ("object.summary", "object.url", "object.to", "object.cc", "object.pu
 FEEDS: dict[str, tuple[str, ...]] = {"object.url": ("activities.url",)}
 """A re-export without a note's `url` must not change the `url` stored for it."""
 ACTOR = "actor.json"
+_BOOSTED = "https://fosstodon.org/users/partner/statuses/113600000000000321"
 OTHER_ACTOR = {
     "id": "https://other.example/users/someone",
     "type": "Person",
@@ -95,9 +96,6 @@ def _activity_damage() -> list[Mutation]:
     return found
 
 
-_BOOSTED = "https://fosstodon.org/users/partner/statuses/113600000000000321"
-
-
 def _collection_damage() -> list[Mutation]:
     """Damage to the collection around the items (`orderedItems` given twice, as real)."""
 
@@ -122,7 +120,8 @@ def _collection_damage() -> list[Mutation]:
             text(lambda t: t.replace(empty_first, '"orderedItems":"none",')),
         ),
         Mutation(
-            "'totalItems' wrong", text(lambda t: t.replace('"totalItems":7', '"totalItems":1e999'))
+            "'totalItems' out of range",
+            text(lambda t: t.replace('"totalItems":7', '"totalItems":1e999')),
         ),
         Mutation(
             "the collection's 'type' other",
@@ -134,8 +133,8 @@ def _collection_damage() -> list[Mutation]:
 
 
 def _actor_damage() -> list[Mutation]:
-    """Damage to actor.json beside the outbox: missing or unreadable refuses the archive
-    (no --account), another account's is read as written."""
+    """Damage to actor.json beside the outbox (whose account it is): missing, unreadable or
+    another account's, each refuses the archive (no --account is given)."""
 
     def actor(name: str, change: Any) -> Mutation:
         return corpus.beside_mutation(f"actor.json: {name}", ACTOR, change)

@@ -1,8 +1,9 @@
 """The damaged-file corpus (issue 12): every connector, 40+ named damages each, end to end.
 
 For each connector a good export (a fixture) is loaded into a real warehouse; then each
-damaged version of it (`tests/sources/corpus.py`) is loaded with `ingest_files`, the route
-the command line takes. Whatever the damage:
+damaged version of it (`tests/sources/corpus.py`; the Mastodon archive's own damages in
+`tests/sources/corpus_outbox.py`, some of them to the actor.json written beside the outbox)
+is loaded with `ingest_files`, the route the command line takes. Whatever the damage:
 
 * the outcome is an accounting or a refusal of the file, never a traceback: an
   `IngestResult`, or a `FileFailure` that is not `unexpected` and whose message is one line
