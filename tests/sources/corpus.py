@@ -37,6 +37,9 @@ class Mutation:
     name: str
     mutate: Mutate
     absent: tuple[str, ...] = ()
+    beside: tuple[tuple[str, Mutate | None], ...] = ()
+    """Damage to the files written beside it (an outbox's actor.json): name → the change,
+    or None for a file left out."""
 
     def __call__(self, good: bytes) -> bytes:
         return self.mutate(good)
@@ -637,14 +640,31 @@ class JsonShape:
     lines: bool
     wrapper: str | None = None
     """The key each array element wraps its record in (X archives: "tweet")."""
+    member: str | None = None
+    """The member of the top-level object whose array holds the records (an ActivityStreams
+    outbox: "orderedItems"). Its last occurrence is the one damaged; the text around that
+    array is kept as it is, so a member given twice stays twice."""
 
 
-def _split_prefix(text: str) -> tuple[str, str]:
-    start = min(i for i in (text.find("["), text.find("{")) if i >= 0)
-    return text[:start], text[start:]
+@dataclass(frozen=True)
+class Frame:
+    """A JSON export cut in three: the text before the records' array, it, the text after."""
+
+    before: str
+    body: str
+    after: str
 
 
-def _load(good: bytes, shape: JsonShape) -> tuple[str, list[Any]]:
+def _frame(text: str, shape: JsonShape) -> Frame:
+    if shape.member is None:
+        start = min(i for i in (text.find("["), text.find("{")) if i >= 0)
+        return Frame(text[:start], text[start:], "")
+    start = text.index("[", text.rindex(json.dumps(shape.member)))
+    _, end = json.JSONDecoder().raw_decode(text, start)
+    return Frame(text[:start], text[start:end], text[end:])
+
+
+def _load(good: bytes, shape: JsonShape) -> tuple[Frame, list[Any]]:
     text = good.decode("utf-8-sig")
     if shape.lines:
         items: list[Any] = []
@@ -653,12 +673,12 @@ def _load(good: bytes, shape: JsonShape) -> tuple[str, list[Any]]:
                 items.append(json.loads(line))
             except ValueError:
                 items.append(SENTINEL + line)  # a damaged line of the good file stays as it is
-        return "", items
-    prefix, body = _split_prefix(text)
-    return prefix, json.loads(body)
+        return Frame("", "", ""), items
+    frame = _frame(text, shape)
+    return frame, json.loads(frame.body)
 
 
-def _dump(prefix: str, items: list[Any], shape: JsonShape, raw: str | None = None) -> bytes:
+def _dump(frame: Frame, items: list[Any], shape: JsonShape, raw: str | None = None) -> bytes:
     def one(item: Any, indent: int | None) -> str:
         if isinstance(item, str) and item.startswith(SENTINEL):
             return item[len(SENTINEL) :]
@@ -668,7 +688,7 @@ def _dump(prefix: str, items: list[Any], shape: JsonShape, raw: str | None = Non
     if shape.lines:
         return ("\n".join(one(i, None) for i in items) + "\n").encode("utf-8", "surrogatepass")
     body = one(items, 2)
-    return (prefix + body).encode("utf-8", "surrogatepass")
+    return (frame.before + body + frame.after).encode("utf-8", "surrogatepass")
 
 
 def _record(item: Any, shape: JsonShape) -> dict[str, Any]:
@@ -687,6 +707,22 @@ def _records(items: list[Any], shape: JsonShape) -> list[dict[str, Any]]:
     return found
 
 
+def _holder(record: dict[str, Any], field: str) -> tuple[dict[str, Any], str] | None:
+    """The object holding a dotted `field` ("object.content") and its last name; None when
+    the record has no object on that path (a boost's `object` is a string)."""
+    *parents, last = field.split(".")
+    holder: Any = record
+    for name in parents:
+        holder = holder.get(name)
+        if not isinstance(holder, dict):
+            return None
+    return holder, last
+
+
+def _holders(items: list[Any], shape: JsonShape, field: str) -> list[tuple[dict[str, Any], str]]:
+    return [h for h in (_holder(r, field) for r in _records(items, shape)) if h is not None]
+
+
 def _field_mutation(
     name: str,
     shape: JsonShape,
@@ -696,35 +732,39 @@ def _field_mutation(
     *,
     every: bool = False,
 ) -> Mutation:
-    """`field` of the middle record (or of every record) set to `value` (or to raw JSON text)."""
+    """`field` (a dotted path for a nested one) of the middle record that has it (or of
+    every record) set to `value` (or to raw JSON text)."""
 
     def mutate(good: bytes) -> bytes:
-        prefix, items = _load(good, shape)
-        records = _records(items, shape)
-        for record in records if every else [records[len(records) // 2]]:
+        frame, items = _load(good, shape)
+        holders = _holders(items, shape, field)
+        for holder, last in holders if every else [holders[len(holders) // 2]]:
             new = SENTINEL if raw is not None else copy.deepcopy(value)
-            record[field] = "null" if new is None and record.get(field) is None else new
-        return _dump(prefix, items, shape, raw)
+            holder[last] = "null" if new is None and holder.get(last) is None else new
+        return _dump(frame, items, shape, raw)
 
     return Mutation(name, mutate)
 
 
-def _drop_field(name: str, shape: JsonShape, field: str) -> Mutation:
-    def mutate(good: bytes) -> bytes:
-        prefix, items = _load(good, shape)
-        for record in _records(items, shape):
-            record.pop(field, None)
-        return _dump(prefix, items, shape)
+def _drop_field(name: str, shape: JsonShape, field: str, *, every: bool = True) -> Mutation:
+    """`field` (dotted for a nested one) removed from every record (or the middle one)."""
 
-    return Mutation(name, mutate, absent=(field,))
+    def mutate(good: bytes) -> bytes:
+        frame, items = _load(good, shape)
+        holders = _holders(items, shape, field)
+        for holder, last in holders if every else [holders[len(holders) // 2]]:
+            holder.pop(last, None)
+        return _dump(frame, items, shape)
+
+    return Mutation(name, mutate, absent=(field,) if every else ())
 
 
 def _items_mutation(
     name: str, shape: JsonShape, change: Callable[[list[Any]], list[Any]]
 ) -> Mutation:
     def mutate(good: bytes) -> bytes:
-        prefix, items = _load(good, shape)
-        return _dump(prefix, change(items), shape)
+        frame, items = _load(good, shape)
+        return _dump(frame, change(items), shape)
 
     return Mutation(name, mutate)
 
@@ -768,7 +808,7 @@ def json_mutations(
         _field_mutation("deep nesting in a field", shape, text, None, raw=deep),
         Mutation(
             "the whole file nested deeply",
-            lambda g: _split_prefix(g.decode("utf-8-sig"))[0].encode() + deep.encode(),
+            lambda g: _replace_body(g, deep, shape),
         ),
     ]
     for index, field in enumerate(fields):  # one wrong type per field, in turn
@@ -807,8 +847,10 @@ def json_mutations(
     ]
     if not shape.lines:
         found += [
-            Mutation("an object instead of an array", lambda g: _replace_body(g, '{"a": 1}')),
-            Mutation("null instead of an array", lambda g: _replace_body(g, "null")),
+            Mutation(
+                "an object instead of an array", lambda g: _replace_body(g, '{"a": 1}', shape)
+            ),
+            Mutation("null instead of an array", lambda g: _replace_body(g, "null", shape)),
             Mutation("text after the array", lambda g: g + b"\n[1, 2]"),
             Mutation("trailing comma in the array", lambda g: _replace_last(g, b"]", b",]")),
         ]
@@ -820,14 +862,25 @@ def json_mutations(
     return found
 
 
-def _replace_body(good: bytes, body: str) -> bytes:
-    prefix, _ = _split_prefix(good.decode("utf-8-sig"))
-    return (prefix + body).encode()
+def _replace_body(good: bytes, body: str, shape: JsonShape) -> bytes:
+    frame = _frame(good.decode("utf-8-sig"), shape)
+    return (frame.before + body + frame.after).encode()
 
 
 def _replace_last(good: bytes, old: bytes, new: bytes) -> bytes:
     at = good.rfind(old)
     return good[:at] + new + good[at + len(old) :]
+
+
+def beside_mutation(
+    name: str, sibling: str, change: Mutate | None, resave: Mutate = lambda good: good + b"\n"
+) -> Mutation:
+    """The file `sibling` beside it damaged by `change` (None: left out).
+
+    The file itself is saved again (`resave`: a final line break added), since a file
+    whose bytes were loaded before is not read again, whatever lies beside it.
+    """
+    return Mutation(name, resave, beside=((sibling, change),))
 
 
 def in_zip_member(member: str, inner: Sequence[Mutation]) -> list[Mutation]:

@@ -1,8 +1,9 @@
 """The damaged-file corpus (issue 12): every connector, 40+ named damages each, end to end.
 
 For each connector a good export (a fixture) is loaded into a real warehouse; then each
-damaged version of it (`tests/sources/corpus.py`) is loaded with `ingest_files`, the route
-the command line takes. Whatever the damage:
+damaged version of it (`tests/sources/corpus.py`; the Mastodon archive's own damages in
+`tests/sources/corpus_outbox.py`, some of them to the actor.json written beside the outbox)
+is loaded with `ingest_files`, the route the command line takes. Whatever the damage:
 
 * the outcome is an accounting or a refusal of the file, never a traceback: an
   `IngestResult`, or a `FileFailure` that is not `unexpected` and whose message is one line
@@ -44,7 +45,7 @@ from outcomes.tables import FACT_TABLES
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
 from outcomes.workspace.ingest import FileFailure, ingest_files
-from tests.sources import corpus
+from tests.sources import corpus, corpus_outbox
 from tests.sources.corpus import JsonShape, Mutation, TextColumns
 from tests.sources.damaged import read_outcome
 
@@ -69,13 +70,23 @@ class Case:
     siblings: dict[str, bytes] = field(default_factory=dict)
     """Files written beside it (an X archive's account.js)."""
 
-    def write(self, folder: Path, data: bytes) -> Path:
+    def write(self, folder: Path, data: bytes, mutation: Mutation | None = None) -> Path:
         path = folder / self.filename
         path.parent.mkdir(parents=True, exist_ok=True)
-        for name, content in self.siblings.items():
+        for name, content in self.beside(mutation).items():
             (path.parent / name).write_bytes(content)
         path.write_bytes(data)
         return path
+
+    def beside(self, mutation: Mutation | None) -> dict[str, bytes]:
+        """The files written beside it, as `mutation` (if any) damaged them."""
+        found = dict(self.siblings)
+        for name, change in mutation.beside if mutation else ():
+            if change is None:
+                found.pop(name, None)
+            else:
+                found[name] = change(found.get(name, b""))
+        return found
 
 
 def fixture(relative: str) -> bytes:
@@ -103,6 +114,20 @@ def _linkedin_workbook() -> bytes:
             "New followers": rows("linkedin/new_followers.csv"),
         }
     )
+
+
+def _mastodon_archive_zip() -> bytes:
+    return corpus.zip_bytes(
+        {
+            name: fixture(f"mastodon_archive/{name}")
+            for name in ("outbox.json", "actor.json", "likes.json")
+        }
+    )
+
+
+def _changing(good: bytes, mutations: list[Mutation]) -> list[Mutation]:
+    """The damages that change these bytes (a one-line outbox has no line ending to switch)."""
+    return [m for m in mutations if m.beside or m(good) != good]
 
 
 def _x_archive_zip() -> bytes:
@@ -569,6 +594,23 @@ def _cases() -> list[Case]:
             siblings={"account.json": fixture("mastodon/account.json")},
         ),
         Case(
+            "mastodon-archive",
+            "mastodon-archive",
+            "outbox.json",
+            fixture("mastodon_archive/outbox.json"),
+            _changing(fixture("mastodon_archive/outbox.json"), corpus_outbox.outbox_mutations()),
+            corpus_outbox.FEEDS,
+            siblings={"actor.json": fixture("mastodon_archive/actor.json")},
+        ),
+        Case(
+            "mastodon-archive-zip",
+            "mastodon-archive",
+            "archive-20251211.zip",
+            _mastodon_archive_zip(),
+            _changing(_mastodon_archive_zip(), corpus_outbox.zip_mutations()),
+            corpus_outbox.FEEDS,
+        ),
+        Case(
             "x-archive-js",
             "x-archive",
             "tweets.js",
@@ -787,7 +829,7 @@ def test_a_damaged_file_is_accounted_for_or_refused_and_changes_only_what_it_sta
     mutation = next(m for m in case.mutations if m.name == mutation_name)
     warehouse = bench.ready(case)
     before = bench.good
-    path = case.write(tmp_path, mutation(case.good))
+    path = case.write(tmp_path, mutation(case.good), mutation)
 
     [outcome] = ingest_files(warehouse, case.source, [path], case.options)
 
@@ -833,9 +875,10 @@ def test_each_connector_has_at_least_40_distinct_damages_that_change_the_bytes()
         names = [m.name for m in case.mutations]
         if len(names) < MINIMUM or len(set(names)) != len(names):
             problems.append((case.name, len(names), len(set(names))))
+        good = (case.good, case.beside(None))
         for mutation in case.mutations:
-            damaged = mutation(case.good)
-            if damaged == case.good or mutation(case.good) != damaged:
+            damaged = (mutation(case.good), case.beside(mutation))
+            if damaged == good or (mutation(case.good), case.beside(mutation)) != damaged:
                 problems.append((case.name, mutation.name))
     assert not problems
 

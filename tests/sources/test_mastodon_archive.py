@@ -328,3 +328,111 @@ def test_an_outbox_larger_than_a_read_is_streamed_whole(tmp_path: Path) -> None:
 
     assert len(parsed) == 4000 and not any(isinstance(p, Rejected) for p in parsed)
     assert parsed[-1].line == 4000
+
+
+# --- found by the damaged-file corpus ----------------------------------------------------
+
+
+@pytest.mark.parametrize("beside", [True, False], ids=["outbox beside actor.json", "zip"])
+def test_an_actor_json_of_another_account_refuses_the_archive(
+    tmp_path: Path, warehouse: Warehouse, beside: bool
+) -> None:
+    theirs = json.dumps(
+        {
+            "id": "https://other.example/users/someone",
+            "type": "Person",
+            "preferredUsername": "someone",
+            "url": "https://other.example/@someone",
+        }
+    ).encode()
+    if beside:
+        path = lone_outbox(tmp_path, OUTBOX.read_text(encoding="utf-8"))
+        (path.parent / "actor.json").write_bytes(theirs)
+    else:
+        path = archive_zip(tmp_path, actor=theirs)
+
+    refused = ingest_outcome(warehouse, MastodonArchive(), path, ReadOptions())
+
+    assert isinstance(refused, SourceError)
+    assert "item 1 is by https://mastodon.social/users/northwind" in str(refused)
+    assert "another archive" in str(refused)
+    assert warehouse.duckdb.execute("SELECT count(*) FROM activities").fetchall() == [(0,)]
+
+
+def test_the_archives_own_actor_with_a_trailing_slash_is_the_same_account(
+    tmp_path: Path,
+) -> None:
+    actor = json.loads(ACTOR.read_text(encoding="utf-8"))
+    actor["id"] += "/"
+    path = archive_zip(tmp_path, actor=json.dumps(actor).encode())
+
+    assert {r["account"] for r in activities(read(path))} == {US}
+
+
+@pytest.mark.parametrize(
+    "published", ["06/12/2025 18:20", "2025-12-07", "1765101600", 1765101600, "Sat, 06 Dec 2025"]
+)
+def test_a_date_that_is_not_iso_8601_rejects_the_item_rather_than_guessing(
+    tmp_path: Path, published: Any
+) -> None:
+    items = [create(1), create(2, published=published), create(3)]
+    items[2]["published"] = published
+    items[2]["object"].pop("published")
+    path = lone_outbox(tmp_path, outbox_text(items))
+
+    parsed = read_outcome(MastodonArchive(), path, ReadOptions())
+
+    assert [r.values["native_id"] for r in rows(parsed)] == ["115700000000000001"]
+    assert [(r.line, r.column) for r in rejections(parsed)] == [
+        (2, "object.published"),
+        (3, "published"),
+    ]
+    assert "ISO 8601" in rejections(parsed)[0].reason
+
+
+def test_a_note_without_url_leaves_the_url_stored_before(
+    tmp_path: Path, warehouse: Warehouse
+) -> None:
+    ingest_file(warehouse, MastodonArchive(), OUTBOX)
+    items = file_items(OUTBOX)
+    for item in items:
+        if isinstance(item["object"], dict):
+            item["object"].pop("url")
+    path = lone_outbox(tmp_path, outbox_text(items))
+
+    again = ingest_outcome(warehouse, MastodonArchive(), path, ReadOptions())
+
+    assert isinstance(again, IngestResult)
+    assert (again.loaded, again.updated, again.unchanged) == (0, 0, 7)
+    urls = warehouse.duckdb.execute(
+        "SELECT url FROM activities WHERE native_id = '115651000000000001'"
+    ).fetchall()
+    assert urls == [("https://mastodon.social/@northwind/115651000000000001",)]
+
+
+def test_an_empty_zip_is_refused_as_an_archive_without_an_outbox(tmp_path: Path) -> None:
+    path = zipped(tmp_path / "archive.zip", {})
+
+    refused = read_outcome(MastodonArchive(), path, ReadOptions())
+
+    assert isinstance(refused, SourceError)
+    assert "the zip has no outbox.json" in str(refused)
+
+
+def test_an_item_giving_a_key_twice_with_two_values_is_rejected(tmp_path: Path) -> None:
+    twice = json.dumps(create(2)).replace(
+        '"published": "2025-12-12T10:00:00Z"',
+        '"published": "2025-12-12T10:00:00Z", "published": "2031-01-01T00:00:00Z"',
+    )
+    same = json.dumps(create(3)).replace('"type": "Note"', '"type": "Note", "type": "Note"')
+    body = "[" + ", ".join([json.dumps(create(1)), twice, same]) + "]"
+    path = lone_outbox(tmp_path, outbox_text(body))
+
+    parsed = read_outcome(MastodonArchive(), path, ReadOptions())
+
+    assert [r.values["native_id"] for r in rows(parsed)] == [
+        "115700000000000001",
+        "115700000000000003",
+    ]
+    [rejected] = rejections(parsed)
+    assert rejected.line == 2 and "'published' is given twice" in rejected.reason

@@ -83,9 +83,13 @@ class _Strict:
     where the next one starts and can reject just this one.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, unique_keys: bool = False) -> None:
         self.problem: str | None = None
-        self.decoder = json.JSONDecoder(parse_constant=self.constant, parse_float=self.number)
+        self.decoder = json.JSONDecoder(
+            parse_constant=self.constant,
+            parse_float=self.number,
+            object_pairs_hook=self.members if unique_keys else None,
+        )
 
     def constant(self, name: str) -> None:
         self.problem = self.problem or f"{name} is not a number JSON allows"
@@ -95,6 +99,19 @@ class _Strict:
         if not math.isfinite(value):
             self.problem = self.problem or f"the number {text[:40]} is out of range"
         return value
+
+    def members(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        """An object; a key given twice with two values is noted (which one holds is unknown)."""
+        found = dict(pairs)
+        if len(found) == len(pairs) or self.problem is not None:
+            return found
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen and seen[key] != value:
+                self.problem = f"the key {printable(key)[:40]!r} is given twice, with two values"
+                break
+            seen[key] = value
+        return found
 
 
 def loads(text: str) -> Any:
@@ -276,18 +293,22 @@ def text_start(
     return buffer, True
 
 
-def array_elements(buffer: TextBuffer, *, whole: bool = True) -> Iterator[Element]:
+def array_elements(
+    buffer: TextBuffer, *, whole: bool = True, unique_keys: bool = False
+) -> Iterator[Element]:
     """Each element of the JSON array at the buffer's position; the array must end the text.
 
     Raises :class:`StreamError` where the text stops being that array (cut off, broken,
     nested too deeply); an element with a non-finite number or a lone surrogate is given
     with its problem, and reading goes on. With `whole` False the array may be followed by
     more text (it is a member of an object) and the buffer is left just after its `]`.
+    With `unique_keys`, an element with an object giving a key twice with two values is
+    given with that problem (Python would keep the last value without a word).
     """
     if buffer.next_char() != "[":
         raise buffer.problem("expected a JSON array")
     buffer.pos += 1
-    strict = _Strict()
+    strict = _Strict(unique_keys=unique_keys)
     number = 0
     if buffer.next_char() == "]":
         buffer.pos += 1

@@ -8,7 +8,8 @@ The archive holds `outbox.json`, an ActivityStreams `OrderedCollection` whose
   `inReplyTo` is set, "message" when it is addressed to no public and no followers
   collection (`to`/`cc`: a direct message, as the API's "direct" visibility), else "post".
   `text` is the HTML `content` as plain text, the content warning (`summary`) first;
-  `campaign` is the `utm_campaign` of a link in it.
+  `campaign` is the `utm_campaign` of a link in it; `url` is the Note's `url` (the web
+  page), left out when it has none, so that a url loaded before stays.
 * `Announce` (a boost): "repost"; its `object` is the boosted status's URI, which becomes
   `url`. The archive has no text of a boosted status, so `text` and `campaign` are left
   out: a boost loaded from the API keeps them.
@@ -28,12 +29,17 @@ server); a reply on our own server gets the id, as from the API.
 Whose archive it is comes from `actor.json` (in the zip, or beside `outbox.json`), else
 from `--account` (give the full `user@instance`). Without either (actor.json missing or
 unreadable and no `--account`) the archive is refused: posts without an account would
-match no tactic, and would blank the account of posts loaded before.
+match no tactic, and would blank the account of posts loaded before. An outbox whose
+activity names another `actor` than actor.json's `id` is refused too: that actor.json is
+another archive's, and every post would be credited to the wrong account.
 
 Some archives write `"orderedItems": []` before the real `orderedItems` member (a key
 given twice); every `orderedItems` member is read, and `line` is the item's 1-based
 position among them. An item that is not an object, holds `NaN`, `Infinity`, a number
-out of range or a lone UTF-16 surrogate, or lacks an id or a readable date is rejected.
+out of range, a lone UTF-16 surrogate or a key given twice with two values, or lacks an
+id or a date is rejected; so is one whose `published` is not an ISO 8601 date and time
+(as ActivityStreams writes it): "06/12/2025" may be June or December, and a date alone
+has lost its time.
 An outbox that is cut off or broken is refused with its line and column. The outbox is
 read as a stream, also inside the zip: it is never held whole.
 """
@@ -84,6 +90,9 @@ _ITEMS: Final = "orderedItems"
 _STATUS_ID: Final = re.compile(r"/statuses/(\d+)(?:/activity)?/?$")
 _COLLECTION_HINT: Final = re.compile(r'"type"\s*:\s*"OrderedCollection"')
 _ACTIVITY_HINT: Final = re.compile(r'"type"\s*:\s*"(Create|Announce)"')
+_ISO_MOMENT: Final = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?", re.ASCII | re.IGNORECASE
+)
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
@@ -170,7 +179,8 @@ def _zip_members(path: Path, *, quiet: bool) -> tuple[str, str] | None:
 def _is_zip(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
-            return handle.read(4) == b"PK\x03\x04"
+            # An empty zip is only its end record: "the zip has no outbox.json", not "not JSON".
+            return handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
     except OSError as exc:
         raise SourceError(path, f"cannot read the file: {exc.strerror}") from None
 
@@ -184,27 +194,34 @@ class _Actor:
 
     handle: str | None
     problem: str = ""
+    uri: str | None = None
+    """The actor's `id`: every activity of its outbox names it as `actor`."""
 
 
-def _owner(path: Path, actor: _Actor, options: ReadOptions) -> str | SourceError:
-    """The archive's handle, else `--account`; without either, the error to refuse it with.
+Owner = tuple[str | SourceError, str | None]
+
+
+def _owner(path: Path, actor: _Actor, options: ReadOptions) -> Owner:
+    """The archive's handle, else `--account`; without either, the error to refuse it with;
+    and the `id` of the actor.json the handle came from (None for `--account`).
 
     As with the X archive, the archive's own actor.json wins over the option (it cannot be
     mistyped). The error is raised at the first item, so that an empty or broken outbox
     says that first.
     """
     if actor.handle is not None:
-        return actor.handle
+        return actor.handle, actor.uri
     given = str(options.account).strip().lstrip("@") if options.account else ""
     if given:
         if printable(given) != given:
-            return SourceError(path, "the --account value is not valid text; type the handle again")
-        return given
-    return SourceError(
-        path,
+            message = "the --account value is not valid text; type the handle again"
+            return SourceError(path, message), None
+        return given, None
+    message = (
         f"{actor.problem}, so whose posts these are is unknown; "
-        "pass the handle with --account user@instance",
+        "pass the handle with --account user@instance"
     )
+    return SourceError(path, message), None
 
 
 def _file_actor(path: Path) -> _Actor:
@@ -232,7 +249,8 @@ def _actor_from(name: str, data: bytes) -> _Actor:
     host = next((h for h in map(_host, (actor.get("url"), actor.get("id"))) if h), None)
     if not user or host is None:
         return _Actor(None, f"{name} names no preferredUsername and url")
-    return _Actor(f"{user}@{host}")
+    uri = actor.get("id")
+    return _Actor(f"{user}@{host}", uri=uri.strip() if isinstance(uri, str) else None)
 
 
 def _host(url: object) -> str | None:
@@ -248,15 +266,25 @@ def _host(url: object) -> str | None:
 
 
 def _items(
-    path: Path, where: str, opener: Opener, owner: str | SourceError, options: ReadOptions
+    path: Path,
+    where: str,
+    opener: Opener,
+    owner: Owner,
+    options: ReadOptions,
 ) -> Iterator[Parsed]:
-    """Rows for the items of one outbox; `where` names the zip member in messages."""
+    """Rows for the items of one outbox; `where` names the zip member in messages.
+
+    `owner`: the handle the rows get (or the error to refuse the outbox with) and the
+    `id` of the actor.json it came from, which every activity must name as its `actor`.
+    """
+    handle, actor = owner
     try:
         with opener() as stream:
             for number, element in _elements(path, where, stream, options.encoding):
-                if isinstance(owner, SourceError):
-                    raise owner
-                yield _item(number, element, owner)
+                if isinstance(handle, SourceError):
+                    raise handle
+                _check_actor(path, where, number, element, actor)
+                yield _item(number, element, handle)
     except UNPACK_ERRORS as exc:
         if not where:
             raise SourceError(path, f"cannot read the file: {exc}") from None
@@ -302,7 +330,7 @@ def _collection_items(buffer: TextBuffer) -> Iterator[tuple[int, Element]]:
     while buffer.next_char() != closing:
         name = _member_name(buffer)
         if name == _ITEMS:
-            for element in array_elements(buffer, whole=False):
+            for element in array_elements(buffer, whole=False, unique_keys=True):
                 count += 1
                 yield count, element
         else:
@@ -327,6 +355,29 @@ def _member_name(buffer: TextBuffer) -> str:
         raise buffer.problem("expected ':' after a member name")
     buffer.pos += 1
     return str(name)
+
+
+def _check_actor(path: Path, where: str, number: int, element: Element, actor: str | None) -> None:
+    """Refuse an outbox whose activity is by another actor than the actor.json read.
+
+    An outbox holds only its account's own activities, so an item by someone else means
+    the actor.json is another archive's (two archives unpacked in one folder): read as it
+    is, every post would be credited to the wrong account.
+    """
+    item = element.value
+    by = item.get("actor") if isinstance(item, dict) else None
+    if actor is None or not isinstance(by, str) or _same_uri(by, actor):
+        return
+    message = (
+        f"{where}item {number} is by {printable(by)[:120]}, but {ACTOR_FILE} is the account "
+        f"{printable(actor)[:120]}: it belongs to another archive; "
+        "put this archive's own actor.json with the outbox"
+    )
+    raise SourceError(path, message)
+
+
+def _same_uri(one: str, other: str) -> bool:
+    return one.strip().rstrip("/") == other.strip().rstrip("/")
 
 
 # --- items to rows ---------------------------------------------------------------------
@@ -373,14 +424,17 @@ def _created(activity: dict[str, Any], owner: str) -> dict[str, Any]:
     kind = "reply" if in_reply_to else "post"
     if _is_direct(note, activity):
         kind = "message"  # a private answer is still ours, but not a public reply
-    return {
+    values = {
         **_common(uri, owner, kind),
         "in_reply_to": _reply_id(in_reply_to, uri),
         "ts": _time(note, "object.") or _required_time(activity, ""),
         "text": text,
-        "url": _text(note, "url", "object.url") or uri,
         "campaign": _campaign(links, text),
     }
+    url = _text(note, "url", "object.url")
+    if url is not None:  # without it, a url loaded before (from the API) stays as it is
+        values["url"] = url
+    return values
 
 
 def _announced(activity: dict[str, Any], owner: str) -> dict[str, Any]:
@@ -431,8 +485,20 @@ def _text(record: dict[str, Any], name: str, column: str) -> str | None:
 
 
 def _time(record: dict[str, Any], at: str) -> Any:
+    """`published`, which ActivityStreams writes as an ISO 8601 date and time (xsd:dateTime).
+
+    Anything else is refused rather than guessed: "06/12/2025" may be June or December, a
+    date alone has lost its time, and a bare number is no form the archive writes.
+    """
+    raw = record.get("published")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str) or _ISO_MOMENT.fullmatch(raw.strip()) is None:
+        shown = printable(raw if isinstance(raw, str) else _json_type(raw))[:40]
+        reason = f"expected an ISO 8601 date and time (as 2025-12-06T18:20:30Z), got {shown!r}"
+        raise _ProblemError(f"{at}published", reason)
     try:
-        return parse_datetime(record.get("published"))
+        return parse_datetime(raw)
     except (ValueError, OverflowError, TypeError) as exc:
         raise _ProblemError(f"{at}published", str(exc) or "cannot read the date") from None
 
