@@ -436,3 +436,31 @@ def test_an_item_giving_a_key_twice_with_two_values_is_rejected(tmp_path: Path) 
     ]
     [rejected] = rejections(parsed)
     assert rejected.line == 2 and "'published' is given twice" in rejected.reason
+
+
+@pytest.mark.parametrize("renamed", ['"orderedItemz":[', '"items":['])
+def test_an_outbox_whose_items_are_renamed_away_is_refused_not_read_as_empty(
+    tmp_path: Path, warehouse: Warehouse, renamed: str
+) -> None:
+    # The empty `orderedItems` real archives write first stays; the real one is renamed.
+    text = OUTBOX.read_text(encoding="utf-8")
+    real = text.rindex('"orderedItems":[')
+    damaged = text[:real] + renamed + text[real + len('"orderedItems":[') :]
+    assert damaged.count('"orderedItems"') == 1 and '"totalItems"' in damaged
+    path = lone_outbox(tmp_path, damaged)
+
+    refused = ingest_outcome(warehouse, MastodonArchive(), path, ReadOptions())
+
+    assert isinstance(refused, SourceError), refused
+    assert "totalItems" in str(refused) and "no orderedItems member holds any" in str(refused)
+    assert "\n" not in str(refused)
+
+
+def test_an_empty_outbox_that_says_so_loads_nothing_without_complaint(
+    tmp_path: Path, warehouse: Warehouse
+) -> None:
+    path = lone_outbox(tmp_path, '{"totalItems": 0, "orderedItems": []}')
+
+    loaded = ingest_outcome(warehouse, MastodonArchive(), path, ReadOptions())
+
+    assert not isinstance(loaded, SourceError) and loaded.read == 0

@@ -40,7 +40,9 @@ out of range, a lone UTF-16 surrogate or a key given twice with two values, or l
 id or a date is rejected; so is one whose `published` is not an ISO 8601 date and time
 (as ActivityStreams writes it): "06/12/2025" may be June or December, and a date alone
 has lost its time.
-An outbox that is cut off or broken is refused with its line and column. The outbox is
+An outbox that is cut off or broken is refused with its line and column, and so is one
+whose `totalItems` says it holds items while no `orderedItems` member holds any (the real
+member renamed away, the empty one left). The outbox is
 read as a stream, also inside the zip: it is never held whole.
 """
 
@@ -317,7 +319,12 @@ def _elements(
 def _collection_items(buffer: TextBuffer) -> Iterator[tuple[int, Element]]:
     """(position, element) for the elements of every `orderedItems` member of the object.
 
-    The object's other members (`@context`, `id`, `totalItems`) are read and passed over.
+    The object's other members (`@context`, `id`, `totalItems`) are read and passed over,
+    but for one check: a collection whose `totalItems` says it holds items while no
+    `orderedItems` member holds any is refused (the real member renamed or cut out, with the
+    empty one archives write before it left: read as it is, the archive would load nothing,
+    with exit 0). Real archives' `totalItems` differs from the items a little (1,557 for
+    1,586), so only none at all is refused.
     """
     first = buffer.next_char()
     if not first:
@@ -326,6 +333,7 @@ def _collection_items(buffer: TextBuffer) -> Iterator[tuple[int, Element]]:
         raise buffer.problem("expected a JSON object (an ActivityStreams OrderedCollection)")
     buffer.pos += 1
     count = 0
+    said: object = None
     closing = "}"
     while buffer.next_char() != closing:
         name = _member_name(buffer)
@@ -333,6 +341,8 @@ def _collection_items(buffer: TextBuffer) -> Iterator[tuple[int, Element]]:
             for element in array_elements(buffer, whole=False, unique_keys=True):
                 count += 1
                 yield count, element
+        elif name == "totalItems":
+            said = value_at(buffer)
         else:
             value_at(buffer)
         separator = buffer.next_char()
@@ -343,6 +353,11 @@ def _collection_items(buffer: TextBuffer) -> Iterator[tuple[int, Element]]:
     buffer.pos += 1
     if buffer.next_char():
         raise buffer.problem("more text after the end of the collection")
+    if count == 0 and isinstance(said, int) and not isinstance(said, bool) and said > 0:
+        raise RecordError(
+            f"the collection says it holds {said:,} items (totalItems), but no orderedItems "
+            "member holds any: the outbox is damaged"
+        )
 
 
 def _member_name(buffer: TextBuffer) -> str:
