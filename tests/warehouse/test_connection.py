@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from outcomes.tables import Table
 from outcomes.warehouse.connection import ENV_VAR, Warehouse, WarehouseError
 from outcomes.warehouse.migrations import SCHEMA_VERSION, current_version, migrate
 from outcomes.warehouse.schema import ALL_TABLES, TABLES, create_table_sql, replaced_table_sql
@@ -179,39 +180,59 @@ def test_a_version_3_warehouse_gains_crm_fields_and_keeps_its_conversions(
         assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 6
 
 
-def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshots(
-    tmp_path: Path,
-) -> None:
+def shipped(tmp_path: Path, version: int, tables: dict[Table, tuple[str, ...]]) -> None:
+    """A workspace's warehouse as `version` shipped it: each table, and its replaced copy,
+    holding the rows given (in the copy, replaced by the next ingest)."""
     import duckdb
 
     path = tmp_path / ".outcomes" / "warehouse.duckdb"
     path.parent.mkdir()
     con = duckdb.connect(str(path))
-    # costs and metric_snapshots, and their replaced versions, as version 4 shipped them.
-    for table in (TABLES["costs"], TABLES["metric_snapshots"]):
-        gone = ("breakdown", "currency")  # columns of versions 5 and 6
-        before = replace(table, columns=tuple(c for c in table.columns if c.name not in gone))
-        con.execute(create_table_sql(before))
-        con.execute(replaced_table_sql(before))
-    cost = "'k1', 'meta-ads', 'Launch', '2026-03-02', 10.0, 'ads', NULL, NULL, NULL, 2"
-    snapshot = (
-        "'k2', 'meta-ads', 'facebook', 'Launch', 'campaign', 'impressions', '2026-03-02', 9, 2"
-    )
-    for name, row in (("costs", cost), ("metric_snapshots", snapshot)):
-        con.execute(f"INSERT INTO {name} VALUES ({row})")
-        con.execute(f"INSERT INTO {name}__replaced VALUES ({row}, 3)")
+    for table, rows in tables.items():
+        con.execute(create_table_sql(table))
+        con.execute(replaced_table_sql(table))
+        for row in rows:
+            con.execute(f"INSERT INTO {table.name} VALUES ({row})")
+            con.execute(f"INSERT INTO {table.name}__replaced VALUES ({row}, {version})")
     con.execute(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
         "applied_at TIMESTAMP)"
     )
-    con.execute("INSERT INTO schema_migrations SELECT v, 'v', now() FROM range(1, 5) t(v)")
+    done = f"SELECT v, 'v', now() FROM range(1, {version + 1}) t(v)"
+    con.execute(f"INSERT INTO schema_migrations {done}")
     con.close()
+
+
+def without(table: Table, *gone: str) -> Table:
+    """`table` without the columns later versions added."""
+    return replace(table, columns=tuple(c for c in table.columns if c.name not in gone))
+
+
+def assert_in_schema_order(warehouse: Warehouse, table: Table) -> None:
+    """The table and its replaced copy have today's columns, in the schema's order."""
+    columns = [r[0] for r in warehouse.duckdb.execute(f"DESCRIBE {table.name}").fetchall()]
+    assert columns == [*table.names, "ingest_id"]
+    replaced = warehouse.duckdb.execute(f"DESCRIBE {table.name}__replaced").fetchall()
+    assert [r[0] for r in replaced] == [*table.names, "ingest_id", "replaced_by"]
+
+
+def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshots(
+    tmp_path: Path,
+) -> None:
+    # costs and metric_snapshots as version 4 shipped them (no breakdown, no currency).
+    cost = "'k1', 'meta-ads', 'Launch', '2026-03-02', 10.0, 'ads', NULL, NULL, NULL, 2"
+    snapshot = (
+        "'k2', 'meta-ads', 'facebook', 'Launch', 'campaign', 'impressions', '2026-03-02', 9, 2"
+    )
+    costs, snapshots = TABLES["costs"], TABLES["metric_snapshots"]
+    old_costs, old_snapshots = (
+        without(costs, "breakdown", "currency"),
+        without(snapshots, "breakdown"),
+    )
+    shipped(tmp_path, 4, {old_costs: (cost,), old_snapshots: (snapshot,)})
     with Warehouse.open(tmp_path) as warehouse:
-        for table in (TABLES["costs"], TABLES["metric_snapshots"]):
-            columns = [r[0] for r in warehouse.duckdb.execute(f"DESCRIBE {table.name}").fetchall()]
-            assert columns == [*table.names, "ingest_id"]
-            replaced = warehouse.duckdb.execute(f"DESCRIBE {table.name}__replaced").fetchall()
-            assert [r[0] for r in replaced] == [*table.names, "ingest_id", "replaced_by"]
+        for table in (costs, snapshots):
+            assert_in_schema_order(warehouse, table)
             for name in (table.name, f"{table.name}__replaced"):
                 kept = warehouse.duckdb.execute(f"SELECT key, breakdown FROM {name}").fetchall()
                 assert len(kept) == 1 and kept[0][1] is None  # a grain not recorded: unknown
@@ -221,16 +242,7 @@ def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshot
 def test_a_version_5_warehouse_gains_cost_currencies_and_keeps_its_costs(
     tmp_path: Path,
 ) -> None:
-    import duckdb
-
-    path = tmp_path / ".outcomes" / "warehouse.duckdb"
-    path.parent.mkdir()
-    con = duckdb.connect(str(path))
-    # costs and its replaced versions as version 5 shipped them, with one ad spend line.
-    costs = TABLES["costs"]
-    before = replace(costs, columns=tuple(c for c in costs.columns if c.name != "currency"))
-    con.execute(create_table_sql(before))
-    con.execute(replaced_table_sql(before))
+    # costs as version 5 shipped it, with ad spend lines and one of another source.
     rows = (
         "'k1', 'meta-ads', 'Launch', '2026-03-02', 10.0, 'ads', 'Meta Ads campaign 7, USD', "
         "NULL, NULL, '', 2",
@@ -239,20 +251,10 @@ def test_a_version_5_warehouse_gains_cost_currencies_and_keeps_its_costs(
         "'k3', 'csv', 'Launch', '2026-03-02', 30.0, 'ads', 'paid by card, USD', NULL, NULL, "
         "NULL, 4",  # a note of someone's writing is not read
     )
-    for row in rows:
-        con.execute(f"INSERT INTO costs VALUES ({row})")
-        con.execute(f"INSERT INTO costs__replaced VALUES ({row}, 5)")
-    con.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
-        "applied_at TIMESTAMP)"
-    )
-    con.execute("INSERT INTO schema_migrations SELECT v, 'v', now() FROM range(1, 6) t(v)")
-    con.close()
+    costs = TABLES["costs"]
+    shipped(tmp_path, 5, {without(costs, "currency"): rows})
     with Warehouse.open(tmp_path) as warehouse:
-        columns = [r[0] for r in warehouse.duckdb.execute("DESCRIBE costs").fetchall()]
-        assert columns == [*costs.names, "ingest_id"]
-        replaced = warehouse.duckdb.execute("DESCRIBE costs__replaced").fetchall()
-        assert [r[0] for r in replaced] == [*costs.names, "ingest_id", "replaced_by"]
+        assert_in_schema_order(warehouse, costs)
         for name in ("costs", "costs__replaced"):
             kept = warehouse.duckdb.execute(
                 f"SELECT key, amount, breakdown, currency, ingest_id FROM {name} ORDER BY key"
