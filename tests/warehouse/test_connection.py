@@ -32,8 +32,7 @@ def test_tables_read_in_one_query_are_those_ibis_reads_one_by_one(tmp_path: Path
     # Every type the contract uses (timestamps with zones, decimals, lists…) parsed alike.
     with Warehouse.open(tmp_path) as warehouse:
         warehouse.duckdb.execute("CREATE TABLE extra (id INTEGER NOT NULL, tags VARCHAR[])")
-        for table in (*ALL_TABLES, "extra"):
-            name = getattr(table, "name", table)
+        for name in (*(t.name for t in ALL_TABLES), "extra"):
             ours, ibis_own = warehouse.table(name), warehouse.backend.table(name)
             assert ours.op() == ibis_own.op(), name
         assert not warehouse.table("extra").schema()["id"].nullable
