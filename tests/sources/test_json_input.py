@@ -52,7 +52,7 @@ def elements(text: str) -> list[Any]:
         ('{"a": {"b": "\\ud800"}}', "a string holds a lone UTF-16 surrogate (at a.b)"),
         ('{"\\udc00": 1}', "a string holds a lone UTF-16 surrogate (at the top)"),
         ("[" * 100_000, "the JSON is nested too deeply to be an export record"),
-        ("1" * 5000, "not valid JSON: Exceeds the limit"),
+        ("1" * 5000, "an integer of 5,000 digits is out of range"),
         ('{"a": ', "not valid JSON: Expecting value"),
     ],
 )
@@ -60,6 +60,12 @@ def test_loads_refuses_what_exports_never_hold(text: str, reason: str) -> None:
     with pytest.raises(RecordError) as caught:
         loads(text)
     assert caught.value.reason.startswith(reason)
+
+
+def test_an_integer_too_long_rejects_its_element_not_the_array() -> None:
+    # 5,000 digits: Python will not make an int of it. Only its element is refused.
+    text = 'x = [1, {"id": ' + "9" * 5000 + "}, 3]"
+    assert elements(text) == [1, "an integer of 5,000 digits is out of range", 3]
 
 
 def test_loads_keeps_surrogate_pairs_and_ordinary_numbers() -> None:

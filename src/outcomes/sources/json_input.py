@@ -5,7 +5,8 @@ Python's `json` accepts what exports never contain and later steps cannot store:
 surrogate (`"\\ud800"` decodes, but cannot be encoded as UTF-8 when the row is written).
 It also raises `RecursionError` for deeply nested input and `ValueError` for integers of
 more than 4,300 digits. Here each of these is a :class:`RecordError` for one record, or
-a :class:`StreamError` for a stream that cannot be read on.
+a :class:`StreamError` for a stream that cannot be read on (an integer too long is noted
+like a non-finite number, so that in an array only its record is rejected).
 
 A record holding a lone surrogate is **rejected**, not repaired: replacing it would make
 two different damaged ids (`"\\ud800"`, `"\\ud801"`) the same key.
@@ -88,6 +89,7 @@ class _Strict:
         self.decoder = json.JSONDecoder(
             parse_constant=self.constant,
             parse_float=self.number,
+            parse_int=self.integer,
             object_pairs_hook=self.members if unique_keys else None,
         )
 
@@ -99,6 +101,13 @@ class _Strict:
         if not math.isfinite(value):
             self.problem = self.problem or f"the number {text[:40]} is out of range"
         return value
+
+    def integer(self, text: str) -> int | None:
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts (4,300): no count has them
+            self.problem = self.problem or f"an integer of {len(text):,} digits is out of range"
+            return None
 
     def members(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         """An object; a key given twice with two values is noted (which one holds is unknown)."""
