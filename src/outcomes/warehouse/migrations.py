@@ -7,7 +7,7 @@ has shipped: workspaces in the field have already run it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -178,19 +178,25 @@ def migrate(con: Any) -> list[int]:
     for migration in MIGRATIONS:
         if migration.version in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            migration.apply(con)
+        _recorded(con, migration.apply, (migration,))
+        applied.append(migration.version)
+    return applied
+
+
+def _recorded(con: Any, apply: Callable[[Any], None], migrations: Sequence[Migration]) -> None:
+    """`apply(con)` and the record of `migrations` as applied, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        apply(con)
+        for migration in migrations:
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, now())",
                 [migration.version, migration.description],
             )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        applied.append(migration.version)
-    return applied
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _has_tables(con: Any) -> bool:
@@ -214,21 +220,16 @@ def _create(con: Any) -> list[int]:
     creates a warehouse for most of its tests). `tests/warehouse/test_migrations.py`
     checks that a file created so is the one every migration run in turn makes.
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
-        _initial(con)
-        for table in FACT_TABLES:  # what migration 3 adds beside today's tables
-            con.execute(replaced_table_sql(table))
-        for migration in MIGRATIONS:
-            con.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, now())",
-                [migration.version, migration.description],
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    _recorded(con, _today, MIGRATIONS)
     return [migration.version for migration in MIGRATIONS]
+
+
+def _today(con: Any) -> None:
+    """Today's schema in a new file: the tables, and the fact tables' replaced versions
+    (which migration 3 adds)."""
+    _initial(con)
+    for table in FACT_TABLES:
+        con.execute(replaced_table_sql(table))
 
 
 def current_version(con: Any) -> int:
