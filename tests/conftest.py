@@ -16,6 +16,7 @@ from hypothesis import settings
 from outcomes.examples import example_path
 from outcomes.plan import LoadedPlan, load_plan, load_plan_text
 from outcomes.plan.implementation import ImplementationPlan, build_implementation_plan
+from outcomes.warehouse.connection import Warehouse
 from tests import lane
 from tests.demo_cache import DemoCache
 
@@ -57,6 +58,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             slow_modules.add(item.path)
     if os.environ.get("PYTEST_XDIST_WORKER"):
         items.sort(key=lambda item: item.path not in slow_modules)
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    """A new, empty warehouse in a workspace folder of its own (`tmp_path / "ws"`), for the
+    connector and loading tests; the measure and demo tests keep their own."""
+    with Warehouse.open(tmp_path / "ws") as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,12 +48,6 @@ META_IMPRESSIONS = 56680 + 9010
 LINKEDIN_SPEND = 1568.00 + 398.50 + 125.10
 AD_ROWS = 6 * 6 + 6 * 5
 """The fixture by ad: 12 rows, each a cost and 5 counts (4 where Results is empty)."""
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def table(text: str) -> tuple[list[str], list[list[str]], list[dict[str, str]]]:

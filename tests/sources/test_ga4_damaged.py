@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,12 +39,6 @@ def event(index: int, **fields: Any) -> dict[str, Any]:
 
 def line(index: int, **fields: Any) -> str:
     return json.dumps(event(index, **fields))
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def test_each_damaged_line_is_rejected_with_its_number_and_the_rest_load(

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from outcomes.sources.base import ReadOptions, Rejected, Row
 from outcomes.sources.linkedin_ads import LinkedInAds
@@ -17,12 +14,6 @@ from outcomes.warehouse.load import ingest_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORT = FIXTURES / "linkedin_ads" / "campaign_performance_report.csv"
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def fetch(warehouse: Warehouse, sql: str) -> list[tuple[object, ...]]:

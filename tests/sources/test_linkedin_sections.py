@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from outcomes.sources import ReadOptions, Rejected, Row
 from outcomes.sources.base import Ignored, Parsed
@@ -25,12 +22,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "linkedin"
 BOOSTED = FIXTURES / "northwind-ltd_content_boosted_1769904000000.csv"
 STACKED = FIXTURES / "northwind-ltd_followers_1769904000000.csv"
 URN = "urn:li:activity:71500000000000000"
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def parse(path: Path, account: str | None = None) -> list[Parsed]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from outcomes.sources.base import ReadOptions, Rejected, Row
 from outcomes.sources.mailchimp import Mailchimp
@@ -17,12 +14,6 @@ from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import ingest_file
 
 REPORT = Path(__file__).parent / "fixtures" / "mailchimp" / "campaigns.csv"
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def stored(warehouse: Warehouse) -> dict[tuple[str, str], float]:

@@ -6,7 +6,6 @@ import json
 import shutil
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +93,6 @@ def create(index: int, **fields: Any) -> dict[str, Any]:
         "cc": [f"{ME}/followers"],
     }
     return {"id": f"{uri}/activity", "type": "Create", "actor": ME, "object": note | fields}
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 # --- what the archive holds ------------------------------------------------------------

@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from outcomes.sources.base import Ignored, ReadOptions, Rejected, Row
 from outcomes.sources.meta_ads import MetaAds
@@ -23,12 +20,6 @@ REPORT = (
     / "Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv"
 )
 RETARGETING = "NW | Retargeting | Pricing visitors"
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def parsed(path: Path) -> list[Row | Rejected | Ignored]:

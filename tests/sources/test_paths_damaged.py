@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -35,12 +35,6 @@ from tests.sources.damaged import (
 
 NONE = ReadOptions()
 HEADER = ["path", "total_conversions", "total_conversion_value", "total_null"]
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def xlsx_bytes(rows_: list[list[object]]) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,6 @@ from outcomes.workspace.ingest import FileSettings, ingest_files
 
 HUBSPOT = Path(__file__).parent / "fixtures" / "hubspot"
 TRAFFIC = HUBSPOT / "contacts_traffic_source.csv"
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def first_touches(options: ReadOptions | None = None) -> dict[str, str | None]:

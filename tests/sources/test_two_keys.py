@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,12 +44,6 @@ def test_which_key_a_record_takes(
     expected: dict[str, str] | int,
 ) -> None:
     assert TwoKeys(by_id, BY_NAME, stored, broken_down=broken_down).resolved() == expected
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def without(source: Path, target: Path, header: str) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +64,6 @@ def good_archive(path: Path, account: bytes | None = None) -> Path:
     if account is not None:
         members["data/account.js"] = account
     return archive(path, members)
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def loaded(outcome: IngestResult | SourceError) -> IngestResult:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,12 +30,6 @@ BY_TRAFFIC = YOUTUBE / "Traffic source 2026-02-01_2026-02-07 Northwind Studio"
 UNLISTED = YOUTUBE / "Content 2026-02-01_2026-02-07 Northwind Studio" / "Table data.csv"
 CHANNEL = "Northwind Studio"
 END = dt.date(2026, 2, 7)
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def parse(path: Path, account: str | None = None) -> list[Parsed]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +21,6 @@ from outcomes.workspace.ingest import FileFailure, ingest_files
 FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures"
 META = FIXTURES / "meta" / "facebook_2026-01.csv"
 SALESFORCE = FIXTURES / "salesforce" / "opportunities.csv"
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def fetch(warehouse: Warehouse, sql: str) -> list[tuple[object, ...]]:

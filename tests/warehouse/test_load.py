@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,12 +37,6 @@ def write_sends(
             lines.append(f"user{i}@example.com,2026-03-{1 + i % 28:02d} 09:{i % 60:02d},newsletter")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return bad_lines
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def count(warehouse: Warehouse, table: str) -> int:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from outcomes.sources import get_source
 from outcomes.warehouse.connection import Warehouse
@@ -21,12 +18,6 @@ from outcomes.warehouse.load import ingest_file
 FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures" / "linkedin"
 BOOSTED = FIXTURES / "northwind-ltd_content_boosted_1769904000000.csv"
 WEBINAR = "https://www.linkedin.com/feed/update/urn:li:activity:7150000000000000012"
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(tmp_path / "ws") as opened:
-        yield opened
 
 
 def reshaped(

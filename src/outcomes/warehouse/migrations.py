@@ -91,18 +91,26 @@ def _rebuilt(con: Any, table: Table, name: str) -> None:
     con.execute(f'DROP TABLE "{name}__before"')
 
 
-def _crm_fields(con: Any) -> None:
-    """`conversions.pipeline`, `segment` and `product`, which goal scopes filter on."""
-    conversions = TABLES["conversions"]
-    for name in (conversions.name, replaced_name(conversions)):
+def _with_columns(con: Any, table: Table, columns: set[str]) -> list[str]:
+    """Rebuild `table` and its replaced versions, where stored, in today's column order when
+    they lack any of `columns`; the names of those stored (up to date now)."""
+    stored = []
+    for name in (table.name, replaced_name(table)):
         found = con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
         ).fetchall()
         existing = {row[0] for row in found}
         if not existing:
             continue  # nothing stored to upgrade
-        if not {"pipeline", "segment", "product"} <= existing:
-            _rebuilt(con, conversions, name)
+        if not columns <= existing:
+            _rebuilt(con, table, name)
+        stored.append(name)
+    return stored
+
+
+def _crm_fields(con: Any) -> None:
+    """`conversions.pipeline`, `segment` and `product`, which goal scopes filter on."""
+    _with_columns(con, TABLES["conversions"], {"pipeline", "segment", "product"})
 
 
 def _breakdowns(con: Any) -> None:
@@ -110,13 +118,7 @@ def _breakdowns(con: Any) -> None:
     that a report broken down otherwise is refused rather than counted twice. Rows stored
     before have none (null): their grain is unknown."""
     for table in (TABLES["costs"], TABLES["metric_snapshots"]):
-        for name in (table.name, replaced_name(table)):
-            found = con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
-            ).fetchall()
-            existing = {row[0] for row in found}
-            if existing and "breakdown" not in existing:
-                _rebuilt(con, table, name)
+        _with_columns(con, table, {"breakdown"})
 
 
 # The ad report connectors, whose cost lines' `note` ended in the currency their report
@@ -135,17 +137,8 @@ def _cost_currencies(con: Any) -> None:
     so its lines would otherwise stay summed as the plan's); other lines have none (null),
     taken as the plan's, as before.
     """
-    costs = TABLES["costs"]
-    for name in (costs.name, replaced_name(costs)):
-        found = con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
-        ).fetchall()
-        existing = {row[0] for row in found}
-        if not existing:
-            continue
-        if "currency" not in existing:
-            _rebuilt(con, costs, name)
-        # Also when an earlier migration of this run rebuilt the table with the column.
+    # Every stored version, also one rebuilt with the column by migration 5 in this run.
+    for name in _with_columns(con, TABLES["costs"], {"currency"}):
         con.execute(
             f'UPDATE "{name}" SET currency = upper(regexp_extract(note, ?, 1)) '
             "WHERE currency IS NULL AND list_contains(?, source) AND regexp_matches(note, ?)",
