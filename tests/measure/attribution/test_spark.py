@@ -161,6 +161,12 @@ def engines(
     # The smallest demo: Spark's time grows with the rows (scale 0.1 took half as long again).
     directory = demo_cache.copy(0.05, tmp_path_factory.mktemp("demo") / "northwind").workspace
     with Warehouse.open(directory) as w:
+        # A quarter of the demo's web journeys: every channel, tactic and kind of journey
+        # is still there, and Spark's queries take about half as long (its time grows with
+        # the rows). Both engines read the same rows, so the comparison loses nothing.
+        w.duckdb.execute(
+            "DELETE FROM touchpoints WHERE journey_id IS NOT NULL AND hash(journey_id) % 4 <> 0"
+        )
         add_tricky_journeys(w)
         # DuckDB moves timestamps by calendar days in its session time zone; the result
         # must not depend on it (Spark's is UTC), so the DuckDB side runs in a DST zone.
@@ -204,9 +210,21 @@ def northwind() -> Plan:
     return load_plan(example_path("northwind")).plan
 
 
-@pytest.mark.parametrize("by", ["channel", "tactic"])
-@pytest.mark.parametrize("join_on", ["person", "journey_id", "customer_id"])
-@pytest.mark.parametrize("lookback_days", [90, None])
+# Every way of joining a journey with and without a window (how the engines build paths),
+# each with both kinds of step, and each kind of step with and without a window: the naming
+# of steps is a per-touch mapping, independent of the joining, and each Spark query costs
+# seconds, so the whole cross product (twice as many) would repeat each pairing.
+@pytest.mark.parametrize(
+    ("join_on", "lookback_days", "by"),
+    [
+        ("person", 90, "tactic"),
+        ("person", None, "channel"),
+        ("journey_id", 90, "channel"),
+        ("journey_id", None, "tactic"),
+        ("customer_id", 90, "tactic"),
+        ("customer_id", None, "channel"),
+    ],
+)
 def test_journey_paths_are_identical_on_duckdb_and_spark(
     engines: dict[str, Any], northwind: Plan, by: str, join_on: str, lookback_days: int | None
 ) -> None:
