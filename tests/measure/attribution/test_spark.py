@@ -162,7 +162,7 @@ def engines(
     directory = demo_cache.copy(0.05, tmp_path_factory.mktemp("demo") / "northwind").workspace
     with Warehouse.open(directory) as w:
         # A quarter of the demo's web journeys: every channel, tactic and kind of journey
-        # is still there, and Spark's queries take about half as long (its time grows with
+        # is still there, and Spark's path queries take 40-45% less (its time grows with
         # the rows). Both engines read the same rows, so the comparison loses nothing.
         w.duckdb.execute(
             "DELETE FROM touchpoints WHERE journey_id IS NOT NULL AND hash(journey_id) % 4 <> 0"
