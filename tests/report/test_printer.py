@@ -40,11 +40,14 @@ def _run(script: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_printers_pdf_is_the_one_laid_out_here(workspace: Path) -> None:
     """Forked before the briefing is there, the printer sends the same bytes as this
-    process lays out with the same check-ins and sign-off; afterwards no process is left."""
+    process lays out with the same check-ins and sign-off, whether it laid the appendix out
+    while waiting (of the briefing's plan, or of another plan, whose appendix it must not
+    use) or not; afterwards no process is left."""
     done = _run(
         f"""
         import datetime as dt
         import os
+        from dataclasses import replace
         from pathlib import Path
         from outcomes.briefing.build import BriefingOptions
         from outcomes.briefing.cache import load_briefing
@@ -52,8 +55,6 @@ def test_the_printers_pdf_is_the_one_laid_out_here(workspace: Path) -> None:
         from outcomes.report.printer import Printer
         from outcomes.workspace import CheckinRecord
 
-        printer = Printer.start()
-        assert printer is not None, "a fresh process on Linux forks"
         briefing = load_briefing(Path({str(workspace)!r}), options={OPTIONS})
         tactic = briefing.plan.tactics[0]
         checkins = [CheckinRecord(
@@ -61,14 +62,23 @@ def test_the_printers_pdf_is_the_one_laid_out_here(workspace: Path) -> None:
             author="ana", done="Posted twice", confidence=6, blocker="No budget left",
             counts={{}}, saved_at=dt.datetime(2026, 12, 22, tzinfo=dt.UTC),
         )]
-        printed = printer.print(briefing, checkins, None)
-        try:
-            os.waitpid(-1, os.WNOHANG)
-            raise AssertionError("a child is left")
-        except ChildProcessError:
-            pass  # none: the printer and its drawer ended and were reaped
-        assert printed.startswith(b"%PDF")
-        assert printed == lay_out_pdf(briefing, checkins, None, None)
+        expected = lay_out_pdf(briefing, checkins, None, None)
+        plan = briefing.plan
+        renamed = plan.people[0].model_copy(update={{"name": "Someone Else"}})
+        other = replace(briefing.loaded, plan=plan.model_copy(
+            update={{"people": [renamed, *plan.people[1:]]}}
+        ))
+        for appendix_of in (None, briefing.loaded, other):
+            printer = Printer.start(appendix_of=appendix_of)
+            assert printer is not None, "a fresh process on Linux forks"
+            printed = printer.print(briefing, checkins, None)
+            try:
+                os.waitpid(-1, os.WNOHANG)
+                raise AssertionError("a child is left")
+            except ChildProcessError:
+                pass  # none: the printer and its drawer ended and were reaped
+            assert printed.startswith(b"%PDF")
+            assert printed == expected, appendix_of
         Path({str(workspace / "printed.pdf")!r}).write_bytes(printed)
         print("same")
         """
@@ -176,8 +186,41 @@ def test_the_command_measuring_prints_through_its_printer(workspace: Path) -> No
         ).stdout.split("\f")
         assert "Are we reaching our business goals?" in pages[0]
         assert "What needs a decision" in pages[0]
-        count = len([p for p in pages if p.strip()])
-        assert f"Page 1 of {count}" in pages[0] and f"Page {count} of {count}" in pages[-2]
-        assert any("Tactical implementation plan" in p for p in pages)
+        pages = [p for p in pages if p.strip()]
+        # The report's pages, then the appendix's, each numbered on their own.
+        body = [p for p in pages if "Appendix, page" not in p]
+        appendix = pages[len(body) :]
+        assert body and appendix and pages == body + appendix
+        assert f"Page 1 of {len(body)}" in body[0]
+        assert f"Page {len(body)} of {len(body)}" in body[-1]
+        assert "Tactical implementation plan" in appendix[0]
+        assert f"Appendix, page 1 of {len(appendix)}" in appendix[0]
+        assert f"Appendix, page {len(appendix)} of {len(appendix)}" in appendix[-1]
     else:
         assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_the_printed_appendix_is_the_same_whatever_the_date(workspace: Path) -> None:
+    """The printer lays the appendix out before the date the numbers are as of is measured:
+    that holds only while the printed sections do not depend on it (a tactic's phase is on
+    the tactic cards, which only the HTML shows). A section that comes to depend on it must
+    wait for the briefing's date (see `outcomes.report.executive.PrintedAppendix`)."""
+    import datetime as dt
+
+    from outcomes.plan import load_plan
+    from outcomes.plan.implementation import build_implementation_plan
+    from outcomes.report.executive import PRINTED_APPENDIX, SCREEN_APPENDIX
+    from outcomes.report.implementation import render_html_sections
+
+    loaded = load_plan(workspace / "plan.yaml")
+    start = min(t.start for t in loaded.plan.tactics)
+
+    def appendix(today: dt.date, parts: tuple[str, ...]) -> str:
+        return str(
+            render_html_sections(build_implementation_plan(loaded, today=today), parts=parts)
+        )
+
+    dates = (start - dt.timedelta(days=400), start, start + dt.timedelta(days=800))
+    assert len({appendix(day, PRINTED_APPENDIX) for day in dates}) == 1
+    # The date does show in the HTML's appendix: the comparison can tell dates apart.
+    assert len({appendix(day, SCREEN_APPENDIX) for day in dates}) == len(dates)

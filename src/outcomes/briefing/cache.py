@@ -178,7 +178,7 @@ def load_briefing(
     accept: Callable[[BriefingOptions], bool] | None = None,
     url: str | None = None,
     explorer: bool = True,
-    before_measuring: Callable[[], object] | None = None,
+    before_measuring: Callable[[LoadedPlan], object] | None = None,
     on_scorecard: ScorecardHook | None = None,
 ) -> Briefing:
     """The briefing of a workspace: from the cache when the state is unchanged, else measured.
@@ -212,7 +212,7 @@ def load_briefing(
 
     waiting = Waiting(wait, on_wait, url)
     if before_measuring is not None:
-        before_measuring()
+        before_measuring(loaded)
     briefing, measured = _measure(
         workspace,
         loaded,

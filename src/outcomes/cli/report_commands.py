@@ -43,7 +43,7 @@ CHECKIN_WEEKS = 8
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing, BriefingOptions, ScorecardHook
     from outcomes.measure.scorecard import Scorecard
-    from outcomes.plan import Plan
+    from outcomes.plan import LoadedPlan, Plan
     from outcomes.plan.changes import SignOff
     from outcomes.report.drawing import ChartDrawing
     from outcomes.report.printer import Printer
@@ -56,7 +56,7 @@ def load_or_fail(
     *,
     refresh: bool = False,
     wait: float = DEFAULT_WAIT,
-    before_measuring: Callable[[], object] | None = None,
+    before_measuring: Callable[[LoadedPlan], object] | None = None,
     on_scorecard: ScorecardHook | None = None,
 ) -> Briefing:
     """The workspace's briefing, or a one-line error and exit 2; `before_measuring` is
@@ -328,10 +328,12 @@ class _Printing:
         self._printer: Printer | None = None
         self._drawing: ChartDrawing | None = None
 
-    def start(self) -> None:
+    def start(self, loaded: LoadedPlan) -> None:
         from outcomes.report.printer import Printer
 
-        self._printer = Printer.start(lambda: plan_sign_off(self._workspace, self._plan))
+        self._printer = Printer.start(
+            lambda: plan_sign_off(self._workspace, self._plan), appendix_of=loaded
+        )
 
     def sign_off(self) -> SignOff | None:
         """The plan's sign-off: the printer's, read while measuring, else read now."""

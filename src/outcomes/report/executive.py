@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -32,7 +32,7 @@ from outcomes.briefing.build import Briefing
 from outcomes.catalog.statuses import status_style, status_word
 from outcomes.measure.content import brand_words
 from outcomes.measure.roi_report import CreditWarning
-from outcomes.plan import Tactic
+from outcomes.plan import LoadedPlan, Plan, Tactic
 from outcomes.plan.changes import SignOff
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report.drawing import ChartDrawing, draw_charts, printed_drawing, titles_of
@@ -73,6 +73,7 @@ def render_html(
     checkins: Sequence[CheckinRecord] = (),
     sign_off: SignOff | None = None,
     drawing: ChartDrawing | None = None,
+    part: Literal["main"] | None = None,
 ) -> str:
     """The report as one self-contained HTML document.
 
@@ -80,11 +81,13 @@ def render_html(
     `sign_off`: the plan revision its sponsors approved and what changed since (the app's
     store keeps approvals; the caller reads them), shown under the title.
     `drawing`: the charts, started earlier (`ChartDrawing.start`); drawn here without.
+    `part="main"`: all but the appendix, which the PDF lays out on its own
+    (`lay_out_appendix`).
     """
     template = _environment().get_template("executive.html.j2")
-    context = _context(briefing, for_print=for_print, drawing=drawing)
+    context = _context(briefing, for_print=for_print, drawing=drawing, appendix=part is None)
     context["checkins"] = checkins_by_tactic(briefing.plan.tactics, checkins)
-    return template.render(**context, sign_off=sign_off)
+    return template.render(**context, sign_off=sign_off, part=part)
 
 
 def render_pdf(
@@ -178,16 +181,65 @@ def lay_out_pdf(
     checkins: Sequence[CheckinRecord],
     sign_off: SignOff | None,
     drawing: ChartDrawing | None,
+    appendix: PrintedAppendix | None = None,
 ) -> bytes:
-    """The report as PDF, laid out in this process (`render_pdf` keeps and reuses it)."""
+    """The report as PDF, laid out in this process (`render_pdf` keeps and reuses it).
+
+    `appendix`: laid out earlier (`lay_out_appendix`, by the printer while the briefing
+    was measured); laid out here when not given or laid out for another plan.
+    """
     # Drawn in another process while WeasyPrint and Pango load and the rest is prepared.
     drawing = drawing or ChartDrawing.start(briefing, for_print=True)
     weasyprint = _pdf_engine()
+    if appendix is None or not appendix.serves(briefing):
+        appendix = lay_out_appendix(briefing.loaded)
     html = render_html(
-        briefing, for_print=True, checkins=checkins, sign_off=sign_off, drawing=drawing
+        briefing,
+        for_print=True,
+        checkins=checkins,
+        sign_off=sign_off,
+        drawing=drawing,
+        part="main",
     )
-    document: bytes = weasyprint.HTML(string=html, base_url=None).write_pdf()
+    body = weasyprint.HTML(string=html, base_url=None).render(
+        font_config=appendix.document.font_config
+    )
+    document: bytes = body.copy([*body.pages, *appendix.document.pages]).write_pdf()
     return document
+
+
+@dataclass(frozen=True)
+class PrintedAppendix:
+    """The PDF's appendix, laid out as a document of its own (`lay_out_appendix`).
+
+    Its sections (`PRINTED_APPENDIX`) need only the plan, not the date the numbers are as
+    of (a tactic's phase is on the tactic cards the PDF leaves out), nor anything measured:
+    the printer lays it out while the briefing is measured, about half of the PDF's
+    layout off the wait after measuring. Its pages are numbered on their own ("Appendix,
+    page 2 of 4"): the report's number of pages is not known yet.
+    """
+
+    plan_file: str
+    plan: Plan
+    document: Any
+    """WeasyPrint's laid-out `Document` (untyped)."""
+
+    def serves(self, briefing: Briefing) -> bool:
+        """Whether it is the appendix of `briefing`'s plan."""
+        return (self.plan_file, self.plan) == (briefing.loaded.file, briefing.loaded.plan)
+
+
+def lay_out_appendix(loaded: LoadedPlan) -> PrintedAppendix:
+    """The PDF's appendix for `loaded`, laid out (`lay_out_pdf` adds its pages after the
+    report's)."""
+    weasyprint = _pdf_engine()
+    html = (
+        _environment()
+        .get_template("executive_appendix.html.j2")
+        .render(for_print=True, appendix=_appendix(loaded, None, for_print=True))
+    )
+    document = weasyprint.HTML(string=html, base_url=None).render()
+    return PrintedAppendix(loaded.file, loaded.plan, document)
 
 
 def warm_up() -> None:
@@ -239,12 +291,20 @@ def cut(text: object, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _appendix(loaded: LoadedPlan, as_of: dt.date | None, *, for_print: bool) -> Markup:
+    """The tactical implementation plan's sections the report appends; `as_of` decides
+    each tactic's phase, on the tactic cards only the HTML shows."""
+    return render_html_sections(
+        build_implementation_plan(loaded, today=as_of),
+        parts=PRINTED_APPENDIX if for_print else SCREEN_APPENDIX,
+    )
+
+
 def _context(
-    briefing: Briefing, *, for_print: bool, drawing: ChartDrawing | None
+    briefing: Briefing, *, for_print: bool, drawing: ChartDrawing | None, appendix: bool
 ) -> dict[str, Any]:
     plan, currency = briefing.plan, briefing.currency
     titles = titles_of(briefing)
-    implementation = build_implementation_plan(briefing.loaded, today=briefing.as_of)
     status = briefing.element_status()
     tactic_rows = briefing.tactic_roi()
     context = {
@@ -259,8 +319,8 @@ def _context(
         "credit_warning": functools.partial(_credit_warning, currency=currency),
         "model_revenue": _model_revenue(briefing),
         "status_map": _status_map(strategy_map_svg(plan, status=status), for_print=for_print),
-        "appendix": render_html_sections(
-            implementation, parts=PRINTED_APPENDIX if for_print else SCREEN_APPENDIX
+        "appendix": (
+            _appendix(briefing.loaded, briefing.as_of, for_print=for_print) if appendix else ""
         ),
         "money": functools.partial(money, currency=currency),
         "number": number,

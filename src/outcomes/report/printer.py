@@ -10,7 +10,9 @@ while ROI is measured), then the briefing to both (`Printer.hand_over`), on pipe
 enough that handing over does not wait for them. The plan's sign-off (the app's store:
 SQLAlchemy, about half a second) is read by the printer itself while it waits for the
 briefing, and handed back when asked (`Printer.sign_off`), so that this process only reads
-the check-ins after measuring; `Printer.print` sends them and receives the PDF's bytes.
+the check-ins after measuring; then it lays out the PDF's appendix, which needs only the
+plan (`lay_out_appendix`: about half of the PDF's layout, off the wait after measuring).
+`Printer.print` sends the check-ins and receives the PDF's bytes.
 
 The child leads a process group of its own with its drawer, so that `close` stops both
 at once (a kept PDF was read, or the command failed) and a Ctrl-C in the terminal
@@ -32,9 +34,10 @@ from typing import TYPE_CHECKING, Final, NoReturn
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing
     from outcomes.measure.scorecard import Scorecard
-    from outcomes.plan import Plan
+    from outcomes.plan import LoadedPlan, Plan
     from outcomes.plan.changes import SignOff
     from outcomes.report.drawing import ChartDrawing
+    from outcomes.report.executive import PrintedAppendix
     from outcomes.workspace import CheckinRecord
 
 NICENESS: Final = 10
@@ -44,6 +47,7 @@ slowed measuring by as much as it saved after (the demo on 2 shared cores: measu
 2.5-3.9 s -> 2.9-8.0 s). Niced, they take what measuring leaves idle and the PDF still
 comes ~1.5 s sooner after it; on an idle machine, niceness changes nothing. (Lowering it
 back for the layout would need privileges.)"""
+
 
 Shown = tuple[list["CheckinRecord"], "SignOff | None"]
 """What the report shows besides the briefing: the check-ins and the plan's sign-off."""
@@ -72,11 +76,17 @@ class Printer:
     done: bool = False
 
     @classmethod
-    def start(cls, read_sign_off: SignOffReader | None = None) -> Printer | None:
+    def start(
+        cls,
+        read_sign_off: SignOffReader | None = None,
+        *,
+        appendix_of: LoadedPlan | None = None,
+    ) -> Printer | None:
         """Fork the printer now, before measuring; None where forking is not safe.
 
         `read_sign_off`: the child reads the plan's sign-off with it while it waits for
-        the briefing (`sign_off` hands it over).
+        the briefing (`sign_off` hands it over). `appendix_of`: the plan being measured,
+        whose appendix the child lays out meanwhile (`lay_out_appendix`).
         """
         if sys.platform != "linux" or "vl_convert" in sys.modules:
             return None
@@ -91,7 +101,7 @@ class Printer:
         if pid == 0:  # the child: it never returns
             for end in (requests, answers, drawer):
                 end.close()
-            _serve(request_end, answer_end, drawer_end, read_sign_off)
+            _serve(request_end, answer_end, drawer_end, read_sign_off, appendix_of)
         # Here too: a `close` before the child set its group would miss the group.
         os.setpgid(pid, pid)
         for end in (request_end, answer_end, drawer_end):
@@ -192,11 +202,13 @@ def _serve(
     answers: Connection,
     charts: Connection,
     read_sign_off: SignOffReader | None,
+    appendix_of: LoadedPlan | None,
 ) -> NoReturn:
     """The child: get ready, lay out the PDF asked for, answer, and leave without running
     the parent's exit code. A parent that closes without asking (a kept PDF) ends it.
     `charts`: the pipe its drawer reads the plan's scorecard and the briefing on;
-    `read_sign_off`: read while the briefing is measured, and sent first."""
+    `read_sign_off`: read while the briefing is measured, and sent first; `appendix_of`:
+    the plan whose appendix it lays out then too."""
     os.setpgid(0, 0)  # before its drawer forks, which then joins the group
     os.nice(NICENESS)  # its drawer inherits it
     status = 1
@@ -209,10 +221,11 @@ def _serve(
             unavailable = _get_ready()
             if read_sign_off is not None:
                 answers.send(_read(read_sign_off))
+            appendix = _appendix(appendix_of, unavailable)
             briefing: Briefing = requests.recv()
             drawing.draw(briefing)
             shown: Shown = requests.recv()
-            answers.send(_lay_out(briefing, shown, drawing, unavailable))
+            answers.send(_lay_out(briefing, shown, drawing, unavailable, appendix))
         finally:
             drawing.close()
         status = 0
@@ -243,8 +256,25 @@ def _get_ready() -> str | None:
     return None
 
 
+def _appendix(loaded: LoadedPlan | None, unavailable: str | None) -> PrintedAppendix | None:
+    """The PDF's appendix of `loaded`, laid out while the briefing is measured; None when
+    there is no plan or it fails (`lay_out_pdf` then lays it out, and says why it cannot)."""
+    from outcomes.report.executive import lay_out_appendix
+
+    if loaded is None or unavailable is not None:
+        return None
+    try:
+        return lay_out_appendix(loaded)
+    except Exception:
+        return None
+
+
 def _lay_out(
-    briefing: Briefing, shown: Shown, drawing: ChartDrawing, unavailable: str | None
+    briefing: Briefing,
+    shown: Shown,
+    drawing: ChartDrawing,
+    unavailable: str | None,
+    appendix: PrintedAppendix | None,
 ) -> Answer:
     from outcomes.report.executive import PdfUnavailableError, lay_out_pdf
 
@@ -252,7 +282,7 @@ def _lay_out(
         return ("unavailable", unavailable)
     checkins, sign_off = shown
     try:
-        return ("pdf", lay_out_pdf(briefing, checkins, sign_off, drawing))
+        return ("pdf", lay_out_pdf(briefing, checkins, sign_off, drawing, appendix))
     except PdfUnavailableError as exc:
         return ("unavailable", str(exc))
     except Exception as exc:  # a bug: said in one line by the parent

@@ -270,7 +270,7 @@ class Workspace:
         snapshot: bool = False,
         accept: Callable[[BriefingOptions], bool] | None = None,
         explorer: bool = False,
-        before_measuring: Callable[[], object] | None = None,
+        before_measuring: Callable[[LoadedPlan], object] | None = None,
         on_scorecard: ScorecardHook | None = None,
     ) -> Briefing:
         """Everything the report, `status` and the dashboard show, measured once per state.
@@ -280,7 +280,8 @@ class Workspace:
         with other options may answer when `accept(its options)` says so. `explorer`: also
         summarise the journeys for the dashboard's attribution explorer
         (`Briefing.explorer`); every other number is the same without them.
-        `before_measuring`: called just before measuring, when no kept briefing answers;
+        `before_measuring(loaded)`: called with the plan just before measuring, when no kept
+        briefing answers;
         `on_scorecard(plan, scorecard)`: as soon as the scorecard is measured, before ROI.
         """
         from outcomes.briefing import load_briefing
