@@ -239,7 +239,7 @@ def _zip_actor(archive: zipfile.ZipFile, member: str) -> _Actor:
 def _actor_from(name: str, data: bytes) -> _Actor:
     """`preferredUsername@host` from an ActivityPub actor (`Person`)."""
     try:
-        actor = loads(data.decode("utf-8-sig"))
+        actor = loads(data.decode("utf-8-sig"), unique_keys=True)
     except UnicodeDecodeError:
         return _Actor(None, f"{name} is not UTF-8 text")
     except RecordError as exc:
