@@ -906,12 +906,12 @@ def _replace_last(good: bytes, old: bytes, new: bytes) -> bytes:
 
 
 def beside_mutation(
-    name: str, sibling: str, change: Mutate | None, resave: Mutate = lambda good: good + b"\n"
+    name: str, sibling: str, change: Mutate | None, resave: Mutate = lambda good: good
 ) -> Mutation:
     """The file `sibling` beside it damaged by `change` (None: left out).
 
-    The file itself is saved again (`resave`: a final line break added), since a file
-    whose bytes were loaded before is not read again, whatever lies beside it.
+    The file itself is left as it is (`resave` may change it too): its bytes were loaded
+    before, but the owner file beside it is part of what it means, so it is read again.
     """
     return Mutation(name, resave, beside=((sibling, change),))
 

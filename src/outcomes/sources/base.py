@@ -202,6 +202,16 @@ class Source(ABC):
         piece by piece. Raises :class:`SourceError` when the file cannot be read at all.
         """
 
+    def owner_files(self, path: Path) -> tuple[Path, ...]:
+        """The small files `read` reads beside `path` to know whose its rows are (an X
+        archive's `account.js`); none by default.
+
+        They are part of what the file means: the warehouse takes the file for one loaded
+        before only when these are as they were then too (missing counts as a state).
+        """
+        del path
+        return ()
+
 
 def natural_key(*parts: object) -> str:
     """A stable key from the parts that identify a row in its source.

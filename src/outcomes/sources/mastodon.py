@@ -133,6 +133,10 @@ class Mastodon(Source):
             owner = given or _account_file_owner(path.parent / ACCOUNT_FILE)
             yield from _read_file(path, "", owner, options.encoding)
 
+    def owner_files(self, path: Path) -> tuple[Path, ...]:
+        """The `account.json` beside a saved file."""
+        return (path.parent / ACCOUNT_FILE,)
+
 
 # --- reading the JSON ------------------------------------------------------------------
 

@@ -58,7 +58,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final
 from urllib.parse import urlsplit
 
-from outcomes.sources.archive_members import UNPACK_ERRORS, small_file, small_member
+from outcomes.sources.archive_members import UNPACK_ERRORS, beside, small_file, small_member
 from outcomes.sources.base import (
     Ignored,
     Parsed,
@@ -130,6 +130,10 @@ class MastodonArchive(Source):
         else:
             owner = _owner(path, _file_actor(path.parent / ACTOR_FILE), options)
             yield from _items(path, "", lambda: path.open("rb"), owner, options)
+
+    def owner_files(self, path: Path) -> tuple[Path, ...]:
+        """The `actor.json` beside an outbox (a zip holds its own)."""
+        return beside(path, ACTOR_FILE)
 
 
 def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final
 
-from outcomes.sources.archive_members import UNPACK_ERRORS, small_file, small_member
+from outcomes.sources.archive_members import UNPACK_ERRORS, beside, small_file, small_member
 from outcomes.sources.base import (
     Parsed,
     ReadOptions,
@@ -106,6 +106,10 @@ class XArchive(Source):
         else:
             handle = _owner(path, _sibling_account(path.parent), options)
             yield from _tweets(path, path.name, _file_opener(path), handle, options, label=False)
+
+    def owner_files(self, path: Path) -> tuple[Path, ...]:
+        """The `account.js` beside a tweets file (a zip holds its own)."""
+        return beside(path, _ACCOUNT_FILE)
 
 
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]

@@ -21,7 +21,12 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
   earlier row of the same file with the same values.
 
 A file whose bytes were loaded before is not read again; its earlier accounting (and its
-rejections) are reported again instead.
+rejections) are reported again instead. The small files a connector reads beside it to
+know whose its rows are (`Source.owner_files`: an outbox's `actor.json`) are part of what
+it means: the same bytes with another owner file beside them (another account, or the
+owner file fixed) are read again, and the result says why (`read_again`). So the stored
+`checksum` is the sha256 of the file's bytes, followed, for such a connector, by `+` and
+a sha256 of its owner files.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -81,6 +86,9 @@ class IngestResult:
     changed_columns: Mapping[str, int] = field(default_factory=dict)
     """Column → how many stored values this file changed."""
     already_loaded: bool = False
+    read_again: str | None = None
+    """Why a file whose bytes were loaded before was read again (the owner file beside it
+    is not the one read with them); None when it was not."""
     rejections: tuple[Rejected, ...] = field(default=(), repr=False)
     """The first rejections (at most `SAMPLE`); every one is in the `rejected` table."""
 
@@ -102,6 +110,7 @@ class IngestResult:
             "source": self.source,
             "ingest_id": self.ingest_id,
             "already_loaded": self.already_loaded,
+            "read_again": self.read_again,
             "read": self.read,
             "loaded": self.loaded,
             "updated": self.updated,
@@ -136,9 +145,12 @@ def ingest_file(
     """Load one file with `source`; raises `SourceError` (nothing loaded) if it is unreadable."""
     con = warehouse.duckdb
     checksum, size = file_checksum(path)
-    previous = _previous(con, str(path), source.name, checksum)
+    owners = source.owner_files(path)
+    identity = checksum + _owners_digest(owners)
+    previous = _previous(con, str(path), source.name, identity)
     if previous is not None:
         return previous
+    read_again = _read_again(con, source.name, checksum, owners) if owners else None
     started = _now()
     con.execute("BEGIN TRANSACTION")
     loader: _Loader | None = None
@@ -149,10 +161,10 @@ def ingest_file(
         loader = _Loader(con, ingest_id, str(path), batch_rows, progress)
         reading = replace(options or ReadOptions(), stored=StoredRecords(con))
         loader.load(source.read(path, reading))
-        result = loader.result(source.name)
+        result = replace(loader.result(source.name), read_again=read_again)
         if not result.balanced:  # a bug of ours: nothing is stored rather than a wrong count
             raise RuntimeError(f"{path}: the ingest's accounting does not add up: {result}")
-        _record(con, result, checksum, size, started)
+        _record(con, result, identity, size, started)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -160,6 +172,39 @@ def ingest_file(
             loader.rejections.discard()
         raise
     return result
+
+
+def _owners_digest(owners: Sequence[Path]) -> str:
+    """`+` and a sha256 of the owner files' names and bytes; "" for a file without any.
+
+    A missing or unreadable owner file is a state of its own: when it turns up, or is
+    fixed, the file is read again.
+    """
+    if not owners:
+        return ""
+    digest = hashlib.sha256()
+    for owner in owners:
+        try:
+            found = file_checksum(owner)[0]
+        except OSError:  # the connector's read says what is wrong with it
+            found = "none"
+        digest.update(f"{owner.name}\0{found}\0".encode("utf-8", "surrogatepass"))
+    return "+" + digest.hexdigest()
+
+
+def _read_again(con: Any, source: str, checksum: str, owners: Sequence[Path]) -> str | None:
+    """Why the file is read though its bytes were loaded before: the ingest that loaded
+    them had another owner file beside them (or, before owner files were recorded, one not
+    recorded). None when the bytes are new."""
+    found = con.execute(
+        "SELECT max(id) FROM ingests WHERE split_part(checksum, '+', 1) = ? AND source = ? "
+        "AND forgotten_at IS NULL",
+        [checksum, source],
+    ).fetchone()
+    if found is None or found[0] is None:
+        return None
+    names = " and ".join(owner.name for owner in owners)
+    return f"read again: ingest {found[0]} loaded the same bytes, but not with this {names}"
 
 
 def _now() -> dt.datetime:

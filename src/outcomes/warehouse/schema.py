@@ -42,7 +42,13 @@ INGESTS = Table(
         Column("id", "int", True),
         Column("file", "text", True),
         Column("source", "text", True),
-        Column("checksum", "text", True, "sha256 of the file's bytes"),
+        Column(
+            "checksum",
+            "text",
+            True,
+            "sha256 of the file's bytes; for a connector that reads owner files beside it "
+            "(actor.json), then `+` and a sha256 of those",
+        ),
         Column("size", "int", True),
         Column("rows_loaded", "int", True, "new rows"),
         Column(
