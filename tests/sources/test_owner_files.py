@@ -11,6 +11,7 @@ the owner file; the same bytes with the same owner file are still not read again
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -110,18 +111,18 @@ def test_the_same_bytes_with_another_owner_file_are_read_again_and_follow_it(
 ) -> None:
     path = copied(tmp_path / "export", export)
     first = load(warehouse, export, path)
-    assert first.loaded and first.read_again is None
-    assert accounts(warehouse, export) == {export.before}
+    assert first.loaded and accounts(warehouse, export) == {export.before}
 
     rename_owner(path, export)
     again = load(warehouse, export, path)
 
     assert not again.already_loaded and again.updated > 0
+    assert accounts(warehouse, export) == {export.after}
+    assert first.read_again is None
     owner = Path(export.owner).name
     assert again.read_again == (
-        f"read again: ingest {first.ingest_id} loaded the same bytes, but not with this {owner}"
+        f"read again: ingest {first.ingest_id} loaded the same bytes, but not with the same {owner}"
     )
-    assert accounts(warehouse, export) == {export.after}
     assert load(warehouse, export, path).already_loaded  # the same owner file: not read again
 
     forget(warehouse, str(path))  # the newest load of the file: the old account comes back
@@ -141,7 +142,22 @@ def test_an_owner_file_that_turns_up_beside_a_loaded_file_is_read_with_it(
     (tmp_path / owner.name).rename(owner)
     again = load(warehouse, export, path)
 
-    assert again.read_again is not None and accounts(warehouse, export) == {export.before}
+    assert accounts(warehouse, export) == {export.before} and again.read_again is not None
+
+
+def test_the_same_bytes_with_another_account_option_are_read_again(
+    tmp_path: Path, warehouse: Warehouse
+) -> None:
+    export = EXPORTS[0]
+    path = tmp_path / "tweets.js"  # no account.js beside it: --account says whose it is
+    shutil.copy(FIXTURES / export.data, path)
+    for handle in ("northwnd", "northwind"):  # a typo, then the handle right
+        [result] = ingest_files(warehouse, export.source, [path], ReadOptions(account=handle))
+        assert isinstance(result, IngestResult) and not result.already_loaded
+    assert accounts(warehouse, export) == {"northwind"}
+    assert result.read_again is not None and result.read_again.endswith("account.js and --account")
+    [again] = ingest_files(warehouse, export.source, [path], ReadOptions(account="northwind"))
+    assert isinstance(again, IngestResult) and again.already_loaded
 
 
 def test_a_file_loaded_before_owner_files_were_recorded_is_read_once_more_all_unchanged(
@@ -155,6 +171,7 @@ def test_a_file_loaded_before_owner_files_were_recorded_is_read_once_more_all_un
 
     again = load(warehouse, export, path)
 
+    assert not again.already_loaded
     assert (again.read, again.unchanged, again.loaded, again.updated) == (first.read,) * 2 + (0, 0)
     assert again.read_again is not None and f"ingest {first.ingest_id}" in again.read_again
     assert load(warehouse, export, path).already_loaded
@@ -171,7 +188,8 @@ def test_a_zip_holds_its_own_owner_file_and_is_known_by_its_bytes_alone(
     load(warehouse, EXPORTS[0], path)
 
     [(checksum,)] = warehouse.duckdb.execute("SELECT checksum FROM ingests").fetchall()
-    assert "+" not in checksum and get_source("x-archive").owner_files(path) == ()
+    assert checksum == hashlib.sha256(path.read_bytes()).hexdigest()  # as before owner files
+    assert get_source("x-archive").owner_files(path) == ()
 
 
 def test_the_command_line_says_why_a_loaded_file_is_read_again(tmp_path: Path) -> None:
@@ -185,6 +203,5 @@ def test_the_command_line_says_why_a_loaded_file_is_read_again(tmp_path: Path) -
     result = runner.invoke(app, command, env={"COLUMNS": "250"})
 
     assert result.exit_code == 0, result.output
-    assert f"{path}: read again: ingest 1 loaded the same bytes, but not with this account.js" in (
-        result.stdout
-    )
+    said = "read again: ingest 1 loaded the same bytes, but not with the same account.js"
+    assert f"{path}: {said}" in result.stdout

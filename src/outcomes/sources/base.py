@@ -207,7 +207,8 @@ class Source(ABC):
         archive's `account.js`); none by default.
 
         They are part of what the file means: the warehouse takes the file for one loaded
-        before only when these are as they were then too (missing counts as a state).
+        before only when these (and `--account`) are as they were then too (missing
+        counts as a state).
         """
         del path
         return ()

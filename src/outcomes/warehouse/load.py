@@ -22,11 +22,12 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
 
 A file whose bytes were loaded before is not read again; its earlier accounting (and its
 rejections) are reported again instead. The small files a connector reads beside it to
-know whose its rows are (`Source.owner_files`: an outbox's `actor.json`) are part of what
-it means: the same bytes with another owner file beside them (another account, or the
-owner file fixed) are read again, and the result says why (`read_again`). So the stored
-`checksum` is the sha256 of the file's bytes, followed, for such a connector, by `+` and
-a sha256 of its owner files.
+know whose its rows are (`Source.owner_files`: an outbox's `actor.json`), and the
+`--account` given, are part of what it means: the same bytes with another owner file
+beside them (another account, or the owner file fixed) or another `--account` are read
+again, and the result says why (`read_again`). So the stored `checksum` is the sha256 of
+the file's bytes, followed, when the file has an owner file or `--account`, by `+` and a
+sha256 of those.
 """
 
 from __future__ import annotations
@@ -146,11 +147,13 @@ def ingest_file(
     con = warehouse.duckdb
     checksum, size = file_checksum(path)
     owners = source.owner_files(path)
-    identity = checksum + _owners_digest(owners)
+    account = options.account if options is not None else None
+    identity = checksum + _owners_digest(owners, account)
     previous = _previous(con, str(path), source.name, identity)
     if previous is not None:
         return previous
-    read_again = _read_again(con, source.name, checksum, owners) if owners else None
+    names = [owner.name for owner in owners] + (["--account"] if account else [])
+    read_again = _read_again(con, source.name, checksum, names) if names else None
     started = _now()
     con.execute("BEGIN TRANSACTION")
     loader: _Loader | None = None
@@ -174,13 +177,14 @@ def ingest_file(
     return result
 
 
-def _owners_digest(owners: Sequence[Path]) -> str:
-    """`+` and a sha256 of the owner files' names and bytes; "" for a file without any.
+def _owners_digest(owners: Sequence[Path], account: str | None) -> str:
+    """`+` and a sha256 of what says whose the file's rows are: the owner files' names and
+    bytes, and the `--account` given; "" for a file read without either.
 
     A missing or unreadable owner file is a state of its own: when it turns up, or is
     fixed, the file is read again.
     """
-    if not owners:
+    if not owners and not account:
         return ""
     digest = hashlib.sha256()
     for owner in owners:
@@ -189,13 +193,15 @@ def _owners_digest(owners: Sequence[Path]) -> str:
         except OSError:  # the connector's read says what is wrong with it
             found = "none"
         digest.update(f"{owner.name}\0{found}\0".encode("utf-8", "surrogatepass"))
+    if account:
+        digest.update(f"--account\0{account}\0".encode("utf-8", "surrogatepass"))
     return "+" + digest.hexdigest()
 
 
-def _read_again(con: Any, source: str, checksum: str, owners: Sequence[Path]) -> str | None:
+def _read_again(con: Any, source: str, checksum: str, names: Sequence[str]) -> str | None:
     """Why the file is read though its bytes were loaded before: the ingest that loaded
-    them had another owner file beside them (or, before owner files were recorded, one not
-    recorded). None when the bytes are new."""
+    them had another owner file beside them or `--account` (`names`: what says whose the
+    rows are; before these were recorded, not recorded). None when the bytes are new."""
     found = con.execute(
         "SELECT max(id) FROM ingests WHERE split_part(checksum, '+', 1) = ? AND source = ? "
         "AND forgotten_at IS NULL",
@@ -203,8 +209,8 @@ def _read_again(con: Any, source: str, checksum: str, owners: Sequence[Path]) ->
     ).fetchone()
     if found is None or found[0] is None:
         return None
-    names = " and ".join(owner.name for owner in owners)
-    return f"read again: ingest {found[0]} loaded the same bytes, but not with this {names}"
+    said = " and ".join(names)
+    return f"read again: ingest {found[0]} loaded the same bytes, but not with the same {said}"
 
 
 def _now() -> dt.datetime:
