@@ -47,7 +47,9 @@ a list, is rejected with its line (record number for Parquet). So is a line that
 off (the last line of an interrupted export), nested too deeply, not UTF-8, or holding
 `NaN`, `Infinity`, a number out of range, a string with a lone UTF-16 surrogate
 (`"\\ud800"`: damaged text, not repaired) or a key given twice with two values (an
-`event_timestamp` given twice: which one holds is unknown; the same value twice is read).
+`event_timestamp` given twice: which one holds is unknown; the same value twice is read),
+and so is an event giving a parameter of `event_params` twice with two values (JSON or
+Parquet).
 A file whose first 20 lines are all unreadable is refused.
 """
 
@@ -382,6 +384,12 @@ def _params(event: dict[str, Any]) -> dict[str, Any]:
                 chosen = value.get(field)
                 if chosen is not None:
                     break
+        if key in found and found[key] != chosen:  # GA4 gives each parameter once an event
+            reason = (
+                f"the parameter {printable(key)[:40]!r} is given twice, with two values, and "
+                "which one holds is unknown; correct the event or export the events again"
+            )
+            raise CellError("event_params", reason)
         found[key] = chosen
     return found
 
