@@ -160,6 +160,24 @@ def test_the_same_bytes_with_another_account_option_are_read_again(
     assert isinstance(again, IngestResult) and again.already_loaded
 
 
+def test_an_account_option_is_part_of_a_file_only_where_it_says_whose_the_rows_are(
+    tmp_path: Path, warehouse: Warehouse
+) -> None:
+    meta = tmp_path / "facebook_2026-01.csv"  # the page the posts are on: --account
+    shutil.copy(FIXTURES / "meta" / "facebook_2026-01.csv", meta)
+    salesforce = tmp_path / "opportunities.csv"  # no account: --account is not read
+    shutil.copy(FIXTURES / "salesforce" / "opportunities.csv", salesforce)
+    ingest_files(warehouse, "meta", [meta], ReadOptions(account="Northwind"))
+    ingest_files(warehouse, "salesforce", [salesforce], ReadOptions(account="Northwind"))
+    [page] = ingest_files(warehouse, "meta", [meta])
+    [deals] = ingest_files(warehouse, "salesforce", [salesforce])
+    assert isinstance(page, IngestResult) and isinstance(deals, IngestResult)
+    assert not page.already_loaded and page.read_again == (
+        "read again: ingest 1 loaded the same bytes, but not with the same --account"
+    )
+    assert deals.already_loaded
+
+
 def test_a_file_loaded_before_owner_files_were_recorded_is_read_once_more_all_unchanged(
     tmp_path: Path, warehouse: Warehouse
 ) -> None:

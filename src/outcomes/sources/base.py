@@ -189,6 +189,9 @@ class Source(ABC):
     name: ClassVar[str]
     description: ClassVar[str]
     channel: ClassVar[str | None] = None
+    reads_account: ClassVar[bool] = False
+    """True when `ReadOptions.account` (`--account`) can say whose the rows are: then it is
+    part of what a file means, like `owner_files`."""
 
     @abstractmethod
     def detect(self, path: Path, head: bytes) -> bool:

@@ -102,6 +102,7 @@ class Mastodon(Source):
 
     name = NAME
     channel = CHANNEL
+    reads_account = True
     description = (
         "Mastodon API JSON: statuses, notifications (array or JSON Lines), or a saved folder"
     )

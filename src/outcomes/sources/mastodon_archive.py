@@ -103,6 +103,7 @@ class MastodonArchive(Source):
 
     name = NAME
     channel = CHANNEL
+    reads_account = True
     description = "Mastodon account archive: outbox.json (with actor.json) or the archive .zip"
 
     def detect(self, path: Path, head: bytes) -> bool:

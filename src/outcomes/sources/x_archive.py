@@ -88,6 +88,7 @@ class XArchive(Source):
 
     name = NAME
     channel = CHANNEL
+    reads_account = True
     description = "X (Twitter) archive: data/tweets.js, tweets-partN.js or the archive .zip"
 
     def detect(self, path: Path, head: bytes) -> bool:

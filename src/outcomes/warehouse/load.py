@@ -21,13 +21,13 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
   earlier row of the same file with the same values.
 
 A file whose bytes were loaded before is not read again; its earlier accounting (and its
-rejections) are reported again instead. The small files a connector reads beside it to
-know whose its rows are (`Source.owner_files`: an outbox's `actor.json`), and the
-`--account` given, are part of what it means: the same bytes with another owner file
-beside them (another account, or the owner file fixed) or another `--account` are read
-again, and the result says why (`read_again`). So the stored `checksum` is the sha256 of
-the file's bytes, followed, when the file has an owner file or `--account`, by `+` and a
-sha256 of those.
+rejections) are reported again instead. What says whose its rows are is part of what it
+means: the small files a connector reads beside it (`Source.owner_files`: an outbox's
+`actor.json`) and the `--account` given to a connector that reads it
+(`Source.reads_account`). The same bytes with another owner file beside them (another
+account, or the owner file fixed) or another `--account` are read again, and the result
+says why (`read_again`). So the stored `checksum` is the sha256 of the file's bytes,
+followed, when the file has an owner file or `--account`, by `+` and a sha256 of those.
 """
 
 from __future__ import annotations
@@ -88,8 +88,8 @@ class IngestResult:
     """Column → how many stored values this file changed."""
     already_loaded: bool = False
     read_again: str | None = None
-    """Why a file whose bytes were loaded before was read again (the owner file beside it
-    is not the one read with them); None when it was not."""
+    """Why a file whose bytes were loaded before was read again (the owner file beside it,
+    or `--account`, is not the one read with them); None when it was not."""
     rejections: tuple[Rejected, ...] = field(default=(), repr=False)
     """The first rejections (at most `SAMPLE`); every one is in the `rejected` table."""
 
@@ -147,13 +147,14 @@ def ingest_file(
     con = warehouse.duckdb
     checksum, size = file_checksum(path)
     owners = source.owner_files(path)
-    account = options.account if options is not None else None
+    account = options.account if options is not None and source.reads_account else None
     identity = checksum + _owners_digest(owners, account)
     previous = _previous(con, str(path), source.name, identity)
     if previous is not None:
         return previous
-    names = [owner.name for owner in owners] + (["--account"] if account else [])
-    read_again = _read_again(con, source.name, checksum, names) if names else None
+    # Without an owner file, what differs from an earlier load of the bytes is --account.
+    names = [owner.name for owner in owners] + (["--account"] if account or not owners else [])
+    read_again = _read_again(con, source.name, checksum, names)
     started = _now()
     con.execute("BEGIN TRANSACTION")
     loader: _Loader | None = None
