@@ -6,7 +6,8 @@ bytes again was skipped as "already loaded" whatever lay beside them, so a fixed
 another) owner file left every row filed under the old account, with exit 0. Now the same
 bytes with another owner file are read again, the result says why, and the rows follow
 the owner file; the same bytes with the same owner file are still not read again, and
-`forget` puts the old account back.
+`forget` puts the old account back. `--account` counts the same way, for the connectors
+that read it.
 """
 
 from __future__ import annotations
