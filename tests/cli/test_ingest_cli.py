@@ -59,8 +59,9 @@ def test_ingest_named_files_uses_the_workspace_mapping(workspace: Path) -> None:
     assert result.exit_code == 1, result.output  # one row was rejected
     [summary] = json.loads(result.stdout)
     assert summary == {
-        "file": str(file), "source": "csv", "ingest_id": 1, "already_loaded": False, "read": 2,
-        "loaded": 1, "updated": 0, "unchanged": 0, "rejected": 1, "ignored": 0,
+        "file": str(file), "source": "csv", "ingest_id": 1, "already_loaded": False,
+        "read_again": None, "read": 2, "loaded": 1, "updated": 0, "unchanged": 0, "rejected": 1,
+        "ignored": 0,
         "ignored_by_reason": {}, "changed_columns": {},
     }  # fmt: skip
     assert (

@@ -24,7 +24,7 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 Mutate = Callable[[bytes], bytes]
 Rows = list[list[Any]]
@@ -40,6 +40,9 @@ class Mutation:
     beside: tuple[tuple[str, Mutate | None], ...] = ()
     """Damage to the files written beside it (an outbox's actor.json): name → the change,
     or None for a file left out."""
+    rejects: int | None = None
+    """How many more records than the good file the damaged file must reject, changing no
+    stored value (a record giving a key twice with two values: 1); None: not checked."""
 
     def __call__(self, good: bytes) -> bytes:
         return self.mutate(good)
@@ -759,6 +762,34 @@ def _drop_field(name: str, shape: JsonShape, field: str, *, every: bool = True) 
     return Mutation(name, mutate, absent=(field,) if every else ())
 
 
+_SAME: Final = object()
+
+
+def given_twice(name: str, shape: JsonShape, field: str, second: Any = _SAME) -> Mutation:
+    """`field` (dotted for a nested one) of the middle record that has it written twice:
+    its value, then `second` (its value again when not given).
+
+    Python's `json` keeps the last value without a word; two values must reject the record
+    (which one the export meant is unknown), the same value twice must read as once.
+    """
+
+    def mutate(good: bytes) -> bytes:
+        frame, items = _load(good, shape)
+        holders = _holders(items, shape, field)
+        holder, last = holders[len(holders) // 2]
+        first = holder[last]
+        again = first if second is _SAME else second
+        holder[last] = SENTINEL
+        raw = ", ".join((_json_text(first), f"{_json_text(last)}: {_json_text(again)}"))
+        return _dump(frame, items, shape, raw)
+
+    return Mutation(name, mutate, rejects=0 if second is _SAME else 1)
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _items_mutation(
     name: str, shape: JsonShape, change: Callable[[list[Any]], list[Any]]
 ) -> Mutation:
@@ -844,6 +875,8 @@ def json_mutations(
             lambda items: [*items, copy.deepcopy(items[len(items) // 2])],
         ),
         _items_mutation("no records", shape, lambda items: []),
+        given_twice(f"{number!r} given twice, with the same value", shape, number),
+        given_twice(f"{text!r} given twice, with two values", shape, text, "another text"),
     ]
     if not shape.lines:
         found += [
@@ -873,12 +906,12 @@ def _replace_last(good: bytes, old: bytes, new: bytes) -> bytes:
 
 
 def beside_mutation(
-    name: str, sibling: str, change: Mutate | None, resave: Mutate = lambda good: good + b"\n"
+    name: str, sibling: str, change: Mutate | None, resave: Mutate = lambda good: good
 ) -> Mutation:
     """The file `sibling` beside it damaged by `change` (None: left out).
 
-    The file itself is saved again (`resave`: a final line break added), since a file
-    whose bytes were loaded before is not read again, whatever lies beside it.
+    The file itself is left as it is (`resave` may change it too): its bytes were loaded
+    before, but the owner file beside it is part of what it means, so it is read again.
     """
     return Mutation(name, resave, beside=((sibling, change),))
 
@@ -886,7 +919,8 @@ def beside_mutation(
 def in_zip_member(member: str, inner: Sequence[Mutation]) -> list[Mutation]:
     """Each of `inner` applied to one member of a zip, the zip written again."""
     return [
-        Mutation(f"{member}: {m.name}", _replace_member(member, m.mutate), m.absent) for m in inner
+        Mutation(f"{member}: {m.name}", _replace_member(member, m.mutate), m.absent, (), m.rejects)
+        for m in inner
     ]
 
 

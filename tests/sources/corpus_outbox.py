@@ -72,19 +72,8 @@ def _activity_damage() -> list[Mutation]:
         field("'inReplyTo' on another server", shape, "object.inReplyTo", _BOOSTED),
         field("'inReplyTo' not a URI", shape, "object.inReplyTo", "http://[broken"),
         field("'id' not a URI", shape, "object.id", "http://[broken"),
-        field(
-            "'published' given twice",
-            shape,
-            "published",
-            None,
-            raw='"2025-12-07T10:00:00Z", "published": "2031-01-01T00:00:00Z"',
-        ),
-        field(
-            "'object.content' given twice",
-            shape,
-            "object.content",
-            None,
-            raw='"<p>first</p>", "content": "<p>second</p>"',
+        corpus.given_twice(
+            "'published' given twice, with two values", shape, "published", "2031-01-01T00:00:00Z"
         ),
         corpus._items_mutation(
             "an item that is text", shape, lambda items: [*items[:3], "a status", *items[3:]]

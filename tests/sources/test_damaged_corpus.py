@@ -14,6 +14,9 @@ is loaded with `ingest_files`, the route the command line takes. Whatever the da
   result names as changed, and a column the damaged file lacks changes no stored value;
 * no row is stored anew (a damaged copy names no record the good file does not: a row
   keyed anew is a record stored twice), but in the cases `NEW_ROWS` lists with why;
+* a damage that says how many more records it must reject (`Mutation.rejects`: a record
+  giving a key twice with two values, 1; with the same value, 0) rejects that many more
+  than the good file, and changes no stored value;
 * no NaN or infinity is anywhere in the warehouse.
 
 The warehouse of a connector is loaded with the good file once and put back to exactly
@@ -325,9 +328,17 @@ TWEET_FEEDS = {
 
 
 def _tweet_mutations() -> list[Mutation]:
-    return corpus.json_mutations(
-        TWEETS, TWEET_FIELDS, TWEET_OPTIONAL, text="full_text", number="favorite_count"
-    )
+    return [
+        *corpus.json_mutations(
+            TWEETS, TWEET_FIELDS, TWEET_OPTIONAL, text="full_text", number="favorite_count"
+        ),
+        corpus.given_twice(
+            "'created_at' given twice, with two values",
+            TWEETS,
+            "created_at",
+            "Wed Jan 01 00:00:00 +0000 2031",
+        ),
+    ]
 
 
 def _cases() -> list[Case]:
@@ -564,13 +575,21 @@ def _cases() -> list[Case]:
             "ga4",
             "events.jsonl",
             fixture("ga4/events.jsonl"),
-            corpus.json_mutations(
-                JsonShape(lines=True),
-                ga4_fields,
-                ("user_id", "user_pseudo_id", "traffic_source", "event_params"),
-                text="user_pseudo_id",
-                number="event_timestamp",
-            ),
+            [
+                *corpus.json_mutations(
+                    JsonShape(lines=True),
+                    ga4_fields,
+                    ("user_id", "user_pseudo_id", "traffic_source", "event_params"),
+                    text="user_pseudo_id",
+                    number="event_timestamp",
+                ),
+                corpus.given_twice(
+                    "'event_timestamp' given twice, with two values",
+                    JsonShape(lines=True),
+                    "event_timestamp",
+                    "1930000000000000",
+                ),
+            ],
             {"user_id": ("touchpoints.customer_id", "conversions.customer_id")},
         ),
         Case(
@@ -578,13 +597,27 @@ def _cases() -> list[Case]:
             "mastodon",
             "statuses.json",
             fixture("mastodon/statuses.json"),
-            corpus.json_mutations(
-                JsonShape(lines=False),
-                mastodon_fields,
-                mastodon_optional,
-                text="content",
-                number="favourites_count",
-            ),
+            [
+                *corpus.json_mutations(
+                    JsonShape(lines=False),
+                    mastodon_fields,
+                    mastodon_optional,
+                    text="content",
+                    number="favourites_count",
+                ),
+                corpus.given_twice(
+                    "'created_at' given twice, with two values",
+                    JsonShape(lines=False),
+                    "created_at",
+                    "2031-01-01T00:00:00.000Z",
+                ),
+                corpus.given_twice(
+                    "'account.acct' given twice, with two values",
+                    JsonShape(lines=False),
+                    "account.acct",
+                    "someone@other.example",
+                ),
+            ],
             {
                 "favourites_count": ("activities.reactions",),
                 "reblogs_count": ("activities.shares",),
@@ -689,6 +722,7 @@ class Bench:
         self.case: str | None = None
         self.warehouse: Warehouse | None = None
         self.good: Facts = {}
+        self.good_rejected = 0
         self.last_ingest = 0
         self.floats: list[tuple[str, str]] = []
         self.opened = 0
@@ -703,6 +737,7 @@ class Bench:
             [outcome] = ingest_files(self.warehouse, case.source, [good], case.options)
             assert isinstance(outcome, IngestResult) and outcome.balanced, outcome
             assert outcome.loaded > 0, outcome
+            self.good_rejected = outcome.rejected
             self._save()
             self.case = case.name
         assert self.warehouse is not None
@@ -860,6 +895,9 @@ def test_a_damaged_file_is_accounted_for_or_refused_and_changes_only_what_it_sta
             assert outcome.loaded, "a damage listed in NEW_ROWS stores no new row: unlist it"
         else:
             assert not outcome.loaded, f"a copy of the good file stored rows anew: {added}"
+        if mutation.rejects is not None:
+            assert outcome.rejected == bench.good_rejected + mutation.rejects, outcome
+            assert not changed, f"values changed by a record that must be rejected: {changed}"
         for missing in mutation.absent:
             for column in case.feeds.get(missing, ()):
                 assert column not in changed, (

@@ -442,3 +442,22 @@ def test_an_id_that_is_a_list_or_a_record_is_rejected(tmp_path: Path) -> None:
         ("user_id", "expected an id (text or a number), got a list"),
         ("user_pseudo_id", "expected an id (text or a number), got a record"),
     ]
+
+
+def test_a_parameter_given_twice_with_two_values_rejects_its_event(tmp_path: Path) -> None:
+    # Which session (or page, or amount) the event belongs to is unknown; the last is no
+    # better a guess than the first. The same value twice is harmless.
+    def session(pseudo: str, *ids: str) -> dict[str, Any]:
+        params = [{"key": "ga_session_id", "value": {"int_value": i}} for i in ids]
+        return _session(user_pseudo_id=pseudo, user_id=None, event_params=params)
+
+    events = [
+        session("1.2", "1772445600", "1772449999"),
+        session("1.3", "1772445600", "1772445600"),
+    ]
+    parquet = tmp_path / "events_20260302.parquet"
+    pq.write_table(pa.Table.from_pylist([_typed(e) for e in events], schema=SCHEMA), parquet)
+    for rows, rejected in (_read_events(tmp_path, events), read(parquet)):
+        assert [row.values["journey_id"] for row in rows] == ["1.3"]
+        assert [(r.line, r.column) for r in rejected] == [(1, "event_params")]
+        assert "'ga_session_id' is given twice, with two values" in rejected[0].reason

@@ -105,3 +105,35 @@ def test_stream_errors_name_the_line_and_column_across_reads(read: int) -> None:
             elements('x = [\n  {"a": 1},\n  {"b": 2} {"c": 3}\n]')
     assert (caught.value.line, caught.value.column) == (3, 12)  # the second "{"
     assert caught.value.reason == "expected ',' or ']' after an element"
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ('{"created_at": "2025-12-08", "created_at": "2031-01-01"}', "created_at"),
+        ('{"account": {"acct": "northwind", "acct": "someone"}}', "account.acct"),
+        ('{"tweet": {"entities": [{"url": "a", "url": "b"}]}}', "tweet.entities[0].url"),
+    ],
+)
+def test_a_key_given_twice_with_two_values_is_a_problem_naming_its_path(
+    text: str, column: str
+) -> None:
+    assert loads(text)  # Python's json keeps the last value without a word
+    with pytest.raises(RecordError) as caught:
+        loads(text, unique_keys=True)
+    assert caught.value.column == column
+    assert "is given twice, with two values" in caught.value.reason
+    assert "export the file again" in caught.value.reason
+
+
+def test_a_key_repeated_with_the_same_value_reads_as_once() -> None:
+    text = '{"type": "Note", "type": "Note", "n": {"a": [1, {"b": 2}], "a": [1, {"b": 2}]}}'
+    assert loads(text, unique_keys=True) == {"type": "Note", "n": {"a": [1, {"b": 2}]}}
+
+
+def test_in_an_array_only_the_element_giving_a_key_twice_is_refused() -> None:
+    text = 'x = [{"id": 1}, {"id": 2, "id": 3}, {"id": 4, "id": 4}]'
+    buffer, _ = text_start(TextStream(io.BytesIO(text.encode()), "utf-8"), PREFIX)
+    found = list(array_elements(buffer, unique_keys=True))
+    assert [e.value for e in found] == [{"id": 1}, None, {"id": 4}]
+    assert found[1].problem is not None and found[1].problem.column == "id"

@@ -47,6 +47,8 @@ def print_ingest_table(outcomes: list[Outcome]) -> None:
 def _print_details(result: IngestResult) -> None:
     """What the numbers hide: why records were ignored, which stored values changed."""
     console = stdout_console()
+    if result.read_again:
+        console.print(f"  {result.file}: {result.read_again}", markup=False)
     if result.ignored:
         reasons = ", ".join(f"{count:,} {reason}" for reason, count in result.ignored.items())
         console.print(f"  {result.file}: ignored {reasons}", markup=False)

@@ -3,6 +3,8 @@ Mastodon's `actor.json`), read whole but only when small, from a folder or a zip
 
 Either the bytes come back, or a sentence saying why they cannot be had, for the
 connector's one-line refusal ("... the archive has no data/account.js; pass --account").
+:func:`beside` names the owner file of a loose data file, so that the warehouse reads the
+data file again when its owner file changed (`Source.owner_files`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,18 @@ UNPACK_ERRORS: Final = (
     NotImplementedError,
 )
 """What unpacking a damaged, encrypted or oddly compressed member can raise."""
+
+
+def beside(path: Path, name: str) -> tuple[Path, ...]:
+    """The owner file `name` beside the data file `path`; none when `path` is a zip, whose
+    own bytes hold its owner file."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(2) == b"PK":
+                return ()
+    except OSError:
+        pass  # reading the file will say why it cannot be had
+    return (path.parent / name,)
 
 
 def small_file(path: Path, what: str, beside: str) -> bytes | str:

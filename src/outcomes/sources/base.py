@@ -189,6 +189,9 @@ class Source(ABC):
     name: ClassVar[str]
     description: ClassVar[str]
     channel: ClassVar[str | None] = None
+    reads_account: ClassVar[bool] = False
+    """True when `ReadOptions.account` (`--account`) can say whose the rows are: then it is
+    part of what a file means, like `owner_files`."""
 
     @abstractmethod
     def detect(self, path: Path, head: bytes) -> bool:
@@ -201,6 +204,17 @@ class Source(ABC):
         Streams: never holds the whole file in memory when the format allows reading it
         piece by piece. Raises :class:`SourceError` when the file cannot be read at all.
         """
+
+    def owner_files(self, path: Path) -> tuple[Path, ...]:
+        """The small files `read` reads beside `path` to know whose its rows are (an X
+        archive's `account.js`); none by default.
+
+        They are part of what the file means: the warehouse takes the file for one loaded
+        before only when these (and `--account`) are as they were then too (missing
+        counts as a state).
+        """
+        del path
+        return ()
 
 
 def natural_key(*parts: object) -> str:

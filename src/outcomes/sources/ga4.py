@@ -45,9 +45,12 @@ Other events are not used (not rejected). A line that is not a JSON object, or a
 event without a readable timestamp or without any user id, or whose `event_params` is not
 a list, is rejected with its line (record number for Parquet). So is a line that is cut
 off (the last line of an interrupted export), nested too deeply, not UTF-8, or holding
-`NaN`, `Infinity`, a number out of range or a string with a lone UTF-16 surrogate
-(`"\\ud800"`: damaged text, not repaired). A file whose first 20 lines are all unreadable
-is refused.
+`NaN`, `Infinity`, a number out of range, a string with a lone UTF-16 surrogate
+(`"\\ud800"`: damaged text, not repaired) or a key given twice with two values (an
+`event_timestamp` given twice: which one holds is unknown; the same value twice is read),
+and so is an event giving a parameter of `event_params` twice with two values (JSON or
+Parquet).
+A file whose first 20 lines are all unreadable is refused.
 """
 
 from __future__ import annotations
@@ -240,7 +243,7 @@ def _json_event(number: int, raw: bytes) -> Event | Rejected:
     text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
     try:
         # Decoded here, strictly: json.loads(bytes) would let encoded surrogates through.
-        event = loads(raw.decode("utf-8-sig").strip())
+        event = loads(raw.decode("utf-8-sig").strip(), unique_keys=True)
     except UnicodeDecodeError as exc:
         return Rejected(number, None, f"not UTF-8 text: {exc.reason} at byte {exc.start + 1}", text)
     except RecordError as exc:
@@ -381,6 +384,12 @@ def _params(event: dict[str, Any]) -> dict[str, Any]:
                 chosen = value.get(field)
                 if chosen is not None:
                     break
+        if key in found and found[key] != chosen:  # GA4 gives each parameter once an event
+            reason = (
+                f"the parameter {printable(key)[:40]!r} is given twice, with two values, and "
+                "which one holds is unknown; correct the event or export the events again"
+            )
+            raise CellError("event_params", reason)
         found[key] = chosen
     return found
 

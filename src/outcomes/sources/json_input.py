@@ -11,6 +11,12 @@ like a non-finite number, so that in an array only its record is rejected).
 A record holding a lone surrogate is **rejected**, not repaired: replacing it would make
 two different damaged ids (`"\\ud800"`, `"\\ud801"`) the same key.
 
+Python also keeps the last value of a key an object gives twice, without a word. With
+`unique_keys` (the JSON connectors ask for it), an object giving a key twice with two
+values is a :class:`RecordError` naming the key's dotted path: which value the export
+meant is unknown, and keeping either could move a post to another day. A key repeated
+with the same value changes nothing and is read.
+
 :func:`array_elements` reads a JSON array element by element from a text stream, so a
 300 MB array is never held whole: the buffer holds about one read (1 MiB) plus the
 element being parsed.
@@ -86,12 +92,19 @@ class _Strict:
 
     def __init__(self, *, unique_keys: bool = False) -> None:
         self.problem: str | None = None
+        self.twice: tuple[dict[str, Any], str] | None = None
+        """The object that gave a key twice with two values, and the key."""
         self.decoder = json.JSONDecoder(
             parse_constant=self.constant,
             parse_float=self.number,
             parse_int=self.integer,
             object_pairs_hook=self.members if unique_keys else None,
         )
+
+    def reset(self) -> None:
+        """Forget what the previous value noted, before parsing the next one."""
+        self.problem = None
+        self.twice = None
 
     def constant(self, name: str) -> None:
         self.problem = self.problem or f"{name} is not a number JSON allows"
@@ -117,15 +130,23 @@ class _Strict:
         seen: dict[str, Any] = {}
         for key, value in pairs:
             if key in seen and seen[key] != value:
-                self.problem = f"the key {printable(key)[:40]!r} is given twice, with two values"
+                self.problem = (
+                    f"the key {printable(key)[:40]!r} is given twice, with two values, and which "
+                    "one holds is unknown; correct the record or export the file again"
+                )
+                # The object itself: its place in the value is found once the value is whole.
+                self.twice = (found, key)
                 break
             seen[key] = value
         return found
 
 
-def loads(text: str) -> Any:
-    """One JSON value (a line of JSON Lines, a small file); raises :class:`RecordError`."""
-    strict = _Strict()
+def loads(text: str, *, unique_keys: bool = False) -> Any:
+    """One JSON value (a line of JSON Lines, a small file); raises :class:`RecordError`.
+
+    With `unique_keys`, an object giving a key twice with two values raises it too.
+    """
+    strict = _Strict(unique_keys=unique_keys)
     try:
         value = strict.decoder.decode(text)
     except json.JSONDecodeError as exc:
@@ -139,9 +160,10 @@ def loads(text: str) -> Any:
 
 
 def check(strict: _Strict, value: Any, text: str, start: int, end: int) -> None:
-    """Raise :class:`RecordError` for a non-finite number or a lone surrogate in `value`."""
+    """Raise :class:`RecordError` for what `strict` noted (a non-finite number, a key given
+    twice with two values) or a lone surrogate in `value`."""
     if strict.problem is not None:
-        raise RecordError(strict.problem)
+        raise RecordError(strict.problem, _twice_path(strict, value))
     # Surrogates only come from `\uD8xx` escapes (decoding is strict), so look for one first.
     if _MAYBE_SURROGATE.search(text, start, end) is None:
         return
@@ -151,6 +173,23 @@ def check(strict: _Strict, value: Any, text: str, start: int, end: int) -> None:
             f"a string holds a lone UTF-16 surrogate (at {where or 'the top'}); the text is damaged"
         )
         raise RecordError(reason, where or None)
+
+
+def _twice_path(strict: _Strict, value: Any) -> str | None:
+    """The dotted path of the key given twice ("account.acct"); None for another problem."""
+    if strict.twice is None:
+        return None
+    holder, key = strict.twice
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:  # iterative: a record may be nested nearly as deep as the parser allows
+        path, item = stack.pop()
+        if item is holder:
+            return f"{path}.{key}" if path else key
+        if isinstance(item, dict):
+            stack.extend((f"{path}.{name}" if path else str(name), v) for name, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(item))
+    return key
 
 
 def surrogate_path(value: Any) -> str | None:
@@ -369,7 +408,7 @@ def _element(buffer: TextBuffer, strict: _Strict, number: int) -> Element:
 def _decode(buffer: TextBuffer, strict: _Strict) -> tuple[Any, int]:
     """The value at the buffer's position and where it ends, reading more while it is cut."""
     while True:
-        strict.problem = None
+        strict.reset()
         try:
             value, end = strict.decoder.raw_decode(buffer.text, buffer.pos)
         except json.JSONDecodeError as exc:

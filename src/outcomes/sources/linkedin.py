@@ -225,6 +225,7 @@ class LinkedIn(Source):
 
     name = NAME
     channel = "linkedin"
+    reads_account = True
     description = "LinkedIn Page analytics exports (content, followers, visitors; XLS/XLSX/CSV)"
 
     def detect(self, path: Path, head: bytes) -> bool:

@@ -27,10 +27,11 @@ or one entity; a folder written by :func:`outcomes.sources.mastodon_api.save` ho
   `url` field that second link only goes to a status not stored yet.
 
 Rejections name the record: its position in the array (1-based) or its line in JSON Lines.
-A record that is not valid JSON (a cut last line of JSON Lines), is nested too deeply, or
+A record that is not valid JSON (a cut last line of JSON Lines), is nested too deeply,
 holds `NaN`, `Infinity`, a number out of range or a string with a lone UTF-16 surrogate
-(`"\\ud800"`: damaged text, not repaired) is rejected. An array that is cut off or broken
-is refused with its line and column. Arrays are read one element at a time.
+(`"\\ud800"`: damaged text, not repaired), or gives a key twice with two values (which
+holds is unknown) is rejected. An array that is cut off or broken is refused with its
+line and column. Arrays are read one element at a time.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ class Mastodon(Source):
 
     name = NAME
     channel = CHANNEL
+    reads_account = True
     description = (
         "Mastodon API JSON: statuses, notifications (array or JSON Lines), or a saved folder"
     )
@@ -131,6 +133,10 @@ class Mastodon(Source):
         else:
             owner = given or _account_file_owner(path.parent / ACCOUNT_FILE)
             yield from _read_file(path, "", owner, options.encoding)
+
+    def owner_files(self, path: Path) -> tuple[Path, ...]:
+        """The `account.json` beside a saved file."""
+        return (path.parent / ACCOUNT_FILE,)
 
 
 # --- reading the JSON ------------------------------------------------------------------
@@ -203,7 +209,7 @@ def _first_line_is_json(path: Path, encoding: str | None) -> bool:
     with _open_text(path, encoding) as handle:
         try:
             line = next((text for text in handle if text.strip()), "")
-            loads(line)
+            loads(line, unique_keys=True)
         except (UnicodeDecodeError, JsonSyntaxError):
             return False
         except RecordError:  # JSON, but not a usable record: the line is rejected on its own
@@ -220,7 +226,7 @@ def _parse_whole(path: Path, where: str, encoding: str | None) -> tuple[int, Any
             raise _encoding_error(path, where, exc.encoding, None) from None
     raw = printable(text[:RAW_LIMIT])
     try:
-        return 1, loads(text), raw
+        return 1, loads(text, unique_keys=True), raw
     except JsonSyntaxError as exc:
         message = f"broken JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
         advice = "the file is cut off or damaged; save the API response again"
@@ -235,7 +241,7 @@ def _array(path: Path, where: str, encoding: str | None) -> Iterator[tuple[int, 
     try:
         with path.open("rb") as handle:
             buffer = TextBuffer(TextStream(handle, chosen))
-            for element in array_elements(buffer):
+            for element in array_elements(buffer, unique_keys=True):
                 problem = element.problem
                 record = (
                     element.value if problem is None else _Broken(problem.reason, problem.column)
@@ -267,7 +273,7 @@ def _json_lines(path: Path, where: str, encoding: str | None) -> Iterator[tuple[
 def _json_line(line: str) -> Any:
     """One line's record, or a `_Broken` saying why it cannot be used (a cut last line too)."""
     try:
-        return loads(line.rstrip())
+        return loads(line.rstrip(), unique_keys=True)
     except JsonSyntaxError as exc:
         return _Broken(f"broken JSON at column {exc.colno} ({exc.msg})")
     except RecordError as exc:
@@ -319,7 +325,7 @@ def _account_file_owner(path: Path) -> str | None:
     try:
         if path.stat().st_size > _ACCOUNT_LIMIT:
             return None  # not an Account entity: those are a few kilobytes
-        return full_acct(loads(path.read_text(encoding="utf-8-sig")))
+        return full_acct(loads(path.read_text(encoding="utf-8-sig"), unique_keys=True))
     except (OSError, UnicodeDecodeError, RecordError):
         return None
 

@@ -58,7 +58,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final
 from urllib.parse import urlsplit
 
-from outcomes.sources.archive_members import UNPACK_ERRORS, small_file, small_member
+from outcomes.sources.archive_members import UNPACK_ERRORS, beside, small_file, small_member
 from outcomes.sources.base import (
     Ignored,
     Parsed,
@@ -103,6 +103,7 @@ class MastodonArchive(Source):
 
     name = NAME
     channel = CHANNEL
+    reads_account = True
     description = "Mastodon account archive: outbox.json (with actor.json) or the archive .zip"
 
     def detect(self, path: Path, head: bytes) -> bool:
@@ -130,6 +131,10 @@ class MastodonArchive(Source):
         else:
             owner = _owner(path, _file_actor(path.parent / ACTOR_FILE), options)
             yield from _items(path, "", lambda: path.open("rb"), owner, options)
+
+    def owner_files(self, path: Path) -> tuple[Path, ...]:
+        """The `actor.json` beside an outbox (a zip holds its own)."""
+        return beside(path, ACTOR_FILE)
 
 
 def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
@@ -239,7 +244,7 @@ def _zip_actor(archive: zipfile.ZipFile, member: str) -> _Actor:
 def _actor_from(name: str, data: bytes) -> _Actor:
     """`preferredUsername@host` from an ActivityPub actor (`Person`)."""
     try:
-        actor = loads(data.decode("utf-8-sig"))
+        actor = loads(data.decode("utf-8-sig"), unique_keys=True)
     except UnicodeDecodeError:
         return _Actor(None, f"{name} is not UTF-8 text")
     except RecordError as exc:

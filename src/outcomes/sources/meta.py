@@ -133,6 +133,7 @@ class Meta(Source):
     """Meta Business Suite post exports → activities on facebook or instagram."""
 
     name = NAME
+    reads_account = True
     description = "Meta Business Suite post exports (Facebook Page and Instagram posts, CSV)"
 
     def detect(self, path: Path, head: bytes) -> bool:

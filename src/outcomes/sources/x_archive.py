@@ -8,8 +8,9 @@ array of `{"tweet": {...}}`. Each tweet becomes one `activities` row:
   else "post". The archive holds only what the owner wrote, so nothing here is inbound.
 * The owner's handle comes from `data/account.js` (in the zip, or beside the tweets file),
   else from `ReadOptions.account` (`--account`). Without either (account.js missing or
-  unreadable and no `--account`) the input is refused: tweets without an account would
-  match no tactic, and would blank the account of tweets loaded before.
+  unreadable, as when it gives `username` twice with two values, and no `--account`) the
+  input is refused: tweets without an account would match no tactic, and would blank the
+  account of tweets loaded before.
 * `full_text` is HTML-escaped in archives (`&amp;`, `&lt;`, `&gt;`); it is unescaped.
 * `favorite_count` and `retweet_count` are strings; they become `reactions` and `shares`.
   The archive has no impressions.
@@ -19,8 +20,10 @@ array of `{"tweet": {...}}`. Each tweet becomes one `activities` row:
   leaves a stored tweet's campaign as it is.
 
 A record without an id or date, with a date that cannot be read or a count that is not a
-number is rejected, and so is one holding `NaN`, `Infinity`, a number out of range or a
-string with a lone UTF-16 surrogate (`"\\ud800"`: damaged text, which is not repaired);
+number is rejected, and so is one holding `NaN`, `Infinity`, a number out of range, a
+string with a lone UTF-16 surrogate (`"\\ud800"`: damaged text, which is not repaired) or
+a key given twice with two values (a `created_at` given twice: which day holds is
+unknown; the same value twice is read);
 `line` is its 1-based position in the file's array, and when the input holds several
 tweet files (a zip or folder) the reason names the file. A file that is cut off, broken
 or nested too deeply is refused with its line and column.
@@ -40,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final
 
-from outcomes.sources.archive_members import UNPACK_ERRORS, small_file, small_member
+from outcomes.sources.archive_members import UNPACK_ERRORS, beside, small_file, small_member
 from outcomes.sources.base import (
     Parsed,
     ReadOptions,
@@ -85,6 +88,7 @@ class XArchive(Source):
 
     name = NAME
     channel = CHANNEL
+    reads_account = True
     description = "X (Twitter) archive: data/tweets.js, tweets-partN.js or the archive .zip"
 
     def detect(self, path: Path, head: bytes) -> bool:
@@ -103,6 +107,10 @@ class XArchive(Source):
         else:
             handle = _owner(path, _sibling_account(path.parent), options)
             yield from _tweets(path, path.name, _file_opener(path), handle, options, label=False)
+
+    def owner_files(self, path: Path) -> tuple[Path, ...]:
+        """The `account.js` beside a tweets file (a zip holds its own)."""
+        return beside(path, _ACCOUNT_FILE)
 
 
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
@@ -225,7 +233,7 @@ def _account_from(name: str, data: bytes) -> _Account:
     if match is None:
         return _Account(None, f"{name} does not start with 'window.YTD.account.part0 = ['")
     try:
-        items = loads(text[match.end() :])
+        items = loads(text[match.end() :], unique_keys=True)
     except RecordError as exc:
         return _Account(None, f"{name} cannot be read ({exc.reason})")
     first = items[0] if isinstance(items, list) and items else None
@@ -303,7 +311,7 @@ def _elements(path: Path, where: str, stream: IO[bytes], encoding: str | None) -
             raise _not_tweets(path, where, buffer.text[buffer.pos : buffer.pos + 40])
         if buffer.next_char() != "[":
             raise SourceError(path, f"{where}expected a JSON array of tweets after the prefix")
-        yield from array_elements(buffer)
+        yield from array_elements(buffer, unique_keys=True)
     except DecodeError as exc:
         advice = "pass the file's encoding (e.g. --encoding cp1252)"
         raise SourceError(path, f"{where}{exc}; {advice}") from None

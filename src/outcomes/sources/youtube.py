@@ -279,6 +279,7 @@ class YouTube(Source):
 
     name = NAME
     channel = "youtube"
+    reads_account = True
     description = "YouTube Studio exports: Table data.csv (videos), Chart data.csv (daily)"
 
     def detect(self, path: Path, head: bytes) -> bool:

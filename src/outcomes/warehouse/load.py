@@ -21,7 +21,13 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
   earlier row of the same file with the same values.
 
 A file whose bytes were loaded before is not read again; its earlier accounting (and its
-rejections) are reported again instead.
+rejections) are reported again instead. What says whose its rows are is part of what it
+means: the small files a connector reads beside it (`Source.owner_files`: an outbox's
+`actor.json`) and the `--account` given to a connector that reads it
+(`Source.reads_account`). The same bytes with another owner file beside them (another
+account, or the owner file fixed) or another `--account` are read again, and the result
+says why (`read_again`). So the stored `checksum` is the sha256 of the file's bytes,
+followed, when the file has an owner file or `--account`, by `+` and a sha256 of those.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -81,6 +87,9 @@ class IngestResult:
     changed_columns: Mapping[str, int] = field(default_factory=dict)
     """Column → how many stored values this file changed."""
     already_loaded: bool = False
+    read_again: str | None = None
+    """Why a file whose bytes were loaded before was read again (the owner file beside it,
+    or `--account`, is not the one read with them); None when it was not."""
     rejections: tuple[Rejected, ...] = field(default=(), repr=False)
     """The first rejections (at most `SAMPLE`); every one is in the `rejected` table."""
 
@@ -102,6 +111,7 @@ class IngestResult:
             "source": self.source,
             "ingest_id": self.ingest_id,
             "already_loaded": self.already_loaded,
+            "read_again": self.read_again,
             "read": self.read,
             "loaded": self.loaded,
             "updated": self.updated,
@@ -136,9 +146,15 @@ def ingest_file(
     """Load one file with `source`; raises `SourceError` (nothing loaded) if it is unreadable."""
     con = warehouse.duckdb
     checksum, size = file_checksum(path)
-    previous = _previous(con, str(path), source.name, checksum)
+    owners = source.owner_files(path)
+    account = options.account if options is not None and source.reads_account else None
+    identity = checksum + _owners_digest(owners, account)
+    previous = _previous(con, str(path), source.name, identity)
     if previous is not None:
         return previous
+    # Without an owner file, what differs from an earlier load of the bytes is --account.
+    names = [owner.name for owner in owners] + (["--account"] if account or not owners else [])
+    read_again = _read_again(con, source.name, checksum, names)
     started = _now()
     con.execute("BEGIN TRANSACTION")
     loader: _Loader | None = None
@@ -149,10 +165,10 @@ def ingest_file(
         loader = _Loader(con, ingest_id, str(path), batch_rows, progress)
         reading = replace(options or ReadOptions(), stored=StoredRecords(con))
         loader.load(source.read(path, reading))
-        result = loader.result(source.name)
+        result = replace(loader.result(source.name), read_again=read_again)
         if not result.balanced:  # a bug of ours: nothing is stored rather than a wrong count
             raise RuntimeError(f"{path}: the ingest's accounting does not add up: {result}")
-        _record(con, result, checksum, size, started)
+        _record(con, result, identity, size, started)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -160,6 +176,42 @@ def ingest_file(
             loader.rejections.discard()
         raise
     return result
+
+
+def _owners_digest(owners: Sequence[Path], account: str | None) -> str:
+    """`+` and a sha256 of what says whose the file's rows are: the owner files' names and
+    bytes, and the `--account` given; "" for a file read without either.
+
+    A missing or unreadable owner file is a state of its own: when it turns up, or is
+    fixed, the file is read again.
+    """
+    if not owners and not account:
+        return ""
+    digest = hashlib.sha256()
+    for owner in owners:
+        try:
+            found = file_checksum(owner)[0]
+        except OSError:  # the connector's read says what is wrong with it
+            found = "none"
+        digest.update(f"{owner.name}\0{found}\0".encode("utf-8", "surrogatepass"))
+    if account:
+        digest.update(f"--account\0{account}\0".encode("utf-8", "surrogatepass"))
+    return "+" + digest.hexdigest()
+
+
+def _read_again(con: Any, source: str, checksum: str, names: Sequence[str]) -> str | None:
+    """Why the file is read though its bytes were loaded before: the ingest that loaded
+    them had another owner file beside them or `--account` (`names`: what says whose the
+    rows are; before these were recorded, not recorded). None when the bytes are new."""
+    found = con.execute(
+        "SELECT max(id) FROM ingests WHERE split_part(checksum, '+', 1) = ? AND source = ? "
+        "AND forgotten_at IS NULL",
+        [checksum, source],
+    ).fetchone()
+    if found is None or found[0] is None:
+        return None
+    said = " and ".join(names)
+    return f"read again: ingest {found[0]} loaded the same bytes, but not with the same {said}"
 
 
 def _now() -> dt.datetime:

@@ -42,7 +42,13 @@ INGESTS = Table(
         Column("id", "int", True),
         Column("file", "text", True),
         Column("source", "text", True),
-        Column("checksum", "text", True, "sha256 of the file's bytes"),
+        Column(
+            "checksum",
+            "text",
+            True,
+            "sha256 of the file's bytes; when owner files beside it (actor.json) or --account "
+            "say whose its rows are, then `+` and a sha256 of those",
+        ),
         Column("size", "int", True),
         Column("rows_loaded", "int", True, "new rows"),
         Column(
