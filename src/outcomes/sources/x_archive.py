@@ -17,6 +17,9 @@ array of `{"tweet": {...}}`. Each tweet becomes one `activities` row:
   links in the text are t.co short links, else of a link written out in the text. A tweet
   without `entities` gives a campaign from its text only to a tweet not stored yet, and
   leaves a stored tweet's campaign as it is.
+* An edited tweet is one activity: the archive writes each version as a record of its own,
+  so only the last version is loaded, dated by the first, and the earlier ones are passed
+  over as "an earlier version of an edited tweet" (see `outcomes.sources.x_edits`).
 
 A record without an id or date, with a date that cannot be read or a count that is not a
 number is rejected, and so is one holding `NaN`, `Infinity`, a number out of range or a
@@ -68,6 +71,7 @@ from outcomes.sources.json_input import (
     printable,
     text_start,
 )
+from outcomes.sources.x_edits import EditChains, edit_chain
 
 NAME: Final = "x-archive"
 CHANNEL: Final = "x"
@@ -96,19 +100,22 @@ class XArchive(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Every tweet of the file, folder or zip as an `activities` row, or a rejection."""
+        edits = EditChains()  # the versions of an edited tweet may sit in different parts
         if path.is_dir():
-            yield from _read_folder(path, options)
+            yield from _read_folder(path, options, edits)
         elif _is_zip(path):
-            yield from _read_zip(path, options)
+            yield from _read_zip(path, options, edits)
         else:
             handle = _owner(path, _sibling_account(path.parent), options)
-            yield from _tweets(path, path.name, _file_opener(path), handle, options, label=False)
+            opener = _file_opener(path)
+            yield from _tweets(path, path.name, opener, handle, options, edits, label=False)
+        yield from edits.rest()
 
 
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
-def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
+def _read_folder(folder: Path, options: ReadOptions, edits: EditChains) -> Iterator[Parsed]:
     """The tweet files of an archive's `data/` folder (or of the archive's root folder)."""
     for candidate in (folder, folder / "data"):
         files = sorted(
@@ -118,12 +125,13 @@ def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
         if files:
             handle = _owner(folder, _sibling_account(candidate), options)
             for file in files:
-                yield from _tweets(file, file.name, _file_opener(file), handle, options, label=True)
+                opener = _file_opener(file)
+                yield from _tweets(file, file.name, opener, handle, options, edits, label=True)
             return
     raise SourceError(folder, "no tweets.js or tweets-partN.js in this folder or its data/ folder")
 
 
-def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
+def _read_zip(path: Path, options: ReadOptions, edits: EditChains) -> Iterator[Parsed]:
     """The tweet files inside an archive zip, at any depth, part 0 first."""
     members = _zip_tweet_members(path, quiet=False)
     if not members:
@@ -135,7 +143,7 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
             handle = _owner(path, _zip_account(archive, members[0]), options)
             for member in members:
                 opener = _member_opener(archive, member)
-                yield from _tweets(path, member, opener, handle, options, label=True)
+                yield from _tweets(path, member, opener, handle, options, edits, label=True)
     except zipfile.BadZipFile:
         raise SourceError(path, "not a valid zip archive; download the archive again") from None
 
@@ -270,6 +278,7 @@ def _tweets(
     opener: Opener,
     handle: str | SourceError,
     options: ReadOptions,
+    edits: EditChains,
     *,
     label: bool,
 ) -> Iterator[Parsed]:
@@ -280,7 +289,12 @@ def _tweets(
             for element in _elements(path, where, stream, options.encoding):
                 if isinstance(handle, SourceError):
                     raise handle
-                yield _tweet(element, handle, where)
+                parsed = _tweet(element, handle, where)
+                if isinstance(parsed, Row):
+                    tweet = _tweet_object(element.value)
+                    yield from edits.admit(parsed, edit_chain(tweet), element.number)
+                else:
+                    yield parsed
     except UNPACK_ERRORS as exc:
         if not label or member == path.name:
             raise SourceError(path, f"cannot read the file: {exc}") from None
@@ -326,8 +340,7 @@ def _tweet(element: Element, handle: str, where: str) -> Parsed:
     if element.problem is not None:
         column = (element.problem.column or "").removeprefix("tweet.") or None
         return Rejected(number, column, f"{where}{element.problem.reason}", raw)
-    value = element.value
-    tweet = value.get("tweet", value) if isinstance(value, dict) else None
+    tweet = _tweet_object(element.value)
     if not isinstance(tweet, dict):
         return Rejected(number, "tweet", f'{where}expected an object {{"tweet": {{...}}}}', raw)
     try:
@@ -338,6 +351,11 @@ def _tweet(element: Element, handle: str, where: str) -> Parsed:
     # short links, with no UTM): it may fill a gap, never replace a stored campaign.
     fills = frozenset() if "entities" in tweet else frozenset({"campaign"})
     return Row("activities", values, fills=fills)
+
+
+def _tweet_object(value: object) -> object:
+    """The tweet inside an archive element (`{"tweet": {...}}`, or a bare tweet)."""
+    return value.get("tweet", value) if isinstance(value, dict) else None
 
 
 class _FieldProblemError(Exception):
