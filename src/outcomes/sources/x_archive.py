@@ -1,7 +1,10 @@
 """X (Twitter) archive: `data/tweets.js`, its `tweets-partN.js` siblings, or the whole `.zip`.
 
 The archive's tweet files are JavaScript: `window.YTD.tweets.part0 = ` followed by a JSON
-array of `{"tweet": {...}}`. Each tweet becomes one `activities` row:
+array of `{"tweet": {...}}`. The owner's posts in X Communities are not in `tweets.js`
+but in `community-tweet.js` (`window.YTD.community_tweet.part0`, the same records with a
+`community_id`), which is read with it: without it those posts would be missing from the
+archive's load and from the counts, unnoticed. Each tweet becomes one `activities` row:
 
 * kind "repost" when `full_text` starts with "RT @", "reply" when `in_reply_to_status_id`
   is set (a reply to one's own tweet, a thread, is still a reply: it answers something),
@@ -76,9 +79,9 @@ from outcomes.sources.x_edits import EditChains, edit_chain
 NAME: Final = "x-archive"
 CHANNEL: Final = "x"
 # Older archives (before 2020) call the file `tweet.js` and the variable `window.YTD.tweet`.
-_TWEETS_PREFIX: Final = re.compile(r"\s*window\.YTD\.tweets?\.part\d+\s*=\s*")
+_TWEETS_PREFIX: Final = re.compile(r"\s*window\.YTD\.(?:tweets?|community_tweet)\.part\d+\s*=\s*")
 _ACCOUNT_PREFIX: Final = re.compile(r"\s*window\.YTD\.account\.part\d+\s*=\s*")
-_TWEETS_FILE: Final = re.compile(r"tweets?(?:-part(\d+))?\.js")
+_TWEETS_FILE: Final = re.compile(r"(?:tweets?|community-tweet)(?:-part(\d+))?\.js")
 _ACCOUNT_FILE: Final = "account.js"
 _EXPECTED: Final = "window.YTD.tweets.part0 = ["
 _INT64: Final = 1 << 63
@@ -120,7 +123,7 @@ def _read_folder(folder: Path, options: ReadOptions, edits: EditChains) -> Itera
     for candidate in (folder, folder / "data"):
         files = sorted(
             (p for p in candidate.glob("*.js") if _TWEETS_FILE.fullmatch(p.name)),
-            key=lambda p: _part_number(p.name),
+            key=lambda p: (_part_number(p.name), p.name),
         )
         if files:
             handle = _owner(folder, _sibling_account(candidate), options)
