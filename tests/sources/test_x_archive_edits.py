@@ -50,8 +50,9 @@ def test_an_edited_tweet_is_one_post_with_the_last_versions_counts_and_first_dat
     assert (result.read, result.loaded, result.rejected) == (3, 2, 0)
     assert dict(result.ignored) == EARLIER
     rows = stored(warehouse)
-    assert sorted(rows) == [PLAIN, EDIT]
-    ts, reactions, shares, text, campaign, url = rows[EDIT]
+    # Keyed by the first version's id, which never changes; linked to the last version.
+    assert sorted(rows) == [PLAIN, FIRST]
+    ts, reactions, shares, text, campaign, url = rows[FIRST]
     # Dated when the post first went out (10:05), not when it was corrected (10:41).
     assert ts == dt.datetime(2025, 12, 9, 10, 5, tzinfo=dt.UTC)
     assert (reactions, shares, campaign) == (7, 2, "winter-webinar")
@@ -84,7 +85,8 @@ def test_versions_in_different_parts_of_the_archive_still_count_once(
     parsed = list(get_source("x-archive").read(data, ReadOptions()))
     rows = [p.values for p in parsed if isinstance(p, Row)]
 
-    assert sorted(row["native_id"] for row in rows) == [PLAIN, EDIT]
+    assert sorted(row["native_id"] for row in rows) == [PLAIN, FIRST]
+    assert {row["reactions"] for row in rows if row["native_id"] == FIRST} == {7}
     assert [p.reason for p in parsed if isinstance(p, Ignored)] == list(EARLIER)
 
 
@@ -98,3 +100,20 @@ def test_when_the_last_version_is_missing_the_latest_one_there_is_loaded(
 
     assert (result.read, result.loaded, result.ignored_total) == (2, 2, 0)
     assert sorted(stored(warehouse)) == [PLAIN, FIRST]
+
+
+def test_an_archive_made_before_the_edit_and_one_made_after_store_one_post(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    _edit, first, plain = archive_elements()
+    earlier = write_tweets(tmp_path / "tweets.js", [first, plain])
+    source = get_source("x-archive")
+    ingest_file(warehouse, source, earlier, ReadOptions(account="northwind"))
+
+    later = ingest_file(warehouse, source, EDITED / "tweets.js")
+
+    assert (later.loaded, later.updated, later.unchanged) == (0, 1, 1)
+    rows = stored(warehouse)
+    assert sorted(rows) == [PLAIN, FIRST]
+    assert rows[FIRST][1:3] == (7, 2)
+    assert rows[FIRST][5] == f"https://x.com/northwind/status/{EDIT}"

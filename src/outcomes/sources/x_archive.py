@@ -21,8 +21,9 @@ archive's load and from the counts, unnoticed. Each tweet becomes one `activitie
   without `entities` gives a campaign from its text only to a tweet not stored yet, and
   leaves a stored tweet's campaign as it is.
 * An edited tweet is one activity: the archive writes each version as a record of its own,
-  so only the last version is loaded, dated by the first, and the earlier ones are passed
-  over as "an earlier version of an edited tweet" (see `outcomes.sources.x_edits`).
+  so only the last version is loaded, under the first version's id and date, and the
+  earlier ones are passed over as "an earlier version of an edited tweet"
+  (see `outcomes.sources.x_edits`).
 
 A record without an id or date, with a date that cannot be read or a count that is not a
 number is rejected, and so is one holding `NaN`, `Infinity`, a number out of range or a

@@ -10,9 +10,11 @@ So the versions of a chain are held back until every id of the chain has been re
 archive writes them side by side, newest first) or the input ends, and then one row is
 loaded: the last version (the largest id: ids grow with time), which is what X shows and
 the one that carries the likes and reposts, dated by the first version, when the post went
-out; the other versions are passed over as `EARLIER_VERSION`. When the last version is not
-in the input (an archive cut between its parts), the latest version there is is loaded
-instead, so the post is neither lost nor counted twice.
+out; the other versions are passed over as `EARLIER_VERSION`. The row is keyed by the
+chain's first id (`native_id`), which never changes, with the last version's link: an
+archive made before an edit and one made after it then store one post, not two. When the
+last version is not in the input (an archive cut between its parts), the latest version
+there is is loaded instead, so the post is neither lost nor counted twice.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
-from outcomes.sources.base import Ignored, Parsed, Row
+from outcomes.sources.base import Ignored, Parsed, Row, natural_key
 
 EARLIER_VERSION: Final = "an earlier version of an edited tweet"
 
@@ -73,22 +75,24 @@ class EditChains:
         held.versions.append(_Version(tweet_id, row, number))
         if held.ids <= {version.tweet_id for version in held.versions}:
             del self._open[first]
-            yield from _settle(held.versions)
+            yield from _settle(first, held.versions)
 
     def rest(self) -> Iterator[Parsed]:
         """At the end of the input: the chains some of whose versions never came."""
-        for held in self._open.values():
-            yield from _settle(held.versions)
+        for first, held in self._open.items():
+            yield from _settle(first, held.versions)
         self._open.clear()
 
 
-def _settle(versions: list[_Version]) -> Iterator[Parsed]:
-    """The latest version as the post's row, dated by the first; the others passed over."""
+def _settle(first: int, versions: list[_Version]) -> Iterator[Parsed]:
+    """The latest version as the post's row, keyed by `first` and dated by the earliest."""
     latest = max(versions, key=lambda version: version.tweet_id)
     for version in versions:
         if version is not latest:
             yield Ignored(version.number, EARLIER_VERSION)
     values: dict[str, Any] = dict(latest.row.values)
+    values["native_id"] = str(first)
+    values["key"] = natural_key(values["channel"], values["native_id"])
     times = [version.row.values["ts"] for version in versions]
     values["ts"] = min(times)
     yield dataclasses.replace(latest.row, values=values)
