@@ -117,3 +117,25 @@ def test_an_archive_made_before_the_edit_and_one_made_after_store_one_post(
     assert sorted(rows) == [PLAIN, FIRST]
     assert rows[FIRST][1:3] == (7, 2)
     assert rows[FIRST][5] == f"https://x.com/northwind/status/{EDIT}"
+
+
+def test_damaged_ids_in_an_edit_chain_name_no_version(warehouse: Warehouse, tmp_path: Path) -> None:
+    edit, first, plain = archive_elements()
+    # More digits than int() converts: damage, never a tweet id.
+    huge = ["9" * 5000, "8" * 5000]
+    for element, damaged in zip((edit, first), huge, strict=True):
+        tweet = element["tweet"]
+        assert isinstance(tweet, dict)
+        tweet["id_str"] = tweet["id"] = damaged
+        chain = tweet["edit_info"]
+        assert isinstance(chain, dict)
+        for control in (chain.get("initial"), chain.get("edit", {}).get("editControlInitial")):
+            if control:
+                control["editTweetIds"] = huge
+    cut = write_tweets(tmp_path / "tweets.js", [edit, first, plain])
+
+    result = ingest_file(warehouse, get_source("x-archive"), cut, ReadOptions(account="northwind"))
+
+    # Read as if never edited: one row per record, no version ignored, nothing refused.
+    assert (result.read, result.loaded, result.rejected, result.ignored_total) == (3, 3, 0, 0)
+    assert sorted(stored(warehouse)) == sorted([PLAIN, *huge])

@@ -27,6 +27,9 @@ from typing import Any, Final
 from outcomes.sources.base import Ignored, Parsed, Row, natural_key
 
 EARLIER_VERSION: Final = "an earlier version of an edited tweet"
+_ID_DIGITS: Final = 20
+"""Tweet ids are 64-bit numbers: at most 20 digits. A longer digit string is damage (and
+`int()` refuses strings of thousands of digits), so it names no version."""
 
 
 def edit_chain(tweet: object) -> frozenset[int]:
@@ -40,8 +43,15 @@ def edit_chain(tweet: object) -> frozenset[int]:
     if not isinstance(ids, list):
         return frozenset()
     # A damaged id cannot name a version: the chain keeps the ids that can.
-    chain = frozenset(int(i) for i in ids if isinstance(i, str) and i.isascii() and i.isdigit())
+    chain = frozenset(number for number in map(_tweet_number, ids) if number is not None)
     return chain if len(chain) > 1 else frozenset()
+
+
+def _tweet_number(value: object) -> int | None:
+    """A tweet id written as a string of digits, as a number; None for anything else."""
+    if not isinstance(value, str) or not 0 < len(value) <= _ID_DIGITS:
+        return None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +75,8 @@ class EditChains:
 
     def admit(self, row: Row, chain: frozenset[int], number: int) -> Iterator[Parsed]:
         """`row` itself for a tweet never edited; else what settling its chain gives, if due."""
-        tweet_id = int(row.values["native_id"])
-        if tweet_id not in chain:  # not edited, or a chain that does not name this tweet
+        tweet_id = _tweet_number(row.values["native_id"])
+        if tweet_id is None or tweet_id not in chain:  # not edited, or not in its chain
             yield row
             return
         first = min(chain)  # the chain's initial tweet: the same for every version
