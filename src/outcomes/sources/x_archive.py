@@ -1,7 +1,10 @@
 """X (Twitter) archive: `data/tweets.js`, its `tweets-partN.js` siblings, or the whole `.zip`.
 
 The archive's tweet files are JavaScript: `window.YTD.tweets.part0 = ` followed by a JSON
-array of `{"tweet": {...}}`. Each tweet becomes one `activities` row:
+array of `{"tweet": {...}}`. The owner's posts in X Communities are not in `tweets.js`
+but in `community-tweet.js` (`window.YTD.community_tweet.part0`, the same records with a
+`community_id`), which is read with it: without it those posts would be missing from the
+archive's load and from the counts, unnoticed. Each tweet becomes one `activities` row:
 
 * kind "repost" when `full_text` starts with "RT @", "reply" when `in_reply_to_status_id`
   is set (a reply to one's own tweet, a thread, is still a reply: it answers something),
@@ -18,6 +21,10 @@ array of `{"tweet": {...}}`. Each tweet becomes one `activities` row:
   links in the text are t.co short links, else of a link written out in the text. A tweet
   without `entities` gives a campaign from its text only to a tweet not stored yet, and
   leaves a stored tweet's campaign as it is.
+* An edited tweet is one activity: the archive writes each version as a record of its own,
+  so only the last version is loaded, under the first version's id and date, and the
+  earlier ones are passed over as "an earlier version of an edited tweet"
+  (see `outcomes.sources.x_edits`).
 
 A record without an id or date, with a date that cannot be read or a count that is not a
 number is rejected, and so is one holding `NaN`, `Infinity`, a number out of range, a
@@ -71,13 +78,14 @@ from outcomes.sources.json_input import (
     printable,
     text_start,
 )
+from outcomes.sources.x_edits import EditChains, edit_chain
 
 NAME: Final = "x-archive"
 CHANNEL: Final = "x"
 # Older archives (before 2020) call the file `tweet.js` and the variable `window.YTD.tweet`.
-_TWEETS_PREFIX: Final = re.compile(r"\s*window\.YTD\.tweets?\.part\d+\s*=\s*")
+_TWEETS_PREFIX: Final = re.compile(r"\s*window\.YTD\.(?:tweets?|community_tweet)\.part\d+\s*=\s*")
 _ACCOUNT_PREFIX: Final = re.compile(r"\s*window\.YTD\.account\.part\d+\s*=\s*")
-_TWEETS_FILE: Final = re.compile(r"tweets?(?:-part(\d+))?\.js")
+_TWEETS_FILE: Final = re.compile(r"(?:tweets?|community-tweet)(?:-part(\d+))?\.js")
 _ACCOUNT_FILE: Final = "account.js"
 _EXPECTED: Final = "window.YTD.tweets.part0 = ["
 _INT64: Final = 1 << 63
@@ -100,13 +108,16 @@ class XArchive(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Every tweet of the file, folder or zip as an `activities` row, or a rejection."""
+        edits = EditChains()  # the versions of an edited tweet may sit in different parts
         if path.is_dir():
-            yield from _read_folder(path, options)
+            yield from _read_folder(path, options, edits)
         elif _is_zip(path):
-            yield from _read_zip(path, options)
+            yield from _read_zip(path, options, edits)
         else:
             handle = _owner(path, _sibling_account(path.parent), options)
-            yield from _tweets(path, path.name, _file_opener(path), handle, options, label=False)
+            opener = _file_opener(path)
+            yield from _tweets(path, path.name, opener, handle, options, edits, label=False)
+        yield from edits.rest()
 
     def owner_files(self, path: Path) -> tuple[Path, ...]:
         """The `account.js` beside a tweets file (a zip holds its own)."""
@@ -116,22 +127,23 @@ class XArchive(Source):
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
-def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
+def _read_folder(folder: Path, options: ReadOptions, edits: EditChains) -> Iterator[Parsed]:
     """The tweet files of an archive's `data/` folder (or of the archive's root folder)."""
     for candidate in (folder, folder / "data"):
         files = sorted(
             (p for p in candidate.glob("*.js") if _TWEETS_FILE.fullmatch(p.name)),
-            key=lambda p: _part_number(p.name),
+            key=lambda p: (_part_number(p.name), p.name),
         )
         if files:
             handle = _owner(folder, _sibling_account(candidate), options)
             for file in files:
-                yield from _tweets(file, file.name, _file_opener(file), handle, options, label=True)
+                opener = _file_opener(file)
+                yield from _tweets(file, file.name, opener, handle, options, edits, label=True)
             return
     raise SourceError(folder, "no tweets.js or tweets-partN.js in this folder or its data/ folder")
 
 
-def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
+def _read_zip(path: Path, options: ReadOptions, edits: EditChains) -> Iterator[Parsed]:
     """The tweet files inside an archive zip, at any depth, part 0 first."""
     members = _zip_tweet_members(path, quiet=False)
     if not members:
@@ -143,7 +155,7 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
             handle = _owner(path, _zip_account(archive, members[0]), options)
             for member in members:
                 opener = _member_opener(archive, member)
-                yield from _tweets(path, member, opener, handle, options, label=True)
+                yield from _tweets(path, member, opener, handle, options, edits, label=True)
     except zipfile.BadZipFile:
         raise SourceError(path, "not a valid zip archive; download the archive again") from None
 
@@ -278,6 +290,7 @@ def _tweets(
     opener: Opener,
     handle: str | SourceError,
     options: ReadOptions,
+    edits: EditChains,
     *,
     label: bool,
 ) -> Iterator[Parsed]:
@@ -288,7 +301,12 @@ def _tweets(
             for element in _elements(path, where, stream, options.encoding):
                 if isinstance(handle, SourceError):
                     raise handle
-                yield _tweet(element, handle, where)
+                parsed = _tweet(element, handle, where)
+                if isinstance(parsed, Row):
+                    tweet = _tweet_object(element.value)
+                    yield from edits.admit(parsed, edit_chain(tweet), element.number)
+                else:
+                    yield parsed
     except UNPACK_ERRORS as exc:
         if not label or member == path.name:
             raise SourceError(path, f"cannot read the file: {exc}") from None
@@ -334,8 +352,7 @@ def _tweet(element: Element, handle: str, where: str) -> Parsed:
     if element.problem is not None:
         column = (element.problem.column or "").removeprefix("tweet.") or None
         return Rejected(number, column, f"{where}{element.problem.reason}", raw)
-    value = element.value
-    tweet = value.get("tweet", value) if isinstance(value, dict) else None
+    tweet = _tweet_object(element.value)
     if not isinstance(tweet, dict):
         return Rejected(number, "tweet", f'{where}expected an object {{"tweet": {{...}}}}', raw)
     try:
@@ -346,6 +363,11 @@ def _tweet(element: Element, handle: str, where: str) -> Parsed:
     # short links, with no UTM): it may fill a gap, never replace a stored campaign.
     fills = frozenset() if "entities" in tweet else frozenset({"campaign"})
     return Row("activities", values, fills=fills)
+
+
+def _tweet_object(value: object) -> object:
+    """The tweet inside an archive element (`{"tweet": {...}}`, or a bare tweet)."""
+    return value.get("tweet", value) if isinstance(value, dict) else None
 
 
 class _FieldProblemError(Exception):
