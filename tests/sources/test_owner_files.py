@@ -174,7 +174,8 @@ def test_an_account_option_is_part_of_a_file_only_where_it_says_whose_the_rows_a
     [deals] = ingest_files(warehouse, "salesforce", [salesforce])
     assert isinstance(page, IngestResult) and isinstance(deals, IngestResult)
     assert not page.already_loaded and page.read_again == (
-        "read again: ingest 1 loaded the same bytes, but not with the same --account"
+        "read again: ingest 1 loaded the same bytes, but with reading options this load does "
+        "not give (such as --account or --date-order)"
     )
     assert deals.already_loaded
 

@@ -21,13 +21,16 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
   earlier row of the same file with the same values.
 
 A file whose bytes were loaded before is not read again; its earlier accounting (and its
-rejections) are reported again instead. What says whose its rows are is part of what it
-means: the small files a connector reads beside it (`Source.owner_files`: an outbox's
-`actor.json`) and the `--account` given to a connector that reads it
-(`Source.reads_account`). The same bytes with another owner file beside them (another
-account, or the owner file fixed) or another `--account` are read again, and the result
-says why (`read_again`). So the stored `checksum` is the sha256 of the file's bytes,
-followed, when the file has an owner file or `--account`, by `+` and a sha256 of those.
+rejections) are reported again instead. What else says what its rows are is part of what
+it means: the small files a connector reads beside it to know whose they are
+(`Source.owner_files`: an outbox's `actor.json`), and the reading options given that
+change them (`--account` to a connector that reads it, `--encoding`, `--date-order`,
+`--decimal-mark`, the generic CSV's mapping in `outcomes.toml`, the workspace's
+`[channels]`). The same bytes with another owner file beside them (another account, or
+the owner file fixed) or other such options (a date order corrected) are read again, and
+the result says why (`read_again`). So the stored `checksum` is the sha256 of the file's
+bytes, followed, when the file has an owner file or such options, by `+` and a sha256 of
+those.
 """
 
 from __future__ import annotations
@@ -147,14 +150,12 @@ def ingest_file(
     con = warehouse.duckdb
     checksum, size = file_checksum(path)
     owners = source.owner_files(path)
-    account = options.account if options is not None and source.reads_account else None
-    identity = checksum + _owners_digest(owners, account)
+    given = _meaning_options(options, source)
+    identity = checksum + _owners_digest(owners, given)
     previous = _previous(con, str(path), source.name, identity)
     if previous is not None:
         return previous
-    # Without an owner file, what differs from an earlier load of the bytes is --account.
-    names = [owner.name for owner in owners] + (["--account"] if account or not owners else [])
-    read_again = _read_again(con, source.name, checksum, names)
+    read_again = _read_again(con, source.name, checksum, [o.name for o in owners] + list(given))
     started = _now()
     con.execute("BEGIN TRANSACTION")
     loader: _Loader | None = None
@@ -178,14 +179,47 @@ def ingest_file(
     return result
 
 
-def _owners_digest(owners: Sequence[Path], account: str | None) -> str:
-    """`+` and a sha256 of what says whose the file's rows are: the owner files' names and
-    bytes, and the `--account` given; "" for a file read without either.
+def _meaning_options(options: ReadOptions | None, source: Source) -> dict[str, str]:
+    """The reading options given that change what a file's rows are, by the name the user
+    knows them by, each as text: the same bytes read with other ones are another load.
+
+    `--account` counts for the connectors that read it; the generic CSV's mapping from
+    `outcomes.toml` (its table, columns, values, value maps and key) and the workspace's
+    `[channels]` count too: a corrected mapping read with "already loaded" would keep the
+    rows it misread.
+    """
+    if options is None:
+        return {}
+    mapping = (options.table, options.mapping, options.values, options.value_maps, options.key)
+    given: dict[str, object] = {
+        "--account": options.account if source.reads_account else None,
+        "--encoding": options.encoding,
+        "--date-order": options.date_order,
+        "--decimal-mark": options.decimal_mark,
+        "the CSV mapping": mapping if any(mapping) else None,
+        "[channels]": options.channels,
+    }
+    return {
+        name: json.dumps(value, sort_keys=True, default=_plain)
+        for name, value in given.items()
+        if value
+    }
+
+
+def _plain(value: object) -> object:
+    """A mapping as a dict, anything else as its text (for `json.dumps`)."""
+    return dict(value) if isinstance(value, Mapping) else str(value)
+
+
+def _owners_digest(owners: Sequence[Path], given: Mapping[str, str]) -> str:
+    """`+` and a sha256 of what else says what the file's rows are: the owner files' names
+    and bytes, and the reading options given (`_meaning_options`); "" for a file read
+    without either.
 
     A missing or unreadable owner file is a state of its own: when it turns up, or is
     fixed, the file is read again.
     """
-    if not owners and not account:
+    if not owners and not given:
         return ""
     digest = hashlib.sha256()
     for owner in owners:
@@ -194,15 +228,16 @@ def _owners_digest(owners: Sequence[Path], account: str | None) -> str:
         except OSError:  # the connector's read says what is wrong with it
             found = "none"
         digest.update(f"{owner.name}\0{found}\0".encode("utf-8", "surrogatepass"))
-    if account:
-        digest.update(f"--account\0{account}\0".encode("utf-8", "surrogatepass"))
+    for name, value in sorted(given.items()):
+        digest.update(f"{name}\0{value}\0".encode("utf-8", "surrogatepass"))
     return "+" + digest.hexdigest()
 
 
 def _read_again(con: Any, source: str, checksum: str, names: Sequence[str]) -> str | None:
     """Why the file is read though its bytes were loaded before: the ingest that loaded
-    them had another owner file beside them or `--account` (`names`: what says whose the
-    rows are; before these were recorded, not recorded). None when the bytes are new."""
+    them had another owner file beside them or other reading options (`names`: the owner
+    files and options this load has; before they were recorded, none were). None when
+    the bytes are new."""
     found = con.execute(
         "SELECT max(id) FROM ingests WHERE split_part(checksum, '+', 1) = ? AND source = ? "
         "AND forgotten_at IS NULL",
@@ -210,8 +245,13 @@ def _read_again(con: Any, source: str, checksum: str, names: Sequence[str]) -> s
     ).fetchone()
     if found is None or found[0] is None:
         return None
-    said = " and ".join(names)
-    return f"read again: ingest {found[0]} loaded the same bytes, but not with the same {said}"
+    # Only what this load gives is known by name (the stored digest names nothing).
+    said = (
+        f"not with the same {' and '.join(names)}"
+        if names
+        else "with reading options this load does not give (such as --account or --date-order)"
+    )
+    return f"read again: ingest {found[0]} loaded the same bytes, but {said}"
 
 
 def _now() -> dt.datetime:

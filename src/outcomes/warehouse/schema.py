@@ -46,8 +46,9 @@ INGESTS = Table(
             "checksum",
             "text",
             True,
-            "sha256 of the file's bytes; when owner files beside it (actor.json) or --account "
-            "say whose its rows are, then `+` and a sha256 of those",
+            "sha256 of the file's bytes; when owner files beside it (actor.json) or reading "
+            "options (--account, --date-order, a CSV mapping) say what its rows are, then `+` "
+            "and a sha256 of those",
         ),
         Column("size", "int", True),
         Column("rows_loaded", "int", True, "new rows"),
