@@ -196,7 +196,7 @@ def _meaning_options(options: ReadOptions | None, source: Source) -> dict[str, s
         "--encoding": options.encoding,
         "--date-order": options.date_order,
         "--decimal-mark": options.decimal_mark,
-        "the CSV mapping": mapping if any(mapping) else None,
+        "CSV mapping": mapping if any(mapping) else None,
         "[channels]": options.channels,
     }
     return {
