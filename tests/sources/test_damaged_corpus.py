@@ -1,9 +1,10 @@
 """The damaged-file corpus (issue 12): every connector, 40+ named damages each, end to end.
 
 For each connector a good export (a fixture) is loaded into a real warehouse; then each
-damaged version of it (`tests/sources/corpus.py`; the Mastodon archive's own damages in
-`tests/sources/corpus_outbox.py`, some of them to the actor.json written beside the outbox)
-is loaded with `ingest_files`, the route the command line takes. Whatever the damage:
+damaged version of it (`tests/sources/corpus.py`, `corpus_workbook.py`, `corpus_json.py`;
+the Mastodon archive's own damages in `tests/sources/corpus_outbox.py`, some of them to the
+actor.json written beside the outbox) is loaded with `ingest_files`, the route the command
+line takes. Whatever the damage:
 
 * the outcome is an accounting or a refusal of the file, never a traceback: an
   `IngestResult`, or a `FileFailure` that is not `unexpected` and whose message is one line
@@ -48,8 +49,9 @@ from outcomes.tables import FACT_TABLES
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
 from outcomes.workspace.ingest import FileFailure, ingest_files
-from tests.sources import corpus, corpus_outbox
-from tests.sources.corpus import JsonShape, Mutation, TextColumns
+from tests.sources import corpus, corpus_json, corpus_outbox, corpus_workbook
+from tests.sources.corpus import Mutation, TextColumns
+from tests.sources.corpus_json import JsonShape
 from tests.sources.damaged import read_outcome
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -111,7 +113,7 @@ def _linkedin_workbook() -> bytes:
             found.append([int(c) if c.isdigit() else (c or None) for c in row])
         return found
 
-    return corpus.xlsx_bytes(
+    return corpus_workbook.xlsx_bytes(
         {
             "All posts": rows("linkedin/northwind-ltd_content_1769904000000.csv"),
             "New followers": rows("linkedin/new_followers.csv"),
@@ -120,7 +122,7 @@ def _linkedin_workbook() -> bytes:
 
 
 def _mastodon_archive_zip() -> bytes:
-    return corpus.zip_bytes(
+    return corpus_workbook.zip_bytes(
         {
             name: fixture(f"mastodon_archive/{name}")
             for name in ("outbox.json", "actor.json", "likes.json")
@@ -134,7 +136,7 @@ def _changing(good: bytes, mutations: list[Mutation]) -> list[Mutation]:
 
 
 def _x_archive_zip() -> bytes:
-    return corpus.zip_bytes(
+    return corpus_workbook.zip_bytes(
         {
             "data/account.js": fixture("x_archive/account.js"),
             "data/tweets.js": fixture("x_archive/tweets.js"),
@@ -329,10 +331,10 @@ TWEET_FEEDS = {
 
 def _tweet_mutations() -> list[Mutation]:
     return [
-        *corpus.json_mutations(
+        *corpus_json.json_mutations(
             TWEETS, TWEET_FIELDS, TWEET_OPTIONAL, text="full_text", number="favorite_count"
         ),
-        corpus.given_twice(
+        corpus_json.given_twice(
             "'created_at' given twice, with two values",
             TWEETS,
             "created_at",
@@ -464,9 +466,11 @@ def _cases() -> list[Case]:
     )
     youtube_file = "Content 2026-02-01_2026-02-28 Northwind Studio/Table data.csv"
     linkedin_file = "northwind-ltd_content_1769904000000.csv"
-    tweets_in_zip = corpus.in_zip_member("data/tweets.js", _tweet_mutations()[:30])
+    tweets_in_zip = corpus_workbook.in_zip_member("data/tweets.js", _tweet_mutations()[:30])
     account_damage = [
-        m for m in corpus.in_zip_member("data/account.js", _tweet_mutations()) if "cut" in m.name
+        m
+        for m in corpus_workbook.in_zip_member("data/account.js", _tweet_mutations())
+        if "cut" in m.name
     ][:4]
     return [
         Case(
@@ -527,7 +531,7 @@ def _cases() -> list[Case]:
             "linkedin",
             "northwind-ltd_content_1769904000000.xlsx",
             _linkedin_workbook(),
-            corpus.workbook_mutations(LINKEDIN),
+            corpus_workbook.workbook_mutations(LINKEDIN),
             linkedin,
         ),
         Case(
@@ -576,14 +580,14 @@ def _cases() -> list[Case]:
             "events.jsonl",
             fixture("ga4/events.jsonl"),
             [
-                *corpus.json_mutations(
+                *corpus_json.json_mutations(
                     JsonShape(lines=True),
                     ga4_fields,
                     ("user_id", "user_pseudo_id", "traffic_source", "event_params"),
                     text="user_pseudo_id",
                     number="event_timestamp",
                 ),
-                corpus.given_twice(
+                corpus_json.given_twice(
                     "'event_timestamp' given twice, with two values",
                     JsonShape(lines=True),
                     "event_timestamp",
@@ -598,20 +602,20 @@ def _cases() -> list[Case]:
             "statuses.json",
             fixture("mastodon/statuses.json"),
             [
-                *corpus.json_mutations(
+                *corpus_json.json_mutations(
                     JsonShape(lines=False),
                     mastodon_fields,
                     mastodon_optional,
                     text="content",
                     number="favourites_count",
                 ),
-                corpus.given_twice(
+                corpus_json.given_twice(
                     "'created_at' given twice, with two values",
                     JsonShape(lines=False),
                     "created_at",
                     "2031-01-01T00:00:00.000Z",
                 ),
-                corpus.given_twice(
+                corpus_json.given_twice(
                     "'account.acct' given twice, with two values",
                     JsonShape(lines=False),
                     "account.acct",
@@ -658,10 +662,10 @@ def _cases() -> list[Case]:
             "archive.zip",
             _x_archive_zip(),
             [
-                *corpus.zip_mutations(),
+                *corpus_workbook.zip_mutations(),
                 *tweets_in_zip,
                 *account_damage,
-                corpus.without_zip_member("data/account.js"),
+                corpus_workbook.without_zip_member("data/account.js"),
             ],
             TWEET_FEEDS,
         ),
