@@ -3,7 +3,7 @@
 The outbox is an ActivityStreams `OrderedCollection`; its records are the `orderedItems`
 (written twice by real archives, an empty array first), and the fields that matter are
 nested: `published`, `id`, `type`, `object.content`, `object.inReplyTo`, `object.to`, a
-boost's `object` as a string. On top of the JSON damages of :mod:`tests.sources.corpus`
+boost's `object` as a string. On top of the JSON damages of :mod:`tests.sources.corpus_json`
 (on those nested paths) come the ones this format invites: dates in another form, an id
 gone, an activity type unknown, a field given twice, the collection's own members damaged,
 and `actor.json` (whose account it is) missing, broken or another account's.
@@ -15,8 +15,9 @@ import codecs
 import json
 from typing import Any
 
-from tests.sources import corpus
-from tests.sources.corpus import JsonShape, Mutation
+from tests.sources import corpus, corpus_json, corpus_workbook
+from tests.sources.corpus import Mutation
+from tests.sources.corpus_json import JsonShape
 
 OUTBOX = JsonShape(lines=False, member="orderedItems")
 FIELDS = (
@@ -49,7 +50,7 @@ OTHER_ACTOR = {
 def _activity_damage() -> list[Mutation]:
     """Damage to the activities that the generic JSON damages do not make."""
     shape = OUTBOX
-    field = corpus._field_mutation
+    field = corpus_json.field_mutation
     found = [
         field(f"{value!r} in 'published'", shape, "published", value)
         for value in ("06/12/2025 18:20", "", "2025-12-07", "1765101600", "58000-01-01T00:00:00Z")
@@ -59,10 +60,10 @@ def _activity_damage() -> list[Mutation]:
         for value in ("Sat, 06 Dec 2025 18:20:30 GMT", "", "0000-00-00T00:00:00Z")
     ]
     found += [
-        corpus._drop_field("an activity without 'id'", shape, "id", every=False),
-        corpus._drop_field("a note without 'id'", shape, "object.id", every=False),
-        corpus._drop_field("an activity without 'published'", shape, "published", every=False),
-        corpus._drop_field("an activity without 'object'", shape, "object", every=False),
+        corpus_json.drop_field("an activity without 'id'", shape, "id", every=False),
+        corpus_json.drop_field("a note without 'id'", shape, "object.id", every=False),
+        corpus_json.drop_field("an activity without 'published'", shape, "published", every=False),
+        corpus_json.drop_field("an activity without 'object'", shape, "object", every=False),
         field("'type' unknown (Update)", shape, "type", "Update"),
         field("'type' in lower case", shape, "type", "create"),
         field("'type' unknown on every item", shape, "type", "Like", every=True),
@@ -72,13 +73,13 @@ def _activity_damage() -> list[Mutation]:
         field("'inReplyTo' on another server", shape, "object.inReplyTo", _BOOSTED),
         field("'inReplyTo' not a URI", shape, "object.inReplyTo", "http://[broken"),
         field("'id' not a URI", shape, "object.id", "http://[broken"),
-        corpus.given_twice(
+        corpus_json.given_twice(
             "'published' given twice, with two values", shape, "published", "2031-01-01T00:00:00Z"
         ),
-        corpus._items_mutation(
+        corpus_json.items_mutation(
             "an item that is text", shape, lambda items: [*items[:3], "a status", *items[3:]]
         ),
-        corpus._items_mutation(
+        corpus_json.items_mutation(
             "an item that is an array", shape, lambda items: [*items, [items[0]]]
         ),
     ]
@@ -101,7 +102,9 @@ def _collection_damage() -> list[Mutation]:
         Mutation(
             "the real 'orderedItems' renamed",
             text(
-                lambda t: corpus._replace_last(t.encode(), b'"orderedItems"', b'"items"').decode()
+                lambda t: corpus_json.replace_last(
+                    t.encode(), b'"orderedItems"', b'"items"'
+                ).decode()
             ),
         ),
         Mutation(
@@ -157,7 +160,7 @@ def _actor_edit(data: bytes, **fields: Any) -> bytes:
 
 def outbox_mutations() -> list[Mutation]:
     """The damages of an outbox.json with actor.json beside it."""
-    generic = corpus.json_mutations(
+    generic = corpus_json.json_mutations(
         OUTBOX, FIELDS, OPTIONAL, text="object.content", number="object.published"
     )
     return [*generic, *_activity_damage(), *_collection_damage(), *_actor_damage()]
@@ -170,7 +173,7 @@ def zip_mutations() -> list[Mutation]:
     # (the zip's own bytes change with its actor.json: the outbox is not saved again)
 
     def rebuilt(change: Any) -> Any:
-        return lambda g: corpus.zip_bytes(change(corpus._zip_members(g)))
+        return lambda g: corpus_workbook.zip_bytes(change(corpus_workbook.zip_members(g)))
 
     def nested(found: dict[str, bytes]) -> dict[str, bytes]:
         return {f"archive-20251211/{name}": data for name, data in found.items()}
@@ -185,14 +188,14 @@ def zip_mutations() -> list[Mutation]:
         "bookmarks.json": b'{"type":"OrderedCollection","orderedItems":[]}',
     }
     return [
-        *corpus.zip_mutations(),
-        *corpus.in_zip_member("outbox.json", outbox_damage),
+        *corpus_workbook.zip_mutations(),
+        *corpus_workbook.in_zip_member("outbox.json", outbox_damage),
         *(
-            Mutation(m.name, corpus._replace_member(ACTOR, m.beside[0][1]))  # type: ignore[arg-type]
+            Mutation(m.name, corpus_workbook.replace_member(ACTOR, m.beside[0][1]))  # type: ignore[arg-type]
             for m in actor_damage
         ),
-        corpus.without_zip_member(ACTOR),
-        corpus.without_zip_member("outbox.json"),
+        corpus_workbook.without_zip_member(ACTOR),
+        corpus_workbook.without_zip_member("outbox.json"),
         Mutation("the members in a folder", rebuilt(nested)),
         Mutation("the outbox under another name", rebuilt(renamed)),
         Mutation("extra members (media, __MACOSX, bookmarks)", rebuilt(lambda f: {**f, **extra})),
@@ -206,7 +209,7 @@ def zip_mutations() -> list[Mutation]:
         ),
         Mutation(
             "actor.json stored uncompressed",
-            lambda g: _stored({**corpus._zip_members(g)}),
+            lambda g: _stored({**corpus_workbook.zip_members(g)}),
         ),
     ]
 

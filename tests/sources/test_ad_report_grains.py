@@ -22,7 +22,7 @@ from outcomes.sources import get_source
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.forget import forget
 from outcomes.warehouse.load import IngestResult, ingest_file
-from tests.sources.corpus import xlsx_bytes
+from tests.sources.corpus_workbook import xlsx_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 META_ADS = FIXTURES / "meta_ads" / "Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv"
