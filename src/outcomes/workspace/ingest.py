@@ -11,7 +11,7 @@ from pathlib import Path
 from outcomes.sources import ReadOptions, Source, SourceError, detect_source, get_source
 from outcomes.warehouse.connection import STATE_DIR, Warehouse
 from outcomes.warehouse.load import IngestResult, ingest_file
-from outcomes.workspace.config import WorkspaceConfig
+from outcomes.workspace.config import AmbiguousMappingError, WorkspaceConfig
 
 ProgressFactory = Callable[[Path], Callable[[int], None] | None]
 
@@ -72,16 +72,15 @@ def ingest_files(
 ) -> list[Outcome]:
     """Load each file with the named source (KeyError for an unknown source name)."""
     source = get_source(source_name)
-    return [
-        _one(
-            warehouse,
-            source,
-            path,
-            workspace.options_for(source, path, options) if workspace else options,
-            progress,
-        )
-        for path in files
-    ]
+    outcomes: list[Outcome] = []
+    for path in files:
+        try:
+            file_options = workspace.options_for(source, path, options) if workspace else options
+        except AmbiguousMappingError as exc:
+            outcomes.append(FileFailure(str(path), source.name, str(exc)))
+            continue
+        outcomes.append(_one(warehouse, source, path, file_options, progress))
+    return outcomes
 
 
 def ingest_folder(
@@ -119,13 +118,13 @@ def ingest_recognised(
         if not path.is_file():
             outcomes.append(FileFailure(str(path), None, f"{path}: no such file or folder"))
             continue
-        mapped = (
-            workspace is not None
-            and workspace.config.csv_mapping_for(path, workspace.root) is not None
-        )
         try:
+            mapped = (
+                workspace is not None
+                and workspace.config.csv_mapping_for(path, workspace.root) is not None
+            )
             source = get_source("csv") if mapped else detect_source(path)
-        except SourceError as exc:
+        except (AmbiguousMappingError, SourceError) as exc:
             outcomes.append(FileFailure(str(path), None, str(exc)))
             continue
         except Exception as exc:  # a detector's fault, not the file's: report it, go on
