@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from outcomes.cli import app
 from outcomes.warehouse.connection import Warehouse
@@ -74,7 +74,7 @@ COSTS = {
 }
 
 
-def _cli(workspace: Path, *args: str) -> Any:
+def _cli(workspace: Path, *args: str) -> Result:
     return CliRunner().invoke(app, [*args, "-w", str(workspace)], env={"COLUMNS": "200"})
 
 
@@ -107,9 +107,8 @@ def scorecard(workspace: Path) -> dict[str, Any]:
 
 
 def _row(roi: dict[str, Any], tactic: str, model: str = "linear") -> dict[str, Any]:
-    [row] = [
-        r for r in roi["rows"] if (r["level"], r["id"], r["model"]) == ("tactic", tactic, model)
-    ]
+    rows: list[dict[str, Any]] = roi["rows"]
+    [row] = [r for r in rows if (r["level"], r["id"], r["model"]) == ("tactic", tactic, model)]
     return row
 
 
