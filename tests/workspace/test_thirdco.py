@@ -166,6 +166,11 @@ def test_revenue_and_cost_per_tactic_worked_out_by_hand(roi: dict[str, Any]) -> 
     for tactic, cost in COSTS.items():
         assert _row(roi, tactic)["cost"] == pytest.approx(cost), tactic
     assert _row(roi, "ig-ads")["money"] == pytest.approx(458.85)  # not the budget of 600
+    # The gift-card campaign no tactic runs: EUR 100 spent, in no tactic's cost, and said.
+    [gifts] = roi["unclaimed_spend"]
+    assert (gifts["tactic"], gifts["amount"], gifts["lines"]) == (
+        "KC | Gift cards | Prospecting", 100.0, 4
+    )  # fmt: skip
 
 
 def test_each_return_is_in_its_goals_terms(roi: dict[str, Any]) -> None:
@@ -207,5 +212,9 @@ def test_the_briefing_never_tells_a_listening_tactic_to_stop(workspace: Path) ->
     for listening in ("ig-care", "masto-care"):
         assert "do not stop it" in about[listening].detail, about[listening].detail
     assert "Fix it or stop it" in about["masto-news"].detail
+    [gifts] = [item for item in briefing.attention if item.subject.startswith("KC | Gift")]
+    assert (gifts.kind, gifts.title) == (
+        "random-act", "'KC | Gift cards | Prospecting': €100 spent that no tactic claims"
+    )  # fmt: skip
     assert not any("pushes more than it listens" in item.title for item in briefing.attention
                    if item.subject.startswith(("instagram", "linkedin")))  # fmt: skip
