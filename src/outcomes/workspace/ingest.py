@@ -4,9 +4,11 @@ file does not stop the others, and each file is all-or-nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Final
 
 from outcomes.sources import ReadOptions, Source, SourceError, detect_source, get_source
 from outcomes.warehouse.connection import STATE_DIR, Warehouse
@@ -148,7 +150,8 @@ def _expanded(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _files_under(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
+    """The files under `folder` in load order (`download_order`), hidden ones left out."""
+    for path in sorted(folder.rglob("*"), key=download_order):
         relative = path.relative_to(folder).parts
         if (
             path.is_file()
@@ -156,6 +159,23 @@ def _files_under(folder: Path) -> Iterator[Path]:
             and STATE_DIR not in relative
         ):
             yield path
+
+
+_COPY: Final = re.compile(r"^(?P<base>.*?) ?\((?P<copy>\d{1,6})\)$")
+"""A browser's name for a file downloaded again: `report (1).csv`, Firefox's `report(1).csv`."""
+
+
+def download_order(path: Path) -> tuple[str, int, str]:
+    """Sort key: by folder and name, a browser's later download right after the file it repeats.
+
+    A report downloaded again is saved as `posts (1).csv` beside `posts.csv`, and plain name
+    order puts it first (a space sorts before a dot): loaded first, the newer numbers would
+    then be overwritten by the older file's, with exit 0. So `posts.csv`, `posts (1).csv`,
+    `posts (2).csv` load in that order, the newest download last.
+    """
+    found = _COPY.match(path.stem)
+    base, copy = (found["base"], int(found["copy"])) if found else (path.stem, 0)
+    return (path.with_name(base + path.suffix).as_posix(), copy, path.name)
 
 
 def _one(
