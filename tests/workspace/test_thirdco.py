@@ -218,3 +218,31 @@ def test_the_briefing_never_tells_a_listening_tactic_to_stop(workspace: Path) ->
     )  # fmt: skip
     assert not any("pushes more than it listens" in item.title for item in briefing.attention
                    if item.subject.startswith(("instagram", "linkedin")))  # fmt: skip
+
+
+def _contents(root: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """What the warehouse holds, table by table, without the ingest ids that differ."""
+    queries = {
+        "activities": "SELECT key, kind, reactions, comments, clicks FROM activities",
+        "conversions": "SELECT key, type, value, channel FROM conversions",
+        "costs": "SELECT key, tactic, amount, currency FROM costs",
+        "snapshots": "SELECT key, metric, value FROM metric_snapshots",
+        "touchpoints": "SELECT key, journey_id, utm_campaign FROM touchpoints",
+    }
+    with Warehouse.open(root) as warehouse:
+        return {
+            name: sorted(warehouse.duckdb.sql(sql).fetchall(), key=repr)
+            for name, sql in queries.items()
+        }
+
+
+def test_loading_the_folder_at_once_stores_what_loading_file_by_file_does(
+    workspace: Path, tmp_path: Path
+) -> None:
+    # `ingest --auto exports/` recognises every file, takes the re-downloads after the
+    # files they repeat and reads the mapped CSVs as outcomes.toml says.
+    root = tmp_path / "at-once"
+    shutil.copytree(FIXTURE, root)
+    result = _cli(root, "ingest", "--auto", str(root / "exports"))
+    assert result.exit_code == 0, result.output
+    assert _contents(root) == _contents(workspace)
