@@ -316,3 +316,50 @@ def test_a_value_map_of_a_column_the_mapping_does_not_read_is_refused(workspace:
     )
     assert result.exit_code == 2
     assert "value_map 'kind': the mapping does not read 'kind'" in result.stderr, result.stderr
+
+
+KPIS = """\
+[csv.churn]
+files = ["exports/kpis-*.csv"]
+table = "metric_snapshots"
+[csv.churn.columns]
+date = "Month"
+value = "Churn rate (%)"
+[csv.churn.values]
+metric = "churn_rate"
+channel = "other"
+entity = "Shop"
+entity_kind = "organisation"
+
+[csv.support]
+files = ["exports/kpis-*.csv"]
+table = "metric_snapshots"
+[csv.support.columns]
+date = "Month"
+value = "Support cost (EUR)"
+[csv.support.values]
+metric = "support_cost"
+channel = "other"
+entity = "Shop"
+entity_kind = "organisation"
+"""
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["named", "auto"])
+def test_a_file_two_mappings_match_is_refused_not_read_by_the_first(
+    workspace: Path, named: bool
+) -> None:
+    # Read by [csv.churn] alone, the support cost would be lost with exit 0.
+    (workspace / "outcomes.toml").write_text(KPIS)
+    file = workspace / "exports" / "kpis-2026.csv"
+    file.write_text("Month,Churn rate (%),Support cost (EUR)\n2026-01-31,5.9,2980\n")
+    target = ["csv", str(file)] if named else ["--auto", str(file.parent)]
+    result = runner.invoke(app, ["ingest", *target, "-w", str(workspace)])
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{file}: [csv.churn] and [csv.support] in outcomes.toml both match this file"
+        in result.stderr
+    )
+    assert "Traceback" not in result.output
+    with Warehouse.open(workspace) as warehouse:
+        assert warehouse.duckdb.sql("SELECT count(*) FROM metric_snapshots").fetchall() == [(0,)]

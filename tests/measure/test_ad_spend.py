@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from outcomes.examples import example_path
-from outcomes.measure.costs import Period, attributed, planned_vs_spent, tactic_costs
+from outcomes.measure.costs import (
+    Period,
+    attributed,
+    measured_costs,
+    planned_vs_spent,
+    tactic_costs,
+)
 from outcomes.measure.roi import roi
 from outcomes.plan import Plan, load_plan
 from outcomes.sources.meta_ads import MetaAds
@@ -90,3 +96,21 @@ def test_paid_tactic_roi_uses_the_recorded_ad_spend(warehouse: Warehouse, tmp_pa
     estimate = roi(unclaimed, *tables, warehouse.table("costs"), period=YEAR,
                    models=("last_touch",), bootstrap=0).row("tactic", "fb-retarget", "last_touch")  # fmt: skip
     assert estimate.money == pytest.approx(24_000.0)
+
+
+def test_spend_no_tactic_claims_is_listed_not_dropped(warehouse: Warehouse, tmp_path: Path) -> None:
+    # No tactic names the brand video campaign: its EUR 92.90 was spent all the same.
+    ingest_file(warehouse, MetaAds(), META_REPORT)
+    plan = plan_claiming(tmp_path, "[fb-retarget, 'NW | Retargeting | Pricing visitors']")
+    measured = measured_costs(plan, YEAR, warehouse.table("costs"))
+    assert measured.tactics["fb-retarget"].money == pytest.approx(RETARGETING_SPEND)
+    [video] = measured.unclaimed
+    assert (video.tactic, video.part, video.currency, video.lines) == (
+        "NW | Brand video | Q1", "money", "EUR", 3
+    )  # fmt: skip
+    assert video.amount == pytest.approx(45.10 + 47.80)
+    assert "is claimed by no tactic, so no tactic's cost counts it" in video.message
+    report = roi(plan, warehouse.table("touchpoints"), warehouse.table("conversions"),
+                 warehouse.table("costs"), period=YEAR, models=("last_touch",), bootstrap=0)  # fmt: skip
+    [listed] = report.to_json()["unclaimed_spend"]
+    assert (listed["tactic"], listed["amount"]) == ("NW | Brand video | Q1", pytest.approx(92.9))

@@ -55,3 +55,49 @@ def test_an_irregular_operator(plan: Plan, warehouse: Warehouse) -> None:
         if r.operator == "ana"
     ]  # fmt: skip
     assert (ana.periods, ana.periods_kept, ana.status) == (11, 6, "irregular")
+
+
+def _twice_a_week(plan: Plan) -> Plan:
+    """The plan with li-rep-insights asking two posts a week of each rep instead of one."""
+    tactics = [
+        t.model_copy(update={"cadence": t.cadence.model_copy(update={"count": 2})})
+        if t.id == "li-rep-insights" and t.cadence is not None
+        else t
+        for t in plan.tactics
+    ]
+    return plan.model_copy(update={"tactics": tactics})
+
+
+def test_posting_less_often_than_planned_is_irregular_not_stopped(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    # Ana keeps two posts a week once, then posts every week, one a week: she never stopped.
+    monday = dt.date(2026, 2, 2)
+    post(warehouse, "Ana Silva", monday + dt.timedelta(days=2))
+    for week in range(10):
+        post(warehouse, "Ana Silva", monday + dt.timedelta(weeks=week, days=1))
+    as_of = monday + dt.timedelta(weeks=10, days=-1)
+    [ana] = [
+        r for r in cadence_consistency(_twice_a_week(plan), warehouse.table("activities"), as_of=as_of)
+        if r.operator == "ana"
+    ]  # fmt: skip
+    assert (ana.periods, ana.periods_kept, ana.activities) == (11, 1, 11)
+    assert ana.status == "irregular"
+    assert ana.last_activity == monday + dt.timedelta(weeks=9)
+
+
+def test_activity_in_the_running_week_is_no_silence(plan: Plan, warehouse: Warehouse) -> None:
+    # Bo posts for six weeks, skips four, and posts again in the week still running.
+    monday = dt.date(2026, 2, 2)
+    for week in (*range(6), 10):
+        post(warehouse, "Bo Lindqvist", monday + dt.timedelta(weeks=week))
+    post(warehouse, "Bo Lindqvist", monday + dt.timedelta(weeks=10, days=3))  # after as_of
+    as_of = monday + dt.timedelta(weeks=10, days=2)
+    [bo] = [
+        r for r in cadence_consistency(plan, warehouse.table("activities"), as_of=as_of)
+        if r.operator == "bo"
+    ]  # fmt: skip
+    # The running week is not counted, but it is not silence either.
+    assert (bo.periods, bo.periods_kept, bo.activities) == (11, 6, 6)
+    assert bo.status == "irregular"
+    assert bo.last_activity == monday + dt.timedelta(weeks=10)

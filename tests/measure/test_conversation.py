@@ -28,11 +28,12 @@ _keys = count()
 def activity(
     w: Warehouse, channel: str, kind: str, native_id: str, minutes: float,
     in_reply_to: str | None = None, account: str = "us", author: str | None = None,
+    source: str = "test",
 ) -> None:  # fmt: skip
     w.duckdb.execute(
         "INSERT INTO activities (key, source, channel, account, native_id, kind, in_reply_to, "
-        "ts, author, ingest_id) VALUES (?, 'test', ?, ?, ?, ?, ?, ?, ?, 1)",
-        [f"a{next(_keys)}", channel, account, native_id, kind, in_reply_to,
+        "ts, author, ingest_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        [f"a{next(_keys)}", source, channel, account, native_id, kind, in_reply_to,
          T0 + dt.timedelta(minutes=minutes), author],
     )  # fmt: skip
 
@@ -95,6 +96,27 @@ def test_x_replies_to_tweets_not_in_the_archive_are_timed_by_snowflake(
     assert h.response_rate is None  # the unanswered tweets are not in the export
     assert h.median_first_response_minutes == pytest.approx(25.0, abs=0.02)
     assert h.listen_push_ratio == pytest.approx(1 / 3) and h.flags == ("push-heavy",)
+
+
+def test_posts_from_an_export_without_replies_are_not_pushing_without_listening(
+    warehouse: Warehouse,
+) -> None:
+    w = warehouse
+    # Meta's and LinkedIn's post exports hold no replies: their 0 answers are not measured.
+    for n in range(3):
+        activity(w, "instagram", "post", f"ig{n}", n, source="meta")
+        activity(w, "linkedin", "post", f"li{n}", n, source="linkedin")
+        activity(w, "x", "post", f"x{n}", n, source="x-archive")  # an archive holds replies
+    rows = by_channel(w)
+    for channel in ("instagram", "linkedin"):
+        assert (rows[channel].own_posts, rows[channel].answers) == (3, 0)
+        assert rows[channel].listen_push_ratio is None and rows[channel].flags == ()
+    assert rows["x"].listen_push_ratio == 0.0 and rows["x"].flags == ("push-heavy",)
+    # A social inbox's CSV with one reply on Instagram: now the balance is measured.
+    activity(w, "instagram", "reply", "r1", 9, in_reply_to="c1", source="csv")
+    instagram = by_channel(w)["instagram"]
+    assert instagram.listen_push_ratio == pytest.approx(1 / 3)
+    assert instagram.flags == ("push-heavy",)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,10 @@ import yaml
 from typer.testing import CliRunner
 
 from outcomes.cli import app
-from outcomes.measure.returns import count_interval
+from outcomes.measure.returns import claimed_outcomes, count_interval
 from outcomes.measure.roi_report import RoiReport
 from outcomes.plan import Plan, load_plan, load_plan_text
+from outcomes.warehouse.connection import Warehouse
 from tests.conftest import CLEAN_PLAN
 from tests.measure.demo_roi import demo_roi
 
@@ -285,3 +287,41 @@ def test_three_hires_do_not_prove_a_tactic_pays_for_itself(tmp_path: Path) -> No
     table = runner.invoke(app, ["roi", "-w", str(tmp_path / "acme"), "--bootstrap", "0"])
     line = next(x for x in table.output.splitlines() if x.startswith("t  job-posts"))
     assert "+46%" in line and "-60%…+279%" in line, line
+
+
+THIRDCO_PLAN = Path(__file__).parents[1] / "workspace" / "fixtures" / "thirdco" / "plan.yaml"
+
+
+def _thirdco_plan(tmp_path: Path, *, posts_first: bool) -> Plan:
+    """Kettle & Crate's plan, with its Mastodon tips tactic before or after the answers."""
+    text = THIRDCO_PLAN.read_text(encoding="utf-8")
+    care, news, after = (
+        text.index(f"  - id: {t}\n") for t in ("masto-care", "masto-news", "newsletter")
+    )
+    if posts_first:
+        text = text[:care] + text[news:after] + text[care:news] + text[after:]
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_plan(path).plan
+
+
+@pytest.mark.parametrize("posts_first", [False, True], ids=["answers-first", "posts-first"])
+def test_contacts_saved_by_answers_go_to_the_answering_tactic_in_any_order(
+    tmp_path: Path, posts_first: bool
+) -> None:
+    # Both tactics serve the support goal on Mastodon and name no campaign; the care team's
+    # answers saved the tickets, whichever tactic the plan lists first.
+    plan = _thirdco_plan(tmp_path, posts_first=posts_first)
+    ids = [t.id for t in plan.tactics]
+    assert (ids.index("masto-news") < ids.index("masto-care")) == posts_first
+    with Warehouse.open(tmp_path) as warehouse:
+        for n in range(3):
+            warehouse.duckdb.execute(
+                "INSERT INTO conversions (key, source, journey_id, ts, type, channel, ingest_id)"
+                " VALUES (?, 'csv', 'helpdesk', ?, 'ticket_deflected', 'mastodon', 1)",
+                [f"t{n}", dt.datetime(2026, 2, n + 1, 10, tzinfo=dt.UTC)],
+            )
+        conversions = warehouse.table("conversions")
+        start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        claimed = claimed_outcomes(plan, conversions, None, (start, start + dt.timedelta(days=90)))
+    assert claimed.units == {("support", "masto-care"): 3.0}

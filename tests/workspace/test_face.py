@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from outcomes.briefing import BriefingOptions
 from outcomes.briefing.cache import CACHE_DIR
 from outcomes.lint import check_plan
 from outcomes.plan import PlanError, load_plan
+from outcomes.warehouse.connection import Warehouse
 from outcomes.workspace import init_workspace
 from tests.demo_cache import DemoCache
 
@@ -138,3 +140,26 @@ def test_attribute_on_a_paths_file_and_on_the_warehouse(demo: Path, tmp_path: Pa
     assert sum(from_warehouse.as_dict("conversions").values()) > 0
     with pytest.raises(ValueError, match="no model 'nonsense'"):
         space.attribute("nonsense")
+
+
+def test_a_report_downloaded_again_loads_after_the_first_download(tmp_path: Path) -> None:
+    # Browsers save a second download as "posts (1).csv", which plain name order puts first:
+    # the older file's likes would then overwrite the newer ones, with exit 0.
+    init_workspace(tmp_path, example="northwind")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    meta = Path(__file__).parent / "fixtures" / "thirdco" / "exports" / "meta"
+    for name in ("instagram-posts-2026q1.csv", "instagram-posts-2026q1 (1).csv"):
+        shutil.copyfile(meta / name, exports / name)
+    report = Workspace.open(tmp_path).ingest([exports])
+    assert [Path(r.file).name for r in report.loaded] == [
+        "instagram-posts-2026q1.csv",
+        "instagram-posts-2026q1 (1).csv",
+    ]
+    assert [(r.loaded, r.updated) for r in report.loaded] == [(12, 0), (0, 2)]
+    with Warehouse.open(tmp_path) as warehouse:
+        newest = warehouse.duckdb.sql(
+            "SELECT native_id, reactions, comments FROM activities "
+            "WHERE native_id IN ('18050000000000011', '18050000000000012') ORDER BY 1"
+        ).fetchall()
+    assert newest == [("18050000000000011", 139, 9), ("18050000000000012", 58, 4)]

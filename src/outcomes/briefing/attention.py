@@ -15,7 +15,9 @@ does not answer by the messages left unanswered, spend in another currency by it
 Spend recorded in another currency than the plan's (`RoiReport.foreign_spend`) is never
 converted nor counted, so the cost and ROI of the tactic it was for rest on the plan's
 estimate or part of the spend: that is a severity-3 item, with the ROI's own sentence,
-so that the briefing and `outcomes roi` say the same.
+so that the briefing and `outcomes roi` say the same. Spend in the plan's currency that no
+tactic claims (`RoiReport.unclaimed_spend`: an ad campaign nobody planned) is a random act
+of social that cost money: a severity-2 item with the sentence `outcomes roi` prints.
 
 A tactic is judged in the terms of the goals it serves (`outcomes.measure.returns`): only
 a tactic whose return is measured in money and falls short of its cost, across the whole
@@ -106,6 +108,7 @@ def attention_items(
         *_conversation(card),
         *_engagement(card),
         *_foreign_spend(roi),
+        *_unclaimed_spend(roi),
         *_losing_money(plan, roi, headline_model),
         *_over_plan(card, plan.organisation.currency),
     ]
@@ -254,6 +257,22 @@ def _engagement(card: Scorecard) -> Iterable[Attention]:
                 link.verdict,
                 f"/tactics/{link.tactic}",
             )
+
+
+def _unclaimed_spend(roi: RoiReport) -> Iterable[Attention]:
+    """Money spent on what no tactic claims (an ad campaign nobody planned): a random act
+    of social that cost money, which no tactic's cost shows."""
+    for spent in roi.unclaimed_spend:
+        yield Attention(
+            "random-act",
+            2,
+            spent.tactic,
+            f"'{spent.tactic}': {format_money(spent.amount, spent.currency)} spent that no "
+            "tactic claims",
+            spent.message,
+            "/sources",
+            spent.amount,
+        )
 
 
 def _foreign_spend(roi: RoiReport) -> Iterable[Attention]:

@@ -184,6 +184,8 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
     # Right under the numbers it changes: spend no cost above counts.
     for left_out in report.foreign_spend:
         console.print(f"Not counted: {left_out.message}", style="bold red", markup=False)
+    for unclaimed in report.unclaimed_spend:
+        console.print(f"No tactic's: {unclaimed.message}", style="yellow", markup=False)
     _print_returns(report, model, level)
     if len(report.models) > 1:
         compare = Table(title="Revenue credited to each tactic, by model", box=None, pad_edge=False)

@@ -11,9 +11,14 @@ and the tactic's own activities (posts, replies, reposts, messages mapped to it 
 * a period is **kept** when it has at least `count` activities (for a tactic with several
   operators who each carry the cadence, per operator);
 * status: **kept the rhythm** when at least 80% of the periods are kept, **stopped** when
-  none of the last two periods is (and earlier ones were), **irregular** otherwise,
-  **not started** when there is no activity at all on a social channel, and **no activity
-  data** for channels whose exports hold no activities (email, events, the web).
+  the last two periods have no activity at all, nor the period still running, while
+  earlier ones had some (someone who posts once a week against a plan of two has not
+  stopped: that is irregular), **irregular** otherwise, **not started** when there is no
+  activity at all on a social channel, and **no activity data** for channels whose exports
+  hold no activities (email, events, the web).
+
+The period still running at `as_of` is not counted (it may yet be kept), but its activity
+is no silence: it makes the last activity, and keeps a row from "stopped".
 
 Posts, reposts and messages count for tactics that push; replies and messages for tactics
 whose mode is to respond or listen.
@@ -147,6 +152,8 @@ def _tactic_rows(
     for row in rows:
         day = row["day"]
         assert isinstance(day, dt.date)
+        if day > as_of:
+            continue  # after the day measured: neither counted nor a sign of life
         start = _period_start(day, per)
         n = int(row["n"])  # type: ignore[call-overload]
         for who in (TACTIC, author_of.get(str(row["who"] or ""))):
@@ -170,14 +177,17 @@ def _row(
     needed = tactic.cadence.count
     kept = [by_period.get(p, 0) >= needed for p in periods]
     active = [p for p in periods if by_period.get(p, 0)]
+    # Activity after the last whole period (the one still running) is a sign of life.
+    running = [p for p, n in by_period.items() if n and (not periods or p > periods[-1])]
+    silent = len(periods) > 2 and not running and not any(by_period.get(p) for p in periods[-2:])
     status: Rhythm
     if not active and tactic.channel not in SOCIAL_CHANNELS and not checked:
         status = "no activity data"  # email, events, web: their exports hold no activities
-    elif not active:
+    elif not active and not running:
         status = "not started"
     elif periods and sum(kept) >= KEPT_SHARE * len(periods):
         status = "kept the rhythm"
-    elif len(kept) > 2 and not any(kept[-2:]) and any(kept[:-2]):
+    elif silent:
         status = "stopped"
     else:
         status = "irregular"
@@ -189,7 +199,7 @@ def _row(
         periods=len(periods),
         periods_kept=sum(kept),
         activities=sum(by_period.get(p, 0) for p in periods),
-        last_activity=max(active) if active else None,
+        last_activity=max(active + running) if active or running else None,
         status=status,
     )
 

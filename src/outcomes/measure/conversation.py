@@ -14,7 +14,11 @@ From the warehouse's `activities`, per channel and account (or any other groupin
   `first_response_minutes` or `first_response_business_minutes` benchmark): the share of
   inbound items whose first answer came within it, in calendar or business time;
   unanswered items count as missed;
-* **listen-and-respond-to-push ratio** = our replies and messages ÷ our own posts.
+* **listen-and-respond-to-push ratio** = our replies and messages ÷ our own posts. It is
+  measured only for a group with some activity from an export that can hold our answers
+  (`answerless_sources`): a page's post export (LinkedIn, Meta, YouTube) holds posts and
+  never the replies under them, so 12 posts from it and no reply is not "0 replies", it
+  is replies not loaded yet. Such a group has no ratio and is not flagged `push-heavy`.
 
 The first answer to an item is the earliest of ours (ties by id); `responder_health`
 groups by who gave it: per operator, how many conversations they opened and how fast.
@@ -40,6 +44,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
+from outcomes.catalog.measurable import ANY_DATA, SOURCE_DATA
 from outcomes.measure.business_hours import DEFAULT_HOURS, business_minutes
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
@@ -64,6 +69,19 @@ TIMING_FIELDS: Final = (
     "p90_first_response_business_minutes",
 )
 Key = tuple[Any, ...]
+
+
+def answerless_sources() -> tuple[str, ...]:
+    """The connectors whose exports hold activities but never a reply or message of ours."""
+    return tuple(
+        sorted(
+            name
+            for name, data in SOURCE_DATA.items()
+            if name != ANY_DATA
+            and any(token.startswith("activities:") for token in data)
+            and not data & {f"activities:{kind}" for kind in ANSWER_KINDS}
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +167,12 @@ def conversation_health(
         "unseen": _count(unseen.select(*[unseen[f"answer_{k}"].name(k) for k in keys]), keys),
         "posts": _count(a.filter(a.kind == "post"), keys),
         "answers": _count(answers, keys),
+        "answerable": _count(a.filter(~a.source.isin(answerless_sources())), keys),
     }
     found, timed_rows = _counts_and_rows(counts, timed, keys)
     waits = _Waits(timed_rows, keys, hours)
-    groups = sorted(
-        {key for table in found.values() for key in table} | set(waits.rows_of),
-        key=_sort_key,
-    )
+    counted = (table for name, table in found.items() if name != "answerable")
+    groups = sorted({key for table in counted for key in table} | set(waits.rows_of), key=_sort_key)
     targets = targets or {}
     return [_health(keys, key, found, waits, targets.get(key), low_response) for key in groups]
 
@@ -422,7 +439,8 @@ def _health(
     posts = found["posts"].get(key, 0)
     answers = found["answers"].get(key, 0)
     rate = answered / inbound if inbound else None
-    ratio = answers / posts if posts else None
+    # Posts alone from exports that never hold our answers say nothing of our listening.
+    ratio = answers / posts if posts and found["answerable"].get(key) else None
     flags = []
     if rate is not None and rate < low_response:
         flags.append("low-response")

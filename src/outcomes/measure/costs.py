@@ -28,6 +28,12 @@ part and currency), so that ROI and the briefing say which numbers it would chan
 A line without `currency` (hand-entered costs, timesheets, older loads) is taken as the
 plan's.
 
+**Spend no tactic claims is said, not dropped.** A line in the plan's currency whose
+`tactic` is no plan tactic and no tactic's campaign (an ad campaign nobody planned, a
+timesheet project of no tactic) counts in no tactic's cost; it is listed
+(`UnclaimedSpend`, per name and part), so that the money spent on random acts of social is
+shown beside the costs that look complete without it.
+
 A line's `tactic` is a plan tactic's id, or a campaign name as an ad platform exports it
 (Meta Ads, LinkedIn Ads): a line whose tactic is no tactic id is attributed to the first
 tactic, in plan order, whose `measurement.match.utm_campaign` lists that name (compared
@@ -207,6 +213,45 @@ class ForeignSpend:
 
 
 @dataclass(frozen=True, slots=True)
+class UnclaimedSpend:
+    """Spend in the plan's currency that no tactic claims, so no tactic's cost counts it."""
+
+    tactic: str
+    """The line's tactic as recorded: a campaign name as exported, a timesheet project."""
+    part: Part
+    currency: str
+    amount: float
+    lines: int
+
+    @property
+    def message(self) -> str:
+        """One sentence for the terminal and the briefing: what no cost counts, what to do."""
+        amount = (
+            f"{INVALID} {self.currency}"
+            if is_invalid(self.amount)
+            else f"{self.amount:,.2f} {self.currency}"
+        )
+        lines = f"{self.lines:,} line{'s' if self.lines != 1 else ''}"
+        return (
+            f"'{self.tactic}': {amount} of {self.part} spend ({lines}) is claimed by no "
+            "tactic, so no tactic's cost counts it. If a tactic runs it, name it in that "
+            "tactic's `measurement.match.utm_campaign`; if none does, it is a random act of "
+            "social."
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """Its fields and its sentence."""
+        return {
+            "tactic": self.tactic,
+            "part": self.part,
+            "currency": self.currency,
+            "amount": self.amount,
+            "lines": self.lines,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class RecordedSpend:
     """The `costs` lines of a period summed per tactic and part, in the plan's currency,
     and the lines in another currency, left out of those sums."""
@@ -214,6 +259,8 @@ class RecordedSpend:
     amounts: Mapping[tuple[str, Part], float]
     """`{(tactic, part): amount}` of the lines in the plan's currency (or stating none)."""
     foreign: tuple[ForeignSpend, ...] = ()
+    unclaimed: tuple[UnclaimedSpend, ...] = ()
+    """The lines in the plan's currency of no plan tactic, summed per name and part."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +269,7 @@ class Costs:
 
     tactics: Mapping[str, TacticCost]
     foreign: tuple[ForeignSpend, ...] = ()
+    unclaimed: tuple[UnclaimedSpend, ...] = ()
 
 
 def attributed(plan: Plan, costs: ibis.Table) -> ibis.Table:
@@ -267,6 +315,7 @@ def recorded_spend(plan: Plan, costs: ibis.Table, period: Period) -> RecordedSpe
         amount=marked.amount.sum(), lines=marked.count()
     )
     amounts: dict[tuple[str, Part], float] = {}
+    lines_of: dict[tuple[str, Part], int] = {}
     apart: dict[tuple[str, Part, str], tuple[float, int]] = {}
     for row in to_arrow(summed).to_pylist():
         part = PART_OF_KIND.get(str(row["kind"]), "money")
@@ -274,6 +323,7 @@ def recorded_spend(plan: Plan, costs: ibis.Table, period: Period) -> RecordedSpe
         if row["other"] is None:
             key = (str(row["tactic"]), part)
             amounts[key] = amounts.get(key, 0.0) + amount
+            lines_of[key] = lines_of.get(key, 0) + int(row["lines"])
         else:
             kept = (str(row["tactic"]), part, str(row["other"]))
             total, lines = apart.get(kept, (0.0, 0))
@@ -292,7 +342,12 @@ def recorded_spend(plan: Plan, costs: ibis.Table, period: Period) -> RecordedSpe
         )
         for (tactic, part, other_currency), (total, lines) in sorted(apart.items())
     )
-    return RecordedSpend(amounts, foreign)
+    unclaimed = tuple(
+        UnclaimedSpend(tactic, part, currency, amount, lines_of[(tactic, part)])
+        for (tactic, part), amount in sorted(amounts.items())
+        if tactic not in ids
+    )
+    return RecordedSpend(amounts, foreign, unclaimed)
 
 
 def logged_hours(costs: ibis.Table, period: Period) -> dict[tuple[str, str | None], float]:
@@ -321,7 +376,7 @@ def measured_costs(plan: Plan, period: Period, costs: ibis.Table | None = None) 
         else RecordedSpend({})
     )
     tactics = {t.id: _tactic_cost(plan, t, period, spend.amounts) for t in plan.tactics}
-    return Costs(tactics, spend.foreign)
+    return Costs(tactics, spend.foreign, spend.unclaimed)
 
 
 def _tactic_cost(

@@ -52,8 +52,11 @@ A `ticket_deflected` or `hire` conversion in the period is **claimed** by a tact
 `measurement.match.utm_campaign` names the conversion's campaign; one no campaign claims
 goes to a tactic of the same channel that serves a goal of that family and names no
 campaign (in plan order within each rule, the first wins), and only within the tactic's
-own dates. Support and hiring parts count as measured when the period has any conversion
-of their type (the tactic may have claimed none: that is a measured 0).
+own dates. A support contact is saved by an answer, so on a channel a tactic that responds
+or listens claims it before one that publishes to the same goal: which of the two is first
+in the file does not move the answers' saving to the posts. Support and hiring parts count
+as measured when the period has any conversion of their type (the tactic may have claimed
+none: that is a measured 0).
 
 **A count has an interval too.** The sales and retention parts carry the bootstrap's
 interval over journeys: what another period like this one could have credited. Contacts
@@ -85,6 +88,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from outcomes.catalog.channels import LISTENING_MODES
 from outcomes.catalog.money import format_money, is_invalid
 from outcomes.plan import Goal, Plan, Tactic
 from outcomes.warehouse.connection import to_arrow
@@ -326,6 +330,10 @@ def _claim(plan: Plan, family: Family, table: ibis.Table) -> Any:
             by_campaign.append((dated & table.campaign.lower().isin(names), tactic.id))
         elif any(goal_family(g, plan) == family for g in tactic_goals(plan, tactic)):
             by_channel.append((dated & (table.channel == tactic.channel), tactic.id))
+    if family == "support":
+        # An answer saves the ticket: answering tactics first (a stable sort keeps plan order).
+        modes = {t.id: t.mode for t in plan.tactics}
+        by_channel.sort(key=lambda rule: modes[rule[1]] not in LISTENING_MODES)
     rules = [*by_campaign, *by_channel]
     if not rules:
         return ibis.null("string")

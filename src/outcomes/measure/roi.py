@@ -28,7 +28,7 @@ the first, `warnings` says so for the tactic and model.
 
 Cost comes from `outcomes.measure.costs` (people, money, technology; recorded spend
 replacing plan estimates; spend recorded in another currency than the plan's left out and
-listed in `foreign_spend`). From these, for each tactic and model:
+listed in `foreign_spend`; spend no tactic claims listed in `unclaimed_spend`). From these, for each tactic and model:
 
 * **ROI** = (money return − cost) / cost; none when nothing was spent, and none when no
   return is measured in money. The return is in each goal's own terms
@@ -258,6 +258,7 @@ def roi(
         coverage=_coverage(in_period, sales, customers),
         warnings=tuple(warnings),
         foreign_spend=measured.foreign,
+        unclaimed_spend=measured.unclaimed,
     )
 
 

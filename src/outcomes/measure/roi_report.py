@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.measure.attribution.result import records_frame, records_table
-from outcomes.measure.costs import ForeignSpend, Period
+from outcomes.measure.costs import ForeignSpend, Period, UnclaimedSpend
 from outcomes.measure.returns import Return
 
 if TYPE_CHECKING:
@@ -164,6 +164,9 @@ class RoiReport:
     foreign_spend: tuple[ForeignSpend, ...] = ()
     """Spend recorded in the period in another currency than the plan's: left out of every
     cost, ROI, ROAS and cost per acquisition here (`outcomes.measure.costs`)."""
+    unclaimed_spend: tuple[UnclaimedSpend, ...] = ()
+    """Spend recorded in the period in the plan's currency that no tactic claims: in no
+    tactic's cost, and money the organisation spent all the same."""
 
     def to_arrow(self) -> pa.Table:
         """`to_records` as an Arrow table."""
@@ -196,6 +199,7 @@ class RoiReport:
             "rows": [row.to_json() for row in self.rows if levels is None or row.level in levels],
             "warnings": [w.to_json() for w in self.warnings],
             "foreign_spend": [f.to_json() for f in self.foreign_spend],
+            "unclaimed_spend": [u.to_json() for u in self.unclaimed_spend],
         }
 
     def only(self, models: Sequence[str]) -> RoiReport:

@@ -42,8 +42,11 @@ other conversions by user, timestamp, name and batch position. A key seen before
 same file (a repeated purchase or event) gives no second row.
 
 Other events are not used (not rejected). A line that is not a JSON object, or a used
-event without a readable timestamp or without any user id, or whose `event_params` is not
-a list, is rejected with its line (record number for Parquet). So is a line that is cut
+event without a readable timestamp, or whose `event_params` is not a list, is rejected with
+its line (record number for Parquet); so is a touchpoint event without any user id (a
+visit of nobody is no step of a journey). A purchase or lead whose `user_pseudo_id` and
+`user_id` are both null (GA4 writes that for a user who gave no consent) is kept, with no
+journey: it counts in goals' revenue and orders, and no tactic is credited with it. So is a line that is cut
 off (the last line of an interrupted export), nested too deeply, not UTF-8, or holding
 `NaN`, `Infinity`, a number out of range, a string with a lone UTF-16 surrogate
 (`"\\ud800"`: damaged text, not repaired) or a key given twice with two values (an

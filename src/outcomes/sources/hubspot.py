@@ -51,6 +51,10 @@ first associated contact id, when a column has them, is the customer and journey
 The Pipeline (its label, or the internal id the API gives) is `pipeline`, which a goal's
 scope can name; contacts have no pipeline, so a scope naming one counts deals only.
 
+"Deal owner" ("Contact owner" for contacts, `hubspot_owner_id` in an API export) is
+`owner`, which a tactic's `pilot` compares per person by the plan person's `name` or `id`
+(any case): export owners by name, since HubSpot's numeric owner id matches no one.
+
 Keys: `natural_key("hubspot", "contact"|"deal", record id[, conversion type])`; the type
 is part of a conversion's key so that a deal that is won after it was loaded as open adds
 its `deal_won` row instead of being skipped as already loaded.

@@ -13,7 +13,10 @@ count is read when present.
   `clicks` (Unique Clicks), `clicks_total`, `unsubscribes`, `hard_bounces`,
   `soft_bounces`, `abuse_complaints`. Rates are not stored: they follow from the counts.
 * Name the campaign's Title in the email tactic's `measurement.match.utm_campaign` (its
-  links usually carry the same utm_campaign) so the tactic's metrics can be found by it.
+  links usually carry the same utm_campaign), so that the visits and sales its links
+  bring (GA4's sessions of that campaign) are the tactic's. The snapshots themselves are
+  not a tactic's benchmarks: a `clicks` benchmark of an email tactic is measured from
+  activities, which this export has none of (`outcomes check` says so).
 * `Send Date` is written like "Mar 04, 2026 09:30 am", in the account's time zone, which
   the export does not name; only its date is used.
 * Keys: the Unique Id when the export has one, else the Title and send date; so a later

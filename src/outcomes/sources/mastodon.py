@@ -3,7 +3,8 @@
 A file holds a JSON array (one API page, or pages joined) or JSON Lines of Status entities
 (`GET /api/v1/accounts/:id/statuses`) or Notification entities (`GET /api/v1/notifications`),
 or one entity; a folder written by :func:`outcomes.sources.mastodon_api.save` holds
-`statuses.json`, `notifications.json` and `account.json`.
+`statuses.json`, `notifications.json` and `account.json` (`outcomes fetch` loads it;
+`outcomes ingest mastodon` takes its files, `outcomes ingest --auto` the folder).
 
 * Our statuses become `activities`: "repost" when `reblog` is set, "reply" when
   `in_reply_to_id` is (a thread continues a conversation, so it counts as a reply),

@@ -22,8 +22,10 @@ Each opportunity becomes `conversions`:
 `linkedin`); `campaign` is the Primary Campaign Source, else the Lead Source, so that a
 lead source naming no plan channel ("Partner Referral") is kept. `customer_id` is the
 Account ID, else the Account Name. For goal scopes, `segment` is the Segment column, else
-the Type, and `product` the Product (Name) of an opportunity-products report. Dates are
-read month first ("3/1/2026" is 1 March), as a US-locale report writes them.
+the Type, and `product` the Product (Name) of an opportunity-products report. The
+Opportunity Owner (`Owner`, `Owner.Name`) is `owner`, which a tactic's `pilot` compares
+per person by the plan person's `name` or `id` (any case). Dates are read month first
+("3/1/2026" is 1 March), as a US-locale report writes them.
 
 Reports end with a blank line and a footer: the report name, "Grand Totals (123
 records)", "Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.",

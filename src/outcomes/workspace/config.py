@@ -16,6 +16,9 @@ utm_campaign = "Campaign"
 A `[csv.NAME.values]` table gives columns one value for every row, for what the file does
 not say because it is the same throughout (a timesheet's lines are all `kind = "people"`).
 
+A file is read by one mapping: a file the `files` of two mappings match is refused
+(:class:`AmbiguousMappingError`), so that what the second maps is never dropped in silence.
+
 `date_order = "dmy"` (or `mdy`, `ymd`), at the top or in a `[csv.NAME]` table, says how to
 read numeric dates when every date of a column reads both ways (09/01/2026); a column with
 one telling date (21/01/2026) is decided by it, whatever the setting says. `decimal_mark =
@@ -58,6 +61,20 @@ _TABLES: Final = tuple(t.name for t in FACT_TABLES)
 
 class ConfigError(Exception):
     """`outcomes.toml` is invalid; the message names the file, the key and what to do."""
+
+
+class AmbiguousMappingError(ConfigError):
+    """A file that the `files` of more than one `[csv.NAME]` mapping match."""
+
+    def __init__(self, path: Path, names: tuple[str, ...]) -> None:
+        listed = " and ".join(f"[csv.{name}]" for name in names)
+        super().__init__(
+            f"{path}: {listed} in {CONFIG_FILE} both match this file, and a file is read by "
+            "one mapping; narrow their `files` so that one matches, or save each part of "
+            "the file as its own CSV"
+        )
+        self.path = path
+        self.names = names
 
 
 @dataclass(frozen=True)
@@ -103,8 +120,16 @@ class WorkspaceConfig:
     """`[channels]`: source label → plan channel or class."""
 
     def csv_mapping_for(self, path: Path, workspace: Path) -> CsvMapping | None:
-        """The first CSV mapping whose globs match `path`."""
-        return next((m for m in self.csv if m.matches(path, workspace)), None)
+        """The one CSV mapping whose globs match `path`, or None.
+
+        Raises :class:`AmbiguousMappingError` when several do: read by the first alone, the file
+        would silently lose what the others map (a finance sheet whose churn column one
+        mapping takes and whose support cost another does), and exit 0.
+        """
+        found = [m for m in self.csv if m.matches(path, workspace)]
+        if len(found) > 1:
+            raise AmbiguousMappingError(path, tuple(m.name for m in found))
+        return found[0] if found else None
 
 
 def load_config(workspace: Path) -> WorkspaceConfig:

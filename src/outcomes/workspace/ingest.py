@@ -4,14 +4,16 @@ file does not stop the others, and each file is all-or-nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Final
 
 from outcomes.sources import ReadOptions, Source, SourceError, detect_source, get_source
 from outcomes.warehouse.connection import STATE_DIR, Warehouse
 from outcomes.warehouse.load import IngestResult, ingest_file
-from outcomes.workspace.config import WorkspaceConfig
+from outcomes.workspace.config import AmbiguousMappingError, WorkspaceConfig
 
 ProgressFactory = Callable[[Path], Callable[[int], None] | None]
 
@@ -72,16 +74,15 @@ def ingest_files(
 ) -> list[Outcome]:
     """Load each file with the named source (KeyError for an unknown source name)."""
     source = get_source(source_name)
-    return [
-        _one(
-            warehouse,
-            source,
-            path,
-            workspace.options_for(source, path, options) if workspace else options,
-            progress,
-        )
-        for path in files
-    ]
+    outcomes: list[Outcome] = []
+    for path in files:
+        try:
+            file_options = workspace.options_for(source, path, options) if workspace else options
+        except AmbiguousMappingError as exc:
+            outcomes.append(FileFailure(str(path), source.name, str(exc)))
+            continue
+        outcomes.append(_one(warehouse, source, path, file_options, progress))
+    return outcomes
 
 
 def ingest_folder(
@@ -119,13 +120,13 @@ def ingest_recognised(
         if not path.is_file():
             outcomes.append(FileFailure(str(path), None, f"{path}: no such file or folder"))
             continue
-        mapped = (
-            workspace is not None
-            and workspace.config.csv_mapping_for(path, workspace.root) is not None
-        )
         try:
+            mapped = (
+                workspace is not None
+                and workspace.config.csv_mapping_for(path, workspace.root) is not None
+            )
             source = get_source("csv") if mapped else detect_source(path)
-        except SourceError as exc:
+        except (AmbiguousMappingError, SourceError) as exc:
             outcomes.append(FileFailure(str(path), None, str(exc)))
             continue
         except Exception as exc:  # a detector's fault, not the file's: report it, go on
@@ -149,7 +150,8 @@ def _expanded(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _files_under(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
+    """The files under `folder` in load order (`download_order`), hidden ones left out."""
+    for path in sorted(folder.rglob("*"), key=download_order):
         relative = path.relative_to(folder).parts
         if (
             path.is_file()
@@ -157,6 +159,23 @@ def _files_under(folder: Path) -> Iterator[Path]:
             and STATE_DIR not in relative
         ):
             yield path
+
+
+_COPY: Final = re.compile(r"^(?P<base>.*?) ?\((?P<copy>\d{1,6})\)$")
+"""A browser's name for a file downloaded again: `report (1).csv`, Firefox's `report(1).csv`."""
+
+
+def download_order(path: Path) -> tuple[str, int, str]:
+    """Sort key: by folder and name, a browser's later download right after the file it repeats.
+
+    A report downloaded again is saved as `posts (1).csv` beside `posts.csv`, and plain name
+    order puts it first (a space sorts before a dot): loaded first, the newer numbers would
+    then be overwritten by the older file's, with exit 0. So `posts.csv`, `posts (1).csv`,
+    `posts (2).csv` load in that order, the newest download last.
+    """
+    found = _COPY.match(path.stem)
+    base, copy = (found["base"], int(found["copy"])) if found else (path.stem, 0)
+    return (path.with_name(base + path.suffix).as_posix(), copy, path.name)
 
 
 def _one(
