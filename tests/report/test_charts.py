@@ -173,14 +173,18 @@ def test_goal_pacing_puts_every_goal_on_a_share_of_its_target() -> None:
     }
 
 
-def test_roi_chart_names_the_best_tactic_and_counts_the_losing_ones() -> None:
+def test_roi_chart_names_the_best_tactic_and_counts_each_verdict() -> None:
     chart = charts.roi_chart(ROI_ROWS, "EUR")
     assert chart is not None
     assert chart.to_dict()["title"]["text"] == "Which tactics pay for themselves?"
+    # trade-show's interval crosses 0 and the newsletter's −100% has no interval (no width):
+    # neither is said to return less, or more, than it costs.
     assert subtitle(chart) == (
-        "guides returns 10.1× its cost (€273,824 on €27,060); 1 of 3 tactics return less"
-        " than they cost"
+        "guides returns 10.1× its cost (€273,824 on €27,060); of 3 tactics, 1 pays for"
+        " itself, 2 cannot tell yet"
     )
+    verdicts = {r["label"]: r["verdict"] for r in values(chart) if "verdict" in r}
+    assert verdicts["newsletter"] == "unclear"
     plotted = [r["label"] for r in values(chart) if "roi" in r]
     assert plotted == ["guides", "trade-show", "newsletter"]  # best first; no ROI, no point
 
@@ -189,7 +193,14 @@ def test_roi_verdict_is_unclear_when_the_interval_crosses_zero() -> None:
     rows = [roi_row("sure", 300.0, 100.0, spread=1.0), roi_row("maybe", 120.0, 100.0, spread=0.5)]
     verdicts = {r["label"]: r["verdict"] for r in values(charts.roi_chart(rows, "USD"))}
     assert verdicts == {"sure": "pays for itself", "maybe": "unclear"}
-    assert "all 2 tactics return more than they cost" in subtitle(charts.roi_chart(rows, "USD"))
+    # Not "all 2 tactics return more than they cost": maybe's interval goes below 0.
+    assert subtitle(charts.roi_chart(rows, "USD")).endswith(
+        "of 2 tactics, 1 pays for itself, 1 cannot tell yet"
+    )
+    losing = [roi_row("loses", 20.0, 100.0, spread=0.1), roi_row("sure", 300.0, 100.0)]
+    assert subtitle(charts.roi_chart(losing, "USD")).endswith(
+        "of 2 tactics, 1 costs more than it returns, 1 cannot tell yet"
+    )
 
 
 def test_revenue_cost_chart_totals_in_the_plan_currency() -> None:

@@ -2,12 +2,17 @@
 
 The demo's key numbers — ROI per tactic, the scorecard, unplanned activity — through the
 command line's JSON, the library's face, the dashboard's API, the executive report and the
-dashboard's pages, all measured with the same options: they must be the same numbers.
+dashboard's pages, all measured with the same options: they must be the same numbers. ROI
+per tactic must also be the same words on the terminal (`outcomes roi`, `outcomes status`),
+in the report and on the dashboard, an interval of no width included.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,7 +25,7 @@ from outcomes import Workspace
 from outcomes.briefing import BriefingOptions
 from outcomes.measure.roi_report import Estimate
 from outcomes.report.executive import render_html
-from outcomes.report.format import roi_words
+from outcomes.report.format import NO_INTERVAL, roi_words
 from outcomes.web import create_app
 from tests.web.conftest import Page, Served, copy_workspace, serve
 
@@ -52,6 +57,44 @@ def cli_json(workspace: Path, *args: str) -> Any:
     return json.loads(result.stdout)
 
 
+def terminal(workspace: Path, *args: str) -> list[str]:
+    """What a command prints on a wide terminal, line by line (no cell wraps)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "outcomes", *args, "-w", str(workspace)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"COLUMNS": "250"},
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return result.stdout.splitlines()
+
+
+def roi_cells(lines: list[str], tactic: str) -> list[str]:
+    """The cells of a tactic's row in `outcomes roi` (columns two spaces apart or more)."""
+    (line,) = [line for line in lines if line.startswith(f"t  {tactic} ")]
+    return re.split(r"\s{2,}", line.strip())
+
+
+def status_cells(lines: list[str], tactic: str) -> list[str]:
+    """The cells of a tactic's row in the ROI table of `outcomes status`."""
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in lines]
+    (row,) = [cells for cells in rows if cells and cells[0] == tactic]
+    return row
+
+
+def roi_words_of(document: dict[str, Any]) -> dict[str, str]:
+    """Each tactic's ROI in words, from `outcomes roi`'s JSON."""
+    return {
+        r["id"]: roi_words(
+            None if r["roi"] is None else Estimate(r["roi"], r["roi_low"], r["roi_high"]),
+            r["return_kind"],
+        )
+        for r in document["rows"]
+        if r["level"] == "tactic"
+    }
+
+
 def api_json(served: Served, path: str) -> Any:
     document = served.json(path)
     assert document.pop("invalid_values") == []
@@ -81,21 +124,18 @@ def test_scorecard_and_unplanned_agree_on_the_command_line_and_the_api(
 
 def test_report_and_dashboard_show_the_roi_the_json_gives(workspace: Path, served: Served) -> None:
     on_cli = cli_json(workspace, "roi", *FLAGS, "--no-lookback", "--model", "markov")
-    expected = {
-        r["id"]: roi_words(
-            None if r["roi"] is None else Estimate(r["roi"], r["roi_low"], r["roi_high"]),
-            r["return_kind"],
-        )
-        for r in on_cli["rows"]
-        if r["level"] == "tactic"
-    }
+    expected = roi_words_of(on_cli)
     briefing = Workspace.open(workspace).briefing(OPTIONS)
     report = Page(render_html(briefing))
     tactics_page = Page(served.get("/tactics").text)
+    table = terminal(workspace, "roi", *FLAGS, "--no-lookback", "--model", "markov")
+    status = terminal(workspace, "status", *FLAGS, "--no-lookback")
     for tactic, shown in expected.items():
         assert report.text[f"tactic-{tactic}-roi"] == shown, tactic
         assert Page(served.get(f"/tactics/{tactic}").text).text[f"tactic-{tactic}-roi"] == shown
-    assert tactics_page.links  # the list page rendered (its rows are the tactics above)
+        assert tactics_page.text[f"tactic-{tactic}-roi"] == shown, tactic
+        assert shown in roi_cells(table, tactic), (tactic, shown)
+        assert shown in status_cells(status, tactic), (tactic, shown)
     # x-support is judged by the support cost it saved: 873 tickets at the plan's €25.
     support = next(r for r in on_cli["rows"] if r["id"] == "x-support")
     assert support["return_kind"] == "money" and support["return"] == 21_825
@@ -103,3 +143,33 @@ def test_report_and_dashboard_show_the_roi_the_json_gives(workspace: Path, serve
     label = report.text["tactic-x-support-return-label"]
     assert label == "x-support: €21,825 from 873 support contacts saved × €25 (plan)"
     assert tactics_page.text["tactic-x-support-return"] == "€21,825"
+
+
+def test_an_roi_interval_of_no_width_reads_the_same_everywhere_and_judges_nothing(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """Without a bootstrap every sales ROI is a point: "−100% (no interval)" on every route,
+    never "(−100% to −100%)" on one and a blank on another, and no colour or "losing money"
+    claims the certainty the missing interval does not give."""
+    on_cli = cli_json(workspace, "roi", *FLAGS, "--no-lookback", "--model", "markov",
+                      "--bootstrap", "0")  # fmt: skip
+    expected = roi_words_of(on_cli)
+    pointed = {tactic for tactic, shown in expected.items() if shown.endswith(f"({NO_INTERVAL})")}
+    assert "fb-retarget" in pointed and expected["fb-retarget"] == f"-100% ({NO_INTERVAL})"
+    table = terminal(workspace, "roi", *FLAGS, "--no-lookback", "--model", "markov",
+                     "--bootstrap", "0")  # fmt: skip
+    options = dataclasses.replace(OPTIONS, bootstrap=0)
+    briefing = Workspace.open(workspace).briefing(options)
+    report = Page(render_html(briefing))
+    own = copy_workspace(workspace, tmp_path / "ws")
+    with serve(create_app(own, options=options)) as running:
+        running.wait_ready()
+        pages = {t: Page(running.get(f"/tactics/{t}").text) for t in expected}
+    for tactic, shown in expected.items():
+        assert shown in roi_cells(table, tactic), (tactic, shown)
+        assert report.text[f"tactic-{tactic}-roi"] == shown, tactic
+        assert pages[tactic].text[f"tactic-{tactic}-roi"] == shown, tactic
+    for tactic in pointed:
+        assert "bad-text" not in report.testids[f"tactic-{tactic}-roi"]["class"], tactic
+    losing = {a.subject for a in briefing.attention if a.kind == "losing-money"}
+    assert not losing & pointed

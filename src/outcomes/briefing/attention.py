@@ -19,7 +19,8 @@ so that the briefing and `outcomes roi` say the same.
 
 A tactic is judged in the terms of the goals it serves (`outcomes.measure.returns`): only
 a tactic whose return is measured in money and falls short of its cost, across the whole
-interval, is "losing money". No item advises stopping a tactic a lint rule requires (the
+interval, is "losing money" (`roi_verdict`: an interval of no width backs no verdict, as
+in the report's colours). No item advises stopping a tactic a lint rule requires (the
 listen or respond tactic L001 asks for on a channel the plan pushes on), nor stopping
 listening: those are told to get cheaper or better instead, and a listening tactic that
 loses money is something to watch (severity 1), not to act on this month.
@@ -39,6 +40,7 @@ from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
 from outcomes.measure.unplanned import UnplannedReport
 from outcomes.plan import Plan
+from outcomes.report.format import roi_verdict, roi_words
 
 Kind = Literal[
     "off-track-goal",
@@ -285,8 +287,11 @@ def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]
         if row.level != "tactic" or row.model != model or row.roi is None or row.cost <= 0:
             continue
         kept = row.returns
-        # `not … < 0` rather than `>= 0`: an invalid (NaN) ROI is no evidence of a loss.
-        if kept is None or kept.kind != "money" or kept.money is None or not row.roi.high < 0:
+        # The report's colour and the chart's verdict say the same: a loss across the whole
+        # interval, of some width (an invalid or zero-width one is no evidence of a loss).
+        if kept is None or kept.kind != "money" or kept.money is None:
+            continue
+        if roi_verdict(row.roi) != "loss":
             continue
         if row.id in required:
             advice = f"Make it cheaper or make it work; do not stop it: {required[row.id]}."
@@ -303,7 +308,7 @@ def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]
             row.id,
             f"{row.id} costs more than it returns",
             f"{format_money(row.cost, roi.currency)} spent, {_returned(row, model)}; "
-            f"ROI {row.roi.value:.0%}{_roi_interval(row, roi.params.get('confidence'))}. {advice}",
+            f"ROI{_confidence(roi.params.get('confidence'))} {roi_words(row.roi)}. {advice}",
             f"/tactics/{row.id}",
             row.cost - kept.money.value,
         )
@@ -318,11 +323,9 @@ def _returned(row: RoiRow, model: str) -> str:
     return kept.label + (f" ({model})" if sales else "")
 
 
-def _roi_interval(row: RoiRow, confidence: float | None) -> str:
-    if row.roi is None or row.roi.low == row.roi.high:
-        return ""
-    share = f"{confidence:.0%} " if confidence else ""
-    return f" ({share}interval {row.roi.low:.0%} to {row.roi.high:.0%})"
+def _confidence(confidence: float | None) -> str:
+    """The interval's coverage before the ROI's words: " (90% interval)"."""
+    return f" ({confidence:.0%} interval)" if confidence else ""
 
 
 def _over_plan(card: Scorecard, currency: str) -> Iterable[Attention]:

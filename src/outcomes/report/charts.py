@@ -35,6 +35,7 @@ from outcomes.report.chart_layout import LABEL_LIMIT as LABEL_LIMIT
 from outcomes.report.chart_layout import NAME_LIMIT as NAME_LIMIT
 from outcomes.report.chart_layout import STEP, Record
 from outcomes.report.chart_layout import Chart as Chart
+from outcomes.report.format import roi_verdict
 from outcomes.report.strategy_map import STATUS_COLOURS
 
 WIDTH: Final = 560
@@ -209,15 +210,12 @@ def roi_chart(
         ]
     )
     best = measured[0]
-    losing = sum(1 for r in measured if _roi(r).value < 0)
     kept = best.returns
     returned = kept.money.value if kept and kept.money else best.revenue.value
     money = f"{layout.money(returned, currency)} on {layout.money(best.cost, currency)}"
     answer = [
         f"{layout.short(best.id)} returns {_roi(best).value + 1:.1f}× its cost ({money})",
-        f"{losing} of {len(measured)} tactics return less than they cost"
-        if losing
-        else f"all {len(measured)} tactics return more than they cost",
+        _verdict_counts(records),
     ]
     unmeasured = sum(1 for r in rows if r.roi is None and r.returns and r.returns.kind == "none")
     if unmeasured:
@@ -230,15 +228,34 @@ def _roi(row: RoiRow) -> Estimate:
     return row.roi
 
 
+_VERDICT_WORDS: Final = {
+    "pays for itself": ("pays for itself", "pay for themselves"),
+    "costs more than it returns": ("costs more than it returns", "cost more than they return"),
+    "unclear": ("cannot tell yet", "cannot tell yet"),
+}
+"""Each verdict counted in the chart's answer, for one tactic and for several."""
+
+
+def _verdict_counts(records: Sequence[Record]) -> str:
+    """How many tactics have each verdict: "of 3 tactics, 1 pays for itself, 2 cannot tell
+    yet". Counted by verdict, not by the point's sign, so that a tactic whose interval
+    crosses 0 is never said to return more, or less, than it costs."""
+    said = []
+    for verdict, (one, several) in _VERDICT_WORDS.items():
+        count = sum(1 for record in records if record["verdict"] == verdict)
+        if count:
+            said.append(f"{count} {one if count == 1 else several}")
+    return f"of {len(records)} tactics, " + ", ".join(said)
+
+
 def _roi_record(row: RoiRow, label: str) -> Record:
-    """A tactic's ROI and its verdict: sure when the whole interval is on one side of 0."""
+    """A tactic's ROI and its verdict (`roi_verdict`): sure only when the whole interval,
+    of some width, is on one side of 0."""
     roi = _roi(row)
     low, high = min(roi.low, roi.value), max(roi.high, roi.value)
-    verdict = "unclear"
-    if low > 0:
-        verdict = "pays for itself"
-    elif high < 0:
-        verdict = "costs more than it returns"
+    verdict = {"gain": "pays for itself", "loss": "costs more than it returns", None: "unclear"}[
+        roi_verdict(roi)
+    ]
     return {
         "label": label, "roi": roi.value, "low": low, "high": high, "verdict": verdict,
         "text": f"{roi.value:.0%}",

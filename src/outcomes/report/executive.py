@@ -42,6 +42,7 @@ from outcomes.report.format import (
     number,
     percent,
     percent_interval,
+    roi_verdict,
     roi_words,
 )
 from outcomes.report.implementation import SECTIONS, format_date, render_html_sections
@@ -267,6 +268,7 @@ def _context(
         "pct": percent,
         "interval": percent_interval,
         "roi_words": roi_words,
+        "roi_verdict": roi_verdict,
         "date": format_date,
         "value": functools.partial(metric_value, plan),
         "status_label": status_word,

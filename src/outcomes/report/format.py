@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.catalog.money import INVALID, format_money, is_invalid
@@ -32,14 +32,34 @@ def percent(share: float | None, digits: int = 0) -> str:
     return INVALID if is_invalid(share) else f"{share:.{digits}%}"
 
 
+NO_INTERVAL: Final = "no interval"
+"""What an estimate whose two ends are equal shows in place of "(x to x)"."""
+
+Verdict = Literal["gain", "loss"]
+
+
+def has_interval(estimate: Estimate) -> bool:
+    """Whether the estimate's interval has a width.
+
+    Low = high is what the bootstrap leaves when it did not run (`--bootstrap 0`) or when
+    every replicate gave the same number (a tactic credited nothing under a model that
+    never credits it): no period of data makes a return certain, so such an interval
+    states no uncertainty at all, and "−100% (−100% to −100%)" would claim one.
+    """
+    return estimate.low != estimate.high
+
+
 def percent_interval(estimate: Estimate | None) -> str:
-    """An estimate with its interval: "588% (412% to 790%)"."""
+    """An estimate with its interval: "588% (412% to 790%)"; "−100% (no interval)" when
+    the two ends are equal (`has_interval`)."""
     if estimate is None:
         return "—"
     if is_invalid(estimate.value):
         return INVALID
     if is_invalid(estimate.low) or is_invalid(estimate.high):
         return f"{estimate.value:.0%} (interval: {INVALID})"
+    if not has_interval(estimate):
+        return f"{estimate.value:.0%} ({NO_INTERVAL})"
     return f"{estimate.value:.0%} ({estimate.low:.0%} to {estimate.high:.0%})"
 
 
@@ -48,12 +68,36 @@ def roi_words(estimate: Estimate | None, kind: str | None = None) -> str:
 
     `kind` is the return's kind (`outcomes.measure.returns`): with no ROI, `none` reads
     "no return measured yet" and `units` "not in money" (the return is in goal units).
+    The terminal's `outcomes roi` and `outcomes status`, the report and the dashboard all
+    write ROI through this function, so a tactic reads the same on each.
     """
     if estimate is None and kind == "none":
         return "no return measured yet"
     if estimate is None and kind == "units":
         return "not in money"
     return percent_interval(estimate)
+
+
+def roi_verdict(estimate: Estimate | None) -> Verdict | None:
+    """`gain` when the whole interval is above 0 (it pays for itself), `loss` when it is
+    below (it costs more than it returns); none when the interval crosses 0, has no width
+    (`has_interval`: no measured uncertainty backs a verdict) or a number is invalid.
+
+    Every colour and every "losing money" in the report, the dashboard, the charts and
+    the briefing comes from here, so no route says more than the interval.
+    """
+    if estimate is None or not has_interval(estimate):
+        return None
+    ends = (estimate.value, estimate.low, estimate.high)
+    if any(is_invalid(end) for end in ends):
+        return None
+    # The point is inside the interval by construction; min and max keep the verdict
+    # honest if a caller's estimate is not.
+    if min(ends) > 0:
+        return "gain"
+    if max(ends) < 0:
+        return "loss"
+    return None
 
 
 def metric_unit(plan: Plan, metric: str) -> str:

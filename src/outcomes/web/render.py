@@ -26,6 +26,7 @@ from outcomes.report.format import (
     number,
     percent,
     percent_interval,
+    roi_verdict,
     roi_words,
 )
 from outcomes.report.templating import template_environment
@@ -150,7 +151,7 @@ def environment() -> jinja2.Environment:
         "outcomes.web",
         filters={
             "number": number_filter, "fixed": fixed, "pct": pct, "interval": interval,
-            "roi_words": roi_words,
+            "roi_words": roi_words, "roi_verdict": roi_verdict,
             "day": day, "clip": clip, "short": short, "raw": raw, "bar_width": bar_width,
             "verdict": verdict, "status_word": status_word,
         },
