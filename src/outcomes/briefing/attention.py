@@ -15,7 +15,10 @@ does not answer by the messages left unanswered, spend in another currency by it
 Spend recorded in another currency than the plan's (`RoiReport.foreign_spend`) is never
 converted nor counted, so the cost and ROI of the tactic it was for rest on the plan's
 estimate or part of the spend: that is a severity-3 item, with the ROI's own sentence,
-so that the briefing and `outcomes roi` say the same.
+so that the briefing and `outcomes roi` say the same. Spend the scorecard's
+spent-against-planned leaves out and ROI does not name (`Scorecard.foreign_spend`: dated
+after the ROI period's last day) is an item too, with the sentence `outcomes scorecard`
+prints.
 
 A tactic is judged in the terms of the goals it serves (`outcomes.measure.returns`): only
 a tactic whose return is measured in money and falls short of its cost, across the whole
@@ -36,6 +39,7 @@ from outcomes.catalog.channels import LISTENING_MODES
 from outcomes.catalog.money import format_money
 from outcomes.catalog.statuses import status_word
 from outcomes.lint.rules.listening import required_listeners
+from outcomes.measure.costs import ForeignSpend
 from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
 from outcomes.measure.unplanned import UnplannedReport
@@ -107,7 +111,7 @@ def attention_items(
         *_random_acts(findings, unplanned),
         *_conversation(card),
         *_engagement(card),
-        *_foreign_spend(roi),
+        *_foreign_spend(roi, card),
         *_losing_money(plan, roi, headline_model),
         *_over_plan(card, plan.organisation.currency),
     ]
@@ -258,26 +262,45 @@ def _engagement(card: Scorecard) -> Iterable[Attention]:
             )
 
 
-def _foreign_spend(roi: RoiReport) -> Iterable[Attention]:
+def _foreign_spend(roi: RoiReport, card: Scorecard) -> Iterable[Attention]:
     """Spend recorded in another currency than the plan's, which no cost counts: severity
     3 for a tactic's (its cost, ROI and cost per acquisition rest on the plan's estimate
-    or part of its spend, and look right), 1 for a campaign no tactic claims."""
+    or part of its spend, and look right), 1 for a campaign no tactic claims.
+
+    ROI's list covers the ROI period, which ends at the last day of business data; the
+    scorecard's spent-against-planned runs to its own day. Lines the second leaves out
+    that the first does not name (dated after the ROI period, most often) get an item of
+    their own, with the scorecard's sentence; the same lines are never named twice.
+    """
+    named = {_lines(left_out) for left_out in roi.foreign_spend}
     for left_out in roi.foreign_spend:
-        if left_out.claimed:
-            title = f"{left_out.tactic}: {left_out.written} of spend not counted"
-            link = f"/tactics/{left_out.tactic}"
-        else:
-            title = f"Campaign '{left_out.tactic}': {left_out.written} of spend not counted"
-            link = "/sources"
-        yield Attention(
-            "foreign-currency-spend",
-            3 if left_out.claimed else 1,
-            left_out.tactic,
-            title,
-            left_out.message,
-            link,
-            left_out.amount,
-        )
+        yield _foreign_item(left_out, "of spend not counted")
+    for left_out in card.foreign_spend:
+        if _lines(left_out) not in named:
+            yield _foreign_item(left_out, "of spend to date not counted against the plan")
+
+
+def _lines(left_out: ForeignSpend) -> tuple[str, str, str, float, int]:
+    """Which lines a `ForeignSpend` sums, whatever it was left out of."""
+    return (left_out.tactic, left_out.part, left_out.currency, left_out.amount, left_out.lines)
+
+
+def _foreign_item(left_out: ForeignSpend, what: str) -> Attention:
+    if left_out.claimed:
+        title = f"{left_out.tactic}: {left_out.written} {what}"
+        link = f"/tactics/{left_out.tactic}"
+    else:
+        title = f"Campaign '{left_out.tactic}': {left_out.written} {what}"
+        link = "/sources"
+    return Attention(
+        "foreign-currency-spend",
+        3 if left_out.claimed else 1,
+        left_out.tactic,
+        title,
+        left_out.message,
+        link,
+        left_out.amount,
+    )
 
 
 def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -27,6 +28,9 @@ from outcomes.cli.options import (
     TouchSourceOption,
 )
 from outcomes.workspace import DEFAULT_WAIT
+
+if TYPE_CHECKING:
+    from outcomes.measure.costs import ForeignSpend
 
 
 class ScorecardFormat(StrEnum):
@@ -72,7 +76,7 @@ def scorecard(
         _print_benchmarks(list(card.tactics))
         _print_tactic_status(list(card.tactic_status))
         _print_cadence(list(card.cadence))
-        _print_resources(list(card.resources))
+        _print_resources(list(card.resources), card.foreign_spend)
         _print_conversation(list(card.conversation))
         _print_tactic_conversation(list(card.conversation_by_tactic))
         _print_responders(list(card.conversation_by_operator))
@@ -147,7 +151,7 @@ def _print_cadence(cadence: list[Any]) -> None:
     stdout_console(min_width=100).print(table)
 
 
-def _print_resources(resources: list[Any]) -> None:
+def _print_resources(resources: list[Any], foreign: Sequence[ForeignSpend]) -> None:
     table = Table(
         title="Resources to date: planned (pro-rated) against recorded spend",
         box=None,
@@ -174,7 +178,11 @@ def _print_resources(resources: list[Any]) -> None:
             _number(r.spent_technology),
             "[bold red]over plan[/]" if r.over_plan else "",
         )
-    stdout_console(min_width=150).print(table)
+    console = stdout_console(min_width=150)
+    console.print(table)
+    # Right under the numbers it changes, in the sentence the briefing's item has.
+    for left_out in foreign:
+        console.print(f"Not counted: {left_out.message}", style="bold red", markup=False)
 
 
 def _print_engagement(engagement: list[Any]) -> None:
