@@ -1,4 +1,5 @@
-"""ROI in words and its verdict: what every route writes, and never more than the interval."""
+"""Estimates in words (ROI, a goal's forecast) and the ROI verdict: what every route writes,
+and never more than the interval."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import math
 
 import pytest
 
+from outcomes.examples import example_path
 from outcomes.measure.roi_report import Estimate
-from outcomes.report.format import roi_verdict, roi_words
+from outcomes.plan import load_plan
+from outcomes.report.format import metric_interval, roi_verdict, roi_words
 
 
 @pytest.mark.parametrize(
@@ -42,3 +45,11 @@ def test_a_verdict_needs_the_whole_interval_of_some_width_on_one_side(
     estimate: Estimate | None, verdict: str | None
 ) -> None:
     assert roi_verdict(estimate) == verdict
+
+
+def test_a_forecast_interval_is_written_in_its_metrics_unit() -> None:
+    plan = load_plan(example_path("northwind")).plan
+    assert metric_interval(plan, "revenue", 40_000.4, 61_000.0) == "€40,000 to €61,000"
+    assert metric_interval(plan, "net_new_customers", 0.71, 7.29) == "0.71 to 7.29"
+    assert metric_interval(plan, "revenue", 50_000.0, 50_000.0) == "no interval"
+    assert metric_interval(plan, "revenue", None, None) == ""

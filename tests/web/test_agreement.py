@@ -25,7 +25,7 @@ from outcomes import Workspace
 from outcomes.briefing import BriefingOptions
 from outcomes.measure.roi_report import Estimate
 from outcomes.report.executive import render_html
-from outcomes.report.format import NO_INTERVAL, roi_words
+from outcomes.report.format import NO_INTERVAL, metric_interval, roi_words
 from outcomes.web import create_app
 from tests.web.conftest import Page, Served, copy_workspace, serve
 
@@ -173,3 +173,28 @@ def test_an_roi_interval_of_no_width_reads_the_same_everywhere_and_judges_nothin
         assert "bad-text" not in report.testids[f"tactic-{tactic}-roi"]["class"], tactic
     losing = {a.subject for a in briefing.attention if a.kind == "losing-money"}
     assert not losing & pointed
+
+
+def test_a_goal_forecast_interval_reads_the_same_everywhere(
+    workspace: Path, served: Served
+) -> None:
+    card = cli_json(workspace, "scorecard", *FLAGS)
+    briefing = Workspace.open(workspace).briefing(OPTIONS)
+    expected = {
+        g["id"]: metric_interval(briefing.plan, g["metric"], g["forecast_low"], g["forecast_high"])
+        for g in card["goals"]
+    }
+    assert any(expected.values())  # the demo forecasts with an interval
+    report = Page(render_html(briefing))
+    goals_page = Page(served.get("/goals").text)
+    table = terminal(workspace, "scorecard", *FLAGS)
+    for goal, shown in expected.items():
+        (row,) = [re.split(r"\s{2,}", line.strip()) for line in table if line.startswith(goal)]
+        if not shown:
+            assert f"goal-{goal}-forecast-interval" not in report.text
+            continue
+        assert shown in row, (goal, shown)
+        assert report.text[f"goal-{goal}-forecast-interval"] == shown, goal
+        assert goals_page.text[f"goal-{goal}-forecast-interval"] == shown, goal
+        goal_page = Page(served.get(f"/goals/{goal}").text)
+        assert goal_page.text[f"goal-{goal}-forecast-interval"] == shown, goal

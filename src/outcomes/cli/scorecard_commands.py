@@ -31,6 +31,7 @@ from outcomes.workspace import DEFAULT_WAIT
 
 if TYPE_CHECKING:
     from outcomes.measure.costs import ForeignSpend
+    from outcomes.plan import Plan
 
 
 class ScorecardFormat(StrEnum):
@@ -72,7 +73,7 @@ def scorecard(
     if output_format is ScorecardFormat.JSON:
         sys.stdout.write(json_text(card.to_json()))
     else:
-        _print(list(card.goals))
+        _print(space.plan.plan, list(card.goals))
         _print_benchmarks(list(card.tactics))
         _print_tactic_status(list(card.tactic_status))
         _print_cadence(list(card.cadence))
@@ -324,24 +325,21 @@ def _number(value: float | None) -> str:
     return f"{value:,.2f}"
 
 
-def _print(goals: list[Any]) -> None:
+def _print(plan: Plan, goals: list[Any]) -> None:
+    """The goals paced, their values and forecast interval in the words (and units) the
+    report, the dashboard and `outcomes status` write them."""
+    from outcomes.report.format import metric_interval, metric_value
+
     as_of = max((g.as_of for g in goals), default=None)
     table = Table(title=f"Goals, paced at {as_of}", box=None, pad_edge=False)
     for column in ("goal", "metric", "actual", "expected", "forecast", "90% interval", "status"):
         table.add_column(column, justify="left" if column in ("goal", "metric") else "right")
     for g in goals:
-        interval = (
-            f"{_number(g.forecast_low)}…{_number(g.forecast_high)}"
-            if g.forecast_low is not None
-            else ""
-        )
         table.add_row(
             g.goal,
             g.metric,
-            _number(g.actual),
-            _number(g.expected),
-            _number(g.forecast),
-            interval,
+            *(metric_value(plan, g.metric, v) for v in (g.actual, g.expected, g.forecast)),
+            metric_interval(plan, g.metric, g.forecast_low, g.forecast_high),
             status_text(g.status),
         )
     console = stdout_console(min_width=100)

@@ -37,6 +37,7 @@ from outcomes.plan.changes import SignOff
 from outcomes.plan.implementation import build_implementation_plan
 from outcomes.report.drawing import ChartDrawing, draw_charts, printed_drawing, titles_of
 from outcomes.report.format import (
+    metric_interval,
     metric_value,
     money,
     number,
@@ -271,6 +272,7 @@ def _context(
         "roi_verdict": roi_verdict,
         "date": format_date,
         "value": functools.partial(metric_value, plan),
+        "value_interval": functools.partial(metric_interval, plan),
         "status_label": status_word,
         "status_colour": _status_colour,
         "group": lambda g: " · ".join(str(v) for v in g.values() if v),

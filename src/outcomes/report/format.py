@@ -126,6 +126,17 @@ def metric_value(plan: Plan, metric: str, value: float | None) -> str:
     return f"{number(value)}{suffix}"
 
 
+def metric_interval(plan: Plan, metric: str, low: float | None, high: float | None) -> str:
+    """A metric's interval in its unit, as every route writes a goal's forecast interval:
+    "€40,000 to €61,000"; empty without one, "no interval" when its ends are equal (a
+    level whose snapshots never varied states no uncertainty, not a certainty)."""
+    if low is None or high is None:
+        return ""
+    if low == high:
+        return NO_INTERVAL
+    return f"{metric_value(plan, metric, low)} to {metric_value(plan, metric, high)}"
+
+
 def money(amount: float | None, currency: str) -> str:
     """Money rounded to whole units, as tables of totals show it."""
     if amount is None:

@@ -21,6 +21,7 @@ from outcomes.catalog.money import INVALID, format_money, is_invalid
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.roi_report import Estimate
 from outcomes.report.format import (
+    metric_interval,
     metric_value,
     money,
     number,
@@ -62,6 +63,10 @@ class Formats:
     def value(self, metric: str, amount: float | None) -> str:
         """A metric's value in its unit."""
         return metric_value(self.plan, metric, amount)
+
+    def interval_of(self, metric: str, low: float | None, high: float | None) -> str:
+        """A metric's interval in its unit (`metric_interval`)."""
+        return metric_interval(self.plan, metric, low, high)
 
     def money(self, amount: float | None) -> str:
         """Money rounded to whole units."""
