@@ -25,7 +25,7 @@ from outcomes import Workspace
 from outcomes.briefing import BriefingOptions
 from outcomes.measure.roi_report import Estimate
 from outcomes.report.executive import render_html
-from outcomes.report.format import NO_INTERVAL, metric_interval, roi_words
+from outcomes.report.format import NO_INTERVAL, metric_interval, metric_value, roi_words
 from outcomes.web import create_app
 from tests.web.conftest import Page, Served, copy_workspace, serve
 
@@ -198,3 +198,12 @@ def test_a_goal_forecast_interval_reads_the_same_everywhere(
         assert goals_page.text[f"goal-{goal}-forecast-interval"] == shown, goal
         goal_page = Page(served.get(f"/goals/{goal}").text)
         assert goal_page.text[f"goal-{goal}-forecast-interval"] == shown, goal
+    # What needs a decision says it in the same words and unit as the goal's page.
+    goals = {g["id"]: g for g in card["goals"]}
+    off_track = [a for a in briefing.attention if a.kind == "off-track-goal"]
+    assert off_track
+    for item in off_track:
+        goal = goals[item.subject]
+        actual = metric_value(briefing.plan, goal["metric"], goal["actual"])
+        assert item.detail.startswith(f"{actual} against "), item.detail
+        assert f"(90%: {expected[item.subject]})" in item.detail, item.detail

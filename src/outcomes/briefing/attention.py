@@ -31,6 +31,7 @@ loses money is something to watch (severity 1), not to act on this month.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
@@ -40,11 +41,12 @@ from outcomes.catalog.money import format_money
 from outcomes.catalog.statuses import status_word
 from outcomes.lint.rules.listening import required_listeners
 from outcomes.measure.costs import ForeignSpend
+from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
 from outcomes.measure.unplanned import UnplannedReport
 from outcomes.plan import Plan
-from outcomes.report.format import roi_verdict, roi_words
+from outcomes.report.format import metric_interval, metric_value, roi_verdict, roi_words
 
 Kind = Literal[
     "off-track-goal",
@@ -149,16 +151,16 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
         title = titles.get(pace.goal, pace.goal)
         link = f"/goals/{pace.goal}"
         effect = _shortfall(plan, pace.goal, pace.actual, pace.expected)
+        value = functools.partial(_value, plan, pace.metric)
         if pace.status == "off_track":
-            forecast = "" if pace.forecast is None else f"; forecast {_num(pace.forecast)}"
             yield Attention(
                 "off-track-goal",
                 3,
                 pace.goal,
                 f"{title} is {status_word(pace.status)}",
-                f"{_num(pace.actual)} against {_num(pace.expected)} expected by now"
-                f"{forecast} for a target of {_num(pace.target)}. Decide what changes: the "
-                "tactics serving it, their resources, or the target.",
+                f"{value(pace.actual)} against {value(pace.expected)} expected by now"
+                f"{_forecast(plan, pace)} for a target of {value(pace.target)}. Decide what "
+                "changes: the tactics serving it, their resources, or the target.",
                 link,
                 effect,
             )
@@ -186,8 +188,8 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
                 1,
                 pace.goal,
                 f"{title} is {status_word(pace.status)}",
-                f"{_num(pace.actual)} against {_num(pace.expected)} expected by now; the "
-                f"target is {_num(pace.target)}.",
+                f"{value(pace.actual)} against {value(pace.expected)} expected by now; the "
+                f"target is {value(pace.target)}.",
                 link,
                 effect,
             )
@@ -368,9 +370,15 @@ def _over_plan(card: Scorecard, currency: str) -> Iterable[Attention]:
             )
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "no data"
-    if abs(value) >= 100 or value == int(value):
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+def _value(plan: Plan, metric: str, amount: float | None) -> str:
+    """A goal's number in its metric's unit, as the scorecard's tables write it."""
+    return "no data" if amount is None else metric_value(plan, metric, amount)
+
+
+def _forecast(plan: Plan, pace: GoalPace) -> str:
+    """ "; forecast €17,700 (90%: €17,118 to €18,282)", as the goal's page writes it."""
+    if pace.forecast is None:
+        return ""
+    interval = metric_interval(plan, pace.metric, pace.forecast_low, pace.forecast_high)
+    shown = f" (90%: {interval})" if interval else ""
+    return f"; forecast {_value(plan, pace.metric, pace.forecast)}{shown}"
