@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
@@ -17,6 +18,7 @@ from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import ConversationHealth
 from outcomes.measure.costs import Period
 from outcomes.measure.pacing import GoalPace
+from outcomes.measure.returns import Money, Return, ReturnPart
 from outcomes.measure.roi_report import Coverage, Estimate, RoiReport, RoiRow
 from outcomes.report import charts
 
@@ -206,8 +208,8 @@ def test_roi_verdict_is_unclear_when_the_interval_crosses_zero() -> None:
 def test_revenue_cost_chart_totals_in_the_plan_currency() -> None:
     chart = charts.revenue_cost_chart(ROI_ROWS, "CHF")
     assert subtitle(chart) == (
-        "417,244 CHF attributed revenue against 67,420 CHF cost; guides brought the most"
-        " (273,824 CHF); 2 of 4 tactics brought no attributed revenue"
+        "417,244 CHF returned in the goals' terms against 67,420 CHF cost; guides brought"
+        " back the most (273,824 CHF); 2 of 4 tactics returned nothing"
     )
     assert chart is not None
     assert chart.to_dict()["config"]["locale"]["number"]["currency"] == ["", " CHF"]
@@ -375,3 +377,25 @@ def test_the_printed_chart_leaves_its_question_and_answer_to_the_page(
         assert (drawn.question, list(drawn.answer)) == (title["text"], title["subtitle"]), name
         assert title["text"] in texts(svgs[name]) and title["text"] not in texts(drawn.svg)
         assert drawn.svg.startswith("<svg") and len(texts(drawn.svg)) >= 3, name
+
+
+def test_the_return_cost_chart_judges_each_tactic_in_its_goals_terms() -> None:
+    """A support tactic brought back the contacts it saved, not "no attributed revenue";
+    a listening tactic whose return nothing measures has no bar of 0."""
+    saved = ReturnPart("support", ("cheaper-support",), True, 873.0, "contacts", 25.0, "plan",
+                       Money(21_825.0, 20_625.0, 23_075.0))  # fmt: skip
+    unmeasured = ReturnPart("sales", ("new-logos",), False, None, "EUR", None, None, None)
+    rows = [
+        dataclasses.replace(roi_row("x-support", 0.0, 47_930.0),
+                            returns=Return("money", saved.money, (saved,), "EUR")),
+        dataclasses.replace(roi_row("listen", 0.0, 12_162.0),
+                            returns=Return("none", None, (unmeasured,), "EUR")),
+    ]  # fmt: skip
+    chart = charts.revenue_cost_chart(rows, "EUR")
+    assert subtitle(chart) == (
+        "€21,825 returned in the goals' terms against €60,092 cost; x-support brought back the"
+        " most (€21,825); 1 with no return in money measured yet"
+    )
+    bars = {(r["label"], r["measure"]): r["amount"] for r in values(chart)}
+    assert bars[("x-support", "Return (goals' terms)")] == 21_825.0
+    assert bars[("listen", "Return (goals' terms)")] is None

@@ -265,19 +265,24 @@ def _roi_record(row: RoiRow, label: str) -> Record:
 def revenue_cost_chart(
     rows: Sequence[RoiRow], currency: str, *, width: int = WIDTH
 ) -> Chart | None:
-    """Attributed revenue beside cost per tactic: the two numbers every ROI is made of.
+    """The return in the goals' terms beside cost per tactic: the two numbers ROI is made of.
 
-    ROI hides scale (a small tactic can return 10×); this shows where the money is.
+    ROI hides scale (a small tactic can return 10×); this shows where the money is. The
+    return is the one ROI is on (`outcomes.measure.returns`): a support tactic's contacts
+    saved × their cost, not the sales it was never meant to make. A tactic whose return
+    has no money value (or is not measured yet) has no bar and is counted apart, never
+    drawn as a return of 0.
     """
-    if not rows or all(r.revenue.value == 0 and r.cost == 0 for r in rows):
+    returned = {r.id: _money_return(r) for r in rows}
+    if not rows or all(not returned[r.id] and r.cost == 0 for r in rows):
         return None
-    ordered = sorted(rows, key=lambda r: (-r.revenue.value, -r.cost, r.id))
+    ordered = sorted(rows, key=lambda r: (-(returned[r.id] or 0.0), -r.cost, r.id))
     labels = layout.axis_labels(r.id for r in ordered)
-    measures = {"Attributed revenue": layout.BLUE, "Cost": layout.GREY}
+    measures = {"Return (goals' terms)": layout.BLUE, "Cost": layout.GREY}
     records = [
         {"label": labels[r.id], "measure": measure, "amount": amount}
         for r in ordered
-        for measure, amount in zip(measures, (r.revenue.value, r.cost), strict=True)
+        for measure, amount in zip(measures, (returned[r.id], r.cost), strict=True)
     ]
     x = alt.X("amount:Q", axis=alt.Axis(format="$~s"), title=f"Amount ({currency})")
     bars = layout.rows(records, sort=[labels[r.id] for r in ordered]).mark_bar().encode(
@@ -286,20 +291,39 @@ def revenue_cost_chart(
     )  # fmt: skip
     height = alt.Step(STEP * 1.5, **{"for": "position"})
     chart = bars.properties(width=layout.plot_width(width, labels), height=height)
-    revenue, cost = sum(r.revenue.value for r in rows), sum(r.cost for r in rows)
-    answer = [
-        f"{layout.money(revenue, currency)} attributed revenue against {layout.money(cost, currency)} cost"
-    ]
-    if ordered[0].revenue.value > 0:
-        top = ordered[0]
-        answer.append(
-            f"{layout.short(top.id)} brought the most ({layout.money(top.revenue.value, currency)})"
-        )
-    empty = sum(1 for r in rows if r.revenue.value == 0)
-    if empty:
-        answer.append(f"{empty} of {len(rows)} tactics brought no attributed revenue")
-    question = "What did each tactic bring in, and what did it cost?"
+    question = "What did each tactic bring back, and what did it cost?"
+    answer = _return_cost_answer(ordered, returned, currency)
     return layout.finish(chart, question, answer, width, labels, currency=currency, sized=True)
+
+
+def _money_return(row: RoiRow) -> float | None:
+    """The money ROI is on: the return in the goals' terms; attributed revenue for a row
+    measured before returns were; none when the return has no money value."""
+    if row.returns is None:
+        return row.revenue.value
+    return None if row.returns.money is None else row.returns.money.value
+
+
+def _return_cost_answer(
+    ordered: Sequence[RoiRow], returned: Mapping[str, float | None], currency: str
+) -> list[str]:
+    total = sum(amount or 0.0 for amount in returned.values())
+    cost = sum(r.cost for r in ordered)
+    answer = [
+        f"{layout.money(total, currency)} returned in the goals' terms against "
+        f"{layout.money(cost, currency)} cost"
+    ]
+    top = ordered[0]
+    if (returned[top.id] or 0.0) > 0:
+        most = layout.money(returned[top.id] or 0.0, currency)
+        answer.append(f"{layout.short(top.id)} brought back the most ({most})")
+    nothing = sum(1 for r in ordered if returned[r.id] == 0)
+    if nothing:
+        answer.append(f"{nothing} of {len(ordered)} tactics returned nothing")
+    unvalued = sum(1 for r in ordered if returned[r.id] is None)
+    if unvalued:
+        answer.append(f"{unvalued} with no return in money measured yet")
+    return answer
 
 
 def model_comparison_chart(roi: RoiReport, *, width: int = WIDTH) -> Chart | None:
