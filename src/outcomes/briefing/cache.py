@@ -98,9 +98,6 @@ def state_key(
 
 MEASURING_PACKAGES: Final = ("measure", "briefing", "catalog", "lint", "plan", "warehouse")
 """Every package of outcomes that measuring imports (a test keeps this list whole)."""
-MEASURING_MODULES: Final = ("report/format.py",)
-"""Modules of other packages that measuring imports: the briefing's items write their
-numbers in the words every route shares, and keep them."""
 
 
 @functools.cache
@@ -124,7 +121,6 @@ def measuring_sources() -> list[Path]:
     sources = [root / "tables.py"]
     for package in MEASURING_PACKAGES:
         sources.extend(sorted((root / package).rglob("*.py")))
-    sources.extend(root / module for module in MEASURING_MODULES)
     return sources
 
 
