@@ -24,8 +24,8 @@ import pytest
 from outcomes import Workspace
 from outcomes.briefing import BriefingOptions
 from outcomes.measure.roi_report import Estimate
+from outcomes.measure.words import NO_INTERVAL, metric_interval, metric_value, roi_words
 from outcomes.report.executive import render_html
-from outcomes.report.format import NO_INTERVAL, metric_interval, metric_value, roi_words
 from outcomes.web import create_app
 from tests.web.conftest import Page, Served, copy_workspace, serve
 

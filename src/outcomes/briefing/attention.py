@@ -45,8 +45,8 @@ from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
 from outcomes.measure.unplanned import UnplannedReport
+from outcomes.measure.words import metric_interval, metric_value, roi_verdict, roi_words
 from outcomes.plan import Plan
-from outcomes.report.format import metric_interval, metric_value, roi_verdict, roi_words
 
 Kind = Literal[
     "off-track-goal",

@@ -138,7 +138,7 @@ def _money(value: float | None) -> str:
 def _interval(estimate: Estimate) -> str:
     """A money estimate's interval in compact money: "61.8k…145k"; "no interval" when its
     two ends are equal, as the report says of an ROI (`has_interval`)."""
-    from outcomes.report.format import NO_INTERVAL, has_interval
+    from outcomes.measure.words import NO_INTERVAL, has_interval
 
     if not has_interval(estimate):
         return NO_INTERVAL
@@ -155,7 +155,7 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
         box=None,
         pad_edge=False,
     )
-    from outcomes.report.format import roi_words
+    from outcomes.measure.words import roi_words
 
     headers = ("", "revenue", "interval", "cust.", "return", "cost", "ROI", "ROAS", "CPA")
     for column in headers:

@@ -328,7 +328,7 @@ def _number(value: float | None) -> str:
 def _print(plan: Plan, goals: list[Any]) -> None:
     """The goals paced, their values and forecast interval in the words (and units) the
     report, the dashboard and `outcomes status` write them."""
-    from outcomes.report.format import metric_interval, metric_value
+    from outcomes.measure.words import metric_interval, metric_value
 
     as_of = max((g.as_of for g in goals), default=None)
     table = Table(title=f"Goals, paced at {as_of}", box=None, pad_edge=False)

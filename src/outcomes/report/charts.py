@@ -29,13 +29,13 @@ from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import LOW_RESPONSE, ConversationHealth
 from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi_report import Estimate, RoiReport, RoiRow
+from outcomes.measure.words import roi_verdict
 from outcomes.report import chart_layout as layout
 from outcomes.report.chart_engine import start_engine as start_engine
 from outcomes.report.chart_layout import LABEL_LIMIT as LABEL_LIMIT
 from outcomes.report.chart_layout import NAME_LIMIT as NAME_LIMIT
 from outcomes.report.chart_layout import STEP, Record
 from outcomes.report.chart_layout import Chart as Chart
-from outcomes.report.format import roi_verdict
 from outcomes.report.strategy_map import STATUS_COLOURS
 
 WIDTH: Final = 560

@@ -32,11 +32,7 @@ from outcomes.briefing.build import Briefing
 from outcomes.catalog.statuses import status_style, status_word
 from outcomes.measure.content import brand_words
 from outcomes.measure.roi_report import CreditWarning
-from outcomes.plan import Tactic
-from outcomes.plan.changes import SignOff
-from outcomes.plan.implementation import build_implementation_plan
-from outcomes.report.drawing import ChartDrawing, draw_charts, printed_drawing, titles_of
-from outcomes.report.format import (
+from outcomes.measure.words import (
     metric_interval,
     metric_value,
     money,
@@ -46,6 +42,10 @@ from outcomes.report.format import (
     roi_verdict,
     roi_words,
 )
+from outcomes.plan import Tactic
+from outcomes.plan.changes import SignOff
+from outcomes.plan.implementation import build_implementation_plan
+from outcomes.report.drawing import ChartDrawing, draw_charts, printed_drawing, titles_of
 from outcomes.report.implementation import SECTIONS, format_date, render_html_sections
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.report.templating import template_environment

@@ -20,7 +20,7 @@ import jinja2
 from outcomes.catalog.money import INVALID, format_money, is_invalid
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.roi_report import Estimate
-from outcomes.report.format import (
+from outcomes.measure.words import (
     metric_interval,
     metric_value,
     money,

@@ -18,6 +18,7 @@ from outcomes.catalog.statuses import status_word
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.conversation import ConversationHealth
 from outcomes.measure.roi_report import RoiRow
+from outcomes.measure.words import metric_unit
 from outcomes.plan.implementation import (
     CHANNEL_LABELS,
     MODE_LABELS,
@@ -25,7 +26,6 @@ from outcomes.plan.implementation import (
     build_implementation_plan,
 )
 from outcomes.plan.model import Plan, Tactic
-from outcomes.report.format import metric_unit
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.web.explorer import attribution_view, check_query
 from outcomes.web.schemas import (

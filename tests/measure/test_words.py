@@ -9,8 +9,8 @@ import pytest
 
 from outcomes.examples import example_path
 from outcomes.measure.roi_report import Estimate
+from outcomes.measure.words import metric_interval, roi_verdict, roi_words
 from outcomes.plan import load_plan
-from outcomes.report.format import metric_interval, roi_verdict, roi_words
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,10 @@
-"""Numbers as the report, the terminal and the dashboard write them."""
+"""Numbers and estimates in words, as the report, the terminal and the dashboard write them.
+
+One module for every route, so a question gets one answer whichever asks it: an ROI and
+its interval (`roi_words`), the verdict drawn from it (`roi_verdict`), a goal's forecast
+interval (`metric_interval`), a metric's value in its unit. It lives beside the measures,
+below the briefing, because the briefing's own sentences (what needs a decision) write
+their numbers with it too."""
 
 from __future__ import annotations
 
