@@ -207,3 +207,30 @@ def test_a_goal_forecast_interval_reads_the_same_everywhere(
         actual = metric_value(briefing.plan, goal["metric"], goal["actual"])
         assert item.detail.startswith(f"{actual} against "), item.detail
         assert f"(90%: {expected[item.subject]})" in item.detail, item.detail
+
+
+def test_the_total_roi_is_on_the_tactics_with_a_return_in_money_on_every_route(
+    workspace: Path, served: Served
+) -> None:
+    """li-listen-respond has no return measured yet, so no ROI of its own: its cost is not
+    a loss in the total either, and the report and the dashboard say what the total is on,
+    in the same words."""
+    rows = [
+        r
+        for r in cli_json(workspace, "roi", *FLAGS, "--no-lookback", "--model", "markov")["rows"]
+        if r["level"] == "tactic"
+    ]
+    priced = [r for r in rows if r["return_kind"] == "money"]
+    cost = sum(r["cost"] for r in priced)
+    ends = [sum(r[key] for r in priced) for key in ("return", "return_low", "return_high")]
+    expected = roi_words(Estimate(*((end - cost) / cost for end in ends)))
+    left_out = [r["id"] for r in rows if r["return_kind"] != "money" and r["cost"] > 0]
+    assert left_out == ["li-listen-respond"]
+    report = Page(render_html(Workspace.open(workspace).briefing(OPTIONS)))
+    overview = Page(served.get("/").text)
+    for page in (report, overview):
+        assert page.text["roi-total-roi"] == expected
+        note = page.text["roi-total-note"]
+        assert note.startswith("The total ROI is on the tactics whose return is in money: ")
+        assert "li-listen-respond (€12,162 of cost) has no return in money measured yet" in note
+    assert report.text["roi-total-note"] == overview.text["roi-total-note"]
