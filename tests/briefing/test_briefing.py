@@ -199,10 +199,10 @@ def test_a_tactic_a_rule_requires_is_never_to_be_stopped(briefing: Briefing) -> 
     # Make the listening tactic lose money in money terms, as a plan with a stated value
     # per reply could: the advice must still be to keep it.
     lost = ReturnPart("sales", ("new-logos",), True, None, "EUR", None, "attributed",
-                      Money(0.0, 0.0, 0.0))  # fmt: skip
+                      Money(0.0, 0.0, 4_000.0))  # fmt: skip
     rows = [
-        dataclasses.replace(r, roi=Estimate(-1.0, -1.0, -1.0),
-                            returns=Return("money", Money(0.0, 0.0, 0.0), (lost,), "EUR"))
+        dataclasses.replace(r, roi=Estimate(-1.0, -1.0, -0.7),
+                            returns=Return("money", Money(0.0, 0.0, 4_000.0), (lost,), "EUR"))
         if r.id == "li-listen-respond" and r.level == "tactic" else r
         for r in briefing.roi.rows
     ]  # fmt: skip

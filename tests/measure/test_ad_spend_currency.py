@@ -5,6 +5,7 @@ briefing all say so, with the same sentence."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from outcomes.briefing import BriefingOptions
 from outcomes.cli import app
+from outcomes.report.executive import render_html
 from outcomes.workspace import Workspace
 from tests.measure.crm_workspace import build_workspace
 
@@ -185,3 +187,53 @@ def test_linkedin_spend_in_the_plans_currency_is_counted_as_before(tmp_path: Pat
     document = roi_json(root)
     assert tactic_row(document, "li-ads")["money"] == pytest.approx(LINKEDIN_SPEND)
     assert document["foreign_spend"] == []
+
+
+def scorecard_json(root: Path) -> dict[str, Any]:
+    """`outcomes scorecard --format json`, as the command line writes it."""
+    result = CliRunner().invoke(app, ["scorecard", "-w", str(root), "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    document: dict[str, Any] = json.loads(result.output)
+    return document
+
+
+def test_usd_spend_after_the_roi_period_is_named_by_the_scorecard_on_every_route(
+    tmp_path: Path,
+) -> None:
+    """The sales and visits end on 3 May, so ROI's period does; the ad report (its snapshots)
+    runs the scorecard to 4 June. The USD spend of 2 to 4 June is left out of the
+    scorecard's spent against planned, and ROI, whose period it is outside, cannot name it:
+    the scorecard does, with one sentence on the terminal, in its JSON and as the briefing's
+    item in the report and `outcomes status`."""
+    sessions, deals = _exports()
+    build_workspace(tmp_path, PLAN, [s for s in sessions if not s.startswith("s-last")], deals)
+    june = meta_report("USD").replace("2026-03-0", "2026-06-0")
+    exported = tmp_path / "ads" / META_REPORT.name
+    exported.parent.mkdir()
+    exported.write_text(june, encoding="utf-8")
+    assert not Workspace.open(tmp_path).ingest([exported]).unknown
+
+    assert roi_json(tmp_path)["foreign_spend"] == []  # outside the ROI period: not its to name
+    card = scorecard_json(tmp_path)
+    assert "foreign_spend" in card["sections"]
+    spent = {r["tactic"]: r for r in card["resources"]}
+    assert spent["fb-ads"]["spent_money"] is None  # the USD lines are not "spent" euros
+    mine = next(item for item in card["foreign_spend"] if item["tactic"] == "fb-ads")
+    assert (mine["currency"], mine["lines"], mine["left_out_of"]) == ("USD", 3, "spent")
+    assert mine["amount"] == pytest.approx(META_SPEND)
+    sentence = mine["message"]
+    assert sentence.startswith("fb-ads: 311.00 USD of money spend (3 lines) is in USD")
+    assert "spent to date against the plan shows none recorded" in sentence
+    assert sentence.endswith(ADVICE)
+
+    terminal = CliRunner().invoke(app, ["scorecard", "-w", str(tmp_path)])
+    assert f"Not counted: {sentence}" in " ".join(terminal.output.split())
+    briefing = Workspace.open(tmp_path).briefing(OPTIONS)
+    (item,) = [a for a in briefing.attention if a.kind == "foreign-currency-spend"
+               and a.subject == "fb-ads"]  # fmt: skip
+    assert (item.severity, item.link, item.detail) == (3, "/tactics/fb-ads", sentence)
+    assert item.title == "fb-ads: 311.00 USD of spend to date not counted against the plan"
+    report = html.unescape(render_html(briefing))
+    assert sentence in " ".join(report.split())
+    status = CliRunner().invoke(app, ["status", "-w", str(tmp_path), "--no-lookback"])
+    assert item.title in " ".join(status.output.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
@@ -17,6 +18,7 @@ from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import ConversationHealth
 from outcomes.measure.costs import Period
 from outcomes.measure.pacing import GoalPace
+from outcomes.measure.returns import Money, Return, ReturnPart
 from outcomes.measure.roi_report import Coverage, Estimate, RoiReport, RoiRow
 from outcomes.report import charts
 
@@ -173,14 +175,18 @@ def test_goal_pacing_puts_every_goal_on_a_share_of_its_target() -> None:
     }
 
 
-def test_roi_chart_names_the_best_tactic_and_counts_the_losing_ones() -> None:
+def test_roi_chart_names_the_best_tactic_and_counts_each_verdict() -> None:
     chart = charts.roi_chart(ROI_ROWS, "EUR")
     assert chart is not None
     assert chart.to_dict()["title"]["text"] == "Which tactics pay for themselves?"
+    # trade-show's interval crosses 0 and the newsletter's −100% has no interval (no width):
+    # neither is said to return less, or more, than it costs.
     assert subtitle(chart) == (
-        "guides returns 10.1× its cost (€273,824 on €27,060); 1 of 3 tactics return less"
-        " than they cost"
+        "guides returns 10.1× its cost (€273,824 on €27,060); of 3 tactics, 1 pays for"
+        " itself, 2 cannot tell yet"
     )
+    verdicts = {r["label"]: r["verdict"] for r in values(chart) if "verdict" in r}
+    assert verdicts["newsletter"] == "unclear"
     plotted = [r["label"] for r in values(chart) if "roi" in r]
     assert plotted == ["guides", "trade-show", "newsletter"]  # best first; no ROI, no point
 
@@ -189,14 +195,21 @@ def test_roi_verdict_is_unclear_when_the_interval_crosses_zero() -> None:
     rows = [roi_row("sure", 300.0, 100.0, spread=1.0), roi_row("maybe", 120.0, 100.0, spread=0.5)]
     verdicts = {r["label"]: r["verdict"] for r in values(charts.roi_chart(rows, "USD"))}
     assert verdicts == {"sure": "pays for itself", "maybe": "unclear"}
-    assert "all 2 tactics return more than they cost" in subtitle(charts.roi_chart(rows, "USD"))
+    # Not "all 2 tactics return more than they cost": maybe's interval goes below 0.
+    assert subtitle(charts.roi_chart(rows, "USD")).endswith(
+        "of 2 tactics, 1 pays for itself, 1 cannot tell yet"
+    )
+    losing = [roi_row("loses", 20.0, 100.0, spread=0.1), roi_row("sure", 300.0, 100.0)]
+    assert subtitle(charts.roi_chart(losing, "USD")).endswith(
+        "of 2 tactics, 1 costs more than it returns, 1 cannot tell yet"
+    )
 
 
 def test_revenue_cost_chart_totals_in_the_plan_currency() -> None:
     chart = charts.revenue_cost_chart(ROI_ROWS, "CHF")
     assert subtitle(chart) == (
-        "417,244 CHF attributed revenue against 67,420 CHF cost; guides brought the most"
-        " (273,824 CHF); 2 of 4 tactics brought no attributed revenue"
+        "417,244 CHF returned in the goals' terms against 67,420 CHF cost; guides brought"
+        " back the most (273,824 CHF); 2 of 4 tactics returned nothing"
     )
     assert chart is not None
     assert chart.to_dict()["config"]["locale"]["number"]["currency"] == ["", " CHF"]
@@ -364,3 +377,25 @@ def test_the_printed_chart_leaves_its_question_and_answer_to_the_page(
         assert (drawn.question, list(drawn.answer)) == (title["text"], title["subtitle"]), name
         assert title["text"] in texts(svgs[name]) and title["text"] not in texts(drawn.svg)
         assert drawn.svg.startswith("<svg") and len(texts(drawn.svg)) >= 3, name
+
+
+def test_the_return_cost_chart_judges_each_tactic_in_its_goals_terms() -> None:
+    """A support tactic brought back the contacts it saved, not "no attributed revenue";
+    a listening tactic whose return nothing measures has no bar of 0."""
+    saved = ReturnPart("support", ("cheaper-support",), True, 873.0, "contacts", 25.0, "plan",
+                       Money(21_825.0, 20_625.0, 23_075.0))  # fmt: skip
+    unmeasured = ReturnPart("sales", ("new-logos",), False, None, "EUR", None, None, None)
+    rows = [
+        dataclasses.replace(roi_row("x-support", 0.0, 47_930.0),
+                            returns=Return("money", saved.money, (saved,), "EUR")),
+        dataclasses.replace(roi_row("listen", 0.0, 12_162.0),
+                            returns=Return("none", None, (unmeasured,), "EUR")),
+    ]  # fmt: skip
+    chart = charts.revenue_cost_chart(rows, "EUR")
+    assert subtitle(chart) == (
+        "€21,825 returned in the goals' terms against €60,092 cost; x-support brought back the"
+        " most (€21,825); 1 with no return in money measured yet"
+    )
+    bars = {(r["label"], r["measure"]): r["amount"] for r in values(chart)}
+    assert bars[("x-support", "Return (goals' terms)")] == 21_825.0
+    assert bars[("listen", "Return (goals' terms)")] is None

@@ -9,7 +9,7 @@ import pytest
 
 from outcomes.catalog.statuses import STATUS_STYLES, status_word, worst
 from outcomes.cli.common import STATUS_STYLE
-from outcomes.report.format import STATUS_LABELS
+from outcomes.measure.words import STATUS_LABELS
 from outcomes.report.strategy_map import STATUS_COLOURS
 
 REPO = Path(__file__).resolve().parents[2]

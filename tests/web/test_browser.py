@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from outcomes.measure.roi_report import Estimate
-from outcomes.report.format import metric_value, money, number, roi_words
+from outcomes.measure.words import metric_value, money, number, roi_words
 from outcomes.web.render import NAV, fixed
 from tests.web.conftest import Served
 

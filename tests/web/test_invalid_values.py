@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from outcomes.catalog.money import INVALID, format_money
-from outcomes.report.format import metric_value, money, number, percent
+from outcomes.measure.words import metric_value, money, number, percent
 from outcomes.web import create_app
 from outcomes.web.invalid import dumps
 from outcomes.web.render import bar_width, fixed, raw

@@ -10,7 +10,7 @@ import pytest
 
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.roi_report import Estimate
-from outcomes.report.format import metric_value, roi_words
+from outcomes.measure.words import metric_value, roi_words
 from tests.web.conftest import Page, Served
 
 PAGES = (

@@ -15,13 +15,17 @@ does not answer by the messages left unanswered, spend in another currency by it
 Spend recorded in another currency than the plan's (`RoiReport.foreign_spend`) is never
 converted nor counted, so the cost and ROI of the tactic it was for rest on the plan's
 estimate or part of the spend: that is a severity-3 item, with the ROI's own sentence,
-so that the briefing and `outcomes roi` say the same. Spend in the plan's currency that no
-tactic claims (`RoiReport.unclaimed_spend`: an ad campaign nobody planned) is a random act
-of social that cost money: a severity-2 item with the sentence `outcomes roi` prints.
+so that the briefing and `outcomes roi` say the same. Spend the scorecard's
+spent-against-planned leaves out and ROI does not name (`Scorecard.foreign_spend`: dated
+after the ROI period's last day) is an item too, with the sentence `outcomes scorecard`
+prints. Spend in the plan's currency that no tactic claims (`RoiReport.unclaimed_spend`:
+an ad campaign nobody planned) is a random act of social that cost money: a severity-2
+item with the sentence `outcomes roi` prints.
 
 A tactic is judged in the terms of the goals it serves (`outcomes.measure.returns`): only
 a tactic whose return is measured in money and falls short of its cost, across the whole
-interval, is "losing money". No item advises stopping a tactic a lint rule requires (the
+interval, is "losing money" (`roi_verdict`: an interval of no width backs no verdict, as
+in the report's colours). No item advises stopping a tactic a lint rule requires (the
 listen or respond tactic L001 asks for on a channel the plan pushes on), nor stopping
 listening: those are told to get cheaper or better instead, and a listening tactic that
 loses money is something to watch (severity 1), not to act on this month.
@@ -29,6 +33,7 @@ loses money is something to watch (severity 1), not to act on this month.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
@@ -37,9 +42,12 @@ from outcomes.catalog.channels import LISTENING_MODES
 from outcomes.catalog.money import format_money
 from outcomes.catalog.statuses import status_word
 from outcomes.lint.rules.listening import required_listeners
+from outcomes.measure.costs import ForeignSpend
+from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
 from outcomes.measure.unplanned import UnplannedReport
+from outcomes.measure.words import metric_interval, metric_value, roi_verdict, roi_words
 from outcomes.plan import Plan
 
 Kind = Literal[
@@ -107,7 +115,7 @@ def attention_items(
         *_random_acts(findings, unplanned),
         *_conversation(card),
         *_engagement(card),
-        *_foreign_spend(roi),
+        *_foreign_spend(roi, card),
         *_unclaimed_spend(roi),
         *_losing_money(plan, roi, headline_model),
         *_over_plan(card, plan.organisation.currency),
@@ -146,16 +154,16 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
         title = titles.get(pace.goal, pace.goal)
         link = f"/goals/{pace.goal}"
         effect = _shortfall(plan, pace.goal, pace.actual, pace.expected)
+        value = functools.partial(_value, plan, pace.metric)
         if pace.status == "off_track":
-            forecast = "" if pace.forecast is None else f"; forecast {_num(pace.forecast)}"
             yield Attention(
                 "off-track-goal",
                 3,
                 pace.goal,
                 f"{title} is {status_word(pace.status)}",
-                f"{_num(pace.actual)} against {_num(pace.expected)} expected by now"
-                f"{forecast} for a target of {_num(pace.target)}. Decide what changes: the "
-                "tactics serving it, their resources, or the target.",
+                f"{value(pace.actual)} against {value(pace.expected)} expected by now"
+                f"{_forecast(plan, pace)} for a target of {value(pace.target)}. Decide what "
+                "changes: the tactics serving it, their resources, or the target.",
                 link,
                 effect,
             )
@@ -183,8 +191,8 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
                 1,
                 pace.goal,
                 f"{title} is {status_word(pace.status)}",
-                f"{_num(pace.actual)} against {_num(pace.expected)} expected by now; the "
-                f"target is {_num(pace.target)}.",
+                f"{value(pace.actual)} against {value(pace.expected)} expected by now; the "
+                f"target is {value(pace.target)}.",
                 link,
                 effect,
             )
@@ -275,26 +283,45 @@ def _unclaimed_spend(roi: RoiReport) -> Iterable[Attention]:
         )
 
 
-def _foreign_spend(roi: RoiReport) -> Iterable[Attention]:
+def _foreign_spend(roi: RoiReport, card: Scorecard) -> Iterable[Attention]:
     """Spend recorded in another currency than the plan's, which no cost counts: severity
     3 for a tactic's (its cost, ROI and cost per acquisition rest on the plan's estimate
-    or part of its spend, and look right), 1 for a campaign no tactic claims."""
+    or part of its spend, and look right), 1 for a campaign no tactic claims.
+
+    ROI's list covers the ROI period, which ends at the last day of business data; the
+    scorecard's spent-against-planned runs to its own day. Lines the second leaves out
+    that the first does not name (dated after the ROI period, most often) get an item of
+    their own, with the scorecard's sentence; the same lines are never named twice.
+    """
+    named = {_lines(left_out) for left_out in roi.foreign_spend}
     for left_out in roi.foreign_spend:
-        if left_out.claimed:
-            title = f"{left_out.tactic}: {left_out.written} of spend not counted"
-            link = f"/tactics/{left_out.tactic}"
-        else:
-            title = f"Campaign '{left_out.tactic}': {left_out.written} of spend not counted"
-            link = "/sources"
-        yield Attention(
-            "foreign-currency-spend",
-            3 if left_out.claimed else 1,
-            left_out.tactic,
-            title,
-            left_out.message,
-            link,
-            left_out.amount,
-        )
+        yield _foreign_item(left_out, "of spend not counted")
+    for left_out in card.foreign_spend:
+        if _lines(left_out) not in named:
+            yield _foreign_item(left_out, "of spend to date not counted against the plan")
+
+
+def _lines(left_out: ForeignSpend) -> tuple[str, str, str, float, int]:
+    """Which lines a `ForeignSpend` sums, whatever it was left out of."""
+    return (left_out.tactic, left_out.part, left_out.currency, left_out.amount, left_out.lines)
+
+
+def _foreign_item(left_out: ForeignSpend, what: str) -> Attention:
+    if left_out.claimed:
+        title = f"{left_out.tactic}: {left_out.written} {what}"
+        link = f"/tactics/{left_out.tactic}"
+    else:
+        title = f"Campaign '{left_out.tactic}': {left_out.written} {what}"
+        link = "/sources"
+    return Attention(
+        "foreign-currency-spend",
+        3 if left_out.claimed else 1,
+        left_out.tactic,
+        title,
+        left_out.message,
+        link,
+        left_out.amount,
+    )
 
 
 def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]:
@@ -304,8 +331,11 @@ def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]
         if row.level != "tactic" or row.model != model or row.roi is None or row.cost <= 0:
             continue
         kept = row.returns
-        # `not … < 0` rather than `>= 0`: an invalid (NaN) ROI is no evidence of a loss.
-        if kept is None or kept.kind != "money" or kept.money is None or not row.roi.high < 0:
+        # The report's colour and the chart's verdict say the same: a loss across the whole
+        # interval, of some width (an invalid or zero-width one is no evidence of a loss).
+        if kept is None or kept.kind != "money" or kept.money is None:
+            continue
+        if roi_verdict(row.roi) != "loss":
             continue
         if row.id in required:
             advice = f"Make it cheaper or make it work; do not stop it: {required[row.id]}."
@@ -322,7 +352,7 @@ def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]
             row.id,
             f"{row.id} costs more than it returns",
             f"{format_money(row.cost, roi.currency)} spent, {_returned(row, model)}; "
-            f"ROI {row.roi.value:.0%}{_roi_interval(row, roi.params.get('confidence'))}. {advice}",
+            f"ROI{_confidence(roi.params.get('confidence'))} {roi_words(row.roi)}. {advice}",
             f"/tactics/{row.id}",
             row.cost - kept.money.value,
         )
@@ -337,11 +367,9 @@ def _returned(row: RoiRow, model: str) -> str:
     return kept.label + (f" ({model})" if sales else "")
 
 
-def _roi_interval(row: RoiRow, confidence: float | None) -> str:
-    if row.roi is None or row.roi.low == row.roi.high:
-        return ""
-    share = f"{confidence:.0%} " if confidence else ""
-    return f" ({share}interval {row.roi.low:.0%} to {row.roi.high:.0%})"
+def _confidence(confidence: float | None) -> str:
+    """The interval's coverage before the ROI's words: " (90% interval)"."""
+    return f" ({confidence:.0%} interval)" if confidence else ""
 
 
 def _over_plan(card: Scorecard, currency: str) -> Iterable[Attention]:
@@ -361,9 +389,15 @@ def _over_plan(card: Scorecard, currency: str) -> Iterable[Attention]:
             )
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "no data"
-    if abs(value) >= 100 or value == int(value):
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+def _value(plan: Plan, metric: str, amount: float | None) -> str:
+    """A goal's number in its metric's unit, as the scorecard's tables write it."""
+    return "no data" if amount is None else metric_value(plan, metric, amount)
+
+
+def _forecast(plan: Plan, pace: GoalPace) -> str:
+    """ "; forecast €17,700 (90%: €17,118 to €18,282)", as the goal's page writes it."""
+    if pace.forecast is None:
+        return ""
+    interval = metric_interval(plan, pace.metric, pace.forecast_low, pace.forecast_high)
+    shown = f" (90%: {interval})" if interval else ""
+    return f"; forecast {_value(plan, pace.metric, pace.forecast)}{shown}"

@@ -176,7 +176,7 @@ def _heading(briefing: Briefing) -> str:
 
 
 def _goals_table(briefing: Briefing) -> Table:
-    from outcomes.report.format import metric_value
+    from outcomes.measure.words import metric_value
 
     titles = {g.id: g.title for g in briefing.plan.goals}
     table = Table(title="Business goals", title_justify="left", expand=False)
@@ -195,7 +195,7 @@ def _goals_table(briefing: Briefing) -> Table:
 
 
 def _roi_table(briefing: Briefing) -> Table:
-    from outcomes.report.format import money, roi_words
+    from outcomes.measure.words import money, roi_words
 
     model = briefing.options.headline_model
     table = Table(title=f"ROI by tactic ({model})", title_justify="left")

@@ -135,19 +135,14 @@ def _money(value: float | None) -> str:
     return f"{value:.0f}"
 
 
-def _percent(value: float) -> str:
-    return f"{value:+.0%}"
+def _interval(estimate: Estimate) -> str:
+    """A money estimate's interval in compact money: "61.8k…145k"; "no interval" when its
+    two ends are equal, as the report says of an ROI (`has_interval`)."""
+    from outcomes.measure.words import NO_INTERVAL, has_interval
 
-
-def _interval(estimate: Estimate | None, percent: bool = False) -> str:
-    if estimate is None or estimate.low == estimate.high:
-        return ""
-    low, high = (
-        (_percent(estimate.low), _percent(estimate.high))
-        if percent
-        else (_money(estimate.low), _money(estimate.high))
-    )
-    return f"{low}…{high}"
+    if not has_interval(estimate):
+        return NO_INTERVAL
+    return f"{_money(estimate.low)}…{_money(estimate.high)}"
 
 
 def _print(report: RoiReport, level: LevelChoice) -> None:
@@ -160,9 +155,9 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
         box=None,
         pad_edge=False,
     )
-    headers = (
-        "", "revenue", "interval", "cust.", "return", "cost", "ROI", "interval", "ROAS", "CPA"
-    )  # fmt: skip
+    from outcomes.measure.words import roi_words
+
+    headers = ("", "revenue", "interval", "cust.", "return", "cost", "ROI", "ROAS", "CPA")
     for column in headers:
         table.add_column(column, justify="left" if not column else "right", no_wrap=True)
     for row in report.rows:
@@ -175,8 +170,8 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
             f"{row.new_customers.value:,.1f}",
             _return(row),
             _money(row.cost),
-            "–" if row.roi is None else _percent(row.roi.value),
-            _interval(row.roi, percent=True),
+            # The report's and the dashboard's words for the same ROI, interval included.
+            roi_words(row.roi, row.returns.kind if row.returns else None),
             "–" if row.roas is None else f"{row.roas:.2f}",
             _money(row.cost_per_acquisition),
         )

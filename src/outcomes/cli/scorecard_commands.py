@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -27,6 +28,10 @@ from outcomes.cli.options import (
     TouchSourceOption,
 )
 from outcomes.workspace import DEFAULT_WAIT
+
+if TYPE_CHECKING:
+    from outcomes.measure.costs import ForeignSpend
+    from outcomes.plan import Plan
 
 
 class ScorecardFormat(StrEnum):
@@ -68,11 +73,11 @@ def scorecard(
     if output_format is ScorecardFormat.JSON:
         sys.stdout.write(json_text(card.to_json()))
     else:
-        _print(list(card.goals))
+        _print(space.plan.plan, list(card.goals))
         _print_benchmarks(list(card.tactics))
         _print_tactic_status(list(card.tactic_status))
         _print_cadence(list(card.cadence))
-        _print_resources(list(card.resources))
+        _print_resources(list(card.resources), card.foreign_spend)
         _print_conversation(list(card.conversation))
         _print_tactic_conversation(list(card.conversation_by_tactic))
         _print_responders(list(card.conversation_by_operator))
@@ -147,7 +152,7 @@ def _print_cadence(cadence: list[Any]) -> None:
     stdout_console(min_width=100).print(table)
 
 
-def _print_resources(resources: list[Any]) -> None:
+def _print_resources(resources: list[Any], foreign: Sequence[ForeignSpend]) -> None:
     table = Table(
         title="Resources to date: planned (pro-rated) against recorded spend",
         box=None,
@@ -174,7 +179,11 @@ def _print_resources(resources: list[Any]) -> None:
             _number(r.spent_technology),
             "[bold red]over plan[/]" if r.over_plan else "",
         )
-    stdout_console(min_width=150).print(table)
+    console = stdout_console(min_width=150)
+    console.print(table)
+    # Right under the numbers it changes, in the sentence the briefing's item has.
+    for left_out in foreign:
+        console.print(f"Not counted: {left_out.message}", style="bold red", markup=False)
 
 
 def _print_engagement(engagement: list[Any]) -> None:
@@ -316,24 +325,21 @@ def _number(value: float | None) -> str:
     return f"{value:,.2f}"
 
 
-def _print(goals: list[Any]) -> None:
+def _print(plan: Plan, goals: list[Any]) -> None:
+    """The goals paced, their values and forecast interval in the words (and units) the
+    report, the dashboard and `outcomes status` write them."""
+    from outcomes.measure.words import metric_interval, metric_value
+
     as_of = max((g.as_of for g in goals), default=None)
     table = Table(title=f"Goals, paced at {as_of}", box=None, pad_edge=False)
     for column in ("goal", "metric", "actual", "expected", "forecast", "90% interval", "status"):
         table.add_column(column, justify="left" if column in ("goal", "metric") else "right")
     for g in goals:
-        interval = (
-            f"{_number(g.forecast_low)}…{_number(g.forecast_high)}"
-            if g.forecast_low is not None
-            else ""
-        )
         table.add_row(
             g.goal,
             g.metric,
-            _number(g.actual),
-            _number(g.expected),
-            _number(g.forecast),
-            interval,
+            *(metric_value(plan, g.metric, v) for v in (g.actual, g.expected, g.forecast)),
+            metric_interval(plan, g.metric, g.forecast_low, g.forecast_high),
             status_text(g.status),
         )
     console = stdout_console(min_width=100)

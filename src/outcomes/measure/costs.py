@@ -24,7 +24,9 @@ no exchange rates, and a rate of the wrong day would be a wrong number that look
 A part whose lines in the period are all in another currency keeps the plan's estimate,
 as if nothing were recorded; a part with some lines in the plan's currency sums those
 only. The spend left out is reported (`ForeignSpend`, per tactic or unclaimed campaign,
-part and currency), so that ROI and the briefing say which numbers it would change.
+part and currency), so that ROI and the briefing say which numbers it would change; the
+scorecard's spent against planned (`resources_to_date`) reports its own, as it runs to the
+scorecard's day, which can be after the last day of the ROI period.
 A line without `currency` (hand-entered costs, timesheets, older loads) is taken as the
 plan's.
 
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
     import ibis
 
 Part = Literal["people", "money", "technology"]
+LeftOutOf = Literal["cost", "spent"]
 OVER_PLAN_MARGIN: Final = 0.1
 PART_OF_KIND: Final[Mapping[str, Part]] = {"tool": "technology", "people": "people"}
 """Cost kinds that are not money; every other kind (budget, ads, other) is money."""
@@ -166,6 +169,9 @@ class ForeignSpend:
     estimated: bool
     """The tactic's cost of `part` is the plan's estimate: no line of it in the period is
     in the plan's currency."""
+    left_out_of: LeftOutOf = "cost"
+    """What the spend is missing from: `cost`, a tactic's cost in a period (ROI); `spent`,
+    its spend to date against the plan (the scorecard's resources)."""
 
     @property
     def written(self) -> str:
@@ -180,21 +186,29 @@ class ForeignSpend:
         """One sentence for the terminal and the briefing: what was left out and what to do."""
         spent = f"{self.written} of {self.part} spend"
         lines = f"{self.lines:,} line{'s' if self.lines != 1 else ''}"
-        if not self.claimed:
-            whose = f"campaign '{self.tactic}' (no tactic claims it)"
-            effect = "it is counted nowhere"
-        else:
-            whose = self.tactic
-            effect = (
-                f"its {self.part} cost is the plan's estimate, as if nothing were recorded"
-                if self.estimated
-                else f"its {self.part} cost counts only its lines in {self.plan_currency}"
-            )
+        whose = self.tactic if self.claimed else f"campaign '{self.tactic}' (no tactic claims it)"
         return (
             f"{whose}: {spent} ({lines}) is in {self.currency}, not the plan's "
-            f"{self.plan_currency}, so it is left out: {effect}. Export the ad account's "
-            f"report in {self.plan_currency}, or convert the amounts before loading; "
-            "outcomes does not convert currencies."
+            f"{self.plan_currency}, so it is left out: {self._effect}. Export the ad "
+            f"account's report in {self.plan_currency}, or convert the amounts before "
+            "loading; outcomes does not convert currencies."
+        )
+
+    @property
+    def _effect(self) -> str:
+        """What leaving it out does to the number it was left out of."""
+        if not self.claimed:
+            return "it is counted nowhere"
+        if self.left_out_of == "spent":
+            return (
+                f"its {self.part} spent to date against the plan shows none recorded"
+                if self.estimated
+                else f"its {self.part} spent to date counts only its lines in {self.plan_currency}"
+            )
+        return (
+            f"its {self.part} cost is the plan's estimate, as if nothing were recorded"
+            if self.estimated
+            else f"its {self.part} cost counts only its lines in {self.plan_currency}"
         )
 
     def to_json(self) -> dict[str, object]:
@@ -208,6 +222,7 @@ class ForeignSpend:
             "amount": self.amount,
             "lines": self.lines,
             "estimated": self.estimated,
+            "left_out_of": self.left_out_of,
             "message": self.message,
         }
 
@@ -294,9 +309,12 @@ def attributed(plan: Plan, costs: ibis.Table) -> ibis.Table:
     return costs.mutate(tactic=ibis.cases(*rules, else_=costs.tactic))
 
 
-def recorded_spend(plan: Plan, costs: ibis.Table, period: Period) -> RecordedSpend:
+def recorded_spend(
+    plan: Plan, costs: ibis.Table, period: Period, left_out_of: LeftOutOf = "cost"
+) -> RecordedSpend:
     """The attributed `costs` lines dated in the period, summed per tactic and part; those
-    in another currency than the plan's summed apart (see the module docstring).
+    in another currency than the plan's summed apart (see the module docstring), as left
+    out of `left_out_of`.
 
     One query: the engine groups by tactic, kind and the line's currency when it is not
     the plan's (null otherwise), so nothing of another currency is ever added to a sum.
@@ -339,6 +357,7 @@ def recorded_spend(plan: Plan, costs: ibis.Table, period: Period) -> RecordedSpe
             amount=total,
             lines=lines,
             estimated=tactic in ids and (tactic, part) not in amounts,
+            left_out_of=left_out_of,
         )
         for (tactic, part, other_currency), (total, lines) in sorted(apart.items())
     )
@@ -435,8 +454,26 @@ class PlannedVsSpent:
     `OVER_PLAN_MARGIN` (spend is lumpy: a month's bill arrives whole)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ResourcesToDate:
+    """Every tactic's resources so far, and the spend in another currency left out of them."""
+
+    rows: tuple[PlannedVsSpent, ...]
+    foreign: tuple[ForeignSpend, ...]
+    """Lines dated from the first tactic's start to the day, `left_out_of` "spent". ROI's
+    `foreign_spend` covers its own period, which ends at the last day of business data:
+    spend dated after it is left out here all the same, and only this names it."""
+
+
 def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[PlannedVsSpent]:
-    """Per tactic, from its start to `as_of`: planned hours, money and tools vs recorded.
+    """Per tactic, from its start to `as_of`: planned hours, money and tools vs recorded
+    (`resources_to_date` without the spend left out)."""
+    return list(resources_to_date(plan, costs, as_of).rows)
+
+
+def resources_to_date(plan: Plan, costs: ibis.Table, as_of: dt.date) -> ResourcesToDate:
+    """Per tactic, from its start to `as_of`: planned hours, money and tools vs recorded,
+    and the spend recorded in another currency, which no row counts.
 
     Hours logged in timesheets stand against the planned hours, per tactic and per
     operator (the plan's hours shared equally among them); without timesheet lines the
@@ -446,7 +483,8 @@ def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[Plan
     period = Period(min(start, as_of), as_of)
     planned = tactic_costs(plan, period)
     costs = attributed(plan, costs)
-    spend = recorded_spend(plan, costs, period).amounts
+    recorded = recorded_spend(plan, costs, period, left_out_of="spent")
+    spend = recorded.amounts
     hours = _by_person_id(plan, logged_hours(costs, period))
     rows = []
     for tactic in plan.tactics:
@@ -454,7 +492,7 @@ def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[Plan
         logged = hours.get(tactic.id, {})
         money = spend.get((tactic.id, "money"))
         technology = spend.get((tactic.id, "technology"))
-        recorded = (money or 0.0) + (technology or 0.0)
+        spent = (money or 0.0) + (technology or 0.0)
         rows.append(
             PlannedVsSpent(
                 tactic=tactic.id,
@@ -465,11 +503,11 @@ def planned_vs_spent(plan: Plan, costs: ibis.Table, as_of: dt.date) -> list[Plan
                 spent_money=money,
                 planned_technology=plan_cost.technology,
                 spent_technology=technology,
-                over_plan=recorded
+                over_plan=spent
                 > (plan_cost.money + plan_cost.technology) * (1 + OVER_PLAN_MARGIN) + 0.005,
             )
         )
-    return rows
+    return ResourcesToDate(tuple(rows), recorded.foreign)
 
 
 def _by_person_id(

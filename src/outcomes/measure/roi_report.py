@@ -224,6 +224,74 @@ class RoiReport:
         raise KeyError((level, id_, model))
 
 
+@dataclass(frozen=True, slots=True)
+class TacticTotals:
+    """All tactics of one model together, as the report's and the dashboard's ROI tables
+    total them.
+
+    The ROI is on the tactics whose return is in money only, as each row's is: a tactic
+    with no return in money (none measured yet, or a contribution in goal units) has no
+    ROI of its own, so its cost is not counted as a loss in the total either. Its interval
+    sums the ends of the tactics' return intervals (never narrower than the truth)."""
+
+    revenue: float
+    new_customers: float
+    cost: float
+    """Every tactic's, those left out of the ROI included."""
+    returned: float
+    """The returns in money, summed."""
+    roi: Estimate | None
+    left_out: tuple[str, ...]
+    """Tactics with a cost and no return in money: not in `roi`."""
+    left_out_cost: float
+    currency: str
+
+    @property
+    def note(self) -> str:
+        """What the total ROI is over, in one sentence; empty when it is every tactic."""
+        if not self.left_out:
+            return ""
+        from outcomes.catalog.money import format_money
+
+        names = ", ".join(self.left_out)
+        cost = format_money(round(self.left_out_cost), self.currency)
+        one = len(self.left_out) == 1
+        return (
+            f"The total ROI is on the tactics whose return is in money: {names} ({cost} of "
+            f"cost) {'has' if one else 'have'} no return in money measured yet, so "
+            f"{'it is' if one else 'they are'} left out of it rather than counted as a loss."
+        )
+
+
+def tactic_totals(rows: Sequence[RoiRow], currency: str) -> TacticTotals:
+    """The total of tactic rows (one model's): see `TacticTotals`."""
+    valued = [(r, _money_return(r)) for r in rows]
+    priced = [(r, money) for r, money in valued if money is not None]
+    left_out = [r for r, money in valued if money is None and r.cost > 0]
+    cost = sum(r.cost for r, _ in priced)
+    ends = [sum(money[end] for _, money in priced) for end in range(3)]
+    roi = Estimate(*((end - cost) / cost for end in ends)) if cost > 0 else None
+    return TacticTotals(
+        revenue=sum(r.revenue.value for r in rows),
+        new_customers=sum(r.new_customers.value for r in rows),
+        cost=sum(r.cost for r in rows),
+        returned=ends[0],
+        roi=roi,
+        left_out=tuple(r.id for r in left_out),
+        left_out_cost=sum(r.cost for r in left_out),
+        currency=currency,
+    )
+
+
+def _money_return(row: RoiRow) -> tuple[float, float, float] | None:
+    """A row's return in money with its interval's ends: attributed revenue for a row
+    measured before returns were; none when the return has no money value."""
+    if row.returns is None:
+        return row.revenue.value, row.revenue.low, row.revenue.high
+    money = row.returns.money
+    return None if money is None else (money.value, money.low, money.high)
+
+
 def _plain(value: Any) -> Any:
     """`value` in JSON's own types (tuples as lists), so that it reads back equal."""
     if isinstance(value, Mapping):

@@ -25,7 +25,7 @@ from outcomes.measure.conversation import (
     responder_health,
     tactic_conversation,
 )
-from outcomes.measure.costs import PlannedVsSpent, planned_vs_spent
+from outcomes.measure.costs import ForeignSpend, PlannedVsSpent, resources_to_date
 from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
 from outcomes.measure.mapping import materialised_activities
@@ -45,7 +45,8 @@ SCHEMA_VERSION: Final = 2
 `content_examples` one post per content-focus score band."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
-                   "content_examples", "functions", "engagement", "pilots")  # fmt: skip
+                   "content_examples", "functions", "engagement", "pilots",
+                   "foreign_spend")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,9 @@ class Scorecard:
     functions: tuple[FunctionCoverage, ...]
     engagement: tuple[EngagementLink, ...]
     pilots: tuple[PilotResult, ...]
+    foreign_spend: tuple[ForeignSpend, ...] = ()
+    """Spend recorded in another currency than the plan's, left out of `resources` (to the
+    scorecard's day, which can be later than the ROI period's last day)."""
 
     @property
     def needs_attention(self) -> bool:
@@ -96,6 +100,7 @@ class Scorecard:
             "functions": [asdict(f) for f in self.functions],
             "engagement": [asdict(e) for e in self.engagement],
             "pilots": [asdict(p) | {"start": p.start.isoformat()} for p in self.pilots],
+            "foreign_spend": [f.to_json() for f in self.foreign_spend],
         }
 
 
@@ -142,6 +147,7 @@ def build_scorecard(
         mapped=mapped,
     )
     pilots = pilot_results(plan, conversions)
+    resources = resources_to_date(plan, warehouse.table("costs"), day)
     content, examples = content_focus_and_examples(plan, activities, mapped=mapped)
     return Scorecard(
         goals=tuple(goals),
@@ -156,7 +162,7 @@ def build_scorecard(
                 mapped=mapped,
             )
         ),
-        resources=tuple(planned_vs_spent(plan, warehouse.table("costs"), day)),
+        resources=resources.rows,
         conversation=tuple(conversation_health(activities, by=("channel", "account"), hours=hours)),
         conversation_by_tactic=tuple(by_tactic),
         conversation_by_operator=tuple(responder_health(activities, plan.people, hours=hours)),
@@ -175,6 +181,7 @@ def build_scorecard(
             )
         ),
         pilots=tuple(pilots),
+        foreign_spend=resources.foreign,
     )
 
 

@@ -29,6 +29,7 @@ from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import LOW_RESPONSE, ConversationHealth
 from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi_report import Estimate, RoiReport, RoiRow
+from outcomes.measure.words import roi_verdict
 from outcomes.report import chart_layout as layout
 from outcomes.report.chart_engine import start_engine as start_engine
 from outcomes.report.chart_layout import LABEL_LIMIT as LABEL_LIMIT
@@ -209,15 +210,12 @@ def roi_chart(
         ]
     )
     best = measured[0]
-    losing = sum(1 for r in measured if _roi(r).value < 0)
     kept = best.returns
     returned = kept.money.value if kept and kept.money else best.revenue.value
     money = f"{layout.money(returned, currency)} on {layout.money(best.cost, currency)}"
     answer = [
         f"{layout.short(best.id)} returns {_roi(best).value + 1:.1f}× its cost ({money})",
-        f"{losing} of {len(measured)} tactics return less than they cost"
-        if losing
-        else f"all {len(measured)} tactics return more than they cost",
+        _verdict_counts(records),
     ]
     unmeasured = sum(1 for r in rows if r.roi is None and r.returns and r.returns.kind == "none")
     if unmeasured:
@@ -230,15 +228,34 @@ def _roi(row: RoiRow) -> Estimate:
     return row.roi
 
 
+_VERDICT_WORDS: Final = {
+    "pays for itself": ("pays for itself", "pay for themselves"),
+    "costs more than it returns": ("costs more than it returns", "cost more than they return"),
+    "unclear": ("cannot tell yet", "cannot tell yet"),
+}
+"""Each verdict counted in the chart's answer, for one tactic and for several."""
+
+
+def _verdict_counts(records: Sequence[Record]) -> str:
+    """How many tactics have each verdict: "of 3 tactics, 1 pays for itself, 2 cannot tell
+    yet". Counted by verdict, not by the point's sign, so that a tactic whose interval
+    crosses 0 is never said to return more, or less, than it costs."""
+    said = []
+    for verdict, (one, several) in _VERDICT_WORDS.items():
+        count = sum(1 for record in records if record["verdict"] == verdict)
+        if count:
+            said.append(f"{count} {one if count == 1 else several}")
+    return f"of {len(records)} tactics, " + ", ".join(said)
+
+
 def _roi_record(row: RoiRow, label: str) -> Record:
-    """A tactic's ROI and its verdict: sure when the whole interval is on one side of 0."""
+    """A tactic's ROI and its verdict (`roi_verdict`): sure only when the whole interval,
+    of some width, is on one side of 0."""
     roi = _roi(row)
     low, high = min(roi.low, roi.value), max(roi.high, roi.value)
-    verdict = "unclear"
-    if low > 0:
-        verdict = "pays for itself"
-    elif high < 0:
-        verdict = "costs more than it returns"
+    verdict = {"gain": "pays for itself", "loss": "costs more than it returns", None: "unclear"}[
+        roi_verdict(roi)
+    ]
     return {
         "label": label, "roi": roi.value, "low": low, "high": high, "verdict": verdict,
         "text": f"{roi.value:.0%}",
@@ -248,19 +265,24 @@ def _roi_record(row: RoiRow, label: str) -> Record:
 def revenue_cost_chart(
     rows: Sequence[RoiRow], currency: str, *, width: int = WIDTH
 ) -> Chart | None:
-    """Attributed revenue beside cost per tactic: the two numbers every ROI is made of.
+    """The return in the goals' terms beside cost per tactic: the two numbers ROI is made of.
 
-    ROI hides scale (a small tactic can return 10×); this shows where the money is.
+    ROI hides scale (a small tactic can return 10×); this shows where the money is. The
+    return is the one ROI is on (`outcomes.measure.returns`): a support tactic's contacts
+    saved × their cost, not the sales it was never meant to make. A tactic whose return
+    has no money value (or is not measured yet) has no bar and is counted apart, never
+    drawn as a return of 0.
     """
-    if not rows or all(r.revenue.value == 0 and r.cost == 0 for r in rows):
+    returned = {r.id: _money_return(r) for r in rows}
+    if not rows or all(not returned[r.id] and r.cost == 0 for r in rows):
         return None
-    ordered = sorted(rows, key=lambda r: (-r.revenue.value, -r.cost, r.id))
+    ordered = sorted(rows, key=lambda r: (-(returned[r.id] or 0.0), -r.cost, r.id))
     labels = layout.axis_labels(r.id for r in ordered)
-    measures = {"Attributed revenue": layout.BLUE, "Cost": layout.GREY}
+    measures = {"Return (goals' terms)": layout.BLUE, "Cost": layout.GREY}
     records = [
         {"label": labels[r.id], "measure": measure, "amount": amount}
         for r in ordered
-        for measure, amount in zip(measures, (r.revenue.value, r.cost), strict=True)
+        for measure, amount in zip(measures, (returned[r.id], r.cost), strict=True)
     ]
     x = alt.X("amount:Q", axis=alt.Axis(format="$~s"), title=f"Amount ({currency})")
     bars = layout.rows(records, sort=[labels[r.id] for r in ordered]).mark_bar().encode(
@@ -269,20 +291,39 @@ def revenue_cost_chart(
     )  # fmt: skip
     height = alt.Step(STEP * 1.5, **{"for": "position"})
     chart = bars.properties(width=layout.plot_width(width, labels), height=height)
-    revenue, cost = sum(r.revenue.value for r in rows), sum(r.cost for r in rows)
-    answer = [
-        f"{layout.money(revenue, currency)} attributed revenue against {layout.money(cost, currency)} cost"
-    ]
-    if ordered[0].revenue.value > 0:
-        top = ordered[0]
-        answer.append(
-            f"{layout.short(top.id)} brought the most ({layout.money(top.revenue.value, currency)})"
-        )
-    empty = sum(1 for r in rows if r.revenue.value == 0)
-    if empty:
-        answer.append(f"{empty} of {len(rows)} tactics brought no attributed revenue")
-    question = "What did each tactic bring in, and what did it cost?"
+    question = "What did each tactic bring back, and what did it cost?"
+    answer = _return_cost_answer(ordered, returned, currency)
     return layout.finish(chart, question, answer, width, labels, currency=currency, sized=True)
+
+
+def _money_return(row: RoiRow) -> float | None:
+    """The money ROI is on: the return in the goals' terms; attributed revenue for a row
+    measured before returns were; none when the return has no money value."""
+    if row.returns is None:
+        return row.revenue.value
+    return None if row.returns.money is None else row.returns.money.value
+
+
+def _return_cost_answer(
+    ordered: Sequence[RoiRow], returned: Mapping[str, float | None], currency: str
+) -> list[str]:
+    total = sum(amount or 0.0 for amount in returned.values())
+    cost = sum(r.cost for r in ordered)
+    answer = [
+        f"{layout.money(total, currency)} returned in the goals' terms against "
+        f"{layout.money(cost, currency)} cost"
+    ]
+    top = ordered[0]
+    if (returned[top.id] or 0.0) > 0:
+        most = layout.money(returned[top.id] or 0.0, currency)
+        answer.append(f"{layout.short(top.id)} brought back the most ({most})")
+    nothing = sum(1 for r in ordered if returned[r.id] == 0)
+    if nothing:
+        answer.append(f"{nothing} of {len(ordered)} tactics returned nothing")
+    unvalued = sum(1 for r in ordered if returned[r.id] is None)
+    if unvalued:
+        answer.append(f"{unvalued} with no return in money measured yet")
+    return answer
 
 
 def model_comparison_chart(roi: RoiReport, *, width: int = WIDTH) -> Chart | None:

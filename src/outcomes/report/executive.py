@@ -31,19 +31,21 @@ from markupsafe import Markup
 from outcomes.briefing.build import Briefing
 from outcomes.catalog.statuses import status_style, status_word
 from outcomes.measure.content import brand_words
-from outcomes.measure.roi_report import CreditWarning
-from outcomes.plan import LoadedPlan, Plan, Tactic
-from outcomes.plan.changes import SignOff
-from outcomes.plan.implementation import build_implementation_plan
-from outcomes.report.drawing import ChartDrawing, draw_charts, printed_drawing, titles_of
-from outcomes.report.format import (
+from outcomes.measure.roi_report import CreditWarning, tactic_totals
+from outcomes.measure.words import (
+    metric_interval,
     metric_value,
     money,
     number,
     percent,
     percent_interval,
+    roi_verdict,
     roi_words,
 )
+from outcomes.plan import LoadedPlan, Plan, Tactic
+from outcomes.plan.changes import SignOff
+from outcomes.plan.implementation import build_implementation_plan
+from outcomes.report.drawing import ChartDrawing, draw_charts, printed_drawing, titles_of
 from outcomes.report.implementation import SECTIONS, format_date, render_html_sections
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.report.templating import template_environment
@@ -314,7 +316,7 @@ def _context(
         "brand_words": sorted(brand_words(plan)),
         "people": {p.id: p.name for p in plan.people},
         "tactic_rows": tactic_rows,
-        "roi_totals": _totals(tactic_rows),
+        "roi_totals": tactic_totals(tactic_rows, currency),
         "credit_warnings": briefing.roi.warnings,
         "credit_warning": functools.partial(_credit_warning, currency=currency),
         "model_revenue": _model_revenue(briefing),
@@ -327,8 +329,10 @@ def _context(
         "pct": percent,
         "interval": percent_interval,
         "roi_words": roi_words,
+        "roi_verdict": roi_verdict,
         "date": format_date,
         "value": functools.partial(metric_value, plan),
+        "value_interval": functools.partial(metric_interval, plan),
         "status_label": status_word,
         "status_colour": _status_colour,
         "group": lambda g: " · ".join(str(v) for v in g.values() if v),
@@ -388,20 +392,6 @@ def _status_colour(status: str) -> str:
     style = status_style(status)
     dash = ";border-style:dashed" if style.dashed else ""
     return f"background:{style.fill};border-color:{style.stroke};color:{style.ink}{dash}"
-
-
-def _totals(rows: list[Any]) -> dict[str, float | None]:
-    revenue = sum(r.revenue.value for r in rows)
-    # The return in each goal's terms, in money where it has a money value.
-    returned = sum(r.returns.money.value for r in rows if r.returns and r.returns.money)
-    cost = sum(r.cost for r in rows)
-    return {
-        "revenue": revenue,
-        "new_customers": sum(r.new_customers.value for r in rows),
-        "returned": returned,
-        "cost": cost,
-        "roi": (returned - cost) / cost if cost > 0 else None,
-    }
 
 
 def _model_revenue(briefing: Briefing) -> list[dict[str, Any]]:

@@ -20,12 +20,14 @@ import jinja2
 from outcomes.catalog.money import INVALID, format_money, is_invalid
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.roi_report import Estimate
-from outcomes.report.format import (
+from outcomes.measure.words import (
+    metric_interval,
     metric_value,
     money,
     number,
     percent,
     percent_interval,
+    roi_verdict,
     roi_words,
 )
 from outcomes.report.templating import template_environment
@@ -61,6 +63,10 @@ class Formats:
     def value(self, metric: str, amount: float | None) -> str:
         """A metric's value in its unit."""
         return metric_value(self.plan, metric, amount)
+
+    def interval_of(self, metric: str, low: float | None, high: float | None) -> str:
+        """A metric's interval in its unit (`metric_interval`)."""
+        return metric_interval(self.plan, metric, low, high)
 
     def money(self, amount: float | None) -> str:
         """Money rounded to whole units."""
@@ -150,7 +156,7 @@ def environment() -> jinja2.Environment:
         "outcomes.web",
         filters={
             "number": number_filter, "fixed": fixed, "pct": pct, "interval": interval,
-            "roi_words": roi_words,
+            "roi_words": roi_words, "roi_verdict": roi_verdict,
             "day": day, "clip": clip, "short": short, "raw": raw, "bar_width": bar_width,
             "verdict": verdict, "status_word": status_word,
         },

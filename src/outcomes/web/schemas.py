@@ -124,13 +124,22 @@ class RoiOut(_View):
 
 
 class RoiTotals(_View):
-    """All tactics together."""
+    """All tactics together (`outcomes.measure.roi_report.TacticTotals`)."""
 
     revenue: float
     new_customers: float
-    cost: float
-    roi: float | None
+    cost: float = Field(description="Every tactic's cost, those left out of the ROI included.")
+    roi: Estimate | None = Field(
+        description="(return − cost) / cost over the tactics whose return is in money, with "
+        "the interval the sums of their ends give; none without their cost."
+    )
     returned: float = Field(0.0, description="The tactics' returns in money, summed.")
+    left_out: list[str] = Field(
+        default_factory=list,
+        description="Tactics with a cost and no return in money, left out of the ROI.",
+    )
+    left_out_cost: float = Field(0.0, description="Their cost.")
+    note: str = Field("", description="What the ROI is over, in one sentence, when not all.")
 
 
 class PilotEntry(_View):

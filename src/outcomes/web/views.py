@@ -17,7 +17,8 @@ from outcomes.briefing.explorer import WHOLE_PERIOD, explore
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.conversation import ConversationHealth
-from outcomes.measure.roi_report import RoiRow
+from outcomes.measure.roi_report import RoiRow, tactic_totals
+from outcomes.measure.words import metric_unit
 from outcomes.plan.implementation import (
     CHANNEL_LABELS,
     MODE_LABELS,
@@ -25,7 +26,6 @@ from outcomes.plan.implementation import (
     build_implementation_plan,
 )
 from outcomes.plan.model import Plan, Tactic
-from outcomes.report.format import metric_unit
 from outcomes.report.strategy_map import strategy_map_svg
 from outcomes.web.explorer import attribution_view, check_query
 from outcomes.web.schemas import (
@@ -222,20 +222,21 @@ class Views:
     def _overview(self) -> Overview:
         briefing = self.briefing
         rows = [self._roi_out(r) for r in briefing.tactic_roi()]
-        revenue = sum(r.revenue.value for r in rows)
-        returned = sum(r.return_money or 0.0 for r in rows)
-        cost = sum(r.cost for r in rows)
+        totals = tactic_totals(briefing.tactic_roi(), briefing.currency)
         return Overview(
             meta=self.meta,
             goals=self.goal_rows(),
             roi_model=briefing.options.headline_model,
             roi=rows,
             roi_totals=RoiTotals(
-                revenue=revenue,
-                new_customers=sum(r.new_customers.value for r in rows),
-                cost=cost,
-                roi=(returned - cost) / cost if cost > 0 else None,
-                returned=returned,
+                revenue=totals.revenue,
+                new_customers=totals.new_customers,
+                cost=totals.cost,
+                roi=totals.roi,
+                returned=totals.returned,
+                left_out=list(totals.left_out),
+                left_out_cost=totals.left_out_cost,
+                note=totals.note,
             ),
             coverage=briefing.roi.coverage,
             credit_warnings=[

@@ -1,8 +1,14 @@
-"""Numbers as the report, the terminal and the dashboard write them."""
+"""Numbers and estimates in words, as the report, the terminal and the dashboard write them.
+
+One module for every route, so a question gets one answer whichever asks it: an ROI and
+its interval (`roi_words`), the verdict drawn from it (`roi_verdict`), a goal's forecast
+interval (`metric_interval`), a metric's value in its unit. It lives beside the measures,
+below the briefing, because the briefing's own sentences (what needs a decision) write
+their numbers with it too."""
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 from outcomes.catalog import BUILTIN_METRICS
 from outcomes.catalog.money import INVALID, format_money, is_invalid
@@ -32,14 +38,34 @@ def percent(share: float | None, digits: int = 0) -> str:
     return INVALID if is_invalid(share) else f"{share:.{digits}%}"
 
 
+NO_INTERVAL: Final = "no interval"
+"""What an estimate whose two ends are equal shows in place of "(x to x)"."""
+
+Verdict = Literal["gain", "loss"]
+
+
+def has_interval(estimate: Estimate) -> bool:
+    """Whether the estimate's interval has a width.
+
+    Low = high is what the bootstrap leaves when it did not run (`--bootstrap 0`) or when
+    every replicate gave the same number (a tactic credited nothing under a model that
+    never credits it): no period of data makes a return certain, so such an interval
+    states no uncertainty at all, and "−100% (−100% to −100%)" would claim one.
+    """
+    return estimate.low != estimate.high
+
+
 def percent_interval(estimate: Estimate | None) -> str:
-    """An estimate with its interval: "588% (412% to 790%)"."""
+    """An estimate with its interval: "588% (412% to 790%)"; "−100% (no interval)" when
+    the two ends are equal (`has_interval`)."""
     if estimate is None:
         return "—"
     if is_invalid(estimate.value):
         return INVALID
     if is_invalid(estimate.low) or is_invalid(estimate.high):
         return f"{estimate.value:.0%} (interval: {INVALID})"
+    if not has_interval(estimate):
+        return f"{estimate.value:.0%} ({NO_INTERVAL})"
     return f"{estimate.value:.0%} ({estimate.low:.0%} to {estimate.high:.0%})"
 
 
@@ -48,12 +74,36 @@ def roi_words(estimate: Estimate | None, kind: str | None = None) -> str:
 
     `kind` is the return's kind (`outcomes.measure.returns`): with no ROI, `none` reads
     "no return measured yet" and `units` "not in money" (the return is in goal units).
+    The terminal's `outcomes roi` and `outcomes status`, the report and the dashboard all
+    write ROI through this function, so a tactic reads the same on each.
     """
     if estimate is None and kind == "none":
         return "no return measured yet"
     if estimate is None and kind == "units":
         return "not in money"
     return percent_interval(estimate)
+
+
+def roi_verdict(estimate: Estimate | None) -> Verdict | None:
+    """`gain` when the whole interval is above 0 (it pays for itself), `loss` when it is
+    below (it costs more than it returns); none when the interval crosses 0, has no width
+    (`has_interval`: no measured uncertainty backs a verdict) or a number is invalid.
+
+    Every colour and every "losing money" in the report, the dashboard, the charts and
+    the briefing comes from here, so no route says more than the interval.
+    """
+    if estimate is None or not has_interval(estimate):
+        return None
+    ends = (estimate.value, estimate.low, estimate.high)
+    if any(is_invalid(end) for end in ends):
+        return None
+    # The point is inside the interval by construction; min and max keep the verdict
+    # honest if a caller's estimate is not.
+    if min(ends) > 0:
+        return "gain"
+    if max(ends) < 0:
+        return "loss"
+    return None
 
 
 def metric_unit(plan: Plan, metric: str) -> str:
@@ -80,6 +130,17 @@ def metric_value(plan: Plan, metric: str, value: float | None) -> str:
         return f"{value:,.2f}"
     suffix = {"minutes": " min", "days": " days"}.get(unit, "")
     return f"{number(value)}{suffix}"
+
+
+def metric_interval(plan: Plan, metric: str, low: float | None, high: float | None) -> str:
+    """A metric's interval in its unit, as every route writes a goal's forecast interval:
+    "€40,000 to €61,000"; empty without one, "no interval" when its ends are equal (a
+    level whose snapshots never varied states no uncertainty, not a certainty)."""
+    if low is None or high is None:
+        return ""
+    if low == high:
+        return NO_INTERVAL
+    return f"{metric_value(plan, metric, low)} to {metric_value(plan, metric, high)}"
 
 
 def money(amount: float | None, currency: str) -> str:
