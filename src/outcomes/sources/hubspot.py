@@ -83,6 +83,15 @@ from outcomes.sources.fields import (
     parse_datetime,
     parse_money,
 )
+from outcomes.sources.hubspot_deals import (
+    DEAL_FIELDS,
+    OPEN,
+    UnknownStages,
+    deal_kind,
+    deal_ts,
+    first_contact,
+    read_flags,
+)
 from outcomes.sources.tabular import (
     Columns,
     Record,
@@ -168,27 +177,7 @@ CONTACT_COLUMNS = Columns(
         **_LATEST_ALIASES,
     }
 )
-DEAL_COLUMNS = Columns(
-    {
-        "record_id": ("Record ID", "Deal ID", "hs_object_id", "dealId"),
-        "name": ("Deal Name", "dealname"),
-        "stage": ("Deal Stage", "dealstage"),
-        "pipeline": ("Pipeline", "pipeline"),
-        "amount": ("Amount", "amount"),
-        "currency": ("Currency", "Deal Currency Code", "deal_currency_code"),
-        "closed": ("Close Date", "closedate"),
-        "created": ("Create Date", "createdate"),
-        "owner": ("Deal Owner", "hubspot_owner_id"),
-        "contact": (
-            "Associated Contact IDs",
-            "Associated Contact ID",
-            "Associated Contacts IDs",
-            "Contact IDs",
-            "Contact ID",
-        ),
-        **_SOURCE_ALIASES,
-    }
-)
+DEAL_COLUMNS = Columns({**DEAL_FIELDS, **_SOURCE_ALIASES})
 _CONTACT_REQUIRED: Final = ("record_id", "created")
 # A contacts export without its source loads every contact without a channel, which looks
 # like a clean load; so it is refused, naming what to add.
@@ -274,7 +263,7 @@ class HubSpot(Source):
         if kind == "contact" and headers and "source" not in headers:
             raise SourceError(path, _NO_SOURCE)
         column = header_namer(headers, columns)
-        parse = _deal if kind == "deal" else _contact
+        unknown = UnknownStages()
         for record in file_records(
             path,
             columns,
@@ -284,8 +273,14 @@ class HubSpot(Source):
             rejection = record.rejection()
             if rejection is not None:
                 yield rejection
-                continue
-            yield from parse(record, column, options.channels)
+            elif kind == "deal":
+                yield from _deal(record, column, options.channels, unknown)
+            else:
+                yield from _contact(record, column, options.channels)
+        # After the deals: a file whose won deals may be counted as open says so.
+        notice = unknown.notice()
+        if notice is not None:
+            yield notice
 
 
 def _kind(rows: Sequence[Sequence[str]], *, strict: bool = True) -> Kind | None:
@@ -548,17 +543,9 @@ def _conversion(person: str | None, ts: dt.datetime, kind: str, origin: _Origin)
 # --- deals --------------------------------------------------------------------------------
 
 
-def _deal_type(stage: str | None) -> str:
-    """closedwon / "Closed Won" / "Closed won (Sales Pipeline)" → deal_won, and so on."""
-    plain = _letters(re.sub(r"\(.*\)", "", stage or ""))
-    if plain in {"closedwon", "won"}:
-        return "deal_won"
-    if plain in {"closedlost", "lost"}:
-        return "deal_lost"
-    return "opportunity"
-
-
-def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
+def _deal(
+    record: Record, column: Namer, labels: Labels, unknown: UnknownStages
+) -> Iterator[Parsed]:
     record_id = _record_id(record, column)
     if isinstance(record_id, Rejected):
         yield record_id
@@ -567,9 +554,10 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
     if stage is None:
         yield Rejected(record.line, column("stage"), f"no {column('stage')}", record.raw)
         return
-    kind = _deal_type(stage)
     try:
-        ts = _deal_ts(record, kind, column)
+        decided = deal_kind(stage, read_flags(record.values, column), column)
+        kind = decided.kind
+        ts = deal_ts(record, kind, column)
         amount, symbol = parse_money(record.get("amount"))
     except CellError as rejection:
         yield Rejected(record.line, rejection.column, rejection.reason, record.raw)
@@ -577,7 +565,9 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
     except FieldError as exc:
         yield Rejected(record.line, column("amount"), str(exc), record.raw)
         return
-    contact = _first_contact(record.get("contact"))
+    if decided.unknown:
+        unknown.add(stage)
+    contact = first_contact(record.get("contact"))
     person = f"{NAME}:{contact}" if contact else None
     origin = _origin(record, labels)
     values = _conversion(person, ts, kind, origin)
@@ -592,10 +582,10 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
     values = _stated(values, record, _DEAL_STATED, origin)
     # A closed deal dated by Create Date (no Close Date column) or a campaign read without
     # Drill-Down 2 only fills what is not stored yet.
-    dated_by = ("created",) if kind == "opportunity" else ("closed", "created")
+    dated_by = ("created",) if kind == OPEN else ("closed", "created")
     fills = partial_fills(record, {"ts": dated_by, "campaign": _ORIGIN["campaign"]})
     yield Row("conversions", values, record.line, fills)
-    if kind != "opportunity":
+    if kind != OPEN:
         try:
             created = parse_datetime(record.get("created"))
         except FieldError:
@@ -604,26 +594,3 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
             opened = values | {"ts": created, "type": "opportunity"}
             key = natural_key(NAME, "deal", record_id, "opportunity")
             yield Row("conversions", opened | {"key": key}, record.line, fills - {"ts"})
-
-
-def _deal_ts(record: Record, kind: str, column: Namer) -> dt.datetime:
-    """Closed deals are dated when they closed, open ones when they were created."""
-    order = ("created",) if kind == "opportunity" else ("closed", "created")
-    for name in order:
-        try:
-            ts = parse_datetime(record.get(name))
-        except FieldError as exc:
-            raise CellError(column(name), str(exc)) from None
-        if ts is not None:
-            return ts
-    wanted = " or ".join(column(name) for name in order)
-    raise CellError(column(order[0]), f"no {wanted}; the deal cannot be dated")
-
-
-def _first_contact(raw: object) -> str | None:
-    """The first id of "123;456" (HubSpot joins associated ids with `;`)."""
-    text = cell_text(raw)
-    if text is None:
-        return None
-    first = re.split(r"[;,\s]+", text)[0]
-    return cell_text(first)
