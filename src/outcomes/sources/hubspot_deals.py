@@ -110,9 +110,9 @@ class Flags:
         return left
 
     def said(self, column: Namer) -> str:
-        """The flags as the file wrote them, for a reason: "Is Closed Won false"."""
-        return ", ".join(
-            f"{column(name)} {str(value).lower()}" for name, value in self.values.items()
+        """The flags as read, for a reason: "'Is Closed Won' is false"."""
+        return " and ".join(
+            f"'{column(name)}' is {str(value).lower()}" for name, value in self.values.items()
         )
 
 
@@ -168,8 +168,8 @@ def deal_kind(stage: str, flags: Flags, column: Namer) -> Decided:
     if named in {WON, LOST} and named not in possible:
         raise CellError(
             column(next(iter(flags.values))),
-            f"{column('stage')} {stage!r} contradicts {flags.said(column)}; export the deals "
-            f"again, or correct the stage or the flag in HubSpot",
+            f"'{column('stage')}' is {stage!r} but {flags.said(column)}; export the deals "
+            "again, or correct the stage or the flag in HubSpot",
         )
     if len(possible) == 1:
         return Decided(possible.pop())
@@ -179,8 +179,8 @@ def deal_kind(stage: str, flags: Flags, column: Namer) -> Decided:
         return Decided(OPEN, unknown=True)
     raise CellError(
         column("is_closed"),
-        f"the deal is closed but neither its {column('stage')} {stage!r} nor its flags "
-        f"say whether it was won; export the deals with the column 'Is Closed Won'",
+        f"the deal is closed, but neither its stage {stage!r} nor its flags say whether it "
+        "was won; export the deals with the column 'Is Closed Won'",
     )
 
 
