@@ -41,13 +41,21 @@ names (`hs_analytics_source`, `hs_v2_date_entered_lead`, `hs_lifecyclestage_lead
 * A contacts export with no source column at all is refused, naming the columns to add:
   loaded, every contact would have no channel, and nothing would say so.
 
-**Deals** (a "Deal Stage" column): `closedwon` / "Closed Won" → `deal_won` dated by Close
-Date, `closedlost` → `deal_lost`, any other stage → `opportunity` dated by Create Date; a
-closed deal without a Close Date falls back to Create Date. A closed deal with a Create
-Date also gives that `opportunity` row (the pipeline created that day, counted by pilots
-and pipeline goals by creation month; the same row it gave while it was open). `value` is the Amount
-("€12,500.00" → 12500.0, currency EUR; a Currency column wins over the symbol). The
-first associated contact id, when a column has them, is the customer and journey id.
+**Deals** (a "Deal Stage" column): won → `deal_won` dated by Close Date, lost →
+`deal_lost`, open → `opportunity` dated by Create Date (a closed deal without a Close Date
+by Create Date). HubSpot's flags say which, when exported ("Is Closed Won", "Is Deal
+Closed?", "Is closed lost"; `hs_is_closed_won`, `hs_is_closed`, `hs_is_closed_lost`),
+whatever the stage is called ("Contract signed" in a portal's own pipeline). Else the
+stage: `closedwon` / "Closed Won", `closedlost`, the default pipeline's open stages
+(`appointmentscheduled` … `contractsent`). A deal in another stage that no flag decides
+is taken as open, and a warning says how many in which stages, and to export the flags.
+Flags that contradict a "Closed Won"/"Closed Lost" stage or each other, and a closed deal
+no column says was won or lost, are rejected naming the columns. A closed deal with a
+Create Date also gives that `opportunity` row (the pipeline created that day, counted by
+pilots and pipeline goals by creation month; the same row it gave while it was open).
+`value` is the Amount ("€12,500.00" → 12500.0, currency EUR; a Currency column wins over
+the symbol). The first associated contact id, when a column has them, is the customer and
+journey id.
 The Pipeline (its label, or the internal id the API gives) is `pipeline`, which a goal's
 scope can name; contacts have no pipeline, so a scope naming one counts deals only.
 
