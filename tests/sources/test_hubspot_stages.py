@@ -175,6 +175,9 @@ def test_the_command_line_warns_once_per_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [f"warning: {WITHOUT_FLAGS}: {UNKNOWN_NOTICE}"]
+    # The list of loaded files says it too, as long as the ingest is there.
+    history = CliRunner().invoke(app, ["history", "-w", str(tmp_path)])
+    assert f"  1: warning: {UNKNOWN_NOTICE}" in history.stdout.splitlines()
     flagged = CliRunner().invoke(
         app, ["ingest", "hubspot", str(WITH_FLAGS), "-w", str(tmp_path), "-f", "json"]
     )
