@@ -10,9 +10,11 @@ DuckDB warehouse and the command line.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -112,6 +114,22 @@ def test_internal_names_and_the_closed_lost_flag(tmp_path: Path) -> None:
     # Neither won nor lost is open by the flags themselves: nothing was guessed, no notice.
     assert rows["hubspot|deal|3|opportunity"] == "opportunity"
     assert notices == []
+
+
+def test_flags_in_a_workbook_are_booleans(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Record ID", "Deal Stage", "Amount", "Close Date", "Create Date",
+                  "Is Closed Won", "Is Deal Closed?"])  # fmt: skip
+    sheet.append([9201, "Paid", 800, dt.datetime(2026, 4, 2), dt.datetime(2026, 3, 1), True, True])
+    sheet.append([9202, "Paid", 900, None, dt.datetime(2026, 3, 2), False, False])
+    path = tmp_path / "deals.xlsx"
+    workbook.save(path)
+    rows, rejected, notices = parse(path)
+    assert (rejected, notices) == ([], [])
+    assert closed(rows) == {"hubspot|deal|9201|deal_won": "deal_won"}
+    assert rows["hubspot|deal|9202|opportunity"] == "opportunity"
 
 
 @pytest.mark.parametrize(
