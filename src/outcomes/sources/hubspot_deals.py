@@ -136,15 +136,10 @@ def stage_kind(stage: str) -> str | None:
 
     "Closed won (Sales Pipeline)" is read as "Closed won": exports may add the pipeline.
     """
-    plain = "".join(ch for ch in _without_pipeline(stage).casefold() if "a" <= ch <= "z")
+    plain = re.sub(r"[^a-z]", "", re.sub(r"\(.*\)", "", stage).casefold())
     if plain in _CLOSED_STAGES:
         return _CLOSED_STAGES[plain]
     return OPEN if plain in DEFAULT_OPEN_STAGES else None
-
-
-def _without_pipeline(stage: str) -> str:
-    start = stage.find("(")
-    return stage[:start] if start > 0 else stage
 
 
 @dataclass(frozen=True, slots=True)

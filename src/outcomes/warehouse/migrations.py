@@ -149,6 +149,7 @@ def _cost_currencies(con: Any) -> None:
 def _notices(con: Any) -> None:
     """`ingests.notices`: what a connector had to assume about a file (HubSpot deals taken as
     open), so that a file loaded again reports it again. Files loaded before have none."""
+    con.execute(create_table_sql(INGESTS))  # today's, where a file had none to upgrade
     con.execute('ALTER TABLE ingests ADD COLUMN IF NOT EXISTS "notices" VARCHAR')
 
 
