@@ -62,7 +62,7 @@ def test_ingest_named_files_uses_the_workspace_mapping(workspace: Path) -> None:
         "file": str(file), "source": "csv", "ingest_id": 1, "already_loaded": False,
         "read_again": None, "read": 2, "loaded": 1, "updated": 0, "unchanged": 0, "rejected": 1,
         "ignored": 0,
-        "ignored_by_reason": {}, "changed_columns": {},
+        "ignored_by_reason": {}, "changed_columns": {}, "notices": [],
     }  # fmt: skip
     assert (
         f"rejected {file}:3 [Sent at]: expected a date and time, got 'yesterday'" in result.stderr

@@ -101,7 +101,7 @@ def test_a_version_1_warehouse_gains_timesheet_columns_and_keeps_its_costs(
             "SELECT key, amount, hours, person, ingest_id FROM costs"
         ).fetchall()
         assert rows == [("k1", 99.5, None, None, 7)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 6
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7
 
 
 def test_a_version_2_warehouse_keeps_its_ingests_with_their_accounting(tmp_path: Path) -> None:
@@ -176,7 +176,7 @@ def test_a_version_3_warehouse_gains_crm_fields_and_keeps_its_conversions(
                 f"SELECT key, value, channel, pipeline, segment, product, ingest_id FROM {table}"
             ).fetchall()
             assert kept == [("k1", 5000.0, "linkedin", None, None, None, 2)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 6
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7
 
 
 def shipped(tmp_path: Path, version: int, tables: dict[Table, tuple[str, ...]]) -> None:
@@ -235,7 +235,7 @@ def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshot
             for name in (table.name, f"{table.name}__replaced"):
                 kept = warehouse.duckdb.execute(f"SELECT key, breakdown FROM {name}").fetchall()
                 assert len(kept) == 1 and kept[0][1] is None  # a grain not recorded: unknown
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 6
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7
 
 
 def test_a_version_5_warehouse_gains_cost_currencies_and_keeps_its_costs(
@@ -264,4 +264,32 @@ def test_a_version_5_warehouse_gains_cost_currencies_and_keeps_its_costs(
                 ("k2", 20.0, "", None, 2),
                 ("k3", 30.0, None, None, 4),
             ]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 6
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7
+
+
+def test_a_version_6_warehouse_gains_ingest_notices_and_keeps_its_ingests(tmp_path: Path) -> None:
+    import duckdb
+
+    ingests = TABLES["ingests"]
+    path = tmp_path / ".outcomes" / "warehouse.duckdb"
+    path.parent.mkdir()
+    con = duckdb.connect(str(path))
+    con.execute(create_table_sql(without(ingests, "notices")))
+    con.execute(
+        "INSERT INTO ingests (id, file, source, checksum, size, rows_loaded, rows_updated, "
+        "rows_unchanged, rows_rejected, started_at, finished_at) VALUES (1, 'deals.csv', "
+        "'hubspot', 'abc', 10, 2, 0, 0, 0, '2026-03-01 00:00:00+00', '2026-03-01 00:00:01+00')"
+    )
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
+        "applied_at TIMESTAMP)"
+    )
+    for version in range(1, 7):
+        con.execute("INSERT INTO schema_migrations VALUES (?, 'shipped', now())", [version])
+    con.close()
+    with Warehouse.open(tmp_path) as warehouse:
+        columns = [r[0] for r in warehouse.duckdb.execute("DESCRIBE ingests").fetchall()]
+        assert columns == list(ingests.names)
+        kept = warehouse.duckdb.execute("SELECT id, file, notices FROM ingests").fetchall()
+        assert kept == [(1, "deals.csv", None)]  # loaded before: no notices recorded
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7

@@ -576,5 +576,7 @@ def _print_history(records: list[IngestRecord], hidden: int) -> None:
         if r.changed_columns:
             columns = ", ".join(f"{name} ({n:,})" for name, n in r.changed_columns.items())
             console.print(f"  {r.id}: updated values of {columns}", markup=False)
+        for notice in r.notices:
+            console.print(f"  {r.id}: warning: {notice}", markup=False)
     if hidden:
         console.print(f"{hidden:,} forgotten ingests not shown; --all lists them", markup=False)

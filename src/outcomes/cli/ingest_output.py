@@ -58,6 +58,8 @@ def _print_details(result: IngestResult) -> None:
 
 
 def print_ingest_problems(outcomes: list[Outcome], unknown: list[tuple[Path, str]]) -> None:
+    """On standard error: failed files, what a connector assumed (notices), rejected rows
+    (the first few of each file) and files no connector recognised."""
     from outcomes.workspace.data import FileFailure
 
     errors = stderr_console()
@@ -65,6 +67,9 @@ def print_ingest_problems(outcomes: list[Outcome], unknown: list[tuple[Path, str
         if isinstance(o, FileFailure):
             errors.print(f"error: {o.message}", markup=False)
             continue
+        # What the connector assumed for the whole file; the numbers may be wrong by it.
+        for notice in o.notices:
+            errors.print(f"warning: {o.file}: {notice}", markup=False)
         for r in o.rejections[:REJECTIONS_SHOWN]:
             where = f"{o.file}:{r.line}" if r.line is not None else o.file
             column = f" [{r.column}]" if r.column else ""

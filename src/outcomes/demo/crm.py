@@ -205,7 +205,14 @@ def _deal(
         "Deal Owner": owner,
         "Associated Contact IDs": str(record_id(journey)),
         **deal_source(source),
+        **deal_flags(bool(cols["won"][i]), bool(cols["lost"][i])),
     }
+
+
+def deal_flags(won: bool, lost: bool) -> dict[str, str]:
+    """HubSpot's calculated "Is Closed Won" and "Is Deal Closed?", as a deals export with
+    them written: they say a deal is won whatever its stage is called."""
+    return {"Is Closed Won": str(won).lower(), "Is Deal Closed?": str(won or lost).lower()}
 
 
 # --- Salesforce, 2025 -----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from outcomes.sources.base import (
     Ignored,
+    Notice,
     Parsed,
     ReadOptions,
     Rejected,
@@ -16,6 +17,7 @@ __all__ = [
     "CONNECTORS",
     "EXPORTS",
     "Ignored",
+    "Notice",
     "Parsed",
     "ReadOptions",
     "Rejected",

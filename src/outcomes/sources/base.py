@@ -3,8 +3,10 @@
 A connector never writes to the warehouse and never drops a row silently: each record of
 the file becomes rows (`Row`), a rejection (`Rejected`) with where it was and why, or is
 passed over with a named reason (`Ignored`: a total row, an event that is not a
-touchpoint). The loader counts every item, so that for every file
-`read = loaded + updated + unchanged + rejected + ignored`. A file that cannot be read at
+touchpoint). The loader counts every record, so that for every file
+`read = loaded + updated + unchanged + rejected + ignored`. What the connector had to
+assume about the file as a whole, where no row is wrong but the numbers may be, is a
+`Notice`, reported with the file's accounting. A file that cannot be read at
 all (a broken zip, an empty file, the wrong encoding) raises `SourceError`, and nothing
 from it is loaded.
 
@@ -82,7 +84,20 @@ class Ignored:
     reason: str
 
 
-Parsed = Row | Rejected | Ignored
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the reader of a load must know about the file as a whole, that no row
+    says: one line, naming what was assumed and what to do (HubSpot deals in stages not
+    known to be won, lost or open, taken as open).
+
+    A notice is no record: it is not counted in `read`, and a connector gives it after
+    the records it is about.
+    """
+
+    text: str
+
+
+Parsed = Row | Rejected | Ignored | Notice
 
 
 class SourceError(Exception):

@@ -41,13 +41,21 @@ names (`hs_analytics_source`, `hs_v2_date_entered_lead`, `hs_lifecyclestage_lead
 * A contacts export with no source column at all is refused, naming the columns to add:
   loaded, every contact would have no channel, and nothing would say so.
 
-**Deals** (a "Deal Stage" column): `closedwon` / "Closed Won" → `deal_won` dated by Close
-Date, `closedlost` → `deal_lost`, any other stage → `opportunity` dated by Create Date; a
-closed deal without a Close Date falls back to Create Date. A closed deal with a Create
-Date also gives that `opportunity` row (the pipeline created that day, counted by pilots
-and pipeline goals by creation month; the same row it gave while it was open). `value` is the Amount
-("€12,500.00" → 12500.0, currency EUR; a Currency column wins over the symbol). The
-first associated contact id, when a column has them, is the customer and journey id.
+**Deals** (a "Deal Stage" column): won → `deal_won` dated by Close Date, lost →
+`deal_lost`, open → `opportunity` dated by Create Date (a closed deal without a Close Date
+by Create Date). HubSpot's flags say which, when exported ("Is Closed Won", "Is Deal
+Closed?", "Is closed lost"; `hs_is_closed_won`, `hs_is_closed`, `hs_is_closed_lost`),
+whatever the stage is called ("Contract signed" in a portal's own pipeline). Else the
+stage: `closedwon` / "Closed Won", `closedlost`, the default pipeline's open stages
+(`appointmentscheduled` … `contractsent`). A deal in another stage that no flag decides
+is taken as open, and a warning says how many in which stages, and to export the flags.
+Flags that contradict a "Closed Won"/"Closed Lost" stage or each other, and a closed deal
+no column says was won or lost, are rejected naming the columns. A closed deal with a
+Create Date also gives that `opportunity` row (the pipeline created that day, counted by
+pilots and pipeline goals by creation month; the same row it gave while it was open).
+`value` is the Amount ("€12,500.00" → 12500.0, currency EUR; a Currency column wins over
+the symbol). The first associated contact id, when a column has them, is the customer and
+journey id.
 The Pipeline (its label, or the internal id the API gives) is `pipeline`, which a goal's
 scope can name; contacts have no pipeline, so a scope naming one counts deals only.
 
@@ -86,6 +94,15 @@ from outcomes.sources.fields import (
     channel_from_source,
     parse_datetime,
     parse_money,
+)
+from outcomes.sources.hubspot_deals import (
+    DEAL_FIELDS,
+    OPEN,
+    UnknownStages,
+    deal_kind,
+    deal_ts,
+    first_contact,
+    read_flags,
 )
 from outcomes.sources.tabular import (
     Columns,
@@ -172,27 +189,7 @@ CONTACT_COLUMNS = Columns(
         **_LATEST_ALIASES,
     }
 )
-DEAL_COLUMNS = Columns(
-    {
-        "record_id": ("Record ID", "Deal ID", "hs_object_id", "dealId"),
-        "name": ("Deal Name", "dealname"),
-        "stage": ("Deal Stage", "dealstage"),
-        "pipeline": ("Pipeline", "pipeline"),
-        "amount": ("Amount", "amount"),
-        "currency": ("Currency", "Deal Currency Code", "deal_currency_code"),
-        "closed": ("Close Date", "closedate"),
-        "created": ("Create Date", "createdate"),
-        "owner": ("Deal Owner", "hubspot_owner_id"),
-        "contact": (
-            "Associated Contact IDs",
-            "Associated Contact ID",
-            "Associated Contacts IDs",
-            "Contact IDs",
-            "Contact ID",
-        ),
-        **_SOURCE_ALIASES,
-    }
-)
+DEAL_COLUMNS = Columns({**DEAL_FIELDS, **_SOURCE_ALIASES})
 _CONTACT_REQUIRED: Final = ("record_id", "created")
 # A contacts export without its source loads every contact without a channel, which looks
 # like a clean load; so it is refused, naming what to add.
@@ -278,7 +275,7 @@ class HubSpot(Source):
         if kind == "contact" and headers and "source" not in headers:
             raise SourceError(path, _NO_SOURCE)
         column = header_namer(headers, columns)
-        parse = _deal if kind == "deal" else _contact
+        unknown = UnknownStages()
         for record in file_records(
             path,
             columns,
@@ -288,8 +285,14 @@ class HubSpot(Source):
             rejection = record.rejection()
             if rejection is not None:
                 yield rejection
-                continue
-            yield from parse(record, column, options.channels)
+            elif kind == "deal":
+                yield from _deal(record, column, options.channels, unknown)
+            else:
+                yield from _contact(record, column, options.channels)
+        # After the deals: a file whose won deals may be counted as open says so.
+        notice = unknown.notice()
+        if notice is not None:
+            yield notice
 
 
 def _kind(rows: Sequence[Sequence[str]], *, strict: bool = True) -> Kind | None:
@@ -552,17 +555,9 @@ def _conversion(person: str | None, ts: dt.datetime, kind: str, origin: _Origin)
 # --- deals --------------------------------------------------------------------------------
 
 
-def _deal_type(stage: str | None) -> str:
-    """closedwon / "Closed Won" / "Closed won (Sales Pipeline)" → deal_won, and so on."""
-    plain = _letters(re.sub(r"\(.*\)", "", stage or ""))
-    if plain in {"closedwon", "won"}:
-        return "deal_won"
-    if plain in {"closedlost", "lost"}:
-        return "deal_lost"
-    return "opportunity"
-
-
-def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
+def _deal(
+    record: Record, column: Namer, labels: Labels, unknown: UnknownStages
+) -> Iterator[Parsed]:
     record_id = _record_id(record, column)
     if isinstance(record_id, Rejected):
         yield record_id
@@ -571,9 +566,10 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
     if stage is None:
         yield Rejected(record.line, column("stage"), f"no {column('stage')}", record.raw)
         return
-    kind = _deal_type(stage)
     try:
-        ts = _deal_ts(record, kind, column)
+        decided = deal_kind(stage, read_flags(record.values, column), column)
+        kind = decided.kind
+        ts = deal_ts(record, kind, column)
         amount, symbol = parse_money(record.get("amount"))
     except CellError as rejection:
         yield Rejected(record.line, rejection.column, rejection.reason, record.raw)
@@ -581,7 +577,9 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
     except FieldError as exc:
         yield Rejected(record.line, column("amount"), str(exc), record.raw)
         return
-    contact = _first_contact(record.get("contact"))
+    if decided.unknown:
+        unknown.add(stage)
+    contact = first_contact(record.get("contact"))
     person = f"{NAME}:{contact}" if contact else None
     origin = _origin(record, labels)
     values = _conversion(person, ts, kind, origin)
@@ -596,10 +594,10 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
     values = _stated(values, record, _DEAL_STATED, origin)
     # A closed deal dated by Create Date (no Close Date column) or a campaign read without
     # Drill-Down 2 only fills what is not stored yet.
-    dated_by = ("created",) if kind == "opportunity" else ("closed", "created")
+    dated_by = ("created",) if kind == OPEN else ("closed", "created")
     fills = partial_fills(record, {"ts": dated_by, "campaign": _ORIGIN["campaign"]})
     yield Row("conversions", values, record.line, fills)
-    if kind != "opportunity":
+    if kind != OPEN:
         try:
             created = parse_datetime(record.get("created"))
         except FieldError:
@@ -608,26 +606,3 @@ def _deal(record: Record, column: Namer, labels: Labels) -> Iterator[Parsed]:
             opened = values | {"ts": created, "type": "opportunity"}
             key = natural_key(NAME, "deal", record_id, "opportunity")
             yield Row("conversions", opened | {"key": key}, record.line, fills - {"ts"})
-
-
-def _deal_ts(record: Record, kind: str, column: Namer) -> dt.datetime:
-    """Closed deals are dated when they closed, open ones when they were created."""
-    order = ("created",) if kind == "opportunity" else ("closed", "created")
-    for name in order:
-        try:
-            ts = parse_datetime(record.get(name))
-        except FieldError as exc:
-            raise CellError(column(name), str(exc)) from None
-        if ts is not None:
-            return ts
-    wanted = " or ".join(column(name) for name in order)
-    raise CellError(column(order[0]), f"no {wanted}; the deal cannot be dated")
-
-
-def _first_contact(raw: object) -> str | None:
-    """The first id of "123;456" (HubSpot joins associated ids with `;`)."""
-    text = cell_text(raw)
-    if text is None:
-        return None
-    first = re.split(r"[;,\s]+", text)[0]
-    return cell_text(first)

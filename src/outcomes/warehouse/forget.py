@@ -37,7 +37,8 @@ from outcomes.warehouse.schema import replaced_name
 
 _INGEST_COLUMNS: Final = (
     "id, file, source, started_at, finished_at, rows_read, rows_loaded, rows_updated, "
-    "rows_unchanged, rows_rejected, rows_ignored, ignored, changed_columns, forgotten_at"
+    "rows_unchanged, rows_rejected, rows_ignored, ignored, changed_columns, forgotten_at, "
+    "notices"
 )
 
 
@@ -80,6 +81,8 @@ class IngestRecord:
     ignored_by_reason: Mapping[str, int] = field(default_factory=dict)
     changed_columns: Mapping[str, int] = field(default_factory=dict)
     forgotten_at: dt.datetime | None = None
+    notices: tuple[str, ...] = ()
+    """What the connector had to assume about the file (HubSpot deals taken as open)."""
 
     @property
     def forgotten(self) -> bool:
@@ -103,6 +106,7 @@ class IngestRecord:
             "ignored_by_reason": dict(self.ignored_by_reason),
             "changed_columns": dict(self.changed_columns),
             "forgotten_at": self.forgotten_at.isoformat() if self.forgotten_at else None,
+            "notices": list(self.notices),
         }
 
 
@@ -200,12 +204,13 @@ def _records(con: Any, clause: str, parameters: Sequence[object]) -> list[Ingest
 
 def _record(row: Sequence[Any]) -> IngestRecord:
     (ingest_id, file, source, started, finished, read, loaded, updated, unchanged, rejected,
-     ignored, by_reason, changed, forgotten) = row  # fmt: skip
+     ignored, by_reason, changed, forgotten, notices) = row  # fmt: skip
     return IngestRecord(
         int(ingest_id), str(file), str(source), started, finished, int(read or 0),
         int(loaded), int(updated), int(unchanged), int(rejected), int(ignored or 0),
         ignored_by_reason=json.loads(by_reason or "{}"),
         changed_columns=json.loads(changed or "{}"), forgotten_at=forgotten,
+        notices=tuple(json.loads(notices or "[]")),
     )  # fmt: skip
 
 

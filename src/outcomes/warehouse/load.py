@@ -48,6 +48,7 @@ import pyarrow as pa
 
 from outcomes.sources.base import (
     Ignored,
+    Notice,
     Parsed,
     ReadOptions,
     Rejected,
@@ -93,6 +94,9 @@ class IngestResult:
     read_again: str | None = None
     """Why a file whose bytes were loaded before was read again (the owner file beside it,
     or `--account`, is not the one read with them); None when it was not."""
+    notices: tuple[str, ...] = ()
+    """What the connector had to assume about the file as a whole (`Notice`: HubSpot deals
+    taken as open because nothing says whether their stage is won), one line each."""
     rejections: tuple[Rejected, ...] = field(default=(), repr=False)
     """The first rejections (at most `SAMPLE`); every one is in the `rejected` table."""
 
@@ -123,6 +127,7 @@ class IngestResult:
             "ignored": self.ignored_total,
             "ignored_by_reason": dict(self.ignored),
             "changed_columns": dict(self.changed_columns),
+            "notices": list(self.notices),
         }
 
 
@@ -263,11 +268,11 @@ def _record(con: Any, result: IngestResult, checksum: str, size: int, started: d
         "INSERT INTO ingests BY NAME SELECT ? AS id, ? AS file, ? AS source, ? AS checksum, "
         "? AS size, ? AS rows_loaded, ? AS rows_updated, ? AS rows_unchanged, "
         "? AS rows_rejected, ? AS started_at, ? AS finished_at, ? AS rows_read, "
-        "? AS rows_ignored, ? AS ignored, ? AS changed_columns",
+        "? AS rows_ignored, ? AS ignored, ? AS changed_columns, ? AS notices",
         [result.ingest_id, result.file, result.source, checksum, size, result.loaded,
          result.updated, result.unchanged, result.rejected, started, _now(), result.read,
          result.ignored_total, json.dumps(dict(result.ignored)),
-         json.dumps(dict(result.changed_columns))],
+         json.dumps(dict(result.changed_columns)), json.dumps(list(result.notices))],
     )  # fmt: skip
 
 
@@ -275,13 +280,14 @@ def _previous(con: Any, file: str, source: str, checksum: str) -> IngestResult |
     """The accounting of an earlier ingest of the same bytes, with its rejections."""
     found = con.execute(
         "SELECT id, rows_read, rows_loaded, rows_updated, rows_unchanged, rows_rejected, "
-        "ignored FROM ingests WHERE checksum = ? AND source = ? AND forgotten_at IS NULL "
+        "ignored, notices FROM ingests WHERE checksum = ? AND source = ? "
+        "AND forgotten_at IS NULL "
         "ORDER BY id LIMIT 1",
         [checksum, source],
     ).fetchone()
     if found is None:
         return None
-    ingest_id, read, loaded, updated, unchanged, rejected, ignored = found
+    ingest_id, read, loaded, updated, unchanged, rejected, ignored, notices = found
     rows = con.execute(
         'SELECT line, "column", reason, raw FROM rejected WHERE ingest_id = ? '
         "ORDER BY line NULLS LAST LIMIT ?",
@@ -291,6 +297,7 @@ def _previous(con: Any, file: str, source: str, checksum: str) -> IngestResult |
     return IngestResult(
         file, source, int(read), 0, 0, int(loaded + updated + unchanged), int(rejected),
         int(ingest_id), ignored=json.loads(ignored or "{}"), already_loaded=True,
+        notices=tuple(json.loads(notices or "[]")),
         rejections=tuple(Rejected(r[0], r[1], r[2], r[3] or "") for r in rows),
     )  # fmt: skip
 
@@ -321,10 +328,14 @@ class _Loader:
         self.rejections = _Rejections(con, ingest_id, file)
         self.ignored: dict[str, int] = {}
         self.changed: dict[str, int] = {}
+        self.notices: list[str] = []
         self.read = self.loaded = self.updated = self.unchanged = 0
 
     def load(self, records: Iterable[Parsed]) -> None:
         for record in records:
+            if isinstance(record, Notice):  # about the file, not a record: not counted
+                self.notices.append(record.text)
+                continue
             self.read += 1
             if isinstance(record, Row):
                 self._add(record)
@@ -344,7 +355,8 @@ class _Loader:
         return IngestResult(
             self.file, source, self.read, self.loaded, self.updated, self.unchanged,
             self.rejections.count, self.ingest_id, ignored=dict(self.ignored),
-            changed_columns=dict(sorted(self.changed.items())), rejections=self.rejections.sample,
+            changed_columns=dict(sorted(self.changed.items())), notices=tuple(self.notices),
+            rejections=self.rejections.sample,
         )  # fmt: skip
 
     def _add(self, row: Row) -> None:

@@ -146,6 +146,13 @@ def _cost_currencies(con: Any) -> None:
         )
 
 
+def _notices(con: Any) -> None:
+    """`ingests.notices`: what a connector had to assume about a file (HubSpot deals taken as
+    open), so that a file loaded again reports it again. Files loaded before have none."""
+    con.execute(create_table_sql(INGESTS))  # today's, where a file had none to upgrade
+    con.execute('ALTER TABLE ingests ADD COLUMN IF NOT EXISTS "notices" VARCHAR')
+
+
 MIGRATIONS: Final = (
     Migration(1, "tables for activities, metrics, journeys, conversions, costs, ingests", _initial),
     Migration(2, "hours worked and who worked them, on cost lines (timesheets)", _timesheets),
@@ -153,6 +160,7 @@ MIGRATIONS: Final = (
     Migration(4, "CRM pipeline, segment and product on conversions, for goal scopes", _crm_fields),
     Migration(5, "the breakdown of ad report rows on costs and metric snapshots", _breakdowns),
     Migration(6, "the currency of cost lines, as the source states it", _cost_currencies),
+    Migration(7, "what a connector had to assume about a file, on its ingest", _notices),
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version

@@ -72,6 +72,11 @@ INGESTS = Table(
             "changed_columns", "text", doc="JSON: column → how many stored values the file changed"
         ),
         Column("forgotten_at", "timestamp", doc="when `outcomes forget` removed what it loaded"),
+        Column(
+            "notices",
+            "text",
+            doc="JSON: what the connector had to assume about the file, one line each",
+        ),
     ),
     fact=False,
 )

@@ -16,7 +16,7 @@ import numpy as np
 from outcomes.demo import texts
 from outcomes.demo.clinics import model as c
 from outcomes.demo.clinics.journeys import EMPLOYER, Outcomes, Population
-from outcomes.demo.crm import contact_source, deal_id, deal_source, record_id
+from outcomes.demo.crm import contact_source, deal_flags, deal_id, deal_source, record_id
 from outcomes.demo.records import at
 from outcomes.demo.rng import stream
 
@@ -124,4 +124,5 @@ def _deal(journey: int, name: str, clinic: str, source: tuple[str, str, str], o:
         "Deal Owner": "Jo Okoro" if employer else f"{clinic} reception",
         "Associated Contact IDs": str(record_id(journey)),
         **deal_source(source),
+        **deal_flags(bool(o.won[j]), bool(o.lost[j])),
     }

@@ -22,7 +22,7 @@ CONTACT_HEADER: Final = (
 DEAL_HEADER: Final = (
     "Record ID", "Deal Name", "Deal Stage", "Pipeline", "Amount", "Deal Currency Code",
     "Close Date", "Create Date", "Deal Owner", "Associated Contact IDs", "Original Source Type",
-    "Original Source Data 1", "Original Source Data 2",
+    "Original Source Data 1", "Original Source Data 2", "Is Closed Won", "Is Deal Closed?",
 )  # fmt: skip
 SALESFORCE_HEADER: Final = (
     "Opportunity Owner", "Account Name", "Opportunity Name", "Type", "Lead Source", "Amount",
