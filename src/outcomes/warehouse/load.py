@@ -21,25 +21,18 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
   earlier row of the same file with the same values.
 
 A file whose bytes were loaded before is not read again; its earlier accounting (and its
-rejections) are reported again instead. What else says what its rows are is part of what
-it means: the small files a connector reads beside it to know whose they are
-(`Source.owner_files`: an outbox's `actor.json`), and the reading options given that
-change them (`--account` to a connector that reads it, `--encoding`, `--date-order`,
-`--decimal-mark`, the generic CSV's mapping in `outcomes.toml`, the workspace's
-`[channels]`). The same bytes with another owner file beside them (another account, or
-the owner file fixed) or other such options (a date order corrected) are read again, and
-the result says why (`read_again`). So the stored `checksum` is the sha256 of the file's
-bytes, followed, when the file has an owner file or such options, by `+` and a sha256 of
-those.
+rejections) are reported again instead. The owner files beside it and the reading options
+that change what its rows are count as part of it (`outcomes.warehouse.identity`): the
+same bytes with another `actor.json` or a corrected `--date-order` are read again, and the
+result says why (`read_again`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -58,6 +51,7 @@ from outcomes.sources.base import (
 from outcomes.tables import Table
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.file_keys import FileKeys
+from outcomes.warehouse.identity import LoadIdentity
 from outcomes.warehouse.schema import REJECTED, TABLES
 from outcomes.warehouse.stored import StoredRecords
 from outcomes.warehouse.validation import invalid
@@ -131,17 +125,6 @@ class IngestResult:
         }
 
 
-def file_checksum(path: Path) -> tuple[str, int]:
-    """sha256 of the file's bytes, and its size, read in chunks."""
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def ingest_file(
     warehouse: Warehouse,
     source: Source,
@@ -153,14 +136,11 @@ def ingest_file(
 ) -> IngestResult:
     """Load one file with `source`; raises `SourceError` (nothing loaded) if it is unreadable."""
     con = warehouse.duckdb
-    checksum, size = file_checksum(path)
-    owners = source.owner_files(path)
-    given = _meaning_options(options, source)
-    identity = checksum + _owners_digest(owners, given)
-    previous = _previous(con, str(path), source.name, identity)
+    identity = LoadIdentity.of(source, path, options)
+    previous = _previous(con, str(path), source.name, identity.stored)
     if previous is not None:
         return previous
-    read_again = _read_again(con, source.name, checksum, [o.name for o in owners] + list(given))
+    read_again = identity.read_again(con, source.name)
     started = _now()
     con.execute("BEGIN TRANSACTION")
     loader: _Loader | None = None
@@ -174,7 +154,7 @@ def ingest_file(
         result = replace(loader.result(source.name), read_again=read_again)
         if not result.balanced:  # a bug of ours: nothing is stored rather than a wrong count
             raise RuntimeError(f"{path}: the ingest's accounting does not add up: {result}")
-        _record(con, result, identity, size, started)
+        _record(con, result, identity.stored, identity.size, started)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -182,81 +162,6 @@ def ingest_file(
             loader.rejections.discard()
         raise
     return result
-
-
-def _meaning_options(options: ReadOptions | None, source: Source) -> dict[str, str]:
-    """The reading options given that change what a file's rows are, by the name the user
-    knows them by, each as text: the same bytes read with other ones are another load.
-
-    `--account` counts for the connectors that read it; the generic CSV's mapping from
-    `outcomes.toml` (its table, columns, values, value maps and key) and the workspace's
-    `[channels]` count too: a corrected mapping read with "already loaded" would keep the
-    rows it misread.
-    """
-    if options is None:
-        return {}
-    mapping = (options.table, options.mapping, options.values, options.value_maps, options.key)
-    given: dict[str, object] = {
-        "--account": options.account if source.reads_account else None,
-        "--encoding": options.encoding,
-        "--date-order": options.date_order,
-        "--decimal-mark": options.decimal_mark,
-        "CSV mapping": mapping if any(mapping) else None,
-        "[channels]": options.channels,
-    }
-    return {
-        name: json.dumps(value, sort_keys=True, default=_plain)
-        for name, value in given.items()
-        if value
-    }
-
-
-def _plain(value: object) -> object:
-    """A mapping as a dict, anything else as its text (for `json.dumps`)."""
-    return dict(value) if isinstance(value, Mapping) else str(value)
-
-
-def _owners_digest(owners: Sequence[Path], given: Mapping[str, str]) -> str:
-    """`+` and a sha256 of what else says what the file's rows are: the owner files' names
-    and bytes, and the reading options given (`_meaning_options`); "" for a file read
-    without either.
-
-    A missing or unreadable owner file is a state of its own: when it turns up, or is
-    fixed, the file is read again.
-    """
-    if not owners and not given:
-        return ""
-    digest = hashlib.sha256()
-    for owner in owners:
-        try:
-            found = file_checksum(owner)[0]
-        except OSError:  # the connector's read says what is wrong with it
-            found = "none"
-        digest.update(f"{owner.name}\0{found}\0".encode("utf-8", "surrogatepass"))
-    for name, value in sorted(given.items()):
-        digest.update(f"{name}\0{value}\0".encode("utf-8", "surrogatepass"))
-    return "+" + digest.hexdigest()
-
-
-def _read_again(con: Any, source: str, checksum: str, names: Sequence[str]) -> str | None:
-    """Why the file is read though its bytes were loaded before: the ingest that loaded
-    them had another owner file beside them or other reading options (`names`: the owner
-    files and options this load has; before they were recorded, none were). None when
-    the bytes are new."""
-    found = con.execute(
-        "SELECT max(id) FROM ingests WHERE split_part(checksum, '+', 1) = ? AND source = ? "
-        "AND forgotten_at IS NULL",
-        [checksum, source],
-    ).fetchone()
-    if found is None or found[0] is None:
-        return None
-    # Only what this load gives is known by name (the stored digest names nothing).
-    said = (
-        f"not with the same {' and '.join(names)}"
-        if names
-        else "with reading options this load does not give (such as --account or --date-order)"
-    )
-    return f"read again: ingest {found[0]} loaded the same bytes, but {said}"
 
 
 def _now() -> dt.datetime:
