@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from outcomes.sources import ReadOptions, Rejected, Row, SourceError, get_source
-from outcomes.sources.base import Parsed
+from outcomes.sources.base import Notice, Parsed
 from outcomes.sources.mastodon import Mastodon, full_acct, html_to_text, same_account
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
@@ -118,6 +118,46 @@ def test_without_account_json_the_owner_is_the_first_statuses_author(tmp_path: P
     got = rows(read(lone(tmp_path, STATUSES)))
 
     assert {(r["account"], r["author"]) for r in got} == {(US, US)}
+
+
+def notices(parsed: list[Parsed]) -> list[str]:
+    return [p.text for p in parsed if isinstance(p, Notice)]
+
+
+@pytest.mark.parametrize(
+    ("account_json", "said"),
+    [
+        ('{"acct": "northwind", "url": "https://mastodon.social/@northwind"', "not valid JSON"),
+        ('{"acct": "northwind", "acct": "harbour"}', "the key 'acct' is given twice"),
+        ('{"display_name": "Northwind"}', "names no account (no 'acct')"),
+        (b"\xff\xfe{", "is not UTF-8 text"),
+    ],
+    ids=["cut", "acct-twice", "no-acct", "not-utf8"],
+)
+def test_an_account_json_that_cannot_be_read_is_said_not_passed_over(
+    tmp_path: Path, account_json: str | bytes, said: str
+) -> None:
+    # Whose the posts are is then taken from the file (its first status's author), as
+    # without an account.json, and the load says so once, after the rows.
+    path = lone(tmp_path, STATUSES)
+    beside = tmp_path / "account.json"
+    if isinstance(account_json, bytes):
+        beside.write_bytes(account_json)
+    else:
+        beside.write_text(account_json, encoding="utf-8")
+    parsed = read(path)
+    assert {(r["account"], r["author"]) for r in rows(parsed)} == {(US, US)}
+    [notice] = notices(parsed)
+    assert isinstance(parsed[-1], Notice)
+    assert notice.startswith("the account.json beside it ") and said in notice, notice
+    assert notice.endswith("fix the account.json, or give --account user@instance")
+    # Given --account, the account.json is not read, and there is nothing to say.
+    assert notices(read(path, account=US)) == []
+
+
+def test_an_account_json_that_reads_or_is_absent_gives_no_warning(tmp_path: Path) -> None:
+    assert notices(read(STATUSES)) == []  # the fixture's account.json is beside it
+    assert notices(read(lone(tmp_path, STATUSES))) == []
 
 
 def test_the_account_option_names_the_owner_as_given() -> None:

@@ -21,7 +21,9 @@ or one entity; a folder written by :func:`outcomes.sources.mastodon_api.save` ho
 * `account` and `author` are full handles, `user@instance`: a local account's `acct` has
   no instance, so it is taken from the account's URL.
 * "Us" is `ReadOptions.account`, else the `account.json` beside the file, else the author
-  of the file's first status, else who every mention in the file was sent to.
+  of the file's first status, else who every mention in the file was sent to. An
+  `account.json` that is there but cannot be read (broken, not an account) is not
+  passed over in silence: the load warns that whose the posts are was taken from the file.
 * `text` is the HTML `content` as plain text: tags stripped, entities unescaped, `<br>`
   a line break and paragraphs a blank line; a content warning comes first.
 * `url` is the status's own, else the reblogged status's; from a status without the
@@ -50,6 +52,7 @@ from urllib.parse import urlsplit
 
 from outcomes.sources.base import (
     RAW_LIMIT,
+    Notice,
     Parsed,
     ReadOptions,
     Rejected,
@@ -128,12 +131,18 @@ class Mastodon(Source):
                 raise SourceError(
                     path, f"no {STATUSES_FILE} or {NOTIFICATIONS_FILE} in this folder"
                 )
-            owner = given or _account_file_owner(path / ACCOUNT_FILE)
+            owner, problem = (given, None) if given else _account_file_owner(path)
             for name in names:
                 yield from _read_file(path / name, f"{name}: ", owner, options.encoding)
         else:
-            owner = given or _account_file_owner(path.parent / ACCOUNT_FILE)
+            owner, problem = (given, None) if given else _account_file_owner(path.parent)
             yield from _read_file(path, "", owner, options.encoding)
+        if problem is not None:
+            yield Notice(
+                f"the {ACCOUNT_FILE} beside it {problem}, so whose the posts are was taken "
+                "from the file itself (its first status's author, else its mentions); fix "
+                f"the {ACCOUNT_FILE}, or give --account user@instance"
+            )
 
     def owner_files(self, path: Path) -> tuple[Path, ...]:
         """The `account.json` beside a saved file."""
@@ -321,14 +330,23 @@ def _is_account(record: Any) -> bool:
     return isinstance(record, dict) and "acct" in record and "content" not in record
 
 
-def _account_file_owner(path: Path) -> str | None:
-    """Our handle from a saved `account.json`; None when there is none or it is unreadable."""
+def _account_file_owner(folder: Path) -> tuple[str | None, str | None]:
+    """Our handle from the `account.json` saved in `folder`, and why it could not be had:
+    (None, None) when there is none, (None, the reason) when it cannot be read."""
+    path = folder / ACCOUNT_FILE
     try:
-        if path.stat().st_size > _ACCOUNT_LIMIT:
-            return None  # not an Account entity: those are a few kilobytes
-        return full_acct(loads(path.read_text(encoding="utf-8-sig"), unique_keys=True))
-    except (OSError, UnicodeDecodeError, RecordError):
-        return None
+        if path.stat().st_size > _ACCOUNT_LIMIT:  # an Account entity is a few kilobytes
+            return None, "is not an account (over 1 MiB)"
+        owner = full_acct(loads(path.read_text(encoding="utf-8-sig"), unique_keys=True))
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc})"
+    except UnicodeDecodeError:
+        return None, "is not UTF-8 text"
+    except RecordError as exc:
+        return None, f"cannot be read ({exc})"
+    return (owner, None) if owner else (None, "names no account (no 'acct')")
 
 
 def _infer_owner(path: Path, where: str, records: Records) -> str | None:
