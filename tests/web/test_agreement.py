@@ -113,6 +113,25 @@ def test_roi_is_one_document_on_the_command_line_the_face_and_the_api(
     assert tactics and tactics == {t["id"] for t in served.json("/api/tactics")["tactics"]}
 
 
+def test_page_one_is_one_document_on_the_command_line_the_face_and_the_api(
+    workspace: Path, served: Served
+) -> None:
+    on_cli = cli_json(workspace, "status", *FLAGS, "--no-lookback")
+    on_face = Workspace.open(workspace).overview(OPTIONS).model_dump(mode="json")
+    on_api = api_json(served, "/api/overview")
+    assert on_cli.pop("invalid_values") == on_face.pop("invalid_values") == []
+    assert on_cli == on_face == on_api
+    assert on_cli["schema_version"] == 1
+    # The same measurement, not only the same numbers: one state, measured once.
+    assert on_cli["meta"]["generated_at"] == served.json("/api/status")["generated_at"]
+    assert {g["id"] for g in on_cli["goals"]} == {
+        g["id"] for g in served.json("/api/goals")["goals"]
+    }
+    assert [r["id"] for r in on_cli["roi"]] == [
+        t["id"] for t in served.json("/api/tactics")["tactics"] if t["roi"] is not None
+    ]
+
+
 def test_scorecard_and_unplanned_agree_on_the_command_line_and_the_api(
     workspace: Path, served: Served
 ) -> None:

@@ -22,9 +22,9 @@ import pytest
 from outcomes.catalog.money import INVALID, format_money
 from outcomes.measure.words import metric_value, money, number, percent
 from outcomes.web import create_app
-from outcomes.web.invalid import dumps
 from outcomes.web.render import bar_width, fixed, raw
 from outcomes.web.security import SECURITY_HEADERS
+from outcomes.workspace.documents import dumps
 from tests.web.conftest import OPTIONS, Page, Served, copy_workspace, serve
 
 # NumPy warns of the overflow and NaN arithmetic these rows cause while they are measured;

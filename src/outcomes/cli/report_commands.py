@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,6 +98,13 @@ def plan_sign_off(workspace: Path, plan: Path | None) -> SignOff | None:
         return None
 
 
+class StatusFormat(StrEnum):
+    """Output formats of `outcomes status`."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
 @app.command(rich_help_panel="Report")
 def status(
     workspace: WorkspaceOption = Path(),
@@ -106,16 +114,38 @@ def status(
     lookback_days: LookbackOption = 90,
     no_lookback: NoLookbackOption = False,
     refresh: RefreshOption = False,
+    output_format: Annotated[
+        StatusFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = StatusFormat.TABLE,
     wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
     """The page-one answer: each goal's status, ROI per tactic, what needs a decision.
 
     Exit 1 when something needs attention (a goal not on track, an exception on page one),
     0 otherwise. Numbers are measured once per state of the plan and the warehouse and
-    kept under .outcomes/cache/.
+    kept under .outcomes/cache/. `--format json` prints the document the dashboard's API
+    sends at /api/overview (`outcomes.workspace.overview`), from the same measurement.
     """
     options = briefing_options(as_of, touch_source, lookback_days, no_lookback)
     briefing = load_or_fail(workspace, plan, options, refresh=refresh, wait=wait)
+    if output_format is StatusFormat.JSON:
+        _print_overview(briefing)
+    else:
+        _print_status(briefing)
+    if briefing.top_attention or briefing.scorecard.needs_attention:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_overview(briefing: Briefing) -> None:
+    from outcomes.workspace.documents import document_json
+    from outcomes.workspace.overview import overview
+
+    body, _ = document_json(overview(briefing), indent=2)
+    sys.stdout.buffer.write(body + b"\n")
+    sys.stdout.flush()
+
+
+def _print_status(briefing: Briefing) -> None:
     console = stdout_console(min_width=110)
     console.print(_heading(briefing), markup=True)
     console.print(_goals_table(briefing))
@@ -123,8 +153,6 @@ def status(
     console.print(_attention_table(briefing))
     for pilot in briefing.scorecard.pilots:
         console.print(f"[bold]Pilot {escape(pilot.tactic)}[/]: {escape(pilot.verdict)}")
-    if briefing.top_attention or briefing.scorecard.needs_attention:
-        raise typer.Exit(EXIT_FINDINGS)
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,13 @@ from outcomes.briefing.explorer import BY_CHOICES
 from outcomes.web.access import needs
 from outcomes.web.context import current_views, dashboard
 from outcomes.web.explorer import EXPLORER_MODELS, PERIOD_PATTERN
-from outcomes.web.invalid import checked, dumps
+from outcomes.web.invalid import checked
 from outcomes.web.schemas import (
     AttributionView,
     ConversationView,
     GoalDetail,
     GoalsView,
     LintView,
-    Overview,
     PilotsView,
     SourcesView,
     StatusView,
@@ -36,6 +35,8 @@ from outcomes.web.schemas import (
 )
 from outcomes.web.store import Role
 from outcomes.web.views import Views
+from outcomes.workspace.documents import dumps
+from outcomes.workspace.overview import Overview
 
 if TYPE_CHECKING:
     from outcomes.briefing import Briefing

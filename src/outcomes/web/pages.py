@@ -21,9 +21,9 @@ from outcomes.web.context import current_views, dashboard
 from outcomes.web.invalid import checked
 from outcomes.web.plan_revisions import sign_off
 from outcomes.web.render import Formats, render
-from outcomes.web.schemas import Meta
 from outcomes.web.store import Role
 from outcomes.web.views import Views
+from outcomes.workspace.overview import Meta
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from outcomes.briefing.attention import Attention, LintItem
 from outcomes.briefing.build import IngestRow, RejectedRow
@@ -22,162 +22,25 @@ from outcomes.measure.conversation import ResponderHealth
 from outcomes.measure.costs import PlannedVsSpent
 from outcomes.measure.engagement import EngagementLink
 from outcomes.measure.pilot import PilotResult
-from outcomes.measure.roi_report import Coverage, Estimate
 from outcomes.measure.unplanned import UnplannedActivity, UnplannedCampaign
 from outcomes.plan.implementation import TacticPlan
+from outcomes.workspace.documents import PageView, View
+from outcomes.workspace.overview import (
+    GoalRow,
+    Meta,
+    PilotEntry,
+    RoiOut,
+)
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class _Page(_View):
-    """A page's view: the JSON twin of one page."""
-
-    invalid_values: list[str] = Field(
-        default_factory=list,
-        description=(
-            "Where this response holds a stored number that cannot be shown (NaN, infinity, "
-            "or beyond ±1e15), as paths such as `roi[2].revenue.value`; each is null here "
-            'and reads "invalid value" on the page.'
-        ),
-    )
-
-
-class Meta(_View):
-    """What every view's numbers rest on."""
-
-    organisation: str
-    currency: str
-    plan_file: str
-    as_of: dt.date = Field(description="The day the numbers are measured at.")
-    data_through: dt.date | None = Field(
-        None, description="The last day the business data covers; returns and costs run to it."
-    )
-    period_start: dt.date
-    period_end: dt.date
-    generated_at: dt.datetime = Field(description="When the numbers were measured (UTC).")
-    fingerprint: str = Field(description="The state of plan and warehouse measured.")
-    headline_model: str = Field(description="The attribution model ROI leads with.")
-    health_score: int = Field(description="The plan's lint health score, 0 to 100.")
-
-
-class GoalRow(_View):
-    """A business goal and its pacing."""
-
-    id: str
-    title: str
-    metric: str
-    unit: str
-    direction: str
-    status: str
-    status_label: str
-    baseline: float
-    threshold: float | None
-    target: float
-    expected: float = Field(description="Where the goal should be by now on a straight path.")
-    actual: float | None
-    forecast: float | None
-    forecast_low: float | None
-    forecast_high: float | None
-    elapsed: float = Field(description="Share of the goal's period passed, 0 to 1.")
-    as_of: dt.date
-    last_data: dt.date | None
-    source: str | None
-    link: str
-    scope: str | None = Field(None, description="Which conversions count for it, in words.")
-    scope_note: str | None = Field(
-        None, description="Why a scoped goal has no number: its scope matches no conversion."
-    )
-
-
-class RoiOut(_View):
-    """Attributed outcomes, cost and ROI of a tactic, strategy or goal under one model."""
-
-    level: Literal["tactic", "strategy", "goal"]
-    id: str
-    title: str
-    model: str
-    conversions: Estimate
-    revenue: Estimate
-    new_customers: Estimate
-    cost: float
-    people: float
-    money: float
-    technology: float
-    roi: Estimate | None = Field(
-        description="(return − cost) / cost, on the return in money; none without cost or "
-        "without a return in money."
-    )
-    roas: float | None
-    cost_per_acquisition: float | None
-    link: str | None
-    return_kind: Literal["money", "units", "none"] = Field(
-        "none",
-        description="money; units (a contribution in the goal's unit, no money value); none "
-        "(no return measured yet).",
-    )
-    return_money: float | None = Field(None, description="The return in money, when known.")
-    return_units: float | None = Field(None, description="The contribution in goal units.")
-    return_unit: str | None = Field(None, description="The currency, contacts or hires.")
-    return_label: str = Field("no return measured yet", description="The return in words.")
-
-
-class RoiTotals(_View):
-    """All tactics together (`outcomes.measure.roi_report.TacticTotals`)."""
-
-    revenue: float
-    new_customers: float
-    cost: float = Field(description="Every tactic's cost, those left out of the ROI included.")
-    roi: Estimate | None = Field(
-        description="(return − cost) / cost over the tactics whose return is in money, with "
-        "the interval the sums of their ends give; none without their cost."
-    )
-    returned: float = Field(0.0, description="The tactics' returns in money, summed.")
-    left_out: list[str] = Field(
-        default_factory=list,
-        description="Tactics with a cost and no return in money, left out of the ROI.",
-    )
-    left_out_cost: float = Field(0.0, description="Their cost.")
-    note: str = Field("", description="What the ROI is over, in one sentence, when not all.")
-
-
-class PilotEntry(_View):
-    """A pilot's result with its tactic's title."""
-
-    title: str
-    link: str
-    result: PilotResult
-
-
-class Overview(_Page):
-    """Page one: goals, ROI by tactic, the three things that need a decision, pilots."""
-
-    meta: Meta
-    goals: list[GoalRow]
-    roi_model: str
-    roi: list[RoiOut]
-    roi_totals: RoiTotals
-    coverage: Coverage
-    credit_warnings: list[str] = Field(
-        default_factory=list,
-        description="Tactics whose credit under the headline model came mostly through "
-        "states other journeys share, one sentence each.",
-    )
-    top_attention: list[Attention]
-    more_attention: int = Field(description="Exceptions beyond the three on page one.")
-    attention: list[Attention]
-    pilots: list[PilotEntry]
-
-
-class GoalsView(_Page):
+class GoalsView(PageView):
     """Every business goal."""
 
     meta: Meta
     goals: list[GoalRow]
 
 
-class TacticSummary(_View):
+class TacticSummary(View):
     """A tactic as lists show it: what it is, where it stands, its headline ROI."""
 
     id: str
@@ -200,7 +63,7 @@ class TacticSummary(_View):
     link: str
 
 
-class StrategyOut(_View):
+class StrategyOut(View):
     """A strategy serving a goal, with its tactics."""
 
     id: str
@@ -213,7 +76,7 @@ class StrategyOut(_View):
     tactics: list[TacticSummary]
 
 
-class GoalDetail(_Page):
+class GoalDetail(PageView):
     """One goal: its pacing, and the strategies and tactics serving it with their ROI."""
 
     meta: Meta
@@ -228,7 +91,7 @@ class GoalDetail(_Page):
     attention: list[Attention]
 
 
-class TacticsView(_Page):
+class TacticsView(PageView):
     """Every tactic with its headline ROI."""
 
     meta: Meta
@@ -236,7 +99,7 @@ class TacticsView(_Page):
     tactics: list[TacticSummary]
 
 
-class ConversationRow(_View):
+class ConversationRow(View):
     """Conversation health of one channel and account, or of one tactic."""
 
     channel: str | None
@@ -261,7 +124,7 @@ class ConversationRow(_View):
     )
 
 
-class TacticDetail(_Page):
+class TacticDetail(PageView):
     """One tactic: its implementation plan and everything measured about it."""
 
     meta: Meta
@@ -282,7 +145,7 @@ class TacticDetail(_Page):
     attention: list[Attention]
 
 
-class MapNode(_View):
+class MapNode(View):
     """A goal, strategy or tactic on the strategy map."""
 
     id: str
@@ -294,7 +157,7 @@ class MapNode(_View):
     link: str
 
 
-class StrategyMapView(_Page):
+class StrategyMapView(PageView):
     """The strategy map's elements and their status; the drawing is `/strategy-map.svg`."""
 
     meta: Meta
@@ -302,7 +165,7 @@ class StrategyMapView(_Page):
     nodes: list[MapNode]
 
 
-class Credit(_View):
+class Credit(View):
     """One step's share of the conversions and their value under one model."""
 
     step: str
@@ -314,7 +177,7 @@ class Credit(_View):
     removal_effect: float | None
 
 
-class ComparisonRow(_View):
+class ComparisonRow(View):
     """One step's attributed value under each model."""
 
     step: str
@@ -323,7 +186,7 @@ class ComparisonRow(_View):
     value: dict[str, float | None]
 
 
-class AttributionView(_Page):
+class AttributionView(PageView):
     """The attribution explorer: one model in detail, every model compared."""
 
     meta: Meta
@@ -344,7 +207,7 @@ class AttributionView(_Page):
     comparison_errors: dict[str, str]
 
 
-class ConversationView(_Page):
+class ConversationView(PageView):
     """Listening and responding per channel and account."""
 
     meta: Meta
@@ -358,7 +221,7 @@ class ConversationView(_Page):
     attention: list[Attention]
 
 
-class LintView(_Page):
+class LintView(PageView):
     """The plan's lint findings and health score."""
 
     meta: Meta
@@ -367,7 +230,7 @@ class LintView(_Page):
     findings: list[LintItem]
 
 
-class UnplannedView(_View):
+class UnplannedView(View):
     """Activity and campaign traffic no tactic accounts for."""
 
     activities: int
@@ -379,7 +242,7 @@ class UnplannedView(_View):
     campaigns_total: int
 
 
-class SourcesView(_Page):
+class SourcesView(PageView):
     """What was loaded, what was refused, and what belongs to no tactic."""
 
     meta: Meta
@@ -390,14 +253,14 @@ class SourcesView(_Page):
     unplanned: UnplannedView
 
 
-class PilotsView(_Page):
+class PilotsView(PageView):
     """Every pilot's verdict."""
 
     meta: Meta
     pilots: list[PilotEntry]
 
 
-class StatusView(_View):
+class StatusView(View):
     """Where the dashboard's numbers stand."""
 
     ready: bool

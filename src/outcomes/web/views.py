@@ -6,18 +6,16 @@ view builds in milliseconds and is then kept with its snapshot (`Views`).
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 from outcomes.briefing.attention import Attention
 from outcomes.briefing.build import Briefing
 from outcomes.briefing.explorer import WHOLE_PERIOD, explore
-from outcomes.catalog.statuses import status_word
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.conversation import ConversationHealth
-from outcomes.measure.roi_report import RoiRow, tactic_totals
+from outcomes.measure.roi_report import RoiRow
 from outcomes.measure.words import metric_unit
 from outcomes.plan.implementation import (
     CHANNEL_LABELS,
@@ -33,16 +31,10 @@ from outcomes.web.schemas import (
     ConversationRow,
     ConversationView,
     GoalDetail,
-    GoalRow,
     GoalsView,
     LintView,
     MapNode,
-    Meta,
-    Overview,
-    PilotEntry,
     PilotsView,
-    RoiOut,
-    RoiTotals,
     SourcesView,
     StrategyMapView,
     StrategyOut,
@@ -52,21 +44,20 @@ from outcomes.web.schemas import (
     UnplannedView,
 )
 from outcomes.web.state import Snapshot
+from outcomes.workspace import overview
+from outcomes.workspace.overview import (
+    GoalRow,
+    Meta,
+    Overview,
+    PilotEntry,
+    RoiOut,
+    status_label,
+)
 
 V = TypeVar("V")
 
-# The pages an exception's link may point at (`/goals/ID` and `/tactics/ID` are checked).
-PAGES: Final = frozenset(
-    {"/", "/goals", "/tactics", "/strategy-map", "/attribution", "/conversation", "/lint",
-     "/sources", "/pilots"}
-)  # fmt: skip
 # Unplanned-activity rows listed on /sources; the rest are counted.
 UNPLANNED_SHOWN: Final = 100
-
-
-def status_label(status: str | None) -> str:
-    """A status as readers see it: `on_track` → "on track"; None → "no data yet"."""
-    return status_word(status)
 
 
 class Views:
@@ -84,12 +75,12 @@ class Views:
     @property
     def meta(self) -> Meta:
         """What the numbers rest on."""
-        return self._memo(("meta",), lambda: _meta(self.briefing))
+        return self._memo(("meta",), lambda: overview.meta(self.briefing))
 
     @property
     def titles(self) -> dict[str, str]:
         """Titles of goals, strategies and tactics by id."""
-        return self._memo(("titles",), lambda: _titles(self.briefing))
+        return self._memo(("titles",), lambda: overview.element_titles(self.briefing))
 
     @property
     def element_status(self) -> dict[str, str]:
@@ -116,78 +107,18 @@ class Views:
         return self._memo(("roi-index",), build)
 
     def _roi_out(self, row: RoiRow) -> RoiOut:
-        link = {"tactic": "/tactics/", "goal": "/goals/"}.get(row.level)
-        return RoiOut(
-            level=row.level,
-            id=row.id,
-            title=self.titles.get(row.id, row.id),
-            model=row.model,
-            conversions=row.conversions,
-            revenue=row.revenue,
-            new_customers=row.new_customers,
-            cost=row.cost,
-            people=row.people,
-            money=row.money,
-            technology=row.technology,
-            roi=row.roi,
-            roas=row.roas,
-            cost_per_acquisition=row.cost_per_acquisition,
-            link=f"{link}{row.id}" if link else None,
-            **_return_fields(row),
-        )
+        return overview.roi_out(row, self.titles)
 
     def attention(self, items: Iterable[Attention]) -> list[Attention]:
         """Exceptions with links that resolve: a strategy's finding points at the map."""
-        tactics = {t.id for t in self.briefing.plan.tactics}
-        strategies = {s.id for s in self.briefing.plan.strategies}
-        goals = {g.id for g in self.briefing.plan.goals}
-        out = []
-        for item in items:
-            kind, _, ident = item.link.strip("/").partition("/")
-            link = item.link
-            if kind == "tactics" and ident and ident not in tactics:
-                link = "/strategy-map" if ident in strategies else "/lint"
-            elif kind == "goals" and ident and ident not in goals:
-                link = "/goals"
-            elif f"/{kind}" not in PAGES:
-                link = "/"
-            out.append(item if link == item.link else dataclasses.replace(item, link=link))
-        return out
+        return overview.linked(self.briefing, items)
 
     def goal_rows(self) -> list[GoalRow]:
         """Every goal's pacing row."""
         return self._memo(("goal-rows",), self._goal_rows)
 
     def _goal_rows(self) -> list[GoalRow]:
-        rows = []
-        for pace in self.briefing.scorecard.goals:
-            rows.append(
-                GoalRow(
-                    id=pace.goal,
-                    title=self.titles.get(pace.goal, pace.goal),
-                    metric=pace.metric,
-                    unit=metric_unit(self.briefing.plan, pace.metric),
-                    direction=pace.direction,
-                    status=pace.status,
-                    status_label=status_label(pace.status),
-                    baseline=pace.baseline,
-                    threshold=pace.threshold,
-                    target=pace.target,
-                    expected=pace.expected,
-                    actual=pace.actual,
-                    forecast=pace.forecast,
-                    forecast_low=pace.forecast_low,
-                    forecast_high=pace.forecast_high,
-                    elapsed=pace.elapsed,
-                    as_of=pace.as_of,
-                    last_data=pace.last_data,
-                    source=pace.source,
-                    link=f"/goals/{pace.goal}",
-                    scope=pace.scope,
-                    scope_note=pace.scope_note,
-                )
-            )
-        return rows
+        return overview.goal_rows(self.briefing, self.titles)
 
     def tactic_summary(self, tactic: Tactic) -> TacticSummary:
         """One tactic as lists show it."""
@@ -217,38 +148,7 @@ class Views:
 
     def overview(self) -> Overview:
         """Page one."""
-        return self._memo(("overview",), self._overview)
-
-    def _overview(self) -> Overview:
-        briefing = self.briefing
-        rows = [self._roi_out(r) for r in briefing.tactic_roi()]
-        totals = tactic_totals(briefing.tactic_roi(), briefing.currency)
-        return Overview(
-            meta=self.meta,
-            goals=self.goal_rows(),
-            roi_model=briefing.options.headline_model,
-            roi=rows,
-            roi_totals=RoiTotals(
-                revenue=totals.revenue,
-                new_customers=totals.new_customers,
-                cost=totals.cost,
-                roi=totals.roi,
-                returned=totals.returned,
-                left_out=list(totals.left_out),
-                left_out_cost=totals.left_out_cost,
-                note=totals.note,
-            ),
-            coverage=briefing.roi.coverage,
-            credit_warnings=[
-                w.message
-                for w in briefing.roi.warnings
-                if w.model == briefing.options.headline_model
-            ],
-            top_attention=self.attention(briefing.top_attention),
-            more_attention=len(briefing.attention) - len(briefing.top_attention),
-            attention=self.attention(briefing.attention),
-            pilots=self._pilot_entries(),
-        )
+        return self._memo(("overview",), lambda: overview.overview(self.briefing))
 
     def goals(self) -> GoalsView:
         """Every goal."""
@@ -477,37 +377,7 @@ class Views:
         )
 
     def _pilot_entries(self) -> list[PilotEntry]:
-        return [
-            PilotEntry(
-                title=self.titles.get(p.tactic, p.tactic), link=f"/tactics/{p.tactic}", result=p
-            )
-            for p in self.briefing.scorecard.pilots
-        ]
-
-
-def _meta(briefing: Briefing) -> Meta:
-    return Meta(
-        organisation=briefing.organisation,
-        currency=briefing.currency,
-        plan_file=briefing.plan_file,
-        as_of=briefing.as_of,
-        data_through=briefing.data_through,
-        period_start=briefing.period.start,
-        period_end=briefing.period.end,
-        generated_at=briefing.generated_at,
-        fingerprint=briefing.fingerprint,
-        headline_model=briefing.options.headline_model,
-        health_score=briefing.health_score,
-    )
-
-
-def _titles(briefing: Briefing) -> dict[str, str]:
-    elements: Iterable[tuple[str, str]] = (
-        *((g.id, g.title) for g in briefing.plan.goals),
-        *((s.id, s.title) for s in briefing.plan.strategies),
-        *((t.id, t.title) for t in briefing.plan.tactics),
-    )
-    return dict(elements)
+        return overview.pilot_entries(self.briefing, self.titles)
 
 
 def _person(briefing: Briefing, person_id: str) -> str:
@@ -545,17 +415,3 @@ def _conversation_row(c: ConversationHealth) -> ConversationRow:
 def _hours(plan: Plan) -> str:
     hours = plan.organisation.business_hours
     return f"{', '.join(hours.days)} {hours.open}–{hours.close} ({hours.time_zone})"
-
-
-def _return_fields(row: RoiRow) -> dict[str, Any]:
-    """The return in the goal's own terms, as `RoiOut`'s fields."""
-    kept = row.returns
-    if kept is None:
-        return {}
-    return {
-        "return_kind": kept.kind,
-        "return_money": None if kept.money is None else kept.money.value,
-        "return_units": kept.units,
-        "return_unit": kept.unit,
-        "return_label": kept.label,
-    }

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from outcomes.warehouse.load import IngestResult
     from outcomes.workspace.config import WorkspaceConfig
     from outcomes.workspace.ingest import FileSettings, ProgressFactory
+    from outcomes.workspace.overview import Overview
     from outcomes.workspace.results import IngestReport
 
 PLAN_FILE: Final = "plan.yaml"
@@ -307,6 +308,18 @@ class Workspace:
         except OSError:
             load_plan(self.plan_file)  # says why the plan cannot be read, as a plan problem
             raise
+
+    def overview(
+        self, options: BriefingOptions | None = None, *, use_cache: bool = True
+    ) -> Overview:
+        """Page one as one document: goals, ROI per tactic, what needs a decision, pilots.
+
+        The document `outcomes status --format json` prints and `/api/overview` sends
+        (`workspace.overview`); `.model_dump(mode="json")` is its JSON.
+        """
+        from outcomes.workspace.overview import overview
+
+        return overview(self.briefing(options, use_cache=use_cache))
 
     def fingerprint(self, options: BriefingOptions) -> str | None:
         """The state a briefing with `options` would measure; None when not cheaply known."""
