@@ -12,7 +12,12 @@ from it is loaded.
 
 A row's `values` name only the columns the file states: a column the export does not have
 is left out of the dict (absent is not empty), so a re-export without it never changes
-what is stored; a column the file has with an empty cell is there as None.
+what is stored; a column the file has with an empty cell is there as None. A None is
+stored on a row's first load (unknown) but never replaces a stored value: whether an
+export's blank means "unknown" or "0" differs by tool, so a blank states nothing, and
+the loader says in a notice which stored values blanks left in place. A figure that
+gives a row of its own (a metric snapshot) is left out when its cell is blank; in a load
+the connector says so with a `Blank`, for the same notice.
 
 A connector never reads the warehouse either, with one exception it is handed: a tool
 whose exports name one record in two ways (a LinkedIn post by its link, or by its date
@@ -97,7 +102,24 @@ class Notice:
     text: str
 
 
-Parsed = Row | Rejected | Ignored | Notice
+@dataclass(frozen=True, slots=True)
+class Blank:
+    """A blank cell of a figure that gives no row of its own (a metric snapshot needs a
+    value, so an ad report's blank Impressions writes nothing): the warehouse row it would
+    have written, by `key`, and the `column` (the metric) to name.
+
+    A blank states nothing, so what is stored under `key` stays; the loader says so in a
+    notice when something is. Like a `Notice`, it is no record and is not counted in
+    `read`; a connector gives it only when it is handed `ReadOptions.stored` (a load).
+    """
+
+    table: TableName
+    key: str
+    column: str
+    line: int | None = None
+
+
+Parsed = Row | Rejected | Ignored | Notice | Blank
 
 
 class SourceError(Exception):

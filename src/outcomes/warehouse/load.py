@@ -8,11 +8,13 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
 * **loaded**: a new natural key, inserted.
 * **updated**: a known key where a value the file *states* differs; only stated columns are
   written (a column the file lacks is absent, not empty, and never touched), and the row as
-  it was is kept in `<table>__replaced` so `forget` can put it back. A value the connector
+  it was is kept in `<table>__replaced` so `forget` can put it back. A blank cell (None)
+  states nothing either: it never replaces a stored value, and the values blanks kept are
+  counted per column for a notice (`outcomes.warehouse.blanks`). A value the connector
   could only read from a fallback column, because the file lacks the column it comes from
   (`Row.fills`: a Salesforce deal dated by Created Date when Close Date is missing), only
   fills a gap: it is written where nothing is stored, never over a stored value.
-* **unchanged**: a known key whose stated values are all the same.
+* **unchanged**: a known key whose stated values are all the same, blanks aside.
 * **rejected**: the connector's rejections, and rows this gate refuses (a required value
   missing, an unknown kind, NaN or infinity, a negative count, a date outside 1990–2099, a
   key the file already gave with other values); each is stored in `rejected` as it comes,
@@ -40,6 +42,7 @@ from typing import Any, Final
 import pyarrow as pa
 
 from outcomes.sources.base import (
+    Blank,
     Ignored,
     Notice,
     Parsed,
@@ -49,6 +52,7 @@ from outcomes.sources.base import (
     Source,
 )
 from outcomes.tables import Table
+from outcomes.warehouse.blanks import KeptBlanks
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.file_keys import FileKeys
 from outcomes.warehouse.identity import LoadIdentity
@@ -231,6 +235,7 @@ class _Loader:
         self.buffers: dict[tuple[str, tuple[str, ...], frozenset[str]], _Buffer] = {}
         self.file_keys: dict[str, FileKeys] = {}
         self.rejections = _Rejections(con, ingest_id, file)
+        self.blanks = KeptBlanks(con, ingest_id)
         self.ignored: dict[str, int] = {}
         self.changed: dict[str, int] = {}
         self.notices: list[str] = []
@@ -240,6 +245,9 @@ class _Loader:
         for record in records:
             if isinstance(record, Notice):  # about the file, not a record: not counted
                 self.notices.append(record.text)
+                continue
+            if isinstance(record, Blank):  # a figure left out for a blank: not counted either
+                self.blanks.add(record)
                 continue
             self.read += 1
             if isinstance(record, Row):
@@ -253,6 +261,7 @@ class _Loader:
         for buffer in list(self.buffers.values()):
             self._flush(buffer)
         self.rejections.flush()
+        self.notices.extend(self.blanks.notices())
         if self.progress is not None:
             self.progress(self.read)
 
@@ -296,6 +305,9 @@ class _Loader:
             self.con.unregister("_outcomes_batch")
         self.loaded += written.inserted
         self.updated += written.updated
+        lines = {row.values["key"]: row.line for row in rows}
+        for key, ingest_id, column in written.kept:
+            self.blanks.kept(column, lines.get(key), ingest_id)
         self.unchanged += batch.num_rows - written.inserted - written.updated
         for column, count in written.changed.items():
             self.changed[column] = self.changed.get(column, 0) + count
@@ -366,6 +378,8 @@ class _Written:
     inserted: int
     updated: int
     changed: dict[str, int]
+    kept: list[tuple[str, int, str]]
+    """(key, the ingest that stored the value, column) for each stored value a blank kept."""
 
 
 class _Writer:
@@ -390,12 +404,13 @@ class _Writer:
     def _differs(self, column: str) -> str:
         if column in self.fills:
             return f't."{column}" IS NULL AND b."{column}" IS NOT NULL'
-        return f't."{column}" IS DISTINCT FROM b."{column}"'
+        # A blank (NULL) states nothing: only a value the file gives can differ.
+        return f'b."{column}" IS NOT NULL AND t."{column}" IS DISTINCT FROM b."{column}"'
 
     def _assignment(self, column: str) -> str:
         if column in self.fills:
             return f'"{column}" = coalesce(t."{column}", k."{column}")'
-        return f'"{column}" = k."{column}"'
+        return f'"{column}" = coalesce(k."{column}", t."{column}")'
 
     def write(self) -> _Written:
         name = f'"{self.table.name}"'
@@ -409,6 +424,7 @@ class _Writer:
             f"WHERE {any_change}"
         )
         changed = self._changed_columns()
+        kept = self._kept(name)
         updated = self._update(name) if changed else 0
         inserted = self.con.execute(
             f"INSERT INTO {name} BY NAME SELECT b.*, ? AS ingest_id FROM _outcomes_batch b "
@@ -416,7 +432,25 @@ class _Writer:
             [self.ingest_id],
         ).fetchall()[0][0]
         self.con.execute("DROP TABLE _outcomes_known")
-        return _Written(int(inserted), updated, changed)
+        return _Written(int(inserted), updated, changed, kept)
+
+    def _kept(self, name: str) -> list[tuple[str, int, str]]:
+        """The stored values the batch's blank cells leave in place, before any is written."""
+        if not self.values:
+            return []
+        tests = {c: f'(b."{c}" IS NULL AND t."{c}" IS NOT NULL)' for c in self.values}
+        flags = ", ".join(tests.values())
+        rows = self.con.execute(
+            f"SELECT b.key, t.ingest_id, {flags} FROM _outcomes_batch b "
+            f"JOIN {name} t ON t.key = b.key WHERE {' OR '.join(tests.values())}"
+        ).fetchall()
+        columns = list(tests)
+        return [
+            (row[0], int(row[1]), column)
+            for row in rows
+            for column, blank in zip(columns, row[2:], strict=True)
+            if blank
+        ]
 
     def _changed_columns(self) -> dict[str, int]:
         if not self.values:
