@@ -31,11 +31,12 @@ count is read when present.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
 from outcomes.sources.base import (
+    Blank,
     Ignored,
     Parsed,
     ReadOptions,
@@ -155,8 +156,10 @@ def _campaign(
         column = label(next(c for c, m in _METRICS.items() if m == below))
         yield Rejected(record.line, column, f"{column} is negative", record.raw)
         return
+    blanks = _blanks(record, title, sent.date(), figures, stored)
     if all(v is None for v in figures.values()):
         yield Ignored(record.line, EMPTY)
+        yield from blanks
         return
     metrics = [metric for metric, value in figures.items() if value is not None]
     keys = _keys(cell_text(record.get("id")), title, sent.date(), metrics, stored)
@@ -177,6 +180,25 @@ def _campaign(
             "value": float(value),
         }
         yield Row("metric_snapshots", values, record.line)
+    yield from blanks
+
+
+def _blanks(
+    record: Record,
+    title: str,
+    day: dt.date,
+    figures: Mapping[str, float | None],
+    stored: StoredRecords | None,
+) -> list[Blank]:
+    """A `Blank` for each count whose cell is blank, in a load: a blank states nothing, so
+    the stored figure stays, and the load says so."""
+    metrics = [metric for metric, value in figures.items() if value is None]
+    if stored is None or not metrics:
+        return []
+    keys = _keys(cell_text(record.get("id")), title, day, metrics, stored)
+    if isinstance(keys, str):
+        return []  # which stored campaign it is cannot be known: no stored figure to name
+    return [Blank("metric_snapshots", keys[m], m, record.line) for m in metrics]
 
 
 def _keys(

@@ -45,9 +45,15 @@ class KeptBlanks:
         self._ingest_id = ingest_id
         self._columns: dict[str, _Kept] = {}
         self._pending: list[Blank] = []
+        # One cell can give several rows (a won deal's opportunity and its win): it counts once.
+        self._cells: set[tuple[str, int]] = set()
 
     def kept(self, column: str, line: int | None, ingest_id: int) -> None:
         """One stored value of `column`, from ingest `ingest_id`, kept by a blank at `line`."""
+        if line is not None:
+            if (column, line) in self._cells:
+                return
+            self._cells.add((column, line))
         entry = self._columns.setdefault(column, _Kept())
         entry.count += 1
         earlier = entry.line is None or (line is not None and line < entry.line)
