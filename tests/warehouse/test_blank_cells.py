@@ -217,3 +217,20 @@ def test_a_deals_export_with_a_blank_amount_keeps_the_revenue(tmp_path: Path) ->
         f"value: 2 blank cells kept the values loaded earlier (first at line 3, stored from {deals})"
     )
     assert roi_rows(tmp_path)["fb-ads"] == before
+
+
+def test_a_caption_without_its_tag_clears_the_campaign_it_gave(tmp_path: Path) -> None:
+    """The campaign is worked out from the caption: a caption that is there and has no
+    utm_campaign any more states that, unlike a blank cell, and no notice says otherwise."""
+    space = workspace(tmp_path)
+    load(space, META_POSTS)
+    campaign = "SELECT campaign FROM activities WHERE native_id = '1029384756_112'"
+    assert stored(space, campaign) == [("q1-guide",)]
+    again = redownload(
+        META_POSTS, tmp_path / "downloads" / "facebook_2026-01.csv", {},
+        {(1, "Description"): "Our Q1 guide is out, finally."},
+    )  # fmt: skip
+    result = load(space, again)
+    assert stored(space, campaign) == [(None,)]
+    assert dict(result.changed_columns) == {"campaign": 1, "text": 1}
+    assert result.notices == ()

@@ -51,7 +51,9 @@ class Row:
     """One row for a warehouse table.
 
     `values` holds the columns the file states; a column left out is absent: null in a new
-    row, untouched in a stored one. `line` is where the record was, when known.
+    row, untouched in a stored one. A None (a blank cell) is null in a new row and leaves a
+    stored value as it is, unless the column is in `clears`. `line` is where the record
+    was, when known.
     """
 
     table: TableName
@@ -61,6 +63,10 @@ class Row:
     """Columns whose value comes from a fallback, because the file lacks the column they are
     read from: they fill what is not stored yet and never overwrite (a re-export without
     Close Date does not redate a deal by its Created Date)."""
+    clears: frozenset[str] = frozenset()
+    """Columns whose None is a statement, not a blank cell: a value worked out from what
+    the record does say (a caption with no utm_campaign has no campaign), so it replaces
+    a stored value like any other. Every other None states nothing on a re-load."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -217,7 +217,12 @@ def _post(record: Record, spec: FileSpec, default_account: str | None) -> Parsed
             "campaign": tuple(n for n in ("description", "title", "permalink") if n in own),
         },
     )
-    return Row("activities", values, record.line, fills)
+    # The campaign is worked out from the caption, title and link: when one of them is
+    # there, finding no utm_campaign in it is a statement (the tag was taken out), not a
+    # blank cell, and replaces a stored campaign.
+    stated = any((description, title, permalink))
+    clears = frozenset({"campaign"}) if stated else frozenset()
+    return Row("activities", values, record.line, fills, clears)
 
 
 def _counts(record: Record, spec: FileSpec) -> dict[str, int | None]:

@@ -218,6 +218,7 @@ class _Buffer:
     table: Table
     stated: tuple[str, ...]
     fills: frozenset[str]
+    clears: frozenset[str]
     rows: list[Row] = field(default_factory=list)
 
 
@@ -232,7 +233,9 @@ class _Loader:
         self.file = file
         self.batch_rows = batch_rows
         self.progress = progress
-        self.buffers: dict[tuple[str, tuple[str, ...], frozenset[str]], _Buffer] = {}
+        self.buffers: dict[
+            tuple[str, tuple[str, ...], frozenset[str], frozenset[str]], _Buffer
+        ] = {}
         self.file_keys: dict[str, FileKeys] = {}
         self.rejections = _Rejections(con, ingest_id, file)
         self.blanks = KeptBlanks(con, ingest_id)
@@ -281,9 +284,10 @@ class _Loader:
             self.rejections.add(Rejected(row.line, column, reason, _raw(row.values)))
             return
         stated = tuple(name for name in table.names if name in row.values)
-        fills = row.fills & set(stated)
+        fills = frozenset(row.fills & set(stated))
+        clears = frozenset(row.clears & set(stated)) - fills
         buffer = self.buffers.setdefault(
-            (table.name, stated, fills), _Buffer(table, stated, frozenset(fills))
+            (table.name, stated, fills, clears), _Buffer(table, stated, fills, clears)
         )
         buffer.rows.append(row)
         if len(buffer.rows) >= self.batch_rows:
@@ -299,7 +303,7 @@ class _Loader:
             return
         self.con.register("_outcomes_batch", batch)
         try:
-            writer = _Writer(self.con, buffer.table, buffer.stated, buffer.fills, self.ingest_id)
+            writer = _Writer(self.con, buffer, self.ingest_id)
             written = writer.write()
         finally:
             self.con.unregister("_outcomes_batch")
@@ -385,31 +389,29 @@ class _Written:
 class _Writer:
     """Writes the registered batch `_outcomes_batch` (unique keys) into one table."""
 
-    def __init__(
-        self,
-        con: Any,
-        table: Table,
-        stated: tuple[str, ...],
-        fills: frozenset[str],
-        ingest_id: int,
-    ) -> None:
+    def __init__(self, con: Any, buffer: _Buffer, ingest_id: int) -> None:
         self.con = con
-        self.table = table
-        self.stated = stated
-        self.values = [c for c in stated if c != "key"]
+        self.table = buffer.table
+        self.values = [c for c in buffer.stated if c != "key"]
         # Columns read from a fallback because the file lacks their own: they fill gaps only.
-        self.fills = fills
+        self.fills = buffer.fills
+        # Columns whose None the connector states (`Row.clears`): it replaces a stored value.
+        self.clears = buffer.clears
         self.ingest_id = ingest_id
 
     def _differs(self, column: str) -> str:
         if column in self.fills:
             return f't."{column}" IS NULL AND b."{column}" IS NOT NULL'
+        if column in self.clears:
+            return f't."{column}" IS DISTINCT FROM b."{column}"'
         # A blank (NULL) states nothing: only a value the file gives can differ.
         return f'b."{column}" IS NOT NULL AND t."{column}" IS DISTINCT FROM b."{column}"'
 
     def _assignment(self, column: str) -> str:
         if column in self.fills:
             return f'"{column}" = coalesce(t."{column}", k."{column}")'
+        if column in self.clears:
+            return f'"{column}" = k."{column}"'
         return f'"{column}" = coalesce(k."{column}", t."{column}")'
 
     def write(self) -> _Written:
@@ -436,9 +438,10 @@ class _Writer:
 
     def _kept(self, name: str) -> list[tuple[str, int, str]]:
         """The stored values the batch's blank cells leave in place, before any is written."""
-        if not self.values:
+        blanks = [c for c in self.values if c not in self.clears]
+        if not blanks:
             return []
-        tests = {c: f'(b."{c}" IS NULL AND t."{c}" IS NOT NULL)' for c in self.values}
+        tests = {c: f'(b."{c}" IS NULL AND t."{c}" IS NOT NULL)' for c in blanks}
         flags = ", ".join(tests.values())
         rows = self.con.execute(
             f"SELECT b.key, t.ingest_id, {flags} FROM _outcomes_batch b "
