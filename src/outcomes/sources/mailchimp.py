@@ -17,6 +17,8 @@ count is read when present.
   bring (GA4's sessions of that campaign) are the tactic's. The snapshots themselves are
   not a tactic's benchmarks: a `clicks` benchmark of an email tactic is measured from
   activities, which this export has none of (`outcomes check` says so).
+* A blank count is no figure and writes nothing: a later export's blank leaves the stored
+  figure, and the load says so.
 * `Send Date` is written like "Mar 04, 2026 09:30 am", in the account's time zone, which
   the export does not name; only its date is used.
 * Keys: the Unique Id when the export has one, else the Title and send date; so a later
