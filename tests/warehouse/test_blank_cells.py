@@ -28,6 +28,7 @@ from tests.measure.crm_workspace import build_workspace
 FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures"
 META_POSTS = FIXTURES / "meta" / "facebook_2026-01.csv"
 META_ADS = FIXTURES / "meta_ads" / "Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv"
+FOLLOWERS = FIXTURES / "linkedin" / "northwind-ltd_followers_1769904000000.csv"
 RETARGETING = "NW | Retargeting | Pricing visitors"
 RETARGETING_SPEND = 102.00 + 98.75 + 110.25
 
@@ -92,7 +93,8 @@ def redownload(
     """`source` again as the tool writes it, with the cells of `blanks` (data row → headers)
     left blank, and `changes` ((data row, header) → text) written in."""
     rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
-    header = next(row for row in rows if len(row) > 3)
+    named = {name for names in blanks.values() for name in names} | {n for _, n in changes or {}}
+    header = next(row for row in rows if named <= set(row))  # below any title rows
     start = rows.index(header) + 1
     for number, names in blanks.items():
         for name in names:
@@ -161,6 +163,16 @@ def test_a_post_export_with_blank_comments_keeps_the_stored_comments(tmp_path: P
     # The warning stays with the load: `outcomes history` shows it.
     newest = space.history()[0]
     assert newest.file == str(again) and comments in newest.notices
+
+    # Doing what it says drops the earlier values: the blanks are then unknown.
+    assert f"`outcomes forget {again}`, then `outcomes forget {META_POSTS}`" in comments
+    space.forget(str(again))
+    space.forget(str(META_POSTS))
+    load(space, again)
+    dropped = stored(space, "SELECT native_id, comments, reactions FROM activities "
+                     "WHERE source = 'meta' ORDER BY native_id")  # fmt: skip
+    assert dropped == [("1029384756_111", None, 52), ("1029384756_112", 15, 70),
+                       ("1029384756_114", None, 252)]  # fmt: skip
 
 
 def test_an_ad_report_with_blank_cells_keeps_spend_and_counts(tmp_path: Path) -> None:
@@ -234,3 +246,23 @@ def test_a_caption_without_its_tag_clears_the_campaign_it_gave(tmp_path: Path) -
     assert stored(space, campaign) == [(None,)]
     assert dict(result.changed_columns) == {"campaign": 1, "text": 1}
     assert result.notices == ()
+
+
+def test_a_linkedin_followers_sheet_with_a_blank_figure_keeps_it(tmp_path: Path) -> None:
+    """A daily sheet's blank figure writes no snapshot, as before; the load now says which
+    stored figure it kept, naming the metric."""
+    space = workspace(tmp_path)
+    first = load(space, FOLLOWERS)
+    figures = "SELECT key, value FROM metric_snapshots WHERE source = 'linkedin' ORDER BY key"
+    snapshots = stored(space, figures)
+    again = redownload(
+        FOLLOWERS, tmp_path / "downloads" / FOLLOWERS.name, {1: ["Organic followers"]}
+    )
+    result = load(space, again)
+    assert stored(space, figures) == snapshots
+    assert result.read == first.read - 1  # the blank is no record
+    assert (result.loaded, result.updated, result.unchanged) == (0, 0, first.loaded - 1)
+    assert only_notice(result, "new_followers_organic").startswith(
+        "new_followers_organic: 1 blank cell kept the value loaded earlier (first at line 4, "
+        f"stored from {FOLLOWERS})"
+    )

@@ -10,7 +10,9 @@ a blank, and the connector says so with a `Blank`.
 Keeping a value is not silent: a number the file does not show stays in every figure. So
 `KeptBlanks` counts, per column, the stored values blanks left in place, the first line
 where one did and the file that stored it, and words one notice per column saying what
-to do: write 0 where the figure is zero, or forget the earlier file to drop its values.
+to do: write 0 where the figure is zero, or, to drop the earlier values, forget this file
+and then the earlier one and load this file again (forgotten first, since the same bytes
+are otherwise not read again).
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ class _Kept:
 class KeptBlanks:
     """Counts, per column, the stored values a file's blank cells left in place."""
 
-    def __init__(self, con: Any, ingest_id: int) -> None:
+    def __init__(self, con: Any, ingest_id: int, file: str) -> None:
         self._con = con
         self._ingest_id = ingest_id
+        self._file = file
         self._columns: dict[str, _Kept] = {}
         self._pending: list[Blank] = []
         # One cell can give several rows (a won deal's opportunity and its win): it counts once.
@@ -95,7 +98,7 @@ class KeptBlanks:
         self.check()
         files = self._files({k.ingest_id for k in self._columns.values() if k.ingest_id})
         return [
-            _notice(column, kept, files.get(kept.ingest_id or 0))
+            _notice(column, kept, self._file, files.get(kept.ingest_id or 0))
             for column, kept in sorted(self._columns.items())
         ]
 
@@ -109,16 +112,19 @@ class KeptBlanks:
         return {int(ingest_id): str(file) for ingest_id, file in rows}
 
 
-def _notice(column: str, kept: _Kept, earlier: str | None) -> str:
+def _notice(column: str, kept: _Kept, file: str, earlier: str | None) -> str:
     cells = "1 blank cell" if kept.count == 1 else f"{kept.count} blank cells"
     values = "the value" if kept.count == 1 else "the values"
     where = [f"first at line {kept.line}"] if kept.line is not None else []
     where += [f"stored from {earlier}"] if earlier else []
-    forget = f"`outcomes forget {earlier}`" if earlier else "`outcomes forget` the earlier file"
+    # This file first: once loaded, the same bytes are not read again until it is forgotten.
+    forget = f"`outcomes forget {file}`, then " + (
+        f"`outcomes forget {earlier}`" if earlier else "forget the file loaded earlier"
+    )
     return (
         f"{column}: {cells} kept {values} loaded earlier"
         + (f" ({', '.join(where)})" if where else "")
         + f": a blank states nothing, so the stored {column} stays. Where it is zero, write "
-        f"0 and load the file again; to drop the earlier values, run {forget}, then load "
-        "this file again"
+        f"0 and load the file again; to drop the earlier values instead, run {forget}, and "
+        "load this file again"
     )

@@ -238,7 +238,7 @@ class _Loader:
         ] = {}
         self.file_keys: dict[str, FileKeys] = {}
         self.rejections = _Rejections(con, ingest_id, file)
-        self.blanks = KeptBlanks(con, ingest_id)
+        self.blanks = KeptBlanks(con, ingest_id, file)
         self.ignored: dict[str, int] = {}
         self.changed: dict[str, int] = {}
         self.notices: list[str] = []
