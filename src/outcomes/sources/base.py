@@ -12,7 +12,12 @@ from it is loaded.
 
 A row's `values` name only the columns the file states: a column the export does not have
 is left out of the dict (absent is not empty), so a re-export without it never changes
-what is stored; a column the file has with an empty cell is there as None.
+what is stored; a column the file has with an empty cell is there as None. A None is
+stored on a row's first load (unknown) but never replaces a stored value: whether an
+export's blank means "unknown" or "0" differs by tool, so a blank states nothing, and
+the loader says in a notice which stored values blanks left in place. A figure that
+gives a row of its own (a metric snapshot) is left out when its cell is blank; in a load
+the connector says so with a `Blank`, for the same notice.
 
 A connector never reads the warehouse either, with one exception it is handed: a tool
 whose exports name one record in two ways (a LinkedIn post by its link, or by its date
@@ -46,7 +51,9 @@ class Row:
     """One row for a warehouse table.
 
     `values` holds the columns the file states; a column left out is absent: null in a new
-    row, untouched in a stored one. `line` is where the record was, when known.
+    row, untouched in a stored one. A None (a blank cell) is null in a new row and leaves a
+    stored value as it is, unless the column is in `clears`. `line` is where the record
+    was, when known.
     """
 
     table: TableName
@@ -56,6 +63,10 @@ class Row:
     """Columns whose value comes from a fallback, because the file lacks the column they are
     read from: they fill what is not stored yet and never overwrite (a re-export without
     Close Date does not redate a deal by its Created Date)."""
+    clears: frozenset[str] = frozenset()
+    """Columns whose None is a statement, not a blank cell: a value worked out from what
+    the record does say (a caption with no utm_campaign has no campaign), so it replaces
+    a stored value like any other. Every other None states nothing on a re-load."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +108,24 @@ class Notice:
     text: str
 
 
-Parsed = Row | Rejected | Ignored | Notice
+@dataclass(frozen=True, slots=True)
+class Blank:
+    """A blank cell of a figure that gives no row of its own (a metric snapshot needs a
+    value, so an ad report's blank Impressions writes nothing): the warehouse row it would
+    have written, by `key`, and the `column` (the metric) to name.
+
+    A blank states nothing, so what is stored under `key` stays; the loader says so in a
+    notice when something is. Like a `Notice`, it is no record and is not counted in
+    `read`; a connector gives it only when it is handed `ReadOptions.stored` (a load).
+    """
+
+    table: TableName
+    key: str
+    column: str
+    line: int | None = None
+
+
+Parsed = Row | Rejected | Ignored | Notice | Blank
 
 
 class SourceError(Exception):

@@ -11,7 +11,9 @@ broken down further (by platform, ad set, ad or creative). Each such row becomes
   `note` names beside the platform and the campaign id: measuring leaves spend in another
   currency than the plan's out of every sum and reports it, never converting it;
 * its counts as `metric_snapshots` of the campaign (`entity_kind` "campaign"), one row per
-  count column the file has and whose cell is filled.
+  count column the file has and whose cell is filled. A blank cell is no figure and writes
+  nothing, so a re-export's blank leaves what is stored; in a load each blank figure is
+  named by a `Blank`, so that the load says which stored figures stayed.
 
 Keys are built from the campaign id when the report has one (a renamed campaign then
 updates its rows), else its name, then the breakdown and the day, so a re-export of the
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from outcomes.sources.base import (
+    Blank,
     Ignored,
     Parsed,
     Rejected,
@@ -47,6 +50,7 @@ from outcomes.sources.base import (
 from outcomes.sources.fields import CellError, FieldError
 from outcomes.sources.tabular import Columns, Record, normalise_header
 from outcomes.sources.two_keys import TwoKeys
+from outcomes.tables import TableName
 
 T = TypeVar("T")
 
@@ -146,6 +150,7 @@ def campaign_rows(
     """
     if amount is None and all(v is None for v in figures.values()):
         yield Ignored(day.line, EMPTY)
+        yield from blank_figures(day, amount, figures, stored)
         return
     other = other_grains(day, stored)
     if other:
@@ -165,6 +170,28 @@ def campaign_rows(
     if amount is not None:
         yield cost_row(day, amount, currency, keys["spend"])
     yield from metric_rows(day, figures, keys)
+    yield from blank_figures(day, amount, figures, stored)
+
+
+def blank_figures(
+    day: CampaignDay,
+    amount: float | None,
+    figures: Mapping[str, float | None],
+    stored: StoredRecords | None,
+) -> Iterator[Blank]:
+    """A `Blank` for each figure of the row whose cell is blank (the spend, a count), under
+    the key it would be stored at; only in a load, and none when that key cannot be told."""
+    if stored is None:
+        return
+    parts = (["spend"] if amount is None else []) + [m for m, v in figures.items() if v is None]
+    if not parts:
+        return
+    keys = day.keys(parts, stored)
+    if isinstance(keys, int):
+        return  # which stored campaign it is cannot be known: no stored figure to name
+    for part in parts:
+        table: TableName = "costs" if part == "spend" else "metric_snapshots"
+        yield Blank(table, keys[part], part, day.line)
 
 
 def other_grains(day: CampaignDay, stored: StoredRecords | None) -> list[StoredBreakdown]:

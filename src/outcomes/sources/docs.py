@@ -18,7 +18,10 @@ _HEADER = """\
 connector is used only for files that `outcomes.toml` maps). Each file loads in one
 transaction: all of its good rows or nothing. Rows a connector cannot use are kept in the
 warehouse's `rejected` table with file, line, column and reason, and loading the same rows
-twice adds nothing.
+twice adds nothing. A re-export changes only what it states: a column it lacks and a cell
+it leaves blank never replace a stored value (a blank means "unknown" in one export and "0"
+in another), and the load warns, per column, how many blank cells kept the values loaded
+earlier, from which line and file.
 
 | source | reads |
 |---|---|

@@ -64,6 +64,7 @@ from pathlib import Path
 from typing import Final, Literal, TypeVar
 
 from outcomes.sources.base import (
+    Blank,
     Ignored,
     Parsed,
     ReadOptions,
@@ -341,7 +342,7 @@ def _read_sheet(
         if rejection is not None:
             yield rejection
         else:
-            yield from _daily(record, spec, page, where)
+            yield from _daily(record, spec, page, where, loading=options.stored is not None)
 
 
 def _section(record: Record, current: str | None) -> str | None:
@@ -405,7 +406,10 @@ def _cell(record: Record, name: str, parse: Callable[[object], T], spec: SheetSp
         raise CellError(spec.labels.get(name, name), str(exc)) from None
 
 
-def _daily(record: Record, spec: SheetSpec, page: str, where: str) -> Iterator[Parsed]:
+def _daily(
+    record: Record, spec: SheetSpec, page: str, where: str, *, loading: bool = False
+) -> Iterator[Parsed]:
+    """A daily row's snapshots; in a load (`loading`), a `Blank` for each blank figure."""
     try:
         day = _cell(record, "date", parse_date, spec)
         values = {
@@ -420,13 +424,19 @@ def _daily(record: Record, spec: SheetSpec, page: str, where: str) -> Iterator[P
     for metric, value in values.items():
         if value is not None:
             yield _snapshot(page, metric, day, value)
+        elif loading:  # a blank states nothing: a stored figure stays, and the load says so
+            yield Blank("metric_snapshots", _snapshot_key(page, metric, day), metric, record.line)
+
+
+def _snapshot_key(page: str, metric: str, day: dt.date) -> str:
+    return natural_key(NAME, page, metric, day.isoformat())
 
 
 def _snapshot(page: str, metric: str, day: dt.date, value: float) -> Row:
     return Row(
         "metric_snapshots",
         {
-            "key": natural_key(NAME, page, metric, day.isoformat()),
+            "key": _snapshot_key(page, metric, day),
             "source": NAME,
             "channel": "linkedin",
             "entity": page,

@@ -16,7 +16,8 @@ rest is read when present: `Campaign ID`, `Campaign Group Name`, `Creative ID` /
   name reaches a plan tactic.
 * `Impressions`, `Clicks`, `Conversions`, `Leads` and `Reach` → `metric_snapshots` of the
   campaign on channel `linkedin` (metrics `impressions`, `clicks`, `conversions`,
-  `leads`, `reach`).
+  `leads`, `reach`). A blank cell writes nothing: a re-export's blank leaves what is
+  stored, and the load names each figure a blank kept.
 * A totals row ("Total" or "Grand Total" where the date goes, no campaign) is ignored as
   "the report's totals row".
 * Keys: the campaign id (else its name), the creative when the report is by creative, and

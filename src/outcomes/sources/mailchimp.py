@@ -17,6 +17,8 @@ count is read when present.
   bring (GA4's sessions of that campaign) are the tactic's. The snapshots themselves are
   not a tactic's benchmarks: a `clicks` benchmark of an email tactic is measured from
   activities, which this export has none of (`outcomes check` says so).
+* A blank count is no figure and writes nothing: a later export's blank leaves the stored
+  figure, and the load says so.
 * `Send Date` is written like "Mar 04, 2026 09:30 am", in the account's time zone, which
   the export does not name; only its date is used.
 * Keys: the Unique Id when the export has one, else the Title and send date; so a later
@@ -31,11 +33,12 @@ count is read when present.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
 from outcomes.sources.base import (
+    Blank,
     Ignored,
     Parsed,
     ReadOptions,
@@ -155,8 +158,10 @@ def _campaign(
         column = label(next(c for c, m in _METRICS.items() if m == below))
         yield Rejected(record.line, column, f"{column} is negative", record.raw)
         return
+    blanks = _blanks(record, title, sent.date(), figures, stored)
     if all(v is None for v in figures.values()):
         yield Ignored(record.line, EMPTY)
+        yield from blanks
         return
     metrics = [metric for metric, value in figures.items() if value is not None]
     keys = _keys(cell_text(record.get("id")), title, sent.date(), metrics, stored)
@@ -177,6 +182,25 @@ def _campaign(
             "value": float(value),
         }
         yield Row("metric_snapshots", values, record.line)
+    yield from blanks
+
+
+def _blanks(
+    record: Record,
+    title: str,
+    day: dt.date,
+    figures: Mapping[str, float | None],
+    stored: StoredRecords | None,
+) -> list[Blank]:
+    """A `Blank` for each count whose cell is blank, in a load: a blank states nothing, so
+    the stored figure stays, and the load says so."""
+    metrics = [metric for metric, value in figures.items() if value is None]
+    if stored is None or not metrics:
+        return []
+    keys = _keys(cell_text(record.get("id")), title, day, metrics, stored)
+    if isinstance(keys, str):
+        return []  # which stored campaign it is cannot be known: no stored figure to name
+    return [Blank("metric_snapshots", keys[m], m, record.line) for m in metrics]
 
 
 def _keys(

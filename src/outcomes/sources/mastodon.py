@@ -539,7 +539,8 @@ def _activity(
     # Without its own `url` a status's link is the reblogged status's: it may fill a gap,
     # never replace the link a fuller export stored.
     fills = frozenset() if "url" in status else frozenset({"url"})
-    return Row("activities", values, fills=fills)
+    # The campaign is worked out from the links and text: none found there is a statement.
+    return Row("activities", values, fills=fills, clears=frozenset({"campaign"}))
 
 
 def _text(value: object) -> str | None:

@@ -428,7 +428,8 @@ def _item(number: int, element: Element, owner: str) -> Parsed:
             return Ignored(number, "an activity other than Create or Announce")
     except _ProblemError as exc:
         return Rejected(number, exc.column, exc.reason, element.raw)
-    return Row("activities", values, number)
+    # The campaign is worked out from the links and text: none found there is a statement.
+    return Row("activities", values, number, clears=frozenset({"campaign"}))
 
 
 def _created(activity: dict[str, Any], owner: str) -> dict[str, Any]:

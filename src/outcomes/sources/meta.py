@@ -12,6 +12,8 @@ every other column is read when present.
   "… from Organic posts" and "… from Boosted posts" splits.
 * `Publish time` is read month first ("03/01/2026 09:15" is 1 March), as US exports write
   it, and in UTC: the export does not say which time zone it uses (the Page's own).
+* A blank cell (Comments, a caption) is stored as unknown on a post's first load and never
+  replaces what an earlier download stored; the load says which columns blanks kept.
 * The `Date` column (a day or "Lifetime") says which period the numbers cover; it is not
   the post's date and is not read.
 """
@@ -217,7 +219,12 @@ def _post(record: Record, spec: FileSpec, default_account: str | None) -> Parsed
             "campaign": tuple(n for n in ("description", "title", "permalink") if n in own),
         },
     )
-    return Row("activities", values, record.line, fills)
+    # The campaign is worked out from the caption, title and link: when one of them is
+    # there, finding no utm_campaign in it is a statement (the tag was taken out), not a
+    # blank cell, and replaces a stored campaign.
+    stated = any((description, title, permalink))
+    clears = frozenset({"campaign"}) if stated else frozenset()
+    return Row("activities", values, record.line, fills, clears)
 
 
 def _counts(record: Record, spec: FileSpec) -> dict[str, int | None]:

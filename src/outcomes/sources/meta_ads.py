@@ -22,7 +22,9 @@ present: `Campaign ID`, `Day` (the "By time › Day" breakdown), `Reporting star
 * `Impressions`, `Reach`, `Link clicks` (metric `clicks`), `Clicks (all)` (`clicks_all`)
   and `Results` (`results`) → `metric_snapshots` of the campaign on channel `facebook`
   (`instagram` on rows of a Platform breakdown that say so). `Result indicator` (which
-  action the results count) is not stored.
+  action the results count) is not stored. A blank cell (Results when there were none, a
+  spend left empty) writes nothing: a re-export's blank leaves what is stored, and the load
+  names each figure a blank kept.
 * The summary row Ads Manager adds when "Include summary row" is ticked (no campaign name,
   no campaign id and no Day: the totals of the whole report) is ignored as "the report's summary
   row".

@@ -82,6 +82,8 @@ from outcomes.sources.x_edits import EditChains, edit_chain
 
 NAME: Final = "x-archive"
 CHANNEL: Final = "x"
+CAMPAIGN: Final = frozenset({"campaign"})
+"""Worked out from a tweet's links and text: None there is a statement (`Row.clears`)."""
 # Older archives (before 2020) call the file `tweet.js` and the variable `window.YTD.tweet`.
 _TWEETS_PREFIX: Final = re.compile(r"\s*window\.YTD\.(?:tweets?|community_tweet)\.part\d+\s*=\s*")
 _ACCOUNT_PREFIX: Final = re.compile(r"\s*window\.YTD\.account\.part\d+\s*=\s*")
@@ -362,7 +364,8 @@ def _tweet(element: Element, handle: str, where: str) -> Parsed:
     # Without `entities` the campaign is read from the text alone (where links are t.co
     # short links, with no UTM): it may fill a gap, never replace a stored campaign.
     fills = frozenset() if "entities" in tweet else frozenset({"campaign"})
-    return Row("activities", values, fills=fills)
+    # With them, no utm_campaign in the links or text is a statement, not a blank.
+    return Row("activities", values, fills=fills, clears=CAMPAIGN - fills)
 
 
 def _tweet_object(value: object) -> object:

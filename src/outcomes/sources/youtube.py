@@ -62,6 +62,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from outcomes.sources.base import (
+    Blank,
     Ignored,
     Parsed,
     ReadOptions,
@@ -326,7 +327,7 @@ class YouTube(Source):
             elif spec.kind == "table":
                 yield from _video(record, spec, account, period.end)
             else:
-                yield from _chart(record, spec, account)
+                yield from _chart(record, spec, account, loading=options.stored is not None)
 
 
 def _inspect(path: Path, encoding: str | None) -> FileSpec | None:
@@ -430,7 +431,10 @@ def _activity(
     return Row("activities", values)
 
 
-def _chart(record: Record, spec: FileSpec, account: str | None) -> Iterator[Parsed]:
+def _chart(
+    record: Record, spec: FileSpec, account: str | None, *, loading: bool = False
+) -> Iterator[Parsed]:
+    """A chart row's snapshots; in a load (`loading`), a `Blank` for each blank figure."""
     video_id = str(record.get("content") or "").strip()
     if normalise_header(video_id) == "total":
         yield Ignored(record.line, TOTAL_ROW)  # the total over all videos, as in Table data
@@ -451,8 +455,13 @@ def _chart(record: Record, spec: FileSpec, account: str | None) -> Iterator[Pars
         return
     for name, value in numbers.items():
         # A video's length is one of the chart's dimensions, not a daily measurement.
-        if value is not None and name != "duration":
-            yield _snapshot(entity, kind, METRICS[name].metric + suffix, day, value)
+        if name == "duration":
+            continue
+        metric = METRICS[name].metric + suffix
+        if value is not None:
+            yield _snapshot(entity, kind, metric, day, value)
+        elif loading:  # a blank states nothing: a stored figure stays, and the load says so
+            yield Blank("metric_snapshots", _snapshot_key(entity, metric, day), metric, record.line)
 
 
 def _slice_suffix(record: Record, spec: FileSpec) -> str:
@@ -475,11 +484,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")
 
 
+def _snapshot_key(entity: str, metric: str, day: dt.date) -> str:
+    return natural_key(NAME, entity, metric, day.isoformat())
+
+
 def _snapshot(entity: str, kind: str, metric: str, day: dt.date, value: float) -> Row:
     return Row(
         "metric_snapshots",
         {
-            "key": natural_key(NAME, entity, metric, day.isoformat()),
+            "key": _snapshot_key(entity, metric, day),
             "source": NAME,
             "channel": "youtube",
             "entity": entity,

@@ -8,11 +8,13 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
 * **loaded**: a new natural key, inserted.
 * **updated**: a known key where a value the file *states* differs; only stated columns are
   written (a column the file lacks is absent, not empty, and never touched), and the row as
-  it was is kept in `<table>__replaced` so `forget` can put it back. A value the connector
+  it was is kept in `<table>__replaced` so `forget` can put it back. A blank cell (None)
+  states nothing either: it never replaces a stored value, and the values blanks kept are
+  counted per column for a notice (`outcomes.warehouse.blanks`). A value the connector
   could only read from a fallback column, because the file lacks the column it comes from
   (`Row.fills`: a Salesforce deal dated by Created Date when Close Date is missing), only
   fills a gap: it is written where nothing is stored, never over a stored value.
-* **unchanged**: a known key whose stated values are all the same.
+* **unchanged**: a known key whose stated values are all the same, blanks aside.
 * **rejected**: the connector's rejections, and rows this gate refuses (a required value
   missing, an unknown kind, NaN or infinity, a negative count, a date outside 1990–2099, a
   key the file already gave with other values); each is stored in `rejected` as it comes,
@@ -40,6 +42,7 @@ from typing import Any, Final
 import pyarrow as pa
 
 from outcomes.sources.base import (
+    Blank,
     Ignored,
     Notice,
     Parsed,
@@ -49,6 +52,7 @@ from outcomes.sources.base import (
     Source,
 )
 from outcomes.tables import Table
+from outcomes.warehouse.blanks import KeptBlanks
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.file_keys import FileKeys
 from outcomes.warehouse.identity import LoadIdentity
@@ -214,6 +218,7 @@ class _Buffer:
     table: Table
     stated: tuple[str, ...]
     fills: frozenset[str]
+    clears: frozenset[str]
     rows: list[Row] = field(default_factory=list)
 
 
@@ -228,9 +233,12 @@ class _Loader:
         self.file = file
         self.batch_rows = batch_rows
         self.progress = progress
-        self.buffers: dict[tuple[str, tuple[str, ...], frozenset[str]], _Buffer] = {}
+        self.buffers: dict[
+            tuple[str, tuple[str, ...], frozenset[str], frozenset[str]], _Buffer
+        ] = {}
         self.file_keys: dict[str, FileKeys] = {}
         self.rejections = _Rejections(con, ingest_id, file)
+        self.blanks = KeptBlanks(con, ingest_id, file)
         self.ignored: dict[str, int] = {}
         self.changed: dict[str, int] = {}
         self.notices: list[str] = []
@@ -240,6 +248,9 @@ class _Loader:
         for record in records:
             if isinstance(record, Notice):  # about the file, not a record: not counted
                 self.notices.append(record.text)
+                continue
+            if isinstance(record, Blank):  # a figure left out for a blank: not counted either
+                self.blanks.add(record)
                 continue
             self.read += 1
             if isinstance(record, Row):
@@ -253,6 +264,7 @@ class _Loader:
         for buffer in list(self.buffers.values()):
             self._flush(buffer)
         self.rejections.flush()
+        self.notices.extend(self.blanks.notices())
         if self.progress is not None:
             self.progress(self.read)
 
@@ -272,9 +284,10 @@ class _Loader:
             self.rejections.add(Rejected(row.line, column, reason, _raw(row.values)))
             return
         stated = tuple(name for name in table.names if name in row.values)
-        fills = row.fills & set(stated)
+        fills = frozenset(row.fills & set(stated))
+        clears = frozenset(row.clears & set(stated)) - fills
         buffer = self.buffers.setdefault(
-            (table.name, stated, fills), _Buffer(table, stated, frozenset(fills))
+            (table.name, stated, fills, clears), _Buffer(table, stated, fills, clears)
         )
         buffer.rows.append(row)
         if len(buffer.rows) >= self.batch_rows:
@@ -290,12 +303,15 @@ class _Loader:
             return
         self.con.register("_outcomes_batch", batch)
         try:
-            writer = _Writer(self.con, buffer.table, buffer.stated, buffer.fills, self.ingest_id)
+            writer = _Writer(self.con, buffer, self.ingest_id)
             written = writer.write()
         finally:
             self.con.unregister("_outcomes_batch")
         self.loaded += written.inserted
         self.updated += written.updated
+        lines = {row.values["key"]: row.line for row in rows}
+        for key, ingest_id, column in written.kept:
+            self.blanks.kept(column, lines.get(key), ingest_id)
         self.unchanged += batch.num_rows - written.inserted - written.updated
         for column, count in written.changed.items():
             self.changed[column] = self.changed.get(column, 0) + count
@@ -366,36 +382,37 @@ class _Written:
     inserted: int
     updated: int
     changed: dict[str, int]
+    kept: list[tuple[str, int, str]]
+    """(key, the ingest that stored the value, column) for each stored value a blank kept."""
 
 
 class _Writer:
     """Writes the registered batch `_outcomes_batch` (unique keys) into one table."""
 
-    def __init__(
-        self,
-        con: Any,
-        table: Table,
-        stated: tuple[str, ...],
-        fills: frozenset[str],
-        ingest_id: int,
-    ) -> None:
+    def __init__(self, con: Any, buffer: _Buffer, ingest_id: int) -> None:
         self.con = con
-        self.table = table
-        self.stated = stated
-        self.values = [c for c in stated if c != "key"]
+        self.table = buffer.table
+        self.values = [c for c in buffer.stated if c != "key"]
         # Columns read from a fallback because the file lacks their own: they fill gaps only.
-        self.fills = fills
+        self.fills = buffer.fills
+        # Columns whose None the connector states (`Row.clears`): it replaces a stored value.
+        self.clears = buffer.clears
         self.ingest_id = ingest_id
 
     def _differs(self, column: str) -> str:
         if column in self.fills:
             return f't."{column}" IS NULL AND b."{column}" IS NOT NULL'
-        return f't."{column}" IS DISTINCT FROM b."{column}"'
+        if column in self.clears:
+            return f't."{column}" IS DISTINCT FROM b."{column}"'
+        # A blank (NULL) states nothing: only a value the file gives can differ.
+        return f'b."{column}" IS NOT NULL AND t."{column}" IS DISTINCT FROM b."{column}"'
 
     def _assignment(self, column: str) -> str:
         if column in self.fills:
             return f'"{column}" = coalesce(t."{column}", k."{column}")'
-        return f'"{column}" = k."{column}"'
+        if column in self.clears:
+            return f'"{column}" = k."{column}"'
+        return f'"{column}" = coalesce(k."{column}", t."{column}")'
 
     def write(self) -> _Written:
         name = f'"{self.table.name}"'
@@ -409,6 +426,7 @@ class _Writer:
             f"WHERE {any_change}"
         )
         changed = self._changed_columns()
+        kept = self._kept(name)
         updated = self._update(name) if changed else 0
         inserted = self.con.execute(
             f"INSERT INTO {name} BY NAME SELECT b.*, ? AS ingest_id FROM _outcomes_batch b "
@@ -416,7 +434,26 @@ class _Writer:
             [self.ingest_id],
         ).fetchall()[0][0]
         self.con.execute("DROP TABLE _outcomes_known")
-        return _Written(int(inserted), updated, changed)
+        return _Written(int(inserted), updated, changed, kept)
+
+    def _kept(self, name: str) -> list[tuple[str, int, str]]:
+        """The stored values the batch's blank cells leave in place, before any is written."""
+        blanks = [c for c in self.values if c not in self.clears]
+        if not blanks:
+            return []
+        tests = {c: f'(b."{c}" IS NULL AND t."{c}" IS NOT NULL)' for c in blanks}
+        flags = ", ".join(tests.values())
+        rows = self.con.execute(
+            f"SELECT b.key, t.ingest_id, {flags} FROM _outcomes_batch b "
+            f"JOIN {name} t ON t.key = b.key WHERE {' OR '.join(tests.values())}"
+        ).fetchall()
+        columns = list(tests)
+        return [
+            (row[0], int(row[1]), column)
+            for row in rows
+            for column, blank in zip(columns, row[2:], strict=True)
+            if blank
+        ]
 
     def _changed_columns(self) -> dict[str, int]:
         if not self.values:
