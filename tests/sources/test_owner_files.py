@@ -156,7 +156,9 @@ def test_the_same_bytes_with_another_account_option_are_read_again(
         [result] = ingest_files(warehouse, export.source, [path], ReadOptions(account=handle))
         assert isinstance(result, IngestResult) and not result.already_loaded
     assert accounts(warehouse, export) == {"northwind"}
-    assert result.read_again is not None and result.read_again.endswith("account.js and --account")
+    assert result.read_again is not None and result.read_again.endswith(
+        "account.js and note-tweet.js and --account"
+    )
     [again] = ingest_files(warehouse, export.source, [path], ReadOptions(account="northwind"))
     assert isinstance(again, IngestResult) and again.already_loaded
 

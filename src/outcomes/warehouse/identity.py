@@ -39,7 +39,10 @@ class LoadIdentity:
         checksum, size = file_checksum(path)
         owners = source.owner_files(path)
         given = meaning_options(options, source)
-        names = (*(owner.name for owner in owners), *given)
+        # Named by the files there are (an X archive before long posts has no
+        # note-tweet.js); when none is, by all of them: one may have been removed.
+        present = tuple(owner.name for owner in owners if owner.is_file())
+        names = (*(present or tuple(owner.name for owner in owners)), *given)
         return cls(checksum, size, checksum + owners_digest(owners, given), names)
 
     def read_again(self, con: Any, source: str) -> str | None:
