@@ -103,6 +103,11 @@ class XArchive(Source):
     name = NAME
     channel = CHANNEL
     reads_account = True
+    reading = 2
+    reading_change = (
+        "stores an edited tweet once, under its first id (the rows an earlier reading stored "
+        "for its later versions go), and a long post's whole text from note-tweet.js"
+    )
     description = "X (Twitter) archive: data/tweets.js, tweets-partN.js or the archive .zip"
 
     def detect(self, path: Path, head: bytes) -> bool:
