@@ -102,6 +102,29 @@ def test_a_note_that_fits_no_tweet_or_two_is_reported_and_nothing_is_guessed(
     assert "note 2029000000000000903 matches no tweet" in notice.text
 
 
+def test_a_note_that_cannot_be_read_is_reported_and_its_post_keeps_the_cut_text(
+    tmp_path: Path,
+) -> None:
+    path = copy(tmp_path / "data")
+    notes = path.parent / NOTES
+    first = '"createdAt" : "2026-03-04T09:15:07.000Z",'
+    text = notes.read_text(encoding="utf-8")
+    assert text.count(first) == 2  # the long post's note and the short tweet's
+    twice = first + ' "createdAt" : "2026-03-05T09:15:07.000Z",'
+    notes.write_text(text.replace(first, twice, 1), encoding="utf-8")
+
+    parsed = list(get_source("x-archive").read(path, ReadOptions()))
+
+    rows = {p.values["native_id"]: p.values["text"] for p in parsed if isinstance(p, Row)}
+    assert rows[POST].endswith("… https://t.co/CutLink001")
+    assert rows[REPLY] == "@harbour_logistics " + note_text(3)
+    [notice] = [p.text for p in parsed if isinstance(p, Notice)]
+    assert notice.startswith(
+        f"{NOTES}: 1 note cannot be read (note 1: the key 'createdAt' is given twice, with two "
+        "values"
+    )
+
+
 def test_a_damaged_note_file_loses_no_tweet_and_keeps_a_full_text_stored_before(
     tmp_path: Path, warehouse: Warehouse
 ) -> None:

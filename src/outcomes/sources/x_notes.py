@@ -38,7 +38,7 @@ from typing import IO, Any, Final, Generic, TypeVar
 
 from outcomes.sources.archive_members import UNPACK_ERRORS
 from outcomes.sources.base import Notice, Row
-from outcomes.sources.fields import FieldError, parse_datetime, utm_from_url, utm_in_text
+from outcomes.sources.fields import parse_datetime, utm_from_url, utm_in_text
 from outcomes.sources.json_input import (
     DecodeError,
     Element,
@@ -131,12 +131,13 @@ def _note(element: Element) -> Note | str:
         return 'expected {"noteTweet": {"core": {"text": ...}}}'
     try:
         moment = parse_datetime(holder.get("createdAt"))
-    except (FieldError, ValueError, OverflowError) as exc:
+    except (ValueError, OverflowError) as exc:  # FieldError, or a time that overflows UTC
         return str(exc)
     if moment is None:
         return "the note has no createdAt"
     links = tuple(_expanded(core.get("urls")))
-    return Note(str(holder.get("noteTweetId", "")), moment.replace(microsecond=0), text, links)
+    note_id = str(holder.get("noteTweetId") or "")
+    return Note(note_id, moment.replace(microsecond=0), text, links)
 
 
 def _expanded(urls: object) -> Iterator[str]:
