@@ -15,9 +15,11 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from outcomes.sources import get_source
 from outcomes.warehouse.connection import Warehouse
-from outcomes.warehouse.forget import forget
+from outcomes.warehouse.forget import DependentIngestsError, forget
 from outcomes.warehouse.load import ingest_file
 
 EDITED = Path(__file__).parent / "fixtures" / "x_archive" / "edited"
@@ -93,6 +95,8 @@ def test_loading_the_archive_again_makes_the_edited_tweet_one_post(
     )
     assert ingest_file(warehouse, source, path).already_loaded
 
+    with pytest.raises(DependentIngestsError):  # the later load removed a row it wrote
+        forget(warehouse, str(first.ingest_id))
     forget(warehouse, str(path))  # the newest load: the warehouse as the earlier reading left it
 
     assert posts(warehouse) == before
