@@ -344,11 +344,12 @@ def _forget_in(con: Any, table: Table, ingest_id: int) -> TableChange:
             [ingest_id],
         )
     )
-    if restored != updated + removed_by_it:  # impossible after the dependents check, unless damaged
+    # The dependents check makes a difference impossible unless the data is damaged.
+    if restored != updated + removed_by_it:
         raise ForgetError(
             f"ingest {ingest_id}: {table.name} holds {updated} rows it updated and "
-            f"{removed_by_it} it removed but {restored} earlier versions; nothing was changed. This is a fault of outcomes: "
-            "please report it"
+            f"{removed_by_it} it removed but {restored} earlier versions; nothing was "
+            "changed. This is a fault of outcomes: please report it"
         )
     con.execute(f"DELETE FROM {replaced} WHERE replaced_by = ?", [ingest_id])
     removed = _count(con.execute(f"DELETE FROM {name} WHERE ingest_id = ?", [ingest_id]))
