@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from outcomes.sources import ReadOptions, Row
+from outcomes.sources import ReadOptions, Rejected, Row
 from outcomes.sources.mastodon import Mastodon
 from outcomes.sources.mastodon_api import (
     FetchResult,
@@ -38,12 +38,14 @@ STATUSES_PATH = f"/api/v1/accounts/{ACCOUNT['id']}/statuses"
 
 @dataclass
 class Canned:
-    """One answer: status, JSON (or text) body, headers, and a delay before answering."""
+    """One answer: status, JSON (or text) body, headers, and a delay before answering;
+    `kind` sends a text body as that content type (JSON written by hand)."""
 
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    kind: str | None = None
 
 
 @dataclass
@@ -85,7 +87,9 @@ class _Handler(BaseHTTPRequestHandler):
         is_text = isinstance(canned.body, str)
         data = (canned.body if is_text else json.dumps(canned.body)).encode("utf-8")
         self.send_response(canned.status)
-        kind = "text/html; charset=utf-8" if is_text else "application/json; charset=utf-8"
+        kind = canned.kind or (
+            "text/html; charset=utf-8" if is_text else "application/json; charset=utf-8"
+        )
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         for name, value in canned.headers.items():
@@ -210,6 +214,39 @@ def test_what_is_saved_is_what_the_connector_reads(server: Server, tmp_path: Pat
     assert {p.values["account"] for p in parsed if isinstance(p, Row)} == {
         "northwind@mastodon.social"
     }
+
+
+def test_a_status_giving_a_key_twice_is_saved_as_the_server_sent_it(
+    server: Server, tmp_path: Path
+) -> None:
+    serve_account(server)
+    # A server's answer whose first status gives `created_at` twice, with two days: a
+    # parse keeps the second without a word, so main saved one day and loaded it, exit 0.
+    first = json.dumps(STATUSES[0], ensure_ascii=False)
+    twice = '{"created_at": "2025-11-30T08:00:00.000Z", ' + first[1:]
+    page = "[\n  " + ",\n  ".join([twice, *map(json.dumps, STATUSES[1:3])]) + "\n]"
+    server.route(STATUSES_PATH, Canned(body=page, kind="application/json; charset=utf-8"))
+
+    written = save(run(server), tmp_path / "mastodon")
+    parsed = list(Mastodon().read(written[1], ReadOptions()))
+
+    assert twice in written[1].read_text(encoding="utf-8")
+    [rejected] = [p for p in parsed if isinstance(p, Rejected)]
+    assert rejected.line == 1 and rejected.column == "created_at"
+    assert "'created_at' is given twice, with two values" in rejected.reason
+    rows = [p.values["native_id"] for p in parsed if isinstance(p, Row)]
+    assert rows == [STATUSES[1]["id"], STATUSES[2]["id"]]
+
+
+def test_the_account_is_saved_as_the_server_sent_it(server: Server, tmp_path: Path) -> None:
+    account = json.dumps(ACCOUNT, ensure_ascii=False)
+    twice = '{"acct": "northwind_hq", ' + account[1:]
+    server.route("/api/v1/accounts/lookup", Canned(body=twice, kind="application/json"))
+    serve_statuses(server)
+
+    written = save(run(server), tmp_path / "mastodon")
+
+    assert written[0].read_text(encoding="utf-8") == twice
 
 
 def test_without_a_token_only_public_statuses_are_fetched(server: Server, tmp_path: Path) -> None:

@@ -125,7 +125,22 @@ class Blank:
     line: int | None = None
 
 
-Parsed = Row | Rejected | Ignored | Notice | Blank
+@dataclass(frozen=True, slots=True)
+class Superseded:
+    """A row an earlier reading of this connector stored under a key that this reading
+    gives no row: the record is stored under another key now (the versions of an edited
+    tweet, once a post each, are one post keyed by the first). The loader removes the row
+    where this connector stored it, keeping it for `forget`, and says how many went.
+
+    Like a notice, it is no record and is not counted in `read`: the record it was made
+    from is counted as what this reading made of it.
+    """
+
+    table: TableName
+    key: str
+
+
+Parsed = Row | Rejected | Ignored | Notice | Blank | Superseded
 
 
 class SourceError(Exception):
@@ -232,6 +247,11 @@ class Source(ABC):
     name: ClassVar[str]
     description: ClassVar[str]
     channel: ClassVar[str | None] = None
+    reading: ClassVar[int] = 1
+    """How this connector reads its files; raised when the same bytes now give other rows
+    (`reading_change` says how), so a file an earlier reading loaded is read again."""
+    reading_change: ClassVar[str] = ""
+    """What the current reading does that earlier ones did not, for the ingest's summary."""
     reads_account: ClassVar[bool] = False
     """True when `ReadOptions.account` (`--account`) can say whose the rows are: then it is
     part of what a file means, like `owner_files`."""

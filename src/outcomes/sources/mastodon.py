@@ -48,11 +48,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 from outcomes.sources.base import (
     RAW_LIMIT,
-    Notice,
     Parsed,
     ReadOptions,
     Rejected,
@@ -79,13 +77,25 @@ from outcomes.sources.json_input import (
     loads,
     printable,
 )
+from outcomes.sources.mastodon_account import (
+    ACCOUNT_FILE,
+    Records,
+    account_file_owner,
+    account_notice,
+    full_acct,
+    given_account,
+    infer_owner,
+    is_account,
+    is_notification,
+    is_status,
+    list_field,
+    same_account,
+)
 
 NAME: Final = "mastodon"
 CHANNEL: Final = "mastodon"
 STATUSES_FILE: Final = "statuses.json"
 NOTIFICATIONS_FILE: Final = "notifications.json"
-ACCOUNT_FILE: Final = "account.json"
-_ACCOUNT_LIMIT: Final = 1 << 20
 _INT64: Final = 1 << 63
 
 _METRICS: Final = {
@@ -121,31 +131,24 @@ class Mastodon(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Rows for every status and notification in the file (or the saved folder)."""
-        given = _clean(options.account)
-        if given is not None and printable(given) != given:
-            # A command-line argument with bytes that are not UTF-8 holds lone surrogates.
-            raise SourceError(path, "the --account value is not valid text; type the handle again")
+        given = given_account(path, options)
         if path.is_dir():
             names = [n for n in (STATUSES_FILE, NOTIFICATIONS_FILE) if (path / n).is_file()]
             if not names:
                 raise SourceError(
                     path, f"no {STATUSES_FILE} or {NOTIFICATIONS_FILE} in this folder"
                 )
-            owner, problem = (given, None) if given else _account_file_owner(path)
+            owner, problem = (given, None) if given else account_file_owner(path)
             for name in names:
                 yield from _read_file(path / name, f"{name}: ", owner, options.encoding)
         else:
-            owner, problem = (given, None) if given else _account_file_owner(path.parent)
+            owner, problem = (given, None) if given else account_file_owner(path.parent)
             yield from _read_file(path, "", owner, options.encoding)
         if problem is not None:
-            yield Notice(
-                f"the {ACCOUNT_FILE} beside it {problem}, so whose the posts are was taken "
-                "from the file itself (its first status's author, else its mentions); fix "
-                f"the {ACCOUNT_FILE}, or give --account user@instance"
-            )
+            yield account_notice(problem)
 
     def owner_files(self, path: Path) -> tuple[Path, ...]:
-        """The `account.json` beside a saved file."""
+        """The `account.json` beside a saved file (`outcomes.sources.mastodon_account`)."""
         return (path.parent / ACCOUNT_FILE,)
 
 
@@ -160,15 +163,11 @@ class _Broken:
     column: str | None = None
 
 
-Records = Callable[[], Iterator[tuple[int, Any, str]]]
-"""(record number or line, the record or a `_Broken`, its text as written) for each record."""
-
-
 def _read_file(path: Path, where: str, owner: str | None, encoding: str | None) -> Iterator[Parsed]:
     records, single = _records(path, where, encoding)
-    if single and _is_account(next(records())[1]):
+    if single and is_account(next(records())[1]):
         return  # an `account.json`: it only says whose the other files are
-    context = _Context(owner or _infer_owner(path, where, records), where)
+    context = _Context(owner or infer_owner(path, where, records), where)
     for number, record, raw in records():
         yield from context.record(number, record, raw)
     yield from context.metric_rows()
@@ -296,92 +295,6 @@ def _encoding_error(path: Path, where: str, encoding: str, line: int | None) -> 
     return SourceError(path, f"{where}{message}; save it as UTF-8 or pass its encoding")
 
 
-# --- whose statuses these are ----------------------------------------------------------
-
-
-def _clean(handle: object) -> str | None:
-    text = str(handle).strip().lstrip("@") if handle else ""
-    return text or None
-
-
-def full_acct(entity: object) -> str | None:
-    """`user@instance` for an Account or Mention entity; a local `acct` gets its URL's host."""
-    if not isinstance(entity, dict):
-        return None
-    acct = _clean(entity.get("acct"))
-    if acct is None or "@" in acct:
-        return acct
-    url = entity.get("url")
-    host = urlsplit(url).hostname if isinstance(url, str) else None
-    return f"{acct}@{host}" if host else acct
-
-
-def same_account(one: str | None, other: str | None) -> bool:
-    """Whether two handles name the same account; `user` matches `user@any.instance`."""
-    if not one or not other:
-        return False
-    a, b = one.casefold().lstrip("@"), other.casefold().lstrip("@")
-    if "@" in a and "@" in b:
-        return a == b
-    return a.split("@")[0] == b.split("@")[0]
-
-
-def _is_account(record: Any) -> bool:
-    return isinstance(record, dict) and "acct" in record and "content" not in record
-
-
-def _account_file_owner(folder: Path) -> tuple[str | None, str | None]:
-    """Our handle from the `account.json` saved in `folder`, and why it could not be had:
-    (None, None) when there is none, (None, the reason) when it cannot be read."""
-    path = folder / ACCOUNT_FILE
-    try:
-        if path.stat().st_size > _ACCOUNT_LIMIT:  # an Account entity is a few kilobytes
-            return None, "is not an account (over 1 MiB)"
-        owner = full_acct(loads(path.read_text(encoding="utf-8-sig"), unique_keys=True))
-    except FileNotFoundError:
-        return None, None
-    except OSError as exc:
-        return None, f"cannot be read ({exc.strerror or exc})"
-    except UnicodeDecodeError:
-        return None, "is not UTF-8 text"
-    except RecordError as exc:
-        return None, f"cannot be read ({exc})"
-    return (owner, None) if owner else (None, "names no account (no 'acct')")
-
-
-def _infer_owner(path: Path, where: str, records: Records) -> str | None:
-    """Us, from the records: a status's author, a favourited status's author, or the mentions.
-
-    None when the file has only statuses of others or nothing needing an owner; a file of
-    notifications that does not say whose they are raises, since guessing would file
-    inbound mentions under the wrong account.
-    """
-    mentioned: set[str] | None = None
-    notifications = False
-    for _, record, _raw in records():
-        if not isinstance(record, dict):
-            continue
-        status = record.get("status")
-        if _is_status(record):
-            return full_acct(record.get("account"))
-        if not _is_notification(record):
-            continue
-        notifications = True
-        if record.get("type") in ("favourite", "reblog") and isinstance(status, dict):
-            return full_acct(status.get("account"))
-        if record.get("type") == "mention" and isinstance(status, dict):
-            accts = {a for a in map(full_acct, _items(status.get("mentions"))) if a}
-            mentioned = accts if mentioned is None else mentioned & accts
-    if mentioned is not None and len(mentioned) == 1:
-        return next(iter(mentioned))
-    if notifications:
-        seen = f" (mentioned: {', '.join(sorted(mentioned))})" if mentioned else ""
-        raise SourceError(
-            path, f"{where}cannot tell whose notifications these are{seen}; pass the account"
-        )
-    return None
-
-
 # --- records to rows -------------------------------------------------------------------
 
 
@@ -390,14 +303,6 @@ class _ProblemError(Exception):
         super().__init__(reason)
         self.column = column
         self.reason = reason
-
-
-def _is_status(record: dict[str, Any]) -> bool:
-    return "content" in record or ("uri" in record and "type" not in record)
-
-
-def _is_notification(record: dict[str, Any]) -> bool:
-    return isinstance(record.get("type"), str) and not _is_status(record)
 
 
 @dataclass
@@ -424,9 +329,9 @@ class _Context:
             raise _ProblemError(record.column, record.message)
         if not isinstance(record, dict):
             raise _ProblemError(None, f"expected a JSON object, got {type(record).__name__}")
-        if _is_status(record):
+        if is_status(record):
             return self._status(record)
-        if _is_notification(record):
+        if is_notification(record):
             return self._notification(record)
         keys = ", ".join(sorted(record)[:8])
         raise _ProblemError(None, f"neither a Mastodon status nor a notification (keys: {keys})")
@@ -438,7 +343,7 @@ class _Context:
             return _activity(
                 status, kind, author=self.owner or author, account=self.owner or author
             )
-        if any(same_account(full_acct(m), self.owner) for m in _items(status.get("mentions"))):
+        if any(same_account(full_acct(m), self.owner) for m in list_field(status.get("mentions"))):
             return _activity(status, _inbound_kind(status), author=author, account=self.owner)
         raise _ProblemError(
             "account", f"a status by {author}, not by {self.owner} and not mentioning it"
@@ -484,11 +389,6 @@ def _metric_values(owner: str | None, metric: str, day: dt.date, count: int) -> 
         "date": day,
         "value": float(count),
     }
-
-
-def _items(value: object) -> list[Any]:
-    """A list field; anything else (a malformed entity) counts as an empty list."""
-    return value if isinstance(value, list) else []
 
 
 def _own_kind(status: dict[str, Any]) -> str:

@@ -5,6 +5,11 @@ and, given a token with `read:notifications`, through its mention notifications,
 the `Link: <…>; rel="next"` header. :func:`save` writes what was fetched as the JSON files
 that the `mastodon` connector reads (`statuses.json`, `notifications.json`, `account.json`).
 
+What is saved is each object as the server wrote it (:class:`ServerObject` keeps its text),
+not as Python parsed it: a parse keeps the last value of a key the server gave twice, and
+the connector, which rejects such a record (which value holds is unknown), would never see
+it. The pages' objects are joined into one array, each object's text unchanged.
+
 Use the account's home instance: status ids are local to the server that serves them, and
 replies are matched to mentions by those ids.
 
@@ -46,6 +51,17 @@ USER_AGENT: Final = "outcomes (social business measurement)"
 Sleep = Callable[[float], None]
 
 
+class ServerObject(dict[str, Any]):
+    """A JSON object of the server's answer, parsed, with `text`: the object as the server
+    wrote it, which is what :func:`save` writes."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, value: dict[str, Any], text: str) -> None:
+        super().__init__(value)
+        self.text = text
+
+
 class MastodonApiError(SourceError):
     """The server could not give what was asked; the message says why and what to do."""
 
@@ -58,9 +74,9 @@ class FetchResult:
     """What one fetch brought back, as the server sent it."""
 
     instance: str
-    account: dict[str, Any]
-    statuses: list[dict[str, Any]]
-    notifications: list[dict[str, Any]] | None
+    account: ServerObject
+    statuses: list[ServerObject]
+    notifications: list[ServerObject] | None
     """Mention notifications; None when no token was given (they need one)."""
     fetched_at: dt.datetime
 
@@ -127,20 +143,27 @@ def save(result: FetchResult, directory: Path) -> list[Path]:
     Each file is written whole or not at all (a temporary file renamed into place).
     """
     directory.mkdir(parents=True, exist_ok=True)
-    contents: list[tuple[str, Any]] = [
-        ("account.json", result.account),
-        ("statuses.json", result.statuses),
+    contents: list[tuple[str, str]] = [
+        ("account.json", result.account.text),
+        ("statuses.json", _array(result.statuses)),
     ]
     if result.notifications is not None:
-        contents.append(("notifications.json", result.notifications))
+        contents.append(("notifications.json", _array(result.notifications)))
     written = []
-    for name, data in contents:
+    for name, text in contents:
         target = directory / name
         partial = directory / f".{name}.partial"
-        partial.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        partial.write_text(text, encoding="utf-8")
         partial.replace(target)
         written.append(target)
     return written
+
+
+def _array(objects: list[ServerObject]) -> str:
+    """A JSON array of the objects, each as the server wrote it."""
+    if not objects:
+        return "[]\n"
+    return "[\n" + ",\n".join(item.text for item in objects) + "\n]\n"
 
 
 def normalise_instance(url: str) -> str:
@@ -154,7 +177,7 @@ def normalise_instance(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
-def _newest(items: list[dict[str, Any]]) -> str | None:
+def _newest(items: list[ServerObject]) -> str | None:
     ids = [str(i["id"]) for i in items if i.get("id") is not None]
     return max(ids, key=_id_order) if ids else None
 
@@ -196,17 +219,17 @@ class _Api:
     def error(self, message: str) -> MastodonApiError:
         return MastodonApiError(self.instance, message)
 
-    def lookup(self, acct: str) -> dict[str, Any]:
+    def lookup(self, acct: str) -> ServerObject:
         """The Account entity for `acct`, which also proves the server speaks Mastodon's API."""
         url = f"{self.instance}/api/v1/accounts/lookup"
         response = self.get(url, {"acct": acct}, "the account lookup")
         if response.status_code == 404 and _json_error(response) is not None:
             raise self.error(f"no account @{acct} on this server (HTTP 404); check the handle")
         self.check(response, "the account lookup")
-        found = self.body(response, "the account lookup")
+        text, found = self.body(response, "the account lookup")
         if not isinstance(found, dict) or "id" not in found or "acct" not in found:
             raise self.error(self.not_mastodon("the account lookup", response))
-        return found
+        return ServerObject(found, text)
 
     def pages(
         self,
@@ -215,9 +238,9 @@ class _Api:
         what: str,
         since_id: str | None,
         max_pages: int | None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ServerObject]:
         """Every item of a paged list, newest first, stopping at `since_id` or `max_pages`."""
-        items: list[dict[str, Any]] = []
+        items: list[ServerObject] = []
         for number, page in enumerate(self.walk(url, params, what), start=1):
             fresh = [i for i in page if since_id is None or _newer(i.get("id"), since_id)]
             items.extend(fresh)
@@ -226,7 +249,7 @@ class _Api:
                 break
         return items
 
-    def walk(self, url: str, params: dict[str, Any], what: str) -> Iterator[list[dict[str, Any]]]:
+    def walk(self, url: str, params: dict[str, Any], what: str) -> Iterator[list[ServerObject]]:
         """Each page of a list, following `rel="next"` links on this server."""
         seen: set[str] = set()
         next_url: str | None = url
@@ -235,12 +258,12 @@ class _Api:
             seen.add(next_url)
             response = self.get(next_url, query, what)
             self.check(response, what)
-            page = self.body(response, what)
+            text, page = self.body(response, what)
             if not isinstance(page, list) or not all(isinstance(i, dict) for i in page):
                 raise self.error(self.not_mastodon(what, response))
             if not page:
                 return
-            yield page
+            yield [ServerObject(value, raw) for value, raw in zip(page, _items(text), strict=True)]
             next_url, query = self.next_link(response), None
 
     def next_link(self, response: httpx.Response) -> str | None:
@@ -319,9 +342,11 @@ class _Api:
             raise self.error(f"{what}: not found (HTTP 404){said}; check the handle")
         raise self.error(f"{what}: HTTP {code}{said}")
 
-    def body(self, response: httpx.Response, what: str) -> Any:
+    def body(self, response: httpx.Response, what: str) -> tuple[str, Any]:
+        """The answer's text and its JSON."""
         try:
-            return _json_body(response)
+            text = _text(response)
+            return text, loads(text)
         except RecordError as exc:
             raise self.error(f"{self.not_mastodon(what, response)} ({exc.reason})") from None
 
@@ -333,24 +358,44 @@ class _Api:
         )
 
 
-def _json_body(response: httpx.Response) -> Any:
-    """The answer's JSON; raises RecordError when it is not JSON that can be saved.
+def _text(response: httpx.Response) -> str:
+    """The answer's text; raises RecordError when its bytes are not text.
 
-    Refused, not repaired: `NaN`, `Infinity`, numbers out of range and lone surrogates
-    (the files `save` writes must read back), and nesting too deep to parse.
+    Its JSON is then refused, not repaired, when it holds `NaN`, `Infinity`, numbers out
+    of range or lone surrogates, or is nested too deeply to parse (`loads`). A key given
+    twice is not refused here: the connector rejects that record and reads the others.
     """
     try:
         # Strictly: `response.text` would replace bytes that are not text, silently.
-        text = response.content.decode(response.charset_encoding or "utf-8-sig")
+        return response.content.decode(response.charset_encoding or "utf-8-sig")
     except (UnicodeDecodeError, LookupError) as exc:  # bytes not in the declared charset
         raise RecordError(f"the answer is not text: {exc}") from None
-    return loads(text)
+
+
+def _items(text: str) -> Iterator[str]:
+    """The text of each element of the JSON array `text` (already read whole as one), as
+    written."""
+    decoder = json.JSONDecoder()
+    position = _past_blanks(text, text.index("[") + 1)
+    while text[position] != "]":
+        _, end = decoder.raw_decode(text, position)
+        yield text[position:end]
+        position = _past_blanks(text, end)
+        if text[position] == ",":
+            position = _past_blanks(text, position + 1)
+
+
+def _past_blanks(text: str, position: int) -> int:
+    """The first position from `position` that is not JSON whitespace."""
+    while text[position] in " \t\n\r":
+        position += 1
+    return position
 
 
 def _json_error(response: httpx.Response) -> str | None:
     """Mastodon's `{"error": "…"}` text, or None when the body is not Mastodon's JSON error."""
     try:
-        body = _json_body(response)
+        body = loads(_text(response))
     except RecordError:
         return None
     error = body.get("error") if isinstance(body, dict) else None

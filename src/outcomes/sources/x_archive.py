@@ -21,6 +21,11 @@ archive's load and from the counts, unnoticed. Each tweet becomes one `activitie
   links in the text are t.co short links, else of a link written out in the text. A tweet
   without `entities` gives a campaign from its text only to a tweet not stored yet, and
   leaves a stored tweet's campaign as it is.
+* A post over 280 characters is cut in `tweets.js` ("…"); its whole text, from
+  `note-tweet.js` beside the tweets (or in the zip), is stored instead, and a campaign
+  from its links when the tweet gives none (see `outcomes.sources.x_notes`). A
+  `note-tweet.js` that cannot be read loses no tweet: the load warns and keeps a full text
+  stored before.
 * An edited tweet is one activity: the archive writes each version as a record of its own,
   so only the last version is loaded, under the first version's id and date, and the
   earlier ones are passed over as "an earlier version of an edited tweet"
@@ -79,6 +84,7 @@ from outcomes.sources.json_input import (
     text_start,
 )
 from outcomes.sources.x_edits import EditChains, edit_chain
+from outcomes.sources.x_notes import NOTES_FILE, LongPosts, Notes, read_notes
 
 NAME: Final = "x-archive"
 CHANNEL: Final = "x"
@@ -99,6 +105,11 @@ class XArchive(Source):
     name = NAME
     channel = CHANNEL
     reads_account = True
+    reading = 2
+    reading_change = (
+        "stores an edited tweet once, under its first id (the rows an earlier reading stored "
+        "for its later versions go), and a long post's whole text from note-tweet.js"
+    )
     description = "X (Twitter) archive: data/tweets.js, tweets-partN.js or the archive .zip"
 
     def detect(self, path: Path, head: bytes) -> bool:
@@ -110,26 +121,48 @@ class XArchive(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Every tweet of the file, folder or zip as an `activities` row, or a rejection."""
-        edits = EditChains()  # the versions of an edited tweet may sit in different parts
         if path.is_dir():
-            yield from _read_folder(path, options, edits)
+            yield from _read_folder(path, options)
         elif _is_zip(path):
-            yield from _read_zip(path, options, edits)
+            yield from _read_zip(path, options)
         else:
             handle = _owner(path, _sibling_account(path.parent), options)
+            posts = _Posts(read_notes(NOTES_FILE, _sibling_notes(path.parent)))
             opener = _file_opener(path)
-            yield from _tweets(path, path.name, opener, handle, options, edits, label=False)
-        yield from edits.rest()
+            yield from _tweets(path, path.name, opener, handle, options, posts, label=False)
+            yield from posts.rest(path.name)
 
     def owner_files(self, path: Path) -> tuple[Path, ...]:
-        """The `account.js` beside a tweets file (a zip holds its own)."""
-        return beside(path, _ACCOUNT_FILE)
+        """The `account.js` and `note-tweet.js` beside a tweets file (a zip holds its own)."""
+        return (*beside(path, _ACCOUNT_FILE), *beside(path, NOTES_FILE))
 
 
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
-def _read_folder(folder: Path, options: ReadOptions, edits: EditChains) -> Iterator[Parsed]:
+class _Posts:
+    """Where a tweet's row goes before it is given: its note's whole text (`x_notes`),
+    then its edit chain (`x_edits`), both across every tweet file of the input."""
+
+    def __init__(self, notes: Notes) -> None:
+        self.long_posts: LongPosts[tuple[frozenset[int], int]] = LongPosts(notes)
+        self.edits = EditChains()  # the versions of an edited tweet may sit in different parts
+
+    def admit(self, row: Row, chain: frozenset[int], number: int) -> Iterator[Parsed]:
+        """What a tweet's row gives now: itself, a settled edit chain, or nothing yet."""
+        passed = self.long_posts.admit(row, (chain, number))
+        if passed is not None:
+            yield from self.edits.admit(passed[0], *passed[1])
+
+    def rest(self, tweets: str) -> Iterator[Parsed]:
+        """At the end of the input: the rows held back, then what the load must be told."""
+        for row, (chain, number) in self.long_posts.rest():
+            yield from self.edits.admit(row, chain, number)
+        yield from self.edits.rest()
+        yield from self.long_posts.notices(tweets)
+
+
+def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
     """The tweet files of an archive's `data/` folder (or of the archive's root folder)."""
     for candidate in (folder, folder / "data"):
         files = sorted(
@@ -138,14 +171,16 @@ def _read_folder(folder: Path, options: ReadOptions, edits: EditChains) -> Itera
         )
         if files:
             handle = _owner(folder, _sibling_account(candidate), options)
+            posts = _Posts(read_notes(NOTES_FILE, _sibling_notes(candidate)))
             for file in files:
                 opener = _file_opener(file)
-                yield from _tweets(file, file.name, opener, handle, options, edits, label=True)
+                yield from _tweets(file, file.name, opener, handle, options, posts, label=True)
+            yield from posts.rest(files[0].name)
             return
     raise SourceError(folder, "no tweets.js or tweets-partN.js in this folder or its data/ folder")
 
 
-def _read_zip(path: Path, options: ReadOptions, edits: EditChains) -> Iterator[Parsed]:
+def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
     """The tweet files inside an archive zip, at any depth, part 0 first."""
     members = _zip_tweet_members(path, quiet=False)
     if not members:
@@ -155,9 +190,14 @@ def _read_zip(path: Path, options: ReadOptions, edits: EditChains) -> Iterator[P
     try:
         with zipfile.ZipFile(path) as archive:
             handle = _owner(path, _zip_account(archive, members[0]), options)
+            notes_member = str(PurePosixPath(members[0]).with_name(NOTES_FILE))
+            found = notes_member in archive.namelist()
+            notes = _member_opener(archive, notes_member) if found else None
+            posts = _Posts(read_notes(notes_member, notes))
             for member in members:
                 opener = _member_opener(archive, member)
-                yield from _tweets(path, member, opener, handle, options, edits, label=True)
+                yield from _tweets(path, member, opener, handle, options, posts, label=True)
+            yield from posts.rest(PurePosixPath(members[0]).name)
     except zipfile.BadZipFile:
         raise SourceError(path, "not a valid zip archive; download the archive again") from None
 
@@ -187,6 +227,13 @@ def _member_opener(archive: zipfile.ZipFile, member: str) -> Opener:
 
 def _file_opener(path: Path) -> Opener:
     return lambda: path.open("rb")
+
+
+def _sibling_notes(folder: Path) -> Opener | None:
+    """The `note-tweet.js` next to the tweets file(s); None when there is none (archives
+    before long posts have none)."""
+    notes = folder / NOTES_FILE
+    return _file_opener(notes) if notes.is_file() else None
 
 
 # --- whose tweets these are --------------------------------------------------------------
@@ -292,7 +339,7 @@ def _tweets(
     opener: Opener,
     handle: str | SourceError,
     options: ReadOptions,
-    edits: EditChains,
+    posts: _Posts,
     *,
     label: bool,
 ) -> Iterator[Parsed]:
@@ -306,7 +353,7 @@ def _tweets(
                 parsed = _tweet(element, handle, where)
                 if isinstance(parsed, Row):
                     tweet = _tweet_object(element.value)
-                    yield from edits.admit(parsed, edit_chain(tweet), element.number)
+                    yield from posts.admit(parsed, edit_chain(tweet), element.number)
                 else:
                     yield parsed
     except UNPACK_ERRORS as exc:

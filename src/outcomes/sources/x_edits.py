@@ -15,6 +15,12 @@ chain's first id (`native_id`), which never changes, with the last version's lin
 archive made before an edit and one made after it then store one post, not two. When the
 last version is not in the input (an archive cut between its parts), the latest version
 there is is loaded instead, so the post is neither lost nor counted twice.
+
+Readings before this one stored each version as a post of its own, keyed by its own id,
+and a warehouse keeps those rows until the archive is read again: so for every later id
+of a chain the connector says its key holds no row now (`Superseded`), and the loader
+removes what an earlier reading stored there (the archive is read again because the
+connector's reading changed: `XArchive.reading`).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
-from outcomes.sources.base import Ignored, Parsed, Row, natural_key
+from outcomes.sources.base import Ignored, Parsed, Row, Superseded, natural_key
 
 EARLIER_VERSION: Final = "an earlier version of an edited tweet"
 _ID_DIGITS: Final = 20
@@ -85,17 +91,19 @@ class EditChains:
         held.versions.append(_Version(tweet_id, row, number))
         if held.ids <= {version.tweet_id for version in held.versions}:
             del self._open[first]
-            yield from _settle(first, held.versions)
+            yield from _settle(first, held)
 
     def rest(self) -> Iterator[Parsed]:
         """At the end of the input: the chains some of whose versions never came."""
         for first, held in self._open.items():
-            yield from _settle(first, held.versions)
+            yield from _settle(first, held)
         self._open.clear()
 
 
-def _settle(first: int, versions: list[_Version]) -> Iterator[Parsed]:
-    """The latest version as the post's row, keyed by `first` and dated by the earliest."""
+def _settle(first: int, held: _Chain) -> Iterator[Parsed]:
+    """The latest version as the post's row, keyed by `first` and dated by the earliest;
+    then the keys an earlier reading stored the later versions under."""
+    versions = held.versions
     latest = max(versions, key=lambda version: version.tweet_id)
     for version in versions:
         if version is not latest:
@@ -106,3 +114,5 @@ def _settle(first: int, versions: list[_Version]) -> Iterator[Parsed]:
     times = [version.row.values["ts"] for version in versions]
     values["ts"] = min(times)
     yield dataclasses.replace(latest.row, values=values)
+    for later in sorted(held.ids - {first}):
+        yield Superseded("activities", natural_key(values["channel"], str(later)))

@@ -5,7 +5,9 @@ the `ingest_id` of the ingest that inserted it or last updated it, and when an i
 a stored row, the row as it was is first copied to `<table>__replaced` with `replaced_by` =
 that ingest. Forgetting ingest N therefore:
 
-1. puts back, for every row N updated, the version N replaced (`replaced_by = N`);
+1. puts back, for every row N updated, the version N replaced (`replaced_by = N`), and
+   every row N removed as superseded (an earlier reading's key that holds no row now,
+   `outcomes.warehouse.load`), kept the same way;
 2. deletes the rows N inserted (its remaining `ingest_id = N` rows);
 3. deletes N's rows in `rejected`;
 4. sets `ingests.forgotten_at`: the row stays for the history, and the file can be loaded
@@ -322,6 +324,14 @@ def _forget_in(con: Any, table: Table, ingest_id: int) -> TableChange:
     """Put back the versions `ingest_id` replaced in one table, and delete what it inserted."""
     name, replaced = _quoted(table.name), _quoted(replaced_name(table))
     prior = f"(SELECT key FROM {replaced} WHERE replaced_by = ?)"
+    # The rows N removed have no row in the table: they come back without one going.
+    removed_by_it = _count(
+        con.execute(
+            f"SELECT count(*) FROM {replaced} r WHERE replaced_by = ? "
+            f"AND NOT EXISTS (SELECT 1 FROM {name} t WHERE t.key = r.key)",
+            [ingest_id],
+        )
+    )
     updated = _count(
         con.execute(
             f"DELETE FROM {name} WHERE ingest_id = ? AND key IN {prior}", [ingest_id, ingest_id]
@@ -334,11 +344,12 @@ def _forget_in(con: Any, table: Table, ingest_id: int) -> TableChange:
             [ingest_id],
         )
     )
-    if restored != updated:  # the dependents check makes this impossible unless data is damaged
+    # The dependents check makes a difference impossible unless the data is damaged.
+    if restored != updated + removed_by_it:
         raise ForgetError(
-            f"ingest {ingest_id}: {table.name} holds {updated} rows it updated but "
-            f"{restored} earlier versions; nothing was changed. This is a fault of outcomes: "
-            "please report it"
+            f"ingest {ingest_id}: {table.name} holds {updated} rows it updated and "
+            f"{removed_by_it} it removed but {restored} earlier versions; nothing was "
+            "changed. This is a fault of outcomes: please report it"
         )
     con.execute(f"DELETE FROM {replaced} WHERE replaced_by = ?", [ingest_id])
     removed = _count(con.execute(f"DELETE FROM {name} WHERE ingest_id = ?", [ingest_id]))

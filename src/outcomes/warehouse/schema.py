@@ -48,7 +48,7 @@ INGESTS = Table(
             True,
             "sha256 of the file's bytes; when owner files beside it (actor.json) or reading "
             "options (--account, --date-order, a CSV mapping) say what its rows are, then `+` "
-            "and a sha256 of those",
+            "and a sha256 of those; then `#r` and the connector's reading when past its first",
         ),
         Column("size", "int", True),
         Column("rows_loaded", "int", True, "new rows"),
