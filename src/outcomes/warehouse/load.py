@@ -479,8 +479,11 @@ class _Writer:
         return _Written(int(inserted), updated, changed, kept)
 
     def _kept(self, name: str) -> list[tuple[str, int, str]]:
-        """The stored values the batch's blank cells leave in place, before any is written."""
-        blanks = [c for c in self.values if c not in self.clears]
+        """The stored values the batch's blank cells leave in place, before any is written.
+
+        A column read from a fallback (`fills`) is no blank cell when it is empty: the file
+        lacks what it comes from, which its connector says in words of its own."""
+        blanks = [c for c in self.values if c not in self.clears and c not in self.fills]
         if not blanks:
             return []
         tests = {c: f'(b."{c}" IS NULL AND t."{c}" IS NOT NULL)' for c in blanks}
