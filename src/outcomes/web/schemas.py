@@ -89,6 +89,9 @@ class GoalRow(_View):
     scope_note: str | None = Field(
         None, description="Why a scoped goal has no number: its scope matches no conversion."
     )
+    left_out: str | None = Field(
+        None, description="Money the actual leaves out, being in another currency than the plan's."
+    )
 
 
 class RoiOut(_View):

@@ -185,6 +185,7 @@ class Views:
                     link=f"/goals/{pace.goal}",
                     scope=pace.scope,
                     scope_note=pace.scope_note,
+                    left_out=pace.left_out,
                 )
             )
         return rows
