@@ -42,8 +42,7 @@ def test_revenue_leaves_out_a_deal_won_in_another_currency_and_names_it(
     # Won in the quarter, New Business, in EUR: 14,000 + 8,000 + 24,000 + 21,000 + 12,000.
     assert goal.actual == pytest.approx(79_000.0)
     assert goal.left_out == (
-        "leaves out 1 deal_won in USD (9,500): amounts in another currency than EUR "
-        "are not added"
+        "leaves out 1 deal_won in USD (9,500): amounts in another currency than EUR are not added"
     )
 
 

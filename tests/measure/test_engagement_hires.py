@@ -46,7 +46,10 @@ def test_engagement_of_a_careers_tactic_that_brought_hires_is_tied(space: Worksp
     # hire names no campaign and li-careers claims by campaign only.
     assert careers.hires == 3
     assert careers.tied
-    assert careers.verdict == "li-careers: 997 engagements; 0.0 sales credited by Markov, 3 hires claimed."
+    assert (
+        careers.verdict
+        == "li-careers: 997 engagements; 0.0 sales credited by Markov, 3 hires claimed."
+    )
 
 
 def test_page_one_does_not_ask_to_act_on_a_careers_tactic_that_hires(space: Workspace) -> None:
