@@ -67,3 +67,14 @@ def test_the_briefing_paces_the_same_revenue(space: Workspace) -> None:
     briefing = space.briefing(BriefingOptions(bootstrap=0))
     [goal] = [g for g in briefing.scorecard.goals if g.goal == "new-business-revenue"]
     assert goal.actual == pytest.approx(79_000.0)
+
+
+def test_the_report_says_what_the_actual_leaves_out(space: Workspace, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from outcomes.cli import app
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "-o", str(out), "-w", str(space.root)])
+    assert result.exit_code == 0, result.output
+    assert "The actual leaves out 1 deal_won in USD (9,500)" in out.read_text()
