@@ -166,6 +166,9 @@ def test_each_return_is_in_its_goals_terms(roi: dict[str, Any]) -> None:
     assert _row(roi, "masto-ideas")["roi"] is None  # never -100% for a return not measured
     careers = _row(roi, "li-careers")
     assert careers["roi"] == pytest.approx((12_000 - COSTS["li-careers"]) / COSTS["li-careers"])
+    # The careers ads bought hires, not sales: no return on ad spend of 0 judges them.
+    assert careers["roas"] is None
+    assert _row(roi, "li-ads")["roas"] == pytest.approx(12_000 / GUIDE_SPEND)
 
 
 def test_listening_and_responding_are_read_as_the_rows_say(scorecard: dict[str, Any]) -> None:

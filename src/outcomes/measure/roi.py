@@ -605,5 +605,8 @@ def _with_returns(
             roi_ = Estimate(
                 *((x - row.cost) / row.cost for x in (money.value, money.low, money.high))
             )
-        out.append(dataclasses.replace(row, returns=returns, roi=roi_))
+        # ROAS is revenue on ad money: none for a row not judged on sales (hires, tickets).
+        on_sales = any(part.family in ("sales", "retention") for part in returns.parts)
+        roas = row.roas if on_sales else None
+        out.append(dataclasses.replace(row, returns=returns, roi=roi_, roas=roas))
     return out
