@@ -20,6 +20,7 @@ from outcomes.catalog.statuses import Status, worst
 from outcomes.lint import check_plan
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, data_through
+from outcomes.measure.currency import in_plan_currency
 from outcomes.measure.mapping import materialised_activities
 from outcomes.measure.roi import DEFAULT_MODELS, roi
 from outcomes.measure.roi_report import RoiReport, RoiRow
@@ -213,7 +214,9 @@ def build_briefing(
             f"computed ({', '.join(options.models)})"
         )
     plan = loaded.plan
-    touchpoints, conversions = warehouse.table("touchpoints"), warehouse.table("conversions")
+    touchpoints = warehouse.table("touchpoints")
+    # Money in another currency than the plan's is not added (outcomes.measure.currency).
+    conversions = in_plan_currency(warehouse.table("conversions"), plan.organisation.currency)
     # The journeys are built once for every measure below (the warehouse does not change
     # while they run); the explorer goes first, so that ROI reads the plan period's paths
     # it summarised with the quarters'.

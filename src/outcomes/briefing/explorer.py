@@ -19,6 +19,7 @@ from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period
+from outcomes.measure.currency import in_plan_currency
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
@@ -72,7 +73,8 @@ def summarise_journeys(
     whole = Period.of_plan(plan)
     periods = ((WHOLE_PERIOD, whole), *quarters(whole))
     if journeys is None:
-        tables = warehouse.table("touchpoints"), warehouse.table("conversions")
+        conversions = in_plan_currency(warehouse.table("conversions"), plan.organisation.currency)
+        tables = warehouse.table("touchpoints"), conversions
         with JourneyStore(*tables) as own:
             return summarise_journeys(
                 plan, warehouse, lookback_days=lookback_days, sources=sources, journeys=own

@@ -348,3 +348,6 @@ def _print(plan: Plan, goals: list[Any]) -> None:
         if g.scope:
             note = f": {g.scope_note}" if g.scope_note else ""
             console.print(f"{g.goal} counts {g.scope} only{note}", markup=False)
+    for g in goals:  # money in another currency is not added: say how much is left out
+        if g.left_out:
+            console.print(f"{g.goal} {g.left_out}", markup=False)

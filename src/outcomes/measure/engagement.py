@@ -6,15 +6,19 @@ earn engagement (reactions, comments, shares, clicks), two tests:
 * **attributed outcomes**: the sales conversions Markov attribution credits to the tactic
   (journeys built by tactic and scoped to the goals it serves, as for ROI), and per 1,000
   engagements; for a tactic that serves support (a support benchmark or goal), the
-  `ticket_deflected` conversions on its channel, since deflections are not journeys;
+  `ticket_deflected` conversions on its channel, since deflections are not journeys; for
+  a tactic that serves hiring (`time_to_hire`, `cost_per_hire` or a plan metric that
+  `returns: hiring`), the hires it claims as ROI counts them
+  (`outcomes.measure.returns.claimed_outcomes`): a careers tactic is judged on hires,
+  never on sales;
 * **lagged relationship**: weekly engagement on the tactic's posts against weekly
   conversions whose path went through the tactic, at lags of 0 to `max_lag_weeks`
   weeks (engagement first); the lag with the strongest Pearson correlation is reported
   with its 90% confidence interval (Fisher's z, n − lag weeks). Choosing the best of
   several lags flatters it, so the interval only counts as evidence when it excludes 0.
 
-A tactic with engagement whose attributed conversions are zero and whose best lagged
-interval includes zero is **not tied to any outcome**, and the report says so plainly.
+A tactic with engagement whose attributed conversions, deflected tickets and claimed hires
+are zero and whose best lagged interval includes zero is **not tied to any outcome**, and the report says so plainly.
 Series and credit are computed in the engine; the correlations run on the weekly sums.
 """
 
@@ -30,6 +34,7 @@ from outcomes.measure.attribution import attribute
 from outcomes.measure.attribution.journeys import JourneyOptions
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.returns import claimed_outcomes, goal_family, tactic_goals
 from outcomes.measure.scope import tactic_scopes
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
@@ -62,6 +67,9 @@ class EngagementLink:
     """Support outcomes: `ticket_deflected` conversions on the tactic's channel, counted
     for tactics that serve a support goal (their benchmarks or goal metrics)."""
     verdict: str
+    hires: int = 0
+    """Hiring outcomes: the `hire` conversions the tactic claims, for tactics that serve
+    a hiring goal (as ROI counts them)."""
 
 
 def engagement_links(
@@ -97,6 +105,7 @@ def engagement_links(
     d = conversions.filter(conversions.type == "ticket_deflected")
     per_channel = d.group_by("channel").aggregate(n=d.count())
     deflected = {str(r["channel"]): int(r["n"]) for r in to_arrow(per_channel).to_pylist()}
+    hires = _claimed_hires(plan, conversions)
     # One row per conversion event and step already: (ckey, cts) fixes n.
     touched = journeys.event_steps(**options)
     converted = touched.group_by(["step", touched.cts.truncate("W").date().name("week")]).aggregate(
@@ -113,8 +122,27 @@ def engagement_links(
             continue
         service = deflected.get(tactic.channel, 0) if _serves_support(plan, tactic.id) else 0
         attributed = credit.get(tactic.id, 0.0)
-        out.append(_link(tactic.id, rows, totals, attributed, service, outcomes, max_lag_weeks))
+        found = Outcomes(attributed, service, hires.get(tactic.id, 0))
+        out.append(_link(tactic.id, rows, totals, found, outcomes, max_lag_weeks))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """What a tactic brought in its goals' terms: sales credited, tickets, hires."""
+
+    sales: float
+    deflected: int
+    hires: int
+
+
+def _claimed_hires(plan: Plan, conversions: ibis.Table) -> dict[str, int]:
+    """{tactic: hires it claims} over all the data, each tactic within its own dates."""
+    if not any(goal_family(g, plan) == "hiring" for g in plan.goals):
+        return {}
+    ever = (dt.datetime(1990, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+    claimed = claimed_outcomes(plan, conversions, None, ever)
+    return {tactic: int(n) for (family, tactic), n in claimed.units.items() if family == "hiring"}
 
 
 def _scoped_credit(plan: Plan, journeys: JourneyStore, options: JourneyOptions) -> dict[str, float]:
@@ -133,8 +161,7 @@ def _link(
     tactic: str,
     rows: list[dict[str, object]],
     totals: dict[str, int],
-    attributed: float,
-    deflected: int,
+    found: Outcomes,
     outcomes: dict[tuple[str, dt.date], float],
     max_lag: int,
 ) -> EngagementLink:
@@ -155,11 +182,13 @@ def _link(
     total = sum(totals.values())
     lag, r, low, high = best if best else (None, None, None, None)
     evidence = low is not None and low > 0
-    tied = attributed > 0 or evidence or deflected > 0
+    attributed, deflected = found.sales, found.deflected
+    tied = attributed > 0 or evidence or deflected > 0 or found.hires > 0
     if tied:
         verdict = (
             f"{tactic}: {total:,} engagements; {attributed:,.1f} sales credited by Markov"
             + (f", {deflected:,} support tickets deflected on its channel" if deflected else "")
+            + (f", {found.hires:,} hires claimed" if found.hires else "")
             + (
                 f", and weekly engagement leads conversions by {lag} weeks (r = {r:.2f})"
                 if evidence
@@ -170,8 +199,8 @@ def _link(
     else:
         verdict = (
             f"{tactic}: {total:,} engagements and no business outcome: no sale is credited to "
-            "it and its engagement does not lead conversions. This engagement is not tied to "
-            "any outcome."
+            "it, it claims no saved ticket or hire, and its engagement does not lead "
+            "conversions. This engagement is not tied to any outcome."
         )
     return EngagementLink(
         tactic=tactic,
@@ -187,18 +216,18 @@ def _link(
         tied=tied,
         tickets_deflected=deflected,
         verdict=verdict,
+        hires=found.hires,
     )
 
 
 def _serves_support(plan: Plan, tactic_id: str) -> bool:
-    """True when the tactic's benchmarks or its goals measure support."""
+    """True when the tactic's benchmarks or its goals measure support (a goal on a plan's
+    own metric that `returns: support`, such as a cost per ticket, too)."""
     support = {"support_tickets_deflected", "support_cost", "cost_to_serve"}
     tactic = next(t for t in plan.tactics if t.id == tactic_id)
     if any(b.metric in support for b in tactic.benchmarks):
         return True
-    strategy = next((s for s in plan.strategies if s.id == tactic.serves), None)
-    goals = [g for g in plan.goals if strategy is not None and g.id in strategy.serves]
-    return any(g.metric in support for g in goals)
+    return any(goal_family(g, plan) == "support" for g in tactic_goals(plan, tactic))
 
 
 def best_lag(x: np.ndarray, y: np.ndarray, max_lag: int) -> tuple[int, float, float, float] | None:

@@ -99,10 +99,7 @@ def _activity_criteria(plan: Plan, tactic: Tactic, t: Any) -> dict[str, Any]:
     on_channel = t.channel == tactic.channel
     conditions: dict[str, Any] = {}
     if match.accounts:
-        accounts = casefolded(match.accounts)
-        conditions["accounts"] = on_channel & (
-            t.account.lower().isin(accounts) | t.author.lower().isin(accounts)
-        )
+        conditions["accounts"] = on_channel & _owned_by(casefolded(match.accounts), t)
     if match.operators:
         authors = handles(plan, match.operators)
         conditions["operators"] = on_channel & t.author.lower().isin(authors)
@@ -117,6 +114,23 @@ def _activity_criteria(plan: Plan, tactic: Tactic, t: Any) -> dict[str, Any]:
         )
     # A null (no campaign, no text) means "does not match", not "unknown".
     return {name: conditions[name].fill_null(False) for name in activity_criteria(tactic)}
+
+
+def _owned_by(accounts: list[str], t: Any) -> Any:
+    """Whether an activity's account or author is one of `accounts`.
+
+    Mastodon stores full handles, `user@instance`, while people write their own handle
+    as they say it, `@ledgerline`: a handle written without an instance also names the
+    full handles with that user part. Otherwise a support tactic written so would claim
+    nothing and show "no data yet" beside its answered mentions.
+    """
+    owned = t.account.lower().isin(accounts) | t.author.lower().isin(accounts)
+    bare = [account for account in accounts if "@" not in account]
+    if not bare:
+        return owned
+    user = r"^([^@]+)@[^@]+$"
+    local = t.account.lower().re_extract(user, 1), t.author.lower().re_extract(user, 1)
+    return owned | local[0].isin(bare) | local[1].isin(bare)
 
 
 def _activity_matcher(plan: Plan, tactic: Tactic, t: Any) -> ActivityMatcher | None:

@@ -68,6 +68,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
+from outcomes.measure.currency import foreign_values, in_plan_currency
 from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
@@ -133,6 +134,9 @@ class GoalPace:
     """The goal's scope in words (`pipeline employers`), None without one."""
     scope_note: str | None = None
     """Why a scoped goal has no number: its scope matches no conversion."""
+    left_out: str | None = None
+    """The money the actual leaves out, being in another currency than the plan's
+    (`1 deal_won in USD (9,500)`), None when nothing is."""
 
 
 def pace_goals(
@@ -143,20 +147,63 @@ def pace_goals(
     as_of: dt.date | None = None,
     stale_days: int = STALE_DAYS,
 ) -> list[GoalPace]:
-    """Every goal of the plan paced at `as_of` (see the module docstring)."""
+    """Every goal of the plan paced at `as_of` (see the module docstring).
+
+    Amounts in another currency than the plan's are not added (`outcomes.measure.currency`);
+    a goal whose actual leaves some out names them in `left_out`.
+    """
     latest = as_of or latest_business_date(conversions, snapshots)
     own = {m.id: m.unit for m in plan.metrics}
-    return [
-        _pace(
+    currency = plan.organisation.currency
+    paced = []
+    for goal in plan.goals:
+        day = min(latest, goal.due) if latest else goal.start
+        counted_unit = _counted_unit(goal, own)
+        pace = _pace(
             goal,
-            conversions,
+            in_plan_currency(conversions, currency),
             snapshots,
-            min(latest, goal.due) if latest else goal.start,
+            day,
             stale_days,
-            counted_unit=_counted_unit(goal, own),
+            counted_unit=counted_unit,
         )
-        for goal in plan.goals
-    ]
+        if pace.source == "conversions":
+            left_out = _left_out(goal, conversions, currency, day, counted_unit)
+            pace = dataclasses.replace(pace, left_out=left_out)
+        paced.append(pace)
+    return paced
+
+
+# The conversion types whose values make a money metric measured from conversions.
+_MONEY_TYPES: Final = {
+    "revenue": ("deal_won", "order"),
+    "average_order_value": ("deal_won", "order"),
+    "pipeline_value": ("opportunity",),
+}
+
+
+def _left_out(
+    goal: Goal, conversions: ibis.Table, currency: str, as_of: dt.date, counted: str | None
+) -> str | None:
+    """The amounts in another currency the goal's actual leaves out, in words, or None.
+
+    `conversions` are as stored, so that the amounts can be named."""
+    types = _MONEY_TYPES.get(goal.metric)
+    if types is None and counted == "currency" and goal.scope is not None:
+        types = tuple(goal.scope.conversion_types or ())
+    if not types:
+        return None
+    begin = dt.datetime.combine(goal.start, dt.time(), tzinfo=dt.UTC)
+    stop = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    scoped = in_scope(conversions, goal_scope(goal))
+    window = scoped.filter(
+        (scoped.ts >= begin) & (scoped.ts < stop) & scoped.type.isin(list(types))
+    )
+    foreign = foreign_values(window, currency)
+    if not foreign:
+        return None
+    listed = ", ".join(f.words() for f in foreign)
+    return f"leaves out {listed}: amounts in another currency than {currency} are not added"
 
 
 def _counted_unit(goal: Goal, own: Mapping[str, str]) -> str | None:

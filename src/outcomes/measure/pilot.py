@@ -39,6 +39,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from outcomes.measure.currency import in_plan_currency
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
 from outcomes.warehouse.connection import to_arrow
@@ -90,7 +91,11 @@ class PilotResult:
 def pilot_results(
     plan: Plan, conversions: ibis.Table, *, seed: int = 0, confidence: float = 0.9
 ) -> list[PilotResult]:
-    """Every pilot of the plan whose metric can be measured from the CRM rows."""
+    """Every pilot of the plan whose metric can be measured from the CRM rows.
+
+    Money in another currency than the plan's is not added (`outcomes.measure.currency`).
+    """
+    conversions = in_plan_currency(conversions, plan.organisation.currency)
     out = []
     for tactic in plan.tactics:
         if tactic.pilot is None or tactic.pilot.metric not in METRIC_ROWS:

@@ -76,6 +76,7 @@ from outcomes.measure.attribution import MODELS, PathCounts, attribute
 from outcomes.measure.attribution.journeys import JourneyOptions, Purchases, is_unplanned
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, data_through, measured_costs
+from outcomes.measure.currency import in_plan_currency
 from outcomes.measure.returns import (
     Claimed,
     Money,
@@ -189,6 +190,8 @@ def roi(
         raise ValueError(f"bootstrap must be 0 or more replicates, not {bootstrap}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+    # Money in another currency than the plan's is not added (outcomes.measure.currency).
+    conversions = in_plan_currency(conversions, plan.organisation.currency)
     # Returns exist only to the last day of data: costs are pro-rated to the same days.
     period = (period or Period.of_plan(plan)).through(data_through(conversions, touchpoints))
     in_period = _in_period(conversions, period)
@@ -602,5 +605,8 @@ def _with_returns(
             roi_ = Estimate(
                 *((x - row.cost) / row.cost for x in (money.value, money.low, money.high))
             )
-        out.append(dataclasses.replace(row, returns=returns, roi=roi_))
+        # ROAS is revenue on ad money: none for a row not judged on sales (hires, tickets).
+        on_sales = any(part.family in ("sales", "retention") for part in returns.parts)
+        roas = row.roas if on_sales else None
+        out.append(dataclasses.replace(row, returns=returns, roi=roi_, roas=roas))
     return out

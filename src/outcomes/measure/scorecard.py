@@ -26,6 +26,7 @@ from outcomes.measure.conversation import (
     tactic_conversation,
 )
 from outcomes.measure.costs import ForeignSpend, PlannedVsSpent, resources_to_date
+from outcomes.measure.currency import in_plan_currency
 from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
 from outcomes.measure.mapping import materialised_activities
@@ -121,7 +122,10 @@ def build_scorecard(
     (`materialised_activities`), likewise; else they are mapped and kept here.
     """
     activities, touchpoints = warehouse.table("activities"), warehouse.table("touchpoints")
-    conversions = warehouse.table("conversions")
+    # Money in another currency than the plan's is not added (outcomes.measure.currency);
+    # the goals are paced on the stored rows, so that they can name what is left out.
+    stored = warehouse.table("conversions")
+    conversions = in_plan_currency(stored, plan.organisation.currency)
     if journeys is None:
         with JourneyStore(touchpoints, conversions) as own:
             return build_scorecard(
@@ -132,7 +136,7 @@ def build_scorecard(
             return build_scorecard(
                 plan, warehouse, as_of=as_of, sources=sources, journeys=journeys, mapped=kept
             )
-    goals = pace_goals(plan, conversions, warehouse.table("metric_snapshots"), as_of=as_of)
+    goals = pace_goals(plan, stored, warehouse.table("metric_snapshots"), as_of=as_of)
     day = max((g.as_of for g in goals), default=as_of or dt.date.today())
     hours = plan.organisation.business_hours
     by_tactic = tactic_conversation(plan, activities, mapped=mapped)

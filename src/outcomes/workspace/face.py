@@ -36,6 +36,8 @@ from outcomes.plan import LoadedPlan, load_plan, load_plan_text
 from outcomes.warehouse.locking import DEFAULT_WAIT as DEFAULT_WAIT
 
 if TYPE_CHECKING:
+    import ibis
+
     from outcomes.briefing import Briefing, BriefingOptions
     from outcomes.briefing.build import ScorecardHook
     from outcomes.lint.engine import CheckResult
@@ -459,7 +461,7 @@ class Workspace:
             with self._warehouse() as warehouse:
                 return time_decay_from_warehouse(
                     warehouse.table("touchpoints"),
-                    warehouse.table("conversions"),
+                    self._conversions(warehouse),
                     half_life_days=half_life_days,
                     **options,
                 )
@@ -523,10 +525,19 @@ class Workspace:
         options["skip_direct"] = not keep_direct
         with self._warehouse() as warehouse:
             return paths_from_warehouse(
-                warehouse.table("touchpoints"), warehouse.table("conversions"), **options
+                warehouse.table("touchpoints"), self._conversions(warehouse), **options
             )
 
     # Internals ------------------------------------------------------------------------
+
+    def _conversions(self, warehouse: Warehouse) -> ibis.Table:
+        """The warehouse's conversions, their money in the plan's currency only: a value
+        in another currency is not added to what attribution credits
+        (`outcomes.measure.currency`)."""
+        from outcomes.measure.currency import in_plan_currency
+
+        currency = self.plan.plan.organisation.currency
+        return in_plan_currency(warehouse.table("conversions"), currency)
 
     def _warehouse(self) -> Warehouse:
         from outcomes.warehouse.connection import Warehouse, WarehouseError

@@ -81,6 +81,9 @@ class GoalRow(View):
     scope_note: str | None = Field(
         None, description="Why a scoped goal has no number: its scope matches no conversion."
     )
+    left_out: str | None = Field(
+        None, description="Money the actual leaves out, being in another currency than the plan's."
+    )
 
 
 class RoiOut(View):
@@ -254,6 +257,7 @@ def goal_rows(briefing: Briefing, titles: dict[str, str]) -> list[GoalRow]:
             link=f"/goals/{pace.goal}",
             scope=pace.scope,
             scope_note=pace.scope_note,
+            left_out=pace.left_out,
         )
         for pace in briefing.scorecard.goals
     ]
