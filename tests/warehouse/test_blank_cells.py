@@ -29,6 +29,7 @@ FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures"
 META_POSTS = FIXTURES / "meta" / "facebook_2026-01.csv"
 META_ADS = FIXTURES / "meta_ads" / "Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv"
 FOLLOWERS = FIXTURES / "linkedin" / "northwind-ltd_followers_1769904000000.csv"
+BOOSTED = FIXTURES / "linkedin" / "northwind-ltd_content_boosted_1769904000000.csv"
 RETARGETING = "NW | Retargeting | Pricing visitors"
 RETARGETING_SPEND = 102.00 + 98.75 + 110.25
 
@@ -265,4 +266,24 @@ def test_a_linkedin_followers_sheet_with_a_blank_figure_keeps_it(tmp_path: Path)
     assert only_notice(result, "new_followers_organic").startswith(
         "new_followers_organic: 1 blank cell kept the value loaded earlier (first at line 4, "
         f"stored from {FOLLOWERS})"
+    )
+
+
+def test_a_linkedin_posts_sheet_with_a_blank_split_figure_keeps_it(tmp_path: Path) -> None:
+    """A boosted post's Sponsored row with a blank count writes no split snapshot, as
+    before; the load now names the metric whose stored figure it kept."""
+    space = workspace(tmp_path)
+    first = load(space, BOOSTED)
+    figures = "SELECT key, value FROM metric_snapshots WHERE source = 'linkedin' ORDER BY key"
+    snapshots = stored(space, figures)
+    assert len(snapshots) == 32  # the split of the three boosted posts
+    # The webinar's Sponsored row (line 5) with its Clicks blank; its Total row is whole.
+    again = redownload(BOOSTED, tmp_path / "downloads" / BOOSTED.name, {2: ["Clicks"]})
+    result = load(space, again)
+    assert stored(space, figures) == snapshots
+    assert result.read == first.read - 1  # the blank is no record
+    assert (result.loaded, result.updated, result.unchanged) == (0, 0, first.loaded - 1)
+    assert only_notice(result, "clicks_sponsored").startswith(
+        "clicks_sponsored: 1 blank cell kept the value loaded earlier (first at line 5, "
+        f"stored from {BOOSTED})"
     )
