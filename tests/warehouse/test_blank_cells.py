@@ -287,3 +287,33 @@ def test_a_linkedin_posts_sheet_with_a_blank_split_figure_keeps_it(tmp_path: Pat
         "clicks_sponsored: 1 blank cell kept the value loaded earlier (first at line 5, "
         f"stored from {BOOSTED})"
     )
+
+
+def test_loading_the_same_bytes_again_gives_the_notices_as_the_earlier_ingests(
+    tmp_path: Path,
+) -> None:
+    """The same bytes again are "already loaded": nothing is read, so the blanks' notice
+    is the earlier ingest's, and it says so rather than reading as if values were kept
+    again. Text, JSON and `outcomes history` all keep it."""
+    space = workspace(tmp_path)
+    load(space, META_POSTS)
+    again = redownload(META_POSTS, tmp_path / "downloads" / META_POSTS.name, {0: ["Comments"]})
+    first = load(space, again)
+    comments = only_notice(first, "comments")
+    reported = f"as ingest {first.ingest_id} reported: {comments}"
+
+    text = CliRunner().invoke(app, ["ingest", "meta", str(again), "-w", str(tmp_path)])
+    assert text.exit_code == 1, text.output  # post 113's rejection, reported again
+    warnings = [line for line in text.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: {again}: {reported}"]
+    as_json = CliRunner().invoke(
+        app, ["ingest", "meta", str(again), "-w", str(tmp_path), "--format", "json"]
+    )
+    (summary,) = json.loads(as_json.stdout)
+    assert summary["already_loaded"] and summary["ingest_id"] == first.ingest_id
+    assert summary["notices"] == [reported]
+
+    # The history lists the load that warned once, under its own id; the repeats add none.
+    history = CliRunner().invoke(app, ["history", "-w", str(tmp_path), "--format", "json"])
+    entries = [e for e in json.loads(history.stdout) if e["file"] == str(again)]
+    assert [(e["ingest_id"], e["notices"]) for e in entries] == [(first.ingest_id, [comments])]
