@@ -252,6 +252,8 @@ def test_auto_takes_an_x_archive_data_folder_whole_with_the_files_read_beside_it
     assert sorted(items) == ["community-tweet.js", "tweets.js"]
     assert all(item["source"] == "x-archive" and item["loaded"] for item in items.values())
     assert "not recognised" not in result.stderr
+    # The notes are tweets.js's: community-tweet.js, loaded on its own, is not warned of them.
+    assert "warning:" not in result.stderr
 
 
 def test_auto_still_reports_a_note_file_without_the_tweets_it_belongs_to(tmp_path: Path) -> None:
