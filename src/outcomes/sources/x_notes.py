@@ -207,9 +207,7 @@ class LongPosts(Generic[Payload]):
         """The row to pass on now, or None when it is held back for `rest`."""
         text, moment = row.values.get("text"), row.values.get("ts")
         if self._notes.problem and looks_cut(text):
-            # What note-tweet.js said cannot be known: a full text stored before stays, and
-            # so does a campaign read from a link past the cut.
-            return dataclasses.replace(row, fills=row.fills | {"text", "campaign"}), payload
+            return _unknown_note(row), payload
         if not isinstance(text, str) or not isinstance(moment, dt.datetime):
             return row, payload
         second = moment.replace(microsecond=0)
@@ -259,6 +257,15 @@ class LongPosts(Generic[Payload]):
                 f"{NOTES_FILE}: {count} note{'s' if count != 1 else ''} cannot be read "
                 f"({self._notes.unreadable[0]}): those posts keep the text {tweets} cuts"
             )
+
+
+def _unknown_note(row: Row) -> Row:
+    """A cut tweet whose note cannot be known: a full text stored before stays, and so does
+    a campaign read from a link past the cut. No campaign before the cut states none (it
+    is left out), so it keeps a stored one without a blank cell's notice: the notice that
+    `note-tweet.js` cannot be read says why."""
+    values = {k: v for k, v in row.values.items() if k != "campaign" or v is not None}
+    return dataclasses.replace(row, values=values, fills=row.fills | {"text", "campaign"})
 
 
 def _unmatched(unmatched: list[Note], torn: int, fitted: Counter[int], tweets: str) -> str:
