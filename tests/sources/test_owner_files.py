@@ -13,6 +13,7 @@ that read it.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -228,3 +229,40 @@ def test_the_command_line_says_why_a_loaded_file_is_read_again(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     said = "read again: ingest 1 loaded the same bytes, but not with the same account.js"
     assert f"{path}: {said}" in result.stdout
+
+
+def test_auto_takes_an_x_archive_data_folder_whole_with_the_files_read_beside_it(
+    tmp_path: Path,
+) -> None:
+    """`account.js` and `note-tweet.js` are read with `tweets.js` (and `community-tweet.js`
+    is a tweets file of its own): `--auto` on the archive's `data/` folder loads both tweet
+    files and reports none of them as a file it did not recognise."""
+    init_workspace(tmp_path / "ws")
+    data = tmp_path / "twitter-2026-03-01" / "data"
+    data.mkdir(parents=True)
+    for name in ("long/tweets.js", "long/account.js", "long/note-tweet.js",
+                 "community/community-tweet.js"):  # fmt: skip
+        shutil.copy(FIXTURES / "x_archive" / name, data)
+    command = ["ingest", "--auto", str(data), "-w", str(tmp_path / "ws"), "-f", "json"]
+
+    result = runner.invoke(app, command)
+
+    assert result.exit_code == 0, result.output
+    items = {Path(item["file"]).name: item for item in json.loads(result.stdout)}
+    assert sorted(items) == ["community-tweet.js", "tweets.js"]
+    assert all(item["source"] == "x-archive" and item["loaded"] for item in items.values())
+    assert "not recognised" not in result.stderr
+    # The notes are tweets.js's: community-tweet.js, loaded on its own, is not warned of them.
+    assert "warning:" not in result.stderr
+
+
+def test_auto_still_reports_a_note_file_without_the_tweets_it_belongs_to(tmp_path: Path) -> None:
+    init_workspace(tmp_path / "ws")
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(FIXTURES / "x_archive" / "long" / "note-tweet.js", data)
+
+    result = runner.invoke(app, ["ingest", "--auto", str(data), "-w", str(tmp_path / "ws")])
+
+    assert result.exit_code == 1
+    assert f"not loaded: {data / 'note-tweet.js'}: format not recognised" in result.stderr

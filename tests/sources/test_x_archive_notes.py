@@ -192,3 +192,22 @@ def test_the_command_line_warns_of_notes_it_could_not_match(tmp_path: Path) -> N
 
     assert result.exit_code == 0, result.output
     assert "note 2029000000000000903 matches no tweet" in result.output
+
+
+def test_a_tweet_file_beside_others_names_only_the_notes_it_leaves_cut(tmp_path: Path) -> None:
+    """`community-tweet.js` shares `note-tweet.js` with `tweets.js` and is loaded on its own
+    (`--auto`): the notes of `tweets.js` fit none of its tweets, and that is no warning. A
+    tweet of `tweets.js` that is left cut still has its note named."""
+    path = copy(tmp_path / "data")
+    community = shutil.copy(LONG.parent / "community" / "community-tweet.js", path.parent)
+    source = get_source("x-archive")
+
+    parsed = list(source.read(Path(community), ReadOptions()))
+
+    assert [p for p in parsed if isinstance(p, Row)]
+    assert not [p for p in parsed if isinstance(p, Notice)]
+    notes = path.parent / NOTES
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(text.replace("2026-03-04T11:02:44", "2026-03-04T11:03:44"), encoding="utf-8")
+    [notice] = [p for p in source.read(path, ReadOptions()) if isinstance(p, Notice)]
+    assert "note 2029000000000000903 matches no tweet" in notice.text

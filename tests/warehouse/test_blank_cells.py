@@ -29,6 +29,7 @@ FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures"
 META_POSTS = FIXTURES / "meta" / "facebook_2026-01.csv"
 META_ADS = FIXTURES / "meta_ads" / "Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv"
 FOLLOWERS = FIXTURES / "linkedin" / "northwind-ltd_followers_1769904000000.csv"
+BOOSTED = FIXTURES / "linkedin" / "northwind-ltd_content_boosted_1769904000000.csv"
 RETARGETING = "NW | Retargeting | Pricing visitors"
 RETARGETING_SPEND = 102.00 + 98.75 + 110.25
 
@@ -266,3 +267,53 @@ def test_a_linkedin_followers_sheet_with_a_blank_figure_keeps_it(tmp_path: Path)
         "new_followers_organic: 1 blank cell kept the value loaded earlier (first at line 4, "
         f"stored from {FOLLOWERS})"
     )
+
+
+def test_a_linkedin_posts_sheet_with_a_blank_split_figure_keeps_it(tmp_path: Path) -> None:
+    """A boosted post's Sponsored row with a blank count writes no split snapshot, as
+    before; the load now names the metric whose stored figure it kept."""
+    space = workspace(tmp_path)
+    first = load(space, BOOSTED)
+    figures = "SELECT key, value FROM metric_snapshots WHERE source = 'linkedin' ORDER BY key"
+    snapshots = stored(space, figures)
+    assert len(snapshots) == 32  # the split of the three boosted posts
+    # The webinar's Sponsored row (line 5) with its Clicks blank; its Total row is whole.
+    again = redownload(BOOSTED, tmp_path / "downloads" / BOOSTED.name, {2: ["Clicks"]})
+    result = load(space, again)
+    assert stored(space, figures) == snapshots
+    assert result.read == first.read - 1  # the blank is no record
+    assert (result.loaded, result.updated, result.unchanged) == (0, 0, first.loaded - 1)
+    assert only_notice(result, "clicks_sponsored").startswith(
+        "clicks_sponsored: 1 blank cell kept the value loaded earlier (first at line 5, "
+        f"stored from {BOOSTED})"
+    )
+
+
+def test_loading_the_same_bytes_again_gives_the_notices_as_the_earlier_ingests(
+    tmp_path: Path,
+) -> None:
+    """The same bytes again are "already loaded": nothing is read, so the blanks' notice
+    is the earlier ingest's, and it says so rather than reading as if values were kept
+    again. Text, JSON and `outcomes history` all keep it."""
+    space = workspace(tmp_path)
+    load(space, META_POSTS)
+    again = redownload(META_POSTS, tmp_path / "downloads" / META_POSTS.name, {0: ["Comments"]})
+    first = load(space, again)
+    comments = only_notice(first, "comments")
+    reported = f"as ingest {first.ingest_id} reported: {comments}"
+
+    text = CliRunner().invoke(app, ["ingest", "meta", str(again), "-w", str(tmp_path)])
+    assert text.exit_code == 1, text.output  # post 113's rejection, reported again
+    warnings = [line for line in text.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: {again}: {reported}"]
+    as_json = CliRunner().invoke(
+        app, ["ingest", "meta", str(again), "-w", str(tmp_path), "--format", "json"]
+    )
+    (summary,) = json.loads(as_json.stdout)
+    assert summary["already_loaded"] and summary["ingest_id"] == first.ingest_id
+    assert summary["notices"] == [reported]
+
+    # The history lists the load that warned once, under its own id; the repeats add none.
+    history = CliRunner().invoke(app, ["history", "-w", str(tmp_path), "--format", "json"])
+    entries = [e for e in json.loads(history.stdout) if e["file"] == str(again)]
+    assert [(e["ingest_id"], e["notices"]) for e in entries] == [(first.ingest_id, [comments])]

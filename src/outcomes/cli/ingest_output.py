@@ -68,7 +68,7 @@ def print_ingest_problems(outcomes: list[Outcome], unknown: list[tuple[Path, str
             errors.print(f"error: {o.message}", markup=False)
             continue
         # What the connector assumed for the whole file; the numbers may be wrong by it.
-        for notice in o.notices:
+        for notice in o.reported_notices:
             errors.print(f"warning: {o.file}: {notice}", markup=False)
         for r in o.rejections[:REJECTIONS_SHOWN]:
             where = f"{o.file}:{r.line}" if r.line is not None else o.file

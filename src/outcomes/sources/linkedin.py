@@ -19,7 +19,9 @@ one row has that row's; `Organic` and `Sponsored` rows without a `Total` are sum
 the split is kept as `metric_snapshots` of the post (entity its `urn:li:…` id, else its
 link; entity_kind "post"; dated at its creation day): `impressions_organic`,
 `impressions_sponsored`, and likewise `views_`, `clicks_`, `reactions_`, `comments_`,
-`reposts_`. A second row of one type for a post is rejected (an identical copy is ignored
+`reposts_`. A blank count in an `Organic` or `Sponsored` row writes no snapshot: a
+re-export's blank leaves the stored figure, and the load names each metric a blank kept.
+A second row of one type for a post is rejected (an identical copy is ignored
 as "repeats an earlier row of the posts sheet"), and so is a row with no type among
 several rows of one post.
 

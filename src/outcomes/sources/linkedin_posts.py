@@ -11,6 +11,8 @@ and the post would keep only its organic numbers, so the rows of a post are gath
   its `urn:li:…` id, else its link; entity_kind "post"; dated at its creation day):
   `impressions_organic`, `impressions_sponsored`, `views_…`, `clicks_…`, `reactions_…`,
   `comments_…`, `reposts_…`. The split is never added to the activity, so nothing counts twice.
+  A blank count in an Organic or Sponsored row writes no snapshot; in a load it is given as
+  a `Blank`, so a re-download's blank keeps the stored figure and the load names the metric.
 
 A second row of the same type for a post is rejected (an identical copy is passed over),
 and so is a row without a type among several rows of one post: which numbers are the
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from outcomes.sources.base import (
+    Blank,
     Ignored,
     Parsed,
     Rejected,
@@ -169,7 +172,7 @@ def _post(rows: list[PostRow], labels: dict[str, str], post: Post) -> Iterator[P
     if len(kept) > 1:
         for kind in ("organic", "sponsored"):
             if kind in kept:
-                yield from _split(kept[kind], kind, identity.entity)
+                yield from _split(kept[kind], kind, identity.entity, post.stored is not None)
 
 
 def _ordered(kept: dict[str, PostRow]) -> list[PostRow]:
@@ -285,18 +288,22 @@ def _sum(rows: Iterable[PostRow]) -> dict[str, int | None]:
     return total
 
 
-def _split(row: PostRow, kind: str, entity: str) -> Iterator[Parsed]:
+def _split(row: PostRow, kind: str, entity: str, loading: bool) -> Iterator[Parsed]:
+    """A split row's snapshots; in a load (`loading`), a `Blank` for each blank count."""
     day = row.ts.date()
     found = False
     for name, value in row.counts.items():
+        metric = f"{_SPLIT_METRIC[name]}_{kind}"
+        key = natural_key(NAME, entity, metric, day.isoformat())
         if value is None:
+            if loading:  # a blank states nothing: a stored figure stays, and the load says so
+                yield Blank("metric_snapshots", key, metric, row.record.line)
             continue
         found = True
-        metric = f"{_SPLIT_METRIC[name]}_{kind}"
         yield Row(
             "metric_snapshots",
             {
-                "key": natural_key(NAME, entity, metric, day.isoformat()),
+                "key": key,
                 "source": NAME,
                 "channel": "linkedin",
                 "entity": entity,

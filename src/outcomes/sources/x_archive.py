@@ -130,7 +130,7 @@ class XArchive(Source):
             posts = _Posts(read_notes(NOTES_FILE, _sibling_notes(path.parent)))
             opener = _file_opener(path)
             yield from _tweets(path, path.name, opener, handle, options, posts, label=False)
-            yield from posts.rest(path.name)
+            yield from posts.rest(path.name, alone=not _other_tweet_files(path))
 
     def owner_files(self, path: Path) -> tuple[Path, ...]:
         """The `account.js` and `note-tweet.js` beside a tweets file (a zip holds its own)."""
@@ -154,12 +154,13 @@ class _Posts:
         if passed is not None:
             yield from self.edits.admit(passed[0], *passed[1])
 
-    def rest(self, tweets: str) -> Iterator[Parsed]:
-        """At the end of the input: the rows held back, then what the load must be told."""
+    def rest(self, tweets: str, *, alone: bool = True) -> Iterator[Parsed]:
+        """At the end of the input: the rows held back, then what the load must be told
+        (`alone` False: other tweet files beside this one are loaded on their own)."""
         for row, (chain, number) in self.long_posts.rest():
             yield from self.edits.admit(row, chain, number)
         yield from self.edits.rest()
-        yield from self.long_posts.notices(tweets)
+        yield from self.long_posts.notices(tweets, alone=alone)
 
 
 def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
@@ -227,6 +228,15 @@ def _member_opener(archive: zipfile.ZipFile, member: str) -> Opener:
 
 def _file_opener(path: Path) -> Opener:
     return lambda: path.open("rb")
+
+
+def _other_tweet_files(path: Path) -> bool:
+    """Whether other tweet files sit beside the tweets file `path` (`community-tweet.js`,
+    `tweets-part1.js`), sharing its `note-tweet.js`."""
+    return any(
+        other.name != path.name and _TWEETS_FILE.fullmatch(other.name)
+        for other in path.parent.glob("*.js")
+    )
 
 
 def _sibling_notes(folder: Path) -> Opener | None:

@@ -18,7 +18,10 @@ exactly one tweet, several of them replies and threads posted in one second.
 
 Nothing is guessed: a note that matches no tweet, or more than one, and a tweet that
 matches more than one note, leave those tweets with the text `tweets.js` gives, and the
-load says so (a `Notice`, after the rows). A `note-tweet.js` that cannot be read loses no
+load says so (a `Notice`, after the rows). A tweet file loaded on its own beside the
+archive's other tweet files (`community-tweet.js` by `--auto`) shares their notes: a note
+that fits none of its tweets is then named only when one of its tweets was left cut.
+A `note-tweet.js` that cannot be read loses no
 tweet: they load with their cut text, which fills a stored text but never replaces one (a
 full text loaded before stays, and the campaign of a link past the cut), and the load says
 why.
@@ -197,14 +200,14 @@ class LongPosts(Generic[Payload]):
         """id() of each note → how many tweets it fits."""
         self._torn = 0
         """Tweets that fit more than one note."""
+        self._cut_alone = 0
+        """Tweets cut as long posts are that fit no note."""
 
     def admit(self, row: Row, payload: Payload) -> tuple[Row, Payload] | None:
         """The row to pass on now, or None when it is held back for `rest`."""
         text, moment = row.values.get("text"), row.values.get("ts")
         if self._notes.problem and looks_cut(text):
-            # What note-tweet.js said cannot be known: a full text stored before stays, and
-            # so does a campaign read from a link past the cut.
-            return dataclasses.replace(row, fills=row.fills | {"text", "campaign"}), payload
+            return _unknown_note(row), payload
         if not isinstance(text, str) or not isinstance(moment, dt.datetime):
             return row, payload
         second = moment.replace(microsecond=0)
@@ -213,6 +216,8 @@ class LongPosts(Generic[Payload]):
             self._fitted[id(note)] += 1
         if len(found) > 1:
             self._torn += 1
+        elif not found and looks_cut(text):
+            self._cut_alone += 1
         if len(found) != 1:
             return row, payload
         self._held.append(_Held(row, payload, found[0]))
@@ -227,8 +232,14 @@ class LongPosts(Generic[Payload]):
                 yield held.row, held.payload
         self._held.clear()
 
-    def notices(self, tweets: str) -> Iterator[Notice]:
-        """What the load must say about the notes (`tweets`: the tweet file's name)."""
+    def notices(self, tweets: str, *, alone: bool = True) -> Iterator[Notice]:
+        """What the load must say about the notes (`tweets`: the tweet file's name).
+
+        A tweet file loaded on its own beside other tweet files (`alone` False: the
+        archive's `community-tweet.js`, `tweets-part1.js`) shares `note-tweet.js` with
+        them, so a note that fits none of its tweets is likely another file's: it is named
+        only when a tweet of this file was left cut with no note.
+        """
         if self._notes.problem:
             yield Notice(
                 f"{self._notes.problem}: posts over 280 characters keep the text {tweets} "
@@ -236,6 +247,8 @@ class LongPosts(Generic[Payload]):
                 "download the archive again"
             )
         unmatched = [n for n in self._notes.notes if self._fitted[id(n)] != 1]
+        if not alone and not self._cut_alone:
+            unmatched = [n for n in unmatched if self._fitted[id(n)] > 1]
         if unmatched or self._torn:
             yield Notice(_unmatched(unmatched, self._torn, self._fitted, tweets))
         if self._notes.unreadable:
@@ -244,6 +257,15 @@ class LongPosts(Generic[Payload]):
                 f"{NOTES_FILE}: {count} note{'s' if count != 1 else ''} cannot be read "
                 f"({self._notes.unreadable[0]}): those posts keep the text {tweets} cuts"
             )
+
+
+def _unknown_note(row: Row) -> Row:
+    """A cut tweet whose note cannot be known: a full text stored before stays, and so does
+    a campaign read from a link past the cut. No campaign before the cut states none (it
+    is left out), so it keeps a stored one without a blank cell's notice: the notice that
+    `note-tweet.js` cannot be read says why."""
+    values = {k: v for k, v in row.values.items() if k != "campaign" or v is not None}
+    return dataclasses.replace(row, values=values, fills=row.fills | {"text", "campaign"})
 
 
 def _unmatched(unmatched: list[Note], torn: int, fitted: Counter[int], tweets: str) -> str:

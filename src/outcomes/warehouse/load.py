@@ -28,7 +28,8 @@ Such rows of the same source are removed after the file's rows are written, each
 `<table>__replaced` so that `forget` puts it back, and a notice says how many went.
 
 A file whose bytes were loaded before is not read again; its earlier accounting (and its
-rejections) are reported again instead. The owner files beside it and the reading options
+rejections) are reported again instead, and its earlier notices each say they are that
+ingest's ("as ingest 3 reported: …"), since nothing was done again. The owner files beside it and the reading options
 that change what its rows are count as part of it (`outcomes.warehouse.identity`): the
 same bytes with another `actor.json` or a corrected `--date-order` are read again, and the
 result says why (`read_again`).
@@ -100,7 +101,8 @@ class IngestResult:
     or `--account`, is not the one read with them); None when it was not."""
     notices: tuple[str, ...] = ()
     """What the connector had to assume about the file as a whole (`Notice`: HubSpot deals
-    taken as open because nothing says whether their stage is won), one line each."""
+    taken as open because nothing says whether their stage is won), one line each; for a
+    file already loaded, the notices its earlier ingest stored (`reported_notices`)."""
     rejections: tuple[Rejected, ...] = field(default=(), repr=False)
     """The first rejections (at most `SAMPLE`); every one is in the `rejected` table."""
 
@@ -108,6 +110,14 @@ class IngestResult:
     def ignored_total(self) -> int:
         """Records passed over, whatever the reason."""
         return sum(self.ignored.values())
+
+    @property
+    def reported_notices(self) -> tuple[str, ...]:
+        """The notices as the summary gives them: a file already loaded was not read, so
+        each is said to be the earlier ingest's ("removed 5 rows" was not done again)."""
+        if not self.already_loaded:
+            return self.notices
+        return tuple(f"as ingest {self.ingest_id} reported: {text}" for text in self.notices)
 
     @property
     def balanced(self) -> bool:
@@ -131,7 +141,7 @@ class IngestResult:
             "ignored": self.ignored_total,
             "ignored_by_reason": dict(self.ignored),
             "changed_columns": dict(self.changed_columns),
-            "notices": list(self.notices),
+            "notices": list(self.reported_notices),
         }
 
 

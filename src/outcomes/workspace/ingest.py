@@ -111,34 +111,49 @@ def ingest_recognised(
 ) -> tuple[list[Outcome], list[Path]]:
     """Load each file, and every file under each folder, recognised by its content.
 
-    A file `outcomes.toml` maps is read as that generic CSV. Returns the outcomes and the
-    files no connector recognised (never silently passed over: the caller reports them).
+    A file `outcomes.toml` maps is read as that generic CSV. A file a recognised file's
+    connector reads beside it (`Source.owner_files`: an X archive's `account.js` and
+    `note-tweet.js`) is part of that file, not a file of its own. Returns the outcomes and
+    the files no connector recognised (never silently passed over: the caller reports them).
     """
+    found = [(path, _recognise(path, workspace)) for path in _expanded(paths)]
+    # Every file is recognised before any loads: `account.js` sorts before `tweets.js`.
+    owned = {
+        owner.absolute()
+        for path, source in found
+        if isinstance(source, Source)
+        for owner in source.owner_files(path)
+    }
     outcomes: list[Outcome] = []
     unknown: list[Path] = []
-    for path in _expanded(paths):
-        if not path.is_file():
-            outcomes.append(FileFailure(str(path), None, f"{path}: no such file or folder"))
-            continue
-        try:
-            mapped = (
-                workspace is not None
-                and workspace.config.csv_mapping_for(path, workspace.root) is not None
-            )
-            source = get_source("csv") if mapped else detect_source(path)
-        except (AmbiguousMappingError, SourceError) as exc:
-            outcomes.append(FileFailure(str(path), None, str(exc)))
-            continue
-        except Exception as exc:  # a detector's fault, not the file's: report it, go on
-            message = f"{path}: could not be recognised ({type(exc).__name__}); please report it"
-            outcomes.append(FileFailure(str(path), None, message, unexpected=True))
-            continue
-        if source is None:
-            unknown.append(path)
+    for path, source in found:
+        if isinstance(source, FileFailure):
+            outcomes.append(source)
+        elif source is None:
+            if path.absolute() not in owned:
+                unknown.append(path)
         else:
             file_options = workspace.options_for(source, path, options) if workspace else options
             outcomes.append(_one(warehouse, source, path, file_options, progress))
     return outcomes, unknown
+
+
+def _recognise(path: Path, workspace: FileSettings | None) -> Source | FileFailure | None:
+    """The connector of `path` (the generic CSV when `outcomes.toml` maps it), None when
+    nothing recognises it, or why it cannot be told."""
+    if not path.is_file():
+        return FileFailure(str(path), None, f"{path}: no such file or folder")
+    try:
+        mapped = (
+            workspace is not None
+            and workspace.config.csv_mapping_for(path, workspace.root) is not None
+        )
+        return get_source("csv") if mapped else detect_source(path)
+    except (AmbiguousMappingError, SourceError) as exc:
+        return FileFailure(str(path), None, str(exc))
+    except Exception as exc:  # a detector's fault, not the file's: report it, go on
+        message = f"{path}: could not be recognised ({type(exc).__name__}); please report it"
+        return FileFailure(str(path), None, message, unexpected=True)
 
 
 def _expanded(paths: Iterable[Path]) -> Iterator[Path]:
