@@ -216,7 +216,7 @@ def _link(
     evidence = low is not None and low > 0
     attributed, deflected = found.sales, found.deflected
     pipeline = "".join(f", {n:,.0f} {m} touched" for m, n in found.pipeline.items())
-    tied = attributed > 0 or evidence or deflected > 0 or found.hires > 0 or bool(pipeline)
+    tied = attributed > 0 or evidence or deflected > 0 or found.hires > 0 or bool(found.pipeline)
     if tied:
         verdict = (
             f"{tactic}: {total:,} engagements; {attributed:,.1f} sales credited by Markov"

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.plan import Plan, Tactic
 from outcomes.plan.matching import (
@@ -240,7 +240,7 @@ def mapped_activities(plan: Plan, activities: Any) -> Any:
     return step.mutate(tactic=winner).drop(*met, *ranks)
 
 
-PLACE_CRITERIA = ("accounts", "operators")
+PLACE_CRITERIA: Final = ("accounts", "operators")
 """The criteria that name where a tactic's activity is posted from (a page, a handle, a
 person's own profile); hashtags and campaigns name what it says, wherever it is."""
 
