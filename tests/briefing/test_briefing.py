@@ -70,6 +70,25 @@ def test_an_off_track_goal_comes_first(briefing: Briefing) -> None:
     assert top_three(items)[0] is items[0]
 
 
+def test_an_at_risk_goal_outranks_notes_on_engagement_and_conversation(
+    briefing: Briefing,
+) -> None:
+    # Ledgerline's revenue goal at risk was "and 1 more" on page one, below a note that
+    # a demo video's engagement was tied to nothing: the goal is what the notes are for.
+    goals = [dataclasses.replace(g, status="on_track") for g in briefing.scorecard.goals]
+    goals[0] = dataclasses.replace(goals[0], status="at_risk")
+    card = dataclasses.replace(briefing.scorecard, goals=tuple(goals))
+    items = attention_items(
+        briefing.plan, card, briefing.roi, "markov", briefing.unplanned, briefing.findings
+    )
+    kinds = [a.kind for a in items]
+    at_risk = kinds.index("at-risk-goal")
+    for note in ("engagement-tied-to-nothing", "push-without-listening", "losing-money"):
+        assert note in kinds and kinds.index(note) > at_risk, note
+    assert items[at_risk] in top_three(items)
+    assert items[at_risk].subject == goals[0].goal
+
+
 def test_top_three_fills_with_repeats_when_kinds_run_out() -> None:
     def item(kind: str, subject: str, severity: int = 2) -> Attention:
         return Attention(kind, severity, subject, subject, "", "/")  # type: ignore[arg-type]

@@ -101,3 +101,30 @@ def test_activity_in_the_running_week_is_no_silence(plan: Plan, warehouse: Wareh
     assert (bo.periods, bo.periods_kept, bo.activities) == (11, 6, 6)
     assert bo.status == "irregular"
     assert bo.last_activity == monday + dt.timedelta(weeks=10)
+
+
+def test_reps_in_no_loaded_export_have_no_activity_data_not_not_started(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    # Only the company page's export is loaded: it cannot show whether Ana and Bo posted
+    # from their own profiles, so their tactic is not "not started" but has no data.
+    monday = dt.date(2026, 2, 2)
+    for week in range(4):
+        post(warehouse, "Northwind", monday + dt.timedelta(weeks=week))
+    as_of = monday + dt.timedelta(weeks=6)
+    rows = {
+        (r.tactic, r.operator): r
+        for r in cadence_consistency(plan, warehouse.table("activities"), as_of=as_of)
+    }
+    reps = rows[("li-rep-insights", "(tactic)")]
+    assert (reps.activities, reps.status) == (0, "no activity data")
+    assert reps.reason == "no loaded export holds linkedin activity of Ana Silva or Bo Lindqvist"
+    # The guides name no account nor person: any LinkedIn activity could be theirs, and
+    # LinkedIn activity is loaded, so their silence is real.
+    guides = rows[("li-company-guides", "(tactic)")]
+    assert (guides.status, guides.reason) == ("not started", "")
+    # Once one rep's profile is loaded, the tactic's silence is real too.
+    post(warehouse, "Bo Lindqvist", monday, kind="reply")
+    again = cadence_consistency(plan, warehouse.table("activities"), as_of=as_of)
+    [reps] = [r for r in again if (r.tactic, r.operator) == ("li-rep-insights", "(tactic)")]
+    assert (reps.status, reps.reason) == ("not started", "")

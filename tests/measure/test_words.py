@@ -4,12 +4,13 @@ and never more than the interval."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
 from outcomes.examples import example_path
 from outcomes.measure.roi_report import Estimate
-from outcomes.measure.words import metric_interval, roi_verdict, roi_words
+from outcomes.measure.words import metric_interval, metric_value, roi_verdict, roi_words
 from outcomes.plan import load_plan
 
 
@@ -53,3 +54,30 @@ def test_a_forecast_interval_is_written_in_its_metrics_unit() -> None:
     assert metric_interval(plan, "net_new_customers", 0.71, 7.29) == "0.71 to 7.29"
     assert metric_interval(plan, "revenue", 50_000.0, 50_000.0) == "no interval"
     assert metric_interval(plan, "revenue", None, None) == ""
+
+
+FOURTHCO = Path(__file__).parents[1] / "workspace" / "fixtures" / "fourthco" / "plan.yaml"
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "words"),
+    [
+        # Ledgerline's support cost per ticket (its own metric, unit currency): €21.40
+        # against a €20 target read "€21", hiding two fifths of the gap; €20.40 read "€20".
+        ("cost_per_ticket", 21.4, "€21.40"),
+        ("cost_per_ticket", 20.4, "€20.40"),
+        ("cost_per_ticket", 20.0, "€20"),
+        ("cost_per_hire", 4_700.0, "€4,700"),
+        ("revenue", 79_000.4, "€79,000"),
+    ],
+)
+def test_money_per_unit_keeps_the_cents_whole_units_would_hide(
+    metric: str, value: float, words: str
+) -> None:
+    plan = load_plan(FOURTHCO).plan
+    assert metric_value(plan, metric, value) == words
+
+
+def test_an_interval_of_money_per_unit_keeps_its_cents() -> None:
+    plan = load_plan(FOURTHCO).plan
+    assert metric_interval(plan, "cost_per_ticket", 20.4, 21.75) == "€20.40 to €21.75"

@@ -216,3 +216,28 @@ def test_the_briefing_never_tells_support_to_stop(workspace: Path) -> None:
     assert support.kind == "losing-money"
     assert "rather than stop it" in support.detail, support.detail
     assert not any(item.subject == "li-careers" for item in briefing.attention)
+
+
+def test_page_one_gives_one_answer_about_each_goal_and_tactic(
+    workspace: Path, scorecard: dict[str, Any]
+) -> None:
+    # yt-demos brought 2 leads (Pia Dahl and Vic Lowe name its campaign): its status is
+    # on track on them, and its engagement is tied to them, not "tied to no outcome".
+    engagement = {e["tactic"]: e for e in scorecard["engagement"]}
+    assert engagement["yt-demos"]["tied"] and engagement["yt-demos"]["pipeline"] == {"leads": 2}
+    # Ella's and Finn's posts from their own profiles are in no export loaded here.
+    cadence = {(c["tactic"], c["operator"]): c for c in scorecard["cadence"]}
+    selling = cadence[("li-social-selling", "(tactic)")]
+    assert (selling["status"], selling["reason"]) == (
+        "no activity data", "no loaded export holds linkedin activity of Ella Berg or Finn Maas"
+    )  # fmt: skip
+    result = _cli(workspace, "status")
+    assert result.exit_code == 1, result.output
+    page = result.stdout
+    # €21.40 against a €20 target, not "€21"; the revenue goal at risk heads the decisions.
+    assert "€21.40" in page
+    decisions = page[page.index("Needs a decision") :]
+    first = decisions.splitlines()[4]
+    assert "Win revenue from new customers in the second quarter is at risk" in first, decisions
+    assert "engagement tied to no outcome" not in page
+    assert "more: outcomes report" not in decisions

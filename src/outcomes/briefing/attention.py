@@ -7,10 +7,14 @@ social and a channel that pushes without listening say more together than three
 off-track goals); everything else is listed after.
 
 Items are ranked by severity, then by kind (`KIND_ORDER`), then by their **effect on
-goals** (`Attention.effect`): an off-track or at-risk goal by its shortfall as a share of
-the change it plans (baseline to target), a tactic losing money by the money it loses
-(cost − return, in the goal's terms), a tactic over plan by its overspend, a channel that
-does not answer by the messages left unanswered, spend in another currency by its amount.
+goals**. A business goal off track (severity 3) or at risk (severity 2, "act this month")
+outranks every note about a tactic's engagement, conversation or cost of the same or lower
+severity: a revenue goal at risk is never "and 1 more" below an engagement note. Within a
+kind, by effect (`Attention.effect`): an off-track or at-risk goal by its shortfall as a
+share of the change it plans (baseline to target), a tactic losing money by the money it
+loses (cost − return, in the goal's terms), a tactic over plan by its overspend, a channel
+that does not answer by the messages left unanswered, spend in another currency by its
+amount.
 
 Spend recorded in another currency than the plan's (`RoiReport.foreign_spend`) is never
 converted nor counted, so the cost and ROI of the tactic it was for rest on the plan's
@@ -53,17 +57,19 @@ from outcomes.plan import Plan
 Kind = Literal[
     "off-track-goal",
     "foreign-currency-spend",
-    "random-act",
+    "at-risk-goal",
     "stale-goal",
+    "random-act",
     "push-without-listening",
     "engagement-tied-to-nothing",
     "losing-money",
-    "at-risk-goal",
     "over-plan",
 ]
-# Ties of severity break in `Kind`'s order: the business goal, then strategy, then money;
-# a cost that could not be counted comes right after the goals, as every number of money
-# about its tactic rests on it.
+# Ties of severity break in `Kind`'s order: the business goals first (off track, at risk,
+# then one that cannot be judged), then strategy, then money; a cost that could not be
+# counted comes right after the off-track goals, as every number of money about its
+# tactic rests on it. A goal at risk is severity 2, like the notes on engagement and
+# conversation, so this order puts it above them: the goal is what the notes are for.
 KIND_ORDER: Final[tuple[Kind, ...]] = get_args(Kind)
 # Activity nobody planned, as a share of all activity, that counts as random acts.
 UNPLANNED_SHARE: Final = 0.10
@@ -188,7 +194,7 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
         elif pace.status == "at_risk":
             yield Attention(
                 "at-risk-goal",
-                1,
+                2,
                 pace.goal,
                 f"{title} is {status_word(pace.status)}",
                 f"{value(pace.actual)} against {value(pace.expected)} expected by now; the "

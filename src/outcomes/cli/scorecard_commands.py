@@ -147,7 +147,8 @@ def _print_cadence(cadence: list[Any]) -> None:
             f"{row.periods_kept} of {row.periods}",
             f"{row.activities:,}",
             str(row.last_activity or "–"),
-            f"[{style[row.status]}]{row.status}[/]",
+            f"[{style[row.status]}]{row.status}[/]"
+            + (f": {escape(row.reason)}" if row.reason else ""),
         )
     stdout_console(min_width=100).print(table)
 

@@ -141,7 +141,8 @@ def tactic_benchmarks(
     if conversation is None:
         conversation = tactic_conversation(plan, activities)
     talk: dict[str | None, ConversationHealth] = {h.group["tactic"]: h for h in conversation}
-    touched = _touched(plan, journeys or JourneyStore(touchpoints, conversions, materialise=False))
+    store = journeys or JourneyStore(touchpoints, conversions, materialise=False)
+    touched = touched_conversions(plan, store)
     d = conversions.filter(conversions.type == "ticket_deflected")
     deflected = {
         str(r["channel"]): int(r["n"])
@@ -166,9 +167,13 @@ def tactic_benchmarks(
     return out
 
 
-def _touched(plan: Plan, journeys: JourneyStore) -> dict[tuple[str, str], tuple[float, float]]:
-    """{(tactic, conversion type): (conversions, value)} whose journey touched the tactic."""
+def touched_conversions(
+    plan: Plan, journeys: JourneyStore, kinds: Sequence[str] | None = None
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """{(tactic, conversion type): (conversions, value)} whose journey touched the tactic,
+    for the conversion `kinds` given, else those the plan's benchmarks measure."""
     wanted = sorted(
+        set(kinds) if kinds is not None else
         {CONVERSION_TYPES[b.metric] for t in plan.tactics for b in t.benchmarks
          if b.metric in CONVERSION_TYPES}
     )  # fmt: skip

@@ -14,8 +14,13 @@ and the tactic's own activities (posts, replies, reposts, messages mapped to it 
   the last two periods have no activity at all, nor the period still running, while
   earlier ones had some (someone who posts once a week against a plan of two has not
   stopped: that is irregular), **irregular** otherwise, **not started** when there is no
-  activity at all on a social channel, and **no activity data** for channels whose exports
-  hold no activities (email, events, the web).
+  activity at all on a social channel although a loaded export could show it, and **no
+  activity data** when none could: for channels whose exports hold no activities (email,
+  events, the web), and for a social tactic none of whose places is in any loaded export
+  (`outcomes.measure.mapping.seen_tactics`: nothing at all from its accounts or by its
+  operators on its channel, or nothing on its channel when it names neither). Reps
+  posting from their personal LinkedIn profiles are in no company page's export: "not
+  started" would blame them for what the data cannot see. The row's `reason` says why.
 
 The period still running at `as_of` is not counted (it may yet be kept), but its activity
 is no silence: it makes the last activity, and keeps a row from "stopped".
@@ -42,7 +47,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.catalog import SOCIAL_CHANNELS
 from outcomes.catalog.checkin_counts import offered_counts
-from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.mapping import mapped_activities, seen_tactics
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
 from outcomes.warehouse.connection import to_arrow
@@ -73,6 +78,8 @@ class CadenceRow:
     activities: int
     last_activity: dt.date | None
     status: Rhythm
+    reason: str = ""
+    """Why a row has no activity data: what no loaded export shows; empty otherwise."""
 
 
 def cadence_consistency(
@@ -102,6 +109,7 @@ def cadence_consistency(
     if as_of is None:
         days = [r["day"] for r in rows] + [r["day"] for r in checked]
         as_of = max(days) if days else dt.date.today()
+    seen = seen_tactics(plan, activities)
     out: list[CadenceRow] = []
     for tactic in plan.tactics:
         if tactic.cadence is None or tactic.start > as_of:
@@ -109,8 +117,25 @@ def cadence_consistency(
         kinds = ANSWER_KINDS if tactic.mode in ("respond", "listen") else PUSH_KINDS
         mine = [r for r in rows if r["tactic"] == tactic.id and r["kind"] in kinds]
         counted_in = _checked_in(tactic, checked)
-        out.extend(_tactic_rows(plan, tactic, mine + counted_in, as_of, bool(counted_in)))
+        social = tactic.channel in SOCIAL_CHANNELS
+        unseen = "" if counted_in or (social and tactic.id in seen) else _unseen(plan, tactic)
+        out.extend(_tactic_rows(plan, tactic, mine + counted_in, as_of, unseen))
     return out
+
+
+def _unseen(plan: Plan, tactic: Tactic) -> str:
+    """Why no loaded export can show the tactic's activity, in the row's words."""
+    if tactic.channel not in SOCIAL_CHANNELS:
+        return f"no {tactic.channel} export holds activities, and no check-in counts it"
+    match = tactic.measurement.match if tactic.measurement else None
+    names = {p.id: p.name for p in plan.people}
+    places = [
+        *(match.accounts if match else []),
+        *(names.get(o, o) for o in (match.operators if match else [])),
+    ]
+    if not places:
+        return f"no {tactic.channel} activity is loaded"
+    return f"no loaded export holds {tactic.channel} activity of {' or '.join(places)}"
 
 
 def _checkin_counts(snapshots: ibis.Table) -> list[dict[str, object]]:
@@ -137,8 +162,10 @@ def _checked_in(tactic: Tactic, checked: list[dict[str, object]]) -> list[dict[s
 
 
 def _tactic_rows(
-    plan: Plan, tactic: Tactic, rows: list[dict[str, object]], as_of: dt.date, checked: bool
+    plan: Plan, tactic: Tactic, rows: list[dict[str, object]], as_of: dt.date, unseen: str
 ) -> Iterator[CadenceRow]:
+    """The tactic's row and its operators'; `unseen` says why no export can show its
+    activity (empty when one can, or when check-ins count it)."""
     assert tactic.cadence is not None
     per = tactic.cadence.per
     periods = list(_periods(tactic.start, min(tactic.end, as_of), per))
@@ -163,7 +190,7 @@ def _tactic_rows(
     for who, by_period in counts.items():
         if who != TACTIC and who not in tactic.operators:
             continue
-        yield _row(tactic, who, by_period, periods, checked)
+        yield _row(tactic, who, by_period, periods, unseen)
 
 
 def _row(
@@ -171,7 +198,7 @@ def _row(
     who: str,
     by_period: dict[dt.date, int],
     periods: list[dt.date],
-    checked: bool = False,
+    unseen: str = "",
 ) -> CadenceRow:
     assert tactic.cadence is not None
     needed = tactic.cadence.count
@@ -181,8 +208,8 @@ def _row(
     running = [p for p, n in by_period.items() if n and (not periods or p > periods[-1])]
     silent = len(periods) > 2 and not running and not any(by_period.get(p) for p in periods[-2:])
     status: Rhythm
-    if not active and tactic.channel not in SOCIAL_CHANNELS and not checked:
-        status = "no activity data"  # email, events, web: their exports hold no activities
+    if not active and not running and unseen:
+        status = "no activity data"  # not silence: nothing loaded could show it
     elif not active and not running:
         status = "not started"
     elif periods and sum(kept) >= KEPT_SHARE * len(periods):
@@ -201,6 +228,7 @@ def _row(
         activities=sum(by_period.get(p, 0) for p in periods),
         last_activity=max(active + running) if active or running else None,
         status=status,
+        reason=unseen if status == "no activity data" else "",
     )
 
 

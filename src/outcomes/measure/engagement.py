@@ -11,14 +11,20 @@ earn engagement (reactions, comments, shares, clicks), two tests:
   `returns: hiring`), the hires it claims as ROI counts them
   (`outcomes.measure.returns.claimed_outcomes`): a careers tactic is judged on hires,
   never on sales;
+* **pipeline outcomes**: the leads, meetings, opportunities or other pipeline conversions
+  whose journeys touched the tactic (`outcomes.measure.benchmarks.touched_conversions`,
+  as its benchmarks count them), for the types its outcome benchmarks and its goals
+  measure: a demo video judged on leads is tied to the leads it brought, as its status
+  says, even before a sale is credited to it;
 * **lagged relationship**: weekly engagement on the tactic's posts against weekly
   conversions whose path went through the tactic, at lags of 0 to `max_lag_weeks`
   weeks (engagement first); the lag with the strongest Pearson correlation is reported
   with its 90% confidence interval (Fisher's z, n − lag weeks). Choosing the best of
   several lags flatters it, so the interval only counts as evidence when it excludes 0.
 
-A tactic with engagement whose attributed conversions, deflected tickets and claimed hires
-are zero and whose best lagged interval includes zero is **not tied to any outcome**, and the report says so plainly.
+A tactic with engagement whose attributed conversions, pipeline outcomes, deflected tickets
+and claimed hires are zero and whose best lagged interval includes zero is **not tied to
+any outcome**, and the report says so plainly.
 Series and credit are computed in the engine; the correlations run on the weekly sums.
 """
 
@@ -27,16 +33,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from outcomes.measure.attribution import attribute
 from outcomes.measure.attribution.journeys import JourneyOptions
 from outcomes.measure.attribution.store import JourneyStore
+from outcomes.measure.benchmarks import CONVERSION_TYPES, touched_conversions
 from outcomes.measure.mapping import mapped_activities
 from outcomes.measure.returns import claimed_outcomes, goal_family, tactic_goals
 from outcomes.measure.scope import tactic_scopes
-from outcomes.plan import Plan
+from outcomes.plan import Plan, Tactic
 from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
@@ -70,6 +77,9 @@ class EngagementLink:
     hires: int = 0
     """Hiring outcomes: the `hire` conversions the tactic claims, for tactics that serve
     a hiring goal (as ROI counts them)."""
+    pipeline: dict[str, float] = field(default_factory=dict)
+    """Pipeline outcomes by metric (`leads`: 2.0): conversions of the types the tactic's
+    outcome benchmarks and goals measure whose journeys touched it."""
 
 
 def engagement_links(
@@ -106,6 +116,7 @@ def engagement_links(
     per_channel = d.group_by("channel").aggregate(n=d.count())
     deflected = {str(r["channel"]): int(r["n"]) for r in to_arrow(per_channel).to_pylist()}
     hires = _claimed_hires(plan, conversions)
+    pipeline = _pipeline_outcomes(plan, journeys)
     # One row per conversion event and step already: (ckey, cts) fixes n.
     touched = journeys.event_steps(**options)
     converted = touched.group_by(["step", touched.cts.truncate("W").date().name("week")]).aggregate(
@@ -122,7 +133,7 @@ def engagement_links(
             continue
         service = deflected.get(tactic.channel, 0) if _serves_support(plan, tactic.id) else 0
         attributed = credit.get(tactic.id, 0.0)
-        found = Outcomes(attributed, service, hires.get(tactic.id, 0))
+        found = Outcomes(attributed, service, hires.get(tactic.id, 0), pipeline.get(tactic.id, {}))
         out.append(_link(tactic.id, rows, totals, found, outcomes, max_lag_weeks))
     return out
 
@@ -134,6 +145,27 @@ class Outcomes:
     sales: float
     deflected: int
     hires: int
+    pipeline: dict[str, float]
+
+
+def _pipeline_metrics(plan: Plan, tactic: Tactic) -> list[str]:
+    """The pipeline metrics the tactic is judged on: its benchmarks' and its goals'."""
+    metrics = [b.metric for b in tactic.benchmarks] + [g.metric for g in tactic_goals(plan, tactic)]
+    return [m for m in dict.fromkeys(metrics) if m in CONVERSION_TYPES]
+
+
+def _pipeline_outcomes(plan: Plan, journeys: JourneyStore) -> dict[str, dict[str, float]]:
+    """{tactic: {pipeline metric: conversions touched}}, only those above 0."""
+    wanted = {t.id: _pipeline_metrics(plan, t) for t in plan.tactics}
+    kinds = sorted({CONVERSION_TYPES[m] for metrics in wanted.values() for m in metrics})
+    if not kinds:
+        return {}
+    touched = touched_conversions(plan, journeys, kinds)
+    found: dict[str, dict[str, float]] = {}
+    for tactic, metrics in wanted.items():
+        counts = {m: touched.get((tactic, CONVERSION_TYPES[m]), (0.0, 0.0))[0] for m in metrics}
+        found[tactic] = {m: n for m, n in counts.items() if n > 0}
+    return found
 
 
 def _claimed_hires(plan: Plan, conversions: ibis.Table) -> dict[str, int]:
@@ -183,10 +215,12 @@ def _link(
     lag, r, low, high = best if best else (None, None, None, None)
     evidence = low is not None and low > 0
     attributed, deflected = found.sales, found.deflected
-    tied = attributed > 0 or evidence or deflected > 0 or found.hires > 0
+    pipeline = "".join(f", {n:,.0f} {m} touched" for m, n in found.pipeline.items())
+    tied = attributed > 0 or evidence or deflected > 0 or found.hires > 0 or bool(found.pipeline)
     if tied:
         verdict = (
             f"{tactic}: {total:,} engagements; {attributed:,.1f} sales credited by Markov"
+            + pipeline
             + (f", {deflected:,} support tickets deflected on its channel" if deflected else "")
             + (f", {found.hires:,} hires claimed" if found.hires else "")
             + (
@@ -199,7 +233,8 @@ def _link(
     else:
         verdict = (
             f"{tactic}: {total:,} engagements and no business outcome: no sale is credited to "
-            "it, it claims no saved ticket or hire, and its engagement does not lead "
+            "it, no lead or other pipeline outcome it is judged on touched it, it claims no "
+            "saved ticket or hire, and its engagement does not lead "
             "conversions. This engagement is not tied to any outcome."
         )
     return EngagementLink(
@@ -217,6 +252,7 @@ def _link(
         tickets_deflected=deflected,
         verdict=verdict,
         hires=found.hires,
+        pipeline=found.pipeline,
     )
 
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.plan import Plan, Tactic
 from outcomes.plan.matching import (
@@ -51,6 +51,7 @@ from outcomes.plan.matching import (
     touchpoint_criteria,
     written_kinds,
 )
+from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
     pass
@@ -237,6 +238,33 @@ def mapped_activities(plan: Plan, activities: Any) -> Any:
     step = step.mutate(**ranks) if ranks else step
     winner = _winner([(step[f"_rank_{i}"], m.tactic.id) for i, m in enumerate(matchers)])
     return step.mutate(tactic=winner).drop(*met, *ranks)
+
+
+PLACE_CRITERIA: Final = ("accounts", "operators")
+"""The criteria that name where a tactic's activity is posted from (a page, a handle, a
+person's own profile); hashtags and campaigns name what it says, wherever it is."""
+
+
+def seen_tactics(plan: Plan, activities: Any) -> frozenset[str]:
+    """The tactics whose activity a loaded export could show, whether or not it holds any.
+
+    A tactic is seen when `activities` hold anything, of any kind and date, from where it
+    posts: on its channel, from one of its `match.accounts` or by one of its
+    `match.operators`, or, when it names neither, from anywhere on its channel. Reps who
+    post from their personal profiles are seen only once an export of those profiles is
+    loaded: a company page's export cannot show whether they posted.
+    """
+    places: dict[str, Any] = {}
+    for tactic in plan.tactics:
+        criteria = _activity_criteria(plan, tactic, activities)
+        named = [criteria[name] for name in PLACE_CRITERIA if name in criteria]
+        place = _any(named) if named else (activities.channel == tactic.channel)
+        places[tactic.id] = place.fill_null(False).any()
+    if not places:
+        return frozenset()
+    seen = activities.aggregate(**{f"_seen_{i}": v for i, v in enumerate(places.values())})
+    [row] = to_arrow(seen).to_pylist()
+    return frozenset(t for i, t in enumerate(places) if row[f"_seen_{i}"])
 
 
 def materialised_activities(plan: Plan, activities: Any) -> Any:

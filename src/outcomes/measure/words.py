@@ -123,13 +123,28 @@ def metric_value(plan: Plan, metric: str, value: float | None) -> str:
         return INVALID
     unit = metric_unit(plan, metric)
     if unit == "currency":
-        return format_money(round(value), plan.organisation.currency)
+        return metric_money(value, plan.organisation.currency)
     if unit == "percent":
         return f"{number(value)}%"
     if unit == "ratio":
         return f"{value:,.2f}"
     suffix = {"minutes": " min", "days": " days"}.get(unit, "")
     return f"{number(value)}{suffix}"
+
+
+CENTS_BELOW: Final = 1_000
+"""A metric's money value below this keeps its cents: a cost per ticket, per lead or per
+order, where whole units hide a gap (€21.40 against a €20 target read "€21")."""
+
+
+def metric_money(amount: float, currency: str) -> str:
+    """A metric's money value as every route writes it: to the cent below `CENTS_BELOW`
+    ("€21.40"; a whole amount stays "€20"), in whole units above it ("€79,000"), where a
+    cent is below a ten-thousandth of the value and says nothing."""
+    if is_invalid(amount):
+        return INVALID
+    shown = round(amount, 2) if abs(amount) < CENTS_BELOW else round(amount)
+    return format_money(shown, currency)
 
 
 def metric_interval(plan: Plan, metric: str, low: float | None, high: float | None) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from markupsafe import Markup
 
 from outcomes.catalog.money import format_money
+from outcomes.measure.words import metric_money
 from outcomes.plan.implementation import (
     ImplementationPlan,
     Party,
@@ -166,7 +167,7 @@ def _context(
         "weeks": _one_decimal,
         "pct": percent,
         "date": format_date,
-        "value": functools.partial(_metric_value, money=money),
+        "value": functools.partial(_metric_value, currency=ip.currency),
         "names": functools.partial(_names, markdown=markdown),
         "direction": lambda d: _DIRECTIONS.get(d, d),
         "better": lambda b: "lower is better" if b == "lower" else "higher is better",
@@ -206,11 +207,11 @@ def _one_decimal(value: float | None) -> str:
     return "—" if value is None else format_number(round(value, 1))
 
 
-def _metric_value(value: float | None, unit: str, *, money: Callable[[float], str]) -> str:
+def _metric_value(value: float | None, unit: str, *, currency: str) -> str:
     if value is None:
         return "—"
     if unit == "currency":
-        return money(value)
+        return metric_money(value, currency)  # a target of €19.50 is not "€20"
     if unit == "percent":
         return f"{format_number(round(value, 2))}%"
     suffix = {"minutes": " min", "days": " days"}.get(unit, "")
