@@ -60,6 +60,12 @@ class Meta(_View):
     fingerprint: str = Field(description="The state of plan and warehouse measured.")
     headline_model: str = Field(description="The attribution model ROI leads with.")
     health_score: int = Field(description="The plan's lint health score, 0 to 100.")
+    confidence: float = Field(
+        0.9, description="The coverage of the ROI intervals, as the briefing measured them."
+    )
+    forecast_confidence: float = Field(
+        0.9, description="The coverage of the goals' forecast intervals."
+    )
 
 
 class GoalRow(_View):
@@ -88,6 +94,9 @@ class GoalRow(_View):
     scope: str | None = Field(None, description="Which conversions count for it, in words.")
     scope_note: str | None = Field(
         None, description="Why a scoped goal has no number: its scope matches no conversion."
+    )
+    status_reason: str = Field(
+        "", description="What the status rests on, in words, as every route gives it."
     )
 
 

@@ -17,6 +17,7 @@ from outcomes.briefing.explorer import WHOLE_PERIOD, explore
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.attribution.result import AttributionResult
 from outcomes.measure.conversation import ConversationHealth
+from outcomes.measure.pacing import CONFIDENCE as FORECAST_CONFIDENCE
 from outcomes.measure.roi_report import RoiRow, tactic_totals
 from outcomes.measure.words import metric_unit
 from outcomes.plan.implementation import (
@@ -185,6 +186,7 @@ class Views:
                     link=f"/goals/{pace.goal}",
                     scope=pace.scope,
                     scope_note=pace.scope_note,
+                    status_reason=pace.reason,
                 )
             )
         return rows
@@ -498,6 +500,8 @@ def _meta(briefing: Briefing) -> Meta:
         fingerprint=briefing.fingerprint,
         headline_model=briefing.options.headline_model,
         health_score=briefing.health_score,
+        confidence=briefing.options.confidence,
+        forecast_confidence=FORECAST_CONFIDENCE,
     )
 
 
