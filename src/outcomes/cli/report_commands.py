@@ -180,8 +180,8 @@ def _goals_table(briefing: Briefing) -> Table:
 
     titles = {g.id: g.title for g in briefing.plan.goals}
     table = Table(title="Business goals", title_justify="left", expand=False)
-    for column in ("Goal", "Status", "Actual", "Expected now", "Target", "Forecast", "Why"):
-        table.add_column(column, justify="left" if column in ("Goal", "Status", "Why") else "right")
+    for column in ("Goal", "Status", "Actual", "Expected now", "Target", "Forecast"):
+        table.add_column(column, justify="left" if column in ("Goal", "Status") else "right")
     for pace in briefing.scorecard.goals:
         table.add_row(
             escape(_cut(titles.get(pace.goal, pace.goal), 44)),
@@ -190,7 +190,6 @@ def _goals_table(briefing: Briefing) -> Table:
                 metric_value(briefing.plan, pace.metric, value)
                 for value in (pace.actual, pace.expected, pace.target, pace.forecast)
             ),
-            escape(pace.reason),
         )
     return table
 
