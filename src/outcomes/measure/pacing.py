@@ -67,8 +67,8 @@ and, whatever the date:
 * `no_data`: nothing to measure it with.
 
 Each goal carries its `reason`: the status in one sentence, with the numbers it rests on
-("its 90% interval, 41 to 79, straddles its threshold 50"), which every route shows
-beside the status.
+("the forecast 50.41 is past the threshold 50, but its 90% interval, 33.83 to 67.00,
+straddles it"), which every route shows with the status.
 
 "Past", "better" and "reaches" follow the goal's direction (`increase`/`at_least`:
 higher is better; `decrease`/`at_most`: lower is).
@@ -243,7 +243,7 @@ def _pace(
         if measured.last_date is None or measured.last_date < stale_from:
             status = "stale"
             since = measured.last_date.isoformat() if measured.last_date else "its start"
-            reason = f"no data since {since}, {stale_days} days or more before {as_of}"
+            reason = f"no data since {since}: nothing in the {stale_days} days before {as_of}"
     return GoalPace(
         goal=goal.id,
         metric=goal.metric,
