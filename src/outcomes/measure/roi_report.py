@@ -261,7 +261,7 @@ class RoiReport:
             "currency": self.currency,
             "models": list(self.models),
             "params": _plain(dict(self.params)),
-            "coverage": dataclasses.asdict(self.coverage) | {"message": self.coverage.message},
+            "coverage": _coverage_json(self.coverage),
             "unplanned_revenue": {
                 m: {"value": e.value, "low": e.low, "high": e.high}
                 for m, e in self.unplanned.items()
@@ -369,3 +369,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     return value
+
+
+def _coverage_json(coverage: Coverage) -> dict[str, Any]:
+    """The coverage as JSON: its counts, the tactics touched outside their scope (a list,
+    as JSON reads it back) and the sentence every route prints."""
+    return dataclasses.asdict(coverage) | {
+        "outside_scope": [dataclasses.asdict(each) for each in coverage.outside_scope],
+        "message": coverage.message,
+    }
