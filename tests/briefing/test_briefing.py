@@ -104,7 +104,7 @@ def test_strategy_map_status_follows_goals_and_the_tactic_rule(briefing: Briefin
     status = briefing.element_status()
     for pace in briefing.scorecard.goals:
         assert status[pace.goal] == pace.status  # "no data yet" stays itself, never "stale"
-    order = ("no_data", "achieved", "on_track", "stale", "at_risk", "off_track")
+    order = ("no_data", "achieved", "on_track", "stale", "at_risk", "off_track", "missed")
     for strategy in briefing.plan.strategies:
         worst = max((status[g] for g in strategy.serves), key=order.index)
         assert status[strategy.id] == worst
@@ -116,8 +116,9 @@ def test_strategy_map_status_follows_goals_and_the_tactic_rule(briefing: Briefin
         if all(b.status == "no_data" for b in marks) and judged[tactic.id].basis != "outcome":
             # A tactic whose benchmarks have no data is "no data yet", not stale or red.
             assert status[tactic.id] == "no_data"
-    # fb-retarget, the likes-only tactic: its one benchmark counts the leads it brought, none.
-    assert status["fb-retarget"] == "off_track"
+    # fb-retarget, the likes-only tactic: its one benchmark counts the leads it brought, none,
+    # and its year is over (the demo's data run to its last day): missed, not off track.
+    assert status["fb-retarget"] == "missed"
     # The pilot tactic's demo requests have no data, its response rate has: it is not grey.
     assert status["li-rep-insights"] in MEASURED
     # x-support is judged on its deflected tickets (business), its response time aside.
@@ -126,7 +127,7 @@ def test_strategy_map_status_follows_goals_and_the_tactic_rule(briefing: Briefin
 
 def test_json_is_serialisable_and_complete(briefing: Briefing) -> None:
     data = json.loads(json.dumps(briefing.to_json()))
-    assert data["schema_version"] == 3
+    assert data["schema_version"] == 4
     assert data["organisation"] == "Northwind Freight Software"
     assert len(data["top_attention"]) == 3
     assert {r["id"] for r in data["roi"]["rows"] if r["level"] == "tactic"} == {

@@ -10,6 +10,7 @@ import pytest
 
 from outcomes.examples import example_text
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
+from outcomes.measure.tactic_status import tactic_statuses
 from outcomes.plan import Plan, load_plan, load_plan_text
 from outcomes.warehouse.connection import Warehouse
 from tests.demo_cache import DemoCache
@@ -41,7 +42,8 @@ def test_status_against_baseline_threshold_and_target(plan: Plan, warehouse: War
     deflect(warehouse, 300, "email")
     found = measured(plan, warehouse)
     x = found[("x-support", "support_tickets_deflected")]
-    assert (x.actual, x.status) == (800.0, "on_track")
+    # Past the midpoint, yet the tactic is over: short of its target for good.
+    assert (x.actual, x.status) == (800.0, "missed")
     email = found[("customer-newsletter", "support_tickets_deflected")]
     assert (email.actual, email.status) == (300.0, "achieved")
     # No replies of the support account: its first-response benchmark has no data.
@@ -101,8 +103,8 @@ def test_a_business_hours_benchmark_reads_waits_in_the_plans_time_zone(
     business = found[("li-listen-respond", "first_response_business_minutes")]
     assert (business.actual, business.status) == (60.0, "achieved")
     calendar = found[("li-listen-respond", "first_response_minutes")]
-    # Short of its threshold; without a baseline it cannot be called worse than before.
-    assert (calendar.actual, calendar.status) == (65 * 60.0, "at_risk")
+    # Short of its target when the tactic ends (as_of is its last day): final.
+    assert (calendar.actual, calendar.status) == (65 * 60.0, "missed")
 
 
 NEWSLETTER = "      - {metric: support_tickets_deflected, baseline: 0, target: 300, per: period}\n"
@@ -122,7 +124,7 @@ def newsletter_plan(benchmark: str) -> Plan:
         (100, dt.date(2026, 3, 31), "on_track"),  # a quarter in, a third of the target
         (60, dt.date(2026, 6, 30), "at_risk"),  # runs at 121: better than 0, short of 290
         (300, dt.date(2026, 6, 30), "achieved"),  # a total past its target stays past it
-        (280, dt.date(2026, 12, 31), "at_risk"),  # the year is over: 280 is the forecast
+        (280, dt.date(2026, 12, 31), "missed"),  # the year is over: 280 is final
     ],
 )
 def test_a_period_total_is_paced_through_the_tactics_dates(
@@ -177,3 +179,36 @@ def test_without_baseline_or_threshold_a_total_is_on_track_only_at_the_target_pa
     deflect(warehouse, 60, "email")  # 160 by 30 June: runs at 323
     june = measured(plan, warehouse, as_of=dt.date(2026, 6, 30))
     assert june[("customer-newsletter", "support_tickets_deflected")].status == "on_track"
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 12, 30), END, dt.date(2027, 1, 31)])
+def test_at_and_after_the_tactics_end_the_result_is_final_never_on_track(
+    warehouse: Warehouse, as_of: dt.date
+) -> None:
+    """Half the target at the tactic's end is not "on track": without a threshold the line
+    is the midpoint, and the forecast at the end is just the actual."""
+    plan = newsletter_plan(
+        "      - {metric: support_tickets_deflected, baseline: 0, target: 300}\n"
+    )
+    deflect(warehouse, 150, "email")
+    key = ("customer-newsletter", "support_tickets_deflected")
+    result = measured(plan, warehouse, as_of=as_of)[key]
+    [judged] = [s for s in tactic_statuses(plan, list(measured(plan, warehouse, as_of).values()), [])
+                if s.tactic == "customer-newsletter"]  # fmt: skip
+    if as_of < END:  # a day before the end, the run rate still forecasts 150.4: on track
+        assert (result.status, judged.status) == ("on_track", "on_track")
+        return
+    assert result.elapsed == 1.0 and result.forecast == result.actual == 150
+    assert (result.status, judged.status) == ("missed", "missed")
+    assert (
+        judged.reason == "on business outcomes: support_tickets_deflected 150 (target 300): missed"
+    )
+
+
+def test_a_target_reached_by_the_tactics_end_is_achieved(warehouse: Warehouse) -> None:
+    plan = newsletter_plan(
+        "      - {metric: support_tickets_deflected, baseline: 0, threshold: 290, target: 300}\n"
+    )
+    deflect(warehouse, 300, "email")
+    result = measured(plan, warehouse)[("customer-newsletter", "support_tickets_deflected")]
+    assert (result.actual, result.status) == (300.0, "achieved")

@@ -67,8 +67,61 @@ def test_a_flow_mid_period_is_paced_against_the_pro_rated_target(
     assert half.forecast == pytest.approx(25 * 365 / 181)  # 50.4: just past the threshold
     assert half.forecast_low is not None and half.forecast_high is not None
     assert half.forecast_low < half.forecast < half.forecast_high
-    assert half.status == "on_track"
+    # Past the threshold, but 25 customers are consistent with a year of 34 to 67: the
+    # interval straddles the line, so the status claims no more than "at risk".
+    assert half.status == "at_risk"
+    assert half.reason == (
+        "the forecast 50.41 is past the threshold 50, but its 90% interval, "
+        "33.83 to 67.00, straddles it"
+    )
     assert pace(warehouse, with_goal(northwind, threshold=55), D(2026, 6, 30)).status == "at_risk"
+    # A line the whole interval is past: on track.
+    lower = pace(warehouse, with_goal(northwind, baseline=20, threshold=30), D(2026, 6, 30))
+    assert lower.status == "on_track"
+    assert lower.reason == ("the forecast 50.41 (90%: 33.83 to 67.00) is past the threshold 30")
+
+
+def test_a_forecast_worse_than_the_baseline_is_off_track_only_when_its_interval_is(
+    warehouse: Warehouse, northwind: Plan
+) -> None:
+    # 16 customers by 30 June run at 32.3 a year, worse than last year's 40; but 16 are
+    # consistent with a year of 19 to 46: not plainly off track.
+    for day in range(16):
+        convert(warehouse, D(2026, 1, 5) + dt.timedelta(days=10 * day), "new_customer")
+    few = pace(warehouse, northwind, as_of=D(2026, 6, 30))
+    assert few.forecast is not None and few.forecast < 40
+    assert few.forecast_high is not None and few.forecast_high > 40
+    assert few.status == "at_risk"
+    assert few.reason == (
+        "the forecast 32.27 is at or worse than the baseline 40, but its 90% interval, "
+        "19.00 to 45.53, reaches past it"
+    )
+    sure = pace(warehouse, with_goal(northwind, baseline=50, threshold=55), D(2026, 6, 30))
+    assert sure.status == "off_track"  # the whole interval is worse than 50
+    assert sure.reason.startswith("the forecast 32.27 (90%: 19.00 to 45.53) is at or worse")
+
+
+@pytest.mark.parametrize(
+    ("customers", "status", "reason"),
+    [
+        (60, "achieved", "60 reaches the target 60"),
+        # Past the threshold at the due date: the old rule said "on track" of a result that
+        # can no longer change.
+        (55, "missed", "the period is over: it ended at 55, short of the target 60 though "
+         "past its threshold 50"),
+        (45, "missed", "the period is over: it ended at 45, short of the target 60 and of "
+         "its threshold 50"),
+    ],
+)  # fmt: skip
+def test_at_and_after_the_due_date_a_goal_is_achieved_or_missed(
+    warehouse: Warehouse, northwind: Plan, customers: int, status: str, reason: str
+) -> None:
+    for day in range(customers):
+        convert(warehouse, D(2026, 12, 31) - dt.timedelta(days=day * 6), "new_customer")
+    for as_of in (D(2026, 12, 31), D(2027, 1, 20)):  # on the due date, and after it
+        final = pace(warehouse, northwind, as_of=as_of)
+        assert (final.as_of, final.elapsed, final.actual) == (D(2026, 12, 31), 1.0, customers)
+        assert (final.status, final.reason) == (status, reason)
 
 
 def test_an_increasing_total_past_its_target_is_achieved_early(
@@ -124,7 +177,9 @@ def test_levels_move_from_baseline_to_target_and_use_the_mean(
     early = pace(warehouse, plan, as_of=D(2026, 2, 28))
     assert early.kind == "level" and early.actual == 20_000.0 and early.forecast == 20_000.0
     assert early.expected == pytest.approx(18_000 + 3_000 * 59 / 365)
-    assert early.status == "on_track"  # past the 19,500 midpoint, target not yet due
+    # Past the 19,500 midpoint, but three deals' mean is €18,355 to €21,645 at 90%.
+    assert early.status == "at_risk"
+    assert "straddles it" in early.reason
     final = pace(warehouse, plan, as_of=D(2027, 3, 1))  # after the due date: capped at it
     assert final.as_of == D(2026, 12, 31)
     assert final.status == "stale"  # nothing since February
@@ -136,7 +191,9 @@ def test_goals_without_data_and_off_track_goals(warehouse: Warehouse, northwind:
         convert(warehouse, D(2026, 12, 1), "new_customer")
     final = pace(warehouse, northwind)  # as_of: the last day with business data
     assert final.as_of == D(2026, 12, 1) and final.actual == 30
-    assert final.status == "off_track"  # run rate 32.6 is worse than last year's 40
+    # Run rate 32.6 is worse than last year's 40, and 30 customers in the year are
+    # consistent with 22.8 to 42.4: the interval reaches past the baseline.
+    assert final.status == "at_risk"
 
 
 def test_the_demo_goals_have_the_statuses_the_simulator_made_true(full_demo: Path) -> None:

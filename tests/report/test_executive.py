@@ -109,8 +109,12 @@ def test_the_report_says_data_through_and_costs_stop_there(
             rf'data-testid="tactic-{judged.tactic}-status">{status_word(judged.status)}<', html
         )
         assert str(markup_escape(judged.reason)) in html
-    # fb-retarget, the likes-only tactic, is judged on the leads it brought: none.
-    assert judged_by_id(briefing)["fb-retarget"].status == "off_track"
+    # fb-retarget, the likes-only tactic, is judged on the leads it brought: none by the end
+    # of its year, which the data reach: missed, a final result.
+    assert judged_by_id(briefing)["fb-retarget"].status == "missed"
+    # Each goal's status reason, beside the tactics'.
+    for pace in briefing.scorecard.goals:
+        assert str(markup_escape(pace.reason)) in html
 
 
 def test_content_focus_shows_an_example_post_for_each_score_band(

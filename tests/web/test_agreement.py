@@ -23,6 +23,7 @@ import pytest
 
 from outcomes import Workspace
 from outcomes.briefing import BriefingOptions
+from outcomes.catalog.statuses import status_word
 from outcomes.measure.roi_report import Estimate
 from outcomes.measure.words import NO_INTERVAL, metric_interval, metric_value, roi_words
 from outcomes.report.executive import render_html
@@ -208,7 +209,12 @@ def test_a_goal_forecast_interval_reads_the_same_everywhere(
     goals_page = Page(served.get("/goals").text)
     table = terminal(workspace, "scorecard", *FLAGS)
     for goal, shown in expected.items():
-        (row,) = [re.split(r"\s{2,}", line.strip()) for line in table if line.startswith(goal)]
+        # The goal's row of the table (the lines after it give each status's reason).
+        (row,) = [
+            cells
+            for cells in (re.split(r"\s{2,}", line.strip()) for line in table)
+            if cells[0] == goal and len(cells) > 3
+        ]
         if not shown:
             assert f"goal-{goal}-forecast-interval" not in report.text
             continue
@@ -217,13 +223,19 @@ def test_a_goal_forecast_interval_reads_the_same_everywhere(
         assert goals_page.text[f"goal-{goal}-forecast-interval"] == shown, goal
         goal_page = Page(served.get(f"/goals/{goal}").text)
         assert goal_page.text[f"goal-{goal}-forecast-interval"] == shown, goal
-    # What needs a decision says it in the same words and unit as the goal's page.
+    # What needs a decision says it in the same words and unit as the goal's page; the
+    # demo's data reach the goals' due date, so a goal short of its target has missed it.
     goals = {g["id"]: g for g in card["goals"]}
-    off_track = [a for a in briefing.attention if a.kind == "off-track-goal"]
-    assert off_track
-    for item in off_track:
+    behind = [a for a in briefing.attention if a.kind in ("off-track-goal", "missed-goal")]
+    assert behind
+    for item in behind:
         goal = goals[item.subject]
         actual = metric_value(briefing.plan, goal["metric"], goal["actual"])
+        if item.kind == "missed-goal":
+            reason = goal["reason"]
+            assert item.detail.startswith(f"{reason[0].upper()}{reason[1:]}."), item.detail
+            assert f"ended at {actual}," in item.detail, item.detail
+            continue
         assert item.detail.startswith(f"{actual} against "), item.detail
         assert f"(90%: {expected[item.subject]})" in item.detail, item.detail
 
@@ -253,3 +265,44 @@ def test_the_total_roi_is_on_the_tactics_with_a_return_in_money_on_every_route(
         assert note.startswith("The total ROI is on the tactics whose return is in money: ")
         assert "li-listen-respond (€12,162 of cost) has no return in money measured yet" in note
     assert report.text["roi-total-note"] == overview.text["roi-total-note"]
+
+
+def test_a_goal_status_and_its_reason_read_the_same_everywhere(
+    workspace: Path, served: Served
+) -> None:
+    """The status of each goal comes with the one sentence that says why (a period that is
+    over, an interval that straddles the line): the JSON, the API, the report, the
+    dashboard's pages and `outcomes scorecard` give the same words."""
+    card = cli_json(workspace, "scorecard", *FLAGS)
+    expected = {g["id"]: (status_word(g["status"]), g["reason"]) for g in card["goals"]}
+    assert all(reason for _, reason in expected.values())
+    on_api = {
+        g["id"]: (g["status_label"], g["status_reason"])
+        for g in api_json(served, "/api/goals")["goals"]
+    }
+    assert on_api == expected
+    report = Page(render_html(Workspace.open(workspace).briefing(OPTIONS)))
+    pages = [report, Page(served.get("/").text), Page(served.get("/goals").text)]
+    table = [" ".join(line.split()) for line in terminal(workspace, "scorecard", *FLAGS)]
+    for goal, (word, reason) in expected.items():
+        for page in [*pages, Page(served.get(f"/goals/{goal}").text)]:
+            assert page.shown(f"goal-{goal}-status") == word, goal
+            assert page.shown(f"goal-{goal}-status-reason") == reason, goal
+        assert f"{goal} {word}: {reason}" in table, goal
+
+
+def test_the_interval_level_is_the_one_measured(workspace: Path, tmp_path: Path) -> None:
+    """ROI measured at 80% says 80% in the report's and the dashboard's headers."""
+    options = dataclasses.replace(OPTIONS, confidence=0.8)
+    html = render_html(Workspace.open(workspace).briefing(options))
+    assert "ROI (80% interval)" in html and "ROI (90% interval)" not in html
+    own = copy_workspace(workspace, tmp_path / "ws")
+    with serve(create_app(own, options=options)) as running:
+        running.wait_ready()
+        overview, tactics = running.get("/").text, running.get("/tactics").text
+        goal = running.get("/goals/new-logos").text
+    assert "ROI (80% interval)" in overview and "ROI (90% interval)" not in overview
+    assert "ROI per tactic with its 80% interval." in overview
+    assert "ROI (markov, 80%)" in tactics and "ROI per tactic with its 80% interval." in tactics
+    # The goals' forecast intervals are measured at 90% whatever the ROI's level.
+    assert "ROI (80% interval)" in goal and "(90%: " in goal

@@ -104,7 +104,9 @@ def test_alerts_go_out_by_email_and_webhook_once_each_and_every_delivery_is_logg
         first = run_alerts(space, store, Occasion(ACTOR, options=OPTIONS))
         assert first.news == ()  # the first run only learns each goal's status
         statuses = records.goal_statuses()
-        slipped = sorted(goal for goal, status in statuses.items() if status == "off_track")
+        # The demo's year is over: its goals short of their targets have missed them.
+        behind = ("off_track", "missed")
+        slipped = sorted(goal for goal, status in statuses.items() if status in behind)
         assert slipped, statuses
         # As if the last run had found them on track:
         records.remember_statuses(statuses | dict.fromkeys(slipped, "on_track"))
@@ -120,7 +122,7 @@ def test_alerts_go_out_by_email_and_webhook_once_each_and_every_delivery_is_logg
         assert len(mails) == len(keys)
         subjects = sorted(str(mail["Subject"]) for mail in mails)
         assert any(f"rejected {BAD_ROWS} of 15 rows" in subject for subject in subjects)
-        assert any("off track (was on track)" in subject for subject in subjects)
+        assert any("missed (was on track)" in subject for subject in subjects)
         bodies = "".join(mail.get_content() for mail in mails)
         assert f"https://dash.northwind.example/goals/{slipped[0]}" in bodies
         # Webhook: its first answer was a 500, so it was tried again and got everything.

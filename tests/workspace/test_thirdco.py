@@ -24,8 +24,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from outcomes.cli import app
+from outcomes.report.executive import render_html
 from outcomes.warehouse.connection import Warehouse
+from outcomes.web import create_app
 from outcomes.workspace import Workspace
+from tests.web.conftest import Page, serve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "thirdco"
 ADS = "exports/meta-ads/KC-Ads-Campaigns-Feb-1-2026-Mar-31-2026"
@@ -102,7 +105,7 @@ def roi(workspace: Path) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def scorecard(workspace: Path) -> dict[str, Any]:
     result = _cli(workspace, "scorecard", "--format", "json")
-    assert result.exit_code == 1, result.output  # box revenue is off track
+    assert result.exit_code == 1, result.output  # box revenue missed its target
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
@@ -133,18 +136,25 @@ def test_what_a_file_states_twice_is_loaded_once(workspace: Path) -> None:
 
 def test_goals_are_measured_from_the_rows(scorecard: dict[str, Any]) -> None:
     goals = {g["id"]: g for g in scorecard["goals"]}
+    # The finance exports run to 31 March, the goals' due date: every result is final.
+    assert {g["as_of"] for g in goals.values()} == {"2026-03-31"}
     # 10 orders (EUR 426) and the purchase of no user (EUR 61); no wholesale deal counts.
-    assert (goals["box-revenue"]["actual"], goals["box-revenue"]["status"]) == (487.0, "off_track")
+    assert (goals["box-revenue"]["actual"], goals["box-revenue"]["status"]) == (487.0, "missed")
     assert goals["bigger-boxes"]["actual"] == pytest.approx(487 / 11)
     assert goals["bigger-boxes"]["status"] == "achieved"
-    # March's churn; the quarter's support cost (2,980 + 2,890 + 2,870), under 8,800.
+    # March's churn; the quarter's support cost (2,980 + 2,890 + 2,870), under 8,800: past
+    # their thresholds, short of their targets when the quarter is over.
     assert (goals["fewer-cancellations"]["actual"], goals["fewer-cancellations"]["status"]) == (
         5.4,
-        "on_track",
+        "missed",
     )
     assert (goals["cheaper-care"]["actual"], goals["cheaper-care"]["status"]) == (
         8740.0,
-        "on_track",
+        "missed",
+    )
+    assert goals["cheaper-care"]["reason"] == (
+        "the period is over: it ended at €8,740, short of the target €8,500 though past its "
+        "threshold €8,800"
     )
     # Won in the quarter: Office Hub Delft (3,600) and Café Mira (6,250), not Café Lumen
     # (won in November) nor Acme's gift boxes (another pipeline).
@@ -246,3 +256,33 @@ def test_loading_the_folder_at_once_stores_what_loading_file_by_file_does(
     result = _cli(root, "ingest", "--auto", str(root / "exports"))
     assert result.exit_code == 0, result.output
     assert _contents(root) == _contents(workspace)
+
+
+def test_the_roi_footer_says_what_reached_a_tactic_the_same_on_every_route(
+    workspace: Path, roi: dict[str, Any]
+) -> None:
+    """Both new customers' journeys touched li-wholesale, which is measured on its goal's
+    scope (the Wholesale pipeline's deals) and so credits them to nobody: every tactic
+    shows 0.0 new customers. "2 of 2 new customers had a touch to credit" alone read as a
+    contradiction; the footer says where the touches went."""
+    assert all(r["new_customers"] == 0 for r in roi["rows"] if r["level"] == "tactic")
+    coverage = roi["coverage"]
+    assert (coverage["new_customers"], coverage["new_customers_on_paths"]) == (2, 2)
+    [outside] = coverage["outside_scope"]
+    assert (outside["tactic"], outside["new_customers"], outside["sales"]) == (
+        "li-wholesale", 2, 0
+    )  # fmt: skip
+    message = coverage["message"]
+    assert message.endswith(
+        "li-wholesale is measured on its goals' scope (pipeline wholesale) only: 2 new "
+        "customers whose journeys touched it are outside that scope and not credited to it."
+    )
+    # The direct visit's order is touched by no tactic: named, with where to look.
+    assert "The other touches belong to no tactic of the plan: `outcomes unplanned`" in message
+    on_terminal = " ".join(_cli(workspace, "roi").stdout.split())
+    assert message in on_terminal
+    briefing = Workspace.open(workspace).briefing()
+    assert Page(render_html(briefing)).text["roi-coverage"] == message
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        assert Page(running.get("/").text).text["roi-coverage"] == message

@@ -37,6 +37,7 @@ GOAL_RANK: Final[dict[str, int]] = {
     "stale": 2,
     "at_risk": 3,
     "off_track": 4,
+    "missed": 5,
 }
 PERIOD_DAYS: Final[dict[str, int]] = {"day": 1, "week": 7, "month": 31}
 TACTIC_ROW: Final = "(tactic)"
@@ -51,7 +52,7 @@ def goal_alerts(plan: Plan, goals: Iterable[GoalPace], previous: Mapping[str, st
         before, now = previous.get(pace.goal), pace.status
         if before not in GOAL_RANK or now not in GOAL_RANK or GOAL_RANK[now] <= GOAL_RANK[before]:
             continue
-        severity: Severity = "critical" if now == "off_track" else "warning"
+        severity: Severity = "critical" if now in ("off_track", "missed") else "warning"
         title = titles.get(pace.goal, pace.goal)
         found.append(
             Alert(
@@ -70,9 +71,12 @@ def goal_alerts(plan: Plan, goals: Iterable[GoalPace], previous: Mapping[str, st
 def _goal_detail(pace: GoalPace) -> str:
     actual = "no actual yet" if pace.actual is None else f"actual {number(pace.actual)}"
     forecast = "" if pace.forecast is None else f", forecast {number(pace.forecast)}"
+    # The status's reason, as every other route gives it (an interval that straddles the
+    # line, a period that is over).
+    why = f" {pace.reason[:1].upper()}{pace.reason[1:]}." if pace.reason else ""
     return (
         f"{pace.metric} as of {pace.as_of.isoformat()}: {actual}{forecast}, "
-        f"target {number(pace.target)} (baseline {number(pace.baseline)})."
+        f"target {number(pace.target)} (baseline {number(pace.baseline)}).{why}"
     )
 
 

@@ -47,6 +47,7 @@ from outcomes.catalog.money import format_money
 from outcomes.catalog.statuses import status_word
 from outcomes.lint.rules.listening import required_listeners
 from outcomes.measure.costs import ForeignSpend
+from outcomes.measure.pacing import CONFIDENCE as FORECAST_CONFIDENCE
 from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
@@ -56,6 +57,7 @@ from outcomes.plan import Plan
 
 Kind = Literal[
     "off-track-goal",
+    "missed-goal",
     "foreign-currency-spend",
     "at-risk-goal",
     "stale-goal",
@@ -173,6 +175,17 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
                 link,
                 effect,
             )
+        elif pace.status == "missed":
+            yield Attention(
+                "missed-goal",
+                3,
+                pace.goal,
+                f"{title}: target {status_word(pace.status)}",
+                f"{_sentence(pace.reason)} Decide what the next period changes: the tactics "
+                "that served it, their resources, or the target.",
+                link,
+                effect,
+            )
         elif pace.status in ("stale", "no_data"):
             since = (
                 f"no data since {pace.last_data.isoformat()}"
@@ -198,10 +211,15 @@ def _goals(plan: Plan, card: Scorecard) -> Iterable[Attention]:
                 pace.goal,
                 f"{title} is {status_word(pace.status)}",
                 f"{value(pace.actual)} against {value(pace.expected)} expected by now; the "
-                f"target is {value(pace.target)}.",
+                f"target is {value(pace.target)}. {_sentence(pace.reason)}",
                 link,
                 effect,
             )
+
+
+def _sentence(reason: str) -> str:
+    """A goal's status reason as a sentence of its own: capital first, full stop last."""
+    return f"{reason[:1].upper()}{reason[1:]}." if reason else ""
 
 
 def _random_acts(findings: Sequence[LintItem], unplanned: UnplannedReport) -> Iterable[Attention]:
@@ -405,5 +423,5 @@ def _forecast(plan: Plan, pace: GoalPace) -> str:
     if pace.forecast is None:
         return ""
     interval = metric_interval(plan, pace.metric, pace.forecast_low, pace.forecast_high)
-    shown = f" (90%: {interval})" if interval else ""
+    shown = f" ({FORECAST_CONFIDENCE:.0%}: {interval})" if interval else ""
     return f"; forecast {_value(plan, pace.metric, pace.forecast)}{shown}"

@@ -9,6 +9,12 @@ Two states are not a measurement at all and never wear a colour of success or fa
 `no_data` ("no data yet": nothing measures it, or nothing has arrived) is white with a
 dashed grey outline, `stale` (the data stopped arriving) grey. `unplanned` marks a tactic
 that serves no goal: whatever its numbers, it is never "achieved".
+
+Once a goal's or a tactic's period is over there is nothing left to forecast: the result
+is final, `achieved` when the target is reached and `missed` otherwise, never "on track".
+Before then a status claims no more than the forecast's interval: "on track" only when the
+whole interval is past the line, "off track" only when all of it is at or worse than the
+baseline; an interval that reaches across either is "at risk", and the reason says so.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal
 
-Status = Literal["achieved", "on_track", "at_risk", "off_track", "stale", "no_data", "unplanned"]
+Status = Literal[
+    "achieved", "on_track", "at_risk", "off_track", "missed", "stale", "no_data", "unplanned"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +55,22 @@ STATUS_STYLES: Final[dict[Status, StatusStyle]] = {
     ),
     "on_track": StatusStyle(
         "on track", "#dcfce7", "#16a34a", "#14532d", "green", False,
-        "The forecast at the end of the period is past the threshold (without one, past "
-        "the midpoint between baseline and target).",
+        "The period is still running and the forecast at its end, its whole interval "
+        "included, is past the threshold (without one, past the midpoint between baseline "
+        "and target).",
     ),
     "at_risk": StatusStyle(
         "at risk", "#fef3c7", "#b45309", "#78350f", "yellow", False,
-        "The forecast is better than the baseline but short of the threshold.",
+        "Either way is possible: the forecast's interval reaches across the threshold or "
+        "the baseline, or the forecast is better than the baseline but short of the threshold.",
     ),
     "off_track": StatusStyle(
         "off track", "#fee2e2", "#dc2626", "#7f1d1d", "bold red", False,
-        "The forecast is at or worse than the baseline.",
+        "The forecast, its whole interval included, is at or worse than the baseline.",
+    ),
+    "missed": StatusStyle(
+        "missed", "#fecaca", "#991b1b", "#7f1d1d", "bold red", False,
+        "The period is over and the actual fell short of the target: the result is final.",
     ),
     "stale": StatusStyle(
         "stale", "#f1f5f9", "#64748b", "#334155", "magenta", True,
@@ -72,13 +86,14 @@ STATUS_STYLES: Final[dict[Status, StatusStyle]] = {
     ),
 }  # fmt: skip
 STATUSES: Final[tuple[Status, ...]] = tuple(STATUS_STYLES)
-MEASURED: Final[tuple[Status, ...]] = ("achieved", "on_track", "at_risk", "off_track")
+MEASURED: Final[tuple[Status, ...]] = ("achieved", "on_track", "at_risk", "off_track", "missed")
 """The states that say how a number stands against its target, best first."""
 # Best to worst for a roll-up (a strategy is the worst of its goals): "no data yet" says
 # nothing, so it loses to any measurement; data that stopped arriving is worse than good
-# news and better than bad.
+# news and better than bad; a target missed for good is worse than one that can still be
+# caught up with.
 _ROLL_UP: Final[tuple[Status, ...]] = (
-    "no_data", "achieved", "on_track", "stale", "at_risk", "off_track", "unplanned",
+    "no_data", "achieved", "on_track", "stale", "at_risk", "off_track", "missed", "unplanned",
 )  # fmt: skip
 
 

@@ -233,7 +233,7 @@ def _roi_table(briefing: Briefing) -> Table:
         "New customers",
         "Return (goals' terms)",
         "Cost",
-        "ROI (90% interval)",
+        f"ROI ({briefing.options.confidence:.0%} interval)",
     )
     for column in columns:
         table.add_column(column, justify="left" if column == "Tactic" else "right")

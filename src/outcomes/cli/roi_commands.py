@@ -193,10 +193,8 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
             compare.add_row(tactic, *(_money(v) for v in values))
         compare.add_row("(unplanned)", *(_money(report.unplanned[m].value) for m in report.models))
         console.print(compare)
-    c = report.coverage
     console.print(
-        f"{c.on_paths:,.0f} of {c.conversions:,.0f} sales and {c.new_customers_on_paths:,.0f} of "
-        f"{c.new_customers:,.0f} new customers in the period had a touch to credit. "
+        f"{report.coverage.message} "
         "t/s/g: tactic, strategy, goal; CPA: cost per new customer. Return: in the terms "
         "of the goals served (attributed sales, support contacts saved, hires), in money "
         "where a value per unit is stated or measured; ROI is on it."

@@ -333,7 +333,10 @@ def _print(plan: Plan, goals: list[Any]) -> None:
 
     as_of = max((g.as_of for g in goals), default=None)
     table = Table(title=f"Goals, paced at {as_of}", box=None, pad_edge=False)
-    for column in ("goal", "metric", "actual", "expected", "forecast", "90% interval", "status"):
+    from outcomes.measure.pacing import CONFIDENCE
+
+    interval = f"{CONFIDENCE:.0%} interval"  # the level pacing measured the forecast at
+    for column in ("goal", "metric", "actual", "expected", "forecast", interval, "status"):
         table.add_column(column, justify="left" if column in ("goal", "metric") else "right")
     for g in goals:
         table.add_row(
@@ -345,6 +348,9 @@ def _print(plan: Plan, goals: list[Any]) -> None:
         )
     console = stdout_console(min_width=100)
     console.print(table)
+    for g in goals:  # why each status, in the words every route gives
+        if g.reason:
+            console.print(f"{g.goal} {status_text(g.status)}: {escape(g.reason)}")
     for g in goals:  # a scoped goal counts some conversions only; say which, and when none
         if g.scope:
             note = f": {g.scope_note}" if g.scope_note else ""

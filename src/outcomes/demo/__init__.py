@@ -46,7 +46,7 @@ truth.json (``schema_version`` 1)::
                   median_first_response_minutes}}}
     low_response_channel  "mastodon"
     goals         {goal id: {metric, status, actual, baseline, threshold, target, definition}}
-    goal_status_rule      how status follows from actual (statuses are planted at scale 1)
+    goal_status_rule      how the status at the due date follows from the actual
     support       cost_per_ticket, baseline_support_cost, ticket_demand, tickets_created,
                   tickets_deflected, support_cost, newsletter_subscribers
     hours         {effort: {tactic: {person: planted logged ÷ planned hours, where not 1}},

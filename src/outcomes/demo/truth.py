@@ -26,10 +26,9 @@ from outcomes.plan import Goal, Plan, Tactic
 
 SCHEMA_VERSION: Final = 1
 STATUS_RULE: Final = (
-    "achieved: the actual reaches the target; on_track: it is past the threshold (or, without "
-    "one, past the midpoint between baseline and target); at_risk: better than the baseline "
-    "but short of that line; off_track: at or worse than the baseline. 'Past' and 'better' "
-    "follow the goal's direction."
+    "the status at the goal's due date, when the period is over and nothing is left to "
+    "forecast: achieved when the actual reaches the target, missed otherwise. 'Reaches' "
+    "follows the goal's direction."
 )
 DEFINITIONS: Final = {
     "net_new_customers": "HubSpot contacts that became customers (deals won) in 2026",
@@ -125,16 +124,9 @@ def _hours(entries: Iterable[TimeEntry]) -> dict[str, Any]:
 
 
 def goal_status(goal: Goal, actual: float) -> str:
-    """The goal's status at its due date under :data:`STATUS_RULE`."""
+    """The goal's status at its due date under :data:`STATUS_RULE`: a final result."""
     sign = -1.0 if goal.direction in ("decrease", "at_most") else 1.0
-    line = goal.threshold if goal.threshold is not None else (goal.baseline + goal.target) / 2
-    if sign * actual >= sign * goal.target:
-        return "achieved"
-    if sign * actual >= sign * line:
-        return "on_track"
-    if sign * actual > sign * goal.baseline:
-        return "at_risk"
-    return "off_track"
+    return "achieved" if sign * actual >= sign * goal.target else "missed"
 
 
 def _incremental(actual: Tally, without: Tally | None) -> dict[str, float]:

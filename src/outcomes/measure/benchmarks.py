@@ -38,6 +38,12 @@ forecasts 214: on track, not short.
 
 * `achieved`: the actual reaches the target (a `period` total of a higher-is-better
   metric at any time, since it cannot fall back; everything else on its current value);
+* `missed`: the tactic's end is reached (`as_of` on or after it) and the actual is short
+  of the target. Its result is final, whatever kind of benchmark: 12 of 24 posts at the
+  end is missed, never "on track" because the forecast there is the actual;
+
+while the tactic runs:
+
 * `on_track`: the forecast is past the threshold (without one, past the midpoint between
   baseline and target; without a baseline either, at the target);
 * `at_risk`: short of that line but better than the baseline (a flow without a baseline
@@ -69,7 +75,7 @@ from outcomes.warehouse.connection import to_arrow
 if TYPE_CHECKING:
     import ibis
 
-Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data"]
+Status = Literal["achieved", "on_track", "at_risk", "off_track", "missed", "no_data"]
 # One table each, shared with the linter's catalogue of what can be measured.
 ACTIVITY_KINDS: Final = ACTIVITY_COUNTS
 CONVERSION_TYPES: Final = TOUCHED_TYPES
@@ -266,6 +272,8 @@ def _result(
         reached = actual if not paced or not lower_better or elapsed >= 1.0 else None
         if reached is not None and not better(benchmark.target, reached):
             status = "achieved"
+        elif elapsed >= 1.0:
+            status = "missed"  # the tactic is over: nothing left to forecast
         elif not better(line, forecast):
             status = "on_track"
         elif baseline is None or better(forecast, baseline):

@@ -41,18 +41,34 @@ share), with a 90% interval from the Poisson spread of the number of events behi
 a level's current value, with the interval of its mean (±1.645 standard errors) when it
 is an average of events. Snapshot-based numbers carry no interval.
 
-**Status**, computed, never typed, on the forecast (equal to the actual at the due date):
+**Status**, computed, never typed, in the vocabulary of `outcomes.catalog.statuses`:
 
 * `achieved`: the actual reaches the target: at any time for a flow to increase (it cannot
   fall back), at the due date otherwise;
-* `on_track`: the forecast is past the goal's `threshold`, or, without one, past the
-  midpoint between baseline and target;
-* `at_risk`: better than the baseline but short of that line;
-* `off_track`: at or worse than the baseline;
+* `missed`: the due date is reached and the actual is short of the target. Once the period
+  is over nothing is forecast: the result is final, never "on track";
+
+before the due date, on the forecast **and its interval** (a verdict claims no more than
+the interval does):
+
+* `on_track`: the forecast, the worse end of its interval included, is past the goal's
+  `threshold`, or, without one, past the midpoint between baseline and target;
+* `off_track`: the forecast, the better end of its interval included, is at or worse than
+  the baseline;
+* `at_risk`: anything between: a forecast short of that line but better than the
+  baseline, or an interval that reaches across the line or the baseline (the forecast
+  past the line with an interval that runs short of it is not plainly on track);
+
+and, whatever the date:
+
 * `stale`: the data behind the metric (its snapshots, or any conversion at all) has
   nothing in the `stale_days` (default 35) before `as_of`: the number may be right but
   nobody can tell, as when an export stopped arriving;
 * `no_data`: nothing to measure it with.
+
+Each goal carries its `reason`: the status in one sentence, with the numbers it rests on
+("the forecast 50.41 is past the threshold 50, but its 90% interval, 33.83 to 67.00,
+straddles it"), which every route shows with the status.
 
 "Past", "better" and "reaches" follow the goal's direction (`increase`/`at_least`:
 higher is better; `decrease`/`at_most`: lower is).
@@ -64,12 +80,13 @@ import dataclasses
 import datetime as dt
 import math
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.measure.currency import foreign_values, in_plan_currency
 from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
+from outcomes.measure.words import metric_interval, metric_value
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
 from outcomes.warehouse.connection import to_arrow
@@ -77,7 +94,9 @@ from outcomes.warehouse.connection import to_arrow
 if TYPE_CHECKING:
     import ibis
 
-Status = Literal["achieved", "on_track", "at_risk", "off_track", "stale", "no_data"]
+Status = Literal["achieved", "on_track", "at_risk", "off_track", "missed", "stale", "no_data"]
+CONFIDENCE: Final = 0.9
+"""The coverage of every goal's forecast interval; `Z90` is its normal quantile."""
 Z90: Final = 1.645
 STALE_DAYS: Final = 35
 FLOW_METRICS: Final = frozenset(
@@ -137,6 +156,8 @@ class GoalPace:
     left_out: str | None = None
     """The money the actual leaves out, being in another currency than the plan's
     (`1 deal_won in USD (9,500)`), None when nothing is."""
+    reason: str = ""
+    """The status in one sentence, with the numbers it rests on (module docstring)."""
 
 
 def pace_goals(
@@ -166,6 +187,7 @@ def pace_goals(
             day,
             stale_days,
             counted_unit=counted_unit,
+            plan=plan,
         )
         if pace.source == "conversions":
             left_out = _left_out(goal, conversions, currency, day, counted_unit)
@@ -236,6 +258,7 @@ def _pace(
     stale_days: int,
     *,
     counted_unit: str | None = None,
+    plan: Plan,
 ) -> GoalPace:
     counted = counted_unit is not None
     kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS or counted else "level"
@@ -255,14 +278,19 @@ def _pace(
     expected = (0.0 if kind == "flow" else goal.baseline) + progress * elapsed
     forecast = low = high = note = None
     status: Status = "no_data"
+    reason = f"nothing measures {goal.metric} yet"
     if measured is None and scope is not None:
         note = _scope_note(goal, conversions, scoped, scope, as_of)
+        reason = note or reason
     if measured is not None:
         forecast, low, high = _forecast(measured, kind, elapsed)
-        status = _status(goal, kind, elapsed, measured.value, forecast)
+        judged = Judged(goal, kind, elapsed, measured.value, forecast, low, high)
+        status, reason = judged.verdict(plan)
         stale_from = as_of - dt.timedelta(days=stale_days)
         if measured.last_date is None or measured.last_date < stale_from:
             status = "stale"
+            since = measured.last_date.isoformat() if measured.last_date else "its start"
+            reason = f"no data since {since}: nothing in the {stale_days} days before {as_of}"
     return GoalPace(
         goal=goal.id,
         metric=goal.metric,
@@ -283,6 +311,7 @@ def _pace(
         last_data=None if measured is None else measured.last_date,
         scope=None if scope is None else describe(scope),
         scope_note=note,
+        reason=reason,
     )
 
 
@@ -370,18 +399,97 @@ def _better(goal: Goal, a: float, b: float) -> bool:
     return a > b if goal.direction in ("increase", "at_least") else a < b
 
 
-def _status(goal: Goal, kind: str, elapsed: float, actual: float, forecast: float) -> Status:
-    # A growing total that has passed the target stays past it; a cost still accumulating
-    # (a flow to decrease) has reached nothing until the period is over.
-    final = elapsed >= 1.0 or (kind == "flow" and goal.direction in ("increase", "at_least"))
-    if final and not _better(goal, goal.target, actual if kind == "flow" else forecast):
-        return "achieved"
-    line = goal.threshold if goal.threshold is not None else (goal.baseline + goal.target) / 2
-    if not _better(goal, line, forecast):
-        return "on_track"
-    if _better(goal, forecast, goal.baseline):
-        return "at_risk"
-    return "off_track"
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A measured goal at `as_of`, to be given its status and the reason for it."""
+
+    goal: Goal
+    kind: str
+    elapsed: float
+    actual: float
+    forecast: float
+    low: float | None
+    high: float | None
+
+    def verdict(self, plan: Plan) -> tuple[Status, str]:
+        """The status (module docstring) and its reason, numbers in the metric's unit."""
+
+        def value(amount: float) -> str:
+            return metric_value(plan, self.goal.metric, amount)
+
+        final = self._final(value)
+        if final is not None:
+            return final
+        interval = metric_interval(plan, self.goal.metric, self.low, self.high)
+        return self._on_forecast(value, interval)
+
+    def _final(self, value: Callable[[float], str]) -> tuple[Status, str] | None:
+        """`achieved` or, at the due date, `missed`; None while the result is open."""
+        goal = self.goal
+        # A growing total that has passed the target stays past it; a cost still
+        # accumulating (a flow to decrease) has reached nothing until the period is over.
+        increasing = goal.direction in ("increase", "at_least")
+        reached = self.actual if self.kind == "flow" else self.forecast
+        if (self.elapsed >= 1.0 or (self.kind == "flow" and increasing)) and not _better(
+            goal, goal.target, reached
+        ):
+            return "achieved", f"{value(reached)} reaches the target {value(goal.target)}"
+        if self.elapsed < 1.0:
+            return None
+        return "missed", (
+            f"the period is over: it ended at {value(reached)}, short of the target "
+            f"{value(goal.target)}{self._line_aside(value, reached)}"
+        )
+
+    def _on_forecast(self, value: Callable[[float], str], interval: str) -> tuple[Status, str]:
+        """Before the due date: the status the forecast's whole interval supports."""
+        goal, point = self.goal, value(self.forecast)
+        shown = f" ({CONFIDENCE:.0%}: {interval})" if interval else ""
+        line, line_words = self._line(value)
+        baseline = f"the baseline {value(goal.baseline)}"
+        worse, better = self._ends()
+        if not _better(goal, line, worse):
+            return "on_track", f"the forecast {point}{shown} is past {line_words}"
+        if not _better(goal, better, goal.baseline):
+            return "off_track", f"the forecast {point}{shown} is at or worse than {baseline}"
+        if not _better(goal, line, self.forecast):
+            return "at_risk", (
+                f"the forecast {point} is past {line_words}, but its {CONFIDENCE:.0%} "
+                f"interval, {interval}, straddles it"
+            )
+        if not _better(goal, self.forecast, goal.baseline):
+            return "at_risk", (
+                f"the forecast {point} is at or worse than {baseline}, but its "
+                f"{CONFIDENCE:.0%} interval, {interval}, reaches past it"
+            )
+        return "at_risk", (
+            f"the forecast {point}{shown} is short of {line_words} but better than {baseline}"
+        )
+
+    def _line(self, value: Callable[[float], str]) -> tuple[float, str]:
+        """The on-track line and its name: the threshold, else the midpoint."""
+        goal = self.goal
+        if goal.threshold is not None:
+            return goal.threshold, f"the threshold {value(goal.threshold)}"
+        middle = (goal.baseline + goal.target) / 2
+        return middle, f"the midpoint {value(middle)} between baseline and target"
+
+    def _line_aside(self, value: Callable[[float], str], reached: float) -> str:
+        """Where a missed goal ended against its threshold, when it has one."""
+        threshold = self.goal.threshold
+        if threshold is None:
+            return ""
+        if _better(self.goal, threshold, reached):
+            return f" and of its threshold {value(threshold)}"
+        return f" though past its threshold {value(threshold)}"
+
+    def _ends(self) -> tuple[float, float]:
+        """(worse, better) end of the forecast's interval; the forecast twice without one."""
+        if self.low is None or self.high is None:
+            return self.forecast, self.forecast
+        if self.goal.direction in ("increase", "at_least"):
+            return min(self.low, self.forecast), max(self.high, self.forecast)
+        return max(self.high, self.forecast), min(self.low, self.forecast)
 
 
 def measure_metric(

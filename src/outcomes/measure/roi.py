@@ -76,6 +76,7 @@ from outcomes.measure.attribution import MODELS, PathCounts, attribute
 from outcomes.measure.attribution.journeys import JourneyOptions, Purchases, is_unplanned
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, data_through, measured_costs
+from outcomes.measure.coverage import coverage
 from outcomes.measure.currency import in_plan_currency
 from outcomes.measure.returns import (
     Claimed,
@@ -89,7 +90,6 @@ from outcomes.measure.returns import (
 )
 from outcomes.measure.roi_report import (
     SHARED_FLOOR,
-    Coverage,
     CreditWarning,
     Estimate,
     Level,
@@ -104,7 +104,6 @@ from outcomes.measure.scope import (
     tactic_scopes,
 )
 from outcomes.plan import Plan
-from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
     import ibis
@@ -241,7 +240,6 @@ def roi(
             everything.revenue_boot[:, index].sum(axis=1),
             confidence,
         )
-    sales, customers = runs[None].sales, runs[None].customers
     return RoiReport(
         period=period,
         currency=plan.organisation.currency,
@@ -258,7 +256,13 @@ def roi(
         },
         rows=tuple(rows),
         unplanned=unplanned,
-        coverage=_coverage(in_period, sales, customers),
+        coverage=coverage(
+            plan,
+            in_period,
+            {scope: (run.sales, run.customers) for scope, run in runs.items()},
+            sales_types=SALES_TYPES,
+            customer_types=CUSTOMER_TYPES,
+        ),
         warnings=tuple(warnings),
         foreign_spend=measured.foreign,
         unclaimed_spend=measured.unclaimed,
@@ -334,17 +338,6 @@ def _warnings(rows: Sequence[RoiRow], runs: Mapping[Scope | None, _Run]) -> list
 def _in_period(conversions: ibis.Table, period: Period) -> ibis.Table:
     start, end = period.instants()
     return conversions.filter((conversions.ts >= start) & (conversions.ts < end))
-
-
-def _coverage(conversions: ibis.Table, sales: PathCounts, customers: PathCounts) -> Coverage:
-    counted = conversions.group_by("type").aggregate(n=conversions.count())
-    by_type = {str(r["type"]): float(r["n"]) for r in to_arrow(counted).to_pylist()}
-    return Coverage(
-        conversions=sum(by_type.get(t, 0.0) for t in SALES_TYPES),
-        on_paths=float(sales.conversions.sum()),
-        new_customers=sum(by_type.get(t, 0.0) for t in CUSTOMER_TYPES),
-        new_customers_on_paths=float(customers.conversions.sum()),
-    )
 
 
 def _resample(counts: PathCounts, rng: np.random.Generator) -> PathCounts:

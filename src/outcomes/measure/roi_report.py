@@ -136,6 +136,31 @@ class CreditWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class OutsideScope:
+    """A tactic measured on its goals' scope whose journeys touched conversions outside it."""
+
+    tactic: str
+    scope: str
+    """The scope it is measured on, in words (`pipeline Wholesale`)."""
+    sales: float
+    new_customers: float
+
+    @property
+    def message(self) -> str:
+        """ "li-wholesale is measured on its goals' scope (pipeline Wholesale) only: …"."""
+        counted = [
+            f"{amount:,.0f} {noun}"
+            for amount, noun in ((self.sales, "sales"), (self.new_customers, "new customers"))
+            if amount > 0
+        ]
+        return (
+            f"{self.tactic} is measured on its goals' scope ({self.scope}) only: "
+            f"{' and '.join(counted)} whose journeys touched it are outside that scope and "
+            "not credited to it."
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """How much of the period's outcome reached attribution through a journey."""
 
@@ -145,6 +170,51 @@ class Coverage:
     """Of those, the ones with at least one touch in their window."""
     new_customers: float
     new_customers_on_paths: float
+    on_planned_paths: float = 0.0
+    """Of the sales on paths, those whose journey touched a tactic of the plan."""
+    new_customers_on_planned_paths: float = 0.0
+    outside_scope: tuple[OutsideScope, ...] = ()
+    """Tactics whose journeys touched conversions outside the scope they are measured on."""
+
+    @property
+    def message(self) -> str:
+        """What reached attribution, in the one sentence every route prints under ROI.
+
+        A touch is not a planned tactic's touch: customers whose only touches belong to
+        no tactic are credited to no tactic, and saying "2 of 2 had a touch to credit"
+        above a column of zeros would read as a contradiction.
+        """
+        sales = _touched(self.conversions, self.on_paths, self.on_planned_paths, "sales")
+        customers = _touched(
+            self.new_customers,
+            self.new_customers_on_paths,
+            self.new_customers_on_planned_paths,
+            "new customers",
+        )
+        rest = (
+            self.on_planned_paths < self.on_paths
+            or self.new_customers_on_planned_paths < self.new_customers_on_paths
+        )
+        unplanned = (
+            " The other touches belong to no tactic of the plan: `outcomes unplanned` lists "
+            "that activity."
+            if rest
+            else ""
+        )
+        outside = "".join(f" {each.message}" for each in self.outside_scope)
+        return f"In the period, {sales}; {customers}.{unplanned}{outside}"
+
+
+def _touched(total: float, on_paths: float, planned: float, noun: str) -> str:
+    """ "10 of 11 sales had a touch to credit, 8 of them a planned tactic's"."""
+    head = f"{on_paths:,.0f} of {total:,.0f} {noun} had a touch to credit"
+    if on_paths <= 0:
+        return head
+    if planned >= on_paths:
+        return f"{head}, all of them a planned tactic's"
+    if planned <= 0:
+        return f"{head}, none of them a planned tactic's"
+    return f"{head}, {planned:,.0f} of them a planned tactic's"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +261,7 @@ class RoiReport:
             "currency": self.currency,
             "models": list(self.models),
             "params": _plain(dict(self.params)),
-            "coverage": dataclasses.asdict(self.coverage),
+            "coverage": _coverage_json(self.coverage),
             "unplanned_revenue": {
                 m: {"value": e.value, "low": e.low, "high": e.high}
                 for m, e in self.unplanned.items()
@@ -299,3 +369,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     return value
+
+
+def _coverage_json(coverage: Coverage) -> dict[str, Any]:
+    """The coverage as JSON: its counts, the tactics touched outside their scope (a list,
+    as JSON reads it back) and the sentence every route prints."""
+    return dataclasses.asdict(coverage) | {
+        "outside_scope": [dataclasses.asdict(each) for each in coverage.outside_scope],
+        "message": coverage.message,
+    }

@@ -39,11 +39,13 @@ from outcomes.warehouse.connection import Warehouse
 if TYPE_CHECKING:
     import ibis
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 """Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
 `on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
 `metric_class` and `outcome`, `tactic_status` gives each tactic's overall status, and
-`content_examples` one post per content-focus score band."""
+`content_examples` one post per content-focus score band; 3: a goal or benchmark whose
+period is over is `achieved` or `missed`, never forecast, a goal's status claims no more
+than its forecast interval, and each goal has its `reason`."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "content_examples", "functions", "engagement", "pilots",

@@ -17,6 +17,10 @@ say more about it than its clicks. Its overall status follows one documented rul
    benchmarks that have data, the worst of them.
 4. A tactic with neither is `no_data` ("no data yet"): not a colour of success or failure.
    A benchmark with no data never makes a tactic look worse or better.
+
+At and after a tactic's end its benchmarks are final (`achieved` or `missed`, see
+`outcomes.measure.benchmarks`), so the status that follows from them is final too: a
+tactic whose year is over is never "on track" on its benchmarks.
 """
 
 from __future__ import annotations

@@ -57,6 +57,7 @@ _RHYTHMS: Final = {
 }  # fmt: skip
 _LOWER_IS_BETTER: Final = ("decrease", "at_most")
 _GOAL_GROUPS: Final = (
+    ("missed", ("missed",)),
     ("behind", ("at_risk", "off_track")),
     ("data stopped", ("stale",)),
     ("no data yet", ("no_data",)),

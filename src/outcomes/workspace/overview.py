@@ -17,6 +17,7 @@ from pydantic import Field
 
 from outcomes.briefing.attention import Attention
 from outcomes.catalog.statuses import status_word
+from outcomes.measure.pacing import CONFIDENCE as FORECAST_CONFIDENCE
 from outcomes.measure.pilot import PilotResult
 from outcomes.measure.roi_report import Coverage, Estimate, RoiRow, tactic_totals
 from outcomes.measure.words import metric_unit
@@ -52,6 +53,12 @@ class Meta(View):
     fingerprint: str = Field(description="The state of plan and warehouse measured.")
     headline_model: str = Field(description="The attribution model ROI leads with.")
     health_score: int = Field(description="The plan's lint health score, 0 to 100.")
+    confidence: float = Field(
+        0.9, description="The coverage of the ROI intervals, as the briefing measured them."
+    )
+    forecast_confidence: float = Field(
+        0.9, description="The coverage of the goals' forecast intervals."
+    )
 
 
 class GoalRow(View):
@@ -83,6 +90,9 @@ class GoalRow(View):
     )
     left_out: str | None = Field(
         None, description="Money the actual leaves out, being in another currency than the plan's."
+    )
+    status_reason: str = Field(
+        "", description="What the status rests on, in words, as every route gives it."
     )
 
 
@@ -217,6 +227,8 @@ def meta(briefing: Briefing) -> Meta:
         fingerprint=briefing.fingerprint,
         headline_model=briefing.options.headline_model,
         health_score=briefing.health_score,
+        confidence=briefing.options.confidence,
+        forecast_confidence=FORECAST_CONFIDENCE,
     )
 
 
@@ -258,6 +270,7 @@ def goal_rows(briefing: Briefing, titles: dict[str, str]) -> list[GoalRow]:
             scope=pace.scope,
             scope_note=pace.scope_note,
             left_out=pace.left_out,
+            status_reason=pace.reason,
         )
         for pace in briefing.scorecard.goals
     ]

@@ -25,7 +25,7 @@ Conventions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
@@ -282,6 +282,16 @@ class PathCounts:
         conversions = np.bincount(channels, weights=self.conversions[paths], minlength=width)
         value = np.bincount(channels, weights=self.value[paths], minlength=width)
         return conversions.astype(np.float64), value.astype(np.float64)
+
+    def conversions_through(self, channels: Collection[str]) -> float:
+        """Conversions of the paths that pass at least one of `channels`."""
+        import numpy as np
+
+        wanted = np.array([channel in channels for channel in self.channels], dtype=bool)
+        if not wanted.any():
+            return 0.0
+        hits = np.bincount(self.path_of_touch, weights=wanted[self.touches], minlength=self.n_paths)
+        return float(self.conversions[hits > 0].sum())
 
     def path(self, i: int) -> tuple[int, ...]:
         """Path `i` as channel indices."""
