@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -50,6 +51,22 @@ def test_a_goal_that_worsens_since_the_last_run_raises_one_alert(plan: Plan) -> 
     assert "was on track" in alert.title
     assert alert.detail == (
         "won_deals as of 2026-06-30: actual 12, forecast 24, target 40 (baseline 10)."
+    )
+
+
+def test_a_goal_alert_writes_its_figures_in_the_metrics_unit(plan: Plan) -> None:
+    # Average order value is money: €412.50 with its cents (below 1,000), never "412".
+    [goal] = [goal for goal in plan.goals if goal.metric == "average_order_value"]
+    money = dataclasses.replace(
+        pace(goal.id, "off_track"), metric="average_order_value", actual=412.5,
+        forecast=430.0, target=520.0, baseline=400.0,
+    )  # fmt: skip
+
+    [alert] = goal_alerts(plan, [money], {goal.id: "on_track"})
+
+    assert alert.detail == (
+        "average_order_value as of 2026-06-30: actual €412.50, forecast €430, "
+        "target €520 (baseline €400)."
     )
 
 

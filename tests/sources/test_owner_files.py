@@ -266,3 +266,24 @@ def test_auto_still_reports_a_note_file_without_the_tweets_it_belongs_to(tmp_pat
 
     assert result.exit_code == 1
     assert f"not loaded: {data / 'note-tweet.js'}: format not recognised" in result.stderr
+
+
+def test_auto_reads_mastodons_account_json_with_the_files_it_names_not_as_a_load(
+    tmp_path: Path,
+) -> None:
+    """The `account.json` saved beside Mastodon API JSON names whose the statuses are;
+    `--auto` listed it as a load of its own that read 0 rows."""
+    init_workspace(tmp_path / "ws")
+    saved = tmp_path / "mastodon"
+    saved.mkdir()
+    for name in ("account.json", "statuses.json"):
+        shutil.copy(FIXTURES / "mastodon" / name, saved)
+    command = ["ingest", "--auto", str(saved), "-w", str(tmp_path / "ws"), "-f", "json"]
+
+    result = runner.invoke(app, command)
+
+    assert result.exit_code == 0, result.output
+    items = {Path(item["file"]).name: item for item in json.loads(result.stdout)}
+    assert sorted(items) == ["statuses.json"]
+    assert items["statuses.json"]["source"] == "mastodon" and items["statuses.json"]["loaded"]
+    assert "not recognised" not in result.stderr

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from outcomes.cli import load_commands
+from outcomes.measure.words import metric_value
 from outcomes.web import create_app
 from outcomes.web.alerting.run import Occasion, run_alerts, send_digest
 from outcomes.web.alerting.scheduler import Scheduler
@@ -183,6 +184,12 @@ def test_the_weekly_digest_lists_goals_the_weeks_alerts_and_decisions(
     for goal in briefing.plan.goals:
         assert goal.title in body
     assert "e+" not in body  # numbers as the report writes them, never 1.77e+04
+    # Each goal's figures in its metric's unit, as the scorecard writes them (money in euros).
+    for pace in briefing.scorecard.goals:
+        if pace.actual is not None:
+            shown = metric_value(briefing.plan, pace.metric, pace.actual)
+            assert f"— {shown} of {metric_value(briefing.plan, pace.metric, pace.target)}" in body
+    assert "€" in body
     assert "Alerts this week:" in body and f"rejected {BAD_ROWS} of 15 rows" in body
     assert "Needs a decision:" in body and briefing.top_attention[0].title in body
     assert str(mail["Subject"]).startswith(f"[outcomes] {briefing.organisation}: week to")

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from outcomes.alerts.delivery import slack_blocks
-from outcomes.alerts.messages import MARKS, link, number
+from outcomes.alerts.messages import MARKS, link
 from outcomes.catalog.statuses import status_word
+from outcomes.measure.words import metric_value
 
 if TYPE_CHECKING:
     from outcomes.briefing import Briefing
@@ -31,8 +32,9 @@ class GoalLine:
     goal: str
     title: str
     status: str
-    actual: float | None
-    target: float
+    actual: str | None
+    """The actual in the metric's unit ("€21.40", "89.60%"), None before any data."""
+    target: str
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Digest:
         through = f" (data through {self.data_through.isoformat()})" if self.data_through else ""
         goals = "\n".join(
             f"• {g.title}: {status_word(g.status)}"
-            + ("" if g.actual is None else f" — {number(g.actual)} of {number(g.target)}")
+            + ("" if g.actual is None else f" — {g.actual} of {g.target}")
             for g in self.goals
         )
         alerts = "\n".join(
@@ -136,8 +138,15 @@ def build_digest(
 ) -> Digest:
     """The digest of the seven days up to `now`."""
     titles = {goal.id: goal.title for goal in briefing.plan.goals}
+    plan = briefing.plan
     goals = tuple(
-        GoalLine(pace.goal, titles.get(pace.goal, pace.goal), pace.status, pace.actual, pace.target)
+        GoalLine(
+            pace.goal,
+            titles.get(pace.goal, pace.goal),
+            pace.status,
+            None if pace.actual is None else metric_value(plan, pace.metric, pace.actual),
+            metric_value(plan, pace.metric, pace.target),
+        )
         for pace in briefing.scorecard.goals
     )
     end = now.date()

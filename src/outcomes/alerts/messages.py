@@ -10,13 +10,6 @@ from outcomes.alerts.model import Alert
 MARKS: Final = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
 
 
-def number(value: float) -> str:
-    """As the report writes numbers: thousands grouped, two decimals only below 100."""
-    if abs(value) >= 100 or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
 def link(base_url: str | None, path: str) -> str:
     """The dashboard's page: its full URL when the dashboard's address is known."""
     return f"{base_url.rstrip('/')}{path}" if base_url else path

@@ -18,9 +18,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final
 
-from outcomes.alerts.messages import number
 from outcomes.alerts.model import Alert, Severity, Thresholds
 from outcomes.catalog.statuses import status_word
+from outcomes.measure.words import metric_value
 
 if TYPE_CHECKING:
     from outcomes.briefing.build import IngestRow
@@ -60,7 +60,7 @@ def goal_alerts(plan: Plan, goals: Iterable[GoalPace], previous: Mapping[str, st
                 kind="goal",
                 severity=severity,
                 title=f"Goal “{title}” is now {status_word(now)} (was {status_word(before)})",
-                detail=_goal_detail(pace),
+                detail=_goal_detail(plan, pace),
                 link=f"/goals/{pace.goal}",
                 state=f"{before}->{now}",
             )
@@ -68,15 +68,20 @@ def goal_alerts(plan: Plan, goals: Iterable[GoalPace], previous: Mapping[str, st
     return found
 
 
-def _goal_detail(pace: GoalPace) -> str:
-    actual = "no actual yet" if pace.actual is None else f"actual {number(pace.actual)}"
-    forecast = "" if pace.forecast is None else f", forecast {number(pace.forecast)}"
+def _goal_detail(plan: Plan, pace: GoalPace) -> str:
+    """The goal's figures in its metric's unit (€21.40, 89.60%), as every route writes them."""
+
+    def value(amount: float) -> str:
+        return metric_value(plan, pace.metric, amount)
+
+    actual = "no actual yet" if pace.actual is None else f"actual {value(pace.actual)}"
+    forecast = "" if pace.forecast is None else f", forecast {value(pace.forecast)}"
     # The status's reason, as every other route gives it (an interval that straddles the
     # line, a period that is over).
     why = f" {pace.reason[:1].upper()}{pace.reason[1:]}." if pace.reason else ""
     return (
         f"{pace.metric} as of {pace.as_of.isoformat()}: {actual}{forecast}, "
-        f"target {number(pace.target)} (baseline {number(pace.baseline)}).{why}"
+        f"target {value(pace.target)} (baseline {value(pace.baseline)}).{why}"
     )
 
 

@@ -113,7 +113,8 @@ def ingest_recognised(
 
     A file `outcomes.toml` maps is read as that generic CSV. A file a recognised file's
     connector reads beside it (`Source.owner_files`: an X archive's `account.js` and
-    `note-tweet.js`) is part of that file, not a file of its own. Returns the outcomes and
+    `note-tweet.js`, the `account.json` saved with Mastodon API JSON) is part of that file,
+    not a file of its own. Returns the outcomes and
     the files no connector recognised (never silently passed over: the caller reports them).
     """
     found = [(path, _recognise(path, workspace)) for path in _expanded(paths)]
@@ -123,15 +124,19 @@ def ingest_recognised(
         for path, source in found
         if isinstance(source, Source)
         for owner in source.owner_files(path)
+        if owner.absolute() != path.absolute()
     }
     outcomes: list[Outcome] = []
     unknown: list[Path] = []
     for path, source in found:
         if isinstance(source, FileFailure):
             outcomes.append(source)
+        elif path.absolute() in owned:
+            # Read with the file it belongs to, even where a connector also recognises it
+            # (Mastodon's `account.json`, which alone holds no row): not a load of its own.
+            continue
         elif source is None:
-            if path.absolute() not in owned:
-                unknown.append(path)
+            unknown.append(path)
         else:
             file_options = workspace.options_for(source, path, options) if workspace else options
             outcomes.append(_one(warehouse, source, path, file_options, progress))
