@@ -20,6 +20,7 @@ from outcomes.catalog import BUILTIN_METRICS, SOURCES
 from outcomes.catalog.measurable import (
     ANY_DATA,
     BENCHMARK_NEEDS,
+    CAMPAIGN_METRICS,
     GOAL_CONVERSIONS,
     INBOUND,
     SOURCE_DATA,
@@ -95,6 +96,21 @@ def conversion(*kinds: str, touched: bool) -> Rows:
     return insert
 
 
+def campaign(name: str, *metrics: str) -> Rows:
+    """A campaign report's figures (snapshots of entity kind `campaign`), one per metric."""
+
+    def insert(w: Warehouse) -> None:
+        for n, metric in enumerate(metrics):
+            w.duckdb.execute(
+                "INSERT INTO metric_snapshots (key, source, channel, entity, entity_kind, "
+                "metric, date, value, ingest_id) VALUES "
+                "(?, 'linkedin-ads', 'linkedin', ?, 'campaign', ?, '2026-03-02', 40, 1)",
+                [f"c{n}", name, metric],
+            )
+
+    return insert
+
+
 def scenario(tokens: set[str], *rows: Rows) -> tuple[frozenset[str], tuple[Rows, ...]]:
     return frozenset(tokens), rows
 
@@ -137,6 +153,13 @@ SCENARIOS = {
         )
         for kinds in (FIRST, SECOND)
     },
+    "the tactic's ad campaign's report": scenario(
+        {"campaigns.clicks", "campaigns.impressions"},
+        campaign(" PROBE ", "clicks", "impressions", "reach", "leads"),
+    ),
+    "another tactic's ad campaign's report": scenario(
+        set(), campaign("not-probe", "clicks", "impressions")
+    ),
     "every conversion, on no journey": scenario(
         {f"conversions:{t}" for t in CONVERSION_TYPES}, conversion(*CONVERSION_TYPES, touched=False)
     ),
@@ -183,7 +206,7 @@ def test_a_benchmark_is_measured_exactly_when_its_data_holds_its_need(
             insert(w)
         results = tactic_benchmarks(
             plan, w.table("activities"), w.table("touchpoints"), w.table("conversions"),
-            as_of=dt.date(2026, 12, 31),
+            as_of=dt.date(2026, 12, 31), snapshots=w.table("metric_snapshots"),
         )  # fmt: skip
     wrong = {
         r.metric: r.actual
@@ -287,5 +310,11 @@ def _written(w: Warehouse) -> dict[str, set[str]]:
     add(
         f"SELECT DISTINCT source, metric FROM metric_snapshots WHERE metric IN ({known})",
         lambda m: f"metric_snapshots:{m}",
+    )
+    counts = ", ".join(f"'{m}'" for m in CAMPAIGN_METRICS)
+    add(
+        "SELECT DISTINCT source, metric FROM metric_snapshots "
+        f"WHERE entity_kind = 'campaign' AND metric IN ({counts})",
+        lambda m: f"campaigns.{m}",
     )
     return found

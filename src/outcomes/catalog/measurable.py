@@ -16,6 +16,9 @@ they cannot drift apart.
 * `conversions:TYPE`: conversions of that type (`lead`, `deal_won`, …);
 * `touchpoints`: journey touchpoints (which tactics' campaigns people came through);
 * `metric_snapshots:METRIC`: snapshots of that metric (a finance or help-desk export);
+* `campaigns.METRIC`: a campaign's count of that metric (an ads or email campaign
+  report: snapshots of entity kind `campaign`), which a tactic claims by
+  `measurement.match.utm_campaign`;
 * `x-replies`: replies on X whose ids date what they answer (X ids are timestamps), so
   first-response times are measurable without the inbound items.
 
@@ -64,6 +67,10 @@ def _snapshots(*metrics: str) -> frozenset[Token]:
     return frozenset(f"metric_snapshots:{m}" for m in metrics)
 
 
+def _campaigns(*metrics: str) -> frozenset[Token]:
+    return frozenset(f"campaigns.{m}" for m in metrics)
+
+
 SOURCE_DATA: Final[dict[str, frozenset[Token]]] = {
     "x-archive": _activities("post", "reply", "repost")
     | _columns("reactions", "shares")
@@ -80,9 +87,13 @@ SOURCE_DATA: Final[dict[str, frozenset[Token]]] = {
     "youtube": _activities("post")
     | _columns("views", "impressions", "reactions", "comments", "shares")
     | _snapshots("views"),
-    "meta-ads": _tokens("costs") | _snapshots("impressions", "reach", "clicks"),
-    "linkedin-ads": _tokens("costs") | _snapshots("impressions", "reach", "clicks", "leads"),
-    "mailchimp": _snapshots("clicks"),
+    "meta-ads": _tokens("costs")
+    | _snapshots("impressions", "reach", "clicks")
+    | _campaigns("impressions", "clicks"),
+    "linkedin-ads": _tokens("costs")
+    | _snapshots("impressions", "reach", "clicks", "leads")
+    | _campaigns("impressions", "clicks"),
+    "mailchimp": _snapshots("clicks") | _campaigns("clicks"),
     "hubspot": _tokens("touchpoints")
     | _conversions(
         "lead", "qualified_lead", "new_customer", "opportunity", "deal_won", "deal_lost"
@@ -109,6 +120,11 @@ ENGAGEMENT_COLUMNS: Final = {
     "likes": "reactions", "comments": "comments", "shares": "shares", "clicks": "clicks",
     "impressions": "impressions", "reach": "reach", "views": "views",
 }  # fmt: skip
+CAMPAIGN_METRICS: Final = ("clicks", "impressions")
+"""Engagement benchmarks a campaign report also states (`outcomes.measure.campaign_figures`),
+measured from it where the tactic's own activities state none. Not reach: a campaign's
+reach is people reached in the report's span, and days' or campaigns' reach cannot be
+added (the same person is reached on many days)."""
 TOUCHED_TYPES: Final = {
     "leads": "lead", "qualified_leads": "qualified_lead", "demo_requests": "demo_request",
     "meetings": "meeting", "opportunities": "opportunity", "net_new_customers": "new_customer",
@@ -117,6 +133,10 @@ TOUCHED_TYPES: Final = {
 BENCHMARK_NEEDS: Final[dict[str, Need]] = {
     **{m: _each(_activities(kind)) for m, kind in ACTIVITY_COUNTS.items()},
     **{m: _each(_columns(column)) for m, column in ENGAGEMENT_COLUMNS.items()},
+    **{
+        m: (*_each(_columns(ENGAGEMENT_COLUMNS[m])), *_each(_campaigns(m)))
+        for m in CAMPAIGN_METRICS
+    },
     "response_rate": _each(INBOUND, OWN_ANSWERS),
     "first_response_minutes": (*_each(INBOUND, OWN_ANSWERS), (_tokens(X_REPLIES),)),
     "first_response_business_minutes": (*_each(INBOUND, OWN_ANSWERS), (_tokens(X_REPLIES),)),

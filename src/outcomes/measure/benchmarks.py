@@ -6,8 +6,10 @@ comes from the warehouse by the metric's family:
 * **activity** (`posts`, `replies_sent`, `messages_sent`): the tactic's own activities of
   that kind (mapped through `measurement.match`);
 * **engagement** (`likes`, `comments`, `shares`, `clicks`, `impressions`, `reach`,
-  `views`): summed over the tactic's activities (`likes` are reactions); no data when no
-  activity of the tactic states the count (an X archive has no impressions);
+  `views`): summed over the tactic's activities (`likes` are reactions); where no activity
+  of the tactic states the count, `clicks` and `impressions` are those its ad and email
+  campaigns report (`outcomes.measure.campaign_figures`); else no data (an X archive has
+  no impressions);
 * **conversation** (`response_rate`, `first_response_minutes` (median),
   `first_response_business_minutes` (median, in the plan's business hours),
   `listen_push_ratio`): `outcomes.measure.conversation` on the tactic's activities;
@@ -66,6 +68,7 @@ from outcomes.catalog import BUILTIN_METRICS
 from outcomes.catalog.measurable import ACTIVITY_COUNTS, ENGAGEMENT_COLUMNS, TOUCHED_TYPES
 from outcomes.catalog.metrics import MetricClass
 from outcomes.measure.attribution.store import JourneyStore
+from outcomes.measure.campaign_figures import campaign_counts
 from outcomes.measure.conversation import ConversationHealth, tactic_conversation
 from outcomes.measure.mapping import mapped_activities
 from outcomes.plan import Plan
@@ -128,12 +131,15 @@ def tactic_benchmarks(
     conversation: Sequence[ConversationHealth] | None = None,
     journeys: JourneyStore | None = None,
     mapped: ibis.Table | None = None,
+    snapshots: ibis.Table | None = None,
 ) -> list[BenchmarkResult]:
     """Every benchmark of every tactic that has started by `as_of`.
 
     `conversation` is `tactic_conversation`'s result, `journeys` the journeys of these
     touchpoints and conversions, and `mapped` the activities mapped by the plan
-    (`mapped_activities`), where the caller has them already.
+    (`mapped_activities`), where the caller has them already. `snapshots`: the
+    warehouse's metric snapshots, whose campaign figures measure what no activity states;
+    without them only activities do.
     """
     mapped = mapped_activities(plan, activities) if mapped is None else mapped
     mine = mapped.filter(mapped.tactic.notnull())
@@ -154,6 +160,7 @@ def tactic_benchmarks(
         str(r["channel"]): int(r["n"])
         for r in to_arrow(d.group_by("channel").aggregate(n=d.count())).to_pylist()
     }
+    campaigns = {} if snapshots is None else campaign_counts(plan, snapshots, as_of)
     classes: dict[str, MetricClass] = {k: m.metric_class for k, m in BUILTIN_METRICS.items()}
     classes |= {m.id: m.metric_class for m in plan.metrics}
     out = []
@@ -164,6 +171,8 @@ def tactic_benchmarks(
         elapsed = min(1.0, days / ((tactic.end - tactic.start).days + 1))
         for benchmark in tactic.benchmarks:
             actual = _actual(tactic, benchmark.metric, by_kind, talk, touched, deflected)
+            if actual is None:
+                actual = campaigns.get((tactic.id, benchmark.metric))
             per = benchmark.per or "period"
             if actual is not None and benchmark.metric not in LEVELS and per in PERIOD_DAYS:
                 actual = actual / max(days / PERIOD_DAYS[per], 1.0)

@@ -151,6 +151,7 @@ def build_scorecard(
         conversation=by_tactic,
         journeys=journeys,
         mapped=mapped,
+        snapshots=warehouse.table("metric_snapshots"),
     )
     pilots = pilot_results(plan, conversions)
     resources = resources_to_date(plan, warehouse.table("costs"), day)
