@@ -30,7 +30,7 @@ from outcomes.measure.currency import in_plan_currency
 from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
 from outcomes.measure.mapping import materialised_activities
-from outcomes.measure.pacing import GoalPace, pace_goals
+from outcomes.measure.pacing import GoalPace, pace_goals, paced_day
 from outcomes.measure.pilot import PilotResult, pilot_results
 from outcomes.measure.tactic_status import TacticStatus, tactic_statuses
 from outcomes.plan import Plan
@@ -138,8 +138,10 @@ def build_scorecard(
             return build_scorecard(
                 plan, warehouse, as_of=as_of, sources=sources, journeys=journeys, mapped=kept
             )
-    goals = pace_goals(plan, stored, warehouse.table("metric_snapshots"), as_of=as_of)
-    day = max((g.as_of for g in goals), default=as_of or dt.date.today())
+    goals = pace_goals(
+        plan, stored, warehouse.table("metric_snapshots"), touchpoints=touchpoints, as_of=as_of
+    )
+    day = paced_day(goals, as_of)
     hours = plan.organisation.business_hours
     by_tactic = tactic_conversation(plan, activities, mapped=mapped)
     benchmarks = tactic_benchmarks(
@@ -202,4 +204,8 @@ def _conversation(health: ConversationHealth) -> dict[str, Any]:
 def _goal(goal: GoalPace) -> dict[str, Any]:
     row = {"id": goal.goal} | asdict(goal)
     del row["goal"]
-    return row | {"as_of": goal.as_of.isoformat(), "last_data": _iso(goal.last_data)}
+    return row | {
+        "as_of": goal.as_of.isoformat(),
+        "last_data": _iso(goal.last_data),
+        "reference": _iso(goal.reference),
+    }
