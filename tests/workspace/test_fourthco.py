@@ -264,3 +264,21 @@ def test_page_one_gives_one_answer_about_each_goal_and_tactic(
     assert "Measured to" in goals
     [revenue] = [line for line in goals.splitlines() if "Win revenue" in line]
     assert "at risk" in revenue and revenue.rstrip(" │").endswith("2026-06-24")
+
+
+def test_every_route_gives_the_revenue_its_own_day(
+    workspace: Path, scorecard: dict[str, Any]
+) -> None:
+    # Page one's JSON (the API's document) and the scorecard agree: the revenue goal is at
+    # 24 June, its deals' last day, forecast and open; the page's as_of stays 30 June.
+    result = _cli(workspace, "status", "--format", "json")
+    assert result.exit_code == 1, result.output
+    page = json.loads(result.stdout)
+    assert (page["meta"]["as_of"], page["meta"]["data_through"]) == ("2026-06-30", "2026-06-24")
+    [row] = [g for g in page["goals"] if g["id"] == "new-business-revenue"]
+    [paced] = [g for g in scorecard["goals"] if g["id"] == "new-business-revenue"]
+    assert (row["status"], row["as_of"], row["elapsed"]) == ("at_risk", "2026-06-24", 85 / 91)
+    assert row["status_reason"] == paced["reason"]
+    assert (row["forecast_low"], row["forecast_high"]) == (
+        paced["forecast_low"], paced["forecast_high"]
+    )  # fmt: skip
