@@ -282,3 +282,13 @@ def test_a_snapshot_goal_is_final_only_when_its_own_snapshots_reach_the_due_date
     final = pace(warehouse, plan)
     assert (final.as_of, final.actual, final.status) == (D(2026, 12, 31), 360_000, "achieved")
     assert final.reason == "€360,000 reaches the target €360,000"
+
+
+def test_a_quiet_day_inside_the_exports_is_covered(warehouse: Warehouse, northwind: Plan) -> None:
+    # A sale every Friday of the year; paced at Tuesday 30 June, which had none, the goal
+    # is measured at 30 June: the sales after it show the export covers that day.
+    for week in range(52):
+        convert(warehouse, D(2026, 1, 2) + dt.timedelta(days=7 * week), "new_customer")
+    half = pace(warehouse, northwind, as_of=D(2026, 6, 30))
+    assert (half.as_of, half.reference, half.actual) == (D(2026, 6, 30), D(2026, 6, 30), 26)
+    assert half.reason.startswith("the forecast")

@@ -211,7 +211,8 @@ class _Reach:
     conversions is measured at, when the snapshots run later."""
 
     day: dt.date | None
-    """The newest conversion's or touchpoint's day, on or before the day asked for."""
+    """The newest conversion's or touchpoint's day, the day asked for at most: data after
+    that day shows the exports cover it, quiet as it may have been."""
     words: str
     """What the day is the newest of, for a reason (`the conversions and touchpoints`)."""
 
@@ -221,15 +222,13 @@ class _Reach:
     ) -> _Reach:
         tables = [conversions] if touchpoints is None else [conversions, touchpoints]
         words = "the conversions" if touchpoints is None else "the conversions and touchpoints"
-        if latest is None:
-            return cls(None, words)
-        stop = dt.datetime.combine(latest + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
         days = []
-        for table in tables:
-            value = to_arrow(table.filter(table.ts < stop).ts.max()).as_py()
+        for table in tables:  # as outcomes.measure.costs.data_through reads them
+            value = to_arrow(table.ts.max()).as_py()
             if isinstance(value, dt.datetime):
                 days.append(value.astimezone(dt.UTC).date())
-        return cls(max(days, default=None), words)
+        newest = max(days, default=None)
+        return cls(min(newest, latest) if newest and latest else newest, words)
 
     def own_day(self, measured: Measured, as_of: dt.date) -> dt.date:
         """The day the goal's own data reaches, capped at `as_of`: its metric's newest
