@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import math
@@ -40,6 +41,20 @@ def convert(w: Warehouse, when: dt.date, type_: str, value: float | None = None)
     )
 
 
+def touch(w: Warehouse, when: dt.date) -> None:
+    """A web visit: the touchpoints, like the conversions, say how far the data runs."""
+    w.duckdb.execute(
+        "INSERT INTO touchpoints (key, source, journey_id, ts, channel, ingest_id) "
+        "VALUES (?, 'test', 'j', ?, 'web', 1)",
+        [f"t{next(_keys)}", dt.datetime.combine(when, dt.time(12), tzinfo=dt.UTC)],
+    )
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month, the day a finance export dates the month's figure."""
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def snapshot(w: Warehouse, when: dt.date, metric: str, value: float) -> None:
     w.duckdb.execute(
         "INSERT INTO metric_snapshots (key, source, channel, entity, entity_kind, metric, date, "
@@ -51,7 +66,10 @@ def snapshot(w: Warehouse, when: dt.date, metric: str, value: float) -> None:
 def pace(w: Warehouse, plan: Plan, as_of: dt.date | None = None) -> GoalPace:
     if len(plan.goals) > 1:
         plan = with_goal(plan)  # northwind's first goal alone
-    [result] = pace_goals(plan, w.table("conversions"), w.table("metric_snapshots"), as_of=as_of)
+    conversions, snapshots = w.table("conversions"), w.table("metric_snapshots")
+    [result] = pace_goals(
+        plan, conversions, snapshots, touchpoints=w.table("touchpoints"), as_of=as_of
+    )
     return result
 
 
@@ -61,6 +79,7 @@ def test_a_flow_mid_period_is_paced_against_the_pro_rated_target(
     # net_new_customers, baseline 40, threshold 50, target 60 over 2026.
     for day in range(1, 26):  # 25 new customers in the first 181 days
         convert(warehouse, D(2026, 1, 1) + dt.timedelta(days=7 * day % 180), "new_customer")
+    touch(warehouse, D(2026, 6, 30))  # the data runs to the day paced at
     half = pace(warehouse, northwind, as_of=D(2026, 6, 30))
     assert half.kind == "flow" and half.elapsed == pytest.approx(181 / 365)
     assert half.actual == 25 and half.expected == pytest.approx(60 * 181 / 365)
@@ -88,6 +107,7 @@ def test_a_forecast_worse_than_the_baseline_is_off_track_only_when_its_interval_
     # consistent with a year of 19 to 46: not plainly off track.
     for day in range(16):
         convert(warehouse, D(2026, 1, 5) + dt.timedelta(days=10 * day), "new_customer")
+    touch(warehouse, D(2026, 6, 30))
     few = pace(warehouse, northwind, as_of=D(2026, 6, 30))
     assert few.forecast is not None and few.forecast < 40
     assert few.forecast_high is not None and few.forecast_high > 40
@@ -138,7 +158,7 @@ def test_a_cost_to_decrease_is_not_achieved_before_the_period_ends(
     support = northwind.goals[2]  # support_cost: baseline 410k, threshold 390k, target 360k
     plan = northwind.model_copy(update={"goals": [support]})
     for month in range(1, 7):
-        snapshot(warehouse, D(2026, month, 28), "support_cost", 30_000.0)
+        snapshot(warehouse, month_end(2026, month), "support_cost", 30_000.0)
     half = pace(warehouse, plan, as_of=D(2026, 6, 30))
     assert half.actual == 180_000 and half.source == "snapshots"
     assert half.forecast == pytest.approx(180_000 * 365 / 181)  # 363k: past the threshold
@@ -153,7 +173,7 @@ def test_snapshot_flows_forecast_with_their_month_to_month_spread(
     support = northwind.goals[2]
     plan = northwind.model_copy(update={"goals": [support]})
     for month, value in zip(range(1, 7), (20_000.0, 40_000.0) * 3, strict=True):
-        snapshot(warehouse, D(2026, month, 28), "support_cost", value)
+        snapshot(warehouse, month_end(2026, month), "support_cost", value)
     half = pace(warehouse, plan, as_of=D(2026, 6, 30))
     elapsed = 181 / 365
     remaining = 6 * (1 - elapsed) / elapsed  # about 6.1 more months
@@ -174,6 +194,7 @@ def test_levels_move_from_baseline_to_target_and_use_the_mean(
     for value in (19_000.0, 20_000.0, 21_000.0):
         convert(warehouse, D(2026, 2, 1), "deal_won", value)
     convert(warehouse, D(2026, 2, 2), "order", 500.0)  # deals won define the order value
+    touch(warehouse, D(2026, 2, 28))
     early = pace(warehouse, plan, as_of=D(2026, 2, 28))
     assert early.kind == "level" and early.actual == 20_000.0 and early.forecast == 20_000.0
     assert early.expected == pytest.approx(18_000 + 3_000 * 59 / 365)
@@ -206,3 +227,68 @@ def test_the_demo_goals_have_the_statuses_the_simulator_made_true(full_demo: Pat
     for goal in paced:
         assert goal.actual == pytest.approx(truth[goal.goal]["actual"]), goal.goal
         assert goal.as_of == D(2026, 12, 31)
+
+
+@pytest.mark.parametrize("reaching", ["conversion", "touchpoint"])
+def test_a_goal_is_final_only_when_its_own_data_reaches_the_due_date(
+    warehouse: Warehouse, northwind: Plan, reaching: str
+) -> None:
+    # 45 new customers, the last on 10 December; a finance export's figure dated 31
+    # December makes that the newest day of business data.
+    for week in range(45):
+        convert(warehouse, D(2026, 12, 10) - dt.timedelta(days=7 * week), "new_customer")
+    snapshot(warehouse, D(2026, 12, 31), "support_cost", 30_000.0)
+    early = pace(warehouse, northwind)
+    # 21 days of the year are unknown to the warehouse: forecast, not "missed".
+    assert early.status == "at_risk"
+    assert (early.as_of, early.reference) == (D(2026, 12, 10), D(2026, 12, 31))
+    assert early.elapsed == pytest.approx(344 / 365)
+    assert early.forecast == pytest.approx(45 * 365 / 344)
+    assert early.reason == (
+        "the conversions and touchpoints run to 2026-12-10, 21 days before the due date "
+        "2026-12-31: the forecast 47.75 (90%: 36.04 to 59.46) is short of the threshold 50 "
+        "but better than the baseline 40"
+    )
+    # A lead, or a web visit, on the due date: the data covers the year, and 45 is final.
+    if reaching == "conversion":
+        convert(warehouse, D(2026, 12, 31), "lead")
+    else:
+        touch(warehouse, D(2026, 12, 31))
+    final = pace(warehouse, northwind)
+    assert (final.as_of, final.elapsed, final.actual) == (D(2026, 12, 31), 1.0, 45)
+    assert (final.status, final.reason) == (
+        "missed", "the period is over: it ended at 45, short of the target 60 and of its "
+        "threshold 50"
+    )  # fmt: skip
+
+
+def test_a_snapshot_goal_is_final_only_when_its_own_snapshots_reach_the_due_date(
+    warehouse: Warehouse, northwind: Plan
+) -> None:
+    support = northwind.goals[2]  # support_cost: baseline 410k, threshold 390k, target 360k
+    plan = northwind.model_copy(update={"goals": [support]})
+    for month in range(1, 12):
+        snapshot(warehouse, month_end(2026, month), "support_cost", 30_000.0)
+    convert(warehouse, D(2026, 12, 31), "lead")  # the CRM export runs to the due date
+    # €330,000 to the end of November is under the target, but December's cost is unknown:
+    # not "achieved" on eleven months of a year.
+    early = pace(warehouse, plan)
+    assert (early.as_of, early.actual, early.status) == (D(2026, 11, 30), 330_000, "on_track")
+    assert early.reason.startswith(
+        "the support_cost snapshots run to 2026-11-30, 31 days before the due date 2026-12-31: "
+        "the forecast €360,629"
+    )
+    snapshot(warehouse, D(2026, 12, 31), "support_cost", 30_000.0)
+    final = pace(warehouse, plan)
+    assert (final.as_of, final.actual, final.status) == (D(2026, 12, 31), 360_000, "achieved")
+    assert final.reason == "€360,000 reaches the target €360,000"
+
+
+def test_a_quiet_day_inside_the_exports_is_covered(warehouse: Warehouse, northwind: Plan) -> None:
+    # A sale every Friday of the year; paced at Tuesday 30 June, which had none, the goal
+    # is measured at 30 June: the sales after it show the export covers that day.
+    for week in range(52):
+        convert(warehouse, D(2026, 1, 2) + dt.timedelta(days=7 * week), "new_customer")
+    half = pace(warehouse, northwind, as_of=D(2026, 6, 30))
+    assert (half.as_of, half.reference, half.actual) == (D(2026, 6, 30), D(2026, 6, 30), 26)
+    assert half.reason.startswith("the forecast")

@@ -22,6 +22,7 @@ from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, data_through
 from outcomes.measure.currency import in_plan_currency
 from outcomes.measure.mapping import materialised_activities
+from outcomes.measure.pacing import paced_day
 from outcomes.measure.roi import DEFAULT_MODELS, roi
 from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard, build_scorecard
@@ -29,9 +30,10 @@ from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.plan import LoadedPlan, Plan
 from outcomes.warehouse.connection import Warehouse, to_arrow
 
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 """Version of `Briefing.to_json`; 2: `roi` and `unplanned` are those results' own JSON;
-3: `data_through`, and the scorecard's version 2; 4: the scorecard's version 3."""
+3: `data_through`, and the scorecard's version 2; 4: the scorecard's version 3; 5: the
+scorecard's version 4."""
 # Rejected rows kept in the briefing; the rest stay in the warehouse's `rejected` table.
 REJECTED_SHOWN: Final = 500
 
@@ -264,7 +266,7 @@ def build_briefing(
             snapshots=warehouse.table("metric_snapshots"),
         )
         unplanned = find_unplanned(plan, activities, touchpoints, conversions, mapped=mapped)
-    as_of = max((g.as_of for g in card.goals), default=options.as_of or dt.date.today())
+    as_of = paced_day(card.goals, options.as_of)
     check = check_plan(loaded)
     findings = tuple(
         LintItem(

@@ -207,10 +207,15 @@ def _goals_table(briefing: Briefing) -> Table:
     from outcomes.measure.words import metric_value
 
     titles = {g.id: g.title for g in briefing.plan.goals}
+    goals = briefing.scorecard.goals
+    # A goal whose own data stops before the heading's "as of" is measured at its data's
+    # last day (outcomes.measure.pacing): each row then says which day it is at.
+    days = any(pace.as_of != briefing.as_of for pace in goals)
     table = Table(title="Business goals", title_justify="left", expand=False)
-    for column in ("Goal", "Status", "Actual", "Expected now", "Target", "Forecast"):
+    columns = ("Goal", "Status", "Actual", "Expected now", "Target", "Forecast")
+    for column in (*columns, *(("Measured to",) if days else ())):
         table.add_column(column, justify="left" if column in ("Goal", "Status") else "right")
-    for pace in briefing.scorecard.goals:
+    for pace in goals:
         table.add_row(
             escape(_cut(titles.get(pace.goal, pace.goal), 44)),
             status_text(pace.status),
@@ -218,6 +223,7 @@ def _goals_table(briefing: Briefing) -> Table:
                 metric_value(briefing.plan, pace.metric, value)
                 for value in (pace.actual, pace.expected, pace.target, pace.forecast)
             ),
+            *((pace.as_of.isoformat(),) if days else ()),
         )
     return table
 

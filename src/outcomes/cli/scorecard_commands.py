@@ -329,12 +329,12 @@ def _number(value: float | None) -> str:
 def _print(plan: Plan, goals: list[Any]) -> None:
     """The goals paced, their values and forecast interval in the words (and units) the
     report, the dashboard and `outcomes status` write them."""
+    from outcomes.measure.pacing import CONFIDENCE, paced_day
     from outcomes.measure.words import metric_interval, metric_value
 
-    as_of = max((g.as_of for g in goals), default=None)
+    # A goal measured at an earlier day, its own data's last, says so in its reason below.
+    as_of = paced_day(goals) if goals else None
     table = Table(title=f"Goals, paced at {as_of}", box=None, pad_edge=False)
-    from outcomes.measure.pacing import CONFIDENCE
-
     interval = f"{CONFIDENCE:.0%} interval"  # the level pacing measured the forecast at
     for column in ("goal", "metric", "actual", "expected", "forecast", interval, "status"):
         table.add_column(column, justify="left" if column in ("goal", "metric") else "right")

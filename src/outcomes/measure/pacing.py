@@ -1,7 +1,6 @@
 """Goal pacing: is each business goal on track, measured from the warehouse?
 
-For every goal of the plan, at a date `as_of` (by default the last day the warehouse has
-business data for, capped at the goal's due date):
+For every goal of the plan, at the day its own data reaches (below, **Which day**):
 
 **Actual to date**, over [goal start, as_of], in this order of trust:
 
@@ -26,6 +25,27 @@ pipelines, segments or products measures from conversions only; one naming only 
 and channels cuts snapshots too.
 A scope that matches no conversion at all says so in `scope_note` (status `no_data`),
 with the values the warehouse has, rather than showing 0.
+
+**Which day.** A verdict claims no more than the data. The day asked for (`as_of`, by
+default the newest day of any business data, conversion or snapshot), capped at the goal's
+due date, is the goal's *reference*; the goal is measured at the day its own data reaches,
+that day at most:
+
+* a goal measured from snapshots, at its metric's newest snapshot (a month's figure is
+  dated the month's last day, as finance exports write it);
+* a goal measured from conversions, at the newest conversion's or touchpoint's day, as
+  `outcomes.measure.costs.data_through` reads "data through": the last sale may be days
+  before the exports end while the web analytics record every day, and a scope's quiet
+  weeks are news, not missing data.
+
+So a finance figure dated the last day of the quarter does not close the quarter of a
+revenue goal whose deals run to six days before it: the revenue is forecast at the deals'
+day, interval and all, and its reason says so ("the conversions and touchpoints run to
+2026-06-24, 6 days before the due date 2026-06-30: the forecast ..."). Only a goal whose
+own data reaches its due date is final. The goal's `as_of`, `elapsed` and `expected` are
+at that day, and `reference` keeps the day asked for: a page's "as of" is the latest
+reference (`paced_day`), and a goal measured earlier says so in its reason. A stale goal
+(below) stays at its reference, the day its silence is judged at.
 
 **Flow or level.** Flow metrics accumulate over the goal's period (counts, and money
 sums: revenue, support cost, cost to serve, pipeline value); everything else (averages,
@@ -62,8 +82,8 @@ the interval does):
 and, whatever the date:
 
 * `stale`: the data behind the metric (its snapshots, or any conversion at all) has
-  nothing in the `stale_days` (default 35) before `as_of`: the number may be right but
-  nobody can tell, as when an export stopped arriving;
+  nothing in the `stale_days` (default 35) before its reference: the number may be right
+  but nobody can tell, as when an export stopped arriving;
 * `no_data`: nothing to measure it with.
 
 Each goal carries its `reason`: the status in one sentence, with the numbers it rests on
@@ -79,12 +99,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.measure.currency import foreign_values, in_plan_currency
+from outcomes.measure.goal_metrics import Measured, from_conversions, measure_metric, scoped_total
 from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
 from outcomes.measure.words import metric_interval, metric_value
 from outcomes.plan import Plan
@@ -104,27 +124,6 @@ FLOW_METRICS: Final = frozenset(
      "leads", "qualified_leads", "demo_requests", "meetings", "opportunities",
      "applications", "ideas_submitted"}
 )  # fmt: skip
-COUNTED_TYPES: Final = {
-    "leads": ("lead",),
-    "qualified_leads": ("qualified_lead",),
-    "demo_requests": ("demo_request",),
-    "meetings": ("meeting",),
-    "opportunities": ("opportunity",),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Measured:
-    """A metric's value over a window, with what it rests on."""
-
-    value: float
-    events: int
-    """Rows behind the value (conversions or snapshots)."""
-    spread: float | None
-    """Standard deviation of the events' values, for averages and for flows reported as
-    snapshots (per-period amounts); None otherwise."""
-    last_date: dt.date | None
-    source: Literal["snapshots", "conversions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +157,9 @@ class GoalPace:
     (`1 deal_won in USD (9,500)`), None when nothing is."""
     reason: str = ""
     """The status in one sentence, with the numbers it rests on (module docstring)."""
+    reference: dt.date | None = None
+    """The day asked for or the newest data's, capped at the due date: the day staleness
+    is judged at, and `as_of` unless the goal's own data stops short of it."""
 
 
 def pace_goals(
@@ -165,17 +167,23 @@ def pace_goals(
     conversions: ibis.Table,
     snapshots: ibis.Table,
     *,
+    touchpoints: ibis.Table | None = None,
     as_of: dt.date | None = None,
     stale_days: int = STALE_DAYS,
 ) -> list[GoalPace]:
-    """Every goal of the plan paced at `as_of` (see the module docstring).
+    """Every goal of the plan paced at `as_of`, or at the earlier day its own data reaches
+    (see the module docstring).
 
-    Amounts in another currency than the plan's are not added (`outcomes.measure.currency`);
-    a goal whose actual leaves some out names them in `left_out`.
+    `as_of`: by default the newest day of business data (`latest_business_date`).
+    `touchpoints` count, with the conversions, for the day a goal measured from conversions
+    reaches, as `outcomes.measure.costs.data_through` counts them. Amounts in another
+    currency than the plan's are not added (`outcomes.measure.currency`); a goal whose
+    actual leaves some out names them in `left_out`.
     """
     latest = as_of or latest_business_date(conversions, snapshots)
     own = {m.id: m.unit for m in plan.metrics}
     currency = plan.organisation.currency
+    reach = _Reach.of(conversions, touchpoints, latest)
     paced = []
     for goal in plan.goals:
         day = min(latest, goal.due) if latest else goal.start
@@ -186,14 +194,64 @@ def pace_goals(
             snapshots,
             day,
             stale_days,
+            reach=reach,
             counted_unit=counted_unit,
             plan=plan,
         )
         if pace.source == "conversions":
-            left_out = _left_out(goal, conversions, currency, day, counted_unit)
+            left_out = _left_out(goal, conversions, currency, pace.as_of, counted_unit)
             pace = dataclasses.replace(pace, left_out=left_out)
         paced.append(pace)
     return paced
+
+
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """How far the conversions and touchpoints run: the day a goal measured from
+    conversions is measured at, when the snapshots run later."""
+
+    day: dt.date | None
+    """The newest conversion's or touchpoint's day, the day asked for at most: data after
+    that day shows the exports cover it, quiet as it may have been."""
+    words: str
+    """What the day is the newest of, for a reason (`the conversions and touchpoints`)."""
+
+    @classmethod
+    def of(
+        cls, conversions: ibis.Table, touchpoints: ibis.Table | None, latest: dt.date | None
+    ) -> _Reach:
+        tables = [conversions] if touchpoints is None else [conversions, touchpoints]
+        words = "the conversions" if touchpoints is None else "the conversions and touchpoints"
+        days = []
+        for table in tables:  # as outcomes.measure.costs.data_through reads them
+            value = to_arrow(table.ts.max()).as_py()
+            if isinstance(value, dt.datetime):
+                days.append(value.astimezone(dt.UTC).date())
+        newest = max(days, default=None)
+        return cls(min(newest, latest) if newest and latest else newest, words)
+
+    def own_day(self, measured: Measured, as_of: dt.date) -> dt.date:
+        """The day the goal's own data reaches, capped at `as_of`: its metric's newest
+        snapshot, or the newest conversion or touchpoint."""
+        last = measured.last_date
+        if measured.source == "conversions" and self.day is not None:
+            last = max(last, self.day) if last else self.day
+        return min(as_of, last) if last else as_of
+
+    def short_of(self, goal: Goal, source: str, day: dt.date, as_of: dt.date) -> str:
+        """Why a goal is measured at `day`, before `as_of`, in words."""
+        words = f"the {goal.metric} snapshots" if source == "snapshots" else self.words
+        gap = (as_of - day).days
+        before = f"the due date {goal.due}" if as_of >= goal.due else str(as_of)
+        return f"{words} run to {day}, {gap} day{'s' if gap != 1 else ''} before {before}"
+
+
+def paced_day(goals: Sequence[GoalPace], as_of: dt.date | None = None) -> dt.date:
+    """The day a set of goals is paced at: the latest day staleness is judged at (the
+    newest data's, capped at the due dates), whichever day each goal's own data reaches;
+    `as_of`, else today, without goals."""
+    days = [g.reference or g.as_of for g in goals]
+    return max(days, default=as_of or dt.date.today())
 
 
 # The conversion types whose values make a money metric measured from conversions.
@@ -257,46 +315,50 @@ def _pace(
     as_of: dt.date,
     stale_days: int,
     *,
+    reach: _Reach,
     counted_unit: str | None = None,
     plan: Plan,
 ) -> GoalPace:
+    """The goal at the day its own data reaches, `as_of` at most (module docstring)."""
     counted = counted_unit is not None
     kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS or counted else "level"
-    span = (goal.due - goal.start).days + 1
-    elapsed = min(1.0, max(0.0, ((as_of - goal.start).days + 1) / span))
     scope = goal_scope(goal)
-    scoped, scoped_snapshots = in_scope(conversions, scope), _snapshots_in(snapshots, scope)
-    measured = measure_metric(goal.metric, kind, scoped, scoped_snapshots, goal.start, as_of)
-    if measured is None and counted:
-        measured = _scoped_total(scoped, goal.start, as_of, money=counted_unit == "currency")
-    if measured is not None and scope is not None and measured.source == "conversions":
-        # Fresh is the export's, not the scope's: patients who stopped booking while
-        # employer deals kept arriving are news, not a stale CRM export.
-        last = _last_conversion(conversions, goal.start, as_of)
-        measured = dataclasses.replace(measured, last_date=last or measured.last_date)
+    sources = _Sources(
+        goal, kind, scope, conversions, in_scope(conversions, scope),
+        _snapshots_in(snapshots, scope), counted_unit,
+    )  # fmt: skip
+    measured = sources.measure(as_of)
+    stale = measured is not None and _stale(measured, as_of, stale_days)
+    # A stale goal stays at `as_of`, the day its silence is judged at.
+    day = as_of if measured is None or stale else reach.own_day(measured, as_of)
+    if day < as_of:
+        measured = sources.measure(day)
+    span = (goal.due - goal.start).days + 1
+    elapsed = min(1.0, max(0.0, ((day - goal.start).days + 1) / span))
     progress = goal.target - (0.0 if kind == "flow" else goal.baseline)
     expected = (0.0 if kind == "flow" else goal.baseline) + progress * elapsed
     forecast = low = high = note = None
     status: Status = "no_data"
     reason = f"nothing measures {goal.metric} yet"
     if measured is None and scope is not None:
-        note = _scope_note(goal, conversions, scoped, scope, as_of)
+        note = _scope_note(goal, conversions, sources.scoped, scope, as_of)
         reason = note or reason
     if measured is not None:
         forecast, low, high = _forecast(measured, kind, elapsed)
         judged = Judged(goal, kind, elapsed, measured.value, forecast, low, high)
         status, reason = judged.verdict(plan)
-        stale_from = as_of - dt.timedelta(days=stale_days)
-        if measured.last_date is None or measured.last_date < stale_from:
+        if stale:
             status = "stale"
             since = measured.last_date.isoformat() if measured.last_date else "its start"
             reason = f"no data since {since}: nothing in the {stale_days} days before {as_of}"
+        elif day < as_of:
+            reason = f"{reach.short_of(goal, measured.source, day, as_of)}: {reason}"
     return GoalPace(
         goal=goal.id,
         metric=goal.metric,
         direction=goal.direction,
         kind=kind,
-        as_of=as_of,
+        as_of=day,
         elapsed=elapsed,
         baseline=goal.baseline,
         threshold=goal.threshold,
@@ -312,7 +374,42 @@ def _pace(
         scope=None if scope is None else describe(scope),
         scope_note=note,
         reason=reason,
+        reference=as_of,
     )
+
+
+def _stale(measured: Measured, as_of: dt.date, stale_days: int) -> bool:
+    """True when the data behind the metric has nothing in the `stale_days` before `as_of`."""
+    stale_from = as_of - dt.timedelta(days=stale_days)
+    return measured.last_date is None or measured.last_date < stale_from
+
+
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    """What one goal is measured from: every conversion (in the plan's currency), and the
+    conversions and snapshots in its scope."""
+
+    goal: Goal
+    kind: Literal["flow", "level"]
+    scope: Scope | None
+    conversions: ibis.Table
+    scoped: ibis.Table
+    snapshots: ibis.Table
+    counted_unit: str | None
+
+    def measure(self, day: dt.date) -> Measured | None:
+        """The goal's metric over [its start, `day`]."""
+        goal, start = self.goal, self.goal.start
+        measured = measure_metric(goal.metric, self.kind, self.scoped, self.snapshots, start, day)
+        if measured is None and self.counted_unit is not None:
+            money = self.counted_unit == "currency"
+            measured = scoped_total(self.scoped, start, day, money=money)
+        if measured is not None and self.scope is not None and measured.source == "conversions":
+            # Fresh is the export's, not the scope's: patients who stopped booking while
+            # employer deals kept arriving are news, not a stale CRM export.
+            last = _last_conversion(self.conversions, start, day)
+            measured = dataclasses.replace(measured, last_date=last or measured.last_date)
+        return measured
 
 
 def _last_conversion(conversions: ibis.Table, start: dt.date, end: dt.date) -> dt.date | None:
@@ -349,7 +446,7 @@ def _scope_note(
     )
     if not to_arrow(scoped.count()).as_py():
         return f"its scope ({describe(scope)}) matches no conversion; the warehouse has {has}"
-    if _from_conversions(goal.metric, conversions, goal.start, as_of) is None:
+    if from_conversions(goal.metric, conversions, goal.start, as_of) is None:
         return None  # the metric has no data in scope or out: not the scope's doing
     return (
         f"its scope ({describe(scope)}) matches none of the conversions that measure "
@@ -490,96 +587,3 @@ class Judged:
         if self.goal.direction in ("increase", "at_least"):
             return min(self.low, self.forecast), max(self.high, self.forecast)
         return max(self.high, self.forecast), min(self.low, self.forecast)
-
-
-def measure_metric(
-    metric: str,
-    kind: Literal["flow", "level"],
-    conversions: ibis.Table,
-    snapshots: ibis.Table,
-    start: dt.date,
-    end: dt.date,
-) -> Measured | None:
-    """The metric over [start, end], from snapshots first, else from conversions."""
-    s = snapshots.filter(
-        (snapshots.metric == metric) & (snapshots.date >= start) & (snapshots.date <= end)
-    )
-    rows = to_arrow(s.order_by("date").select("date", "value")).to_pylist()
-    if rows:
-        values = [float(r["value"]) for r in rows if r["value"] is not None]
-        if values:
-            value = sum(values) if kind == "flow" else values[-1]
-            spread = statistics.stdev(values) if kind == "flow" and len(values) > 1 else None
-            return Measured(value, len(values), spread, rows[-1]["date"], "snapshots")
-    return _from_conversions(metric, conversions, start, end)
-
-
-def _scoped_total(
-    conversions: ibis.Table, start: dt.date, end: dt.date, *, money: bool
-) -> Measured | None:
-    """The conversions in a goal's scope over [start, end]: counted, or summed in money."""
-    begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
-    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    window = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
-    totals = window.aggregate(n=window.count(), total=window.value.sum(), last=window.ts.max())
-    [row] = to_arrow(totals).to_pylist()
-    if not row["n"]:
-        return None
-    value = float(row["total"] or 0.0) if money else float(row["n"])
-    return Measured(value, int(row["n"]), None, row["last"].date(), "conversions")
-
-
-def _from_conversions(
-    metric: str, conversions: ibis.Table, start: dt.date, end: dt.date
-) -> Measured | None:
-    begin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
-    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    c = conversions.filter((conversions.ts >= begin) & (conversions.ts < stop))
-    stats = c.group_by("type").aggregate(
-        n=c.count(),
-        customers=c.customer_id.nunique(),
-        total=c.value.sum(),
-        mean=c.value.mean(),
-        sd=c.value.std(),
-        valued=c.value.count(),
-        last=c.ts.max(),
-    )
-    by_type = {r["type"]: r for r in to_arrow(stats).to_pylist()}
-
-    # Freshness is the conversions table's, not one type's: a month without a new
-    # customer is news, not stale data, when deals and leads kept arriving.
-    arrived = [row["last"] for row in by_type.values() if row["last"] is not None]
-    fresh = max(arrived).date() if arrived else None
-
-    def count(key: str, *types: str) -> int:
-        return int(sum(by_type[t][key] or 0 for t in types if t in by_type))
-
-    def money(*types: str) -> float:
-        return float(sum(by_type[t]["total"] or 0.0 for t in types if t in by_type))
-
-    if metric == "net_new_customers" and "new_customer" in by_type:
-        n = count("customers", "new_customer")
-        return Measured(float(n), n, None, fresh, "conversions")
-    if metric in COUNTED_TYPES and count("n", *COUNTED_TYPES[metric]):
-        types = COUNTED_TYPES[metric]
-        n = count("n", *types)
-        return Measured(float(n), n, None, fresh, "conversions")
-    if metric == "revenue" and count("valued", "deal_won", "order"):
-        n = count("valued", "deal_won", "order")
-        return Measured(money("deal_won", "order"), n, None, fresh, "conversions")
-    pipeline = ("opportunity",)  # every deal's creation, closed ones included
-    if metric == "pipeline_value" and count("valued", *pipeline):
-        n = count("valued", *pipeline)
-        return Measured(money(*pipeline), n, None, fresh, "conversions")
-    if metric == "average_order_value":
-        for kind in ("deal_won", "order"):
-            row = by_type.get(kind)
-            if row and row["valued"]:
-                sd = float(row["sd"]) if row["sd"] is not None else None
-                return Measured(float(row["mean"]), int(row["valued"]), sd, fresh, "conversions")
-    if metric == "win_rate" and count("n", "deal_won", "deal_lost"):
-        won, closed = count("n", "deal_won"), count("n", "deal_won", "deal_lost")
-        rate = won / closed
-        return Measured(rate, closed, math.sqrt(rate * (1 - rate)), fresh,
-                        "conversions")  # fmt: skip
-    return None

@@ -30,7 +30,7 @@ from outcomes.measure.currency import in_plan_currency
 from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
 from outcomes.measure.mapping import materialised_activities
-from outcomes.measure.pacing import GoalPace, pace_goals
+from outcomes.measure.pacing import GoalPace, pace_goals, paced_day
 from outcomes.measure.pilot import PilotResult, pilot_results
 from outcomes.measure.tactic_status import TacticStatus, tactic_statuses
 from outcomes.plan import Plan
@@ -39,13 +39,15 @@ from outcomes.warehouse.connection import Warehouse
 if TYPE_CHECKING:
     import ibis
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 """Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
 `on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
 `metric_class` and `outcome`, `tactic_status` gives each tactic's overall status, and
 `content_examples` one post per content-focus score band; 3: a goal or benchmark whose
 period is over is `achieved` or `missed`, never forecast, a goal's status claims no more
-than its forecast interval, and each goal has its `reason`."""
+than its forecast interval, and each goal has its `reason`; 4: a goal's `as_of` is the day
+its own data reaches, `reference` the day asked for (the newest data's), and a goal is final
+only when its `as_of` is its due date."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "content_examples", "functions", "engagement", "pilots",
@@ -138,8 +140,10 @@ def build_scorecard(
             return build_scorecard(
                 plan, warehouse, as_of=as_of, sources=sources, journeys=journeys, mapped=kept
             )
-    goals = pace_goals(plan, stored, warehouse.table("metric_snapshots"), as_of=as_of)
-    day = max((g.as_of for g in goals), default=as_of or dt.date.today())
+    goals = pace_goals(
+        plan, stored, warehouse.table("metric_snapshots"), touchpoints=touchpoints, as_of=as_of
+    )
+    day = paced_day(goals, as_of)
     hours = plan.organisation.business_hours
     by_tactic = tactic_conversation(plan, activities, mapped=mapped)
     benchmarks = tactic_benchmarks(
@@ -203,4 +207,8 @@ def _conversation(health: ConversationHealth) -> dict[str, Any]:
 def _goal(goal: GoalPace) -> dict[str, Any]:
     row = {"id": goal.goal} | asdict(goal)
     del row["goal"]
-    return row | {"as_of": goal.as_of.isoformat(), "last_data": _iso(goal.last_data)}
+    return row | {
+        "as_of": goal.as_of.isoformat(),
+        "last_data": _iso(goal.last_data),
+        "reference": _iso(goal.reference),
+    }

@@ -80,7 +80,10 @@ class GoalRow(View):
     forecast_low: float | None
     forecast_high: float | None
     elapsed: float = Field(description="Share of the goal's period passed, 0 to 1.")
-    as_of: dt.date
+    as_of: dt.date = Field(
+        description="The day the goal is measured at: the last its own data reaches, the "
+        "page's as_of at most; its status reason says so when it is earlier."
+    )
     last_data: dt.date | None
     source: str | None
     link: str
