@@ -100,6 +100,19 @@ def test_a_flow_mid_period_is_paced_against_the_pro_rated_target(
     assert lower.reason == ("the forecast 50.41 (90%: 33.83 to 67.00) is past the threshold 30")
 
 
+def test_a_count_at_the_end_of_its_period_is_final_with_no_interval_beside_it(
+    warehouse: Warehouse, northwind: Plan
+) -> None:
+    # 45 new customers in 2026, against a target of 60: missed, and the year's count is
+    # what happened, not a forecast with a spread of 34 to 56 around it.
+    for day in range(45):
+        convert(warehouse, D(2026, 1, 1) + dt.timedelta(days=8 * day), "new_customer")
+    touch(warehouse, D(2026, 12, 31))
+    done = pace(warehouse, northwind, as_of=D(2026, 12, 31))
+    assert (done.status, done.actual, done.forecast) == ("missed", 45, 45)
+    assert (done.forecast_low, done.forecast_high) == (None, None)
+
+
 def test_a_forecast_worse_than_the_baseline_is_off_track_only_when_its_interval_is(
     warehouse: Warehouse, northwind: Plan
 ) -> None:

@@ -345,6 +345,11 @@ def _pace(
         reason = note or reason
     if measured is not None:
         forecast, low, high = _forecast(measured, kind, elapsed)
+        if elapsed >= 1.0:
+            # The period is over: its result is the actual, with nothing left to forecast,
+            # so no interval is printed beside a final status (the Poisson spread of the
+            # events behind it said where the period might end, and it has ended).
+            low = high = None
         judged = Judged(goal, kind, elapsed, measured.value, forecast, low, high)
         status, reason = judged.verdict(plan)
         if stale:
