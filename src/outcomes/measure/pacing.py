@@ -9,7 +9,8 @@ business data for, capped at the goal's due date):
    exactly what the number is): summed for a *flow* metric, the latest value for a
    *level* metric;
 2. otherwise computed from `conversions`: `net_new_customers` = distinct customers with
-   a `new_customer` conversion; `revenue` = value of won deals and orders;
+   a `new_customer` conversion (in a scope, those whose first won deal is in it:
+   `outcomes.measure.scope`); `revenue` = value of won deals and orders;
    `average_order_value` = mean value of won deals (of orders when there are no won
    deals: a CRM's contract value is what a B2B plan means by order); `win_rate` = won ÷
    (won + lost) deals; `leads`, `qualified_leads`, `demo_requests`, `meetings`,
@@ -85,7 +86,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.measure.currency import foreign_values, in_plan_currency
-from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
+from outcomes.measure.scope import (
+    Scope,
+    describe,
+    goal_scope,
+    in_scope,
+    scope_values,
+    with_deal_fields,
+)
 from outcomes.measure.words import metric_interval, metric_value
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
@@ -265,7 +273,9 @@ def _pace(
     span = (goal.due - goal.start).days + 1
     elapsed = min(1.0, max(0.0, ((as_of - goal.start).days + 1) / span))
     scope = goal_scope(goal)
-    scoped, scoped_snapshots = in_scope(conversions, scope), _snapshots_in(snapshots, scope)
+    # A new customer is in the pipeline of the deal that made them one (scope module).
+    scoped = conversions if scope is None else in_scope(with_deal_fields(conversions), scope)
+    scoped_snapshots = _snapshots_in(snapshots, scope)
     measured = measure_metric(goal.metric, kind, scoped, scoped_snapshots, goal.start, as_of)
     if measured is None and counted:
         measured = _scoped_total(scoped, goal.start, as_of, money=counted_unit == "currency")
