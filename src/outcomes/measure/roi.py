@@ -41,7 +41,7 @@ listed in `foreign_spend`; spend no tactic claims listed in `unclaimed_spend`). 
   sales intervals do not change): repeat purchases are the retained revenue, and beside
   it a row's sales return counts first purchases only, so no sale is counted twice.
 * **ROAS** = attributed revenue / money (budget and ads, without people's time or
-  tools); none without money.
+  tools); none without money, and none for a row whose sales return nothing measures.
 * **Cost per acquisition** = cost / attributed new customers; none without customers.
 
 **New customers** are the `new_customer` conversions in the row's scope (a new customer
@@ -612,8 +612,12 @@ def _with_returns(
             roi_ = Estimate(
                 *((x - row.cost) / row.cost for x in (money.value, money.low, money.high))
             )
-        # ROAS is revenue on ad money: none for a row not judged on sales (hires, tickets).
-        on_sales = any(part.family in ("sales", "retention") for part in returns.parts)
+        # ROAS is revenue on ad money: none for a row not judged on sales (hires, tickets),
+        # nor where nothing measures its sales (no sale in the period, on no journey): a
+        # 0.00 there would look measured beside "no return measured yet".
+        on_sales = any(
+            part.family in ("sales", "retention") and part.measured for part in returns.parts
+        )
         roas = row.roas if on_sales else None
         out.append(dataclasses.replace(row, returns=returns, roi=roi_, roas=roas))
     return out
