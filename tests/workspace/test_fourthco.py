@@ -312,7 +312,7 @@ def test_new_customers_nothing_can_measure_are_never_a_number(without_deals: Pat
     result = _cli(without_deals, "roi", "--format", "json")
     document = json.loads(result.stdout)
     why = (
-        "the scope it is measured on (pipeline new business) holds none of the 9 new "
+        "the scope (pipeline new business) holds none of the 9 new "
         "customers in the data (a new customer is in the pipeline, segment and product of "
         "the first deal they won)"
     )

@@ -281,7 +281,7 @@ def test_the_roi_footer_says_what_reached_a_tactic_the_same_on_every_route(
         [row] = [r for r in roi["rows"] if (r["id"], r["model"]) == (goal, "markov")]
         assert row["new_customers"] is None
         assert row["new_customers_note"] == (
-            "the scope it is measured on (type order) holds none of the 3 new customers in the data"
+            "the scope (type order) holds none of the 3 new customers in the data"
         )
     message = coverage["message"]
     # The direct visit's order is touched by no tactic: named, with where to look.

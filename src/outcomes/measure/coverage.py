@@ -87,10 +87,7 @@ def customers_note(
     scoped = in_scope(with_deal_fields(conversions), scope)
     if _count(scoped.filter(scoped.type.isin(list(customer_types)))) > 0:
         return None
-    reason = (
-        f"the scope it is measured on ({describe(scope)}) holds none of the {total:,} new "
-        "customers in the data"
-    )
+    reason = f"the scope ({describe(scope)}) holds none of the {total:,} new customers in the data"
     if any(column in DEAL_FIELDS for each in scope for column, _ in each):
         reason += (
             " (a new customer is in the pipeline, segment and product of the first deal they won)"

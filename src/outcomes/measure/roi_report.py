@@ -184,7 +184,7 @@ class NotMeasured:
 
     tactics: tuple[str, ...]
     reason: str
-    """Why, for each of them: "the scope it is measured on (type order) holds none …"."""
+    """Why, for each of them: "the scope (type order) holds none …"."""
     every: bool = False
     """They are all the plan's tactics."""
 
