@@ -269,9 +269,9 @@ def test_a_generic_csv_fills_the_crm_fields_a_scope_names(tmp_path: Path) -> Non
     assert contracts.actual == 42_000.0
 
 
-def test_a_scope_that_leaves_none_of_the_metrics_conversions_says_so(tmp_path: Path) -> None:
-    """New customers come from CRM contacts, which have no pipeline: a count of patients
-    scoped to the patients pipeline finds none, and says why instead of showing 0."""
+def _patients_counted(tmp_path: Path, rows: str) -> tuple[str, float | None, str | None]:
+    """Status, actual and scope note of a count of new patients (`net_new_customers` scoped
+    to the patients pipeline) over these conversion `rows` (SQL values)."""
     (tmp_path / "plan.yaml").write_text(PLAN)
     plan = _plan(tmp_path)
     patients = plan.goals[0].model_copy(
@@ -281,11 +281,37 @@ def test_a_scope_that_leaves_none_of_the_metrics_conversions_says_so(tmp_path: P
     with Warehouse.open(tmp_path) as w:
         w.duckdb.execute(
             "INSERT INTO conversions (key, source, customer_id, ts, type, value, pipeline, "
-            "ingest_id) VALUES ('a', 'hubspot', 'p1', '2026-03-01 10:00:00+00', "
-            "'new_customer', NULL, NULL, 1), ('b', 'hubspot', 'p1', '2026-03-01 11:00:00+00', "
-            "'deal_won', 55, 'Patients', 1)"
+            f"ingest_id) VALUES {rows}"
         )
         [paced] = pace_goals(plan, w.table("conversions"), w.table("metric_snapshots"))
-    assert (paced.status, paced.actual) == ("no_data", None)
-    assert paced.scope_note is not None
-    assert "matches none of the conversions that measure net_new_customers" in paced.scope_note
+    return paced.status, paced.actual, paced.scope_note
+
+
+def test_a_new_customer_is_in_the_pipeline_of_the_first_deal_they_won(tmp_path: Path) -> None:
+    """New customers come from CRM contacts, which have no pipeline; the deal that made one
+    a customer has. p1 became a patient (their first won deal is a patient visit, an hour
+    later: HubSpot sets the lifecycle stage as it likes); p2 an employer, whose later
+    patient visit does not make them a new patient."""
+    status, actual, note = _patients_counted(
+        tmp_path,
+        "('a', 'hubspot', 'p1', '2026-03-01 10:00:00+00', 'new_customer', NULL, NULL, 1), "
+        "('b', 'hubspot', 'p1', '2026-03-01 11:00:00+00', 'deal_won', 55, 'Patients', 1), "
+        "('c', 'hubspot', 'p2', '2026-03-02 10:00:00+00', 'new_customer', NULL, NULL, 1), "
+        "('d', 'hubspot', 'p2', '2026-03-02 10:00:00+00', 'deal_won', 9000, 'Employers', 1), "
+        "('e', 'hubspot', 'p2', '2026-04-02 10:00:00+00', 'deal_won', 55, 'Patients', 1)",
+    )
+    assert (actual, note) == (1.0, None)
+    assert status != "no_data"
+
+
+def test_a_scope_that_leaves_none_of_the_metrics_conversions_says_so(tmp_path: Path) -> None:
+    """A new customer with no won deal in the warehouse (the deals export not loaded) is in
+    no pipeline: a count of patients finds none, and says why instead of showing 0."""
+    status, actual, note = _patients_counted(
+        tmp_path,
+        "('a', 'hubspot', 'p1', '2026-03-01 10:00:00+00', 'new_customer', NULL, NULL, 1), "
+        "('b', 'hubspot', 'p9', '2026-03-01 11:00:00+00', 'deal_won', 55, 'Patients', 1)",
+    )
+    assert (status, actual) == ("no_data", None)
+    assert note is not None
+    assert "matches none of the conversions that measure net_new_customers" in note

@@ -131,3 +131,18 @@ def test_a_tactic_that_serves_no_goal_is_never_achieved(plan: Plan) -> None:
         == "serves no business goal (views 90,000 (target 50,000): achieved)"
     )
     assert found["stray"].status == "unplanned"  # its strategy serves no goal
+
+
+def test_money_in_a_reason_reads_as_money(plan: Plan) -> None:
+    # "revenue 45000 (target 40000)" says neither the currency nor that it is money.
+    found = judged(
+        plan,
+        [
+            mark("li-company-guides", "revenue", "achieved", 45_000, 40_000),
+            mark("li-company-guides", "qualified_leads", "achieved", 95, 90),
+        ],
+    )["li-company-guides"]
+    assert found.reason == (
+        "on business outcomes: revenue €45,000 (target €40,000): achieved; "
+        "qualified_leads 95 (target 90): achieved"
+    )

@@ -28,7 +28,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from outcomes.cli import app
+from outcomes.report.executive import render_html
+from outcomes.web import create_app
 from outcomes.workspace import Workspace
+from tests.web.conftest import Page, serve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fourthco"
 ADS = "exports/linkedin-ads/campaign_performance_report_2026-04-06_2026-04-19"
@@ -282,3 +285,103 @@ def test_every_route_gives_the_revenue_its_own_day(
     assert (row["forecast_low"], row["forecast_high"]) == (
         paced["forecast_low"], paced["forecast_high"]
     )  # fmt: skip
+
+
+def test_a_tactics_new_customers_are_one_number_on_every_route(
+    workspace: Path, roi: dict[str, Any], scorecard: dict[str, Any]
+) -> None:
+    """Ironbark and Juniper became customers through the reps' conversations (their contacts
+    name the social-selling campaign, their only touch), and each won a New Business deal:
+    li-social-selling brought 2 new customers, the number its benchmark reached. Its goal
+    counts the New Business pipeline, which contacts do not carry; ROI showed 0.0 beside
+    the benchmark's 2 until a new customer took the pipeline of the deal that made them one.
+    """
+    benchmarks = {(b["tactic"], b["metric"]): b for b in scorecard["tactics"]}
+    assert benchmarks[("li-social-selling", "net_new_customers")]["actual"] == 2
+    for model in roi["models"]:
+        row = _row(roi, "li-social-selling", model)
+        assert (row["new_customers"], row.get("new_customers_note")) == (2.0, None), model
+    # Northgate Foods came through the AP guide ad; Quarry Tools (a USD deal, counted as a
+    # customer, its money in no sum) through a page post.
+    assert _row(roi, "li-ads")["new_customers"] == 1.0
+    assert _row(roi, "li-page")["new_customers"] == 1.0
+    assert roi["coverage"]["outside_scope"] == []
+    assert _row(roi, "li-social-selling")["cost_per_acquisition"] == pytest.approx(
+        COSTS["li-social-selling"] / 2
+    )
+    [status] = [t for t in scorecard["tactic_status"] if t["tactic"] == "li-social-selling"]
+    assert "net_new_customers 2 (target 2): achieved" in status["reason"]
+    page = _cli(workspace, "status").stdout
+    [line] = [line for line in page.splitlines() if "│ li-social-selling" in line]
+    assert [cell.strip() for cell in line.split("│")][3] == "2.0"
+    overview = json.loads(_cli(workspace, "status", "--format", "json").stdout)
+    [out] = [r for r in overview["roi"] if r["id"] == "li-social-selling"]
+    assert out["new_customers"]["value"] == 2.0
+    briefing = Workspace.open(workspace).briefing()
+    assert Page(render_html(briefing)).text["tactic-li-social-selling-new-customers"] == "2.0"
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        shown = Page(running.get("/").text).text["tactic-li-social-selling-new-customers"]
+        assert shown == "2.0"
+
+
+@pytest.fixture(scope="module")
+def without_deals(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ledgerline with its contacts loaded and not its deals: customers with no won deal."""
+    root = tmp_path_factory.mktemp("fourthco-contacts") / "ledgerline"
+    shutil.copytree(FIXTURE, root)
+    for source, file, *_ in INGESTS[1:]:
+        result = _cli(root, "ingest", source, str(root / file), "--format", "json")
+        assert result.exit_code == 0, (file, result.output)
+    return root
+
+
+def test_new_customers_nothing_can_measure_are_never_a_number(without_deals: Path) -> None:
+    """Without the deals export no new customer has a pipeline, so the New Business goal's
+    tactics cannot know theirs: every route says "not measured" and why, never 0.0, and
+    the benchmark has no data rather than a 0."""
+    selling = ("li-social-selling", "li-ads", "li-page", "yt-demos")
+    result = _cli(without_deals, "roi", "--format", "json")
+    document = json.loads(result.stdout)
+    why = (
+        "the scope (pipeline new business) holds none of the 9 new "
+        "customers in the data (a new customer is in the pipeline, segment and product of "
+        "the first deal they won)"
+    )
+    for tactic in selling:
+        row = _row(document, tactic, "markov")
+        assert (row["new_customers"], row.get("new_customers_note")) == (None, why), tactic
+        assert row["cost_per_acquisition"] is None
+    # The support tactic is measured on every conversion: its 0.0 is a real 0.
+    assert _row(document, "masto-support")["new_customers"] == 0.0
+    message = document["coverage"]["message"]
+    assert message.endswith(
+        "New customers are not measured for li-social-selling, li-ads, li-page and yt-demos: "
+        f"{why}."
+    )
+    table = _cli(without_deals, "roi").stdout
+    for tactic in selling:
+        [line] = [line for line in table.splitlines() if line.startswith(f"t  {tactic} ")]
+        assert "not measured" in line and "0.0" not in line, line
+    assert f"g  new-business-revenue: new customers not measured: {why}" in table
+    card = json.loads(_cli(without_deals, "scorecard", "--format", "json").stdout)
+    benchmarks = {(b["tactic"], b["metric"]): b for b in card["tactics"]}
+    assert benchmarks[("li-social-selling", "net_new_customers")]["status"] == "no_data"
+    page = _cli(without_deals, "status").stdout
+    [line] = [line for line in page.splitlines() if "│ li-social-selling" in line]
+    assert [cell.strip() for cell in line.split("│")][3] == "not measured"
+    assert "New customers are not measured for li-social-selling" in " ".join(page.split())
+    overview = json.loads(_cli(without_deals, "status", "--format", "json").stdout)
+    [out] = [r for r in overview["roi"] if r["id"] == "li-social-selling"]
+    assert (out["new_customers"], out["new_customers_note"]) == (None, why)
+    briefing = Workspace.open(without_deals).briefing()
+    report = Page(render_html(briefing)).text
+    assert report["tactic-li-social-selling-new-customers"] == "not measured"
+    assert report["roi-coverage"] == message
+    with serve(create_app(without_deals)) as running:
+        running.wait_ready()
+        assert Page(running.get("/").text).text["tactic-yt-demos-new-customers"] == "not measured"
+        tactic_page = Page(running.get("/tactics/li-social-selling").text).text
+        assert tactic_page["tactic-li-social-selling-new-customers"] == f"not measured: {why}"
+        api = running.json("/api/roi")
+        assert _row(api, "li-ads", "markov")["new_customers"] is None

@@ -232,7 +232,13 @@ def _roi_table(briefing: Briefing) -> Table:
     from outcomes.measure.words import money, roi_words
 
     model = briefing.options.headline_model
-    table = Table(title=f"ROI by tactic ({model})", title_justify="left")
+    # A "not measured" cell says why right under the table, as the report's note does.
+    unmeasured = [each.message for each in briefing.roi.coverage.customers_not_measured]
+    caption = " ".join(unmeasured) or None
+    table = Table(
+        title=f"ROI by tactic ({model})", title_justify="left", caption=caption,
+        caption_justify="left",
+    )  # fmt: skip
     columns = (
         "Tactic",
         "Revenue",
@@ -248,7 +254,7 @@ def _roi_table(briefing: Briefing) -> Table:
         table.add_row(
             escape(row.id),
             money(row.revenue.value, briefing.currency),
-            f"{row.new_customers.value:,.1f}",
+            row.customers_words,
             escape(kept.label) if kept else "",
             money(row.cost, briefing.currency),
             roi_words(row.roi, kept.kind if kept else None),

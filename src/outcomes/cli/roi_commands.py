@@ -167,7 +167,7 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
             f"{row.level[0]}  {row.id}",
             _money(row.revenue.value),
             _interval(row.revenue),
-            f"{row.new_customers.value:,.1f}",
+            row.customers_words,
             _return(row),
             _money(row.cost),
             # The report's and the dashboard's words for the same ROI, interval included.
@@ -216,7 +216,8 @@ def _return(row: RoiRow) -> str:
 
 
 def _print_returns(report: RoiReport, model: str, level: LevelChoice) -> None:
-    """The returns that are not only attributed sales, in words."""
+    """The returns that are not only attributed sales, in words, and the strategies and
+    goals whose new customers nothing measures, with why."""
     console = stdout_console(min_width=110)
     for row in report.rows:
         kept = row.returns
@@ -227,3 +228,11 @@ def _print_returns(report: RoiReport, model: str, level: LevelChoice) -> None:
         if kept.kind == "money" and all(p.family == "sales" for p in kept.parts if p.measured):
             continue
         console.print(f"{row.level[0]}  {row.id}: {kept.label}", highlight=False)
+    # Tactics' are named in the coverage sentence below; strategies' and goals' here.
+    for row in report.rows:
+        if row.model != model or row.level == "tactic" or row.new_customers_note is None:
+            continue
+        if level is not LevelChoice.ALL and row.level != level.value:
+            continue
+        note = f"new customers not measured: {row.new_customers_note}"
+        console.print(f"{row.level[0]}  {row.id}: {note}", highlight=False)

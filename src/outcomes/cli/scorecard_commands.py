@@ -74,7 +74,7 @@ def scorecard(
         sys.stdout.write(json_text(card.to_json()))
     else:
         _print(space.plan.plan, list(card.goals))
-        _print_benchmarks(list(card.tactics))
+        _print_benchmarks(space.plan.plan, list(card.tactics))
         _print_tactic_status(list(card.tactic_status))
         _print_cadence(list(card.cadence))
         _print_resources(list(card.resources), card.foreign_spend)
@@ -89,7 +89,9 @@ def scorecard(
         raise typer.Exit(1)
 
 
-def _print_benchmarks(benchmarks: list[Any]) -> None:
+def _print_benchmarks(plan: Plan, benchmarks: list[Any]) -> None:
+    from outcomes.measure.words import benchmark_value
+
     table = Table(title="Tactic benchmarks", box=None, pad_edge=False)
     for column in (
         "tactic",
@@ -110,11 +112,10 @@ def _print_benchmarks(benchmarks: list[Any]) -> None:
             b.tactic,
             b.metric + (" *" if b.outcome else ""),
             b.per,
-            _number(b.baseline),
-            _number(b.threshold),
-            _number(b.target),
-            _number(b.actual),
-            _number(b.forecast) if b.forecast != b.actual else "",
+            # Money as money ("€45,000"), as the tactic's status reason writes it.
+            *(benchmark_value(plan, b.metric, v) for v in (b.baseline, b.threshold, b.target)),
+            benchmark_value(plan, b.metric, b.actual),
+            benchmark_value(plan, b.metric, b.forecast) if b.forecast != b.actual else "",
             status_text(b.status),
         )
     stdout_console(min_width=120).print(table)

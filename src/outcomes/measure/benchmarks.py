@@ -16,7 +16,11 @@ comes from the warehouse by the metric's family:
 * **pipeline and business** (`leads`, `qualified_leads`, `demo_requests`, `meetings`,
   `opportunities`, `net_new_customers`): conversions of that type whose journey touched
   the tactic within the journey window (`journey_parts`, steps by tactic): 0 when journeys
-  of that type exist and none touched the tactic, no data when there are none;
+  of that type exist and none touched the tactic, no data when there are none.
+  `net_new_customers` counts the new customers in the scope the tactic is measured on
+  (its goals': `outcomes.measure.scope`, where a new customer is in the pipeline of the
+  first deal they won), the same conversions whose credit is the ROI table's new
+  customers: where each journey touched one tactic, the two are the same number;
   `support_tickets_deflected`: `ticket_deflected` conversions on the tactic's channel.
 
 Other metrics (`revenue`, `pipeline_value`, `applications`, a plan's own metric) are not
@@ -71,6 +75,7 @@ from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.campaign_figures import campaign_counts
 from outcomes.measure.conversation import ConversationHealth, tactic_conversation
 from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.scope import Scope, tactic_scopes
 from outcomes.plan import Plan
 from outcomes.plan.model import Benchmark, Tactic
 from outcomes.warehouse.connection import to_arrow
@@ -88,6 +93,9 @@ LEVELS: Final = frozenset(
 )  # fmt: skip
 _STATED: Final = "__stated"
 PERIOD_DAYS: Final = {"week": 7.0, "month": 365.25 / 12, "quarter": 365.25 / 4}
+SCOPED_TYPES: Final = frozenset({"new_customer"})
+"""Conversion types counted for a tactic in the scope it is measured on, as ROI counts
+them: a new customer is in the pipeline of the deal that made them one."""
 OUTCOME_CLASSES: Final = frozenset({"business", "pipeline"})
 """Metric classes that measure a business outcome, weighed above activity and attention."""
 
@@ -186,7 +194,9 @@ def touched_conversions(
     plan: Plan, journeys: JourneyStore, kinds: Sequence[str] | None = None
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """{(tactic, conversion type): (conversions, value)} whose journey touched the tactic,
-    for the conversion `kinds` given, else those the plan's benchmarks measure."""
+    for the conversion `kinds` given, else those the plan's benchmarks measure; a tactic
+    has no entry for a type none of whose journeys (in its scope, for `SCOPED_TYPES`)
+    exist: no data, not 0."""
     wanted = sorted(
         set(kinds) if kinds is not None else
         {CONVERSION_TYPES[b.metric] for t in plan.tactics for b in t.benchmarks
@@ -194,22 +204,33 @@ def touched_conversions(
     )  # fmt: skip
     found: dict[tuple[str, str], tuple[float, float]] = {}
     for kind in wanted:
-        events = journeys.event_steps(
-            by="tactic", plan=plan, conversion_types=(kind,), lookback_days=None, sources=None
-        )
-        per_step = events.group_by("step").aggregate(n=events.n.sum(), value=events.amount.sum())
-        rows = to_arrow(per_step).to_pylist()
-        if rows:
-            # Journeys of this type exist: a tactic none of them touched has 0, not no data.
-            found.update({(t.id, kind): (0.0, 0.0) for t in plan.tactics})
-        for row in rows:
+        # New customers are counted in the scope ROI credits them in, every other type
+        # on every conversion (a lead comes before any deal and is in no pipeline).
+        scopes = tactic_scopes(plan) if kind in SCOPED_TYPES else {}
+        for scope in dict.fromkeys(scopes.values()) if scopes else [None]:
+            tactics = [t.id for t in plan.tactics if not scopes or scopes[t.id] == scope]
+            found |= _touched_in(plan, journeys, kind, scope, tactics)
+    return found
+
+
+def _touched_in(
+    plan: Plan, journeys: JourneyStore, kind: str, scope: Scope | None, tactics: list[str]
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """{(tactic, kind): (conversions, value)} of `kind` in `scope` whose journeys touched
+    each of `tactics`: 0 for those none touched when such journeys exist, else nothing."""
+    events = journeys.event_steps(
+        by="tactic", plan=plan, conversion_types=(kind,), lookback_days=None, sources=None,
+        scope=scope,
+    )  # fmt: skip
+    per_step = events.group_by("step").aggregate(n=events.n.sum(), value=events.amount.sum())
+    rows = to_arrow(per_step).to_pylist()
+    if not rows:
+        return {}
+    # Journeys of this type exist: a tactic none of them touched has 0, not no data.
+    found = {(tactic, kind): (0.0, 0.0) for tactic in tactics}
+    for row in rows:
+        if str(row["step"]) in tactics:
             found[(str(row["step"]), kind)] = (float(row["n"]), float(row["value"] or 0.0))
-    # A tactic on these journeys that none of a type touched has a real 0, when the
-    # warehouse holds that type at all; a tactic on no journey stays unmeasured.
-    steps = {step for step, _ in found}
-    for kind in {kind for _, kind in found}:
-        for step in steps:
-            found.setdefault((step, kind), (0.0, 0.0))
     return found
 
 

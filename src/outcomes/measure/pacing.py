@@ -8,7 +8,8 @@ For every goal of the plan, at the day its own data reaches (below, **Which day*
    exactly what the number is): summed for a *flow* metric, the latest value for a
    *level* metric;
 2. otherwise computed from `conversions`: `net_new_customers` = distinct customers with
-   a `new_customer` conversion; `revenue` = value of won deals and orders;
+   a `new_customer` conversion (in a scope, those whose first won deal is in it:
+   `outcomes.measure.scope`); `revenue` = value of won deals and orders;
    `average_order_value` = mean value of won deals (of orders when there are no won
    deals: a CRM's contract value is what a B2B plan means by order); `win_rate` = won ÷
    (won + lost) deals; `leads`, `qualified_leads`, `demo_requests`, `meetings`,
@@ -105,7 +106,14 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.measure.currency import foreign_values, in_plan_currency
 from outcomes.measure.goal_metrics import Measured, from_conversions, measure_metric, scoped_total
-from outcomes.measure.scope import Scope, describe, goal_scope, in_scope, scope_values
+from outcomes.measure.scope import (
+    Scope,
+    describe,
+    goal_scope,
+    in_scope,
+    scope_values,
+    with_deal_fields,
+)
 from outcomes.measure.words import metric_interval, metric_value
 from outcomes.plan import Plan
 from outcomes.plan.model import Goal
@@ -323,10 +331,11 @@ def _pace(
     counted = counted_unit is not None
     kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS or counted else "level"
     scope = goal_scope(goal)
+    # A new customer is in the pipeline of the deal that made them one (scope module).
+    scoped = conversions if scope is None else in_scope(with_deal_fields(conversions), scope)
     sources = _Sources(
-        goal, kind, scope, conversions, in_scope(conversions, scope),
-        _snapshots_in(snapshots, scope), counted_unit,
-    )  # fmt: skip
+        goal, kind, scope, conversions, scoped, _snapshots_in(snapshots, scope), counted_unit
+    )
     measured = sources.measure(as_of)
     stale = measured is not None and _stale(measured, as_of, stale_days)
     # A stale goal stays at `as_of`, the day its silence is judged at.

@@ -41,8 +41,16 @@ listed in `foreign_spend`; spend no tactic claims listed in `unclaimed_spend`). 
   sales intervals do not change): repeat purchases are the retained revenue, and beside
   it a row's sales return counts first purchases only, so no sale is counted twice.
 * **ROAS** = attributed revenue / money (budget and ads, without people's time or
-  tools); none without money.
+  tools); none without money, and none for a row whose sales return nothing measures.
 * **Cost per acquisition** = cost / attributed new customers; none without customers.
+
+**New customers** are the `new_customer` conversions in the row's scope (a new customer
+is in the pipeline of the first deal they won: `outcomes.measure.scope`), shared out by
+the model as sales are: the tactic's benchmark `net_new_customers` counts the same
+conversions whose journeys touched it, so where one journey touched one tactic the two
+agree. A row whose scope holds no new customer at all, or a warehouse with none, cannot
+measure them: the row's `new_customers_note` says why (`outcomes.measure.coverage`), and
+no route shows its 0 as a number.
 
 A strategy sums its tactics, a goal the strategies that serve it (a strategy serving
 two goals counts fully in each). A goal row's return is of its own family only.
@@ -76,7 +84,7 @@ from outcomes.measure.attribution import MODELS, PathCounts, attribute
 from outcomes.measure.attribution.journeys import JourneyOptions, Purchases, is_unplanned
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, data_through, measured_costs
-from outcomes.measure.coverage import coverage
+from outcomes.measure.coverage import coverage, customers_note
 from outcomes.measure.currency import in_plan_currency
 from outcomes.measure.returns import (
     Claimed,
@@ -214,6 +222,7 @@ def roi(
     unplanned: dict[str, Estimate] = {}
     warnings: list[CreditWarning] = []
     claimed = claimed_outcomes(plan, conversions, snapshots, period.instants())
+    notes = {scope: customers_note(conversions, scope, CUSTOMER_TYPES) for scope in runs}
     on_paths = _on_paths(runs.values())
     on_repeat_paths = _on_paths(runs.values(), "repeat")
     for model in models:
@@ -225,7 +234,7 @@ def roi(
         repeat = _repeat(plan, model, params, runs, on_repeat_paths, confidence) if split else {}
         model_rows = _with_returns(
             plan,
-            _rows(plan, model, runs, credits, spent, confidence, on_paths),
+            _rows(plan, model, runs, credits, spent, confidence, on_paths, notes),
             on_paths,
             claimed,
             repeat,
@@ -262,6 +271,7 @@ def roi(
             {scope: (run.sales, run.customers) for scope, run in runs.items()},
             sales_types=SALES_TYPES,
             customer_types=CUSTOMER_TYPES,
+            customer_notes=notes,
         ),
         warnings=tuple(warnings),
         foreign_spend=measured.foreign,
@@ -433,7 +443,10 @@ def _rows(
     spent: Mapping[str, TacticCost],
     confidence: float,
     on_paths: frozenset[str] = frozenset(),
+    customer_notes: Mapping[Scope | None, str | None] | None = None,
 ) -> list[RoiRow]:
+    """Every tactic, strategy and goal's row under `model`; `customer_notes`: per scope,
+    why its new customers are not measured (`outcomes.measure.coverage.customers_note`)."""
     import numpy as np
 
     rows = []
@@ -477,6 +490,7 @@ def _rows(
                 revenue_touched=float(touched.sum()),
                 revenue_shared=float((credit.revenue[cols] - touched).clip(min=0.0).sum()),
                 scope=None if scope is None else describe(scope),
+                new_customers_note=(customer_notes or {}).get(scope),
             )
         )
     return rows
@@ -598,8 +612,12 @@ def _with_returns(
             roi_ = Estimate(
                 *((x - row.cost) / row.cost for x in (money.value, money.low, money.high))
             )
-        # ROAS is revenue on ad money: none for a row not judged on sales (hires, tickets).
-        on_sales = any(part.family in ("sales", "retention") for part in returns.parts)
+        # ROAS is revenue on ad money: none for a row not judged on sales (hires, tickets),
+        # nor where nothing measures its sales (no sale in the period, on no journey): a
+        # 0.00 there would look measured beside "no return measured yet".
+        on_sales = any(
+            part.family in ("sales", "retention") and part.measured for part in returns.parts
+        )
         roas = row.roas if on_sales else None
         out.append(dataclasses.replace(row, returns=returns, roi=roi_, roas=roas))
     return out

@@ -18,11 +18,15 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Level = Literal["tactic", "strategy", "goal"]
-JSON_SCHEMA_VERSION: Final = 2
+JSON_SCHEMA_VERSION: Final = 3
 """Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
 
 2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
-`return_label`, `return_parts`), no longer on attributed revenue alone."""
+`return_label`, `return_parts`), no longer on attributed revenue alone.
+3: `new_customers` (and its `_low`, `_high`) is null where nothing can measure it, and
+`new_customers_note` says why (it was 0.0 there)."""
+NOT_MEASURED: Final = "not measured"
+"""What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +63,25 @@ class RoiRow:
     """The conversions the row was measured on, in words; None for every conversion."""
     returns: Return | None = None
     """The return in the goal's own terms, which `roi` is computed on."""
+    new_customers_note: str | None = None
+    """Why nothing can measure the row's new customers (its scope holds none, or no
+    export gives any); None when they are measured, 0 included. `new_customers` is then
+    0 and means nothing: presenters say `NOT_MEASURED` and this."""
+
+    @property
+    def customers_words(self) -> str:
+        """The new-customers cell of every table: "2.0", or "not measured"."""
+        if self.new_customers_note is not None:
+            return NOT_MEASURED
+        return f"{self.new_customers.value:,.1f}"
 
     def to_record(self) -> dict[str, Any]:
-        """A flat dict: estimates become `x`, `x_low`, `x_high`."""
+        """A flat dict: estimates become `x`, `x_low`, `x_high` (null where not measured)."""
         record: dict[str, Any] = {"level": self.level, "id": self.id, "model": self.model}
         for name in ("conversions", "revenue", "new_customers", "roi"):
             estimate = getattr(self, name)
+            if name == "new_customers" and self.new_customers_note is not None:
+                estimate = None
             record[name] = None if estimate is None else estimate.value
             record[f"{name}_low"] = None if estimate is None else estimate.low
             record[f"{name}_high"] = None if estimate is None else estimate.high
@@ -78,6 +95,7 @@ class RoiRow:
             "revenue_touched": self.revenue_touched,
             "revenue_shared": self.revenue_shared,
             "scope": self.scope,
+            "new_customers_note": self.new_customers_note,
         }
         kept = self.returns
         money = None if kept is None else kept.money
@@ -161,6 +179,28 @@ class OutsideScope:
 
 
 @dataclass(frozen=True, slots=True)
+class NotMeasured:
+    """Tactics whose new customers nothing can measure, for one reason."""
+
+    tactics: tuple[str, ...]
+    reason: str
+    """Why, for each of them: "the scope (type order) holds none …"."""
+    every: bool = False
+    """They are all the plan's tactics."""
+
+    @property
+    def message(self) -> str:
+        """ "New customers are not measured for ig-posts and ig-ads: …"."""
+        names = "any tactic" if self.every else _joined(self.tactics)
+        return f"New customers are not measured for {names}: {self.reason}."
+
+
+def _joined(names: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """How much of the period's outcome reached attribution through a journey."""
 
@@ -175,6 +215,8 @@ class Coverage:
     new_customers_on_planned_paths: float = 0.0
     outside_scope: tuple[OutsideScope, ...] = ()
     """Tactics whose journeys touched conversions outside the scope they are measured on."""
+    customers_not_measured: tuple[NotMeasured, ...] = ()
+    """Tactics whose new customers nothing can measure, grouped by the reason."""
 
     @property
     def message(self) -> str:
@@ -202,7 +244,8 @@ class Coverage:
             else ""
         )
         outside = "".join(f" {each.message}" for each in self.outside_scope)
-        return f"In the period, {sales}; {customers}.{unplanned}{outside}"
+        unmeasured = "".join(f" {each.message}" for each in self.customers_not_measured)
+        return f"In the period, {sales}; {customers}.{unplanned}{outside}{unmeasured}"
 
 
 def _touched(total: float, on_paths: float, planned: float, noun: str) -> str:
@@ -305,7 +348,8 @@ class TacticTotals:
     sums the ends of the tactics' return intervals (never narrower than the truth)."""
 
     revenue: float
-    new_customers: float
+    new_customers: float | None
+    """The measured tactics' new customers; None when no tactic's are measured."""
     cost: float
     """Every tactic's, those left out of the ROI included."""
     returned: float
@@ -343,7 +387,7 @@ def tactic_totals(rows: Sequence[RoiRow], currency: str) -> TacticTotals:
     roi = Estimate(*((end - cost) / cost for end in ends)) if cost > 0 else None
     return TacticTotals(
         revenue=sum(r.revenue.value for r in rows),
-        new_customers=sum(r.new_customers.value for r in rows),
+        new_customers=_measured_customers(rows),
         cost=sum(r.cost for r in rows),
         returned=ends[0],
         roi=roi,
@@ -351,6 +395,13 @@ def tactic_totals(rows: Sequence[RoiRow], currency: str) -> TacticTotals:
         left_out_cost=sum(r.cost for r in left_out),
         currency=currency,
     )
+
+
+def _measured_customers(rows: Sequence[RoiRow]) -> float | None:
+    """The new customers of the rows that measure them; None when none does (a 0 would
+    read as measured)."""
+    measured = [r.new_customers.value for r in rows if r.new_customers_note is None]
+    return sum(measured) if measured or not rows else None
 
 
 def _money_return(row: RoiRow) -> tuple[float, float, float] | None:
@@ -376,5 +427,9 @@ def _coverage_json(coverage: Coverage) -> dict[str, Any]:
     as JSON reads it back) and the sentence every route prints."""
     return dataclasses.asdict(coverage) | {
         "outside_scope": [dataclasses.asdict(each) for each in coverage.outside_scope],
+        "customers_not_measured": [
+            {"tactics": list(each.tactics), "reason": each.reason, "every": each.every}
+            for each in coverage.customers_not_measured
+        ],
         "message": coverage.message,
     }

@@ -11,6 +11,17 @@ every conversion.
 Values of `pipeline`, `segment` and `product` are compared without case and surrounding
 blanks (a CRM's label "Employers" is the plan's `employers`); conversion types, sources
 and channels are the warehouse's own vocabulary and compared as they are.
+
+**A new customer is of the deal that made them one.** A CRM states pipeline, segment and
+product on deals, not on contacts, and a HubSpot contact's `new_customer` conversion (its
+lifecycle's "became a customer" date) carries none of them: every pipeline scope would
+leave every such customer out, and a tactic whose goal counts one pipeline's revenue
+would show 0 new customers beside a benchmark that counts 2. So a `new_customer`
+conversion without them takes the pipeline, segment and product of the first deal the
+same customer won (`with_deal_fields`: the same `customer_id`, else `journey_id`; the
+earliest `deal_won`, whatever its currency); a value it states itself (a Salesforce
+opportunity of type New Customer, a mapped CSV) is kept. A customer with no won deal in
+the warehouse stays outside every pipeline, segment and product scope.
 """
 
 from __future__ import annotations
@@ -110,6 +121,40 @@ def strategy_scopes(plan: Plan) -> dict[str, Scope | None]:
         strategy.id: union(goal_scope(g) for g in plan.goals if g.id in strategy.serves)
         for strategy in plan.strategies
     }
+
+
+DEAL_FIELDS: Final = ("pipeline", "segment", "product")
+"""The scope columns a CRM states on deals only, which a new customer takes from theirs."""
+
+
+def with_deal_fields(conversions: Any) -> Any:
+    """`conversions` (an Ibis table of the warehouse's `conversions` columns) with each
+    `new_customer` row's missing pipeline, segment and product taken from the first deal
+    its customer won (module docstring); every other row as it is, the columns the same."""
+    import ibis
+
+    if not {"customer_id", "journey_id", "type", *DEAL_FIELDS} <= set(conversions.columns):
+        return conversions  # a table of other rows than the warehouse's conversions
+    owner = ibis.coalesce(conversions.customer_id, conversions.journey_id)
+    keyed = conversions.mutate(deal_owner=owner)
+    won = keyed.filter((keyed.type == "deal_won") & keyed.deal_owner.notnull())
+    first = won.group_by("deal_owner").aggregate(first_won=won.ts.min())
+    earliest = won.join(first, "deal_owner")
+    earliest = earliest.filter(earliest.ts == earliest.first_won)
+    # Deals won at the same instant: the smallest value of each field, so that the
+    # answer does not depend on the order the engine reads them in.
+    deals = earliest.group_by("deal_owner").aggregate(
+        **{f"deal_{name}": earliest[name].min() for name in DEAL_FIELDS}
+    )
+    joined = keyed.left_join(deals, "deal_owner")
+    customer = joined.type == "new_customer"
+    filled = {
+        name: ibis.ifelse(
+            customer, ibis.coalesce(joined[name], joined[f"deal_{name}"]), joined[name]
+        )
+        for name in DEAL_FIELDS
+    }
+    return joined.mutate(**filled).select(*conversions.columns)
 
 
 def in_scope(conversions: Any, scope: Scope | None) -> Any:

@@ -32,6 +32,7 @@ from typing import Literal
 from outcomes.catalog.statuses import Status, status_word, worst
 from outcomes.measure.benchmarks import BenchmarkResult
 from outcomes.measure.pilot import PilotResult
+from outcomes.measure.words import benchmark_value
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
 
@@ -56,6 +57,7 @@ def tactic_statuses(
     """Every tactic of the plan, judged by the rule of the module docstring."""
     return [
         _judge(
+            plan,
             tactic,
             _reaches_a_goal(plan, tactic),
             [b for b in benchmarks if b.tactic == tactic.id],
@@ -77,17 +79,21 @@ def _pilot_status(pilot: PilotResult | None) -> Status | None:
 
 
 def _judge(
-    tactic: Tactic, planned: bool, marks: list[BenchmarkResult], pilot: PilotResult | None
+    plan: Plan,
+    tactic: Tactic,
+    planned: bool,
+    marks: list[BenchmarkResult],
+    pilot: PilotResult | None,
 ) -> TacticStatus:
     measured = [b for b in marks if b.status != "no_data"]
     outcomes = [b for b in measured if b.outcome]
     others = [b for b in measured if not b.outcome]
-    evidence: list[tuple[str, Status]] = [(_measured(b), b.status) for b in outcomes]
+    evidence: list[tuple[str, Status]] = [(_measured(plan, b), b.status) for b in outcomes]
     from_pilot = _pilot_status(pilot)
     if from_pilot is not None and pilot is not None:
         evidence.append((f"pilot on {pilot.metric}", from_pilot))
     said = "; ".join(f"{name}: {status_word(status)}" for name, status in evidence)
-    aside = "; ".join(f"{_measured(b)}: {status_word(b.status)}" for b in others)
+    aside = "; ".join(f"{_measured(plan, b)}: {status_word(b.status)}" for b in others)
     if not planned:
         numbers = "; ".join(x for x in (said, aside) if x) or "no data yet"
         return TacticStatus(
@@ -107,14 +113,8 @@ def _judge(
     return TacticStatus(tactic.id, "no_data", "none", f"no data yet ({why})")
 
 
-def _measured(mark: BenchmarkResult) -> str:
-    """The metric, its actual and its target: "net_new_customers 847 (target 700)"."""
-    return f"{mark.metric} {_number(mark.actual)} (target {_number(mark.target)})"
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if abs(value) >= 100 or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+def _measured(plan: Plan, mark: BenchmarkResult) -> str:
+    """The metric, its actual and its target in the metric's unit: "net_new_customers 847
+    (target 700)", "revenue €45,000 (target €40,000)"."""
+    actual, target = (benchmark_value(plan, mark.metric, v) for v in (mark.actual, mark.target))
+    return f"{mark.metric} {actual} (target {target})"

@@ -147,6 +147,17 @@ def metric_money(amount: float, currency: str) -> str:
     return format_money(shown, currency)
 
 
+def benchmark_value(plan: Plan, metric: str, value: float | None) -> str:
+    """A benchmark's number as its tables and the tactic's status reason write it: money in
+    the plan's currency ("€45,000", not "45,000"), any other unit as a plain number ("2",
+    "0.91"), "–" without a value."""
+    if value is None:
+        return "–"
+    if metric_unit(plan, metric) == "currency":
+        return metric_money(value, plan.organisation.currency)
+    return number(value)
+
+
 def metric_interval(plan: Plan, metric: str, low: float | None, high: float | None) -> str:
     """A metric's interval in its unit, as every route writes a goal's forecast interval:
     "€40,000 to €61,000"; empty without one, "no interval" when its ends are equal (a

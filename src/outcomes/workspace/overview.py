@@ -108,7 +108,13 @@ class RoiOut(View):
     model: str
     conversions: Estimate
     revenue: Estimate
-    new_customers: Estimate
+    new_customers: Estimate | None = Field(
+        description="New customers the model credits; none where nothing can measure them "
+        "(`new_customers_note` says why)."
+    )
+    new_customers_note: str | None = Field(
+        None, description="Why the new customers are not measured; none when they are."
+    )
     cost: float
     people: float
     money: float
@@ -135,7 +141,9 @@ class RoiTotals(View):
     """All tactics together (`outcomes.measure.roi_report.TacticTotals`)."""
 
     revenue: float
-    new_customers: float
+    new_customers: float | None = Field(
+        description="The new customers of the tactics that measure them; none when none does."
+    )
     cost: float = Field(description="Every tactic's cost, those left out of the ROI included.")
     roi: Estimate | None = Field(
         description="(return − cost) / cost over the tactics whose return is in money, with "
@@ -289,7 +297,8 @@ def roi_out(row: RoiRow, titles: dict[str, str]) -> RoiOut:
         model=row.model,
         conversions=row.conversions,
         revenue=row.revenue,
-        new_customers=row.new_customers,
+        new_customers=None if row.new_customers_note else row.new_customers,
+        new_customers_note=row.new_customers_note,
         cost=row.cost,
         people=row.people,
         money=row.money,

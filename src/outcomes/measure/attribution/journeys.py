@@ -32,7 +32,8 @@ Conventions (each a parameter of `journey_paths`, default in brackets):
   `value` is summed into `total_conversion_value` (a null value counts as 0).
 * **Scope** [`scope=None`, every conversion]: only conversions in this scope
   (`outcomes.measure.scope`: pipelines, segments, products, sources, channels, types; a
-  goal's scope) make conversion events, so the journeys of one scope never credit
+  goal's scope; a new customer is in the pipeline of the first deal they won) make
+  conversion events, so the journeys of one scope never credit
   another; a journey's previous conversion is its previous one in the scope. A journey
   whose conversions (of the chosen types) all fall outside the scope belongs to another
   scope's goal: it is not a non-converting path of this one (a patient who booked is not
@@ -107,7 +108,13 @@ from outcomes.measure.attribution.direct import direct_touch, without_direct
 from outcomes.measure.attribution.identity import blank_to_null, with_person
 from outcomes.measure.attribution.paths import PathCounts
 from outcomes.measure.mapping import mapped_touchpoints
-from outcomes.measure.scope import SCOPE_COLUMNS, Scope, aimed_elsewhere, in_scope
+from outcomes.measure.scope import (
+    SCOPE_COLUMNS,
+    Scope,
+    aimed_elsewhere,
+    in_scope,
+    with_deal_fields,
+)
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
 
@@ -324,7 +331,9 @@ def journey_conversions(
     touchpoints: ibis.Table, conversions: ibis.Table, *, join_on: JoinOn
 ) -> Any:
     """The conversions with a journey: `jkey`, `ts`, `type`, `value` and the columns a scope
-    filters on (the touchpoints link identities when `join_on` is "person")."""
+    filters on (the touchpoints link identities when `join_on` is "person"); a new
+    customer's are those of the deal that made them one (`with_deal_fields`)."""
+    conversions = with_deal_fields(conversions)
     if join_on == "person":
         _, conversions = with_person(touchpoints, conversions)
     c = conversions
