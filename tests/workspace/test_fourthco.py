@@ -20,22 +20,20 @@ for a plan its authors did not write.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from outcomes.cli import app
 from outcomes.workspace import Workspace
+from tests.workspace.companies import Ingest, build_workspace, cli, report_json, tactic_row
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fourthco"
 ADS = "exports/linkedin-ads/campaign_performance_report_2026-04-06_2026-04-19"
 YOUTUBE = "exports/youtube/Content 2026-04-01_2026-06-30 Ledgerline/Table data.csv"
 
 # (source, file, read, loaded, updated, unchanged, rejected, ignored), in the order loaded.
-INGESTS = [
+INGESTS: list[Ingest] = [
     # 21 deals: each its opportunity, 11 won and 4 lost besides.
     ("hubspot", "exports/hubspot/deals-2026-06-30.csv", 36, 36, 0, 0, 0, 0),
     # 24 contacts: a first touch and a lead each, and 9 customers.
@@ -76,46 +74,25 @@ COSTS = {
 }
 
 
-def _cli(workspace: Path, *args: str) -> Result:
-    return CliRunner().invoke(app, [*args, "-w", str(workspace)], env={"COLUMNS": "200"})
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ledgerline's workspace, every export ingested by the CLI, one file at a time."""
-    root = tmp_path_factory.mktemp("fourthco") / "ledgerline"
-    shutil.copytree(FIXTURE, root)
-    for source, file, *counts in INGESTS:
-        result = _cli(root, "ingest", source, str(root / file), "--format", "json")
-        assert result.exit_code == 0, (file, result.output)
-        [summary] = json.loads(result.stdout)
-        keys = ("read", "loaded", "updated", "unchanged", "rejected", "ignored")
-        assert [summary[k] for k in keys] == counts, (file, summary)
-    return root
+    return build_workspace(tmp_path_factory, FIXTURE, "ledgerline", INGESTS)
 
 
 @pytest.fixture(scope="module")
 def roi(workspace: Path) -> dict[str, Any]:
-    result = _cli(workspace, "roi", "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return report_json(workspace, "roi", exit_code=0)
 
 
 @pytest.fixture(scope="module")
 def scorecard(workspace: Path) -> dict[str, Any]:
-    result = _cli(workspace, "scorecard", "--format", "json")
-    assert result.exit_code == 1, result.output  # three goals missed their targets
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
-
-
-def _row(roi: dict[str, Any], tactic: str, model: str = "linear") -> dict[str, Any]:
-    rows: list[dict[str, Any]] = roi["rows"]
-    [row] = [r for r in rows if (r["level"], r["id"], r["model"]) == ("tactic", tactic, model)]
-    return row
+    # Three goals missed their targets.
+    return report_json(workspace, "scorecard", exit_code=1)
 
 
 def test_the_custom_stage_is_loaded_as_open_and_said(workspace: Path) -> None:
-    again = _cli(workspace, "ingest", "hubspot", str(workspace / INGESTS[0][1]), "--format", "json")
+    again = cli(workspace, "ingest", "hubspot", str(workspace / INGESTS[0][1]), "--format", "json")
     [summary] = json.loads(again.stdout)
     assert summary["already_loaded"] and summary["loaded"] == 0
     [notice] = summary["notices"]
@@ -156,11 +133,11 @@ def test_revenue_and_cost_per_tactic_worked_out_by_hand(roi: dict[str, Any]) -> 
     # through the AP guide ad; the page's only sale (Quarry Tools) is in USD.
     expected = {"li-social-selling": 45_000.0, "li-ads": 12_000.0, "li-page": 0.0}
     for tactic, revenue in expected.items():
-        assert _row(roi, tactic)["revenue"] == pytest.approx(revenue), tactic
+        assert tactic_row(roi, tactic)["revenue"] == pytest.approx(revenue), tactic
     # Elm Health (organic search) and Harbor Dental (a partner's referral) are no tactic's.
     assert roi["unplanned_revenue"]["linear"]["value"] == pytest.approx(22_000.0)
     for tactic, cost in COSTS.items():
-        assert _row(roi, tactic)["cost"] == pytest.approx(cost), tactic
+        assert tactic_row(roi, tactic)["cost"] == pytest.approx(cost), tactic
     [brand] = roi["unclaimed_spend"]
     assert (brand["tactic"], brand["amount"], brand["lines"]) == (
         "LL - Brand awareness - Q2", 750.0, 5
@@ -168,19 +145,19 @@ def test_revenue_and_cost_per_tactic_worked_out_by_hand(roi: dict[str, Any]) -> 
 
 
 def test_each_return_is_in_its_goals_terms(roi: dict[str, Any]) -> None:
-    labels = {t: _row(roi, t, "markov")["return_label"] for t in COSTS}
+    labels = {t: tactic_row(roi, t, "markov")["return_label"] for t in COSTS}
     # 10 questions answered on Mastodon saved a ticket each (the help desk's 11th is an
     # e-mail), at the plan's EUR 22 a ticket; 3 LinkedIn hires named li-careers.
     assert labels["masto-support"] == "€220 from 10 support contacts saved × €22 (plan)"
     assert labels["li-careers"] == "€12,000 from 3 hires × €4,000 (plan)"
     assert labels["li-social-selling"] == "€45,000 attributed sales"
     assert labels["masto-ideas"] == "no return measured yet"
-    assert _row(roi, "masto-ideas")["roi"] is None  # never -100% for a return not measured
-    careers = _row(roi, "li-careers")
+    assert tactic_row(roi, "masto-ideas")["roi"] is None  # never -100% for a return not measured
+    careers = tactic_row(roi, "li-careers")
     assert careers["roi"] == pytest.approx((12_000 - COSTS["li-careers"]) / COSTS["li-careers"])
     # The careers ads bought hires, not sales: no return on ad spend of 0 judges them.
     assert careers["roas"] is None
-    assert _row(roi, "li-ads")["roas"] == pytest.approx(12_000 / GUIDE_SPEND)
+    assert tactic_row(roi, "li-ads")["roas"] == pytest.approx(12_000 / GUIDE_SPEND)
 
 
 def test_listening_and_responding_are_read_as_the_rows_say(scorecard: dict[str, Any]) -> None:
@@ -244,7 +221,7 @@ def test_page_one_gives_one_answer_about_each_goal_and_tactic(
     assert (selling["status"], selling["reason"]) == (
         "no activity data", "no loaded export holds linkedin activity of Ella Berg or Finn Maas"
     )  # fmt: skip
-    result = _cli(workspace, "status")
+    result = cli(workspace, "status")
     assert result.exit_code == 1, result.output
     page = result.stdout
     # €21.40 against a €20 target, not "€21"; a goal missed heads the decisions, and the
@@ -271,7 +248,7 @@ def test_every_route_gives_the_revenue_its_own_day(
 ) -> None:
     # Page one's JSON (the API's document) and the scorecard agree: the revenue goal is at
     # 24 June, its deals' last day, forecast and open; the page's as_of stays 30 June.
-    result = _cli(workspace, "status", "--format", "json")
+    result = cli(workspace, "status", "--format", "json")
     assert result.exit_code == 1, result.output
     page = json.loads(result.stdout)
     assert (page["meta"]["as_of"], page["meta"]["data_through"]) == ("2026-06-30", "2026-06-24")
