@@ -17,7 +17,7 @@ from outcomes.briefing import BriefingOptions
 from outcomes.cli import app
 from outcomes.report.executive import render_html
 from outcomes.workspace import Workspace
-from tests.measure.crm_workspace import build_workspace
+from tests.measure.crm_workspace import ad_tactic, build_workspace, paid_demand_plan, roi_json
 
 FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures"
 META_REPORT = FIXTURES / "meta_ads" / "Northwind-Campaigns-Mar-2-2026-Mar-4-2026.csv"
@@ -33,44 +33,16 @@ ADVICE = (
     "outcomes does not convert currencies."
 )
 
-PLAN = f"""\
-version: 1
-organisation: {{name: Northwind Freight Software, currency: EUR, hourly_cost: 0}}
-people:
-  - {{id: ana, name: Ana Ruiz, title: Managing Director, executive: true, function: executive}}
-goals:
-  - {{id: revenue, title: Revenue from demos, metric: revenue, direction: increase,
-     baseline: 0, target: 50000, start: 2026-01-01, due: 2026-12-31, sponsor: ana}}
-strategies:
-  - {{id: paid-demand, title: Paid demand for demos, serves: [revenue], owner: ana}}
-tactics:
-  - id: fb-ads
-    title: Retargeting ads for pricing visitors
-    serves: paid-demand
-    channel: facebook
-    mode: advertise
-    operators: [ana]
-    accountable: ana
-    start: 2026-01-01
-    end: 2026-12-31
-    resources: {{budget: {FB_BUDGET:.0f}}}
-    benchmarks: [{{metric: clicks, target: 400}}]
-    measurement: {{sources: [csv, hubspot, meta-ads],
-                  match: {{utm_campaign: [fb-ads, "{META_CAMPAIGN}"]}}}}
-  - id: li-ads
-    title: Sponsored guides for operations leaders
-    serves: paid-demand
-    channel: linkedin
-    mode: advertise
-    operators: [ana]
-    accountable: ana
-    start: 2026-01-01
-    end: 2026-12-31
-    resources: {{budget: {LI_BUDGET:.0f}}}
-    benchmarks: [{{metric: clicks, target: 400}}]
-    measurement: {{sources: [csv, hubspot, linkedin-ads],
-                  match: {{utm_campaign: [li-ads, "{LINKEDIN_CAMPAIGN}"]}}}}
-"""
+PLAN = paid_demand_plan(
+    ad_tactic(
+        "fb-ads", "Retargeting ads for pricing visitors", "facebook", FB_BUDGET,
+        ["csv", "hubspot", "meta-ads"], META_CAMPAIGN,
+    ),
+    ad_tactic(
+        "li-ads", "Sponsored guides for operations leaders", "linkedin", LI_BUDGET,
+        ["csv", "hubspot", "linkedin-ads"], LINKEDIN_CAMPAIGN,
+    ),
+)  # fmt: skip
 
 
 def _exports() -> tuple[list[str], list[str]]:
@@ -107,17 +79,6 @@ def meta_report(currency: str) -> str:
 
 def linkedin_report(currency: str) -> str:
     return LINKEDIN_REPORT.read_text(encoding="utf-8").replace(",EUR,", f",{currency},")
-
-
-def roi_json(root: Path) -> dict[str, Any]:
-    """`outcomes roi --format json`, as the command line writes it."""
-    result = CliRunner().invoke(
-        app, ["roi", "-w", str(root), "--model", "last_touch", "--bootstrap", "0",
-              "--no-lookback", "--format", "json"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    document: dict[str, Any] = json.loads(result.output)
-    return document
 
 
 def tactic_row(document: dict[str, Any], tactic: str) -> dict[str, Any]:

@@ -240,7 +240,7 @@ def test_auto_takes_an_x_archive_data_folder_whole_with_the_files_read_beside_it
     init_workspace(tmp_path / "ws")
     data = tmp_path / "twitter-2026-03-01" / "data"
     data.mkdir(parents=True)
-    for name in ("long/tweets.js", "long/account.js", "long/note-tweet.js",
+    for name in ("long/tweets.js", "account.js", "long/note-tweet.js",
                  "community/community-tweet.js"):  # fmt: skip
         shutil.copy(FIXTURES / "x_archive" / name, data)
     command = ["ingest", "--auto", str(data), "-w", str(tmp_path / "ws"), "-f", "json"]

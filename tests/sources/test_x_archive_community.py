@@ -14,11 +14,10 @@ from pathlib import Path
 from outcomes.sources import ReadOptions, Row, detect_source, get_source
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import ingest_file
+from tests.sources.x_archive_data import ACCOUNT, X_ARCHIVE, data_folder
 
-FIXTURES = Path(__file__).parent / "fixtures" / "x_archive"
-TWEETS = FIXTURES / "tweets.js"
-COMMUNITY = FIXTURES / "community" / "community-tweet.js"
-ACCOUNT = FIXTURES / "account.js"
+TWEETS = X_ARCHIVE / "tweets.js"
+COMMUNITY = X_ARCHIVE / "community" / "community-tweet.js"
 POSTED, REPLIED = "1998200000000000201", "1998200000000000202"
 
 
@@ -45,11 +44,14 @@ def test_a_data_folder_loads_the_community_posts_with_the_others(tmp_path: Path)
     assert sorted(native_ids(tmp_path)) == sorted([*native_ids(TWEETS), POSTED, REPLIED])
 
 
-def test_community_tweet_js_alone_is_recognised_and_loaded(warehouse: Warehouse) -> None:
-    source = detect_source(COMMUNITY)
+def test_community_tweet_js_alone_is_recognised_and_loaded(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    community = data_folder("community", tmp_path / "data") / COMMUNITY.name
+    source = detect_source(community)
     assert source is not None and source.name == "x-archive"
 
-    result = ingest_file(warehouse, source, COMMUNITY)
+    result = ingest_file(warehouse, source, community)
 
     assert (result.read, result.loaded, result.rejected) == (2, 2, 0)
     rows = warehouse.duckdb.execute(

@@ -16,6 +16,7 @@ from outcomes.sources import ReadOptions, Row, get_source
 from outcomes.sources.base import Ignored
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import ingest_file
+from tests.sources.x_archive_data import ACCOUNT, data_folder
 
 EDITED = Path(__file__).parent / "fixtures" / "x_archive" / "edited"
 PREFIX = "window.YTD.tweets.part0 = "
@@ -43,9 +44,11 @@ def write_tweets(path: Path, elements: list[dict[str, object]], part: int = 0) -
 
 
 def test_an_edited_tweet_is_one_post_with_the_last_versions_counts_and_first_date(
-    warehouse: Warehouse,
+    warehouse: Warehouse, tmp_path: Path
 ) -> None:
-    result = ingest_file(warehouse, get_source("x-archive"), EDITED / "tweets.js")
+    tweets = data_folder("edited", tmp_path / "data") / "tweets.js"
+
+    result = ingest_file(warehouse, get_source("x-archive"), tweets)
 
     assert (result.read, result.loaded, result.rejected) == (3, 2, 0)
     assert dict(result.ignored) == EARLIER
@@ -61,12 +64,15 @@ def test_an_edited_tweet_is_one_post_with_the_last_versions_counts_and_first_dat
     assert rows[PLAIN][1:3] == (3, 1)
 
 
-def test_the_same_archive_loaded_again_changes_nothing(warehouse: Warehouse) -> None:
+def test_the_same_archive_loaded_again_changes_nothing(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    tweets = data_folder("edited", tmp_path / "data") / "tweets.js"
     source = get_source("x-archive")
-    ingest_file(warehouse, source, EDITED / "tweets.js")
+    ingest_file(warehouse, source, tweets)
     before = stored(warehouse)
 
-    again = ingest_file(warehouse, source, EDITED / "tweets.js", ReadOptions())
+    again = ingest_file(warehouse, source, tweets, ReadOptions())
 
     assert stored(warehouse) == before
     assert again.already_loaded or (again.loaded, again.updated) == (0, 0)
@@ -78,7 +84,7 @@ def test_versions_in_different_parts_of_the_archive_still_count_once(
     edit, first, plain = archive_elements()
     data = tmp_path / "data"
     data.mkdir()
-    shutil.copyfile(EDITED / "account.js", data / "account.js")
+    shutil.copyfile(ACCOUNT, data / ACCOUNT.name)
     write_tweets(data / "tweets.js", [first, plain])
     write_tweets(data / "tweets-part1.js", [edit], part=1)
 
@@ -110,7 +116,7 @@ def test_an_archive_made_before_the_edit_and_one_made_after_store_one_post(
     source = get_source("x-archive")
     ingest_file(warehouse, source, earlier, ReadOptions(account="northwind"))
 
-    later = ingest_file(warehouse, source, EDITED / "tweets.js")
+    later = ingest_file(warehouse, source, data_folder("edited", tmp_path / "data") / "tweets.js")
 
     assert (later.loaded, later.updated, later.unchanged) == (0, 1, 1)
     rows = stored(warehouse)

@@ -22,6 +22,7 @@ from outcomes.sources.base import Notice, Row
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult, ingest_file
 from outcomes.workspace import init_workspace
+from tests.sources.x_archive_data import ACCOUNT, data_folder
 
 LONG = Path(__file__).parent / "fixtures" / "x_archive" / "long"
 POST, SHORT, REPLY, PLAIN = (f"20290000000000003{n:02d}" for n in (1, 2, 3, 4))
@@ -43,15 +44,14 @@ def note_text(number: int) -> str:
 
 
 def copy(folder: Path) -> Path:
-    """The fixture's three files in `folder`; the tweets file's path."""
-    shutil.copytree(LONG, folder)
-    return folder / "tweets.js"
+    """The fixture's two files and the account in `folder`; the tweets file's path."""
+    return data_folder("long", folder) / "tweets.js"
 
 
 def test_a_long_post_is_stored_whole_with_the_campaign_of_its_link_past_the_cut(
-    warehouse: Warehouse,
+    warehouse: Warehouse, tmp_path: Path
 ) -> None:
-    result = ingest_file(warehouse, get_source("x-archive"), LONG / "tweets.js")
+    result = ingest_file(warehouse, get_source("x-archive"), copy(tmp_path / "data"))
 
     assert (result.read, result.loaded, result.rejected, result.notices) == (4, 4, 0, ())
     stored = texts(warehouse)
@@ -66,8 +66,9 @@ def test_a_long_post_is_stored_whole_with_the_campaign_of_its_link_past_the_cut(
 def test_the_archive_zip_reads_its_notes_too(tmp_path: Path, warehouse: Warehouse) -> None:
     archive = tmp_path / "twitter-2026-03-06-abc.zip"
     with zipfile.ZipFile(archive, "w") as packed:
-        for name in ("tweets.js", "account.js", NOTES):
+        for name in ("tweets.js", NOTES):
             packed.write(LONG / name, f"data/{name}")
+        packed.write(ACCOUNT, f"data/{ACCOUNT.name}")
 
     ingest_file(warehouse, get_source("x-archive"), archive)
 

@@ -21,6 +21,7 @@ from outcomes.sources import get_source
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.forget import DependentIngestsError, forget
 from outcomes.warehouse.load import ingest_file
+from tests.sources.x_archive_data import ACCOUNT
 
 EDITED = Path(__file__).parent / "fixtures" / "x_archive" / "edited"
 FIRST, EDIT, PLAIN = "1998100000000000101", "1998100000000000102", "1998000000000000100"
@@ -37,8 +38,8 @@ def posts(warehouse: Warehouse) -> Stored:
 def archive_zip(folder: Path) -> Path:
     path = folder / "twitter-2025-12-10-northwind.zip"
     with zipfile.ZipFile(path, "w") as packed:
-        for name in ("tweets.js", "account.js"):
-            packed.write(EDITED / name, f"data/{name}")
+        packed.write(EDITED / "tweets.js", "data/tweets.js")
+        packed.write(ACCOUNT, f"data/{ACCOUNT.name}")
     return path
 
 

@@ -23,7 +23,7 @@ from outcomes.cli import app
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
 from outcomes.workspace import Workspace
-from tests.measure.crm_workspace import build_workspace
+from tests.measure.crm_workspace import ad_tactic, build_workspace, paid_demand_plan, roi_json
 
 FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures"
 META_POSTS = FIXTURES / "meta" / "facebook_2026-01.csv"
@@ -33,31 +33,12 @@ BOOSTED = FIXTURES / "linkedin" / "northwind-ltd_content_boosted_1769904000000.c
 RETARGETING = "NW | Retargeting | Pricing visitors"
 RETARGETING_SPEND = 102.00 + 98.75 + 110.25
 
-PLAN = f"""\
-version: 1
-organisation: {{name: Northwind Freight Software, currency: EUR, hourly_cost: 0}}
-people:
-  - {{id: ana, name: Ana Ruiz, title: Managing Director, executive: true, function: executive}}
-goals:
-  - {{id: revenue, title: Revenue from demos, metric: revenue, direction: increase,
-     baseline: 0, target: 50000, start: 2026-01-01, due: 2026-12-31, sponsor: ana}}
-strategies:
-  - {{id: paid-demand, title: Paid demand for demos, serves: [revenue], owner: ana}}
-tactics:
-  - id: fb-ads
-    title: Retargeting ads for pricing visitors
-    serves: paid-demand
-    channel: facebook
-    mode: advertise
-    operators: [ana]
-    accountable: ana
-    start: 2026-01-01
-    end: 2026-12-31
-    resources: {{budget: 1200}}
-    benchmarks: [{{metric: clicks, target: 400}}]
-    measurement: {{sources: [csv, hubspot, meta-ads, meta],
-                  match: {{utm_campaign: [fb-ads, "{RETARGETING}"]}}}}
-"""
+PLAN = paid_demand_plan(
+    ad_tactic(
+        "fb-ads", "Retargeting ads for pricing visitors", "facebook", 1200,
+        ["csv", "hubspot", "meta-ads", "meta"], RETARGETING,
+    )
+)  # fmt: skip
 
 
 def _exports() -> tuple[list[str], list[str]]:
@@ -116,13 +97,7 @@ def stored(space: Workspace, sql: str) -> list[tuple[Any, ...]]:
 
 def roi_rows(root: Path) -> dict[str, Any]:
     """`outcomes roi --format json`'s tactic rows, as the command line writes them."""
-    result = CliRunner().invoke(
-        app, ["roi", "-w", str(root), "--model", "last_touch", "--bootstrap", "0",
-              "--no-lookback", "--format", "json"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
-    return {row["id"]: row for row in document["rows"] if row["level"] == "tactic"}
+    return {row["id"]: row for row in roi_json(root)["rows"] if row["level"] == "tactic"}
 
 
 def only_notice(result: IngestResult, column: str) -> str:

@@ -20,25 +20,23 @@ for a plan its authors did not write.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from outcomes.cli import app
 from outcomes.report.executive import render_html
 from outcomes.web import create_app
 from outcomes.workspace import Workspace
 from tests.web.conftest import Page, serve
+from tests.workspace.companies import Ingest, build_workspace, cli, report_json, tactic_row
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fourthco"
 ADS = "exports/linkedin-ads/campaign_performance_report_2026-04-06_2026-04-19"
 YOUTUBE = "exports/youtube/Content 2026-04-01_2026-06-30 Ledgerline/Table data.csv"
 
 # (source, file, read, loaded, updated, unchanged, rejected, ignored), in the order loaded.
-INGESTS = [
+INGESTS: list[Ingest] = [
     # 21 deals: each its opportunity, 11 won and 4 lost besides.
     ("hubspot", "exports/hubspot/deals-2026-06-30.csv", 36, 36, 0, 0, 0, 0),
     # 24 contacts: a first touch and a lead each, and 9 customers.
@@ -79,46 +77,25 @@ COSTS = {
 }
 
 
-def _cli(workspace: Path, *args: str) -> Result:
-    return CliRunner().invoke(app, [*args, "-w", str(workspace)], env={"COLUMNS": "200"})
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ledgerline's workspace, every export ingested by the CLI, one file at a time."""
-    root = tmp_path_factory.mktemp("fourthco") / "ledgerline"
-    shutil.copytree(FIXTURE, root)
-    for source, file, *counts in INGESTS:
-        result = _cli(root, "ingest", source, str(root / file), "--format", "json")
-        assert result.exit_code == 0, (file, result.output)
-        [summary] = json.loads(result.stdout)
-        keys = ("read", "loaded", "updated", "unchanged", "rejected", "ignored")
-        assert [summary[k] for k in keys] == counts, (file, summary)
-    return root
+    return build_workspace(tmp_path_factory, FIXTURE, "ledgerline", INGESTS)
 
 
 @pytest.fixture(scope="module")
 def roi(workspace: Path) -> dict[str, Any]:
-    result = _cli(workspace, "roi", "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return report_json(workspace, "roi", exit_code=0)
 
 
 @pytest.fixture(scope="module")
 def scorecard(workspace: Path) -> dict[str, Any]:
-    result = _cli(workspace, "scorecard", "--format", "json")
-    assert result.exit_code == 1, result.output  # three goals missed their targets
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
-
-
-def _row(roi: dict[str, Any], tactic: str, model: str = "linear") -> dict[str, Any]:
-    rows: list[dict[str, Any]] = roi["rows"]
-    [row] = [r for r in rows if (r["level"], r["id"], r["model"]) == ("tactic", tactic, model)]
-    return row
+    # Three goals missed their targets.
+    return report_json(workspace, "scorecard", exit_code=1)
 
 
 def test_the_custom_stage_is_loaded_as_open_and_said(workspace: Path) -> None:
-    again = _cli(workspace, "ingest", "hubspot", str(workspace / INGESTS[0][1]), "--format", "json")
+    again = cli(workspace, "ingest", "hubspot", str(workspace / INGESTS[0][1]), "--format", "json")
     [summary] = json.loads(again.stdout)
     assert summary["already_loaded"] and summary["loaded"] == 0
     [notice] = summary["notices"]
@@ -159,11 +136,11 @@ def test_revenue_and_cost_per_tactic_worked_out_by_hand(roi: dict[str, Any]) -> 
     # through the AP guide ad; the page's only sale (Quarry Tools) is in USD.
     expected = {"li-social-selling": 45_000.0, "li-ads": 12_000.0, "li-page": 0.0}
     for tactic, revenue in expected.items():
-        assert _row(roi, tactic)["revenue"] == pytest.approx(revenue), tactic
+        assert tactic_row(roi, tactic)["revenue"] == pytest.approx(revenue), tactic
     # Elm Health (organic search) and Harbor Dental (a partner's referral) are no tactic's.
     assert roi["unplanned_revenue"]["linear"]["value"] == pytest.approx(22_000.0)
     for tactic, cost in COSTS.items():
-        assert _row(roi, tactic)["cost"] == pytest.approx(cost), tactic
+        assert tactic_row(roi, tactic)["cost"] == pytest.approx(cost), tactic
     [brand] = roi["unclaimed_spend"]
     assert (brand["tactic"], brand["amount"], brand["lines"]) == (
         "LL - Brand awareness - Q2", 750.0, 5
@@ -171,19 +148,19 @@ def test_revenue_and_cost_per_tactic_worked_out_by_hand(roi: dict[str, Any]) -> 
 
 
 def test_each_return_is_in_its_goals_terms(roi: dict[str, Any]) -> None:
-    labels = {t: _row(roi, t, "markov")["return_label"] for t in COSTS}
+    labels = {t: tactic_row(roi, t, "markov")["return_label"] for t in COSTS}
     # 10 questions answered on Mastodon saved a ticket each (the help desk's 11th is an
     # e-mail), at the plan's EUR 22 a ticket; 3 LinkedIn hires named li-careers.
     assert labels["masto-support"] == "€220 from 10 support contacts saved × €22 (plan)"
     assert labels["li-careers"] == "€12,000 from 3 hires × €4,000 (plan)"
     assert labels["li-social-selling"] == "€45,000 attributed sales"
     assert labels["masto-ideas"] == "no return measured yet"
-    assert _row(roi, "masto-ideas")["roi"] is None  # never -100% for a return not measured
-    careers = _row(roi, "li-careers")
+    assert tactic_row(roi, "masto-ideas")["roi"] is None  # never -100% for a return not measured
+    careers = tactic_row(roi, "li-careers")
     assert careers["roi"] == pytest.approx((12_000 - COSTS["li-careers"]) / COSTS["li-careers"])
     # The careers ads bought hires, not sales: no return on ad spend of 0 judges them.
     assert careers["roas"] is None
-    assert _row(roi, "li-ads")["roas"] == pytest.approx(12_000 / GUIDE_SPEND)
+    assert tactic_row(roi, "li-ads")["roas"] == pytest.approx(12_000 / GUIDE_SPEND)
 
 
 def test_listening_and_responding_are_read_as_the_rows_say(scorecard: dict[str, Any]) -> None:
@@ -247,7 +224,7 @@ def test_page_one_gives_one_answer_about_each_goal_and_tactic(
     assert (selling["status"], selling["reason"]) == (
         "no activity data", "no loaded export holds linkedin activity of Ella Berg or Finn Maas"
     )  # fmt: skip
-    result = _cli(workspace, "status")
+    result = cli(workspace, "status")
     assert result.exit_code == 1, result.output
     page = result.stdout
     # €21.40 against a €20 target, not "€21"; a goal missed heads the decisions, and the
@@ -274,7 +251,7 @@ def test_every_route_gives_the_revenue_its_own_day(
 ) -> None:
     # Page one's JSON (the API's document) and the scorecard agree: the revenue goal is at
     # 24 June, its deals' last day, forecast and open; the page's as_of stays 30 June.
-    result = _cli(workspace, "status", "--format", "json")
+    result = cli(workspace, "status", "--format", "json")
     assert result.exit_code == 1, result.output
     page = json.loads(result.stdout)
     assert (page["meta"]["as_of"], page["meta"]["data_through"]) == ("2026-06-30", "2026-06-24")
@@ -299,22 +276,22 @@ def test_a_tactics_new_customers_are_one_number_on_every_route(
     benchmarks = {(b["tactic"], b["metric"]): b for b in scorecard["tactics"]}
     assert benchmarks[("li-social-selling", "net_new_customers")]["actual"] == 2
     for model in roi["models"]:
-        row = _row(roi, "li-social-selling", model)
+        row = tactic_row(roi, "li-social-selling", model)
         assert (row["new_customers"], row.get("new_customers_note")) == (2.0, None), model
     # Northgate Foods came through the AP guide ad; Quarry Tools (a USD deal, counted as a
     # customer, its money in no sum) through a page post.
-    assert _row(roi, "li-ads")["new_customers"] == 1.0
-    assert _row(roi, "li-page")["new_customers"] == 1.0
+    assert tactic_row(roi, "li-ads")["new_customers"] == 1.0
+    assert tactic_row(roi, "li-page")["new_customers"] == 1.0
     assert roi["coverage"]["outside_scope"] == []
-    assert _row(roi, "li-social-selling")["cost_per_acquisition"] == pytest.approx(
+    assert tactic_row(roi, "li-social-selling")["cost_per_acquisition"] == pytest.approx(
         COSTS["li-social-selling"] / 2
     )
     [status] = [t for t in scorecard["tactic_status"] if t["tactic"] == "li-social-selling"]
     assert "net_new_customers 2 (target 2): achieved" in status["reason"]
-    page = _cli(workspace, "status").stdout
+    page = cli(workspace, "status").stdout
     [line] = [line for line in page.splitlines() if "│ li-social-selling" in line]
     assert [cell.strip() for cell in line.split("│")][3] == "2.0"
-    overview = json.loads(_cli(workspace, "status", "--format", "json").stdout)
+    overview = json.loads(cli(workspace, "status", "--format", "json").stdout)
     [out] = [r for r in overview["roi"] if r["id"] == "li-social-selling"]
     assert out["new_customers"]["value"] == 2.0
     briefing = Workspace.open(workspace).briefing()
@@ -328,12 +305,7 @@ def test_a_tactics_new_customers_are_one_number_on_every_route(
 @pytest.fixture(scope="module")
 def without_deals(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ledgerline with its contacts loaded and not its deals: customers with no won deal."""
-    root = tmp_path_factory.mktemp("fourthco-contacts") / "ledgerline"
-    shutil.copytree(FIXTURE, root)
-    for source, file, *_ in INGESTS[1:]:
-        result = _cli(root, "ingest", source, str(root / file), "--format", "json")
-        assert result.exit_code == 0, (file, result.output)
-    return root
+    return build_workspace(tmp_path_factory, FIXTURE, "ledgerline", INGESTS[1:])
 
 
 def test_new_customers_nothing_can_measure_are_never_a_number(without_deals: Path) -> None:
@@ -341,7 +313,7 @@ def test_new_customers_nothing_can_measure_are_never_a_number(without_deals: Pat
     tactics cannot know theirs: every route says "not measured" and why, never 0.0, and
     the benchmark has no data rather than a 0."""
     selling = ("li-social-selling", "li-ads", "li-page", "yt-demos")
-    result = _cli(without_deals, "roi", "--format", "json")
+    result = cli(without_deals, "roi", "--format", "json")
     document = json.loads(result.stdout)
     why = (
         "the scope (pipeline new business) holds none of the 9 new "
@@ -349,29 +321,29 @@ def test_new_customers_nothing_can_measure_are_never_a_number(without_deals: Pat
         "the first deal they won)"
     )
     for tactic in selling:
-        row = _row(document, tactic, "markov")
+        row = tactic_row(document, tactic, "markov")
         assert (row["new_customers"], row.get("new_customers_note")) == (None, why), tactic
         assert row["cost_per_acquisition"] is None
     # The support tactic is measured on every conversion: its 0.0 is a real 0.
-    assert _row(document, "masto-support")["new_customers"] == 0.0
+    assert tactic_row(document, "masto-support")["new_customers"] == 0.0
     message = document["coverage"]["message"]
     assert message.endswith(
         "New customers are not measured for li-social-selling, li-ads, li-page and yt-demos: "
         f"{why}."
     )
-    table = _cli(without_deals, "roi").stdout
+    table = cli(without_deals, "roi").stdout
     for tactic in selling:
         [line] = [line for line in table.splitlines() if line.startswith(f"t  {tactic} ")]
         assert "not measured" in line and "0.0" not in line, line
     assert f"g  new-business-revenue: new customers not measured: {why}" in table
-    card = json.loads(_cli(without_deals, "scorecard", "--format", "json").stdout)
+    card = json.loads(cli(without_deals, "scorecard", "--format", "json").stdout)
     benchmarks = {(b["tactic"], b["metric"]): b for b in card["tactics"]}
     assert benchmarks[("li-social-selling", "net_new_customers")]["status"] == "no_data"
-    page = _cli(without_deals, "status").stdout
+    page = cli(without_deals, "status").stdout
     [line] = [line for line in page.splitlines() if "│ li-social-selling" in line]
     assert [cell.strip() for cell in line.split("│")][3] == "not measured"
     assert "New customers are not measured for li-social-selling" in " ".join(page.split())
-    overview = json.loads(_cli(without_deals, "status", "--format", "json").stdout)
+    overview = json.loads(cli(without_deals, "status", "--format", "json").stdout)
     [out] = [r for r in overview["roi"] if r["id"] == "li-social-selling"]
     assert (out["new_customers"], out["new_customers_note"]) == (None, why)
     briefing = Workspace.open(without_deals).briefing()
@@ -384,4 +356,4 @@ def test_new_customers_nothing_can_measure_are_never_a_number(without_deals: Pat
         tactic_page = Page(running.get("/tactics/li-social-selling").text).text
         assert tactic_page["tactic-li-social-selling-new-customers"] == f"not measured: {why}"
         api = running.json("/api/roi")
-        assert _row(api, "li-ads", "markov")["new_customers"] is None
+        assert tactic_row(api, "li-ads", "markov")["new_customers"] is None

@@ -21,20 +21,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from outcomes.cli import app
 from outcomes.report.executive import render_html
 from outcomes.warehouse.connection import Warehouse
 from outcomes.web import create_app
 from outcomes.workspace import Workspace
 from tests.web.conftest import Page, serve
+from tests.workspace.companies import Ingest, build_workspace, cli, report_json, tactic_row
 
 FIXTURE = Path(__file__).parent / "fixtures" / "thirdco"
 ADS = "exports/meta-ads/KC-Ads-Campaigns-Feb-1-2026-Mar-31-2026"
 
 # (source, file, read, loaded, updated, unchanged, rejected, ignored), in the order loaded.
-INGESTS = [
+INGESTS: list[Ingest] = [
     # 27 events: 9 visits that bought and their purchases, c07's two visits and purchase,
     # 4 visits that bought nothing, the purchase of no user (kept: GA4's no-consent null)
     # and T1033 logged twice (ignored).
@@ -77,47 +76,26 @@ COSTS = {
 }
 
 
-def _cli(workspace: Path, *args: str) -> Result:
-    return CliRunner().invoke(app, [*args, "-w", str(workspace)], env={"COLUMNS": "200"})
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Kettle & Crate's workspace, every export ingested by the CLI, one file at a time."""
-    root = tmp_path_factory.mktemp("thirdco") / "kettle-and-crate"
-    shutil.copytree(FIXTURE, root)
-    for source, file, *counts in INGESTS:
-        result = _cli(root, "ingest", source, str(root / file), "--format", "json")
-        assert result.exit_code == 0, (file, result.output)
-        [summary] = json.loads(result.stdout)
-        keys = ("read", "loaded", "updated", "unchanged", "rejected", "ignored")
-        assert [summary[k] for k in keys] == counts, (file, summary)
-    return root
+    return build_workspace(tmp_path_factory, FIXTURE, "kettle-and-crate", INGESTS)
 
 
 @pytest.fixture(scope="module")
 def roi(workspace: Path) -> dict[str, Any]:
-    result = _cli(workspace, "roi", "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return report_json(workspace, "roi", exit_code=0)
 
 
 @pytest.fixture(scope="module")
 def scorecard(workspace: Path) -> dict[str, Any]:
-    result = _cli(workspace, "scorecard", "--format", "json")
-    assert result.exit_code == 1, result.output  # box revenue missed its target
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
-
-
-def _row(roi: dict[str, Any], tactic: str, model: str = "linear") -> dict[str, Any]:
-    rows: list[dict[str, Any]] = roi["rows"]
-    [row] = [r for r in rows if (r["level"], r["id"], r["model"]) == ("tactic", tactic, model)]
-    return row
+    # Box revenue missed its target.
+    return report_json(workspace, "scorecard", exit_code=1)
 
 
 def test_what_a_file_states_twice_is_loaded_once(workspace: Path) -> None:
     # The ad report saved twice is the same bytes: nothing is loaded again.
-    again = _cli(
+    again = cli(
         workspace, "ingest", "meta-ads", str(workspace / f"{ADS} (1).csv"), "--format", "json"
     )
     [summary] = json.loads(again.stdout)
@@ -182,14 +160,14 @@ def test_revenue_and_cost_per_tactic_worked_out_by_hand(roi: dict[str, Any]) -> 
     expected = {"ig-posts": 39 + 33 + 23.5, "ig-ads": 52 + 36 + 23.5 + 44, "newsletter": 135.0,
                 "li-wholesale": 9850.0}  # fmt: skip
     for tactic, revenue in expected.items():
-        assert _row(roi, tactic)["revenue"] == pytest.approx(revenue), tactic
-    assert _row(roi, "ig-posts", "last_touch")["revenue"] == pytest.approx(72.0)
-    assert _row(roi, "ig-ads", "last_touch")["revenue"] == pytest.approx(179.0)
+        assert tactic_row(roi, tactic)["revenue"] == pytest.approx(revenue), tactic
+    assert tactic_row(roi, "ig-posts", "last_touch")["revenue"] == pytest.approx(72.0)
+    assert tactic_row(roi, "ig-ads", "last_touch")["revenue"] == pytest.approx(179.0)
     # The direct visit's order is no tactic's.
     assert roi["unplanned_revenue"]["linear"]["value"] == pytest.approx(40.0)
     for tactic, cost in COSTS.items():
-        assert _row(roi, tactic)["cost"] == pytest.approx(cost), tactic
-    assert _row(roi, "ig-ads")["money"] == pytest.approx(458.85)  # not the budget of 600
+        assert tactic_row(roi, tactic)["cost"] == pytest.approx(cost), tactic
+    assert tactic_row(roi, "ig-ads")["money"] == pytest.approx(458.85)  # not the budget of 600
     # The gift-card campaign no tactic runs: EUR 100 spent, in no tactic's cost, and said.
     [gifts] = roi["unclaimed_spend"]
     assert (gifts["tactic"], gifts["amount"], gifts["lines"]) == (
@@ -198,7 +176,7 @@ def test_revenue_and_cost_per_tactic_worked_out_by_hand(roi: dict[str, Any]) -> 
 
 
 def test_each_return_is_in_its_goals_terms(roi: dict[str, Any]) -> None:
-    labels = {t: _row(roi, t, "markov")["return_label"] for t in COSTS}
+    labels = {t: tactic_row(roi, t, "markov")["return_label"] for t in COSTS}
     assert labels["newsletter"] == (
         "€42 attributed first sales; €93 retained revenue (repeat sales)"
     )
@@ -207,8 +185,8 @@ def test_each_return_is_in_its_goals_terms(roi: dict[str, Any]) -> None:
     assert labels["ig-care"] == "€12 from 2 support contacts saved × €6 (plan)"
     assert labels["li-wholesale"] == "€9,850 attributed sales"
     assert labels["staff-advocacy"] == "no return measured yet"
-    assert _row(roi, "staff-advocacy")["roi"] is None  # never -100% for a return not measured
-    care = _row(roi, "masto-care")
+    assert tactic_row(roi, "staff-advocacy")["roi"] is None  # never -100% for a return not measured
+    care = tactic_row(roi, "masto-care")
     assert care["roi"] == pytest.approx((48 - COSTS["masto-care"]) / COSTS["masto-care"])
 
 
@@ -267,7 +245,7 @@ def test_loading_the_folder_at_once_stores_what_loading_file_by_file_does(
     # files they repeat and reads the mapped CSVs as outcomes.toml says.
     root = tmp_path / "at-once"
     shutil.copytree(FIXTURE, root)
-    result = _cli(root, "ingest", "--auto", str(root / "exports"))
+    result = cli(root, "ingest", "--auto", str(root / "exports"))
     assert result.exit_code == 0, result.output
     assert _contents(root) == _contents(workspace)
 
@@ -283,7 +261,7 @@ def test_the_roi_footer_says_what_reached_a_tactic_the_same_on_every_route(
     every tactic showed 0.0 new customers, and the footer had to say why."""
     tactics = {r["id"]: r for r in roi["rows"] if r["level"] == "tactic"}
     for model in roi["models"]:
-        row = _row(roi, "li-wholesale", model)
+        row = tactic_row(roi, "li-wholesale", model)
         assert (row["new_customers"], row["new_customers_note"]) == (2.0, None), model
     assert sum(r["new_customers"] for r in tactics.values()) == 2.0
     coverage = roi["coverage"]
@@ -300,7 +278,7 @@ def test_the_roi_footer_says_what_reached_a_tactic_the_same_on_every_route(
     message = coverage["message"]
     # The direct visit's order is touched by no tactic: named, with where to look.
     assert "The other touches belong to no tactic of the plan: `outcomes unplanned`" in message
-    on_terminal = " ".join(_cli(workspace, "roi").stdout.split())
+    on_terminal = " ".join(cli(workspace, "roi").stdout.split())
     assert message in on_terminal
     briefing = Workspace.open(workspace).briefing()
     assert Page(render_html(briefing)).text["roi-coverage"] == message

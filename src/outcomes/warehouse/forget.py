@@ -7,7 +7,7 @@ that ingest. Forgetting ingest N therefore:
 
 1. puts back, for every row N updated, the version N replaced (`replaced_by = N`), and
    every row N removed as superseded (an earlier reading's key that holds no row now,
-   `outcomes.warehouse.load`), kept the same way;
+   `outcomes.warehouse.superseded`), kept the same way;
 2. deletes the rows N inserted (its remaining `ingest_id = N` rows);
 3. deletes N's rows in `rejected`;
 4. sets `ingests.forgotten_at`: the row stays for the history, and the file can be loaded
@@ -36,6 +36,7 @@ from typing import Any, Final
 from outcomes.tables import FACT_TABLES, Table
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.schema import replaced_name
+from outcomes.warehouse.superseded import removed_by
 
 _INGEST_COLUMNS: Final = (
     "id, file, source, started_at, finished_at, rows_read, rows_loaded, rows_updated, "
@@ -325,13 +326,7 @@ def _forget_in(con: Any, table: Table, ingest_id: int) -> TableChange:
     name, replaced = _quoted(table.name), _quoted(replaced_name(table))
     prior = f"(SELECT key FROM {replaced} WHERE replaced_by = ?)"
     # The rows N removed have no row in the table: they come back without one going.
-    removed_by_it = _count(
-        con.execute(
-            f"SELECT count(*) FROM {replaced} r WHERE replaced_by = ? "
-            f"AND NOT EXISTS (SELECT 1 FROM {name} t WHERE t.key = r.key)",
-            [ingest_id],
-        )
-    )
+    removed_by_it = removed_by(con, table, ingest_id)
     updated = _count(
         con.execute(
             f"DELETE FROM {name} WHERE ingest_id = ? AND key IN {prior}", [ingest_id, ingest_id]

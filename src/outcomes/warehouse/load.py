@@ -25,7 +25,8 @@ the warehouse exactly as it was. Every item a connector gives is counted once:
 A connector whose reading changed may say that a key an earlier reading stored holds no row
 now (`Superseded`: an edited tweet's later version, once stored as a post of its own).
 Such rows of the same source are removed after the file's rows are written, each kept in
-`<table>__replaced` so that `forget` puts it back, and a notice says how many went.
+`<table>__replaced` so that `forget` puts it back, and a notice says how many went
+(`outcomes.warehouse.superseded`).
 
 A file whose bytes were loaded before is not read again; its earlier accounting (and its
 rejections) are reported again instead, and its earlier notices each say they are that
@@ -65,6 +66,7 @@ from outcomes.warehouse.file_keys import FileKeys
 from outcomes.warehouse.identity import LoadIdentity
 from outcomes.warehouse.schema import REJECTED, TABLES
 from outcomes.warehouse.stored import StoredRecords
+from outcomes.warehouse.superseded import SupersededRows
 from outcomes.warehouse.validation import invalid
 
 BATCH_ROWS: Final = 50_000
@@ -258,7 +260,7 @@ class _Loader:
         self.ignored: dict[str, int] = {}
         self.changed: dict[str, int] = {}
         self.notices: list[str] = []
-        self.superseded: dict[str, set[str]] = {}
+        self.superseded = SupersededRows(con, ingest_id)
         self.read = self.loaded = self.updated = self.unchanged = 0
 
     def load(self, records: Iterable[Parsed], source: str = "") -> None:
@@ -270,7 +272,7 @@ class _Loader:
                 self.blanks.add(record)
                 continue
             if isinstance(record, Superseded):  # neither: the record was counted as itself
-                self.superseded.setdefault(record.table, set()).add(record.key)
+                self.superseded.add(record)
                 continue
             self.read += 1
             if isinstance(record, Row):
@@ -283,7 +285,9 @@ class _Loader:
                 self.progress(self.read)
         for buffer in list(self.buffers.values()):
             self._flush(buffer)
-        self._remove_superseded(source)
+        removed = self.superseded.remove(source)
+        if removed is not None:
+            self.notices.append(removed)
         self.rejections.flush()
         self.notices.extend(self.blanks.notices())
         if self.progress is not None:
@@ -296,37 +300,6 @@ class _Loader:
             changed_columns=dict(sorted(self.changed.items())), notices=tuple(self.notices),
             rejections=self.rejections.sample,
         )  # fmt: skip
-
-    def _remove_superseded(self, source: str) -> None:
-        """Remove the rows an earlier reading of `source` stored under keys that hold no row
-        now, keeping each for `forget`; a notice says how many."""
-        removed: list[str] = []
-        for name, keys in sorted(self.superseded.items()):
-            table = f'"{name}"'
-            self.con.execute(
-                "CREATE OR REPLACE TEMP TABLE _outcomes_gone AS SELECT unnest(?::VARCHAR[]) AS key",
-                [sorted(keys)],
-            )
-            # Only the source's own rows, and none this file wrote (it may state the key).
-            where = "key IN (SELECT key FROM _outcomes_gone) AND source = ? AND ingest_id <> ?"
-            params = [source, self.ingest_id]
-            self.con.execute(
-                f'INSERT INTO "{name}__replaced" BY NAME SELECT t.*, ? AS replaced_by '
-                f"FROM {table} t WHERE {where}",
-                [self.ingest_id, *params],
-            )
-            gone = self.con.execute(f"DELETE FROM {table} WHERE {where} RETURNING key", params)
-            removed += sorted(str(key) for (key,) in gone.fetchall())
-            self.con.execute("DROP TABLE _outcomes_gone")
-        if removed:
-            shown = ", ".join(removed[:3]) + (
-                f" and {len(removed) - 3} more" if removed[3:] else ""
-            )
-            self.notices.append(
-                f"removed {len(removed)} row{'s' if len(removed) != 1 else ''} an earlier reading "
-                f"of {source} stored under keys that now hold no row ({shown}); "
-                "`outcomes forget` of this load puts them back"
-            )
 
     def _add(self, row: Row) -> None:
         table = TABLES[row.table]
