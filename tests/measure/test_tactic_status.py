@@ -33,9 +33,12 @@ def pilot(tactic: str, low: float, high: float, p_value: float = 0.33) -> PilotR
 
 
 def judged(
-    plan: Plan, marks: list[BenchmarkResult], pilots: list[PilotResult] | None = None
+    plan: Plan,
+    marks: list[BenchmarkResult],
+    pilots: list[PilotResult] | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[str, TacticStatus]:
-    return {t.tactic: t for t in tactic_statuses(plan, marks, pilots or [])}
+    return {t.tactic: t for t in tactic_statuses(plan, marks, pilots or [], as_of)}
 
 
 def test_business_outcomes_outweigh_a_short_activity_benchmark(plan: Plan) -> None:
@@ -102,6 +105,21 @@ def test_a_pilot_with_a_clear_interval_is_outcome_evidence(
     else:
         assert (found.status, found.basis) == (status, "outcome")
         assert "pilot on pipeline_value" in found.reason
+
+
+def test_a_pilots_evidence_is_final_once_its_tactic_is_over(plan: Plan) -> None:
+    # The benchmarks are final at the tactic's end; the pilot's proof is too, never
+    # "on track" beside them.
+    [tactic] = [t for t in plan.tactics if t.id == "li-rep-insights"]
+    marks = [mark("li-rep-insights", "demo_requests", "no_data")]
+    proved = [pilot("li-rep-insights", 1_000.0, 9_000.0, p_value=0.01)]
+    running = judged(plan, marks, proved, tactic.end - dt.timedelta(days=1))["li-rep-insights"]
+    assert running.status == "on_track"
+    over = judged(plan, marks, proved, tactic.end)["li-rep-insights"]
+    assert (over.status, over.basis) == ("achieved", "outcome")
+    assert over.reason == "on business outcomes: pilot on pipeline_value: achieved"
+    harmed = [pilot("li-rep-insights", -9_000.0, -1_000.0, p_value=0.01)]
+    assert judged(plan, marks, harmed, tactic.end)["li-rep-insights"].status == "missed"
 
 
 def test_a_tactic_that_serves_no_goal_is_never_achieved(plan: Plan) -> None:

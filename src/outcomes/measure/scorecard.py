@@ -163,7 +163,7 @@ def build_scorecard(
     return Scorecard(
         goals=tuple(goals),
         tactics=tuple(benchmarks),
-        tactic_status=tuple(tactic_statuses(plan, benchmarks, pilots)),
+        tactic_status=tuple(tactic_statuses(plan, benchmarks, pilots, day)),
         cadence=tuple(
             cadence_consistency(
                 plan,

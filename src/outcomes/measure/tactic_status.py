@@ -20,11 +20,14 @@ say more about it than its clicks. Its overall status follows one documented rul
 
 At and after a tactic's end its benchmarks are final (`achieved` or `missed`, see
 `outcomes.measure.benchmarks`), so the status that follows from them is final too: a
-tactic whose year is over is never "on track" on its benchmarks.
+tactic whose year is over is never "on track" on its benchmarks. Its pilot's evidence is
+final then too: an interval wholly above zero has `achieved` what a pilot sets out to
+show (the tactic works), wholly below it has `missed`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -52,16 +55,23 @@ class TacticStatus:
 
 
 def tactic_statuses(
-    plan: Plan, benchmarks: Sequence[BenchmarkResult], pilots: Sequence[PilotResult]
+    plan: Plan,
+    benchmarks: Sequence[BenchmarkResult],
+    pilots: Sequence[PilotResult],
+    as_of: dt.date | None = None,
 ) -> list[TacticStatus]:
-    """Every tactic of the plan, judged by the rule of the module docstring."""
+    """Every tactic of the plan, judged by the rule of the module docstring at `as_of`
+    (the benchmarks' day; without it a pilot's evidence is never final)."""
     return [
         _judge(
             plan,
             tactic,
             _reaches_a_goal(plan, tactic),
             [b for b in benchmarks if b.tactic == tactic.id],
-            next((p for p in pilots if p.tactic == tactic.id), None),
+            _pilot_status(
+                next((p for p in pilots if p.tactic == tactic.id), None),
+                over=as_of is not None and as_of >= tactic.end,
+            ),
         )
         for tactic in plan.tactics
     ]
@@ -72,10 +82,15 @@ def _reaches_a_goal(plan: Plan, tactic: Tactic) -> bool:
     return any(s.id == tactic.serves and any(g in goals for g in s.serves) for s in plan.strategies)
 
 
-def _pilot_status(pilot: PilotResult | None) -> Status | None:
+def _pilot_status(pilot: PilotResult | None, *, over: bool) -> tuple[str, Status] | None:
+    """The pilot's evidence (what, status) when its interval lies wholly on one side of
+    zero; final once the tactic is `over`, as its benchmarks are."""
     if pilot is None or pilot.low <= 0 <= pilot.high:
         return None
-    return "on_track" if pilot.low > 0 else "off_track"
+    works = pilot.low > 0
+    if over:
+        return f"pilot on {pilot.metric}", "achieved" if works else "missed"
+    return f"pilot on {pilot.metric}", "on_track" if works else "off_track"
 
 
 def _judge(
@@ -83,15 +98,14 @@ def _judge(
     tactic: Tactic,
     planned: bool,
     marks: list[BenchmarkResult],
-    pilot: PilotResult | None,
+    from_pilot: tuple[str, Status] | None,
 ) -> TacticStatus:
     measured = [b for b in marks if b.status != "no_data"]
     outcomes = [b for b in measured if b.outcome]
     others = [b for b in measured if not b.outcome]
     evidence: list[tuple[str, Status]] = [(_measured(plan, b), b.status) for b in outcomes]
-    from_pilot = _pilot_status(pilot)
-    if from_pilot is not None and pilot is not None:
-        evidence.append((f"pilot on {pilot.metric}", from_pilot))
+    if from_pilot is not None:
+        evidence.append(from_pilot)
     said = "; ".join(f"{name}: {status_word(status)}" for name, status in evidence)
     aside = "; ".join(f"{_measured(plan, b)}: {status_word(b.status)}" for b in others)
     if not planned:
