@@ -38,6 +38,12 @@ the rows it corrects; a row with an empty key cell is rejected. Else it is
 for `activities`, when `native_id` is; otherwise it is built from all the mapped values of
 the row, so two identical rows count once, but a corrected value makes a new row.
 
+An `activities` mapping whose rows include our answers (kind `reply` or `message`, a help
+desk's "Reply") pairs each with what it answers through `in_reply_to`, the id (as mapped
+to `native_id`) of the message it answers; without that column mapped the load says how
+many answers name nothing, since conversation health would count what they answered as
+unanswered.
+
 """
 
 from __future__ import annotations
@@ -48,7 +54,15 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, cast
 
-from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, SourceError
+from outcomes.sources.base import (
+    Notice,
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+)
 from outcomes.sources.base import natural_key as _natural_key
 from outcomes.sources.decimal_mark import AmbiguousNumber
 from outcomes.sources.fields import (
@@ -122,17 +136,32 @@ class GenericCsv(Source):
             required=required,
             options=options,
         )
+        pairs = table.name != "activities" or "in_reply_to" in mapping or "in_reply_to" in constants
+        unpaired = 0
         for record in records:
             rejection = record.rejection()
             if rejection is not None:
                 yield rejection
                 continue
             parsed = _row(table, mapping, parsers, record, constants)
+            if not pairs and isinstance(parsed, Row) and parsed.values.get("kind") in ANSWERS:
+                unpaired += 1
             yield _keyed(parsed, keys, record, table.name) if keys else parsed
+        if unpaired:
+            yield Notice(_UNPAIRED.format(count=unpaired, s="" if unpaired == 1 else "s"))
 
 
 ValueMap = dict[str, str]
 """Raw value, case-folded and stripped → the warehouse's value."""
+
+ANSWERS: Final = ("reply", "message")
+"""Our answers: conversation health pairs each with what it answers by `in_reply_to`."""
+_UNPAIRED: Final = (
+    "{count} answer{s} of ours (kind reply or message) name nothing they answer, since no "
+    "header is mapped to in_reply_to: response rates and first-response times cannot pair "
+    "them with what came in, so what they answered reads as unanswered. Map the header "
+    "holding the id of the message each one answers to in_reply_to"
+)
 
 
 def _value_maps(
