@@ -207,6 +207,15 @@ def test_response_times_are_worked_out_from_the_conversations(scorecard: dict[st
     assert benchmarks[("masto-help", "support_tickets_deflected")]["actual"] == 4
 
 
+def test_the_rides_register_counts_for_the_rides_cadence(scorecard: dict[str, Any]) -> None:
+    # Four rides a week planned; the register's Saturdays held 4, 4, 3, 4, 4, 2, 4, 4, 3,
+    # 4, 4 and 3 in the 12 weeks before the one still running (28 November's 4).
+    rows = {r["tactic"]: r for r in scorecard["cadence"] if r["operator"] == "(tactic)"}
+    rides = rows["saturday-rides"]
+    assert (rides["periods"], rides["periods_kept"], rides["activities"]) == (12, 8, 43)
+    assert rides["status"] == "irregular"
+
+
 def test_revenue_cost_and_return_per_tactic_worked_out_by_hand(roi: dict[str, Any]) -> None:
     assert roi["period"] == {"start": "2026-09-01", "end": "2026-11-27"}
     # u10 came from Instagram on 18 November and bought two days later by a direct visit.

@@ -165,8 +165,8 @@ CASES: list[Case] = [
         "check-in count as a benchmark",
         _events_held_benchmark,
         {("unmeasurable-metric", "rep-posts")},
-        "events_held is a count of weekly check-ins (`outcomes checkin add`), which counts "
-        "for the tactic's `cadence`",
+        "events_held is a count of weekly check-ins (`outcomes checkin add`, or a register "
+        "mapped as snapshots of the tactic), which counts for the tactic's `cadence`",
     ),
     (
         "benchmark on activity the tactic does not claim",

@@ -470,9 +470,10 @@ def _never_measured(metric: str) -> str:
     if metric in CHECKIN_COUNTS:
         # A goal on it would be a vanity-goal-metric: the advice for revenue is wrong here.
         return never + (
-            f"{metric} is a count of weekly check-ins (`outcomes checkin add`), which "
-            "counts for the tactic's `cadence` (the scorecard's execution table); state "
-            "the rhythm as `cadence` and judge the tactic by the outcomes it brings"
+            f"{metric} is a count of weekly check-ins (`outcomes checkin add`, or a "
+            "register mapped as snapshots of the tactic), which counts for the tactic's "
+            "`cadence` (the scorecard's execution table); state the rhythm as `cadence` "
+            "and judge the tactic by the outcomes it brings"
         )
     return never + f"judge {metric} on a goal, where attribution credits it to tactics"
 
