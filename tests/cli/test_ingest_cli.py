@@ -209,6 +209,36 @@ def test_the_workspace_date_order_applies_to_every_file(workspace: Path) -> None
     assert day.date() == dt.date(2026, 9, 1)
 
 
+def test_the_workspace_date_order_leaves_a_platforms_own_notation(workspace: Path) -> None:
+    # A UK business writes `date_order = "dmy"` for its own files; Meta Business Suite
+    # writes month first whatever the locale, so its 09/01/2026 is still 1 September (main
+    # read it as 9 January, exit 0). Said on the command line, of the file, it still counts.
+    (workspace / "outcomes.toml").write_text('date_order = "dmy"\n' + CONFIG)
+    posts = workspace / "exports" / "facebook-posts.csv"
+    posts.write_text(
+        "Post ID,Page ID,Page name,Description,Publish time\n"
+        "1_1,1,Ridgeway Cycles,New term,09/01/2026 12:00\n"
+        "1_2,1,Ridgeway Cycles,Rides,10/03/2026 09:00\n"
+    )
+    visits = workspace / "exports" / "newsletter-2026-04.csv"
+    visits.write_text("Email,Sent at,Campaign\na@x.com,09/01/2026,n\n")
+    for source, path in (("meta", posts), ("csv", visits)):
+        loaded = runner.invoke(app, ["ingest", source, str(path), "-w", str(workspace)])
+        assert loaded.exit_code == 0, loaded.output
+    with Warehouse.open(workspace) as warehouse:
+        published = warehouse.duckdb.execute("SELECT ts FROM activities ORDER BY ts").fetchall()
+        [(sent,)] = warehouse.duckdb.execute("SELECT ts FROM touchpoints").fetchall()
+    assert [day.date() for (day,) in published] == [dt.date(2026, 9, 1), dt.date(2026, 10, 3)]
+    assert sent.date() == dt.date(2026, 1, 9)  # our own file: day first, as the workspace says
+    told = runner.invoke(
+        app, ["ingest", "meta", str(posts), "-w", str(workspace), "--date-order", "dmy"]
+    )
+    assert told.exit_code == 0, told.output
+    with Warehouse.open(workspace) as warehouse:
+        published = warehouse.duckdb.execute("SELECT ts FROM activities ORDER BY ts").fetchall()
+    assert [day.date() for (day,) in published] == [dt.date(2026, 1, 9), dt.date(2026, 3, 10)]
+
+
 def test_a_bad_date_order_in_the_config_is_one_line(workspace: Path) -> None:
     (workspace / "outcomes.toml").write_text('date_order = "dym"\n' + CONFIG)
     result = runner.invoke(

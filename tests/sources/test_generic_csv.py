@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, SourceError
+from outcomes.sources.base import Notice, Parsed, ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.fields import (
     FieldError,
     cell_text,
@@ -301,7 +301,7 @@ def test_a_value_map_reads_a_help_desks_inbound_message_as_message_in(tmp_path: 
         "4,X,Note,2026-03-02 10:05,internal\n"
         "5,X,comment,2026-03-02 10:06,Nice\n"
     )
-    parsed = parse(file, "activities", INBOX, {"kind": {"Message": "message_in"}})
+    parsed = parse(file, "activities", INBOX, {"kind": {"Message": "message_in"}})[:-1]
     kinds = [p.values["kind"] if isinstance(p, Row) else None for p in parsed]
     assert kinds == ["message_in", "reply", "message_in", None, "comment"]
     rejected = parsed[3]
@@ -310,6 +310,33 @@ def test_a_value_map_reads_a_help_desks_inbound_message_as_message_in(tmp_path: 
     # Without the map, the same word is a message of ours: why the map exists.
     plain = parse(file, "activities", INBOX)[0]
     assert isinstance(plain, Row) and plain.values["kind"] == "message"
+
+
+def test_answers_that_name_nothing_they_answer_are_named_by_the_load(tmp_path: Path) -> None:
+    # A help desk's Instagram inbox: their messages and our replies. Without in_reply_to
+    # conversation health pairs no reply with its message and calls the account 0%
+    # answered; the load must say so, not leave the user to find "low-response" later.
+    file = tmp_path / "inbox.csv"
+    file.write_text(
+        "Message ID,In reply to,Network,Type,Date,Message\n"
+        "m1,,Instagram,Message,05/09/2026 19:40,Do you do bike fitting?\n"
+        "m2,m1,Instagram,Reply,05/09/2026 20:25,We do: book online\n"
+        "m3,,Instagram,Message,14/09/2026 08:05,Is my bike ready?\n"
+        "m4,m3,Instagram,Reply,14/09/2026 11:05,Ready now\n"
+    )
+    maps = {"kind": {"Message": "message_in"}}
+    *rows, notice = parse(file, "activities", INBOX, maps)
+    assert [type(r) for r in rows] == [Row] * 4
+    assert isinstance(notice, Notice)
+    assert notice.text.startswith("2 answers of ours (kind reply or message) name nothing")
+    assert "Map the header holding the id of the message each one answers to in_reply_to" in (
+        notice.text
+    )
+    paired = parse(file, "activities", {**INBOX, "in_reply_to": "In reply to"}, maps)
+    assert all(isinstance(p, Row) for p in paired)
+    assert [p.values["in_reply_to"] for p in paired if isinstance(p, Row)] == [
+        None, "m1", None, "m3"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -382,7 +409,10 @@ def test_every_row_is_accounted_for(types: list[str]) -> None:
         file = Path(folder) / "inbox.csv"
         lines = [f"{i},X,{kind},2026-03-02 09:00,hi" for i, kind in enumerate(types)]
         file.write_text("Message ID,Network,Type,Date,Message\n" + "\n".join(lines) + "\n")
-        parsed = parse(file, "activities", INBOX, {"kind": {"message": "message_in"}})
+        read = parse(file, "activities", INBOX, {"kind": {"message": "message_in"}})
+    # A notice is no record: it says the replies name nothing they answer.
+    parsed = [item for item in read if not isinstance(item, Notice)]
+    assert len(read) - len(parsed) == ("Reply" in types)
     assert len(parsed) == len(types)
     for kind, item in zip(types, parsed, strict=True):
         good = kind.casefold() in ("message", "reply", "comment")

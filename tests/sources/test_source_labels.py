@@ -110,6 +110,40 @@ def test_the_workspace_channels_table_reaches_the_connector(
     assert stored["hubspot:404"] == "direct"  # the built-in table still holds
 
 
+def test_the_channels_table_reaches_a_mapped_csv_too(tmp_path: Path, warehouse: Warehouse) -> None:
+    # A loyalty scheme's sign-up sheet says where each rider joined in its own words. The
+    # unplanned list tells the user to say what a label means in [channels]; once said, a
+    # mapped CSV's channel cells must follow it, as a CRM's labels do.
+    root = tmp_path / "workspace"
+    (root / "exports").mkdir(parents=True)
+    sheet = root / "exports" / "signups.csv"
+    sheet.write_text(
+        "Joined,Customer no.,Where joined\n"
+        "06/09/2026,C4120,Saturday ride\n"
+        "16/09/2026,C2231,In shop\n"
+        "11/10/2026,C1099,Instagram\n",
+        encoding="utf-8",
+    )
+    (root / "outcomes.toml").write_text(
+        '[channels]\n"Saturday ride" = "event"\n"In shop" = "offline"\n\n'
+        '[csv.signups]\nfiles = ["exports/signups.csv"]\ntable = "conversions"\n'
+        'key = ["Customer no."]\n'
+        '[csv.signups.columns]\nts = "Joined"\ncustomer_id = "Customer no."\n'
+        'channel = "Where joined"\n'
+        '[csv.signups.values]\ntype = "new_customer"\n',
+        encoding="utf-8",
+    )
+    workspace = FileSettings(root, load_config(root))
+
+    [result] = ingest_files(warehouse, "csv", [sheet], workspace=workspace)
+
+    assert isinstance(result, IngestResult) and result.loaded == 3
+    stored = dict(
+        warehouse.duckdb.execute("SELECT customer_id, channel FROM conversions").fetchall()
+    )
+    assert stored == {"C4120": "event", "C2231": "offline", "C1099": "instagram"}
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

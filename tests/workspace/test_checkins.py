@@ -54,6 +54,27 @@ def test_checkins_count_for_the_cadence_of_an_offline_tactic(space: Workspace) -
     assert newsletter_cadence(space) == (3, 3, "kept the rhythm")
 
 
+def test_a_mapped_register_counts_until_check_ins_do(space: Workspace) -> None:
+    # A team that keeps its own log of newsletters sent, mapped as snapshots of the tactic,
+    # kept the rhythm as much as one that checks in; main said "no activity data".
+    root = space.root
+    (root / "exports").mkdir(exist_ok=True)
+    log = root / "exports" / "sends.csv"
+    log.write_text("Sent on,Emails\n2026-01-08,1\n2026-02-05,1\n2026-03-05,1\n")
+    (root / "outcomes.toml").write_text(
+        '[csv.sends]\nfiles = ["exports/sends.csv"]\ntable = "metric_snapshots"\n'
+        '[csv.sends.columns]\ndate = "Sent on"\nvalue = "Emails"\n'
+        f'[csv.sends.values]\nmetric = "emails_sent"\nchannel = "email"\n'
+        f'entity = "{NEWSLETTER}"\nentity_kind = "campaign"\n'
+    )
+    space = Workspace.open(root)
+    assert space.ingest([log], source="csv").exit_code == 0
+    assert newsletter_cadence(space) == (3, 3, "kept the rhythm")
+    # Once the team checks in, the check-ins count and the log does not: the same sends.
+    space.record_checkin(checkin(dt.date(2026, 1, 5), 1))
+    assert newsletter_cadence(space)[:2] == (1, 1)
+
+
 def test_changing_a_checkin_updates_its_rows_and_forgetting_puts_them_back(
     space: Workspace,
 ) -> None:

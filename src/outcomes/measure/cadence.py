@@ -33,7 +33,11 @@ its operators' weekly check-ins count instead: the check-in counts of its *caden
 (the first count its check-in offers, `catalog.checkin_counts`: events held for a trade
 show, letters sent for direct mail), which the `checkin` connector loads as metric
 snapshots of the tactic dated the check-in week's Monday. They count for the tactic, not
-per operator, and a tactic with check-ins is never "no activity data".
+per operator, and a tactic with check-ins is never "no activity data". A tactic nobody
+checks in on may keep its own register instead (an events log mapped in `outcomes.toml`
+as `metric_snapshots` of the tactic: `entity` its id, `metric` its cadence unit); its
+counts count the same way. A tactic with check-ins counts those only: the register and the
+check-ins of one week would be the same events counted twice.
 
 Only the counting runs in the engine; one row per author and period comes back.
 """
@@ -46,7 +50,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.catalog import SOCIAL_CHANNELS
-from outcomes.catalog.checkin_counts import offered_counts
+from outcomes.catalog.checkin_counts import CHECKIN_COUNTS, offered_counts
 from outcomes.measure.mapping import mapped_activities, seen_tactics
 from outcomes.plan import Plan
 from outcomes.plan.model import Tactic
@@ -126,7 +130,7 @@ def cadence_consistency(
 def _unseen(plan: Plan, tactic: Tactic) -> str:
     """Why no loaded export can show the tactic's activity, in the row's words."""
     if tactic.channel not in SOCIAL_CHANNELS:
-        return f"no {tactic.channel} export holds activities, and no check-in counts it"
+        return f"no {tactic.channel} export holds activities, and no check-in or register counts it"
     match = tactic.measurement.match if tactic.measurement else None
     names = {p.id: p.name for p in plan.people}
     places = [
@@ -139,11 +143,17 @@ def _unseen(plan: Plan, tactic: Tactic) -> str:
 
 
 def _checkin_counts(snapshots: ibis.Table) -> list[dict[str, object]]:
-    """Check-in counts summed per tactic, count and week (only these rows come back)."""
-    mine = snapshots.filter(snapshots.source == CHECKIN_SOURCE)
-    summed = mine.group_by([mine.entity.name("tactic"), "metric", mine.date.name("day")]).aggregate(
-        n=mine.value.sum()
+    """Counts of tactics' offline work summed per tactic, count, day and whether they are
+    check-ins (only these rows come back): check-ins, and snapshots of a tactic (kind
+    `campaign`, a register mapped in outcomes.toml) of a count a check-in can carry."""
+    mine = snapshots.filter(
+        (snapshots.entity_kind == "campaign") & snapshots.metric.isin(list(CHECKIN_COUNTS))
     )
+    keys = [
+        mine.entity.name("tactic"), "metric", mine.date.name("day"),
+        (mine.source == CHECKIN_SOURCE).name("checkin"),
+    ]  # fmt: skip
+    summed = mine.group_by(keys).aggregate(n=mine.value.sum())
     return to_arrow(summed).to_pylist()  # type: ignore[no-any-return]
 
 
@@ -154,11 +164,10 @@ def _checked_in(tactic: Tactic, checked: list[dict[str, object]]) -> list[dict[s
     offered = offered_counts(tactic.channel, tactic.mode, (b.metric for b in tactic.benchmarks))
     if not offered:
         return []
-    return [
-        {"day": r["day"], "n": r["n"], "who": None}
-        for r in checked
-        if r["tactic"] == tactic.id and r["metric"] == offered[0]
-    ]
+    counts = [r for r in checked if r["tactic"] == tactic.id and r["metric"] == offered[0]]
+    if any(r["checkin"] for r in counts):
+        counts = [r for r in counts if r["checkin"]]  # a register beside them: the same events
+    return [{"day": r["day"], "n": r["n"], "who": None} for r in counts]
 
 
 def _tactic_rows(

@@ -217,8 +217,14 @@ def _part_label(part: ReturnPart, currency: str) -> str:
             return f"{_whole(value, currency)} retained revenue (repeat sales)"
         return f"{_whole(value, currency)} attributed {'first ' if part.first_sales else ''}sales"
     units = part.units or 0.0
-    what = {"support": "support contacts saved", "hiring": "hires"}.get(part.family, part.unit)
-    count = f"{units:,.0f} {what}"
+    shown = f"{units:,.0f}"
+    # "1 support contact saved", not "1 support contacts saved": the count is as shown.
+    one = shown == "1"
+    what = {
+        "support": "support contact saved" if one else "support contacts saved",
+        "hiring": "hire" if one else "hires",
+    }.get(part.family, part.unit)
+    count = f"{shown} {what}"
     if part.money is None or part.value_per_unit is None:
         return f"{count} (no value per unit stated or measured)"
     each = format_money(part.value_per_unit, currency)

@@ -255,6 +255,12 @@ class Source(ABC):
     reads_account: ClassVar[bool] = False
     """True when `ReadOptions.account` (`--account`) can say whose the rows are: then it is
     part of what a file means, like `owner_files`."""
+    documented_notation: ClassVar[bool] = False
+    """True when the platform writes dates and numbers one documented way whatever the
+    locale (Meta, LinkedIn, YouTube, Mailchimp write 03/01/2026 for 1 March): the
+    workspace-wide `date_order` and `decimal_mark` of `outcomes.toml`, which say how the
+    organisation's own files are written, do not apply to its files; `--date-order` and
+    `--decimal-mark` on `outcomes ingest`, said of the files at hand, still do."""
 
     @abstractmethod
     def detect(self, path: Path, head: bytes) -> bool:

@@ -18,7 +18,9 @@ value map (`ReadOptions.value_maps`, `[csv.NAME.value_map]` in `outcomes.toml`):
 surrounding spaces, its targets must be in the vocabulary, and a value the map does not
 name is read as if there were no map. `channel` values go through
 :func:`channel_from_source` (so "LinkedIn" and "lnkd.in" become `linkedin`) and are kept
-lower-cased when they name no plan channel. In a `;`-separated file a single comma in a
+lower-cased when they name no plan channel; the workspace's `[channels]`
+(`ReadOptions.channels`) is read first, as for a CRM's labels, so a sign-up sheet's
+"Saturday ride" with `"Saturday ride" = "event"` is the event channel. In a `;`-separated file a single comma in a
 number is a decimal comma (`12,5` → 12.5), as spreadsheets in those locales write it.
 
 A `conversions` mapping may fill the CRM fields a goal's `scope` filters on, `pipeline`,
@@ -36,6 +38,12 @@ the rows it corrects; a row with an empty key cell is rejected. Else it is
 for `activities`, when `native_id` is; otherwise it is built from all the mapped values of
 the row, so two identical rows count once, but a corrected value makes a new row.
 
+An `activities` mapping whose rows include our answers (kind `reply` or `message`, a help
+desk's "Reply") pairs each with what it answers through `in_reply_to`, the id (as mapped
+to `native_id`) of the message it answers; without that column mapped the load says how
+many answers name nothing, since conversation health would count what they answered as
+unanswered.
+
 """
 
 from __future__ import annotations
@@ -46,7 +54,15 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, cast
 
-from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, SourceError
+from outcomes.sources.base import (
+    Notice,
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    SourceError,
+)
 from outcomes.sources.base import natural_key as _natural_key
 from outcomes.sources.decimal_mark import AmbiguousNumber
 from outcomes.sources.fields import (
@@ -105,11 +121,12 @@ class GenericCsv(Source):
         table, mapping = _plan(path, options)
         decimal_comma = csv_delimiter(read_head(path), options.encoding) == ";"
         maps = _value_maps(path, table, options.value_maps or {})
-        constants = _constants(path, table, options.values or {}, decimal_comma, maps)
+        labels = options.channels or {}
+        constants = _constants(path, table, options.values or {}, decimal_comma, maps, labels)
         keys = {f"{_KEY_PREFIX}{i}": header for i, header in enumerate(options.key)}
         columns = Columns({name: (header,) for name, header in {**mapping, **keys}.items()})
         parsers = {
-            name: _parser(table.name, _column(table, name), decimal_comma, maps.get(name))
+            name: _parser(table.name, _column(table, name), decimal_comma, maps.get(name), labels)
             for name in mapping
         }
         required = [*mapping, *keys]
@@ -119,17 +136,32 @@ class GenericCsv(Source):
             required=required,
             options=options,
         )
+        pairs = table.name != "activities" or "in_reply_to" in mapping or "in_reply_to" in constants
+        unpaired = 0
         for record in records:
             rejection = record.rejection()
             if rejection is not None:
                 yield rejection
                 continue
             parsed = _row(table, mapping, parsers, record, constants)
+            if not pairs and isinstance(parsed, Row) and parsed.values.get("kind") in ANSWERS:
+                unpaired += 1
             yield _keyed(parsed, keys, record, table.name) if keys else parsed
+        if unpaired:
+            yield Notice(_UNPAIRED.format(count=unpaired, s="" if unpaired == 1 else "s"))
 
 
 ValueMap = dict[str, str]
 """Raw value, case-folded and stripped → the warehouse's value."""
+
+ANSWERS: Final = ("reply", "message")
+"""Our answers: conversation health pairs each with what it answers by `in_reply_to`."""
+_UNPAIRED: Final = (
+    "{count} answer{s} of ours (kind reply or message) name nothing they answer, since no "
+    "header is mapped to in_reply_to: response rates and first-response times cannot pair "
+    "them with what came in, so what they answered reads as unanswered. Map the header "
+    "holding the id of the message each one answers to in_reply_to"
+)
 
 
 def _value_maps(
@@ -166,13 +198,15 @@ def _constants(
     values: dict[str, str],
     decimal_comma: bool,
     maps: dict[str, ValueMap],
+    labels: Mapping[str, str],
 ) -> dict[str, Any]:
     """The `values` every row gets, parsed by their columns' types (SourceError if wrong)."""
     found: dict[str, Any] = {}
     for name, text in values.items():
         try:
             column = _column(table, name)
-            found[name] = _parser(table.name, column, decimal_comma, maps.get(name))(text)
+            parse = _parser(table.name, column, decimal_comma, maps.get(name), labels)
+            found[name] = parse(text)
         except FieldError as exc:
             raise SourceError(path, f"the value given for '{name}' does not fit: {exc}") from None
     return found
@@ -215,14 +249,22 @@ Parser = Callable[[object], Any]
 
 
 def _parser(
-    table: str, column: Column, decimal_comma: bool, value_map: ValueMap | None = None
+    table: str,
+    column: Column,
+    decimal_comma: bool,
+    value_map: ValueMap | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Parser:
-    """The function turning a cell into the column's value (raising FieldError)."""
+    """The function turning a cell into the column's value (raising FieldError).
+
+    `labels` is the workspace's `[channels]`, read before the built-in labels for a
+    `channel` cell: the user said what the export's word means there.
+    """
     vocabulary = CLOSED_COLUMNS.get((table, column.name))
     if vocabulary is not None:
         return lambda raw: _closed(raw, vocabulary, value_map or {})
     if column.name == "channel":
-        return _channel
+        return lambda raw: _channel(raw, labels)
     return _BY_TYPE[column.type](decimal_comma)
 
 
@@ -242,9 +284,9 @@ def _closed(raw: object, allowed: tuple[str, ...], value_map: ValueMap) -> str |
     return value
 
 
-def _channel(raw: object) -> str | None:
+def _channel(raw: object, labels: Mapping[str, str] | None) -> str | None:
     text = cell_text(raw)
-    return None if text is None else channel_from_source(text) or text.casefold()
+    return None if text is None else channel_from_source(text, labels=labels) or text.casefold()
 
 
 def _whole(raw: object, decimal_comma: bool) -> int | None:

@@ -230,6 +230,7 @@ class LinkedIn(Source):
     channel = "linkedin"
     reads_account = True
     description = "LinkedIn Page analytics exports (content, followers, visitors; XLS/XLSX/CSV)"
+    documented_notation = True
 
     def detect(self, path: Path, head: bytes) -> bool:
         """A workbook with a LinkedIn sheet, or a CSV whose header is a LinkedIn header."""

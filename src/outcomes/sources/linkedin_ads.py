@@ -94,6 +94,7 @@ class LinkedInAds(Source):
 
     name = NAME
     description = "LinkedIn Campaign Manager performance reports: spend, impressions, clicks"
+    documented_notation = True
     channel = "linkedin"
 
     def detect(self, path: Path, head: bytes) -> bool:

@@ -108,6 +108,7 @@ class Mailchimp(Source):
 
     name = NAME
     description = "Mailchimp campaign reports: sends, deliveries, opens, clicks per campaign"
+    documented_notation = True
     channel = "email"
 
     def detect(self, path: Path, head: bytes) -> bool:

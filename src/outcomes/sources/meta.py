@@ -10,8 +10,11 @@ every other column is read when present.
   the description is empty, since the two are not the same thing.
 * `Reach` and `Views`, when a newer export leaves them out, are the sum of their
   "… from Organic posts" and "… from Boosted posts" splits.
-* `Publish time` is read month first ("03/01/2026 09:15" is 1 March), as US exports write
-  it, and in UTC: the export does not say which time zone it uses (the Page's own).
+* `Publish time` is read month first ("03/01/2026 09:15" is 1 March), as Business Suite
+  writes it whatever the locale, and in UTC: the export does not say which time zone it
+  uses (the Page's own). A workspace-wide `date_order` in `outcomes.toml` (a UK
+  business's "dmy" for its own files) does not change this; `--date-order` on
+  `outcomes ingest`, said of the file, does.
 * A blank cell (Comments, a caption) is stored as unknown on a post's first load and never
   replaces what an earlier download stored; the load says which columns blanks kept.
 * The `Date` column (a day or "Lifetime") says which period the numbers cover; it is not
@@ -137,6 +140,7 @@ class Meta(Source):
     name = NAME
     reads_account = True
     description = "Meta Business Suite post exports (Facebook Page and Instagram posts, CSV)"
+    documented_notation = True
 
     def detect(self, path: Path, head: bytes) -> bool:
         """A CSV whose header has `Post ID`, `Publish time` and a Page or account column."""

@@ -282,6 +282,7 @@ class YouTube(Source):
     channel = "youtube"
     reads_account = True
     description = "YouTube Studio exports: Table data.csv (videos), Chart data.csv (daily)"
+    documented_notation = True
 
     def detect(self, path: Path, head: bytes) -> bool:
         """A CSV whose header is a Studio Table data or Chart data header."""

@@ -22,7 +22,9 @@ A file is read by one mapping: a file the `files` of two mappings match is refus
 `date_order = "dmy"` (or `mdy`, `ymd`), at the top or in a `[csv.NAME]` table, says how to
 read numeric dates when every date of a column reads both ways (09/01/2026); a column with
 one telling date (21/01/2026) is decided by it, whatever the setting says. `decimal_mark =
-"comma"` (or `point`) does the same for numbers that read both ways (1.234).
+"comma"` (or `point`) does the same for numbers that read both ways (1.234). At the top
+they are about the organisation's own files: a connector whose platform writes one notation
+in every locale (`Source.documented_notation`: Meta, LinkedIn, YouTube, Mailchimp) keeps it.
 
 A `[csv.NAME.value_map]` table translates an export's own words for a column with a
 closed vocabulary (`kind` of activities and costs, `entity_kind` of metric snapshots,

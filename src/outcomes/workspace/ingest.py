@@ -45,12 +45,18 @@ class FileSettings:
         if options.channels is None and self.config.channels:
             options = replace(options, channels=self.config.channels)
         mapping = self.config.csv_mapping_for(path, self.root)
+        # The workspace-wide notation says how the organisation's own files are written; a
+        # platform that writes one way in every locale keeps its own (a UK workspace's "dmy"
+        # would read Meta's 09/01/2026, 1 September, as 9 January).
+        own = not source.documented_notation
         if options.date_order is None:
             chosen = mapping.date_order if mapping is not None else None
-            options = replace(options, date_order=chosen or self.config.date_order)
+            wide = self.config.date_order if own else None
+            options = replace(options, date_order=chosen or wide)
         if options.decimal_mark is None:
             mark = mapping.decimal_mark if mapping is not None else None
-            options = replace(options, decimal_mark=mark or self.config.decimal_mark)
+            wide_mark = self.config.decimal_mark if own else None
+            options = replace(options, decimal_mark=mark or wide_mark)
         if source.name != "csv" or options.mapping is not None or mapping is None:
             return options
         return replace(

@@ -72,6 +72,10 @@ def _revenue_benchmark(p: Plan) -> None:
     tactic(p, "rep-posts")["benchmarks"].append({"metric": "revenue", "target": 50000})
 
 
+def _events_held_benchmark(p: Plan) -> None:
+    tactic(p, "rep-posts")["benchmarks"].append({"metric": "events_held", "target": 12})
+
+
 def _push_ratio_of_a_respond_tactic(p: Plan) -> None:
     tactic(p, "answer-mentions")["benchmarks"].append(
         {"metric": "listen_push_ratio", "threshold": 1, "target": 1.5}
@@ -154,6 +158,15 @@ CASES: list[Case] = [
         _revenue_benchmark,
         {("unmeasurable-metric", "rep-posts")},
         "benchmark revenue of tactic 'rep-posts' is never measured for a tactic",
+    ),
+    (
+        # A goal on events_held is a vanity-goal-metric, so "judge it on a goal" (the advice
+        # for revenue) would be false here: a check-in count counts for the cadence.
+        "check-in count as a benchmark",
+        _events_held_benchmark,
+        {("unmeasurable-metric", "rep-posts")},
+        "events_held is a count of weekly check-ins (`outcomes checkin add`, or a register "
+        "mapped as snapshots of the tactic), which counts for the tactic's `cadence`",
     ),
     (
         "benchmark on activity the tactic does not claim",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from outcomes.catalog.checkin_counts import CHECKIN_COUNTS
 from outcomes.catalog.measurable import (
     ANY_DATA,
     BENCHMARK_NEEDS,
@@ -442,12 +443,7 @@ def _benchmark_gap(tactic: Tactic, metric: str, sources: Sequence[str]) -> str |
     """Why the benchmark cannot be measured, or None when it can."""
     need = benchmark_need(metric)
     if not need:
-        return (
-            "is never measured for a tactic: a tactic's benchmarks are its activity, "
-            "engagement and conversations, the conversions its journeys touched and the "
-            f"tickets deflected on its channel; judge {metric} on a goal, where attribution "
-            "credits it to tactics"
-        )
+        return _never_measured(metric)
     kinds = claimed_kinds(tactic)
     if measurable(need, sources, kinds):
         return None
@@ -462,6 +458,24 @@ def _benchmark_gap(tactic: Tactic, metric: str, sources: Sequence[str]) -> str |
         f"cannot be measured from {', '.join(sources)}: it needs {describe_need(need)}; "
         f"{_could(sources_for(need, kinds))}"
     )
+
+
+def _never_measured(metric: str) -> str:
+    """Why a benchmark on `metric` has no actual, and where the figure does count."""
+    never = (
+        "is never measured for a tactic: a tactic's benchmarks are its activity, "
+        "engagement and conversations, the conversions its journeys touched and the "
+        "tickets deflected on its channel; "
+    )
+    if metric in CHECKIN_COUNTS:
+        # A goal on it would be a vanity-goal-metric: the advice for revenue is wrong here.
+        return never + (
+            f"{metric} is a count of weekly check-ins (`outcomes checkin add`, or a "
+            "register mapped as snapshots of the tactic), which counts for the tactic's "
+            "`cadence` (the scorecard's execution table); state the rhythm as `cadence` "
+            "and judge the tactic by the outcomes it brings"
+        )
+    return never + f"judge {metric} on a goal, where attribution credits it to tactics"
 
 
 def _could(sources: tuple[str, ...]) -> str:
