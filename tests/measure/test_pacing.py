@@ -199,6 +199,21 @@ def test_snapshot_flows_forecast_with_their_month_to_month_spread(
     assert done.forecast_low is None  # the year is over: nothing left to forecast
 
 
+def test_a_month_dated_its_first_day_stands_for_the_whole_month(
+    warehouse: Warehouse, northwind: Plan
+) -> None:
+    # Finance lists months as 01/01/2026 … 01/06/2026: June's figure covers June, so on
+    # 20 June the goal is paced there, not at 1 June with six months over five.
+    support = northwind.goals[2]
+    plan = northwind.model_copy(update={"goals": [support]})
+    for month in range(1, 7):
+        snapshot(warehouse, dt.date(2026, month, 1), "support_cost", 30_000.0)
+    convert(warehouse, D(2026, 6, 20), "new_customer")
+    paced = pace(warehouse, plan, as_of=D(2026, 6, 20))
+    assert (paced.as_of, paced.actual) == (D(2026, 6, 20), 180_000.0)
+    assert paced.elapsed == pytest.approx(171 / 365)
+
+
 def test_levels_move_from_baseline_to_target_and_use_the_mean(
     warehouse: Warehouse, northwind: Plan
 ) -> None:

@@ -32,8 +32,9 @@ default the newest day of any business data, conversion or snapshot), capped at 
 due date, is the goal's *reference*; the goal is measured at the day its own data reaches,
 that day at most:
 
-* a goal measured from snapshots, at its metric's newest snapshot (a month's figure is
-  dated the month's last day, as finance exports write it);
+* a goal measured from snapshots, at the last day its metric's newest snapshot covers
+  (a month's figure is dated the month's last day, as finance exports write it; a series
+  dated the 1st of every month stands for whole months, `_Sources.covered`);
 * a goal measured from conversions, at the newest conversion's or touchpoint's day, as
   `outcomes.measure.costs.data_through` reads "data through": the last sale may be days
   before the exports end while the web analytics record every day, and a scope's quiet
@@ -238,10 +239,13 @@ class _Reach:
         newest = max(days, default=None)
         return cls(min(newest, latest) if newest and latest else newest, words)
 
-    def own_day(self, measured: Measured, as_of: dt.date) -> dt.date:
-        """The day the goal's own data reaches, capped at `as_of`: its metric's newest
-        snapshot, or the newest conversion or touchpoint."""
-        last = measured.last_date
+    def own_day(
+        self, measured: Measured, as_of: dt.date, covered: dt.date | None = None
+    ) -> dt.date:
+        """The day the goal's own data reaches, capped at `as_of`: the last day its
+        metric's snapshots cover (`covered`, `_Sources.covered`), or the newest conversion
+        or touchpoint."""
+        last = covered or measured.last_date
         if measured.source == "conversions" and self.day is not None:
             last = max(last, self.day) if last else self.day
         return min(as_of, last) if last else as_of
@@ -339,7 +343,11 @@ def _pace(
     measured = sources.measure(as_of)
     stale = measured is not None and _stale(measured, as_of, stale_days)
     # A stale goal stays at `as_of`, the day its silence is judged at.
-    day = as_of if measured is None or stale else reach.own_day(measured, as_of)
+    day = (
+        as_of
+        if measured is None or stale
+        else reach.own_day(measured, as_of, sources.covered(measured))
+    )
     if day < as_of:
         measured = sources.measure(day)
     span = (goal.due - goal.start).days + 1
@@ -424,6 +432,19 @@ class _Sources:
             last = _last_conversion(self.conversions, start, day)
             measured = dataclasses.replace(measured, last_date=last or measured.last_date)
         return measured
+
+    def covered(self, measured: Measured) -> dt.date | None:
+        """The last day the goal's snapshots cover: a series dated the 1st of each month
+        (`01/09/2026` for September, as finance exports often list months) stands for
+        each whole month, so its newest figure covers its month to the end; any other
+        figure covers its own day (a month's figure dated its last day, as the docs ask)."""
+        last = measured.last_date
+        if measured.source != "snapshots" or last is None or last.day != 1:
+            return last
+        mine = self.snapshots.filter(self.snapshots.metric == self.goal.metric)
+        if to_arrow((mine.date.day() != 1).any()).as_py():
+            return last
+        return (last + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
 
 
 def _last_conversion(conversions: ibis.Table, start: dt.date, end: dt.date) -> dt.date | None:
