@@ -121,7 +121,10 @@ def test_a_printer_not_wanted_stops_with_its_drawer() -> None:
         printer = Printer.start()
         assert printer is not None
         time.sleep(0.5)  # the drawer forked, both loading
-        assert running(printer.pid) == [NICENESS, NICENESS], running(printer.pid)
+        # The printer and its drawer, and whatever short-lived child one of them runs
+        # while loading (caught now and then on a busy machine), all niced.
+        found = running(printer.pid)
+        assert len(found) >= 2 and set(found) == {NICENESS}, found
         printer.close()
         deadline = time.monotonic() + 5
         while running(printer.pid) and time.monotonic() < deadline:
