@@ -124,7 +124,7 @@ def test_page_one_is_one_document_on_the_command_line_the_face_and_the_api(
     on_api = api_json(served, "/api/overview")
     assert on_cli.pop("invalid_values") == on_face.pop("invalid_values") == []
     assert on_cli == on_face == on_api
-    assert on_cli["schema_version"] == 1
+    assert on_cli["schema_version"] == 2
     # The same measurement, not only the same numbers: one state, measured once.
     assert on_cli["meta"]["generated_at"] == served.json("/api/status")["generated_at"]
     assert {g["id"] for g in on_cli["goals"]} == {

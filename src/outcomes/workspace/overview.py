@@ -26,8 +26,10 @@ from outcomes.workspace.documents import PageView, View
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing
 
-SCHEMA_VERSION: Final = 1
-"""The version of the page-one document (`Overview.schema_version`)."""
+SCHEMA_VERSION: Final = 2
+"""The version of the page-one document (`Overview.schema_version`). 2: a goal's `as_of`
+is the day its own data reaches (the page's `as_of` at most), no longer the page's day for
+every goal; `status_reason`, `Meta.confidence` and `Meta.forecast_confidence` are new."""
 
 PAGES: Final = frozenset(
     {"/", "/goals", "/tactics", "/strategy-map", "/attribution", "/conversation", "/lint",
