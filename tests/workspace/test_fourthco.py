@@ -357,3 +357,42 @@ def test_new_customers_nothing_can_measure_are_never_a_number(without_deals: Pat
         assert tactic_page["tactic-li-social-selling-new-customers"] == f"not measured: {why}"
         api = running.json("/api/roi")
         assert tactic_row(api, "li-ads", "markov")["new_customers"] is None
+
+
+def test_a_sale_in_another_currency_is_named_beside_the_tactic_it_touched(
+    workspace: Path, roi: dict[str, Any]
+) -> None:
+    """The LinkedIn page's one sale of the quarter is Quarry Tools' $9,500 deal (its US
+    entity). Revenue and ROI are sums in euros, so it is left out of them: the page's row
+    reads €0 and ROI -100%. Every route names the dollars beside that row and in the
+    coverage sentence, instead of showing a loss that looks like the whole story."""
+    usd = [{"currency": "USD", "amount": 9_500.0}]
+    assert tactic_row(roi, "li-page")["left_out_sales"] == usd
+    assert tactic_row(roi, "li-page")["revenue"] == 0.0
+    assert tactic_row(roi, "li-social-selling")["left_out_sales"] == []
+    # The strategy and the goal the page serves touched it too, through the page.
+    rows = {(r["level"], r["id"]): r for r in roi["rows"] if r["model"] == "markov"}
+    assert rows[("strategy", "show-the-product")]["left_out_sales"] == usd
+    assert rows[("goal", "new-business-revenue")]["left_out_sales"] == usd
+    assert rows[("goal", "cheaper-hires")]["left_out_sales"] == []
+    left_out = "(outcomes does not convert currencies): 1 deal_won in USD (9,500)."
+    assert roi["coverage"]["message"].endswith(left_out)
+    assert roi["coverage"]["left_out"] == [
+        {"type": "deal_won", "currency": "USD", "count": 1, "amount": 9_500.0}
+    ]
+    note = (
+        "$9,500 of sales that touched it, left out of its revenue and ROI for being "
+        "in another currency than the plan's (outcomes does not convert currencies)"
+    )
+    table = " ".join(cli(workspace, "roi").stdout.split())
+    assert f"Not counted: li-page: {note}" in table
+    assert "Not counted: li-social-selling" not in table
+    page_one = report_json(workspace, "status", exit_code=1)
+    [page] = [r for r in page_one["roi"] if r["id"] == "li-page"]
+    assert page["left_out_note"] == note
+    report = Page(render_html(Workspace.open(workspace).briefing())).text
+    assert report["roi-coverage"].endswith(left_out)
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        shown = Page(running.get("/tactics/li-page").text).text["tactic-li-page-left-out"]
+        assert shown == f"Not counted: {note}."

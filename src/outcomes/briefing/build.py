@@ -254,7 +254,8 @@ def build_briefing(
         report = roi(
             plan,
             touchpoints,
-            conversions,
+            # As stored: ROI leaves foreign money out itself, and names what it left out.
+            warehouse.table("conversions"),
             warehouse.table("costs"),
             models=options.models,
             period=period,

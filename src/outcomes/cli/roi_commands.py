@@ -155,6 +155,7 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
         box=None,
         pad_edge=False,
     )
+    from outcomes.measure.foreign_sales import left_out_note
     from outcomes.measure.words import roi_words
 
     headers = ("", "revenue", "interval", "cust.", "return", "cost", "ROI", "ROAS", "CPA")
@@ -181,6 +182,11 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
         console.print(f"Not counted: {left_out.message}", style="bold red", markup=False)
     for unclaimed in report.unclaimed_spend:
         console.print(f"No tactic's: {unclaimed.message}", style="yellow", markup=False)
+    for row in report.rows:
+        shown = row.model == model and (level is LevelChoice.ALL or row.level == level.value)
+        note = left_out_note(row.left_out) if shown else None
+        if note:
+            console.print(f"Not counted: {row.id}: {note}", style="bold red", markup=False)
     _print_returns(report, model, level)
     if len(report.models) > 1:
         compare = Table(title="Revenue credited to each tactic, by model", box=None, pad_edge=False)

@@ -73,3 +73,22 @@ def foreign_values(conversions: ibis.Table, currency: str) -> tuple[ForeignValue
         ForeignValue(row["type"], row["stated"], int(row["count"]), float(row["amount"]))
         for row in table.to_pylist()
     )
+
+
+def values_in(conversions: ibis.Table, currency: str) -> ibis.Table:
+    """The conversions with only the values stated in `currency` kept, every other value 0.
+
+    Every conversion stays, so journeys built on them link identities and end paths as
+    the plan-currency journeys do: the sales in `currency` that touched a step are
+    measured on the same paths as the rest (`outcomes.measure.foreign_sales`).
+    """
+    import ibis
+
+    stated = conversions.currency.strip().upper()
+    return conversions.mutate(
+        value=ibis.ifelse(
+            stated.notnull() & (stated == currency.strip().upper()),
+            conversions.value,
+            ibis.literal(0.0),
+        )
+    )

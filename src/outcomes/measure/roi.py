@@ -85,7 +85,8 @@ from outcomes.measure.attribution.journeys import JourneyOptions, Purchases, is_
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, data_through, measured_costs
 from outcomes.measure.coverage import coverage, customers_note
-from outcomes.measure.currency import in_plan_currency
+from outcomes.measure.currency import foreign_values, in_plan_currency
+from outcomes.measure.foreign_sales import left_out_sales
 from outcomes.measure.returns import (
     Claimed,
     Money,
@@ -197,8 +198,9 @@ def roi(
         raise ValueError(f"bootstrap must be 0 or more replicates, not {bootstrap}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
-    # Money in another currency than the plan's is not added (outcomes.measure.currency).
-    conversions = in_plan_currency(conversions, plan.organisation.currency)
+    # Money in another currency than the plan's is not added (outcomes.measure.currency),
+    # but named beside the rows its sales touched (outcomes.measure.foreign_sales).
+    stated, conversions = conversions, in_plan_currency(conversions, plan.organisation.currency)
     # Returns exist only to the last day of data: costs are pro-rated to the same days.
     period = (period or Period.of_plan(plan)).through(data_through(conversions, touchpoints))
     in_period = _in_period(conversions, period)
@@ -224,6 +226,9 @@ def roi(
     claimed = claimed_outcomes(plan, conversions, snapshots, period.instants())
     notes = {scope: customers_note(conversions, scope, CUSTOMER_TYPES) for scope in runs}
     on_paths = _on_paths(runs.values())
+    sales = _in_period(stated, period)
+    foreign = foreign_values(sales.filter(sales.type.isin(SALES_TYPES)), plan.organisation.currency)
+    left_out = left_out_sales(touchpoints, stated, foreign, build, _groups(plan), SALES_TYPES)
     on_repeat_paths = _on_paths(runs.values(), "repeat")
     for model in models:
         params = dict((model_params or {}).get(model, {}))
@@ -240,7 +245,9 @@ def roi(
             repeat,
             confidence=confidence,
         )
-        rows.extend(model_rows)
+        rows.extend(
+            dataclasses.replace(r, left_out=left_out.get((r.level, r.id), ())) for r in model_rows
+        )
         warnings.extend(_warnings(model_rows, runs))
         everything = credits[None]
         index = [i for i, step in enumerate(everything.steps) if is_unplanned(step)]
@@ -265,13 +272,16 @@ def roi(
         },
         rows=tuple(rows),
         unplanned=unplanned,
-        coverage=coverage(
-            plan,
-            in_period,
-            {scope: (run.sales, run.customers) for scope, run in runs.items()},
-            sales_types=SALES_TYPES,
-            customer_types=CUSTOMER_TYPES,
-            customer_notes=notes,
+        coverage=dataclasses.replace(
+            coverage(
+                plan,
+                in_period,
+                {scope: (run.sales, run.customers) for scope, run in runs.items()},
+                sales_types=SALES_TYPES,
+                customer_types=CUSTOMER_TYPES,
+                customer_notes=notes,
+            ),
+            left_out=foreign,
         ),
         warnings=tuple(warnings),
         foreign_spend=measured.foreign,

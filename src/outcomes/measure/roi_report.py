@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.measure.attribution.result import records_frame, records_table
 from outcomes.measure.costs import ForeignSpend, Period, UnclaimedSpend
+from outcomes.measure.currency import ForeignValue
+from outcomes.measure.foreign_sales import LeftOutSales
 from outcomes.measure.returns import Return
 
 if TYPE_CHECKING:
@@ -67,6 +69,9 @@ class RoiRow:
     """Why nothing can measure the row's new customers (its scope holds none, or no
     export gives any); None when they are measured, 0 included. `new_customers` is then
     0 and means nothing: presenters say `NOT_MEASURED` and this."""
+    left_out: tuple[LeftOutSales, ...] = ()
+    """Sales in another currency than the plan's that touched the row's tactics, per
+    currency: its revenue and ROI count none of them (`outcomes.measure.foreign_sales`)."""
 
     @property
     def customers_words(self) -> str:
@@ -96,6 +101,7 @@ class RoiRow:
             "revenue_shared": self.revenue_shared,
             "scope": self.scope,
             "new_customers_note": self.new_customers_note,
+            "left_out_sales": " and ".join(each.written for each in self.left_out) or None,
         }
         kept = self.returns
         money = None if kept is None else kept.money
@@ -113,7 +119,8 @@ class RoiRow:
     def to_json(self) -> dict[str, Any]:
         """`to_record` with the return's parts, one per family of goal served."""
         parts = [] if self.returns is None else self.returns.to_json()["parts"]
-        return self.to_record() | {"return_parts": parts}
+        left_out = [{"currency": each.currency, "amount": each.amount} for each in self.left_out]
+        return self.to_record() | {"return_parts": parts, "left_out_sales": left_out}
 
 
 SHARED_FLOOR: Final = 0.01
@@ -217,6 +224,9 @@ class Coverage:
     """Tactics whose journeys touched conversions outside the scope they are measured on."""
     customers_not_measured: tuple[NotMeasured, ...] = ()
     """Tactics whose new customers nothing can measure, grouped by the reason."""
+    left_out: tuple[ForeignValue, ...] = ()
+    """The period's sales stated in another currency than the plan's, per type and
+    currency: in no revenue or ROI (`outcomes.measure.currency`)."""
 
     @property
     def message(self) -> str:
@@ -245,7 +255,13 @@ class Coverage:
         )
         outside = "".join(f" {each.message}" for each in self.outside_scope)
         unmeasured = "".join(f" {each.message}" for each in self.customers_not_measured)
-        return f"In the period, {sales}; {customers}.{unplanned}{outside}{unmeasured}"
+        foreign = (
+            " Left out of revenue and ROI, being in another currency than the plan's "
+            f"(outcomes does not convert currencies): {_joined([f.words() for f in self.left_out])}."
+            if self.left_out
+            else ""
+        )
+        return f"In the period, {sales}; {customers}.{unplanned}{outside}{unmeasured}{foreign}"
 
 
 def _touched(total: float, on_paths: float, planned: float, noun: str) -> str:
@@ -431,5 +447,6 @@ def _coverage_json(coverage: Coverage) -> dict[str, Any]:
             {"tactics": list(each.tactics), "reason": each.reason, "every": each.every}
             for each in coverage.customers_not_measured
         ],
+        "left_out": [dataclasses.asdict(each) for each in coverage.left_out],
         "message": coverage.message,
     }

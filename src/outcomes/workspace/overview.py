@@ -17,6 +17,7 @@ from pydantic import Field
 
 from outcomes.briefing.attention import Attention
 from outcomes.catalog.statuses import status_word
+from outcomes.measure.foreign_sales import left_out_note
 from outcomes.measure.pacing import CONFIDENCE as FORECAST_CONFIDENCE
 from outcomes.measure.pilot import PilotResult
 from outcomes.measure.roi_report import Coverage, Estimate, RoiRow, tactic_totals
@@ -116,6 +117,11 @@ class RoiOut(View):
     )
     new_customers_note: str | None = Field(
         None, description="Why the new customers are not measured; none when they are."
+    )
+    left_out_note: str | None = Field(
+        None,
+        description="Sales in another currency than the plan's that touched it, which its "
+        "revenue and ROI leave out; none when there are none.",
     )
     cost: float
     people: float
@@ -301,6 +307,7 @@ def roi_out(row: RoiRow, titles: dict[str, str]) -> RoiOut:
         revenue=row.revenue,
         new_customers=None if row.new_customers_note else row.new_customers,
         new_customers_note=row.new_customers_note,
+        left_out_note=left_out_note(row.left_out),
         cost=row.cost,
         people=row.people,
         money=row.money,

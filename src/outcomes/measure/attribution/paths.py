@@ -283,6 +283,16 @@ class PathCounts:
         value = np.bincount(channels, weights=self.value[paths], minlength=width)
         return conversions.astype(np.float64), value.astype(np.float64)
 
+    def value_through(self, channels: Collection[str]) -> float:
+        """Value of the paths that pass at least one of `channels`, each path once."""
+        import numpy as np
+
+        wanted = np.array([channel in channels for channel in self.channels], dtype=bool)
+        if not wanted.any():
+            return 0.0
+        hits = np.bincount(self.path_of_touch, weights=wanted[self.touches], minlength=self.n_paths)
+        return float(self.value[hits > 0].sum())
+
     def conversions_through(self, channels: Collection[str]) -> float:
         """Conversions of the paths that pass at least one of `channels`."""
         import numpy as np
