@@ -423,3 +423,63 @@ def test_a_value_map_translates_a_word_that_reads_as_no_value() -> None:
     closed = _parser("activities", _column(_TABLES["activities"], "kind"), False, {"none": "post"})
     assert closed("None") == "post"
     assert _parser("activities", _column(_TABLES["activities"], "kind"), False)("None") is None
+
+
+def test_a_conversion_that_says_where_it_came_from_is_also_a_touch_there(tmp_path: Path) -> None:
+    """A loyalty sheet's "Where joined" and "Campaign" are where the new customer came
+    from: each row is a conversion and a touch at the same instant, so attribution can
+    credit the tactic that claims the campaign; a row naming neither is no touch."""
+    file = tmp_path / "signups.csv"
+    file.write_text(
+        "Joined,Customer no.,Where joined,Campaign\n"
+        "2026-09-06,C4120,Saturday ride,saturday-rides\n"
+        "2026-09-16,C2231,In shop,\n"
+        "2026-09-20,C2240,,\n"
+    )
+    mapping = {"ts": "Joined", "customer_id": "Customer no.", "journey_id": "Customer no.",
+               "channel": "Where joined", "campaign": "Campaign"}  # fmt: skip
+    options = ReadOptions(
+        table="conversions",
+        mapping=mapping,
+        values={"type": "new_customer"},
+        key=["Customer no."],
+        channels={"Saturday ride": "event", "In shop": "offline"},
+    )
+    rows = [p for p in GenericCsv().read(file, options) if isinstance(p, Row)]
+    assert [(r.table, r.line) for r in rows] == [
+        ("conversions", 2), ("touchpoints", 2), ("conversions", 3), ("touchpoints", 3),
+        ("conversions", 4),
+    ]  # fmt: skip
+    touch = rows[1].values
+    assert touch == {
+        "key": f"csv|conversion_source|{rows[0].values['key']}",
+        "source": "csv",
+        "journey_id": "C4120",
+        "customer_id": "C4120",
+        "ts": utc(2026, 9, 6),
+        "channel": "event",
+        "event": "conversion_source",
+        "utm_campaign": "saturday-rides",
+    }
+    assert (rows[3].values["channel"], rows[3].values["utm_campaign"]) == ("offline", None)
+
+
+@pytest.mark.parametrize(
+    ("values", "journey"),
+    [
+        # Hires and deflected tickets are claimed by their campaign or channel directly.
+        ({"type": "hire"}, "Candidate"),
+        ({"type": "ticket_deflected"}, "Candidate"),
+        # A file-wide journey id would make everybody one person.
+        ({"type": "new_customer", "journey_id": "helpdesk"}, None),
+    ],
+)
+def test_conversions_on_no_ones_journey_make_no_touch(
+    tmp_path: Path, values: dict[str, str], journey: str | None
+) -> None:
+    file = tmp_path / "rows.csv"
+    file.write_text("When,Candidate,Source\n2026-05-02,P-1,LinkedIn\n")
+    mapping = {"ts": "When", "channel": "Source"} | ({"journey_id": journey} if journey else {})
+    options = ReadOptions(table="conversions", mapping=mapping, values=values)
+    rows = [p for p in GenericCsv().read(file, options) if isinstance(p, Row)]
+    assert [r.table for r in rows] == ["conversions"]

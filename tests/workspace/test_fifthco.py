@@ -58,7 +58,8 @@ INGESTS = [
     ("mastodon", "exports/mastodon/statuses.json", 8, 8, 0, 0, 0, 0),
     ("mastodon", "exports/mastodon/notifications.json", 6, 6, 0, 0, 0, 0),
     ("csv", "exports/till/epos-sales-2026-autumn.csv", 14, 14, 0, 0, 0, 0),
-    ("csv", "exports/loyalty/signups-2026-autumn.csv", 13, 13, 0, 0, 0, 0),
+    # 13 new customers, each also a touch where they joined (9 at a Saturday ride).
+    ("csv", "exports/loyalty/signups-2026-autumn.csv", 26, 26, 0, 0, 0, 0),
     ("csv", "exports/events/rides-held-2026-autumn.csv", 13, 13, 0, 0, 0, 0),
     ("csv", "exports/finance/support-cost-by-month.csv", 4, 4, 0, 0, 0, 0),
     ("csv", "exports/finance/repeat-rate-by-month.csv", 4, 4, 0, 0, 0, 0),
@@ -229,7 +230,14 @@ def test_revenue_cost_and_return_per_tactic_worked_out_by_hand(roi: dict[str, An
                 "rider-news": 45.50 + 120.00 + 24.99, "fb-rides": 0.0}  # fmt: skip
     for tactic, revenue in expected.items():
         assert _row(roi, tactic)["revenue"] == pytest.approx(revenue), tactic
-    assert roi["unplanned_revenue"]["markov"]["value"] == pytest.approx(35.0)
+    # Riders who joined the loyalty scheme at a Saturday ride bought in the shops after:
+    # C4120 £64.99 (its £210 came after that purchase, on a path of its own), C3050 £599,
+    # C4188 £39.99, C2299 £3,150 and C2350 £899, each touched only where they joined.
+    assert _row(roi, "saturday-rides")["revenue"] == pytest.approx(4752.98)
+    assert _row(roi, "saturday-rides")["new_customers"] == 9.0
+    # The rest is no tactic's: £35 besides the joins, C2231's £349 after joining in a shop
+    # and C1099's £15 after joining online.
+    assert roi["unplanned_revenue"]["markov"]["value"] == pytest.approx(35.0 + 349.0 + 15.0)
     for tactic, cost in COSTS.items():
         assert _row(roi, tactic)["cost"] == pytest.approx(cost), tactic
     [euros] = roi["foreign_spend"]
@@ -238,8 +246,9 @@ def test_revenue_cost_and_return_per_tactic_worked_out_by_hand(roi: dict[str, An
     labels = {t: _row(roi, t)["return_label"] for t in COSTS}
     assert labels["masto-help"] == "£18 from 4 support contacts saved × £4.50 (plan)"
     assert labels["ig-dm-help"] == "£4 from 1 support contact saved × £4.50 (plan)"
-    assert labels["saturday-rides"] == "no return measured yet"
-    assert _row(roi, "saturday-rides")["roi"] is None  # never -100% for a return not measured
+    assert labels["saturday-rides"] == "£4,753 attributed sales"
+    assert labels["fb-rides"] == "no return measured yet"
+    assert _row(roi, "fb-rides")["roi"] is None  # never -100% for a return not measured
 
 
 def test_forgetting_the_redownload_puts_the_first_figures_back(workspace: Path) -> None:

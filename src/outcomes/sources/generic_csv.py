@@ -44,6 +44,18 @@ to `native_id`) of the message it answers; without that column mapped the load s
 many answers name nothing, since conversation health would count what they answered as
 unanswered.
 
+A `conversions` row that says where it came from, its `channel` or `campaign` (a loyalty
+sheet's "Where joined" and "Campaign"), is also a **touch** of that person at that instant,
+as a CRM's original source is (`hubspot`): a `touchpoints` row with the row's journey id,
+customer id, time, channel and campaign (as `utm_campaign`), event `conversion_source`,
+keyed by the conversion's key. Attribution credits the conversion to the tactic that
+claims that channel or campaign; without the touch, nine riders who joined at a Saturday
+ride named `saturday-rides` were no tactic's new customers. Only conversions on a person's
+journey make one: the `journey_id` is mapped from a column (a file-wide constant would join
+everybody's), the type is one attribution builds journeys for (not `hire`,
+`ticket_deflected` or `deal_lost`, which tactics claim by campaign or channel directly),
+and the channel or campaign cell is filled. The file's summary counts both rows.
+
 """
 
 from __future__ import annotations
@@ -146,7 +158,11 @@ class GenericCsv(Source):
             parsed = _row(table, mapping, parsers, record, constants)
             if not pairs and isinstance(parsed, Row) and parsed.values.get("kind") in ANSWERS:
                 unpaired += 1
-            yield _keyed(parsed, keys, record, table.name) if keys else parsed
+            parsed = _keyed(parsed, keys, record, table.name) if keys else parsed
+            yield parsed
+            touch = _source_touch(parsed) if "journey_id" in mapping else None
+            if touch is not None:
+                yield touch
         if unpaired:
             yield Notice(_UNPAIRED.format(count=unpaired, s="" if unpaired == 1 else "s"))
 
@@ -348,6 +364,39 @@ def _keyed(parsed: Parsed, keys: dict[str, str], record: Record, table: str) -> 
         parts.append(text)
     values = parsed.values | {"key": _natural_key(NAME, table, *parts)}
     return Row(parsed.table, values, parsed.line)
+
+
+_UNTOUCHED_TYPES: Final = frozenset({"hire", "ticket_deflected", "deal_lost"})
+"""Conversion types no journey is built for: what they came from is claimed directly."""
+
+
+def _source_touch(parsed: Parsed) -> Row | None:
+    """The touch a conversion row states by its channel or campaign (module docstring)."""
+    if not isinstance(parsed, Row) or parsed.table != "conversions":
+        return None
+    values = parsed.values
+    journey, channel, campaign = (
+        values.get("journey_id"),
+        values.get("channel"),
+        values.get("campaign"),
+    )
+    if (
+        journey is None
+        or values.get("type") in _UNTOUCHED_TYPES
+        or (channel is None and campaign is None)
+    ):
+        return None
+    touch = {
+        "key": _natural_key(NAME, "conversion_source", values["key"]),
+        "source": NAME,
+        "journey_id": journey,
+        "customer_id": values.get("customer_id"),
+        "ts": values["ts"],
+        "channel": channel,
+        "event": "conversion_source",
+        "utm_campaign": campaign,
+    }
+    return Row("touchpoints", touch, parsed.line)
 
 
 def _key(table: str, values: dict[str, Any]) -> str:
