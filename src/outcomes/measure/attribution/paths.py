@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     IntArray = npt.NDArray[np.int64]
     FloatArray = npt.NDArray[np.float64]
+    BoolArray = npt.NDArray[np.bool_]
 
 
 _GT = ord(PATH_SEPARATOR)
@@ -285,23 +286,21 @@ class PathCounts:
 
     def value_through(self, channels: Collection[str]) -> float:
         """Value of the paths that pass at least one of `channels`, each path once."""
-        import numpy as np
-
-        wanted = np.array([channel in channels for channel in self.channels], dtype=bool)
-        if not wanted.any():
-            return 0.0
-        hits = np.bincount(self.path_of_touch, weights=wanted[self.touches], minlength=self.n_paths)
-        return float(self.value[hits > 0].sum())
+        return float(self.value[self._through(channels)].sum())
 
     def conversions_through(self, channels: Collection[str]) -> float:
         """Conversions of the paths that pass at least one of `channels`."""
+        return float(self.conversions[self._through(channels)].sum())
+
+    def _through(self, channels: Collection[str]) -> BoolArray:
+        """Per path, whether it passes at least one of `channels`."""
         import numpy as np
 
         wanted = np.array([channel in channels for channel in self.channels], dtype=bool)
         if not wanted.any():
-            return 0.0
+            return np.zeros(self.n_paths, dtype=bool)
         hits = np.bincount(self.path_of_touch, weights=wanted[self.touches], minlength=self.n_paths)
-        return float(self.conversions[hits > 0].sum())
+        return hits > 0
 
     def path(self, i: int) -> tuple[int, ...]:
         """Path `i` as channel indices."""
