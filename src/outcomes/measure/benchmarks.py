@@ -215,23 +215,35 @@ def tactic_benchmarks(
             if from_campaigns:
                 actual = campaigns.counts.get((tactic.id, benchmark.metric))
             reach = days.reach(tactic, benchmark.metric, from_campaigns=from_campaigns)
-            day, note = _measured_day(tactic, reach, as_of)
-            if day < tactic.start:
-                actual = None  # its data stops before the tactic starts: nothing measures it
-            # Days counted to the day the data reaches: a report that stops early is not
-            # a tactic that slowed down.
-            days_in = (day - tactic.start).days + 1
-            elapsed = max(0.0, min(1.0, days_in / ((tactic.end - tactic.start).days + 1)))
-            per = benchmark.per or "period"
-            if actual is not None and benchmark.metric not in LEVELS and per in PERIOD_DAYS:
-                actual = actual / max(days_in / PERIOD_DAYS[per], 1.0)
-            paced = per == "period" and benchmark.metric not in LEVELS
             kind = classes.get(benchmark.metric)
-            result = _result(tactic.id, benchmark, actual, elapsed, paced=paced, kind=kind)
-            measured_to = None if result.actual is None else day
-            result = dataclasses.replace(result, measured_to=measured_to, data_note=note)
-            out.append(result)
+            out.append(_at_its_day(tactic, benchmark, actual, reach, as_of, kind))
     return out
+
+
+def _at_its_day(
+    tactic: Tactic,
+    benchmark: Benchmark,
+    actual: float | None,
+    reach: Reach | None,
+    as_of: dt.date,
+    kind: MetricClass | None,
+) -> BenchmarkResult:
+    """The benchmark judged at the day its data reaches, `as_of` and the tactic's end at
+    most (module docstring, "Which day"); `actual` is its value over the tactic's data."""
+    day, note = _measured_day(tactic, reach, as_of)
+    if day < tactic.start:
+        actual = None  # its data stops before the tactic starts: nothing measures it
+    # Days counted to the day the data reaches: a report that stops early is not a tactic
+    # that slowed down.
+    days_in = (day - tactic.start).days + 1
+    elapsed = max(0.0, min(1.0, days_in / ((tactic.end - tactic.start).days + 1)))
+    per = benchmark.per or "period"
+    if actual is not None and benchmark.metric not in LEVELS and per in PERIOD_DAYS:
+        actual = actual / max(days_in / PERIOD_DAYS[per], 1.0)
+    paced = per == "period" and benchmark.metric not in LEVELS
+    result = _result(tactic.id, benchmark, actual, elapsed, paced=paced, kind=kind)
+    measured_to = None if result.actual is None else day
+    return dataclasses.replace(result, measured_to=measured_to, data_note=note)
 
 
 def _measured_day(
