@@ -27,12 +27,24 @@ def measured(
 
 
 def deflect(w: Warehouse, n: int, channel: str) -> None:
-    """`n` deflected tickets on `channel`, keyed `<channel>0` to `<channel><n - 1>`."""
+    """`n` deflected tickets on `channel` on 1 March, keyed `<channel>0` to
+    `<channel><n - 1>`, from exports that run to the year's end (`visit`)."""
     # One statement: a thousand single-row INSERTs took seconds.
     w.duckdb.execute(
         "INSERT INTO conversions (key, source, ts, type, channel, ingest_id) "
         "SELECT ? || i, 'test', ?, 'ticket_deflected', ?, 1 FROM range(?) AS numbers(i)",
         [channel, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), channel, n],
+    )
+    visit(w, END)
+
+
+def visit(w: Warehouse, day: dt.date) -> None:
+    """A web visit on `day`: the business data reaches it (a benchmark on conversions is
+    measured to the newest conversion's or touchpoint's day)."""
+    w.duckdb.execute(
+        "INSERT INTO touchpoints (key, source, journey_id, ts, ingest_id) "
+        "VALUES (?, 'test', 'visitor', ?, 1)",
+        [f"visit-{day}", dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)],
     )
 
 
@@ -89,10 +101,12 @@ def test_a_business_hours_benchmark_reads_waits_in_the_plans_time_zone(
         old, old + "      - {metric: first_response_business_minutes, threshold: 120, target: 60}\n"
     )
     plan = load_plan_text(text).plan
-    # A comment at 16:30 on a Friday in Amsterdam (15:30 UTC), answered at 09:30 on Monday.
+    # A comment at 16:30 on a Friday in Amsterdam (15:30 UTC), answered at 09:30 on Monday;
+    # the page's export runs to the year's end, its last post on 31 December.
     for kind, native_id, reply_to, when in [
         ("comment", "c1", None, dt.datetime(2026, 3, 6, 15, 30, tzinfo=dt.UTC)),
         ("reply", "r1", "c1", dt.datetime(2026, 3, 9, 8, 30, tzinfo=dt.UTC)),
+        ("post", "p1", None, dt.datetime(2026, 12, 31, 9, 0, tzinfo=dt.UTC)),
     ]:
         warehouse.duckdb.execute(
             "INSERT INTO activities (key, source, channel, account, native_id, kind, "

@@ -102,11 +102,11 @@ def _print_benchmarks(plan: Plan, benchmarks: list[Any]) -> None:
         "target",
         "actual",
         "forecast",
+        "measured to",
         "status",
     ):
-        table.add_column(
-            column, justify="left" if column in ("tactic", "metric", "per", "status") else "right"
-        )
+        left = column in ("tactic", "metric", "per", "status")
+        table.add_column(column, justify="left" if left else "right")
     for b in benchmarks:
         table.add_row(
             b.tactic,
@@ -116,9 +116,15 @@ def _print_benchmarks(plan: Plan, benchmarks: list[Any]) -> None:
             *(benchmark_value(plan, b.metric, v) for v in (b.baseline, b.threshold, b.target)),
             benchmark_value(plan, b.metric, b.actual),
             benchmark_value(plan, b.metric, b.forecast) if b.forecast != b.actual else "",
+            # Only a day before `as_of` or the tactic's end is news, as for goals.
+            str(b.measured_to) if b.data_note and b.measured_to else "",
             status_text(b.status),
         )
-    stdout_console(min_width=120).print(table)
+    console = stdout_console(min_width=120)
+    console.print(table)
+    for b in benchmarks:
+        if b.data_note and not b.final:  # a final result needs no more data
+            console.print(f"{b.tactic} {b.metric}: {b.data_note}", highlight=False, soft_wrap=True)
 
 
 def _print_tactic_status(judged: list[Any]) -> None:

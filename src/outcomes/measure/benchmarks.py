@@ -1,7 +1,7 @@
 """Tactic benchmarks: each benchmark's actual against its baseline, threshold and target.
 
-For every benchmark of every tactic, over the tactic's dates up to `as_of`, the actual
-comes from the warehouse by the metric's family:
+For every benchmark of every tactic, over the tactic's dates up to the day it is measured
+at (below, **Which day**), the actual comes from the warehouse by the metric's family:
 
 * **activity** (`posts`, `replies_sent`, `messages_sent`): the tactic's own activities of
   that kind (mapped through `measurement.match`);
@@ -32,23 +32,43 @@ Flows (counts and money) are read per the benchmark's `per`: the total for `peri
 default), else the mean per elapsed week, month or quarter; levels (rates, times,
 ratios) are the value over the whole span.
 
+**Which day.** A verdict claims no more than the data. A benchmark is measured at the
+day its own data reaches (`outcomes.measure.benchmark_days`), `as_of` and the tactic's end
+at most, which it carries as `measured_to`:
+
+* an activity, engagement or conversation metric measured from activities, at the newest
+  activity on the tactic's channel (its own newest, if later);
+* clicks or impressions its campaigns report, at the last day those reports cover (a
+  series dated the 1st of every month stands for whole months);
+* a pipeline or business metric, at the newest conversion's or touchpoint's day, as a
+  goal measured from conversions is.
+
+So a LinkedIn ad report of 6 to 19 April does not close the quarter of a tactic that runs
+to 30 June: its clicks are paced at 19 April, and `data_note` says so ("the campaign
+reports' clicks run to 2026-04-19, 72 days before the tactic's end 2026-06-30"). Only a
+benchmark whose own data reaches the tactic's end is final.
+
 **Paced like goals.** A `period` total is a flow the tactic accumulates over its dates, so
 it is judged on its **forecast**: the actual carried to the tactic's end at its run rate
-(actual ÷ the share of the tactic's days elapsed at `as_of`), against an **expected**
-share of the target (target × elapsed). A rate per week, month or quarter and a level are
-judged on their value. A newsletter at 196 of 200 subscribers with a month of twelve left
-forecasts 214: on track, not short.
+(actual ÷ the share of the tactic's days elapsed at `measured_to`), against an
+**expected** share of the target (target × elapsed). Elapsed is counted to the day the
+data reaches, not to `as_of`: a report that stops early is not a tactic that slowed
+down. A rate per week, month or quarter (the mean over the weeks, months or quarters to
+`measured_to`) and a level are judged on their value. A newsletter at 196 of 200
+subscribers with a month of twelve left forecasts 214: on track, not short.
 
 **Status**, in the metric's better direction and the one vocabulary of
 `outcomes.catalog.statuses`:
 
 * `achieved`: the actual reaches the target (a `period` total of a higher-is-better
   metric at any time, since it cannot fall back; everything else on its current value);
-* `missed`: the tactic's end is reached (`as_of` on or after it) and the actual is short
-  of the target. Its result is final, whatever kind of benchmark: 12 of 24 posts at the
-  end is missed, never "on track" because the forecast there is the actual;
+* `missed`: the benchmark's own data reaches the tactic's end (`measured_to` is its last
+  day) and the actual is short of the target. Its result is final, whatever kind of
+  benchmark: 12 of 24 posts at the end is missed, never "on track" because the forecast
+  there is the actual;
 
-while the tactic runs:
+while the tactic runs, or after its end while its data stops short of it (paced at the
+data's day, as above):
 
 * `on_track`: the forecast is past the threshold (without one, past the midpoint between
   baseline and target; without a baseline either, at the target);
@@ -57,12 +77,14 @@ while the tactic runs:
 * `off_track`: at or worse than the baseline;
 * `no_data`: nothing measures it ("no data yet"): an engagement metric of a tactic with no
   matched activity, a conversation level with nothing to answer, a pipeline metric of a
-  tactic on no journey or whose conversion type the warehouse has none of. A tactic on
-  journeys that touched none of a type the warehouse holds has a real 0.
+  tactic on no journey or whose conversion type the warehouse has none of, or one whose
+  data stops before the tactic starts. A tactic on journeys that touched none of a type
+  the warehouse holds has a real 0.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,7 +94,8 @@ from outcomes.catalog import BUILTIN_METRICS
 from outcomes.catalog.measurable import ACTIVITY_COUNTS, ENGAGEMENT_COLUMNS, TOUCHED_TYPES
 from outcomes.catalog.metrics import MetricClass
 from outcomes.measure.attribution.store import JourneyStore
-from outcomes.measure.campaign_figures import campaign_counts
+from outcomes.measure.benchmark_days import CONVERSATION_LEVELS, BenchmarkDays, Reach
+from outcomes.measure.campaign_figures import CampaignFigures, campaign_counts
 from outcomes.measure.conversation import ConversationHealth, tactic_conversation
 from outcomes.measure.mapping import mapped_activities
 from outcomes.measure.scope import Scope, tactic_scopes
@@ -87,10 +110,7 @@ Status = Literal["achieved", "on_track", "at_risk", "off_track", "missed", "no_d
 # One table each, shared with the linter's catalogue of what can be measured.
 ACTIVITY_KINDS: Final = ACTIVITY_COUNTS
 CONVERSION_TYPES: Final = TOUCHED_TYPES
-LEVELS: Final = frozenset(
-    {"response_rate", "first_response_minutes", "first_response_business_minutes",
-     "listen_push_ratio"}
-)  # fmt: skip
+LEVELS: Final = CONVERSATION_LEVELS
 _STATED: Final = "__stated"
 PERIOD_DAYS: Final = {"week": 7.0, "month": 365.25 / 12, "quarter": 365.25 / 4}
 SCOPED_TYPES: Final = frozenset({"new_customer"})
@@ -113,15 +133,27 @@ class BenchmarkResult:
     actual: float | None
     status: Status
     elapsed: float = 1.0
-    """Share of the tactic's days passed at `as_of` (0 to 1)."""
+    """Share of the tactic's days passed at `measured_to` (0 to 1)."""
     expected: float | None = None
-    """Where the plan's line is at `as_of`: the elapsed share of a `period` total's
+    """Where the plan's line is at `measured_to`: the elapsed share of a `period` total's
     target, else the target; None without data."""
     forecast: float | None = None
     """A `period` total carried to the tactic's end at its run rate; else the actual."""
     metric_class: MetricClass | None = None
     """The metric's class (business, pipeline, engagement, activity, vanity), which
     weighs it in the tactic's overall status; None for a metric outside the catalogue."""
+    measured_to: dt.date | None = None
+    """The day it is measured at: `as_of`, the tactic's end or the day its own data
+    reaches, whichever is first (module docstring, "Which day"); None without data."""
+    data_note: str | None = None
+    """Why it is measured before `as_of` or the tactic's end, in words ("the linkedin
+    activities run to 2026-06-18, 12 days before the tactic's end 2026-06-30"); None when
+    its data reaches that day."""
+
+    @property
+    def final(self) -> bool:
+        """Achieved or missed: nothing its data still lacks can change it."""
+        return self.status in ("achieved", "missed")
 
     @property
     def outcome(self) -> bool:
@@ -168,26 +200,61 @@ def tactic_benchmarks(
         str(r["channel"]): int(r["n"])
         for r in to_arrow(d.group_by("channel").aggregate(n=d.count())).to_pylist()
     }
-    campaigns = {} if snapshots is None else campaign_counts(plan, snapshots, as_of)
+    campaigns = CampaignFigures() if snapshots is None else campaign_counts(plan, snapshots, as_of)
+    days = BenchmarkDays.of(mapped, conversions, touchpoints, campaigns.covered, as_of)
     classes: dict[str, MetricClass] = {k: m.metric_class for k, m in BUILTIN_METRICS.items()}
     classes |= {m.id: m.metric_class for m in plan.metrics}
     out = []
     for tactic in plan.tactics:
         if tactic.start > as_of:
             continue
-        days = (min(tactic.end, as_of) - tactic.start).days + 1
-        elapsed = min(1.0, days / ((tactic.end - tactic.start).days + 1))
         for benchmark in tactic.benchmarks:
             actual = _actual(tactic, benchmark.metric, by_kind, talk, touched, deflected)
-            if actual is None:
-                actual = campaigns.get((tactic.id, benchmark.metric))
-            per = benchmark.per or "period"
-            if actual is not None and benchmark.metric not in LEVELS and per in PERIOD_DAYS:
-                actual = actual / max(days / PERIOD_DAYS[per], 1.0)
-            paced = per == "period" and benchmark.metric not in LEVELS
+            # What no activity states, its campaigns' reports may (campaign_figures).
+            from_campaigns = actual is None
+            if from_campaigns:
+                actual = campaigns.counts.get((tactic.id, benchmark.metric))
+            reach = days.reach(tactic, benchmark.metric, from_campaigns=from_campaigns)
             kind = classes.get(benchmark.metric)
-            out.append(_result(tactic.id, benchmark, actual, elapsed, paced=paced, kind=kind))
+            out.append(_at_its_day(tactic, benchmark, actual, reach, as_of, kind))
     return out
+
+
+def _at_its_day(
+    tactic: Tactic,
+    benchmark: Benchmark,
+    actual: float | None,
+    reach: Reach | None,
+    as_of: dt.date,
+    kind: MetricClass | None,
+) -> BenchmarkResult:
+    """The benchmark judged at the day its data reaches, `as_of` and the tactic's end at
+    most (module docstring, "Which day"); `actual` is its value over the tactic's data."""
+    day, note = _measured_day(tactic, reach, as_of)
+    if day < tactic.start:
+        actual = None  # its data stops before the tactic starts: nothing measures it
+    # Days counted to the day the data reaches: a report that stops early is not a tactic
+    # that slowed down.
+    days_in = (day - tactic.start).days + 1
+    elapsed = max(0.0, min(1.0, days_in / ((tactic.end - tactic.start).days + 1)))
+    per = benchmark.per or "period"
+    if actual is not None and benchmark.metric not in LEVELS and per in PERIOD_DAYS:
+        actual = actual / max(days_in / PERIOD_DAYS[per], 1.0)
+    paced = per == "period" and benchmark.metric not in LEVELS
+    result = _result(tactic.id, benchmark, actual, elapsed, paced=paced, kind=kind)
+    measured_to = None if result.actual is None else day
+    return dataclasses.replace(result, measured_to=measured_to, data_note=note)
+
+
+def _measured_day(
+    tactic: Tactic, reach: Reach | None, as_of: dt.date
+) -> tuple[dt.date, str | None]:
+    """The day a benchmark is measured at, and why when its data stops before `as_of` or
+    the tactic's end (module docstring, "Which day")."""
+    until = min(as_of, tactic.end)
+    if reach is None or reach.day >= until:
+        return until, None
+    return reach.day, reach.short_of(tactic, as_of)
 
 
 def touched_conversions(

@@ -12,6 +12,12 @@ its `measurement.match.utm_campaign` lists the campaign's name, compared without
 surrounding space; the first such tactic in plan order has it. Figures dated within the
 tactic's dates, up to `as_of`, are summed.
 
+Each sum says how far its figures run (`CampaignFigures.covered`): the last day the newest
+figure covers, which a benchmark is measured to (`outcomes.measure.benchmark_days`). A
+report of 6 to 19 April covers 19 April, not the quarter its tactic runs; a series dated
+the 1st of every month stands for whole months, as goals read a metric's snapshots
+(`outcomes.measure.pacing`), so its newest figure covers its month to the end.
+
 The campaigns' figures count only for a metric none of the tactic's own activities
 states (`outcomes.measure.benchmarks`): a boosted post's clicks in the page's export and
 its campaign's clicks in the ads report are the same clicks, never added twice.
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from outcomes.catalog.measurable import CAMPAIGN_METRICS
@@ -45,15 +52,23 @@ def claimed_campaigns(plan: Plan) -> dict[str, str]:
     return claims
 
 
-def campaign_counts(
-    plan: Plan, snapshots: ibis.Table, as_of: dt.date
-) -> Mapping[tuple[str, str], float]:
-    """{(tactic, metric): the sum its claimed campaigns report within its dates to `as_of`},
-    for the additive counts campaigns report (`CAMPAIGN_METRICS`); a pair with no figure
-    is absent."""
+@dataclass(frozen=True, slots=True)
+class CampaignFigures:
+    """What a tactic's campaigns report, by (tactic, metric); a pair with no figure is absent."""
+
+    counts: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    """The sum of the figures within the tactic's dates, to `as_of`."""
+    covered: Mapping[tuple[str, str], dt.date] = field(default_factory=dict)
+    """The last day those figures cover, `as_of` at most (module docstring)."""
+
+
+def campaign_counts(plan: Plan, snapshots: ibis.Table, as_of: dt.date) -> CampaignFigures:
+    """The sums the tactics' claimed campaigns report within each tactic's dates to
+    `as_of`, for the additive counts campaigns report (`CAMPAIGN_METRICS`), and the day
+    each runs to."""
     claims = claimed_campaigns(plan)
     if not claims:
-        return {}
+        return CampaignFigures()
     # Names are matched here, not in the engine: SQL's lower() is not Python's casefold().
     reported = snapshots.filter(
         (snapshots.entity_kind == CAMPAIGN_KIND)
@@ -63,6 +78,7 @@ def campaign_counts(
     daily = reported.group_by(["entity", "metric", "date"]).aggregate(value=reported.value.sum())
     dates = {tactic.id: (tactic.start, tactic.end) for tactic in plan.tactics}
     counts: dict[tuple[str, str], float] = {}
+    days: dict[tuple[str, str], list[dt.date]] = {}
     for row in to_arrow(daily).to_pylist():
         tactic = claims.get(str(row["entity"]).strip().casefold())
         if tactic is None:
@@ -71,4 +87,15 @@ def campaign_counts(
         if start <= row["date"] <= end:
             key = (tactic, str(row["metric"]))
             counts[key] = counts.get(key, 0.0) + float(row["value"])
-    return counts
+            days.setdefault(key, []).append(row["date"])
+    covered = {key: min(_covered(listed), as_of) for key, listed in days.items()}
+    return CampaignFigures(counts, covered)
+
+
+def _covered(days: list[dt.date]) -> dt.date:
+    """The last day a series of figures covers: its newest day, or, for a series dated the
+    1st of every month, the end of the newest one's month."""
+    last = max(days)
+    if any(day.day != 1 for day in days):
+        return last
+    return (last + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)

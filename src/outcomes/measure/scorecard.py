@@ -39,7 +39,7 @@ from outcomes.warehouse.connection import Warehouse
 if TYPE_CHECKING:
     import ibis
 
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 """Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
 `on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
 `metric_class` and `outcome`, `tactic_status` gives each tactic's overall status, and
@@ -47,7 +47,9 @@ SCHEMA_VERSION: Final = 4
 period is over is `achieved` or `missed`, never forecast, a goal's status claims no more
 than its forecast interval, and each goal has its `reason`; 4: a goal's `as_of` is the day
 its own data reaches, `reference` the day asked for (the newest data's), and a goal is final
-only when its `as_of` is its due date."""
+only when its `as_of` is its due date; 5: a benchmark has `measured_to`, the day its own
+data reaches (`as_of` or the tactic's end at most), and `data_note` when that is earlier,
+and it is final (`achieved`/`missed`) only when `measured_to` is the tactic's end."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "content_examples", "functions", "engagement", "pilots",
@@ -93,7 +95,7 @@ class Scorecard:
             "schema_version": SCHEMA_VERSION,
             "sections": list(SECTIONS),
             "goals": [_goal(g) for g in self.goals],
-            "tactics": [asdict(t) | {"outcome": t.outcome} for t in self.tactics],
+            "tactics": [_benchmark(t) for t in self.tactics],
             "tactic_status": [asdict(t) for t in self.tactic_status],
             "cadence": [asdict(t) | {"last_activity": _iso(t.last_activity)} for t in self.cadence],
             "resources": [asdict(r) for r in self.resources],
@@ -198,6 +200,10 @@ def build_scorecard(
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
+    return asdict(result) | {"outcome": result.outcome, "measured_to": _iso(result.measured_to)}
 
 
 def _conversation(health: ConversationHealth) -> dict[str, Any]:

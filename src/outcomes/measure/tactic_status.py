@@ -18,11 +18,14 @@ say more about it than its clicks. Its overall status follows one documented rul
 4. A tactic with neither is `no_data` ("no data yet"): not a colour of success or failure.
    A benchmark with no data never makes a tactic look worse or better.
 
-At and after a tactic's end its benchmarks are final (`achieved` or `missed`, see
-`outcomes.measure.benchmarks`), so the status that follows from them is final too: a
-tactic whose year is over is never "on track" on its benchmarks. Its pilot's evidence is
-final then too: an interval wholly above zero has `achieved` what a pilot sets out to
-show (the tactic works), wholly below it has `missed`.
+A benchmark is final (`achieved` or `missed`, see `outcomes.measure.benchmarks`) only
+when its own data reaches the tactic's end, so the status that follows from them is final
+only then too: a tactic whose year is over, with data to its last day, is never "on
+track" on its benchmarks; one whose data stops earlier is judged at that day, as its
+benchmarks are, and its reason says which day ("clicks 298 (target 300, measured to
+2026-04-19): on track"). Its pilot's evidence is final when the tactic is over and every
+benchmark with data reaches its end: an interval wholly above zero has `achieved` what a
+pilot sets out to show (the tactic works), wholly below it has `missed`.
 """
 
 from __future__ import annotations
@@ -62,19 +65,22 @@ def tactic_statuses(
 ) -> list[TacticStatus]:
     """Every tactic of the plan, judged by the rule of the module docstring at `as_of`
     (the benchmarks' day; without it a pilot's evidence is never final)."""
-    return [
-        _judge(
-            plan,
-            tactic,
-            _reaches_a_goal(plan, tactic),
-            [b for b in benchmarks if b.tactic == tactic.id],
-            _pilot_status(
-                next((p for p in pilots if p.tactic == tactic.id), None),
-                over=as_of is not None and as_of >= tactic.end,
-            ),
+    judged = []
+    for tactic in plan.tactics:
+        marks = [b for b in benchmarks if b.tactic == tactic.id]
+        pilot = next((p for p in pilots if p.tactic == tactic.id), None)
+        over = as_of is not None and as_of >= tactic.end and _data_reach_the_end(tactic, marks)
+        judged.append(
+            _judge(
+                plan, tactic, _reaches_a_goal(plan, tactic), marks, _pilot_status(pilot, over=over)
+            )
         )
-        for tactic in plan.tactics
-    ]
+    return judged
+
+
+def _data_reach_the_end(tactic: Tactic, marks: Sequence[BenchmarkResult]) -> bool:
+    """True when every benchmark with data is measured to the tactic's end."""
+    return all(b.measured_to is None or b.measured_to >= tactic.end for b in marks)
 
 
 def _reaches_a_goal(plan: Plan, tactic: Tactic) -> bool:
@@ -128,7 +134,10 @@ def _judge(
 
 
 def _measured(plan: Plan, mark: BenchmarkResult) -> str:
-    """The metric, its actual and its target in the metric's unit: "net_new_customers 847
-    (target 700)", "revenue €45,000 (target €40,000)"."""
+    """The metric, its actual and its target in the metric's unit, and the day it is
+    measured to when its data stops early and its result is open: "net_new_customers 847
+    (target 700)", "clicks 298 (target 300, measured to 2026-04-19)"."""
     actual, target = (benchmark_value(plan, mark.metric, v) for v in (mark.actual, mark.target))
-    return f"{mark.metric} {actual} (target {target})"
+    early = mark.data_note is not None and mark.measured_to is not None and not mark.final
+    day = f", measured to {mark.measured_to}" if early else ""
+    return f"{mark.metric} {actual} (target {target}{day})"
