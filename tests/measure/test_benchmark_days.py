@@ -188,3 +188,17 @@ def test_campaign_figures_say_the_last_day_they_cover(warehouse: Warehouse) -> N
     figures = campaign_counts(summer, warehouse.table("metric_snapshots"), END)
     key = ("customer-newsletter", "clicks")
     assert (figures.counts[key], figures.covered[key]) == (180.0, dt.date(2026, 6, 30))
+
+
+def test_a_tactics_activities_count_within_its_dates_up_to_the_day_measured(
+    warehouse: Warehouse,
+) -> None:
+    plan = newsletter(POSTS)
+    # December's issue went out before the newsletter's year began, and July's after the
+    # day asked for: neither is one of its posts by 30 June, as elapsed is counted.
+    days = [dt.date(2025, 12, 5), *(dt.date(2026, month, 5) for month in range(1, 8))]
+    for index, day in enumerate(days):
+        post(warehouse, f"n{index}", "newsletter", day)
+    result = measured(plan, warehouse, dt.date(2026, 6, 30))[("customer-newsletter", "posts")]
+    assert (result.actual, result.measured_to) == (6.0, dt.date(2026, 6, 30))
+    assert result.elapsed == pytest.approx(181 / 365)

@@ -182,7 +182,7 @@ def tactic_benchmarks(
     without them only activities do.
     """
     mapped = mapped_activities(plan, activities) if mapped is None else mapped
-    mine = mapped.filter(mapped.tactic.notnull())
+    mine = _within_dates(plan, mapped, as_of)
     columns = set(ENGAGEMENT_COLUMNS.values())
     kinds = mine.group_by(["tactic", "kind"]).aggregate(
         n=mine.count(),
@@ -218,6 +218,24 @@ def tactic_benchmarks(
             kind = classes.get(benchmark.metric)
             out.append(_at_its_day(tactic, benchmark, actual, reach, as_of, kind))
     return out
+
+
+def _within_dates(plan: Plan, mapped: ibis.Table, as_of: dt.date) -> ibis.Table:
+    """The activities each tactic claims within its dates, to `as_of`: the days its
+    elapsed share counts (a post before the tactic began is not one of its posts)."""
+    import ibis
+
+    def utc(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+    kept = [
+        (mapped.tactic == tactic.id)
+        & (mapped.ts >= utc(tactic.start))
+        & (mapped.ts < utc(min(tactic.end, as_of) + dt.timedelta(days=1)))
+        for tactic in plan.tactics
+        if tactic.start <= as_of
+    ]
+    return mapped.filter(ibis.or_(*kept) if kept else ibis.literal(False))
 
 
 def _at_its_day(
