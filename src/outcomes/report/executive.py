@@ -286,7 +286,7 @@ def _pdf_engine() -> ModuleType:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return template_environment("outcomes.report", filters={"cut": cut})
+    return template_environment("outcomes.report", filters={"cut": cut}, kept=True)
 
 
 def cut(text: object, limit: int) -> str:
