@@ -55,3 +55,26 @@ def test_the_search_is_put_back_after_the_import() -> None:
     with library_lookup._unsearched(library_lookup.LIBRARIES):
         assert ctypes.util.find_library("gobject-2.0") is None
     assert ctypes.util.find_library is searching
+
+
+SEARCHED_ONLY = """
+import cffi.api
+loading = cffi.api._load_backend_lib
+
+def only_by_searching(backend, name, flags):
+    if isinstance(name, str) and ".so." in name:  # a Linux name as WeasyPrint writes it
+        raise OSError(f"cannot load {name} by that name here")
+    return loading(backend, name, flags)
+
+cffi.api._load_backend_lib = only_by_searching
+from outcomes.report.executive import _pdf_engine
+print(_pdf_engine().__name__)
+"""
+
+
+def test_libraries_found_only_by_searching_are_found_as_before() -> None:
+    """Where the Linux names do not open, the import searches as WeasyPrint alone does,
+    and its advice to install the libraries, printed by the failed first try, is not shown."""
+    done = subprocess.run([sys.executable, "-c", SEARCHED_ONLY], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["weasyprint"]

@@ -16,6 +16,7 @@ import is tried again with the search, as the library alone would.
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from collections.abc import Callable, Iterator
 from types import ModuleType
@@ -29,7 +30,13 @@ def import_weasyprint() -> ModuleType:
     """WeasyPrint, imported without searching for its libraries where Linux names them;
     OSError when its libraries cannot be loaded at all."""
     if sys.platform == "linux" and "weasyprint" not in sys.modules:
-        with contextlib.suppress(OSError), _unsearched(LIBRARIES):
+        # Its advice to install the libraries, printed before it fails, is for the import
+        # below to give: this one may fail where searching finds them.
+        with (
+            contextlib.suppress(OSError),
+            contextlib.redirect_stdout(io.StringIO()),
+            _unsearched(LIBRARIES),
+        ):
             import weasyprint
 
             return weasyprint
