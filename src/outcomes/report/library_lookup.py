@@ -16,6 +16,7 @@ import is tried again with the search, as the library alone would.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import sys
 from collections.abc import Callable, Iterator
@@ -37,12 +38,9 @@ def import_weasyprint() -> ModuleType:
             contextlib.redirect_stdout(io.StringIO()),
             _unsearched(LIBRARIES),
         ):
-            import weasyprint
-
-            return weasyprint
-    import weasyprint  # elsewhere, again, or searching as the library would
-
-    return weasyprint
+            return importlib.import_module("weasyprint")
+    # Elsewhere, again, or searching as the library would.
+    return importlib.import_module("weasyprint")
 
 
 @contextlib.contextmanager
@@ -51,7 +49,7 @@ def _unsearched(libraries: tuple[str, ...]) -> Iterator[None]:
     import ctypes.util
 
     searching = ctypes.util.find_library
-    ctypes.util.find_library = _skipping(searching, libraries)
+    ctypes.util.find_library = _skipping(searching, libraries)  # type: ignore[assignment]
     try:
         yield
     finally:
