@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,14 +78,17 @@ def plan_sign_off(workspace: Path, plan: Path | None) -> SignOff | None:
     """The plan's newest approval in the app's store and what changed since; None if none.
 
     A workspace without an app database (never served with sign-in) has none: no
-    database is made for asking. A store that cannot be read is a warning, not a failure.
+    database is made for asking. Nor does a store whose SQLite file holds no approval,
+    which is asked without loading the store. A store that cannot be read is a warning,
+    not a failure.
     """
-    from outcomes.web.store import ENV_URL, Store, StoreError
-    from outcomes.web.store.database import APP_DB
+    from outcomes.web.store_location import no_approval_stored
+
+    if no_approval_stored(workspace):  # asked without loading the store (SQLAlchemy)
+        return None
+    from outcomes.web.store import Store, StoreError
     from outcomes.web.store.revisions import PlanHistory
 
-    if not os.environ.get(ENV_URL, "").strip() and not (workspace / APP_DB).exists():
-        return None
     try:
         store = Store.for_workspace(workspace)
         try:

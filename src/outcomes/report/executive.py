@@ -266,8 +266,10 @@ def warm_up() -> None:
 
 def _pdf_engine() -> ModuleType:
     """WeasyPrint, or what to install to have it."""
+    from outcomes.report.library_lookup import import_weasyprint
+
     try:
-        import weasyprint
+        weasyprint = import_weasyprint()
     except OSError as exc:  # WeasyPrint loads Pango when imported
         raise PdfUnavailableError(
             f"PDF needs the Pango library, which could not be loaded ({exc}); install it "
@@ -284,7 +286,7 @@ def _pdf_engine() -> ModuleType:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return template_environment("outcomes.report", filters={"cut": cut})
+    return template_environment("outcomes.report", filters={"cut": cut}, kept=True)
 
 
 def cut(text: object, limit: int) -> str:

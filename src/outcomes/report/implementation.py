@@ -148,6 +148,7 @@ def _environment(kind: Literal["md", "html"]) -> jinja2.Environment:
         autoescape=kind == "html",
         keep_trailing_newline=True,
         filters={"md": markdown_cell},
+        kept=True,
     )
 
 

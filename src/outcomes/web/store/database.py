@@ -18,11 +18,12 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from outcomes.web.store_location import APP_DB as APP_DB
+from outcomes.web.store_location import ENV_URL as ENV_URL
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
-ENV_URL: Final = "OUTCOMES_DATABASE_URL"
-APP_DB: Final = Path(".outcomes") / "app.db"
 MIGRATIONS: Final = Path(__file__).parent / "migrations"
 HEAD_REVISION: Final = "0004"
 """The newest migration in `MIGRATIONS`, written out so that opening a current database
