@@ -251,6 +251,28 @@ def test_revenue_cost_and_return_per_tactic_worked_out_by_hand(roi: dict[str, An
     assert _row(roi, "fb-rides")["roi"] is None  # never -100% for a return not measured
 
 
+def test_the_november_ad_report_in_euros_is_said_as_it_loads(tmp_path: Path) -> None:
+    """The plan is in pounds; November's Ads Manager report was exported in euros. Its
+    load says so at once, on standard error and in the summary, with what to do."""
+    root = tmp_path / "ridgeway-cycles"
+    shutil.copytree(FIXTURE, root)
+    november = root / "exports/meta-ads/RC-Ads-Campaigns-1-Nov-2026-30-Nov-2026.csv"
+    said = (
+        "spend in EUR (203.55 over 4 lines), not the plan's GBP (organisation.currency): "
+        "outcomes does not convert currencies, so ROI and resources leave it out. Export the "
+        "ad account's report in GBP, or convert the amounts before loading; then forget this "
+        "file and load the new one"
+    )
+    result = _cli(root, "ingest", "meta-ads", str(november), "--format", "json")
+    assert result.exit_code == 0, result.output
+    [summary] = json.loads(result.stdout)
+    assert summary["notices"] == [said]
+    text = _cli(root, "ingest", "meta-ads", str(root / f"{ADS}.csv"))
+    assert "warning:" not in text.stderr  # September and October's report is in pounds
+    again = _cli(root, "ingest", "meta-ads", str(november))
+    assert f"warning: {november}: as ingest 1 reported: {said}" in " ".join(again.stderr.split())
+
+
 def test_forgetting_the_redownload_puts_the_first_figures_back(workspace: Path) -> None:
     copy = workspace.parent / "forget"
     shutil.copytree(workspace, copy)

@@ -550,9 +550,16 @@ class Workspace:
             raise _warehouse_error(exc) from None
 
     def _file_settings(self) -> FileSettings:
+        from outcomes.plan import PlanError
         from outcomes.workspace.ingest import FileSettings
 
-        return FileSettings(self.root, self.config)
+        # Loading does not need a plan; when one reads, its currency is what spend is
+        # compared with as it loads (a report in another currency is said at once).
+        try:
+            currency: str | None = self.plan.plan.organisation.currency
+        except PlanError:
+            currency = None
+        return FileSettings(self.root, self.config, currency)
 
     def _journey_options(
         self,

@@ -38,10 +38,14 @@ class FileSettings:
 
     root: Path
     config: WorkspaceConfig
+    currency: str | None = None
+    """The plan's currency, when the plan reads: ad spend in another is said as it loads."""
 
     def options_for(self, source: Source, path: Path, options: ReadOptions | None) -> ReadOptions:
         """`options`, completed with the CSV mapping `outcomes.toml` declares for the file."""
         options = options or ReadOptions()
+        if options.currency is None and self.currency is not None:
+            options = replace(options, currency=self.currency)
         if options.channels is None and self.config.channels:
             options = replace(options, channels=self.config.channels)
         mapping = self.config.csv_mapping_for(path, self.root)
