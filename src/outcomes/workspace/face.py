@@ -203,7 +203,9 @@ class Workspace:
 
         with self._warehouse() as warehouse:
             try:
-                return forgetting.forget(warehouse, target, dry_run=dry_run, cascade=cascade)
+                return forgetting.forget(
+                    warehouse, target, dry_run=dry_run, cascade=cascade, root=self.root
+                )
             except forgetting.ForgetError as exc:
                 raise WorkspaceError(str(exc)) from None
 
