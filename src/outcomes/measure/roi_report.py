@@ -187,7 +187,7 @@ class OutsideScope:
     def message(self) -> str:
         """ "li-wholesale is measured on its goals' scope (pipeline Wholesale) only: …"."""
         counted = [
-            f"{amount:,.0f} {noun}"
+            _counted(amount, noun)
             for amount, noun in ((self.sales, "sales"), (self.new_customers, "new customers"))
             if amount > 0
         ]
@@ -213,6 +213,15 @@ class NotMeasured:
         """ "New customers are not measured for ig-posts and ig-ads: …"."""
         names = "any tactic" if self.every else _joined(self.tactics)
         return f"New customers are not measured for {names}: {self.reason}."
+
+
+_SINGULAR: Final = {"sales": "sale", "new customers": "new customer"}
+
+
+def _counted(amount: float, noun: str) -> str:
+    """ "1 sale", "2 sales": the noun agrees with the number as it is written."""
+    written = f"{amount:,.0f}"
+    return f"{written} {_SINGULAR.get(noun, noun) if written == '1' else noun}"
 
 
 def _joined(names: Sequence[str]) -> str:
@@ -279,7 +288,7 @@ class Coverage:
 
 def _touched(total: float, on_paths: float, planned: float, noun: str) -> str:
     """ "10 of 11 sales had a touch to credit, 8 of them a planned tactic's"."""
-    head = f"{on_paths:,.0f} of {total:,.0f} {noun} had a touch to credit"
+    head = f"{on_paths:,.0f} of {_counted(total, noun)} had a touch to credit"
     if on_paths <= 0:
         return head
     if planned >= on_paths:
