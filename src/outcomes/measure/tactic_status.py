@@ -131,4 +131,5 @@ def _measured(plan: Plan, mark: BenchmarkResult) -> str:
     """The metric, its actual and its target in the metric's unit: "net_new_customers 847
     (target 700)", "revenue €45,000 (target €40,000)"."""
     actual, target = (benchmark_value(plan, mark.metric, v) for v in (mark.actual, mark.target))
-    return f"{mark.metric} {actual} (target {target})"
+    note = f", {mark.note}" if mark.note else ""
+    return f"{mark.metric} {actual} (target {target}{note})"
