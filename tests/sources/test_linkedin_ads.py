@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from outcomes.sources.base import ReadOptions, Rejected, Row
+from outcomes.sources.base import Notice, ReadOptions, Rejected, Row
 from outcomes.sources.linkedin_ads import LinkedInAds
 from outcomes.sources.registry import detect_source, get_source
 from outcomes.sources.tabular import iter_rows
@@ -92,3 +92,20 @@ def test_a_row_without_a_date_or_with_a_bad_amount_is_rejected(tmp_path: Path) -
         (2, "Total Spent"),
         (3, "Start Date (in UTC)"),
     ]
+
+
+def test_spend_in_another_currency_than_the_plans_is_said_as_it_loads(
+    warehouse: Warehouse,
+) -> None:
+    spent = float(totals_row()["Total Spent"].replace(",", ""))
+    in_pounds = ingest_file(warehouse, LinkedInAds(), REPORT, ReadOptions(currency="gbp"))
+    assert in_pounds.notices == (
+        f"spend in EUR ({spent:,.2f} over 6 lines), not the plan's GBP (organisation.currency): "
+        "outcomes does not convert currencies, so ROI and resources leave it out. Export the "
+        "ad account's report in GBP, or convert the amounts before loading; then forget this "
+        "file and load the new one",
+    )
+    # In the plan's own currency, or with no plan to compare with, nothing is said.
+    for options in (ReadOptions(currency="EUR"), ReadOptions()):
+        parsed = list(LinkedInAds().read(REPORT, options))
+        assert not [p for p in parsed if isinstance(p, Notice)], options

@@ -100,6 +100,11 @@ def roi_rows(root: Path) -> dict[str, Any]:
     return {row["id"]: row for row in roi_json(root)["rows"] if row["level"] == "tactic"}
 
 
+def named(path: Path, root: Path) -> str:
+    """How history names a file inside the workspace: relative to its folder."""
+    return path.relative_to(root).as_posix()
+
+
 def only_notice(result: IngestResult, column: str) -> str:
     (notice,) = [text for text in result.notices if text.startswith(f"{column}:")]
     return notice
@@ -138,10 +143,11 @@ def test_a_post_export_with_blank_comments_keeps_the_stored_comments(tmp_path: P
     assert only_notice(result, "text").startswith("text: 1 blank cell kept the value")
     # The warning stays with the load: `outcomes history` shows it.
     newest = space.history()[0]
-    assert newest.file == str(again) and comments in newest.notices
+    assert newest.file == named(again, tmp_path) and comments in newest.notices
 
     # Doing what it says drops the earlier values: the blanks are then unknown.
-    assert f"`outcomes forget {again}`, then `outcomes forget {META_POSTS}`" in comments
+    kept = named(again, tmp_path)
+    assert f"`outcomes forget {kept}`, then `outcomes forget {META_POSTS}`" in comments
     space.forget(str(again))
     space.forget(str(META_POSTS))
     load(space, again)
@@ -202,7 +208,7 @@ def test_a_deals_export_with_a_blank_amount_keeps_the_revenue(tmp_path: Path) ->
     assert (result.read, result.loaded, result.updated, result.unchanged) == (10, 0, 2, 8)
     assert dict(result.changed_columns) == {"pipeline": 2}
     assert only_notice(result, "value").startswith(
-        f"value: 2 blank cells kept the values loaded earlier (first at line 3, stored from {deals})"
+        f"value: 2 blank cells kept the values loaded earlier (first at line 3, stored from {named(deals, tmp_path)})"
     )
     assert roi_rows(tmp_path)["fb-ads"] == before
 
@@ -290,5 +296,5 @@ def test_loading_the_same_bytes_again_gives_the_notices_as_the_earlier_ingests(
 
     # The history lists the load that warned once, under its own id; the repeats add none.
     history = CliRunner().invoke(app, ["history", "-w", str(tmp_path), "--format", "json"])
-    entries = [e for e in json.loads(history.stdout) if e["file"] == str(again)]
+    entries = [e for e in json.loads(history.stdout) if e["file"] == named(again, tmp_path)]
     assert [(e["ingest_id"], e["notices"]) for e in entries] == [(first.ingest_id, [comments])]

@@ -101,7 +101,7 @@ def test_a_version_1_warehouse_gains_timesheet_columns_and_keeps_its_costs(
             "SELECT key, amount, hours, person, ingest_id FROM costs"
         ).fetchall()
         assert rows == [("k1", 99.5, None, None, 7)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 8
 
 
 def test_a_version_2_warehouse_keeps_its_ingests_with_their_accounting(tmp_path: Path) -> None:
@@ -176,7 +176,7 @@ def test_a_version_3_warehouse_gains_crm_fields_and_keeps_its_conversions(
                 f"SELECT key, value, channel, pipeline, segment, product, ingest_id FROM {table}"
             ).fetchall()
             assert kept == [("k1", 5000.0, "linkedin", None, None, None, 2)]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 8
 
 
 def shipped(tmp_path: Path, version: int, tables: dict[Table, tuple[str, ...]]) -> None:
@@ -235,7 +235,7 @@ def test_a_version_4_warehouse_gains_breakdowns_and_keeps_its_costs_and_snapshot
             for name in (table.name, f"{table.name}__replaced"):
                 kept = warehouse.duckdb.execute(f"SELECT key, breakdown FROM {name}").fetchall()
                 assert len(kept) == 1 and kept[0][1] is None  # a grain not recorded: unknown
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 8
 
 
 def test_a_version_5_warehouse_gains_cost_currencies_and_keeps_its_costs(
@@ -264,7 +264,7 @@ def test_a_version_5_warehouse_gains_cost_currencies_and_keeps_its_costs(
                 ("k2", 20.0, "", None, 2),
                 ("k3", 30.0, None, None, 4),
             ]
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 8
 
 
 def test_a_version_6_warehouse_gains_ingest_notices_and_keeps_its_ingests(tmp_path: Path) -> None:
@@ -292,4 +292,4 @@ def test_a_version_6_warehouse_gains_ingest_notices_and_keeps_its_ingests(tmp_pa
         assert columns == list(ingests.names)
         kept = warehouse.duckdb.execute("SELECT id, file, notices FROM ingests").fetchall()
         assert kept == [(1, "deals.csv", None)]  # loaded before: no notices recorded
-        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 7
+        assert current_version(warehouse.duckdb) == SCHEMA_VERSION == 8

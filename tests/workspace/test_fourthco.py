@@ -430,3 +430,31 @@ def test_a_sale_in_another_currency_is_named_beside_the_tactic_it_touched(
         running.wait_ready()
         shown = Page(running.get("/tactics/li-page").text).text["tactic-li-page-left-out"]
         assert shown == f"Not counted: {note}."
+
+
+def test_no_roas_where_no_sales_return_is_measured_on_every_route(without_deals: Path) -> None:
+    """Without the deals export li-ads has ad money and no sales return anyone measures:
+    its ROAS was 0.00 beside "no return measured yet". Every route says none, and the
+    JSON why; a tactic that spent no ad money has none for that reason."""
+    roi = report_json(without_deals, "roi", exit_code=0)
+    ads = tactic_row(roi, "li-ads", "markov")
+    assert ads["return_label"] == "no return measured yet"
+    assert (ads["roas"], ads["roas_note"]) == (None, "no sales return measured yet")
+    page = tactic_row(roi, "li-page", "markov")
+    assert (page["roas"], page["roas_note"]) == (
+        None,
+        "no ad money spent: ROAS is revenue on ad money",
+    )
+    assert roi["schema_version"] == 4
+    table = cli(without_deals, "roi").stdout
+    [line] = [line for line in table.splitlines() if line.startswith("t  li-ads ")]
+    assert "0.00" not in line and line.split()[-2] == "–", line
+    overview = json.loads(cli(without_deals, "status", "--format", "json").stdout)
+    [out] = [r for r in overview["roi"] if r["id"] == "li-ads"]
+    assert (out["roas"], out["roas_note"]) == (None, "no sales return measured yet")
+    with serve(create_app(without_deals)) as running:
+        running.wait_ready()
+        shown = Page(running.get("/tactics/li-ads").text)
+        assert shown.text["tactic-li-ads-roas-markov"] == "–"
+        assert shown.testids["tactic-li-ads-roas-markov"]["title"] == "no sales return measured yet"
+        assert tactic_row(running.json("/api/roi"), "li-ads", "markov")["roas"] is None

@@ -12,7 +12,11 @@ at (below, **Which day**), the actual comes from the warehouse by the metric's f
   no impressions);
 * **conversation** (`response_rate`, `first_response_minutes` (median),
   `first_response_business_minutes` (median, in the plan's business hours),
-  `listen_push_ratio`): `outcomes.measure.conversation` on the tactic's activities;
+  `listen_push_ratio`): `outcomes.measure.conversation` on the tactic's activities. A
+  response-time benchmark whose tactic has a message still unanswered past the target
+  is judged on the median counting that message as its wait so far (to the data's
+  newest activity: `median_with_waiting`), and says so in its `note`: the median of the
+  answered ones alone would read as achieved while the message waits;
 * **pipeline and business** (`leads`, `qualified_leads`, `demo_requests`, `meetings`,
   `opportunities`, `net_new_customers`): conversions of that type whose journey touched
   the tactic within the journey window (`journey_parts`, steps by tactic): 0 when journeys
@@ -87,7 +91,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.catalog import BUILTIN_METRICS
@@ -142,6 +146,9 @@ class BenchmarkResult:
     metric_class: MetricClass | None = None
     """The metric's class (business, pipeline, engagement, activity, vanity), which
     weighs it in the tactic's overall status; None for a metric outside the catalogue."""
+    note: str | None = None
+    """What the actual counts beyond its rows, in words: "counting 1 message unanswered
+    for 3,900 minutes so far"; None when nothing."""
     measured_to: dt.date | None = None
     """The day it is measured at: `as_of`, the tactic's end or the day its own data
     reaches, whichever is first (module docstring, "Which day"); None without data."""
@@ -216,7 +223,8 @@ def tactic_benchmarks(
                 actual = campaigns.counts.get((tactic.id, benchmark.metric))
             reach = days.reach(tactic, benchmark.metric, from_campaigns=from_campaigns)
             kind = classes.get(benchmark.metric)
-            out.append(_at_its_day(tactic, benchmark, actual, reach, as_of, kind))
+            result = _at_its_day(tactic, benchmark, actual, reach, as_of, kind)
+            out.append(replace(result, note=_waiting_note(talk.get(tactic.id), benchmark.metric)))
     return out
 
 
@@ -273,6 +281,25 @@ def _measured_day(
     if reach is None or reach.day >= until:
         return until, None
     return reach.day, reach.short_of(tactic, as_of)
+
+
+def _waiting_note(health: ConversationHealth | None, metric: str) -> str | None:
+    """Why a response-time actual is not the answered messages' median: messages still
+    waiting past the target of this metric's clock count as their wait so far."""
+    if health is None or health.target is None or not health.waiting_past_target:
+        return None
+    business = metric == "first_response_business_minutes"
+    if metric not in ("first_response_minutes", "first_response_business_minutes"):
+        return None
+    if health.target.business_hours != business:
+        return None
+    count = health.waiting_past_target
+    messages = "message" if count == 1 else "messages"
+    clock = "business minutes" if business else "minutes"
+    return (
+        f"counting {count} {messages} still unanswered past the target of "
+        f"{health.target.minutes:,.0f} {clock}, each as its wait so far"
+    )
 
 
 def touched_conversions(
@@ -339,6 +366,8 @@ def _actual(
         health = talk.get(tactic.id)
         if health is None:
             return None
+        if _waiting_note(health, metric) is not None:
+            return health.median_with_waiting
         value = {
             "response_rate": health.response_rate,
             "first_response_minutes": health.median_first_response_minutes,

@@ -14,6 +14,13 @@ From the warehouse's `activities`, per channel and account (or any other groupin
   `first_response_minutes` or `first_response_business_minutes` benchmark): the share of
   inbound items whose first answer came within it, in calendar or business time;
   unanswered items count as missed;
+* **still waiting past the target**, for such a group: an inbound item not answered yet
+  whose wait so far (to the newest activity in the data, in the target's clock) is
+  already longer than the target. Its first response is at least that wait, so
+  `median_with_waiting` is the median of the answered waits and these: a median of the
+  answered ones alone would read as met while a message waits unanswered past the
+  target. An item waiting less than the target is left out (it may yet be answered in
+  time); the benchmark on the metric is judged on this median (`outcomes.measure.benchmarks`);
 * **listen-and-respond-to-push ratio** = our replies and messages ÷ our own posts. It is
   measured only for a group with some activity from an export that can hold our answers
   (`answerless_sources`): a page's post export (LinkedIn, Meta, YouTube) holds posts and
@@ -115,6 +122,11 @@ class ConversationHealth:
     target: ResponseTarget | None = None
     answered_within_target: float | None = None
     """Share of inbound items (of answered ones, where inbound is unknown) answered in time."""
+    waiting_past_target: int = 0
+    """Inbound items not answered yet that have waited longer than `target` so far."""
+    median_with_waiting: float | None = None
+    """The median first response in the target's clock, each item `waiting_past_target`
+    counted as its wait so far; None when no item waits past the target."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +183,9 @@ def conversation_health(
     }
     found, timed_rows = _counts_and_rows(counts, timed, keys)
     waits = _Waits(timed_rows, keys, hours)
+    if targets:
+        unanswered = seen.filter(seen.first.isnull() & seen.ts.notnull())
+        waits.add_waiting(to_arrow(unanswered.select(*keys, "ts")), a.ts.max().to_pyarrow())
     counted = (table for name, table in found.items() if name != "answerable")
     groups = sorted({key for table in counted for key in table} | set(waits.rows_of), key=_sort_key)
     targets = targets or {}
@@ -381,9 +396,13 @@ class _Waits:
     def __init__(self, table: Any, keys: list[str], hours: BusinessHours) -> None:
         import numpy as np
 
+        self.keys, self.hours = keys, hours
         self.rows_of: dict[Key, list[int]] = {}
         self.calendar: npt.NDArray[np.float64] = np.zeros(0)
         self.business: npt.NDArray[np.float64] = np.zeros(0)
+        self.waiting_of: dict[Key, list[int]] = {}
+        self.waiting_calendar: npt.NDArray[np.float64] = np.zeros(0)
+        self.waiting_business: npt.NDArray[np.float64] = np.zeros(0)
         if table.num_rows == 0:
             return
         self.calendar = table["minutes"].to_numpy().astype(np.float64)
@@ -414,6 +433,37 @@ class _Waits:
                 strict=True,
             )
         )
+
+    def add_waiting(self, table: Any, newest: Any) -> None:
+        """The unanswered items (`keys`, `ts`), each waiting from its time to `newest`
+        (the data's newest activity), in calendar and business minutes."""
+        import numpy as np
+
+        if table.num_rows == 0 or not newest.is_valid:
+            return
+        start = table["ts"].to_numpy().astype("datetime64[s]")
+        end = np.full(start.shape, np.datetime64(newest.as_py().replace(tzinfo=None), "s"))
+        self.waiting_calendar = (end - start).astype("timedelta64[s]").astype(np.float64) / 60
+        self.waiting_business = business_minutes(start, end, self.hours)
+        columns = [table[k].to_pylist() for k in self.keys]
+        for index, key in enumerate(zip(*columns, strict=True)):
+            self.waiting_of.setdefault(key, []).append(index)
+
+    def past_target(self, key: Key, target: ResponseTarget) -> tuple[int, float | None]:
+        """How many unanswered items of the group have waited past `target`, and the
+        median first response in the target's clock counting each as its wait so far."""
+        import numpy as np
+
+        rows = self.waiting_of.get(key)
+        if not rows:
+            return 0, None
+        clock = self.waiting_business if target.business_hours else self.waiting_calendar
+        late = clock[rows][clock[rows] > target.minutes]
+        if late.size == 0:
+            return 0, None
+        answered = self.rows_of.get(key, [])
+        waits = (self.business if target.business_hours else self.calendar)[answered]
+        return int(late.size), float(np.median(np.concatenate([waits, late])))
 
     def within(self, key: Key, target: ResponseTarget) -> int:
         import numpy as np
@@ -448,7 +498,9 @@ def _health(
         flags.append("push-heavy")
     timing = waits.summary(key)
     within = None
+    waiting: tuple[int, float | None] = (0, None)
     if target is not None:
+        waiting = waits.past_target(key, target)
         # Unanswered items missed the target; where they are not exported, say of answered.
         out_of = inbound if inbound and not unseen else answered + unseen
         within = waits.within(key, target) / out_of if out_of else None
@@ -465,4 +517,6 @@ def _health(
         flags=tuple(flags),
         target=target,
         answered_within_target=within,
+        waiting_past_target=waiting[0],
+        median_with_waiting=waiting[1],
     )

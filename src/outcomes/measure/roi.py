@@ -41,7 +41,8 @@ listed in `foreign_spend`; spend no tactic claims listed in `unclaimed_spend`). 
   sales intervals do not change): repeat purchases are the retained revenue, and beside
   it a row's sales return counts first purchases only, so no sale is counted twice.
 * **ROAS** = attributed revenue / money (budget and ads, without people's time or
-  tools); none without money, and none for a row whose sales return nothing measures.
+  tools); none without money, and none for a row whose sales return nothing measures
+  (never 0.00 beside "no return measured yet"): `roas_note` says which.
 * **Cost per acquisition** = cost / attributed new customers; none without customers.
 
 **New customers** are the `new_customer` conversions in the row's scope (a new customer
@@ -98,6 +99,9 @@ from outcomes.measure.returns import (
     touched_steps,
 )
 from outcomes.measure.roi_report import (
+    NO_AD_MONEY,
+    NO_SALES_RETURN,
+    NOT_ON_SALES,
     SHARED_FLOOR,
     CreditWarning,
     Estimate,
@@ -496,6 +500,7 @@ def _rows(
                 technology=technology,
                 roi=_roi(revenue, cost),
                 roas=revenue.value / money if money > 0 else None,
+                roas_note=None if money > 0 else NO_AD_MONEY,
                 cost_per_acquisition=cost / customers.value if customers.value > 0 else None,
                 revenue_touched=float(touched.sum()),
                 revenue_shared=float((credit.revenue[cols] - touched).clip(min=0.0).sum()),
@@ -624,10 +629,14 @@ def _with_returns(
             )
         # ROAS is revenue on ad money: none for a row not judged on sales (hires, tickets),
         # nor where nothing measures its sales (no sale in the period, on no journey): a
-        # 0.00 there would look measured beside "no return measured yet".
-        on_sales = any(
-            part.family in ("sales", "retention") and part.measured for part in returns.parts
-        )
-        roas = row.roas if on_sales else None
-        out.append(dataclasses.replace(row, returns=returns, roi=roi_, roas=roas))
+        # 0.00 there would look measured beside "no return measured yet". The note says
+        # which, so a null in the JSON is never left to guess.
+        sales = [part for part in returns.parts if part.family in ("sales", "retention")]
+        note = row.roas_note
+        if not sales:
+            note = NOT_ON_SALES
+        elif note is None and not any(part.measured for part in sales):
+            note = NO_SALES_RETURN
+        roas = row.roas if note is None else None
+        out.append(dataclasses.replace(row, returns=returns, roi=roi_, roas=roas, roas_note=note))
     return out

@@ -20,15 +20,24 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Level = Literal["tactic", "strategy", "goal"]
-JSON_SCHEMA_VERSION: Final = 3
+JSON_SCHEMA_VERSION: Final = 4
 """Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
 
 2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
 `return_label`, `return_parts`), no longer on attributed revenue alone.
 3: `new_customers` (and its `_low`, `_high`) is null where nothing can measure it, and
-`new_customers_note` says why (it was 0.0 there)."""
+`new_customers_note` says why (it was 0.0 there).
+4: `roas` is null where no sales return is measured (it was 0.0 beside "no return measured
+yet"), and `roas_note` says why it is null (no ad money, no sales return measured, goals
+not judged on sales)."""
 NOT_MEASURED: Final = "not measured"
 """What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
+NO_AD_MONEY: Final = "no ad money spent: ROAS is revenue on ad money"
+"""Why a row has no ROAS when nothing of its cost is money (budget or ads)."""
+NO_SALES_RETURN: Final = "no sales return measured yet"
+"""Why a row has no ROAS when its goals are judged on sales but nothing measures them."""
+NOT_ON_SALES: Final = "its goals are not judged on sales"
+"""Why a row has no ROAS when it serves no sales or retention goal (hires, tickets)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,9 @@ class RoiRow:
     """Why nothing can measure the row's new customers (its scope holds none, or no
     export gives any); None when they are measured, 0 included. `new_customers` is then
     0 and means nothing: presenters say `NOT_MEASURED` and this."""
+    roas_note: str | None = None
+    """Why `roas` is None (`NO_AD_MONEY`, `NO_SALES_RETURN`, `NOT_ON_SALES`); None when it
+    is given. Presenters show "–" and this, never 0.00 beside "no return measured yet"."""
     left_out: tuple[LeftOutSales, ...] = ()
     """Sales in another currency than the plan's that touched the row's tactics, per
     currency: its revenue and ROI count none of them (`outcomes.measure.foreign_sales`)."""
@@ -96,6 +108,7 @@ class RoiRow:
             "money": self.money,
             "technology": self.technology,
             "roas": self.roas,
+            "roas_note": self.roas_note,
             "cost_per_acquisition": self.cost_per_acquisition,
             "revenue_touched": self.revenue_touched,
             "revenue_shared": self.revenue_shared,
@@ -174,7 +187,7 @@ class OutsideScope:
     def message(self) -> str:
         """ "li-wholesale is measured on its goals' scope (pipeline Wholesale) only: …"."""
         counted = [
-            f"{amount:,.0f} {noun}"
+            _counted(amount, noun)
             for amount, noun in ((self.sales, "sales"), (self.new_customers, "new customers"))
             if amount > 0
         ]
@@ -200,6 +213,15 @@ class NotMeasured:
         """ "New customers are not measured for ig-posts and ig-ads: …"."""
         names = "any tactic" if self.every else _joined(self.tactics)
         return f"New customers are not measured for {names}: {self.reason}."
+
+
+_SINGULAR: Final = {"sales": "sale", "new customers": "new customer"}
+
+
+def _counted(amount: float, noun: str) -> str:
+    """ "1 sale", "2 sales": the noun agrees with the number as it is written."""
+    written = f"{amount:,.0f}"
+    return f"{written} {_SINGULAR.get(noun, noun) if written == '1' else noun}"
 
 
 def _joined(names: Sequence[str]) -> str:
@@ -266,7 +288,7 @@ class Coverage:
 
 def _touched(total: float, on_paths: float, planned: float, noun: str) -> str:
     """ "10 of 11 sales had a touch to credit, 8 of them a planned tactic's"."""
-    head = f"{on_paths:,.0f} of {total:,.0f} {noun} had a touch to credit"
+    head = f"{on_paths:,.0f} of {_counted(total, noun)} had a touch to credit"
     if on_paths <= 0:
         return head
     if planned >= on_paths:

@@ -232,6 +232,9 @@ class ReadOptions:
     """How to read numeric dates whose every value reads both ways (`dmy`, `mdy`, `ymd`)."""
     decimal_mark: DecimalMark | None = None
     """The decimal mark of numbers whose every value reads both ways (`point`, `comma`)."""
+    currency: str | None = None
+    """The plan's currency (`organisation.currency`), when the workspace's plan reads: an
+    ad report whose spend is in another says so in a `Notice` as it loads."""
     stored: StoredRecords | None = None
     """What the warehouse holds, handed by the loader (None when only reading the file):
     see the module's note."""

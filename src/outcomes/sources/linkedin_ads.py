@@ -12,7 +12,7 @@ rest is read when present: `Campaign ID`, `Campaign Group Name`, `Creative ID` /
 * `Total Spent` → `costs` (kind "ads", `tactic` = the campaign name as exported,
   `currency` = the row's `Currency`, `note` = "LinkedIn Ads campaign <id>, <currency>"),
   not converted: spend in another currency than the plan's is left out of every tactic's
-  cost and reported, as for Meta Ads. See `outcomes.sources.campaigns` for how a campaign
+  cost and reported, and the load warns of it, as for Meta Ads. See `outcomes.sources.campaigns` for how a campaign
   name reaches a plan tactic.
 * `Impressions`, `Clicks`, `Conversions`, `Leads` and `Reach` → `metric_snapshots` of the
   campaign on channel `linkedin` (metrics `impressions`, `clicks`, `conversions`,
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -48,6 +48,7 @@ from outcomes.sources.campaigns import (
     counts,
     grain,
     negative,
+    with_currency_notice,
 )
 from outcomes.sources.fields import CellError, cell_text, parse_date, parse_decimal, parse_money
 from outcomes.sources.tabular import (
@@ -104,21 +105,22 @@ class LinkedInAds(Source):
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """A cost and metric rows per campaign (or creative) and day; totals rows ignored."""
         label = file_labels(path, COLUMNS, _REQUIRED, options.encoding)
-        for record in file_records(
-            path,
-            COLUMNS,
-            required=_REQUIRED,
-            options=options,
-            convention="mdy",
-        ):
-            if _is_total(record):
-                yield Ignored(record.line, TOTALS)
-                continue
-            rejection = record.rejection()
-            if rejection is not None:
-                yield rejection
-                continue
-            yield from _campaign_day(record, label, options.stored)
+        records = file_records(path, COLUMNS, required=_REQUIRED, options=options, convention="mdy")
+        yield from with_currency_notice(_rows(records, label, options.stored), options.currency)
+
+
+def _rows(
+    records: Iterable[Record], label: Callable[[str], str], stored: StoredRecords | None
+) -> Iterator[Parsed]:
+    for record in records:
+        if _is_total(record):
+            yield Ignored(record.line, TOTALS)
+            continue
+        rejection = record.rejection()
+        if rejection is not None:
+            yield rejection
+            continue
+        yield from _campaign_day(record, label, stored)
 
 
 def _is_total(record: Record) -> bool:

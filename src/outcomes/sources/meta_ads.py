@@ -17,8 +17,10 @@ present: `Campaign ID`, `Day` (the "By time › Day" breakdown), `Reporting star
   see `outcomes.sources.campaigns` for how a campaign name reaches a plan tactic. The
   amount is in the report's currency and is not converted: spend in another currency than
   the plan's is left out of every tactic's cost (the plan's estimate stands where nothing
-  else is recorded) and reported by `outcomes roi` and the briefing. Export the ad
-  account's report in the plan's currency, or convert the amounts before loading.
+  else is recorded) and reported by `outcomes roi` and the briefing; the load itself
+  warns (a notice naming the currency found and the plan's) when the workspace's plan
+  reads. Export the ad account's report in the plan's currency, or convert the amounts
+  before loading.
 * `Impressions`, `Reach`, `Link clicks` (metric `clicks`), `Clicks (all)` (`clicks_all`)
   and `Results` (`results`) → `metric_snapshots` of the campaign on channel `facebook`
   (`instagram` on rows of a Platform breakdown that say so). `Result indicator` (which
@@ -47,7 +49,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -70,6 +72,7 @@ from outcomes.sources.campaigns import (
     counts,
     grain,
     negative,
+    with_currency_notice,
 )
 from outcomes.sources.fields import CellError, cell_text, parse_date, parse_decimal, parse_money
 from outcomes.sources.tabular import (
@@ -180,11 +183,17 @@ class MetaAds(Source):
             required=_REQUIRED,
             options=options,
         )
-        for record in records:
-            if _is_summary(record):
-                yield Ignored(record.line, SUMMARY)
-                continue
-            yield from _campaign_day(record, found, options.stored)
+        yield from with_currency_notice(_rows(records, found, options.stored), options.currency)
+
+
+def _rows(
+    records: Iterable[Record], found: Layout, stored: StoredRecords | None
+) -> Iterator[Parsed]:
+    for record in records:
+        if _is_summary(record):
+            yield Ignored(record.line, SUMMARY)
+            continue
+        yield from _campaign_day(record, found, stored)
 
 
 def _is_summary(record: Record) -> bool:

@@ -35,6 +35,8 @@ from typing import Any, Final
 
 from outcomes.tables import FACT_TABLES, Table
 from outcomes.warehouse.connection import Warehouse
+from outcomes.warehouse.file_names import names_file
+from outcomes.warehouse.identity import file_checksum
 from outcomes.warehouse.schema import replaced_name
 from outcomes.warehouse.superseded import removed_by
 
@@ -177,9 +179,15 @@ def history(warehouse: Warehouse, *, include_forgotten: bool = False) -> list[In
 
 
 def forget(
-    warehouse: Warehouse, target: str, *, dry_run: bool = False, cascade: bool = False
+    warehouse: Warehouse,
+    target: str,
+    *,
+    dry_run: bool = False,
+    cascade: bool = False,
+    root: Path | None = None,
 ) -> ForgetResult:
-    """Forget the ingest named by `target`: its id, or the file it loaded.
+    """Forget the ingest named by `target`: its id, or the file it loaded (history keeps a
+    file inside the workspace folder `root` relative to it: `outcomes.warehouse.file_names`).
 
     A file loaded by several current ingests (it changed between loads) names the newest;
     the others are listed in `other_current`. Raises `ForgetError` when there is nothing to
@@ -190,7 +198,7 @@ def forget(
     con.execute("BEGIN TRANSACTION")
     try:
         # Found and checked inside the transaction, so what is forgotten is what was checked.
-        record, others = _find(con, target)
+        record, others = _find(con, target, root)
         order = _cascade_order(con, record, cascade)
         forgotten = tuple(_forget_one(con, item, now) for item in order)
         con.execute("ROLLBACK" if dry_run else "COMMIT")
@@ -217,11 +225,11 @@ def _record(row: Sequence[Any]) -> IngestRecord:
     )  # fmt: skip
 
 
-def _find(con: Any, target: str) -> tuple[IngestRecord, list[IngestRecord]]:
+def _find(con: Any, target: str, root: Path | None) -> tuple[IngestRecord, list[IngestRecord]]:
     """The current ingest `target` names, and the other current ingests of the same file."""
     if target.strip().isdigit():  # a file named `12` is given as `./12`
         return _by_id(con, int(target)), []
-    return _by_file(con, target)
+    return _by_file(con, target, root)
 
 
 def _by_id(con: Any, ingest_id: int) -> IngestRecord:
@@ -237,13 +245,11 @@ def _by_id(con: Any, ingest_id: int) -> IngestRecord:
     return record
 
 
-def _by_file(con: Any, target: str) -> tuple[IngestRecord, list[IngestRecord]]:
-    wanted = _resolved(target)
-    matches = [
-        record
-        for record in _records(con, " ORDER BY id DESC", [])
-        if record.file == target or (wanted is not None and _resolved(record.file) == wanted)
-    ]
+def _by_file(con: Any, target: str, root: Path | None) -> tuple[IngestRecord, list[IngestRecord]]:
+    records = _records(con, " ORDER BY id DESC", [])
+    matches = [record for record in records if names_file(record.file, target, root)]
+    if not matches:
+        matches = _moved(con, records, target, root)
     current = [record for record in matches if record.forgotten_at is None]
     if current:
         return current[0], current[1:]
@@ -259,12 +265,23 @@ def _by_file(con: Any, target: str) -> tuple[IngestRecord, list[IngestRecord]]:
     )
 
 
-def _resolved(path: str) -> Path | None:
-    """The absolute path, to match `./a.csv` with `a.csv`; None when it cannot be resolved."""
-    try:
-        return Path(path).expanduser().resolve()
-    except (OSError, RuntimeError, ValueError):
-        return None
+def _moved(
+    con: Any, records: Sequence[IngestRecord], target: str, root: Path | None
+) -> list[IngestRecord]:
+    """Ingests kept by an absolute path from before the workspace's folder moved (and
+    before migration 8 could make them relative): the same path in the folder and the
+    same bytes, so the file is the one they loaded."""
+    path = Path(target)
+    if root is None or not path.is_file():
+        return []
+    digest, _ = file_checksum(path)
+    checksums = dict(con.execute("SELECT id, checksum FROM ingests").fetchall())
+    return [
+        record
+        for record in records
+        if names_file(record.file, target, root, moved_match=True)
+        and str(checksums.get(record.id) or "").startswith(digest)
+    ]
 
 
 def when_text(moment: dt.datetime) -> str:

@@ -155,8 +155,13 @@ def ingest_file(
     *,
     progress: Progress | None = None,
     batch_rows: int = BATCH_ROWS,
+    name: str | None = None,
 ) -> IngestResult:
-    """Load one file with `source`; raises `SourceError` (nothing loaded) if it is unreadable."""
+    """Load one file with `source`; raises `SourceError` (nothing loaded) if it is unreadable.
+
+    History (`ingests.file`, `rejected.file`) keeps the file as `name` (the workspace
+    gives it relative to its folder: `outcomes.warehouse.file_names`), else as `path`
+    was given; the result names it as given."""
     con = warehouse.duckdb
     identity = LoadIdentity.of(source, path, options)
     previous = _previous(con, str(path), source.name, identity.stored)
@@ -170,13 +175,14 @@ def ingest_file(
         ingest_id = int(
             con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchall()[0][0]
         )
-        loader = _Loader(con, ingest_id, str(path), batch_rows, progress)
+        loader = _Loader(con, ingest_id, name or str(path), batch_rows, progress)
         reading = replace(options or ReadOptions(), stored=StoredRecords(con))
         loader.load(source.read(path, reading), source.name)
-        result = replace(loader.result(source.name), read_again=read_again)
-        if not result.balanced:  # a bug of ours: nothing is stored rather than a wrong count
-            raise RuntimeError(f"{path}: the ingest's accounting does not add up: {result}")
-        _record(con, result, identity.stored, identity.size, started)
+        kept = replace(loader.result(source.name), read_again=read_again)
+        if not kept.balanced:  # a bug of ours: nothing is stored rather than a wrong count
+            raise RuntimeError(f"{path}: the ingest's accounting does not add up: {kept}")
+        _record(con, kept, identity.stored, identity.size, started)
+        result = replace(kept, file=str(path))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

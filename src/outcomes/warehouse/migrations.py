@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import Any, Final
 
 from outcomes.tables import FACT_TABLES, Table
+from outcomes.warehouse.file_names import stored_name
 from outcomes.warehouse.schema import (
     ALL_TABLES,
     INGESTS,
@@ -153,6 +155,37 @@ def _notices(con: Any) -> None:
     con.execute('ALTER TABLE ingests ADD COLUMN IF NOT EXISTS "notices" VARCHAR')
 
 
+_STATE_DIR: Final = ".outcomes"
+"""The workspace's state folder, which holds its DuckDB file (`connection.STATE_DIR`; that
+module imports this one)."""
+
+
+def _relative_files(con: Any) -> None:
+    """History names a file inside the workspace by its path relative to the workspace's
+    folder (`outcomes.warehouse.file_names`), so a moved folder still forgets by file: the
+    absolute paths recorded before, where they are inside this warehouse's workspace,
+    become relative. A warehouse that is no workspace's `.outcomes/` file (elsewhere by
+    `OUTCOMES_WAREHOUSE`, or in memory) keeps them: `forget` matches those as before."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    database = Path(row[0]) if row and row[0] else None
+    if database is None or database.parent.name != _STATE_DIR:
+        return
+    root = database.parent.parent
+    present = {name for (name,) in con.execute("SHOW TABLES").fetchall()}
+    for table in ("ingests", "rejected"):
+        if table not in present:
+            continue  # a warehouse from before it was made: nothing to name
+        names = con.execute(f'SELECT DISTINCT file FROM "{table}" WHERE file IS NOT NULL')
+        for (name,) in names.fetchall():
+            if not PurePath(name).is_absolute():
+                continue
+            kept = stored_name(Path(name), root)
+            if kept != name:
+                con.execute(f'UPDATE "{table}" SET file = ? WHERE file = ?', [kept, name])
+
+
 MIGRATIONS: Final = (
     Migration(1, "tables for activities, metrics, journeys, conversions, costs, ingests", _initial),
     Migration(2, "hours worked and who worked them, on cost lines (timesheets)", _timesheets),
@@ -161,6 +194,7 @@ MIGRATIONS: Final = (
     Migration(5, "the breakdown of ad report rows on costs and metric snapshots", _breakdowns),
     Migration(6, "the currency of cost lines, as the source states it", _cost_currencies),
     Migration(7, "what a connector had to assume about a file, on its ingest", _notices),
+    Migration(8, "files inside the workspace named relative to its folder", _relative_files),
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version

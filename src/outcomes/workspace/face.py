@@ -203,7 +203,9 @@ class Workspace:
 
         with self._warehouse() as warehouse:
             try:
-                return forgetting.forget(warehouse, target, dry_run=dry_run, cascade=cascade)
+                return forgetting.forget(
+                    warehouse, target, dry_run=dry_run, cascade=cascade, root=self.root
+                )
             except forgetting.ForgetError as exc:
                 raise WorkspaceError(str(exc)) from None
 
@@ -550,9 +552,16 @@ class Workspace:
             raise _warehouse_error(exc) from None
 
     def _file_settings(self) -> FileSettings:
+        from outcomes.plan import PlanError
         from outcomes.workspace.ingest import FileSettings
 
-        return FileSettings(self.root, self.config)
+        # Loading does not need a plan; when one reads, its currency is what spend is
+        # compared with as it loads (a report in another currency is said at once).
+        try:
+            currency: str | None = self.plan.plan.organisation.currency
+        except PlanError:
+            currency = None
+        return FileSettings(self.root, self.config, currency)
 
     def _journey_options(
         self,

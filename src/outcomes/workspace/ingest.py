@@ -12,6 +12,7 @@ from typing import Final
 
 from outcomes.sources import ReadOptions, Source, SourceError, detect_source, get_source
 from outcomes.warehouse.connection import STATE_DIR, Warehouse
+from outcomes.warehouse.file_names import stored_name
 from outcomes.warehouse.load import IngestResult, ingest_file
 from outcomes.workspace.config import AmbiguousMappingError, WorkspaceConfig
 
@@ -38,10 +39,14 @@ class FileSettings:
 
     root: Path
     config: WorkspaceConfig
+    currency: str | None = None
+    """The plan's currency, when the plan reads: ad spend in another is said as it loads."""
 
     def options_for(self, source: Source, path: Path, options: ReadOptions | None) -> ReadOptions:
         """`options`, completed with the CSV mapping `outcomes.toml` declares for the file."""
         options = options or ReadOptions()
+        if options.currency is None and self.currency is not None:
+            options = replace(options, currency=self.currency)
         if options.channels is None and self.config.channels:
             options = replace(options, channels=self.config.channels)
         mapping = self.config.csv_mapping_for(path, self.root)
@@ -87,7 +92,7 @@ def ingest_files(
         except AmbiguousMappingError as exc:
             outcomes.append(FileFailure(str(path), source.name, str(exc)))
             continue
-        outcomes.append(_one(warehouse, source, path, file_options, progress))
+        outcomes.append(_one(warehouse, source, path, file_options, progress, _root(workspace)))
     return outcomes
 
 
@@ -145,7 +150,7 @@ def ingest_recognised(
             unknown.append(path)
         else:
             file_options = workspace.options_for(source, path, options) if workspace else options
-            outcomes.append(_one(warehouse, source, path, file_options, progress))
+            outcomes.append(_one(warehouse, source, path, file_options, progress, _root(workspace)))
     return outcomes, unknown
 
 
@@ -204,19 +209,29 @@ def download_order(path: Path) -> tuple[str, int, str]:
     return (path.with_name(base + path.suffix).as_posix(), copy, path.name)
 
 
+def _root(workspace: FileSettings | None) -> Path | None:
+    return workspace.root if workspace is not None else None
+
+
 def _one(
     warehouse: Warehouse,
     source: Source,
     path: Path,
     options: ReadOptions | None,
     progress: ProgressFactory | None,
+    root: Path | None,
 ) -> Outcome:
     if not path.is_file():
         reason = "is a folder; use --auto to load a folder" if path.is_dir() else "no such file"
         return FileFailure(str(path), source.name, f"{path}: {reason}")
     try:
         return ingest_file(
-            warehouse, source, path, options, progress=progress(path) if progress else None
+            warehouse,
+            source,
+            path,
+            options,
+            progress=progress(path) if progress else None,
+            name=stored_name(path, root) if root is not None else None,
         )
     except SourceError as exc:
         return FileFailure(str(path), source.name, str(exc))

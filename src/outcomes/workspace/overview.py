@@ -132,6 +132,11 @@ class RoiOut(View):
         "without a return in money."
     )
     roas: float | None
+    roas_note: str | None = Field(
+        None,
+        description="Why roas is none: no ad money spent, no sales return measured yet, or "
+        "goals not judged on sales; none when roas is given.",
+    )
     cost_per_acquisition: float | None
     link: str | None
     return_kind: Literal["money", "units", "none"] = Field(
@@ -314,6 +319,7 @@ def roi_out(row: RoiRow, titles: dict[str, str]) -> RoiOut:
         technology=row.technology,
         roi=row.roi,
         roas=row.roas,
+        roas_note=row.roas_note,
         cost_per_acquisition=row.cost_per_acquisition,
         link=f"{link}{row.id}" if link else None,
         **_return_fields(row),
