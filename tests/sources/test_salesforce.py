@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from outcomes.sources import salesforce
 from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.registry import HEAD_BYTES, detect_source, get_source
 from outcomes.sources.salesforce import Salesforce
@@ -237,3 +238,17 @@ def test_a_latin1_report_reads_with_its_encoding(tmp_path: Path) -> None:
     assert [p.values["customer_id"] for p in parsed if isinstance(p, Row)] == [
         "salesforce:Société Générale"
     ]
+
+
+def test_dates_that_read_both_ways_follow_the_workspaces_order_never_a_guess(
+    tmp_path: Path,
+) -> None:
+    """A report is written in its user's locale: the docs said "read month first", yet a
+    report whose every date reads both ways was refused; it is, and says how to tell."""
+    path = tmp_path / "report.csv"
+    path.write_text(HEADER + "A1,Deal,Closed Won,1,10,3/1/2026,2/1/2026\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="set the order: --date-order"):
+        read(path)
+    uk = [r.values["ts"] for r in Salesforce().read(path, ReadOptions(date_order="dmy"))]
+    assert uk[0] == utc(2026, 1, 3)  # 3 January, as a UK user's report means it
+    assert "read month first" not in (salesforce.__doc__ or "")

@@ -33,8 +33,11 @@ whose campaign a tactic names was no tactic's sale. `customer_id` is the
 Account ID, else the Account Name. For goal scopes, `segment` is the Segment column, else
 the Type, and `product` the Product (Name) of an opportunity-products report. The
 Opportunity Owner (`Owner`, `Owner.Name`) is `owner`, which a tactic's `pilot` compares
-per person by the plan person's `name` or `id` (any case). Dates are read month first
-("3/1/2026" is 1 March), as a US-locale report writes them.
+per person by the plan person's `name` or `id` (any case). Dates are written in the
+exporting user's locale (month first in the US, day first in the UK), so each date column
+is read by its own values ("3/15/2026" makes it month first); a column whose every date
+reads both ways ("3/1/2026") follows `--date-order` or `date_order` in `outcomes.toml`,
+and without either the report is refused, naming the setting, never guessed.
 
 Reports end with a blank line and a footer: the report name, "Grand Totals (123
 records)", "Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.",
