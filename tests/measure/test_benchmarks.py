@@ -236,3 +236,32 @@ def test_a_target_reached_by_the_tactics_end_is_achieved(warehouse: Warehouse) -
     deflect(warehouse, 300, "email")
     result = measured(plan, warehouse)[("customer-newsletter", "support_tickets_deflected")]
     assert (result.actual, result.status) == (300.0, "achieved")
+
+
+def _linkedin(w: Warehouse, source: str, kind: str, native_id: str, text: str = "") -> None:
+    w.duckdb.execute(
+        "INSERT INTO activities (key, source, channel, account, native_id, kind, text, ts, "
+        "ingest_id) VALUES (?, ?, 'linkedin', 'Sagebrook Home Services', ?, ?, ?, ?, 1)",
+        [native_id, source, native_id, kind, text, dt.datetime(2026, 10, 6, 15, tzinfo=dt.UTC)],
+    )
+
+
+def test_a_count_no_loaded_export_can_hold_has_no_data_yet_not_zero(
+    warehouse: Warehouse,
+) -> None:
+    """A LinkedIn page's export holds posts and never the replies under them, so a respond
+    tactic's `replies_sent` measured from it is not known to be 0: Sagebrook's li-listen
+    read "replies_sent 0 (target 20): off track" from an export that could not hold one."""
+    fixture = Path(__file__).parents[1] / "workspace/fixtures/sixthco/plan.yaml"
+    plan = load_plan(fixture).plan
+    link = "https://sagebrook.example/careers?utm_campaign=careers-techs"
+    _linkedin(warehouse, "linkedin", "post", "p1", f"Meet Luis #SagebrookCareers {link}")
+    as_of = dt.date(2026, 11, 30)
+    found = measured(plan, warehouse, as_of=as_of)
+    listen = found[("li-listen", "replies_sent")]
+    assert (listen.actual, listen.status) == (None, "no_data")
+    # Posts are what that export holds: the careers tactic's count is measured.
+    assert found[("li-careers", "posts")].actual == 1.0
+    # Once an export that holds replies is loaded on the channel, none is a real 0.
+    _linkedin(warehouse, "csv", "comment", "c1")
+    assert measured(plan, warehouse, as_of=as_of)[("li-listen", "replies_sent")].actual == 0.0

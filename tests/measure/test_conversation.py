@@ -302,3 +302,24 @@ def test_the_demo_tactics_and_responders_match_the_planted_conversations(demo: P
         assert got_by[key].median_first_response_minutes == pytest.approx(
             numbers["median_first_response_minutes"], abs=0.1
         ), key
+
+
+def test_a_thread_continuing_our_own_post_answers_nobody_in_a_tactics_numbers(
+    warehouse: Warehouse,
+) -> None:
+    """A reply to our own tweet (a thread) answers no customer. The account's numbers left
+    it out while its respond tactic, which does not claim the post it continues, counted
+    it as a conversation answered in 2 minutes: Sagebrook's x-care read 6 answered, a
+    median of 37.5 business minutes and 83% within target, its account 5, 50 and 80%."""
+    plan = load_plan(Path(__file__).parents[1] / "workspace/fixtures/sixthco/plan.yaml").plan
+    w = warehouse
+    asked = T0 - dt.timedelta(minutes=25)
+    customer = (int(asked.timestamp() * 1000) - 1_288_834_974_657) << 22
+    activity(w, "x", "reply", "9001", 0, in_reply_to=str(customer), account="SagebrookHelp")
+    activity(w, "x", "post", "9002", 60, account="SagebrookHelp")  # a tip: no tactic's
+    activity(w, "x", "reply", "9003", 62, in_reply_to="9002", account="SagebrookHelp")
+    [account] = by_channel(w).values()
+    [care] = tactic_conversation(plan, w.table("activities"))
+    assert care.group == {"tactic": "x-care"}
+    assert (care.answered, account.answered) == (1, 1)
+    assert care.median_first_response_minutes == pytest.approx(25.0, abs=0.02)

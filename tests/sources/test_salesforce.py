@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from outcomes.sources import salesforce
 from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.registry import HEAD_BYTES, detect_source, get_source
 from outcomes.sources.salesforce import Salesforce
@@ -40,9 +41,14 @@ def test_registry_finds_the_connector() -> None:
     assert isinstance(get_source("salesforce"), Salesforce)
 
 
+def conversions(rows: list[Row]) -> list[Row]:
+    return [r for r in rows if r.table == "conversions"]
+
+
 def test_report_outcomes() -> None:
     rows, _ = read(SALESFORCE / "opportunities.csv")
-    assert {r.table for r in rows} == {"conversions"}
+    assert {r.table for r in rows} == {"conversions", "touchpoints"}
+    rows = conversions(rows)
     assert summary(rows) == [
         # won new business: a deal won and a new customer
         ("salesforce|opportunity|0065g00000AAA01|deal_won", "deal_won", 48000.0, "USD", utc(2026, 3, 1)),
@@ -60,7 +66,7 @@ def test_report_outcomes() -> None:
 
 
 def test_report_channel_campaign_owner_and_customer() -> None:
-    rows, _ = read(SALESFORCE / "opportunities.csv")
+    rows = conversions(read(SALESFORCE / "opportunities.csv")[0])
     first = rows[0].values
     assert first == {
         "key": "salesforce|opportunity|0065g00000AAA01|deal_won",
@@ -87,9 +93,46 @@ def test_report_channel_campaign_owner_and_customer() -> None:
     ]
 
 
+def test_where_an_opportunity_came_from_is_a_touch_of_its_account() -> None:
+    """A report's Lead Source and Primary Campaign Source say where the deal came from, as
+    a HubSpot contact's original source does: without a touch, a deal from LinkedIn whose
+    campaign a tactic names was no tactic's sale (Sagebrook's $146,000 of LinkedIn deals:
+    '3 of 12 sales had a touch to credit', the revenue goal 'no return measured yet')."""
+    rows, _ = read(SALESFORCE / "opportunities.csv")
+    touches = [r.values for r in rows if r.table == "touchpoints"]
+    assert touches[0] == {
+        "key": "salesforce|opportunity_source|0065g00000AAA01",
+        "source": "salesforce",
+        "journey_id": "salesforce:Acme",
+        "customer_id": "salesforce:Acme",
+        "ts": utc(2026, 1, 15),  # when the opportunity was created: before it was won
+        "channel": "linkedin",
+        "event": "opportunity_source",
+        "utm_campaign": "Q1 LinkedIn Ads",
+    }
+    assert [(t["customer_id"], t["ts"], t["channel"], t["utm_campaign"]) for t in touches[1:]] == [
+        ("salesforce:Beta", utc(2026, 2, 1), "website", "Web"),
+        ("salesforce:Gamma", utc(2026, 1, 20), "referral", "Partner Referral"),
+        ("salesforce:Total Gym", utc(2026, 2, 10, 14, 30), "facebook", "FB spring"),
+    ]
+
+
+def test_an_opportunity_without_an_account_or_a_source_is_no_touch(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Opportunity ID,Account Name,Stage,Amount,Close Date,Created Date,Lead Source\n"
+        "A1,,Closed Won,10,3/15/2026,2/13/2026,LinkedIn\n"  # nobody's journey
+        "A2,Acme,Closed Won,10,3/15/2026,2/13/2026,\n"  # from nowhere the report says
+    )
+    rows, _ = read(path)
+    assert [r.table for r in rows] == ["conversions"] * 4
+
+
 def test_footer_rows_are_skipped_and_bad_rows_rejected() -> None:
     rows, rejected = read(SALESFORCE / "opportunities.csv")
-    assert len(rows) == 8  # 4 deals: 4 outcomes, 1 new customer, 3 creations of closed deals
+    # 4 deals: 4 outcomes, 1 new customer, 3 creations of closed deals; and where each came from
+    assert len(conversions(rows)) == 8
+    assert len(rows) == 8 + 4
     assert [(r.line, r.column, r.reason) for r in rejected] == [
         (6, "Is Won", "expected true or false (or 1/0), got 'maybe'"),
         (7, "Created Date", "an open opportunity is dated by its Created Date; add it to the report"),
@@ -98,6 +141,7 @@ def test_footer_rows_are_skipped_and_bad_rows_rejected() -> None:
 
 def test_api_names_and_stage_without_is_won() -> None:
     rows, rejected = read(SALESFORCE / "opportunities_api.csv")
+    rows = conversions(rows)
     assert rejected == []
     assert summary(rows) == [
         ("salesforce|opportunity|0065g00000BBB01|deal_won", "deal_won", 2500.0, None, utc(2026, 4, 1)),
@@ -194,3 +238,17 @@ def test_a_latin1_report_reads_with_its_encoding(tmp_path: Path) -> None:
     assert [p.values["customer_id"] for p in parsed if isinstance(p, Row)] == [
         "salesforce:Société Générale"
     ]
+
+
+def test_dates_that_read_both_ways_follow_the_workspaces_order_never_a_guess(
+    tmp_path: Path,
+) -> None:
+    """A report is written in its user's locale: the docs said "read month first", yet a
+    report whose every date reads both ways was refused; it is, and says how to tell."""
+    path = tmp_path / "report.csv"
+    path.write_text(HEADER + "A1,Deal,Closed Won,1,10,3/1/2026,2/1/2026\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="set the order: --date-order"):
+        read(path)
+    uk = [r.values["ts"] for r in Salesforce().read(path, ReadOptions(date_order="dmy"))]
+    assert uk[0] == utc(2026, 1, 3)  # 3 January, as a UK user's report means it
+    assert "read month first" not in (salesforce.__doc__ or "")

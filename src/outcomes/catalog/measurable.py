@@ -98,7 +98,9 @@ SOURCE_DATA: Final[dict[str, frozenset[Token]]] = {
     | _conversions(
         "lead", "qualified_lead", "new_customer", "opportunity", "deal_won", "deal_lost"
     ),
-    "salesforce": _conversions("opportunity", "deal_won", "deal_lost", "new_customer"),
+    # Each deal's Lead Source or campaign is a touch of its account.
+    "salesforce": _tokens("touchpoints")
+    | _conversions("opportunity", "deal_won", "deal_lost", "new_customer"),
     "ga4": _tokens("touchpoints") | _conversions("lead", "order"),
     "paths": _tokens("journey_paths"),
     # Offline counts (`catalog.checkin_counts`) as snapshots of the tactic.

@@ -4,7 +4,9 @@ For every benchmark of every tactic, over the tactic's dates up to the day it is
 at (below, **Which day**), the actual comes from the warehouse by the metric's family:
 
 * **activity** (`posts`, `replies_sent`, `messages_sent`): the tactic's own activities of
-  that kind (mapped through `measurement.match`);
+  that kind (mapped through `measurement.match`); none is 0 only when an export loaded on
+  the tactic's channel can hold that kind (`outcomes.catalog.measurable.SOURCE_DATA`), else
+  no data: a LinkedIn page's export holds posts, never the replies under them;
 * **engagement** (`likes`, `comments`, `shares`, `clicks`, `impressions`, `reach`,
   `views`): summed over the tactic's activities (`likes` are reactions); where no activity
   of the tactic states the count, `clicks` and `impressions` are those its ad and email
@@ -95,7 +97,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from outcomes.catalog import BUILTIN_METRICS
-from outcomes.catalog.measurable import ACTIVITY_COUNTS, ENGAGEMENT_COLUMNS, TOUCHED_TYPES
+from outcomes.catalog.measurable import (
+    ACTIVITY_COUNTS,
+    ANY_DATA,
+    ENGAGEMENT_COLUMNS,
+    SOURCE_DATA,
+    TOUCHED_TYPES,
+)
 from outcomes.catalog.metrics import MetricClass
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.benchmark_days import CONVERSATION_LEVELS, BenchmarkDays, Reach
@@ -197,6 +205,7 @@ def tactic_benchmarks(
         **{f"{c}{_STATED}": mine[c].count() for c in columns},
     )
     by_kind = to_arrow(kinds).to_pylist()
+    holds = _holdable(activities)
     if conversation is None:
         conversation = tactic_conversation(plan, activities)
     talk: dict[str | None, ConversationHealth] = {h.group["tactic"]: h for h in conversation}
@@ -217,6 +226,8 @@ def tactic_benchmarks(
             continue
         for benchmark in tactic.benchmarks:
             actual = _actual(tactic, benchmark.metric, by_kind, talk, touched, deflected)
+            if actual == 0 and not _can_hold(holds, tactic.channel, benchmark.metric):
+                actual = None  # no export loaded on the channel could hold one
             # What no activity states, its campaigns' reports may (campaign_figures).
             from_campaigns = actual is None
             if from_campaigns:
@@ -344,6 +355,32 @@ def _touched_in(
         if str(row["step"]) in tactics:
             found[(str(row["step"]), kind)] = (float(row["n"]), float(row["value"] or 0.0))
     return found
+
+
+def _holdable(activities: ibis.Table) -> dict[str, frozenset[str] | None]:
+    """Per channel, the activity kinds the exports loaded on it can hold (None: any kind,
+    from a CSV mapped by hand or a source the catalogue does not know)."""
+    pairs = activities.select("channel", "source").distinct()
+    found: dict[str, frozenset[str] | None] = {}
+    for row in to_arrow(pairs).to_pylist():
+        channel, source = str(row["channel"]), str(row["source"])
+        data = SOURCE_DATA.get(source) if source != ANY_DATA else None
+        kinds = (
+            None
+            if data is None
+            else frozenset(t.split(":", 1)[1] for t in data if t.startswith("activities:"))
+        )
+        before = found.get(channel, frozenset())
+        found[channel] = None if kinds is None or before is None else before | kinds
+    return found
+
+
+def _can_hold(holds: dict[str, frozenset[str] | None], channel: str, metric: str) -> bool:
+    """False for an activity count no export loaded on `channel` could hold."""
+    if metric not in ACTIVITY_KINDS:
+        return True
+    kinds = holds.get(channel, frozenset())
+    return kinds is None or ACTIVITY_KINDS[metric] in kinds
 
 
 def _actual(

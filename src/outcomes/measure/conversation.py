@@ -154,16 +154,20 @@ def conversation_health(
     low_response: float = LOW_RESPONSE,
     hours: BusinessHours = DEFAULT_HOURS,
     targets: Mapping[Key, ResponseTarget] | None = None,
+    own: ibis.Table | None = None,
 ) -> list[ConversationHealth]:
     """Conversation health per group of `by` columns of `activities` (see module doc).
 
     `targets` maps a group's key (its `by` values, in order) to its response-time target.
+    `own`: every activity of ours, when `activities` is a part of them (a tactic's), so
+    that a reply continuing our own post (a thread) is no answer to an item not exported,
+    whichever part the post is in; by default `activities` itself.
     """
     keys = list(by)
     a = activities
     if "account" in keys:
         a = a.mutate(account=account_key(a.account))
-    seen, unseen = _conversations(a, keys)
+    seen, unseen = _conversations(a, keys, activities if own is None else own)
     answered = seen.filter(seen.first.notnull())
     # One row per answered item leaves the engine (its first answer's time and the wait):
     # business hours need clock times, for which engines share no calendar function.
@@ -211,6 +215,7 @@ def tactic_conversation(
         by=("tactic",),
         hours=plan.organisation.business_hours,
         targets=response_targets(plan),
+        own=mapped,  # a thread under a post no tactic claims is still no customer's answer
     )
     pushing = {t.id for t in plan.tactics if t.mode in PUSH_MODES}
     return [
@@ -246,7 +251,7 @@ def responder_health(
     a = activities.mutate(person=person_of(activities.author, people))
     a = a.mutate(responder=a.person.fill_null(a.author.fill_null("(unknown)")))
     keys = ["channel", "responder", "person"]
-    seen, unseen = _conversations(a, keys)
+    seen, unseen = _conversations(a, keys, a)
     rows = seen.filter(seen.first.notnull()).select(
         *[seen[f"answer_{k}"].name(k) for k in keys], "first", "minutes"
     )
@@ -309,11 +314,14 @@ def _answers(a: ibis.Table) -> ibis.Table:
     return a.filter(a.kind.isin(list(ANSWER_KINDS)) & a.in_reply_to.notnull())
 
 
-def _conversations(a: ibis.Table, answer_columns: Sequence[str]) -> tuple[ibis.Table, ibis.Table]:
+def _conversations(
+    a: ibis.Table, answer_columns: Sequence[str], own: ibis.Table
+) -> tuple[ibis.Table, ibis.Table]:
     """Every inbound item with its first answer, and first answers to items not exported.
 
     The first answer's `answer_columns` come along as `answer_<column>`, with `first` (its
-    time) and `minutes` (the wait; null where the item's time cannot be known).
+    time) and `minutes` (the wait; null where the item's time cannot be known). An answer
+    to one of `own`'s activities (our own post) is no answer to an item not exported.
     """
     import ibis
 
@@ -334,7 +342,7 @@ def _conversations(a: ibis.Table, answer_columns: Sequence[str]) -> tuple[ibis.T
         first, (inbound.channel == first.first_channel) & (inbound.native_id == first.first_of)
     )
     seen = seen.mutate(minutes=(seen.first.delta(seen.ts, unit="second") / 60.0).cast("float64"))
-    own_ids = a.filter(a.native_id.notnull()).select(channel_o=a.channel, id_o=a.native_id)
+    own_ids = own.filter(own.native_id.notnull()).select(channel_o=own.channel, id_o=own.native_id)
     unseen = first.anti_join(
         own_ids, (first.first_channel == own_ids.channel_o) & (first.first_of == own_ids.id_o)
     )

@@ -77,6 +77,7 @@ def response_days(plan: Plan, activities: ibis.Table) -> list[ResponseDay]:
         mine.mutate(day=mine.ts.date()),
         by=("tactic", "day"),
         hours=plan.organisation.business_hours,
+        own=mapped,  # a thread under a post no tactic claims answers no customer
     )
     found = [_day(health, targets[(health.group["tactic"],)]) for health in daily]
     return sorted((d for d in found if d.inbound or d.answered), key=lambda d: (d.tactic, d.day))

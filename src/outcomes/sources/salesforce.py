@@ -20,12 +20,24 @@ Each opportunity becomes `conversions`:
 
 `channel` is the Lead Source mapped by :func:`channel_from_source` ("LinkedIn" →
 `linkedin`); `campaign` is the Primary Campaign Source, else the Lead Source, so that a
-lead source naming no plan channel ("Partner Referral") is kept. `customer_id` is the
+lead source naming no plan channel ("Partner Referral") is kept.
+
+**Where a deal came from is a touch.** The Lead Source and Primary Campaign Source say
+where the opportunity came from, as a HubSpot contact's original source does; so each
+opportunity with an account and either of them also gives one `touchpoints` row: journey
+and customer id the account's, dated by Created Date (else the date of its conversions),
+`channel` and `utm_campaign` as above, event `opportunity_source`, keyed
+`natural_key("salesforce", "opportunity_source", id)`. Attribution credits the deal to
+the tactic that claims that channel or campaign: without the touch, a deal from LinkedIn
+whose campaign a tactic names was no tactic's sale. `customer_id` is the
 Account ID, else the Account Name. For goal scopes, `segment` is the Segment column, else
 the Type, and `product` the Product (Name) of an opportunity-products report. The
 Opportunity Owner (`Owner`, `Owner.Name`) is `owner`, which a tactic's `pilot` compares
-per person by the plan person's `name` or `id` (any case). Dates are read month first
-("3/1/2026" is 1 March), as a US-locale report writes them.
+per person by the plan person's `name` or `id` (any case). Dates are written in the
+exporting user's locale (month first in the US, day first in the UK), so each date column
+is read by its own values ("3/15/2026" makes it month first); a column whose every date
+reads both ways ("3/1/2026") follows `--date-order` or `date_order` in `outcomes.toml`,
+and without either the report is refused, naming the setting, never guessed.
 
 Reports end with a blank line and a footer: the report name, "Grand Totals (123
 records)", "Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.",
@@ -192,6 +204,9 @@ def _opportunity(record: Record, column: Namer) -> Iterator[Parsed]:
     if record.has("amount") or record.has("currency"):
         base["currency"] = cell_text(record.get("currency")) or symbol
     kinds = [outcome]
+    touch = _source_touch(record, base)
+    if touch is not None:
+        yield touch
     if outcome == "deal_won" and _letters(record.get("type")) in _NEW_BUSINESS:
         kinds.append("new_customer")
     # A closed deal is dated by Close Date, else Created Date; a campaign is the Primary
@@ -214,6 +229,34 @@ def _opportunity(record: Record, column: Namer) -> Iterator[Parsed]:
                 record.line,
                 fills - {"ts"},  # its own date, Created Date, is in the file
             )
+
+
+def _source_touch(record: Record, base: dict[str, Any]) -> Row | None:
+    """The touch an opportunity's Lead Source or campaign states (module docstring)."""
+    customer, channel, campaign = (
+        base.get(name) for name in ("customer_id", "channel", "campaign")
+    )
+    if customer is None or (channel is None and campaign is None):
+        return None
+    try:
+        created = parse_datetime(record.get("created"))
+    except FieldError:
+        created = None  # the conversions name the bad cell; the touch takes their date
+    touch = {
+        "key": natural_key(NAME, "opportunity_source", cell_text(record.get("id"))),
+        "source": NAME,
+        "journey_id": customer,
+        "customer_id": customer,
+        "ts": created or base["ts"],
+        "channel": channel,
+        "event": "opportunity_source",
+        "utm_campaign": campaign,
+    }
+    # Like the deal's campaign, a touch read from a fallback column only fills gaps.
+    fills = partial_fills(
+        record, {"ts": ("created", "close_date"), "utm_campaign": ("campaign", "lead_source")}
+    )
+    return Row("touchpoints", touch, record.line, fills)
 
 
 def _letters(raw: object) -> str:

@@ -276,3 +276,19 @@ def test_a_respond_tactic_that_claims_posts_can_measure_its_push_ratio(clean_pla
     # publishing tactic's, so the ratio still lacks them (docs/plan-format.md, precedence).
     tactic(clean_plan, "answer-mentions")["measurement"]["match"] = {"accounts": ["acme"]}
     assert hits(clean_plan) == {("unmeasurable-metric", "answer-mentions")}
+
+
+def test_a_salesforce_report_measures_the_opportunities_a_tactic_brought(
+    clean_plan: Plan,
+) -> None:
+    """Salesforce's Lead Source and campaign are touches of the deal's account, so a
+    tactic measured from the report can count the opportunities and new customers it
+    brought (Sagebrook's reps: "cannot be measured from salesforce ... sources that give it:
+    hubspot, csv", while the report named their campaign on every deal)."""
+    rep_posts = tactic(clean_plan, "rep-posts")
+    rep_posts["benchmarks"] = [
+        {"metric": "opportunities", "target": 8},
+        {"metric": "net_new_customers", "target": 4},
+    ]
+    rep_posts["measurement"]["sources"] = ["salesforce"]
+    assert hits(clean_plan) == set()
