@@ -168,12 +168,18 @@ class _Made:
 
 
 def _write_report(made: _Made, drawing: ChartDrawing | None, printer: Printer | None) -> None:
-    from outcomes.report.executive import PdfUnavailableError, render_html, render_pdf
+    from outcomes.report.executive import (
+        PdfUnavailableError,
+        render_html,
+        render_pdf,
+        stop_collecting_cycles,
+    )
     from outcomes.report.printer import PrintError
 
     briefing, target = made.briefing, made.target
     try:
         if made.chosen is ReportFormat.PDF:
+            stop_collecting_cycles()  # the command ends once the PDF is written
             render_pdf(
                 briefing,
                 target,
