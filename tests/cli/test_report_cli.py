@@ -131,3 +131,20 @@ def test_report_format_follows_the_suffix_and_bad_targets_fail_cleanly(workspace
     )
     assert result.exit_code == 2
     assert "/nonexistent/dir/r.pdf: cannot write" in result.output
+
+
+def test_a_pdf_asked_in_another_programs_process_leaves_its_collector_on(
+    workspace: Path,
+) -> None:
+    """`outcomes report` lays the PDF out without Python's cycle collector only when its
+    process ends with it (`outcomes.cli.main`): invoked in-process (here, a test's
+    CliRunner), the process goes on and keeps collecting."""
+    import gc
+
+    target = workspace / "out" / "in-process.pdf"
+    target.parent.mkdir(exist_ok=True)
+    assert gc.isenabled()
+    result = runner.invoke(app, ["report", "-w", str(workspace), "-o", str(target), *MEASURE])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert gc.isenabled()

@@ -227,3 +227,36 @@ def test_the_printed_appendix_is_the_same_whatever_the_date(workspace: Path) -> 
     assert len({appendix(day, PRINTED_APPENDIX) for day in dates}) == 1
     # The date does show in the HTML's appendix: the comparison can tell dates apart.
     assert len({appendix(day, SCREEN_APPENDIX) for day in dates}) == len(dates)
+
+
+def test_the_pdf_is_laid_out_without_collecting_cycles(workspace: Path) -> None:
+    """The command and its printer end once the PDF is written: Python's cycle collector,
+    which walks WeasyPrint's hundreds of thousands of layout objects again and again for
+    nothing (a sixth of the layout's CPU), is off in any process that has loaded WeasyPrint,
+    whether the printer lays the PDF out (measuring) or the command (a kept briefing)."""
+    events = workspace / "collections.txt"
+    script = f"""
+        import gc, os, runpy, sys
+        events = os.open({str(events)!r}, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+
+        def watch(phase, info):
+            if phase == "start":  # which process, and whether it has loaded WeasyPrint
+                os.write(events, b"%d %d\\n" % (os.getpid(), "weasyprint" in sys.modules))
+
+        gc.callbacks.append(watch)
+        sys.argv = ["outcomes", "report", "-w", {str(workspace)!r}, *{MEASURE!r},
+                    *sys.argv[1:], "-o", {str(workspace / "collected.pdf")!r}]
+        runpy.run_module("outcomes", run_name="__main__")
+        """
+    for extra in (["--refresh"], []):  # through the printer, then from the kept briefing
+        for kept in (workspace / ".outcomes" / "cache").glob("*/*-report-*.pdf"):
+            kept.unlink()
+        events.unlink(missing_ok=True)
+        done = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(script), *extra],
+            capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        seen = [line.split() for line in events.read_text().splitlines()]
+        assert any(loaded == "0" for _, loaded in seen), "the watch sees collections"
+        assert [pid for pid, loaded in seen if loaded == "1"] == [], extra

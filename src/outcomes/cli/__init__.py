@@ -86,11 +86,14 @@ def main() -> None:
     finally:
         if not quick:
             gc.enable()
+    from outcomes.cli.common import Invocation
+
+    invocation = Invocation(ends_process=True)
     if not quick:
-        app()
+        app(obj=invocation)
         return
     try:
-        app()
+        app(obj=invocation)
     except SystemExit as done:
         exit_at_once(done)
         raise

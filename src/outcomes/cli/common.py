@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -74,6 +75,22 @@ WorkspaceOption = Annotated[
         "--workspace", "-w", help="The workspace folder (holds plan.yaml and .outcomes/)."
     ),
 ]
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """How the commands were started: `outcomes.cli.main` hands it to them as typer's
+    `ctx.obj`; invoked in another program's process (a test's CliRunner) there is none."""
+
+    ends_process: bool = False
+    """The process ends with the command (the console script, `python -m outcomes`): what
+    it leaves behind is freed by the process ending (`report` then lays the PDF out without
+    the cycle collector)."""
+
+
+def ends_process(ctx: typer.Context) -> bool:
+    """Whether the command's process ends with it (`Invocation.ends_process`)."""
+    return isinstance(ctx.obj, Invocation) and ctx.obj.ends_process
 
 
 def stdout_console(min_width: int | None = None) -> Console:

@@ -20,6 +20,7 @@ from outcomes.cli.common import (
     WorkspaceOption,
     answering,
     app,
+    ends_process,
     fail,
     open_workspace,
     status_text,
@@ -167,15 +168,24 @@ class _Made:
     workspace: Path
     checkins: list[CheckinRecord]
     approved: SignOff | None
+    ends_process: bool
+    """The process ends with the command (`common.Invocation`)."""
 
 
 def _write_report(made: _Made, drawing: ChartDrawing | None, printer: Printer | None) -> None:
-    from outcomes.report.executive import PdfUnavailableError, render_html, render_pdf
+    from outcomes.report.executive import (
+        PdfUnavailableError,
+        render_html,
+        render_pdf,
+        stop_collecting_cycles,
+    )
     from outcomes.report.printer import PrintError
 
     briefing, target = made.briefing, made.target
     try:
         if made.chosen is ReportFormat.PDF:
+            if made.ends_process:  # not in another program's process (a test's)
+                stop_collecting_cycles()
             render_pdf(
                 briefing,
                 target,
@@ -299,6 +309,7 @@ class ReportFormat(StrEnum):
 
 @app.command(rich_help_panel="Report")
 def report(
+    ctx: typer.Context,
     workspace: WorkspaceOption = Path(),
     plan: PlanOption = None,
     output_format: Annotated[
@@ -347,7 +358,7 @@ def report(
         printer, drawing = printing.started(briefing) if printing else (None, None)
         checkins = recent_checkins(workspace, plan, wait)
         approved = printing.sign_off() if printing else plan_sign_off(workspace, plan)
-        made = _Made(briefing, target, chosen, workspace, checkins, approved)
+        made = _Made(briefing, target, chosen, workspace, checkins, approved, ends_process(ctx))
         _write_report(made, drawing, printer)
     finally:
         if printing is not None:  # a failure before the PDF leaves no child

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import statistics
 from collections.abc import Sequence
@@ -262,6 +263,22 @@ def warm_up() -> None:
         "height='4'/><text x='1' y='12' font-size='10'>a</text></svg></figure></body>"
     )
     weasyprint.HTML(string=sample, base_url=None).write_pdf()
+
+
+def stop_collecting_cycles() -> None:
+    """Python's cycle collector off for the rest of this process. Only for a process that
+    ends once its PDF is written (`outcomes report`, its printer), and called before it
+    loads WeasyPrint or lays out.
+
+    WeasyPrint's import and layout make hundreds of thousands of objects (boxes, computed
+    styles, Pango's wrappers, kept in reference cycles until the document is dropped):
+    each collection walks them, and every module loaded before, again and frees almost
+    nothing. Without it, laying out and writing the demo's report takes about a sixth less
+    CPU (one process, median of 5: 1.77 -> 1.46 s) and the bytes are the same; what the
+    layout leaves, about 18 MB a report, is freed when the process ends. Pausing it only
+    during the layout does not help: resumed, the collector walks all of it at once.
+    """
+    gc.disable()
 
 
 def _pdf_engine() -> ModuleType:

@@ -217,6 +217,9 @@ def _serve(
 
         # Forked first, before WeasyPrint loads here: the drawer needs none of it.
         drawing = ChartDrawing.ready(for_print=True, inbox=charts)
+        from outcomes.report.executive import stop_collecting_cycles
+
+        stop_collecting_cycles()  # it ends once it has sent the PDF
         try:
             unavailable = _get_ready()
             if read_sign_off is not None:
