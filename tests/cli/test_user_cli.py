@@ -135,7 +135,8 @@ def test_ingests_and_forgets_are_in_the_audit_log(tmp_path: Path) -> None:
     ]
     (loaded,) = events[1]["detail"]["files"]
     assert (loaded["source"], loaded["loaded"], loaded["ingest_id"]) == ("salesforce", 1, 1)
-    assert events[0]["detail"] == {"file": str(tmp_path / "a.csv"), "ingests": [1]}
+    # History names the file relative to the workspace (`outcomes.warehouse.file_names`).
+    assert events[0]["detail"] == {"file": "a.csv", "ingests": [1]}
     assert events[0]["actor"] == cli_actor()
 
 
