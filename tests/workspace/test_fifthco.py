@@ -229,8 +229,8 @@ def test_a_response_time_is_not_achieved_while_a_message_waits_past_it(
     assert (insta["actual"], insta["status"]) == (420.0, "on_track")
     status = {t["tactic"]: t for t in scorecard["tactic_status"]}
     assert (
-        "first_response_minutes 420 (target 240, counting 1 message still unanswered past "
-        "the target of 240 minutes, each as its wait so far): on track"
+        "first_response_minutes 420 (target 240, measured to 2026-11-22, counting 1 message "
+        "still unanswered past the target of 240 minutes, each as its wait so far): on track"
     ) in status["ig-dm-help"]["reason"]
     assert status["ig-dm-help"]["status"] == "on_track"
 
