@@ -29,7 +29,9 @@ JSON_SCHEMA_VERSION: Final = 4
 `new_customers_note` says why (it was 0.0 there).
 4: `roas` is null where no sales return is measured (it was 0.0 beside "no return measured
 yet"), and `roas_note` says why it is null (no ad money, no sales return measured, goals
-not judged on sales)."""
+not judged on sales). Added in the same version: `left_out_sales` per row (sales in
+another currency that touched it, `outcomes.measure.foreign_sales`) and
+`coverage.left_out`."""
 NOT_MEASURED: Final = "not measured"
 """What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
 NO_AD_MONEY: Final = "no ad money spent: ROAS is revenue on ad money"
