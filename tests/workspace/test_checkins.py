@@ -42,8 +42,9 @@ def test_a_checkin_is_a_loaded_file_with_every_row_accounted_for(space: Workspac
     result = space.record_checkin(checkin(dt.date(2026, 1, 5), 1200))
     assert (result.source, result.read, result.loaded, result.balanced) == ("checkin", 1, 1, True)
     [entry] = space.history()
-    assert entry.source == "checkin" and ".outcomes/checkins/2026-01-05/" in entry.file
-    stored = json.loads(Path(entry.file).read_text())
+    # History names it relative to the workspace, as every file inside it.
+    assert entry.source == "checkin" and entry.file.startswith(".outcomes/checkins/2026-01-05/")
+    stored = json.loads((space.root / entry.file).read_text())
     assert stored["counts"] == {"emails_sent": 1200} and stored["confidence"] == 7
 
 

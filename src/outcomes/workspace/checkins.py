@@ -45,7 +45,7 @@ def _safe(text: str) -> str:
 
 
 def latest_checkins(
-    history: Iterable[IngestRecord], *, since: dt.date | None = None
+    history: Iterable[IngestRecord], root: Path, *, since: dt.date | None = None
 ) -> list[CheckinRecord]:
     """The newest loaded version of each check-in (tactic, week, author), newest week first.
 
@@ -59,7 +59,8 @@ def latest_checkins(
         if ingest.source != NAME or ingest.forgotten:
             continue
         try:
-            record = read_record(Path(ingest.file))
+            # History names a file inside the workspace relative to `root`.
+            record = read_record(root / ingest.file)
         except SourceError:
             continue
         if since is not None and record.week < since:

@@ -234,7 +234,7 @@ class Workspace:
 
         if not (self.root / CHECKIN_DIR).is_dir():
             return []  # none ever recorded: no need to open the warehouse to say so
-        return latest_checkins(self.history(), since=since)
+        return latest_checkins(self.history(), self.root, since=since)
 
     def fetch_mastodon(
         self,
