@@ -1,5 +1,5 @@
-"""What the tests of the companies written from the docs alone share (test_thirdco.py,
-test_fourthco.py): a company's fixture folder copied and its exports ingested by the CLI
+"""What the tests of the companies written from the docs alone share (test_thirdco.py to
+test_sixthco.py): a company's fixture folder copied and its exports ingested by the CLI
 one file at a time, each file's accounting checked as it loads; the CLI's JSON reports;
 a tactic's ROI row.
 

@@ -24,16 +24,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from outcomes.cli import app
 from outcomes.warehouse.connection import Warehouse
+from tests.workspace.companies import Ingest, build_workspace, cli, report_json, tactic_row
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fifthco"
 ADS = "exports/meta-ads/RC-Ads-Campaigns-1-Sep-2026-31-Oct-2026"
 
 # (source, file, read, loaded, updated, unchanged, rejected, ignored), in the order loaded.
-INGESTS = [
+INGESTS: list[Ingest] = [
     # 13 sessions (2 of no source: direct) and 9 purchases; RC10006 logged twice (ignored).
     ("ga4", "exports/ga4/events-2026-autumn.jsonl", 23, 22, 0, 0, 0, 1),
     ("meta", "exports/meta/instagram-posts-2026-autumn.csv", 10, 10, 0, 0, 0, 0),
@@ -85,42 +86,25 @@ COSTS = {
 }
 
 
-def _cli(workspace: Path, *args: str) -> Result:
-    return CliRunner().invoke(app, [*args, "-w", str(workspace)], env={"COLUMNS": "200"})
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ridgeway Cycles' workspace, every export ingested by the CLI, one file at a time."""
-    root = tmp_path_factory.mktemp("fifthco") / "ridgeway-cycles"
-    shutil.copytree(FIXTURE, root)
-    for source, file, *counts in INGESTS:
-        result = _cli(root, "ingest", source, str(root / file), "--format", "json")
-        assert result.exit_code == 0, (file, result.output)
-        [summary] = json.loads(result.stdout)
-        keys = ("read", "loaded", "updated", "unchanged", "rejected", "ignored")
-        assert [summary[k] for k in keys] == counts, (file, summary)
-    return root
+    return build_workspace(tmp_path_factory, FIXTURE, "ridgeway-cycles", INGESTS)
 
 
 @pytest.fixture(scope="module")
 def roi(workspace: Path) -> dict[str, Any]:
-    result = _cli(workspace, "roi", "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return report_json(workspace, "roi", exit_code=0)
 
 
 @pytest.fixture(scope="module")
 def scorecard(workspace: Path) -> dict[str, Any]:
-    result = _cli(workspace, "scorecard", "--format", "json")
-    assert result.exit_code == 1, result.output  # goals at risk
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return report_json(workspace, "scorecard", exit_code=1)  # goals at risk
 
 
-def _row(roi: dict[str, Any], tactic: str, model: str = "markov") -> dict[str, Any]:
-    rows: list[dict[str, Any]] = roi["rows"]
-    [row] = [r for r in rows if (r["level"], r["id"], r["model"]) == ("tactic", tactic, model)]
-    return row
+def _row(roi: dict[str, Any], tactic: str) -> dict[str, Any]:
+    """The tactic's row under Markov attribution, the model the report leads with."""
+    return tactic_row(roi, tactic, "markov")
 
 
 def test_the_plan_is_clean_once_its_facebook_gap_is_accepted(workspace: Path) -> None:
@@ -284,13 +268,13 @@ def test_the_november_ad_report_in_euros_is_said_as_it_loads(tmp_path: Path) -> 
         "ad account's report in GBP, or convert the amounts before loading; then forget this "
         "file and load the new one"
     )
-    result = _cli(root, "ingest", "meta-ads", str(november), "--format", "json")
+    result = cli(root, "ingest", "meta-ads", str(november), "--format", "json")
     assert result.exit_code == 0, result.output
     [summary] = json.loads(result.stdout)
     assert summary["notices"] == [said]
-    text = _cli(root, "ingest", "meta-ads", str(root / f"{ADS}.csv"))
+    text = cli(root, "ingest", "meta-ads", str(root / f"{ADS}.csv"))
     assert "warning:" not in text.stderr  # September and October's report is in pounds
-    again = _cli(root, "ingest", "meta-ads", str(november))
+    again = cli(root, "ingest", "meta-ads", str(november))
     assert f"warning: {november}: as ingest 1 reported: {said}" in " ".join(again.stderr.split())
 
 
@@ -298,9 +282,9 @@ def test_forgetting_the_redownload_puts_the_first_figures_back(workspace: Path) 
     copy = workspace.parent / "forget"
     shutil.copytree(workspace, copy)
     # History names the files inside the workspace relative to it: the copy forgets by file.
-    history = json.loads(_cli(copy, "history", "--format", "json").stdout)
+    history = json.loads(cli(copy, "history", "--format", "json").stdout)
     assert f"{ADS} (1).csv" in [h["file"] for h in history]
-    result = _cli(copy, "forget", str(copy / f"{ADS} (1).csv"), "--format", "json")
+    result = cli(copy, "forget", str(copy / f"{ADS} (1).csv"), "--format", "json")
     assert result.exit_code == 0, result.output
     [forgotten] = json.loads(result.stdout)["forgotten"]
     assert forgotten["tables"] == {
