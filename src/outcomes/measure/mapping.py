@@ -44,6 +44,9 @@ from outcomes.plan import Plan, Tactic
 from outcomes.plan.matching import (
     BY_CRITERIA,
     NO_CLAIM,
+    PAGE_SEPARATORS,
+    SLUGGED_CHANNELS,
+    account_names,
     activity_criteria,
     casefolded,
     claimed_kinds,
@@ -100,7 +103,8 @@ def _activity_criteria(plan: Plan, tactic: Tactic, t: Any) -> dict[str, Any]:
     on_channel = t.channel == tactic.channel
     conditions: dict[str, Any] = {}
     if match.accounts:
-        conditions["accounts"] = on_channel & _owned_by(casefolded(match.accounts), t)
+        accounts = account_names(match.accounts, tactic.channel)
+        conditions["accounts"] = on_channel & _owned_by(accounts, t, tactic.channel)
     if match.operators:
         authors = handles(plan, match.operators)
         conditions["operators"] = on_channel & t.author.lower().isin(authors)
@@ -117,21 +121,29 @@ def _activity_criteria(plan: Plan, tactic: Tactic, t: Any) -> dict[str, Any]:
     return {name: conditions[name].fill_null(False) for name in activity_criteria(tactic)}
 
 
-def _owned_by(accounts: list[str], t: Any) -> Any:
+def _owned_by(accounts: list[str], t: Any, channel: str) -> Any:
     """Whether an activity's account or author is one of `accounts`.
 
     Mastodon stores full handles, `user@instance`, while people write their own handle
     as they say it, `@ledgerline`: a handle written without an instance also names the
     full handles with that user part. Otherwise a support tactic written so would claim
-    nothing and show "no data yet" beside its answered mentions.
+    nothing and show "no data yet" beside its answered mentions. A LinkedIn page compares
+    as :func:`account_names` writes it, so its slug is the page.
     """
-    owned = t.account.lower().isin(accounts) | t.author.lower().isin(accounts)
-    bare = [account for account in accounts if "@" not in account]
+    account, author = _account_name(t.account, channel), _account_name(t.author, channel)
+    owned = account.isin(accounts) | author.isin(accounts)
+    bare = [name for name in accounts if "@" not in name]
     if not bare:
         return owned
     user = r"^([^@]+)@[^@]+$"
-    local = t.account.lower().re_extract(user, 1), t.author.lower().re_extract(user, 1)
+    local = account.re_extract(user, 1), author.re_extract(user, 1)
     return owned | local[0].isin(bare) | local[1].isin(bare)
+
+
+def _account_name(column: Any, channel: str) -> Any:
+    """A column of account or author names as :func:`account_names` writes the plan's."""
+    lowered = column.lower()
+    return lowered.re_replace(PAGE_SEPARATORS, "") if channel in SLUGGED_CHANNELS else lowered
 
 
 def _activity_matcher(plan: Plan, tactic: Tactic, t: Any) -> ActivityMatcher | None:

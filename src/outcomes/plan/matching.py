@@ -36,6 +36,7 @@ ties go to the first in the plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final, get_args
@@ -122,6 +123,25 @@ def casefolded(values: list[str]) -> list[str]:
     return [v.strip().lstrip("@").casefold() for v in values if v.strip()]
 
 
+PAGE_SEPARATORS: Final = r"[\s_.,'’&-]+"
+"""What a LinkedIn page's name may be written with or without. LinkedIn names its exports
+after the page's slug (`summit-home-services_content_<epoch>.csv`), while people write the
+page as it reads, "Summit Home Services"; both are the page. Only LinkedIn's pages compare
+so: on X or Mastodon `sam_lee` and `samlee` are two people."""
+
+SLUGGED_CHANNELS: Final = frozenset({"linkedin"})
+"""Channels whose exports name an account by its slug."""
+
+
+def account_names(values: list[str], channel: str) -> list[str]:
+    """A tactic's `accounts` as the match compares them on `channel`: as :func:`casefolded`,
+    and on a channel of :data:`SLUGGED_CHANNELS` without :data:`PAGE_SEPARATORS`."""
+    names = casefolded(values)
+    if channel not in SLUGGED_CHANNELS:
+        return names
+    return [re.sub(PAGE_SEPARATORS, "", name) for name in names]
+
+
 def handles(plan: Plan, person_ids: Sequence[str]) -> list[str]:
     """The authors an `operators` list names: each person's id and name, case-folded."""
     people = {p.id: p for p in plan.people}
@@ -161,7 +181,7 @@ def _names(plan: Plan, tactic: Tactic) -> dict[str, set[str]]:
     if match is None:
         return {name: set() for name in ACTIVITY_CRITERIA}
     return {
-        "accounts": set(casefolded(match.accounts)),
+        "accounts": set(account_names(match.accounts, tactic.channel)),
         "operators": set(handles(plan, match.operators)),
         "hashtags": {tag.lstrip("#").casefold() for tag in match.hashtags},
         "utm_campaign": set(casefolded(match.utm_campaign)),
