@@ -29,7 +29,10 @@ and customer id the account's, dated by Created Date (else the date of its conve
 `channel` and `utm_campaign` as above, event `opportunity_source`, keyed
 `natural_key("salesforce", "opportunity_source", id)`. Attribution credits the deal to
 the tactic that claims that channel or campaign: without the touch, a deal from LinkedIn
-whose campaign a tactic names was no tactic's sale. `customer_id` is the
+whose campaign a tactic names was no tactic's sale. The touch is the account's, as a
+B2B journey is: a later deal of the same account, within the attribution lookback, shares
+its credit between its own source and the earlier deal's, since both reached the buyer;
+every deal whose source is stated has its own touch. `customer_id` is the
 Account ID, else the Account Name. For goal scopes, `segment` is the Segment column, else
 the Type, and `product` the Product (Name) of an opportunity-products report. The
 Opportunity Owner (`Owner`, `Owner.Name`) is `owner`, which a tactic's `pilot` compares
