@@ -109,3 +109,19 @@ def test_spend_in_another_currency_than_the_plans_is_said_as_it_loads(
     for options in (ReadOptions(currency="EUR"), ReadOptions()):
         parsed = list(LinkedInAds().read(REPORT, options))
         assert not [p for p in parsed if isinstance(p, Notice)], options
+
+
+def test_a_report_cut_short_rejects_its_last_row_not_ignores_it_as_the_totals(
+    tmp_path: Path,
+) -> None:
+    """A download that stopped early in a row whose date is blank leaves it with no
+    campaign and no date, as a totals row without "Total" has; before, it was ignored as
+    the totals row and the load exited 0."""
+    lines = REPORT.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    body = [line for line in lines if not line.startswith("Total")]
+    cut = tmp_path / "cut.csv"
+    cut.write_text("\n".join([*body[:-1], ",Northwind Fr"]), encoding="utf-8")
+    items = list(LinkedInAds().read(cut, ReadOptions()))
+    rejected = [r for r in items if isinstance(r, Rejected)]
+    assert [r.line for r in rejected] == [len(body)]
+    assert "cut short" in rejected[0].reason

@@ -138,3 +138,21 @@ def test_a_currency_column_states_each_rows_currency(tmp_path: Path, warehouse: 
     ingest_file(warehouse, MetaAds(), report)
     stored = fetch(warehouse, "SELECT date, amount, currency FROM costs ORDER BY date")
     assert stored == [(dt.date(2026, 3, 2), 5.0, "USD"), (dt.date(2026, 3, 3), 6.0, None)]
+
+
+def test_a_report_cut_short_rejects_its_last_row_not_ignores_it_as_the_summary(
+    tmp_path: Path,
+) -> None:
+    """A download that stopped inside a row leaves it with neither campaign nor day, as the
+    summary row has none; before, it was "ignored: the report's summary row", its spend lost
+    without a rejection and the load exited 0."""
+    whole = REPORT.read_text(encoding="utf-8")
+    cut = tmp_path / "cut.csv"
+    last = whole.rstrip("\n").rsplit("\n", 1)[1]
+    cut.write_text(whole.rstrip("\n")[: -len(last)] + last.split(",")[0] + ",2026-0", "utf-8")
+    items = parsed(cut)
+    summaries = [r.line for r in items if isinstance(r, Ignored)]
+    rejected = [r for r in items if isinstance(r, Rejected)]
+    assert len(summaries) == 1  # the report's own summary row, first
+    assert [r.line for r in rejected] == [whole.rstrip("\n").count("\n") + 1]
+    assert "cut short" in rejected[0].reason

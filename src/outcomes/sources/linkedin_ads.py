@@ -19,7 +19,8 @@ rest is read when present: `Campaign ID`, `Campaign Group Name`, `Creative ID` /
   `leads`, `reach`). A blank cell writes nothing: a re-export's blank leaves what is
   stored, and the load names each figure a blank kept.
 * A totals row ("Total" or "Grand Total" where the date goes, no campaign) is ignored as
-  "the report's totals row".
+  "the report's totals row". A row with neither date nor campaign that the file ends
+  inside, or with too few cells, is rejected for its shape, not taken for the totals.
 * Keys: the campaign id (else its name), the creative when the report is by creative, and
   the day; a re-export of the same days updates those rows. A report without
   `Campaign ID` and one with it update the same rows (the spend is stored once), as for
@@ -124,11 +125,13 @@ def _rows(
 
 
 def _is_total(record: Record) -> bool:
-    """A totals row: "Total" where the date goes, or no campaign and no date at all."""
+    """A totals row: "Total" where the date goes, or no campaign and no date at all in a
+    row of the header's shape (a row cut short by the file's end has neither, and is
+    rejected for its shape)."""
     first = cell_text(record.get("day"))
     if first is not None and _TOTAL.match(first):
         return True
-    return first is None and cell_text(record.get("campaign")) is None
+    return first is None and cell_text(record.get("campaign")) is None and record.problem is None
 
 
 def _date(raw: object) -> dt.date | None:

@@ -29,7 +29,8 @@ present: `Campaign ID`, `Day` (the "By time › Day" breakdown), `Reporting star
   names each figure a blank kept.
 * The summary row Ads Manager adds when "Include summary row" is ticked (no campaign name,
   no campaign id and no Day: the totals of the whole report) is ignored as "the report's summary
-  row".
+  row". A row the file ends inside, or with too few cells, is rejected for its shape, though
+  it has no campaign and no day either.
 * Keys: the campaign id (else its name), the ad set, ad and platform cells when the report
   is broken down by them, and the day; a re-export of the same days updates those rows.
   A report without `Campaign ID` and one with it update the same rows (the spend is
@@ -190,7 +191,9 @@ def _rows(
     records: Iterable[Record], found: Layout, stored: StoredRecords | None
 ) -> Iterator[Parsed]:
     for record in records:
-        if _is_summary(record):
+        # A row cut short (the file ends inside it) loses its campaign and day as the
+        # summary row has none: it is rejected for its shape, never taken for the summary.
+        if record.problem is None and _is_summary(record):
             yield Ignored(record.line, SUMMARY)
             continue
         yield from _campaign_day(record, found, stored)
