@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 from outcomes.sources import ReadOptions, Rejected, Row, SourceError, get_source
+from outcomes.sources.base import Notice
 from outcomes.sources.meta import Meta
 from outcomes.tables import ACTIVITIES
 
@@ -187,6 +188,26 @@ def test_account_option_fills_in_when_the_file_has_no_page_name(tmp_path: Path) 
         (3, "Post ID", "no post id"),
         (4, "Publish time", "no publish time"),
     ]
+
+
+def test_a_file_without_its_account_column_says_whose_posts_are_unknown(tmp_path: Path) -> None:
+    """Damaged copies of the companies' exports with 'Account username' or 'Page name'
+    removed loaded every post with no account and exit 0, without a word: a tactic naming
+    the account then claimed none of them and read "no data yet"."""
+    lines = INSTAGRAM_FEB.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    assert "Account username" in header
+    path = tmp_path / "posts.csv"
+    path.write_text("\n".join(lines).replace("Account username", "Handle") + "\n", "utf-8")
+
+    parsed = list(Meta().read(path, ReadOptions()))
+
+    [notice] = [p for p in parsed if isinstance(p, Notice)]
+    assert notice.text.startswith("no 'Account username' column: the posts load without the")
+    assert "--account NAME" in notice.text
+    named = list(Meta().read(path, ReadOptions(account="northwind")))
+    assert not [p for p in named if isinstance(p, Notice)]
+    assert not [p for p in Meta().read(INSTAGRAM_FEB, ReadOptions()) if isinstance(p, Notice)]
 
 
 def test_a_csv_without_a_meta_header_is_refused() -> None:

@@ -19,6 +19,9 @@ every other column is read when present.
   replaces what an earlier download stored; the load says which columns blanks kept.
 * The `Date` column (a day or "Lifetime") says which period the numbers cover; it is not
   the post's date and is not read.
+* The account is `Page name` (Facebook) or `Account username` (Instagram), else
+  `--account`. A file with neither loads its posts without an account and says so: a
+  tactic naming the account in `match.accounts` claims none of them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from outcomes.sources.base import (
+    Notice,
     Parsed,
     ReadOptions,
     Rejected,
@@ -165,8 +169,24 @@ class Meta(Source):
             convention="mdy",  # Business Suite writes 03/01/2026 for 1 March, whatever the locale
             mark_convention="point",  # and "2,310" for two thousand and more
         )
+        posts = 0
         for record in records:
+            posts += 1
             yield record.rejection() or _post(record, spec, options.account)
+        if posts and "account" not in spec.labels and options.account is None:
+            yield Notice(_no_account(spec))
+
+
+def _no_account(spec: FileSpec) -> str:
+    """What a post export without its account column is told (the column was removed, or
+    its columns were chosen without it): its posts belong to no account."""
+    column = spec.columns.aliases["account"][0]
+    what = "Page" if spec.network == "facebook" else "account"
+    return (
+        f"no '{column}' column: the posts load without the {what} they belong to, so a "
+        f"tactic that names its {what} in `match.accounts` claims none of them. Export the "
+        f"posts with the '{column}' column, or load this file with --account NAME"
+    )
 
 
 def _inspect(path: Path, encoding: str | None) -> FileSpec | None:
