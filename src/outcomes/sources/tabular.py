@@ -180,7 +180,28 @@ def read_records(
         }
         notation.apply(values)
         problem = row.problem or _shape_problem(path, row, header.cells)
+        if problem is None and _header_again(row.cells, header):
+            problem = REPEATED_HEADER.format(line=header.line)
         yield Record(row.start, values, row.raw, problem)
+
+
+REPEATED_HEADER: Final = (
+    "the header row again (as on line {line}): two exports pasted one after the other, or "
+    "the header copied into the rows; it holds no data. Delete the line, or load each "
+    "export as its own file"
+)
+"""Why a row that repeats the header is rejected: read as data, its "Publish time" was
+"expected a date and time", which told nobody what the row was."""
+
+
+def _header_again(cells: Sequence[Any], header: _Header) -> bool:
+    """True when `cells` spell the header's names (ignoring case, spaces and a BOM)."""
+
+    def spelt(cell: object) -> str:
+        return str(cell or "").replace("\ufeff", "").strip().casefold()
+
+    names = [spelt(cell) for cell in header.cells]
+    return any(names) and [spelt(cell) for cell in cells[: len(names)]] == names
 
 
 def _notation(
