@@ -28,6 +28,7 @@ from outcomes.sources.date_order import DateOrder
 from outcomes.sources.decimal_mark import DecimalMark
 from outcomes.sources.delimited import TextRow, text_rows
 from outcomes.sources.notation import Notation, NotationError, Settings, survey
+from outcomes.sources.row_problems import blank, row_problem
 
 HEADER_SEARCH_ROWS = 25
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -71,6 +72,8 @@ class Record:
     values: dict[str, Any]
     raw: str
     problem: str | None = None
+    problem_column: str | None = None
+    """The header of the cell at fault, when `problem` is about one (a rounded id)."""
 
     def get(self, name: str) -> Any:
         """The cell of a logical column, or None when the file lacks that column."""
@@ -84,7 +87,7 @@ class Record:
         """The rejection of a row whose shape cannot be trusted, else None."""
         if self.problem is None:
             return None
-        return Rejected(self.line, None, self.problem, self.raw)
+        return Rejected(self.line, self.problem_column, self.problem, self.raw)
 
 
 def drop_absent(
@@ -172,36 +175,20 @@ def read_records(
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
     for row in rows:
-        if row.problem is None and all(_blank(c) for c in row.cells):
+        if row.problem is None and all(blank(c) for c in row.cells):
             continue
         cells = row.cells
         values: dict[str, Any] = {
             name: cells[i] if i < len(cells) else None for name, i in header.positions.items()
         }
         notation.apply(values)
-        problem = row.problem or _shape_problem(path, row, header.cells)
-        if problem is None and _header_again(row.cells, header):
-            problem = REPEATED_HEADER.format(line=header.line)
-        yield Record(row.start, values, row.raw, problem)
-
-
-REPEATED_HEADER: Final = (
-    "the header row again (as on line {line}): two exports pasted one after the other, or "
-    "the header copied into the rows; it holds no data. Delete the line, or load each "
-    "export as its own file"
-)
-"""Why a row that repeats the header is rejected: read as data, its "Publish time" was
-"expected a date and time", which told nobody what the row was."""
-
-
-def _header_again(cells: Sequence[Any], header: _Header) -> bool:
-    """True when `cells` spell the header's names (ignoring case, spaces and a BOM)."""
-
-    def spelt(cell: object) -> str:
-        return str(cell or "").replace("\ufeff", "").strip().casefold()
-
-    names = [spelt(cell) for cell in header.cells]
-    return any(names) and [spelt(cell) for cell in cells[: len(names)]] == names
+        found = (
+            (row.problem, None)
+            if row.problem
+            else row_problem(path, row, header.cells, header.line)
+        )
+        problem, column = found if found is not None else (None, None)
+        yield Record(row.start, values, row.raw, problem, column)
 
 
 def _notation(
@@ -239,51 +226,6 @@ def _rows(path: Path, encoding: str | None, sheet: str | None) -> Iterator[TextR
     yield from text_rows(path, encoding)
 
 
-def _holds_rows(row: TextRow, width: int) -> bool:
-    """True when a cell spanning lines holds a line that splits into a whole row.
-
-    A stray quote that another stray quote closes lines later leaves a row of the right
-    width with whole rows inside one cell. A post's text with a line break does not hold a
-    line of exactly the header's width (at four columns or more, three separators and more).
-    """
-    if width < 4:
-        return False
-    delimiter = max((",", ";", "\t"), key=row.raw.count)
-    for cell in row.cells:
-        for inner in str(cell).split("\n")[1:]:
-            if len(next(csv.reader([inner], delimiter=delimiter), [])) == width:
-                return True
-    return False
-
-
-def _shape_problem(path: Path, row: TextRow, header: list[Any]) -> str | None:
-    """Why a CSV row does not line up with its header, if it does not."""
-    width, cells = len(header), row.cells
-    extra = cells[width:]
-    missing = header[len(cells) :]
-    lined_up = all(_blank(c) for c in extra) and all(_blank(h) for h in missing)
-    if row.end > row.start and (not lined_up or _holds_rows(row, width)):
-        raise SourceError(
-            path,
-            f"lines {row.start}–{row.end} read as one row of {len(cells)} cells where the "
-            f"header has {width}, with whole rows inside a cell: a quote opened in a cell is "
-            "closed lines later, merging rows. "
-            'Fix the quote (a quote inside a quoted cell is written twice: "") or export again',
-            line=row.start,
-        )
-    if not lined_up:
-        return (
-            f"the row has {len(cells)} cells where the header has {width}: a separator "
-            "missing or extra, or the row is cut short"
-        )
-    if not row.terminated:
-        return (
-            "the file ends inside this row, with no line break after it: it may be cut short. "
-            "If the row is complete, end the file with a line break; else export it again"
-        )
-    return None
-
-
 def _find_header(
     path: Path, rows: Iterator[TextRow], columns: Columns, required: Sequence[str]
 ) -> _Header:
@@ -293,12 +235,12 @@ def _find_header(
         if all(name in positions for name in required):
             _refuse_repeated_headers(path, row, positions)
             return _Header(row.start, list(row.cells), positions)
-        if len([c for c in row.cells if not _blank(c)]) > len([c for c in best if not _blank(c)]):
+        if len([c for c in row.cells if not blank(c)]) > len([c for c in best if not blank(c)]):
             best = row.cells
         if row.start >= HEADER_SEARCH_ROWS:
             break
     wanted = ", ".join(f"'{columns.aliases[name][0]}'" for name in required)
-    seen = ", ".join(f"'{_one_line(c)}'" for c in best if not _blank(c))[:300]
+    seen = ", ".join(f"'{_one_line(c)}'" for c in best if not blank(c))[:300]
     raise SourceError(
         path,
         f"no header row with the columns {wanted} (the widest row has: {seen or 'nothing'})"
@@ -315,7 +257,7 @@ def _closest_headers(columns: Columns, required: Sequence[str], cells: Sequence[
     """For each required column the row lacks, the header most like it (a renamed column)."""
     found = columns.resolve(cells)
     used = set(found.values())
-    offered = [str(c).strip() for i, c in enumerate(cells) if not _blank(c) and i not in used]
+    offered = [str(c).strip() for i, c in enumerate(cells) if not blank(c) and i not in used]
     by_normal = {normalise_header(c): c for c in offered}
     hints = []
     for name in required:
@@ -350,10 +292,6 @@ def _refuse_repeated_headers(path: Path, row: TextRow, positions: dict[str, int]
                 "one, or remove the copy, so it is clear which one to read",
                 line=row.start,
             )
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def iter_rows(
@@ -534,7 +472,7 @@ def first_rows(path: Path, encoding: str | None, sheet: str | None = None) -> li
 
 def first_present(values: Iterable[object]) -> object:
     """The first value that is not None or blank text."""
-    return next((v for v in values if not _blank(v)), None)
+    return next((v for v in values if not blank(v)), None)
 
 
 HEAD_BYTES = 64 * 1024

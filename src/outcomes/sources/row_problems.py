@@ -1,0 +1,127 @@
+"""Why a data row of a delimited file cannot be trusted, if it cannot.
+
+:func:`outcomes.sources.tabular.read_records` gives each record a `problem`, and the
+connectors reject such a row (after their own skipping of footers and totals) with it:
+
+* its cells do not line up with the header's (a separator missing or extra, cut short),
+  or the file ends inside it; rows merged by a stray quote refuse the file;
+* it is the header again (two exports pasted one after the other);
+* an identifier in it is a long number a spreadsheet rounded (`1.8050E+16`).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from outcomes.sources.base import SourceError
+from outcomes.sources.delimited import TextRow
+
+
+def row_problem(
+    path: Path, row: TextRow, header: list[Any], header_line: int
+) -> tuple[str, str | None] | None:
+    """Why `row` cannot be trusted under `header` (found on `header_line`), and the header
+    of the cell at fault when one is; None when it can be."""
+    problem = _shape_problem(path, row, header)
+    if problem is None and _header_again(row.cells, header):
+        problem = REPEATED_HEADER.format(line=header_line)
+    return (problem, None) if problem is not None else _rounded_id(row.cells, header)
+
+
+def blank(cell: object) -> bool:
+    """True for a cell with nothing in it (None, or only spaces)."""
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+_ID_HEADER: Final = re.compile(r"(?i)(?:^|[\s_])id$")
+"""A header naming an identifier: `Post ID`, `Campaign ID`, `Record ID`, `account_id`."""
+_ROUNDED: Final = re.compile(r"^\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*$")
+"""A number as a spreadsheet shows one of 12 digits or more: `1.8050E+16`."""
+
+
+def _rounded_id(cells: Sequence[Any], header: Sequence[Any]) -> tuple[str, str] | None:
+    """Why a row is rejected whose identifier a spreadsheet rounded, and that id's header.
+
+    Excel opens a CSV's long ids (a Meta post's 18050000000000001) as numbers and saves
+    them as `1.805E+16`: the id is lost, two records may share it, and a later clean
+    export would store the same records again under their real ids.
+    """
+    for index, name in enumerate(header):
+        if index < len(cells) and isinstance(cells[index], str) and _ROUNDED.match(cells[index]):
+            label = str(name or "").strip()
+            if _ID_HEADER.search(label):
+                reason = (
+                    f"{label!r} is {cells[index].strip()}: a spreadsheet rounded this long "
+                    "number, and the record it names is lost. Export again and load the file "
+                    "without opening it in a spreadsheet, or import the column as text"
+                )
+                return reason, label
+    return None
+
+
+REPEATED_HEADER: Final = (
+    "the header row again (as on line {line}): two exports pasted one after the other, or "
+    "the header copied into the rows; it holds no data. Delete the line, or load each "
+    "export as its own file"
+)
+"""Why a row that repeats the header is rejected: read as data, its "Publish time" was
+"expected a date and time", which told nobody what the row was."""
+
+
+def _header_again(cells: Sequence[Any], header: Sequence[Any]) -> bool:
+    """True when `cells` spell the header's names (ignoring case, spaces and a BOM)."""
+
+    def spelt(cell: object) -> str:
+        return str(cell or "").replace("\ufeff", "").strip().casefold()
+
+    names = [spelt(cell) for cell in header]
+    return any(names) and [spelt(cell) for cell in cells[: len(names)]] == names
+
+
+def _holds_rows(row: TextRow, width: int) -> bool:
+    """True when a cell spanning lines holds a line that splits into a whole row.
+
+    A stray quote that another stray quote closes lines later leaves a row of the right
+    width with whole rows inside one cell. A post's text with a line break does not hold a
+    line of exactly the header's width (at four columns or more, three separators and more).
+    """
+    if width < 4:
+        return False
+    delimiter = max((",", ";", "\t"), key=row.raw.count)
+    for cell in row.cells:
+        for inner in str(cell).split("\n")[1:]:
+            if len(next(csv.reader([inner], delimiter=delimiter), [])) == width:
+                return True
+    return False
+
+
+def _shape_problem(path: Path, row: TextRow, header: list[Any]) -> str | None:
+    """Why a CSV row does not line up with its header, if it does not."""
+    width, cells = len(header), row.cells
+    extra = cells[width:]
+    missing = header[len(cells) :]
+    lined_up = all(blank(c) for c in extra) and all(blank(h) for h in missing)
+    if row.end > row.start and (not lined_up or _holds_rows(row, width)):
+        raise SourceError(
+            path,
+            f"lines {row.start}–{row.end} read as one row of {len(cells)} cells where the "
+            f"header has {width}, with whole rows inside a cell: a quote opened in a cell is "
+            "closed lines later, merging rows. "
+            'Fix the quote (a quote inside a quoted cell is written twice: "") or export again',
+            line=row.start,
+        )
+    if not lined_up:
+        return (
+            f"the row has {len(cells)} cells where the header has {width}: a separator "
+            "missing or extra, or the row is cut short"
+        )
+    if not row.terminated:
+        return (
+            "the file ends inside this row, with no line break after it: it may be cut short. "
+            "If the row is complete, end the file with a line break; else export it again"
+        )
+    return None

@@ -1,0 +1,53 @@
+"""An identifier a spreadsheet rounded (`1.8050E+16`) is rejected, never stored as an id.
+
+Excel opens a CSV's long numbers as numbers and saves them in scientific notation. Before,
+Ridgeway's Meta Ads report opened and saved so loaded all 45 figures with exit 0 under
+campaign "1.2023E+17": a clean export of the same days later would store the same spend
+again under the real id, counting it twice; Instagram posts sharing one rounded id were
+rejected only as "the key … was given by line 2 of this file with other values".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outcomes.sources import ReadOptions, Rejected, Row
+from outcomes.sources.meta import Meta
+from outcomes.sources.meta_ads import MetaAds
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_rounded_campaign_id_is_rejected_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Campaign name,Campaign ID,Day,Amount spent (EUR),Link clicks\n"
+        "Spring,1.2023E+17,2026-03-02,5.00,3\n"
+        "Autumn,120230000000000502,2026-03-02,7.00,4\n",
+        encoding="utf-8",
+    )
+    parsed = list(MetaAds().read(path, ReadOptions()))
+
+    [rejected] = [p for p in parsed if isinstance(p, Rejected)]
+    assert (rejected.line, rejected.column) == (2, "Campaign ID")
+    assert rejected.reason.startswith(
+        "'Campaign ID' is 1.2023E+17: a spreadsheet rounded this long number"
+    )
+    assert {r.values["note"] for r in parsed if isinstance(r, Row) and r.table == "costs"} == {
+        "Meta Ads campaign 120230000000000502, EUR"
+    }
+
+
+def test_a_rounded_post_id_is_rejected_but_numbers_elsewhere_are_read(tmp_path: Path) -> None:
+    good = (FIXTURES / "meta" / "instagram_2026-02.csv").read_text(encoding="utf-8")
+    header, first, *rest = good.splitlines()
+    post_id = first.split(",")[0]
+    rounded = first.replace(post_id, "1.8E+16", 1)
+    path = tmp_path / "posts.csv"
+    path.write_text("\n".join([header, rounded, *rest]) + "\n", encoding="utf-8")
+
+    parsed = list(Meta().read(path, ReadOptions()))
+
+    rejected = [(p.line, p.reason.split(":")[0]) for p in parsed if isinstance(p, Rejected)]
+    assert rejected == [(2, "'Post ID' is 1.8E+16")]
+    assert len([p for p in parsed if isinstance(p, Row)]) == len(rest)
