@@ -347,6 +347,7 @@ def text_mutations(columns: TextColumns) -> list[Mutation]:
         _sheet_mutation("an extra separator in a row", c, _extra_separator),
         _sheet_mutation("a row with a missing cell", c, _missing_cell),
         sheet("a row repeated", _repeat_row),
+        sheet("the header repeated among the rows", _repeat_header, rejects=1),
         _sheet_mutation("blank lines between rows", c, _blank_lines),
         raw("trailing blank and whitespace lines", lambda g: g + b"\n\n   \n" + b"\t\n"),
         sheet("NUL byte in a cell", lambda s: _set(s, c.text, "nul\x00here")),
@@ -387,6 +388,13 @@ def _repeat_row(sheet: Sheet) -> Sheet:
     sheet = copy.deepcopy(sheet)
     row = _middle_row(sheet)
     sheet.rows.insert(row + 1, list(sheet.rows[row]))
+    return sheet
+
+
+def _repeat_header(sheet: Sheet) -> Sheet:
+    """Two exports pasted one after the other: the header again after the middle row."""
+    sheet = copy.deepcopy(sheet)
+    sheet.rows.insert(_middle_row(sheet) + 1, list(sheet.rows[sheet.header]))
     return sheet
 
 

@@ -27,8 +27,8 @@ that state (every table, from a copy) before each damaged file: what a fresh war
 holding the good file holds, at a tenth of the cost of a new one per damage.
 
 Property tests then feed each tabular parser compositions of the damages, and arbitrary
-bytes after a good header, through `Source.read`: only rows, rejections and ignored
-records come out, or one `SourceError`.
+bytes after a good header, through `Source.read`: only rows, rejections, ignored
+records and notices about the file come out, or one `SourceError`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomes.sources import Rejected, Row, SourceError, get_source
-from outcomes.sources.base import Ignored
+from outcomes.sources.base import Ignored, Notice
 from outcomes.tables import FACT_TABLES
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import IngestResult
@@ -347,7 +347,7 @@ def assert_only_parsed_or_source_error(case: Case, path: Path) -> None:
     if isinstance(outcome, SourceError):
         return  # read_outcome checked it is one line naming the file
     for item in outcome:
-        assert isinstance(item, Row | Rejected | Ignored), item
+        assert isinstance(item, Row | Rejected | Ignored | Notice), item
 
 
 def _compose(case: Case, indexes: list[int]) -> bytes:
