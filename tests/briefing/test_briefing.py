@@ -175,16 +175,20 @@ def test_a_kept_briefing_without_the_explorer_answers_only_who_does_not_need_it(
 
 
 def test_the_cache_is_used_until_the_plan_or_warehouse_changes(
-    workspace: Path, tmp_path: Path
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copy = tmp_path / "ws"
     shutil.copytree(workspace, copy)
     shutil.rmtree(copy / CACHE_DIR, ignore_errors=True)
-    first = load_briefing(copy, options=OPTIONS)
+    monkeypatch.chdir(tmp_path)
+    first = load_briefing(Path("ws"), options=OPTIONS)  # as `outcomes status -w ws`
     assert first.fingerprint and cache_path(copy, first.fingerprint).exists()
     again = load_briefing(copy, options=OPTIONS)
     assert again.generated_at == first.generated_at and again.fingerprint == first.fingerprint
     assert again is not first  # read back from disk
+    # The report's footer names the plan alike, whichever spelling of the workspace
+    # measured the kept briefing (before: "ws/plan.yaml" here, for `-w /srv/…/ws` too).
+    assert again.plan_file == first.plan_file == str((copy / "plan.yaml").resolve())
 
     plan = copy / "plan.yaml"
     plan.write_text(

@@ -205,7 +205,10 @@ def load_briefing(
         kept = cached_briefing(workspace, key, accept) if key is not None else None
         if kept is not None and (kept.journeys is not None or not explorer):
             return kept
-    loaded = load_plan_text(plan_bytes, str(plan_file))
+    # The plan's name as the briefing keeps it (the report's footer, the findings'
+    # locations) is its full path: a kept briefing answers `-w .` and `-w /srv/acme` alike,
+    # and must not say whichever spelling measured it first.
+    loaded = load_plan_text(plan_bytes, str(plan_file.resolve()))
 
     def state() -> str | None:
         return fingerprint(workspace, plan_file, options, plan_bytes, url)
