@@ -56,6 +56,14 @@ everybody's), the type is one attribution builds journeys for (not `hire`,
 `ticket_deflected` or `deal_lost`, which tactics claim by campaign or channel directly),
 and the channel or campaign cell is filled. The file's summary counts both rows.
 
+A spreadsheet's **summary row** ("Total", "Totals", "Grand total", "Subtotal" or "Sum", in
+any case, as the row's first filled cell) is ignored as "summary row 'Total' (line N)",
+wherever it is in the file, not rejected: it is no record, and its sum would count every
+row twice. Only a row that is plainly no record is: one whose mapped dates are all empty
+or unreadable and whose id cells (`key`, an activity's `native_id`, the declared key
+headers) hold nothing but the label. A row with a date that reads, or a real id, is data
+and is read (or rejected) like any other, whatever its first cell says.
+
 """
 
 from __future__ import annotations
@@ -67,6 +75,7 @@ from pathlib import Path
 from typing import Any, Final, cast
 
 from outcomes.sources.base import (
+    Ignored,
     Notice,
     Parsed,
     ReadOptions,
@@ -92,6 +101,7 @@ from outcomes.sources.tabular import (
     Record,
     csv_delimiter,
     file_records,
+    first_present,
     read_head,
 )
 from outcomes.tables import (
@@ -123,6 +133,8 @@ class GenericCsv(Source):
 
     name = NAME
     description = "Any CSV or workbook, mapped column by column onto a warehouse table"
+    reading = 2
+    reading_change = "ignores a spreadsheet's summary row ('Total') instead of rejecting it"
 
     def detect(self, path: Path, head: bytes) -> bool:
         """Never: a generic CSV is only read when the user names this source and a mapping."""
@@ -151,6 +163,10 @@ class GenericCsv(Source):
         pairs = table.name != "activities" or "in_reply_to" in mapping or "in_reply_to" in constants
         unpaired = 0
         for record in records:
+            summary = _summary(record, table, parsers, [*_ids(table, mapping), *keys])
+            if summary is not None:
+                yield Ignored(record.line, summary)
+                continue
             rejection = record.rejection()
             if rejection is not None:
                 yield rejection
@@ -364,6 +380,39 @@ def _keyed(parsed: Parsed, keys: dict[str, str], record: Record, table: str) -> 
         parts.append(text)
     values = parsed.values | {"key": _natural_key(NAME, table, *parts)}
     return Row(parsed.table, values, parsed.line)
+
+
+_SUMMARY_LABEL: Final = re.compile(r"^(?:grand\s+|sub-?\s*)?(?:totals?|sum)\s*:?$", re.IGNORECASE)
+"""A summary row's whole first cell: "Total", "TOTALS", "Grand total", "Subtotal:", "Sum"."""
+_DATED: Final = frozenset({"timestamp", "date"})
+
+
+def _ids(table: Table, mapping: dict[str, str]) -> list[str]:
+    """The mapped columns that identify a record: `key`, and the table's own id column."""
+    return [name for name in ("key", _ID_COLUMNS.get(table.name)) if name in mapping]
+
+
+def _summary(
+    record: Record, table: Table, parsers: dict[str, Parser], ids: list[str]
+) -> str | None:
+    """The reason to ignore a spreadsheet's summary row, or None for a record (module note)."""
+    label = cell_text(first_present(record.cells))
+    if label is None or not _SUMMARY_LABEL.match(label):
+        return None
+    for name, parse in parsers.items():
+        if _column(table, name).type in _DATED and _reads(parse, record.get(name)):
+            return None  # a dated row is data, whatever its first cell says
+    if any(cell_text(record.get(name)) not in (None, label) for name in ids):
+        return None  # a real id: a record named "Total"
+    return f"summary row '{label}' (line {record.line})"
+
+
+def _reads(parse: Parser, raw: object) -> bool:
+    """True when the cell parses to a value (a date that reads)."""
+    try:
+        return parse(raw) is not None
+    except FieldError:
+        return False
 
 
 _UNTOUCHED_TYPES: Final = frozenset({"hire", "ticket_deflected", "deal_lost"})

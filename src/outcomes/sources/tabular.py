@@ -64,13 +64,15 @@ class Record:
     `values` holds only the logical columns the file has: a column the file lacks is not a
     key (absent), a column it has with an empty cell is. `problem` says why the row as read
     cannot be trusted (too many or too few cells, cut short); connectors reject such a row
-    after their own skipping of footers and totals.
+    after their own skipping of footers and totals. `cells` is the whole row as read, the
+    columns no connector reads included (where a summary row writes "Total").
     """
 
     line: int
     values: dict[str, Any]
     raw: str
     problem: str | None = None
+    cells: tuple[Any, ...] = ()
 
     def get(self, name: str) -> Any:
         """The cell of a logical column, or None when the file lacks that column."""
@@ -180,7 +182,7 @@ def read_records(
         }
         notation.apply(values)
         problem = row.problem or _shape_problem(path, row, header.cells)
-        yield Record(row.start, values, row.raw, problem)
+        yield Record(row.start, values, row.raw, problem, tuple(cells))
 
 
 def _notation(
