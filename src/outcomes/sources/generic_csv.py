@@ -56,6 +56,21 @@ everybody's), the type is one attribution builds journeys for (not `hire`,
 `ticket_deflected` or `deal_lost`, which tactics claim by campaign or channel directly),
 and the channel or campaign cell is filled. The file's summary counts both rows.
 
+**Times of day written without a zone** ("2026-03-08 09:30", a workbook's date-time) are a
+clock's reading somewhere, and the file does not say where. `ReadOptions.timezone`
+(`timezone = "America/Chicago"` in a `[csv.NAME]` table of `outcomes.toml`, an IANA name)
+reads them in that zone and stores them in UTC: a Chicago sheet's 09:30 on 8 March is
+14:30 UTC. Around the clock changes the reading is fixed: a time in the hour the clocks
+skip is read with the offset before the change (02:30 on 8 March 2026 in Chicago is 08:30
+UTC, as 03:30 CDT would be), a time the clocks repeat as the first of the two (01:30 on
+1 November 2026 is 06:30 UTC, daylight time). Without the option such times are read as
+UTC, as before, and the load says so once in a notice. Times with an offset or `Z`
+are never shifted, and a date alone (or a time of exactly midnight, as a workbook writes
+a day) stays that day at midnight UTC: it is a day, not an instant, and moving it would
+move it to another day east of UTC. The plan's `business_hours.time_zone` is not used
+for them: it says when people are at work, not which clock a tool writes (many export
+UTC), and guessing would silently move right times by hours.
+
 A spreadsheet's **summary row** ("Total", "Totals", "Grand total", "Subtotal" or "Sum", in
 any case, as the row's first filled cell) is ignored as "summary row 'Total' (line N)",
 wherever it is in the file, not rejected: it is no record, and its sum would count every
@@ -70,6 +85,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, cast
@@ -95,6 +111,7 @@ from outcomes.sources.fields import (
     parse_datetime,
     parse_decimal,
     parse_int,
+    wall_clock,
 )
 from outcomes.sources.tabular import (
     Columns,
@@ -146,11 +163,14 @@ class GenericCsv(Source):
         decimal_comma = csv_delimiter(read_head(path), options.encoding) == ";"
         maps = _value_maps(path, table, options.value_maps or {})
         labels = options.channels or {}
-        constants = _constants(path, table, options.values or {}, decimal_comma, maps, labels)
+        zone = _zone(path, options.timezone)
+        constants = _constants(path, table, options.values or {}, decimal_comma, maps, labels, zone)
         keys = {f"{_KEY_PREFIX}{i}": header for i, header in enumerate(options.key)}
         columns = Columns({name: (header,) for name, header in {**mapping, **keys}.items()})
         parsers = {
-            name: _parser(table.name, _column(table, name), decimal_comma, maps.get(name), labels)
+            name: _parser(
+                table.name, _column(table, name), decimal_comma, maps.get(name), labels, zone
+            )
             for name in mapping
         }
         required = [*mapping, *keys]
@@ -181,6 +201,9 @@ class GenericCsv(Source):
                 yield touch
         if unpaired:
             yield Notice(_UNPAIRED.format(count=unpaired, s="" if unpaired == 1 else "s"))
+        naive = sum(p.naive for p in parsers.values() if isinstance(p, _Clock))
+        if naive and zone is None:
+            yield Notice(_READ_AS_UTC.format(count=naive, s="" if naive == 1 else "s"))
 
 
 ValueMap = dict[str, str]
@@ -194,6 +217,46 @@ _UNPAIRED: Final = (
     "them with what came in, so what they answered reads as unanswered. Map the header "
     "holding the id of the message each one answers to in_reply_to"
 )
+
+
+_READ_AS_UTC: Final = (
+    "{count:,} time{s} of day without a zone (such as 2026-03-08 09:30) read as UTC; if "
+    "the file writes local times, set timezone in its mapping (timezone = "
+    '"America/Chicago" in its [csv.NAME] table of outcomes.toml) to read them in that zone'
+)
+
+
+def _zone(path: Path, name: str | None) -> zoneinfo.ZoneInfo | None:
+    """The zone `ReadOptions.timezone` names (SourceError when it names none)."""
+    if name is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SourceError(
+            path,
+            f"timezone {name!r} is not an IANA time zone name; write one such as "
+            "America/Chicago or Europe/Berlin",
+        ) from None
+
+
+class _Clock:
+    """A timestamp column's parser: times of day without a zone read in `zone` (UTC when
+    None), counted for the notice (module docstring)."""
+
+    def __init__(self, zone: zoneinfo.ZoneInfo | None) -> None:
+        self.zone = zone
+        self.naive = 0
+
+    def __call__(self, raw: object) -> dt.datetime | None:
+        local = wall_clock(raw)
+        if local is None:
+            return parse_datetime(raw)
+        self.naive += 1
+        if self.zone is None:
+            return local.replace(tzinfo=dt.UTC)
+        # fold=0: in a gap, the offset before the change; in an overlap, the first time.
+        return local.replace(tzinfo=self.zone, fold=0).astimezone(dt.UTC)
 
 
 def _value_maps(
@@ -231,13 +294,14 @@ def _constants(
     decimal_comma: bool,
     maps: dict[str, ValueMap],
     labels: Mapping[str, str],
+    zone: zoneinfo.ZoneInfo | None,
 ) -> dict[str, Any]:
     """The `values` every row gets, parsed by their columns' types (SourceError if wrong)."""
     found: dict[str, Any] = {}
     for name, text in values.items():
         try:
             column = _column(table, name)
-            parse = _parser(table.name, column, decimal_comma, maps.get(name), labels)
+            parse = _parser(table.name, column, decimal_comma, maps.get(name), labels, zone)
             found[name] = parse(text)
         except FieldError as exc:
             raise SourceError(path, f"the value given for '{name}' does not fit: {exc}") from None
@@ -286,17 +350,21 @@ def _parser(
     decimal_comma: bool,
     value_map: ValueMap | None = None,
     labels: Mapping[str, str] | None = None,
+    zone: zoneinfo.ZoneInfo | None = None,
 ) -> Parser:
     """The function turning a cell into the column's value (raising FieldError).
 
     `labels` is the workspace's `[channels]`, read before the built-in labels for a
-    `channel` cell: the user said what the export's word means there.
+    `channel` cell: the user said what the export's word means there. `zone` is the one
+    a timestamp's time of day without a zone is in (module docstring).
     """
     vocabulary = CLOSED_COLUMNS.get((table, column.name))
     if vocabulary is not None:
         return lambda raw: _closed(raw, vocabulary, value_map or {})
     if column.name == "channel":
         return lambda raw: _channel(raw, labels)
+    if column.type == "timestamp":
+        return _Clock(zone)
     return _BY_TYPE[column.type](decimal_comma)
 
 

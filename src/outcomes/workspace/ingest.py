@@ -71,6 +71,7 @@ class FileSettings:
             values=mapping.values or None,
             value_maps=mapping.value_maps or None,
             key=mapping.key,
+            timezone=mapping.timezone,
         )
 
 
