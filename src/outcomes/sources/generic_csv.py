@@ -71,6 +71,11 @@ move it to another day east of UTC. The plan's `business_hours.time_zone` is not
 for them: it says when people are at work, not which clock a tool writes (many export
 UTC), and guessing would silently move right times by hours.
 
+Money in another currency than the plan's (`organisation.currency`), a `costs` amount or a
+`conversions` value whose `currency` (a mapped column, or one given in `values`) differs,
+is said in a notice as the file loads, as an ad report's spend is
+(:mod:`outcomes.sources.currency`): measuring converts nothing and leaves it out.
+
 A spreadsheet's **summary row** ("Total", "Totals", "Grand total", "Subtotal" or "Sum", in
 any case, as the row's first filled cell) is ignored as "summary row 'Total' (line N)",
 wherever it is in the file, not rejected: it is no record, and its sum would count every
@@ -101,6 +106,7 @@ from outcomes.sources.base import (
     SourceError,
 )
 from outcomes.sources.base import natural_key as _natural_key
+from outcomes.sources.currency import with_currency_notice
 from outcomes.sources.decimal_mark import AmbiguousNumber
 from outcomes.sources.fields import (
     FieldError,
@@ -158,52 +164,56 @@ class GenericCsv(Source):
         return False
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
-        """Each CSV row as a row of `options.table`, or a rejection naming the header and why."""
-        table, mapping = _plan(path, options)
-        decimal_comma = csv_delimiter(read_head(path), options.encoding) == ";"
-        maps = _value_maps(path, table, options.value_maps or {})
-        labels = options.channels or {}
-        zone = _zone(path, options.timezone)
-        constants = _constants(path, table, options.values or {}, decimal_comma, maps, labels, zone)
-        keys = {f"{_KEY_PREFIX}{i}": header for i, header in enumerate(options.key)}
-        columns = Columns({name: (header,) for name, header in {**mapping, **keys}.items()})
-        parsers = {
-            name: _parser(
-                table.name, _column(table, name), decimal_comma, maps.get(name), labels, zone
-            )
-            for name in mapping
-        }
-        required = [*mapping, *keys]
-        records = file_records(
-            path,
-            columns,
-            required=required,
-            options=options,
-        )
-        pairs = table.name != "activities" or "in_reply_to" in mapping or "in_reply_to" in constants
-        unpaired = 0
-        for record in records:
-            summary = _summary(record, table, parsers, [*_ids(table, mapping), *keys])
-            if summary is not None:
-                yield Ignored(record.line, summary)
-                continue
-            rejection = record.rejection()
-            if rejection is not None:
-                yield rejection
-                continue
-            parsed = _row(table, mapping, parsers, record, constants)
-            if not pairs and isinstance(parsed, Row) and parsed.values.get("kind") in ANSWERS:
-                unpaired += 1
-            parsed = _keyed(parsed, keys, record, table.name) if keys else parsed
-            yield parsed
-            touch = _source_touch(parsed) if "journey_id" in mapping else None
-            if touch is not None:
-                yield touch
-        if unpaired:
-            yield Notice(_UNPAIRED.format(count=unpaired, s="" if unpaired == 1 else "s"))
-        naive = sum(p.naive for p in parsers.values() if isinstance(p, _Clock))
-        if naive and zone is None:
-            yield Notice(_READ_AS_UTC.format(count=naive, s="" if naive == 1 else "s"))
+        """Each CSV row as a row of `options.table`, or a rejection naming the header and why;
+        costs and sales in another currency than the plan's are said, as an ad report's are."""
+        return with_currency_notice(_read(path, options), options.currency, export="the file")
+
+
+def _read(path: Path, options: ReadOptions) -> Iterator[Parsed]:
+    """The rows of `GenericCsv.read`, and its notices but the currency's."""
+    table, mapping = _plan(path, options)
+    decimal_comma = csv_delimiter(read_head(path), options.encoding) == ";"
+    maps = _value_maps(path, table, options.value_maps or {})
+    labels = options.channels or {}
+    zone = _zone(path, options.timezone)
+    constants = _constants(path, table, options.values or {}, decimal_comma, maps, labels, zone)
+    keys = {f"{_KEY_PREFIX}{i}": header for i, header in enumerate(options.key)}
+    columns = Columns({name: (header,) for name, header in {**mapping, **keys}.items()})
+    parsers = {
+        name: _parser(table.name, _column(table, name), decimal_comma, maps.get(name), labels, zone)
+        for name in mapping
+    }
+    required = [*mapping, *keys]
+    records = file_records(
+        path,
+        columns,
+        required=required,
+        options=options,
+    )
+    pairs = table.name != "activities" or "in_reply_to" in mapping or "in_reply_to" in constants
+    unpaired = 0
+    for record in records:
+        summary = _summary(record, table, parsers, [*_ids(table, mapping), *keys])
+        if summary is not None:
+            yield Ignored(record.line, summary)
+            continue
+        rejection = record.rejection()
+        if rejection is not None:
+            yield rejection
+            continue
+        parsed = _row(table, mapping, parsers, record, constants)
+        if not pairs and isinstance(parsed, Row) and parsed.values.get("kind") in ANSWERS:
+            unpaired += 1
+        parsed = _keyed(parsed, keys, record, table.name) if keys else parsed
+        yield parsed
+        touch = _source_touch(parsed) if "journey_id" in mapping else None
+        if touch is not None:
+            yield touch
+    if unpaired:
+        yield Notice(_UNPAIRED.format(count=unpaired, s="" if unpaired == 1 else "s"))
+    naive = sum(p.naive for p in parsers.values() if isinstance(p, _Clock))
+    if naive and zone is None:
+        yield Notice(_READ_AS_UTC.format(count=naive, s="" if naive == 1 else "s"))
 
 
 ValueMap = dict[str, str]
