@@ -38,6 +38,14 @@ utm_campaign = "Campaign"
 """
 
 
+NAIVE = (
+    "1 time of day without a zone (such as '2026-03-02 09:00') read as UTC; if the file writes "
+    'local times, set timezone in its mapping (timezone = "America/Chicago" in its [csv.NAME] '
+    "table of outcomes.toml) to read them in that zone"
+)
+"""The newsletter's 09:00, written without a zone."""
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     init_workspace(tmp_path, example="northwind")
@@ -62,7 +70,7 @@ def test_ingest_named_files_uses_the_workspace_mapping(workspace: Path) -> None:
         "file": str(file), "source": "csv", "ingest_id": 1, "already_loaded": False,
         "read_again": None, "read": 2, "loaded": 1, "updated": 0, "unchanged": 0, "rejected": 1,
         "ignored": 0,
-        "ignored_by_reason": {}, "changed_columns": {}, "notices": [],
+        "ignored_by_reason": {}, "changed_columns": {}, "notices": [NAIVE],
     }  # fmt: skip
     assert (
         f"rejected {file}:3 [Sent at]: expected a date and time, got 'yesterday'" in result.stderr

@@ -67,7 +67,9 @@ def test_without_a_zone_naive_times_are_utc_and_the_load_says_so_once(tmp_path: 
     parsed = read(write(tmp_path, "2026-03-08 09:30", "2026-03-09 10:00"))
     assert times(parsed) == [utc(2026, 3, 8, 9, 30), utc(2026, 3, 9, 10)]
     [notice] = notices(parsed)
-    assert notice.startswith("2 times of day without a zone (such as 2026-03-08 09:30) read as UTC")
+    assert notice.startswith(
+        "2 times of day without a zone (such as '2026-03-08 09:30') read as UTC"
+    )
     assert "set timezone in its mapping" in notice
 
 

@@ -211,9 +211,11 @@ def _read(path: Path, options: ReadOptions) -> Iterator[Parsed]:
             yield touch
     if unpaired:
         yield Notice(_UNPAIRED.format(count=unpaired, s="" if unpaired == 1 else "s"))
-    naive = sum(p.naive for p in parsers.values() if isinstance(p, _Clock))
-    if naive and zone is None:
-        yield Notice(_READ_AS_UTC.format(count=naive, s="" if naive == 1 else "s"))
+    clocks = [clock for clock in parsers.values() if isinstance(clock, _Clock) and clock.first]
+    naive = sum(clock.naive for clock in clocks)
+    if clocks and zone is None:
+        words = _READ_AS_UTC.format(count=naive, s="" if naive == 1 else "s", first=clocks[0].first)
+        yield Notice(words)
 
 
 ValueMap = dict[str, str]
@@ -230,7 +232,7 @@ _UNPAIRED: Final = (
 
 
 _READ_AS_UTC: Final = (
-    "{count:,} time{s} of day without a zone (such as 2026-03-08 09:30) read as UTC; if "
+    "{count:,} time{s} of day without a zone (such as {first!r}) read as UTC; if "
     "the file writes local times, set timezone in its mapping (timezone = "
     '"America/Chicago" in its [csv.NAME] table of outcomes.toml) to read them in that zone'
 )
@@ -257,12 +259,15 @@ class _Clock:
     def __init__(self, zone: zoneinfo.ZoneInfo | None) -> None:
         self.zone = zone
         self.naive = 0
+        self.first: str | None = None
+        """The first such cell, as written (for the notice)."""
 
     def __call__(self, raw: object) -> dt.datetime | None:
         local = wall_clock(raw)
         if local is None:
             return parse_datetime(raw)
         self.naive += 1
+        self.first = self.first or str(raw).strip()
         if self.zone is None:
             return local.replace(tzinfo=dt.UTC)
         # fold=0: in a gap, the offset before the change; in an overlap, the first time.
