@@ -56,6 +56,7 @@ def workspace(tmp_path: Path) -> Path:
         "Email,Sent at,Campaign\na@x.com,2026-03-02 09:00,newsletter\nb@x.com,yesterday,newsletter\n"
     )
     (exports / "notes.txt").write_text("not an export")
+    (exports / "survey.csv").write_text("Question,Answer\nWould you come back?,Yes\n")
     return tmp_path
 
 
@@ -84,7 +85,8 @@ def test_ingest_auto_loads_mapped_files_and_reports_the_unknown(workspace: Path)
     [line] = [row for row in result.stdout.splitlines() if "newsletter-2026-03.csv" in row]
     # read, loaded, updated, unchanged, rejected, ignored
     assert line.split()[1:] == ["csv", "2", "1", "0", "0", "1", "0"]
-    assert "not loaded:" in result.stderr and "notes.txt: format not recognised" in result.stderr
+    assert "not loaded:" in result.stderr and "survey.csv: format not recognised" in result.stderr
+    assert "notes.txt: not an export (a text file with no header row of columns)" in result.stderr
     again = runner.invoke(
         app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace), "-f", "json"]
     )
