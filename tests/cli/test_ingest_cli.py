@@ -38,6 +38,14 @@ utm_campaign = "Campaign"
 """
 
 
+NAIVE = (
+    "1 time of day without a zone (such as '2026-03-02 09:00') read as UTC; if the file writes "
+    'local times, set timezone in its mapping (timezone = "America/Chicago" in its [csv.NAME] '
+    "table of outcomes.toml) to read them in that zone"
+)
+"""The newsletter's 09:00, written without a zone."""
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     init_workspace(tmp_path, example="northwind")
@@ -48,6 +56,7 @@ def workspace(tmp_path: Path) -> Path:
         "Email,Sent at,Campaign\na@x.com,2026-03-02 09:00,newsletter\nb@x.com,yesterday,newsletter\n"
     )
     (exports / "notes.txt").write_text("not an export")
+    (exports / "survey.csv").write_text("Question,Answer\nWould you come back?,Yes\n")
     return tmp_path
 
 
@@ -62,7 +71,7 @@ def test_ingest_named_files_uses_the_workspace_mapping(workspace: Path) -> None:
         "file": str(file), "source": "csv", "ingest_id": 1, "already_loaded": False,
         "read_again": None, "read": 2, "loaded": 1, "updated": 0, "unchanged": 0, "rejected": 1,
         "ignored": 0,
-        "ignored_by_reason": {}, "changed_columns": {}, "notices": [],
+        "ignored_by_reason": {}, "changed_columns": {}, "notices": [NAIVE],
     }  # fmt: skip
     assert (
         f"rejected {file}:3 [Sent at]: expected a date and time, got 'yesterday'" in result.stderr
@@ -76,7 +85,8 @@ def test_ingest_auto_loads_mapped_files_and_reports_the_unknown(workspace: Path)
     [line] = [row for row in result.stdout.splitlines() if "newsletter-2026-03.csv" in row]
     # read, loaded, updated, unchanged, rejected, ignored
     assert line.split()[1:] == ["csv", "2", "1", "0", "0", "1", "0"]
-    assert "not loaded:" in result.stderr and "notes.txt: format not recognised" in result.stderr
+    assert "not loaded:" in result.stderr and "survey.csv: format not recognised" in result.stderr
+    assert "notes.txt: not an export (a text file with no header row of columns)" in result.stderr
     again = runner.invoke(
         app, ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace), "-f", "json"]
     )

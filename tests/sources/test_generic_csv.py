@@ -268,7 +268,8 @@ def parse(
     mapping: dict[str, str],
     value_maps: dict[str, dict[str, str]] | None = None,
 ) -> list[Parsed]:
-    options = ReadOptions(table=table, mapping=mapping, value_maps=value_maps)
+    # The files' times are UTC, said so: no notice that times without a zone are read as UTC.
+    options = ReadOptions(table=table, mapping=mapping, value_maps=value_maps, timezone="UTC")
     return list(GenericCsv().read(path, options))
 
 

@@ -72,17 +72,26 @@ def test_ingest_recognises_files_and_lists_what_it_does_not(tmp_path: Path) -> N
         "path,total_conversions,total_conversion_value,total_null\nsearch > email,2,30,1\n"
     )
     (exports / "notes.txt").write_text("nothing to load\n")
+    (exports / "survey.csv").write_text("Question,Answer\nWould you come back?,Yes\n")
     report = Workspace.open(tmp_path).ingest([exports])
-    assert [Path(p).name for p in report.unknown] == ["notes.txt"]
+    assert [Path(p).name for p in report.unknown] == ["survey.csv"]
+    assert report.skipped == ((exports / "notes.txt", "a text file with no header row of columns"),)
     assert report.exit_code == 1  # a file nobody recognised is a finding
     items = report.to_json()
-    assert items[-1] == {
-        "file": str(exports / "notes.txt"),
-        "source": None,
-        "error": "format not recognised",
-        "closest": None,
-    }
-    assert all(item.get("error") is None for item in items[:-1])
+    assert items[-2:] == [
+        {
+            "file": str(exports / "survey.csv"),
+            "source": None,
+            "error": "format not recognised",
+            "closest": None,
+        },
+        {
+            "file": str(exports / "notes.txt"),
+            "source": None,
+            "skipped": "not an export (a text file with no header row of columns)",
+        },
+    ]
+    assert all(item.get("error") is None for item in items[:-2])
 
 
 def test_ingest_with_an_unknown_source_says_which_exist(tmp_path: Path) -> None:

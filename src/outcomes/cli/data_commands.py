@@ -211,7 +211,7 @@ def _report_ingest(result: IngestReport, output_format: IngestFormat) -> None:
     else:
         print_ingest_table(list(result.outcomes))
     # Problems go to standard error in every format: people read them, machines read stdout.
-    print_ingest_problems(list(result.outcomes), result.unrecognised())
+    print_ingest_problems(list(result.outcomes), result.unrecognised(), result.skipped)
 
 
 @app.command(rich_help_panel="Data")

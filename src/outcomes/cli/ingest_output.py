@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,9 +58,14 @@ def _print_details(result: IngestResult) -> None:
         console.print(f"  {result.file}: updated values of {columns}", markup=False)
 
 
-def print_ingest_problems(outcomes: list[Outcome], unknown: list[tuple[Path, str]]) -> None:
+def print_ingest_problems(
+    outcomes: list[Outcome],
+    unknown: list[tuple[Path, str]],
+    skipped: Sequence[tuple[Path, str]] = (),
+) -> None:
     """On standard error: failed files, what a connector assumed (notices), rejected rows
-    (the first few of each file) and files no connector recognised."""
+    (the first few of each file), files no connector recognised and files skipped as no
+    export (a README beside the exports), one line each."""
     from outcomes.workspace.data import FileFailure
 
     errors = stderr_console()
@@ -87,6 +93,8 @@ def print_ingest_problems(outcomes: list[Outcome], unknown: list[tuple[Path, str
             "(name the source: outcomes ingest SOURCE FILE)",
             markup=False,
         )
+    for path, why in skipped:
+        errors.print(f"skipped: {path}: not an export ({why})", markup=False)
 
 
 def print_source_summary(outcomes: list[Outcome]) -> None:

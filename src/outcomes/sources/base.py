@@ -225,6 +225,9 @@ class ReadOptions:
     columns with a closed vocabulary (`kind`, `entity_kind`, `type`)."""
     key: tuple[str, ...] = ()
     """For the generic CSV connector: the CSV headers whose cells identify a row."""
+    timezone: str | None = None
+    """For the generic CSV connector: the IANA time zone (`America/Chicago`) its times
+    written without a zone are in; None reads them as UTC."""
     channels: Mapping[str, str] | None = None
     """The workspace's `[channels]`: source label → plan channel or class, over the built-in
     table (:mod:`outcomes.catalog.source_labels`)."""

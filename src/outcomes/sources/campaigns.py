@@ -11,7 +11,7 @@ broken down further (by platform, ad set, ad or creative). Each such row becomes
   `note` names beside the platform and the campaign id: measuring leaves spend in another
   currency than the plan's out of every sum and reports it, never converting it, and the
   load itself says so in a `Notice` when it knows the plan's currency
-  (`with_currency_notice`), so the mistake is seen when the file is loaded, not in ROI;
+  (`outcomes.sources.currency`), so the mistake is seen when the file is loaded, not in ROI;
 * its counts as `metric_snapshots` of the campaign (`entity_kind` "campaign"), one row per
   count column the file has and whose cell is filled. A blank cell is no figure and writes
   nothing, so a re-export's blank leaves what is stored; in a load each blank figure is
@@ -35,14 +35,13 @@ were recorded have none and are not compared.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from outcomes.sources.base import (
     Blank,
     Ignored,
-    Notice,
     Parsed,
     Rejected,
     Row,
@@ -135,39 +134,6 @@ def cost_row(day: CampaignDay, amount: float, currency: str | None, key: str) ->
 
 
 EMPTY: Final = "a row with no figures (no spend and no counts)"
-
-
-def with_currency_notice(rows: Iterable[Parsed], plan_currency: str | None) -> Iterator[Parsed]:
-    """`rows`, then a `Notice` when any spend among them is in another currency than the
-    plan's: nothing converts it, so every sum of money leaves it out; the reader must
-    hear that as the file loads (a report exported in the wrong currency by mistake), not
-    find it later in ROI. Without the plan's currency (no plan, or one that does not
-    read) nothing is compared."""
-    expected = plan_currency.strip().upper() if plan_currency else None
-    foreign: dict[str, list[float]] = {}
-    for parsed in rows:
-        yield parsed
-        if expected is None or not isinstance(parsed, Row) or parsed.table != "costs":
-            continue
-        currency = parsed.values.get("currency")
-        if currency and currency != expected:
-            foreign.setdefault(currency, []).append(float(parsed.values.get("amount") or 0.0))
-    if foreign and expected is not None:
-        yield Notice(_foreign_spend_words(foreign, expected))
-
-
-def _foreign_spend_words(foreign: Mapping[str, Sequence[float]], expected: str) -> str:
-    found = " and ".join(
-        f"{currency} ({sum(amounts):,.2f} over {len(amounts)} "
-        f"{'line' if len(amounts) == 1 else 'lines'})"
-        for currency, amounts in sorted(foreign.items())
-    )
-    return (
-        f"spend in {found}, not the plan's {expected} (organisation.currency): outcomes "
-        "does not convert currencies, so ROI and resources leave it out. Export the ad "
-        f"account's report in {expected}, or convert the amounts before loading; then "
-        "forget this file and load the new one"
-    )
 
 
 def campaign_rows(

@@ -4,12 +4,21 @@
 header renamed, a Salesforce report without its Opportunity ID: each is listed with the
 connector whose headers it shares most, and the required headers it does not have, so the
 fix is one step away.
+
+A file that is plainly no export is not compared at all (`not_an_export`): a README, a
+PDF, a screenshot beside the exports is skipped as what it is, not offered a connector
+(a README listing "Opportunity Name, Stage, Amount" was "closest to salesforce"). Plainly
+means a document's or an image's extension (`.md`, `.pdf`, `.png`...), or a text file
+(`.txt`, no extension) whose first lines have no header row of columns: no row of two
+cells or more, split by the file's delimiter, that the next row matches cell for cell.
+Anything else, a `.csv` or a workbook above all, is compared as before.
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Final
 
@@ -18,6 +27,48 @@ from outcomes.sources.tabular import Columns, head_rows, read_head
 
 # A file sharing fewer headers than this with every connector resembles none of them.
 _AT_LEAST: Final = 2
+
+_DOCUMENTS: Final = frozenset(
+    {
+        ".md", ".markdown", ".rst", ".pdf", ".doc", ".docx", ".odt", ".rtf", ".pages",
+        ".ppt", ".pptx", ".odp", ".key", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
+        ".heic", ".bmp", ".tif", ".tiff", ".mp4", ".mov",
+    }
+)  # fmt: skip
+"""Extensions of documents and images: no tool exports its data as one of these."""
+_TEXT: Final = frozenset({".txt", ""})
+"""Extensions of plain text, which may be notes or a delimited export: the content tells."""
+
+
+def a_document(path: Path) -> str | None:
+    """ "a .md document" when `path`'s extension is a document's or an image's, else None.
+
+    Asked before any connector's detection: a README listing a report's columns in a line
+    ("Opportunity Name, Stage") would otherwise be claimed by that report's connector,
+    and refused as a broken report (exit 2).
+    """
+    suffix = path.suffix.lower()
+    return f"a {suffix} document" if suffix in _DOCUMENTS else None
+
+
+def not_an_export(path: Path) -> str | None:
+    """Why `path`, which no connector recognised, is plainly not an export ("a .md
+    document"), or None (module docstring)."""
+    document = a_document(path)
+    if document is not None:
+        return document
+    if path.suffix.lower() in _TEXT and not _has_header(path):
+        return "a text file with no header row of columns"
+    return None
+
+
+def _has_header(path: Path) -> bool:
+    """True when a row of two cells or more is followed by a row of as many cells."""
+    try:
+        rows = [row for row in head_rows(path, read_head(path)) if any(c.strip() for c in row)]
+    except Exception:  # unreadable: not plainly anything, the caller says it is unknown
+        return True
+    return any(len(row) >= 2 and len(row) == len(after) for row, after in pairwise(rows))
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,27 @@ def parse_datetime(
     raise FieldError(f"expected a date and time, got {raw!r}")
 
 
+def wall_clock(raw: object) -> dt.datetime | None:
+    """The date and time a cell writes with a time of day and no zone ("2026-03-08 09:30"),
+    as written (naive); None for a cell with an offset or `Z`, a date alone, a time of
+    exactly midnight (how a workbook and a numeric date write a day), an empty cell, or
+    one that is no date and time. Such a time is a clock's reading somewhere: which zone
+    it is in, the file does not say."""
+    if is_empty(raw) or (isinstance(raw, dt.date) and not isinstance(raw, dt.datetime)):
+        return None
+    if isinstance(raw, dt.datetime):
+        moment: dt.datetime | None = raw
+    else:
+        text = str(raw).strip()
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            moment = _strptime_first(text, _DATETIME_FORMATS)
+    if moment is None or moment.tzinfo is not None or moment.time() == dt.time():
+        return None
+    return moment
+
+
 def parse_date(raw: object, *, formats: Sequence[str] = _DATE_FORMATS) -> dt.date | None:
     """A calendar date; a timestamp keeps its (UTC) date."""
     if is_empty(raw):

@@ -56,17 +56,47 @@ everybody's), the type is one attribution builds journeys for (not `hire`,
 `ticket_deflected` or `deal_lost`, which tactics claim by campaign or channel directly),
 and the channel or campaign cell is filled. The file's summary counts both rows.
 
+**Times of day written without a zone** ("2026-03-08 09:30", a workbook's date-time) are a
+clock's reading somewhere, and the file does not say where. `ReadOptions.timezone`
+(`timezone = "America/Chicago"` in a `[csv.NAME]` table of `outcomes.toml`, an IANA name)
+reads them in that zone and stores them in UTC: a Chicago sheet's 09:30 on 8 March is
+14:30 UTC. Around the clock changes the reading is fixed: a time in the hour the clocks
+skip is read with the offset before the change (02:30 on 8 March 2026 in Chicago is 08:30
+UTC, as 03:30 CDT would be), a time the clocks repeat as the first of the two (01:30 on
+1 November 2026 is 06:30 UTC, daylight time). Without the option such times are read as
+UTC, as before, and the load says so once in a notice. Times with an offset or `Z`
+are never shifted, and a date alone (or a time of exactly midnight, as a workbook writes
+a day) stays that day at midnight UTC: it is a day, not an instant, and moving it would
+move it to another day east of UTC. The plan's `business_hours.time_zone` is not used
+for them: it says when people are at work, not which clock a tool writes (many export
+UTC), and guessing would silently move right times by hours.
+
+Money in another currency than the plan's (`organisation.currency`), a `costs` amount or a
+`conversions` value whose `currency` (a mapped column, or one given in `values`) differs,
+is said in a notice as the file loads, as an ad report's spend is
+(:mod:`outcomes.sources.currency`): measuring converts nothing and leaves it out.
+
+A spreadsheet's **summary row** ("Total", "Totals", "Grand total", "Subtotal" or "Sum", in
+any case, as the row's first filled cell) is ignored as "summary row 'Total' (line N)",
+wherever it is in the file, not rejected: it is no record, and its sum would count every
+row twice. Only a row that is plainly no record is: one whose mapped dates are all empty
+or unreadable and whose id cells (`key`, an activity's `native_id`, the declared key
+headers) hold nothing but the label. A row with a date that reads, or a real id, is data
+and is read (or rejected) like any other, whatever its first cell says.
+
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, cast
 
 from outcomes.sources.base import (
+    Ignored,
     Notice,
     Parsed,
     ReadOptions,
@@ -76,6 +106,7 @@ from outcomes.sources.base import (
     SourceError,
 )
 from outcomes.sources.base import natural_key as _natural_key
+from outcomes.sources.currency import with_currency_notice
 from outcomes.sources.decimal_mark import AmbiguousNumber
 from outcomes.sources.fields import (
     FieldError,
@@ -86,12 +117,14 @@ from outcomes.sources.fields import (
     parse_datetime,
     parse_decimal,
     parse_int,
+    wall_clock,
 )
 from outcomes.sources.tabular import (
     Columns,
     Record,
     csv_delimiter,
     file_records,
+    first_present,
     read_head,
 )
 from outcomes.tables import (
@@ -123,48 +156,66 @@ class GenericCsv(Source):
 
     name = NAME
     description = "Any CSV or workbook, mapped column by column onto a warehouse table"
+    reading = 2
+    reading_change = "ignores a spreadsheet's summary row ('Total') instead of rejecting it"
 
     def detect(self, path: Path, head: bytes) -> bool:
         """Never: a generic CSV is only read when the user names this source and a mapping."""
         return False
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
-        """Each CSV row as a row of `options.table`, or a rejection naming the header and why."""
-        table, mapping = _plan(path, options)
-        decimal_comma = csv_delimiter(read_head(path), options.encoding) == ";"
-        maps = _value_maps(path, table, options.value_maps or {})
-        labels = options.channels or {}
-        constants = _constants(path, table, options.values or {}, decimal_comma, maps, labels)
-        keys = {f"{_KEY_PREFIX}{i}": header for i, header in enumerate(options.key)}
-        columns = Columns({name: (header,) for name, header in {**mapping, **keys}.items()})
-        parsers = {
-            name: _parser(table.name, _column(table, name), decimal_comma, maps.get(name), labels)
-            for name in mapping
-        }
-        required = [*mapping, *keys]
-        records = file_records(
-            path,
-            columns,
-            required=required,
-            options=options,
-        )
-        pairs = table.name != "activities" or "in_reply_to" in mapping or "in_reply_to" in constants
-        unpaired = 0
-        for record in records:
-            rejection = record.rejection()
-            if rejection is not None:
-                yield rejection
-                continue
-            parsed = _row(table, mapping, parsers, record, constants)
-            if not pairs and isinstance(parsed, Row) and parsed.values.get("kind") in ANSWERS:
-                unpaired += 1
-            parsed = _keyed(parsed, keys, record, table.name) if keys else parsed
-            yield parsed
-            touch = _source_touch(parsed) if "journey_id" in mapping else None
-            if touch is not None:
-                yield touch
-        if unpaired:
-            yield Notice(_UNPAIRED.format(count=unpaired, s="" if unpaired == 1 else "s"))
+        """Each CSV row as a row of `options.table`, or a rejection naming the header and why;
+        costs and sales in another currency than the plan's are said, as an ad report's are."""
+        return with_currency_notice(_read(path, options), options.currency, export="the file")
+
+
+def _read(path: Path, options: ReadOptions) -> Iterator[Parsed]:
+    """The rows of `GenericCsv.read`, and its notices but the currency's."""
+    table, mapping = _plan(path, options)
+    decimal_comma = csv_delimiter(read_head(path), options.encoding) == ";"
+    maps = _value_maps(path, table, options.value_maps or {})
+    labels = options.channels or {}
+    zone = _zone(path, options.timezone)
+    constants = _constants(path, table, options.values or {}, decimal_comma, maps, labels, zone)
+    keys = {f"{_KEY_PREFIX}{i}": header for i, header in enumerate(options.key)}
+    columns = Columns({name: (header,) for name, header in {**mapping, **keys}.items()})
+    parsers = {
+        name: _parser(table.name, _column(table, name), decimal_comma, maps.get(name), labels, zone)
+        for name in mapping
+    }
+    required = [*mapping, *keys]
+    records = file_records(
+        path,
+        columns,
+        required=required,
+        options=options,
+    )
+    pairs = table.name != "activities" or "in_reply_to" in mapping or "in_reply_to" in constants
+    unpaired = 0
+    for record in records:
+        summary = _summary(record, table, parsers, [*_ids(table, mapping), *keys])
+        if summary is not None:
+            yield Ignored(record.line, summary)
+            continue
+        rejection = record.rejection()
+        if rejection is not None:
+            yield rejection
+            continue
+        parsed = _row(table, mapping, parsers, record, constants)
+        if not pairs and isinstance(parsed, Row) and parsed.values.get("kind") in ANSWERS:
+            unpaired += 1
+        parsed = _keyed(parsed, keys, record, table.name) if keys else parsed
+        yield parsed
+        touch = _source_touch(parsed) if "journey_id" in mapping else None
+        if touch is not None:
+            yield touch
+    if unpaired:
+        yield Notice(_UNPAIRED.format(count=unpaired, s="" if unpaired == 1 else "s"))
+    clocks = [clock for clock in parsers.values() if isinstance(clock, _Clock) and clock.first]
+    naive = sum(clock.naive for clock in clocks)
+    if clocks and zone is None:
+        words = _READ_AS_UTC.format(count=naive, s="" if naive == 1 else "s", first=clocks[0].first)
+        yield Notice(words)
 
 
 ValueMap = dict[str, str]
@@ -178,6 +229,49 @@ _UNPAIRED: Final = (
     "them with what came in, so what they answered reads as unanswered. Map the header "
     "holding the id of the message each one answers to in_reply_to"
 )
+
+
+_READ_AS_UTC: Final = (
+    "{count:,} time{s} of day without a zone (such as {first!r}) read as UTC; if "
+    "the file writes local times, set timezone in its mapping (timezone = "
+    '"America/Chicago" in its [csv.NAME] table of outcomes.toml) to read them in that zone'
+)
+
+
+def _zone(path: Path, name: str | None) -> zoneinfo.ZoneInfo | None:
+    """The zone `ReadOptions.timezone` names (SourceError when it names none)."""
+    if name is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SourceError(
+            path,
+            f"timezone {name!r} is not an IANA time zone name; write one such as "
+            "America/Chicago or Europe/Berlin",
+        ) from None
+
+
+class _Clock:
+    """A timestamp column's parser: times of day without a zone read in `zone` (UTC when
+    None), counted for the notice (module docstring)."""
+
+    def __init__(self, zone: zoneinfo.ZoneInfo | None) -> None:
+        self.zone = zone
+        self.naive = 0
+        self.first: str | None = None
+        """The first such cell, as written (for the notice)."""
+
+    def __call__(self, raw: object) -> dt.datetime | None:
+        local = wall_clock(raw)
+        if local is None:
+            return parse_datetime(raw)
+        self.naive += 1
+        self.first = self.first or str(raw).strip()
+        if self.zone is None:
+            return local.replace(tzinfo=dt.UTC)
+        # fold=0: in a gap, the offset before the change; in an overlap, the first time.
+        return local.replace(tzinfo=self.zone, fold=0).astimezone(dt.UTC)
 
 
 def _value_maps(
@@ -215,13 +309,14 @@ def _constants(
     decimal_comma: bool,
     maps: dict[str, ValueMap],
     labels: Mapping[str, str],
+    zone: zoneinfo.ZoneInfo | None,
 ) -> dict[str, Any]:
     """The `values` every row gets, parsed by their columns' types (SourceError if wrong)."""
     found: dict[str, Any] = {}
     for name, text in values.items():
         try:
             column = _column(table, name)
-            parse = _parser(table.name, column, decimal_comma, maps.get(name), labels)
+            parse = _parser(table.name, column, decimal_comma, maps.get(name), labels, zone)
             found[name] = parse(text)
         except FieldError as exc:
             raise SourceError(path, f"the value given for '{name}' does not fit: {exc}") from None
@@ -270,17 +365,21 @@ def _parser(
     decimal_comma: bool,
     value_map: ValueMap | None = None,
     labels: Mapping[str, str] | None = None,
+    zone: zoneinfo.ZoneInfo | None = None,
 ) -> Parser:
     """The function turning a cell into the column's value (raising FieldError).
 
     `labels` is the workspace's `[channels]`, read before the built-in labels for a
-    `channel` cell: the user said what the export's word means there.
+    `channel` cell: the user said what the export's word means there. `zone` is the one
+    a timestamp's time of day without a zone is in (module docstring).
     """
     vocabulary = CLOSED_COLUMNS.get((table, column.name))
     if vocabulary is not None:
         return lambda raw: _closed(raw, vocabulary, value_map or {})
     if column.name == "channel":
         return lambda raw: _channel(raw, labels)
+    if column.type == "timestamp":
+        return _Clock(zone)
     return _BY_TYPE[column.type](decimal_comma)
 
 
@@ -364,6 +463,39 @@ def _keyed(parsed: Parsed, keys: dict[str, str], record: Record, table: str) -> 
         parts.append(text)
     values = parsed.values | {"key": _natural_key(NAME, table, *parts)}
     return Row(parsed.table, values, parsed.line)
+
+
+_SUMMARY_LABEL: Final = re.compile(r"^(?:grand\s+|sub-?\s*)?(?:totals?|sum)\s*:?$", re.IGNORECASE)
+"""A summary row's whole first cell: "Total", "TOTALS", "Grand total", "Subtotal:", "Sum"."""
+_DATED: Final = frozenset({"timestamp", "date"})
+
+
+def _ids(table: Table, mapping: dict[str, str]) -> list[str]:
+    """The mapped columns that identify a record: `key`, and the table's own id column."""
+    return [name for name in ("key", _ID_COLUMNS.get(table.name)) if name in mapping]
+
+
+def _summary(
+    record: Record, table: Table, parsers: dict[str, Parser], ids: list[str]
+) -> str | None:
+    """The reason to ignore a spreadsheet's summary row, or None for a record (module note)."""
+    label = cell_text(first_present(record.cells))
+    if label is None or not _SUMMARY_LABEL.match(label):
+        return None
+    for name, parse in parsers.items():
+        if _column(table, name).type in _DATED and _reads(parse, record.get(name)):
+            return None  # a dated row is data, whatever its first cell says
+    if any(cell_text(record.get(name)) not in (None, label) for name in ids):
+        return None  # a real id: a record named "Total"
+    return f"summary row '{label}' (line {record.line})"
+
+
+def _reads(parse: Parser, raw: object) -> bool:
+    """True when the cell parses to a value (a date that reads)."""
+    try:
+        return parse(raw) is not None
+    except FieldError:
+        return False
 
 
 _UNTOUCHED_TYPES: Final = frozenset({"hire", "ticket_deflected", "deal_lost"})

@@ -49,8 +49,8 @@ from outcomes.sources.campaigns import (
     counts,
     grain,
     negative,
-    with_currency_notice,
 )
+from outcomes.sources.currency import with_currency_notice
 from outcomes.sources.fields import CellError, cell_text, parse_date, parse_decimal, parse_money
 from outcomes.sources.tabular import (
     Columns,

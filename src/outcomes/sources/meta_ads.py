@@ -73,8 +73,8 @@ from outcomes.sources.campaigns import (
     counts,
     grain,
     negative,
-    with_currency_notice,
 )
+from outcomes.sources.currency import with_currency_notice
 from outcomes.sources.fields import CellError, cell_text, parse_date, parse_decimal, parse_money
 from outcomes.sources.tabular import (
     HEADER_SEARCH_ROWS,

@@ -65,7 +65,8 @@ class Record:
     `values` holds only the logical columns the file has: a column the file lacks is not a
     key (absent), a column it has with an empty cell is. `problem` says why the row as read
     cannot be trusted (too many or too few cells, cut short); connectors reject such a row
-    after their own skipping of footers and totals.
+    after their own skipping of footers and totals. `cells` is the whole row as read, the
+    columns no connector reads included (where a summary row writes "Total").
     """
 
     line: int
@@ -74,6 +75,7 @@ class Record:
     problem: str | None = None
     problem_column: str | None = None
     """The header of the cell at fault, when `problem` is about one (a rounded id)."""
+    cells: tuple[Any, ...] = ()
 
     def get(self, name: str) -> Any:
         """The cell of a logical column, or None when the file lacks that column."""
@@ -188,7 +190,7 @@ def read_records(
             else row_problem(path, row, header.cells, header.line)
         )
         problem, column = found if found is not None else (None, None)
-        yield Record(row.start, values, row.raw, problem, column)
+        yield Record(row.start, values, row.raw, problem, column, tuple(cells))
 
 
 def _notation(

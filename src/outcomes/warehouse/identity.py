@@ -105,7 +105,7 @@ def meaning_options(options: ReadOptions | None, source: Source) -> dict[str, st
     knows them by, each as text: the same bytes read with other ones are another load.
 
     `--account` counts for the connectors that read it; the generic CSV's mapping from
-    `outcomes.toml` (its table, columns, values, value maps and key) and the workspace's
+    `outcomes.toml` (its table, columns, values, value maps, key and timezone) and the workspace's
     `[channels]` count too: a corrected mapping read with "already loaded" would keep the
     rows it misread.
     """
@@ -118,6 +118,7 @@ def meaning_options(options: ReadOptions | None, source: Source) -> dict[str, st
         "--date-order": options.date_order,
         "--decimal-mark": options.decimal_mark,
         "CSV mapping": mapping if any(mapping) else None,
+        "CSV timezone": options.timezone,
         "[channels]": options.channels,
     }
     return {

@@ -37,6 +37,10 @@ A `[channels]` table says what a CRM's or analytics tool's source label means, o
 built-in table (:mod:`outcomes.catalog.source_labels`): `"Trade Show" = "event"`,
 `"Partner Portal" = "referral"`. A value must be a plan channel or a documented class.
 
+`timezone = "America/Chicago"` in a `[csv.NAME]` table (an IANA name) says which zone the
+file's times of day written without one are in ("2026-03-08 09:30"); without it they are
+read as UTC, and the load says so (:mod:`outcomes.sources.generic_csv`).
+
 `key = ["Patient ID", "Visit date"]` names the CSV headers that identify a row, so that a
 corrected re-export updates the rows it corrects instead of adding them again. Without a
 key, a row is identified by the table's id column where it has one (an activity's
@@ -47,6 +51,7 @@ from __future__ import annotations
 
 import fnmatch
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, cast
@@ -97,6 +102,8 @@ class CsvMapping:
     """How to read this mapping's numeric dates that read both ways."""
     decimal_mark: DecimalMark | None = None
     """The decimal mark of this mapping's numbers that read both ways."""
+    timezone: str | None = None
+    """The IANA zone of this mapping's times of day written without one (None: UTC)."""
 
     def matches(self, path: Path, workspace: Path) -> bool:
         """True when `path` matches one of the globs (relative to the workspace, or by name)."""
@@ -205,12 +212,13 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
         raise ConfigError(f"{where} must be a table with files, table and columns")
     keys = {
         "files", "table", "columns", "values", "value_map", "key", "date_order", "decimal_mark",
+        "timezone",
     }  # fmt: skip
     unknown = sorted(set(entry) - keys)
     if unknown:
         raise ConfigError(
             f"{where}: unknown key '{unknown[0]}'; the keys are files, table, columns, values, "
-            "value_map, key, date_order and decimal_mark"
+            "value_map, key, date_order, decimal_mark and timezone"
         )
     key = entry.get("key", [])
     if isinstance(key, str):
@@ -252,7 +260,22 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
         _value_maps(where, str(table), entry.get("value_map", {}), {*columns, *values}),
         _date_order(path, f"[csv.{name}] ", entry.get("date_order")),
         _decimal_mark(path, f"[csv.{name}] ", entry.get("decimal_mark")),
+        _timezone(where, entry.get("timezone")),
     )
+
+
+def _timezone(where: str, value: object) -> str | None:
+    """`timezone`, checked: an IANA name the time zone database knows."""
+    if value is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(str(value))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{where}: timezone {value!r} is not an IANA time zone name; write one such as "
+            '"America/Chicago" or "Europe/Berlin"'
+        ) from None
+    return str(value)
 
 
 def _value_maps(where: str, table: str, entry: object, read: set[str]) -> dict[str, dict[str, str]]:

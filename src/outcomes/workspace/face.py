@@ -176,7 +176,8 @@ class Workspace:
 
         With `source` (a connector name, `outcomes sources`), each path is a file of that
         source. Without, each path may be a file or a folder and every file is recognised by
-        its content; a file no connector recognises is listed in `unknown`, never passed over.
+        its content; a file no connector recognises is listed in `unknown`, never passed over,
+        or in `skipped` when it is plainly no export (a README.md beside the exports).
         """
         from outcomes.workspace.ingest import ingest_files, ingest_recognised
         from outcomes.workspace.results import IngestReport
@@ -195,7 +196,7 @@ class Workspace:
             found, unknown = ingest_recognised(
                 warehouse, files, options, workspace=settings, progress=progress
             )
-            return IngestReport(tuple(found), tuple(unknown))
+            return IngestReport.of(tuple(found), tuple(unknown))
 
     def forget(self, target: str, *, dry_run: bool = False, cascade: bool = False) -> ForgetResult:
         """Undo one ingest (a file as ingested, or an id of `history`); see `outcomes forget`."""

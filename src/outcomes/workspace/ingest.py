@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Final
 
 from outcomes.sources import ReadOptions, Source, SourceError, detect_source, get_source
+from outcomes.sources.closest import a_document
 from outcomes.warehouse.connection import STATE_DIR, Warehouse
 from outcomes.warehouse.file_names import stored_name
 from outcomes.warehouse.load import IngestResult, ingest_file
@@ -71,6 +72,7 @@ class FileSettings:
             values=mapping.values or None,
             value_maps=mapping.value_maps or None,
             key=mapping.key,
+            timezone=mapping.timezone,
         )
 
 
@@ -156,7 +158,8 @@ def ingest_recognised(
 
 def _recognise(path: Path, workspace: FileSettings | None) -> Source | FileFailure | None:
     """The connector of `path` (the generic CSV when `outcomes.toml` maps it), None when
-    nothing recognises it, or why it cannot be told."""
+    nothing recognises it (a document is not offered to the detectors), or why it cannot
+    be told."""
     if not path.is_file():
         return FileFailure(str(path), None, f"{path}: no such file or folder")
     try:
@@ -164,7 +167,10 @@ def _recognise(path: Path, workspace: FileSettings | None) -> Source | FileFailu
             workspace is not None
             and workspace.config.csv_mapping_for(path, workspace.root) is not None
         )
-        return get_source("csv") if mapped else detect_source(path)
+        if mapped:
+            return get_source("csv")
+        # A README listing a report's columns is no report: not offered to the detectors.
+        return None if a_document(path) is not None else detect_source(path)
     except (AmbiguousMappingError, SourceError) as exc:
         return FileFailure(str(path), None, str(exc))
     except Exception as exc:  # a detector's fault, not the file's: report it, go on

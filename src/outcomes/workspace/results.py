@@ -11,19 +11,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from outcomes.sources.closest import closest_source
+from outcomes.sources.closest import closest_source, not_an_export
 from outcomes.warehouse.load import IngestResult
 from outcomes.workspace.ingest import FileFailure, Outcome
 
-JSON_SCHEMA_VERSION: Final = 1
+JSON_SCHEMA_VERSION: Final = 2
+"""The shape of `IngestReport.to_json`'s items. 2: a file plainly no export (a README) is an
+item with `skipped` (why) instead of `error` "format not recognised" and `closest`."""
 
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What loading some files did: one outcome per file, and the files nobody recognised."""
+    """What loading some files did: one outcome per file, the files nobody recognised, and
+    those skipped as plainly not exports (a README beside them), each with why."""
 
     outcomes: tuple[Outcome, ...]
     unknown: tuple[Path, ...]
+    skipped: tuple[tuple[Path, str], ...] = ()
+
+    @classmethod
+    def of(cls, outcomes: tuple[Outcome, ...], unrecognised: tuple[Path, ...]) -> IngestReport:
+        """The report of a load by content: of the files nothing recognised, those plainly
+        no export (`not_an_export`) are skipped, the others unknown."""
+        reasons = [(path, not_an_export(path)) for path in unrecognised]
+        return cls(
+            outcomes,
+            tuple(path for path, reason in reasons if reason is None),
+            tuple((path, reason) for path, reason in reasons if reason is not None),
+        )
 
     @property
     def loaded(self) -> tuple[IngestResult, ...]:
@@ -43,7 +58,8 @@ class IngestReport:
     @property
     def exit_code(self) -> int:
         """2 when a file could not be read, 1 when rows were rejected or a file was not
-        recognised (a finding: nothing else says so), 0 otherwise."""
+        recognised (a finding: nothing else says so), 0 otherwise: a file skipped as no
+        export (a README) is no finding."""
         if self.failures:
             return 2
         return 1 if self.unknown or self.rejected else 0
@@ -67,6 +83,10 @@ class IngestReport:
         items += [
             {"file": str(p), "source": None, "error": "format not recognised"} | _resemblance(p)
             for p in self.unknown
+        ]
+        items += [
+            {"file": str(p), "source": None, "skipped": f"not an export ({why})"}
+            for p, why in self.skipped
         ]
         return items
 

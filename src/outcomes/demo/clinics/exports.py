@@ -48,6 +48,7 @@ CONFIG: Final = """\
 files = ["exports/social-inbox/*.csv"]
 table = "activities"
 date_order = "dmy"
+timezone = "UTC"  # the tool writes its times in UTC, without a zone
 [csv.inbox.columns]
 native_id = "Message ID"
 channel = "Network"
@@ -65,6 +66,7 @@ reactions = "Likes"
 files = ["exports/helpdesk/online-answers-*.csv"]
 table = "conversions"
 date_order = "dmy"
+timezone = "UTC"  # the tool writes its times in UTC, without a zone
 [csv.deflections.columns]
 key = "Answer ID"
 ts = "Resolved"
@@ -87,6 +89,7 @@ value = "Value"
 files = ["exports/hiring/*.csv"]
 table = "conversions"
 date_order = "dmy"
+timezone = "UTC"  # the tool writes its times in UTC, without a zone
 [csv.hires.columns]
 key = "Candidate ID"
 ts = "Hired on"

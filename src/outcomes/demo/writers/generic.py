@@ -36,6 +36,7 @@ CONFIG: Final = """\
 [csv.newsletter]
 files = ["exports/newsletter/*.csv"]
 table = "touchpoints"
+timezone = "UTC"  # the tool writes its times in UTC, without a zone
 [csv.newsletter.columns]
 journey_id = "Email"
 ts = "Timestamp"
@@ -73,6 +74,7 @@ kind = "people"
 [csv.deflections]
 files = ["exports/helpdesk/deflections-*.csv"]
 table = "conversions"
+timezone = "UTC"  # the tool writes its times in UTC, without a zone
 [csv.deflections.columns]
 key = "Deflection ID"
 ts = "Resolved at"
@@ -95,6 +97,7 @@ value = "Value"
 [csv.linkedin_inbox]
 files = ["exports/social-inbox/*.csv"]
 table = "activities"
+timezone = "UTC"  # the tool writes its times in UTC, without a zone
 [csv.linkedin_inbox.columns]
 native_id = "Message ID"
 channel = "Network"
