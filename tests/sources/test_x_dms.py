@@ -218,3 +218,30 @@ def test_ingest_auto_on_the_data_folder_leaves_no_direct_messages_file_unrecogni
     loaded = {Path(o.file).name: (o.read, o.loaded) for o in outcomes}  # type: ignore[union-attr]
     assert loaded["direct-messages.js"] == (12, 11)
     assert loaded["direct-messages-group.js"] == (3, 0)
+
+
+def test_a_data_folder_with_direct_messages_and_no_tweets_is_read(tmp_path: Path) -> None:
+    data = data_folder("dms", tmp_path / "archive" / "data")
+
+    parsed = read(data.parent)
+
+    assert len(rows(parsed)) == 11
+    assert sorted(ignored(parsed)) == [FOLLOW_UP, GROUP, GROUP, GROUP]
+
+
+def test_an_archive_zip_an_earlier_reading_loaded_is_read_again_for_its_messages(
+    tmp_path: Path, warehouse: Warehouse
+) -> None:
+    packed = tmp_path / "twitter-2025-11-06-northwind.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        for file in (ACCOUNT, TWEETS, DMS / "direct-messages.js"):
+            archive.write(file, f"data/{file.name}")
+    first = ingest_file(warehouse, XArchive(), packed)
+    # As the reading before direct messages left it: its tweets, no message, its mark.
+    warehouse.duckdb.execute("DELETE FROM activities WHERE key LIKE 'x|dm|%'")
+    warehouse.duckdb.execute("UPDATE ingests SET checksum = replace(checksum, '#r3', '#r2')")
+
+    again = ingest_file(warehouse, XArchive(), packed)
+
+    assert again.read_again is not None and "the direct messages" in again.read_again
+    assert (again.loaded, again.unchanged) == (11, first.loaded - 11)  # the tweets stay

@@ -186,25 +186,31 @@ class _Posts:
 
 
 def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
-    """The tweet files of an archive's `data/` folder (or of the archive's root folder)."""
+    """The tweet and direct messages files of an archive's `data/` folder (or of the
+    archive's root folder)."""
     for candidate in (folder, folder / "data"):
         files = sorted(
             (p for p in candidate.glob("*.js") if _TWEETS_FILE.fullmatch(p.name)),
             key=lambda p: (_part_number(p.name), p.name),
         )
-        if files:
+        messages = dms_files(candidate)
+        if files or messages:
             account = _sibling_account(candidate)
             handle = _owner(folder, account, options)
             posts = _Posts(read_notes(NOTES_FILE, _sibling_notes(candidate)))
             for file in files:
                 opener = file_opener(file)
                 yield from _tweets(file, file.name, opener, handle, options, posts, label=True)
-            yield from posts.rest(files[0].name)
-            owner = (handle, account.account_id)
-            for file in dms_files(candidate):
+            if files:
+                yield from posts.rest(files[0].name)
+            for file in messages:
+                owner = (handle, account.account_id)
                 yield from read_dms(file, file.name, file_opener(file), owner, options, label=True)
             return
-    raise SourceError(folder, "no tweets.js or tweets-partN.js in this folder or its data/ folder")
+    raise SourceError(
+        folder,
+        "no tweets.js, tweets-partN.js or direct-messages.js in this folder or its data/ folder",
+    )
 
 
 def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
