@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from outcomes.catalog.measurable import SOURCE_DATA, benchmark_need, measurable
 from outcomes.sources import ReadOptions, Rejected, Row, detect_source
 from outcomes.sources.base import Ignored, Notice, Parsed
 from outcomes.sources.x_archive import XArchive
@@ -245,3 +246,13 @@ def test_an_archive_zip_an_earlier_reading_loaded_is_read_again_for_its_messages
 
     assert again.read_again is not None and "the direct messages" in again.read_again
     assert (again.loaded, again.unchanged) == (11, first.loaded - 11)  # the tweets stay
+
+
+def test_the_catalogue_knows_the_archive_holds_messages_so_response_rate_is_measurable(
+    tmp_path: Path, warehouse: Warehouse
+) -> None:
+    ingest_file(warehouse, XArchive(), data_folder("dms", tmp_path / "data") / "direct-messages.js")
+    written = warehouse.duckdb.execute("SELECT DISTINCT kind FROM activities").fetchall()
+
+    assert {f"activities:{kind}" for (kind,) in written} <= SOURCE_DATA["x-archive"]
+    assert measurable(benchmark_need("response_rate"), ["x-archive"])
