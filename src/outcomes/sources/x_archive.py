@@ -9,7 +9,7 @@ archive's load and from the counts, unnoticed. Each tweet becomes one `activitie
 
 * kind "repost" when `full_text` starts with "RT @", "reply" when `in_reply_to_status_id`
   is set (a reply to one's own tweet, a thread, is still a reply: it answers something),
-  else "post". The archive holds only what the owner wrote, so nothing here is inbound.
+  else "post". The tweet files hold only what the owner wrote, so no tweet is inbound.
 * The owner's handle comes from `data/account.js` (in the zip, or beside the tweets file),
   else from `ReadOptions.account` (`--account`). Without either (account.js missing or
   unreadable, as when it gives `username` twice with two values, and no `--account`) the
