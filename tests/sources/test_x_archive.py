@@ -283,7 +283,9 @@ def test_a_data_folder_and_the_archive_folder_are_read(tmp_path: Path) -> None:
 
 
 def test_a_folder_without_tweets_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match=re.escape("no tweets.js or tweets-partN.js")):
+    with pytest.raises(
+        SourceError, match=re.escape("no tweets.js, tweets-partN.js or direct-messages.js")
+    ):
         read(tmp_path)
 
 

@@ -17,7 +17,8 @@ ACCOUNT = X_ARCHIVE / "account.js"
 
 def data_folder(case: str, folder: Path) -> Path:
     """`folder` (created) with the files of the fixture `x_archive/CASE/` and the shared
-    `account.js` beside them, as in a real archive's `data/` folder."""
-    shutil.copytree(X_ARCHIVE / case, folder)
+    `account.js` beside them, as in a real archive's `data/` folder (a case's README, which
+    says where its shape comes from, is no archive file)."""
+    shutil.copytree(X_ARCHIVE / case, folder, ignore=shutil.ignore_patterns("README.md"))
     shutil.copyfile(ACCOUNT, folder / ACCOUNT.name)
     return folder

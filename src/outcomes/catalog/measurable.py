@@ -72,7 +72,8 @@ def _campaigns(*metrics: str) -> frozenset[Token]:
 
 
 SOURCE_DATA: Final[dict[str, frozenset[Token]]] = {
-    "x-archive": _activities("post", "reply", "repost")
+    # Direct messages: the customer's ("message_in") and ours ("message").
+    "x-archive": _activities("post", "reply", "repost", "message", "message_in")
     | _columns("reactions", "shares")
     | _tokens(X_REPLIES),
     "mastodon-archive": _activities("post", "reply", "repost", "message"),

@@ -1,4 +1,5 @@
-"""X (Twitter) archive: `data/tweets.js`, its `tweets-partN.js` siblings, or the whole `.zip`.
+"""X (Twitter) archive: `data/tweets.js`, its `tweets-partN.js` siblings, `direct-messages.js`,
+or the whole `.zip`.
 
 The archive's tweet files are JavaScript: `window.YTD.tweets.part0 = ` followed by a JSON
 array of `{"tweet": {...}}`. The owner's posts in X Communities are not in `tweets.js`
@@ -8,7 +9,7 @@ archive's load and from the counts, unnoticed. Each tweet becomes one `activitie
 
 * kind "repost" when `full_text` starts with "RT @", "reply" when `in_reply_to_status_id`
   is set (a reply to one's own tweet, a thread, is still a reply: it answers something),
-  else "post". The archive holds only what the owner wrote, so nothing here is inbound.
+  else "post". The tweet files hold only what the owner wrote, so no tweet is inbound.
 * The owner's handle comes from `data/account.js` (in the zip, or beside the tweets file),
   else from `ReadOptions.account` (`--account`). Without either (account.js missing or
   unreadable, as when it gives `username` twice with two values, and no `--account`) the
@@ -40,6 +41,17 @@ unknown; the same value twice is read);
 tweet files (a zip or folder) the reason names the file. A file that is cut off, broken
 or nested too deeply is refused with its line and column.
 
+Direct messages (`direct-messages.js`) are read with the tweets of a folder or zip, or
+alone (see `outcomes.sources.x_dms`). Which side is ours comes from `account.js`'s
+`accountId`; without it they are counted and passed over, and a notice says so. A
+customer's message is "message_in" (its author their numeric id: DMs name no handle);
+the further messages they send before we answer are the same wait, passed over as "a
+further message while the customer already waits"; our next message is "message"
+answering the first waiting one (`in_reply_to`), so its first response time is measured.
+Our other messages (opening a conversation, or following our own answer) answer no one.
+Group conversations (`direct-messages-group.js`) are counted and passed over: who waits
+for whose answer cannot be told there.
+
 Tweet files are read as streams, also inside the zip: one tweet at a time is parsed from
 a window of about 1 MiB, so a 300 MB `tweets.js` is never held whole.
 """
@@ -50,10 +62,9 @@ import codecs
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Final
+from typing import Any, Final
 
 from outcomes.sources.archive_members import UNPACK_ERRORS, beside, small_file, small_member
 from outcomes.sources.base import (
@@ -73,17 +84,21 @@ from outcomes.sources.fields import (
     utm_in_text,
 )
 from outcomes.sources.json_input import (
-    DecodeError,
     Element,
     RecordError,
-    StreamError,
-    TextStream,
-    array_elements,
     loads,
     printable,
-    text_start,
 )
+from outcomes.sources.x_dms import DMS_PREFIX, dms_files, dms_member, is_dms, read_dms, unescape
 from outcomes.sources.x_edits import EditChains, edit_chain
+from outcomes.sources.x_files import (
+    Kind,
+    Opener,
+    elements,
+    file_opener,
+    member_opener,
+    unpack_error,
+)
 from outcomes.sources.x_notes import NOTES_FILE, LongPosts, Notes, read_notes
 
 NAME: Final = "x-archive"
@@ -95,7 +110,9 @@ _TWEETS_PREFIX: Final = re.compile(r"\s*window\.YTD\.(?:tweets?|community_tweet)
 _ACCOUNT_PREFIX: Final = re.compile(r"\s*window\.YTD\.account\.part\d+\s*=\s*")
 _TWEETS_FILE: Final = re.compile(r"(?:tweets?|community-tweet)(?:-part(\d+))?\.js")
 _ACCOUNT_FILE: Final = "account.js"
-_EXPECTED: Final = "window.YTD.tweets.part0 = ["
+
+
+TWEETS: Final = Kind(_TWEETS_PREFIX, "window.YTD.tweets.part0 = [", "tweets")
 _INT64: Final = 1 << 63
 
 
@@ -105,19 +122,23 @@ class XArchive(Source):
     name = NAME
     channel = CHANNEL
     reads_account = True
-    reading = 2
+    reading = 3
     reading_change = (
         "stores an edited tweet once, under its first id (the rows an earlier reading stored "
-        "for its later versions go), and a long post's whole text from note-tweet.js"
+        "for its later versions go), a long post's whole text from note-tweet.js, and the "
+        "direct messages of the archive's direct-messages.js"
     )
-    description = "X (Twitter) archive: data/tweets.js, tweets-partN.js or the archive .zip"
+    description = (
+        "X (Twitter) archive: data/tweets.js, tweets-partN.js, direct-messages.js "
+        "or the archive .zip"
+    )
 
     def detect(self, path: Path, head: bytes) -> bool:
-        """A tweets file by its `window.YTD.tweets.` prefix, or a zip holding one."""
+        """A tweets or direct messages file by its `window.YTD.` prefix, or a zip of tweets."""
         if head.startswith(b"PK\x03\x04"):
             return bool(_zip_tweet_members(path, quiet=True))
         text = head.removeprefix(codecs.BOM_UTF8)[:200].decode("utf-8", errors="replace")
-        return _TWEETS_PREFIX.match(text) is not None
+        return _TWEETS_PREFIX.match(text) is not None or DMS_PREFIX.match(text) is not None
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Every tweet of the file, folder or zip as an `activities` row, or a rejection."""
@@ -125,19 +146,20 @@ class XArchive(Source):
             yield from _read_folder(path, options)
         elif _is_zip(path):
             yield from _read_zip(path, options)
+        elif is_dms(path):
+            account = _sibling_account(path.parent)
+            owner = (_owner(path, account, options), account.account_id)
+            yield from read_dms(path, path.name, file_opener(path), owner, options, label=False)
         else:
             handle = _owner(path, _sibling_account(path.parent), options)
             posts = _Posts(read_notes(NOTES_FILE, _sibling_notes(path.parent)))
-            opener = _file_opener(path)
+            opener = file_opener(path)
             yield from _tweets(path, path.name, opener, handle, options, posts, label=False)
             yield from posts.rest(path.name, alone=not _other_tweet_files(path))
 
     def owner_files(self, path: Path) -> tuple[Path, ...]:
         """The `account.js` and `note-tweet.js` beside a tweets file (a zip holds its own)."""
         return (*beside(path, _ACCOUNT_FILE), *beside(path, NOTES_FILE))
-
-
-Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
 class _Posts:
@@ -164,21 +186,31 @@ class _Posts:
 
 
 def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
-    """The tweet files of an archive's `data/` folder (or of the archive's root folder)."""
+    """The tweet and direct messages files of an archive's `data/` folder (or of the
+    archive's root folder)."""
     for candidate in (folder, folder / "data"):
         files = sorted(
             (p for p in candidate.glob("*.js") if _TWEETS_FILE.fullmatch(p.name)),
             key=lambda p: (_part_number(p.name), p.name),
         )
-        if files:
-            handle = _owner(folder, _sibling_account(candidate), options)
+        messages = dms_files(candidate)
+        if files or messages:
+            account = _sibling_account(candidate)
+            handle = _owner(folder, account, options)
             posts = _Posts(read_notes(NOTES_FILE, _sibling_notes(candidate)))
             for file in files:
-                opener = _file_opener(file)
+                opener = file_opener(file)
                 yield from _tweets(file, file.name, opener, handle, options, posts, label=True)
-            yield from posts.rest(files[0].name)
+            if files:
+                yield from posts.rest(files[0].name)
+            for file in messages:
+                owner = (handle, account.account_id)
+                yield from read_dms(file, file.name, file_opener(file), owner, options, label=True)
             return
-    raise SourceError(folder, "no tweets.js or tweets-partN.js in this folder or its data/ folder")
+    raise SourceError(
+        folder,
+        "no tweets.js, tweets-partN.js or direct-messages.js in this folder or its data/ folder",
+    )
 
 
 def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
@@ -190,15 +222,21 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
         )
     try:
         with zipfile.ZipFile(path) as archive:
-            handle = _owner(path, _zip_account(archive, members[0]), options)
+            account = _zip_account(archive, members[0])
+            handle = _owner(path, account, options)
             notes_member = str(PurePosixPath(members[0]).with_name(NOTES_FILE))
             found = notes_member in archive.namelist()
-            notes = _member_opener(archive, notes_member) if found else None
+            notes = member_opener(archive, notes_member) if found else None
             posts = _Posts(read_notes(notes_member, notes))
             for member in members:
-                opener = _member_opener(archive, member)
+                opener = member_opener(archive, member)
                 yield from _tweets(path, member, opener, handle, options, posts, label=True)
             yield from posts.rest(PurePosixPath(members[0]).name)
+            folder = PurePosixPath(members[0]).parent
+            for member in sorted(n for n in archive.namelist() if dms_member(n, folder)):
+                opener = member_opener(archive, member)
+                owner = (handle, account.account_id)
+                yield from read_dms(path, member, opener, owner, options, label=True)
     except zipfile.BadZipFile:
         raise SourceError(path, "not a valid zip archive; download the archive again") from None
 
@@ -222,14 +260,6 @@ def _zip_tweet_members(path: Path, *, quiet: bool) -> list[str]:
     return sorted(found, key=lambda n: (_part_number(PurePosixPath(n).name), n))
 
 
-def _member_opener(archive: zipfile.ZipFile, member: str) -> Opener:
-    return lambda: archive.open(member)  # a stream: a 300 MB member is never read whole
-
-
-def _file_opener(path: Path) -> Opener:
-    return lambda: path.open("rb")
-
-
 def _other_tweet_files(path: Path) -> bool:
     """Whether other tweet files sit beside the tweets file `path` (`community-tweet.js`,
     `tweets-part1.js`), sharing its `note-tweet.js`."""
@@ -243,7 +273,7 @@ def _sibling_notes(folder: Path) -> Opener | None:
     """The `note-tweet.js` next to the tweets file(s); None when there is none (archives
     before long posts have none)."""
     notes = folder / NOTES_FILE
-    return _file_opener(notes) if notes.is_file() else None
+    return file_opener(notes) if notes.is_file() else None
 
 
 # --- whose tweets these are --------------------------------------------------------------
@@ -255,6 +285,8 @@ class _Account:
 
     handle: str | None
     problem: str = ""
+    account_id: str | None = None
+    """`accountId`: how direct messages tell our side from the customer's."""
 
 
 def _owner(path: Path, account: _Account, options: ReadOptions) -> str | SourceError:
@@ -311,9 +343,11 @@ def _account_from(name: str, data: bytes) -> _Account:
     account = first.get("account") if isinstance(first, dict) else None
     username = account.get("username") if isinstance(account, dict) else None
     handle = _clean_handle(username) if isinstance(username, str) else None
+    found_id = account.get("accountId") if isinstance(account, dict) else None
+    account_id = _clean_handle(found_id) if isinstance(found_id, str | int) else None
     if handle is None:
-        return _Account(None, f"{name} names no username")
-    return _Account(handle)
+        return _Account(None, f"{name} names no username", account_id)
+    return _Account(handle, account_id=account_id)
 
 
 def _clean_handle(raw: object) -> str | None:
@@ -357,7 +391,7 @@ def _tweets(
     where = f"{member}: " if label else ""
     try:
         with opener() as stream:
-            for element in _elements(path, where, stream, options.encoding):
+            for element in elements(path, where, stream, options.encoding, TWEETS):
                 if isinstance(handle, SourceError):
                     raise handle
                 parsed = _tweet(element, handle, where)
@@ -367,42 +401,7 @@ def _tweets(
                 else:
                     yield parsed
     except UNPACK_ERRORS as exc:
-        if not label or member == path.name:
-            raise SourceError(path, f"cannot read the file: {exc}") from None
-        raise SourceError(
-            path, f"{member} cannot be unpacked ({exc}); download the archive again"
-        ) from None
-
-
-def _elements(path: Path, where: str, stream: IO[bytes], encoding: str | None) -> Iterator[Element]:
-    """The elements of the JSON array after the `window.YTD.tweets.partN = ` prefix."""
-    head = stream.read(4)
-    chosen = encoding or ("utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
-    try:
-        source = TextStream(stream, chosen, head)
-    except LookupError:
-        raise SourceError(path, f"unknown encoding {chosen!r}") from None
-    try:
-        buffer, found = text_start(source, _TWEETS_PREFIX)
-        if not found:
-            raise _not_tweets(path, where, buffer.text[buffer.pos : buffer.pos + 40])
-        if buffer.next_char() != "[":
-            raise SourceError(path, f"{where}expected a JSON array of tweets after the prefix")
-        yield from array_elements(buffer, unique_keys=True)
-    except DecodeError as exc:
-        advice = "pass the file's encoding (e.g. --encoding cp1252)"
-        raise SourceError(path, f"{where}{exc}; {advice}") from None
-    except StreamError as exc:
-        message = f"broken JSON at line {exc.line}, column {exc.column} ({exc.reason})"
-        advice = "the file is cut off or damaged, download the archive again"
-        raise SourceError(path, f"{where}{message}; {advice}") from None
-
-
-def _not_tweets(path: Path, where: str, start: str) -> SourceError:
-    if not start:
-        return SourceError(path, f"{where}the file is empty; download the archive again")
-    message = f"does not start with '{_EXPECTED}' (it starts {printable(start)!r})"
-    return SourceError(path, f"{where}{message}; not an X archive tweets file")
+        raise unpack_error(path, member, exc, label=label) from None
 
 
 def _tweet(element: Element, handle: str, where: str) -> Parsed:
@@ -514,10 +513,7 @@ def _count(tweet: dict[str, Any], name: str) -> int | None:
 
 
 def _unescape(text: object) -> str | None:
-    """Archive texts escape only `&`, `<` and `>`; `&amp;` last so `&amp;lt;` stays `&lt;`."""
-    if not isinstance(text, str):
-        return None
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unescape(text) if isinstance(text, str) else None
 
 
 def _campaign(tweet: dict[str, Any], text: str | None) -> str | None:
