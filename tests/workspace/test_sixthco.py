@@ -5,8 +5,8 @@ Chicago, Denver and Phoenix, in US dollars, with business hours in Chicago time 
 plan year that spans the end of daylight saving time (1 November 2026). Its plan was
 written from docs/plan-format.md and the README only, and its exports by hand in the
 formats docs/sources.md documents (provenance in `fixtures/sixthco/README.md`): an X
-archive of the care team's answers (a thread under an unplanned tip among them, and
-`direct-messages.js`, which no connector reads), Salesforce opportunity reports
+archive of the care team's answers (a thread under an unplanned tip among them) and of a
+customer's direct message answered in 20 minutes (`direct-messages.js`), Salesforce opportunity reports
 (BOM, CRLF, footer) downloaded twice a week apart with one deal won since and an amount
 corrected, a LinkedIn "All posts" sheet saved as CSV (a boosted post on three rows,
 thousands separators), a YouTube Studio table (Total row, an unlisted video), and the
@@ -36,6 +36,8 @@ SALESFORCE = "exports/salesforce/report1764547200000"
 INGESTS: list[Ingest] = [
     # 5 answers to customers, a thread under our own tip, 2 tips.
     ("x-archive", "exports/x/sagebrookhelp/data/tweets.js", 8, 8, 0, 0, 0, 0),
+    # A customer's DM and our answer (account.js says which side is ours).
+    ("x-archive", "exports/x/sagebrookhelp/data/direct-messages.js", 2, 2, 0, 0, 0, 0),
     # 12 deals: 8 won (6 new business), 2 lost, 2 open: 12 + 8 + 6 + 2... = 29 conversions,
     # and where each came from (its lead source) a touch of its account: 12. The footer: 5.
     ("salesforce", f"{SALESFORCE}.csv", 46, 41, 0, 0, 0, 5),
@@ -162,17 +164,19 @@ def test_the_care_teams_answers_are_timed_in_chicago_business_hours(
     25 minutes on a Tuesday morning; a Friday 16:30 CDT question answered Monday 08:30 CST,
     after the clocks went back (30 + 30 business minutes); a Saturday one answered Monday
     08:20 (20); Wednesday 14:00 to Thursday 09:00 (180 + 60); 50 minutes on a Monday. The
-    thread under our own tip answers nobody."""
+    thread under our own tip answers nobody. A direct message on Monday 16 November at
+    09:00 CST is answered at 09:20 (20)."""
     [care] = [c for c in scorecard["conversation_by_tactic"] if c["tactic"] == "x-care"]
     [account] = [c for c in scorecard["conversation"] if c["channel"] == "x"]
     for found in (care, account):
-        assert found["answered"] == 5
-        assert found["median_first_response_minutes"] == pytest.approx(1140, abs=0.1)
-        assert found["median_first_response_business_minutes"] == pytest.approx(50, abs=0.1)
-        # 20, 25, 50, 60, 240: the 90th percentile is 60 + 0.6 × 180 (with the Monday
-        # answer read in summer time, 120 + 0.6 × 120).
-        assert found["p90_first_response_business_minutes"] == pytest.approx(168, abs=0.1)
-    assert care["answered_within_target"] == pytest.approx(4 / 5)  # all but the 240
+        assert found["answered"] == 6
+        # In all minutes: 20, 20, 25, 50, 1140 (overnight) and two over weekends.
+        assert found["median_first_response_minutes"] == pytest.approx(595, abs=0.1)
+        assert found["median_first_response_business_minutes"] == pytest.approx(37.5, abs=0.1)
+        # 20, 20, 25, 50, 60, 240: the 90th percentile is 60 + 0.5 × 180 (with the Monday
+        # answer read in summer time, 120 + 0.5 × 120).
+        assert found["p90_first_response_business_minutes"] == pytest.approx(150, abs=0.1)
+    assert care["answered_within_target"] == pytest.approx(5 / 6)  # all but the 240
 
 
 def test_benchmarks_claim_no_more_than_their_exports_hold(scorecard: dict[str, Any]) -> None:
