@@ -170,7 +170,7 @@ def test_the_care_teams_answers_are_timed_in_chicago_business_hours(
     [account] = [c for c in scorecard["conversation"] if c["channel"] == "x"]
     for found in (care, account):
         assert found["answered"] == 6
-        # In all minutes: 20, 20, 25, 50, 1140 (overnight) and two over weekends.
+        # In all minutes: 20 (the DM), 25, 50, 1140 (overnight) and two over weekends.
         assert found["median_first_response_minutes"] == pytest.approx(595, abs=0.1)
         assert found["median_first_response_business_minutes"] == pytest.approx(37.5, abs=0.1)
         # 20, 20, 25, 50, 60, 240: the 90th percentile is 60 + 0.5 × 180 (with the Monday
