@@ -98,3 +98,41 @@ def test_a_delimited_text_or_any_csv_may_be_an_export(tmp_path: Path, name: str,
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     assert not_an_export(path) is None
+
+
+LIKES = """window.YTD.like.part0 = [
+  {
+    "like" : {
+      "tweetId" : "2107000000000000001",
+      "fullText" : "A tip worth keeping",
+      "expandedUrl" : "https://twitter.com/i/web/status/2107000000000000001"
+    }
+  }
+]"""
+FOLLOWERS = """window.YTD.follower.part0 = [
+  {
+    "follower" : {
+      "accountId" : "1400000000000000999",
+      "userLink" : "https://twitter.com/intent/user?user_id=1400000000000000999"
+    }
+  }
+]"""
+
+
+def test_the_x_archive_s_other_files_are_skipped_as_what_they_hold(tmp_path: Path) -> None:
+    """A real X archive's `data/` folder holds some sixty files beside the tweets and the
+    direct messages; before, each was "format not recognised" and the load exited 1."""
+    data = tmp_path / "data"
+    shutil.copytree(SIXTHCO / "exports" / "x" / "sagebrookhelp" / "data", data)
+    (data / "like.js").write_text(LIKES, encoding="utf-8")
+    (data / "follower.js").write_text(FOLLOWERS, encoding="utf-8")
+    shutil.copy(SIXTHCO / "plan.yaml", tmp_path / "plan.yaml")
+
+    result = cli(tmp_path, "ingest", "--auto", str(data))
+
+    assert result.exit_code == 0, result.output
+    for name, kind in (("like.js", "like"), ("follower.js", "follower")):
+        line = f"skipped: {data / name}: not an export (the X archive's {kind} file, which"
+        assert line in result.stderr
+    assert "not recognised" not in result.stderr
+    assert not_an_export(data / "tweets.js") is None  # the connector's, never skipped

@@ -11,12 +11,15 @@ PDF, a screenshot beside the exports is skipped as what it is, not offered a con
 means a document's or an image's extension (`.md`, `.pdf`, `.png`...), or a text file
 (`.txt`, no extension) whose first lines have no header row of columns: no row of two
 cells or more, split by the file's delimiter, that the next row matches cell for cell.
-Anything else, a `.csv` or a workbook above all, is compared as before.
+A file of an X archive's `data/` folder that the archive's connector does not read
+(`like.js`, `follower.js`: each begins `window.YTD.<what>.part0 =`) is skipped as that part
+of the archive. Anything else, a `.csv` or a workbook above all, is compared as before.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -59,7 +62,39 @@ def not_an_export(path: Path) -> str | None:
         return document
     if path.suffix.lower() in _TEXT and not _has_header(path):
         return "a text file with no header row of columns"
+    kind = _x_archive_part(path)
+    if kind is not None:
+        return f"the X archive's {kind} file, which outcomes does not read"
     return None
+
+
+_X_PART: Final = re.compile(rb"^\s*window\.YTD\.([a-z0-9_]+)\.part\d+\s*=")
+"""How each file of an X archive's `data/` folder begins: `window.YTD.like.part0 = [`."""
+
+
+def _x_archive_part(path: Path) -> str | None:
+    """What an X archive's `data/*.js` file holds ("like", "follower"), when it is one.
+
+    The archive holds some sixty such files. The connector reads the tweets, the direct
+    messages and the owner's account; the rest (likes, followers, ad impressions...) were
+    "format not recognised", so `ingest --auto` on a real `data/` folder exited 1.
+    """
+    if path.suffix.lower() != ".js":
+        return None
+    try:
+        with path.open("rb") as handle:
+            found = _X_PART.match(handle.read(200).removeprefix(b"\xef\xbb\xbf"))
+    except OSError:
+        return None
+    kind = found[1].decode() if found else None
+    return None if kind in _X_READ else kind
+
+
+_X_READ: Final = frozenset(
+    {"tweets", "tweet", "community_tweet", "note_tweet", "account"}
+    | {"direct_messages", "direct_messages_group"}
+)
+"""The archive's files its connector reads: never "not read", whatever else went wrong."""
 
 
 def _has_header(path: Path) -> bool:
