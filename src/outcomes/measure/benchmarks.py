@@ -109,7 +109,7 @@ from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.benchmark_days import CONVERSATION_LEVELS, BenchmarkDays, Reach
 from outcomes.measure.campaign_figures import CampaignFigures, campaign_counts
 from outcomes.measure.conversation import ConversationHealth, tactic_conversation
-from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.mapping import mapped_activities, within_dates
 from outcomes.measure.scope import Scope, tactic_scopes
 from outcomes.plan import Plan
 from outcomes.plan.model import Benchmark, Tactic
@@ -197,7 +197,7 @@ def tactic_benchmarks(
     without them only activities do.
     """
     mapped = mapped_activities(plan, activities) if mapped is None else mapped
-    mine = _within_dates(plan, mapped, as_of)
+    mine = within_dates(plan, mapped, as_of)
     columns = set(ENGAGEMENT_COLUMNS.values())
     kinds = mine.group_by(["tactic", "kind"]).aggregate(
         n=mine.count(),
@@ -207,7 +207,7 @@ def tactic_benchmarks(
     by_kind = to_arrow(kinds).to_pylist()
     holds = _holdable(activities)
     if conversation is None:
-        conversation = tactic_conversation(plan, activities)
+        conversation = tactic_conversation(plan, activities, as_of=as_of, mapped=mapped)
     talk: dict[str | None, ConversationHealth] = {h.group["tactic"]: h for h in conversation}
     store = journeys or JourneyStore(touchpoints, conversions, materialise=False)
     touched = touched_conversions(plan, store)
@@ -237,24 +237,6 @@ def tactic_benchmarks(
             result = _at_its_day(tactic, benchmark, actual, reach, as_of, kind)
             out.append(replace(result, note=_waiting_note(talk.get(tactic.id), benchmark.metric)))
     return out
-
-
-def _within_dates(plan: Plan, mapped: ibis.Table, as_of: dt.date) -> ibis.Table:
-    """The activities each tactic claims within its dates, to `as_of`: the days its
-    elapsed share counts (a post before the tactic began is not one of its posts)."""
-    import ibis
-
-    def utc(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-
-    kept = [
-        (mapped.tactic == tactic.id)
-        & (mapped.ts >= utc(tactic.start))
-        & (mapped.ts < utc(min(tactic.end, as_of) + dt.timedelta(days=1)))
-        for tactic in plan.tactics
-        if tactic.start <= as_of
-    ]
-    return mapped.filter(ibis.or_(*kept) if kept else ibis.literal(False))
 
 
 def _at_its_day(

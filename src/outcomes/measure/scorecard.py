@@ -150,7 +150,7 @@ def build_scorecard(
     )
     day = paced_day(goals, as_of)
     hours = plan.organisation.business_hours
-    by_tactic = tactic_conversation(plan, activities, mapped=mapped)
+    by_tactic = tactic_conversation(plan, activities, as_of=day, mapped=mapped)
     benchmarks = tactic_benchmarks(
         plan,
         activities,
