@@ -72,3 +72,37 @@ def test_conversation_levels_count_only_the_tactics_dates_to_the_day_measured(
     waited = (dt.datetime(2026, 5, 1, tzinfo=dt.UTC) - at(3, 10)).total_seconds() / 60
     assert wait.actual == pytest.approx((60 + waited) / 2)
     assert wait.note is not None and wait.note.startswith("counting 1 message still unanswered")
+
+
+def touch(w: Warehouse, journey: str, ts: dt.datetime, campaign: str) -> None:
+    w.duckdb.execute(
+        "INSERT INTO touchpoints (key, source, journey_id, ts, channel, utm_source, "
+        "utm_campaign, ingest_id) VALUES (?, 'ga4', ?, ?, 'linkedin', 'linkedin', ?, 1)",
+        [f"t-{journey}-{ts}", journey, ts, campaign],
+    )
+
+
+def convert(w: Warehouse, journey: str, ts: dt.datetime, type_: str) -> None:
+    w.duckdb.execute(
+        "INSERT INTO conversions (key, source, journey_id, ts, type, channel, ingest_id) "
+        "VALUES (?, 'ga4', ?, ?, ?, 'email', 1)",
+        [f"c-{journey}-{ts}", journey, ts, type_],
+    )
+
+
+def test_pipeline_counts_are_cut_at_the_day_measured(plan: Plan, warehouse: Warehouse) -> None:
+    # li-company-guides (from 15 January) counts qualified leads whose journeys touched
+    # its campaign; the newsletter, tickets deflected on email. The exports run to June.
+    touch(warehouse, "j1", at(3, 1), "li-company-guides")
+    convert(warehouse, "j1", at(3, 2), "qualified_lead")
+    touch(warehouse, "j2", at(5, 1), "li-company-guides")
+    convert(warehouse, "j2", at(5, 20), "qualified_lead")  # after the day measured
+    convert(warehouse, "d1", at(3, 1), "ticket_deflected")
+    convert(warehouse, "d2", at(5, 20), "ticket_deflected")  # after the day measured
+    touch(warehouse, "j3", at(6, 30), "elsewhere")
+    found = measured(plan, warehouse)
+    # On 30 April one lead and one ticket had come; before, May's counted too (2 and 2).
+    leads = found[("li-company-guides", "qualified_leads")]
+    assert (leads.actual, leads.measured_to) == (1.0, AS_OF)
+    tickets = found[("customer-newsletter", "support_tickets_deflected")]
+    assert (tickets.actual, tickets.measured_to) == (1.0, AS_OF)

@@ -28,6 +28,8 @@ at (below, **Which day**), the actual comes from the warehouse by the metric's f
   first deal they won), the same conversions whose credit is the ROI table's new
   customers: where each journey touched one tactic, the two are the same number;
   `support_tickets_deflected`: `ticket_deflected` conversions on the tactic's channel.
+  Both count only conversions dated in the tactic's dates to the day measured (below):
+  a lead that came after it is not in the figure the verdict is drawn on.
 
 Other metrics (`revenue`, `pipeline_value`, `applications`, a plan's own metric) are not
 measured for a tactic: attribution credits them through the tactic's goals. Which data
@@ -92,7 +94,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -210,14 +212,11 @@ def tactic_benchmarks(
         conversation = tactic_conversation(plan, activities, as_of=as_of, mapped=mapped)
     talk: dict[str | None, ConversationHealth] = {h.group["tactic"]: h for h in conversation}
     store = journeys or JourneyStore(touchpoints, conversions, materialise=False)
-    touched = touched_conversions(plan, store)
-    d = conversions.filter(conversions.type == "ticket_deflected")
-    deflected = {
-        str(r["channel"]): int(r["n"])
-        for r in to_arrow(d.group_by("channel").aggregate(n=d.count())).to_pylist()
-    }
     campaigns = CampaignFigures() if snapshots is None else campaign_counts(plan, snapshots, as_of)
     days = BenchmarkDays.of(mapped, conversions, touchpoints, campaigns.covered, as_of)
+    windows = _pipeline_windows(plan, days, as_of)
+    touched = touched_conversions(plan, store, windows=windows)
+    deflected = _deflected(plan, conversions, windows)
     classes: dict[str, MetricClass] = {k: m.metric_class for k, m in BUILTIN_METRICS.items()}
     classes |= {m.id: m.metric_class for m in plan.metrics}
     out = []
@@ -265,6 +264,39 @@ def _at_its_day(
     return dataclasses.replace(result, measured_to=measured_to, data_note=note)
 
 
+def _pipeline_windows(
+    plan: Plan, days: BenchmarkDays, as_of: dt.date
+) -> dict[str, tuple[dt.date, dt.date]]:
+    """Each tactic's dates to the day its pipeline and business metrics are measured to
+    (module docstring, "Which day"): the conversions they count."""
+    windows = {}
+    for tactic in plan.tactics:
+        reach = days.reach(tactic, "support_tickets_deflected", from_campaigns=False)
+        windows[tactic.id] = (tactic.start, _measured_day(tactic, reach, as_of)[0])
+    return windows
+
+
+def _deflected(
+    plan: Plan, conversions: ibis.Table, windows: Mapping[str, tuple[dt.date, dt.date]]
+) -> dict[str, float]:
+    """{tactic: `ticket_deflected` conversions on its channel within its window}; no entry
+    for a tactic whose channel has none at all (no data, not 0)."""
+    deflected = conversions.filter(conversions.type == "ticket_deflected")
+    per_day = deflected.group_by(["channel", deflected.ts.date().name("day")]).aggregate(
+        n=deflected.count()
+    )
+    by_channel: dict[str, list[tuple[dt.date, int]]] = {}
+    for row in to_arrow(per_day).to_pylist():
+        by_channel.setdefault(str(row["channel"]), []).append((row["day"], int(row["n"])))
+    found = {}
+    for tactic in plan.tactics:
+        rows = by_channel.get(tactic.channel)
+        if rows is not None:
+            start, end = windows[tactic.id]
+            found[tactic.id] = float(sum(n for day, n in rows if start <= day <= end))
+    return found
+
+
 def _measured_day(
     tactic: Tactic, reach: Reach | None, as_of: dt.date
 ) -> tuple[dt.date, str | None]:
@@ -296,12 +328,17 @@ def _waiting_note(health: ConversationHealth | None, metric: str) -> str | None:
 
 
 def touched_conversions(
-    plan: Plan, journeys: JourneyStore, kinds: Sequence[str] | None = None
+    plan: Plan,
+    journeys: JourneyStore,
+    kinds: Sequence[str] | None = None,
+    *,
+    windows: Mapping[str, tuple[dt.date, dt.date]] | None = None,
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """{(tactic, conversion type): (conversions, value)} whose journey touched the tactic,
     for the conversion `kinds` given, else those the plan's benchmarks measure; a tactic
     has no entry for a type none of whose journeys (in its scope, for `SCOPED_TYPES`)
-    exist: no data, not 0."""
+    exist: no data, not 0. `windows`: per tactic, the first and last day whose conversions
+    it counts (its dates to the day measured); without, every conversion."""
     wanted = sorted(
         set(kinds) if kinds is not None else
         {CONVERSION_TYPES[b.metric] for t in plan.tactics for b in t.benchmarks
@@ -314,20 +351,32 @@ def touched_conversions(
         scopes = tactic_scopes(plan) if kind in SCOPED_TYPES else {}
         for scope in dict.fromkeys(scopes.values()) if scopes else [None]:
             tactics = [t.id for t in plan.tactics if not scopes or scopes[t.id] == scope]
-            found |= _touched_in(plan, journeys, kind, scope, tactics)
+            found |= _touched_in(plan, journeys, kind, scope, tactics, windows)
     return found
 
 
 def _touched_in(
-    plan: Plan, journeys: JourneyStore, kind: str, scope: Scope | None, tactics: list[str]
+    plan: Plan,
+    journeys: JourneyStore,
+    kind: str,
+    scope: Scope | None,
+    tactics: list[str],
+    windows: Mapping[str, tuple[dt.date, dt.date]] | None = None,
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """{(tactic, kind): (conversions, value)} of `kind` in `scope` whose journeys touched
     each of `tactics`: 0 for those none touched when such journeys exist, else nothing."""
+    import ibis
+
     events = journeys.event_steps(
         by="tactic", plan=plan, conversion_types=(kind,), lookback_days=None, sources=None,
         scope=scope,
     )  # fmt: skip
-    per_step = events.group_by("step").aggregate(n=events.n.sum(), value=events.amount.sum())
+    # Every step's row comes back, counted or not: journeys of the type exist all the same.
+    counted = _in_windows(events, windows)
+    per_step = events.group_by("step").aggregate(
+        n=ibis.ifelse(counted, events.n, 0).sum(),
+        value=ibis.ifelse(counted, events.amount, 0.0).sum(),
+    )
     rows = to_arrow(per_step).to_pylist()
     if not rows:
         return {}
@@ -337,6 +386,27 @@ def _touched_in(
         if str(row["step"]) in tactics:
             found[(str(row["step"]), kind)] = (float(row["n"]), float(row["value"] or 0.0))
     return found
+
+
+def _in_windows(events: ibis.Table, windows: Mapping[str, tuple[dt.date, dt.date]] | None) -> Any:
+    """True for the events (`step`, `cts`) within their step's window; all without."""
+    import ibis
+
+    if windows is None:
+        return ibis.literal(True)
+
+    def utc(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+    return ibis.or_(
+        ibis.literal(False),
+        *[
+            (events.step == tactic)
+            & (events.cts >= utc(start))
+            & (events.cts < utc(end + dt.timedelta(days=1)))
+            for tactic, (start, end) in windows.items()
+        ],
+    )
 
 
 def _holdable(activities: ibis.Table) -> dict[str, frozenset[str] | None]:
@@ -371,7 +441,7 @@ def _actual(
     by_kind: list[dict[str, Any]],
     talk: dict[str | None, ConversationHealth],
     touched: dict[tuple[str, str], tuple[float, float]],
-    deflected: dict[str, int],
+    deflected: dict[str, float],
 ) -> float | None:
     rows = [r for r in by_kind if r["tactic"] == tactic.id]
     if metric in ACTIVITY_KINDS:
@@ -395,8 +465,7 @@ def _actual(
         }[metric]
         return None if value is None else float(value)
     if metric == "support_tickets_deflected":
-        n = deflected.get(tactic.channel)
-        return None if n is None else float(n)
+        return deflected.get(tactic.id)
     if metric in CONVERSION_TYPES:
         found = touched.get((tactic.id, CONVERSION_TYPES[metric]))
         return None if found is None else found[0]
