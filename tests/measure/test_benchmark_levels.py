@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 
 from outcomes.measure.benchmarks import BenchmarkResult, tactic_benchmarks
+from outcomes.measure.tactic_status import tactic_statuses
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
 
@@ -106,3 +107,29 @@ def test_pipeline_counts_are_cut_at_the_day_measured(plan: Plan, warehouse: Ware
     assert (leads.actual, leads.measured_to) == (1.0, AS_OF)
     tickets = found[("customer-newsletter", "support_tickets_deflected")]
     assert (tickets.actual, tickets.measured_to) == (1.0, AS_OF)
+
+
+def test_a_level_at_its_target_is_on_track_until_its_data_reaches_the_end(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    on_linkedin(
+        warehouse,
+        [
+            ("comment", "c1", None, at(3, 2)),
+            ("reply", "r1", "c1", at(3, 2, 10)),
+            ("post", "p1", None, at(12, 31)),  # the page's export runs to the year's end
+        ],
+    )
+    rate = measured(plan, warehouse)[(LISTEN, "response_rate")]
+    # Every comment answered by 30 April: past the target 0.95, but a rate can fall back
+    # before 31 December. Before, it read "achieved" in April.
+    assert (rate.actual, rate.status, rate.final) == (1.0, "on_track", False)
+    assert rate.status_note == "at its target before the tactic's end 2026-12-31: final only then"
+    [judged] = [s for s in tactic_statuses(plan, [rate], [], AS_OF) if s.tactic == LISTEN]
+    assert judged.reason == (
+        "no business outcome yet; response_rate 1 (target 0.95, at its target before the "
+        "tactic's end 2026-12-31: final only then): on track"
+    )
+    # Its data reaching the end, the same rate is final.
+    at_end = measured(plan, warehouse, as_of=dt.date(2026, 12, 31))[(LISTEN, "response_rate")]
+    assert (at_end.status, at_end.status_note) == ("achieved", None)

@@ -68,8 +68,11 @@ subscribers with a month of twelve left forecasts 214: on track, not short.
 **Status**, in the metric's better direction and the one vocabulary of
 `outcomes.catalog.statuses`:
 
-* `achieved`: the actual reaches the target (a `period` total of a higher-is-better
-  metric at any time, since it cannot fall back; everything else on its current value);
+* `achieved`: the actual reaches the target: a `period` total of a higher-is-better
+  metric at any time, since it cannot fall back; everything else (a level such as a
+  response rate or time, a rate per week, a cost still accumulating) only when its data
+  reaches the tactic's end, since until then it can fall back: before, at or past its
+  target it is `on_track`, and `status_note` says why it is not achieved yet;
 * `missed`: the benchmark's own data reaches the tactic's end (`measured_to` is its last
   day) and the actual is short of the target. Its result is final, whatever kind of
   benchmark: 12 of 24 posts at the end is missed, never "on track" because the forecast
@@ -166,6 +169,9 @@ class BenchmarkResult:
     """Why it is measured before `as_of` or the tactic's end, in words ("the linkedin
     activities run to 2026-06-18, 12 days before the tactic's end 2026-06-30"); None when
     its data reaches that day."""
+    status_note: str | None = None
+    """Why an open result at or past its target is not `achieved` yet ("at its target
+    before the tactic's end 2026-12-31: final only then"); None otherwise."""
 
     @property
     def final(self) -> bool:
@@ -261,7 +267,22 @@ def _at_its_day(
     paced = per == "period" and benchmark.metric not in LEVELS
     result = _result(tactic.id, benchmark, actual, elapsed, paced=paced, kind=kind)
     measured_to = None if result.actual is None else day
-    return dataclasses.replace(result, measured_to=measured_to, data_note=note)
+    return dataclasses.replace(
+        result, measured_to=measured_to, data_note=note, status_note=_open_note(tactic, result)
+    )
+
+
+def _open_note(tactic: Tactic, result: BenchmarkResult) -> str | None:
+    """Why a result at or past its target is on track, not achieved: it is open until its
+    data reaches the tactic's end (module docstring, "Status")."""
+    if result.final or result.actual is None:
+        return None
+    spec = BUILTIN_METRICS.get(result.metric)
+    lower_better = spec is not None and spec.better == "lower"
+    at_target = result.actual <= result.target if lower_better else result.actual >= result.target
+    if not at_target:
+        return None
+    return f"at its target before the tactic's end {tactic.end}: final only then"
 
 
 def _pipeline_windows(
@@ -499,9 +520,9 @@ def _result(
             line = (baseline + benchmark.target) / 2 if baseline is not None else benchmark.target
         if baseline is None and paced:
             baseline = 0.0  # a total the tactic accumulates starts from nothing
-        # A growing total past its target stays past it; anything else is read as it is
-        # now (a cost still accumulating has reached nothing until the tactic ends).
-        reached = actual if not paced or not lower_better or elapsed >= 1.0 else None
+        # A growing total past its target stays past it; anything else can still fall
+        # back (a rate, a response time) or grow (a cost) until its data reaches the end.
+        reached = actual if elapsed >= 1.0 or (paced and not lower_better) else None
         if reached is not None and not better(benchmark.target, reached):
             status = "achieved"
         elif elapsed >= 1.0:
