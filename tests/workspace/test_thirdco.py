@@ -205,7 +205,7 @@ def test_listening_and_execution_are_read_as_the_rows_say(scorecard: dict[str, A
     # One tip a week against a plan of two is irregular, not stopped; Kim posted on 24 March.
     assert rhythm[("masto-news", "(tactic)")]["status"] == "irregular"
     kim = rhythm[("li-wholesale", "kim")]
-    assert (kim["status"], kim["last_activity"]) == ("irregular", "2026-03-23")
+    assert (kim["status"], kim["last_activity"]) == ("irregular", "2026-03-24")
 
 
 def test_the_briefing_never_tells_a_listening_tactic_to_stop(workspace: Path) -> None:
