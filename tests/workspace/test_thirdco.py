@@ -145,7 +145,7 @@ def test_goals_are_measured_from_the_rows(scorecard: dict[str, Any]) -> None:
         "missed",
     )
     assert goals["cheaper-care"]["reason"] == (
-        "the period is over: it ended at €8,740, short of the target €8,500 though past its "
+        "the period is over: it ended at €8,740, above the target €8,500 though under its "
         "threshold €8,800"
     )
     # Won in the quarter: Office Hub Delft (3,600) and Café Mira (6,250), not Café Lumen

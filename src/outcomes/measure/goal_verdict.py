@@ -102,7 +102,7 @@ class Judged:
         if self.elapsed < 1.0:
             return None
         return "missed", (
-            f"the period is over: it ended at {value(reached)}, short of the target "
+            f"the period is over: it ended at {value(reached)}, {self._short} the target "
             f"{value(goal.target)}{self._line_aside(value, reached)}"
         )
 
@@ -114,12 +114,12 @@ class Judged:
         baseline = f"the baseline {value(goal.baseline)}"
         worse, better = self._ends()
         if not _better(goal, line, worse):
-            return "on_track", f"the forecast {point}{shown} is past {line_words}"
+            return "on_track", f"the forecast {point}{shown} {self._stays} {line_words}"
         if not _better(goal, better, goal.baseline):
             return "off_track", f"the forecast {point}{shown} is at or worse than {baseline}"
         if not _better(goal, line, self.forecast):
             return "at_risk", (
-                f"the forecast {point} is past {line_words}, but its {CONFIDENCE:.0%} "
+                f"the forecast {point} is {self._past} {line_words}, but its {CONFIDENCE:.0%} "
                 f"interval, {interval}, straddles it"
             )
         if not _better(goal, self.forecast, goal.baseline):
@@ -128,7 +128,7 @@ class Judged:
                 f"{CONFIDENCE:.0%} interval, {interval}, reaches past it"
             )
         return "at_risk", (
-            f"the forecast {point}{shown} is short of {line_words} but better than {baseline}"
+            f"the forecast {point}{shown} is {self._short} {line_words} but better than {baseline}"
         )
 
     def _line(self, value: Callable[[float], str]) -> tuple[float, str]:
@@ -145,8 +145,27 @@ class Judged:
         if threshold is None:
             return ""
         if _better(self.goal, threshold, reached):
-            return f" and of its threshold {value(threshold)}"
-        return f" though past its threshold {value(threshold)}"
+            of = "of " if self._higher else ""
+            return f" and {of}its threshold {value(threshold)}"
+        return f" though {self._past} its threshold {value(threshold)}"
+
+    # Words in the goal's direction: a cost to bring down is forecast to stay under its
+    # threshold, not "past" it, and ends above its target, not "short of" it.
+    @property
+    def _higher(self) -> bool:
+        return self.goal.direction in ("increase", "at_least")
+
+    @property
+    def _past(self) -> str:
+        return "past" if self._higher else "under"
+
+    @property
+    def _stays(self) -> str:
+        return "is past" if self._higher else "stays under"
+
+    @property
+    def _short(self) -> str:
+        return "short of" if self._higher else "above"
 
     def _ends(self) -> tuple[float, float]:
         """(worse, better) end of the forecast's interval; the forecast twice without one."""

@@ -405,6 +405,7 @@ def _rows(
         money = sum(spent[t].money for t in tactics)
         technology = sum(spent[t].technology for t in tactics)
         cost = people + money + technology
+        recorded = sum(getattr(spent[t], part) for t in tactics for part in spent[t].recorded)
         rows.append(
             RoiRow(
                 level=level,
@@ -417,6 +418,7 @@ def _rows(
                 people=people,
                 money=money,
                 technology=technology,
+                cost_recorded=recorded,
                 roi=_roi(revenue, cost),
                 roas=revenue.value / money if money > 0 else None,
                 roas_note=None if money > 0 else NO_AD_MONEY,
