@@ -77,7 +77,11 @@ def test_the_demo_benchmarks_read_the_planted_numbers(
     demo_plan = load_plan(directory / "plan.yaml").plan
     with Warehouse.open(directory) as w:
         found = measured(demo_plan, w)
-        talk = {h.group["tactic"]: h for h in tactic_conversation(demo_plan, w.table("activities"))}
+        activities = w.table("activities")
+        everything = {h.group["tactic"]: h for h in tactic_conversation(demo_plan, activities)}
+        # The benchmarks count each tactic's own dates, to the day measured; the planted
+        # conversations run the channel's whole year.
+        talk = {h.group["tactic"]: h for h in tactic_conversation(demo_plan, activities, as_of=END)}
     rate = found[("li-rep-insights", "response_rate")]
     assert rate.actual == pytest.approx(
         truth["li-rep-insights"]["conversation"]["response_rate"], abs=5e-5
@@ -86,10 +90,14 @@ def test_the_demo_benchmarks_read_the_planted_numbers(
     planted = truth["li-listen-respond"]["conversation"]["median_first_response_minutes"]
     # The planted median is of the answered comments; the benchmark also counts those
     # still unanswered past its target, each as its wait so far, and says so.
+    assert everything["li-listen-respond"].median_first_response_minutes == pytest.approx(
+        planted, abs=0.05
+    )
     health = talk["li-listen-respond"]
-    assert health.median_first_response_minutes == pytest.approx(planted, abs=0.05)
     assert health.waiting_past_target > 0
-    assert listen.actual == health.median_with_waiting and listen.actual > planted
+    assert health.median_first_response_minutes is not None
+    assert listen.actual == health.median_with_waiting
+    assert listen.actual > health.median_first_response_minutes
     assert listen.note is not None and listen.note.startswith(
         f"counting {health.waiting_past_target} messages still unanswered past the target"
     )

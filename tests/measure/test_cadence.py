@@ -83,7 +83,7 @@ def test_posting_less_often_than_planned_is_irregular_not_stopped(
     ]  # fmt: skip
     assert (ana.periods, ana.periods_kept, ana.activities) == (11, 1, 11)
     assert ana.status == "irregular"
-    assert ana.last_activity == monday + dt.timedelta(weeks=9)
+    assert ana.last_activity == monday + dt.timedelta(weeks=9, days=1)  # a Tuesday
 
 
 def test_activity_in_the_running_week_is_no_silence(plan: Plan, warehouse: Warehouse) -> None:
@@ -128,3 +128,26 @@ def test_reps_in_no_loaded_export_have_no_activity_data_not_not_started(
     again = cadence_consistency(plan, warehouse.table("activities"), as_of=as_of)
     [reps] = [r for r in again if (r.tactic, r.operator) == ("li-rep-insights", "(tactic)")]
     assert (reps.status, reps.reason) == ("not started", "")
+
+
+def test_the_last_activity_is_the_day_of_the_last_post_not_its_weeks_monday(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    monday = dt.date(2026, 2, 2)
+    for week in range(4):  # Ana posts every Thursday
+        post(warehouse, "Ana Silva", monday + dt.timedelta(weeks=week, days=3))
+    post(warehouse, "Ana Silva", monday + dt.timedelta(weeks=4, days=1))  # in the week running
+    as_of = monday + dt.timedelta(weeks=4, days=2)
+    rows = {
+        (r.tactic, r.operator): r
+        for r in cadence_consistency(plan, warehouse.table("activities"), as_of=as_of)
+    }
+    # Before, both read the Monday of the week: 2 March.
+    assert rows[("li-rep-insights", "ana")].last_activity == dt.date(2026, 3, 3)
+    assert rows[("li-rep-insights", "(tactic)")].last_activity == dt.date(2026, 3, 3)
+    # Without the running week's post, the last Thursday (26 February), not its Monday.
+    earlier = {
+        (r.tactic, r.operator): r
+        for r in cadence_consistency(plan, warehouse.table("activities"), as_of=dt.date(2026, 3, 1))
+    }
+    assert earlier[("li-rep-insights", "ana")].last_activity == dt.date(2026, 2, 26)

@@ -177,8 +177,12 @@ def test_listening_and_responding_are_read_as_the_rows_say(scorecard: dict[str, 
     assert (ideas["inbound"], ideas["answered"]) == (3, 1)
     benchmarks = {(b["tactic"], b["metric"]): b for b in scorecard["tactics"]}
     assert benchmarks[("masto-support", "response_rate")]["actual"] == pytest.approx(10 / 11)
-    assert benchmarks[("masto-support", "first_response_business_minutes")]["status"] == (
-        "achieved"
+    # 27.5 business minutes against a target of 60, but the data runs to 24 June, six
+    # days before the tactic's end: a median can still rise, so on track, not achieved.
+    business = benchmarks[("masto-support", "first_response_business_minutes")]
+    assert (business["status"], business["status_note"]) == (
+        "on_track",
+        "at its target before the tactic's end 2026-06-30: final only then",
     )
     # The five public videos' views; the unlisted recording's 300 are not a post's.
     assert benchmarks[("yt-demos", "views")]["actual"] == 6180
@@ -445,7 +449,7 @@ def test_no_roas_where_no_sales_return_is_measured_on_every_route(without_deals:
         None,
         "no ad money spent: ROAS is revenue on ad money",
     )
-    assert roi["schema_version"] == 4
+    assert roi["schema_version"] == 5
     table = cli(without_deals, "roi").stdout
     [line] = [line for line in table.splitlines() if line.startswith("t  li-ads ")]
     assert "0.00" not in line and line.split()[-2] == "–", line

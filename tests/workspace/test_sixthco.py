@@ -221,3 +221,22 @@ def test_ingest_auto_loads_the_same_and_names_what_it_cannot_read(
             loaded,
         ), file
     assert "direct-messages.js" in result.output or "direct-messages.js" in result.stderr
+
+
+def test_page_one_says_planned_for_plan_costs_and_reads_a_cost_goal_in_its_direction(
+    status: dict[str, Any],
+) -> None:
+    """No export records Sagebrook's spend: x-care's $4,368 is 8 planned hours a week at
+    $42, not money spent. Support cost is to come down: its forecast is under the
+    threshold, not "past" it. Before, page one said "$4,368 spent" and "the forecast
+    $231,819 is past the threshold $232,000"."""
+    details = {(a["kind"], a["subject"]): a["detail"] for a in status["attention"]}
+    care = details[("losing-money", "x-care")]
+    assert care.startswith("$4,368 planned, $28 from 2 support contacts saved"), care
+    assert "spent" not in care
+    support = details[("at-risk-goal", "cheaper-support")]
+    assert "The forecast $231,819 is under the threshold $232,000, but its 90% interval" in (
+        support
+    ), support
+    goals = {g["id"]: g["status_reason"] for g in status["goals"]}
+    assert goals["faster-hiring"] == "the forecast 39 days stays under the threshold 42 days"

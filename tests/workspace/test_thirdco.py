@@ -145,7 +145,7 @@ def test_goals_are_measured_from_the_rows(scorecard: dict[str, Any]) -> None:
         "missed",
     )
     assert goals["cheaper-care"]["reason"] == (
-        "the period is over: it ended at €8,740, short of the target €8,500 though past its "
+        "the period is over: it ended at €8,740, above the target €8,500 though under its "
         "threshold €8,800"
     )
     # Won in the quarter: Office Hub Delft (3,600) and Café Mira (6,250), not Café Lumen
@@ -205,7 +205,7 @@ def test_listening_and_execution_are_read_as_the_rows_say(scorecard: dict[str, A
     # One tip a week against a plan of two is irregular, not stopped; Kim posted on 24 March.
     assert rhythm[("masto-news", "(tactic)")]["status"] == "irregular"
     kim = rhythm[("li-wholesale", "kim")]
-    assert (kim["status"], kim["last_activity"]) == ("irregular", "2026-03-23")
+    assert (kim["status"], kim["last_activity"]) == ("irregular", "2026-03-24")
 
 
 def test_the_briefing_never_tells_a_listening_tactic_to_stop(workspace: Path) -> None:

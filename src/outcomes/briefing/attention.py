@@ -52,7 +52,13 @@ from outcomes.measure.pacing import GoalPace
 from outcomes.measure.roi_report import RoiReport, RoiRow
 from outcomes.measure.scorecard import Scorecard
 from outcomes.measure.unplanned import UnplannedReport
-from outcomes.measure.words import metric_interval, metric_value, roi_verdict, roi_words
+from outcomes.measure.words import (
+    cost_words,
+    metric_interval,
+    metric_value,
+    roi_verdict,
+    roi_words,
+)
 from outcomes.plan import Plan
 
 Kind = Literal[
@@ -375,7 +381,7 @@ def _losing_money(plan: Plan, roi: RoiReport, model: str) -> Iterable[Attention]
             2 if row.id not in listening else 1,
             row.id,
             f"{row.id} costs more than it returns",
-            f"{format_money(row.cost, roi.currency)} spent, {_returned(row, model)}; "
+            f"{cost_words(row.cost, row.cost_recorded, roi.currency)}, {_returned(row, model)}; "
             f"ROI{_confidence(roi.params.get('confidence'))} {roi_words(row.roi)}. {advice}",
             f"/tactics/{row.id}",
             row.cost - kept.money.value,

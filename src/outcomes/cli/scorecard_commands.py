@@ -125,6 +125,10 @@ def _print_benchmarks(plan: Plan, benchmarks: list[Any]) -> None:
     for b in benchmarks:
         if b.data_note and not b.final:  # a final result needs no more data
             console.print(f"{b.tactic} {b.metric}: {b.data_note}", highlight=False, soft_wrap=True)
+        if b.status_note:
+            console.print(
+                f"{b.tactic} {b.metric}: {b.status_note}", highlight=False, soft_wrap=True
+            )
 
 
 def _print_tactic_status(judged: list[Any]) -> None:

@@ -28,6 +28,8 @@ at (below, **Which day**), the actual comes from the warehouse by the metric's f
   first deal they won), the same conversions whose credit is the ROI table's new
   customers: where each journey touched one tactic, the two are the same number;
   `support_tickets_deflected`: `ticket_deflected` conversions on the tactic's channel.
+  Both count only conversions dated in the tactic's dates to the day measured (below):
+  a lead that came after it is not in the figure the verdict is drawn on.
 
 Other metrics (`revenue`, `pipeline_value`, `applications`, a plan's own metric) are not
 measured for a tactic: attribution credits them through the tactic's goals. Which data
@@ -66,8 +68,11 @@ subscribers with a month of twelve left forecasts 214: on track, not short.
 **Status**, in the metric's better direction and the one vocabulary of
 `outcomes.catalog.statuses`:
 
-* `achieved`: the actual reaches the target (a `period` total of a higher-is-better
-  metric at any time, since it cannot fall back; everything else on its current value);
+* `achieved`: the actual reaches the target: a `period` total of a higher-is-better
+  metric at any time, since it cannot fall back; everything else (a level such as a
+  response rate or time, a rate per week, a cost still accumulating) only when its data
+  reaches the tactic's end, since until then it can fall back: before, at or past its
+  target it is `on_track`, and `status_note` says why it is not achieved yet;
 * `missed`: the benchmark's own data reaches the tactic's end (`measured_to` is its last
   day) and the actual is short of the target. Its result is final, whatever kind of
   benchmark: 12 of 24 posts at the end is missed, never "on track" because the forecast
@@ -92,7 +97,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -109,7 +114,7 @@ from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.benchmark_days import CONVERSATION_LEVELS, BenchmarkDays, Reach
 from outcomes.measure.campaign_figures import CampaignFigures, campaign_counts
 from outcomes.measure.conversation import ConversationHealth, tactic_conversation
-from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.mapping import mapped_activities, within_dates
 from outcomes.measure.scope import Scope, tactic_scopes
 from outcomes.plan import Plan
 from outcomes.plan.model import Benchmark, Tactic
@@ -164,6 +169,9 @@ class BenchmarkResult:
     """Why it is measured before `as_of` or the tactic's end, in words ("the linkedin
     activities run to 2026-06-18, 12 days before the tactic's end 2026-06-30"); None when
     its data reaches that day."""
+    status_note: str | None = None
+    """Why an open result at or past its target is not `achieved` yet ("at its target
+    before the tactic's end 2026-12-31: final only then"); None otherwise."""
 
     @property
     def final(self) -> bool:
@@ -197,7 +205,7 @@ def tactic_benchmarks(
     without them only activities do.
     """
     mapped = mapped_activities(plan, activities) if mapped is None else mapped
-    mine = _within_dates(plan, mapped, as_of)
+    mine = within_dates(plan, mapped, as_of)
     columns = set(ENGAGEMENT_COLUMNS.values())
     kinds = mine.group_by(["tactic", "kind"]).aggregate(
         n=mine.count(),
@@ -207,17 +215,14 @@ def tactic_benchmarks(
     by_kind = to_arrow(kinds).to_pylist()
     holds = _holdable(activities)
     if conversation is None:
-        conversation = tactic_conversation(plan, activities)
+        conversation = tactic_conversation(plan, activities, as_of=as_of, mapped=mapped)
     talk: dict[str | None, ConversationHealth] = {h.group["tactic"]: h for h in conversation}
     store = journeys or JourneyStore(touchpoints, conversions, materialise=False)
-    touched = touched_conversions(plan, store)
-    d = conversions.filter(conversions.type == "ticket_deflected")
-    deflected = {
-        str(r["channel"]): int(r["n"])
-        for r in to_arrow(d.group_by("channel").aggregate(n=d.count())).to_pylist()
-    }
     campaigns = CampaignFigures() if snapshots is None else campaign_counts(plan, snapshots, as_of)
     days = BenchmarkDays.of(mapped, conversions, touchpoints, campaigns.covered, as_of)
+    windows = _pipeline_windows(plan, days, as_of)
+    touched = touched_conversions(plan, store, windows=windows)
+    deflected = _deflected(plan, conversions, windows)
     classes: dict[str, MetricClass] = {k: m.metric_class for k, m in BUILTIN_METRICS.items()}
     classes |= {m.id: m.metric_class for m in plan.metrics}
     out = []
@@ -237,24 +242,6 @@ def tactic_benchmarks(
             result = _at_its_day(tactic, benchmark, actual, reach, as_of, kind)
             out.append(replace(result, note=_waiting_note(talk.get(tactic.id), benchmark.metric)))
     return out
-
-
-def _within_dates(plan: Plan, mapped: ibis.Table, as_of: dt.date) -> ibis.Table:
-    """The activities each tactic claims within its dates, to `as_of`: the days its
-    elapsed share counts (a post before the tactic began is not one of its posts)."""
-    import ibis
-
-    def utc(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-
-    kept = [
-        (mapped.tactic == tactic.id)
-        & (mapped.ts >= utc(tactic.start))
-        & (mapped.ts < utc(min(tactic.end, as_of) + dt.timedelta(days=1)))
-        for tactic in plan.tactics
-        if tactic.start <= as_of
-    ]
-    return mapped.filter(ibis.or_(*kept) if kept else ibis.literal(False))
 
 
 def _at_its_day(
@@ -280,7 +267,55 @@ def _at_its_day(
     paced = per == "period" and benchmark.metric not in LEVELS
     result = _result(tactic.id, benchmark, actual, elapsed, paced=paced, kind=kind)
     measured_to = None if result.actual is None else day
-    return dataclasses.replace(result, measured_to=measured_to, data_note=note)
+    return dataclasses.replace(
+        result, measured_to=measured_to, data_note=note, status_note=_open_note(tactic, result)
+    )
+
+
+def _open_note(tactic: Tactic, result: BenchmarkResult) -> str | None:
+    """Why a result at or past its target is on track, not achieved: it is open until its
+    data reaches the tactic's end (module docstring, "Status")."""
+    if result.final or result.actual is None:
+        return None
+    spec = BUILTIN_METRICS.get(result.metric)
+    lower_better = spec is not None and spec.better == "lower"
+    at_target = result.actual <= result.target if lower_better else result.actual >= result.target
+    if not at_target:
+        return None
+    return f"at its target before the tactic's end {tactic.end}: final only then"
+
+
+def _pipeline_windows(
+    plan: Plan, days: BenchmarkDays, as_of: dt.date
+) -> dict[str, tuple[dt.date, dt.date]]:
+    """Each tactic's dates to the day its pipeline and business metrics are measured to
+    (module docstring, "Which day"): the conversions they count."""
+    windows = {}
+    for tactic in plan.tactics:
+        reach = days.reach(tactic, "support_tickets_deflected", from_campaigns=False)
+        windows[tactic.id] = (tactic.start, _measured_day(tactic, reach, as_of)[0])
+    return windows
+
+
+def _deflected(
+    plan: Plan, conversions: ibis.Table, windows: Mapping[str, tuple[dt.date, dt.date]]
+) -> dict[str, float]:
+    """{tactic: `ticket_deflected` conversions on its channel within its window}; no entry
+    for a tactic whose channel has none at all (no data, not 0)."""
+    deflected = conversions.filter(conversions.type == "ticket_deflected")
+    per_day = deflected.group_by(["channel", deflected.ts.date().name("day")]).aggregate(
+        n=deflected.count()
+    )
+    by_channel: dict[str, list[tuple[dt.date, int]]] = {}
+    for row in to_arrow(per_day).to_pylist():
+        by_channel.setdefault(str(row["channel"]), []).append((row["day"], int(row["n"])))
+    found = {}
+    for tactic in plan.tactics:
+        rows = by_channel.get(tactic.channel)
+        if rows is not None:
+            start, end = windows[tactic.id]
+            found[tactic.id] = float(sum(n for day, n in rows if start <= day <= end))
+    return found
 
 
 def _measured_day(
@@ -314,12 +349,17 @@ def _waiting_note(health: ConversationHealth | None, metric: str) -> str | None:
 
 
 def touched_conversions(
-    plan: Plan, journeys: JourneyStore, kinds: Sequence[str] | None = None
+    plan: Plan,
+    journeys: JourneyStore,
+    kinds: Sequence[str] | None = None,
+    *,
+    windows: Mapping[str, tuple[dt.date, dt.date]] | None = None,
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """{(tactic, conversion type): (conversions, value)} whose journey touched the tactic,
     for the conversion `kinds` given, else those the plan's benchmarks measure; a tactic
     has no entry for a type none of whose journeys (in its scope, for `SCOPED_TYPES`)
-    exist: no data, not 0."""
+    exist: no data, not 0. `windows`: per tactic, the first and last day whose conversions
+    it counts (its dates to the day measured); without, every conversion."""
     wanted = sorted(
         set(kinds) if kinds is not None else
         {CONVERSION_TYPES[b.metric] for t in plan.tactics for b in t.benchmarks
@@ -332,20 +372,32 @@ def touched_conversions(
         scopes = tactic_scopes(plan) if kind in SCOPED_TYPES else {}
         for scope in dict.fromkeys(scopes.values()) if scopes else [None]:
             tactics = [t.id for t in plan.tactics if not scopes or scopes[t.id] == scope]
-            found |= _touched_in(plan, journeys, kind, scope, tactics)
+            found |= _touched_in(plan, journeys, kind, scope, tactics, windows)
     return found
 
 
 def _touched_in(
-    plan: Plan, journeys: JourneyStore, kind: str, scope: Scope | None, tactics: list[str]
+    plan: Plan,
+    journeys: JourneyStore,
+    kind: str,
+    scope: Scope | None,
+    tactics: list[str],
+    windows: Mapping[str, tuple[dt.date, dt.date]] | None = None,
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """{(tactic, kind): (conversions, value)} of `kind` in `scope` whose journeys touched
     each of `tactics`: 0 for those none touched when such journeys exist, else nothing."""
+    import ibis
+
     events = journeys.event_steps(
         by="tactic", plan=plan, conversion_types=(kind,), lookback_days=None, sources=None,
         scope=scope,
     )  # fmt: skip
-    per_step = events.group_by("step").aggregate(n=events.n.sum(), value=events.amount.sum())
+    # Every step's row comes back, counted or not: journeys of the type exist all the same.
+    counted = _in_windows(events, windows)
+    per_step = events.group_by("step").aggregate(
+        n=ibis.ifelse(counted, events.n, 0).sum(),
+        value=ibis.ifelse(counted, events.amount, 0.0).sum(),
+    )
     rows = to_arrow(per_step).to_pylist()
     if not rows:
         return {}
@@ -355,6 +407,27 @@ def _touched_in(
         if str(row["step"]) in tactics:
             found[(str(row["step"]), kind)] = (float(row["n"]), float(row["value"] or 0.0))
     return found
+
+
+def _in_windows(events: ibis.Table, windows: Mapping[str, tuple[dt.date, dt.date]] | None) -> Any:
+    """True for the events (`step`, `cts`) within their step's window; all without."""
+    import ibis
+
+    if windows is None:
+        return ibis.literal(True)
+
+    def utc(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+    return ibis.or_(
+        ibis.literal(False),
+        *[
+            (events.step == tactic)
+            & (events.cts >= utc(start))
+            & (events.cts < utc(end + dt.timedelta(days=1)))
+            for tactic, (start, end) in windows.items()
+        ],
+    )
 
 
 def _holdable(activities: ibis.Table) -> dict[str, frozenset[str] | None]:
@@ -389,7 +462,7 @@ def _actual(
     by_kind: list[dict[str, Any]],
     talk: dict[str | None, ConversationHealth],
     touched: dict[tuple[str, str], tuple[float, float]],
-    deflected: dict[str, int],
+    deflected: dict[str, float],
 ) -> float | None:
     rows = [r for r in by_kind if r["tactic"] == tactic.id]
     if metric in ACTIVITY_KINDS:
@@ -413,8 +486,7 @@ def _actual(
         }[metric]
         return None if value is None else float(value)
     if metric == "support_tickets_deflected":
-        n = deflected.get(tactic.channel)
-        return None if n is None else float(n)
+        return deflected.get(tactic.id)
     if metric in CONVERSION_TYPES:
         found = touched.get((tactic.id, CONVERSION_TYPES[metric]))
         return None if found is None else found[0]
@@ -448,9 +520,9 @@ def _result(
             line = (baseline + benchmark.target) / 2 if baseline is not None else benchmark.target
         if baseline is None and paced:
             baseline = 0.0  # a total the tactic accumulates starts from nothing
-        # A growing total past its target stays past it; anything else is read as it is
-        # now (a cost still accumulating has reached nothing until the tactic ends).
-        reached = actual if not paced or not lower_better or elapsed >= 1.0 else None
+        # A growing total past its target stays past it; anything else can still fall
+        # back (a rate, a response time) or grow (a cost) until its data reaches the end.
+        reached = actual if elapsed >= 1.0 or (paced and not lower_better) else None
         if reached is not None and not better(benchmark.target, reached):
             status = "achieved"
         elif elapsed >= 1.0:

@@ -185,6 +185,9 @@ def _tactic_rows(
         if operator in people:
             author_of[people[operator].name.casefold()] = operator
     counts: dict[str, dict[dt.date, int]] = {TACTIC: {}}
+    # The last day with activity in each period: the row's last activity is a day, not
+    # the Monday or the 1st of the period it falls in.
+    lasts: dict[str, dict[dt.date, dt.date]] = {TACTIC: {}}
     for row in rows:
         day = row["day"]
         assert isinstance(day, dt.date)
@@ -196,10 +199,12 @@ def _tactic_rows(
             if who is not None:
                 counts.setdefault(who, {})
                 counts[who][start] = counts[who].get(start, 0) + n
+                last = lasts.setdefault(who, {})
+                last[start] = max(day, last.get(start, day))
     for who, by_period in counts.items():
         if who != TACTIC and who not in tactic.operators:
             continue
-        yield _row(tactic, who, by_period, periods, unseen)
+        yield _row(tactic, who, by_period, periods, unseen, lasts[who])
 
 
 def _row(
@@ -208,7 +213,9 @@ def _row(
     by_period: dict[dt.date, int],
     periods: list[dt.date],
     unseen: str = "",
+    last_days: dict[dt.date, dt.date] | None = None,
 ) -> CadenceRow:
+    """One row; `last_days`: per period start, the last day with activity in it."""
     assert tactic.cadence is not None
     needed = tactic.cadence.count
     kept = [by_period.get(p, 0) >= needed for p in periods]
@@ -235,7 +242,7 @@ def _row(
         periods=len(periods),
         periods_kept=sum(kept),
         activities=sum(by_period.get(p, 0) for p in periods),
-        last_activity=max(active + running) if active or running else None,
+        last_activity=max(((last_days or {}).get(p, p) for p in active + running), default=None),
         status=status,
         reason=unseen if status == "no activity data" else "",
     )

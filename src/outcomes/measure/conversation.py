@@ -47,13 +47,14 @@ per group comes back.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.catalog.measurable import ANY_DATA, SOURCE_DATA
 from outcomes.measure.business_hours import DEFAULT_HOURS, business_minutes
-from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.mapping import mapped_activities, within_dates
 from outcomes.plan import Plan
 from outcomes.plan.model import BusinessHours, Person
 from outcomes.tables import INBOUND_KINDS
@@ -155,13 +156,15 @@ def conversation_health(
     hours: BusinessHours = DEFAULT_HOURS,
     targets: Mapping[Key, ResponseTarget] | None = None,
     own: ibis.Table | None = None,
+    waited_to: dt.datetime | None = None,
 ) -> list[ConversationHealth]:
     """Conversation health per group of `by` columns of `activities` (see module doc).
 
     `targets` maps a group's key (its `by` values, in order) to its response-time target.
     `own`: every activity of ours, when `activities` is a part of them (a tactic's), so
     that a reply continuing our own post (a thread) is no answer to an item not exported,
-    whichever part the post is in; by default `activities` itself.
+    whichever part the post is in; by default `activities` itself. `waited_to`: the instant
+    unanswered items wait to, when not the newest activity of `activities`.
     """
     keys = list(by)
     a = activities
@@ -189,7 +192,10 @@ def conversation_health(
     waits = _Waits(timed_rows, keys, hours)
     if targets:
         unanswered = seen.filter(seen.first.isnull() & seen.ts.notnull())
-        waits.add_waiting(to_arrow(unanswered.select(*keys, "ts")), a.ts.max().to_pyarrow())
+        import pyarrow as pa
+
+        newest = a.ts.max().to_pyarrow() if waited_to is None else pa.scalar(waited_to)
+        waits.add_waiting(to_arrow(unanswered.select(*keys, "ts")), newest)
     counted = (table for name, table in found.items() if name != "answerable")
     groups = sorted({key for table in counted for key in table} | set(waits.rows_of), key=_sort_key)
     targets = targets or {}
@@ -197,9 +203,18 @@ def conversation_health(
 
 
 def tactic_conversation(
-    plan: Plan, activities: ibis.Table, *, mapped: ibis.Table | None = None
+    plan: Plan,
+    activities: ibis.Table,
+    *,
+    as_of: dt.date | None = None,
+    mapped: ibis.Table | None = None,
 ) -> list[ConversationHealth]:
     """Conversation health per tactic (activities mapped by the plan), with their targets.
+
+    With `as_of` (the scorecard's day, a benchmark's), over each tactic's dates to that
+    day (`within_dates`): a comment before the tactic began is not its to answer, and an
+    answer after `as_of` was not given by then, so an item unanswered that day waits to
+    its end. Without, every activity each tactic claims, whenever it was.
 
     A tactic's target is its `first_response_minutes` benchmark's target, in calendar
     time, or its `first_response_business_minutes` one's, in business hours. Tactics that
@@ -209,13 +224,15 @@ def tactic_conversation(
     caller keeps them for several measures (`build_scorecard` does).
     """
     mapped = mapped_activities(plan, activities) if mapped is None else mapped
-    mine = mapped.filter(mapped.tactic.notnull())
+    claimed = mapped.filter(mapped.tactic.notnull())
+    mine = claimed if as_of is None else within_dates(plan, mapped, as_of)
     found = conversation_health(
         mine,
         by=("tactic",),
         hours=plan.organisation.business_hours,
         targets=response_targets(plan),
         own=mapped,  # a thread under a post no tactic claims is still no customer's answer
+        waited_to=None if as_of is None else _end_of(as_of, mapped),
     )
     pushing = {t.id for t in plan.tactics if t.mode in PUSH_MODES}
     return [
@@ -224,6 +241,16 @@ def tactic_conversation(
         else h
         for h in found
     ]
+
+
+def _end_of(day: dt.date, activities: ibis.Table) -> dt.datetime | None:
+    """The end of `day`, or the newest of `activities` when they stop before it: the
+    instant an unanswered item has waited to by then (None without activities)."""
+    newest = to_arrow(activities.ts.max()).as_py()
+    if not isinstance(newest, dt.datetime):
+        return None
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return min(newest.astimezone(dt.UTC), end)
 
 
 def response_targets(plan: Plan) -> dict[Key, ResponseTarget]:

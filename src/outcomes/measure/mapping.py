@@ -35,6 +35,7 @@ key so that one `greatest` picks it on any engine.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -250,6 +251,25 @@ def mapped_activities(plan: Plan, activities: Any) -> Any:
     step = step.mutate(**ranks) if ranks else step
     winner = _winner([(step[f"_rank_{i}"], m.tactic.id) for i, m in enumerate(matchers)])
     return step.mutate(tactic=winner).drop(*met, *ranks)
+
+
+def within_dates(plan: Plan, mapped: Any, as_of: dt.date) -> Any:
+    """The mapped activities each tactic claims within its dates, to `as_of`: a post
+    before the tactic began, or a reply after the day measured, is not its work (the
+    benchmarks and the conversation per tactic count the same days)."""
+    import ibis
+
+    def utc(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+    kept = [
+        (mapped.tactic == tactic.id)
+        & (mapped.ts >= utc(tactic.start))
+        & (mapped.ts < utc(min(tactic.end, as_of) + dt.timedelta(days=1)))
+        for tactic in plan.tactics
+        if tactic.start <= as_of
+    ]
+    return mapped.filter(ibis.or_(*kept) if kept else ibis.literal(False))
 
 
 PLACE_CRITERIA: Final = ("accounts", "operators")

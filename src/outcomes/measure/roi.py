@@ -81,7 +81,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from outcomes.measure.attribution import MODELS, PathCounts, attribute
+from outcomes.measure.attribution import MODELS, PathCounts
 from outcomes.measure.attribution.journeys import JourneyOptions, Purchases, is_unplanned
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, data_through, measured_costs
@@ -98,6 +98,7 @@ from outcomes.measure.returns import (
     row_return,
     touched_steps,
 )
+from outcomes.measure.roi_credit import Credit, estimate, resample, revenue_credit, step_credit
 from outcomes.measure.roi_report import (
     NO_AD_MONEY,
     NO_SALES_RETURN,
@@ -129,19 +130,6 @@ SALES_TYPES: Final = ("deal_won", "order")
 CUSTOMER_TYPES: Final = ("new_customer",)
 DEFAULT_MODELS: Final = ("markov", "shapley", "last_touch", "linear")
 """The first is the one reports lead with: data-driven, as comparable tools default to."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Credit:
-    """Per-step credit of one model: point values and bootstrap replicates (B, steps)."""
-
-    steps: tuple[str, ...]
-    conversions: Floats
-    revenue: Floats
-    customers: Floats
-    conversions_boot: Floats
-    revenue_boot: Floats
-    customers_boot: Floats
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +225,7 @@ def roi(
     for model in models:
         params = dict((model_params or {}).get(model, {}))
         credits = {
-            scope: _credit(model, params, r.sales, r.customers, r.replicates, r.steps)
+            scope: step_credit(model, params, r.sales, r.customers, r.replicates, r.steps)
             for scope, r in runs.items()
         }
         repeat = _repeat(plan, model, params, runs, on_repeat_paths, confidence) if split else {}
@@ -255,7 +243,7 @@ def roi(
         warnings.extend(_warnings(model_rows, runs))
         everything = credits[None]
         index = [i for i, step in enumerate(everything.steps) if is_unplanned(step)]
-        unplanned[model] = _estimate(
+        unplanned[model] = estimate(
             float(everything.revenue[index].sum()),
             everything.revenue_boot[:, index].sum(axis=1),
             confidence,
@@ -323,13 +311,13 @@ def _run(
     sales_options: JourneyOptions = {**build, "conversion_types": SALES_TYPES, "scope": scope}
     customer_options: JourneyOptions = {**sales_options, "conversion_types": CUSTOMER_TYPES}
     sales, customers = journeys.paths(**sales_options), journeys.paths(**customer_options)
-    replicates = [(_resample(sales, rng), _resample(customers, rng)) for _ in range(bootstrap)]
+    replicates = [(resample(sales, rng), resample(customers, rng)) for _ in range(bootstrap)]
     purchases: dict[Purchases, tuple[PathCounts, list[PathCounts]]] = {}
     if purchase_rng is not None:
         for kind in PURCHASES:
             kind_options: JourneyOptions = {**sales_options, "purchases": kind}
             counts = journeys.paths(**kind_options)
-            purchases[kind] = (counts, [_resample(counts, purchase_rng) for _ in range(bootstrap)])
+            purchases[kind] = (counts, [resample(counts, purchase_rng) for _ in range(bootstrap)])
     unplanned = sorted(
         {step for step in (*sales.channels, *customers.channels) if is_unplanned(step)}
     )
@@ -364,75 +352,6 @@ def _in_period(conversions: ibis.Table, period: Period) -> ibis.Table:
     return conversions.filter((conversions.ts >= start) & (conversions.ts < end))
 
 
-def _resample(counts: PathCounts, rng: np.random.Generator) -> PathCounts:
-    """One Poisson-bootstrap replicate of the journeys behind `counts`."""
-    import numpy as np
-
-    conversions = rng.poisson(counts.conversions).astype(np.float64)
-    per_conversion = np.divide(
-        counts.value,
-        counts.conversions,
-        out=np.zeros_like(counts.value),
-        where=counts.conversions > 0,
-    )
-    return dataclasses.replace(
-        counts,
-        conversions=conversions,
-        value=conversions * per_conversion,
-        nulls=rng.poisson(counts.nulls).astype(np.float64),
-    )
-
-
-def _credit(
-    model: str,
-    params: Mapping[str, Any],
-    sales: PathCounts,
-    customers: PathCounts,
-    replicates: Sequence[tuple[PathCounts, PathCounts]],
-    steps: tuple[str, ...],
-) -> _Credit:
-    import numpy as np
-
-    def run(counts: PathCounts) -> tuple[Floats, Floats]:
-        if counts.n_paths == 0 or counts.conversions.sum() == 0:
-            zeros = np.zeros(len(steps))
-            return zeros, zeros.copy()
-        result = attribute(counts, model, **params)
-        conv, value = result.as_dict("conversions"), result.as_dict("value")
-        return (
-            np.array([conv.get(s, 0.0) for s in steps]),
-            np.array([value.get(s, 0.0) for s in steps]),
-        )
-
-    conv, revenue = run(sales)
-    customers_point, _ = run(customers)
-    boot = [(run(s), run(c)[0]) for s, c in replicates]
-    width = len(steps)
-
-    def stack(values: list[Floats]) -> Floats:
-        return np.vstack(values) if values else np.zeros((0, width))
-
-    return _Credit(
-        steps=steps,
-        conversions=conv,
-        revenue=revenue,
-        customers=customers_point,
-        conversions_boot=stack([b[0][0] for b in boot]),
-        revenue_boot=stack([b[0][1] for b in boot]),
-        customers_boot=stack([b[1] for b in boot]),
-    )
-
-
-def _estimate(value: float, replicates: Floats, confidence: float) -> Estimate:
-    import numpy as np
-
-    if replicates.size == 0:
-        return Estimate(float(value), float(value), float(value))
-    tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(replicates, [tail, 100 - tail])
-    return Estimate(float(value), float(low), float(high))
-
-
 def _groups(plan: Plan) -> list[tuple[Level, str, list[str], Scope | None]]:
     """Every tactic, strategy and goal with the tactic ids it sums and its scope."""
     by_tactic, by_strategy_scope = tactic_scopes(plan), strategy_scopes(plan)
@@ -453,7 +372,7 @@ def _rows(
     plan: Plan,
     model: str,
     runs: Mapping[Scope | None, _Run],
-    credits: Mapping[Scope | None, _Credit],
+    credits: Mapping[Scope | None, Credit],
     spent: Mapping[str, TacticCost],
     confidence: float,
     on_paths: frozenset[str] = frozenset(),
@@ -471,7 +390,7 @@ def _rows(
         touched = np.minimum(credit.revenue[cols], run.touched[cols])
 
         def total(point: Floats, boot: Floats, cols: list[int] = cols) -> Estimate:
-            return _estimate(float(point[cols].sum()), boot[:, cols].sum(axis=1), confidence)
+            return estimate(float(point[cols].sum()), boot[:, cols].sum(axis=1), confidence)
 
         revenue = total(credit.revenue, credit.revenue_boot)
         customers = total(credit.customers, credit.customers_boot)
@@ -486,6 +405,7 @@ def _rows(
         money = sum(spent[t].money for t in tactics)
         technology = sum(spent[t].technology for t in tactics)
         cost = people + money + technology
+        recorded = sum(getattr(spent[t], part) for t in tactics for part in spent[t].recorded)
         rows.append(
             RoiRow(
                 level=level,
@@ -498,6 +418,7 @@ def _rows(
                 people=people,
                 money=money,
                 technology=technology,
+                cost_recorded=recorded,
                 roi=_roi(revenue, cost),
                 roas=revenue.value / money if money > 0 else None,
                 roas_note=None if money > 0 else NO_AD_MONEY,
@@ -557,7 +478,7 @@ def _repeat(
     credit: dict[tuple[Scope | None, Purchases], tuple[Floats, Floats]] = {}
     for scope, run in runs.items():
         for kind, (counts, replicates) in run.purchases.items():
-            credit[(scope, kind)] = _revenue_credit(model, params, counts, replicates, run.steps)
+            credit[(scope, kind)] = revenue_credit(model, params, counts, replicates, run.steps)
     out = {}
     for level, id_, tactics, scope in _groups(plan):
         position = {step: i for i, step in enumerate(runs[scope].steps)}
@@ -565,31 +486,11 @@ def _repeat(
         money = {}
         for kind in PURCHASES:
             point, boot = credit[(scope, kind)]
-            total = _estimate(float(point[cols].sum()), boot[:, cols].sum(axis=1), confidence)
+            total = estimate(float(point[cols].sum()), boot[:, cols].sum(axis=1), confidence)
             money[kind] = Money(total.value, total.low, total.high)
         on_path = bool(np.isin(tactics, list(on_repeat_paths)).any()) if tactics else False
         out[(level, id_)] = Repeat(first=money["first"], repeat=money["repeat"], on_paths=on_path)
     return out
-
-
-def _revenue_credit(
-    model: str,
-    params: Mapping[str, Any],
-    counts: PathCounts,
-    replicates: Sequence[PathCounts],
-    steps: tuple[str, ...],
-) -> tuple[Floats, Floats]:
-    """Per-step revenue credit of `counts` under `model`, and its replicates (B, steps)."""
-    import numpy as np
-
-    def run(paths: PathCounts) -> Floats:
-        if paths.n_paths == 0 or paths.conversions.sum() == 0:
-            return np.zeros(len(steps))
-        value = attribute(paths, model, **params).as_dict("value")
-        return np.array([value.get(s, 0.0) for s in steps])
-
-    boot = [run(r) for r in replicates]
-    return run(counts), np.vstack(boot) if boot else np.zeros((0, len(steps)))
 
 
 def _with_returns(

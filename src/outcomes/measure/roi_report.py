@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Level = Literal["tactic", "strategy", "goal"]
-JSON_SCHEMA_VERSION: Final = 4
+JSON_SCHEMA_VERSION: Final = 5
 """Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
 
 2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
@@ -31,7 +31,8 @@ JSON_SCHEMA_VERSION: Final = 4
 yet"), and `roas_note` says why it is null (no ad money, no sales return measured, goals
 not judged on sales). Added in the same version: `left_out_sales` per row (sales in
 another currency that touched it, `outcomes.measure.foreign_sales`) and
-`coverage.left_out`."""
+`coverage.left_out`.
+5: `cost_recorded`, the part of `cost` from recorded spend (the rest is planned)."""
 NOT_MEASURED: Final = "not measured"
 """What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
 NO_AD_MONEY: Final = "no ad money spent: ROAS is revenue on ad money"
@@ -68,6 +69,9 @@ class RoiRow:
     roi: Estimate | None
     roas: float | None
     cost_per_acquisition: float | None
+    cost_recorded: float = 0.0
+    """The part of `cost` taken from recorded spend (the `costs` table); the rest is the
+    plan's estimate (hours, budget, tools), which presenters call planned, never spent."""
     revenue_touched: float = 0.0
     """Credited revenue up to the value of the conversions whose journeys touched it."""
     revenue_shared: float = 0.0
@@ -106,6 +110,7 @@ class RoiRow:
             record[f"{name}_high"] = None if estimate is None else estimate.high
         record |= {
             "cost": self.cost,
+            "cost_recorded": self.cost_recorded,
             "people": self.people,
             "money": self.money,
             "technology": self.technology,

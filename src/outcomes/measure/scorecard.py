@@ -39,7 +39,7 @@ from outcomes.warehouse.connection import Warehouse
 if TYPE_CHECKING:
     import ibis
 
-SCHEMA_VERSION: Final = 6
+SCHEMA_VERSION: Final = 7
 """Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
 `on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
 `metric_class` and `outcome`, `tactic_status` gives each tactic's overall status, and
@@ -52,7 +52,8 @@ data reaches (`as_of` or the tactic's end at most), and `data_note` when that is
 and it is final (`achieved`/`missed`) only when `measured_to` is the tactic's end; 6: a
 response-time benchmark's `actual` counts each message still unanswered past its target as
 its wait so far (`note` says so), and the conversation rows give `waiting_past_target` and
-`median_with_waiting`."""
+`median_with_waiting`; 7: a benchmark other than a growing total is `achieved` only when
+final (before, at or past its target it is `on_track`), and `status_note` says why."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "content_examples", "functions", "engagement", "pilots",
@@ -150,7 +151,7 @@ def build_scorecard(
     )
     day = paced_day(goals, as_of)
     hours = plan.organisation.business_hours
-    by_tactic = tactic_conversation(plan, activities, mapped=mapped)
+    by_tactic = tactic_conversation(plan, activities, as_of=day, mapped=mapped)
     benchmarks = tactic_benchmarks(
         plan,
         activities,

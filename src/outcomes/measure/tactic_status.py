@@ -140,5 +140,5 @@ def _measured(plan: Plan, mark: BenchmarkResult) -> str:
     actual, target = (benchmark_value(plan, mark.metric, v) for v in (mark.actual, mark.target))
     early = mark.data_note is not None and mark.measured_to is not None and not mark.final
     day = f", measured to {mark.measured_to}" if early else ""
-    note = f", {mark.note}" if mark.note else ""
+    note = "".join(f", {said}" for said in (mark.note, mark.status_note) if said)
     return f"{mark.metric} {actual} (target {target}{day}{note})"

@@ -174,3 +174,18 @@ def money(amount: float | None, currency: str) -> str:
     if amount is None:
         return "—"
     return INVALID if is_invalid(amount) else format_money(round(amount), currency)
+
+
+def cost_words(cost: float, recorded: float, currency: str) -> str:
+    """A cost in words that say where it comes from: the plan's estimate (hours, budget,
+    tools) is "planned", never "spent"; only recorded spend is spent. "$4,368 planned",
+    "€2,000 spent", "€6,368 (€2,000 spent, €4,368 planned)"."""
+    planned = cost - recorded
+    if recorded <= 0:
+        return f"{format_money(cost, currency)} planned"
+    if planned < 0.005:  # a cent's rounding is not a plan
+        return f"{format_money(cost, currency)} spent"
+    return (
+        f"{format_money(cost, currency)} ({format_money(recorded, currency)} spent, "
+        f"{format_money(planned, currency)} planned)"
+    )
