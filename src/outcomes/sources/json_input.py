@@ -72,6 +72,10 @@ class StreamError(ValueError):
         self.line = line
         self.column = column
 
+    def described(self) -> str:
+        """Where and why, as every JSON connector's refusal says it."""
+        return f"broken JSON at line {self.line}, column {self.column} ({self.reason})"
+
 
 class DecodeError(ValueError):
     """Bytes that are not text in the expected encoding: which byte, on which line."""

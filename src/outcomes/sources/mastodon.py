@@ -263,7 +263,7 @@ def _array(path: Path, where: str, encoding: str | None) -> Iterator[tuple[int, 
     except DecodeError as exc:
         raise _encoding_error(path, where, exc.encoding, exc.line) from None
     except StreamError as exc:
-        message = f"broken JSON at line {exc.line}, column {exc.column} ({exc.reason})"
+        message = exc.described()
         advice = "the file is cut off or damaged; save the API response again"
         raise SourceError(path, f"{where}{message}; {advice}") from None
 

@@ -314,7 +314,7 @@ def _elements(
         advice = "pass the file's encoding (e.g. --encoding cp1252)"
         raise SourceError(path, f"{where}{exc}; {advice}") from None
     except StreamError as exc:
-        message = f"broken JSON at line {exc.line}, column {exc.column} ({exc.reason})"
+        message = exc.described()
         advice = "the file is cut off or damaged; download the archive again"
         raise SourceError(path, f"{where}{message}; {advice}") from None
     except RecordError as exc:
