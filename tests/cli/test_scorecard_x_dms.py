@@ -96,4 +96,7 @@ def test_the_first_response_benchmark_is_judged_on_the_dm_waits(
     ]
 
     assert benchmark["actual"] == 45.0
-    assert benchmark["status"] == "achieved"
+    # Within the target, but the messages stop on 5 November and the tactic runs to the
+    # end of December: on track, final only at its end (h/levels).
+    assert benchmark["status"] == "on_track"
+    assert benchmark["status_note"].startswith("at its target before the tactic's end")

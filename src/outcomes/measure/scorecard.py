@@ -151,7 +151,9 @@ def build_scorecard(
     )
     day = paced_day(goals, as_of)
     hours = plan.organisation.business_hours
-    by_tactic = tactic_conversation(plan, activities, as_of=day, mapped=mapped)
+    # Conversation is cut at the day asked for; without one, at its own newest day: the
+    # goals' day (`day`) is their business data's, a goal's start when it has none.
+    by_tactic = tactic_conversation(plan, activities, as_of=as_of, mapped=mapped)
     benchmarks = tactic_benchmarks(
         plan,
         activities,
