@@ -332,7 +332,7 @@ def test_a_truncated_tweets_js_gives_the_line_and_column(tmp_path: Path) -> None
 
     message = str(caught.value)
     assert message.startswith(f"{path}: broken JSON at line 21, column 26 (Unterminated string")
-    assert message.endswith("the file is cut off or damaged, download the archive again")
+    assert message.endswith("the file is cut off or damaged; download the archive again")
     assert "\n" not in message
 
 

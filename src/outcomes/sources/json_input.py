@@ -30,9 +30,10 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any, Final
 
-from outcomes.sources.base import RAW_LIMIT
+from outcomes.sources.base import RAW_LIMIT, SourceError
 
 READ_CHARS: Final = 1 << 20
 """Characters read from a stream at a time."""
@@ -439,3 +440,12 @@ def _grow(buffer: TextBuffer) -> bool:
     if pending > MAX_RECORD_CHARS:
         raise buffer.problem(f"a record longer than {MAX_RECORD_CHARS >> 20} MiB, or broken JSON")
     return buffer.more(max(READ_CHARS, pending))
+
+
+def unreadable_archive(path: Path, where: str, exc: DecodeError | StreamError) -> SourceError:
+    """The one-line refusal of an archive's JSON file that cannot be read on (an X archive's
+    `data/*.js`, a Mastodon archive's outbox): its encoding, or where it breaks off."""
+    if isinstance(exc, DecodeError):
+        return SourceError(path, f"{where}{exc}; pass the file's encoding (e.g. --encoding cp1252)")
+    advice = "the file is cut off or damaged; download the archive again"
+    return SourceError(path, f"{where}{exc.described()}; {advice}")

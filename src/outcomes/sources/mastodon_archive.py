@@ -80,6 +80,7 @@ from outcomes.sources.json_input import (
     array_elements,
     loads,
     printable,
+    unreadable_archive,
     value_at,
 )
 from outcomes.sources.mastodon import CHANNEL, html_to_text
@@ -310,13 +311,8 @@ def _elements(
         raise SourceError(path, f"unknown encoding {chosen!r}") from None
     try:
         yield from _collection_items(buffer)
-    except DecodeError as exc:
-        advice = "pass the file's encoding (e.g. --encoding cp1252)"
-        raise SourceError(path, f"{where}{exc}; {advice}") from None
-    except StreamError as exc:
-        message = exc.described()
-        advice = "the file is cut off or damaged; download the archive again"
-        raise SourceError(path, f"{where}{message}; {advice}") from None
+    except (DecodeError, StreamError) as exc:
+        raise unreadable_archive(path, where, exc) from None
     except RecordError as exc:
         raise SourceError(path, f"{where}{exc.reason}; download the archive again") from None
 

@@ -26,6 +26,7 @@ from outcomes.sources.json_input import (
     array_elements,
     printable,
     text_start,
+    unreadable_archive,
 )
 
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
@@ -74,13 +75,8 @@ def elements(
                 path, f"{where}expected a JSON array of {kind.items} after the prefix"
             )
         yield from array_elements(buffer, unique_keys=True)
-    except DecodeError as exc:
-        advice = "pass the file's encoding (e.g. --encoding cp1252)"
-        raise SourceError(path, f"{where}{exc}; {advice}") from None
-    except StreamError as exc:
-        message = exc.described()
-        advice = "the file is cut off or damaged, download the archive again"
-        raise SourceError(path, f"{where}{message}; {advice}") from None
+    except (DecodeError, StreamError) as exc:
+        raise unreadable_archive(path, where, exc) from None
 
 
 def _not_kind(path: Path, where: str, start: str, kind: Kind) -> SourceError:
