@@ -101,9 +101,13 @@ def test_a_printer_not_wanted_stops_with_its_drawer() -> None:
     drawer, both niced to leave measuring its cores), whatever they were loading."""
     done = _run(
         """
+        import os
         import time
         from pathlib import Path
         from outcomes.report.printer import NICENESS, Printer
+
+        # os.nice adds to the niceness the suite runs at (19 at most): `nice make test` too.
+        niced = min(19, os.nice(0) + NICENESS)
 
         def running(group: int) -> list[int]:
             # The niceness of each of the group's processes not yet dead (a zombie waits
@@ -124,7 +128,7 @@ def test_a_printer_not_wanted_stops_with_its_drawer() -> None:
         # The printer and its drawer, and whatever short-lived child one of them runs
         # while loading (caught now and then on a busy machine), all niced.
         found = running(printer.pid)
-        assert len(found) >= 2 and set(found) == {NICENESS}, found
+        assert len(found) >= 2 and set(found) == {niced}, found
         printer.close()
         deadline = time.monotonic() + 5
         while running(printer.pid) and time.monotonic() < deadline:
