@@ -114,7 +114,7 @@ from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.benchmark_days import CONVERSATION_LEVELS, BenchmarkDays, Reach
 from outcomes.measure.campaign_figures import CampaignFigures, campaign_counts
 from outcomes.measure.conversation import ConversationHealth, tactic_conversation
-from outcomes.measure.mapping import mapped_activities, within_dates
+from outcomes.measure.mapping import materialised_activities, within_dates
 from outcomes.measure.scope import Scope, tactic_scopes
 from outcomes.plan import Plan
 from outcomes.plan.model import Benchmark, Tactic
@@ -204,7 +204,14 @@ def tactic_benchmarks(
     warehouse's metric snapshots, whose campaign figures measure what no activity states;
     without them only activities do.
     """
-    mapped = mapped_activities(plan, activities) if mapped is None else mapped
+    if mapped is None:
+        # Kept in the engine while measuring: inlined in each query that reads it, the
+        # mapping's CASE columns took DuckDB's optimiser 2 s a query on an empty warehouse.
+        with materialised_activities(plan, activities) as kept:
+            return tactic_benchmarks(
+                plan, activities, touchpoints, conversions, as_of=as_of,
+                conversation=conversation, journeys=journeys, mapped=kept, snapshots=snapshots,
+            )  # fmt: skip
     mine = within_dates(plan, mapped, as_of)
     columns = set(ENGAGEMENT_COLUMNS.values())
     kinds = mine.group_by(["tactic", "kind"]).aggregate(
