@@ -23,7 +23,7 @@ from outcomes.measure.conversation import (
     conversation_health,
     response_targets,
 )
-from outcomes.measure.mapping import mapped_activities
+from outcomes.measure.mapping import materialised_activities
 from outcomes.plan import Plan
 
 if TYPE_CHECKING:
@@ -70,15 +70,17 @@ def response_days(plan: Plan, activities: ibis.Table) -> list[ResponseDay]:
     targets = response_targets(plan)
     if not targets:
         return []
-    mapped = mapped_activities(plan, activities)
-    wanted = [key[0] for key in targets]
-    mine = mapped.filter(mapped.tactic.isin(wanted))
-    daily = conversation_health(
-        mine.mutate(day=mine.ts.date()),
-        by=("tactic", "day"),
-        hours=plan.organisation.business_hours,
-        own=mapped,  # a thread under a post no tactic claims answers no customer
-    )
+    # Kept in the engine: inlined twice into one query, the mapping's CASE columns took
+    # DuckDB's optimiser seconds on any warehouse, an empty one too.
+    with materialised_activities(plan, activities) as mapped:
+        wanted = [key[0] for key in targets]
+        mine = mapped.filter(mapped.tactic.isin(wanted))
+        daily = conversation_health(
+            mine.mutate(day=mine.ts.date()),
+            by=("tactic", "day"),
+            hours=plan.organisation.business_hours,
+            own=mapped,  # a thread under a post no tactic claims answers no customer
+        )
     found = [_day(health, targets[(health.group["tactic"],)]) for health in daily]
     return sorted((d for d in found if d.inbound or d.answered), key=lambda d: (d.tactic, d.day))
 
