@@ -30,10 +30,11 @@ from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.plan import LoadedPlan, Plan
 from outcomes.warehouse.connection import Warehouse, to_arrow
 
-SCHEMA_VERSION: Final = 6
+SCHEMA_VERSION: Final = 7
 """Version of `Briefing.to_json`; 2: `roi` and `unplanned` are those results' own JSON;
 3: `data_through`, and the scorecard's version 2; 4: the scorecard's version 3; 5: the
-scorecard's version 4; 6: the scorecard's version 7 and the ROI's version 5."""
+scorecard's version 4; 6: the scorecard's version 7 and the ROI's version 5; 7: the
+scorecard's version 8 (its `as_of`, the briefing's too)."""
 # Rejected rows kept in the briefing; the rest stay in the warehouse's `rejected` table.
 REJECTED_SHOWN: Final = 500
 
@@ -267,7 +268,7 @@ def build_briefing(
             snapshots=warehouse.table("metric_snapshots"),
         )
         unplanned = find_unplanned(plan, activities, touchpoints, conversions, mapped=mapped)
-    as_of = paced_day(card.goals, options.as_of)
+    as_of = card.as_of or paced_day(card.goals, options.as_of)
     check = check_plan(loaded)
     findings = tuple(
         LintItem(

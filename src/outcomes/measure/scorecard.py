@@ -25,21 +25,21 @@ from outcomes.measure.conversation import (
     responder_health,
     tactic_conversation,
 )
-from outcomes.measure.costs import ForeignSpend, PlannedVsSpent, resources_to_date
+from outcomes.measure.costs import ForeignSpend, Period, PlannedVsSpent, resources_to_date
 from outcomes.measure.currency import in_plan_currency
 from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
 from outcomes.measure.mapping import materialised_activities
-from outcomes.measure.pacing import GoalPace, pace_goals, paced_day
+from outcomes.measure.pacing import GoalPace, latest_business_date, pace_goals, paced_day
 from outcomes.measure.pilot import PilotResult, pilot_results
 from outcomes.measure.tactic_status import TacticStatus, tactic_statuses
 from outcomes.plan import Plan
-from outcomes.warehouse.connection import Warehouse
+from outcomes.warehouse.connection import Warehouse, to_arrow
 
 if TYPE_CHECKING:
     import ibis
 
-SCHEMA_VERSION: Final = 7
+SCHEMA_VERSION: Final = 8
 """Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
 `on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
 `metric_class` and `outcome`, `tactic_status` gives each tactic's overall status, and
@@ -53,7 +53,9 @@ and it is final (`achieved`/`missed`) only when `measured_to` is the tactic's en
 response-time benchmark's `actual` counts each message still unanswered past its target as
 its wait so far (`note` says so), and the conversation rows give `waiting_past_target` and
 `median_with_waiting`; 7: a benchmark other than a growing total is `achieved` only when
-final (before, at or past its target it is `on_track`), and `status_note` says why."""
+final (before, at or past its target it is `on_track`), and `status_note` says why; 8:
+`as_of`, the day the scorecard measures benchmarks, statuses and resources to: the goals'
+day, or without any business data the newest activity's (`scorecard_day`)."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "content_examples", "functions", "engagement", "pilots",
@@ -85,6 +87,8 @@ class Scorecard:
     foreign_spend: tuple[ForeignSpend, ...] = ()
     """Spend recorded in another currency than the plan's, left out of `resources` (to the
     scorecard's day, which can be later than the ROI period's last day)."""
+    as_of: dt.date | None = None
+    """The day benchmarks, tactic statuses and resources are measured to (`scorecard_day`)."""
 
     @property
     def needs_attention(self) -> bool:
@@ -112,6 +116,7 @@ class Scorecard:
             "engagement": [asdict(e) for e in self.engagement],
             "pilots": [asdict(p) | {"start": p.start.isoformat()} for p in self.pilots],
             "foreign_spend": [f.to_json() for f in self.foreign_spend],
+            "as_of": _iso(self.as_of),
         }
 
 
@@ -149,7 +154,8 @@ def build_scorecard(
     goals = pace_goals(
         plan, stored, warehouse.table("metric_snapshots"), touchpoints=touchpoints, as_of=as_of
     )
-    day = paced_day(goals, as_of)
+    snapshots = warehouse.table("metric_snapshots")
+    day = scorecard_day(plan, goals, as_of, activities, touchpoints, stored, snapshots)
     hours = plan.organisation.business_hours
     # Conversation is cut at the day asked for; without one, at its own newest day: the
     # goals' day (`day`) is their business data's, a goal's start when it has none.
@@ -201,7 +207,38 @@ def build_scorecard(
         ),
         pilots=tuple(pilots),
         foreign_spend=resources.foreign,
+        as_of=day,
     )
+
+
+def scorecard_day(
+    plan: Plan,
+    goals: Sequence[GoalPace],
+    as_of: dt.date | None,
+    activities: ibis.Table,
+    touchpoints: ibis.Table,
+    conversions: ibis.Table,
+    snapshots: ibis.Table,
+) -> dt.date:
+    """The day the scorecard measures benchmarks, tactic statuses and resources to.
+
+    `as_of` when asked for; else the goals' day (`paced_day`: their business data's newest,
+    capped at the due dates). Without any business data a goal's day is its start, and a
+    workspace holding only the social exports, the first thing most users load, was judged
+    on 1 January however many months of posts it held ("no data yet, it starts on…"): then
+    the day is the newest activity's or web visit's, within the plan's period.
+    """
+    day = paced_day(goals, as_of)
+    if as_of is not None or latest_business_date(conversions, snapshots) is not None:
+        return day
+    newest = [
+        value.astimezone(dt.UTC).date()
+        for table in (activities, touchpoints)
+        if isinstance(value := to_arrow(table.ts.max()).as_py(), dt.datetime)
+    ]
+    if not newest:
+        return day
+    return max(day, min(max(newest), Period.of_plan(plan).end))
 
 
 def _iso(day: dt.date | None) -> str | None:
