@@ -78,6 +78,20 @@ def test_ingest_named_files_uses_the_workspace_mapping(workspace: Path) -> None:
     )
 
 
+def test_ingest_auto_takes_one_file_as_it_takes_a_folder(workspace: Path) -> None:
+    """`--auto` on a file recognises it by its content; it used to say "not a folder"."""
+    file = workspace / "exports" / "newsletter-2026-03.csv"
+    command = ["ingest", "--auto", str(file), "-w", str(workspace), "-f", "json"]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1, result.output  # its one bad row
+    [summary] = json.loads(result.stdout)
+    assert (summary["source"], summary["loaded"], summary["rejected"]) == ("csv", 1, 1)
+    missing = runner.invoke(app, ["ingest", "--auto", str(workspace / "nowhere.csv"),
+                                  "-w", str(workspace)])  # fmt: skip
+    assert missing.exit_code == 2
+    assert "nowhere.csv: no such file or folder" in missing.stderr
+
+
 def test_ingest_auto_loads_mapped_files_and_reports_the_unknown(workspace: Path) -> None:
     command = ["ingest", "--auto", str(workspace / "exports"), "-w", str(workspace)]
     result = runner.invoke(app, command, env={"COLUMNS": "250"})

@@ -78,7 +78,12 @@ def ingest(
         ),
     ] = None,
     auto: Annotated[
-        Path | None, typer.Option("--auto", help="Load every recognised file under this folder.")
+        Path | None,
+        typer.Option(
+            "--auto",
+            help="Load every recognised file under this folder, or this file, "
+            "each recognised by its content.",
+        ),
     ] = None,
     workspace: WorkspaceOption = Path(),
     encoding: Annotated[
@@ -115,7 +120,8 @@ def ingest(
     ] = IngestFormat.TEXT,
     wait: WaitOption = DEFAULT_WAIT,
 ) -> None:
-    """Load exports into the workspace's warehouse: `outcomes ingest SOURCE FILE...` or `--auto DIR`.
+    """Load exports into the workspace's warehouse: `outcomes ingest SOURCE FILE...` or
+    `--auto PATH` (a folder or a file).
 
     Exit 0 when every row loaded, 1 when some rows were rejected, 2 when a file could not be read.
     """
@@ -133,13 +139,14 @@ def ingest(
     )
     if auto is not None:
         if args:
-            fail("give either --auto DIR or SOURCE FILE..., not both")
-        if not auto.is_dir():
-            fail(f"{auto}: not a folder")
+            fail("give either --auto PATH or SOURCE FILE..., not both")
+        if not auto.exists():  # a file is recognised by its content, as a folder's files are
+            fail(f"{auto}: no such file or folder")
         source, files = None, [auto]
     elif not args or len(args) < 2:
         fail(
-            "name a source and at least one file (`outcomes ingest linkedin export.xlsx`), or use --auto DIR"
+            "name a source and at least one file (`outcomes ingest linkedin export.xlsx`), "
+            "or use --auto PATH"
         )
     else:
         source, files = args[0], [Path(a) for a in args[1:]]
