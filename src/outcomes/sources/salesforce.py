@@ -54,7 +54,11 @@ type is part of it so that an opportunity loaded while open still gets its `deal
 when it is won. A report without an Opportunity ID column is refused (add the column to
 the report): keyed by names instead, a renamed deal or a re-export would load every deal
 again. A row with an empty ID is rejected. A column the report lacks (Amount, say) leaves
-what an earlier, fuller export stored: absent is not empty.
+what an earlier, fuller export stored: absent is not empty. A report without a column
+that changes what is measured (an account: Account ID or Account Name; a source: Lead
+Source or Primary Campaign Source; Type; Is Won or Is Closed; Amount; Close Date; Created
+Date; Opportunity Owner) still loads, with a warning naming the column, what its absence
+changes and to add it to the report.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from outcomes.sources.absent_columns import Consequence, absent_notices
 from outcomes.sources.base import (
     Ignored,
     Parsed,
@@ -86,11 +91,13 @@ from outcomes.sources.fields import (
 from outcomes.sources.tabular import (
     Columns,
     Record,
-    file_labels,
     file_records,
     head_rows,
+    header_namer,
+    header_names,
     normalise_header,
     partial_fills,
+    read_head,
 )
 
 NAME = "salesforce"
@@ -121,6 +128,41 @@ COLUMNS = Columns(
 # The Opportunity ID is what keeps a re-export of the same deals from loading them twice, so
 # a report without it is refused rather than keyed by names that change.
 REQUIRED: Final = ("id", "stage")
+CONSEQUENCES: Final = (
+    Consequence(
+        ("account_id", "account"),
+        "the opportunities belong to no account, so they join no journey and attribution "
+        "credits them to no channel or tactic",
+    ),
+    Consequence(
+        ("lead_source", "campaign"),
+        "where each opportunity came from is unknown, so attribution credits it to no "
+        "channel or tactic",
+    ),
+    Consequence(
+        ("type",),
+        "no won opportunity counts as a new customer (a Type of 'New Business' says which)",
+    ),
+    Consequence(
+        ("won", "closed"),
+        "won and lost are read from the stage's name ('Closed Won'): a stage named "
+        "otherwise counts as open",
+    ),
+    Consequence(("amount",), "the opportunities have no value: revenue and ROI leave them out"),
+    Consequence(
+        ("close_date",),
+        "closed opportunities are dated by their Created Date, not when they closed",
+    ),
+    Consequence(
+        ("created",),
+        "open opportunities cannot be dated and closed ones give no row for the day they "
+        "were created, which pipeline goals count",
+    ),
+    Consequence(
+        ("owner",), "a tactic's pilot, compared per person, finds no owner of these opportunities"
+    ),
+)
+"""A report's optional columns whose absence changes what is measured."""
 FOOTER: Final = "the report's footer (name, totals, copyright)"
 _NEW_BUSINESS: Final = frozenset({"newbusiness", "newcustomer"})
 # Only the footer's exact phrasings, so an opportunity called "Total Gym" is not skipped.
@@ -149,7 +191,8 @@ class Salesforce(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """One or two conversions per opportunity; footer rows skipped, bad rows rejected."""
-        column = file_labels(path, COLUMNS, REQUIRED, options.encoding)
+        headers = header_names(path, read_head(path), COLUMNS, REQUIRED, options.encoding)
+        column = header_namer(headers, COLUMNS)
         footer = _Footer()
         for record in file_records(
             path,
@@ -165,6 +208,7 @@ class Salesforce(Source):
                 yield rejection
                 continue
             yield from _opportunity(record, column)
+        yield from absent_notices(headers, CONSEQUENCES, column, export="the report")
 
 
 class _Footer:
