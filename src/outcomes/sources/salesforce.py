@@ -33,9 +33,11 @@ whose campaign a tactic names was no tactic's sale. The touch is the account's, 
 B2B journey is: a later deal of the same account, within the attribution lookback, shares
 its credit between its own source and the earlier deal's, since both reached the buyer;
 every deal whose source is stated has its own touch. `customer_id` is the
-Account ID, else the Account Name. For goal scopes, `segment` is the Segment column, else
-the Type, and `product` the Product (Name) of an opportunity-products report. The
-Opportunity Owner (`Owner`, `Owner.Name`) is `owner`, which a tactic's `pilot` compares
+Account ID, else the Account Name: a report without the Account ID column says so, and
+is refused where the warehouse holds Salesforce accounts by Account ID, since one account
+would be two journeys (:mod:`outcomes.sources.salesforce_accounts`). For goal scopes,
+`segment` is the Segment column, else the Type, and `product` the Product (Name) of an
+opportunity-products report. The Opportunity Owner (`Owner`, `Owner.Name`) is `owner`, which a tactic's `pilot` compares
 per person by the plan person's `name` or `id` (any case). Dates are written in the
 exporting user's locale (month first in the US, day first in the UK), so each date column
 is read by its own values ("3/15/2026" makes it month first); a column whose every date
@@ -88,6 +90,7 @@ from outcomes.sources.fields import (
     parse_datetime,
     parse_money,
 )
+from outcomes.sources.salesforce_accounts import account_notice
 from outcomes.sources.tabular import (
     Columns,
     Record,
@@ -193,6 +196,8 @@ class Salesforce(Source):
         """One or two conversions per opportunity; footer rows skipped, bad rows rejected."""
         headers = header_names(path, read_head(path), COLUMNS, REQUIRED, options.encoding)
         column = header_namer(headers, COLUMNS)
+        # Before any record: a report of names where accounts are stored by id is refused.
+        accounts = account_notice(path, headers, options.stored, NAME)
         footer = _Footer()
         for record in file_records(
             path,
@@ -208,6 +213,8 @@ class Salesforce(Source):
                 yield rejection
                 continue
             yield from _opportunity(record, column)
+        if accounts is not None:
+            yield accounts
         yield from absent_notices(headers, CONSEQUENCES, column, export="the report")
 
 
