@@ -4,9 +4,10 @@ Each :class:`Mutation` takes a good export's bytes and returns them damaged the 
 get damaged in practice: cut short (mid-header, mid-cell, mid-quote, mid-character), a
 stray quote, a header renamed, dropped or repeated, another encoding or line ending, NaN,
 infinities and out-of-range numbers or dates, lone surrogates, a separator too many or
-too few, blank lines, NUL bytes; for JSON wrong types, deep nesting, NaN literals; for
-zips and workbooks cut archives, broken XML and content types. "Re-export with a column
-missing" mutations name the headers (or JSON fields) the damaged file lacks in `absent`.
+too few, blank lines, NUL bytes, an id a spreadsheet rounded; for JSON wrong types, deep
+nesting, NaN literals; for zips and workbooks cut archives, broken XML and content types.
+"Re-export with a column missing" mutations name the headers (or JSON fields) the damaged
+file lacks in `absent`.
 
 This module holds the `Mutation` type, what the families share and the damages of
 delimited text (`text_mutations`); the damages of workbooks and zips are in
@@ -142,6 +143,9 @@ class TextColumns:
     numeric: str
     date: str
     text: str
+    ids: str | None = None
+    """An identifier column (its header ends in "ID"), whose long numbers a spreadsheet
+    rounds (`1.2023E+17`); None for an export without one."""
 
 
 def _sheet_mutation(
@@ -356,7 +360,20 @@ def text_mutations(columns: TextColumns) -> list[Mutation]:
         raw("binary garbage after the header", lambda g: _after_header(g, c, bytes(range(256)))),
         sheet("a very long cell", lambda s: _set(s, c.text, "x" * 200_000)),
     ]
+    if c.ids is not None:
+        ids = c.ids
+        found.append(sheet("an id saved by a spreadsheet", lambda s: _round_id(s, ids), rejects=1))
     return found
+
+
+ROUNDED = "1.2023E+17"
+"""A long id as a spreadsheet saves it once it has opened the file (Excel's default)."""
+
+
+def _round_id(sheet: Sheet, header: str) -> Sheet:
+    """The first row's id as a spreadsheet saves it: the first row, since a good file's
+    middle row may be one it rejects already (Meta's has a bad Reach)."""
+    return _set(sheet, header, ROUNDED, sheet.data_rows()[0])
 
 
 def _switch_line_endings(good: bytes) -> bytes:
