@@ -77,3 +77,26 @@ def test_an_account_id_is_told_from_a_name_by_its_shape() -> None:
     assert by_id("salesforce:0015g00000ACC01AAA", "salesforce")
     assert not by_id("salesforce:Acme", "salesforce")
     assert not by_id("salesforce:0065g00000BBB01", "salesforce")  # an opportunity's id
+
+
+def test_opportunities_keyed_by_name_for_an_empty_account_id_are_counted(
+    tmp_path: Path,
+) -> None:
+    """Before, an empty Account ID cell fell back to the Account Name without a word."""
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Opportunity ID,Stage,Account ID,Account Name,Created Date,Lead Source\n"
+        "0065g00000CCC01,Prospecting,0015g00000ACC01,Acme,2026-03-01,LinkedIn\n"
+        "0065g00000CCC02,Prospecting,,Acme,2026-03-02,LinkedIn\n"
+        "0065g00000CCC03,Prospecting,,Beta,2026-03-03,LinkedIn\n"
+        "0065g00000CCC04,Prospecting,,,2026-03-04,LinkedIn\n",
+        encoding="utf-8",
+    )
+    read = list(get_source("salesforce").read(path, ReadOptions()))
+
+    said = [p.text for p in read if isinstance(p, Notice) and "'Account ID'" in p.text]
+    assert said == [
+        "2 opportunities have an empty 'Account ID' and were keyed by their Account Name "
+        "('Acme', 'Beta'): an account named so and by its id is two journeys. Fill in the "
+        "Account ID in Salesforce and export the report again"
+    ]

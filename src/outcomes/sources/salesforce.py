@@ -35,7 +35,8 @@ its credit between its own source and the earlier deal's, since both reached the
 every deal whose source is stated has its own touch. `customer_id` is the
 Account ID, else the Account Name: a report without the Account ID column says so, and
 is refused where the warehouse holds Salesforce accounts by Account ID, since one account
-would be two journeys (:mod:`outcomes.sources.salesforce_accounts`). For goal scopes,
+would be two journeys (:mod:`outcomes.sources.salesforce_accounts`); a report with the
+column says how many opportunities an empty cell left keyed by name. For goal scopes,
 `segment` is the Segment column, else the Type, and `product` the Product (Name) of an
 opportunity-products report. The Opportunity Owner (`Owner`, `Owner.Name`) is `owner`, which a tactic's `pilot` compares
 per person by the plan person's `name` or `id` (any case). Dates are written in the
@@ -90,7 +91,7 @@ from outcomes.sources.fields import (
     parse_datetime,
     parse_money,
 )
-from outcomes.sources.salesforce_accounts import account_notice
+from outcomes.sources.salesforce_accounts import NameFallbacks, account_notice
 from outcomes.sources.tabular import (
     Columns,
     Record,
@@ -198,7 +199,7 @@ class Salesforce(Source):
         column = header_namer(headers, COLUMNS)
         # Before any record: a report of names where accounts are stored by id is refused.
         accounts = account_notice(path, headers, options.stored, NAME)
-        footer = _Footer()
+        footer, fallbacks = _Footer(), NameFallbacks()
         for record in file_records(
             path,
             COLUMNS,
@@ -212,10 +213,25 @@ class Salesforce(Source):
             if rejection is not None:
                 yield rejection
                 continue
-            yield from _opportunity(record, column)
-        if accounts is not None:
-            yield accounts
+            parsed = list(_opportunity(record, column))
+            yield from parsed
+            _name_fallback(record, parsed, fallbacks)
+        for notice in (accounts, fallbacks.notice()):
+            if notice is not None:
+                yield notice
         yield from absent_notices(headers, CONSEQUENCES, column, export="the report")
+
+
+def _name_fallback(record: Record, parsed: list[Parsed], fallbacks: NameFallbacks) -> None:
+    """Tally an opportunity loaded by its Account Name in a report with Account IDs."""
+    name = cell_text(record.get("account"))
+    if (
+        record.has("account_id")
+        and cell_text(record.get("account_id")) is None
+        and name is not None
+        and any(isinstance(item, Row) for item in parsed)
+    ):
+        fallbacks.add(name)
 
 
 class _Footer:

@@ -12,7 +12,9 @@ reports that have the column, one account becomes two journeys (`salesforce:001â
   which journeys are one account, and the fix is one column in the report;
 * a report with ids loaded where accounts are stored by name loads (it is the better
   one, and its own opportunities take their ids), and says how many accounts are still
-  stored by name, and how to re-key them.
+  stored by name, and how to re-key them;
+* in a report with the Account ID column, an opportunity whose cell is empty is keyed by
+  its Account Name, as before, and the report says how many were (:class:`NameFallbacks`).
 
 An Account ID is told from a name by its shape: 15 or 18 letters and digits starting with
 Salesforce's prefix for accounts, `001`.
@@ -21,7 +23,9 @@ Salesforce's prefix for accounts, `001`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -77,3 +81,30 @@ def _still_by_name(names: int) -> str:
         "is two journeys until those reports are exported again with 'Account ID' and "
         "loaded (outcomes forget FILE, then ingest the new export)"
     )
+
+
+@dataclass
+class NameFallbacks:
+    """The opportunities of a report with the Account ID column keyed by their Account Name
+    for an empty Account ID cell: each account so named is another journey than its id's."""
+
+    accounts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, account: str) -> None:
+        self.accounts[account] += 1
+
+    def notice(self) -> Notice | None:
+        """One line for the report, or None when every opportunity had its Account ID."""
+        total = sum(self.accounts.values())
+        if not total:
+            return None
+        shown = ", ".join(repr(name) for name, _ in self.accounts.most_common(3))
+        more = len(self.accounts) - 3
+        if more > 0:
+            shown += f" and {more:,} more"
+        opportunities = "opportunity has" if total == 1 else "opportunities have"
+        return Notice(
+            f"{total:,} {opportunities} an empty 'Account ID' and were keyed by their "
+            f"Account Name ({shown}): an account named so and by its id is two journeys. "
+            "Fill in the Account ID in Salesforce and export the report again"
+        )
