@@ -4,9 +4,11 @@ Each :class:`Mutation` takes a good export's bytes and returns them damaged the 
 get damaged in practice: cut short (mid-header, mid-cell, mid-quote, mid-character), a
 stray quote, a header renamed, dropped or repeated, another encoding or line ending, NaN,
 infinities and out-of-range numbers or dates, lone surrogates, a separator too many or
-too few, blank lines, NUL bytes; for JSON wrong types, deep nesting, NaN literals; for
-zips and workbooks cut archives, broken XML and content types. "Re-export with a column
-missing" mutations name the headers (or JSON fields) the damaged file lacks in `absent`.
+too few, a row shifted, every row (or the whole file) twice, blank lines, NUL bytes, an id
+a spreadsheet rounded; for JSON wrong types, deep nesting, NaN literals; for zips and
+workbooks cut archives, broken XML and content types.
+"Re-export with a column missing" mutations name the headers (or JSON fields) the damaged
+file lacks in `absent`.
 
 This module holds the `Mutation` type, what the families share and the damages of
 delimited text (`text_mutations`); the damages of workbooks and zips are in
@@ -142,6 +144,9 @@ class TextColumns:
     numeric: str
     date: str
     text: str
+    ids: str | None = None
+    """An identifier column (its header ends in "ID"), whose long numbers a spreadsheet
+    rounds (`1.2023E+17`); None for an export without one."""
 
 
 def _sheet_mutation(
@@ -347,6 +352,9 @@ def text_mutations(columns: TextColumns) -> list[Mutation]:
         _sheet_mutation("an extra separator in a row", c, _extra_separator),
         _sheet_mutation("a row with a missing cell", c, _missing_cell),
         sheet("a row repeated", _repeat_row),
+        sheet("every row twice", _every_row_twice),
+        raw("the file twice, one after the other", lambda g: g + g),
+        sheet("a row shifted right by one column", _shift_row),
         sheet("the header repeated among the rows", _repeat_header, rejects=1),
         _sheet_mutation("blank lines between rows", c, _blank_lines),
         raw("trailing blank and whitespace lines", lambda g: g + b"\n\n   \n" + b"\t\n"),
@@ -356,7 +364,20 @@ def text_mutations(columns: TextColumns) -> list[Mutation]:
         raw("binary garbage after the header", lambda g: _after_header(g, c, bytes(range(256)))),
         sheet("a very long cell", lambda s: _set(s, c.text, "x" * 200_000)),
     ]
+    if c.ids is not None:
+        ids = c.ids
+        found.append(sheet("an id saved by a spreadsheet", lambda s: _round_id(s, ids), rejects=1))
     return found
+
+
+ROUNDED = "1.2023E+17"
+"""A long id as a spreadsheet saves it once it has opened the file (Excel's default)."""
+
+
+def _round_id(sheet: Sheet, header: str) -> Sheet:
+    """The first row's id as a spreadsheet saves it: the first row, since a good file's
+    middle row may be one it rejects already (Meta's has a bad Reach)."""
+    return _set(sheet, header, ROUNDED, sheet.data_rows()[0])
 
 
 def _switch_line_endings(good: bytes) -> bytes:
@@ -388,6 +409,23 @@ def _repeat_row(sheet: Sheet) -> Sheet:
     sheet = copy.deepcopy(sheet)
     row = _middle_row(sheet)
     sheet.rows.insert(row + 1, list(sheet.rows[row]))
+    return sheet
+
+
+def _every_row_twice(sheet: Sheet) -> Sheet:
+    """Each data row followed by its copy: the same records twice, never counted twice."""
+    sheet = copy.deepcopy(sheet)
+    for row in reversed(sheet.data_rows()):
+        sheet.rows.insert(row + 1, list(sheet.rows[row]))
+    return sheet
+
+
+def _shift_row(sheet: Sheet) -> Sheet:
+    """The middle row's cells one column to the right, its last cell lost: as wide as the
+    header, so only its values can tell that each is under the wrong column."""
+    sheet = copy.deepcopy(sheet)
+    row = _middle_row(sheet)
+    sheet.rows[row] = ["", *sheet.rows[row][:-1]]
     return sheet
 
 

@@ -27,6 +27,7 @@ SALESFORCE = TextColumns(
     numeric="Amount",
     date="Close Date",
     text="Opportunity Name",
+    ids="Opportunity ID",
 )
 CONTACTS = TextColumns(
     header="Record ID",
@@ -42,6 +43,7 @@ CONTACTS = TextColumns(
     numeric="Record ID",
     date="Create Date",
     text="Contact Owner",
+    ids="Record ID",
 )
 DEALS = TextColumns(
     header="Deal Stage",
@@ -50,6 +52,7 @@ DEALS = TextColumns(
     numeric="Amount",
     date="Close Date",
     text="Deal Name",
+    ids="Record ID",
 )
 META = TextColumns(
     header="Post ID",
@@ -67,6 +70,7 @@ META = TextColumns(
     numeric="Reactions",
     date="Publish time",
     text="Description",
+    ids="Post ID",
 )
 LINKEDIN = TextColumns(
     header="Post link",
@@ -101,6 +105,7 @@ MAILCHIMP = TextColumns(
     numeric="Unique Opens",
     date="Send Date",
     text="Title",
+    ids="Unique Id",
 )
 META_ADS = TextColumns(
     header="Reporting starts",
@@ -117,6 +122,7 @@ META_ADS = TextColumns(
     numeric="Impressions",
     date="Day",
     text="Campaign name",
+    ids="Campaign ID",
 )
 LINKEDIN_ADS = TextColumns(
     header="Start Date (in UTC)",
@@ -135,6 +141,7 @@ LINKEDIN_ADS = TextColumns(
     numeric="Impressions",
     date="Start Date (in UTC)",
     text="Campaign Name",
+    ids="Campaign ID",
 )
 YOUTUBE = TextColumns(
     header="Content",

@@ -6,6 +6,7 @@ through the real connectors, and a property over numbers written both ways.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from outcomes.sources import ReadOptions, Rejected, Row, SourceError, get_source
+from outcomes.sources.base import Parsed
 from outcomes.sources.decimal_mark import reading, rewrite
 
 HEADER = "Opportunity ID,Opportunity Name,Stage,Created Date,Amount\n"
@@ -20,7 +22,12 @@ HEADER = "Opportunity ID,Opportunity Name,Stage,Created Date,Amount\n"
 
 def amounts(path: Path, options: ReadOptions | None = None) -> list[object]:
     parsed = get_source("salesforce").read(path, options or ReadOptions())
-    return [p.values["value"] if isinstance(p, Row) else p.reason for p in parsed]
+    return [p.values["value"] if isinstance(p, Row) else p.reason for p in records(parsed)]
+
+
+def records(parsed: Iterable[Parsed]) -> list[Row | Rejected]:
+    """What the report's rows gave, without its notices (the columns it lacks)."""
+    return [p for p in parsed if isinstance(p, Row | Rejected)]
 
 
 def report(tmp_path: Path, *cells: str) -> Path:
@@ -67,7 +74,7 @@ def test_a_count_no_value_tells_is_grouped_thousands(tmp_path: Path) -> None:
 
 def test_a_rejected_amount_names_its_line(tmp_path: Path) -> None:
     path = report(tmp_path, "€1.234")
-    [rejected] = list(get_source("salesforce").read(path, ReadOptions()))
+    [rejected] = records(get_source("salesforce").read(path, ReadOptions()))
     assert isinstance(rejected, Rejected) and (rejected.line, rejected.column) == (2, "Amount")
 
 

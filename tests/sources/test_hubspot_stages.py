@@ -42,7 +42,8 @@ def parse(path: Path) -> tuple[dict[str, str], list[Rejected], list[Notice]]:
     parsed = list(HubSpot().read(path, ReadOptions()))
     rows = {p.values["key"]: p.values["type"] for p in parsed if isinstance(p, Row)}
     rejected = [p for p in parsed if isinstance(p, Rejected)]
-    notices = [p for p in parsed if isinstance(p, Notice)]
+    # Not the notices of optional columns the file lacks (test_absent_columns.py).
+    notices = [p for p in parsed if isinstance(p, Notice) and not p.text.startswith("no column")]
     return rows, rejected, notices
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from outcomes.sources import ReadOptions, Rejected, Row
+from outcomes.sources.hubspot import HubSpot
 from outcomes.sources.meta import Meta
 from outcomes.sources.meta_ads import MetaAds
 
@@ -51,3 +52,23 @@ def test_a_rounded_post_id_is_rejected_but_numbers_elsewhere_are_read(tmp_path: 
     rejected = [(p.line, p.reason.split(":")[0]) for p in parsed if isinstance(p, Rejected)]
     assert rejected == [(2, "'Post ID' is 1.8E+16")]
     assert len([p for p in parsed if isinstance(p, Row)]) == len(rest)
+
+
+def test_a_rounded_associated_contact_id_is_rejected_not_joined_to_no_one(
+    tmp_path: Path,
+) -> None:
+    """A HubSpot id of 12 digits is shown by Excel as `5.12346E+11` and saved so; before,
+    the deal loaded with customer `hubspot:5.12346E+11`, a journey of no contact."""
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Record ID,Deal Stage,Amount,Close Date,Create Date,Associated Contact IDs\n"
+        "901,closedwon,100,2026-03-02,2026-03-01,5.12346E+11\n"
+        "902,closedwon,200,2026-03-02,2026-03-01,512345678901\n",
+        encoding="utf-8",
+    )
+    parsed = list(HubSpot().read(path, ReadOptions()))
+
+    [rejected] = [p for p in parsed if isinstance(p, Rejected)]
+    assert (rejected.line, rejected.column) == (2, "Associated Contact IDs")
+    customers = {p.values["customer_id"] for p in parsed if isinstance(p, Row)}
+    assert customers == {"hubspot:512345678901"}

@@ -26,7 +26,9 @@ title and send day; an ad campaign by its Campaign ID, or by its name and day) a
 `ReadOptions.stored` which records are already there, so that the other shape updates
 them instead of storing them again (`outcomes.sources.two_keys`), and an ad report asks
 at which grain (its breakdown) a campaign's day is stored, so that a report broken down
-otherwise is refused instead of counted twice (`outcomes.sources.campaigns`).
+otherwise is refused instead of counted twice (`outcomes.sources.campaigns`); a CRM whose
+report may name accounts by id or by name asks how the stored ones are named, so that the
+two never make two journeys of one account unsaid (`outcomes.sources.salesforce`).
 """
 
 from __future__ import annotations
@@ -203,6 +205,10 @@ class StoredRecords(Protocol):
         """The grains `source`'s stored cost lines and snapshots of campaign `name` dated
         `day` are at, each once; rows stored without one (before grains were recorded) are
         not counted."""
+        ...
+
+    def customers_of(self, source: str) -> Sequence[str]:
+        """The customer ids of `source`'s stored conversions, each once."""
         ...
 
 

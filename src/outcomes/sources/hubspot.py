@@ -63,6 +63,12 @@ scope can name; contacts have no pipeline, so a scope naming one counts deals on
 `owner`, which a tactic's `pilot` compares per person by the plan person's `name` or `id`
 (any case): export owners by name, since HubSpot's numeric owner id matches no one.
 
+**A file without a column that changes what is measured says so**, once, in a warning
+naming the column, what its absence changes and to export it: for deals the Pipeline,
+Associated Contact IDs, Amount, Close Date, Create Date and Deal Owner; for contacts the
+Lifecycle Stage, the stage dates, the drill-downs 1 and 2 and Contact Owner. The file
+still loads.
+
 Keys: `natural_key("hubspot", "contact"|"deal", record id[, conversion type])`; the type
 is part of a conversion's key so that a deal that is won after it was loaded as open adds
 its `deal_won` row instead of being skipped as already loaded.
@@ -78,6 +84,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from outcomes.catalog.source_labels import SOCIAL, label_channel
+from outcomes.sources.absent_columns import absent_notices
 from outcomes.sources.base import (
     Parsed,
     ReadOptions,
@@ -95,8 +102,13 @@ from outcomes.sources.fields import (
     parse_datetime,
     parse_money,
 )
+from outcomes.sources.hubspot_columns import (
+    CONTACT_COLUMNS,
+    CONTACT_CONSEQUENCES,
+    DEAL_COLUMNS,
+    DEAL_CONSEQUENCES,
+)
 from outcomes.sources.hubspot_deals import (
-    DEAL_FIELDS,
     OPEN,
     UnknownStages,
     deal_kind,
@@ -105,7 +117,6 @@ from outcomes.sources.hubspot_deals import (
     read_flags,
 )
 from outcomes.sources.tabular import (
-    Columns,
     Record,
     drop_absent,
     file_records,
@@ -119,77 +130,6 @@ from outcomes.sources.tabular import (
 
 NAME = "hubspot"
 
-# Exports label the source "Original Traffic Source" since 2024 and "Original Source" before.
-_SOURCE_ALIASES: Final = {
-    "source": (
-        "Original Traffic Source",
-        "Original Source",
-        "Original Source Type",
-        "hs_analytics_source",
-    ),
-    "drill1": (
-        "Original Traffic Source Drill-Down 1",
-        "Original Source Drill-Down 1",
-        "hs_analytics_source_data_1",
-    ),
-    "drill2": (
-        "Original Traffic Source Drill-Down 2",
-        "Original Source Drill-Down 2",
-        "hs_analytics_source_data_2",
-    ),
-}
-_LATEST_ALIASES: Final = {
-    "latest_source": ("Latest Traffic Source", "Latest Source", "hs_latest_source"),
-    "latest_drill1": (
-        "Latest Traffic Source Drill-Down 1",
-        "Latest Source Drill-Down 1",
-        "hs_latest_source_data_1",
-    ),
-    "latest_drill2": (
-        "Latest Traffic Source Drill-Down 2",
-        "Latest Source Drill-Down 2",
-        "hs_latest_source_data_2",
-    ),
-    "latest_date": (
-        "Latest Traffic Source Date",
-        "Latest Traffic Source Timestamp",
-        "Latest Source Timestamp",
-        "hs_latest_source_timestamp",
-    ),
-}
-
-
-def _entered(stage: str, internal: str) -> tuple[str, ...]:
-    """The headers of the date a contact entered a lifecycle stage, newest labels last.
-
-    "Became a … Date" (older exports, and `hs_lifecyclestage_*_date`), then the stage
-    pipeline's `Date entered "Lead (Lifecycle Stage Pipeline)"` and its `hs_v2_date_entered_*`.
-    """
-    return (
-        f"Became a {stage} Date",
-        f"hs_lifecyclestage_{internal}_date",
-        f'Date entered "{stage} (Lifecycle Stage Pipeline)"',
-        f"hs_v2_date_entered_{internal}",
-        f"hs_date_entered_{internal}",
-    )
-
-
-CONTACT_COLUMNS = Columns(
-    {
-        "record_id": ("Record ID", "Contact ID", "hs_object_id", "vid"),
-        "lifecycle": ("Lifecycle Stage", "lifecyclestage"),
-        "owner": ("Contact Owner", "hubspot_owner_id"),
-        "created": ("Create Date", "createdate"),
-        "first_conversion": ("First Conversion Date", "first_conversion_date"),
-        "lead_date": _entered("Lead", "lead"),
-        "mql_date": _entered("Marketing Qualified Lead", "marketingqualifiedlead"),
-        "sql_date": _entered("Sales Qualified Lead", "salesqualifiedlead"),
-        "customer_date": _entered("Customer", "customer"),
-        **_SOURCE_ALIASES,
-        **_LATEST_ALIASES,
-    }
-)
-DEAL_COLUMNS = Columns({**DEAL_FIELDS, **_SOURCE_ALIASES})
 _CONTACT_REQUIRED: Final = ("record_id", "created")
 # A contacts export without its source loads every contact without a channel, which looks
 # like a clean load; so it is refused, naming what to add.
@@ -293,6 +233,12 @@ class HubSpot(Source):
         notice = unknown.notice()
         if notice is not None:
             yield notice
+        yield from absent_notices(
+            headers,
+            DEAL_CONSEQUENCES if kind == "deal" else CONTACT_CONSEQUENCES,
+            column,
+            export=f"the {kind}s",
+        )
 
 
 def _kind(rows: Sequence[Sequence[str]], *, strict: bool = True) -> Kind | None:

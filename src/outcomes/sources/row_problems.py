@@ -37,8 +37,9 @@ def blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-_ID_HEADER: Final = re.compile(r"(?i)(?:^|[\s_])id$")
-"""A header naming an identifier: `Post ID`, `Campaign ID`, `Record ID`, `account_id`."""
+_ID_HEADER: Final = re.compile(r"(?i)(?:^|[\s_])ids?$")
+"""A header naming an identifier, or a list of them: `Post ID`, `Campaign ID`, `Record ID`,
+`account_id`, HubSpot's `Associated Contact IDs` (a contact's journey is joined by it)."""
 _ROUNDED: Final = re.compile(r"^\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*$")
 """A number as a spreadsheet shows one of 12 digits or more: `1.8050E+16`."""
 

@@ -33,9 +33,12 @@ whose campaign a tactic names was no tactic's sale. The touch is the account's, 
 B2B journey is: a later deal of the same account, within the attribution lookback, shares
 its credit between its own source and the earlier deal's, since both reached the buyer;
 every deal whose source is stated has its own touch. `customer_id` is the
-Account ID, else the Account Name. For goal scopes, `segment` is the Segment column, else
-the Type, and `product` the Product (Name) of an opportunity-products report. The
-Opportunity Owner (`Owner`, `Owner.Name`) is `owner`, which a tactic's `pilot` compares
+Account ID, else the Account Name: a report without the Account ID column says so, and
+is refused where the warehouse holds Salesforce accounts by Account ID, since one account
+would be two journeys (:mod:`outcomes.sources.salesforce_accounts`); a report with the
+column says how many opportunities an empty cell left keyed by name. For goal scopes,
+`segment` is the Segment column, else the Type, and `product` the Product (Name) of an
+opportunity-products report. The Opportunity Owner (`Owner`, `Owner.Name`) is `owner`, which a tactic's `pilot` compares
 per person by the plan person's `name` or `id` (any case). Dates are written in the
 exporting user's locale (month first in the US, day first in the UK), so each date column
 is read by its own values ("3/15/2026" makes it month first); a column whose every date
@@ -54,7 +57,11 @@ type is part of it so that an opportunity loaded while open still gets its `deal
 when it is won. A report without an Opportunity ID column is refused (add the column to
 the report): keyed by names instead, a renamed deal or a re-export would load every deal
 again. A row with an empty ID is rejected. A column the report lacks (Amount, say) leaves
-what an earlier, fuller export stored: absent is not empty.
+what an earlier, fuller export stored: absent is not empty. A report without a column
+that changes what is measured (an account: Account ID or Account Name; a source: Lead
+Source or Primary Campaign Source; Type; Is Won or Is Closed; Amount; Close Date; Created
+Date; Opportunity Owner) still loads, with a warning naming the column, what its absence
+changes and to add it to the report.
 """
 
 from __future__ import annotations
@@ -65,6 +72,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from outcomes.sources.absent_columns import Consequence, absent_notices
 from outcomes.sources.base import (
     Ignored,
     Parsed,
@@ -83,14 +91,17 @@ from outcomes.sources.fields import (
     parse_datetime,
     parse_money,
 )
+from outcomes.sources.salesforce_accounts import NameFallbacks, account_notice
 from outcomes.sources.tabular import (
     Columns,
     Record,
-    file_labels,
     file_records,
     head_rows,
+    header_namer,
+    header_names,
     normalise_header,
     partial_fills,
+    read_head,
 )
 
 NAME = "salesforce"
@@ -121,6 +132,41 @@ COLUMNS = Columns(
 # The Opportunity ID is what keeps a re-export of the same deals from loading them twice, so
 # a report without it is refused rather than keyed by names that change.
 REQUIRED: Final = ("id", "stage")
+CONSEQUENCES: Final = (
+    Consequence(
+        ("account_id", "account"),
+        "the opportunities belong to no account, so they join no journey and attribution "
+        "credits them to no channel or tactic",
+    ),
+    Consequence(
+        ("lead_source", "campaign"),
+        "where each opportunity came from is unknown, so attribution credits it to no "
+        "channel or tactic",
+    ),
+    Consequence(
+        ("type",),
+        "no won opportunity counts as a new customer (a Type of 'New Business' says which)",
+    ),
+    Consequence(
+        ("won", "closed"),
+        "won and lost are read from the stage's name ('Closed Won'): a stage named "
+        "otherwise counts as open",
+    ),
+    Consequence(("amount",), "the opportunities have no value: revenue and ROI leave them out"),
+    Consequence(
+        ("close_date",),
+        "closed opportunities are dated by their Created Date, not when they closed",
+    ),
+    Consequence(
+        ("created",),
+        "open opportunities cannot be dated and closed ones give no row for the day they "
+        "were created, which pipeline goals count",
+    ),
+    Consequence(
+        ("owner",), "a tactic's pilot, compared per person, finds no owner of these opportunities"
+    ),
+)
+"""A report's optional columns whose absence changes what is measured."""
 FOOTER: Final = "the report's footer (name, totals, copyright)"
 _NEW_BUSINESS: Final = frozenset({"newbusiness", "newcustomer"})
 # Only the footer's exact phrasings, so an opportunity called "Total Gym" is not skipped.
@@ -149,8 +195,11 @@ class Salesforce(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """One or two conversions per opportunity; footer rows skipped, bad rows rejected."""
-        column = file_labels(path, COLUMNS, REQUIRED, options.encoding)
-        footer = _Footer()
+        headers = header_names(path, read_head(path), COLUMNS, REQUIRED, options.encoding)
+        column = header_namer(headers, COLUMNS)
+        # Before any record: a report of names where accounts are stored by id is refused.
+        accounts = account_notice(path, headers, options.stored, NAME)
+        footer, fallbacks = _Footer(), NameFallbacks()
         for record in file_records(
             path,
             COLUMNS,
@@ -164,7 +213,25 @@ class Salesforce(Source):
             if rejection is not None:
                 yield rejection
                 continue
-            yield from _opportunity(record, column)
+            parsed = list(_opportunity(record, column))
+            yield from parsed
+            _name_fallback(record, parsed, fallbacks)
+        for notice in (accounts, fallbacks.notice()):
+            if notice is not None:
+                yield notice
+        yield from absent_notices(headers, CONSEQUENCES, column, export="the report")
+
+
+def _name_fallback(record: Record, parsed: list[Parsed], fallbacks: NameFallbacks) -> None:
+    """Tally an opportunity loaded by its Account Name in a report with Account IDs."""
+    name = cell_text(record.get("account"))
+    if (
+        record.has("account_id")
+        and cell_text(record.get("account_id")) is None
+        and name is not None
+        and any(isinstance(item, Row) for item in parsed)
+    ):
+        fallbacks.add(name)
 
 
 class _Footer:

@@ -4,7 +4,9 @@ A tool that names one record two ways (by an id, or by a name and a day) asks wh
 are stored under a name and day, so that the other shape updates them instead of storing
 them again (`outcomes.sources.two_keys`); an ad report asks at which grain (its
 `breakdown`) a campaign's day is stored, so that a report broken down otherwise is refused
-instead of counted twice (`outcomes.sources.campaigns`). Only what was stored before the
+instead of counted twice (`outcomes.sources.campaigns`); a Salesforce report asks which
+customer ids are stored, to tell accounts stored by id from accounts stored by name.
+Only what was stored before the
 file is answered: each table is read once per source, at the first question.
 """
 
@@ -27,6 +29,10 @@ _STORED: Final = {
 }
 """What `StoredRecords` reads of each table: where a row is, what is told of it, then its
 grain and the ingest that wrote it (none for activities)."""
+_CUSTOMERS: Final = (
+    "SELECT DISTINCT customer_id FROM conversions WHERE source = ? AND customer_id IS NOT NULL "
+    "ORDER BY customer_id"
+)
 
 
 @dataclass
@@ -68,6 +74,7 @@ class StoredRecords:
         self._con = con
         self._read: dict[tuple[str, str], _Table] = {}
         self._files: dict[int, str] | None = None
+        self._customers: dict[str, list[str]] = {}
 
     def activities_on(
         self, source: str, account: str | None, day: dt.date, text: str
@@ -89,6 +96,13 @@ class StoredRecords:
             return []
         files = self._ingest_files()
         return [StoredBreakdown(grain, files.get(newest[grain], "")) for grain in sorted(newest)]
+
+    def customers_of(self, source: str) -> Sequence[str]:
+        found = self._customers.get(source)
+        if found is None:
+            rows = self._con.execute(_CUSTOMERS, [source]).fetchall()
+            found = self._customers[source] = [str(customer) for (customer,) in rows]
+        return found
 
     def _stored(self, kind: str, source: str) -> _Table:
         found = self._read.get((kind, source))
