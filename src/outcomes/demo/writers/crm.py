@@ -5,6 +5,7 @@ Salesforce opportunity report of 2025 (Reports › Export › Details only, CSV)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any, Final
 
 from outcomes.demo import model as m
@@ -25,7 +26,7 @@ DEAL_HEADER: Final = (
     "Original Source Data 1", "Original Source Data 2", "Is Closed Won", "Is Deal Closed?",
 )  # fmt: skip
 SALESFORCE_HEADER: Final = (
-    "Opportunity Owner", "Account Name", "Opportunity Name", "Type", "Lead Source", "Amount",
+    "Opportunity Owner", "Account Name", "Account ID", "Opportunity Name", "Type", "Lead Source", "Amount",
     "Opportunity Currency", "Probability (%)", "Created Date", "Close Date", "Stage", "Is Won",
     "Is Closed", "Fiscal Period", "Opportunity ID",
 )  # fmt: skip
@@ -53,12 +54,26 @@ def _us_date(day: dt.date) -> str:
     return f"{day.month}/{day.day}/{day.year}"
 
 
+def account_id(name: str) -> str:
+    """A Salesforce account's 18-character id (`001…`), the same for the same name: a real
+    report has the column, and without it the connector warns that accounts are keyed by
+    their names."""
+    digits = int(hashlib.sha256(name.encode()).hexdigest(), 16)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    tail = ""
+    for _ in range(15):
+        digits, index = divmod(digits, len(alphabet))
+        tail += alphabet[index]
+    return f"001{tail}"
+
+
 def write_salesforce(output: Output, deals: list[LegacyDeal]) -> None:
     """The legacy opportunity report, with the blank line and footer Salesforce appends."""
     rows = [
         [
             d.owner,
             d.account,
+            account_id(d.account),
             d.name,
             d.type,
             d.lead_source,
