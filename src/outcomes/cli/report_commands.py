@@ -265,7 +265,7 @@ def _roi_table(briefing: Briefing) -> Table:
         kept = row.returns
         table.add_row(
             escape(row.id),
-            money(row.revenue.value, briefing.currency),
+            row.revenue_words(lambda value: money(value, briefing.currency)),
             row.customers_words,
             escape(kept.label) if kept else "",
             money(row.cost, briefing.currency),

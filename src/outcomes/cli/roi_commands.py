@@ -156,6 +156,7 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
         pad_edge=False,
     )
     from outcomes.measure.foreign_sales import left_out_note
+    from outcomes.measure.roi_report import NOT_MEASURED
     from outcomes.measure.words import roi_words
 
     headers = ("", "revenue", "interval", "cust.", "return", "cost", "ROI", "ROAS", "CPA")
@@ -166,8 +167,8 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
             continue
         table.add_row(
             f"{row.level[0]}  {row.id}",
-            _money(row.revenue.value),
-            _interval(row.revenue),
+            row.revenue_words(_money),
+            "" if row.revenue_note else _interval(row.revenue),
             row.customers_words,
             _return(row),
             _money(row.cost),
@@ -195,9 +196,13 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
             compare.add_column(name.replace("_", " "), justify="right")
         tactics = [r.id for r in report.rows if r.level == "tactic" and r.model == model]
         for tactic in tactics:
-            values = [report.row("tactic", tactic, m).revenue.value for m in report.models]
-            compare.add_row(tactic, *(_money(v) for v in values))
-        compare.add_row("(unplanned)", *(_money(report.unplanned[m].value) for m in report.models))
+            rows = [report.row("tactic", tactic, m) for m in report.models]
+            compare.add_row(tactic, *(each.revenue_words(_money) for each in rows))
+        unplanned = [
+            NOT_MEASURED if report.coverage.revenue_note else _money(report.unplanned[m].value)
+            for m in report.models
+        ]
+        compare.add_row("(unplanned)", *unplanned)
         console.print(compare)
     console.print(
         f"{report.coverage.message} "

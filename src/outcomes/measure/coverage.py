@@ -95,6 +95,17 @@ def customers_note(
     return reason
 
 
+def sales_note(conversions: ibis.Table, sales_types: tuple[str, ...]) -> str | None:
+    """Why nothing can measure revenue, or None when something can: no loaded export gives
+    a sale, of any date or currency (a 0 beside a plan's cost would read as a loss)."""
+    if _count(conversions.filter(conversions.type.isin(list(sales_types)))) > 0:
+        return None
+    return (
+        "no loaded export gives a sale (won deals from HubSpot or Salesforce, orders from "
+        "GA4 or a mapped CSV)"
+    )
+
+
 def _count(table: ibis.Table) -> int:
     return int(to_arrow(table.count()).as_py())
 

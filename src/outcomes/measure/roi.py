@@ -85,7 +85,7 @@ from outcomes.measure.attribution import MODELS, PathCounts
 from outcomes.measure.attribution.journeys import JourneyOptions, Purchases, is_unplanned
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, data_through, measured_costs
-from outcomes.measure.coverage import coverage, customers_note
+from outcomes.measure.coverage import coverage, customers_note, sales_note
 from outcomes.measure.currency import foreign_values, in_plan_currency
 from outcomes.measure.foreign_sales import left_out_sales
 from outcomes.measure.returns import (
@@ -217,6 +217,7 @@ def roi(
     warnings: list[CreditWarning] = []
     claimed = claimed_outcomes(plan, conversions, snapshots, period.instants())
     notes = {scope: customers_note(conversions, scope, CUSTOMER_TYPES) for scope in runs}
+    no_sales = sales_note(stated, SALES_TYPES)
     on_paths = _on_paths(runs.values())
     sales = _in_period(stated, period)
     foreign = foreign_values(sales.filter(sales.type.isin(SALES_TYPES)), plan.organisation.currency)
@@ -238,7 +239,10 @@ def roi(
             confidence=confidence,
         )
         rows.extend(
-            dataclasses.replace(r, left_out=left_out.get((r.level, r.id), ())) for r in model_rows
+            dataclasses.replace(
+                r, left_out=left_out.get((r.level, r.id), ()), revenue_note=no_sales
+            )
+            for r in model_rows
         )
         warnings.extend(_warnings(model_rows, runs))
         everything = credits[None]
@@ -274,6 +278,7 @@ def roi(
                 customer_notes=notes,
             ),
             left_out=foreign,
+            revenue_note=no_sales,
         ),
         warnings=tuple(warnings),
         foreign_spend=measured.foreign,

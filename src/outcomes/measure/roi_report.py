@@ -6,7 +6,7 @@ loading what measures it."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Level = Literal["tactic", "strategy", "goal"]
-JSON_SCHEMA_VERSION: Final = 5
+JSON_SCHEMA_VERSION: Final = 6
 """Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
 
 2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
@@ -32,7 +32,9 @@ yet"), and `roas_note` says why it is null (no ad money, no sales return measure
 not judged on sales). Added in the same version: `left_out_sales` per row (sales in
 another currency that touched it, `outcomes.measure.foreign_sales`) and
 `coverage.left_out`.
-5: `cost_recorded`, the part of `cost` from recorded spend (the rest is planned)."""
+5: `cost_recorded`, the part of `cost` from recorded spend (the rest is planned).
+6: `revenue` (and its `_low`, `_high`) is null when no loaded export gives a sale, and
+`revenue_note` says why (it was 0.0 there); `coverage.revenue_note` the same."""
 NOT_MEASURED: Final = "not measured"
 """What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
 NO_AD_MONEY: Final = "no ad money spent: ROAS is revenue on ad money"
@@ -84,12 +86,20 @@ class RoiRow:
     """Why nothing can measure the row's new customers (its scope holds none, or no
     export gives any); None when they are measured, 0 included. `new_customers` is then
     0 and means nothing: presenters say `NOT_MEASURED` and this."""
+    revenue_note: str | None = None
+    """Why nothing can measure the row's revenue (no loaded export gives a sale); None when
+    it is measured, 0 included. `revenue` is then 0 and means nothing: presenters say
+    `NOT_MEASURED`."""
     roas_note: str | None = None
     """Why `roas` is None (`NO_AD_MONEY`, `NO_SALES_RETURN`, `NOT_ON_SALES`); None when it
     is given. Presenters show "–" and this, never 0.00 beside "no return measured yet"."""
     left_out: tuple[LeftOutSales, ...] = ()
     """Sales in another currency than the plan's that touched the row's tactics, per
     currency: its revenue and ROI count none of them (`outcomes.measure.foreign_sales`)."""
+
+    def revenue_words(self, money: Callable[[float], str]) -> str:
+        """The revenue cell of every table: `money(revenue)`, or "not measured"."""
+        return NOT_MEASURED if self.revenue_note is not None else money(self.revenue.value)
 
     @property
     def customers_words(self) -> str:
@@ -104,6 +114,8 @@ class RoiRow:
         for name in ("conversions", "revenue", "new_customers", "roi"):
             estimate = getattr(self, name)
             if name == "new_customers" and self.new_customers_note is not None:
+                estimate = None
+            if name == "revenue" and self.revenue_note is not None:
                 estimate = None
             record[name] = None if estimate is None else estimate.value
             record[f"{name}_low"] = None if estimate is None else estimate.low
@@ -121,6 +133,7 @@ class RoiRow:
             "revenue_shared": self.revenue_shared,
             "scope": self.scope,
             "new_customers_note": self.new_customers_note,
+            "revenue_note": self.revenue_note,
             "left_out_sales": " and ".join(each.written for each in self.left_out) or None,
         }
         kept = self.returns
@@ -253,6 +266,8 @@ class Coverage:
     """Tactics whose journeys touched conversions outside the scope they are measured on."""
     customers_not_measured: tuple[NotMeasured, ...] = ()
     """Tactics whose new customers nothing can measure, grouped by the reason."""
+    revenue_note: str | None = None
+    """Why no revenue is measured (no loaded export gives a sale); None when it is."""
     left_out: tuple[ForeignValue, ...] = ()
     """The period's sales stated in another currency than the plan's, per type and
     currency: in no revenue or ROI (`outcomes.measure.currency`)."""
@@ -284,6 +299,8 @@ class Coverage:
         )
         outside = "".join(f" {each.message}" for each in self.outside_scope)
         unmeasured = "".join(f" {each.message}" for each in self.customers_not_measured)
+        if self.revenue_note is not None:
+            unmeasured = f" Revenue is not measured: {self.revenue_note}.{unmeasured}"
         foreign = (
             " Left out of revenue and ROI, being in another currency than the plan's "
             f"(outcomes does not convert currencies): {_joined([f.words() for f in self.left_out])}."
@@ -392,7 +409,8 @@ class TacticTotals:
     ROI of its own, so its cost is not counted as a loss in the total either. Its interval
     sums the ends of the tactics' return intervals (never narrower than the truth)."""
 
-    revenue: float
+    revenue: float | None
+    """The tactics' revenue; None when no export gives a sale (`RoiRow.revenue_note`)."""
     new_customers: float | None
     """The measured tactics' new customers; None when no tactic's are measured."""
     cost: float
@@ -431,7 +449,7 @@ def tactic_totals(rows: Sequence[RoiRow], currency: str) -> TacticTotals:
     ends = [sum(money[end] for _, money in priced) for end in range(3)]
     roi = Estimate(*((end - cost) / cost for end in ends)) if cost > 0 else None
     return TacticTotals(
-        revenue=sum(r.revenue.value for r in rows),
+        revenue=_measured_revenue(rows),
         new_customers=_measured_customers(rows),
         cost=sum(r.cost for r in rows),
         returned=ends[0],
@@ -440,6 +458,12 @@ def tactic_totals(rows: Sequence[RoiRow], currency: str) -> TacticTotals:
         left_out_cost=sum(r.cost for r in left_out),
         currency=currency,
     )
+
+
+def _measured_revenue(rows: Sequence[RoiRow]) -> float | None:
+    """The rows' revenue; None when none measures it (a 0 would read as measured)."""
+    measured = [r.revenue.value for r in rows if r.revenue_note is None]
+    return sum(measured) if measured or not rows else None
 
 
 def _measured_customers(rows: Sequence[RoiRow]) -> float | None:

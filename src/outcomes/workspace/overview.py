@@ -27,10 +27,12 @@ from outcomes.workspace.documents import PageView, View
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 """The version of the page-one document (`Overview.schema_version`). 2: a goal's `as_of`
 is the day its own data reaches (the page's `as_of` at most), no longer the page's day for
-every goal; `status_reason`, `Meta.confidence` and `Meta.forecast_confidence` are new."""
+every goal; `status_reason`, `Meta.confidence` and `Meta.forecast_confidence` are new.
+3: an ROI row's `revenue` and the totals' are null when no loaded export gives a sale,
+and `revenue_note` says why (they were 0)."""
 
 PAGES: Final = frozenset(
     {"/", "/goals", "/tactics", "/strategy-map", "/attribution", "/conversation", "/lint",
@@ -110,7 +112,12 @@ class RoiOut(View):
     title: str
     model: str
     conversions: Estimate
-    revenue: Estimate
+    revenue: Estimate | None = Field(
+        description="Attributed revenue; none where nothing can measure it (`revenue_note`)."
+    )
+    revenue_note: str | None = Field(
+        None, description="Why the revenue is not measured; none when it is."
+    )
     new_customers: Estimate | None = Field(
         description="New customers the model credits; none where nothing can measure them "
         "(`new_customers_note` says why)."
@@ -153,7 +160,9 @@ class RoiOut(View):
 class RoiTotals(View):
     """All tactics together (`outcomes.measure.roi_report.TacticTotals`)."""
 
-    revenue: float
+    revenue: float | None = Field(
+        description="The tactics' revenue; none when no loaded export gives a sale."
+    )
     new_customers: float | None = Field(
         description="The new customers of the tactics that measure them; none when none does."
     )
@@ -309,7 +318,8 @@ def roi_out(row: RoiRow, titles: dict[str, str]) -> RoiOut:
         title=titles.get(row.id, row.id),
         model=row.model,
         conversions=row.conversions,
-        revenue=row.revenue,
+        revenue=None if row.revenue_note else row.revenue,
+        revenue_note=row.revenue_note,
         new_customers=None if row.new_customers_note else row.new_customers,
         new_customers_note=row.new_customers_note,
         left_out_note=left_out_note(row.left_out),
