@@ -2,7 +2,10 @@
 
 From the warehouse's `activities`, per channel and account (or any other grouping):
 
-* **inbound**: mentions, comments and messages that came in (`INBOUND_KINDS`);
+* **inbound**: mentions, comments and messages that came in (`INBOUND_KINDS`), a
+  customer's private messages read in turns (`outcomes.measure.message_turns`): the
+  messages one person sends before our answer are one wait, from the first, and our
+  answer to any of them answers it;
 * **answered**: those with at least one reply or message of ours whose `in_reply_to` is
   their id; **first response** = our earliest such answer minus their time, in minutes
   (median and 90th percentile, calendar time);
@@ -55,6 +58,7 @@ from typing import TYPE_CHECKING, Any, Final
 from outcomes.catalog.measurable import ANY_DATA, SOURCE_DATA
 from outcomes.measure.business_hours import DEFAULT_HOURS, business_minutes
 from outcomes.measure.mapping import mapped_activities, within_dates
+from outcomes.measure.message_turns import in_turns, turn_openings
 from outcomes.plan import Plan
 from outcomes.plan.model import BusinessHours, Person
 from outcomes.tables import INBOUND_KINDS
@@ -178,10 +182,9 @@ def conversation_health(
         unseen.select(*[unseen[f"answer_{k}"].name(k) for k in keys], "first", "minutes")
     )
     timed = answered_rows.filter(answered_rows.minutes.notnull())
-    inbound = a.filter(a.kind.isin(sorted(INBOUND_KINDS)))
     answers = _answers(a)
     counts = {
-        "inbound": _count(inbound, keys),
+        "inbound": _count(seen, keys),  # waits: a customer's messages before our answer are one
         "answered": _count(answered, keys),
         "unseen": _count(unseen.select(*[unseen[f"answer_{k}"].name(k) for k in keys]), keys),
         "posts": _count(a.filter(a.kind == "post"), keys),
@@ -365,9 +368,7 @@ def _conversations(
         first=ranked.ts,
         **{f"answer_{c}": ranked[c] for c in answer_columns},
     )
-    seen = inbound.left_join(
-        first, (inbound.channel == first.first_channel) & (inbound.native_id == first.first_of)
-    )
+    seen = _seen(inbound, answers, first, answer_columns)
     seen = seen.mutate(minutes=(seen.first.delta(seen.ts, unit="second") / 60.0).cast("float64"))
     own_ids = own.filter(own.native_id.notnull()).select(channel_o=own.channel, id_o=own.native_id)
     unseen = first.anti_join(
@@ -381,6 +382,33 @@ def _conversations(
         ibis.null("float64"),
     )
     return seen, unseen.mutate(minutes=unseen_minutes.cast("float64"))
+
+
+def _seen(
+    inbound: ibis.Table, answers: ibis.Table, first: ibis.Table, answer_columns: Sequence[str]
+) -> ibis.Table:
+    """Every wait with `first` (its first answer's time) and the `answer_<column>`s.
+
+    A private message is read in turns (`message_turns`): one wait per run of a
+    customer's messages before our answer. Any other item waits on its own, answered by
+    what names it in `in_reply_to`.
+    """
+    wanted = [*inbound.columns, "first", *[f"answer_{c}" for c in answer_columns]]
+    messages = in_turns(inbound)
+    alone = inbound.filter(~inbound.key.isin(messages.key))
+    named = alone.left_join(
+        first, (alone.channel == first.first_channel) & (alone.native_id == first.first_of)
+    )
+    by_key = answers.select(
+        _first_key=answers.key,
+        first=answers.ts,
+        **{f"answer_{c}": answers[c] for c in answer_columns},
+    )
+    turns = turn_openings(messages.mutate(account=account_key(messages.account)), answers)
+    turns = turns.select(_turn_key=turns.key, _answer_key=turns._answer_key)
+    opening = messages.inner_join(turns, messages.key == turns._turn_key)
+    ended = opening.left_join(by_key, opening._answer_key == by_key._first_key)
+    return named.select(*wanted).union(ended.select(*wanted), distinct=False)
 
 
 def _count(table: Any, keys: list[str]) -> Any:
