@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes.measure.conversation import ResponseTarget, conversation_health, responder_health
+from outcomes.measure.conversation import conversation_health, responder_health
+from outcomes.measure.response_waits import ResponseTarget
 from outcomes.warehouse.connection import Warehouse
 from tests.measure.test_conversation import activity
 
