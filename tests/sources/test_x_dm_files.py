@@ -12,7 +12,7 @@ from typing import Any
 from outcomes.sources import detect_source
 from outcomes.sources.base import Notice
 from outcomes.sources.x_archive import XArchive
-from outcomes.sources.x_dms import FOLLOW_UP, TWICE
+from outcomes.sources.x_dms import GROUP, TWICE
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import ingest_file
 from tests.sources.test_x_dms import ANSWER, DMS, IN_ORDER, ignored, message, read, rows
@@ -52,7 +52,7 @@ def test_the_headers_file_alone_is_read_as_the_messages_are(tmp_path: Path) -> N
         k: (r["kind"], r["in_reply_to"], r["ts"]) for k, r in full.items()
     }
     assert all("text" not in r and "campaign" not in r for r in got.values())
-    assert ignored(parsed) == [FOLLOW_UP]
+    assert ignored(parsed) == []
 
 
 def test_a_message_in_both_files_is_loaded_once_with_its_text(
@@ -65,15 +65,13 @@ def test_a_message_in_both_files_is_loaded_once_with_its_text(
     parsed = read(data.parent)
 
     got = rows(parsed)
-    assert len(got) == 11 and got[IN_ORDER]["text"]
-    assert sorted(set(ignored(parsed))) == sorted(
-        {FOLLOW_UP, TWICE, "a group conversation: who waits for whose answer cannot be told"}
-    )
+    assert len(got) == 12 and got[IN_ORDER]["text"]
+    assert set(ignored(parsed)) == {TWICE, GROUP}
     assert ignored(parsed).count(TWICE) == 12
     # Loaded one file at a time, the headers after the messages: nothing twice, no text lost.
     ingest_file(warehouse, XArchive(), data / "direct-messages.js")
     again = ingest_file(warehouse, XArchive(), data / "direct-message-headers.js")
-    assert (again.read, again.loaded, again.updated, again.unchanged) == (12, 0, 0, 11)
+    assert (again.read, again.loaded, again.updated, again.unchanged) == (12, 0, 0, 12)
     [(text,)] = warehouse.duckdb.execute(
         "SELECT text FROM activities WHERE native_id = ?", [IN_ORDER]
     ).fetchall()
@@ -89,7 +87,7 @@ def test_a_zip_of_the_direct_messages_alone_is_read(tmp_path: Path) -> None:
 
     assert detect_source(packed).name == "x-archive"
     got = rows(read(packed))
-    assert len(got) == 11 and got[ANSWER]["in_reply_to"] == IN_ORDER
+    assert len(got) == 12 and got[ANSWER]["in_reply_to"] == IN_ORDER
 
     bare = tmp_path / "no-account.zip"
     with zipfile.ZipFile(bare, "w") as archive:
@@ -110,8 +108,7 @@ def _part(folder: Path, number: int, messages: list[dict[str, Any]]) -> None:
 
 
 def test_a_conversation_split_across_parts_is_read_as_one(tmp_path: Path) -> None:
-    """Before: each part paired alone: our answer in part 1 answered nothing, the
-    customer's second message there opened a wait of its own."""
+    """Before: each part paired alone: our answer in part 1 answered nothing."""
     folder = tmp_path / "data"
     folder.mkdir()
     shutil.copyfile(ACCOUNT, folder / ACCOUNT.name)
@@ -129,6 +126,7 @@ def test_a_conversation_split_across_parts_is_read_as_one(tmp_path: Path) -> Non
 
     assert {k: (r["kind"], r["in_reply_to"]) for k, r in rows(parsed).items()} == {
         "11": ("message_in", None),
+        "12": ("message_in", None),
         "13": ("message", "11"),
     }
-    assert ignored(parsed) == [FOLLOW_UP]
+    assert ignored(parsed) == []

@@ -44,12 +44,12 @@ or nested too deeply is refused with its line and column.
 Direct messages (`direct-messages.js`, its `-partN.js` siblings, and
 `direct-message-headers.js`, the same messages without their text) are read with the
 tweets of a folder or zip, or alone, and so is a zip of the DM files alone (with the
-`account.js` beside them); see `outcomes.sources.x_dms`. Which side is ours comes from `account.js`'s
-`accountId`; without it they are counted and passed over, and a notice says so. A
-customer's message is "message_in" (its author their numeric id: DMs name no handle);
-the further messages they send before we answer are the same wait, passed over as "a
-further message while the customer already waits"; our next message is "message"
-answering the first waiting one (`in_reply_to`), so its first response time is measured.
+`account.js` beside them); see `outcomes.sources.x_dms`. Which side is ours comes from
+`account.js`'s `accountId`; without it they are counted and passed over, and a notice
+says so. A customer's message is "message_in" (its author their numeric id: DMs name no
+handle), each of them loaded (the measures read a customer's messages before our answer
+as one wait); our next message is "message" answering the first waiting one
+(`in_reply_to`), so its first response time is measured.
 Our other messages (opening a conversation, or following our own answer) answer no one.
 Group conversations (`direct-messages-group.js`) are counted and passed over: who waits
 for whose answer cannot be told there.
@@ -129,7 +129,8 @@ class XArchive(Source):
         "stores an edited tweet once, under its first id (the rows an earlier reading stored "
         "for its later versions go), a long post's whole text from note-tweet.js, and the "
         "direct messages of the archive's direct-messages.js and direct-message-headers.js, "
-        "a conversation split over direct-messages-partN.js files read as one"
+        "a conversation split over direct-messages-partN.js files read as one, and a "
+        "customer's further messages before our answer (measured as one wait)"
     )
     description = (
         "X (Twitter) archive: data/tweets.js, tweets-partN.js, direct-messages.js, "

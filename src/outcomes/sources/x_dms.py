@@ -20,10 +20,9 @@ Which side is ours comes from `account.js`'s `accountId` (the archive names peop
 numeric id in DMs, never by handle). Each message is one record:
 
 * a message from someone else is a customer's message, kind "message_in", with the
-  sender's id as `author`. While a customer waits for us, the further messages they send
-  before our answer are the same wait (one conversation waits once, from its first
-  message): they are passed over as "a further message while the customer already
-  waits", so that one answer does not leave them counted as unanswered;
+  sender's id as `author`. Each is loaded, the further messages they send before our
+  answer too: that these are one wait, from the first, is read where every source's
+  conversations are (`outcomes.measure.message_turns`), not here;
 * our first message after a wait is its answer, kind "message" with `in_reply_to` the
   first waiting message's id (`outcomes.measure.conversation` pairs them, and the first
   response time is the answer's time minus that message's);
@@ -80,7 +79,6 @@ DMS: Final = Kind(DMS_PREFIX, "window.YTD.direct_messages.part0 = [", "direct me
 _DMS_FILE: Final = re.compile(
     r"direct-message(?P<shape>s|s-group|-headers|-group-headers)(?:-part\d+)?\.js"
 )
-FOLLOW_UP: Final = "a further message while the customer already waits"
 EVENT: Final = "a conversation event, not a message"
 GROUP: Final = "a group conversation: who waits for whose answer cannot be told"
 UNSIDED: Final = "no accountId in account.js: which side of the conversation is ours is unknown"
@@ -326,10 +324,7 @@ def _paired(messages: list[_Message], account_id: str | None) -> Iterator[Parsed
     waiting: str | None = None
     for message in sorted(messages, key=lambda m: (m.values["ts"], len(m.id), m.id)):
         if message.sender != account_id:
-            if waiting is not None:
-                yield Ignored(message.number, FOLLOW_UP)
-                continue
-            waiting = message.id
+            waiting = waiting or message.id  # a further message is the same wait
             values = message.values | {"kind": "message_in", "in_reply_to": None}
         else:
             values = message.values | {"kind": "message", "in_reply_to": waiting}
