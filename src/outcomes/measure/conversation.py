@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, Final
 from outcomes.catalog.measurable import ANY_DATA, SOURCE_DATA
 from outcomes.measure.business_hours import DEFAULT_HOURS
 from outcomes.measure.mapping import mapped_activities, within_dates
-from outcomes.measure.message_turns import in_turns, turn_openings
+from outcomes.measure.message_turns import takes_turns, turn_openings
 from outcomes.measure.response_waits import Key, ResponseTarget, Waits
 from outcomes.plan import Plan
 from outcomes.plan.model import BusinessHours, Person
@@ -386,8 +386,8 @@ def _seen(
     what names it in `in_reply_to`.
     """
     wanted = [*inbound.columns, "first", *[f"answer_{c}" for c in answer_columns]]
-    messages = in_turns(inbound)
-    alone = inbound.filter(~inbound.key.isin(messages.key))
+    turning = takes_turns(inbound)
+    messages, alone = inbound.filter(turning), inbound.filter(~turning)
     named = alone.left_join(
         first, (alone.channel == first.first_channel) & (alone.native_id == first.first_of)
     )

@@ -25,18 +25,19 @@ from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     import ibis
+    import ibis.expr.types as ir
 
 TURN_KIND: Final = "message_in"
 _COUNTERPART: Final = ("_with_channel", "_with_account", "_with_author")
 
 
-def in_turns(inbound: ibis.Table) -> ibis.Table:
-    """The inbound items read in turns: private messages with an author."""
-    return inbound.filter((inbound.kind == TURN_KIND) & inbound.author.notnull())
+def takes_turns(inbound: ibis.Table) -> ir.BooleanValue:
+    """Whether each inbound item is read in turns: a private message with an author."""
+    return (inbound.kind == TURN_KIND) & inbound.author.notnull()
 
 
 def turn_openings(messages: ibis.Table, answers: ibis.Table) -> ibis.Table:
-    """The `key` of each of `messages` (`in_turns`) that opens a turn, with `_answer_key`:
+    """The `key` of each of `messages` (`takes_turns`) that opens a turn, with `_answer_key`:
     the `key` of the answer among `answers` that ends its turn (null while it waits).
 
     Accounts are compared as `messages` spell them: the caller gives them in one

@@ -8,7 +8,9 @@ conversation split over two parts is one conversation, and a message in two file
 headers and the messages) is loaded once, with its text, the other copy passed over as
 "a message read from another direct messages file of the archive too". A headers file
 loaded on its own states no text and no campaign: it leaves those of a message stored
-from `direct-messages.js` as they are.
+from `direct-messages.js` as they are. The files are still read one conversation at a
+time; the messages read (their columns, text included) are held until the last file is
+read, never the files whole.
 
 The file is `window.YTD.direct_messages.part0 = ` followed by a JSON array of
 conversations, `{"dmConversation": {"conversationId": "123-456", "messages": [...]}}`,
@@ -108,7 +110,8 @@ class _Message:
 
 @dataclass(frozen=True, slots=True)
 class _Shape:
-    """What a direct messages file holds: group conversations, and or only headers."""
+    """What a direct messages file holds: group conversations or not, whole messages or
+    only their headers."""
 
     group: bool
     headers: bool
