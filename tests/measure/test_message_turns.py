@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from outcomes import Workspace
 from outcomes.measure.conversation import conversation_health, responder_health
 from outcomes.measure.response_waits import ResponseTarget
 from outcomes.warehouse.connection import Warehouse
+from outcomes.workspace import init_workspace
 from tests.measure.test_conversation import activity
 
 
@@ -72,3 +76,44 @@ def test_the_responder_is_who_answered_the_turn_first(warehouse: Warehouse) -> N
     rows = {r.responder: r for r in responder_health(w.table("activities"))}
     assert rows["lee"].answered_first == 1 and rows["ana"].answered_first == 0
     assert rows["lee"].median_first_response_minutes == pytest.approx(25)
+
+
+INBOX = """\
+[csv.inbox]
+files = ["exports/inbox/*.csv"]
+table = "activities"
+[csv.inbox.columns]
+native_id = "Message ID"
+in_reply_to = "In reply to"
+kind = "Type"
+author = "From"
+ts = "Sent"
+[csv.inbox.values]
+channel = "instagram"
+account = "shop"
+[csv.inbox.value_map]
+kind = {Message = "message_in", Reply = "reply"}
+"""
+
+
+def test_a_mapped_inbox_sheet_reads_a_customers_two_messages_as_one_wait(
+    tmp_path: Path,
+) -> None:
+    """Every row loaded (read 3 = loaded 3), and the conversation is one wait answered."""
+    init_workspace(tmp_path, example="northwind")
+    (tmp_path / "outcomes.toml").write_text(INBOX)
+    sheet = tmp_path / "exports" / "inbox" / "dms.csv"
+    sheet.parent.mkdir(parents=True)
+    sheet.write_text(
+        "Message ID,In reply to,Type,From,Sent\n"
+        "m1,,Message,@hannah,2026-09-05T19:40:00Z\n"
+        "m2,,Message,@hannah,2026-09-05T19:50:00Z\n"
+        "m3,m2,Reply,shop,2026-09-05T20:25:00Z\n"
+    )
+    report = Workspace.open(tmp_path).ingest([sheet], source="csv")
+    [outcome] = report.outcomes
+    assert (outcome.read, outcome.loaded) == (3, 3)  # type: ignore[union-attr]
+    with Warehouse.open(tmp_path) as w:
+        [h] = conversation_health(w.table("activities"))
+    assert (h.inbound, h.answered, h.response_rate) == (1, 1, 1.0)
+    assert h.median_first_response_minutes == pytest.approx(45)
