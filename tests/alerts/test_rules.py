@@ -12,9 +12,9 @@ from outcomes.alerts.model import Thresholds
 from outcomes.alerts.rules import goal_alerts, ingest_alerts, response_alerts, stopped_alerts
 from outcomes.briefing.build import IngestRow
 from outcomes.measure.cadence import CadenceRow
-from outcomes.measure.conversation import ResponseTarget
 from outcomes.measure.pacing import GoalPace
 from outcomes.measure.response_days import ResponseDay, missed_runs
+from outcomes.measure.response_waits import ResponseTarget
 from outcomes.plan import Plan, load_plan
 
 AS_OF = dt.date(2026, 6, 30)

@@ -41,7 +41,7 @@ utm_campaign = "Campaign"
 NAIVE = (
     "1 time of day without a zone (such as '2026-03-02 09:00') read as UTC; if the file writes "
     'local times, set timezone in its mapping (timezone = "America/Chicago" in its [csv.NAME] '
-    "table of outcomes.toml) to read them in that zone"
+    "table of outcomes.toml, or load it with --timezone ZONE) to read them in that zone"
 )
 """The newsletter's 09:00, written without a zone."""
 
@@ -417,3 +417,34 @@ def test_a_file_two_mappings_match_is_refused_not_read_by_the_first(
     assert "Traceback" not in result.output
     with Warehouse.open(workspace) as warehouse:
         assert warehouse.duckdb.sql("SELECT count(*) FROM metric_snapshots").fetchall() == [(0,)]
+
+
+def test_timezone_reads_a_mapped_csvs_times_in_that_zone(workspace: Path) -> None:
+    """Before: no such option (exit 2, 'No such option: --timezone'); the zone could only
+    be set in outcomes.toml. After: 09:00 in Chicago on 2 March (CST) is 15:00 UTC."""
+    file = workspace / "exports" / "newsletter-2026-03.csv"
+    result = runner.invoke(
+        app,
+        ["ingest", "csv", str(file), "-w", str(workspace), "--timezone", "America/Chicago",
+         "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output  # the 'yesterday' row is rejected
+    [summary] = json.loads(result.stdout)
+    assert (summary["loaded"], summary["notices"]) == (1, [])
+    with Warehouse.open(workspace) as w:
+        [(ts,)] = w.duckdb.execute("SELECT ts FROM touchpoints").fetchall()
+    assert ts == dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC)
+
+
+def test_a_timezone_that_names_no_zone_is_a_one_line_error(workspace: Path) -> None:
+    file = workspace / "exports" / "newsletter-2026-03.csv"
+    for zone, source in (("Mars/Olympus", "csv"), ("Europe/Paris", "linkedin")):
+        result = runner.invoke(
+            app, ["ingest", source, str(file), "-w", str(workspace), "--timezone", zone]
+        )
+        assert result.exit_code == 2, result.output
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("error: ") and "Traceback" not in result.output
+        assert ("not an IANA time zone name" in line) == (source == "csv"), line
+    with Warehouse.open(workspace) as w:
+        assert w.duckdb.execute("SELECT count(*) FROM ingests").fetchone() == (0,)

@@ -11,11 +11,11 @@ import pytest
 
 from outcomes.measure.conversation import (
     ConversationHealth,
-    ResponseTarget,
     conversation_health,
     responder_health,
     tactic_conversation,
 )
+from outcomes.measure.response_waits import ResponseTarget
 from outcomes.plan import load_plan
 from outcomes.plan.model import BusinessHours, Person
 from outcomes.warehouse.connection import Warehouse

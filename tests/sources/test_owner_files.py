@@ -212,7 +212,7 @@ def test_a_zip_holds_its_own_owner_file_and_is_known_by_its_bytes_alone(
 
     [(checksum,)] = warehouse.duckdb.execute("SELECT checksum FROM ingests").fetchall()
     # Its bytes, as before owner files, and the connector's reading (not an owner file).
-    assert checksum == hashlib.sha256(path.read_bytes()).hexdigest() + "#r3"
+    assert checksum == hashlib.sha256(path.read_bytes()).hexdigest() + "#r4"
     assert get_source("x-archive").owner_files(path) == ()
 
 

@@ -17,7 +17,7 @@ from outcomes.catalog.measurable import SOURCE_DATA, benchmark_need, measurable
 from outcomes.sources import ReadOptions, Rejected, Row, detect_source
 from outcomes.sources.base import Ignored, Notice, Parsed
 from outcomes.sources.x_archive import XArchive
-from outcomes.sources.x_dms import FOLLOW_UP, GROUP
+from outcomes.sources.x_dms import GROUP
 from outcomes.warehouse.connection import Warehouse
 from outcomes.warehouse.load import ingest_file
 from outcomes.workspace.ingest import ingest_recognised
@@ -29,7 +29,7 @@ UTC = dt.UTC
 # The fixture's messages by what they are (ids are Snowflakes of their times).
 IN_ORDER, IN_FOLLOW_UP, ANSWER, OUR_FOLLOW_UP = (
     "1985270724817847273",
-    "1985271983108047274",
+    "1985271983109047274",
     "1985282049438647275",
     "1985283307729847276",
 )
@@ -79,6 +79,7 @@ def test_each_wait_is_answered_by_our_next_message(tmp_path: Path) -> None:
     kinds = {native_id: (r["kind"], r["in_reply_to"]) for native_id, r in got.items()}
     assert kinds == {
         IN_ORDER: ("message_in", None),
+        IN_FOLLOW_UP: ("message_in", None),  # the same wait: the measures read it so
         ANSWER: ("message", IN_ORDER),
         OUR_FOLLOW_UP: ("message", None),  # our own next message answers no one
         IN_THANKS: ("message_in", None),
@@ -90,7 +91,7 @@ def test_each_wait_is_answered_by_our_next_message(tmp_path: Path) -> None:
         IN_ADDRESS: ("message_in", None),
         ANSWER_ADDRESS: ("message", IN_ADDRESS),
     }
-    assert ignored(parsed) == [FOLLOW_UP]  # the customer's second message, same wait
+    assert ignored(parsed) == []  # before: the customer's second message, passed over
 
 
 def test_a_message_has_the_columns_the_conversation_measures_read(tmp_path: Path) -> None:
@@ -184,8 +185,8 @@ def test_a_data_folder_and_the_zip_read_the_direct_messages_with_the_tweets(
     for path in (data, data.parent, packed):
         parsed = read(path)
         kinds = [r["kind"] for r in rows(parsed).values()]
-        assert kinds.count("message_in") == 5 and kinds.count("message") == 6, path
-        assert sorted(set(ignored(parsed))) == sorted({FOLLOW_UP, GROUP}), path
+        assert kinds.count("message_in") == 6 and kinds.count("message") == 6, path
+        assert set(ignored(parsed)) == {GROUP}, path
 
 
 def test_direct_messages_files_are_recognised_as_the_x_archive() -> None:
@@ -203,8 +204,8 @@ def test_loading_the_same_messages_again_changes_nothing(
 
     again = ingest_file(warehouse, XArchive(), path)
 
-    assert (first.read, first.loaded, dict(first.ignored)) == (12, 11, {FOLLOW_UP: 1})
-    assert (again.read, again.loaded, again.updated, again.unchanged) == (12, 0, 0, 11)
+    assert (first.read, first.loaded, dict(first.ignored)) == (12, 12, {})
+    assert (again.read, again.loaded, again.updated, again.unchanged) == (12, 0, 0, 12)
 
 
 def test_ingest_auto_on_the_data_folder_leaves_no_direct_messages_file_unrecognised(
@@ -217,7 +218,7 @@ def test_ingest_auto_on_the_data_folder_leaves_no_direct_messages_file_unrecogni
 
     assert unknown == []
     loaded = {Path(o.file).name: (o.read, o.loaded) for o in outcomes}  # type: ignore[union-attr]
-    assert loaded["direct-messages.js"] == (12, 11)
+    assert loaded["direct-messages.js"] == (12, 12)
     assert loaded["direct-messages-group.js"] == (3, 0)
 
 
@@ -226,8 +227,8 @@ def test_a_data_folder_with_direct_messages_and_no_tweets_is_read(tmp_path: Path
 
     parsed = read(data.parent)
 
-    assert len(rows(parsed)) == 11
-    assert sorted(ignored(parsed)) == [FOLLOW_UP, GROUP, GROUP, GROUP]
+    assert len(rows(parsed)) == 12
+    assert ignored(parsed) == [GROUP, GROUP, GROUP]
 
 
 def test_an_archive_zip_an_earlier_reading_loaded_is_read_again_for_its_messages(
@@ -240,12 +241,12 @@ def test_an_archive_zip_an_earlier_reading_loaded_is_read_again_for_its_messages
     first = ingest_file(warehouse, XArchive(), packed)
     # As the reading before direct messages left it: its tweets, no message, its mark.
     warehouse.duckdb.execute("DELETE FROM activities WHERE key LIKE 'x|dm|%'")
-    warehouse.duckdb.execute("UPDATE ingests SET checksum = replace(checksum, '#r3', '#r2')")
+    warehouse.duckdb.execute("UPDATE ingests SET checksum = replace(checksum, '#r4', '#r2')")
 
     again = ingest_file(warehouse, XArchive(), packed)
 
     assert again.read_again is not None and "the direct messages" in again.read_again
-    assert (again.loaded, again.unchanged) == (11, first.loaded - 11)  # the tweets stay
+    assert (again.loaded, again.unchanged) == (12, first.loaded - 12)  # the tweets stay
 
 
 def test_the_catalogue_knows_the_archive_holds_messages_so_response_rate_is_measurable(

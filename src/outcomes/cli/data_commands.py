@@ -115,6 +115,15 @@ def ingest(
     column_map: Annotated[
         list[str] | None, typer.Option("--map", help="Generic csv: COLUMN=HEADER, once per column.")
     ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            metavar="ZONE",
+            help="Mapped csv: the IANA time zone (America/Chicago) of times written without "
+            "one; over the mapping's timezone.",
+        ),
+    ] = None,
     output_format: Annotated[
         IngestFormat, typer.Option("--format", "-f", help="Output format.")
     ] = IngestFormat.TEXT,
@@ -136,6 +145,7 @@ def ingest(
         mapping=_mapping(column_map),
         date_order=None if date_order is None else date_order.value,
         decimal_mark=None if decimal_mark is None else decimal_mark.value,
+        timezone=timezone,
     )
     if auto is not None:
         if args:

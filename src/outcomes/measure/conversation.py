@@ -2,7 +2,10 @@
 
 From the warehouse's `activities`, per channel and account (or any other grouping):
 
-* **inbound**: mentions, comments and messages that came in (`INBOUND_KINDS`);
+* **inbound**: mentions, comments and messages that came in (`INBOUND_KINDS`), a
+  customer's private messages read in turns (`outcomes.measure.message_turns`): the
+  messages one person sends before our answer are one wait, from the first, and our
+  answer to any of them answers it;
 * **answered**: those with at least one reply or message of ours whose `in_reply_to` is
   their id; **first response** = our earliest such answer minus their time, in minutes
   (median and 90th percentile, calendar time);
@@ -53,8 +56,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from outcomes.catalog.measurable import ANY_DATA, SOURCE_DATA
-from outcomes.measure.business_hours import DEFAULT_HOURS, business_minutes
+from outcomes.measure.business_hours import DEFAULT_HOURS
 from outcomes.measure.mapping import mapped_activities, within_dates
+from outcomes.measure.message_turns import takes_turns, turn_openings
+from outcomes.measure.response_waits import Key, ResponseTarget, Waits
 from outcomes.plan import Plan
 from outcomes.plan.model import BusinessHours, Person
 from outcomes.tables import INBOUND_KINDS
@@ -62,21 +67,12 @@ from outcomes.warehouse.connection import to_arrow
 
 if TYPE_CHECKING:
     import ibis
-    import numpy as np
-    import numpy.typing as npt
 
 ANSWER_KINDS: Final = ("reply", "message")
 X_EPOCH_MS: Final = 1_288_834_974_657
 SNOWFLAKE_SHIFT: Final = 1 << 22
 LOW_RESPONSE: Final = 0.5
 PUSH_MODES: Final = frozenset({"publish", "advertise", "advocate", "event"})
-TIMING_FIELDS: Final = (
-    "median_first_response_minutes",
-    "p90_first_response_minutes",
-    "median_first_response_business_minutes",
-    "p90_first_response_business_minutes",
-)
-Key = tuple[Any, ...]
 
 
 def answerless_sources() -> tuple[str, ...]:
@@ -90,14 +86,6 @@ def answerless_sources() -> tuple[str, ...]:
             and not data & {f"activities:{kind}" for kind in ANSWER_KINDS}
         )
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseTarget:
-    """How soon a group means to answer: minutes, in calendar or business time."""
-
-    minutes: float
-    business_hours: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +145,7 @@ def conversation_health(
     targets: Mapping[Key, ResponseTarget] | None = None,
     own: ibis.Table | None = None,
     waited_to: dt.datetime | None = None,
+    ends: Mapping[Key, dt.datetime] | None = None,
 ) -> list[ConversationHealth]:
     """Conversation health per group of `by` columns of `activities` (see module doc).
 
@@ -164,7 +153,9 @@ def conversation_health(
     `own`: every activity of ours, when `activities` is a part of them (a tactic's), so
     that a reply continuing our own post (a thread) is no answer to an item not exported,
     whichever part the post is in; by default `activities` itself. `waited_to`: the instant
-    unanswered items wait to, when not the newest activity of `activities`.
+    unanswered items wait to, when not the newest activity of `activities`. `ends`: per
+    group key, the instant its items stop waiting when that comes first (a tactic's last
+    day: a message unanswered when its tactic ended waits no longer than that).
     """
     keys = list(by)
     a = activities
@@ -178,10 +169,9 @@ def conversation_health(
         unseen.select(*[unseen[f"answer_{k}"].name(k) for k in keys], "first", "minutes")
     )
     timed = answered_rows.filter(answered_rows.minutes.notnull())
-    inbound = a.filter(a.kind.isin(sorted(INBOUND_KINDS)))
     answers = _answers(a)
     counts = {
-        "inbound": _count(inbound, keys),
+        "inbound": _count(seen, keys),  # waits: a customer's messages before our answer are one
         "answered": _count(answered, keys),
         "unseen": _count(unseen.select(*[unseen[f"answer_{k}"].name(k) for k in keys]), keys),
         "posts": _count(a.filter(a.kind == "post"), keys),
@@ -189,13 +179,13 @@ def conversation_health(
         "answerable": _count(a.filter(~a.source.isin(answerless_sources())), keys),
     }
     found, timed_rows = _counts_and_rows(counts, timed, keys)
-    waits = _Waits(timed_rows, keys, hours)
+    waits = Waits(timed_rows, keys, hours)
     if targets:
         unanswered = seen.filter(seen.first.isnull() & seen.ts.notnull())
         import pyarrow as pa
 
         newest = a.ts.max().to_pyarrow() if waited_to is None else pa.scalar(waited_to)
-        waits.add_waiting(to_arrow(unanswered.select(*keys, "ts")), newest)
+        waits.add_waiting(to_arrow(unanswered.select(*keys, "ts")), newest, ends or {})
     counted = (table for name, table in found.items() if name != "answerable")
     groups = sorted({key for table in counted for key in table} | set(waits.rows_of), key=_sort_key)
     targets = targets or {}
@@ -233,6 +223,7 @@ def tactic_conversation(
         targets=response_targets(plan),
         own=mapped,  # a thread under a post no tactic claims is still no customer's answer
         waited_to=None if as_of is None else _end_of(as_of, mapped),
+        ends={(t.id,): _midnight_after(t.end) for t in plan.tactics},
     )
     pushing = {t.id for t in plan.tactics if t.mode in PUSH_MODES}
     return [
@@ -249,8 +240,12 @@ def _end_of(day: dt.date, activities: ibis.Table) -> dt.datetime | None:
     newest = to_arrow(activities.ts.max()).as_py()
     if not isinstance(newest, dt.datetime):
         return None
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    return min(newest.astimezone(dt.UTC), end)
+    return min(newest.astimezone(dt.UTC), _midnight_after(day))
+
+
+def _midnight_after(day: dt.date) -> dt.datetime:
+    """The end of `day` (UTC), as `within_dates` reads a tactic's dates."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
 
 def response_targets(plan: Plan) -> dict[Key, ResponseTarget]:
@@ -291,7 +286,7 @@ def responder_health(
         "answers": _count(_answers(a), keys),
     }
     found, timed_rows = _counts_and_rows(counts, rows.filter(rows.minutes.notnull()), keys)
-    waits = _Waits(timed_rows, keys, hours)
+    waits = Waits(timed_rows, keys, hours)
     groups = sorted(set(found["first"]) | set(found["answers"]), key=_sort_key)
     out = []
     for key in groups:
@@ -365,9 +360,7 @@ def _conversations(
         first=ranked.ts,
         **{f"answer_{c}": ranked[c] for c in answer_columns},
     )
-    seen = inbound.left_join(
-        first, (inbound.channel == first.first_channel) & (inbound.native_id == first.first_of)
-    )
+    seen = _seen(inbound, answers, first, answer_columns)
     seen = seen.mutate(minutes=(seen.first.delta(seen.ts, unit="second") / 60.0).cast("float64"))
     own_ids = own.filter(own.native_id.notnull()).select(channel_o=own.channel, id_o=own.native_id)
     unseen = first.anti_join(
@@ -381,6 +374,33 @@ def _conversations(
         ibis.null("float64"),
     )
     return seen, unseen.mutate(minutes=unseen_minutes.cast("float64"))
+
+
+def _seen(
+    inbound: ibis.Table, answers: ibis.Table, first: ibis.Table, answer_columns: Sequence[str]
+) -> ibis.Table:
+    """Every wait with `first` (its first answer's time) and the `answer_<column>`s.
+
+    A private message is read in turns (`message_turns`): one wait per run of a
+    customer's messages before our answer. Any other item waits on its own, answered by
+    what names it in `in_reply_to`.
+    """
+    wanted = [*inbound.columns, "first", *[f"answer_{c}" for c in answer_columns]]
+    turning = takes_turns(inbound)
+    messages, alone = inbound.filter(turning), inbound.filter(~turning)
+    named = alone.left_join(
+        first, (alone.channel == first.first_channel) & (alone.native_id == first.first_of)
+    )
+    by_key = answers.select(
+        _first_key=answers.key,
+        first=answers.ts,
+        **{f"answer_{c}": answers[c] for c in answer_columns},
+    )
+    turns = turn_openings(messages.mutate(account=account_key(messages.account)), answers)
+    turns = turns.select(_turn_key=turns.key, _answer_key=turns._answer_key)
+    opening = messages.inner_join(turns, messages.key == turns._turn_key)
+    ended = opening.left_join(by_key, opening._answer_key == by_key._first_key)
+    return named.select(*wanted).union(ended.select(*wanted), distinct=False)
 
 
 def _count(table: Any, keys: list[str]) -> Any:
@@ -425,96 +445,11 @@ def _sort_key(key: Key) -> tuple[str, ...]:
     return tuple("" if v is None else str(v) for v in key)
 
 
-class _Waits:
-    """The answered items' waits per group, in calendar and business minutes."""
-
-    def __init__(self, table: Any, keys: list[str], hours: BusinessHours) -> None:
-        import numpy as np
-
-        self.keys, self.hours = keys, hours
-        self.rows_of: dict[Key, list[int]] = {}
-        self.calendar: npt.NDArray[np.float64] = np.zeros(0)
-        self.business: npt.NDArray[np.float64] = np.zeros(0)
-        self.waiting_of: dict[Key, list[int]] = {}
-        self.waiting_calendar: npt.NDArray[np.float64] = np.zeros(0)
-        self.waiting_business: npt.NDArray[np.float64] = np.zeros(0)
-        if table.num_rows == 0:
-            return
-        self.calendar = table["minutes"].to_numpy().astype(np.float64)
-        end = table["first"].to_numpy().astype("datetime64[s]")
-        start = end - (self.calendar * 60).round().astype("timedelta64[s]")
-        self.business = business_minutes(start, end, hours)
-        columns = [table[k].to_pylist() for k in keys]
-        for index, key in enumerate(zip(*columns, strict=True)):
-            self.rows_of.setdefault(key, []).append(index)
-
-    def summary(self, key: Key) -> dict[str, float | None]:
-        """The four first-response fields of a group (None each when it has no waits)."""
-        import numpy as np
-
-        rows = self.rows_of.get(key)
-        if not rows:
-            return dict.fromkeys(TIMING_FIELDS)
-        calendar, worked = self.calendar[rows], self.business[rows]
-        return dict(
-            zip(
-                TIMING_FIELDS,
-                (
-                    float(np.median(calendar)),
-                    float(np.quantile(calendar, 0.9)),
-                    float(np.median(worked)),
-                    float(np.quantile(worked, 0.9)),
-                ),
-                strict=True,
-            )
-        )
-
-    def add_waiting(self, table: Any, newest: Any) -> None:
-        """The unanswered items (`keys`, `ts`), each waiting from its time to `newest`
-        (the data's newest activity), in calendar and business minutes."""
-        import numpy as np
-
-        if table.num_rows == 0 or not newest.is_valid:
-            return
-        start = table["ts"].to_numpy().astype("datetime64[s]")
-        end = np.full(start.shape, np.datetime64(newest.as_py().replace(tzinfo=None), "s"))
-        self.waiting_calendar = (end - start).astype("timedelta64[s]").astype(np.float64) / 60
-        self.waiting_business = business_minutes(start, end, self.hours)
-        columns = [table[k].to_pylist() for k in self.keys]
-        for index, key in enumerate(zip(*columns, strict=True)):
-            self.waiting_of.setdefault(key, []).append(index)
-
-    def past_target(self, key: Key, target: ResponseTarget) -> tuple[int, float | None]:
-        """How many unanswered items of the group have waited past `target`, and the
-        median first response in the target's clock counting each as its wait so far."""
-        import numpy as np
-
-        rows = self.waiting_of.get(key)
-        if not rows:
-            return 0, None
-        clock = self.waiting_business if target.business_hours else self.waiting_calendar
-        late = clock[rows][clock[rows] > target.minutes]
-        if late.size == 0:
-            return 0, None
-        answered = self.rows_of.get(key, [])
-        waits = (self.business if target.business_hours else self.calendar)[answered]
-        return int(late.size), float(np.median(np.concatenate([waits, late])))
-
-    def within(self, key: Key, target: ResponseTarget) -> int:
-        import numpy as np
-
-        rows = self.rows_of.get(key)
-        if not rows:
-            return 0
-        waits = self.business[rows] if target.business_hours else self.calendar[rows]
-        return int(np.count_nonzero(waits <= target.minutes))
-
-
 def _health(
     keys: list[str],
     key: Key,
     found: dict[str, dict[Key, int]],
-    waits: _Waits,
+    waits: Waits,
     target: ResponseTarget | None,
     low_response: float,
 ) -> ConversationHealth:

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 from outcomes.measure.conversation import (
     ConversationHealth,
-    ResponseTarget,
     conversation_health,
     response_targets,
 )
 from outcomes.measure.mapping import materialised_activities
+from outcomes.measure.response_waits import ResponseTarget
 from outcomes.plan import Plan
 
 if TYPE_CHECKING:

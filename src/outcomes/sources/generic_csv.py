@@ -58,8 +58,9 @@ and the channel or campaign cell is filled. The file's summary counts both rows.
 
 **Times of day written without a zone** ("2026-03-08 09:30", a workbook's date-time) are a
 clock's reading somewhere, and the file does not say where. `ReadOptions.timezone`
-(`timezone = "America/Chicago"` in a `[csv.NAME]` table of `outcomes.toml`, an IANA name)
-reads them in that zone and stores them in UTC: a Chicago sheet's 09:30 on 8 March is
+(`timezone = "America/Chicago"` in a `[csv.NAME]` table of `outcomes.toml`, an IANA name,
+or `outcomes ingest --timezone ZONE` for one load, which wins over the mapping's) reads
+them in that zone and stores them in UTC: a Chicago sheet's 09:30 on 8 March is
 14:30 UTC. Around the clock changes the reading is fixed: a time in the hour the clocks
 skip is read with the offset before the change (02:30 on 8 March 2026 in Chicago is 08:30
 UTC, as 03:30 CDT would be), a time the clocks repeat as the first of the two (01:30 on
@@ -234,7 +235,8 @@ _UNPAIRED: Final = (
 _READ_AS_UTC: Final = (
     "{count:,} time{s} of day without a zone (such as {first!r}) read as UTC; if "
     "the file writes local times, set timezone in its mapping (timezone = "
-    '"America/Chicago" in its [csv.NAME] table of outcomes.toml) to read them in that zone'
+    '"America/Chicago" in its [csv.NAME] table of outcomes.toml, or load it with '
+    "--timezone ZONE) to read them in that zone"
 )
 
 

@@ -41,13 +41,15 @@ unknown; the same value twice is read);
 tweet files (a zip or folder) the reason names the file. A file that is cut off, broken
 or nested too deeply is refused with its line and column.
 
-Direct messages (`direct-messages.js`) are read with the tweets of a folder or zip, or
-alone (see `outcomes.sources.x_dms`). Which side is ours comes from `account.js`'s
-`accountId`; without it they are counted and passed over, and a notice says so. A
-customer's message is "message_in" (its author their numeric id: DMs name no handle);
-the further messages they send before we answer are the same wait, passed over as "a
-further message while the customer already waits"; our next message is "message"
-answering the first waiting one (`in_reply_to`), so its first response time is measured.
+Direct messages (`direct-messages.js`, its `-partN.js` siblings, and
+`direct-message-headers.js`, the same messages without their text) are read with the
+tweets of a folder or zip, or alone, and so is a zip of the DM files alone (with the
+`account.js` beside them); see `outcomes.sources.x_dms`. Which side is ours comes from
+`account.js`'s `accountId`; without it they are counted and passed over, and a notice
+says so. A customer's message is "message_in" (its author their numeric id: DMs name no
+handle), each of them loaded (the measures read a customer's messages before our answer
+as one wait); our next message is "message" answering the first waiting one
+(`in_reply_to`), so its first response time is measured.
 Our other messages (opening a conversation, or following our own answer) answer no one.
 Group conversations (`direct-messages-group.js`) are counted and passed over: who waits
 for whose answer cannot be told there.
@@ -122,21 +124,23 @@ class XArchive(Source):
     name = NAME
     channel = CHANNEL
     reads_account = True
-    reading = 3
+    reading = 4
     reading_change = (
         "stores an edited tweet once, under its first id (the rows an earlier reading stored "
         "for its later versions go), a long post's whole text from note-tweet.js, and the "
-        "direct messages of the archive's direct-messages.js"
+        "direct messages of the archive's direct-messages.js and direct-message-headers.js, "
+        "a conversation split over direct-messages-partN.js files read as one, and a "
+        "customer's further messages before our answer (measured as one wait)"
     )
     description = (
-        "X (Twitter) archive: data/tweets.js, tweets-partN.js, direct-messages.js "
-        "or the archive .zip"
+        "X (Twitter) archive: data/tweets.js, tweets-partN.js, direct-messages.js, "
+        "direct-message-headers.js or the archive .zip"
     )
 
     def detect(self, path: Path, head: bytes) -> bool:
         """A tweets or direct messages file by its `window.YTD.` prefix, or a zip of tweets."""
         if head.startswith(b"PK\x03\x04"):
-            return bool(_zip_tweet_members(path, quiet=True))
+            return bool(_zip_tweet_members(path, quiet=True) or _zip_dm_members(path))
         text = head.removeprefix(codecs.BOM_UTF8)[:200].decode("utf-8", errors="replace")
         return _TWEETS_PREFIX.match(text) is not None or DMS_PREFIX.match(text) is not None
 
@@ -149,7 +153,7 @@ class XArchive(Source):
         elif is_dms(path):
             account = _sibling_account(path.parent)
             owner = (_owner(path, account, options), account.account_id)
-            yield from read_dms(path, path.name, file_opener(path), owner, options, label=False)
+            yield from read_dms([(path, path.name, file_opener(path))], owner, options, label=False)
         else:
             handle = _owner(path, _sibling_account(path.parent), options)
             posts = _Posts(read_notes(NOTES_FILE, _sibling_notes(path.parent)))
@@ -203,9 +207,10 @@ def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
                 yield from _tweets(file, file.name, opener, handle, options, posts, label=True)
             if files:
                 yield from posts.rest(files[0].name)
-            for file in messages:
+            if messages:
                 owner = (handle, account.account_id)
-                yield from read_dms(file, file.name, file_opener(file), owner, options, label=True)
+                dms = [(file, file.name, file_opener(file)) for file in messages]
+                yield from read_dms(dms, owner, options, label=True)
             return
     raise SourceError(
         folder,
@@ -214,31 +219,61 @@ def _read_folder(folder: Path, options: ReadOptions) -> Iterator[Parsed]:
 
 
 def _read_zip(path: Path, options: ReadOptions) -> Iterator[Parsed]:
-    """The tweet files inside an archive zip, at any depth, part 0 first."""
+    """The tweet files inside an archive zip, at any depth, part 0 first, then the direct
+    messages beside them (a zip of the `data/` folder's DM files alone is read too)."""
     members = _zip_tweet_members(path, quiet=False)
-    if not members:
+    messages = [] if members else _zip_dm_members(path)
+    if not members and not messages:
         raise SourceError(
-            path, "the zip has no data/tweets.js; is this the X archive (Settings › Your account)?"
+            path,
+            "the zip has no data/tweets.js or direct-messages.js; "
+            "is this the X archive (Settings › Your account)?",
         )
+    first = (members or messages)[0]
     try:
         with zipfile.ZipFile(path) as archive:
-            account = _zip_account(archive, members[0])
+            account = _zip_account(archive, first)
             handle = _owner(path, account, options)
-            notes_member = str(PurePosixPath(members[0]).with_name(NOTES_FILE))
-            found = notes_member in archive.namelist()
-            notes = member_opener(archive, notes_member) if found else None
-            posts = _Posts(read_notes(notes_member, notes))
-            for member in members:
-                opener = member_opener(archive, member)
-                yield from _tweets(path, member, opener, handle, options, posts, label=True)
-            yield from posts.rest(PurePosixPath(members[0]).name)
-            folder = PurePosixPath(members[0]).parent
-            for member in sorted(n for n in archive.namelist() if dms_member(n, folder)):
-                opener = member_opener(archive, member)
+            if members:
+                yield from _zip_tweets(path, archive, members, handle, options)
+            folder = PurePosixPath(first).parent
+            names = sorted(n for n in archive.namelist() if dms_member(n, folder))
+            if names:
                 owner = (handle, account.account_id)
-                yield from read_dms(path, member, opener, owner, options, label=True)
+                dms = [(path, name, member_opener(archive, name)) for name in names]
+                yield from read_dms(dms, owner, options, label=True)
     except zipfile.BadZipFile:
         raise SourceError(path, "not a valid zip archive; download the archive again") from None
+
+
+def _zip_tweets(
+    path: Path,
+    archive: zipfile.ZipFile,
+    members: list[str],
+    handle: str | SourceError,
+    options: ReadOptions,
+) -> Iterator[Parsed]:
+    """The tweets of the zip's tweet files, with the `note-tweet.js` beside them."""
+    notes_member = str(PurePosixPath(members[0]).with_name(NOTES_FILE))
+    found = notes_member in archive.namelist()
+    notes = member_opener(archive, notes_member) if found else None
+    posts = _Posts(read_notes(notes_member, notes))
+    for member in members:
+        opener = member_opener(archive, member)
+        yield from _tweets(path, member, opener, handle, options, posts, label=True)
+    yield from posts.rest(PurePosixPath(members[0]).name)
+
+
+def _zip_dm_members(path: Path) -> list[str]:
+    """Names of the direct messages files in a zip without tweets, at any depth."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return []
+    return sorted(
+        n for n in names if not n.startswith("__MACOSX/") and dms_member(n, PurePosixPath(n).parent)
+    )
 
 
 def _zip_tweet_members(path: Path, *, quiet: bool) -> list[str]:

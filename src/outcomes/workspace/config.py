@@ -268,14 +268,21 @@ def _timezone(where: str, value: object) -> str | None:
     """`timezone`, checked: an IANA name the time zone database knows."""
     if value is None:
         return None
-    try:
-        zoneinfo.ZoneInfo(str(value))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if not is_timezone(str(value)):
         raise ConfigError(
             f"{where}: timezone {value!r} is not an IANA time zone name; write one such as "
             '"America/Chicago" or "Europe/Berlin"'
-        ) from None
+        )
     return str(value)
+
+
+def is_timezone(name: str) -> bool:
+    """Whether `name` is an IANA time zone name the time zone database knows."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _value_maps(where: str, table: str, entry: object, read: set[str]) -> dict[str, dict[str, str]]:

@@ -178,10 +178,16 @@ class Workspace:
         source. Without, each path may be a file or a folder and every file is recognised by
         its content; a file no connector recognises is listed in `unknown`, never passed over,
         or in `skipped` when it is plainly no export (a README.md beside the exports).
+        `options.timezone` (an IANA name) is the zone of the times a mapped CSV writes
+        without one, over its mapping's: another name, or another source, is refused
+        before any file is read.
         """
-        from outcomes.workspace.ingest import ingest_files, ingest_recognised
+        from outcomes.workspace.ingest import ingest_files, ingest_recognised, timezone_problem
         from outcomes.workspace.results import IngestReport
 
+        problem = timezone_problem(options, source)
+        if problem is not None:
+            raise WorkspaceError(problem)
         settings = self._file_settings()
         files = [Path(p) for p in paths]
         with self._warehouse() as warehouse:

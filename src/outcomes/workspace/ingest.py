@@ -15,7 +15,7 @@ from outcomes.sources.closest import a_document
 from outcomes.warehouse.connection import STATE_DIR, Warehouse
 from outcomes.warehouse.file_names import stored_name
 from outcomes.warehouse.load import IngestResult, ingest_file
-from outcomes.workspace.config import AmbiguousMappingError, WorkspaceConfig
+from outcomes.workspace.config import AmbiguousMappingError, WorkspaceConfig, is_timezone
 
 ProgressFactory = Callable[[Path], Callable[[int], None] | None]
 
@@ -72,8 +72,25 @@ class FileSettings:
             values=mapping.values or None,
             value_maps=mapping.value_maps or None,
             key=mapping.key,
-            timezone=mapping.timezone,
+            # Given for this load (`outcomes ingest --timezone`), it wins, as date_order does.
+            timezone=options.timezone or mapping.timezone,
         )
+
+
+def timezone_problem(options: ReadOptions | None, source: str | None) -> str | None:
+    """What is wrong with a load's `timezone` (None when nothing): it must name a zone,
+    and only the generic CSV connector reads it (other exports say their own zone)."""
+    name = None if options is None else options.timezone
+    if name is None:
+        return None
+    if not is_timezone(name):
+        return (
+            f"timezone {name!r} is not an IANA time zone name; write one such as "
+            "America/Chicago or Europe/Berlin"
+        )
+    if source is not None and source != "csv":
+        return f"a timezone is read only for mapped CSV files (source csv), not for {source}"
+    return None
 
 
 def ingest_files(

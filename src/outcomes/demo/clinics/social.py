@@ -11,6 +11,8 @@ by the campaign of their links; Instagram the reels.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import string
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -144,6 +146,7 @@ def _arrival(
 def _inbound(rng: np.random.Generator, year: SocialYear) -> None:
     """Comments and private messages, and the answers they get."""
     count = 0
+    senders: set[str] = set()
     for inbound in INBOUND:
         posts = [a for a in year.activities if a.tactic == inbound.parents and a.kind == "post"]
         for _ in range(inbound.total):
@@ -154,8 +157,11 @@ def _inbound(rng: np.random.Generator, year: SocialYear) -> None:
                 continue
             first, last = texts.person(rng)
             ident = f"{inbound.channel[:2]}-in-{count:05d}"
+            name = f"{first} {last}"
+            if inbound.kind == "message_in":
+                name = _another_patient(name, senders)
             year.activities.append(Activity(inbound.channel, inbound.account, inbound.kind,
-                                            f"{first} {last}", ts.replace(microsecond=0), text,
+                                            name, ts.replace(microsecond=0), text,
                                             ident, inbound.tactic, in_reply_to=parent))  # fmt: skip
             answered = None
             if rng.random() < inbound.answered:
@@ -179,6 +185,19 @@ def _inbound(rng: np.random.Generator, year: SocialYear) -> None:
                     inbound.responder if answered else None,
                 )
             )
+
+
+def _another_patient(name: str, senders: set[str]) -> str:
+    """`name`, with a middle initial (or a number) when a patient of that name wrote
+    before: each planted message is its own conversation, and two messages of one sender
+    before an answer are one wait (`outcomes.measure.message_turns`). Drawing another
+    name would move every later random draw of the year."""
+    first, _, last = name.partition(" ")
+    initials = (f"{first} {letter}. {last}" for letter in string.ascii_uppercase)
+    numbered = (f"{name} ({n})" for n in itertools.count(2))
+    spelled = next(c for c in itertools.chain([name], initials, numbered) if c not in senders)
+    senders.add(spelled)
+    return spelled
 
 
 def _hires(rng: np.random.Generator, year: SocialYear) -> None:
