@@ -25,7 +25,7 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     assert data["sections"] == [
         "goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
         "conversation_by_tactic", "conversation_by_operator", "content", "content_examples",
-        "functions", "engagement", "pilots", "foreign_spend",
+        "functions", "engagement", "pilots", "pilot_notes", "foreign_spend",
     ]  # fmt: skip
     measured = {(t["tactic"], t["metric"]): t for t in data["tactics"]}
     spent = {r["tactic"]: r for r in data["resources"]}
@@ -49,7 +49,7 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     assert list(examples) == ["about_customer", "leans_customer", "neutral", "leans_us", "about_us"]
     assert sum(e["posts"] for e in examples.values()) == sum(c["posts"] for c in data["content"])
     assert all(e["text"] and (e["counted"] or e["band"] == "neutral") for e in examples.values())
-    assert data["schema_version"] == 7
+    assert data["schema_version"] == 8
     service = next(f for f in data["functions"] if f["function"] == "service")
     assert service["coverage"] == "served" and service["activities"] > 0
     mastodon = next(c for c in data["conversation"] if c["channel"] == "mastodon")
