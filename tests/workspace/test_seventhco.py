@@ -110,5 +110,14 @@ def test_roi_credits_the_appeal_and_the_ads_with_their_own_money(workspace: Path
     assert (appeal["revenue"], appeal["new_customers"]) == (1015.0, 4.0)
     ads = tactic_row(roi, "li-sponsor-ads")
     assert ads["money"] == 705.5  # recorded spend, not the €1,500 budget
+    # The donations goal's only tactic with a return in money is the appeal: donor care's
+    # cost is left out of its ROI and named, not counted as a loss (before: -62%).
+    donations = next(
+        r
+        for r in roi["rows"]
+        if (r["level"], r["id"], r["model"]) == ("goal", "donations", "linear")
+    )
+    assert donations["roi"] == pytest.approx(appeal["roi"])
+    assert "x-donor-care (€1,760 of cost)" in donations["roi_note"]
     [unclaimed] = roi["unclaimed_spend"]
     assert (unclaimed["tactic"], unclaimed["amount"]) == ("RW | Werkgeversmerk", 150.0)

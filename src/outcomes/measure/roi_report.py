@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Level = Literal["tactic", "strategy", "goal"]
-JSON_SCHEMA_VERSION: Final = 5
+JSON_SCHEMA_VERSION: Final = 6
 """Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
 
 2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
@@ -32,7 +32,10 @@ yet"), and `roas_note` says why it is null (no ad money, no sales return measure
 not judged on sales). Added in the same version: `left_out_sales` per row (sales in
 another currency that touched it, `outcomes.measure.foreign_sales`) and
 `coverage.left_out`.
-5: `cost_recorded`, the part of `cost` from recorded spend (the rest is planned)."""
+5: `cost_recorded`, the part of `cost` from recorded spend (the rest is planned).
+6: a strategy's or goal's `roi` is on the cost of its tactics whose return is in money, as
+the report's total is, and `roi_note` names the tactics left out (their cost was counted
+as a loss)."""
 NOT_MEASURED: Final = "not measured"
 """What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
 NO_AD_MONEY: Final = "no ad money spent: ROAS is revenue on ad money"
@@ -90,6 +93,9 @@ class RoiRow:
     left_out: tuple[LeftOutSales, ...] = ()
     """Sales in another currency than the plan's that touched the row's tactics, per
     currency: its revenue and ROI count none of them (`outcomes.measure.foreign_sales`)."""
+    roi_note: str | None = None
+    """On a strategy or goal row, the tactics its `roi` leaves out, in one sentence: those
+    with cost whose return has no money value yet (`unpriced_note`); `cost` counts them."""
 
     @property
     def customers_words(self) -> str:
@@ -122,6 +128,7 @@ class RoiRow:
             "scope": self.scope,
             "new_customers_note": self.new_customers_note,
             "left_out_sales": " and ".join(each.written for each in self.left_out) or None,
+            "roi_note": self.roi_note,
         }
         kept = self.returns
         money = None if kept is None else kept.money
@@ -420,6 +427,21 @@ class TacticTotals:
             f"cost) {'has' if one else 'have'} no return in money measured yet, so "
             f"{'it is' if one else 'they are'} left out of it rather than counted as a loss."
         )
+
+
+def unpriced_note(tactics: Sequence[str], cost: float, currency: str) -> str | None:
+    """What a strategy's or goal's ROI leaves out, in one sentence; None when nothing."""
+    if not tactics:
+        return None
+    from outcomes.catalog.money import format_money
+
+    one = len(tactics) == 1
+    return (
+        f"ROI on the tactics whose return is in money: {', '.join(tactics)} ("
+        f"{format_money(round(cost), currency)} of cost) {'has' if one else 'have'} no return "
+        f"in money measured yet, so {'it is' if one else 'they are'} left out of it rather "
+        "than counted as a loss."
+    )
 
 
 def tactic_totals(rows: Sequence[RoiRow], currency: str) -> TacticTotals:
