@@ -25,7 +25,7 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     assert data["sections"] == [
         "goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
         "conversation_by_tactic", "conversation_by_operator", "content", "content_examples",
-        "functions", "engagement", "pilots", "foreign_spend",
+        "functions", "engagement", "pilots", "pilot_notes", "foreign_spend",
     ]  # fmt: skip
     measured = {(t["tactic"], t["metric"]): t for t in data["tactics"]}
     spent = {r["tactic"]: r for r in data["resources"]}

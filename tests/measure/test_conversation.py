@@ -233,6 +233,27 @@ def test_on_x_the_share_within_target_is_of_the_answered(warehouse: Warehouse) -
     assert x.answered_within_target == pytest.approx(1 / 2)
 
 
+def test_on_x_with_direct_messages_a_message_never_answered_missed_the_target(
+    warehouse: Warehouse,
+) -> None:
+    # Rivierwacht's donor care: two public replies to tweets the archive does not hold (5
+    # and 50 minutes), and two direct messages, one answered in 20 minutes and one never.
+    # The unanswered message is in the export, so it is one of the four items and missed:
+    # 2 of 4 in time (the 5-minute reply and the 20-minute answer), not 2 of 3 answered.
+    w = warehouse
+    for n, wait in enumerate([5, 50]):
+        asked = T0 + dt.timedelta(minutes=60 * n)
+        snowflake = (int(asked.timestamp() * 1000) - 1_288_834_974_657) << 22
+        activity(w, "x", "reply", f"90{n}", 60 * n + wait, in_reply_to=str(snowflake))
+    activity(w, "x", "message_in", "dm1", 200, author="donor1")
+    activity(w, "x", "message", "dm1r", 220, in_reply_to="dm1")
+    activity(w, "x", "message_in", "dm2", 300, author="donor2")
+    [x] = conversation_health(w.table("activities"), targets={("x",): ResponseTarget(30)})
+    assert (x.inbound, x.answered, x.answered_unseen) == (2, 3, 2)
+    assert x.response_rate is None  # how many public mentions went unanswered is unknown
+    assert x.answered_within_target == pytest.approx(2 / 4)
+
+
 PEOPLE = [
     Person(id="lee", name="Lee Chen"),
     Person(id="ana", name="Ana Silva"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.measure.pilot import pilot_results
+from outcomes.measure.pilot import PilotNote, pilot_outcomes, pilot_results
 from outcomes.plan import Plan, load_plan
 from outcomes.warehouse.connection import Warehouse
 
@@ -63,6 +63,34 @@ def test_pilots_without_data_or_control_are_left_out(plan: Plan, warehouse: Ware
     created(warehouse, "Ana Silva", 2026, 1, 5)
     created(warehouse, "Ana Silva", 2026, 3, 5)
     assert pilot_results(solo, warehouse.table("conversions")) == []
+
+
+def test_a_pilot_whose_rows_begin_when_it_starts_is_noted_not_left_out(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    # Rivierwacht's partnership managers: the CRM export starts the month the pilot does,
+    # so no month shows how the groups compared before it. Every route said nothing of the
+    # pilot; now it is a note saying why and what to load.
+    tactic = next(t for t in plan.tactics if t.pilot is not None)
+    assert tactic.pilot is not None
+    start = tactic.start
+    for owner in PIPELINE:
+        created(warehouse, owner, start.year, start.month, 10)
+    results, notes = pilot_outcomes(plan, warehouse.table("conversions"))
+    assert results == []
+    [note] = notes
+    assert isinstance(note, PilotNote)
+    assert (note.tactic, note.metric) == (tactic.id, tactic.pilot.metric)
+    assert f"begin in {start:%B %Y}, when it starts" in note.reason
+    assert f"load the CRM export of the months before {start:%B %Y}" in note.reason
+
+
+def test_a_pilot_no_crm_row_names_is_noted(plan: Plan, warehouse: Warehouse) -> None:
+    created(warehouse, "Someone Else", 2026, 2, 1_000)
+    _, [note] = pilot_outcomes(plan, warehouse.table("conversions"))
+    assert "names any of its people (Ana Silva, Bo Lindqvist, Cy Mensah, Dee Novak)" in (
+        note.reason
+    )
 
 
 def test_the_demo_pilot_effect_lies_within_its_interval(full_demo: Path) -> None:

@@ -275,6 +275,24 @@ def test_contacts_saved_carry_their_count_interval_into_roi(stated: RoiReport) -
     )
 
 
+def test_a_strategy_s_roi_leaves_out_a_tactic_whose_return_nothing_measures(
+    stated: RoiReport,
+) -> None:
+    # helpful-content's li-listen-respond is on no journey: "no return measured yet", so
+    # the strategy's ROI is on its other tactics' cost, as the report's total is, and says
+    # so (before, its cost was counted as a loss of the strategy).
+    listen = stated.row("tactic", "li-listen-respond", "markov")
+    strategy = stated.row("strategy", "helpful-content", "markov")
+    assert strategy.returns is not None and strategy.returns.money is not None
+    assert strategy.roi is not None and listen.cost > 0
+    priced = strategy.cost - listen.cost
+    assert strategy.roi.value == pytest.approx((strategy.returns.money.value - priced) / priced)
+    assert strategy.roi_note is not None
+    assert strategy.roi_note.startswith("ROI on the tactics whose return is in money: ")
+    assert "li-listen-respond (" in strategy.roi_note
+    assert stated.row("tactic", "li-listen-respond", "markov").roi_note is None
+
+
 def test_three_hires_do_not_prove_a_tactic_pays_for_itself(tmp_path: Path) -> None:
     # Each hire worth €2,000: €6,000 against about €4,100 of hours and budget, a point
     # ROI near +46%. But 3 hires are consistent with 0.82 to 7.75 a period (90%).

@@ -156,6 +156,8 @@ def _print_status(briefing: Briefing) -> None:
     console.print(_attention_table(briefing))
     for pilot in briefing.scorecard.pilots:
         console.print(f"[bold]Pilot {escape(pilot.tactic)}[/]: {escape(pilot.verdict)}")
+    for note in briefing.scorecard.pilot_notes:
+        console.print(f"[bold]Pilot {escape(note.tactic)}[/]: {escape(note.verdict)}")
 
 
 @dataclass(frozen=True)

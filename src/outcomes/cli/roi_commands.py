@@ -247,3 +247,9 @@ def _print_returns(report: RoiReport, model: str, level: LevelChoice) -> None:
             continue
         note = f"new customers not measured: {row.new_customers_note}"
         console.print(f"{row.level[0]}  {row.id}: {note}", highlight=False)
+    for row in report.rows:
+        if row.model != model or row.roi_note is None:
+            continue
+        if level is not LevelChoice.ALL and row.level != level.value:
+            continue
+        console.print(f"{row.level[0]}  {row.id}: {row.roi_note}", highlight=False)

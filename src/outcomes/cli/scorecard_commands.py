@@ -84,7 +84,7 @@ def scorecard(
         _print_content(list(card.content))
         _print_engagement(list(card.engagement))
         _print_functions(list(card.functions))
-        _print_pilots(list(card.pilots))
+        _print_pilots(list(card.pilots), list(card.pilot_notes))
     if card.needs_attention:
         raise typer.Exit(1)
 
@@ -206,11 +206,14 @@ def _print_engagement(engagement: list[Any]) -> None:
         console.print(f"[{style}]{escape(link.verdict)}[/]" if style else escape(link.verdict))
 
 
-def _print_pilots(pilots: list[Any]) -> None:
+def _print_pilots(pilots: list[Any], notes: list[Any]) -> None:
     console = stdout_console(min_width=100)
     for p in pilots:
         console.print(f"[bold]Pilot proof: {p.tactic}[/] ({p.metric.replace('_', ' ')})")
         console.print(p.verdict)
+    for n in notes:
+        console.print(f"[bold]Pilot proof: {n.tactic}[/] ({n.metric.replace('_', ' ')})")
+        console.print(escape(n.verdict))
 
 
 def _print_content(content: list[Any]) -> None:

@@ -110,7 +110,8 @@ class ConversationHealth:
     flags: tuple[str, ...]
     target: ResponseTarget | None = None
     answered_within_target: float | None = None
-    """Share of inbound items (of answered ones, where inbound is unknown) answered in time."""
+    """Share answered in time of the inbound items the export holds, answered or not, and
+    of the answers to items it does not hold (X's public replies)."""
     waiting_past_target: int = 0
     """Inbound items not answered yet that have waited longer than `target` so far."""
     median_with_waiting: float | None = None
@@ -471,8 +472,11 @@ def _health(
     waiting: tuple[int, float | None] = (0, None)
     if target is not None:
         waiting = waits.past_target(key, target)
-        # Unanswered items missed the target; where they are not exported, say of answered.
-        out_of = inbound if inbound and not unseen else answered + unseen
+        # Unanswered items missed the target: every inbound item the export holds, answered
+        # or not, and the answers to items it does not hold (X's public replies), whose
+        # unanswered siblings no export shows. An X archive's direct messages are of the
+        # first kind beside public replies of the second.
+        out_of = (inbound or answered) + unseen
         within = waits.within(key, target) / out_of if out_of else None
     return ConversationHealth(
         group=dict(zip(keys, key, strict=True)),

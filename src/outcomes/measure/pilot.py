@@ -88,22 +88,53 @@ class PilotResult:
     verdict: str
 
 
+@dataclass(frozen=True, slots=True)
+class PilotNote:
+    """A pilot of the plan that the data cannot judge yet, and why, in one sentence."""
+
+    tactic: str
+    metric: str
+    reason: str
+    verdict: str = ""
+    """What every route says of it, neither a gain nor a loss (as `PilotResult.verdict`)."""
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            sentence = f"The pilot of {self.tactic} cannot be judged yet: {self.reason}."
+            object.__setattr__(self, "verdict", sentence)
+
+
 def pilot_results(
     plan: Plan, conversions: ibis.Table, *, seed: int = 0, confidence: float = 0.9
 ) -> list[PilotResult]:
-    """Every pilot of the plan whose metric can be measured from the CRM rows.
+    """Every pilot of the plan whose metric can be measured from the CRM rows."""
+    return pilot_outcomes(plan, conversions, seed=seed, confidence=confidence)[0]
+
+
+def pilot_outcomes(
+    plan: Plan, conversions: ibis.Table, *, seed: int = 0, confidence: float = 0.9
+) -> tuple[list[PilotResult], list[PilotNote]]:
+    """Every pilot of the plan: its result where the CRM rows can judge it, else a note
+    saying why not, so that a pilot the data cannot judge is never passed over in silence.
 
     Money in another currency than the plan's is not added (`outcomes.measure.currency`).
     """
     conversions = in_plan_currency(conversions, plan.organisation.currency)
-    out = []
+    results, notes = [], []
     for tactic in plan.tactics:
-        if tactic.pilot is None or tactic.pilot.metric not in METRIC_ROWS:
+        if tactic.pilot is None:
+            continue
+        if tactic.pilot.metric not in METRIC_ROWS:
+            known = ", ".join(METRIC_ROWS)
+            reason = f"a pilot compares one of {known}, not {tactic.pilot.metric}"
+            notes.append(PilotNote(tactic.id, tactic.pilot.metric, reason))
             continue
         result = _pilot(plan, tactic, conversions, seed, confidence)
-        if result is not None:
-            out.append(result)
-    return out
+        if isinstance(result, PilotResult):
+            results.append(result)
+        else:
+            notes.append(PilotNote(tactic.id, tactic.pilot.metric, result))
+    return results, notes
 
 
 def _people(plan: Plan, ids: list[str]) -> dict[str, str]:
@@ -150,19 +181,20 @@ def _did(panel: Matrix, group: npt.NDArray[np.bool_], after: npt.NDArray[np.bool
 
 def _pilot(
     plan: Plan, tactic: Tactic, conversions: ibis.Table, seed: int, confidence: float
-) -> PilotResult | None:
+) -> PilotResult | str:
+    """The pilot's result, or why the rows cannot judge it."""
     import numpy as np
 
     assert tactic.pilot is not None
     group_ids, control_ids = list(tactic.pilot.group), list(tactic.pilot.control)
     if not group_ids or not control_ids:
-        return None
+        return "it has no control group: there is nobody to compare the pilot group with"
     ids = group_ids + control_ids
     months, panel = _panel(conversions, tactic.pilot.metric, _people(plan, ids), ids)
     start = tactic.start.replace(day=1)
     after = np.array([m >= start for m in months], dtype=bool)
     if not after.any() or after.all():
-        return None
+        return _unjudged(plan, tactic, months, ids)
     group = np.array([i < len(group_ids) for i in range(len(ids))])
     effect = _did(panel, group, after)
     p_value, permutations = _permutation_p(panel, group, after, effect, seed)
@@ -192,6 +224,30 @@ def _pilot(
         verdict="",
     )
     return _with_verdict(result, plan.organisation.currency, confidence)
+
+
+def _unjudged(plan: Plan, tactic: Tactic, months: list[dt.date], ids: list[str]) -> str:
+    """Why a pilot's CRM rows cannot be compared before and after its start."""
+    assert tactic.pilot is not None
+    rows = tactic.pilot.metric.replace("_", " ")
+    if not months:
+        names = ", ".join(p.name for p in plan.people if p.id in ids)
+        return (
+            f"no CRM row of its {rows} names any of its people ({names}) as owner: export "
+            "the deals with their owner's name"
+        )
+    if months[0] >= tactic.start.replace(day=1):
+        # A difference in differences needs each group's level before the pilot: without
+        # it, a gap the groups had all along would read as the pilot's effect.
+        return (
+            f"the CRM rows of its people begin in {months[0]:%B %Y}, when it starts "
+            f"({tactic.start.isoformat()}), so nothing shows how the two groups compared "
+            f"before it; load the CRM export of the months before {tactic.start:%B %Y}"
+        )
+    return (
+        f"the CRM rows of its people end in {months[-1]:%B %Y}, before it starts "
+        f"({tactic.start.isoformat()}): there is nothing after the start to compare yet"
+    )
 
 
 def _permutation_p(

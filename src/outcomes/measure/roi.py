@@ -109,6 +109,7 @@ from outcomes.measure.roi_report import (
     Level,
     RoiReport,
     RoiRow,
+    unpriced_note,
 )
 from outcomes.measure.scope import (
     Scope,
@@ -512,7 +513,14 @@ def _with_returns(
     measured = {t.id: t.id in on_paths for t in plan.tactics}
     tactics = {(level, id_): members for level, id_, members, _ in _groups(plan)}
     goals = {g.id: g for g in plan.goals}
-    out = []
+    out: list[RoiRow] = []
+    by_tactic: dict[str, RoiRow] = {}  # the tactic rows done, which come first
+
+    def unpriced(members: list[str]) -> list[str]:
+        """The members with cost whose return has no money value."""
+        rows_of = [by_tactic[t] for t in members]
+        return [r.id for r in rows_of if r.returns and r.returns.money is None and r.cost > 0]
+
     for row in rows:
         family = goal_family(goals[row.id], plan) if row.level == "goal" else None
         families = None if row.level != "goal" else ([family] if family else [])
@@ -527,12 +535,14 @@ def _with_returns(
             (repeat or {}).get((row.level, row.id)),
             confidence=confidence,
         )
+        # A strategy's or goal's ROI is on its tactics whose return is in money, as the
+        # report's total is: a tactic whose return nothing measures yet is no loss.
+        left = [] if row.level == "tactic" else unpriced(tactics[(row.level, row.id)])
+        cost = row.cost - sum(by_tactic[t].cost for t in left)
         roi_ = None
-        if returns.money is not None and row.cost > 0:
+        if returns.money is not None and cost > 0:
             money = returns.money
-            roi_ = Estimate(
-                *((x - row.cost) / row.cost for x in (money.value, money.low, money.high))
-            )
+            roi_ = Estimate(*((x - cost) / cost for x in (money.value, money.low, money.high)))
         # ROAS is revenue on ad money: none for a row not judged on sales (hires, tickets),
         # nor where nothing measures its sales (no sale in the period, on no journey): a
         # 0.00 there would look measured beside "no return measured yet". The note says
@@ -544,5 +554,14 @@ def _with_returns(
         elif note is None and not any(part.measured for part in sales):
             note = NO_SALES_RETURN
         roas = row.roas if note is None else None
-        out.append(dataclasses.replace(row, returns=returns, roi=roi_, roas=roas, roas_note=note))
+        roi_note = None
+        if roi_ is not None:
+            roi_note = unpriced_note(left, row.cost - cost, plan.organisation.currency)
+        out.append(
+            dataclasses.replace(
+                row, returns=returns, roi=roi_, roas=roas, roas_note=note, roi_note=roi_note
+            )
+        )
+        if row.level == "tactic":
+            by_tactic[row.id] = out[-1]
     return out

@@ -34,7 +34,10 @@ another currency that touched it, `outcomes.measure.foreign_sales`) and
 `coverage.left_out`.
 5: `cost_recorded`, the part of `cost` from recorded spend (the rest is planned).
 6: `revenue` (and its `_low`, `_high`) is null when no loaded export gives a sale, and
-`revenue_note` says why (it was 0.0 there); `coverage.revenue_note` the same."""
+`revenue_note` says why (it was 0.0 there); `coverage.revenue_note` the same. A
+strategy's or goal's `roi` is on the cost of its tactics whose return is in money, as the
+report's total is, and `roi_note` names the tactics left out (their cost was counted as a
+loss)."""
 NOT_MEASURED: Final = "not measured"
 """What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
 NO_AD_MONEY: Final = "no ad money spent: ROAS is revenue on ad money"
@@ -96,6 +99,9 @@ class RoiRow:
     left_out: tuple[LeftOutSales, ...] = ()
     """Sales in another currency than the plan's that touched the row's tactics, per
     currency: its revenue and ROI count none of them (`outcomes.measure.foreign_sales`)."""
+    roi_note: str | None = None
+    """On a strategy or goal row, the tactics its `roi` leaves out, in one sentence: those
+    with cost whose return has no money value yet (`unpriced_note`); `cost` counts them."""
 
     def revenue_words(self, money: Callable[[float], str]) -> str:
         """The revenue cell of every table: `money(revenue)`, or "not measured"."""
@@ -135,6 +141,7 @@ class RoiRow:
             "new_customers_note": self.new_customers_note,
             "revenue_note": self.revenue_note,
             "left_out_sales": " and ".join(each.written for each in self.left_out) or None,
+            "roi_note": self.roi_note,
         }
         kept = self.returns
         money = None if kept is None else kept.money
@@ -438,6 +445,21 @@ class TacticTotals:
             f"cost) {'has' if one else 'have'} no return in money measured yet, so "
             f"{'it is' if one else 'they are'} left out of it rather than counted as a loss."
         )
+
+
+def unpriced_note(tactics: Sequence[str], cost: float, currency: str) -> str | None:
+    """What a strategy's or goal's ROI leaves out, in one sentence; None when nothing."""
+    if not tactics:
+        return None
+    from outcomes.catalog.money import format_money
+
+    one = len(tactics) == 1
+    return (
+        f"ROI on the tactics whose return is in money: {', '.join(tactics)} ("
+        f"{format_money(round(cost), currency)} of cost) {'has' if one else 'have'} no return "
+        f"in money measured yet, so {'it is' if one else 'they are'} left out of it rather "
+        "than counted as a loss."
+    )
 
 
 def tactic_totals(rows: Sequence[RoiRow], currency: str) -> TacticTotals:

@@ -31,7 +31,7 @@ from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
 from outcomes.measure.mapping import materialised_activities
 from outcomes.measure.pacing import GoalPace, latest_business_date, pace_goals, paced_day
-from outcomes.measure.pilot import PilotResult, pilot_results
+from outcomes.measure.pilot import PilotNote, PilotResult, pilot_outcomes
 from outcomes.measure.tactic_status import TacticStatus, tactic_statuses
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse, to_arrow
@@ -55,11 +55,13 @@ its wait so far (`note` says so), and the conversation rows give `waiting_past_t
 `median_with_waiting`; 7: a benchmark other than a growing total is `achieved` only when
 final (before, at or past its target it is `on_track`), and `status_note` says why; 8:
 `as_of`, the day the scorecard measures benchmarks, statuses and resources to: the goals'
-day, or without any business data the newest activity's (`scorecard_day`)."""
+day, or without any business data the newest activity's (`scorecard_day`); and
+`pilot_notes` names each pilot the data cannot judge yet (`tactic`, `metric`, `reason`),
+which `pilots` leaves out."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "content_examples", "functions", "engagement", "pilots",
-                   "foreign_spend")  # fmt: skip
+                   "pilot_notes", "foreign_spend")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,9 @@ class Scorecard:
     functions: tuple[FunctionCoverage, ...]
     engagement: tuple[EngagementLink, ...]
     pilots: tuple[PilotResult, ...]
+    pilot_notes: tuple[PilotNote, ...] = ()
+    """Each pilot the data cannot judge yet (no month before its start, no CRM row naming
+    its people), with why: a pilot is never passed over in silence."""
     foreign_spend: tuple[ForeignSpend, ...] = ()
     """Spend recorded in another currency than the plan's, left out of `resources` (to the
     scorecard's day, which can be later than the ROI period's last day)."""
@@ -115,6 +120,7 @@ class Scorecard:
             "functions": [asdict(f) for f in self.functions],
             "engagement": [asdict(e) for e in self.engagement],
             "pilots": [asdict(p) | {"start": p.start.isoformat()} for p in self.pilots],
+            "pilot_notes": [asdict(n) for n in self.pilot_notes],
             "foreign_spend": [f.to_json() for f in self.foreign_spend],
             "as_of": _iso(self.as_of),
         }
@@ -171,7 +177,7 @@ def build_scorecard(
         mapped=mapped,
         snapshots=warehouse.table("metric_snapshots"),
     )
-    pilots = pilot_results(plan, conversions)
+    pilots, pilot_notes = pilot_outcomes(plan, conversions)
     resources = resources_to_date(plan, warehouse.table("costs"), day)
     content, examples = content_focus_and_examples(plan, activities, mapped=mapped)
     return Scorecard(
@@ -206,6 +212,7 @@ def build_scorecard(
             )
         ),
         pilots=tuple(pilots),
+        pilot_notes=tuple(pilot_notes),
         foreign_spend=resources.foreign,
         as_of=day,
     )

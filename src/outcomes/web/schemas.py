@@ -21,7 +21,7 @@ from outcomes.measure.content import TacticFocus
 from outcomes.measure.conversation import ResponderHealth
 from outcomes.measure.costs import PlannedVsSpent
 from outcomes.measure.engagement import EngagementLink
-from outcomes.measure.pilot import PilotResult
+from outcomes.measure.pilot import PilotNote, PilotResult
 from outcomes.measure.unplanned import UnplannedActivity, UnplannedCampaign
 from outcomes.plan.implementation import TacticPlan
 from outcomes.workspace.documents import PageView, View
@@ -258,6 +258,9 @@ class PilotsView(PageView):
 
     meta: Meta
     pilots: list[PilotEntry]
+    pilot_notes: list[PilotNote] = Field(
+        default_factory=list, description="Each pilot the data cannot judge yet, with why."
+    )
 
 
 class StatusView(View):

@@ -373,7 +373,12 @@ class Views:
     def pilots(self) -> PilotsView:
         """Every pilot's verdict."""
         return self._memo(
-            ("pilots",), lambda: PilotsView(meta=self.meta, pilots=self._pilot_entries())
+            ("pilots",),
+            lambda: PilotsView(
+                meta=self.meta,
+                pilots=self._pilot_entries(),
+                pilot_notes=list(self.briefing.scorecard.pilot_notes),
+            ),
         )
 
     def _pilot_entries(self) -> list[PilotEntry]:

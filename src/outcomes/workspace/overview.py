@@ -19,7 +19,7 @@ from outcomes.briefing.attention import Attention
 from outcomes.catalog.statuses import status_word
 from outcomes.measure.foreign_sales import left_out_note
 from outcomes.measure.pacing import CONFIDENCE as FORECAST_CONFIDENCE
-from outcomes.measure.pilot import PilotResult
+from outcomes.measure.pilot import PilotNote, PilotResult
 from outcomes.measure.roi_report import Coverage, Estimate, RoiRow, tactic_totals
 from outcomes.measure.words import metric_unit
 from outcomes.workspace.documents import PageView, View
@@ -32,7 +32,8 @@ SCHEMA_VERSION: Final = 3
 is the day its own data reaches (the page's `as_of` at most), no longer the page's day for
 every goal; `status_reason`, `Meta.confidence` and `Meta.forecast_confidence` are new.
 3: an ROI row's `revenue` and the totals' are null when no loaded export gives a sale,
-and `revenue_note` says why (they were 0)."""
+and `revenue_note` says why (they were 0); `pilot_notes`, the pilots the data cannot
+judge yet."""
 
 PAGES: Final = frozenset(
     {"/", "/goals", "/tactics", "/strategy-map", "/attribution", "/conversation", "/lint",
@@ -209,6 +210,10 @@ class Overview(PageView):
     more_attention: int = Field(description="Exceptions beyond the three on page one.")
     attention: list[Attention]
     pilots: list[PilotEntry]
+    pilot_notes: list[PilotNote] = Field(
+        default_factory=list,
+        description="Each pilot the data cannot judge yet, with why (never left out in silence).",
+    )
 
 
 def overview(briefing: Briefing) -> Overview:
@@ -238,6 +243,7 @@ def overview(briefing: Briefing) -> Overview:
         more_attention=len(briefing.attention) - len(briefing.top_attention),
         attention=linked(briefing, briefing.attention),
         pilots=pilot_entries(briefing, titles),
+        pilot_notes=list(briefing.scorecard.pilot_notes),
     )
 
 
