@@ -22,7 +22,7 @@ from outcomes.cli.options import MastodonAccount, MastodonInstance, TokenEnvOpti
 from outcomes.workspace import DEFAULT_WAIT
 
 if TYPE_CHECKING:
-    from outcomes.workspace.face import Fetched
+    from outcomes.workspace.results import Fetched
 
 fetch_app = typer.Typer(
     help="Fetch data from network APIs into the workspace's exports, then ingest it."

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from outcomes.plan import LoadedPlan, load_plan, load_plan_text
 from outcomes.warehouse.locking import DEFAULT_WAIT as DEFAULT_WAIT
+from outcomes.workspace.errors import WorkspaceError as WorkspaceError
+from outcomes.workspace.errors import warehouse_error
 
 if TYPE_CHECKING:
     import ibis
@@ -59,42 +61,11 @@ if TYPE_CHECKING:
     from outcomes.workspace.config import WorkspaceConfig
     from outcomes.workspace.ingest import FileSettings, ProgressFactory
     from outcomes.workspace.overview import Overview
-    from outcomes.workspace.results import IngestReport
+    from outcomes.workspace.results import Fetched, IngestReport
 
 PLAN_FILE: Final = "plan.yaml"
 """The plan's file name in a workspace."""
 Step = Literal["channel", "tactic"]
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """What a fetch from a network API brought, where it was saved, and its ingest."""
-
-    folder: Path
-    statuses: int
-    mentions: int | None
-    """None without a token (mentions need one)."""
-    ingest: IngestReport
-
-
-class WorkspaceError(Exception):
-    """The workspace cannot answer: its settings, warehouse or a named file cannot be used.
-
-    The message is one line naming what and what to do. The plan's own problems raise
-    `outcomes.plan.PlanError`, which lists each with its line and column.
-    """
-
-    def __init__(self, message: str, *, transient: bool = False, holder: str | None = None):
-        super().__init__(message)
-        self.transient = transient
-        """True when asking again later may succeed (the warehouse was busy)."""
-        self.holder = holder
-        """Who held the warehouse, when that was the reason."""
-
-
-def _warehouse_error(exc: Exception) -> WorkspaceError:
-    """A warehouse that cannot be opened now: most often another process holds it."""
-    return WorkspaceError(str(exc), transient=True, holder=getattr(exc, "holder", None))
 
 
 @dataclass
@@ -258,6 +229,7 @@ class Workspace:
 
         from outcomes.sources.base import SourceError
         from outcomes.sources.mastodon_api import fetch, save
+        from outcomes.workspace.results import Fetched
 
         try:
             result = fetch(instance, account=account, token=token, max_pages=max_pages)
@@ -315,7 +287,7 @@ class Workspace:
                 on_scorecard=on_scorecard,
             )
         except WarehouseError as exc:
-            raise _warehouse_error(exc) from None
+            raise warehouse_error(exc) from None
         except OSError:
             load_plan(self.plan_file)  # says why the plan cannot be read, as a plan problem
             raise
@@ -375,7 +347,7 @@ class Workspace:
         try:
             copy = Warehouse.snapshot(self.root, url=self.warehouse_url, wait=self.wait)
         except WarehouseError as exc:
-            raise _warehouse_error(exc) from None
+            raise warehouse_error(exc) from None
         with copy as warehouse:
             return response_days(plan, warehouse.table("activities"))
 
@@ -556,7 +528,7 @@ class Workspace:
                 self.root, self.warehouse_url, wait=self.wait, on_wait=self.on_wait
             )
         except WarehouseError as exc:
-            raise _warehouse_error(exc) from None
+            raise warehouse_error(exc) from None
 
     def _file_settings(self) -> FileSettings:
         from outcomes.plan import PlanError

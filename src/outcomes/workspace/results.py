@@ -21,6 +21,17 @@ item with `skipped` (why) instead of `error` "format not recognised" and `closes
 
 
 @dataclass(frozen=True)
+class Fetched:
+    """What a fetch from a network API brought, where it was saved, and its ingest."""
+
+    folder: Path
+    statuses: int
+    mentions: int | None
+    """None without a token (mentions need one)."""
+    ingest: IngestReport
+
+
+@dataclass(frozen=True)
 class IngestReport:
     """What loading some files did: one outcome per file, the files nobody recognised, and
     those skipped as plainly not exports (a README beside them), each with why."""
