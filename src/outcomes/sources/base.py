@@ -36,7 +36,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -108,6 +109,14 @@ class Notice:
     """
 
     text: str
+
+
+def most_common_words(counts: Counter[str], shown: int, word: Callable[[str, int], str]) -> str:
+    """The `shown` commonest values of a notice's tally in words (`word(value, count)`),
+    with "and N more" for the rest: "'Acme', 'Beta' and 3 more"."""
+    listed = ", ".join(word(value, count) for value, count in counts.most_common(shown))
+    more = len(counts) - shown
+    return f"{listed} and {more:,} more" if more > 0 else listed
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from outcomes.sources.base import Notice
+from outcomes.sources.base import Notice, most_common_words
 from outcomes.sources.fields import CellError, FieldError, cell_text, parse_datetime
 from outcomes.sources.tabular import Record
 
@@ -193,10 +193,7 @@ class UnknownStages:
         total = sum(self.stages.values())
         if not total:
             return None
-        shown = ", ".join(f"{stage!r} ({count:,})" for stage, count in self.stages.most_common(5))
-        more = len(self.stages) - 5
-        if more > 0:
-            shown += f" and {more:,} more"
+        shown = most_common_words(self.stages, 5, lambda stage, count: f"{stage!r} ({count:,})")
         deals = "deal" if total == 1 else "deals"
         return Notice(
             f"{total:,} {deals} in stages HubSpot's default pipeline does not have were taken "

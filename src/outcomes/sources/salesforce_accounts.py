@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from outcomes.sources.base import Notice, SourceError, StoredRecords
+from outcomes.sources.base import Notice, SourceError, StoredRecords, most_common_words
 
 _ACCOUNT_ID: Final = re.compile(r"^001[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?$")
 _NAMES_ONLY: Final = (
@@ -98,10 +98,7 @@ class NameFallbacks:
         total = sum(self.accounts.values())
         if not total:
             return None
-        shown = ", ".join(repr(name) for name, _ in self.accounts.most_common(3))
-        more = len(self.accounts) - 3
-        if more > 0:
-            shown += f" and {more:,} more"
+        shown = most_common_words(self.accounts, 3, lambda name, _: repr(name))
         opportunities = "opportunity has" if total == 1 else "opportunities have"
         return Notice(
             f"{total:,} {opportunities} an empty 'Account ID' and were keyed by their "
