@@ -318,6 +318,20 @@ async def read_answer(reader: asyncio.StreamReader, path: str) -> None:
     await reader.readexactly(int(fields["content-length"]))
 
 
+def environment_note() -> str:
+    """Whether pandas is installed where the commands run: outcomes does not install it,
+    but a development environment has it (ChannelAttribution, PySpark), and PyArrow then
+    imports it as soon as a Python value becomes Arrow: 0.4–0.5 s of `status` that a
+    user's install does not pay. Measure such an install with its own interpreter:
+    `python -m venv /tmp/user && /tmp/user/bin/pip install . && /tmp/user/bin/python
+    benchmarks/cli.py …`."""
+    import importlib.util
+
+    if importlib.util.find_spec("pandas") is None:
+        return "pandas: not installed, as in a user's install of outcomes"
+    return "pandas: installed (a development environment); a user's install has none"
+
+
 def print_table(rows: list[Row]) -> None:
     width = max(len(row.what) for row in rows) + 2
     print(f"\n{'':<{width}}{'measured':>14}{'floor':>14}{'ratio':>8}  {'goal':<14}result")
@@ -359,6 +373,7 @@ def main() -> None:
         print(f"{os.cpu_count()} CPUs (shared with whatever else runs), load average "
               f"{os.getloadavg()[0]:.1f}; median of {args.runs} runs; bytecode cache "
               f"{bytecode}; demo scale {args.scale:g}")  # fmt: skip
+        print(environment_note())
         rows = measure_check(runner) if "check" in args.parts else []
         if set(args.parts) - {"check"}:
             with demo_workspace(args, env) as workspace:
