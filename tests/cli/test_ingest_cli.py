@@ -448,3 +448,24 @@ def test_a_timezone_that_names_no_zone_is_a_one_line_error(workspace: Path) -> N
         assert ("not an IANA time zone name" in line) == (source == "csv"), line
     with Warehouse.open(workspace) as w:
         assert w.duckdb.execute("SELECT count(*) FROM ingests").fetchone() == (0,)
+
+
+def test_the_table_names_files_from_the_folder_they_share(workspace: Path) -> None:
+    """The folder is said once above the table, not in every row, where a terminal folded
+    it with the name ("/tmp/…/expor" / "ts/newslet" / …) over several lines."""
+    exports = workspace / "exports"
+    (exports / "newsletter-2026-04.csv").write_text(
+        "Email,Sent at,Campaign\nc@x.com,2026-04-06 09:00+00:00,newsletter\n"
+    )
+    files = [str(exports / "newsletter-2026-03.csv"), str(exports / "newsletter-2026-04.csv")]
+    result = runner.invoke(
+        app, ["ingest", "csv", *files, "-w", str(workspace)], env={"COLUMNS": "100"}
+    )
+    assert result.exit_code == 1, result.output  # 'yesterday' in the first file
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"files in {exports}/"
+    assert [line.split()[:2] for line in lines[2:4]] == [
+        ["newsletter-2026-03.csv", "csv"],
+        ["newsletter-2026-04.csv", "csv"],
+    ]
+    assert str(exports) not in "\n".join(lines[1:])

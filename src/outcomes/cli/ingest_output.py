@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,42 +21,61 @@ def print_ingest_table(outcomes: list[Outcome]) -> None:
     """Each file's accounting: read = loaded + updated + unchanged + rejected + ignored."""
     from outcomes.workspace.data import IngestResult
 
+    loaded = [o for o in outcomes if isinstance(o, IngestResult)]
+    folder, labels = file_labels([o.file for o in loaded])
     table = Table(box=None, pad_edge=False)
     table.add_column("file", overflow="fold")
     table.add_column("source", no_wrap=True)
     for name in ("read", "loaded", "updated", "unchanged", "rejected", "ignored"):
         table.add_column(name, no_wrap=True, justify="right")
-    for o in outcomes:
-        if isinstance(o, IngestResult):
-            note = " (already loaded)" if o.already_loaded else ""
-            table.add_row(
-                o.file + note,
-                o.source,
-                f"{o.read:,}",
-                f"{o.loaded:,}",
-                f"{o.updated:,}",
-                f"{o.unchanged:,}",
-                f"{o.rejected:,}",
-                f"{o.ignored_total:,}",
-            )
+    for o in loaded:
+        note = " (already loaded)" if o.already_loaded else ""
+        table.add_row(
+            labels[o.file] + note,
+            o.source,
+            f"{o.read:,}",
+            f"{o.loaded:,}",
+            f"{o.updated:,}",
+            f"{o.unchanged:,}",
+            f"{o.rejected:,}",
+            f"{o.ignored_total:,}",
+        )
     if table.row_count:
+        if folder is not None:
+            stdout_console().print(f"files in {folder}{os.sep}", markup=False)
         stdout_console().print(table)
-    for o in outcomes:
-        if isinstance(o, IngestResult):
-            _print_details(o)
+    for o in loaded:
+        _print_details(o, labels[o.file])
 
 
-def _print_details(result: IngestResult) -> None:
+def file_labels(files: Sequence[str]) -> tuple[str | None, dict[str, str]]:
+    """How the table names `files`: as given when relative; relative to the working folder
+    when all are inside it; else relative to the folder they share, returned to be printed
+    above the table. A narrow terminal then folds file names, not the folders before them
+    ("/tmp/exp" / "orts/hub" / "spot/…" on five lines for one file)."""
+    paths = {file: Path(file) for file in files}
+    if not files or not all(path.is_absolute() for path in paths.values()):
+        return None, {file: file for file in files}
+    here = Path.cwd()
+    if all(path.is_relative_to(here) for path in paths.values()):
+        return None, {file: str(path.relative_to(here)) for file, path in paths.items()}
+    shared = Path(os.path.commonpath([path.parent for path in paths.values()]))
+    if shared == shared.parent:  # the file system's root: nothing to take off
+        return None, {file: file for file in files}
+    return str(shared), {file: str(path.relative_to(shared)) for file, path in paths.items()}
+
+
+def _print_details(result: IngestResult, label: str) -> None:
     """What the numbers hide: why records were ignored, which stored values changed."""
     console = stdout_console()
     if result.read_again:
-        console.print(f"  {result.file}: {result.read_again}", markup=False)
+        console.print(f"  {label}: {result.read_again}", markup=False)
     if result.ignored:
         reasons = ", ".join(f"{count:,} {reason}" for reason, count in result.ignored.items())
-        console.print(f"  {result.file}: ignored {reasons}", markup=False)
+        console.print(f"  {label}: ignored {reasons}", markup=False)
     if result.changed_columns:
         columns = ", ".join(f"{name} ({count:,})" for name, count in result.changed_columns.items())
-        console.print(f"  {result.file}: updated values of {columns}", markup=False)
+        console.print(f"  {label}: updated values of {columns}", markup=False)
 
 
 def print_ingest_problems(
