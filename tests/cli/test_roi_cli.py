@@ -87,6 +87,8 @@ def test_roi_table_json_and_csv(workspace: Path) -> None:
     assert data["models"] == ["last_touch"] and data["currency"] == "EUR"
     fb = next(r for r in data["rows"] if r["id"] == "fb-retarget")
     assert fb["revenue"] == 0 and fb["roi"] == -1 and fb["cost"] > 0
+    # The demo loads every source its plan names: no sentence about missing ones.
+    assert data["coverage"]["unloaded"] == [] and "Nothing is loaded" not in table
     code, out = invoke(workspace, "roi", "--bootstrap", "0", "--level", "goal", "-f", "csv",
                        "--from", "2026-03-01", "--to", "2026-06-30")  # fmt: skip
     assert code == 0, out

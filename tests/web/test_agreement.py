@@ -111,7 +111,7 @@ def test_roi_is_one_document_on_the_command_line_the_face_and_the_api(
     on_face = Workspace.open(workspace).roi(sources=["ga4"], lookback_days=None).to_json()
     on_api = api_json(served, "/api/roi")
     assert on_cli == json.loads(json.dumps(on_face)) == on_api
-    assert on_cli["schema_version"] == 6
+    assert on_cli["schema_version"] == 7
     tactics = {r["id"] for r in on_cli["rows"] if r["level"] == "tactic"}
     assert tactics and tactics == {t["id"] for t in served.json("/api/tactics")["tactics"]}
 

@@ -21,6 +21,7 @@ from outcomes.lint import check_plan
 from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, data_through
 from outcomes.measure.currency import in_plan_currency
+from outcomes.measure.declared_sources import loaded_sources
 from outcomes.measure.mapping import materialised_activities
 from outcomes.measure.pacing import paced_day
 from outcomes.measure.roi import DEFAULT_MODELS, roi
@@ -267,6 +268,7 @@ def build_briefing(
             confidence=options.confidence,
             journeys=journeys,
             snapshots=warehouse.table("metric_snapshots"),
+            loaded=loaded_sources(warehouse),
         )
         unplanned = find_unplanned(plan, activities, touchpoints, conversions, mapped=mapped)
     as_of = card.as_of or paced_day(card.goals, options.as_of)

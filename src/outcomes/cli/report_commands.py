@@ -243,12 +243,15 @@ def _goals_table(briefing: Briefing) -> Table:
 
 
 def _roi_table(briefing: Briefing) -> Table:
+    from outcomes.measure.roi_report import unloaded_words
     from outcomes.measure.words import money, roi_words
 
     model = briefing.options.headline_model
     # A "not measured" cell says why right under the table, as the report's note does.
-    unmeasured = [each.message for each in briefing.roi.coverage.customers_not_measured]
-    caption = " ".join(unmeasured) or None
+    coverage = briefing.roi.coverage
+    unmeasured = [each.message for each in coverage.customers_not_measured]
+    # Figures counting only part of what the plan measures a tactic by say so here too.
+    caption = " ".join([*unmeasured, unloaded_words(coverage.unloaded)]).strip() or None
     table = Table(
         title=f"ROI by tactic ({model})", title_justify="left", caption=caption,
         caption_justify="left",

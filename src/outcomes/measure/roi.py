@@ -87,6 +87,7 @@ from outcomes.measure.attribution.store import JourneyStore
 from outcomes.measure.costs import Period, TacticCost, data_through, measured_costs
 from outcomes.measure.coverage import coverage, customers_note, sales_note
 from outcomes.measure.currency import foreign_values, in_plan_currency
+from outcomes.measure.declared_sources import unloaded_sources
 from outcomes.measure.foreign_sales import left_out_sales
 from outcomes.measure.returns import (
     Claimed,
@@ -171,6 +172,7 @@ def roi(
     journeys: JourneyStore | None = None,
     snapshots: ibis.Table | None = None,
     skip_direct: bool = True,
+    loaded: frozenset[str] | None = None,
 ) -> RoiReport:
     """Attributed outcomes, cost and ROI per tactic, strategy and goal for each model.
 
@@ -179,6 +181,8 @@ def roi(
     `snapshots`: the warehouse's metric_snapshots, from which the cost of one support
     contact is measured when no goal states it. `skip_direct`: GA4's direct rule (direct
     touches credited only on direct-only paths; `outcomes.measure.attribution.direct`).
+    `loaded`: the sources the warehouse holds rows from (`declared_sources.loaded_sources`),
+    to name in the coverage those the plan's tactics are measured by and nothing loaded.
     """
     import numpy as np
 
@@ -280,6 +284,7 @@ def roi(
             ),
             left_out=foreign,
             revenue_note=no_sales,
+            unloaded=() if loaded is None else unloaded_sources(plan, loaded, period.end),
         ),
         warnings=tuple(warnings),
         foreign_spend=measured.foreign,

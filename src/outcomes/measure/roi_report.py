@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Level = Literal["tactic", "strategy", "goal"]
-JSON_SCHEMA_VERSION: Final = 6
+JSON_SCHEMA_VERSION: Final = 7
 """Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
 
 2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
@@ -37,7 +37,9 @@ another currency that touched it, `outcomes.measure.foreign_sales`) and
 `revenue_note` says why (it was 0.0 there); `coverage.revenue_note` the same. A
 strategy's or goal's `roi` is on the cost of its tactics whose return is in money, as the
 report's total is, and `roi_note` names the tactics left out (their cost was counted as a
-loss)."""
+loss).
+7: `coverage.unloaded`, the sources the plan names for started tactics of which nothing is
+loaded (`source`, `tactics`), also said in `coverage.message`."""
 NOT_MEASURED: Final = "not measured"
 """What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
 NO_AD_MONEY: Final = "no ad money spent: ROAS is revenue on ad money"
@@ -257,6 +259,32 @@ def _joined(names: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class UnloadedSource:
+    """A source the plan names to measure `tactics` by, of which nothing is loaded
+    (`outcomes.measure.declared_sources`)."""
+
+    source: str
+    tactics: tuple[str, ...]
+
+    def words(self) -> str:
+        """ "meta (fb-retarget)"."""
+        return f"{self.source} ({_joined(self.tactics)})"
+
+
+def unloaded_words(unloaded: Sequence[UnloadedSource]) -> str:
+    """The coverage's sentence on sources not loaded: "" when every named one is."""
+    if not unloaded:
+        return ""
+    named = [each.words() for each in unloaded]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    return (
+        f"Nothing is loaded yet from {listed}, which the plan names to measure these "
+        "tactics: their figures count only what is loaded, so load those exports before "
+        "judging them."
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """How much of the period's outcome reached attribution through a journey."""
 
@@ -278,6 +306,9 @@ class Coverage:
     left_out: tuple[ForeignValue, ...] = ()
     """The period's sales stated in another currency than the plan's, per type and
     currency: in no revenue or ROI (`outcomes.measure.currency`)."""
+    unloaded: tuple[UnloadedSource, ...] = ()
+    """Sources the plan names to measure its started tactics by, of which nothing is
+    loaded: those tactics' figures count only the rest."""
 
     @property
     def message(self) -> str:
@@ -314,7 +345,12 @@ class Coverage:
             if self.left_out
             else ""
         )
-        return f"In the period, {sales}; {customers}.{unplanned}{outside}{unmeasured}{foreign}"
+        missing = unloaded_words(self.unloaded)
+        missing = f" {missing}" if missing else ""
+        return (
+            f"In the period, {sales}; {customers}.{unplanned}{outside}{unmeasured}{foreign}"
+            f"{missing}"
+        )
 
 
 def _touched(total: float, on_paths: float, planned: float, noun: str) -> str:
@@ -523,5 +559,8 @@ def _coverage_json(coverage: Coverage) -> dict[str, Any]:
             for each in coverage.customers_not_measured
         ],
         "left_out": [dataclasses.asdict(each) for each in coverage.left_out],
+        "unloaded": [
+            {"source": each.source, "tactics": list(each.tactics)} for each in coverage.unloaded
+        ],
         "message": coverage.message,
     }

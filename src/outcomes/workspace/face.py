@@ -562,6 +562,7 @@ class Workspace:
     def _measure_roi(
         self, models: tuple[str, ...], period: Period, options: BriefingOptions, seed: int
     ) -> RoiReport:
+        from outcomes.measure.declared_sources import loaded_sources
         from outcomes.measure.roi import roi
 
         plan = self.plan.plan
@@ -579,6 +580,7 @@ class Workspace:
                 confidence=options.confidence,
                 seed=seed,
                 snapshots=warehouse.table("metric_snapshots"),
+                loaded=loaded_sources(warehouse),
             )
 
     def with_options(self, **changes: object) -> Workspace:
