@@ -15,8 +15,10 @@ from typer.testing import CliRunner
 
 from outcomes.cli import app
 from outcomes.examples import example_path
+from outcomes.measure.benchmarks import BenchmarkResult
 from outcomes.measure.declared_sources import unloaded_sources
 from outcomes.measure.roi_report import UnloadedSource, unloaded_words
+from outcomes.measure.tactic_status import tactic_statuses
 from outcomes.plan import load_plan
 from outcomes.workspace import Workspace, init_workspace
 
@@ -91,3 +93,35 @@ def test_a_mastodon_archive_is_loaded_for_a_plan_naming_either(tmp_path: Path) -
     assert unloaded_sources(plan, without, max(t.end for t in plan.tactics)) == (
         UnloadedSource("mastodon-archive", ("x-support",)),
     )
+
+
+def test_each_tactics_reason_says_what_to_load(crm_only: Path) -> None:
+    """A tactic with no data yet says which of its named sources to load."""
+    card = Workspace.open(crm_only).scorecard()
+    reasons = {status.tactic: status.reason for status in card.tactic_status}
+    assert reasons["fb-retarget"] == (
+        "no data yet (leads); load meta and ga4, which the plan measures it by"
+    )
+    # trade-show is measured from HubSpot alone, which is loaded; it starts in May.
+    assert reasons["trade-show"] == "no data yet (it starts on 2026-05-01)"
+
+
+def test_a_verdict_read_off_part_of_its_sources_says_so() -> None:
+    plan = load_plan(example_path("northwind")).plan
+    missed = BenchmarkResult(
+        tactic="fb-retarget", metric="leads", per="period", baseline=0, threshold=None,
+        target=80, actual=0, status="missed", metric_class="pipeline",
+    )  # fmt: skip
+    unloaded = {"fb-retarget": ("meta", "ga4")}
+    [status] = [
+        s
+        for s in tactic_statuses(plan, [missed], [], unloaded=unloaded)
+        if s.tactic == "fb-retarget"
+    ]
+    assert (status.status, status.reason) == (
+        "missed",
+        "on business outcomes: leads 0 (target 80): missed; measured without meta and ga4, "
+        "which the plan measures it by: not loaded",
+    )
+    [plain] = [s for s in tactic_statuses(plan, [missed], []) if s.tactic == "fb-retarget"]
+    assert plain.reason == "on business outcomes: leads 0 (target 80): missed"

@@ -61,3 +61,22 @@ def unloaded_sources(
             if source not in loaded and STORED_AS.get(source) not in loaded:
                 wanting.setdefault(source, []).append(tactic.id)
     return tuple(UnloadedSource(source, tuple(ids)) for source, ids in wanting.items())
+
+
+def unloaded_by_tactic(
+    plan: Plan, warehouse: Warehouse, through: dt.date
+) -> dict[str, tuple[str, ...]]:
+    """Each started tactic's named sources of which nothing is loaded (`unloaded_sources`),
+    in the order its plan names them."""
+    missing = {
+        (tactic, each.source)
+        for each in unloaded_sources(plan, loaded_sources(warehouse), through)
+        for tactic in each.tactics
+    }
+    found: dict[str, tuple[str, ...]] = {}
+    for tactic in plan.tactics:
+        named = tactic.measurement.sources if tactic.measurement else []
+        wanting = tuple(source for source in named if (tactic.id, source) in missing)
+        if wanting:
+            found[tactic.id] = wanting
+    return found

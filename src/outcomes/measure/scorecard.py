@@ -27,6 +27,7 @@ from outcomes.measure.conversation import (
 )
 from outcomes.measure.costs import ForeignSpend, Period, PlannedVsSpent, resources_to_date
 from outcomes.measure.currency import in_plan_currency
+from outcomes.measure.declared_sources import unloaded_by_tactic
 from outcomes.measure.engagement import EngagementLink, engagement_links
 from outcomes.measure.functions import FunctionCoverage, function_coverage
 from outcomes.measure.mapping import materialised_activities
@@ -183,7 +184,11 @@ def build_scorecard(
     return Scorecard(
         goals=tuple(goals),
         tactics=tuple(benchmarks),
-        tactic_status=tuple(tactic_statuses(plan, benchmarks, pilots, day)),
+        tactic_status=tuple(
+            tactic_statuses(
+                plan, benchmarks, pilots, day, unloaded=unloaded_by_tactic(plan, warehouse, day)
+            )
+        ),
         cadence=tuple(
             cadence_consistency(
                 plan,

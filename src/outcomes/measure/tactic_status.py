@@ -31,8 +31,8 @@ pilot sets out to show (the tactic works), wholly below it has `missed`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from outcomes.catalog.statuses import Status, status_word, worst
@@ -62,20 +62,36 @@ def tactic_statuses(
     benchmarks: Sequence[BenchmarkResult],
     pilots: Sequence[PilotResult],
     as_of: dt.date | None = None,
+    *,
+    unloaded: Mapping[str, Sequence[str]] | None = None,
 ) -> list[TacticStatus]:
     """Every tactic of the plan, judged by the rule of the module docstring at `as_of`
-    (the benchmarks' day; without it a pilot's evidence is never final)."""
+    (the benchmarks' day; without it a pilot's evidence is never final). `unloaded`: per
+    tactic, the sources the plan measures it by of which nothing is loaded
+    (`outcomes.measure.declared_sources`), said in its reason: a "missed" read off half
+    its data is not the tactic's doing."""
     judged = []
     for tactic in plan.tactics:
         marks = [b for b in benchmarks if b.tactic == tactic.id]
         pilot = next((p for p in pilots if p.tactic == tactic.id), None)
         over = as_of is not None and as_of >= tactic.end and _data_reach_the_end(tactic, marks)
-        judged.append(
-            _judge(
-                plan, tactic, _reaches_a_goal(plan, tactic), marks, _pilot_status(pilot, over=over)
-            )
+        status = _judge(
+            plan, tactic, _reaches_a_goal(plan, tactic), marks, _pilot_status(pilot, over=over)
         )
+        judged.append(_with_unloaded(status, (unloaded or {}).get(tactic.id, ())))
     return judged
+
+
+def _with_unloaded(status: TacticStatus, sources: Sequence[str]) -> TacticStatus:
+    """Its reason, with the named sources nothing has loaded: what to load to judge it."""
+    if not sources or status.status == "unplanned":
+        return status
+    named = sources[0] if len(sources) == 1 else f"{', '.join(sources[:-1])} and {sources[-1]}"
+    if status.status == "no_data":
+        said = f"; load {named}, which the plan measures it by"
+    else:
+        said = f"; measured without {named}, which the plan measures it by: not loaded"
+    return replace(status, reason=status.reason + said)
 
 
 def _data_reach_the_end(tactic: Tactic, marks: Sequence[BenchmarkResult]) -> bool:
