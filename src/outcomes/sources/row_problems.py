@@ -6,12 +6,14 @@ connectors reject such a row (after their own skipping of footers and totals) wi
 * its cells do not line up with the header's (a separator missing or extra, cut short),
   or the file ends inside it; rows merged by a stray quote refuse the file;
 * it is the header again (two exports pasted one after the other);
-* an identifier in it is a long number a spreadsheet rounded (`1.8050E+16`).
+* an identifier in it is a long number a spreadsheet rounded (`1.8050E+16` as text, or a
+  workbook's number cell beyond what a float holds exactly).
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,24 +46,44 @@ _ROUNDED: Final = re.compile(r"^\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*$")
 """A number as a spreadsheet shows one of 12 digits or more: `1.8050E+16`."""
 
 
+_EXACT_FLOATS: Final = 2**53
+"""Beyond this a float cannot hold every whole number: an id stored as one has lost digits."""
+
+
 def _rounded_id(cells: Sequence[Any], header: Sequence[Any]) -> tuple[str, str] | None:
     """Why a row is rejected whose identifier a spreadsheet rounded, and that id's header.
 
     Excel opens a CSV's long ids (a Meta post's 18050000000000001) as numbers and saves
     them as `1.805E+16`: the id is lost, two records may share it, and a later clean
-    export would store the same records again under their real ids.
+    export would store the same records again under their real ids. A workbook keeps such
+    an id as a number cell, which reaches us as a float beyond 2^53.
     """
     for index, name in enumerate(header):
-        if index < len(cells) and isinstance(cells[index], str) and _ROUNDED.match(cells[index]):
-            label = str(name or "").strip()
-            if _ID_HEADER.search(label):
-                reason = (
-                    f"{label!r} is {cells[index].strip()}: a spreadsheet rounded this long "
-                    "number, and the record it names is lost. Export again and load the file "
-                    "without opening it in a spreadsheet, or import the column as text"
-                )
-                return reason, label
+        shown = rounded_number(cells[index]) if index < len(cells) else None
+        label = str(name or "").strip()
+        if shown is not None and _ID_HEADER.search(label):
+            return rounded_id_reason(label, shown), label
     return None
+
+
+def rounded_number(cell: object) -> str | None:
+    """The cell as a spreadsheet shows it, when it is a long number a spreadsheet rounded:
+    text in scientific notation (`1.2023E+17`), or a workbook's number cell too large for a
+    float to hold exactly (shown as Excel does, to 15 digits); else None."""
+    if isinstance(cell, str):
+        return cell.strip() if _ROUNDED.match(cell) else None
+    if isinstance(cell, float) and math.isfinite(cell) and abs(cell) >= _EXACT_FLOATS:
+        return f"{cell:.15G}"
+    return None
+
+
+def rounded_id_reason(label: str, shown: str) -> str:
+    """Why a row whose id (under `label`) a spreadsheet rounded to `shown` is rejected."""
+    return (
+        f"{label!r} is {shown}: a spreadsheet rounded this long "
+        "number, and the record it names is lost. Export again and load the file "
+        "without opening it in a spreadsheet, or import the column as text"
+    )
 
 
 REPEATED_HEADER: Final = (
