@@ -122,12 +122,18 @@ def _holds_rows(row: TextRow, width: int) -> bool:
     return False
 
 
+def lines_up(cells: Sequence[Any], header: Sequence[Any]) -> bool:
+    """True when a row's cells sit under the header's: no filled cell past its last column,
+    no named column past the row's last cell (a blank cell more or less is padding)."""
+    extra = cells[len(header) :]
+    missing = header[len(cells) :]
+    return all(blank(c) for c in extra) and all(blank(h) for h in missing)
+
+
 def _shape_problem(path: Path, row: TextRow, header: list[Any]) -> str | None:
     """Why a CSV row does not line up with its header, if it does not."""
     width, cells = len(header), row.cells
-    extra = cells[width:]
-    missing = header[len(cells) :]
-    lined_up = all(blank(c) for c in extra) and all(blank(h) for h in missing)
+    lined_up = lines_up(cells, header)
     if row.end > row.start and (not lined_up or _holds_rows(row, width)):
         raise SourceError(
             path,
@@ -138,13 +144,29 @@ def _shape_problem(path: Path, row: TextRow, header: list[Any]) -> str | None:
             line=row.start,
         )
     if not lined_up:
-        return (
-            f"the row has {len(cells)} cells where the header has {width}: a separator "
-            "missing or extra, or the row is cut short"
-        )
+        return _misaligned(len(cells), width)
     if not row.terminated:
         return (
             "the file ends inside this row, with no line break after it: it may be cut short. "
             "If the row is complete, end the file with a line break; else export it again"
         )
     return None
+
+
+def _misaligned(count: int, width: int) -> str:
+    """Why a row of `count` cells under a header of `width` is rejected: one cell more or
+    less is a row shifted by one column (a name with an unquoted comma in it), every value
+    after it under the wrong header, which only the row's width can tell."""
+    said = f"the row has {count} cells where the header has {width}"
+    if count == width + 1:
+        return (
+            f"{said}: its cells look shifted by one column, one cell too many (a separator "
+            "inside a cell, such as a comma in a name that is not quoted?). Quote that cell, "
+            "or export the file again"
+        )
+    if count == width - 1:
+        return (
+            f"{said}: its cells look shifted by one column, one cell too few (a separator "
+            "missing, or the row cut short). Export the file again"
+        )
+    return f"{said}: a separator missing or extra, or the row is cut short"

@@ -28,7 +28,7 @@ from outcomes.sources.date_order import DateOrder
 from outcomes.sources.decimal_mark import DecimalMark
 from outcomes.sources.delimited import TextRow, text_rows
 from outcomes.sources.notation import Notation, NotationError, Settings, survey
-from outcomes.sources.row_problems import blank, row_problem
+from outcomes.sources.row_problems import blank, lines_up, row_problem
 
 HEADER_SEARCH_ROWS = 25
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -205,10 +205,36 @@ def _notation(
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
     labels = {name: str(header.cells[i]).strip() for name, i in header.positions.items()}
+    # A row that does not line up is rejected as it is read; its values, under the wrong
+    # headers, must not decide a column's notation (a Close Date read from an Amount).
+    shifted: list[int] = []
     try:
-        return survey(rows, header.positions, labels, settings)
+        return survey(_aligned(rows, header.cells, shifted), header.positions, labels, settings)
     except NotationError as exc:
-        raise SourceError(path, str(exc)) from None
+        raise SourceError(path, str(exc) + _left_out(shifted)) from None
+
+
+def _aligned(rows: Iterable[TextRow], header: list[Any], shifted: list[int]) -> Iterator[TextRow]:
+    """The rows that line up with `header`; the lines of those one cell off (shifted by a
+    column, not a footer or a title) added to `shifted`."""
+    for row in rows:
+        if lines_up(row.cells, header):
+            yield row
+        elif abs(len(row.cells) - len(header)) == 1:
+            shifted.append(row.start)
+
+
+def _left_out(lines: Sequence[int]) -> str:
+    """What a refusal for undecided notation adds when rows were left out of the survey:
+    the row that would have decided may be the shifted one."""
+    if not lines:
+        return ""
+    which = ", ".join(str(line) for line in lines[:5]) + (", …" if len(lines) > 5 else "")
+    s, it = ("", "its") if len(lines) == 1 else ("s", "their")
+    return (
+        f" (line{s} {which} left out: {it} cells look shifted by one column; fixed, "
+        f"{it} dates may decide)"
+    )
 
 
 @dataclass(frozen=True)
