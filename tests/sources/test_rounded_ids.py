@@ -140,3 +140,39 @@ def test_a_rounded_id_in_a_workbook_number_cell_is_rejected(tmp_path: Path, sour
     assert rejected == [(3, column, f"'{column}' is 1.2023E+17")]
     keys = " ".join(str(p.values) for p in parsed if isinstance(p, Row))
     assert "120230000000000502" in keys and "120230000000000000" not in keys
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ReadOptions(
+            table="conversions",
+            mapping={"key": "Order", "ts": "Date", "type": "Kind", "value": "Amount"},
+        ),
+        ReadOptions(
+            table="conversions",
+            mapping={"ts": "Date", "type": "Kind", "value": "Amount"},
+            key=("Order",),
+        ),
+    ],
+    ids=["mapped to key", "declared a key header"],
+)
+def test_a_rounded_key_of_a_generic_csv_is_rejected_whatever_its_header(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    """Before, a key headed "Order" (not "… ID") loaded 1.2023E+17 as a record's key."""
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "Order,Date,Kind,Amount\n"
+        "120230000000000502,2026-03-02,order,100\n"
+        "1.2023E+17,2026-03-02,order,200\n",
+        encoding="utf-8",
+    )
+
+    parsed = list(get_source("csv").read(path, options))
+
+    rejected = [
+        (p.line, p.column, p.reason.split(":")[0]) for p in parsed if isinstance(p, Rejected)
+    ]
+    assert rejected == [(3, "Order", "'Order' is 1.2023E+17")]
+    assert len([p for p in parsed if isinstance(p, Row)]) == 1

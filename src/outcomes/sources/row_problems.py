@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,14 +24,19 @@ from outcomes.sources.delimited import TextRow
 
 
 def row_problem(
-    path: Path, row: TextRow, header: list[Any], header_line: int
+    path: Path,
+    row: TextRow,
+    header: list[Any],
+    header_line: int,
+    ids: Collection[int] = (),
 ) -> tuple[str, str | None] | None:
     """Why `row` cannot be trusted under `header` (found on `header_line`), and the header
-    of the cell at fault when one is; None when it can be."""
+    of the cell at fault when one is; None when it can be. `ids`: the positions of columns
+    holding identifiers whatever their header says (a mapping's key column "Order")."""
     problem = _shape_problem(path, row, header)
     if problem is None and _header_again(row.cells, header):
         problem = REPEATED_HEADER.format(line=header_line)
-    return (problem, None) if problem is not None else _rounded_id(row.cells, header)
+    return (problem, None) if problem is not None else _rounded_id(row.cells, header, ids)
 
 
 def blank(cell: object) -> bool:
@@ -50,7 +55,9 @@ _EXACT_FLOATS: Final = 2**53
 """Beyond this a float cannot hold every whole number: an id stored as one has lost digits."""
 
 
-def _rounded_id(cells: Sequence[Any], header: Sequence[Any]) -> tuple[str, str] | None:
+def _rounded_id(
+    cells: Sequence[Any], header: Sequence[Any], ids: Collection[int]
+) -> tuple[str, str] | None:
     """Why a row is rejected whose identifier a spreadsheet rounded, and that id's header.
 
     Excel opens a CSV's long ids (a Meta post's 18050000000000001) as numbers and saves
@@ -61,7 +68,7 @@ def _rounded_id(cells: Sequence[Any], header: Sequence[Any]) -> tuple[str, str] 
     for index, name in enumerate(header):
         shown = rounded_number(cells[index]) if index < len(cells) else None
         label = str(name or "").strip()
-        if shown is not None and _ID_HEADER.search(label):
+        if shown is not None and (index in ids or _ID_HEADER.search(label)):
             return rounded_id_reason(label, shown), label
     return None
 
@@ -170,3 +177,28 @@ def _misaligned(count: int, width: int) -> str:
             "missing, or the row cut short). Export the file again"
         )
     return f"{said}: a separator missing or extra, or the row is cut short"
+
+
+def aligned_rows(
+    rows: Iterable[TextRow], header: list[Any], shifted: list[int]
+) -> Iterator[TextRow]:
+    """The rows that line up with `header`; the lines of those one cell off (shifted by a
+    column, not a footer or a title) added to `shifted`."""
+    for row in rows:
+        if lines_up(row.cells, header):
+            yield row
+        elif abs(len(row.cells) - len(header)) == 1:
+            shifted.append(row.start)
+
+
+def shifted_note(lines: Sequence[int]) -> str:
+    """What a refusal for undecided notation adds when rows were left out of the survey:
+    the row that would have decided may be the shifted one."""
+    if not lines:
+        return ""
+    which = ", ".join(str(line) for line in lines[:5]) + (", …" if len(lines) > 5 else "")
+    s, it = ("", "its") if len(lines) == 1 else ("s", "their")
+    return (
+        f" (line{s} {which} left out: {it} cells look shifted by one column; fixed, "
+        f"{it} dates may decide)"
+    )

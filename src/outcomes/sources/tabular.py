@@ -28,7 +28,7 @@ from outcomes.sources.date_order import DateOrder
 from outcomes.sources.decimal_mark import DecimalMark
 from outcomes.sources.delimited import TextRow, text_rows
 from outcomes.sources.notation import Notation, NotationError, Settings, survey
-from outcomes.sources.row_problems import blank, lines_up, row_problem
+from outcomes.sources.row_problems import aligned_rows, blank, row_problem, shifted_note
 
 HEADER_SEARCH_ROWS = 25
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -116,6 +116,7 @@ def file_records(
     sheet: str | None = None,
     convention: DateOrder | None = None,
     mark_convention: DecimalMark | None = None,
+    ids: Sequence[str] = (),
 ) -> Iterator[Record]:
     """:func:`read_records` with what the user set for the file (encoding, notation)."""
     return read_records(
@@ -128,6 +129,7 @@ def file_records(
         convention=convention,
         decimal_mark=options.decimal_mark,
         mark_convention=mark_convention,
+        ids=ids,
     )
 
 
@@ -156,6 +158,7 @@ def read_records(
     convention: DateOrder | None = None,
     decimal_mark: DecimalMark | None = None,
     mark_convention: DecimalMark | None = None,
+    ids: Sequence[str] = (),
 ) -> Iterator[Record]:
     """Stream the records of a CSV, XLSX or XLS file under logical column names.
 
@@ -171,11 +174,16 @@ def read_records(
     given (see :mod:`notation`): such dates come as datetimes, such numbers rewritten with
     a decimal point. `date_order` and `decimal_mark` are the user's settings, `convention`
     the platform's documented date order for a column whose every date reads both ways.
+
+    A row whose identifier a spreadsheet rounded (`1.2023E+17`) carries a `problem`: an
+    identifier is a column headed "… ID" or "… IDs", or one of the logical columns `ids`
+    whatever its header (a mapping's key column).
     """
     settings = Settings(date_order, convention, decimal_mark, mark_convention)
     notation = _notation(path, columns, required, encoding, sheet, settings)
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
+    id_positions = {header.positions[name] for name in ids if name in header.positions}
     for row in rows:
         if row.problem is None and all(blank(c) for c in row.cells):
             continue
@@ -187,7 +195,7 @@ def read_records(
         found = (
             (row.problem, None)
             if row.problem
-            else row_problem(path, row, header.cells, header.line)
+            else row_problem(path, row, header.cells, header.line, id_positions)
         )
         problem, column = found if found is not None else (None, None)
         yield Record(row.start, values, row.raw, problem, column, tuple(cells))
@@ -209,32 +217,9 @@ def _notation(
     # headers, must not decide a column's notation (a Close Date read from an Amount).
     shifted: list[int] = []
     try:
-        return survey(_aligned(rows, header.cells, shifted), header.positions, labels, settings)
+        return survey(aligned_rows(rows, header.cells, shifted), header.positions, labels, settings)
     except NotationError as exc:
-        raise SourceError(path, str(exc) + _left_out(shifted)) from None
-
-
-def _aligned(rows: Iterable[TextRow], header: list[Any], shifted: list[int]) -> Iterator[TextRow]:
-    """The rows that line up with `header`; the lines of those one cell off (shifted by a
-    column, not a footer or a title) added to `shifted`."""
-    for row in rows:
-        if lines_up(row.cells, header):
-            yield row
-        elif abs(len(row.cells) - len(header)) == 1:
-            shifted.append(row.start)
-
-
-def _left_out(lines: Sequence[int]) -> str:
-    """What a refusal for undecided notation adds when rows were left out of the survey:
-    the row that would have decided may be the shifted one."""
-    if not lines:
-        return ""
-    which = ", ".join(str(line) for line in lines[:5]) + (", …" if len(lines) > 5 else "")
-    s, it = ("", "its") if len(lines) == 1 else ("s", "their")
-    return (
-        f" (line{s} {which} left out: {it} cells look shifted by one column; fixed, "
-        f"{it} dates may decide)"
-    )
+        raise SourceError(path, str(exc) + shifted_note(shifted)) from None
 
 
 @dataclass(frozen=True)
