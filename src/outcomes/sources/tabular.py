@@ -17,7 +17,7 @@ import sys
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -229,7 +229,7 @@ class _Header:
     positions: dict[str, int]
 
 
-def _rows(path: Path, encoding: str | None, sheet: str | None) -> Iterator[TextRow]:
+def _rows(path: Path, encoding: str | None, sheet: str | None) -> Generator[TextRow]:
     """Rows with their spans: a CSV's from the strict reader, a workbook's one line each."""
     head = _head(path)
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
@@ -543,17 +543,25 @@ def head_rows(
 
 
 def header_names(
-    path: Path, head: bytes, columns: Columns, required: Sequence[str], encoding: str | None = None
+    path: Path,
+    columns: Columns,
+    required: Sequence[str],
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> dict[str, str]:
-    """Logical column → the header text the file uses, from the header row `read_records` picks.
+    """Logical column → the header text the file uses, from the header row `read_records`
+    finds, read as it reads it (not from the file's first bytes, which a long title or
+    header line outruns); raises :class:`SourceError` as it does for a file without one.
 
-    Rejections name the column as the file does ("Close Date", not a logical name).
+    Rejections name the column as the file does ("Close Date", not a logical name), and
+    notices of absent columns are said from it.
     """
-    for cells in head_rows(path, head, encoding=encoding):
-        positions = columns.resolve(cells)
-        if all(name in positions for name in required):
-            return {name: cells[i].strip() for name, i in positions.items()}
-    return {}
+    rows = _rows(path, encoding, sheet)
+    try:
+        header = _find_header(path, rows, columns, required)
+    finally:
+        rows.close()  # a workbook is closed now, not when the generator is collected
+    return {name: str(header.cells[i]).strip() for name, i in header.positions.items()}
 
 
 def _workbook_head(path: Path, limit: int) -> list[list[str]]:
@@ -578,7 +586,7 @@ def file_labels(
     path: Path, columns: Columns, required: Sequence[str], encoding: str | None
 ) -> Callable[[str], str]:
     """Logical column → the header as this file spells it, for rejections that name it."""
-    return header_namer(header_names(path, read_head(path), columns, required, encoding), columns)
+    return header_namer(header_names(path, columns, required, encoding), columns)
 
 
 def head_has(path: Path, head: bytes, *wanted: str) -> bool:
