@@ -15,7 +15,9 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Final
 
@@ -29,11 +31,13 @@ def row_problem(
     header: list[Any],
     header_line: int,
     ids: Collection[int] = (),
+    usual: int | None = None,
 ) -> tuple[str, str | None] | None:
     """Why `row` cannot be trusted under `header` (found on `header_line`), and the header
     of the cell at fault when one is; None when it can be. `ids`: the positions of columns
-    holding identifiers whatever their header says (a mapping's key column "Order")."""
-    problem = _shape_problem(path, row, header)
+    holding identifiers whatever their header says (a mapping's key column "Order");
+    `usual`: the width of the file's rows (`RowShapes.usual`), when known."""
+    problem = _shape_problem(path, row, header, usual)
     if problem is None and _header_again(row.cells, header):
         problem = REPEATED_HEADER.format(line=header_line)
     return (problem, None) if problem is not None else _rounded_id(row.cells, header, ids)
@@ -129,18 +133,28 @@ def _holds_rows(row: TextRow, width: int) -> bool:
     return False
 
 
-def lines_up(cells: Sequence[Any], header: Sequence[Any]) -> bool:
+def lines_up(cells: Sequence[Any], header: Sequence[Any], usual: int | None = None) -> bool:
     """True when a row's cells sit under the header's: no filled cell past its last column,
-    no named column past the row's last cell (a blank cell more or less is padding)."""
+    no named column past the row's last cell (a blank cell more or less is padding), and,
+    when the `usual` width of the file's rows is known, no cell past it either.
+
+    A file padded with blank cells pads every row alike; a row one blank cell wider than
+    its neighbours is a row whose cells moved right, its last blank cell pushed out."""
     extra = cells[len(header) :]
     missing = header[len(cells) :]
+    if usual is not None and len(cells) > max(usual, len(header)):
+        return False
     return all(blank(c) for c in extra) and all(blank(h) for h in missing)
 
 
-def _shape_problem(path: Path, row: TextRow, header: list[Any]) -> str | None:
+def _shape_problem(
+    path: Path, row: TextRow, header: list[Any], usual: int | None = None
+) -> str | None:
     """Why a CSV row does not line up with its header, if it does not."""
     width, cells = len(header), row.cells
     lined_up = lines_up(cells, header)
+    # Rows merged by a stray quote are told by filled cells past the header; a blank one
+    # past the usual width is a row shifted, rejected below, not a reason to refuse.
     if row.end > row.start and (not lined_up or _holds_rows(row, width)):
         raise SourceError(
             path,
@@ -150,7 +164,7 @@ def _shape_problem(path: Path, row: TextRow, header: list[Any]) -> str | None:
             'Fix the quote (a quote inside a quoted cell is written twice: "") or export again',
             line=row.start,
         )
-    if not lined_up:
+    if not lines_up(cells, header, usual):
         return _misaligned(len(cells), width)
     if not row.terminated:
         return (
@@ -179,16 +193,31 @@ def _misaligned(count: int, width: int) -> str:
     return f"{said}: a separator missing or extra, or the row is cut short"
 
 
-def aligned_rows(
-    rows: Iterable[TextRow], header: list[Any], shifted: list[int]
-) -> Iterator[TextRow]:
-    """The rows that line up with `header`; the lines of those one cell off (shifted by a
-    column, not a footer or a title) added to `shifted`."""
-    for row in rows:
-        if lines_up(row.cells, header):
-            yield row
-        elif abs(len(row.cells) - len(header)) == 1:
-            shifted.append(row.start)
+class RowShapes:
+    """The usual width of a file's rows, from its first rows after the header, and the
+    lines of the rows one cell off it (shifted by a column, not a footer or a title)."""
+
+    SAMPLE = 25
+    """Rows enough to see how a file pads them: a spreadsheet pads every row alike."""
+
+    def __init__(self, header: list[Any]) -> None:
+        self.header = header
+        self.shifted: list[int] = []
+        self.usual: int | None = None
+
+    def aligned(self, rows: Iterable[TextRow]) -> Iterator[TextRow]:
+        """The rows that line up with the header at the usual width, decided first from
+        the first filled rows (held back meanwhile: only a few)."""
+        rows = iter(rows)
+        sample = list(islice((r for r in rows if any(not blank(c) for c in r.cells)), self.SAMPLE))
+        widths = Counter(len(row.cells) for row in sample)
+        commonest = max(widths.items(), key=lambda item: (item[1], item[0]), default=(0, 0))
+        self.usual = max(len(self.header), commonest[0])
+        for row in chain(sample, rows):
+            if lines_up(row.cells, self.header, self.usual):
+                yield row
+            elif abs(len(row.cells) - len(self.header)) == 1:
+                self.shifted.append(row.start)
 
 
 def shifted_note(lines: Sequence[int]) -> str:

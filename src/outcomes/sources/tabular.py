@@ -28,7 +28,7 @@ from outcomes.sources.date_order import DateOrder
 from outcomes.sources.decimal_mark import DecimalMark
 from outcomes.sources.delimited import TextRow, text_rows
 from outcomes.sources.notation import Notation, NotationError, Settings, survey
-from outcomes.sources.row_problems import aligned_rows, blank, row_problem, shifted_note
+from outcomes.sources.row_problems import RowShapes, blank, row_problem, shifted_note
 
 HEADER_SEARCH_ROWS = 25
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -180,7 +180,7 @@ def read_records(
     whatever its header (a mapping's key column).
     """
     settings = Settings(date_order, convention, decimal_mark, mark_convention)
-    notation = _notation(path, columns, required, encoding, sheet, settings)
+    notation, usual = _notation(path, columns, required, encoding, sheet, settings)
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
     id_positions = {header.positions[name] for name in ids if name in header.positions}
@@ -195,7 +195,7 @@ def read_records(
         found = (
             (row.problem, None)
             if row.problem
-            else row_problem(path, row, header.cells, header.line, id_positions)
+            else row_problem(path, row, header.cells, header.line, id_positions, usual)
         )
         problem, column = found if found is not None else (None, None)
         yield Record(row.start, values, row.raw, problem, column, tuple(cells))
@@ -208,18 +208,21 @@ def _notation(
     encoding: str | None,
     sheet: str | None,
     settings: Settings,
-) -> Notation:
-    """Each column's date order and decimal mark, from a first pass over the file."""
+) -> tuple[Notation, int | None]:
+    """Each column's date order and decimal mark, from a first pass over the file, and the
+    usual width of its rows (a row wider is shifted, though its last cells are blank), if
+    it has rows."""
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
     labels = {name: str(header.cells[i]).strip() for name, i in header.positions.items()}
     # A row that does not line up is rejected as it is read; its values, under the wrong
     # headers, must not decide a column's notation (a Close Date read from an Amount).
-    shifted: list[int] = []
+    shapes = RowShapes(header.cells)
     try:
-        return survey(aligned_rows(rows, header.cells, shifted), header.positions, labels, settings)
+        notation = survey(shapes.aligned(rows), header.positions, labels, settings)
     except NotationError as exc:
-        raise SourceError(path, str(exc) + shifted_note(shifted)) from None
+        raise SourceError(path, str(exc) + shifted_note(shapes.shifted)) from None
+    return notation, shapes.usual
 
 
 @dataclass(frozen=True)
