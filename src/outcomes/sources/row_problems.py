@@ -4,7 +4,9 @@
 connectors reject such a row (after their own skipping of footers and totals) with it:
 
 * its cells do not line up with the header's (a separator missing or extra, cut short),
-  or the file ends inside it; rows merged by a stray quote refuse the file;
+  or the file ends inside it; one cell more or less is said as a row shifted by one
+  column, and a blank cell past the file's usual row width counts (padding is alike in
+  every row); rows merged by a stray quote refuse the file;
 * it is the header again (two exports pasted one after the other);
 * an identifier in it is a long number a spreadsheet rounded (`1.8050E+16` as text, or a
   workbook's number cell beyond what a float holds exactly).
