@@ -84,18 +84,20 @@ def _counts(*columns: str) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _linkedin_workbook() -> bytes:
-    def rows(relative: str) -> list[list[Any]]:
-        text = fixture(relative).decode("utf-8")
-        found: list[list[Any]] = []
-        for row in csv.reader(io.StringIO(text)):
-            found.append([int(c) if c.isdigit() else (c or None) for c in row])
-        return found
+def _sheet_rows(relative: str) -> list[list[Any]]:
+    """A CSV fixture's rows as a workbook holds them: whole numbers as numbers."""
+    text = fixture(relative).decode("utf-8")
+    found: list[list[Any]] = []
+    for row in csv.reader(io.StringIO(text)):
+        found.append([int(c) if c.isdigit() else (c or None) for c in row])
+    return found
 
+
+def _linkedin_workbook() -> bytes:
     return corpus_workbook.xlsx_bytes(
         {
-            "All posts": rows("linkedin/northwind-ltd_content_1769904000000.csv"),
-            "New followers": rows("linkedin/new_followers.csv"),
+            "All posts": _sheet_rows("linkedin/northwind-ltd_content_1769904000000.csv"),
+            "New followers": _sheet_rows("linkedin/new_followers.csv"),
         }
     )
 
@@ -312,6 +314,14 @@ def _cases() -> list[Case]:
             "deals.csv",
             fixture("hubspot/deals.csv"),
             corpus.text_mutations(DEALS),
+            deals,
+        ),
+        Case(
+            "hubspot-deals-xlsx",
+            "hubspot",
+            "deals.xlsx",
+            corpus_workbook.xlsx_bytes({"Deals": _sheet_rows("hubspot/deals.csv")}),
+            corpus_workbook.workbook_mutations(DEALS),
             deals,
         ),
         Case(

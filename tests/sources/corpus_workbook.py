@@ -273,4 +273,21 @@ def workbook_mutations(columns: TextColumns) -> list[Mutation]:
             "blank rows between rows", lambda rows: [x for r in rows for x in (r, [None] * len(r))]
         )
     )
+    if c.ids is not None:
+        ids = c.ids
+
+        def round_id(rows: Rows) -> Rows:
+            # The first data row, as the delimited damage does (a middle one may be rejected).
+            first = next(i for i in range(header_row(rows) + 1, len(rows)) if any(rows[i]))
+            rows[first][col(rows, ids)] = ROUNDED_NUMBER
+            return rows
+
+        found.append(
+            _rows_mutation("an id saved by a spreadsheet as a number", round_id, rejects=1)
+        )
     return found
+
+
+ROUNDED_NUMBER = 1.2023e17
+"""A long id as a workbook keeps it once a spreadsheet has rounded it: a number cell, read
+as a float beyond 2^53 (the delimited damage writes the text `1.2023E+17`)."""

@@ -91,3 +91,52 @@ def test_full_exports_and_cosmetic_columns_give_no_notice(tmp_path: Path) -> Non
     assert notices("hubspot", DEALS) == []
     assert notices("hubspot", CONTACTS) == []
     assert notices("hubspot", without(DEALS, "Deal Name", tmp_path)) == []
+
+
+HEAD = 64 * 1024
+"""How much of a file the notices used to read for its header."""
+
+
+def with_title_lines(path: Path, count: int, width: int) -> Path:
+    """The file with `count` title lines of `width` characters above its header."""
+    titles = "".join(f"Report title {i}: {'x' * width}\n" for i in range(count))
+    path.write_text(titles + path.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("source", "fixture", "dropped", "said"),
+    [
+        ("hubspot", DEALS, "Pipeline", "scoped to a pipeline"),
+        ("salesforce", REPORT, "Type", "no won opportunity counts as a new customer"),
+    ],
+)
+def test_a_long_preamble_above_the_header_still_names_an_absent_column(
+    tmp_path: Path, source: str, fixture: Path, dropped: str, said: str
+) -> None:
+    """Before, 20 title lines of 4,000 characters put the header past the first 64 KiB,
+    and the notice was never given (a HubSpot deals file was even read as contacts)."""
+    path = with_title_lines(without(fixture, dropped, tmp_path), 20, 4000)
+    assert path.stat().st_size > HEAD
+
+    [notice] = [n for n in notices(source, path) if said in n]
+    assert notice.startswith(f"no column '{dropped}': ")
+
+
+def test_a_header_longer_than_the_first_64_kib_states_no_column_absent_that_it_has(
+    tmp_path: Path,
+) -> None:
+    """Before, a header whose 'Type' came after a 70,000-character column name was cut at
+    64 KiB, and the report was told it had no column 'Type'."""
+    rows = list(csv.reader(io.StringIO(REPORT.read_text(encoding="utf-8"))))
+    at = rows[0].index("Type")
+    rows[0].insert(at, "Notes " + "n" * 70_000)
+    for row in rows[1:]:
+        if len(row) > at:
+            row.insert(at, "")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path = tmp_path / "opportunities.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+    assert not [n for n in notices("salesforce", path) if "'Type'" in n]

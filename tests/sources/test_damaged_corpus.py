@@ -64,6 +64,8 @@ NEW_ROWS: dict[tuple[str, str], str] = {
     ("hubspot-contacts", "re-export without 'Became a Customer Date'"): BAD_CELL_GONE,
     ("hubspot-deals", "column 'Amount' dropped"): BAD_CELL_GONE,
     ("hubspot-deals", "header 'Amount' renamed"): BAD_CELL_GONE,
+    ("hubspot-deals-xlsx", "column 'Amount' dropped"): BAD_CELL_GONE,
+    ("hubspot-deals-xlsx", "header 'Amount' renamed"): BAD_CELL_GONE,
     ("meta", "re-export without 'Reach'"): BAD_CELL_GONE,
     ("salesforce", "re-export without 'Is Won'"): BAD_CELL_GONE,
     ("paths", "NUL byte in a cell"): OTHER_NAME,

@@ -10,11 +10,15 @@ rejected only as "the key … was given by line 2 of this file with other values
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from outcomes.sources import ReadOptions, Rejected, Row
+import pytest
+
+from outcomes.sources import ReadOptions, Rejected, Row, get_source
 from outcomes.sources.hubspot import HubSpot
 from outcomes.sources.meta import Meta
 from outcomes.sources.meta_ads import MetaAds
+from tests.sources.corpus_workbook import xlsx_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -72,3 +76,103 @@ def test_a_rounded_associated_contact_id_is_rejected_not_joined_to_no_one(
     assert (rejected.line, rejected.column) == (2, "Associated Contact IDs")
     customers = {p.values["customer_id"] for p in parsed if isinstance(p, Row)}
     assert customers == {"hubspot:512345678901"}
+
+
+ROUNDED_NUMBER = 1.2023e17
+"""An 18-digit id as a workbook keeps it once a spreadsheet has rounded it: a number cell,
+which openpyxl reads as the float 1.2023E+17, not as the text `1.2023E+17`."""
+
+WORKBOOKS: dict[str, tuple[str, ReadOptions, list[Any], list[Any], list[Any]]] = {
+    # source: (id header, options, header, the good row, the row with its id rounded)
+    "hubspot": (
+        "Record ID",
+        ReadOptions(),
+        ["Record ID", "Deal Stage", "Amount", "Close Date", "Create Date"],
+        ["120230000000000502", "closedwon", 100, "2026-03-02", "2026-03-01"],
+        [ROUNDED_NUMBER, "closedwon", 200, "2026-03-02", "2026-03-01"],
+    ),
+    "salesforce": (
+        "Opportunity ID",
+        ReadOptions(),
+        ["Opportunity ID", "Stage", "Is Won", "Amount", "Close Date", "Created Date"],
+        ["120230000000000502", "Closed Won", "1", 100, "2026-03-02", "2026-03-01"],
+        [ROUNDED_NUMBER, "Closed Won", "1", 200, "2026-03-02", "2026-03-01"],
+    ),
+    "linkedin-ads": (
+        "Campaign ID",
+        ReadOptions(),
+        ["Start Date (in UTC)", "Campaign Name", "Campaign ID", "Currency", "Total Spent"],
+        ["2026-03-02", "Guides", "120230000000000502", "EUR", 10],
+        ["2026-03-02", "Retargeting", ROUNDED_NUMBER, "EUR", 20],
+    ),
+    "meta-ads": (
+        "Campaign ID",
+        ReadOptions(),
+        ["Campaign name", "Campaign ID", "Day", "Amount spent (EUR)", "Link clicks"],
+        ["Autumn", "120230000000000502", "2026-03-02", 7, 4],
+        ["Spring", ROUNDED_NUMBER, "2026-03-02", 5, 3],
+    ),
+    "csv": (
+        "Order ID",
+        ReadOptions(
+            table="conversions",
+            mapping={"key": "Order ID", "ts": "Date", "type": "Kind", "value": "Amount"},
+        ),
+        ["Order ID", "Date", "Kind", "Amount"],
+        ["120230000000000502", "2026-03-02", "order", 100],
+        [ROUNDED_NUMBER, "2026-03-02", "order", 200],
+    ),
+}
+
+
+@pytest.mark.parametrize("source", list(WORKBOOKS))
+def test_a_rounded_id_in_a_workbook_number_cell_is_rejected(tmp_path: Path, source: str) -> None:
+    """Before, a workbook's number cell 1.2023E+17 loaded as the id 120230000000000000."""
+    column, options, header, good, rounded = WORKBOOKS[source]
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(xlsx_bytes({"Sheet1": [header, good, rounded]}))
+
+    parsed = list(get_source(source).read(path, options))
+
+    rejected = [
+        (p.line, p.column, p.reason.split(":")[0]) for p in parsed if isinstance(p, Rejected)
+    ]
+    assert rejected == [(3, column, f"'{column}' is 1.2023E+17")]
+    keys = " ".join(str(p.values) for p in parsed if isinstance(p, Row))
+    assert "120230000000000502" in keys and "120230000000000000" not in keys
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ReadOptions(
+            table="conversions",
+            mapping={"key": "Order", "ts": "Date", "type": "Kind", "value": "Amount"},
+        ),
+        ReadOptions(
+            table="conversions",
+            mapping={"ts": "Date", "type": "Kind", "value": "Amount"},
+            key=("Order",),
+        ),
+    ],
+    ids=["mapped to key", "declared a key header"],
+)
+def test_a_rounded_key_of_a_generic_csv_is_rejected_whatever_its_header(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    """Before, a key headed "Order" (not "… ID") loaded 1.2023E+17 as a record's key."""
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "Order,Date,Kind,Amount\n"
+        "120230000000000502,2026-03-02,order,100\n"
+        "1.2023E+17,2026-03-02,order,200\n",
+        encoding="utf-8",
+    )
+
+    parsed = list(get_source("csv").read(path, options))
+
+    rejected = [
+        (p.line, p.column, p.reason.split(":")[0]) for p in parsed if isinstance(p, Rejected)
+    ]
+    assert rejected == [(3, "Order", "'Order' is 1.2023E+17")]
+    assert len([p for p in parsed if isinstance(p, Row)]) == 1

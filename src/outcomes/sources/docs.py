@@ -22,8 +22,10 @@ twice adds nothing. A re-export changes only what it states: a column it lacks a
 it leaves blank never replace a stored value (a blank means "unknown" in one export and "0"
 in another), and the load warns, per column, how many blank cells kept the values loaded
 earlier, from which line and file. A row whose identifier (a column headed "… ID" or
-"… IDs") a spreadsheet saved rounded (`1.2023E+17`) is rejected naming the column: the
-record it names is lost; load the export without opening it in a spreadsheet.
+"… IDs", or a key column an `outcomes.toml` mapping names) a spreadsheet saved rounded
+(`1.2023E+17` in a CSV; in a workbook, a number cell of more digits than a spreadsheet
+keeps) is rejected naming the column: the record it names is lost; load the export
+without opening it in a spreadsheet.
 
 | source | reads |
 |---|---|

@@ -36,7 +36,9 @@ The key is built from the cells of the declared key headers (`ReadOptions.key`, 
 the rows it corrects; a row with an empty key cell is rejected. Else it is
 `natural_key("csv", table, id)` when `key` is mapped (a CSV column holding a unique id) or,
 for `activities`, when `native_id` is; otherwise it is built from all the mapped values of
-the row, so two identical rows count once, but a corrected value makes a new row.
+the row, so two identical rows count once, but a corrected value makes a new row. A row
+whose key cell (a declared key header, or the column mapped to `key` or `native_id`) a
+spreadsheet rounded (`1.2023E+17`) is rejected, whatever the header is called.
 
 An `activities` mapping whose rows include our answers (kind `reply` or `message`, a help
 desk's "Reply") pairs each with what it answers through `in_reply_to`, the id (as mapped
@@ -185,16 +187,14 @@ def _read(path: Path, options: ReadOptions) -> Iterator[Parsed]:
         for name in mapping
     }
     required = [*mapping, *keys]
-    records = file_records(
-        path,
-        columns,
-        required=required,
-        options=options,
-    )
+    ids = [*_ids(table, mapping), *keys]
+    # The mapping says which columns identify a record, whatever their headers: a key
+    # headed "Order" a spreadsheet rounded is a lost record, as one headed "Order ID" is.
+    records = file_records(path, columns, required=required, options=options, ids=ids)
     pairs = table.name != "activities" or "in_reply_to" in mapping or "in_reply_to" in constants
     unpaired = 0
     for record in records:
-        summary = _summary(record, table, parsers, [*_ids(table, mapping), *keys])
+        summary = _summary(record, table, parsers, ids)
         if summary is not None:
             yield Ignored(record.line, summary)
             continue

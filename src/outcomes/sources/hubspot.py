@@ -120,12 +120,12 @@ from outcomes.sources.tabular import (
     Record,
     drop_absent,
     file_records,
+    first_rows,
     head_rows,
     header_namer,
     header_names,
     normalise_header,
     partial_fills,
-    read_head,
 )
 
 NAME = "hubspot"
@@ -204,14 +204,16 @@ class HubSpot(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """Touchpoints and conversions of a contacts export, or conversions of a deals export."""
-        head = read_head(path)
-        kind = _kind(head_rows(path, head, encoding=options.encoding), strict=False)
+        # The rows as the parser reads them, not the first bytes: a long title or header
+        # line would hide the header, and a deals file be read as contacts.
+        rows = [[cell_text(c) or "" for c in cells] for cells in first_rows(path, options.encoding)]
+        kind = _kind(rows, strict=False)
         columns, required = (
             (DEAL_COLUMNS, _DEAL_REQUIRED)
             if kind == "deal"
             else (CONTACT_COLUMNS, _CONTACT_REQUIRED)
         )
-        headers = header_names(path, head, columns, required, options.encoding)
+        headers = header_names(path, columns, required, options.encoding)
         if kind == "contact" and headers and "source" not in headers:
             raise SourceError(path, _NO_SOURCE)
         column = header_namer(headers, columns)

@@ -101,7 +101,6 @@ from outcomes.sources.tabular import (
     header_names,
     normalise_header,
     partial_fills,
-    read_head,
 )
 
 NAME = "salesforce"
@@ -195,7 +194,7 @@ class Salesforce(Source):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Parsed]:
         """One or two conversions per opportunity; footer rows skipped, bad rows rejected."""
-        headers = header_names(path, read_head(path), COLUMNS, REQUIRED, options.encoding)
+        headers = header_names(path, COLUMNS, REQUIRED, options.encoding)
         column = header_namer(headers, COLUMNS)
         # Before any record: a report of names where accounts are stored by id is refused.
         accounts = account_notice(path, headers, options.stored, NAME)

@@ -17,7 +17,7 @@ import sys
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -28,7 +28,7 @@ from outcomes.sources.date_order import DateOrder
 from outcomes.sources.decimal_mark import DecimalMark
 from outcomes.sources.delimited import TextRow, text_rows
 from outcomes.sources.notation import Notation, NotationError, Settings, survey
-from outcomes.sources.row_problems import blank, row_problem
+from outcomes.sources.row_problems import RowShapes, blank, row_problem, shifted_note
 
 HEADER_SEARCH_ROWS = 25
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -116,6 +116,7 @@ def file_records(
     sheet: str | None = None,
     convention: DateOrder | None = None,
     mark_convention: DecimalMark | None = None,
+    ids: Sequence[str] = (),
 ) -> Iterator[Record]:
     """:func:`read_records` with what the user set for the file (encoding, notation)."""
     return read_records(
@@ -128,6 +129,7 @@ def file_records(
         convention=convention,
         decimal_mark=options.decimal_mark,
         mark_convention=mark_convention,
+        ids=ids,
     )
 
 
@@ -156,6 +158,7 @@ def read_records(
     convention: DateOrder | None = None,
     decimal_mark: DecimalMark | None = None,
     mark_convention: DecimalMark | None = None,
+    ids: Sequence[str] = (),
 ) -> Iterator[Record]:
     """Stream the records of a CSV, XLSX or XLS file under logical column names.
 
@@ -171,11 +174,16 @@ def read_records(
     given (see :mod:`notation`): such dates come as datetimes, such numbers rewritten with
     a decimal point. `date_order` and `decimal_mark` are the user's settings, `convention`
     the platform's documented date order for a column whose every date reads both ways.
+
+    A row whose identifier a spreadsheet rounded (`1.2023E+17`) carries a `problem`: an
+    identifier is a column headed "… ID" or "… IDs", or one of the logical columns `ids`
+    whatever its header (a mapping's key column).
     """
     settings = Settings(date_order, convention, decimal_mark, mark_convention)
-    notation = _notation(path, columns, required, encoding, sheet, settings)
+    notation, usual = _notation(path, columns, required, encoding, sheet, settings)
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
+    id_positions = {header.positions[name] for name in ids if name in header.positions}
     for row in rows:
         if row.problem is None and all(blank(c) for c in row.cells):
             continue
@@ -187,7 +195,7 @@ def read_records(
         found = (
             (row.problem, None)
             if row.problem
-            else row_problem(path, row, header.cells, header.line)
+            else row_problem(path, row, header.cells, header.line, id_positions, usual)
         )
         problem, column = found if found is not None else (None, None)
         yield Record(row.start, values, row.raw, problem, column, tuple(cells))
@@ -200,15 +208,21 @@ def _notation(
     encoding: str | None,
     sheet: str | None,
     settings: Settings,
-) -> Notation:
-    """Each column's date order and decimal mark, from a first pass over the file."""
+) -> tuple[Notation, int | None]:
+    """Each column's date order and decimal mark, from a first pass over the file, and the
+    usual width of its rows (a row wider is shifted, though its last cells are blank), if
+    it has rows."""
     rows = _rows(path, encoding, sheet)
     header = _find_header(path, rows, columns, required)
     labels = {name: str(header.cells[i]).strip() for name, i in header.positions.items()}
+    # A row that does not line up is rejected as it is read; its values, under the wrong
+    # headers, must not decide a column's notation (a Close Date read from an Amount).
+    shapes = RowShapes(header.cells)
     try:
-        return survey(rows, header.positions, labels, settings)
+        notation = survey(shapes.aligned(rows), header.positions, labels, settings)
     except NotationError as exc:
-        raise SourceError(path, str(exc)) from None
+        raise SourceError(path, str(exc) + shifted_note(shapes.shifted)) from None
+    return notation, shapes.usual
 
 
 @dataclass(frozen=True)
@@ -218,7 +232,7 @@ class _Header:
     positions: dict[str, int]
 
 
-def _rows(path: Path, encoding: str | None, sheet: str | None) -> Iterator[TextRow]:
+def _rows(path: Path, encoding: str | None, sheet: str | None) -> Generator[TextRow]:
     """Rows with their spans: a CSV's from the strict reader, a workbook's one line each."""
     head = _head(path)
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
@@ -532,17 +546,25 @@ def head_rows(
 
 
 def header_names(
-    path: Path, head: bytes, columns: Columns, required: Sequence[str], encoding: str | None = None
+    path: Path,
+    columns: Columns,
+    required: Sequence[str],
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> dict[str, str]:
-    """Logical column → the header text the file uses, from the header row `read_records` picks.
+    """Logical column → the header text the file uses, from the header row `read_records`
+    finds, read as it reads it (not from the file's first bytes, which a long title or
+    header line outruns); raises :class:`SourceError` as it does for a file without one.
 
-    Rejections name the column as the file does ("Close Date", not a logical name).
+    Rejections name the column as the file does ("Close Date", not a logical name), and
+    notices of absent columns are said from it.
     """
-    for cells in head_rows(path, head, encoding=encoding):
-        positions = columns.resolve(cells)
-        if all(name in positions for name in required):
-            return {name: cells[i].strip() for name, i in positions.items()}
-    return {}
+    rows = _rows(path, encoding, sheet)
+    try:
+        header = _find_header(path, rows, columns, required)
+    finally:
+        rows.close()  # a workbook is closed now, not when the generator is collected
+    return {name: str(header.cells[i]).strip() for name, i in header.positions.items()}
 
 
 def _workbook_head(path: Path, limit: int) -> list[list[str]]:
@@ -567,7 +589,7 @@ def file_labels(
     path: Path, columns: Columns, required: Sequence[str], encoding: str | None
 ) -> Callable[[str], str]:
     """Logical column → the header as this file spells it, for rejections that name it."""
-    return header_namer(header_names(path, read_head(path), columns, required, encoding), columns)
+    return header_namer(header_names(path, columns, required, encoding), columns)
 
 
 def head_has(path: Path, head: bytes, *wanted: str) -> bool:
