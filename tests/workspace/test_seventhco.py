@@ -21,6 +21,10 @@ from typing import Any
 
 import pytest
 
+from outcomes.report.executive import render_html
+from outcomes.web import create_app
+from outcomes.workspace import Workspace
+from tests.web.conftest import Page, serve
 from tests.workspace.companies import Ingest, build_workspace, cli, report_json, tactic_row
 
 FIXTURE = Path(__file__).parent / "fixtures" / "seventhco"
@@ -122,3 +126,32 @@ def test_roi_credits_the_appeal_and_the_ads_with_their_own_money(workspace: Path
     assert "x-donor-care (€1,760 of cost)" in donations["roi_note"]
     [unclaimed] = roi["unclaimed_spend"]
     assert (unclaimed["tactic"], unclaimed["amount"]) == ("RW | Werkgeversmerk", 150.0)
+
+
+def test_dutch_posts_are_not_measured_for_focus_on_every_route(
+    workspace: Path, card: dict[str, Any]
+) -> None:
+    """The appeal's and the clean-up calls' posts are Dutch: the English word lists find
+    none of their words, which is no score, not a neutral one (before: +0.00, and their 18
+    posts the example of "Neutral (none of the words)")."""
+    focus = {c["tactic"]: c for c in card["content"]}
+    appeal = focus["x-giving-appeal"]
+    assert (appeal["posts"], appeal["not_english"], appeal["mean_score"]) == (9, 9, None)
+    assert appeal["brand_centric_share"] is None
+    note = "none of its 9 posts is in English, the language of the word lists"
+    assert appeal["note"] == note
+    assert card["content_examples"] == []
+    table = cli(workspace, "scorecard").stdout
+    assert "not measured (posts not in English)" in table and "+0.00" not in table
+    assert f"x-giving-appeal: {note}." in table
+    briefing = Workspace.open(workspace).briefing()
+    report = Page(render_html(briefing)).text
+    assert report["content-x-giving-appeal-score"] == "not measured (posts not in English)"
+    assert report["content-x-giving-appeal-note"].endswith(f": {note}.")
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        page = Page(running.get("/tactics/x-giving-appeal").text).text
+        assert page["content-score"] == "not measured (posts not in English)"
+        assert page["content-note"] == "N" + note[1:] + "."
+        shown = running.json("/api/tactics/x-giving-appeal")["content"]
+        assert (shown["mean_score"], shown["note"]) == (None, note)

@@ -230,13 +230,16 @@ def _print_content(content: list[Any]) -> None:
         table.add_row(
             c.tactic,
             f"{c.posts:,}",
-            f"{c.mean_score:+.2f}",
-            f"{c.brand_centric_share:.0%}",
+            c.score_words,
+            "–" if c.brand_centric_share is None else f"{c.brand_centric_share:.0%}",
             _number(c.customer_focused_comments),
             _number(c.brand_centric_comments),
             "" if c.comments_p_value is None else f"{c.comments_p_value:.3g}",
         )
     stdout_console(min_width=110).print(table)
+    for c in content:
+        if c.note:
+            stdout_console().print(escape(f"{c.tactic}: {c.note}."))
 
 
 def _print_functions(functions: list[Any]) -> None:
