@@ -449,7 +449,7 @@ def test_no_roas_where_no_sales_return_is_measured_on_every_route(without_deals:
         None,
         "no ad money spent: ROAS is revenue on ad money",
     )
-    assert roi["schema_version"] == 6
+    assert roi["schema_version"] == 7
     table = cli(without_deals, "roi").stdout
     [line] = [line for line in table.splitlines() if line.startswith("t  li-ads ")]
     assert "0.00" not in line and line.split()[-2] == "–", line

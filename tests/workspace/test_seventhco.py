@@ -155,3 +155,35 @@ def test_dutch_posts_are_not_measured_for_focus_on_every_route(
         assert page["content-note"] == "N" + note[1:] + "."
         shown = running.json("/api/tactics/x-giving-appeal")["content"]
         assert (shown["mean_score"], shown["note"]) == (None, note)
+
+
+def test_the_retention_goal_is_not_shown_sales_figures_on_every_route(workspace: Path) -> None:
+    """Keeping donors is judged on the retention rate: the revenue, new customers and cost
+    per new customer of its tactics say nothing of it (before: €1,015, 4.0 and €660 beside
+    "no return measured yet")."""
+    roi = report_json(workspace, "roi", 0)
+    row = next(
+        r
+        for r in roi["rows"]
+        if (r["level"], r["id"], r["model"]) == ("goal", "donor-retention", "linear")
+    )
+    assert (row["revenue"], row["new_customers"], row["cost_per_acquisition"]) == (None,) * 3
+    terms = (
+        "Keep regular donors giving is judged on retention rate, not on sales: its tactics' "
+        "revenue, new customers and cost per new customer are not its terms"
+    )
+    assert row["terms_note"] == terms
+    donations = next(r for r in roi["rows"] if (r["level"], r["id"]) == ("goal", "donations"))
+    assert donations["terms_note"] is None and donations["revenue"] == pytest.approx(1015)
+    table = cli(workspace, "roi", "--level", "goal").stdout
+    [line] = [each for each in table.splitlines() if each.startswith("g  donor-retention ")]
+    assert line.split()[2:6] == ["not", "its", "terms", "not"], line
+    assert "660" not in line
+    assert f"g donor-retention: {terms}" in " ".join(table.split())
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        page = Page(running.get("/goals/donor-retention").text).text
+        assert page["goal-donor-retention-terms"] == terms
+        shown = running.json("/api/goals/donor-retention")["roi"]
+        assert (shown["revenue"], shown["cost_per_acquisition"]) == (None, None)
+        assert shown["terms_note"] == terms
