@@ -187,3 +187,26 @@ def test_the_retention_goal_is_not_shown_sales_figures_on_every_route(workspace:
         shown = running.json("/api/goals/donor-retention")["roi"]
         assert (shown["revenue"], shown["cost_per_acquisition"]) == (None, None)
         assert shown["terms_note"] == terms
+
+
+def test_goals_at_risk_come_before_small_unclaimed_spend_on_page_one(workspace: Path) -> None:
+    """Page one is the missed goal and both goals at risk; the €150 campaign no tactic
+    claims (2% of the €8,626 the tactics cost) is something to watch, listed after the
+    note on donor care (before: third on page one, the donations goal "and 4 more")."""
+    page_one = report_json(workspace, "status", 1)
+    top = [(a["kind"], a["subject"]) for a in page_one["top_attention"]]
+    assert top == [
+        ("missed-goal", "donor-retention"),
+        ("at-risk-goal", "new-sponsors"),
+        ("at-risk-goal", "donations"),
+    ]
+    [unclaimed] = [a for a in page_one["attention"] if a["kind"] == "random-act"]
+    assert unclaimed["severity"] == 1
+    order = [a["subject"] for a in page_one["attention"]]
+    assert order.index("RW | Werkgeversmerk") > order.index("x-donor-care")
+    table = cli(workspace, "status").stdout
+    assert "3 │ Raise more from individual donors this autumn is at risk" in table
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        shown = running.json("/api/overview")["top_attention"]
+        assert [(a["kind"], a["subject"]) for a in shown] == top
