@@ -210,3 +210,32 @@ def test_goals_at_risk_come_before_small_unclaimed_spend_on_page_one(workspace: 
         running.wait_ready()
         shown = running.json("/api/overview")["top_attention"]
         assert [(a["kind"], a["subject"]) for a in shown] == top
+
+
+def test_the_donor_messages_give_a_rate_of_their_own_on_every_route(
+    workspace: Path, card: dict[str, Any]
+) -> None:
+    """Donors' direct messages sit beside replies to tweets the archive does not hold: the
+    rate of all inbound is unknown, but 3 of the 4 messages held were answered, and every
+    route says so with what it leaves out (before: "–" and nothing said)."""
+    [care] = [c for c in card["conversation_by_tactic"] if c["tactic"] == "x-donor-care"]
+    assert (care["response_rate"], care["held_response_rate"]) == (None, 0.75)
+    note = (
+        "3 of the 4 messages the export holds were answered; 2 answers to posts it does not "
+        "hold (replies to public posts) are left out of the rate, as are any such posts "
+        "never answered"
+    )
+    assert care["rate_note"] == note
+    table = cli(workspace, "scorecard").stdout
+    assert "75% of held" in table and f"x-donor-care: {note}." in table
+    briefing = Workspace.open(workspace).briefing()
+    report = Page(render_html(briefing)).text
+    assert report["conversation-rate-note-1"] == f"x · rivierwacht: {note}."
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        page = Page(running.get("/tactics/x-donor-care").text).text
+        assert page["tactic-response-rate"] == "75% of held"
+        assert page["tactic-rate-note"] == "3" + note[1:] + "."
+        shown = running.json("/api/conversation")["by_tactic"]
+        [row] = [r for r in shown if r["tactic"] == "x-donor-care"]
+        assert (row["rate_words"], row["rate_note"]) == ("75% of held", note)

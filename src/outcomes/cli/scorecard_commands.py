@@ -277,7 +277,7 @@ def _print_conversation(conversation: list[Any]) -> None:
             c.group["account"] or "",
             "–" if c.inbound is None else f"{c.inbound:,}",
             f"{c.answered:,}",
-            "–" if c.response_rate is None else f"{c.response_rate:.0%}",
+            c.rate_words,
             _number(c.median_first_response_minutes),
             _number(c.p90_first_response_minutes),
             _number(c.median_first_response_business_minutes),
@@ -285,6 +285,7 @@ def _print_conversation(conversation: list[Any]) -> None:
             f"[red]{', '.join(c.flags)}[/]" if c.flags else "",
         )
     stdout_console(min_width=145).print(table)
+    _print_rate_notes(conversation, "account")
 
 
 def _print_tactic_conversation(conversation: list[Any]) -> None:
@@ -299,7 +300,7 @@ def _print_tactic_conversation(conversation: list[Any]) -> None:
             c.group["tactic"],
             "–" if c.inbound is None else f"{c.inbound:,}",
             f"{c.answered:,}",
-            "–" if c.response_rate is None else f"{c.response_rate:.0%}",
+            c.rate_words,
             _number(c.median_first_response_minutes),
             _number(c.median_first_response_business_minutes),
             "" if target is None else f"{_number(target.minutes)} {_clock(target)}",
@@ -308,6 +309,19 @@ def _print_tactic_conversation(conversation: list[Any]) -> None:
             f"[red]{', '.join(c.flags)}[/]" if c.flags else "",
         )
     stdout_console(min_width=130).print(table)
+    _print_rate_notes(conversation, "tactic")
+
+
+def _print_rate_notes(conversation: list[Any], by: str) -> None:
+    """What a rate of the held messages leaves out, under its table."""
+    for c in conversation:
+        if c.rate_note:
+            name = (
+                c.group["tactic"]
+                if by == "tactic"
+                else f"{c.group['channel']} {c.group['account']}"
+            )
+            stdout_console().print(escape(f"{name}: {c.rate_note}."))
 
 
 def _clock(target: Any) -> str:

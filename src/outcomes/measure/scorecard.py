@@ -60,7 +60,9 @@ day, or without any business data the newest activity's (`scorecard_day`); and
 which `pilots` leaves out; 9: a `content` row's `mean_score` and `brand_centric_share` are
 null when none of its posts is in English (the word lists are), `not_english` counts the
 posts left out of its score and `note` says why; `content_examples` holds English posts
-only."""
+only; a conversation row with answers to posts the export does not hold beside messages it
+does (an X archive's direct messages) has `held_response_rate`, the share of the held ones
+answered, and `rate_note` says what it leaves out."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "content_examples", "functions", "engagement", "pilots",
@@ -260,7 +262,8 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
 
 
 def _conversation(health: ConversationHealth) -> dict[str, Any]:
-    return health.group | {k: v for k, v in asdict(health).items() if k != "group"}
+    fields = {k: v for k, v in asdict(health).items() if k != "group"}
+    return health.group | fields | {"rate_note": health.rate_note}
 
 
 def _goal(goal: GoalPace) -> dict[str, Any]:
