@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from outcomes.briefing.attention import Attention, attention_items, top_three
+from outcomes.briefing.attention import GOAL_KINDS, Attention, attention_items, top_three
 from outcomes.briefing.build import Briefing, BriefingOptions
 from outcomes.briefing.cache import CACHE_DIR, cache_path, fingerprint, load_briefing
 from outcomes.catalog.statuses import MEASURED
@@ -50,11 +50,33 @@ def test_the_demo_exceptions_are_found(briefing: Briefing) -> None:
     assert "/tactics/fb-retarget" in links and "/conversation" in links
 
 
-def test_page_one_shows_three_different_kinds(briefing: Briefing) -> None:
+def test_page_one_shows_the_goals_that_need_a_decision_first(briefing: Briefing) -> None:
+    # Before, a second missed goal was displaced by notes of other kinds.
     top = briefing.top_attention
-    assert len(top) == 3
-    assert len({a.kind for a in top}) == 3
+    goals = [a for a in briefing.attention if a.kind in GOAL_KINDS and a.severity >= 2]
+    assert len(top) == 3 and len(goals) >= 2
+    assert all(a in goals for a in top[: len(goals)])
     assert top[0] == briefing.attention[0]
+
+
+def test_page_one_keeps_goals_before_notes_and_then_varies_kinds() -> None:
+    def item(kind: str, subject: str, severity: int = 2) -> Attention:
+        return Attention(kind, severity, subject, subject, "", "/")  # type: ignore[arg-type]
+
+    items = [
+        item("missed-goal", "kept", 3),
+        item("at-risk-goal", "sponsors"),
+        item("at-risk-goal", "donations"),
+        item("random-act", "campaign"),
+        item("engagement-tied-to-nothing", "care"),
+    ]
+    assert [a.subject for a in top_three(items)] == ["kept", "sponsors", "donations"]
+    notes = [item("missed-goal", "kept", 3), item("push-without-listening", "x")]
+    notes += [item("push-without-listening", "masto"), item("random-act", "campaign")]
+    assert [a.subject for a in top_three(notes)] == ["kept", "x", "campaign"]
+    # A goal still at risk before a third one already missed; page one in severity order.
+    goals = [item("missed-goal", s, 3) for s in "abc"] + [item("at-risk-goal", "d")]
+    assert [a.subject for a in top_three(goals)] == ["a", "b", "d"]
 
 
 def test_an_off_track_goal_comes_first(briefing: Briefing) -> None:
@@ -127,8 +149,8 @@ def test_strategy_map_status_follows_goals_and_the_tactic_rule(briefing: Briefin
 
 def test_json_is_serialisable_and_complete(briefing: Briefing) -> None:
     data = json.loads(json.dumps(briefing.to_json()))
-    assert data["schema_version"] == 7
-    assert (data["scorecard"]["schema_version"], data["roi"]["schema_version"]) == (8, 6)
+    assert data["schema_version"] == 9
+    assert (data["scorecard"]["schema_version"], data["roi"]["schema_version"]) == (9, 7)
     assert data["scorecard"]["as_of"] == data["as_of"]  # one day, whichever route asks
     assert data["organisation"] == "Northwind Freight Software"
     assert len(data["top_attention"]) == 3

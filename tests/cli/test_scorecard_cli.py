@@ -49,7 +49,7 @@ def test_json_has_the_documented_goal_fields(workspace: Path) -> None:
     assert list(examples) == ["about_customer", "leans_customer", "neutral", "leans_us", "about_us"]
     assert sum(e["posts"] for e in examples.values()) == sum(c["posts"] for c in data["content"])
     assert all(e["text"] and (e["counted"] or e["band"] == "neutral") for e in examples.values())
-    assert data["schema_version"] == 8
+    assert data["schema_version"] == 9
     assert data["as_of"] == "2026-12-31"  # the day benchmarks and resources are measured to
     service = next(f for f in data["functions"] if f["function"] == "service")
     assert service["coverage"] == "served" and service["activities"] > 0

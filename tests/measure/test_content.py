@@ -15,6 +15,7 @@ from outcomes.measure.content import (
     content_focus_and_examples,
     counted_words,
     focus_score,
+    in_english,
 )
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import Warehouse
@@ -144,3 +145,42 @@ def test_tactics_get_their_posts_share_and_comment_comparison(
     assert support.customer_focused_comments == 5.0 and support.brand_centric_comments == 1.0
     assert support.comments_p_value is not None and 0 < support.comments_p_value <= 1
     assert found["unplanned"].mean_score == -1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("Friday lunch at the Hamburg office.", True),
+        ("#sale https://northwind.example/sale", True),  # no word of any language: read
+        ("Elke euro haalt plastic uit de Waal. Geef voor de najaarsactie", False),
+        ("Wir sind für Sie da", False),
+        ("Nous sommes là pour vous", False),
+        ("Café de Flore: how the regulars cut their bills", True),  # one Dutch-looking "de"
+    ],
+)
+def test_a_post_in_another_language_is_not_read(text: str, english: bool) -> None:
+    assert in_english(text) is english
+
+
+def test_posts_not_in_english_are_left_out_of_the_score_and_named(
+    plan: Plan, warehouse: Warehouse
+) -> None:
+    texts = [
+        "How do you cut your costs?",  # +1
+        "Elke euro haalt plastic uit de Waal. Geef voor de najaarsactie",  # scored 0 before
+        "Zaterdag opruimdag langs de Maas! Doe mee",
+    ]
+    for i, text in enumerate(texts):
+        warehouse.duckdb.execute(
+            "INSERT INTO activities (key, source, channel, account, kind, text, ts, ingest_id) "
+            "VALUES (?, 'test', 'x', 'northwindhelp', 'post', ?, ?, 1)",
+            [f"p{i}", text, dt.datetime(2026, 3, 1 + i, tzinfo=dt.UTC)],
+        )
+    [support], examples = content_focus_and_examples(plan, warehouse.table("activities"))
+    assert (support.posts, support.not_english, support.mean_score) == (3, 2, 1.0)
+    assert support.note == (
+        "2 of its 3 posts are not in English and are left out of its score"
+        " (the word lists are English)"
+    )
+    assert support.score_words == "+1.00"
+    assert [(e.band, e.posts) for e in examples] == [("about_customer", 1)]

@@ -199,7 +199,7 @@ def roi_rows(folder: Path) -> dict[tuple[str, str], dict[str, Any]]:
     result = runner.invoke(app, ["roi", "-w", str(folder), "--bootstrap", "0", "-f", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
-    assert document["schema_version"] == 7
+    assert document["schema_version"] == 8
     return {(r["level"], r["id"]): r for r in document["rows"] if r["model"] == "markov"}
 
 

@@ -251,7 +251,7 @@ def test_a_period_without_repeat_sales_measures_no_retention_return(shop: Path) 
 def test_the_json_keeps_its_shape_with_a_retention_part(shop: Path) -> None:
     measured = _roi(shop, _plan(shop), bootstrap=20)
     document = measured.to_json(("tactic", "goal"))
-    assert document["schema_version"] == 7
+    assert document["schema_version"] == 8
     rows = {(r["level"], r["id"], r["model"]): r for r in document["rows"]}
     row = rows[("tactic", "newsletter", "last_touch")]
     assert row["return_kind"] == "money" and row["return_unit"] == "EUR"

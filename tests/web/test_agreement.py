@@ -111,7 +111,7 @@ def test_roi_is_one_document_on_the_command_line_the_face_and_the_api(
     on_face = Workspace.open(workspace).roi(sources=["ga4"], lookback_days=None).to_json()
     on_api = api_json(served, "/api/roi")
     assert on_cli == json.loads(json.dumps(on_face)) == on_api
-    assert on_cli["schema_version"] == 7
+    assert on_cli["schema_version"] == 8
     tactics = {r["id"] for r in on_cli["rows"] if r["level"] == "tactic"}
     assert tactics and tactics == {t["id"] for t in served.json("/api/tactics")["tactics"]}
 
@@ -124,7 +124,7 @@ def test_page_one_is_one_document_on_the_command_line_the_face_and_the_api(
     on_api = api_json(served, "/api/overview")
     assert on_cli.pop("invalid_values") == on_face.pop("invalid_values") == []
     assert on_cli == on_face == on_api
-    assert on_cli["schema_version"] == 3
+    assert on_cli["schema_version"] == 4
     # The same measurement, not only the same numbers: one state, measured once.
     assert on_cli["meta"]["generated_at"] == served.json("/api/status")["generated_at"]
     assert {g["id"] for g in on_cli["goals"]} == {

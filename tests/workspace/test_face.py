@@ -132,7 +132,7 @@ def test_a_question_the_briefing_does_not_ask_is_measured_on_its_own(demo: Path)
 
 def test_roi_json_is_versioned(demo: Path) -> None:
     document = Workspace.open(demo).roi(sources=["ga4"], lookback_days=None).to_json()
-    assert document["schema_version"] == 7
+    assert document["schema_version"] == 8
     assert json.loads(json.dumps(document)) == document
 
 

@@ -21,6 +21,10 @@ from typing import Any
 
 import pytest
 
+from outcomes.report.executive import render_html
+from outcomes.web import create_app
+from outcomes.workspace import Workspace
+from tests.web.conftest import Page, serve
 from tests.workspace.companies import Ingest, build_workspace, cli, report_json, tactic_row
 
 FIXTURE = Path(__file__).parent / "fixtures" / "seventhco"
@@ -122,3 +126,116 @@ def test_roi_credits_the_appeal_and_the_ads_with_their_own_money(workspace: Path
     assert "x-donor-care (€1,760 of cost)" in donations["roi_note"]
     [unclaimed] = roi["unclaimed_spend"]
     assert (unclaimed["tactic"], unclaimed["amount"]) == ("RW | Werkgeversmerk", 150.0)
+
+
+def test_dutch_posts_are_not_measured_for_focus_on_every_route(
+    workspace: Path, card: dict[str, Any]
+) -> None:
+    """The appeal's and the clean-up calls' posts are Dutch: the English word lists find
+    none of their words, which is no score, not a neutral one (before: +0.00, and their 18
+    posts the example of "Neutral (none of the words)")."""
+    focus = {c["tactic"]: c for c in card["content"]}
+    appeal = focus["x-giving-appeal"]
+    assert (appeal["posts"], appeal["not_english"], appeal["mean_score"]) == (9, 9, None)
+    assert appeal["brand_centric_share"] is None
+    note = "none of its 9 posts is in English, the language of the word lists"
+    assert appeal["note"] == note
+    assert card["content_examples"] == []
+    table = cli(workspace, "scorecard").stdout
+    assert "not measured (posts not in English)" in table and "+0.00" not in table
+    assert f"x-giving-appeal: {note}." in table
+    briefing = Workspace.open(workspace).briefing()
+    report = Page(render_html(briefing)).text
+    assert report["content-x-giving-appeal-score"] == "not measured (posts not in English)"
+    assert report["content-x-giving-appeal-note"].endswith(f": {note}.")
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        page = Page(running.get("/tactics/x-giving-appeal").text).text
+        assert page["content-score"] == "not measured (posts not in English)"
+        assert page["content-note"] == "N" + note[1:] + "."
+        shown = running.json("/api/tactics/x-giving-appeal")["content"]
+        assert (shown["mean_score"], shown["note"]) == (None, note)
+
+
+def test_the_retention_goal_is_not_shown_sales_figures_on_every_route(workspace: Path) -> None:
+    """Keeping donors is judged on the retention rate: the revenue, new customers and cost
+    per new customer of its tactics say nothing of it (before: €1,015, 4.0 and €660 beside
+    "no return measured yet")."""
+    roi = report_json(workspace, "roi", 0)
+    row = next(
+        r
+        for r in roi["rows"]
+        if (r["level"], r["id"], r["model"]) == ("goal", "donor-retention", "linear")
+    )
+    assert (row["revenue"], row["new_customers"], row["cost_per_acquisition"]) == (None,) * 3
+    terms = (
+        "Keep regular donors giving is judged on retention rate, not on sales: its tactics' "
+        "revenue, new customers and cost per new customer are not its terms"
+    )
+    assert row["terms_note"] == terms
+    donations = next(r for r in roi["rows"] if (r["level"], r["id"]) == ("goal", "donations"))
+    assert donations["terms_note"] is None and donations["revenue"] == pytest.approx(1015)
+    table = cli(workspace, "roi", "--level", "goal").stdout
+    [line] = [each for each in table.splitlines() if each.startswith("g  donor-retention ")]
+    assert line.split()[2:6] == ["not", "its", "terms", "not"], line
+    assert "660" not in line
+    assert f"g donor-retention: {terms}" in " ".join(table.split())
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        page = Page(running.get("/goals/donor-retention").text).text
+        assert page["goal-donor-retention-terms"] == terms
+        shown = running.json("/api/goals/donor-retention")["roi"]
+        assert (shown["revenue"], shown["cost_per_acquisition"]) == (None, None)
+        assert shown["terms_note"] == terms
+
+
+def test_goals_at_risk_come_before_small_unclaimed_spend_on_page_one(workspace: Path) -> None:
+    """Page one is the missed goal and both goals at risk; the €150 campaign no tactic
+    claims (2% of the €8,626 the tactics cost) is something to watch, listed after the
+    note on donor care (before: third on page one, the donations goal "and 4 more")."""
+    page_one = report_json(workspace, "status", 1)
+    top = [(a["kind"], a["subject"]) for a in page_one["top_attention"]]
+    assert top == [
+        ("missed-goal", "donor-retention"),
+        ("at-risk-goal", "new-sponsors"),
+        ("at-risk-goal", "donations"),
+    ]
+    [unclaimed] = [a for a in page_one["attention"] if a["kind"] == "random-act"]
+    assert unclaimed["severity"] == 1
+    order = [a["subject"] for a in page_one["attention"]]
+    assert order.index("RW | Werkgeversmerk") > order.index("x-donor-care")
+    table = cli(workspace, "status").stdout
+    assert "3 │ Raise more from individual donors this autumn is at risk" in table
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        shown = running.json("/api/overview")["top_attention"]
+        assert [(a["kind"], a["subject"]) for a in shown] == top
+
+
+def test_the_donor_messages_give_a_rate_of_their_own_on_every_route(
+    workspace: Path, card: dict[str, Any]
+) -> None:
+    """Donors' direct messages sit beside replies to tweets the archive does not hold: the
+    rate of all inbound is unknown, but 3 of the 4 messages held were answered, and every
+    route says so with what it leaves out (before: "–" and nothing said)."""
+    [care] = [c for c in card["conversation_by_tactic"] if c["tactic"] == "x-donor-care"]
+    assert (care["response_rate"], care["held_response_rate"]) == (None, 0.75)
+    note = (
+        "3 of the 4 messages the export holds were answered; 2 answers to posts it does not "
+        "hold (replies to public posts) are left out of the rate, as are any such posts "
+        "never answered"
+    )
+    assert care["rate_note"] == note
+    table = cli(workspace, "scorecard").stdout
+    assert "75% of held" in table and f"x-donor-care: {note}." in table
+    briefing = Workspace.open(workspace).briefing()
+    report = Page(render_html(briefing)).text
+    assert report["conversation-rate-note-1"] == f"x · rivierwacht: {note}."
+    with serve(create_app(workspace)) as running:
+        running.wait_ready()
+        page = Page(running.get("/tactics/x-donor-care").text).text
+        assert page["tactic-response-rate"] == "75% of held"
+        assert page["tactic-rate-note"] == "3" + note[1:] + "."
+        shown = running.json("/api/conversation")["by_tactic"]
+        [row] = [r for r in shown if r["tactic"] == "x-donor-care"]
+        assert (row["rate_words"], row["rate_note"]) == ("75% of held", note)

@@ -1,10 +1,10 @@
 """What needs a decision: the exceptions an executive should hear about first.
 
 Each finding of the scorecard, the ROI and the linter that asks someone to act becomes an
-`Attention` item with a severity. Page one of the report shows three, chosen so that they
-are three different kinds of problem when there are (an off-track goal, a random act of
-social and a channel that pushes without listening say more together than three
-off-track goals); everything else is listed after.
+`Attention` item with a severity. Page one of the report shows three: the goals that need
+a decision first, then problems of different kinds where there are (a random act of
+social and a channel that pushes without listening say more together than two notes on
+one channel); everything else is listed after.
 
 Items are ranked by severity, then by kind (`KIND_ORDER`), then by their **effect on
 goals**. A business goal off track (severity 3) or at risk (severity 2, "act this month")
@@ -23,8 +23,19 @@ so that the briefing and `outcomes roi` say the same. Spend the scorecard's
 spent-against-planned leaves out and ROI does not name (`Scorecard.foreign_spend`: dated
 after the ROI period's last day) is an item too, with the sentence `outcomes scorecard`
 prints. Spend in the plan's currency that no tactic claims (`RoiReport.unclaimed_spend`:
-an ad campaign nobody planned) is a random act of social that cost money: a severity-2
-item with the sentence `outcomes roi` prints.
+an ad campaign nobody planned) is a random act of social that cost money, with the
+sentence `outcomes roi` prints: a severity-2 item when the money is material, at least
+`MATERIAL_SHARE` of what the plan's tactics cost in the period, else something to watch
+(severity 1): €150 beside €8,600 of tactics is not what an executive decides first.
+
+**Page one** (`top_three`) puts the business goals that need a decision (off track,
+missed, at risk) first, one of each of those kinds before a second of any (a goal still
+at risk can be saved; a third goal already missed adds less): a goal at risk of missing
+its target is what an executive must see first, and no note of another kind displaces it (the
+seventh company's donations goal at risk was "and 4 more" below €150 of unclaimed
+spend). The places the goals leave go to items of different kinds where there are (a
+random act of social and a channel that pushes without listening say more together
+than two notes on one channel), most severe first.
 
 A tactic is judged in the terms of the goals it serves (`outcomes.measure.returns`): only
 a tactic whose return is measured in money and falls short of its cost, across the whole
@@ -81,6 +92,11 @@ Kind = Literal[
 KIND_ORDER: Final[tuple[Kind, ...]] = get_args(Kind)
 # Activity nobody planned, as a share of all activity, that counts as random acts.
 UNPLANNED_SHARE: Final = 0.10
+MATERIAL_SHARE: Final = 0.05
+"""Unclaimed spend at least this share of the tactics' cost in the period is to act on."""
+GOAL_KINDS: Final = frozenset(("off-track-goal", "missed-goal", "at-risk-goal"))
+"""The items of a business goal that needs a decision, which page one shows before any
+note (a goal that cannot be judged for want of data is a note about the data)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,20 +154,28 @@ def attention_items(
 
 
 def top_three(items: Iterable[Attention]) -> tuple[Attention, ...]:
-    """Three items, of three different kinds where possible, most severe first."""
+    """Three items: the goals that need a decision first, then the notes; each of
+    different kinds where possible; most severe first (see the module docstring)."""
     ordered = list(items)
-    chosen: list[Attention] = []
-    kinds: set[str] = set()
-    for item in ordered:
+    goals = [item for item in ordered if item.kind in GOAL_KINDS and item.severity >= 2]
+    chosen = _varied(goals, [])
+    chosen = _varied([item for item in ordered if item not in goals], chosen)
+    return tuple(sorted(chosen, key=ordered.index))
+
+
+def _varied(candidates: Sequence[Attention], chosen: list[Attention]) -> list[Attention]:
+    """`chosen` filled up to three from `candidates` in order, a kind not chosen yet
+    before a second item of one that is."""
+    chosen = list(chosen)
+    kinds = {item.kind for item in chosen}
+    for item in candidates:
         if item.kind not in kinds and len(chosen) < 3:
             chosen.append(item)
             kinds.add(item.kind)
-    for item in ordered:
-        if len(chosen) >= 3:
-            break
-        if item not in chosen:
+    for item in candidates:
+        if len(chosen) < 3 and item not in chosen:
             chosen.append(item)
-    return tuple(sorted(chosen, key=ordered.index))
+    return chosen
 
 
 def _shortfall(plan: Plan, goal_id: str, actual: float | None, expected: float | None) -> float:
@@ -299,11 +323,14 @@ def _engagement(card: Scorecard) -> Iterable[Attention]:
 
 def _unclaimed_spend(roi: RoiReport) -> Iterable[Attention]:
     """Money spent on what no tactic claims (an ad campaign nobody planned): a random act
-    of social that cost money, which no tactic's cost shows."""
+    of social that cost money, which no tactic's cost shows; to act on when material."""
+    model = roi.models[0]
+    planned = sum(r.cost for r in roi.rows if r.level == "tactic" and r.model == model)
     for spent in roi.unclaimed_spend:
+        material = planned <= 0 or spent.amount >= MATERIAL_SHARE * planned
         yield Attention(
             "random-act",
-            2,
+            2 if material else 1,
             spent.tactic,
             f"'{spent.tactic}': {format_money(spent.amount, spent.currency)} spent that no "
             "tactic claims",

@@ -31,12 +31,14 @@ from outcomes.measure.unplanned import UnplannedReport, find_unplanned
 from outcomes.plan import LoadedPlan, Plan
 from outcomes.warehouse.connection import Warehouse, to_arrow
 
-SCHEMA_VERSION: Final = 7
+SCHEMA_VERSION: Final = 9
 """Version of `Briefing.to_json`; 2: `roi` and `unplanned` are those results' own JSON;
 3: `data_through`, and the scorecard's version 2; 4: the scorecard's version 3; 5: the
 scorecard's version 4; 6: the scorecard's version 7 and the ROI's version 5; 7: the
 scorecard's version 8 (its `as_of`, the briefing's too; `pilot_notes`) and the ROI's
-version 6 (`revenue_note`, `roi_note`)."""
+version 6 (`revenue_note`, `roi_note`); 8: the scorecard's version 9 (a content row with no
+post in English has no score); 9: the ROI's version 7 (a goal row not judged on sales has
+`terms_note`, and no revenue, new customers or cost per new customer)."""
 # Rejected rows kept in the briefing; the rest stay in the warehouse's `rejected` table.
 REJECTED_SHOWN: Final = 500
 

@@ -168,7 +168,7 @@ def _print(report: RoiReport, level: LevelChoice) -> None:
         table.add_row(
             f"{row.level[0]}  {row.id}",
             row.revenue_words(_money),
-            "" if row.revenue_note else _interval(row.revenue),
+            _interval(row.revenue) if row.revenue_shown else "",
             row.customers_words,
             _return(row),
             _money(row.cost),
@@ -241,12 +241,19 @@ def _print_returns(report: RoiReport, model: str, level: LevelChoice) -> None:
         console.print(f"{row.level[0]}  {row.id}: {kept.label}", highlight=False)
     # Tactics' are named in the coverage sentence below; strategies' and goals' here.
     for row in report.rows:
-        if row.model != model or row.level == "tactic" or row.new_customers_note is None:
+        if row.model != model or row.level == "tactic" or not row.new_customers_note:
+            continue
+        if row.terms_note is not None:  # said below: new customers are not its terms
             continue
         if level is not LevelChoice.ALL and row.level != level.value:
             continue
         note = f"new customers not measured: {row.new_customers_note}"
         console.print(f"{row.level[0]}  {row.id}: {note}", highlight=False)
+    for row in report.rows:
+        if row.model != model or row.terms_note is None:
+            continue
+        if level is LevelChoice.ALL or level.value == "goal":
+            console.print(f"g  {row.id}: {row.terms_note}", highlight=False)
     for row in report.rows:
         if row.model != model or row.roi_note is None:
             continue

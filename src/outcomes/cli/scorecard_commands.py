@@ -230,13 +230,16 @@ def _print_content(content: list[Any]) -> None:
         table.add_row(
             c.tactic,
             f"{c.posts:,}",
-            f"{c.mean_score:+.2f}",
-            f"{c.brand_centric_share:.0%}",
+            c.score_words,
+            "–" if c.brand_centric_share is None else f"{c.brand_centric_share:.0%}",
             _number(c.customer_focused_comments),
             _number(c.brand_centric_comments),
             "" if c.comments_p_value is None else f"{c.comments_p_value:.3g}",
         )
     stdout_console(min_width=110).print(table)
+    for c in content:
+        if c.note:
+            stdout_console().print(escape(f"{c.tactic}: {c.note}."))
 
 
 def _print_functions(functions: list[Any]) -> None:
@@ -274,7 +277,7 @@ def _print_conversation(conversation: list[Any]) -> None:
             c.group["account"] or "",
             "–" if c.inbound is None else f"{c.inbound:,}",
             f"{c.answered:,}",
-            "–" if c.response_rate is None else f"{c.response_rate:.0%}",
+            c.rate_words,
             _number(c.median_first_response_minutes),
             _number(c.p90_first_response_minutes),
             _number(c.median_first_response_business_minutes),
@@ -282,6 +285,7 @@ def _print_conversation(conversation: list[Any]) -> None:
             f"[red]{', '.join(c.flags)}[/]" if c.flags else "",
         )
     stdout_console(min_width=145).print(table)
+    _print_rate_notes(conversation, "account")
 
 
 def _print_tactic_conversation(conversation: list[Any]) -> None:
@@ -296,7 +300,7 @@ def _print_tactic_conversation(conversation: list[Any]) -> None:
             c.group["tactic"],
             "–" if c.inbound is None else f"{c.inbound:,}",
             f"{c.answered:,}",
-            "–" if c.response_rate is None else f"{c.response_rate:.0%}",
+            c.rate_words,
             _number(c.median_first_response_minutes),
             _number(c.median_first_response_business_minutes),
             "" if target is None else f"{_number(target.minutes)} {_clock(target)}",
@@ -305,6 +309,19 @@ def _print_tactic_conversation(conversation: list[Any]) -> None:
             f"[red]{', '.join(c.flags)}[/]" if c.flags else "",
         )
     stdout_console(min_width=130).print(table)
+    _print_rate_notes(conversation, "tactic")
+
+
+def _print_rate_notes(conversation: list[Any], by: str) -> None:
+    """What a rate of the held messages leaves out, under its table."""
+    for c in conversation:
+        if c.rate_note:
+            name = (
+                c.group["tactic"]
+                if by == "tactic"
+                else f"{c.group['channel']} {c.group['account']}"
+            )
+            stdout_console().print(escape(f"{name}: {c.rate_note}."))
 
 
 def _clock(target: Any) -> str:

@@ -29,6 +29,17 @@ score = (customer + problem + question − ½·self − brand) ÷ (all of them, 
 half weight), in [−1, 1]; a post with none of these words scores 0. A post is
 **customer-focused** above 0 and **brand-centric** below it.
 
+**Only English is read.** The lists are English words, so a post in another language
+scores 0 for want of words it could know, which is not "neutral": it is not measured. A
+post is taken to be in another language when it holds more common function words of
+Dutch, German, French or Spanish (:data:`FOREIGN_WORDS`: de, het, een, voor, und, der,
+les, pour, los, que, …) than common English words (:data:`ENGLISH_WORDS`, and the
+customer and problem lists); such a post is left out of its tactic's score and of the
+examples, and counted in `not_english`. A post with neither (a hashtag and a link) is
+read as English, as before. A tactic none of whose posts is in English has no score
+(`mean_score` and `brand_centric_share` are None) and its `note` says why; every route
+shows :data:`NOT_MEASURED` in place of the score.
+
 **Score bands**, so a reader can see what a score means: about the customer (0.5 and
 above), leaning to the customer (above 0), neutral (0: none of the words), leaning to us
 (below 0), about us (−0.5 and below). `focus_examples` gives one real post per band, the
@@ -76,6 +87,29 @@ BRAG: Final = frozenset((
     "named", "winner", "won", "hiring", "celebrate", "celebrating", "milestone", "honoured",
     "honored", "fastest", "thank",
 ))  # fmt: skip
+ENGLISH_WORDS: Final = frozenset((
+    "the", "and", "to", "for", "with", "this", "that", "these", "those", "it", "it's", "its",
+    "are", "was", "were", "be", "been", "from", "by", "not", "but", "or", "all", "can",
+    "will", "just", "more", "have", "has", "had", "get", "new", "about", "here", "now",
+    "today", "join", "their", "they", "there", "when", "who", "which", "into", "out",
+    "every", "each", "our", "there's", "don't", "do", "does", "at", "an", "a", "is", "of",
+))  # fmt: skip
+"""Common English words: a post with more of them than of `FOREIGN_WORDS` is read."""
+FOREIGN_WORDS: Final = frozenset((
+    # Dutch
+    "de", "het", "een", "en", "voor", "uit", "niet", "dat", "wij", "jij", "ook", "naar",
+    "bij", "zijn", "wordt", "deze", "onze", "jouw", "elke", "mee", "langs", "geef",
+    # German
+    "der", "das", "und", "ist", "nicht", "mit", "ein", "eine", "wir", "sie", "für", "ihr",
+    "auf", "zu", "dem", "unsere",
+    # French
+    "les", "des", "est", "pour", "avec", "nous", "vous", "une", "du", "dans", "sur", "votre",
+    # Spanish
+    "el", "los", "las", "que", "por", "para", "una", "del", "con", "nuestro", "tu",
+))  # fmt: skip
+"""Common words of other languages, none of them an English word a post would use."""
+NOT_MEASURED: Final = "not measured (posts not in English)"
+"""What every route shows in place of the score of a tactic with no post in English."""
 UNPLANNED: Final = "unplanned"
 SMALL_WORDS: Final = frozenset((
     "the", "and", "of", "for", "a", "an", "at", "by", "in", "on", "to", "inc", "ltd", "llc",
@@ -125,13 +159,24 @@ class TacticFocus:
 
     tactic: str
     posts: int
-    mean_score: float
-    brand_centric_share: float
+    """All its posts, in English or not."""
+    mean_score: float | None
+    """Of its posts in English; None when it has none (`NOT_MEASURED`)."""
+    brand_centric_share: float | None
     customer_focused_comments: float | None
     """Mean comments on customer-focused posts (None when there are none)."""
     brand_centric_comments: float | None
     comments_p_value: float | None
     """Mann–Whitney U, two-sided, customer-focused vs brand-centric comments."""
+    not_english: int = 0
+    """Posts not in English, left out of the score (see the module docstring)."""
+    note: str | None = None
+    """Why the score leaves posts out, or why there is none."""
+
+    @property
+    def score_words(self) -> str:
+        """The mean score as every route writes it: "+0.25", or `NOT_MEASURED`."""
+        return NOT_MEASURED if self.mean_score is None else f"{self.mean_score:+.2f}"
 
 
 def brand_words(plan: Plan, brand_terms: Iterable[str] = ()) -> frozenset[str]:
@@ -153,6 +198,14 @@ def brand_words(plan: Plan, brand_terms: Iterable[str] = ()) -> frozenset[str]:
 
 def _words(text: str) -> list[str]:
     return WORD.findall(text.lower().replace("’", "'"))
+
+
+def in_english(text: str) -> bool:
+    """Whether the model can read `text`: it has no more common words of another language
+    than of English (see the module docstring)."""
+    words = _words(LINK.sub(" ", text))
+    english = sum(w in ENGLISH_WORDS or w in CUSTOMER or w in PROBLEM for w in words)
+    return sum(w in FOREIGN_WORDS for w in words) <= english
 
 
 def focus_score(text: str, brand: frozenset[str] = frozenset()) -> FocusScore:
@@ -209,14 +262,19 @@ def content_focus_and_examples(
     rows = to_arrow(posts.select("tactic", "text", "comments", "ts")).to_pylist()
     brand = brand_words(plan, brand_terms)
     grouped: dict[str, list[tuple[float, float]]] = {}
+    foreign: dict[str, int] = {}
     scored: list[_Scored] = []
     for row in sorted(rows, key=lambda r: (r["ts"], str(r["text"]))):
         text, tactic = str(row["text"]), row["tactic"] or UNPLANNED
+        grouped.setdefault(tactic, [])
+        if not in_english(text):
+            foreign[tactic] = foreign.get(tactic, 0) + 1
+            continue
         score = focus_score(text, brand).score
         grouped.setdefault(tactic, []).append((score, float(row["comments"] or 0)))
         scored.append(_Scored(score, tactic, text))
     order = [t.id for t in plan.tactics] + [UNPLANNED]
-    tactics = [_tactic(t, grouped[t]) for t in order if t in grouped]
+    tactics = [_tactic(t, grouped[t], foreign.get(t, 0)) for t in order if t in grouped]
     return tactics, focus_examples(scored, brand)
 
 
@@ -265,21 +323,32 @@ def counted_words(text: str, brand: frozenset[str] = frozenset()) -> tuple[str, 
     return (*(w for w in _words(text) if w in lists), *("?" * text.count("?")))
 
 
-def _tactic(tactic: str, scored: list[tuple[float, float]]) -> TacticFocus:
+def _tactic(tactic: str, scored: list[tuple[float, float]], not_english: int) -> TacticFocus:
     import numpy as np
 
+    if not scored:
+        why = f"none of its {not_english} posts is in English, the language of the word lists"
+        return TacticFocus(tactic, not_english, None, None, None, None, None, not_english, why)
     scores = np.array([s for s, _ in scored])
     comments = np.array([c for _, c in scored])
     focused, centric = comments[scores > 0], comments[scores < 0]
     p_value = None
     if len(focused) and len(centric):
         p_value = mann_whitney_p(focused, centric)
+    note: str | None = None
+    if not_english:
+        note = (
+            f"{not_english} of its {len(scored) + not_english} posts are not in English"
+            " and are left out of its score (the word lists are English)"
+        )
     return TacticFocus(
         tactic=tactic,
-        posts=len(scored),
+        posts=len(scored) + not_english,
         mean_score=float(scores.mean()),
         brand_centric_share=float((scores < 0).mean()),
         customer_focused_comments=float(focused.mean()) if len(focused) else None,
         brand_centric_comments=float(centric.mean()) if len(centric) else None,
         comments_p_value=p_value,
+        not_english=not_english,
+        note=note,
     )

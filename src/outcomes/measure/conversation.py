@@ -39,7 +39,10 @@ answered conversation (`answered_unseen`), and on X its inbound time is read off
 (X ids are Snowflakes: milliseconds since 2010-11-04 01:42:54.657 UTC in the bits above
 22), so first-response times stay measurable; the response rate is then unknown, since
 the unanswered ones are not in the export, and is left empty rather than guessed (the
-share within target is then a share of the answered ones).
+share within target is then a share of the answered ones). Where the export holds some
+inbound items beside such replies (an X archive's direct messages), the share of those
+answered is `held_response_rate`, shown as "75% of held" with `rate_note` saying what it
+leaves out: the replies to posts not in the export, and any of those never answered.
 
 Flags: `low-response` when the response rate is under `low_response` (default 0.5),
 `push-heavy` when the ratio is under 1 (the seeds: listen and respond at least as often
@@ -117,6 +120,31 @@ class ConversationHealth:
     median_with_waiting: float | None = None
     """The median first response in the target's clock, each item `waiting_past_target`
     counted as its wait so far; None when no item waits past the target."""
+    held_response_rate: float | None = None
+    """Where `response_rate` is None for answers to items the export does not hold (X's
+    public replies) beside items it does hold (direct messages): the share of the held
+    items answered, which leaves those replies out; None otherwise."""
+
+    @property
+    def rate_words(self) -> str:
+        """The response-rate cell of every table: "75%", "75% of held" or "–"."""
+        if self.response_rate is not None:
+            return f"{self.response_rate:.0%}"
+        if self.held_response_rate is not None:
+            return f"{self.held_response_rate:.0%} of held"
+        return "–"
+
+    @property
+    def rate_note(self) -> str | None:
+        """What a rate of the held items leaves out, in one sentence; None without one."""
+        if self.held_response_rate is None or self.inbound is None:
+            return None
+        answered = self.answered - self.answered_unseen
+        return (
+            f"{answered} of the {self.inbound} messages the export holds were answered; "
+            f"{self.answered_unseen} answers to posts it does not hold (replies to public "
+            "posts) are left out of the rate, as are any such posts never answered"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,6 +516,7 @@ def _health(
         answered=answered + unseen,
         answered_unseen=unseen,
         response_rate=rate if not unseen else None,
+        held_response_rate=rate if unseen else None,
         **timing,
         own_posts=posts,
         answers=answers,

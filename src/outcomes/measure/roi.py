@@ -45,6 +45,12 @@ listed in `foreign_spend`; spend no tactic claims listed in `unclaimed_spend`). 
   (never 0.00 beside "no return measured yet"): `roas_note` says which.
 * **Cost per acquisition** = cost / attributed new customers; none without customers.
 
+**A goal row is in its goal's terms.** A goal not judged on sales (retention, support,
+hiring, or a metric of the plan's own) is not shown its tactics' revenue, new customers
+or cost per new customer, which say nothing of it (a retention goal's row read "€1,015,
+4.0 new customers, €660 per customer" beside "no return measured yet"): its
+`terms_note` says what it is judged on, and its return is in those terms.
+
 **New customers** are the `new_customer` conversions in the row's scope (a new customer
 is in the pipeline of the first deal they won: `outcomes.measure.scope`), shared out by
 the model as sales are: the tactic's benchmark `net_new_customers` counts the same
@@ -91,6 +97,7 @@ from outcomes.measure.declared_sources import unloaded_sources
 from outcomes.measure.foreign_sales import left_out_sales
 from outcomes.measure.returns import (
     Claimed,
+    Family,
     Money,
     Repeat,
     claimed_outcomes,
@@ -119,7 +126,7 @@ from outcomes.measure.scope import (
     strategy_scopes,
     tactic_scopes,
 )
-from outcomes.plan import Plan
+from outcomes.plan import Goal, Plan
 
 if TYPE_CHECKING:
     import ibis
@@ -443,6 +450,18 @@ def _rows(
     return rows
 
 
+def terms_note(goal: Goal, family: Family | None) -> str | None:
+    """Why a goal row shows no revenue, new customers or cost per new customer: the goal
+    is not judged on sales (`family`, from `goal_family`); None for a sales goal."""
+    if family == "sales":
+        return None
+    judged = goal.metric.replace("_", " ")
+    return (
+        f"{goal.title} is judged on {judged}, not on sales: its tactics' revenue, new "
+        "customers and cost per new customer are not its terms"
+    )
+
+
 def _none_converting(run: _Run, confidence: float) -> tuple[float, float]:
     """The upper ends of a row no converting journey touched: the sales of a count of 0 at
     `confidence`, and their value at the period's mean value of a sale, credited whole."""
@@ -562,9 +581,17 @@ def _with_returns(
         roi_note = None
         if roi_ is not None:
             roi_note = unpriced_note(left, row.cost - cost, plan.organisation.currency)
+        terms = None if row.level != "goal" else terms_note(goals[row.id], family)
         out.append(
             dataclasses.replace(
-                row, returns=returns, roi=roi_, roas=roas, roas_note=note, roi_note=roi_note
+                row,
+                returns=returns,
+                roi=roi_,
+                roas=roas,
+                roas_note=note,
+                roi_note=roi_note,
+                terms_note=terms,
+                cost_per_acquisition=None if terms else row.cost_per_acquisition,
             )
         )
         if row.level == "tactic":

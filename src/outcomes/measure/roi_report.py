@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Level = Literal["tactic", "strategy", "goal"]
-JSON_SCHEMA_VERSION: Final = 7
+JSON_SCHEMA_VERSION: Final = 8
 """Version of `RoiReport.to_json`'s shape; raised when a field changes meaning or goes.
 
 2: `roi` is on the return in the goal's own terms (`return`, `return_kind`, `return_unit`,
@@ -38,10 +38,16 @@ another currency that touched it, `outcomes.measure.foreign_sales`) and
 strategy's or goal's `roi` is on the cost of its tactics whose return is in money, as the
 report's total is, and `roi_note` names the tactics left out (their cost was counted as a
 loss).
-7: `coverage.unloaded`, the sources the plan names for started tactics of which nothing is
+7: a goal row not judged on sales (retention, support, hiring, or a metric of the plan's
+own) has `terms_note`, and its `revenue`, `new_customers` and `cost_per_acquisition` are
+null: its tactics' sales and new customers say nothing of it (they were shown beside "no
+return measured yet").
+8: `coverage.unloaded`, the sources the plan names for started tactics of which nothing is
 loaded (`source`, `tactics`), also said in `coverage.message`."""
 NOT_MEASURED: Final = "not measured"
 """What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
+NOT_ITS_TERMS: Final = "not its terms"
+"""What a goal row not judged on sales says in its revenue and new-customers cells."""
 NO_AD_MONEY: Final = "no ad money spent: ROAS is revenue on ad money"
 """Why a row has no ROAS when nothing of its cost is money (budget or ads)."""
 NO_SALES_RETURN: Final = "no sales return measured yet"
@@ -104,14 +110,33 @@ class RoiRow:
     roi_note: str | None = None
     """On a strategy or goal row, the tactics its `roi` leaves out, in one sentence: those
     with cost whose return has no money value yet (`unpriced_note`); `cost` counts them."""
+    terms_note: str | None = None
+    """On a goal row not judged on sales, the terms it is judged in, in one sentence: its
+    tactics' revenue, new customers and cost per new customer are then not its terms, and
+    presenters say `NOT_ITS_TERMS` (the return, in its terms, is beside them)."""
 
     def revenue_words(self, money: Callable[[float], str]) -> str:
-        """The revenue cell of every table: `money(revenue)`, or "not measured"."""
+        """The revenue cell of every table: `money(revenue)`, "not measured" or "not its
+        terms"."""
+        if self.terms_note is not None:
+            return NOT_ITS_TERMS
         return NOT_MEASURED if self.revenue_note is not None else money(self.revenue.value)
 
     @property
+    def revenue_shown(self) -> bool:
+        """Whether the row's revenue is a figure to show (measured, and in its terms)."""
+        return self.revenue_note is None and self.terms_note is None
+
+    @property
+    def customers_shown(self) -> bool:
+        """Whether the row's new customers are a figure to show (measured, in its terms)."""
+        return self.new_customers_note is None and self.terms_note is None
+
+    @property
     def customers_words(self) -> str:
-        """The new-customers cell of every table: "2.0", or "not measured"."""
+        """The new-customers cell of every table: "2.0", "not measured" or "not its terms"."""
+        if self.terms_note is not None:
+            return NOT_ITS_TERMS
         if self.new_customers_note is not None:
             return NOT_MEASURED
         return f"{self.new_customers.value:,.1f}"
@@ -121,9 +146,9 @@ class RoiRow:
         record: dict[str, Any] = {"level": self.level, "id": self.id, "model": self.model}
         for name in ("conversions", "revenue", "new_customers", "roi"):
             estimate = getattr(self, name)
-            if name == "new_customers" and self.new_customers_note is not None:
+            if name == "new_customers" and not self.customers_shown:
                 estimate = None
-            if name == "revenue" and self.revenue_note is not None:
+            if name == "revenue" and not self.revenue_shown:
                 estimate = None
             record[name] = None if estimate is None else estimate.value
             record[f"{name}_low"] = None if estimate is None else estimate.low
@@ -144,6 +169,7 @@ class RoiRow:
             "revenue_note": self.revenue_note,
             "left_out_sales": " and ".join(each.written for each in self.left_out) or None,
             "roi_note": self.roi_note,
+            "terms_note": self.terms_note,
         }
         kept = self.returns
         money = None if kept is None else kept.money

@@ -40,7 +40,7 @@ from outcomes.warehouse.connection import Warehouse, to_arrow
 if TYPE_CHECKING:
     import ibis
 
-SCHEMA_VERSION: Final = 8
+SCHEMA_VERSION: Final = 9
 """Version of `Scorecard.to_json`; 2: benchmarks speak the goals' statuses (`achieved`,
 `on_track`, `at_risk`, `off_track`, `no_data`) with `elapsed`, `expected`, `forecast`,
 `metric_class` and `outcome`, `tactic_status` gives each tactic's overall status, and
@@ -58,7 +58,12 @@ final (before, at or past its target it is `on_track`), and `status_note` says w
 `as_of`, the day the scorecard measures benchmarks, statuses and resources to: the goals'
 day, or without any business data the newest activity's (`scorecard_day`); and
 `pilot_notes` names each pilot the data cannot judge yet (`tactic`, `metric`, `reason`),
-which `pilots` leaves out."""
+which `pilots` leaves out; 9: a `content` row's `mean_score` and `brand_centric_share` are
+null when none of its posts is in English (the word lists are), `not_english` counts the
+posts left out of its score and `note` says why; `content_examples` holds English posts
+only; a conversation row with answers to posts the export does not hold beside messages it
+does (an X archive's direct messages) has `held_response_rate`, the share of the held ones
+answered, and `rate_note` says what it leaves out."""
 SECTIONS: Final = ("goals", "tactics", "tactic_status", "cadence", "resources", "conversation",
                    "conversation_by_tactic", "conversation_by_operator", "content",
                    "content_examples", "functions", "engagement", "pilots",
@@ -262,7 +267,8 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
 
 
 def _conversation(health: ConversationHealth) -> dict[str, Any]:
-    return health.group | {k: v for k, v in asdict(health).items() if k != "group"}
+    fields = {k: v for k, v in asdict(health).items() if k != "group"}
+    return health.group | fields | {"rate_note": health.rate_note}
 
 
 def _goal(goal: GoalPace) -> dict[str, Any]:

@@ -453,18 +453,25 @@ def content_focus_chart(rows: Sequence[TacticFocus], *, width: int = WIDTH) -> C
     """Mean customer-focus score per tactic beside its share of brand-centric posts.
 
     The score runs from −1 (all about us) to +1 (all about the reader); the share says
-    how many posts pull a mean down, which a mean alone hides.
+    how many posts pull a mean down, which a mean alone hides. A tactic with no post in
+    English has no score to draw (`NOT_MEASURED`): the table beside the chart says so.
     """
-    shown = sorted((r for r in rows if r.posts > 0), key=lambda r: (-r.mean_score, r.tactic))
+    shown = sorted(
+        (
+            (r.tactic, r.posts, r.mean_score, r.brand_centric_share)
+            for r in rows
+            if r.posts > 0 and r.mean_score is not None and r.brand_centric_share is not None
+        ),
+        key=lambda row: (-row[2], row[0]),
+    )
     if not shown:
         return None
-    names = [f"{r.tactic} ({r.posts} posts)" for r in shown]
+    names = [f"{tactic} ({posts} posts)" for tactic, posts, _, _ in shown]
     labels = layout.axis_labels(names)
     scores, shares = [], []
-    for row, name in zip(shown, names, strict=True):
-        sign = "good" if row.mean_score > 0 else "bad" if row.mean_score < 0 else "none"
-        scores.append(layout.bar(labels[name], row.mean_score, f"{row.mean_score:+.2f}", sign))
-        share = row.brand_centric_share
+    for (_, _, score, share), name in zip(shown, names, strict=True):
+        sign = "good" if score > 0 else "bad" if score < 0 else "none"
+        scores.append(layout.bar(labels[name], score, f"{score:+.2f}", sign))
         shares.append(
             layout.bar(labels[name], share, f"{share:.0%}", layout.side(share, 0.25, lower=True))
         )
@@ -472,13 +479,11 @@ def content_focus_chart(rows: Sequence[TacticFocus], *, width: int = WIDTH) -> C
         layout.bars(scores, "Mean customer-focus score", (-1, 1), line=0.0, dashed=False, fmt="~g"),
         layout.bars(shares, "Brand-centric posts (line: 25%)", (0, 1), line=0.25, labels=False),
     ]
-    best, worst = shown[0], shown[-1]
-    answer = [f"most about the customer: {layout.short(best.tactic)} ({best.mean_score:+.2f})"]
-    if worst.mean_score < 0:
-        brand = f"{worst.brand_centric_share:.0%} of its posts brand-centric"
-        answer.append(
-            f"most about us: {layout.short(worst.tactic)} ({worst.mean_score:+.2f}, {brand})"
-        )
+    (best, _, best_score, _), (worst, _, worst_score, worst_share) = shown[0], shown[-1]
+    answer = [f"most about the customer: {layout.short(best)} ({best_score:+.2f})"]
+    if worst_score < 0:
+        brand = f"{worst_share:.0%} of its posts brand-centric"
+        answer.append(f"most about us: {layout.short(worst)} ({worst_score:+.2f}, {brand})")
     else:
         answer.append("no tactic's posts lean to us on average")
     question = "Is our content about the customer or about us?"

@@ -109,6 +109,13 @@ class ConversationRow(View):
     answered: int
     answered_unseen: int
     response_rate: float | None
+    held_response_rate: float | None = Field(
+        None,
+        description="Where response_rate is none for answers to posts the export does not "
+        "hold beside messages it does: the share of those messages answered.",
+    )
+    rate_words: str = Field("–", description="The response rate as every table writes it.")
+    rate_note: str | None = Field(None, description="What held_response_rate leaves out.")
     median_first_response_minutes: float | None
     p90_first_response_minutes: float | None
     median_first_response_business_minutes: float | None

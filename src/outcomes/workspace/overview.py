@@ -27,13 +27,14 @@ from outcomes.workspace.documents import PageView, View
 if TYPE_CHECKING:
     from outcomes.briefing.build import Briefing
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 """The version of the page-one document (`Overview.schema_version`). 2: a goal's `as_of`
 is the day its own data reaches (the page's `as_of` at most), no longer the page's day for
 every goal; `status_reason`, `Meta.confidence` and `Meta.forecast_confidence` are new.
 3: an ROI row's `revenue` and the totals' are null when no loaded export gives a sale,
 and `revenue_note` says why (they were 0); `pilot_notes`, the pilots the data cannot
-judge yet."""
+judge yet. 4: a goal's ROI row not judged on sales has `terms_note`, and its `revenue`,
+`new_customers` and `cost_per_acquisition` are null (not its terms)."""
 
 PAGES: Final = frozenset(
     {"/", "/goals", "/tactics", "/strategy-map", "/attribution", "/conversation", "/lint",
@@ -146,6 +147,11 @@ class RoiOut(View):
         "goals not judged on sales; none when roas is given.",
     )
     cost_per_acquisition: float | None
+    terms_note: str | None = Field(
+        None,
+        description="On a goal not judged on sales, what it is judged on: revenue, new "
+        "customers and cost per new customer are not its terms (null); none otherwise.",
+    )
     link: str | None
     return_kind: Literal["money", "units", "none"] = Field(
         "none",
@@ -324,9 +330,9 @@ def roi_out(row: RoiRow, titles: dict[str, str]) -> RoiOut:
         title=titles.get(row.id, row.id),
         model=row.model,
         conversions=row.conversions,
-        revenue=None if row.revenue_note else row.revenue,
+        revenue=row.revenue if row.revenue_shown else None,
         revenue_note=row.revenue_note,
-        new_customers=None if row.new_customers_note else row.new_customers,
+        new_customers=row.new_customers if row.customers_shown else None,
         new_customers_note=row.new_customers_note,
         left_out_note=left_out_note(row.left_out),
         cost=row.cost,
@@ -337,6 +343,7 @@ def roi_out(row: RoiRow, titles: dict[str, str]) -> RoiOut:
         roas=row.roas,
         roas_note=row.roas_note,
         cost_per_acquisition=row.cost_per_acquisition,
+        terms_note=row.terms_note,
         link=f"{link}{row.id}" if link else None,
         **_return_fields(row),
     )
