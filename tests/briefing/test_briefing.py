@@ -150,7 +150,7 @@ def test_strategy_map_status_follows_goals_and_the_tactic_rule(briefing: Briefin
 def test_json_is_serialisable_and_complete(briefing: Briefing) -> None:
     data = json.loads(json.dumps(briefing.to_json()))
     assert data["schema_version"] == 9
-    assert (data["scorecard"]["schema_version"], data["roi"]["schema_version"]) == (9, 7)
+    assert (data["scorecard"]["schema_version"], data["roi"]["schema_version"]) == (9, 8)
     assert data["scorecard"]["as_of"] == data["as_of"]  # one day, whichever route asks
     assert data["organisation"] == "Northwind Freight Software"
     assert len(data["top_attention"]) == 3
