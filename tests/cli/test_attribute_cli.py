@@ -90,3 +90,17 @@ def test_bad_input_is_one_line(paths_file: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content", ["Record ID,Deal Stage\n1,closedwon\n", None])
+def test_a_file_that_is_no_paths_file_is_one_line(tmp_path: Path, content: str | None) -> None:
+    # A CRM export given by mistake, or no file at all: said in one line, exit 2 (the
+    # connector's SourceError used to escape as a traceback).
+    wrong = tmp_path / "deals.csv"
+    if content is not None:
+        wrong.write_text(content)
+    result = runner.invoke(app, ["attribute", "--paths", str(wrong)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert str(wrong) in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)

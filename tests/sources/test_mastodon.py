@@ -424,3 +424,18 @@ def test_the_registry_names_this_connector() -> None:
 
     assert isinstance(source, Mastodon)
     assert (source.name, source.channel) == ("mastodon", "mastodon")
+
+
+def test_every_notification_is_accounted_for_when_counted_by_day(tmp_path: Path) -> None:
+    # 10 notifications: 3 mentions (one rejected), 4 counted into 4 day figures (two
+    # favourites on 6 December make one), and 2 on the first and last days, not counted.
+    from outcomes.warehouse.connection import Warehouse
+    from outcomes.warehouse.load import ingest_file
+
+    with Warehouse.open(tmp_path) as warehouse:
+        result = ingest_file(warehouse, Mastodon(), NOTIFICATIONS, ReadOptions(account=US))
+    assert (result.read, result.loaded, result.rejected, result.ignored_total) == (10, 6, 1, 3)
+    assert result.ignored == {
+        "a notification counted with others of its kind and day in one figure": 1,
+        "a notification on the file's first or last day, which paging may have cut short": 2,
+    }

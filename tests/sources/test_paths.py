@@ -10,6 +10,8 @@ from outcomes.sources.base import ReadOptions, Rejected, Row, SourceError
 from outcomes.sources.paths import JourneyPaths, PathsFileError, read_path_rows
 from outcomes.sources.registry import HEAD_BYTES, detect_source, get_source
 from outcomes.tables import normalise_path
+from outcomes.warehouse.connection import Warehouse
+from outcomes.warehouse.load import ingest_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PATHS = FIXTURES / "paths"
@@ -150,3 +152,14 @@ def test_a_re_export_without_the_value_column_keeps_stored_values(tmp_path: Path
     assert stored == [("a > b", 3.0, 90.0, 5.0), ("c", 1.0, 0.0, 0.0)]
     assert (result.read, result.loaded, result.updated) == (2, 1, 1)
     assert dict(result.changed_columns) == {"conversions": 1}
+
+
+def test_a_repeated_path_is_accounted_for_as_summed_into_its_first_row(tmp_path: Path) -> None:
+    # read = loaded + ignored: the repeat's counts are in the first row, and the summary
+    # says so, rather than a file of 3 rows reporting 2 read.
+    file = tmp_path / "journeys.csv"
+    file.write_text("path;total_conversions;total_conversion_value\na > b;1;2,5\nc;0;0\na>b;1;1\n")
+    with Warehouse.open(tmp_path) as warehouse:
+        result = ingest_file(warehouse, JourneyPaths(), file, ReadOptions())
+    assert (result.read, result.loaded, result.ignored_total) == (3, 2, 1)
+    assert result.ignored == {"a repeat of an earlier row's path, added to its totals": 1}

@@ -6,7 +6,8 @@ For every goal of the plan, at the day its own data reaches (below, **Which day*
 
 1. `metric_snapshots` rows of the goal's metric (a finance or helpdesk export saying
    exactly what the number is): summed for a *flow* metric, the latest value for a
-   *level* metric;
+   *level* metric; a metric whose every snapshot is a weekly check-in's count (a plan's
+   own `ideas_accepted`, counted week by week) is a flow, whatever its name;
 2. otherwise computed from `conversions`: `net_new_customers` = distinct customers with
    a `new_customer` conversion (in a scope, those whose first won deal is in it:
    `outcomes.measure.scope`); `revenue` = value of won deals and orders;
@@ -126,6 +127,8 @@ if TYPE_CHECKING:
     import ibis
 
 STALE_DAYS: Final = 35
+CHECKIN: Final = "checkin"
+"""The source of weekly check-ins' counts (`outcomes.sources.checkin`)."""
 FLOW_METRICS: Final = frozenset(
     {"net_new_customers", "revenue", "support_cost", "cost_to_serve", "pipeline_value",
      "leads", "qualified_leads", "demo_requests", "meetings", "opportunities",
@@ -330,7 +333,7 @@ def _pace(
     plan: Plan,
 ) -> GoalPace:
     """The goal at the day its own data reaches, `as_of` at most (module docstring)."""
-    counted = counted_unit is not None
+    counted = counted_unit is not None or _checked_in(goal.metric, snapshots)
     kind: Literal["flow", "level"] = "flow" if goal.metric in FLOW_METRICS or counted else "level"
     scope = goal_scope(goal)
     # A new customer is in the pipeline of the deal that made them one (scope module).
@@ -396,6 +399,17 @@ def _pace(
         reason=reason,
         reference=as_of,
     )
+
+
+def _checked_in(metric: str, snapshots: ibis.Table) -> bool:
+    """Whether every snapshot of `metric` is a weekly check-in's count: what was done that
+    week (ideas accepted, events held), which adds up over a goal's period whatever the
+    metric, not a running figure whose latest value stands."""
+    rows = snapshots.filter(snapshots.metric == metric)
+    tally = to_arrow(
+        rows.aggregate(n=rows.count(), checkins=(rows.source == CHECKIN).ifelse(1, 0).sum())
+    ).to_pylist()[0]
+    return bool(tally["n"]) and tally["checkins"] == tally["n"]
 
 
 def _stale(measured: Measured, as_of: dt.date, stale_days: int) -> bool:

@@ -14,8 +14,8 @@ showed −100%. Here a tactic's return is made of one **part per family of goal*
   contacts the tactic saved, i.e. conversions of type `ticket_deflected` it claims, times
   the cost of one contact: the goal's `value_per_unit` when the plan states it, else
   measured from the helpdesk's `metric_snapshots` (`support_cost` over `tickets_created`
-  on the same dates, in the period), else no money value: the return is then the number
-  of contacts, labelled as such.
+  on the same dates, or in the same months when both are monthly, in the period), else
+  no money value: the return is then the number of contacts, labelled as such.
 * **hiring** (`time_to_hire`, `cost_per_hire`, `applications`, `hires`): conversions of
   type `hire` the tactic claims, times the goal's `value_per_unit` (the value of one
   hire) when stated; else the number of hires.
@@ -350,25 +350,46 @@ def _claim(plan: Plan, family: Family, table: ibis.Table) -> Any:
 
 
 def _contact_cost(snapshots: ibis.Table, start: dt.datetime, end: dt.datetime) -> float | None:
-    """Support cost over contacts on the dates that report both; none without both."""
+    """Support cost over contacts on the dates that report both; none without both.
+
+    Two monthly series are paired by month, not by date: finance dates a month's cost by
+    its last day, a help desk its tickets often by the first, and both stand for the
+    whole month (as pacing reads them). Any finer series pairs on its own dates."""
     rows = snapshots.filter(
         snapshots.metric.isin([*CONTACT_COST_METRICS, *CONTACT_COUNT_METRICS])
         & (snapshots.date >= start.date())
         & (snapshots.date < end.date())
     )
-    is_cost = rows.metric.isin(list(CONTACT_COST_METRICS))
-    per_date = rows.group_by("date").aggregate(
-        cost=is_cost.ifelse(rows.value, 0.0).sum(),
-        contacts=(~is_cost).ifelse(rows.value, 0.0).sum(),
-        costs=is_cost.ifelse(1, 0).sum(),
-        counts=(~is_cost).ifelse(1, 0).sum(),
-    )
-    both = per_date.filter((per_date.costs > 0) & (per_date.counts > 0))
-    total = to_arrow(both.aggregate(cost=both.cost.sum(), contacts=both.contacts.sum()))
-    row = total.to_pylist()[0]
-    if not row["contacts"] or row["cost"] is None or row["contacts"] <= 0 or row["cost"] < 0:
+    per_day = rows.group_by(["date", "metric"]).aggregate(value=rows.value.sum())
+    figures = [
+        (row["date"], row["metric"] in CONTACT_COST_METRICS, float(row["value"]))
+        for row in to_arrow(per_day).to_pylist()
+        if row["value"] is not None
+    ]
+    monthly = _one_a_month(figures)
+    cost: dict[dt.date, float] = {}
+    contacts: dict[dt.date, float] = {}
+    for day, is_cost, value in figures:
+        period = day.replace(day=1) if monthly else day
+        into = cost if is_cost else contacts
+        into[period] = into.get(period, 0.0) + value
+    both = cost.keys() & contacts.keys()
+    total_cost = sum(cost[period] for period in both)
+    total_contacts = sum(contacts[period] for period in both)
+    if not both or total_contacts <= 0 or total_cost < 0:
         return None
-    return float(row["cost"]) / float(row["contacts"])
+    return total_cost / total_contacts
+
+
+def _one_a_month(figures: Sequence[tuple[dt.date, bool, float]]) -> bool:
+    """Whether both the cost and the contacts are at most one figure a month."""
+    seen: set[tuple[bool, dt.date]] = set()
+    for day, is_cost, _ in figures:
+        month = (is_cost, day.replace(day=1))
+        if month in seen:
+            return False
+        seen.add(month)
+    return True
 
 
 def row_return(

@@ -11,7 +11,8 @@ warehouse rows like any export's: accounted for in the ingest history, shown by
 
 * Each count becomes a `metric_snapshots` row: entity = the tactic id, `entity_kind`
   "campaign", metric = the count (`events_held`, `letters_sent`, …), dated the week's
-  Monday, on the tactic's channel.
+  Monday, on the tactic's channel. A file naming its week by another day of it
+  (`"2026-11-25"`, a Wednesday) is that week: its Monday.
 * Keys: tactic, week, author and count; so a check-in changed later in its week *updates*
   its rows (the loader keeps the old values, and forgetting the later file puts them back).
 * A count that is not a whole number ≥ 0 is rejected with its name; a file that is not a
@@ -87,7 +88,7 @@ def read_record(path: Path) -> CheckinRecord:
         return CheckinRecord(
             tactic=_text(data, "tactic"),
             channel=_text(data, "channel"),
-            week=dt.date.fromisoformat(_text(data, "week")),
+            week=_monday(dt.date.fromisoformat(_text(data, "week"))),
             author=_text(data, "author"),
             done=str(data.get("done") or ""),
             confidence=int(data["confidence"]),
@@ -97,6 +98,12 @@ def read_record(path: Path) -> CheckinRecord:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise SourceError(path, f"a check-in file with a missing or bad field: {exc}") from None
+
+
+def _monday(day: dt.date) -> dt.date:
+    """The Monday of `day`'s ISO week: a file naming the week by another of its days is
+    the same week, so its counts update that week's instead of adding a second row."""
+    return day - dt.timedelta(days=day.weekday())
 
 
 def _text(data: Mapping[str, Any], name: str) -> str:

@@ -18,6 +18,8 @@ or one entity; a folder written by :func:`outcomes.sources.mastodon_api.save` ho
   A saved page is a contiguous stretch of time whose first and last days are usually cut
   short by paging, and the warehouse keeps the first count loaded for a day; so only days
   strictly inside a file's span are counted, and each count that is loaded is complete.
+  Every notification is accounted for: those of the first and last days, and all but
+  one of those a day's figure counts together, are ignored, each with that reason.
 * `account` and `author` are full handles, `user@instance`: a local account's `acct` has
   no instance, so it is taken from the account's URL.
 * "Us" is `ReadOptions.account`, else the `account.json` beside the file, else the author
@@ -51,6 +53,7 @@ from typing import Any, Final
 
 from outcomes.sources.base import (
     RAW_LIMIT,
+    Ignored,
     Parsed,
     ReadOptions,
     Rejected,
@@ -94,6 +97,10 @@ from outcomes.sources.mastodon_account import (
 
 NAME: Final = "mastodon"
 CHANNEL: Final = "mastodon"
+COUNTED_TOGETHER: Final = "a notification counted with others of its kind and day in one figure"
+EDGE_DAY: Final = "a notification on the file's first or last day, which paging may have cut short"
+"""Why a notification counted by day is passed over: its figure stands for several, or
+its day is not counted (see the module's docstring)."""
 STATUSES_FILE: Final = "statuses.json"
 NOTIFICATIONS_FILE: Final = "notifications.json"
 _INT64: Final = 1 << 63
@@ -364,14 +371,19 @@ class _Context:
             status, _inbound_kind(status), author=author, account=self.owner, at="status."
         )
 
-    def metric_rows(self) -> Iterator[Row]:
-        """Counts for the days strictly inside the file's span (see the module's docstring)."""
+    def metric_rows(self) -> Iterator[Row | Ignored]:
+        """Counts for the days strictly inside the file's span (see the module's docstring);
+        each notification a figure does not stand for one to one is accounted as ignored,
+        so that `read` counts every notification of the file."""
         if not self.counts:
             return
         first, last = min(self.days), max(self.days)
         for (metric, day), count in sorted(self.counts.items(), key=lambda i: (i[0][1], i[0][0])):
             if first < day < last:
                 yield Row("metric_snapshots", _metric_values(self.owner, metric, day, count))
+                yield from (Ignored(None, COUNTED_TOGETHER) for _ in range(count - 1))
+            else:
+                yield from (Ignored(None, EDGE_DAY) for _ in range(count))
 
 
 def _metric(kind: str) -> str:

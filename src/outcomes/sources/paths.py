@@ -16,10 +16,12 @@ with how many journeys along it converted, their value, and how many did not con
 * Negative counts or values are rejected, and so are numbers out of range (`1e999`), and
   a path whose repeats add up to more than a float holds (rejected at its first line).
 * **The same path twice in one file is summed**, not rejected: ChannelAttribution accepts
-  one row per journey as well as one per path, so repeats are legitimate. Conversions,
-  value and nulls are all added up (fractribution's bug of keeping the first row's revenue
-  is avoided). Summing needs every distinct path in memory, so rows come after the whole
-  file is read; distinct paths are far fewer than journeys.
+  one row per journey as well as one per path, so repeats are legitimate; each repeat
+  is counted as ignored, "a repeat of an earlier row's path, added to its totals", so
+  that every row of the file is accounted for. Conversions, value and nulls are all
+  added up (fractribution's bug of keeping the first row's revenue is avoided). Summing
+  needs every distinct path in memory, so rows come after the whole file is read;
+  distinct paths are far fewer than journeys.
 
 Rows go to `journey_paths`, keyed by `natural_key("paths", normalised path)`.
 """
@@ -32,7 +34,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from outcomes.sources.base import Parsed, ReadOptions, Rejected, Row, Source, natural_key
+from outcomes.sources.base import (
+    Ignored,
+    Parsed,
+    ReadOptions,
+    Rejected,
+    Row,
+    Source,
+    natural_key,
+)
 from outcomes.sources.fields import parse_decimal
 from outcomes.sources.tabular import (
     Columns,
@@ -47,6 +57,8 @@ from outcomes.sources.tabular import (
 from outcomes.tables import normalise_path
 
 NAME = "paths"
+REPEAT: Final = "a repeat of an earlier row's path, added to its totals"
+"""Why a repeated path's row is passed over: its counts are summed into the first row's."""
 
 COLUMNS = Columns(
     {
@@ -115,6 +127,8 @@ class JourneyPaths(Source):
             if current is None:
                 totals[steps] = counts
             else:
+                # Its counts go into the first row's; it is still read, and says where.
+                yield Ignored(record.line, REPEAT)
                 current.conversions += counts.conversions
                 current.value += counts.value
                 current.nulls += counts.nulls

@@ -37,6 +37,10 @@ A `[channels]` table says what a CRM's or analytics tool's source label means, o
 built-in table (:mod:`outcomes.catalog.source_labels`): `"Trade Show" = "event"`,
 `"Partner Portal" = "referral"`. A value must be a plan channel or a documented class.
 
+`encoding = "cp1252"` in a `[csv.NAME]` table is the file's text encoding when it is not
+UTF-8 (a sheet saved from Excel on Windows), so that `outcomes ingest --auto` reads it
+beside UTF-8 exports; `--encoding` on the command line wins for one load.
+
 `timezone = "America/Chicago"` in a `[csv.NAME]` table (an IANA name) says which zone the
 file's times of day written without one are in ("2026-03-08 09:30"); without it they are
 read as UTC, and the load says so (:mod:`outcomes.sources.generic_csv`).
@@ -49,6 +53,7 @@ key, a row is identified by the table's id column where it has one (an activity'
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import tomllib
 import zoneinfo
@@ -104,6 +109,8 @@ class CsvMapping:
     """The decimal mark of this mapping's numbers that read both ways."""
     timezone: str | None = None
     """The IANA zone of this mapping's times of day written without one (None: UTC)."""
+    encoding: str | None = None
+    """The text encoding of this mapping's files (None: UTF-8, or UTF-16 with a BOM)."""
 
     def matches(self, path: Path, workspace: Path) -> bool:
         """True when `path` matches one of the globs (relative to the workspace, or by name)."""
@@ -212,13 +219,13 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
         raise ConfigError(f"{where} must be a table with files, table and columns")
     keys = {
         "files", "table", "columns", "values", "value_map", "key", "date_order", "decimal_mark",
-        "timezone",
+        "timezone", "encoding",
     }  # fmt: skip
     unknown = sorted(set(entry) - keys)
     if unknown:
         raise ConfigError(
             f"{where}: unknown key '{unknown[0]}'; the keys are files, table, columns, values, "
-            "value_map, key, date_order, decimal_mark and timezone"
+            "value_map, key, date_order, decimal_mark, timezone and encoding"
         )
     key = entry.get("key", [])
     if isinstance(key, str):
@@ -261,7 +268,22 @@ def _mapping(path: Path, name: str, entry: Any) -> CsvMapping:
         _date_order(path, f"[csv.{name}] ", entry.get("date_order")),
         _decimal_mark(path, f"[csv.{name}] ", entry.get("decimal_mark")),
         _timezone(where, entry.get("timezone")),
+        _encoding(where, entry.get("encoding")),
     )
+
+
+def _encoding(where: str, value: object) -> str | None:
+    """`encoding`, checked: a text encoding Python knows."""
+    if value is None:
+        return None
+    try:
+        codecs.lookup(str(value))
+    except LookupError:
+        raise ConfigError(
+            f"{where}: encoding {value!r} is no text encoding; write one such as "
+            '"cp1252", "latin-1" or "utf-16"'
+        ) from None
+    return str(value)
 
 
 def _timezone(where: str, value: object) -> str | None:

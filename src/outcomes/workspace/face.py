@@ -495,13 +495,14 @@ class Workspace:
         `keep_direct`: direct visits stay steps on every path (no GA4 direct rule)."""
         from outcomes.measure.attribution.journeys import paths_from_warehouse
         from outcomes.measure.attribution.paths import PathCounts
+        from outcomes.sources.base import SourceError
         from outcomes.sources.paths import read_path_rows
 
         if paths is not None:
             try:
                 return PathCounts.from_rows(read_path_rows(paths))
-            except (ValueError, OSError) as exc:  # SourceError is a ValueError
-                raise WorkspaceError(str(exc)) from None
+            except (SourceError, ValueError, OSError) as exc:  # a file it cannot read, rows
+                raise WorkspaceError(str(exc)) from None  # it rejected: one line either way
         options = self._journey_options(by, lookback_days, sources, conversion_types)
         options["skip_direct"] = not keep_direct
         with self._warehouse() as warehouse:

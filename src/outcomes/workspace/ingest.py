@@ -63,6 +63,8 @@ class FileSettings:
             mark = mapping.decimal_mark if mapping is not None else None
             wide_mark = self.config.decimal_mark if own else None
             options = replace(options, decimal_mark=mark or wide_mark)
+        if options.encoding is None and mapping is not None:
+            options = replace(options, encoding=mapping.encoding)
         if source.name != "csv" or options.mapping is not None or mapping is None:
             return options
         return replace(
