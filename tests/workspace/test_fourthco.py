@@ -449,7 +449,7 @@ def test_no_roas_where_no_sales_return_is_measured_on_every_route(without_deals:
     page = tactic_row(roi, "li-page", "markov")
     assert (page["roas"], page["roas_note"]) == (
         None,
-        "no ad money spent: ROAS is revenue on ad money",
+        "no money spent (budget or ads): ROAS is revenue on that money",
     )
     assert roi["schema_version"] == 8
     table = cli(without_deals, "roi").stdout

@@ -567,7 +567,7 @@ def _with_returns(
         if returns.money is not None and cost > 0:
             money = returns.money
             roi_ = Estimate(*((x - cost) / cost for x in (money.value, money.low, money.high)))
-        # ROAS is revenue on ad money: none for a row not judged on sales (hires, tickets),
+        # ROAS is revenue on money spent (budget and ads): none for a row not judged on sales (hires, tickets),
         # nor where nothing measures its sales (no sale in the period, on no journey): a
         # 0.00 there would look measured beside "no return measured yet". The note says
         # which, so a null in the JSON is never left to guess.

@@ -28,7 +28,7 @@ JSON_SCHEMA_VERSION: Final = 8
 3: `new_customers` (and its `_low`, `_high`) is null where nothing can measure it, and
 `new_customers_note` says why (it was 0.0 there).
 4: `roas` is null where no sales return is measured (it was 0.0 beside "no return measured
-yet"), and `roas_note` says why it is null (no ad money, no sales return measured, goals
+yet"), and `roas_note` says why it is null (no money spent, no sales return measured, goals
 not judged on sales). Added in the same version: `left_out_sales` per row (sales in
 another currency that touched it, `outcomes.measure.foreign_sales`) and
 `coverage.left_out`.
@@ -48,7 +48,7 @@ NOT_MEASURED: Final = "not measured"
 """What a table cell says of a figure nothing can measure, instead of a 0 that looks real."""
 NOT_ITS_TERMS: Final = "not its terms"
 """What a goal row not judged on sales says in its revenue and new-customers cells."""
-NO_AD_MONEY: Final = "no ad money spent: ROAS is revenue on ad money"
+NO_AD_MONEY: Final = "no money spent (budget or ads): ROAS is revenue on that money"
 """Why a row has no ROAS when nothing of its cost is money (budget or ads)."""
 NO_SALES_RETURN: Final = "no sales return measured yet"
 """Why a row has no ROAS when its goals are judged on sales but nothing measures them."""

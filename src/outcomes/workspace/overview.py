@@ -143,7 +143,7 @@ class RoiOut(View):
     roas: float | None
     roas_note: str | None = Field(
         None,
-        description="Why roas is none: no ad money spent, no sales return measured yet, or "
+        description="Why roas is none: no money spent (budget or ads), no sales return measured yet, or "
         "goals not judged on sales; none when roas is given.",
     )
     cost_per_acquisition: float | None
