@@ -272,7 +272,14 @@ def build_briefing(
             snapshots=warehouse.table("metric_snapshots"),
             loaded=loaded_sources(warehouse),
         )
-        unplanned = find_unplanned(plan, activities, touchpoints, conversions, mapped=mapped)
+        unplanned = find_unplanned(
+            plan,
+            activities,
+            touchpoints,
+            conversions,
+            mapped=mapped,
+            snapshots=warehouse.table("metric_snapshots"),
+        )
     as_of = card.as_of or paced_day(card.goals, options.as_of)
     check = check_plan(loaded)
     findings = tuple(

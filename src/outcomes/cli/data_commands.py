@@ -260,6 +260,7 @@ def unplanned(
 
 def _print_unplanned(report: UnplannedReport, limit: int) -> None:
     console = stdout_console()
+    _print_unplanned_checkins(report, limit)
     if not report.activities:
         console.print(
             "No activities in the warehouse yet: load exports with `outcomes ingest`.", markup=False
@@ -306,6 +307,23 @@ def _print_unplanned(report: UnplannedReport, limit: int) -> None:
         console.print(table)
     if report.labels:
         _print_unknown_labels(report, limit)
+
+
+def _print_unplanned_checkins(report: UnplannedReport, limit: int) -> None:
+    if not report.checkins:
+        return
+    console = stdout_console()
+    console.print(
+        "Weekly check-ins of tactics the plan does not have (renamed or removed?); a goal on "
+        "what they count still adds them up:",
+        markup=False,
+    )
+    table = Table("tactic", "weeks", "from", "to", "counts", box=None, pad_edge=False)
+    for c in report.checkins[:limit]:
+        table.add_row(
+            c.tactic, f"{c.weeks:,}", c.first.isoformat(), c.last.isoformat(), ", ".join(c.metrics)
+        )
+    console.print(table)
 
 
 def _quoted(key: str) -> str:

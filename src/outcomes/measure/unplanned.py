@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from outcomes.catalog import SOCIAL_CHANNELS
 from outcomes.catalog.source_labels import KNOWN
+from outcomes.measure.cadence import CHECKIN_SOURCE
 from outcomes.measure.mapping import mapped_activities, mapped_touchpoints
 from outcomes.plan import Plan
 from outcomes.warehouse.connection import to_arrow
@@ -49,6 +50,18 @@ class UnplannedCampaign:
 
 
 @dataclass(frozen=True, slots=True)
+class UnplannedCheckins:
+    """Weekly check-ins naming a tactic the plan does not have (renamed, or removed)."""
+
+    tactic: str
+    weeks: int
+    first: dt.date
+    last: dt.date
+    metrics: tuple[str, ...]
+    """What they count (`events_held`, …): a goal on one of these counts them still."""
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownLabel:
     """A stored channel value that is a source's own label, not a plan channel or class."""
 
@@ -67,6 +80,7 @@ class UnplannedReport:
     groups: tuple[UnplannedActivity, ...]
     campaigns: tuple[UnplannedCampaign, ...]
     labels: tuple[UnknownLabel, ...] = ()
+    checkins: tuple[UnplannedCheckins, ...] = ()
 
     @property
     def share(self) -> float:
@@ -75,13 +89,15 @@ class UnplannedReport:
 
     @property
     def found(self) -> bool:
-        """True when some activity or campaign traffic belongs to no tactic."""
-        return bool(self.unplanned_activities or self.campaigns)
+        """True when some activity, campaign traffic or check-in belongs to no tactic."""
+        return bool(self.unplanned_activities or self.campaigns or self.checkins)
 
     def to_json(self) -> dict[str, Any]:
-        """The versioned JSON of `outcomes unplanned --format json` and the API."""
+        """The versioned JSON of `outcomes unplanned --format json` and the API.
+
+        2: `checkins`, the weekly check-ins of tactics the plan does not have."""
         return {
-            "schema_version": 1,
+            "schema_version": 2,
             "activities": self.activities,
             "unplanned_activities": self.unplanned_activities,
             "share": self.share,
@@ -91,7 +107,16 @@ class UnplannedReport:
             ],
             "campaigns": [asdict(c) for c in self.campaigns],
             "unknown_labels": [asdict(label) for label in self.labels],
+            "checkins": [_checkins_json(c) for c in self.checkins],
         }
+
+
+def _checkins_json(checkins: UnplannedCheckins) -> dict[str, Any]:
+    return asdict(checkins) | {
+        "first": checkins.first.isoformat(),
+        "last": checkins.last.isoformat(),
+        "metrics": list(checkins.metrics),
+    }
 
 
 def find_unplanned(
@@ -101,10 +126,12 @@ def find_unplanned(
     conversions: Any = None,
     *,
     mapped: Any = None,
+    snapshots: Any = None,
 ) -> UnplannedReport:
     """Group the activities and touchpoints that belong to no tactic of `plan`.
 
     With `conversions`, the labels of touchpoints and conversions no table knows, too.
+    With `snapshots`, the weekly check-ins of tactics the plan does not have.
     `mapped`: these activities already mapped by the plan (`mapped_activities`), when the
     caller keeps them for several measures (`build_briefing` does).
     """
@@ -135,7 +162,45 @@ def find_unplanned(
         groups,
         _campaigns(plan, touchpoints),
         labels,
+        () if snapshots is None else unplanned_checkins(plan, snapshots),
     )
+
+
+def unplanned_checkins(plan: Plan, snapshots: Any) -> tuple[UnplannedCheckins, ...]:
+    """Check-ins (`checkin` rows of metric_snapshots) whose tactic the plan does not have.
+
+    The app checks a new check-in's tactic against the plan, but a tactic renamed or
+    removed afterwards, or a file written by hand, leaves counts that no tactic shows
+    while a goal on their metric still adds them up: listed here, never silent.
+    """
+    import ibis
+
+    ids = sorted(tactic.id for tactic in plan.tactics)
+    loose = snapshots.filter((snapshots.source == CHECKIN_SOURCE) & ~snapshots.entity.isin(ids))
+    grouped = (
+        loose.group_by("entity")
+        .aggregate(
+            weeks=loose.date.nunique(),
+            first=loose.date.min(),
+            last=loose.date.max(),
+            metrics=loose.metric.collect(distinct=True),
+        )
+        .order_by([ibis.desc("weeks"), "entity"])
+    )
+    return tuple(
+        UnplannedCheckins(
+            str(row["entity"]),
+            int(row["weeks"]),
+            _day(row["first"]),
+            _day(row["last"]),
+            tuple(sorted(row["metrics"] or ())),
+        )
+        for row in to_arrow(grouped).to_pylist()
+    )
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def unknown_labels(touchpoints: Any, conversions: Any) -> tuple[UnknownLabel, ...]:

@@ -22,7 +22,7 @@ from outcomes.measure.conversation import ResponderHealth
 from outcomes.measure.costs import PlannedVsSpent
 from outcomes.measure.engagement import EngagementLink
 from outcomes.measure.pilot import PilotNote, PilotResult
-from outcomes.measure.unplanned import UnplannedActivity, UnplannedCampaign
+from outcomes.measure.unplanned import UnplannedActivity, UnplannedCampaign, UnplannedCheckins
 from outcomes.plan.implementation import TacticPlan
 from outcomes.workspace.documents import PageView, View
 from outcomes.workspace.overview import (
@@ -247,6 +247,8 @@ class UnplannedView(View):
     groups_total: int
     campaigns: list[UnplannedCampaign]
     campaigns_total: int
+    checkins: list[UnplannedCheckins] = Field(default_factory=list)
+    """Weekly check-ins of tactics the plan does not have (renamed or removed)."""
 
 
 class SourcesView(PageView):

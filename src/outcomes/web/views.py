@@ -365,6 +365,7 @@ class Views:
                     groups_total=len(unplanned.groups),
                     campaigns=list(unplanned.campaigns[:UNPLANNED_SHOWN]),
                     campaigns_total=len(unplanned.campaigns),
+                    checkins=list(unplanned.checkins),
                 ),
             )
 
