@@ -252,6 +252,15 @@ def test_conversation_chart_counts_accounts_under_the_line() -> None:
     assert drawn[("linkedin · Cy", "not in export")] is None
 
 
+def test_conversation_chart_draws_the_held_messages_rate_the_tables_show() -> None:
+    """X's direct messages beside replies to posts the archive does not hold: the tables
+    read "75% of held"; the chart drew no bar ("not in export")."""
+    held = dataclasses.replace(talk("donors", None, 2.0), held_response_rate=0.75)
+    chart = charts.conversation_chart([held])
+    drawn = {(r["label"], r["text"]): r["value"] for r in values(chart) if "text" in r}
+    assert drawn[("linkedin · donors", "75% of held")] == 0.75
+
+
 def test_content_focus_names_the_most_and_least_customer_focused_tactics() -> None:
     chart = charts.content_focus_chart([focus("ads", -0.4, 0.5), focus("guides", 0.6, 0.0)])
     assert subtitle(chart) == (

@@ -411,15 +411,15 @@ def conversation_chart(rows: Sequence[ConversationHealth], *, width: int = WIDTH
     The seeds: answer at least half of what comes in, and reply at least as often as you
     post. Ratios past `_RATIO_CAP` are drawn at the cap and written out in full.
     """
-    shown = [r for r in rows if r.response_rate is not None or r.listen_push_ratio is not None]
+    shown = [r for r in rows if _drawn_rate(r) is not None or r.listen_push_ratio is not None]
     if not shown:
         return None
     names = [" · ".join(str(v) for v in r.group.values() if v) or "(all)" for r in shown]
     labels = layout.axis_labels(names)
     rates, ratios = [], []
     for row, name in zip(shown, names, strict=True):
-        rate, ratio = row.response_rate, row.listen_push_ratio
-        rate_text = "not in export" if rate is None else f"{rate:.0%}"
+        rate, ratio = _drawn_rate(row), row.listen_push_ratio
+        rate_text = "not in export" if rate is None else row.rate_words
         rates.append(layout.bar(labels[name], rate, rate_text, layout.side(rate, LOW_RESPONSE)))
         ratio_text = "no own posts" if ratio is None else f"{ratio:,.1f}"
         ratios.append(
@@ -447,6 +447,12 @@ def conversation_chart(rows: Sequence[ConversationHealth], *, width: int = WIDTH
     answer.append(f"{heavy} of {len(pushing)} post more than they reply")
     question = "Do we answer and listen as often as we push?"
     return layout.finish(chart, question, answer, width, labels, sized=True)
+
+
+def _drawn_rate(row: ConversationHealth) -> float | None:
+    """The rate the tables show: the response rate, else the held items' ("75% of held",
+    X's direct messages beside replies to posts the export does not hold)."""
+    return row.response_rate if row.response_rate is not None else row.held_response_rate
 
 
 def content_focus_chart(rows: Sequence[TacticFocus], *, width: int = WIDTH) -> Chart | None:
