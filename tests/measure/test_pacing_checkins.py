@@ -14,7 +14,7 @@ from itertools import count
 import pytest
 
 from outcomes.examples import example_path
-from outcomes.measure.pacing import pace_goals
+from outcomes.measure.pacing import GoalPace, pace_goals
 from outcomes.plan import Plan, load_plan
 from outcomes.plan.model import MetricDefinition
 from outcomes.warehouse.connection import Warehouse
@@ -50,16 +50,22 @@ def ideas_plan(northwind: Plan) -> Plan:
     return plan.model_copy(update={"metrics": [*plan.metrics, IDEAS]})
 
 
-def test_weekly_checkin_counts_add_up_over_the_goal(warehouse: Warehouse, northwind: Plan) -> None:
-    for week, accepted in [(dt.date(2026, 9, 28), 1), (dt.date(2026, 10, 19), 2)]:
-        weekly(warehouse, "checkin", week, accepted)
-    weekly(warehouse, "checkin", dt.date(2026, 11, 16), 1)
+def paced_ideas(warehouse: Warehouse, northwind: Plan) -> GoalPace:
+    """The ideas goal paced on 30 November, from what `warehouse` holds."""
     [paced] = pace_goals(
         ideas_plan(northwind),
         warehouse.table("conversions"),
         warehouse.table("metric_snapshots"),
         as_of=dt.date(2026, 11, 30),
     )
+    return paced
+
+
+def test_weekly_checkin_counts_add_up_over_the_goal(warehouse: Warehouse, northwind: Plan) -> None:
+    for week, accepted in [(dt.date(2026, 9, 28), 1), (dt.date(2026, 10, 19), 2)]:
+        weekly(warehouse, "checkin", week, accepted)
+    weekly(warehouse, "checkin", dt.date(2026, 11, 16), 1)
+    paced = paced_ideas(warehouse, northwind)
     assert (paced.kind, paced.actual) == ("flow", 4.0)
     assert paced.status != "off_track"
 
@@ -70,10 +76,5 @@ def test_the_same_metric_from_an_export_stays_a_level(
     # A register exported as the running figure is read as written: its latest value.
     weekly(warehouse, "csv", dt.date(2026, 10, 31), 3)
     weekly(warehouse, "csv", dt.date(2026, 11, 30), 4)
-    [paced] = pace_goals(
-        ideas_plan(northwind),
-        warehouse.table("conversions"),
-        warehouse.table("metric_snapshots"),
-        as_of=dt.date(2026, 11, 30),
-    )
+    paced = paced_ideas(warehouse, northwind)
     assert (paced.kind, paced.actual) == ("level", 4.0)
